@@ -1,0 +1,98 @@
+# solemate: plain make on Linux (STYLE.md: no autotools).
+#
+#   make              build/solemate
+#   make test         build, then run every test (tests/run.sh)
+#   make SAN=1 test   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make WERROR=1     warnings are errors (CI)
+#
+# Sources are found by directory, so adding a module or a subcommand needs no
+# edit here: the library is src/{base,engine,constructs,analysis,aws} plus
+# infrastructure/lib; the command is src/cli; each tests/unit/test_*.c is one
+# test program linked against the library.
+
+CC ?= cc
+ifeq ($(SAN),1)
+BUILD ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT = -O1 -g
+else
+BUILD ?= build
+SANFLAGS =
+OPT = -O2 -g
+endif
+
+PKGS = jansson yaml-0.1 libcurl libxml-2.0 libcrypto zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lyaml -lcurl -lxml2 -lcrypto -lz)
+
+WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ifeq ($(CI),true)
+WERROR ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+CPPFLAGS += -Isrc -Iinfrastructure -D_GNU_SOURCE
+CFLAGS ?= $(OPT)
+CFLAGS += -std=c17 $(WARN) $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
+LDFLAGS += $(SANFLAGS)
+LDLIBS += $(PKG_LIBS) -lm -lpthread
+
+LIB_DIRS = src/base src/engine src/constructs src/analysis src/aws infrastructure/lib
+LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(shell find $(d) -name '*.c' 2>/dev/null)))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+LIB = $(BUILD)/libsolemate.a
+
+.PHONY: all test clean fuzz bench format check-format checksrc
+
+all: $(BUILD)/solemate $(TEST_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/solemate: $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(TEST_SUPPORT_OBJ) $(LIB) $(LDLIBS)
+
+test: all
+	BUILD=$(BUILD) tests/run.sh
+
+# libFuzzer targets (clang); FUZZ_SECONDS bounds the run.
+FUZZ_SECONDS ?= 30
+fuzz:
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: all
+	bench/run.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h infrastructure/lib/*.h)
+
+check-format:
+	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC)
+
+checksrc:
+	scripts/checksrc.sh
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/unit/%.d)

@@ -1,0 +1,960 @@
+/*
+ * Environment configuration (the PRD's environments.ts, as data in
+ * config/<env>.json). One table describes every key; loading, validation,
+ * defaults, did-you-mean suggestions and config/schema.json come from it.
+ */
+#include "lib/environments.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fsutil.h"
+#include "base/json_io.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+enum key_type { K_STRING, K_INT, K_BOOL, K_NUMBER };
+
+struct ctx {
+	const char *file;
+	struct jio_posmap *pos;
+	struct diag_list *dl;
+	int errors;
+};
+
+typedef int (*check_fn)(struct ctx *c, const char *key, const char *value);
+
+struct key_def {
+	const char *name;
+	enum key_type type;
+	bool required;
+	size_t offset;
+	double min, max;      /* K_INT, K_NUMBER */
+	const char *def_str;  /* default (K_STRING); NULL: none */
+	double def_num;       /* default (K_INT, K_NUMBER, K_BOOL) */
+	check_fn check;       /* K_STRING semantic check, or NULL */
+	const char *const *values; /* allowed values (K_STRING), NULL-terminated */
+	const char *description;
+};
+
+static void where(struct ctx *c, const char *path, int *line, int *col)
+{
+	*line = *col = 0;
+	jio_posmap_lookup(c->pos, path, line, col);
+}
+
+__attribute__((format(printf, 3, 4))) static struct diag *
+error_at(struct ctx *c, const char *path, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	int line, col;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	where(c, path, &line, &col);
+	struct diag *d = diag_add(c->dl, DIAG_ERROR, c->file, line, col, path[0] ? path : NULL,
+				  "%s", sb.buf);
+	strbuf_release(&sb);
+	c->errors++;
+	return d;
+}
+
+/* ---- semantic checks ---- */
+
+static int parse_cidr(const char *s, unsigned *addr, int *prefix)
+{
+	unsigned a[4];
+	int p, n = 0;
+	char tail;
+	if (sscanf(s, "%u.%u.%u.%u/%d%n%c", &a[0], &a[1], &a[2], &a[3], &p, &n, &tail) != 5 ||
+	    (size_t)n != strlen(s))
+		return -1;
+	for (int i = 0; i < 4; i++)
+		if (a[i] > 255)
+			return -1;
+	if (p < 0 || p > 32)
+		return -1;
+	*addr = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+	*prefix = p;
+	return 0;
+}
+
+static int check_cidr(struct ctx *c, const char *key, const char *v)
+{
+	unsigned addr;
+	int prefix;
+	if (parse_cidr(v, &addr, &prefix) < 0) {
+		struct diag *d = error_at(c, key, "'%s' is not an IPv4 CIDR block", v);
+		diag_set_hint(d, "write it like 10.0.0.0/16");
+		return -1;
+	}
+	if (prefix < 16 || prefix > 28) {
+		struct diag *d =
+			error_at(c, key, "VPC CIDR '%s' has prefix /%d; AWS allows /16 to /28", v,
+				 prefix);
+		diag_set_hint(d, "use a /16 to /20 block");
+		return -1;
+	}
+	unsigned mask = prefix ? 0xffffffffu << (32 - prefix) : 0;
+	if (addr & ~mask) {
+		struct diag *d = error_at(c, key, "'%s' has host bits set", v);
+		diag_set_hint(d, "the network address of that block is %u.%u.%u.%u/%d",
+			      (addr & mask) >> 24, (addr & mask) >> 16 & 255,
+			      (addr & mask) >> 8 & 255, addr & mask & 255, prefix);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_domain(struct ctx *c, const char *key, const char *v)
+{
+	size_t len = strlen(v), label = 0;
+	int labels = 1;
+	bool ok = len > 0 && len <= 253 && v[0] != '.' && v[0] != '-' && v[len - 1] != '.' &&
+		  v[len - 1] != '-';
+	for (size_t i = 0; ok && i < len; i++) {
+		char ch = v[i];
+		if (ch == '.') {
+			if (label == 0 || v[i - 1] == '-' || v[i + 1] == '-')
+				ok = false;
+			label = 0;
+			labels++;
+		} else if (isalnum((unsigned char)ch) || ch == '-') {
+			if (++label > 63)
+				ok = false;
+		} else {
+			ok = false;
+		}
+	}
+	if (!ok || labels < 2) {
+		struct diag *d = error_at(c, key, "'%s' is not a domain name", v);
+		diag_set_hint(d, "write a DNS name like shop.example.com (letters, digits, "
+				 "hyphens, dots)");
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_region(const char *v)
+{
+	static const char *const regions[] = {
+		"us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",
+		"ca-central-1",   "ca-west-1",      "eu-west-1",      "eu-west-2",
+		"eu-west-3",      "eu-central-1",   "eu-central-2",   "eu-north-1",
+		"eu-south-1",     "eu-south-2",     "ap-south-1",     "ap-south-2",
+		"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+		"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-east-1",
+		"sa-east-1",      "me-south-1",     "me-central-1",   "af-south-1",
+		"il-central-1",   "mx-central-1",   "ap-southeast-5", "ap-southeast-7",
+	};
+	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
+		if (!strcmp(v, regions[i]))
+			return true;
+	return false;
+}
+
+static int check_region(struct ctx *c, const char *key, const char *v)
+{
+	if (!is_region(v)) {
+		struct diag *d = error_at(c, key, "'%s' is not an AWS region", v);
+		diag_set_hint(d, "for example us-east-1, eu-west-1, ap-southeast-2");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_account(struct ctx *c, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = n == 12;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isdigit((unsigned char)v[i]);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not an AWS account ID", v);
+		diag_set_hint(d, "an account ID is 12 digits, written as a string");
+		return -1;
+	}
+	return 0;
+}
+
+/* arn:aws:acm:REGION:ACCOUNT:certificate/ID */
+static int check_acm_arn(struct ctx *c, const char *key, const char *v)
+{
+	const char *p = v;
+	static const char *const partitions[] = { "arn:aws:acm:", "arn:aws-cn:acm:",
+						  "arn:aws-us-gov:acm:" };
+	size_t plen = 0;
+	for (size_t i = 0; i < 3; i++)
+		if (!strncmp(v, partitions[i], strlen(partitions[i])))
+			plen = strlen(partitions[i]);
+	bool ok = plen > 0;
+	char region[32] = "";
+	if (ok) {
+		p = v + plen;
+		const char *colon = strchr(p, ':');
+		ok = colon && (size_t)(colon - p) < sizeof(region);
+		if (ok) {
+			memcpy(region, p, (size_t)(colon - p));
+			region[colon - p] = '\0';
+			ok = is_region(region);
+			p = colon + 1;
+		}
+	}
+	if (ok) {
+		for (int i = 0; i < 12; i++)
+			ok = ok && isdigit((unsigned char)p[i]);
+		ok = ok && !strncmp(p + 12, ":certificate/", 13) && p[25] != '\0';
+		for (const char *q = ok ? p + 25 : p; ok && *q; q++)
+			ok = isalnum((unsigned char)*q) || *q == '-';
+	}
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not an ACM certificate ARN", v);
+		diag_set_hint(d, "arn:aws:acm:us-east-1:123456789012:certificate/<id>");
+		return -1;
+	}
+	if (!strcmp(key, "certificateArn") && strcmp(region, "us-east-1")) {
+		struct diag *d = error_at(c, key,
+					  "CloudFront needs its certificate in us-east-1, not %s",
+					  region);
+		diag_set_hint(d, "request or import the certificate in us-east-1");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * RDS for PostgreSQL instance classes (AWS "Supported DB engines for DB
+ * instance classes", 2026). "t3.micro" (the PRD's spelling) means db.t3.micro.
+ */
+static const char *const rds_families[] = { "t3", "t4g", "m5", "m5d", "m6g", "m6gd", "m6i",
+					    "m6id", "m7g", "m7i", "m8g", "r5", "r5b", "r5d", "r6g",
+					    "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g", "x2g", NULL };
+static const char *const rds_sizes[] = { "micro",   "small",   "medium",   "large",  "xlarge",
+					 "2xlarge", "4xlarge", "8xlarge",  "12xlarge",
+					 "16xlarge", "24xlarge", "32xlarge", "48xlarge", NULL };
+
+static bool rds_class_known(const char *cls)
+{
+	const char *dot = strchr(cls, '.');
+	if (!dot)
+		return false;
+	bool fam = false, size = false;
+	for (int i = 0; rds_families[i]; i++)
+		if (strlen(rds_families[i]) == (size_t)(dot - cls) &&
+		    !strncmp(cls, rds_families[i], (size_t)(dot - cls)))
+			fam = true;
+	for (int i = 0; rds_sizes[i]; i++)
+		if (!strcmp(dot + 1, rds_sizes[i]))
+			size = true;
+	/* burstable classes stop at 2xlarge; micro/small exist only for t* */
+	if (fam && cls[0] != 't' && (!strcmp(dot + 1, "micro") || !strcmp(dot + 1, "small")))
+		return false;
+	return fam && size;
+}
+
+static int check_db_class(struct ctx *c, const char *key, const char *v)
+{
+	const char *cls = !strncmp(v, "db.", 3) ? v + 3 : v;
+	if (!rds_class_known(cls)) {
+		struct diag *d = error_at(c, key,
+					  "'%s' is not an RDS for PostgreSQL instance class", v);
+		diag_set_hint(d, "for example t3.micro, t4g.small, m6g.large, r6g.xlarge");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_engine_version(struct ctx *c, const char *key, const char *v)
+{
+	int major, minor, n = 0;
+	if (sscanf(v, "%d.%d%n", &major, &minor, &n) != 2 || (size_t)n != strlen(v)) {
+		struct diag *d = error_at(c, key, "'%s' is not a PostgreSQL version", v);
+		diag_set_hint(d, "write MAJOR.MINOR, for example 16.6");
+		return -1;
+	}
+	/* RDS standard support: 13 ends 2026-02; 14 and newer are current. */
+	if (major < 14 || major > 18) {
+		struct diag *d = error_at(
+			c, key, "PostgreSQL %d is not a version RDS supports as standard", major);
+		diag_set_hint(d, "use 15.x or newer, for example 16.6");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_email(struct ctx *c, const char *key, const char *v)
+{
+	const char *at = strchr(v, '@');
+	bool ok = at && at != v && !strchr(at + 1, '@') && strlen(v) <= 254;
+	for (const char *p = v; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("@.-_+", *p);
+	if (ok) {
+		struct ctx quiet = *c;
+		struct diag_list tmp = DIAG_LIST_INIT;
+		quiet.dl = &tmp;
+		ok = check_domain(&quiet, key, at + 1) == 0;
+		diag_list_release(&tmp);
+	}
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not an e-mail address", v);
+		diag_set_hint(d, "ops@example.com");
+		return -1;
+	}
+	return 0;
+}
+
+/* Tag values: the characters AWS accepts in tags, so nothing else leaks in. */
+static int check_tag_text(struct ctx *c, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 256;
+	for (const char *p = v; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr(" _.:/=+-@", *p);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not a valid AWS tag value", v);
+		diag_set_hint(d, "1 to 256 of: letters, digits, spaces and _ . : / = + - @");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_environment(struct ctx *c, const char *key, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 20 && islower((unsigned char)v[0]);
+	for (const char *p = v; ok && *p; p++)
+		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-';
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not a valid environment name", v);
+		diag_set_hint(d, "1 to 20 lower-case letters, digits or hyphens, starting with "
+				 "a letter (it becomes part of stack and bucket names)");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_image(struct ctx *c, const char *key, const char *v)
+{
+	bool ok = *v && strlen(v) <= 255;
+	for (const char *p = v; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("./:_-@", *p);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not a container image reference", v);
+		diag_set_hint(d, "REPOSITORY[:TAG] or REPOSITORY@sha256:DIGEST");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_path(struct ctx *c, const char *key, const char *v)
+{
+	bool ok = v[0] == '/' && strlen(v) <= 1024;
+	for (const char *p = v; ok && *p; p++)
+		ok = isalnum((unsigned char)*p) || strchr("/-._~%!$&'()*+,;=:@?", *p);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not an HTTP path", v);
+		diag_set_hint(d, "start with '/', for example /health");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_hosted_zone(struct ctx *c, const char *key, const char *v)
+{
+	bool ok = v[0] == 'Z' && strlen(v) <= 32;
+	for (const char *p = v; ok && *p; p++)
+		ok = isupper((unsigned char)*p) || isdigit((unsigned char)*p);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not a Route 53 hosted zone ID", v);
+		diag_set_hint(d, "like Z0123456789ABCDEFGHIJ");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_ec2_type(struct ctx *c, const char *key, const char *v)
+{
+	const char *dot = strchr(v, '.');
+	bool ok = dot && dot != v && dot[1];
+	for (const char *p = v; ok && *p; p++)
+		ok = islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '.' ||
+		     *p == '-';
+	if (!ok || strncmp(v, "db.", 3) == 0) {
+		struct diag *d = error_at(c, key, "'%s' is not an EC2 instance type", v);
+		diag_set_hint(d, "for example t3.small, m6i.large");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const price_classes[] = { "PriceClass_100", "PriceClass_200",
+					     "PriceClass_All", NULL };
+
+#define OFF(f) offsetof(struct env_config, f)
+#define UOFF(f) (offsetof(struct env_config, usage) + offsetof(struct env_usage, f))
+
+static const struct key_def keys[] = {
+	{ "environment", K_STRING, true, OFF(environment), 0, 0, NULL, 0, check_environment, NULL,
+	  "Environment name; becomes part of stack and resource names." },
+	{ "account", K_STRING, false, OFF(account), 0, 0, NULL, 0, check_account, NULL,
+	  "AWS account ID (12 digits). Omit for environment-agnostic stacks." },
+	{ "region", K_STRING, true, OFF(region), 0, 0, NULL, 0, check_region, NULL,
+	  "AWS region of the environment." },
+	{ "drRegion", K_STRING, false, OFF(dr_region), 0, 0, NULL, 0, check_region, NULL,
+	  "Second region for the replicated copy of the assets bucket (disaster recovery)." },
+	{ "vpcCidr", K_STRING, true, OFF(vpc_cidr), 0, 0, NULL, 0, check_cidr, NULL,
+	  "IPv4 CIDR block of the VPC; must hold 3 tiers x maxAzs subnets of /24." },
+	{ "maxAzs", K_INT, false, OFF(max_azs), 2, 3, NULL, 2, NULL, NULL,
+	  "Availability zones the VPC spans (2 or 3)." },
+	{ "natGateways", K_INT, false, OFF(nat_gateways), 1, 3, NULL, 1, NULL, NULL,
+	  "NAT gateways: 1 (cheaper) up to one per AZ (no single point of failure)." },
+	{ "databaseInstanceType", K_STRING, true, OFF(database_instance_type), 0, 0, NULL, 0,
+	  check_db_class, NULL, "RDS instance class, e.g. t3.micro (db. prefix optional)." },
+	{ "databaseEngineVersion", K_STRING, false, OFF(database_engine_version), 0, 0, "16.6", 0,
+	  check_engine_version, NULL, "PostgreSQL engine version MAJOR.MINOR." },
+	{ "databaseAllocatedStorage", K_INT, false, OFF(database_allocated_storage), 20, 65536,
+	  NULL, 20, NULL, NULL, "Initial storage in GiB (gp3)." },
+	{ "databaseMaxAllocatedStorage", K_INT, false, OFF(database_max_allocated_storage), 21,
+	  65536, NULL, 100, NULL, NULL, "Upper limit of storage autoscaling in GiB." },
+	{ "databaseMultiAz", K_BOOL, false, OFF(database_multi_az), 0, 0, NULL, 1, NULL, NULL,
+	  "Standby in a second AZ with automatic failover." },
+	{ "databaseBackupRetentionDays", K_INT, false, OFF(database_backup_retention_days), 1, 35,
+	  NULL, 7, NULL, NULL, "Automated backup retention in days." },
+	{ "databaseReadReplicas", K_INT, false, OFF(database_read_replicas), 0, 5, NULL, 0, NULL,
+	  NULL, "Read replicas for read scaling." },
+	{ "databaseDeletionProtection", K_BOOL, false, OFF(database_deletion_protection), 0, 0,
+	  NULL, 1, NULL, NULL, "Refuse to delete the database instance." },
+	{ "ecsDesiredCount", K_INT, true, OFF(ecs_desired_count), 1, 1000, NULL, 0, NULL, NULL,
+	  "Application tasks running normally." },
+	{ "ecsMinCapacity", K_INT, false, OFF(ecs_min_capacity), 1, 1000, NULL, 0, NULL, NULL,
+	  "Autoscaling minimum (default: ecsDesiredCount)." },
+	{ "ecsMaxCapacity", K_INT, false, OFF(ecs_max_capacity), 1, 1000, NULL, 0, NULL, NULL,
+	  "Autoscaling maximum (default: 4 x ecsDesiredCount)." },
+	{ "containerImage", K_STRING, false, OFF(container_image), 0, 0,
+	  "public.ecr.aws/nginx/nginx:1.27", 0, check_image, NULL, "Application container image." },
+	{ "containerPort", K_INT, false, OFF(container_port), 1, 65535, NULL, 8080, NULL, NULL,
+	  "Port the application listens on." },
+	{ "taskCpu", K_INT, false, OFF(task_cpu), 256, 16384, NULL, 256, NULL, NULL,
+	  "Fargate task CPU units (256, 512, 1024, ...)." },
+	{ "taskMemory", K_INT, false, OFF(task_memory), 512, 122880, NULL, 512, NULL, NULL,
+	  "Fargate task memory in MiB." },
+	{ "healthCheckPath", K_STRING, false, OFF(health_check_path), 0, 0, "/health", 0,
+	  check_path, NULL, "HTTP path of the application's health check." },
+	{ "ec2InstanceType", K_STRING, false, OFF(ec2_instance_type), 0, 0, "t3.small", 0,
+	  check_ec2_type, NULL, "Instance type of the ECS EC2 capacity." },
+	{ "ec2MinCapacity", K_INT, false, OFF(ec2_min_capacity), 0, 100, NULL, 1, NULL, NULL,
+	  "Auto Scaling group minimum." },
+	{ "ec2MaxCapacity", K_INT, false, OFF(ec2_max_capacity), 1, 100, NULL, 2, NULL, NULL,
+	  "Auto Scaling group maximum." },
+	{ "domainName", K_STRING, true, OFF(domain_name), 0, 0, NULL, 0, check_domain, NULL,
+	  "Public domain name served by CloudFront." },
+	{ "certificateArn", K_STRING, true, OFF(certificate_arn), 0, 0, NULL, 0, check_acm_arn,
+	  NULL, "ACM certificate in us-east-1 for CloudFront." },
+	{ "albCertificateArn", K_STRING, false, OFF(alb_certificate_arn), 0, 0, NULL, 0,
+	  check_acm_arn, NULL,
+	  "ACM certificate in the environment's region for the load balancer (default: "
+	  "certificateArn, which must then be in that region)." },
+	{ "hostedZoneId", K_STRING, false, OFF(hosted_zone_id), 0, 0, NULL, 0, check_hosted_zone,
+	  NULL, "Route 53 hosted zone of domainName; when set, alias records are created." },
+	{ "alarmEmail", K_STRING, true, OFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
+	  "Where alarms and budget alerts are sent." },
+	{ "monthlyBudget", K_NUMBER, true, OFF(monthly_budget), 1, 1e7, NULL, 0, NULL, NULL,
+	  "Monthly cost budget in USD." },
+	{ "logRetentionDays", K_INT, false, OFF(log_retention_days), 1, 3653, NULL, 90, NULL, NULL,
+	  "Retention of every CloudWatch log group, in days (a value CloudWatch accepts)." },
+	{ "cloudFrontPriceClass", K_STRING, false, OFF(cloudfront_price_class), 0, 0,
+	  "PriceClass_100", 0, NULL, price_classes, "CloudFront price class." },
+	{ "accountBaseline", K_BOOL, false, OFF(account_baseline), 0, 0, NULL, 0, NULL, NULL,
+	  "Create the once-per-account-and-region resources (AWS Config recorder, cost anomaly "
+	  "monitor). Exactly one environment per account and region sets it." },
+	{ "owner", K_STRING, true, OFF(owner), 0, 0, NULL, 0, check_tag_text, NULL,
+	  "Owner tag." },
+	{ "costCenter", K_STRING, true, OFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
+	  "CostCenter tag." },
+	{ "project", K_STRING, false, OFF(project), 0, 0, "SoleMate", 0, check_tag_text, NULL,
+	  "Project tag." },
+};
+
+static const struct key_def usage_keys[] = {
+	{ "requestsPerMonth", K_NUMBER, false, UOFF(requests_per_month), 0, 1e13, NULL, 30e6,
+	  NULL, NULL, "HTTP requests a month reaching the load balancer." },
+	{ "cdnGbPerMonth", K_NUMBER, false, UOFF(cdn_gb_per_month), 0, 1e9, NULL, 500, NULL, NULL,
+	  "GB a month served by CloudFront." },
+	{ "cdnRequestsPerMonth", K_NUMBER, false, UOFF(cdn_requests_per_month), 0, 1e13, NULL,
+	  50e6, NULL, NULL, "Requests a month to CloudFront." },
+	{ "natGbPerMonth", K_NUMBER, false, UOFF(nat_gb_per_month), 0, 1e9, NULL, 50, NULL, NULL,
+	  "GB a month through the NAT gateways." },
+	{ "logGbPerMonth", K_NUMBER, false, UOFF(log_gb_per_month), 0, 1e9, NULL, 20, NULL, NULL,
+	  "GB of logs ingested a month." },
+	{ "s3StorageGb", K_NUMBER, false, UOFF(s3_storage_gb), 0, 1e9, NULL, 50, NULL, NULL,
+	  "GB stored in S3." },
+	{ "dbBackupGb", K_NUMBER, false, UOFF(db_backup_gb), 0, 1e9, NULL, 0, NULL, NULL,
+	  "Backup storage beyond the free allowance, GB." },
+	{ "endpointGbPerMonth", K_NUMBER, false, UOFF(endpoint_gb_per_month), 0, 1e9, NULL, 20,
+	  NULL, NULL, "GB a month through interface endpoints." },
+	{ "configItemsPerMonth", K_NUMBER, false, UOFF(config_items_per_month), 0, 1e12, NULL,
+	  2000, NULL, NULL, "AWS Config configuration items recorded a month." },
+	{ "xrayTracesPerMonth", K_NUMBER, false, UOFF(xray_traces_per_month), 0, 1e13, NULL, 1e6,
+	  NULL, NULL, "X-Ray traces recorded a month." },
+	{ "rpsPerTask", K_NUMBER, false, UOFF(rps_per_task), 1, 1e6, NULL, 100, NULL, NULL,
+	  "Requests a second one task serves within 200 ms." },
+	{ "dbConnectionsPerTask", K_NUMBER, false, UOFF(db_connections_per_task), 1, 10000, NULL,
+	  10, NULL, NULL, "Database connections each task's pool holds." },
+	{ "thinkTimeSeconds", K_NUMBER, false, UOFF(think_time_seconds), 0.1, 3600, NULL, 10,
+	  NULL, NULL, "Seconds between two requests of one user." },
+	{ "targetConcurrentUsers", K_NUMBER, false, UOFF(target_concurrent_users), 1, 1e9, NULL,
+	  50000, NULL, NULL, "Concurrent users the design must carry (PRD: 50,000)." },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+#define NUSAGE (sizeof(usage_keys) / sizeof(usage_keys[0]))
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	size_t prev[65], cur[65];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = tolower((unsigned char)a[i - 1]) ==
+						      tolower((unsigned char)b[j - 1])
+					      ? 0
+					      : 1;
+			size_t best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (prev[j - 1] + cost < best)
+				best = prev[j - 1] + cost;
+			cur[j] = best;
+		}
+		memcpy(prev, cur, sizeof(size_t) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+static const char *closest_key(const struct key_def *defs, size_t n, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 99, len = strlen(name);
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(name, defs[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = defs[i].name;
+		}
+	}
+	/* close enough to be a typo: at most a third of the name wrong */
+	return best && best_d <= (len / 3 > 2 ? len / 3 : 2) ? best : NULL;
+}
+
+static const char *type_name(enum key_type t)
+{
+	switch (t) {
+	case K_STRING:
+		return "a string";
+	case K_INT:
+		return "an integer";
+	case K_BOOL:
+		return "true or false";
+	default:
+		return "a number";
+	}
+}
+
+static const char *json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+		return "an integer";
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+static void set_default(const struct key_def *k, void *base)
+{
+	char *field = (char *)base + k->offset;
+	switch (k->type) {
+	case K_STRING:
+		*(char **)field = k->def_str ? xstrdup(k->def_str) : NULL;
+		break;
+	case K_INT:
+		*(int *)field = (int)k->def_num;
+		break;
+	case K_BOOL:
+		*(bool *)field = k->def_num != 0;
+		break;
+	case K_NUMBER:
+		*(double *)field = k->def_num;
+		break;
+	}
+}
+
+static void load_value(struct ctx *c, const struct key_def *k, const json_t *v, void *base,
+		       const char *path)
+{
+	char *field = (char *)base + k->offset;
+	bool ok;
+
+	switch (k->type) {
+	case K_STRING:
+		ok = json_is_string(v);
+		break;
+	case K_INT:
+		ok = json_is_integer(v);
+		break;
+	case K_BOOL:
+		ok = json_is_boolean(v);
+		break;
+	default:
+		ok = json_is_number(v);
+		break;
+	}
+	if (!ok) {
+		struct diag *d = error_at(c, path, "'%s' must be %s, not %s", k->name,
+					  type_name(k->type), json_type_name(v));
+		if (k->type == K_INT && json_is_string(v))
+			diag_set_hint(d, "write the number without quotes");
+		else if (k->type == K_STRING && !json_is_string(v))
+			diag_set_hint(d, "put the value in double quotes");
+		return;
+	}
+	switch (k->type) {
+	case K_STRING: {
+		const char *s = json_string_value(v);
+		if (strlen(s) != json_string_length(v)) {
+			error_at(c, path, "'%s' contains a NUL character", k->name);
+			return;
+		}
+		if (k->values) {
+			bool found = false;
+			struct strbuf all = STRBUF_INIT;
+			for (int i = 0; k->values[i]; i++) {
+				found |= !strcmp(s, k->values[i]);
+				strbuf_addf(&all, "%s%s", i ? ", " : "", k->values[i]);
+			}
+			if (!found) {
+				struct diag *d = error_at(c, path, "'%s' is not one of the values "
+								   "'%s' accepts",
+							  s, k->name);
+				diag_set_hint(d, "one of: %s", all.buf);
+				strbuf_release(&all);
+				return;
+			}
+			strbuf_release(&all);
+		}
+		if (k->check && k->check(c, path, s) < 0)
+			return;
+		free(*(char **)field);
+		*(char **)field = xstrdup(s);
+		break;
+	}
+	case K_INT: {
+		json_int_t n = json_integer_value(v);
+		if ((double)n < k->min || (double)n > k->max) {
+			error_at(c, path, "'%s' is %" JSON_INTEGER_FORMAT "; it must be between %.0f and %.0f",
+				 k->name, n, k->min, k->max);
+			return;
+		}
+		*(int *)field = (int)n;
+		break;
+	}
+	case K_BOOL:
+		*(bool *)field = json_is_true(v);
+		break;
+	case K_NUMBER: {
+		double d = json_number_value(v);
+		if (!isfinite(d) || d < k->min || d > k->max) {
+			error_at(c, path, "'%s' is %g; it must be between %g and %g", k->name, d,
+				 k->min, k->max);
+			return;
+		}
+		*(double *)field = d;
+		break;
+	}
+	}
+}
+
+static void load_object(struct ctx *c, const json_t *obj, const struct key_def *defs, size_t n,
+			void *base, const char *prefix)
+{
+	const char *name;
+	json_t *v;
+
+	for (size_t i = 0; i < n; i++)
+		set_default(&defs[i], base);
+	json_object_foreach((json_t *)obj, name, v)
+	{
+		char *path = prefix ? xstrfmt("%s.%s", prefix, name) : xstrdup(name);
+		const struct key_def *k = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(defs[i].name, name))
+				k = &defs[i];
+		if (!prefix && !strcmp(name, "usage")) {
+			if (!json_is_object(v))
+				error_at(c, path, "'usage' must be an object, not %s",
+					 json_type_name(v));
+			else
+				load_object(c, v, usage_keys, NUSAGE, base, "usage");
+		} else if (!strcmp(name, "$schema") && !prefix) {
+			/* editors' pointer to config/schema.json */
+		} else if (!k) {
+			struct diag *d = error_at(c, path, "unknown key '%s'", name);
+			const char *s = closest_key(defs, n, name);
+			if (s)
+				diag_set_hint(d, "did you mean '%s'?", s);
+			else
+				diag_set_hint(d, "see config/schema.json for the keys");
+		} else {
+			load_value(c, k, v, base, path);
+		}
+		free(path);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (defs[i].required && !json_object_get(obj, defs[i].name)) {
+			struct diag *d = diag_add(c->dl, DIAG_ERROR, c->file, 0, 0, NULL,
+						  "missing required key '%s'", defs[i].name);
+			diag_set_hint(d, "%s", defs[i].description);
+			c->errors++;
+		}
+	}
+}
+
+/* Checks that relate several keys. */
+static void cross_checks(struct ctx *c, struct env_config *cfg)
+{
+	if (cfg->nat_gateways > cfg->max_azs)
+		error_at(c, "natGateways", "natGateways is %d but the VPC spans %d AZs",
+			 cfg->nat_gateways, cfg->max_azs);
+	if (cfg->vpc_cidr) {
+		unsigned addr;
+		int prefix;
+		if (parse_cidr(cfg->vpc_cidr, &addr, &prefix) == 0) {
+			int subnets = 3 * cfg->max_azs, bits = 0;
+			while ((1 << bits) < subnets)
+				bits++;
+			if (prefix + bits > 24) {
+				struct diag *d = error_at(
+					c, "vpcCidr",
+					"VPC CIDR '%s' is too small: %d subnets of /24 (3 tiers x %d "
+					"AZs) need a /%d or larger",
+					cfg->vpc_cidr, subnets, cfg->max_azs, 24 - bits);
+				diag_set_hint(d, "use a /16 such as 10.0.0.0/16");
+			}
+		}
+	}
+	if (!cfg->ecs_min_capacity)
+		cfg->ecs_min_capacity = cfg->ecs_desired_count;
+	if (!cfg->ecs_max_capacity)
+		cfg->ecs_max_capacity = 4 * cfg->ecs_desired_count;
+	if (cfg->ecs_desired_count &&
+	    (cfg->ecs_min_capacity > cfg->ecs_desired_count ||
+	     cfg->ecs_max_capacity < cfg->ecs_desired_count))
+		error_at(c, "ecsDesiredCount",
+			 "ecsDesiredCount %d is outside ecsMinCapacity..ecsMaxCapacity (%d..%d)",
+			 cfg->ecs_desired_count, cfg->ecs_min_capacity, cfg->ecs_max_capacity);
+	if (cfg->ec2_min_capacity > cfg->ec2_max_capacity)
+		error_at(c, "ec2MinCapacity", "ec2MinCapacity %d is above ec2MaxCapacity %d",
+			 cfg->ec2_min_capacity, cfg->ec2_max_capacity);
+	if (cfg->database_max_allocated_storage <= cfg->database_allocated_storage)
+		error_at(c, "databaseMaxAllocatedStorage",
+			 "databaseMaxAllocatedStorage (%d) must be above databaseAllocatedStorage (%d)",
+			 cfg->database_max_allocated_storage, cfg->database_allocated_storage);
+	/* Fargate's valid CPU/memory pairs (AWS ECS developer guide, task size). */
+	int cpu = cfg->task_cpu, mem = cfg->task_memory;
+	bool fargate_ok = (cpu == 256 && (mem == 512 || mem == 1024 || mem == 2048)) ||
+			  (cpu == 512 && mem >= 1024 && mem <= 4096 && mem % 1024 == 0) ||
+			  (cpu == 1024 && mem >= 2048 && mem <= 8192 && mem % 1024 == 0) ||
+			  (cpu == 2048 && mem >= 4096 && mem <= 16384 && mem % 1024 == 0) ||
+			  (cpu == 4096 && mem >= 8192 && mem <= 30720 && mem % 1024 == 0) ||
+			  (cpu == 8192 && mem >= 16384 && mem <= 61440 && mem % 4096 == 0) ||
+			  (cpu == 16384 && mem >= 32768 && mem <= 122880 && mem % 8192 == 0);
+	if (!fargate_ok) {
+		struct diag *d = error_at(c, "taskMemory",
+					  "Fargate has no task size of %d CPU units with %d MiB", cpu,
+					  mem);
+		diag_set_hint(d, "256 CPU takes 512, 1024 or 2048 MiB; 512 CPU 1-4 GiB; 1024 CPU "
+				 "2-8 GiB");
+	}
+	static const int retention[] = { 1,   3,   5,   7,   14,  30,   60,   90,   120,  150,
+					 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+					 3288, 3653 };
+	bool ret_ok = false;
+	for (size_t i = 0; i < sizeof(retention) / sizeof(retention[0]); i++)
+		ret_ok |= retention[i] == cfg->log_retention_days;
+	if (!ret_ok) {
+		struct diag *d = error_at(c, "logRetentionDays",
+					  "CloudWatch Logs has no retention of %d days",
+					  cfg->log_retention_days);
+		diag_set_hint(d, "one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, "
+				 "545, 731, 1096, 1827, ..., 3653");
+	}
+	if (cfg->dr_region && cfg->region && !strcmp(cfg->dr_region, cfg->region))
+		error_at(c, "drRegion", "drRegion must differ from region (%s)", cfg->region);
+	if (cfg->region && cfg->certificate_arn && !cfg->alb_certificate_arn &&
+	    !strstr(cfg->certificate_arn, cfg->region)) {
+		struct diag *d = error_at(c, "certificateArn",
+					  "the load balancer in %s cannot use a certificate from "
+					  "another region",
+					  cfg->region);
+		diag_set_hint(d, "set albCertificateArn to a certificate in %s", cfg->region);
+	}
+	if (cfg->alb_certificate_arn && cfg->region) {
+		char *needle = xstrfmt(":acm:%s:", cfg->region);
+		if (!strstr(cfg->alb_certificate_arn, needle))
+			error_at(c, "albCertificateArn", "albCertificateArn must be in %s",
+				 cfg->region);
+		free(needle);
+	}
+}
+
+static void derive(struct env_config *cfg)
+{
+	const char *t = cfg->database_instance_type;
+	cfg->database_instance_class = !strncmp(t, "db.", 3) ? xstrdup(t) : xstrfmt("db.%s", t);
+	/* "staging" -> "SolemateStaging", "prod-eu" -> "SolemateProdEu" */
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "Solemate");
+	bool up = true;
+	for (const char *p = cfg->environment; *p; p++) {
+		if (*p == '-') {
+			up = true;
+			continue;
+		}
+		strbuf_addch(&sb, up ? (char)toupper((unsigned char)*p) : *p);
+		up = false;
+	}
+	cfg->stack_prefix = strbuf_detach(&sb, NULL);
+}
+
+int env_config_parse(const char *file, const char *text, size_t len, struct env_config *cfg,
+		     struct diag_list *dl)
+{
+	struct ctx c = { .file = file, .dl = dl };
+	json_t *root;
+
+	memset(cfg, 0, sizeof(*cfg));
+	root = jio_load_json(file, text, len, dl);
+	if (!root)
+		return -1;
+	if (!json_is_object(root)) {
+		diag_add(dl, DIAG_ERROR, file, 1, 1, NULL,
+			 "the configuration must be a JSON object, not %s", json_type_name(root));
+		json_decref(root);
+		return -1;
+	}
+	c.pos = jio_posmap_build(text, len);
+	cfg->file = xstrdup(file);
+	load_object(&c, root, keys, NKEYS, cfg, NULL);
+	if (!c.errors)
+		cross_checks(&c, cfg);
+	jio_posmap_free(c.pos);
+	json_decref(root);
+	if (c.errors) {
+		env_config_release(cfg);
+		return -1;
+	}
+	derive(cfg);
+	return 0;
+}
+
+int env_config_load(const char *path, struct env_config *cfg, struct diag_list *dl)
+{
+	size_t len;
+	char *text = fs_read_file(path, &len, dl);
+	memset(cfg, 0, sizeof(*cfg));
+	if (!text)
+		return -1;
+	int r = env_config_parse(path, text, len, cfg, dl);
+	free(text);
+	return r;
+}
+
+static void release_strings(const struct key_def *defs, size_t n, void *base)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (defs[i].type != K_STRING)
+			continue;
+		char **f = (char **)((char *)base + defs[i].offset);
+		free(*f);
+		*f = NULL;
+	}
+}
+
+void env_config_release(struct env_config *cfg)
+{
+	release_strings(keys, NKEYS, cfg);
+	free(cfg->file);
+	free(cfg->database_instance_class);
+	free(cfg->stack_prefix);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static json_t *schema_props(const struct key_def *defs, size_t n, json_t *required)
+{
+	json_t *props = json_object();
+	for (size_t i = 0; i < n; i++) {
+		const struct key_def *k = &defs[i];
+		static const char *const jt[] = { "string", "integer", "boolean", "number" };
+		json_t *p = json_pack("{ss ss}", "type", jt[k->type], "description",
+				      k->description);
+		if (k->type == K_INT || k->type == K_NUMBER) {
+			json_object_set_new(p, "minimum", json_real(k->min));
+			json_object_set_new(p, "maximum", json_real(k->max));
+		}
+		if (k->values) {
+			json_t *e = json_array();
+			for (int j = 0; k->values[j]; j++)
+				json_array_append_new(e, json_string(k->values[j]));
+			json_object_set_new(p, "enum", e);
+		}
+		if (k->type == K_STRING && k->def_str)
+			json_object_set_new(p, "default", json_string(k->def_str));
+		else if (k->type == K_BOOL)
+			json_object_set_new(p, "default", json_boolean(k->def_num != 0));
+		else if (k->type != K_STRING && k->def_num)
+			json_object_set_new(p, "default", json_real(k->def_num));
+		json_object_set_new(props, k->name, p);
+		if (k->required && required)
+			json_array_append_new(required, json_string(k->name));
+	}
+	return props;
+}
+
+json_t *env_config_json_schema(void)
+{
+	json_t *required = json_array();
+	json_t *props = schema_props(keys, NKEYS, required);
+	json_object_set_new(props, "$schema", json_pack("{ss}", "type", "string"));
+	json_object_set_new(props, "usage",
+			    json_pack("{ss ss so sb}", "type", "object", "description",
+				      "Usage and capacity assumptions for cost and capacity "
+				      "estimates (documented defaults).",
+				      "properties", schema_props(usage_keys, NUSAGE, NULL),
+				      "additionalProperties", 0));
+	return json_pack("{ss ss ss ss so so sb}", "$schema",
+			 "https://json-schema.org/draft/2020-12/schema", "$id",
+			 "https://solemate.dev/config.schema.json", "title",
+			 "solemate environment configuration", "type", "object", "properties",
+			 props, "required", required, "additionalProperties", 0);
+}

@@ -1,0 +1,92 @@
+/*
+ * Environment configuration: config/<env>.json, strictly validated.
+ *
+ * Every key is described once, in the table of environments.c (name, type,
+ * required, range, default, description); the loader, the error messages and
+ * config/schema.json all come from that table. Unknown keys, wrong types and
+ * values AWS would refuse are errors with file:line:column and a suggestion.
+ *
+ * A `struct env_config` owns its strings; env_config_release() frees them.
+ */
+#ifndef SM_ENVIRONMENTS_H
+#define SM_ENVIRONMENTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "base/diag.h"
+
+struct env_usage {
+	/* Assumptions for cost and capacity (documented defaults). */
+	double requests_per_month;     /* HTTP requests reaching the ALB */
+	double cdn_gb_per_month;       /* data served by CloudFront */
+	double cdn_requests_per_month;
+	double nat_gb_per_month;       /* data through NAT gateways */
+	double log_gb_per_month;       /* CloudWatch Logs ingested */
+	double s3_storage_gb;
+	double db_backup_gb;           /* backup storage beyond the free allowance */
+	double endpoint_gb_per_month;  /* data through interface endpoints */
+	double config_items_per_month;
+	double xray_traces_per_month;
+	/* Capacity model. */
+	double rps_per_task;           /* requests/s one task serves within 200 ms */
+	double db_connections_per_task;
+	double think_time_seconds;     /* between two requests of one user */
+	double target_concurrent_users;
+};
+
+struct env_config {
+	char *file;                  /* where it was read from */
+	char *environment;           /* "staging", "production" */
+	char *stack_prefix;          /* "SolemateStaging" (from environment) */
+	char *account;               /* 12 digits, or NULL (environment-agnostic) */
+	char *region;
+	char *dr_region;             /* NULL: no cross-region replication */
+	char *vpc_cidr;
+	int max_azs;                 /* 2 or 3 */
+	int nat_gateways;            /* 1 .. max_azs */
+	char *database_instance_type; /* as written, e.g. "t3.micro" */
+	char *database_instance_class; /* normalised, e.g. "db.t3.micro" */
+	char *database_engine_version;
+	int database_allocated_storage;
+	int database_max_allocated_storage;
+	bool database_multi_az;
+	int database_backup_retention_days;
+	int database_read_replicas;
+	bool database_deletion_protection;
+	int ecs_desired_count;
+	int ecs_min_capacity;
+	int ecs_max_capacity;
+	char *container_image;
+	int container_port;
+	int task_cpu;                /* CPU units: 256, 512, ... */
+	int task_memory;             /* MiB */
+	char *health_check_path;
+	char *ec2_instance_type;
+	int ec2_min_capacity;
+	int ec2_max_capacity;
+	char *domain_name;
+	char *certificate_arn;       /* ACM, us-east-1, for CloudFront */
+	char *alb_certificate_arn;   /* ACM in `region`; NULL: certificate_arn */
+	char *hosted_zone_id;        /* NULL: no Route 53 records */
+	char *alarm_email;
+	double monthly_budget;       /* USD */
+	int log_retention_days;
+	char *cloudfront_price_class;
+	bool account_baseline;       /* create once-per-account singletons */
+	char *owner;
+	char *cost_center;
+	char *project;
+	struct env_usage usage;
+};
+
+/* Load and validate one file. 0, or -1 with every problem in `dl` (exit 2). */
+int env_config_load(const char *path, struct env_config *cfg, struct diag_list *dl);
+/* The same from text already in memory (tests, fuzzing). */
+int env_config_parse(const char *file, const char *text, size_t len, struct env_config *cfg,
+		     struct diag_list *dl);
+void env_config_release(struct env_config *cfg);
+/* config/schema.json, generated from the key table (new reference). */
+json_t *env_config_json_schema(void);
+
+#endif

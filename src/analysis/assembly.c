@@ -1,0 +1,172 @@
+#include "analysis/assembly.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fsutil.h"
+#include "base/json_io.h"
+#include "base/xalloc.h"
+
+void sm_assembly_init(struct sm_assembly *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void sm_assembly_release(struct sm_assembly *a)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		struct sm_template *t = &a->items[i];
+		free(t->file);
+		free(t->stack_name);
+		free(t->account);
+		free(t->region);
+		free(t->source);
+		json_decref(t->tmpl);
+		for (size_t j = 0; j < t->depends_nr; j++)
+			free(t->depends[j]);
+		free(t->depends);
+		jio_posmap_free(t->pos);
+	}
+	free(a->items);
+	free(a->dir);
+	sm_assembly_init(a);
+}
+
+struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file,
+				    const char *stack_name, const char *region, json_t *tmpl)
+{
+	ALLOC_GROW(a->items, a->nr + 1, a->alloc);
+	struct sm_template *t = &a->items[a->nr++];
+	memset(t, 0, sizeof(*t));
+	t->file = xstrdup(file);
+	t->stack_name = xstrdup(stack_name);
+	t->region = region ? xstrdup(region) : NULL;
+	t->tmpl = tmpl;
+	return t;
+}
+
+/* "aws://ACCOUNT/REGION" -> account, region (NULL for unknown-*). */
+static void parse_environment(const char *env, char **account, char **region)
+{
+	*account = *region = NULL;
+	if (!env || strncmp(env, "aws://", 6))
+		return;
+	const char *acc = env + 6, *slash = strchr(acc, '/');
+	if (!slash)
+		return;
+	if (strncmp(acc, "unknown-account", 15))
+		*account = xstrndup(acc, (size_t)(slash - acc));
+	if (strcmp(slash + 1, "unknown-region"))
+		*region = xstrdup(slash + 1);
+}
+
+static struct sm_template *load_template_file(struct sm_assembly *a, const char *path,
+					      const char *stack_name, struct diag_list *dl)
+{
+	size_t len;
+	char *text = fs_read_file(path, &len, dl);
+	if (!text)
+		return NULL;
+	json_t *v = jio_load_auto(path, text, len, dl);
+	if (!v) {
+		free(text);
+		return NULL;
+	}
+	if (!json_is_object(v)) {
+		diag_add(dl, DIAG_ERROR, path, 1, 1, NULL,
+			 "a CloudFormation template must be an object");
+		json_decref(v);
+		free(text);
+		return NULL;
+	}
+	struct sm_template *t = sm_assembly_add(a, path, stack_name, NULL, v);
+	t->source = text;
+	t->source_len = len;
+	return t;
+}
+
+int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_list *dl)
+{
+	char *mpath = xstrfmt("%s/manifest.json", dir);
+	json_t *m = jio_load_file(mpath, dl);
+	int ret = -1;
+	const char *id;
+	json_t *art;
+
+	if (!m)
+		goto out;
+	json_t *arts = json_object_get(m, "artifacts");
+	if (!json_is_object(arts)) {
+		diag_add(dl, DIAG_ERROR, mpath, 0, 0, "artifacts",
+			 "manifest has no 'artifacts' object");
+		goto out;
+	}
+	if (!a->dir)
+		a->dir = xstrdup(dir);
+	json_object_foreach(arts, id, art)
+	{
+		const char *type = json_string_value(json_object_get(art, "type"));
+		if (!type || strcmp(type, "aws:cloudformation:stack"))
+			continue;
+		json_t *props = json_object_get(art, "properties");
+		const char *tf = json_string_value(json_object_get(props, "templateFile"));
+		if (!tf) {
+			diag_add(dl, DIAG_ERROR, mpath, 0, 0, NULL,
+				 "stack '%s' has no templateFile", id);
+			goto out;
+		}
+		char *tpath = xstrfmt("%s/%s", dir, tf);
+		struct sm_template *t = load_template_file(a, tpath, id, dl);
+		free(tpath);
+		if (!t)
+			goto out;
+		parse_environment(json_string_value(json_object_get(art, "environment")),
+				  &t->account, &t->region);
+		json_t *deps = json_object_get(art, "dependencies");
+		size_t i;
+		json_t *d;
+		json_array_foreach(deps, i, d)
+		{
+			if (!json_is_string(d))
+				continue;
+			t->depends = xrealloc(t->depends, sizeof(char *) * (t->depends_nr + 1));
+			t->depends[t->depends_nr++] = xstrdup(json_string_value(d));
+		}
+	}
+	ret = 0;
+out:
+	json_decref(m);
+	free(mpath);
+	return ret;
+}
+
+int sm_assembly_load_path(struct sm_assembly *a, const char *path, struct diag_list *dl)
+{
+	if (fs_is_dir(path))
+		return sm_assembly_load_dir(a, path, dl);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	/* "Stack.template.json" -> "Stack" */
+	size_t n = strcspn(base, ".");
+	char *name = xstrndup(base, n ? n : strlen(base));
+	struct sm_template *t = load_template_file(a, path, name, dl);
+	free(name);
+	return t ? 0 : -1;
+}
+
+struct sm_template *sm_assembly_find(const struct sm_assembly *a, const char *stack_name)
+{
+	for (size_t i = 0; i < a->nr; i++)
+		if (!strcmp(a->items[i].stack_name, stack_name))
+			return &a->items[i];
+	return NULL;
+}
+
+bool sm_template_position(struct sm_template *t, const char *path, int *line, int *col)
+{
+	if (!t->source)
+		return false;
+	if (!t->pos)
+		t->pos = jio_posmap_build(t->source, t->source_len);
+	return jio_posmap_lookup(t->pos, path, line, col);
+}

@@ -1,0 +1,53 @@
+/*
+ * A cloud assembly as the analyses see it: templates with the stack name,
+ * region and file they came from. Built from a directory written by `synth`
+ * (manifest.json), from template files a user hands us (JSON or YAML), or
+ * from an app synthesized in memory (the CLI does that for --env).
+ *
+ * The assembly owns every template (json_t reference) and string in it;
+ * sm_assembly_free() releases them.
+ */
+#ifndef SM_ASSEMBLY_H
+#define SM_ASSEMBLY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/diag.h"
+
+struct sm_template {
+	char *file;       /* path shown in diagnostics */
+	char *stack_name; /* manifest artifact id, or the file's base name */
+	char *account;    /* NULL when unknown */
+	char *region;     /* NULL when unknown */
+	char *source;     /* raw text when read from disk (for positions), else NULL */
+	size_t source_len;
+	json_t *tmpl;     /* the template; never NULL */
+	char **depends;   /* stack names this one depends on */
+	size_t depends_nr;
+	struct jio_posmap *pos; /* lazily built by sm_template_position */
+};
+
+struct sm_assembly {
+	char *dir;        /* assembly directory, or NULL */
+	struct sm_template *items;
+	size_t nr, alloc;
+};
+
+void sm_assembly_init(struct sm_assembly *a);
+void sm_assembly_release(struct sm_assembly *a);
+/* Add a template; `tmpl` is stolen; strings are copied. Returns it. */
+struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file,
+				    const char *stack_name, const char *region, json_t *tmpl);
+/* Read a directory with manifest.json. 0 or -1 + diag. */
+int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_list *dl);
+/* Read one template file (JSON or YAML) or an assembly directory. */
+int sm_assembly_load_path(struct sm_assembly *a, const char *path, struct diag_list *dl);
+struct sm_template *sm_assembly_find(const struct sm_assembly *a, const char *stack_name);
+/*
+ * Line and column of a dotted path ("Resources.Db.Properties.Port") in the
+ * template's source text; false when there is no source or no such path.
+ */
+bool sm_template_position(struct sm_template *t, const char *path, int *line, int *col);
+
+#endif

@@ -1,0 +1,195 @@
+#include "base/fsutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+char *fs_read_file(const char *path, size_t *len, struct diag_list *dl)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	for (;;) {
+		size_t n = fread(chunk, 1, sizeof(chunk), f);
+		if (n)
+			strbuf_add(&sb, chunk, n);
+		if (n < sizeof(chunk))
+			break;
+	}
+	if (ferror(f)) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot read: %s", strerror(errno));
+		fclose(f);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	fclose(f);
+	return strbuf_detach(&sb, len);
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl)
+{
+	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ret = -1;
+
+	if (fd < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot create: %s", strerror(errno));
+		goto out;
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s",
+				 strerror(errno));
+			close(fd);
+			unlink(tmp);
+			goto out;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	if (rename(tmp, path) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot rename into place: %s",
+			 strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(tmp);
+	return ret;
+}
+
+int fs_mkdir_p(const char *path, struct diag_list *dl)
+{
+	char *p = xstrdup(path);
+	int ret = 0;
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+			diag_add(dl, DIAG_ERROR, p, 0, 0, NULL, "cannot create directory: %s",
+				 strerror(errno));
+			ret = -1;
+			goto out;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		diag_add(dl, DIAG_ERROR, p, 0, 0, NULL, "cannot create directory: %s",
+			 strerror(errno));
+		ret = -1;
+	}
+out:
+	free(p);
+	return ret;
+}
+
+int fs_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (!path[0] || !strcmp(path, "/"))
+		return -1;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	int ret = 0;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *child = xstrfmt("%s/%s", path, e->d_name);
+		if (fs_remove_tree(child) < 0)
+			ret = -1;
+		free(child);
+	}
+	closedir(d);
+	if (rmdir(path) < 0)
+		ret = -1;
+	return ret;
+}
+
+bool fs_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool fs_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+char *fs_make_sibling_tmpdir(const char *final_dir, struct diag_list *dl)
+{
+	size_t n = strlen(final_dir);
+	while (n > 1 && final_dir[n - 1] == '/')
+		n--;
+	char *base = xstrndup(final_dir, n);
+	char *tmpl = xstrfmt("%s.tmp-XXXXXX", base);
+	free(base);
+	if (!mkdtemp(tmpl)) {
+		diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL,
+			 "cannot create a temporary directory beside it: %s", strerror(errno));
+		free(tmpl);
+		return NULL;
+	}
+	/* mkdtemp makes it 0700; the assembly is not secret, make it like mkdir's. */
+	chmod(tmpl, 0755);
+	return tmpl;
+}
+
+int fs_replace_dir(const char *tmp_dir, const char *final_dir, struct diag_list *dl)
+{
+	if (fs_is_dir(final_dir)) {
+		if (renameat2(AT_FDCWD, tmp_dir, AT_FDCWD, final_dir, RENAME_EXCHANGE) < 0) {
+			diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL,
+				 "cannot swap in the new directory: %s", strerror(errno));
+			return -1;
+		}
+		/* tmp_dir now holds the previous tree. */
+		fs_remove_tree(tmp_dir);
+		return 0;
+	}
+	if (fs_exists(final_dir)) {
+		diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL,
+			 "exists and is not a directory");
+		return -1;
+	}
+	if (rename(tmp_dir, final_dir) < 0) {
+		diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL, "cannot rename into place: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * File-system helpers. Writers are atomic: a reader (or a crash) sees either
+ * the old file or the complete new one, never a truncated mix, so that a
+ * failed command never loses what existed before.
+ */
+#ifndef SM_FSUTIL_H
+#define SM_FSUTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/diag.h"
+
+/* Read a whole file; NUL-terminated, `*len` without the NUL. NULL + diag on error. */
+char *fs_read_file(const char *path, size_t *len, struct diag_list *dl);
+/* Write `data` to `path` through a temporary file, fsync and rename. 0 or -1 + diag. */
+int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl);
+/* mkdir -p; 0 or -1 + diag. */
+int fs_mkdir_p(const char *path, struct diag_list *dl);
+/* rm -rf; 0 or -1. Refuses "/" and "". */
+int fs_remove_tree(const char *path);
+bool fs_is_dir(const char *path);
+bool fs_exists(const char *path);
+/*
+ * Make a fresh temporary directory beside `final_dir` (same file system, so
+ * that it can be renamed into place). Caller frees the returned path.
+ */
+char *fs_make_sibling_tmpdir(const char *final_dir, struct diag_list *dl);
+/*
+ * Put directory `tmp_dir` in place of `final_dir` as one step: with
+ * renameat2(RENAME_EXCHANGE) when `final_dir` exists (then removes the old
+ * tree), plain rename otherwise. On failure `final_dir` is untouched.
+ */
+int fs_replace_dir(const char *tmp_dir, const char *final_dir, struct diag_list *dl);
+
+#endif

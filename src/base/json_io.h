@@ -1,0 +1,47 @@
+/*
+ * Reading and writing JSON and YAML documents as jansson values, the one
+ * value type of the program (jq's jv plays that part in jq).
+ *
+ * Loaders return a new reference the caller owns (json_decref), or NULL after
+ * appending an error with file:line:column to `dl`. They refuse invalid UTF-8,
+ * duplicate keys and nesting deeper than JIO_MAX_DEPTH. The YAML loader knows
+ * CloudFormation's short-form tags (!Ref, !GetAtt a.b, !Sub, ...).
+ *
+ * Dumpers are deterministic: the same value gives the same bytes, always.
+ */
+#ifndef SM_JSON_IO_H
+#define SM_JSON_IO_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/diag.h"
+
+#define JIO_MAX_DEPTH 128
+
+json_t *jio_load_json(const char *file, const char *text, size_t len, struct diag_list *dl);
+json_t *jio_load_yaml(const char *file, const char *text, size_t len, struct diag_list *dl);
+/* JSON when the first non-blank byte is '{' or '[', YAML otherwise. */
+json_t *jio_load_auto(const char *file, const char *text, size_t len, struct diag_list *dl);
+json_t *jio_load_file(const char *path, struct diag_list *dl);
+
+/* JSON with one-space indent (as the AWS CDK writes), UTF-8, trailing newline. */
+char *jio_dump_json(const json_t *v, size_t *len);
+/* Block-style YAML; strings that would read back as another type are quoted. */
+char *jio_dump_yaml(const json_t *v, size_t *len);
+
+/*
+ * Where each value of a document starts, by path: "a.b[2].c" (keys joined by
+ * '.', array elements as [i]; the root is ""). Built from the source text with
+ * libyaml, so it works for JSON and YAML alike. Owned by the caller.
+ */
+struct jio_posmap;
+struct jio_posmap *jio_posmap_build(const char *text, size_t len);
+bool jio_posmap_lookup(const struct jio_posmap *pm, const char *path, int *line, int *col);
+void jio_posmap_free(struct jio_posmap *pm);
+
+/* Byte-exact comparison helper for tests: true when both dump the same. */
+bool jio_equal_dump(const json_t *a, const json_t *b);
+
+#endif

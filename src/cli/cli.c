@@ -1,0 +1,223 @@
+/* What every subcommand shares: colour, diagnostics, where inputs come from. */
+#include "cli/cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/fsutil.h"
+#include "base/xalloc.h"
+#include "lib/environments.h"
+#include "lib/solemate_stack.h"
+
+bool cli_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	return isatty(fileno(f));
+}
+
+void cli_print_diags(const struct diag_list *dl)
+{
+	diag_print_all(stderr, dl, cli_color(stderr));
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "solemate %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nsee 'solemate %s --help'\n", cmd);
+	return SM_EXIT_USAGE;
+}
+
+static const char *option_value(int argc, char **argv, int *i, const char *name, const char *cmd,
+				bool *missing)
+{
+	size_t n = strlen(name);
+	*missing = false;
+	if (strncmp(argv[*i], name, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		cli_usage_error(cmd, "option '%s' needs a value", name);
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i,
+			    const char *cmd)
+{
+	bool missing;
+	const char *v;
+
+	if ((v = option_value(argc, argv, i, "--env", cmd, &missing))) {
+		if (in->env_nr >= (int)(sizeof(in->envs) / sizeof(in->envs[0])))
+			return cli_usage_error(cmd, "too many --env options"), -1;
+		in->envs[in->env_nr++] = v;
+		return 1;
+	}
+	if (missing)
+		return -1;
+	if ((v = option_value(argc, argv, i, "--config-dir", cmd, &missing))) {
+		in->config_dir = v;
+		return 1;
+	}
+	if (missing)
+		return -1;
+	if ((v = option_value(argc, argv, i, "--config", cmd, &missing))) {
+		if (in->config_nr >= (int)(sizeof(in->config_files) / sizeof(in->config_files[0])))
+			return cli_usage_error(cmd, "too many --config options"), -1;
+		in->config_files[in->config_nr++] = v;
+		return 1;
+	}
+	if (missing)
+		return -1;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *config_dir(const struct cli_inputs *in)
+{
+	return in->config_dir ? in->config_dir : "config";
+}
+
+int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *dl)
+{
+	char **names = NULL;
+	size_t nr = 0, alloc = 0;
+
+	for (int i = 0; i < in->env_nr; i++) {
+		if (strcmp(in->envs[i], "all")) {
+			ALLOC_GROW(names, nr + 1, alloc);
+			names[nr++] = xstrdup(in->envs[i]);
+			continue;
+		}
+		DIR *d = opendir(config_dir(in));
+		if (!d) {
+			diag_add(dl, DIAG_ERROR, config_dir(in), 0, 0, NULL,
+				 "cannot read the configuration directory: %s", strerror(errno));
+			continue;
+		}
+		struct dirent *e;
+		size_t first = nr;
+		while ((e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+			if (len <= 5 || strcmp(e->d_name + len - 5, ".json") ||
+			    !strcmp(e->d_name, "schema.json"))
+				continue;
+			ALLOC_GROW(names, nr + 1, alloc);
+			names[nr++] = xstrndup(e->d_name, len - 5);
+		}
+		closedir(d);
+		qsort(names + first, nr - first, sizeof(char *), cmp_str);
+	}
+	*out = names;
+	return (int)nr;
+}
+
+struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
+{
+	struct sm_app *app = sm_app_new();
+	char **envs = NULL;
+	int n = cli_expand_envs(in, &envs, dl);
+	int failed = 0;
+
+	for (int i = 0; i < n + in->config_nr; i++) {
+		char *path = i < n ? xstrfmt("%s/%s.json", config_dir(in), envs[i])
+				   : xstrdup(in->config_files[i - n]);
+		struct env_config cfg;
+		if (i < n && !fs_exists(path)) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+						  "no configuration for environment '%s'",
+						  envs[i]);
+			diag_set_hint(d, "create %s, or use --env all or --config FILE", path);
+			failed = 1;
+		} else if (env_config_load(path, &cfg, dl) < 0) {
+			failed = 1;
+		} else {
+			if (solemate_add_environment(app, &cfg, dl) < 0)
+				failed = 1;
+			env_config_release(&cfg);
+		}
+		free(path);
+	}
+	for (int i = 0; i < n; i++)
+		free(envs[i]);
+	free(envs);
+	if (!failed && sm_app_resolve(app, dl) < 0)
+		failed = 1;
+	if (failed || diag_count(dl, DIAG_ERROR)) {
+		sm_app_free(app);
+		return NULL;
+	}
+	return app;
+}
+
+/* Copy the resolved templates of `app` into `a` (no disk involved). */
+static void assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
+{
+	for (size_t i = 0; i < sm_app_stack_count(app); i++) {
+		const struct sm_stack *s = sm_app_stack_at(app, i);
+		char *file = xstrfmt("%s.template.json", sm_stack_name(s));
+		struct sm_template *t =
+			sm_assembly_add(a, file, sm_stack_name(s), sm_stack_region(s),
+					json_deep_copy(sm_stack_template(s)));
+		if (sm_stack_account(s))
+			t->account = xstrdup(sm_stack_account(s));
+		t->depends_nr = sm_stack_dependency_count(s);
+		t->depends = xcalloc(t->depends_nr ? t->depends_nr : 1, sizeof(char *));
+		for (size_t j = 0; j < t->depends_nr; j++)
+			t->depends[j] = xstrdup(sm_stack_name(sm_stack_dependency_at(s, j)));
+		free(file);
+	}
+}
+
+int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct diag_list *dl)
+{
+	int ret = 0;
+
+	if (!in->env_nr && !in->config_nr && !in->path_nr) {
+		if (fs_is_dir("cdk.out") && fs_exists("cdk.out/manifest.json"))
+			return sm_assembly_load_dir(a, "cdk.out", dl);
+		struct cli_inputs all = *in;
+		all.envs[0] = "all";
+		all.env_nr = 1;
+		return cli_inputs_load(&all, a, dl);
+	}
+	for (int i = 0; i < in->path_nr; i++)
+		if (sm_assembly_load_path(a, in->paths[i], dl) < 0)
+			ret = -1;
+	if (in->env_nr || in->config_nr) {
+		struct sm_app *app = cli_build_app(in, dl);
+		if (!app)
+			return -1;
+		assembly_from_app(a, app);
+		sm_app_free(app);
+	}
+	return ret;
+}
+
+int cli_finish_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "solemate: cannot write the output: %s\n", strerror(errno));
+		return code ? code : SM_EXIT_FINDINGS;
+	}
+	return code;
+}

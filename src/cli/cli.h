@@ -1,0 +1,93 @@
+/*
+ * The command layer (git's builtin/): one file per subcommand, each defining
+ * `int cmd_<name>(int argc, char **argv)` (argv[0] is the command name) and
+ * listed once in the table of main.c. Only this layer prints and exits.
+ *
+ * Exit codes (documented in README and `solemate --help`).
+ */
+#ifndef SM_CLI_H
+#define SM_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analysis/assembly.h"
+#include "base/diag.h"
+#include "engine/engine.h"
+
+enum sm_exit {
+	SM_EXIT_OK = 0,       /* success, nothing found */
+	SM_EXIT_FINDINGS = 1, /* findings, differences, or a failed operation */
+	SM_EXIT_USAGE = 2,    /* bad usage or bad input */
+};
+
+#define SM_VERSION "0.1.0"
+
+/* Colour on stdout/stderr: only on a terminal, never with NO_COLOR set. */
+bool cli_color(FILE *f);
+/* Print diagnostics to stderr (coloured when allowed). */
+void cli_print_diags(const struct diag_list *dl);
+/* "solemate <cmd>: <message>" on stderr; returns SM_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Where an analysis command reads templates from (the same for validate,
+ * check, reach, cost, graph, report, diff): `--env NAME` (synthesize in
+ * memory from config/NAME.json; "all" for every file), `--config FILE`, or
+ * PATHs (assembly directories or template files).
+ */
+struct cli_inputs {
+	const char *envs[16];
+	int env_nr;
+	const char *config_files[16];
+	int config_nr;
+	const char *paths[64];
+	int path_nr;
+	const char *config_dir; /* --config-dir, default "config" */
+};
+
+/*
+ * If argv[*i] is one of --env/--config/--config-dir (with its value in the
+ * next argument or after '='), record it, advance *i and return 1; return 0
+ * when it is not one of them; -1 (after a message) when its value is missing.
+ */
+int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i,
+			    const char *cmd);
+/*
+ * Fill `a` from the inputs: PATHs are read from disk; --env/--config are
+ * synthesized in memory. With no input at all, reads ./cdk.out if it exists,
+ * else synthesizes every environment. 0, or -1 with diagnostics.
+ */
+int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct diag_list *dl);
+
+/*
+ * Environment names to act on: --env all expands to every config/NAME.json
+ * (sorted). Returns the count; names are malloc'd into `out` (caller frees).
+ */
+int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *dl);
+
+/*
+ * Build the SoleMate app of the environments named in `in` (config files and
+ * env names), resolved and ready to write. NULL + diagnostics on bad input.
+ */
+struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl);
+
+/* The subcommands (one file each: src/cli/cmd_<name>.c). */
+#define SM_COMMAND(name) int cmd_##name(int argc, char **argv)
+SM_COMMAND(synth);
+SM_COMMAND(list);
+SM_COMMAND(validate);
+SM_COMMAND(check);
+SM_COMMAND(reach);
+SM_COMMAND(diff);
+SM_COMMAND(bootstrap);
+SM_COMMAND(deploy);
+SM_COMMAND(destroy);
+SM_COMMAND(cost);
+SM_COMMAND(graph);
+SM_COMMAND(report);
+
+/* Flush stdout and report a write error (a full disk must not pass silently). */
+int cli_finish_stdout(int code);
+
+#endif

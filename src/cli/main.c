@@ -1,0 +1,70 @@
+/*
+ * solemate: the command table and dispatch (git.c's `commands[]`). Adding a
+ * command is one file src/cli/cmd_<name>.c and one line here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd_struct commands[] = {
+	{ "synth", cmd_synth, "synthesize the cloud assembly (templates + manifest.json)" },
+	{ "list", cmd_list, "list the stacks of each environment with resource counts" },
+	{ "validate", cmd_validate, "validate templates against the CloudFormation schemas" },
+	{ "check", cmd_check, "security and compliance rules (FSBP, PCI DSS, CIS, cdk-nag)" },
+	{ "reach", cmd_reach, "static network reachability between tiers" },
+	{ "diff", cmd_diff, "compare with the deployed stacks or another assembly" },
+	{ "bootstrap", cmd_bootstrap, "create the stack that holds uploaded templates" },
+	{ "deploy", cmd_deploy, "deploy stacks through CloudFormation change sets" },
+	{ "destroy", cmd_destroy, "delete an environment's stacks" },
+	{ "cost", cmd_cost, "estimate the monthly cost" },
+	{ "graph", cmd_graph, "draw the architecture (dot, svg, mermaid)" },
+	{ "report", cmd_report, "one HTML page: diagram, inventory, findings, cost, SLOs" },
+};
+
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: solemate <command> [options]\n\n"
+		     "The SoleMate AWS infrastructure as code: synthesize, validate, check,\n"
+		     "estimate, diff, deploy and destroy.\n\ncommands:\n");
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n'solemate <command> --help' tells more about a command.\n"
+		     "\nexit codes: 0 success, 1 findings or a failed operation, 2 bad usage "
+		     "or bad input\n"
+		     "environment: NO_COLOR disables colour\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return SM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return cli_finish_stdout(SM_EXIT_OK);
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("solemate %s\n", SM_VERSION);
+		return cli_finish_stdout(SM_EXIT_OK);
+	}
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return cli_finish_stdout(commands[i].fn(argc - 1, argv + 1));
+	fprintf(stderr, "solemate: '%s' is not a command\n", argv[1]);
+	/* did-you-mean on the first two letters: short and good enough here */
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strncmp(argv[1], commands[i].name, 2))
+			fprintf(stderr, "  did you mean '%s'?\n", commands[i].name);
+	fprintf(stderr, "see 'solemate --help'\n");
+	return SM_EXIT_USAGE;
+}

@@ -1,0 +1,343 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "engine/engine_int.h"
+
+struct sm_app *sm_app_new(void)
+{
+	return xcalloc(1, sizeof(struct sm_app));
+}
+
+static void free_tags(struct sm_tag *tags, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		free(tags[i].key);
+		free(tags[i].value);
+	}
+	free(tags);
+}
+
+static void resource_free(struct sm_resource *r)
+{
+	free(r->id);
+	free(r->given_id);
+	free(r->type);
+	json_decref(r->props);
+	json_decref(r->metadata);
+	for (size_t i = 0; i < r->depends_nr; i++)
+		free(r->depends_on[i]);
+	free(r->depends_on);
+	free(r->deletion_policy);
+	free(r->update_replace_policy);
+	free(r->condition);
+	free(r);
+}
+
+static void stack_free(struct sm_stack *s)
+{
+	for (size_t i = 0; i < s->res_nr; i++)
+		resource_free(s->resources[i]);
+	free(s->resources);
+	json_decref(s->parameters);
+	json_decref(s->conditions);
+	json_decref(s->mappings);
+	for (size_t i = 0; i < s->out_nr; i++) {
+		free(s->outputs[i].name);
+		json_decref(s->outputs[i].value);
+		free(s->outputs[i].description);
+		free(s->outputs[i].export_name);
+	}
+	free(s->outputs);
+	free_tags(s->tags, s->tag_nr);
+	free(s->deps);
+	for (size_t i = 0; i < s->xr_nr; i++) {
+		free(s->xr[i].parameter);
+		free(s->xr[i].producer_stack);
+		free(s->xr[i].output);
+	}
+	free(s->xr);
+	json_decref(s->template);
+	free(s->name);
+	free(s->account);
+	free(s->region);
+	free(s->description);
+	free(s);
+}
+
+void sm_app_free(struct sm_app *app)
+{
+	if (!app)
+		return;
+	for (size_t i = 0; i < app->stack_nr; i++)
+		stack_free(app->stacks[i]);
+	free(app->stacks);
+	free_tags(app->tags, app->tag_nr);
+	free(app);
+}
+
+void sm_add_tag(struct sm_tag **tags, size_t *nr, size_t *alloc, const char *k, const char *v)
+{
+	for (size_t i = 0; i < *nr; i++) {
+		if (!strcmp((*tags)[i].key, k)) {
+			free((*tags)[i].value);
+			(*tags)[i].value = xstrdup(v);
+			return;
+		}
+	}
+	ALLOC_GROW(*tags, *nr + 1, *alloc);
+	(*tags)[*nr].key = xstrdup(k);
+	(*tags)[*nr].value = xstrdup(v);
+	(*nr)++;
+}
+
+void sm_app_add_tag(struct sm_app *app, const char *key, const char *value)
+{
+	sm_add_tag(&app->tags, &app->tag_nr, &app->tag_alloc, key, value);
+	app->resolved = false;
+}
+
+size_t sm_app_stack_count(const struct sm_app *app)
+{
+	return app->stack_nr;
+}
+
+struct sm_stack *sm_app_stack_at(const struct sm_app *app, size_t i)
+{
+	return i < app->stack_nr ? app->stacks[i] : NULL;
+}
+
+struct sm_stack *sm_app_find_stack(const struct sm_app *app, const char *name)
+{
+	for (size_t i = 0; i < app->stack_nr; i++)
+		if (!strcmp(app->stacks[i]->name, name))
+			return app->stacks[i];
+	return NULL;
+}
+
+/* ---- stacks ---- */
+
+struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
+			      const struct sm_stack_props *props)
+{
+	struct sm_stack *s = xcalloc(1, sizeof(*s));
+	s->app = app;
+	s->name = xstrdup(name);
+	if (props) {
+		s->account = props->account ? xstrdup(props->account) : NULL;
+		s->region = props->region ? xstrdup(props->region) : NULL;
+		s->description = props->description ? xstrdup(props->description) : NULL;
+		s->termination_protection = props->termination_protection;
+	}
+	s->parameters = json_object();
+	s->conditions = json_object();
+	s->mappings = json_object();
+	ALLOC_GROW(app->stacks, app->stack_nr + 1, app->stack_alloc);
+	app->stacks[app->stack_nr++] = s;
+	app->resolved = false;
+	return s;
+}
+
+const char *sm_stack_name(const struct sm_stack *s)
+{
+	return s->name;
+}
+
+const char *sm_stack_account(const struct sm_stack *s)
+{
+	return s->account;
+}
+
+const char *sm_stack_region(const struct sm_stack *s)
+{
+	return s->region;
+}
+
+struct sm_app *sm_stack_app(const struct sm_stack *s)
+{
+	return s->app;
+}
+
+void sm_stack_add_dep_unique(struct sm_stack *s, struct sm_stack *on)
+{
+	if (s == on)
+		return;
+	for (size_t i = 0; i < s->dep_nr; i++)
+		if (s->deps[i] == on)
+			return;
+	ALLOC_GROW(s->deps, s->dep_nr + 1, s->dep_alloc);
+	s->deps[s->dep_nr++] = on;
+}
+
+void sm_stack_add_dependency(struct sm_stack *s, struct sm_stack *on)
+{
+	sm_stack_add_dep_unique(s, on);
+}
+
+void sm_stack_add_tag(struct sm_stack *s, const char *key, const char *value)
+{
+	sm_add_tag(&s->tags, &s->tag_nr, &s->tag_alloc, key, value);
+}
+
+size_t sm_stack_resource_count(const struct sm_stack *s)
+{
+	return s->res_nr;
+}
+
+json_t *sm_stack_add_parameter(struct sm_stack *s, const char *name, json_t *def)
+{
+	json_object_set_new(s->parameters, name, def ? def : json_object());
+	return sm_ref_name(name);
+}
+
+json_t *sm_stack_add_condition(struct sm_stack *s, const char *name, json_t *expr)
+{
+	json_object_set_new(s->conditions, name, expr);
+	return json_pack("{ss}", "Condition", name);
+}
+
+void sm_stack_add_mapping(struct sm_stack *s, const char *name, json_t *map)
+{
+	json_object_set_new(s->mappings, name, map);
+}
+
+void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
+			 const char *description, const char *export_name)
+{
+	ALLOC_GROW(s->outputs, s->out_nr + 1, s->out_alloc);
+	struct sm_output *o = &s->outputs[s->out_nr++];
+	o->name = xstrdup(name);
+	o->value = value;
+	o->description = description ? xstrdup(description) : NULL;
+	o->export_name = export_name ? xstrdup(export_name) : NULL;
+}
+
+size_t sm_stack_dependency_count(const struct sm_stack *s)
+{
+	return s->dep_nr;
+}
+
+const struct sm_stack *sm_stack_dependency_at(const struct sm_stack *s, size_t i)
+{
+	return i < s->dep_nr ? s->deps[i] : NULL;
+}
+
+const json_t *sm_stack_template(const struct sm_stack *s)
+{
+	return s->template;
+}
+
+/* ---- resources ---- */
+
+char *sm_sanitize_id(const char *given)
+{
+	size_t n = strlen(given), j = 0;
+	char *id = xmalloc(n + 1);
+	for (size_t i = 0; i < n; i++) {
+		char c = given[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			id[j++] = c;
+	}
+	id[j] = '\0';
+	return id;
+}
+
+struct sm_resource *sm_resource_new(struct sm_stack *s, const char *logical_id, const char *type,
+				    json_t *props)
+{
+	struct sm_resource *r = xcalloc(1, sizeof(*r));
+	r->stack = s;
+	r->given_id = xstrdup(logical_id);
+	r->id = sm_sanitize_id(logical_id);
+	r->type = xstrdup(type);
+	r->props = props ? props : json_object();
+	ALLOC_GROW(s->resources, s->res_nr + 1, s->res_alloc);
+	s->resources[s->res_nr++] = r;
+	s->app->resolved = false;
+	return r;
+}
+
+const char *sm_resource_id(const struct sm_resource *r)
+{
+	return r->id;
+}
+
+const char *sm_resource_type(const struct sm_resource *r)
+{
+	return r->type;
+}
+
+struct sm_stack *sm_resource_stack(const struct sm_resource *r)
+{
+	return r->stack;
+}
+
+json_t *sm_resource_props(struct sm_resource *r)
+{
+	return r->props;
+}
+
+void sm_resource_set(struct sm_resource *r, const char *key, json_t *value)
+{
+	json_object_set_new(r->props, key, value);
+}
+
+void sm_resource_depends_on(struct sm_resource *r, const struct sm_resource *on)
+{
+	for (size_t i = 0; i < r->depends_nr; i++)
+		if (!strcmp(r->depends_on[i], on->id))
+			return;
+	ALLOC_GROW(r->depends_on, r->depends_nr + 1, r->depends_alloc);
+	r->depends_on[r->depends_nr++] = xstrdup(on->id);
+}
+
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = v ? xstrdup(v) : NULL;
+}
+
+void sm_resource_set_deletion_policy(struct sm_resource *r, const char *policy)
+{
+	set_str(&r->deletion_policy, policy);
+}
+
+void sm_resource_set_update_replace_policy(struct sm_resource *r, const char *policy)
+{
+	set_str(&r->update_replace_policy, policy);
+}
+
+void sm_resource_set_condition(struct sm_resource *r, const char *condition)
+{
+	set_str(&r->condition, condition);
+}
+
+void sm_resource_set_metadata(struct sm_resource *r, const char *key, json_t *value)
+{
+	if (!r->metadata)
+		r->metadata = json_object();
+	json_object_set_new(r->metadata, key, value);
+}
+
+void sm_resource_skip_tags(struct sm_resource *r)
+{
+	r->skip_tags = true;
+}
+
+void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char *reason)
+{
+	if (!r->metadata)
+		r->metadata = json_object();
+	json_t *nag = json_object_get(r->metadata, "cdk_nag");
+	if (!nag) {
+		nag = json_object();
+		json_object_set_new(r->metadata, "cdk_nag", nag);
+	}
+	json_t *list = json_object_get(nag, "rules_to_suppress");
+	if (!list) {
+		list = json_array();
+		json_object_set_new(nag, "rules_to_suppress", list);
+	}
+	json_array_append_new(list, json_pack("{ss ss}", "reason", reason ? reason : "", "id",
+					      rule_id));
+}

@@ -1,0 +1,174 @@
+/*
+ * The engine: an app holds stacks, a stack holds resources, parameters,
+ * conditions, mappings and outputs; synthesis turns the tree into
+ * CloudFormation templates and a cloud assembly. Nothing here knows SoleMate.
+ *
+ * Ownership: the app owns every stack and resource it creates; sm_app_free()
+ * releases the whole tree. Functions that take a `json_t *` argument STEAL
+ * the reference (like json_object_set_new), so helpers nest naturally:
+ *
+ *     sm_resource_set(r, "VpcId", sm_ref(vpc));
+ *     sm_resource_set(r, "CidrBlock", sm_fn_select(0, sm_fn_cidr(...)));
+ *
+ * Functions that return `json_t *` return a new reference the caller owns.
+ *
+ * References: sm_ref() and sm_getatt() return *tokens* that remember which
+ * stack the target lives in. At synthesis a token placed in the same stack
+ * becomes {"Ref": id} / {"Fn::GetAtt": [id, attr]}; placed in another stack of
+ * the same region it becomes an Fn::ImportValue of an Export the engine adds
+ * to the producer (name "<Producer>:ExportsOutput<Ref|FnGetAtt><Id><Attr>"),
+ * and the consumer stack depends on the producer. A token crossing regions
+ * (Fn::ImportValue cannot) becomes a String parameter of the consumer, filled
+ * at deploy time from an Output of the producer; the manifest records where
+ * each such parameter comes from (metadata type "solemate:cross-region-ref").
+ *
+ * Logical IDs are given by the caller, readable and stable; characters other
+ * than [A-Za-z0-9] are dropped. A duplicate ID in one stack, an empty one or
+ * one longer than 255 characters is an error at synthesis, never a rename:
+ * adding or removing a resource never changes another's ID.
+ */
+#ifndef SM_ENGINE_H
+#define SM_ENGINE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/diag.h"
+
+#define CFN_MAX_RESOURCES 500
+#define CFN_MAX_PARAMETERS 200
+#define CFN_MAX_OUTPUTS 200
+#define CFN_MAX_MAPPINGS 200
+#define CFN_MAX_LOGICAL_ID 255
+
+struct sm_app;
+struct sm_stack;
+struct sm_resource;
+
+/* ---- app ---- */
+
+struct sm_app *sm_app_new(void);
+void sm_app_free(struct sm_app *app);
+/* Tags applied at synthesis to every resource whose type takes tags. */
+void sm_app_add_tag(struct sm_app *app, const char *key, const char *value);
+size_t sm_app_stack_count(const struct sm_app *app);
+struct sm_stack *sm_app_stack_at(const struct sm_app *app, size_t i);
+struct sm_stack *sm_app_find_stack(const struct sm_app *app, const char *name);
+
+/* ---- stacks ---- */
+
+struct sm_stack_props {
+	const char *account;  /* NULL: environment-agnostic ("unknown-account") */
+	const char *region;   /* NULL: environment-agnostic ("unknown-region") */
+	const char *description;
+	bool termination_protection;
+};
+
+struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
+			      const struct sm_stack_props *props);
+const char *sm_stack_name(const struct sm_stack *s);
+const char *sm_stack_account(const struct sm_stack *s); /* may be NULL */
+const char *sm_stack_region(const struct sm_stack *s);  /* may be NULL */
+struct sm_app *sm_stack_app(const struct sm_stack *s);
+void sm_stack_add_dependency(struct sm_stack *s, struct sm_stack *on);
+/* Tags only for this stack's resources (on top of the app's). */
+void sm_stack_add_tag(struct sm_stack *s, const char *key, const char *value);
+size_t sm_stack_resource_count(const struct sm_stack *s);
+
+/* A template parameter; returns {"Ref": name}. `def` is the parameter body. */
+json_t *sm_stack_add_parameter(struct sm_stack *s, const char *name, json_t *def);
+/* A condition; returns {"Condition": name} for use inside Fn::And/Or/Not. */
+json_t *sm_stack_add_condition(struct sm_stack *s, const char *name, json_t *expr);
+void sm_stack_add_mapping(struct sm_stack *s, const char *name, json_t *map);
+/* An output; `export_name` may be NULL. `value` may hold tokens. */
+void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
+			 const char *description, const char *export_name);
+
+/* ---- resources ---- */
+
+/* `props` may be NULL (no properties yet); it is stolen. */
+struct sm_resource *sm_resource_new(struct sm_stack *s, const char *logical_id, const char *type,
+				    json_t *props);
+const char *sm_resource_id(const struct sm_resource *r);
+const char *sm_resource_type(const struct sm_resource *r);
+struct sm_stack *sm_resource_stack(const struct sm_resource *r);
+/* The properties object (borrowed; never NULL). */
+json_t *sm_resource_props(struct sm_resource *r);
+void sm_resource_set(struct sm_resource *r, const char *key, json_t *value);
+void sm_resource_depends_on(struct sm_resource *r, const struct sm_resource *on);
+/* "Delete", "Retain", "RetainExceptOnCreate" or "Snapshot". */
+void sm_resource_set_deletion_policy(struct sm_resource *r, const char *policy);
+void sm_resource_set_update_replace_policy(struct sm_resource *r, const char *policy);
+void sm_resource_set_condition(struct sm_resource *r, const char *condition);
+void sm_resource_set_metadata(struct sm_resource *r, const char *key, json_t *value);
+/* Do not add the app's and stack's tags to this resource. */
+void sm_resource_skip_tags(struct sm_resource *r);
+/*
+ * Record an accepted finding in cdk-nag's format:
+ * Metadata.cdk_nag.rules_to_suppress[] = {id, reason}. A reason is required.
+ */
+void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char *reason);
+
+/* ---- references (tokens) ---- */
+
+json_t *sm_ref(const struct sm_resource *r);
+json_t *sm_getatt(const struct sm_resource *r, const char *attribute);
+
+/* ---- intrinsic functions (arguments stolen) ---- */
+
+json_t *sm_ref_name(const char *name); /* {"Ref": name}: parameters, pseudo parameters */
+json_t *sm_fn_getatt_name(const char *logical_id, const char *attribute);
+json_t *sm_fn_sub(const char *fmt);
+json_t *sm_fn_sub_vars(const char *fmt, json_t *vars); /* vars: object of name -> value */
+json_t *sm_fn_join(const char *delimiter, json_t *list);
+json_t *sm_fn_select(int index, json_t *list);
+json_t *sm_fn_split(const char *delimiter, json_t *source);
+json_t *sm_fn_getazs(const char *region); /* "" or NULL: the stack's region */
+json_t *sm_fn_cidr(json_t *ip_block, int count, int cidr_bits);
+json_t *sm_fn_import_value(json_t *name);
+json_t *sm_fn_if(const char *condition, json_t *if_true, json_t *if_false);
+json_t *sm_fn_equals(json_t *a, json_t *b);
+json_t *sm_fn_and(json_t *conditions);
+json_t *sm_fn_or(json_t *conditions);
+json_t *sm_fn_not(json_t *condition);
+json_t *sm_fn_base64(json_t *value);
+json_t *sm_fn_find_in_map(const char *map, json_t *top_key, json_t *second_key);
+json_t *sm_fn_length(json_t *list);
+json_t *sm_fn_to_json_string(json_t *value);
+json_t *sm_no_value(void); /* {"Ref": "AWS::NoValue"} */
+
+/* Pseudo parameters. */
+json_t *sm_aws_account_id(void);
+json_t *sm_aws_region(void);
+json_t *sm_aws_partition(void);
+json_t *sm_aws_stack_name(void);
+json_t *sm_aws_stack_id(void);
+json_t *sm_aws_url_suffix(void);
+json_t *sm_aws_notification_arns(void);
+
+/* ---- synthesis ---- */
+
+enum sm_format { SM_FORMAT_JSON, SM_FORMAT_YAML };
+
+/*
+ * Resolve tokens, add exports/imports and stack dependencies, apply tags and
+ * check logical IDs and limits. Idempotent; errors go to `dl`. 0 or -1.
+ */
+int sm_app_resolve(struct sm_app *app, struct diag_list *dl);
+/* The stack's template after sm_app_resolve() (borrowed; NULL before). */
+const json_t *sm_stack_template(const struct sm_stack *s);
+/* Stacks this one depends on, after resolution. */
+size_t sm_stack_dependency_count(const struct sm_stack *s);
+const struct sm_stack *sm_stack_dependency_at(const struct sm_stack *s, size_t i);
+/* Manifest of the cloud assembly (new reference), after resolution. */
+json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt);
+/*
+ * Resolve, then write the cloud assembly to `outdir` (manifest.json, cdk.out,
+ * one <Stack>.template.json|yaml per stack) atomically: the directory is built
+ * beside `outdir` and swapped in only when complete.
+ */
+int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt,
+		 struct diag_list *dl);
+
+#endif

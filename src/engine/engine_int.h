@@ -1,0 +1,78 @@
+/* Engine internals shared by the engine's own files; not a public header. */
+#ifndef SM_ENGINE_INT_H
+#define SM_ENGINE_INT_H
+
+#include "engine/engine.h"
+
+struct sm_tag {
+	char *key;
+	char *value;
+};
+
+struct sm_resource {
+	struct sm_stack *stack;
+	char *id;       /* sanitized logical ID */
+	char *given_id; /* as the caller wrote it (for messages) */
+	char *type;
+	json_t *props;    /* object */
+	json_t *metadata; /* object or NULL */
+	char **depends_on;
+	size_t depends_nr, depends_alloc;
+	char *deletion_policy;
+	char *update_replace_policy;
+	char *condition;
+	bool skip_tags;
+};
+
+struct sm_output {
+	char *name;
+	json_t *value;
+	char *description;
+	char *export_name;
+};
+
+struct sm_cross_region {
+	char *parameter;      /* parameter name in the consumer */
+	char *producer_stack; /* stack whose output fills it */
+	char *output;         /* output name in the producer */
+};
+
+struct sm_stack {
+	struct sm_app *app;
+	char *name;
+	char *account, *region, *description;
+	bool termination_protection;
+	struct sm_resource **resources;
+	size_t res_nr, res_alloc;
+	json_t *parameters, *conditions, *mappings; /* objects */
+	struct sm_output *outputs;
+	size_t out_nr, out_alloc;
+	struct sm_tag *tags;
+	size_t tag_nr, tag_alloc;
+	struct sm_stack **deps; /* explicit + from references */
+	size_t dep_nr, dep_alloc;
+	struct sm_cross_region *xr;
+	size_t xr_nr, xr_alloc;
+	json_t *template; /* after resolve */
+};
+
+struct sm_app {
+	struct sm_stack **stacks;
+	size_t stack_nr, stack_alloc;
+	struct sm_tag *tags;
+	size_t tag_nr, tag_alloc;
+	bool resolved;
+};
+
+/* Token markers (never reach a template: resolve replaces them). */
+#define SM_TOKEN_KEY "Fn::SolemateToken"
+
+/* How a resource type takes tags (taggable.c). */
+enum sm_tag_style { SM_TAGS_NONE, SM_TAGS_LIST, SM_TAGS_MAP };
+enum sm_tag_style sm_tag_style_of(const char *type, const char **prop_name);
+
+void sm_add_tag(struct sm_tag **tags, size_t *nr, size_t *alloc, const char *k, const char *v);
+char *sm_sanitize_id(const char *given);
+void sm_stack_add_dep_unique(struct sm_stack *s, struct sm_stack *on);
+
+#endif

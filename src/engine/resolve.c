@@ -1,0 +1,456 @@
+/*
+ * Resolution: from the tree to one template per stack. Tokens become Ref,
+ * Fn::GetAtt, Fn::ImportValue (with an Export added to the producer) or a
+ * cross-region parameter; stack dependencies follow from the references;
+ * tags are applied; logical IDs and CloudFormation's limits are checked.
+ * Resolution is idempotent: it rebuilds everything derived each time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+#include "engine/engine_int.h"
+
+struct resolve_ctx {
+	struct sm_app *app;
+	struct diag_list *dl;
+	json_t **gen_outputs; /* per stack (same index as app->stacks): name -> output */
+	json_t **gen_params;  /* per stack: name -> parameter */
+	int errors;
+};
+
+static size_t stack_index(const struct sm_app *app, const struct sm_stack *s)
+{
+	for (size_t i = 0; i < app->stack_nr; i++)
+		if (app->stacks[i] == s)
+			return i;
+	return 0;
+}
+
+static bool same_region(const struct sm_stack *a, const struct sm_stack *b)
+{
+	if (!a->region || !b->region)
+		return !a->region && !b->region;
+	return !strcmp(a->region, b->region);
+}
+
+static bool same_account(const struct sm_stack *a, const struct sm_stack *b)
+{
+	if (!a->account || !b->account)
+		return true; /* environment-agnostic: assume one account */
+	return !strcmp(a->account, b->account);
+}
+
+static const struct sm_resource *find_resource(const struct sm_stack *s, const char *id)
+{
+	for (size_t i = 0; i < s->res_nr; i++)
+		if (!strcmp(s->resources[i]->id, id))
+			return s->resources[i];
+	return NULL;
+}
+
+static json_t *local_ref(const char *id, const char *attr)
+{
+	if (attr)
+		return sm_fn_getatt_name(id, attr);
+	return sm_ref_name(id);
+}
+
+/* "ExportsOutputRefVpc" / "ExportsOutputFnGetAttBucketArn" (the CDK's scheme). */
+static char *export_output_name(const char *prefix, const char *id, const char *attr)
+{
+	char *raw = attr ? xstrfmt("%sFnGetAtt%s%s", prefix, id, attr)
+			 : xstrfmt("%sRef%s", prefix, id);
+	char *name = sm_sanitize_id(raw);
+	free(raw);
+	if (strlen(name) > CFN_MAX_LOGICAL_ID)
+		name[CFN_MAX_LOGICAL_ID] = '\0';
+	return name;
+}
+
+static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, json_t *tok,
+			     const char *where)
+{
+	const char *pname = json_string_value(json_object_get(tok, "stack"));
+	const char *id = json_string_value(json_object_get(tok, "id"));
+	const char *attr = json_string_value(json_object_get(tok, "attr"));
+	struct sm_stack *producer = pname ? sm_app_find_stack(c->app, pname) : NULL;
+
+	if (!producer || !id || !find_resource(producer, id)) {
+		diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+			 "stack '%s' refers to '%s' of stack '%s', which does not exist",
+			 consumer->name, id ? id : "?", pname ? pname : "?");
+		c->errors++;
+		return json_null();
+	}
+	if (producer == consumer)
+		return local_ref(id, attr);
+	if (!same_account(producer, consumer)) {
+		diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+			 "stack '%s' refers to '%s' of stack '%s' in another account",
+			 consumer->name, id, producer->name);
+		c->errors++;
+		return json_null();
+	}
+	sm_stack_add_dep_unique(consumer, producer);
+	size_t pi = stack_index(c->app, producer), ci = stack_index(c->app, consumer);
+
+	if (same_region(producer, consumer)) {
+		char *oname = export_output_name("ExportsOutput", id, attr);
+		char *export = xstrfmt("%s:%s", producer->name, oname);
+		if (!json_object_get(c->gen_outputs[pi], oname))
+			json_object_set_new(c->gen_outputs[pi], oname,
+					    json_pack("{so s{ss}}", "Value", local_ref(id, attr),
+						      "Export", "Name", export));
+		json_t *imp = sm_fn_import_value(json_string(export));
+		free(oname);
+		free(export);
+		return imp;
+	}
+
+	/* Fn::ImportValue cannot cross regions: a parameter filled at deploy time. */
+	char *oname = export_output_name("CrossRegionOutput", id, attr);
+	char *raw = xstrfmt("CrossRegion%s%s%s", producer->name, id, attr ? attr : "");
+	char *param = sm_sanitize_id(raw);
+	free(raw);
+	if (!json_object_get(c->gen_outputs[pi], oname))
+		json_object_set_new(c->gen_outputs[pi], oname,
+				    json_pack("{so}", "Value", local_ref(id, attr)));
+	if (!json_object_get(c->gen_params[ci], param)) {
+		char *desc = xstrfmt("Output %s of stack %s (%s), filled in by solemate deploy",
+				     oname, producer->name,
+				     producer->region ? producer->region : "?");
+		json_object_set_new(c->gen_params[ci], param,
+				    json_pack("{ss ss}", "Type", "String", "Description", desc));
+		free(desc);
+		ALLOC_GROW(consumer->xr, consumer->xr_nr + 1, consumer->xr_alloc);
+		struct sm_cross_region *x = &consumer->xr[consumer->xr_nr++];
+		x->parameter = xstrdup(param);
+		x->producer_stack = xstrdup(producer->name);
+		x->output = xstrdup(oname);
+	}
+	json_t *ref = sm_ref_name(param);
+	free(oname);
+	free(param);
+	return ref;
+}
+
+/* Deep copy of `v` with every token resolved for `consumer`. */
+static json_t *resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, const json_t *v,
+			     const char *where)
+{
+	if (json_is_object(v)) {
+		json_t *tok = json_object_get(v, SM_TOKEN_KEY);
+		if (tok && json_object_size(v) == 1)
+			return resolve_token(c, consumer, tok, where);
+		json_t *out = json_object();
+		const char *k;
+		json_t *child;
+		json_object_foreach((json_t *)v, k, child)
+		{
+			json_object_set_new(out, k, resolve_value(c, consumer, child, where));
+		}
+		return out;
+	}
+	if (json_is_array(v)) {
+		json_t *out = json_array();
+		size_t i;
+		json_t *child;
+		json_array_foreach(v, i, child)
+		{
+			json_array_append_new(out, resolve_value(c, consumer, child, where));
+		}
+		return out;
+	}
+	return json_deep_copy(v);
+}
+
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sm_tag *)a)->key, ((const struct sm_tag *)b)->key);
+}
+
+/* Apply app and stack tags; tags the resource already has win. Sorted by key. */
+static void apply_tags(const struct sm_stack *s, const struct sm_resource *r, json_t *props)
+{
+	const char *prop;
+	enum sm_tag_style style = sm_tag_style_of(r->type, &prop);
+	struct sm_tag *all = NULL;
+	size_t nr = 0, alloc = 0;
+
+	if (style == SM_TAGS_NONE || r->skip_tags)
+		return;
+	for (size_t i = 0; i < s->app->tag_nr; i++)
+		sm_add_tag(&all, &nr, &alloc, s->app->tags[i].key, s->app->tags[i].value);
+	for (size_t i = 0; i < s->tag_nr; i++)
+		sm_add_tag(&all, &nr, &alloc, s->tags[i].key, s->tags[i].value);
+	if (!nr)
+		return;
+
+	json_t *existing = json_object_get(props, prop);
+	json_t *own = json_object(); /* key -> value the resource set itself */
+	if (style == SM_TAGS_LIST && json_is_array(existing)) {
+		size_t i;
+		json_t *t;
+		json_array_foreach(existing, i, t)
+		{
+			const char *k = json_string_value(json_object_get(t, "Key"));
+			if (k)
+				json_object_set(own, k, json_object_get(t, "Value"));
+		}
+	} else if (style == SM_TAGS_MAP && json_is_object(existing)) {
+		json_object_update(own, existing);
+	}
+	for (size_t i = 0; i < nr; i++)
+		if (!json_object_get(own, all[i].key))
+			json_object_set_new(own, all[i].key, json_string(all[i].value));
+	for (size_t i = 0; i < nr; i++) {
+		free(all[i].key);
+		free(all[i].value);
+	}
+	free(all);
+
+	/* sorted, so that the order of tagging calls never shows in a diff */
+	size_t n = json_object_size(own), j = 0;
+	struct sm_tag *sorted = xcalloc(n, sizeof(*sorted));
+	const char *k;
+	json_t *v;
+	json_object_foreach(own, k, v)
+	{
+		sorted[j].key = (char *)k;
+		sorted[j].value = (char *)v; /* json_t*, borrowed */
+		j++;
+	}
+	qsort(sorted, n, sizeof(*sorted), tag_cmp);
+	json_t *out = style == SM_TAGS_LIST ? json_array() : json_object();
+	for (j = 0; j < n; j++) {
+		json_t *val = (json_t *)sorted[j].value;
+		if (style == SM_TAGS_LIST)
+			json_array_append_new(out, json_pack("{sssO}", "Key", sorted[j].key,
+							     "Value", val));
+		else
+			json_object_set(out, sorted[j].key, val);
+	}
+	free(sorted);
+	json_object_set_new(props, prop, out);
+	json_decref(own);
+}
+
+static void check_ids(struct resolve_ctx *c, struct sm_stack *s)
+{
+	for (size_t i = 0; i < s->res_nr; i++) {
+		struct sm_resource *r = s->resources[i];
+		char *where = xstrfmt("%s/%s", s->name, r->given_id);
+		if (!r->id[0]) {
+			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+				 "logical ID '%s' has no letter or digit", r->given_id);
+			c->errors++;
+		} else if (strlen(r->id) > CFN_MAX_LOGICAL_ID) {
+			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+				 "logical ID is %zu characters long; CloudFormation allows %d",
+				 strlen(r->id), CFN_MAX_LOGICAL_ID);
+			c->errors++;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(s->resources[j]->id, r->id)) {
+				struct diag *d = diag_add(
+					c->dl, DIAG_ERROR, NULL, 0, 0, where,
+					"logical ID '%s' is used twice in stack '%s' (by '%s' and '%s')",
+					r->id, s->name, s->resources[j]->given_id, r->given_id);
+				diag_set_hint(d, "give one of the two resources another ID");
+				c->errors++;
+				break;
+			}
+		}
+		for (size_t j = 0; j < r->depends_nr; j++) {
+			if (!find_resource(s, r->depends_on[j])) {
+				diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+					 "DependsOn '%s' is not a resource of stack '%s'",
+					 r->depends_on[j], s->name);
+				c->errors++;
+			}
+		}
+		free(where);
+	}
+}
+
+static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct sm_resource *r)
+{
+	char *where = xstrfmt("%s/%s", s->name, r->id);
+	json_t *props = resolve_value(c, s, r->props, where);
+	json_t *res = json_object();
+
+	apply_tags(s, r, props);
+	json_object_set_new(res, "Type", json_string(r->type));
+	if (json_object_size(props))
+		json_object_set_new(res, "Properties", props);
+	else
+		json_decref(props);
+	if (r->depends_nr) {
+		json_t *deps = json_array();
+		for (size_t i = 0; i < r->depends_nr; i++)
+			json_array_append_new(deps, json_string(r->depends_on[i]));
+		json_object_set_new(res, "DependsOn", deps);
+	}
+	if (r->condition)
+		json_object_set_new(res, "Condition", json_string(r->condition));
+	if (r->update_replace_policy)
+		json_object_set_new(res, "UpdateReplacePolicy", json_string(r->update_replace_policy));
+	if (r->deletion_policy)
+		json_object_set_new(res, "DeletionPolicy", json_string(r->deletion_policy));
+	if (r->metadata)
+		json_object_set_new(res, "Metadata", resolve_value(c, s, r->metadata, where));
+	free(where);
+	return res;
+}
+
+static void check_limits(struct resolve_ctx *c, struct sm_stack *s, json_t *t)
+{
+	static const struct {
+		const char *section;
+		size_t max;
+	} limits[] = {
+		{ "Resources", CFN_MAX_RESOURCES },
+		{ "Parameters", CFN_MAX_PARAMETERS },
+		{ "Outputs", CFN_MAX_OUTPUTS },
+		{ "Mappings", CFN_MAX_MAPPINGS },
+	};
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		size_t n = json_object_size(json_object_get(t, limits[i].section));
+		if (n > limits[i].max) {
+			struct diag *d = diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, s->name,
+						  "stack '%s' has %zu %s; CloudFormation allows %zu",
+						  s->name, n, limits[i].section, limits[i].max);
+			diag_set_hint(d, "split the stack");
+			c->errors++;
+		}
+	}
+}
+
+static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
+{
+	json_t *t = json_object();
+	json_t *res = json_object();
+	json_t *outs = json_object();
+
+	json_object_set_new(t, "AWSTemplateFormatVersion", json_string("2010-09-09"));
+	if (s->description)
+		json_object_set_new(t, "Description", json_string(s->description));
+	for (size_t i = 0; i < s->res_nr; i++)
+		json_object_set_new(res, s->resources[i]->id, build_resource(c, s, s->resources[i]));
+	for (size_t i = 0; i < s->out_nr; i++) {
+		struct sm_output *o = &s->outputs[i];
+		char *where = xstrfmt("%s/Outputs/%s", s->name, o->name);
+		json_t *out = json_object();
+		if (o->description)
+			json_object_set_new(out, "Description", json_string(o->description));
+		json_object_set_new(out, "Value", resolve_value(c, s, o->value, where));
+		if (o->export_name)
+			json_object_set_new(out, "Export", json_pack("{ss}", "Name", o->export_name));
+		json_object_set_new(outs, o->name, out);
+		free(where);
+	}
+	s->template = t;
+	/* Parameters, conditions and mappings may hold tokens too. */
+	json_t *params = resolve_value(c, s, s->parameters, s->name);
+	json_t *conds = resolve_value(c, s, s->conditions, s->name);
+	json_t *maps = resolve_value(c, s, s->mappings, s->name);
+	(void)si;
+	/* Sections in the order the CloudFormation docs list them. */
+	json_object_set_new(t, "Parameters", params);
+	json_object_set_new(t, "Mappings", maps);
+	json_object_set_new(t, "Conditions", conds);
+	json_object_set_new(t, "Resources", res);
+	json_object_set_new(t, "Outputs", outs);
+}
+
+static void finish_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
+{
+	json_t *t = s->template;
+	json_object_update(json_object_get(t, "Parameters"), c->gen_params[si]);
+	json_object_update(json_object_get(t, "Outputs"), c->gen_outputs[si]);
+	static const char *const sections[] = { "Parameters", "Mappings", "Conditions",
+						"Outputs" };
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!json_object_size(json_object_get(t, sections[i])))
+			json_object_del(t, sections[i]);
+	check_limits(c, s, t);
+}
+
+/* Depth-first search for a cycle among stack dependencies. */
+static bool stack_cycle(const struct sm_stack *s, const struct sm_stack **path, size_t depth,
+			size_t max, struct strbuf *desc)
+{
+	for (size_t i = 0; i < depth; i++) {
+		if (path[i] == s) {
+			for (size_t j = i; j < depth; j++)
+				strbuf_addf(desc, "%s -> ", path[j]->name);
+			strbuf_addstr(desc, s->name);
+			return true;
+		}
+	}
+	if (depth >= max)
+		return false;
+	path[depth] = s;
+	for (size_t i = 0; i < s->dep_nr; i++)
+		if (stack_cycle(s->deps[i], path, depth + 1, max, desc))
+			return true;
+	return false;
+}
+
+int sm_app_resolve(struct sm_app *app, struct diag_list *dl)
+{
+	struct resolve_ctx c = { .app = app, .dl = dl };
+	size_t n = app->stack_nr;
+
+	c.gen_outputs = xcalloc(n ? n : 1, sizeof(json_t *));
+	c.gen_params = xcalloc(n ? n : 1, sizeof(json_t *));
+	for (size_t i = 0; i < n; i++) {
+		struct sm_stack *s = app->stacks[i];
+		c.gen_outputs[i] = json_object();
+		c.gen_params[i] = json_object();
+		json_decref(s->template);
+		s->template = NULL;
+		for (size_t j = 0; j < s->xr_nr; j++) {
+			free(s->xr[j].parameter);
+			free(s->xr[j].producer_stack);
+			free(s->xr[j].output);
+		}
+		s->xr_nr = 0;
+		for (size_t j = 0; j < i; j++) {
+			if (!strcmp(app->stacks[j]->name, s->name)) {
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "two stacks are named '%s'", s->name);
+				c.errors++;
+			}
+		}
+		check_ids(&c, s);
+	}
+	for (size_t i = 0; i < n; i++)
+		build_template(&c, app->stacks[i], i);
+	for (size_t i = 0; i < n; i++)
+		finish_template(&c, app->stacks[i], i);
+	for (size_t i = 0; i < n && !c.errors; i++) {
+		const struct sm_stack **path = xcalloc(n + 1, sizeof(*path));
+		struct strbuf desc = STRBUF_INIT;
+		if (stack_cycle(app->stacks[i], path, 0, n + 1, &desc)) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+						  "stacks depend on each other in a cycle: %s",
+						  desc.buf);
+			diag_set_hint(d, "move the resources that refer to each other into one "
+					 "stack");
+			c.errors++;
+		}
+		strbuf_release(&desc);
+		free(path);
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_decref(c.gen_outputs[i]);
+		json_decref(c.gen_params[i]);
+	}
+	free(c.gen_outputs);
+	free(c.gen_params);
+	app->resolved = c.errors == 0;
+	return c.errors ? -1 : 0;
+}

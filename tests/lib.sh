@@ -1,0 +1,20 @@
+# Shared helpers for CLI tests (sourced). Prints TAP.
+# SOLEMATE: the binary under test. Run from the repository root.
+: "${SOLEMATE:=$PWD/build/solemate}"
+export NO_COLOR=1
+_n=0
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+ok() { _n=$((_n+1)); echo "ok $_n - $1"; }
+notok() { _n=$((_n+1)); echo "not ok $_n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+skip() { _n=$((_n+1)); echo "ok $_n - $1 # SKIP $2"; }
+# expect_exit NAME CODE CMD...: run CMD, stdout to $TMP/out, stderr to $TMP/err
+expect_exit() {
+  local name=$1 code=$2; shift 2
+  "$@" >"$TMP/out" 2>"$TMP/err"; local rc=$?
+  if [ "$rc" = "$code" ]; then ok "$name"; else notok "$name" "exit $rc, expected $code" "$(head -5 "$TMP/err")"; fi
+}
+# expect_grep NAME PATTERN FILE
+expect_grep() {
+  if grep -qE -- "$2" "$3"; then ok "$1"; else notok "$1" "no /$2/ in $3:" "$(head -5 "$3")"; fi
+}
+done_testing() { echo "1..$_n"; }
