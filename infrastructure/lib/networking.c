@@ -9,3 +9,11 @@ int networking_build(struct sm_stack *stack, const struct env_config *cfg,
 					    .nat_gateways = cfg->nat_gateways },
 		       &out->vpc, dl);
 }
+
+/* PLACEHOLDER (issue 3): flow logs land with the infra branch. */
+int networking_add_flow_logs(struct sm_stack *data, const struct env_config *cfg,
+			     const struct networking *net, const struct security_keys *keys,
+			     struct diag_list *dl)
+{
+	return 0;
+}

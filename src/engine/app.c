@@ -102,6 +102,24 @@ size_t sm_app_stack_count(const struct sm_app *app)
 	return app->stack_nr;
 }
 
+void sm_app_remove_empty_stacks(struct sm_app *app)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < app->stack_nr; i++) {
+		struct sm_stack *s = app->stacks[i];
+		bool needed = s->res_nr || s->out_nr;
+		for (size_t k = 0; !needed && k < app->stack_nr; k++)
+			for (size_t d = 0; d < app->stacks[k]->dep_nr; d++)
+				if (app->stacks[k]->deps[d] == s)
+					needed = true;
+		if (needed)
+			app->stacks[j++] = s;
+		else
+			stack_free(s);
+	}
+	app->stack_nr = j;
+}
+
 struct sm_stack *sm_app_stack_at(const struct sm_app *app, size_t i)
 {
 	return i < app->stack_nr ? app->stacks[i] : NULL;

@@ -53,6 +53,11 @@ void sm_app_free(struct sm_app *app);
 /* Tags applied at synthesis to every resource whose type takes tags. */
 void sm_app_add_tag(struct sm_app *app, const char *key, const char *value);
 size_t sm_app_stack_count(const struct sm_app *app);
+/*
+ * Drop stacks that hold no resource and no output, and that no other stack
+ * depends on (CloudFormation refuses a template without resources).
+ */
+void sm_app_remove_empty_stacks(struct sm_app *app);
 struct sm_stack *sm_app_stack_at(const struct sm_app *app, size_t i);
 struct sm_stack *sm_app_find_stack(const struct sm_app *app, const char *name);
 

@@ -1,0 +1,32 @@
+/*
+ * FR-1 compute: ECS cluster (Fargate service + EC2 capacity provider), the
+ * internet-facing ALB with its listeners and target group, autoscaling.
+ */
+#ifndef SM_COMPUTE_H
+#define SM_COMPUTE_H
+
+#include "engine/engine.h"
+#include "lib/database.h"
+#include "lib/environments.h"
+#include "lib/networking.h"
+#include "lib/security.h"
+#include "lib/storage.h"
+
+struct compute {
+	struct sm_resource *cluster;
+	struct sm_resource *service;
+	struct sm_resource *task_definition;
+	struct sm_resource *alb;
+	struct sm_resource *target_group;
+	struct sm_resource *https_listener;
+	struct sm_resource *asg;
+	struct sm_resource *app_log_group;
+	struct sm_resource *scalable_target;
+};
+
+int compute_build(struct sm_stack *stack, const struct env_config *cfg,
+		  const struct networking *net, const struct security_keys *keys,
+		  const struct storage *st, const struct database *db,
+		  struct sm_resource *regional_waf, struct compute *out, struct diag_list *dl);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * Edge: CloudFront distribution (assets bucket default origin, ALB for
+ * /api/*), its WAF web ACL (scope CLOUDFRONT) and response-headers policy,
+ * Route 53 aliases. Must live in us-east-1 (WAF for CloudFront, its
+ * certificate and its metrics are there).
+ */
+#ifndef SM_EDGE_H
+#define SM_EDGE_H
+
+#include "engine/engine.h"
+#include "lib/compute.h"
+#include "lib/environments.h"
+#include "lib/storage.h"
+
+struct edge {
+	struct sm_resource *distribution;
+	struct sm_resource *web_acl;
+};
+
+int edge_build(struct sm_stack *edge_stack, const struct env_config *cfg,
+	       const struct storage *st, const struct compute *cp, struct edge *out,
+	       struct diag_list *dl);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * FR-6 monitoring: SNS alarm topic (KMS) with the e-mail subscription,
+ * alarms, dashboard, X-Ray sampling rule and group, budget and cost anomaly
+ * detection. CloudFront/WAF-global alarms go in the edge stack (us-east-1,
+ * where those metrics are).
+ */
+#ifndef SM_MONITORING_H
+#define SM_MONITORING_H
+
+#include "engine/engine.h"
+#include "lib/compute.h"
+#include "lib/database.h"
+#include "lib/edge.h"
+#include "lib/environments.h"
+#include "lib/security.h"
+
+int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
+		     struct sm_stack *baseline, const struct env_config *cfg,
+		     const struct security_keys *keys, const struct compute *cp,
+		     const struct database *db, const struct edge *edge, struct diag_list *dl);
+
+#endif

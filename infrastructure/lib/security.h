@@ -1,0 +1,44 @@
+/*
+ * FR-5 security: KMS keys, secrets, regional WAF, CloudTrail, AWS Config.
+ * Lives in the environment's stateful "Data" stack (keys) and its
+ * "Security" parts; see solemate_stack.c for which stack holds what.
+ * Handles are borrowed pointers into the app (the app owns the resources).
+ */
+#ifndef SM_SECURITY_H
+#define SM_SECURITY_H
+
+#include "engine/engine.h"
+#include "lib/environments.h"
+
+struct security_keys {
+	struct sm_resource *data_key; /* RDS storage, secrets, backups, S3 assets */
+	struct sm_resource *logs_key; /* CloudWatch Logs, SNS, CloudTrail (service principals granted) */
+};
+
+/* KMS keys with rotation on and key policies scoped to the services that use them. */
+int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
+		      struct security_keys *out, struct diag_list *dl);
+
+struct security_secrets {
+	struct sm_resource *app_secret; /* application secrets (KMS data_key) */
+};
+int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
+			 const struct security_keys *keys, struct security_secrets *out,
+			 struct diag_list *dl);
+
+/* Regional WAFv2 web ACL (managed rule groups + rate rule + logging) for the ALB. */
+struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const struct env_config *cfg,
+					      const struct security_keys *keys,
+					      struct diag_list *dl);
+
+/*
+ * Audit: CloudTrail (multi-region, validation, KMS, to a locked bucket and to
+ * CloudWatch Logs) and the AWS Config rules of the environment. The Config
+ * recorder/delivery channel and other once-per-account singletons go in
+ * `baseline` (NULL when cfg->account_baseline is false).
+ */
+int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
+		       const struct env_config *cfg, const struct security_keys *keys,
+		       struct diag_list *dl);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * FR-3 storage: the static-assets bucket and the logs bucket (and, in
+ * production, the replica of the assets bucket in cfg->dr_region).
+ */
+#ifndef SM_STORAGE_H
+#define SM_STORAGE_H
+
+#include "engine/engine.h"
+#include "lib/environments.h"
+#include "lib/security.h"
+
+struct storage {
+	struct sm_resource *assets_bucket;
+	struct sm_resource *assets_policy; /* TLS-only + CloudFront OAC read */
+	struct sm_resource *logs_bucket;   /* ALB, CloudFront, S3 access logs */
+	struct sm_resource *replica_bucket; /* in the DR stack, or NULL */
+};
+
+/* `dr` is the stack in cfg->dr_region, or NULL. */
+int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_config *cfg,
+		  const struct security_keys *keys, struct storage *out, struct diag_list *dl);
+
+/*
+ * Note: the bucket policy that lets CloudFront (Origin Access Control) read
+ * the assets bucket cannot Ref the distribution: the edge stack already
+ * depends on the data stack (the bucket), and the engine refuses the cycle.
+ */
+
+#endif
