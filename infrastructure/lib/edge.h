@@ -1,6 +1,6 @@
 /*
  * Edge: CloudFront distribution (assets bucket default origin, ALB for
- * /api/*), its WAF web ACL (scope CLOUDFRONT) and response-headers policy,
+ * /api/...), its WAF web ACL (scope CLOUDFRONT) and response-headers policy,
  * Route 53 aliases. Must live in us-east-1 (WAF for CloudFront, its
  * certificate and its metrics are there).
  */
