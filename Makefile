@@ -52,7 +52,10 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 LIB = $(BUILD)/libsolemate.a
 
-.PHONY: all test clean fuzz bench format check-format checksrc
+# keep objects make would otherwise treat as intermediate and delete
+.SECONDARY:
+
+.PHONY: all test clean fuzz bench format check-format checksrc config-schema
 
 all: $(BUILD)/solemate $(TEST_BIN)
 
@@ -96,3 +99,7 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/unit/%.d)
+
+# Regenerate config/schema.json from the key table of environments.c.
+config-schema: $(BUILD)/tests/test_config
+	SM_WRITE_SCHEMA=1 $(BUILD)/tests/test_config

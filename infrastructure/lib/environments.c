@@ -865,6 +865,9 @@ int env_config_parse(const char *file, const char *text, size_t len, struct env_
 	}
 	c.pos = jio_posmap_build(text, len);
 	cfg->file = xstrdup(file);
+	/* usage has defaults even when the file has no "usage" object */
+	for (size_t i = 0; i < NUSAGE; i++)
+		set_default(&usage_keys[i], cfg);
 	load_object(&c, root, keys, NKEYS, cfg, NULL);
 	if (!c.errors)
 		cross_checks(&c, cfg);

@@ -49,7 +49,7 @@ json_t *jio_load_json(const char *file, const char *text, size_t len, struct dia
 		struct diag *d = diag_add(dl, DIAG_ERROR, file, err.line > 0 ? err.line : 0,
 					  err.column > 0 ? err.column : 0, NULL,
 					  "invalid JSON: %s", err.text);
-		if (strstr(err.text, "UTF-8"))
+		if (strstr(err.text, "UTF-8") || strstr(err.text, "decode byte"))
 			diag_set_hint(d, "save the file as UTF-8");
 		else if (strstr(err.text, "duplicate"))
 			diag_set_hint(d, "remove one of the two keys");
@@ -389,6 +389,13 @@ static bool needs_quotes(const char *s)
 	r = resolve_plain(s);
 	q = !json_is_string(r);
 	json_decref(r);
+	/*
+	 * YAML 1.1 readers (PyYAML, and so cfn-lint) also resolve dates
+	 * (2010-09-09), octal (0755), sexagesimal (1:30) and .inf/.nan: quote
+	 * every string that starts like a number rather than list them all.
+	 */
+	if (strchr("0123456789+-.", s[0]))
+		q = true;
 	/* YAML 1.1 also reads these as booleans; CloudFormation follows it. */
 	static const char *const words[] = { "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
 					     "NO", "on", "On", "ON", "off", "Off", "OFF" };
@@ -401,7 +408,7 @@ static bool needs_quotes(const char *s)
 static int emit_scalar(yaml_emitter_t *em, const char *s, size_t n, bool quote)
 {
 	yaml_event_t ev;
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, !quote, !quote,
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)n, !quote, 1,
 				     quote ? YAML_SINGLE_QUOTED_SCALAR_STYLE
 					   : YAML_ANY_SCALAR_STYLE);
 	return yaml_emitter_emit(em, &ev);
@@ -476,17 +483,23 @@ char *jio_dump_yaml(const json_t *v, size_t *len)
 	yaml_emitter_set_unicode(&em, 1);
 	yaml_emitter_set_width(&em, -1);
 	yaml_emitter_set_indent(&em, 2);
+	int ok = 1;
 	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	yaml_emitter_emit(&em, &ev);
+	ok = ok && yaml_emitter_emit(&em, &ev);
 	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-	yaml_emitter_emit(&em, &ev);
-	emit_value(&em, v);
+	ok = ok && yaml_emitter_emit(&em, &ev);
+	ok = ok && emit_value(&em, v);
 	yaml_document_end_event_initialize(&ev, 1);
-	yaml_emitter_emit(&em, &ev);
+	ok = ok && yaml_emitter_emit(&em, &ev);
 	yaml_stream_end_event_initialize(&ev);
-	yaml_emitter_emit(&em, &ev);
-	yaml_emitter_flush(&em);
+	ok = ok && yaml_emitter_emit(&em, &ev);
+	ok = ok && yaml_emitter_flush(&em);
 	yaml_emitter_delete(&em);
+	if (!ok) {
+		/* only a bug of ours can get here (the events are built above) */
+		strbuf_release(&sb);
+		return NULL;
+	}
 	return strbuf_detach(&sb, len);
 }
 

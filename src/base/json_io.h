@@ -28,7 +28,10 @@ json_t *jio_load_file(const char *path, struct diag_list *dl);
 
 /* JSON with one-space indent (as the AWS CDK writes), UTF-8, trailing newline. */
 char *jio_dump_json(const json_t *v, size_t *len);
-/* Block-style YAML; strings that would read back as another type are quoted. */
+/*
+ * Block-style YAML; strings that would read back as another type are quoted.
+ * NULL if libyaml refuses to emit (a bug, reported as such by callers).
+ */
 char *jio_dump_yaml(const json_t *v, size_t *len);
 
 /*

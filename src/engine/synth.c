@@ -68,6 +68,11 @@ static int write_json_file(const char *dir, const char *name, const json_t *v,
 	size_t len;
 	char *data = fmt == SM_FORMAT_YAML ? jio_dump_yaml(v, &len) : jio_dump_json(v, &len);
 	char *path = xstrfmt("%s/%s", dir, name);
+	if (!data) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "the YAML emitter refused the template");
+		free(path);
+		return -1;
+	}
 	int ret = fs_write_atomic(path, data, len, dl);
 	free(path);
 	free(data);
