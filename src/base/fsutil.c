@@ -39,6 +39,35 @@ char *fs_read_file(const char *path, size_t *len, struct diag_list *dl)
 	return strbuf_detach(&sb, len);
 }
 
+static int write_all(int fd, const char *p, size_t left)
+{
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}
+
+int fs_write_file(const char *path, const void *data, size_t len, struct diag_list *dl)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot create: %s", strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, data, len) < 0 || close(fd) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl)
 {
 	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
@@ -49,21 +78,11 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_
 		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot create: %s", strerror(errno));
 		goto out;
 	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t n = write(fd, p, left);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s",
-				 strerror(errno));
-			close(fd);
-			unlink(tmp);
-			goto out;
-		}
-		p += n;
-		left -= (size_t)n;
+	if (write_all(fd, data, len) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
 	}
 	if (fsync(fd) < 0 || close(fd) < 0) {
 		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));

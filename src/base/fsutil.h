@@ -15,6 +15,12 @@
 char *fs_read_file(const char *path, size_t *len, struct diag_list *dl);
 /* Write `data` to `path` through a temporary file, fsync and rename. 0 or -1 + diag. */
 int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl);
+/*
+ * Write `data` to `path` directly (create/truncate), without fsync. For files
+ * inside a temporary directory that is swapped in as a whole afterwards: the
+ * swap gives the atomicity, and the output can always be regenerated.
+ */
+int fs_write_file(const char *path, const void *data, size_t len, struct diag_list *dl);
 /* mkdir -p; 0 or -1 + diag. */
 int fs_mkdir_p(const char *path, struct diag_list *dl);
 /* rm -rf; 0 or -1. Refuses "/" and "". */

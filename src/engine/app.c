@@ -297,11 +297,13 @@ json_t *sm_resource_props(struct sm_resource *r)
 
 void sm_resource_set(struct sm_resource *r, const char *key, json_t *value)
 {
+	r->stack->app->resolved = false;
 	json_object_set_new(r->props, key, value);
 }
 
 void sm_resource_depends_on(struct sm_resource *r, const struct sm_resource *on)
 {
+	r->stack->app->resolved = false;
 	for (size_t i = 0; i < r->depends_nr; i++)
 		if (!strcmp(r->depends_on[i], on->id))
 			return;
@@ -317,21 +319,25 @@ static void set_str(char **field, const char *v)
 
 void sm_resource_set_deletion_policy(struct sm_resource *r, const char *policy)
 {
+	r->stack->app->resolved = false;
 	set_str(&r->deletion_policy, policy);
 }
 
 void sm_resource_set_update_replace_policy(struct sm_resource *r, const char *policy)
 {
+	r->stack->app->resolved = false;
 	set_str(&r->update_replace_policy, policy);
 }
 
 void sm_resource_set_condition(struct sm_resource *r, const char *condition)
 {
+	r->stack->app->resolved = false;
 	set_str(&r->condition, condition);
 }
 
 void sm_resource_set_metadata(struct sm_resource *r, const char *key, json_t *value)
 {
+	r->stack->app->resolved = false;
 	if (!r->metadata)
 		r->metadata = json_object();
 	json_object_set_new(r->metadata, key, value);
@@ -339,11 +345,13 @@ void sm_resource_set_metadata(struct sm_resource *r, const char *key, json_t *va
 
 void sm_resource_skip_tags(struct sm_resource *r)
 {
+	r->stack->app->resolved = false;
 	r->skip_tags = true;
 }
 
 void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char *reason)
 {
+	r->stack->app->resolved = false;
 	if (!r->metadata)
 		r->metadata = json_object();
 	json_t *nag = json_object_get(r->metadata, "cdk_nag");

@@ -169,7 +169,9 @@ const struct sm_stack *sm_stack_dependency_at(const struct sm_stack *s, size_t i
 /* Manifest of the cloud assembly (new reference), after resolution. */
 json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt);
 /*
- * Resolve, then write the cloud assembly to `outdir` (manifest.json, cdk.out,
+ * Resolve (unless the app is resolved and unchanged through this API since;
+ * after editing a sm_resource_props() object directly, call sm_app_resolve()
+ * yourself), then write the cloud assembly to `outdir` (manifest.json, cdk.out,
  * one <Stack>.template.json|yaml per stack) atomically: the directory is built
  * beside `outdir` and swapped in only when complete.
  */

@@ -136,10 +136,40 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 	return ref;
 }
 
-/* Deep copy of `v` with every token resolved for `consumer`. */
+static bool has_token(const json_t *v)
+{
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *child;
+		if (json_object_get(v, SM_TOKEN_KEY))
+			return true;
+		json_object_foreach((json_t *)v, k, child)
+		{
+			if (has_token(child))
+				return true;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *child;
+		json_array_foreach(v, i, child)
+		{
+			if (has_token(child))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * `v` with every token resolved for `consumer`: a new tree where tokens are,
+ * and shared (reference-counted, never modified afterwards) subtrees where
+ * there are none, which spares most of the copying.
+ */
 static json_t *resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, const json_t *v,
 			     const char *where)
 {
+	if (!has_token(v))
+		return json_incref((json_t *)v);
 	if (json_is_object(v)) {
 		json_t *tok = json_object_get(v, SM_TOKEN_KEY);
 		if (tok && json_object_size(v) == 1)
@@ -163,7 +193,7 @@ static json_t *resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, c
 		}
 		return out;
 	}
-	return json_deep_copy(v);
+	return json_incref((json_t *)v);
 }
 
 static int tag_cmp(const void *a, const void *b)
@@ -280,8 +310,15 @@ static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct 
 	char *where = xstrfmt("%s/%s", s->name, r->id);
 	json_t *props = resolve_value(c, s, r->props, where);
 	json_t *res = json_object();
+	const char *tag_prop;
 
-	apply_tags(s, r, props);
+	if (sm_tag_style_of(r->type, &tag_prop) != SM_TAGS_NONE && !r->skip_tags) {
+		/* tags are set on the template's copy, never on the tree */
+		json_t *own = json_copy(props);
+		json_decref(props);
+		props = own;
+		apply_tags(s, r, props);
+	}
 	json_object_set_new(res, "Type", json_string(r->type));
 	if (json_object_size(props))
 		json_object_set_new(res, "Properties", props);

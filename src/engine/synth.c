@@ -73,7 +73,7 @@ static int write_json_file(const char *dir, const char *name, const json_t *v,
 		free(path);
 		return -1;
 	}
-	int ret = fs_write_atomic(path, data, len, dl);
+	int ret = fs_write_file(path, data, len, dl);
 	free(path);
 	free(data);
 	return ret;
@@ -86,7 +86,7 @@ int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt,
 	json_t *manifest = NULL;
 	int ret = -1;
 
-	if (sm_app_resolve(app, dl) < 0)
+	if (!app->resolved && sm_app_resolve(app, dl) < 0)
 		return -1;
 	tmp = fs_make_sibling_tmpdir(outdir, dl);
 	if (!tmp)
