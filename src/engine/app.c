@@ -104,20 +104,26 @@ size_t sm_app_stack_count(const struct sm_app *app)
 
 void sm_app_remove_empty_stacks(struct sm_app *app)
 {
+	bool *keep = xcalloc(app->stack_nr ? app->stack_nr : 1, sizeof(bool));
 	size_t j = 0;
+
+	/* decide first, free after: a freed stack must not be looked at again */
 	for (size_t i = 0; i < app->stack_nr; i++) {
 		struct sm_stack *s = app->stacks[i];
-		bool needed = s->res_nr || s->out_nr;
-		for (size_t k = 0; !needed && k < app->stack_nr; k++)
+		keep[i] = s->res_nr || s->out_nr;
+		for (size_t k = 0; !keep[i] && k < app->stack_nr; k++)
 			for (size_t d = 0; d < app->stacks[k]->dep_nr; d++)
 				if (app->stacks[k]->deps[d] == s)
-					needed = true;
-		if (needed)
-			app->stacks[j++] = s;
+					keep[i] = true;
+	}
+	for (size_t i = 0; i < app->stack_nr; i++) {
+		if (keep[i])
+			app->stacks[j++] = app->stacks[i];
 		else
-			stack_free(s);
+			stack_free(app->stacks[i]);
 	}
 	app->stack_nr = j;
+	free(keep);
 }
 
 struct sm_stack *sm_app_stack_at(const struct sm_app *app, size_t i)

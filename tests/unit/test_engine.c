@@ -401,8 +401,27 @@ TEST(dangling_reference_and_depends_on_are_errors)
 	diag_list_release(&dl);
 }
 
+TEST(empty_stacks_are_dropped_unless_needed)
+{
+	struct sm_app *app = sm_app_new();
+	struct diag_list dl = DIAG_LIST_INIT;
+	sm_stack_new(app, "Empty1", NULL);
+	struct sm_stack *full = sm_stack_new(app, "Full", NULL);
+	sm_stack_new(app, "Empty2", NULL);
+	struct sm_stack *dep = sm_stack_new(app, "EmptyButNeeded", NULL);
+	sm_resource_new(full, "T", "AWS::SNS::Topic", NULL);
+	sm_stack_add_dependency(full, dep);
+	sm_app_remove_empty_stacks(app);
+	CHECK(sm_app_stack_count(app) == 2);
+	CHECK(sm_app_find_stack(app, "Full") && sm_app_find_stack(app, "EmptyButNeeded"));
+	CHECK(!sm_app_find_stack(app, "Empty1") && !sm_app_find_stack(app, "Empty2"));
+	sm_app_free(app);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
+	RUN(empty_stacks_are_dropped_unless_needed);
 	RUN(same_stack_ref_and_getatt);
 	RUN(cross_stack_ref_becomes_export_import_and_dependency);
 	RUN(cross_region_ref_becomes_parameter_recorded_in_manifest);
