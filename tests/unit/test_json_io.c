@@ -95,8 +95,32 @@ TEST(json_dump_is_one_space_indented_with_newline)
 	json_decref(v);
 }
 
+/* Our fast writer produces exactly jansson's bytes. */
+TEST(fast_json_writer_matches_jansson)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	json_t *v = json_pack("{s{ss ss ss si sf sf s[] s{} sn sb sb}}", "a", "ctl",
+			      "\x01\x1f\\\"\n\r\t\b\f/x", "utf8", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x91\x9f",
+			      "del", "\x7f", "int", -42, "real", 0.1, "whole", 3.0, "ea", "eo", "n",
+			      "t", 1, "f", 0);
+	json_t *nested = json_array();
+	json_array_append_new(nested, json_pack("[i[s]{s[]}]", 1, "x", "k"));
+	json_object_set_new(v, "nested", nested);
+	char *ours = jio_dump_json(v, NULL);
+	char *theirs = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	size_t n = strlen(theirs);
+	CHECK(strncmp(ours, theirs, n) == 0 && ours[n] == '\n' && ours[n + 1] == '\0');
+	if (strncmp(ours, theirs, n))
+		printf("# ours:\n%s\n# theirs:\n%s\n", ours, theirs);
+	free(ours);
+	free(theirs);
+	json_decref(v);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
+	RUN(fast_json_writer_matches_jansson);
 	RUN(yaml_round_trip_keeps_types_of_tricky_strings);
 	RUN(yaml_short_form_tags);
 	RUN(yaml_errors_have_positions);
