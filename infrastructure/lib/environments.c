@@ -20,6 +20,8 @@ enum key_type { K_STRING, K_INT, K_BOOL, K_NUMBER };
 
 struct ctx {
 	const char *file;
+	const char *text; /* source, for positions on the first error */
+	size_t len;
 	struct jio_posmap *pos;
 	struct diag_list *dl;
 	int errors;
@@ -43,6 +45,8 @@ struct key_def {
 static void where(struct ctx *c, const char *path, int *line, int *col)
 {
 	*line = *col = 0;
+	if (!c->pos) /* built only when there is an error to place */
+		c->pos = jio_posmap_build(c->text, c->len);
 	jio_posmap_lookup(c->pos, path, line, col);
 }
 
@@ -850,7 +854,7 @@ static void derive(struct env_config *cfg)
 int env_config_parse(const char *file, const char *text, size_t len, struct env_config *cfg,
 		     struct diag_list *dl)
 {
-	struct ctx c = { .file = file, .dl = dl };
+	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl };
 	json_t *root;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -863,7 +867,6 @@ int env_config_parse(const char *file, const char *text, size_t len, struct env_
 		json_decref(root);
 		return -1;
 	}
-	c.pos = jio_posmap_build(text, len);
 	cfg->file = xstrdup(file);
 	/* usage has defaults even when the file has no "usage" object */
 	for (size_t i = 0; i < NUSAGE; i++)

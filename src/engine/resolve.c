@@ -201,24 +201,57 @@ static int tag_cmp(const void *a, const void *b)
 	return strcmp(((const struct sm_tag *)a)->key, ((const struct sm_tag *)b)->key);
 }
 
-/* Apply app and stack tags; tags the resource already has win. Sorted by key. */
-static void apply_tags(const struct sm_stack *s, const struct sm_resource *r, json_t *props)
+/*
+ * The tags of one stack (the app's, then the stack's), sorted by key so that
+ * the order of tagging calls never shows in a diff, prebuilt once in both
+ * shapes CloudFormation uses; resources without tags of their own share them.
+ */
+struct stack_tags {
+	json_t *list; /* [{"Key": k, "Value": v}, ...] */
+	json_t *map;  /* {k: v, ...} */
+};
+
+static void stack_tags_build(const struct sm_stack *s, struct stack_tags *st)
 {
-	const char *prop;
-	enum sm_tag_style style = sm_tag_style_of(r->type, &prop);
 	struct sm_tag *all = NULL;
 	size_t nr = 0, alloc = 0;
 
-	if (style == SM_TAGS_NONE || r->skip_tags)
-		return;
 	for (size_t i = 0; i < s->app->tag_nr; i++)
 		sm_add_tag(&all, &nr, &alloc, s->app->tags[i].key, s->app->tags[i].value);
 	for (size_t i = 0; i < s->tag_nr; i++)
 		sm_add_tag(&all, &nr, &alloc, s->tags[i].key, s->tags[i].value);
-	if (!nr)
-		return;
+	qsort(all, nr, sizeof(*all), tag_cmp);
+	st->list = json_array();
+	st->map = json_object();
+	for (size_t i = 0; i < nr; i++) {
+		json_array_append_new(st->list, json_pack("{ssss}", "Key", all[i].key, "Value",
+							  all[i].value));
+		json_object_set_new(st->map, all[i].key, json_string(all[i].value));
+		free(all[i].key);
+		free(all[i].value);
+	}
+	free(all);
+}
 
+static void stack_tags_release(struct stack_tags *st)
+{
+	json_decref(st->list);
+	json_decref(st->map);
+}
+
+/* Merge the stack's tags into `props` (a copy of the resource's); its own win. */
+static void apply_tags(const struct stack_tags *st, const struct sm_resource *r, json_t *props)
+{
+	const char *prop;
+	enum sm_tag_style style = sm_tag_style_of(r->type, &prop);
+
+	if (style == SM_TAGS_NONE || r->skip_tags || !json_object_size(st->map))
+		return;
 	json_t *existing = json_object_get(props, prop);
+	if (!existing) {
+		json_object_set(props, prop, style == SM_TAGS_LIST ? st->list : st->map);
+		return;
+	}
 	json_t *own = json_object(); /* key -> value the resource set itself */
 	if (style == SM_TAGS_LIST && json_is_array(existing)) {
 		size_t i;
@@ -231,19 +264,15 @@ static void apply_tags(const struct sm_stack *s, const struct sm_resource *r, js
 		}
 	} else if (style == SM_TAGS_MAP && json_is_object(existing)) {
 		json_object_update(own, existing);
+	} else {
+		/* a Tags value we do not understand (a token, say): leave it alone */
+		json_decref(own);
+		return;
 	}
-	for (size_t i = 0; i < nr; i++)
-		if (!json_object_get(own, all[i].key))
-			json_object_set_new(own, all[i].key, json_string(all[i].value));
-	for (size_t i = 0; i < nr; i++) {
-		free(all[i].key);
-		free(all[i].value);
-	}
-	free(all);
+	json_object_update_missing(own, st->map);
 
-	/* sorted, so that the order of tagging calls never shows in a diff */
 	size_t n = json_object_size(own), j = 0;
-	struct sm_tag *sorted = xcalloc(n, sizeof(*sorted));
+	struct sm_tag *sorted = xcalloc(n ? n : 1, sizeof(*sorted));
 	const char *k;
 	json_t *v;
 	json_object_foreach(own, k, v)
@@ -305,7 +334,8 @@ static void check_ids(struct resolve_ctx *c, struct sm_stack *s)
 	}
 }
 
-static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct sm_resource *r)
+static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct sm_resource *r,
+			      const struct stack_tags *tags)
 {
 	char *where = xstrfmt("%s/%s", s->name, r->id);
 	json_t *props = resolve_value(c, s, r->props, where);
@@ -317,7 +347,7 @@ static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct 
 		json_t *own = json_copy(props);
 		json_decref(props);
 		props = own;
-		apply_tags(s, r, props);
+		apply_tags(tags, r, props);
 	}
 	json_object_set_new(res, "Type", json_string(r->type));
 	if (json_object_size(props))
@@ -374,8 +404,12 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 	json_object_set_new(t, "AWSTemplateFormatVersion", json_string("2010-09-09"));
 	if (s->description)
 		json_object_set_new(t, "Description", json_string(s->description));
+	struct stack_tags tags;
+	stack_tags_build(s, &tags);
 	for (size_t i = 0; i < s->res_nr; i++)
-		json_object_set_new(res, s->resources[i]->id, build_resource(c, s, s->resources[i]));
+		json_object_set_new(res, s->resources[i]->id,
+				    build_resource(c, s, s->resources[i], &tags));
+	stack_tags_release(&tags);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		struct sm_output *o = &s->outputs[i];
 		char *where = xstrfmt("%s/Outputs/%s", s->name, o->name);
