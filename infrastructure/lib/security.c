@@ -1,9 +1,61 @@
-/* PLACEHOLDER (issue 3, branch infra): replaced by the real FR-5 resources. */
+/*
+ * FR-5 security: KMS keys, application secret, regional WAF, CloudTrail and
+ * AWS Config. See security.h.
+ */
 #include "lib/security.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "constructs/iam.h"
+#include "constructs/secure.h"
+
 
 int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		      struct security_keys *out, struct diag_list *dl)
 {
+	(void)dl;
+	/*
+	 * The data key encrypts the database, its secrets, backups and the assets
+	 * bucket; CloudFront reads SSE-KMS objects through Origin Access Control
+	 * only when the key lets it (AWS CloudFront developer guide, "OAC, SSE-KMS").
+	 */
+	json_t *data_st = json_pack(
+		"[{ss ss s{ss} s[sss] ss s{s{so}}}]", "Sid", "AllowCloudFrontOacRead", "Effect",
+		"Allow", "Principal", "Service", "cloudfront.amazonaws.com", "Action",
+		"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "Resource", "*", "Condition",
+		"ArnLike", "AWS:SourceArn",
+		sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"));
+	out->data_key = kms_key_new(data, "DataKey",
+				    "SoleMate data: database, secrets, backups, assets", data_st,
+				    "Retain");
+	/*
+	 * The logs key is used by CloudWatch Logs (with the encryption context
+	 * condition AWS documents), SNS alarms from CloudWatch and Budgets, and
+	 * CloudTrail.
+	 */
+	json_t *logs_st = json_pack(
+		"[{ss ss s{so} s[sssss] ss s{s{so}}},"
+		" {ss ss s{s[sss]} s[ss] ss},"
+		" {ss ss s{ss} s[ss] ss s{s{so}}}]",
+		"Sid", "AllowCloudWatchLogs", "Effect", "Allow", "Principal", "Service",
+		sm_fn_sub("logs.${AWS::Region}.amazonaws.com"), "Action", "kms:Encrypt*",
+		"kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
+		"Resource", "*", "Condition", "ArnLike", "kms:EncryptionContext:aws:logs:arn",
+		sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"),
+		"Sid", "AllowAlarmPublishers", "Effect", "Allow", "Principal", "Service",
+		"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
+		"Action", "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*",
+		"Sid", "AllowCloudTrail", "Effect", "Allow", "Principal", "Service",
+		"cloudtrail.amazonaws.com", "Action", "kms:GenerateDataKey*", "kms:DescribeKey",
+		"Resource", "*", "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
+		sm_fn_sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"));
+	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs, alarms and audit trail",
+				    logs_st, "Retain");
+	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),
+			    "KMS key of the database, secrets, backups and assets", NULL);
+	(void)cfg;
 	return 0;
 }
 
@@ -11,19 +63,195 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			 const struct security_keys *keys, struct security_secrets *out,
 			 struct diag_list *dl)
 {
+	(void)dl;
+	char *name = xstrfmt("solemate/%s/app", cfg->environment);
+	out->app_secret = sm_resource_new(
+		data, "AppSecret", "AWS::SecretsManager::Secret",
+		json_pack("{ss ss so s{ss ss si sb}}", "Name", name, "Description",
+			  "SoleMate application secrets (session signing key, API tokens)",
+			  "KmsKeyId", sm_getatt(keys->data_key, "Arn"), "GenerateSecretString",
+			  "SecretStringTemplate", "{}", "GenerateStringKey", "sessionKey",
+			  "PasswordLength", 48, "ExcludePunctuation", 1));
+	sm_resource_suppress(out->app_secret, "AwsSolutions-SMG4",
+			     "application-generated signing key: rotated by the release process "
+			     "(a new deploy), not by a rotation Lambda the app cannot follow");
+	free(name);
 	return 0;
+}
+
+/* The managed rule groups and rate limit both WAF web ACLs use (FR-5.4). */
+json_t *security_waf_rules(const char *metric_prefix)
+{
+	static const char *const groups[] = { "AWSManagedRulesAmazonIpReputationList",
+					      "AWSManagedRulesCommonRuleSet",
+					      "AWSManagedRulesKnownBadInputsRuleSet",
+					      "AWSManagedRulesSQLiRuleSet" };
+	json_t *rules = json_array();
+	for (int i = 0; i < 4; i++) {
+		char *metric = xstrfmt("%s%s", metric_prefix, groups[i] + 18);
+		json_array_append_new(
+			rules,
+			json_pack("{ss si s{s{ssss}} s{s{}} s{sbsbss}}", "Name", groups[i],
+				  "Priority", i, "Statement", "ManagedRuleGroupStatement",
+				  "VendorName", "AWS", "Name", groups[i], "OverrideAction", "None",
+				  "VisibilityConfig", "SampledRequestsEnabled", 1,
+				  "CloudWatchMetricsEnabled", 1, "MetricName", metric));
+		free(metric);
+	}
+	char *metric = xstrfmt("%sRateLimit", metric_prefix);
+	/* 2,000 requests per 5 minutes per IP: well above a shopper, below a scraper */
+	json_array_append_new(rules,
+			      json_pack("{ss si s{s{si ss}} s{s{}} s{sbsbss}}", "Name",
+					"RateLimitPerIp", "Priority", 4, "Statement",
+					"RateBasedStatement", "Limit", 2000, "AggregateKeyType", "IP",
+					"Action", "Block", "VisibilityConfig",
+					"SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1,
+					"MetricName", metric));
+	free(metric);
+	return rules;
 }
 
 struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const struct env_config *cfg,
 					      const struct security_keys *keys,
 					      struct diag_list *dl)
 {
-	return NULL;
+	(void)dl;
+	char *metric = xstrfmt("%sAlb", cfg->stack_prefix);
+	struct sm_resource *acl = sm_resource_new(
+		stack, "AlbWebAcl", "AWS::WAFv2::WebACL",
+		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "REGIONAL", "DefaultAction",
+			  "Allow", "Rules", security_waf_rules(metric), "VisibilityConfig",
+			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
+			  metric));
+	/* WAF requires the destination log group's name to start with aws-waf-logs- */
+	char *lgname = xstrfmt("aws-waf-logs-%s-alb", cfg->environment);
+	struct sm_resource *lg = log_group_new(stack, "AlbWebAclLogs", json_string(lgname),
+					       keys->logs_key, cfg->log_retention_days, NULL);
+	sm_resource_new(stack, "AlbWebAclLogging", "AWS::WAFv2::LoggingConfiguration",
+			json_pack("{so s[o]}", "ResourceArn", sm_getatt(acl, "Arn"),
+				  "LogDestinationConfigs", sm_getatt(lg, "Arn")));
+	free(lgname);
+	free(metric);
+	return acl;
+}
+
+static void audit_trail(struct sm_stack *b, const struct env_config *cfg,
+			const struct security_keys *keys, struct bucket *audit)
+{
+	bucket_add_statement(
+		audit, json_pack("{ss ss s{ss} ss so}", "Sid", "CloudTrailAclCheck", "Effect", "Allow",
+				 "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
+				 "s3:GetBucketAcl", "Resource", sm_getatt(audit->bucket, "Arn")));
+	bucket_add_statement(
+		audit,
+		json_pack("{ss ss s{ss} ss so s{s{ss}}}", "Sid", "CloudTrailWrite", "Effect",
+			  "Allow", "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
+			  "s3:PutObject", "Resource",
+			  bucket_objects_arn(audit->bucket, "/cloudtrail/AWSLogs/*"), "Condition",
+			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"));
+	struct sm_resource *lg = log_group_new(b, "TrailLogs", NULL, keys->logs_key,
+					       cfg->log_retention_days, "Retain");
+	struct sm_resource *role = iam_role_new(
+		b, "TrailLogsRole", "cloudtrail.amazonaws.com",
+		json_pack("[o]", iam_allow(json_pack("[ss]", "logs:CreateLogStream",
+						     "logs:PutLogEvents"),
+					   json_pack("[o]", sm_fn_join("", json_pack("[os]",
+										  sm_getatt(lg, "Arn"),
+										  ""))))),
+		NULL);
+	struct sm_resource *trail = sm_resource_new(
+		b, "Trail", "AWS::CloudTrail::Trail",
+		json_pack("{sb so ss sb sb sb so so so}", "IsLogging", 1, "S3BucketName",
+			  sm_ref(audit->bucket), "S3KeyPrefix", "cloudtrail", "IsMultiRegionTrail",
+			  1, "IncludeGlobalServiceEvents", 1, "EnableLogFileValidation", 1,
+			  "KMSKeyId", sm_getatt(keys->logs_key, "Arn"), "CloudWatchLogsLogGroupArn",
+			  sm_getatt(lg, "Arn"), "CloudWatchLogsRoleArn", sm_getatt(role, "Arn")));
+	sm_resource_depends_on(trail, audit->policy);
+}
+
+/* AWS Config managed rules that watch what this design sets (FR-5.6). */
+static const char *const config_rules[] = {
+	"S3_BUCKET_SSL_REQUESTS_ONLY", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+	"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", "S3_BUCKET_VERSIONING_ENABLED",
+	"RDS_STORAGE_ENCRYPTED", "RDS_INSTANCE_PUBLIC_ACCESS_CHECK",
+	"RDS_INSTANCE_DELETION_PROTECTION_ENABLED", "RDS_MULTI_AZ_SUPPORT",
+	"INCOMING_SSH_DISABLED", "EC2_IMDSV2_CHECK", "CLOUD_TRAIL_ENABLED",
+	"CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "VPC_FLOW_LOGS_ENABLED",
+	"ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "ALB_WAF_ENABLED",
+	"CLOUDWATCH_LOG_GROUP_ENCRYPTED", "ENCRYPTED_VOLUMES", "IAM_ROOT_ACCESS_KEY_CHECK",
+	"CLOUDFRONT_VIEWER_POLICY_HTTPS", "ELB_LOGGING_ENABLED", NULL
+};
+
+static void audit_config(struct sm_stack *b, struct bucket *audit)
+{
+	bucket_add_statement(audit,
+			     json_pack("{ss ss s{ss} s[ss] so}", "Sid", "ConfigAclCheck", "Effect",
+				       "Allow", "Principal", "Service", "config.amazonaws.com",
+				       "Action", "s3:GetBucketAcl", "s3:ListBucket", "Resource",
+				       sm_getatt(audit->bucket, "Arn")));
+	bucket_add_statement(
+		audit,
+		json_pack("{ss ss s{ss} ss so s{s{ss}}}", "Sid", "ConfigWrite", "Effect", "Allow",
+			  "Principal", "Service", "config.amazonaws.com", "Action", "s3:PutObject",
+			  "Resource", bucket_objects_arn(audit->bucket, "/config/AWSLogs/*"),
+			  "Condition", "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"));
+	static const char *const managed[] = { "service-role/AWS_ConfigRole", NULL };
+	struct sm_resource *role = iam_role_new(b, "ConfigRole", "config.amazonaws.com", NULL,
+						managed);
+	sm_resource_suppress(role, "AwsSolutions-IAM4",
+			     "AWS_ConfigRole is the policy AWS maintains for the Config recorder "
+			     "to read every supported resource type; a hand-written copy would "
+			     "fall behind");
+	struct sm_resource *rec = sm_resource_new(
+		b, "ConfigRecorder", "AWS::Config::ConfigurationRecorder",
+		json_pack("{so s{sbsb}}", "RoleARN", sm_getatt(role, "Arn"), "RecordingGroup",
+			  "AllSupported", 1, "IncludeGlobalResourceTypes", 1));
+	struct sm_resource *ch = sm_resource_new(
+		b, "ConfigDeliveryChannel", "AWS::Config::DeliveryChannel",
+		json_pack("{so ss}", "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix",
+			  "config"));
+	sm_resource_depends_on(ch, audit->policy);
+	for (int i = 0; config_rules[i]; i++) {
+		char *id = xstrfmt("ConfigRule%d", i + 1);
+		char *name = xstrfmt("solemate-%s", config_rules[i]);
+		for (char *p = name; *p; p++)
+			*p = *p == '_' ? '-' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		struct sm_resource *r = sm_resource_new(
+			b, id, "AWS::Config::ConfigRule",
+			json_pack("{ss s{ssss}}", "ConfigRuleName", name, "Source", "Owner", "AWS",
+				  "SourceIdentifier", config_rules[i]));
+		/* rules evaluate only once the recorder runs */
+		sm_resource_depends_on(r, rec);
+		sm_resource_depends_on(r, ch);
+		free(id);
+		free(name);
+	}
 }
 
 int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
 		       const struct env_config *cfg, const struct security_keys *keys,
 		       struct diag_list *dl)
 {
+	(void)stack;
+	(void)dl;
+	if (!baseline)
+		return 0; /* another environment of the account holds the trail and Config */
+	struct bucket audit;
+	bucket_new(baseline, "AuditBucket",
+		   &(struct bucket_props){
+			   .object_ownership = "BucketOwnerPreferred",
+			   .lifecycle_rules = json_pack(
+				   "[{ss ss s[{sssi}] si}]", "Id", "ArchiveThenExpire",
+				   "Status", "Enabled", "Transitions", "StorageClass", "GLACIER",
+				   "TransitionInDays", 90, "ExpirationInDays", 2555),
+			   .retain_policy = "Retain" },
+		   &audit);
+	sm_resource_suppress(audit.bucket, "AwsSolutions-S1",
+			     "the audit bucket receives CloudTrail and Config deliveries only; "
+			     "CloudTrail data events record access to it");
+	audit_trail(baseline, cfg, keys, &audit);
+	audit_config(baseline, &audit);
+	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),
+			    "Bucket of CloudTrail and AWS Config deliveries", NULL);
 	return 0;
 }

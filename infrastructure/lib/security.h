@@ -26,6 +26,9 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			 const struct security_keys *keys, struct security_secrets *out,
 			 struct diag_list *dl);
 
+/* The rule list both web ACLs use (managed groups + per-IP rate limit). */
+json_t *security_waf_rules(const char *metric_prefix);
+
 /* Regional WAFv2 web ACL (managed rule groups + rate rule + logging) for the ALB. */
 struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const struct env_config *cfg,
 					      const struct security_keys *keys,
