@@ -1,8 +1,198 @@
-/* PLACEHOLDER (issue 3, branch infra): replaced by the real FR-3 resources. */
+/*
+ * FR-3 storage: the static-assets bucket, the logs bucket and, in
+ * production, the replica of the assets bucket in the DR region.
+ */
 #include "lib/storage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "constructs/iam.h"
+#include "constructs/secure.h"
+
+static json_t *assets_lifecycle(void)
+{
+	return json_pack(
+		"[{ss ss s{si}},{ss ss si},{ss ss s[{sssi}]}]",
+		/* FR-3.3: old versions go after 30 days, as the PRD's sample says */
+		"Id", "DeleteOldVersions", "Status", "Enabled", "NoncurrentVersionExpiration",
+		"NoncurrentDays", 30,
+		"Id", "AbortIncompleteUploads", "Status", "Enabled",
+		"AbortIncompleteMultipartUpload", 7,
+		"Id", "TierRarelyUsedAssets", "Status", "Enabled", "Transitions", "StorageClass",
+		"INTELLIGENT_TIERING", "TransitionInDays", 30);
+}
+
+/* AbortIncompleteMultipartUpload is an object, not a number. */
+static void fix_abort_rule(json_t *rules)
+{
+	json_t *r = json_array_get(rules, 1);
+	json_object_set_new(r, "AbortIncompleteMultipartUpload",
+			    json_pack("{si}", "DaysAfterInitiation", 7));
+}
+
+static void logs_bucket(struct sm_stack *data, const struct env_config *cfg, bool prod,
+			struct storage *out)
+{
+	struct bucket b;
+	bucket_new(data, "LogsBucket",
+		   &(struct bucket_props){
+			   /*
+			    * SSE-S3: ALB access logs do not support SSE-KMS, and
+			    * CloudFront standard logs need ACLs (BucketOwnerPreferred).
+			    */
+			   .object_ownership = "BucketOwnerPreferred",
+			   .lifecycle_rules = json_pack("[{ss ss si s{si}}]", "Id", "ExpireLogs",
+							"Status", "Enabled", "ExpirationInDays",
+							cfg->log_retention_days,
+							"NoncurrentVersionExpiration",
+							"NoncurrentDays", 7),
+			   .retain_policy = prod ? "Retain" : NULL },
+		   &b);
+	/* ALB access logs (Elastic Load Balancing user guide, "enable access logs") */
+	bucket_add_statement(
+		&b, json_pack("{ss ss s{ss} ss so}", "Sid", "AlbAccessLogs", "Effect", "Allow",
+			      "Principal", "Service", "logdelivery.elasticloadbalancing.amazonaws.com",
+			      "Action", "s3:PutObject", "Resource",
+			      bucket_objects_arn(b.bucket, "/alb/*")));
+	/* S3 server access logs of the assets bucket */
+	bucket_add_statement(
+		&b, json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "S3ServerAccessLogs", "Effect",
+			      "Allow", "Principal", "Service", "logging.s3.amazonaws.com", "Action",
+			      "s3:PutObject", "Resource", bucket_objects_arn(b.bucket, "/s3/*"),
+			      "Condition", "StringEquals", "aws:SourceAccount",
+			      sm_aws_account_id()));
+	sm_resource_suppress(b.bucket, "AwsSolutions-S1",
+			     "this is the access-log bucket; logging it into itself would loop");
+	out->logs_bucket = b.bucket;
+	json_t *rules = json_object_get(json_object_get(sm_resource_props(b.bucket),
+							"LifecycleConfiguration"),
+					"Rules");
+	(void)rules;
+}
+
+static void replica_bucket(struct sm_stack *dr, const struct env_config *cfg,
+			   struct storage *out, struct sm_resource **replica_key)
+{
+	*replica_key = kms_key_new(dr, "ReplicaKey", "SoleMate assets replica (DR)", NULL,
+				   "Retain");
+	struct bucket b;
+	bucket_new(dr, "AssetsReplicaBucket",
+		   &(struct bucket_props){ .kms_key = *replica_key,
+					   .lifecycle_rules = assets_lifecycle(),
+					   .retain_policy = "Retain" },
+		   &b);
+	fix_abort_rule(json_object_get(json_object_get(sm_resource_props(b.bucket),
+						       "LifecycleConfiguration"),
+				       "Rules"));
+	sm_resource_suppress(b.bucket, "AwsSolutions-S1",
+			     "replica written only by S3 replication; its source bucket has "
+			     "server access logs");
+	out->replica_bucket = b.bucket;
+	sm_stack_add_output(dr, "ReplicaBucketName", sm_ref(b.bucket),
+			    "Replica of the assets bucket", NULL);
+	(void)cfg;
+}
+
+static struct sm_resource *replication_role(struct sm_stack *data, struct sm_resource *source,
+					    const struct security_keys *keys,
+					    struct sm_resource *replica,
+					    struct sm_resource *replica_key)
+{
+	json_t *st = json_pack(
+		"[o,o,o,o,o]",
+		iam_allow(json_pack("[ss]", "s3:GetReplicationConfiguration", "s3:ListBucket"),
+			  json_pack("[o]", sm_getatt(source, "Arn"))),
+		iam_allow(json_pack("[sss]", "s3:GetObjectVersionForReplication",
+				    "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"),
+			  json_pack("[o]", bucket_objects_arn(source, "/*"))),
+		iam_allow(json_pack("[sss]", "s3:ReplicateObject", "s3:ReplicateDelete",
+				    "s3:ReplicateTags"),
+			  json_pack("[o]", bucket_objects_arn(replica, "/*"))),
+		iam_allow(json_pack("[s]", "kms:Decrypt"),
+			  json_pack("[o]", sm_getatt(keys->data_key, "Arn"))),
+		iam_allow(json_pack("[ss]", "kms:Encrypt", "kms:GenerateDataKey"),
+			  json_pack("[o]", sm_getatt(replica_key, "Arn"))));
+	/*
+	 * The policy is its own resource: the bucket names the role, and the
+	 * role's policy names the bucket, so inline they would form a cycle.
+	 */
+	struct sm_resource *role = iam_role_new(data, "AssetsReplicationRole", "s3.amazonaws.com",
+						NULL, NULL);
+	struct sm_resource *pol = sm_resource_new(
+		data, "AssetsReplicationPolicy", "AWS::IAM::Policy",
+		json_pack("{ss so s[o]}", "PolicyName", "Replication", "PolicyDocument",
+			  iam_document(st), "Roles", sm_ref(role)));
+	sm_resource_suppress(pol, "AwsSolutions-IAM5",
+			     "replication acts on every object version of the source and replica "
+			     "buckets: the object ARNs end in /*");
+	return role;
+}
 
 int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_config *cfg,
 		  const struct security_keys *keys, struct storage *out, struct diag_list *dl)
 {
+	(void)dl;
+	bool prod = !strcmp(cfg->environment, "production");
+	memset(out, 0, sizeof(*out));
+	logs_bucket(data, cfg, prod, out);
+
+	struct sm_resource *replica_key = NULL;
+	if (dr)
+		replica_bucket(dr, cfg, out, &replica_key);
+
+	struct bucket b;
+	bucket_new(data, "AssetsBucket",
+		   &(struct bucket_props){ .kms_key = keys->data_key,
+					   .access_log_bucket = out->logs_bucket,
+					   .access_log_prefix = "s3/assets/",
+					   .lifecycle_rules = assets_lifecycle(),
+					   .retain_policy = prod ? "Retain" : NULL },
+		   &b);
+	fix_abort_rule(json_object_get(json_object_get(sm_resource_props(b.bucket),
+						       "LifecycleConfiguration"),
+				       "Rules"));
+	/*
+	 * CloudFront reads through Origin Access Control. The condition names the
+	 * account's distributions rather than Ref-ing ours: the edge stack already
+	 * depends on this one, and a reference back would be a cycle.
+	 */
+	bucket_add_statement(
+		&b, json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudFrontOacRead", "Effect",
+			      "Allow", "Principal", "Service", "cloudfront.amazonaws.com", "Action",
+			      "s3:GetObject", "Resource", bucket_objects_arn(b.bucket, "/*"),
+			      "Condition", "ArnLike", "AWS:SourceArn",
+			      sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
+					"distribution/*")));
+	if (out->replica_bucket) {
+		struct sm_resource *role =
+			replication_role(data, b.bucket, keys, out->replica_bucket, replica_key);
+		sm_resource_set(
+			b.bucket, "ReplicationConfiguration",
+			json_pack("{so s[{ss ss si s{} s{s{ss}} s{so s{so} s{ss}}}]}", "Role",
+				  sm_getatt(role, "Arn"), "Rules", "Id", "ReplicateToDr", "Status",
+				  "Enabled", "Priority", 1, "Filter", "SourceSelectionCriteria",
+				  "SseKmsEncryptedObjects", "Status", "Enabled", "Destination",
+				  "Bucket", sm_getatt(out->replica_bucket, "Arn"),
+				  "EncryptionConfiguration", "ReplicaKmsKeyID",
+				  sm_getatt(replica_key, "Arn"), "ReplicationTime", "Status",
+				  "Disabled"));
+		/* DeleteMarkerReplication is required with Filter (schema V2 rules) */
+		json_t *rule = json_array_get(
+			json_object_get(json_object_get(sm_resource_props(b.bucket),
+							"ReplicationConfiguration"),
+					"Rules"),
+			0);
+		json_object_set_new(rule, "DeleteMarkerReplication",
+				    json_pack("{ss}", "Status", "Disabled"));
+		json_object_del(json_object_get(rule, "Destination"), "ReplicationTime");
+	}
+	out->assets_bucket = b.bucket;
+	out->assets_policy = b.policy;
+	sm_stack_add_output(data, "AssetsBucketName", sm_ref(b.bucket), "Static assets bucket",
+			    NULL);
+	sm_stack_add_output(data, "LogsBucketName", sm_ref(out->logs_bucket),
+			    "Access logs of the load balancer, CloudFront and S3", NULL);
 	return 0;
 }
