@@ -1,10 +1,308 @@
-/* PLACEHOLDER (issue 3, branch infra): replaced by the real FR-1 resources. */
+/*
+ * FR-1 compute: the ECS cluster with its Fargate service and EC2 capacity,
+ * the internet-facing load balancer, and autoscaling. See compute.h.
+ */
 #include "lib/compute.h"
 
-int compute_build(struct sm_stack *stack, const struct env_config *cfg,
-		  const struct networking *net, const struct security_keys *keys,
-		  const struct storage *st, const struct database *db,
-		  struct sm_resource *regional_waf, struct compute *out, struct diag_list *dl)
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "constructs/iam.h"
+#include "constructs/secure.h"
+
+#define APP_CONTAINER "app"
+#define XRAY_IMAGE "public.ecr.aws/xray/aws-xray-daemon:3.3.13"
+#define ECS_AMI_PARAMETER "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+/* TLS 1.3 with 1.2 as the floor (ELB docs, "Security policies") */
+#define ALB_SSL_POLICY "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+static json_t *one(json_t *v)
 {
+	return json_pack("[o]", v);
+}
+
+static struct sm_resource *execution_role(struct sm_stack *s, const struct compute_inputs *in,
+					  struct sm_resource *log_group)
+{
+	json_t *st = json_pack(
+		"[o,o,o,o]",
+		/* ecr:GetAuthorizationToken has no resource-level permission (IAM docs) */
+		iam_allow(json_pack("[s]", "ecr:GetAuthorizationToken"), json_string("*")),
+		iam_allow(json_pack("[sss]", "ecr:BatchCheckLayerAvailability",
+				    "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+			  one(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:"
+					"repository/*"))),
+		iam_allow(json_pack("[ss]", "logs:CreateLogStream", "logs:PutLogEvents"),
+			  one(sm_getatt(log_group, "Arn"))),
+		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
+			  json_pack("[oo]", database_master_secret_arn(in->db),
+				    sm_ref(in->secrets->app_secret))));
+	json_array_append_new(st, iam_allow(json_pack("[s]", "kms:Decrypt"),
+					    one(sm_getatt(in->keys->data_key, "Arn"))));
+	struct sm_resource *r = iam_role_new(s, "TaskExecutionRole", "ecs-tasks.amazonaws.com",
+					     st, NULL);
+	sm_resource_suppress(r, "AwsSolutions-IAM5",
+			     "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
+			     "are limited to this account's repositories");
+	return r;
+}
+
+static struct sm_resource *task_role(struct sm_stack *s, const struct compute_inputs *in)
+{
+	json_t *st = json_pack(
+		"[o,o,o,o,o]",
+		iam_allow(json_pack("[s]", "s3:ListBucket"),
+			  one(sm_getatt(in->st->assets_bucket, "Arn"))),
+		iam_allow(json_pack("[ss]", "s3:GetObject", "s3:PutObject"),
+			  one(bucket_objects_arn(in->st->assets_bucket, "/*"))),
+		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
+			  one(sm_ref(in->secrets->app_secret))),
+		iam_allow(json_pack("[ss]", "kms:Decrypt", "kms:GenerateDataKey"),
+			  one(sm_getatt(in->keys->data_key, "Arn"))),
+		/* X-Ray's write and sampling APIs take no resource ARN (X-Ray IAM docs) */
+		iam_allow(json_pack("[ssss]", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+				    "xray:GetSamplingRules", "xray:GetSamplingTargets"),
+			  json_string("*")));
+	struct sm_resource *r = iam_role_new(s, "TaskRole", "ecs-tasks.amazonaws.com", st, NULL);
+	sm_resource_suppress(r, "AwsSolutions-IAM5",
+			     "objects of the assets bucket (its ARN ends in /*) and X-Ray's "
+			     "trace APIs, which support only Resource '*'");
+	return r;
+}
+
+static json_t *log_config(struct sm_resource *lg, const char *prefix)
+{
+	return json_pack("{ss s{so so ss}}", "LogDriver", "awslogs", "Options", "awslogs-group",
+			 sm_ref(lg), "awslogs-region", sm_aws_region(), "awslogs-stream-prefix",
+			 prefix);
+}
+
+static struct sm_resource *task_definition(struct sm_stack *s, const struct env_config *cfg,
+					   const struct compute_inputs *in,
+					   struct sm_resource *lg)
+{
+	char *health = xstrfmt("wget -q -O /dev/null http://localhost:%d%s || exit 1",
+			       cfg->container_port, cfg->health_check_path);
+	json_t *app = json_pack(
+		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so s[{ssso}] s[{ssss}]}", "Name",
+		APP_CONTAINER, "Image", cfg->container_image, "Essential", 1, "PortMappings",
+		"ContainerPort", cfg->container_port, "Protocol", "tcp", "ReadonlyRootFilesystem",
+		1, "User", "1000:1000", "HealthCheck", "Command", "CMD-SHELL", health, "Interval",
+		15, "Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
+		log_config(lg, "app"), "Secrets", "Name", "DATABASE_SECRET", "ValueFrom",
+		database_master_secret_arn(in->db), "Environment", "Name",
+		"AWS_XRAY_DAEMON_ADDRESS", "Value", "localhost:2000");
+	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
+				       sm_ref(in->secrets->app_secret));
+	json_array_append_new(json_object_get(app, "Secrets"), app_secret);
+	/* the app writes only to its tmpfs-like volume; the root stays read-only */
+	json_object_set_new(app, "MountPoints",
+			    json_pack("[{ssss}]", "SourceVolume", "tmp", "ContainerPath", "/tmp"));
+	json_t *xray = json_pack("{ss ss sb s[{siss}] sb ss so}", "Name", "xray-daemon", "Image",
+				 XRAY_IMAGE, "Essential", 0, "PortMappings", "ContainerPort", 2000,
+				 "Protocol", "udp", "ReadonlyRootFilesystem", 1, "User", "1337",
+				 "LogConfiguration", log_config(lg, "xray"));
+	free(health);
+	char *cpu = xstrfmt("%d", cfg->task_cpu), *mem = xstrfmt("%d", cfg->task_memory);
+	struct sm_resource *td = sm_resource_new(
+		s, "TaskDefinition", "AWS::ECS::TaskDefinition",
+		json_pack("{ss s[s] ss ss ss so so s[oo] s[{ss}] s{ss}}", "Family",
+			  cfg->stack_prefix, "RequiresCompatibilities", "FARGATE", "NetworkMode",
+			  "awsvpc", "Cpu", cpu, "Memory", mem, "ExecutionRoleArn",
+			  sm_getatt(execution_role(s, in, lg), "Arn"), "TaskRoleArn",
+			  sm_getatt(task_role(s, in), "Arn"), "ContainerDefinitions", app, xray,
+			  "Volumes", "Name", "tmp", "RuntimePlatform", "OperatingSystemFamily",
+			  "LINUX"));
+	free(cpu);
+	free(mem);
+	return td;
+}
+
+static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
+			  const struct compute_inputs *in, struct compute *out, bool prod)
+{
+	const struct vpc *v = &in->net->vpc;
+	json_t *attrs = json_pack(
+		"[{ssss},{ssss},{ssso},{ssss},{ssss},{ssss}]", "Key",
+		"routing.http.drop_invalid_header_fields.enabled", "Value", "true", "Key",
+		"access_logs.s3.enabled", "Value", "true", "Key", "access_logs.s3.bucket", "Value",
+		sm_ref(in->st->logs_bucket), "Key", "access_logs.s3.prefix", "Value", "alb", "Key",
+		"deletion_protection.enabled", "Value", prod ? "true" : "false", "Key",
+		"routing.http.desync_mitigation_mode", "Value", "strictest");
+	out->alb = sm_resource_new(
+		s, "LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		json_pack("{ss ss ss so so so}", "Type", "application", "Scheme",
+			  "internet-facing", "IpAddressType", "ipv4", "Subnets",
+			  vpc_subnet_ids(v, VPC_TIER_PUBLIC), "SecurityGroups",
+			  one(sm_getatt(in->net->alb_sg, "GroupId")), "LoadBalancerAttributes",
+			  attrs));
+	out->target_group = sm_resource_new(
+		s, "TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup",
+		json_pack("{ss si ss so ss ss si si si si s{ss} s[{ssss}]}", "TargetType", "ip",
+			  "Port", cfg->container_port, "Protocol", "HTTP", "VpcId", sm_ref(v->vpc),
+			  "HealthCheckPath", cfg->health_check_path, "HealthCheckProtocol", "HTTP",
+			  "HealthCheckIntervalSeconds", 15, "HealthCheckTimeoutSeconds", 5,
+			  "HealthyThresholdCount", 2, "UnhealthyThresholdCount", 3, "Matcher",
+			  "HttpCode", "200-399", "TargetGroupAttributes", "Key",
+			  "deregistration_delay.timeout_seconds", "Value", "30"));
+	const char *cert = cfg->alb_certificate_arn ? cfg->alb_certificate_arn
+						    : cfg->certificate_arn;
+	out->https_listener = sm_resource_new(
+		s, "HttpsListener", "AWS::ElasticLoadBalancingV2::Listener",
+		json_pack("{so si ss ss s[{ss}] s[{ss so}]}", "LoadBalancerArn", sm_ref(out->alb),
+			  "Port", 443, "Protocol", "HTTPS", "SslPolicy", ALB_SSL_POLICY,
+			  "Certificates", "CertificateArn", cert, "DefaultActions", "Type",
+			  "forward", "TargetGroupArn", sm_ref(out->target_group)));
+	sm_resource_new(s, "HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener",
+			json_pack("{so si ss s[{ss s{ssssss}}]}", "LoadBalancerArn",
+				  sm_ref(out->alb), "Port", 80, "Protocol", "HTTP",
+				  "DefaultActions", "Type", "redirect", "RedirectConfig",
+				  "Protocol", "HTTPS", "Port", "443", "StatusCode", "HTTP_301"));
+	if (in->regional_waf)
+		sm_resource_new(s, "LoadBalancerWebAcl", "AWS::WAFv2::WebACLAssociation",
+				json_pack("{so so}", "ResourceArn", sm_ref(out->alb), "WebACLArn",
+					  sm_getatt(in->regional_waf, "Arn")));
+}
+
+static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
+			 const struct compute_inputs *in, struct compute *out)
+{
+	const struct vpc *v = &in->net->vpc;
+	json_t *ami = sm_stack_add_parameter(
+		s, "EcsOptimizedAmi",
+		json_pack("{ss ss ss}", "Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+			  "Default", ECS_AMI_PARAMETER, "Description",
+			  "ECS-optimised Amazon Linux 2023 AMI, from AWS's public SSM parameter"));
+	static const char *const managed[] = { "AmazonSSMManagedInstanceCore",
+					       "service-role/AmazonEC2ContainerServiceforEC2Role",
+					       NULL };
+	struct sm_resource *role = iam_role_new(s, "InstanceRole", "ec2.amazonaws.com", NULL,
+						managed);
+	sm_resource_suppress(role, "AwsSolutions-IAM4",
+			     "AWS's policies for Session Manager access (instead of SSH keys) "
+			     "and for the ECS agent; AWS keeps them current with the agents");
+	struct sm_resource *profile = sm_resource_new(
+		s, "InstanceProfile", "AWS::IAM::InstanceProfile",
+		json_pack("{s[o]}", "Roles", sm_ref(role)));
+	json_t *user_data = sm_fn_base64(sm_fn_sub_vars(
+		"#!/bin/bash\necho ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
+		"echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n",
+		json_pack("{so}", "Cluster", sm_ref(out->cluster))));
+	struct sm_resource *lt = sm_resource_new(
+		s, "LaunchTemplate", "AWS::EC2::LaunchTemplate",
+		json_pack("{s{so ss s{so} s[o] s{ssss siss} s[{ss s{sisssbsb}}] s{sb} so}}",
+			  "LaunchTemplateData", "ImageId", ami, "InstanceType",
+			  cfg->ec2_instance_type, "IamInstanceProfile", "Arn",
+			  sm_getatt(profile, "Arn"), "SecurityGroupIds",
+			  sm_getatt(in->net->app_sg, "GroupId"), "MetadataOptions",
+			  /* IMDSv2 only (FSBP EC2.8); hop limit 2 lets containers reach it */
+			  "HttpTokens", "required", "HttpEndpoint", "enabled",
+			  "HttpPutResponseHopLimit", 2, "InstanceMetadataTags", "disabled",
+			  "BlockDeviceMappings", "DeviceName", "/dev/xvda", "Ebs", "VolumeSize",
+			  30, "VolumeType", "gp3", "Encrypted", 1, "DeleteOnTermination", 1,
+			  "Monitoring", "Enabled", 1, "UserData", user_data));
+	char *min = xstrfmt("%d", cfg->ec2_min_capacity), *max = xstrfmt("%d", cfg->ec2_max_capacity);
+	out->asg = sm_resource_new(
+		s, "AutoScalingGroup", "AWS::AutoScaling::AutoScalingGroup",
+		json_pack("{so ss ss s{so so} ss si s[{so s[ssss]}]}", "VPCZoneIdentifier",
+			  vpc_subnet_ids(v, VPC_TIER_PRIVATE), "MinSize", min, "MaxSize", max,
+			  "LaunchTemplate", "LaunchTemplateId", sm_ref(lt), "Version",
+			  sm_getatt(lt, "LatestVersionNumber"), "HealthCheckType", "EC2",
+			  "HealthCheckGracePeriod", 120, "NotificationConfigurations", "TopicARN",
+			  sm_ref(in->alarm_topic), "NotificationTypes",
+			  "autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_TERMINATE",
+			  "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+			  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"));
+	free(min);
+	free(max);
+	struct sm_resource *cp = sm_resource_new(
+		s, "Ec2CapacityProvider", "AWS::ECS::CapacityProvider",
+		json_pack("{s{so s{sssi} ss}}", "AutoScalingGroupProvider", "AutoScalingGroupArn",
+			  sm_ref(out->asg), "ManagedScaling", "Status", "ENABLED",
+			  "TargetCapacity", 100, "ManagedTerminationProtection", "DISABLED"));
+	sm_resource_new(s, "ClusterCapacityProviders",
+			"AWS::ECS::ClusterCapacityProviderAssociations",
+			json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
+				  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
+				  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE",
+				  "Weight", 1, "Base", 0));
+}
+
+static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
+{
+	json_t *resource_id = sm_fn_join(
+		"/", json_pack("[soo]", "service", sm_ref(out->cluster),
+			       sm_getatt(out->service, "Name")));
+	out->scalable_target = sm_resource_new(
+		s, "ScalableTarget", "AWS::ApplicationAutoScaling::ScalableTarget",
+		json_pack("{ss ss so si si}", "ServiceNamespace", "ecs", "ScalableDimension",
+			  "ecs:service:DesiredCount", "ResourceId", resource_id, "MinCapacity",
+			  cfg->ecs_min_capacity, "MaxCapacity", cfg->ecs_max_capacity));
+	sm_resource_new(s, "CpuScaling", "AWS::ApplicationAutoScaling::ScalingPolicy",
+			json_pack("{ss ss so s{sf s{ss} si si}}", "PolicyName", "cpu-target-60",
+				  "PolicyType", "TargetTrackingScaling", "ScalingTargetId",
+				  sm_ref(out->scalable_target),
+				  "TargetTrackingScalingPolicyConfiguration", "TargetValue", 60.0,
+				  "PredefinedMetricSpecification", "PredefinedMetricType",
+				  "ECSServiceAverageCPUUtilization", "ScaleInCooldown", 300,
+				  "ScaleOutCooldown", 60));
+	/* one task answers `rpsPerTask` within 200 ms: track well below that per minute */
+	double per_task = cfg->usage.rps_per_task * 60.0 * 0.7;
+	json_t *label = sm_fn_join(
+		"/", json_pack("[oo]", sm_getatt(out->alb, "LoadBalancerFullName"),
+			       sm_getatt(out->target_group, "TargetGroupFullName")));
+	sm_resource_new(s, "RequestScaling", "AWS::ApplicationAutoScaling::ScalingPolicy",
+			json_pack("{ss ss so s{sf s{ssso} si si}}", "PolicyName",
+				  "requests-per-target", "PolicyType", "TargetTrackingScaling",
+				  "ScalingTargetId", sm_ref(out->scalable_target),
+				  "TargetTrackingScalingPolicyConfiguration", "TargetValue",
+				  per_task, "PredefinedMetricSpecification",
+				  "PredefinedMetricType", "ALBRequestCountPerTarget",
+				  "ResourceLabel", label, "ScaleInCooldown", 300,
+				  "ScaleOutCooldown", 60));
+}
+
+int compute_build(struct sm_stack *s, const struct env_config *cfg,
+		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl)
+{
+	(void)dl;
+	bool prod = !strcmp(cfg->environment, "production");
+	memset(out, 0, sizeof(*out));
+
+	out->cluster = sm_resource_new(
+		s, "Cluster", "AWS::ECS::Cluster",
+		json_pack("{s[{ssss}]}", "ClusterSettings", "Name", "containerInsights", "Value",
+			  "enabled"));
+	out->app_log_group = log_group_new(in->data, "AppLogs", NULL, in->keys->logs_key,
+					   cfg->log_retention_days, prod ? "Retain" : NULL);
+	out->task_definition = task_definition(s, cfg, in, out->app_log_group);
+	load_balancer(s, cfg, in, out, prod);
+
+	out->service = sm_resource_new(
+		s, "Service", "AWS::ECS::Service",
+		json_pack("{so so si s[{sssisi}] s{si si s{sbsb}} s{s{ss so s[o]}} s[{ss si so}] si "
+			  "sb ss sb}",
+			  "Cluster", sm_ref(out->cluster), "TaskDefinition",
+			  sm_ref(out->task_definition), "DesiredCount", cfg->ecs_desired_count,
+			  "CapacityProviderStrategy", "CapacityProvider", "FARGATE", "Weight", 1,
+			  "Base", cfg->ecs_min_capacity, "DeploymentConfiguration",
+			  "MinimumHealthyPercent", 100, "MaximumPercent", 200,
+			  "DeploymentCircuitBreaker", "Enable", 1, "Rollback", 1,
+			  "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp",
+			  "DISABLED", "Subnets", vpc_subnet_ids(&in->net->vpc, VPC_TIER_PRIVATE),
+			  "SecurityGroups", sm_getatt(in->net->app_sg, "GroupId"), "LoadBalancers",
+			  "ContainerName", APP_CONTAINER, "ContainerPort", cfg->container_port,
+			  "TargetGroupArn", sm_ref(out->target_group),
+			  "HealthCheckGracePeriodSeconds", 60, "EnableECSManagedTags", 1,
+			  "PropagateTags", "SERVICE", "EnableExecuteCommand", 0));
+	/* the target group must belong to a load balancer before the service registers */
+	sm_resource_depends_on(out->service, out->https_listener);
+	ec2_capacity(s, cfg, in, out);
+	autoscaling(s, cfg, out);
+
+	sm_stack_add_output(s, "LoadBalancerDnsName", sm_getatt(out->alb, "DNSName"),
+			    "DNS name of the load balancer", NULL);
+	sm_stack_add_output(s, "ClusterName", sm_ref(out->cluster), "ECS cluster", NULL);
 	return 0;
 }

@@ -24,9 +24,18 @@ struct compute {
 	struct sm_resource *scalable_target;
 };
 
+struct compute_inputs {
+	const struct networking *net;
+	const struct security_keys *keys;
+	const struct security_secrets *secrets;
+	const struct storage *st;
+	const struct database *db;
+	struct sm_resource *regional_waf; /* may be NULL */
+	struct sm_resource *alarm_topic;  /* Auto Scaling notifications */
+	struct sm_stack *data;            /* where the (stateful) app log group goes */
+};
+
 int compute_build(struct sm_stack *stack, const struct env_config *cfg,
-		  const struct networking *net, const struct security_keys *keys,
-		  const struct storage *st, const struct database *db,
-		  struct sm_resource *regional_waf, struct compute *out, struct diag_list *dl);
+		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl);
 
 #endif

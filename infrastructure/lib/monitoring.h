@@ -14,9 +14,18 @@
 #include "lib/environments.h"
 #include "lib/security.h"
 
+/*
+ * The alarm topic (KMS, TLS-only, e-mail subscription). In the data stack,
+ * which every other stack depends on, so that compute (Auto Scaling
+ * notifications) and monitoring can both use it without a cycle.
+ */
+struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env_config *cfg,
+					 const struct security_keys *keys);
+
 int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
 		     struct sm_stack *baseline, const struct env_config *cfg,
-		     const struct security_keys *keys, const struct compute *cp,
-		     const struct database *db, const struct edge *edge, struct diag_list *dl);
+		     const struct security_keys *keys, struct sm_resource *topic,
+		     const struct compute *cp, const struct database *db,
+		     const struct edge *edge, struct diag_list *dl);
 
 #endif

@@ -103,10 +103,18 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
 	    database_build(data, cfg, &net, &keys, &st, &db, dl) < 0 ||
 	    security_add_audit(data, baseline, cfg, &keys, dl) < 0)
 		return -1;
-	struct sm_resource *waf = security_add_regional_waf(compute, cfg, &keys, dl);
-	if (compute_build(compute, cfg, &net, &keys, &st, &db, waf, &cp, dl) < 0 ||
+	struct sm_resource *topic = monitoring_add_topic(data, cfg, &keys);
+	struct compute_inputs in = { .net = &net,
+				     .keys = &keys,
+				     .secrets = &secrets,
+				     .st = &st,
+				     .db = &db,
+				     .regional_waf = security_add_regional_waf(compute, cfg, &keys, dl),
+				     .alarm_topic = topic,
+				     .data = data };
+	if (compute_build(compute, cfg, &in, &cp, dl) < 0 ||
 	    edge_build(edge_stack, cfg, &st, &cp, &edge, dl) < 0 ||
-	    monitoring_build(monitoring, edge_stack, baseline, cfg, &keys, &cp, &db, &edge,
+	    monitoring_build(monitoring, edge_stack, baseline, cfg, &keys, topic, &cp, &db, &edge,
 			     dl) < 0)
 		return -1;
 	/* Stacks left empty by configuration are not deployed at all. */
