@@ -1,9 +1,154 @@
-/* PLACEHOLDER (issue 3, branch infra): replaced by CloudFront, WAF, Route 53. */
+/*
+ * Edge (FR-3.5, FR-5.3, FR-5.4): CloudFront in front of the assets bucket
+ * and, for /api/..., the load balancer; its WAF web ACL; DNS aliases.
+ * Everything here lives in us-east-1 (CloudFront's WAF, certificate and
+ * metrics are there); references to the regional stacks become exports or,
+ * across regions, deploy-time parameters (engine.h).
+ */
 #include "lib/edge.h"
 
-int edge_build(struct sm_stack *edge_stack, const struct env_config *cfg,
-	       const struct storage *st, const struct compute *cp, struct edge *out,
-	       struct diag_list *dl)
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+#include "constructs/secure.h"
+
+/* AWS managed CloudFront policies (CloudFront developer guide, "managed policies") */
+#define CACHE_OPTIMIZED "658327ea-f89d-4fab-a63d-7e88639e58f6"
+#define CACHE_DISABLED "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+#define ORIGIN_ALL_VIEWER_EXCEPT_HOST "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+#define CLOUDFRONT_HOSTED_ZONE "Z2FDTNDATAQYW2" /* alias target zone of every distribution */
+
+static struct sm_resource *headers_policy(struct sm_stack *s, const struct env_config *cfg)
 {
+	char *name = xstrfmt("%s-security-headers", cfg->stack_prefix);
+	struct sm_resource *r = sm_resource_new(
+		s, "SecurityHeadersPolicy", "AWS::CloudFront::ResponseHeadersPolicy",
+		json_pack("{s{ss s{s{sbsisbsb} s{sb} s{sbss} s{sbss} s{sbsbsb}}}}",
+			  "ResponseHeadersPolicyConfig", "Name", name, "SecurityHeadersConfig",
+			  "StrictTransportSecurity", "Override", 1, "AccessControlMaxAgeSec",
+			  63072000, "IncludeSubdomains", 1, "Preload", 1, "ContentTypeOptions",
+			  "Override", 1, "FrameOptions", "Override", 1, "FrameOption", "DENY",
+			  "ReferrerPolicy", "Override", 1, "ReferrerPolicy",
+			  "strict-origin-when-cross-origin", "XSSProtection", "Override", 1,
+			  "Protection", 1, "ModeBlock", 1));
+	free(name);
+	return r;
+}
+
+static struct sm_resource *edge_waf(struct sm_stack *s, const struct env_config *cfg,
+				    struct sm_resource *key)
+{
+	char *metric = xstrfmt("%sCdn", cfg->stack_prefix);
+	struct sm_resource *acl = sm_resource_new(
+		s, "CdnWebAcl", "AWS::WAFv2::WebACL",
+		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "CLOUDFRONT", "DefaultAction",
+			  "Allow", "Rules", security_waf_rules(metric), "VisibilityConfig",
+			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
+			  metric));
+	char *lgname = xstrfmt("aws-waf-logs-%s-cdn", cfg->environment);
+	struct sm_resource *lg = log_group_new(s, "CdnWebAclLogs", json_string(lgname), key,
+					       cfg->log_retention_days, NULL);
+	sm_resource_new(s, "CdnWebAclLogging", "AWS::WAFv2::LoggingConfiguration",
+			json_pack("{so s[o]}", "ResourceArn", sm_getatt(acl, "Arn"),
+				  "LogDestinationConfigs", sm_getatt(lg, "Arn")));
+	free(lgname);
+	free(metric);
+	return acl;
+}
+
+static json_t *behavior(const char *origin, const char *viewer, const char *cache,
+			struct sm_resource *headers, bool all_methods)
+{
+	json_t *b = json_pack("{ss ss ss so sb}", "TargetOriginId", origin,
+			      "ViewerProtocolPolicy", viewer, "CachePolicyId", cache,
+			      "ResponseHeadersPolicyId", sm_ref(headers), "Compress", 1);
+	json_object_set_new(b, "AllowedMethods",
+			    all_methods ? json_pack("[sssssss]", "GET", "HEAD", "OPTIONS", "PUT",
+						    "PATCH", "POST", "DELETE")
+					: json_pack("[sss]", "GET", "HEAD", "OPTIONS"));
+	return b;
+}
+
+static void dns_records(struct sm_stack *s, const struct env_config *cfg,
+			struct sm_resource *dist)
+{
+	static const char *const types[] = { "A", "AAAA" };
+	for (int www = 0; www < 2; www++) {
+		for (int t = 0; t < 2; t++) {
+			char *id = xstrfmt("%sAlias%s", www ? "Www" : "Apex", types[t]);
+			char *name = www ? xstrfmt("www.%s", cfg->domain_name)
+					 : xstrdup(cfg->domain_name);
+			sm_resource_new(s, id, "AWS::Route53::RecordSet",
+					json_pack("{ss ss ss s{so ss sb}}", "HostedZoneId",
+						  cfg->hosted_zone_id, "Name", name, "Type", types[t],
+						  "AliasTarget", "DNSName",
+						  sm_getatt(dist, "DomainName"), "HostedZoneId",
+						  CLOUDFRONT_HOSTED_ZONE, "EvaluateTargetHealth", 0));
+			free(id);
+			free(name);
+		}
+	}
+}
+
+int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct storage *st,
+	       const struct compute *cp, struct edge *out, struct diag_list *dl)
+{
+	(void)dl;
+	memset(out, 0, sizeof(*out));
+	/* the edge has its own key: a key cannot be used outside its region */
+	struct sm_resource *key = kms_key_new(
+		s, "EdgeLogsKey", "SoleMate edge logs (WAF for CloudFront)",
+		json_pack("[{ss s{so} s[sssss] ss}]", "Effect", "Allow", "Principal", "Service",
+			  sm_fn_sub("logs.${AWS::Region}.amazonaws.com"), "Action", "kms:Encrypt*",
+			  "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
+			  "Resource", "*"),
+		NULL);
+	out->web_acl = edge_waf(s, cfg, key);
+	struct sm_resource *headers = headers_policy(s, cfg);
+	char *oac_name = xstrfmt("%s-assets", cfg->stack_prefix);
+	struct sm_resource *oac = sm_resource_new(
+		s, "AssetsOriginAccessControl", "AWS::CloudFront::OriginAccessControl",
+		json_pack("{s{ss ss ss ss}}", "OriginAccessControlConfig", "Name", oac_name,
+			  "OriginAccessControlOriginType", "s3", "SigningBehavior", "always",
+			  "SigningProtocol", "sigv4"));
+	free(oac_name);
+
+	json_t *origins = json_pack(
+		"[{ss so s{ss} so}, {ss so s{si si ss s[s]}}]", "Id", "assets", "DomainName",
+		sm_getatt(st->assets_bucket, "RegionalDomainName"), "S3OriginConfig",
+		"OriginAccessIdentity", "", "OriginAccessControlId", sm_getatt(oac, "Id"), "Id",
+		"api", "DomainName", sm_getatt(cp->alb, "DNSName"), "CustomOriginConfig",
+		"HTTPPort", 80, "HTTPSPort", 443, "OriginProtocolPolicy", "https-only",
+		"OriginSSLProtocols", "TLSv1.2");
+	json_t *api = behavior("api", "https-only", CACHE_DISABLED, headers, true);
+	json_object_set_new(api, "PathPattern", json_string("/api/*"));
+	json_object_set_new(api, "OriginRequestPolicyId",
+			    json_string(ORIGIN_ALL_VIEWER_EXCEPT_HOST));
+	char *www = xstrfmt("www.%s", cfg->domain_name);
+	json_t *config = json_pack(
+		"{sb ss s[ss] so so s[o] s{ss ss ss} ss sb ss so s{so ss sb}}", "Enabled", 1,
+		"Comment", cfg->stack_prefix, "Aliases", cfg->domain_name, www, "Origins",
+		origins, "DefaultCacheBehavior",
+		behavior("assets", "redirect-to-https", CACHE_OPTIMIZED, headers, false),
+		"CacheBehaviors", api, "ViewerCertificate", "AcmCertificateArn",
+		cfg->certificate_arn, "SslSupportMethod", "sni-only", "MinimumProtocolVersion",
+		"TLSv1.2_2021", "HttpVersion", "http2and3", "IPV6Enabled", 1, "PriceClass",
+		cfg->cloudfront_price_class, "WebACLId", sm_getatt(out->web_acl, "Arn"), "Logging",
+		"Bucket", sm_getatt(st->logs_bucket, "DomainName"), "Prefix", "cloudfront/",
+		"IncludeCookies", 0);
+	json_object_set_new(config, "DefaultRootObject", json_string("index.html"));
+	free(www);
+	out->distribution = sm_resource_new(s, "Distribution", "AWS::CloudFront::Distribution",
+					    json_pack("{so}", "DistributionConfig", config));
+	sm_resource_suppress(out->distribution, "AwsSolutions-CFR1",
+			     "a shop sells worldwide: no geographic restriction by design");
+	if (cfg->hosted_zone_id)
+		dns_records(s, cfg, out->distribution);
+	sm_stack_add_output(s, "DistributionDomainName",
+			    sm_getatt(out->distribution, "DomainName"),
+			    "CloudFront domain (point the site's DNS here)", NULL);
+	sm_stack_add_output(s, "DistributionId", sm_ref(out->distribution),
+			    "CloudFront distribution ID (for cache invalidations)", NULL);
 	return 0;
 }

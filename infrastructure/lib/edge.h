@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "lib/compute.h"
 #include "lib/environments.h"
+#include "lib/security.h"
 #include "lib/storage.h"
 
 struct edge {
