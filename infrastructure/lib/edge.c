@@ -99,11 +99,14 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	/* the edge has its own key: a key cannot be used outside its region */
 	struct sm_resource *key = kms_key_new(
 		s, "EdgeLogsKey", "SoleMate edge logs (WAF for CloudFront)",
-		json_pack("[{ss s{so} s[sssss] ss}]", "Effect", "Allow", "Principal", "Service",
-			  sm_fn_sub("logs.${AWS::Region}.amazonaws.com"), "Action", "kms:Encrypt*",
-			  "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
-			  "Resource", "*"),
+		json_pack("[{ss s{so} s[sssss] ss},{ss s{ss} s[ss] ss}]", "Effect", "Allow",
+			  "Principal", "Service", sm_fn_sub("logs.${AWS::Region}.amazonaws.com"),
+			  "Action", "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+			  "kms:GenerateDataKey*", "kms:Describe*", "Resource", "*", "Effect",
+			  "Allow", "Principal", "Service", "cloudwatch.amazonaws.com", "Action",
+			  "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*"),
 		NULL);
+	out->key = key;
 	out->web_acl = edge_waf(s, cfg, key);
 	struct sm_resource *headers = headers_policy(s, cfg);
 	char *oac_name = xstrfmt("%s-assets", cfg->stack_prefix);

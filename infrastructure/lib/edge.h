@@ -16,6 +16,7 @@
 struct edge {
 	struct sm_resource *distribution;
 	struct sm_resource *web_acl;
+	struct sm_resource *key; /* the edge region's key (logs, alarm topic) */
 };
 
 int edge_build(struct sm_stack *edge_stack, const struct env_config *cfg,

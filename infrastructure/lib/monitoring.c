@@ -1,38 +1,291 @@
 /*
- * FR-6 monitoring (the topic only, for now; alarms and dashboard follow).
+ * FR-6 monitoring: the alarm topic, alarms on the success metrics and on
+ * every tier, a dashboard, X-Ray sampling, the budget and cost anomalies.
  */
 #include "lib/monitoring.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 
-struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env_config *cfg,
-					 const struct security_keys *keys)
+static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
+				     const struct env_config *cfg, struct sm_resource *key)
 {
 	struct sm_resource *t = sm_resource_new(
-		data, "AlarmTopic", "AWS::SNS::Topic",
-		json_pack("{so ss}", "KmsMasterKeyId", sm_getatt(keys->logs_key, "Arn"),
-			  "DisplayName", "SoleMate alarms"));
-	sm_resource_new(data, "AlarmTopicPolicy", "AWS::SNS::TopicPolicy",
+		s, id, "AWS::SNS::Topic",
+		json_pack("{so ss}", "KmsMasterKeyId", sm_getatt(key, "Arn"), "DisplayName",
+			  "SoleMate alarms"));
+	char *pid = xstrfmt("%sPolicy", id), *sid = xstrfmt("%sEmail", id);
+	sm_resource_new(s, pid, "AWS::SNS::TopicPolicy",
 			json_pack("{s[o] s{ss s[{ss ss s{ss} ss so s{s{ss}}}]}}", "Topics",
 				  sm_ref(t), "PolicyDocument", "Version", "2012-10-17",
 				  "Statement", "Sid", "DenyInsecureTransport", "Effect", "Deny",
 				  "Principal", "AWS", "*", "Action", "sns:Publish", "Resource",
 				  sm_ref(t), "Condition", "Bool", "aws:SecureTransport",
 				  "false"));
-	sm_resource_new(data, "AlarmEmail", "AWS::SNS::Subscription",
+	sm_resource_new(s, sid, "AWS::SNS::Subscription",
 			json_pack("{so ss ss}", "TopicArn", sm_ref(t), "Protocol", "email",
 				  "Endpoint", cfg->alarm_email));
+	free(pid);
+	free(sid);
+	return t;
+}
+
+struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env_config *cfg,
+					 const struct security_keys *keys)
+{
+	struct sm_resource *t = topic_new(data, "AlarmTopic", cfg, keys->logs_key);
 	sm_stack_add_output(data, "AlarmTopicArn", sm_ref(t), "Where alarms are sent", NULL);
 	return t;
 }
 
-int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
+struct alarm {
+	const char *id;
+	const char *description;
+	const char *ns;
+	const char *metric;
+	const char *statistic; /* "Sum", ..., or "p95" (extended) */
+	const char *op;
+	double threshold;
+	int period, periods;
+};
+
+static void alarm_new(struct sm_stack *s, const struct alarm *a, json_t *dimensions,
+		      struct sm_resource *topic)
+{
+	json_t *p = json_pack("{ss ss ss so ss sf si si s[o] s[o] ss}", "AlarmDescription",
+			      a->description, "Namespace", a->ns, "MetricName", a->metric,
+			      "Dimensions", dimensions, "ComparisonOperator", a->op, "Threshold",
+			      a->threshold, "Period", a->period, "EvaluationPeriods", a->periods,
+			      "AlarmActions", sm_ref(topic), "OKActions", sm_ref(topic),
+			      "TreatMissingData", "notBreaching");
+	if (a->statistic[0] == 'p')
+		json_object_set_new(p, "ExtendedStatistic", json_string(a->statistic));
+	else
+		json_object_set_new(p, "Statistic", json_string(a->statistic));
+	sm_resource_new(s, a->id, "AWS::CloudWatch::Alarm", p);
+}
+
+static json_t *dim(const char *name, json_t *value)
+{
+	return json_pack("{ss so}", "Name", name, "Value", value);
+}
+
+/* max_connections of RDS PostgreSQL: LEAST(DBInstanceClassMemory/9531392, 5000) */
+static double db_max_connections(const char *cls)
+{
+	static const struct {
+		const char *size;
+		double gib;
+	} sizes[] = { { ".micro", 1 }, { ".small", 2 }, { ".medium", 4 }, { ".large", 8 },
+		      { ".xlarge", 16 }, { ".2xlarge", 32 }, { ".4xlarge", 64 } };
+	double gib = 128;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (strstr(cls, sizes[i].size) && strlen(strstr(cls, sizes[i].size)) == strlen(sizes[i].size))
+			gib = sizes[i].gib;
+	if (strncmp(cls, "db.r", 4) == 0)
+		gib *= 2; /* memory-optimised classes have twice the memory per size */
+	double n = gib * 1073741824.0 / 9531392.0;
+	return n < 5000 ? n : 5000;
+}
+
+static void service_alarms(struct sm_stack *s, const struct env_config *cfg,
+			   struct sm_resource *topic, const struct compute *cp)
+{
+	const struct alarm alb5xx = { "Alb5xxAlarm", "Load balancer 5xx responses",
+				      "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum",
+				      "GreaterThanOrEqualToThreshold", 10, 60, 5 };
+	alarm_new(s, &alb5xx, json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))), topic);
+	const struct alarm t5xx = { "Target5xxAlarm", "Application 5xx responses",
+				    "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum",
+				    "GreaterThanOrEqualToThreshold", 10, 60, 5 };
+	alarm_new(s, &t5xx, json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))), topic);
+	/* the PRD's success metric: responses under 200 ms */
+	const struct alarm p95 = { "LatencyP95Alarm", "p95 response time above 200 ms (PRD)",
+				   "AWS/ApplicationELB", "TargetResponseTime", "p95",
+				   "GreaterThanThreshold", 0.2, 60, 5 };
+	alarm_new(s, &p95, json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))), topic);
+	const struct alarm unhealthy = { "UnhealthyHostsAlarm", "Unhealthy application targets",
+					 "AWS/ApplicationELB", "UnHealthyHostCount", "Maximum",
+					 "GreaterThanOrEqualToThreshold", 1, 60, 3 };
+	alarm_new(s, &unhealthy,
+		  json_pack("[oo]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName")),
+			    dim("TargetGroup", sm_getatt(cp->target_group, "TargetGroupFullName"))),
+		  topic);
+	const struct alarm cpu = { "EcsCpuAlarm", "Application CPU above 80 %", "AWS/ECS",
+				   "CPUUtilization", "Average", "GreaterThanThreshold", 80, 60, 5 };
+	const struct alarm mem = { "EcsMemoryAlarm", "Application memory above 80 %", "AWS/ECS",
+				   "MemoryUtilization", "Average", "GreaterThanThreshold", 80, 60,
+				   5 };
+	alarm_new(s, &cpu,
+		  json_pack("[oo]", dim("ClusterName", sm_ref(cp->cluster)),
+			    dim("ServiceName", sm_getatt(cp->service, "Name"))),
+		  topic);
+	alarm_new(s, &mem,
+		  json_pack("[oo]", dim("ClusterName", sm_ref(cp->cluster)),
+			    dim("ServiceName", sm_getatt(cp->service, "Name"))),
+		  topic);
+	(void)cfg;
+}
+
+static void database_alarms(struct sm_stack *s, const struct env_config *cfg,
+			    struct sm_resource *topic, const struct database *db)
+{
+	const struct alarm cpu = { "DatabaseCpuAlarm", "Database CPU above 80 %", "AWS/RDS",
+				   "CPUUtilization", "Average", "GreaterThanThreshold", 80, 300, 3 };
+	alarm_new(s, &cpu, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
+		  topic);
+	const struct alarm storage = { "DatabaseStorageAlarm", "Database free storage below 2 GiB",
+				       "AWS/RDS", "FreeStorageSpace", "Minimum",
+				       "LessThanThreshold", 2147483648.0, 300, 1 };
+	alarm_new(s, &storage,
+		  json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))), topic);
+	struct alarm conns = { "DatabaseConnectionsAlarm",
+			       "Database connections above 80 % of max_connections", "AWS/RDS",
+			       "DatabaseConnections", "Maximum", "GreaterThanThreshold", 0, 300, 2 };
+	conns.threshold = (double)(long)(0.8 * db_max_connections(cfg->database_instance_class));
+	alarm_new(s, &conns, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
+		  topic);
+	for (int i = 0; i < db->replica_nr; i++) {
+		char *id = xstrfmt("DatabaseReplica%dLagAlarm", i + 1);
+		const struct alarm lag = { id, "Read replica more than 30 s behind", "AWS/RDS",
+					   "ReplicaLag", "Maximum", "GreaterThanThreshold", 30, 60,
+					   5 };
+		alarm_new(s, &lag,
+			  json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->replicas[i]))),
+			  topic);
+		free(id);
+	}
+}
+
+/* CloudFront and its WAF publish metrics in us-east-1 only: alarms live there. */
+static void edge_alarms(struct sm_stack *es, const struct env_config *cfg, const struct edge *e)
+{
+	struct sm_resource *topic = topic_new(es, "EdgeAlarmTopic", cfg, e->key);
+	const struct alarm cf5xx = { "Cdn5xxRateAlarm", "CloudFront 5xx error rate above 5 %",
+				     "AWS/CloudFront", "5xxErrorRate", "Average",
+				     "GreaterThanThreshold", 5, 300, 2 };
+	alarm_new(es, &cf5xx,
+		  json_pack("[oo]", dim("DistributionId", sm_ref(e->distribution)),
+			    dim("Region", json_string("Global"))),
+		  topic);
+	char *metric = xstrfmt("%sCdn", cfg->stack_prefix);
+	const struct alarm waf = { "CdnWafBlockedAlarm", "WAF blocking a spike of requests",
+				   "AWS/WAFV2", "BlockedRequests", "Sum", "GreaterThanThreshold",
+				   1000, 300, 1 };
+	alarm_new(es, &waf,
+		  json_pack("[oo]", dim("WebACL", json_string(metric)),
+			    dim("Rule", json_string("ALL"))),
+		  topic);
+	free(metric);
+}
+
+static void dashboard(struct sm_stack *s, const struct env_config *cfg, const struct compute *cp,
+		      const struct database *db)
+{
+	/* CloudWatch dashboard body; ${...} are filled by Fn::Sub */
+	const char *body =
+		"{\"widgets\":["
+		"{\"type\":\"metric\",\"x\":0,\"y\":0,\"width\":12,\"height\":6,\"properties\":{"
+		"\"title\":\"Requests and errors\",\"region\":\"${AWS::Region}\",\"stat\":\"Sum\","
+		"\"period\":60,\"metrics\":["
+		"[\"AWS/ApplicationELB\",\"RequestCount\",\"LoadBalancer\",\"${Alb}\"],"
+		"[\".\",\"HTTPCode_ELB_5XX_Count\",\".\",\".\"],"
+		"[\".\",\"HTTPCode_Target_5XX_Count\",\".\",\".\"]]}},"
+		"{\"type\":\"metric\",\"x\":12,\"y\":0,\"width\":12,\"height\":6,\"properties\":{"
+		"\"title\":\"p95 response time (target 200 ms)\",\"region\":\"${AWS::Region}\","
+		"\"stat\":\"p95\",\"period\":60,\"metrics\":["
+		"[\"AWS/ApplicationELB\",\"TargetResponseTime\",\"LoadBalancer\",\"${Alb}\"]],"
+		"\"annotations\":{\"horizontal\":[{\"value\":0.2,\"label\":\"200 ms\"}]}}},"
+		"{\"type\":\"metric\",\"x\":0,\"y\":6,\"width\":12,\"height\":6,\"properties\":{"
+		"\"title\":\"Application CPU and memory\",\"region\":\"${AWS::Region}\","
+		"\"stat\":\"Average\",\"period\":60,\"metrics\":["
+		"[\"AWS/ECS\",\"CPUUtilization\",\"ClusterName\",\"${Cluster}\",\"ServiceName\","
+		"\"${Service}\"],[\".\",\"MemoryUtilization\",\".\",\".\",\".\",\".\"]]}},"
+		"{\"type\":\"metric\",\"x\":12,\"y\":6,\"width\":12,\"height\":6,\"properties\":{"
+		"\"title\":\"Database\",\"region\":\"${AWS::Region}\",\"stat\":\"Average\","
+		"\"period\":300,\"metrics\":["
+		"[\"AWS/RDS\",\"CPUUtilization\",\"DBInstanceIdentifier\",\"${Db}\"],"
+		"[\".\",\"DatabaseConnections\",\".\",\".\"],"
+		"[\".\",\"FreeStorageSpace\",\".\",\".\",{\"yAxis\":\"right\"}]]}}"
+		"]}";
+	char *name = xstrfmt("%s-overview", cfg->stack_prefix);
+	sm_resource_new(
+		s, "Dashboard", "AWS::CloudWatch::Dashboard",
+		json_pack("{ss so}", "DashboardName", name, "DashboardBody",
+			  sm_fn_sub_vars(body,
+					 json_pack("{so so so so}", "Alb",
+						   sm_getatt(cp->alb, "LoadBalancerFullName"),
+						   "Cluster", sm_ref(cp->cluster), "Service",
+						   sm_getatt(cp->service, "Name"), "Db",
+						   sm_ref(db->instance)))));
+	free(name);
+}
+
+static void tracing(struct sm_stack *s, const struct env_config *cfg)
+{
+	char *rule = xstrfmt("%s-default", cfg->environment);
+	sm_resource_new(s, "TracingSamplingRule", "AWS::XRay::SamplingRule",
+			json_pack("{s{ss si sf si ss ss ss ss ss ss si}}", "SamplingRule",
+				  "RuleName", rule, "Priority", 1000, "FixedRate", 0.05,
+				  "ReservoirSize", 1, "ServiceName", "*", "ServiceType", "*",
+				  "Host", "*", "HTTPMethod", "*", "URLPath", "*", "ResourceARN",
+				  "*", "Version", 1));
+	char *group = xstrfmt("solemate-%s", cfg->environment);
+	sm_resource_new(s, "TracingGroup", "AWS::XRay::Group",
+			json_pack("{ss ss s{sb}}", "GroupName", group, "FilterExpression",
+				  "responsetime > 0.2 OR fault = true", "InsightsConfiguration",
+				  "InsightsEnabled", 1));
+	free(rule);
+	free(group);
+}
+
+static void cost(struct sm_stack *s, struct sm_stack *baseline, const struct env_config *cfg)
+{
+	char *name = xstrfmt("%s-monthly", cfg->stack_prefix);
+	json_t *subs = json_pack("[{ssss}]", "SubscriptionType", "EMAIL", "Address",
+				 cfg->alarm_email);
+	sm_resource_new(
+		s, "MonthlyBudget", "AWS::Budgets::Budget",
+		json_pack("{s{ss ss ss s{sfss}} s[{s{sssssssf}sO},{s{sssssssf}so}]}", "Budget",
+			  "BudgetName", name, "BudgetType", "COST", "TimeUnit", "MONTHLY",
+			  "BudgetLimit", "Amount", cfg->monthly_budget, "Unit", "USD",
+			  "NotificationsWithSubscribers", "Notification", "NotificationType",
+			  "ACTUAL", "ComparisonOperator", "GREATER_THAN", "ThresholdType",
+			  "PERCENTAGE", "Threshold", 80.0, "Subscribers", subs, "Notification",
+			  "NotificationType", "FORECASTED", "ComparisonOperator", "GREATER_THAN",
+			  "ThresholdType", "PERCENTAGE", "Threshold", 100.0, "Subscribers", subs));
+	free(name);
+	if (!baseline)
+		return; /* once per account: the monitor lives with the baseline */
+	struct sm_resource *mon = sm_resource_new(
+		baseline, "CostAnomalyMonitor", "AWS::CE::AnomalyMonitor",
+		json_pack("{ss ss ss}", "MonitorName", "solemate-services", "MonitorType",
+			  "DIMENSIONAL", "MonitorDimension", "SERVICE"));
+	sm_resource_new(
+		baseline, "CostAnomalySubscription", "AWS::CE::AnomalySubscription",
+		json_pack("{ss ss s[o] s[{ssss}] ss}", "SubscriptionName", "solemate-anomalies",
+			  "Frequency", "DAILY", "MonitorArnList", sm_ref(mon), "Subscribers",
+			  "Type", "EMAIL", "Address", cfg->alarm_email, "ThresholdExpression",
+			  "{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
+			  "\"Values\":[\"100\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}"));
+}
+
+int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack,
 		     struct sm_stack *baseline, const struct env_config *cfg,
 		     const struct security_keys *keys, struct sm_resource *topic,
 		     const struct compute *cp, const struct database *db,
 		     const struct edge *edge, struct diag_list *dl)
 {
+	(void)keys;
+	(void)dl;
+	service_alarms(s, cfg, topic, cp);
+	database_alarms(s, cfg, topic, db);
+	if (edge->distribution)
+		edge_alarms(edge_stack, cfg, edge);
+	dashboard(s, cfg, cp, db);
+	tracing(s, cfg);
+	cost(s, baseline, cfg);
 	return 0;
 }
