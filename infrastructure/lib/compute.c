@@ -42,9 +42,8 @@ static struct sm_resource *execution_role(struct sm_stack *s, const struct compu
 					    one(sm_getatt(in->keys->data_key, "Arn"))));
 	struct sm_resource *r = iam_role_new(s, "TaskExecutionRole", "ecs-tasks.amazonaws.com",
 					     st, NULL);
-	sm_resource_suppress(r, "AwsSolutions-IAM5",
-			     "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
-			     "are limited to this account's repositories");
+	nag_suppress(r, "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
+			     "are limited to this account's repositories", "AwsSolutions-IAM5", NULL);
 	return r;
 }
 
@@ -65,9 +64,8 @@ static struct sm_resource *task_role(struct sm_stack *s, const struct compute_in
 				    "xray:GetSamplingRules", "xray:GetSamplingTargets"),
 			  json_string("*")));
 	struct sm_resource *r = iam_role_new(s, "TaskRole", "ecs-tasks.amazonaws.com", st, NULL);
-	sm_resource_suppress(r, "AwsSolutions-IAM5",
-			     "objects of the assets bucket (its ARN ends in /*) and X-Ray's "
-			     "trace APIs, which support only Resource '*'");
+	nag_suppress(r, "objects of the assets bucket (its ARN ends in /*) and X-Ray's "
+			     "trace APIs, which support only Resource '*'", "AwsSolutions-IAM5", NULL);
 	return r;
 }
 
@@ -85,14 +83,15 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	char *health = xstrfmt("wget -q -O /dev/null http://localhost:%d%s || exit 1",
 			       cfg->container_port, cfg->health_check_path);
 	json_t *app = json_pack(
-		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so s[{ssso}] s[{ssss}]}", "Name",
+		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so s[{ssso}]}", "Name",
 		APP_CONTAINER, "Image", cfg->container_image, "Essential", 1, "PortMappings",
 		"ContainerPort", cfg->container_port, "Protocol", "tcp", "ReadonlyRootFilesystem",
 		1, "User", "1000:1000", "HealthCheck", "Command", "CMD-SHELL", health, "Interval",
 		15, "Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
 		log_config(lg, "app"), "Secrets", "Name", "DATABASE_SECRET", "ValueFrom",
-		database_master_secret_arn(in->db), "Environment", "Name",
-		"AWS_XRAY_DAEMON_ADDRESS", "Value", "localhost:2000");
+		database_master_secret_arn(in->db));
+	/* no plain environment variables (cdk-nag ECS2): the X-Ray SDKs default to
+	 * the sidecar at 127.0.0.1:2000, and everything else is a secret */
 	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
 				       sm_ref(in->secrets->app_secret));
 	json_array_append_new(json_object_get(app, "Secrets"), app_secret);
@@ -154,11 +153,20 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 			  "Port", 443, "Protocol", "HTTPS", "SslPolicy", ALB_SSL_POLICY,
 			  "Certificates", "CertificateArn", cert, "DefaultActions", "Type",
 			  "forward", "TargetGroupArn", sm_ref(out->target_group)));
-	sm_resource_new(s, "HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener",
+	struct sm_resource *http = sm_resource_new(s, "HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener",
 			json_pack("{so si ss s[{ss s{ssssss}}]}", "LoadBalancerArn",
 				  sm_ref(out->alb), "Port", 80, "Protocol", "HTTP",
 				  "DefaultActions", "Type", "redirect", "RedirectConfig",
 				  "Protocol", "HTTPS", "Port", "443", "StatusCode", "HTTP_301"));
+	nag_suppress(http,
+		     "the plain-HTTP listener serves nothing: it only redirects to HTTPS (301), "
+		     "whose listener carries the ACM certificate",
+		     "NIST.800.53.R5-ELBv2ACMCertificateRequired", "PCI.DSS.321-ELBv2ACMCertificateRequired", "HIPAA.Security-ELBv2ACMCertificateRequired", NULL);
+	if (!prod)
+		nag_suppress(out->alb,
+			     "staging must be destroyable; the production load balancer has "
+			     "deletion protection",
+			     "NIST.800.53.R5-ELBDeletionProtectionEnabled", "PCI.DSS.321-ELBDeletionProtectionEnabled", "HIPAA.Security-ELBDeletionProtectionEnabled", NULL);
 	if (in->regional_waf)
 		sm_resource_new(s, "LoadBalancerWebAcl", "AWS::WAFv2::WebACLAssociation",
 				json_pack("{so so}", "ResourceArn", sm_ref(out->alb), "WebACLArn",
@@ -179,9 +187,8 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 					       NULL };
 	struct sm_resource *role = iam_role_new(s, "InstanceRole", "ec2.amazonaws.com", NULL,
 						managed);
-	sm_resource_suppress(role, "AwsSolutions-IAM4",
-			     "AWS's policies for Session Manager access (instead of SSH keys) "
-			     "and for the ECS agent; AWS keeps them current with the agents");
+	nag_suppress(role, "AWS's policies for Session Manager access (instead of SSH keys) "
+			     "and for the ECS agent; AWS keeps them current with the agents", "AwsSolutions-IAM4", NULL);
 	struct sm_resource *profile = sm_resource_new(
 		s, "InstanceProfile", "AWS::IAM::InstanceProfile",
 		json_pack("{s[o]}", "Roles", sm_ref(role)));

@@ -39,9 +39,10 @@ static struct sm_resource *monitoring_role(struct sm_stack *s)
 						    "${AWS::AccountId}:log-group:RDS*:log-stream:*"))));
 	struct sm_resource *r =
 		iam_role_new(s, "DatabaseMonitoringRole", "monitoring.rds.amazonaws.com", st, NULL);
-	sm_resource_suppress(r, "AwsSolutions-IAM5",
-			     "RDS enhanced monitoring writes to the RDSOSMetrics log group and "
-			     "streams it creates itself, named by AWS");
+	nag_suppress(r,
+		     "RDS enhanced monitoring writes to the RDSOSMetrics log group and streams it "
+		     "creates itself, named by AWS",
+		     "AwsSolutions-IAM5", NULL);
 	return r;
 }
 
@@ -82,11 +83,11 @@ static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 	};
 	struct sm_resource *role = iam_role_new(s, "BackupRole", "backup.amazonaws.com", NULL,
 						managed);
-	sm_resource_suppress(role, "AwsSolutions-IAM4",
-			     "the AWS Backup service policies, maintained by AWS for the resource "
-			     "types Backup supports (RDS, S3)");
-	json_t *resources = json_pack("[o]", sm_fn_sub_vars("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:${Db}",
-							   json_pack("{so}", "Db", sm_ref(db->instance))));
+	nag_suppress(role,
+		     "the AWS Backup service policies, maintained by AWS for the resource types "
+		     "Backup supports (RDS, S3)",
+		     "AwsSolutions-IAM4", NULL);
+	json_t *resources = json_pack("[o]", sm_getatt(db->instance, "DBInstanceArn"));
 	if (st->assets_bucket)
 		json_array_append_new(resources, sm_getatt(st->assets_bucket, "Arn"));
 	sm_resource_new(s, "BackupSelection", "AWS::Backup::BackupSelection",
@@ -156,13 +157,15 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 			     "5432 is kept: the port is not a secret, the isolated subnets and "
 			     "the security group are what protect it");
 	if (!cfg->database_multi_az)
-		sm_resource_suppress(out->instance, "AwsSolutions-RDS3",
-				     "staging runs single-AZ to halve its cost; production is "
-				     "Multi-AZ (config databaseMultiAz)");
+		nag_suppress(out->instance,
+			     "staging runs single-AZ to halve its cost; production is Multi-AZ "
+			     "(config databaseMultiAz)",
+			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport", "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
 	if (!cfg->database_deletion_protection)
-		sm_resource_suppress(out->instance, "AwsSolutions-RDS10",
-				     "staging is rebuilt from production snapshots and must be "
-				     "destroyable; production has deletion protection");
+		nag_suppress(out->instance,
+			     "staging is rebuilt from production snapshots and must be "
+			     "destroyable; production has deletion protection",
+			     "AwsSolutions-RDS10", "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled", "PCI.DSS.321-RDSInstanceDeletionProtectionEnabled", "HIPAA.Security-RDSInstanceDeletionProtectionEnabled", NULL);
 
 	for (int i = 0; i < cfg->database_read_replicas && i < 5; i++) {
 		char *id = xstrfmt("DatabaseReplica%d", i + 1);
@@ -182,12 +185,18 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 		out->replica_nr++;
 		sm_resource_suppress(out->replicas[i], "AwsSolutions-RDS11",
 				     "same port as the primary it replicates");
-		sm_resource_suppress(out->replicas[i], "AwsSolutions-RDS3",
-				     "a read replica scales reads; availability comes from the "
-				     "Multi-AZ primary");
-		sm_resource_suppress(out->replicas[i], "AwsSolutions-RDS13",
-				     "a read replica has no backups of its own; the primary's are "
-				     "kept for the configured retention");
+		nag_suppress(out->replicas[i],
+			     "a read replica scales reads; availability comes from the Multi-AZ "
+			     "primary",
+			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport", "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
+		nag_suppress(out->replicas[i],
+			     "a read replica has no backups of its own; the primary's are kept "
+			     "for the configured retention and by the AWS Backup plan",
+			     "AwsSolutions-RDS13", "NIST.800.53.R5-RDSInBackupPlan", "PCI.DSS.321-RDSInBackupPlan", "HIPAA.Security-RDSInBackupPlan", "NIST.800.53.R5-RDSAutomaticMinorVersionUpgradeEnabled", "PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled", "HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled", NULL);
+		nag_suppress(out->replicas[i],
+			     "a replica inherits the KMS encryption of its source, and "
+			     "CloudFormation refuses StorageEncrypted with SourceDBInstanceIdentifier",
+			     "AwsSolutions-RDS2", "NIST.800.53.R5-RDSStorageEncrypted", "PCI.DSS.321-RDSStorageEncrypted", "HIPAA.Security-RDSStorageEncrypted", NULL);
 		free(id);
 	}
 	add_backup(s, cfg, keys, st, out, prod);

@@ -159,9 +159,10 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				     "ToPort", PORT_HTTP, "Description",
 				     "HTTP from the internet (redirected to HTTPS)"),
 			   NULL);
-	sm_resource_suppress(n->alb_sg, "AwsSolutions-EC23",
-			     "the internet-facing load balancer must accept 443 (and 80, only "
-			     "redirected to 443) from any address; WAF filters the requests");
+	nag_suppress(n->alb_sg,
+		     "the internet-facing load balancer must accept 443 (and 80, only redirected "
+		     "to 443) from any address; WAF filters the requests",
+		     "AwsSolutions-EC23", "NIST.800.53.R5-EC2RestrictedCommonPorts", "PCI.DSS.321-EC2RestrictedCommonPorts", "HIPAA.Security-EC2RestrictedCommonPorts", NULL);
 	n->app_sg = sg_new(s, "AppSecurityGroup",
 			   "Application: the container port from the load balancer only", v, NULL,
 			   json_pack("[{ss ss si si ss}]", "CidrIp", "0.0.0.0/0", "IpProtocol",
@@ -222,6 +223,11 @@ int networking_build(struct sm_stack *stack, const struct env_config *cfg,
 					 .nat_gateways = cfg->nat_gateways },
 		    &out->vpc, dl) < 0)
 		return -1;
+	/* the flow log and its log group hold data: they are in the data stack */
+	nag_suppress(out->vpc.vpc,
+		     "the VPC's flow log (VpcFlowLog, ALL traffic) is defined in the "
+		     "environment's Data stack, beside its encrypted log group",
+		     "AwsSolutions-VPC7", "NIST.800.53.R5-VPCFlowLogsEnabled", "PCI.DSS.321-VPCFlowLogsEnabled", "HIPAA.Security-VPCFlowLogsEnabled", NULL);
 	add_nacls(stack, cfg, out);
 	add_security_groups(stack, cfg, out);
 	add_endpoints(stack, out);

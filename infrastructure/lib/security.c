@@ -72,9 +72,10 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			  "KmsKeyId", sm_getatt(keys->data_key, "Arn"), "GenerateSecretString",
 			  "SecretStringTemplate", "{}", "GenerateStringKey", "sessionKey",
 			  "PasswordLength", 48, "ExcludePunctuation", 1));
-	sm_resource_suppress(out->app_secret, "AwsSolutions-SMG4",
-			     "application-generated signing key: rotated by the release process "
-			     "(a new deploy), not by a rotation Lambda the app cannot follow");
+	nag_suppress(out->app_secret,
+		     "application-generated signing key: rotated by the release process "
+		     "(a new deploy), not by a rotation Lambda the app cannot follow",
+		     "AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled", "PCI.DSS.321-SecretsManagerRotationEnabled", "HIPAA.Security-SecretsManagerRotationEnabled", NULL);
 	free(name);
 	return 0;
 }
@@ -198,10 +199,10 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 	static const char *const managed[] = { "service-role/AWS_ConfigRole", NULL };
 	struct sm_resource *role = iam_role_new(b, "ConfigRole", "config.amazonaws.com", NULL,
 						managed);
-	sm_resource_suppress(role, "AwsSolutions-IAM4",
-			     "AWS_ConfigRole is the policy AWS maintains for the Config recorder "
-			     "to read every supported resource type; a hand-written copy would "
-			     "fall behind");
+	nag_suppress(role,
+		     "AWS_ConfigRole is the policy AWS maintains for the Config recorder to read "
+		     "every supported resource type; a hand-written copy would fall behind",
+		     "AwsSolutions-IAM4", NULL);
 	struct sm_resource *rec = sm_resource_new(
 		b, "ConfigRecorder", "AWS::Config::ConfigurationRecorder",
 		json_pack("{so s{sbsb}}", "RoleARN", sm_getatt(role, "Arn"), "RecordingGroup",
@@ -246,9 +247,18 @@ int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
 				   "TransitionInDays", 90, "ExpirationInDays", 2555),
 			   .retain_policy = "Retain" },
 		   &audit);
-	sm_resource_suppress(audit.bucket, "AwsSolutions-S1",
-			     "the audit bucket receives CloudTrail and Config deliveries only; "
-			     "CloudTrail data events record access to it");
+	nag_suppress(audit.bucket,
+		     "the audit bucket receives CloudTrail and Config deliveries only; CloudTrail "
+		     "records every access to it",
+		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled", "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled", NULL);
+	nag_suppress(audit.bucket,
+		     "CloudTrail encrypts its log files with the trail's KMS key (KMSKeyId); "
+		     "Config snapshots hold resource configuration, no customer data",
+		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
+	nag_suppress(audit.bucket,
+		     "the audit trail is append-only (versioned, lifecycle to Glacier) in the "
+		     "account's home region; a second copy is the organization trail's job",
+		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	audit_trail(baseline, cfg, keys, &audit);
 	audit_config(baseline, &audit);
 	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),

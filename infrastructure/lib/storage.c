@@ -63,8 +63,16 @@ static void logs_bucket(struct sm_stack *data, const struct env_config *cfg, boo
 			      "s3:PutObject", "Resource", bucket_objects_arn(b.bucket, "/s3/*"),
 			      "Condition", "StringEquals", "aws:SourceAccount",
 			      sm_aws_account_id()));
-	sm_resource_suppress(b.bucket, "AwsSolutions-S1",
-			     "this is the access-log bucket; logging it into itself would loop");
+	nag_suppress(b.bucket, "this is the access-log bucket; logging it into itself would loop",
+		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled", "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled", NULL);
+	nag_suppress(b.bucket,
+		     "ALB access logs can only be delivered to SSE-S3 buckets (ELB user guide, "
+		     "access logs: bucket requirements)",
+		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
+	nag_suppress(b.bucket,
+		     "access logs stay in-region for their retention period; a replica would "
+		     "double their cost without a recovery need",
+		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->logs_bucket = b.bucket;
 	json_t *rules = json_object_get(json_object_get(sm_resource_props(b.bucket),
 							"LifecycleConfiguration"),
@@ -86,9 +94,12 @@ static void replica_bucket(struct sm_stack *dr, const struct env_config *cfg,
 	fix_abort_rule(json_object_get(json_object_get(sm_resource_props(b.bucket),
 						       "LifecycleConfiguration"),
 				       "Rules"));
-	sm_resource_suppress(b.bucket, "AwsSolutions-S1",
-			     "replica written only by S3 replication; its source bucket has "
-			     "server access logs");
+	nag_suppress(b.bucket,
+		     "replica written only by S3 replication; its source bucket has server "
+		     "access logs",
+		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled", "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled", NULL);
+	nag_suppress(b.bucket, "this bucket is the disaster-recovery replica itself",
+		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->replica_bucket = b.bucket;
 	sm_stack_add_output(dr, "ReplicaBucketName", sm_ref(b.bucket),
 			    "Replica of the assets bucket", NULL);
@@ -121,9 +132,8 @@ static struct sm_resource *replication_role(struct sm_stack *data, struct sm_res
 	struct sm_resource *role = iam_role_new(data, "AssetsReplicationRole", "s3.amazonaws.com",
 						NULL, NULL);
 	struct sm_resource *pol = sm_resource_new(
-		data, "AssetsReplicationPolicy", "AWS::IAM::Policy",
-		json_pack("{ss so s[o]}", "PolicyName", "Replication", "PolicyDocument",
-			  iam_document(st), "Roles", sm_ref(role)));
+		data, "AssetsReplicationPolicy", "AWS::IAM::ManagedPolicy",
+		json_pack("{so s[o]}", "PolicyDocument", iam_document(st), "Roles", sm_ref(role)));
 	sm_resource_suppress(pol, "AwsSolutions-IAM5",
 			     "replication acts on every object version of the source and replica "
 			     "buckets: the object ARNs end in /*");
@@ -188,6 +198,11 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 				    json_pack("{ss}", "Status", "Disabled"));
 		json_object_del(json_object_get(rule, "Destination"), "ReplicationTime");
 	}
+	if (!out->replica_bucket)
+		nag_suppress(b.bucket,
+			     "this environment has no drRegion: its assets are rebuilt by the "
+			     "release pipeline; production replicates to its DR region",
+			     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->assets_bucket = b.bucket;
 	out->assets_policy = b.policy;
 	sm_stack_add_output(data, "AssetsBucketName", sm_ref(b.bucket), "Static assets bucket",

@@ -1,6 +1,8 @@
 #include "constructs/iam.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 
@@ -33,20 +35,49 @@ struct sm_resource *iam_role_new(struct sm_stack *s, const char *id, const char 
 		"[{ss s{ss} ss}]", "Effect", "Allow", "Principal", "Service", service, "Action",
 		"sts:AssumeRole"));
 	json_t *props = json_pack("{so}", "AssumeRolePolicyDocument", assume);
-	if (statements && json_array_size(statements))
-		json_object_set_new(props, "Policies",
-				    json_pack("[{ss so}]", "PolicyName", "Policy", "PolicyDocument",
-					      iam_document(statements)));
-	else
-		json_decref(statements);
-	if (managed) {
-		json_t *arns = json_array();
-		for (size_t i = 0; managed[i]; i++) {
-			char *fmt = xstrfmt("arn:${AWS::Partition}:iam::aws:policy/%s", managed[i]);
-			json_array_append_new(arns, sm_fn_sub(fmt));
-			free(fmt);
-		}
-		json_object_set_new(props, "ManagedPolicyArns", arns);
+	json_t *arns = json_array();
+	for (size_t i = 0; managed && managed[i]; i++) {
+		char *fmt = xstrfmt("arn:${AWS::Partition}:iam::aws:policy/%s", managed[i]);
+		json_array_append_new(arns, sm_fn_sub(fmt));
+		free(fmt);
 	}
-	return sm_resource_new(s, id, "AWS::IAM::Role", props);
+	if (json_array_size(arns))
+		json_object_set_new(props, "ManagedPolicyArns", arns);
+	else
+		json_decref(arns);
+	struct sm_resource *role = sm_resource_new(s, id, "AWS::IAM::Role", props);
+	if (statements && json_array_size(statements)) {
+		char *pid = xstrfmt("%sPolicy", id);
+		sm_resource_new(s, pid, "AWS::IAM::ManagedPolicy",
+				json_pack("{so s[o]}", "PolicyDocument", iam_document(statements),
+					  "Roles", sm_ref(role)));
+		free(pid);
+	} else {
+		json_decref(statements);
+	}
+	return role;
+}
+
+struct sm_resource *iam_role_policy(const struct sm_resource *role)
+{
+	char *pid = xstrfmt("%sPolicy", sm_resource_id(role));
+	struct sm_resource *p = sm_stack_find_resource(sm_resource_stack(role), pid);
+	free(pid);
+	return p && !strcmp(sm_resource_type(p), "AWS::IAM::ManagedPolicy") ? p : NULL;
+}
+
+void nag_suppress(struct sm_resource *r, const char *reason, ...)
+{
+	va_list ap;
+	const char *id;
+	struct sm_resource *policy = !strcmp(sm_resource_type(r), "AWS::IAM::Role")
+					     ? iam_role_policy(r)
+					     : NULL;
+	va_start(ap, reason);
+	while ((id = va_arg(ap, const char *))) {
+		sm_resource_suppress(r, id, reason);
+		if (policy)
+			sm_resource_suppress(policy, id, reason);
+	}
+	va_end(ap);
 }

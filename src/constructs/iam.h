@@ -17,11 +17,22 @@ json_t *iam_document(json_t *statements);
 json_t *iam_account_root(void);
 
 /*
- * A role assumable by `service` ("ecs-tasks.amazonaws.com") with one inline
- * policy named "Policy" holding `statements` (stolen; may be NULL), and the
- * AWS managed policies in `managed` (NULL-terminated names, may be NULL).
+ * A role assumable by `service` ("ecs-tasks.amazonaws.com") whose permissions
+ * are `statements` (stolen; may be NULL) in a customer managed policy
+ * "<id>Policy" (an AWS::IAM::ManagedPolicy attached to the role: NIST 800-53
+ * and PCI DSS packs want no inline policies), plus the AWS managed policies
+ * in `managed` (NULL-terminated names, may be NULL).
  */
 struct sm_resource *iam_role_new(struct sm_stack *s, const char *id, const char *service,
 				 json_t *statements, const char *const *managed);
+/* The managed policy iam_role_new() made for `role`, or NULL. */
+struct sm_resource *iam_role_policy(const struct sm_resource *role);
+
+/*
+ * Record one accepted finding under several rule IDs (the same fact seen by
+ * several cdk-nag packs and our own rules), on `r` and, for a role, on its
+ * policy too. The list of IDs ends with NULL.
+ */
+void nag_suppress(struct sm_resource *r, const char *reason, ...) __attribute__((sentinel));
 
 #endif

@@ -281,6 +281,14 @@ struct sm_resource *sm_resource_new(struct sm_stack *s, const char *logical_id, 
 	return r;
 }
 
+struct sm_resource *sm_stack_find_resource(const struct sm_stack *s, const char *id)
+{
+	for (size_t i = 0; i < s->res_nr; i++)
+		if (!strcmp(s->resources[i]->id, id))
+			return s->resources[i];
+	return NULL;
+}
+
 const char *sm_resource_id(const struct sm_resource *r)
 {
 	return r->id;

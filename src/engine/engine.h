@@ -95,6 +95,8 @@ void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
 /* `props` may be NULL (no properties yet); it is stolen. */
 struct sm_resource *sm_resource_new(struct sm_stack *s, const char *logical_id, const char *type,
 				    json_t *props);
+/* The resource with (sanitized) logical ID `id` in stack `s`, or NULL. */
+struct sm_resource *sm_stack_find_resource(const struct sm_stack *s, const char *id);
 const char *sm_resource_id(const struct sm_resource *r);
 const char *sm_resource_type(const struct sm_resource *r);
 struct sm_stack *sm_resource_stack(const struct sm_resource *r);
