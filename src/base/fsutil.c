@@ -176,6 +176,16 @@ char *fs_make_sibling_tmpdir(const char *final_dir, struct diag_list *dl)
 		n--;
 	char *base = xstrndup(final_dir, n);
 	char *tmpl = xstrfmt("%s.tmp-XXXXXX", base);
+	/* like `cdk synth -o a/b`, create the parent when it is missing */
+	char *slash = strrchr(base, '/');
+	if (slash && slash != base) {
+		*slash = '\0';
+		if (!fs_is_dir(base) && fs_mkdir_p(base, dl) < 0) {
+			free(base);
+			free(tmpl);
+			return NULL;
+		}
+	}
 	free(base);
 	if (!mkdtemp(tmpl)) {
 		diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL,

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "cli/cli.h"
 
 static const char synth_usage[] =
@@ -64,10 +65,13 @@ int cmd_synth(int argc, char **argv)
 	if (!in.env_nr && !in.config_nr)
 		in.envs[in.env_nr++] = "all";
 
+	/* every JSON value of this run lives exactly as long as the app: one arena */
+	arena_begin();
 	struct sm_app *app = cli_build_app(&in, &dl);
 	if (!app) {
 		cli_print_diags(&dl);
 		diag_list_release(&dl);
+		arena_end();
 		return SM_EXIT_USAGE;
 	}
 	if (sm_app_synth(app, out, fmt, &dl) < 0) {
@@ -90,6 +94,7 @@ int cmd_synth(int argc, char **argv)
 	}
 done:
 	sm_app_free(app);
+	arena_end();
 	diag_list_release(&dl);
 	return code;
 }

@@ -58,6 +58,8 @@ static void stack_free(struct sm_stack *s)
 	}
 	free(s->xr);
 	json_decref(s->template);
+	json_decref(s->gen_outputs);
+	json_decref(s->gen_params);
 	free(s->name);
 	free(s->account);
 	free(s->region);
@@ -154,6 +156,8 @@ struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
 		s->termination_protection = props->termination_protection;
 	}
 	s->parameters = json_object();
+	s->gen_outputs = json_object();
+	s->gen_params = json_object();
 	s->conditions = json_object();
 	s->mappings = json_object();
 	ALLOC_GROW(app->stacks, app->stack_nr + 1, app->stack_alloc);

@@ -53,6 +53,12 @@ struct sm_stack {
 	size_t dep_nr, dep_alloc;
 	struct sm_cross_region *xr;
 	size_t xr_nr, xr_alloc;
+	/*
+	 * Outputs and parameters the engine generated for references from other
+	 * stacks. Kept across resolutions: resolution replaces tokens in place,
+	 * so a second one would not see them again.
+	 */
+	json_t *gen_outputs, *gen_params;
 	json_t *template; /* after resolve */
 };
 

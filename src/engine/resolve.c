@@ -15,18 +15,8 @@
 struct resolve_ctx {
 	struct sm_app *app;
 	struct diag_list *dl;
-	json_t **gen_outputs; /* per stack (same index as app->stacks): name -> output */
-	json_t **gen_params;  /* per stack: name -> parameter */
 	int errors;
 };
-
-static size_t stack_index(const struct sm_app *app, const struct sm_stack *s)
-{
-	for (size_t i = 0; i < app->stack_nr; i++)
-		if (app->stacks[i] == s)
-			return i;
-	return 0;
-}
 
 static bool same_region(const struct sm_stack *a, const struct sm_stack *b)
 {
@@ -94,13 +84,12 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 		return json_null();
 	}
 	sm_stack_add_dep_unique(consumer, producer);
-	size_t pi = stack_index(c->app, producer), ci = stack_index(c->app, consumer);
 
 	if (same_region(producer, consumer)) {
 		char *oname = export_output_name("ExportsOutput", id, attr);
 		char *export = xstrfmt("%s:%s", producer->name, oname);
-		if (!json_object_get(c->gen_outputs[pi], oname))
-			json_object_set_new(c->gen_outputs[pi], oname,
+		if (!json_object_get(producer->gen_outputs, oname))
+			json_object_set_new(producer->gen_outputs, oname,
 					    json_pack("{so s{ss}}", "Value", local_ref(id, attr),
 						      "Export", "Name", export));
 		json_t *imp = sm_fn_import_value(json_string(export));
@@ -114,14 +103,14 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 	char *raw = xstrfmt("CrossRegion%s%s%s", producer->name, id, attr ? attr : "");
 	char *param = sm_sanitize_id(raw);
 	free(raw);
-	if (!json_object_get(c->gen_outputs[pi], oname))
-		json_object_set_new(c->gen_outputs[pi], oname,
+	if (!json_object_get(producer->gen_outputs, oname))
+		json_object_set_new(producer->gen_outputs, oname,
 				    json_pack("{so}", "Value", local_ref(id, attr)));
-	if (!json_object_get(c->gen_params[ci], param)) {
+	if (!json_object_get(consumer->gen_params, param)) {
 		char *desc = xstrfmt("Output %s of stack %s (%s), filled in by solemate deploy",
 				     oname, producer->name,
 				     producer->region ? producer->region : "?");
-		json_object_set_new(c->gen_params[ci], param,
+		json_object_set_new(consumer->gen_params, param,
 				    json_pack("{ss ss}", "Type", "String", "Description", desc));
 		free(desc);
 		ALLOC_GROW(consumer->xr, consumer->xr_nr + 1, consumer->xr_alloc);
@@ -136,64 +125,41 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 	return ref;
 }
 
-static bool has_token(const json_t *v)
+/*
+ * Replace every token under `v` for `consumer`, in place: the tree is built
+ * to be synthesized, and rewriting it spares copying it (the largest cost of
+ * a synth). A token object is rewritten where it stands, so its parent need
+ * not change; each token is placed once (the helpers steal their arguments).
+ */
+static void resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, json_t *v,
+			  const char *where)
 {
 	if (json_is_object(v)) {
+		/* a token is an object of one key: look it up only then */
+		json_t *tok = json_object_size(v) == 1 ? json_object_get(v, SM_TOKEN_KEY) : NULL;
+		if (tok) {
+			json_incref(tok);
+			json_t *r = resolve_token(c, consumer, tok, where);
+			json_decref(tok);
+			json_object_clear(v);
+			json_object_update(v, r);
+			json_decref(r);
+			return;
+		}
 		const char *k;
 		json_t *child;
-		if (json_object_get(v, SM_TOKEN_KEY))
-			return true;
-		json_object_foreach((json_t *)v, k, child)
+		json_object_foreach(v, k, child)
 		{
-			if (has_token(child))
-				return true;
+			resolve_value(c, consumer, child, where);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *child;
 		json_array_foreach(v, i, child)
 		{
-			if (has_token(child))
-				return true;
+			resolve_value(c, consumer, child, where);
 		}
 	}
-	return false;
-}
-
-/*
- * `v` with every token resolved for `consumer`: a new tree where tokens are,
- * and shared (reference-counted, never modified afterwards) subtrees where
- * there are none, which spares most of the copying.
- */
-static json_t *resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, const json_t *v,
-			     const char *where)
-{
-	if (!has_token(v))
-		return json_incref((json_t *)v);
-	if (json_is_object(v)) {
-		json_t *tok = json_object_get(v, SM_TOKEN_KEY);
-		if (tok && json_object_size(v) == 1)
-			return resolve_token(c, consumer, tok, where);
-		json_t *out = json_object();
-		const char *k;
-		json_t *child;
-		json_object_foreach((json_t *)v, k, child)
-		{
-			json_object_set_new(out, k, resolve_value(c, consumer, child, where));
-		}
-		return out;
-	}
-	if (json_is_array(v)) {
-		json_t *out = json_array();
-		size_t i;
-		json_t *child;
-		json_array_foreach(v, i, child)
-		{
-			json_array_append_new(out, resolve_value(c, consumer, child, where));
-		}
-		return out;
-	}
-	return json_incref((json_t *)v);
 }
 
 static int tag_cmp(const void *a, const void *b)
@@ -338,12 +304,13 @@ static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct 
 			      const struct stack_tags *tags)
 {
 	char *where = xstrfmt("%s/%s", s->name, r->id);
-	json_t *props = resolve_value(c, s, r->props, where);
 	json_t *res = json_object();
 	const char *tag_prop;
 
+	resolve_value(c, s, r->props, where);
+	json_t *props = json_incref(r->props);
 	if (sm_tag_style_of(r->type, &tag_prop) != SM_TAGS_NONE && !r->skip_tags) {
-		/* tags are set on the template's copy, never on the tree */
+		/* tags are set on the template's (shallow) copy, never on the tree */
 		json_t *own = json_copy(props);
 		json_decref(props);
 		props = own;
@@ -366,8 +333,10 @@ static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct 
 		json_object_set_new(res, "UpdateReplacePolicy", json_string(r->update_replace_policy));
 	if (r->deletion_policy)
 		json_object_set_new(res, "DeletionPolicy", json_string(r->deletion_policy));
-	if (r->metadata)
-		json_object_set_new(res, "Metadata", resolve_value(c, s, r->metadata, where));
+	if (r->metadata) {
+		resolve_value(c, s, r->metadata, where);
+		json_object_set(res, "Metadata", r->metadata);
+	}
 	free(where);
 	return res;
 }
@@ -416,7 +385,8 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 		json_t *out = json_object();
 		if (o->description)
 			json_object_set_new(out, "Description", json_string(o->description));
-		json_object_set_new(out, "Value", resolve_value(c, s, o->value, where));
+		resolve_value(c, s, o->value, where);
+		json_object_set(out, "Value", o->value);
 		if (o->export_name)
 			json_object_set_new(out, "Export", json_pack("{ss}", "Name", o->export_name));
 		json_object_set_new(outs, o->name, out);
@@ -424,9 +394,13 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 	}
 	s->template = t;
 	/* Parameters, conditions and mappings may hold tokens too. */
-	json_t *params = resolve_value(c, s, s->parameters, s->name);
-	json_t *conds = resolve_value(c, s, s->conditions, s->name);
-	json_t *maps = resolve_value(c, s, s->mappings, s->name);
+	resolve_value(c, s, s->parameters, s->name);
+	resolve_value(c, s, s->conditions, s->name);
+	resolve_value(c, s, s->mappings, s->name);
+	/* copies: generated parameters are merged into the template's object */
+	json_t *params = json_copy(s->parameters);
+	json_t *conds = json_incref(s->conditions);
+	json_t *maps = json_incref(s->mappings);
 	(void)si;
 	/* Sections in the order the CloudFormation docs list them. */
 	json_object_set_new(t, "Parameters", params);
@@ -439,8 +413,9 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 static void finish_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 {
 	json_t *t = s->template;
-	json_object_update(json_object_get(t, "Parameters"), c->gen_params[si]);
-	json_object_update(json_object_get(t, "Outputs"), c->gen_outputs[si]);
+	(void)c;
+	json_object_update(json_object_get(t, "Parameters"), s->gen_params);
+	json_object_update(json_object_get(t, "Outputs"), s->gen_outputs);
 	static const char *const sections[] = { "Parameters", "Mappings", "Conditions",
 						"Outputs" };
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
@@ -475,20 +450,10 @@ int sm_app_resolve(struct sm_app *app, struct diag_list *dl)
 	struct resolve_ctx c = { .app = app, .dl = dl };
 	size_t n = app->stack_nr;
 
-	c.gen_outputs = xcalloc(n ? n : 1, sizeof(json_t *));
-	c.gen_params = xcalloc(n ? n : 1, sizeof(json_t *));
 	for (size_t i = 0; i < n; i++) {
 		struct sm_stack *s = app->stacks[i];
-		c.gen_outputs[i] = json_object();
-		c.gen_params[i] = json_object();
 		json_decref(s->template);
 		s->template = NULL;
-		for (size_t j = 0; j < s->xr_nr; j++) {
-			free(s->xr[j].parameter);
-			free(s->xr[j].producer_stack);
-			free(s->xr[j].output);
-		}
-		s->xr_nr = 0;
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(app->stacks[j]->name, s->name)) {
 				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
@@ -516,12 +481,6 @@ int sm_app_resolve(struct sm_app *app, struct diag_list *dl)
 		strbuf_release(&desc);
 		free(path);
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_decref(c.gen_outputs[i]);
-		json_decref(c.gen_params[i]);
-	}
-	free(c.gen_outputs);
-	free(c.gen_params);
 	app->resolved = c.errors == 0;
 	return c.errors ? -1 : 0;
 }

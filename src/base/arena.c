@@ -1,0 +1,62 @@
+#include "base/arena.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "base/xalloc.h"
+
+#define ARENA_CHUNK (1u << 20)
+#define ARENA_ALIGN 16
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+static struct chunk *head;
+static size_t total;
+
+static void *arena_malloc(size_t n)
+{
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (!head || head->used + n > head->size) {
+		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		struct chunk *c = xmalloc(sizeof(*c) + size);
+		c->next = head;
+		c->used = 0;
+		c->size = size;
+		head = c;
+	}
+	void *p = (char *)head->data + head->used;
+	head->used += n;
+	total += n;
+	return p;
+}
+
+static void arena_free(void *p)
+{
+	(void)p; /* everything goes at arena_end() */
+}
+
+void arena_begin(void)
+{
+	json_set_alloc_funcs(arena_malloc, arena_free);
+}
+
+void arena_end(void)
+{
+	json_set_alloc_funcs(malloc, free);
+	while (head) {
+		struct chunk *next = head->next;
+		free(head);
+		head = next;
+	}
+	total = 0;
+}
+
+size_t arena_used(void)
+{
+	return total;
+}

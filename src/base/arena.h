@@ -1,0 +1,19 @@
+/*
+ * A bump allocator for the JSON values of one short-lived command (STYLE.md:
+ * "an arena per synthesis, free everything at once"). While active, jansson
+ * allocates from it and its frees are no-ops; arena_end() returns every
+ * chunk at once and restores malloc/free. Meant for commands that build a
+ * tree, write it and exit: synth of both environments allocates ~6 MB.
+ * Not thread-safe (nor is jansson's allocator hook).
+ */
+#ifndef SM_ARENA_H
+#define SM_ARENA_H
+
+#include <stddef.h>
+
+void arena_begin(void);
+void arena_end(void);
+/* Bytes handed out since arena_begin() (for benchmarks and tests). */
+size_t arena_used(void);
+
+#endif
