@@ -1,0 +1,448 @@
+/*
+ * The SoleMate infrastructure, FR by FR, in the style of the CDK assertions
+ * library: synthesize an environment in memory, then look for resources of a
+ * type whose properties contain a pattern (tests/unit/support/test.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine.h"
+#include "lib/environments.h"
+#include "lib/solemate_stack.h"
+#include "support/test.h"
+
+static struct sm_app *staging, *production;
+
+static struct sm_app *build(const char *file)
+{
+	struct env_config cfg;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_app *app = sm_app_new();
+	if (env_config_load(file, &cfg, &dl) < 0 || solemate_add_environment(app, &cfg, &dl) < 0 ||
+	    sm_app_resolve(app, &dl) < 0) {
+		diag_print_all(stdout, &dl, false);
+		exit(1);
+	}
+	env_config_release(&cfg);
+	diag_list_release(&dl);
+	return app;
+}
+
+static const json_t *T(struct sm_app *app, const char *stack)
+{
+	const struct sm_stack *s = NULL;
+	for (size_t i = 0; i < sm_app_stack_count(app); i++) {
+		const char *n = sm_stack_name(sm_app_stack_at(app, i));
+		if (strlen(n) > strlen(stack) && !strcmp(n + strlen(n) - strlen(stack), stack))
+			s = sm_app_stack_at(app, i);
+	}
+	return s ? sm_stack_template(s) : NULL;
+}
+
+#define HAS(app, stack, type, pattern) (tmpl_find_resource(T(app, stack), type, pattern) != NULL)
+#define COUNT(app, stack, type) tmpl_count_resources(T(app, stack), type)
+
+static const json_t *resource(struct sm_app *app, const char *stack, const char *id)
+{
+	return json_object_get(json_object_get(T(app, stack), "Resources"), id);
+}
+
+/* ---- FR-1 compute ---- */
+TEST(fr_1_1_ec2_instances_for_the_backend)
+{
+	CHECK(HAS(staging, "Compute", "AWS::EC2::LaunchTemplate",
+		  "{\"LaunchTemplateData\":{\"MetadataOptions\":{\"HttpTokens\":\"required\"},"
+		  "\"BlockDeviceMappings\":[{\"Ebs\":{\"Encrypted\":true,\"VolumeType\":\"gp3\"}}]}}"));
+	const json_t *lt = resource(staging, "Compute", "LaunchTemplate");
+	CHECK(!json_object_get(json_object_get(json_object_get(lt, "Properties"), "LaunchTemplateData"),
+			       "KeyName"));
+	CHECK(json_object_get(json_object_get(T(staging, "Compute"), "Parameters"), "EcsOptimizedAmi"));
+}
+TEST(fr_1_2_ecs_cluster_and_fargate_service)
+{
+	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
+		  "{\"ClusterSettings\":[{\"Name\":\"containerInsights\",\"Value\":\"enabled\"}]}"));
+	CHECK(HAS(staging, "Compute", "AWS::ECS::Service",
+		  "{\"DesiredCount\":1,\"DeploymentConfiguration\":{\"MinimumHealthyPercent\":100,"
+		  "\"DeploymentCircuitBreaker\":{\"Enable\":true,\"Rollback\":true}},"
+		  "\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":\"DISABLED\"}}}"));
+	CHECK(HAS(production, "Compute", "AWS::ECS::Service", "{\"DesiredCount\":3}"));
+	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
+		  "{\"ContainerDefinitions\":[{\"Name\":\"app\",\"ReadonlyRootFilesystem\":true,"
+		  "\"User\":\"1000:1000\"},{\"Name\":\"xray-daemon\"}]}"));
+}
+TEST(fr_1_3_auto_scaling)
+{
+	CHECK(HAS(staging, "Compute", "AWS::AutoScaling::AutoScalingGroup", "{\"MinSize\":\"1\"}"));
+	CHECK(HAS(staging, "Compute", "AWS::ECS::CapacityProvider",
+		  "{\"AutoScalingGroupProvider\":{\"ManagedScaling\":{\"Status\":\"ENABLED\"}}}"));
+	CHECK(HAS(production, "Compute", "AWS::ApplicationAutoScaling::ScalableTarget",
+		  "{\"MinCapacity\":3,\"MaxCapacity\":12}"));
+	CHECK(HAS(staging, "Compute", "AWS::ApplicationAutoScaling::ScalingPolicy",
+		  "{\"TargetTrackingScalingPolicyConfiguration\":{\"PredefinedMetricSpecification\":"
+		  "{\"PredefinedMetricType\":\"ALBRequestCountPerTarget\"}}}"));
+	CHECK(HAS(staging, "Compute", "AWS::ApplicationAutoScaling::ScalingPolicy",
+		  "{\"TargetTrackingScalingPolicyConfiguration\":{\"PredefinedMetricSpecification\":"
+		  "{\"PredefinedMetricType\":\"ECSServiceAverageCPUUtilization\"}}}"));
+}
+TEST(fr_1_4_load_balancer_distributes_traffic)
+{
+	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		  "{\"Scheme\":\"internet-facing\",\"Type\":\"application\"}"));
+	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::TargetGroup",
+		  "{\"TargetType\":\"ip\",\"HealthCheckPath\":\"/health\"}"));
+}
+TEST(fr_1_5_tls_termination)
+{
+	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::Listener",
+		  "{\"Port\":443,\"Protocol\":\"HTTPS\",\"SslPolicy\":\"ELBSecurityPolicy-TLS13-1-2-2021-06\","
+		  "\"Certificates\":[{\"CertificateArn\":\"arn:aws:acm:us-east-1:123456789012:certificate/staging-cert\"}]}"));
+	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::Listener",
+		  "{\"Port\":80,\"DefaultActions\":[{\"Type\":\"redirect\",\"RedirectConfig\":{\"Protocol\":\"HTTPS\"}}]}"));
+	CHECK(HAS(production, "Compute", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		  "{\"LoadBalancerAttributes\":[{\"Key\":\"routing.http.drop_invalid_header_fields.enabled\","
+		  "\"Value\":\"true\"},{},{},{},{\"Key\":\"deletion_protection.enabled\",\"Value\":\"true\"}]}"));
+	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		  "{\"LoadBalancerAttributes\":[{},{},{},{},{\"Key\":\"deletion_protection.enabled\",\"Value\":\"false\"}]}"));
+}
+TEST(fr_1_6_health_checks_and_monitoring)
+{
+	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
+		  "{\"ContainerDefinitions\":[{\"HealthCheck\":{\"Retries\":3}}]}"));
+	CHECK(HAS(staging, "Monitoring", "AWS::CloudWatch::Alarm", "{\"MetricName\":\"UnHealthyHostCount\"}"));
+}
+
+/* ---- FR-2 database ---- */
+TEST(fr_2_1_postgresql_multi_az_in_production)
+{
+	CHECK(HAS(production, "Data", "AWS::RDS::DBInstance",
+		  "{\"Engine\":\"postgres\",\"MultiAZ\":true,\"DBInstanceClass\":\"db.t3.small\"}"));
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance",
+		  "{\"Engine\":\"postgres\",\"MultiAZ\":false,\"DBInstanceClass\":\"db.t3.micro\"}"));
+	/* and the matcher can say no */
+	CHECK(!HAS(staging, "Data", "AWS::RDS::DBInstance", "{\"MultiAZ\":true}"));
+	CHECK(!HAS(staging, "Data", "AWS::RDS::DBInstance", "{\"Engine\":\"mysql\"}"));
+}
+TEST(fr_2_2_backup_and_recovery)
+{
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance", "{\"BackupRetentionPeriod\":7,\"CopyTagsToSnapshot\":true}"));
+	CHECK(HAS(production, "Data", "AWS::RDS::DBInstance", "{\"BackupRetentionPeriod\":30,\"DeletionProtection\":true}"));
+	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "Database"), "DeletionPolicy")),
+		  "Snapshot");
+	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "Database"), "UpdateReplacePolicy")),
+		  "Snapshot");
+	CHECK(COUNT(production, "Data", "AWS::Backup::BackupPlan") == 1);
+	CHECK(COUNT(production, "Data", "AWS::Backup::BackupSelection") == 1);
+}
+TEST(fr_2_3_encryption_at_rest_and_in_transit)
+{
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance",
+		  "{\"StorageEncrypted\":true,\"ManageMasterUserPassword\":true,\"EnableIAMDatabaseAuthentication\":true}"));
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBParameterGroup", "{\"Parameters\":{\"rds.force_ssl\":\"1\"}}"));
+	const json_t *db = json_object_get(resource(staging, "Data", "Database"), "Properties");
+	CHECK(!json_object_get(db, "MasterUserPassword"));
+}
+TEST(fr_2_4_monitoring_and_alerting)
+{
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance", "{\"MonitoringInterval\":60,"
+		  "\"EnableCloudwatchLogsExports\":[\"postgresql\",\"upgrade\"]}"));
+	CHECK(HAS(staging, "Monitoring", "AWS::CloudWatch::Alarm", "{\"MetricName\":\"FreeStorageSpace\"}"));
+	CHECK(HAS(staging, "Monitoring", "AWS::CloudWatch::Alarm", "{\"MetricName\":\"DatabaseConnections\"}"));
+}
+TEST(fr_2_5_parameter_groups_and_security_groups)
+{
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBParameterGroup", "{\"Family\":\"postgres16\"}"));
+	CHECK(HAS(staging, "Network", "AWS::EC2::SecurityGroupIngress",
+		  "{\"IpProtocol\":\"tcp\",\"FromPort\":5432,\"ToPort\":5432}"));
+}
+TEST(fr_2_6_read_replicas)
+{
+	CHECK(COUNT(staging, "Data", "AWS::RDS::DBInstance") == 1);
+	CHECK(COUNT(production, "Data", "AWS::RDS::DBInstance") == 2);
+	CHECK(HAS(production, "Data", "AWS::RDS::DBInstance", "{\"SourceDBInstanceIdentifier\":{\"Ref\":\"Database\"}}"));
+	CHECK(HAS(production, "Monitoring", "AWS::CloudWatch::Alarm", "{\"MetricName\":\"ReplicaLag\"}"));
+}
+
+/* ---- FR-3 storage ---- */
+TEST(fr_3_1_assets_bucket)
+{
+	CHECK(resource(staging, "Data", "AssetsBucket") != NULL);
+}
+TEST(fr_3_2_policies_and_access_controls)
+{
+	CHECK(HAS(staging, "Data", "AWS::S3::Bucket",
+		  "{\"PublicAccessBlockConfiguration\":{\"BlockPublicAcls\":true,\"BlockPublicPolicy\":true,"
+		  "\"IgnorePublicAcls\":true,\"RestrictPublicBuckets\":true}}"));
+	CHECK(HAS(staging, "Data", "AWS::S3::BucketPolicy",
+		  "{\"PolicyDocument\":{\"Statement\":[{\"Effect\":\"Deny\",\"Condition\":{\"Bool\":"
+		  "{\"aws:SecureTransport\":\"false\"}}}]}}"));
+}
+TEST(fr_3_3_versioning_and_lifecycle)
+{
+	CHECK(HAS(staging, "Data", "AWS::S3::Bucket",
+		  "{\"VersioningConfiguration\":{\"Status\":\"Enabled\"},\"LifecycleConfiguration\":"
+		  "{\"Rules\":[{\"NoncurrentVersionExpiration\":{\"NoncurrentDays\":30}},"
+		  "{\"AbortIncompleteMultipartUpload\":{\"DaysAfterInitiation\":7}}]}}"));
+}
+TEST(fr_3_4_encryption)
+{
+	CHECK(HAS(staging, "Data", "AWS::S3::Bucket",
+		  "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{\"ServerSideEncryptionByDefault\":"
+		  "{\"SSEAlgorithm\":\"aws:kms\"},\"BucketKeyEnabled\":true}]}}"));
+}
+TEST(fr_3_5_cloudfront_cdn)
+{
+	CHECK(HAS(staging, "Edge", "AWS::CloudFront::Distribution",
+		  "{\"DistributionConfig\":{\"Aliases\":[\"staging.solemate.com\",\"www.staging.solemate.com\"],"
+		  "\"DefaultCacheBehavior\":{\"ViewerProtocolPolicy\":\"redirect-to-https\"},"
+		  "\"ViewerCertificate\":{\"MinimumProtocolVersion\":\"TLSv1.2_2021\"},\"HttpVersion\":\"http2and3\"}}"));
+	CHECK(HAS(production, "Edge", "AWS::CloudFront::Distribution",
+		  "{\"DistributionConfig\":{\"PriceClass\":\"PriceClass_All\",\"CacheBehaviors\":[{\"PathPattern\":\"/api/*\"}]}}"));
+	CHECK(COUNT(staging, "Edge", "AWS::CloudFront::OriginAccessControl") == 1);
+	CHECK(HAS(staging, "Edge", "AWS::CloudFront::ResponseHeadersPolicy",
+		  "{\"ResponseHeadersPolicyConfig\":{\"SecurityHeadersConfig\":{\"StrictTransportSecurity\":{\"Preload\":true}}}}"));
+}
+TEST(fr_3_6_backup_and_disaster_recovery)
+{
+	CHECK(T(staging, "Dr") == NULL);
+	CHECK(COUNT(production, "Dr", "AWS::S3::Bucket") == 1);
+	CHECK(HAS(production, "Data", "AWS::S3::Bucket",
+		  "{\"ReplicationConfiguration\":{\"Rules\":[{\"Status\":\"Enabled\"}]}}"));
+	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "AssetsBucket"), "DeletionPolicy")),
+		  "Retain");
+}
+
+/* ---- FR-4 network ---- */
+TEST(fr_4_1_vpc_with_public_and_private_subnets)
+{
+	CHECK(HAS(staging, "Network", "AWS::EC2::VPC", "{\"CidrBlock\":\"10.0.0.0/16\"}"));
+	CHECK(HAS(production, "Network", "AWS::EC2::VPC", "{\"CidrBlock\":\"10.1.0.0/16\"}"));
+	CHECK(COUNT(staging, "Network", "AWS::EC2::Subnet") == 6);
+	CHECK(!HAS(staging, "Network", "AWS::EC2::Subnet", "{\"MapPublicIpOnLaunch\":true}"));
+}
+TEST(fr_4_2_internet_and_nat_gateways)
+{
+	CHECK(COUNT(staging, "Network", "AWS::EC2::InternetGateway") == 1);
+	CHECK(COUNT(staging, "Network", "AWS::EC2::NatGateway") == 1);
+	CHECK(COUNT(production, "Network", "AWS::EC2::NatGateway") == 2);
+}
+TEST(fr_4_3_security_groups_and_nacls)
+{
+	CHECK(COUNT(staging, "Network", "AWS::EC2::NetworkAcl") == 3);
+	CHECK(HAS(staging, "Network", "AWS::EC2::NetworkAclEntry",
+		  "{\"Egress\":true,\"PortRange\":{\"From\":1024,\"To\":65535}}"));
+	CHECK(HAS(staging, "Network", "AWS::EC2::SecurityGroup",
+		  "{\"SecurityGroupIngress\":[{\"CidrIp\":\"0.0.0.0/0\",\"FromPort\":443}]}"));
+	/* nothing but the load balancer is open to the world */
+	CHECK(!HAS(staging, "Network", "AWS::EC2::SecurityGroup",
+		   "{\"SecurityGroupIngress\":[{\"CidrIp\":\"0.0.0.0/0\",\"FromPort\":22}]}"));
+}
+TEST(fr_4_4_route_tables)
+{
+	CHECK(COUNT(staging, "Network", "AWS::EC2::RouteTable") == 6);
+	CHECK(HAS(staging, "Network", "AWS::EC2::Route", "{\"DestinationCidrBlock\":\"0.0.0.0/0\",\"NatGatewayId\":{}}"));
+	/* the isolated tier has no route out of the VPC */
+	CHECK(!HAS(staging, "Network", "AWS::EC2::Route",
+		   "{\"RouteTableId\":{\"Ref\":\"VpcIsolatedSubnet1RouteTable\"}}"));
+}
+TEST(fr_4_5_vpc_endpoints)
+{
+	CHECK(HAS(staging, "Network", "AWS::EC2::VPCEndpoint", "{\"VpcEndpointType\":\"Gateway\"}"));
+	CHECK(COUNT(staging, "Network", "AWS::EC2::VPCEndpoint") == 11);
+}
+TEST(fr_4_6_network_monitoring_and_logging)
+{
+	CHECK(HAS(staging, "Data", "AWS::EC2::FlowLog", "{\"TrafficType\":\"ALL\"}"));
+	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup", "{\"RetentionInDays\":30}"));
+	CHECK(HAS(production, "Data", "AWS::Logs::LogGroup", "{\"RetentionInDays\":365}"));
+}
+
+/* ---- FR-5 security ---- */
+TEST(fr_5_1_iam_roles_least_privilege)
+{
+	CHECK(COUNT(staging, "Compute", "AWS::IAM::Role") >= 3);
+	/* no inline policies: permissions are customer managed policies */
+	CHECK(!HAS(staging, "Compute", "AWS::IAM::Role", "{\"Policies\":[{}]}"));
+	CHECK(HAS(staging, "Compute", "AWS::IAM::ManagedPolicy",
+		  "{\"PolicyDocument\":{\"Statement\":[{\"Action\":[\"s3:ListBucket\"]}]}}"));
+}
+TEST(fr_5_2_secrets_manager)
+{
+	CHECK(HAS(staging, "Data", "AWS::SecretsManager::Secret", "{\"GenerateSecretString\":{\"PasswordLength\":48}}"));
+}
+TEST(fr_5_3_certificates)
+{
+	CHECK(HAS(production, "Edge", "AWS::CloudFront::Distribution",
+		  "{\"DistributionConfig\":{\"ViewerCertificate\":{\"AcmCertificateArn\":"
+		  "\"arn:aws:acm:us-east-1:123456789012:certificate/production-cert\",\"SslSupportMethod\":\"sni-only\"}}}"));
+}
+TEST(fr_5_4_waf)
+{
+	CHECK(HAS(staging, "Compute", "AWS::WAFv2::WebACL", "{\"Scope\":\"REGIONAL\"}"));
+	CHECK(COUNT(staging, "Compute", "AWS::WAFv2::WebACLAssociation") == 1);
+	CHECK(HAS(staging, "Edge", "AWS::WAFv2::WebACL",
+		  "{\"Scope\":\"CLOUDFRONT\",\"Rules\":[{\"Name\":\"AWSManagedRulesAmazonIpReputationList\"},"
+		  "{\"Name\":\"AWSManagedRulesCommonRuleSet\"},{\"Name\":\"AWSManagedRulesKnownBadInputsRuleSet\"},"
+		  "{\"Name\":\"AWSManagedRulesSQLiRuleSet\"},{\"Name\":\"RateLimitPerIp\"}]}"));
+	CHECK(COUNT(staging, "Edge", "AWS::WAFv2::LoggingConfiguration") == 1);
+}
+TEST(fr_5_5_cloudtrail)
+{
+	CHECK(HAS(staging, "Baseline", "AWS::CloudTrail::Trail",
+		  "{\"IsMultiRegionTrail\":true,\"EnableLogFileValidation\":true,\"IncludeGlobalServiceEvents\":true}"));
+	/* once per account: production (accountBaseline false) does not repeat it */
+	CHECK(T(production, "Baseline") == NULL);
+}
+TEST(fr_5_6_config)
+{
+	CHECK(COUNT(staging, "Baseline", "AWS::Config::ConfigurationRecorder") == 1);
+	CHECK(COUNT(staging, "Baseline", "AWS::Config::ConfigRule") >= 15);
+}
+
+/* ---- FR-6 monitoring ---- */
+TEST(fr_6_1_alarms_to_the_topic)
+{
+	CHECK(HAS(staging, "Data", "AWS::SNS::Subscription", "{\"Protocol\":\"email\",\"Endpoint\":\"ops-staging@solemate.com\"}"));
+	CHECK(HAS(staging, "Data", "AWS::SNS::Topic", "{\"KmsMasterKeyId\":{}}"));
+}
+TEST(fr_6_2_log_aggregation)
+{
+	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
+		  "{\"ContainerDefinitions\":[{\"LogConfiguration\":{\"LogDriver\":\"awslogs\"}}]}"));
+	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup", "{\"KmsKeyId\":{}}"));
+}
+TEST(fr_6_3_metrics_and_dashboards)
+{
+	CHECK(COUNT(staging, "Monitoring", "AWS::CloudWatch::Dashboard") == 1);
+}
+TEST(fr_6_4_alarms_for_automated_responses)
+{
+	CHECK(HAS(staging, "Monitoring", "AWS::CloudWatch::Alarm",
+		  "{\"MetricName\":\"TargetResponseTime\",\"ExtendedStatistic\":\"p95\",\"Threshold\":0.2}"));
+	CHECK(HAS(staging, "Edge", "AWS::CloudWatch::Alarm", "{\"MetricName\":\"5xxErrorRate\"}"));
+	CHECK(HAS(staging, "Edge", "AWS::CloudWatch::Alarm", "{\"MetricName\":\"BlockedRequests\"}"));
+}
+TEST(fr_6_5_xray)
+{
+	CHECK(COUNT(staging, "Monitoring", "AWS::XRay::SamplingRule") == 1);
+	CHECK(COUNT(staging, "Monitoring", "AWS::XRay::Group") == 1);
+}
+TEST(fr_6_6_cost_monitoring)
+{
+	CHECK(HAS(production, "Monitoring", "AWS::Budgets::Budget",
+		  "{\"Budget\":{\"BudgetLimit\":{\"Amount\":3000.0}}}"));
+	CHECK(COUNT(staging, "Baseline", "AWS::CE::AnomalyMonitor") == 1);
+}
+
+/* ---- everywhere ---- */
+TEST(every_taggable_resource_has_the_five_tags)
+{
+	const char *stacks[] = { "Network", "Data", "Compute", "Edge", "Monitoring" };
+	for (size_t i = 0; i < 5; i++) {
+		const char *id;
+		json_t *r;
+		json_object_foreach(json_object_get(T(production, stacks[i]), "Resources"), id, r)
+		{
+			json_t *tags = json_object_get(json_object_get(r, "Properties"), "Tags");
+			if (!json_is_array(tags))
+				continue;
+			int found = 0;
+			size_t k;
+			json_t *t;
+			json_array_foreach(tags, k, t)
+			{
+				const char *key = json_string_value(json_object_get(t, "Key"));
+				if (key && (!strcmp(key, "Project") || !strcmp(key, "Environment") ||
+					    !strcmp(key, "ManagedBy") || !strcmp(key, "CostCenter") ||
+					    !strcmp(key, "Owner")))
+					found++;
+			}
+			if (found != 5)
+				printf("#   %s/%s has %d of the 5 tags\n", stacks[i], id, found);
+			CHECK(found == 5);
+		}
+	}
+}
+TEST(operators_get_outputs)
+{
+	CHECK(json_object_get(json_object_get(T(staging, "Compute"), "Outputs"), "LoadBalancerDnsName"));
+	CHECK(json_object_get(json_object_get(T(staging, "Edge"), "Outputs"), "DistributionDomainName"));
+	CHECK(json_object_get(json_object_get(T(staging, "Data"), "Outputs"), "DatabaseEndpoint"));
+	CHECK(json_object_get(json_object_get(T(staging, "Data"), "Outputs"), "AssetsBucketName"));
+	CHECK(json_object_get(json_object_get(T(staging, "Data"), "Outputs"), "AlarmTopicArn"));
+}
+TEST(stateful_resources_live_apart_from_stateless_ones)
+{
+	const char *stateless[] = { "Network", "Compute", "Monitoring" };
+	const char *stateful_types[] = { "AWS::RDS::DBInstance", "AWS::S3::Bucket", "AWS::KMS::Key" };
+	for (size_t i = 0; i < 3; i++)
+		for (size_t j = 0; j < 3; j++)
+			CHECK(COUNT(production, stateless[i], stateful_types[j]) == 0);
+}
+TEST(every_suppression_has_a_reason)
+{
+	for (size_t i = 0; i < sm_app_stack_count(production); i++) {
+		const char *id;
+		json_t *r;
+		json_object_foreach(json_object_get(sm_stack_template(sm_app_stack_at(production, i)), "Resources"), id, r)
+		{
+			size_t k;
+			json_t *s;
+			json_array_foreach(json_object_get(json_object_get(json_object_get(r, "Metadata"), "cdk_nag"),
+							   "rules_to_suppress"), k, s)
+			{
+				const char *reason = json_string_value(json_object_get(s, "reason"));
+				CHECK(reason && strlen(reason) >= 20);
+			}
+		}
+	}
+}
+
+int main(void)
+{
+	staging = build("config/staging.json");
+	production = build("config/production.json");
+	RUN(fr_1_1_ec2_instances_for_the_backend);
+	RUN(fr_1_2_ecs_cluster_and_fargate_service);
+	RUN(fr_1_3_auto_scaling);
+	RUN(fr_1_4_load_balancer_distributes_traffic);
+	RUN(fr_1_5_tls_termination);
+	RUN(fr_1_6_health_checks_and_monitoring);
+	RUN(fr_2_1_postgresql_multi_az_in_production);
+	RUN(fr_2_2_backup_and_recovery);
+	RUN(fr_2_3_encryption_at_rest_and_in_transit);
+	RUN(fr_2_4_monitoring_and_alerting);
+	RUN(fr_2_5_parameter_groups_and_security_groups);
+	RUN(fr_2_6_read_replicas);
+	RUN(fr_3_1_assets_bucket);
+	RUN(fr_3_2_policies_and_access_controls);
+	RUN(fr_3_3_versioning_and_lifecycle);
+	RUN(fr_3_4_encryption);
+	RUN(fr_3_5_cloudfront_cdn);
+	RUN(fr_3_6_backup_and_disaster_recovery);
+	RUN(fr_4_1_vpc_with_public_and_private_subnets);
+	RUN(fr_4_2_internet_and_nat_gateways);
+	RUN(fr_4_3_security_groups_and_nacls);
+	RUN(fr_4_4_route_tables);
+	RUN(fr_4_5_vpc_endpoints);
+	RUN(fr_4_6_network_monitoring_and_logging);
+	RUN(fr_5_1_iam_roles_least_privilege);
+	RUN(fr_5_2_secrets_manager);
+	RUN(fr_5_3_certificates);
+	RUN(fr_5_4_waf);
+	RUN(fr_5_5_cloudtrail);
+	RUN(fr_5_6_config);
+	RUN(fr_6_1_alarms_to_the_topic);
+	RUN(fr_6_2_log_aggregation);
+	RUN(fr_6_3_metrics_and_dashboards);
+	RUN(fr_6_4_alarms_for_automated_responses);
+	RUN(fr_6_5_xray);
+	RUN(fr_6_6_cost_monitoring);
+	RUN(every_taggable_resource_has_the_five_tags);
+	RUN(operators_get_outputs);
+	RUN(stateful_resources_live_apart_from_stateless_ones);
+	RUN(every_suppression_has_a_reason);
+	sm_app_free(staging);
+	sm_app_free(production);
+	return test_done();
+}
