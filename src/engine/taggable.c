@@ -17,9 +17,10 @@ struct tag_entry {
 #if __has_include("engine/taggable_gen.inc")
 #include "engine/taggable_gen.inc"
 #else
+/* sorted by type name */
 static const struct tag_entry taggable[] = {
-	{ "AWS::EC2::VPC", SM_TAGS_LIST, "Tags" },
 	{ "AWS::EC2::Subnet", SM_TAGS_LIST, "Tags" },
+	{ "AWS::EC2::VPC", SM_TAGS_LIST, "Tags" },
 	{ "AWS::EC2::RouteTable", SM_TAGS_LIST, "Tags" },
 	{ "AWS::EC2::InternetGateway", SM_TAGS_LIST, "Tags" },
 	{ "AWS::EC2::NatGateway", SM_TAGS_LIST, "Tags" },
@@ -49,15 +50,16 @@ static const struct tag_entry taggable[] = {
 };
 #endif
 
+static int entry_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct tag_entry *)elem)->type);
+}
+
 enum sm_tag_style sm_tag_style_of(const char *type, const char **prop_name)
 {
-	/* linear: the table is small, and this runs once per resource */
-	for (size_t i = 0; i < sizeof(taggable) / sizeof(taggable[0]); i++) {
-		if (!strcmp(taggable[i].type, type)) {
-			*prop_name = taggable[i].prop;
-			return taggable[i].style;
-		}
-	}
-	*prop_name = NULL;
-	return SM_TAGS_NONE;
+	/* the table is sorted by type name (strcmp order) */
+	const struct tag_entry *e = bsearch(type, taggable, sizeof(taggable) / sizeof(taggable[0]),
+					    sizeof(taggable[0]), entry_cmp);
+	*prop_name = e ? e->prop : NULL;
+	return e ? e->style : SM_TAGS_NONE;
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Refresh the CloudFormation schema data from npm's @aws-cdk/aws-service-spec:
+#   scripts/refresh-schema.sh [VERSION]     (default: the version recorded in data/)
+# Writes data/cfn-schema.txt and src/engine/taggable_gen.inc; commit both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=${1:-$(sed -n 's/^# source: npm @aws-cdk\/aws-service-spec \([^ ]*\).*/\1/p' data/cfn-schema.txt 2>/dev/null || true)}
+version=${version:-latest}
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+(cd "$work" && npm pack --silent "@aws-cdk/aws-service-spec@$version" >/dev/null && tar xzf ./*.tgz)
+real=$(python3 -c "import json;print(json.load(open('$work/package/package.json'))['version'])")
+python3 scripts/refresh-schema.py "$work/package/db.json.gz" "$real" data/cfn-schema.txt src/engine/taggable_gen.inc
+echo "refresh-schema: @aws-cdk/aws-service-spec $real"
