@@ -1,12 +1,96 @@
-/* Placeholder until the issue that owns 'validate' lands: refuses honestly. */
+/* solemate validate: templates against the CloudFormation schemas and rules. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "analysis/validate.h"
 #include "cli/cli.h"
+
+static const char validate_usage[] =
+	"usage: solemate validate [--env NAME|all | --config FILE | PATH...] [--format text|json]\n"
+	"\n"
+	"Check templates against the CloudFormation registry schemas (resource types,\n"
+	"properties, required properties, value types, Fn::GetAtt attributes) and\n"
+	"CloudFormation's own rules (Ref, Fn::Sub, DependsOn and Condition targets,\n"
+	"dependency cycles, limits, exports and imports). PATH is a template (JSON or\n"
+	"YAML) or an assembly directory; --env synthesizes in memory first. With no\n"
+	"input, ./cdk.out if present, else every environment.\n"
+	"\n"
+	"exit: 0 no error (notes and warnings allowed), 1 errors found, 2 bad usage\n";
 
 int cmd_validate(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "solemate validate: not implemented yet\n");
-	return SM_EXIT_USAGE;
+	struct cli_inputs in = { 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_assembly a;
+	bool json = false;
+	int code = SM_EXIT_OK;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "validate");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(validate_usage, stdout);
+			return SM_EXIT_OK;
+		} else if (!strcmp(argv[i], "--format=json") ||
+			   (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "json") && ++i)) {
+			json = true;
+		} else if (!strcmp(argv[i], "--format=text") ||
+			   (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "text") && ++i)) {
+			json = false;
+		} else if (argv[i][0] == '-') {
+			return cli_usage_error("validate", "unknown option '%s'", argv[i]);
+		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
+			in.paths[in.path_nr++] = argv[i];
+		}
+	}
+	sm_assembly_init(&a);
+	if (cli_inputs_load(&in, &a, &dl) < 0) {
+		cli_print_diags(&dl);
+		diag_list_release(&dl);
+		sm_assembly_release(&a);
+		return SM_EXIT_USAGE;
+	}
+	struct cfn_schema *schema = cfn_schema_load(NULL, &dl);
+	if (!schema) {
+		cli_print_diags(&dl);
+		diag_list_release(&dl);
+		sm_assembly_release(&a);
+		return SM_EXIT_USAGE;
+	}
+	if (validate_assembly(&a, schema, &dl) < 0)
+		code = SM_EXIT_FINDINGS;
+	if (json) {
+		json_t *arr = json_array();
+		static const char *const sev[] = { "error", "warning", "note" };
+		for (size_t i = 0; i < dl.nr; i++) {
+			struct diag *d = &dl.items[i];
+			json_array_append_new(arr, json_pack("{ss ss* si si ss* ss ss*}", "severity",
+							     sev[d->severity], "file", d->file, "line",
+							     d->line, "column", d->col, "path", d->path,
+							     "message", d->message, "hint", d->hint));
+		}
+		json_t *out = json_pack("{ss so sI sI}", "schema", cfn_schema_source(schema),
+					"diagnostics", arr, "errors",
+					(json_int_t)diag_count(&dl, DIAG_ERROR), "templates",
+					(json_int_t)a.nr);
+		char *s = json_dumps(out, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(out);
+	} else {
+		diag_print_all(stdout, &dl, cli_color(stdout));
+		printf("%s: %zu template%s, %zu error%s, %zu warning%s (schemas: %s)\n",
+		       code ? "invalid" : "valid", a.nr, a.nr == 1 ? "" : "s",
+		       diag_count(&dl, DIAG_ERROR), diag_count(&dl, DIAG_ERROR) == 1 ? "" : "s",
+		       diag_count(&dl, DIAG_WARNING), diag_count(&dl, DIAG_WARNING) == 1 ? "" : "s",
+		       cfn_schema_source(schema));
+	}
+	cfn_schema_free(schema);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+	return code;
 }

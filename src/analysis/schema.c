@@ -1,0 +1,229 @@
+#include "analysis/schema.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/fsutil.h"
+#include "base/xalloc.h"
+
+struct entry {
+	const char *key; /* NUL-terminated inside the text */
+	const char *json;
+	size_t json_len;
+	json_t *parsed;
+};
+
+struct cfn_schema {
+	char *text;
+	char *source;
+	struct entry *res, *types;
+	size_t res_nr, types_nr;
+};
+
+static char *default_path(void)
+{
+	const char *env = getenv("SOLEMATE_DATA");
+	if (env && *env)
+		return xstrfmt("%s/cfn-schema.txt", env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* <root>/build/solemate -> <root>/data */
+		for (int up = 0; up < 2; up++) {
+			char *slash = strrchr(exe, '/');
+			if (slash)
+				*slash = '\0';
+		}
+		char *p = xstrfmt("%s/data/cfn-schema.txt", exe);
+		if (fs_exists(p))
+			return p;
+		free(p);
+	}
+	return xstrdup("data/cfn-schema.txt");
+}
+
+struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
+{
+	char *p = path ? xstrdup(path) : default_path();
+	size_t len;
+	char *text = fs_read_file(p, &len, dl);
+	size_t res_alloc = 0, types_alloc = 0;
+
+	if (!text) {
+		free(p);
+		return NULL;
+	}
+	struct cfn_schema *s = xcalloc(1, sizeof(*s));
+	s->text = text;
+	for (char *line = text; line < text + len;) {
+		char *end = memchr(line, '\n', (size_t)(text + len - line));
+		if (!end)
+			end = text + len;
+		*end = '\0';
+		if ((line[0] == 'R' || line[0] == 'T') && line[1] == '\t') {
+			char *tab = strchr(line + 2, '\t');
+			if (tab) {
+				*tab = '\0';
+				struct entry e = { line + 2, tab + 1, (size_t)(end - tab - 1), NULL };
+				if (line[0] == 'R') {
+					ALLOC_GROW(s->res, s->res_nr + 1, res_alloc);
+					s->res[s->res_nr++] = e;
+				} else {
+					ALLOC_GROW(s->types, s->types_nr + 1, types_alloc);
+					s->types[s->types_nr++] = e;
+				}
+			}
+		} else if (!strncmp(line, "# source: npm ", 14)) {
+			s->source = line + 14;
+		}
+		line = end + 1;
+	}
+	if (!s->res_nr) {
+		diag_add(dl, DIAG_ERROR, p, 0, 0, NULL, "no resource types in the schema data");
+		diag_set_hint(dl->items + dl->nr - 1, "run scripts/refresh-schema.sh");
+		cfn_schema_free(s);
+		s = NULL;
+	}
+	free(p);
+	return s;
+}
+
+void cfn_schema_free(struct cfn_schema *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->res_nr; i++)
+		json_decref(s->res[i].parsed);
+	for (size_t i = 0; i < s->types_nr; i++)
+		json_decref(s->types[i].parsed);
+	free(s->res);
+	free(s->types);
+	free(s->text);
+	free(s);
+}
+
+const char *cfn_schema_source(const struct cfn_schema *s)
+{
+	return s->source ? s->source : "(unknown)";
+}
+
+static const json_t *parse(struct entry *e)
+{
+	if (!e->parsed)
+		e->parsed = json_loadb(e->json, e->json_len, 0, NULL);
+	return e->parsed;
+}
+
+const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type)
+{
+	size_t lo = 0, hi = s->res_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(type, s->res[mid].key);
+		if (!c)
+			return parse(&s->res[mid]);
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id)
+{
+	/* T lines are sorted by numeric id */
+	long want = strtol(id, NULL, 10);
+	size_t lo = 0, hi = s->types_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		long k = strtol(s->types[mid].key, NULL, 10);
+		if (k == want)
+			return parse(&s->types[mid]);
+		if (want < k)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 80 || lb > 80)
+		return 999;
+	size_t prev[81], cur[81];
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+			size_t best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (prev[j - 1] + cost < best)
+				best = prev[j - 1] + cost;
+			cur[j] = best;
+		}
+		memcpy(prev, cur, sizeof(size_t) * (lb + 1));
+	}
+	return prev[lb];
+}
+
+static bool close_enough(size_t d, const char *name)
+{
+	size_t len = strlen(name);
+	return d <= (len / 3 > 2 ? len / 3 : 2);
+}
+
+const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type)
+{
+	const char *best = NULL;
+	size_t best_d = 999;
+	for (size_t i = 0; i < s->res_nr; i++) {
+		size_t d = distance(type, s->res[i].key);
+		if (d < best_d) {
+			best_d = d;
+			best = s->res[i].key;
+		}
+	}
+	return best && close_enough(best_d, type) ? best : NULL;
+}
+
+const char *cfn_closest_key(const json_t *candidates, const char *name)
+{
+	const char *best = NULL, *k;
+	size_t best_d = 999;
+	json_t *v;
+	json_object_foreach((json_t *)candidates, k, v)
+	{
+		size_t d = distance(name, k);
+		if (d < best_d) {
+			best_d = d;
+			best = k;
+		}
+	}
+	return best && close_enough(best_d, name) ? best : NULL;
+}
+
+bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type)
+{
+	const json_t *r = cfn_schema_resource(s, type);
+	return r && json_is_integer(json_object_get(r, "s"));
+}
+
+char cfn_schema_replacement(struct cfn_schema *s, const char *type, const char *prop)
+{
+	const json_t *r = cfn_schema_resource(s, type);
+	const char *code = json_string_value(json_object_get(json_object_get(r, "p"), prop));
+	for (; code && (*code == 'r' || *code == 'R' || *code == 'M'); code++)
+		if (*code == 'R' || *code == 'M')
+			return *code;
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * `solemate validate`: templates against the CloudFormation registry
+ * schemas and CloudFormation's own rules, before anything is deployed.
+ *
+ * Checks: resource types; properties (unknown, missing required, wrong
+ * type, recursively into property types); Ref, Fn::GetAtt (the attribute
+ * must exist for the type), Fn::Sub variables, DependsOn and Condition
+ * targets; dependency cycles; the limits (500 resources, 200 parameters,
+ * outputs and mappings, logical IDs, 1 MB, and a warning above the 51,200
+ * bytes that must go through S3); exports duplicated in a region and imports
+ * of exports no stack provides. Problems go to `dl` with the file, the
+ * logical ID and the property path (line and column when read from disk).
+ */
+#ifndef SM_VALIDATE_H
+#define SM_VALIDATE_H
+
+#include "analysis/assembly.h"
+#include "analysis/schema.h"
+#include "base/diag.h"
+
+#define CFN_MAX_TEMPLATE_BYTES 1048576
+#define CFN_MAX_INLINE_TEMPLATE_BYTES 51200
+
+/* 0 when no error (warnings allowed), -1 otherwise. */
+int validate_assembly(struct sm_assembly *a, struct cfn_schema *schema, struct diag_list *dl);
+
+#endif

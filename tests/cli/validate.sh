@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# slow
+# validate: both environments are valid; the PRD's CDK sample is valid;
+# every kind of mutation is caught (exit 1, the resource named); and
+# everything cfn-lint calls an error is an error for us too.
+. tests/lib.sh
+"$SOLEMATE" synth --env all --out "$TMP/a" --quiet
+expect_exit "validate --env all is clean" 0 "$SOLEMATE" validate --env all
+expect_grep "validate names the schema version" "schemas: @aws-cdk/aws-service-spec [0-9.]+" "$TMP/out"
+expect_exit "validate of the synthesized assembly directory" 0 "$SOLEMATE" validate "$TMP/a"
+expect_exit "validate of the PRD's CDK sample" 0 "$SOLEMATE" validate tests/fixtures/prd-sample/SolemateStaging.template.json tests/fixtures/prd-sample/SolemateProduction.template.json
+"$SOLEMATE" synth --env staging --format yaml --out "$TMP/y" --quiet
+expect_exit "validate reads YAML templates" 0 "$SOLEMATE" validate "$TMP/y/SolemateStagingData.template.yaml"
+
+mkdir -p "$TMP/mut"
+python3 tests/fixtures/validate/mutations.py "$TMP/a/SolemateStagingData.template.json" "$TMP/mut"
+for f in "$TMP"/mut/*.json; do
+  n=$(basename "$f" .json)
+  res=$(sed -n 1p "$TMP/mut/$n.expect"); msg=$(sed -n 2p "$TMP/mut/$n.expect")
+  "$SOLEMATE" validate "$f" >"$TMP/out" 2>&1; rc=$?
+  if [ $rc = 1 ] && grep -F -- "$msg" "$TMP/out" | grep -qF -- "$res"; then ok "mutation $n: exit 1, $res named"
+  else notok "mutation $n" "exit $rc; want '$msg' on $res" "$(grep error "$TMP/out" | head -3)"; fi
+done
+expect_exit "a file that is not a template is bad input" 2 "$SOLEMATE" validate tests/fixtures/config/bad/trailing-comma.json
+expect_exit "a missing file is bad input" 2 "$SOLEMATE" validate "$TMP/nope.json"
+# hostile: deep nesting in a template must not crash
+python3 -c "print('{\"Resources\":' + '{\"a\":'*5000 + '1' + '}'*5001)" > "$TMP/deep.json"
+"$SOLEMATE" validate "$TMP/deep.json" >/dev/null 2>&1; rc=$?
+[ $rc = 2 ] && ok "deeply nested template refused (exit 2)" || notok "deeply nested template refused" "exit $rc"
+
+# cfn-lint as the oracle: every template it marks with an error, we flag too
+if command -v cfn-lint >/dev/null; then
+  cfn-lint --format json "$TMP"/mut/*.json > "$TMP/lint.json" 2>/dev/null
+  python3 - "$TMP/lint.json" "$SOLEMATE" <<'PY' && ok "validate flags every template cfn-lint rejects" || notok "validate flags every template cfn-lint rejects"
+import json, subprocess, sys
+lint = json.load(open(sys.argv[1]))
+bad = sorted({m["Filename"] for m in lint if m["Level"] == "Error"})
+missed = [f for f in bad if subprocess.run([sys.argv[2], "validate", f], capture_output=True).returncode != 1]
+print("# cfn-lint errors in %d templates, missed by validate: %s" % (len(bad), missed))
+sys.exit(1 if missed or not bad else 0)
+PY
+elif [ "${CI:-}" = true ]; then notok "cfn-lint missing in CI"; else skip "cfn-lint oracle" "not installed"; fi
+done_testing
