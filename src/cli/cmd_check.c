@@ -1,12 +1,236 @@
-/* Placeholder until the issue that owns 'check' lands: refuses honestly. */
+/* solemate check: security and compliance rules, text/JSON/SARIF output. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "analysis/check.h"
 #include "cli/cli.h"
+
+static const char check_usage[] =
+	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
+	"                      [--format text|json|sarif] [--severity error|warning|info] [--rules]\n"
+	"\n"
+	"Run the security and compliance rules (AWS Foundational Security Best\n"
+	"Practices, PCI DSS, CIS AWS Foundations, and the cdk-nag packs' rules) over\n"
+	"templates. Findings can be suppressed in a resource's Metadata, in cdk-nag's\n"
+	"format: {\"cdk_nag\": {\"rules_to_suppress\": [{\"id\": ..., \"reason\": ...}]}},\n"
+	"by our rule ID or a cdk-nag ID; a suppression needs a reason.\n"
+	"\n"
+	"  --format FMT   text (default), json, or sarif (SARIF 2.1.0 for code scanning)\n"
+	"  --severity S   show findings of S and above (default: warning)\n"
+	"  --rules        list the rules and exit\n"
+	"  --show-suppressed  list suppressed findings too, with their reasons\n"
+	"\n"
+	"exit: 0 no unsuppressed error, 1 unsuppressed errors, 2 bad usage or input\n";
+
+static const char *sev_name(enum sm_severity s)
+{
+	return s == SM_SEV_ERROR ? "error" : s == SM_SEV_WARNING ? "warning" : "info";
+}
+
+static void print_rules_json(void)
+{
+	json_t *arr = json_array();
+	const struct sm_rule_meta *const *r = check_rules();
+	for (size_t i = 0; r[i]; i++)
+		json_array_append_new(arr, json_pack("{ss ss ss ss ss ss ss*}", "id", r[i]->id, "severity",
+						     sev_name(r[i]->severity), "title", r[i]->title, "why",
+						     r[i]->why, "fix", r[i]->fix, "controls", r[i]->controls,
+						     "cdkNag", r[i]->nag_ids));
+	json_t *out = json_pack("{so}", "rules", arr);
+	char *s = json_dumps(out, JSON_INDENT(2));
+	puts(s);
+	free(s);
+	json_decref(out);
+}
+
+static void print_rules(void)
+{
+	const struct sm_rule_meta *const *rules = check_rules();
+	size_t n = 0;
+	for (; rules[n]; n++)
+		printf("%-11s %-8s %s\n            controls: %s\n", rules[n]->id,
+		       sev_name(rules[n]->severity), rules[n]->title, rules[n]->controls);
+	printf("%zu rules\n", n);
+}
+
+static void print_text(const struct sm_findings *f, enum sm_severity min, bool show_muted)
+{
+	bool color = cli_color(stdout);
+	const char *last_stack = "";
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct sm_finding *x = &f->items[i];
+		if (x->rule->severity > min || (x->suppressed && !show_muted))
+			continue;
+		if (strcmp(last_stack, x->stack)) {
+			printf("%s%s%s\n", color ? "\033[1m" : "", x->stack, color ? "\033[0m" : "");
+			last_stack = x->stack;
+		}
+		const char *c = !color ? "" : x->suppressed ? "\033[2m"
+					 : x->rule->severity == SM_SEV_ERROR ? "\033[31m"
+					 : "\033[33m";
+		printf("  %s%-7s %-11s%s %s: %s", c, x->suppressed ? "muted" : sev_name(x->rule->severity),
+		       x->rule->id, color ? "\033[0m" : "", x->logical_id ? x->logical_id : "(template)",
+		       x->message);
+		if (x->line)
+			printf(" [%s:%d]", x->file, x->line);
+		if (x->suppressed)
+			printf("\n          suppressed: %s", x->suppress_reason);
+		printf("\n");
+	}
+	printf("%zu error%s, %zu warning%s, %zu suppressed\n", check_count(f, SM_SEV_ERROR),
+	       check_count(f, SM_SEV_ERROR) == 1 ? "" : "s", check_count(f, SM_SEV_WARNING),
+	       check_count(f, SM_SEV_WARNING) == 1 ? "" : "s",
+	       f->nr - check_count(f, SM_SEV_ERROR) - check_count(f, SM_SEV_WARNING) -
+		       check_count(f, SM_SEV_INFO));
+}
+
+static json_t *findings_json(const struct sm_findings *f, enum sm_severity min)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct sm_finding *x = &f->items[i];
+		if (x->rule->severity > min)
+			continue;
+		json_array_append_new(
+			arr, json_pack("{ss ss ss ss ss* ss* si ss sb ss*}", "rule", x->rule->id, "severity",
+				       sev_name(x->rule->severity), "stack", x->stack, "file", x->file,
+				       "resource", x->logical_id, "path", x->path, "line", x->line,
+				       "message", x->message, "suppressed", x->suppressed, "reason",
+				       x->suppress_reason));
+	}
+	return arr;
+}
+
+static json_t *sarif(const struct sm_findings *f, enum sm_severity min)
+{
+	json_t *rules = json_array(), *results = json_array();
+	const struct sm_rule_meta *const *all = check_rules();
+	for (size_t i = 0; all[i]; i++) {
+		json_t *tags = json_array();
+		json_array_append_new(tags, json_string("security"));
+		char *help = NULL;
+		size_t len = strlen(all[i]->why) + strlen(all[i]->fix) + strlen(all[i]->controls) + 32;
+		help = malloc(len);
+		snprintf(help, len, "%s Fix: %s Controls: %s", all[i]->why, all[i]->fix, all[i]->controls);
+		json_array_append_new(
+			rules, json_pack("{ss s{ss} s{ss} s{ss} s{ss} s{so}}", "id", all[i]->id,
+					 "shortDescription", "text", all[i]->title, "fullDescription",
+					 "text", all[i]->why, "help", "text", help,
+					 "defaultConfiguration", "level",
+					 all[i]->severity == SM_SEV_ERROR ? "error"
+					 : all[i]->severity == SM_SEV_WARNING ? "warning"
+									      : "note",
+					 "properties", "tags", tags));
+		free(help);
+	}
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct sm_finding *x = &f->items[i];
+		if (x->rule->severity > min)
+			continue;
+		json_t *loc = json_pack("{s{s{ss}}}", "physicalLocation", "artifactLocation", "uri", x->file);
+		if (x->line)
+			json_object_set_new(json_object_get(loc, "physicalLocation"), "region",
+					    json_pack("{sisi}", "startLine", x->line, "startColumn",
+						      x->col ? x->col : 1));
+		if (x->logical_id)
+			json_object_set_new(loc, "logicalLocations",
+					    json_pack("[{ss ss}]", "name", x->logical_id,
+						      "fullyQualifiedName", x->path ? x->path : x->logical_id));
+		json_t *res = json_pack("{ss ss s{ss} s[o]}", "ruleId", x->rule->id, "level",
+					x->rule->severity == SM_SEV_ERROR ? "error"
+					: x->rule->severity == SM_SEV_WARNING ? "warning"
+									      : "note",
+					"message", "text", x->message, "locations", loc);
+		if (x->suppressed)
+			json_object_set_new(res, "suppressions",
+					    json_pack("[{ss ss}]", "kind", "inSource", "justification",
+						      x->suppress_reason));
+		json_array_append_new(results, res);
+	}
+	return json_pack("{ss ss s[{s{s{ss ss ss so}} so}]}", "$schema",
+			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
+			 "tool", "driver", "name", "solemate", "version", SM_VERSION, "informationUri",
+			 "https://github.com/solemate/solemate", "rules", rules, "results", results);
+}
 
 int cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "solemate check: not implemented yet\n");
-	return SM_EXIT_USAGE;
+	struct cli_inputs in = { 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_assembly a;
+	struct sm_findings f = SM_FINDINGS_INIT;
+	const char *format = "text";
+	enum sm_severity min = SM_SEV_WARNING;
+	bool show_muted = false, list_rules = false;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "check");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(check_usage, stdout);
+			return SM_EXIT_OK;
+		} else if (!strcmp(argv[i], "--show-suppressed")) {
+			show_muted = true;
+		} else if (!strcmp(argv[i], "--rules")) {
+			list_rules = true;
+		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--severity")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("check", "option '%s' needs a value", argv[i]);
+			const char *v = argv[++i];
+			if (!strcmp(argv[i - 1], "--format")) {
+				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif"))
+					return cli_usage_error("check", "unknown format '%s' (text, json or sarif)", v);
+				format = v;
+			} else if (!strcmp(v, "error")) {
+				min = SM_SEV_ERROR;
+			} else if (!strcmp(v, "warning")) {
+				min = SM_SEV_WARNING;
+			} else if (!strcmp(v, "info")) {
+				min = SM_SEV_INFO;
+			} else {
+				return cli_usage_error("check", "unknown severity '%s'", v);
+			}
+		} else if (argv[i][0] == '-') {
+			return cli_usage_error("check", "unknown option '%s'", argv[i]);
+		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
+			in.paths[in.path_nr++] = argv[i];
+		}
+	}
+	if (list_rules) {
+		if (!strcmp(format, "json"))
+			print_rules_json();
+		else
+			print_rules();
+		return SM_EXIT_OK;
+	}
+	sm_assembly_init(&a);
+	if (cli_inputs_load(&in, &a, &dl) < 0) {
+		cli_print_diags(&dl);
+		diag_list_release(&dl);
+		sm_assembly_release(&a);
+		return SM_EXIT_USAGE;
+	}
+	check_assembly(&a, &f);
+	if (!strcmp(format, "text")) {
+		print_text(&f, min, show_muted);
+	} else {
+		json_t *out = !strcmp(format, "json")
+				      ? json_pack("{so sI sI}", "findings", findings_json(&f, min), "errors",
+						  (json_int_t)check_count(&f, SM_SEV_ERROR), "warnings",
+						  (json_int_t)check_count(&f, SM_SEV_WARNING))
+				      : sarif(&f, min);
+		char *s = json_dumps(out, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(out);
+	}
+	int code = check_count(&f, SM_SEV_ERROR) ? SM_EXIT_FINDINGS : SM_EXIT_OK;
+	sm_findings_release(&f);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+	return code;
 }
