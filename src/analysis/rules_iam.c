@@ -7,7 +7,8 @@ static const struct sm_rule_meta iam_star_action = {
 	"SM-IAM-001", SM_SEV_ERROR, "Policy allows every action ('*')",
 	"Action '*' grants administrator rights over the services named (or all of AWS).",
 	"List the actions the workload calls.", "FSBP IAM.1; FSBP IAM.21; CIS 1.16; PCI DSS 7.2.1",
-	"AwsSolutions-IAM5 " N3("IAMPolicyNoStatementsWithAdminAccess")
+	/* not AwsSolutions-IAM5: accepting a resource wildcard must not hide Action '*' */
+	N3("IAMPolicyNoStatementsWithAdminAccess")
 };
 static const struct sm_rule_meta iam_star_resource = {
 	"SM-IAM-002", SM_SEV_WARNING, "Policy allows actions on every resource ('*')",

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Every rule of `check` has a template where it fires and one where it does
+# not (tests/fixtures/check/<RULE>/), and the CLI's contract: exit codes,
+# suppressions, formats.
+. tests/lib.sh
+"$SOLEMATE" check --rules --format json > "$TMP/rules.json"
+n=$(python3 -c "import json;print(len(json.load(open('$TMP/rules.json'))['rules']))")
+[ "$n" -ge 40 ] && ok "at least 40 rules ($n)" || notok "at least 40 rules" "$n"
+for d in tests/fixtures/check/SM-*/; do
+  id=$(basename "$d")
+  sev=$(python3 -c "import json;print([r['severity'] for r in json.load(open('$TMP/rules.json'))['rules'] if r['id']=='$id'][0])")
+  fail=$(ls "$d"*Fail.template.json); pass=$(ls "$d"*Pass.template.json)
+  "$SOLEMATE" check --severity info --format json "$fail" > "$TMP/f.json"; rcf=$?
+  "$SOLEMATE" check --severity info --format json "$pass" > "$TMP/p.json"; rcp=$?
+  fires=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='$id' and not f['suppressed']))")
+  quiet=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/p.json'))['findings'] if f['rule']=='$id' and not f['suppressed']))")
+  want_rc=0; [ "$sev" = error ] && want_rc=1
+  if [ "$fires" -ge 1 ] && [ "$quiet" = 0 ] && [ $rcf = $want_rc ]; then ok "$id fires on fail.json, not on pass.json"
+  else notok "$id" "fires=$fires on fail (exit $rcf, want $want_rc), $quiet on pass"; fi
+done
+# mutations of the real templates name the right resource
+"$SOLEMATE" synth --env all --out "$TMP/a" --quiet
+expect_exit "both environments pass check" 0 "$SOLEMATE" check --env all
+python3 - "$TMP/a" "$TMP/m" <<'PY'
+import json, os, sys, copy
+a, m = sys.argv[1], sys.argv[2]; os.makedirs(m)
+def load(n): return json.load(open(os.path.join(a, n)))
+def save(n, t): json.dump(t, open(os.path.join(m, n + ".template.json"), "w"), indent=1)
+t = load("SolemateStagingData.template.json"); t["Resources"]["AssetsBucket"]["Properties"].pop("BucketEncryption"); save("NoEncryption", t)
+t = load("SolemateStagingData.template.json"); t["Resources"]["Database"]["Properties"]["PubliclyAccessible"] = True; save("PublicDb", t)
+t = load("SolemateStagingNetwork.template.json"); t["Resources"]["AppSecurityGroup"]["Properties"]["SecurityGroupIngress"] = [{"CidrIp": "0.0.0.0/0", "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22}]; save("OpenSsh", t)
+t = load("SolemateStagingCompute.template.json"); t["Resources"]["TaskRolePolicy"]["Properties"]["PolicyDocument"]["Statement"].append({"Effect": "Allow", "Action": "*", "Resource": "*"}); save("StarStar", t)
+t = load("SolemateStagingCompute.template.json"); t["Resources"]["LaunchTemplate"]["Properties"]["LaunchTemplateData"]["MetadataOptions"]["HttpTokens"] = "optional"; save("Imdsv1", t)
+PY
+for case in "NoEncryption SM-S3-001 AssetsBucket" "PublicDb SM-RDS-002 Database" "OpenSsh SM-EC2-002 AppSecurityGroup" "StarStar SM-IAM-001 TaskRolePolicy" "Imdsv1 SM-EC2-004 LaunchTemplate"; do
+  set -- $case
+  "$SOLEMATE" check --format json "$TMP/m/$1.template.json" > "$TMP/out"; rc=$?
+  if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
+    ok "mutation $1: $2 on $3, exit 1"; else notok "mutation $1" "exit $rc"; fi
+done
+# suppressions: by our ID, by a cdk-nag ID; without a reason it is a finding
+f=tests/fixtures/check/SM-NAG-001/StagingFail.template.json
+"$SOLEMATE" check --format json "$f" > "$TMP/out"; rc=$?
+grep -q '"rule": "SM-NAG-001"' "$TMP/out" && [ $rc = 1 ] && ok "a suppression without a reason is an error" || notok "suppression without a reason" "exit $rc"
+# formats
+"$SOLEMATE" check --format sarif "$TMP/m/PublicDb.template.json" > "$TMP/sarif.json"
+python3 - "$TMP/sarif.json" <<'PY' && ok "SARIF 2.1.0 with rules, results, locations and suppressions" || notok "SARIF output"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["version"] == "2.1.0" and s["$schema"].endswith("sarif-2.1.0.json")
+run = s["runs"][0]
+assert run["tool"]["driver"]["name"] == "solemate" and len(run["tool"]["driver"]["rules"]) >= 40
+res = [r for r in run["results"] if r["ruleId"] == "SM-RDS-002"]
+assert res and res[0]["level"] == "error"
+loc = res[0]["locations"][0]
+assert loc["physicalLocation"]["artifactLocation"]["uri"].endswith("PublicDb.template.json")
+assert loc["physicalLocation"]["region"]["startLine"] > 1
+assert any(r.get("suppressions") for r in run["results"])
+PY
+expect_exit "unknown format is bad usage" 2 "$SOLEMATE" check --format xml
+expect_exit "unreadable input is bad input" 2 "$SOLEMATE" check "$TMP/nope.json"
+done_testing
