@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/check_ctx.h"
+#include "analysis/reach.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -31,6 +32,8 @@ const struct sm_rule_meta *const *check_rules(void)
 	static const struct sm_rule_meta **all;
 	if (!all) {
 		size_t n = 1, k = 0;
+		for (const struct sm_rule_meta *const *r = reach_rules(); *r; r++)
+			n++;
 		for (int t = 0; tables[t]; t++)
 			for (int i = 0; tables[t][i].meta; i++)
 				n++;
@@ -44,6 +47,8 @@ const struct sm_rule_meta *const *check_rules(void)
 					all[k++] = tables[t][i].meta;
 			}
 		all[k++] = &nag_reason_rule;
+		for (const struct sm_rule_meta *const *r = reach_rules(); *r; r++)
+			all[k++] = *r;
 		all[k] = NULL;
 	}
 	return (const struct sm_rule_meta *const *)all;
@@ -270,6 +275,8 @@ void check_assembly(struct sm_assembly *a, struct sm_findings *out)
 		check_suppression_reasons(&c);
 		apply_suppressions(out, from, c.t);
 	}
+	/* the network's invariants need the whole assembly (references cross stacks) */
+	reach_check_invariants(a, out);
 }
 
 size_t check_count(const struct sm_findings *f, enum sm_severity sev)

@@ -1,0 +1,733 @@
+#include "analysis/reach.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+#define EPHEMERAL_FROM 1024
+#define EPHEMERAL_TO 65535
+
+struct rref { /* a resource, by template and logical ID */
+	struct sm_template *t;
+	const char *id;
+};
+
+struct nacl_entry {
+	long num;
+	bool egress, allow;
+	long proto; /* -1 all, 6 tcp */
+	long from, to;
+	unsigned addr, mask;
+	const char *label; /* logical ID of the entry */
+};
+
+struct sg_rule {
+	bool egress;
+	long proto, from, to;
+	bool has_cidr;
+	unsigned addr, mask;
+	struct rref peer; /* source/destination group, when no CIDR */
+	const char *label;
+};
+
+struct sg {
+	struct rref r;
+	struct sg_rule *rules;
+	size_t nr, alloc;
+};
+
+struct subnet {
+	struct rref r;
+	char *cidr_text;
+	unsigned addr, mask;
+	const char *vpc; /* VPC logical ID (same template) */
+	struct sm_template *vpc_t;
+	enum { ROUTE_NONE, ROUTE_NAT, ROUTE_IGW } route;
+	const char *route_label;
+	struct rref nacl;
+};
+
+struct placement {
+	const char *role; /* alb, app, database, instances */
+	struct rref r;
+	bool public_ip; /* internet-facing LB, public IP assigned, publicly accessible DB */
+	struct subnet **subnets;
+	size_t subnet_nr;
+	struct sg **sgs;
+	size_t sg_nr;
+};
+
+struct reach_model {
+	struct sm_assembly *a;
+	struct subnet *subnets;
+	size_t subnet_nr, subnet_alloc;
+	struct sg *sgs;
+	size_t sg_nr, sg_alloc;
+	struct nacl_entry *entries;
+	struct rref *entry_nacl;
+	size_t entry_nr, entry_alloc;
+	struct placement *pl;
+	size_t pl_nr, pl_alloc;
+};
+
+/* ---- reading templates ---- */
+
+static const char *s_(const json_t *v)
+{
+	return json_string_value(v);
+}
+
+static bool same(struct rref a, struct rref b)
+{
+	return a.t == b.t && a.id && b.id && !strcmp(a.id, b.id);
+}
+
+/* Follow Ref / Fn::GetAtt / Fn::ImportValue to the resource a value names. */
+static struct rref resolve(struct reach_model *m, struct sm_template *t, const json_t *v)
+{
+	struct rref r = { t, NULL };
+	const json_t *x;
+	if ((x = json_object_get(v, "Ref")) && json_is_string(x)) {
+		r.id = s_(x);
+	} else if ((x = json_object_get(v, "Fn::GetAtt")) && json_is_array(x)) {
+		r.id = s_(json_array_get(x, 0));
+	} else if ((x = json_object_get(v, "Fn::ImportValue")) && json_is_string(x)) {
+		for (size_t i = 0; i < m->a->nr && !r.id; i++) {
+			const char *k;
+			json_t *o;
+			json_object_foreach(json_object_get(m->a->items[i].tmpl, "Outputs"), k, o)
+			{
+				const char *ex = s_(json_object_get(json_object_get(o, "Export"), "Name"));
+				if (ex && !strcmp(ex, s_(x)))
+					return resolve(m, &m->a->items[i], json_object_get(o, "Value"));
+			}
+		}
+	}
+	return r;
+}
+
+static const json_t *resource(struct rref r)
+{
+	return r.id ? json_object_get(json_object_get(r.t->tmpl, "Resources"), r.id) : NULL;
+}
+
+static const json_t *prop(struct rref r, const char *name)
+{
+	return json_object_get(json_object_get(resource(r), "Properties"), name);
+}
+
+static bool parse_cidr(const char *s, unsigned *addr, unsigned *mask)
+{
+	unsigned a[4];
+	int p;
+	if (!s || sscanf(s, "%u.%u.%u.%u/%d", &a[0], &a[1], &a[2], &a[3], &p) != 5 || p < 0 || p > 32)
+		return false;
+	*addr = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+	*mask = p ? 0xffffffffu << (32 - p) : 0;
+	*addr &= *mask;
+	return true;
+}
+
+/* Does CIDR (addr, mask) contain the whole of (addr2, mask2)? */
+static bool contains(unsigned addr, unsigned mask, unsigned addr2, unsigned mask2)
+{
+	return (mask & mask2) == mask && (addr2 & mask) == addr;
+}
+
+static long num(const json_t *v, long dflt)
+{
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_string(v))
+		return strtol(s_(v), NULL, 10);
+	return dflt;
+}
+
+static long proto_of(const json_t *v)
+{
+	const char *s = s_(v);
+	if (s && (!strcmp(s, "tcp") || !strcmp(s, "6")))
+		return 6;
+	if (s && (!strcmp(s, "-1") || !strcmp(s, "all")))
+		return -1;
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	return 0; /* udp, icmp: not TCP */
+}
+
+static struct sg *sg_get(struct reach_model *m, struct rref r)
+{
+	for (size_t i = 0; i < m->sg_nr; i++)
+		if (same(m->sgs[i].r, r))
+			return &m->sgs[i];
+	ALLOC_GROW(m->sgs, m->sg_nr + 1, m->sg_alloc);
+	struct sg *g = &m->sgs[m->sg_nr++];
+	memset(g, 0, sizeof(*g));
+	g->r = r;
+	return g;
+}
+
+static void sg_add_rule(struct reach_model *m, struct sm_template *t, struct sg *g, const json_t *rule,
+			bool egress, const char *label)
+{
+	ALLOC_GROW(g->rules, g->nr + 1, g->alloc);
+	struct sg_rule *r = &g->rules[g->nr++];
+	memset(r, 0, sizeof(*r));
+	r->egress = egress;
+	r->label = label;
+	r->proto = proto_of(json_object_get(rule, "IpProtocol"));
+	r->from = r->proto == -1 ? 0 : num(json_object_get(rule, "FromPort"), 0);
+	r->to = r->proto == -1 ? 65535 : num(json_object_get(rule, "ToPort"), r->from);
+	const char *cidr = s_(json_object_get(rule, "CidrIp"));
+	if (cidr && parse_cidr(cidr, &r->addr, &r->mask)) {
+		r->has_cidr = true;
+	} else {
+		const json_t *peer = json_object_get(rule, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId");
+		r->peer = resolve(m, t, peer);
+	}
+}
+
+static void load_template(struct reach_model *m, struct sm_template *t)
+{
+	const char *id;
+	json_t *r;
+	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, r)
+	{
+		const char *type = s_(json_object_get(r, "Type"));
+		const json_t *p = json_object_get(r, "Properties");
+		if (!type)
+			continue;
+		if (!strcmp(type, "AWS::EC2::Subnet")) {
+			ALLOC_GROW(m->subnets, m->subnet_nr + 1, m->subnet_alloc);
+			struct subnet *s = &m->subnets[m->subnet_nr++];
+			memset(s, 0, sizeof(*s));
+			s->r = (struct rref){ t, id };
+			s->cidr_text = xstrdup(s_(json_object_get(p, "CidrBlock")) ?: "?");
+			parse_cidr(s->cidr_text, &s->addr, &s->mask);
+			struct rref v = resolve(m, t, json_object_get(p, "VpcId"));
+			s->vpc = v.id;
+			s->vpc_t = v.t;
+		} else if (!strcmp(type, "AWS::EC2::SecurityGroup")) {
+			struct sg *g = sg_get(m, (struct rref){ t, id });
+			size_t i;
+			json_t *x;
+			json_array_foreach(json_object_get(p, "SecurityGroupIngress"), i, x)
+			{
+				sg_add_rule(m, t, g, x, false, id);
+			}
+			json_array_foreach(json_object_get(p, "SecurityGroupEgress"), i, x)
+			{
+				sg_add_rule(m, t, g, x, true, id);
+			}
+			if (!json_object_get(p, "SecurityGroupEgress")) { /* AWS default: all egress */
+				json_t *all = json_pack("{ss ss}", "IpProtocol", "-1", "CidrIp", "0.0.0.0/0");
+				sg_add_rule(m, t, g, all, true, id);
+				json_decref(all);
+			}
+		} else if (!strcmp(type, "AWS::EC2::NetworkAclEntry")) {
+			ALLOC_GROW(m->entries, m->entry_nr + 1, m->entry_alloc);
+			m->entry_nacl = xrealloc(m->entry_nacl, sizeof(struct rref) * m->entry_alloc);
+			struct nacl_entry *e = &m->entries[m->entry_nr];
+			m->entry_nacl[m->entry_nr] = resolve(m, t, json_object_get(p, "NetworkAclId"));
+			m->entry_nr++;
+			e->num = num(json_object_get(p, "RuleNumber"), 32767);
+			e->egress = json_is_true(json_object_get(p, "Egress")) ||
+				    !strcmp(s_(json_object_get(p, "Egress")) ?: "", "true");
+			e->allow = !strcmp(s_(json_object_get(p, "RuleAction")) ?: "", "allow");
+			e->proto = num(json_object_get(p, "Protocol"), -1);
+			e->from = e->proto == -1 ? 0 : num(json_object_get(json_object_get(p, "PortRange"), "From"), 0);
+			e->to = e->proto == -1 ? 65535 : num(json_object_get(json_object_get(p, "PortRange"), "To"), 65535);
+			if (!parse_cidr(s_(json_object_get(p, "CidrBlock")), &e->addr, &e->mask))
+				e->addr = e->mask = 0xffffffffu; /* IPv6 or unknown: matches nothing IPv4 */
+			e->label = id;
+		}
+	}
+}
+
+/* Second pass: things that refer to subnets and groups loaded above. */
+static void link_template(struct reach_model *m, struct sm_template *t)
+{
+	const char *id;
+	json_t *r;
+	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, r)
+	{
+		const char *type = s_(json_object_get(r, "Type"));
+		const json_t *p = json_object_get(r, "Properties");
+		if (!type)
+			continue;
+		if (!strcmp(type, "AWS::EC2::SecurityGroupIngress") || !strcmp(type, "AWS::EC2::SecurityGroupEgress")) {
+			struct rref g = resolve(m, t, json_object_get(p, "GroupId"));
+			if (g.id)
+				sg_add_rule(m, t, sg_get(m, g), p, !strcmp(type, "AWS::EC2::SecurityGroupEgress"), id);
+		} else if (!strcmp(type, "AWS::EC2::SubnetNetworkAclAssociation")) {
+			struct rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
+			for (size_t i = 0; i < m->subnet_nr; i++)
+				if (same(m->subnets[i].r, sn))
+					m->subnets[i].nacl = resolve(m, t, json_object_get(p, "NetworkAclId"));
+		} else if (!strcmp(type, "AWS::EC2::SubnetRouteTableAssociation")) {
+			struct rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
+			struct rref rt = resolve(m, t, json_object_get(p, "RouteTableId"));
+			/* find the default route of that table */
+			for (size_t k = 0; k < m->a->nr; k++) {
+				const char *rid;
+				json_t *rr;
+				json_object_foreach(json_object_get(m->a->items[k].tmpl, "Resources"), rid, rr)
+				{
+					if (strcmp(s_(json_object_get(rr, "Type")) ?: "", "AWS::EC2::Route"))
+						continue;
+					const json_t *rp = json_object_get(rr, "Properties");
+					if (!same(resolve(m, &m->a->items[k], json_object_get(rp, "RouteTableId")), rt))
+						continue;
+					if (strcmp(s_(json_object_get(rp, "DestinationCidrBlock")) ?: "", "0.0.0.0/0"))
+						continue;
+					for (size_t i = 0; i < m->subnet_nr; i++) {
+						if (!same(m->subnets[i].r, sn))
+							continue;
+						m->subnets[i].route = json_object_get(rp, "GatewayId") ? ROUTE_IGW
+								      : json_object_get(rp, "NatGatewayId") ? ROUTE_NAT
+												: m->subnets[i].route;
+						m->subnets[i].route_label = rid;
+					}
+				}
+			}
+		}
+	}
+}
+
+static void place(struct reach_model *m, struct sm_template *t, const char *role, const char *id,
+		  bool public_ip, const json_t *subnets, const json_t *sgs)
+{
+	ALLOC_GROW(m->pl, m->pl_nr + 1, m->pl_alloc);
+	struct placement *pl = &m->pl[m->pl_nr++];
+	memset(pl, 0, sizeof(*pl));
+	pl->role = role;
+	pl->r = (struct rref){ t, id };
+	pl->public_ip = public_ip;
+	pl->subnets = xcalloc(json_array_size(subnets) + 1, sizeof(*pl->subnets));
+	pl->sgs = xcalloc(json_array_size(sgs) + 1, sizeof(*pl->sgs));
+	size_t i;
+	json_t *x;
+	json_array_foreach(subnets, i, x)
+	{
+		struct rref sn = resolve(m, t, x);
+		for (size_t k = 0; k < m->subnet_nr; k++)
+			if (same(m->subnets[k].r, sn))
+				pl->subnets[pl->subnet_nr++] = &m->subnets[k];
+	}
+	json_array_foreach(sgs, i, x)
+	{
+		struct rref g = resolve(m, t, x);
+		if (g.id)
+			pl->sgs[pl->sg_nr++] = sg_get(m, g);
+	}
+}
+
+static void placements(struct reach_model *m, struct sm_template *t)
+{
+	const char *id;
+	json_t *r;
+	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, r)
+	{
+		const char *type = s_(json_object_get(r, "Type"));
+		const json_t *p = json_object_get(r, "Properties");
+		if (!type)
+			continue;
+		if (!strcmp(type, "AWS::ElasticLoadBalancingV2::LoadBalancer")) {
+			place(m, t, "alb", id, strcmp(s_(json_object_get(p, "Scheme")) ?: "", "internal") != 0,
+			      json_object_get(p, "Subnets"), json_object_get(p, "SecurityGroups"));
+		} else if (!strcmp(type, "AWS::ECS::Service")) {
+			const json_t *vpc = json_object_get(json_object_get(p, "NetworkConfiguration"), "AwsvpcConfiguration");
+			place(m, t, "app", id, !strcmp(s_(json_object_get(vpc, "AssignPublicIp")) ?: "", "ENABLED"),
+			      json_object_get(vpc, "Subnets"), json_object_get(vpc, "SecurityGroups"));
+		} else if (!strcmp(type, "AWS::RDS::DBInstance")) {
+			struct rref sg = resolve(m, t, json_object_get(p, "DBSubnetGroupName"));
+			const json_t *subnets = prop(sg, "SubnetIds");
+			if (!subnets && json_object_get(p, "SourceDBInstanceIdentifier")) {
+				struct rref src = resolve(m, t, json_object_get(p, "SourceDBInstanceIdentifier"));
+				subnets = prop(resolve(m, src.t, prop(src, "DBSubnetGroupName")), "SubnetIds");
+			}
+			place(m, t, "database", id,
+			      json_is_true(json_object_get(p, "PubliclyAccessible")), subnets,
+			      json_object_get(p, "VPCSecurityGroups"));
+		} else if (!strcmp(type, "AWS::AutoScaling::AutoScalingGroup")) {
+			struct rref lt = resolve(m, t, json_object_get(json_object_get(p, "LaunchTemplate"), "LaunchTemplateId"));
+			const json_t *data = prop(lt, "LaunchTemplateData");
+			place(m, t, "instances", id, false, json_object_get(p, "VPCZoneIdentifier"),
+			      json_object_get(data, "SecurityGroupIds"));
+		}
+	}
+}
+
+struct reach_model *reach_model_build(struct sm_assembly *a)
+{
+	struct reach_model *m = xcalloc(1, sizeof(*m));
+	m->a = a;
+	for (size_t i = 0; i < a->nr; i++)
+		load_template(m, &a->items[i]);
+	for (size_t i = 0; i < a->nr; i++)
+		link_template(m, &a->items[i]);
+	for (size_t i = 0; i < a->nr; i++)
+		placements(m, &a->items[i]);
+	return m;
+}
+
+void reach_model_free(struct reach_model *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->subnet_nr; i++)
+		free(m->subnets[i].cidr_text);
+	for (size_t i = 0; i < m->sg_nr; i++)
+		free(m->sgs[i].rules);
+	for (size_t i = 0; i < m->pl_nr; i++) {
+		free(m->pl[i].subnets);
+		free(m->pl[i].sgs);
+	}
+	free(m->subnets);
+	free(m->sgs);
+	free(m->entries);
+	free(m->entry_nacl);
+	free(m->pl);
+	free(m);
+}
+
+/* ---- evaluation ---- */
+
+/*
+ * NACL decision for TCP ports [from, to] to/from CIDR (addr, mask): rules in
+ * number order, the first that matches decides. `label` is the deciding
+ * entry (or NULL for the implicit deny).
+ */
+static bool nacl_allows(struct reach_model *m, struct rref nacl, bool egress, long from, long to,
+			unsigned addr, unsigned mask, const char **label)
+{
+	*label = NULL;
+	if (!nacl.id)
+		return true; /* the VPC's default NACL allows everything */
+	const struct nacl_entry *best = NULL;
+	for (size_t i = 0; i < m->entry_nr; i++) {
+		const struct nacl_entry *e = &m->entries[i];
+		if (!same(m->entry_nacl[i], nacl) || e->egress != egress)
+			continue;
+		if (e->proto != -1 && e->proto != 6)
+			continue;
+		if (!(e->from <= from && to <= e->to) && !(e->allow == false && e->from <= to && from <= e->to))
+			continue;
+		if (!contains(e->addr, e->mask, addr, mask))
+			continue;
+		if (!best || e->num < best->num)
+			best = e;
+	}
+	if (best)
+		*label = best->label;
+	return best && best->allow;
+}
+
+static bool sg_allows(struct reach_model *m, struct sg **groups, size_t n, bool egress, long port,
+		      unsigned addr, unsigned mask, struct sg **peers, size_t peer_nr, const char **label)
+{
+	(void)m;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < groups[i]->nr; k++) {
+			const struct sg_rule *r = &groups[i]->rules[k];
+			if (r->egress != egress || (r->proto != 6 && r->proto != -1) || port < r->from || port > r->to)
+				continue;
+			if (r->has_cidr && contains(r->addr, r->mask, addr, mask)) {
+				*label = r->label;
+				return true;
+			}
+			for (size_t p = 0; !r->has_cidr && p < peer_nr; p++)
+				if (same(r->peer, peers[p]->r)) {
+					*label = r->label;
+					return true;
+				}
+		}
+	}
+	return false;
+}
+
+static bool matches(const struct placement *pl, const char *name)
+{
+	if (!strcmp(name, pl->r.id))
+		return true;
+	if (!strcmp(pl->role, "app") && (!strcmp(name, "app") || !strcmp(name, "application") || !strcmp(name, "service") || !strcmp(name, "ecs")))
+		return true;
+	if (!strcmp(pl->role, "alb") && (!strcmp(name, "alb") || !strcmp(name, "loadbalancer") || !strcmp(name, "lb")))
+		return true;
+	if (!strcmp(pl->role, "database") && (!strcmp(name, "database") || !strcmp(name, "db") || !strcmp(name, "rds")))
+		return true;
+	if (!strcmp(pl->role, "instances") && (!strcmp(name, "instances") || !strcmp(name, "asg") || !strcmp(name, "ec2")))
+		return true;
+	return false;
+}
+
+static bool tier_is(const struct subnet *s, const char *tier)
+{
+	return (!strcmp(tier, "public") && s->route == ROUTE_IGW) || (!strcmp(tier, "private") && s->route == ROUTE_NAT) ||
+	       (!strcmp(tier, "isolated") && s->route == ROUTE_NONE);
+}
+
+static void known_names(struct reach_model *m, struct strbuf *sb)
+{
+	strbuf_addstr(sb, "known: internet, public, private, isolated");
+	for (size_t i = 0; i < m->pl_nr; i++)
+		strbuf_addf(sb, ", %s (%s)", m->pl[i].role, m->pl[i].r.id);
+}
+
+/* internet -> placement */
+static int from_internet(struct reach_model *m, struct placement *d, int port, struct strbuf *ex)
+{
+	const char *label;
+	if (!d->public_ip) {
+		strbuf_addf(ex, "not reachable: %s '%s' has no public address (internal, no public IP)\n", d->role, d->r.id);
+		return 0;
+	}
+	for (size_t i = 0; i < d->subnet_nr; i++) {
+		struct subnet *s = d->subnets[i];
+		if (s->route != ROUTE_IGW) {
+			strbuf_addf(ex, "not reachable: subnet %s has no route to an internet gateway\n", s->r.id);
+			continue;
+		}
+		if (!nacl_allows(m, s->nacl, false, port, port, 0, 0, &label)) {
+			strbuf_addf(ex, "not reachable: network ACL %s of subnet %s does not allow TCP %d from 0.0.0.0/0 (%s)\n",
+				    s->nacl.id, s->r.id, port, label ? label : "implicit deny");
+			continue;
+		}
+		const char *in_label = label;
+		if (!nacl_allows(m, s->nacl, true, EPHEMERAL_FROM, EPHEMERAL_TO, 0, 0, &label)) {
+			strbuf_addf(ex, "not reachable: network ACL %s of subnet %s blocks the return traffic (ephemeral ports to 0.0.0.0/0; %s)\n",
+				    s->nacl.id, s->r.id, label ? label : "no allow rule");
+			continue;
+		}
+		const char *sg_label;
+		if (!sg_allows(m, d->sgs, d->sg_nr, false, port, 0, 0, NULL, 0, &sg_label)) {
+			strbuf_addf(ex, "not reachable: no security group of %s allows TCP %d from 0.0.0.0/0\n", d->r.id, port);
+			continue;
+		}
+		strbuf_reset(ex);
+		strbuf_addf(ex, "reachable: internet -> internet gateway (route %s) -> subnet %s (%s)\n"
+				"  -> network ACL %s in: %s; return: %s\n  -> security group rule of %s -> %s '%s' :%d\n",
+			    s->route_label ? s->route_label : "?", s->r.id, s->cidr_text, s->nacl.id ? s->nacl.id : "default",
+			    in_label ? in_label : "default", label ? label : "default", sg_label, d->role, d->r.id, port);
+		return 1;
+	}
+	return 0;
+}
+
+/* placement -> placement */
+static int between(struct reach_model *m, struct placement *src, struct placement *d, int port, struct strbuf *ex)
+{
+	const char *l1, *l2, *l3, *l4, *sg1, *sg2;
+	for (size_t i = 0; i < src->subnet_nr; i++) {
+		for (size_t j = 0; j < d->subnet_nr; j++) {
+			struct subnet *a = src->subnets[i], *b = d->subnets[j];
+			if (a->vpc && b->vpc && (a->vpc_t != b->vpc_t || strcmp(a->vpc, b->vpc)))
+				continue;
+			if (!same(a->nacl, b->nacl) || a != b) {
+				if (!nacl_allows(m, a->nacl, true, port, port, b->addr, b->mask, &l1)) {
+					strbuf_addf(ex, "not reachable: network ACL %s of %s does not allow TCP %d out to %s (%s)\n",
+						    a->nacl.id, a->r.id, port, b->cidr_text, l1 ? l1 : "implicit deny");
+					continue;
+				}
+				if (!nacl_allows(m, b->nacl, false, port, port, a->addr, a->mask, &l2)) {
+					strbuf_addf(ex, "not reachable: network ACL %s of %s does not allow TCP %d in from %s (%s)\n",
+						    b->nacl.id, b->r.id, port, a->cidr_text, l2 ? l2 : "implicit deny");
+					continue;
+				}
+				if (!nacl_allows(m, b->nacl, true, EPHEMERAL_FROM, EPHEMERAL_TO, a->addr, a->mask, &l3)) {
+					strbuf_addf(ex, "not reachable: network ACL %s of %s blocks the return traffic to %s (ephemeral ports; %s)\n",
+						    b->nacl.id, b->r.id, a->cidr_text, l3 ? l3 : "no allow rule");
+					continue;
+				}
+				if (!nacl_allows(m, a->nacl, false, EPHEMERAL_FROM, EPHEMERAL_TO, b->addr, b->mask, &l4)) {
+					strbuf_addf(ex, "not reachable: network ACL %s of %s blocks the return traffic from %s (ephemeral ports; %s)\n",
+						    a->nacl.id, a->r.id, b->cidr_text, l4 ? l4 : "no allow rule");
+					continue;
+				}
+			} else {
+				l1 = l2 = l3 = l4 = "same subnet";
+			}
+			if (!sg_allows(m, src->sgs, src->sg_nr, true, port, b->addr, b->mask, d->sgs, d->sg_nr, &sg1)) {
+				strbuf_addf(ex, "not reachable: no security group of %s allows TCP %d out to %s\n", src->r.id, port, d->r.id);
+				continue;
+			}
+			if (!sg_allows(m, d->sgs, d->sg_nr, false, port, a->addr, a->mask, src->sgs, src->sg_nr, &sg2)) {
+				strbuf_addf(ex, "not reachable: no security group of %s allows TCP %d in from %s\n", d->r.id, port, src->r.id);
+				continue;
+			}
+			strbuf_reset(ex);
+			strbuf_addf(ex, "reachable: %s '%s' (subnet %s, %s) -> NACL out %s, in %s, returns %s/%s\n"
+					"  -> security groups: egress %s, ingress %s -> %s '%s' (subnet %s, %s) :%d\n",
+				    src->role, src->r.id, a->r.id, a->cidr_text, l1 ? l1 : "default", l2 ? l2 : "default",
+				    l3 ? l3 : "default", l4 ? l4 : "default", sg1, sg2, d->role, d->r.id, b->r.id,
+				    b->cidr_text, port);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int reach_query(struct reach_model *m, const char *from, const char *to, int port, struct strbuf *ex)
+{
+	bool any_to = false, any_from = !strcmp(from, "internet");
+	for (size_t j = 0; j < m->pl_nr; j++) {
+		bool to_match = matches(&m->pl[j], to);
+		for (size_t k = 0; !to_match && k < m->pl[j].subnet_nr; k++)
+			to_match = tier_is(m->pl[j].subnets[k], to);
+		if (!to_match)
+			continue;
+		any_to = true;
+		if (!strcmp(from, "internet")) {
+			struct strbuf one = STRBUF_INIT;
+			int r = from_internet(m, &m->pl[j], port, &one);
+			if (r == 1) {
+				strbuf_reset(ex);
+				strbuf_addstr(ex, one.buf);
+				strbuf_release(&one);
+				return 1;
+			}
+			strbuf_addstr(ex, one.buf);
+			strbuf_release(&one);
+			continue;
+		}
+		for (size_t i = 0; i < m->pl_nr; i++) {
+			bool from_match = matches(&m->pl[i], from);
+			for (size_t k = 0; !from_match && k < m->pl[i].subnet_nr; k++)
+				from_match = tier_is(m->pl[i].subnets[k], from);
+			if (!from_match || i == j)
+				continue;
+			any_from = true;
+			struct strbuf one = STRBUF_INIT;
+			if (between(m, &m->pl[i], &m->pl[j], port, &one) == 1) {
+				strbuf_reset(ex);
+				strbuf_addstr(ex, one.buf);
+				strbuf_release(&one);
+				return 1;
+			}
+			strbuf_addstr(ex, one.buf);
+			strbuf_release(&one);
+		}
+	}
+	if (!any_to || !any_from) {
+		strbuf_reset(ex);
+		strbuf_addf(ex, "unknown %s '%s'; ", !any_to ? "destination" : "source", !any_to ? to : from);
+		known_names(m, ex);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the design's invariants, as check rules ---- */
+
+static const struct sm_rule_meta net_db = {
+	"SM-NET-101", SM_SEV_ERROR, "Database reachable from outside the application tier",
+	"Only the application may open connections to the database (PCI DSS 1.3: the card-data "
+	"environment is segmented).",
+	"Allow 5432 on the database's security group from the application's group only.",
+	"PCI DSS 1.3.1; PCI DSS 1.3.2", NULL
+};
+static const struct sm_rule_meta net_app = {
+	"SM-NET-102", SM_SEV_ERROR, "Application reachable other than through the load balancer",
+	"Traffic that bypasses the load balancer bypasses its TLS policy and WAF.",
+	"Allow the container port on the application's group from the load balancer's group only.",
+	"PCI DSS 1.3.1; PCI DSS 6.4", NULL
+};
+static const struct sm_rule_meta net_internet = {
+	"SM-NET-103", SM_SEV_ERROR, "Private or isolated tier reachable from the internet",
+	"Only the public tier's load balancer should accept connections from the internet.",
+	"Remove public addresses, routes to the internet gateway or open rules on private resources.",
+	"PCI DSS 1.3.1; FSBP EC2.18", NULL
+};
+static const struct sm_rule_meta net_isolated = {
+	"SM-NET-104", SM_SEV_ERROR, "Database subnet routed to the internet",
+	"The isolated tier must have no route out of the VPC, so data cannot be sent out from it.",
+	"Remove the 0.0.0.0/0 route (IGW or NAT) from the database subnets' route tables.",
+	"PCI DSS 1.3.4", NULL
+};
+
+const struct sm_rule_meta *const *reach_rules(void)
+{
+	static const struct sm_rule_meta *const rules[] = { &net_db, &net_app, &net_internet, &net_isolated, NULL };
+	return rules;
+}
+
+static const int probe_ports[] = { 22, 80, 443, 3389, 5432, 8080 };
+
+static void finding(struct sm_findings *out, const struct sm_rule_meta *r, struct placement *p,
+		    const char *msg, const struct strbuf *why)
+{
+	struct sm_finding *f = sm_findings_add(out, r, p->r.t->stack_name, p->r.t->file, p->r.id, NULL,
+					       "%s: %s", msg, why->buf);
+	/* a finding on a resource carries its suppressions, as the resource rules do */
+	const json_t *list = json_object_get(json_object_get(json_object_get(resource(p->r), "Metadata"), "cdk_nag"),
+					     "rules_to_suppress");
+	size_t i;
+	json_t *s;
+	json_array_foreach(list, i, s)
+	{
+		const char *id = json_string_value(json_object_get(s, "id"));
+		const char *reason = json_string_value(json_object_get(s, "reason"));
+		if (id && !strcmp(id, r->id) && reason && strlen(reason) >= 10) {
+			f->suppressed = true;
+			f->suppress_reason = xstrdup(reason);
+		}
+	}
+}
+
+void reach_check_invariants(struct sm_assembly *a, struct sm_findings *out)
+{
+	struct reach_model *m = reach_model_build(a);
+	struct strbuf ex = STRBUF_INIT;
+	for (size_t j = 0; j < m->pl_nr; j++) {
+		struct placement *d = &m->pl[j];
+		if (!strcmp(d->role, "database")) {
+			for (size_t k = 0; k < d->subnet_nr; k++)
+				if (d->subnets[k]->route != ROUTE_NONE) {
+					strbuf_reset(&ex);
+					strbuf_addf(&ex, "subnet %s has a default route (%s)", d->subnets[k]->r.id,
+						    d->subnets[k]->route_label ? d->subnets[k]->route_label : "?");
+					finding(out, &net_isolated, d, "database subnet routed out", &ex);
+					break;
+				}
+			for (size_t i = 0; i < m->pl_nr; i++) {
+				struct placement *s = &m->pl[i];
+				if (i == j || !strcmp(s->role, "app") || !strcmp(s->role, "instances") || !strcmp(s->role, "database"))
+					continue;
+				strbuf_reset(&ex);
+				if (between(m, s, d, 5432, &ex) == 1)
+					finding(out, &net_db, d, "reachable from a non-application resource", &ex);
+			}
+		}
+		if (!strcmp(d->role, "app") || !strcmp(d->role, "instances")) {
+			for (size_t i = 0; i < m->pl_nr; i++) {
+				struct placement *s = &m->pl[i];
+				if (i == j || strcmp(s->role, "database"))
+					continue;
+				for (size_t p = 0; p < sizeof(probe_ports) / sizeof(probe_ports[0]); p++) {
+					strbuf_reset(&ex);
+					if (between(m, s, d, probe_ports[p], &ex) == 1) {
+						finding(out, &net_app, d, "reachable from the database tier", &ex);
+						break;
+					}
+				}
+			}
+		}
+		bool inner = false;
+		for (size_t k = 0; k < d->subnet_nr; k++)
+			inner |= d->subnets[k]->route != ROUTE_IGW;
+		if (inner || strcmp(d->role, "alb")) {
+			for (size_t p = 0; p < sizeof(probe_ports) / sizeof(probe_ports[0]); p++) {
+				strbuf_reset(&ex);
+				if (from_internet(m, d, probe_ports[p], &ex) == 1) {
+					finding(out, strcmp(d->role, "app") ? &net_internet : &net_app, d,
+						"reachable from the internet", &ex);
+					break;
+				}
+			}
+		}
+	}
+	strbuf_release(&ex);
+	reach_model_free(m);
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# reach: the designed flows are reachable, everything else is not, and each
+# way of breaking a path is found and named; the invariants run in `check`.
+. tests/lib.sh
+"$SOLEMATE" synth --env staging --out "$TMP/a" --quiet
+q() { # NAME WANT_EXIT DIR FROM TO [PATTERN]
+  local name=$1 want=$2 dir=$3 from=$4 to=$5 pat=${6:-}
+  "$SOLEMATE" reach "$dir" --from "$from" --to "$to" >"$TMP/out" 2>&1; local rc=$?
+  if [ $rc = "$want" ] && { [ -z "$pat" ] || grep -qE -- "$pat" "$TMP/out"; }; then ok "$name"
+  else notok "$name" "exit $rc (want $want), pattern '$pat'" "$(head -4 "$TMP/out")"; fi
+}
+for env in staging production; do
+  for case in "internet alb:443 0" "internet alb:80 0" "alb app:8080 0" "app database:5432 0" \
+              "internet database:5432 1" "internet app:8080 1" "alb database:5432 1" "internet alb:22 1" \
+              "database app:8080 1" "private database:5432 0" "internet isolated:5432 1"; do
+    set -- $case
+    "$SOLEMATE" reach --env $env --from $1 --to $2 >"$TMP/out" 2>&1; rc=$?
+    [ $rc = $3 ] && ok "$env: $1 -> $2 exits $3" || notok "$env: $1 -> $2" "exit $rc, want $3" "$(head -3 "$TMP/out")"
+  done
+done
+expect_exit "unknown destination is bad usage" 2 "$SOLEMATE" reach --env staging --from internet --to nothing:5432
+expect_grep "unknown names are listed" "known: internet" "$TMP/err"
+expect_exit "a destination without a port is bad usage" 2 "$SOLEMATE" reach --env staging --from internet --to database
+
+python3 tests/fixtures/reach/mutations.py "$TMP/a" "$TMP/m"
+q "reachable path is shown" 0 "$TMP/a" internet alb:443 "in: PublicNaclIngress100; return: PublicNaclEgress100"
+q "missing NACL return rule blocks internet -> alb" 1 "$TMP/m/no-nacl-return" internet alb:443 "blocks the return traffic"
+q "route table without a route to the IGW blocks internet -> alb" 1 "$TMP/m/no-igw-route" internet alb:443 "no route to an internet gateway"
+q "security group referencing another group: alb no longer reaches app" 1 "$TMP/m/sg-wrong-source" alb app:8080 "no security group of Service allows TCP 8080 in from LoadBalancer"
+q "security group referencing another group: members are admitted" 0 "$TMP/a" alb app:8080 "AlbToAppIngress"
+q "opened NACLs and groups make alb -> database reachable" 0 "$TMP/m/alb-to-db" alb database:5432 "AlbToDbIngress"
+
+# invariants inside check
+expect_exit "check passes on the designed network" 0 "$SOLEMATE" check "$TMP/a"
+for case in "isolated-nat-route SM-NET-104" "alb-to-db SM-NET-101"; do
+  set -- $case
+  "$SOLEMATE" check --format json "$TMP/m/$1" >"$TMP/out" 2>&1; rc=$?
+  if [ $rc = 1 ] && grep -q "\"rule\": \"$2\"" "$TMP/out"; then ok "check: $1 breaks invariant $2"; else notok "check: $1 -> $2" "exit $rc"; fi
+done
+expect_exit "reach --matrix" 0 "$SOLEMATE" reach --env production --matrix
+expect_grep "matrix shows alb -> app" "alb .*8080 yes" "$TMP/out"
+done_testing
