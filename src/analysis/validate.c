@@ -1,6 +1,7 @@
 #include "analysis/validate.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,19 @@ struct vctx {
 	const json_t *resources, *parameters, *conditions;
 	int errors;
 };
+
+static void path_key(struct strbuf *p, const char *k)
+{
+	strbuf_addch(p, '.');
+	strbuf_addstr(p, k);
+}
+
+static void path_index(struct strbuf *p, size_t i)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "[%zu]", i);
+	strbuf_add(p, tmp, (size_t)n);
+}
 
 __attribute__((format(printf, 4, 5))) static struct diag *
 report(struct vctx *c, enum diag_severity sev, const char *path, const char *fmt, ...)
@@ -86,7 +100,7 @@ static void check_object_props(struct vctx *c, const json_t *props, const json_t
 	{
 		const char *code = json_string_value(json_object_get(props, k));
 		strbuf_setlen(path, base);
-		strbuf_addf(path, ".%s", k);
+		path_key(path, k);
 		if (!code) {
 			struct diag *d = report(c, DIAG_ERROR, path->buf, "%s has no property '%s'",
 						what, k);
@@ -193,7 +207,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		}
 		json_array_foreach(v, i, x)
 		{
-			strbuf_addf(path, "[%zu]", i);
+			path_index(path, i);
 			check_value(c, code + 1, x, path, rtype);
 			strbuf_setlen(path, base);
 		}
@@ -209,7 +223,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		}
 		json_object_foreach((json_t *)v, k, x)
 		{
-			strbuf_addf(path, ".%s", k);
+			path_key(path, k);
 			check_value(c, code + 1, x, path, rtype);
 			strbuf_setlen(path, base);
 		}
@@ -393,7 +407,7 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path
 		}
 		json_object_foreach((json_t *)v, k, x)
 		{
-			strbuf_addf(path, ".%s", k);
+			path_key(path, k);
 			walk_intrinsics(c, x, path);
 			strbuf_setlen(path, base);
 		}
@@ -402,7 +416,7 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path
 		json_t *x;
 		json_array_foreach(v, i, x)
 		{
-			strbuf_addf(path, "[%zu]", i);
+			path_index(path, i);
 			walk_intrinsics(c, x, path);
 			strbuf_setlen(path, base);
 		}
@@ -620,7 +634,7 @@ static void check_limits(struct vctx *c)
 	size_t bytes = c->t->source ? c->t->source_len : 0;
 	char *tmp = NULL;
 	if (!bytes) {
-		tmp = json_dumps(c->t->tmpl, JSON_COMPACT);
+		tmp = jio_dump_json(c->t->tmpl, NULL); /* malloc: freed below */
 		bytes = tmp ? strlen(tmp) : 0;
 	}
 	if (bytes > CFN_MAX_TEMPLATE_BYTES)
@@ -672,6 +686,30 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	return c.errors ? -1 : 0;
 }
 
+static void collect_imports(const json_t *v, json_t *out)
+{
+	if (json_is_object(v)) {
+		const json_t *iv = json_object_size(v) == 1 ? json_object_get(v, "Fn::ImportValue") : NULL;
+		if (json_is_string(iv)) {
+			json_array_append(out, (json_t *)iv);
+			return;
+		}
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x)
+		{
+			collect_imports(x, out);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			collect_imports(x, out);
+		}
+	}
+}
+
 /* Exports must be unique per region; imports must name an export of the assembly. */
 static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 {
@@ -703,14 +741,15 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 	}
 	for (size_t i = 0; i < a->nr; i++) {
 		struct sm_template *t = &a->items[i];
-		char *s = json_dumps(t->tmpl, JSON_COMPACT);
+		json_t *imports = json_array();
+		collect_imports(json_object_get(t->tmpl, "Resources"), imports);
+		collect_imports(json_object_get(t->tmpl, "Outputs"), imports);
+		size_t k;
+		json_t *iv;
 		/* string-literal imports only: a computed name is checked at deploy */
-		for (const char *p = s; p && (p = strstr(p, "\"Fn::ImportValue\":\""));) {
-			p += 19;
-			const char *end = strchr(p, '"');
-			if (!end)
-				break;
-			char *name = xstrndup(p, (size_t)(end - p));
+		json_array_foreach(imports, k, iv)
+		{
+			const char *name = json_string_value(iv);
 			char *key = xstrfmt("%s|%s", t->region ? t->region : "", name);
 			if (!json_object_get(exports, key)) {
 				diag_add(dl, a->nr > 1 ? DIAG_ERROR : DIAG_WARNING, t->file, 0, 0, NULL,
@@ -720,10 +759,8 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 					errors++;
 			}
 			free(key);
-			free(name);
-			p = end;
 		}
-		free(s);
+		json_decref(imports);
 	}
 	json_decref(exports);
 	return errors ? -1 : 0;

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "analysis/check.h"
+#include "base/arena.h"
 #include "cli/cli.h"
+#include "base/json_io.h"
 
 static const char check_usage[] =
 	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
@@ -38,8 +40,8 @@ static void print_rules_json(void)
 						     r[i]->why, "fix", r[i]->fix, "controls", r[i]->controls,
 						     "cdkNag", r[i]->nag_ids));
 	json_t *out = json_pack("{so}", "rules", arr);
-	char *s = json_dumps(out, JSON_INDENT(2));
-	puts(s);
+	char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
+	fputs(s, stdout);
 	free(s);
 	json_decref(out);
 }
@@ -207,11 +209,14 @@ int cmd_check(int argc, char **argv)
 			print_rules();
 		return SM_EXIT_OK;
 	}
+	/* the templates and every value derived from them live until exit: one arena */
+	arena_begin();
 	sm_assembly_init(&a);
 	if (cli_inputs_load(&in, &a, &dl) < 0) {
 		cli_print_diags(&dl);
 		diag_list_release(&dl);
 		sm_assembly_release(&a);
+		arena_end();
 		return SM_EXIT_USAGE;
 	}
 	check_assembly(&a, &f);
@@ -223,8 +228,8 @@ int cmd_check(int argc, char **argv)
 						  (json_int_t)check_count(&f, SM_SEV_ERROR), "warnings",
 						  (json_int_t)check_count(&f, SM_SEV_WARNING))
 				      : sarif(&f, min);
-		char *s = json_dumps(out, JSON_INDENT(2));
-		puts(s);
+		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
+		fputs(s, stdout);
 		free(s);
 		json_decref(out);
 	}
@@ -232,5 +237,6 @@ int cmd_check(int argc, char **argv)
 	sm_findings_release(&f);
 	sm_assembly_release(&a);
 	diag_list_release(&dl);
+	arena_end();
 	return code;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/json_io.h"
 
 static const char list_usage[] =
 	"usage: solemate list [--env NAME|all]... [--config FILE]... [--json]\n"
@@ -54,8 +55,8 @@ int cmd_list(int argc, char **argv)
 				       (json_int_t)sm_stack_resource_count(s), "dependsOn", deps));
 	}
 	if (json) {
-		char *s = json_dumps(arr, JSON_INDENT(2));
-		puts(s);
+		char *s = jio_dump_json(arr, NULL);
+		fputs(s, stdout);
 		free(s);
 	} else {
 		size_t k;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/reach.h"
+#include "base/arena.h"
 #include "cli/cli.h"
 
 static const char reach_usage[] =
@@ -89,6 +90,8 @@ int cmd_reach(int argc, char **argv)
 		dst = strndup(to, (size_t)(colon - to));
 	}
 	struct sm_assembly a;
+	/* the templates and every value derived from them live until exit: one arena */
+	arena_begin();
 	sm_assembly_init(&a);
 	if (cli_inputs_load(&in, &a, &dl) < 0) {
 		cli_print_diags(&dl);
@@ -119,5 +122,6 @@ int cmd_reach(int argc, char **argv)
 	sm_assembly_release(&a);
 	diag_list_release(&dl);
 	free(dst);
+	arena_end();
 	return code;
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "analysis/validate.h"
+#include "base/json_io.h"
+#include "base/arena.h"
 #include "cli/cli.h"
 
 static const char validate_usage[] =
@@ -47,11 +49,14 @@ int cmd_validate(int argc, char **argv)
 			in.paths[in.path_nr++] = argv[i];
 		}
 	}
+	/* the templates and every value derived from them live until exit: one arena */
+	arena_begin();
 	sm_assembly_init(&a);
 	if (cli_inputs_load(&in, &a, &dl) < 0) {
 		cli_print_diags(&dl);
 		diag_list_release(&dl);
 		sm_assembly_release(&a);
+		arena_end();
 		return SM_EXIT_USAGE;
 	}
 	struct cfn_schema *schema = cfn_schema_load(NULL, &dl);
@@ -59,6 +64,7 @@ int cmd_validate(int argc, char **argv)
 		cli_print_diags(&dl);
 		diag_list_release(&dl);
 		sm_assembly_release(&a);
+		arena_end();
 		return SM_EXIT_USAGE;
 	}
 	if (validate_assembly(&a, schema, &dl) < 0)
@@ -77,8 +83,8 @@ int cmd_validate(int argc, char **argv)
 					"diagnostics", arr, "errors",
 					(json_int_t)diag_count(&dl, DIAG_ERROR), "templates",
 					(json_int_t)a.nr);
-		char *s = json_dumps(out, JSON_INDENT(2));
-		puts(s);
+		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
+		fputs(s, stdout);
 		free(s);
 		json_decref(out);
 	} else {
@@ -92,5 +98,6 @@ int cmd_validate(int argc, char **argv)
 	cfn_schema_free(schema);
 	sm_assembly_release(&a);
 	diag_list_release(&dl);
+	arena_end();
 	return code;
 }
