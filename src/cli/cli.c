@@ -125,7 +125,8 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
 			names[nr++] = xstrndup(e->d_name, len - 5);
 		}
 		closedir(d);
-		qsort(names + first, nr - first, sizeof(char *), cmp_str);
+		if (nr > first)
+			qsort(names + first, nr - first, sizeof(char *), cmp_str);
 	}
 	*out = names;
 	return (int)nr;

@@ -186,7 +186,8 @@ static void stack_tags_build(const struct sm_stack *s, struct stack_tags *st)
 		sm_add_tag(&all, &nr, &alloc, s->app->tags[i].key, s->app->tags[i].value);
 	for (size_t i = 0; i < s->tag_nr; i++)
 		sm_add_tag(&all, &nr, &alloc, s->tags[i].key, s->tags[i].value);
-	qsort(all, nr, sizeof(*all), tag_cmp);
+	if (nr)
+		qsort(all, nr, sizeof(*all), tag_cmp);
 	st->list = json_array();
 	st->map = json_object();
 	for (size_t i = 0; i < nr; i++) {
