@@ -274,7 +274,7 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg,
 		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl)
 {
 	(void)dl;
-	bool prod = !strcmp(cfg->environment, "production");
+	bool prod = cfg->protect_data;
 	memset(out, 0, sizeof(*out));
 
 	out->cluster = sm_resource_new(

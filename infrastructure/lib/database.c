@@ -17,12 +17,15 @@ static json_t *isolated_subnets(const struct networking *net)
 }
 
 /*
- * Performance Insights is not offered on the smallest burstable classes
- * (db.t3.micro/small, db.t4g.micro/small): enable it everywhere else.
+ * Performance Insights (now CloudWatch Database Insights, standard mode):
+ * the small burstable classes are excluded for MySQL and MariaDB only; RDS
+ * for PostgreSQL has no instance class restriction ("Amazon RDS DB engine,
+ * Region, and instance class support for Database Insights", RDS user guide).
  */
 static bool supports_performance_insights(const char *cls)
 {
-	return !strstr(cls, ".micro") && !strstr(cls, "t3.small") && !strstr(cls, "t4g.small");
+	(void)cls;
+	return true;
 }
 
 static struct sm_resource *monitoring_role(struct sm_stack *s)
@@ -100,7 +103,7 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 		   const struct networking *net, const struct security_keys *keys,
 		   const struct storage *st, struct database *out, struct diag_list *dl)
 {
-	bool prod = !strcmp(cfg->environment, "production");
+	bool prod = cfg->protect_data;
 	int major = 0;
 	memset(out, 0, sizeof(*out));
 	if (sscanf(cfg->database_engine_version, "%d", &major) != 1) {

@@ -129,13 +129,30 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	json_object_set_new(api, "OriginRequestPolicyId",
 			    json_string(ORIGIN_ALL_VIEWER_EXCEPT_HOST));
 	char *www = xstrfmt("www.%s", cfg->domain_name);
+	/*
+	 * FR-5.3: with a hosted zone, a DNS-validated certificate of our own
+	 * (validated and renewed by ACM through the zone); without one, the
+	 * certificate named in the configuration.
+	 */
+	json_t *cert_arn = json_string(cfg->certificate_arn);
+	if (cfg->hosted_zone_id) {
+		struct sm_resource *cert = sm_resource_new(
+			s, "Certificate", "AWS::CertificateManager::Certificate",
+			json_pack("{ss s[s] ss s[{ssss},{ssss}]}", "DomainName", cfg->domain_name,
+				  "SubjectAlternativeNames", www, "ValidationMethod", "DNS",
+				  "DomainValidationOptions", "DomainName", cfg->domain_name,
+				  "HostedZoneId", cfg->hosted_zone_id, "DomainName", www,
+				  "HostedZoneId", cfg->hosted_zone_id));
+		json_decref(cert_arn);
+		cert_arn = sm_ref(cert);
+	}
 	json_t *config = json_pack(
-		"{sb ss s[ss] so so s[o] s{ss ss ss} ss sb ss so s{so ss sb}}", "Enabled", 1,
+		"{sb ss s[ss] so so s[o] s{so ss ss} ss sb ss so s{so ss sb}}", "Enabled", 1,
 		"Comment", cfg->stack_prefix, "Aliases", cfg->domain_name, www, "Origins",
 		origins, "DefaultCacheBehavior",
 		behavior("assets", "redirect-to-https", CACHE_OPTIMIZED, headers, false),
 		"CacheBehaviors", api, "ViewerCertificate", "AcmCertificateArn",
-		cfg->certificate_arn, "SslSupportMethod", "sni-only", "MinimumProtocolVersion",
+		cert_arn, "SslSupportMethod", "sni-only", "MinimumProtocolVersion",
 		"TLSv1.2_2021", "HttpVersion", "http2and3", "IPV6Enabled", 1, "PriceClass",
 		cfg->cloudfront_price_class, "WebACLId", sm_getatt(out->web_acl, "Arn"), "Logging",
 		"Bucket", sm_getatt(st->logs_bucket, "DomainName"), "Prefix", "cloudfront/",

@@ -836,6 +836,7 @@ static void derive(struct env_config *cfg)
 {
 	const char *t = cfg->database_instance_type;
 	cfg->database_instance_class = !strncmp(t, "db.", 3) ? xstrdup(t) : xstrfmt("db.%s", t);
+	cfg->protect_data = cfg->database_deletion_protection;
 	/* "staging" -> "SolemateStaging", "prod-eu" -> "SolemateProdEu" */
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, "Solemate");

@@ -78,6 +78,13 @@ struct env_config {
 	char *cost_center;
 	char *project;
 	struct env_usage usage;
+	/*
+	 * Derived: this environment holds data that must survive its stacks
+	 * (production-grade): Retain/Snapshot policies, deletion and termination
+	 * protection. Set by databaseDeletionProtection, so that any copy of the
+	 * production file under another name gets the same protection.
+	 */
+	bool protect_data;
 };
 
 /* Load and validate one file. 0, or -1 with every problem in `dl` (exit 2). */

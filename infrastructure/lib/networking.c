@@ -242,7 +242,7 @@ int networking_add_flow_logs(struct sm_stack *data, const struct env_config *cfg
 	(void)dl;
 	struct sm_resource *lg = log_group_new(data, "VpcFlowLogs", NULL, keys->logs_key,
 					       cfg->log_retention_days,
-					       !strcmp(cfg->environment, "production") ? "Retain"
+					       cfg->protect_data ? "Retain"
 										    : NULL);
 	struct sm_resource *role = iam_role_new(
 		data, "VpcFlowLogsRole", "vpc-flow-logs.amazonaws.com",

@@ -37,7 +37,7 @@ static struct sm_stack *new_stack(struct sm_app *app, const struct env_config *c
 {
 	char *name = xstrfmt("%s%s", cfg->stack_prefix, suffix);
 	char *desc = xstrfmt("SoleMate %s: %s (managed by solemate)", cfg->environment, what);
-	bool production = !strcmp(cfg->environment, "production");
+	bool production = cfg->protect_data;
 	struct sm_stack *s = sm_stack_new(
 		app, name,
 		&(struct sm_stack_props){ .account = cfg->account,

@@ -144,7 +144,7 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 		  const struct security_keys *keys, struct storage *out, struct diag_list *dl)
 {
 	(void)dl;
-	bool prod = !strcmp(cfg->environment, "production");
+	bool prod = cfg->protect_data;
 	memset(out, 0, sizeof(*out));
 	logs_bucket(data, cfg, prod, out);
 

@@ -276,6 +276,20 @@ TEST(fr_5_3_certificates)
 		  "{\"DistributionConfig\":{\"ViewerCertificate\":{\"AcmCertificateArn\":"
 		  "\"arn:aws:acm:us-east-1:123456789012:certificate/production-cert\",\"SslSupportMethod\":\"sni-only\"}}}"));
 }
+TEST(fr_5_3_dns_validated_certificate_with_a_hosted_zone)
+{
+	struct sm_app *z = build("tests/fixtures/config/good/production-with-zone.json");
+	CHECK(HAS(z, "Edge", "AWS::CertificateManager::Certificate",
+		  "{\"DomainName\":\"solemate.com\",\"ValidationMethod\":\"DNS\","
+		  "\"DomainValidationOptions\":[{\"HostedZoneId\":\"Z0123456789ABCDEFGHIJ\"}]}"));
+	CHECK(HAS(z, "Edge", "AWS::CloudFront::Distribution",
+		  "{\"DistributionConfig\":{\"ViewerCertificate\":{\"AcmCertificateArn\":{\"Ref\":\"Certificate\"}}}}"));
+	CHECK(COUNT(z, "Edge", "AWS::Route53::RecordSet") == 4);
+	CHECK(COUNT(production, "Edge", "AWS::Route53::RecordSet") == 0);
+	/* a copy of production under another name keeps production's protections */
+	CHECK_STR(json_string_value(json_object_get(resource(z, "Data", "Database"), "DeletionPolicy")), "Snapshot");
+	sm_app_free(z);
+}
 TEST(fr_5_4_waf)
 {
 	CHECK(HAS(staging, "Compute", "AWS::WAFv2::WebACL", "{\"Scope\":\"REGIONAL\"}"));
@@ -429,6 +443,7 @@ int main(void)
 	RUN(fr_5_1_iam_roles_least_privilege);
 	RUN(fr_5_2_secrets_manager);
 	RUN(fr_5_3_certificates);
+	RUN(fr_5_3_dns_validated_certificate_with_a_hosted_zone);
 	RUN(fr_5_4_waf);
 	RUN(fr_5_5_cloudtrail);
 	RUN(fr_5_6_config);
