@@ -1,18 +1,105 @@
-/*
- * 'diff' is not built yet (issue 5); the command exists so that the table,
- * --help and the exit codes are stable. It refuses honestly.
- */
+/* solemate diff: what would change, resource by resource, with replacements. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "analysis/diff.h"
+#include "base/json_io.h"
 #include "cli/cli.h"
+
+static const char diff_usage[] =
+	"usage: solemate diff --against OLD [NEW] [--env NAME|all | --config FILE] [--format text|json]\n"
+	"\n"
+	"Compare two cloud assemblies (directories or template files), or OLD with\n"
+	"the current synthesis of --env (default: every environment), stack by stack:\n"
+	"resources added, removed and modified property by property; whether\n"
+	"CloudFormation replaces a resource (from the registry schemas'\n"
+	"createOnly properties); a loud DATA AT RISK line when a stateful resource\n"
+	"(database, bucket, key, log group, ...) would be replaced or deleted; and\n"
+	"the IAM and security-group changes, listed apart.\n"
+	"\n"
+	"Diffing against the deployed stacks (GetTemplate) needs the AWS client of\n"
+	"issue 5, which is not built yet.\n"
+	"\n"
+	"exit: 0 no differences, 1 differences (as diff(1) does), 2 bad usage or input\n";
 
 int cmd_diff(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: solemate diff ...\n\nnot implemented yet (issue 5): nothing is done.\n");
-		return SM_EXIT_OK;
+	struct cli_inputs in = { 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	const char *old_path = NULL, *new_path = NULL;
+	bool json = false;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "diff");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(diff_usage, stdout);
+			return SM_EXIT_OK;
+		} else if (!strcmp(argv[i], "--against") && i + 1 < argc) {
+			old_path = argv[++i];
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				new_path = argv[++i];
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "json") && strcmp(v, "text"))
+				return cli_usage_error("diff", "unknown format '%s' (text or json)", v);
+			json = !strcmp(v, "json");
+		} else {
+			return cli_usage_error("diff", "unknown option '%s'", argv[i]);
+		}
 	}
-	fprintf(stderr, "solemate diff: not implemented yet (issue 5)\n");
-	return SM_EXIT_USAGE;
+	if (!old_path) {
+		fprintf(stderr, "solemate diff: diffing against the deployed stacks needs the AWS client "
+				"(issue 5), not built yet\n  use: solemate diff --against DIR\n");
+		return SM_EXIT_USAGE;
+	}
+	struct sm_assembly old_a, new_a;
+	sm_assembly_init(&old_a);
+	sm_assembly_init(&new_a);
+	int code = SM_EXIT_USAGE;
+	if (sm_assembly_load_path(&old_a, old_path, &dl) < 0)
+		goto out;
+	if (new_path) {
+		if (sm_assembly_load_path(&new_a, new_path, &dl) < 0)
+			goto out;
+	} else {
+		if (!in.env_nr && !in.config_nr)
+			in.envs[in.env_nr++] = "all";
+		if (cli_inputs_load(&in, &new_a, &dl) < 0)
+			goto out;
+	}
+	struct cfn_schema *schema = cfn_schema_load(NULL, &dl);
+	if (!schema)
+		goto out;
+	struct diff_summary sum;
+	json_t *d = diff_assemblies(&old_a, &new_a, schema, &sum);
+	if (json) {
+		json_object_set_new(d, "summary", json_pack("{sI sI sI sI sI sI}", "added", (json_int_t)sum.added,
+							    "removed", (json_int_t)sum.removed, "modified",
+							    (json_int_t)sum.modified, "replaced", (json_int_t)sum.replaced,
+							    "dataAtRisk", (json_int_t)sum.data_at_risk, "security",
+							    (json_int_t)sum.security));
+		char *s = jio_dump_json(d, NULL);
+		fputs(s, stdout);
+		free(s);
+	} else {
+		diff_print(stdout, d, cli_color(stdout));
+		printf("%zu added, %zu removed, %zu modified (%zu replaced), %zu with data at risk, "
+		       "%zu security changes\n",
+		       sum.added, sum.removed, sum.modified, sum.replaced, sum.data_at_risk, sum.security);
+	}
+	code = sum.added + sum.removed + sum.modified ? SM_EXIT_FINDINGS : SM_EXIT_OK;
+	json_decref(d);
+	cfn_schema_free(schema);
+out:
+	if (code == SM_EXIT_USAGE)
+		cli_print_diags(&dl);
+	sm_assembly_release(&old_a);
+	sm_assembly_release(&new_a);
+	diag_list_release(&dl);
+	return code;
 }

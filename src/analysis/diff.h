@@ -1,0 +1,35 @@
+/*
+ * Template diff, the way `cdk diff` shows it: per stack, resources added,
+ * removed and modified property by property; for each modification whether
+ * CloudFormation replaces the resource (the schemas' causesReplacement:
+ * 'R' replaces, 'M' may replace; a type change or a new logical ID always
+ * does) and, for stateful types, a warning that data is at risk; security
+ * changes (IAM statements, security-group rules) listed apart.
+ */
+#ifndef SM_DIFF_H
+#define SM_DIFF_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "analysis/assembly.h"
+#include "analysis/schema.h"
+
+struct diff_summary {
+	size_t added, removed, modified, replaced, data_at_risk, security;
+};
+
+/*
+ * Compare two assemblies, matching stacks by name. The result is a JSON
+ * object {"stacks": [{"stack", "status", "resources": [{"id", "type",
+ * "change": added|removed|modified, "replacement": "yes"|"maybe"|"no",
+ * "stateful", "dataAtRisk", "changes": [{"path", "old", "new",
+ * "replacement"}]}], "security": [...]}]} (new reference); counts in `sum`.
+ */
+json_t *diff_assemblies(struct sm_assembly *old_a, struct sm_assembly *new_a,
+			struct cfn_schema *schema, struct diff_summary *sum);
+
+/* Text like `cdk diff`; colour when `color`. */
+void diff_print(FILE *out, const json_t *diff, bool color);
+
+#endif
