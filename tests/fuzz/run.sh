@@ -6,7 +6,9 @@ cd "$(dirname "$0")/../.."
 secs=${1:-30}
 out=build-fuzz
 mkdir -p "$out"
-srcs=$(find src/base src/engine src/constructs src/analysis src/aws infrastructure/lib -name '*.c' | sort)
+dirs=""; for d in src/base src/engine src/constructs src/analysis src/aws infrastructure/lib; do [ -d "$d" ] && dirs="$dirs $d"; done
+# shellcheck disable=SC2086
+srcs=$(find $dirs -name '*.c' | sort)
 cflags="-g -O1 -std=c17 -D_GNU_SOURCE -Isrc -Iinfrastructure -fsanitize=fuzzer,address,undefined $(pkg-config --cflags jansson yaml-0.1 libcurl libxml-2.0)"
 libs="$(pkg-config --libs jansson yaml-0.1 libcurl libxml-2.0 libcrypto zlib) -lm -lpthread"
 for f in tests/fuzz/fuzz_*.c; do
