@@ -290,6 +290,21 @@ TEST(fr_5_3_dns_validated_certificate_with_a_hosted_zone)
 	CHECK_STR(json_string_value(json_object_get(resource(z, "Data", "Database"), "DeletionPolicy")), "Snapshot");
 	sm_app_free(z);
 }
+TEST(edge_in_us_east_1_takes_cross_region_values_as_parameters)
+{
+	struct sm_app *eu = build("tests/fixtures/config/good/staging-eu-west-1.json");
+	const struct sm_stack *edge = sm_app_find_stack(eu, "SolemateEuEdge");
+	CHECK(edge && !strcmp(sm_stack_region(edge), "us-east-1"));
+	const json_t *params = json_object_get(T(eu, "Edge"), "Parameters");
+	CHECK(json_object_get(params, "CrossRegionSolemateEuComputeLoadBalancerDNSName") != NULL);
+	CHECK(json_object_get(params, "CrossRegionSolemateEuDataAssetsBucketRegionalDomainName") != NULL);
+	/* no Fn::ImportValue crosses regions */
+	char *text = json_dumps(T(eu, "Edge"), 0);
+	CHECK(text && !strstr(text, "Fn::ImportValue"));
+	free(text);
+	CHECK(json_object_get(json_object_get(T(eu, "Compute"), "Outputs"), "CrossRegionOutputFnGetAttLoadBalancerDNSName"));
+	sm_app_free(eu);
+}
 TEST(fr_5_4_waf)
 {
 	CHECK(HAS(staging, "Compute", "AWS::WAFv2::WebACL", "{\"Scope\":\"REGIONAL\"}"));
@@ -444,6 +459,7 @@ int main(void)
 	RUN(fr_5_2_secrets_manager);
 	RUN(fr_5_3_certificates);
 	RUN(fr_5_3_dns_validated_certificate_with_a_hosted_zone);
+	RUN(edge_in_us_east_1_takes_cross_region_values_as_parameters);
 	RUN(fr_5_4_waf);
 	RUN(fr_5_5_cloudtrail);
 	RUN(fr_5_6_config);
