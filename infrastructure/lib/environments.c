@@ -14,6 +14,7 @@
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
+#include "base/suggest.h"
 #include "base/xalloc.h"
 
 enum key_type { K_STRING, K_INT, K_BOOL, K_NUMBER };
@@ -518,46 +519,18 @@ static const struct key_def usage_keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 #define NUSAGE (sizeof(usage_keys) / sizeof(usage_keys[0]))
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return 99;
-	size_t prev[65], cur[65];
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) ==
-						      tolower((unsigned char)b[j - 1])
-					      ? 0
-					      : 1;
-			size_t best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			if (prev[j - 1] + cost < best)
-				best = prev[j - 1] + cost;
-			cur[j] = best;
-		}
-		memcpy(prev, cur, sizeof(size_t) * (lb + 1));
-	}
-	return prev[lb];
-}
-
 static const char *closest_key(const struct key_def *defs, size_t n, const char *name)
 {
 	const char *best = NULL;
-	size_t best_d = 99, len = strlen(name);
+	size_t best_d = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(name, defs[i].name);
+		size_t d = suggest_distance(name, defs[i].name);
 		if (d < best_d) {
 			best_d = d;
 			best = defs[i].name;
 		}
 	}
-	/* close enough to be a typo: at most a third of the name wrong */
-	return best && best_d <= (len / 3 > 2 ? len / 3 : 2) ? best : NULL;
+	return best && suggest_close_enough(best_d, name) ? best : NULL;
 }
 
 static const char *type_name(enum key_type t)

@@ -1,12 +1,12 @@
 #include "analysis/schema.h"
 
-#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "base/suggest.h"
 #include "base/xalloc.h"
 
 struct entry {
@@ -152,64 +152,34 @@ const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id)
 	return NULL;
 }
 
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 80 || lb > 80)
-		return 999;
-	size_t prev[81], cur[81];
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-			size_t best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			if (prev[j - 1] + cost < best)
-				best = prev[j - 1] + cost;
-			cur[j] = best;
-		}
-		memcpy(prev, cur, sizeof(size_t) * (lb + 1));
-	}
-	return prev[lb];
-}
-
-static bool close_enough(size_t d, const char *name)
-{
-	size_t len = strlen(name);
-	return d <= (len / 3 > 2 ? len / 3 : 2);
-}
-
 const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type)
 {
 	const char *best = NULL;
-	size_t best_d = 999;
+	size_t best_d = (size_t)-1;
 	for (size_t i = 0; i < s->res_nr; i++) {
-		size_t d = distance(type, s->res[i].key);
+		size_t d = suggest_distance(type, s->res[i].key);
 		if (d < best_d) {
 			best_d = d;
 			best = s->res[i].key;
 		}
 	}
-	return best && close_enough(best_d, type) ? best : NULL;
+	return best && suggest_close_enough(best_d, type) ? best : NULL;
 }
 
 const char *cfn_closest_key(const json_t *candidates, const char *name)
 {
 	const char *best = NULL, *k;
-	size_t best_d = 999;
+	size_t best_d = (size_t)-1;
 	json_t *v;
 	json_object_foreach((json_t *)candidates, k, v)
 	{
-		size_t d = distance(name, k);
+		size_t d = suggest_distance(name, k);
 		if (d < best_d) {
 			best_d = d;
 			best = k;
 		}
 	}
-	return best && close_enough(best_d, name) ? best : NULL;
+	return best && suggest_close_enough(best_d, name) ? best : NULL;
 }
 
 bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type)
