@@ -304,6 +304,11 @@ static int check_email(struct ctx *c, const char *key, const char *v)
 		quiet.dl = &tmp;
 		ok = check_domain(&quiet, key, at + 1) == 0;
 		diag_list_release(&tmp);
+		/* the quiet copy may have built the position map: keep it, or free it */
+		if (!c->pos)
+			c->pos = quiet.pos;
+		else if (quiet.pos != c->pos)
+			jio_posmap_free(quiet.pos);
 	}
 	if (!ok) {
 		struct diag *d = error_at(c, key, "'%s' is not an e-mail address", v);
