@@ -147,8 +147,9 @@ static int valid_date(const char *d)
 
 static int complete(const struct sigv4_request *r, const struct sigv4_creds *c)
 {
-	return r && c && r->method && r->host && r->region && r->service && valid_date(r->amz_date) &&
-	       c->access_key && c->secret_key && (r->body || !r->body_len);
+	return r && c && r->method && r->host && r->region && r->service &&
+	       valid_date(r->amz_date) && c->access_key && c->secret_key &&
+	       (r->body || !r->body_len);
 }
 
 int sigv4_canonical_request(const struct sigv4_request *req, const struct sigv4_creds *creds,
@@ -171,7 +172,8 @@ int sigv4_canonical_request(const struct sigv4_request *req, const struct sigv4_
 		const char *colon = strchr(req->headers[i], ':');
 		if (!colon)
 			continue;
-		h[n++] = canonical_header(req->headers[i], (size_t)(colon - req->headers[i]), colon + 1);
+		h[n++] = canonical_header(req->headers[i], (size_t)(colon - req->headers[i]),
+					  colon + 1);
 	}
 	qsort(h, n, sizeof(*h), cmp_str);
 

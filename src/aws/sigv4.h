@@ -13,8 +13,8 @@
 struct sigv4_request {
 	const char *method;
 	const char *host;
-	const char *path;     /* raw path, e.g. "/bucket/my key"; NULL or "" means "/" */
-	const char *query;    /* raw "k=v&k2=v2" (decoded or encoded), may be NULL */
+	const char *path;  /* raw path, e.g. "/bucket/my key"; NULL or "" means "/" */
+	const char *query; /* raw "k=v&k2=v2" (decoded or encoded), may be NULL */
 	const char *region;
 	const char *service;
 	const char *amz_date; /* YYYYMMDDTHHMMSSZ */
