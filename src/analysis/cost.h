@@ -1,0 +1,152 @@
+/*
+ * Monthly cost estimate of an assembly, like infracost does for Terraform:
+ * every priced resource of every template becomes one or more lines
+ * (quantity x unit price = monthly), with the formula as text, so that a
+ * reader can check each figure by hand.
+ *
+ * What is counted comes from the templates (NAT gateways, DB instance class,
+ * Multi-AZ, storage, task CPU and memory, desired counts, endpoints x
+ * subnets, WAF rules, alarms, ...); volumes that no template states
+ * (requests, GB served, log GB, ...) come from the environment's usage
+ * assumptions (struct env_usage, documented defaults in environments.c);
+ * unit prices come from a dated price file per region,
+ * <prices_dir>/<region>.json (docs/cost.md says how to refresh it).
+ * A month is COST_HOURS_PER_MONTH hours (AWS's own convention in its
+ * pricing calculator).
+ *
+ * A `struct cost_report` owns every string and array in it;
+ * cost_report_release() frees them and leaves an empty report.
+ */
+#ifndef SM_COST_H
+#define SM_COST_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analysis/assembly.h"
+#include "base/diag.h"
+#include "lib/environments.h"
+
+#define COST_HOURS_PER_MONTH 730.0
+
+struct cost_line {
+	char *stack;
+	char *logical_id;
+	char *type;	 /* CloudFormation type, "AWS::EC2::NatGateway" */
+	char *component; /* "NAT gateway hours" */
+	double quantity;
+	char *unit;	   /* "h", "GB", "GB-month", "1M requests", "key-month", ... */
+	double unit_price; /* in `currency` per unit */
+	double monthly;	   /* quantity x unit_price */
+	char *formula;	   /* "730 h x $0.045/h" */
+	char *note;	   /* the assumption behind the quantity, or NULL */
+};
+
+struct cost_price_file {
+	char *path;
+	char *region;
+	char *date;   /* "2026-12-03": the edition of the price list copied */
+	char *source; /* where the figures were copied from */
+};
+
+/* One stack's subtotal, in assembly order. */
+struct cost_stack {
+	char *name;
+	char *region;
+	double monthly;
+};
+
+struct cost_report {
+	char *environment; /* cfg->environment, or NULL without a config */
+	char *currency;	   /* "USD" */
+	struct cost_line *lines;
+	size_t nr, alloc;
+	struct cost_stack *stacks;
+	size_t stacks_nr, stacks_alloc;
+	struct cost_price_file *prices; /* one per region priced */
+	size_t prices_nr, prices_alloc;
+	double total;	     /* sum of lines[].monthly */
+	double budget;	     /* cfg->monthly_budget; 0 without a config */
+	bool usage_defaults; /* no config given: usage assumptions are the defaults */
+};
+
+#define COST_REPORT_INIT                                                                           \
+	{                                                                                          \
+		0                                                                                  \
+	}
+
+/*
+ * Price every template of `a`. `cfg` may be NULL: the usage assumptions are
+ * then the documented defaults and there is no budget. `prices_dir` NULL
+ * means cost_default_prices_dir(). A missing or malformed price file, or a
+ * resource whose price the file lacks (e.g. an RDS class), is an error
+ * naming the file and what is missing: -1 with diagnostics (exit 2);
+ * `out` is then released. 0 on success.
+ */
+int cost_estimate(const struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
+		  struct cost_report *out, struct diag_list *dl);
+void cost_report_release(struct cost_report *r);
+/*
+ * {"environment","currency","priceDate","priceFiles":[...],"monthlyTotal",
+ *  "budget":{"monthly","overBudget"}|null,"usageDefaults","stacks":[{name,
+ *  region,monthly}],"lines":[{stack,logicalId,type,component,quantity,unit,
+ *  unitPrice,monthly,formula,note?}]}. New reference. Money is rounded to
+ *  cents except unit prices.
+ */
+json_t *cost_report_json(const struct cost_report *r);
+/* True when there is a budget and the total exceeds it. */
+bool cost_over_budget(const struct cost_report *r);
+
+/*
+ * The cost difference of a change (`--against DIR`): lines matched by
+ * stack, logical ID and component; a line only on one side has 0 on the
+ * other. Only lines whose monthly figure differs are kept.
+ */
+struct cost_delta {
+	char *stack;
+	char *logical_id;
+	char *component;
+	double before, after, delta; /* delta = after - before */
+};
+
+struct cost_diff {
+	struct cost_delta *items;
+	size_t nr, alloc;
+	double before_total, after_total, delta_total;
+};
+
+#define COST_DIFF_INIT                                                                             \
+	{                                                                                          \
+		0                                                                                  \
+	}
+
+void cost_compare(const struct cost_report *before, const struct cost_report *after,
+		  struct cost_diff *out);
+void cost_diff_release(struct cost_diff *d);
+/* {"beforeTotal","afterTotal","delta","lines":[{stack,logicalId,component,before,after,delta}]} */
+json_t *cost_diff_json(const struct cost_diff *d);
+
+/*
+ * Where data files live: $SOLEMATE_DATA, else data/ beside the executable's
+ * parent directory (<root>/build/solemate -> <root>/data), else ./data.
+ * cost_default_prices_dir() is that plus "/prices". Caller frees.
+ */
+char *cost_default_data_dir(void);
+char *cost_default_prices_dir(void);
+
+/*
+ * The default usage assumptions (the values environments.c documents), for
+ * analyses given templates without a config. Never fails.
+ */
+void cost_default_usage(struct env_usage *u);
+
+/*
+ * Facts about an RDS instance class from the price file of `region`:
+ * memory in GiB and vCPUs; false + diag when the file or class is missing.
+ * slo.c derives max_connections from the memory.
+ */
+bool cost_rds_class_info(const char *prices_dir, const char *region, const char *db_class,
+			 double *memory_gib, double *vcpu, double *hourly, struct diag_list *dl);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * The PRD's success metrics checked against an assembly before it is
+ * deployed: availability (99.9 %) from the services' published SLAs, and
+ * capacity (50,000 concurrent users within 200 ms) from the autoscaling
+ * maximum, the task and database facts in the templates and the capacity
+ * assumptions of the config (struct env_usage).
+ *
+ * Availability: the components of the request path found in the templates
+ * (CloudFront, its WAF web ACL, the ALB, the ALB's web ACL, the ECS
+ * service's tasks, the RDS primary) are in series, so the composite is the
+ * product of their effective availabilities. A component whose SLA is per
+ * instance or per AZ and that runs n copies in parallel counts as
+ * 1 - (1 - a)^n; one with a region-level SLA (ECS across AZs, RDS
+ * Multi-AZ) counts its SLA once. SLAs come from data/slas.json (with the
+ * URL of each SLA page). An SLA is a floor AWS pays credits under, not a
+ * forecast; docs/cost.md says so.
+ *
+ * Capacity: max_tasks = the ScalableTarget's MaxCapacity (else the
+ * service's DesiredCount); max_rps = max_tasks x rps_per_task; users =
+ * max_rps x think_time (Little's law with the response time inside the
+ * think time); DB connections needed = max_tasks x db_connections_per_task
+ * against the class's max_connections, PostgreSQL's default
+ * LEAST(DBInstanceClassMemory / 9531392, 5000), with the class memory from
+ * the price file. The binding limit is the one that allows fewer users.
+ *
+ * A `struct slo_report` owns every string and array in it.
+ */
+#ifndef SM_SLO_H
+#define SM_SLO_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analysis/assembly.h"
+#include "base/diag.h"
+#include "lib/environments.h"
+
+#define SLO_AVAILABILITY_TARGET 0.999
+/* PostgreSQL's default max_connections divisor on RDS (bytes per connection). */
+#define SLO_PG_BYTES_PER_CONNECTION 9531392.0
+#define SLO_PG_MAX_CONNECTIONS_CAP 5000.0
+
+struct slo_component {
+	char *name;	  /* "CloudFront", "Application Load Balancer", ... */
+	char *resource;	  /* "SolemateProductionEdge/Distribution" */
+	double sla;	  /* 0.999 */
+	int redundancy;	  /* parallel copies credited; 1 = none */
+	double effective; /* sla, or 1 - (1 - sla)^redundancy */
+	char *basis;	  /* why this SLA: "Multi-AZ DB instance", "tasks in 2 AZs" */
+	char *source;	  /* URL of the SLA page */
+};
+
+struct slo_availability {
+	struct slo_component *components;
+	size_t nr, alloc;
+	double composite; /* product of components[].effective */
+	double target;	  /* SLO_AVAILABILITY_TARGET */
+	char *formula;	  /* "0.999 x 0.9995 x ... = 0.99731" */
+	bool meets;	  /* composite >= target */
+	char *advice;	  /* what limits it and what would change it; NULL when met */
+};
+
+struct slo_capacity {
+	bool known;    /* false: no ECS service in the templates */
+	char *service; /* "SolemateProductionCompute/Service" */
+	double desired_tasks;
+	double max_tasks; /* autoscaling MaxCapacity, else DesiredCount */
+	double rps_per_task;
+	double max_rps;
+	double think_time_seconds;
+	double max_concurrent_users_tasks; /* what the tasks allow */
+	char *db_class;			   /* NULL: no database */
+	double db_memory_gib;
+	double db_connections_per_task;
+	double db_connections_needed; /* max_tasks x db_connections_per_task */
+	double db_max_connections;
+	double max_concurrent_users_db; /* what max_connections allows */
+	double max_concurrent_users;	/* the smaller of the two */
+	double target_users;
+	char *binding_limit; /* "ECS autoscaling maximum (12 tasks)" */
+	bool meets_target;
+	char *advice; /* "raise ecsMaxCapacity to 50 and ..."; NULL when met */
+};
+
+struct slo_report {
+	char *environment; /* NULL without a config */
+	bool usage_defaults;
+	struct slo_availability availability;
+	struct slo_capacity capacity;
+};
+
+#define SLO_REPORT_INIT                                                                            \
+	{                                                                                          \
+		0                                                                                  \
+	}
+
+/*
+ * Evaluate `a`. `cfg` may be NULL (default assumptions). `slas_file` NULL
+ * means <data dir>/slas.json, `prices_dir` NULL the default prices dir (see
+ * cost.h). A missing or malformed data file, or a DB class missing from the
+ * price file, is -1 with diagnostics; 0 otherwise.
+ */
+int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, const char *slas_file,
+		 const char *prices_dir, struct slo_report *out, struct diag_list *dl);
+void slo_report_release(struct slo_report *r);
+/*
+ * {"availability":{"target","composite","meets","formula","advice",
+ *   "components":[{name,resource,sla,redundancy,effective,basis,source}]},
+ *  "capacity":{"known","service","desiredTasks","maxTasks","rpsPerTask",
+ *   "maxRps","thinkTimeSeconds","maxConcurrentUsers","maxConcurrentUsersTasks",
+ *   "maxConcurrentUsersDb","targetUsers","dbClass","dbMemoryGiB",
+ *   "dbConnectionsPerTask","dbConnectionsNeeded","dbMaxConnections",
+ *   "bindingLimit","meetsTarget","advice"}}. New reference.
+ */
+json_t *slo_report_json(const struct slo_report *r);
+json_t *slo_availability_json(const struct slo_availability *av);
+json_t *slo_capacity_json(const struct slo_capacity *cap);
+
+/* PostgreSQL's default max_connections for a class with `memory_gib` GiB. */
+double slo_pg_max_connections(double memory_gib);
+
+#endif
