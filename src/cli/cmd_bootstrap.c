@@ -1,18 +1,147 @@
 /*
- * 'bootstrap' is not built yet (issue 5); the command exists so that the table,
- * --help and the exit codes are stable. It refuses honestly.
+ * solemate bootstrap: the toolkit stack (constructs/toolkit.h) in every
+ * region the environment deploys to, deployed like any other stack.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_aws.h"
+#include "base/json_io.h"
+#include "constructs/toolkit.h"
+#include "lib/environments.h"
+
+static const char bootstrap_usage[] =
+	"usage: solemate bootstrap (--env NAME | --config FILE) [--yes] [--show-template]\n"
+	"                          [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
+	"\n"
+	"Create or update the stack " CLI_TOOLKIT_STACK " in each region the environment's\n"
+	"stacks deploy to: a versioned, encrypted, TLS-only bucket with all public\n"
+	"access blocked, whose old objects expire, for the templates deploy uploads\n"
+	"when they are above CloudFormation's 51,200-byte inline limit. One per\n"
+	"account and region: environments that share them share it.\n"
+	"\n"
+	"  --yes            approve the change set without a question\n"
+	"  --show-template  print the template and exit (no AWS call)\n" CLI_AWS_OPTIONS_HELP
+	"\n"
+	"exit: 0 bootstrapped, 1 failed, 2 bad usage, bad input, or no credentials\n";
 
 int cmd_bootstrap(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: solemate bootstrap ...\n\nnot implemented yet (issue 5): nothing is done.\n");
-		return SM_EXIT_OK;
+	struct cli_inputs in = { 0 };
+	struct cli_aws_opts ao = { 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	bool show = false;
+	struct cli_deploy_opts opts = { .show_changes = true };
+	opts.policy.approval = PLAN_APPROVE_BROADENING;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "bootstrap");
+		if (r == 0)
+			r = cli_aws_parse_option(&ao, argc, argv, &i, "bootstrap");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(bootstrap_usage, stdout);
+			return cli_finish_stdout(SM_EXIT_OK);
+		} else if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y")) {
+			opts.policy.yes = true;
+		} else if (!strcmp(argv[i], "--show-template")) {
+			show = true;
+		} else {
+			return cli_usage_error("bootstrap", "unknown option '%s' (see --help)", argv[i]);
+		}
 	}
-	fprintf(stderr, "solemate bootstrap: not implemented yet (issue 5)\n");
-	return SM_EXIT_USAGE;
+
+	struct env_config cfg;
+	struct sm_assembly env_as, as;
+	struct cli_aws ca;
+	bool opened = false;
+	int code = SM_EXIT_USAGE;
+
+	sm_assembly_init(&env_as);
+	sm_assembly_init(&as);
+	if (cli_env_load(&in, "bootstrap", &cfg, &env_as, &dl) < 0) {
+		cli_print_diags(&dl);
+		sm_assembly_release(&env_as);
+		diag_list_release(&dl);
+		return SM_EXIT_USAGE;
+	}
+	/* one toolkit stack per region the environment uses */
+	const char *regions[16];
+	size_t nr = 0;
+	for (size_t i = 0; i < env_as.nr; i++) {
+		const char *r = ao.region ? ao.region : env_as.items[i].region;
+		if (!r || !strcmp(r, "unknown-region"))
+			r = cfg.region;
+		size_t k = 0;
+		while (k < nr && strcmp(regions[k], r))
+			k++;
+		if (k == nr && nr < sizeof(regions) / sizeof(regions[0]))
+			regions[nr++] = r;
+	}
+	for (size_t k = 0; k < nr; k++) {
+		struct sm_app *one = sm_app_new();
+		struct sm_stack *s = toolkit_stack_new(one, CLI_TOOLKIT_STACK, cfg.account, regions[k]);
+		if (sm_app_resolve(one, &dl) < 0) {
+			sm_app_free(one);
+			goto out;
+		}
+		struct sm_template *t = sm_assembly_add(&as, CLI_TOOLKIT_STACK ".template.json",
+							CLI_TOOLKIT_STACK, regions[k],
+							json_deep_copy(sm_stack_template(s)));
+		t->depends = NULL;
+		sm_app_free(one);
+	}
+	if (show) {
+		for (size_t i = 0; i < as.nr; i++) {
+			char *body = jio_dump_json(as.items[i].tmpl, NULL);
+			printf("%s", body);
+			free(body);
+		}
+		code = SM_EXIT_OK;
+		goto out;
+	}
+	opts.schema = cfn_schema_load(NULL, &dl);
+	if (!opts.schema)
+		goto out;
+	if (cli_aws_open(&ca, &ao, cfg.region, &dl) < 0)
+		goto out;
+	opened = true;
+	opts.env = cfg.environment;
+	opts.termination_protection = true; /* the bucket outlives environments */
+	cli_catch_interrupt();
+	size_t ok = 0;
+	for (size_t i = 0; i < as.nr && !cli_interrupted; i++) {
+		struct diag_list sdl = DIAG_LIST_INIT;
+		json_t *outputs = NULL;
+		/* the toolkit stack is not region-forced: each has its own */
+		const char *forced = ca.forced_region;
+		ca.forced_region = as.items[i].region;
+		enum cli_deploy_result r = cli_deploy_stack(&ca, &as.items[i], &opts, &outputs, &sdl);
+		ca.forced_region = forced;
+		cli_aws_diags(&ca, &sdl);
+		diag_list_release(&sdl);
+		if (r == CLI_DEPLOY_DONE || r == CLI_DEPLOY_UNCHANGED) {
+			printf("%s bootstrapped in %s\n", CLI_TOOLKIT_STACK, as.items[i].region);
+			ok++;
+		}
+		json_decref(outputs);
+	}
+	code = ok == as.nr ? SM_EXIT_OK : SM_EXIT_FINDINGS;
+out:
+	if (code == SM_EXIT_USAGE)
+		cli_print_diags(&dl);
+	if (opened)
+		cli_aws_close(&ca);
+	if (opts.schema)
+		cfn_schema_free(opts.schema);
+	sm_assembly_release(&env_as);
+	sm_assembly_release(&as);
+	env_config_release(&cfg);
+	diag_list_release(&dl);
+	return cli_finish_stdout(code);
 }

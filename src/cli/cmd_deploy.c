@@ -1,18 +1,181 @@
 /*
- * 'deploy' is not built yet (issue 5); the command exists so that the table,
- * --help and the exit codes are stable. It refuses honestly.
+ * solemate deploy: the stacks of one environment through CloudFormation
+ * change sets, in dependency order, independent stacks at the same time.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_aws.h"
+#include "lib/environments.h"
+
+static const char deploy_usage[] =
+	"usage: solemate deploy (--env NAME | --config FILE) [--stack NAME...] [--yes]\n"
+	"                       [--require-approval never|any-change|broadening]\n"
+	"                       [--allow-data-loss] [--concurrency N] [--upload auto|always]\n"
+	"                       [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
+	"\n"
+	"Synthesize the environment and deploy its stacks, in dependency order; the\n"
+	"stacks of one wave (independent of each other) run at the same time. For\n"
+	"each stack: upload the template to the bootstrap bucket when it is above\n"
+	"CloudFormation's 51,200-byte inline limit, create a change set, show it with\n"
+	"CloudFormation's own answer on replacement, ask for approval, execute, and\n"
+	"follow the stack events until the stack settles; then its outputs.\n"
+	"\n"
+	"A change set that would replace or delete a stateful resource (database,\n"
+	"bucket, key, log group, ...) in a protected environment (production:\n"
+	"databaseDeletionProtection) is refused unless --allow-data-loss. Protected\n"
+	"environments' stacks get termination protection. A change set without\n"
+	"changes is deleted: success. Ctrl-C never leaves a change set behind; once\n"
+	"one is executing, it stops waiting and says how to follow the stack.\n"
+	"\n"
+	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
+	"  --yes               approve every change set (no questions)\n"
+	"  --require-approval  never, any-change, or broadening (default: IAM and\n"
+	"                      security-group changes need approval, as in the CDK)\n"
+	"  --allow-data-loss   accept replacing or deleting stateful resources\n"
+	"  --concurrency N     stacks of one wave deployed at the same time (default 4)\n"
+	"  --upload always     upload every template to S3, even small ones\n" CLI_AWS_OPTIONS_HELP
+	"\n"
+	"environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
+	"AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n"
+	"\n"
+	"exit: 0 deployed or unchanged, 1 a stack failed, was refused or interrupted,\n"
+	"2 bad usage, bad input, or no credentials\n";
+
+struct deploy_ctx {
+	struct cli_deploy_opts opts;
+	size_t done, unchanged, failed, refused, interrupted;
+	pthread_mutex_t lock;
+};
+
+static int deploy_one(struct cli_aws *ca, struct sm_template *t, void *arg, struct diag_list *dl)
+{
+	struct deploy_ctx *ctx = arg;
+	enum cli_deploy_result r = cli_deploy_stack(ca, t, &ctx->opts, NULL, dl);
+	pthread_mutex_lock(&ctx->lock);
+	switch (r) {
+	case CLI_DEPLOY_DONE:
+		ctx->done++;
+		break;
+	case CLI_DEPLOY_UNCHANGED:
+		ctx->unchanged++;
+		break;
+	case CLI_DEPLOY_FAILED:
+		ctx->failed++;
+		break;
+	case CLI_DEPLOY_REFUSED:
+		ctx->refused++;
+		break;
+	case CLI_DEPLOY_INTERRUPTED:
+		ctx->interrupted++;
+		break;
+	}
+	pthread_mutex_unlock(&ctx->lock);
+	return r != CLI_DEPLOY_DONE && r != CLI_DEPLOY_UNCHANGED;
+}
 
 int cmd_deploy(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: solemate deploy ...\n\nnot implemented yet (issue 5): nothing is done.\n");
-		return SM_EXIT_OK;
+	struct cli_inputs in = { 0 };
+	struct cli_aws_opts ao = { 0 };
+	struct diag_list dl = DIAG_LIST_INIT;
+	const char *only[64];
+	size_t only_nr = 0;
+	int concurrency = 4;
+	struct deploy_ctx ctx = { .opts = { .show_changes = true } };
+	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "deploy");
+		if (r == 0)
+			r = cli_aws_parse_option(&ao, argc, argv, &i, "deploy");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(deploy_usage, stdout);
+			return cli_finish_stdout(SM_EXIT_OK);
+		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+			ctx.opts.policy.yes = true;
+		} else if (!strcmp(a, "--allow-data-loss")) {
+			ctx.opts.policy.allow_data_loss = true;
+		} else if (!strcmp(a, "--stack") && i + 1 < argc) {
+			if (only_nr >= sizeof(only) / sizeof(only[0]))
+				return cli_usage_error("deploy", "too many --stack options");
+			only[only_nr++] = argv[++i];
+		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
+			if (plan_approval_parse(argv[++i], &ctx.opts.policy.approval) < 0)
+				return cli_usage_error("deploy",
+						       "--require-approval wants never, any-change or "
+						       "broadening, not '%s'",
+						       argv[i]);
+		} else if (!strcmp(a, "--concurrency") && i + 1 < argc) {
+			if (cli_parse_concurrency("deploy", argv[++i], &concurrency) < 0)
+				return SM_EXIT_USAGE;
+		} else if (!strcmp(a, "--upload") && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "auto") && strcmp(v, "always"))
+				return cli_usage_error("deploy", "--upload wants auto or always, not '%s'",
+						       v);
+			ctx.opts.upload_always = !strcmp(v, "always");
+		} else {
+			return cli_usage_error("deploy", "unknown option '%s' (see --help)", a);
+		}
 	}
-	fprintf(stderr, "solemate deploy: not implemented yet (issue 5)\n");
-	return SM_EXIT_USAGE;
+
+	struct env_config cfg;
+	struct sm_assembly as;
+	struct plan_waves waves = PLAN_WAVES_INIT;
+	struct cli_aws ca;
+	int code = SM_EXIT_USAGE;
+	bool opened = false;
+
+	sm_assembly_init(&as);
+	if (cli_env_load(&in, "deploy", &cfg, &as, &dl) < 0) {
+		cli_print_diags(&dl);
+		sm_assembly_release(&as);
+		diag_list_release(&dl);
+		return SM_EXIT_USAGE;
+	}
+	if (plan_order(&as, only, only_nr, &waves, &dl) < 0)
+		goto out;
+	ctx.opts.schema = cfn_schema_load(NULL, &dl);
+	if (!ctx.opts.schema)
+		goto out;
+	if (cli_aws_open(&ca, &ao, cfg.region, &dl) < 0)
+		goto out;
+	opened = true;
+	ctx.opts.env = cfg.environment;
+	ctx.opts.policy.production = cfg.protect_data;
+	ctx.opts.termination_protection = cfg.protect_data;
+	pthread_mutex_init(&ctx.lock, NULL);
+	cli_catch_interrupt();
+
+	printf("deploying %zu stack%s of %s in %zu wave%s%s\n", waves.nr, waves.nr == 1 ? "" : "s",
+	       cfg.environment, waves.wave_nr, waves.wave_nr == 1 ? "" : "s",
+	       ca.endpoint_url ? " (endpoint override)" : "");
+	size_t skipped = 0;
+	cli_run_waves(&ca, &waves, false, concurrency, deploy_one, &ctx, &skipped);
+	printf("%s: %zu deployed, %zu unchanged, %zu failed, %zu refused, %zu interrupted, %zu not "
+	       "started (%lu requests, %lu retried)\n",
+	       cfg.environment, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,
+	       skipped, ca.requests, ca.retries);
+	code = ctx.done + ctx.unchanged == waves.nr ? SM_EXIT_OK : SM_EXIT_FINDINGS;
+	pthread_mutex_destroy(&ctx.lock);
+out:
+	if (code == SM_EXIT_USAGE)
+		cli_print_diags(&dl);
+	if (opened)
+		cli_aws_close(&ca);
+	if (ctx.opts.schema)
+		cfn_schema_free(ctx.opts.schema);
+	plan_waves_release(&waves);
+	sm_assembly_release(&as);
+	env_config_release(&cfg);
+	diag_list_release(&dl);
+	return cli_finish_stdout(code);
 }

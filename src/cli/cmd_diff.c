@@ -5,12 +5,19 @@
 
 #include "analysis/diff.h"
 #include "base/json_io.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
+#include "cli/cli_aws.h"
+#include "lib/environments.h"
 
 static const char diff_usage[] =
-	"usage: solemate diff --against OLD [NEW] [--env NAME|all | --config FILE] [--format text|json]\n"
+	"usage: solemate diff (--env NAME | --config FILE) [--format text|json] [AWS options]\n"
+	"       solemate diff --against OLD [NEW] [--env NAME|all | --config FILE] [--format text|json]\n"
 	"\n"
-	"Compare two cloud assemblies (directories or template files), or OLD with\n"
+	"Without --against, compare the synthesis of one environment with its\n"
+	"deployed stacks (GetTemplate; a stack not deployed shows as added).\n"
+	"With --against, compare\n"
+	"two cloud assemblies (directories or template files), or OLD with\n"
 	"the current synthesis of --env (default: every environment), stack by stack:\n"
 	"resources added, removed and modified property by property; whether\n"
 	"CloudFormation replaces a resource (from the registry schemas'\n"
@@ -18,20 +25,70 @@ static const char diff_usage[] =
 	"(database, bucket, key, log group, ...) would be replaced or deleted; and\n"
 	"the IAM and security-group changes, listed apart.\n"
 	"\n"
-	"Diffing against the deployed stacks (GetTemplate) needs the AWS client of\n"
-	"issue 5, which is not built yet.\n"
+	"\n" CLI_AWS_OPTIONS_HELP
 	"\n"
 	"exit: 0 no differences, 1 differences (as diff(1) does), 2 bad usage or input\n";
+
+/* Exit code when load_deployed fails: 2 for bad input or credentials, 1 for a failed call. */
+static int deployed_err = SM_EXIT_USAGE;
+
+/*
+ * new_a: the environment synthesized; old_a: the templates CloudFormation
+ * has for the same stack names (none for a stack not deployed).
+ */
+static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts *ao,
+			 struct sm_assembly *old_a, struct sm_assembly *new_a, struct diag_list *dl)
+{
+	struct env_config cfg;
+	struct cli_aws ca;
+	int ret = -1;
+
+	if (cli_env_load(in, "diff", &cfg, new_a, dl) < 0)
+		return -1;
+	if (cli_aws_open(&ca, ao, cfg.region, dl) < 0) {
+		env_config_release(&cfg);
+		return -1;
+	}
+	deployed_err = SM_EXIT_FINDINGS;
+	for (size_t i = 0; i < new_a->nr; i++) {
+		struct sm_template *t = &new_a->items[i];
+		struct cli_client cc;
+		struct cfn_stack st = { 0 };
+		cli_client_init(&ca, cli_stack_region(&ca, t), &cc);
+		int exists = cfn_describe_stack(&cc.c, t->stack_name, &st, dl);
+		json_t *tmpl = NULL;
+		int err = exists < 0;
+		if (exists > 0 && strcmp(st.status, "REVIEW_IN_PROGRESS"))
+			tmpl = cli_deployed_template(&cc.c, t->stack_name, &err, dl);
+		cfn_stack_release(&st);
+		cli_client_done(&ca, &cc);
+		if (err)
+			goto out;
+		if (tmpl) {
+			char *file = xstrfmt("deployed:%s", t->stack_name);
+			sm_assembly_add(old_a, file, t->stack_name, t->region, tmpl);
+			free(file);
+		}
+	}
+	ret = 0;
+out:
+	cli_aws_close(&ca);
+	env_config_release(&cfg);
+	return ret;
+}
 
 int cmd_diff(int argc, char **argv)
 {
 	struct cli_inputs in = { 0 };
+	struct cli_aws_opts ao = { 0 };
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *old_path = NULL, *new_path = NULL;
 	bool json = false;
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_inputs_parse_option(&in, argc, argv, &i, "diff");
+		if (r == 0)
+			r = cli_aws_parse_option(&ao, argc, argv, &i, "diff");
 		if (r < 0)
 			return SM_EXIT_USAGE;
 		if (r > 0)
@@ -52,21 +109,22 @@ int cmd_diff(int argc, char **argv)
 			return cli_usage_error("diff", "unknown option '%s'", argv[i]);
 		}
 	}
-	if (!old_path) {
-		fprintf(stderr, "solemate diff: diffing against the deployed stacks needs the AWS client "
-				"(issue 5), not built yet\n  use: solemate diff --against DIR\n");
-		return SM_EXIT_USAGE;
-	}
 	struct sm_assembly old_a, new_a;
 	sm_assembly_init(&old_a);
 	sm_assembly_init(&new_a);
 	int code = SM_EXIT_USAGE;
-	if (sm_assembly_load_path(&old_a, old_path, &dl) < 0)
+	if (!old_path) {
+		if (load_deployed(&in, &ao, &old_a, &new_a, &dl) < 0) {
+			code = deployed_err;
+			goto out;
+		}
+	} else if (sm_assembly_load_path(&old_a, old_path, &dl) < 0) {
 		goto out;
-	if (new_path) {
+	}
+	if (old_path && new_path) {
 		if (sm_assembly_load_path(&new_a, new_path, &dl) < 0)
 			goto out;
-	} else {
+	} else if (old_path) {
 		if (!in.env_nr && !in.config_nr)
 			in.envs[in.env_nr++] = "all";
 		if (cli_inputs_load(&in, &new_a, &dl) < 0)
@@ -96,7 +154,7 @@ int cmd_diff(int argc, char **argv)
 	json_decref(d);
 	cfn_schema_free(schema);
 out:
-	if (code == SM_EXIT_USAGE)
+	if (code != SM_EXIT_OK || dl.nr)
 		cli_print_diags(&dl);
 	sm_assembly_release(&old_a);
 	sm_assembly_release(&new_a);

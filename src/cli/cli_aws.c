@@ -1,0 +1,902 @@
+/* The AWS commands' shared layer (cli_aws.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include "aws/s3.h"
+#include "aws/stack_events.h"
+#include "base/fsutil.h"
+#include "base/json_io.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
+#include "cli/cli_aws.h"
+#include "lib/environments.h"
+
+volatile sig_atomic_t cli_interrupted;
+
+static void on_sigint(int sig)
+{
+	static const char msg[] = "\nsolemate: interrupted again: exiting now\n";
+	if (cli_interrupted) {
+		/* the user insists: nothing more is cleaned up */
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+			_exit(130);
+		_exit(130);
+	}
+	cli_interrupted = sig;
+}
+
+void cli_catch_interrupt(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a prompt's read returns EINTR instead of waiting on */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+bool cli_aws_sleep(const struct cli_aws *ca, unsigned ms)
+{
+	(void)ca;
+	while (ms && !cli_interrupted) {
+		unsigned slice = ms < 100 ? ms : 100;
+		struct timespec ts = { slice / 1000, (long)(slice % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		ms -= slice;
+	}
+	return !cli_interrupted;
+}
+
+int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, const char *cmd)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} opts[] = {
+		{ "--profile", offsetof(struct cli_aws_opts, profile) },
+		{ "--region", offsetof(struct cli_aws_opts, region) },
+		{ "--endpoint-url", offsetof(struct cli_aws_opts, endpoint_url) },
+	};
+	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+		size_t n = strlen(opts[k].name);
+		const char *arg = argv[*i], *val;
+		if (strncmp(arg, opts[k].name, n) || (arg[n] && arg[n] != '='))
+			continue;
+		if (arg[n] == '=') {
+			val = arg + n + 1;
+		} else if (*i + 1 < argc) {
+			val = argv[++*i];
+		} else {
+			cli_usage_error(cmd, "option '%s' needs a value", opts[k].name);
+			return -1;
+		}
+		if (!*val) {
+			cli_usage_error(cmd, "option '%s' needs a non-empty value", opts[k].name);
+			return -1;
+		}
+		*(const char **)((char *)o + opts[k].off) = val;
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned env_ms(const char *name, unsigned def)
+{
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return def;
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+	return *end || n > 600000 ? def : (unsigned)n;
+}
+
+int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *fallback_region,
+		 struct diag_list *dl)
+{
+	memset(ca, 0, sizeof(*ca));
+	struct aws_creds_opts co = { o->profile, o->region, fallback_region };
+	if (aws_creds_load(&co, &ca->creds, dl) < 0)
+		return -1;
+	ca->endpoint_url = o->endpoint_url;
+	if (!ca->endpoint_url) {
+		const char *e = getenv("AWS_ENDPOINT_URL");
+		ca->endpoint_url = e && *e ? e : NULL;
+	}
+	if (ca->endpoint_url && strncmp(ca->endpoint_url, "http://", 7) &&
+	    strncmp(ca->endpoint_url, "https://", 8)) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "endpoint URL '%s' is not an http:// or https:// URL",
+					  ca->endpoint_url);
+		diag_set_hint(d, "for example --endpoint-url http://127.0.0.1:5000");
+		aws_creds_release(&ca->creds);
+		return -1;
+	}
+	ca->forced_region = o->region;
+	ca->progress_tty = isatty(STDOUT_FILENO);
+	ca->prompt_tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+	ca->color = cli_color(stdout);
+	ca->poll_ms = env_ms("SOLEMATE_POLL_MS", 2000);
+	pthread_mutex_init(&ca->out_lock, NULL);
+	pthread_mutex_init(&ca->lock, NULL);
+	return 0;
+}
+
+void cli_aws_close(struct cli_aws *ca)
+{
+	aws_creds_release(&ca->creds);
+	pthread_mutex_destroy(&ca->out_lock);
+	pthread_mutex_destroy(&ca->lock);
+}
+
+const char *cli_stack_region(const struct cli_aws *ca, const struct sm_template *t)
+{
+	if (ca->forced_region)
+		return ca->forced_region;
+	if (t && t->region && strcmp(t->region, "unknown-region"))
+		return t->region;
+	return ca->creds.region;
+}
+
+void cli_client_init(struct cli_aws *ca, const char *region, struct cli_client *cc)
+{
+	cc->creds = ca->creds;
+	if (region)
+		cc->creds.region = (char *)region;
+	aws_client_init(&cc->c, &cc->creds, ca->endpoint_url);
+}
+
+void cli_client_done(struct cli_aws *ca, struct cli_client *cc)
+{
+	pthread_mutex_lock(&ca->lock);
+	ca->requests += cc->c.requests;
+	ca->retries += cc->c.retries;
+	pthread_mutex_unlock(&ca->lock);
+	cc->c.requests = cc->c.retries = 0;
+}
+
+void cli_aws_say(struct cli_aws *ca, const char *stack, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&ca->out_lock);
+	if (stack)
+		printf(ca->color ? "\033[1m%s\033[0m | " : "%s | ", stack);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	pthread_mutex_unlock(&ca->out_lock);
+}
+
+void cli_aws_diags(struct cli_aws *ca, const struct diag_list *dl)
+{
+	pthread_mutex_lock(&ca->out_lock);
+	fflush(stdout);
+	cli_print_diags(dl);
+	pthread_mutex_unlock(&ca->out_lock);
+}
+
+bool cli_aws_confirm(struct cli_aws *ca, const char *question)
+{
+	char line[64];
+	bool yes = false;
+
+	if (!ca->prompt_tty || cli_interrupted)
+		return false;
+	pthread_mutex_lock(&ca->out_lock);
+	fflush(stdout);
+	fprintf(stderr, "%s (y/n) ", question);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) && !cli_interrupted)
+		yes = line[0] == 'y' || line[0] == 'Y';
+	else
+		fputc('\n', stderr);
+	pthread_mutex_unlock(&ca->out_lock);
+	return yes;
+}
+
+/* ---- following a stack operation ---- */
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+int cli_watch_begin(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
+		    struct diag_list *dl)
+{
+	json_t *events = NULL;
+	(void)ca;
+	free(w->marker);
+	w->marker = NULL;
+	if (!w->events)
+		w->events = json_array();
+	/*
+	 * Every page is read once here; later polls stop at the marker and so
+	 * read only what is new.
+	 */
+	if (cfn_describe_stack_events(c, w->stack_id ? w->stack_id : w->stack, NULL, &events, dl) < 0)
+		return -1;
+	if (json_array_size(events))
+		w->marker = xstrdup(jstr(json_array_get(events, 0), "eventId"));
+	json_decref(events);
+	return 0;
+}
+
+static bool status_failed(const char *s)
+{
+	return strstr(s, "FAILED") != NULL;
+}
+
+static void show_event(struct cli_aws *ca, struct cli_watch *w, const json_t *e, size_t done)
+{
+	const char *status = jstr(e, "status"), *reason = jstr(e, "reason");
+	const char *ts = jstr(e, "timestamp");
+	/* hh:mm:ss of an ISO 8601 timestamp */
+	const char *t = strchr(ts, 'T');
+	char hms[9] = "";
+	if (t && strlen(t) >= 9)
+		memcpy(hms, t + 1, 8);
+	bool bar = ca->progress_tty && ca->in_flight <= 1;
+	pthread_mutex_lock(&ca->out_lock);
+	if (bar)
+		fputs("\r\033[K", stdout);
+	if (!bar || status_failed(status)) {
+		const char *col = !ca->color		  ? ""
+				  : status_failed(status) ? "\033[31m"
+				  : strstr(status, "COMPLETE") && !strstr(status, "ROLLBACK")
+					  ? "\033[32m"
+					  : "";
+		printf("%s | %s | %s%-28s%s | %-34s | %s%s%s\n", w->stack, hms, col, status,
+		       ca->color ? "\033[0m" : "", jstr(e, "type"), jstr(e, "logicalId"),
+		       *reason ? " : " : "", reason);
+	}
+	if (bar) {
+		char pb[96];
+		stack_progress_bar(pb, sizeof(pb), done, w->total, 30);
+		printf("%s %s %s %s", w->stack, pb, jstr(e, "logicalId"), status);
+	}
+	fflush(stdout);
+	pthread_mutex_unlock(&ca->out_lock);
+}
+
+/* Fetch the events since the marker and print them oldest first. */
+static int poll_events(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
+		       struct diag_list *dl)
+{
+	json_t *fresh = NULL;
+	if (cfn_describe_stack_events(c, w->stack_id ? w->stack_id : w->stack, w->marker, &fresh,
+				      dl) < 0)
+		return -1;
+	size_t n = json_array_size(fresh);
+	if (n) {
+		free(w->marker);
+		w->marker = xstrdup(jstr(json_array_get(fresh, 0), "eventId"));
+	}
+	for (size_t k = n; k-- > 0;) {
+		json_t *e = json_array_get(fresh, k);
+		json_array_append(w->events, e);
+		size_t done = stack_events_done(w->events, w->stack);
+		show_event(ca, w, e, done);
+	}
+	json_decref(fresh);
+	return 0;
+}
+
+int cli_watch_run(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
+		  struct diag_list *dl)
+{
+	int ret = -1;
+	pthread_mutex_lock(&ca->lock);
+	ca->in_flight++;
+	pthread_mutex_unlock(&ca->lock);
+	if (!w->events)
+		w->events = json_array();
+	for (;;) {
+		if (poll_events(ca, c, w, dl) < 0)
+			break;
+		cfn_stack_release(&w->final);
+		int r = cfn_describe_stack(c, w->stack_id ? w->stack_id : w->stack, &w->final, dl);
+		if (r < 0)
+			break;
+		if (r == 0) {
+			/* deleted, looked up by name */
+			w->gone = true;
+			ret = 0;
+			break;
+		}
+		enum stack_state st = stack_status_state(w->final.status);
+		if (st != STACK_IN_PROGRESS || !strcmp(w->final.status, "REVIEW_IN_PROGRESS")) {
+			/* the last events may have been written after the poll above */
+			if (poll_events(ca, c, w, dl) < 0)
+				break;
+			if (!strcmp(w->final.status, "DELETE_COMPLETE"))
+				w->gone = true;
+			ret = 0;
+			break;
+		}
+		if (!cli_aws_sleep(ca, ca->poll_ms)) {
+			ret = 1;
+			break;
+		}
+	}
+	pthread_mutex_lock(&ca->lock);
+	ca->in_flight--;
+	pthread_mutex_unlock(&ca->lock);
+	if (ca->progress_tty) {
+		pthread_mutex_lock(&ca->out_lock);
+		fputs("\r\033[K", stdout);
+		fflush(stdout);
+		pthread_mutex_unlock(&ca->out_lock);
+	}
+	return ret;
+}
+
+void cli_watch_release(struct cli_watch *w)
+{
+	free(w->marker);
+	w->marker = NULL;
+	json_decref(w->events);
+	w->events = NULL;
+	cfn_stack_release(&w->final);
+}
+
+json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,
+			      struct diag_list *dl)
+{
+	char *body = NULL;
+	*err = 0;
+	if (cfn_get_template(c, stack, &body, dl) < 0) {
+		*err = 1;
+		return NULL;
+	}
+	json_t *t = body ? jio_load_auto(stack, body, strlen(body), dl) : NULL;
+	if (body && !t)
+		*err = 1;
+	free(body);
+	return t;
+}
+
+/* ---- deploying one stack ---- */
+
+static char *change_set_name(void)
+{
+	unsigned char rnd[4] = { 0 };
+	time_t now = time(NULL);
+	struct tm tm;
+	char ts[32];
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%d%H%M%S", &tm);
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memcpy(rnd, &now, sizeof(rnd) < sizeof(now) ? sizeof(rnd) : sizeof(now));
+	return xstrfmt("solemate-%s-%02x%02x%02x%02x", ts, rnd[0], rnd[1], rnd[2], rnd[3]);
+}
+
+static bool no_changes_reason(const char *reason)
+{
+	return reason && (strstr(reason, "didn't contain changes") ||
+			  strstr(reason, "No updates are to be performed") ||
+			  strstr(reason, "no changes"));
+}
+
+/* The bootstrap bucket of a region, from the toolkit stack's outputs. */
+static char *toolkit_bucket(struct aws_client *c, const char *env, struct diag_list *dl)
+{
+	struct cfn_stack s = { 0 };
+	char *bucket = NULL;
+	int r = cfn_describe_stack(c, CLI_TOOLKIT_STACK, &s, dl);
+	if (r == 1) {
+		const json_t *b = json_object_get(s.outputs, "BucketName");
+		if (json_is_string(b))
+			bucket = xstrdup(json_string_value(b));
+	}
+	if (r >= 0 && !bucket) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "the template must be uploaded to S3, and region %s is not "
+					  "bootstrapped (no stack %s with a BucketName output)",
+					  c->creds->region, CLI_TOOLKIT_STACK);
+		diag_set_hint(d, "run 'solemate bootstrap --env %s' first", env ? env : "NAME");
+	}
+	cfn_stack_release(&s);
+	return bucket;
+}
+
+static char *upload_template(struct aws_client *c, const char *env, const char *stack,
+			     const char *body, size_t len, struct diag_list *dl)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+	char *bucket = toolkit_bucket(c, env, dl), *key = NULL, *url = NULL;
+	if (!bucket)
+		return NULL;
+	SHA256((const unsigned char *)body, len, md);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	/* content-addressed: a retry uploads the same object again, harmlessly */
+	key = xstrfmt("templates/%s-%s.template.json", stack, hex);
+	if (s3_put_object(c, bucket, key, body, len, "application/json", dl) == 0)
+		url = s3_object_url(c, bucket, key);
+	free(key);
+	free(bucket);
+	return url;
+}
+
+static const char *action_mark(const char *action)
+{
+	return !strcmp(action, "Add") ? "[+]" : !strcmp(action, "Remove") ? "[-]" : "[~]";
+}
+
+static void print_changes(struct cli_aws *ca, const char *stack, const char *cs_name,
+			  const json_t *changes, struct cfn_schema *schema)
+{
+	size_t i;
+	const json_t *ch;
+	pthread_mutex_lock(&ca->out_lock);
+	printf("%s | change set %s: %zu change%s\n", stack, cs_name, json_array_size(changes),
+	       json_array_size(changes) == 1 ? "" : "s");
+	json_array_foreach (changes, i, ch) {
+		const char *action = jstr(ch, "action"), *type = jstr(ch, "type");
+		const char *repl = jstr(ch, "replacement");
+		pthread_mutex_lock(&ca->lock);
+		bool stateful = schema && *type && cfn_schema_is_stateful(schema, type);
+		pthread_mutex_unlock(&ca->lock);
+		bool replaces = !strcmp(repl, "True") || !strcmp(repl, "Conditional");
+		printf("%s |   %s %-8s %-40s %s", stack, action_mark(action), action, type,
+		       jstr(ch, "logicalId"));
+		if (!strcmp(action, "Modify") && *repl)
+			printf("  replacement: %s", repl);
+		if (stateful && (replaces || !strcmp(action, "Remove")))
+			printf(ca->color ? "  \033[1;31m(stateful)\033[0m" : "  (stateful)");
+		putchar('\n');
+	}
+	fflush(stdout);
+	pthread_mutex_unlock(&ca->out_lock);
+}
+
+/*
+ * Delete the change set; and when the stack exists only because of it
+ * (REVIEW_IN_PROGRESS after a CREATE change set), the empty stack too, so
+ * that a retry starts clean.
+ */
+static void discard_change_set(struct cli_aws *ca, struct aws_client *c, const char *stack,
+			       const char *cs, bool created_stack, struct diag_list *dl)
+{
+	if (cfn_delete_change_set(c, stack, cs, dl) < 0)
+		return;
+	if (!created_stack)
+		return;
+	struct cfn_stack s = { 0 };
+	if (cfn_describe_stack(c, stack, &s, dl) == 1 && s.status &&
+	    !strcmp(s.status, "REVIEW_IN_PROGRESS"))
+		cfn_delete_stack(c, stack, dl);
+	cfn_stack_release(&s);
+	(void)ca;
+}
+
+static void print_outputs(struct cli_aws *ca, const char *stack, const json_t *outputs)
+{
+	const char *k;
+	const json_t *v;
+	if (!json_object_size(outputs))
+		return;
+	pthread_mutex_lock(&ca->out_lock);
+	printf("%s | outputs:\n", stack);
+	json_object_foreach ((json_t *)outputs, k, v)
+		printf("%s |   %s = %s\n", stack, k, json_is_string(v) ? json_string_value(v) : "");
+	fflush(stdout);
+	pthread_mutex_unlock(&ca->out_lock);
+}
+
+static void explain_interrupt(struct cli_aws *ca, const struct sm_template *t,
+			      const struct cli_deploy_opts *o, const char *region, const char *status)
+{
+	cli_aws_say(ca, t->stack_name,
+		    "interrupted: stopped waiting; CloudFormation goes on with the stack (%s)\n",
+		    status ? status : "in progress");
+	cli_aws_say(ca, t->stack_name,
+		    "  follow it:  aws cloudformation describe-stack-events --stack-name %s "
+		    "--region %s\n",
+		    t->stack_name, region);
+	cli_aws_say(ca, t->stack_name,
+		    "  resume:     solemate deploy --env %s --stack %s (once it has settled)\n",
+		    o->env ? o->env : "NAME", t->stack_name);
+}
+
+/* Wait for the change set to be computed: 0 ready, 1 no changes, 2 interrupted, -1 failed. */
+static int wait_change_set(struct cli_aws *ca, struct aws_client *c, const char *stack,
+			   const char *cs, struct cfn_change_set *out, struct diag_list *dl)
+{
+	for (;;) {
+		cfn_change_set_release(out);
+		if (cfn_describe_change_set(c, stack, cs, out, dl) < 0)
+			return -1;
+		const char *st = out->status ? out->status : "";
+		if (!strcmp(st, "CREATE_COMPLETE"))
+			return 0;
+		if (!strcmp(st, "FAILED")) {
+			if (no_changes_reason(out->status_reason))
+				return 1;
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "CloudFormation could not create the change set of '%s': %s", stack,
+				 out->status_reason ? out->status_reason : "no reason given");
+			return -1;
+		}
+		if (strcmp(st, "CREATE_PENDING") && strcmp(st, "CREATE_IN_PROGRESS")) {
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "change set %s of '%s' is in an unexpected state '%s'", cs, stack, st);
+			return -1;
+		}
+		/* change sets take seconds: poll faster than stack events */
+		if (!cli_aws_sleep(ca, ca->poll_ms < 1000 ? ca->poll_ms : 1000))
+			return 2;
+	}
+}
+
+enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_template *t,
+					const struct cli_deploy_opts *o, json_t **outputs_out,
+					struct diag_list *dl)
+{
+	struct cli_client cc;
+	struct cfn_stack cur = { 0 };
+	struct cfn_change_set cs = { 0 };
+	struct cli_watch w = { 0 };
+	struct plan_verdict v = { 0 };
+	const char *region = cli_stack_region(ca, t), *name = t->stack_name;
+	char *body = NULL, *url = NULL, *cs_id = NULL, *cs_name = NULL;
+	json_t *old_tmpl = NULL;
+	bool created_stack = false;
+	enum cli_deploy_result res = CLI_DEPLOY_FAILED;
+	size_t len = 0;
+
+	if (outputs_out)
+		*outputs_out = NULL;
+	strbuf_init(&v.reasons, 0);
+	cli_client_init(ca, region, &cc);
+	struct aws_client *c = &cc.c;
+
+	int exists = cfn_describe_stack(c, name, &cur, dl);
+	if (exists < 0)
+		goto out;
+	const char *type = "CREATE";
+	if (exists) {
+		const char *st = cur.status ? cur.status : "";
+		if (!strcmp(st, "ROLLBACK_COMPLETE") || !strcmp(st, "ROLLBACK_FAILED")) {
+			/* a first creation that failed holds nothing and cannot be updated */
+			cli_aws_say(ca, name,
+				    "%s after a failed first creation: deleting it before creating "
+				    "it again\n",
+				    st);
+			struct cli_watch dw = { .stack = name, .stack_id = cur.id };
+			if (cli_watch_begin(ca, c, &dw, dl) < 0 || cfn_delete_stack(c, name, dl) < 0) {
+				cli_watch_release(&dw);
+				goto out;
+			}
+			int r = cli_watch_run(ca, c, &dw, dl);
+			bool gone = dw.gone;
+			cli_watch_release(&dw);
+			if (r == 1) {
+				res = CLI_DEPLOY_INTERRUPTED;
+				goto out;
+			}
+			if (r < 0 || !gone) {
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "could not delete the failed stack '%s'", name);
+				goto out;
+			}
+		} else if (!strcmp(st, "REVIEW_IN_PROGRESS")) {
+			/* created by a change set that was never executed: still a CREATE */
+		} else if (stack_status_state(st) == STACK_IN_PROGRESS) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+						  "stack '%s' is %s: another operation is running",
+						  name, st);
+			diag_set_hint(d, "wait for it to settle (aws cloudformation "
+					 "describe-stack-events --stack-name %s), then deploy again",
+				      name);
+			goto out;
+		} else {
+			type = "UPDATE";
+			int err;
+			old_tmpl = cli_deployed_template(c, name, &err, dl);
+			if (err)
+				goto out;
+		}
+	}
+
+	body = jio_dump_json(t->tmpl, &len);
+	if (len > CLI_INLINE_TEMPLATE_LIMIT || o->upload_always) {
+		url = upload_template(c, o->env, name, body, len, dl);
+		if (!url)
+			goto out;
+		cli_aws_say(ca, name, "template (%zu bytes) uploaded to %s\n", len, url);
+	}
+	cs_name = change_set_name();
+	struct cfn_change_set_input in = {
+		.stack = name,
+		.name = cs_name,
+		.type = type,
+		.template_body = url ? NULL : body,
+		.template_url = url,
+		.description = "solemate deploy",
+	};
+	cli_aws_say(ca, name, "creating change set %s (%s)\n", cs_name, type);
+	if (cfn_create_change_set(c, &in, &cs_id, dl) < 0) {
+		/* nothing to clean up unless CloudFormation created it anyway */
+		struct diag_list ignore = DIAG_LIST_INIT;
+		discard_change_set(ca, c, name, cs_name, !strcmp(type, "CREATE"), &ignore);
+		diag_list_release(&ignore);
+		goto out;
+	}
+	created_stack = !strcmp(type, "CREATE");
+
+	int r = wait_change_set(ca, c, name, cs_name, &cs, dl);
+	if (r != 0) {
+		struct diag_list cleanup = DIAG_LIST_INIT;
+		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
+		if (r == 1) {
+			cli_aws_say(ca, name, "no changes\n");
+			res = CLI_DEPLOY_UNCHANGED;
+			diag_list_move(dl, &cleanup);
+		} else if (r == 2) {
+			cli_aws_say(ca, name, "interrupted: change set deleted, nothing was changed\n");
+			res = CLI_DEPLOY_INTERRUPTED;
+			diag_list_move(dl, &cleanup);
+		} else {
+			diag_list_move(dl, &cleanup);
+		}
+		goto out;
+	}
+
+	if (o->show_changes)
+		print_changes(ca, name, cs_name, cs.changes, o->schema);
+	pthread_mutex_lock(&ca->lock);
+	plan_judge(cs.changes, old_tmpl, o->schema, &o->policy, &v);
+	pthread_mutex_unlock(&ca->lock);
+
+	bool go = false;
+	switch (v.action) {
+	case PLAN_NOTHING:
+		cli_aws_say(ca, name, "no changes\n");
+		res = CLI_DEPLOY_UNCHANGED;
+		break;
+	case PLAN_REFUSE:
+		cli_aws_say(ca, name, "%s", v.reasons.buf);
+		cli_aws_say(ca, name,
+			    "refused: this would lose data in %s; nothing was changed. If it is "
+			    "intended, deploy again with --allow-data-loss\n",
+			    o->env ? o->env : "a protected environment");
+		res = CLI_DEPLOY_REFUSED;
+		break;
+	case PLAN_ASK:
+		if (v.reasons.len)
+			cli_aws_say(ca, name, "%s", v.reasons.buf);
+		if (!ca->prompt_tty) {
+			cli_aws_say(ca, name,
+				    "not approved: %zu change%s need approval (--require-approval) "
+				    "and there is no terminal to ask; pass --yes to approve\n",
+				    v.changes, v.changes == 1 ? "" : "s");
+			res = CLI_DEPLOY_REFUSED;
+			break;
+		}
+		char *q = xstrfmt("deploy these changes to %s?", name);
+		go = cli_aws_confirm(ca, q);
+		free(q);
+		if (!go) {
+			cli_aws_say(ca, name, "not deployed: the change set is deleted\n");
+			res = cli_interrupted ? CLI_DEPLOY_INTERRUPTED : CLI_DEPLOY_REFUSED;
+		}
+		break;
+	case PLAN_GO:
+		if (v.reasons.len)
+			cli_aws_say(ca, name, "%s", v.reasons.buf);
+		go = true;
+		break;
+	}
+	if (!go || cli_interrupted) {
+		if (go)
+			res = CLI_DEPLOY_INTERRUPTED;
+		struct diag_list cleanup = DIAG_LIST_INIT;
+		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
+		diag_list_move(dl, &cleanup);
+		goto out;
+	}
+
+	w.stack = name;
+	w.total = json_array_size(cs.changes);
+	if (cli_watch_begin(ca, c, &w, dl) < 0) {
+		struct diag_list cleanup = DIAG_LIST_INIT;
+		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
+		diag_list_release(&cleanup);
+		goto out;
+	}
+	if (cfn_execute_change_set(c, name, cs_name, dl) < 0) {
+		struct diag_list cleanup = DIAG_LIST_INIT;
+		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
+		diag_list_release(&cleanup);
+		goto out;
+	}
+	cli_aws_say(ca, name, "executing change set (%zu change%s)\n", w.total,
+		    w.total == 1 ? "" : "s");
+	r = cli_watch_run(ca, c, &w, dl);
+	if (r == 1) {
+		explain_interrupt(ca, t, o, region, w.final.status);
+		res = CLI_DEPLOY_INTERRUPTED;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (stack_status_state(w.final.status) != STACK_OK) {
+		const json_t *rc = stack_events_root_cause(w.events);
+		struct diag *d;
+		if (rc)
+			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				     "stack '%s' failed (%s): %s %s (%s): %s", name, w.final.status,
+				     jstr(rc, "status"), jstr(rc, "logicalId"), jstr(rc, "type"),
+				     jstr(rc, "reason"));
+		else
+			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "stack '%s' failed (%s): %s",
+				     name, w.final.status,
+				     w.final.status_reason ? w.final.status_reason : "no reason given");
+		diag_set_hint(d, "CloudFormation rolled the stack back; fix the cause and deploy "
+				 "again");
+		goto out;
+	}
+	if (o->termination_protection && !w.final.termination_protection) {
+		if (cfn_update_termination_protection(c, name, true, dl) < 0)
+			goto out;
+		cli_aws_say(ca, name, "termination protection on\n");
+	}
+	cli_aws_say(ca, name, "%s\n", w.final.status);
+	print_outputs(ca, name, w.final.outputs);
+	if (outputs_out)
+		*outputs_out = json_incref(w.final.outputs);
+	res = CLI_DEPLOY_DONE;
+out:
+	if (res == CLI_DEPLOY_UNCHANGED && exists == 1 && o->termination_protection &&
+	    !cur.termination_protection) {
+		if (cfn_update_termination_protection(c, name, true, dl) < 0)
+			res = CLI_DEPLOY_FAILED;
+		else
+			cli_aws_say(ca, name, "termination protection on\n");
+	}
+	cli_client_done(ca, &cc);
+	cli_watch_release(&w);
+	strbuf_release(&v.reasons);
+	cfn_change_set_release(&cs);
+	cfn_stack_release(&cur);
+	json_decref(old_tmpl);
+	free(body);
+	free(url);
+	free(cs_id);
+	free(cs_name);
+	return res;
+}
+
+/* ---- environments and waves ---- */
+
+int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config *cfg,
+		 struct sm_assembly *a, struct diag_list *dl)
+{
+	char *path;
+	if (in->path_nr || in->env_nr + in->config_nr != 1 ||
+	    (in->env_nr && !strcmp(in->envs[0], "all"))) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "%s acts on one environment at a time", cmd);
+		diag_set_hint(d, "name it with --env NAME (a file config/NAME.json) or --config FILE");
+		return -1;
+	}
+	if (in->env_nr)
+		path = xstrfmt("%s/%s.json", in->config_dir ? in->config_dir : "config",
+			       in->envs[0]);
+	else
+		path = xstrdup(in->config_files[0]);
+	if (in->env_nr && !fs_exists(path)) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+					  "no configuration for environment '%s'", in->envs[0]);
+		diag_set_hint(d, "the environments are the files in %s/",
+			      in->config_dir ? in->config_dir : "config");
+		free(path);
+		return -1;
+	}
+	int r = env_config_load(path, cfg, dl);
+	free(path);
+	if (r < 0)
+		return -1;
+	if (cli_inputs_load(in, a, dl) < 0) {
+		env_config_release(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse_concurrency(const char *cmd, const char *v, int *out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end || n < 1 || n > 32) {
+		cli_usage_error(cmd, "--concurrency wants a number from 1 to 32, not '%s'", v);
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+struct wave_run {
+	struct cli_aws *ca;
+	struct sm_template **stacks;
+	size_t nr, next, failed;
+	cli_stack_fn fn;
+	void *ctx;
+	pthread_mutex_t lock;
+};
+
+static void *wave_worker(void *arg)
+{
+	struct wave_run *wr = arg;
+	for (;;) {
+		pthread_mutex_lock(&wr->lock);
+		size_t k = wr->next < wr->nr && !cli_interrupted ? wr->next++ : wr->nr;
+		pthread_mutex_unlock(&wr->lock);
+		if (k >= wr->nr)
+			return NULL;
+		struct diag_list dl = DIAG_LIST_INIT;
+		int r = wr->fn(wr->ca, wr->stacks[k], wr->ctx, &dl);
+		if (dl.nr)
+			cli_aws_diags(wr->ca, &dl);
+		diag_list_release(&dl);
+		if (r) {
+			pthread_mutex_lock(&wr->lock);
+			wr->failed++;
+			pthread_mutex_unlock(&wr->lock);
+		}
+	}
+}
+
+size_t cli_run_waves(struct cli_aws *ca, const struct plan_waves *waves, bool reverse,
+		     int concurrency, cli_stack_fn fn, void *ctx, size_t *skipped)
+{
+	size_t failed = 0, started = 0;
+	for (size_t n = 0; n < waves->wave_nr; n++) {
+		size_t w = reverse ? waves->wave_nr - 1 - n : n;
+		struct wave_run wr = {
+			.ca = ca,
+			.stacks = waves->stacks + waves->wave_start[w],
+			.nr = waves->wave_start[w + 1] - waves->wave_start[w],
+			.fn = fn,
+			.ctx = ctx,
+		};
+		if (failed || cli_interrupted)
+			break;
+		pthread_mutex_init(&wr.lock, NULL);
+		size_t nthreads = wr.nr < (size_t)concurrency ? wr.nr : (size_t)concurrency;
+		if (nthreads <= 1) {
+			wave_worker(&wr);
+		} else {
+			pthread_t *tids = xcalloc(nthreads, sizeof(*tids));
+			size_t made = 0;
+			for (; made < nthreads; made++)
+				if (pthread_create(&tids[made], NULL, wave_worker, &wr))
+					break;
+			if (!made)
+				wave_worker(&wr);
+			for (size_t k = 0; k < made; k++)
+				pthread_join(tids[k], NULL);
+			free(tids);
+		}
+		pthread_mutex_destroy(&wr.lock);
+		started += wr.next;
+		failed += wr.failed;
+	}
+	if (skipped)
+		*skipped = waves->nr - started;
+	return failed;
+}

@@ -1,0 +1,173 @@
+/*
+ * What the commands that talk to AWS share (bootstrap, deploy, destroy,
+ * diff --env): the AWS options, one client per region, Ctrl-C, serialised
+ * output from the worker threads of a wave, following a stack operation
+ * through its events, and deploying one stack through a change set.
+ *
+ * This is command-layer code: it prints (stdout for results and progress,
+ * stderr for diagnostics and prompts). The decisions it applies are pure
+ * and tested apart: aws/deploy_plan.h (order, verdict) and
+ * aws/stack_events.h (settled, root cause, progress).
+ */
+#ifndef SM_CLI_AWS_H
+#define SM_CLI_AWS_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+
+#include "analysis/assembly.h"
+#include "analysis/schema.h"
+#include "aws/cfn.h"
+#include "aws/client.h"
+#include "aws/creds.h"
+#include "aws/deploy_plan.h"
+#include "base/diag.h"
+#include "cli/cli.h"
+
+/* The name of the stack `bootstrap` creates, one per account and region. */
+#define CLI_TOOLKIT_STACK "SolemateToolkit"
+/* CloudFormation's limit for TemplateBody; above it, TemplateURL from S3. */
+#define CLI_INLINE_TEMPLATE_LIMIT 51200
+
+struct cli_aws_opts {
+	const char *profile;
+	const char *region;
+	const char *endpoint_url;
+};
+
+#define CLI_AWS_OPTIONS_HELP                                                                       \
+	"  --profile NAME      credentials and region of this profile (~/.aws/credentials, config)\n" \
+	"  --region REGION     override the region (default: each stack's own)\n"                     \
+	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"                     \
+	"                      also AWS_ENDPOINT_URL\n"
+
+/* Like cli_inputs_parse_option, for --profile, --region and --endpoint-url. */
+int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, const char *cmd);
+
+struct cli_aws {
+	struct aws_creds creds;
+	const char *endpoint_url;
+	const char *forced_region; /* --region, or NULL: each stack's own region */
+	bool progress_tty;	   /* stdout is a terminal: progress bars */
+	bool prompt_tty;	   /* stdin and stderr are terminals: questions allowed */
+	bool color;
+	unsigned poll_ms; /* between two polls; SOLEMATE_POLL_MS, default 2000 */
+	pthread_mutex_t out_lock;
+	pthread_mutex_t lock; /* the schema, the counters, in_flight */
+	int in_flight;	      /* stacks being followed right now */
+	unsigned long requests, retries;
+};
+
+/*
+ * Find the credentials (exit 2 material when none) and set up. The region
+ * falls back to `fallback_region` (the environment's).
+ */
+int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *fallback_region,
+		 struct diag_list *dl);
+void cli_aws_close(struct cli_aws *ca);
+
+/* A client for the stacks of one region; the credentials are shared. */
+struct cli_client {
+	struct aws_creds creds; /* shallow copy with another region: never released */
+	struct aws_client c;
+};
+
+void cli_client_init(struct cli_aws *ca, const char *region, struct cli_client *cc);
+/* Add the client's counters to the run's. */
+void cli_client_done(struct cli_aws *ca, struct cli_client *cc);
+
+/* Set by SIGINT; a second Ctrl-C exits at once. */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_catch_interrupt(void);
+/* Sleep one poll interval; false when interrupted. */
+bool cli_aws_sleep(const struct cli_aws *ca, unsigned ms);
+
+/* printf to stdout under the output lock, prefixed by "STACK | " when stack is given. */
+void cli_aws_say(struct cli_aws *ca, const char *stack, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Print diagnostics under the output lock. */
+void cli_aws_diags(struct cli_aws *ca, const struct diag_list *dl);
+/*
+ * Ask a yes/no question on the terminal (stderr, answer from stdin), under
+ * the output lock. False without a terminal, on EOF, or when interrupted.
+ */
+bool cli_aws_confirm(struct cli_aws *ca, const char *question);
+
+/* Following one stack operation through DescribeStackEvents and DescribeStacks. */
+struct cli_watch {
+	const char *stack;    /* name, for output */
+	const char *stack_id; /* what to poll: the stack ID after a delete, else the name */
+	char *marker;	      /* newest event before the operation; events after it are ours */
+	size_t total;	      /* resources the operation touches, for the bar */
+	json_t *events;	      /* events of this operation, oldest first */
+	struct cfn_stack final;
+	bool gone; /* the stack no longer exists (deleted) */
+};
+
+/* Remember where the stack's events stand before an operation. 0 or -1. */
+int cli_watch_begin(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
+		    struct diag_list *dl);
+/* Poll until the stack settles: 0 settled (final filled), 1 interrupted, -1 error. */
+int cli_watch_run(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
+		  struct diag_list *dl);
+void cli_watch_release(struct cli_watch *w);
+
+enum cli_deploy_result {
+	CLI_DEPLOY_DONE,
+	CLI_DEPLOY_UNCHANGED,
+	CLI_DEPLOY_FAILED,	/* CloudFormation failed, or a call failed */
+	CLI_DEPLOY_REFUSED,	/* data at risk, or not approved */
+	CLI_DEPLOY_INTERRUPTED, /* Ctrl-C */
+};
+
+struct cli_deploy_opts {
+	const char *env; /* for messages ("staging") */
+	struct plan_policy policy;
+	struct cfn_schema *schema; /* for plan_judge; used under ca->lock */
+	bool upload_always;	   /* --upload always: TemplateURL even when small */
+	bool termination_protection;
+	bool show_changes; /* print the change set (always, except bootstrap's quiet mode) */
+};
+
+/*
+ * Deploy one stack: create a change set, show it, judge it, ask, execute,
+ * follow, and on success set termination protection and hand back the
+ * outputs (*outputs_out, new reference, may be NULL). Never leaves a change
+ * set behind on any path but an interrupted execution (which has consumed it).
+ */
+enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_template *t,
+					const struct cli_deploy_opts *o, json_t **outputs_out,
+					struct diag_list *dl);
+
+/* The deployed template of a stack, parsed (JSON or YAML); NULL when not deployed or on error. */
+json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,
+			      struct diag_list *dl);
+
+/* The region a template deploys to: --region, else its own, else the credentials'. */
+const char *cli_stack_region(const struct cli_aws *ca, const struct sm_template *t);
+
+/*
+ * One environment to act on: `--env NAME` or `--config FILE` (exactly one),
+ * its configuration and its assembly synthesized in memory. 0 or -1 + diag.
+ */
+struct env_config;
+int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config *cfg,
+		 struct sm_assembly *a, struct diag_list *dl);
+
+/*
+ * Run `fn` on every stack of `waves`, wave by wave (backwards when
+ * `reverse`), up to `concurrency` stacks of a wave at a time. A wave with a
+ * failure (fn returned nonzero) is finished, and the later waves are not
+ * started. Each stack's diagnostics are printed when it ends. Returns the
+ * number of stacks that failed; *skipped counts the ones never started.
+ */
+typedef int (*cli_stack_fn)(struct cli_aws *ca, struct sm_template *t, void *ctx,
+			    struct diag_list *dl);
+size_t cli_run_waves(struct cli_aws *ca, const struct plan_waves *waves, bool reverse,
+		     int concurrency, cli_stack_fn fn, void *ctx, size_t *skipped);
+
+/* Parse --concurrency N (1..32). */
+int cli_parse_concurrency(const char *cmd, const char *v, int *out);
+
+#endif

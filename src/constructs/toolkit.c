@@ -1,0 +1,38 @@
+/* The bootstrap stack (toolkit.h). */
+#include "constructs/secure.h"
+#include "constructs/toolkit.h"
+
+struct sm_stack *toolkit_stack_new(struct sm_app *app, const char *name, const char *account,
+				   const char *region)
+{
+	struct sm_stack *s = sm_stack_new(
+		app, name,
+		&(struct sm_stack_props){
+			.account = account,
+			.region = region,
+			.description = "solemate bootstrap: the bucket deploy uploads large templates to",
+			.termination_protection = true });
+	struct bucket b;
+	json_t *rules = json_pack(
+		"[{ss ss s{si}}, {ss ss s{si}}, {ss ss ss si}]",
+		/* a template is read once, when its change set is created */
+		"Id", "DeleteOldVersions", "Status", "Enabled", "NoncurrentVersionExpiration",
+		"NoncurrentDays", 30, "Id", "AbortIncompleteUploads", "Status", "Enabled",
+		"AbortIncompleteMultipartUpload", "DaysAfterInitiation", 1, "Id", "ExpireTemplates",
+		"Status", "Enabled", "Prefix", "templates/", "ExpirationInDays", 365);
+	bucket_new(s, "TemplatesBucket",
+		   &(struct bucket_props){ .lifecycle_rules = rules, .retain_policy = "Retain" }, &b);
+	/*
+	 * A fixed name: deploy finds it from the stack's output anyway, but a
+	 * named bucket survives the stack (Retain) recognisably, and updating
+	 * an unnamed bucket trips moto (../shared/notes/moto.md).
+	 */
+	sm_resource_set(b.bucket, "BucketName",
+			sm_fn_sub("solemate-toolkit-${AWS::AccountId}-${AWS::Region}"));
+	sm_resource_suppress(b.bucket, "SM-S3-006",
+			     "templates only: access logging would need a second bucket per "
+			     "region for objects CloudFormation reads once");
+	sm_stack_add_output(s, "BucketName", sm_ref(b.bucket),
+			    "the bucket solemate deploy uploads templates to", NULL);
+	return s;
+}
