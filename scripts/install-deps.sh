@@ -44,12 +44,16 @@ fi
 if [ $want_test = 1 ]; then
   # Python oracles: cfn-lint and moto (with its server); PyPI may be out of
   # reach, so only try when they are missing.
-  for mod in cfnlint moto boto3; do
+  # moto.server needs flask and werkzeug: import it, not just moto.
+  for mod in cfnlint moto.server boto3; do
     if ! python3 -c "import $mod" 2>/dev/null; then
       case $mod in
-        moto) spec='moto[server]' ;; cfnlint) spec='cfn-lint' ;; *) spec=$mod ;;
+        moto.server) spec='moto[server]' ;; cfnlint) spec='cfn-lint' ;; *) spec=$mod ;;
       esac
-      python3 -m pip install -q "$spec" || echo "install-deps: could not install $spec (tests that need it will say so)" >&2
+      # Debian 12 marks its Python externally managed (PEP 668)
+      python3 -m pip install -q "$spec" 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages "$spec" ||
+        echo "install-deps: could not install $spec (tests that need it will say so)" >&2
     fi
   done
   # npm oracles, pinned in tests/oracle/package.json.
