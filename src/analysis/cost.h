@@ -142,11 +142,26 @@ char *cost_default_prices_dir(void);
 void cost_default_usage(struct env_usage *u);
 
 /*
+ * The checked price document of `region` (see cost_estimate for the checks),
+ * new reference; its path in *path_out when not NULL (caller frees). NULL +
+ * diag when missing or malformed.
+ */
+json_t *cost_prices_load(const char *prices_dir, const char *region, char **path_out,
+			 struct diag_list *dl);
+/*
  * Facts about an RDS instance class from the price file of `region`:
  * memory in GiB and vCPUs; false + diag when the file or class is missing.
  * slo.c derives max_connections from the memory.
  */
 bool cost_rds_class_info(const char *prices_dir, const char *region, const char *db_class,
 			 double *memory_gib, double *vcpu, double *hourly, struct diag_list *dl);
+
+/*
+ * Template property readers shared with slo.c: a number written as a JSON
+ * number or a numeric string ("20"), a boolean as true or "true"; `dflt`
+ * when absent or not literal (an intrinsic function).
+ */
+double cost_prop_number(const json_t *props, const char *key, double dflt);
+bool cost_prop_bool(const json_t *props, const char *key, bool dflt);
 
 #endif

@@ -42,6 +42,7 @@
 #define SLO_PG_MAX_CONNECTIONS_CAP 5000.0
 
 struct slo_component {
+	char *key;	  /* its entry in slas.json: "cloudfront", "rdsMultiAz", ... */
 	char *name;	  /* "CloudFront", "Application Load Balancer", ... */
 	char *resource;	  /* "SolemateProductionEdge/Distribution" */
 	double sla;	  /* 0.999 */

@@ -1,18 +1,377 @@
 /*
- * 'cost' is not built yet (issue 6); the command exists so that the table,
- * --help and the exit codes are stable. It refuses honestly.
+ * solemate cost: the monthly estimate per resource and stack (like
+ * infracost), then availability and capacity against the PRD's targets.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "analysis/cost.h"
+#include "analysis/slo.h"
+#include "base/arena.h"
+#include "base/fsutil.h"
+#include "base/json_io.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
+
+static const char cost_usage[] =
+	"usage: solemate cost [--env NAME|all | --config FILE | PATH...] [--format text|json]\n"
+	"                     [--against DIR] [--prices DIR] [--slas FILE] [--all-lines]\n"
+	"\n"
+	"Estimate the monthly cost of the templates, per resource and per stack, from the\n"
+	"resources they declare, the environment's usage assumptions (config 'usage', with\n"
+	"documented defaults) and a dated price file per region (data/prices/REGION.json,\n"
+	"copied from the public AWS price list). Then the composite availability of the\n"
+	"request path from the services' published SLAs (target 99.9 %) and the capacity\n"
+	"the autoscaling maximum and the database allow (target: usage.targetConcurrentUsers,\n"
+	"50,000 by default), with the limit that binds first and what to change.\n"
+	"With PATH inputs there is no config: the default usage assumptions are used and no\n"
+	"budget is compared (the output says so).\n"
+	"\n"
+	"  --format FMT    text (default) or json\n"
+	"  --against DIR   also price the assembly in DIR (e.g. the deployed cdk.out) and show\n"
+	"                  the difference per line and in total (current minus DIR)\n"
+	"  --prices DIR    price files directory (default: data/prices)\n"
+	"  --slas FILE     SLA data file (default: data/slas.json)\n"
+	"  --all-lines     text: also list the lines that cost nothing\n"
+	"\n"
+	"exit: 0 estimate made, even over budget or below a target (as infracost does: the\n"
+	"      findings are in the output; gate on the JSON's budget.overBudget,\n"
+	"      availability.meets or capacity.meetsTarget), 2 bad usage or input (a missing or\n"
+	"      malformed price file, a price the file lacks)\n";
+
+struct opts {
+	const char *format;
+	const char *against;
+	const char *prices;
+	const char *slas;
+	bool all_lines;
+};
+
+/* One estimate: the templates of one environment (or of the PATHs given). */
+struct unit {
+	struct cli_inputs in;
+	char *config_path; /* NULL: no config (PATH inputs) */
+	char *label;
+};
+
+static void print_money(double x)
+{
+	printf("%10.2f", x);
+}
+
+static void print_line(const struct cost_line *l)
+{
+	char qty[48], up[48];
+	snprintf(qty, sizeof(qty), "%.6g %s", l->quantity, l->unit);
+	snprintf(up, sizeof(up), "$%.6g", l->unit_price);
+	printf("  %-30.30s %-38.38s %18s %12s ", l->logical_id, l->component, qty, up);
+	print_money(l->monthly);
+	printf("\n");
+}
+
+static void print_cost_text(const struct cost_report *r, const struct opts *o, bool color)
+{
+	size_t hidden = 0;
+	for (size_t s = 0; s < r->stacks_nr; s++) {
+		printf("%s%s%s (%s)\n", color ? "\033[1m" : "", r->stacks[s].name,
+		       color ? "\033[0m" : "", r->stacks[s].region);
+		printf("  %-30s %-38s %18s %12s %10s\n", "RESOURCE", "COMPONENT", "QUANTITY",
+		       "UNIT PRICE", "MONTHLY");
+		for (size_t i = 0; i < r->nr; i++) {
+			const struct cost_line *l = &r->lines[i];
+			if (strcmp(l->stack, r->stacks[s].name))
+				continue;
+			if (l->monthly == 0 && !o->all_lines) {
+				hidden++;
+				continue;
+			}
+			print_line(l);
+		}
+		printf("  %-102s", "subtotal");
+		print_money(r->stacks[s].monthly);
+		printf("\n\n");
+	}
+	printf("%sTOTAL%s %s %.2f / month", color ? "\033[1m" : "", color ? "\033[0m" : "",
+	       r->currency, r->total);
+	if (r->environment)
+		printf(" (%s)", r->environment);
+	if (r->budget > 0) {
+		bool over = cost_over_budget(r);
+		printf("; budget %.2f: %s%s%s", r->budget,
+		       color ? (over ? "\033[31m" : "\033[32m") : "",
+		       over ? "OVER BUDGET" : "within budget", color ? "\033[0m" : "");
+		printf(over ? " by %.2f" : ", %.2f left", fabs(r->budget - r->total));
+	} else {
+		printf("; no budget (no config)");
+	}
+	printf("\n");
+	for (size_t i = 0; i < r->prices_nr; i++)
+		printf("prices: %s (%s, price list of %s)\n", r->prices[i].path,
+		       r->prices[i].region, r->prices[i].date);
+	if (r->usage_defaults)
+		printf("usage: the default assumptions (no config given; see docs/cost.md)\n");
+	if (hidden)
+		printf("%zu line%s at no charge not shown (--all-lines)\n", hidden,
+		       hidden == 1 ? "" : "s");
+}
+
+static void print_slo_text(const struct slo_report *s, bool color)
+{
+	const struct slo_availability *av = &s->availability;
+	const struct slo_capacity *c = &s->capacity;
+	const char *pass = color ? "\033[32mPASS\033[0m" : "PASS";
+	const char *fail = color ? "\033[31mFAIL\033[0m" : "FAIL";
+
+	printf("\n%sAvailability%s (request path, published SLAs in series)\n",
+	       color ? "\033[1m" : "", color ? "\033[0m" : "");
+	for (size_t i = 0; i < av->nr; i++) {
+		const struct slo_component *x = &av->components[i];
+		printf("  %-40.40s %8.4f %%  %-44s %s\n", x->name, x->effective * 100, x->resource,
+		       x->basis ? x->basis : "");
+	}
+	printf("  composite: %s\n", av->formula);
+	printf("  %.4f %% against the target %.1f %%: %s\n", av->composite * 100, av->target * 100,
+	       av->meets ? pass : fail);
+	if (av->advice)
+		printf("  to change: %s\n", av->advice);
+
+	printf("\n%sCapacity%s (target %.0f concurrent users, responses within 200 ms)\n",
+	       color ? "\033[1m" : "", color ? "\033[0m" : "", c->target_users);
+	if (!c->known) {
+		printf("  no ECS service in the templates: not evaluated\n");
+		return;
+	}
+	printf("  tasks: %g desired, %g at the autoscaling maximum (%s)\n", c->desired_tasks,
+	       c->max_tasks, c->service);
+	printf("  requests: %g tasks x %g req/s = %g req/s; x %g s think time = %.0f users\n",
+	       c->max_tasks, c->rps_per_task, c->max_rps, c->think_time_seconds,
+	       c->max_concurrent_users_tasks);
+	if (c->db_class)
+		printf("  database: %g tasks x %g connections = %g needed; %s (%g GiB) allows %g "
+		       "(LEAST(memory/9531392, 5000)) = %.0f users\n",
+		       c->max_tasks, c->db_connections_per_task, c->db_connections_needed,
+		       c->db_class, c->db_memory_gib, c->db_max_connections,
+		       c->max_concurrent_users_db);
+	printf("  binding limit: %s\n", c->binding_limit);
+	printf("  %.0f concurrent users against %.0f: %s\n", c->max_concurrent_users,
+	       c->target_users, c->meets_target ? pass : fail);
+	if (c->advice)
+		printf("  to change: %s\n", c->advice);
+}
+
+static void print_diff_text(const struct cost_diff *d, const char *dir)
+{
+	printf("\nCost difference against %s (current minus %s)\n", dir, dir);
+	printf("  %-28s %-30s %-34s %10s %10s %10s\n", "STACK", "RESOURCE", "COMPONENT", "BEFORE",
+	       "AFTER", "DELTA");
+	for (size_t i = 0; i < d->nr; i++) {
+		const struct cost_delta *x = &d->items[i];
+		printf("  %-28.28s %-30.30s %-34.34s %10.2f %10.2f %+10.2f\n", x->stack,
+		       x->logical_id, x->component, x->before, x->after, x->delta);
+	}
+	printf("  total %.2f -> %.2f: %+.2f / month\n", d->before_total, d->after_total,
+	       d->delta_total);
+}
+
+/* Load `u`'s config (when it has one) and assembly, and evaluate both analyses. */
+static int run_unit(const struct unit *u, const struct opts *o, json_t *all, bool color, bool first)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct env_config cfg;
+	bool have_cfg = false;
+	struct sm_assembly a, before_a;
+	struct cost_report r = COST_REPORT_INIT, before = COST_REPORT_INIT;
+	struct slo_report s = SLO_REPORT_INIT;
+	struct cost_diff d = COST_DIFF_INIT;
+	bool have_before = false;
+	int code = SM_EXIT_USAGE;
+
+	sm_assembly_init(&a);
+	sm_assembly_init(&before_a);
+	if (u->config_path) {
+		if (env_config_load(u->config_path, &cfg, &dl) < 0)
+			goto out;
+		have_cfg = true;
+	}
+	if (cli_inputs_load(&u->in, &a, &dl) < 0)
+		goto out;
+	if (cost_estimate(&a, have_cfg ? &cfg : NULL, o->prices, &r, &dl) < 0)
+		goto out;
+	if (slo_evaluate(&a, have_cfg ? &cfg : NULL, o->slas, o->prices, &s, &dl) < 0)
+		goto out;
+	if (o->against) {
+		if (sm_assembly_load_path(&before_a, o->against, &dl) < 0 ||
+		    cost_estimate(&before_a, have_cfg ? &cfg : NULL, o->prices, &before, &dl) < 0)
+			goto out;
+		have_before = true;
+		cost_compare(&before, &r, &d);
+	}
+	if (!strcmp(o->format, "json")) {
+		json_t *j = cost_report_json(&r);
+		json_object_set_new(j, "availability", slo_availability_json(&s.availability));
+		json_object_set_new(j, "capacity", slo_capacity_json(&s.capacity));
+		if (have_before) {
+			json_t *dj = cost_diff_json(&d);
+			json_object_set_new(dj, "against", json_string(o->against));
+			json_object_set_new(j, "diff", dj);
+		}
+		json_array_append_new(all, j);
+	} else {
+		if (!first)
+			printf("\n");
+		if (u->label)
+			printf("%s== %s ==%s\n", color ? "\033[1m" : "", u->label,
+			       color ? "\033[0m" : "");
+		print_cost_text(&r, o, color);
+		print_slo_text(&s, color);
+		if (have_before)
+			print_diff_text(&d, o->against);
+	}
+	code = SM_EXIT_OK;
+out:
+	cli_print_diags(&dl);
+	diag_list_release(&dl);
+	cost_diff_release(&d);
+	cost_report_release(&before);
+	cost_report_release(&r);
+	slo_report_release(&s);
+	sm_assembly_release(&before_a);
+	sm_assembly_release(&a);
+	if (have_cfg)
+		env_config_release(&cfg);
+	return code;
+}
+
+/* Split the inputs into one unit per environment, config file, or the PATHs together. */
+static size_t make_units(const struct cli_inputs *in, struct unit **out, struct diag_list *dl)
+{
+	struct unit *units = NULL;
+	size_t nr = 0, alloc = 0;
+	const char *dir = in->config_dir ? in->config_dir : "config";
+	struct cli_inputs none = *in;
+
+	if (!in->env_nr && !in->config_nr && !in->path_nr) {
+		if (fs_exists("cdk.out/manifest.json")) {
+			none.paths[0] = "cdk.out";
+			none.path_nr = 1;
+		} else {
+			none.envs[0] = "all";
+			none.env_nr = 1;
+		}
+		in = &none;
+	}
+	char **envs = NULL;
+	int n = cli_expand_envs(in, &envs, dl);
+	for (int i = 0; i < n; i++) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		u->in.config_dir = in->config_dir;
+		u->in.envs[0] = envs[i]; /* owned by the unit: freed through label */
+		u->in.env_nr = 1;
+		u->config_path = xstrfmt("%s/%s.json", dir, envs[i]);
+		u->label = envs[i];
+	}
+	free(envs);
+	for (int i = 0; i < in->config_nr; i++) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		u->in.config_files[0] = in->config_files[i];
+		u->in.config_nr = 1;
+		u->config_path = xstrdup(in->config_files[i]);
+		u->label = xstrdup(in->config_files[i]);
+	}
+	if (in->path_nr) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		for (int i = 0; i < in->path_nr; i++)
+			u->in.paths[i] = in->paths[i];
+		u->in.path_nr = in->path_nr;
+	}
+	*out = units;
+	return nr;
+}
 
 int cmd_cost(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: solemate cost ...\n\nnot implemented yet (issue 6): nothing is done.\n");
-		return SM_EXIT_OK;
+	struct cli_inputs in = {0};
+	struct opts o = {.format = "text"};
+	struct diag_list dl = DIAG_LIST_INIT;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "cost");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(cost_usage, stdout);
+			return SM_EXIT_OK;
+		} else if (!strcmp(a, "--all-lines")) {
+			o.all_lines = true;
+		} else if (!strcmp(a, "--format") || !strcmp(a, "--against") ||
+			   !strcmp(a, "--prices") || !strcmp(a, "--slas")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("cost", "option '%s' needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--format")) {
+				if (strcmp(v, "text") && strcmp(v, "json"))
+					return cli_usage_error(
+						"cost", "unknown format '%s' (text or json)", v);
+				o.format = v;
+			} else if (!strcmp(a, "--against")) {
+				o.against = v;
+			} else if (!strcmp(a, "--prices")) {
+				o.prices = v;
+			} else {
+				o.slas = v;
+			}
+		} else if (a[0] == '-') {
+			return cli_usage_error("cost", "unknown option '%s'", a);
+		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
+			in.paths[in.path_nr++] = a;
+		} else {
+			return cli_usage_error("cost", "too many paths");
+		}
 	}
-	fprintf(stderr, "solemate cost: not implemented yet (issue 6)\n");
-	return SM_EXIT_USAGE;
+	if (o.prices && !fs_is_dir(o.prices))
+		return cli_usage_error("cost", "'%s' is not a directory of price files", o.prices);
+	if (o.against && !fs_exists(o.against))
+		return cli_usage_error("cost",
+				       "'%s' does not exist (--against wants an assembly "
+				       "directory or a template)",
+				       o.against);
+
+	/* the templates and every value derived from them live until exit: one arena */
+	arena_begin();
+	struct unit *units = NULL;
+	size_t nr = make_units(&in, &units, &dl);
+	int code = diag_count(&dl, DIAG_ERROR) ? SM_EXIT_USAGE : SM_EXIT_OK;
+	cli_print_diags(&dl);
+	diag_list_release(&dl);
+	json_t *all = json_array();
+	bool color = cli_color(stdout);
+	for (size_t i = 0; i < nr && code == SM_EXIT_OK; i++)
+		code = run_unit(&units[i], &o, all, color, i == 0);
+	if (code == SM_EXIT_OK && !strcmp(o.format, "json")) {
+		json_t *out = json_array_size(all) == 1 ? json_incref(json_array_get(all, 0))
+							: json_pack("{sO}", "environments", all);
+		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
+		fputs(s, stdout);
+		free(s);
+		json_decref(out);
+	}
+	json_decref(all);
+	for (size_t i = 0; i < nr; i++) {
+		free(units[i].config_path);
+		free(units[i].label);
+	}
+	free(units);
+	arena_end();
+	return cli_finish_stdout(code);
 }

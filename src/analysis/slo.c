@@ -1,0 +1,482 @@
+/*
+ * Availability from published SLAs and capacity from the autoscaling
+ * maximum: the model is described in slo.h and docs/cost.md.
+ */
+#include "analysis/slo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/cost.h"
+#include "base/json_io.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+struct found {
+	const struct sm_template *t;
+	const char *id;
+	const json_t *props;
+};
+
+struct slo_ctx {
+	const struct sm_assembly *a;
+	json_t *slas; /* the "services" object of slas.json */
+	const char *slas_path;
+	struct diag_list *dl;
+	bool failed;
+};
+
+static const char *pstr(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+#define pnum cost_prop_number
+
+static bool pbool(const json_t *o, const char *k)
+{
+	return cost_prop_bool(o, k, false);
+}
+
+/* The first resource of `type` for which `want` (may be NULL) holds. */
+static bool find_resource(const struct sm_assembly *a, const char *type,
+			  bool (*want)(const json_t *props), struct found *out)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *id;
+		const json_t *res;
+		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
+			const char *ty = pstr(res, "Type");
+			const json_t *p = json_object_get(res, "Properties");
+			if (ty && !strcmp(ty, type) && (!want || want(p))) {
+				out->t = &a->items[i];
+				out->id = id;
+				out->props = p;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* ---- availability ------------------------------------------------------ */
+
+static const json_t *sla_entry(struct slo_ctx *c, const char *key)
+{
+	const json_t *s = json_object_get(c->slas, key);
+	double v = pnum(s, "sla", -1);
+	if (v <= 0 || v > 1 || !pstr(s, "source")) {
+		diag_add(c->dl, DIAG_ERROR, c->slas_path, 0, 0, NULL,
+			 "'services.%s' needs \"sla\" (a fraction such as 0.999) and \"source\" "
+			 "(the SLA page)",
+			 key);
+		c->failed = true;
+		return NULL;
+	}
+	return s;
+}
+
+static struct slo_component *add_component(struct slo_ctx *c, struct slo_availability *av,
+					   const char *key, const struct found *f)
+{
+	const json_t *s = sla_entry(c, key);
+	if (!s)
+		return NULL;
+	ALLOC_GROW(av->components, av->nr + 1, av->alloc);
+	struct slo_component *x = &av->components[av->nr++];
+	memset(x, 0, sizeof(*x));
+	x->key = xstrdup(key);
+	x->name = xstrdup(pstr(s, "name") ? pstr(s, "name") : key);
+	x->resource = xstrfmt("%s/%s", f->t->stack_name, f->id);
+	x->sla = pnum(s, "sla", 0);
+	x->redundancy = 1;
+	x->effective = x->sla;
+	x->source = xstrdup(pstr(s, "source"));
+	return x;
+}
+
+static bool is_alb(const json_t *p)
+{
+	const char *ty = pstr(p, "Type");
+	const char *scheme = pstr(p, "Scheme");
+	return (!ty || !strcmp(ty, "application")) && (!scheme || strcmp(scheme, "internal"));
+}
+
+static bool is_primary_db(const json_t *p)
+{
+	return !json_object_get(p, "SourceDBInstanceIdentifier");
+}
+
+static bool is_regional_acl(const json_t *p)
+{
+	const char *scope = pstr(p, "Scope");
+	return !scope || strcmp(scope, "CLOUDFRONT");
+}
+
+static bool has_load_balancer(const json_t *p)
+{
+	return json_array_size(json_object_get(p, "LoadBalancers")) > 0;
+}
+
+static size_t service_azs(const json_t *svc)
+{
+	const json_t *net = json_object_get(json_object_get(svc, "NetworkConfiguration"),
+					    "AwsvpcConfiguration");
+	return json_array_size(json_object_get(net, "Subnets"));
+}
+
+static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av)
+{
+	struct found f;
+	struct slo_component *x;
+
+	av->target = SLO_AVAILABILITY_TARGET;
+	if (find_resource(c->a, "AWS::CloudFront::Distribution", NULL, &f)) {
+		if ((x = add_component(c, av, "cloudfront", &f)))
+			x->basis = xstrdup("global service SLA");
+		const json_t *acl =
+			json_object_get(json_object_get(f.props, "DistributionConfig"), "WebACLId");
+		const json_t *ga = json_object_get(acl, "Fn::GetAtt");
+		struct found w = f;
+		if (json_is_string(json_array_get(ga, 0)))
+			w.id = json_string_value(json_array_get(ga, 0));
+		if (acl && !(json_is_string(acl) && !*json_string_value(acl)) &&
+		    (x = add_component(c, av, "waf", &w)))
+			x->basis = xstrdup("web ACL of the distribution");
+	}
+	if (find_resource(c->a, "AWS::ElasticLoadBalancingV2::LoadBalancer", is_alb, &f)) {
+		size_t azs = json_array_size(json_object_get(f.props, "Subnets"));
+		if (!azs)
+			azs = json_array_size(json_object_get(f.props, "SubnetMappings"));
+		if ((x = add_component(c, av, azs >= 2 ? "elbMultiAz" : "elbSingle", &f)))
+			x->basis = xstrfmt("load balancer in %zu AZ%s", azs, azs == 1 ? "" : "s");
+	}
+	if (find_resource(c->a, "AWS::WAFv2::WebACLAssociation", NULL, &f) &&
+	    find_resource(c->a, "AWS::WAFv2::WebACL", is_regional_acl, &f) &&
+	    (x = add_component(c, av, "waf", &f)))
+		x->basis = xstrdup("regional web ACL of the load balancer");
+	if (find_resource(c->a, "AWS::ECS::Service", has_load_balancer, &f) ||
+	    find_resource(c->a, "AWS::ECS::Service", NULL, &f)) {
+		size_t azs = service_azs(f.props);
+		if (azs >= 2) {
+			const json_t *region = sla_entry(c, "computeRegion");
+			if ((x = add_component(c, av, "computeInstance", &f)) && region) {
+				/*
+				 * Tasks in one AZ share its fate, so copies are counted per AZ;
+				 * AWS commits to no more than the region-level SLA for the
+				 * service as a whole, which caps the redundancy credit.
+				 */
+				double par = 1.0 - pow(1.0 - x->sla, (double)azs);
+				double cap = pnum(region, "sla", 1);
+				free(x->name);
+				x->name = xstrdup("ECS tasks");
+				x->redundancy = (int)azs;
+				x->effective = par < cap ? par : cap;
+				x->basis = xstrfmt(
+					"tasks in %zu AZs: min(1-(1-%g)^%zu, region-level %g)", azs,
+					x->sla, azs, cap);
+			}
+		} else if ((x = add_component(c, av, "computeInstance", &f))) {
+			free(x->name);
+			x->name = xstrdup("ECS tasks");
+			x->basis = xstrdup(
+				"tasks in one AZ: no redundancy credit (they share the AZ)");
+		}
+	}
+	if (find_resource(c->a, "AWS::RDS::DBInstance", is_primary_db, &f)) {
+		bool maz = pbool(f.props, "MultiAZ");
+		if ((x = add_component(c, av, maz ? "rdsMultiAz" : "rdsSingle", &f)))
+			x->basis = xstrdup(maz ? "Multi-AZ primary (synchronous standby)"
+					       : "Single-AZ primary");
+	}
+
+	struct strbuf sb;
+	strbuf_init(&sb, 128);
+	av->composite = 1;
+	for (size_t i = 0; i < av->nr; i++) {
+		av->composite *= av->components[i].effective;
+		strbuf_addf(&sb, "%s%.6g", i ? " x " : "", av->components[i].effective);
+	}
+	strbuf_addf(&sb, " = %.6g", av->composite);
+	av->formula = strbuf_detach(&sb, NULL);
+	av->meets = av->nr > 0 && av->composite >= av->target;
+	if (av->meets)
+		return;
+	if (!av->nr) {
+		av->advice = xstrdup("no request-path component (CloudFront, load balancer, ECS "
+				     "service, database) found in the templates");
+		return;
+	}
+	strbuf_init(&sb, 256);
+	for (size_t i = 0; i < av->nr; i++) {
+		const struct slo_component *k = &av->components[i];
+		if (!strcmp(k->key, "rdsSingle"))
+			strbuf_addf(&sb, "set databaseMultiAz to true (RDS %.4g %% -> 99.95 %%); ",
+				    k->sla * 100);
+		if (!strcmp(k->key, "computeInstance") && k->redundancy < 2)
+			strbuf_addstr(&sb, "run the tasks in two or more AZs; ");
+	}
+	for (size_t i = 0; i < av->nr; i++) {
+		const struct slo_component *k = &av->components[i];
+		if (k->effective <= av->target) {
+			double two = 1.0 - pow(1.0 - av->composite, 2.0);
+			strbuf_addf(
+				&sb,
+				"%s's own SLA (%.4g %%) is at or below the target, so no serial "
+				"path through it reaches %.4g %% on published SLAs; only an "
+				"independent second path (e.g. a second region behind DNS "
+				"failover: 1-(1-%.5g)^2 = %.5g) would",
+				k->name, k->sla * 100, av->target * 100, av->composite, two);
+			break;
+		}
+	}
+	if (!sb.len)
+		strbuf_addstr(&sb, "raise the weakest component's availability (see the list)");
+	while (sb.len && (sb.buf[sb.len - 1] == ' ' || sb.buf[sb.len - 1] == ';'))
+		strbuf_setlen(&sb, sb.len - 1);
+	av->advice = strbuf_detach(&sb, NULL);
+}
+
+/* ---- capacity ---------------------------------------------------------- */
+
+double slo_pg_max_connections(double memory_gib)
+{
+	double n = floor(memory_gib * 1024.0 * 1024.0 * 1024.0 / SLO_PG_BYTES_PER_CONNECTION);
+	return n < SLO_PG_MAX_CONNECTIONS_CAP ? n : SLO_PG_MAX_CONNECTIONS_CAP;
+}
+
+static bool is_ecs_target(const json_t *p)
+{
+	const char *dim = pstr(p, "ScalableDimension");
+	return dim && !strcmp(dim, "ecs:service:DesiredCount");
+}
+
+/* The cheapest class in the price file whose max_connections covers `need`. */
+static char *class_for_connections(const char *prices_dir, const char *region, double need,
+				   double *max_conn, double *hourly)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	json_t *doc = cost_prices_load(prices_dir, region, NULL, &dl);
+	diag_list_release(&dl);
+	const char *best = NULL;
+	double best_price = 0;
+	const char *k;
+	const json_t *c;
+	json_object_foreach (json_object_get(json_object_get(doc, "rds"), "postgres"), k, c) {
+		double mc = slo_pg_max_connections(pnum(c, "memoryGiB", 0));
+		double h = pnum(c, "hour", 0);
+		if (mc >= need && h > 0 && (!best || h < best_price)) {
+			best = k;
+			best_price = h;
+			*max_conn = mc;
+		}
+	}
+	char *r = best ? xstrdup(best) : NULL;
+	*hourly = best_price;
+	json_decref(doc);
+	return r;
+}
+
+static void capacity_advice(struct slo_capacity *cap, const char *prices_dir, const char *region)
+{
+	double per_task = cap->rps_per_task * cap->think_time_seconds;
+	double tasks = ceil(cap->target_users / per_task);
+	struct strbuf sb;
+	strbuf_init(&sb, 256);
+	if (cap->max_tasks < tasks)
+		strbuf_addf(&sb, "raise ecsMaxCapacity from %g to %g (%g users a task)",
+			    cap->max_tasks, tasks, per_task);
+	double t = cap->max_tasks > tasks ? cap->max_tasks : tasks;
+	double need = t * cap->db_connections_per_task;
+	if (cap->db_class && need > cap->db_max_connections) {
+		double mc = 0, h = 0;
+		char *cls = class_for_connections(prices_dir, region, need, &mc, &h);
+		double per = floor(cap->db_max_connections / t);
+		strbuf_addf(&sb,
+			    "%s%g tasks x %g connections = %g exceed max_connections %g of %s: ",
+			    sb.len ? "; " : "", t, cap->db_connections_per_task, need,
+			    cap->db_max_connections, cap->db_class);
+		if (cls)
+			strbuf_addf(&sb, "use databaseInstanceType %s (max_connections %g, $%g/h)",
+				    cls, mc, h);
+		if (per >= 1)
+			strbuf_addf(
+				&sb,
+				"%slower dbConnectionsPerTask to %g behind a pooler (RDS Proxy)",
+				cls ? ", or " : "", per);
+		free(cls);
+	}
+	if (!sb.len)
+		strbuf_addstr(&sb, "raise rpsPerTask (larger tasks) or ecsMaxCapacity");
+	cap->advice = strbuf_detach(&sb, NULL);
+}
+
+static int evaluate_capacity(struct slo_ctx *c, const struct env_usage *u, const char *prices_dir,
+			     const char *default_region, struct slo_capacity *cap)
+{
+	struct found svc, tgt, db;
+	cap->rps_per_task = u->rps_per_task;
+	cap->think_time_seconds = u->think_time_seconds;
+	cap->db_connections_per_task = u->db_connections_per_task;
+	cap->target_users = u->target_concurrent_users;
+	if (!find_resource(c->a, "AWS::ECS::Service", has_load_balancer, &svc) &&
+	    !find_resource(c->a, "AWS::ECS::Service", NULL, &svc))
+		return 0;
+	cap->known = true;
+	cap->service = xstrfmt("%s/%s", svc.t->stack_name, svc.id);
+	cap->desired_tasks = pnum(svc.props, "DesiredCount", 1);
+	cap->max_tasks = find_resource(c->a, "AWS::ApplicationAutoScaling::ScalableTarget",
+				       is_ecs_target, &tgt)
+				 ? pnum(tgt.props, "MaxCapacity", cap->desired_tasks)
+				 : cap->desired_tasks;
+	cap->max_rps = cap->max_tasks * cap->rps_per_task;
+	cap->max_concurrent_users_tasks = cap->max_rps * cap->think_time_seconds;
+	cap->max_concurrent_users = cap->max_concurrent_users_tasks;
+	cap->db_connections_needed = cap->max_tasks * cap->db_connections_per_task;
+	cap->binding_limit =
+		xstrfmt("ECS autoscaling maximum (%g tasks x %g req/s x %g s think time)",
+			cap->max_tasks, cap->rps_per_task, cap->think_time_seconds);
+	const char *region = default_region;
+	if (find_resource(c->a, "AWS::RDS::DBInstance", is_primary_db, &db) &&
+	    pstr(db.props, "DBInstanceClass")) {
+		double vcpu, hourly;
+		if (db.t->region)
+			region = db.t->region;
+		cap->db_class = xstrdup(pstr(db.props, "DBInstanceClass"));
+		if (!cost_rds_class_info(prices_dir, region, cap->db_class, &cap->db_memory_gib,
+					 &vcpu, &hourly, c->dl))
+			return -1;
+		cap->db_max_connections = slo_pg_max_connections(cap->db_memory_gib);
+		double tasks_db = floor(cap->db_max_connections / cap->db_connections_per_task);
+		cap->max_concurrent_users_db =
+			tasks_db * cap->rps_per_task * cap->think_time_seconds;
+		if (cap->max_concurrent_users_db < cap->max_concurrent_users_tasks) {
+			cap->max_concurrent_users = cap->max_concurrent_users_db;
+			free(cap->binding_limit);
+			cap->binding_limit = xstrfmt("database max_connections (%g on %s: room for "
+						     "%g tasks x %g connections)",
+						     cap->db_max_connections, cap->db_class,
+						     tasks_db, cap->db_connections_per_task);
+		}
+	}
+	cap->meets_target = cap->max_concurrent_users >= cap->target_users;
+	if (!cap->meets_target)
+		capacity_advice(cap, prices_dir, region);
+	return 0;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, const char *slas_file,
+		 const char *prices_dir, struct slo_report *out, struct diag_list *dl)
+{
+	struct slo_ctx c = {.a = a, .dl = dl};
+	char *path = NULL;
+	if (slas_file) {
+		path = xstrdup(slas_file);
+	} else {
+		char *d = cost_default_data_dir();
+		path = xstrfmt("%s/slas.json", d);
+		free(d);
+	}
+	memset(out, 0, sizeof(*out));
+	c.slas_path = path;
+	json_t *doc = jio_load_file(path, dl);
+	int ret = -1;
+	if (!doc)
+		goto out;
+	c.slas = json_object_get(doc, "services");
+	if (!json_is_object(c.slas)) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+			 "'services' (an object of SLAs by service) is missing");
+		goto out;
+	}
+	struct env_usage u;
+	if (cfg) {
+		u = cfg->usage;
+		out->environment = xstrdup(cfg->environment);
+	} else {
+		cost_default_usage(&u);
+		out->usage_defaults = true;
+	}
+	evaluate_availability(&c, &out->availability);
+	if (evaluate_capacity(&c, &u, prices_dir, cfg && cfg->region ? cfg->region : "us-east-1",
+			      &out->capacity) < 0 ||
+	    c.failed)
+		goto out;
+	ret = 0;
+out:
+	json_decref(doc);
+	free(path);
+	if (ret < 0)
+		slo_report_release(out);
+	return ret;
+}
+
+void slo_report_release(struct slo_report *r)
+{
+	struct slo_availability *av = &r->availability;
+	for (size_t i = 0; i < av->nr; i++) {
+		free(av->components[i].key);
+		free(av->components[i].name);
+		free(av->components[i].resource);
+		free(av->components[i].basis);
+		free(av->components[i].source);
+	}
+	free(av->components);
+	free(av->formula);
+	free(av->advice);
+	free(r->capacity.service);
+	free(r->capacity.db_class);
+	free(r->capacity.binding_limit);
+	free(r->capacity.advice);
+	free(r->environment);
+	memset(r, 0, sizeof(*r));
+}
+
+json_t *slo_availability_json(const struct slo_availability *av)
+{
+	json_t *comps = json_array();
+	for (size_t i = 0; i < av->nr; i++) {
+		const struct slo_component *x = &av->components[i];
+		json_array_append_new(comps, json_pack("{ss ss ss sf si sf ss* ss}", "key", x->key,
+						       "name", x->name, "resource", x->resource,
+						       "sla", x->sla, "redundancy", x->redundancy,
+						       "effective", x->effective, "basis", x->basis,
+						       "source", x->source));
+	}
+	return json_pack("{sf sf sb ss* ss* so}", "target", av->target, "composite", av->composite,
+			 "meets", av->meets, "formula", av->formula, "advice", av->advice,
+			 "components", comps);
+}
+
+json_t *slo_capacity_json(const struct slo_capacity *c)
+{
+	json_t *o = json_pack(
+		"{sb ss* sf sf sf sf sf sf sf sf sf sf ss* sb ss*}", "known", c->known, "service",
+		c->service, "desiredTasks", c->desired_tasks, "maxTasks", c->max_tasks,
+		"rpsPerTask", c->rps_per_task, "maxRps", c->max_rps, "thinkTimeSeconds",
+		c->think_time_seconds, "maxConcurrentUsers", c->max_concurrent_users,
+		"maxConcurrentUsersTasks", c->max_concurrent_users_tasks, "targetUsers",
+		c->target_users, "dbConnectionsPerTask", c->db_connections_per_task,
+		"dbConnectionsNeeded", c->db_connections_needed, "bindingLimit", c->binding_limit,
+		"meetsTarget", c->meets_target, "advice", c->advice);
+	if (c->db_class) {
+		json_object_set_new(o, "dbClass", json_string(c->db_class));
+		json_object_set_new(o, "dbMemoryGiB", json_real(c->db_memory_gib));
+		json_object_set_new(o, "dbMaxConnections", json_real(c->db_max_connections));
+		json_object_set_new(o, "maxConcurrentUsersDb",
+				    json_real(c->max_concurrent_users_db));
+	} else {
+		json_object_set_new(o, "dbClass", json_null());
+	}
+	return o;
+}
+
+json_t *slo_report_json(const struct slo_report *r)
+{
+	return json_pack("{ss* sb so so}", "environment", r->environment, "usageDefaults",
+			 r->usage_defaults, "availability", slo_availability_json(&r->availability),
+			 "capacity", slo_capacity_json(&r->capacity));
+}
