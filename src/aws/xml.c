@@ -1,0 +1,96 @@
+#include "aws/xml.h"
+
+#include <libxml/parser.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_parser(void)
+{
+	/* libxml2 wants its globals set up once before threads parse at the same time. */
+	xmlInitParser();
+}
+
+xmlDocPtr aws_xml_parse(const char *buf, size_t len)
+{
+	pthread_once(&init_once, init_parser);
+	if (!buf || len > INT_MAX)
+		return NULL;
+	return xmlReadMemory(buf, (int)len, "response.xml", NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+static int is(xmlNodePtr n, const char *local)
+{
+	return n->type == XML_ELEMENT_NODE && n->name && !strcmp((const char *)n->name, local);
+}
+
+xmlNodePtr aws_xml_child(xmlNodePtr n, const char *local)
+{
+	for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+		if (is(c, local))
+			return c;
+	return NULL;
+}
+
+xmlNodePtr aws_xml_path(xmlNodePtr n, const char *path)
+{
+	char step[128];
+	while (n && *path) {
+		size_t len = strcspn(path, "/");
+		if (len >= sizeof(step))
+			return NULL;
+		memcpy(step, path, len);
+		step[len] = '\0';
+		n = aws_xml_child(n, step);
+		path += len;
+		if (*path == '/')
+			path++;
+	}
+	return n;
+}
+
+xmlNodePtr aws_xml_next_same(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n ? n->next : NULL; c; c = c->next)
+		if (is(c, (const char *)n->name))
+			return c;
+	return NULL;
+}
+
+xmlNodePtr aws_xml_find(xmlNodePtr n, const char *local)
+{
+	if (!n || is(n, local))
+		return n;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		xmlNodePtr found = aws_xml_find(c, local);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+char *aws_xml_text(xmlNodePtr n)
+{
+	if (!n)
+		return NULL;
+	xmlChar *t = xmlNodeGetContent(n);
+	char *s = xstrdup(t ? (const char *)t : "");
+	xmlFree(t);
+	return s;
+}
+
+char *aws_xml_path_text(xmlNodePtr n, const char *path)
+{
+	char *s = aws_xml_text(aws_xml_path(n, path));
+	if (s && !*s) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
