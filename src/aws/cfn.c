@@ -1,0 +1,277 @@
+/*
+ * The CloudFormation calls (cfn.h): a form body, aws_send, a parser from
+ * cfn_parse.c, and NextToken loops where AWS paginates.
+ */
+#include "aws/cfn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/cfn_parse.h"
+#include "base/banned.h"
+#include "base/xalloc.h"
+
+/* A bound on pages: a server that keeps answering with a token must not loop us forever. */
+#define CFN_MAX_PAGES 1000
+
+static int post(struct aws_client *c, const struct strbuf *body, struct aws_response *resp,
+		struct diag_list *dl)
+{
+	struct aws_request req = {
+		.service = "cloudformation",
+		.method = "POST",
+		.path = "/",
+		.content_type = "application/x-www-form-urlencoded; charset=utf-8",
+		.body = body->buf,
+		.body_len = body->len,
+	};
+	aws_response_init(resp);
+	return aws_send(c, &req, resp, dl);
+}
+
+/* Calls whose answer carries nothing we need. */
+static int call_simple(struct aws_client *c, struct strbuf *body, struct diag_list *dl)
+{
+	struct aws_response resp;
+	int rc = post(c, body, &resp, dl);
+	aws_response_release(&resp);
+	strbuf_release(body);
+	return rc;
+}
+
+void cfn_stack_release(struct cfn_stack *s)
+{
+	free(s->name);
+	free(s->id);
+	free(s->status);
+	free(s->status_reason);
+	json_decref(s->outputs);
+	memset(s, 0, sizeof(*s));
+}
+
+void cfn_change_set_release(struct cfn_change_set *cs)
+{
+	free(cs->status);
+	free(cs->execution_status);
+	free(cs->status_reason);
+	json_decref(cs->changes);
+	memset(cs, 0, sizeof(*cs));
+}
+
+int cfn_describe_stack(struct aws_client *c, const char *stack, struct cfn_stack *out,
+		       struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct aws_response resp;
+	struct diag_list mine = DIAG_LIST_INIT;
+	memset(out, 0, sizeof(*out));
+	cfn_body_start(&body, "DescribeStacks");
+	cfn_body_add(&body, "StackName", stack);
+	int rc = post(c, &body, &resp, &mine);
+	if (rc == 0) {
+		rc = cfn_parse_describe_stacks(resp.body.buf, resp.body.len, out, &mine);
+	} else if (resp.error_code && !strcmp(resp.error_code, "ValidationError") &&
+		   resp.error_message && strstr(resp.error_message, "does not exist")) {
+		/* "Stack with id X does not exist": an answer, not a failure */
+		diag_list_release(&mine);
+		rc = 0;
+	}
+	diag_list_move(dl, &mine);
+	aws_response_release(&resp);
+	strbuf_release(&body);
+	return rc;
+}
+
+int cfn_get_template(struct aws_client *c, const char *stack, char **body_out, struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct aws_response resp;
+	*body_out = NULL;
+	cfn_body_start(&body, "GetTemplate");
+	cfn_body_add(&body, "StackName", stack);
+	cfn_body_add(&body, "TemplateStage", "Original");
+	int rc = post(c, &body, &resp, dl);
+	if (rc == 0)
+		rc = cfn_parse_get_template(resp.body.buf, resp.body.len, body_out, dl);
+	aws_response_release(&resp);
+	strbuf_release(&body);
+	return rc;
+}
+
+int cfn_create_change_set(struct aws_client *c, const struct cfn_change_set_input *in,
+			  char **id_out, struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	struct aws_response resp;
+	*id_out = NULL;
+	cfn_create_change_set_body(in, &body);
+	int rc = post(c, &body, &resp, dl);
+	if (rc == 0)
+		rc = cfn_parse_create_change_set(resp.body.buf, resp.body.len, id_out, dl);
+	aws_response_release(&resp);
+	strbuf_release(&body);
+	return rc;
+}
+
+/*
+ * The NextToken loop: `page` sends one request with the token (NULL first)
+ * and parses it; it returns -1 on error, 1 to stop early, 0 to go on.
+ */
+typedef int (*page_fn)(struct aws_client *c, void *ctx, const char *token, char **next,
+		       struct diag_list *dl);
+
+static int paginate(struct aws_client *c, const char *action, page_fn page, void *ctx,
+		    struct diag_list *dl)
+{
+	char *token = NULL;
+	for (int n = 0; n < CFN_MAX_PAGES; n++) {
+		char *next = NULL;
+		int r = page(c, ctx, token, &next, dl);
+		bool same = next && token && !strcmp(next, token);
+		free(token);
+		token = next;
+		if (r < 0 || r > 0 || !token || same) {
+			free(token);
+			return r < 0 ? -1 : 0;
+		}
+	}
+	free(token);
+	diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+		 "CloudFormation %s: more than %d pages, stopped reading", action, CFN_MAX_PAGES);
+	return -1;
+}
+
+struct page_ctx {
+	const char *stack, *name, *stop_at;
+	struct cfn_change_set *cs;
+	json_t *list;
+};
+
+static int page_request(struct aws_client *c, const char *action, const struct page_ctx *p,
+			const char *token, struct aws_response *resp, struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	cfn_body_start(&body, action);
+	cfn_body_add(&body, "StackName", p->stack);
+	cfn_body_add(&body, "ChangeSetName", p->name);
+	cfn_body_add(&body, "NextToken", token);
+	int rc = post(c, &body, resp, dl);
+	strbuf_release(&body);
+	return rc;
+}
+
+static int change_set_page(struct aws_client *c, void *ctx, const char *token, char **next,
+			   struct diag_list *dl)
+{
+	struct page_ctx *p = ctx;
+	struct aws_response resp;
+	int rc = page_request(c, "DescribeChangeSet", p, token, &resp, dl);
+	if (rc == 0)
+		rc = cfn_parse_change_set_page(resp.body.buf, resp.body.len, p->cs, next, dl);
+	aws_response_release(&resp);
+	return rc;
+}
+
+int cfn_describe_change_set(struct aws_client *c, const char *stack, const char *name,
+			    struct cfn_change_set *out, struct diag_list *dl)
+{
+	memset(out, 0, sizeof(*out));
+	struct page_ctx p = {.stack = stack, .name = name, .cs = out};
+	int rc = paginate(c, "DescribeChangeSet", change_set_page, &p, dl);
+	if (rc < 0)
+		cfn_change_set_release(out);
+	else if (!out->changes)
+		out->changes = json_array();
+	return rc;
+}
+
+int cfn_execute_change_set(struct aws_client *c, const char *stack, const char *name,
+			   struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	cfn_body_start(&body, "ExecuteChangeSet");
+	cfn_body_add(&body, "StackName", stack);
+	cfn_body_add(&body, "ChangeSetName", name);
+	return call_simple(c, &body, dl);
+}
+
+int cfn_delete_change_set(struct aws_client *c, const char *stack, const char *name,
+			  struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	cfn_body_start(&body, "DeleteChangeSet");
+	cfn_body_add(&body, "StackName", stack);
+	cfn_body_add(&body, "ChangeSetName", name);
+	return call_simple(c, &body, dl);
+}
+
+static int events_page(struct aws_client *c, void *ctx, const char *token, char **next,
+		       struct diag_list *dl)
+{
+	struct page_ctx *p = ctx;
+	struct aws_response resp;
+	bool stopped = false;
+	int rc = page_request(c, "DescribeStackEvents", p, token, &resp, dl);
+	if (rc == 0)
+		rc = cfn_parse_stack_events_page(resp.body.buf, resp.body.len, p->stop_at, p->list,
+						 &stopped, next, dl);
+	aws_response_release(&resp);
+	return rc < 0 ? -1 : stopped;
+}
+
+int cfn_describe_stack_events(struct aws_client *c, const char *stack, const char *stop_at,
+			      json_t **events_out, struct diag_list *dl)
+{
+	struct page_ctx p = {.stack = stack, .stop_at = stop_at, .list = json_array()};
+	int rc = paginate(c, "DescribeStackEvents", events_page, &p, dl);
+	if (rc < 0) {
+		json_decref(p.list);
+		p.list = NULL;
+	}
+	*events_out = p.list;
+	return rc;
+}
+
+static int resources_page(struct aws_client *c, void *ctx, const char *token, char **next,
+			  struct diag_list *dl)
+{
+	struct page_ctx *p = ctx;
+	struct aws_response resp;
+	int rc = page_request(c, "ListStackResources", p, token, &resp, dl);
+	if (rc == 0)
+		rc = cfn_parse_stack_resources_page(resp.body.buf, resp.body.len, p->list, next,
+						    dl);
+	aws_response_release(&resp);
+	return rc;
+}
+
+int cfn_list_stack_resources(struct aws_client *c, const char *stack, json_t **out,
+			     struct diag_list *dl)
+{
+	struct page_ctx p = {.stack = stack, .list = json_array()};
+	int rc = paginate(c, "ListStackResources", resources_page, &p, dl);
+	if (rc < 0) {
+		json_decref(p.list);
+		p.list = NULL;
+	}
+	*out = p.list;
+	return rc;
+}
+
+int cfn_delete_stack(struct aws_client *c, const char *stack, struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	cfn_body_start(&body, "DeleteStack");
+	cfn_body_add(&body, "StackName", stack);
+	return call_simple(c, &body, dl);
+}
+
+int cfn_update_termination_protection(struct aws_client *c, const char *stack, bool enable,
+				      struct diag_list *dl)
+{
+	struct strbuf body = STRBUF_INIT;
+	cfn_body_start(&body, "UpdateTerminationProtection");
+	cfn_body_add(&body, "EnableTerminationProtection", enable ? "true" : "false");
+	cfn_body_add(&body, "StackName", stack);
+	return call_simple(c, &body, dl);
+}
