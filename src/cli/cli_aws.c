@@ -477,10 +477,26 @@ static void discard_change_set(struct cli_aws *ca, struct aws_client *c, const c
 		return;
 	struct cfn_stack s = { 0 };
 	if (cfn_describe_stack(c, stack, &s, dl) == 1 && s.status &&
-	    !strcmp(s.status, "REVIEW_IN_PROGRESS"))
-		cfn_delete_stack(c, stack, dl);
+	    !strcmp(s.status, "REVIEW_IN_PROGRESS") && cfn_delete_stack(c, stack, dl) == 0) {
+		/*
+		 * Wait (a bounded while, Ctrl-C or not) for the deletion, so that
+		 * a deploy right after does not find the stack half gone.
+		 */
+		char *id = s.id ? xstrdup(s.id) : xstrdup(stack);
+		unsigned waited = 0, step = ca->poll_ms ? ca->poll_ms : 1;
+		for (;;) {
+			cfn_stack_release(&s);
+			int r = cfn_describe_stack(c, id, &s, dl);
+			if (r <= 0 || !s.status || strcmp(s.status, "DELETE_IN_PROGRESS") ||
+			    waited >= 60000)
+				break;
+			struct timespec ts = { step / 1000, (long)(step % 1000) * 1000000L };
+			nanosleep(&ts, NULL);
+			waited += step;
+		}
+		free(id);
+	}
 	cfn_stack_release(&s);
-	(void)ca;
 }
 
 static void print_outputs(struct cli_aws *ca, const char *stack, const json_t *outputs)
@@ -490,9 +506,19 @@ static void print_outputs(struct cli_aws *ca, const char *stack, const json_t *o
 	if (!json_object_size(outputs))
 		return;
 	pthread_mutex_lock(&ca->out_lock);
+	size_t plumbing = 0;
 	printf("%s | outputs:\n", stack);
-	json_object_foreach ((json_t *)outputs, k, v)
+	json_object_foreach ((json_t *)outputs, k, v) {
+		/* the engine's cross-stack exports: plumbing, not news */
+		if (!strncmp(k, "ExportsOutput", 13)) {
+			plumbing++;
+			continue;
+		}
 		printf("%s |   %s = %s\n", stack, k, json_is_string(v) ? json_string_value(v) : "");
+	}
+	if (plumbing)
+		printf("%s |   (and %zu cross-stack export%s)\n", stack, plumbing,
+		       plumbing == 1 ? "" : "s");
 	fflush(stdout);
 	pthread_mutex_unlock(&ca->out_lock);
 }
@@ -567,6 +593,8 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 	int exists = cfn_describe_stack(c, name, &cur, dl);
 	if (exists < 0)
 		goto out;
+	if (exists && cur.status && !strcmp(cur.status, "DELETE_COMPLETE"))
+		exists = 0; /* a deleted stack's name is free again */
 	const char *type = "CREATE";
 	if (exists) {
 		const char *st = cur.status ? cur.status : "";
@@ -629,14 +657,26 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		.description = "solemate deploy",
 	};
 	cli_aws_say(ca, name, "creating change set %s (%s)\n", cs_name, type);
-	if (cfn_create_change_set(c, &in, &cs_id, dl) < 0) {
-		/* nothing to clean up unless CloudFormation created it anyway */
-		struct diag_list ignore = DIAG_LIST_INIT;
-		discard_change_set(ca, c, name, cs_name, !strcmp(type, "CREATE"), &ignore);
-		diag_list_release(&ignore);
-		goto out;
-	}
 	created_stack = !strcmp(type, "CREATE");
+	struct diag_list create_dl = DIAG_LIST_INIT;
+	if (cfn_create_change_set(c, &in, &cs_id, &create_dl) < 0) {
+		/*
+		 * A retried CreateChangeSet whose first attempt went through
+		 * (the answer was lost) fails with AlreadyExists: the name is
+		 * ours alone, so a change set of that name is the one we made.
+		 */
+		struct diag_list ignore = DIAG_LIST_INIT;
+		bool there = cfn_describe_change_set(c, name, cs_name, &cs, &ignore) == 0;
+		cfn_change_set_release(&cs);
+		if (!there) {
+			diag_list_move(dl, &create_dl);
+			discard_change_set(ca, c, name, cs_name, created_stack, &ignore);
+			diag_list_release(&ignore);
+			goto out;
+		}
+		diag_list_release(&ignore);
+	}
+	diag_list_release(&create_dl);
 
 	int r = wait_change_set(ca, c, name, cs_name, &cs, dl);
 	if (r != 0) {
@@ -718,12 +758,28 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		diag_list_release(&cleanup);
 		goto out;
 	}
-	if (cfn_execute_change_set(c, name, cs_name, dl) < 0) {
-		struct diag_list cleanup = DIAG_LIST_INIT;
-		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
-		diag_list_release(&cleanup);
-		goto out;
+	struct diag_list exec_dl = DIAG_LIST_INIT;
+	if (cfn_execute_change_set(c, name, cs_name, &exec_dl) < 0) {
+		/*
+		 * A retried ExecuteChangeSet whose first attempt went through is
+		 * refused ("cannot be executed in its current status"): the
+		 * change set says whether it runs.
+		 */
+		struct cfn_change_set now = { 0 };
+		struct diag_list ignore = DIAG_LIST_INIT;
+		int dr = cfn_describe_change_set(c, name, cs_name, &now, &ignore);
+		bool running = dr == 0 && now.execution_status &&
+			       strncmp(now.execution_status, "EXECUTE_", 8) == 0;
+		cfn_change_set_release(&now);
+		if (!running) {
+			diag_list_move(dl, &exec_dl);
+			discard_change_set(ca, c, name, cs_name, created_stack, &ignore);
+			diag_list_release(&ignore);
+			goto out;
+		}
+		diag_list_release(&ignore);
 	}
+	diag_list_release(&exec_dl);
 	cli_aws_say(ca, name, "executing change set (%zu change%s)\n", w.total,
 		    w.total == 1 ? "" : "s");
 	r = cli_watch_run(ca, c, &w, dl);

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# deploy, diff and destroy against the scripted CloudFormation responder
+# (tests/aws/cfn_responder.py): what moto cannot show. Per-resource events
+# and the progress bar, a resource failure with rollback (root cause named,
+# later waves not started), a change set that would replace the production
+# database (refused without --allow-data-loss), no-change change sets,
+# approvals without a terminal, Ctrl-C, termination protection, and destroy
+# with what CloudFormation kept. After each, the responder's state is read:
+# no change set left pending, nothing replaced without the flag.
+. tests/lib.sh
+
+command -v python3 >/dev/null || { skip "responder" "no python3"; done_testing; exit 0; }
+
+start_responder() { # $1: log file, rest: responder options
+  local log=$1; shift
+  rm -f "$TMP/rsp.port"
+  python3 tests/aws/cfn_responder.py --port 0 --log "$log" "$@" >"$TMP/rsp.port" 2>"$TMP/rsp.err" &
+  RSP_PID=$!
+  for _ in $(seq 50); do [ -s "$TMP/rsp.port" ] && break; sleep 0.1; done
+  RSP=http://127.0.0.1:$(head -1 "$TMP/rsp.port")
+}
+stop_responder() { kill "$RSP_PID" 2>/dev/null; wait "$RSP_PID" 2>/dev/null; }
+trap 'stop_responder; rm -rf "$TMP"' EXIT
+
+# state QUERY: a Python expression over `st` (the stacks) printed by the responder
+state() {
+  curl -s "$RSP/__responder/state" | python3 -c "
+import json, sys
+st = {s['name']: s for s in json.load(sys.stdin) if not s.get('deleted')}
+pending = [n for n, s in st.items() for c in s['changeSets'].values()
+           if c['executionStatus'] in ('AVAILABLE', 'UNAVAILABLE') or c['status'].startswith('CREATE_')
+           and c['executionStatus'] not in ('EXECUTE_COMPLETE', 'EXECUTE_FAILED', 'OBSOLETE')]
+print(', '.join(str(x) for x in [$1]))"
+}
+expect_state() { # NAME EXPR EXPECTED
+  local got; got=$(state "$2")
+  if [ "$got" = "$3" ]; then ok "$1"; else notok "$1" "state $2 = '$got', expected '$3'"; fi
+}
+
+export AWS_ACCESS_KEY_ID=AKIDTESTRESPONDER AWS_SECRET_ACCESS_KEY=responder-secret-not-real
+export AWS_REGION=us-east-1 SOLEMATE_POLL_MS=5 SOLEMATE_RETRY_BASE_MS=1
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+export HOME=$TMP/home AWS_CONFIG_FILE=$TMP/home/none AWS_SHARED_CREDENTIALS_FILE=$TMP/home/none
+mkdir -p "$HOME"
+
+start_responder "$TMP/log.jsonl"
+E=(--endpoint-url "$RSP")
+
+# --- no credentials: exit 2 at once, saying what to set, no request made
+expect_exit "no credentials: exit 2" 2 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+  "$SOLEMATE" deploy --env staging "${E[@]}" --yes
+cp "$TMP/err" "$TMP/nocreds.err"
+expect_grep "no credentials: says what to set" "AWS_ACCESS_KEY_ID" "$TMP/nocreds.err"
+if [ ! -s "$TMP/log.jsonl" ]; then ok "no credentials: no request sent"; else notok "no credentials: no request sent" "$(head -2 "$TMP/log.jsonl")"; fi
+
+# --- bad usage
+expect_exit "deploy --env all refused (one environment at a time)" 2 "$SOLEMATE" deploy --env all "${E[@]}"
+expect_exit "unknown option: exit 2" 2 "$SOLEMATE" deploy --env staging --frobnicate
+expect_exit "bad --require-approval: exit 2" 2 "$SOLEMATE" deploy --env staging --require-approval sometimes
+expect_exit "unknown --stack: exit 2" 2 "$SOLEMATE" deploy --env staging --stack NoSuchStack "${E[@]}"
+expect_grep "unknown --stack: names it" "NoSuchStack" "$TMP/err"
+
+# --- approval needed (IAM changes: broadening) and no terminal: refused, nothing left behind
+expect_exit "no --yes without a terminal: exit 1" 1 "$SOLEMATE" deploy --env staging --stack SolemateStagingData "${E[@]}" </dev/null
+expect_grep "no --yes: says to pass --yes" "pass --yes" "$TMP/out"
+expect_state "no --yes: no change set left, no empty stack left" "len(pending), len(st)" "0, 0"
+# --require-approval never: the network stack (no IAM) goes without a question
+expect_exit "--require-approval never: the network stack deploys" 0 \
+  "$SOLEMATE" deploy --env staging --stack SolemateStagingNetwork --require-approval never "${E[@]}" </dev/null
+
+# --- first deploy of staging: every stack, waves, per-resource events, outputs
+expect_exit "first deploy of staging: exit 0" 0 "$SOLEMATE" deploy --env staging --yes "${E[@]}"
+cp "$TMP/out" "$TMP/deploy1.out"
+expect_grep "first deploy: summary" "staging: 5 deployed, 1 unchanged, 0 failed" "$TMP/deploy1.out"
+expect_grep "first deploy: per-resource events" "SolemateStagingData \| .* CREATE_COMPLETE +\| AWS::RDS::DBInstance +\| Database" "$TMP/deploy1.out"
+expect_grep "first deploy: outputs" "SolemateStagingEdge \| +[A-Za-z]+ = " "$TMP/deploy1.out"
+expect_state "first deploy: every stack CREATE_COMPLETE, no change set pending" \
+  "sorted(set(s['status'] for s in st.values())), len(st), len(pending)" "['CREATE_COMPLETE'], 6, 0"
+# Data depends on Network: its change set was created only after Network was complete
+python3 - "$TMP/log.jsonl" <<'EOF' && ok "dependency order: Data's change set after Network settled" || notok "dependency order"
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+def first(action, stack):
+    return min(e["seq"] for e in log if e["action"] == action and e["params"].get("StackName") == stack)
+assert first("CreateChangeSet", "SolemateStagingData") > first("ExecuteChangeSet", "SolemateStagingNetwork")
+assert first("CreateChangeSet", "SolemateStagingMonitoring") > first("ExecuteChangeSet", "SolemateStagingCompute")
+EOF
+
+# --- a second deploy changes nothing: change sets deleted, success
+expect_exit "no-op deploy: exit 0" 0 "$SOLEMATE" deploy --env staging --yes "${E[@]}"
+expect_grep "no-op deploy: all unchanged" "staging: 0 deployed, 6 unchanged" "$TMP/out"
+expect_state "no-op deploy: no change set left" "len(pending)" "0"
+
+# --- diff against the deployed stacks
+expect_exit "diff --env staging after deploy: no differences, exit 0" 0 "$SOLEMATE" diff --env staging "${E[@]}"
+mkdir -p "$TMP/cfg"; cp config/*.json "$TMP/cfg/"
+python3 - "$TMP/cfg/staging.json" <<'EOF'
+import json, sys
+p = sys.argv[1]; c = json.load(open(p)); c["ecsDesiredCount"] = c.get("ecsDesiredCount", 2) + 1
+json.dump(c, open(p, "w"), indent=2)
+EOF
+expect_exit "diff --env with a changed config: differences, exit 1" 1 "$SOLEMATE" diff --env staging --config-dir "$TMP/cfg" "${E[@]}"
+expect_grep "diff --env: names the changed property" "DesiredCount" "$TMP/out"
+
+# --- production: termination protection, then a change set that would replace the database
+expect_exit "first deploy of production: exit 0" 0 "$SOLEMATE" deploy --env production --yes "${E[@]}"
+expect_state "production stacks get termination protection" \
+  "all(s['terminationProtection'] for n, s in st.items() if n.startswith('SolemateProduction'))" "True"
+db_before=$(state "st['SolemateProductionData']['resources']['Database']['physical']")
+curl -s -X POST -d '{"scenario": "update-replace-db"}' "$RSP/__responder/scenario" >/dev/null
+python3 - "$TMP/cfg/production.json" <<'EOF'
+import json, sys
+p = sys.argv[1]; c = json.load(open(p)); c["databaseBackupRetentionDays"] = 29
+json.dump(c, open(p, "w"), indent=2)
+EOF
+expect_exit "database replacement in production: refused, exit 1" 1 \
+  "$SOLEMATE" deploy --env production --config-dir "$TMP/cfg" --yes --stack SolemateProductionData "${E[@]}"
+expect_grep "refusal names the database and the flag" "Database.*replace" "$TMP/out"
+expect_grep "refusal says --allow-data-loss" "allow-data-loss" "$TMP/out"
+expect_grep "the change set shows CloudFormation's Replacement" "Database +replacement: True" "$TMP/out"
+expect_state "refused: no change set left" "len(pending)" "0"
+expect_state "refused: the database is not replaced" "st['SolemateProductionData']['resources']['Database']['physical']" "$db_before"
+expect_exit "with --allow-data-loss: deployed" 0 \
+  "$SOLEMATE" deploy --env production --config-dir "$TMP/cfg" --yes --allow-data-loss --stack SolemateProductionData "${E[@]}"
+db_after=$(state "st['SolemateProductionData']['resources']['Database']['physical']")
+if [ "$db_after" != "$db_before" ]; then ok "with --allow-data-loss: replaced"; else notok "with --allow-data-loss: replaced" "physical id unchanged"; fi
+curl -s -X POST -d '{"scenario": "ok"}' "$RSP/__responder/scenario" >/dev/null
+
+# --- destroy
+expect_exit "destroy without --yes and no terminal: exit 2" 2 "$SOLEMATE" destroy --env staging "${E[@]}" </dev/null
+expect_exit "destroy production without --force: exit 2" 2 "$SOLEMATE" destroy --env production --yes "${E[@]}"
+expect_grep "destroy production: says --force" "\-\-force" "$TMP/err"
+expect_exit "destroy staging: exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
+cp "$TMP/out" "$TMP/destroy.out"; grep -A30 "kept these" "$TMP/destroy.out" > "$TMP/kept.out"
+expect_grep "destroy: lists what CloudFormation kept" "kept these" "$TMP/destroy.out"
+expect_grep "destroy: a retained bucket, with its physical name" "SolemateStagingBaseline: AWS::S3::Bucket AuditBucket \(solemate.+\) is retained" "$TMP/kept.out"
+expect_state "destroy staging: its stacks are gone, production's stay" \
+  "sorted(n for n in st if n.startswith('SolemateStaging')), len(st) > 0" "[], True"
+python3 - "$TMP/log.jsonl" <<'EOF' && ok "destroy: dependents first (Monitoring before Compute before Data before Network)" || notok "destroy order"
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+seq = {e["params"].get("StackName"): e["seq"] for e in log if e["action"] == "DeleteStack"}
+assert seq["SolemateStagingMonitoring"] < seq["SolemateStagingData"] < seq["SolemateStagingNetwork"], seq
+assert seq["SolemateStagingCompute"] < seq["SolemateStagingData"], seq
+EOF
+expect_exit "destroy production --force: exit 0" 0 "$SOLEMATE" destroy --env production --yes --force "${E[@]}"
+expect_grep "destroy --force: termination protection turned off" "termination protection off" "$TMP/out"
+expect_grep "destroy production: the final snapshot is listed" "final snapshot of AWS::RDS::DBInstance Database" "$TMP/out"
+expect_exit "destroy again: nothing deployed, exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
+expect_grep "destroy again: not deployed" "6 not deployed" "$TMP/out"
+stop_responder
+
+# --- a resource fails: root cause named, rollback awaited, later waves not started
+start_responder "$TMP/fail.jsonl" --scenario-file <(echo '{"stacks": {"SolemateStagingData": "create-fail"}}')
+E=(--endpoint-url "$RSP")
+expect_exit "a failing resource: exit 1" 1 "$SOLEMATE" deploy --env staging --yes "${E[@]}"
+cp "$TMP/err" "$TMP/fail.err"; cp "$TMP/out" "$TMP/fail.out"
+expect_grep "failure: the root cause, not the cascade" "Database \(AWS::RDS::DBInstance\): DB instance class not supported" "$TMP/fail.err"
+if grep -q "Resource creation cancelled" "$TMP/fail.err"; then notok "failure: cascade not blamed" "$(cat "$TMP/fail.err")"; else ok "failure: cascade not blamed"; fi
+expect_grep "failure: later waves not started" "not started" "$TMP/fail.out"
+expect_state "failure: rolled back, no change set pending, Compute never created" \
+  "st['SolemateStagingData']['status'], len(pending), 'SolemateStagingCompute' in st" "ROLLBACK_COMPLETE, 0, False"
+curl -s -X POST -d '{"stacks": {"SolemateStagingData": "ok"}}' "$RSP/__responder/scenario" >/dev/null
+expect_exit "after the fix: deploy deletes the failed stack and creates it again" 0 "$SOLEMATE" deploy --env staging --yes "${E[@]}"
+expect_grep "after the fix: says why it deletes first" "failed first creation" "$TMP/out"
+expect_state "after the fix: every stack CREATE_COMPLETE" "sorted(set(s['status'] for s in st.values()))" "['CREATE_COMPLETE']"
+stop_responder
+
+# --- Ctrl-C while the change set is being computed: it is deleted, nothing changes
+start_responder "$TMP/int.jsonl" --changeset-polls 100000
+E=(--endpoint-url "$RSP")
+SOLEMATE_POLL_MS=50 "$SOLEMATE" deploy --env staging --stack SolemateStagingNetwork --yes "${E[@]}" >"$TMP/int.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -qs "creating change set" "$TMP/int.out" && break; sleep 0.05; done
+sleep 0.3; kill -INT $pid; wait $pid; rc=$?
+if [ $rc = 1 ]; then ok "Ctrl-C: exit 1"; else notok "Ctrl-C: exit 1" "exit $rc" "$(tail -3 "$TMP/int.out")"; fi
+expect_grep "Ctrl-C: says the change set is deleted" "change set deleted" "$TMP/int.out"
+expect_state "Ctrl-C: no change set and no empty stack left" "len(pending), len(st)" "0, 0"
+stop_responder
+
+# --- the progress bar on a terminal (script(1) gives a pty)
+if command -v script >/dev/null; then
+  start_responder "$TMP/tty.jsonl"
+  script -qfec "$SOLEMATE deploy --env staging --stack SolemateStagingNetwork --yes --endpoint-url $RSP" "$TMP/tty.out" >/dev/null 2>&1 </dev/null
+  expect_grep "terminal: a progress bar with resources done/total" "\[#+\.*\] [0-9]+/[0-9]+" "$TMP/tty.out"
+  stop_responder
+else
+  skip "terminal: progress bar" "no script(1)"
+fi
+done_testing
