@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# cost: the estimate adds up, lines carry hand-checkable values, --against
+# shows a difference, availability and capacity are reported, and bad input
+# (format, price files, SLA file) is exit 2 with the file named.
+. tests/lib.sh
+
+expect_exit "cost --env production --format json" 0 "$SOLEMATE" cost --env production --format json
+cp "$TMP/out" "$TMP/prod.json"
+check_json() { # NAME PYTHON-EXPRESSION-ON-d
+  if python3 -c "import json,sys; d=json.load(open('$TMP/prod.json')); sys.exit(0 if ($2) else 1)"; then
+    ok "$1"; else notok "$1" "false: $2"; fi
+}
+check_json "monthlyTotal equals the sum of the lines" \
+  "abs(d['monthlyTotal'] - sum(l['monthly'] for l in d['lines'])) < 0.005"
+check_json "monthlyTotal equals the sum of the stack subtotals" \
+  "abs(d['monthlyTotal'] - sum(s['monthly'] for s in d['stacks'])) < 0.005"
+check_json "a NAT gateway is 730 h x \$0.045 = 32.85" \
+  "any(l['type']=='AWS::EC2::NatGateway' and l['component']=='NAT gateway hours' and l['monthly']==32.85 and l['formula']=='730 h x \$0.045/h' for l in d['lines'])"
+check_json "production has two NAT gateways (natGateways 2)" \
+  "sum(1 for l in d['lines'] if l['component']=='NAT gateway hours') == 2"
+check_json "Multi-AZ db.t3.small is 730 x 0.036 x 2 = 52.56" \
+  "any(l['logicalId']=='Database' and l['component']=='DB instance hours' and l['monthly']==52.56 for l in d['lines'])"
+check_json "every line has quantity x unit price = monthly" \
+  "all(abs(l['quantity']*l['unitPrice'] - l['monthly']) < 0.006 for l in d['lines'])"
+check_json "the budget of the config is compared" \
+  "d['budget']['monthly'] == 3000 and d['budget']['overBudget'] == (d['monthlyTotal'] > 3000)"
+check_json "price date and currency are stated" "d['priceDate'] == '2026-12-03' and d['currency'] == 'USD'"
+check_json "the DR stack is priced from the us-west-2 file" \
+  "any(s['region']=='us-west-2' for s in d['stacks']) and len(d['priceFiles']) == 2"
+check_json "availability: composite is the product of the components" \
+  "abs(d['availability']['composite'] - __import__('math').prod(c['effective'] for c in d['availability']['components'])) < 1e-12"
+check_json "availability is below 99.9 % on SLAs (CloudFront alone is 99.9 %)" \
+  "d['availability']['meets'] is False and d['availability']['target'] == 0.999"
+check_json "capacity: 12 tasks x 100 req/s x 10 s = 12000 users, tasks bind" \
+  "d['capacity']['maxConcurrentUsers'] == 12000 and 'ECS autoscaling' in d['capacity']['bindingLimit']"
+check_json "capacity: the advice names the setting to change" \
+  "'ecsMaxCapacity from 12 to 50' in d['capacity']['advice']"
+
+"$SOLEMATE" synth --env staging --out "$TMP/staging" --quiet
+expect_exit "cost --against another assembly" 0 "$SOLEMATE" cost --env production --format json --against "$TMP/staging"
+if python3 -c "
+import json,sys; d=json.load(open('$TMP/out'))['diff']
+assert d['delta'] != 0 and abs(d['delta'] - (d['afterTotal'] - d['beforeTotal'])) < 0.01
+assert any(l['delta'] != 0 for l in d['lines'])"; then ok "--against: staging vs production differs per line and in total"
+else notok "--against difference"; fi
+expect_exit "text output" 0 "$SOLEMATE" cost --env staging
+expect_grep "text: a stack subtotal" "^  subtotal" "$TMP/out"
+expect_grep "text: the total against the budget" "^TOTAL USD [0-9.]+ / month \(staging\); budget 500.00" "$TMP/out"
+expect_grep "text: availability verdict" "against the target 99.9 %: (PASS|FAIL)" "$TMP/out"
+expect_grep "text: single-AZ staging database is named" "set databaseMultiAz to true" "$TMP/out"
+expect_exit "a PATH input uses the default assumptions" 0 "$SOLEMATE" cost "$TMP/staging"
+expect_grep "PATH input says the defaults are used" "usage: the default assumptions" "$TMP/out"
+expect_exit "--env all prices each environment" 0 "$SOLEMATE" cost --env all --format json
+if python3 -c "import json; d=json.load(open('$TMP/out')); assert [e['environment'] for e in d['environments']] == ['production','staging']"
+then ok "--env all: one estimate per environment"; else notok "--env all"; fi
+
+expect_exit "bad --format is exit 2" 2 "$SOLEMATE" cost --env staging --format yaml
+mkdir -p "$TMP/noprices"
+expect_exit "missing price file is exit 2" 2 "$SOLEMATE" cost --env staging --prices "$TMP/noprices"
+expect_grep "the missing price file is named" "noprices/us-east-1.json.*no price file for region 'us-east-1'" "$TMP/err"
+mkdir -p "$TMP/badprices"
+python3 -c "
+import json; d=json.load(open('data/prices/us-east-1.json')); del d['rds']['postgres']['db.t3.micro']
+json.dump(d, open('$TMP/badprices/us-east-1.json','w'))"
+expect_exit "a price the file lacks is exit 2" 2 "$SOLEMATE" cost --env staging --prices "$TMP/badprices"
+expect_grep "the missing price is named" "no price for 'rds.postgres.db.t3.micro'" "$TMP/err"
+echo '{"region": "us-east-1", "currency": "USD"' >"$TMP/badprices/us-east-1.json"
+expect_exit "a malformed price file is exit 2" 2 "$SOLEMATE" cost --env staging --prices "$TMP/badprices"
+expect_grep "the malformed file is named with a position" "badprices/us-east-1.json:[0-9]+" "$TMP/err"
+echo '{}' >"$TMP/slas.json"
+expect_exit "a bad SLA file is exit 2" 2 "$SOLEMATE" cost --env staging --slas "$TMP/slas.json"
+expect_exit "--against a missing directory is exit 2" 2 "$SOLEMATE" cost --env staging --against "$TMP/nothing"
+expect_exit "--help" 0 "$SOLEMATE" cost --help
+expect_grep "--help documents the exit codes" "exit: 0 estimate made" "$TMP/out"
+done_testing

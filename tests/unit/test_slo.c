@@ -1,0 +1,269 @@
+/*
+ * Availability (serial product of SLAs, redundancy across AZs capped at the
+ * region-level SLA) and capacity (which limit binds first, what to change),
+ * on templates built in memory with SLA and price files written by the test.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/slo.h"
+#include "support/test.h"
+
+static char dir[] = "/tmp/solemate-test-slo-XXXXXX";
+static char slas[300], prices[300];
+
+static const char slas_json[] =
+	"{\"services\":{"
+	"\"cloudfront\":{\"name\":\"CloudFront\",\"sla\":0.999,\"source\":\"u1\"},"
+	"\"waf\":{\"name\":\"WAF\",\"sla\":0.9995,\"source\":\"u2\"},"
+	"\"elbMultiAz\":{\"name\":\"ALB\",\"sla\":0.9999,\"source\":\"u3\"},"
+	"\"elbSingle\":{\"name\":\"ALB 1 AZ\",\"sla\":0.999,\"source\":\"u3\"},"
+	"\"computeRegion\":{\"name\":\"ECS region\",\"sla\":0.9999,\"source\":\"u4\"},"
+	"\"computeInstance\":{\"name\":\"ECS task\",\"sla\":0.995,\"source\":\"u4\"},"
+	"\"rdsMultiAz\":{\"name\":\"RDS Multi-AZ\",\"sla\":0.9995,\"source\":\"u5\"},"
+	"\"rdsSingle\":{\"name\":\"RDS Single-AZ\",\"sla\":0.995,\"source\":\"u5\"}}}";
+
+static const char prices_json[] =
+	"{\"region\":\"us-east-1\",\"currency\":\"USD\",\"date\":\"2026-12-03\",\"source\":\"t\","
+	"\"rds\":{\"postgres\":{"
+	"\"db.t3.micro\":{\"hour\":0.018,\"vcpu\":2,\"memoryGiB\":1},"
+	"\"db.t3.small\":{\"hour\":0.036,\"vcpu\":2,\"memoryGiB\":2},"
+	"\"db.t3.large\":{\"hour\":0.145,\"vcpu\":2,\"memoryGiB\":8},"
+	"\"db.r6g.large\":{\"hour\":0.225,\"vcpu\":2,\"memoryGiB\":16}}}}";
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The SoleMate request path; `db_class`, `multi_az`, `max_tasks`, `azs` vary. */
+static void build(struct sm_assembly *a, const char *db_class, bool multi_az, int max_tasks,
+		  int azs)
+{
+	char text[4096];
+	snprintf(
+		text, sizeof(text),
+		"{\"Edge\":{\"Resources\":{"
+		"  \"Cdn\":{\"Type\":\"AWS::CloudFront::Distribution\",\"Properties\":{"
+		"    \"DistributionConfig\":{\"WebACLId\":{\"Fn::GetAtt\":[\"CdnAcl\",\"Arn\"]}}}},"
+		"  "
+		"\"CdnAcl\":{\"Type\":\"AWS::WAFv2::WebACL\",\"Properties\":{\"Scope\":"
+		"\"CLOUDFRONT\"}}}},"
+		" \"Compute\":{\"Resources\":{"
+		"  \"Alb\":{\"Type\":\"AWS::ElasticLoadBalancingV2::LoadBalancer\",\"Properties\":{"
+		"    \"Subnets\":[\"a\",\"b\"]}},"
+		"  "
+		"\"Acl\":{\"Type\":\"AWS::WAFv2::WebACL\",\"Properties\":{\"Scope\":\"REGIONAL\"}},"
+		"  \"Assoc\":{\"Type\":\"AWS::WAFv2::WebACLAssociation\",\"Properties\":{}},"
+		"  \"Service\":{\"Type\":\"AWS::ECS::Service\",\"Properties\":{\"DesiredCount\":3,"
+		"    \"LoadBalancers\":[{}],\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{"
+		"    \"Subnets\":%s}}}},"
+		"  "
+		"\"Scaling\":{\"Type\":\"AWS::ApplicationAutoScaling::ScalableTarget\","
+		"\"Properties\":{"
+		"    \"ScalableDimension\":\"ecs:service:DesiredCount\",\"MaxCapacity\":%d}}}},"
+		" \"Data\":{\"Resources\":{"
+		"  "
+		"\"Db\":{\"Type\":\"AWS::RDS::DBInstance\",\"Properties\":{\"Engine\":\"postgres\","
+		"    \"DBInstanceClass\":\"%s\",\"MultiAZ\":%s}},"
+		"  \"Replica\":{\"Type\":\"AWS::RDS::DBInstance\",\"Properties\":{"
+		"    "
+		"\"SourceDBInstanceIdentifier\":{\"Ref\":\"Db\"},\"DBInstanceClass\":\"db.t3."
+		"micro\"}}}}}",
+		azs == 1   ? "[\"a\"]"
+		: azs == 3 ? "[\"a\",\"b\",\"c\"]"
+			   : "[\"a\",\"b\"]",
+		max_tasks, db_class, multi_az ? "true" : "false");
+	json_error_t err;
+	json_t *all = json_loads(text, 0, &err);
+	if (!all)
+		printf("# bad test JSON: %s (col %d)\n", err.text, err.column);
+	sm_assembly_init(a);
+	const char *name;
+	json_t *tmpl;
+	json_object_foreach (all, name, tmpl)
+		sm_assembly_add(a, name, name, "us-east-1", json_incref(tmpl));
+	json_decref(all);
+}
+
+static void usage(struct env_config *cfg, double conn_per_task)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->environment = (char *)"test";
+	cfg->region = (char *)"us-east-1";
+	cfg->usage.rps_per_task = 100;
+	cfg->usage.think_time_seconds = 10;
+	cfg->usage.db_connections_per_task = conn_per_task;
+	cfg->usage.target_concurrent_users = 50000;
+}
+
+TEST(composite_is_the_serial_product)
+{
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct slo_report r = SLO_REPORT_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	build(&a, "db.t3.small", true, 12, 2);
+	usage(&cfg, 10);
+	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
+	const struct slo_availability *av = &r.availability;
+	CHECK(av->nr == 6);
+	/* ECS: 1-(1-0.995)^2 = 0.999975, capped at the region-level 0.9999 */
+	double want = 0.999 * 0.9995 * 0.9999 * 0.9995 * 0.9999 * 0.9995;
+	CHECK(fabs(av->composite - want) < 1e-12);
+	CHECK(fabs(av->composite - 0.997303) < 1e-6);
+	CHECK_CONTAINS(av->formula,
+		       "0.999 x 0.9995 x 0.9999 x 0.9995 x 0.9999 x 0.9995 = 0.997303");
+	CHECK(!av->meets);
+	CHECK(av->nr == 6 && !strcmp(av->components[1].resource, "Edge/CdnAcl"));
+	CHECK(av->nr == 6 && av->components[4].redundancy == 2 &&
+	      fabs(av->components[4].effective - 0.9999) < 1e-12);
+	/* CloudFront alone equals the target: the advice says so */
+	CHECK_CONTAINS(av->advice, "CloudFront's own SLA");
+	slo_report_release(&r);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+}
+
+TEST(single_az_database_and_tasks)
+{
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct slo_report r = SLO_REPORT_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	build(&a, "db.t3.micro", false, 4, 1);
+	usage(&cfg, 10);
+	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
+	const struct slo_availability *av = &r.availability;
+	double want = 0.999 * 0.9995 * 0.9999 * 0.9995 * 0.995 * 0.995;
+	CHECK(fabs(av->composite - want) < 1e-12);
+	CHECK_CONTAINS(av->advice, "set databaseMultiAz to true");
+	CHECK_CONTAINS(av->advice, "two or more AZs");
+	slo_report_release(&r);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+}
+
+TEST(tasks_bind_first)
+{
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct slo_report r = SLO_REPORT_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	build(&a, "db.t3.small", true, 12, 2);
+	usage(&cfg, 10);
+	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
+	const struct slo_capacity *c = &r.capacity;
+	CHECK(c->known && c->max_tasks == 12 && c->desired_tasks == 3);
+	CHECK(c->max_rps == 1200);
+	CHECK(c->max_concurrent_users_tasks == 12000); /* 1200 req/s x 10 s */
+	CHECK(c->db_max_connections == 225);	       /* 2 GiB / 9531392 */
+	CHECK(c->db_connections_needed == 120);
+	CHECK(c->max_concurrent_users_db == 22000); /* 22 tasks of 10 connections */
+	CHECK(c->max_concurrent_users == 12000);
+	CHECK_CONTAINS(c->binding_limit, "ECS autoscaling maximum");
+	CHECK(!c->meets_target);
+	/* 50 tasks are needed; 500 connections then exceed 225: db.t3.large (901) is the cheapest
+	 */
+	CHECK_CONTAINS(c->advice, "raise ecsMaxCapacity from 12 to 50");
+	CHECK_CONTAINS(c->advice, "use databaseInstanceType db.t3.large (max_connections 901");
+	slo_report_release(&r);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+}
+
+TEST(database_binds_first)
+{
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct slo_report r = SLO_REPORT_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	build(&a, "db.t3.micro", true, 12, 2);
+	usage(&cfg, 20);
+	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
+	const struct slo_capacity *c = &r.capacity;
+	CHECK(c->db_max_connections == 112);	   /* 1 GiB / 9531392 */
+	CHECK(c->max_concurrent_users_db == 5000); /* floor(112 / 20) = 5 tasks */
+	CHECK(c->max_concurrent_users == 5000);
+	CHECK_CONTAINS(c->binding_limit, "database max_connections (112 on db.t3.micro");
+	CHECK(!c->meets_target);
+	slo_report_release(&r);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+}
+
+TEST(target_met)
+{
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct slo_report r = SLO_REPORT_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	build(&a, "db.r6g.large", true, 60, 3);
+	usage(&cfg, 10);
+	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
+	CHECK(r.capacity.meets_target && r.capacity.max_concurrent_users == 60000);
+	CHECK(r.capacity.advice == NULL);
+	json_t *j = slo_report_json(&r);
+	CHECK(json_is_true(json_object_get(json_object_get(j, "capacity"), "meetsTarget")));
+	CHECK(json_number_value(json_object_get(json_object_get(j, "availability"), "composite")) ==
+	      r.availability.composite);
+	json_decref(j);
+	slo_report_release(&r);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+}
+
+TEST(max_connections_formula)
+{
+	CHECK(slo_pg_max_connections(1) == 112);
+	CHECK(slo_pg_max_connections(2) == 225);
+	CHECK(slo_pg_max_connections(16) == 1802);
+	CHECK(slo_pg_max_connections(512) == 5000); /* LEAST(..., 5000) */
+}
+
+TEST(bad_data_files)
+{
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct slo_report r = SLO_REPORT_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	build(&a, "db.m9.huge", true, 12, 2);
+	usage(&cfg, 10);
+	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == -1);
+	CHECK(dl.nr >= 1 && strstr(dl.items[dl.nr - 1].message, "db.m9.huge"));
+	diag_list_release(&dl);
+	char bad[320];
+	snprintf(bad, sizeof(bad), "%s/bad-slas.json", dir);
+	write_file(bad, "{\"services\":{\"cloudfront\":{\"sla\":99.9}}}");
+	CHECK(slo_evaluate(&a, &cfg, bad, prices, &r, &dl) == -1);
+	CHECK(dl.nr >= 1 && strstr(dl.items[0].message, "services.cloudfront"));
+	diag_list_release(&dl);
+	sm_assembly_release(&a);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(slas, sizeof(slas), "%s/slas.json", dir);
+	snprintf(prices, sizeof(prices), "%s/us-east-1.json", dir);
+	write_file(slas, slas_json);
+	write_file(prices, prices_json);
+	prices[strlen(dir)] = '\0'; /* the directory of the price file */
+	RUN(composite_is_the_serial_product);
+	RUN(single_az_database_and_tasks);
+	RUN(tasks_bind_first);
+	RUN(database_binds_first);
+	RUN(target_met);
+	RUN(max_connections_formula);
+	RUN(bad_data_files);
+	char cmd[340];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return test_done();
+}
