@@ -115,6 +115,20 @@ static json_t *resource_props(const json_t *tmpl, const char *logical_id)
 	return json_object_get(res, "Properties");
 }
 
+bool cost_each_resource(const struct sm_assembly *a, cost_resource_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *id;
+		const json_t *res;
+		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
+			const char *ty = json_string_value(json_object_get(res, "Type"));
+			if (ty && fn(ctx, &a->items[i], id, ty, json_object_get(res, "Properties")))
+				return true;
+		}
+	}
+	return false;
+}
+
 static size_t array_size(const json_t *v)
 {
 	return json_is_array(v) ? json_array_size(v) : 0;
@@ -579,21 +593,22 @@ static void price_rds(struct est *e, const char *id, const char *type, const jso
 	}
 }
 
+static bool add_primary_storage(void *ctx, const struct sm_template *t, const char *id,
+				const char *type, const json_t *p)
+{
+	if (!strcmp(type, "AWS::RDS::DBInstance") &&
+	    !json_object_get(p, "SourceDBInstanceIdentifier"))
+		*(double *)ctx += prop_num(p, "AllocatedStorage", 20);
+	(void)t;
+	(void)id;
+	return false;
+}
+
 static void price_backup_plan(struct est *e, const char *id, const char *type, const json_t *p)
 {
 	/* one full snapshot of every primary DB instance of the environment */
 	double gb = 0;
-	for (size_t i = 0; i < e->a->nr; i++) {
-		const char *k;
-		const json_t *res;
-		json_object_foreach (json_object_get(e->a->items[i].tmpl, "Resources"), k, res) {
-			const json_t *rp = json_object_get(res, "Properties");
-			const char *ty = prop_str(res, "Type");
-			if (ty && !strcmp(ty, "AWS::RDS::DBInstance") &&
-			    !json_object_get(rp, "SourceDBInstanceIdentifier"))
-				gb += prop_num(rp, "AllocatedStorage", 20);
-		}
-	}
+	cost_each_resource(e->a, add_primary_storage, &gb);
 	struct cost_line *l = add_line(e, id, type, "backup vault storage (RDS snapshots)", gb,
 				       "GB-month", price(e, "backup", "rdsSnapshotGbMonth", NULL));
 	line_note(l, "one full snapshot of each primary DB instance's allocated storage; daily "
@@ -663,19 +678,6 @@ static void price_web_acl(struct est *e, const char *id, const char *type, const
 
 /* ---- security, monitoring, audit --------------------------------------- */
 
-static void price_key(struct est *e, const char *id, const char *type, const json_t *p)
-{
-	add_line(e, id, type, "KMS key", 1, "key-month", price(e, "kms", "keyMonth", NULL));
-	(void)p;
-}
-
-static void price_secret(struct est *e, const char *id, const char *type, const json_t *p)
-{
-	add_line(e, id, type, "secret", 1, "secret-month",
-		 price(e, "secretsManager", "secretMonth", NULL));
-	(void)p;
-}
-
 static void price_alarm(struct est *e, const char *id, const char *type, const json_t *p)
 {
 	const json_t *metrics = json_object_get(p, "Metrics");
@@ -699,20 +701,6 @@ static void price_alarm(struct est *e, const char *id, const char *type, const j
 			       high ? "highResolutionAlarmMetricMonth" : "alarmMetricMonth", NULL));
 	if (json_is_array(metrics))
 		line_note(l, "metric math alarm: billed per metric it reads");
-}
-
-static void price_composite_alarm(struct est *e, const char *id, const char *type, const json_t *p)
-{
-	add_line(e, id, type, "composite alarm", 1, "alarm-month",
-		 price(e, "cloudwatch", "compositeAlarmMonth", NULL));
-	(void)p;
-}
-
-static void price_dashboard(struct est *e, const char *id, const char *type, const json_t *p)
-{
-	add_line(e, id, type, "dashboard", 1, "dashboard-month",
-		 price(e, "cloudwatch", "dashboardMonth", NULL));
-	(void)p;
 }
 
 static void price_log_group(struct est *e, const char *id, const char *type, const json_t *p)
@@ -827,11 +815,7 @@ static const struct {
 	{"AWS::S3::Bucket", price_bucket},
 	{"AWS::CloudFront::Distribution", price_distribution},
 	{"AWS::WAFv2::WebACL", price_web_acl},
-	{"AWS::KMS::Key", price_key},
-	{"AWS::SecretsManager::Secret", price_secret},
 	{"AWS::CloudWatch::Alarm", price_alarm},
-	{"AWS::CloudWatch::CompositeAlarm", price_composite_alarm},
-	{"AWS::CloudWatch::Dashboard", price_dashboard},
 	{"AWS::Logs::LogGroup", price_log_group},
 	{"AWS::CloudTrail::Trail", price_trail},
 	{"AWS::Config::ConfigurationRecorder", price_recorder},
@@ -839,6 +823,18 @@ static const struct {
 	{"AWS::XRay::SamplingRule", price_sampling_rule},
 	{"AWS::SNS::Topic", price_free},
 	{"AWS::Budgets::Budget", price_free},
+};
+
+/* Resources billed a fixed fee a month, whatever their properties. */
+static const struct {
+	const char *type, *component, *unit, *k1, *k2;
+} flat_fees[] = {
+	{"AWS::KMS::Key", "KMS key", "key-month", "kms", "keyMonth"},
+	{"AWS::SecretsManager::Secret", "secret", "secret-month", "secretsManager", "secretMonth"},
+	{"AWS::CloudWatch::CompositeAlarm", "composite alarm", "alarm-month", "cloudwatch",
+	 "compositeAlarmMonth"},
+	{"AWS::CloudWatch::Dashboard", "dashboard", "dashboard-month", "cloudwatch",
+	 "dashboardMonth"},
 };
 
 /* ---- cross-stack origin lookup ----------------------------------------- */
@@ -884,67 +880,62 @@ static bool origin_is(struct est *e, const struct sm_template *dist_t, const jso
 	return imp && resolve_import(e->a, imp, &t, &id) && t == e->t && !strcmp(id, bucket_id);
 }
 
+struct origin_query {
+	struct est *e;
+	const char *bucket_id;
+};
+
+static bool distribution_uses(void *ctx, const struct sm_template *t, const char *id,
+			      const char *type, const json_t *p)
+{
+	const struct origin_query *q = ctx;
+	if (strcmp(type, "AWS::CloudFront::Distribution"))
+		return false;
+	size_t j;
+	const json_t *o;
+	json_array_foreach (json_object_get(json_object_get(p, "DistributionConfig"), "Origins"), j,
+			    o) {
+		if (json_object_get(o, "S3OriginConfig") &&
+		    origin_is(q->e, t, json_object_get(o, "DomainName"), q->bucket_id))
+			return true;
+	}
+	(void)id;
+	return false;
+}
+
 static bool is_cdn_origin(struct est *e, const char *id)
 {
-	for (size_t i = 0; i < e->a->nr; i++) {
-		const char *k;
-		const json_t *res;
-		json_object_foreach (json_object_get(e->a->items[i].tmpl, "Resources"), k, res) {
-			const char *ty = prop_str(res, "Type");
-			if (!ty || strcmp(ty, "AWS::CloudFront::Distribution"))
-				continue;
-			const json_t *origins =
-				json_object_get(json_object_get(json_object_get(res, "Properties"),
-								"DistributionConfig"),
-						"Origins");
-			size_t j;
-			const json_t *o;
-			json_array_foreach (origins, j, o) {
-				if (json_object_get(o, "S3OriginConfig") &&
-				    origin_is(e, &e->a->items[i], json_object_get(o, "DomainName"),
-					      id))
-					return true;
-			}
-		}
-	}
-	return false;
+	struct origin_query q = {e, id};
+	return cost_each_resource(e->a, distribution_uses, &q);
 }
 
 /* ---- the estimate ------------------------------------------------------ */
 
-static void count_shared(struct est *e)
+static bool count_one(void *ctx, const struct sm_template *t, const char *id, const char *ty,
+		      const json_t *p)
 {
-	for (size_t i = 0; i < e->a->nr; i++) {
-		const char *k;
-		const json_t *res;
-		json_object_foreach (json_object_get(e->a->items[i].tmpl, "Resources"), k, res) {
-			const char *ty = prop_str(res, "Type");
-			const json_t *p = json_object_get(res, "Properties");
-			if (!ty)
-				continue;
-			if (!strcmp(ty, "AWS::EC2::NatGateway"))
-				e->n.nat++;
-			else if (!strcmp(ty, "AWS::S3::Bucket"))
-				e->n.buckets++;
-			else if (!strcmp(ty, "AWS::Logs::LogGroup"))
-				e->n.log_groups++;
-			else if (!strcmp(ty, "AWS::CloudFront::Distribution"))
-				e->n.distributions++;
-			else if (!strcmp(ty, "AWS::ElasticLoadBalancingV2::LoadBalancer"))
-				e->n.albs++;
-			else if (!strcmp(ty, "AWS::EC2::VPCEndpoint") &&
-				 prop_str(p, "VpcEndpointType") &&
-				 !strcmp(prop_str(p, "VpcEndpointType"), "Interface"))
-				e->n.interface_endpoints++;
-			else if (!strcmp(ty, "AWS::WAFv2::WebACL")) {
-				const char *scope = prop_str(p, "Scope");
-				if (scope && !strcmp(scope, "CLOUDFRONT"))
-					e->n.waf_cloudfront++;
-				else
-					e->n.waf_regional++;
-			}
-		}
-	}
+	struct counts *n = ctx;
+	const char *kind = prop_str(p, "VpcEndpointType");
+	const char *scope = prop_str(p, "Scope");
+	if (!strcmp(ty, "AWS::EC2::NatGateway"))
+		n->nat++;
+	else if (!strcmp(ty, "AWS::S3::Bucket"))
+		n->buckets++;
+	else if (!strcmp(ty, "AWS::Logs::LogGroup"))
+		n->log_groups++;
+	else if (!strcmp(ty, "AWS::CloudFront::Distribution"))
+		n->distributions++;
+	else if (!strcmp(ty, "AWS::ElasticLoadBalancingV2::LoadBalancer"))
+		n->albs++;
+	else if (!strcmp(ty, "AWS::EC2::VPCEndpoint") && kind && !strcmp(kind, "Interface"))
+		n->interface_endpoints++;
+	else if (!strcmp(ty, "AWS::WAFv2::WebACL") && scope && !strcmp(scope, "CLOUDFRONT"))
+		n->waf_cloudfront++;
+	else if (!strcmp(ty, "AWS::WAFv2::WebACL"))
+		n->waf_regional++;
+	(void)t;
+	(void)id;
+	return false;
 }
 
 static struct cost_stack *stack_entry(struct cost_report *r, const struct sm_template *t,
@@ -977,6 +968,10 @@ static void price_template(struct est *e, const struct sm_template *t)
 		for (size_t i = 0; ty && i < sizeof(handlers) / sizeof(handlers[0]); i++)
 			if (!strcmp(ty, handlers[i].type))
 				handlers[i].fn(e, id, ty, json_object_get(res, "Properties"));
+		for (size_t i = 0; ty && i < sizeof(flat_fees) / sizeof(flat_fees[0]); i++)
+			if (!strcmp(ty, flat_fees[i].type))
+				add_line(e, id, ty, flat_fees[i].component, 1, flat_fees[i].unit,
+					 price(e, flat_fees[i].k1, flat_fees[i].k2, NULL));
 	}
 	for (size_t i = first; i < e->r->nr; i++)
 		s->monthly += e->r->lines[i].monthly;
@@ -1000,7 +995,7 @@ int cost_estimate(const struct sm_assembly *a, const struct env_config *cfg, con
 		out->usage_defaults = true;
 	}
 	e.default_region = cfg && cfg->region ? cfg->region : "us-east-1";
-	count_shared(&e);
+	cost_each_resource(a, count_one, &e.n);
 	for (size_t i = 0; i < a->nr; i++)
 		price_template(&e, &a->items[i]);
 	double total = 0;

@@ -157,6 +157,14 @@ bool cost_rds_class_info(const char *prices_dir, const char *region, const char 
 			 double *memory_gib, double *vcpu, double *hourly, struct diag_list *dl);
 
 /*
+ * Call `fn` on every resource of every template of `a` (in order) until it
+ * returns true; true when one did. `props` may be NULL.
+ */
+typedef bool (*cost_resource_fn)(void *ctx, const struct sm_template *t, const char *logical_id,
+				 const char *type, const json_t *props);
+bool cost_each_resource(const struct sm_assembly *a, cost_resource_fn fn, void *ctx);
+
+/*
  * Template property readers shared with slo.c: a number written as a JSON
  * number or a numeric string ("20"), a boolean as true or "true"; `dflt`
  * when absent or not literal (an intrinsic function).

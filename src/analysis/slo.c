@@ -39,25 +39,30 @@ static bool pbool(const json_t *o, const char *k)
 	return cost_prop_bool(o, k, false);
 }
 
+struct find_query {
+	const char *type;
+	bool (*want)(const json_t *props);
+	struct found *out;
+};
+
+static bool find_one(void *ctx, const struct sm_template *t, const char *id, const char *type,
+		     const json_t *p)
+{
+	struct find_query *q = ctx;
+	if (strcmp(type, q->type) || (q->want && !q->want(p)))
+		return false;
+	q->out->t = t;
+	q->out->id = id;
+	q->out->props = p;
+	return true;
+}
+
 /* The first resource of `type` for which `want` (may be NULL) holds. */
 static bool find_resource(const struct sm_assembly *a, const char *type,
 			  bool (*want)(const json_t *props), struct found *out)
 {
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *id;
-		const json_t *res;
-		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
-			const char *ty = pstr(res, "Type");
-			const json_t *p = json_object_get(res, "Properties");
-			if (ty && !strcmp(ty, type) && (!want || want(p))) {
-				out->t = &a->items[i];
-				out->id = id;
-				out->props = p;
-				return true;
-			}
-		}
-	}
-	return false;
+	struct find_query q = {type, want, out};
+	return cost_each_resource(a, find_one, &q);
 }
 
 /* ---- availability ------------------------------------------------------ */

@@ -122,105 +122,107 @@ static const char compute[] =
 	"   \"Rules\":[{},{},{}]}},"
 	" \"Alarm\":{\"Type\":\"AWS::CloudWatch::Alarm\",\"Properties\":{\"Period\":60}}}";
 
-static int estimate(struct sm_assembly *a, struct env_config *cfg, struct cost_report *r,
-		    struct diag_list *dl)
+/* The three sample stacks priced with the test config, and what it owns. */
+struct fx {
+	struct sm_assembly a;
+	struct env_config cfg;
+	struct cost_report r;
+	struct diag_list dl;
+	int rc;
+};
+
+static void fx_estimate(struct fx *f)
 {
-	sm_assembly_init(a);
-	add_template(a, "Network", network);
-	add_template(a, "Data", data);
-	add_template(a, "Compute", compute);
-	return cost_estimate(a, cfg, prices_dir, r, dl);
+	memset(f, 0, sizeof(*f));
+	test_config(&f->cfg);
+	sm_assembly_init(&f->a);
+	add_template(&f->a, "Network", network);
+	add_template(&f->a, "Data", data);
+	add_template(&f->a, "Compute", compute);
+	f->rc = cost_estimate(&f->a, &f->cfg, prices_dir, &f->r, &f->dl);
+}
+
+static void fx_release(struct fx *f)
+{
+	cost_report_release(&f->r);
+	sm_assembly_release(&f->a);
+	diag_list_release(&f->dl);
 }
 
 TEST(nat_gateway_for_730_hours)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct cost_report r = COST_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	test_config(&cfg);
-	CHECK(estimate(&a, &cfg, &r, &dl) == 0);
-	const struct cost_line *l = line(&r, "Nat", "NAT gateway hours");
+	struct fx f;
+	fx_estimate(&f);
+	CHECK(f.rc == 0);
+	const struct cost_line *l = line(&f.r, "Nat", "NAT gateway hours");
 	CHECK_MONEY(l, 32.85); /* 730 h x $0.045 */
 	CHECK(l && !strcmp(l->formula, "730 h x $0.045/h"));
 	CHECK(l && l->quantity == 730 && !strcmp(l->stack, "Network"));
-	CHECK_MONEY(line(&r, "Nat", "NAT data processed"), 4.50);	/* 100 GB x 0.045 */
-	CHECK_MONEY(line(&r, "Ip", "public IPv4 address hours"), 3.65); /* 730 x 0.005 */
+	CHECK_MONEY(line(&f.r, "Nat", "NAT data processed"), 4.50);	  /* 100 GB x 0.045 */
+	CHECK_MONEY(line(&f.r, "Ip", "public IPv4 address hours"), 3.65); /* 730 x 0.005 */
 	/* interface endpoint: 2 AZs x 730 h x 0.01; data 20 GB x 0.01 (one endpoint) */
-	CHECK_MONEY(line(&r, "Ep", "interface endpoint AZ hours"), 14.60);
-	CHECK_MONEY(line(&r, "Ep", "interface endpoint data processed"), 0.20);
-	CHECK_MONEY(line(&r, "S3", "gateway endpoint"), 0);
-	cost_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	CHECK_MONEY(line(&f.r, "Ep", "interface endpoint AZ hours"), 14.60);
+	CHECK_MONEY(line(&f.r, "Ep", "interface endpoint data processed"), 0.20);
+	CHECK_MONEY(line(&f.r, "S3", "gateway endpoint"), 0);
+	fx_release(&f);
 }
 
 TEST(rds_multi_az_doubles_hours_and_storage)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct cost_report r = COST_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	test_config(&cfg);
-	CHECK(estimate(&a, &cfg, &r, &dl) == 0);
-	const struct cost_line *l = line(&r, "Db", "DB instance hours");
+	struct fx f;
+	fx_estimate(&f);
+	CHECK(f.rc == 0);
+	const struct cost_line *l = line(&f.r, "Db", "DB instance hours");
 	CHECK_MONEY(l, 52.56); /* 730 x 0.036 x 2 */
 	CHECK(l && l->quantity == 1460);
-	CHECK_MONEY(line(&r, "Db", "DB storage"), 4.60); /* 20 GB x 2 x 0.115 */
-	CHECK_MONEY(line(&r, "Db", "managed master user secret"), 0.40);
+	CHECK_MONEY(line(&f.r, "Db", "DB storage"), 4.60); /* 20 GB x 2 x 0.115 */
+	CHECK_MONEY(line(&f.r, "Db", "managed master user secret"), 0.40);
 	/* the replica is Single-AZ and takes its storage from its source */
-	CHECK_MONEY(line(&r, "Replica", "DB instance hours"), 26.28);
-	CHECK_MONEY(line(&r, "Replica", "DB storage"), 2.30);
-	CHECK_MONEY(line(&r, "Replica", "Performance Insights"), 0); /* 7 days: free */
-	cost_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	CHECK_MONEY(line(&f.r, "Replica", "DB instance hours"), 26.28);
+	CHECK_MONEY(line(&f.r, "Replica", "DB storage"), 2.30);
+	CHECK_MONEY(line(&f.r, "Replica", "Performance Insights"), 0); /* 7 days: free */
+	fx_release(&f);
 }
 
 TEST(compute_waf_logs_and_total)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct cost_report r = COST_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	test_config(&cfg);
-	CHECK(estimate(&a, &cfg, &r, &dl) == 0);
+	struct fx f;
+	fx_estimate(&f);
+	CHECK(f.rc == 0);
 	/* 3 tasks x 0.25 vCPU x 730 h x 0.04048 = 22.1628; 3 x 0.5 GB x 730 x 0.004445 = 4.867 */
-	CHECK_MONEY(line(&r, "Service", "Fargate vCPU hours"), 22.16);
-	CHECK_MONEY(line(&r, "Service", "Fargate memory GB hours"), 4.87);
+	CHECK_MONEY(line(&f.r, "Service", "Fargate vCPU hours"), 22.16);
+	CHECK_MONEY(line(&f.r, "Service", "Fargate memory GB hours"), 4.87);
 	/* ASG MinSize 2: 2 x 730 x 0.0208 = 30.368; EBS 2 x 30 GB x 0.08 */
-	CHECK_MONEY(line(&r, "Asg", "EC2 instance hours"), 30.37);
-	CHECK_MONEY(line(&r, "Asg", "EBS storage"), 4.80);
-	CHECK_MONEY(line(&r, "Acl", "web ACL"), 5.00);
-	CHECK_MONEY(line(&r, "Acl", "WAF rules"), 3.00);
-	CHECK_MONEY(line(&r, "Acl", "WAF requests"), 6.00); /* 10M requests x 0.60 */
-	CHECK_MONEY(line(&r, "Alarm", "alarm metrics"), 0.10);
+	CHECK_MONEY(line(&f.r, "Asg", "EC2 instance hours"), 30.37);
+	CHECK_MONEY(line(&f.r, "Asg", "EBS storage"), 4.80);
+	CHECK_MONEY(line(&f.r, "Acl", "web ACL"), 5.00);
+	CHECK_MONEY(line(&f.r, "Acl", "WAF rules"), 3.00);
+	CHECK_MONEY(line(&f.r, "Acl", "WAF requests"), 6.00); /* 10M requests x 0.60 */
+	CHECK_MONEY(line(&f.r, "Alarm", "alarm metrics"), 0.10);
 	/* one log group: 10 GB x 0.5; stored 365 days = 12 months x 10 GB x 0.03 */
-	CHECK_MONEY(line(&r, "Logs", "logs ingested"), 5.00);
-	CHECK_MONEY(line(&r, "Logs", "logs stored"), 3.60);
-	CHECK_MONEY(line(&r, "Key", "KMS key"), 1.00);
+	CHECK_MONEY(line(&f.r, "Logs", "logs ingested"), 5.00);
+	CHECK_MONEY(line(&f.r, "Logs", "logs stored"), 3.60);
+	CHECK_MONEY(line(&f.r, "Key", "KMS key"), 1.00);
 
 	double sum = 0, stacks = 0;
-	for (size_t i = 0; i < r.nr; i++)
-		sum += r.lines[i].monthly;
-	for (size_t i = 0; i < r.stacks_nr; i++)
-		stacks += r.stacks[i].monthly;
-	CHECK(fabs(r.total - sum) < 0.005);
-	CHECK(fabs(r.total - stacks) < 0.005);
-	CHECK(r.stacks_nr == 3 && !strcmp(r.stacks[0].name, "Network"));
-	CHECK(r.total > 100 && cost_over_budget(&r)); /* the test budget is 100 */
-	CHECK_STR(r.currency, "USD");
-	CHECK(r.prices_nr == 1 && !strcmp(r.prices[0].date, "2026-12-03"));
+	for (size_t i = 0; i < f.r.nr; i++)
+		sum += f.r.lines[i].monthly;
+	for (size_t i = 0; i < f.r.stacks_nr; i++)
+		stacks += f.r.stacks[i].monthly;
+	CHECK(fabs(f.r.total - sum) < 0.005);
+	CHECK(fabs(f.r.total - stacks) < 0.005);
+	CHECK(f.r.stacks_nr == 3 && !strcmp(f.r.stacks[0].name, "Network"));
+	CHECK(f.r.total > 100 && cost_over_budget(&f.r)); /* the test budget is 100 */
+	CHECK_STR(f.r.currency, "USD");
+	CHECK(f.r.prices_nr == 1 && !strcmp(f.r.prices[0].date, "2026-12-03"));
 
-	json_t *j = cost_report_json(&r);
-	CHECK(fabs(json_number_value(json_object_get(j, "monthlyTotal")) - r.total) < 1e-9);
-	CHECK(json_array_size(json_object_get(j, "lines")) == r.nr);
+	json_t *j = cost_report_json(&f.r);
+	CHECK(fabs(json_number_value(json_object_get(j, "monthlyTotal")) - f.r.total) < 1e-9);
+	CHECK(json_array_size(json_object_get(j, "lines")) == f.r.nr);
 	CHECK(json_is_true(json_object_get(json_object_get(j, "budget"), "overBudget")));
 	CHECK_STR(json_string_value(json_object_get(j, "priceDate")), "2026-12-03");
 	json_decref(j);
-	cost_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	fx_release(&f);
 }
 
 TEST(against_shows_the_difference)

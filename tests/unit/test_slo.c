@@ -101,16 +101,37 @@ static void usage(struct env_config *cfg, double conn_per_task)
 	cfg->usage.target_concurrent_users = 50000;
 }
 
-TEST(composite_is_the_serial_product)
-{
+/* One evaluation and everything it owns. */
+struct fx {
 	struct sm_assembly a;
 	struct env_config cfg;
-	struct slo_report r = SLO_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	build(&a, "db.t3.small", true, 12, 2);
-	usage(&cfg, 10);
-	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
-	const struct slo_availability *av = &r.availability;
+	struct slo_report r;
+	struct diag_list dl;
+	int rc;
+};
+
+static void fx_eval(struct fx *f, const char *db_class, bool multi_az, int max_tasks, int azs,
+		    double conn_per_task)
+{
+	memset(f, 0, sizeof(*f));
+	build(&f->a, db_class, multi_az, max_tasks, azs);
+	usage(&f->cfg, conn_per_task);
+	f->rc = slo_evaluate(&f->a, &f->cfg, slas, prices, &f->r, &f->dl);
+}
+
+static void fx_release(struct fx *f)
+{
+	slo_report_release(&f->r);
+	sm_assembly_release(&f->a);
+	diag_list_release(&f->dl);
+}
+
+TEST(composite_is_the_serial_product)
+{
+	struct fx f;
+	fx_eval(&f, "db.t3.small", true, 12, 2, 10);
+	CHECK(f.rc == 0);
+	const struct slo_availability *av = &f.r.availability;
 	CHECK(av->nr == 6);
 	/* ECS: 1-(1-0.995)^2 = 0.999975, capped at the region-level 0.9999 */
 	double want = 0.999 * 0.9995 * 0.9999 * 0.9995 * 0.9999 * 0.9995;
@@ -124,40 +145,28 @@ TEST(composite_is_the_serial_product)
 	      fabs(av->components[4].effective - 0.9999) < 1e-12);
 	/* CloudFront alone equals the target: the advice says so */
 	CHECK_CONTAINS(av->advice, "CloudFront's own SLA");
-	slo_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	fx_release(&f);
 }
 
 TEST(single_az_database_and_tasks)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct slo_report r = SLO_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	build(&a, "db.t3.micro", false, 4, 1);
-	usage(&cfg, 10);
-	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
-	const struct slo_availability *av = &r.availability;
+	struct fx f;
+	fx_eval(&f, "db.t3.micro", false, 4, 1, 10);
+	CHECK(f.rc == 0);
+	const struct slo_availability *av = &f.r.availability;
 	double want = 0.999 * 0.9995 * 0.9999 * 0.9995 * 0.995 * 0.995;
 	CHECK(fabs(av->composite - want) < 1e-12);
 	CHECK_CONTAINS(av->advice, "set databaseMultiAz to true");
 	CHECK_CONTAINS(av->advice, "two or more AZs");
-	slo_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	fx_release(&f);
 }
 
 TEST(tasks_bind_first)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct slo_report r = SLO_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	build(&a, "db.t3.small", true, 12, 2);
-	usage(&cfg, 10);
-	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
-	const struct slo_capacity *c = &r.capacity;
+	struct fx f;
+	fx_eval(&f, "db.t3.small", true, 12, 2, 10);
+	CHECK(f.rc == 0);
+	const struct slo_capacity *c = &f.r.capacity;
 	CHECK(c->known && c->max_tasks == 12 && c->desired_tasks == 3);
 	CHECK(c->max_rps == 1200);
 	CHECK(c->max_concurrent_users_tasks == 12000); /* 1200 req/s x 10 s */
@@ -171,50 +180,36 @@ TEST(tasks_bind_first)
 	 */
 	CHECK_CONTAINS(c->advice, "raise ecsMaxCapacity from 12 to 50");
 	CHECK_CONTAINS(c->advice, "use databaseInstanceType db.t3.large (max_connections 901");
-	slo_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	fx_release(&f);
 }
 
 TEST(database_binds_first)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct slo_report r = SLO_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	build(&a, "db.t3.micro", true, 12, 2);
-	usage(&cfg, 20);
-	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
-	const struct slo_capacity *c = &r.capacity;
+	struct fx f;
+	fx_eval(&f, "db.t3.micro", true, 12, 2, 20);
+	CHECK(f.rc == 0);
+	const struct slo_capacity *c = &f.r.capacity;
 	CHECK(c->db_max_connections == 112);	   /* 1 GiB / 9531392 */
 	CHECK(c->max_concurrent_users_db == 5000); /* floor(112 / 20) = 5 tasks */
 	CHECK(c->max_concurrent_users == 5000);
 	CHECK_CONTAINS(c->binding_limit, "database max_connections (112 on db.t3.micro");
 	CHECK(!c->meets_target);
-	slo_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	fx_release(&f);
 }
 
 TEST(target_met)
 {
-	struct sm_assembly a;
-	struct env_config cfg;
-	struct slo_report r = SLO_REPORT_INIT;
-	struct diag_list dl = DIAG_LIST_INIT;
-	build(&a, "db.r6g.large", true, 60, 3);
-	usage(&cfg, 10);
-	CHECK(slo_evaluate(&a, &cfg, slas, prices, &r, &dl) == 0);
-	CHECK(r.capacity.meets_target && r.capacity.max_concurrent_users == 60000);
-	CHECK(r.capacity.advice == NULL);
-	json_t *j = slo_report_json(&r);
+	struct fx f;
+	fx_eval(&f, "db.r6g.large", true, 60, 3, 10);
+	CHECK(f.rc == 0);
+	CHECK(f.r.capacity.meets_target && f.r.capacity.max_concurrent_users == 60000);
+	CHECK(f.r.capacity.advice == NULL);
+	json_t *j = slo_report_json(&f.r);
 	CHECK(json_is_true(json_object_get(json_object_get(j, "capacity"), "meetsTarget")));
 	CHECK(json_number_value(json_object_get(json_object_get(j, "availability"), "composite")) ==
-	      r.availability.composite);
+	      f.r.availability.composite);
 	json_decref(j);
-	slo_report_release(&r);
-	sm_assembly_release(&a);
-	diag_list_release(&dl);
+	fx_release(&f);
 }
 
 TEST(max_connections_formula)
