@@ -197,6 +197,22 @@ static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av
 	}
 
 	struct strbuf sb;
+	strbuf_init(&sb, 64);
+	static const struct {
+		const char *key, *what;
+	} parts[] = {{"cloudfront", "CloudFront"},
+		     {"elb", "load balancer"},
+		     {"compute", "ECS service"},
+		     {"rds", "database"}};
+	for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+		bool found = false;
+		for (size_t i = 0; i < av->nr && !found; i++)
+			found = !strncmp(av->components[i].key, parts[p].key, strlen(parts[p].key));
+		if (!found)
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", parts[p].what);
+	}
+	av->missing = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+	strbuf_release(&sb);
 	strbuf_init(&sb, 128);
 	av->composite = 1;
 	for (size_t i = 0; i < av->nr; i++) {
@@ -432,6 +448,7 @@ void slo_report_release(struct slo_report *r)
 	free(av->components);
 	free(av->formula);
 	free(av->advice);
+	free(av->missing);
 	free(r->capacity.service);
 	free(r->capacity.db_class);
 	free(r->capacity.binding_limit);
@@ -451,9 +468,9 @@ json_t *slo_availability_json(const struct slo_availability *av)
 						       "effective", x->effective, "basis", x->basis,
 						       "source", x->source));
 	}
-	return json_pack("{sf sf sb ss* ss* so}", "target", av->target, "composite", av->composite,
-			 "meets", av->meets, "formula", av->formula, "advice", av->advice,
-			 "components", comps);
+	return json_pack("{sf sf sb ss* ss* ss* so}", "target", av->target, "composite",
+			 av->composite, "meets", av->meets, "formula", av->formula, "advice",
+			 av->advice, "missing", av->missing, "components", comps);
 }
 
 json_t *slo_capacity_json(const struct slo_capacity *c)

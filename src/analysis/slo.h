@@ -59,6 +59,8 @@ struct slo_availability {
 	double target;	  /* SLO_AVAILABILITY_TARGET */
 	char *formula;	  /* "0.999 x 0.9995 x ... = 0.99731" */
 	bool meets;	  /* composite >= target */
+	char *missing;	  /* request-path parts not in the templates ("CloudFront, ECS service"), or
+			     NULL */
 	char *advice;	  /* what limits it and what would change it; NULL when met */
 };
 
@@ -106,7 +108,7 @@ int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, cons
 		 const char *prices_dir, struct slo_report *out, struct diag_list *dl);
 void slo_report_release(struct slo_report *r);
 /*
- * {"availability":{"target","composite","meets","formula","advice",
+ * {"availability":{"target","composite","meets","formula","advice","missing",
  *   "components":[{name,resource,sla,redundancy,effective,basis,source}]},
  *  "capacity":{"known","service","desiredTasks","maxTasks","rpsPerTask",
  *   "maxRps","thinkTimeSeconds","maxConcurrentUsers","maxConcurrentUsersTasks",

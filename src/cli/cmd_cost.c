@@ -131,6 +131,9 @@ static void print_slo_text(const struct slo_report *s, bool color)
 		printf("  %-40.40s %8.4f %%  %-44s %s\n", x->name, x->effective * 100, x->resource,
 		       x->basis ? x->basis : "");
 	}
+	if (av->missing)
+		printf("  not in these templates: %s (the composite covers only the rest)\n",
+		       av->missing);
 	printf("  composite: %s\n", av->formula);
 	printf("  %.4f %% against the target %.1f %%: %s\n", av->composite * 100, av->target * 100,
 	       av->meets ? pass : fail);

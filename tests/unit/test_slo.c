@@ -140,6 +140,7 @@ TEST(composite_is_the_serial_product)
 	CHECK_CONTAINS(av->formula,
 		       "0.999 x 0.9995 x 0.9999 x 0.9995 x 0.9999 x 0.9995 = 0.997303");
 	CHECK(!av->meets);
+	CHECK(av->missing == NULL); /* the whole request path is in the templates */
 	CHECK(av->nr == 6 && !strcmp(av->components[1].resource, "Edge/CdnAcl"));
 	CHECK(av->nr == 6 && av->components[4].redundancy == 2 &&
 	      fabs(av->components[4].effective - 0.9999) < 1e-12);
