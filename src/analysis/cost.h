@@ -77,7 +77,10 @@ struct cost_report {
 	}
 
 /*
- * Price every template of `a`. `cfg` may be NULL: the usage assumptions are
+ * Price every template of `a`, which should hold one environment: usage
+ * volumes shared by an environment (NAT GB, log GB, S3 GB, requests) are
+ * split evenly over the resources of all of `a` that carry them.
+ * `cfg` may be NULL: the usage assumptions are
  * then the documented defaults and there is no budget. `prices_dir` NULL
  * means cost_default_prices_dir(). A missing or malformed price file, or a
  * resource whose price the file lacks (e.g. an RDS class), is an error
