@@ -558,10 +558,9 @@ static void price_rds(struct est *e, const char *id, const char *type, const jso
 		     price(e, "rds", "storageGbMonth", st));
 	line_formula(l, "%g GB %s x %g (%s) x $%g/GB-month", gb, st, copies, role, l->unit_price);
 	double iops = prop_num(base, "Iops", 0);
-	if (iops > 0 && strncmp(st, "io", 2) == 0) {
-		l = add_line(e, id, type, "DB provisioned IOPS", iops * copies, "IOPS-month",
-			     price(e, "rds", "provisionedIopsMonth", NULL));
-	}
+	if (iops > 0 && strncmp(st, "io", 2) == 0)
+		add_line(e, id, type, "DB provisioned IOPS", iops * copies, "IOPS-month",
+			 price(e, "rds", "provisionedIopsMonth", NULL));
 	if (prop_bool(p, "EnablePerformanceInsights", false)) {
 		double days = prop_num(p, "PerformanceInsightsRetentionPeriod", 7);
 		double free_days = price(e, "rds", "performanceInsightsFreeDays", NULL);

@@ -133,7 +133,7 @@ static size_t service_azs(const json_t *svc)
 
 static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av)
 {
-	struct found f;
+	struct found f = {0};
 	struct slo_component *x;
 
 	av->target = SLO_AVAILABILITY_TARGET;
@@ -336,7 +336,7 @@ static void capacity_advice(struct slo_capacity *cap, const char *prices_dir, co
 static int evaluate_capacity(struct slo_ctx *c, const struct env_usage *u, const char *prices_dir,
 			     const char *default_region, struct slo_capacity *cap)
 {
-	struct found svc, tgt, db;
+	struct found svc = {0}, tgt = {0}, db = {0};
 	cap->rps_per_task = u->rps_per_task;
 	cap->think_time_seconds = u->think_time_seconds;
 	cap->db_connections_per_task = u->db_connections_per_task;
