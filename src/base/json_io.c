@@ -18,8 +18,7 @@ static int depth_of(const json_t *v, int limit)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *c;
-		json_object_foreach((json_t *)v, k, c)
-		{
+		json_object_foreach ((json_t *)v, k, c) {
 			int d = depth_of(c, limit - 1);
 			if (d > max)
 				max = d;
@@ -29,8 +28,7 @@ static int depth_of(const json_t *v, int limit)
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *c;
-		json_array_foreach(v, i, c)
-		{
+		json_array_foreach (v, i, c) {
 			int d = depth_of(c, limit - 1);
 			if (d > max)
 				max = d;
@@ -40,15 +38,416 @@ static int depth_of(const json_t *v, int limit)
 	return 0;
 }
 
+/*
+ * A fast reader for the common case: a well-formed document. It builds the
+ * same jansson values jansson's own parser would (same types, key order and
+ * numbers, through the same strtoll/strtod), about four times faster, and
+ * declines (returns NULL) on anything it is not sure jansson would accept
+ * as is: then jansson parses the text again and reports its own error, so
+ * messages, lines and columns never change. It also declines nesting deeper
+ * than JIO_MAX_DEPTH, duplicate keys and "\u0000".
+ */
+struct fj {
+	const char *p, *end;
+	int depth;
+	struct strbuf tmp; /* a string with escapes, decoded */
+};
+
+static inline const char *fj_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/*
+ * Length of the UTF-8 sequence at `p` (lead byte >= 0x80) and its code
+ * point, or 0 when jansson would refuse it: overlong forms, surrogates,
+ * beyond U+10FFFF, truncated.
+ */
+static size_t fj_utf8(const unsigned char *p, const unsigned char *end, unsigned *cp)
+{
+	unsigned c = p[0], v;
+	size_t n;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		v = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3F);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+static bool fj_hex4(const unsigned char *p, const unsigned char *end, unsigned *out)
+{
+	unsigned v = 0;
+	if (end - p < 4)
+		return false;
+	for (int i = 0; i < 4; i++) {
+		unsigned c = p[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return false;
+		v = (v << 4) | d;
+	}
+	*out = v;
+	return true;
+}
+
+static void fj_put_utf8(struct strbuf *sb, unsigned v)
+{
+	char b[4];
+	size_t n;
+	if (v < 0x80) {
+		b[0] = (char)v;
+		n = 1;
+	} else if (v < 0x800) {
+		b[0] = (char)(0xC0 | (v >> 6));
+		b[1] = (char)(0x80 | (v & 0x3F));
+		n = 2;
+	} else if (v < 0x10000) {
+		b[0] = (char)(0xE0 | (v >> 12));
+		b[1] = (char)(0x80 | ((v >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (v & 0x3F));
+		n = 3;
+	} else {
+		b[0] = (char)(0xF0 | (v >> 18));
+		b[1] = (char)(0x80 | ((v >> 12) & 0x3F));
+		b[2] = (char)(0x80 | ((v >> 6) & 0x3F));
+		b[3] = (char)(0x80 | (v & 0x3F));
+		n = 4;
+	}
+	strbuf_add(sb, b, n);
+}
+
+/*
+ * The string at c->p (on its '"'). Without escapes the result points into
+ * the text; with escapes into c->tmp (valid until the next string).
+ */
+static bool fj_string(struct fj *c, const char **s, size_t *n)
+{
+	const unsigned char *p = (const unsigned char *)c->p + 1;
+	const unsigned char *end = (const unsigned char *)c->end, *start = p;
+	unsigned cp;
+	size_t k;
+
+	for (;;) {
+		if (p >= end)
+			return false;
+		unsigned ch = *p;
+		if (ch == '"') {
+			*s = (const char *)start;
+			*n = (size_t)(p - start);
+			c->p = (const char *)p + 1;
+			return true;
+		}
+		if (ch == '\\')
+			break;
+		if (ch < 0x20)
+			return false;
+		if (ch < 0x80) {
+			p++;
+			continue;
+		}
+		if (!(k = fj_utf8(p, end, &cp)))
+			return false;
+		p += k;
+	}
+	strbuf_reset(&c->tmp);
+	strbuf_add(&c->tmp, start, (size_t)(p - start));
+	for (;;) {
+		if (p >= end)
+			return false;
+		unsigned ch = *p;
+		if (ch == '"')
+			break;
+		if (ch < 0x20)
+			return false;
+		if (ch >= 0x80) {
+			if (!(k = fj_utf8(p, end, &cp)))
+				return false;
+			strbuf_add(&c->tmp, p, k);
+			p += k;
+			continue;
+		}
+		if (ch != '\\') {
+			strbuf_addch(&c->tmp, (char)ch);
+			p++;
+			continue;
+		}
+		if (++p >= end)
+			return false;
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		const char *e = *p ? strchr(from, *p) : NULL;
+		if (e) {
+			strbuf_addch(&c->tmp, to[e - from]);
+			p++;
+			continue;
+		}
+		switch (*p) {
+		case 'u': {
+			unsigned u, lo;
+			if (!fj_hex4(p + 1, end, &u) || u == 0)
+				return false;
+			p += 4;
+			if (u >= 0xDC00 && u <= 0xDFFF)
+				return false;
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				if (end - p < 7 || p[1] != '\\' || p[2] != 'u' ||
+				    !fj_hex4(p + 3, end, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+					return false;
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				p += 6;
+			}
+			fj_put_utf8(&c->tmp, u);
+			break;
+		}
+		default:
+			return false;
+		}
+		p++;
+	}
+	*s = c->tmp.buf;
+	*n = c->tmp.len;
+	c->p = (const char *)p + 1;
+	return true;
+}
+
+static inline bool fj_digit(const char *p, const char *end)
+{
+	return p < end && *p >= '0' && *p <= '9';
+}
+
+/* jansson's grammar and conversions: strtoll for integers, strtod for reals. */
+static json_t *fj_number(struct fj *c)
+{
+	const char *p = c->p, *end = c->end, *s = p;
+	bool real = false;
+	char buf[64];
+
+	if (p < end && *p == '-')
+		p++;
+	if (!fj_digit(p, end))
+		return NULL;
+	if (*p == '0')
+		p++;
+	else
+		while (fj_digit(p, end))
+			p++;
+	if (p < end && *p == '.') {
+		real = true;
+		if (!fj_digit(++p, end))
+			return NULL;
+		while (fj_digit(p, end))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		real = true;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (!fj_digit(p, end))
+			return NULL;
+		while (fj_digit(p, end))
+			p++;
+	}
+	size_t n = (size_t)(p - s);
+	if (n >= sizeof(buf))
+		return NULL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	errno = 0;
+	if (!real) {
+		long long v = strtoll(buf, NULL, 10);
+		if (errno)
+			return NULL;
+		c->p = p;
+		return json_integer(v);
+	}
+	double d = strtod(buf, NULL);
+	if ((d == HUGE_VAL || d == -HUGE_VAL) && errno == ERANGE)
+		return NULL;
+	c->p = p;
+	return json_real(d);
+}
+
+static json_t *fj_value(struct fj *c);
+
+/* As fpm_open() and fpm_next() below: -1 not JSON, 0 closed, 1 more members. */
+static int fj_open(struct fj *c, char close)
+{
+	if (++c->depth > JIO_MAX_DEPTH)
+		return -1;
+	c->p = fj_ws(c->p + 1, c->end);
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	return 1;
+}
+
+static int fj_next(struct fj *c, char close)
+{
+	c->p = fj_ws(c->p, c->end);
+	if (c->p < c->end && *c->p == ',') {
+		c->p = fj_ws(c->p + 1, c->end);
+		return 1;
+	}
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	return -1;
+}
+
+static json_t *fj_object(struct fj *c)
+{
+	json_t *o = json_object();
+	int more = fj_open(c, '}');
+
+	while (more > 0) {
+		const char *k;
+		size_t kn;
+		char *own = NULL;
+		if (c->p >= c->end || *c->p != '"' || !fj_string(c, &k, &kn))
+			break;
+		if (k == c->tmp.buf) /* escaped: the value's strings reuse tmp */
+			k = own = xstrndup(k, kn);
+		c->p = fj_ws(c->p, c->end);
+		json_t *v = NULL;
+		if (c->p < c->end && *c->p == ':') {
+			c->p = fj_ws(c->p + 1, c->end);
+			v = fj_value(c);
+		}
+		size_t before = json_object_size(o);
+		if (v)
+			json_object_setn_new_nocheck(o, k, kn, v);
+		free(own);
+		if (json_object_size(o) == before)
+			break; /* not JSON, or a duplicate key */
+		more = fj_next(c, '}');
+	}
+	if (more == 0)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *fj_array(struct fj *c)
+{
+	json_t *a = json_array();
+	int more = fj_open(c, ']');
+
+	while (more > 0) {
+		json_t *v = fj_value(c);
+		if (!v)
+			break;
+		json_array_append_new(a, v);
+		more = fj_next(c, ']');
+	}
+	if (more == 0)
+		return a;
+	json_decref(a);
+	return NULL;
+}
+
+static json_t *fj_value(struct fj *c)
+{
+	const char *p = c->p;
+	size_t left = (size_t)(c->end - p);
+
+	if (!left)
+		return NULL;
+	switch (*p) {
+	case '{':
+		return fj_object(c);
+	case '[':
+		return fj_array(c);
+	case '"': {
+		const char *s;
+		size_t n;
+		if (!fj_string(c, &s, &n))
+			return NULL;
+		return json_stringn_nocheck(s, n);
+	}
+	case 't':
+		if (left < 4 || memcmp(p, "true", 4))
+			return NULL;
+		c->p += 4;
+		return json_true();
+	case 'f':
+		if (left < 5 || memcmp(p, "false", 5))
+			return NULL;
+		c->p += 5;
+		return json_false();
+	case 'n':
+		if (left < 4 || memcmp(p, "null", 4))
+			return NULL;
+		c->p += 4;
+		return json_null();
+	default:
+		return fj_number(c);
+	}
+}
+
+/* The document (an object or an array, as jansson requires), or NULL. */
+static json_t *fj_parse(const char *text, size_t len)
+{
+	struct fj c = {text, text + len, 0, STRBUF_INIT};
+	json_t *v = NULL;
+	const char *p = fj_ws(text, c.end);
+
+	if (p < c.end && (*p == '{' || *p == '[')) {
+		c.p = p;
+		v = fj_value(&c);
+		if (v && fj_ws(c.p, c.end) != c.end) {
+			json_decref(v);
+			v = NULL;
+		}
+	}
+	strbuf_release(&c.tmp);
+	return v;
+}
+
 json_t *jio_load_json(const char *file, const char *text, size_t len, struct diag_list *dl)
+{
+	json_t *v = fj_parse(text, len);
+	return v ? v : jio_load_json_jansson(file, text, len, dl);
+}
+
+json_t *jio_load_json_jansson(const char *file, const char *text, size_t len, struct diag_list *dl)
 {
 	json_error_t err;
 	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 
 	if (!v) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, file, err.line > 0 ? err.line : 0,
-					  err.column > 0 ? err.column : 0, NULL,
-					  "invalid JSON: %s", err.text);
+					  err.column > 0 ? err.column : 0, NULL, "invalid JSON: %s",
+					  err.text);
 		if (strstr(err.text, "UTF-8") || strstr(err.text, "decode byte"))
 			diag_set_hint(d, "save the file as UTF-8");
 		else if (strstr(err.text, "duplicate"))
@@ -58,8 +457,8 @@ json_t *jio_load_json(const char *file, const char *text, size_t len, struct dia
 		return NULL;
 	}
 	if (depth_of(v, JIO_MAX_DEPTH + 1) > JIO_MAX_DEPTH) {
-		diag_add(dl, DIAG_ERROR, file, 0, 0, NULL,
-			 "document nests deeper than %d levels", JIO_MAX_DEPTH);
+		diag_add(dl, DIAG_ERROR, file, 0, 0, NULL, "document nests deeper than %d levels",
+			 JIO_MAX_DEPTH);
 		json_decref(v);
 		return NULL;
 	}
@@ -71,32 +470,32 @@ json_t *jio_load_json(const char *file, const char *text, size_t len, struct dia
 struct yframe {
 	json_t *container;
 	char *pending_key; /* mapping: key read, value not yet */
-	char *tag;         /* CloudFormation short-form tag of this collection */
+	char *tag;	   /* CloudFormation short-form tag of this collection */
 };
 
 static const char *cfn_tag_function(const char *tag)
 {
 	static const char *const map[][2] = {
-		{ "!Ref", "Ref" },
-		{ "!GetAtt", "Fn::GetAtt" },
-		{ "!Sub", "Fn::Sub" },
-		{ "!Join", "Fn::Join" },
-		{ "!Select", "Fn::Select" },
-		{ "!Split", "Fn::Split" },
-		{ "!GetAZs", "Fn::GetAZs" },
-		{ "!Cidr", "Fn::Cidr" },
-		{ "!ImportValue", "Fn::ImportValue" },
-		{ "!If", "Fn::If" },
-		{ "!Equals", "Fn::Equals" },
-		{ "!And", "Fn::And" },
-		{ "!Or", "Fn::Or" },
-		{ "!Not", "Fn::Not" },
-		{ "!Base64", "Fn::Base64" },
-		{ "!FindInMap", "Fn::FindInMap" },
-		{ "!Transform", "Fn::Transform" },
-		{ "!Condition", "Condition" },
-		{ "!Length", "Fn::Length" },
-		{ "!ToJsonString", "Fn::ToJsonString" },
+		{"!Ref", "Ref"},
+		{"!GetAtt", "Fn::GetAtt"},
+		{"!Sub", "Fn::Sub"},
+		{"!Join", "Fn::Join"},
+		{"!Select", "Fn::Select"},
+		{"!Split", "Fn::Split"},
+		{"!GetAZs", "Fn::GetAZs"},
+		{"!Cidr", "Fn::Cidr"},
+		{"!ImportValue", "Fn::ImportValue"},
+		{"!If", "Fn::If"},
+		{"!Equals", "Fn::Equals"},
+		{"!And", "Fn::And"},
+		{"!Or", "Fn::Or"},
+		{"!Not", "Fn::Not"},
+		{"!Base64", "Fn::Base64"},
+		{"!FindInMap", "Fn::FindInMap"},
+		{"!Transform", "Fn::Transform"},
+		{"!Condition", "Condition"},
+		{"!Length", "Fn::Length"},
+		{"!ToJsonString", "Fn::ToJsonString"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(tag, map[i][0]))
@@ -462,8 +861,7 @@ static void dump_value(struct strbuf *sb, const json_t *v, int depth)
 			return;
 		}
 		strbuf_addch(sb, '{');
-		json_object_foreach((json_t *)v, k, c)
-		{
+		json_object_foreach ((json_t *)v, k, c) {
 			if (!first)
 				strbuf_addch(sb, ',');
 			first = false;
@@ -551,8 +949,8 @@ static bool needs_quotes(const char *s)
 	if (strchr("0123456789+-.", s[0]))
 		q = true;
 	/* YAML 1.1 also reads these as booleans; CloudFormation follows it. */
-	static const char *const words[] = { "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No",
-					     "NO", "on", "On", "ON", "off", "Off", "OFF" };
+	static const char *const words[] = {"y",  "Y",	"yes", "Yes", "YES", "n",   "N",   "no",
+					    "No", "NO", "on",  "On",  "ON",  "off", "Off", "OFF"};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcmp(s, words[i]))
 			q = true;
@@ -580,8 +978,7 @@ static int emit_value(yaml_emitter_t *em, const json_t *v)
 		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
 		if (!yaml_emitter_emit(em, &ev))
 			return 0;
-		json_object_foreach((json_t *)v, k, c)
-		{
+		json_object_foreach ((json_t *)v, k, c) {
 			if (!emit_scalar(em, k, strlen(k), needs_quotes(k)) || !emit_value(em, c))
 				return 0;
 		}
@@ -592,13 +989,11 @@ static int emit_value(yaml_emitter_t *em, const json_t *v)
 		size_t i;
 		json_t *c;
 		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-						     json_array_size(v)
-							     ? YAML_BLOCK_SEQUENCE_STYLE
-							     : YAML_FLOW_SEQUENCE_STYLE);
+						     json_array_size(v) ? YAML_BLOCK_SEQUENCE_STYLE
+									: YAML_FLOW_SEQUENCE_STYLE);
 		if (!yaml_emitter_emit(em, &ev))
 			return 0;
-		json_array_foreach(v, i, c)
-		{
+		json_array_foreach (v, i, c) {
 			if (!emit_value(em, c))
 				return 0;
 		}
@@ -660,13 +1055,16 @@ char *jio_dump_yaml(const json_t *v, size_t *len)
 /* ---- positions ---- */
 
 struct jio_pos {
-	char *path;
+	size_t off; /* of the path in pool */
 	int line, col;
 };
 
 struct jio_posmap {
 	struct jio_pos *items;
 	size_t nr, alloc;
+	struct strbuf pool; /* the paths, each NUL-terminated */
+	size_t *slots;	    /* hash index, built at the first lookup: item + 1, 0 free */
+	size_t slot_nr;	    /* a power of two */
 };
 
 struct pframe {
@@ -679,15 +1077,15 @@ struct pframe {
 static void pm_add(struct jio_posmap *pm, const char *path, int line, int col)
 {
 	ALLOC_GROW(pm->items, pm->nr + 1, pm->alloc);
-	pm->items[pm->nr].path = xstrdup(path);
+	pm->items[pm->nr].off = pm->pool.len;
+	strbuf_add(&pm->pool, path, strlen(path) + 1);
 	pm->items[pm->nr].line = line;
 	pm->items[pm->nr].col = col;
 	pm->nr++;
 }
 
-struct jio_posmap *jio_posmap_build(const char *text, size_t len)
+static void posmap_build_yaml(struct jio_posmap *pm, const char *text, size_t len)
 {
-	struct jio_posmap *pm = xcalloc(1, sizeof(*pm));
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct pframe st[JIO_MAX_DEPTH + 1];
@@ -749,17 +1147,313 @@ struct jio_posmap *jio_posmap_build(const char *text, size_t len)
 	}
 	yaml_parser_delete(&parser);
 	strbuf_release(&path);
+}
+
+/*
+ * The same map for a JSON text, without libyaml: a scan that records what
+ * the event loop above records (every key where its quote stands, every
+ * array element where it starts, the root), with libyaml's marks (lines
+ * broken at \n, \r\n and \r; columns counted in characters). It declines
+ * (false) wherever libyaml could see the text otherwise: tabs, control and
+ * non-printable characters, YAML's extra line breaks (NEL, LS, PS) and BOM,
+ * escapes in keys, keys libyaml would not take as simple keys (longer than
+ * its 1024-character window, or with a line break before the ':'),
+ * surrogate escapes, deeper nesting than JIO_MAX_DEPTH; and anything not JSON.
+ */
+struct fpm {
+	const char *p, *end;
+	int line;	  /* 0-based */
+	const char *mark; /* a position on the current line ... */
+	int mark_col;	  /* ... and its column, in characters */
+	int depth;
+	struct strbuf path;
+	struct jio_posmap *pm;
+};
+
+static void fpm_ws(struct fpm *c)
+{
+	const char *p = c->p;
+	while (p < c->end) {
+		if (*p == ' ') {
+			p++;
+			continue;
+		}
+		if (*p == '\n' || *p == '\r') {
+			if (*p == '\r' && p + 1 < c->end && p[1] == '\n')
+				p++;
+			p++;
+			c->line++;
+			c->mark = p;
+			c->mark_col = 0;
+			continue;
+		}
+		break;
+	}
+	c->p = p;
+}
+
+static void fpm_record(struct fpm *c)
+{
+	int col = c->mark_col;
+	for (const char *q = c->mark; q < c->p; q++)
+		col += ((unsigned char)*q & 0xC0) != 0x80;
+	c->mark = c->p;
+	c->mark_col = col;
+	pm_add(c->pm, c->path.buf, c->line + 1, col + 1);
+}
+
+/* A quoted string libyaml reads the same way; a key is appended to the path. */
+static bool fpm_string(struct fpm *c, bool key)
+{
+	const unsigned char *p = (const unsigned char *)c->p + 1;
+	const unsigned char *end = (const unsigned char *)c->end, *start = p;
+	unsigned cp, u;
+	size_t k;
+
+	for (;;) {
+		if (p >= end)
+			return false;
+		unsigned ch = *p;
+		if (ch == '"')
+			break;
+		if (ch < 0x20 || ch == 0x7F)
+			return false;
+		if (ch == '\\') {
+			if (key || ++p >= end)
+				return false;
+			if (*p == 'u') {
+				if (!fj_hex4(p + 1, end, &u) || (u >= 0xD800 && u <= 0xDFFF))
+					return false;
+				p += 4;
+			} else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+				return false;
+			}
+			p++;
+			continue;
+		}
+		if (ch < 0x80) {
+			p++;
+			continue;
+		}
+		if (!(k = fj_utf8(p, end, &cp)) || cp < 0xA0 || cp == 0x2028 || cp == 0x2029 ||
+		    cp == 0xFEFF || cp == 0xFFFE || cp == 0xFFFF)
+			return false;
+		p += k;
+	}
+	if (key)
+		strbuf_add(&c->path, start, (size_t)(p - start));
+	c->p = (const char *)p + 1;
+	return true;
+}
+
+static bool fpm_value(struct fpm *c);
+
+/*
+ * Entering a collection at its bracket: -1 too deep or not JSON, 0 empty
+ * (already closed), 1 members follow.
+ */
+static int fpm_open(struct fpm *c, char close)
+{
+	if (++c->depth > JIO_MAX_DEPTH)
+		return -1;
+	c->p++;
+	fpm_ws(c);
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	return 1;
+}
+
+/* After a member: 1 another follows, 0 the collection closed, -1 not JSON. */
+static int fpm_next(struct fpm *c, char close)
+{
+	fpm_ws(c);
+	if (c->p < c->end && *c->p == ',') {
+		c->p++;
+		fpm_ws(c);
+		return 1;
+	}
+	if (c->p < c->end && *c->p == close) {
+		c->p++;
+		c->depth--;
+		return 0;
+	}
+	return -1;
+}
+
+static bool fpm_object(struct fpm *c)
+{
+	size_t base = c->path.len;
+	int more = fpm_open(c, '}');
+	while (more > 0) {
+		if (c->p >= c->end || *c->p != '"')
+			return false;
+		const char *kstart = c->p;
+		int kline = c->line;
+		strbuf_setlen(&c->path, base);
+		if (base)
+			strbuf_addch(&c->path, '.');
+		if (!fpm_string(c, true))
+			return false;
+		/* recorded where the key's quote stands */
+		const char *after = c->p;
+		c->p = kstart;
+		fpm_record(c);
+		c->p = after;
+		fpm_ws(c);
+		if (c->p >= c->end || *c->p != ':' || c->line != kline || c->p - kstart > 1000)
+			return false;
+		c->p++;
+		fpm_ws(c);
+		if (!fpm_value(c))
+			return false;
+		more = fpm_next(c, '}');
+	}
+	return more == 0;
+}
+
+static bool fpm_array(struct fpm *c)
+{
+	size_t base = c->path.len, index = 0;
+	int more = fpm_open(c, ']');
+	while (more > 0) {
+		char num[24], *q = num + sizeof(num);
+		size_t i = index++;
+		*--q = ']';
+		do {
+			*--q = (char)('0' + i % 10);
+			i /= 10;
+		} while (i);
+		*--q = '[';
+		strbuf_setlen(&c->path, base);
+		strbuf_add(&c->path, q, (size_t)(num + sizeof(num) - q));
+		fpm_record(c);
+		if (!fpm_value(c))
+			return false;
+		more = fpm_next(c, ']');
+	}
+	return more == 0;
+}
+
+static bool fpm_value(struct fpm *c)
+{
+	if (c->p >= c->end)
+		return false;
+	switch (*c->p) {
+	case '{':
+		return fpm_object(c);
+	case '[':
+		return fpm_array(c);
+	case '"':
+		return fpm_string(c, false);
+	default: {
+		/* a number or a literal: a plain scalar for libyaml, read as JSON */
+		struct fj f = {c->p, c->end, 0, STRBUF_INIT};
+		json_t *v = fj_value(&f);
+		if (!v)
+			return false;
+		json_decref(v);
+		c->p = f.p;
+		return true;
+	}
+	}
+}
+
+static bool posmap_build_json(struct jio_posmap *pm, const char *text, size_t len)
+{
+	struct fpm c = {text, text + len, 0, text, 0, 0, STRBUF_INIT, pm};
+	bool ok = false;
+
+	fpm_ws(&c);
+	if (c.p < c.end && (*c.p == '{' || *c.p == '[')) {
+		strbuf_addstr(&c.path, "");
+		fpm_record(&c);
+		ok = fpm_value(&c);
+		fpm_ws(&c);
+		ok = ok && c.p == c.end;
+	}
+	strbuf_release(&c.path);
+	return ok;
+}
+
+static void posmap_clear(struct jio_posmap *pm)
+{
+	free(pm->items);
+	strbuf_release(&pm->pool);
+	free(pm->slots);
+	memset(pm, 0, sizeof(*pm));
+}
+
+struct jio_posmap *jio_posmap_build(const char *text, size_t len)
+{
+	struct jio_posmap *pm = xcalloc(1, sizeof(*pm));
+	if (!posmap_build_json(pm, text, len)) {
+		posmap_clear(pm);
+		posmap_build_yaml(pm, text, len);
+	}
 	return pm;
+}
+
+struct jio_posmap *jio_posmap_build_yaml(const char *text, size_t len)
+{
+	struct jio_posmap *pm = xcalloc(1, sizeof(*pm));
+	posmap_build_yaml(pm, text, len);
+	return pm;
+}
+
+size_t jio_posmap_size(const struct jio_posmap *pm)
+{
+	return pm ? pm->nr : 0;
+}
+
+const char *jio_posmap_at(const struct jio_posmap *pm, size_t i, int *line, int *col)
+{
+	if (!pm || i >= pm->nr)
+		return NULL;
+	*line = pm->items[i].line;
+	*col = pm->items[i].col;
+	return pm->pool.buf + pm->items[i].off;
+}
+
+static size_t pm_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The first item of each path wins, as a scan in order would find it. */
+static void pm_index(struct jio_posmap *pm)
+{
+	pm->slot_nr = 16;
+	while (pm->slot_nr < pm->nr * 2)
+		pm->slot_nr *= 2;
+	pm->slots = xcalloc(pm->slot_nr, sizeof(*pm->slots));
+	for (size_t i = 0; i < pm->nr; i++) {
+		const char *path = pm->pool.buf + pm->items[i].off;
+		size_t h = pm_hash(path) & (pm->slot_nr - 1);
+		while (pm->slots[h] && strcmp(pm->pool.buf + pm->items[pm->slots[h] - 1].off, path))
+			h = (h + 1) & (pm->slot_nr - 1);
+		if (!pm->slots[h])
+			pm->slots[h] = i + 1;
+	}
 }
 
 bool jio_posmap_lookup(const struct jio_posmap *pm, const char *path, int *line, int *col)
 {
 	if (!pm)
 		return false;
-	for (size_t i = 0; i < pm->nr; i++) {
-		if (!strcmp(pm->items[i].path, path)) {
-			*line = pm->items[i].line;
-			*col = pm->items[i].col;
+	if (!pm->slots)
+		pm_index((struct jio_posmap *)pm); /* a cache: the map's content is unchanged */
+	size_t h = pm_hash(path) & (pm->slot_nr - 1);
+	for (; pm->slots[h]; h = (h + 1) & (pm->slot_nr - 1)) {
+		const struct jio_pos *it = &pm->items[pm->slots[h] - 1];
+		if (!strcmp(pm->pool.buf + it->off, path)) {
+			*line = it->line;
+			*col = it->col;
 			return true;
 		}
 	}
@@ -770,9 +1464,7 @@ void jio_posmap_free(struct jio_posmap *pm)
 {
 	if (!pm)
 		return;
-	for (size_t i = 0; i < pm->nr; i++)
-		free(pm->items[i].path);
-	free(pm->items);
+	posmap_clear(pm);
 	free(pm);
 }
 

@@ -44,6 +44,17 @@ struct jio_posmap *jio_posmap_build(const char *text, size_t len);
 bool jio_posmap_lookup(const struct jio_posmap *pm, const char *path, int *line, int *col);
 void jio_posmap_free(struct jio_posmap *pm);
 
+/*
+ * jio_load_json() and jio_posmap_build() read well-formed JSON with their own
+ * fast scanners and hand everything else to jansson and libyaml: these are
+ * those reference paths alone, so that tests can check that both agree.
+ */
+json_t *jio_load_json_jansson(const char *file, const char *text, size_t len, struct diag_list *dl);
+struct jio_posmap *jio_posmap_build_yaml(const char *text, size_t len);
+size_t jio_posmap_size(const struct jio_posmap *pm);
+/* Path of entry `i` (borrowed) and its position, or NULL past the end. */
+const char *jio_posmap_at(const struct jio_posmap *pm, size_t i, int *line, int *col);
+
 /* Byte-exact comparison helper for tests: true when both dump the same. */
 bool jio_equal_dump(const json_t *a, const json_t *b);
 

@@ -31,6 +31,12 @@ static void resource_free(struct sm_resource *r)
 	free(r->deletion_policy);
 	free(r->update_replace_policy);
 	free(r->condition);
+	json_decref(r->ref_target);
+	for (size_t i = 0; i < r->att_nr; i++) {
+		free(r->att[i].attr);
+		json_decref(r->att[i].target);
+	}
+	free(r->att);
 	free(r);
 }
 
@@ -382,6 +388,6 @@ void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char
 		list = json_array();
 		json_object_set_new(nag, "rules_to_suppress", list);
 	}
-	json_array_append_new(list, json_pack("{ss ss}", "reason", reason ? reason : "", "id",
-					      rule_id));
+	json_array_append_new(list,
+			      json_pack("{ss ss}", "reason", reason ? reason : "", "id", rule_id));
 }

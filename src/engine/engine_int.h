@@ -11,10 +11,10 @@ struct sm_tag {
 
 struct sm_resource {
 	struct sm_stack *stack;
-	char *id;       /* sanitized logical ID */
+	char *id;	/* sanitized logical ID */
 	char *given_id; /* as the caller wrote it (for messages) */
 	char *type;
-	json_t *props;    /* object */
+	json_t *props;	  /* object */
 	json_t *metadata; /* object or NULL */
 	char **depends_on;
 	size_t depends_nr, depends_alloc;
@@ -22,6 +22,13 @@ struct sm_resource {
 	char *update_replace_policy;
 	char *condition;
 	bool skip_tags;
+	/* the inner objects of the tokens that refer to this resource (shared) */
+	json_t *ref_target;
+	struct sm_att_target {
+		char *attr;
+		json_t *target;
+	} * att;
+	size_t att_nr, att_alloc;
 };
 
 struct sm_output {
@@ -34,7 +41,7 @@ struct sm_output {
 struct sm_cross_region {
 	char *parameter;      /* parameter name in the consumer */
 	char *producer_stack; /* stack whose output fills it */
-	char *output;         /* output name in the producer */
+	char *output;	      /* output name in the producer */
 };
 
 struct sm_stack {
