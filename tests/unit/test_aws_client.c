@@ -452,6 +452,55 @@ TEST(s3_put_object_path_style_signed_payload)
 	diag_list_release(&dl);
 }
 
+TEST(get_template_asks_for_the_original)
+{
+	script((struct step[]){{200, "",
+				"<GetTemplateResponse" XMLNS "><GetTemplateResult><TemplateBody>"
+				"{}</TemplateBody></GetTemplateResult></GetTemplateResponse>"}},
+	       1);
+	struct aws_client c;
+	client(&c);
+	struct diag_list dl = DIAG_LIST_INIT;
+	char *body = NULL;
+	CHECK(cfn_get_template(&c, "Prod-Data", &body, &dl) == 0);
+	CHECK_STR(body, "{}");
+	free(body);
+	CHECK(dl.nr == 0);
+	pthread_mutex_lock(&srv.lock);
+	CHECK_STR(srv.reqs[0].body, "Action=GetTemplate&Version=2010-05-15&StackName=Prod-Data"
+				    "&TemplateStage=Original");
+	pthread_mutex_unlock(&srv.lock);
+	diag_list_release(&dl);
+}
+
+TEST(simple_call_bodies)
+{
+	script((struct step[]){{200, "", "<UpdateTerminationProtectionResponse" XMLNS "/>"}}, 1);
+	struct aws_client c;
+	client(&c);
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(cfn_update_termination_protection(&c, "Prod-Data", true, &dl) == 0);
+	CHECK(cfn_update_termination_protection(&c, "Prod-Data", false, &dl) == 0);
+	CHECK(cfn_delete_change_set(&c, "Prod-Data", "cs-1", &dl) == 0);
+	CHECK(cfn_execute_change_set(&c, "Prod-Data", "cs-1", &dl) == 0);
+	CHECK(cfn_delete_stack(&c, "Prod-Data", &dl) == 0);
+	pthread_mutex_lock(&srv.lock);
+	const char *want[] = {
+		"Action=UpdateTerminationProtection&Version=2010-05-15"
+		"&EnableTerminationProtection=true&StackName=Prod-Data",
+		"Action=UpdateTerminationProtection&Version=2010-05-15"
+		"&EnableTerminationProtection=false&StackName=Prod-Data",
+		"Action=DeleteChangeSet&Version=2010-05-15&StackName=Prod-Data&ChangeSetName=cs-1",
+		"Action=ExecuteChangeSet&Version=2010-05-15&StackName=Prod-Data&ChangeSetName=cs-1",
+		"Action=DeleteStack&Version=2010-05-15&StackName=Prod-Data",
+	};
+	CHECK(srv.nreqs == 5);
+	for (int i = 0; i < 5 && i < srv.nreqs; i++)
+		CHECK_STR(srv.reqs[i].body, want[i]);
+	pthread_mutex_unlock(&srv.lock);
+	diag_list_release(&dl);
+}
+
 struct worker {
 	int ok;
 };
@@ -507,6 +556,8 @@ int main(void)
 	RUN(change_set_pages_follow_next_token);
 	RUN(stack_events_stop_at_the_last_seen_event);
 	RUN(s3_put_object_path_style_signed_payload);
+	RUN(get_template_asks_for_the_original);
+	RUN(simple_call_bodies);
 	RUN(threads_send_at_the_same_time);
 	script(NULL, 0); /* frees the recorded requests */
 	return test_done();

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# slow
+# The AWS client (src/aws) against moto 5.2 with SigV4 and IAM checking on:
+# start moto with INITIAL_NO_AUTH_ACTION_COUNT=3, create an IAM user with an
+# allow-all inline policy in those 3 unchecked requests (boto3), make a
+# bucket with the user's keys, then run build*/tests/test_aws_moto (change
+# set lifecycle, events, template, resources, S3 uploads, TemplateURL, wrong
+# secret) and read its results back through boto3.
+. tests/lib.sh
+if ! python3 -c 'import moto.server, boto3' 2>/dev/null; then
+  if [ "${CI:-}" = true ]; then notok "moto[server] and boto3 missing in CI (scripts/install-deps.sh --test)"
+  else skip "AWS client against moto" "moto or boto3 not installed"; fi
+  done_testing; exit 0
+fi
+prog="$BUILD/tests/test_aws_moto"
+if [ ! -x "$prog" ]; then notok "test program $prog built"; done_testing; exit 0; fi
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+INITIAL_NO_AUTH_ACTION_COUNT=3 python3 -m moto.server -H 127.0.0.1 -p "$port" >"$TMP/moto.log" 2>&1 &
+moto_pid=$!
+trap 'kill "$moto_pid" 2>/dev/null; wait "$moto_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
+# wait for the port with a bare TCP connect: an HTTP probe would use up an unchecked request
+up=
+for _ in $(seq 100); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then up=1; break; fi
+  sleep 0.1
+done
+if [ -z "$up" ]; then notok "moto started" "$(tail -5 "$TMP/moto.log")"; done_testing; exit 0; fi
+ok "moto started on port $port"
+
+# a clean AWS environment: nothing from this machine's ~/.aws or shell
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SESSION_TOKEN AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+export HOME="$TMP" AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+# moto reads a TemplateURL from its own S3 only when the URL says "localhost"
+endpoint="http://localhost:$port"
+bucket=sm-moto-bucket stack=sm-moto-stack
+
+if AWS_ACCESS_KEY_ID=bootstrap AWS_SECRET_ACCESS_KEY=bootstrap python3 - "$endpoint" >"$TMP/keys" 2>"$TMP/err" <<'PY'
+import json, sys, boto3
+iam = boto3.client("iam", endpoint_url=sys.argv[1])
+iam.create_user(UserName="solemate-test")
+iam.put_user_policy(UserName="solemate-test", PolicyName="all", PolicyDocument=json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+k = iam.create_access_key(UserName="solemate-test")["AccessKey"]
+print(k["AccessKeyId"], k["SecretAccessKey"])
+PY
+then ok "IAM user with an inline allow-all policy"; else notok "IAM user with an inline allow-all policy" "$(tail -3 "$TMP/err")"; fi
+read -r AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY <"$TMP/keys"
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+
+# signatures are checked from here on: a wrong secret is refused, the right one accepted
+python3 - "$endpoint" "$bucket" >"$TMP/out" 2>&1 <<'PY'
+import os, sys, boto3, botocore.exceptions as be
+ep, bucket = sys.argv[1:]
+try:
+    boto3.client("s3", endpoint_url=ep, aws_access_key_id=os.environ["AWS_ACCESS_KEY_ID"],
+                 aws_secret_access_key="wrong").list_buckets()
+    print("wrong secret accepted")
+except be.ClientError as e:
+    print(e.response["Error"]["Code"])
+boto3.client("s3", endpoint_url=ep).create_bucket(Bucket=bucket)
+print("bucket created")
+PY
+expect_grep "moto checks signatures (boto3 with a wrong secret: SignatureDoesNotMatch)" '^SignatureDoesNotMatch$' "$TMP/out"
+expect_grep "bucket created with the user's keys" '^bucket created$' "$TMP/out"
+
+SOLEMATE_TEST_ENDPOINT="$endpoint" SOLEMATE_TEST_BUCKET="$bucket" SOLEMATE_TEST_STACK="$stack" \
+  "$prog" >"$TMP/prog" 2>&1; rc=$?
+cases=$(grep -cE '^ok [0-9]+ - ' "$TMP/prog")
+if [ "$rc" = 0 ] && [ "$cases" -ge 3 ] && ! grep -qE '^not ok|# SKIP' "$TMP/prog"; then
+  ok "test_aws_moto: $cases cases against moto ($(grep -oE '[0-9]+ requests' "$TMP/prog"))"
+else
+  notok "test_aws_moto against moto (exit $rc)" "$(grep -E '^not ok|^#' "$TMP/prog" | head -20)"
+fi
+
+# what the client did, read back through boto3
+python3 - "$endpoint" "$bucket" "$stack" >"$TMP/out" 2>&1 <<'PY'
+import sys, boto3, botocore.exceptions as be
+ep, bucket, stack = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=ep)
+body = s3.get_object(Bucket=bucket, Key="uploads/a b~c.txt")["Body"].read()
+print("object:", repr(body.decode()))
+print("template object:", "AWSTemplateFormatVersion" in s3.get_object(Bucket=bucket, Key="templates/t.json")["Body"].read().decode())
+cfn = boto3.client("cloudformation", endpoint_url=ep)
+try:
+    st = cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+except be.ClientError as e:
+    st = "gone: " + e.response["Error"]["Message"]
+print("stack:", st)
+PY
+expect_grep "object uploaded by s3_put_object reads back" "^object: 'hello from solemate\\\\n'$" "$TMP/out"
+expect_grep "template uploaded for TemplateURL reads back" '^template object: True$' "$TMP/out"
+expect_grep "the stack was deleted by cfn_delete_stack" '^stack: (DELETE_COMPLETE|gone: .*does not exist)' "$TMP/out"
+if grep -q "$AWS_SECRET_ACCESS_KEY" "$TMP/prog"; then notok "the secret never appears in the client's output"; else ok "the secret never appears in the client's output"; fi
+done_testing
