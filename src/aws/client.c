@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -455,10 +456,19 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	     struct diag_list *dl)
 {
 	pthread_once(&curl_once, init_curl);
+	if (!req->service || !req->method) {
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			 "AWS request without a service or method");
+		return -1;
+	}
 	char *label = request_label(req);
-	if (curl_init_result != CURLE_OK || !c->creds) {
-		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label,
-			 c->creds ? "libcurl failed to initialise" : "no credentials");
+	const struct aws_creds *cr = c->creds;
+	const char *unusable = curl_init_result != CURLE_OK ? "libcurl failed to initialise"
+			       : !cr || !cr->access_key || !cr->secret_key ? "no credentials"
+			       : !cr->region				   ? "no region"
+									   : NULL;
+	if (unusable) {
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label, unusable);
 		free(label);
 		return -1;
 	}
