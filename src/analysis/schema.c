@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "base/json_io.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
 
@@ -14,6 +15,7 @@ struct entry {
 	const char *json;
 	size_t json_len;
 	json_t *parsed;
+	long id; /* T lines: the key as a number (strtol's), for the binary search */
 };
 
 struct cfn_schema {
@@ -68,7 +70,10 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 			char *tab = strchr(line + 2, '\t');
 			if (tab) {
 				*tab = '\0';
-				struct entry e = { line + 2, tab + 1, (size_t)(end - tab - 1), NULL };
+				struct entry e = {line + 2, tab + 1, (size_t)(end - tab - 1), NULL,
+						  0};
+				if (line[0] == 'T')
+					e.id = strtol(e.key, NULL, 10);
 				if (line[0] == 'R') {
 					ALLOC_GROW(s->res, s->res_nr + 1, res_alloc);
 					s->res[s->res_nr++] = e;
@@ -113,8 +118,14 @@ const char *cfn_schema_source(const struct cfn_schema *s)
 
 static const json_t *parse(struct entry *e)
 {
-	if (!e->parsed)
-		e->parsed = json_loadb(e->json, e->json_len, 0, NULL);
+	if (!e->parsed) {
+		/* the fast reader first; jansson's own rules (no flags) when it declines */
+		struct diag_list quiet = DIAG_LIST_INIT;
+		e->parsed = jio_load_json("schema", e->json, e->json_len, &quiet);
+		diag_list_release(&quiet);
+		if (!e->parsed)
+			e->parsed = json_loadb(e->json, e->json_len, 0, NULL);
+	}
 	return e->parsed;
 }
 
@@ -141,7 +152,7 @@ const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id)
 	size_t lo = 0, hi = s->types_nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		long k = strtol(s->types[mid].key, NULL, 10);
+		long k = s->types[mid].id;
 		if (k == want)
 			return parse(&s->types[mid]);
 		if (want < k)
@@ -171,8 +182,7 @@ const char *cfn_closest_key(const json_t *candidates, const char *name)
 	const char *best = NULL, *k;
 	size_t best_d = (size_t)-1;
 	json_t *v;
-	json_object_foreach((json_t *)candidates, k, v)
-	{
+	json_object_foreach ((json_t *)candidates, k, v) {
 		size_t d = suggest_distance(name, k);
 		if (d < best_d) {
 			best_d = d;

@@ -25,9 +25,40 @@ static void path_key(struct strbuf *p, const char *k)
 
 static void path_index(struct strbuf *p, size_t i)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "[%zu]", i);
-	strbuf_add(p, tmp, (size_t)n);
+	char tmp[24], *q = tmp + sizeof(tmp);
+	*--q = ']';
+	do {
+		*--q = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	*--q = '[';
+	strbuf_add(p, q, (size_t)(tmp + sizeof(tmp) - q));
+}
+
+/*
+ * What a property belongs to, for messages: "AWS::S3::Bucket" then
+ * ".BucketEncryption" and so on down the property types, as a chain of
+ * names formatted only when there is something to report.
+ */
+struct what {
+	const struct what *parent;
+	const char *name;
+};
+
+static void what_add(struct strbuf *sb, const struct what *w)
+{
+	if (w->parent) {
+		what_add(sb, w->parent);
+		strbuf_addch(sb, '.');
+	}
+	strbuf_addstr(sb, w->name);
+}
+
+static char *what_str(const struct what *w)
+{
+	struct strbuf sb = STRBUF_INIT;
+	what_add(&sb, w);
+	return strbuf_detach(&sb, NULL);
 }
 
 __attribute__((format(printf, 4, 5))) static struct diag *
@@ -48,9 +79,9 @@ report(struct vctx *c, enum diag_severity sev, const char *path, const char *fmt
 	return d;
 }
 
-static const char *const pseudo[] = { "AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
-				      "AWS::Partition", "AWS::Region", "AWS::StackId",
-				      "AWS::StackName", "AWS::URLSuffix", NULL };
+static const char *const pseudo[] = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::NoValue",
+				     "AWS::Partition", "AWS::Region",		"AWS::StackId",
+				     "AWS::StackName", "AWS::URLSuffix",	NULL};
 
 static bool is_pseudo(const char *n)
 {
@@ -66,8 +97,7 @@ static bool is_intrinsic(const json_t *v)
 	json_t *x;
 	if (!json_is_object(v) || json_object_size(v) != 1)
 		return false;
-	json_object_foreach((json_t *)v, k, x)
-	{
+	json_object_foreach ((json_t *)v, k, x) {
 		return !strcmp(k, "Ref") || !strncmp(k, "Fn::", 4) || !strcmp(k, "Condition");
 	}
 	return false;
@@ -76,7 +106,7 @@ static bool is_intrinsic(const json_t *v)
 /* ---- property types ---- */
 
 static void check_value(struct vctx *c, const char *code, const json_t *v, struct strbuf *path,
-			const char *rtype);
+			const struct what *rtype);
 
 static const char *skip_flags(const char *code)
 {
@@ -86,22 +116,26 @@ static const char *skip_flags(const char *code)
 }
 
 static void check_object_props(struct vctx *c, const json_t *props, const json_t *v,
-			       struct strbuf *path, const char *what)
+			       struct strbuf *path, const struct what *w)
 {
 	const char *k;
 	json_t *x;
 	size_t base = path->len;
+	char *what = NULL; /* what_str(w), at the first message */
 
 	if (!json_is_object(v)) {
+		what = what_str(w);
 		report(c, DIAG_ERROR, path->buf, "%s must be an object", what);
+		free(what);
 		return;
 	}
-	json_object_foreach((json_t *)v, k, x)
-	{
+	json_object_foreach ((json_t *)v, k, x) {
 		const char *code = json_string_value(json_object_get(props, k));
 		strbuf_setlen(path, base);
 		path_key(path, k);
 		if (!code) {
+			if (!what)
+				what = what_str(w);
 			struct diag *d = report(c, DIAG_ERROR, path->buf, "%s has no property '%s'",
 						what, k);
 			const char *s = cfn_closest_key(props, k);
@@ -109,15 +143,18 @@ static void check_object_props(struct vctx *c, const json_t *props, const json_t
 				diag_set_hint(d, "did you mean '%s'?", s);
 			continue;
 		}
-		check_value(c, code, x, path, what);
+		check_value(c, code, x, path, w);
 	}
 	strbuf_setlen(path, base);
-	json_object_foreach((json_t *)props, k, x)
-	{
+	json_object_foreach ((json_t *)props, k, x) {
 		const char *code = json_string_value(x);
-		if (code && code[0] == 'r' && !json_object_get(v, k))
+		if (code && code[0] == 'r' && !json_object_get(v, k)) {
+			if (!what)
+				what = what_str(w);
 			report(c, DIAG_ERROR, path->buf, "%s requires property '%s'", what, k);
+		}
 	}
+	free(what);
 }
 
 /* Split "(a|b|[c)" into alternatives; returns the count. */
@@ -149,10 +186,11 @@ static bool value_matches(struct vctx *c, const char *code, const json_t *v)
 	struct diag_list tmp = DIAG_LIST_INIT;
 	struct vctx quiet = *c;
 	struct strbuf p = STRBUF_INIT;
+	const struct what value = {NULL, "value"};
 	quiet.dl = &tmp;
 	quiet.errors = 0;
 	strbuf_addstr(&p, "x");
-	check_value(&quiet, code, v, &p, "value");
+	check_value(&quiet, code, v, &p, &value);
 	strbuf_release(&p);
 	diag_list_release(&tmp);
 	return quiet.errors == 0;
@@ -168,7 +206,7 @@ static bool numeric_string(const char *s)
 }
 
 static void check_value(struct vctx *c, const char *code, const json_t *v, struct strbuf *path,
-			const char *rtype)
+			const struct what *rtype)
 {
 	code = skip_flags(code);
 	if (is_intrinsic(v) || code[0] == 'j')
@@ -195,8 +233,10 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		report(c, DIAG_ERROR, path->buf, "expected true or false");
 		return;
 	case 't':
-		if (!json_is_object(v) || !json_object_get(v, "Key") || !json_object_get(v, "Value"))
-			report(c, DIAG_ERROR, path->buf, "expected a tag {\"Key\": ..., \"Value\": ...}");
+		if (!json_is_object(v) || !json_object_get(v, "Key") ||
+		    !json_object_get(v, "Value"))
+			report(c, DIAG_ERROR, path->buf,
+			       "expected a tag {\"Key\": ..., \"Value\": ...}");
 		return;
 	case '[': {
 		size_t i, base = path->len;
@@ -205,8 +245,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 			report(c, DIAG_ERROR, path->buf, "expected a list");
 			return;
 		}
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			path_index(path, i);
 			check_value(c, code + 1, x, path, rtype);
 			strbuf_setlen(path, base);
@@ -221,8 +260,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 			report(c, DIAG_ERROR, path->buf, "expected an object (a map)");
 			return;
 		}
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			path_key(path, k);
 			check_value(c, code + 1, x, path, rtype);
 			strbuf_setlen(path, base);
@@ -233,9 +271,8 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		const json_t *td = cfn_schema_property_type(c->schema, code + 1);
 		if (!td)
 			return;
-		char *what = xstrfmt("%s.%s", rtype, json_string_value(json_object_get(td, "n")));
-		check_object_props(c, json_object_get(td, "p"), v, path, what);
-		free(what);
+		const struct what w = {rtype, json_string_value(json_object_get(td, "n"))};
+		check_object_props(c, json_object_get(td, "p"), v, path, &w);
 		return;
 	}
 	case '(': {
@@ -263,8 +300,9 @@ static void check_ref_target(struct vctx *c, const char *target, const char *pat
 {
 	if (is_pseudo(target) || is_resource(c, target) || json_object_get(c->parameters, target))
 		return;
-	struct diag *d = report(c, DIAG_ERROR, path, "Ref to '%s', which is not a resource, "
-						     "parameter or pseudo parameter",
+	struct diag *d = report(c, DIAG_ERROR, path,
+				"Ref to '%s', which is not a resource, "
+				"parameter or pseudo parameter",
 				target);
 	const char *s = cfn_closest_key(c->resources, target);
 	if (s)
@@ -275,7 +313,8 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 {
 	const json_t *r = json_object_get(c->resources, res);
 	if (!r) {
-		struct diag *d = report(c, DIAG_ERROR, path, "Fn::GetAtt of '%s', which is not a resource", res);
+		struct diag *d = report(c, DIAG_ERROR, path,
+					"Fn::GetAtt of '%s', which is not a resource", res);
 		const char *s = cfn_closest_key(c->resources, res);
 		if (s)
 			diag_set_hint(d, "did you mean '%s'?", s);
@@ -288,8 +327,7 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 	const json_t *attrs = json_object_get(sch, "a");
 	size_t i;
 	json_t *a;
-	json_array_foreach(attrs, i, a)
-	{
+	json_array_foreach (attrs, i, a) {
 		if (!strcmp(json_string_value(a), attr))
 			return;
 	}
@@ -297,15 +335,16 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 	if (!strncmp(type, "Custom::", 8) || !strcmp(type, "AWS::CloudFormation::CustomResource") ||
 	    !strncmp(attr, "Outputs.", 8))
 		return;
-	struct diag *d = report(c, DIAG_ERROR, path, "%s has no attribute '%s' for Fn::GetAtt", type, attr);
+	struct diag *d =
+		report(c, DIAG_ERROR, path, "%s has no attribute '%s' for Fn::GetAtt", type, attr);
 	if (json_array_size(attrs)) {
 		struct strbuf sb = STRBUF_INIT;
-		json_array_foreach(attrs, i, a)
-		{
+		json_array_foreach (attrs, i, a) {
 			if (i < 8)
 				strbuf_addf(&sb, "%s%s", i ? ", " : "", json_string_value(a));
 		}
-		diag_set_hint(d, "attributes: %s%s", sb.buf, json_array_size(attrs) > 8 ? ", ..." : "");
+		diag_set_hint(d, "attributes: %s%s", sb.buf,
+			      json_array_size(attrs) > 8 ? ", ..." : "");
 		strbuf_release(&sb);
 	} else {
 		diag_set_hint(d, "%s has no attributes", type);
@@ -344,16 +383,21 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path
 		const char *k;
 		json_t *x;
 		if (json_object_size(v) == 1) {
-			json_t *ref = json_object_get(v, "Ref");
-			json_t *ga = json_object_get(v, "Fn::GetAtt");
-			json_t *sub = json_object_get(v, "Fn::Sub");
-			json_t *cond = json_object_get(v, "Condition");
-			json_t *fif = json_object_get(v, "Fn::If");
+			/* the one key decides which of these is not NULL */
+			void *it = json_object_iter((json_t *)v);
+			const char *key = json_object_iter_key(it);
+			json_t *only = json_object_iter_value(it);
+			json_t *ref = !strcmp(key, "Ref") ? only : NULL;
+			json_t *ga = !strcmp(key, "Fn::GetAtt") ? only : NULL;
+			json_t *sub = !strcmp(key, "Fn::Sub") ? only : NULL;
+			json_t *cond = !strcmp(key, "Condition") ? only : NULL;
+			json_t *fif = !strcmp(key, "Fn::If") ? only : NULL;
 			if (ref) {
 				if (json_is_string(ref))
 					check_ref_target(c, json_string_value(ref), path->buf);
 				else
-					report(c, DIAG_ERROR, path->buf, "Ref takes a logical name (a string)");
+					report(c, DIAG_ERROR, path->buf,
+					       "Ref takes a logical name (a string)");
 				return;
 			}
 			if (ga) {
@@ -400,13 +444,14 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path
 				       json_string_value(cond));
 			if (fif && json_is_array(fif) && json_array_size(fif) == 3 &&
 			    json_is_string(json_array_get(fif, 0)) &&
-			    !json_object_get(c->conditions, json_string_value(json_array_get(fif, 0))))
-				report(c, DIAG_ERROR, path->buf, "Fn::If names condition '%s', which is "
-								 "not defined",
+			    !json_object_get(c->conditions,
+					     json_string_value(json_array_get(fif, 0))))
+				report(c, DIAG_ERROR, path->buf,
+				       "Fn::If names condition '%s', which is "
+				       "not defined",
 				       json_string_value(json_array_get(fif, 0)));
 		}
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			path_key(path, k);
 			walk_intrinsics(c, x, path);
 			strbuf_setlen(path, base);
@@ -414,8 +459,7 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			path_index(path, i);
 			walk_intrinsics(c, x, path);
 			strbuf_setlen(path, base);
@@ -430,14 +474,22 @@ static void collect_deps(const json_t *v, json_t *deps)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
-		json_t *ref = json_object_get(v, "Ref");
-		json_t *ga = json_object_get(v, "Fn::GetAtt");
-		json_t *sub = json_object_get(v, "Fn::Sub");
+		json_t *ref = NULL, *ga = NULL, *sub = NULL;
+		/* one pass over the keys rather than three lookups */
+		json_object_foreach ((json_t *)v, k, x) {
+			if (!strcmp(k, "Ref"))
+				ref = x;
+			else if (!strcmp(k, "Fn::GetAtt"))
+				ga = x;
+			else if (!strcmp(k, "Fn::Sub"))
+				sub = x;
+		}
 		if (json_is_string(ref))
 			json_object_set_new(deps, json_string_value(ref), json_true());
 		if (json_is_array(ga) && json_is_string(json_array_get(ga, 0)))
-			json_object_set_new(deps, json_string_value(json_array_get(ga, 0)), json_true());
-		const char *fmt = json_is_string(sub) ? json_string_value(sub)
+			json_object_set_new(deps, json_string_value(json_array_get(ga, 0)),
+					    json_true());
+		const char *fmt = json_is_string(sub)  ? json_string_value(sub)
 				  : json_is_array(sub) ? json_string_value(json_array_get(sub, 0))
 						       : NULL;
 		for (const char *p = fmt; p && (p = strstr(p, "${"));) {
@@ -451,15 +503,13 @@ static void collect_deps(const json_t *v, json_t *deps)
 			free(name);
 			p = end + 1;
 		}
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			collect_deps(x, deps);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			collect_deps(x, deps);
 		}
 	}
@@ -479,8 +529,7 @@ static bool find_cycle(struct vctx *c, json_t *graph, const char *node, json_t *
 	json_object_set_new(state, node, json_integer(1));
 	const char *k;
 	json_t *x;
-	json_object_foreach(json_object_get(graph, node), k, x)
-	{
+	json_object_foreach (json_object_get(graph, node), k, x) {
 		if (!json_object_get(graph, k))
 			continue; /* not a resource */
 		size_t base = trail->len;
@@ -498,8 +547,7 @@ static void check_cycles(struct vctx *c)
 	json_t *graph = json_object(), *state = json_object();
 	const char *id;
 	json_t *r;
-	json_object_foreach((json_t *)c->resources, id, r)
-	{
+	json_object_foreach ((json_t *)c->resources, id, r) {
 		json_t *deps = json_object();
 		collect_deps(json_object_get(r, "Properties"), deps);
 		json_t *d = json_object_get(r, "DependsOn");
@@ -507,19 +555,18 @@ static void check_cycles(struct vctx *c)
 			json_object_set_new(deps, json_string_value(d), json_true());
 		size_t i;
 		json_t *x;
-		json_array_foreach(d, i, x)
-		{
+		json_array_foreach (d, i, x) {
 			if (json_is_string(x))
 				json_object_set_new(deps, json_string_value(x), json_true());
 		}
 		json_object_set_new(graph, id, deps);
 	}
-	json_object_foreach(graph, id, r)
-	{
+	json_object_foreach (graph, id, r) {
 		struct strbuf trail = STRBUF_INIT;
 		if (find_cycle(c, graph, id, state, &trail)) {
 			char *path = xstrfmt("Resources.%s", id);
-			struct diag *d = report(c, DIAG_ERROR, path, "circular dependency: %s", trail.buf);
+			struct diag *d =
+				report(c, DIAG_ERROR, path, "circular dependency: %s", trail.buf);
 			diag_set_hint(d, "break the loop with a separate resource (a policy, an "
 					 "ingress rule) that depends on both");
 			free(path);
@@ -549,7 +596,8 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "Resources.%s", id);
 	if (!alnum_id(id))
-		report(c, DIAG_ERROR, path.buf, "logical ID '%s' must be 1 to 255 letters and digits", id);
+		report(c, DIAG_ERROR, path.buf,
+		       "logical ID '%s' must be 1 to 255 letters and digits", id);
 	if (!json_is_object(r)) {
 		report(c, DIAG_ERROR, path.buf, "a resource must be an object");
 		goto out;
@@ -572,9 +620,10 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	const json_t *props = json_object_get(r, "Properties");
 	if (sch) {
 		size_t base = path.len;
+		const struct what w = {NULL, type};
 		strbuf_addstr(&path, ".Properties");
 		check_object_props(c, json_object_get(sch, "p"), props ? props : json_object(),
-				   &path, type);
+				   &path, &w);
 		strbuf_setlen(&path, base);
 	}
 	size_t base = path.len;
@@ -585,8 +634,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	json_t *list = json_is_string(deps) ? json_pack("[O]", deps) : json_incref(deps);
 	size_t i;
 	json_t *x;
-	json_array_foreach(list, i, x)
-	{
+	json_array_foreach (list, i, x) {
 		const char *dep = json_string_value(x);
 		if (dep && !is_resource(c, dep)) {
 			char *dp = xstrfmt("%s.DependsOn", path.buf);
@@ -598,7 +646,8 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	const char *cond = json_string_value(json_object_get(r, "Condition"));
 	if (cond && !json_object_get(c->conditions, cond))
 		report(c, DIAG_ERROR, path.buf, "condition '%s' is not defined", cond);
-	static const char *const policies[] = { "Delete", "Retain", "RetainExceptOnCreate", "Snapshot", NULL };
+	static const char *const policies[] = {"Delete", "Retain", "RetainExceptOnCreate",
+					       "Snapshot", NULL};
 	for (int k = 0; k < 2; k++) {
 		const char *attr = k ? "UpdateReplacePolicy" : "DeletionPolicy";
 		const char *pv = json_string_value(json_object_get(r, attr));
@@ -606,8 +655,10 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		for (int j = 0; pv && policies[j]; j++)
 			ok |= !strcmp(pv, policies[j]);
 		if (!ok)
-			report(c, DIAG_ERROR, path.buf, "%s '%s' is not Delete, Retain, "
-							"RetainExceptOnCreate or Snapshot", attr, pv);
+			report(c, DIAG_ERROR, path.buf,
+			       "%s '%s' is not Delete, Retain, "
+			       "RetainExceptOnCreate or Snapshot",
+			       attr, pv);
 	}
 out:
 	strbuf_release(&path);
@@ -618,8 +669,7 @@ static void check_limits(struct vctx *c)
 	static const struct {
 		const char *section;
 		size_t max;
-	} limits[] = { { "Resources", 500 }, { "Parameters", 200 }, { "Outputs", 200 },
-		       { "Mappings", 200 } };
+	} limits[] = {{"Resources", 500}, {"Parameters", 200}, {"Outputs", 200}, {"Mappings", 200}};
 	for (size_t i = 0; i < 4; i++) {
 		size_t n = json_object_size(json_object_get(c->t->tmpl, limits[i].section));
 		if (n > limits[i].max) {
@@ -650,7 +700,7 @@ static void check_limits(struct vctx *c)
 
 static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl)
 {
-	struct vctx c = { .t = t, .schema = schema, .dl = dl };
+	struct vctx c = {.t = t, .schema = schema, .dl = dl};
 	c.resources = json_object_get(t->tmpl, "Resources");
 	c.parameters = json_object_get(t->tmpl, "Parameters");
 	c.conditions = json_object_get(t->tmpl, "Conditions");
@@ -660,22 +710,19 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	}
 	const char *id;
 	json_t *r;
-	json_object_foreach((json_t *)c.resources, id, r)
-	{
+	json_object_foreach ((json_t *)c.resources, id, r) {
 		check_resource(&c, id, r);
 	}
 	struct strbuf path = STRBUF_INIT;
 	json_t *outs = json_object_get(t->tmpl, "Outputs");
-	json_object_foreach(outs, id, r)
-	{
+	json_object_foreach (outs, id, r) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "Outputs.%s", id);
 		if (!json_object_get(r, "Value"))
 			report(&c, DIAG_ERROR, path.buf, "output '%s' has no Value", id);
 		walk_intrinsics(&c, r, &path);
 	}
-	json_object_foreach((json_t *)c.conditions, id, r)
-	{
+	json_object_foreach ((json_t *)c.conditions, id, r) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "Conditions.%s", id);
 		walk_intrinsics(&c, r, &path);
@@ -689,22 +736,21 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 static void collect_imports(const json_t *v, json_t *out)
 {
 	if (json_is_object(v)) {
-		const json_t *iv = json_object_size(v) == 1 ? json_object_get(v, "Fn::ImportValue") : NULL;
+		const json_t *iv =
+			json_object_size(v) == 1 ? json_object_get(v, "Fn::ImportValue") : NULL;
 		if (json_is_string(iv)) {
 			json_array_append(out, (json_t *)iv);
 			return;
 		}
 		const char *k;
 		json_t *x;
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			collect_imports(x, out);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			collect_imports(x, out);
 		}
 	}
@@ -719,9 +765,9 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 		struct sm_template *t = &a->items[i];
 		const char *id;
 		json_t *o;
-		json_object_foreach(json_object_get(t->tmpl, "Outputs"), id, o)
-		{
-			const char *name = json_string_value(json_object_get(json_object_get(o, "Export"), "Name"));
+		json_object_foreach (json_object_get(t->tmpl, "Outputs"), id, o) {
+			const char *name = json_string_value(
+				json_object_get(json_object_get(o, "Export"), "Name"));
 			if (!name)
 				continue;
 			char *key = xstrfmt("%s|%s", t->region ? t->region : "", name);
@@ -729,7 +775,8 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 			if (prev) {
 				char *path = xstrfmt("Outputs.%s.Export.Name", id);
 				diag_add(dl, DIAG_ERROR, t->file, 0, 0, path,
-					 "export '%s' is also exported by stack '%s' in the same region",
+					 "export '%s' is also exported by stack '%s' in the same "
+					 "region",
 					 name, json_string_value(prev));
 				free(path);
 				errors++;
@@ -747,12 +794,12 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 		size_t k;
 		json_t *iv;
 		/* string-literal imports only: a computed name is checked at deploy */
-		json_array_foreach(imports, k, iv)
-		{
+		json_array_foreach (imports, k, iv) {
 			const char *name = json_string_value(iv);
 			char *key = xstrfmt("%s|%s", t->region ? t->region : "", name);
 			if (!json_object_get(exports, key)) {
-				diag_add(dl, a->nr > 1 ? DIAG_ERROR : DIAG_WARNING, t->file, 0, 0, NULL,
+				diag_add(dl, a->nr > 1 ? DIAG_ERROR : DIAG_WARNING, t->file, 0, 0,
+					 NULL,
 					 "Fn::ImportValue of '%s', which no stack of %s exports",
 					 name, a->nr > 1 ? "this assembly" : "these templates");
 				if (a->nr > 1)

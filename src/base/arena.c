@@ -17,6 +17,7 @@ struct chunk {
 
 static struct chunk *head;
 static size_t total;
+static bool active;
 
 static void *arena_malloc(size_t n)
 {
@@ -43,11 +44,18 @@ static void arena_free(void *p)
 void arena_begin(void)
 {
 	json_set_alloc_funcs(arena_malloc, arena_free);
+	active = true;
+}
+
+bool arena_active(void)
+{
+	return active;
 }
 
 void arena_end(void)
 {
 	json_set_alloc_funcs(malloc, free);
+	active = false;
 	while (head) {
 		struct chunk *next = head->next;
 		free(head);

@@ -9,10 +9,16 @@
 #ifndef SM_ARENA_H
 #define SM_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void arena_begin(void);
 void arena_end(void);
+/*
+ * True between arena_begin() and arena_end(): releasing a JSON tree then is
+ * a walk that frees nothing, and owners may skip it.
+ */
+bool arena_active(void);
 /* Bytes handed out since arena_begin() (for benchmarks and tests). */
 size_t arena_used(void);
 

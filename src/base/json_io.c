@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -770,25 +771,50 @@ json_t *jio_load_file(const char *path, struct diag_list *dl)
  */
 static inline char *reserve(struct strbuf *sb, size_t n)
 {
-	strbuf_grow(sb, n);
+	if (sb->len + n + 1 > sb->alloc)
+		strbuf_grow(sb, n);
 	return sb->buf + sb->len;
 }
 
 static inline void commit(struct strbuf *sb, char *end)
 {
 	sb->len = (size_t)(end - sb->buf);
-	sb->buf[sb->len] = '\0';
 }
 
-static void dump_string(struct strbuf *sb, const char *s, size_t n)
+/*
+ * Eight bytes at a time (SWAR): nonzero when one of the bytes of x needs an
+ * escape ('"', '\\', below 0x20). The any-byte test is exact; which byte
+ * it is, the byte loop finds out.
+ */
+static inline uint64_t needs_escape8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+	/* '"' and '\\' are below 0x80: q and b have x's high bits, so ~x masks all three */
+	return ((x - ones * 0x20) | (q - ones) | (b - ones)) & ~x & high;
+}
+
+/* Writes the escaped string at `o` (room for 6 * n + 2 reserved). */
+static char *put_string(char *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	/* worst case: every byte becomes \u00XX */
-	char *o = reserve(sb, 6 * n + 2);
+	size_t i = 0;
 
 	*o++ = '"';
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;;) {
+		/* runs of plain bytes, eight at a time */
+		while (i + 8 <= n) {
+			uint64_t x;
+			memcpy(&x, s + i, 8);
+			if (needs_escape8(x))
+				break;
+			memcpy(o, s + i, 8);
+			o += 8;
+			i += 8;
+		}
+		if (i >= n)
+			break;
+		unsigned char c = (unsigned char)s[i++];
 		if (c >= 0x20 && c != '"' && c != '\\') {
 			*o++ = (char)c;
 			continue;
@@ -823,15 +849,20 @@ static void dump_string(struct strbuf *sb, const char *s, size_t n)
 		}
 	}
 	*o++ = '"';
-	commit(sb, o);
+	return o;
 }
 
-static void dump_indent(struct strbuf *sb, int depth)
+static inline char *put_indent(char *o, int depth)
 {
-	char *o = reserve(sb, (size_t)depth + 1);
 	*o++ = '\n';
 	memset(o, ' ', (size_t)depth);
-	commit(sb, o + depth);
+	return o + depth;
+}
+
+static void dump_string(struct strbuf *sb, const char *s, size_t n)
+{
+	/* worst case: every byte becomes \u00XX */
+	commit(sb, put_string(reserve(sb, 6 * n + 2), s, n));
 }
 
 static void dump_integer(struct strbuf *sb, json_int_t v)
@@ -849,29 +880,33 @@ static void dump_integer(struct strbuf *sb, json_int_t v)
 
 static void dump_value(struct strbuf *sb, const json_t *v, int depth)
 {
-	char buf[64];
+	char buf[64], *o;
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		const char *k;
-		json_t *c;
-		bool first = true;
-		if (!json_object_size(v)) {
+		void *it = json_object_iter((json_t *)v);
+		if (!it) {
 			strbuf_add(sb, "{}", 2);
 			return;
 		}
-		strbuf_addch(sb, '{');
-		json_object_foreach ((json_t *)v, k, c) {
-			if (!first)
-				strbuf_addch(sb, ',');
-			first = false;
-			dump_indent(sb, depth + 1);
-			dump_string(sb, k, strlen(k));
-			strbuf_add(sb, ": ", 2);
-			dump_value(sb, c, depth + 1);
+		for (char open = '{'; it; open = ',') {
+			const char *k = json_object_iter_key(it);
+			size_t kn = json_object_iter_key_len(it);
+			/* the separator, the indent, the key, ": " in one reservation */
+			o = reserve(sb, (size_t)depth + 6 * kn + 8);
+			*o++ = open;
+			o = put_indent(o, depth + 1);
+			o = put_string(o, k, kn);
+			*o++ = ':';
+			*o++ = ' ';
+			commit(sb, o);
+			dump_value(sb, json_object_iter_value(it), depth + 1);
+			it = json_object_iter_next((json_t *)v, it);
 		}
-		dump_indent(sb, depth);
-		strbuf_addch(sb, '}');
+		o = reserve(sb, (size_t)depth + 2);
+		o = put_indent(o, depth);
+		*o++ = '}';
+		commit(sb, o);
 		return;
 	}
 	case JSON_ARRAY: {
@@ -880,15 +915,16 @@ static void dump_value(struct strbuf *sb, const json_t *v, int depth)
 			strbuf_add(sb, "[]", 2);
 			return;
 		}
-		strbuf_addch(sb, '[');
 		for (size_t i = 0; i < n; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			dump_indent(sb, depth + 1);
+			o = reserve(sb, (size_t)depth + 3);
+			*o++ = i ? ',' : '[';
+			commit(sb, put_indent(o, depth + 1));
 			dump_value(sb, json_array_get(v, i), depth + 1);
 		}
-		dump_indent(sb, depth);
-		strbuf_addch(sb, ']');
+		o = reserve(sb, (size_t)depth + 2);
+		o = put_indent(o, depth);
+		*o++ = ']';
+		commit(sb, o);
 		return;
 	}
 	case JSON_STRING:
@@ -922,7 +958,7 @@ char *jio_dump_json(const json_t *v, size_t *len)
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_grow(&sb, 1 << 16);
 	dump_value(&sb, v, 0);
-	strbuf_addch(&sb, '\n');
+	strbuf_addch(&sb, '\n'); /* and the NUL commit() leaves out */
 	return strbuf_detach(&sb, len);
 }
 

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/xalloc.h"
 #include "engine/engine_int.h"
 
@@ -18,23 +19,34 @@ static void free_tags(struct sm_tag *tags, size_t nr)
 	free(tags);
 }
 
-static void resource_free(struct sm_resource *r)
+/*
+ * Under an arena, releasing JSON values frees nothing (arena_end() does it
+ * all at once) yet walks every tree: skip that walk. What was allocated
+ * before arena_begin() cannot be freed while it is active either way.
+ */
+static void release_json(json_t *v, bool walk)
+{
+	if (walk)
+		json_decref(v);
+}
+
+static void resource_free(struct sm_resource *r, bool walk)
 {
 	free(r->id);
 	free(r->given_id);
 	free(r->type);
-	json_decref(r->props);
-	json_decref(r->metadata);
+	release_json(r->props, walk);
+	release_json(r->metadata, walk);
 	for (size_t i = 0; i < r->depends_nr; i++)
 		free(r->depends_on[i]);
 	free(r->depends_on);
 	free(r->deletion_policy);
 	free(r->update_replace_policy);
 	free(r->condition);
-	json_decref(r->ref_target);
+	release_json(r->ref_target, walk);
 	for (size_t i = 0; i < r->att_nr; i++) {
 		free(r->att[i].attr);
-		json_decref(r->att[i].target);
+		release_json(r->att[i].target, walk);
 	}
 	free(r->att);
 	free(r);
@@ -42,15 +54,16 @@ static void resource_free(struct sm_resource *r)
 
 static void stack_free(struct sm_stack *s)
 {
+	bool walk = !arena_active();
 	for (size_t i = 0; i < s->res_nr; i++)
-		resource_free(s->resources[i]);
+		resource_free(s->resources[i], walk);
 	free(s->resources);
-	json_decref(s->parameters);
-	json_decref(s->conditions);
-	json_decref(s->mappings);
+	release_json(s->parameters, walk);
+	release_json(s->conditions, walk);
+	release_json(s->mappings, walk);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		free(s->outputs[i].name);
-		json_decref(s->outputs[i].value);
+		release_json(s->outputs[i].value, walk);
 		free(s->outputs[i].description);
 		free(s->outputs[i].export_name);
 	}
@@ -63,9 +76,9 @@ static void stack_free(struct sm_stack *s)
 		free(s->xr[i].output);
 	}
 	free(s->xr);
-	json_decref(s->template);
-	json_decref(s->gen_outputs);
-	json_decref(s->gen_params);
+	release_json(s->template, walk);
+	release_json(s->gen_outputs, walk);
+	release_json(s->gen_params, walk);
 	free(s->name);
 	free(s->account);
 	free(s->region);

@@ -5,6 +5,7 @@
  * tags are applied; logical IDs and CloudFormation's limits are checked.
  * Resolution is idempotent: it rebuilds everything derived each time.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,11 +13,91 @@
 #include "base/xalloc.h"
 #include "engine/engine_int.h"
 
+/*
+ * Where a value stands, for messages: "<stack>/<a>" or "<stack>/<a>/<b>",
+ * formatted only when there is something to report.
+ */
+struct where {
+	const char *stack, *a, *b;
+};
+
+static char *where_str(const struct where *w)
+{
+	if (!w->a)
+		return xstrdup(w->stack);
+	return w->b ? xstrfmt("%s/%s/%s", w->stack, w->a, w->b) : xstrfmt("%s/%s", w->stack, w->a);
+}
+
+/* where_str() formatted at the first message, then reused (*buf is freed by the caller). */
+static const char *where_once(const struct where *w, char **buf)
+{
+	if (!*buf)
+		*buf = where_str(w);
+	return *buf;
+}
+
+/* A token's target, found by the address of its (shared) inner object. */
+struct target_slot {
+	const json_t *key;
+	const struct sm_resource *r;
+	const char *attr;
+};
+
 struct resolve_ctx {
 	struct sm_app *app;
 	struct diag_list *dl;
 	int errors;
+	struct target_slot *slots; /* open addressing, a power of two */
+	size_t slot_nr;
 };
+
+static size_t slot_of(const struct resolve_ctx *c, const json_t *key)
+{
+	uintptr_t h = (uintptr_t)key;
+	h ^= h >> 17;
+	h *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(h >> 20) & (c->slot_nr - 1);
+}
+
+static void targets_add(struct resolve_ctx *c, const json_t *key, const struct sm_resource *r,
+			const char *attr)
+{
+	size_t i = slot_of(c, key);
+	while (c->slots[i].key && c->slots[i].key != key)
+		i = (i + 1) & (c->slot_nr - 1);
+	c->slots[i] = (struct target_slot){key, r, attr};
+}
+
+/* Every token target the app's resources handed out (intrinsics.c). */
+static void targets_build(struct resolve_ctx *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->app->stack_nr; i++)
+		for (size_t j = 0; j < c->app->stacks[i]->res_nr; j++)
+			n += 1 + c->app->stacks[i]->resources[j]->att_nr;
+	c->slot_nr = 64;
+	while (c->slot_nr < 2 * n)
+		c->slot_nr *= 2;
+	c->slots = xcalloc(c->slot_nr, sizeof(*c->slots));
+	for (size_t i = 0; i < c->app->stack_nr; i++) {
+		const struct sm_stack *s = c->app->stacks[i];
+		for (size_t j = 0; j < s->res_nr; j++) {
+			const struct sm_resource *r = s->resources[j];
+			if (r->ref_target)
+				targets_add(c, r->ref_target, r, NULL);
+			for (size_t k = 0; k < r->att_nr; k++)
+				targets_add(c, r->att[k].target, r, r->att[k].attr);
+		}
+	}
+}
+
+static const struct target_slot *targets_find(const struct resolve_ctx *c, const json_t *key)
+{
+	for (size_t i = slot_of(c, key); c->slots[i].key; i = (i + 1) & (c->slot_nr - 1))
+		if (c->slots[i].key == key)
+			return &c->slots[i];
+	return NULL;
+}
 
 static bool same_region(const struct sm_stack *a, const struct sm_stack *b)
 {
@@ -50,36 +131,58 @@ static json_t *local_ref(const char *id, const char *attr)
 /* "ExportsOutputRefVpc" / "ExportsOutputFnGetAttBucketArn" (the CDK's scheme). */
 static char *export_output_name(const char *prefix, const char *id, const char *attr)
 {
-	char *raw = attr ? xstrfmt("%sFnGetAtt%s%s", prefix, id, attr)
-			 : xstrfmt("%sRef%s", prefix, id);
-	char *name = sm_sanitize_id(raw);
-	free(raw);
-	if (strlen(name) > CFN_MAX_LOGICAL_ID)
-		name[CFN_MAX_LOGICAL_ID] = '\0';
-	return name;
+	struct strbuf sb = STRBUF_INIT;
+	const char *parts[] = {prefix, attr ? "FnGetAtt" : "Ref", id, attr};
+	for (size_t i = 0; i < 4 && parts[i]; i++)
+		for (const char *p = parts[i]; *p; p++)
+			if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			    (*p >= '0' && *p <= '9'))
+				strbuf_addch(&sb, *p);
+	if (sb.len > CFN_MAX_LOGICAL_ID)
+		strbuf_setlen(&sb, CFN_MAX_LOGICAL_ID);
+	return strbuf_detach(&sb, NULL);
 }
 
 static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, json_t *tok,
-			     const char *where)
+			     const struct where *w)
 {
-	const char *pname = json_string_value(json_object_get(tok, "stack"));
-	const char *id = json_string_value(json_object_get(tok, "id"));
-	const char *attr = json_string_value(json_object_get(tok, "attr"));
-	struct sm_stack *producer = pname ? sm_app_find_stack(c->app, pname) : NULL;
+	const struct target_slot *known = targets_find(c, tok);
+	const char *pname, *id, *attr;
+	struct sm_stack *producer;
+	char *where;
 
-	if (!producer || !id || !find_resource(producer, id)) {
+	if (known) {
+		/* one of this app's resources, as sm_ref()/sm_getatt() made it */
+		producer = known->r->stack;
+		pname = producer->name;
+		id = known->r->id;
+		attr = known->attr;
+	} else {
+		/* a copied token, or one of another app: by name */
+		pname = json_string_value(json_object_get(tok, "stack"));
+		id = json_string_value(json_object_get(tok, "id"));
+		attr = json_string_value(json_object_get(tok, "attr"));
+		producer = pname ? sm_app_find_stack(c->app, pname) : NULL;
+		if (producer && (!id || !find_resource(producer, id)))
+			producer = NULL;
+	}
+	if (!producer) {
+		where = where_str(w);
 		diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
 			 "stack '%s' refers to '%s' of stack '%s', which does not exist",
 			 consumer->name, id ? id : "?", pname ? pname : "?");
+		free(where);
 		c->errors++;
 		return json_null();
 	}
 	if (producer == consumer)
 		return local_ref(id, attr);
 	if (!same_account(producer, consumer)) {
+		where = where_str(w);
 		diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
 			 "stack '%s' refers to '%s' of stack '%s' in another account",
 			 consumer->name, id, producer->name);
+		free(where);
 		c->errors++;
 		return json_null();
 	}
@@ -88,10 +191,13 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 	if (same_region(producer, consumer)) {
 		char *oname = export_output_name("ExportsOutput", id, attr);
 		char *export = xstrfmt("%s:%s", producer->name, oname);
-		if (!json_object_get(producer->gen_outputs, oname))
-			json_object_set_new(producer->gen_outputs, oname,
-					    json_pack("{so s{ss}}", "Value", local_ref(id, attr),
-						      "Export", "Name", export));
+		if (!json_object_get(producer->gen_outputs, oname)) {
+			json_t *out = json_object(), *ex = json_object();
+			json_object_set_new_nocheck(out, "Value", local_ref(id, attr));
+			json_object_set_new_nocheck(ex, "Name", json_string(export));
+			json_object_set_new_nocheck(out, "Export", ex);
+			json_object_set_new(producer->gen_outputs, oname, out);
+		}
 		json_t *imp = sm_fn_import_value(json_string(export));
 		free(oname);
 		free(export);
@@ -107,9 +213,9 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 		json_object_set_new(producer->gen_outputs, oname,
 				    json_pack("{so}", "Value", local_ref(id, attr)));
 	if (!json_object_get(consumer->gen_params, param)) {
-		char *desc = xstrfmt("Output %s of stack %s (%s), filled in by solemate deploy",
-				     oname, producer->name,
-				     producer->region ? producer->region : "?");
+		char *desc =
+			xstrfmt("Output %s of stack %s (%s), filled in by solemate deploy", oname,
+				producer->name, producer->region ? producer->region : "?");
 		json_object_set_new(consumer->gen_params, param,
 				    json_pack("{ss ss}", "Type", "String", "Description", desc));
 		free(desc);
@@ -132,33 +238,27 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
  * not change; each token is placed once (the helpers steal their arguments).
  */
 static void resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, json_t *v,
-			  const char *where)
+			  const struct where *w)
 {
 	if (json_is_object(v)) {
-		/* a token is an object of one key: look it up only then */
-		json_t *tok = json_object_size(v) == 1 ? json_object_get(v, SM_TOKEN_KEY) : NULL;
-		if (tok) {
-			json_incref(tok);
-			json_t *r = resolve_token(c, consumer, tok, where);
+		void *it = json_object_iter(v);
+		/* a token is an object of one key, SM_TOKEN_KEY */
+		if (it && json_object_size(v) == 1 &&
+		    !strcmp(json_object_iter_key(it), SM_TOKEN_KEY)) {
+			json_t *tok = json_incref(json_object_iter_value(it));
+			json_t *r = resolve_token(c, consumer, tok, w);
 			json_decref(tok);
 			json_object_clear(v);
 			json_object_update(v, r);
 			json_decref(r);
 			return;
 		}
-		const char *k;
-		json_t *child;
-		json_object_foreach(v, k, child)
-		{
-			resolve_value(c, consumer, child, where);
-		}
+		for (; it; it = json_object_iter_next(v, it))
+			resolve_value(c, consumer, json_object_iter_value(it), w);
 	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *child;
-		json_array_foreach(v, i, child)
-		{
-			resolve_value(c, consumer, child, where);
-		}
+		size_t n = json_array_size(v);
+		for (size_t i = 0; i < n; i++)
+			resolve_value(c, consumer, json_array_get(v, i), w);
 	}
 }
 
@@ -191,8 +291,8 @@ static void stack_tags_build(const struct sm_stack *s, struct stack_tags *st)
 	st->list = json_array();
 	st->map = json_object();
 	for (size_t i = 0; i < nr; i++) {
-		json_array_append_new(st->list, json_pack("{ssss}", "Key", all[i].key, "Value",
-							  all[i].value));
+		json_array_append_new(
+			st->list, json_pack("{ssss}", "Key", all[i].key, "Value", all[i].value));
 		json_object_set_new(st->map, all[i].key, json_string(all[i].value));
 		free(all[i].key);
 		free(all[i].value);
@@ -223,8 +323,7 @@ static void apply_tags(const struct stack_tags *st, const struct sm_resource *r,
 	if (style == SM_TAGS_LIST && json_is_array(existing)) {
 		size_t i;
 		json_t *t;
-		json_array_foreach(existing, i, t)
-		{
+		json_array_foreach (existing, i, t) {
 			const char *k = json_string_value(json_object_get(t, "Key"));
 			if (k)
 				json_object_set(own, k, json_object_get(t, "Value"));
@@ -242,8 +341,7 @@ static void apply_tags(const struct stack_tags *st, const struct sm_resource *r,
 	struct sm_tag *sorted = xcalloc(n ? n : 1, sizeof(*sorted));
 	const char *k;
 	json_t *v;
-	json_object_foreach(own, k, v)
-	{
+	json_object_foreach (own, k, v) {
 		sorted[j].key = (char *)k;
 		sorted[j].value = (char *)v; /* json_t*, borrowed */
 		j++;
@@ -253,8 +351,8 @@ static void apply_tags(const struct stack_tags *st, const struct sm_resource *r,
 	for (j = 0; j < n; j++) {
 		json_t *val = (json_t *)sorted[j].value;
 		if (style == SM_TAGS_LIST)
-			json_array_append_new(out, json_pack("{sssO}", "Key", sorted[j].key,
-							     "Value", val));
+			json_array_append_new(
+				out, json_pack("{sssO}", "Key", sorted[j].key, "Value", val));
 		else
 			json_object_set(out, sorted[j].key, val);
 	}
@@ -267,13 +365,14 @@ static void check_ids(struct resolve_ctx *c, struct sm_stack *s)
 {
 	for (size_t i = 0; i < s->res_nr; i++) {
 		struct sm_resource *r = s->resources[i];
-		char *where = xstrfmt("%s/%s", s->name, r->given_id);
+		struct where w = {s->name, r->given_id, NULL};
+		char *where = NULL; /* formatted only for a message */
 		if (!r->id[0]) {
-			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where_once(&w, &where),
 				 "logical ID '%s' has no letter or digit", r->given_id);
 			c->errors++;
 		} else if (strlen(r->id) > CFN_MAX_LOGICAL_ID) {
-			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where_once(&w, &where),
 				 "logical ID is %zu characters long; CloudFormation allows %d",
 				 strlen(r->id), CFN_MAX_LOGICAL_ID);
 			c->errors++;
@@ -281,8 +380,9 @@ static void check_ids(struct resolve_ctx *c, struct sm_stack *s)
 		for (size_t j = 0; j < i; j++) {
 			if (!strcmp(s->resources[j]->id, r->id)) {
 				struct diag *d = diag_add(
-					c->dl, DIAG_ERROR, NULL, 0, 0, where,
-					"logical ID '%s' is used twice in stack '%s' (by '%s' and '%s')",
+					c->dl, DIAG_ERROR, NULL, 0, 0, where_once(&w, &where),
+					"logical ID '%s' is used twice in stack '%s' (by '%s' and "
+					"'%s')",
 					r->id, s->name, s->resources[j]->given_id, r->given_id);
 				diag_set_hint(d, "give one of the two resources another ID");
 				c->errors++;
@@ -291,7 +391,7 @@ static void check_ids(struct resolve_ctx *c, struct sm_stack *s)
 		}
 		for (size_t j = 0; j < r->depends_nr; j++) {
 			if (!find_resource(s, r->depends_on[j])) {
-				diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where,
+				diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, where_once(&w, &where),
 					 "DependsOn '%s' is not a resource of stack '%s'",
 					 r->depends_on[j], s->name);
 				c->errors++;
@@ -304,11 +404,11 @@ static void check_ids(struct resolve_ctx *c, struct sm_stack *s)
 static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct sm_resource *r,
 			      const struct stack_tags *tags)
 {
-	char *where = xstrfmt("%s/%s", s->name, r->id);
+	struct where where = {s->name, r->id, NULL};
 	json_t *res = json_object();
 	const char *tag_prop;
 
-	resolve_value(c, s, r->props, where);
+	resolve_value(c, s, r->props, &where);
 	json_t *props = json_incref(r->props);
 	if (sm_tag_style_of(r->type, &tag_prop) != SM_TAGS_NONE && !r->skip_tags) {
 		/* tags are set on the template's (shallow) copy, never on the tree */
@@ -331,14 +431,14 @@ static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct 
 	if (r->condition)
 		json_object_set_new(res, "Condition", json_string(r->condition));
 	if (r->update_replace_policy)
-		json_object_set_new(res, "UpdateReplacePolicy", json_string(r->update_replace_policy));
+		json_object_set_new(res, "UpdateReplacePolicy",
+				    json_string(r->update_replace_policy));
 	if (r->deletion_policy)
 		json_object_set_new(res, "DeletionPolicy", json_string(r->deletion_policy));
 	if (r->metadata) {
-		resolve_value(c, s, r->metadata, where);
+		resolve_value(c, s, r->metadata, &where);
 		json_object_set(res, "Metadata", r->metadata);
 	}
-	free(where);
 	return res;
 }
 
@@ -348,17 +448,18 @@ static void check_limits(struct resolve_ctx *c, struct sm_stack *s, json_t *t)
 		const char *section;
 		size_t max;
 	} limits[] = {
-		{ "Resources", CFN_MAX_RESOURCES },
-		{ "Parameters", CFN_MAX_PARAMETERS },
-		{ "Outputs", CFN_MAX_OUTPUTS },
-		{ "Mappings", CFN_MAX_MAPPINGS },
+		{"Resources", CFN_MAX_RESOURCES},
+		{"Parameters", CFN_MAX_PARAMETERS},
+		{"Outputs", CFN_MAX_OUTPUTS},
+		{"Mappings", CFN_MAX_MAPPINGS},
 	};
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		size_t n = json_object_size(json_object_get(t, limits[i].section));
 		if (n > limits[i].max) {
-			struct diag *d = diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, s->name,
-						  "stack '%s' has %zu %s; CloudFormation allows %zu",
-						  s->name, n, limits[i].section, limits[i].max);
+			struct diag *d =
+				diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, s->name,
+					 "stack '%s' has %zu %s; CloudFormation allows %zu",
+					 s->name, n, limits[i].section, limits[i].max);
 			diag_set_hint(d, "split the stack");
 			c->errors++;
 		}
@@ -382,22 +483,23 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 	stack_tags_release(&tags);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		struct sm_output *o = &s->outputs[i];
-		char *where = xstrfmt("%s/Outputs/%s", s->name, o->name);
+		struct where where = {s->name, "Outputs", o->name};
 		json_t *out = json_object();
 		if (o->description)
 			json_object_set_new(out, "Description", json_string(o->description));
-		resolve_value(c, s, o->value, where);
+		resolve_value(c, s, o->value, &where);
 		json_object_set(out, "Value", o->value);
 		if (o->export_name)
-			json_object_set_new(out, "Export", json_pack("{ss}", "Name", o->export_name));
+			json_object_set_new(out, "Export",
+					    json_pack("{ss}", "Name", o->export_name));
 		json_object_set_new(outs, o->name, out);
-		free(where);
 	}
 	s->template = t;
 	/* Parameters, conditions and mappings may hold tokens too. */
-	resolve_value(c, s, s->parameters, s->name);
-	resolve_value(c, s, s->conditions, s->name);
-	resolve_value(c, s, s->mappings, s->name);
+	struct where top = {s->name, NULL, NULL};
+	resolve_value(c, s, s->parameters, &top);
+	resolve_value(c, s, s->conditions, &top);
+	resolve_value(c, s, s->mappings, &top);
 	/* copies: generated parameters are merged into the template's object */
 	json_t *params = json_copy(s->parameters);
 	json_t *conds = json_incref(s->conditions);
@@ -417,8 +519,7 @@ static void finish_template(struct resolve_ctx *c, struct sm_stack *s, size_t si
 	(void)c;
 	json_object_update(json_object_get(t, "Parameters"), s->gen_params);
 	json_object_update(json_object_get(t, "Outputs"), s->gen_outputs);
-	static const char *const sections[] = { "Parameters", "Mappings", "Conditions",
-						"Outputs" };
+	static const char *const sections[] = {"Parameters", "Mappings", "Conditions", "Outputs"};
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 		if (!json_object_size(json_object_get(t, sections[i])))
 			json_object_del(t, sections[i]);
@@ -448,7 +549,7 @@ static bool stack_cycle(const struct sm_stack *s, const struct sm_stack **path, 
 
 int sm_app_resolve(struct sm_app *app, struct diag_list *dl)
 {
-	struct resolve_ctx c = { .app = app, .dl = dl };
+	struct resolve_ctx c = {.app = app, .dl = dl};
 	size_t n = app->stack_nr;
 
 	for (size_t i = 0; i < n; i++) {
@@ -464,17 +565,19 @@ int sm_app_resolve(struct sm_app *app, struct diag_list *dl)
 		}
 		check_ids(&c, s);
 	}
+	targets_build(&c);
 	for (size_t i = 0; i < n; i++)
 		build_template(&c, app->stacks[i], i);
+	free(c.slots);
 	for (size_t i = 0; i < n; i++)
 		finish_template(&c, app->stacks[i], i);
 	for (size_t i = 0; i < n && !c.errors; i++) {
 		const struct sm_stack **path = xcalloc(n + 1, sizeof(*path));
 		struct strbuf desc = STRBUF_INIT;
 		if (stack_cycle(app->stacks[i], path, 0, n + 1, &desc)) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-						  "stacks depend on each other in a cycle: %s",
-						  desc.buf);
+			struct diag *d =
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "stacks depend on each other in a cycle: %s", desc.buf);
 			diag_set_hint(d, "move the resources that refer to each other into one "
 					 "stack");
 			c.errors++;
