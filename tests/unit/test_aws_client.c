@@ -8,10 +8,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "aws/cfn.h"
@@ -40,6 +42,7 @@ static struct {
 	pthread_mutex_t lock;
 	int fd, port;
 	struct step steps[MAX_STEPS];
+	unsigned delay_ms[MAX_STEPS]; /* wait this long before answering step i (slow server) */
 	int nsteps, next;
 	struct recorded reqs[MAX_REQS];
 	int nreqs;
@@ -68,6 +71,7 @@ static void script(const struct step *steps, int n)
 	}
 	if (n)
 		memcpy(srv.steps, steps, (size_t)n * sizeof(*steps));
+	memset(srv.delay_ms, 0, sizeof(srv.delay_ms));
 	srv.nsteps = n;
 	srv.next = 0;
 	srv.nreqs = 0;
@@ -153,6 +157,7 @@ static void serve_one(int c)
 		srv.raw_len += in.len;
 	}
 	/* past the end of the script, the last step again */
+	unsigned delay = srv.next < MAX_STEPS ? srv.delay_ms[srv.next] : 0;
 	struct step st = srv.nsteps ? srv.steps[srv.next < srv.nsteps ? srv.next : srv.nsteps - 1]
 				    : (struct step){500, "", ""};
 	srv.next++;
@@ -174,26 +179,44 @@ static void serve_one(int c)
 	pthread_mutex_unlock(&srv.lock);
 	free(head);
 	strbuf_release(&in);
+	if (delay) {
+		struct timespec ts = {delay / 1000, (long)(delay % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 	if (st.status) {
 		struct strbuf out = STRBUF_INIT;
 		strbuf_addf(&out,
 			    "HTTP/1.1 %d Scripted\r\nContent-Length: %zu\r\nConnection: close\r\n"
 			    "%s\r\n%s",
 			    st.status, strlen(st.body), st.headers, st.body);
-		ssize_t w = write(c, out.buf, out.len);
+		/* the client may have given up already: no SIGPIPE for a closed socket */
+		ssize_t w = send(c, out.buf, out.len, MSG_NOSIGNAL);
 		(void)w;
 		strbuf_release(&out);
 	}
 }
 
+static void *connection(void *arg)
+{
+	int c = (int)(intptr_t)arg;
+	serve_one(c);
+	close(c);
+	return NULL;
+}
+
+/* A thread per connection, so that a slow answer does not hold up the retry. */
 static void *server(void *arg)
 {
 	for (;;) {
 		int c = accept(srv.fd, NULL, NULL);
 		if (c < 0)
 			return NULL;
-		serve_one(c);
-		close(c);
+		pthread_t t;
+		if (pthread_create(&t, NULL, connection, (void *)(intptr_t)c)) {
+			close(c);
+			continue;
+		}
+		pthread_detach(t);
 	}
 }
 
@@ -278,6 +301,24 @@ TEST(retries_5xx_throttling_and_dropped_connections_then_succeeds)
 	CHECK(memmem(srv.raw, srv.raw_len, "TOPSECRET", 9) == NULL);
 	pthread_mutex_unlock(&srv.lock);
 	cfn_stack_release(&s);
+}
+
+TEST(a_timed_out_request_is_retried)
+{
+	script((struct step[]){{200, "", STACKS}, {200, "", STACKS}}, 2);
+	pthread_mutex_lock(&srv.lock);
+	srv.delay_ms[0] = 3000;
+	pthread_mutex_unlock(&srv.lock);
+	struct aws_client c;
+	client(&c);
+	c.timeout_ms = 500;
+	struct cfn_stack s;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(cfn_describe_stack(&c, "S", &s, &dl) == 1);
+	CHECK(c.requests == 2 && c.retries == 1);
+	CHECK(dl.nr == 0);
+	cfn_stack_release(&s);
+	diag_list_release(&dl);
 }
 
 TEST(client_errors_are_not_retried_and_say_code_message_request_id)
@@ -550,6 +591,7 @@ int main(void)
 	}
 	snprintf(endpoint, sizeof(endpoint), "http://127.0.0.1:%d", srv.port);
 	RUN(retries_5xx_throttling_and_dropped_connections_then_succeeds);
+	RUN(a_timed_out_request_is_retried);
 	RUN(client_errors_are_not_retried_and_say_code_message_request_id);
 	RUN(gives_up_after_max_attempts);
 	RUN(missing_stack_is_an_answer_not_an_error);

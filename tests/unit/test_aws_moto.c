@@ -22,6 +22,7 @@
 #include "aws/client.h"
 #include "aws/creds.h"
 #include "aws/s3.h"
+#include "base/strbuf.h"
 #include "support/test.h"
 
 #define POLL_TRIES 100 /* x 100 ms: moto settles within a second or two */
@@ -204,8 +205,17 @@ TEST(s3_upload_and_template_url)
 	/* moto 5.2 mis-verifies keys with '+', '=' or ',' (botocore's signature too) */
 	CHECK(s3_put_object(&c, bucket, "uploads/a b~c.txt", text, strlen(text), "text/plain",
 			    &dl) == 0);
-	CHECK(s3_put_object(&c, bucket, "templates/t.json", template_body, strlen(template_body),
-			    "application/json", &dl) == 0);
+	/* above CloudFormation's 51,200-byte inline limit, the reason for the upload */
+	struct strbuf big = STRBUF_INIT;
+	strbuf_add(&big, template_body, strlen(template_body) - 1);
+	strbuf_addstr(&big, ", \"Metadata\": {\"Padding\": \"");
+	for (int i = 0; i < 60000; i++)
+		strbuf_addch(&big, (char)('a' + i % 26));
+	strbuf_addstr(&big, "\"}}");
+	CHECK(big.len > 51200);
+	CHECK(s3_put_object(&c, bucket, "templates/t.json", big.buf, big.len, "application/json",
+			    &dl) == 0);
+	strbuf_release(&big);
 	char *url = s3_object_url(&c, bucket, "templates/t.json");
 	struct cfn_change_set_input in = {
 		.stack = stack2, .name = "from-url", .type = "CREATE", .template_url = url};
