@@ -20,7 +20,8 @@
 
 extern char **environ;
 
-#define LEVELS 4 /* region, VPC, tier, AZ */
+#define LEVELS 4       /* region, VPC, tier, AZ */
+#define DETAIL_LINE 30 /* characters a line of a node's detail, in DOT */
 
 static const char *const tier_order[] = {"public", "private", "isolated"};
 
@@ -252,6 +253,31 @@ static void dot_close(struct strbuf *out, int depth)
 	strbuf_addstr(out, "}\n");
 }
 
+/*
+ * Break a ", "-separated detail into lines of about `width` characters: a
+ * node's width sets its rank's, and one long list widens the whole drawing.
+ */
+static char *wrap(const char *s, size_t width)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t line = 0;
+	while (*s) {
+		const char *comma = strstr(s, ", ");
+		size_t n = comma ? (size_t)(comma - s) + 1 : strlen(s);
+		if (line && line + n > width) {
+			strbuf_addch(&sb, '\n');
+			line = 0;
+		} else if (line) {
+			strbuf_addch(&sb, ' ');
+			line++;
+		}
+		strbuf_add(&sb, s, n);
+		line += n;
+		s += n + (comma ? 1 : 0);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 static void dot_node(struct strbuf *out, int depth, const struct graph_node *n)
 {
 	struct style st = style_of(n->kind);
@@ -261,9 +287,11 @@ static void dot_node(struct strbuf *out, int depth, const struct graph_node *n)
 	dot_html_text(out, n->title);
 	strbuf_addstr(out, "</b>");
 	if (*n->detail) {
-		strbuf_addstr(out, "<br/><font point-size=\"9\">");
-		dot_html_text(out, n->detail);
+		char *detail = wrap(n->detail, DETAIL_LINE);
+		strbuf_addstr(out, "<br/><font point-size=\"10\">");
+		dot_html_text(out, detail);
 		strbuf_addstr(out, "</font>");
+		free(detail);
 	}
 	strbuf_addstr(out, ">];\n");
 }
@@ -293,10 +321,16 @@ static const char *dot_edge_style(unsigned f)
 }
 
 /*
- * Subnets and NAT gateways have no edge that ranks them; left alone, dot puts
- * them in the first column, far from their tier's resources. Rank them with
- * the tier's first resource (the ALB, the service, the database).
+ * Subnets, NAT gateways and endpoints have no edge that ranks them; left
+ * alone, dot puts them in the first column, far from their tier's resources.
+ * Rank them with the tier's first resource (the ALB, the service, the
+ * database).
  */
+static bool unranked(enum graph_kind k)
+{
+	return k == GRAPH_SUBNET || k == GRAPH_NAT || k == GRAPH_ENDPOINT;
+}
+
 static void dot_tier_ranks(const struct graph *g, struct strbuf *out)
 {
 	size_t *order = placed_order(g);
@@ -309,16 +343,15 @@ static void dot_tier_ranks(const struct graph *g, struct strbuf *out)
 			end++;
 		for (size_t i = k; i < end; i++) {
 			enum graph_kind kind = g->nodes[order[i]].kind;
-			if (kind == GRAPH_SUBNET || kind == GRAPH_NAT)
+			if (unranked(kind))
 				members++;
-			else if (anchor == SIZE_MAX && kind != GRAPH_ENDPOINT)
+			else if (anchor == SIZE_MAX)
 				anchor = order[i];
 		}
 		if (members && anchor != SIZE_MAX) {
 			strbuf_addf(out, "\t{ rank=same; %s;", g->nodes[anchor].id);
 			for (size_t i = k; i < end; i++)
-				if (g->nodes[order[i]].kind == GRAPH_SUBNET ||
-				    g->nodes[order[i]].kind == GRAPH_NAT)
+				if (order[i] != anchor && unranked(g->nodes[order[i]].kind))
 					strbuf_addf(out, " %s;", g->nodes[order[i]].id);
 			strbuf_addstr(out, " }\n");
 		}
@@ -339,8 +372,8 @@ void graph_write_dot(const struct graph *g, const char *title, struct strbuf *ou
 		dot_quoted(out, title);
 	}
 	strbuf_addstr(out, "];\n\tnode [style=\"filled,rounded\", fontname=\"Helvetica\", "
-			   "fontsize=10, margin=\"0.12,0.06\"];\n"
-			   "\tedge [fontname=\"Helvetica\", fontsize=8];\n");
+			   "fontsize=12, margin=\"0.12,0.06\"];\n"
+			   "\tedge [fontname=\"Helvetica\", fontsize=9];\n");
 	write_nested(g, &dot, out);
 	dot_tier_ranks(g, out);
 	for (size_t i = 0; i < g->edge_nr; i++) {

@@ -1,18 +1,268 @@
 /*
- * 'report' is not built yet (issue 6); the command exists so that the table,
- * --help and the exit codes are stable. It refuses honestly.
+ * solemate report: one self-contained HTML page per environment (diagram,
+ * inventory, findings, cost, availability, capacity), or the same facts as
+ * JSON.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "analysis/graph.h"
+#include "analysis/report.h"
+#include "base/arena.h"
+#include "base/fsutil.h"
+#include "base/json_io.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
+
+static const char report_usage[] =
+	"usage: solemate report [--env NAME|all | --config FILE | PATH...] [--format html|json]\n"
+	"                       [--out FILE] [--prices DIR] [--slas FILE]\n"
+	"\n"
+	"Write one self-contained HTML page per environment: a summary (stacks,\n"
+	"resources, monthly cost, composite availability against 99.9 %, capacity\n"
+	"against the target users, findings by severity), the architecture diagram\n"
+	"(inline SVG, from Graphviz), the findings of 'check' with their fixes and\n"
+	"accepted risks, the cost table, availability, capacity, and the inventory by\n"
+	"stack. The page has no script and loads nothing from the network.\n"
+	"\n"
+	"  --format FMT   html (default) or json (the same facts, for machines)\n"
+	"  --out FILE     where to write (atomically); '-' for stdout. Default: html\n"
+	"                 to report-NAME.html in the current directory (one file per\n"
+	"                 environment with --env all), json to stdout\n"
+	"  --prices DIR   price files directory (default: data/prices)\n"
+	"  --slas FILE    SLA data file (default: data/slas.json)\n"
+	"\n"
+	"Without Graphviz the page says the diagram is not available; a missing price\n"
+	"or SLA file leaves those sections marked not available (and warns).\n"
+	"\n"
+	"exit: 0 written (findings and targets missed are in the report), 1 cannot\n"
+	"      write, 2 bad usage or bad input\n";
+
+struct report_opts {
+	const char *format, *out, *prices, *slas;
+};
+
+/* One page: an environment (with its config), a config file, or the PATHs given. */
+struct unit {
+	struct cli_inputs in;
+	char *name;	   /* environment name, or "templates" */
+	char *config_path; /* NULL: no config (PATH inputs) */
+};
+
+/* Where the value of an option that takes one goes, or NULL. */
+static const char **valued_option(struct report_opts *o, const char *arg)
+{
+	const struct {
+		const char *name;
+		const char **dst;
+	} options[] = {{"--format", &o->format},
+		       {"--out", &o->out},
+		       {"--prices", &o->prices},
+		       {"--slas", &o->slas}};
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (!strcmp(arg, options[i].name))
+			return options[i].dst;
+	return NULL;
+}
+
+static int write_output(const char *path, const struct strbuf *sb)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	int code = SM_EXIT_OK;
+	if (!strcmp(path, "-")) {
+		fwrite(sb->buf, 1, sb->len, stdout);
+	} else if (fs_write_atomic(path, sb->buf, sb->len, &dl) < 0) {
+		cli_print_diags(&dl);
+		code = SM_EXIT_FINDINGS;
+	}
+	diag_list_release(&dl);
+	return code;
+}
+
+/* The diagram as SVG, or NULL with the reason in *note. */
+static char *diagram(const struct graph *g, const char *title, char **note)
+{
+	struct strbuf dot = STRBUF_INIT, svg = STRBUF_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	graph_write_dot(g, title, &dot);
+	char *out = NULL;
+	if (graph_render_svg(dot.buf, dot.len, &svg, &dl) == 0) {
+		out = strbuf_detach(&svg, NULL);
+	} else {
+		*note = xstrdup(dl.nr ? dl.items[0].message : "Graphviz failed");
+		fprintf(stderr, "solemate report: warning: %s%s%s\n", *note,
+			dl.nr && dl.items[0].hint ? "; " : "",
+			dl.nr && dl.items[0].hint ? dl.items[0].hint : "");
+	}
+	strbuf_release(&dot);
+	strbuf_release(&svg);
+	diag_list_release(&dl);
+	return out;
+}
+
+static int run_unit(const struct unit *u, const struct report_opts *o, bool several)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct env_config cfg;
+	bool have_cfg = false;
+	struct sm_assembly a;
+	struct graph g;
+	int code = SM_EXIT_USAGE;
+
+	sm_assembly_init(&a);
+	graph_init(&g);
+	if (u->config_path) {
+		if (env_config_load(u->config_path, &cfg, &dl) < 0)
+			goto out;
+		have_cfg = true;
+	}
+	if (cli_inputs_load(&u->in, &a, &dl) < 0)
+		goto out;
+	graph_build(&g, &a, &dl);
+	struct report_options ro = {
+		.environment = u->name,
+		.cfg = have_cfg ? &cfg : NULL,
+		.prices_dir = o->prices,
+		.slas_file = o->slas,
+		.generator = "solemate " SM_VERSION,
+	};
+	json_t *facts = report_facts(&a, &g, &ro, &dl);
+	struct strbuf page = STRBUF_INIT;
+	char *path = o->out ? xstrdup(o->out) : NULL;
+	if (!strcmp(o->format, "json")) {
+		char *s = jio_dump_json(facts, NULL); /* malloc, not the arena */
+		strbuf_addstr(&page, s);
+		free(s);
+		if (!path)
+			path = xstrdup("-");
+	} else {
+		char *note = NULL, *title = xstrfmt("SoleMate %s", u->name);
+		char *svg = diagram(&g, title, &note);
+		report_write_html(facts, svg, note, &page);
+		free(svg);
+		free(note);
+		free(title);
+		if (!path)
+			path = xstrfmt("report-%s.html", u->name);
+	}
+	cli_print_diags(&dl); /* warnings: sections not available */
+	diag_list_release(&dl);
+	code = write_output(path, &page);
+	if (code == SM_EXIT_OK && strcmp(path, "-"))
+		printf("wrote %s%s%s\n", path, several ? " for " : "", several ? u->name : "");
+	free(path);
+	strbuf_release(&page);
+	json_decref(facts);
+out:
+	cli_print_diags(&dl);
+	diag_list_release(&dl);
+	graph_release(&g);
+	sm_assembly_release(&a);
+	if (have_cfg)
+		env_config_release(&cfg);
+	return code;
+}
+
+/* One unit per environment, config file, or the PATHs together. */
+static size_t make_units(const struct cli_inputs *in, struct unit **out, struct diag_list *dl)
+{
+	struct unit *units = NULL;
+	size_t nr = 0, alloc = 0;
+	const char *dir = in->config_dir ? in->config_dir : "config";
+	char **envs = NULL;
+	int n = cli_expand_envs(in, &envs, dl);
+	for (int i = 0; i < n + in->config_nr; i++) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		u->in.config_dir = in->config_dir;
+		if (i < n) {
+			u->name = envs[i]; /* the unit owns it now */
+			u->in.envs[0] = u->name;
+			u->in.env_nr = 1;
+			u->config_path = xstrfmt("%s/%s.json", dir, envs[i]);
+		} else {
+			const char *file = in->config_files[i - n];
+			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+			u->name = xstrndup(base, strcspn(base, "."));
+			u->in.config_files[0] = file;
+			u->in.config_nr = 1;
+			u->config_path = xstrdup(file);
+		}
+	}
+	free(envs);
+	if (in->path_nr) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		u->in = *in;
+		u->in.env_nr = u->in.config_nr = 0;
+		u->name = xstrdup("templates");
+	}
+	*out = units;
+	return nr;
+}
 
 int cmd_report(int argc, char **argv)
 {
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: solemate report ...\n\nnot implemented yet (issue 6): nothing is done.\n");
-		return SM_EXIT_OK;
+	struct cli_inputs in = {0};
+	struct report_opts o = {.format = "html"};
+	struct diag_list dl = DIAG_LIST_INIT;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_inputs_parse_option(&in, argc, argv, &i, "report");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		const char *arg = argv[i], **dst;
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			fputs(report_usage, stdout);
+			return SM_EXIT_OK;
+		} else if ((dst = valued_option(&o, arg))) {
+			if (i + 1 >= argc)
+				return cli_usage_error("report", "option '%s' needs a value", arg);
+			*dst = argv[++i];
+		} else if (arg[0] == '-') {
+			return cli_usage_error("report", "unknown option '%s'", arg);
+		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
+			in.paths[in.path_nr++] = argv[i];
+		} else {
+			return cli_usage_error("report", "too many paths");
+		}
 	}
-	fprintf(stderr, "solemate report: not implemented yet (issue 6)\n");
-	return SM_EXIT_USAGE;
+	if (strcmp(o.format, "html") && strcmp(o.format, "json"))
+		return cli_usage_error("report", "unknown format '%s' (html or json)", o.format);
+	if (!in.env_nr && !in.config_nr && !in.path_nr)
+		return cli_usage_error("report", "name the environment: --env NAME (or --env all, "
+						 "--config FILE, PATH...)");
+
+	struct unit *units = NULL;
+	size_t nr = make_units(&in, &units, &dl);
+	int code = SM_EXIT_OK;
+	if (dl.nr) {
+		cli_print_diags(&dl);
+		code = SM_EXIT_USAGE;
+	} else if (nr > 1 && (o.out || !strcmp(o.format, "json"))) {
+		code = cli_usage_error("report",
+				       "%zu environments: one %s at a time (--env NAME), "
+				       "or html with the default file names",
+				       nr, o.out ? "--out FILE" : "JSON document");
+	}
+	for (size_t i = 0; code == SM_EXIT_OK && i < nr; i++) {
+		/* the templates and every value derived from them live until the page is out */
+		arena_begin();
+		int r = run_unit(&units[i], &o, nr > 1);
+		arena_end();
+		if (r > code)
+			code = r;
+	}
+	for (size_t i = 0; i < nr; i++) {
+		free(units[i].name);
+		free(units[i].config_path);
+	}
+	free(units);
+	diag_list_release(&dl);
+	return code;
 }
