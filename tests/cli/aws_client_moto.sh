@@ -5,7 +5,8 @@
 # allow-all inline policy in those 3 unchecked requests (boto3), make a
 # bucket with the user's keys, then run build*/tests/test_aws_moto (change
 # set lifecycle, events, template, resources, S3 uploads, TemplateURL, wrong
-# secret) and read its results back through boto3.
+# secret) and read its results back through boto3; then run it again through
+# tests/aws/fault_proxy.py, which injects a fault of every kind it has.
 . tests/lib.sh
 if ! python3 -c 'import moto.server, boto3' 2>/dev/null; then
   if [ "${CI:-}" = true ]; then notok "moto[server] and boto3 missing in CI (scripts/install-deps.sh --test)"
@@ -92,5 +93,43 @@ PY
 expect_grep "object uploaded by s3_put_object reads back" "^object: 'hello from solemate\\\\n'$" "$TMP/out"
 expect_grep "template over 51,200 bytes uploaded for TemplateURL reads back whole" '^template object: pqr$' "$TMP/out"
 expect_grep "the stack was deleted by cfn_delete_stack" '^stack: (DELETE_COMPLETE|gone: .*does not exist)' "$TMP/out"
-if grep -q "$AWS_SECRET_ACCESS_KEY" "$TMP/prog"; then notok "the secret never appears in the client's output"; else ok "the secret never appears in the client's output"; fi
+# the same again through tests/aws/fault_proxy.py: a reset connection, throttling,
+# 500s, a dropped S3 PUT and a slow answer, each followed by a retry that succeeds
+if [ -f tests/aws/fault_proxy.py ]; then
+  python3 tests/aws/fault_proxy.py --upstream "http://127.0.0.1:$port" --port 0 --log "$TMP/proxy.log" \
+    --fault '*:reset:1' --fault 'Action=DescribeChangeSet:throttle:2' \
+    --fault 'Action=DescribeStackEvents:500:2' --fault 'Action=ExecuteChangeSet:503:1' \
+    --fault 'PUT /*:drop:1' --fault 'Action=GetTemplate:slow:1:1' >"$TMP/proxy.port" 2>"$TMP/proxy.err" &
+  proxy_pid=$!
+  trap 'kill "$proxy_pid" "$moto_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+  for _ in $(seq 100); do [ -s "$TMP/proxy.port" ] && break; sleep 0.1; done
+  pport=$(head -1 "$TMP/proxy.port")
+  SOLEMATE_TEST_ENDPOINT="http://localhost:$pport" SOLEMATE_TEST_BUCKET="$bucket" \
+    SOLEMATE_TEST_STACK="$stack-faults" SOLEMATE_TEST_FAULTS=1 SOLEMATE_RETRY_BASE_MS=1 \
+    "$prog" >"$TMP/prog2" 2>&1; rc=$?
+  if [ "$rc" = 0 ] && ! grep -qE '^not ok|# SKIP' "$TMP/prog2"; then
+    ok "test_aws_moto through the fault proxy ($(grep -oE '[0-9]+ requests, [0-9]+ retries' "$TMP/prog2"))"
+  else
+    notok "test_aws_moto through the fault proxy (exit $rc)" "$(grep -E '^not ok|^#' "$TMP/prog2" | head -20)"
+  fi
+  python3 - "$TMP/proxy.log" >"$TMP/out" 2>&1 <<'PY'
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+what = lambda e: e["action"] or e["method"] + " " + e["path"]
+faults = [e for e in log if e["fault"]]
+print("faults:", " ".join(sorted({e["fault"] for e in faults})))
+for e in faults:
+    later = [x for x in log if x["seq"] > e["seq"] and what(x) == what(e)]
+    # a retry that got moto's own answer (the first DescribeStacks: 400 "does not exist")
+    ok = e["fault"] == "slow" or any(not x["fault"] and x["status"] for x in later)
+    print("retried" if ok else "NOT retried", what(e), e["fault"])
+PY
+  expect_grep "every fault kind was injected" '^faults: 500 503 drop reset slow throttle$' "$TMP/out"
+  if grep -q '^NOT retried' "$TMP/out"; then notok "each fault was followed by a successful retry" "$(grep '^NOT' "$TMP/out")"
+  else ok "each fault was followed by a successful retry ($(grep -c '^retried' "$TMP/out") faults)"; fi
+else
+  skip "the client through the fault proxy" "tests/aws/fault_proxy.py not present"
+fi
+
+if grep -q "$AWS_SECRET_ACCESS_KEY" "$TMP/prog" "$TMP/prog2" 2>/dev/null; then notok "the secret never appears in the client's output"; else ok "the secret never appears in the client's output"; fi
 done_testing
