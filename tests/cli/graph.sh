@@ -11,6 +11,13 @@ expect_grep "dot: CloudFront origin is the ALB of another stack (import resolved
   'SolemateProductionEdge__Distribution -> SolemateProductionCompute__LoadBalancer' "$TMP/p.dot"
 expect_grep "dot: replica fed by the primary" \
   'SolemateProductionData__Database -> SolemateProductionData__DatabaseReplica1' "$TMP/p.dot"
+expect_grep "dot: S3 replication to the DR region's bucket (cross-region parameter resolved)" \
+  'SolemateProductionData__AssetsBucket -> SolemateProductionDr__AssetsReplicaBucket' "$TMP/p.dot"
+expect_grep "dot: WAF attached to the ALB of the same stack" \
+  'SolemateProductionCompute__AlbWebAcl -> SolemateProductionCompute__LoadBalancer' "$TMP/p.dot"
+expect_grep "dot: private subnet egress through its AZ's NAT gateway" \
+  'SolemateProductionNetwork__VpcPrivateSubnet2 -> SolemateProductionNetwork__VpcPublicSubnet2NATGateway' "$TMP/p.dot"
+expect_grep "dot: service shows its autoscaling range" 'autoscaling 3\.\.12' "$TMP/p.dot"
 if command -v dot >/dev/null; then
   expect_exit "Graphviz accepts the DOT" 0 dot -Tsvg "$TMP/p.dot"
 else

@@ -92,6 +92,13 @@ PATH="$TMP/empty" "$SOLEMATE" report --env production --out "$TMP/nodot.html" >"
 if [ $rc = 0 ] && grep -q "diagram not available" "$TMP/nodot.html" && grep -q "Graphviz" "$TMP/err"; then
   ok "no Graphviz: the page says the diagram is not available"
 else notok "no Graphviz: page without diagram" "exit $rc" "$(head -2 "$TMP/err")"; fi
+mkdir -p "$TMP/noprices"
+expect_exit "missing price files: the report is still written" 0 "$SOLEMATE" report --env production --prices "$TMP/noprices" --out "$TMP/noprices.html"
+expect_grep "missing price files: cost marked not available" 'class="na">cost not available: ' "$TMP/noprices.html"
+expect_grep "missing price files: warned on stderr" 'warning' "$TMP/err"
+(cd "$TMP/cwd" && "$SOLEMATE" report --env all --config-dir "$ROOT/config" >"$TMP/out" 2>&1)
+if [ -s "$TMP/cwd/report-production.html" ] && grep -q "wrote report-production.html for production" "$TMP/out"; then
+  ok "--env all: one page per environment"; else notok "--env all: one page per environment" "$(head -3 "$TMP/out")"; fi
 expect_exit "--env all with --out is bad usage" 2 "$SOLEMATE" report --env all --out "$TMP/x.html"
 expect_exit "unknown format is bad usage" 2 "$SOLEMATE" report --env production --format pdf
 expect_exit "no environment is bad usage" 2 "$SOLEMATE" report
