@@ -1,6 +1,7 @@
 /*
- * Building the architecture graph from the templates (graph.h). The writers
- * (DOT, Mermaid, SVG through Graphviz) are in graph_write.c.
+ * Building the architecture graph from the templates (graph.h): nodes and
+ * their placement. The edges are found by graph_edges.c, the writers (DOT,
+ * Mermaid, SVG through Graphviz) are in graph_write.c.
  */
 #include "analysis/graph.h"
 
@@ -10,67 +11,24 @@
 #include <string.h>
 
 #include "analysis/check_ctx.h" /* jget, jstr, ref_target_any: the assembly's one resolver */
+#include "analysis/graph_int.h"
 #include "base/xalloc.h"
-
-#define NO_NODE SIZE_MAX
-
-struct rref { /* a resource, by template and logical ID */
-	struct sm_template *t;
-	const char *id;
-};
-
-struct subnet_info {
-	struct rref r;
-	size_t node;
-	struct rref vpc;
-	const char *tier;
-	struct rref nat; /* default route through this NAT gateway */
-	bool routed;	 /* an explicit route table association was found */
-};
-
-struct member { /* node `node` is in security group `sg` */
-	struct rref sg;
-	size_t node;
-};
-
-struct target { /* node `node` is registered in target group `tg` */
-	struct rref tg;
-	size_t node;
-};
-
-struct builder {
-	struct graph *g;
-	struct sm_assembly *a;
-	struct diag_list *dl;
-	struct {
-		struct rref r;
-		size_t node;
-	} * res;
-	size_t res_nr, res_alloc;
-	struct subnet_info *sn;
-	size_t sn_nr, sn_alloc;
-	struct member *mem;
-	size_t mem_nr, mem_alloc;
-	struct target *tgt;
-	size_t tgt_nr, tgt_alloc;
-	size_t internet;
-};
 
 /* ---- references ---- */
 
-static bool same(struct rref a, struct rref b)
+bool gb_same(struct rref a, struct rref b)
 {
 	return a.t == b.t && a.id && b.id && !strcmp(a.id, b.id);
 }
 
-static const json_t *resource_of(struct rref r)
+const json_t *gb_resource_of(struct rref r)
 {
 	return r.id ? json_object_get(json_object_get(r.t->tmpl, "Resources"), r.id) : NULL;
 }
 
-static const json_t *props_of(struct rref r)
+const json_t *gb_props_of(struct rref r)
 {
-	return json_object_get(resource_of(r), "Properties");
+	return json_object_get(gb_resource_of(r), "Properties");
 }
 
 /*
@@ -94,18 +52,18 @@ static struct rref cross_region(struct builder *b, struct rref param)
 }
 
 /* Follow Ref / Fn::GetAtt / Fn::ImportValue (and cross-region parameters) to a resource. */
-static struct rref resolve(struct builder *b, struct sm_template *t, const json_t *v)
+struct rref gb_resolve(struct builder *b, struct sm_template *t, const json_t *v)
 {
 	struct check_ctx c = {.a = b->a, .t = t};
 	struct sm_template *where = t;
 	const char *id = ref_target_any(&c, v, &where);
 	struct rref r = {where, id};
-	if (id && !resource_of(r) && jget(json_object_get(where->tmpl, "Parameters"), id))
+	if (id && !gb_resource_of(r) && jget(json_object_get(where->tmpl, "Parameters"), id))
 		return cross_region(b, r);
-	return resource_of(r) ? r : (struct rref){t, NULL};
+	return gb_resource_of(r) ? r : (struct rref){t, NULL};
 }
 
-static long num_of(const json_t *v, long dflt)
+long gb_num_of(const json_t *v, long dflt)
 {
 	if (json_is_integer(v))
 		return (long)json_integer_value(v);
@@ -169,15 +127,15 @@ static size_t add_node(struct builder *b, enum graph_kind kind, struct rref r, c
 	return g->node_nr++;
 }
 
-static size_t node_of(struct builder *b, struct rref r)
+size_t gb_node_of(struct builder *b, struct rref r)
 {
 	for (size_t i = 0; r.id && i < b->res_nr; i++)
-		if (same(b->res[i].r, r))
+		if (gb_same(b->res[i].r, r))
 			return b->res[i].node;
 	return NO_NODE;
 }
 
-static size_t internet(struct builder *b)
+size_t gb_internet(struct builder *b)
 {
 	if (b->internet == NO_NODE) {
 		b->internet = add_node(b, GRAPH_INTERNET, (struct rref){NULL, "internet"},
@@ -190,7 +148,7 @@ static size_t internet(struct builder *b)
 static struct subnet_info *subnet_of(struct builder *b, struct rref r)
 {
 	for (size_t i = 0; r.id && i < b->sn_nr; i++)
-		if (same(b->sn[i].r, r))
+		if (gb_same(b->sn[i].r, r))
 			return &b->sn[i];
 	return NULL;
 }
@@ -204,14 +162,14 @@ static void place(struct builder *b, size_t n, struct sm_template *t, const json
 	size_t i;
 	json_t *x;
 	json_array_foreach (subnets, i, x) {
-		const struct subnet_info *s = subnet_of(b, resolve(b, t, x));
+		const struct subnet_info *s = subnet_of(b, gb_resolve(b, t, x));
 		if (!s)
 			continue;
 		if (!first) {
 			first = s;
 			continue;
 		}
-		one_vpc &= same(s->vpc, first->vpc);
+		one_vpc &= gb_same(s->vpc, first->vpc);
 		one_tier &= s->tier == first->tier;
 		one_az &= !strcmp(b->g->nodes[s->node].az ?: "", b->g->nodes[first->node].az ?: "");
 	}
@@ -231,7 +189,7 @@ static void add_member(struct builder *b, size_t n, struct sm_template *t, const
 	size_t i;
 	json_t *x;
 	json_array_foreach (sgs, i, x) {
-		struct rref sg = resolve(b, t, x);
+		struct rref sg = gb_resolve(b, t, x);
 		if (!sg.id)
 			continue;
 		ALLOC_GROW(b->mem, b->mem_nr + 1, b->mem_alloc);
@@ -242,7 +200,7 @@ static void add_member(struct builder *b, size_t n, struct sm_template *t, const
 
 static void add_target(struct builder *b, size_t n, struct sm_template *t, const json_t *tg)
 {
-	struct rref r = resolve(b, t, tg);
+	struct rref r = gb_resolve(b, t, tg);
 	if (!r.id)
 		return;
 	ALLOC_GROW(b->tgt, b->tgt_nr + 1, b->tgt_alloc);
@@ -252,7 +210,7 @@ static void add_target(struct builder *b, size_t n, struct sm_template *t, const
 
 /* ---- edges ---- */
 
-static struct graph_edge *edge(struct builder *b, size_t from, size_t to, unsigned flags)
+struct graph_edge *gb_edge(struct builder *b, size_t from, size_t to, unsigned flags)
 {
 	struct graph *g = b->g;
 	for (size_t i = 0; i < g->edge_nr; i++)
@@ -271,7 +229,7 @@ static struct graph_edge *edge(struct builder *b, size_t from, size_t to, unsign
 }
 
 /* Append `part` to a ", "-separated list unless it is there already. */
-static void list_add(struct strbuf *sb, const char *part)
+void gb_list_add(struct strbuf *sb, const char *part)
 {
 	size_t n = strlen(part);
 	for (const char *p = sb->buf; (p = strstr(p, part)); p++)
@@ -282,13 +240,13 @@ static void list_add(struct strbuf *sb, const char *part)
 	strbuf_addstr(sb, part);
 }
 
-static void link(struct builder *b, size_t from, size_t to, unsigned flags, const char *label)
+void gb_link(struct builder *b, size_t from, size_t to, unsigned flags, const char *label)
 {
 	if (from == NO_NODE || to == NO_NODE || from == to)
 		return;
-	struct graph_edge *e = edge(b, from, to, flags);
+	struct graph_edge *e = gb_edge(b, from, to, flags);
 	if (label && *label)
-		list_add(&e->label, label);
+		gb_list_add(&e->label, label);
 }
 
 /* ---- pass 1: subnets, with their VPC and zone ---- */
@@ -296,7 +254,7 @@ static void link(struct builder *b, size_t from, size_t to, unsigned flags, cons
 static void vpc_label(struct builder *b, struct rref vpc, struct graph_node *n)
 {
 	n->vpc = xstrfmt("%s/%s", vpc.t->stack_name, vpc.id);
-	const char *cidr = jstr(json_object_get(props_of(vpc), "CidrBlock"));
+	const char *cidr = jstr(json_object_get(gb_props_of(vpc), "CidrBlock"));
 	n->vpc_label = cidr ? xstrfmt("VPC %s %s", vpc.id, cidr) : xstrfmt("VPC %s", vpc.id);
 }
 
@@ -343,7 +301,7 @@ static void load_subnets(struct builder *b, struct sm_template *t)
 		struct rref sr = {t, id};
 		const char *cidr = jstr(json_object_get(p, "CidrBlock"));
 		size_t n = add_node(b, GRAPH_SUBNET, sr, id, xstrdup(cidr ? cidr : ""));
-		struct rref vpc = resolve(b, t, json_object_get(p, "VpcId"));
+		struct rref vpc = gb_resolve(b, t, json_object_get(p, "VpcId"));
 		if (vpc.id)
 			vpc_label(b, vpc, &b->g->nodes[n]);
 		b->g->nodes[n].az = zone_of(json_object_get(p, "AvailabilityZone"));
@@ -368,8 +326,9 @@ static void route_tiers(struct builder *b, struct sm_template *t)
 			   "AWS::EC2::SubnetRouteTableAssociation"))
 			continue;
 		const json_t *p = json_object_get(r, "Properties");
-		struct subnet_info *s = subnet_of(b, resolve(b, t, json_object_get(p, "SubnetId")));
-		struct rref rt = resolve(b, t, json_object_get(p, "RouteTableId"));
+		struct subnet_info *s =
+			subnet_of(b, gb_resolve(b, t, json_object_get(p, "SubnetId")));
+		struct rref rt = gb_resolve(b, t, json_object_get(p, "RouteTableId"));
 		if (!s || !rt.id)
 			continue;
 		s->routed = true;
@@ -384,13 +343,15 @@ static void route_tiers(struct builder *b, struct sm_template *t)
 					   "AWS::EC2::Route") ||
 				    strcmp(jstr(json_object_get(rp, "DestinationCidrBlock")) ?: "",
 					   "0.0.0.0/0") ||
-				    !same(resolve(b, o, json_object_get(rp, "RouteTableId")), rt))
+				    !gb_same(gb_resolve(b, o, json_object_get(rp, "RouteTableId")),
+					     rt))
 					continue;
 				if (json_object_get(rp, "GatewayId")) {
 					s->tier = "public";
 				} else if (json_object_get(rp, "NatGatewayId")) {
 					s->tier = "private";
-					s->nat = resolve(b, o, json_object_get(rp, "NatGatewayId"));
+					s->nat = gb_resolve(b, o,
+							    json_object_get(rp, "NatGatewayId"));
 				} else if (json_object_get(rp, "TransitGatewayId")) {
 					s->tier = "private";
 				}
@@ -410,7 +371,7 @@ static char *service_detail(struct builder *b, struct sm_template *t, const char
 		launch =
 			jstr(jget(json_array_get(json_object_get(p, "CapacityProviderStrategy"), 0),
 				  "CapacityProvider"));
-	n->desired = num_of(json_object_get(p, "DesiredCount"), 1);
+	n->desired = gb_num_of(json_object_get(p, "DesiredCount"), 1);
 	n->min = n->max = n->desired;
 	/* the Application Auto Scaling target whose ResourceId joins in this service */
 	const char *sid;
@@ -424,8 +385,8 @@ static char *service_detail(struct builder *b, struct sm_template *t, const char
 		json_t *part;
 		json_array_foreach (json_array_get(jget(sp, "ResourceId.Fn::Join"), 1), i, part) {
 			if (ref_target(part) && !strcmp(ref_target(part), id)) {
-				n->min = num_of(json_object_get(sp, "MinCapacity"), n->min);
-				n->max = num_of(json_object_get(sp, "MaxCapacity"), n->max);
+				n->min = gb_num_of(json_object_get(sp, "MinCapacity"), n->min);
+				n->max = gb_num_of(json_object_get(sp, "MaxCapacity"), n->max);
 			}
 		}
 	}
@@ -433,7 +394,7 @@ static char *service_detail(struct builder *b, struct sm_template *t, const char
 		    n->desired == 1 ? "" : "s");
 	if (n->min != n->desired || n->max != n->desired)
 		strbuf_addf(&sb, " (autoscaling %ld..%ld)", n->min, n->max);
-	const json_t *td = props_of(resolve(b, t, json_object_get(p, "TaskDefinition")));
+	const json_t *td = gb_props_of(gb_resolve(b, t, json_object_get(p, "TaskDefinition")));
 	const char *cpu = jstr(json_object_get(td, "Cpu")),
 		   *mem = jstr(json_object_get(td, "Memory"));
 	if (cpu && mem)
@@ -444,11 +405,12 @@ static char *service_detail(struct builder *b, struct sm_template *t, const char
 static char *asg_detail(struct builder *b, struct sm_template *t, const json_t *p,
 			struct graph_node *n)
 {
-	const json_t *lt = props_of(resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
+	const json_t *lt =
+		gb_props_of(gb_resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
 	const char *type = jstr(jget(lt, "LaunchTemplateData.InstanceType"));
-	n->min = num_of(json_object_get(p, "MinSize"), 0);
-	n->max = num_of(json_object_get(p, "MaxSize"), n->min);
-	n->desired = num_of(json_object_get(p, "DesiredCapacity"), n->min);
+	n->min = gb_num_of(json_object_get(p, "MinSize"), 0);
+	n->max = gb_num_of(json_object_get(p, "MaxSize"), n->min);
+	n->desired = gb_num_of(json_object_get(p, "DesiredCapacity"), n->min);
 	return xstrfmt("%s%s%ld..%ld instances", type ? type : "", type ? ", " : "", n->min,
 		       n->max);
 }
@@ -459,7 +421,7 @@ static char *db_detail(struct builder *b, struct sm_template *t, const json_t *p
 	const char *engine = jstr(json_object_get(p, "Engine"));
 	const char *version = jstr(json_object_get(p, "EngineVersion"));
 	const char *cls = jstr(json_object_get(p, "DBInstanceClass"));
-	struct rref src = resolve(b, t, json_object_get(p, "SourceDBInstanceIdentifier"));
+	struct rref src = gb_resolve(b, t, json_object_get(p, "SourceDBInstanceIdentifier"));
 	if (src.id)
 		strbuf_addf(&sb, "read replica of %s", src.id);
 	else if (engine)
@@ -468,7 +430,7 @@ static char *db_detail(struct builder *b, struct sm_template *t, const json_t *p
 		strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", cls);
 	if (jtrue(json_object_get(p, "MultiAZ")))
 		strbuf_addf(&sb, "%sMulti-AZ", sb.len ? ", " : "");
-	long gb = num_of(json_object_get(p, "AllocatedStorage"), 0);
+	long gb = gb_num_of(json_object_get(p, "AllocatedStorage"), 0);
 	if (gb)
 		strbuf_addf(&sb, ", %ld GB", gb);
 	return strbuf_detach(&sb, NULL);
@@ -511,7 +473,7 @@ static void add_endpoint(struct builder *b, struct sm_template *t, const char *i
 		char *title = xstrfmt("%s gateway endpoint", svc);
 		size_t n = add_node(b, GRAPH_ENDPOINT, (struct rref){t, id}, title, xstrdup(id));
 		free(title);
-		struct rref vpc = resolve(b, t, json_object_get(p, "VpcId"));
+		struct rref vpc = gb_resolve(b, t, json_object_get(p, "VpcId"));
 		if (vpc.id) {
 			vpc_label(b, vpc, &b->g->nodes[n]);
 			free(b->g->nodes[n].region);
@@ -548,7 +510,7 @@ static void add_endpoint(struct builder *b, struct sm_template *t, const char *i
 	struct graph_node *x = &b->g->nodes[n];
 	struct strbuf d = STRBUF_INIT;
 	strbuf_addstr(&d, x->detail);
-	list_add(&d, svc);
+	gb_list_add(&d, svc);
 	free(x->detail);
 	x->detail = strbuf_detach(&d, NULL);
 	add_member(b, n, t, json_object_get(p, "SecurityGroupIds"));
@@ -573,7 +535,7 @@ static void load_resources(struct builder *b, struct sm_template *t)
 			json_t *x;
 			json_array_foreach (aliases, i, x) {
 				if (jstr(x))
-					list_add(&d, jstr(x));
+					gb_list_add(&d, jstr(x));
 			}
 			title = xstrfmt("CloudFront %s", id);
 			n = add_node(b, GRAPH_CDN, me, title, strbuf_detach(&d, NULL));
@@ -617,8 +579,8 @@ static void load_resources(struct builder *b, struct sm_template *t)
 			free(b->g->nodes[n].detail);
 			b->g->nodes[n].detail = asg_detail(b, t, p, &b->g->nodes[n]);
 			place(b, n, t, json_object_get(p, "VPCZoneIdentifier"));
-			const json_t *lt =
-				props_of(resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
+			const json_t *lt = gb_props_of(
+				gb_resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
 			add_member(b, n, t, jget(lt, "LaunchTemplateData.SecurityGroupIds"));
 			size_t i;
 			json_t *tg;
@@ -631,12 +593,13 @@ static void load_resources(struct builder *b, struct sm_template *t)
 			n = add_node(b, GRAPH_DATABASE, me, title, db_detail(b, t, p));
 			struct rref src = me;
 			if (replica)
-				src = resolve(b, t,
-					      json_object_get(p, "SourceDBInstanceIdentifier"));
-			struct rref group = resolve(
-				b, src.t, json_object_get(props_of(src), "DBSubnetGroupName"));
+				src = gb_resolve(b, t,
+						 json_object_get(p, "SourceDBInstanceIdentifier"));
+			struct rref group = gb_resolve(
+				b, src.t, json_object_get(gb_props_of(src), "DBSubnetGroupName"));
 			if (group.id)
-				place(b, n, group.t, json_object_get(props_of(group), "SubnetIds"));
+				place(b, n, group.t,
+				      json_object_get(gb_props_of(group), "SubnetIds"));
 			add_member(b, n, t, json_object_get(p, "VPCSecurityGroups"));
 		} else if (!strcmp(type, "AWS::S3::Bucket")) {
 			title = xstrfmt("S3 %s", id);
@@ -651,199 +614,6 @@ static void load_resources(struct builder *b, struct sm_template *t)
 			add_endpoint(b, t, id, p);
 		}
 		free(title);
-	}
-}
-
-/* ---- pass 4: edges ---- */
-
-static void port_text(const json_t *rule, struct strbuf *out)
-{
-	const json_t *pv = json_object_get(rule, "IpProtocol");
-	const char *proto = jstr(pv);
-	long from = num_of(json_object_get(rule, "FromPort"), -1);
-	long to = num_of(json_object_get(rule, "ToPort"), from);
-	if ((proto && !strcmp(proto, "-1")) || num_of(pv, 0) == -1) {
-		strbuf_addstr(out, "all traffic");
-		return;
-	}
-	if (!proto || !strcmp(proto, "6"))
-		proto = "tcp";
-	else if (!strcmp(proto, "17"))
-		proto = "udp";
-	if (from == to || to < 0)
-		strbuf_addf(out, "%s %ld", proto, from);
-	else
-		strbuf_addf(out, "%s %ld-%ld", proto, from, to);
-}
-
-static bool is_public(const struct graph_node *n)
-{
-	return n->kind == GRAPH_ALB ? strcmp(n->detail, "internal") != 0
-				    : n->tier && !strcmp(n->tier, "public");
-}
-
-/* An ingress rule of group `sg`: its source group's members reach its members. */
-static void sg_rule(struct builder *b, struct sm_template *t, struct rref sg, const json_t *rule)
-{
-	struct strbuf ports = STRBUF_INIT;
-	port_text(rule, &ports);
-	const char *cidr =
-		jstr(json_object_get(rule, "CidrIp")) ?: jstr(json_object_get(rule, "CidrIpv6"));
-	bool world = cidr && (!strcmp(cidr, "0.0.0.0/0") || !strcmp(cidr, "::/0"));
-	struct rref src = resolve(b, t, json_object_get(rule, "SourceSecurityGroupId"));
-	for (size_t i = 0; i < b->mem_nr; i++) {
-		if (!same(b->mem[i].sg, sg))
-			continue;
-		size_t to = b->mem[i].node;
-		if (world && is_public(&b->g->nodes[to])) {
-			struct graph_edge *e = edge(b, internet(b), to, GRAPH_EDGE_SG);
-			list_add(&e->ports, ports.buf);
-		}
-		for (size_t k = 0; src.id && k < b->mem_nr; k++) {
-			if (!same(b->mem[k].sg, src) || b->mem[k].node == to)
-				continue;
-			struct graph_edge *e = edge(b, b->mem[k].node, to, GRAPH_EDGE_SG);
-			list_add(&e->ports, ports.buf);
-		}
-	}
-	strbuf_release(&ports);
-}
-
-static void listener_edges(struct builder *b, struct sm_template *t, const json_t *p,
-			   const json_t *actions, size_t alb)
-{
-	char *front = xstrfmt("%s %ld", jstr(json_object_get(p, "Protocol")) ?: "TCP",
-			      num_of(json_object_get(p, "Port"), 0));
-	size_t i;
-	json_t *act;
-	json_array_foreach (actions, i, act) {
-		const char *type = jstr(json_object_get(act, "Type")) ?: "";
-		if (!strcmp(type, "redirect") && is_public(&b->g->nodes[alb])) {
-			char *l = xstrfmt("%s (redirect)", front);
-			link(b, internet(b), alb, GRAPH_EDGE_REQUEST, l);
-			free(l);
-		}
-		if (strcmp(type, "forward"))
-			continue;
-		if (is_public(&b->g->nodes[alb]))
-			link(b, internet(b), alb, GRAPH_EDGE_REQUEST, front);
-		json_t *one = json_pack("[{sO*}]", "TargetGroupArn",
-					json_object_get(act, "TargetGroupArn"));
-		const json_t *tgs = json_object_get(act, "TargetGroupArn")
-					    ? one
-					    : jget(act, "ForwardConfig.TargetGroups");
-		size_t j;
-		json_t *x;
-		json_array_foreach (tgs, j, x) {
-			struct rref tg = resolve(b, t, json_object_get(x, "TargetGroupArn"));
-			const json_t *tp = props_of(tg);
-			char *l = xstrfmt("%s → %s %ld", front,
-					  jstr(json_object_get(tp, "Protocol")) ?: "",
-					  num_of(json_object_get(tp, "Port"), 0));
-			for (size_t k = 0; tg.id && k < b->tgt_nr; k++)
-				if (same(b->tgt[k].tg, tg))
-					link(b, alb, b->tgt[k].node, GRAPH_EDGE_REQUEST, l);
-			free(l);
-		}
-		json_decref(one);
-	}
-	free(front);
-}
-
-static void cdn_edges(struct builder *b, struct sm_template *t, size_t cdn, const json_t *cfg)
-{
-	link(b, internet(b), cdn, GRAPH_EDGE_REQUEST, "HTTPS");
-	link(b, node_of(b, resolve(b, t, json_object_get(cfg, "WebACLId"))), cdn,
-	     GRAPH_EDGE_PROTECTS, "filters");
-	link(b, cdn, node_of(b, resolve(b, t, jget(cfg, "Logging.Bucket"))), GRAPH_EDGE_LOGS,
-	     "access logs");
-	size_t i;
-	json_t *o;
-	json_array_foreach (json_object_get(cfg, "Origins"), i, o) {
-		char *l = xstrfmt("origin '%s'%s", jstr(json_object_get(o, "Id")) ?: "?",
-				  json_object_get(o, "OriginAccessControlId") ? " (OAC)" : "");
-		link(b, cdn, node_of(b, resolve(b, t, json_object_get(o, "DomainName"))),
-		     GRAPH_EDGE_REQUEST | GRAPH_EDGE_ORIGIN, l);
-		free(l);
-	}
-}
-
-static void load_edges(struct builder *b, struct sm_template *t)
-{
-	const char *id;
-	json_t *r;
-	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
-		const char *type = jstr(json_object_get(r, "Type"));
-		const json_t *p = json_object_get(r, "Properties");
-		struct rref me = {t, id};
-		size_t i;
-		json_t *x;
-		if (!type)
-			continue;
-		if (!strcmp(type, "AWS::EC2::SecurityGroup")) {
-			json_array_foreach (json_object_get(p, "SecurityGroupIngress"), i, x) {
-				sg_rule(b, t, me, x);
-			}
-		} else if (!strcmp(type, "AWS::EC2::SecurityGroupIngress")) {
-			struct rref g = resolve(b, t, json_object_get(p, "GroupId"));
-			if (g.id)
-				sg_rule(b, t, g, p);
-		} else if (!strcmp(type, "AWS::ElasticLoadBalancingV2::Listener")) {
-			size_t alb =
-				node_of(b, resolve(b, t, json_object_get(p, "LoadBalancerArn")));
-			if (alb != NO_NODE)
-				listener_edges(b, t, p, json_object_get(p, "DefaultActions"), alb);
-		} else if (!strcmp(type, "AWS::ElasticLoadBalancingV2::ListenerRule")) {
-			struct rref l = resolve(b, t, json_object_get(p, "ListenerArn"));
-			size_t alb = node_of(
-				b,
-				resolve(b, l.t, json_object_get(props_of(l), "LoadBalancerArn")));
-			if (alb != NO_NODE)
-				listener_edges(b, l.t, props_of(l), json_object_get(p, "Actions"),
-					       alb);
-		} else if (!strcmp(type, "AWS::ElasticLoadBalancingV2::LoadBalancer")) {
-			json_array_foreach (json_object_get(p, "LoadBalancerAttributes"), i, x) {
-				if (!strcmp(jstr(json_object_get(x, "Key")) ?: "",
-					    "access_logs.s3.bucket"))
-					link(b, node_of(b, me),
-					     node_of(b, resolve(b, t, json_object_get(x, "Value"))),
-					     GRAPH_EDGE_LOGS, "access logs");
-			}
-		} else if (!strcmp(type, "AWS::CloudFront::Distribution")) {
-			cdn_edges(b, t, node_of(b, me), json_object_get(p, "DistributionConfig"));
-		} else if (!strcmp(type, "AWS::WAFv2::WebACLAssociation")) {
-			link(b, node_of(b, resolve(b, t, json_object_get(p, "WebACLArn"))),
-			     node_of(b, resolve(b, t, json_object_get(p, "ResourceArn"))),
-			     GRAPH_EDGE_PROTECTS, "filters");
-		} else if (!strcmp(type, "AWS::RDS::DBInstance")) {
-			link(b,
-			     node_of(b, resolve(b, t,
-						json_object_get(p, "SourceDBInstanceIdentifier"))),
-			     node_of(b, me), GRAPH_EDGE_REPLICATION, "replication");
-		} else if (!strcmp(type, "AWS::S3::Bucket")) {
-			link(b, node_of(b, me),
-			     node_of(b,
-				     resolve(b, t,
-					     jget(p,
-						  "LoggingConfiguration.DestinationBucketName"))),
-			     GRAPH_EDGE_LOGS, "access logs");
-			json_array_foreach (jget(p, "ReplicationConfiguration.Rules"), i, x) {
-				link(b, node_of(b, me),
-				     node_of(b, resolve(b, t, jget(x, "Destination.Bucket"))),
-				     GRAPH_EDGE_REPLICATION, "replication");
-			}
-		}
-	}
-}
-
-static void nat_edges(struct builder *b)
-{
-	for (size_t i = 0; i < b->sn_nr; i++) {
-		size_t nat = node_of(b, b->sn[i].nat);
-		if (nat == NO_NODE)
-			continue;
-		link(b, b->sn[i].node, nat, GRAPH_EDGE_EGRESS, "0.0.0.0/0");
-		link(b, nat, internet(b), GRAPH_EDGE_EGRESS, "egress");
 	}
 }
 
@@ -895,8 +665,8 @@ void graph_build(struct graph *g, struct sm_assembly *a, struct diag_list *dl)
 	for (size_t i = 0; i < a->nr; i++)
 		load_resources(&b, &a->items[i]);
 	for (size_t i = 0; i < a->nr; i++)
-		load_edges(&b, &a->items[i]);
-	nat_edges(&b);
+		gb_load_edges(&b, &a->items[i]);
+	gb_nat_edges(&b);
 	for (size_t i = 0; i < b.sn_nr; i++)
 		if (!b.sn[i].tier)
 			diag_add(dl, DIAG_NOTE, b.sn[i].r.t->file, 0, 0, NULL,
