@@ -48,10 +48,14 @@ that stack (or of all stacks), first-page DescribeStackEvents and first-page
 ListStackResources emits the next --events-per-poll (default 3) events.
 Later pages of a listing never move time, so one poll's pages agree.
 
-Signatures are not verified, but a request without an Authorization header
-gets 403 MissingAuthenticationToken, a malformed one 403
-IncompleteSignature, one scoped to another service 403
-SignatureDoesNotMatch. The header is recorded in the log.
+A request without an Authorization header gets 403
+MissingAuthenticationToken, a malformed one 403 IncompleteSignature, one
+scoped to another service 403 SignatureDoesNotMatch. With --credentials
+KEY_ID:SECRET (repeatable) the signature itself is recomputed with
+botocore's signer over the headers the request says it signed: an unknown
+key is 403 InvalidClientTokenId, a wrong signature 403
+SignatureDoesNotMatch. Without it any signature is accepted. The header is
+recorded in the log.
 
 --log FILE: one JSON object a line per request: {"seq", "time", "action",
 "params" (TemplateBody replaced by its length), "status", "error" (AWS code
@@ -972,6 +976,43 @@ def auth_problem(headers):
     return None
 
 
+def signature_problem(method, path, headers, body, secrets):
+    """With --credentials: recompute the SigV4 signature with botocore's signer
+    over the headers the client says it signed, as AWS does."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest, HTTPHeaders
+    from botocore.credentials import Credentials
+
+    auth = headers["Authorization"]
+    fields = dict(part.strip().split("=", 1) for part in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    akid, _, region, service, _ = fields["Credential"].split("/")
+    if akid not in secrets:
+        return ApiError(403, "InvalidClientTokenId", "The security token included in the request is invalid.")
+    signed = fields["SignedHeaders"].split(";")
+    req = AWSRequest(method=method, url=f"http://{headers.get('Host', '')}{path}", data=body)
+    signer = SigV4Auth(Credentials(akid, secrets[akid]), service, region)
+
+    def headers_to_sign(request):
+        out = HTTPHeaders()
+        for h in signed:
+            if headers.get(h) is None:
+                continue
+            out[h] = headers.get(h)
+        return out
+
+    signer.headers_to_sign = headers_to_sign
+    req.context["timestamp"] = headers.get("X-Amz-Date") or ""
+    if "X-Amz-Content-SHA256" in headers:
+        req.headers["X-Amz-Content-SHA256"] = headers["X-Amz-Content-SHA256"]
+    canonical = signer.canonical_request(req)
+    want = signer.signature(signer.string_to_sign(req, canonical), req)
+    if want != fields.get("Signature"):
+        return ApiError(403, "SignatureDoesNotMatch",
+                        "The request signature we calculated does not match the signature you provided. Check your "
+                        "AWS Secret Access Key and signing method. Consult the service documentation for details.")
+    return None
+
+
 def region_of(headers):
     try:
         return headers.get("Authorization", "").split("Credential=", 1)[1].split("/")[2]
@@ -1039,6 +1080,8 @@ class Handler(BaseHTTPRequestHandler):
         with w.lock:
             try:
                 err = auth_problem(self.headers)
+                if err is None and self.server.secrets:
+                    err = signature_problem(self.command, self.path, self.headers, body, self.server.secrets)
                 if err:
                     raise err
                 if action not in ACTIONS:
@@ -1079,6 +1122,8 @@ def main():
     p.add_argument("--page-size", type=int)
     p.add_argument("--fail-resource")
     p.add_argument("--fail-reason")
+    p.add_argument("--credentials", action="append", default=[], metavar="KEY_ID:SECRET",
+                   help="check signatures: only these keys are known (repeatable)")
     p.add_argument("--schema", default=os.path.join(here, "..", "..", "data", "cfn-schema.txt"))
     a = p.parse_args()
     opts = {"scenario": "ok", "stacks": {}, "events_per_poll": 3, "changeset_polls": 1, "page_size": 5,
@@ -1119,6 +1164,7 @@ def main():
     srv = ThreadingHTTPServer((a.host, a.port), Handler)
     srv.world = world
     srv.log = open(a.log, "a", buffering=1) if a.log else None
+    srv.secrets = dict(c.split(":", 1) for c in a.credentials if ":" in c)
     return serve.run(srv)
 
 

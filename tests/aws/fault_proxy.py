@@ -312,10 +312,13 @@ class Handler(BaseHTTPRequestHandler):
                 return
             entry["status"] = status
             self.send_response(status)
+            length = str(len(rbody))
             for k, v in headers:
-                if k.lower() not in HOP_BY_HOP and k.lower() != "content-length":
+                if k.lower() == "content-length" and self.command == "HEAD":
+                    length = v  # the size of the body a GET would get
+                elif k.lower() not in HOP_BY_HOP and k.lower() != "content-length":
                     self.send_header(k, v)
-            self.send_header("Content-Length", str(len(rbody)))
+            self.send_header("Content-Length", length)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(rbody)

@@ -213,6 +213,13 @@ def responder(url, log_path, template_path):
         code, text = e.code, e.read().decode()
     check("responder: an unsigned request gets 403 MissingAuthenticationToken",
           code == 403 and "<Code>MissingAuthenticationToken</Code>" in text, (code, text))
+    # started with --credentials test:test: the signature itself is checked
+    e = err_of(lambda: client("cloudformation", url, "test", "wrong").describe_stacks())
+    check("responder: with --credentials a wrong secret gets SignatureDoesNotMatch", e == ("SignatureDoesNotMatch", 403),
+          e)
+    e = err_of(lambda: client("cloudformation", url, "AKIAOTHER", "test").describe_stacks())
+    check("responder: with --credentials an unknown key gets InvalidClientTokenId", e == ("InvalidClientTokenId", 403),
+          e)
     e = err_of(lambda: cf.describe_stacks(StackName="Nope"))
     check("responder: an unknown stack is ValidationError 'Stack with id Nope does not exist'",
           e == ("ValidationError", 400), e)
@@ -352,8 +359,10 @@ def responder(url, log_path, template_path):
           pending == {"Fail": ["c1"], "Same": ["u1"]}, pending)
     log = read_log(log_path)
     check("responder: the log records each request's action and Authorization",
-          all(x["action"] for x in log if x["authorization"]) and
-          all("Credential=test/" in x["authorization"] for x in log if x["authorization"]), log[:1])
+          all(x["action"] and x["authorization"].startswith("AWS4-HMAC-SHA256 Credential=")
+              for x in log if x["authorization"]) and
+          any("Credential=AKIAOTHER/" in x["authorization"] and x["error"] == "InvalidClientTokenId"
+              for x in log if x["authorization"]), log[:3])
     check("responder: the log records the unsigned request as MissingAuthenticationToken",
           any(x["error"] == "MissingAuthenticationToken" and x["authorization"] is None for x in log))
 

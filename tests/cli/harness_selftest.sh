@@ -93,7 +93,7 @@ cat >"$TMP/scenario.json" <<JSON
  "stacks": {"Fail": "create-fail", "Repl": "update-replace-db", "Same": "no-changes"},
  "seed": [{"name": "Repl", "template_file": "$tpl"}, {"name": "Same", "template_file": "$tpl"}]}
 JSON
-start_server resp python3 $A/cfn_responder.py --port 0 --log "$TMP/resp.log" --scenario-file "$TMP/scenario.json"
+start_server resp python3 $A/cfn_responder.py --port 0 --log "$TMP/resp.log" --scenario-file "$TMP/scenario.json" --credentials test:test
 resp_pid=$pid
 case $port in [0-9]*) ok "cfn_responder --port 0 prints its port" ;; *) notok "cfn_responder --port 0 prints its port" "$(cat "$TMP/resp.err")" ;; esac
 tap responder < <(python3 $A/harness_checks.py responder "http://127.0.0.1:$port" "$TMP/resp.log" "$tpl" 2>"$TMP/err.responder")
