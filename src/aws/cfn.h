@@ -19,10 +19,10 @@
 struct cfn_stack {
 	char *name;
 	char *id;
-	char *status;        /* StackStatus */
+	char *status;	     /* StackStatus */
 	char *status_reason; /* or NULL */
 	bool termination_protection;
-	json_t *outputs;     /* {"OutputKey": "OutputValue", ...}, never NULL after success */
+	json_t *outputs; /* {"OutputKey": "OutputValue", ...}, never NULL after success */
 };
 
 void cfn_stack_release(struct cfn_stack *s);
@@ -32,27 +32,29 @@ int cfn_describe_stack(struct aws_client *c, const char *stack, struct cfn_stack
 		       struct diag_list *dl);
 
 /* The deployed template body (TemplateStage=Original), as text. */
-int cfn_get_template(struct aws_client *c, const char *stack, char **body_out, struct diag_list *dl);
+int cfn_get_template(struct aws_client *c, const char *stack, char **body_out,
+		     struct diag_list *dl);
 
 struct cfn_change_set_input {
 	const char *stack;
-	const char *name;          /* change set name */
-	const char *type;          /* "CREATE" or "UPDATE" */
+	const char *name;	   /* change set name */
+	const char *type;	   /* "CREATE" or "UPDATE" */
 	const char *template_body; /* one of body or url */
 	const char *template_url;
-	const char *description;   /* or NULL */
-	json_t *tags;              /* {"Key": "Value"} or NULL */
+	const char *description; /* or NULL */
+	json_t *parameters;	 /* {"ParameterKey": "ParameterValue"} or NULL */
+	json_t *tags;		 /* {"Key": "Value"} or NULL */
 	/* CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND are always sent */
 };
 
 /* The change set's ARN into *id_out. */
-int cfn_create_change_set(struct aws_client *c, const struct cfn_change_set_input *in, char **id_out,
-			  struct diag_list *dl);
+int cfn_create_change_set(struct aws_client *c, const struct cfn_change_set_input *in,
+			  char **id_out, struct diag_list *dl);
 
 struct cfn_change_set {
-	char *status;           /* CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ... */
+	char *status; /* CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ... */
 	char *execution_status; /* AVAILABLE, UNAVAILABLE, EXECUTE_*, OBSOLETE, or NULL */
-	char *status_reason;    /* or NULL */
+	char *status_reason;	/* or NULL */
 	/*
 	 * Every page of Changes, in deploy_plan.h's shape: [{"action", "logicalId",
 	 * "physicalId", "type", "replacement", "scope": [...], "details": [{"attribute",

@@ -31,6 +31,33 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* PREFIX.member.N.KEYNAME=k&PREFIX.member.N.VALUENAME=v for the string members of obj, sorted. */
+static void add_members(struct strbuf *out, const char *prefix, const char *key_name,
+			const char *value_name, const json_t *obj)
+{
+	size_t n = json_object_size(obj), k = 0;
+	if (!n)
+		return;
+	const char **keys = xmalloc(n * sizeof(*keys));
+	const char *key;
+	json_t *v;
+	json_object_foreach ((json_t *)obj, key, v)
+		if (json_is_string(v))
+			keys[k++] = key;
+	qsort(keys, k, sizeof(*keys), cmp_str); /* the same body for the same members */
+	struct strbuf name = STRBUF_INIT;
+	for (size_t i = 0; i < k; i++) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s.member.%zu.%s", prefix, i + 1, key_name);
+		cfn_body_add(out, name.buf, keys[i]);
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s.member.%zu.%s", prefix, i + 1, value_name);
+		cfn_body_add(out, name.buf, json_string_value(json_object_get(obj, keys[i])));
+	}
+	strbuf_release(&name);
+	free(keys);
+}
+
 void cfn_create_change_set_body(const struct cfn_change_set_input *in, struct strbuf *out)
 {
 	/* What the CDK's templates need: IAM resources, named roles, macros (SAM). */
@@ -47,26 +74,8 @@ void cfn_create_change_set_body(const struct cfn_change_set_input *in, struct st
 	cfn_body_add(out, "Description", in->description);
 	for (size_t i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
 		strbuf_addf(out, "&Capabilities.member.%zu=%s", i + 1, capabilities[i]);
-	size_t n = json_object_size(in->tags), k = 0;
-	if (!n)
-		return;
-	const char **keys = xmalloc(n * sizeof(*keys));
-	const char *key;
-	json_t *v;
-	json_object_foreach (in->tags, key, v)
-		if (json_is_string(v))
-			keys[k++] = key;
-	qsort(keys, k, sizeof(*keys), cmp_str); /* the same body for the same tags */
-	for (size_t i = 0; i < k; i++) {
-		struct strbuf name = STRBUF_INIT;
-		strbuf_addf(&name, "Tags.member.%zu.Key", i + 1);
-		cfn_body_add(out, name.buf, keys[i]);
-		strbuf_reset(&name);
-		strbuf_addf(&name, "Tags.member.%zu.Value", i + 1);
-		cfn_body_add(out, name.buf, json_string_value(json_object_get(in->tags, keys[i])));
-		strbuf_release(&name);
-	}
-	free(keys);
+	add_members(out, "Parameters", "ParameterKey", "ParameterValue", in->parameters);
+	add_members(out, "Tags", "Key", "Value", in->tags);
 }
 
 /*

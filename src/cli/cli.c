@@ -56,8 +56,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
-int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i,
-			    const char *cmd)
+int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i, const char *cmd)
 {
 	bool missing;
 	const char *v;
@@ -145,8 +144,7 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 		struct env_config cfg;
 		if (i < n && !fs_exists(path)) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
-						  "no configuration for environment '%s'",
-						  envs[i]);
+						  "no configuration for environment '%s'", envs[i]);
 			diag_set_hint(d, "create %s, or use --env all or --config FILE", path);
 			failed = 1;
 		} else if (env_config_load(path, &cfg, dl) < 0) {
@@ -170,8 +168,7 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	return app;
 }
 
-/* Copy the resolved templates of `app` into `a` (no disk involved). */
-static void assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
+void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
 {
 	for (size_t i = 0; i < sm_app_stack_count(app); i++) {
 		const struct sm_stack *s = sm_app_stack_at(app, i);
@@ -208,7 +205,7 @@ int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct d
 		struct sm_app *app = cli_build_app(in, dl);
 		if (!app)
 			return -1;
-		assembly_from_app(a, app);
+		cli_assembly_from_app(a, app);
 		sm_app_free(app);
 	}
 	return ret;

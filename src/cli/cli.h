@@ -16,7 +16,7 @@
 #include "engine/engine.h"
 
 enum sm_exit {
-	SM_EXIT_OK = 0,       /* success, nothing found */
+	SM_EXIT_OK = 0,	      /* success, nothing found */
 	SM_EXIT_FINDINGS = 1, /* findings, differences, or a failed operation */
 	SM_EXIT_USAGE = 2,    /* bad usage or bad input */
 };
@@ -51,8 +51,7 @@ struct cli_inputs {
  * next argument or after '='), record it, advance *i and return 1; return 0
  * when it is not one of them; -1 (after a message) when its value is missing.
  */
-int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i,
-			    const char *cmd);
+int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i, const char *cmd);
 /*
  * Fill `a` from the inputs: PATHs are read from disk; --env/--config are
  * synthesized in memory. With no input at all, reads ./cdk.out if it exists,
@@ -71,6 +70,9 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
  * env names), resolved and ready to write. NULL + diagnostics on bad input.
  */
 struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl);
+
+/* Copy the resolved templates of `app` into `a` (no disk involved). */
+void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app);
 
 /* The subcommands (one file each: src/cli/cmd_<name>.c). */
 #define SM_COMMAND(name) int cmd_##name(int argc, char **argv)

@@ -50,7 +50,7 @@ bool cli_aws_sleep(const struct cli_aws *ca, unsigned ms)
 	(void)ca;
 	while (ms && !cli_interrupted) {
 		unsigned slice = ms < 100 ? ms : 100;
-		struct timespec ts = { slice / 1000, (long)(slice % 1000) * 1000000L };
+		struct timespec ts = {slice / 1000, (long)(slice % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 		ms -= slice;
 	}
@@ -63,9 +63,9 @@ int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, 
 		const char *name;
 		size_t off;
 	} opts[] = {
-		{ "--profile", offsetof(struct cli_aws_opts, profile) },
-		{ "--region", offsetof(struct cli_aws_opts, region) },
-		{ "--endpoint-url", offsetof(struct cli_aws_opts, endpoint_url) },
+		{"--profile", offsetof(struct cli_aws_opts, profile)},
+		{"--region", offsetof(struct cli_aws_opts, region)},
+		{"--endpoint-url", offsetof(struct cli_aws_opts, endpoint_url)},
 	};
 	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
 		size_t n = strlen(opts[k].name);
@@ -104,7 +104,7 @@ int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *f
 		 struct diag_list *dl)
 {
 	memset(ca, 0, sizeof(*ca));
-	struct aws_creds_opts co = { o->profile, o->region, fallback_region };
+	struct aws_creds_opts co = {o->profile, o->region, fallback_region};
 	if (aws_creds_load(&co, &ca->creds, dl) < 0)
 		return -1;
 	ca->endpoint_url = o->endpoint_url;
@@ -225,7 +225,8 @@ int cli_watch_begin(struct cli_aws *ca, struct aws_client *c, struct cli_watch *
 	 * Every page is read once here; later polls stop at the marker and so
 	 * read only what is new.
 	 */
-	if (cfn_describe_stack_events(c, w->stack_id ? w->stack_id : w->stack, NULL, &events, dl) < 0)
+	if (cfn_describe_stack_events(c, w->stack_id ? w->stack_id : w->stack, NULL, &events, dl) <
+	    0)
 		return -1;
 	if (json_array_size(events))
 		w->marker = xstrdup(jstr(json_array_get(events, 0), "eventId"));
@@ -371,7 +372,7 @@ json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,
 
 static char *change_set_name(void)
 {
-	unsigned char rnd[4] = { 0 };
+	unsigned char rnd[4] = {0};
 	time_t now = time(NULL);
 	struct tm tm;
 	char ts[32];
@@ -384,15 +385,15 @@ static char *change_set_name(void)
 
 static bool no_changes_reason(const char *reason)
 {
-	return reason && (strstr(reason, "didn't contain changes") ||
-			  strstr(reason, "No updates are to be performed") ||
-			  strstr(reason, "no changes"));
+	return reason &&
+	       (strstr(reason, "didn't contain changes") ||
+		strstr(reason, "No updates are to be performed") || strstr(reason, "no changes"));
 }
 
 /* The bootstrap bucket of a region, from the toolkit stack's outputs. */
 static char *toolkit_bucket(struct aws_client *c, const char *env, struct diag_list *dl)
 {
-	struct cfn_stack s = { 0 };
+	struct cfn_stack s = {0};
 	char *bucket = NULL;
 	int r = cfn_describe_stack(c, CLI_TOOLKIT_STACK, &s, dl);
 	if (r == 1) {
@@ -401,10 +402,11 @@ static char *toolkit_bucket(struct aws_client *c, const char *env, struct diag_l
 			bucket = xstrdup(json_string_value(b));
 	}
 	if (r >= 0 && !bucket) {
-		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-					  "the template must be uploaded to S3, and region %s is not "
-					  "bootstrapped (no stack %s with a BucketName output)",
-					  c->creds->region, CLI_TOOLKIT_STACK);
+		struct diag *d =
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "the template must be uploaded to S3, and region %s is not "
+				 "bootstrapped (no stack %s with a BucketName output)",
+				 c->creds->region, CLI_TOOLKIT_STACK);
 		diag_set_hint(d, "run 'solemate bootstrap --env %s' first", env ? env : "NAME");
 	}
 	cfn_stack_release(&s);
@@ -475,7 +477,7 @@ static void discard_change_set(struct cli_aws *ca, struct aws_client *c, const c
 		return;
 	if (!created_stack)
 		return;
-	struct cfn_stack s = { 0 };
+	struct cfn_stack s = {0};
 	if (cfn_describe_stack(c, stack, &s, dl) == 1 && s.status &&
 	    !strcmp(s.status, "REVIEW_IN_PROGRESS") && cfn_delete_stack(c, stack, dl) == 0) {
 		/*
@@ -490,7 +492,7 @@ static void discard_change_set(struct cli_aws *ca, struct aws_client *c, const c
 			if (r <= 0 || !s.status || strcmp(s.status, "DELETE_IN_PROGRESS") ||
 			    waited >= 60000)
 				break;
-			struct timespec ts = { step / 1000, (long)(step % 1000) * 1000000L };
+			struct timespec ts = {step / 1000, (long)(step % 1000) * 1000000L};
 			nanosleep(&ts, NULL);
 			waited += step;
 		}
@@ -524,7 +526,8 @@ static void print_outputs(struct cli_aws *ca, const char *stack, const json_t *o
 }
 
 static void explain_interrupt(struct cli_aws *ca, const struct sm_template *t,
-			      const struct cli_deploy_opts *o, const char *region, const char *status)
+			      const struct cli_deploy_opts *o, const char *region,
+			      const char *status)
 {
 	cli_aws_say(ca, t->stack_name,
 		    "interrupted: stopped waiting; CloudFormation goes on with the stack (%s)\n",
@@ -536,6 +539,96 @@ static void explain_interrupt(struct cli_aws *ca, const struct sm_template *t,
 	cli_aws_say(ca, t->stack_name,
 		    "  resume:     solemate deploy --env %s --stack %s (once it has settled)\n",
 		    o->env ? o->env : "NAME", t->stack_name);
+}
+
+/*
+ * Turn termination protection on. A stack that deployed but could not be
+ * protected is not a failed deploy, and not a success either: it is said
+ * loudly, with the command that finishes the job.
+ */
+static enum cli_deploy_result protect(struct cli_aws *ca, struct aws_client *c, const char *name,
+				      enum cli_deploy_result res, struct diag_list *dl)
+{
+	struct diag_list tp = DIAG_LIST_INIT;
+	if (cfn_update_termination_protection(c, name, true, &tp) == 0) {
+		cli_aws_say(ca, name, "termination protection on\n");
+		diag_list_release(&tp);
+		return res;
+	}
+	diag_list_move(dl, &tp);
+	struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				  "stack '%s' is deployed, but termination protection could not be "
+				  "turned on",
+				  name);
+	diag_set_hint(d,
+		      "aws cloudformation update-termination-protection "
+		      "--enable-termination-protection --stack-name %s",
+		      name);
+	return CLI_DEPLOY_UNPROTECTED;
+}
+
+/*
+ * The values of the parameters the engine made for references across
+ * regions (manifest metadata "solemate:cross-region-ref"): each is an
+ * output of a stack of another region, deployed in an earlier wave.
+ * NULL and no diagnostic when the stack has none; NULL + diag on error.
+ */
+static json_t *cross_region_parameters(struct cli_aws *ca, const json_t *manifest,
+				       const char *stack, int *err, struct diag_list *dl)
+{
+	const json_t *arts = json_object_get(manifest, "artifacts");
+	char *key = xstrfmt("/%s", stack);
+	const json_t *entries =
+		json_object_get(json_object_get(json_object_get(arts, stack), "metadata"), key);
+	free(key);
+	json_t *params = NULL;
+	size_t i;
+	const json_t *e;
+	*err = 0;
+	json_array_foreach (entries, i, e) {
+		if (strcmp(jstr(e, "type"), "solemate:cross-region-ref"))
+			continue;
+		const json_t *d = json_object_get(e, "data");
+		const char *producer = jstr(d, "producerStack"), *output = jstr(d, "output");
+		const char *env = jstr(json_object_get(arts, producer), "environment");
+		const char *slash = strrchr(env, '/');
+		const char *region = ca->forced_region ? ca->forced_region
+				     : slash && strcmp(slash + 1, "unknown-region")
+					     ? slash + 1
+					     : ca->creds.region;
+		struct cli_client cc;
+		struct cfn_stack s = {0};
+		cli_client_init(ca, region, &cc);
+		int r = cfn_describe_stack(&cc.c, producer, &s, dl);
+		const json_t *v = r == 1 ? json_object_get(s.outputs, output) : NULL;
+		if (r >= 0 && !json_is_string(v)) {
+			struct diag *dg =
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "stack '%s' needs output %s of stack '%s' (%s), which "
+					 "%s",
+					 stack, output, producer, region,
+					 r == 1 ? "it does not have" : "is not deployed");
+			diag_set_hint(dg, "deploy '%s' first (solemate deploy --stack %s does)",
+				      producer, stack);
+		}
+		if (json_is_string(v)) {
+			if (!params)
+				params = json_object();
+			json_object_set_new(params, jstr(d, "parameter"),
+					    json_string(json_string_value(v)));
+		} else {
+			*err = 1;
+		}
+		cfn_stack_release(&s);
+		cli_client_done(ca, &cc);
+		if (*err)
+			break;
+	}
+	if (*err) {
+		json_decref(params);
+		return NULL;
+	}
+	return params;
 }
 
 /* Wait for the change set to be computed: 0 ready, 1 no changes, 2 interrupted, -1 failed. */
@@ -553,13 +646,15 @@ static int wait_change_set(struct cli_aws *ca, struct aws_client *c, const char 
 			if (no_changes_reason(out->status_reason))
 				return 1;
 			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-				 "CloudFormation could not create the change set of '%s': %s", stack,
+				 "CloudFormation could not create the change set of '%s': %s",
+				 stack,
 				 out->status_reason ? out->status_reason : "no reason given");
 			return -1;
 		}
 		if (strcmp(st, "CREATE_PENDING") && strcmp(st, "CREATE_IN_PROGRESS")) {
 			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-				 "change set %s of '%s' is in an unexpected state '%s'", cs, stack, st);
+				 "change set %s of '%s' is in an unexpected state '%s'", cs, stack,
+				 st);
 			return -1;
 		}
 		/* change sets take seconds: poll faster than stack events */
@@ -573,13 +668,13 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 					struct diag_list *dl)
 {
 	struct cli_client cc;
-	struct cfn_stack cur = { 0 };
-	struct cfn_change_set cs = { 0 };
-	struct cli_watch w = { 0 };
-	struct plan_verdict v = { 0 };
+	struct cfn_stack cur = {0};
+	struct cfn_change_set cs = {0};
+	struct cli_watch w = {0};
+	struct plan_verdict v = {0};
 	const char *region = cli_stack_region(ca, t), *name = t->stack_name;
 	char *body = NULL, *url = NULL, *cs_id = NULL, *cs_name = NULL;
-	json_t *old_tmpl = NULL;
+	json_t *old_tmpl = NULL, *params = NULL;
 	bool created_stack = false;
 	enum cli_deploy_result res = CLI_DEPLOY_FAILED;
 	size_t len = 0;
@@ -604,8 +699,9 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 				    "%s after a failed first creation: deleting it before creating "
 				    "it again\n",
 				    st);
-			struct cli_watch dw = { .stack = name, .stack_id = cur.id };
-			if (cli_watch_begin(ca, c, &dw, dl) < 0 || cfn_delete_stack(c, name, dl) < 0) {
+			struct cli_watch dw = {.stack = name, .stack_id = cur.id};
+			if (cli_watch_begin(ca, c, &dw, dl) < 0 ||
+			    cfn_delete_stack(c, name, dl) < 0) {
 				cli_watch_release(&dw);
 				goto out;
 			}
@@ -627,8 +723,9 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 						  "stack '%s' is %s: another operation is running",
 						  name, st);
-			diag_set_hint(d, "wait for it to settle (aws cloudformation "
-					 "describe-stack-events --stack-name %s), then deploy again",
+			diag_set_hint(d,
+				      "wait for it to settle (aws cloudformation "
+				      "describe-stack-events --stack-name %s), then deploy again",
 				      name);
 			goto out;
 		} else {
@@ -647,8 +744,13 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 			goto out;
 		cli_aws_say(ca, name, "template (%zu bytes) uploaded to %s\n", len, url);
 	}
+	int perr;
+	params = cross_region_parameters(ca, o->manifest, name, &perr, dl);
+	if (perr)
+		goto out;
 	cs_name = change_set_name();
 	struct cfn_change_set_input in = {
+		.parameters = params,
 		.stack = name,
 		.name = cs_name,
 		.type = type,
@@ -687,7 +789,8 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 			res = CLI_DEPLOY_UNCHANGED;
 			diag_list_move(dl, &cleanup);
 		} else if (r == 2) {
-			cli_aws_say(ca, name, "interrupted: change set deleted, nothing was changed\n");
+			cli_aws_say(ca, name,
+				    "interrupted: change set deleted, nothing was changed\n");
 			res = CLI_DEPLOY_INTERRUPTED;
 			diag_list_move(dl, &cleanup);
 		} else {
@@ -765,7 +868,7 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		 * refused ("cannot be executed in its current status"): the
 		 * change set says whether it runs.
 		 */
-		struct cfn_change_set now = { 0 };
+		struct cfn_change_set now = {0};
 		struct diag_list ignore = DIAG_LIST_INIT;
 		int dr = cfn_describe_change_set(c, name, cs_name, &now, &ignore);
 		bool running = dr == 0 && now.execution_status &&
@@ -801,35 +904,30 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		else
 			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "stack '%s' failed (%s): %s",
 				     name, w.final.status,
-				     w.final.status_reason ? w.final.status_reason : "no reason given");
+				     w.final.status_reason ? w.final.status_reason
+							   : "no reason given");
 		diag_set_hint(d, "CloudFormation rolled the stack back; fix the cause and deploy "
 				 "again");
 		goto out;
-	}
-	if (o->termination_protection && !w.final.termination_protection) {
-		if (cfn_update_termination_protection(c, name, true, dl) < 0)
-			goto out;
-		cli_aws_say(ca, name, "termination protection on\n");
 	}
 	cli_aws_say(ca, name, "%s\n", w.final.status);
 	print_outputs(ca, name, w.final.outputs);
 	if (outputs_out)
 		*outputs_out = json_incref(w.final.outputs);
 	res = CLI_DEPLOY_DONE;
+	if (o->termination_protection && !w.final.termination_protection)
+		res = protect(ca, c, name, res, dl);
 out:
 	if (res == CLI_DEPLOY_UNCHANGED && exists == 1 && o->termination_protection &&
-	    !cur.termination_protection) {
-		if (cfn_update_termination_protection(c, name, true, dl) < 0)
-			res = CLI_DEPLOY_FAILED;
-		else
-			cli_aws_say(ca, name, "termination protection on\n");
-	}
+	    !cur.termination_protection)
+		res = protect(ca, c, name, res, dl);
 	cli_client_done(ca, &cc);
 	cli_watch_release(&w);
 	strbuf_release(&v.reasons);
 	cfn_change_set_release(&cs);
 	cfn_stack_release(&cur);
 	json_decref(old_tmpl);
+	json_decref(params);
 	free(body);
 	free(url);
 	free(cs_id);
@@ -840,14 +938,17 @@ out:
 /* ---- environments and waves ---- */
 
 int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config *cfg,
-		 struct sm_assembly *a, struct diag_list *dl)
+		 struct sm_assembly *a, json_t **manifest_out, struct diag_list *dl)
 {
+	if (manifest_out)
+		*manifest_out = NULL;
 	char *path;
 	if (in->path_nr || in->env_nr + in->config_nr != 1 ||
 	    (in->env_nr && !strcmp(in->envs[0], "all"))) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 					  "%s acts on one environment at a time", cmd);
-		diag_set_hint(d, "name it with --env NAME (a file config/NAME.json) or --config FILE");
+		diag_set_hint(d,
+			      "name it with --env NAME (a file config/NAME.json) or --config FILE");
 		return -1;
 	}
 	if (in->env_nr)
@@ -867,10 +968,15 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 	free(path);
 	if (r < 0)
 		return -1;
-	if (cli_inputs_load(in, a, dl) < 0) {
+	struct sm_app *app = cli_build_app(in, dl);
+	if (!app) {
 		env_config_release(cfg);
 		return -1;
 	}
+	cli_assembly_from_app(a, app);
+	if (manifest_out)
+		*manifest_out = sm_app_manifest(app, SM_FORMAT_JSON);
+	sm_app_free(app);
 	return 0;
 }
 

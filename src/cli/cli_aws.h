@@ -37,9 +37,10 @@ struct cli_aws_opts {
 };
 
 #define CLI_AWS_OPTIONS_HELP                                                                       \
-	"  --profile NAME      credentials and region of this profile (~/.aws/credentials, config)\n" \
-	"  --region REGION     override the region (default: each stack's own)\n"                     \
-	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"                     \
+	"  --profile NAME      credentials and region of this profile (~/.aws/credentials, "       \
+	"config)\n"                                                                                \
+	"  --region REGION     override the region (default: each stack's own)\n"                  \
+	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"                  \
 	"                      also AWS_ENDPOINT_URL\n"
 
 /* Like cli_inputs_parse_option, for --profile, --region and --endpoint-url. */
@@ -119,6 +120,7 @@ enum cli_deploy_result {
 	CLI_DEPLOY_FAILED,	/* CloudFormation failed, or a call failed */
 	CLI_DEPLOY_REFUSED,	/* data at risk, or not approved */
 	CLI_DEPLOY_INTERRUPTED, /* Ctrl-C */
+	CLI_DEPLOY_UNPROTECTED, /* deployed, but termination protection could not be set */
 };
 
 struct cli_deploy_opts {
@@ -127,7 +129,8 @@ struct cli_deploy_opts {
 	struct cfn_schema *schema; /* for plan_judge; used under ca->lock */
 	bool upload_always;	   /* --upload always: TemplateURL even when small */
 	bool termination_protection;
-	bool show_changes; /* print the change set (always, except bootstrap's quiet mode) */
+	bool show_changes;	/* print the change set (always, except bootstrap's quiet mode) */
+	const json_t *manifest; /* cross-region references to fill as parameters, or NULL */
 };
 
 /*
@@ -149,11 +152,12 @@ const char *cli_stack_region(const struct cli_aws *ca, const struct sm_template 
 
 /*
  * One environment to act on: `--env NAME` or `--config FILE` (exactly one),
- * its configuration and its assembly synthesized in memory. 0 or -1 + diag.
+ * its configuration and its assembly synthesized in memory, and the cloud
+ * assembly manifest when manifest_out is not NULL (new reference). 0 or -1 + diag.
  */
 struct env_config;
 int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config *cfg,
-		 struct sm_assembly *a, struct diag_list *dl);
+		 struct sm_assembly *a, json_t **manifest_out, struct diag_list *dl);
 
 /*
  * Run `fn` on every stack of `waves`, wave by wave (backwards when

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json_io.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
-#include "base/json_io.h"
 #include "constructs/toolkit.h"
 #include "lib/environments.h"
 
@@ -23,17 +23,16 @@ static const char bootstrap_usage[] =
 	"account and region: environments that share them share it.\n"
 	"\n"
 	"  --yes            approve the change set without a question\n"
-	"  --show-template  print the template and exit (no AWS call)\n" CLI_AWS_OPTIONS_HELP
-	"\n"
+	"  --show-template  print the template and exit (no AWS call)\n" CLI_AWS_OPTIONS_HELP "\n"
 	"exit: 0 bootstrapped, 1 failed, 2 bad usage, bad input, or no credentials\n";
 
 int cmd_bootstrap(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
-	struct cli_aws_opts ao = { 0 };
+	struct cli_inputs in = {0};
+	struct cli_aws_opts ao = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	bool show = false;
-	struct cli_deploy_opts opts = { .show_changes = true };
+	struct cli_deploy_opts opts = {.show_changes = true};
 	opts.policy.approval = PLAN_APPROVE_BROADENING;
 
 	for (int i = 1; i < argc; i++) {
@@ -52,7 +51,8 @@ int cmd_bootstrap(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--show-template")) {
 			show = true;
 		} else {
-			return cli_usage_error("bootstrap", "unknown option '%s' (see --help)", argv[i]);
+			return cli_usage_error("bootstrap", "unknown option '%s' (see --help)",
+					       argv[i]);
 		}
 	}
 
@@ -64,7 +64,7 @@ int cmd_bootstrap(int argc, char **argv)
 
 	sm_assembly_init(&env_as);
 	sm_assembly_init(&as);
-	if (cli_env_load(&in, "bootstrap", &cfg, &env_as, &dl) < 0) {
+	if (cli_env_load(&in, "bootstrap", &cfg, &env_as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&env_as);
 		diag_list_release(&dl);
@@ -85,14 +85,15 @@ int cmd_bootstrap(int argc, char **argv)
 	}
 	for (size_t k = 0; k < nr; k++) {
 		struct sm_app *one = sm_app_new();
-		struct sm_stack *s = toolkit_stack_new(one, CLI_TOOLKIT_STACK, cfg.account, regions[k]);
+		struct sm_stack *s =
+			toolkit_stack_new(one, CLI_TOOLKIT_STACK, cfg.account, regions[k]);
 		if (sm_app_resolve(one, &dl) < 0) {
 			sm_app_free(one);
 			goto out;
 		}
-		struct sm_template *t = sm_assembly_add(&as, CLI_TOOLKIT_STACK ".template.json",
-							CLI_TOOLKIT_STACK, regions[k],
-							json_deep_copy(sm_stack_template(s)));
+		struct sm_template *t =
+			sm_assembly_add(&as, CLI_TOOLKIT_STACK ".template.json", CLI_TOOLKIT_STACK,
+					regions[k], json_deep_copy(sm_stack_template(s)));
 		t->depends = NULL;
 		sm_app_free(one);
 	}
@@ -112,7 +113,8 @@ int cmd_bootstrap(int argc, char **argv)
 		goto out;
 	opened = true;
 	opts.env = cfg.environment;
-	opts.termination_protection = true; /* the bucket outlives environments */
+	/* as the environment's own stacks: protected where its data is */
+	opts.termination_protection = cfg.protect_data;
 	cli_catch_interrupt();
 	size_t ok = 0;
 	for (size_t i = 0; i < as.nr && !cli_interrupted; i++) {
@@ -121,13 +123,15 @@ int cmd_bootstrap(int argc, char **argv)
 		/* the toolkit stack is not region-forced: each has its own */
 		const char *forced = ca.forced_region;
 		ca.forced_region = as.items[i].region;
-		enum cli_deploy_result r = cli_deploy_stack(&ca, &as.items[i], &opts, &outputs, &sdl);
+		enum cli_deploy_result r =
+			cli_deploy_stack(&ca, &as.items[i], &opts, &outputs, &sdl);
 		ca.forced_region = forced;
 		cli_aws_diags(&ca, &sdl);
 		diag_list_release(&sdl);
-		if (r == CLI_DEPLOY_DONE || r == CLI_DEPLOY_UNCHANGED) {
+		if (r == CLI_DEPLOY_DONE || r == CLI_DEPLOY_UNCHANGED ||
+		    r == CLI_DEPLOY_UNPROTECTED) {
 			printf("%s bootstrapped in %s\n", CLI_TOOLKIT_STACK, as.items[i].region);
-			ok++;
+			ok += r != CLI_DEPLOY_UNPROTECTED;
 		}
 		json_decref(outputs);
 	}

@@ -46,7 +46,7 @@ static const char deploy_usage[] =
 
 struct deploy_ctx {
 	struct cli_deploy_opts opts;
-	size_t done, unchanged, failed, refused, interrupted;
+	size_t done, unchanged, failed, refused, interrupted, unprotected;
 	pthread_mutex_t lock;
 };
 
@@ -71,20 +71,25 @@ static int deploy_one(struct cli_aws *ca, struct sm_template *t, void *arg, stru
 	case CLI_DEPLOY_INTERRUPTED:
 		ctx->interrupted++;
 		break;
+	case CLI_DEPLOY_UNPROTECTED:
+		ctx->done++;
+		ctx->unprotected++;
+		break;
 	}
 	pthread_mutex_unlock(&ctx->lock);
-	return r != CLI_DEPLOY_DONE && r != CLI_DEPLOY_UNCHANGED;
+	/* an unprotected stack does not stop the next waves: they need it deployed, and it is */
+	return r != CLI_DEPLOY_DONE && r != CLI_DEPLOY_UNCHANGED && r != CLI_DEPLOY_UNPROTECTED;
 }
 
 int cmd_deploy(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
-	struct cli_aws_opts ao = { 0 };
+	struct cli_inputs in = {0};
+	struct cli_aws_opts ao = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *only[64];
 	size_t only_nr = 0;
 	int concurrency = 4;
-	struct deploy_ctx ctx = { .opts = { .show_changes = true } };
+	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
 	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
 
 	for (int i = 1; i < argc; i++) {
@@ -109,18 +114,19 @@ int cmd_deploy(int argc, char **argv)
 			only[only_nr++] = argv[++i];
 		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
 			if (plan_approval_parse(argv[++i], &ctx.opts.policy.approval) < 0)
-				return cli_usage_error("deploy",
-						       "--require-approval wants never, any-change or "
-						       "broadening, not '%s'",
-						       argv[i]);
+				return cli_usage_error(
+					"deploy",
+					"--require-approval wants never, any-change or "
+					"broadening, not '%s'",
+					argv[i]);
 		} else if (!strcmp(a, "--concurrency") && i + 1 < argc) {
 			if (cli_parse_concurrency("deploy", argv[++i], &concurrency) < 0)
 				return SM_EXIT_USAGE;
 		} else if (!strcmp(a, "--upload") && i + 1 < argc) {
 			const char *v = argv[++i];
 			if (strcmp(v, "auto") && strcmp(v, "always"))
-				return cli_usage_error("deploy", "--upload wants auto or always, not '%s'",
-						       v);
+				return cli_usage_error(
+					"deploy", "--upload wants auto or always, not '%s'", v);
 			ctx.opts.upload_always = !strcmp(v, "always");
 		} else {
 			return cli_usage_error("deploy", "unknown option '%s' (see --help)", a);
@@ -131,11 +137,12 @@ int cmd_deploy(int argc, char **argv)
 	struct sm_assembly as;
 	struct plan_waves waves = PLAN_WAVES_INIT;
 	struct cli_aws ca;
+	json_t *manifest = NULL;
 	int code = SM_EXIT_USAGE;
 	bool opened = false;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&in, "deploy", &cfg, &as, &dl) < 0) {
+	if (cli_env_load(&in, "deploy", &cfg, &as, &manifest, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
@@ -150,6 +157,7 @@ int cmd_deploy(int argc, char **argv)
 		goto out;
 	opened = true;
 	ctx.opts.env = cfg.environment;
+	ctx.opts.manifest = manifest;
 	ctx.opts.policy.production = cfg.protect_data;
 	ctx.opts.termination_protection = cfg.protect_data;
 	pthread_mutex_init(&ctx.lock, NULL);
@@ -164,7 +172,11 @@ int cmd_deploy(int argc, char **argv)
 	       "started (%lu requests, %lu retried)\n",
 	       cfg.environment, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,
 	       skipped, ca.requests, ca.retries);
-	code = ctx.done + ctx.unchanged == waves.nr ? SM_EXIT_OK : SM_EXIT_FINDINGS;
+	if (ctx.unprotected)
+		printf("%s: %zu stack%s deployed without termination protection (see above)\n",
+		       cfg.environment, ctx.unprotected, ctx.unprotected == 1 ? "" : "s");
+	code = ctx.done + ctx.unchanged == waves.nr && !ctx.unprotected ? SM_EXIT_OK
+									: SM_EXIT_FINDINGS;
 	pthread_mutex_destroy(&ctx.lock);
 out:
 	if (code == SM_EXIT_USAGE)
@@ -174,6 +186,7 @@ out:
 	if (ctx.opts.schema)
 		cfn_schema_free(ctx.opts.schema);
 	plan_waves_release(&waves);
+	json_decref(manifest);
 	sm_assembly_release(&as);
 	env_config_release(&cfg);
 	diag_list_release(&dl);

@@ -30,8 +30,7 @@ static const char destroy_usage[] =
 	"                   exports must go first (CloudFormation refuses otherwise)\n"
 	"  --yes            do not ask\n"
 	"  --force          allow a protected environment; turn termination protection off\n"
-	"  --concurrency N  stacks deleted at the same time (default 4)\n" CLI_AWS_OPTIONS_HELP
-	"\n"
+	"  --concurrency N  stacks deleted at the same time (default 4)\n" CLI_AWS_OPTIONS_HELP "\n"
 	"exit: 0 deleted (or not deployed), 1 a deletion failed or was interrupted,\n"
 	"2 bad usage, bad input, refused, or no credentials\n";
 
@@ -83,8 +82,8 @@ static int destroy_one(struct cli_aws *ca, struct sm_template *t, void *arg, str
 {
 	struct destroy_ctx *ctx = arg;
 	struct cli_client cc;
-	struct cfn_stack cur = { 0 };
-	struct cli_watch w = { 0 };
+	struct cfn_stack cur = {0};
+	struct cli_watch w = {0};
 	json_t *tmpl = NULL, *resources = NULL;
 	const char *name = t->stack_name;
 	int ret = 1;
@@ -145,21 +144,25 @@ static int destroy_one(struct cli_aws *ca, struct sm_template *t, void *arg, str
 	int r = cli_watch_run(ca, &cc.c, &w, dl);
 	if (r == 1) {
 		cli_aws_say(ca, name,
-			    "interrupted: stopped waiting; CloudFormation goes on deleting the stack\n");
-		cli_aws_say(ca, name,
-			    "  follow it: aws cloudformation describe-stack-events --stack-name %s\n",
-			    cur.id ? cur.id : name);
+			    "interrupted: stopped waiting; CloudFormation goes on deleting the "
+			    "stack\n");
+		cli_aws_say(
+			ca, name,
+			"  follow it: aws cloudformation describe-stack-events --stack-name %s\n",
+			cur.id ? cur.id : name);
 		goto out;
 	}
 	if (r < 0)
 		goto out;
 	if (!w.gone) {
 		const json_t *rc = stack_events_root_cause(w.events);
-		struct diag *d = diag_add(
-			dl, DIAG_ERROR, NULL, 0, 0, NULL, "stack '%s' was not deleted (%s)%s%s%s%s", name,
-			w.final.status ? w.final.status : "?", rc ? ": " : "",
-			rc ? jstr(rc, "logicalId") : "", rc ? ": " : "", rc ? jstr(rc, "reason") : "");
-		diag_set_hint(d, "fix the cause (or delete the resource by hand), then destroy again");
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "stack '%s' was not deleted (%s)%s%s%s%s", name,
+					  w.final.status ? w.final.status : "?", rc ? ": " : "",
+					  rc ? jstr(rc, "logicalId") : "", rc ? ": " : "",
+					  rc ? jstr(rc, "reason") : "");
+		diag_set_hint(d,
+			      "fix the cause (or delete the resource by hand), then destroy again");
 		goto out;
 	}
 	note_kept(ctx, name, tmpl, resources);
@@ -199,14 +202,14 @@ static bool confirm_by_name(const char *env, size_t stacks)
 
 int cmd_destroy(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
-	struct cli_aws_opts ao = { 0 };
+	struct cli_inputs in = {0};
+	struct cli_aws_opts ao = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *only[64];
 	size_t only_nr = 0;
 	int concurrency = 4;
 	bool yes = false;
-	struct destroy_ctx ctx = { 0 };
+	struct destroy_ctx ctx = {0};
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_inputs_parse_option(&in, argc, argv, &i, "destroy");
@@ -244,7 +247,7 @@ int cmd_destroy(int argc, char **argv)
 	bool opened = false;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&in, "destroy", &cfg, &as, &dl) < 0) {
+	if (cli_env_load(&in, "destroy", &cfg, &as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
@@ -290,8 +293,7 @@ int cmd_destroy(int argc, char **argv)
 	pthread_mutex_init(&ctx.lock, NULL);
 	cli_catch_interrupt();
 	printf("destroying %zu stack%s of %s\n", only_nr ? only_nr : waves.nr,
-	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s",
-	       cfg.environment);
+	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s", cfg.environment);
 	size_t skipped = 0;
 	cli_run_waves(&ca, &waves, true, concurrency, destroy_one, &ctx, &skipped);
 	if (ctx.kept.len)

@@ -12,7 +12,8 @@
 
 static const char diff_usage[] =
 	"usage: solemate diff (--env NAME | --config FILE) [--format text|json] [AWS options]\n"
-	"       solemate diff --against OLD [NEW] [--env NAME|all | --config FILE] [--format text|json]\n"
+	"       solemate diff --against OLD [NEW] [--env NAME|all | --config FILE] [--format "
+	"text|json]\n"
 	"\n"
 	"Without --against, compare the synthesis of one environment with its\n"
 	"deployed stacks (GetTemplate; a stack not deployed shows as added).\n"
@@ -25,8 +26,7 @@ static const char diff_usage[] =
 	"(database, bucket, key, log group, ...) would be replaced or deleted; and\n"
 	"the IAM and security-group changes, listed apart.\n"
 	"\n"
-	"\n" CLI_AWS_OPTIONS_HELP
-	"\n"
+	"\n" CLI_AWS_OPTIONS_HELP "\n"
 	"exit: 0 no differences, 1 differences (as diff(1) does), 2 bad usage or input\n";
 
 /* Exit code when load_deployed fails: 2 for bad input or credentials, 1 for a failed call. */
@@ -43,7 +43,7 @@ static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts 
 	struct cli_aws ca;
 	int ret = -1;
 
-	if (cli_env_load(in, "diff", &cfg, new_a, dl) < 0)
+	if (cli_env_load(in, "diff", &cfg, new_a, NULL, dl) < 0)
 		return -1;
 	if (cli_aws_open(&ca, ao, cfg.region, dl) < 0) {
 		env_config_release(&cfg);
@@ -53,7 +53,7 @@ static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts 
 	for (size_t i = 0; i < new_a->nr; i++) {
 		struct sm_template *t = &new_a->items[i];
 		struct cli_client cc;
-		struct cfn_stack st = { 0 };
+		struct cfn_stack st = {0};
 		cli_client_init(&ca, cli_stack_region(&ca, t), &cc);
 		int exists = cfn_describe_stack(&cc.c, t->stack_name, &st, dl);
 		json_t *tmpl = NULL;
@@ -79,8 +79,8 @@ out:
 
 int cmd_diff(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
-	struct cli_aws_opts ao = { 0 };
+	struct cli_inputs in = {0};
+	struct cli_aws_opts ao = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *old_path = NULL, *new_path = NULL;
 	bool json = false;
@@ -103,7 +103,8 @@ int cmd_diff(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *v = argv[++i];
 			if (strcmp(v, "json") && strcmp(v, "text"))
-				return cli_usage_error("diff", "unknown format '%s' (text or json)", v);
+				return cli_usage_error("diff", "unknown format '%s' (text or json)",
+						       v);
 			json = !strcmp(v, "json");
 		} else {
 			return cli_usage_error("diff", "unknown option '%s'", argv[i]);
@@ -136,19 +137,23 @@ int cmd_diff(int argc, char **argv)
 	struct diff_summary sum;
 	json_t *d = diff_assemblies(&old_a, &new_a, schema, &sum);
 	if (json) {
-		json_object_set_new(d, "summary", json_pack("{sI sI sI sI sI sI}", "added", (json_int_t)sum.added,
-							    "removed", (json_int_t)sum.removed, "modified",
-							    (json_int_t)sum.modified, "replaced", (json_int_t)sum.replaced,
-							    "dataAtRisk", (json_int_t)sum.data_at_risk, "security",
-							    (json_int_t)sum.security));
+		json_object_set_new(d, "summary",
+				    json_pack("{sI sI sI sI sI sI}", "added", (json_int_t)sum.added,
+					      "removed", (json_int_t)sum.removed, "modified",
+					      (json_int_t)sum.modified, "replaced",
+					      (json_int_t)sum.replaced, "dataAtRisk",
+					      (json_int_t)sum.data_at_risk, "security",
+					      (json_int_t)sum.security));
 		char *s = jio_dump_json(d, NULL);
 		fputs(s, stdout);
 		free(s);
 	} else {
 		diff_print(stdout, d, cli_color(stdout));
-		printf("%zu added, %zu removed, %zu modified (%zu replaced), %zu with data at risk, "
+		printf("%zu added, %zu removed, %zu modified (%zu replaced), %zu with data at "
+		       "risk, "
 		       "%zu security changes\n",
-		       sum.added, sum.removed, sum.modified, sum.replaced, sum.data_at_risk, sum.security);
+		       sum.added, sum.removed, sum.modified, sum.replaced, sum.data_at_risk,
+		       sum.security);
 	}
 	code = sum.added + sum.removed + sum.modified ? SM_EXIT_FINDINGS : SM_EXIT_OK;
 	json_decref(d);

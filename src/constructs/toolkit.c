@@ -1,6 +1,6 @@
 /* The bootstrap stack (toolkit.h). */
-#include "constructs/secure.h"
 #include "constructs/toolkit.h"
+#include "constructs/secure.h"
 
 struct sm_stack *toolkit_stack_new(struct sm_app *app, const char *name, const char *account,
 				   const char *region)
@@ -10,8 +10,9 @@ struct sm_stack *toolkit_stack_new(struct sm_app *app, const char *name, const c
 		&(struct sm_stack_props){
 			.account = account,
 			.region = region,
-			.description = "solemate bootstrap: the bucket deploy uploads large templates to",
-			.termination_protection = true });
+			.description =
+				"solemate bootstrap: the bucket deploy uploads large templates to",
+			.termination_protection = true});
 	struct bucket b;
 	json_t *rules = json_pack(
 		"[{ss ss s{si}}, {ss ss s{si}}, {ss ss ss si}]",
@@ -21,7 +22,7 @@ struct sm_stack *toolkit_stack_new(struct sm_app *app, const char *name, const c
 		"AbortIncompleteMultipartUpload", "DaysAfterInitiation", 1, "Id", "ExpireTemplates",
 		"Status", "Enabled", "Prefix", "templates/", "ExpirationInDays", 365);
 	bucket_new(s, "TemplatesBucket",
-		   &(struct bucket_props){ .lifecycle_rules = rules, .retain_policy = "Retain" }, &b);
+		   &(struct bucket_props){.lifecycle_rules = rules, .retain_policy = "Retain"}, &b);
 	/*
 	 * A fixed name: deploy finds it from the stack's output anyway, but a
 	 * named bucket survives the stack (Retain) recognisably, and updating

@@ -72,7 +72,22 @@ TEST(create_change_set_body_encodes_and_lists_capabilities_and_tags)
 	CHECK(strstr(b.buf, "TemplateBody") == NULL);
 	CHECK(strstr(b.buf, "Tags.") == NULL);
 	CHECK(strstr(b.buf, "Description") == NULL);
+	CHECK(strstr(b.buf, "Parameters.") == NULL);
 	strbuf_release(&b);
+
+	/* cross-region values reach the template as parameters, sorted */
+	json_t *params =
+		json_pack("{s:s, s:s}", "Zeta", "z/1", "Alpha", "arn:aws:kms:us-west-2:1:key/k");
+	in.parameters = params;
+	cfn_create_change_set_body(&in, &b);
+	CHECK_CONTAINS(
+		b.buf,
+		"&Parameters.member.1.ParameterKey=Alpha"
+		"&Parameters.member.1.ParameterValue=arn%3Aaws%3Akms%3Aus-west-2%3A1%3Akey%2Fk"
+		"&Parameters.member.2.ParameterKey=Zeta"
+		"&Parameters.member.2.ParameterValue=z%2F1");
+	strbuf_release(&b);
+	json_decref(params);
 	json_decref(tags);
 }
 
