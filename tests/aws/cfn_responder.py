@@ -231,8 +231,8 @@ def refs_of(node, out):
             refs_of(v, out)
 
 
-def creation_order(resources):
-    """Logical ids, dependencies first (Ref, GetAtt, Sub, DependsOn), otherwise in template order."""
+def dependencies(resources):
+    """{logical id: [the resources it uses (Ref, GetAtt, Sub, DependsOn)]}"""
     deps = {}
     for lid, r in resources.items():
         d = set()
@@ -240,6 +240,12 @@ def creation_order(resources):
         dep = r.get("DependsOn", [])
         d.update([dep] if isinstance(dep, str) else dep)
         deps[lid] = [x for x in d if x in resources and x != lid]
+    return deps
+
+
+def creation_order(resources):
+    """Logical ids, dependencies first, otherwise in template order."""
+    deps = dependencies(resources)
     done, order, visiting = set(), [], set()
 
     def visit(n):
@@ -542,8 +548,11 @@ class World:
         if fail is None:
             steps += [(stack.name, "CREATE_COMPLETE"), lambda: self.finish(stack, cs, True)]
         else:
-            i = order.index(fail)
-            cancelled = order[i + 1] if i + 1 < len(order) else None
+            # the resource started alongside the failing one: the next one
+            # that does not wait for it
+            deps = dependencies(res)
+            later = order[order.index(fail) + 1 :]
+            cancelled = next((lid for lid in later if fail not in deps[lid]), None)
             steps += start(fail)
             if cancelled:
                 steps += start(cancelled)

@@ -326,8 +326,10 @@ def responder(url, log_path, template_path):
     check("responder: the first failure is the database's, with its reason (the root cause)",
           failed and failed[0]["LogicalResourceId"] == db and
           failed[0]["ResourceStatusReason"] == "DB instance class not supported", failed[:1])
-    check("responder: the cascade says 'Resource creation cancelled'",
-          any(e["ResourceStatusReason"] == "Resource creation cancelled" for e in failed[1:]), failed[1:])
+    cancelled = [e["LogicalResourceId"] for e in failed[1:] if e["ResourceStatusReason"] == "Resource creation cancelled"]
+    check("responder: the cascade says 'Resource creation cancelled'", len(cancelled) == 1, failed[1:])
+    check("responder: ...for a resource that does not itself use the database",
+          cancelled and db not in json.dumps(tpl["Resources"][cancelled[0]]), cancelled)
     e = err_of(lambda: cf.create_change_set(StackName="Fail", ChangeSetName="c2", TemplateBody=body))
     check("responder: a ROLLBACK_COMPLETE stack cannot be updated", e == ("ValidationError", 400), e)
 
