@@ -29,7 +29,7 @@ import json, sys
 st = {s['name']: s for s in json.load(sys.stdin) if not s.get('deleted')}
 pending = [n for n, s in st.items() for c in s['changeSets'].values()
            if c['executionStatus'] in ('AVAILABLE', 'UNAVAILABLE') or c['status'].startswith('CREATE_')
-           and c['executionStatus'] not in ('EXECUTE_COMPLETE', 'EXECUTE_FAILED', 'OBSOLETE')]
+           and not c['executionStatus'].startswith('EXECUTE_') and c['executionStatus'] != 'OBSOLETE']
 print(', '.join(str(x) for x in [$1]))"
 }
 expect_state() { # NAME EXPR EXPECTED
@@ -177,6 +177,37 @@ if [ $rc = 1 ]; then ok "Ctrl-C: exit 1"; else notok "Ctrl-C: exit 1" "exit $rc"
 expect_grep "Ctrl-C: says the change set is deleted" "change set deleted" "$TMP/int.out"
 expect_state "Ctrl-C: no change set and no empty stack left" "len(pending), len(st)" "0, 0"
 stop_responder
+
+# --- Ctrl-C while the change set executes: stop waiting, say how to follow and resume
+start_responder "$TMP/int2.jsonl" --events-per-poll 1
+E=(--endpoint-url "$RSP")
+SOLEMATE_POLL_MS=100 "$SOLEMATE" deploy --env staging --stack SolemateStagingNetwork --yes "${E[@]}" >"$TMP/int2.out" 2>&1 &
+pid=$!
+for _ in $(seq 200); do grep -qs "executing change set" "$TMP/int2.out" && break; sleep 0.05; done
+sleep 0.3; kill -INT $pid; wait $pid; rc=$?
+if [ $rc = 1 ]; then ok "Ctrl-C during execution: exit 1"; else notok "Ctrl-C during execution: exit 1" "exit $rc" "$(tail -3 "$TMP/int2.out")"; fi
+expect_grep "Ctrl-C during execution: stopped waiting" "interrupted: stopped waiting" "$TMP/int2.out"
+expect_grep "Ctrl-C during execution: how to follow the stack" "describe-stack-events --stack-name SolemateStagingNetwork" "$TMP/int2.out"
+expect_grep "Ctrl-C during execution: how to resume" "resume: +solemate deploy --env staging --stack SolemateStagingNetwork" "$TMP/int2.out"
+expect_state "Ctrl-C during execution: CloudFormation goes on, no change set pending" \
+  "st['SolemateStagingNetwork']['status'], len(pending)" "CREATE_IN_PROGRESS, 0"
+stop_responder
+
+# --- independent stacks of one wave run at the same time (--concurrency)
+start_responder "$TMP/conc.jsonl"
+E=(--endpoint-url "$RSP")
+expect_exit "deploy with --concurrency 4: exit 0" 0 "$SOLEMATE" deploy --env staging --yes --concurrency 4 "${E[@]}"
+python3 - "$TMP/conc.jsonl" <<'EOF2' && ok "--concurrency: Compute and Baseline in flight together" || notok "--concurrency: overlap" "$(grep -E 'Compute|Baseline' "$TMP/conc.jsonl" | head -3)"
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])]
+def span(stack):
+    seqs = [e["seq"] for e in log if e["params"].get("StackName") == stack]
+    return min(seqs), max(seqs)
+a, b = span("SolemateStagingCompute"), span("SolemateStagingBaseline")
+assert a[0] < b[1] and b[0] < a[1], (a, b)
+EOF2
+stop_responder
+expect_exit "--concurrency 0 refused: exit 2" 2 "$SOLEMATE" deploy --env staging --concurrency 0
 
 # --- the progress bar on a terminal (script(1) gives a pty)
 if command -v script >/dev/null; then
