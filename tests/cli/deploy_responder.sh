@@ -209,6 +209,33 @@ EOF2
 stop_responder
 expect_exit "--concurrency 0 refused: exit 2" 2 "$SOLEMATE" deploy --env staging --concurrency 0
 
+# --- the PRD's scripts: thin wrappers over the commands
+start_responder "$TMP/scripts.jsonl"
+export SOLEMATE
+expect_exit "scripts/deploy.sh staging: validate, check, bootstrap, deploy" 0 \
+  infrastructure/scripts/deploy.sh staging --yes --endpoint-url "$RSP"
+expect_grep "deploy.sh: validated and checked first" "== validate and check" "$TMP/out"
+expect_grep "deploy.sh: bootstrapped" "SolemateToolkit bootstrapped" "$TMP/out"
+expect_grep "deploy.sh: deployed" "staging: 6 deployed" "$TMP/out"
+expect_exit "scripts/update.sh staging with nothing changed: exit 0" 0 \
+  infrastructure/scripts/update.sh staging --yes --endpoint-url "$RSP"
+expect_grep "update.sh: says there is nothing to deploy" "no differences: nothing to deploy" "$TMP/out"
+expect_exit "scripts/destroy.sh staging without a terminal or --yes: exit 2" 2 \
+  infrastructure/scripts/destroy.sh staging --endpoint-url "$RSP" </dev/null
+expect_exit "scripts/destroy.sh with no environment: usage, exit 2" 2 infrastructure/scripts/destroy.sh
+# destroy on a terminal asks for the environment's name to be typed
+if command -v script >/dev/null; then
+  echo "stagin" | script -qfec "$SOLEMATE destroy --env staging --endpoint-url $RSP" "$TMP/typed1.out" >/dev/null 2>&1
+  expect_grep "destroy on a terminal: asks for the name" "type the environment's name" "$TMP/typed1.out"
+  expect_state "destroy: a mistyped name deletes nothing" "len(st)" "7"
+  echo "staging" | script -qfec "$SOLEMATE destroy --env staging --endpoint-url $RSP" "$TMP/typed2.out" >/dev/null 2>&1
+  expect_grep "destroy: the typed name goes on" "staging: 6 deleted" "$TMP/typed2.out"
+  expect_state "destroy: the typed name deleted staging (the toolkit stays)" "' '.join(sorted(st))" "SolemateToolkit"
+else
+  skip "destroy: typed confirmation" "no script(1)"
+fi
+stop_responder
+
 # --- the progress bar on a terminal (script(1) gives a pty)
 if command -v script >/dev/null; then
   start_responder "$TMP/tty.jsonl"
