@@ -980,15 +980,41 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 	return 0;
 }
 
-int cli_parse_concurrency(const char *cmd, const char *v, int *out)
+int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **argv, int *i,
+			       const char *cmd, bool stack)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (*end || n < 1 || n > 32) {
-		cli_usage_error(cmd, "--concurrency wants a number from 1 to 32, not '%s'", v);
-		return -1;
+	int r = cli_inputs_parse_option(&o->in, argc, argv, i, cmd);
+	if (r == 0)
+		r = cli_aws_parse_option(&o->ao, argc, argv, i, cmd);
+	if (r)
+		return r;
+	const char *a = argv[*i];
+	if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
+		o->yes = true;
+		return 1;
 	}
-	*out = (int)n;
+	if (stack && !strcmp(a, "--stack")) {
+		if (*i + 1 >= argc)
+			return cli_usage_error(cmd, "option '--stack' needs a stack name"), -1;
+		if (o->only_nr >= sizeof(o->only) / sizeof(o->only[0]))
+			return cli_usage_error(cmd, "too many --stack options"), -1;
+		o->only[o->only_nr++] = argv[++*i];
+		return 1;
+	}
+	if (stack && !strcmp(a, "--concurrency")) {
+		if (*i + 1 >= argc)
+			return cli_usage_error(cmd, "option '--concurrency' needs a number"), -1;
+		const char *v = argv[++*i];
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 32)
+			return cli_usage_error(
+				       cmd, "--concurrency wants a number from 1 to 32, not '%s'",
+				       v),
+			       -1;
+		o->concurrency = (int)n;
+		return 1;
+	}
 	return 0;
 }
 

@@ -171,7 +171,27 @@ typedef int (*cli_stack_fn)(struct cli_aws *ca, struct sm_template *t, void *ctx
 size_t cli_run_waves(struct cli_aws *ca, const struct plan_waves *waves, bool reverse,
 		     int concurrency, cli_stack_fn fn, void *ctx, size_t *skipped);
 
-/* Parse --concurrency N (1..32). */
-int cli_parse_concurrency(const char *cmd, const char *v, int *out);
+/* The options bootstrap, deploy and destroy share. */
+struct cli_lifecycle_opts {
+	struct cli_inputs in;	/* --env, --config, --config-dir */
+	struct cli_aws_opts ao; /* --profile, --region, --endpoint-url */
+	const char *only[64];	/* --stack NAME... */
+	size_t only_nr;
+	int concurrency; /* --concurrency N (1..32), default 4 */
+	bool yes;	 /* --yes, -y */
+};
+
+#define CLI_LIFECYCLE_OPTS_INIT                                                                    \
+	{                                                                                          \
+		.concurrency = 4                                                                   \
+	}
+
+/*
+ * If argv[*i] is one of the shared options (with `stack` allowing --stack),
+ * take it and its value, advance *i and return 1; 0 when it is not one of
+ * them; -1 (after a message) on a bad or missing value.
+ */
+int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **argv, int *i,
+			       const char *cmd, bool stack);
 
 #endif

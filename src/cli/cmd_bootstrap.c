@@ -28,17 +28,14 @@ static const char bootstrap_usage[] =
 
 int cmd_bootstrap(int argc, char **argv)
 {
-	struct cli_inputs in = {0};
-	struct cli_aws_opts ao = {0};
+	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	bool show = false;
 	struct cli_deploy_opts opts = {.show_changes = true};
 	opts.policy.approval = PLAN_APPROVE_BROADENING;
 
 	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "bootstrap");
-		if (r == 0)
-			r = cli_aws_parse_option(&ao, argc, argv, &i, "bootstrap");
+		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "bootstrap", false);
 		if (r < 0)
 			return SM_EXIT_USAGE;
 		if (r > 0)
@@ -46,8 +43,6 @@ int cmd_bootstrap(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(bootstrap_usage, stdout);
 			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y")) {
-			opts.policy.yes = true;
 		} else if (!strcmp(argv[i], "--show-template")) {
 			show = true;
 		} else {
@@ -55,6 +50,8 @@ int cmd_bootstrap(int argc, char **argv)
 					       argv[i]);
 		}
 	}
+	opts.policy.yes = lo.yes;
+	const struct cli_aws_opts ao = lo.ao;
 
 	struct env_config cfg;
 	struct sm_assembly env_as, as;
@@ -64,7 +61,7 @@ int cmd_bootstrap(int argc, char **argv)
 
 	sm_assembly_init(&env_as);
 	sm_assembly_init(&as);
-	if (cli_env_load(&in, "bootstrap", &cfg, &env_as, NULL, &dl) < 0) {
+	if (cli_env_load(&lo.in, "bootstrap", &cfg, &env_as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&env_as);
 		diag_list_release(&dl);

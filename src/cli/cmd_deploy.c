@@ -83,19 +83,13 @@ static int deploy_one(struct cli_aws *ca, struct sm_template *t, void *arg, stru
 
 int cmd_deploy(int argc, char **argv)
 {
-	struct cli_inputs in = {0};
-	struct cli_aws_opts ao = {0};
+	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
-	const char *only[64];
-	size_t only_nr = 0;
-	int concurrency = 4;
 	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
 	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
 
 	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "deploy");
-		if (r == 0)
-			r = cli_aws_parse_option(&ao, argc, argv, &i, "deploy");
+		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "deploy", true);
 		if (r < 0)
 			return SM_EXIT_USAGE;
 		if (r > 0)
@@ -104,14 +98,8 @@ int cmd_deploy(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(deploy_usage, stdout);
 			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
-			ctx.opts.policy.yes = true;
 		} else if (!strcmp(a, "--allow-data-loss")) {
 			ctx.opts.policy.allow_data_loss = true;
-		} else if (!strcmp(a, "--stack") && i + 1 < argc) {
-			if (only_nr >= sizeof(only) / sizeof(only[0]))
-				return cli_usage_error("deploy", "too many --stack options");
-			only[only_nr++] = argv[++i];
 		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
 			if (plan_approval_parse(argv[++i], &ctx.opts.policy.approval) < 0)
 				return cli_usage_error(
@@ -119,9 +107,6 @@ int cmd_deploy(int argc, char **argv)
 					"--require-approval wants never, any-change or "
 					"broadening, not '%s'",
 					argv[i]);
-		} else if (!strcmp(a, "--concurrency") && i + 1 < argc) {
-			if (cli_parse_concurrency("deploy", argv[++i], &concurrency) < 0)
-				return SM_EXIT_USAGE;
 		} else if (!strcmp(a, "--upload") && i + 1 < argc) {
 			const char *v = argv[++i];
 			if (strcmp(v, "auto") && strcmp(v, "always"))
@@ -132,6 +117,7 @@ int cmd_deploy(int argc, char **argv)
 			return cli_usage_error("deploy", "unknown option '%s' (see --help)", a);
 		}
 	}
+	ctx.opts.policy.yes = lo.yes;
 
 	struct env_config cfg;
 	struct sm_assembly as;
@@ -142,18 +128,18 @@ int cmd_deploy(int argc, char **argv)
 	bool opened = false;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&in, "deploy", &cfg, &as, &manifest, &dl) < 0) {
+	if (cli_env_load(&lo.in, "deploy", &cfg, &as, &manifest, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
 		return SM_EXIT_USAGE;
 	}
-	if (plan_order(&as, only, only_nr, &waves, &dl) < 0)
+	if (plan_order(&as, lo.only, lo.only_nr, &waves, &dl) < 0)
 		goto out;
 	ctx.opts.schema = cfn_schema_load(NULL, &dl);
 	if (!ctx.opts.schema)
 		goto out;
-	if (cli_aws_open(&ca, &ao, cfg.region, &dl) < 0)
+	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) < 0)
 		goto out;
 	opened = true;
 	ctx.opts.env = cfg.environment;
@@ -167,7 +153,7 @@ int cmd_deploy(int argc, char **argv)
 	       cfg.environment, waves.wave_nr, waves.wave_nr == 1 ? "" : "s",
 	       ca.endpoint_url ? " (endpoint override)" : "");
 	size_t skipped = 0;
-	cli_run_waves(&ca, &waves, false, concurrency, deploy_one, &ctx, &skipped);
+	cli_run_waves(&ca, &waves, false, lo.concurrency, deploy_one, &ctx, &skipped);
 	printf("%s: %zu deployed, %zu unchanged, %zu failed, %zu refused, %zu interrupted, %zu not "
 	       "started (%lu requests, %lu retried)\n",
 	       cfg.environment, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,

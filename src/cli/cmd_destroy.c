@@ -202,19 +202,12 @@ static bool confirm_by_name(const char *env, size_t stacks)
 
 int cmd_destroy(int argc, char **argv)
 {
-	struct cli_inputs in = {0};
-	struct cli_aws_opts ao = {0};
+	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
-	const char *only[64];
-	size_t only_nr = 0;
-	int concurrency = 4;
-	bool yes = false;
 	struct destroy_ctx ctx = {0};
 
 	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "destroy");
-		if (r == 0)
-			r = cli_aws_parse_option(&ao, argc, argv, &i, "destroy");
+		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "destroy", true);
 		if (r < 0)
 			return SM_EXIT_USAGE;
 		if (r > 0)
@@ -223,21 +216,15 @@ int cmd_destroy(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(destroy_usage, stdout);
 			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
-			yes = true;
 		} else if (!strcmp(a, "--force")) {
 			ctx.force = true;
-		} else if (!strcmp(a, "--stack") && i + 1 < argc) {
-			if (only_nr >= sizeof(only) / sizeof(only[0]))
-				return cli_usage_error("destroy", "too many --stack options");
-			only[only_nr++] = argv[++i];
-		} else if (!strcmp(a, "--concurrency") && i + 1 < argc) {
-			if (cli_parse_concurrency("destroy", argv[++i], &concurrency) < 0)
-				return SM_EXIT_USAGE;
 		} else {
 			return cli_usage_error("destroy", "unknown option '%s' (see --help)", a);
 		}
 	}
+	const char *const *only = lo.only;
+	size_t only_nr = lo.only_nr;
+	bool yes = lo.yes;
 
 	struct env_config cfg;
 	struct sm_assembly as;
@@ -247,7 +234,7 @@ int cmd_destroy(int argc, char **argv)
 	bool opened = false;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&in, "destroy", &cfg, &as, NULL, &dl) < 0) {
+	if (cli_env_load(&lo.in, "destroy", &cfg, &as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
@@ -270,7 +257,7 @@ int cmd_destroy(int argc, char **argv)
 				 "protection is turned off)");
 		goto out;
 	}
-	if (cli_aws_open(&ca, &ao, cfg.region, &dl) < 0)
+	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) < 0)
 		goto out;
 	opened = true;
 	if (!yes) {
@@ -295,7 +282,7 @@ int cmd_destroy(int argc, char **argv)
 	printf("destroying %zu stack%s of %s\n", only_nr ? only_nr : waves.nr,
 	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s", cfg.environment);
 	size_t skipped = 0;
-	cli_run_waves(&ca, &waves, true, concurrency, destroy_one, &ctx, &skipped);
+	cli_run_waves(&ca, &waves, true, lo.concurrency, destroy_one, &ctx, &skipped);
 	if (ctx.kept.len)
 		printf("CloudFormation kept these; delete them by hand when they are no longer "
 		       "needed (they cost money):\n%s",
