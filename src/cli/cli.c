@@ -168,6 +168,53 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	return app;
 }
 
+size_t cli_split_units(const struct cli_inputs *in, struct cli_unit **out, struct diag_list *dl)
+{
+	struct cli_unit *units = NULL;
+	size_t nr = 0, alloc = 0;
+	char **envs = NULL;
+	int n = cli_expand_envs(in, &envs, dl);
+	for (int i = 0; i < n + in->config_nr; i++) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct cli_unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		u->in.config_dir = in->config_dir;
+		if (i < n) {
+			u->name = envs[i]; /* the unit owns it now */
+			u->in.envs[0] = u->name;
+			u->in.env_nr = 1;
+			u->config_path = xstrfmt("%s/%s.json", config_dir(in), envs[i]);
+		} else {
+			const char *file = in->config_files[i - n];
+			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+			u->name = xstrndup(base, strcspn(base, "."));
+			u->in.config_files[0] = file;
+			u->in.config_nr = 1;
+			u->config_path = xstrdup(file);
+		}
+	}
+	free(envs);
+	if (in->path_nr) {
+		ALLOC_GROW(units, nr + 1, alloc);
+		struct cli_unit *u = &units[nr++];
+		memset(u, 0, sizeof(*u));
+		u->in = *in;
+		u->in.env_nr = u->in.config_nr = 0;
+		u->name = xstrdup("templates");
+	}
+	*out = units;
+	return nr;
+}
+
+void cli_units_free(struct cli_unit *units, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		free(units[i].name);
+		free(units[i].config_path);
+	}
+	free(units);
+}
+
 void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
 {
 	for (size_t i = 0; i < sm_app_stack_count(app); i++) {

@@ -71,6 +71,20 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
  */
 struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl);
 
+/*
+ * The inputs of a per-environment command (cost, report) as units: one per
+ * environment (--env, "all" expanded), one per --config FILE, and one for
+ * all the PATHs together. Strings are owned by the units (cli_units_free).
+ */
+struct cli_unit {
+	struct cli_inputs in; /* this unit's inputs only */
+	char *name;	      /* environment name, config file's base name, or "templates" */
+	char *config_path;    /* the configuration file, or NULL for PATH inputs */
+};
+
+size_t cli_split_units(const struct cli_inputs *in, struct cli_unit **out, struct diag_list *dl);
+void cli_units_free(struct cli_unit *units, size_t nr);
+
 /* Copy the resolved templates of `app` into `a` (no disk involved). */
 void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app);
 

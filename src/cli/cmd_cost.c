@@ -50,12 +50,6 @@ struct opts {
 };
 
 /* One estimate: the templates of one environment (or of the PATHs given). */
-struct unit {
-	struct cli_inputs in;
-	char *config_path; /* NULL: no config (PATH inputs) */
-	char *label;
-};
-
 static void print_money(double x)
 {
 	printf("%10.2f", x);
@@ -179,7 +173,8 @@ static void print_diff_text(const struct cost_diff *d, const char *dir)
 }
 
 /* Load `u`'s config (when it has one) and assembly, and evaluate both analyses. */
-static int run_unit(const struct unit *u, const struct opts *o, json_t *all, bool color, bool first)
+static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all, bool color,
+		    bool first)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct env_config cfg;
@@ -224,8 +219,8 @@ static int run_unit(const struct unit *u, const struct opts *o, json_t *all, boo
 	} else {
 		if (!first)
 			printf("\n");
-		if (u->label)
-			printf("%s== %s ==%s\n", color ? "\033[1m" : "", u->label,
+		if (u->config_path)
+			printf("%s== %s ==%s\n", color ? "\033[1m" : "", u->name,
 			       color ? "\033[0m" : "");
 		print_cost_text(&r, o, color);
 		print_slo_text(&s, color);
@@ -245,58 +240,6 @@ out:
 	if (have_cfg)
 		env_config_release(&cfg);
 	return code;
-}
-
-/* Split the inputs into one unit per environment, config file, or the PATHs together. */
-static size_t make_units(const struct cli_inputs *in, struct unit **out, struct diag_list *dl)
-{
-	struct unit *units = NULL;
-	size_t nr = 0, alloc = 0;
-	const char *dir = in->config_dir ? in->config_dir : "config";
-	struct cli_inputs none = *in;
-
-	if (!in->env_nr && !in->config_nr && !in->path_nr) {
-		if (fs_exists("cdk.out/manifest.json")) {
-			none.paths[0] = "cdk.out";
-			none.path_nr = 1;
-		} else {
-			none.envs[0] = "all";
-			none.env_nr = 1;
-		}
-		in = &none;
-	}
-	char **envs = NULL;
-	int n = cli_expand_envs(in, &envs, dl);
-	for (int i = 0; i < n; i++) {
-		ALLOC_GROW(units, nr + 1, alloc);
-		struct unit *u = &units[nr++];
-		memset(u, 0, sizeof(*u));
-		u->in.config_dir = in->config_dir;
-		u->in.envs[0] = envs[i]; /* owned by the unit: freed through label */
-		u->in.env_nr = 1;
-		u->config_path = xstrfmt("%s/%s.json", dir, envs[i]);
-		u->label = envs[i];
-	}
-	free(envs);
-	for (int i = 0; i < in->config_nr; i++) {
-		ALLOC_GROW(units, nr + 1, alloc);
-		struct unit *u = &units[nr++];
-		memset(u, 0, sizeof(*u));
-		u->in.config_files[0] = in->config_files[i];
-		u->in.config_nr = 1;
-		u->config_path = xstrdup(in->config_files[i]);
-		u->label = xstrdup(in->config_files[i]);
-	}
-	if (in->path_nr) {
-		ALLOC_GROW(units, nr + 1, alloc);
-		struct unit *u = &units[nr++];
-		memset(u, 0, sizeof(*u));
-		for (int i = 0; i < in->path_nr; i++)
-			u->in.paths[i] = in->paths[i];
-		u->in.path_nr = in->path_nr;
-	}
-	*out = units;
-	return nr;
 }
 
 int cmd_cost(int argc, char **argv)
@@ -352,8 +295,15 @@ int cmd_cost(int argc, char **argv)
 
 	/* the templates and every value derived from them live until exit: one arena */
 	arena_begin();
-	struct unit *units = NULL;
-	size_t nr = make_units(&in, &units, &dl);
+	struct cli_unit *units = NULL;
+	/* no input at all: ./cdk.out if there is one, else every environment */
+	if (!in.env_nr && !in.config_nr && !in.path_nr) {
+		if (fs_exists("cdk.out/manifest.json"))
+			in.paths[in.path_nr++] = "cdk.out";
+		else
+			in.envs[in.env_nr++] = "all";
+	}
+	size_t nr = cli_split_units(&in, &units, &dl);
 	int code = diag_count(&dl, DIAG_ERROR) ? SM_EXIT_USAGE : SM_EXIT_OK;
 	cli_print_diags(&dl);
 	diag_list_release(&dl);
@@ -370,11 +320,7 @@ int cmd_cost(int argc, char **argv)
 		json_decref(out);
 	}
 	json_decref(all);
-	for (size_t i = 0; i < nr; i++) {
-		free(units[i].config_path);
-		free(units[i].label);
-	}
-	free(units);
+	cli_units_free(units, nr);
 	arena_end();
 	return cli_finish_stdout(code);
 }

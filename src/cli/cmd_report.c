@@ -44,12 +44,6 @@ struct report_opts {
 };
 
 /* One page: an environment (with its config), a config file, or the PATHs given. */
-struct unit {
-	struct cli_inputs in;
-	char *name;	   /* environment name, or "templates" */
-	char *config_path; /* NULL: no config (PATH inputs) */
-};
-
 /* Where the value of an option that takes one goes, or NULL. */
 static const char **valued_option(struct report_opts *o, const char *arg)
 {
@@ -101,7 +95,7 @@ static char *diagram(const struct graph *g, const char *title, char **note)
 	return out;
 }
 
-static int run_unit(const struct unit *u, const struct report_opts *o, bool several)
+static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool several)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct env_config cfg;
@@ -164,46 +158,6 @@ out:
 	return code;
 }
 
-/* One unit per environment, config file, or the PATHs together. */
-static size_t make_units(const struct cli_inputs *in, struct unit **out, struct diag_list *dl)
-{
-	struct unit *units = NULL;
-	size_t nr = 0, alloc = 0;
-	const char *dir = in->config_dir ? in->config_dir : "config";
-	char **envs = NULL;
-	int n = cli_expand_envs(in, &envs, dl);
-	for (int i = 0; i < n + in->config_nr; i++) {
-		ALLOC_GROW(units, nr + 1, alloc);
-		struct unit *u = &units[nr++];
-		memset(u, 0, sizeof(*u));
-		u->in.config_dir = in->config_dir;
-		if (i < n) {
-			u->name = envs[i]; /* the unit owns it now */
-			u->in.envs[0] = u->name;
-			u->in.env_nr = 1;
-			u->config_path = xstrfmt("%s/%s.json", dir, envs[i]);
-		} else {
-			const char *file = in->config_files[i - n];
-			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-			u->name = xstrndup(base, strcspn(base, "."));
-			u->in.config_files[0] = file;
-			u->in.config_nr = 1;
-			u->config_path = xstrdup(file);
-		}
-	}
-	free(envs);
-	if (in->path_nr) {
-		ALLOC_GROW(units, nr + 1, alloc);
-		struct unit *u = &units[nr++];
-		memset(u, 0, sizeof(*u));
-		u->in = *in;
-		u->in.env_nr = u->in.config_nr = 0;
-		u->name = xstrdup("templates");
-	}
-	*out = units;
-	return nr;
-}
-
 int cmd_report(int argc, char **argv)
 {
 	struct cli_inputs in = {0};
@@ -238,8 +192,8 @@ int cmd_report(int argc, char **argv)
 		return cli_usage_error("report", "name the environment: --env NAME (or --env all, "
 						 "--config FILE, PATH...)");
 
-	struct unit *units = NULL;
-	size_t nr = make_units(&in, &units, &dl);
+	struct cli_unit *units = NULL;
+	size_t nr = cli_split_units(&in, &units, &dl);
 	int code = SM_EXIT_OK;
 	if (dl.nr) {
 		cli_print_diags(&dl);
@@ -258,11 +212,7 @@ int cmd_report(int argc, char **argv)
 		if (r > code)
 			code = r;
 	}
-	for (size_t i = 0; i < nr; i++) {
-		free(units[i].name);
-		free(units[i].config_path);
-	}
-	free(units);
+	cli_units_free(units, nr);
 	diag_list_release(&dl);
 	return code;
 }
