@@ -248,7 +248,10 @@ static void show_event(struct cli_aws *ca, struct cli_watch *w, const json_t *e,
 	char hms[9] = "";
 	if (t && strlen(t) >= 9)
 		memcpy(hms, t + 1, 8);
+	/* one bar redrawn in place only while a single stack is followed */
+	pthread_mutex_lock(&ca->lock);
 	bool bar = ca->progress_tty && ca->in_flight <= 1;
+	pthread_mutex_unlock(&ca->lock);
 	pthread_mutex_lock(&ca->out_lock);
 	if (bar)
 		fputs("\r\033[K", stdout);
