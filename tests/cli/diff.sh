@@ -45,6 +45,13 @@ assert db["replacement"] == "yes" and db["stateful"] and db["dataAtRisk"]
 logs = [r for st in d["stacks"] for r in st["resources"] if r["id"] == "LogsBucket"][0]
 assert logs["change"] == "removed" and not logs["dataAtRisk"]  # DeletionPolicy Retain keeps it
 PY
-expect_exit "diff without --against is refused until issue 5" 2 "$SOLEMATE" diff --env staging
+# against the deployed stacks: needs credentials, and says which when there are none
+mkdir -p "$TMP/home"
+expect_exit "diff --env without credentials: exit 2" 2 env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY \
+  -u AWS_PROFILE HOME="$TMP/home" AWS_CONFIG_FILE="$TMP/home/none" AWS_SHARED_CREDENTIALS_FILE="$TMP/home/none" \
+  "$SOLEMATE" diff --env staging
+expect_grep "diff --env without credentials: says what to set" "AWS_ACCESS_KEY_ID" "$TMP/err"
+expect_exit "diff --env all against the deployed stacks: one environment at a time, exit 2" 2 \
+  "$SOLEMATE" diff --env all --endpoint-url http://127.0.0.1:9
 expect_exit "unreadable assembly is bad input" 2 "$SOLEMATE" diff --against "$TMP/nope"
 done_testing
