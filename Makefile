@@ -21,9 +21,11 @@ SANFLAGS =
 OPT = -O2 -g
 endif
 
-PKGS = jansson yaml-0.1 libcurl libxml-2.0 libcrypto zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lyaml -lcurl -lxml2 -lcrypto -lz)
+# libcurl and libxml2 are loaded when the first AWS call is made
+# (src/aws/dynlib.h), not linked: their headers only.
+PKGS = jansson yaml-0.1 libcrypto zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libxml-2.0 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lyaml -lcrypto -lz)
 
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(CI),true)
@@ -37,7 +39,7 @@ CPPFLAGS += -Isrc -Iinfrastructure -D_GNU_SOURCE
 CFLAGS ?= $(OPT)
 CFLAGS += -std=c17 $(WARN) $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
-LDLIBS += $(PKG_LIBS) -lm -lpthread
+LDLIBS += $(PKG_LIBS) -lm -lpthread -ldl
 
 LIB_DIRS = src/base src/engine src/constructs src/analysis src/aws infrastructure/lib
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(shell find $(d) -name '*.c' 2>/dev/null)))

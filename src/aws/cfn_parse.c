@@ -3,6 +3,8 @@
  * shapes are the API reference's: <ActionResponse><ActionResult>...,
  * lists as <member> elements, optional fields simply absent.
  */
+#include "aws/dynlib.h" /* first: libxml2 through the pointers loaded on first use */
+
 #include "aws/cfn_parse.h"
 
 #include <stdlib.h>

@@ -2,13 +2,14 @@
  * Signed requests with retries (client.h). One curl easy handle per
  * attempt: nothing is shared between calls, so that deploy's threads may
  * each send through their own struct aws_client at the same time; the only
- * global state, libcurl's and libxml2's initialisation, runs once under
- * pthread_once. Nothing here logs: the Authorization header and the keys
+ * global state, libcurl's and libxml2's loading and initialisation, runs
+ * once (dynlib.h). Nothing here logs: the Authorization header and the keys
  * are never formatted into a message.
  */
+#include "aws/dynlib.h" /* first: libcurl through the pointers loaded on first use */
+
 #include "aws/client.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -30,15 +31,6 @@
 #define AWS_DEFAULT_TIMEOUT_MS 60000L
 #define AWS_MAX_DELAY_MS 20000u	      /* the cap of the backoff, as the AWS SDKs have it */
 #define AWS_CONNECT_TIMEOUT_MS 10000L /* connecting is quick or it is not happening */
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result;
-
-static void init_curl(void)
-{
-	/* Not thread-safe in libcurl 7.88, hence once, before any thread makes a handle. */
-	curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
 
 void aws_client_init(struct aws_client *c, const struct aws_creds *creds, const char *endpoint_url)
 {
@@ -455,7 +447,9 @@ static void failure_diag(struct diag_list *dl, const char *label, const struct a
 int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_response *resp,
 	     struct diag_list *dl)
 {
-	pthread_once(&curl_once, init_curl);
+	/* libcurl's global set-up is not thread-safe in 7.88: done once, in there */
+	if (aws_dynlib_load(dl) < 0)
+		return -1;
 	if (!req->service || !req->method) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 			 "AWS request without a service or method");
@@ -463,10 +457,9 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	}
 	char *label = request_label(req);
 	const struct aws_creds *cr = c->creds;
-	const char *unusable = curl_init_result != CURLE_OK ? "libcurl failed to initialise"
-			       : !cr || !cr->access_key || !cr->secret_key ? "no credentials"
-			       : !cr->region				   ? "no region"
-									   : NULL;
+	const char *unusable = !cr || !cr->access_key || !cr->secret_key ? "no credentials"
+			       : !cr->region				 ? "no region"
+									 : NULL;
 	if (unusable) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label, unusable);
 		free(label);

@@ -1,6 +1,7 @@
+#include "aws/dynlib.h" /* first: libxml2 through the pointers loaded on first use */
+
 #include "aws/xml.h"
 
-#include <libxml/parser.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -8,18 +9,13 @@
 
 #include "base/xalloc.h"
 
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-
-static void init_parser(void)
-{
-	/* libxml2 wants its globals set up once before threads parse at the same time. */
-	xmlInitParser();
-}
-
 xmlDocPtr aws_xml_parse(const char *buf, size_t len)
 {
-	pthread_once(&init_once, init_parser);
-	if (!buf || len > INT_MAX)
+	/* loaded already by aws_send, which reports a failure to load */
+	struct diag_list ignore = DIAG_LIST_INIT;
+	int loaded = aws_dynlib_load(&ignore);
+	diag_list_release(&ignore);
+	if (loaded < 0 || !buf || len > INT_MAX)
 		return NULL;
 	return xmlReadMemory(buf, (int)len, "response.xml", NULL,
 			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
