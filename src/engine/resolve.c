@@ -190,13 +190,18 @@ static json_t *resolve_token(struct resolve_ctx *c, struct sm_stack *consumer, j
 
 	if (same_region(producer, consumer)) {
 		char *oname = export_output_name("ExportsOutput", id, attr);
-		char *export = xstrfmt("%s:%s", producer->name, oname);
+		struct strbuf eb = STRBUF_INIT;
+		strbuf_addstr(&eb, producer->name);
+		strbuf_addch(&eb, ':');
+		strbuf_addstr(&eb, oname);
+		char *export = strbuf_detach(&eb, NULL);
 		if (!json_object_get(producer->gen_outputs, oname)) {
 			json_t *out = json_object(), *ex = json_object();
 			json_object_set_new_nocheck(out, "Value", local_ref(id, attr));
 			json_object_set_new_nocheck(ex, "Name", json_string(export));
 			json_object_set_new_nocheck(out, "Export", ex);
-			json_object_set_new(producer->gen_outputs, oname, out);
+			json_object_set_new_nocheck(producer->gen_outputs, oname,
+						    out); /* alphanumeric */
 		}
 		json_t *imp = sm_fn_import_value(json_string(export));
 		free(oname);
@@ -249,7 +254,10 @@ static void resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, json
 			json_t *r = resolve_token(c, consumer, tok, w);
 			json_decref(tok);
 			json_object_clear(v);
-			json_object_update(v, r);
+			void *ri = json_object_iter(r); /* one key, or none (json null) */
+			if (ri)
+				json_object_set_nocheck(v, json_object_iter_key(ri),
+							json_object_iter_value(ri));
 			json_decref(r);
 			return;
 		}
@@ -277,6 +285,20 @@ struct stack_tags {
 	json_t *map;  /* {k: v, ...} */
 };
 
+/* {"Key": k, "Value": v} (both stolen), or NULL like json_pack when one is NULL */
+static json_t *tag_pair(json_t *k, json_t *v)
+{
+	if (!k || !v) {
+		json_decref(k);
+		json_decref(v);
+		return NULL;
+	}
+	json_t *t = json_object();
+	json_object_set_new_nocheck(t, "Key", k);
+	json_object_set_new_nocheck(t, "Value", v);
+	return t;
+}
+
 static void stack_tags_build(const struct sm_stack *s, struct stack_tags *st)
 {
 	struct sm_tag *all = NULL;
@@ -291,8 +313,8 @@ static void stack_tags_build(const struct sm_stack *s, struct stack_tags *st)
 	st->list = json_array();
 	st->map = json_object();
 	for (size_t i = 0; i < nr; i++) {
-		json_array_append_new(
-			st->list, json_pack("{ssss}", "Key", all[i].key, "Value", all[i].value));
+		json_array_append_new(st->list,
+				      tag_pair(json_string(all[i].key), json_string(all[i].value)));
 		json_object_set_new(st->map, all[i].key, json_string(all[i].value));
 		free(all[i].key);
 		free(all[i].value);
@@ -307,10 +329,9 @@ static void stack_tags_release(struct stack_tags *st)
 }
 
 /* Merge the stack's tags into `props` (a copy of the resource's); its own win. */
-static void apply_tags(const struct stack_tags *st, const struct sm_resource *r, json_t *props)
+static void apply_tags(const struct stack_tags *st, const struct sm_resource *r, json_t *props,
+		       enum sm_tag_style style, const char *prop)
 {
-	const char *prop;
-	enum sm_tag_style style = sm_tag_style_of(r->type, &prop);
 
 	if (style == SM_TAGS_NONE || r->skip_tags || !json_object_size(st->map))
 		return;
@@ -352,7 +373,7 @@ static void apply_tags(const struct stack_tags *st, const struct sm_resource *r,
 		json_t *val = (json_t *)sorted[j].value;
 		if (style == SM_TAGS_LIST)
 			json_array_append_new(
-				out, json_pack("{sssO}", "Key", sorted[j].key, "Value", val));
+				out, tag_pair(json_string(sorted[j].key), json_incref(val)));
 		else
 			json_object_set(out, sorted[j].key, val);
 	}
@@ -410,34 +431,35 @@ static json_t *build_resource(struct resolve_ctx *c, struct sm_stack *s, struct 
 
 	resolve_value(c, s, r->props, &where);
 	json_t *props = json_incref(r->props);
-	if (sm_tag_style_of(r->type, &tag_prop) != SM_TAGS_NONE && !r->skip_tags) {
+	enum sm_tag_style style = sm_tag_style_of(r->type, &tag_prop);
+	if (style != SM_TAGS_NONE && !r->skip_tags && json_object_size(tags->map)) {
 		/* tags are set on the template's (shallow) copy, never on the tree */
 		json_t *own = json_copy(props);
 		json_decref(props);
 		props = own;
-		apply_tags(tags, r, props);
+		apply_tags(tags, r, props, style, tag_prop);
 	}
-	json_object_set_new(res, "Type", json_string(r->type));
+	json_object_set_new_nocheck(res, "Type", json_string(r->type));
 	if (json_object_size(props))
-		json_object_set_new(res, "Properties", props);
+		json_object_set_new_nocheck(res, "Properties", props);
 	else
 		json_decref(props);
 	if (r->depends_nr) {
 		json_t *deps = json_array();
 		for (size_t i = 0; i < r->depends_nr; i++)
 			json_array_append_new(deps, json_string(r->depends_on[i]));
-		json_object_set_new(res, "DependsOn", deps);
+		json_object_set_new_nocheck(res, "DependsOn", deps);
 	}
 	if (r->condition)
-		json_object_set_new(res, "Condition", json_string(r->condition));
+		json_object_set_new_nocheck(res, "Condition", json_string(r->condition));
 	if (r->update_replace_policy)
-		json_object_set_new(res, "UpdateReplacePolicy",
-				    json_string(r->update_replace_policy));
+		json_object_set_new_nocheck(res, "UpdateReplacePolicy",
+					    json_string(r->update_replace_policy));
 	if (r->deletion_policy)
-		json_object_set_new(res, "DeletionPolicy", json_string(r->deletion_policy));
+		json_object_set_new_nocheck(res, "DeletionPolicy", json_string(r->deletion_policy));
 	if (r->metadata) {
 		resolve_value(c, s, r->metadata, &where);
-		json_object_set(res, "Metadata", r->metadata);
+		json_object_set_nocheck(res, "Metadata", r->metadata);
 	}
 	return res;
 }
@@ -472,26 +494,27 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 	json_t *res = json_object();
 	json_t *outs = json_object();
 
-	json_object_set_new(t, "AWSTemplateFormatVersion", json_string("2010-09-09"));
+	json_object_set_new_nocheck(t, "AWSTemplateFormatVersion", json_string("2010-09-09"));
 	if (s->description)
-		json_object_set_new(t, "Description", json_string(s->description));
+		json_object_set_new_nocheck(t, "Description", json_string(s->description));
 	struct stack_tags tags;
 	stack_tags_build(s, &tags);
 	for (size_t i = 0; i < s->res_nr; i++)
-		json_object_set_new(res, s->resources[i]->id,
-				    build_resource(c, s, s->resources[i], &tags));
+		json_object_set_new_nocheck(res, s->resources[i]->id, /* alphanumeric */
+					    build_resource(c, s, s->resources[i], &tags));
 	stack_tags_release(&tags);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		struct sm_output *o = &s->outputs[i];
 		struct where where = {s->name, "Outputs", o->name};
 		json_t *out = json_object();
 		if (o->description)
-			json_object_set_new(out, "Description", json_string(o->description));
+			json_object_set_new_nocheck(out, "Description",
+						    json_string(o->description));
 		resolve_value(c, s, o->value, &where);
-		json_object_set(out, "Value", o->value);
+		json_object_set_nocheck(out, "Value", o->value);
 		if (o->export_name)
-			json_object_set_new(out, "Export",
-					    json_pack("{ss}", "Name", o->export_name));
+			json_object_set_new_nocheck(out, "Export",
+						    json_pack("{ss}", "Name", o->export_name));
 		json_object_set_new(outs, o->name, out);
 	}
 	s->template = t;
@@ -506,11 +529,11 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 	json_t *maps = json_incref(s->mappings);
 	(void)si;
 	/* Sections in the order the CloudFormation docs list them. */
-	json_object_set_new(t, "Parameters", params);
-	json_object_set_new(t, "Mappings", maps);
-	json_object_set_new(t, "Conditions", conds);
-	json_object_set_new(t, "Resources", res);
-	json_object_set_new(t, "Outputs", outs);
+	json_object_set_new_nocheck(t, "Parameters", params);
+	json_object_set_new_nocheck(t, "Mappings", maps);
+	json_object_set_new_nocheck(t, "Conditions", conds);
+	json_object_set_new_nocheck(t, "Resources", res);
+	json_object_set_new_nocheck(t, "Outputs", outs);
 }
 
 static void finish_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
