@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# What process start-up costs, and what our commands would cost if libcurl,
-# libxml2 and libcrypto (used by src/aws only, never by synth, validate or
-# check) were loaded on first use instead of at exec: links a second binary
-# whose AWS library symbols are stubs that abort, checks it gives the same
-# outputs, and times both (hyperfine -N, medians). Measurement only.
+# What process start-up costs, and what our commands would cost if the AWS
+# libraries still linked at exec (libcrypto today; libcurl and libxml2 are
+# dlopen'ed by src/aws already) were loaded on first use: links a second
+# binary whose symbols of those libraries are stubs that abort, checks it
+# gives the same outputs, and times both (hyperfine -N, medians).
+# Measurement only.
 #   bench/floor.sh [BUILD]   (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
