@@ -21,11 +21,11 @@ SANFLAGS =
 OPT = -O2 -g
 endif
 
-# libcurl and libxml2 are loaded when the first AWS call is made
+# libcurl, libxml2 and libcrypto are loaded when the first AWS call is made
 # (src/aws/dynlib.h), not linked: their headers only.
-PKGS = jansson yaml-0.1 libcrypto zlib
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libxml-2.0 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lyaml -lcrypto -lz)
+PKGS = jansson yaml-0.1 zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libxml-2.0 libcrypto 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lyaml -lz)
 
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(CI),true)

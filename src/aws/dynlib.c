@@ -12,7 +12,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static const char *failed_lib, *failed_pkg, *failed_why;
 
 static const struct {
-	int lib; /* 0 libcurl, 1 libxml2 */
+	int lib; /* 0 libcurl, 1 libxml2, 2 libcrypto */
 	const char *name;
 	size_t off;
 } symbols[] = {
@@ -20,20 +20,36 @@ static const struct {
 	{                                                                                          \
 		lib, #name, offsetof(struct aws_dynlib, p_##name)                                  \
 	}
-	SYM(0, curl_global_init),   SYM(0, curl_easy_init),    SYM(0, curl_easy_setopt),
-	SYM(0, curl_easy_perform),  SYM(0, curl_easy_getinfo), SYM(0, curl_easy_cleanup),
-	SYM(0, curl_easy_strerror), SYM(0, curl_slist_append), SYM(0, curl_slist_free_all),
-	SYM(1, xmlInitParser),	    SYM(1, xmlReadMemory),     SYM(1, xmlDocGetRootElement),
-	SYM(1, xmlFreeDoc),	    SYM(1, xmlNodeGetContent), SYM(1, xmlFree),
+	SYM(0, curl_global_init),
+	SYM(0, curl_easy_init),
+	SYM(0, curl_easy_setopt),
+	SYM(0, curl_easy_perform),
+	SYM(0, curl_easy_getinfo),
+	SYM(0, curl_easy_cleanup),
+	SYM(0, curl_easy_strerror),
+	SYM(0, curl_slist_append),
+	SYM(0, curl_slist_free_all),
+	SYM(1, xmlInitParser),
+	SYM(1, xmlReadMemory),
+	SYM(1, xmlDocGetRootElement),
+	SYM(2, EVP_Digest),
+	SYM(2, EVP_sha256),
+	SYM(2, HMAC),
+	SYM(2, SHA256),
+	SYM(2, RAND_bytes),
+	SYM(2, OPENSSL_cleanse),
+	SYM(1, xmlFreeDoc),
+	SYM(1, xmlNodeGetContent),
+	SYM(1, xmlFree),
 #undef SYM
 };
 
 static void load(void)
 {
-	static const char *const sonames[] = {"libcurl.so.4", "libxml2.so.2"};
-	static const char *const packages[] = {"libcurl4", "libxml2"};
-	void *h[2];
-	for (int i = 0; i < 2; i++) {
+	static const char *const sonames[] = {"libcurl.so.4", "libxml2.so.2", "libcrypto.so.3"};
+	static const char *const packages[] = {"libcurl4", "libxml2", "libssl3"};
+	void *h[3];
+	for (int i = 0; i < 3; i++) {
 		h[i] = dlopen(sonames[i], RTLD_NOW | RTLD_LOCAL);
 		if (!h[i]) {
 			failed_lib = sonames[i];

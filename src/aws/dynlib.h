@@ -1,9 +1,9 @@
 /*
- * libcurl and libxml2, loaded when the first AWS call is made (dlopen), not
- * when the program starts: with their dependencies (GnuTLS, Kerberos, LDAP,
- * ICU, ...) they are some thirty shared libraries, and loading them cost
- * every command about 4 ms, most of `synth`'s whole budget (issue 2: 5 ms),
- * for commands that never talk to AWS.
+ * libcurl, libxml2 and libcrypto, loaded when the first AWS call is made
+ * (dlopen), not when the program starts: with their dependencies (GnuTLS,
+ * Kerberos, LDAP, ICU, ...) they are some thirty shared libraries, and
+ * loading them cost every command about 5 ms, all of `synth`'s budget
+ * (issue 2: 5 ms), for commands that never talk to AWS.
  *
  * Include this header, and no libcurl or libxml2 header after it, in the
  * files that call them: the names below then go through the loaded
@@ -18,6 +18,10 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include "base/diag.h"
 
@@ -38,13 +42,22 @@ struct aws_dynlib {
 	void (*p_xmlFreeDoc)(xmlDocPtr doc);
 	xmlChar *(*p_xmlNodeGetContent)(const xmlNode *node);
 	xmlFreeFunc *p_xmlFree; /* libxml2's variable xmlFree (Debian's exports no __xmlFree) */
-	CURLcode curl_init;		   /* what curl_global_init answered */
+	int (*p_EVP_Digest)(const void *data, size_t count, unsigned char *md, unsigned int *size,
+			    const EVP_MD *type, ENGINE *impl);
+	const EVP_MD *(*p_EVP_sha256)(void);
+	unsigned char *(*p_HMAC)(const EVP_MD *evp_md, const void *key, int key_len,
+				 const unsigned char *d, size_t n, unsigned char *md,
+				 unsigned int *md_len);
+	unsigned char *(*p_SHA256)(const unsigned char *d, size_t n, unsigned char *md);
+	int (*p_RAND_bytes)(unsigned char *buf, int num);
+	void (*p_OPENSSL_cleanse)(void *ptr, size_t len);
+	CURLcode curl_init; /* what curl_global_init answered */
 };
 
 extern struct aws_dynlib aws_dynlib;
 
 /*
- * Load both libraries and initialise them, once. 0, or -1 with a diagnostic
+ * Load the three libraries and initialise them, once. 0, or -1 with a diagnostic
  * naming the library that is missing and the package that has it.
  */
 int aws_dynlib_load(struct diag_list *dl);
@@ -69,6 +82,12 @@ int aws_dynlib_load(struct diag_list *dl);
 #define xmlNodeGetContent (*aws_dynlib.p_xmlNodeGetContent)
 #undef xmlFree
 #define xmlFree (*aws_dynlib.p_xmlFree)
+#define EVP_Digest (*aws_dynlib.p_EVP_Digest)
+#define EVP_sha256 (*aws_dynlib.p_EVP_sha256)
+#define HMAC (*aws_dynlib.p_HMAC)
+#define SHA256 (*aws_dynlib.p_SHA256)
+#define RAND_bytes (*aws_dynlib.p_RAND_bytes)
+#define OPENSSL_cleanse (*aws_dynlib.p_OPENSSL_cleanse)
 #endif
 
 #endif

@@ -4,15 +4,24 @@
  * encoding), which is also what every other service accepts for the plain
  * paths we use.
  */
+#include "aws/dynlib.h" /* first: libcrypto through the pointers loaded on first use */
+
 #include "aws/sigv4.h"
 
 #include <ctype.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
+
+/* libcrypto is loaded on first use (dynlib.h); a failure is reported by aws_send. */
+static bool crypto_loaded(void)
+{
+	struct diag_list ignore = DIAG_LIST_INIT;
+	int r = aws_dynlib_load(&ignore);
+	diag_list_release(&ignore);
+	return r == 0;
+}
 
 static void hex(struct strbuf *out, const unsigned char *d, size_t n)
 {
@@ -155,6 +164,8 @@ static int complete(const struct sigv4_request *r, const struct sigv4_creds *c)
 int sigv4_canonical_request(const struct sigv4_request *req, const struct sigv4_creds *creds,
 			    struct strbuf *out, struct strbuf *signed_headers)
 {
+	if (!crypto_loaded())
+		return -1;
 	if (!complete(req, creds))
 		return -1;
 	size_t n = 0, extra = 0;
@@ -201,6 +212,8 @@ int sigv4_sign(const struct sigv4_request *req, const struct sigv4_creds *creds,
 {
 	struct strbuf creq = STRBUF_INIT, signed_h = STRBUF_INIT, sts = STRBUF_INIT;
 	struct strbuf key = STRBUF_INIT;
+	if (!crypto_loaded())
+		return -1;
 	if (sigv4_canonical_request(req, creds, &creq, &signed_h)) {
 		strbuf_release(&creq);
 		strbuf_release(&signed_h);

@@ -1,4 +1,6 @@
 /* The AWS commands' shared layer (cli_aws.h). */
+#include "aws/dynlib.h" /* first: libcrypto through the pointers loaded on first use */
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,9 +9,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include "aws/s3.h"
 #include "aws/stack_events.h"
@@ -381,7 +380,10 @@ static char *change_set_name(void)
 	char ts[32];
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y%m%d%H%M%S", &tm);
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+	struct diag_list ignore = DIAG_LIST_INIT;
+	int loaded = aws_dynlib_load(&ignore); /* done by the calls before: cheap */
+	diag_list_release(&ignore);
+	if (loaded < 0 || RAND_bytes(rnd, sizeof(rnd)) != 1)
 		memcpy(rnd, &now, sizeof(rnd) < sizeof(now) ? sizeof(rnd) : sizeof(now));
 	return xstrfmt("solemate-%s-%02x%02x%02x%02x", ts, rnd[0], rnd[1], rnd[2], rnd[3]);
 }
@@ -422,8 +424,11 @@ static char *upload_template(struct aws_client *c, const char *env, const char *
 	unsigned char md[SHA256_DIGEST_LENGTH];
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];
 	char *bucket = toolkit_bucket(c, env, dl), *key = NULL, *url = NULL;
-	if (!bucket)
+	/* toolkit_bucket called AWS: the libraries are loaded when it succeeded */
+	if (!bucket || aws_dynlib_load(dl) < 0) {
+		free(bucket);
 		return NULL;
+	}
 	SHA256((const unsigned char *)body, len, md);
 	for (size_t i = 0; i < sizeof(md); i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
