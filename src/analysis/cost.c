@@ -145,35 +145,9 @@ static void add_num(struct strbuf *sb, double x)
 
 /* ---- data directory and price files ------------------------------------ */
 
-char *cost_default_data_dir(void)
-{
-	const char *env = getenv("SOLEMATE_DATA");
-	if (env && *env)
-		return xstrdup(env);
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* <root>/build/solemate -> <root>/data */
-		for (int up = 0; up < 2; up++) {
-			char *slash = strrchr(exe, '/');
-			if (slash)
-				*slash = '\0';
-		}
-		char *p = xstrfmt("%s/data", exe);
-		if (fs_is_dir(p))
-			return p;
-		free(p);
-	}
-	return xstrdup("data");
-}
-
 char *cost_default_prices_dir(void)
 {
-	char *d = cost_default_data_dir();
-	char *p = xstrfmt("%s/prices", d);
-	free(d);
-	return p;
+	return fs_data_path("prices");
 }
 
 static bool valid_date(const char *s)

@@ -130,12 +130,7 @@ void cost_diff_release(struct cost_diff *d);
 /* {"beforeTotal","afterTotal","delta","lines":[{stack,logicalId,component,before,after,delta}]} */
 json_t *cost_diff_json(const struct cost_diff *d);
 
-/*
- * Where data files live: $SOLEMATE_DATA, else data/ beside the executable's
- * parent directory (<root>/build/solemate -> <root>/data), else ./data.
- * cost_default_prices_dir() is that plus "/prices". Caller frees.
- */
-char *cost_default_data_dir(void);
+/* The price files' directory: fs_data_path("prices") (base/fsutil.h). Caller frees. */
 char *cost_default_prices_dir(void);
 
 /*

@@ -25,32 +25,9 @@ struct cfn_schema {
 	size_t res_nr, types_nr;
 };
 
-static char *default_path(void)
-{
-	const char *env = getenv("SOLEMATE_DATA");
-	if (env && *env)
-		return xstrfmt("%s/cfn-schema.txt", env);
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* <root>/build/solemate -> <root>/data */
-		for (int up = 0; up < 2; up++) {
-			char *slash = strrchr(exe, '/');
-			if (slash)
-				*slash = '\0';
-		}
-		char *p = xstrfmt("%s/data/cfn-schema.txt", exe);
-		if (fs_exists(p))
-			return p;
-		free(p);
-	}
-	return xstrdup("data/cfn-schema.txt");
-}
-
 struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 {
-	char *p = path ? xstrdup(path) : default_path();
+	char *p = path ? xstrdup(path) : fs_data_path("cfn-schema.txt");
 	size_t len;
 	char *text = fs_read_file(p, &len, dl);
 	size_t res_alloc = 0, types_alloc = 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/cost.h"
+#include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -397,9 +398,7 @@ int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, cons
 	if (slas_file) {
 		path = xstrdup(slas_file);
 	} else {
-		char *d = cost_default_data_dir();
-		path = xstrfmt("%s/slas.json", d);
-		free(d);
+		path = fs_data_path("slas.json");
 	}
 	memset(out, 0, sizeof(*out));
 	c.slas_path = path;

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,8 +212,7 @@ int fs_replace_dir(const char *tmp_dir, const char *final_dir, struct diag_list 
 		return 0;
 	}
 	if (fs_exists(final_dir)) {
-		diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL,
-			 "exists and is not a directory");
+		diag_add(dl, DIAG_ERROR, final_dir, 0, 0, NULL, "exists and is not a directory");
 		return -1;
 	}
 	if (rename(tmp_dir, final_dir) < 0) {
@@ -221,4 +221,28 @@ int fs_replace_dir(const char *tmp_dir, const char *final_dir, struct diag_list 
 		return -1;
 	}
 	return 0;
+}
+
+char *fs_data_path(const char *name)
+{
+	const char *env = getenv("SOLEMATE_DATA");
+	if (env && *env)
+		return xstrfmt("%s/%s", env, name);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* <root>/build/solemate -> <root>/data */
+		for (int up = 0; up < 2; up++) {
+			char *slash = strrchr(exe, '/');
+			if (slash)
+				*slash = '\0';
+		}
+		char *dir = xstrfmt("%s/data", exe);
+		bool found = fs_is_dir(dir);
+		free(dir);
+		if (found)
+			return xstrfmt("%s/data/%s", exe, name);
+	}
+	return xstrfmt("data/%s", name);
 }

@@ -28,6 +28,12 @@ int fs_remove_tree(const char *path);
 bool fs_is_dir(const char *path);
 bool fs_exists(const char *path);
 /*
+ * "<data dir>/name" (malloc'd): the project's data files (schema, prices,
+ * SLAs). The data dir is $SOLEMATE_DATA, else <root>/data beside the binary
+ * (<root>/build/solemate), else ./data.
+ */
+char *fs_data_path(const char *name);
+/*
  * Make a fresh temporary directory beside `final_dir` (same file system, so
  * that it can be renamed into place). Caller frees the returned path.
  */

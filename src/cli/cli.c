@@ -215,6 +215,18 @@ void cli_units_free(struct cli_unit *units, size_t nr)
 	free(units);
 }
 
+int cli_unit_load(const struct cli_unit *u, struct env_config *cfg, bool *have_cfg,
+		  struct sm_assembly *a, struct diag_list *dl)
+{
+	*have_cfg = false;
+	if (u->config_path) {
+		if (env_config_load(u->config_path, cfg, dl) < 0)
+			return -1;
+		*have_cfg = true;
+	}
+	return cli_inputs_load(&u->in, a, dl);
+}
+
 void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
 {
 	for (size_t i = 0; i < sm_app_stack_count(app); i++) {

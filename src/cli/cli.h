@@ -71,6 +71,8 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
  */
 struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl);
 
+struct env_config;
+
 /*
  * The inputs of a per-environment command (cost, report) as units: one per
  * environment (--env, "all" expanded), one per --config FILE, and one for
@@ -84,6 +86,12 @@ struct cli_unit {
 
 size_t cli_split_units(const struct cli_inputs *in, struct cli_unit **out, struct diag_list *dl);
 void cli_units_free(struct cli_unit *units, size_t nr);
+/*
+ * A unit's configuration (when it has one: *have_cfg) and its templates.
+ * 0, or -1 with diagnostics; cfg is to be released when *have_cfg.
+ */
+int cli_unit_load(const struct cli_unit *u, struct env_config *cfg, bool *have_cfg,
+		  struct sm_assembly *a, struct diag_list *dl);
 
 /* Copy the resolved templates of `app` into `a` (no disk involved). */
 void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app);

@@ -188,12 +188,7 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 
 	sm_assembly_init(&a);
 	sm_assembly_init(&before_a);
-	if (u->config_path) {
-		if (env_config_load(u->config_path, &cfg, &dl) < 0)
-			goto out;
-		have_cfg = true;
-	}
-	if (cli_inputs_load(&u->in, &a, &dl) < 0)
+	if (cli_unit_load(u, &cfg, &have_cfg, &a, &dl) < 0)
 		goto out;
 	if (cost_estimate(&a, have_cfg ? &cfg : NULL, o->prices, &r, &dl) < 0)
 		goto out;

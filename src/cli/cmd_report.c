@@ -106,12 +106,7 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 
 	sm_assembly_init(&a);
 	graph_init(&g);
-	if (u->config_path) {
-		if (env_config_load(u->config_path, &cfg, &dl) < 0)
-			goto out;
-		have_cfg = true;
-	}
-	if (cli_inputs_load(&u->in, &a, &dl) < 0)
+	if (cli_unit_load(u, &cfg, &have_cfg, &a, &dl) < 0)
 		goto out;
 	graph_build(&g, &a, &dl);
 	struct report_options ro = {
