@@ -29,27 +29,24 @@ static const char diff_usage[] =
 	"\n" CLI_AWS_OPTIONS_HELP "\n"
 	"exit: 0 no differences, 1 differences (as diff(1) does), 2 bad usage or input\n";
 
-/* Exit code when load_deployed fails: 2 for bad input or credentials, 1 for a failed call. */
-static int deployed_err = SM_EXIT_USAGE;
-
 /*
  * new_a: the environment synthesized; old_a: the templates CloudFormation
- * has for the same stack names (none for a stack not deployed).
+ * has for the same stack names (none for a stack not deployed). 0, or the
+ * exit code: 2 for bad input or credentials, 1 for a failed call.
  */
 static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts *ao,
 			 struct sm_assembly *old_a, struct sm_assembly *new_a, struct diag_list *dl)
 {
 	struct env_config cfg;
 	struct cli_aws ca;
-	int ret = -1;
+	int ret = SM_EXIT_FINDINGS;
 
 	if (cli_env_load(in, "diff", &cfg, new_a, NULL, dl) < 0)
-		return -1;
+		return SM_EXIT_USAGE;
 	if (cli_aws_open(&ca, ao, cfg.region, dl) < 0) {
 		env_config_release(&cfg);
-		return -1;
+		return SM_EXIT_USAGE;
 	}
-	deployed_err = SM_EXIT_FINDINGS;
 	for (size_t i = 0; i < new_a->nr; i++) {
 		struct sm_template *t = &new_a->items[i];
 		struct cli_client cc;
@@ -58,7 +55,7 @@ static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts 
 		int exists = cfn_describe_stack(&cc.c, t->stack_name, &st, dl);
 		json_t *tmpl = NULL;
 		int err = exists < 0;
-		if (exists > 0 && strcmp(st.status, "REVIEW_IN_PROGRESS"))
+		if (exists > 0 && (!st.status || strcmp(st.status, "REVIEW_IN_PROGRESS")))
 			tmpl = cli_deployed_template(&cc.c, t->stack_name, &err, dl);
 		cfn_stack_release(&st);
 		cli_client_done(&ca, &cc);
@@ -115,8 +112,9 @@ int cmd_diff(int argc, char **argv)
 	sm_assembly_init(&new_a);
 	int code = SM_EXIT_USAGE;
 	if (!old_path) {
-		if (load_deployed(&in, &ao, &old_a, &new_a, &dl) < 0) {
-			code = deployed_err;
+		int r = load_deployed(&in, &ao, &old_a, &new_a, &dl);
+		if (r) {
+			code = r;
 			goto out;
 		}
 	} else if (sm_assembly_load_path(&old_a, old_path, &dl) < 0) {
