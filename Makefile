@@ -57,7 +57,7 @@ LIB = $(BUILD)/libsolemate.a
 # keep objects make would otherwise treat as intermediate and delete
 .SECONDARY:
 
-.PHONY: all test clean fuzz bench format check-format checksrc config-schema
+.PHONY: all test clean fuzz bench format check-format checksrc config-schema golden
 
 all: $(BUILD)/solemate $(TEST_BIN)
 
@@ -87,6 +87,11 @@ fuzz:
 
 bench: all
 	bench/run.sh
+
+# Regenerate tests/golden/ (the synthesized assembly of the shipped configs);
+# review the diff before committing it.
+golden: $(BUILD)/solemate
+	BUILD=$(BUILD) scripts/golden.sh
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h infrastructure/lib/*.h)
