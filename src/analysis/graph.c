@@ -173,13 +173,14 @@ static void place(struct builder *b, size_t n, struct sm_template *t, const json
 		one_tier &= s->tier == first->tier;
 		one_az &= !strcmp(b->g->nodes[s->node].az ?: "", b->g->nodes[first->node].az ?: "");
 	}
-	if (!first || !one_vpc)
+	/* a subnet without a resolvable VpcId places nothing (issue 19, item 4) */
+	if (!first || !one_vpc || !first->vpc.id)
 		return;
 	const struct graph_node *sn = &b->g->nodes[first->node];
 	node->vpc = xstrdup(sn->vpc);
 	node->vpc_label = xstrdup(sn->vpc_label);
 	free(node->region);
-	node->region = xstrdup(sn->region);
+	node->region = sn->region ? xstrdup(sn->region) : NULL;
 	node->tier = one_tier ? first->tier : NULL;
 	node->az = one_tier && one_az && sn->az ? xstrdup(sn->az) : NULL;
 }

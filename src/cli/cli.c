@@ -86,6 +86,13 @@ int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i
 	return 0;
 }
 
+void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i)
+{
+	/* argv[0] is the command name, so PATH k (0-based) never lies before slot k + 1 */
+	in->paths = (const char **)(argv + 1);
+	argv[1 + in->path_nr++] = argv[i];
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

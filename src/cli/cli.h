@@ -41,7 +41,8 @@ struct cli_inputs {
 	int env_nr;
 	const char *config_files[16];
 	int config_nr;
-	const char *paths[64];
+	/* PATHs in command-line order: any number (cli_inputs_add_path) */
+	const char **paths;
 	int path_nr;
 	const char *config_dir; /* --config-dir, default "config" */
 };
@@ -52,6 +53,13 @@ struct cli_inputs {
  * when it is not one of them; -1 (after a message) when its value is missing.
  */
 int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i, const char *cmd);
+/*
+ * Record argv[i] as a PATH. The PATHs are gathered at the front of argv
+ * (argv[1..path_nr], slots the parse has passed already), so a command takes
+ * any number of them with no cap and nothing to free: the 65th path used to
+ * be dropped without a word (issue 19).
+ */
+void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i);
 /*
  * Fill `a` from the inputs: PATHs are read from disk; --env/--config are
  * synthesized in memory. With no input at all, reads ./cdk.out if it exists,

@@ -198,8 +198,8 @@ int cmd_check(int argc, char **argv)
 			}
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("check", "unknown option '%s'", argv[i]);
-		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
-			in.paths[in.path_nr++] = argv[i];
+		} else {
+			cli_inputs_add_path(&in, argv, i);
 		}
 	}
 	if (list_rules) {

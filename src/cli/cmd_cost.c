@@ -274,10 +274,8 @@ int cmd_cost(int argc, char **argv)
 			}
 		} else if (a[0] == '-') {
 			return cli_usage_error("cost", "unknown option '%s'", a);
-		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
-			in.paths[in.path_nr++] = a;
 		} else {
-			return cli_usage_error("cost", "too many paths");
+			cli_inputs_add_path(&in, argv, i);
 		}
 	}
 	if (o.prices && !fs_is_dir(o.prices))
@@ -293,10 +291,13 @@ int cmd_cost(int argc, char **argv)
 	struct cli_unit *units = NULL;
 	/* no input at all: ./cdk.out if there is one, else every environment */
 	if (!in.env_nr && !in.config_nr && !in.path_nr) {
-		if (fs_exists("cdk.out/manifest.json"))
-			in.paths[in.path_nr++] = "cdk.out";
-		else
+		static const char *cdk_out[] = {"cdk.out"};
+		if (fs_exists("cdk.out/manifest.json")) {
+			in.paths = cdk_out;
+			in.path_nr = 1;
+		} else {
 			in.envs[in.env_nr++] = "all";
+		}
 	}
 	size_t nr = cli_split_units(&in, &units, &dl);
 	int code = diag_count(&dl, DIAG_ERROR) ? SM_EXIT_USAGE : SM_EXIT_OK;

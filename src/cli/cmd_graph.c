@@ -73,8 +73,8 @@ int cmd_graph(int argc, char **argv)
 						       argv[i]);
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("graph", "unknown option '%s'", argv[i]);
-		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
-			in.paths[in.path_nr++] = argv[i];
+		} else {
+			cli_inputs_add_path(&in, argv, i);
 		}
 	}
 

@@ -72,8 +72,8 @@ int cmd_reach(int argc, char **argv)
 			show_matrix = true;
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("reach", "unknown option or missing value '%s'", argv[i]);
-		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
-			in.paths[in.path_nr++] = argv[i];
+		} else {
+			cli_inputs_add_path(&in, argv, i);
 		}
 	}
 	int port = 0;

@@ -175,10 +175,8 @@ int cmd_report(int argc, char **argv)
 			*dst = argv[++i];
 		} else if (arg[0] == '-') {
 			return cli_usage_error("report", "unknown option '%s'", arg);
-		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
-			in.paths[in.path_nr++] = argv[i];
 		} else {
-			return cli_usage_error("report", "too many paths");
+			cli_inputs_add_path(&in, argv, i);
 		}
 	}
 	if (strcmp(o.format, "html") && strcmp(o.format, "json"))

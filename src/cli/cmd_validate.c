@@ -45,8 +45,8 @@ int cmd_validate(int argc, char **argv)
 			json = false;
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("validate", "unknown option '%s'", argv[i]);
-		} else if (in.path_nr < (int)(sizeof(in.paths) / sizeof(in.paths[0]))) {
-			in.paths[in.path_nr++] = argv[i];
+		} else {
+			cli_inputs_add_path(&in, argv, i);
 		}
 	}
 	/* the templates and every value derived from them live until exit: one arena */
