@@ -57,7 +57,8 @@ LIB = $(BUILD)/libsolemate.a
 # keep objects make would otherwise treat as intermediate and delete
 .SECONDARY:
 
-.PHONY: all test clean fuzz bench format check-format checksrc config-schema golden
+.PHONY: all test clean fuzz bench format check-format checksrc config-schema golden \
+	docs install uninstall deb
 
 all: $(BUILD)/solemate $(TEST_BIN)
 
@@ -106,6 +107,49 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:$(BUILD)/tests/%=$(BUILD)/obj/tests/unit/%.d)
+
+# Man pages and shell completions, generated from the --help texts
+# (scripts/gen-docs.sh) so that the three cannot drift apart.
+docs: $(BUILD)/share/.stamp
+$(BUILD)/share/.stamp: $(BUILD)/solemate scripts/gen-docs.sh
+	rm -rf $(BUILD)/share
+	scripts/gen-docs.sh $(BUILD)/solemate $(BUILD)/share
+	touch $@
+
+# GNU conventions: PREFIX, DESTDIR. The binary finds its data in
+# $(PREFIX)/share/solemate (src/base/fsutil.c).
+PREFIX ?= /usr/local
+BINDIR = $(DESTDIR)$(PREFIX)/bin
+SHAREDIR = $(DESTDIR)$(PREFIX)/share/solemate
+MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
+install: $(BUILD)/solemate docs
+	install -d $(BINDIR) $(SHAREDIR) $(MANDIR) \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(BUILD)/solemate $(BINDIR)/solemate
+	cp -R data/. $(SHAREDIR)/
+	install -d $(SHAREDIR)/config
+	install -m 644 infrastructure/config/*.json $(SHAREDIR)/config/
+	install -m 644 $(BUILD)/share/man/man1/*.1 $(MANDIR)/
+	install -m 644 $(BUILD)/share/completions/solemate.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/solemate
+	install -m 644 $(BUILD)/share/completions/_solemate \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_solemate
+	install -m 644 $(BUILD)/share/completions/solemate.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/solemate.fish
+
+uninstall:
+	rm -f $(BINDIR)/solemate $(MANDIR)/solemate.1 $(MANDIR)/solemate-*.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/solemate \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_solemate \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/solemate.fish
+	rm -rf $(SHAREDIR)
+
+# A Debian package built with the standard tools (dpkg-deb, lintian):
+# scripts/make-deb.sh; the package lands in $(BUILD)/.
+deb: $(BUILD)/solemate docs
+	BUILD=$(BUILD) scripts/make-deb.sh
 
 # Regenerate config/schema.json from the key table of environments.c.
 config-schema: $(BUILD)/tests/test_config

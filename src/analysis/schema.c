@@ -33,6 +33,15 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 	size_t res_alloc = 0, types_alloc = 0;
 
 	if (!text) {
+		if (!path && dl->nr) {
+			char *places = fs_data_places();
+			diag_set_hint(&dl->items[dl->nr - 1],
+				      "the data files are searched in: %s; install with 'make "
+				      "install' or set SOLEMATE_DATA to the directory holding "
+				      "cfn-schema.txt",
+				      places);
+			free(places);
+		}
 		free(p);
 		return NULL;
 	}

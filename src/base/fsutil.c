@@ -223,26 +223,85 @@ int fs_replace_dir(const char *tmp_dir, const char *final_dir, struct diag_list 
 	return 0;
 }
 
-char *fs_data_path(const char *name)
+/*
+ * The parent of the directory holding the running binary (malloc'd): the
+ * prefix of <prefix>/bin/solemate, the source tree of <root>/build/solemate.
+ * NULL when /proc/self/exe cannot be read.
+ */
+static char *exe_prefix(void)
 {
-	const char *env = getenv("SOLEMATE_DATA");
-	if (env && *env)
-		return xstrfmt("%s/%s", env, name);
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* <root>/build/solemate -> <root>/data */
-		for (int up = 0; up < 2; up++) {
-			char *slash = strrchr(exe, '/');
-			if (slash)
-				*slash = '\0';
-		}
-		char *dir = xstrfmt("%s/data", exe);
-		bool found = fs_is_dir(dir);
-		free(dir);
-		if (found)
-			return xstrfmt("%s/data/%s", exe, name);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	/* the binary's directory's parent: <prefix> of <prefix>/bin/solemate */
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(exe); /* "" for a binary in / or /bin */
+}
+
+/*
+ * The data directories in the order they are searched (malloc'd strings,
+ * *nr of them): where an installed binary keeps its data
+ * (<prefix>/bin/solemate -> <prefix>/share/solemate, the GNU layout `make
+ * install` writes), then $SOLEMATE_DATA, then the source tree
+ * (<root>/build/solemate -> <root>/data), then ./data.
+ */
+static size_t data_dirs(char *dirs[4])
+{
+	size_t nr = 0;
+	char *prefix = exe_prefix();
+	const char *env = getenv("SOLEMATE_DATA");
+
+	if (prefix)
+		dirs[nr++] = xstrfmt("%s/share/solemate", prefix);
+	if (env && *env)
+		dirs[nr++] = xstrdup(env);
+	if (prefix)
+		dirs[nr++] = xstrfmt("%s/data", prefix);
+	dirs[nr++] = xstrdup("data");
+	free(prefix);
+	return nr;
+}
+
+char *fs_data_path(const char *name)
+{
+	char *dirs[4];
+	size_t nr = data_dirs(dirs);
+	char *found = NULL;
+
+	for (size_t i = 0; i < nr && !found; i++) {
+		char *p = xstrfmt("%s/%s", dirs[i], name);
+		if (fs_exists(p))
+			found = p;
+		else
+			free(p);
 	}
-	return xstrfmt("data/%s", name);
+	/* nothing found: the last place, so that the caller's open names a path */
+	if (!found)
+		found = xstrfmt("%s/%s", dirs[nr - 1], name);
+	for (size_t i = 0; i < nr; i++)
+		free(dirs[i]);
+	return found;
+}
+
+char *fs_data_places(void)
+{
+	char *dirs[4];
+	size_t nr = data_dirs(dirs);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < nr; i++) {
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", dirs[i]);
+		free(dirs[i]);
+	}
+	return strbuf_detach(&sb, NULL);
 }

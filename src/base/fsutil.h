@@ -29,10 +29,14 @@ bool fs_is_dir(const char *path);
 bool fs_exists(const char *path);
 /*
  * "<data dir>/name" (malloc'd): the project's data files (schema, prices,
- * SLAs). The data dir is $SOLEMATE_DATA, else <root>/data beside the binary
- * (<root>/build/solemate), else ./data.
+ * SLAs), from the first of these that holds `name`: <prefix>/share/solemate
+ * beside an installed <prefix>/bin/solemate, $SOLEMATE_DATA, <root>/data
+ * beside <root>/build/solemate, ./data. When none holds it, the path in
+ * ./data, so that the caller's error names a path.
  */
 char *fs_data_path(const char *name);
+/* The data directories searched, in order, as one "a, b, c" string (malloc'd): for errors. */
+char *fs_data_places(void);
 /*
  * Make a fresh temporary directory beside `final_dir` (same file system, so
  * that it can be renamed into place). Caller frees the returned path.

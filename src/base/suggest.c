@@ -35,3 +35,18 @@ bool suggest_close_enough(size_t distance, const char *name)
 	size_t len = strlen(name);
 	return distance <= (len / 3 > 2 ? len / 3 : 2);
 }
+
+const char *suggest_closest(const char *name, const char *const *names, size_t nr)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+
+	for (size_t i = 0; i < nr; i++) {
+		size_t d = suggest_distance(name, names[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	return best && suggest_close_enough(best_d, name) ? best : NULL;
+}

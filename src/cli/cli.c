@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lib/environments.h"
 #include "lib/solemate_stack.h"
@@ -98,9 +99,87 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static const char *config_dir(const struct cli_inputs *in)
+/*
+ * Where the configurations are when --config-dir does not say: the first
+ * directory holding config/ from here up to / (as git finds .git, so that
+ * any subdirectory of the project works), else the example configurations
+ * installed with the data files. Computed once.
+ */
+static const char *default_config_dir(void)
 {
-	return in->config_dir ? in->config_dir : "config";
+	static char *dir;
+
+	if (dir)
+		return dir;
+	const char *env = getenv("SOLEMATE_CONFIG_DIR");
+	if (env && *env)
+		return dir = xstrdup(env);
+	if (fs_is_dir("config"))
+		return dir = xstrdup("config");
+	char *cwd = getcwd(NULL, 0);
+	for (char *slash; cwd && (slash = strrchr(cwd, '/'));) {
+		*slash = '\0';
+		char *c = xstrfmt("%s/config", *cwd ? cwd : "");
+		if (fs_is_dir(c)) {
+			free(cwd);
+			return dir = c;
+		}
+		free(c);
+	}
+	free(cwd);
+	char *installed = fs_data_path("config");
+	if (fs_is_dir(installed))
+		return dir = installed;
+	free(installed);
+	return dir = xstrdup("config");
+}
+
+const char *cli_config_dir(const struct cli_inputs *in)
+{
+	return in->config_dir ? in->config_dir : default_config_dir();
+}
+
+/* The environment names config_dir holds (malloc'd, sorted); the count. */
+static size_t list_env_names(const char *dir, char ***out)
+{
+	char **names = NULL;
+	size_t nr = 0, alloc = 0;
+	DIR *d = opendir(dir);
+
+	*out = NULL;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".json") ||
+		    !strcmp(e->d_name, "schema.json"))
+			continue;
+		ALLOC_GROW(names, nr + 1, alloc);
+		names[nr++] = xstrndup(e->d_name, len - 5);
+	}
+	closedir(d);
+	if (nr)
+		qsort(names, nr, sizeof(char *), cmp_str);
+	*out = names;
+	return nr;
+}
+
+void cli_hint_unknown_env(struct diag *d, const struct cli_inputs *in, const char *name)
+{
+	char **names;
+	size_t nr = list_env_names(cli_config_dir(in), &names);
+	const char *best = suggest_closest(name, (const char *const *)names, nr);
+
+	if (best)
+		diag_set_hint(d, "did you mean '%s'? (the environments are the files in %s/)", best,
+			      cli_config_dir(in));
+	else
+		diag_set_hint(d, "the environments are the files in %s/; or use --config FILE",
+			      cli_config_dir(in));
+	for (size_t i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
 }
 
 int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *dl)
@@ -114,25 +193,21 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
 			names[nr++] = xstrdup(in->envs[i]);
 			continue;
 		}
-		DIR *d = opendir(config_dir(in));
-		if (!d) {
-			diag_add(dl, DIAG_ERROR, config_dir(in), 0, 0, NULL,
-				 "cannot read the configuration directory: %s", strerror(errno));
+		char **found;
+		size_t found_nr = list_env_names(cli_config_dir(in), &found);
+		if (!found_nr && !fs_is_dir(cli_config_dir(in))) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, cli_config_dir(in), 0, 0, NULL,
+						  "cannot read the configuration directory: %s",
+						  strerror(ENOENT));
+			diag_set_hint(d, "run from the project (a directory with config/ at or above "
+					 "it), or set --config-dir or SOLEMATE_CONFIG_DIR");
 			continue;
 		}
-		struct dirent *e;
-		size_t first = nr;
-		while ((e = readdir(d))) {
-			size_t len = strlen(e->d_name);
-			if (len <= 5 || strcmp(e->d_name + len - 5, ".json") ||
-			    !strcmp(e->d_name, "schema.json"))
-				continue;
+		for (size_t k = 0; k < found_nr; k++) {
 			ALLOC_GROW(names, nr + 1, alloc);
-			names[nr++] = xstrndup(e->d_name, len - 5);
+			names[nr++] = found[k];
 		}
-		closedir(d);
-		if (nr > first)
-			qsort(names + first, nr - first, sizeof(char *), cmp_str);
+		free(found);
 	}
 	*out = names;
 	return (int)nr;
@@ -146,13 +221,13 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	int failed = 0;
 
 	for (int i = 0; i < n + in->config_nr; i++) {
-		char *path = i < n ? xstrfmt("%s/%s.json", config_dir(in), envs[i])
+		char *path = i < n ? xstrfmt("%s/%s.json", cli_config_dir(in), envs[i])
 				   : xstrdup(in->config_files[i - n]);
 		struct env_config cfg;
 		if (i < n && !fs_exists(path)) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
 						  "no configuration for environment '%s'", envs[i]);
-			diag_set_hint(d, "create %s, or use --env all or --config FILE", path);
+			cli_hint_unknown_env(d, in, envs[i]);
 			failed = 1;
 		} else if (env_config_load(path, &cfg, dl) < 0) {
 			failed = 1;
@@ -190,7 +265,7 @@ size_t cli_split_units(const struct cli_inputs *in, struct cli_unit **out, struc
 			u->name = envs[i]; /* the unit owns it now */
 			u->in.envs[0] = u->name;
 			u->in.env_nr = 1;
-			u->config_path = xstrfmt("%s/%s.json", config_dir(in), envs[i]);
+			u->config_path = xstrfmt("%s/%s.json", cli_config_dir(in), envs[i]);
 		} else {
 			const char *file = in->config_files[i - n];
 			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;

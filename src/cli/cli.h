@@ -68,6 +68,15 @@ void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i);
 int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct diag_list *dl);
 
 /*
+ * The configuration directory: --config-dir, else $SOLEMATE_CONFIG_DIR, else
+ * the nearest config/ from the current directory up, else the example
+ * configurations installed with the data files, else "config".
+ */
+const char *cli_config_dir(const struct cli_inputs *in);
+/* Hint on `d` for an unknown environment `name`: the closest one, or where they are. */
+void cli_hint_unknown_env(struct diag *d, const struct cli_inputs *in, const char *name);
+
+/*
  * Environment names to act on: --env all expands to every config/NAME.json
  * (sorted). Returns the count; names are malloc'd into `out` (caller frees).
  */

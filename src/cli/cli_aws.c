@@ -960,15 +960,13 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 		return -1;
 	}
 	if (in->env_nr)
-		path = xstrfmt("%s/%s.json", in->config_dir ? in->config_dir : "config",
-			       in->envs[0]);
+		path = xstrfmt("%s/%s.json", cli_config_dir(in), in->envs[0]);
 	else
 		path = xstrdup(in->config_files[0]);
 	if (in->env_nr && !fs_exists(path)) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
 					  "no configuration for environment '%s'", in->envs[0]);
-		diag_set_hint(d, "the environments are the files in %s/",
-			      in->config_dir ? in->config_dir : "config");
+		cli_hint_unknown_env(d, in, in->envs[0]);
 		free(path);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/suggest.h"
 #include "cli/cli.h"
 
 struct cmd_struct {
@@ -43,28 +44,52 @@ static void usage(FILE *out)
 		     "environment: NO_COLOR disables colour\n");
 }
 
+static const struct cmd_struct *find_command(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[NR_COMMANDS];
+
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		names[i] = commands[i].name;
+	fprintf(stderr, "solemate: '%s' is not a command\n", name);
+	const char *best = suggest_closest(name, names, NR_COMMANDS);
+	if (best)
+		fprintf(stderr, "  did you mean '%s'?\n", best);
+	fprintf(stderr, "see 'solemate --help'\n");
+	return SM_EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
 		return SM_EXIT_USAGE;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2) {
+		/* `solemate help CMD` is `solemate CMD --help` (git help's short form) */
+		const struct cmd_struct *c = find_command(argv[2]);
+		if (!c)
+			return unknown_command(argv[2]);
+		char *help_argv[] = { argv[2], (char *)"--help", NULL };
+		return cli_finish_stdout(c->fn(2, help_argv));
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return cli_finish_stdout(SM_EXIT_OK);
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
 		printf("solemate %s\n", SM_VERSION);
 		return cli_finish_stdout(SM_EXIT_OK);
 	}
-	for (size_t i = 0; i < NR_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return cli_finish_stdout(commands[i].fn(argc - 1, argv + 1));
-	fprintf(stderr, "solemate: '%s' is not a command\n", argv[1]);
-	/* did-you-mean on the first two letters: short and good enough here */
-	for (size_t i = 0; i < NR_COMMANDS; i++)
-		if (!strncmp(argv[1], commands[i].name, 2))
-			fprintf(stderr, "  did you mean '%s'?\n", commands[i].name);
-	fprintf(stderr, "see 'solemate --help'\n");
-	return SM_EXIT_USAGE;
+	const struct cmd_struct *c = find_command(argv[1]);
+	if (c)
+		return cli_finish_stdout(c->fn(argc - 1, argv + 1));
+	return unknown_command(argv[1]);
 }
