@@ -11,7 +11,9 @@ static const char synth_usage[] =
 	"\n"
 	"Synthesize the SoleMate infrastructure into a cloud assembly that the AWS\n"
 	"CDK CLI reads: DIR/manifest.json and one DIR/<Stack>.template.json per stack.\n"
-	"The directory is replaced as a whole only when synthesis succeeds.\n"
+	"The directory is replaced as a whole only when synthesis succeeds, and only\n"
+	"when it is empty or holds a cloud assembly (a manifest.json, ours or the\n"
+	"CDK's); anything else, a file or a symbolic link is refused (exit 2).\n"
 	"\n"
 	"  --env NAME       environment from <config-dir>/NAME.json; 'all' for every\n"
 	"                   file there (the default when no --env/--config is given)\n"
@@ -74,9 +76,10 @@ int cmd_synth(int argc, char **argv)
 		arena_end();
 		return SM_EXIT_USAGE;
 	}
-	if (sm_app_synth(app, out, fmt, &dl) < 0) {
+	int r = sm_app_synth(app, out, fmt, &dl);
+	if (r < 0) {
 		cli_print_diags(&dl);
-		code = SM_EXIT_FINDINGS;
+		code = r == -2 ? SM_EXIT_USAGE : SM_EXIT_FINDINGS;
 		goto done;
 	}
 	cli_print_diags(&dl); /* warnings, if any */

@@ -175,7 +175,12 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt);
  * after editing a sm_resource_props() object directly, call sm_app_resolve()
  * yourself), then write the cloud assembly to `outdir` (manifest.json, cdk.out,
  * one <Stack>.template.json|yaml per stack) atomically: the directory is built
- * beside `outdir` and swapped in only when complete.
+ * beside `outdir` and swapped in only when complete. 0 on success, -1 + diag
+ * on failure, -2 + diag when `outdir` holds something that is not ours to
+ * replace: it must be missing, an empty directory, or a cloud assembly (a
+ * manifest.json with a "version", ours or the CDK's); a symbolic link, a
+ * file or any other directory is refused and left as it was. Leftover
+ * `outdir`.tmp-XXXXXX directories of killed runs are removed.
  */
 int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt,
 		 struct diag_list *dl);
