@@ -7,10 +7,14 @@
 #include "base/json_io.h"
 
 static const char list_usage[] =
-	"usage: solemate list [--env NAME|all]... [--config FILE]... [--json]\n"
+	"usage: solemate list [--env NAME|all]... [--config FILE]... [--format text|json]\n"
 	"\n"
 	"List the stacks each environment synthesizes to, their region, the stacks\n"
-	"they depend on and how many resources each holds. Nothing is written.\n";
+	"they depend on and how many resources each holds. Nothing is written.\n"
+	"\n"
+	"  --format FMT   text (default) or json; --json is the same as --format json\n"
+	"\n"
+	"exit: 0 listed, 2 bad usage or input\n";
 
 int cmd_list(int argc, char **argv)
 {
@@ -29,6 +33,11 @@ int cmd_list(int argc, char **argv)
 			return SM_EXIT_OK;
 		} else if (!strcmp(argv[i], "--json")) {
 			json = true;
+		} else if (!strcmp(argv[i], "--format")) {
+			const char *f = i + 1 < argc ? argv[++i] : "";
+			if (strcmp(f, "json") && strcmp(f, "text"))
+				return cli_usage_error("list", "--format takes text or json, not '%s'", f);
+			json = !strcmp(f, "json");
 		} else {
 			return cli_usage_error("list", "unknown option '%s'", argv[i]);
 		}

@@ -2,10 +2,13 @@
  * solemate: the command table and dispatch (git.c's `commands[]`). Adding a
  * command is one file src/cli/cmd_<name>.c and one line here.
  */
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/suggest.h"
+#include "base/xalloc.h"
 #include "cli/cli.h"
 
 struct cmd_struct {
@@ -66,6 +69,45 @@ static int unknown_command(const char *name)
 	return SM_EXIT_USAGE;
 }
 
+/*
+ * The spellings every command accepts, normalised once here so that each
+ * command's loop sees one form: `--opt=value` becomes `--opt value` (a value
+ * may itself hold '='), `-q` is `--quiet`, `-h` is `--help`; `--no-color`
+ * is NO_COLOR for this run (https://no-color.org) and leaves argv. Nothing
+ * after a `--` is touched. Returns the new argc; `out` has room for 2*argc.
+ */
+static int normalise_args(int argc, char **argv, char **out)
+{
+	int n = 0;
+	bool rest = false;
+
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i];
+		if (rest || i == 0 || a[0] != '-') {
+			out[n++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			rest = true;
+			out[n++] = a;
+		} else if (!strcmp(a, "--no-color")) {
+			setenv("NO_COLOR", "1", 1);
+		} else if (!strcmp(a, "-q")) {
+			out[n++] = (char *)"--quiet";
+		} else if (!strcmp(a, "-h")) {
+			out[n++] = (char *)"--help";
+		} else if (a[1] == '-' && strchr(a, '=')) {
+			char *eq = strchr(a, '=');
+			out[n++] = xstrndup(a, (size_t)(eq - a));
+			out[n++] = eq + 1;
+		} else {
+			out[n++] = a;
+		}
+	}
+	out[n] = NULL;
+	return n;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -89,7 +131,11 @@ int main(int argc, char **argv)
 		return cli_finish_stdout(SM_EXIT_OK);
 	}
 	const struct cmd_struct *c = find_command(argv[1]);
-	if (c)
-		return cli_finish_stdout(c->fn(argc - 1, argv + 1));
+	if (c) {
+		/* the split `--opt` strings live until exit, like argv itself */
+		char **args = xcalloc(2 * (size_t)argc + 1, sizeof(char *));
+		int nr = normalise_args(argc - 1, argv + 1, args);
+		return cli_finish_stdout(c->fn(nr, args));
+	}
 	return unknown_command(argv[1]);
 }
