@@ -1,0 +1,60 @@
+/*
+ * Internals shared by the validate modules (validate*.c): the context of one
+ * template's validation and the helpers that report against it. Not part of
+ * the library's contract; validate.h is.
+ */
+#ifndef SM_VALIDATE_INT_H
+#define SM_VALIDATE_INT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "analysis/validate.h"
+#include "base/strbuf.h"
+
+struct vctx {
+	struct sm_template *t;
+	struct cfn_schema *schema;
+	struct diag_list *dl;
+	const json_t *tmpl; /* the template as checked: t->tmpl, or its expansion */
+	const json_t *resources, *parameters, *conditions, *mappings;
+	json_t *implied; /* logical ID -> type of resources a transform adds (owned) */
+	int errors;
+};
+
+/* Append ".k" or "[i]" to a property path. */
+void vd_path_key(struct strbuf *p, const char *k);
+void vd_path_index(struct strbuf *p, size_t i);
+
+/*
+ * What a property belongs to, for messages: "AWS::S3::Bucket" then
+ * ".BucketEncryption" and so on down the property types, as a chain of
+ * names formatted only when there is something to report.
+ */
+struct what {
+	const struct what *parent;
+	const char *name;
+};
+char *vd_what_str(const struct what *w); /* malloc'd */
+
+/* Add a diagnostic at `path` (line and column looked up); counts errors. */
+__attribute__((format(printf, 4, 5))) struct diag *
+vd_report(struct vctx *c, enum diag_severity sev, const char *path, const char *fmt, ...);
+
+bool vd_is_pseudo(const char *n);
+/* A one-key object Ref, Fn::*, or Condition. */
+bool vd_is_intrinsic(const json_t *v);
+/* A resource of the template or one a transform implies. */
+bool vd_is_resource(struct vctx *c, const char *n);
+/* The type of resource `n` (declared or implied), or NULL. */
+const char *vd_resource_type(struct vctx *c, const char *n);
+
+/* validate_props.c: `v` against record `rec` ({"p": ..., "c": ...}). */
+void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, struct strbuf *path,
+			   const struct what *w);
+
+/* validate_refs.c */
+void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path);
+void vd_check_cycles(struct vctx *c);
+
+#endif

@@ -1,0 +1,199 @@
+/* validate: resource properties against the schema (types, required, constraints). */
+#include "analysis/validate_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json_io.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+/* ---- property types ---- */
+
+static void check_value(struct vctx *c, const char *code, const json_t *v, struct strbuf *path,
+			const struct what *rtype);
+
+static const char *skip_flags(const char *code)
+{
+	while (*code == 'r' || *code == 'R' || *code == 'M')
+		code++;
+	return code;
+}
+
+void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, struct strbuf *path,
+			   const struct what *w)
+{
+	const json_t *props = json_object_get(rec, "p");
+	const char *k;
+	json_t *x;
+	size_t base = path->len;
+	char *what = NULL; /* vd_what_str(w), at the first message */
+
+	if (!json_is_object(v)) {
+		what = vd_what_str(w);
+		vd_report(c, DIAG_ERROR, path->buf, "%s must be an object", what);
+		free(what);
+		return;
+	}
+	json_object_foreach ((json_t *)v, k, x) {
+		const char *code = json_string_value(json_object_get(props, k));
+		strbuf_setlen(path, base);
+		vd_path_key(path, k);
+		if (!code) {
+			if (!what)
+				what = vd_what_str(w);
+			struct diag *d = vd_report(c, DIAG_ERROR, path->buf, "%s has no property '%s'",
+						what, k);
+			const char *s = cfn_closest_key(props, k);
+			if (s)
+				diag_set_hint(d, "did you mean '%s'?", s);
+			continue;
+		}
+		check_value(c, code, x, path, w);
+	}
+	strbuf_setlen(path, base);
+	json_object_foreach ((json_t *)props, k, x) {
+		const char *code = json_string_value(x);
+		if (code && code[0] == 'r' && !json_object_get(v, k)) {
+			if (!what)
+				what = vd_what_str(w);
+			vd_report(c, DIAG_ERROR, path->buf, "%s requires property '%s'", what, k);
+		}
+	}
+	free(what);
+}
+
+/* Split "(a|b|[c)" into alternatives; returns the count. */
+static int union_parts(const char *code, char parts[8][64])
+{
+	int n = 0, depth = 0;
+	size_t j = 0;
+	for (const char *p = code + 1; *p && n < 8; p++) {
+		if (*p == '(')
+			depth++;
+		if ((*p == '|' && depth == 0) || (*p == ')' && depth == 0)) {
+			parts[n][j < 63 ? j : 63] = '\0';
+			n++;
+			j = 0;
+			if (*p == ')')
+				break;
+			continue;
+		}
+		if (*p == ')')
+			depth--;
+		if (j < 63)
+			parts[n][j++] = *p;
+	}
+	return n;
+}
+
+static bool value_matches(struct vctx *c, const char *code, const json_t *v)
+{
+	struct diag_list tmp = DIAG_LIST_INIT;
+	struct vctx quiet = *c;
+	struct strbuf p = STRBUF_INIT;
+	const struct what value = {NULL, "value"};
+	quiet.dl = &tmp;
+	quiet.errors = 0;
+	strbuf_addstr(&p, "x");
+	check_value(&quiet, code, v, &p, &value);
+	strbuf_release(&p);
+	diag_list_release(&tmp);
+	return quiet.errors == 0;
+}
+
+static bool numeric_string(const char *s)
+{
+	char *end;
+	if (!*s)
+		return false;
+	strtod(s, &end);
+	return *end == '\0';
+}
+
+static void check_value(struct vctx *c, const char *code, const json_t *v, struct strbuf *path,
+			const struct what *rtype)
+{
+	code = skip_flags(code);
+	if (vd_is_intrinsic(v) || code[0] == 'j')
+		return; /* resolved at deploy time, or free-form JSON */
+	switch (code[0]) {
+	case 's':
+	case 'd':
+		if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v))
+			vd_report(c, DIAG_ERROR, path->buf, "expected a string");
+		return;
+	case 'i':
+	case 'n':
+		if (json_is_number(v) ||
+		    (json_is_string(v) && numeric_string(json_string_value(v))))
+			return;
+		vd_report(c, DIAG_ERROR, path->buf, "expected %s",
+		       code[0] == 'i' ? "an integer" : "a number");
+		return;
+	case 'b':
+		if (json_is_boolean(v) ||
+		    (json_is_string(v) && (!strcmp(json_string_value(v), "true") ||
+					   !strcmp(json_string_value(v), "false"))))
+			return;
+		vd_report(c, DIAG_ERROR, path->buf, "expected true or false");
+		return;
+	case 't':
+		if (!json_is_object(v) || !json_object_get(v, "Key") ||
+		    !json_object_get(v, "Value"))
+			vd_report(c, DIAG_ERROR, path->buf,
+			       "expected a tag {\"Key\": ..., \"Value\": ...}");
+		return;
+	case '[': {
+		size_t i, base = path->len;
+		json_t *x;
+		if (!json_is_array(v)) {
+			vd_report(c, DIAG_ERROR, path->buf, "expected a list");
+			return;
+		}
+		json_array_foreach (v, i, x) {
+			vd_path_index(path, i);
+			check_value(c, code + 1, x, path, rtype);
+			strbuf_setlen(path, base);
+		}
+		return;
+	}
+	case '{': {
+		const char *k;
+		json_t *x;
+		size_t base = path->len;
+		if (!json_is_object(v)) {
+			vd_report(c, DIAG_ERROR, path->buf, "expected an object (a map)");
+			return;
+		}
+		json_object_foreach ((json_t *)v, k, x) {
+			vd_path_key(path, k);
+			check_value(c, code + 1, x, path, rtype);
+			strbuf_setlen(path, base);
+		}
+		return;
+	}
+	case '#': {
+		const json_t *td = cfn_schema_property_type(c->schema, code + 1);
+		if (!td)
+			return;
+		const struct what w = {rtype, json_string_value(json_object_get(td, "n"))};
+		vd_check_object_props(c, td, v, path, &w);
+		return;
+	}
+	case '(': {
+		char parts[8][64];
+		int n = union_parts(code, parts);
+		for (int i = 0; i < n; i++)
+			if (value_matches(c, parts[i], v))
+				return;
+		vd_report(c, DIAG_ERROR, path->buf, "value matches none of the types allowed here");
+		return;
+	}
+	default:
+		return;
+	}
+}
+

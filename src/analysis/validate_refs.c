@@ -1,0 +1,297 @@
+/* validate: Ref, Fn::GetAtt, Fn::Sub, Condition targets and dependency cycles. */
+#include "analysis/validate_int.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json_io.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+/* ---- references ---- */
+
+static void check_ref_target(struct vctx *c, const char *target, const char *path)
+{
+	if (vd_is_pseudo(target) || vd_is_resource(c, target) || json_object_get(c->parameters, target))
+		return;
+	struct diag *d = vd_report(c, DIAG_ERROR, path,
+				"Ref to '%s', which is not a resource, "
+				"parameter or pseudo parameter",
+				target);
+	const char *s = cfn_closest_key(c->resources, target);
+	if (s)
+		diag_set_hint(d, "did you mean '%s'?", s);
+}
+
+static void check_getatt(struct vctx *c, const char *res, const char *attr, const char *path)
+{
+	const json_t *r = json_object_get(c->resources, res);
+	if (!r) {
+		struct diag *d = vd_report(c, DIAG_ERROR, path,
+					"Fn::GetAtt of '%s', which is not a resource", res);
+		const char *s = cfn_closest_key(c->resources, res);
+		if (s)
+			diag_set_hint(d, "did you mean '%s'?", s);
+		return;
+	}
+	const char *type = json_string_value(json_object_get(r, "Type"));
+	const json_t *sch = type ? cfn_schema_resource(c->schema, type) : NULL;
+	if (!sch || !attr)
+		return;
+	const json_t *attrs = json_object_get(sch, "a");
+	size_t i;
+	json_t *a;
+	json_array_foreach (attrs, i, a) {
+		if (!strcmp(json_string_value(a), attr))
+			return;
+	}
+	/* custom resources and stack outputs (Outputs.X) accept any attribute */
+	if (!strncmp(type, "Custom::", 8) || !strcmp(type, "AWS::CloudFormation::CustomResource") ||
+	    !strncmp(attr, "Outputs.", 8))
+		return;
+	struct diag *d =
+		vd_report(c, DIAG_ERROR, path, "%s has no attribute '%s' for Fn::GetAtt", type, attr);
+	if (json_array_size(attrs)) {
+		struct strbuf sb = STRBUF_INIT;
+		json_array_foreach (attrs, i, a) {
+			if (i < 8)
+				strbuf_addf(&sb, "%s%s", i ? ", " : "", json_string_value(a));
+		}
+		diag_set_hint(d, "attributes: %s%s", sb.buf,
+			      json_array_size(attrs) > 8 ? ", ..." : "");
+		strbuf_release(&sb);
+	} else {
+		diag_set_hint(d, "%s has no attributes", type);
+	}
+}
+
+static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const char *path)
+{
+	for (const char *p = fmt; (p = strstr(p, "${"));) {
+		const char *end = strchr(p, '}');
+		if (!end)
+			break;
+		if (p[2] == '!') { /* ${!Literal} */
+			p = end + 1;
+			continue;
+		}
+		char *name = xstrndup(p + 2, (size_t)(end - p - 2));
+		char *dot = strchr(name, '.');
+		if (!(vars && json_object_get(vars, name))) {
+			if (dot) {
+				*dot = '\0';
+				check_getatt(c, name, dot + 1, path);
+			} else {
+				check_ref_target(c, name, path);
+			}
+		}
+		free(name);
+		p = end + 1;
+	}
+}
+
+void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
+{
+	size_t base = path->len;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		if (json_object_size(v) == 1) {
+			/* the one key decides which of these is not NULL */
+			void *it = json_object_iter((json_t *)v);
+			const char *key = json_object_iter_key(it);
+			json_t *only = json_object_iter_value(it);
+			json_t *ref = !strcmp(key, "Ref") ? only : NULL;
+			json_t *ga = !strcmp(key, "Fn::GetAtt") ? only : NULL;
+			json_t *sub = !strcmp(key, "Fn::Sub") ? only : NULL;
+			json_t *cond = !strcmp(key, "Condition") ? only : NULL;
+			json_t *fif = !strcmp(key, "Fn::If") ? only : NULL;
+			if (ref) {
+				if (json_is_string(ref))
+					check_ref_target(c, json_string_value(ref), path->buf);
+				else
+					vd_report(c, DIAG_ERROR, path->buf,
+					       "Ref takes a logical name (a string)");
+				return;
+			}
+			if (ga) {
+				const char *res = NULL, *attr = NULL;
+				char *own = NULL;
+				if (json_is_array(ga) && json_array_size(ga) == 2) {
+					res = json_string_value(json_array_get(ga, 0));
+					attr = json_string_value(json_array_get(ga, 1));
+				} else if (json_is_string(ga)) {
+					own = xstrdup(json_string_value(ga));
+					char *dot = strchr(own, '.');
+					if (dot) {
+						*dot = '\0';
+						res = own;
+						attr = dot + 1;
+					}
+				}
+				if (res)
+					check_getatt(c, res, attr, path->buf);
+				else
+					vd_report(c, DIAG_ERROR, path->buf,
+					       "Fn::GetAtt takes [LogicalId, Attribute]");
+				free(own);
+				if (json_is_array(ga) && !attr)
+					vd_walk_intrinsics(c, json_array_get(ga, 1), path);
+				return;
+			}
+			if (sub) {
+				if (json_is_string(sub))
+					check_sub(c, json_string_value(sub), NULL, path->buf);
+				else if (json_is_array(sub) && json_array_size(sub) == 2 &&
+					 json_is_string(json_array_get(sub, 0))) {
+					check_sub(c, json_string_value(json_array_get(sub, 0)),
+						  json_array_get(sub, 1), path->buf);
+					vd_walk_intrinsics(c, json_array_get(sub, 1), path);
+				} else
+					vd_report(c, DIAG_ERROR, path->buf,
+					       "Fn::Sub takes a string or [string, {variables}]");
+				return;
+			}
+			if (cond && json_is_string(cond) &&
+			    !json_object_get(c->conditions, json_string_value(cond)))
+				vd_report(c, DIAG_ERROR, path->buf, "condition '%s' is not defined",
+				       json_string_value(cond));
+			if (fif && json_is_array(fif) && json_array_size(fif) == 3 &&
+			    json_is_string(json_array_get(fif, 0)) &&
+			    !json_object_get(c->conditions,
+					     json_string_value(json_array_get(fif, 0))))
+				vd_report(c, DIAG_ERROR, path->buf,
+				       "Fn::If names condition '%s', which is "
+				       "not defined",
+				       json_string_value(json_array_get(fif, 0)));
+		}
+		json_object_foreach ((json_t *)v, k, x) {
+			vd_path_key(path, k);
+			vd_walk_intrinsics(c, x, path);
+			strbuf_setlen(path, base);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x) {
+			vd_path_index(path, i);
+			vd_walk_intrinsics(c, x, path);
+			strbuf_setlen(path, base);
+		}
+	}
+}
+
+/* ---- dependencies ---- */
+
+static void collect_deps(const json_t *v, json_t *deps)
+{
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_t *ref = NULL, *ga = NULL, *sub = NULL;
+		/* one pass over the keys rather than three lookups */
+		json_object_foreach ((json_t *)v, k, x) {
+			if (!strcmp(k, "Ref"))
+				ref = x;
+			else if (!strcmp(k, "Fn::GetAtt"))
+				ga = x;
+			else if (!strcmp(k, "Fn::Sub"))
+				sub = x;
+		}
+		if (json_is_string(ref))
+			json_object_set_new(deps, json_string_value(ref), json_true());
+		if (json_is_array(ga) && json_is_string(json_array_get(ga, 0)))
+			json_object_set_new(deps, json_string_value(json_array_get(ga, 0)),
+					    json_true());
+		const char *fmt = json_is_string(sub)  ? json_string_value(sub)
+				  : json_is_array(sub) ? json_string_value(json_array_get(sub, 0))
+						       : NULL;
+		for (const char *p = fmt; p && (p = strstr(p, "${"));) {
+			const char *end = strchr(p, '}');
+			if (!end)
+				break;
+			size_t n = strcspn(p + 2, ".}");
+			char *name = xstrndup(p + 2, n);
+			if (name[0] != '!')
+				json_object_set_new(deps, name, json_true());
+			free(name);
+			p = end + 1;
+		}
+		json_object_foreach ((json_t *)v, k, x) {
+			collect_deps(x, deps);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x) {
+			collect_deps(x, deps);
+		}
+	}
+}
+
+/* 0 unvisited, 1 on the stack, 2 done */
+static bool find_cycle(struct vctx *c, json_t *graph, const char *node, json_t *state,
+		       struct strbuf *trail)
+{
+	json_int_t st = json_integer_value(json_object_get(state, node));
+	if (st == 2)
+		return false;
+	if (st == 1) {
+		strbuf_addstr(trail, node);
+		return true;
+	}
+	json_object_set_new(state, node, json_integer(1));
+	const char *k;
+	json_t *x;
+	json_object_foreach (json_object_get(graph, node), k, x) {
+		if (!json_object_get(graph, k))
+			continue; /* not a resource */
+		size_t base = trail->len;
+		strbuf_addf(trail, "%s -> ", node);
+		if (find_cycle(c, graph, k, state, trail))
+			return true;
+		strbuf_setlen(trail, base);
+	}
+	json_object_set_new(state, node, json_integer(2));
+	return false;
+}
+
+void vd_check_cycles(struct vctx *c)
+{
+	json_t *graph = json_object(), *state = json_object();
+	const char *id;
+	json_t *r;
+	json_object_foreach ((json_t *)c->resources, id, r) {
+		json_t *deps = json_object();
+		collect_deps(json_object_get(r, "Properties"), deps);
+		json_t *d = json_object_get(r, "DependsOn");
+		if (json_is_string(d))
+			json_object_set_new(deps, json_string_value(d), json_true());
+		size_t i;
+		json_t *x;
+		json_array_foreach (d, i, x) {
+			if (json_is_string(x))
+				json_object_set_new(deps, json_string_value(x), json_true());
+		}
+		json_object_set_new(graph, id, deps);
+	}
+	json_object_foreach (graph, id, r) {
+		struct strbuf trail = STRBUF_INIT;
+		if (find_cycle(c, graph, id, state, &trail)) {
+			char *path = xstrfmt("Resources.%s", id);
+			struct diag *d =
+				vd_report(c, DIAG_ERROR, path, "circular dependency: %s", trail.buf);
+			diag_set_hint(d, "break the loop with a separate resource (a policy, an "
+					 "ingress rule) that depends on both");
+			free(path);
+			strbuf_release(&trail);
+			break;
+		}
+		strbuf_release(&trail);
+	}
+	json_decref(graph);
+	json_decref(state);
+}
+
