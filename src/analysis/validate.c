@@ -110,13 +110,73 @@ static bool alnum_id(const char *id)
 	return strlen(id) <= 255;
 }
 
+static bool is_no_value(const json_t *v)
+{
+	const char *r = json_string_value(json_object_get(v, "Ref"));
+	return r && !strcmp(r, "AWS::NoValue");
+}
+
+/* Properties, or {"Fn::If": [cond, props, props]}: each branch on its own. */
+static void check_properties(struct vctx *c, const json_t *sch, const json_t *props,
+			     struct strbuf *path, const struct what *w)
+{
+	const json_t *fif = json_object_size(props) == 1 ? json_object_get(props, "Fn::If") : NULL;
+	if (json_is_array(fif) && json_array_size(fif) == 3) {
+		size_t base = path->len;
+		for (size_t i = 1; i < 3; i++) {
+			const json_t *b = json_array_get(fif, i);
+			if (is_no_value(b))
+				continue;
+			strbuf_addstr(path, ".Fn::If");
+			vd_path_index(path, i);
+			check_properties(c, sch, b, path, w);
+			strbuf_setlen(path, base);
+		}
+		return;
+	}
+	json_t *empty = props ? NULL : json_object();
+	vd_check_object_props(c, sch, props ? props : empty, path, w);
+	json_decref(empty);
+}
+
+/*
+ * A module's resources carry its own policies and tags: CloudFormation refuses
+ * CreationPolicy, UpdatePolicy and Tags on the module resource, and reserves
+ * the metadata key AWS::CloudFormation::Module
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules-using.html).
+ */
+static void check_module(struct vctx *c, const char *path, const json_t *r)
+{
+	static const char *const refused[] = {"CreationPolicy", "UpdatePolicy"};
+	for (size_t i = 0; i < 2; i++)
+		if (json_object_get(r, refused[i])) {
+			char *p = xstrfmt("%s.%s", path, refused[i]);
+			vd_report(c, DIAG_ERROR, p, "%s is not permitted on a module", refused[i]);
+			free(p);
+		}
+	if (json_object_get(json_object_get(r, "Properties"), "Tags")) {
+		char *p = xstrfmt("%s.Properties.Tags", path);
+		vd_report(c, DIAG_ERROR, p, "Tags is not permitted on a module");
+		free(p);
+	}
+	if (json_object_get(json_object_get(r, "Metadata"), "AWS::CloudFormation::Module")) {
+		char *p = xstrfmt("%s.Metadata", path);
+		vd_report(c, DIAG_ERROR, p,
+			  "the metadata key AWS::CloudFormation::Module is reserved for modules");
+		free(p);
+	}
+}
+
 static void check_resource(struct vctx *c, const char *id, const json_t *r)
 {
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "Resources.%s", id);
-	if (!alnum_id(id))
-		vd_report(c, DIAG_ERROR, path.buf,
-		       "logical ID '%s' must be 1 to 255 letters and digits", id);
+	if (!alnum_id(id)) {
+		struct diag *d = vd_report(c, DIAG_ERROR, path.buf,
+					   "logical ID '%s' must be 1 to 255 letters and digits", id);
+		if (!strncmp(id, "Fn::ForEach::", 13))
+			diag_set_hint(d, "Fn::ForEach needs 'Transform: AWS::LanguageExtensions'");
+	}
 	if (!json_is_object(r)) {
 		vd_report(c, DIAG_ERROR, path.buf, "a resource must be an object");
 		goto out;
@@ -127,8 +187,20 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		goto out;
 	}
 	const json_t *sch = cfn_schema_resource(c->schema, type);
-	/* AWS::CDK::Metadata is accepted by CloudFormation, without a registry schema */
-	if (!sch && strncmp(type, "Custom::", 8) && strcmp(type, "AWS::CDK::Metadata")) {
+	size_t tlen = strlen(type);
+	if (!sch && tlen > 8 && !strcmp(type + tlen - 8, "::MODULE")) {
+		/* a module registered in the account: CloudFormation expands it at deploy
+		 * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules.html) */
+		char *tp = xstrfmt("%s.Type", path.buf);
+		vd_report(c, DIAG_WARNING, tp,
+			  "module type '%s' is registered in an account: its properties are not "
+			  "checked",
+			  type);
+		free(tp);
+		check_module(c, path.buf, r);
+		sch = NULL;
+	} else if (!sch && strncmp(type, "Custom::", 8) && strcmp(type, "AWS::CDK::Metadata")) {
+		/* AWS::CDK::Metadata is accepted by CloudFormation, without a registry schema */
 		char *tp = xstrfmt("%s.Type", path.buf);
 		struct diag *d = vd_report(c, DIAG_ERROR, tp, "unknown resource type '%s'", type);
 		const char *s = cfn_schema_closest_type(c->schema, type);
@@ -141,8 +213,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		size_t base = path.len;
 		const struct what w = {NULL, type};
 		strbuf_addstr(&path, ".Properties");
-		vd_check_object_props(c, sch, props ? props : json_object(),
-				   &path, &w);
+		check_properties(c, sch, props, &path, &w);
 		strbuf_setlen(&path, base);
 	}
 	size_t base = path.len;
@@ -219,22 +290,41 @@ static void check_limits(struct vctx *c)
 
 static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl)
 {
-	struct vctx c = {.t = t, .schema = schema, .dl = dl};
-	c.resources = json_object_get(t->tmpl, "Resources");
-	c.parameters = json_object_get(t->tmpl, "Parameters");
-	c.conditions = json_object_get(t->tmpl, "Conditions");
+	struct vctx c = {.t = t, .schema = schema, .dl = dl, .tmpl = t->tmpl};
+	json_t *expanded = NULL;
+	int unknown = 0;
+	if (vd_has_transform(t->tmpl, "AWS::LanguageExtensions")) {
+		expanded = vd_expand_foreach(t->tmpl, &unknown);
+		c.tmpl = expanded;
+		if (unknown)
+			vd_report(&c, DIAG_NOTE, NULL,
+				  "%d Fn::ForEach loop%s over a collection known only at deploy: "
+				  "not expanded, not checked",
+				  unknown, unknown > 1 ? "s" : "");
+	}
+	c.resources = json_object_get(c.tmpl, "Resources");
+	c.parameters = json_object_get(c.tmpl, "Parameters");
+	c.conditions = json_object_get(c.tmpl, "Conditions");
+	c.mappings = json_object_get(c.tmpl, "Mappings");
 	if (!json_is_object(c.resources)) {
 		vd_report(&c, DIAG_ERROR, NULL, "a template needs a Resources object");
+		json_decref(expanded);
 		return -1;
 	}
+	if (vd_has_transform(c.tmpl, "AWS::Serverless-2016-10-31"))
+		c.implied = vd_sam_implied(c.resources);
 	const char *id;
 	json_t *r;
 	json_object_foreach ((json_t *)c.resources, id, r) {
+		if (!strncmp(id, "Fn::ForEach::", 13) && expanded)
+			continue; /* a loop left unexpanded (noted above) */
 		check_resource(&c, id, r);
 	}
 	struct strbuf path = STRBUF_INIT;
-	json_t *outs = json_object_get(t->tmpl, "Outputs");
+	json_t *outs = json_object_get(c.tmpl, "Outputs");
 	json_object_foreach (outs, id, r) {
+		if (!strncmp(id, "Fn::ForEach::", 13) && expanded)
+			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "Outputs.%s", id);
 		if (!json_object_get(r, "Value"))
@@ -242,6 +332,8 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 		vd_walk_intrinsics(&c, r, &path);
 	}
 	json_object_foreach ((json_t *)c.conditions, id, r) {
+		if (!strncmp(id, "Fn::ForEach::", 13) && expanded)
+			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "Conditions.%s", id);
 		vd_walk_intrinsics(&c, r, &path);
@@ -249,6 +341,8 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	strbuf_release(&path);
 	vd_check_cycles(&c);
 	check_limits(&c);
+	json_decref(c.implied);
+	json_decref(expanded);
 	return c.errors ? -1 : 0;
 }
 

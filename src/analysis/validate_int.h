@@ -57,4 +57,15 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path);
 void vd_check_cycles(struct vctx *c);
 
+/* validate_transform.c */
+bool vd_has_transform(const json_t *tmpl, const char *name);
+/* The template with its Fn::ForEach loops expanded (new reference); loops whose
+ * collection is not known before deploy are kept and counted in *unknown. */
+json_t *vd_expand_foreach(const json_t *tmpl, int *unknown);
+/* Logical ID -> type of the resources SAM generates that a template may name. */
+json_t *vd_sam_implied(const json_t *resources);
+/* The CloudFormation type a SAM type becomes (AWS::Serverless::Function ->
+ * AWS::Lambda::Function), or NULL. */
+const char *vd_sam_cfn_type(const char *type);
+
 #endif

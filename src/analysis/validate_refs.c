@@ -12,9 +12,22 @@
 
 /* ---- references ---- */
 
+/* SAM's Ref MyFunction.Version / MyFunction.Alias (AutoPublishAlias). */
+static bool sam_sub_ref(struct vctx *c, const char *target)
+{
+	const char *dot = strchr(target, '.');
+	if (!dot || !c->implied)
+		return false;
+	char *id = xstrndup(target, (size_t)(dot - target));
+	const char *type = vd_resource_type(c, id);
+	free(id);
+	return type && vd_sam_cfn_type(type) != NULL;
+}
+
 static void check_ref_target(struct vctx *c, const char *target, const char *path)
 {
-	if (vd_is_pseudo(target) || vd_is_resource(c, target) || json_object_get(c->parameters, target))
+	if (vd_is_pseudo(target) || vd_is_resource(c, target) ||
+	    json_object_get(c->parameters, target) || sam_sub_ref(c, target))
 		return;
 	struct diag *d = vd_report(c, DIAG_ERROR, path,
 				"Ref to '%s', which is not a resource, "
@@ -27,8 +40,7 @@ static void check_ref_target(struct vctx *c, const char *target, const char *pat
 
 static void check_getatt(struct vctx *c, const char *res, const char *attr, const char *path)
 {
-	const json_t *r = json_object_get(c->resources, res);
-	if (!r) {
+	if (!vd_is_resource(c, res)) {
 		struct diag *d = vd_report(c, DIAG_ERROR, path,
 					"Fn::GetAtt of '%s', which is not a resource", res);
 		const char *s = cfn_closest_key(c->resources, res);
@@ -36,7 +48,12 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 			diag_set_hint(d, "did you mean '%s'?", s);
 		return;
 	}
-	const char *type = json_string_value(json_object_get(r, "Type"));
+	const char *type = vd_resource_type(c, res);
+	const char *sam = type ? vd_sam_cfn_type(type) : NULL;
+	if (sam && attr && strchr(attr, '.'))
+		return; /* Function.Version.FunctionArn: a resource SAM generates */
+	if (sam)
+		type = sam;
 	const json_t *sch = type ? cfn_schema_resource(c->schema, type) : NULL;
 	if (!sch || !attr)
 		return;
@@ -67,6 +84,17 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 	}
 }
 
+/* The variable of "${ Name }" (spaces around it allowed) at p, malloc'd. */
+static char *sub_var(const char *p, const char *end)
+{
+	p += 2;
+	while (p < end && isspace((unsigned char)*p))
+		p++;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	return xstrndup(p, (size_t)(end - p));
+}
+
 static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const char *path)
 {
 	for (const char *p = fmt; (p = strstr(p, "${"));) {
@@ -77,7 +105,7 @@ static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const
 			p = end + 1;
 			continue;
 		}
-		char *name = xstrndup(p + 2, (size_t)(end - p - 2));
+		char *name = sub_var(p, end);
 		char *dot = strchr(name, '.');
 		if (!(vars && json_object_get(vars, name))) {
 			if (dot) {
@@ -205,6 +233,10 @@ static void collect_deps(const json_t *v, json_t *deps)
 		if (json_is_array(ga) && json_is_string(json_array_get(ga, 0)))
 			json_object_set_new(deps, json_string_value(json_array_get(ga, 0)),
 					    json_true());
+		if (json_is_string(ga)) { /* "Res.Attr" */
+			const char *s = json_string_value(ga);
+			json_object_setn_new(deps, s, strcspn(s, "."), json_true());
+		}
 		const char *fmt = json_is_string(sub)  ? json_string_value(sub)
 				  : json_is_array(sub) ? json_string_value(json_array_get(sub, 0))
 						       : NULL;
@@ -212,8 +244,8 @@ static void collect_deps(const json_t *v, json_t *deps)
 			const char *end = strchr(p, '}');
 			if (!end)
 				break;
-			size_t n = strcspn(p + 2, ".}");
-			char *name = xstrndup(p + 2, n);
+			char *name = sub_var(p, end);
+			name[strcspn(name, ".")] = '\0';
 			if (name[0] != '!')
 				json_object_set_new(deps, name, json_true());
 			free(name);

@@ -497,6 +497,13 @@ static const char *cfn_tag_function(const char *tag)
 		{"!Condition", "Condition"},
 		{"!Length", "Fn::Length"},
 		{"!ToJsonString", "Fn::ToJsonString"},
+		/* the functions of the Rules section */
+		{"!Contains", "Fn::Contains"},
+		{"!EachMemberEquals", "Fn::EachMemberEquals"},
+		{"!EachMemberIn", "Fn::EachMemberIn"},
+		{"!RefAll", "Fn::RefAll"},
+		{"!ValueOf", "Fn::ValueOf"},
+		{"!ValueOfAll", "Fn::ValueOfAll"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(tag, map[i][0]))

@@ -1,0 +1,259 @@
+/*
+ * validate: what the transforms a template declares change before
+ * CloudFormation checks it.
+ *
+ * AWS::LanguageExtensions: Fn::ForEach loops are expanded exactly as the
+ * transform does (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html):
+ * ["Identifier", Collection, {OutputKey: OutputValue}] repeats the output for
+ * each member of the collection (a list of strings, or a CommaDelimitedList
+ * parameter's default), with ${Identifier} and &{Identifier} (letters and
+ * digits only) replaced in the keys, Ref Identifier replaced by the member and
+ * ${Identifier} in Fn::Sub strings.
+ *
+ * AWS::Serverless-2016-10-31: the resources SAM generates that a template may
+ * name (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html):
+ * a function's role <Id>Role when it declares none, the implicit APIs
+ * ServerlessRestApi and ServerlessHttpApi, a state machine's role; and the
+ * CloudFormation type behind each SAM type, for Fn::GetAtt.
+ */
+#include "analysis/validate_int.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+bool vd_has_transform(const json_t *tmpl, const char *name)
+{
+	const json_t *t = json_object_get(tmpl, "Transform");
+	if (json_is_string(t))
+		return !strcmp(json_string_value(t), name);
+	size_t i;
+	json_t *x;
+	json_array_foreach (t, i, x) {
+		if (json_is_string(x) && !strcmp(json_string_value(x), name))
+			return true;
+	}
+	return false;
+}
+
+/* ---- AWS::LanguageExtensions: Fn::ForEach ---- */
+
+#define FOREACH "Fn::ForEach::"
+
+/* Replace ${name} (and &{name} when `keys`) by the bound values in s. */
+static char *substitute(const char *s, const json_t *bind, bool keys)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = s;
+	while (*p) {
+		if ((p[0] == '$' || (keys && p[0] == '&')) && p[1] == '{') {
+			const char *end = strchr(p + 2, '}');
+			if (end) {
+				char *name = xstrndup(p + 2, (size_t)(end - p - 2));
+				const char *val = json_string_value(json_object_get(bind, name));
+				free(name);
+				if (val) {
+					for (const char *v = val; *v; v++)
+						if (p[0] == '$' || isalnum((unsigned char)*v))
+							strbuf_addch(&sb, *v);
+					p = end + 1;
+					continue;
+				}
+			}
+		}
+		strbuf_addch(&sb, *p++);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The members of a loop's collection, or NULL when not known before deploy. */
+static json_t *collection(const json_t *coll, const json_t *tmpl, const json_t *bind)
+{
+	if (json_is_array(coll)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach (coll, i, x) {
+			if (!json_is_string(x))
+				return NULL;
+		}
+		return json_incref((json_t *)coll);
+	}
+	const char *ref = json_string_value(json_object_get(coll, "Ref"));
+	if (!ref || json_object_size(coll) != 1)
+		return NULL;
+	const json_t *param = json_object_get(json_object_get(tmpl, "Parameters"), ref);
+	const char *def = json_string_value(json_object_get(param, "Default"));
+	if (!def)
+		return NULL;
+	json_t *out = json_array();
+	for (const char *p = def;;) {
+		size_t n = strcspn(p, ",");
+		const char *b = p, *e = p + n;
+		while (b < e && isspace((unsigned char)*b))
+			b++;
+		while (e > b && isspace((unsigned char)e[-1]))
+			e--;
+		json_array_append_new(out, json_stringn(b, (size_t)(e - b)));
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	(void)bind;
+	return out;
+}
+
+static json_t *expand(const json_t *v, const json_t *tmpl, const json_t *bind, int *unknown);
+
+static void expand_loop(json_t *out, const char *key, const json_t *loop, const json_t *tmpl,
+			const json_t *bind, int *unknown)
+{
+	const char *ident = json_string_value(json_array_get(loop, 0));
+	const json_t *body = json_array_get(loop, 2);
+	json_t *members = ident && json_is_object(body) && json_array_size(loop) == 3
+				  ? collection(json_array_get(loop, 1), tmpl, bind)
+				  : NULL;
+	if (!members) {
+		/* not expandable here: keep it, the checks that follow see it as it is */
+		json_object_set_new(out, key, json_deep_copy(loop));
+		(*unknown)++;
+		return;
+	}
+	size_t i;
+	json_t *m;
+	json_array_foreach (members, i, m) {
+		json_t *b = json_deep_copy(bind);
+		json_object_set(b, ident, m);
+		json_t *part = expand(body, tmpl, b, unknown);
+		json_object_update(out, part);
+		json_decref(part);
+		json_decref(b);
+	}
+	json_decref(members);
+}
+
+static json_t *expand(const json_t *v, const json_t *tmpl, const json_t *bind, int *unknown)
+{
+	if (json_is_array(v)) {
+		json_t *out = json_array();
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x) {
+			json_array_append_new(out, expand(x, tmpl, bind, unknown));
+		}
+		return out;
+	}
+	if (!json_is_object(v))
+		return json_deep_copy(v);
+	const char *ref = json_string_value(json_object_get(v, "Ref"));
+	if (ref && json_object_size(v) == 1 && json_object_get(bind, ref))
+		return json_deep_copy(json_object_get(bind, ref));
+	const json_t *sub = json_object_get(v, "Fn::Sub");
+	if (json_is_string(sub) && json_object_size(v) == 1 && json_object_size(bind)) {
+		char *s = substitute(json_string_value(sub), bind, false);
+		/* a Sub left with no variable is its string (Ref: !Sub "Param${X}") */
+		json_t *out = strstr(s, "${") ? json_pack("{ss}", "Fn::Sub", s) : json_string(s);
+		free(s);
+		return out;
+	}
+	json_t *out = json_object();
+	const char *k;
+	json_t *x;
+	json_object_foreach ((json_t *)v, k, x) {
+		if (!strncmp(k, FOREACH, strlen(FOREACH)) && json_is_array(x)) {
+			expand_loop(out, k, x, tmpl, bind, unknown);
+			continue;
+		}
+		char *key = json_object_size(bind) ? substitute(k, bind, true) : xstrdup(k);
+		json_object_set_new(out, key, expand(x, tmpl, bind, unknown));
+		free(key);
+	}
+	return out;
+}
+
+json_t *vd_expand_foreach(const json_t *tmpl, int *unknown)
+{
+	json_t *bind = json_object();
+	json_t *out = expand(tmpl, tmpl, bind, unknown);
+	json_decref(bind);
+	return out;
+}
+
+/* ---- AWS::Serverless-2016-10-31 ---- */
+
+static const char *const sam_types[][2] = {
+	{"AWS::Serverless::Api", "AWS::ApiGateway::RestApi"},
+	{"AWS::Serverless::Application", "AWS::CloudFormation::Stack"},
+	{"AWS::Serverless::Function", "AWS::Lambda::Function"},
+	{"AWS::Serverless::GraphQLApi", "AWS::AppSync::GraphQLApi"},
+	{"AWS::Serverless::HttpApi", "AWS::ApiGatewayV2::Api"},
+	{"AWS::Serverless::LayerVersion", "AWS::Lambda::LayerVersion"},
+	{"AWS::Serverless::SimpleTable", "AWS::DynamoDB::Table"},
+	{"AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"},
+};
+
+const char *vd_sam_cfn_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(sam_types) / sizeof(sam_types[0]); i++)
+		if (!strcmp(type, sam_types[i][0]))
+			return sam_types[i][1];
+	return NULL;
+}
+
+static void imply(json_t *implied, const char *id, const char *suffix, const char *type)
+{
+	char *name = xstrfmt("%s%s", id, suffix);
+	json_object_set_new(implied, name, json_string(type));
+	free(name);
+}
+
+static void imply_events(json_t *implied, const json_t *props)
+{
+	const char *k;
+	json_t *ev;
+	json_object_foreach (json_object_get(props, "Events"), k, ev) {
+		const char *type = json_string_value(json_object_get(ev, "Type"));
+		const json_t *p = json_object_get(ev, "Properties");
+		if (!type)
+			continue;
+		if (!strcmp(type, "Api") && !json_object_get(p, "RestApiId")) {
+			json_object_set_new(implied, "ServerlessRestApi",
+					    json_string("AWS::ApiGateway::RestApi"));
+			json_object_set_new(implied, "ServerlessRestApiProdStage",
+					    json_string("AWS::ApiGateway::Stage"));
+		} else if (!strcmp(type, "HttpApi") && !json_object_get(p, "ApiId")) {
+			json_object_set_new(implied, "ServerlessHttpApi",
+					    json_string("AWS::ApiGatewayV2::Api"));
+			json_object_set_new(implied, "ServerlessHttpApiApiGatewayDefaultStage",
+					    json_string("AWS::ApiGatewayV2::Stage"));
+		}
+	}
+}
+
+json_t *vd_sam_implied(const json_t *resources)
+{
+	json_t *implied = json_object();
+	const char *id;
+	json_t *r;
+	json_object_foreach ((json_t *)resources, id, r) {
+		const char *type = json_string_value(json_object_get(r, "Type"));
+		const json_t *props = json_object_get(r, "Properties");
+		if (!type || strncmp(type, "AWS::Serverless::", 17))
+			continue;
+		if ((!strcmp(type, "AWS::Serverless::Function") ||
+		     !strcmp(type, "AWS::Serverless::StateMachine")) &&
+		    !json_object_get(props, "Role"))
+			imply(implied, id, "Role", "AWS::IAM::Role");
+		if (!strcmp(type, "AWS::Serverless::Function")) {
+			const char *alias = json_string_value(json_object_get(props, "AutoPublishAlias"));
+			if (alias) {
+				char *suffix = xstrfmt("Alias%s", alias);
+				imply(implied, id, suffix, "AWS::Lambda::Alias");
+				free(suffix);
+			}
+			imply_events(implied, props);
+		}
+	}
+	return implied;
+}
