@@ -16,6 +16,7 @@
 #include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
+#include "lib/pg_versions.h"
 
 enum key_type { K_STRING, K_INT, K_BOOL, K_NUMBER };
 
@@ -277,19 +278,78 @@ static int check_db_class(struct ctx *c, const char *key, const char *v)
 static int check_engine_version(struct ctx *c, const char *key, const char *v)
 {
 	int major, minor, n = 0;
-	if (sscanf(v, "%d.%d%n", &major, &minor, &n) != 2 || (size_t)n != strlen(v)) {
+	if (sscanf(v, "%d.%d%n", &major, &minor, &n) != 2 || (size_t)n != strlen(v) ||
+	    !isdigit((unsigned char)v[0])) {
 		struct diag *d = error_at(c, key, "'%s' is not a PostgreSQL version", v);
-		diag_set_hint(d, "write MAJOR.MINOR, for example 16.6");
-		return -1;
-	}
-	/* RDS standard support: 13 ends 2026-02; 14 and newer are current. */
-	if (major < 14 || major > 18) {
-		struct diag *d = error_at(
-			c, key, "PostgreSQL %d is not a version RDS supports as standard", major);
-		diag_set_hint(d, "use 15.x or newer, for example 16.6");
+		diag_set_hint(d, "write MAJOR.MINOR, for example 16.11");
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * RDS refuses to create instances on versions past their standard support
+ * (and on some minors a month before it ends): the version must be one the
+ * dated calendar file lists as supported today. Without the key, the file's
+ * default. The parameter group family follows the major (database.c).
+ */
+static void check_engine_support(struct ctx *c, struct env_config *cfg)
+{
+	static const char key[] = "databaseEngineVersion";
+	struct pg_versions pv;
+	char today[11];
+	if (pg_versions_load(NULL, &pv, c->dl) < 0) {
+		c->errors++;
+		return;
+	}
+	pg_versions_today(today);
+	if (!cfg->database_engine_version)
+		cfg->database_engine_version = xstrdup(pg_versions_default(&pv));
+	const char *v = cfg->database_engine_version;
+	struct pg_verdict verdict;
+	pg_versions_check(&pv, v, today, &verdict);
+	struct diag *d = NULL;
+	switch (verdict.support) {
+	case PG_SUPPORTED:
+		break;
+	case PG_MALFORMED: /* check_engine_version refused it already */
+		break;
+	case PG_MAJOR_ENDED:
+		d = error_at(c, key, "RDS standard support for PostgreSQL %d ended on %s", verdict.major,
+			     verdict.ended);
+		break;
+	case PG_MINOR_ENDED:
+		if (verdict.ended && strcmp(today, verdict.ended) >= 0)
+			d = error_at(c, key,
+				     "RDS standard support for PostgreSQL %s ended on %s%s%s%s", v,
+				     verdict.ended, verdict.no_new_from ? " (no new instances since " : "",
+				     verdict.no_new_from ? verdict.no_new_from : "",
+				     verdict.no_new_from ? ")" : "");
+		else
+			d = error_at(c, key,
+				     "RDS creates no new instances on PostgreSQL %s since %s (its "
+				     "standard support ends on %s)",
+				     v, verdict.no_new_from, verdict.ended ? verdict.ended : "?");
+		break;
+	case PG_UNKNOWN_MAJOR:
+	case PG_UNKNOWN_MINOR:
+		d = error_at(c, key, "PostgreSQL %s is not a version %s (dated %s) lists as supported",
+			     v, pv.path, pg_versions_date(&pv));
+		break;
+	}
+	if (d) {
+		char *same = pg_versions_supported(&pv, today, verdict.major);
+		char *all = pg_versions_supported(&pv, today, 0);
+		if (*same)
+			diag_set_hint(d, "use %s (same major), or one of: %s (%s, dated %s)", same,
+				      all, pv.path, pg_versions_date(&pv));
+		else
+			diag_set_hint(d, "use one of: %s (%s, dated %s)", all, pv.path,
+				      pg_versions_date(&pv));
+		free(same);
+		free(all);
+	}
+	pg_versions_free(&pv);
 }
 
 static int check_email(struct ctx *c, const char *key, const char *v)
@@ -425,8 +485,10 @@ static const struct key_def keys[] = {
 	  "NAT gateways: 1 (cheaper) up to one per AZ (no single point of failure)." },
 	{ "databaseInstanceType", K_STRING, true, OFF(database_instance_type), 0, 0, NULL, 0,
 	  check_db_class, NULL, "RDS instance class, e.g. t3.micro (db. prefix optional)." },
-	{ "databaseEngineVersion", K_STRING, false, OFF(database_engine_version), 0, 0, "16.6", 0,
-	  check_engine_version, NULL, "PostgreSQL engine version MAJOR.MINOR." },
+	{ "databaseEngineVersion", K_STRING, false, OFF(database_engine_version), 0, 0, NULL, 0,
+	  check_engine_version, NULL,
+	  "PostgreSQL engine version MAJOR.MINOR, one RDS still supports by the dated "
+	  "data/rds-postgres-versions.json (default: that file's default)." },
 	{ "databaseAllocatedStorage", K_INT, false, OFF(database_allocated_storage), 20, 65536,
 	  NULL, 20, NULL, NULL, "Initial storage in GiB (gp3)." },
 	{ "databaseMaxAllocatedStorage", K_INT, false, OFF(database_max_allocated_storage), 21,
@@ -725,6 +787,7 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 /* Checks that relate several keys. */
 static void cross_checks(struct ctx *c, struct env_config *cfg)
 {
+	check_engine_support(c, cfg);
 	if (cfg->nat_gateways > cfg->max_azs)
 		error_at(c, "natGateways", "natGateways is %d but the VPC spans %d AZs",
 			 cfg->nat_gateways, cfg->max_azs);

@@ -9,6 +9,7 @@
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "lib/environments.h"
+#include "lib/pg_versions.h"
 #include "support/test.h"
 
 TEST(staging_loads_with_prd_values)
@@ -113,6 +114,79 @@ TEST(shipped_configs_conform_to_their_schema_keys)
 	json_decref(schema);
 }
 
+/* item 1 of issue 12: RDS refuses instances on minors past their standard support */
+TEST(engine_versions_follow_the_dated_calendar)
+{
+	struct pg_versions pv;
+	struct pg_verdict v;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(pg_versions_load("data/rds-postgres-versions.json", &pv, &dl) == 0);
+	diag_print_all(stdout, &dl, false);
+	pg_versions_check(&pv, "16.6", "2026-04-30", &v);
+	CHECK(v.support == PG_SUPPORTED);
+	pg_versions_check(&pv, "16.6", "2026-05-01", &v); /* AWS Health: no new instances */
+	CHECK(v.support == PG_MINOR_ENDED);
+	CHECK_STR(v.no_new_from, "2026-05-01");
+	CHECK_STR(v.ended, "2026-05-31");
+	pg_versions_check(&pv, "13.20", "2026-02-28", &v);
+	CHECK(v.support == PG_MAJOR_ENDED && v.major == 13);
+	CHECK_STR(v.ended, "2026-02-28");
+	pg_versions_check(&pv, "16.11", "2026-12-03", &v);
+	CHECK(v.support == PG_SUPPORTED);
+	pg_versions_check(&pv, "16.11", "2029-02-28", &v); /* the major's end bounds it */
+	CHECK(v.support == PG_MAJOR_ENDED);
+	pg_versions_check(&pv, "16.9", "2026-12-03", &v);
+	CHECK(v.support == PG_UNKNOWN_MINOR);
+	pg_versions_check(&pv, "19.1", "2026-12-03", &v);
+	CHECK(v.support == PG_UNKNOWN_MAJOR);
+	pg_versions_check(&pv, "16", "2026-12-03", &v);
+	CHECK(v.support == PG_MALFORMED);
+	char *same = pg_versions_supported(&pv, "2026-12-03", 16);
+	CHECK_STR(same, "16.11");
+	free(same);
+	char *all = pg_versions_supported(&pv, "2026-12-03", 0);
+	CHECK_STR(all, "14.20, 15.15, 16.11, 17.7, 18.1");
+	free(all);
+	/* the default is one RDS creates instances on */
+	pg_versions_check(&pv, pg_versions_default(&pv), "2026-12-03", &v);
+	CHECK(v.support == PG_SUPPORTED);
+	pg_versions_free(&pv);
+	diag_list_release(&dl);
+}
+
+TEST(engine_version_is_checked_at_load_and_defaults_to_a_supported_one)
+{
+	struct env_config c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	size_t len;
+	char *text = fs_read_file("config/staging.json", &len, &dl);
+	CHECK(text != NULL);
+	/* no databaseEngineVersion: the data file's default */
+	json_t *j = json_loads(text, 0, NULL);
+	json_object_del(j, "databaseEngineVersion");
+	char *nokey = json_dumps(j, 0);
+	CHECK(env_config_parse("nokey.json", nokey, strlen(nokey), &c, &dl) == 0);
+	CHECK_STR(c.database_engine_version, "16.11");
+	env_config_release(&c);
+	/* 16.6: accepted before RDS stopped creating it, refused after */
+	json_object_set_new(j, "databaseEngineVersion", json_string("16.6"));
+	char *old = json_dumps(j, 0);
+	setenv("SOLEMATE_TODAY", "2026-04-30", 1);
+	CHECK(env_config_parse("old.json", old, strlen(old), &c, &dl) == 0);
+	env_config_release(&c);
+	unsetenv("SOLEMATE_TODAY");
+	CHECK(env_config_parse("old.json", old, strlen(old), &c, &dl) < 0);
+	CHECK(dl.nr >= 1);
+	CHECK_STR(dl.items[dl.nr - 1].file, "old.json");
+	CHECK_STR(dl.items[dl.nr - 1].path, "databaseEngineVersion");
+	CHECK_CONTAINS(dl.items[dl.nr - 1].message, "ended on 2026-05-31");
+	free(old);
+	free(nokey);
+	json_decref(j);
+	free(text);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(staging_loads_with_prd_values);
@@ -120,5 +194,7 @@ int main(void)
 	RUN(every_error_is_reported_not_just_the_first);
 	RUN(schema_file_matches_key_table);
 	RUN(shipped_configs_conform_to_their_schema_keys);
+	RUN(engine_versions_follow_the_dated_calendar);
+	RUN(engine_version_is_checked_at_load_and_defaults_to_a_supported_one);
 	return test_done();
 }

@@ -152,6 +152,12 @@ TEST(fr_2_4_monitoring_and_alerting)
 TEST(fr_2_5_parameter_groups_and_security_groups)
 {
 	CHECK(HAS(staging, "Data", "AWS::RDS::DBParameterGroup", "{\"Family\":\"postgres16\"}"));
+	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance", "{\"EngineVersion\":\"16.11\"}"));
+	/* the family follows the major version (issue 12, item 1) */
+	struct sm_app *pg17 = build("tests/fixtures/config/good/staging-postgres17.json");
+	CHECK(HAS(pg17, "Data", "AWS::RDS::DBParameterGroup", "{\"Family\":\"postgres17\"}"));
+	CHECK(HAS(pg17, "Data", "AWS::RDS::DBInstance", "{\"EngineVersion\":\"17.7\"}"));
+	sm_app_free(pg17);
 	CHECK(HAS(staging, "Network", "AWS::EC2::SecurityGroupIngress",
 		  "{\"IpProtocol\":\"tcp\",\"FromPort\":5432,\"ToPort\":5432}"));
 }

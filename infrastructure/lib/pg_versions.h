@@ -1,0 +1,58 @@
+/*
+ * RDS for PostgreSQL versions and the dates their RDS standard support ends,
+ * from the dated data file data/rds-postgres-versions.json (the release
+ * calendar of AWS, copied by hand; see the file's "source").
+ *
+ * A `struct pg_versions` owns the parsed file; pg_versions_free() frees it.
+ * Dates are ISO "YYYY-MM-DD" strings, compared as strings.
+ */
+#ifndef SM_PG_VERSIONS_H
+#define SM_PG_VERSIONS_H
+
+#include <jansson.h>
+
+#include "base/diag.h"
+
+struct pg_versions {
+	char *path;      /* where it was read from */
+	json_t *root;    /* the file */
+};
+
+enum pg_support {
+	PG_SUPPORTED,     /* RDS creates instances on it today */
+	PG_MINOR_ENDED,   /* the minor's standard support ended (or RDS creates none) */
+	PG_MAJOR_ENDED,   /* the major's standard support ended */
+	PG_UNKNOWN_MAJOR, /* not in the file */
+	PG_UNKNOWN_MINOR, /* the major is, this minor is not */
+	PG_MALFORMED,     /* not MAJOR.MINOR */
+};
+
+struct pg_verdict {
+	enum pg_support support;
+	int major;
+	const char *ended;       /* PG_*_ENDED: the date standard support ended (borrowed) */
+	const char *no_new_from; /* PG_MINOR_ENDED: RDS refuses new instances since (or NULL) */
+};
+
+/* Load the file (NULL path: fs_data_path("rds-postgres-versions.json")). 0 or -1. */
+int pg_versions_load(const char *path, struct pg_versions *out, struct diag_list *dl);
+void pg_versions_free(struct pg_versions *v);
+
+/* The file's edition date and its default version (borrowed; NULL when absent). */
+const char *pg_versions_date(const struct pg_versions *v);
+const char *pg_versions_default(const struct pg_versions *v);
+
+/* Today in UTC as YYYY-MM-DD; SOLEMATE_TODAY (same form) overrides it, for tests. */
+void pg_versions_today(char buf[11]);
+
+/* What RDS says of `version` on the day `today`. */
+void pg_versions_check(const struct pg_versions *v, const char *version, const char *today,
+		       struct pg_verdict *out);
+
+/*
+ * The versions RDS creates instances on, on `today`, as "14.20, 15.15, ...",
+ * in version order (newly allocated). `major` > 0: only that major's.
+ */
+char *pg_versions_supported(const struct pg_versions *v, const char *today, int major);
+
+#endif
