@@ -27,6 +27,8 @@ struct ctx {
 	struct jio_posmap *pos;
 	struct diag_list *dl;
 	int errors;
+	const char *const *sets; /* "key=value" overrides (--set), applied over the file */
+	size_t set_nr;
 };
 
 typedef int (*check_fn)(struct ctx *c, const char *key, const char *value);
@@ -62,9 +64,22 @@ error_at(struct ctx *c, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	where(c, path, &line, &col);
-	struct diag *d = diag_add(c->dl, DIAG_ERROR, c->file, line, col, path[0] ? path : NULL,
+	const char *file = c->file;
+	struct strbuf from_set = STRBUF_INIT;
+	line = col = 0;
+	for (size_t i = 0; i < c->set_nr; i++) {
+		size_t klen = strcspn(c->sets[i], "=");
+		/* a value (or a member of one) given by --set is reported as such */
+		if (!strncmp(c->sets[i], path, klen) && (!path[klen] || path[klen] == '.'))
+			strbuf_addf(&from_set, "--set %s", c->sets[i]);
+	}
+	if (from_set.len)
+		file = from_set.buf;
+	else
+		where(c, path, &line, &col);
+	struct diag *d = diag_add(c->dl, DIAG_ERROR, file, line, col, path[0] ? path : NULL,
 				  "%s", sb.buf);
+	strbuf_release(&from_set);
 	strbuf_release(&sb);
 	c->errors++;
 	return d;
@@ -893,21 +908,71 @@ static void derive(struct env_config *cfg)
 	cfg->stack_prefix = strbuf_detach(&sb, NULL);
 }
 
-int env_config_parse(const char *file, const char *text, size_t len, struct env_config *cfg,
-		     struct diag_list *dl)
+/*
+ * Apply "a.b=value" over the document: the value is read as JSON when it is
+ * one (numbers, true/false, quoted strings, objects), else taken as a string,
+ * so that `--set ecsMaxCapacity=40` and `--set domainName=shop.example` both
+ * do what they say. Intermediate objects are created. 0, or -1 + diag.
+ */
+static int apply_set(json_t *root, const char *set, struct diag_list *dl)
 {
-	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl };
+	const char *eq = strchr(set, '=');
+	if (!eq || eq == set) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, "--set", 0, 0, NULL,
+					  "'%s' is not key=value", set);
+		diag_set_hint(d, "e.g. --set ecsMaxCapacity=40 or --set usage.requestsPerUserPerMinute=6");
+		return -1;
+	}
+	char *key = xstrndup(set, (size_t)(eq - set));
+	json_t *value = json_loads(eq + 1, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, NULL);
+	if (!value)
+		value = json_string(eq + 1);
+	if (!value) { /* not valid UTF-8 */
+		diag_add(dl, DIAG_ERROR, "--set", 0, 0, key, "the value is not valid UTF-8");
+		free(key);
+		return -1;
+	}
+	json_t *obj = root;
+	char *part = key;
+	for (char *dot; (dot = strchr(part, '.')); part = dot + 1) {
+		*dot = '\0';
+		json_t *next = json_object_get(obj, part);
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_set_new(obj, part, next);
+		}
+		obj = next;
+	}
+	json_object_set_new(obj, part, value);
+	free(key);
+	return 0;
+}
+
+int env_config_parse_with(const char *file, const char *text, size_t len,
+			  const char *const *sets, size_t set_nr, struct env_config *cfg,
+			  struct diag_list *dl)
+{
+	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = sets,
+			 .set_nr = set_nr };
 	json_t *root;
 
 	memset(cfg, 0, sizeof(*cfg));
-	root = jio_load_json(file, text, len, dl);
+	/* JSON or YAML, the same keys, the same positions in errors */
+	root = jio_load_auto(file, text, len, dl);
 	if (!root)
 		return -1;
 	if (!json_is_object(root)) {
 		diag_add(dl, DIAG_ERROR, file, 1, 1, NULL,
-			 "the configuration must be a JSON object, not %s", json_type_name(root));
+			 "the configuration must be a JSON object (a YAML mapping), not %s",
+			 json_type_name(root));
 		json_decref(root);
 		return -1;
+	}
+	for (size_t i = 0; i < set_nr; i++) {
+		if (apply_set(root, sets[i], dl) < 0) {
+			json_decref(root);
+			return -1;
+		}
 	}
 	cfg->file = xstrdup(file);
 	/* usage has defaults even when the file has no "usage" object */
@@ -926,16 +991,28 @@ int env_config_parse(const char *file, const char *text, size_t len, struct env_
 	return 0;
 }
 
-int env_config_load(const char *path, struct env_config *cfg, struct diag_list *dl)
+int env_config_parse(const char *file, const char *text, size_t len, struct env_config *cfg,
+		     struct diag_list *dl)
+{
+	return env_config_parse_with(file, text, len, NULL, 0, cfg, dl);
+}
+
+int env_config_load_with(const char *path, const char *const *sets, size_t set_nr,
+			 struct env_config *cfg, struct diag_list *dl)
 {
 	size_t len;
 	char *text = fs_read_file(path, &len, dl);
 	memset(cfg, 0, sizeof(*cfg));
 	if (!text)
 		return -1;
-	int r = env_config_parse(path, text, len, cfg, dl);
+	int r = env_config_parse_with(path, text, len, sets, set_nr, cfg, dl);
 	free(text);
 	return r;
+}
+
+int env_config_load(const char *path, struct env_config *cfg, struct diag_list *dl)
+{
+	return env_config_load_with(path, NULL, 0, cfg, dl);
 }
 
 static void release_strings(const struct key_def *defs, size_t n, void *base)

@@ -87,11 +87,24 @@ struct env_config {
 	bool protect_data;
 };
 
-/* Load and validate one file. 0, or -1 with every problem in `dl` (exit 2). */
+/*
+ * Load and validate one file, JSON or YAML. 0, or -1 with every problem in
+ * `dl` (exit 2).
+ */
 int env_config_load(const char *path, struct env_config *cfg, struct diag_list *dl);
 /* The same from text already in memory (tests, fuzzing). */
 int env_config_parse(const char *file, const char *text, size_t len, struct env_config *cfg,
 		     struct diag_list *dl);
+/*
+ * The same with "key=value" overrides applied over the file before it is
+ * checked (`--set`; nested keys as "usage.requestsPerUserPerMinute"). An
+ * error in an overridden value names the override instead of a position.
+ */
+int env_config_load_with(const char *path, const char *const *sets, size_t set_nr,
+			 struct env_config *cfg, struct diag_list *dl);
+int env_config_parse_with(const char *file, const char *text, size_t len,
+			  const char *const *sets, size_t set_nr, struct env_config *cfg,
+			  struct diag_list *dl);
 void env_config_release(struct env_config *cfg);
 /* config/schema.json, generated from the key table (new reference). */
 json_t *env_config_json_schema(void);

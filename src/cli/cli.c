@@ -70,6 +70,14 @@ int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i
 	}
 	if (missing)
 		return -1;
+	if ((v = option_value(argc, argv, i, "--set", cmd, &missing))) {
+		if (in->set_nr >= (int)(sizeof(in->sets) / sizeof(in->sets[0])))
+			return cli_usage_error(cmd, "too many --set options"), -1;
+		in->sets[in->set_nr++] = v;
+		return 1;
+	}
+	if (missing)
+		return -1;
 	if ((v = option_value(argc, argv, i, "--config-dir", cmd, &missing))) {
 		in->config_dir = v;
 		return 1;
@@ -139,6 +147,38 @@ const char *cli_config_dir(const struct cli_inputs *in)
 	return in->config_dir ? in->config_dir : default_config_dir();
 }
 
+static const char *const config_exts[] = { ".json", ".yaml", ".yml" };
+
+/* The length of a configuration file's extension, or 0 when it is none of ours. */
+static size_t config_ext_len(const char *file)
+{
+	size_t len = strlen(file);
+
+	for (size_t i = 0; i < sizeof(config_exts) / sizeof(config_exts[0]); i++) {
+		size_t e = strlen(config_exts[i]);
+		if (len > e && !strcmp(file + len - e, config_exts[i]))
+			return e;
+	}
+	return 0;
+}
+
+char *cli_env_config_path(const struct cli_inputs *in, const char *name)
+{
+	for (size_t i = 0; i < sizeof(config_exts) / sizeof(config_exts[0]); i++) {
+		char *p = xstrfmt("%s/%s%s", cli_config_dir(in), name, config_exts[i]);
+		if (fs_exists(p))
+			return p;
+		free(p);
+	}
+	return xstrfmt("%s/%s.json", cli_config_dir(in), name);
+}
+
+int cli_config_load(const struct cli_inputs *in, const char *path, struct env_config *cfg,
+		    struct diag_list *dl)
+{
+	return env_config_load_with(path, in->sets, (size_t)in->set_nr, cfg, dl);
+}
+
 /* The environment names config_dir holds (malloc'd, sorted); the count. */
 static size_t list_env_names(const char *dir, char ***out)
 {
@@ -151,12 +191,19 @@ static size_t list_env_names(const char *dir, char ***out)
 		return 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		size_t len = strlen(e->d_name);
-		if (len <= 5 || strcmp(e->d_name + len - 5, ".json") ||
-		    !strcmp(e->d_name, "schema.json"))
+		size_t len = strlen(e->d_name), ext = config_ext_len(e->d_name);
+		if (!ext || len <= ext || !strncmp(e->d_name, "schema.", 7))
 			continue;
+		char *name = xstrndup(e->d_name, len - ext);
+		bool dup = false; /* NAME.json and NAME.yaml: one environment */
+		for (size_t k = 0; k < nr && !dup; k++)
+			dup = !strcmp(names[k], name);
+		if (dup) {
+			free(name);
+			continue;
+		}
 		ALLOC_GROW(names, nr + 1, alloc);
-		names[nr++] = xstrndup(e->d_name, len - 5);
+		names[nr++] = name;
 	}
 	closedir(d);
 	if (nr)
@@ -221,7 +268,7 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	int failed = 0;
 
 	for (int i = 0; i < n + in->config_nr; i++) {
-		char *path = i < n ? xstrfmt("%s/%s.json", cli_config_dir(in), envs[i])
+		char *path = i < n ? cli_env_config_path(in, envs[i])
 				   : xstrdup(in->config_files[i - n]);
 		struct env_config cfg;
 		if (i < n && !fs_exists(path)) {
@@ -229,7 +276,7 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 						  "no configuration for environment '%s'", envs[i]);
 			cli_hint_unknown_env(d, in, envs[i]);
 			failed = 1;
-		} else if (env_config_load(path, &cfg, dl) < 0) {
+		} else if (cli_config_load(in, path, &cfg, dl) < 0) {
 			failed = 1;
 		} else {
 			if (solemate_add_environment(app, &cfg, dl) < 0)
@@ -261,11 +308,13 @@ size_t cli_split_units(const struct cli_inputs *in, struct cli_unit **out, struc
 		struct cli_unit *u = &units[nr++];
 		memset(u, 0, sizeof(*u));
 		u->in.config_dir = in->config_dir;
+		memcpy(u->in.sets, in->sets, sizeof(in->sets));
+		u->in.set_nr = in->set_nr;
 		if (i < n) {
 			u->name = envs[i]; /* the unit owns it now */
 			u->in.envs[0] = u->name;
 			u->in.env_nr = 1;
-			u->config_path = xstrfmt("%s/%s.json", cli_config_dir(in), envs[i]);
+			u->config_path = cli_env_config_path(in, envs[i]);
 		} else {
 			const char *file = in->config_files[i - n];
 			const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
@@ -302,7 +351,7 @@ int cli_unit_load(const struct cli_unit *u, struct env_config *cfg, bool *have_c
 {
 	*have_cfg = false;
 	if (u->config_path) {
-		if (env_config_load(u->config_path, cfg, dl) < 0)
+		if (cli_config_load(&u->in, u->config_path, cfg, dl) < 0)
 			return -1;
 		*have_cfg = true;
 	}

@@ -45,10 +45,12 @@ struct cli_inputs {
 	const char **paths;
 	int path_nr;
 	const char *config_dir; /* --config-dir, default "config" */
+	const char *sets[32];	/* --set key=value, applied over every config read */
+	int set_nr;
 };
 
 /*
- * If argv[*i] is one of --env/--config/--config-dir (with its value in the
+ * If argv[*i] is one of --env/--config/--config-dir/--set (with its value in the
  * next argument or after '='), record it, advance *i and return 1; return 0
  * when it is not one of them; -1 (after a message) when its value is missing.
  */
@@ -67,12 +69,22 @@ void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i);
  */
 int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct diag_list *dl);
 
+struct env_config;
+
 /*
  * The configuration directory: --config-dir, else $SOLEMATE_CONFIG_DIR, else
  * the nearest config/ from the current directory up, else the example
  * configurations installed with the data files, else "config".
  */
 const char *cli_config_dir(const struct cli_inputs *in);
+/*
+ * The configuration file of environment `name`: <config dir>/NAME.json, or
+ * NAME.yaml / NAME.yml when that is the one that exists (malloc'd).
+ */
+char *cli_env_config_path(const struct cli_inputs *in, const char *name);
+/* Load a configuration with the inputs' --set overrides. */
+int cli_config_load(const struct cli_inputs *in, const char *path, struct env_config *cfg,
+		    struct diag_list *dl);
 /* Hint on `d` for an unknown environment `name`: the closest one, or where they are. */
 void cli_hint_unknown_env(struct diag *d, const struct cli_inputs *in, const char *name);
 

@@ -960,7 +960,7 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 		return -1;
 	}
 	if (in->env_nr)
-		path = xstrfmt("%s/%s.json", cli_config_dir(in), in->envs[0]);
+		path = cli_env_config_path(in, in->envs[0]);
 	else
 		path = xstrdup(in->config_files[0]);
 	if (in->env_nr && !fs_exists(path)) {
@@ -970,7 +970,7 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 		free(path);
 		return -1;
 	}
-	int r = env_config_load(path, cfg, dl);
+	int r = cli_config_load(in, path, cfg, dl);
 	free(path);
 	if (r < 0)
 		return -1;

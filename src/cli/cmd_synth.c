@@ -18,7 +18,10 @@ static const char synth_usage[] =
 	"  --env NAME       environment from <config-dir>/NAME.json; 'all' for every\n"
 	"                   file there (the default when no --env/--config is given)\n"
 	"  --config FILE    environment from any file\n"
-	"  --config-dir DIR where --env looks (default: config)\n"
+	"  --config-dir DIR where --env looks (default: the nearest config/ up from\n"
+	"                   here, or $SOLEMATE_CONFIG_DIR)\n"
+	"  --set KEY=VALUE  override a configuration key for this run (repeatable;\n"
+	"                   nested keys as usage.KEY); every --env command takes it\n"
 	"  --out DIR        output directory (default: cdk.out)\n"
 	"  --format FMT     json (default) or yaml templates\n"
 	"  --quiet          print nothing on success\n";
