@@ -957,13 +957,24 @@ int env_config_parse_with(const char *file, const char *text, size_t len,
 	json_t *root;
 
 	memset(cfg, 0, sizeof(*cfg));
-	/* JSON or YAML, the same keys, the same positions in errors */
-	root = jio_load_auto(file, text, len, dl);
+	/*
+	 * JSON or YAML by the file's extension (auto-detected otherwise): the
+	 * same keys, the same positions in errors; a .json file gets JSON's
+	 * errors, not YAML's
+	 */
+	size_t flen = strlen(file);
+	if ((flen > 5 && !strcmp(file + flen - 5, ".yaml")) ||
+	    (flen > 4 && !strcmp(file + flen - 4, ".yml")))
+		root = jio_load_yaml(file, text, len, dl);
+	else if (flen > 5 && !strcmp(file + flen - 5, ".json"))
+		root = jio_load_json(file, text, len, dl);
+	else
+		root = jio_load_auto(file, text, len, dl);
 	if (!root)
 		return -1;
 	if (!json_is_object(root)) {
 		diag_add(dl, DIAG_ERROR, file, 1, 1, NULL,
-			 "the configuration must be a JSON object (a YAML mapping), not %s",
+			 "the configuration must be a JSON object, not %s",
 			 json_type_name(root));
 		json_decref(root);
 		return -1;
