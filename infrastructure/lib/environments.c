@@ -408,6 +408,23 @@ static int check_tag_text(struct ctx *c, const char *key, const char *v)
 	return 0;
 }
 
+/* "staging" -> "SolemateStaging", "prod-eu" -> "SolemateProdEu": a hyphen upper-cases what follows */
+static char *stack_prefix_of(const char *environment)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "Solemate");
+	bool up = true;
+	for (const char *p = environment; *p; p++) {
+		if (*p == '-') {
+			up = true;
+			continue;
+		}
+		strbuf_addch(&sb, up ? (char)toupper((unsigned char)*p) : *p);
+		up = false;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 static int check_environment(struct ctx *c, const char *key, const char *v)
 {
 	size_t n = strlen(v);
@@ -420,7 +437,31 @@ static int check_environment(struct ctx *c, const char *key, const char *v)
 				 "a letter (it becomes part of stack and bucket names)");
 		return -1;
 	}
-	return 0;
+	/*
+	 * Names must map one-to-one to stack names (issue 19): the hyphen only
+	 * marks an upper-case letter, so one before a digit, at the end or
+	 * doubled vanishes, and 'production-' would deploy over production's
+	 * stacks. Such names are refused, naming the one they alias.
+	 */
+	struct strbuf alias = STRBUF_INIT;
+	for (const char *p = v; *p; p++)
+		if (*p != '-' || islower((unsigned char)p[1]))
+			strbuf_addch(&alias, *p);
+	int ret = 0;
+	if (strcmp(alias.buf, v)) {
+		char *prefix = stack_prefix_of(v);
+		struct diag *d = error_at(c, key,
+					  "'%s' names its stacks %s, as '%s' does: two environments "
+					  "would share (and overwrite) the same stacks",
+					  v, prefix, alias.buf);
+		diag_set_hint(d, "a hyphen must be followed by a letter: name it '%s' if that "
+				 "environment is meant, or choose a name of its own",
+			      alias.buf);
+		free(prefix);
+		ret = -1;
+	}
+	strbuf_release(&alias);
+	return ret;
 }
 
 static int check_image(struct ctx *c, const char *key, const char *v)
@@ -485,7 +526,8 @@ static const char *const price_classes[] = { "PriceClass_100", "PriceClass_200",
 
 static const struct key_def keys[] = {
 	{ "environment", K_STRING, true, OFF(environment), 0, 0, NULL, 0, check_environment, NULL,
-	  "Environment name; becomes part of stack and resource names." },
+	  "Environment name; becomes part of stack and resource names. Lower-case letters, "
+	  "digits and hyphens, a hyphen followed by a letter (one name, one set of stacks)." },
 	{ "account", K_STRING, false, OFF(account), 0, 0, NULL, 0, check_account, NULL,
 	  "AWS account ID (12 digits). Omit for environment-agnostic stacks." },
 	{ "region", K_STRING, true, OFF(region), 0, 0, NULL, 0, check_region, NULL,
@@ -893,19 +935,7 @@ static void derive(struct env_config *cfg)
 	const char *t = cfg->database_instance_type;
 	cfg->database_instance_class = !strncmp(t, "db.", 3) ? xstrdup(t) : xstrfmt("db.%s", t);
 	cfg->protect_data = cfg->database_deletion_protection;
-	/* "staging" -> "SolemateStaging", "prod-eu" -> "SolemateProdEu" */
-	struct strbuf sb = STRBUF_INIT;
-	strbuf_addstr(&sb, "Solemate");
-	bool up = true;
-	for (const char *p = cfg->environment; *p; p++) {
-		if (*p == '-') {
-			up = true;
-			continue;
-		}
-		strbuf_addch(&sb, up ? (char)toupper((unsigned char)*p) : *p);
-		up = false;
-	}
-	cfg->stack_prefix = strbuf_detach(&sb, NULL);
+	cfg->stack_prefix = stack_prefix_of(cfg->environment);
 }
 
 /*
