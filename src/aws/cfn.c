@@ -45,7 +45,9 @@ void cfn_stack_release(struct cfn_stack *s)
 	free(s->id);
 	free(s->status);
 	free(s->status_reason);
+	free(s->description);
 	json_decref(s->outputs);
+	json_decref(s->tags);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -21,8 +21,10 @@ struct cfn_stack {
 	char *id;
 	char *status;	     /* StackStatus */
 	char *status_reason; /* or NULL */
+	char *description;   /* the template's Description, or NULL */
 	bool termination_protection;
 	json_t *outputs; /* {"OutputKey": "OutputValue", ...}, never NULL after success */
+	json_t *tags;	 /* the stack's tags {"Key": "Value", ...}, never NULL after success */
 };
 
 void cfn_stack_release(struct cfn_stack *s);

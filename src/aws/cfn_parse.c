@@ -127,6 +127,20 @@ static xmlNodePtr first_member(xmlNodePtr n, const char *path)
 	return aws_xml_child(aws_xml_path(n, path), "member");
 }
 
+/* {key: value} of the <member>s of the list at `path` (Outputs, Tags). */
+static json_t *member_pairs(xmlNodePtr n, const char *path, const char *key_name,
+			    const char *value_name)
+{
+	json_t *o = json_object();
+	for (xmlNodePtr m = first_member(n, path); m; m = aws_xml_next_same(m)) {
+		char *k = aws_xml_path_text(m, key_name);
+		if (k)
+			json_object_set_new(o, k, text_json(m, value_name));
+		free(k);
+	}
+	return o;
+}
+
 int cfn_parse_describe_stacks(const char *xml, size_t len, struct cfn_stack *out,
 			      struct diag_list *dl)
 {
@@ -144,16 +158,12 @@ int cfn_parse_describe_stacks(const char *xml, size_t len, struct cfn_stack *out
 	out->id = aws_xml_path_text(m, "StackId");
 	out->status = aws_xml_path_text(m, "StackStatus");
 	out->status_reason = aws_xml_path_text(m, "StackStatusReason");
+	out->description = aws_xml_path_text(m, "Description");
 	char *tp = aws_xml_path_text(m, "EnableTerminationProtection");
 	out->termination_protection = tp && !strcmp(tp, "true");
 	free(tp);
-	out->outputs = json_object();
-	for (xmlNodePtr o = first_member(m, "Outputs"); o; o = aws_xml_next_same(o)) {
-		char *k = aws_xml_path_text(o, "OutputKey");
-		if (k)
-			json_object_set_new(out->outputs, k, text_json(o, "OutputValue"));
-		free(k);
-	}
+	out->outputs = member_pairs(m, "Outputs", "OutputKey", "OutputValue");
+	out->tags = member_pairs(m, "Tags", "Key", "Value");
 	xmlFreeDoc(doc);
 	return 1;
 }

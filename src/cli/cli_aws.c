@@ -370,6 +370,79 @@ json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,
 	return t;
 }
 
+/* ---- whose stack it is ---- */
+
+/* The environment a stack records, or NULL (malloc'd). */
+static char *recorded_environment(const struct cfn_stack *s)
+{
+	const json_t *tag = json_object_get(s->tags, "Environment");
+	if (json_is_string(tag))
+		return xstrdup(json_string_value(tag));
+	/* solemate_stack.c's "SoleMate %s: %s (managed by solemate)" */
+	const char *d = s->description, *prefix = "SoleMate ";
+	if (!d || strncmp(d, prefix, strlen(prefix)) || !strstr(d, "(managed by solemate)"))
+		return NULL;
+	d += strlen(prefix);
+	size_t n = strcspn(d, ": ");
+	return n && d[n] == ':' ? xstrndup(d, n) : NULL;
+}
+
+int cli_stack_owner_check(const struct cfn_stack *s, const char *env, struct diag_list *dl)
+{
+	if (!s->status || !strcmp(s->status, "REVIEW_IN_PROGRESS") ||
+	    !strcmp(s->status, "DELETE_COMPLETE"))
+		return 0;
+	char *rec = recorded_environment(s);
+	int ret = 0;
+	if (!rec) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "stack '%s' exists and records no environment (no "
+					  "Environment tag, no solemate description): it is not "
+					  "environment '%s''s; refusing to touch it",
+					  s->name, env);
+		diag_set_hint(d, "it was not deployed by solemate for '%s'; if it is yours to "
+				 "replace, delete it by hand first",
+			      env);
+		ret = -1;
+	} else if (strcmp(rec, env)) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "stack '%s' belongs to environment '%s', not '%s': "
+					  "refusing to touch it",
+					  s->name, rec, env);
+		diag_set_hint(d, "two environments map to the same stack names; use --env %s "
+				 "for that environment, or give this one a name of its own",
+			      rec);
+		ret = -1;
+	}
+	free(rec);
+	return ret;
+}
+
+int cli_check_owners(struct cli_aws *ca, const struct plan_waves *waves, const char *env,
+		     const char *const *only, size_t only_nr, struct diag_list *dl)
+{
+	int code = SM_EXIT_OK;
+	for (size_t i = 0; i < waves->nr && code != SM_EXIT_FINDINGS; i++) {
+		const struct sm_template *t = waves->stacks[i];
+		size_t k = 0;
+		while (k < only_nr && strcmp(only[k], t->stack_name))
+			k++;
+		if (only_nr && k == only_nr)
+			continue;
+		struct cli_client cc;
+		struct cfn_stack s = {0};
+		cli_client_init(ca, cli_stack_region(ca, t), &cc);
+		int r = cfn_describe_stack(&cc.c, t->stack_name, &s, dl);
+		if (r < 0)
+			code = SM_EXIT_FINDINGS;
+		else if (r == 1 && cli_stack_owner_check(&s, env, dl) < 0)
+			code = SM_EXIT_USAGE;
+		cfn_stack_release(&s);
+		cli_client_done(ca, &cc);
+	}
+	return code;
+}
+
 /* ---- deploying one stack ---- */
 
 static char *change_set_name(void)
@@ -698,6 +771,10 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		goto out;
 	if (exists && cur.status && !strcmp(cur.status, "DELETE_COMPLETE"))
 		exists = 0; /* a deleted stack's name is free again */
+	if (exists && o->owner_env && cli_stack_owner_check(&cur, o->owner_env, dl) < 0) {
+		res = CLI_DEPLOY_REFUSED;
+		goto out;
+	}
 	const char *type = "CREATE";
 	if (exists) {
 		const char *st = cur.status ? cur.status : "";

@@ -125,6 +125,11 @@ enum cli_deploy_result {
 
 struct cli_deploy_opts {
 	const char *env; /* for messages ("staging") */
+	/*
+	 * When set, an existing stack must record this environment
+	 * (cli_stack_owner_check): deploy sets it, bootstrap does not.
+	 */
+	const char *owner_env;
 	struct plan_policy policy;
 	struct cfn_schema *schema; /* for plan_judge; used under ca->lock */
 	bool upload_always;	   /* --upload always: TemplateURL even when small */
@@ -142,6 +147,24 @@ struct cli_deploy_opts {
 enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_template *t,
 					const struct cli_deploy_opts *o, json_t **outputs_out,
 					struct diag_list *dl);
+
+/*
+ * Whether a deployed stack belongs to environment `env` (issue 19): the
+ * environment it records (its Environment tag, else the one our templates
+ * name in their Description, "SoleMate ENV: ... (managed by solemate)")
+ * must be `env`. A stack in REVIEW_IN_PROGRESS (a change set never
+ * executed: no resources) or DELETE_COMPLETE passes. 0, or -1 + diag naming
+ * both environments.
+ */
+int cli_stack_owner_check(const struct cfn_stack *s, const char *env, struct diag_list *dl);
+/*
+ * The same for every stack of `waves` (only those named in `only`, when
+ * only_nr), before anything is touched. SM_EXIT_OK; SM_EXIT_USAGE + diag
+ * when one belongs to another environment (the wrong target);
+ * SM_EXIT_FINDINGS + diag when a call failed.
+ */
+int cli_check_owners(struct cli_aws *ca, const struct plan_waves *waves, const char *env,
+		     const char *const *only, size_t only_nr, struct diag_list *dl);
 
 /* The deployed template of a stack, parsed (JSON or YAML); NULL when not deployed or on error. */
 json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,

@@ -143,6 +143,14 @@ int cmd_deploy(int argc, char **argv)
 		goto out;
 	opened = true;
 	ctx.opts.env = cfg.environment;
+	ctx.opts.owner_env = cfg.environment;
+	/* the wrong target is refused before any stack is touched */
+	code = cli_check_owners(&ca, &waves, cfg.environment, NULL, 0, &dl);
+	if (code != SM_EXIT_OK) {
+		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
+			cli_print_diags(&dl);
+		goto out;
+	}
 	ctx.opts.manifest = manifest;
 	ctx.opts.policy.production = cfg.protect_data;
 	ctx.opts.termination_protection = cfg.protect_data;

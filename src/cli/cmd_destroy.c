@@ -107,6 +107,8 @@ static int destroy_one(struct cli_aws *ca, struct sm_template *t, void *arg, str
 		ret = 0;
 		goto out;
 	}
+	if (cli_stack_owner_check(&cur, ctx->env, dl) < 0)
+		goto out;
 	if (stack_status_state(cur.status) == STACK_IN_PROGRESS &&
 	    strcmp(cur.status, "REVIEW_IN_PROGRESS")) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
@@ -260,6 +262,14 @@ int cmd_destroy(int argc, char **argv)
 	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) < 0)
 		goto out;
 	opened = true;
+	/* the wrong target is refused before any question or deletion */
+	code = cli_check_owners(&ca, &waves, cfg.environment, only, only_nr, &dl);
+	if (code != SM_EXIT_OK) {
+		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
+			cli_print_diags(&dl);
+		goto out;
+	}
+	code = SM_EXIT_USAGE;
 	if (!yes) {
 		if (!ca.prompt_tty) {
 			struct diag *d = diag_add(&dl, DIAG_ERROR, NULL, 0, 0, NULL,

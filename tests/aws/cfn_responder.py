@@ -10,7 +10,7 @@ that would replace a database, termination protection.
         [--fail-resource LOGICALID] [--fail-reason TEXT]
 
 Actions: CreateChangeSet, DescribeChangeSet, ExecuteChangeSet,
-DeleteChangeSet, DescribeStacks, DescribeStackEvents, GetTemplate,
+DeleteChangeSet, ListChangeSets, DescribeStacks, DescribeStackEvents, GetTemplate,
 ListStackResources, DeleteStack, UpdateTerminationProtection, with the XML
 real CloudFormation answers (xmlns 2010-05-15, XResponse/XResult/
 ResponseMetadata, lists as <member>, errors as <ErrorResponse>), paginated
@@ -34,6 +34,9 @@ the scenario file):
                      information didn't contain changes. ..."
   delete-fail        DeleteStack fails at the first S3 bucket not retained
                      (or --fail-resource): DELETE_FAILED
+  no-updates-error   an UPDATE CreateChangeSet without changes is answered
+                     400 ValidationError "No updates are to be performed."
+                     (as moto does) instead of a FAILED change set
 Whatever the scenario, an UPDATE whose template equals the deployed one is
 FAILED with the no-changes reason, as on AWS, and resources with
 DeletionPolicy Retain get DELETE_SKIPPED. Replacement for an ordinary
@@ -63,7 +66,11 @@ or null), "authorization", "session_token" (bool), "host"}.
 
 Control (not logged): GET /__responder/state gives the stacks (status,
 resources, change sets, events count) as JSON; POST /__responder/scenario
-with {"scenario": NAME} or {"stacks": {NAME: SCENARIO}} changes scenarios.
+with {"scenario": NAME} or {"stacks": {NAME: SCENARIO}} changes scenarios,
+and {"deny": [ACTION, ...]} makes those actions answer 403 AccessDenied (as
+an IAM policy without them would; [] allows everything again). A seeded
+stack (scenario file "seed": [{"name", "template" | "template_file",
+"termination_protection", "tags": {KEY: VALUE}}]) carries those stack tags.
 
 --port 0 picks a free port, printed as stdout's first line. SIGTERM stops.
 """
@@ -89,7 +96,7 @@ NO_CHANGES = (
     "The submitted information didn't contain changes. Submit different information to create a change set."
 )
 SCENARIOS = {"ok", "create-ok", "update-ok", "delete-ok", "create-fail", "update-fail", "update-replace-db",
-             "no-changes", "delete-fail"}
+             "no-changes", "delete-fail", "no-updates-error"}
 UPDATABLE = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", "IMPORT_COMPLETE",
              "IMPORT_ROLLBACK_COMPLETE"}
 EC2_PREFIX = {"VPC": "vpc", "Subnet": "subnet", "SecurityGroup": "sg", "InternetGateway": "igw",
@@ -702,9 +709,10 @@ class World:
         if self.stacks.get(stack.name) is stack:
             del self.stacks[stack.name]
 
-    def seed(self, name, body, protection=False, region="us-east-1"):
+    def seed(self, name, body, protection=False, region="us-east-1", tags=None):
         t = self.parse_template(body)
         st = Stack(name, region, self.clock.now(), self.next_seq())
+        st.tags = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
         self.stacks[name] = st
         self.by_id[st.id] = st
         st.protection = protection
@@ -790,7 +798,10 @@ class World:
         scen = self.scenario(name)
         changes = self.diff(st, template, scen)
         final, reason = "CREATE_COMPLETE", None
-        if typ == "UPDATE" and (scen == "no-changes" or (not changes and template == st.template)):
+        unchanged = not changes and template == st.template
+        if typ == "UPDATE" and scen == "no-updates-error" and unchanged:
+            raise validation("No updates are to be performed.")
+        if typ == "UPDATE" and (scen == "no-changes" or unchanged):
             final, reason, changes = "FAILED", NO_CHANGES, []
         params = {p[k]: p.get(k[: -len("ParameterKey")] + "ParameterValue", "")
                   for k in p if k.startswith("Parameters.member.") and k.endswith(".ParameterKey")}
@@ -827,6 +838,16 @@ class World:
             "Changes": [{"Type": "Resource", "ResourceChange": c} for c in changes],
             "NextToken": nxt, "IncludeNestedStacks": False,
         }
+
+    def a_ListChangeSets(self, p, region):
+        st = self.find(required(p, "StackName"))
+        css = sorted(st.change_sets.values(), key=lambda c: c.created)
+        chunk, nxt = self.page(css, p.get("NextToken"), "css", st.id)
+        return {"Summaries": [{"StackId": st.id, "StackName": st.name, "ChangeSetId": c.id,
+                               "ChangeSetName": c.name, "ExecutionStatus": c.exec_status, "Status": c.status,
+                               "StatusReason": c.reason, "CreationTime": iso(c.created),
+                               "Description": c.description, "IncludeNestedStacks": False} for c in chunk],
+                "NextToken": nxt}
 
     def a_ExecuteChangeSet(self, p, region):
         st, cs = self.find_cs(p)
@@ -1054,6 +1075,8 @@ class Handler(BaseHTTPRequestHandler):
                     o = json.loads(body or b"{}")
                     scen = [o["scenario"]] if "scenario" in o else []
                     scen += list(o.get("stacks", {}).values())
+                    if not isinstance(o.get("deny", []), list):
+                        raise ValueError("deny: a list of actions")
                     bad = [s for s in scen if s not in SCENARIOS]
                     if bad:
                         raise ValueError(f"unknown scenario {bad[0]!r}")
@@ -1061,6 +1084,8 @@ class Handler(BaseHTTPRequestHandler):
                     return self.send(400, json.dumps({"error": str(e)}), "application/json")
                 if "scenario" in o:
                     w.opts["scenario"] = o["scenario"]
+                if "deny" in o:
+                    w.opts["deny"] = list(o["deny"])
                 w.opts["stacks"].update(o.get("stacks", {}))
                 return self.send(200, json.dumps({"scenario": w.opts["scenario"], "stacks": w.opts["stacks"]}),
                                  "application/json")
@@ -1095,6 +1120,10 @@ class Handler(BaseHTTPRequestHandler):
                     raise err
                 if action not in ACTIONS:
                     raise ApiError(400, "InvalidAction", f"The action {action} is not valid for this web service.")
+                if action in w.opts.get("deny", []):
+                    raise ApiError(403, "AccessDenied", f"User: arn:aws:iam::{ACCOUNT}:user/ci is not authorized to "
+                                   f"perform: cloudformation:{action} with an explicit deny in an identity-based "
+                                   "policy")
                 result = getattr(w, "a_" + action)(params, region_of(self.headers))
                 status, xml = 200, response_xml(action, result, rid)
             except ApiError as e:
@@ -1166,7 +1195,7 @@ def main():
                     body = f.read()
             else:
                 body = json.dumps(s["template"])
-            world.seed(s["name"], body, bool(s.get("termination_protection", False)))
+            world.seed(s["name"], body, bool(s.get("termination_protection", False)), tags=s.get("tags"))
     except (OSError, ValueError, KeyError, ApiError) as e:
         print(f"cfn_responder: {getattr(e, 'message', e)}", file=sys.stderr)
         return 2

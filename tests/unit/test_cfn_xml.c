@@ -231,6 +231,10 @@ TEST(describe_stacks_outputs_and_protection)
 	CHECK_STR(sget(s.outputs, "AssetsBucketName"), "prod-data-assets-9q8w7e");
 	CHECK_STR(sget(s.outputs, "DatabaseEndpoint"),
 		  "prod-data-database-1xyz.abcdefgh.eu-west-1.rds.amazonaws.com");
+	/* whose stack it is (issue 19): the stack's own Description and tags */
+	CHECK_STR(s.description, "solemate: data stack");
+	CHECK(json_object_size(s.tags) == 1);
+	CHECK_STR(sget(s.tags, "Environment"), "production");
 	cfn_stack_release(&s);
 	free(xml);
 

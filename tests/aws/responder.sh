@@ -1,0 +1,36 @@
+# The scripted CloudFormation responder (tests/aws/cfn_responder.py) for CLI
+# tests (sourced after tests/lib.sh): start and stop it, read its state.
+start_responder() { # $1: log file, rest: responder options
+  local log=$1; shift
+  rm -f "$TMP/rsp.port"
+  python3 tests/aws/cfn_responder.py --port 0 --log "$log" "$@" >"$TMP/rsp.port" 2>"$TMP/rsp.err" &
+  RSP_PID=$!
+  for _ in $(seq 50); do [ -s "$TMP/rsp.port" ] && break; sleep 0.1; done
+  RSP=http://127.0.0.1:$(head -1 "$TMP/rsp.port")
+}
+stop_responder() { kill "$RSP_PID" 2>/dev/null; wait "$RSP_PID" 2>/dev/null; }
+trap 'stop_responder; rm -rf "$TMP"' EXIT
+
+# state QUERY: a Python expression over `st` (the stacks) printed by the responder
+state() {
+  curl -s "$RSP/__responder/state" | python3 -c "
+import json, sys
+st = {s['name']: s for s in json.load(sys.stdin) if not s.get('deleted')}
+pending = [n for n, s in st.items() for c in s['changeSets'].values()
+           if c['executionStatus'] in ('AVAILABLE', 'UNAVAILABLE') or c['status'].startswith('CREATE_')
+           and not c['executionStatus'].startswith('EXECUTE_') and c['executionStatus'] != 'OBSOLETE']
+print(', '.join(str(x) for x in [$1]))"
+}
+expect_state() { # NAME EXPR EXPECTED
+  local got; got=$(state "$2")
+  if [ "$got" = "$3" ]; then ok "$1"; else notok "$1" "state $2 = '$got', expected '$3'"; fi
+}
+
+# the credentials and settings every responder test runs with
+responder_env() {
+  export AWS_ACCESS_KEY_ID=AKIDTESTRESPONDER AWS_SECRET_ACCESS_KEY=responder-secret-not-real
+  export AWS_REGION=us-east-1 SOLEMATE_POLL_MS=5 SOLEMATE_RETRY_BASE_MS=1
+  unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+  export HOME=$TMP/home AWS_CONFIG_FILE=$TMP/home/none AWS_SHARED_CREDENTIALS_FILE=$TMP/home/none
+  mkdir -p "$HOME"
+}
