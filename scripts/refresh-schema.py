@@ -15,8 +15,16 @@ Property encoding: "Name": "<flags><type>" where flags are any of
 and type is s string, i integer, n number, b boolean, j json, t tag,
 d date-time, [X array of X, {X map of X, #ID a property type,
 (X|Y) a union.
+
+Value constraints (enums, patterns, lengths, ranges, list sizes) and the
+relations between properties (exactly one of, at least one of, requires,
+excludes) come from the registry schemas bundled with cfn-lint; see
+scripts/schema_constraints.py for their encoding (key "c" and others).
 """
-import gzip, json, sys
+import gzip, json, os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import schema_constraints
 
 src, version, out_schema, out_tags = sys.argv[1:5]
 exclude = set()
@@ -56,11 +64,15 @@ def props(ps):
         out[name] = flags + enc(p["type"])
     return out
 
+reg = schema_constraints.Registry()
 lines = ["# CloudFormation resource schemas for solemate validate/diff",
-         "# source: npm @aws-cdk/aws-service-spec %s (db.json.gz)" % version]
+         "# source: npm @aws-cdk/aws-service-spec %s (db.json.gz)" % version,
+         "# constraints: the CloudFormation registry schemas of cfn-lint %s (pip cfn-lint)" % reg.version]
 used = set()
 tags = []
 resources = sorted(db["resource"]["entities"], key=lambda e: e["cloudFormationType"])
+typedefs = sorted(db["typeDefinition"]["entities"], key=lambda x: int(x["$id"]))
+type_recs = {t["$id"]: {"n": t.get("name", ""), "p": props(t.get("properties", {}))} for t in typedefs}
 for e in resources:
     rec = {"p": props(e.get("properties", {})), "a": sorted(e.get("attributes", {}).keys())}
     if e.get("isStateful"): rec["s"] = 1
@@ -73,9 +85,10 @@ for e in resources:
             else ("SM_TAGS_MAP" if p.get("type") == "map" else None)
         if style and e["cloudFormationType"] not in exclude:
             tags.append((e["cloudFormationType"], style, ti["tagPropertyName"]))
+    schema_constraints.annotate(reg, e["cloudFormationType"], rec, type_recs)
     lines.append("R\t%s\t%s" % (e["cloudFormationType"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
-for t in sorted(db["typeDefinition"]["entities"], key=lambda x: int(x["$id"])):
-    rec = {"n": t.get("name", ""), "p": props(t.get("properties", {}))}
+for t in typedefs:
+    rec = type_recs[t["$id"]]
     lines.append("T\t%s\t%s" % (t["$id"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
 open(out_schema, "w").write("\n".join(lines) + "\n")
 
@@ -85,4 +98,5 @@ with open(out_tags, "w") as f:
     for name, style, prop in sorted(tags):
         f.write('\t{ "%s", %s, "%s" },\n' % (name, style, prop))
     f.write("};\n")
+print("constraints: %(patterns)d patterns, %(dropped)d left out (not expressible as POSIX ERE)" % reg.stats)
 print("%d resource types, %d property types, %d taggable" % (len(resources), len(db["typeDefinition"]["entities"]), len(tags)))

@@ -15,10 +15,18 @@ struct entry {
 	const char *json;
 	size_t json_len;
 	json_t *parsed;
-	long id; /* T lines: the key as a number (strtol's), for the binary search */
+	size_t key_len; /* T lines: ids compare as numbers: by length, then digits */
+};
+
+struct compiled {
+	regex_t re;
+	bool ok;
 };
 
 struct cfn_schema {
+	json_t *regex_index; /* pattern -> index into regexes */
+	struct compiled **regexes; /* each allocated once: pointers stay valid */
+	size_t regexes_nr, regexes_alloc;
 	char *text;
 	char *source;
 	struct entry *res, *types;
@@ -57,9 +65,7 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 			if (tab) {
 				*tab = '\0';
 				struct entry e = {line + 2, tab + 1, (size_t)(end - tab - 1), NULL,
-						  0};
-				if (line[0] == 'T')
-					e.id = strtol(e.key, NULL, 10);
+						  (size_t)(tab - line - 2)};
 				if (line[0] == 'R') {
 					ALLOC_GROW(s->res, s->res_nr + 1, res_alloc);
 					s->res[s->res_nr++] = e;
@@ -91,6 +97,14 @@ void cfn_schema_free(struct cfn_schema *s)
 		json_decref(s->res[i].parsed);
 	for (size_t i = 0; i < s->types_nr; i++)
 		json_decref(s->types[i].parsed);
+	for (size_t i = 0; i < s->regexes_nr; i++)
+	{
+		if (s->regexes[i]->ok)
+			regfree(&s->regexes[i]->re);
+		free(s->regexes[i]);
+	}
+	free(s->regexes);
+	json_decref(s->regex_index);
 	free(s->res);
 	free(s->types);
 	free(s->text);
@@ -133,15 +147,17 @@ const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type)
 
 const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id)
 {
-	/* T lines are sorted by numeric id */
-	long want = strtol(id, NULL, 10);
+	/* T lines are sorted by numeric id; ids are digits without leading zeros */
+	size_t want = strspn(id, "0123456789");
 	size_t lo = 0, hi = s->types_nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		long k = s->types[mid].id;
-		if (k == want)
+		const struct entry *e = &s->types[mid];
+		int c = want != e->key_len ? (want < e->key_len ? -1 : 1)
+					   : memcmp(id, e->key, want);
+		if (!c)
 			return parse(&s->types[mid]);
-		if (want < k)
+		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -161,6 +177,25 @@ const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type)
 		}
 	}
 	return best && suggest_close_enough(best_d, type) ? best : NULL;
+}
+
+const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere)
+{
+	if (!ere)
+		return NULL;
+	if (!s->regex_index)
+		s->regex_index = json_object();
+	json_t *at = json_object_get(s->regex_index, ere);
+	if (!at) {
+		ALLOC_GROW(s->regexes, s->regexes_nr + 1, s->regexes_alloc);
+		struct compiled *cr = xcalloc(1, sizeof(*cr));
+		s->regexes[s->regexes_nr] = cr;
+		cr->ok = regcomp(&cr->re, ere, REG_EXTENDED | REG_NOSUB) == 0;
+		at = json_integer((json_int_t)s->regexes_nr++);
+		json_object_set_new(s->regex_index, ere, at);
+	}
+	struct compiled *cr = s->regexes[json_integer_value(at)];
+	return cr->ok ? &cr->re : NULL;
 }
 
 const char *cfn_closest_key(const json_t *candidates, const char *name)

@@ -12,6 +12,7 @@
 #define SM_SCHEMA_H
 
 #include <jansson.h>
+#include <regex.h>
 #include <stdbool.h>
 
 #include "base/diag.h"
@@ -36,6 +37,10 @@ const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type);
 bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type);
 /* 'R' (replaces), 'M' (may replace) or 0 for property `prop` of `type`. */
 char cfn_schema_replacement(struct cfn_schema *s, const char *type, const char *prop);
+
+/* `ere` (a POSIX extended regex of the data) compiled, cached for the schema's
+ * life; NULL when it does not compile. */
+const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere);
 
 /* The closest of `candidates` (a JSON object's keys) to `name`, or NULL. */
 const char *cfn_closest_key(const json_t *candidates, const char *name);

@@ -110,7 +110,7 @@ static bool alnum_id(const char *id)
 	return strlen(id) <= 255;
 }
 
-static bool is_no_value(const json_t *v)
+bool vd_is_no_value(const json_t *v)
 {
 	const char *r = json_string_value(json_object_get(v, "Ref"));
 	return r && !strcmp(r, "AWS::NoValue");
@@ -125,7 +125,7 @@ static void check_properties(struct vctx *c, const json_t *sch, const json_t *pr
 		size_t base = path->len;
 		for (size_t i = 1; i < 3; i++) {
 			const json_t *b = json_array_get(fif, i);
-			if (is_no_value(b))
+			if (vd_is_no_value(b))
 				continue;
 			strbuf_addstr(path, ".Fn::If");
 			vd_path_index(path, i);

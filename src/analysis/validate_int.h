@@ -44,6 +44,8 @@ vd_report(struct vctx *c, enum diag_severity sev, const char *path, const char *
 bool vd_is_pseudo(const char *n);
 /* A one-key object Ref, Fn::*, or Condition. */
 bool vd_is_intrinsic(const json_t *v);
+/* {"Ref": "AWS::NoValue"} */
+bool vd_is_no_value(const json_t *v);
 /* A resource of the template or one a transform implies. */
 bool vd_is_resource(struct vctx *c, const char *n);
 /* The type of resource `n` (declared or implied), or NULL. */
@@ -52,6 +54,12 @@ const char *vd_resource_type(struct vctx *c, const char *n);
 /* validate_props.c: `v` against record `rec` ({"p": ..., "c": ...}). */
 void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, struct strbuf *path,
 			   const struct what *w);
+
+/* validate_values.c: the value constraints `cons` ({"e":..., "p":..., ...}) on `v`;
+ * the relations of record `rec` ("rx", "ro", "ra", "dr", "dx") between `obj`'s keys. */
+void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path);
+void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, const char *path,
+			const struct what *w);
 
 /* validate_refs.c */
 void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path);

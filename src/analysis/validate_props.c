@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -25,7 +26,7 @@ static const char *skip_flags(const char *code)
 void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, struct strbuf *path,
 			   const struct what *w)
 {
-	const json_t *props = json_object_get(rec, "p");
+	const json_t *props = json_object_get(rec, "p"), *cons = json_object_get(rec, "c");
 	const char *k;
 	json_t *x;
 	size_t base = path->len;
@@ -52,8 +53,10 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 			continue;
 		}
 		check_value(c, code, x, path, w);
+		vd_check_constraints(c, json_object_get(cons, k), x, path);
 	}
 	strbuf_setlen(path, base);
+	vd_check_relations(c, rec, v, path->buf, w);
 	json_object_foreach ((json_t *)props, k, x) {
 		const char *code = json_string_value(x);
 		if (code && code[0] == 'r' && !json_object_get(v, k)) {
@@ -134,9 +137,10 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		       code[0] == 'i' ? "an integer" : "a number");
 		return;
 	case 'b':
+		/* CloudFormation converts a string to a boolean ignoring case ("True") */
 		if (json_is_boolean(v) ||
-		    (json_is_string(v) && (!strcmp(json_string_value(v), "true") ||
-					   !strcmp(json_string_value(v), "false"))))
+		    (json_is_string(v) && (!strcasecmp(json_string_value(v), "true") ||
+					   !strcasecmp(json_string_value(v), "false"))))
 			return;
 		vd_report(c, DIAG_ERROR, path->buf, "expected true or false");
 		return;

@@ -23,7 +23,21 @@ char *fs_read_file(const char *path, size_t *len, struct diag_list *dl)
 		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
+	/* a regular file is read in one go into a buffer of its size (the schema
+	 * data is megabytes: no growing copies); pipes grow chunk by chunk */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		strbuf_grow(&sb, (size_t)st.st_size + 1);
 	for (;;) {
+		if (sb.alloc - sb.len > sizeof(chunk)) {
+			/* straight into the buffer when it has room */
+			size_t n = fread(sb.buf + sb.len, 1, sb.alloc - sb.len - 1, f);
+			sb.len += n;
+			sb.buf[sb.len] = '\0';
+			if (!n)
+				break;
+			continue;
+		}
 		size_t n = fread(chunk, 1, sizeof(chunk), f);
 		if (n)
 			strbuf_add(&sb, chunk, n);

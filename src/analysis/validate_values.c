@@ -1,0 +1,302 @@
+/*
+ * validate: the value constraints of the registry schemas (enums, patterns,
+ * string lengths, numeric ranges, list sizes and uniqueness) and the
+ * relations between an object's properties (exactly one of, at least one
+ * of, requires, excludes), as scripts/schema_constraints.py encodes them in
+ * data/cfn-schema.txt. A value CloudFormation resolves at deploy (an
+ * intrinsic function) is not checked; both branches of an Fn::If are.
+ */
+#include "analysis/validate_int.h"
+
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+/* The scalar as CloudFormation passes it: "45", "true", "gp3"; false if not a scalar. */
+static bool scalar_text(const json_t *v, char *buf, size_t n, const char **out)
+{
+	if (json_is_string(v))
+		*out = json_string_value(v);
+	else if (json_is_integer(v))
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v)), *out = buf;
+	else if (json_is_real(v))
+		snprintf(buf, n, "%.17g", json_real_value(v)), *out = buf;
+	else if (json_is_boolean(v))
+		*out = json_is_true(v) ? "true" : "false";
+	else
+		return false;
+	return true;
+}
+
+static bool number_of(const json_t *v, double *d)
+{
+	if (json_is_number(v)) {
+		*d = json_number_value(v);
+		return true;
+	}
+	if (!json_is_string(v) || !*json_string_value(v))
+		return false;
+	char *end;
+	*d = strtod(json_string_value(v), &end);
+	return *end == '\0' && isfinite(*d);
+}
+
+static bool enum_has(const json_t *allowed, const json_t *v, const char *text)
+{
+	size_t i;
+	json_t *a;
+	double dv, da;
+	bool num = number_of(v, &dv);
+	json_array_foreach (allowed, i, a) {
+		char buf[40];
+		const char *at;
+		if (num && json_is_number(a) && number_of(a, &da) && da == dv)
+			return true;
+		if (scalar_text(a, buf, sizeof(buf), &at) && !strcmp(at, text))
+			return true;
+	}
+	return false;
+}
+
+static void allowed_list(struct strbuf *sb, const json_t *allowed)
+{
+	size_t i;
+	json_t *a;
+	json_array_foreach (allowed, i, a) {
+		char buf[40];
+		const char *at = "?";
+		if (i == 12) {
+			strbuf_addf(sb, ", ... (%zu in all)", json_array_size(allowed));
+			break;
+		}
+		scalar_text(a, buf, sizeof(buf), &at);
+		strbuf_addf(sb, "%s%s", i ? ", " : "", at);
+	}
+}
+
+static size_t utf8_length(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, const char *path)
+{
+	char buf[40];
+	const char *text;
+	double d;
+	if (!scalar_text(v, buf, sizeof(buf), &text))
+		return;
+	/* a dynamic reference is resolved at deploy
+	 * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) */
+	if (!strncmp(text, "{{resolve:", 10))
+		return;
+	const json_t *allowed = json_object_get(cons, "e");
+	if (allowed && !enum_has(allowed, v, text)) {
+		struct strbuf sb = STRBUF_INIT;
+		allowed_list(&sb, allowed);
+		struct diag *dg = vd_report(c, DIAG_ERROR, path, "'%s' is not an allowed value", text);
+		diag_set_hint(dg, "allowed: %s", sb.buf);
+		strbuf_release(&sb);
+		return;
+	}
+	size_t i;
+	json_t *p;
+	json_array_foreach (json_object_get(cons, "p"), i, p) {
+		const regex_t *re = cfn_schema_regex(c->schema, json_string_value(p));
+		if (json_is_string(v) && re && regexec(re, text, 0, NULL, 0) != 0) {
+			struct diag *dg = vd_report(c, DIAG_ERROR, path,
+						    "'%s' does not match the pattern CloudFormation "
+						    "requires",
+						    text);
+			diag_set_hint(dg, "pattern (POSIX ERE): %s", json_string_value(p));
+			return;
+		}
+	}
+	const json_t *lo = json_object_get(cons, "l"), *hi = json_object_get(cons, "L");
+	if (json_is_string(v) && (lo || hi)) {
+		size_t n = utf8_length(text);
+		if ((lo && (double)n < json_number_value(lo)) || (hi && (double)n > json_number_value(hi)))
+			vd_report(c, DIAG_ERROR, path,
+				  "'%.60s%s' is %zu characters long; allowed: %g to %g", text,
+				  strlen(text) > 60 ? "..." : "", n, lo ? json_number_value(lo) : 0,
+				  hi ? json_number_value(hi) : INFINITY);
+	}
+	lo = json_object_get(cons, "m");
+	hi = json_object_get(cons, "M");
+	if ((lo || hi) && number_of(v, &d) &&
+	    ((lo && d < json_number_value(lo)) || (hi && d > json_number_value(hi)))) {
+		if (lo && hi)
+			vd_report(c, DIAG_ERROR, path, "%s is out of range: %g to %g", text,
+				  json_number_value(lo), json_number_value(hi));
+		else
+			vd_report(c, DIAG_ERROR, path, "%s is %s %g", text,
+				  lo ? "below the minimum" : "above the maximum",
+				  json_number_value(lo ? lo : hi));
+	}
+}
+
+static void check_list(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path)
+{
+	size_t n = json_array_size(v), base = path->len;
+	const json_t *lo = json_object_get(cons, "i"), *hi = json_object_get(cons, "I");
+	if ((lo && (double)n < json_number_value(lo)) || (hi && (double)n > json_number_value(hi)))
+		vd_report(c, DIAG_ERROR, path->buf, "%zu item%s; allowed: %g to %g", n,
+			  n == 1 ? "" : "s", lo ? json_number_value(lo) : 0,
+			  hi ? json_number_value(hi) : INFINITY);
+	if (json_object_get(cons, "u")) {
+		for (size_t i = 1; i < n; i++) {
+			const json_t *x = json_array_get(v, i);
+			if (vd_is_intrinsic(x) && !json_object_get(x, "Ref"))
+				continue;
+			for (size_t j = 0; j < i; j++)
+				if (json_equal((json_t *)x, json_array_get(v, j))) {
+					vd_path_index(path, i);
+					vd_report(c, DIAG_ERROR, path->buf,
+						  "duplicate item (the same as item %zu)", j);
+					strbuf_setlen(path, base);
+					break;
+				}
+		}
+	}
+	const json_t *each = json_object_get(cons, "*");
+	if (each) {
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x) {
+			vd_path_index(path, i);
+			vd_check_constraints(c, each, x, path);
+			strbuf_setlen(path, base);
+		}
+	}
+}
+
+void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path)
+{
+	if (!cons)
+		return;
+	const json_t *fif = json_object_size(v) == 1 ? json_object_get(v, "Fn::If") : NULL;
+	if (json_is_array(fif) && json_array_size(fif) == 3) {
+		size_t base = path->len;
+		for (size_t i = 1; i < 3; i++) {
+			const json_t *b = json_array_get(fif, i);
+			if (vd_is_no_value(b))
+				continue;
+			strbuf_addstr(path, ".Fn::If");
+			vd_path_index(path, i);
+			vd_check_constraints(c, cons, b, path);
+			strbuf_setlen(path, base);
+		}
+		return;
+	}
+	if (vd_is_intrinsic(v))
+		return;
+	if (json_is_array(v))
+		check_list(c, cons, v, path);
+	else
+		check_scalar(c, cons, v, path->buf);
+}
+
+/* ---- relations between properties ---- */
+
+static bool present(const json_t *obj, const char *k)
+{
+	const json_t *v = json_object_get(obj, k);
+	return v && !vd_is_no_value(v);
+}
+
+static bool set_present(const json_t *obj, const json_t *set)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach (set, i, k) {
+		if (!present(obj, json_string_value(k)))
+			return false;
+	}
+	return true;
+}
+
+static void set_names(struct strbuf *sb, const json_t *sets)
+{
+	size_t i, j;
+	json_t *set, *k;
+	json_array_foreach (sets, i, set) {
+		strbuf_addstr(sb, i ? ", " : "");
+		if (json_is_string(set)) {
+			strbuf_addf(sb, "'%s'", json_string_value(set));
+			continue;
+		}
+		json_array_foreach (set, j, k) {
+			strbuf_addf(sb, "%s'%s'", j ? " with " : "", json_string_value(k));
+		}
+	}
+}
+
+static void one_of(struct vctx *c, const json_t *sets, size_t hits, bool exactly, const char *path,
+		   const struct what *w)
+{
+	if (hits == 1 || (!exactly && hits > 1))
+		return;
+	struct strbuf sb = STRBUF_INIT;
+	char *what = vd_what_str(w);
+	set_names(&sb, sets);
+	if (hits == 0)
+		vd_report(c, DIAG_ERROR, path, "%s requires %s of %s", what,
+			  exactly ? "one" : "at least one", sb.buf);
+	else
+		vd_report(c, DIAG_ERROR, path, "%s takes only one of %s", what, sb.buf);
+	free(what);
+	strbuf_release(&sb);
+}
+
+void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, const char *path,
+			const struct what *w)
+{
+	size_t i, j;
+	json_t *group, *set;
+	json_array_foreach (json_object_get(rec, "rx"), i, group) {
+		size_t hits = 0;
+		json_array_foreach (group, j, set) {
+			hits += present(obj, json_string_value(set));
+		}
+		one_of(c, group, hits, true, path, w);
+	}
+	for (int any = 0; any < 2; any++) {
+		json_array_foreach (json_object_get(rec, any ? "ra" : "ro"), i, group) {
+			size_t hits = 0;
+			json_array_foreach (group, j, set) {
+				hits += set_present(obj, set);
+			}
+			one_of(c, group, hits, !any, path, w);
+		}
+	}
+	const char *k;
+	json_t *deps, *d;
+	json_object_foreach (json_object_get(rec, "dr"), k, deps) {
+		if (!present(obj, k))
+			continue;
+		json_array_foreach (deps, j, d) {
+			if (!present(obj, json_string_value(d)))
+				vd_report(c, DIAG_ERROR, path, "'%s' requires '%s'", k,
+					  json_string_value(d));
+		}
+	}
+	json_object_foreach (json_object_get(rec, "dx"), k, deps) {
+		if (!present(obj, k))
+			continue;
+		json_array_foreach (deps, j, d) {
+			const char *o = json_string_value(d);
+			/* each pair once */
+			if (present(obj, o) && (strcmp(k, o) < 0 ||
+						!json_object_get(json_object_get(json_object_get(rec, "dx"), o), k)))
+				vd_report(c, DIAG_ERROR, path, "'%s' and '%s' cannot be used together", k, o);
+		}
+	}
+}
