@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export SOLEMATE="$PWD/$BUILD/solemate" BUILD
 export NO_COLOR=1
+# Call the Python interpreter itself rather than a version manager's shim
+# (pyenv's is a bash script per call: 0.4 s against 0.08 s here, and the
+# tests start Python hundreds of times). The same interpreter either way.
+if py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -x "$py" ]; then
+  PATH="$(dirname "$py"):$PATH"; export PATH
+fi
 passed=0 failed=0 skipped=0
 failed_names=()
 logdir=tests/out; mkdir -p "$logdir"
