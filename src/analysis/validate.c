@@ -209,6 +209,8 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		free(tp);
 	}
 	const json_t *props = json_object_get(r, "Properties");
+	if (sch && c->implied && !strncmp(type, "AWS::Serverless::", 17))
+		vd_check_sam_resource(c, type, r, sch, path.buf);
 	if (sch) {
 		size_t base = path.len;
 		const struct what w = {NULL, type};
@@ -219,6 +221,10 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	size_t base = path.len;
 	strbuf_addstr(&path, ".Properties");
 	vd_walk_intrinsics(c, props, &path);
+	if (json_is_object(props)) {
+		vd_check_policies(c, type, props, &path);
+		vd_check_facts(c, type, props, &path);
+	}
 	strbuf_setlen(&path, base);
 	json_t *deps = json_object_get(r, "DependsOn");
 	json_t *list = json_is_string(deps) ? json_pack("[O]", deps) : json_incref(deps);
@@ -339,6 +345,8 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 		vd_walk_intrinsics(&c, r, &path);
 	}
 	strbuf_release(&path);
+	vd_check_parameters(&c);
+	vd_check_conditions(&c);
 	vd_check_cycles(&c);
 	check_limits(&c);
 	json_decref(c.implied);

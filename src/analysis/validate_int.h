@@ -61,6 +61,26 @@ void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, s
 void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, const char *path,
 			const struct what *w);
 
+/* validate_fn.c: false (and reported) when `arg` is not what function `fn` takes. */
+bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const char *path);
+/* "${Name}" naming a parameter, resource or pseudo parameter outside Fn::Sub. */
+void vd_check_literal_sub(struct vctx *c, const char *s, const char *path);
+
+/* validate_params.c: the Parameters section, unique logical IDs; the shape of
+ * each condition of the Conditions section. */
+void vd_check_parameters(struct vctx *c);
+void vd_check_conditions(struct vctx *c);
+
+/* validate_iam.c: the policy documents among `props` of a resource of `type`. */
+void vd_check_policies(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
+
+/* validate_facts.c: what particular services refuse (DynamoDB keys, Lambda
+ * runtimes, Route 53 records, Backup lifecycles). */
+void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
+
+/* validate_values.c: a number or a string that is one. */
+bool vd_number(const json_t *v, double *d);
+
 /* validate_refs.c */
 void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path);
 void vd_check_cycles(struct vctx *c);
@@ -75,5 +95,8 @@ json_t *vd_sam_implied(const json_t *resources);
 /* The CloudFormation type a SAM type becomes (AWS::Serverless::Function ->
  * AWS::Lambda::Function), or NULL. */
 const char *vd_sam_cfn_type(const char *type);
+/* A SAM resource `r` of `type` (schema record `sch`) at "Resources.Id". */
+void vd_check_sam_resource(struct vctx *c, const char *type, const json_t *r, const json_t *sch,
+			   const char *path);
 
 #endif

@@ -182,6 +182,9 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 					       "Fn::Sub takes a string or [string, {variables}]");
 				return;
 			}
+			if (!strncmp(key, "Fn::", 4) &&
+			    !vd_check_fn_shape(c, key, only, path->buf))
+				return;
 			if (cond && json_is_string(cond) &&
 			    !json_object_get(c->conditions, json_string_value(cond)))
 				vd_report(c, DIAG_ERROR, path->buf, "condition '%s' is not defined",
@@ -208,6 +211,8 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 			vd_walk_intrinsics(c, x, path);
 			strbuf_setlen(path, base);
 		}
+	} else if (json_is_string(v) && strstr(json_string_value(v), "${")) {
+		vd_check_literal_sub(c, json_string_value(v), path->buf);
 	}
 }
 

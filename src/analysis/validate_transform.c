@@ -257,3 +257,52 @@ json_t *vd_sam_implied(const json_t *resources)
 	}
 	return implied;
 }
+
+/*
+ * A SAM function of PackageType Zip (the default) needs a Handler and a
+ * Runtime, from its properties or the template's Globals.Function
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html);
+ * IgnoreGlobals names properties of the resource, or "*"
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html).
+ */
+void vd_check_sam_resource(struct vctx *c, const char *type, const json_t *r, const json_t *sch,
+			   const char *path)
+{
+	const json_t *props = json_object_get(r, "Properties");
+	const json_t *ignore = json_object_get(r, "IgnoreGlobals");
+	size_t i;
+	json_t *x;
+	if (json_is_string(ignore) && strcmp(json_string_value(ignore), "*"))
+		ignore = NULL; /* a single name: checked below as a list of one */
+	json_array_foreach (ignore, i, x) {
+		const char *n = json_string_value(x);
+		if (n && strcmp(n, "*") && !json_object_get(json_object_get(sch, "p"), n)) {
+			char *p = xstrfmt("%s.IgnoreGlobals[%zu]", path, i);
+			struct diag *d = vd_report(c, DIAG_ERROR, p,
+						   "IgnoreGlobals names '%s', which is not a property of %s",
+						   n, type);
+			const char *s = cfn_closest_key(json_object_get(sch, "p"), n);
+			if (s)
+				diag_set_hint(d, "did you mean '%s'?", s);
+			free(p);
+		}
+	}
+	if (strcmp(type, "AWS::Serverless::Function"))
+		return;
+	const json_t *globals = json_object_get(json_object_get(c->tmpl, "Globals"), "Function");
+	const char *pkg = json_string_value(json_object_get(props, "PackageType"));
+	if (!pkg)
+		pkg = json_string_value(json_object_get(globals, "PackageType"));
+	if (pkg ? strcmp(pkg, "Zip") : json_object_get(props, "ImageUri") != NULL)
+		return; /* a container image carries its own handler and runtime */
+	static const char *const needed[] = {"Handler", "Runtime"};
+	for (size_t k = 0; k < 2; k++)
+		if (!json_object_get(props, needed[k]) && !json_object_get(globals, needed[k])) {
+			char *p = xstrfmt("%s.Properties", path);
+			vd_report(c, DIAG_ERROR, p,
+				  "a function deployed as a .zip archive needs a %s (here or in "
+				  "Globals.Function)",
+				  needed[k]);
+			free(p);
+		}
+}

@@ -33,7 +33,7 @@ static bool scalar_text(const json_t *v, char *buf, size_t n, const char **out)
 	return true;
 }
 
-static bool number_of(const json_t *v, double *d)
+bool vd_number(const json_t *v, double *d)
 {
 	if (json_is_number(v)) {
 		*d = json_number_value(v);
@@ -51,11 +51,11 @@ static bool enum_has(const json_t *allowed, const json_t *v, const char *text)
 	size_t i;
 	json_t *a;
 	double dv, da;
-	bool num = number_of(v, &dv);
+	bool num = vd_number(v, &dv);
 	json_array_foreach (allowed, i, a) {
 		char buf[40];
 		const char *at;
-		if (num && json_is_number(a) && number_of(a, &da) && da == dv)
+		if (num && json_is_number(a) && vd_number(a, &da) && da == dv)
 			return true;
 		if (scalar_text(a, buf, sizeof(buf), &at) && !strcmp(at, text))
 			return true;
@@ -131,7 +131,7 @@ static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, co
 	}
 	lo = json_object_get(cons, "m");
 	hi = json_object_get(cons, "M");
-	if ((lo || hi) && number_of(v, &d) &&
+	if ((lo || hi) && vd_number(v, &d) &&
 	    ((lo && d < json_number_value(lo)) || (hi && d > json_number_value(hi)))) {
 		if (lo && hi)
 			vd_report(c, DIAG_ERROR, path, "%s is out of range: %g to %g", text,

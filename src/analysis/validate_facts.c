@@ -1,0 +1,299 @@
+/*
+ * validate: facts about particular services that CloudFormation or the
+ * service refuses at deploy, beyond the registry schemas:
+ * - DynamoDB: AttributeDefinitions name exactly the attributes of the table's
+ *   and its indexes' key schemas (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-attributedefinitions);
+ * - Lambda: a runtime past its "block function create" date cannot create a
+ *   function, one past its deprecation date is a warning
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html; dates
+ *   as of the table below);
+ * - Route 53: A records hold IPv4 addresses, AAAA records IPv6 addresses, a
+ *   CNAME one value, TXT strings of at most 255 characters between quotes, MX
+ *   "priority host" (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html);
+ * - Backup: a recovery point moved to cold storage stays there at least 90
+ *   days (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html).
+ */
+#include "analysis/validate_int.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+/* ---- DynamoDB ---- */
+
+static void key_names(const json_t *keys, json_t *out)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach (keys, i, k) {
+		const char *n = json_string_value(json_object_get(k, "AttributeName"));
+		if (n)
+			json_object_set_new(out, n, json_true());
+	}
+}
+
+static bool literal_list(const json_t *v)
+{
+	size_t i;
+	json_t *x;
+	if (!json_is_array(v))
+		return false;
+	json_array_foreach (v, i, x) {
+		if (vd_is_intrinsic(x))
+			return false;
+	}
+	return true;
+}
+
+static void check_dynamodb(struct vctx *c, const json_t *props, const char *path)
+{
+	const json_t *defs = json_object_get(props, "AttributeDefinitions");
+	const char *idx_props[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
+	if (!literal_list(defs) || !literal_list(json_object_get(props, "KeySchema")))
+		return;
+	json_t *used = json_object();
+	key_names(json_object_get(props, "KeySchema"), used);
+	for (size_t i = 0; i < 2; i++) {
+		const json_t *idx = json_object_get(props, idx_props[i]);
+		size_t j;
+		json_t *x;
+		if (idx && !literal_list(idx))
+			goto out;
+		json_array_foreach (idx, j, x) {
+			if (!literal_list(json_object_get(x, "KeySchema")))
+				goto out;
+			key_names(json_object_get(x, "KeySchema"), used);
+		}
+	}
+	size_t i;
+	json_t *d;
+	json_t *defined = json_object();
+	json_array_foreach (defs, i, d) {
+		const char *n = json_string_value(json_object_get(d, "AttributeName"));
+		if (!n)
+			continue;
+		json_object_set_new(defined, n, json_true());
+		if (!json_object_get(used, n))
+			vd_report(c, DIAG_ERROR, path,
+				  "attribute '%s' is defined but in no key schema: "
+				  "AttributeDefinitions holds only key attributes",
+				  n);
+	}
+	const char *k;
+	json_t *x;
+	json_object_foreach (used, k, x) {
+		if (!json_object_get(defined, k))
+			vd_report(c, DIAG_ERROR, path,
+				  "key attribute '%s' is not in AttributeDefinitions", k);
+	}
+	json_decref(defined);
+out:
+	json_decref(used);
+}
+
+/* ---- Lambda runtimes ---- */
+
+static const struct runtime {
+	const char *name, *deprecated, *create_block, *successor;
+} runtimes[] = {
+	{"dotnet6", "2024-12-20", "2026-06-01", "dotnet9"},
+	{"dotnet8", "2026-11-10", "2026-12-10", "dotnet9"},
+	{"dotnetcore1.0", "2019-06-27", "2019-06-30", "dotnet9"},
+	{"dotnetcore2.0", "2019-05-30", "2019-04-30", "dotnet9"},
+	{"dotnetcore2.1", "2022-01-05", "2022-01-05", "dotnet9"},
+	{"dotnetcore3.1", "2023-04-03", "2023-04-03", "dotnet9"},
+	{"go1.x", "2024-01-08", "2024-02-08", "provided.al2023"},
+	{"java11", "2026-06-30", "2026-07-31", "java25"},
+	{"java17", "2026-06-30", "2026-07-31", "java25"},
+	{"java21", "2029-06-30", "2029-07-31", "java25"},
+	{"java25", "2029-06-30", "2029-07-31", ""},
+	{"java8", "2024-01-08", "2024-02-08", "java25"},
+	{"java8.al2", "2026-06-30", "2026-07-31", "java25"},
+	{"nodejs", "2016-08-30", "2016-09-30", "nodejs24.x"},
+	{"nodejs10.x", "2021-07-30", "2021-07-30", "nodejs24.x"},
+	{"nodejs12.x", "2023-03-31", "2023-03-31", "nodejs24.x"},
+	{"nodejs14.x", "2023-12-04", "2024-01-09", "nodejs24.x"},
+	{"nodejs16.x", "2024-06-12", "2026-06-01", "nodejs24.x"},
+	{"nodejs18.x", "2025-09-01", "2026-06-01", "nodejs24.x"},
+	{"nodejs20.x", "2026-04-30", "2026-06-01", "nodejs24.x"},
+	{"nodejs22.x", "2027-04-30", "2027-06-01", "nodejs24.x"},
+	{"nodejs24.x", "2028-04-30", "2028-06-01", ""},
+	{"nodejs4.3", "2020-03-05", "2020-02-03", "nodejs24.x"},
+	{"nodejs4.3-edge", "2020-03-05", "2019-03-31", "nodejs24.x"},
+	{"nodejs6.10", "2019-08-12", "2019-07-12", "nodejs24.x"},
+	{"nodejs8.10", "2020-03-06", "2020-02-04", "nodejs24.x"},
+	{"provided", "2024-01-08", "2024-02-08", "provided.al2023"},
+	{"provided.al2", "2026-06-30", "2026-07-31", "provided.al2023"},
+	{"provided.al2023", "2029-06-30", "2029-07-31", ""},
+	{"python2.7", "2021-07-15", "2021-07-15", "python3.14"},
+	{"python3.10", "2026-06-30", "2026-07-31", "python3.14"},
+	{"python3.11", "2026-06-30", "2026-07-31", "python3.14"},
+	{"python3.12", "2028-10-31", "2028-11-30", "python3.14"},
+	{"python3.13", "2029-06-30", "2029-07-31", "python3.14"},
+	{"python3.14", "2029-06-30", "2029-07-31", ""},
+	{"python3.6", "2022-07-18", "2022-07-18", "python3.14"},
+	{"python3.7", "2023-12-04", "2024-01-09", "python3.14"},
+	{"python3.8", "2024-10-14", "2026-06-01", "python3.14"},
+	{"python3.9", "2025-12-15", "2026-06-01", "python3.14"},
+	{"ruby2.5", "2021-07-30", "2021-07-30", "ruby3.4"},
+	{"ruby2.7", "2023-12-07", "2024-01-09", "ruby3.4"},
+	{"ruby3.2", "2026-03-31", "2026-06-01", "ruby3.4"},
+	{"ruby3.3", "2027-03-31", "2027-04-30", "ruby3.4"},
+	{"ruby3.4", "2028-03-31", "2028-04-30", ""},
+};
+
+static void check_runtime(struct vctx *c, const json_t *props, struct strbuf *path)
+{
+	const char *rt = json_string_value(json_object_get(props, "Runtime"));
+	if (!rt)
+		return;
+	char today[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	for (size_t i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
+		const struct runtime *r = &runtimes[i];
+		if (strcmp(rt, r->name))
+			continue;
+		size_t base = path->len;
+		strbuf_addstr(path, ".Runtime");
+		if (strcmp(today, r->create_block) >= 0) {
+			struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
+						   "runtime '%s' is deprecated: Lambda creates no "
+						   "function with it since %s",
+						   rt, r->create_block);
+			if (*r->successor)
+				diag_set_hint(d, "use %s", r->successor);
+		} else if (strcmp(today, r->deprecated) >= 0) {
+			struct diag *d = vd_report(c, DIAG_WARNING, path->buf,
+						   "runtime '%s' is deprecated since %s; creating "
+						   "functions stops on %s",
+						   rt, r->deprecated, r->create_block);
+			if (*r->successor)
+				diag_set_hint(d, "use %s", r->successor);
+		}
+		strbuf_setlen(path, base);
+		return;
+	}
+}
+
+/* ---- Route 53 ---- */
+
+static bool valid_mx(const char *s)
+{
+	char *end;
+	long prio = strtol(s, &end, 10);
+	if (end == s || prio < 0 || prio > 65535 || *end != ' ')
+		return false;
+	while (*end == ' ')
+		end++;
+	return *end != '\0' && !strchr(end, ' ');
+}
+
+/* Each TXT string between quotes, at most 255 characters. */
+static bool valid_txt(const char *s)
+{
+	const char *p = s;
+	if (*p != '"')
+		return false;
+	while (*p) {
+		if (*p != '"')
+			return false;
+		size_t n = 0;
+		for (p++; *p && *p != '"'; p++, n++)
+			if (*p == '\\' && p[1])
+				p++;
+		if (*p != '"' || n > 255)
+			return false;
+		p++;
+		while (*p == ' ')
+			p++;
+	}
+	return true;
+}
+
+static void check_record_set(struct vctx *c, const json_t *rs, struct strbuf *path)
+{
+	const char *type = json_string_value(json_object_get(rs, "Type"));
+	const json_t *recs = json_object_get(rs, "ResourceRecords");
+	size_t base = path->len, i;
+	json_t *r;
+	if (!type || !json_is_array(recs))
+		return;
+	strbuf_addstr(path, ".ResourceRecords");
+	if (!strcmp(type, "CNAME") && json_array_size(recs) > 1)
+		vd_report(c, DIAG_ERROR, path->buf, "a CNAME record set holds one value, not %zu",
+			  json_array_size(recs));
+	size_t lbase = path->len;
+	json_array_foreach (recs, i, r) {
+		const char *v = json_string_value(r);
+		unsigned char addr[16];
+		const char *want = NULL;
+		if (!v)
+			continue;
+		if (!strcmp(type, "A") && inet_pton(AF_INET, v, addr) != 1)
+			want = "an IPv4 address";
+		else if (!strcmp(type, "AAAA") && inet_pton(AF_INET6, v, addr) != 1)
+			want = "an IPv6 address";
+		else if (!strcmp(type, "MX") && !valid_mx(v))
+			want = "\"priority host\" (10 mail.example.com)";
+		else if (!strcmp(type, "TXT") && !valid_txt(v))
+			want = "strings in double quotes of at most 255 characters each";
+		if (want) {
+			vd_path_index(path, i);
+			vd_report(c, DIAG_ERROR, path->buf, "'%.60s' in a %s record: expected %s", v,
+				  type, want);
+			strbuf_setlen(path, lbase);
+		}
+	}
+	strbuf_setlen(path, base);
+}
+
+/* ---- Backup ---- */
+
+static void check_backup_plan(struct vctx *c, const json_t *props, struct strbuf *path)
+{
+	const json_t *rules = json_object_get(json_object_get(props, "BackupPlan"), "BackupPlanRule");
+	size_t i, base = path->len;
+	json_t *r;
+	json_array_foreach (rules, i, r) {
+		const json_t *lc = json_object_get(r, "Lifecycle");
+		double del, cold;
+		if (vd_number(json_object_get(lc, "DeleteAfterDays"), &del) &&
+		    vd_number(json_object_get(lc, "MoveToColdStorageAfterDays"), &cold) &&
+		    del < cold + 90) {
+			strbuf_addf(path, ".BackupPlan.BackupPlanRule[%zu].Lifecycle.DeleteAfterDays", i);
+			vd_report(c, DIAG_ERROR, path->buf,
+				  "DeleteAfterDays %g must be at least 90 days after "
+				  "MoveToColdStorageAfterDays %g",
+				  del, cold);
+			strbuf_setlen(path, base);
+		}
+	}
+}
+
+void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path)
+{
+	if (!strcmp(type, "AWS::DynamoDB::Table") || !strcmp(type, "AWS::DynamoDB::GlobalTable"))
+		check_dynamodb(c, props, path->buf);
+	else if (!strcmp(type, "AWS::Lambda::Function") || !strcmp(type, "AWS::Serverless::Function"))
+		check_runtime(c, props, path);
+	else if (!strcmp(type, "AWS::Route53::RecordSet"))
+		check_record_set(c, props, path);
+	else if (!strcmp(type, "AWS::Route53::RecordSetGroup")) {
+		size_t i, base = path->len;
+		json_t *rs;
+		json_array_foreach (json_object_get(props, "RecordSets"), i, rs) {
+			strbuf_addf(path, ".RecordSets[%zu]", i);
+			check_record_set(c, rs, path);
+			strbuf_setlen(path, base);
+		}
+	} else if (!strcmp(type, "AWS::Backup::BackupPlan"))
+		check_backup_plan(c, props, path);
+}

@@ -1,0 +1,128 @@
+/*
+ * validate: the shapes of the intrinsic functions CloudFormation checks when
+ * it reads a template (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html):
+ * what each function takes, which functions may be nested in it, and a
+ * ${Name} written outside Fn::Sub, which CloudFormation leaves as text.
+ */
+#include "analysis/validate_int.h"
+
+#include <string.h>
+
+#include "base/xalloc.h"
+
+/* The function name of a one-key intrinsic object, or NULL. */
+static const char *fn_name(const json_t *v)
+{
+	if (!json_is_object(v) || json_object_size(v) != 1)
+		return NULL;
+	const char *k = json_object_iter_key(json_object_iter((json_t *)v));
+	return !strcmp(k, "Ref") || !strncmp(k, "Fn::", 4) ? k : NULL;
+}
+
+static bool one_of(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
+}
+
+/* A string, or one of the functions `allowed` that give one. */
+static bool string_or(const json_t *v, const char *const *allowed)
+{
+	const char *fn = fn_name(v);
+	return json_is_string(v) || (fn && one_of(fn, allowed));
+}
+
+static const char *const import_args[] = {"Fn::Base64", "Fn::FindInMap", "Fn::If", "Fn::Join",
+					  "Fn::Select", "Fn::Split", "Fn::Sub", "Ref", NULL};
+static const char *const select_lists[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs",
+					   "Fn::If", "Fn::Split", "Ref", "Fn::Cidr", NULL};
+static const char *const select_index[] = {"Ref", "Fn::FindInMap", NULL};
+static const char *const join_lists[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs", "Fn::If",
+					 "Fn::Split", "Ref", "Fn::Cidr", "Fn::Select", NULL};
+static const char *const base64_args[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::If", "Fn::Join",
+					  "Fn::Select", "Fn::Sub", "Ref", "Fn::ImportValue",
+					  "Fn::Base64", NULL};
+
+bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const char *path)
+{
+	if (!strcmp(fn, "Fn::ImportValue")) {
+		if (string_or(arg, import_args))
+			return true;
+		struct diag *d = vd_report(c, DIAG_ERROR, path,
+					   "Fn::ImportValue takes an export name: a string or one of "
+					   "Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If, "
+					   "Fn::FindInMap, Fn::Base64, Ref");
+		if (fn_name(arg) && !strcmp(fn_name(arg), "Fn::ImportValue"))
+			diag_set_hint(d, "an Fn::ImportValue cannot be nested in another");
+		return false;
+	}
+	if (!strcmp(fn, "Fn::Select")) {
+		const json_t *idx = json_array_get(arg, 0), *list = json_array_get(arg, 1);
+		bool ok = json_is_array(arg) && json_array_size(arg) == 2;
+		double d;
+		if (ok && !(json_is_integer(idx) ||
+			    (json_is_string(idx) && vd_number(idx, &d) && d >= 0 && d == (long)d) ||
+			    (fn_name(idx) && one_of(fn_name(idx), select_index))))
+			ok = false;
+		if (ok && !json_is_array(list) && !(fn_name(list) && one_of(fn_name(list), select_lists)))
+			ok = false;
+		if (ok && json_is_integer(idx) &&
+		    (json_integer_value(idx) < 0 ||
+		     (json_is_array(list) && (size_t)json_integer_value(idx) >= json_array_size(list)))) {
+			vd_report(c, DIAG_ERROR, path, "Fn::Select index %lld is outside the list of %zu",
+				  (long long)json_integer_value(idx), json_array_size(list));
+			return false;
+		}
+		if (!ok)
+			vd_report(c, DIAG_ERROR, path,
+				  "Fn::Select takes [index, list]: an index (a number, Ref or "
+				  "Fn::FindInMap) and a list or a function that gives one");
+		return ok;
+	}
+	if (!strcmp(fn, "Fn::Base64")) {
+		if (string_or(arg, base64_args))
+			return true;
+		vd_report(c, DIAG_ERROR, path, "Fn::Base64 takes one string (or a function that gives one)");
+		return false;
+	}
+	if (!strcmp(fn, "Fn::Join")) {
+		const json_t *list = json_array_get(arg, 1);
+		if (json_is_array(arg) && json_array_size(arg) == 2 &&
+		    json_is_string(json_array_get(arg, 0)) &&
+		    (json_is_array(list) || (fn_name(list) && one_of(fn_name(list), join_lists))))
+			return true;
+		vd_report(c, DIAG_ERROR, path, "Fn::Join takes [delimiter, [values...]]");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * "${Name}" in a plain string, where Name is a parameter, resource or pseudo
+ * parameter: CloudFormation substitutes only inside Fn::Sub, so the text would
+ * reach the resource as written.
+ */
+void vd_check_literal_sub(struct vctx *c, const char *s, const char *path)
+{
+	for (const char *p = s; (p = strstr(p, "${"));) {
+		const char *end = strchr(p + 2, '}');
+		if (!end)
+			return;
+		char *name = xstrndup(p + 2, (size_t)(end - p - 2));
+		char *dot = strchr(name, '.');
+		if (dot)
+			*dot = '\0';
+		bool known = vd_is_pseudo(name) || json_object_get(c->parameters, name) ||
+			     vd_is_resource(c, name);
+		free(name);
+		if (known) {
+			struct diag *d = vd_report(c, DIAG_ERROR, path,
+						   "'${...}' outside Fn::Sub is not substituted");
+			diag_set_hint(d, "wrap the string in Fn::Sub (!Sub)");
+			return;
+		}
+		p = end + 1;
+	}
+}
