@@ -36,7 +36,7 @@ static struct sm_resource *execution_role(struct sm_stack *s, const struct compu
 		iam_allow(json_pack("[ss]", "logs:CreateLogStream", "logs:PutLogEvents"),
 			  one(sm_getatt(log_group, "Arn"))),
 		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
-			  json_pack("[oo]", database_master_secret_arn(in->db),
+			  json_pack("[oo]", database_app_secret_arn(in->db),
 				    sm_ref(in->secrets->app_secret))));
 	json_array_append_new(st, iam_allow(json_pack("[s]", "kms:Decrypt"),
 					    one(sm_getatt(in->keys->data_key, "Arn"))));
@@ -83,15 +83,14 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	char *health = xstrfmt("wget -q -O /dev/null http://localhost:%d%s || exit 1",
 			       cfg->container_port, cfg->health_check_path);
 	json_t *app = json_pack(
-		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so s[{ssso}]}", "Name",
+		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so so}", "Name",
 		APP_CONTAINER, "Image", cfg->container_image, "Essential", 1, "PortMappings",
 		"ContainerPort", cfg->container_port, "Protocol", "tcp", "ReadonlyRootFilesystem",
 		1, "User", "1000:1000", "HealthCheck", "Command", "CMD-SHELL", health, "Interval",
 		15, "Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
-		log_config(lg, "app"), "Secrets", "Name", "DATABASE_SECRET", "ValueFrom",
-		database_master_secret_arn(in->db));
-	/* no plain environment variables (cdk-nag ECS2): the X-Ray SDKs default to
-	 * the sidecar at 127.0.0.1:2000, and everything else is a secret */
+		log_config(lg, "app"), "Secrets", database_task_secrets(in->db));
+	/* where the database is (not secret) and who the app is there (a secret) */
+	json_object_set_new(app, "Environment", database_task_environment(in->db));
 	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
 				       sm_ref(in->secrets->app_secret));
 	json_array_append_new(json_object_get(app, "Secrets"), app_secret);
@@ -113,6 +112,10 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 			  sm_getatt(task_role(s, in), "Arn"), "ContainerDefinitions", app, xray,
 			  "Volumes", "Name", "tmp", "RuntimePlatform", "OperatingSystemFamily",
 			  "LINUX"));
+	nag_suppress(td,
+		     "the plain variables are the database's endpoints, port and name, which "
+		     "are not secrets; its credentials come from Secrets Manager",
+		     "AwsSolutions-ECS2", NULL);
 	free(cpu);
 	free(mem);
 	return td;
@@ -145,11 +148,10 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 			  "HealthyThresholdCount", 2, "UnhealthyThresholdCount", 3, "Matcher",
 			  "HttpCode", "200-399", "TargetGroupAttributes", "Key",
 			  "deregistration_delay.timeout_seconds", "Value", "30"));
-	const char *cert = cfg->alb_certificate_arn ? cfg->alb_certificate_arn
-						    : cfg->certificate_arn;
+	json_t *cert = security_alb_certificate(s, cfg);
 	out->https_listener = sm_resource_new(
 		s, "HttpsListener", "AWS::ElasticLoadBalancingV2::Listener",
-		json_pack("{so si ss ss s[{ss}] s[{ss so}]}", "LoadBalancerArn", sm_ref(out->alb),
+		json_pack("{so si ss ss s[{so}] s[{ss so}]}", "LoadBalancerArn", sm_ref(out->alb),
 			  "Port", 443, "Protocol", "HTTPS", "SslPolicy", ALB_SSL_POLICY,
 			  "Certificates", "CertificateArn", cert, "DefaultActions", "Type",
 			  "forward", "TargetGroupArn", sm_ref(out->target_group)));

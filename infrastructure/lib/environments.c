@@ -582,14 +582,18 @@ static const struct key_def keys[] = {
 	  "Auto Scaling group maximum." },
 	{ "domainName", K_STRING, true, OFF(domain_name), 0, 0, NULL, 0, check_domain, NULL,
 	  "Public domain name served by CloudFront." },
-	{ "certificateArn", K_STRING, true, OFF(certificate_arn), 0, 0, NULL, 0, check_acm_arn,
-	  NULL, "ACM certificate in us-east-1 for CloudFront." },
+	{ "certificateArn", K_STRING, false, OFF(certificate_arn), 0, 0, NULL, 0, check_acm_arn,
+	  NULL,
+	  "ACM certificate in us-east-1 for CloudFront; required without hostedZoneId (with "
+	  "it, DNS-validated certificates are created). Deploy refuses a placeholder." },
 	{ "albCertificateArn", K_STRING, false, OFF(alb_certificate_arn), 0, 0, NULL, 0,
 	  check_acm_arn, NULL,
 	  "ACM certificate in the environment's region for the load balancer (default: "
 	  "certificateArn, which must then be in that region)." },
 	{ "hostedZoneId", K_STRING, false, OFF(hosted_zone_id), 0, 0, NULL, 0, check_hosted_zone,
-	  NULL, "Route 53 hosted zone of domainName; when set, alias records are created." },
+	  NULL,
+	  "Route 53 hosted zone of domainName; when set, DNS-validated ACM certificates and "
+	  "alias records are created (certificateArn and albCertificateArn are then unused)." },
 	{ "alarmEmail", K_STRING, true, OFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
 	  "Where alarms and budget alerts are sent." },
 	{ "monthlyBudget", K_NUMBER, true, OFF(monthly_budget), 1, 1e7, NULL, 0, NULL, NULL,
@@ -913,15 +917,22 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 	}
 	if (cfg->dr_region && cfg->region && !strcmp(cfg->dr_region, cfg->region))
 		error_at(c, "drRegion", "drRegion must differ from region (%s)", cfg->region);
-	if (cfg->region && cfg->certificate_arn && !cfg->alb_certificate_arn &&
-	    !strstr(cfg->certificate_arn, cfg->region)) {
+	if (!cfg->hosted_zone_id && !cfg->certificate_arn) {
+		struct diag *d = error_at(c, "certificateArn",
+					  "missing required key 'certificateArn' (there is no "
+					  "hostedZoneId to validate certificates of our own)");
+		diag_set_hint(d, "set certificateArn to an ACM certificate in us-east-1, or "
+				 "hostedZoneId to the Route 53 zone of domainName");
+	}
+	if (!cfg->hosted_zone_id && cfg->region && cfg->certificate_arn &&
+	    !cfg->alb_certificate_arn && !strstr(cfg->certificate_arn, cfg->region)) {
 		struct diag *d = error_at(c, "certificateArn",
 					  "the load balancer in %s cannot use a certificate from "
 					  "another region",
 					  cfg->region);
 		diag_set_hint(d, "set albCertificateArn to a certificate in %s", cfg->region);
 	}
-	if (cfg->alb_certificate_arn && cfg->region) {
+	if (!cfg->hosted_zone_id && cfg->alb_certificate_arn && cfg->region) {
 		char *needle = xstrfmt(":acm:%s:", cfg->region);
 		if (!strstr(cfg->alb_certificate_arn, needle))
 			error_at(c, "albCertificateArn", "albCertificateArn must be in %s",
@@ -1123,4 +1134,67 @@ json_t *env_config_json_schema(void)
 			 "https://solemate.dev/config.schema.json", "title",
 			 "solemate environment configuration", "type", "object", "properties",
 			 props, "required", required, "additionalProperties", 0);
+}
+
+/* ---- deployable? ---- */
+
+/* ACM certificate IDs are UUIDs (ACM API, CertificateArn / RequestCertificate) */
+static bool acm_arn_is_real(const char *arn)
+{
+	const char *id = strstr(arn, ":certificate/");
+	if (!id)
+		return false;
+	id += strlen(":certificate/");
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+	for (size_t g = 0; g < 5; g++) {
+		for (int i = 0; i < groups[g]; i++, id++)
+			if (!isdigit((unsigned char)*id) && !(*id >= 'a' && *id <= 'f'))
+				return false;
+		if (*id != (g < 4 ? '-' : '\0'))
+			return false;
+		id++;
+	}
+	return true;
+}
+
+static void placeholder_error(const struct env_config *cfg, const char *key, const char *arn,
+			      const char *region, struct diag_list *dl)
+{
+	int line = 0, col = 0;
+	size_t len;
+	struct diag_list quiet = DIAG_LIST_INIT;
+	char *text = fs_read_file(cfg->file, &len, &quiet);
+	if (text) {
+		struct jio_posmap *pm = jio_posmap_build(text, len);
+		jio_posmap_lookup(pm, key, &line, &col);
+		jio_posmap_free(pm);
+	}
+	free(text);
+	diag_list_release(&quiet);
+	struct diag *d = diag_add(dl, DIAG_ERROR, cfg->file, line, col, key,
+				  "'%s' is not the ARN of a certificate ACM issued (its ID is not "
+				  "a UUID): a placeholder cannot reach CloudFormation",
+				  arn);
+	diag_set_hint(d,
+		      "request or import the certificate in %s (aws acm request-certificate "
+		      "--region %s --domain-name %s --validation-method DNS) and put its ARN "
+		      "here, or set hostedZoneId to have DNS-validated certificates created",
+		      region, region, cfg->domain_name);
+}
+
+int env_config_check_deployable(const struct env_config *cfg, struct diag_list *dl)
+{
+	int errors = 0;
+	if (cfg->hosted_zone_id) /* the certificates are created and validated through it */
+		return 0;
+	if (cfg->certificate_arn && !acm_arn_is_real(cfg->certificate_arn)) {
+		placeholder_error(cfg, "certificateArn", cfg->certificate_arn, "us-east-1", dl);
+		errors++;
+	}
+	if (cfg->alb_certificate_arn && !acm_arn_is_real(cfg->alb_certificate_arn)) {
+		placeholder_error(cfg, "albCertificateArn", cfg->alb_certificate_arn, cfg->region,
+				  dl);
+		errors++;
+	}
+	return errors ? -1 : 0;
 }

@@ -66,7 +66,7 @@ struct env_config {
 	int ec2_min_capacity;
 	int ec2_max_capacity;
 	char *domain_name;
-	char *certificate_arn;       /* ACM, us-east-1, for CloudFront */
+	char *certificate_arn;       /* ACM, us-east-1, for CloudFront; NULL with a hosted zone */
 	char *alb_certificate_arn;   /* ACM in `region`; NULL: certificate_arn */
 	char *hosted_zone_id;        /* NULL: no Route 53 records */
 	char *alarm_email;
@@ -106,6 +106,13 @@ int env_config_parse_with(const char *file, const char *text, size_t len,
 			  const char *const *sets, size_t set_nr, struct env_config *cfg,
 			  struct diag_list *dl);
 void env_config_release(struct env_config *cfg);
+/*
+ * Whether the environment may reach CloudFormation: what synthesis accepts
+ * but a deployment must not, the PRD's placeholder certificate ARNs
+ * (".../certificate/production-cert") that keep the shipped examples
+ * synthesizing. 0, or -1 with each problem in `dl` (file, line, key; exit 2).
+ */
+int env_config_check_deployable(const struct env_config *cfg, struct diag_list *dl);
 /* config/schema.json, generated from the key table (new reference). */
 json_t *env_config_json_schema(void);
 

@@ -265,3 +265,27 @@ int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
 			    "Bucket of CloudTrail and AWS Config deliveries", NULL);
 	return 0;
 }
+
+/*
+ * FR-5.3, the load balancer's certificate (in the environment's region: a
+ * certificate serves only in its own region). With a hosted zone, one of our
+ * own, DNS-validated through the zone and renewed by ACM, for the domain and
+ * any one-label name under it (the name CloudFront reaches the load balancer
+ * by, among them); otherwise the one the configuration names.
+ */
+json_t *security_alb_certificate(struct sm_stack *s, const struct env_config *cfg)
+{
+	if (!cfg->hosted_zone_id)
+		return json_string(cfg->alb_certificate_arn ? cfg->alb_certificate_arn
+							    : cfg->certificate_arn);
+	char *wildcard = xstrfmt("*.%s", cfg->domain_name);
+	struct sm_resource *cert = sm_resource_new(
+		s, "AlbCertificate", "AWS::CertificateManager::Certificate",
+		json_pack("{ss s[s] ss s[{ssss},{ssss}]}", "DomainName", cfg->domain_name,
+			  "SubjectAlternativeNames", wildcard, "ValidationMethod", "DNS",
+			  "DomainValidationOptions", "DomainName", cfg->domain_name, "HostedZoneId",
+			  cfg->hosted_zone_id, "DomainName", wildcard, "HostedZoneId",
+			  cfg->hosted_zone_id));
+	free(wildcard);
+	return sm_ref(cert);
+}

@@ -26,6 +26,13 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			 const struct security_keys *keys, struct security_secrets *out,
 			 struct diag_list *dl);
 
+/*
+ * The HTTPS listener's certificate: with cfg->hosted_zone_id, a DNS-validated
+ * AWS::CertificateManager::Certificate in `stack` (domain and *.domain);
+ * otherwise albCertificateArn, or certificateArn. New reference.
+ */
+json_t *security_alb_certificate(struct sm_stack *stack, const struct env_config *cfg);
+
 /* The rule list both web ACLs use (managed groups + per-IP rate limit). */
 json_t *security_waf_rules(const char *metric_prefix);
 

@@ -134,6 +134,9 @@ int cmd_deploy(int argc, char **argv)
 		diag_list_release(&dl);
 		return SM_EXIT_USAGE;
 	}
+	/* nothing reaches CloudFormation with a placeholder certificate */
+	if (env_config_check_deployable(&cfg, &dl) < 0)
+		goto out;
 	if (plan_order(&as, lo.only, lo.only_nr, &waves, &dl) < 0)
 		goto out;
 	ctx.opts.schema = cfn_schema_load(NULL, &dl);

@@ -61,6 +61,7 @@ static void stack_free(struct sm_stack *s)
 	release_json(s->parameters, walk);
 	release_json(s->conditions, walk);
 	release_json(s->mappings, walk);
+	release_json(s->transforms, walk);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		free(s->outputs[i].name);
 		release_json(s->outputs[i].value, walk);
@@ -179,6 +180,7 @@ struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
 	s->gen_params = json_object();
 	s->conditions = json_object();
 	s->mappings = json_object();
+	s->transforms = json_array();
 	ALLOC_GROW(app->stacks, app->stack_nr + 1, app->stack_alloc);
 	app->stacks[app->stack_nr++] = s;
 	app->resolved = false;
@@ -246,6 +248,18 @@ json_t *sm_stack_add_condition(struct sm_stack *s, const char *name, json_t *exp
 void sm_stack_add_mapping(struct sm_stack *s, const char *name, json_t *map)
 {
 	json_object_set_new(s->mappings, name, map);
+}
+
+void sm_stack_add_transform(struct sm_stack *s, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(s->transforms, i, v)
+	{
+		if (!strcmp(json_string_value(v), name))
+			return;
+	}
+	json_array_append_new(s->transforms, json_string(name));
 }
 
 void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,

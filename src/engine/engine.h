@@ -86,6 +86,12 @@ json_t *sm_stack_add_parameter(struct sm_stack *s, const char *name, json_t *def
 /* A condition; returns {"Condition": name} for use inside Fn::And/Or/Not. */
 json_t *sm_stack_add_condition(struct sm_stack *s, const char *name, json_t *expr);
 void sm_stack_add_mapping(struct sm_stack *s, const char *name, json_t *map);
+/*
+ * A macro CloudFormation runs on the template before it creates anything
+ * (the template's Transform section), e.g. "AWS::SecretsManager-2024-09-16"
+ * for a RotationSchedule's HostedRotationLambda. Added once however often asked.
+ */
+void sm_stack_add_transform(struct sm_stack *s, const char *name);
 /* An output; `export_name` may be NULL. `value` may hold tokens. */
 void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
 			 const char *description, const char *export_name);

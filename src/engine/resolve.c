@@ -532,6 +532,10 @@ static void build_template(struct resolve_ctx *c, struct sm_stack *s, size_t si)
 	json_object_set_new_nocheck(t, "Parameters", params);
 	json_object_set_new_nocheck(t, "Mappings", maps);
 	json_object_set_new_nocheck(t, "Conditions", conds);
+	if (json_array_size(s->transforms) == 1)
+		json_object_set_nocheck(t, "Transform", json_array_get(s->transforms, 0));
+	else if (json_array_size(s->transforms) > 1)
+		json_object_set_new_nocheck(t, "Transform", json_copy(s->transforms));
 	json_object_set_new_nocheck(t, "Resources", res);
 	json_object_set_new_nocheck(t, "Outputs", outs);
 }

@@ -108,6 +108,14 @@ check("database encrypted", db["StorageEncrypted"] is True)
 check("database Multi-AZ as configured", db["MultiAZ"] == cfg.get("databaseMultiAz", False), db["MultiAZ"])
 check("database not publicly accessible", db.get("PubliclyAccessible") is False)
 check("database engine postgres", db["Engine"] == "postgres")
+ident = "solemate-" + env
+check("database identifier known before creation, per environment", db["DBInstanceIdentifier"] == ident, db["DBInstanceIdentifier"])
+check("database engine version as configured", db["EngineVersion"] == cfg["databaseEngineVersion"], db["EngineVersion"])
+check("database master password not managed by RDS (replicas allowed)", not db.get("MasterUserSecret"), db.get("MasterUserSecret"))
+lg = {g["logGroupName"]: g for g in boto3.client("logs", endpoint_url=ep).describe_log_groups(logGroupNamePrefix=f"/aws/rds/instance/{ident}/")["logGroups"]}
+want = {f"/aws/rds/instance/{ident}/{l}" for l in ("postgresql", "upgrade")}
+# (moto's AWS::Logs::LogGroup drops KmsKeyId: the key is asserted on the template, tests/unit/test_infra.c)
+check("RDS log export groups exist before RDS writes, with the configured retention", want <= set(lg) and all(lg[n].get("retentionInDays") == cfg.get("logRetentionDays", 90) for n in want), lg)
 for logical in ("AssetsBucket", "LogsBucket"):
     b = phys("Data", logical)
     enc = s3.get_bucket_encryption(Bucket=b)["ServerSideEncryptionConfiguration"]["Rules"][0]

@@ -8,6 +8,7 @@
 
 #include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/xalloc.h"
 #include "lib/environments.h"
 #include "lib/pg_versions.h"
 #include "support/test.h"
@@ -187,6 +188,41 @@ TEST(engine_version_is_checked_at_load_and_defaults_to_a_supported_one)
 	diag_list_release(&dl);
 }
 
+/* issue 12 item 3: the PRD's placeholder ARNs synthesize, but are not deployable */
+TEST(placeholder_certificates_are_not_deployable)
+{
+	struct env_config c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(env_config_load("config/production.json", &c, &dl) == 0);
+	CHECK(env_config_check_deployable(&c, &dl) < 0);
+	CHECK(dl.nr == 1);
+	CHECK_STR(dl.items[0].file, "config/production.json");
+	CHECK_STR(dl.items[0].path, "certificateArn");
+	CHECK(dl.items[0].line > 1);
+	CHECK_CONTAINS(dl.items[0].message, "certificate/production-cert");
+	/* a certificate ACM issued: a UUID in the right region */
+	free(c.certificate_arn);
+	c.certificate_arn = xstrdup("arn:aws:acm:us-east-1:123456789012:certificate/"
+				    "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b");
+	diag_list_release(&dl);
+	CHECK(env_config_check_deployable(&c, &dl) == 0);
+	/* one letter off the UUID's alphabet, or a group too short */
+	c.certificate_arn[strlen(c.certificate_arn) - 1] = 'g';
+	CHECK(env_config_check_deployable(&c, &dl) < 0);
+	free(c.certificate_arn);
+	c.certificate_arn = xstrdup("arn:aws:acm:us-east-1:123456789012:certificate/"
+				    "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5");
+	CHECK(env_config_check_deployable(&c, &dl) < 0);
+	env_config_release(&c);
+	diag_list_release(&dl);
+	/* with a hosted zone the certificates are ours: deployable without an ARN */
+	CHECK(env_config_load("tests/fixtures/config/good/production-with-zone.json", &c, &dl) == 0);
+	CHECK(c.certificate_arn == NULL);
+	CHECK(env_config_check_deployable(&c, &dl) == 0);
+	env_config_release(&c);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(staging_loads_with_prd_values);
@@ -195,6 +231,7 @@ int main(void)
 	RUN(schema_file_matches_key_table);
 	RUN(shipped_configs_conform_to_their_schema_keys);
 	RUN(engine_versions_follow_the_dated_calendar);
+	RUN(placeholder_certificates_are_not_deployable);
 	RUN(engine_version_is_checked_at_load_and_defaults_to_a_supported_one);
 	return test_done();
 }

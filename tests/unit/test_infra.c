@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "engine/engine.h"
 #include "lib/environments.h"
 #include "lib/solemate_stack.h"
@@ -45,6 +46,16 @@ static const json_t *T(struct sm_app *app, const char *stack)
 static const json_t *resource(struct sm_app *app, const char *stack, const char *id)
 {
 	return json_object_get(json_object_get(T(app, stack), "Resources"), id);
+}
+
+
+/* `pattern` (JSON text) is a subset of `value` (support/test.h, json_subset) */
+static bool subset_of(const char *pattern, const json_t *value)
+{
+	json_t *p = json_loads(pattern, 0, NULL);
+	bool ok = p && json_subset(p, value);
+	json_decref(p);
+	return ok;
 }
 
 /* ---- FR-1 compute ---- */
@@ -137,10 +148,114 @@ TEST(fr_2_2_backup_and_recovery)
 TEST(fr_2_3_encryption_at_rest_and_in_transit)
 {
 	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance",
-		  "{\"StorageEncrypted\":true,\"ManageMasterUserPassword\":true,\"EnableIAMDatabaseAuthentication\":true}"));
+		  "{\"StorageEncrypted\":true,\"EnableIAMDatabaseAuthentication\":true}"));
 	CHECK(HAS(staging, "Data", "AWS::RDS::DBParameterGroup", "{\"Parameters\":{\"rds.force_ssl\":\"1\"}}"));
+	/* the password is never in the template: a dynamic reference to the secret */
 	const json_t *db = json_object_get(resource(staging, "Data", "Database"), "Properties");
-	CHECK(!json_object_get(db, "MasterUserPassword"));
+	CHECK(subset_of("{\"Fn::Join\":[\"\",[\"{{resolve:secretsmanager:\",{\"Ref\":"
+				     "\"DatabaseMasterSecret\"},\":SecretString:password::}}\"]]}",
+			  json_object_get(db, "MasterUserPassword")));
+}
+
+/* issue 12 item 2: a read replica's source may not have ManageMasterUserPassword */
+TEST(master_credentials_allow_read_replicas_and_rotate)
+{
+	for (int e = 0; e < 2; e++) {
+		struct sm_app *app = e ? production : staging;
+		const json_t *db = json_object_get(resource(app, "Data", "Database"), "Properties");
+		CHECK(!json_object_get(db, "ManageMasterUserPassword"));
+		CHECK(!json_object_get(db, "MasterUserSecret"));
+		CHECK_STR(json_string_value(json_object_get(db, "MasterUsername")), "solemate");
+		CHECK(HAS(app, "Data", "AWS::SecretsManager::Secret",
+			  "{\"GenerateSecretString\":{\"SecretStringTemplate\":\"{\\\"username\\\":\\\"solemate\\\"}\","
+			  "\"GenerateStringKey\":\"password\"}}"));
+		CHECK(HAS(app, "Data", "AWS::SecretsManager::SecretTargetAttachment",
+			  "{\"SecretId\":{\"Ref\":\"DatabaseMasterSecret\"},\"TargetId\":{\"Ref\":\"Database\"},"
+			  "\"TargetType\":\"AWS::RDS::DBInstance\"}"));
+		CHECK(HAS(app, "Data", "AWS::SecretsManager::RotationSchedule",
+			  "{\"SecretId\":{\"Ref\":\"DatabaseMasterSecret\"},\"HostedRotationLambda\":"
+			  "{\"RotationType\":\"PostgreSQLSingleUser\"},\"RotationRules\":"
+			  "{\"ScheduleExpression\":\"rate(30 days)\"}}"));
+		const json_t *rot = resource(app, "Data", "DatabaseMasterSecretRotation");
+		CHECK_STR(json_string_value(json_array_get(json_object_get(rot, "DependsOn"), 0)),
+			  "DatabaseMasterSecretAttachment");
+		CHECK_STR(json_string_value(json_object_get(T(app, "Data"), "Transform")),
+			  "AWS::SecretsManager-2024-09-16");
+	}
+	/* FR-2.6 still holds next to it */
+	CHECK(HAS(production, "Data", "AWS::RDS::DBInstance", "{\"SourceDBInstanceIdentifier\":{\"Ref\":\"Database\"}}"));
+}
+
+/* issue 12 item 11: the task knows where the database is and logs in as its own user */
+TEST(application_reaches_the_database_with_its_own_rotating_user)
+{
+	const json_t *td = json_object_get(resource(production, "Compute", "TaskDefinition"), "Properties");
+	const json_t *app = json_array_get(json_object_get(td, "ContainerDefinitions"), 0);
+	CHECK(subset_of(
+		"[{\"Name\":\"DB_HOST\",\"Value\":{\"Fn::ImportValue\":\"SolemateProductionData:ExportsOutputFnGetAttDatabaseEndpointAddress\"}},"
+		"{\"Name\":\"DB_READER_HOSTS\",\"Value\":{\"Fn::Join\":[\",\",[{\"Fn::ImportValue\":"
+		"\"SolemateProductionData:ExportsOutputFnGetAttDatabaseReplica1EndpointAddress\"}]]}},"
+		"{\"Name\":\"DB_PORT\"},{\"Name\":\"DB_NAME\",\"Value\":\"solemate\"}]",
+		json_object_get(app, "Environment")));
+	CHECK(subset_of(
+		"[{\"Name\":\"DB_USER\",\"ValueFrom\":{\"Fn::Join\":[\"\",[{\"Fn::ImportValue\":"
+		"\"SolemateProductionData:ExportsOutputRefDatabaseAppSecret\"},\":username::\"]]}},"
+		"{\"Name\":\"DB_PASSWORD\",\"ValueFrom\":{\"Fn::Join\":[\"\",[{\"Fn::ImportValue\":"
+		"\"SolemateProductionData:ExportsOutputRefDatabaseAppSecret\"},\":password::\"]]}}]",
+		json_object_get(app, "Secrets")));
+	/* without replicas, reads go to the writer */
+	const json_t *sapp = json_array_get(json_object_get(json_object_get(resource(staging, "Compute",
+		"TaskDefinition"), "Properties"), "ContainerDefinitions"), 0);
+	CHECK(subset_of("[{},{\"Name\":\"DB_READER_HOSTS\",\"Value\":{\"Fn::ImportValue\":"
+				     "\"SolemateStagingData:ExportsOutputFnGetAttDatabaseEndpointAddress\"}}]",
+			  json_object_get(sapp, "Environment")));
+	/* the master's secret is nowhere in the application's stack */
+	char *text = json_dumps(T(production, "Compute"), 0);
+	CHECK(text && !strstr(text, "DatabaseMasterSecret") && !strstr(text, "MasterUserSecret"));
+	free(text);
+	/* the execution role reads exactly the secrets the task is given */
+	CHECK(HAS(production, "Compute", "AWS::IAM::ManagedPolicy",
+		  "{\"PolicyDocument\":{\"Statement\":[{},{},{},{\"Action\":[\"secretsmanager:GetSecretValue\"],"
+		  "\"Resource\":[{\"Fn::ImportValue\":\"SolemateProductionData:ExportsOutputRefDatabaseAppSecret\"},"
+		  "{\"Fn::ImportValue\":\"SolemateProductionData:ExportsOutputRefAppSecret\"}]}]}}"));
+	/* alternating users, which keeps a running task's credentials valid through a rotation */
+	CHECK(HAS(production, "Data", "AWS::SecretsManager::RotationSchedule",
+		  "{\"SecretId\":{\"Ref\":\"DatabaseAppSecret\"},\"HostedRotationLambda\":"
+		  "{\"RotationType\":\"PostgreSQLMultiUser\",\"MasterSecretArn\":{\"Ref\":\"DatabaseMasterSecret\"}},"
+		  "\"RotateImmediatelyOnUpdate\":false}"));
+	CHECK(HAS(production, "Data", "AWS::SecretsManager::SecretTargetAttachment",
+		  "{\"SecretId\":{\"Ref\":\"DatabaseAppSecret\"},\"TargetId\":{\"Ref\":\"Database\"}}"));
+}
+
+/* issue 12 item 15: the log groups RDS would create, declared with retention and KMS, first */
+TEST(rds_log_export_groups_are_declared_before_the_instances)
+{
+	const char *ids[] = { "Database", "DatabaseReplica1" };
+	const char *names[] = { "solemate-production", "solemate-production-replica-1" };
+	for (int i = 0; i < 2; i++) {
+		const json_t *db = resource(production, "Data", ids[i]);
+		CHECK_STR(json_string_value(json_object_get(json_object_get(db, "Properties"),
+							    "DBInstanceIdentifier")), names[i]);
+		const char *logs[] = { "postgresql", "upgrade" };
+		for (int l = 0; l < 2; l++) {
+			char *pattern = xstrfmt("{\"LogGroupName\":\"/aws/rds/instance/%s/%s\",\"RetentionInDays\":365,"
+						"\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}", names[i], logs[l]);
+			const char *lg = tmpl_find_resource(T(production, "Data"), "AWS::Logs::LogGroup", pattern);
+			CHECK(lg != NULL);
+			bool first = false;
+			size_t k;
+			json_t *d;
+			json_array_foreach(json_object_get(db, "DependsOn"), k, d)
+				first |= lg && !strcmp(json_string_value(d), lg);
+			CHECK(first);
+			free(pattern);
+		}
+	}
+	/* unique per environment */
+	CHECK_STR(json_string_value(json_object_get(json_object_get(resource(staging, "Data", "Database"),
+			"Properties"), "DBInstanceIdentifier")), "solemate-staging");
+	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup",
+		  "{\"LogGroupName\":\"/aws/rds/instance/solemate-staging/postgresql\",\"RetentionInDays\":30}"));
 }
 TEST(fr_2_4_monitoring_and_alerting)
 {
@@ -291,6 +406,14 @@ TEST(fr_5_3_dns_validated_certificate_with_a_hosted_zone)
 	CHECK(HAS(z, "Edge", "AWS::CloudFront::Distribution",
 		  "{\"DistributionConfig\":{\"ViewerCertificate\":{\"AcmCertificateArn\":{\"Ref\":\"Certificate\"}}}}"));
 	CHECK(COUNT(z, "Edge", "AWS::Route53::RecordSet") == 4);
+	/* and the load balancer's, in its own region, covering the names under the domain */
+	CHECK(HAS(z, "Compute", "AWS::CertificateManager::Certificate",
+		  "{\"DomainName\":\"solemate.com\",\"SubjectAlternativeNames\":[\"*.solemate.com\"],"
+		  "\"ValidationMethod\":\"DNS\",\"DomainValidationOptions\":[{\"HostedZoneId\":\"Z0123456789ABCDEFGHIJ\"},"
+		  "{\"DomainName\":\"*.solemate.com\",\"HostedZoneId\":\"Z0123456789ABCDEFGHIJ\"}]}"));
+	CHECK(HAS(z, "Compute", "AWS::ElasticLoadBalancingV2::Listener",
+		  "{\"Port\":443,\"Certificates\":[{\"CertificateArn\":{\"Ref\":\"AlbCertificate\"}}]}"));
+	CHECK(COUNT(production, "Compute", "AWS::CertificateManager::Certificate") == 0);
 	CHECK(COUNT(production, "Edge", "AWS::Route53::RecordSet") == 0);
 	/* a copy of production under another name keeps production's protections */
 	CHECK_STR(json_string_value(json_object_get(resource(z, "Data", "Database"), "DeletionPolicy")), "Snapshot");
@@ -449,6 +572,9 @@ int main(void)
 	RUN(fr_2_4_monitoring_and_alerting);
 	RUN(fr_2_5_parameter_groups_and_security_groups);
 	RUN(fr_2_6_read_replicas);
+	RUN(master_credentials_allow_read_replicas_and_rotate);
+	RUN(application_reaches_the_database_with_its_own_rotating_user);
+	RUN(rds_log_export_groups_are_declared_before_the_instances);
 	RUN(fr_3_1_assets_bucket);
 	RUN(fr_3_2_policies_and_access_controls);
 	RUN(fr_3_3_versioning_and_lifecycle);
