@@ -21,10 +21,13 @@ done
 echo "== diff against the deployed stacks ($env_name)"
 rc=0
 "$SOLEMATE" diff --env "$env_name" "${aws_opts[@]+"${aws_opts[@]}"}" || rc=$?
+# 0 no differences, 1 differences: deploy them; anything else (2: bad input,
+# credentials, a failed AWS call) is trouble, and nothing is deployed
 if [ $rc = 0 ]; then
   echo "no differences: nothing to deploy"
   exit 0
 elif [ $rc != 1 ]; then
+  echo "$(basename "$0"): diff failed (exit $rc): nothing deployed" >&2
   exit $rc
 fi
 echo "== deploy ($env_name)"

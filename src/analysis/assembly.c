@@ -1,10 +1,14 @@
 #include "analysis/assembly.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/region.h"
 #include "base/xalloc.h"
 
 void sm_assembly_init(struct sm_assembly *a)
@@ -60,10 +64,73 @@ static void parse_environment(const char *env, char **account, char **region)
 		*region = xstrdup(slash + 1);
 }
 
+/*
+ * A template is read only when it is a regular file of at most
+ * SM_TEMPLATE_MAX_BYTES: not a device (/dev/zero never ends), a FIFO (that
+ * blocks) or a directory (issue 19).
+ */
+static int check_template_file(const char *path, struct diag_list *dl)
+{
+	struct stat st;
+	struct diag *d;
+	if (stat(path, &st) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+			     "is not a regular file (a template must be one)");
+		diag_set_hint(d, "name a template file (JSON or YAML)");
+		return -1;
+	}
+	if (st.st_size > SM_TEMPLATE_MAX_BYTES) {
+		d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+			     "is %lld bytes, above the %lld this tool reads (CloudFormation itself "
+			     "takes at most 1 MB from S3)",
+			     (long long)st.st_size, (long long)SM_TEMPLATE_MAX_BYTES);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A manifest's templateFile stays inside the assembly directory (issue 19):
+ * relative, no "..", and, symbolic links followed, still under `dir`.
+ * The path (malloc'd) or NULL + diag.
+ */
+static char *confined_template_path(const char *dir, const char *mpath, const char *stack,
+				    const char *tf, struct diag_list *dl)
+{
+	bool bad = !*tf || tf[0] == '/';
+	for (const char *p = tf; !bad && *p; p += strcspn(p, "/"), p += *p == '/')
+		bad = !strncmp(p, "..", 2) && (p[2] == '/' || !p[2]);
+	char *path = bad ? NULL : xstrfmt("%s/%s", dir, tf);
+	if (path) {
+		char rdir[PATH_MAX], rfile[PATH_MAX];
+		size_t n = realpath(dir, rdir) ? strlen(rdir) : 0;
+		if (n && realpath(path, rfile) &&
+		    (strncmp(rfile, rdir, n) || (rfile[n] != '/' && strcmp(rdir, "/"))))
+			bad = true;
+	}
+	if (bad) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, mpath, 0, 0, NULL,
+					  "stack '%s': templateFile '%s' is outside the assembly "
+					  "directory",
+					  stack, tf);
+		diag_set_hint(d, "a templateFile names a file inside %s, such as %s.template.json",
+			      dir, stack);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 static struct sm_template *load_template_file(struct sm_assembly *a, const char *path,
 					      const char *stack_name, struct diag_list *dl)
 {
 	size_t len;
+	if (check_template_file(path, dl) < 0)
+		return NULL;
 	char *text = fs_read_file(path, &len, dl);
 	if (!text)
 		return NULL;
@@ -115,13 +182,21 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 				 "stack '%s' has no templateFile", id);
 			goto out;
 		}
-		char *tpath = xstrfmt("%s/%s", dir, tf);
-		struct sm_template *t = load_template_file(a, tpath, id, dl);
+		char *tpath = confined_template_path(dir, mpath, id, tf, dl);
+		struct sm_template *t = tpath ? load_template_file(a, tpath, id, dl) : NULL;
 		free(tpath);
 		if (!t)
 			goto out;
 		parse_environment(json_string_value(json_object_get(art, "environment")),
 				  &t->account, &t->region);
+		if (t->region && !region_name_valid(t->region)) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, mpath, 0, 0, NULL,
+						  "stack '%s': '%s' in its environment is not an AWS "
+						  "region name",
+						  id, t->region);
+			diag_set_hint(d, "aws://ACCOUNT/REGION, the region like us-east-1");
+			goto out;
+		}
 		json_t *deps = json_object_get(art, "dependencies");
 		size_t i;
 		json_t *d;

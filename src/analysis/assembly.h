@@ -15,6 +15,13 @@
 
 #include "base/diag.h"
 
+/*
+ * The largest template file read (a device, a FIFO or a file above it is
+ * refused). CloudFormation's own limit is 1 MB (a TemplateURL in S3);
+ * benchmarks and generated tests go far above, so the cap is generous.
+ */
+#define SM_TEMPLATE_MAX_BYTES (512LL << 20)
+
 struct sm_template {
 	char *file;       /* path shown in diagnostics */
 	char *stack_name; /* manifest artifact id, or the file's base name */
@@ -39,7 +46,11 @@ void sm_assembly_release(struct sm_assembly *a);
 /* Add a template; `tmpl` is stolen; strings are copied. Returns it. */
 struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file,
 				    const char *stack_name, const char *region, json_t *tmpl);
-/* Read a directory with manifest.json. 0 or -1 + diag. */
+/*
+ * Read a directory with manifest.json. 0 or -1 + diag. Each templateFile
+ * must be inside `dir` (relative, no "..", not through a link out of it), a
+ * regular file of at most SM_TEMPLATE_MAX_BYTES; each region a region name.
+ */
 int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_list *dl);
 /* Read one template file (JSON or YAML) or an assembly directory. */
 int sm_assembly_load_path(struct sm_assembly *a, const char *path, struct diag_list *dl);

@@ -14,6 +14,7 @@
 
 #include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/region.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -164,8 +165,11 @@ static bool valid_date(const char *s)
 static json_t *load_price_file(const char *dir, const char *region, char **path_out,
 			       struct diag_list *dl)
 {
-	char *path = xstrfmt("%s/%s.json", dir, region);
 	json_t *doc = NULL;
+	/* the region names a file: nothing but a region name may (issue 19) */
+	if (region_check(region, "the region of a price lookup", dl) < 0)
+		return NULL;
+	char *path = xstrfmt("%s/%s.json", dir, region);
 
 	if (!fs_exists(path)) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,

@@ -106,13 +106,26 @@ int cfn_create_change_set(struct aws_client *c, const struct cfn_change_set_inpu
 	struct strbuf body = STRBUF_INIT;
 	struct aws_response resp;
 	*id_out = NULL;
+	struct diag_list mine = DIAG_LIST_INIT;
 	cfn_create_change_set_body(in, &body);
-	int rc = post(c, &body, &resp, dl);
-	if (rc == 0)
-		rc = cfn_parse_create_change_set(resp.body.buf, resp.body.len, id_out, dl);
+	int rc = post(c, &body, &resp, &mine);
+	if (rc == 0) {
+		rc = cfn_parse_create_change_set(resp.body.buf, resp.body.len, id_out, &mine);
+	} else if (resp.error_code && !strcmp(resp.error_code, "ValidationError") &&
+		   cfn_no_changes_reason(resp.error_message)) {
+		diag_list_release(&mine);
+		rc = 1;
+	}
+	diag_list_move(dl, &mine);
 	aws_response_release(&resp);
 	strbuf_release(&body);
 	return rc;
+}
+
+bool cfn_no_changes_reason(const char *reason)
+{
+	return reason && (strstr(reason, "didn't contain changes") ||
+			  strstr(reason, "No updates are to be performed"));
 }
 
 /*
@@ -234,30 +247,68 @@ int cfn_describe_stack_events(struct aws_client *c, const char *stack, const cha
 	return rc;
 }
 
-static int resources_page(struct aws_client *c, void *ctx, const char *token, char **next,
-			  struct diag_list *dl)
+int cfn_latest_stack_event(struct aws_client *c, const char *stack, char **event_id,
+			   struct diag_list *dl)
 {
-	struct page_ctx *p = ctx;
+	struct page_ctx p = {.stack = stack, .list = json_array()};
+	char *next = NULL;
+	*event_id = NULL;
+	int rc = events_page(c, &p, NULL, &next, dl);
+	free(next);
+	const json_t *id = json_object_get(json_array_get(p.list, 0), "eventId");
+	if (rc >= 0 && json_is_string(id))
+		*event_id = xstrdup(json_string_value(id));
+	json_decref(p.list);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A listing whose every page goes to one array (ListChangeSets, ListStackResources). */
+typedef int (*list_parser)(const char *xml, size_t len, json_t *out, char **next_token,
+			   struct diag_list *dl);
+
+struct list_ctx {
+	struct page_ctx page;
+	const char *action;
+	list_parser parse;
+};
+
+static int list_page(struct aws_client *c, void *ctx, const char *token, char **next,
+		     struct diag_list *dl)
+{
+	struct list_ctx *l = ctx;
 	struct aws_response resp;
-	int rc = page_request(c, "ListStackResources", p, token, &resp, dl);
+	int rc = page_request(c, l->action, &l->page, token, &resp, dl);
 	if (rc == 0)
-		rc = cfn_parse_stack_resources_page(resp.body.buf, resp.body.len, p->list, next,
-						    dl);
+		rc = l->parse(resp.body.buf, resp.body.len, l->page.list, next, dl);
 	aws_response_release(&resp);
 	return rc;
+}
+
+static int list_all(struct aws_client *c, const char *action, list_parser parse,
+		    const char *stack, json_t **out, struct diag_list *dl)
+{
+	struct list_ctx l = {.page = {.stack = stack, .list = json_array()},
+			     .action = action,
+			     .parse = parse};
+	int rc = paginate(c, action, list_page, &l, dl);
+	if (rc < 0) {
+		json_decref(l.page.list);
+		l.page.list = NULL;
+	}
+	*out = l.page.list;
+	return rc;
+}
+
+int cfn_list_change_sets(struct aws_client *c, const char *stack, json_t **out,
+			 struct diag_list *dl)
+{
+	return list_all(c, "ListChangeSets", cfn_parse_change_sets_page, stack, out, dl);
 }
 
 int cfn_list_stack_resources(struct aws_client *c, const char *stack, json_t **out,
 			     struct diag_list *dl)
 {
-	struct page_ctx p = {.stack = stack, .list = json_array()};
-	int rc = paginate(c, "ListStackResources", resources_page, &p, dl);
-	if (rc < 0) {
-		json_decref(p.list);
-		p.list = NULL;
-	}
-	*out = p.list;
-	return rc;
+	return list_all(c, "ListStackResources", cfn_parse_stack_resources_page, stack, out, dl);
 }
 
 int cfn_delete_stack(struct aws_client *c, const char *stack, struct diag_list *dl)

@@ -49,9 +49,25 @@ struct cfn_change_set_input {
 	/* CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND are always sent */
 };
 
-/* The change set's ARN into *id_out. */
+/*
+ * The change set's ARN into *id_out. 1 (no diagnostic, no change set) when
+ * CloudFormation answers that there is nothing to change: a ValidationError
+ * "No updates are to be performed" (moto, and UpdateStack's wording) or
+ * "didn't contain changes", as the AWS CLI's --no-fail-on-empty-changeset
+ * takes it.
+ */
 int cfn_create_change_set(struct aws_client *c, const struct cfn_change_set_input *in,
 			  char **id_out, struct diag_list *dl);
+
+/* Whether a status reason or error message says "nothing to change". */
+bool cfn_no_changes_reason(const char *reason);
+
+/*
+ * ListChangeSets, every page: [{"name", "id", "status", "executionStatus",
+ * "description"}], oldest first as CloudFormation lists them.
+ */
+int cfn_list_change_sets(struct aws_client *c, const char *stack, json_t **out,
+			 struct diag_list *dl);
 
 struct cfn_change_set {
 	char *status; /* CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE, FAILED, ... */
@@ -82,6 +98,13 @@ int cfn_delete_change_set(struct aws_client *c, const char *stack, const char *n
  */
 int cfn_describe_stack_events(struct aws_client *c, const char *stack, const char *stop_at,
 			      json_t **events_out, struct diag_list *dl);
+
+/*
+ * The id of the stack's newest event into *event_id (NULL when it has none):
+ * one request, the first page only, for "events after this one are ours".
+ */
+int cfn_latest_stack_event(struct aws_client *c, const char *stack, char **event_id,
+			   struct diag_list *dl);
 
 /*
  * ListStackResources, every page: [{"logicalId", "physicalId", "type", "status"}].

@@ -283,23 +283,51 @@ int cfn_parse_stack_events_page(const char *xml, size_t len, const char *stop_at
 	return 0;
 }
 
-int cfn_parse_stack_resources_page(const char *xml, size_t len, json_t *out, char **next_token,
-				   struct diag_list *dl)
+/* Each <member> of the list at `list` as an object of `fields` ({json key, element}). */
+struct member_field {
+	const char *key, *element;
+};
+
+static int parse_list_page(const char *xml, size_t len, const char *action, const char *list,
+			   const struct member_field *fields, size_t nfields, json_t *out,
+			   char **next_token, struct diag_list *dl)
 {
 	xmlDocPtr doc;
-	xmlNodePtr r = result_of(xml, len, "ListStackResources", &doc, dl);
+	xmlNodePtr r = result_of(xml, len, action, &doc, dl);
 	if (!r)
 		return -1;
-	for (xmlNodePtr m = first_member(r, "StackResourceSummaries"); m;
-	     m = aws_xml_next_same(m)) {
+	for (xmlNodePtr m = first_member(r, list); m; m = aws_xml_next_same(m)) {
 		json_t *o = json_object();
-		json_object_set_new(o, "logicalId", text_json(m, "LogicalResourceId"));
-		json_object_set_new(o, "physicalId", text_json(m, "PhysicalResourceId"));
-		json_object_set_new(o, "type", text_json(m, "ResourceType"));
-		json_object_set_new(o, "status", text_json(m, "ResourceStatus"));
+		for (size_t i = 0; i < nfields; i++)
+			json_object_set_new(o, fields[i].key, text_json(m, fields[i].element));
 		json_array_append_new(out, o);
 	}
 	take_next_token(r, next_token);
 	xmlFreeDoc(doc);
 	return 0;
+}
+
+int cfn_parse_change_sets_page(const char *xml, size_t len, json_t *out, char **next_token,
+			       struct diag_list *dl)
+{
+	static const struct member_field f[] = {
+		{"name", "ChangeSetName"},	      {"id", "ChangeSetId"},
+		{"status", "Status"},		      {"executionStatus", "ExecutionStatus"},
+		{"description", "Description"},
+	};
+	return parse_list_page(xml, len, "ListChangeSets", "Summaries", f, sizeof(f) / sizeof(f[0]),
+			       out, next_token, dl);
+}
+
+int cfn_parse_stack_resources_page(const char *xml, size_t len, json_t *out, char **next_token,
+				   struct diag_list *dl)
+{
+	static const struct member_field f[] = {
+		{"logicalId", "LogicalResourceId"},
+		{"physicalId", "PhysicalResourceId"},
+		{"type", "ResourceType"},
+		{"status", "ResourceStatus"},
+	};
+	return parse_list_page(xml, len, "ListStackResources", "StackResourceSummaries", f,
+			       sizeof(f) / sizeof(f[0]), out, next_token, dl);
 }

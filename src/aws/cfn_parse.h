@@ -47,6 +47,9 @@ int cfn_parse_change_set_page(const char *xml, size_t len, struct cfn_change_set
 int cfn_parse_stack_events_page(const char *xml, size_t len, const char *stop_at, json_t *events,
 				bool *stopped, char **next_token, struct diag_list *dl);
 
+/* One page of ListChangeSets appended to `out` (an array), in cfn_list_change_sets' shape. */
+int cfn_parse_change_sets_page(const char *xml, size_t len, json_t *out, char **next_token,
+			       struct diag_list *dl);
 /* One page of ListStackResources appended to `out` (an array). */
 int cfn_parse_stack_resources_page(const char *xml, size_t len, json_t *out, char **next_token,
 				   struct diag_list *dl);

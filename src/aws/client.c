@@ -24,6 +24,7 @@
 #include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "base/banned.h"
+#include "base/region.h"
 #include "base/xalloc.h"
 
 #define AWS_DEFAULT_ATTEMPTS 5
@@ -459,7 +460,9 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	const struct aws_creds *cr = c->creds;
 	const char *unusable = !cr || !cr->access_key || !cr->secret_key ? "no credentials"
 			       : !cr->region				 ? "no region"
-									 : NULL;
+			       /* the host name is built from it: never from anything else */
+			       : !region_name_valid(cr->region) ? "the region is not an AWS region name"
+								: NULL;
 	if (unusable) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label, unusable);
 		free(label);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "aws/stack_events.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/region.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
@@ -66,6 +68,10 @@ int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, 
 		{"--region", offsetof(struct cli_aws_opts, region)},
 		{"--endpoint-url", offsetof(struct cli_aws_opts, endpoint_url)},
 	};
+	if (!strcmp(argv[*i], "--allow-insecure-endpoint")) {
+		o->allow_insecure_endpoint = true;
+		return 1;
+	}
 	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
 		size_t n = strlen(opts[k].name);
 		const char *arg = argv[*i], *val;
@@ -99,24 +105,103 @@ static unsigned env_ms(const char *name, unsigned def)
 	return *end || n > 600000 ? def : (unsigned)n;
 }
 
+/* 127.0.0.0/8 written as four decimal numbers, or localhost, or [::1]. */
+static bool host_is_loopback(const char *host, size_t n)
+{
+	if ((n == 9 && !strncasecmp(host, "localhost", 9)) || (n == 5 && !memcmp(host, "[::1]", 5)))
+		return true;
+	unsigned part[4];
+	int used = 0;
+	char buf[16];
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, host, n);
+	buf[n] = '\0';
+	if (sscanf(buf, "%3u.%3u.%3u.%3u%n", &part[0], &part[1], &part[2], &part[3], &used) != 4 ||
+	    (size_t)used != n || strspn(buf, "0123456789.") != n)
+		return false;
+	return part[0] == 127 && part[1] < 256 && part[2] < 256 && part[3] < 256;
+}
+
+/*
+ * An endpoint URL must be http(s)://HOST[:PORT][/PATH], without user
+ * information (which would change the host curl connects to and what is
+ * signed), and plain http only to this machine (issue 19): every request
+ * carries the credentials' session token and a signature that an observer
+ * could replay. --allow-insecure-endpoint lets it through, with a warning.
+ */
+static int check_endpoint(const char *url, bool allow_insecure, struct diag_list *dl)
+{
+	struct diag *d;
+	bool http = !strncasecmp(url, "http://", 7);
+	if (!http && strncasecmp(url, "https://", 8)) {
+		d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			     "endpoint URL '%s' is not an http:// or https:// URL", url);
+		diag_set_hint(d, "for example --endpoint-url http://127.0.0.1:5000");
+		return -1;
+	}
+	const char *auth = url + (http ? 7 : 8);
+	size_t auth_len = strcspn(auth, "/?#");
+	if (memchr(auth, '@', auth_len)) {
+		d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			     "endpoint URL '%s' carries user information (before '@')", url);
+		diag_set_hint(d, "give only the scheme, host and port: http(s)://HOST[:PORT]");
+		return -1;
+	}
+	if (!http)
+		return 0;
+	size_t host_len = auth_len;
+	if (auth[0] == '[') {
+		const char *close = memchr(auth, ']', auth_len);
+		host_len = close ? (size_t)(close - auth) + 1 : auth_len;
+	} else {
+		const char *colon = memchr(auth, ':', auth_len);
+		if (colon)
+			host_len = (size_t)(colon - auth);
+	}
+	if (host_is_loopback(auth, host_len))
+		return 0;
+	if (!allow_insecure) {
+		d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			     "endpoint URL '%s' is plain http:// to '%.*s', another machine: the "
+			     "requests, with the session token and signatures, would cross the "
+			     "network in clear text",
+			     url, (int)host_len, auth);
+		diag_set_hint(d, "use https://, or http:// to this machine only (localhost, "
+				 "127.0.0.1); --allow-insecure-endpoint if you really mean it");
+		return -1;
+	}
+	struct diag_list warn = DIAG_LIST_INIT;
+	diag_add(&warn, DIAG_WARNING, NULL, 0, 0, NULL,
+		 "endpoint URL '%s' is plain http:// to '%.*s' (--allow-insecure-endpoint): the "
+		 "requests, with the session token, cross the network in clear text",
+		 url, (int)host_len, auth);
+	cli_print_diags(&warn);
+	diag_list_release(&warn);
+	return 0;
+}
+
 int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *fallback_region,
 		 struct diag_list *dl)
 {
 	memset(ca, 0, sizeof(*ca));
 	struct aws_creds_opts co = {o->profile, o->region, fallback_region};
+	if (o->region && region_check(o->region, "--region", dl) < 0)
+		return -1;
 	if (aws_creds_load(&co, &ca->creds, dl) < 0)
 		return -1;
+	/* before any host name is built from it (issue 19) */
+	if (region_check(ca->creds.region,
+			 "the region from AWS_REGION, AWS_DEFAULT_REGION or the profile", dl) < 0) {
+		aws_creds_release(&ca->creds);
+		return -1;
+	}
 	ca->endpoint_url = o->endpoint_url;
 	if (!ca->endpoint_url) {
 		const char *e = getenv("AWS_ENDPOINT_URL");
 		ca->endpoint_url = e && *e ? e : NULL;
 	}
-	if (ca->endpoint_url && strncmp(ca->endpoint_url, "http://", 7) &&
-	    strncmp(ca->endpoint_url, "https://", 8)) {
-		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-					  "endpoint URL '%s' is not an http:// or https:// URL",
-					  ca->endpoint_url);
-		diag_set_hint(d, "for example --endpoint-url http://127.0.0.1:5000");
+	if (ca->endpoint_url && check_endpoint(ca->endpoint_url, o->allow_insecure_endpoint, dl) < 0) {
 		aws_creds_release(&ca->creds);
 		return -1;
 	}
@@ -214,23 +299,17 @@ static const char *jstr(const json_t *o, const char *k)
 int cli_watch_begin(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
 		    struct diag_list *dl)
 {
-	json_t *events = NULL;
 	(void)ca;
 	free(w->marker);
 	w->marker = NULL;
 	if (!w->events)
 		w->events = json_array();
 	/*
-	 * Every page is read once here; later polls stop at the marker and so
-	 * read only what is new.
+	 * Only the newest event is needed (issue 19: not the whole history
+	 * before every change set): events after it are this operation's, and
+	 * later polls stop at the marker, reading only what is new.
 	 */
-	if (cfn_describe_stack_events(c, w->stack_id ? w->stack_id : w->stack, NULL, &events, dl) <
-	    0)
-		return -1;
-	if (json_array_size(events))
-		w->marker = xstrdup(jstr(json_array_get(events, 0), "eventId"));
-	json_decref(events);
-	return 0;
+	return cfn_latest_stack_event(c, w->stack_id ? w->stack_id : w->stack, &w->marker, dl);
 }
 
 static bool status_failed(const char *s)
@@ -458,14 +537,64 @@ static char *change_set_name(void)
 	diag_list_release(&ignore);
 	if (loaded < 0 || RAND_bytes(rnd, sizeof(rnd)) != 1)
 		memcpy(rnd, &now, sizeof(rnd) < sizeof(now) ? sizeof(rnd) : sizeof(now));
-	return xstrfmt("solemate-%s-%02x%02x%02x%02x", ts, rnd[0], rnd[1], rnd[2], rnd[3]);
+	return xstrfmt(CLI_CHANGE_SET_PREFIX "%s-%02x%02x%02x%02x", ts, rnd[0], rnd[1], rnd[2],
+		       rnd[3]);
 }
 
-static bool no_changes_reason(const char *reason)
+/* Ours: our name prefix and our description (cli_deploy_stack sets both). */
+static bool change_set_is_ours(const json_t *cs)
 {
-	return reason &&
-	       (strstr(reason, "didn't contain changes") ||
-		strstr(reason, "No updates are to be performed") || strstr(reason, "no changes"));
+	return !strncmp(jstr(cs, "name"), CLI_CHANGE_SET_PREFIX, strlen(CLI_CHANGE_SET_PREFIX)) &&
+	       !strcmp(jstr(cs, "description"), CLI_CHANGE_SET_DESCRIPTION);
+}
+
+/*
+ * A change set that could not be deleted is a loaded gun (issue 19): anyone
+ * may execute it later, with changes no one approved. Said loudly, with the
+ * command that removes it.
+ */
+static void change_set_left_behind(struct diag_list *dl, const struct aws_client *c,
+				   const char *stack, const char *cs)
+{
+	struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				  "change set '%s' of stack '%s' could not be deleted: it is left "
+				  "behind, and executing it would apply changes this run did not "
+				  "approve",
+				  cs, stack);
+	diag_set_hint(d,
+		      "delete it: aws cloudformation delete-change-set --stack-name %s "
+		      "--change-set-name %s --region %s",
+		      stack, cs, c->creds->region);
+}
+
+/*
+ * Remove the change sets that earlier runs (killed, or denied
+ * DeleteChangeSet) left on the stack, before a new one is made. 0, or -1
+ * + diag when one could not be listed or deleted.
+ */
+static int remove_stale_change_sets(struct cli_aws *ca, struct aws_client *c, const char *stack,
+				    struct diag_list *dl)
+{
+	json_t *list = NULL;
+	size_t i;
+	const json_t *cs;
+	int ret = 0;
+	if (cfn_list_change_sets(c, stack, &list, dl) < 0)
+		return -1;
+	json_array_foreach (list, i, cs) {
+		const char *exec = jstr(cs, "executionStatus");
+		if (!change_set_is_ours(cs) || !strcmp(exec, "EXECUTE_IN_PROGRESS") ||
+		    !strcmp(exec, "EXECUTE_COMPLETE"))
+			continue;
+		cli_aws_say(ca, stack, "deleting change set %s (%s, %s) left by an earlier run\n",
+			    jstr(cs, "name"), jstr(cs, "status"), exec);
+		if (cfn_delete_change_set(c, stack, jstr(cs, "name"), dl) < 0) {
+			change_set_left_behind(dl, c, stack, jstr(cs, "name"));
+			ret = -1;
+		}
+	}
+	json_decref(list);
+	return ret;
 }
 
 /* The bootstrap bucket of a region, from the toolkit stack's outputs. */
@@ -551,13 +680,15 @@ static void print_changes(struct cli_aws *ca, const char *stack, const char *cs_
  * (REVIEW_IN_PROGRESS after a CREATE change set), the empty stack too, so
  * that a retry starts clean.
  */
-static void discard_change_set(struct cli_aws *ca, struct aws_client *c, const char *stack,
-			       const char *cs, bool created_stack, struct diag_list *dl)
+static int discard_change_set(struct cli_aws *ca, struct aws_client *c, const char *stack,
+			      const char *cs, bool created_stack, struct diag_list *dl)
 {
-	if (cfn_delete_change_set(c, stack, cs, dl) < 0)
-		return;
+	if (cfn_delete_change_set(c, stack, cs, dl) < 0) {
+		change_set_left_behind(dl, c, stack, cs);
+		return -1;
+	}
 	if (!created_stack)
-		return;
+		return 0;
 	struct cfn_stack s = {0};
 	if (cfn_describe_stack(c, stack, &s, dl) == 1 && s.status &&
 	    !strcmp(s.status, "REVIEW_IN_PROGRESS") && cfn_delete_stack(c, stack, dl) == 0) {
@@ -580,6 +711,7 @@ static void discard_change_set(struct cli_aws *ca, struct aws_client *c, const c
 		free(id);
 	}
 	cfn_stack_release(&s);
+	return 0;
 }
 
 static void print_outputs(struct cli_aws *ca, const char *stack, const json_t *outputs)
@@ -724,7 +856,7 @@ static int wait_change_set(struct cli_aws *ca, struct aws_client *c, const char 
 		if (!strcmp(st, "CREATE_COMPLETE"))
 			return 0;
 		if (!strcmp(st, "FAILED")) {
-			if (no_changes_reason(out->status_reason))
+			if (cfn_no_changes_reason(out->status_reason))
 				return 1;
 			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 				 "CloudFormation could not create the change set of '%s': %s",
@@ -804,6 +936,8 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 			}
 		} else if (!strcmp(st, "REVIEW_IN_PROGRESS")) {
 			/* created by a change set that was never executed: still a CREATE */
+			if (remove_stale_change_sets(ca, c, name, dl) < 0)
+				goto out;
 		} else if (stack_status_state(st) == STACK_IN_PROGRESS) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 						  "stack '%s' is %s: another operation is running",
@@ -815,6 +949,8 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 			goto out;
 		} else {
 			type = "UPDATE";
+			if (remove_stale_change_sets(ca, c, name, dl) < 0)
+				goto out;
 			int err;
 			old_tmpl = cli_deployed_template(c, name, &err, dl);
 			if (err)
@@ -841,12 +977,19 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		.type = type,
 		.template_body = url ? NULL : body,
 		.template_url = url,
-		.description = "solemate deploy",
+		.description = CLI_CHANGE_SET_DESCRIPTION,
 	};
 	cli_aws_say(ca, name, "creating change set %s (%s)\n", cs_name, type);
 	created_stack = !strcmp(type, "CREATE");
 	struct diag_list create_dl = DIAG_LIST_INIT;
-	if (cfn_create_change_set(c, &in, &cs_id, &create_dl) < 0) {
+	int cr = cfn_create_change_set(c, &in, &cs_id, &create_dl);
+	if (cr == 1) {
+		/* refused as empty at creation (moto; UpdateStack's wording): no change set made */
+		cli_aws_say(ca, name, "no changes\n");
+		res = CLI_DEPLOY_UNCHANGED;
+		goto out;
+	}
+	if (cr < 0) {
 		/*
 		 * A retried CreateChangeSet whose first attempt went through
 		 * (the answer was lost) fails with AlreadyExists: the name is
@@ -867,19 +1010,16 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 
 	int r = wait_change_set(ca, c, name, cs_name, &cs, dl);
 	if (r != 0) {
-		struct diag_list cleanup = DIAG_LIST_INIT;
-		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
+		int gone = discard_change_set(ca, c, name, cs_name, created_stack, dl);
 		if (r == 1) {
 			cli_aws_say(ca, name, "no changes\n");
-			res = CLI_DEPLOY_UNCHANGED;
-			diag_list_move(dl, &cleanup);
+			/* not a success while its change set stays behind (issue 19) */
+			res = gone < 0 ? CLI_DEPLOY_FAILED : CLI_DEPLOY_UNCHANGED;
 		} else if (r == 2) {
-			cli_aws_say(ca, name,
-				    "interrupted: change set deleted, nothing was changed\n");
+			cli_aws_say(ca, name, "interrupted: %s, nothing was changed\n",
+				    gone < 0 ? "the change set could not be deleted"
+					     : "change set deleted");
 			res = CLI_DEPLOY_INTERRUPTED;
-			diag_list_move(dl, &cleanup);
-		} else {
-			diag_list_move(dl, &cleanup);
 		}
 		goto out;
 	}
@@ -932,18 +1072,17 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 	if (!go || cli_interrupted) {
 		if (go)
 			res = CLI_DEPLOY_INTERRUPTED;
-		struct diag_list cleanup = DIAG_LIST_INIT;
-		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
-		diag_list_move(dl, &cleanup);
+		/* a refused or unchanged run must not leave an executable change set */
+		if (discard_change_set(ca, c, name, cs_name, created_stack, dl) < 0 &&
+		    res == CLI_DEPLOY_UNCHANGED)
+			res = CLI_DEPLOY_FAILED;
 		goto out;
 	}
 
 	w.stack = name;
 	w.total = json_array_size(cs.changes);
 	if (cli_watch_begin(ca, c, &w, dl) < 0) {
-		struct diag_list cleanup = DIAG_LIST_INIT;
-		discard_change_set(ca, c, name, cs_name, created_stack, &cleanup);
-		diag_list_release(&cleanup);
+		discard_change_set(ca, c, name, cs_name, created_stack, dl);
 		goto out;
 	}
 	struct diag_list exec_dl = DIAG_LIST_INIT;
@@ -961,8 +1100,8 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		cfn_change_set_release(&now);
 		if (!running) {
 			diag_list_move(dl, &exec_dl);
-			discard_change_set(ca, c, name, cs_name, created_stack, &ignore);
 			diag_list_release(&ignore);
+			discard_change_set(ca, c, name, cs_name, created_stack, dl);
 			goto out;
 		}
 		diag_list_release(&ignore);

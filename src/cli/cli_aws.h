@@ -27,6 +27,12 @@
 
 /* The name of the stack `bootstrap` creates, one per account and region. */
 #define CLI_TOOLKIT_STACK "SolemateToolkit"
+/*
+ * Our change sets: named CLI_CHANGE_SET_PREFIX<UTC time>-<random>, with this
+ * description; a deploy removes the ones earlier runs left on its stacks.
+ */
+#define CLI_CHANGE_SET_PREFIX "solemate-"
+#define CLI_CHANGE_SET_DESCRIPTION "solemate deploy"
 /* CloudFormation's limit for TemplateBody; above it, TemplateURL from S3. */
 #define CLI_INLINE_TEMPLATE_LIMIT 51200
 
@@ -34,6 +40,7 @@ struct cli_aws_opts {
 	const char *profile;
 	const char *region;
 	const char *endpoint_url;
+	bool allow_insecure_endpoint; /* --allow-insecure-endpoint: http:// to another host */
 };
 
 #define CLI_AWS_OPTIONS_HELP                                                                       \
@@ -41,9 +48,15 @@ struct cli_aws_opts {
 	"config)\n"                                                                                \
 	"  --region REGION     override the region (default: each stack's own)\n"                  \
 	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"                  \
-	"                      also AWS_ENDPOINT_URL\n"
+	"                      also AWS_ENDPOINT_URL. http:// only to this machine\n"             \
+	"                      (localhost, 127.0.0.0/8, [::1]) unless\n"                           \
+	"  --allow-insecure-endpoint  (the credentials' session token would cross the\n"         \
+	"                      network in clear text)\n"
 
-/* Like cli_inputs_parse_option, for --profile, --region and --endpoint-url. */
+/*
+ * Like cli_inputs_parse_option, for --profile, --region, --endpoint-url and
+ * --allow-insecure-endpoint.
+ */
 int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, const char *cmd);
 
 struct cli_aws {

@@ -28,7 +28,12 @@ static const char deploy_usage[] =
 	"databaseDeletionProtection) is refused unless --allow-data-loss. Protected\n"
 	"environments' stacks get termination protection. A change set without\n"
 	"changes is deleted: success. Ctrl-C never leaves a change set behind; once\n"
-	"one is executing, it stops waiting and says how to follow the stack.\n"
+	"one is executing, it stops waiting and says how to follow the stack. The\n"
+	"change sets earlier runs left on a stack (killed, or denied DeleteChangeSet)\n"
+	"are deleted before a new one is made; one that cannot be deleted fails the\n"
+	"run, with the command that deletes it. A stack that records another\n"
+	"environment (its Environment tag, or solemate's description) is never\n"
+	"touched: exit 2 before anything is deployed.\n"
 	"\n"
 	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
 	"  --yes               approve every change set (no questions)\n"
@@ -42,7 +47,8 @@ static const char deploy_usage[] =
 	"AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n"
 	"\n"
 	"exit: 0 deployed or unchanged, 1 a stack failed, was refused or interrupted,\n"
-	"2 bad usage, bad input, or no credentials\n";
+	"or a change set could not be deleted; 2 bad usage, bad input, no credentials,\n"
+	"or a stack of another environment\n";
 
 struct deploy_ctx {
 	struct cli_deploy_opts opts;

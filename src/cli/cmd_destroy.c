@@ -32,7 +32,8 @@ static const char destroy_usage[] =
 	"  --force          allow a protected environment; turn termination protection off\n"
 	"  --concurrency N  stacks deleted at the same time (default 4)\n" CLI_AWS_OPTIONS_HELP "\n"
 	"exit: 0 deleted (or not deployed), 1 a deletion failed or was interrupted,\n"
-	"2 bad usage, bad input, refused, or no credentials\n";
+	"2 bad usage, bad input, refused (production without --force, or a stack that\n"
+	"records another environment), or no credentials\n";
 
 struct destroy_ctx {
 	const char *env;

@@ -27,19 +27,21 @@ static const char diff_usage[] =
 	"the IAM and security-group changes, listed apart.\n"
 	"\n"
 	"\n" CLI_AWS_OPTIONS_HELP "\n"
-	"exit: 0 no differences, 1 differences (as diff(1) does), 2 bad usage or input\n";
+	"exit: 0 no differences, 1 differences (as diff(1) does), 2 trouble: bad usage or\n"
+	"input, no credentials, or an AWS call that failed (as diff(1) does)\n";
 
 /*
  * new_a: the environment synthesized; old_a: the templates CloudFormation
  * has for the same stack names (none for a stack not deployed). 0, or the
- * exit code: 2 for bad input or credentials, 1 for a failed call.
+ * exit code 2: bad input or credentials, or a failed call. Never 1, which
+ * says "differences": a script (update.sh) deploys on 1 (issue 19).
  */
 static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts *ao,
 			 struct sm_assembly *old_a, struct sm_assembly *new_a, struct diag_list *dl)
 {
 	struct env_config cfg;
 	struct cli_aws ca;
-	int ret = SM_EXIT_FINDINGS;
+	int ret = SM_EXIT_USAGE;
 
 	if (cli_env_load(in, "diff", &cfg, new_a, NULL, dl) < 0)
 		return SM_EXIT_USAGE;

@@ -67,8 +67,9 @@ or null), "authorization", "session_token" (bool), "host"}.
 Control (not logged): GET /__responder/state gives the stacks (status,
 resources, change sets, events count) as JSON; POST /__responder/scenario
 with {"scenario": NAME} or {"stacks": {NAME: SCENARIO}} changes scenarios,
-and {"deny": [ACTION, ...]} makes those actions answer 403 AccessDenied (as
-an IAM policy without them would; [] allows everything again). A seeded
+and {"deny": [ACTION or ACTION:STACK, ...]} makes those actions (on that
+stack) answer 403 AccessDenied (as an IAM policy without them would; []
+allows everything again). A seeded
 stack (scenario file "seed": [{"name", "template" | "template_file",
 "termination_protection", "tags": {KEY: VALUE}}]) carries those stack tags.
 
@@ -1120,7 +1121,7 @@ class Handler(BaseHTTPRequestHandler):
                     raise err
                 if action not in ACTIONS:
                     raise ApiError(400, "InvalidAction", f"The action {action} is not valid for this web service.")
-                if action in w.opts.get("deny", []):
+                if action in w.opts.get("deny", []) or f"{action}:{params.get('StackName')}" in w.opts.get("deny", []):
                     raise ApiError(403, "AccessDenied", f"User: arn:aws:iam::{ACCOUNT}:user/ci is not authorized to "
                                    f"perform: cloudformation:{action} with an explicit deny in an identity-based "
                                    "policy")
