@@ -284,12 +284,11 @@ static int list_page(struct aws_client *c, void *ctx, const char *token, char **
 	return rc;
 }
 
-static int list_all(struct aws_client *c, const char *action, list_parser parse,
-		    const char *stack, json_t **out, struct diag_list *dl)
+static int list_all(struct aws_client *c, const char *action, list_parser parse, const char *stack,
+		    json_t **out, struct diag_list *dl)
 {
-	struct list_ctx l = {.page = {.stack = stack, .list = json_array()},
-			     .action = action,
-			     .parse = parse};
+	struct list_ctx l = {
+		.page = {.stack = stack, .list = json_array()}, .action = action, .parse = parse};
 	int rc = paginate(c, action, list_page, &l, dl);
 	if (rc < 0) {
 		json_decref(l.page.list);

@@ -311,8 +311,8 @@ int cfn_parse_change_sets_page(const char *xml, size_t len, json_t *out, char **
 			       struct diag_list *dl)
 {
 	static const struct member_field f[] = {
-		{"name", "ChangeSetName"},	      {"id", "ChangeSetId"},
-		{"status", "Status"},		      {"executionStatus", "ExecutionStatus"},
+		{"name", "ChangeSetName"},	{"id", "ChangeSetId"},
+		{"status", "Status"},		{"executionStatus", "ExecutionStatus"},
 		{"description", "Description"},
 	};
 	return parse_list_page(xml, len, "ListChangeSets", "Summaries", f, sizeof(f) / sizeof(f[0]),

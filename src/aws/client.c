@@ -461,8 +461,9 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	const char *unusable = !cr || !cr->access_key || !cr->secret_key ? "no credentials"
 			       : !cr->region				 ? "no region"
 			       /* the host name is built from it: never from anything else */
-			       : !region_name_valid(cr->region) ? "the region is not an AWS region name"
-								: NULL;
+			       : !region_name_valid(cr->region)
+				       ? "the region is not an AWS region name"
+				       : NULL;
 	if (unusable) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label, unusable);
 		free(label);

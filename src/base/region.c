@@ -35,9 +35,9 @@ int region_check(const char *region, const char *source, struct diag_list *dl)
 {
 	if (region_name_valid(region))
 		return 0;
-	struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-				  "'%s' (%s) is not an AWS region name", region ? region : "",
-				  source);
+	struct diag *d =
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "'%s' (%s) is not an AWS region name",
+			 region ? region : "", source);
 	diag_set_hint(d, "a region looks like us-east-1, eu-west-2 or us-gov-west-1");
 	return -1;
 }

@@ -48,9 +48,9 @@ struct cli_aws_opts {
 	"config)\n"                                                                                \
 	"  --region REGION     override the region (default: each stack's own)\n"                  \
 	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"                  \
-	"                      also AWS_ENDPOINT_URL. http:// only to this machine\n"             \
+	"                      also AWS_ENDPOINT_URL. http:// only to this machine\n"              \
 	"                      (localhost, 127.0.0.0/8, [::1]) unless\n"                           \
-	"  --allow-insecure-endpoint  (the credentials' session token would cross the\n"         \
+	"  --allow-insecure-endpoint  (the credentials' session token would cross the\n"           \
 	"                      network in clear text)\n"
 
 /*
