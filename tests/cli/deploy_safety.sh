@@ -159,9 +159,10 @@ ip=$(hostname -I 2>/dev/null | awk '{print $1}')
 if [ -n "$ip" ] && [[ $ip != 127.* ]] && [[ $ip != *:* ]]; then
   LOG=$TMP/insecure.jsonl; start_responder "$LOG" --host 0.0.0.0
   port=${RSP##*:}
-  expect_exit "--allow-insecure-endpoint: goes on (exit 0)" 0 \
+  expect_exit "--allow-insecure-endpoint: goes on (nothing deployed: differences, exit 1)" 1 \
     "$SOLEMATE" diff --env staging --endpoint-url "http://$ip:$port" --allow-insecure-endpoint
   expect_grep "--allow-insecure-endpoint: warns" "warning: .*clear text" "$TMP/err"
+  [ -s "$LOG" ] && ok "--allow-insecure-endpoint: the requests reached the endpoint" || notok "--allow-insecure-endpoint: no request"
   stop_responder
 else
   skip "--allow-insecure-endpoint goes on" "no non-loopback IPv4 address"
