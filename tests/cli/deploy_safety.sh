@@ -9,6 +9,19 @@ command -v python3 >/dev/null || { skip "responder" "no python3"; done_testing; 
 . tests/aws/responder.sh
 responder_env
 
+# the shipped configurations with certificates of a real shape (deploy
+# refuses the PRD's placeholder ARNs before it talks to AWS)
+CFG=$TMP/config; mkdir -p "$CFG"
+python3 - config "$CFG" <<'PY'
+import glob, json, os, re, sys
+for f in glob.glob(os.path.join(sys.argv[1], "*.json")):
+    c = json.load(open(f))
+    for k in ("certificateArn", "albCertificateArn"):
+        if isinstance(c.get(k), str):
+            c[k] = re.sub(r"certificate/.*$", "certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", c[k])
+    json.dump(c, open(os.path.join(sys.argv[2], os.path.basename(f)), "w"), indent=2)
+PY
+
 # log_count ACTION [STACK]: how many requests of ACTION the responder logged
 log_count() {
   python3 - "$LOG" "$1" "${2:-}" <<'PY'
@@ -36,20 +49,20 @@ PY
 seed_file "$TMP/qa.json" SolemateStagingNetwork "SoleMate qa: VPC (managed by solemate)" '{}'
 LOG=$TMP/owner1.jsonl; start_responder "$LOG" --scenario-file "$TMP/qa.json"; E=(--endpoint-url "$RSP")
 expect_exit "deploy over a stack of another environment (description): exit 2" 2 \
-  "$SOLEMATE" deploy --env staging --yes "${E[@]}"
+  "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes "${E[@]}"
 expect_grep "names both environments" "SolemateStagingNetwork' belongs to environment 'qa', not 'staging'" "$TMP/err"
 [ "$(log_count CreateChangeSet)" = 0 ] && ok "nothing was touched: no change set created" || notok "no change set created" "$(log_count CreateChangeSet)"
-expect_exit "destroy of a stack of another environment: exit 2" 2 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
+expect_exit "destroy of a stack of another environment: exit 2" 2 "$SOLEMATE" destroy --env staging --config-dir "$CFG" --yes "${E[@]}"
 expect_grep "destroy names both environments" "belongs to environment 'qa', not 'staging'" "$TMP/err"
 [ "$(log_count DeleteStack)" = 0 ] && ok "destroy: nothing deleted" || notok "destroy: nothing deleted"
 expect_exit "destroy --stack of another stack only: goes on (exit 0)" 0 \
-  "$SOLEMATE" destroy --env staging --yes --stack SolemateStagingData "${E[@]}"
+  "$SOLEMATE" destroy --env staging --config-dir "$CFG" --yes --stack SolemateStagingData "${E[@]}"
 stop_responder
 
 seed_file "$TMP/tag.json" SolemateStagingData "" '{"Environment": "production", "Project": "solemate"}'
 LOG=$TMP/owner2.jsonl; start_responder "$LOG" --scenario-file "$TMP/tag.json"; E=(--endpoint-url "$RSP")
 expect_exit "deploy over a stack tagged Environment=production: exit 2" 2 \
-  "$SOLEMATE" deploy --env staging --yes "${E[@]}"
+  "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes "${E[@]}"
 expect_grep "the Environment tag decides" "SolemateStagingData' belongs to environment 'production', not 'staging'" "$TMP/err"
 [ "$(log_count CreateChangeSet)" = 0 ] && ok "tag: no change set created" || notok "tag: no change set created"
 stop_responder
@@ -57,25 +70,25 @@ stop_responder
 seed_file "$TMP/foreign.json" SolemateStagingNetwork "-" '{}'
 LOG=$TMP/owner3.jsonl; start_responder "$LOG" --scenario-file "$TMP/foreign.json"; E=(--endpoint-url "$RSP")
 expect_exit "deploy over a stack that records no environment: exit 2" 2 \
-  "$SOLEMATE" deploy --env staging --yes --stack SolemateStagingNetwork "${E[@]}"
+  "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --stack SolemateStagingNetwork "${E[@]}"
 expect_grep "says it records none" "records no environment" "$TMP/err"
 stop_responder
 
 seed_file "$TMP/own.json" SolemateStagingNetwork "" '{"Environment": "staging"}'
 LOG=$TMP/owner4.jsonl; start_responder "$LOG" --scenario-file "$TMP/own.json"; E=(--endpoint-url "$RSP")
-expect_exit "deploy over its own stack: exit 0" 0 "$SOLEMATE" deploy --env staging --yes --stack SolemateStagingNetwork "${E[@]}"
+expect_exit "deploy over its own stack: exit 0" 0 "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --stack SolemateStagingNetwork "${E[@]}"
 stop_responder
 
 # ---- items 3 and 8: change sets are never left behind, and when one cannot
 # be deleted the run fails naming it and the command that deletes it
-mkdir -p "$TMP/cfg"; cp config/*.json "$TMP/cfg/"
+mkdir -p "$TMP/cfg"; cp "$CFG"/*.json "$TMP/cfg/"
 python3 - "$TMP/cfg/production.json" <<'PY'
 import json, sys
 p = sys.argv[1]; c = json.load(open(p)); c["databaseBackupRetentionDays"] = 29
 json.dump(c, open(p, "w"), indent=2)
 PY
 LOG=$TMP/cs.jsonl; start_responder "$LOG"; E=(--endpoint-url "$RSP")
-P=(deploy --env production --yes --stack SolemateProductionData "${E[@]}")
+P=(deploy --env production --config-dir "$CFG" --yes --stack SolemateProductionData "${E[@]}")
 expect_exit "production Network and Data deployed" 0 "$SOLEMATE" "${P[@]}"
 db=$(state "st['SolemateProductionData']['resources']['Database']['physical']")
 control() { curl -s -X POST -d "$1" "$RSP/__responder/scenario" >/dev/null; }
@@ -124,10 +137,10 @@ stop_responder
 
 # ---- issue 12 item 18: CreateChangeSet answering "No updates are to be performed" is no change
 LOG=$TMP/noupd.jsonl; start_responder "$LOG"; E=(--endpoint-url "$RSP")
-expect_exit "staging Network deployed" 0 "$SOLEMATE" deploy --env staging --yes --stack SolemateStagingNetwork "${E[@]}"
+expect_exit "staging Network deployed" 0 "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --stack SolemateStagingNetwork "${E[@]}"
 control '{"scenario": "no-updates-error"}'
 expect_exit "no-op deploy, CreateChangeSet says 'No updates are to be performed': exit 0" 0 \
-  "$SOLEMATE" deploy --env staging --yes --stack SolemateStagingNetwork "${E[@]}"
+  "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --stack SolemateStagingNetwork "${E[@]}"
 expect_grep "counted as unchanged" "staging: 0 deployed, 1 unchanged, 0 failed" "$TMP/out"
 [ "$(python3 -c "import json,sys; print(sum(1 for l in open('$LOG') if json.loads(l)['error'] == 'ValidationError'))")" -ge 1 ] \
   && ok "the responder did answer ValidationError" || notok "the responder did answer ValidationError"
@@ -135,9 +148,9 @@ stop_responder
 
 # ---- item 6: diff --env exits 2 on an AWS error (1 says "differences"), and update.sh stops
 LOG=$TMP/diff.jsonl; start_responder "$LOG"; E=(--endpoint-url "$RSP")
-expect_exit "staging Network deployed" 0 "$SOLEMATE" deploy --env staging --yes --stack SolemateStagingNetwork "${E[@]}"
+expect_exit "staging Network deployed" 0 "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --stack SolemateStagingNetwork "${E[@]}"
 control '{"deny": ["GetTemplate"]}'
-expect_exit "diff --env with GetTemplate denied: exit 2, not 1" 2 "$SOLEMATE" diff --env staging "${E[@]}"
+expect_exit "diff --env with GetTemplate denied: exit 2, not 1" 2 "$SOLEMATE" diff --env staging --config-dir "$CFG" "${E[@]}"
 expect_grep "diff: says what failed" "GetTemplate: AccessDenied" "$TMP/err"
 export SOLEMATE
 expect_exit "update.sh with a failing diff: exit 2" 2 infrastructure/scripts/update.sh staging --yes "${E[@]}"
@@ -148,19 +161,19 @@ stop_responder
 # ---- item 12: --endpoint-url http:// to another machine is refused unless
 # --allow-insecure-endpoint, and warned about even then
 expect_exit "http:// to another host: refused, exit 2" 2 \
-  "$SOLEMATE" deploy --env staging --yes --endpoint-url http://192.0.2.10:4566
+  "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --endpoint-url http://192.0.2.10:4566
 expect_grep "says the session token would cross in clear" "clear text" "$TMP/err"
 expect_grep "says how to allow it" "allow-insecure-endpoint" "$TMP/err"
 expect_exit "AWS_ENDPOINT_URL=http://another-host: refused, exit 2" 2 \
-  env AWS_ENDPOINT_URL=http://proxy.example.com:8080 "$SOLEMATE" diff --env staging
+  env AWS_ENDPOINT_URL=http://proxy.example.com:8080 "$SOLEMATE" diff --env staging --config-dir "$CFG"
 expect_exit "user information in the endpoint URL: refused, exit 2" 2 \
-  "$SOLEMATE" diff --env staging --endpoint-url "http://x@127.0.0.1:9/"
+  "$SOLEMATE" diff --env staging --config-dir "$CFG" --endpoint-url "http://x@127.0.0.1:9/"
 ip=$(hostname -I 2>/dev/null | awk '{print $1}')
 if [ -n "$ip" ] && [[ $ip != 127.* ]] && [[ $ip != *:* ]]; then
   LOG=$TMP/insecure.jsonl; start_responder "$LOG" --host 0.0.0.0
   port=${RSP##*:}
   expect_exit "--allow-insecure-endpoint: goes on (nothing deployed: differences, exit 1)" 1 \
-    "$SOLEMATE" diff --env staging --endpoint-url "http://$ip:$port" --allow-insecure-endpoint
+    "$SOLEMATE" diff --env staging --config-dir "$CFG" --endpoint-url "http://$ip:$port" --allow-insecure-endpoint
   expect_grep "--allow-insecure-endpoint: warns" "warning: .*clear text" "$TMP/err"
   [ -s "$LOG" ] && ok "--allow-insecure-endpoint: the requests reached the endpoint" || notok "--allow-insecure-endpoint: no request"
   stop_responder
@@ -168,7 +181,7 @@ else
   skip "--allow-insecure-endpoint goes on" "no non-loopback IPv4 address"
 fi
 expect_exit "http://localhost: allowed (the connection fails: exit 2)" 2 \
-  "$SOLEMATE" diff --env staging --endpoint-url http://localhost:9
+  "$SOLEMATE" diff --env staging --config-dir "$CFG" --endpoint-url http://localhost:9
 if grep -q "clear text" "$TMP/err"; then notok "http://localhost: no warning" "$(head -2 "$TMP/err")"; else ok "http://localhost: no warning"; fi
 
 # ---- item 15: deploy reads only the events newer than the last seen
@@ -183,7 +196,7 @@ del t["Resources"][last]
 json.dump({"seed": [{"name": "SolemateStagingNetwork", "template": t}]}, open(sys.argv[1], "w"))
 PY
 LOG=$TMP/events.jsonl; start_responder "$LOG" --scenario-file "$TMP/long.json" --page-size 2; E=(--endpoint-url "$RSP")
-expect_exit "update of a stack with a long history: exit 0" 0 "$SOLEMATE" deploy --env staging --yes --stack SolemateStagingNetwork "${E[@]}"
+expect_exit "update of a stack with a long history: exit 0" 0 "$SOLEMATE" deploy --env staging --config-dir "$CFG" --yes --stack SolemateStagingNetwork "${E[@]}"
 python3 - "$LOG" <<'PY' && ok "before executing, one DescribeStackEvents page, not the whole history" || notok "the whole history was read" "$(tail -1 "$TMP/py.err")"
 import json, sys
 log = [json.loads(l) for l in open(sys.argv[1])]
