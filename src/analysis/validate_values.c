@@ -87,7 +87,37 @@ static size_t utf8_length(const char *s)
 	return n;
 }
 
-static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, const char *path)
+/* The keys of a constraint object, read in one pass (they are one letter each). */
+struct cons_view {
+	const json_t *e, *p, *l, *L, *m, *M, *i, *I, *u, *each;
+};
+
+static void cons_view(const json_t *cons, struct cons_view *cv)
+{
+	const char *k;
+	json_t *x;
+	memset(cv, 0, sizeof(*cv));
+	json_object_foreach ((json_t *)cons, k, x) {
+		if (k[0] && k[1])
+			continue;
+		switch (k[0]) {
+		case 'e': cv->e = x; break;
+		case 'p': cv->p = x; break;
+		case 'l': cv->l = x; break;
+		case 'L': cv->L = x; break;
+		case 'm': cv->m = x; break;
+		case 'M': cv->M = x; break;
+		case 'i': cv->i = x; break;
+		case 'I': cv->I = x; break;
+		case 'u': cv->u = x; break;
+		case '*': cv->each = x; break;
+		default: break;
+		}
+	}
+}
+
+static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_t *v,
+			 const char *path)
 {
 	char buf[40];
 	const char *text;
@@ -98,7 +128,7 @@ static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, co
 	 * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) */
 	if (!strncmp(text, "{{resolve:", 10))
 		return;
-	const json_t *allowed = json_object_get(cons, "e");
+	const json_t *allowed = cv->e;
 	if (allowed && !enum_has(allowed, v, text)) {
 		struct strbuf sb = STRBUF_INIT;
 		allowed_list(&sb, allowed);
@@ -109,7 +139,7 @@ static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, co
 	}
 	size_t i;
 	json_t *p;
-	json_array_foreach (json_object_get(cons, "p"), i, p) {
+	json_array_foreach (cv->p, i, p) {
 		const regex_t *re = cfn_schema_regex(c->schema, json_string_value(p));
 		if (json_is_string(v) && re && regexec(re, text, 0, NULL, 0) != 0) {
 			struct diag *dg = vd_report(c, DIAG_ERROR, path,
@@ -120,7 +150,7 @@ static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, co
 			return;
 		}
 	}
-	const json_t *lo = json_object_get(cons, "l"), *hi = json_object_get(cons, "L");
+	const json_t *lo = cv->l, *hi = cv->L;
 	if (json_is_string(v) && (lo || hi)) {
 		size_t n = utf8_length(text);
 		if ((lo && (double)n < json_number_value(lo)) || (hi && (double)n > json_number_value(hi)))
@@ -129,8 +159,8 @@ static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, co
 				  strlen(text) > 60 ? "..." : "", n, lo ? json_number_value(lo) : 0,
 				  hi ? json_number_value(hi) : INFINITY);
 	}
-	lo = json_object_get(cons, "m");
-	hi = json_object_get(cons, "M");
+	lo = cv->m;
+	hi = cv->M;
 	if ((lo || hi) && vd_number(v, &d) &&
 	    ((lo && d < json_number_value(lo)) || (hi && d > json_number_value(hi)))) {
 		if (lo && hi)
@@ -143,15 +173,16 @@ static void check_scalar(struct vctx *c, const json_t *cons, const json_t *v, co
 	}
 }
 
-static void check_list(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path)
+static void check_list(struct vctx *c, const struct cons_view *cv, const json_t *v,
+		       struct strbuf *path)
 {
 	size_t n = json_array_size(v), base = path->len;
-	const json_t *lo = json_object_get(cons, "i"), *hi = json_object_get(cons, "I");
+	const json_t *lo = cv->i, *hi = cv->I;
 	if ((lo && (double)n < json_number_value(lo)) || (hi && (double)n > json_number_value(hi)))
 		vd_report(c, DIAG_ERROR, path->buf, "%zu item%s; allowed: %g to %g", n,
 			  n == 1 ? "" : "s", lo ? json_number_value(lo) : 0,
 			  hi ? json_number_value(hi) : INFINITY);
-	if (json_object_get(cons, "u")) {
+	if (cv->u) {
 		for (size_t i = 1; i < n; i++) {
 			const json_t *x = json_array_get(v, i);
 			if (vd_is_intrinsic(x) && !json_object_get(x, "Ref"))
@@ -166,7 +197,7 @@ static void check_list(struct vctx *c, const json_t *cons, const json_t *v, stru
 				}
 		}
 	}
-	const json_t *each = json_object_get(cons, "*");
+	const json_t *each = cv->each;
 	if (each) {
 		size_t i;
 		json_t *x;
@@ -198,10 +229,12 @@ void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, s
 	}
 	if (vd_is_intrinsic(v))
 		return;
+	struct cons_view cv;
+	cons_view(cons, &cv);
 	if (json_is_array(v))
-		check_list(c, cons, v, path);
+		check_list(c, &cv, v, path);
 	else
-		check_scalar(c, cons, v, path->buf);
+		check_scalar(c, &cv, v, path->buf);
 }
 
 /* ---- relations between properties ---- */
