@@ -224,6 +224,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	if (json_is_object(props)) {
 		vd_check_policies(c, type, props, &path);
 		vd_check_facts(c, type, props, &path);
+		vd_check_nested(c, type, props, &path);
 	}
 	strbuf_setlen(&path, base);
 	json_t *deps = json_object_get(r, "DependsOn");

@@ -78,6 +78,9 @@ void vd_check_policies(struct vctx *c, const char *type, const json_t *props, st
  * runtimes, Route 53 records, Backup lifecycles). */
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
 
+/* validate_nested.c: Parameters passed to a nested stack whose template is a local file. */
+void vd_check_nested(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
+
 /* validate_values.c: a number or a string that is one. */
 bool vd_number(const json_t *v, double *d);
 
