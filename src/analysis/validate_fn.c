@@ -104,8 +104,24 @@ bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const 
  * parameter: CloudFormation substitutes only inside Fn::Sub, so the text would
  * reach the resource as written.
  */
+/* A Step Functions definition with DefinitionSubstitutions: ${Name} is the
+ * service's own placeholder there
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions). */
+static bool service_placeholders(struct vctx *c, const char *path)
+{
+	if (strncmp(path, "Resources.", 10) || !strstr(path, ".Properties.Definition"))
+		return false;
+	const char *id = path + 10;
+	char *name = xstrndup(id, strcspn(id, "."));
+	const json_t *r = json_object_get(c->resources, name);
+	free(name);
+	return json_object_get(json_object_get(r, "Properties"), "DefinitionSubstitutions") != NULL;
+}
+
 void vd_check_literal_sub(struct vctx *c, const char *s, const char *path)
 {
+	if (service_placeholders(c, path))
+		return;
 	for (const char *p = s; (p = strstr(p, "${"));) {
 		const char *end = strchr(p + 2, '}');
 		if (!end)
