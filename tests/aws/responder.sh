@@ -33,4 +33,17 @@ responder_env() {
   unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
   export HOME=$TMP/home AWS_CONFIG_FILE=$TMP/home/none AWS_SHARED_CREDENTIALS_FILE=$TMP/home/none
   mkdir -p "$HOME"
+  # the configurations with a certificate of the user's own, as a real
+  # deployment has them: deploy refuses the shipped placeholder ARNs
+  # (issue 12 item 3, tests/cli/deploy_placeholder.sh)
+  mkdir -p "$TMP/config"
+  cp config/*.json "$TMP/config/"
+  python3 - "$TMP/config" <<'PY'
+import json, os, sys
+for f in ("staging.json", "production.json"):
+    p = os.path.join(sys.argv[1], f); c = json.load(open(p))
+    c["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    json.dump(c, open(p, "w"), indent=2)
+PY
+  export SOLEMATE_CONFIG_DIR=$TMP/config
 }
