@@ -274,7 +274,14 @@ def creation_order(resources):
 class Resource:
     def __init__(self, lid, typ, physical):
         self.lid, self.type, self.physical = lid, typ, physical
+        # how many physical resources it has had: a replacement counts, even
+        # when a fixed name keeps the physical id (a rollback gives it back)
+        self.generation = 0
         self.status, self.reason, self.updated = None, None, None
+
+    def assign(self, physical):
+        self.physical = physical
+        self.generation += 1
 
 
 class ChangeSet:
@@ -544,8 +551,7 @@ class World:
         def start(lid):
             p = res[lid].get("Properties", {})
             return [(lid, "CREATE_IN_PROGRESS", None, {"props": p}),
-                    lambda lid=lid, p=p: setattr(stack.resources[lid], "physical",
-                                                 self.physical_id(stack, lid, types[lid], p)),
+                    lambda lid=lid, p=p: stack.resources[lid].assign(self.physical_id(stack, lid, types[lid], p)),
                     (lid, "CREATE_IN_PROGRESS", "Resource creation Initiated")]
 
         for lid in order:
@@ -591,7 +597,7 @@ class World:
         steps, done, old_phys = [], [], {}
 
         def assign(lid, typ, p):
-            return lambda: setattr(stack.resources[lid], "physical", self.physical_id(stack, lid, typ, p))
+            return lambda: stack.resources[lid].assign(self.physical_id(stack, lid, typ, p))
 
         for lid in touched:
             c = changes[lid]
@@ -647,7 +653,9 @@ class World:
                     added.append(lid)
                     continue
                 if lid in old_phys:
-                    steps.append(lambda lid=lid: setattr(stack.resources[lid], "physical", old_phys[lid]))
+                    steps.append(lambda lid=lid: (stack.resources[lid].assign(old_phys[lid]),
+                                                  setattr(stack.resources[lid], "generation",
+                                                          stack.resources[lid].generation - 2)))
                 steps += [(lid, "UPDATE_IN_PROGRESS"), (lid, "UPDATE_COMPLETE")]
             steps.append((stack.name, "UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS"))
             for lid in added:
@@ -722,7 +730,7 @@ class World:
         for lid in creation_order(t["Resources"]):
             typ, p = t["Resources"][lid]["Type"], t["Resources"][lid].get("Properties", {})
             st.resources[lid] = Resource(lid, typ, None)
-            st.resources[lid].physical = self.physical_id(st, lid, typ, p)
+            st.resources[lid].assign(self.physical_id(st, lid, typ, p))
             self.event(st, lid, "CREATE_COMPLETE")
         self.event(st, name, "CREATE_COMPLETE")
         self.compute_outputs(st)
@@ -976,7 +984,8 @@ class World:
             out.append({
                 "name": st.name, "id": st.id, "status": st.status, "reason": st.reason, "deleted": st.deleted,
                 "terminationProtection": st.protection, "running": bool(st.pending),
-                "resources": {lid: {"type": r.type, "physical": r.physical, "status": r.status}
+                "resources": {lid: {"type": r.type, "physical": r.physical, "status": r.status,
+                                    "generation": r.generation}
                               for lid, r in st.resources.items()},
                 "changeSets": {n: {"type": c.type, "status": c.status, "executionStatus": c.exec_status,
                                    "changes": len(c.changes)} for n, c in st.change_sets.items()},

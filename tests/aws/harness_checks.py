@@ -272,6 +272,10 @@ def responder(url, log_path, template_path):
     d = wait_change_set(cf, "Ok", "same")
     check("responder: an unchanged template gives FAILED with AWS's no-changes reason",
           d["Status"] == "FAILED" and d["StatusReason"] == NO_CHANGES and d["ExecutionStatus"] == "UNAVAILABLE", d)
+    sums = [x for p in cf.get_paginator("list_change_sets").paginate(StackName="Ok") for x in p["Summaries"]]
+    check("responder: ListChangeSets lists the change set through boto3's paginator, with its statuses",
+          any(x["ChangeSetName"] == "same" and x["Status"] == "FAILED" and x["ExecutionStatus"] == "UNAVAILABLE"
+              for x in sums), sums)
     cf.delete_change_set(StackName="Ok", ChangeSetName="same")
     e = err_of(lambda: cf.describe_change_set(StackName="Ok", ChangeSetName="same"))
     check("responder: a deleted change set is ChangeSetNotFound (404)", e == ("ChangeSetNotFound", 404), e)

@@ -90,7 +90,7 @@ PY
 LOG=$TMP/cs.jsonl; start_responder "$LOG"; E=(--endpoint-url "$RSP")
 P=(deploy --env production --config-dir "$CFG" --yes --stack SolemateProductionData "${E[@]}")
 expect_exit "production Network and Data deployed" 0 "$SOLEMATE" "${P[@]}"
-db=$(state "st['SolemateProductionData']['resources']['Database']['physical']")
+db=$(state "st['SolemateProductionData']['resources']['Database']['generation']")
 control() { curl -s -X POST -d "$1" "$RSP/__responder/scenario" >/dev/null; }
 
 # item 8: a no-op deploy whose DeleteChangeSet calls are denied does not exit 0
@@ -109,7 +109,7 @@ P=(deploy --env production --config-dir "$TMP/cfg" --yes --stack SolemateProduct
 expect_exit "refused replacement, DeleteChangeSet denied: exit 1" 1 "$SOLEMATE" "${P[@]}"
 expect_grep "refused: names the database change set and the command" "delete-change-set --stack-name SolemateProductionData --change-set-name solemate-" "$TMP/err"
 expect_state "the refused change set is there (denied), the database untouched" \
-  "len(pending) > 0, st['SolemateProductionData']['resources']['Database']['physical'] == '$db'" "True, True"
+  "len(pending) > 0, st['SolemateProductionData']['resources']['Database']['generation'] == $db" "True, True"
 control '{"deny": []}'
 
 # the kill loop: kill -9 at random points of a deploy that is refused (a
@@ -126,7 +126,7 @@ echo "# kill loop: 30 runs, $kills killed before they ended, at most $leftmax ch
 [ "$leftmax" -gt 0 ] && ok "kill loop: kills did leave change sets behind (the loop tests something)" || notok "kill loop: kills left change sets" "kills=$kills"
 expect_exit "after the kill loop: the run ends refused (exit 1)" 1 "$SOLEMATE" "${P[@]}"
 expect_state "after the kill loop: no change set left" "len(pending)" "0"
-expect_state "after the kill loop: the database untouched" "st['SolemateProductionData']['resources']['Database']['physical']" "$db"
+expect_state "after the kill loop: the database untouched" "st['SolemateProductionData']['resources']['Database']['generation']" "$db"
 python3 - "$LOG" <<'PY' && ok "no change set was ever executed after the first deploy" || notok "a change set was executed"
 import json, sys
 log = [json.loads(l) for l in open(sys.argv[1])]
