@@ -348,6 +348,8 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	strbuf_release(&path);
 	vd_check_parameters(&c);
 	vd_check_conditions(&c);
+	vd_check_mappings(&c);
+	vd_check_rules(&c);
 	vd_check_cycles(&c);
 	check_limits(&c);
 	json_decref(c.implied);

@@ -11,7 +11,10 @@
  *   CNAME one value, TXT strings of at most 255 characters between quotes, MX
  *   "priority host" (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html);
  * - Backup: a recovery point moved to cold storage stays there at least 90
- *   days (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html).
+ *   days (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html);
+ * - EC2 security group rules: for TCP and UDP, FromPort and ToPort are ports
+ *   0-65535 with FromPort <= ToPort
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-security-group-ingress.html).
  */
 #include "analysis/validate_int.h"
 
@@ -278,9 +281,50 @@ static void check_backup_plan(struct vctx *c, const json_t *props, struct strbuf
 	}
 }
 
+/* ---- security group port ranges ---- */
+
+static void check_port_range(struct vctx *c, const json_t *rule, const char *path)
+{
+	const char *proto = json_string_value(json_object_get(rule, "IpProtocol"));
+	double from, to;
+	if (!proto || (strcmp(proto, "tcp") && strcmp(proto, "udp") && strcmp(proto, "6") &&
+		       strcmp(proto, "17")))
+		return;
+	if (!vd_number(json_object_get(rule, "FromPort"), &from) ||
+	    !vd_number(json_object_get(rule, "ToPort"), &to))
+		return;
+	if (from < 0 || to > 65535 || from > to)
+		vd_report(c, DIAG_ERROR, path,
+			  "port range %g-%g: %s needs 0 <= FromPort <= ToPort <= 65535", from, to,
+			  proto);
+}
+
+static void check_security_group(struct vctx *c, const char *type, const json_t *props,
+				 struct strbuf *path)
+{
+	if (strcmp(type, "AWS::EC2::SecurityGroup")) {
+		check_port_range(c, props, path->buf);
+		return;
+	}
+	static const char *const lists[] = {"SecurityGroupIngress", "SecurityGroupEgress"};
+	size_t base = path->len;
+	for (size_t k = 0; k < 2; k++) {
+		size_t i;
+		json_t *r;
+		json_array_foreach (json_object_get(props, lists[k]), i, r) {
+			strbuf_addf(path, ".%s[%zu]", lists[k], i);
+			check_port_range(c, r, path->buf);
+			strbuf_setlen(path, base);
+		}
+	}
+}
+
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path)
 {
-	if (!strcmp(type, "AWS::DynamoDB::Table") || !strcmp(type, "AWS::DynamoDB::GlobalTable"))
+	if (!strcmp(type, "AWS::EC2::SecurityGroup") || !strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
+	    !strcmp(type, "AWS::EC2::SecurityGroupEgress"))
+		check_security_group(c, type, props, path);
+	else if (!strcmp(type, "AWS::DynamoDB::Table") || !strcmp(type, "AWS::DynamoDB::GlobalTable"))
 		check_dynamodb(c, props, path->buf);
 	else if (!strcmp(type, "AWS::Lambda::Function") || !strcmp(type, "AWS::Serverless::Function"))
 		check_runtime(c, props, path);

@@ -47,6 +47,10 @@ static const char *const base64_args[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::If
 
 bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const char *path)
 {
+	if (!strcmp(fn, "Fn::FindInMap")) {
+		vd_check_findinmap(c, arg, path);
+		return true;
+	}
 	if (!strcmp(fn, "Fn::ImportValue")) {
 		if (string_or(arg, import_args))
 			return true;

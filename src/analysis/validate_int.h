@@ -70,6 +70,10 @@ void vd_check_literal_sub(struct vctx *c, const char *s, const char *path);
  * each condition of the Conditions section. */
 void vd_check_parameters(struct vctx *c);
 void vd_check_conditions(struct vctx *c);
+/* The Mappings and Rules sections' shapes; an Fn::FindInMap's literal names. */
+void vd_check_mappings(struct vctx *c);
+void vd_check_rules(struct vctx *c);
+void vd_check_findinmap(struct vctx *c, const json_t *args, const char *path);
 
 /* validate_iam.c: the policy documents among `props` of a resource of `type`. */
 void vd_check_policies(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);

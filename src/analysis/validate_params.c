@@ -279,3 +279,110 @@ void vd_check_conditions(struct vctx *c)
 	}
 	strbuf_release(&path);
 }
+
+/* ---- Mappings and Fn::FindInMap ---- */
+
+/*
+ * Each mapping is a map of top-level keys to maps of second-level keys to a
+ * string, number or list (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/mappings-section-structure.html).
+ */
+void vd_check_mappings(struct vctx *c)
+{
+	const char *name, *top, *key;
+	json_t *m, *inner, *v;
+	json_object_foreach ((json_t *)c->mappings, name, m) {
+		char *path = xstrfmt("Mappings.%s", name);
+		if (!json_is_object(m) || !json_object_size(m))
+			vd_report(c, DIAG_ERROR, path, "mapping '%s' must be a non-empty map of keys",
+				  name);
+		json_object_foreach (m, top, inner) {
+			if (!json_is_object(inner)) {
+				vd_report(c, DIAG_ERROR, path,
+					  "'%s.%s' must be a map of second-level keys to values", name,
+					  top);
+				continue;
+			}
+			json_object_foreach (inner, key, v) {
+				if (json_is_object(v) || json_is_null(v))
+					vd_report(c, DIAG_ERROR, path,
+						  "'%s.%s.%s' must be a string, a number or a list",
+						  name, top, key);
+			}
+		}
+		free(path);
+	}
+}
+
+/* Fn::FindInMap [MapName, TopKey, SecondKey(, {DefaultValue})]: literal names must exist. */
+void vd_check_findinmap(struct vctx *c, const json_t *args, const char *path)
+{
+	if (!json_is_array(args) || json_array_size(args) < 3 || json_array_size(args) > 4) {
+		vd_report(c, DIAG_ERROR, path, "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]");
+		return;
+	}
+	if (json_array_size(args) == 4 && !json_object_get(json_array_get(args, 3), "DefaultValue")) {
+		vd_report(c, DIAG_ERROR, path, "the fourth item of Fn::FindInMap is {\"DefaultValue\": ...}");
+		return;
+	}
+	if (json_array_size(args) == 4)
+		return; /* a default (AWS::LanguageExtensions) covers missing keys */
+	const char *map = json_string_value(json_array_get(args, 0));
+	const char *top = json_string_value(json_array_get(args, 1));
+	const char *key = json_string_value(json_array_get(args, 2));
+	if (!map)
+		return;
+	const json_t *m = json_object_get(c->mappings, map);
+	if (!m) {
+		struct diag *d = vd_report(c, DIAG_ERROR, path, "Fn::FindInMap of mapping '%s', which is not defined", map);
+		const char *s = c->mappings ? cfn_closest_key(c->mappings, map) : NULL;
+		if (s)
+			diag_set_hint(d, "did you mean '%s'?", s);
+		return;
+	}
+	if (top && !json_object_get(m, top)) {
+		vd_report(c, DIAG_ERROR, path, "mapping '%s' has no key '%s'", map, top);
+		return;
+	}
+	if (top && key && !json_object_get(json_object_get(m, top), key))
+		vd_report(c, DIAG_ERROR, path, "mapping '%s' has no key '%s' under '%s'", map, key, top);
+}
+
+/* ---- Rules ---- */
+
+/*
+ * A rule: an optional RuleCondition and a list of Assertions, each with an
+ * Assert and an optional AssertDescription
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html).
+ */
+void vd_check_rules(struct vctx *c)
+{
+	const char *name, *k;
+	json_t *r, *x;
+	json_object_foreach (json_object_get(c->tmpl, "Rules"), name, r) {
+		char *path = xstrfmt("Rules.%s", name);
+		if (!json_is_object(r)) {
+			vd_report(c, DIAG_ERROR, path, "rule '%s' must be an object", name);
+			free(path);
+			continue;
+		}
+		json_object_foreach (r, k, x) {
+			if (strcmp(k, "RuleCondition") && strcmp(k, "Assertions"))
+				vd_report(c, DIAG_ERROR, path, "a rule has no attribute '%s'", k);
+		}
+		const json_t *as = json_object_get(r, "Assertions");
+		if (!json_is_array(as) || !json_array_size(as))
+			vd_report(c, DIAG_ERROR, path, "rule '%s' needs a list of Assertions", name);
+		size_t i;
+		json_array_foreach (as, i, x) {
+			if (!json_object_get(x, "Assert"))
+				vd_report(c, DIAG_ERROR, path, "assertion %zu of rule '%s' has no Assert", i,
+					  name);
+			json_object_foreach (x, k, r) {
+				if (strcmp(k, "Assert") && strcmp(k, "AssertDescription"))
+					vd_report(c, DIAG_ERROR, path, "an assertion has no attribute '%s'",
+						  k);
+			}
+		}
+		free(path);
+	}
+}
