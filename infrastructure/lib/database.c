@@ -288,6 +288,7 @@ static void add_replicas(struct sm_stack *s, const struct env_config *cfg,
 		json_object_set_new(rp, "EnableCloudwatchLogsExports", log_export_list());
 		add_performance_insights(rp, cfg, keys);
 		out->replicas[i] = sm_resource_new(s, id, "AWS::RDS::DBInstance", rp);
+		iam_role_wait_for(out->replicas[i], mon);
 		out->replica_nr++;
 		add_export_log_groups(s, cfg, keys, out->replicas[i], name, prod);
 		sm_resource_suppress(out->replicas[i], "AwsSolutions-RDS11",
@@ -365,6 +366,8 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 	json_object_set_new(p, "PreferredMaintenanceWindow", json_string("sun:04:30-sun:05:30"));
 	add_performance_insights(p, cfg, keys);
 	out->instance = sm_resource_new(s, "Database", "AWS::RDS::DBInstance", p);
+	/* enhanced monitoring starts with the instance: the role's policy must be there */
+	iam_role_wait_for(out->instance, mon);
 	/* a snapshot survives both a stack deletion and a replacement (FR-2.2) */
 	sm_resource_set_deletion_policy(out->instance, prod ? "Snapshot" : "Delete");
 	sm_resource_set_update_replace_policy(out->instance, prod ? "Snapshot" : "Delete");

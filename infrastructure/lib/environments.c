@@ -602,9 +602,6 @@ static const struct key_def keys[] = {
 	  "Retention of every CloudWatch log group, in days (a value CloudWatch accepts)." },
 	{ "cloudFrontPriceClass", K_STRING, false, OFF(cloudfront_price_class), 0, 0,
 	  "PriceClass_100", 0, NULL, price_classes, "CloudFront price class." },
-	{ "accountBaseline", K_BOOL, false, OFF(account_baseline), 0, 0, NULL, 0, NULL, NULL,
-	  "Create the once-per-account-and-region resources (AWS Config recorder, cost anomaly "
-	  "monitor). Exactly one environment per account and region sets it." },
 	{ "owner", K_STRING, true, OFF(owner), 0, 0, NULL, 0, check_tag_text, NULL,
 	  "Owner tag." },
 	{ "costCenter", K_STRING, true, OFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
@@ -815,7 +812,7 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(defs[i].name, name))
 				k = &defs[i];
-		if (!prefix && !strcmp(name, "usage")) {
+		if (!prefix && defs == keys && !strcmp(name, "usage")) {
 			if (!json_is_object(v))
 				error_at(c, path, "'usage' must be an object, not %s",
 					 json_type_name(v));
@@ -842,6 +839,23 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 			diag_set_hint(d, "%s", defs[i].description);
 			c->errors++;
 		}
+	}
+}
+
+/* The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+static void check_retention(struct ctx *c, int days)
+{
+	static const int retention[] = { 1,   3,   5,   7,   14,  30,   60,   90,   120,  150,
+					 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+					 3288, 3653 };
+	bool ret_ok = false;
+	for (size_t i = 0; i < sizeof(retention) / sizeof(retention[0]); i++)
+		ret_ok |= retention[i] == days;
+	if (!ret_ok) {
+		struct diag *d = error_at(c, "logRetentionDays",
+					  "CloudWatch Logs has no retention of %d days", days);
+		diag_set_hint(d, "one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, "
+				 "545, 731, 1096, 1827, ..., 3653");
 	}
 }
 
@@ -902,19 +916,7 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 		diag_set_hint(d, "256 CPU takes 512, 1024 or 2048 MiB; 512 CPU 1-4 GiB; 1024 CPU "
 				 "2-8 GiB");
 	}
-	static const int retention[] = { 1,   3,   5,   7,   14,  30,   60,   90,   120,  150,
-					 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-					 3288, 3653 };
-	bool ret_ok = false;
-	for (size_t i = 0; i < sizeof(retention) / sizeof(retention[0]); i++)
-		ret_ok |= retention[i] == cfg->log_retention_days;
-	if (!ret_ok) {
-		struct diag *d = error_at(c, "logRetentionDays",
-					  "CloudWatch Logs has no retention of %d days",
-					  cfg->log_retention_days);
-		diag_set_hint(d, "one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, "
-				 "545, 731, 1096, 1827, ..., 3653");
-	}
+	check_retention(c, cfg->log_retention_days);
 	if (cfg->dr_region && cfg->region && !strcmp(cfg->dr_region, cfg->region))
 		error_at(c, "drRegion", "drRegion must differ from region (%s)", cfg->region);
 	if (!cfg->hosted_zone_id && !cfg->certificate_arn) {
@@ -989,20 +991,16 @@ static int apply_set(json_t *root, const char *set, struct diag_list *dl)
 	return 0;
 }
 
-int env_config_parse_with(const char *file, const char *text, size_t len,
-			  const char *const *sets, size_t set_nr, struct env_config *cfg,
-			  struct diag_list *dl)
+/*
+ * The configuration's top-level object, the `--set` overrides applied (new
+ * reference), or NULL with diagnostics. JSON or YAML by the file's
+ * extension (auto-detected otherwise): the same keys, the same positions in
+ * errors; a .json file gets JSON's errors, not YAML's.
+ */
+static json_t *load_root(const char *file, const char *text, size_t len,
+			 const char *const *sets, size_t set_nr, struct diag_list *dl)
 {
-	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = sets,
-			 .set_nr = set_nr };
 	json_t *root;
-
-	memset(cfg, 0, sizeof(*cfg));
-	/*
-	 * JSON or YAML by the file's extension (auto-detected otherwise): the
-	 * same keys, the same positions in errors; a .json file gets JSON's
-	 * errors, not YAML's
-	 */
 	size_t flen = strlen(file);
 	if ((flen > 5 && !strcmp(file + flen - 5, ".yaml")) ||
 	    (flen > 4 && !strcmp(file + flen - 4, ".yml")))
@@ -1012,20 +1010,35 @@ int env_config_parse_with(const char *file, const char *text, size_t len,
 	else
 		root = jio_load_auto(file, text, len, dl);
 	if (!root)
-		return -1;
+		return NULL;
 	if (!json_is_object(root)) {
 		diag_add(dl, DIAG_ERROR, file, 1, 1, NULL,
 			 "the configuration must be a JSON object, not %s",
 			 json_type_name(root));
 		json_decref(root);
-		return -1;
+		return NULL;
 	}
 	for (size_t i = 0; i < set_nr; i++) {
 		if (apply_set(root, sets[i], dl) < 0) {
 			json_decref(root);
-			return -1;
+			return NULL;
 		}
 	}
+	return root;
+}
+
+int env_config_parse_with(const char *file, const char *text, size_t len,
+			  const char *const *sets, size_t set_nr, struct env_config *cfg,
+			  struct diag_list *dl)
+{
+	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = sets,
+			 .set_nr = set_nr };
+	json_t *root;
+
+	memset(cfg, 0, sizeof(*cfg));
+	root = load_root(file, text, len, sets, set_nr, dl);
+	if (!root)
+		return -1;
 	cfg->file = xstrdup(file);
 	/* usage has defaults even when the file has no "usage" object */
 	for (size_t i = 0; i < NUSAGE; i++)
@@ -1118,6 +1131,16 @@ static json_t *schema_props(const struct key_def *defs, size_t n, json_t *requir
 	return props;
 }
 
+/* A JSON Schema of a configuration file; `props` and `required` are stolen. */
+static json_t *schema_document(const char *id, const char *title, json_t *props,
+			       json_t *required)
+{
+	return json_pack("{ss ss ss ss so so sb}", "$schema",
+			 "https://json-schema.org/draft/2020-12/schema", "$id", id, "title", title,
+			 "type", "object", "properties", props, "required", required,
+			 "additionalProperties", 0);
+}
+
 json_t *env_config_json_schema(void)
 {
 	json_t *required = json_array();
@@ -1129,11 +1152,106 @@ json_t *env_config_json_schema(void)
 				      "estimates (documented defaults).",
 				      "properties", schema_props(usage_keys, NUSAGE, NULL),
 				      "additionalProperties", 0));
-	return json_pack("{ss ss ss ss so so sb}", "$schema",
-			 "https://json-schema.org/draft/2020-12/schema", "$id",
-			 "https://solemate.dev/config.schema.json", "title",
-			 "solemate environment configuration", "type", "object", "properties",
-			 props, "required", required, "additionalProperties", 0);
+	return schema_document("https://solemate.dev/config.schema.json",
+			       "solemate environment configuration", props, required);
+}
+
+/* ---- the account baseline ---- */
+
+#define BOFF(f) offsetof(struct baseline_config, f)
+
+static const char *const baseline_kinds[] = { "accountBaseline", NULL };
+
+static const struct key_def baseline_keys[] = {
+	{ "kind", K_STRING, true, BOFF(kind), 0, 0, NULL, 0, NULL, baseline_kinds,
+	  "What the file configures: the account baseline, the resources an AWS account holds "
+	  "once per region (AWS Config recorder and delivery channel, the CloudTrail trail, "
+	  "the cost anomaly monitor). Deployed once per account and region, apart from every "
+	  "environment." },
+	{ "accountId", K_STRING, true, BOFF(account_id), 0, 0, NULL, 0, check_account, NULL,
+	  "AWS account ID (12 digits) the baseline is for; part of its stack's name." },
+	{ "region", K_STRING, true, BOFF(region), 0, 0, NULL, 0, check_region, NULL,
+	  "Region of the baseline (AWS Config records per region; the trail covers all)." },
+	{ "alarmEmail", K_STRING, true, BOFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
+	  "Where cost anomaly alerts are sent." },
+	{ "logRetentionDays", K_INT, false, BOFF(log_retention_days), 1, 3653, NULL, 365, NULL,
+	  NULL, "Retention of the trail's CloudWatch Logs group, in days (PCI DSS 10.5.1: a "
+		"year)." },
+	{ "anomalyThresholdUsd", K_NUMBER, false, BOFF(anomaly_threshold_usd), 1, 1e7, NULL, 100,
+	  NULL, NULL, "Total impact in USD from which a cost anomaly is e-mailed." },
+	{ "owner", K_STRING, true, BOFF(owner), 0, 0, NULL, 0, check_tag_text, NULL,
+	  "Owner tag." },
+	{ "costCenter", K_STRING, true, BOFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
+	  "CostCenter tag." },
+	{ "project", K_STRING, false, BOFF(project), 0, 0, "SoleMate", 0, check_tag_text, NULL,
+	  "Project tag." },
+};
+
+#define NBASELINE (sizeof(baseline_keys) / sizeof(baseline_keys[0]))
+
+int config_kind_of(const char *file, const char *text, size_t len, enum config_kind *kind,
+		   struct diag_list *dl)
+{
+	json_t *root = load_root(file, text, len, NULL, 0, dl);
+	if (!root)
+		return -1;
+	const json_t *k = json_object_get(root, "kind");
+	int ret = 0;
+	*kind = CONFIG_ENVIRONMENT;
+	if (k && json_is_string(k) && !strcmp(json_string_value(k), "accountBaseline")) {
+		*kind = CONFIG_BASELINE;
+	} else if (k) {
+		struct ctx c = { .file = file, .text = text, .len = len, .dl = dl };
+		struct diag *d = error_at(&c, "kind", "'kind' must be \"accountBaseline\"");
+		diag_set_hint(d, "leave 'kind' out for an environment's configuration");
+		jio_posmap_free(c.pos);
+		ret = -1;
+	}
+	json_decref(root);
+	return ret;
+}
+
+int baseline_config_parse(const char *file, const char *text, size_t len,
+			  const char *const *sets, size_t set_nr, struct baseline_config *cfg,
+			  struct diag_list *dl)
+{
+	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = sets,
+			 .set_nr = set_nr };
+
+	memset(cfg, 0, sizeof(*cfg));
+	json_t *root = load_root(file, text, len, sets, set_nr, dl);
+	if (!root)
+		return -1;
+	cfg->file = xstrdup(file);
+	load_object(&c, root, baseline_keys, NBASELINE, cfg, NULL);
+	if (!c.errors)
+		check_retention(&c, cfg->log_retention_days);
+	jio_posmap_free(c.pos);
+	json_decref(root);
+	if (c.errors) {
+		baseline_config_release(cfg);
+		return -1;
+	}
+	/* CloudFormation stack names: [A-Za-z][-A-Za-z0-9]*, which both parts keep */
+	cfg->stack_name = xstrfmt("SolemateBaseline-%s-%s", cfg->account_id, cfg->region);
+	return 0;
+}
+
+void baseline_config_release(struct baseline_config *cfg)
+{
+	release_strings(baseline_keys, NBASELINE, cfg);
+	free(cfg->file);
+	free(cfg->stack_name);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+json_t *baseline_config_json_schema(void)
+{
+	json_t *required = json_array();
+	json_t *props = schema_props(baseline_keys, NBASELINE, required);
+	json_object_set_new(props, "$schema", json_pack("{ss}", "type", "string"));
+	return schema_document("https://solemate.dev/baseline.schema.json",
+			       "solemate account baseline configuration", props, required);
 }
 
 /* ---- deployable? ---- */

@@ -73,7 +73,6 @@ struct env_config {
 	double monthly_budget;       /* USD */
 	int log_retention_days;
 	char *cloudfront_price_class;
-	bool account_baseline;       /* create once-per-account singletons */
 	char *owner;
 	char *cost_center;
 	char *project;
@@ -86,6 +85,41 @@ struct env_config {
 	 */
 	bool protect_data;
 };
+
+/*
+ * The account baseline (config/baseline.json, "kind": "accountBaseline"):
+ * the resources an AWS account holds once per region (AWS Config recorder
+ * and delivery channel, the multi-region CloudTrail trail, the cost anomaly
+ * monitor). It belongs to no environment and outlives every one of them
+ * (DESIGN.md, units of deployment). Owns its strings.
+ */
+struct baseline_config {
+	char *file;
+	char *kind;                  /* "accountBaseline" */
+	char *account_id;            /* 12 digits: the account the baseline is for */
+	char *region;
+	char *alarm_email;           /* cost anomaly alerts */
+	int log_retention_days;      /* the trail's CloudWatch Logs group */
+	double anomaly_threshold_usd; /* total impact of an anomaly worth an e-mail */
+	char *owner;
+	char *cost_center;
+	char *project;
+	char *stack_name;            /* derived: SolemateBaseline-<accountId>-<region> */
+};
+
+/* What a configuration file describes: its "kind" key (absent: an environment). */
+enum config_kind { CONFIG_ENVIRONMENT, CONFIG_BASELINE };
+/* 0 with *kind set, or -1 with diagnostics (not a JSON object, unknown kind). */
+int config_kind_of(const char *file, const char *text, size_t len, enum config_kind *kind,
+		   struct diag_list *dl);
+
+/* Parse and validate one baseline file (solemate_unit_load reads files of either kind). */
+int baseline_config_parse(const char *file, const char *text, size_t len,
+			  const char *const *sets, size_t set_nr, struct baseline_config *cfg,
+			  struct diag_list *dl);
+void baseline_config_release(struct baseline_config *cfg);
+/* config/baseline.schema.json, generated from the baseline's key table (new reference). */
+json_t *baseline_config_json_schema(void);
 
 /*
  * Load and validate one file, JSON or YAML. 0, or -1 with every problem in

@@ -17,13 +17,26 @@ static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
 		json_pack("{so ss}", "KmsMasterKeyId", sm_getatt(key, "Arn"), "DisplayName",
 			  "SoleMate alarms"));
 	char *pid = xstrfmt("%sPolicy", id), *sid = xstrfmt("%sEmail", id);
-	sm_resource_new(s, pid, "AWS::SNS::TopicPolicy",
-			json_pack("{s[o] s{ss s[{ss ss s{ss} ss so s{s{ss}}}]}}", "Topics",
-				  sm_ref(t), "PolicyDocument", "Version", "2012-10-17",
-				  "Statement", "Sid", "DenyInsecureTransport", "Effect", "Deny",
-				  "Principal", "AWS", "*", "Action", "sns:Publish", "Resource",
-				  sm_ref(t), "Condition", "Bool", "aws:SecureTransport",
-				  "false"));
+	/*
+	 * A topic policy replaces SNS's default one: CloudWatch may publish only
+	 * when it allows cloudwatch.amazonaws.com, for this account's alarms
+	 * (CloudWatch user guide, "Using Amazon SNS topics for alarm actions";
+	 * aws:SourceArn and aws:SourceAccount against the confused deputy).
+	 */
+	sm_resource_new(
+		s, pid, "AWS::SNS::TopicPolicy",
+		json_pack("{s[o] s{ss s[{ss ss s{ss} ss so s{s{ss}}},"
+			  "{ss ss s{ss} ss so s{s{so} s{so}}}]}}",
+			  "Topics", sm_ref(t), "PolicyDocument", "Version", "2012-10-17",
+			  "Statement", "Sid", "DenyInsecureTransport", "Effect", "Deny",
+			  "Principal", "AWS", "*", "Action", "sns:Publish", "Resource", sm_ref(t),
+			  "Condition", "Bool", "aws:SecureTransport", "false", "Sid",
+			  "AllowCloudWatchAlarms", "Effect", "Allow", "Principal", "Service",
+			  "cloudwatch.amazonaws.com", "Action", "sns:Publish", "Resource",
+			  sm_ref(t), "Condition", "ArnLike", "aws:SourceArn",
+			  sm_fn_sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:"
+				    "${AWS::AccountId}:alarm:*"),
+			  "StringEquals", "aws:SourceAccount", sm_aws_account_id()));
 	sm_resource_new(s, sid, "AWS::SNS::Subscription",
 			json_pack("{so ss ss}", "TopicArn", sm_ref(t), "Protocol", "email",
 				  "Endpoint", cfg->alarm_email));
@@ -241,7 +254,7 @@ static void tracing(struct sm_stack *s, const struct env_config *cfg)
 	free(group);
 }
 
-static void cost(struct sm_stack *s, struct sm_stack *baseline, const struct env_config *cfg)
+static void budget(struct sm_stack *s, const struct env_config *cfg)
 {
 	char *name = xstrfmt("%s-monthly", cfg->stack_prefix);
 	json_t *subs = json_pack("[{ssss}]", "SubscriptionType", "EMAIL", "Address",
@@ -257,23 +270,29 @@ static void cost(struct sm_stack *s, struct sm_stack *baseline, const struct env
 			  "NotificationType", "FORECASTED", "ComparisonOperator", "GREATER_THAN",
 			  "ThresholdType", "PERCENTAGE", "Threshold", 100.0, "Subscribers", subs));
 	free(name);
-	if (!baseline)
-		return; /* once per account: the monitor lives with the baseline */
+}
+
+void monitoring_add_cost_anomalies(struct sm_stack *baseline, const struct baseline_config *cfg)
+{
+	/* an account has one DIMENSIONAL/SERVICE monitor: it lives in the baseline */
 	struct sm_resource *mon = sm_resource_new(
 		baseline, "CostAnomalyMonitor", "AWS::CE::AnomalyMonitor",
 		json_pack("{ss ss ss}", "MonitorName", "solemate-services", "MonitorType",
 			  "DIMENSIONAL", "MonitorDimension", "SERVICE"));
+	char *threshold = xstrfmt("{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
+				  "\"Values\":[\"%g\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}",
+				  cfg->anomaly_threshold_usd);
 	sm_resource_new(
 		baseline, "CostAnomalySubscription", "AWS::CE::AnomalySubscription",
 		json_pack("{ss ss s[o] s[{ssss}] ss}", "SubscriptionName", "solemate-anomalies",
 			  "Frequency", "DAILY", "MonitorArnList", sm_ref(mon), "Subscribers",
 			  "Type", "EMAIL", "Address", cfg->alarm_email, "ThresholdExpression",
-			  "{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
-			  "\"Values\":[\"100\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}"));
+			  threshold));
+	free(threshold);
 }
 
 int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack,
-		     struct sm_stack *baseline, const struct env_config *cfg,
+		     const struct env_config *cfg,
 		     const struct security_keys *keys, struct sm_resource *topic,
 		     const struct compute *cp, const struct database *db,
 		     const struct edge *edge, struct diag_list *dl)
@@ -286,6 +305,6 @@ int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack,
 		edge_alarms(edge_stack, cfg, edge);
 	dashboard(s, cfg, cp, db);
 	tracing(s, cfg);
-	cost(s, baseline, cfg);
+	budget(s, cfg);
 	return 0;
 }

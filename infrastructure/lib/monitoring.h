@@ -23,9 +23,15 @@ struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env
 					 const struct security_keys *keys);
 
 int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
-		     struct sm_stack *baseline, const struct env_config *cfg,
+		     const struct env_config *cfg,
 		     const struct security_keys *keys, struct sm_resource *topic,
 		     const struct compute *cp, const struct database *db,
 		     const struct edge *edge, struct diag_list *dl);
+
+/*
+ * The account's cost anomaly monitor (one of type SERVICE per account) and
+ * its daily e-mail subscription, in the account baseline (FR-6.6).
+ */
+void monitoring_add_cost_anomalies(struct sm_stack *baseline, const struct baseline_config *cfg);
 
 #endif

@@ -12,6 +12,18 @@
 #include "constructs/secure.h"
 
 
+/* CloudWatch Logs may use a key for this account's log groups only (the encryption context). */
+static json_t *logs_statement(void)
+{
+	return json_pack(
+		"{ss ss s{so} s[sssss] ss s{s{so}}}", "Sid", "AllowCloudWatchLogs", "Effect", "Allow",
+		"Principal", "Service", sm_fn_sub("logs.${AWS::Region}.amazonaws.com"), "Action",
+		"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+		"kms:Describe*", "Resource", "*", "Condition", "ArnLike",
+		"kms:EncryptionContext:aws:logs:arn",
+		sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"));
+}
+
 int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		      struct security_keys *out, struct diag_list *dl)
 {
@@ -32,26 +44,33 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 				    "Retain");
 	/*
 	 * The logs key is used by CloudWatch Logs (with the encryption context
-	 * condition AWS documents), SNS alarms from CloudWatch and Budgets, and
-	 * CloudTrail.
+	 * condition AWS documents) and by the alarm topic. A topic encrypted with
+	 * a customer managed key takes messages only from publishers the key
+	 * lets use it (SNS developer guide, "Configure AWS KMS permissions for
+	 * AWS services"): CloudWatch alarms and Budgets as service principals;
+	 * EC2 Auto Scaling publishes its notifications as its service-linked
+	 * role, which holds no customer key by default (EC2 Auto Scaling user
+	 * guide, "Required AWS KMS key policy"). That role is named through
+	 * aws:PrincipalArn rather than as the Principal: KMS refuses a key policy
+	 * whose principal does not exist yet, and a new account gets the role
+	 * only with its first Auto Scaling group, which this key comes before.
 	 */
 	json_t *logs_st = json_pack(
-		"[{ss ss s{so} s[sssss] ss s{s{so}}},"
+		"[o,"
 		" {ss ss s{s[sss]} s[ss] ss},"
-		" {ss ss s{ss} s[ss] ss s{s{so}}}]",
-		"Sid", "AllowCloudWatchLogs", "Effect", "Allow", "Principal", "Service",
-		sm_fn_sub("logs.${AWS::Region}.amazonaws.com"), "Action", "kms:Encrypt*",
-		"kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*",
-		"Resource", "*", "Condition", "ArnLike", "kms:EncryptionContext:aws:logs:arn",
-		sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"),
+		" {ss ss s{ss} s[ss] ss s{s{so so so}}}]",
+		logs_statement(),
 		"Sid", "AllowAlarmPublishers", "Effect", "Allow", "Principal", "Service",
 		"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
 		"Action", "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*",
-		"Sid", "AllowCloudTrail", "Effect", "Allow", "Principal", "Service",
-		"cloudtrail.amazonaws.com", "Action", "kms:GenerateDataKey*", "kms:DescribeKey",
-		"Resource", "*", "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
-		sm_fn_sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"));
-	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs, alarms and audit trail",
+		"Sid", "AllowAutoScalingNotifications", "Effect", "Allow", "Principal", "AWS", "*",
+		"Action", "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*", "Condition",
+		"StringEquals", "aws:PrincipalArn",
+		sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/"
+			  "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
+		"kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
+		sm_fn_sub("sns.${AWS::Region}.amazonaws.com"));
+	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms",
 				    logs_st, "Retain");
 	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),
 			    "KMS key of the database, secrets, backups and assets", NULL);
@@ -136,22 +155,54 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 	return acl;
 }
 
-static void audit_trail(struct sm_stack *b, const struct env_config *cfg,
-			const struct security_keys *keys, struct bucket *audit)
+/* The trail's name and ARN: the key and bucket policies name it (aws:SourceArn). */
+#define TRAIL_NAME "solemate-audit"
+#define TRAIL_ARN "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/" TRAIL_NAME
+
+/*
+ * The audit key: the trail's log files and its CloudWatch Logs group. Per
+ * "Configure AWS KMS key policies for CloudTrail" (CloudTrail user guide):
+ * GenerateDataKey* under the trail's encryption context, and DescribeKey,
+ * which carries no encryption context, with aws:SourceArn only.
+ */
+static struct sm_resource *audit_key(struct sm_stack *b)
+{
+	json_t *st = json_pack(
+		"[o,"
+		" {ss ss s{ss} ss ss s{s{so} s{so}}},"
+		" {ss ss s{ss} ss ss s{s{so}}}]",
+		logs_statement(),
+		"Sid", "AllowCloudTrailEncrypt", "Effect", "Allow", "Principal", "Service",
+		"cloudtrail.amazonaws.com", "Action", "kms:GenerateDataKey*", "Resource", "*",
+		"Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
+		sm_fn_sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"),
+		"StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN),
+		"Sid", "AllowCloudTrailDescribeKey", "Effect", "Allow", "Principal", "Service",
+		"cloudtrail.amazonaws.com", "Action", "kms:DescribeKey", "Resource", "*",
+		"Condition", "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN));
+	return kms_key_new(b, "AuditKey", "SoleMate account audit trail and its logs", st,
+			   "Retain");
+}
+
+static void audit_trail(struct sm_stack *b, const struct baseline_config *cfg,
+			struct sm_resource *key, struct bucket *audit)
 {
 	bucket_add_statement(
-		audit, json_pack("{ss ss s{ss} ss so}", "Sid", "CloudTrailAclCheck", "Effect", "Allow",
-				 "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
-				 "s3:GetBucketAcl", "Resource", sm_getatt(audit->bucket, "Arn")));
+		audit,
+		json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudTrailAclCheck", "Effect",
+			  "Allow", "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
+			  "s3:GetBucketAcl", "Resource", sm_getatt(audit->bucket, "Arn"), "Condition",
+			  "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
 	bucket_add_statement(
 		audit,
-		json_pack("{ss ss s{ss} ss so s{s{ss}}}", "Sid", "CloudTrailWrite", "Effect",
+		json_pack("{ss ss s{ss} ss so s{s{ss so}}}", "Sid", "CloudTrailWrite", "Effect",
 			  "Allow", "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
 			  "s3:PutObject", "Resource",
 			  bucket_objects_arn(audit->bucket, "/cloudtrail/AWSLogs/*"), "Condition",
-			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"));
-	struct sm_resource *lg = log_group_new(b, "TrailLogs", NULL, keys->logs_key,
-					       cfg->log_retention_days, "Retain");
+			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control",
+			  "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
+	struct sm_resource *lg = log_group_new(b, "TrailLogs", NULL, key, cfg->log_retention_days,
+					       "Retain");
 	struct sm_resource *role = iam_role_new(
 		b, "TrailLogsRole", "cloudtrail.amazonaws.com",
 		json_pack("[o]", iam_allow(json_pack("[ss]", "logs:CreateLogStream",
@@ -162,12 +213,15 @@ static void audit_trail(struct sm_stack *b, const struct env_config *cfg,
 		NULL);
 	struct sm_resource *trail = sm_resource_new(
 		b, "Trail", "AWS::CloudTrail::Trail",
-		json_pack("{sb so ss sb sb sb so so so}", "IsLogging", 1, "S3BucketName",
-			  sm_ref(audit->bucket), "S3KeyPrefix", "cloudtrail", "IsMultiRegionTrail",
-			  1, "IncludeGlobalServiceEvents", 1, "EnableLogFileValidation", 1,
-			  "KMSKeyId", sm_getatt(keys->logs_key, "Arn"), "CloudWatchLogsLogGroupArn",
-			  sm_getatt(lg, "Arn"), "CloudWatchLogsRoleArn", sm_getatt(role, "Arn")));
+		json_pack("{ss sb so ss sb sb sb so so so}", "TrailName", TRAIL_NAME, "IsLogging", 1,
+			  "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix", "cloudtrail",
+			  "IsMultiRegionTrail", 1, "IncludeGlobalServiceEvents", 1,
+			  "EnableLogFileValidation", 1, "KMSKeyId", sm_getatt(key, "Arn"),
+			  "CloudWatchLogsLogGroupArn", sm_getatt(lg, "Arn"), "CloudWatchLogsRoleArn",
+			  sm_getatt(role, "Arn")));
 	sm_resource_depends_on(trail, audit->policy);
+	/* CloudTrail checks at creation that the role can write to the log group */
+	iam_role_wait_for(trail, role);
 }
 
 /* AWS Config managed rules that watch what this design sets (FR-5.6). */
@@ -183,26 +237,54 @@ static const char *const config_rules[] = {
 	"CLOUDFRONT_VIEWER_POLICY_HTTPS", "ELB_LOGGING_ENABLED", NULL
 };
 
+/*
+ * AWS Config delivers with the recorder's role in the same account
+ * ("Permissions for the IAM role assigned to AWS Config": s3:PutObject under
+ * the prefix with bucket-owner-full-control, s3:GetBucketAcl, and
+ * s3:ListBucket for the existence check). The bucket policy also grants
+ * the service principal, limited to this account (aws:SourceAccount), as
+ * "Permissions for the Amazon S3 bucket for the AWS Config delivery
+ * channel" shows.
+ */
 static void audit_config(struct sm_stack *b, struct bucket *audit)
 {
+	json_t *account = sm_aws_account_id();
 	bucket_add_statement(audit,
-			     json_pack("{ss ss s{ss} s[ss] so}", "Sid", "ConfigAclCheck", "Effect",
-				       "Allow", "Principal", "Service", "config.amazonaws.com",
-				       "Action", "s3:GetBucketAcl", "s3:ListBucket", "Resource",
-				       sm_getatt(audit->bucket, "Arn")));
+			     json_pack("{ss ss s{ss} s[ss] so s{s{sO}}}", "Sid", "ConfigAclCheck",
+				       "Effect", "Allow", "Principal", "Service",
+				       "config.amazonaws.com", "Action", "s3:GetBucketAcl",
+				       "s3:ListBucket", "Resource", sm_getatt(audit->bucket, "Arn"),
+				       "Condition", "StringEquals", "aws:SourceAccount", account));
 	bucket_add_statement(
 		audit,
-		json_pack("{ss ss s{ss} ss so s{s{ss}}}", "Sid", "ConfigWrite", "Effect", "Allow",
-			  "Principal", "Service", "config.amazonaws.com", "Action", "s3:PutObject",
-			  "Resource", bucket_objects_arn(audit->bucket, "/config/AWSLogs/*"),
-			  "Condition", "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control"));
+		json_pack("{ss ss s{ss} ss so s{s{ss sO}}}", "Sid", "ConfigWrite", "Effect",
+			  "Allow", "Principal", "Service", "config.amazonaws.com", "Action",
+			  "s3:PutObject", "Resource",
+			  bucket_objects_arn(audit->bucket, "/config/AWSLogs/*"), "Condition",
+			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control",
+			  "aws:SourceAccount", account));
+	json_decref(account);
+	json_t *objects = sm_fn_sub_vars("${Bucket}/config/AWSLogs/${AWS::AccountId}/*",
+					 json_pack("{so}", "Bucket",
+						   sm_getatt(audit->bucket, "Arn")));
+	json_t *delivery = json_pack(
+		"[o o]",
+		iam_allow_if(json_pack("[s]", "s3:PutObject"), json_pack("[o]", objects),
+			     json_pack("{s{ss}}", "StringEquals", "s3:x-amz-acl",
+				       "bucket-owner-full-control")),
+		iam_allow(json_pack("[ss]", "s3:GetBucketAcl", "s3:ListBucket"),
+			  json_pack("[o]", sm_getatt(audit->bucket, "Arn"))));
 	static const char *const managed[] = { "service-role/AWS_ConfigRole", NULL };
-	struct sm_resource *role = iam_role_new(b, "ConfigRole", "config.amazonaws.com", NULL,
-						managed);
+	struct sm_resource *role = iam_role_new(b, "ConfigRole", "config.amazonaws.com",
+						delivery, managed);
 	nag_suppress(role,
 		     "AWS_ConfigRole is the policy AWS maintains for the Config recorder to read "
 		     "every supported resource type; a hand-written copy would fall behind",
 		     "AwsSolutions-IAM4", NULL);
+	nag_suppress(role,
+		     "AWS Config names the history and snapshot objects it delivers; the wildcard "
+		     "covers only config/AWSLogs/<this account>/ of the audit bucket",
+		     "AwsSolutions-IAM5", NULL);
 	struct sm_resource *rec = sm_resource_new(
 		b, "ConfigRecorder", "AWS::Config::ConfigurationRecorder",
 		json_pack("{so s{sbsb}}", "RoleARN", sm_getatt(role, "Arn"), "RecordingGroup",
@@ -211,7 +293,14 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 		b, "ConfigDeliveryChannel", "AWS::Config::DeliveryChannel",
 		json_pack("{so ss}", "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix",
 			  "config"));
+	/*
+	 * PutDeliveryChannel: "Before you can create a delivery channel, you must
+	 * create a configuration recorder"; it checks that the bucket accepts the
+	 * role's writes (InsufficientDeliveryPolicyException otherwise).
+	 */
+	sm_resource_depends_on(ch, rec);
 	sm_resource_depends_on(ch, audit->policy);
+	iam_role_wait_for(ch, role);
 	for (int i = 0; config_rules[i]; i++) {
 		char *id = xstrfmt("ConfigRule%d", i + 1);
 		char *name = xstrfmt("solemate-%s", config_rules[i]);
@@ -229,14 +318,10 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 	}
 }
 
-int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
-		       const struct env_config *cfg, const struct security_keys *keys,
+int security_add_audit(struct sm_stack *baseline, const struct baseline_config *cfg,
 		       struct diag_list *dl)
 {
-	(void)stack;
 	(void)dl;
-	if (!baseline)
-		return 0; /* another environment of the account holds the trail and Config */
 	struct bucket audit;
 	bucket_new(baseline, "AuditBucket",
 		   &(struct bucket_props){
@@ -259,7 +344,7 @@ int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
 		     "the audit trail is append-only (versioned, lifecycle to Glacier) in the "
 		     "account's home region; a second copy is the organization trail's job",
 		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
-	audit_trail(baseline, cfg, keys, &audit);
+	audit_trail(baseline, cfg, audit_key(baseline), &audit);
 	audit_config(baseline, &audit);
 	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),
 			    "Bucket of CloudTrail and AWS Config deliveries", NULL);

@@ -12,7 +12,7 @@
 
 struct security_keys {
 	struct sm_resource *data_key; /* RDS storage, secrets, backups, S3 assets */
-	struct sm_resource *logs_key; /* CloudWatch Logs, SNS, CloudTrail (service principals granted) */
+	struct sm_resource *logs_key; /* CloudWatch Logs, the alarm topic (its publishers granted) */
 };
 
 /* KMS keys with rotation on and key policies scoped to the services that use them. */
@@ -42,13 +42,13 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 					      struct diag_list *dl);
 
 /*
- * Audit: CloudTrail (multi-region, validation, KMS, to a locked bucket and to
- * CloudWatch Logs) and the AWS Config rules of the environment. The Config
- * recorder/delivery channel and other once-per-account singletons go in
- * `baseline` (NULL when cfg->account_baseline is false).
+ * The account's audit, in the account baseline's stack (once per account and
+ * region, nothing taken from an environment): its own KMS key, the delivery
+ * bucket (versioned, TLS-only, retained), the multi-region CloudTrail trail
+ * (FR-5.5) to the bucket and to CloudWatch Logs, and AWS Config's recorder,
+ * delivery channel and managed rules (FR-5.6).
  */
-int security_add_audit(struct sm_stack *stack, struct sm_stack *baseline,
-		       const struct env_config *cfg, const struct security_keys *keys,
+int security_add_audit(struct sm_stack *baseline, const struct baseline_config *cfg,
 		       struct diag_list *dl);
 
 #endif

@@ -9,7 +9,11 @@
  *   <P>Compute     ECS, EC2 capacity, ALB, regional WAF, autoscaling
  *   <P>Edge        CloudFront, its WAF and alarms, in us-east-1
  *   <P>Monitoring  SNS topic, alarms, dashboard, X-Ray, budget
- *   <P>Baseline    once-per-account singletons (cfg->account_baseline)
+ *
+ * The account baseline is a unit of its own (DESIGN.md): one stack,
+ * SolemateBaseline-<account>-<region>, with CloudTrail, AWS Config and the
+ * cost anomaly monitor, from config/baseline.json; it imports nothing from
+ * an environment, so that destroying any environment leaves it standing.
  *
  * References between them become exports/imports (or cross-region
  * parameters) through the engine, with no code here.
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/fsutil.h"
 #include "base/xalloc.h"
 #include "lib/compute.h"
 #include "lib/database.h"
@@ -89,19 +94,13 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
 						"CloudFront, WAF, DNS (FR-3.5, FR-5.4)", false);
 	struct sm_stack *monitoring = new_stack(app, cfg, "Monitoring", cfg->region,
 						"alarms, dashboard, tracing, budget (FR-6)", false);
-	struct sm_stack *baseline = cfg->account_baseline
-					    ? new_stack(app, cfg, "Baseline", cfg->region,
-							"once-per-account audit and cost singletons",
-							true)
-					    : NULL;
 
 	if (networking_build(network, cfg, &net, dl) < 0 ||
 	    security_add_keys(data, cfg, &keys, dl) < 0 ||
 	    networking_add_flow_logs(data, cfg, &net, &keys, dl) < 0 ||
 	    security_add_secrets(data, cfg, &keys, &secrets, dl) < 0 ||
 	    storage_build(data, dr, cfg, &keys, &st, dl) < 0 ||
-	    database_build(data, cfg, &net, &keys, &st, &db, dl) < 0 ||
-	    security_add_audit(data, baseline, cfg, &keys, dl) < 0)
+	    database_build(data, cfg, &net, &keys, &st, &db, dl) < 0)
 		return -1;
 	struct sm_resource *topic = monitoring_add_topic(data, cfg, &keys);
 	struct compute_inputs in = { .net = &net,
@@ -114,10 +113,84 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
 				     .data = data };
 	if (compute_build(compute, cfg, &in, &cp, dl) < 0 ||
 	    edge_build(edge_stack, cfg, &st, &cp, &edge, dl) < 0 ||
-	    monitoring_build(monitoring, edge_stack, baseline, cfg, &keys, topic, &cp, &db, &edge,
-			     dl) < 0)
+	    monitoring_build(monitoring, edge_stack, cfg, &keys, topic, &cp, &db, &edge, dl) < 0)
 		return -1;
 	/* Stacks left empty by configuration are not deployed at all. */
 	sm_app_remove_empty_stacks(app);
 	return 0;
+}
+
+int solemate_add_baseline(struct sm_app *app, const struct baseline_config *cfg,
+			  struct diag_list *dl)
+{
+	struct sm_stack *b = sm_stack_new(
+		app, cfg->stack_name,
+		&(struct sm_stack_props){
+			.account = cfg->account_id,
+			.region = cfg->region,
+			.description = "SoleMate account baseline: CloudTrail, AWS Config, cost "
+				       "anomaly monitor, once per account and region (FR-5.5, "
+				       "FR-5.6, FR-6.6; managed by solemate)",
+			/* the account's audit trail outlives every environment */
+			.termination_protection = true });
+	sm_stack_add_tag(b, "Project", cfg->project);
+	sm_stack_add_tag(b, "Environment", "baseline");
+	sm_stack_add_tag(b, "ManagedBy", "solemate");
+	sm_stack_add_tag(b, "CostCenter", cfg->cost_center);
+	sm_stack_add_tag(b, "Owner", cfg->owner);
+	if (security_add_audit(b, cfg, dl) < 0)
+		return -1;
+	monitoring_add_cost_anomalies(b, cfg);
+	return 0;
+}
+
+int solemate_unit_load(const char *path, const char *const *sets, size_t set_nr,
+		       struct solemate_unit *u, struct diag_list *dl)
+{
+	size_t len;
+	enum config_kind kind;
+
+	memset(u, 0, sizeof(*u));
+	char *text = fs_read_file(path, &len, dl);
+	if (!text)
+		return -1;
+	int r = config_kind_of(path, text, len, &kind, dl);
+	if (r == 0 && kind == CONFIG_BASELINE) {
+		r = baseline_config_parse(path, text, len, sets, set_nr, &u->baseline, dl);
+		if (r == 0) {
+			u->kind = CONFIG_BASELINE;
+			u->name = "baseline";
+			u->file = u->baseline.file;
+			u->region = u->baseline.region;
+			u->account = u->baseline.account_id;
+			u->protect = true;
+		}
+	} else if (r == 0) {
+		r = env_config_parse_with(path, text, len, sets, set_nr, &u->env, dl);
+		if (r == 0) {
+			u->kind = CONFIG_ENVIRONMENT;
+			u->name = u->env.environment;
+			u->file = u->env.file;
+			u->region = u->env.region;
+			u->account = u->env.account;
+			u->protect = u->env.protect_data;
+		}
+	}
+	free(text);
+	return r;
+}
+
+void solemate_unit_release(struct solemate_unit *u)
+{
+	if (u->kind == CONFIG_BASELINE)
+		baseline_config_release(&u->baseline);
+	else
+		env_config_release(&u->env);
+	memset(u, 0, sizeof(*u));
+}
+
+int solemate_add_unit(struct sm_app *app, const struct solemate_unit *u, struct diag_list *dl)
+{
+	return u->kind == CONFIG_BASELINE ? solemate_add_baseline(app, &u->baseline, dl)
+					  : solemate_add_environment(app, &u->env, dl);
 }

@@ -15,4 +15,39 @@
 int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
 			     struct diag_list *dl);
 
+/*
+ * Add the account baseline's stack (SolemateBaseline-<account>-<region>,
+ * termination protection on) to `app`. 0, or -1 with diagnostics.
+ */
+int solemate_add_baseline(struct sm_app *app, const struct baseline_config *cfg,
+			  struct diag_list *dl);
+
+/*
+ * A unit of deployment (DESIGN.md): an environment, or the account baseline,
+ * as its configuration file's "kind" says. The strings below are borrowed
+ * from the configuration the unit owns; solemate_unit_release() frees it.
+ */
+struct solemate_unit {
+	enum config_kind kind;
+	struct env_config env;		 /* CONFIG_ENVIRONMENT */
+	struct baseline_config baseline; /* CONFIG_BASELINE */
+	const char *name;		 /* the environment's name, or "baseline" */
+	const char *file;
+	const char *region;
+	const char *account; /* may be NULL (an environment without "account") */
+	/* its stacks keep data that must survive: termination protection,
+	 * replacements of stateful resources refused, destroy only with --force */
+	bool protect;
+};
+
+/*
+ * Load `path` (JSON or YAML) as whichever unit it configures, with the
+ * "key=value" overrides `sets` (may be NULL) applied. 0, or -1 with diagnostics.
+ */
+int solemate_unit_load(const char *path, const char *const *sets, size_t set_nr,
+		       struct solemate_unit *u, struct diag_list *dl);
+void solemate_unit_release(struct solemate_unit *u);
+/* Add the unit's stacks to `app`. 0, or -1 with diagnostics. */
+int solemate_add_unit(struct sm_app *app, const struct solemate_unit *u, struct diag_list *dl);
+
 #endif

@@ -173,10 +173,10 @@ char *cli_env_config_path(const struct cli_inputs *in, const char *name)
 	return xstrfmt("%s/%s.json", cli_config_dir(in), name);
 }
 
-int cli_config_load(const struct cli_inputs *in, const char *path, struct env_config *cfg,
+int cli_config_load(const struct cli_inputs *in, const char *path, struct solemate_unit *u,
 		    struct diag_list *dl)
 {
-	return env_config_load_with(path, in->sets, (size_t)in->set_nr, cfg, dl);
+	return solemate_unit_load(path, in->sets, (size_t)in->set_nr, u, dl);
 }
 
 /* The environment names config_dir holds (malloc'd, sorted); the count. */
@@ -192,7 +192,9 @@ static size_t list_env_names(const char *dir, char ***out)
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name), ext = config_ext_len(e->d_name);
-		if (!ext || len <= ext || !strncmp(e->d_name, "schema.", 7))
+		/* schema.json, baseline.schema.json: editors' schemas, not units */
+		if (!ext || len <= ext || !strncmp(e->d_name, "schema.", 7) ||
+		    (len - ext >= 7 && !strncmp(e->d_name + len - ext - 7, ".schema", 7)))
 			continue;
 		char *name = xstrndup(e->d_name, len - ext);
 		bool dup = false; /* NAME.json and NAME.yaml: one environment */
@@ -270,18 +272,18 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	for (int i = 0; i < n + in->config_nr; i++) {
 		char *path = i < n ? cli_env_config_path(in, envs[i])
 				   : xstrdup(in->config_files[i - n]);
-		struct env_config cfg;
+		struct solemate_unit u;
 		if (i < n && !fs_exists(path)) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
 						  "no configuration for environment '%s'", envs[i]);
 			cli_hint_unknown_env(d, in, envs[i]);
 			failed = 1;
-		} else if (cli_config_load(in, path, &cfg, dl) < 0) {
+		} else if (cli_config_load(in, path, &u, dl) < 0) {
 			failed = 1;
 		} else {
-			if (solemate_add_environment(app, &cfg, dl) < 0)
+			if (solemate_add_unit(app, &u, dl) < 0)
 				failed = 1;
-			env_config_release(&cfg);
+			solemate_unit_release(&u);
 		}
 		free(path);
 	}
@@ -351,9 +353,16 @@ int cli_unit_load(const struct cli_unit *u, struct env_config *cfg, bool *have_c
 {
 	*have_cfg = false;
 	if (u->config_path) {
-		if (cli_config_load(&u->in, u->config_path, cfg, dl) < 0)
+		struct solemate_unit unit;
+		if (cli_config_load(&u->in, u->config_path, &unit, dl) < 0)
 			return -1;
-		*have_cfg = true;
+		/* the account baseline has no environment's usage or budget: templates only */
+		if (unit.kind == CONFIG_ENVIRONMENT) {
+			*cfg = unit.env;
+			memset(&unit.env, 0, sizeof(unit.env));
+			*have_cfg = true;
+		}
+		solemate_unit_release(&unit);
 	}
 	return cli_inputs_load(&u->in, a, dl);
 }

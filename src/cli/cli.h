@@ -82,8 +82,12 @@ const char *cli_config_dir(const struct cli_inputs *in);
  * NAME.yaml / NAME.yml when that is the one that exists (malloc'd).
  */
 char *cli_env_config_path(const struct cli_inputs *in, const char *name);
-/* Load a configuration with the inputs' --set overrides. */
-int cli_config_load(const struct cli_inputs *in, const char *path, struct env_config *cfg,
+/*
+ * Load a configuration, an environment's or the account baseline's, with
+ * the inputs' --set overrides (release with solemate_unit_release).
+ */
+struct solemate_unit;
+int cli_config_load(const struct cli_inputs *in, const char *path, struct solemate_unit *u,
 		    struct diag_list *dl);
 /* Hint on `d` for an unknown environment `name`: the closest one, or where they are. */
 void cli_hint_unknown_env(struct diag *d, const struct cli_inputs *in, const char *name);

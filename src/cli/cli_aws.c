@@ -1161,7 +1161,7 @@ out:
 
 /* ---- environments and waves ---- */
 
-int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config *cfg,
+int cli_env_load(const struct cli_inputs *in, const char *cmd, struct solemate_unit *u,
 		 struct sm_assembly *a, json_t **manifest_out, struct diag_list *dl)
 {
 	if (manifest_out)
@@ -1170,9 +1170,11 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 	if (in->path_nr || in->env_nr + in->config_nr != 1 ||
 	    (in->env_nr && !strcmp(in->envs[0], "all"))) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-					  "%s acts on one environment at a time", cmd);
-		diag_set_hint(d,
-			      "name it with --env NAME (a file config/NAME.json) or --config FILE");
+					  "%s acts on one environment (or the account baseline) at "
+					  "a time",
+					  cmd);
+		diag_set_hint(d, "name it with --env NAME (a file config/NAME.json; "
+				 "--env baseline for the account baseline) or --config FILE");
 		return -1;
 	}
 	if (in->env_nr)
@@ -1186,13 +1188,13 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config
 		free(path);
 		return -1;
 	}
-	int r = cli_config_load(in, path, cfg, dl);
+	int r = cli_config_load(in, path, u, dl);
 	free(path);
 	if (r < 0)
 		return -1;
 	struct sm_app *app = cli_build_app(in, dl);
 	if (!app) {
-		env_config_release(cfg);
+		solemate_unit_release(u);
 		return -1;
 	}
 	cli_assembly_from_app(a, app);

@@ -24,6 +24,7 @@
 #include "aws/deploy_plan.h"
 #include "base/diag.h"
 #include "cli/cli.h"
+#include "lib/solemate_stack.h"
 
 /* The name of the stack `bootstrap` creates, one per account and region. */
 #define CLI_TOOLKIT_STACK "SolemateToolkit"
@@ -187,12 +188,13 @@ json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,
 const char *cli_stack_region(const struct cli_aws *ca, const struct sm_template *t);
 
 /*
- * One environment to act on: `--env NAME` or `--config FILE` (exactly one),
- * its configuration and its assembly synthesized in memory, and the cloud
- * assembly manifest when manifest_out is not NULL (new reference). 0 or -1 + diag.
+ * One unit to act on, an environment or the account baseline: `--env NAME`
+ * or `--config FILE` (exactly one; --env all is refused), its configuration
+ * (release with solemate_unit_release) and its assembly synthesized in
+ * memory, and the cloud assembly manifest when manifest_out is not NULL (new
+ * reference). 0 or -1 + diag.
  */
-struct env_config;
-int cli_env_load(const struct cli_inputs *in, const char *cmd, struct env_config *cfg,
+int cli_env_load(const struct cli_inputs *in, const char *cmd, struct solemate_unit *u,
 		 struct sm_assembly *a, json_t **manifest_out, struct diag_list *dl);
 
 /*

@@ -53,7 +53,7 @@ int cmd_bootstrap(int argc, char **argv)
 	opts.policy.yes = lo.yes;
 	const struct cli_aws_opts ao = lo.ao;
 
-	struct env_config cfg;
+	struct solemate_unit unit;
 	struct sm_assembly env_as, as;
 	struct cli_aws ca;
 	bool opened = false;
@@ -61,7 +61,7 @@ int cmd_bootstrap(int argc, char **argv)
 
 	sm_assembly_init(&env_as);
 	sm_assembly_init(&as);
-	if (cli_env_load(&lo.in, "bootstrap", &cfg, &env_as, NULL, &dl) < 0) {
+	if (cli_env_load(&lo.in, "bootstrap", &unit, &env_as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&env_as);
 		diag_list_release(&dl);
@@ -73,7 +73,7 @@ int cmd_bootstrap(int argc, char **argv)
 	for (size_t i = 0; i < env_as.nr; i++) {
 		const char *r = ao.region ? ao.region : env_as.items[i].region;
 		if (!r || !strcmp(r, "unknown-region"))
-			r = cfg.region;
+			r = unit.region;
 		size_t k = 0;
 		while (k < nr && strcmp(regions[k], r))
 			k++;
@@ -83,7 +83,7 @@ int cmd_bootstrap(int argc, char **argv)
 	for (size_t k = 0; k < nr; k++) {
 		struct sm_app *one = sm_app_new();
 		struct sm_stack *s =
-			toolkit_stack_new(one, CLI_TOOLKIT_STACK, cfg.account, regions[k]);
+			toolkit_stack_new(one, CLI_TOOLKIT_STACK, unit.account, regions[k]);
 		if (sm_app_resolve(one, &dl) < 0) {
 			sm_app_free(one);
 			goto out;
@@ -106,12 +106,12 @@ int cmd_bootstrap(int argc, char **argv)
 	opts.schema = cfn_schema_load(NULL, &dl);
 	if (!opts.schema)
 		goto out;
-	if (cli_aws_open(&ca, &ao, cfg.region, &dl) < 0)
+	if (cli_aws_open(&ca, &ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
-	opts.env = cfg.environment;
+	opts.env = unit.name;
 	/* as the environment's own stacks: protected where its data is */
-	opts.termination_protection = cfg.protect_data;
+	opts.termination_protection = unit.protect;
 	cli_catch_interrupt();
 	size_t ok = 0;
 	for (size_t i = 0; i < as.nr && !cli_interrupted; i++) {
@@ -142,7 +142,7 @@ out:
 		cfn_schema_free(opts.schema);
 	sm_assembly_release(&env_as);
 	sm_assembly_release(&as);
-	env_config_release(&cfg);
+	solemate_unit_release(&unit);
 	diag_list_release(&dl);
 	return cli_finish_stdout(code);
 }

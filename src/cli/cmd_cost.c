@@ -203,6 +203,9 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 	}
 	if (!strcmp(o->format, "json")) {
 		json_t *j = cost_report_json(&r);
+		/* a unit without an environment's configuration (the account baseline) */
+		if (u->config_path && json_is_null(json_object_get(j, "environment")))
+			json_object_set_new(j, "environment", json_string(u->name));
 		json_object_set_new(j, "availability", slo_availability_json(&s.availability));
 		json_object_set_new(j, "capacity", slo_capacity_json(&s.capacity));
 		if (have_before) {

@@ -125,7 +125,7 @@ int cmd_deploy(int argc, char **argv)
 	}
 	ctx.opts.policy.yes = lo.yes;
 
-	struct env_config cfg;
+	struct solemate_unit unit;
 	struct sm_assembly as;
 	struct plan_waves waves = PLAN_WAVES_INIT;
 	struct cli_aws ca;
@@ -134,50 +134,50 @@ int cmd_deploy(int argc, char **argv)
 	bool opened = false;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&lo.in, "deploy", &cfg, &as, &manifest, &dl) < 0) {
+	if (cli_env_load(&lo.in, "deploy", &unit, &as, &manifest, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
 		return SM_EXIT_USAGE;
 	}
 	/* nothing reaches CloudFormation with a placeholder certificate */
-	if (env_config_check_deployable(&cfg, &dl) < 0)
+	if (unit.kind == CONFIG_ENVIRONMENT && env_config_check_deployable(&unit.env, &dl) < 0)
 		goto out;
 	if (plan_order(&as, lo.only, lo.only_nr, &waves, &dl) < 0)
 		goto out;
 	ctx.opts.schema = cfn_schema_load(NULL, &dl);
 	if (!ctx.opts.schema)
 		goto out;
-	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) < 0)
+	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
-	ctx.opts.env = cfg.environment;
-	ctx.opts.owner_env = cfg.environment;
+	ctx.opts.env = unit.name;
+	ctx.opts.owner_env = unit.name;
 	/* the wrong target is refused before any stack is touched */
-	code = cli_check_owners(&ca, &waves, cfg.environment, NULL, 0, &dl);
+	code = cli_check_owners(&ca, &waves, unit.name, NULL, 0, &dl);
 	if (code != SM_EXIT_OK) {
 		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
 			cli_print_diags(&dl);
 		goto out;
 	}
 	ctx.opts.manifest = manifest;
-	ctx.opts.policy.production = cfg.protect_data;
-	ctx.opts.termination_protection = cfg.protect_data;
+	ctx.opts.policy.production = unit.protect;
+	ctx.opts.termination_protection = unit.protect;
 	pthread_mutex_init(&ctx.lock, NULL);
 	cli_catch_interrupt();
 
 	printf("deploying %zu stack%s of %s in %zu wave%s%s\n", waves.nr, waves.nr == 1 ? "" : "s",
-	       cfg.environment, waves.wave_nr, waves.wave_nr == 1 ? "" : "s",
+	       unit.name, waves.wave_nr, waves.wave_nr == 1 ? "" : "s",
 	       ca.endpoint_url ? " (endpoint override)" : "");
 	size_t skipped = 0;
 	cli_run_waves(&ca, &waves, false, lo.concurrency, deploy_one, &ctx, &skipped);
 	printf("%s: %zu deployed, %zu unchanged, %zu failed, %zu refused, %zu interrupted, %zu not "
 	       "started (%lu requests, %lu retried)\n",
-	       cfg.environment, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,
+	       unit.name, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,
 	       skipped, ca.requests, ca.retries);
 	if (ctx.unprotected)
 		printf("%s: %zu stack%s deployed without termination protection (see above)\n",
-		       cfg.environment, ctx.unprotected, ctx.unprotected == 1 ? "" : "s");
+		       unit.name, ctx.unprotected, ctx.unprotected == 1 ? "" : "s");
 	code = ctx.done + ctx.unchanged == waves.nr && !ctx.unprotected ? SM_EXIT_OK
 									: SM_EXIT_FINDINGS;
 	pthread_mutex_destroy(&ctx.lock);
@@ -191,7 +191,7 @@ out:
 	plan_waves_release(&waves);
 	json_decref(manifest);
 	sm_assembly_release(&as);
-	env_config_release(&cfg);
+	solemate_unit_release(&unit);
 	diag_list_release(&dl);
 	return cli_finish_stdout(code);
 }

@@ -19,12 +19,13 @@ static const char destroy_usage[] =
 	"                        [--concurrency N] [--profile NAME] [--region REGION]\n"
 	"                        [--endpoint-url URL]\n"
 	"\n"
-	"Delete the environment's stacks in reverse dependency order (the stacks of\n"
-	"one wave at the same time). Asks for the environment's name to be typed,\n"
-	"unless --yes. A protected environment (production: databaseDeletionProtection)\n"
-	"is refused unless --force, which also turns its stacks' termination\n"
-	"protection off. Resources CloudFormation keeps (DeletionPolicy Retain,\n"
-	"final snapshots of Snapshot) are listed at the end.\n"
+	"Delete the stacks of one environment, or of the account baseline (--env\n"
+	"baseline), in reverse dependency order (the stacks of one wave at the same\n"
+	"time); no other unit's stack is touched. Asks for the name to be typed,\n"
+	"unless --yes. A protected unit (production: databaseDeletionProtection; the\n"
+	"account baseline) is refused unless --force, which also turns its stacks'\n"
+	"termination protection off. Resources CloudFormation keeps (DeletionPolicy\n"
+	"Retain, final snapshots of Snapshot) are listed at the end.\n"
 	"\n"
 	"  --stack NAME     only this stack (repeatable); the stacks that import its\n"
 	"                   exports must go first (CloudFormation refuses otherwise)\n"
@@ -193,8 +194,8 @@ static bool confirm_by_name(const char *env, size_t stacks)
 {
 	char line[256];
 	fprintf(stderr,
-		"this deletes the %zu stack%s of environment '%s' and what they hold.\n"
-		"type the environment's name to go on: ",
+		"this deletes the %zu stack%s of '%s' and what they hold.\n"
+		"type the name to go on: ",
 		stacks, stacks == 1 ? "" : "s", env);
 	fflush(stderr);
 	if (!fgets(line, sizeof(line), stdin) || cli_interrupted)
@@ -229,7 +230,7 @@ int cmd_destroy(int argc, char **argv)
 	size_t only_nr = lo.only_nr;
 	bool yes = lo.yes;
 
-	struct env_config cfg;
+	struct solemate_unit unit;
 	struct sm_assembly as;
 	struct plan_waves waves = PLAN_WAVES_INIT;
 	struct cli_aws ca;
@@ -237,7 +238,7 @@ int cmd_destroy(int argc, char **argv)
 	bool opened = false;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&lo.in, "destroy", &cfg, &as, NULL, &dl) < 0) {
+	if (cli_env_load(&lo.in, "destroy", &unit, &as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
@@ -251,20 +252,24 @@ int cmd_destroy(int argc, char **argv)
 		goto out;
 	ctx.only = only;
 	ctx.only_nr = only_nr;
-	if (cfg.protect_data && !ctx.force) {
-		struct diag *d = diag_add(&dl, DIAG_ERROR, cfg.file, 0, 0, NULL,
-					  "refusing to destroy '%s': it is a protected environment "
-					  "(databaseDeletionProtection)",
-					  cfg.environment);
+	if (unit.protect && !ctx.force) {
+		struct diag *d = diag_add(&dl, DIAG_ERROR, unit.file, 0, 0, NULL,
+					  unit.kind == CONFIG_BASELINE
+						  ? "refusing to destroy '%s': the account baseline "
+						    "(audit trail, AWS Config) outlives every "
+						    "environment"
+						  : "refusing to destroy '%s': it is a protected "
+						    "environment (databaseDeletionProtection)",
+					  unit.name);
 		diag_set_hint(d, "if you really mean it: --force (and its stacks' termination "
 				 "protection is turned off)");
 		goto out;
 	}
-	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) < 0)
+	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
 	/* the wrong target is refused before any question or deletion */
-	code = cli_check_owners(&ca, &waves, cfg.environment, only, only_nr, &dl);
+	code = cli_check_owners(&ca, &waves, unit.name, only, only_nr, &dl);
 	if (code != SM_EXIT_OK) {
 		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
 			cli_print_diags(&dl);
@@ -277,21 +282,21 @@ int cmd_destroy(int argc, char **argv)
 						  "destroy asks for confirmation and there is no "
 						  "terminal");
 			diag_set_hint(d, "pass --yes to delete '%s' without a question",
-				      cfg.environment);
+				      unit.name);
 			goto out;
 		}
-		if (!confirm_by_name(cfg.environment, only_nr ? only_nr : waves.nr)) {
+		if (!confirm_by_name(unit.name, only_nr ? only_nr : waves.nr)) {
 			fprintf(stderr, "solemate destroy: not confirmed: nothing was deleted\n");
 			code = SM_EXIT_FINDINGS;
 			goto out;
 		}
 	}
-	ctx.env = cfg.environment;
+	ctx.env = unit.name;
 	strbuf_init(&ctx.kept, 0);
 	pthread_mutex_init(&ctx.lock, NULL);
 	cli_catch_interrupt();
 	printf("destroying %zu stack%s of %s\n", only_nr ? only_nr : waves.nr,
-	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s", cfg.environment);
+	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s", unit.name);
 	size_t skipped = 0;
 	cli_run_waves(&ca, &waves, true, lo.concurrency, destroy_one, &ctx, &skipped);
 	if (ctx.kept.len)
@@ -300,7 +305,7 @@ int cmd_destroy(int argc, char **argv)
 		       ctx.kept.buf);
 	printf("%s: %zu deleted, %zu not deployed, %zu failed, %zu not started (%lu requests, "
 	       "%lu retried)\n",
-	       cfg.environment, ctx.deleted, ctx.absent, ctx.failed, skipped, ca.requests,
+	       unit.name, ctx.deleted, ctx.absent, ctx.failed, skipped, ca.requests,
 	       ca.retries);
 	code = ctx.failed || skipped || cli_interrupted ? SM_EXIT_FINDINGS : SM_EXIT_OK;
 	strbuf_release(&ctx.kept);
@@ -312,7 +317,7 @@ out:
 		cli_aws_close(&ca);
 	plan_waves_release(&waves);
 	sm_assembly_release(&as);
-	env_config_release(&cfg);
+	solemate_unit_release(&unit);
 	diag_list_release(&dl);
 	return cli_finish_stdout(code);
 }

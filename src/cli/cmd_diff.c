@@ -39,14 +39,14 @@ static const char diff_usage[] =
 static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts *ao,
 			 struct sm_assembly *old_a, struct sm_assembly *new_a, struct diag_list *dl)
 {
-	struct env_config cfg;
+	struct solemate_unit unit;
 	struct cli_aws ca;
 	int ret = SM_EXIT_USAGE;
 
-	if (cli_env_load(in, "diff", &cfg, new_a, NULL, dl) < 0)
+	if (cli_env_load(in, "diff", &unit, new_a, NULL, dl) < 0)
 		return SM_EXIT_USAGE;
-	if (cli_aws_open(&ca, ao, cfg.region, dl) < 0) {
-		env_config_release(&cfg);
+	if (cli_aws_open(&ca, ao, unit.region, dl) < 0) {
+		solemate_unit_release(&unit);
 		return SM_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < new_a->nr; i++) {
@@ -72,7 +72,7 @@ static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts 
 	ret = 0;
 out:
 	cli_aws_close(&ca);
-	env_config_release(&cfg);
+	solemate_unit_release(&unit);
 	return ret;
 }
 

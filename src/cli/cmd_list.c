@@ -70,10 +70,10 @@ int cmd_list(int argc, char **argv)
 	} else {
 		size_t k;
 		json_t *e;
-		printf("%-36s %-14s %9s  %s\n", "STACK", "REGION", "RESOURCES", "DEPENDS ON");
+		printf("%-40s %-14s %9s  %s\n", "STACK", "REGION", "RESOURCES", "DEPENDS ON");
 		json_array_foreach(arr, k, e)
 		{
-			printf("%-36s %-14s %9" JSON_INTEGER_FORMAT "  ",
+			printf("%-40s %-14s %9" JSON_INTEGER_FORMAT "  ",
 			       json_string_value(json_object_get(e, "stack")),
 			       json_string_value(json_object_get(e, "region"))
 				       ? json_string_value(json_object_get(e, "region"))

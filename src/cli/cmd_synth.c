@@ -92,7 +92,7 @@ int cmd_synth(int argc, char **argv)
 			const struct sm_stack *s = sm_app_stack_at(app, i);
 			size_t nr = sm_stack_resource_count(s);
 			total += nr;
-			printf("  %-36s %-14s %4zu resources\n", sm_stack_name(s),
+			printf("  %-40s %-14s %4zu resources\n", sm_stack_name(s),
 			       sm_stack_region(s) ? sm_stack_region(s) : "(any region)", nr);
 		}
 		printf("synthesized %zu stack%s, %zu resources, into %s/\n", n, n == 1 ? "" : "s",

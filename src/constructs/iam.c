@@ -66,6 +66,13 @@ struct sm_resource *iam_role_policy(const struct sm_resource *role)
 	return p && !strcmp(sm_resource_type(p), "AWS::IAM::ManagedPolicy") ? p : NULL;
 }
 
+void iam_role_wait_for(struct sm_resource *r, const struct sm_resource *role)
+{
+	struct sm_resource *policy = iam_role_policy(role);
+	if (policy)
+		sm_resource_depends_on(r, policy);
+}
+
 void nag_suppress(struct sm_resource *r, const char *reason, ...)
 {
 	va_list ap;

@@ -27,6 +27,13 @@ struct sm_resource *iam_role_new(struct sm_stack *s, const char *id, const char 
 				 json_t *statements, const char *const *managed);
 /* The managed policy iam_role_new() made for `role`, or NULL. */
 struct sm_resource *iam_role_policy(const struct sm_resource *role);
+/*
+ * `r` is used with `role`'s permissions: make it wait for the role's policy
+ * too. A reference to the role's Arn orders `r` after the role only, and the
+ * policy is a resource of its own that CloudFormation may attach later, so
+ * the service's first call with the role would be denied.
+ */
+void iam_role_wait_for(struct sm_resource *r, const struct sm_resource *role);
 
 /*
  * Record one accepted finding under several rule IDs (the same fact seen by

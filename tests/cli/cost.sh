@@ -50,9 +50,9 @@ expect_grep "text: availability verdict" "against the target 99.9 %: (PASS|FAIL)
 expect_grep "text: single-AZ staging database is named" "set databaseMultiAz to true" "$TMP/out"
 expect_exit "a PATH input uses the default assumptions" 0 "$SOLEMATE" cost "$TMP/staging"
 expect_grep "PATH input says the defaults are used" "usage: the default assumptions" "$TMP/out"
-expect_exit "--env all prices each environment" 0 "$SOLEMATE" cost --env all --format json
-if python3 -c "import json; d=json.load(open('$TMP/out')); assert [e['environment'] for e in d['environments']] == ['production','staging']"
-then ok "--env all: one estimate per environment"; else notok "--env all"; fi
+expect_exit "--env all prices each environment and the account baseline" 0 "$SOLEMATE" cost --env all --format json
+if python3 -c "import json; d=json.load(open('$TMP/out')); assert [e['environment'] for e in d['environments']] == ['baseline','production','staging']"
+then ok "--env all: one estimate per unit"; else notok "--env all"; fi
 
 expect_exit "bad --format is exit 2" 2 "$SOLEMATE" cost --env staging --format yaml
 mkdir -p "$TMP/noprices"

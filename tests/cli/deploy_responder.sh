@@ -43,11 +43,11 @@ expect_exit "--require-approval never: the network stack deploys" 0 \
 # --- first deploy of staging: every stack, waves, per-resource events, outputs
 expect_exit "first deploy of staging: exit 0" 0 "$SOLEMATE" deploy --env staging --yes "${E[@]}"
 cp "$TMP/out" "$TMP/deploy1.out"
-expect_grep "first deploy: summary" "staging: 5 deployed, 1 unchanged, 0 failed" "$TMP/deploy1.out"
+expect_grep "first deploy: summary" "staging: 4 deployed, 1 unchanged, 0 failed" "$TMP/deploy1.out"
 expect_grep "first deploy: per-resource events" "SolemateStagingData \| .* CREATE_COMPLETE +\| AWS::RDS::DBInstance +\| Database" "$TMP/deploy1.out"
 expect_grep "first deploy: outputs" "SolemateStagingEdge \| +[A-Za-z]+ = " "$TMP/deploy1.out"
 expect_state "first deploy: every stack CREATE_COMPLETE, no change set pending" \
-  "sorted(set(s['status'] for s in st.values())), len(st), len(pending)" "['CREATE_COMPLETE'], 6, 0"
+  "sorted(set(s['status'] for s in st.values())), len(st), len(pending)" "['CREATE_COMPLETE'], 5, 0"
 # Data depends on Network: its change set was created only after Network was complete
 python3 - "$TMP/log.jsonl" <<'EOF' && ok "dependency order: Data's change set after Network settled" || notok "dependency order"
 import json, sys
@@ -60,7 +60,7 @@ EOF
 
 # --- a second deploy changes nothing: change sets deleted, success
 expect_exit "no-op deploy: exit 0" 0 "$SOLEMATE" deploy --env staging --yes "${E[@]}"
-expect_grep "no-op deploy: all unchanged" "staging: 0 deployed, 6 unchanged" "$TMP/out"
+expect_grep "no-op deploy: all unchanged" "staging: 0 deployed, 5 unchanged" "$TMP/out"
 expect_state "no-op deploy: no change set left" "len(pending)" "0"
 
 # --- diff against the deployed stacks
@@ -99,16 +99,34 @@ expect_exit "with --allow-data-loss: deployed" 0 \
 if grep -q "Database.*creation of a new physical" "$TMP/out"; then ok "with --allow-data-loss: replaced"; else notok "with --allow-data-loss: replaced" "$(grep Database "$TMP/out" | head -5)"; fi
 curl -s -X POST -d '{"scenario": "ok"}' "$RSP/__responder/scenario" >/dev/null
 
+# --- the account baseline: a unit of its own, once per account and region
+B=SolemateBaseline-123456789012-us-east-1
+expect_exit "deploy --env baseline: exit 0" 0 "$SOLEMATE" deploy --env baseline --yes "${E[@]}"
+expect_grep "baseline: its one stack deployed" "baseline: 1 deployed, 0 unchanged, 0 failed" "$TMP/out"
+expect_state "baseline: named for the account and region, termination protection on" \
+  "st['$B']['status'], st['$B']['terminationProtection']" "CREATE_COMPLETE, True"
+expect_exit "deploy --env baseline again: exit 0" 0 "$SOLEMATE" deploy --env baseline --yes "${E[@]}"
+expect_grep "baseline: deployed once, the second time unchanged" "baseline: 0 deployed, 1 unchanged" "$TMP/out"
+expect_exit "destroy --env baseline without --force: refused, exit 2" 2 "$SOLEMATE" destroy --env baseline --yes "${E[@]}"
+expect_grep "destroy --env baseline: says why" "outlives every environment" "$TMP/err"
+
 # --- destroy
 expect_exit "destroy without --yes and no terminal: exit 2" 2 "$SOLEMATE" destroy --env staging "${E[@]}" </dev/null
 expect_exit "destroy production without --force: exit 2" 2 "$SOLEMATE" destroy --env production --yes "${E[@]}"
 expect_grep "destroy production: says --force" "\-\-force" "$TMP/err"
+mark=$(wc -l < "$TMP/log.jsonl")
 expect_exit "destroy staging: exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
 cp "$TMP/out" "$TMP/destroy.out"; grep -A30 "kept these" "$TMP/destroy.out" > "$TMP/kept.out"
 expect_grep "destroy: lists what CloudFormation kept" "kept these" "$TMP/destroy.out"
-expect_grep "destroy: a retained bucket, with its physical name" "SolemateStagingBaseline: AWS::S3::Bucket AuditBucket \(solemate.+\) is retained" "$TMP/kept.out"
+expect_grep "destroy: a retained key, with its physical id" "SolemateStagingData: AWS::KMS::Key DataKey \(.+\) is retained" "$TMP/kept.out"
 expect_state "destroy staging: its stacks are gone, production's stay" \
   "sorted(n for n in st if n.startswith('SolemateStaging')), len(st) > 0" "[], True"
+expect_state "destroy --env staging: the account baseline stays" "st['$B']['status'], st['$B']['terminationProtection']" "CREATE_COMPLETE, True"
+python3 - "$TMP/log.jsonl" "$B" "$mark" <<'EOF' && ok "destroy --env staging: not one request named the account baseline" || notok "destroy --env staging touched the baseline"
+import json, sys
+log = [json.loads(l) for l in open(sys.argv[1])][int(sys.argv[3]):]
+assert log and not [e for e in log if sys.argv[2] in json.dumps(e["params"])], "baseline touched"
+EOF
 python3 - "$TMP/log.jsonl" <<'EOF' && ok "destroy: dependents first (Monitoring before Compute before Data before Network)" || notok "destroy order"
 import json, sys
 log = [json.loads(l) for l in open(sys.argv[1])]
@@ -120,7 +138,8 @@ expect_exit "destroy production --force: exit 0" 0 "$SOLEMATE" destroy --env pro
 expect_grep "destroy --force: termination protection turned off" "termination protection off" "$TMP/out"
 expect_grep "destroy production: the final snapshot is listed" "final snapshot of AWS::RDS::DBInstance Database" "$TMP/out"
 expect_exit "destroy again: nothing deployed, exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
-expect_grep "destroy again: not deployed" "6 not deployed" "$TMP/out"
+expect_grep "destroy again: not deployed" "5 not deployed" "$TMP/out"
+expect_state "destroy of both environments: the account baseline stays" "st['$B']['status']" "CREATE_COMPLETE"
 stop_responder
 
 # --- a resource fails: root cause named, rollback awaited, later waves not started
@@ -170,13 +189,13 @@ stop_responder
 start_responder "$TMP/conc.jsonl"
 E=(--endpoint-url "$RSP")
 expect_exit "deploy with --concurrency 4: exit 0" 0 "$SOLEMATE" deploy --env staging --yes --concurrency 4 "${E[@]}"
-python3 - "$TMP/conc.jsonl" <<'EOF2' && ok "--concurrency: Compute and Baseline in flight together" || notok "--concurrency: overlap" "$(grep -E 'Compute|Baseline' "$TMP/conc.jsonl" | head -3)"
+python3 - "$TMP/conc.jsonl" <<'EOF2' && ok "--concurrency: Edge and Monitoring in flight together" || notok "--concurrency: overlap" "$(grep -E 'Edge|Monitoring' "$TMP/conc.jsonl" | head -3)"
 import json, sys
 log = [json.loads(l) for l in open(sys.argv[1])]
 def span(stack):
     seqs = [e["seq"] for e in log if e["params"].get("StackName") == stack]
     return min(seqs), max(seqs)
-a, b = span("SolemateStagingCompute"), span("SolemateStagingBaseline")
+a, b = span("SolemateStagingEdge"), span("SolemateStagingMonitoring")
 assert a[0] < b[1] and b[0] < a[1], (a, b)
 EOF2
 stop_responder
@@ -189,7 +208,7 @@ expect_exit "scripts/deploy.sh staging: validate, check, bootstrap, deploy" 0 \
   infrastructure/scripts/deploy.sh staging --yes --endpoint-url "$RSP"
 expect_grep "deploy.sh: validated and checked first" "== validate and check" "$TMP/out"
 expect_grep "deploy.sh: bootstrapped" "SolemateToolkit bootstrapped" "$TMP/out"
-expect_grep "deploy.sh: deployed" "staging: 6 deployed" "$TMP/out"
+expect_grep "deploy.sh: deployed" "staging: 5 deployed" "$TMP/out"
 expect_exit "scripts/update.sh staging with nothing changed: exit 0" 0 \
   infrastructure/scripts/update.sh staging --yes --endpoint-url "$RSP"
 expect_grep "update.sh: says there is nothing to deploy" "no differences: nothing to deploy" "$TMP/out"
@@ -199,10 +218,10 @@ expect_exit "scripts/destroy.sh with no environment: usage, exit 2" 2 infrastruc
 # destroy on a terminal asks for the environment's name to be typed
 if command -v script >/dev/null; then
   echo "stagin" | script -qfec "$SOLEMATE destroy --env staging --endpoint-url $RSP" "$TMP/typed1.out" >/dev/null 2>&1
-  expect_grep "destroy on a terminal: asks for the name" "type the environment's name" "$TMP/typed1.out"
-  expect_state "destroy: a mistyped name deletes nothing" "len(st)" "7"
+  expect_grep "destroy on a terminal: asks for the name" "type the name to go on" "$TMP/typed1.out"
+  expect_state "destroy: a mistyped name deletes nothing" "len(st)" "6"
   echo "staging" | script -qfec "$SOLEMATE destroy --env staging --endpoint-url $RSP" "$TMP/typed2.out" >/dev/null 2>&1
-  expect_grep "destroy: the typed name goes on" "staging: 6 deleted" "$TMP/typed2.out"
+  expect_grep "destroy: the typed name goes on" "staging: 5 deleted" "$TMP/typed2.out"
   expect_state "destroy: the typed name deleted staging (the toolkit stays)" "' '.join(sorted(st))" "SolemateToolkit"
 else
   skip "destroy: typed confirmation" "no script(1)"

@@ -11,6 +11,7 @@
 #include "base/xalloc.h"
 #include "lib/environments.h"
 #include "lib/pg_versions.h"
+#include "lib/solemate_stack.h"
 #include "support/test.h"
 
 TEST(staging_loads_with_prd_values)
@@ -66,28 +67,95 @@ TEST(every_error_is_reported_not_just_the_first)
 	diag_list_release(&dl);
 }
 
-TEST(schema_file_matches_key_table)
+/* `path` holds what `gen` says (SM_WRITE_SCHEMA=1: write it there instead). */
+static void check_schema_file(const char *path, const json_t *gen)
 {
-	json_t *gen = env_config_json_schema();
 	size_t len;
 	char *text = jio_dump_json(gen, &len);
 	struct diag_list dl = DIAG_LIST_INIT;
 	if (getenv("SM_WRITE_SCHEMA")) {
-		CHECK(fs_write_atomic("config/schema.json", text, len, &dl) == 0);
+		CHECK(fs_write_atomic(path, text, len, &dl) == 0);
 	} else {
-		char *onfile = fs_read_file("config/schema.json", NULL, &dl);
+		char *onfile = fs_read_file(path, NULL, &dl);
 		CHECK(onfile != NULL);
 		if (onfile && strcmp(onfile, text))
-			printf("#   config/schema.json is stale: run 'make config-schema'\n");
+			printf("#   %s is stale: run 'make config-schema'\n", path);
 		CHECK(onfile && !strcmp(onfile, text));
 		free(onfile);
 	}
+	free(text);
+	diag_list_release(&dl);
+}
+
+TEST(schema_file_matches_key_table)
+{
+	json_t *gen = env_config_json_schema();
+	check_schema_file("config/schema.json", gen);
 	/* every documented key is in the schema */
 	json_t *props = json_object_get(gen, "properties");
 	CHECK(json_object_get(props, "vpcCidr") && json_object_get(props, "certificateArn"));
 	CHECK(json_is_false(json_object_get(gen, "additionalProperties")));
-	free(text);
 	json_decref(gen);
+}
+
+TEST(baseline_schema_file_matches_its_key_table)
+{
+	json_t *gen = baseline_config_json_schema();
+	check_schema_file("config/baseline.schema.json", gen);
+	json_t *props = json_object_get(gen, "properties");
+	CHECK(json_object_get(props, "accountId") && json_object_get(props, "kind"));
+	CHECK(!json_object_get(props, "vpcCidr"));
+	json_decref(gen);
+}
+
+TEST(baseline_loads_and_names_its_stack_for_the_account)
+{
+	struct solemate_unit u;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(solemate_unit_load("config/baseline.json", NULL, 0, &u, &dl) == 0);
+	diag_print_all(stdout, &dl, false);
+	CHECK(u.kind == CONFIG_BASELINE && u.protect);
+	CHECK_STR(u.name, "baseline");
+	CHECK_STR(u.baseline.account_id, "123456789012");
+	CHECK_STR(u.baseline.region, "us-east-1");
+	CHECK_STR(u.baseline.stack_name, "SolemateBaseline-123456789012-us-east-1");
+	CHECK(u.baseline.log_retention_days == 365);
+	solemate_unit_release(&u);
+	CHECK(solemate_unit_load("config/staging.json", NULL, 0, &u, &dl) == 0);
+	CHECK(u.kind == CONFIG_ENVIRONMENT && !u.protect);
+	CHECK_STR(u.name, "staging");
+	solemate_unit_release(&u);
+	/* no environment configures the singletons any more */
+	json_t *schema = env_config_json_schema();
+	CHECK(!json_object_get(json_object_get(schema, "properties"), "accountBaseline"));
+	json_decref(schema);
+	diag_list_release(&dl);
+}
+
+TEST(config_kind_picks_the_loader)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	enum config_kind k;
+	const char *env = "{\"environment\": \"staging\"}";
+	const char *base = "{\"kind\": \"accountBaseline\"}";
+	const char *bad = "{\n  \"kind\": \"accountbaseline\"\n}";
+	CHECK(config_kind_of("e.json", env, strlen(env), &k, &dl) == 0 && k == CONFIG_ENVIRONMENT);
+	CHECK(config_kind_of("b.json", base, strlen(base), &k, &dl) == 0 && k == CONFIG_BASELINE);
+	CHECK(config_kind_of("x.json", bad, strlen(bad), &k, &dl) < 0);
+	CHECK(dl.nr == 1 && dl.items[0].line == 2 && strstr(dl.items[0].message, "accountBaseline"));
+	diag_list_release(&dl);
+	/* a baseline missing its account, and an environment's key in it */
+	const char *wrong = "{\"kind\": \"accountBaseline\", \"region\": \"us-east-1\","
+			    " \"vpcCidr\": \"10.0.0.0/16\", \"alarmEmail\": \"a@b.co\","
+			    " \"owner\": \"o\", \"costCenter\": \"c\"}";
+	struct baseline_config b;
+	CHECK(baseline_config_parse("w.json", wrong, strlen(wrong), NULL, 0, &b, &dl) < 0);
+	bool unknown = false, missing = false;
+	for (size_t i = 0; i < dl.nr; i++) {
+		unknown |= strstr(dl.items[i].message, "unknown key 'vpcCidr'") != NULL;
+		missing |= strstr(dl.items[i].message, "missing required key 'accountId'") != NULL;
+	}
+	CHECK(unknown && missing);
 	diag_list_release(&dl);
 }
 
@@ -229,6 +297,9 @@ int main(void)
 	RUN(production_loads_with_prd_values);
 	RUN(every_error_is_reported_not_just_the_first);
 	RUN(schema_file_matches_key_table);
+	RUN(baseline_schema_file_matches_its_key_table);
+	RUN(baseline_loads_and_names_its_stack_for_the_account);
+	RUN(config_kind_picks_the_loader);
 	RUN(shipped_configs_conform_to_their_schema_keys);
 	RUN(engine_versions_follow_the_dated_calendar);
 	RUN(placeholder_certificates_are_not_deployable);

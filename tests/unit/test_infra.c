@@ -12,7 +12,8 @@
 #include "lib/solemate_stack.h"
 #include "support/test.h"
 
-static struct sm_app *staging, *production;
+static struct sm_app *staging, *production, *baseline;
+#define BASELINE "SolemateBaseline-123456789012-us-east-1"
 
 static struct sm_app *build(const char *file)
 {
@@ -29,12 +30,27 @@ static struct sm_app *build(const char *file)
 	return app;
 }
 
+static struct sm_app *build_baseline(const char *file)
+{
+	struct solemate_unit u;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_app *app = sm_app_new();
+	if (solemate_unit_load(file, NULL, 0, &u, &dl) < 0 || u.kind != CONFIG_BASELINE ||
+	    solemate_add_unit(app, &u, &dl) < 0 || sm_app_resolve(app, &dl) < 0) {
+		diag_print_all(stdout, &dl, false);
+		exit(1);
+	}
+	solemate_unit_release(&u);
+	diag_list_release(&dl);
+	return app;
+}
+
 static const json_t *T(struct sm_app *app, const char *stack)
 {
 	const struct sm_stack *s = NULL;
 	for (size_t i = 0; i < sm_app_stack_count(app); i++) {
 		const char *n = sm_stack_name(sm_app_stack_at(app, i));
-		if (strlen(n) > strlen(stack) && !strcmp(n + strlen(n) - strlen(stack), stack))
+		if (strlen(n) >= strlen(stack) && !strcmp(n + strlen(n) - strlen(stack), stack))
 			s = sm_app_stack_at(app, i);
 	}
 	return s ? sm_stack_template(s) : NULL;
@@ -446,15 +462,188 @@ TEST(fr_5_4_waf)
 }
 TEST(fr_5_5_cloudtrail)
 {
-	CHECK(HAS(staging, "Baseline", "AWS::CloudTrail::Trail",
+	CHECK(HAS(baseline, BASELINE, "AWS::CloudTrail::Trail",
 		  "{\"IsMultiRegionTrail\":true,\"EnableLogFileValidation\":true,\"IncludeGlobalServiceEvents\":true}"));
-	/* once per account: production (accountBaseline false) does not repeat it */
-	CHECK(T(production, "Baseline") == NULL);
 }
 TEST(fr_5_6_config)
 {
-	CHECK(COUNT(staging, "Baseline", "AWS::Config::ConfigurationRecorder") == 1);
-	CHECK(COUNT(staging, "Baseline", "AWS::Config::ConfigRule") >= 15);
+	CHECK(COUNT(baseline, BASELINE, "AWS::Config::ConfigurationRecorder") == 1);
+	CHECK(COUNT(baseline, BASELINE, "AWS::Config::ConfigRule") >= 15);
+}
+
+/* ---- the account baseline: a unit of its own (issue 12, item 8) ---- */
+static bool any_stack_has(struct sm_app *app, const char *type)
+{
+	for (size_t i = 0; i < sm_app_stack_count(app); i++)
+		if (tmpl_count_resources(sm_stack_template(sm_app_stack_at(app, i)), type))
+			return true;
+	return false;
+}
+TEST(account_baseline_is_its_own_unit)
+{
+	/* one stack, named for the account and region, protected */
+	CHECK(sm_app_stack_count(baseline) == 1);
+	CHECK(sm_app_find_stack(baseline, BASELINE) != NULL);
+	json_t *m = sm_app_manifest(baseline, SM_FORMAT_JSON);
+	const json_t *art = json_object_get(json_object_get(m, "artifacts"), BASELINE);
+	CHECK(json_is_true(json_object_get(json_object_get(art, "properties"), "terminationProtection")));
+	CHECK_STR(json_string_value(json_object_get(art, "environment")),
+		  "aws://123456789012/us-east-1");
+	json_decref(m);
+	/* nothing taken from an environment: no import, no parameter, no dependency */
+	char *text = json_dumps(T(baseline, BASELINE), 0);
+	CHECK(text && !strstr(text, "Fn::ImportValue") && !strstr(text, "Solemate" "Staging"));
+	free(text);
+	CHECK(!json_object_get(T(baseline, BASELINE), "Parameters"));
+	CHECK(sm_stack_dependency_count(sm_app_find_stack(baseline, BASELINE)) == 0);
+	/* its own key and its own encrypted, versioned, TLS-only delivery bucket */
+	CHECK(COUNT(baseline, BASELINE, "AWS::KMS::Key") == 1);
+	CHECK(HAS(baseline, BASELINE, "AWS::S3::Bucket",
+		  "{\"VersioningConfiguration\":{\"Status\":\"Enabled\"},\"BucketEncryption\":{}}"));
+	CHECK(HAS(baseline, BASELINE, "AWS::S3::BucketPolicy",
+		  "{\"PolicyDocument\":{\"Statement\":[{\"Effect\":\"Deny\",\"Condition\":"
+		  "{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}}"));
+	/* and no environment repeats an account singleton */
+	const char *singletons[] = { "AWS::Config::ConfigurationRecorder",
+				     "AWS::Config::DeliveryChannel", "AWS::CE::AnomalyMonitor",
+				     "AWS::CloudTrail::Trail" };
+	for (size_t i = 0; i < 4; i++) {
+		CHECK(!any_stack_has(staging, singletons[i]));
+		CHECK(!any_stack_has(production, singletons[i]));
+		CHECK(any_stack_has(baseline, singletons[i]));
+	}
+	CHECK(T(staging, "Baseline") == NULL);
+}
+
+static bool depends_on(const json_t *r, const char *id)
+{
+	const json_t *d = json_object_get(r, "DependsOn");
+	if (json_is_string(d))
+		return !strcmp(json_string_value(d), id);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(d, i, v)
+		if (!strcmp(json_string_value(v), id))
+			return true;
+	return false;
+}
+
+/* The statement of a policy document with this Sid (NULL if none). */
+static const json_t *statement(const json_t *doc, const char *sid)
+{
+	size_t i;
+	const json_t *st;
+	json_array_foreach(json_object_get(doc, "Statement"), i, st)
+		if (!strcmp(json_string_value(json_object_get(st, "Sid")) ?: "", sid))
+			return st;
+	return NULL;
+}
+static const json_t *props(struct sm_app *app, const char *stack, const char *id)
+{
+	return json_object_get(resource(app, stack, id), "Properties");
+}
+
+/* issue 12, item 5: the channel after the recorder, and the role can write */
+TEST(config_delivery_channel_after_recorder_with_a_role_that_writes)
+{
+	CHECK(depends_on(resource(baseline, BASELINE, "ConfigDeliveryChannel"), "ConfigRecorder"));
+	CHECK(depends_on(resource(baseline, BASELINE, "ConfigDeliveryChannel"), "ConfigRolePolicy"));
+	const json_t *pol = props(baseline, BASELINE, "ConfigRolePolicy");
+	char *text = json_dumps(pol, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "\"s3:PutObject\"") && strstr(text, "\"s3:GetBucketAcl\"") &&
+	      strstr(text, "/config/AWSLogs/${AWS::AccountId}/*") &&
+	      strstr(text, "bucket-owner-full-control"));
+	free(text);
+	CHECK(HAS(baseline, BASELINE, "AWS::IAM::ManagedPolicy",
+		  "{\"Roles\":[{\"Ref\":\"ConfigRole\"}]}"));
+	/* the service principal's grant is limited to this account */
+	const json_t *bp = json_object_get(props(baseline, BASELINE, "AuditBucketPolicy"), "PolicyDocument");
+	const json_t *w = statement(bp, "ConfigWrite");
+	CHECK(w && json_object_get(json_object_get(json_object_get(w, "Condition"), "StringEquals"),
+				   "aws:SourceAccount"));
+}
+
+/* issue 12, item 6: what a resource needs exists before it */
+TEST(resources_wait_for_the_policies_they_use)
+{
+	CHECK(depends_on(resource(baseline, BASELINE, "Trail"), "TrailLogsRolePolicy"));
+	CHECK(depends_on(resource(staging, "Data", "Database"), "DatabaseMonitoringRolePolicy"));
+	CHECK(depends_on(resource(production, "Data", "Database"), "DatabaseMonitoringRolePolicy"));
+	CHECK(depends_on(resource(production, "Data", "DatabaseReplica1"), "DatabaseMonitoringRolePolicy"));
+}
+
+/* issue 12, item 7: DescribeKey carries no encryption context */
+TEST(cloudtrail_key_policy_as_the_cloudtrail_guide_writes_it)
+{
+	const json_t *kp = json_object_get(props(baseline, BASELINE, "AuditKey"), "KeyPolicy");
+	const json_t *d = statement(kp, "AllowCloudTrailDescribeKey");
+	CHECK(d && !strcmp(json_string_value(json_object_get(d, "Action")), "kms:DescribeKey"));
+	char *text = json_dumps(d, 0);
+	CHECK(text && !strstr(text, "EncryptionContext") && strstr(text, "aws:SourceArn"));
+	free(text);
+	const json_t *e = statement(kp, "AllowCloudTrailEncrypt");
+	text = json_dumps(e, 0);
+	CHECK(text && strstr(text, "kms:EncryptionContext:aws:cloudtrail:arn") &&
+	      !strstr(text, "DescribeKey"));
+	free(text);
+	/* every statement that grants DescribeKey to CloudTrail, in any key, is unconditioned
+	   by an encryption context */
+	struct sm_app *apps[] = { staging, production, baseline };
+	for (size_t a = 0; a < 3; a++)
+		for (size_t i = 0; i < sm_app_stack_count(apps[a]); i++) {
+			const char *id;
+			json_t *r;
+			json_object_foreach(json_object_get(sm_stack_template(sm_app_stack_at(apps[a], i)), "Resources"), id, r)
+			{
+				if (strcmp(json_string_value(json_object_get(r, "Type")), "AWS::KMS::Key"))
+					continue;
+				size_t k;
+				json_t *st;
+				json_array_foreach(json_object_get(json_object_get(json_object_get(r, "Properties"), "KeyPolicy"), "Statement"), k, st)
+				{
+					char *s = json_dumps(st, 0);
+					if (strstr(s, "kms:DescribeKey") && strstr(s, "EncryptionContext"))
+						printf("#   %s: DescribeKey under an encryption context\n", id);
+					CHECK(!(strstr(s, "kms:DescribeKey") && strstr(s, "EncryptionContext")));
+					free(s);
+				}
+			}
+		}
+}
+
+/* issue 12, item 10: the alarm topics accept CloudWatch and Auto Scaling */
+TEST(alarms_and_auto_scaling_can_publish_to_the_encrypted_topics)
+{
+	struct {
+		struct sm_app *app;
+		const char *stack, *policy;
+	} topics[] = { { staging, "Data", "AlarmTopicPolicy" },
+		       { production, "Data", "AlarmTopicPolicy" },
+		       { production, "Edge", "EdgeAlarmTopicPolicy" } };
+	for (size_t i = 0; i < 3; i++) {
+		const json_t *doc = json_object_get(props(topics[i].app, topics[i].stack, topics[i].policy),
+						    "PolicyDocument");
+		const json_t *st = statement(doc, "AllowCloudWatchAlarms");
+		CHECK(st && !strcmp(json_string_value(json_object_get(st, "Effect")), "Allow"));
+		CHECK(!strcmp(json_string_value(json_object_get(json_object_get(st, "Principal"), "Service")) ?: "",
+			      "cloudwatch.amazonaws.com"));
+		const json_t *cond = json_object_get(st, "Condition");
+		CHECK(json_object_get(json_object_get(cond, "StringEquals"), "aws:SourceAccount"));
+		CHECK(json_object_get(json_object_get(cond, "ArnLike"), "aws:SourceArn"));
+	}
+	/* the Auto Scaling group notifies the alarm topic: its key lets the service-linked role in */
+	CHECK(HAS(staging, "Compute", "AWS::AutoScaling::AutoScalingGroup",
+		  "{\"NotificationConfigurations\":[{}]}"));
+	const json_t *kp = json_object_get(props(staging, "Data", "LogsKey"), "KeyPolicy");
+	const json_t *asg = statement(kp, "AllowAutoScalingNotifications");
+	char *text = json_dumps(asg, 0);
+	CHECK(text && strstr(text, "AWSServiceRoleForAutoScaling") && strstr(text, "kms:Decrypt") &&
+	      strstr(text, "kms:GenerateDataKey*") && strstr(text, "sns."));
+	free(text);
+	const json_t *cw = statement(kp, "AllowAlarmPublishers");
+	text = json_dumps(cw, 0);
+	CHECK(text && strstr(text, "cloudwatch.amazonaws.com") && strstr(text, "kms:GenerateDataKey*"));
+	free(text);
 }
 
 /* ---- FR-6 monitoring ---- */
@@ -489,7 +678,7 @@ TEST(fr_6_6_cost_monitoring)
 {
 	CHECK(HAS(production, "Monitoring", "AWS::Budgets::Budget",
 		  "{\"Budget\":{\"BudgetLimit\":{\"Amount\":3000.0}}}"));
-	CHECK(COUNT(staging, "Baseline", "AWS::CE::AnomalyMonitor") == 1);
+	CHECK(COUNT(baseline, BASELINE, "AWS::CE::AnomalyMonitor") == 1);
 }
 
 /* ---- everywhere ---- */
@@ -560,6 +749,7 @@ int main(void)
 {
 	staging = build("config/staging.json");
 	production = build("config/production.json");
+	baseline = build_baseline("config/baseline.json");
 	RUN(fr_1_1_ec2_instances_for_the_backend);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
 	RUN(fr_1_3_auto_scaling);
@@ -595,6 +785,11 @@ int main(void)
 	RUN(fr_5_4_waf);
 	RUN(fr_5_5_cloudtrail);
 	RUN(fr_5_6_config);
+	RUN(account_baseline_is_its_own_unit);
+	RUN(config_delivery_channel_after_recorder_with_a_role_that_writes);
+	RUN(resources_wait_for_the_policies_they_use);
+	RUN(cloudtrail_key_policy_as_the_cloudtrail_guide_writes_it);
+	RUN(alarms_and_auto_scaling_can_publish_to_the_encrypted_topics);
 	RUN(fr_6_1_alarms_to_the_topic);
 	RUN(fr_6_2_log_aggregation);
 	RUN(fr_6_3_metrics_and_dashboards);
@@ -607,5 +802,6 @@ int main(void)
 	RUN(every_suppression_has_a_reason);
 	sm_app_free(staging);
 	sm_app_free(production);
+	sm_app_free(baseline);
 	return test_done();
 }
