@@ -826,7 +826,8 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 			if (s)
 				diag_set_hint(d, "did you mean '%s'?", s);
 			else
-				diag_set_hint(d, "see config/schema.json for the keys");
+				diag_set_hint(d, "see config/%s for the keys",
+					      defs == keys ? "schema.json" : "baseline.schema.json");
 		} else {
 			load_value(c, k, v, base, path);
 		}
@@ -1215,19 +1216,39 @@ int baseline_config_parse(const char *file, const char *text, size_t len,
 			  const char *const *sets, size_t set_nr, struct baseline_config *cfg,
 			  struct diag_list *dl)
 {
-	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = sets,
-			 .set_nr = set_nr };
+	/*
+	 * --set applies over every configuration read (--env all): an
+	 * environment's key is not the baseline's to take, and is left out
+	 */
+	const char **mine = xcalloc(set_nr ? set_nr : 1, sizeof(*mine));
+	size_t mine_nr = 0;
+	for (size_t i = 0; i < set_nr; i++) {
+		size_t klen = strcspn(sets[i], "=.");
+		bool env_key = klen == 5 && !strncmp(sets[i], "usage", 5);
+		for (size_t k = 0; k < NKEYS && !env_key; k++)
+			env_key = strlen(keys[k].name) == klen && !strncmp(keys[k].name, sets[i], klen);
+		for (size_t k = 0; k < NBASELINE && env_key; k++)
+			env_key = !(strlen(baseline_keys[k].name) == klen &&
+				    !strncmp(baseline_keys[k].name, sets[i], klen));
+		if (!env_key)
+			mine[mine_nr++] = sets[i];
+	}
+	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = mine,
+			 .set_nr = mine_nr };
 
 	memset(cfg, 0, sizeof(*cfg));
-	json_t *root = load_root(file, text, len, sets, set_nr, dl);
-	if (!root)
+	json_t *root = load_root(file, text, len, mine, mine_nr, dl);
+	if (!root) {
+		free(mine);
 		return -1;
+	}
 	cfg->file = xstrdup(file);
 	load_object(&c, root, baseline_keys, NBASELINE, cfg, NULL);
 	if (!c.errors)
 		check_retention(&c, cfg->log_retention_days);
 	jio_posmap_free(c.pos);
 	json_decref(root);
+	free(mine);
 	if (c.errors) {
 		baseline_config_release(cfg);
 		return -1;
