@@ -128,9 +128,10 @@ int solemate_add_baseline(struct sm_app *app, const struct baseline_config *cfg,
 		&(struct sm_stack_props){
 			.account = cfg->account_id,
 			.region = cfg->region,
-			.description = "SoleMate account baseline: CloudTrail, AWS Config, cost "
-				       "anomaly monitor, once per account and region (FR-5.5, "
-				       "FR-5.6, FR-6.6; managed by solemate)",
+			/* "SoleMate <unit>: ...": the owner deploy and destroy check */
+			.description = "SoleMate baseline: the account's CloudTrail, AWS Config "
+				       "and cost anomaly monitor, once per account and region "
+				       "(FR-5.5, FR-5.6, FR-6.6) (managed by solemate)",
 			/* the account's audit trail outlives every environment */
 			.termination_protection = true });
 	sm_stack_add_tag(b, "Project", cfg->project);
