@@ -15,20 +15,6 @@ command -v python3 >/dev/null || { skip "responder" "no python3"; done_testing; 
 
 responder_env
 
-# the shipped configurations with certificates of a real shape (deploy
-# refuses the PRD's placeholder ARNs before it talks to AWS), for every
-# command below; the account baseline's file is copied as it is
-export SOLEMATE_CONFIG_DIR=$TMP/config; mkdir -p "$SOLEMATE_CONFIG_DIR"
-python3 - config "$SOLEMATE_CONFIG_DIR" <<'PY'
-import glob, json, os, re, sys
-for f in glob.glob(os.path.join(sys.argv[1], "*.json")):
-    c = json.load(open(f))
-    for k in ("certificateArn", "albCertificateArn"):
-        if isinstance(c.get(k), str):
-            c[k] = re.sub(r"certificate/.*$", "certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", c[k])
-    json.dump(c, open(os.path.join(sys.argv[2], os.path.basename(f)), "w"), indent=2)
-PY
-
 start_responder "$TMP/log.jsonl"
 E=(--endpoint-url "$RSP")
 
