@@ -74,9 +74,11 @@ static int unknown_command(const char *name)
  * command's loop sees one form: `--opt=value` becomes `--opt value` (a value
  * may itself hold '='), `-q` is `--quiet`, `-h` is `--help`; `--no-color`
  * is NO_COLOR for this run (https://no-color.org) and leaves argv. Nothing
- * after a `--` is touched. Returns the new argc; `out` has room for 2*argc.
+ * after a `--` is touched. Returns the new argc; `out` has room for 2*argc;
+ * the strings split off are also put in `owned` (room for argc), for the caller
+ * to free.
  */
-static int normalise_args(int argc, char **argv, char **out)
+static int normalise_args(int argc, char **argv, char **out, char **owned, int *owned_nr)
 {
 	int n = 0;
 	bool rest = false;
@@ -98,7 +100,7 @@ static int normalise_args(int argc, char **argv, char **out)
 			out[n++] = (char *)"--help";
 		} else if (a[1] == '-' && strchr(a, '=')) {
 			char *eq = strchr(a, '=');
-			out[n++] = xstrndup(a, (size_t)(eq - a));
+			out[n++] = owned[(*owned_nr)++] = xstrndup(a, (size_t)(eq - a));
 			out[n++] = eq + 1;
 		} else {
 			out[n++] = a;
@@ -132,10 +134,17 @@ int main(int argc, char **argv)
 	}
 	const struct cmd_struct *c = find_command(argv[1]);
 	if (c) {
-		/* the split `--opt` strings live until exit, like argv itself */
 		char **args = xcalloc(2 * (size_t)argc + 1, sizeof(char *));
-		int nr = normalise_args(argc - 1, argv + 1, args);
-		return cli_finish_stdout(c->fn(nr, args));
+		char **owned = xcalloc((size_t)argc + 1, sizeof(char *));
+		int owned_nr = 0;
+		int nr = normalise_args(argc - 1, argv + 1, args, owned, &owned_nr);
+		int code = c->fn(nr, args);
+		/* the command may keep pointers into args until it returns, not after */
+		for (int i = 0; i < owned_nr; i++)
+			free(owned[i]);
+		free(owned);
+		free(args);
+		return cli_finish_stdout(code);
 	}
 	return unknown_command(argv[1]);
 }
