@@ -175,7 +175,8 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 					  sm_getatt(in->regional_waf, "Arn")));
 }
 
-static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
+/* The EC2 capacity and the cluster's capacity provider associations, which it returns. */
+static struct sm_resource *ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 			 const struct compute_inputs *in, struct compute *out)
 {
 	const struct vpc *v = &in->net->vpc;
@@ -230,12 +231,12 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 		json_pack("{s{so s{sssi} ss}}", "AutoScalingGroupProvider", "AutoScalingGroupArn",
 			  sm_ref(out->asg), "ManagedScaling", "Status", "ENABLED",
 			  "TargetCapacity", 100, "ManagedTerminationProtection", "DISABLED"));
-	sm_resource_new(s, "ClusterCapacityProviders",
-			"AWS::ECS::ClusterCapacityProviderAssociations",
-			json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
-				  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
-				  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE",
-				  "Weight", 1, "Base", 0));
+	return sm_resource_new(
+		s, "ClusterCapacityProviders", "AWS::ECS::ClusterCapacityProviderAssociations",
+		json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
+			  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
+			  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE", "Weight",
+			  1, "Base", 0));
 }
 
 static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
@@ -307,7 +308,13 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg,
 			  "PropagateTags", "SERVICE", "EnableExecuteCommand", 0));
 	/* the target group must belong to a load balancer before the service registers */
 	sm_resource_depends_on(out->service, out->https_listener);
-	ec2_capacity(s, cfg, in, out);
+	/*
+	 * The service's strategy names FARGATE, which the cluster has only once
+	 * the associations exist; without the order CloudFormation may create the
+	 * service first and ECS refuses it (CloudFormation user guide,
+	 * AWS::ECS::ClusterCapacityProviderAssociations; aws/containers-roadmap#631)
+	 */
+	sm_resource_depends_on(out->service, ec2_capacity(s, cfg, in, out));
 	autoscaling(s, cfg, out);
 
 	sm_stack_add_output(s, "LoadBalancerDnsName", sm_getatt(out->alb, "DNSName"),

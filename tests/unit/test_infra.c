@@ -570,6 +570,8 @@ TEST(resources_wait_for_the_policies_they_use)
 	CHECK(depends_on(resource(staging, "Data", "Database"), "DatabaseMonitoringRolePolicy"));
 	CHECK(depends_on(resource(production, "Data", "Database"), "DatabaseMonitoringRolePolicy"));
 	CHECK(depends_on(resource(production, "Data", "DatabaseReplica1"), "DatabaseMonitoringRolePolicy"));
+	CHECK(depends_on(resource(staging, "Compute", "Service"), "ClusterCapacityProviders"));
+	CHECK(depends_on(resource(production, "Compute", "Service"), "ClusterCapacityProviders"));
 }
 
 /* issue 12, item 7: DescribeKey carries no encryption context */
