@@ -158,7 +158,7 @@ int cmd_deploy(int argc, char **argv)
 	if (code != SM_EXIT_OK) {
 		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
 			cli_print_diags(&dl);
-		printf("%s: nothing deployed (%lu requests, %lu retried)\n", cfg.environment,
+		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name,
 		       ca.requests, ca.retries);
 		goto out;
 	}
