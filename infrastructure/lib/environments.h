@@ -45,6 +45,7 @@ struct env_config {
 	char *vpc_cidr;
 	int max_azs;                 /* 2 or 3 */
 	int nat_gateways;            /* 1 .. max_azs */
+	bool interface_endpoints;    /* AWS API traffic through endpoints (else the NAT) */
 	char *database_instance_type; /* as written, e.g. "t3.micro" */
 	char *database_instance_class; /* normalised, e.g. "db.t3.micro" */
 	char *database_engine_version;

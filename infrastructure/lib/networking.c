@@ -170,11 +170,14 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				     "Description", "HTTPS to AWS endpoints and external APIs"));
 	n->db_sg = sg_new(s, "DatabaseSecurityGroup", "Database: PostgreSQL from the application only",
 			  v, NULL, NULL);
-	n->endpoint_sg = sg_new(
-		s, "EndpointSecurityGroup", "Interface endpoints: HTTPS from inside the VPC", v,
-		json_pack("[{ss ss si si ss}]", "CidrIp", v->cidr, "IpProtocol", "tcp", "FromPort",
-			  PORT_HTTPS, "ToPort", PORT_HTTPS, "Description", "HTTPS from the VPC"),
-		NULL);
+	if (cfg->interface_endpoints) /* no endpoints, no group for them */
+		n->endpoint_sg = sg_new(
+			s, "EndpointSecurityGroup",
+			"Interface endpoints: HTTPS from inside the VPC", v,
+			json_pack("[{ss ss si si ss}]", "CidrIp", v->cidr, "IpProtocol", "tcp",
+				  "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS, "Description",
+				  "HTTPS from the VPC"),
+			NULL);
 	sg_link(s, "AlbToApp", n->alb_sg, n->app_sg, cfg->container_port,
 		"Load balancer to the application");
 	sg_link(s, "AppToDatabase", n->app_sg, n->db_sg, PORT_POSTGRES,
@@ -187,7 +190,8 @@ static const char *const interface_endpoints[] = {
 	"sts", "xray", "monitoring", NULL
 };
 
-static void add_endpoints(struct sm_stack *s, struct networking *n)
+static void add_endpoints(struct sm_stack *s, const struct env_config *cfg,
+			  struct networking *n)
 {
 	const struct vpc *v = &n->vpc;
 	json_t *rts = json_array();
@@ -199,7 +203,8 @@ static void add_endpoints(struct sm_stack *s, struct networking *n)
 				  sm_fn_sub("com.amazonaws.${AWS::Region}.s3"), "VpcId",
 				  sm_ref(v->vpc), "VpcEndpointType", "Gateway", "RouteTableIds",
 				  rts));
-	for (int i = 0; interface_endpoints[i]; i++) {
+	/* without them the private subnets reach the same APIs through the NAT route */
+	for (int i = 0; cfg->interface_endpoints && interface_endpoints[i]; i++) {
 		char *svc = xstrfmt("com.amazonaws.${AWS::Region}.%s", interface_endpoints[i]);
 		char *id = xstrfmt("%sEndpoint", interface_endpoints[i]);
 		sm_resource_new(s, id, "AWS::EC2::VPCEndpoint",
@@ -230,7 +235,7 @@ int networking_build(struct sm_stack *stack, const struct env_config *cfg,
 		     "AwsSolutions-VPC7", "NIST.800.53.R5-VPCFlowLogsEnabled", "PCI.DSS.321-VPCFlowLogsEnabled", "HIPAA.Security-VPCFlowLogsEnabled", NULL);
 	add_nacls(stack, cfg, out);
 	add_security_groups(stack, cfg, out);
-	add_endpoints(stack, out);
+	add_endpoints(stack, cfg, out);
 	sm_stack_add_output(stack, "VpcId", sm_ref(out->vpc.vpc), "The VPC", NULL);
 	return 0;
 }

@@ -309,10 +309,18 @@ static void price_nat(struct est *e, const char *id, const char *type, const jso
 {
 	double hour = price(e, "natGateway", "hour", NULL), gb = price(e, "natGateway", "gb", NULL);
 	add_line(e, id, type, "NAT gateway hours", H, "h", hour);
-	double share = e->u.nat_gb_per_month / (e->n.nat ? e->n.nat : 1);
+	/* without interface endpoints, their AWS API traffic takes the NAT route */
+	double endpoint_gb = e->n.interface_endpoints ? 0 : e->u.endpoint_gb_per_month;
+	double share = (e->u.nat_gb_per_month + endpoint_gb) / (e->n.nat ? e->n.nat : 1);
 	struct cost_line *l = add_line(e, id, type, "NAT data processed", share, "GB", gb);
-	line_note(l, "usage.natGbPerMonth %g GB split over %d NAT gateway%s", e->u.nat_gb_per_month,
-		  e->n.nat, e->n.nat == 1 ? "" : "s");
+	if (endpoint_gb > 0)
+		line_note(l,
+			  "usage.natGbPerMonth %g GB + usage.endpointGbPerMonth %g GB (no "
+			  "interface endpoints) split over %d NAT gateway%s",
+			  e->u.nat_gb_per_month, endpoint_gb, e->n.nat, e->n.nat == 1 ? "" : "s");
+	else
+		line_note(l, "usage.natGbPerMonth %g GB split over %d NAT gateway%s",
+			  e->u.nat_gb_per_month, e->n.nat, e->n.nat == 1 ? "" : "s");
 	(void)p;
 }
 

@@ -167,6 +167,29 @@ TEST(nat_gateway_for_730_hours)
 	fx_release(&f);
 }
 
+/* Without interface endpoints their API traffic is NAT data processed. */
+TEST(without_interface_endpoints_their_traffic_is_nat_data)
+{
+	struct env_config cfg;
+	struct cost_report r;
+	struct sm_assembly a;
+	struct diag_list dl = DIAG_LIST_INIT;
+	test_config(&cfg);
+	sm_assembly_init(&a);
+	add_template(&a, "Network",
+		     "{\"Nat\":{\"Type\":\"AWS::EC2::NatGateway\",\"Properties\":{}},"
+		     " \"S3\":{\"Type\":\"AWS::EC2::VPCEndpoint\",\"Properties\":{"
+		     "\"VpcEndpointType\":\"Gateway\"}}}");
+	CHECK(cost_estimate(&a, &cfg, prices_dir, &r, &dl) == 0);
+	/* (100 GB NAT + 20 GB endpoint traffic) x $0.045 = 5.40 */
+	const struct cost_line *l = line(&r, "Nat", "NAT data processed");
+	CHECK_MONEY(l, 5.40);
+	CHECK(l && l->note && strstr(l->note, "endpointGbPerMonth 20 GB"));
+	cost_report_release(&r);
+	sm_assembly_release(&a);
+	diag_list_release(&dl);
+}
+
 TEST(rds_multi_az_doubles_hours_and_storage)
 {
 	struct fx f;
@@ -233,6 +256,7 @@ TEST(against_shows_the_difference)
 	struct cost_diff d = COST_DIFF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	test_config(&cfg);
+	cfg.usage.endpoint_gb_per_month = 0; /* no endpoint traffic moved onto the NAT */
 	sm_assembly_init(&a);
 	add_template(&a, "Network", "{\"Nat\":{\"Type\":\"AWS::EC2::NatGateway\"}}");
 	sm_assembly_init(&b);
@@ -329,7 +353,8 @@ TEST(defaults_come_from_the_config_table)
 	add_template(&a, "Network", "{\"Nat\":{\"Type\":\"AWS::EC2::NatGateway\"}}");
 	CHECK(cost_estimate(&a, NULL, prices_dir, &r, &dl) == 0);
 	CHECK(r.usage_defaults && r.budget == 0 && !cost_over_budget(&r) && !r.environment);
-	CHECK_MONEY(line(&r, "Nat", "NAT data processed"), 2.25); /* default 50 GB x 0.045 */
+	/* default (50 GB + 20 GB of endpoint traffic: no interface endpoints) x 0.045 */
+	CHECK_MONEY(line(&r, "Nat", "NAT data processed"), 3.15);
 	cost_report_release(&r);
 	sm_assembly_release(&a);
 	diag_list_release(&dl);
@@ -339,6 +364,7 @@ int main(void)
 {
 	setup();
 	RUN(nat_gateway_for_730_hours);
+	RUN(without_interface_endpoints_their_traffic_is_nat_data);
 	RUN(rds_multi_az_doubles_hours_and_storage);
 	RUN(compute_waf_logs_and_total);
 	RUN(against_shows_the_difference);

@@ -384,8 +384,21 @@ TEST(fr_4_4_route_tables)
 }
 TEST(fr_4_5_vpc_endpoints)
 {
+	/* production: the S3 gateway endpoint and ten interface endpoints */
+	CHECK(HAS(production, "Network", "AWS::EC2::VPCEndpoint", "{\"VpcEndpointType\":\"Gateway\"}"));
+	CHECK(COUNT(production, "Network", "AWS::EC2::VPCEndpoint") == 11);
+	CHECK(resource(production, "Network", "EndpointSecurityGroup") != NULL);
+	/* staging (interfaceEndpoints false): the free gateway endpoint only, and
+	 * each private subnet still reaches the AWS APIs through its NAT route */
 	CHECK(HAS(staging, "Network", "AWS::EC2::VPCEndpoint", "{\"VpcEndpointType\":\"Gateway\"}"));
-	CHECK(COUNT(staging, "Network", "AWS::EC2::VPCEndpoint") == 11);
+	CHECK(COUNT(staging, "Network", "AWS::EC2::VPCEndpoint") == 1);
+	CHECK(resource(staging, "Network", "EndpointSecurityGroup") == NULL);
+	CHECK(HAS(staging, "Network", "AWS::EC2::Route",
+		  "{\"RouteTableId\":{\"Ref\":\"VpcPrivateSubnet1RouteTable\"},"
+		  "\"DestinationCidrBlock\":\"0.0.0.0/0\",\"NatGatewayId\":{}}"));
+	CHECK(HAS(staging, "Network", "AWS::EC2::Route",
+		  "{\"RouteTableId\":{\"Ref\":\"VpcPrivateSubnet2RouteTable\"},"
+		  "\"DestinationCidrBlock\":\"0.0.0.0/0\",\"NatGatewayId\":{}}"));
 }
 TEST(fr_4_6_network_monitoring_and_logging)
 {
