@@ -14,6 +14,8 @@ CC ?= cc
 ifeq ($(SAN),1)
 BUILD ?= build-san
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+# no arena for JSON values: ASan must see their overflows and uses after free
+CPPFLAGS += -DSM_NO_ARENA
 OPT = -O1 -g
 else
 BUILD ?= build
@@ -81,10 +83,12 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(LIB)
 test: all
 	BUILD=$(BUILD) tests/run.sh
 
-# libFuzzer targets (clang); FUZZ_SECONDS bounds the run.
+# libFuzzer targets (clang): FUZZ_SECONDS bounds each parser target,
+# FUZZ_ANALYSIS_SECONDS each target over an analysis (CI runs both shorter).
 FUZZ_SECONDS ?= 30
+FUZZ_ANALYSIS_SECONDS ?= 60
 fuzz:
-	tests/fuzz/run.sh $(FUZZ_SECONDS)
+	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_ANALYSIS_SECONDS)
 
 bench: all
 	bench/run.sh

@@ -63,17 +63,20 @@ static double round_cents(double x)
 	return round(x * 100.0) / 100.0;
 }
 
-/* A number written as a JSON number or a numeric string ("20"); false otherwise. */
+/*
+ * A finite number written as a JSON number or a numeric string ("20"); false
+ * otherwise ("nan", "inf", "1e309": cost_check_quantities() reports them).
+ */
 static bool jnum(const json_t *v, double *out)
 {
 	if (json_is_number(v)) {
 		*out = json_number_value(v);
-		return true;
+		return isfinite(*out);
 	}
 	if (json_is_string(v)) {
 		char *end;
 		double d = strtod(json_string_value(v), &end);
-		if (end != json_string_value(v) && *end == '\0') {
+		if (end != json_string_value(v) && *end == '\0' && isfinite(d)) {
 			*out = d;
 			return true;
 		}
@@ -283,6 +286,14 @@ static struct cost_line *add_line(struct est *e, const char *logical_id, const c
 	l->unit = xstrdup(unit);
 	l->unit_price = unit_price;
 	l->monthly = round_cents(qty * unit_price);
+	if (!isfinite(l->monthly)) {
+		/* finite inputs that overflow ("1e308" GB x 2 copies): no estimate, not inf */
+		diag_add(e->dl, DIAG_ERROR, e->t->file, 0, 0, logical_id,
+			 "%s of %s: %g %s x $%g is not a finite amount", component, logical_id,
+			 qty, unit, unit_price);
+		e->failed = true;
+		l->monthly = 0;
+	}
 	struct strbuf sb;
 	strbuf_init(&sb, 48);
 	add_num(&sb, qty);
@@ -963,13 +974,15 @@ static void price_template(struct est *e, const struct sm_template *t)
 	s->monthly = round_cents(s->monthly);
 }
 
-int cost_estimate(const struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
+int cost_estimate(struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
 		  struct cost_report *out, struct diag_list *dl)
 {
 	struct est e = {.a = a, .r = out, .dl = dl};
-	char *dir = prices_dir ? xstrdup(prices_dir) : cost_default_prices_dir();
 
 	memset(out, 0, sizeof(*out));
+	if (cost_check_quantities(a, dl))
+		return -1;
+	char *dir = prices_dir ? xstrdup(prices_dir) : cost_default_prices_dir();
 	e.prices_dir = dir;
 	if (cfg) {
 		e.u = cfg->usage;
@@ -1035,7 +1048,7 @@ void cost_report_release(struct cost_report *r)
 
 bool cost_over_budget(const struct cost_report *r)
 {
-	return r->budget > 0 && r->total > r->budget;
+	return r->budget > 0 && !(r->total <= r->budget);
 }
 
 json_t *cost_report_json(const struct cost_report *r)

@@ -87,9 +87,17 @@ struct cost_report {
  * naming the file and what is missing: -1 with diagnostics (exit 2);
  * `out` is then released. 0 on success.
  */
-int cost_estimate(const struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
+int cost_estimate(struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
 		  struct cost_report *out, struct diag_list *dl);
 void cost_report_release(struct cost_report *r);
+/*
+ * Every quantity the estimate reads from the templates (sizes, counts,
+ * periods: cost_inputs.c has the list) must be a finite number, 0 or more;
+ * each that is not is an error naming file, line, column and property.
+ * Returns how many. cost_estimate() refuses such templates (-1); validate
+ * reports them too.
+ */
+size_t cost_check_quantities(struct sm_assembly *a, struct diag_list *dl);
 /*
  * {"environment","currency","priceDate","priceFiles":[...],"monthlyTotal",
  *  "budget":{"monthly","overBudget"}|null,"usageDefaults","stacks":[{name,
@@ -98,7 +106,7 @@ void cost_report_release(struct cost_report *r);
  *  cents except unit prices.
  */
 json_t *cost_report_json(const struct cost_report *r);
-/* True when there is a budget and the total exceeds it. */
+/* True when there is a budget and the total exceeds it (or is not a number). */
 bool cost_over_budget(const struct cost_report *r);
 
 /*

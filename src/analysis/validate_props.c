@@ -2,6 +2,7 @@
 #include "analysis/validate_int.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,13 +108,14 @@ static bool value_matches(struct vctx *c, const char *code, const json_t *v)
 	return quiet.errors == 0;
 }
 
+/* "20", "0.5": not "nan", "inf" nor "1e309", which CloudFormation cannot take either */
 static bool numeric_string(const char *s)
 {
 	char *end;
 	if (!*s)
 		return false;
-	strtod(s, &end);
-	return *end == '\0';
+	double d = strtod(s, &end);
+	return *end == '\0' && isfinite(d);
 }
 
 static void check_value(struct vctx *c, const char *code, const json_t *v, struct strbuf *path,

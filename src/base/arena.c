@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/xalloc.h"
 
@@ -41,8 +42,26 @@ static void arena_free(void *p)
 	(void)p; /* everything goes at arena_end() */
 }
 
+/*
+ * Off with -DSM_NO_ARENA (the sanitizer build) or SOLEMATE_ARENA=0 (valgrind
+ * on a normal build): JSON values then come from malloc and are freed one by
+ * one, so that ASan and valgrind see a use after free or an overflow in them,
+ * which a bump allocator hides (issue 19).
+ */
+static bool arena_enabled(void)
+{
+#ifdef SM_NO_ARENA
+	return false;
+#else
+	const char *e = getenv("SOLEMATE_ARENA");
+	return !e || strcmp(e, "0");
+#endif
+}
+
 void arena_begin(void)
 {
+	if (!arena_enabled())
+		return;
 	json_set_alloc_funcs(arena_malloc, arena_free);
 	active = true;
 }
@@ -54,6 +73,8 @@ bool arena_active(void)
 
 void arena_end(void)
 {
+	if (!active)
+		return;
 	json_set_alloc_funcs(malloc, free);
 	active = false;
 	while (head) {

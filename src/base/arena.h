@@ -5,6 +5,10 @@
  * chunk at once and restores malloc/free. Meant for commands that build a
  * tree, write it and exit: synth of both environments allocates ~6 MB.
  * Not thread-safe (nor is jansson's allocator hook).
+ *
+ * Switched off, so that memory checkers see every JSON value: built with
+ * -DSM_NO_ARENA (`make SAN=1` does), or SOLEMATE_ARENA=0 in the environment.
+ * arena_begin() and arena_end() then do nothing and arena_active() is false.
  */
 #ifndef SM_ARENA_H
 #define SM_ARENA_H

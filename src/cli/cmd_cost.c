@@ -203,6 +203,12 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 	}
 	if (!strcmp(o->format, "json")) {
 		json_t *j = cost_report_json(&r);
+		if (!j) {
+			/* never an answer without the estimate: a budget gate would read it as a pass */
+			diag_add(&dl, DIAG_ERROR, u->name, 0, 0, NULL,
+				 "the estimate cannot be written as JSON (a figure is not a number)");
+			goto out;
+		}
 		/* a unit without an environment's configuration (the account baseline) */
 		if (u->config_path && json_is_null(json_object_get(j, "environment")))
 			json_object_set_new(j, "environment", json_string(u->name));
@@ -310,6 +316,8 @@ int cmd_cost(int argc, char **argv)
 	bool color = cli_color(stdout);
 	for (size_t i = 0; i < nr && code == SM_EXIT_OK; i++)
 		code = run_unit(&units[i], &o, all, color, i == 0);
+	if (code == SM_EXIT_OK && !json_array_size(all) && !strcmp(o.format, "json"))
+		code = cli_usage_error("cost", "no environment or template to estimate");
 	if (code == SM_EXIT_OK && !strcmp(o.format, "json")) {
 		json_t *out = json_array_size(all) == 1 ? json_incref(json_array_get(all, 0))
 							: json_pack("{sO}", "environments", all);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/cost.h"
 #include "analysis/validate.h"
 #include "base/json_io.h"
 #include "base/arena.h"
@@ -19,6 +20,37 @@ static const char validate_usage[] =
 	"input, ./cdk.out if present, else every environment.\n"
 	"\n"
 	"exit: 0 no error (notes and warnings allowed), 1 errors found, 2 bad usage\n";
+
+static bool has_error_at(const struct diag_list *dl, const struct diag *d)
+{
+	for (size_t i = 0; i < dl->nr; i++)
+		if (dl->items[i].severity == DIAG_ERROR && dl->items[i].path && d->path &&
+		    !strcmp(dl->items[i].path, d->path) && !strcmp(dl->items[i].file, d->file))
+			return true;
+	return false;
+}
+
+/*
+ * The quantities a cost estimate reads (a size that is negative, "nan", "inf"
+ * or "1e309"): the deploy would take some of them, the estimate none. Those
+ * the schema check already refused are not said twice. Returns how many.
+ */
+static size_t add_quantity_errors(struct sm_assembly *a, struct diag_list *dl)
+{
+	struct diag_list q = DIAG_LIST_INIT;
+	size_t n = cost_check_quantities(a, &q);
+	for (size_t i = 0; i < q.nr; i++) {
+		const struct diag *d = &q.items[i];
+		if (has_error_at(dl, d))
+			continue;
+		struct diag *c = diag_add(dl, d->severity, d->file, d->line, d->col, d->path, "%s",
+					  d->message);
+		if (d->hint)
+			diag_set_hint(c, "%s", d->hint);
+	}
+	diag_list_release(&q);
+	return n;
+}
 
 int cmd_validate(int argc, char **argv)
 {
@@ -68,6 +100,8 @@ int cmd_validate(int argc, char **argv)
 		return SM_EXIT_USAGE;
 	}
 	if (validate_assembly(&a, schema, &dl) < 0)
+		code = SM_EXIT_FINDINGS;
+	if (add_quantity_errors(&a, &dl))
 		code = SM_EXIT_FINDINGS;
 	if (json) {
 		json_t *arr = json_array();

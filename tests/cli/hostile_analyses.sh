@@ -22,4 +22,26 @@ printf '%s\n' '{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"Bucket
 expect_exit "check: an unreadable 71st template is bad input (exit 2)" 2 "$SOLEMATE" check "${many[@]}"
 expect_grep "check: the 71st template is named" 't71\.json' "$TMP/err"
 
+# item 7: a quantity that is not a finite number, or negative, used to give an
+# empty JSON estimate ({"environments": []}, exit 0) or a negative cost
+expect_exit "cost --format json: \"nan\", \"inf\", \"1e309\" are refused (exit 2)" 2 "$SOLEMATE" cost --format json "$F/cost-not-finite.json"
+expect_grep "cost: \"nan\" named with file, line and property" 'cost-not-finite\.json:3:[0-9]+: error: .Size. is "nan".*Resources\.Volume\.Properties\.Size' "$TMP/err"
+expect_grep "cost: \"1e309\" named" 'cost-not-finite\.json:5:[0-9]+: error: .Size. is "1e309"' "$TMP/err"
+expect_grep "cost: a negative retention named" 'cost-not-finite\.json:4:[0-9]+: error: .RetentionInDays. is -30' "$TMP/err"
+if [ -s "$TMP/out" ]; then notok "cost: no JSON answer without the estimate" "$(head -3 "$TMP/out")"; else ok "cost: no JSON answer without the estimate"; fi
+expect_exit "cost: a negative size is refused (exit 2)" 2 "$SOLEMATE" cost "$F/cost-negative.json"
+expect_grep "cost: the negative size is named" 'cost-negative\.json:3:[0-9]+: error: .Size. is -100' "$TMP/err"
+expect_exit "cost: finite sizes whose cost overflows are refused (exit 2)" 2 "$SOLEMATE" cost --format json "$F/cost-overflow.json"
+expect_grep "cost: the overflow is named" 'not a finite amount' "$TMP/err"
+expect_exit "validate: the same values are flagged (exit 1)" 1 "$SOLEMATE" validate "$F/cost-not-finite.json" "$F/cost-negative.json"
+for pat in 'cost-not-finite\.json:3:.*Volume\.Properties\.Size' 'cost-not-finite\.json:4:.*RetentionInDays' \
+           'cost-not-finite\.json:5:.*Big\.Properties\.Size' 'cost-not-finite\.json:6:.*Inf\.Properties\.Size' \
+           'cost-negative\.json:3:.*Size. is -100'; do
+  expect_grep "validate: flags $pat" "$pat" "$TMP/out"
+done
+mkdir -p "$TMP/noconfig"
+expect_exit "cost --format json with nothing to estimate is an error, not an empty answer" 2 \
+  "$SOLEMATE" cost --env all --config-dir "$TMP/noconfig" --format json
+if grep -q environments "$TMP/out"; then notok "cost: no empty JSON answer" "$(head -3 "$TMP/out")"; else ok "cost: no empty JSON answer"; fi
+
 done_testing

@@ -1,24 +1,45 @@
 #!/usr/bin/env bash
 # Build each tests/fuzz/fuzz_*.c with clang + libFuzzer + ASan/UBSan and run
-# it for SECONDS (first argument, default 30) on its corpus. Crashes fail.
+# it on its corpus; crashes fail.
+#   run.sh [SECONDS [ANALYSIS_SECONDS]]
+# SECONDS (default 30) bounds each parser target (template, config, aws_xml);
+# ANALYSIS_SECONDS (default SECONDS) each target over an analysis (graph,
+# report, cost, reach, check, diff), which share the seeds of
+# corpus/analysis (a target names its corpus in a "fuzz-corpus:" comment).
+# The library is compiled once (build-fuzz/obj, rebuilt when a source is
+# newer) and linked into every target.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
+analysis_secs=${2:-$secs}
 out=build-fuzz
-mkdir -p "$out"
+mkdir -p "$out/obj"
 dirs=""; for d in src/base src/engine src/constructs src/analysis src/aws infrastructure/lib; do [ -d "$d" ] && dirs="$dirs $d"; done
 # shellcheck disable=SC2086
 srcs=$(find $dirs -name '*.c' | sort)
-cflags="-g -O1 -std=c17 -D_GNU_SOURCE -Isrc -Iinfrastructure -fsanitize=fuzzer,address,undefined $(pkg-config --cflags jansson yaml-0.1 libcurl libxml-2.0)"
-libs="$(pkg-config --libs jansson yaml-0.1 libcurl libxml-2.0 libcrypto zlib) -lm -lpthread"
+san="-fsanitize=address,undefined"
+cflags="-g -O1 -std=c17 -D_GNU_SOURCE -DSM_NO_ARENA -Isrc -Iinfrastructure $san $(pkg-config --cflags jansson yaml-0.1 libcurl libxml-2.0)"
+libs="$(pkg-config --libs jansson yaml-0.1 libcurl libxml-2.0 libcrypto zlib) -lm -lpthread -ldl"
+export cflags out
+echo "fuzz: compiling the library"
+# shellcheck disable=SC2016
+printf '%s\n' $srcs | xargs -P 2 -I{} sh -c '
+  o="$out/obj/$(echo "{}" | tr / _).o"
+  if [ ! -f "$o" ] || [ "{}" -nt "$o" ] || [ -n "$(find src infrastructure/lib -name "*.h" -newer "$o" | head -1)" ]; then
+    clang $cflags -fsanitize=fuzzer-no-link -c -o "$o" "{}"
+  fi'
+rm -f "$out/libsolemate-fuzz.a"
+ar rcs "$out/libsolemate-fuzz.a" "$out"/obj/*.o
 for f in tests/fuzz/fuzz_*.c; do
   name=$(basename "$f" .c)
+  corpus_name=$(sed -n 's/.*fuzz-corpus: *\([a-z_]*\).*/\1/p' "$f" | head -1)
+  corpus=tests/fuzz/corpus/${corpus_name:-${name#fuzz_}}
+  t=$secs; [ "${corpus_name:-}" = analysis ] && t=$analysis_secs
   echo "fuzz: building $name"
   # shellcheck disable=SC2086
-  clang $cflags -o "$out/$name" "$f" $srcs $libs
-  corpus=tests/fuzz/corpus/${name#fuzz_}
+  clang $cflags -fsanitize=fuzzer -Itests/fuzz -o "$out/$name" "$f" "$out/libsolemate-fuzz.a" $libs
   work=$out/corpus-$name; mkdir -p "$work"
-  echo "fuzz: running $name for ${secs}s"
-  "$out/$name" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+  echo "fuzz: running $name for ${t}s on $corpus"
+  "$out/$name" -max_total_time="$t" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 "$work" "$corpus" 2>&1 | tail -12
 done

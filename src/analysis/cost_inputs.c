@@ -1,0 +1,112 @@
+/*
+ * The quantities an estimate reads from a template (sizes, counts, periods)
+ * must be finite numbers, 0 or more: "nan", "inf" or "1e309" as a string
+ * used to turn the whole JSON estimate into nothing (jansson has no NaN),
+ * and a negative size into a negative cost (issue 19, item 7).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/cost.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+/* Every property name cost.c and slo.c read as a quantity, sorted. */
+static const char *const quantity_keys[] = {
+	"AllocatedStorage", "Cpu",	"DesiredCapacity",
+	"DesiredCount",	    "Iops",	"MaxCapacity",
+	"MaxSize",	    "Memory",	"MinCapacity",
+	"MinSize",	    "Period",	"PerformanceInsightsRetentionPeriod",
+	"RetentionInDays",  "Size",	"VolumeSize",
+};
+
+static int cmp_key(const void *k, const void *e)
+{
+	return strcmp(k, *(const char *const *)e);
+}
+
+static bool is_quantity_key(const char *k)
+{
+	return bsearch(k, quantity_keys, sizeof(quantity_keys) / sizeof(quantity_keys[0]),
+		       sizeof(quantity_keys[0]), cmp_key) != NULL;
+}
+
+/*
+ * The number a value holds as the estimate reads it: a JSON number, or the
+ * numeric start of a string ("20", "0.25 vCPU"). False when there is none.
+ */
+static bool quantity_of(const json_t *v, double *d)
+{
+	if (json_is_number(v)) {
+		*d = json_number_value(v);
+		return true;
+	}
+	if (!json_is_string(v))
+		return false;
+	const char *s = json_string_value(v);
+	char *end;
+	*d = strtod(s, &end);
+	return end != s;
+}
+
+static void report_bad(struct sm_template *t, const char *path, const char *key, const json_t *v,
+		       double d, struct diag_list *dl)
+{
+	int line = 0, col = 0;
+	sm_template_position(t, path, &line, &col);
+	char *text = json_is_string(v) ? xstrfmt("\"%s\"", json_string_value(v))
+				       : xstrfmt("%g", d);
+	struct diag *dg = diag_add(dl, DIAG_ERROR, t->file, line, col, path,
+				   "'%s' is %s: expected a finite number, 0 or more", key, text);
+	diag_set_hint(dg, "write the %s itself, e.g. 20", isfinite(d) ? "size or count" : "number");
+	free(text);
+}
+
+static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
+		   struct diag_list *dl)
+{
+	size_t bad = 0, base = path->len;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach ((json_t *)v, k, x) {
+			strbuf_addf(path, ".%s", k);
+			double d;
+			if (is_quantity_key(k) && !json_is_object(x) && !json_is_array(x) &&
+			    quantity_of(x, &d) && (!isfinite(d) || d < 0)) {
+				report_bad(t, path->buf, k, x, d, dl);
+				bad++;
+			}
+			bad += walk(t, x, path, dl);
+			strbuf_setlen(path, base);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x) {
+			strbuf_addf(path, "[%zu]", i);
+			bad += walk(t, x, path, dl);
+			strbuf_setlen(path, base);
+		}
+	}
+	return bad;
+}
+
+size_t cost_check_quantities(struct sm_assembly *a, struct diag_list *dl)
+{
+	size_t bad = 0;
+	struct strbuf path = STRBUF_INIT;
+	for (size_t i = 0; i < a->nr; i++) {
+		struct sm_template *t = &a->items[i];
+		const char *id;
+		json_t *res;
+		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, res) {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "Resources.%s.Properties", id);
+			bad += walk(t, json_object_get(res, "Properties"), &path, dl);
+		}
+	}
+	strbuf_release(&path);
+	return bad;
+}
