@@ -83,14 +83,43 @@ int fs_write_file(const char *path, const void *data, size_t len, struct diag_li
 	return 0;
 }
 
+/*
+ * The mode a new file at `path` gets: the one of the regular file it replaces,
+ * else what open(2) would give (0666 less the umask).
+ */
+static mode_t replacement_mode(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		return st.st_mode & 07777;
+	mode_t mask = umask(0);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
 int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl)
 {
-	char *tmp = xstrfmt("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/*
+	 * An unpredictable name made with O_EXCL (mkstemp) in the target's own
+	 * directory (so rename stays on one file system): a name like
+	 * "<path>.tmp.<pid>" opened with O_TRUNC followed a symlink planted there
+	 * and overwrote its target (issue 19).
+	 */
+	const char *slash = strrchr(path, '/');
+	char *tmp = slash ? xstrfmt("%.*s/.%s.tmp-XXXXXX", (int)(slash - path), path, slash + 1)
+			  : xstrfmt(".%s.tmp-XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	int ret = -1;
 
 	if (fd < 0) {
-		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot create: %s", strerror(errno));
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot create a temporary file beside it: %s",
+			 strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, replacement_mode(path)) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+		close(fd);
+		unlink(tmp);
 		goto out;
 	}
 	if (write_all(fd, data, len) < 0) {

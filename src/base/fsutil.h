@@ -13,7 +13,11 @@
 
 /* Read a whole file; NUL-terminated, `*len` without the NUL. NULL + diag on error. */
 char *fs_read_file(const char *path, size_t *len, struct diag_list *dl);
-/* Write `data` to `path` through a temporary file, fsync and rename. 0 or -1 + diag. */
+/*
+ * Write `data` to `path` through a temporary file (mkstemp: a fresh name, no
+ * symlink followed, in `path`'s directory), fsync and rename; the file keeps
+ * the mode of the one it replaces. 0 or -1 + diag.
+ */
 int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl);
 /*
  * Write `data` to `path` directly (create/truncate), without fsync. For files
