@@ -9,7 +9,27 @@
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/region.h"
+#include "base/strbuf.h"
 #include "base/xalloc.h"
+
+struct sm_assembly_index {
+	json_t *exports; /* export name -> [template index, the output's Value] */
+	json_t *targets; /* "<template index> <logical id>" -> [first, count] in refs */
+	struct sm_ref *refs;
+	size_t nr, alloc;
+};
+
+static void index_free(struct sm_assembly_index *x)
+{
+	if (!x)
+		return;
+	json_decref(x->exports);
+	json_decref(x->targets);
+	for (size_t i = 0; i < x->nr; i++)
+		free((char *)x->refs[i].path);
+	free(x->refs);
+	free(x);
+}
 
 void sm_assembly_init(struct sm_assembly *a)
 {
@@ -33,12 +53,15 @@ void sm_assembly_release(struct sm_assembly *a)
 	}
 	free(a->items);
 	free(a->dir);
+	index_free(a->index);
 	sm_assembly_init(a);
 }
 
 struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file,
 				    const char *stack_name, const char *region, json_t *tmpl)
 {
+	index_free(a->index); /* it points into the items, which may move */
+	a->index = NULL;
 	ALLOC_GROW(a->items, a->nr + 1, a->alloc);
 	struct sm_template *t = &a->items[a->nr++];
 	memset(t, 0, sizeof(*t));
@@ -244,4 +267,163 @@ bool sm_template_position(struct sm_template *t, const char *path, int *line, in
 	if (!t->pos)
 		t->pos = jio_posmap_build(t->source, t->source_len);
 	return jio_posmap_lookup(t->pos, path, line, col);
+}
+
+/* ---- the index: exports, and who refers to what ---- */
+
+static const char *ref_of(const json_t *v)
+{
+	const json_t *r = json_object_get(v, "Ref");
+	if (json_is_string(r))
+		return json_string_value(r);
+	const json_t *g = json_object_get(v, "Fn::GetAtt");
+	return json_is_array(g) ? json_string_value(json_array_get(g, 0)) : NULL;
+}
+
+static void index_exports(struct sm_assembly *a, struct sm_assembly_index *x)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *k;
+		json_t *o;
+		json_object_foreach (json_object_get(a->items[i].tmpl, "Outputs"), k, o) {
+			const char *name =
+				json_string_value(json_object_get(json_object_get(o, "Export"), "Name"));
+			json_t *v = json_object_get(o, "Value");
+			if (name && v && !json_object_get(x->exports, name))
+				json_object_set_new(x->exports, name, json_pack("[IO]", (json_int_t)i, v));
+		}
+	}
+}
+
+/* What `v` (in template `t`) refers to: a logical ID, its template in *where. */
+static const char *resolve(struct sm_assembly *a, struct sm_template *t, const json_t *v,
+			   struct sm_template **where)
+{
+	*where = t;
+	const char *id = ref_of(v);
+	if (id)
+		return id;
+	const char *name = json_string_value(json_object_get(v, "Fn::ImportValue"));
+	const json_t *value = name ? sm_assembly_export(a, name, where) : NULL;
+	return value ? ref_of(value) : NULL;
+}
+
+struct pending {
+	char *key; /* the target */
+	size_t order;
+	struct sm_ref ref;
+};
+
+struct walk {
+	struct sm_assembly *a;
+	struct sm_template *t;
+	const char *id, *type;
+	struct strbuf path;
+	struct pending *p;
+	size_t nr, alloc;
+};
+
+static void walk_props(struct walk *w, const json_t *v)
+{
+	size_t base = w->path.len;
+	if (json_is_object(v)) {
+		struct sm_template *where;
+		const char *target = resolve(w->a, w->t, v, &where);
+		if (target) {
+			size_t n = w->path.len;
+			while (n >= 2 && !strncmp(w->path.buf + n - 2, "[]", 2))
+				n -= 2; /* jget() stops at a list, and the rules search it */
+			ALLOC_GROW(w->p, w->nr + 1, w->alloc);
+			struct pending *p = &w->p[w->nr];
+			p->key = xstrfmt("%zu %s", (size_t)(where - w->a->items), target);
+			p->order = w->nr++;
+			p->ref = (struct sm_ref){w->t, w->id, w->type, xstrndup(w->path.buf, n)};
+			return;
+		}
+		const char *k;
+		json_t *x;
+		json_object_foreach ((json_t *)v, k, x) {
+			if (w->path.len)
+				strbuf_addstr(&w->path, ".");
+			strbuf_addstr(&w->path, k);
+			walk_props(w, x);
+			strbuf_setlen(&w->path, base);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		strbuf_addstr(&w->path, "[]");
+		json_array_foreach (v, i, x)
+			walk_props(w, x);
+		strbuf_setlen(&w->path, base);
+	}
+}
+
+static int cmp_pending(const void *x, const void *y)
+{
+	const struct pending *p = x, *q = y;
+	int c = strcmp(p->key, q->key);
+	return c ? c : (p->order > q->order) - (p->order < q->order);
+}
+
+static struct sm_assembly_index *index_of(struct sm_assembly *a)
+{
+	if (a->index)
+		return a->index;
+	struct sm_assembly_index *x = xcalloc(1, sizeof(*x));
+	x->exports = json_object();
+	x->targets = json_object();
+	a->index = x;
+	index_exports(a, x);
+	struct walk w = {.a = a, .path = STRBUF_INIT};
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *id;
+		json_t *r;
+		w.t = &a->items[i];
+		json_object_foreach (json_object_get(w.t->tmpl, "Resources"), id, r) {
+			w.id = id;
+			w.type = json_string_value(json_object_get(r, "Type"));
+			if (!w.type)
+				w.type = "";
+			walk_props(&w, json_object_get(r, "Properties"));
+		}
+	}
+	/* group by target, keeping the order found (templates, then resources) */
+	qsort(w.p, w.nr, sizeof(*w.p), cmp_pending);
+	x->refs = xcalloc(w.nr ? w.nr : 1, sizeof(*x->refs));
+	x->nr = x->alloc = w.nr;
+	for (size_t i = 0, first = 0; i < w.nr; i++) {
+		x->refs[i] = w.p[i].ref;
+		if (i + 1 == w.nr || strcmp(w.p[i].key, w.p[i + 1].key)) {
+			json_object_set_new(x->targets, w.p[i].key,
+					    json_pack("[II]", (json_int_t)first,
+						      (json_int_t)(i + 1 - first)));
+			first = i + 1;
+		}
+	}
+	for (size_t i = 0; i < w.nr; i++)
+		free(w.p[i].key);
+	free(w.p);
+	strbuf_release(&w.path);
+	return x;
+}
+
+const struct sm_ref *sm_assembly_referrers(struct sm_assembly *a, const struct sm_template *t,
+					   const char *id, size_t *nr)
+{
+	struct sm_assembly_index *x = index_of(a);
+	char *key = xstrfmt("%zu %s", (size_t)(t - a->items), id);
+	const json_t *range = json_object_get(x->targets, key);
+	free(key);
+	*nr = range ? (size_t)json_integer_value(json_array_get(range, 1)) : 0;
+	return range ? &x->refs[json_integer_value(json_array_get(range, 0))] : NULL;
+}
+
+const json_t *sm_assembly_export(struct sm_assembly *a, const char *name, struct sm_template **t)
+{
+	const json_t *e = json_object_get(index_of(a)->exports, name);
+	if (!e)
+		return NULL;
+	*t = &a->items[json_integer_value(json_array_get(e, 0))];
+	return json_array_get(e, 1);
 }

@@ -35,10 +35,27 @@ struct sm_template {
 	struct jio_posmap *pos; /* lazily built by sm_template_position */
 };
 
+struct sm_assembly_index;
+
 struct sm_assembly {
 	char *dir;        /* assembly directory, or NULL */
 	struct sm_template *items;
 	size_t nr, alloc;
+	struct sm_assembly_index *index; /* built on first use; dropped by sm_assembly_add */
+};
+
+/*
+ * One reference found in a resource's Properties: a Ref, an Fn::GetAtt, or an
+ * Fn::ImportValue followed to the exporting stack. `path` is where it sits,
+ * in jget()'s dotted form ("VpcConfig.SubnetIds"; lists crossed on the way
+ * are written "[]": "DistributionConfig.Origins[].DomainName"; lists at the
+ * end are left out, as jget() and the rules search them).
+ */
+struct sm_ref {
+	struct sm_template *owner;
+	const char *owner_id;	/* the referring resource's logical ID (borrowed) */
+	const char *owner_type; /* its Type, "" when it has none (borrowed) */
+	const char *path;
 };
 
 void sm_assembly_init(struct sm_assembly *a);
@@ -55,6 +72,21 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 /* Read one template file (JSON or YAML) or an assembly directory. */
 int sm_assembly_load_path(struct sm_assembly *a, const char *path, struct diag_list *dl);
 struct sm_template *sm_assembly_find(const struct sm_assembly *a, const char *stack_name);
+/*
+ * The assembly's index, built once (linear in its size) so that the analyses
+ * never scan every resource for every resource (issue 19: check, cost and
+ * report were quadratic). Templates must not change once it is built.
+ *
+ * The references to resource `id` of template `t`, in template and resource
+ * order; `*nr` is their count (0: none, and the result may be NULL).
+ */
+const struct sm_ref *sm_assembly_referrers(struct sm_assembly *a, const struct sm_template *t,
+					   const char *id, size_t *nr);
+/*
+ * The output exported as `name` (the first in template order): its Value,
+ * with the exporting template in *t. NULL when nothing exports it.
+ */
+const json_t *sm_assembly_export(struct sm_assembly *a, const char *name, struct sm_template **t);
 /*
  * Line and column of a dotted path ("Resources.Db.Properties.Port") in the
  * template's source text; false when there is no source or no such path.

@@ -121,58 +121,20 @@ const char *ref_target_any(struct check_ctx *c, const json_t *v, struct sm_templ
 	if (id)
 		return id;
 	const char *name = json_string_value(json_object_get(v, "Fn::ImportValue"));
-	if (!name)
-		return NULL;
-	for (size_t i = 0; i < c->a->nr; i++) {
-		const char *oid;
-		json_t *o;
-		json_object_foreach(json_object_get(c->a->items[i].tmpl, "Outputs"), oid, o)
-		{
-			const char *ex = jstr(jget(o, "Export.Name"));
-			if (ex && !strcmp(ex, name)) {
-				*stack = &c->a->items[i];
-				return ref_target(json_object_get(o, "Value"));
-			}
-		}
-	}
-	return NULL;
-}
-
-static bool refers(struct check_ctx *c, struct sm_template *owner, const json_t *v,
-		   struct sm_template *t, const char *id)
-{
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		json_array_foreach(v, i, x)
-		{
-			if (refers(c, owner, x, t, id))
-				return true;
-		}
-		return false;
-	}
-	struct check_ctx sub = *c;
-	sub.t = owner;
-	struct sm_template *where;
-	const char *target = ref_target_any(&sub, v, &where);
-	return target && where == t && !strcmp(target, id);
+	const json_t *value = name ? sm_assembly_export(c->a, name, stack) : NULL;
+	if (!value)
+		*stack = c->t;
+	return value ? ref_target(value) : NULL;
 }
 
 bool referenced_by(struct check_ctx *c, struct sm_template *t, const char *id, const char *type,
 		   const char *prop)
 {
-	for (size_t i = 0; i < c->a->nr; i++) {
-		struct sm_template *o = &c->a->items[i];
-		const char *rid;
-		json_t *r;
-		json_object_foreach(json_object_get(o->tmpl, "Resources"), rid, r)
-		{
-			if (strcmp(jstr(json_object_get(r, "Type")) ?: "", type))
-				continue;
-			if (refers(c, o, jget(json_object_get(r, "Properties"), prop), t, id))
-				return true;
-		}
-	}
+	size_t nr;
+	const struct sm_ref *r = sm_assembly_referrers(c->a, t, id, &nr);
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(r[i].owner_type, type) && !strcmp(r[i].path, prop))
+			return true;
 	return false;
 }
 

@@ -42,7 +42,7 @@ struct counts {
 };
 
 struct est {
-	const struct sm_assembly *a;
+	struct sm_assembly *a;
 	struct env_usage u;
 	const char *prices_dir;
 	const char *default_region;
@@ -836,29 +836,20 @@ static const struct {
 /* ---- cross-stack origin lookup ----------------------------------------- */
 
 /* The template and logical ID an Fn::ImportValue name exports, or false. */
-static bool resolve_import(const struct sm_assembly *a, const char *name,
-			   const struct sm_template **t_out, const char **id_out)
+static bool resolve_import(struct sm_assembly *a, const char *name, const struct sm_template **t_out,
+			   const char **id_out)
 {
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *k;
-		const json_t *o;
-		json_object_foreach (json_object_get(a->items[i].tmpl, "Outputs"), k, o) {
-			const char *exp = prop_str(json_object_get(o, "Export"), "Name");
-			if (!exp || strcmp(exp, name))
-				continue;
-			const json_t *v = json_object_get(o, "Value");
-			const json_t *ga = json_object_get(v, "Fn::GetAtt");
-			const char *id = ref_target(v);
-			if (!id && json_array_size(ga) == 2)
-				id = json_string_value(json_array_get(ga, 0));
-			if (!id)
-				return false;
-			*t_out = &a->items[i];
-			*id_out = id;
-			return true;
-		}
-	}
-	return false;
+	struct sm_template *t;
+	const json_t *v = sm_assembly_export(a, name, &t);
+	const char *id = v ? ref_target(v) : NULL;
+	const json_t *ga = json_object_get(v, "Fn::GetAtt");
+	if (!id && json_array_size(ga) == 2)
+		id = json_string_value(json_array_get(ga, 0));
+	if (!id)
+		return false;
+	*t_out = t;
+	*id_out = id;
+	return true;
 }
 
 static bool origin_is(struct est *e, const struct sm_template *dist_t, const json_t *domain,
@@ -902,7 +893,16 @@ static bool distribution_uses(void *ctx, const struct sm_template *t, const char
 static bool is_cdn_origin(struct est *e, const char *id)
 {
 	struct origin_query q = {e, id};
-	return cost_each_resource(e->a, distribution_uses, &q);
+	size_t nr;
+	const struct sm_ref *r = sm_assembly_referrers(e->a, e->t, id, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		const json_t *res = json_object_get(json_object_get(r[i].owner->tmpl, "Resources"),
+						    r[i].owner_id);
+		if (distribution_uses(&q, r[i].owner, r[i].owner_id, r[i].owner_type,
+				      json_object_get(res, "Properties")))
+			return true;
+	}
+	return false;
 }
 
 /* ---- the estimate ------------------------------------------------------ */

@@ -65,6 +65,7 @@ struct reach_model {
 	size_t subnet_nr, subnet_alloc;
 	struct sg *sgs;
 	size_t sg_nr, sg_alloc;
+	json_t *sg_index; /* "<template index> <logical id>" -> index in sgs */
 	struct nacl_entry *entries;
 	struct rref *entry_nacl;
 	size_t entry_nr, entry_alloc;
@@ -159,9 +160,16 @@ static long proto_of(const json_t *v)
 
 static struct sg *sg_get(struct reach_model *m, struct rref r)
 {
-	for (size_t i = 0; i < m->sg_nr; i++)
-		if (same(m->sgs[i].r, r))
-			return &m->sgs[i];
+	/* a hash lookup, not a scan: templates with thousands of groups (issue 19) */
+	char *key = r.id ? xstrfmt("%zu %s", (size_t)(r.t - m->a->items), r.id) : NULL;
+	const json_t *at = key ? json_object_get(m->sg_index, key) : NULL;
+	if (at) {
+		free(key);
+		return &m->sgs[json_integer_value(at)];
+	}
+	if (key)
+		json_object_set_new(m->sg_index, key, json_integer((json_int_t)m->sg_nr));
+	free(key);
 	ALLOC_GROW(m->sgs, m->sg_nr + 1, m->sg_alloc);
 	struct sg *g = &m->sgs[m->sg_nr++];
 	memset(g, 0, sizeof(*g));
@@ -364,6 +372,7 @@ struct reach_model *reach_model_build(struct sm_assembly *a)
 {
 	struct reach_model *m = xcalloc(1, sizeof(*m));
 	m->a = a;
+	m->sg_index = json_object();
 	for (size_t i = 0; i < a->nr; i++)
 		load_template(m, &a->items[i]);
 	for (size_t i = 0; i < a->nr; i++)
@@ -387,6 +396,7 @@ void reach_model_free(struct reach_model *m)
 	}
 	free(m->subnets);
 	free(m->sgs);
+	json_decref(m->sg_index);
 	free(m->entries);
 	free(m->entry_nacl);
 	free(m->pl);

@@ -88,29 +88,21 @@ static void s3_bucket(struct check_ctx *c, const char *id, const json_t *p, cons
 	bool tls = false;
 	const char *policy_id = NULL;
 	struct sm_template *policy_t = NULL;
-	for (size_t i = 0; !tls && i < c->a->nr; i++) {
-		const char *pid;
-		json_t *pr;
-		json_object_foreach(json_object_get(c->a->items[i].tmpl, "Resources"), pid, pr)
+	size_t nr;
+	const struct sm_ref *refs = sm_assembly_referrers(c->a, c->t, id, &nr);
+	for (size_t i = 0; !tls && i < nr; i++) {
+		if (strcmp(refs[i].owner_type, "AWS::S3::BucketPolicy") || strcmp(refs[i].path, "Bucket"))
+			continue;
+		policy_id = refs[i].owner_id;
+		policy_t = refs[i].owner;
+		const json_t *pr = json_object_get(json_object_get(policy_t->tmpl, "Resources"), policy_id);
+		size_t k;
+		json_t *st;
+		json_array_foreach(jget(pr, "Properties.PolicyDocument.Statement"), k, st)
 		{
-			if (strcmp(jstr(json_object_get(pr, "Type")) ?: "", "AWS::S3::BucketPolicy"))
-				continue;
-			struct sm_template *where;
-			struct check_ctx sub = *c;
-			sub.t = &c->a->items[i];
-			const char *b = ref_target_any(&sub, jget(pr, "Properties.Bucket"), &where);
-			if (!b || strcmp(b, id) || where != c->t)
-				continue;
-			policy_id = pid;
-			policy_t = &c->a->items[i];
-			size_t k;
-			json_t *st;
-			json_array_foreach(jget(pr, "Properties.PolicyDocument.Statement"), k, st)
-			{
-				if (!strcmp(jstr(json_object_get(st, "Effect")) ?: "", "Deny") &&
-				    jget(st, "Condition.Bool.aws:SecureTransport"))
-					tls = true;
-			}
+			if (!strcmp(jstr(json_object_get(st, "Effect")) ?: "", "Deny") &&
+			    jget(st, "Condition.Bool.aws:SecureTransport"))
+				tls = true;
 		}
 	}
 	if (!tls)
