@@ -434,14 +434,24 @@ static json_t *fj_parse(const char *text, size_t len)
 	return v;
 }
 
+/* CloudFormation reads a template that starts with a UTF-8 byte-order mark. */
+static size_t bom_len(const char *text, size_t len)
+{
+	return len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) ? 3 : 0;
+}
+
 json_t *jio_load_json(const char *file, const char *text, size_t len, struct diag_list *dl)
 {
-	json_t *v = fj_parse(text, len);
+	size_t skip = bom_len(text, len);
+	json_t *v = fj_parse(text + skip, len - skip);
 	return v ? v : jio_load_json_jansson(file, text, len, dl);
 }
 
 json_t *jio_load_json_jansson(const char *file, const char *text, size_t len, struct diag_list *dl)
 {
+	size_t skip = bom_len(text, len);
+	text += skip;
+	len -= skip;
 	json_error_t err;
 	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
 
@@ -651,8 +661,13 @@ json_t *jio_load_yaml(const char *file, const char *text, size_t len, struct dia
 		case YAML_STREAM_END_EVENT:
 			done = true;
 			break;
-		case YAML_DOCUMENT_END_EVENT:
-			done = true;
+		case YAML_DOCUMENT_START_EVENT:
+			/* CloudFormation takes one document: a second is refused, not dropped */
+			if (root) {
+				diag_add(dl, DIAG_ERROR, file, line, col, NULL,
+					 "a second YAML document: a template is one document");
+				failed = true;
+			}
 			break;
 		case YAML_ALIAS_EVENT:
 			diag_add(dl, DIAG_ERROR, file, line, col, NULL,
@@ -662,6 +677,14 @@ json_t *jio_load_yaml(const char *file, const char *text, size_t len, struct dia
 		case YAML_SCALAR_EVENT: {
 			const char *s = (const char *)ev.data.scalar.value;
 			const char *tag = (const char *)ev.data.scalar.tag;
+			if (memchr(s, '\0', ev.data.scalar.length)) {
+				/* a C string would end there: refuse it rather than truncate */
+				struct diag *d = diag_add(dl, DIAG_ERROR, file, line, col, NULL,
+							  "a NUL character (\\0) inside a string");
+				diag_set_hint(d, "remove it: CloudFormation does not take it either");
+				failed = true;
+				break;
+			}
 			if (ev.data.scalar.plain_implicit && !tag)
 				v = resolve_plain(s);
 			else
@@ -1432,6 +1455,9 @@ static void posmap_clear(struct jio_posmap *pm)
 struct jio_posmap *jio_posmap_build(const char *text, size_t len)
 {
 	struct jio_posmap *pm = xcalloc(1, sizeof(*pm));
+	size_t skip = bom_len(text, len);
+	text += skip;
+	len -= skip;
 	if (!posmap_build_json(pm, text, len)) {
 		posmap_clear(pm);
 		posmap_build_yaml(pm, text, len);
@@ -1518,4 +1544,39 @@ bool jio_equal_dump(const json_t *a, const json_t *b)
 	free(x);
 	free(y);
 	return eq;
+}
+
+/* Length of the valid UTF-8 sequence at `p` (RFC 3629), 0 when there is none. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+		 : p[0] >= 0xF0 && p[0] <= 0xF4		       ? 4
+								       : 0;
+	unsigned char lo = p[0] == 0xE0 ? 0xA0 : p[0] == 0xF0 ? 0x90 : 0x80;
+	unsigned char hi = p[0] == 0xED ? 0x9F : p[0] == 0xF4 ? 0x8F : 0xBF;
+	if (n && (p[1] < lo || p[1] > hi))
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+json_t *jio_string_escaped(const char *s, bool uri)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_seq(p);
+		if (n) {
+			strbuf_add(&sb, p, n);
+			p += n;
+		} else {
+			strbuf_addf(&sb, uri ? "%%%02X" : "\\x%02X", *p++);
+		}
+	}
+	json_t *v = json_stringn(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return v;
 }

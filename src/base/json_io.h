@@ -55,6 +55,13 @@ size_t jio_posmap_size(const struct jio_posmap *pm);
 /* Path of entry `i` (borrowed) and its position, or NULL past the end. */
 const char *jio_posmap_at(const struct jio_posmap *pm, size_t i, int *line, int *col);
 
+/*
+ * `s` as a JSON string even when it is not valid UTF-8 (a file name can be
+ * any bytes): each byte that is not part of a valid sequence is written as
+ * the text "\\xHH", or "%HH" when `uri` (SARIF's artifact URIs). New reference.
+ */
+json_t *jio_string_escaped(const char *s, bool uri);
+
 /* Byte-exact comparison helper for tests: true when both dump the same. */
 bool jio_equal_dump(const json_t *a, const json_t *b);
 

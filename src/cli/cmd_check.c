@@ -95,8 +95,9 @@ static json_t *findings_json(const struct sm_findings *f, enum sm_severity min)
 		if (x->rule->severity > min)
 			continue;
 		json_array_append_new(
-			arr, json_pack("{ss ss ss ss ss* ss* si ss sb ss*}", "rule", x->rule->id, "severity",
-				       sev_name(x->rule->severity), "stack", x->stack, "file", x->file,
+			arr, json_pack("{ss ss so so ss* ss* si ss sb ss*}", "rule", x->rule->id, "severity",
+				       sev_name(x->rule->severity), "stack", jio_string_escaped(x->stack, false),
+				       "file", jio_string_escaped(x->file, false),
 				       "resource", x->logical_id, "path", x->path, "line", x->line,
 				       "message", x->message, "suppressed", x->suppressed, "reason",
 				       x->suppress_reason));
@@ -130,7 +131,9 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min)
 		const struct sm_finding *x = &f->items[i];
 		if (x->rule->severity > min)
 			continue;
-		json_t *loc = json_pack("{s{s{ss}}}", "physicalLocation", "artifactLocation", "uri", x->file);
+		/* any bytes may name a file: percent-encoded where they are not UTF-8 */
+		json_t *loc = json_pack("{s{s{so}}}", "physicalLocation", "artifactLocation", "uri",
+					jio_string_escaped(x->file, true));
 		if (x->line)
 			json_object_set_new(json_object_get(loc, "physicalLocation"), "region",
 					    json_pack("{sisi}", "startLine", x->line, "startColumn",

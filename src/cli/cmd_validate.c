@@ -108,8 +108,10 @@ int cmd_validate(int argc, char **argv)
 		static const char *const sev[] = { "error", "warning", "note" };
 		for (size_t i = 0; i < dl.nr; i++) {
 			struct diag *d = &dl.items[i];
-			json_array_append_new(arr, json_pack("{ss ss* si si ss* ss ss*}", "severity",
-							     sev[d->severity], "file", d->file, "line",
+			json_array_append_new(arr, json_pack("{ss so* si si ss* ss ss*}", "severity",
+							     sev[d->severity], "file",
+							     d->file ? jio_string_escaped(d->file, false) : NULL,
+							     "line",
 							     d->line, "column", d->col, "path", d->path,
 							     "message", d->message, "hint", d->hint));
 		}
