@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/secrets.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -87,6 +88,18 @@ static void security_lines(const char *id, const char *type, const json_t *old_r
 	free(n);
 }
 
+/* A secret's old and new values are never shown (`cdk diff` shows them): only that it changed. */
+static void mask_changes(json_t *changes, size_t first)
+{
+	for (size_t i = first; i < json_array_size(changes); i++) {
+		json_t *c = json_array_get(changes, i);
+		if (!json_is_null(json_object_get(c, "old")))
+			json_object_set_new(c, "old", json_string(SECRET_MASK));
+		if (!json_is_null(json_object_get(c, "new")))
+			json_object_set_new(c, "new", json_string(SECRET_MASK));
+	}
+}
+
 static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt, struct cfn_schema *schema,
 			  struct diff_summary *sum)
 {
@@ -129,7 +142,10 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt, 
 			repl = worse(repl, pr);
 			strbuf_reset(&path);
 			strbuf_addf(&path, "Properties.%s", k);
+			size_t first = json_array_size(changes);
 			diff_values(a, b, &path, changes, pr);
+			if (secret_property(type, k) || secret_value(ot, a) || secret_value(nt, b))
+				mask_changes(changes, first);
 		}
 		json_decref(keys);
 		static const char *const attrs[] = { "DeletionPolicy", "UpdateReplacePolicy", "DependsOn", "Condition", "Metadata" };

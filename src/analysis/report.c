@@ -12,6 +12,7 @@
 #include "analysis/check.h"
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/cost.h"
+#include "analysis/secrets.h"
 #include "analysis/slo.h"
 #include "base/xalloc.h"
 
@@ -123,7 +124,17 @@ static void add_prop(json_t *props, const char *name, const json_t *v)
 	strbuf_release(&sb);
 }
 
-static json_t *key_properties(const char *type, const json_t *res)
+/* A property as add_prop() shows it, or SECRET_MASK when it holds a secret. */
+static void add_prop_safe(json_t *props, const json_t *tmpl, const char *type, const char *name,
+			  const json_t *v)
+{
+	if (secret_property(type, name) || secret_value(tmpl, v))
+		json_object_set_new(props, name, json_string(SECRET_MASK));
+	else
+		add_prop(props, name, v);
+}
+
+static json_t *key_properties(const json_t *tmpl, const char *type, const json_t *res)
 {
 	json_t *props = json_object();
 	const json_t *p = json_object_get(res, "Properties");
@@ -133,7 +144,8 @@ static json_t *key_properties(const char *type, const json_t *res)
 	if (key_props[row][0]) {
 		for (int k = 1; key_props[row][k]; k++)
 			if (jget(p, key_props[row][k]))
-				add_prop(props, key_props[row][k], jget(p, key_props[row][k]));
+				add_prop_safe(props, tmpl, type, key_props[row][k],
+					      jget(p, key_props[row][k]));
 	} else {
 		const char *name;
 		json_t *v;
@@ -147,7 +159,7 @@ static json_t *key_properties(const char *type, const json_t *res)
 				continue;
 			if (json_is_array(v) && json_is_object(json_array_get(v, 0)))
 				continue;
-			add_prop(props, name, v);
+			add_prop_safe(props, tmpl, type, name, v);
 			n++;
 		}
 	}
@@ -178,7 +190,7 @@ static json_t *inventory(const struct sm_assembly *a, const struct cost_report *
 			const char *type = jstr(json_object_get(r, "Type"));
 			json_array_append_new(list, json_pack("{ss ss* so}", "logicalId", id,
 							      "type", type, "properties",
-							      key_properties(type, r)));
+							      key_properties(t->tmpl, type, r)));
 		}
 		*resources += json_array_size(list);
 		json_t *s = json_pack("{ss ss* so}", "name", t->stack_name, "region", t->region,

@@ -44,4 +44,38 @@ expect_exit "cost --format json with nothing to estimate is an error, not an emp
   "$SOLEMATE" cost --env all --config-dir "$TMP/noconfig" --format json
 if grep -q environments "$TMP/out"; then notok "cost: no empty JSON answer" "$(head -3 "$TMP/out")"; else ok "cost: no empty JSON answer"; fi
 
+# item 14: parsing as CloudFormation does
+printf '\xef\xbb\xbf{"Resources":{"B":{"Type":"AWS::S3::Bucket"}}}\n' >"$TMP/bom.json"
+expect_exit "validate: a UTF-8 byte-order mark before JSON is accepted" 0 "$SOLEMATE" validate "$TMP/bom.json"
+printf 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n---\nResources: {}\n' >"$TMP/multi.yaml"
+expect_exit "validate: a second YAML document is refused (exit 2)" 2 "$SOLEMATE" validate "$TMP/multi.yaml"
+expect_grep "validate: the second document's line is named" 'multi\.yaml:4:1: error: a second YAML document' "$TMP/err"
+printf 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: "a\\0b"\n' >"$TMP/nul.yaml"
+expect_exit "validate: a NUL inside a YAML string is refused, not truncated (exit 2)" 2 "$SOLEMATE" validate "$TMP/nul.yaml"
+expect_grep "validate: the NUL's position is named" 'nul\.yaml:5:[0-9]+: error: a NUL character' "$TMP/err"
+bad=$(printf '%s/bad\xff.json' "$TMP")
+printf '{"Resources":{"B":{"Type":"AWS::S3::Bucket"}}}\n' >"$bad"
+expect_exit "check --format json: a file name that is not UTF-8 (findings, exit 1)" 1 "$SOLEMATE" check --format json "$bad"
+if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["findings"] and all(f["file"].endswith("bad\\xFF.json") for f in d["findings"]) else 1)' "$TMP/out"; then
+  ok "check --format json: its findings are there, the name escaped"; else notok "check --format json: findings with the escaped name" "$(head -c 300 "$TMP/out")"; fi
+expect_exit "check --format sarif: a file name that is not UTF-8 (exit 1)" 1 "$SOLEMATE" check --format sarif "$bad"
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; sys.exit(0 if r and all(x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("bad%FF.json") for x in r) else 1)' "$TMP/out"; then
+  ok "check --format sarif: its results are there, the URI percent-encoded"; else notok "check --format sarif: results with the encoded URI" "$(head -c 300 "$TMP/out")"; fi
+
+# item 9: secrets are masked in every output (the report's inventory printed them,
+# diff printed old and new passwords)
+S_OLD=$F/secrets-old/Secrets.template.json S_NEW=$F/secrets-new/Secrets.template.json
+expect_exit "report --format json of a template with secrets" 0 "$SOLEMATE" report --format json "$S_OLD"
+if grep -q hunter2 "$TMP/out"; then notok "report JSON: no secret value" "$(grep -o '"[A-Za-z]*": "hunter2[^"]*"' "$TMP/out" | head -5)"; else ok "report JSON: no secret value"; fi
+expect_grep "report JSON: the secrets are shown masked" '"SecretString": "\(secret\)"' "$TMP/out"
+expect_exit "report (HTML) of a template with secrets" 0 "$SOLEMATE" report --out "$TMP/r.html" "$S_OLD"
+if grep -q hunter2 "$TMP/r.html"; then notok "report HTML: no secret value" "$(grep -o 'hunter2[a-z-]*' "$TMP/r.html" | sort -u)"; else ok "report HTML: no secret value"; fi
+"$SOLEMATE" diff --against "$S_OLD" "$S_NEW" >"$TMP/diff.txt" 2>&1
+if grep -qE 'hunter[23]' "$TMP/diff.txt"; then notok "diff: neither old nor new secret is printed" "$(grep -oE 'hunter[23][a-z0-9-]*' "$TMP/diff.txt" | sort -u)"; else ok "diff: neither old nor new secret is printed"; fi
+expect_grep "diff: the change of a secret is still reported" 'MasterUserPassword' "$TMP/diff.txt"
+"$SOLEMATE" diff --format json --against "$S_OLD" "$S_NEW" >"$TMP/diff.json" 2>&1
+if grep -qE 'hunter[23]' "$TMP/diff.json"; then notok "diff --format json: no secret" "$(grep -oE 'hunter[23][a-z0-9-]*' "$TMP/diff.json" | sort -u)"; else ok "diff --format json: no secret"; fi
+"$SOLEMATE" graph "$S_OLD" >"$TMP/g.dot" 2>&1
+if grep -qE 'hunter[23]' "$TMP/g.dot"; then notok "graph: no secret in labels"; else ok "graph: no secret in labels"; fi
+
 done_testing
