@@ -50,7 +50,9 @@ c = json.load(open(sys.argv[1])); c.pop("$schema", None); c["certificateArn"] = 
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 EOF
 done
+cp config/baseline.json "$TMP/cfg/"   # the account baseline: no certificate in it
 C=(--config-dir "$TMP/cfg")
+B=SolemateBaseline-123456789012-us-east-1   # moto's account, the shipped baseline's region
 
 # --- credentials that moto refuses
 expect_exit "wrong secret: exit 1" 1 env AWS_SECRET_ACCESS_KEY=wrong-secret "$SOLEMATE" deploy --env staging "${C[@]}" --yes "${E[@]}"
@@ -76,8 +78,29 @@ expect_grep "bootstrap again: no changes" "no changes" "$TMP/out"
 expect_exit "first deploy of staging (--upload always): exit 0" 0 \
   "$SOLEMATE" deploy --env staging "${C[@]}" --yes --upload always "${E[@]}"
 cp "$TMP/out" "$TMP/deploy-staging.out"
-expect_grep "staging: 6 stacks deployed" "staging: 6 deployed, 0 unchanged, 0 failed" "$TMP/deploy-staging.out"
+expect_grep "staging: 5 stacks deployed" "staging: 5 deployed, 0 unchanged, 0 failed" "$TMP/deploy-staging.out"
 expect_grep "templates uploaded to the bootstrap bucket" "uploaded to http://localhost:[0-9]+/solemate-toolkit-" "$TMP/deploy-staging.out"
+
+# --- the account baseline: its own unit, deployed once per account and region
+expect_exit "deploy --env baseline: exit 0" 0 "$SOLEMATE" deploy --env baseline "${C[@]}" --yes "${E[@]}"
+expect_grep "baseline: its one stack deployed" "baseline: 1 deployed, 0 unchanged, 0 failed" "$TMP/out"
+expect_exit "deploy --env baseline again: exit 0" 0 "$SOLEMATE" deploy --env baseline "${C[@]}" --yes "${E[@]}"
+expect_grep "baseline: deployed once, the second time unchanged" "baseline: 0 deployed, 1 unchanged" "$TMP/out"
+baseline_stands() { # $1: what the check is about
+  py "$B" <<'EOF' && ok "$1" || notok "$1"
+import boto3, os, sys
+cf = boto3.client("cloudformation", endpoint_url=os.environ["SOLEMATE_ENDPOINT"])
+s = cf.describe_stacks(StackName=sys.argv[1])["Stacks"][0]
+assert s["StackStatus"] in ("CREATE_COMPLETE", "UPDATE_COMPLETE"), s["StackStatus"]
+assert s.get("EnableTerminationProtection"), "no termination protection"
+# its own key and delivery bucket (moto lists CloudTrail, Config and Cost
+# Explorer resources of a stack without their type: not asserted here)
+ids = {r["LogicalResourceId"]: r["ResourceType"]
+       for r in cf.list_stack_resources(StackName=sys.argv[1])["StackResourceSummaries"]}
+assert ids.get("AuditKey") == "AWS::KMS::Key" and ids.get("AuditBucket") == "AWS::S3::Bucket", ids
+EOF
+}
+baseline_stands "baseline: one protected stack with its own key and delivery bucket"
 
 # --- resource validation (the PRD's testing section), read back through the AWS API
 validate_env() { # ENV CONFIG
@@ -158,7 +181,7 @@ EOF
 
 # --- no-op deploy, and diff against the deployed stacks
 expect_exit "no-op deploy: exit 0" 0 "$SOLEMATE" deploy --env staging "${C[@]}" --yes "${E[@]}"
-expect_grep "no-op deploy: every stack unchanged" "staging: 0 deployed, 6 unchanged" "$TMP/out"
+expect_grep "no-op deploy: every stack unchanged" "staging: 0 deployed, 5 unchanged" "$TMP/out"
 py <<'EOF' && ok "no-op deploy: no change set left behind" || notok "no-op deploy: change sets left"
 import boto3, os
 cf = boto3.client("cloudformation", endpoint_url=os.environ["SOLEMATE_ENDPOINT"])
@@ -178,7 +201,7 @@ EOF
 expect_exit "diff after a config change: differences, exit 1" 1 "$SOLEMATE" diff --env staging "${C[@]}" "${E[@]}"
 expect_grep "diff: the service's DesiredCount" "DesiredCount" "$TMP/out"
 expect_exit "update deploy: exit 0" 0 "$SOLEMATE" deploy --env staging "${C[@]}" --yes "${E[@]}"
-expect_grep "update: only what changed is deployed" "staging: [1-2] deployed, [4-5] unchanged" "$TMP/out"
+expect_grep "update: only what changed is deployed" "staging: [1-2] deployed, [3-4] unchanged" "$TMP/out"
 if validate_env staging "$TMP/cfg/staging.json" >"$TMP/val2.out" 2>&1; then ok "update: the service runs the new desired count"
 else notok "update: read back" "$(grep -v '^ok' "$TMP/val2.out" | head -5)"; fi
 
@@ -187,11 +210,11 @@ expect_exit "first deploy of production: exit 0" 0 "$SOLEMATE" deploy --env prod
 expect_grep "production: its stacks deployed" "production: [0-9]+ deployed, 0 unchanged, 0 failed" "$TMP/out"
 if validate_env production "$TMP/cfg/production.json" >"$TMP/valp.out" 2>&1; then ok "production resources as designed (Multi-AZ database among them)"
 else notok "production resources as designed" "$(grep -v '^ok' "$TMP/valp.out" | head -8)"; fi
-py <<'EOF' && ok "production stacks have termination protection, staging's do not" || notok "termination protection"
-import boto3, os
+py "$B" <<'EOF' && ok "production stacks and the account baseline have termination protection, staging's do not" || notok "termination protection"
+import boto3, os, sys
 cf = boto3.client("cloudformation", endpoint_url=os.environ["SOLEMATE_ENDPOINT"])
 for s in cf.describe_stacks()["Stacks"]:
-    want = s["StackName"].startswith("SolemateProduction")
+    want = s["StackName"].startswith("SolemateProduction") or s["StackName"] == sys.argv[1]
     assert bool(s.get("EnableTerminationProtection")) == want, (s["StackName"], s.get("EnableTerminationProtection"))
 EOF
 
@@ -263,7 +286,9 @@ for s in ("Compute", "Edge", "Monitoring", "Data"):
     assert "SolemateStaging" + s not in names, names
 assert any(n.startswith("SolemateProduction") for n in names), names
 EOF
+baseline_stands "destroy --env staging: the account baseline stays, protected"
 "$SOLEMATE" destroy --env production "${C[@]}" --yes --force "${E[@]}" >"$TMP/destroyp.out" 2>&1
 expect_grep "destroy --force: termination protection turned off" "termination protection off" "$TMP/destroyp.out"
 expect_grep "destroy production: the database's final snapshot is listed" "final snapshot of AWS::RDS::DBInstance Database" "$TMP/destroyp.out"
+baseline_stands "destroy of both environments: the account baseline stays"
 done_testing
