@@ -24,7 +24,7 @@ struct compiled {
 };
 
 struct cfn_schema {
-	json_t *regex_index; /* pattern -> index into regexes */
+	json_t *regex_index;	   /* pattern -> index into regexes */
 	struct compiled **regexes; /* each allocated once: pointers stay valid */
 	size_t regexes_nr, regexes_alloc;
 	char *text;
@@ -97,8 +97,7 @@ void cfn_schema_free(struct cfn_schema *s)
 		json_decref(s->res[i].parsed);
 	for (size_t i = 0; i < s->types_nr; i++)
 		json_decref(s->types[i].parsed);
-	for (size_t i = 0; i < s->regexes_nr; i++)
-	{
+	for (size_t i = 0; i < s->regexes_nr; i++) {
 		if (s->regexes[i]->ok)
 			regfree(&s->regexes[i]->re);
 		free(s->regexes[i]);

@@ -44,7 +44,8 @@ char *vd_what_str(const struct what *w)
 	return strbuf_detach(&sb, NULL);
 }
 
-struct diag *vd_report(struct vctx *c, enum diag_severity sev, const char *path, const char *fmt, ...)
+struct diag *vd_report(struct vctx *c, enum diag_severity sev, const char *path, const char *fmt,
+		       ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -172,8 +173,9 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "Resources.%s", id);
 	if (!alnum_id(id)) {
-		struct diag *d = vd_report(c, DIAG_ERROR, path.buf,
-					   "logical ID '%s' must be 1 to 255 letters and digits", id);
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, path.buf,
+				  "logical ID '%s' must be 1 to 255 letters and digits", id);
 		if (!strncmp(id, "Fn::ForEach::", 13))
 			diag_set_hint(d, "Fn::ForEach needs 'Transform: AWS::LanguageExtensions'");
 	}
@@ -235,7 +237,8 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		const char *dep = json_string_value(x);
 		if (dep && !vd_is_resource(c, dep)) {
 			char *dp = xstrfmt("%s.DependsOn", path.buf);
-			vd_report(c, DIAG_ERROR, dp, "DependsOn '%s', which is not a resource", dep);
+			vd_report(c, DIAG_ERROR, dp, "DependsOn '%s', which is not a resource",
+				  dep);
 			free(dp);
 		}
 	}
@@ -253,9 +256,9 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 			ok |= !strcmp(pv, policies[j]);
 		if (!ok)
 			vd_report(c, DIAG_ERROR, path.buf,
-			       "%s '%s' is not Delete, Retain, "
-			       "RetainExceptOnCreate or Snapshot",
-			       attr, pv);
+				  "%s '%s' is not Delete, Retain, "
+				  "RetainExceptOnCreate or Snapshot",
+				  attr, pv);
 	}
 out:
 	strbuf_release(&path);
@@ -271,8 +274,8 @@ static void check_limits(struct vctx *c)
 		size_t n = json_object_size(json_object_get(c->t->tmpl, limits[i].section));
 		if (n > limits[i].max) {
 			struct diag *d = vd_report(c, DIAG_ERROR, limits[i].section,
-						"%zu %s; CloudFormation allows %zu", n,
-						limits[i].section, limits[i].max);
+						   "%zu %s; CloudFormation allows %zu", n,
+						   limits[i].section, limits[i].max);
 			diag_set_hint(d, "split the stack");
 		}
 	}
@@ -285,13 +288,14 @@ static void check_limits(struct vctx *c)
 		bytes = tmp ? strlen(tmp) : 0;
 	}
 	if (bytes > CFN_MAX_TEMPLATE_BYTES)
-		vd_report(c, DIAG_ERROR, NULL, "template is %zu bytes; CloudFormation's limit is %d",
-		       bytes, CFN_MAX_TEMPLATE_BYTES);
+		vd_report(c, DIAG_ERROR, NULL,
+			  "template is %zu bytes; CloudFormation's limit is %d", bytes,
+			  CFN_MAX_TEMPLATE_BYTES);
 	else if (bytes > CFN_MAX_INLINE_TEMPLATE_BYTES)
 		vd_report(c, DIAG_NOTE, NULL,
-		       "template is %zu bytes, above the %d bytes a request can carry inline: "
-		       "deploy uploads it to the bootstrap bucket",
-		       bytes, CFN_MAX_INLINE_TEMPLATE_BYTES);
+			  "template is %zu bytes, above the %d bytes a request can carry inline: "
+			  "deploy uploads it to the bootstrap bucket",
+			  bytes, CFN_MAX_INLINE_TEMPLATE_BYTES);
 	free(tmp);
 }
 
@@ -447,4 +451,3 @@ int validate_assembly(struct sm_assembly *a, struct cfn_schema *schema, struct d
 		ret = -1;
 	return ret;
 }
-

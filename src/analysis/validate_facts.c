@@ -2,14 +2,16 @@
  * validate: facts about particular services that CloudFormation or the
  * service refuses at deploy, beyond the registry schemas:
  * - DynamoDB: AttributeDefinitions name exactly the attributes of the table's
- *   and its indexes' key schemas (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-attributedefinitions);
+ *   and its indexes' key schemas
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-attributedefinitions);
  * - Lambda: a runtime past its "block function create" date cannot create a
  *   function, one past its deprecation date is a warning
  *   (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html; dates
  *   as of the table below);
  * - Route 53: A records hold IPv4 addresses, AAAA records IPv6 addresses, a
  *   CNAME one value, TXT strings of at most 255 characters between quotes, MX
- *   "priority host" (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html);
+ *   "priority host"
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html);
  * - Backup: a recovery point moved to cold storage stays there at least 90
  *   days (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html);
  * - EC2 security group rules: for TCP and UDP, FromPort and ToPort are ports
@@ -250,8 +252,8 @@ static void check_record_set(struct vctx *c, const json_t *rs, struct strbuf *pa
 			want = "strings in double quotes of at most 255 characters each";
 		if (want) {
 			vd_path_index(path, i);
-			vd_report(c, DIAG_ERROR, path->buf, "'%.60s' in a %s record: expected %s", v,
-				  type, want);
+			vd_report(c, DIAG_ERROR, path->buf, "'%.60s' in a %s record: expected %s",
+				  v, type, want);
 			strbuf_setlen(path, lbase);
 		}
 	}
@@ -262,7 +264,8 @@ static void check_record_set(struct vctx *c, const json_t *rs, struct strbuf *pa
 
 static void check_backup_plan(struct vctx *c, const json_t *props, struct strbuf *path)
 {
-	const json_t *rules = json_object_get(json_object_get(props, "BackupPlan"), "BackupPlanRule");
+	const json_t *rules =
+		json_object_get(json_object_get(props, "BackupPlan"), "BackupPlanRule");
 	size_t i, base = path->len;
 	json_t *r;
 	json_array_foreach (rules, i, r) {
@@ -271,7 +274,8 @@ static void check_backup_plan(struct vctx *c, const json_t *props, struct strbuf
 		if (vd_number(json_object_get(lc, "DeleteAfterDays"), &del) &&
 		    vd_number(json_object_get(lc, "MoveToColdStorageAfterDays"), &cold) &&
 		    del < cold + 90) {
-			strbuf_addf(path, ".BackupPlan.BackupPlanRule[%zu].Lifecycle.DeleteAfterDays", i);
+			strbuf_addf(path,
+				    ".BackupPlan.BackupPlanRule[%zu].Lifecycle.DeleteAfterDays", i);
 			vd_report(c, DIAG_ERROR, path->buf,
 				  "DeleteAfterDays %g must be at least 90 days after "
 				  "MoveToColdStorageAfterDays %g",
@@ -321,12 +325,15 @@ static void check_security_group(struct vctx *c, const char *type, const json_t 
 
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path)
 {
-	if (!strcmp(type, "AWS::EC2::SecurityGroup") || !strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
+	if (!strcmp(type, "AWS::EC2::SecurityGroup") ||
+	    !strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
 	    !strcmp(type, "AWS::EC2::SecurityGroupEgress"))
 		check_security_group(c, type, props, path);
-	else if (!strcmp(type, "AWS::DynamoDB::Table") || !strcmp(type, "AWS::DynamoDB::GlobalTable"))
+	else if (!strcmp(type, "AWS::DynamoDB::Table") ||
+		 !strcmp(type, "AWS::DynamoDB::GlobalTable"))
 		check_dynamodb(c, props, path->buf);
-	else if (!strcmp(type, "AWS::Lambda::Function") || !strcmp(type, "AWS::Serverless::Function"))
+	else if (!strcmp(type, "AWS::Lambda::Function") ||
+		 !strcmp(type, "AWS::Serverless::Function"))
 		check_runtime(c, props, path);
 	else if (!strcmp(type, "AWS::Route53::RecordSet"))
 		check_record_set(c, props, path);

@@ -1,6 +1,7 @@
 /*
  * validate: the shapes of the intrinsic functions CloudFormation checks when
- * it reads a template (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html):
+ * it reads a template
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html):
  * what each function takes, which functions may be nested in it, and a
  * ${Name} written outside Fn::Sub, which CloudFormation leaves as text.
  */
@@ -34,16 +35,18 @@ static bool string_or(const json_t *v, const char *const *allowed)
 	return json_is_string(v) || (fn && one_of(fn, allowed));
 }
 
-static const char *const import_args[] = {"Fn::Base64", "Fn::FindInMap", "Fn::If", "Fn::Join",
-					  "Fn::Select", "Fn::Split", "Fn::Sub", "Ref", NULL};
-static const char *const select_lists[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs",
-					   "Fn::If", "Fn::Split", "Ref", "Fn::Cidr", NULL};
+static const char *const import_args[] = {"Fn::Base64", "Fn::FindInMap", "Fn::If",
+					  "Fn::Join",	"Fn::Select",	 "Fn::Split",
+					  "Fn::Sub",	"Ref",		 NULL};
+static const char *const select_lists[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs", "Fn::If",
+					   "Fn::Split",	    "Ref",	  "Fn::Cidr",	NULL};
 static const char *const select_index[] = {"Ref", "Fn::FindInMap", NULL};
-static const char *const join_lists[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs", "Fn::If",
-					 "Fn::Split", "Ref", "Fn::Cidr", "Fn::Select", NULL};
-static const char *const base64_args[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::If", "Fn::Join",
-					  "Fn::Select", "Fn::Sub", "Ref", "Fn::ImportValue",
-					  "Fn::Base64", NULL};
+static const char *const join_lists[] = {"Fn::FindInMap", "Fn::GetAtt", "Fn::GetAZs",
+					 "Fn::If",	  "Fn::Split",	"Ref",
+					 "Fn::Cidr",	  "Fn::Select", NULL};
+static const char *const base64_args[] = {
+	"Fn::FindInMap", "Fn::GetAtt", "Fn::If",	  "Fn::Join",	"Fn::Select",
+	"Fn::Sub",	 "Ref",	       "Fn::ImportValue", "Fn::Base64", NULL};
 
 bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const char *path)
 {
@@ -54,10 +57,11 @@ bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const 
 	if (!strcmp(fn, "Fn::ImportValue")) {
 		if (string_or(arg, import_args))
 			return true;
-		struct diag *d = vd_report(c, DIAG_ERROR, path,
-					   "Fn::ImportValue takes an export name: a string or one of "
-					   "Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If, "
-					   "Fn::FindInMap, Fn::Base64, Ref");
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, path,
+				  "Fn::ImportValue takes an export name: a string or one of "
+				  "Fn::Sub, Fn::Join, Fn::Select, Fn::Split, Fn::If, "
+				  "Fn::FindInMap, Fn::Base64, Ref");
 		if (fn_name(arg) && !strcmp(fn_name(arg), "Fn::ImportValue"))
 			diag_set_hint(d, "an Fn::ImportValue cannot be nested in another");
 		return false;
@@ -70,12 +74,15 @@ bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const 
 			    (json_is_string(idx) && vd_number(idx, &d) && d >= 0 && d == (long)d) ||
 			    (fn_name(idx) && one_of(fn_name(idx), select_index))))
 			ok = false;
-		if (ok && !json_is_array(list) && !(fn_name(list) && one_of(fn_name(list), select_lists)))
+		if (ok && !json_is_array(list) &&
+		    !(fn_name(list) && one_of(fn_name(list), select_lists)))
 			ok = false;
 		if (ok && json_is_integer(idx) &&
 		    (json_integer_value(idx) < 0 ||
-		     (json_is_array(list) && (size_t)json_integer_value(idx) >= json_array_size(list)))) {
-			vd_report(c, DIAG_ERROR, path, "Fn::Select index %lld is outside the list of %zu",
+		     (json_is_array(list) &&
+		      (size_t)json_integer_value(idx) >= json_array_size(list)))) {
+			vd_report(c, DIAG_ERROR, path,
+				  "Fn::Select index %lld is outside the list of %zu",
 				  (long long)json_integer_value(idx), json_array_size(list));
 			return false;
 		}
@@ -88,7 +95,8 @@ bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const 
 	if (!strcmp(fn, "Fn::Base64")) {
 		if (string_or(arg, base64_args))
 			return true;
-		vd_report(c, DIAG_ERROR, path, "Fn::Base64 takes one string (or a function that gives one)");
+		vd_report(c, DIAG_ERROR, path,
+			  "Fn::Base64 takes one string (or a function that gives one)");
 		return false;
 	}
 	if (!strcmp(fn, "Fn::Join")) {
@@ -110,7 +118,8 @@ bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const 
  */
 /* A Step Functions definition with DefinitionSubstitutions: ${Name} is the
  * service's own placeholder there
- * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions). */
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-definitionsubstitutions).
+ */
 static bool service_placeholders(struct vctx *c, const char *path)
 {
 	if (strncmp(path, "Resources.", 10) || !strstr(path, ".Properties.Definition"))

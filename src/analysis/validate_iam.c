@@ -1,8 +1,9 @@
 /*
  * validate: IAM policy documents in every property that holds one, against
- * the IAM policy grammar (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html):
- * Version, Statement, the statement's elements, Effect, actions of the form
- * service:Action, principals, and the condition operators
+ * the IAM policy grammar
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html): Version,
+ * Statement, the statement's elements, Effect, actions of the form service:Action, principals, and
+ * the condition operators
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
  * A resource-based policy needs a Principal; an identity policy takes none.
  */
@@ -44,23 +45,38 @@ static const struct {
 	{"AWS::Logs::ResourcePolicy", "PolicyDocument", NULL, RESOURCE},
 };
 
-static const char *const statement_keys[] = {"Sid",	   "Effect",	 "Principal",
-					     "NotPrincipal", "Action",	 "NotAction",
-					     "Resource",   "NotResource", "Condition",
-					     NULL};
-static const char *const principal_keys[] = {"AWS", "Service", "Federated", "CanonicalUser",
-					     NULL};
-static const char *const operators[] = {
-	"StringEquals",	      "StringNotEquals",	  "StringEqualsIgnoreCase",
-	"StringNotEqualsIgnoreCase", "StringLike",	  "StringNotLike",
-	"NumericEquals",	      "NumericNotEquals",	  "NumericLessThan",
-	"NumericLessThanEquals",   "NumericGreaterThan",	  "NumericGreaterThanEquals",
-	"DateEquals",		      "DateNotEquals",		  "DateLessThan",
-	"DateLessThanEquals",	      "DateGreaterThan",	  "DateGreaterThanEquals",
-	"Bool",		      "BinaryEquals",		  "IpAddress",
-	"NotIpAddress",	      "ArnEquals",		  "ArnLike",
-	"ArnNotEquals",	      "ArnNotLike",		  "Null",
-	NULL};
+static const char *const statement_keys[] = {"Sid",	  "Effect",    "Principal", "NotPrincipal",
+					     "Action",	  "NotAction", "Resource",  "NotResource",
+					     "Condition", NULL};
+static const char *const principal_keys[] = {"AWS", "Service", "Federated", "CanonicalUser", NULL};
+static const char *const operators[] = {"StringEquals",
+					"StringNotEquals",
+					"StringEqualsIgnoreCase",
+					"StringNotEqualsIgnoreCase",
+					"StringLike",
+					"StringNotLike",
+					"NumericEquals",
+					"NumericNotEquals",
+					"NumericLessThan",
+					"NumericLessThanEquals",
+					"NumericGreaterThan",
+					"NumericGreaterThanEquals",
+					"DateEquals",
+					"DateNotEquals",
+					"DateLessThan",
+					"DateLessThanEquals",
+					"DateGreaterThan",
+					"DateGreaterThanEquals",
+					"Bool",
+					"BinaryEquals",
+					"IpAddress",
+					"NotIpAddress",
+					"ArnEquals",
+					"ArnLike",
+					"ArnNotEquals",
+					"ArnNotLike",
+					"Null",
+					NULL};
 
 static bool listed(const char *s, const char *const *list)
 {
@@ -142,7 +158,8 @@ static void check_principal(struct vctx *c, const json_t *p, const char *path)
 	json_object_foreach ((json_t *)p, k, x) {
 		if (!listed(k, principal_keys))
 			vd_report(c, DIAG_ERROR, path,
-				  "'%s' is not a principal type (AWS, Service, Federated, CanonicalUser)",
+				  "'%s' is not a principal type (AWS, Service, Federated, "
+				  "CanonicalUser)",
 				  k);
 	}
 }
@@ -162,19 +179,22 @@ static void check_statement(struct vctx *c, const json_t *st, enum policy_kind k
 	json_object_foreach ((json_t *)st, k, x) {
 		vd_path_key(path, k);
 		if (!listed(k, statement_keys)) {
-			vd_report(c, DIAG_ERROR, path->buf, "a policy statement has no element '%s'", k);
+			vd_report(c, DIAG_ERROR, path->buf,
+				  "a policy statement has no element '%s'", k);
 		} else if (!strcmp(k, "Effect")) {
 			const char *e = json_string_value(x);
-			if (!vd_is_intrinsic(x) && (!e || (strcmp(e, "Allow") && strcmp(e, "Deny"))))
+			if (!vd_is_intrinsic(x) &&
+			    (!e || (strcmp(e, "Allow") && strcmp(e, "Deny"))))
 				vd_report(c, DIAG_ERROR, path->buf, "Effect must be Allow or Deny");
 		} else if (!strcmp(k, "Action") || !strcmp(k, "NotAction")) {
 			check_actions(c, x, path);
 		} else if (!strcmp(k, "Principal") || !strcmp(k, "NotPrincipal")) {
 			if (kind == IDENTITY)
-				vd_report(c, DIAG_ERROR, path->buf,
-					  "an identity policy takes no %s: it applies to whom it is "
-					  "attached to",
-					  k);
+				vd_report(
+					c, DIAG_ERROR, path->buf,
+					"an identity policy takes no %s: it applies to whom it is "
+					"attached to",
+					k);
 			else
 				check_principal(c, x, path->buf);
 		} else if (!strcmp(k, "Condition") && json_is_object(x)) {
@@ -191,7 +211,8 @@ static void check_statement(struct vctx *c, const json_t *st, enum policy_kind k
 	if (!json_object_get(st, "Effect"))
 		vd_report(c, DIAG_ERROR, path->buf, "a policy statement needs an Effect");
 	if (!json_object_get(st, "Action") && !json_object_get(st, "NotAction"))
-		vd_report(c, DIAG_ERROR, path->buf, "a policy statement needs an Action or NotAction");
+		vd_report(c, DIAG_ERROR, path->buf,
+			  "a policy statement needs an Action or NotAction");
 	if (kind == RESOURCE && !json_object_get(st, "Principal") &&
 	    !json_object_get(st, "NotPrincipal"))
 		vd_report(c, DIAG_ERROR, path->buf,
@@ -214,8 +235,8 @@ static void check_policy(struct vctx *c, const json_t *doc, enum policy_kind kin
 	if (ver && strcmp(ver, "2012-10-17") && strcmp(ver, "2008-10-17")) {
 		size_t base = path->len;
 		strbuf_addstr(path, ".Version");
-		vd_report(c, DIAG_ERROR, path->buf, "policy Version '%s' is not 2012-10-17 or 2008-10-17",
-			  ver);
+		vd_report(c, DIAG_ERROR, path->buf,
+			  "policy Version '%s' is not 2012-10-17 or 2008-10-17", ver);
 		strbuf_setlen(path, base);
 	}
 	const json_t *st = json_object_get(doc, "Statement");

@@ -38,7 +38,8 @@ static char *child_path(const char *parent, const char *loc)
 static void check_passed(struct vctx *c, const json_t *passed, const json_t *child_params,
 			 struct strbuf *path)
 {
-	const json_t *fif = json_object_size(passed) == 1 ? json_object_get(passed, "Fn::If") : NULL;
+	const json_t *fif =
+		json_object_size(passed) == 1 ? json_object_get(passed, "Fn::If") : NULL;
 	size_t base = path->len;
 	if (json_is_array(fif) && json_array_size(fif) == 3) {
 		for (size_t i = 1; i < 3; i++) {

@@ -17,13 +17,17 @@
 
 #include "base/xalloc.h"
 
-static const char *const aws_types[] = {
-	"AWS::EC2::AvailabilityZone::Name", "AWS::EC2::Image::Id",
-	"AWS::EC2::Instance::Id",	    "AWS::EC2::KeyPair::KeyName",
-	"AWS::EC2::SecurityGroup::GroupName", "AWS::EC2::SecurityGroup::Id",
-	"AWS::EC2::Subnet::Id",		    "AWS::EC2::Volume::Id",
-	"AWS::EC2::VPC::Id",		    "AWS::Route53::HostedZone::Id",
-	NULL};
+static const char *const aws_types[] = {"AWS::EC2::AvailabilityZone::Name",
+					"AWS::EC2::Image::Id",
+					"AWS::EC2::Instance::Id",
+					"AWS::EC2::KeyPair::KeyName",
+					"AWS::EC2::SecurityGroup::GroupName",
+					"AWS::EC2::SecurityGroup::Id",
+					"AWS::EC2::Subnet::Id",
+					"AWS::EC2::Volume::Id",
+					"AWS::EC2::VPC::Id",
+					"AWS::Route53::HostedZone::Id",
+					NULL};
 
 static bool in_list(const char *s, size_t n, const char *const *list)
 {
@@ -70,10 +74,10 @@ static bool valid_type(const char *t)
 	return false;
 }
 
-static const char *const param_keys[] = {"Type",	  "Default",	   "Description",
+static const char *const param_keys[] = {"Type",	  "Default",	    "Description",
 					 "AllowedValues", "AllowedPattern", "ConstraintDescription",
-					 "MaxLength",	  "MinLength",	   "MaxValue",
-					 "MinValue",	  "NoEcho",	   NULL};
+					 "MaxLength",	  "MinLength",	    "MaxValue",
+					 "MinValue",	  "NoEcho",	    NULL};
 
 static void check_default(struct vctx *c, const json_t *p, const char *type, const char *path)
 {
@@ -118,8 +122,8 @@ static void check_default(struct vctx *c, const json_t *p, const char *type, con
 		regex_t re;
 		if (regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB) == 0) {
 			if (regexec(&re, s, 0, NULL, 0) != 0)
-				vd_report(c, DIAG_ERROR, dp, "the Default '%s' does not match AllowedPattern",
-					  s);
+				vd_report(c, DIAG_ERROR, dp,
+					  "the Default '%s' does not match AllowedPattern", s);
 			regfree(&re);
 		}
 		free(anchored);
@@ -134,7 +138,8 @@ static void check_parameter(struct vctx *c, const char *name, const json_t *p)
 	const char *k;
 	json_t *v;
 	if (!json_is_object(p)) {
-		vd_report(c, DIAG_ERROR, path, "parameter '%s' must be an object with a Type", name);
+		vd_report(c, DIAG_ERROR, path, "parameter '%s' must be an object with a Type",
+			  name);
 		goto out;
 	}
 	json_object_foreach ((json_t *)p, k, v) {
@@ -144,8 +149,8 @@ static void check_parameter(struct vctx *c, const char *name, const json_t *p)
 			vd_report(c, DIAG_ERROR, kp, "a parameter has no attribute '%s'", k);
 		else if (json_is_null(v))
 			vd_report(c, DIAG_ERROR, kp, "%s must have a value (it is null)", k);
-		else if ((!strcmp(k, "MinValue") || !strcmp(k, "MaxValue") || !strcmp(k, "MinLength") ||
-			  !strcmp(k, "MaxLength")) &&
+		else if ((!strcmp(k, "MinValue") || !strcmp(k, "MaxValue") ||
+			  !strcmp(k, "MinLength") || !strcmp(k, "MaxLength")) &&
 			 !vd_number(v, &d))
 			vd_report(c, DIAG_ERROR, kp, "%s must be a number", k);
 		else if (!strcmp(k, "AllowedValues") && !json_is_array(v))
@@ -164,7 +169,8 @@ static void check_parameter(struct vctx *c, const char *name, const json_t *p)
 	json_array_foreach (json_object_get(p, "AllowedValues"), i, v) {
 		if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v)) {
 			char *kp = xstrfmt("%s.AllowedValues[%zu]", path, i);
-			vd_report(c, DIAG_ERROR, kp, "an allowed value must be a string or a number");
+			vd_report(c, DIAG_ERROR, kp,
+				  "an allowed value must be a string or a number");
 			free(kp);
 		}
 	}
@@ -174,8 +180,9 @@ static void check_parameter(struct vctx *c, const char *name, const json_t *p)
 	} else if (type && !valid_type(type)) {
 		char *tp = xstrfmt("%s.Type", path);
 		struct diag *d = vd_report(c, DIAG_ERROR, tp, "'%s' is not a parameter type", type);
-		diag_set_hint(d, "String, Number, List<Number>, CommaDelimitedList, an AWS-specific "
-				 "type (AWS::EC2::VPC::Id, ...) or AWS::SSM::Parameter::Value<...>");
+		diag_set_hint(d,
+			      "String, Number, List<Number>, CommaDelimitedList, an AWS-specific "
+			      "type (AWS::EC2::VPC::Id, ...) or AWS::SSM::Parameter::Value<...>");
 		free(tp);
 	}
 	if (type && valid_type(type) && json_object_get(p, "Default") &&
@@ -194,7 +201,8 @@ void vd_check_parameters(struct vctx *c)
 		if (json_object_get(c->resources, name)) {
 			char *path = xstrfmt("Resources.%s", name);
 			vd_report(c, DIAG_ERROR, path,
-				  "'%s' is both a parameter and a resource: logical IDs must be unique",
+				  "'%s' is both a parameter and a resource: logical IDs must be "
+				  "unique",
 				  name);
 			free(path);
 		}
@@ -211,11 +219,11 @@ static void condition_list(struct vctx *c, const char *fn, const json_t *args, s
 	size_t n = json_array_size(args), base = path->len;
 	if (!json_is_array(args) || n < lo || n > hi) {
 		if (lo == hi)
-			vd_report(c, DIAG_ERROR, path->buf, "%s takes a list of %zu condition%s", fn, lo,
-				  lo > 1 ? "s" : "");
+			vd_report(c, DIAG_ERROR, path->buf, "%s takes a list of %zu condition%s",
+				  fn, lo, lo > 1 ? "s" : "");
 		else
-			vd_report(c, DIAG_ERROR, path->buf, "%s takes a list of %zu to %zu conditions",
-				  fn, lo, hi);
+			vd_report(c, DIAG_ERROR, path->buf,
+				  "%s takes a list of %zu to %zu conditions", fn, lo, hi);
 		return;
 	}
 	size_t i;
@@ -231,8 +239,9 @@ static void condition_list(struct vctx *c, const char *fn, const json_t *args, s
 /* A condition: Fn::Equals, Fn::And, Fn::Or, Fn::Not or {"Condition": name}. */
 static void check_condition(struct vctx *c, const json_t *v, struct strbuf *path)
 {
-	const char *fn = json_object_size(v) == 1 ? json_object_iter_key(json_object_iter((json_t *)v))
-						  : NULL;
+	const char *fn = json_object_size(v) == 1
+				 ? json_object_iter_key(json_object_iter((json_t *)v))
+				 : NULL;
 	const json_t *args = fn ? json_object_get(v, fn) : NULL;
 	if (!fn) {
 		if (!json_is_boolean(v))
@@ -243,13 +252,15 @@ static void check_condition(struct vctx *c, const json_t *v, struct strbuf *path
 	}
 	if (!strcmp(fn, "Fn::Equals")) {
 		if (!json_is_array(args) || json_array_size(args) != 2)
-			vd_report(c, DIAG_ERROR, path->buf, "Fn::Equals takes a list of two values");
+			vd_report(c, DIAG_ERROR, path->buf,
+				  "Fn::Equals takes a list of two values");
 		else
 			for (size_t i = 0; i < 2; i++) {
 				const json_t *x = json_array_get(args, i);
 				if (json_is_object(x) && !vd_is_intrinsic(x)) {
 					vd_report(c, DIAG_ERROR, path->buf,
-						  "Fn::Equals compares strings, numbers or functions");
+						  "Fn::Equals compares strings, numbers or "
+						  "functions");
 					break;
 				}
 			}
@@ -284,7 +295,8 @@ void vd_check_conditions(struct vctx *c)
 
 /*
  * Each mapping is a map of top-level keys to maps of second-level keys to a
- * string, number or list (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/mappings-section-structure.html).
+ * string, number or list
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/mappings-section-structure.html).
  */
 void vd_check_mappings(struct vctx *c)
 {
@@ -293,13 +305,13 @@ void vd_check_mappings(struct vctx *c)
 	json_object_foreach ((json_t *)c->mappings, name, m) {
 		char *path = xstrfmt("Mappings.%s", name);
 		if (!json_is_object(m) || !json_object_size(m))
-			vd_report(c, DIAG_ERROR, path, "mapping '%s' must be a non-empty map of keys",
-				  name);
+			vd_report(c, DIAG_ERROR, path,
+				  "mapping '%s' must be a non-empty map of keys", name);
 		json_object_foreach (m, top, inner) {
 			if (!json_is_object(inner)) {
 				vd_report(c, DIAG_ERROR, path,
-					  "'%s.%s' must be a map of second-level keys to values", name,
-					  top);
+					  "'%s.%s' must be a map of second-level keys to values",
+					  name, top);
 				continue;
 			}
 			json_object_foreach (inner, key, v) {
@@ -317,11 +329,14 @@ void vd_check_mappings(struct vctx *c)
 void vd_check_findinmap(struct vctx *c, const json_t *args, const char *path)
 {
 	if (!json_is_array(args) || json_array_size(args) < 3 || json_array_size(args) > 4) {
-		vd_report(c, DIAG_ERROR, path, "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]");
+		vd_report(c, DIAG_ERROR, path,
+			  "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]");
 		return;
 	}
-	if (json_array_size(args) == 4 && !json_object_get(json_array_get(args, 3), "DefaultValue")) {
-		vd_report(c, DIAG_ERROR, path, "the fourth item of Fn::FindInMap is {\"DefaultValue\": ...}");
+	if (json_array_size(args) == 4 &&
+	    !json_object_get(json_array_get(args, 3), "DefaultValue")) {
+		vd_report(c, DIAG_ERROR, path,
+			  "the fourth item of Fn::FindInMap is {\"DefaultValue\": ...}");
 		return;
 	}
 	if (json_array_size(args) == 4)
@@ -333,7 +348,9 @@ void vd_check_findinmap(struct vctx *c, const json_t *args, const char *path)
 		return;
 	const json_t *m = json_object_get(c->mappings, map);
 	if (!m) {
-		struct diag *d = vd_report(c, DIAG_ERROR, path, "Fn::FindInMap of mapping '%s', which is not defined", map);
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, path,
+				  "Fn::FindInMap of mapping '%s', which is not defined", map);
 		const char *s = c->mappings ? cfn_closest_key(c->mappings, map) : NULL;
 		if (s)
 			diag_set_hint(d, "did you mean '%s'?", s);
@@ -344,7 +361,8 @@ void vd_check_findinmap(struct vctx *c, const json_t *args, const char *path)
 		return;
 	}
 	if (top && key && !json_object_get(json_object_get(m, top), key))
-		vd_report(c, DIAG_ERROR, path, "mapping '%s' has no key '%s' under '%s'", map, key, top);
+		vd_report(c, DIAG_ERROR, path, "mapping '%s' has no key '%s' under '%s'", map, key,
+			  top);
 }
 
 /* ---- Rules ---- */
@@ -371,16 +389,17 @@ void vd_check_rules(struct vctx *c)
 		}
 		const json_t *as = json_object_get(r, "Assertions");
 		if (!json_is_array(as) || !json_array_size(as))
-			vd_report(c, DIAG_ERROR, path, "rule '%s' needs a list of Assertions", name);
+			vd_report(c, DIAG_ERROR, path, "rule '%s' needs a list of Assertions",
+				  name);
 		size_t i;
 		json_array_foreach (as, i, x) {
 			if (!json_object_get(x, "Assert"))
-				vd_report(c, DIAG_ERROR, path, "assertion %zu of rule '%s' has no Assert", i,
-					  name);
+				vd_report(c, DIAG_ERROR, path,
+					  "assertion %zu of rule '%s' has no Assert", i, name);
 			json_object_foreach (x, k, r) {
 				if (strcmp(k, "Assert") && strcmp(k, "AssertDescription"))
-					vd_report(c, DIAG_ERROR, path, "an assertion has no attribute '%s'",
-						  k);
+					vd_report(c, DIAG_ERROR, path,
+						  "an assertion has no attribute '%s'", k);
 			}
 		}
 		free(path);

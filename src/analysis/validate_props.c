@@ -46,8 +46,8 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 		if (!code) {
 			if (!what)
 				what = vd_what_str(w);
-			struct diag *d = vd_report(c, DIAG_ERROR, path->buf, "%s has no property '%s'",
-						what, k);
+			struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
+						   "%s has no property '%s'", what, k);
 			const char *s = cfn_closest_key(props, k);
 			if (s)
 				diag_set_hint(d, "did you mean '%s'?", s);
@@ -136,7 +136,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		    (json_is_string(v) && numeric_string(json_string_value(v))))
 			return;
 		vd_report(c, DIAG_ERROR, path->buf, "expected %s",
-		       code[0] == 'i' ? "an integer" : "a number");
+			  code[0] == 'i' ? "an integer" : "a number");
 		return;
 	case 'b':
 		/* CloudFormation converts a string to a boolean ignoring case ("True") */
@@ -150,7 +150,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		if (!json_is_object(v) || !json_object_get(v, "Key") ||
 		    !json_object_get(v, "Value"))
 			vd_report(c, DIAG_ERROR, path->buf,
-			       "expected a tag {\"Key\": ..., \"Value\": ...}");
+				  "expected a tag {\"Key\": ..., \"Value\": ...}");
 		return;
 	case '[': {
 		size_t i, base = path->len;
@@ -202,4 +202,3 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		return;
 	}
 }
-

@@ -30,9 +30,9 @@ static void check_ref_target(struct vctx *c, const char *target, const char *pat
 	    json_object_get(c->parameters, target) || sam_sub_ref(c, target))
 		return;
 	struct diag *d = vd_report(c, DIAG_ERROR, path,
-				"Ref to '%s', which is not a resource, "
-				"parameter or pseudo parameter",
-				target);
+				   "Ref to '%s', which is not a resource, "
+				   "parameter or pseudo parameter",
+				   target);
 	const char *s = cfn_closest_key(c->resources, target);
 	if (s)
 		diag_set_hint(d, "did you mean '%s'?", s);
@@ -42,7 +42,7 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 {
 	if (!vd_is_resource(c, res)) {
 		struct diag *d = vd_report(c, DIAG_ERROR, path,
-					"Fn::GetAtt of '%s', which is not a resource", res);
+					   "Fn::GetAtt of '%s', which is not a resource", res);
 		const char *s = cfn_closest_key(c->resources, res);
 		if (s)
 			diag_set_hint(d, "did you mean '%s'?", s);
@@ -68,8 +68,8 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 	if (!strncmp(type, "Custom::", 8) || !strcmp(type, "AWS::CloudFormation::CustomResource") ||
 	    !strncmp(attr, "Outputs.", 8))
 		return;
-	struct diag *d =
-		vd_report(c, DIAG_ERROR, path, "%s has no attribute '%s' for Fn::GetAtt", type, attr);
+	struct diag *d = vd_report(c, DIAG_ERROR, path, "%s has no attribute '%s' for Fn::GetAtt",
+				   type, attr);
 	if (json_array_size(attrs)) {
 		struct strbuf sb = STRBUF_INIT;
 		json_array_foreach (attrs, i, a) {
@@ -141,7 +141,7 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 					check_ref_target(c, json_string_value(ref), path->buf);
 				else
 					vd_report(c, DIAG_ERROR, path->buf,
-					       "Ref takes a logical name (a string)");
+						  "Ref takes a logical name (a string)");
 				return;
 			}
 			if (ga) {
@@ -163,7 +163,7 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 					check_getatt(c, res, attr, path->buf);
 				else
 					vd_report(c, DIAG_ERROR, path->buf,
-					       "Fn::GetAtt takes [LogicalId, Attribute]");
+						  "Fn::GetAtt takes [LogicalId, Attribute]");
 				free(own);
 				if (json_is_array(ga) && !attr)
 					vd_walk_intrinsics(c, json_array_get(ga, 1), path);
@@ -178,25 +178,25 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 						  json_array_get(sub, 1), path->buf);
 					vd_walk_intrinsics(c, json_array_get(sub, 1), path);
 				} else
-					vd_report(c, DIAG_ERROR, path->buf,
-					       "Fn::Sub takes a string or [string, {variables}]");
+					vd_report(
+						c, DIAG_ERROR, path->buf,
+						"Fn::Sub takes a string or [string, {variables}]");
 				return;
 			}
-			if (!strncmp(key, "Fn::", 4) &&
-			    !vd_check_fn_shape(c, key, only, path->buf))
+			if (!strncmp(key, "Fn::", 4) && !vd_check_fn_shape(c, key, only, path->buf))
 				return;
 			if (cond && json_is_string(cond) &&
 			    !json_object_get(c->conditions, json_string_value(cond)))
 				vd_report(c, DIAG_ERROR, path->buf, "condition '%s' is not defined",
-				       json_string_value(cond));
+					  json_string_value(cond));
 			if (fif && json_is_array(fif) && json_array_size(fif) == 3 &&
 			    json_is_string(json_array_get(fif, 0)) &&
 			    !json_object_get(c->conditions,
 					     json_string_value(json_array_get(fif, 0))))
 				vd_report(c, DIAG_ERROR, path->buf,
-				       "Fn::If names condition '%s', which is "
-				       "not defined",
-				       json_string_value(json_array_get(fif, 0)));
+					  "Fn::If names condition '%s', which is "
+					  "not defined",
+					  json_string_value(json_array_get(fif, 0)));
 		}
 		json_object_foreach ((json_t *)v, k, x) {
 			vd_path_key(path, k);
@@ -318,8 +318,8 @@ void vd_check_cycles(struct vctx *c)
 		struct strbuf trail = STRBUF_INIT;
 		if (find_cycle(c, graph, id, state, &trail)) {
 			char *path = xstrfmt("Resources.%s", id);
-			struct diag *d =
-				vd_report(c, DIAG_ERROR, path, "circular dependency: %s", trail.buf);
+			struct diag *d = vd_report(c, DIAG_ERROR, path, "circular dependency: %s",
+						   trail.buf);
 			diag_set_hint(d, "break the loop with a separate resource (a policy, an "
 					 "ingress rule) that depends on both");
 			free(path);
@@ -331,4 +331,3 @@ void vd_check_cycles(struct vctx *c)
 	json_decref(graph);
 	json_decref(state);
 }
-

@@ -3,7 +3,8 @@
  * CloudFormation checks it.
  *
  * AWS::LanguageExtensions: Fn::ForEach loops are expanded exactly as the
- * transform does (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html):
+ * transform does
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-foreach.html):
  * ["Identifier", Collection, {OutputKey: OutputValue}] repeats the output for
  * each member of the collection (a list of strings, or a CommaDelimitedList
  * parameter's default), with ${Identifier} and &{Identifier} (letters and
@@ -11,7 +12,8 @@
  * ${Identifier} in Fn::Sub strings.
  *
  * AWS::Serverless-2016-10-31: the resources SAM generates that a template may
- * name (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html):
+ * name
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html):
  * a function's role <Id>Role when it declares none, the implicit APIs
  * ServerlessRestApi and ServerlessHttpApi, a state machine's role; and the
  * CloudFormation type behind each SAM type, for Fn::GetAtt.
@@ -246,7 +248,8 @@ json_t *vd_sam_implied(const json_t *resources)
 		    !json_object_get(props, "Role"))
 			imply(implied, id, "Role", "AWS::IAM::Role");
 		if (!strcmp(type, "AWS::Serverless::Function")) {
-			const char *alias = json_string_value(json_object_get(props, "AutoPublishAlias"));
+			const char *alias =
+				json_string_value(json_object_get(props, "AutoPublishAlias"));
 			if (alias) {
 				char *suffix = xstrfmt("Alias%s", alias);
 				imply(implied, id, suffix, "AWS::Lambda::Alias");
@@ -278,9 +281,9 @@ void vd_check_sam_resource(struct vctx *c, const char *type, const json_t *r, co
 		const char *n = json_string_value(x);
 		if (n && strcmp(n, "*") && !json_object_get(json_object_get(sch, "p"), n)) {
 			char *p = xstrfmt("%s.IgnoreGlobals[%zu]", path, i);
-			struct diag *d = vd_report(c, DIAG_ERROR, p,
-						   "IgnoreGlobals names '%s', which is not a property of %s",
-						   n, type);
+			struct diag *d = vd_report(
+				c, DIAG_ERROR, p,
+				"IgnoreGlobals names '%s', which is not a property of %s", n, type);
 			const char *s = cfn_closest_key(json_object_get(sch, "p"), n);
 			if (s)
 				diag_set_hint(d, "did you mean '%s'?", s);

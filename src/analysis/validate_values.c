@@ -101,17 +101,38 @@ static void cons_view(const json_t *cons, struct cons_view *cv)
 		if (k[0] && k[1])
 			continue;
 		switch (k[0]) {
-		case 'e': cv->e = x; break;
-		case 'p': cv->p = x; break;
-		case 'l': cv->l = x; break;
-		case 'L': cv->L = x; break;
-		case 'm': cv->m = x; break;
-		case 'M': cv->M = x; break;
-		case 'i': cv->i = x; break;
-		case 'I': cv->I = x; break;
-		case 'u': cv->u = x; break;
-		case '*': cv->each = x; break;
-		default: break;
+		case 'e':
+			cv->e = x;
+			break;
+		case 'p':
+			cv->p = x;
+			break;
+		case 'l':
+			cv->l = x;
+			break;
+		case 'L':
+			cv->L = x;
+			break;
+		case 'm':
+			cv->m = x;
+			break;
+		case 'M':
+			cv->M = x;
+			break;
+		case 'i':
+			cv->i = x;
+			break;
+		case 'I':
+			cv->I = x;
+			break;
+		case 'u':
+			cv->u = x;
+			break;
+		case '*':
+			cv->each = x;
+			break;
+		default:
+			break;
 		}
 	}
 }
@@ -125,14 +146,16 @@ static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_
 	if (!scalar_text(v, buf, sizeof(buf), &text))
 		return;
 	/* a dynamic reference is resolved at deploy
-	 * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html) */
+	 * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html)
+	 */
 	if (!strncmp(text, "{{resolve:", 10))
 		return;
 	const json_t *allowed = cv->e;
 	if (allowed && !enum_has(allowed, v, text)) {
 		struct strbuf sb = STRBUF_INIT;
 		allowed_list(&sb, allowed);
-		struct diag *dg = vd_report(c, DIAG_ERROR, path, "'%s' is not an allowed value", text);
+		struct diag *dg =
+			vd_report(c, DIAG_ERROR, path, "'%s' is not an allowed value", text);
 		diag_set_hint(dg, "allowed: %s", sb.buf);
 		strbuf_release(&sb);
 		return;
@@ -142,10 +165,11 @@ static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_
 	json_array_foreach (cv->p, i, p) {
 		const regex_t *re = cfn_schema_regex(c->schema, json_string_value(p));
 		if (json_is_string(v) && re && regexec(re, text, 0, NULL, 0) != 0) {
-			struct diag *dg = vd_report(c, DIAG_ERROR, path,
-						    "'%s' does not match the pattern CloudFormation "
-						    "requires",
-						    text);
+			struct diag *dg =
+				vd_report(c, DIAG_ERROR, path,
+					  "'%s' does not match the pattern CloudFormation "
+					  "requires",
+					  text);
 			diag_set_hint(dg, "pattern (POSIX ERE): %s", json_string_value(p));
 			return;
 		}
@@ -153,7 +177,8 @@ static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_
 	const json_t *lo = cv->l, *hi = cv->L;
 	if (json_is_string(v) && (lo || hi)) {
 		size_t n = utf8_length(text);
-		if ((lo && (double)n < json_number_value(lo)) || (hi && (double)n > json_number_value(hi)))
+		if ((lo && (double)n < json_number_value(lo)) ||
+		    (hi && (double)n > json_number_value(hi)))
 			vd_report(c, DIAG_ERROR, path,
 				  "'%.60s%s' is %zu characters long; allowed: %g to %g", text,
 				  strlen(text) > 60 ? "..." : "", n, lo ? json_number_value(lo) : 0,
@@ -327,9 +352,11 @@ void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, co
 		json_array_foreach (deps, j, d) {
 			const char *o = json_string_value(d);
 			/* each pair once */
-			if (present(obj, o) && (strcmp(k, o) < 0 ||
-						!json_object_get(json_object_get(json_object_get(rec, "dx"), o), k)))
-				vd_report(c, DIAG_ERROR, path, "'%s' and '%s' cannot be used together", k, o);
+			if (present(obj, o) &&
+			    (strcmp(k, o) < 0 ||
+			     !json_object_get(json_object_get(json_object_get(rec, "dx"), o), k)))
+				vd_report(c, DIAG_ERROR, path,
+					  "'%s' and '%s' cannot be used together", k, o);
 		}
 	}
 }

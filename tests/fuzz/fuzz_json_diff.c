@@ -38,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!fast)
 		return 0; /* positions are compared on documents both read */
 
-	struct jio_posmap *pf = jio_posmap_build(text, size), *py = jio_posmap_build_yaml(text, size);
+	struct jio_posmap *pf = jio_posmap_build(text, size),
+			  *py = jio_posmap_build_yaml(text, size);
 	size_t n = jio_posmap_size(py);
 	if (jio_posmap_size(pf) != n)
 		differ("position counts");
