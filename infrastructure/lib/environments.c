@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cidr.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -87,29 +88,11 @@ error_at(struct ctx *c, const char *path, const char *fmt, ...)
 
 /* ---- semantic checks ---- */
 
-static int parse_cidr(const char *s, unsigned *addr, int *prefix)
-{
-	unsigned a[4];
-	int p, n = 0;
-	char tail;
-	if (sscanf(s, "%u.%u.%u.%u/%d%n%c", &a[0], &a[1], &a[2], &a[3], &p, &n, &tail) != 5 ||
-	    (size_t)n != strlen(s))
-		return -1;
-	for (int i = 0; i < 4; i++)
-		if (a[i] > 255)
-			return -1;
-	if (p < 0 || p > 32)
-		return -1;
-	*addr = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
-	*prefix = p;
-	return 0;
-}
-
 static int check_cidr(struct ctx *c, const char *key, const char *v)
 {
-	unsigned addr;
+	uint32_t addr;
 	int prefix;
-	if (parse_cidr(v, &addr, &prefix) < 0) {
+	if (cidr_parse(v, &addr, &prefix) < 0) {
 		struct diag *d = error_at(c, key, "'%s' is not an IPv4 CIDR block", v);
 		diag_set_hint(d, "write it like 10.0.0.0/16");
 		return -1;
@@ -873,9 +856,9 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 		error_at(c, "natGateways", "natGateways is %d but the VPC spans %d AZs",
 			 cfg->nat_gateways, cfg->max_azs);
 	if (cfg->vpc_cidr) {
-		unsigned addr;
+		uint32_t addr;
 		int prefix;
-		if (parse_cidr(cfg->vpc_cidr, &addr, &prefix) == 0) {
+		if (cidr_parse(cfg->vpc_cidr, &addr, &prefix) == 0) {
 			int subnets = 3 * cfg->max_azs, bits = 0;
 			while ((1 << bits) < subnets)
 				bits++;

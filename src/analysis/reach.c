@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cidr.h"
 #include "base/xalloc.h"
 
 #define EPHEMERAL_FROM 1024
@@ -121,11 +122,11 @@ static const json_t *prop(struct rref r, const char *name)
 
 static bool parse_cidr(const char *s, unsigned *addr, unsigned *mask)
 {
-	unsigned a[4];
+	uint32_t a;
 	int p;
-	if (!s || sscanf(s, "%u.%u.%u.%u/%d", &a[0], &a[1], &a[2], &a[3], &p) != 5 || p < 0 || p > 32)
+	if (cidr_parse(s, &a, &p) < 0)
 		return false;
-	*addr = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+	*addr = a;
 	*mask = p ? 0xffffffffu << (32 - p) : 0;
 	*addr &= *mask;
 	return true;

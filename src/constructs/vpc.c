@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cidr.h"
 #include "base/xalloc.h"
 
 static const char *const tier_names[] = { "Public", "Private", "Isolated" };
@@ -12,19 +13,6 @@ static const char *const tier_names[] = { "Public", "Private", "Isolated" };
 const char *vpc_tier_name(enum vpc_tier tier)
 {
 	return tier_names[tier];
-}
-
-static int parse_cidr(const char *s, unsigned *addr, int *prefix)
-{
-	unsigned a[4];
-	int p, n = 0;
-	if (sscanf(s, "%u.%u.%u.%u/%d%n", &a[0], &a[1], &a[2], &a[3], &p, &n) != 5 ||
-	    (size_t)n != strlen(s) || a[0] > 255 || a[1] > 255 || a[2] > 255 || a[3] > 255 ||
-	    p < 0 || p > 32)
-		return -1;
-	*addr = a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
-	*prefix = p;
-	return 0;
 }
 
 static void format_cidr(char *buf, size_t len, unsigned addr, int prefix)
@@ -87,7 +75,7 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props,
 		p.max_azs = 2;
 	if (!p.subnet_mask)
 		p.subnet_mask = 24;
-	if (!p.cidr || parse_cidr(p.cidr, &addr, &prefix) < 0) {
+	if (!p.cidr || cidr_parse(p.cidr, &addr, &prefix) < 0) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, id, "VPC CIDR '%s' is not valid",
 			 p.cidr ? p.cidr : "(none)");
 		return -1;

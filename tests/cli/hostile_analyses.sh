@@ -78,4 +78,14 @@ if grep -qE 'hunter[23]' "$TMP/diff.json"; then notok "diff --format json: no se
 "$SOLEMATE" graph "$S_OLD" >"$TMP/g.dot" 2>&1
 if grep -qE 'hunter[23]' "$TMP/g.dot"; then notok "graph: no secret in labels"; else ok "graph: no secret in labels"; fi
 
+# item 14: one strict CIDR parser (config, VPC construct, reach): sscanf's %u
+# took "4294967306.0.0.0/16" as 10.0.0.0/16, and spaces, zeros and '+' passed
+i=0
+for cidr in '4294967306.0.0.0/16' ' 10.0.0.0/16' '010.0.0.0/16' '+10.0.0.0/16' '10.0.0.0/+16' '10.0.0.0/016' '10.0.0.0/16 ' '10.0.0/16'; do
+  i=$((i+1))
+  python3 -c 'import json,sys; c=json.load(open("config/staging.json")); c["vpcCidr"]=sys.argv[1]; json.dump(c, open(sys.argv[2], "w"))' "$cidr" "$TMP/cidr$i.json"
+  expect_exit "config: vpcCidr '$cidr' is refused (exit 2)" 2 "$SOLEMATE" synth --config "$TMP/cidr$i.json" --out "$TMP/cidr-out$i" --quiet
+  expect_grep "config: '$cidr' named as not a CIDR block" 'is not an IPv4 CIDR block' "$TMP/err"
+done
+
 done_testing

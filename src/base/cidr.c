@@ -1,0 +1,38 @@
+#include "base/cidr.h"
+
+#include <stddef.h>
+
+/* A decimal number of at most `max` without a leading zero; advances *s. -1 if none. */
+static long decimal(const char **s, long max)
+{
+	const char *p = *s;
+	long v = 0;
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > max)
+			return -1;
+	}
+	*s = p;
+	return v;
+}
+
+int cidr_parse(const char *s, uint32_t *addr, int *prefix)
+{
+	uint32_t a = 0;
+	if (!s)
+		return -1;
+	for (int i = 0; i < 4; i++) {
+		long octet = decimal(&s, 255);
+		if (octet < 0 || *s++ != (i < 3 ? '.' : '/'))
+			return -1;
+		a = a << 8 | (uint32_t)octet;
+	}
+	long p = decimal(&s, 32);
+	if (p < 0 || *s)
+		return -1;
+	*addr = a;
+	*prefix = (int)p;
+	return 0;
+}
