@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/cfn_eval.h"
 #include "analysis/check_ctx.h"
 #include "analysis/reach.h"
 #include "base/strbuf.h"
@@ -15,8 +16,73 @@
 
 static const struct resource_rule *const tables[] = {
 	check_rules_s3, check_rules_rds, check_rules_ec2, check_rules_iam, check_rules_logs,
-	check_rules_edge, check_rules_ecs, check_rules_misc, NULL
+	check_rules_edge, check_rules_ecs, check_rules_misc, check_rules_dep_order,
+	check_rules_dep_combo, check_rules_dep_edge, check_rules_dep_policy, NULL
 };
+
+static const struct {
+	const char *name;
+	unsigned bit;
+	const char *control; /* a rule mapping to this control is in the pack */
+} pack_names[] = {
+	{ "deploy", CHECK_PACK_DEPLOY, NULL },
+	{ "aws-foundational", CHECK_PACK_FSBP, "FSBP" },
+	{ "pci", CHECK_PACK_PCI, "PCI DSS" },
+	{ "cis", CHECK_PACK_CIS, "CIS" },
+	{ "solemate", CHECK_PACK_SOLEMATE, NULL },
+};
+#define NR_PACKS (sizeof(pack_names) / sizeof(pack_names[0]))
+
+unsigned check_rule_packs(const struct sm_rule_meta *m)
+{
+	unsigned mask = 0;
+	const char *list = m->packs ? m->packs : "";
+	for (size_t i = 0; i < NR_PACKS; i++) {
+		size_t n = strlen(pack_names[i].name);
+		for (const char *p = list; (p = strstr(p, pack_names[i].name)); p += n)
+			if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+				mask |= pack_names[i].bit;
+		if (!m->packs && pack_names[i].control && strstr(m->controls ? m->controls : "", pack_names[i].control))
+			mask |= pack_names[i].bit;
+	}
+	return mask ? mask : CHECK_PACK_FSBP;
+}
+
+int check_parse_packs(const char *list, unsigned *mask, const char **bad, size_t *bad_len)
+{
+	*mask = 0;
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		bool known = n == 3 && !strncmp(list, "all", 3);
+		if (known)
+			*mask |= CHECK_PACKS_ALL;
+		for (size_t i = 0; i < NR_PACKS && !known; i++)
+			if (strlen(pack_names[i].name) == n && !strncmp(list, pack_names[i].name, n)) {
+				*mask |= pack_names[i].bit;
+				known = true;
+			}
+		if (!known && n) {
+			*bad = list;
+			*bad_len = n;
+			return -1;
+		}
+		list += n + (list[n] == ',');
+	}
+	return *mask ? 0 : -1;
+}
+
+const char *check_pack_names(unsigned mask)
+{
+	static char buf[96];
+	buf[0] = '\0';
+	for (size_t i = 0; i < NR_PACKS; i++)
+		if (mask & pack_names[i].bit) {
+			if (buf[0])
+				strcat(buf, " ");
+			strcat(buf, pack_names[i].name);
+		}
+	return buf;
+}
 
 const struct sm_rule_meta nag_reason_rule = {
 	"SM-NAG-001", SM_SEV_ERROR, "Suppression without a reason",
@@ -24,7 +90,7 @@ const struct sm_rule_meta nag_reason_rule = {
 	"ask why each exception exists.",
 	"Give every entry of Metadata.cdk_nag.rules_to_suppress a 'reason' a reviewer would "
 	"accept (at least a sentence).",
-	"PCI DSS 12.4", NULL
+	"PCI DSS 12.4", NULL, NULL, "deploy aws-foundational pci cis solemate"
 };
 
 const struct sm_rule_meta *const *check_rules(void)
@@ -138,9 +204,125 @@ bool referenced_by(struct check_ctx *c, struct sm_template *t, const char *id, c
 	return false;
 }
 
+/*
+ * A CIDR whose prefix length is 0 covers every address, whatever its address
+ * bits say: EC2 reads 192.168.1.0/0 as 0.0.0.0/0 (and ::1/0 as ::/0).
+ */
 bool is_world(const char *cidr)
 {
-	return cidr && (!strcmp(cidr, "0.0.0.0/0") || !strcmp(cidr, "::/0"));
+	const char *slash = cidr ? strrchr(cidr, '/') : NULL;
+	if (!slash || !slash[1])
+		return false;
+	for (const char *p = slash + 1; *p; p++)
+		if (*p != '0')
+			return false;
+	return true;
+}
+
+/* Add to `set` the logical IDs `v` refers to (Ref, Fn::GetAtt, ${X} in Fn::Sub). */
+static void collect_refs(const json_t *v, json_t *set)
+{
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x)
+		{
+			if (!strcmp(k, "Ref") && json_is_string(x)) {
+				json_object_set_new(set, json_string_value(x), json_true());
+			} else if (!strcmp(k, "Fn::GetAtt")) {
+				const char *t = json_is_array(x) ? json_string_value(json_array_get(x, 0))
+								 : json_string_value(x);
+				if (t)
+					json_object_setn_new(set, t, strcspn(t, "."), json_true());
+			} else if (!strcmp(k, "Fn::Sub")) {
+				const char *str = json_is_array(x) ? json_string_value(json_array_get(x, 0))
+								   : json_string_value(x);
+				for (const char *p = str; p && (p = strstr(p, "${")); p += 2)
+					if (p[2] != '!')
+						json_object_setn_new(set, p + 2, strcspn(p + 2, "}."), json_true());
+			}
+			collect_refs(x, set);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach((json_t *)v, i, x)
+		{
+			collect_refs(x, set);
+		}
+	}
+}
+
+static void direct_deps(const json_t *r, json_t *set)
+{
+	const json_t *d = json_object_get(r, "DependsOn");
+	if (json_is_string(d))
+		json_object_set_new(set, json_string_value(d), json_true());
+	size_t i;
+	json_t *x;
+	json_array_foreach(d, i, x)
+	{
+		if (json_is_string(x))
+			json_object_set_new(set, json_string_value(x), json_true());
+	}
+	collect_refs(json_object_get(r, "Properties"), set);
+}
+
+bool value_refers(const json_t *v, const char *id)
+{
+	json_t *set = json_object();
+	collect_refs(v, set);
+	bool yes = json_object_get(set, id) != NULL;
+	json_decref(set);
+	return yes;
+}
+
+/* CloudFormation creates `from` after `on` when a DependsOn or a reference chain leads there. */
+bool depends_on(struct check_ctx *c, const char *from, const char *on)
+{
+	json_t *seen = json_object(), *todo = json_array();
+	bool found = false;
+	json_array_append_new(todo, json_string(from));
+	json_object_set_new(seen, from, json_true());
+	while (!found && json_array_size(todo)) {
+		json_t *next = json_incref(json_array_get(todo, json_array_size(todo) - 1));
+		json_array_remove(todo, json_array_size(todo) - 1);
+		json_t *deps = json_object(), *x;
+		direct_deps(json_object_get(c->resources, json_string_value(next)), deps);
+		const char *id;
+		json_object_foreach(deps, id, x)
+		{
+			if (!strcmp(id, on))
+				found = true;
+			else if (!json_object_get(seen, id) && json_object_get(c->resources, id)) {
+				json_object_set_new(seen, id, json_true());
+				json_array_append_new(todo, json_string(id));
+			}
+		}
+		json_decref(deps);
+		json_decref(next);
+	}
+	json_decref(seen);
+	json_decref(todo);
+	return found;
+}
+
+const json_t *resource_at(struct check_ctx *c, const json_t *v, struct sm_template **where,
+			  const char **id_out)
+{
+	struct sm_template *w = c->t;
+	const char *id = ref_target_any(c, v, &w);
+	const json_t *r = id ? json_object_get(json_object_get(w->tmpl, "Resources"), id) : NULL;
+	if (where)
+		*where = w;
+	if (id_out)
+		*id_out = id;
+	return r;
+}
+
+const char *res_type(const json_t *r)
+{
+	return json_string_value(json_object_get(r, "Type")) ?: "";
 }
 
 /* cdk-nag's v2 semantics: an ID without applies_to covers its granular findings too. */
@@ -210,35 +392,126 @@ static bool is_production(struct sm_template *t)
 	return false;
 }
 
-void check_assembly(struct sm_assembly *a, struct sm_findings *out)
+static void run_template(struct sm_assembly *a, size_t ti, bool first_world, struct sm_findings *out)
 {
-	for (size_t ti = 0; ti < a->nr; ti++) {
-		struct check_ctx c = { .a = a, .t = &a->items[ti], .out = out };
-		c.resources = json_object_get(c.t->tmpl, "Resources");
-		c.production = is_production(c.t);
-		size_t from = out->nr;
-		const char *id;
-		json_t *r;
-		json_object_foreach((json_t *)c.resources, id, r)
-		{
-			const char *type = jstr(json_object_get(r, "Type"));
-			if (!type)
-				continue;
-			const json_t *props = json_object_get(r, "Properties");
-			static json_t *empty;
-			if (!empty)
-				empty = json_object();
-			for (int t = 0; tables[t]; t++)
-				for (int i = 0; tables[t][i].meta; i++)
-					if (tables[t][i].fn && (!strcmp(tables[t][i].type, "*") ||
-								!strcmp(tables[t][i].type, type)))
-						tables[t][i].fn(&c, id, props ? props : empty, r);
-		}
+	struct check_ctx c = { .a = a, .t = &a->items[ti], .out = out };
+	c.resources = json_object_get(c.t->tmpl, "Resources");
+	c.production = is_production(c.t);
+	size_t from = out->nr;
+	const char *id;
+	json_t *r;
+	static json_t *empty;
+	if (!empty)
+		empty = json_object();
+	json_object_foreach((json_t *)c.resources, id, r)
+	{
+		const char *type = jstr(json_object_get(r, "Type"));
+		if (!type)
+			continue;
+		const json_t *props = json_object_get(r, "Properties");
+		for (int t = 0; tables[t]; t++)
+			for (int i = 0; tables[t][i].meta; i++)
+				if (tables[t][i].fn &&
+				    (!strcmp(tables[t][i].type, "*") || !strcmp(tables[t][i].type, type)))
+					tables[t][i].fn(&c, id, props ? props : empty, r);
+	}
+	if (first_world)
 		check_suppression_reasons(&c);
-		apply_suppressions(out, from, c.t);
+	apply_suppressions(out, from, c.t);
+}
+
+static void finding_free(struct sm_finding *x)
+{
+	struct sm_findings one = { x, 1, 1 };
+	sm_findings_release(&one); /* frees x's strings and x itself */
+}
+
+static bool same_finding(const struct sm_finding *a, const struct sm_finding *b, size_t b_len)
+{
+	return a->rule == b->rule && !strcmp(a->stack ?: "", b->stack ?: "") &&
+	       !strcmp(a->logical_id ?: "", b->logical_id ?: "") &&
+	       !strncmp(a->message, b->message, b_len) &&
+	       (a->message[b_len] == '\0' || !strncmp(a->message + b_len, " [when ", 7));
+}
+
+/* Move the findings of one world into `out`: a finding already there (in any
+ * world) is dropped; one on a resource a branch decided says which branch. */
+static void merge_world(struct sm_findings *out, size_t from, struct sm_findings *w, const json_t *branches)
+{
+	for (size_t i = 0; i < w->nr; i++) {
+		struct sm_finding *x = &w->items[i];
+		size_t len = strlen(x->message);
+		bool dup = false;
+		for (size_t k = from; k < out->nr && !dup; k++)
+			dup = same_finding(&out->items[k], x, len);
+		if (dup) {
+			struct sm_finding *copy = xmalloc(sizeof(*copy));
+			*copy = *x;
+			finding_free(copy);
+			continue;
+		}
+		const char *label = x->logical_id ? jstr(json_object_get(branches, x->logical_id)) : NULL;
+		if (label) {
+			char *m = xstrfmt("%s [when %s]", x->message, label);
+			free(x->message);
+			x->message = m;
+		}
+		ALLOC_GROW(out->items, out->nr + 1, out->alloc);
+		out->items[out->nr++] = *x;
+	}
+	free(w->items);
+	w->items = NULL;
+	w->nr = w->alloc = 0;
+}
+
+void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findings *out)
+{
+	size_t start = out->nr;
+	json_t **orig = xcalloc(a->nr + 1, sizeof(*orig));
+	struct cfn_world **worlds = xcalloc(a->nr + 1, sizeof(*worlds));
+	size_t *nworlds = xcalloc(a->nr + 1, sizeof(*nworlds));
+	/* every template in its default world while the others are looked at */
+	for (size_t ti = 0; ti < a->nr; ti++) {
+		orig[ti] = a->items[ti].tmpl;
+		nworlds[ti] = cfn_worlds(orig[ti], a->items[ti].region, &worlds[ti]);
+		a->items[ti].tmpl = worlds[ti][0].tmpl;
+	}
+	for (size_t ti = 0; ti < a->nr; ti++) {
+		size_t from = out->nr;
+		for (size_t w = 0; w < nworlds[ti]; w++) {
+			struct sm_findings f = SM_FINDINGS_INIT;
+			a->items[ti].tmpl = worlds[ti][w].tmpl;
+			run_template(a, ti, w == 0, &f);
+			merge_world(out, from, &f, worlds[ti][w].branches);
+		}
+		a->items[ti].tmpl = worlds[ti][0].tmpl;
 	}
 	/* the network's invariants need the whole assembly (references cross stacks) */
 	reach_check_invariants(a, out);
+	for (size_t ti = 0; ti < a->nr; ti++) {
+		a->items[ti].tmpl = orig[ti];
+		cfn_worlds_free(worlds[ti], nworlds[ti]);
+	}
+	free(orig);
+	free(worlds);
+	free(nworlds);
+	/* only the packs asked for */
+	size_t keep = start;
+	for (size_t i = start; i < out->nr; i++) {
+		if (check_rule_packs(out->items[i].rule) & packs) {
+			out->items[keep++] = out->items[i];
+		} else {
+			struct sm_finding *copy = xmalloc(sizeof(*copy));
+			*copy = out->items[i];
+			finding_free(copy);
+		}
+	}
+	out->nr = keep;
+}
+
+void check_assembly(struct sm_assembly *a, struct sm_findings *out)
+{
+	check_assembly_packs(a, CHECK_PACKS_DEFAULT, out);
 }
 
 size_t check_count(const struct sm_findings *f, enum sm_severity sev)

@@ -42,10 +42,25 @@ const char *ref_target_any(struct check_ctx *c, const json_t *v, struct sm_templ
  * (dotted path, arrays searched) referring to (stack t, logical id). */
 bool referenced_by(struct check_ctx *c, struct sm_template *t, const char *id, const char *type,
 		   const char *prop);
+/* Every address: a prefix length of 0, whatever the address bits (192.168.1.0/0). */
 bool is_world(const char *cidr);
+/* Does CloudFormation create `from` after `on` (DependsOn or references, transitively)? */
+bool depends_on(struct check_ctx *c, const char *from, const char *on);
+/* Does `v` refer to logical ID `id` anywhere inside (Ref, GetAtt, Sub)? */
+bool value_refers(const json_t *v, const char *id);
+/* The resource a value refers to (Ref, GetAtt, ImportValue), its stack and ID; NULL if none. */
+const json_t *resource_at(struct check_ctx *c, const json_t *v, struct sm_template **where,
+			  const char **id);
+const char *res_type(const json_t *r); /* "" when none */
 
 extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rules_ec2[],
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],
-	check_rules_misc[];
+	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[], check_rules_dep_edge[],
+	check_rules_dep_policy[];
+
+/* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
+#define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                              \
+	{ .id = "SM-DEP-" num, .severity = sev, .title = title_, .why = why_, .fix = fix_,       \
+	  .controls = "AWS deploy-time behaviour", .nag_ids = NULL, .doc = doc_, .packs = "deploy" }
 
 #endif

@@ -22,6 +22,8 @@ struct sm_rule_meta {
 	const char *fix;         /* how to fix it */
 	const char *controls;    /* "FSBP S3.4; PCI DSS 3.4; CIS 2.1.1" */
 	const char *nag_ids;     /* cdk-nag rule IDs a suppression may use, "AwsSolutions-S1 ..." */
+	const char *doc;         /* the AWS documentation page the rule rests on, or NULL */
+	const char *packs;       /* rule packs ("deploy", "solemate"); NULL: from `controls` */
 };
 
 struct sm_finding {

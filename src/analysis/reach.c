@@ -637,25 +637,25 @@ static const struct sm_rule_meta net_db = {
 	"Only the application may open connections to the database (PCI DSS 1.3: the card-data "
 	"environment is segmented).",
 	"Allow 5432 on the database's security group from the application's group only.",
-	"PCI DSS 1.3.1; PCI DSS 1.3.2", NULL
+	"PCI DSS 1.3.1; PCI DSS 1.3.2", NULL, NULL, NULL
 };
 static const struct sm_rule_meta net_app = {
 	"SM-NET-102", SM_SEV_ERROR, "Application reachable other than through the load balancer",
 	"Traffic that bypasses the load balancer bypasses its TLS policy and WAF.",
 	"Allow the container port on the application's group from the load balancer's group only.",
-	"PCI DSS 1.3.1; PCI DSS 6.4", NULL
+	"PCI DSS 1.3.1; PCI DSS 6.4", NULL, NULL, NULL
 };
 static const struct sm_rule_meta net_internet = {
 	"SM-NET-103", SM_SEV_ERROR, "Private or isolated tier reachable from the internet",
 	"Only the public tier's load balancer should accept connections from the internet.",
 	"Remove public addresses, routes to the internet gateway or open rules on private resources.",
-	"PCI DSS 1.3.1; FSBP EC2.18", NULL
+	"PCI DSS 1.3.1; FSBP EC2.18", NULL, NULL, NULL
 };
 static const struct sm_rule_meta net_isolated = {
 	"SM-NET-104", SM_SEV_ERROR, "Database subnet routed to the internet",
 	"The isolated tier must have no route out of the VPC, so data cannot be sent out from it.",
 	"Remove the 0.0.0.0/0 route (IGW or NAT) from the database subnets' route tables.",
-	"PCI DSS 1.3.4", NULL
+	"PCI DSS 1.3.4", NULL, NULL, NULL
 };
 
 const struct sm_rule_meta *const *reach_rules(void)

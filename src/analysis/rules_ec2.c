@@ -11,70 +11,70 @@ static const struct sm_rule_meta sg_world = {
 	"Every port open to 0.0.0.0/0 is attack surface; only a load balancer's HTTP(S) needs it.",
 	"Restrict the source to a security group or a known CIDR.",
 	"FSBP EC2.18; FSBP EC2.19; PCI DSS 1.2.1; CIS 5.2",
-	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts")
+	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts"), NULL, NULL
 };
 static const struct sm_rule_meta sg_admin = {
 	"SM-EC2-002", SM_SEV_ERROR, "SSH or RDP open to the internet",
 	"Remote administration ports open to the world are scanned and brute-forced constantly.",
 	"Use Session Manager (SSM) instead of SSH; close 22 and 3389.",
-	"FSBP EC2.13; FSBP EC2.14; CIS 5.2; CIS 5.3; PCI DSS 1.2.1", N3("EC2RestrictedSSH")
+	"FSBP EC2.13; FSBP EC2.14; CIS 5.2; CIS 5.3; PCI DSS 1.2.1", N3("EC2RestrictedSSH"), NULL, NULL
 };
 static const struct sm_rule_meta sg_web_not_lb = {
 	"SM-EC2-003", SM_SEV_WARNING, "Security group open to the internet on 80/443 but not used by a load balancer",
 	"Only the load balancer should take traffic from the internet; instances behind it should not.",
 	"Open 80/443 to the world only on the load balancer's group.", "FSBP EC2.18; PCI DSS 1.3.1",
-	"AwsSolutions-EC23"
+	"AwsSolutions-EC23", NULL, NULL
 };
 static const struct sm_rule_meta imdsv2 = {
 	"SM-EC2-004", SM_SEV_ERROR, "Instance metadata service v1 allowed",
 	"IMDSv1 lets an SSRF bug read the instance role's credentials.",
 	"Set MetadataOptions.HttpTokens to required.", "FSBP EC2.8; NIST AC-6",
-	N3("EC2IMDSv2Enabled")
+	N3("EC2IMDSv2Enabled"), NULL, NULL
 };
 static const struct sm_rule_meta ssh_key = {
 	"SM-EC2-005", SM_SEV_WARNING, "Instance with an SSH key pair",
 	"Long-lived SSH keys are shared and rarely rotated; Session Manager is audited.",
 	"Remove KeyName; grant AmazonSSMManagedInstanceCore to the instance role.",
-	"CIS 5.x; PCI DSS 8.2", NULL
+	"CIS 5.x; PCI DSS 8.2", NULL, NULL, NULL
 };
 static const struct sm_rule_meta ebs_encryption = {
 	"SM-EC2-006", SM_SEV_ERROR, "EBS volume not encrypted",
 	"Instance volumes hold application data, logs and secrets in memory dumps.",
 	"Set Encrypted true on every block device mapping and volume.",
-	"FSBP EC2.3; FSBP EC2.7; PCI DSS 3.4", N3("EC2EBSVolumeEncrypted")
+	"FSBP EC2.3; FSBP EC2.7; PCI DSS 3.4", N3("EC2EBSVolumeEncrypted"), NULL, NULL
 };
 static const struct sm_rule_meta public_ip = {
 	"SM-EC2-007", SM_SEV_WARNING, "Instances or subnets assign public IP addresses",
 	"A public address makes an instance reachable from the internet if a rule allows it.",
 	"Keep instances in private subnets; set MapPublicIpOnLaunch/AssociatePublicIpAddress false.",
 	"FSBP EC2.9; FSBP EC2.15; PCI DSS 1.3.6",
-	N3("EC2InstanceNoPublicIp") " " N3("VPCSubnetAutoAssignPublicIpDisabled")
+	N3("EC2InstanceNoPublicIp") " " N3("VPCSubnetAutoAssignPublicIpDisabled"), NULL, NULL
 };
 static const struct sm_rule_meta flow_logs = {
 	"SM-EC2-008", SM_SEV_ERROR, "VPC without flow logs",
 	"Flow logs are the record of who talked to what, needed to investigate an intrusion.",
 	"Add an AWS::EC2::FlowLog (TrafficType ALL) for the VPC.",
-	"FSBP EC2.6; CIS 3.9; PCI DSS 10.2", "AwsSolutions-VPC7 " N3("VPCFlowLogsEnabled")
+	"FSBP EC2.6; CIS 3.9; PCI DSS 10.2", "AwsSolutions-VPC7 " N3("VPCFlowLogsEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta nacl_open = {
 	"SM-EC2-009", SM_SEV_WARNING, "Network ACL allows all traffic from the internet",
 	"An allow-all NACL entry removes the network's second layer of defence.",
 	"Allow only the ports each tier needs, plus ephemeral ports for return traffic.",
-	"FSBP EC2.21; PCI DSS 1.2.1", NULL
+	"FSBP EC2.21; PCI DSS 1.2.1", NULL, NULL, NULL
 };
 
 static const struct sm_rule_meta lb_world = {
 	"SM-EC2-010", SM_SEV_INFO, "Load balancer open to the internet on 80/443",
 	"Expected for a public entry point; listed so that every internet-facing port is reviewed.",
 	"Keep it to the load balancer, behind WAF; redirect 80 to 443.", "PCI DSS 1.3.1",
-	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts")
+	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts"), NULL, NULL
 };
 static const struct sm_rule_meta igw_route = {
 	"SM-EC2-011", SM_SEV_INFO, "Route to the internet gateway",
 	"A default route to the internet gateway makes a subnet public; only what must face the "
 	"internet belongs there.",
 	"Keep application and data tiers in subnets routed through NAT or not routed out at all.",
-	"PCI DSS 1.3.1", N3("VPCNoUnrestrictedRouteToIGW")
+	"PCI DSS 1.3.1", N3("VPCNoUnrestrictedRouteToIGW"), NULL, NULL
 };
 
 static long port_of(const json_t *v, long dflt)

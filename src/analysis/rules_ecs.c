@@ -9,38 +9,38 @@ static const struct sm_rule_meta ro_root = {
 	"SM-ECS-001", SM_SEV_WARNING, "Container with a writable root file system",
 	"A read-only root stops an attacker from planting tools or changing binaries.",
 	"Set ReadonlyRootFilesystem true; mount a volume for what must be written.",
-	"FSBP ECS.5", NULL
+	"FSBP ECS.5", NULL, NULL, NULL
 };
 static const struct sm_rule_meta privileged = {
 	"SM-ECS-002", SM_SEV_ERROR, "Privileged container",
-	"A privileged container has root on the host.", "Remove Privileged.", "FSBP ECS.4", NULL
+	"A privileged container has root on the host.", "Remove Privileged.", "FSBP ECS.4", NULL, NULL, NULL
 };
 static const struct sm_rule_meta root_user = {
 	"SM-ECS-003", SM_SEV_WARNING, "Container runs as root",
 	"A process running as root turns a container escape into host compromise.",
-	"Set User to a non-root UID (e.g. 1000:1000).", "FSBP ECS.x; CIS Docker 4.1", NULL
+	"Set User to a non-root UID (e.g. 1000:1000).", "FSBP ECS.x; CIS Docker 4.1", NULL, NULL, NULL
 };
 static const struct sm_rule_meta no_logs = {
 	"SM-ECS-004", SM_SEV_ERROR, "Container without log configuration",
 	"Without logs there is no record of what the application did (PCI DSS 10.2).",
 	"Set LogConfiguration (awslogs) on every container.", "FSBP ECS.9; PCI DSS 10.2",
-	"AwsSolutions-ECS7"
+	"AwsSolutions-ECS7", NULL, NULL
 };
 static const struct sm_rule_meta env_secret = {
 	"SM-ECS-005", SM_SEV_ERROR, "Secret in a plain container environment variable",
 	"Environment values are readable by anyone who can describe the task definition.",
 	"Use Secrets (ValueFrom a Secrets Manager or SSM SecureString ARN).", "FSBP ECS.8; PCI DSS 8.2.1",
-	"AwsSolutions-ECS2"
+	"AwsSolutions-ECS2", NULL, NULL
 };
 static const struct sm_rule_meta public_task = {
 	"SM-ECS-006", SM_SEV_ERROR, "ECS service assigns public IP addresses",
 	"Tasks with public IPs are reachable from the internet, bypassing the load balancer.",
-	"Set AssignPublicIp DISABLED and run tasks in private subnets.", "FSBP ECS.2", NULL
+	"Set AssignPublicIp DISABLED and run tasks in private subnets.", "FSBP ECS.2", NULL, NULL, NULL
 };
 static const struct sm_rule_meta insights = {
 	"SM-ECS-007", SM_SEV_WARNING, "ECS cluster without Container Insights",
 	"Per-task CPU, memory and network metrics are how capacity problems are found.",
-	"Set ClusterSettings containerInsights to enabled.", "FSBP ECS.12", "AwsSolutions-ECS4"
+	"Set ClusterSettings containerInsights to enabled.", "FSBP ECS.12", "AwsSolutions-ECS4", NULL, NULL
 };
 
 static bool looks_secret(const char *name)

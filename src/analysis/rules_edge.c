@@ -7,77 +7,77 @@ static const struct sm_rule_meta http_listener = {
 	"SM-ELB-001", SM_SEV_ERROR, "HTTP listener that does not redirect to HTTPS",
 	"Card data and session cookies must never cross the internet in clear text (PCI DSS 4.1).",
 	"Make the port-80 listener's default action a redirect to HTTPS (HTTP_301).",
-	"FSBP ELB.1; PCI DSS 4.1", N3("ALBHttpToHttpsRedirection")
+	"FSBP ELB.1; PCI DSS 4.1", N3("ALBHttpToHttpsRedirection"), NULL, NULL
 };
 static const struct sm_rule_meta tls_policy = {
 	"SM-ELB-002", SM_SEV_ERROR, "HTTPS listener with a TLS policy older than TLS 1.2",
 	"TLS 1.0/1.1 have known weaknesses and are not allowed for card data (PCI DSS 4.1).",
 	"Use ELBSecurityPolicy-TLS13-1-2-2021-06 (or a TLS-1-2 policy).", "FSBP ELB.17; PCI DSS 4.1",
-	NULL
+	NULL, NULL, NULL
 };
 static const struct sm_rule_meta drop_headers = {
 	"SM-ELB-003", SM_SEV_WARNING, "Load balancer does not drop invalid HTTP headers",
 	"Invalid headers are a request-smuggling vector.",
 	"Set routing.http.drop_invalid_header_fields.enabled to true.", "FSBP ELB.4",
-	N3("ALBHttpDropInvalidHeaderEnabled")
+	N3("ALBHttpDropInvalidHeaderEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta lb_logs = {
 	"SM-ELB-004", SM_SEV_WARNING, "Load balancer without access logs",
 	"Access logs record every request for incident response (PCI DSS 10.2).",
 	"Set access_logs.s3.enabled true with a bucket.", "FSBP ELB.5; PCI DSS 10.2",
-	"AwsSolutions-ELB2 " N3("ELBLoggingEnabled")
+	"AwsSolutions-ELB2 " N3("ELBLoggingEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta lb_deletion = {
 	"SM-ELB-005", SM_SEV_WARNING, "Production load balancer without deletion protection",
 	"Deleting the load balancer takes the shop offline and changes its DNS name.",
-	"Set deletion_protection.enabled to true.", "FSBP ELB.6", N3("ELBDeletionProtectionEnabled")
+	"Set deletion_protection.enabled to true.", "FSBP ELB.6", N3("ELBDeletionProtectionEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta lb_waf = {
 	"SM-ELB-006", SM_SEV_ERROR, "Internet-facing load balancer without a WAF web ACL",
 	"A web application firewall blocks injection and known-bad traffic before the app sees it (PCI DSS 6.4).",
 	"Associate an AWS::WAFv2::WebACL (AWS::WAFv2::WebACLAssociation).", "FSBP WAF.x; PCI DSS 6.4",
-	N3("ALBWAFEnabled")
+	N3("ALBWAFEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta acm_cert = {
 	"SM-ELB-007", SM_SEV_INFO, "Listener without an ACM certificate",
 	"A listener without a certificate serves plain HTTP; fine only when it redirects.",
 	"Serve content on HTTPS listeners with ACM certificates; keep HTTP for redirects.",
-	"PCI DSS 4.1", N3("ELBv2ACMCertificateRequired")
+	"PCI DSS 4.1", N3("ELBv2ACMCertificateRequired"), NULL, NULL
 };
 static const struct sm_rule_meta cf_viewer = {
 	"SM-CF-001", SM_SEV_ERROR, "CloudFront allows plain HTTP to viewers",
 	"Viewers must reach the shop over HTTPS only (PCI DSS 4.1).",
 	"Set ViewerProtocolPolicy to redirect-to-https or https-only on every behaviour.",
-	"FSBP CloudFront.3; PCI DSS 4.1", NULL
+	"FSBP CloudFront.3; PCI DSS 4.1", NULL, NULL, NULL
 };
 static const struct sm_rule_meta cf_tls = {
 	"SM-CF-002", SM_SEV_ERROR, "CloudFront accepts TLS older than 1.2",
 	"The default CloudFront certificate allows TLS 1.0.",
 	"Use an ACM certificate with MinimumProtocolVersion TLSv1.2_2021.",
-	"FSBP CloudFront.7; PCI DSS 4.1", "AwsSolutions-CFR4"
+	"FSBP CloudFront.7; PCI DSS 4.1", "AwsSolutions-CFR4", NULL, NULL
 };
 static const struct sm_rule_meta cf_logs = {
 	"SM-CF-003", SM_SEV_WARNING, "CloudFront without access logging",
 	"Edge logs record every viewer request.", "Set Logging to a logs bucket.",
-	"FSBP CloudFront.5; PCI DSS 10.2", "AwsSolutions-CFR3"
+	"FSBP CloudFront.5; PCI DSS 10.2", "AwsSolutions-CFR3", NULL, NULL
 };
 static const struct sm_rule_meta cf_waf = {
 	"SM-CF-004", SM_SEV_ERROR, "CloudFront without a WAF web ACL",
 	"The edge is the first place to block attacks and abusive clients.",
 	"Set WebACLId to a WAFv2 web ACL of scope CLOUDFRONT.", "FSBP CloudFront.6; PCI DSS 6.4",
-	"AwsSolutions-CFR2"
+	"AwsSolutions-CFR2", NULL, NULL
 };
 static const struct sm_rule_meta cf_oac = {
 	"SM-CF-005", SM_SEV_ERROR, "CloudFront S3 origin without origin access control",
 	"Without OAC the bucket must be public for CloudFront to read it.",
 	"Use an AWS::CloudFront::OriginAccessControl and a bucket policy for the distribution.",
-	"FSBP CloudFront.13", "AwsSolutions-CFR7"
+	"FSBP CloudFront.13", "AwsSolutions-CFR7", NULL, NULL
 };
 static const struct sm_rule_meta cf_origin_tls = {
 	"SM-CF-006", SM_SEV_WARNING, "CloudFront talks to a custom origin without HTTPS",
 	"Traffic between CloudFront and the load balancer crosses the internet.",
 	"Set OriginProtocolPolicy https-only with TLSv1.2.", "FSBP CloudFront.9; PCI DSS 4.1",
-	NULL
+	NULL, NULL, NULL
 };
 
 static const char *attr(const json_t *p, const char *key)

@@ -8,37 +8,37 @@ static const struct sm_rule_meta iam_star_action = {
 	"Action '*' grants administrator rights over the services named (or all of AWS).",
 	"List the actions the workload calls.", "FSBP IAM.1; FSBP IAM.21; CIS 1.16; PCI DSS 7.2.1",
 	/* not AwsSolutions-IAM5: accepting a resource wildcard must not hide Action '*' */
-	N3("IAMPolicyNoStatementsWithAdminAccess")
+	N3("IAMPolicyNoStatementsWithAdminAccess"), NULL, NULL
 };
 static const struct sm_rule_meta iam_star_resource = {
 	"SM-IAM-002", SM_SEV_WARNING, "Policy allows actions on every resource ('*')",
 	"Resource '*' lets the role act on resources of other workloads in the account.",
 	"Name the ARNs; keep '*' only for the actions AWS documents as resource-less.",
-	"FSBP IAM.21; PCI DSS 7.2.1", "AwsSolutions-IAM5 " N3("IAMPolicyNoStatementsWithFullAccess")
+	"FSBP IAM.21; PCI DSS 7.2.1", "AwsSolutions-IAM5 " N3("IAMPolicyNoStatementsWithFullAccess"), NULL, NULL
 };
 static const struct sm_rule_meta iam_inline = {
 	"SM-IAM-003", SM_SEV_WARNING, "Inline IAM policy",
 	"Inline policies cannot be reviewed, versioned or reused on their own.",
 	"Use a customer managed policy (AWS::IAM::ManagedPolicy).", "NIST AC-6; PCI DSS 7.2.2",
-	N3("IAMNoInlinePolicy")
+	N3("IAMNoInlinePolicy"), NULL, NULL
 };
 static const struct sm_rule_meta iam_anyone = {
 	"SM-IAM-004", SM_SEV_ERROR, "Role assumable by anyone",
 	"A trust policy with Principal '*' lets any AWS account assume the role.",
 	"Name the service or account principals that may assume it.", "FSBP IAM.x; PCI DSS 7.2.1",
-	NULL
+	NULL, NULL, NULL
 };
 static const struct sm_rule_meta iam_admin = {
 	"SM-IAM-005", SM_SEV_ERROR, "AdministratorAccess attached",
 	"A workload role with AdministratorAccess turns any bug into an account takeover.",
 	"Grant only the actions the workload needs.", "FSBP IAM.1; CIS 1.16; PCI DSS 7.2.1",
-	"AwsSolutions-IAM4 " N3("IAMPolicyNoStatementsWithAdminAccess")
+	"AwsSolutions-IAM4 " N3("IAMPolicyNoStatementsWithAdminAccess"), NULL, NULL
 };
 static const struct sm_rule_meta iam_user_policy = {
 	"SM-IAM-006", SM_SEV_WARNING, "IAM user with policies attached directly",
 	"Permissions belong to groups or roles, so that leaving users lose them.",
 	"Attach the policies to a group or use roles with federation.", "CIS 1.15; FSBP IAM.2",
-	N3("IAMUserNoPolicies")
+	N3("IAMUserNoPolicies"), NULL, NULL
 };
 
 static bool has_star(const json_t *v)

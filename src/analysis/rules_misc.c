@@ -7,51 +7,52 @@ static const struct sm_rule_meta kms_rotation = {
 	"SM-KMS-001", SM_SEV_ERROR, "KMS key without automatic rotation",
 	"Rotation limits how much data one key version protects (PCI DSS 3.6.4).",
 	"Set EnableKeyRotation true.", "FSBP KMS.4; CIS 3.6; PCI DSS 3.6.4",
-	"AwsSolutions-KMS5 " N3("KMSBackingKeyRotationEnabled")
+	"AwsSolutions-KMS5 " N3("KMSBackingKeyRotationEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta sns_kms = {
 	"SM-SNS-001", SM_SEV_WARNING, "SNS topic not encrypted",
 	"Alarm messages describe the infrastructure; encrypt them at rest.",
-	"Set KmsMasterKeyId.", "FSBP SNS.1", "AwsSolutions-SNS2 " N3("SNSEncryptedKMS")
+	"Set KmsMasterKeyId.", "FSBP SNS.1", "AwsSolutions-SNS2 " N3("SNSEncryptedKMS"), NULL, NULL
 };
 static const struct sm_rule_meta sns_tls = {
 	"SM-SNS-002", SM_SEV_WARNING, "SNS topic without a TLS-only policy",
 	"Publishers should not be able to send over plain HTTP.",
 	"Add a topic policy denying sns:Publish when aws:SecureTransport is false.", "PCI DSS 4.1",
-	"AwsSolutions-SNS3"
+	"AwsSolutions-SNS3", NULL, NULL
 };
 static const struct sm_rule_meta secret_kms = {
 	"SM-SEC-001", SM_SEV_WARNING, "Secret encrypted with the AWS managed key",
 	"A customer managed key lets the key policy decide who can decrypt the secret.",
-	"Set KmsKeyId to a customer managed key.", "PCI DSS 3.5", N3("SecretsManagerUsingKMSKey")
+	"Set KmsKeyId to a customer managed key.", "PCI DSS 3.5", N3("SecretsManagerUsingKMSKey"), NULL, NULL
 };
 static const struct sm_rule_meta secret_rotation = {
 	"SM-SEC-002", SM_SEV_WARNING, "Secret without rotation",
 	"Credentials that never change stay valid after they leak.",
 	"Add an AWS::SecretsManager::RotationSchedule (or let RDS manage the password).",
-	"FSBP SecretsManager.1; PCI DSS 8.3.9", "AwsSolutions-SMG4 " N3("SecretsManagerRotationEnabled")
+	"FSBP SecretsManager.1; PCI DSS 8.3.9", "AwsSolutions-SMG4 " N3("SecretsManagerRotationEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta waf_logging = {
 	"SM-WAF-001", SM_SEV_WARNING, "WAF web ACL without logging",
 	"WAF logs show which requests were blocked and why.",
-	"Add an AWS::WAFv2::LoggingConfiguration.", "FSBP WAF.11; PCI DSS 10.2", N3("WAFv2LoggingEnabled")
+	"Add an AWS::WAFv2::LoggingConfiguration.", "FSBP WAF.11; PCI DSS 10.2", N3("WAFv2LoggingEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta tags = {
 	"SM-TAG-001", SM_SEV_WARNING, "Resource without the required tags",
 	"Cost allocation and ownership need Project, Environment, ManagedBy, CostCenter and Owner.",
 	"Tag every resource (solemate does it from the stack tags).", "AWS tagging best practices",
-	NULL
+	NULL, "https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/tagging-best-practices.html",
+	"solemate" /* house policy: other people's templates need not carry our tags */
 };
 static const struct sm_rule_meta stateful_policy = {
 	"SM-RES-001", SM_SEV_ERROR, "Production stateful resource deleted with its stack",
 	"Without DeletionPolicy Retain or Snapshot, deleting or replacing the stack destroys the data.",
 	"Set DeletionPolicy and UpdateReplacePolicy to Retain (Snapshot for databases).",
-	"NIST CP-9; PCI DSS 12.10.1", NULL
+	"NIST CP-9; PCI DSS 12.10.1", NULL, NULL, NULL
 };
 static const struct sm_rule_meta prod_multi_az = {
 	"SM-RES-002", SM_SEV_ERROR, "Production database in a single AZ",
 	"The PRD's 99.9 % target cannot be met by a database that goes down with one AZ.",
-	"Set MultiAZ true.", "FSBP RDS.5; NIST CP-10", "AwsSolutions-RDS3 " N3("RDSMultiAZSupport")
+	"Set MultiAZ true.", "FSBP RDS.5; NIST CP-10", "AwsSolutions-RDS3 " N3("RDSMultiAZSupport"), NULL, NULL
 };
 
 static void kms_key(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)

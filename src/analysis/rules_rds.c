@@ -9,72 +9,72 @@ static const struct sm_rule_meta rds_encrypted = {
 	"SM-RDS-001", SM_SEV_ERROR, "Database storage not encrypted",
 	"Card-holder data at rest must be unreadable without the key (PCI DSS 3.4).",
 	"Set StorageEncrypted true with a customer managed KmsKeyId (needs a new instance).",
-	"FSBP RDS.3; PCI DSS 3.4", "AwsSolutions-RDS2 " N3("RDSStorageEncrypted")
+	"FSBP RDS.3; PCI DSS 3.4", "AwsSolutions-RDS2 " N3("RDSStorageEncrypted"), NULL, NULL
 };
 static const struct sm_rule_meta rds_public = {
 	"SM-RDS-002", SM_SEV_ERROR, "Database publicly accessible",
 	"A public endpoint exposes the database to password guessing from the whole internet.",
 	"Set PubliclyAccessible false and place the instance in isolated subnets.",
-	"FSBP RDS.2; PCI DSS 1.3.1; CIS 2.3.3", N3("RDSInstancePublicAccess")
+	"FSBP RDS.2; PCI DSS 1.3.1; CIS 2.3.3", N3("RDSInstancePublicAccess"), NULL, NULL
 };
 static const struct sm_rule_meta rds_multi_az = {
 	"SM-RDS-003", SM_SEV_WARNING, "Database without Multi-AZ",
 	"A single-AZ database is down for the whole AZ outage or maintenance failover.",
 	"Set MultiAZ true (production must).", "FSBP RDS.5; NIST CP-10",
-	"AwsSolutions-RDS3 " N3("RDSMultiAZSupport")
+	"AwsSolutions-RDS3 " N3("RDSMultiAZSupport"), NULL, NULL
 };
 static const struct sm_rule_meta rds_backups = {
 	"SM-RDS-004", SM_SEV_WARNING, "Database backups kept less than 7 days",
 	"Point-in-time recovery covers only the retention window.",
 	"Set BackupRetentionPeriod to 7 or more (30 in production).", "FSBP RDS.11; NIST CP-9",
-	"AwsSolutions-RDS13"
+	"AwsSolutions-RDS13", NULL, NULL
 };
 static const struct sm_rule_meta rds_deletion = {
 	"SM-RDS-005", SM_SEV_WARNING, "Database without deletion protection",
 	"One wrong stack update or console click deletes the database.",
 	"Set DeletionProtection true and DeletionPolicy/UpdateReplacePolicy Snapshot.",
-	"FSBP RDS.8", "AwsSolutions-RDS10 " N3("RDSInstanceDeletionProtectionEnabled")
+	"FSBP RDS.8", "AwsSolutions-RDS10 " N3("RDSInstanceDeletionProtectionEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta rds_logs = {
 	"SM-RDS-006", SM_SEV_WARNING, "Database logs not exported to CloudWatch",
 	"Connection and error logs are the audit trail of database access (PCI DSS 10.2).",
 	"Set EnableCloudwatchLogsExports to [postgresql, upgrade].", "FSBP RDS.9; PCI DSS 10.2",
-	N3("RDSLoggingEnabled")
+	N3("RDSLoggingEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta rds_iam_auth = {
 	"SM-RDS-007", SM_SEV_INFO, "Database without IAM authentication",
 	"IAM authentication replaces long-lived database passwords with short tokens.",
-	"Set EnableIAMDatabaseAuthentication true.", "FSBP RDS.10", "AwsSolutions-RDS6"
+	"Set EnableIAMDatabaseAuthentication true.", "FSBP RDS.10", "AwsSolutions-RDS6", NULL, NULL
 };
 static const struct sm_rule_meta rds_tls = {
 	"SM-RDS-008", SM_SEV_ERROR, "Database does not force TLS",
 	"Without rds.force_ssl=1 a client can connect in clear text (PCI DSS 4.1).",
-	"Use a DB parameter group with rds.force_ssl set to 1.", "PCI DSS 4.1; NIST SC-8", NULL
+	"Use a DB parameter group with rds.force_ssl set to 1.", "PCI DSS 4.1; NIST SC-8", NULL, NULL, NULL
 };
 static const struct sm_rule_meta rds_password = {
 	"SM-RDS-009", SM_SEV_ERROR, "Database master password in the template",
 	"A literal password is readable by anyone who can read the template or the stack.",
 	"Set ManageMasterUserPassword true (RDS keeps and rotates it in Secrets Manager).",
-	"PCI DSS 8.2.1; CIS 1.4", "AwsSolutions-SMG4"
+	"PCI DSS 8.2.1; CIS 1.4", "AwsSolutions-SMG4", NULL, NULL
 };
 static const struct sm_rule_meta rds_monitoring = {
 	"SM-RDS-010", SM_SEV_INFO, "Database without enhanced monitoring",
 	"OS-level metrics explain slow queries that CPU alone does not.",
 	"Set MonitoringInterval (60) and a MonitoringRoleArn.", "FSBP RDS.6",
-	N3("RDSEnhancedMonitoringEnabled")
+	N3("RDSEnhancedMonitoringEnabled"), NULL, NULL
 };
 
 static const struct sm_rule_meta rds_port = {
 	"SM-RDS-011", SM_SEV_INFO, "Database on the engine's default port",
 	"A non-default port slows down untargeted scans; isolation matters more.",
 	"Keep the database unreachable from outside the application tier (or change Port).",
-	"NIST SC-7", "AwsSolutions-RDS11"
+	"NIST SC-7", "AwsSolutions-RDS11", NULL, NULL
 };
 static const struct sm_rule_meta rds_backup_plan = {
 	"SM-RDS-012", SM_SEV_WARNING, "Database not in an AWS Backup plan",
 	"A backup plan keeps copies beyond the automated backup window, in a locked vault.",
 	"Select the instance in an AWS::Backup::BackupSelection.", "NIST CP-9; PCI DSS 12.10.1",
-	N3("RDSInBackupPlan")
+	N3("RDSInBackupPlan"), NULL, NULL
 };
 
 static bool literal_password(const json_t *v)

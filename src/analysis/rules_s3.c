@@ -8,56 +8,56 @@ static const struct sm_rule_meta s3_encryption = {
 	"Objects at rest must be encrypted (PCI DSS 3.4); an explicit configuration documents "
 	"which key protects them.",
 	"Set BucketEncryption with SSE-KMS (or SSE-S3 where a service requires it).",
-	"FSBP S3.4; PCI DSS 3.4; CIS 2.1.1", N3("S3BucketServerSideEncryptionEnabled")
+	"FSBP S3.4; PCI DSS 3.4; CIS 2.1.1", N3("S3BucketServerSideEncryptionEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta s3_kms = {
 	"SM-S3-002", SM_SEV_WARNING, "Bucket not encrypted with a KMS key",
 	"SSE-KMS adds key policies, rotation and an audit trail of every decryption.",
 	"Use SSEAlgorithm aws:kms with a customer managed key and BucketKeyEnabled.",
-	"PCI DSS 3.5; NIST SC-28", N3("S3DefaultEncryptionKMS")
+	"PCI DSS 3.5; NIST SC-28", N3("S3DefaultEncryptionKMS"), NULL, NULL
 };
 static const struct sm_rule_meta s3_public_block = {
 	"SM-S3-003", SM_SEV_ERROR, "Bucket public access not fully blocked",
 	"A single public ACL or policy exposes every object of the bucket to the internet.",
 	"Set all four PublicAccessBlockConfiguration flags to true.",
 	"FSBP S3.8; CIS 2.1.4; PCI DSS 1.2.1",
-	"AwsSolutions-S2 " N3("S3BucketLevelPublicAccessProhibited")
+	"AwsSolutions-S2 " N3("S3BucketLevelPublicAccessProhibited"), NULL, NULL
 };
 static const struct sm_rule_meta s3_tls = {
 	"SM-S3-004", SM_SEV_ERROR, "Bucket policy does not require TLS",
 	"Without a deny on aws:SecureTransport false, clients may send data in clear text.",
 	"Add a Deny statement for s3:* when aws:SecureTransport is false.",
-	"FSBP S3.5; PCI DSS 4.1", "AwsSolutions-S10 " N3("S3BucketSSLRequestsOnly")
+	"FSBP S3.5; PCI DSS 4.1", "AwsSolutions-S10 " N3("S3BucketSSLRequestsOnly"), NULL, NULL
 };
 static const struct sm_rule_meta s3_versioning = {
 	"SM-S3-005", SM_SEV_WARNING, "Bucket without versioning",
 	"Versioning recovers objects deleted or overwritten by mistake or by an attacker.",
 	"Set VersioningConfiguration.Status to Enabled (and expire old versions).",
-	"FSBP S3.14; NIST CP-9", N3("S3BucketVersioningEnabled")
+	"FSBP S3.14; NIST CP-9", N3("S3BucketVersioningEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta s3_logging = {
 	"SM-S3-006", SM_SEV_WARNING, "Bucket without server access logging",
 	"Access logs are how a data exposure is investigated (PCI DSS 10.2).",
 	"Set LoggingConfiguration to a logs bucket.",
-	"FSBP S3.9; PCI DSS 10.2; CIS 3.6", "AwsSolutions-S1 " N3("S3BucketLoggingEnabled")
+	"FSBP S3.9; PCI DSS 10.2; CIS 3.6", "AwsSolutions-S1 " N3("S3BucketLoggingEnabled"), NULL, NULL
 };
 static const struct sm_rule_meta s3_acl = {
 	"SM-S3-007", SM_SEV_ERROR, "Bucket grants a public canned ACL",
 	"PublicRead and PublicReadWrite expose (or let anyone write) every object.",
 	"Remove AccessControl; serve public content through CloudFront with OAC.",
-	"FSBP S3.2; FSBP S3.3; PCI DSS 1.2.1", N3("S3BucketPublicReadProhibited")
+	"FSBP S3.2; FSBP S3.3; PCI DSS 1.2.1", N3("S3BucketPublicReadProhibited"), NULL, NULL
 };
 static const struct sm_rule_meta s3_policy_public = {
 	"SM-S3-008", SM_SEV_ERROR, "Bucket policy allows anyone",
 	"An Allow for Principal '*' without a condition makes the bucket public.",
 	"Name the principals (a service with aws:SourceArn, a role) instead of '*'.",
-	"FSBP S3.2; PCI DSS 1.2.1", N3("S3BucketPublicReadProhibited")
+	"FSBP S3.2; PCI DSS 1.2.1", N3("S3BucketPublicReadProhibited"), NULL, NULL
 };
 static const struct sm_rule_meta s3_replication = {
 	"SM-S3-009", SM_SEV_WARNING, "Production bucket without cross-region replication",
 	"A copy in a second region keeps the data through a regional outage (disaster recovery).",
 	"Add ReplicationConfiguration to a versioned, encrypted bucket in another region.",
-	"NIST CP-6; PCI DSS 12.10.1", N3("S3BucketReplicationEnabled")
+	"NIST CP-6; PCI DSS 12.10.1", N3("S3BucketReplicationEnabled"), NULL, NULL
 };
 
 static void s3_bucket(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)

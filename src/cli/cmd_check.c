@@ -11,6 +11,7 @@
 static const char check_usage[] =
 	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
 	"                      [--format text|json|sarif] [--severity error|warning|info] [--rules]\n"
+	"                      [--pack PACK[,PACK...]]\n"
 	"\n"
 	"Run the security and compliance rules (AWS Foundational Security Best\n"
 	"Practices, PCI DSS, CIS AWS Foundations, and the cdk-nag packs' rules) over\n"
@@ -18,9 +19,17 @@ static const char check_usage[] =
 	"format: {\"cdk_nag\": {\"rules_to_suppress\": [{\"id\": ..., \"reason\": ...}]}},\n"
 	"by our rule ID or a cdk-nag ID; a suppression needs a reason.\n"
 	"\n"
+	"Values are read as CloudFormation would: parameters take their Default or\n"
+	"AllowedValues, Conditions and Fn::If are evaluated, and a finding that holds\n"
+	"only in one branch says which ([when IsProd=false]).\n"
+	"\n"
 	"  --format FMT   text (default), json, or sarif (SARIF 2.1.0 for code scanning)\n"
 	"  --severity S   show findings of S and above (default: warning)\n"
-	"  --rules        list the rules and exit\n"
+	"  --rules        list the rules (packs, AWS documentation) and exit\n"
+	"  --pack LIST    rule packs to run: deploy (what AWS refuses at create or what\n"
+	"                 cannot work), aws-foundational, pci, cis, solemate (our house\n"
+	"                 policy: tags), or all. Default: all but solemate; with\n"
+	"                 --env/--config (our own assembly) solemate too\n"
 	"  --show-suppressed  list suppressed findings too, with their reasons\n"
 	"\n"
 	"exit: 0 no unsuppressed error, 1 unsuppressed errors, 2 bad usage or input\n";
@@ -30,15 +39,30 @@ static const char *sev_name(enum sm_severity s)
 	return s == SM_SEV_ERROR ? "error" : s == SM_SEV_WARNING ? "warning" : "info";
 }
 
-static void print_rules_json(void)
+/* Unsuppressed findings of one rule. */
+static size_t rule_findings(const struct sm_findings *f, const struct sm_rule_meta *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->nr; i++)
+		n += f->items[i].rule == r && !f->items[i].suppressed;
+	return n;
+}
+
+static void print_rules_json(unsigned packs, const struct sm_findings *f)
 {
 	json_t *arr = json_array();
 	const struct sm_rule_meta *const *r = check_rules();
-	for (size_t i = 0; r[i]; i++)
-		json_array_append_new(arr, json_pack("{ss ss ss ss ss ss ss*}", "id", r[i]->id, "severity",
-						     sev_name(r[i]->severity), "title", r[i]->title, "why",
-						     r[i]->why, "fix", r[i]->fix, "controls", r[i]->controls,
-						     "cdkNag", r[i]->nag_ids));
+	for (size_t i = 0; r[i]; i++) {
+		if (!(check_rule_packs(r[i]) & packs))
+			continue;
+		json_t *o = json_pack("{ss ss ss ss ss ss ss* ss* ss}", "id", r[i]->id, "severity",
+				      sev_name(r[i]->severity), "title", r[i]->title, "why", r[i]->why,
+				      "fix", r[i]->fix, "controls", r[i]->controls, "cdkNag", r[i]->nag_ids,
+				      "doc", r[i]->doc, "packs", check_pack_names(check_rule_packs(r[i])));
+		if (f)
+			json_object_set_new(o, "findings", json_integer((json_int_t)rule_findings(f, r[i])));
+		json_array_append_new(arr, o);
+	}
 	json_t *out = json_pack("{so}", "rules", arr);
 	char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
 	fputs(s, stdout);
@@ -46,13 +70,22 @@ static void print_rules_json(void)
 	json_decref(out);
 }
 
-static void print_rules(void)
+static void print_rules(unsigned packs, const struct sm_findings *f)
 {
 	const struct sm_rule_meta *const *rules = check_rules();
 	size_t n = 0;
-	for (; rules[n]; n++)
-		printf("%-11s %-8s %s\n            controls: %s\n", rules[n]->id,
-		       sev_name(rules[n]->severity), rules[n]->title, rules[n]->controls);
+	for (size_t i = 0; rules[i]; i++) {
+		if (!(check_rule_packs(rules[i]) & packs))
+			continue;
+		n++;
+		printf("%-11s %-8s %s\n            packs: %s; controls: %s\n", rules[i]->id,
+		       sev_name(rules[i]->severity), rules[i]->title,
+		       check_pack_names(check_rule_packs(rules[i])), rules[i]->controls);
+		if (rules[i]->doc)
+			printf("            doc: %s\n", rules[i]->doc);
+		if (f)
+			printf("            findings: %zu\n", rule_findings(f, rules[i]));
+	}
 	printf("%zu rules\n", n);
 }
 
@@ -105,13 +138,21 @@ static json_t *findings_json(const struct sm_findings *f, enum sm_severity min)
 	return arr;
 }
 
-static json_t *sarif(const struct sm_findings *f, enum sm_severity min)
+static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned packs)
 {
 	json_t *rules = json_array(), *results = json_array();
 	const struct sm_rule_meta *const *all = check_rules();
 	for (size_t i = 0; all[i]; i++) {
+		if (!(check_rule_packs(all[i]) & packs))
+			continue;
 		json_t *tags = json_array();
-		json_array_append_new(tags, json_string("security"));
+		unsigned rp = check_rule_packs(all[i]);
+		json_array_append_new(tags, json_string(rp == CHECK_PACK_DEPLOY ? "deployability" : "security"));
+		for (const char *p = check_pack_names(rp); *p;) {
+			size_t n = strcspn(p, " ");
+			json_array_append_new(tags, json_stringn(p, n));
+			p += n + (p[n] == ' ');
+		}
 		char *help = NULL;
 		size_t len = strlen(all[i]->why) + strlen(all[i]->fix) + strlen(all[i]->controls) + 32;
 		help = malloc(len);
@@ -125,6 +166,11 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min)
 					 : all[i]->severity == SM_SEV_WARNING ? "warning"
 									      : "note",
 					 "properties", "tags", tags));
+		if (all[i]->doc)
+			json_object_set_new(json_array_get(rules, json_array_size(rules) - 1), "helpUri",
+					    json_string(all[i]->doc));
+		json_object_set_new(json_object_get(json_array_get(rules, json_array_size(rules) - 1), "properties"),
+				    "findings", json_integer((json_int_t)rule_findings(f, all[i])));
 		free(help);
 	}
 	for (size_t i = 0; i < f->nr; i++) {
@@ -168,6 +214,7 @@ int cmd_check(int argc, char **argv)
 	const char *format = "text";
 	enum sm_severity min = SM_SEV_WARNING;
 	bool show_muted = false, list_rules = false;
+	const char *pack_list = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_inputs_parse_option(&in, argc, argv, &i, "check");
@@ -182,6 +229,13 @@ int cmd_check(int argc, char **argv)
 			show_muted = true;
 		} else if (!strcmp(argv[i], "--rules")) {
 			list_rules = true;
+		} else if (!strcmp(argv[i], "--pack") || !strncmp(argv[i], "--pack=", 7)) {
+			if (argv[i][6] == '=')
+				pack_list = argv[i] + 7;
+			else if (i + 1 < argc)
+				pack_list = argv[++i];
+			else
+				return cli_usage_error("check", "option '--pack' needs a value");
 		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--severity")) {
 			if (i + 1 >= argc)
 				return cli_usage_error("check", "option '%s' needs a value", argv[i]);
@@ -205,11 +259,22 @@ int cmd_check(int argc, char **argv)
 			cli_inputs_add_path(&in, argv, i);
 		}
 	}
-	if (list_rules) {
+	/* our own assembly (--env, --config) gets the house policy too */
+	unsigned packs = in.env_nr || in.config_nr ? CHECK_PACKS_ALL : CHECK_PACKS_DEFAULT;
+	if (pack_list) {
+		const char *bad = "";
+		size_t bad_len = 0;
+		if (check_parse_packs(pack_list, &packs, &bad, &bad_len) < 0)
+			return cli_usage_error("check",
+					       "unknown rule pack '%.*s' (deploy, aws-foundational, pci, cis, "
+					       "solemate or all)",
+					       (int)bad_len, bad);
+	}
+	if (list_rules && !in.env_nr && !in.config_nr && !in.path_nr) {
 		if (!strcmp(format, "json"))
-			print_rules_json();
+			print_rules_json(packs, NULL);
 		else
-			print_rules();
+			print_rules(packs, NULL);
 		return SM_EXIT_OK;
 	}
 	/* the templates and every value derived from them live until exit: one arena */
@@ -222,15 +287,21 @@ int cmd_check(int argc, char **argv)
 		arena_end();
 		return SM_EXIT_USAGE;
 	}
-	check_assembly(&a, &f);
-	if (!strcmp(format, "text")) {
+	check_assembly_packs(&a, packs, &f);
+	if (list_rules) {
+		/* the rules with their finding counts on these inputs */
+		if (!strcmp(format, "json"))
+			print_rules_json(packs, &f);
+		else
+			print_rules(packs, &f);
+	} else if (!strcmp(format, "text")) {
 		print_text(&f, min, show_muted);
 	} else {
 		json_t *out = !strcmp(format, "json")
 				      ? json_pack("{so sI sI}", "findings", findings_json(&f, min), "errors",
 						  (json_int_t)check_count(&f, SM_SEV_ERROR), "warnings",
 						  (json_int_t)check_count(&f, SM_SEV_WARNING))
-				      : sarif(&f, min);
+				      : sarif(&f, min, packs);
 		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
 		fputs(s, stdout);
 		free(s);

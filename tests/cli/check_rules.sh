@@ -10,8 +10,8 @@ for d in tests/fixtures/check/SM-*/; do
   id=$(basename "$d")
   sev=$(python3 -c "import json;print([r['severity'] for r in json.load(open('$TMP/rules.json'))['rules'] if r['id']=='$id'][0])")
   fail=$(ls "$d"*Fail.template.json); pass=$(ls "$d"*Pass.template.json)
-  "$SOLEMATE" check --severity info --format json "$fail" > "$TMP/f.json"; rcf=$?
-  "$SOLEMATE" check --severity info --format json "$pass" > "$TMP/p.json"; rcp=$?
+  "$SOLEMATE" check --pack all --severity info --format json "$fail" > "$TMP/f.json"; rcf=$?
+  "$SOLEMATE" check --pack all --severity info --format json "$pass" > "$TMP/p.json"; rcp=$?
   fires=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='$id' and not f['suppressed']))")
   quiet=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/p.json'))['findings'] if f['rule']=='$id' and not f['suppressed']))")
   want_rc=0; [ "$sev" = error ] && want_rc=1

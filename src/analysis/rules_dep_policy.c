@@ -1,0 +1,440 @@
+/*
+ * Deployability rules (SM-DEP-04x): policies that grant nothing, or not to
+ * the service that needs the grant, so that the resource is refused or the
+ * feature silently does nothing.
+ */
+#include <ctype.h>
+#include <strings.h>
+
+#include "analysis/check_ctx.h"
+
+static const struct sm_rule_meta dep_kms_context = DEP_RULE(
+	"040", SM_SEV_ERROR, "KMS statement conditioned on an encryption context its action never carries",
+	"kms:EncryptionContext:* and kms:EncryptionContextKeys only match requests that carry an "
+	"encryption context (Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, CreateGrant); for "
+	"DescribeKey, GetKeyPolicy and the other operations the condition never holds, so the "
+	"statement allows nothing for them.",
+	"Move those actions to a statement without the encryption-context condition (scope it with "
+	"aws:SourceArn or kms:ViaService instead).",
+	"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context");
+static const struct sm_rule_meta dep_topic_publisher = DEP_RULE(
+	"041", SM_SEV_ERROR, "Topic policy allows no publish by the service that publishes to it",
+	"A topic policy replaces the default one: a service (CloudWatch alarms, EventBridge, S3, "
+	"Budgets, Cost Anomaly Detection) can publish only when the policy allows its principal "
+	"sns:Publish; otherwise every notification is dropped.",
+	"Add an Allow of sns:Publish for the service principal, scoped by aws:SourceArn or "
+	"aws:SourceAccount.",
+	"https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html");
+static const struct sm_rule_meta dep_topic_key = DEP_RULE(
+	"042", SM_SEV_ERROR, "Encrypted topic whose key the publishing service may not use",
+	"A service publishing to a topic encrypted with a KMS key needs kms:GenerateDataKey* and "
+	"kms:Decrypt in that key's policy (the AWS managed key alias/aws/sns allows no service); "
+	"otherwise publishing fails with KMS access denied.",
+	"Encrypt the topic with a customer managed key whose policy allows the service principal "
+	"(or the service-linked role) kms:GenerateDataKey* and kms:Decrypt.",
+	"https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services");
+static const struct sm_rule_meta dep_key_admin = DEP_RULE(
+	"043", SM_SEV_ERROR, "KMS key policy no principal can administer",
+	"CreateKey runs the key policy lockout safety check: a policy that does not let a principal "
+	"call kms:PutKeyPolicy is refused (MalformedPolicyDocumentException), and with the check "
+	"bypassed the key becomes unmanageable.",
+	"Keep a statement allowing the account root (arn:aws:iam::ACCOUNT:root) kms:* so that IAM "
+	"policies decide who administers the key.",
+	"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key");
+static const struct sm_rule_meta dep_service_key = DEP_RULE(
+	"044", SM_SEV_ERROR, "Service writes with a KMS key whose policy does not allow it",
+	"CloudWatch Logs (a log group's KmsKeyId) and CloudTrail (the trail's KMSKeyId) use the key "
+	"themselves: without an Allow for logs.REGION.amazonaws.com / cloudtrail.amazonaws.com in "
+	"the key policy, CreateLogGroup and CreateTrail are refused.",
+	"Allow the service principal kms:Encrypt*/GenerateDataKey* (and kms:Decrypt, kms:Describe*) "
+	"in the key policy, scoped by the encryption context of the log group or trail.",
+	"https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html");
+static const struct sm_rule_meta dep_delivery_bucket = DEP_RULE(
+	"045", SM_SEV_ERROR, "Delivery bucket the delivering service cannot write to",
+	"CloudTrail checks its bucket's policy at CreateTrail (InsufficientS3BucketPolicyException); "
+	"AWS Config writes with the recorder's role in the same account, or with its service "
+	"principal when the bucket policy allows it (InsufficientDeliveryPolicyException).",
+	"Allow the service principal s3:GetBucketAcl on the bucket and s3:PutObject on "
+	"AWSLogs/ACCOUNT/* (bucket-owner-full-control), or give the recorder's role s3:PutObject "
+	"there.",
+	"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html");
+
+/* ---- policy documents ---- */
+
+/* IAM's wildcard match of one action pattern ("sns:Pub*", "*") against an action, case-insensitive. */
+static bool glob(const char *pat, const char *s)
+{
+	if (!*pat)
+		return !*s;
+	if (*pat == '*')
+		return glob(pat + 1, s) || (*s && glob(pat, s + 1));
+	return *s && (*pat == '?' || tolower((unsigned char)*pat) == tolower((unsigned char)*s)) &&
+	       glob(pat + 1, s + 1);
+}
+
+static bool actions_cover(const json_t *actions, const char *action)
+{
+	if (json_is_string(actions))
+		return glob(jstr(actions), action);
+	size_t i;
+	json_t *a;
+	json_array_foreach(actions, i, a)
+	{
+		if (json_is_string(a) && glob(jstr(a), action))
+			return true;
+	}
+	return false;
+}
+
+static bool value_has(const json_t *v, const char *needle)
+{
+	if (json_is_string(v))
+		return !strcmp(jstr(v), "*") || strstr(jstr(v), needle);
+	if (json_is_object(v)) {
+		const char *sub = jstr(json_object_get(v, "Fn::Sub"));
+		if (sub)
+			return strstr(sub, needle) != NULL;
+		const json_t *join = json_object_get(v, "Fn::Join");
+		if (join) {
+			size_t i;
+			json_t *x;
+			json_array_foreach(json_array_get(join, 1), i, x)
+			{
+				if (json_is_string(x) && strstr(jstr(x), needle))
+					return true;
+			}
+		}
+		return false;
+	}
+	size_t i;
+	json_t *x;
+	json_array_foreach(v, i, x)
+	{
+		if (value_has(x, needle))
+			return true;
+	}
+	return false;
+}
+
+/* Does the statement's principal name the service (or the role/text `needle`), or everyone? */
+static bool principal_has(const json_t *st, const char *needle)
+{
+	const json_t *p = json_object_get(st, "Principal");
+	if (json_is_string(p))
+		return !strcmp(jstr(p), "*");
+	return value_has(json_object_get(p, "Service"), needle) ||
+	       value_has(json_object_get(p, "AWS"), needle);
+}
+
+static bool allowed(const json_t *st)
+{
+	return !strcmp(jstr(json_object_get(st, "Effect")) ?: "", "Allow");
+}
+
+/* Some Allow statement of `doc` gives `needle` (a principal) `action`. */
+static bool doc_allows(const json_t *doc, const char *needle, const char *action)
+{
+	size_t i;
+	json_t *st;
+	json_array_foreach(json_object_get(doc, "Statement"), i, st)
+	{
+		if (allowed(st) && principal_has(st, needle) && actions_cover(json_object_get(st, "Action"), action))
+			return true;
+	}
+	return false;
+}
+
+/* ---- SM-DEP-040, 043: key policies ---- */
+
+static const char *const context_actions[] = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom",
+					       "kms:ReEncryptTo", "kms:GenerateDataKey",
+					       "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair",
+					       "kms:GenerateDataKeyPairWithoutPlaintext", "kms:CreateGrant",
+					       NULL };
+
+static bool carries_context(const char *action)
+{
+	for (int i = 0; context_actions[i]; i++)
+		if (glob(action, context_actions[i]) && !strchr(action, '*'))
+			return true;
+	return false;
+}
+
+static bool context_condition(const json_t *cond)
+{
+	const char *op;
+	json_t *keys;
+	json_object_foreach((json_t *)cond, op, keys)
+	{
+		const char *k;
+		json_t *v;
+		json_object_foreach(keys, k, v)
+		{
+			if (!strncasecmp(k, "kms:EncryptionContext:", 22) || !strcasecmp(k, "kms:EncryptionContextKeys"))
+				return !strstr(op, "IfExists");
+		}
+	}
+	return false;
+}
+
+static void key_policy(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const json_t *doc = json_object_get(p, "KeyPolicy");
+	size_t i;
+	json_t *st;
+	json_array_foreach(json_object_get(doc, "Statement"), i, st)
+	{
+		if (!allowed(st) || !context_condition(json_object_get(st, "Condition")))
+			continue;
+		const json_t *acts = json_object_get(st, "Action");
+		size_t k;
+		json_t *a;
+		json_t *one = json_is_string(acts) ? json_pack("[O]", acts) : json_incref((json_t *)acts);
+		json_array_foreach(one, k, a)
+		{
+			const char *s = jstr(a);
+			if (s && !strchr(s, '*') && !carries_context(s))
+				check_report(c, &dep_kms_context, id, "KeyPolicy",
+					     "statement %s of key '%s' allows %s only with an encryption context, "
+					     "which %s never carries",
+					     jstr(json_object_get(st, "Sid")) ?: "?", id, s, s);
+		}
+		json_decref(one);
+	}
+	if (doc && json_is_array(json_object_get(doc, "Statement")) &&
+	    !jtrue(json_object_get(p, "BypassPolicyLockoutSafetyCheck"))) {
+		bool admin = false;
+		json_array_foreach(json_object_get(doc, "Statement"), i, st)
+		{
+			admin |= allowed(st) && json_object_get(json_object_get(st, "Principal"), "AWS") &&
+				 actions_cover(json_object_get(st, "Action"), "kms:PutKeyPolicy") &&
+				 !json_object_get(st, "Condition");
+			admin |= allowed(st) && json_is_string(json_object_get(st, "Principal")) &&
+				 actions_cover(json_object_get(st, "Action"), "kms:PutKeyPolicy");
+		}
+		if (!admin)
+			check_report(c, &dep_key_admin, id, "KeyPolicy",
+				     "no statement of key '%s' lets an IAM principal call kms:PutKeyPolicy", id);
+	}
+	(void)r;
+}
+
+/* ---- SM-DEP-041, 042: topics and their publishers ---- */
+
+struct publisher {
+	const char *type;      /* resource type that publishes */
+	const char *prop;      /* where it names the topic (arrays searched) */
+	const char *principal; /* who publishes */
+	const char *key_principal; /* who needs the key (NULL: same) */
+};
+
+static const struct publisher publishers[] = {
+	{ "AWS::CloudWatch::Alarm", "AlarmActions", "cloudwatch.amazonaws.com", NULL },
+	{ "AWS::CloudWatch::Alarm", "OKActions", "cloudwatch.amazonaws.com", NULL },
+	{ "AWS::CloudWatch::Alarm", "InsufficientDataActions", "cloudwatch.amazonaws.com", NULL },
+	{ "AWS::Events::Rule", "Targets", "events.amazonaws.com", NULL },
+	{ "AWS::S3::Bucket", "NotificationConfiguration", "s3.amazonaws.com", NULL },
+	{ "AWS::Budgets::Budget", "NotificationsWithSubscribers", "budgets.amazonaws.com", NULL },
+	{ "AWS::CE::AnomalySubscription", "Subscribers", "costalerts.amazonaws.com", NULL },
+	{ "AWS::CodeStarNotifications::NotificationRule", "Targets", "codestar-notifications.amazonaws.com", NULL },
+	/* Auto Scaling publishes with its service-linked role, which needs the key, not the topic policy */
+	{ "AWS::AutoScaling::AutoScalingGroup", "NotificationConfigurations", NULL, "AWSServiceRoleForAutoScaling" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void topic(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const char *done[sizeof(publishers) / sizeof(publishers[0])];
+	size_t done_nr = 0;
+	for (int u = 0; publishers[u].type; u++) {
+		const struct publisher *pub = &publishers[u];
+		bool seen = false;
+		for (size_t k = 0; k < done_nr; k++)
+			seen |= !strcmp(done[k], pub->type);
+		if (seen)
+			continue; /* one finding per publishing type (alarm actions, OK actions, ...) */
+		if (!referenced_by(c, c->t, id, pub->type, pub->prop)) {
+			/* nested: Targets[].Arn, NotificationsWithSubscribers[].Subscribers[].Address, ... */
+			bool found = false;
+			const char *rid;
+			json_t *res;
+			json_object_foreach((json_t *)c->resources, rid, res)
+			{
+				found |= !strcmp(res_type(res), pub->type) &&
+					 value_refers(jget(json_object_get(res, "Properties"), pub->prop), id);
+			}
+			if (!found)
+				continue;
+		}
+		done[done_nr++] = pub->type;
+		if (pub->principal) {
+			/* the topic's policies, when it has any (none: the default policy) */
+			const char *tid;
+			json_t *tp;
+			bool has_policy = false, ok = false;
+			json_object_foreach((json_t *)c->resources, tid, tp)
+			{
+				if (strcmp(res_type(tp), "AWS::SNS::TopicPolicy") ||
+				    !value_refers(jget(tp, "Properties.Topics"), id))
+					continue;
+				has_policy = true;
+				ok |= doc_allows(jget(tp, "Properties.PolicyDocument"), pub->principal, "sns:Publish");
+			}
+			if (has_policy && !ok)
+				check_report(c, &dep_topic_publisher, id, NULL,
+					     "%s publishes to topic '%s' (%s), but no topic policy allows %s "
+					     "sns:Publish",
+					     pub->type, id, pub->prop, pub->principal);
+		}
+		const json_t *kv = json_object_get(p, "KmsMasterKeyId");
+		const char *who = pub->key_principal ? pub->key_principal : pub->principal;
+		if (!kv)
+			continue;
+		const char *lit = jstr(kv);
+		if (lit && strstr(lit, "alias/aws/sns")) {
+			check_report(c, &dep_topic_key, id, "KmsMasterKeyId",
+				     "topic '%s' is encrypted with the AWS managed key alias/aws/sns, which %s "
+				     "may not use",
+				     id, who);
+			continue;
+		}
+		const char *kid;
+		const json_t *key = resource_at(c, kv, NULL, &kid);
+		const json_t *doc = jget(key, "Properties.KeyPolicy");
+		if (key && !strcmp(res_type(key), "AWS::KMS::Key") && doc &&
+		    !(doc_allows(doc, who, "kms:GenerateDataKey") && doc_allows(doc, who, "kms:Decrypt")))
+			check_report(c, &dep_topic_key, id, "KmsMasterKeyId",
+				     "topic '%s' is encrypted with key '%s', whose policy does not allow %s "
+				     "kms:GenerateDataKey* and kms:Decrypt",
+				     id, kid, who);
+	}
+	(void)r;
+}
+
+/* ---- SM-DEP-044: keys used by the service itself ---- */
+
+static void check_service_key(struct check_ctx *c, const char *id, const json_t *kv, const char *prop,
+			      const char *principal)
+{
+	const char *kid;
+	const json_t *key = resource_at(c, kv, NULL, &kid);
+	const json_t *doc = jget(key, "Properties.KeyPolicy");
+	if (!key || strcmp(res_type(key), "AWS::KMS::Key") || !doc)
+		return;
+	if (!doc_allows(doc, principal, "kms:GenerateDataKey") && !doc_allows(doc, principal, "kms:Encrypt"))
+		check_report(c, &dep_service_key, id, prop,
+			     "'%s' uses key '%s', whose policy does not allow %s to use it", id, kid,
+			     principal);
+}
+
+static void log_group(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	check_service_key(c, id, json_object_get(p, "KmsKeyId"), "KmsKeyId", "logs.");
+	(void)r;
+}
+
+/* ---- SM-DEP-045: delivery buckets ---- */
+
+static const json_t *bucket_policy_doc(struct check_ctx *c, const char *bucket, struct sm_template *bt)
+{
+	for (size_t i = 0; i < c->a->nr; i++) {
+		struct check_ctx sub = *c;
+		sub.t = &c->a->items[i];
+		const char *pid;
+		json_t *pr;
+		json_object_foreach(json_object_get(sub.t->tmpl, "Resources"), pid, pr)
+		{
+			struct sm_template *w;
+			const char *b = ref_target_any(&sub, jget(pr, "Properties.Bucket"), &w);
+			if (!strcmp(res_type(pr), "AWS::S3::BucketPolicy") && b && w == bt && !strcmp(b, bucket))
+				return jget(pr, "Properties.PolicyDocument");
+		}
+	}
+	return NULL;
+}
+
+static bool role_can_put(struct check_ctx *c, const char *role)
+{
+	const json_t *rr = json_object_get(c->resources, role);
+	size_t i;
+	json_t *pol;
+	json_array_foreach(jget(rr, "Properties.Policies"), i, pol)
+	{
+		size_t k;
+		json_t *st;
+		json_array_foreach(jget(pol, "PolicyDocument.Statement"), k, st)
+		{
+			if (allowed(st) && actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
+				return true;
+		}
+	}
+	const char *pid;
+	json_t *pr;
+	json_object_foreach((json_t *)c->resources, pid, pr)
+	{
+		const char *t = res_type(pr);
+		if (strcmp(t, "AWS::IAM::Policy") && strcmp(t, "AWS::IAM::ManagedPolicy"))
+			continue;
+		if (!value_refers(jget(pr, "Properties.Roles"), role) &&
+		    !value_refers(jget(rr, "Properties.ManagedPolicyArns"), pid))
+			continue;
+		size_t k;
+		json_t *st;
+		json_array_foreach(jget(pr, "Properties.PolicyDocument.Statement"), k, st)
+		{
+			if (allowed(st) && actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
+				return true;
+		}
+	}
+	return false;
+}
+
+static void delivery(struct check_ctx *c, const char *id, const json_t *p, const char *prop,
+		     const char *principal, const char *role)
+{
+	struct sm_template *bt;
+	const char *bid;
+	const json_t *b = resource_at(c, json_object_get(p, prop), &bt, &bid);
+	if (!b || strcmp(res_type(b), "AWS::S3::Bucket"))
+		return;
+	struct check_ctx sub = *c;
+	sub.t = bt;
+	const json_t *doc = bucket_policy_doc(&sub, bid, bt);
+	if (doc_allows(doc, principal, "s3:PutObject") || (role && role_can_put(c, role)))
+		return;
+	check_report(c, &dep_delivery_bucket, id, prop,
+		     "'%s' delivers to bucket '%s', but neither its bucket policy allows %s s3:PutObject%s",
+		     id, bid, principal, role ? " nor the recorder's role has s3:PutObject" : "");
+}
+
+static void trail(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	delivery(c, id, p, "S3BucketName", "cloudtrail.amazonaws.com", NULL);
+	check_service_key(c, id, json_object_get(p, "KMSKeyId"), "KMSKeyId", "cloudtrail.amazonaws.com");
+	(void)r;
+}
+
+static void delivery_channel(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	/* the recorder's role, when the template has one recorder */
+	const char *role = NULL, *rid;
+	json_t *rec;
+	json_object_foreach((json_t *)c->resources, rid, rec)
+	{
+		if (!strcmp(res_type(rec), "AWS::Config::ConfigurationRecorder"))
+			role = ref_target(jget(rec, "Properties.RoleARN"));
+	}
+	delivery(c, id, p, "S3BucketName", "config.amazonaws.com", role ? role : "");
+	(void)r;
+}
+
+const struct resource_rule check_rules_dep_policy[] = {
+	{ &dep_kms_context, "AWS::KMS::Key", key_policy },
+	{ &dep_key_admin, "-", NULL },
+	{ &dep_topic_publisher, "AWS::SNS::Topic", topic },
+	{ &dep_topic_key, "-", NULL },
+	{ &dep_service_key, "AWS::Logs::LogGroup", log_group },
+	{ &dep_delivery_bucket, "AWS::CloudTrail::Trail", trail },
+	{ &dep_delivery_bucket, "AWS::Config::DeliveryChannel", delivery_channel },
+	{ NULL, NULL, NULL },
+};
