@@ -17,7 +17,7 @@
 #include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
-#include "lib/pg_versions.h"
+#include "base/pg_versions.h"
 
 enum key_type { K_STRING, K_INT, K_BOOL, K_NUMBER };
 

@@ -658,9 +658,33 @@ static const struct sm_rule_meta net_isolated = {
 	"PCI DSS 1.3.4", NULL, NULL, NULL
 };
 
+/* Paths the design needs that the network blocks (deployability: it deploys, nothing works). */
+static const struct sm_rule_meta net_lb_app = {
+	.id = "SM-DEP-030", .severity = SM_SEV_ERROR,
+	.title = "Load balancer cannot reach the port its targets listen on",
+	.why = "The security groups or network ACLs between the load balancer and the service block "
+	       "the container port: every health check fails, ECS replaces the tasks in a loop and "
+	       "the deployment circuit breaker fails the stack.",
+	.fix = "Allow the container port on the service's security group from the load balancer's "
+	       "group (and its egress on the load balancer's group); open the NACLs both ways.",
+	.controls = "AWS deploy-time behaviour", .packs = "deploy",
+	.doc = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html#target-security-groups",
+};
+static const struct sm_rule_meta net_app_db = {
+	.id = "SM-DEP-031", .severity = SM_SEV_ERROR,
+	.title = "No application can reach the database",
+	.why = "A database that no application's network path reaches serves nobody: connections "
+	       "time out at the first query.",
+	.fix = "Allow the database port on the database's security group from the application's "
+	       "group, with the route tables and NACLs of both tiers letting it through.",
+	.controls = "AWS deploy-time behaviour", .packs = "deploy",
+	.doc = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Scenarios.html",
+};
+
 const struct sm_rule_meta *const *reach_rules(void)
 {
-	static const struct sm_rule_meta *const rules[] = { &net_db, &net_app, &net_internet, &net_isolated, NULL };
+	static const struct sm_rule_meta *const rules[] = { &net_db, &net_app, &net_internet, &net_isolated,
+							    &net_lb_app, &net_app_db, NULL };
 	return rules;
 }
 
@@ -687,10 +711,66 @@ static void finding(struct sm_findings *out, const struct sm_rule_meta *r, struc
 	}
 }
 
+static long int_of(const json_t *v, long dflt)
+{
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_string(v) && *json_string_value(v))
+		return strtol(json_string_value(v), NULL, 10);
+	return dflt;
+}
+
+/* The paths the design needs: load balancer -> each balanced container port; app -> database. */
+static void required_paths(struct reach_model *m, struct sm_findings *out)
+{
+	struct strbuf ex = STRBUF_INIT;
+	bool any_app = false;
+	for (size_t j = 0; j < m->pl_nr; j++)
+		any_app |= !strcmp(m->pl[j].role, "app");
+	for (size_t j = 0; j < m->pl_nr; j++) {
+		struct placement *d = &m->pl[j];
+		const json_t *props = json_object_get(resource(d->r), "Properties");
+		if (!strcmp(d->role, "app")) {
+			size_t k;
+			json_t *lb;
+			json_array_foreach(json_object_get(props, "LoadBalancers"), k, lb)
+			{
+				long port = int_of(json_object_get(lb, "ContainerPort"), -1);
+				bool reached = false, any_lb = false;
+				strbuf_reset(&ex);
+				for (size_t i = 0; i < m->pl_nr && !reached && port > 0; i++) {
+					if (i == j || strcmp(m->pl[i].role, "alb"))
+						continue;
+					any_lb = true;
+					reached = between(m, &m->pl[i], d, (int)port, &ex) == 1;
+				}
+				if (any_lb && !reached)
+					finding(out, &net_lb_app, d, "no load balancer reaches the container port", &ex);
+			}
+		}
+		if (!strcmp(d->role, "database") && any_app &&
+		    !json_object_get(props, "SourceDBInstanceIdentifier")) {
+			const char *engine = json_string_value(json_object_get(props, "Engine")) ?: "";
+			long port = int_of(json_object_get(props, "Port"), strstr(engine, "postgres") ? 5432
+									  : strstr(engine, "sqlserver") ? 1433
+									  : strstr(engine, "oracle") ? 1521 : 3306);
+			bool reached = false;
+			strbuf_reset(&ex);
+			for (size_t i = 0; i < m->pl_nr && !reached; i++)
+				if (i != j && !strcmp(m->pl[i].role, "app"))
+					reached = between(m, &m->pl[i], d, (int)port, &ex) == 1;
+			if (!reached)
+				finding(out, &net_app_db, d, "no application reaches the database port", &ex);
+		}
+	}
+	strbuf_release(&ex);
+}
+
 void reach_check_invariants(struct sm_assembly *a, struct sm_findings *out)
 {
 	struct reach_model *m = reach_model_build(a);
 	struct strbuf ex = STRBUF_INIT;
+	required_paths(m, out);
 	for (size_t j = 0; j < m->pl_nr; j++) {
 		struct placement *d = &m->pl[j];
 		if (!strcmp(d->role, "database")) {

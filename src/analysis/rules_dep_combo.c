@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "analysis/check_ctx.h"
+#include "base/pg_versions.h"
 
 static const struct sm_rule_meta dep_replica_secret = DEP_RULE(
 	"010", SM_SEV_ERROR, "Read replica of a source whose master password RDS manages",
@@ -75,6 +76,58 @@ static const struct sm_rule_meta dep_container_port = DEP_RULE(
 	"Make ContainerName and ContainerPort name a container and one of its PortMappings.",
 	"https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LoadBalancer.html");
 
+static const struct sm_rule_meta dep_engine_version = DEP_RULE(
+	"020", SM_SEV_ERROR, "PostgreSQL engine version RDS no longer creates",
+	"RDS refuses CreateDBInstance on a minor version past its end of standard support or its "
+	"'no new instances' date (AWS Health notices; release calendar), and a major version past "
+	"standard support runs only under paid Extended Support.",
+	"Use a supported minor of the same major (the data file data/rds-postgres-versions.json "
+	"lists them, dated), or omit the minor to let RDS pick the default.",
+	"https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html");
+
+/* The dated versions file, read once (NULL when it cannot be read: the rule is skipped). */
+static const struct pg_versions *versions(void)
+{
+	static struct pg_versions v;
+	static int state; /* 0 not tried, 1 loaded, -1 unavailable */
+	if (!state) {
+		struct diag_list dl = DIAG_LIST_INIT;
+		state = pg_versions_load(NULL, &v, &dl) == 0 ? 1 : -1;
+		diag_list_release(&dl);
+	}
+	return state > 0 ? &v : NULL;
+}
+
+static void engine_version(struct check_ctx *c, const char *id, const json_t *p)
+{
+	const char *engine = jstr(json_object_get(p, "Engine")) ?: "";
+	const char *ver = jstr(json_object_get(p, "EngineVersion"));
+	const struct pg_versions *v = versions();
+	if (strcmp(engine, "postgres") || !ver || !strchr(ver, '.') || !v)
+		return;
+	char today[11];
+	struct pg_verdict verdict;
+	pg_versions_today(today);
+	pg_versions_check(v, ver, today, &verdict);
+	if (verdict.support != PG_MINOR_ENDED && verdict.support != PG_MAJOR_ENDED &&
+	    verdict.support != PG_UNKNOWN_MINOR)
+		return;
+	char *use = pg_versions_supported(v, today, verdict.support == PG_MAJOR_ENDED ? 0 : verdict.major);
+	if (verdict.support == PG_UNKNOWN_MINOR)
+		check_report(c, &dep_engine_version, id, "EngineVersion",
+			     "'%s' asks for PostgreSQL %s, which %s (%s) does not list as orderable; "
+			     "supported: %s",
+			     id, ver, "data/rds-postgres-versions.json", pg_versions_date(v), use);
+	else
+		check_report(c, &dep_engine_version, id, "EngineVersion",
+			     "'%s' asks for PostgreSQL %s: RDS %s since %s; supported: %s", id, ver,
+			     verdict.support == PG_MAJOR_ENDED ? "ended its standard support"
+							       : "creates no new instances of it",
+			     verdict.no_new_from ? verdict.no_new_from : verdict.ended ? verdict.ended : "?",
+			     use);
+	free(use);
+}
+
 static long num(const json_t *v, long dflt)
 {
 	if (json_is_integer(v))
@@ -99,6 +152,7 @@ static void rds_combos(struct check_ctx *c, const char *id, const json_t *p, con
 {
 	const char *sid = NULL;
 	const json_t *src = source_instance(c, p, &sid);
+	engine_version(c, id, p);
 	if (src && jtrue(jget(src, "Properties.ManageMasterUserPassword")))
 		check_report(c, &dep_replica_secret, id, "SourceDBInstanceIdentifier",
 			     "read replica '%s' of '%s': RDS refuses replicas of a source with "
@@ -268,6 +322,7 @@ static void listener_combos(struct check_ctx *c, const char *id, const json_t *p
 const struct resource_rule check_rules_dep_combo[] = {
 	{ &dep_replica_secret, "AWS::RDS::DBInstance", rds_combos },
 	{ &dep_multiaz_az, "-", NULL },
+	{ &dep_engine_version, "-", NULL },
 	{ &dep_pi_retention, "-", NULL },
 	{ &dep_replica_backups, "-", NULL },
 	{ &dep_monitoring, "-", NULL },

@@ -1,6 +1,7 @@
 /* check rules: security groups, instances, launch templates, VPCs. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 
 #include "analysis/check_ctx.h"
 
@@ -91,6 +92,42 @@ static bool covers(long from, long to, long port)
 	return from == -1 || (from <= port && port <= to);
 }
 
+/*
+ * IpProtocol as EC2 reads it: a name or an IANA number; -1 (or "all") is every
+ * protocol and port. For ICMP (1) and ICMPv6 (58) FromPort/ToPort are the type
+ * and code, not ports. Returns the name to print, and sets *ports when the rule
+ * has a port range.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-securitygroup-ingress.html
+ */
+static const char *protocol_name(const json_t *v, bool *ports, bool *all)
+{
+	char buf[16];
+	const char *s = jstr(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v));
+		s = buf;
+	}
+	*ports = false;
+	*all = false;
+	if (!s || !strcmp(s, "-1") || !strcasecmp(s, "all")) {
+		*all = true;
+		return "all traffic";
+	}
+	if (!strcasecmp(s, "tcp") || !strcmp(s, "6")) {
+		*ports = true;
+		return "tcp";
+	}
+	if (!strcasecmp(s, "udp") || !strcmp(s, "17")) {
+		*ports = true;
+		return "udp";
+	}
+	if (!strcasecmp(s, "icmp") || !strcmp(s, "1"))
+		return "icmp";
+	if (!strcasecmp(s, "icmpv6") || !strcmp(s, "58"))
+		return "icmpv6";
+	return "another protocol";
+}
+
 static void check_ingress(struct check_ctx *c, const char *sg_id, const char *report_id,
 			  const json_t *rule, const char *prop)
 {
@@ -99,14 +136,17 @@ static void check_ingress(struct check_ctx *c, const char *sg_id, const char *re
 		cidr = jstr(json_object_get(rule, "CidrIpv6"));
 	if (!is_world(cidr))
 		return;
-	const char *proto = jstr(json_object_get(rule, "IpProtocol"));
+	bool ports, all;
+	const char *proto = protocol_name(json_object_get(rule, "IpProtocol"), &ports, &all);
+	if (!ports && !all)
+		return; /* ICMP's type/code or a portless protocol: not an open port */
 	long from = port_of(json_object_get(rule, "FromPort"), -1);
 	long to = port_of(json_object_get(rule, "ToPort"), from);
-	if (proto && (!strcmp(proto, "-1") || !strcmp(proto, "all")))
+	if (all)
 		from = to = -1;
 	if (covers(from, to, 22) || covers(from, to, 3389)) {
 		check_report(c, &sg_admin, report_id, prop, "'%s' allows %s from %s to port %s", sg_id,
-			     proto ? proto : "?", cidr, covers(from, to, 22) ? "22 (SSH)" : "3389 (RDP)");
+			     proto, cidr, covers(from, to, 22) ? "22 (SSH)" : "3389 (RDP)");
 		return;
 	}
 	if (from != -1 && (from == 80 || from == 443) && to == from) {
@@ -120,7 +160,8 @@ static void check_ingress(struct check_ctx *c, const char *sg_id, const char *re
 				     "load balancer group '%s' takes port %ld from the internet", sg_id, from);
 		return;
 	}
-	check_report(c, &sg_world, report_id, prop, "'%s' allows ports %ld-%ld from %s", sg_id, from, to, cidr);
+	check_report(c, &sg_world, report_id, prop, "'%s' allows %s ports %ld-%ld from %s", sg_id, proto,
+		     from, to, cidr);
 }
 
 static void security_group(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)

@@ -10,7 +10,7 @@
 #include "base/json_io.h"
 #include "base/xalloc.h"
 #include "lib/environments.h"
-#include "lib/pg_versions.h"
+#include "base/pg_versions.h"
 #include "lib/solemate_stack.h"
 #include "support/test.h"
 

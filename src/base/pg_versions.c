@@ -1,7 +1,7 @@
 /*
  * RDS for PostgreSQL versions against the dated data file. See pg_versions.h.
  */
-#include "lib/pg_versions.h"
+#include "base/pg_versions.h"
 
 #include <stdio.h>
 #include <stdlib.h>

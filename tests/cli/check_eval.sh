@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# check reads values as CloudFormation would: parameters (Default,
+# AllowedValues), Conditions and Fn::If (the branch is named), resource
+# Conditions, AWS::NoValue; protocols and CIDRs normalised; rule packs.
+. tests/lib.sh
+t() { # NAME JSON: write $TMP/NAME.template.json
+  printf '%s\n' "$2" > "$TMP/$1.template.json"
+}
+findings() { # FILE RULE [extra args]: the messages of unsuppressed findings of RULE
+  local f=$1 r=$2; shift 2
+  "$SOLEMATE" check --severity info --format json "$@" "$f" | python3 -c "
+import json,sys
+for x in json.load(sys.stdin)['findings']:
+    if x['rule']=='$r' and not x['suppressed']: print(x['message'])"
+}
+ENC='{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms"}}]}'
+ENC2='{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+
+# Fn::If with both branches encrypting is encrypted
+t both '{"Parameters":{"Env":{"Type":"String","Default":"dev","AllowedValues":["dev","prod"]}},
+ "Conditions":{"IsProd":{"Fn::Equals":[{"Ref":"Env"},"prod"]}},
+ "Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"BucketEncryption":{"Fn::If":["IsProd",'"$ENC"','"$ENC2"']}}}}}'
+[ -z "$(findings "$TMP/both.template.json" SM-S3-001)" ] && ok "Fn::If encrypting in both branches is not 'unencrypted'" || notok "both branches" "$(findings "$TMP/both.template.json" SM-S3-001)"
+# one branch without encryption: found, and the branch is named
+t one '{"Parameters":{"Env":{"Type":"String","Default":"prod","AllowedValues":["dev","prod"]}},
+ "Conditions":{"IsProd":{"Fn::Equals":[{"Ref":"Env"},"prod"]}},
+ "Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"BucketEncryption":{"Fn::If":["IsProd",'"$ENC"',{"Ref":"AWS::NoValue"}]}}}}}'
+m=$(findings "$TMP/one.template.json" SM-S3-001)
+[[ $m == *"[when IsProd=false"* ]] && ok "the violating branch is reported and named ($m)" || notok "branch named" "$m"
+# a condition on an unknown parameter: both branches reachable
+t free '{"Parameters":{"Env":{"Type":"String"}},
+ "Conditions":{"IsProd":{"Fn::Equals":[{"Ref":"Env"},"prod"]}},
+ "Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"BucketEncryption":{"Fn::If":["IsProd",{"Ref":"AWS::NoValue"},'"$ENC"']}}}}}'
+m=$(findings "$TMP/free.template.json" SM-S3-001)
+[[ $m == *"IsProd=true"* ]] && ok "a condition on a parameter without default has both branches" || notok "free condition" "$m"
+# a resource whose Condition is false is not created, so not checked
+t cond '{"Conditions":{"Never":{"Fn::Equals":["a","b"]}},
+ "Resources":{"B":{"Type":"AWS::S3::Bucket","Condition":"Never","Properties":{}}}}'
+[ -z "$(findings "$TMP/cond.template.json" SM-S3-001)" ] && ok "a resource whose Condition is false is not checked" || notok "false Condition"
+
+SG() { # INGRESS JSON
+  echo '{"Parameters":{"Cidr":{"Type":"String","Default":"0.0.0.0/0"},"Admin":{"Type":"String","Default":"10.0.0.0/8","AllowedValues":["10.0.0.0/8","0.0.0.0/0"]}},
+  "Resources":{"Sg":{"Type":"AWS::EC2::SecurityGroup","Properties":{"GroupDescription":"d","SecurityGroupIngress":['"$1"']}}}}'
+}
+t param "$(SG '{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":{"Ref":"Cidr"}}')"
+m=$(findings "$TMP/param.template.json" SM-EC2-002)
+[[ $m == *"0.0.0.0/0"* ]] && ok "a parameter's Default 0.0.0.0/0 is the world ($m)" || notok "parameter default" "$m"
+t allowed "$(SG '{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":{"Ref":"Admin"}}')"
+m=$(findings "$TMP/allowed.template.json" SM-EC2-002)
+[[ $m == *"[when Admin=0.0.0.0/0]"* ]] && ok "an AllowedValue that opens SSH is found and named ($m)" || notok "allowed values" "$m"
+t zero "$(SG '{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":"192.168.1.0/0"}')"
+[ -n "$(findings "$TMP/zero.template.json" SM-EC2-002)" ] && ok "192.168.1.0/0 is the world" || notok "/0 CIDR"
+t icmp "$(SG '{"IpProtocol":"icmp","FromPort":-1,"ToPort":-1,"CidrIp":"0.0.0.0/0"}')"
+[ -z "$(findings "$TMP/icmp.template.json" SM-EC2-002)" ] && ok "an ICMP rule is not 'port 22'" || notok "icmp" "$(findings "$TMP/icmp.template.json" SM-EC2-002)"
+t icmp22 "$(SG '{"IpProtocol":"1","FromPort":22,"ToPort":0,"CidrIp":"0.0.0.0/0"}')"
+[ -z "$(findings "$TMP/icmp22.template.json" SM-EC2-002)$(findings "$TMP/icmp22.template.json" SM-EC2-001)" ] && ok "ICMP type 22 (protocol 1) is no port" || notok "icmp type 22"
+t all "$(SG '{"IpProtocol":"-1","CidrIp":"0.0.0.0/0"}')"
+m=$(findings "$TMP/all.template.json" SM-EC2-002)
+[[ $m == *"all traffic"* && $m != *"?"* ]] && ok "IpProtocol -1 prints as all traffic ($m)" || notok "protocol -1" "$m"
+
+# rule packs: the house policy only on request (or on our own assembly)
+t tags '{"Resources":{"T":{"Type":"AWS::SNS::Topic","Properties":{"KmsMasterKeyId":"k","Tags":[{"Key":"a","Value":"b"}]}}}}'
+[ -z "$(findings "$TMP/tags.template.json" SM-TAG-001)" ] && ok "house tag policy off on other people's templates" || notok "tags off by default"
+[ -n "$(findings "$TMP/tags.template.json" SM-TAG-001 --pack solemate)" ] && ok "--pack solemate turns it on" || notok "--pack solemate"
+[ -z "$(findings "$TMP/param.template.json" SM-EC2-002 --pack deploy)" ] && ok "--pack deploy leaves the security rules out" || notok "--pack deploy"
+[ -n "$(findings "$TMP/param.template.json" SM-EC2-002 --pack deploy,cis)" ] && ok "--pack deploy,cis: SSH is CIS 5.2" || notok "--pack list"
+expect_exit "an unknown pack is bad usage" 2 "$SOLEMATE" check --pack nist "$TMP/tags.template.json"
+expect_grep "the error names the pack" "unknown rule pack 'nist'" "$TMP/err"
+"$SOLEMATE" check --rules --env staging > "$TMP/rules.txt"
+expect_grep "--env: the solemate pack is on" "SM-TAG-001" "$TMP/rules.txt"
+"$SOLEMATE" check --rules > "$TMP/rules0.txt"
+! grep -q "SM-TAG-001" "$TMP/rules0.txt" && ok "--rules alone: no solemate pack" || notok "--rules default packs"
+expect_grep "--rules cites the AWS documentation of deployability rules" "doc: https://docs.aws.amazon.com/" "$TMP/rules.txt"
+expect_grep "--rules with inputs counts findings per rule" "findings: [0-9]+" "$TMP/rules.txt"
+"$SOLEMATE" check --format sarif --pack deploy "$TMP/param.template.json" > "$TMP/s.json"
+python3 - "$TMP/s.json" <<'PY' && ok "SARIF rules carry helpUri and packs" || notok "SARIF helpUri"
+import json, sys
+rules = json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["rules"]
+assert rules and all(r["id"].startswith("SM-DEP") or "deploy" in r["properties"]["tags"] for r in rules)
+assert all(r.get("helpUri", "").startswith("https://docs.aws.amazon.com/") for r in rules if r["id"].startswith("SM-DEP"))
+assert all("findings" in r["properties"] for r in rules)
+PY
+done_testing
