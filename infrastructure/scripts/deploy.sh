@@ -8,7 +8,8 @@ source "$(dirname "$0")/common.sh"
 
 echo "== validate and check ($env_name)"
 "$SOLEMATE" validate --env "$env_name"
-"$SOLEMATE" check --env "$env_name" --severity error
+"$SOLEMATE" check --env "$env_name" --severity error \
+  --baseline "$(dirname "$0")/../check-baseline.txt"
 
 aws_opts=() deploy_opts=()
 while [ $# -gt 0 ]; do

@@ -2,7 +2,8 @@
  * Parameters, Conditions and intrinsic functions evaluated as CloudFormation
  * does (AWS CloudFormation User Guide, "Conditions" and "Condition functions":
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-conditions.html;
- * "Parameters": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
+ * "Parameters":
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
  */
 #include "analysis/cfn_eval.h"
 
@@ -111,7 +112,8 @@ static enum tri named_cond(struct eval *e, const char *name)
 		if (e->cond_busy[i])
 			return T_UNKNOWN;
 		e->cond_busy[i] = true;
-		e->cond[i] = eval_cond(e, json_object_get(json_object_get(e->tmpl, "Conditions"), name));
+		e->cond[i] =
+			eval_cond(e, json_object_get(json_object_get(e->tmpl, "Conditions"), name));
 		e->cond_busy[i] = false;
 		e->cond_done[i] = true;
 		return e->cond[i];
@@ -125,7 +127,8 @@ static enum tri eval_cond(struct eval *e, const json_t *x)
 	if (json_is_string(json_object_get(x, "Condition")))
 		return named_cond(e, json_string_value(json_object_get(x, "Condition")));
 	if ((a = json_object_get(x, "Fn::Equals")) && json_array_size(a) == 2) {
-		char *l = cond_value(e, json_array_get(a, 0)), *r = cond_value(e, json_array_get(a, 1));
+		char *l = cond_value(e, json_array_get(a, 0)),
+		     *r = cond_value(e, json_array_get(a, 1));
 		enum tri t = l && r ? (strcmp(l, r) ? T_FALSE : T_TRUE) : T_UNKNOWN;
 		free(l);
 		free(r);
@@ -140,8 +143,7 @@ static enum tri eval_cond(struct eval *e, const json_t *x)
 		enum tri acc = is_and ? T_TRUE : T_FALSE;
 		size_t i;
 		json_t *c;
-		json_array_foreach(a, i, c)
-		{
+		json_array_foreach (a, i, c) {
 			enum tri t = eval_cond(e, c);
 			if (t == (is_and ? T_FALSE : T_TRUE))
 				return t;
@@ -166,7 +168,7 @@ static json_t *resolve(struct eval *e, json_t *v);
 
 static json_t *find_in_map(struct eval *e, const json_t *args)
 {
-	char *k[3] = { 0 };
+	char *k[3] = {0};
 	json_t *out = NULL;
 	for (size_t i = 0; i < 3; i++)
 		if (!(k[i] = cond_value(e, json_array_get(args, i))))
@@ -209,7 +211,11 @@ static json_t *resolve(struct eval *e, json_t *v)
 		}
 		if ((a = json_object_get(v, "Fn::If")) && json_array_size(a) == 3 &&
 		    json_is_string(json_array_get(a, 0)))
-			return resolve(e, json_array_get(a, cond_true(e, json_string_value(json_array_get(a, 0))) ? 1 : 2));
+			return resolve(
+				e, json_array_get(
+					   a, cond_true(e, json_string_value(json_array_get(a, 0)))
+						      ? 1
+						      : 2));
 		if ((a = json_object_get(v, "Fn::FindInMap")) && json_array_size(a) == 3) {
 			json_t *m = find_in_map(e, a);
 			if (m)
@@ -219,8 +225,7 @@ static json_t *resolve(struct eval *e, json_t *v)
 	if (json_is_object(v)) {
 		json_t *o = json_object(), *x;
 		const char *k;
-		json_object_foreach(v, k, x)
-		{
+		json_object_foreach (v, k, x) {
 			json_t *r = resolve(e, x);
 			if (r)
 				json_object_set_new(o, k, r);
@@ -230,8 +235,7 @@ static json_t *resolve(struct eval *e, json_t *v)
 	if (json_is_array(v)) {
 		json_t *o = json_array(), *x;
 		size_t i;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			json_t *r = resolve(e, x);
 			if (r)
 				json_array_append_new(o, r);
@@ -247,8 +251,7 @@ static bool needs(struct eval *e, const json_t *v)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			if (!strcmp(k, "Fn::If") || !strcmp(k, "Fn::FindInMap"))
 				return true;
 			if (!strcmp(k, "Ref") && json_is_string(x)) {
@@ -262,8 +265,7 @@ static bool needs(struct eval *e, const json_t *v)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			if (needs(e, x))
 				return true;
 		}
@@ -293,8 +295,7 @@ static void load_params(struct eval *e)
 	e->pick = xcalloc(json_object_size(ps) + 1, sizeof(*e->pick));
 	const char *name;
 	json_t *p;
-	json_object_foreach((json_t *)ps, name, p)
-	{
+	json_object_foreach ((json_t *)ps, name, p) {
 		struct param *x = &e->params[e->params_nr++];
 		const char *type = json_string_value(json_object_get(p, "Type")) ?: "String";
 		x->name = name;
@@ -305,15 +306,13 @@ static void load_params(struct eval *e)
 			add_choice(x, json_object_get(p, "Default"));
 		size_t i;
 		json_t *a;
-		json_array_foreach(json_object_get(p, "AllowedValues"), i, a)
-		{
+		json_array_foreach (json_object_get(p, "AllowedValues"), i, a) {
 			add_choice(x, a);
 		}
 	}
 	const char *cn;
 	json_t *cv;
-	json_object_foreach(json_object_get(e->tmpl, "Conditions"), cn, cv)
-	{
+	json_object_foreach (json_object_get(e->tmpl, "Conditions"), cn, cv) {
 		if (e->cond_nr < MAX_CONDS)
 			e->cond_name[e->cond_nr++] = cn;
 		(void)cv;
@@ -331,11 +330,10 @@ static void free_params(struct eval *e)
 
 static struct cfn_world make_world(struct eval *e)
 {
-	struct cfn_world w = { NULL, NULL };
+	struct cfn_world w = {NULL, NULL};
 	json_t *res = json_object(), *r;
 	const char *id;
-	json_object_foreach(json_object_get(e->tmpl, "Resources"), id, r)
-	{
+	json_object_foreach (json_object_get(e->tmpl, "Resources"), id, r) {
 		struct strbuf label = STRBUF_INIT;
 		e->label = &label;
 		const char *cond = json_string_value(json_object_get(r, "Condition"));
@@ -361,13 +359,12 @@ static struct cfn_world make_world(struct eval *e)
 
 size_t cfn_worlds(json_t *tmpl, const char *region, struct cfn_world **out)
 {
-	struct eval e = { .tmpl = tmpl, .region = region };
+	struct eval e = {.tmpl = tmpl, .region = region};
 	load_params(&e);
 	bool any_cond = false;
 	json_t *r;
 	const char *id;
-	json_object_foreach(json_object_get(tmpl, "Resources"), id, r)
-	{
+	json_object_foreach (json_object_get(tmpl, "Resources"), id, r) {
 		any_cond |= json_object_get(r, "Condition") != NULL;
 	}
 	if (!any_cond && !needs(&e, json_object_get(tmpl, "Resources"))) {

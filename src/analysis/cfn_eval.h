@@ -25,7 +25,7 @@
 #define CFN_MAX_WORLDS 32
 
 struct cfn_world {
-	json_t *tmpl;     /* the resolved template (a reference owned by the world) */
+	json_t *tmpl;	  /* the resolved template (a reference owned by the world) */
 	json_t *branches; /* {logicalId: "IsProd=false, Env=prod"}: what decided each
 			     resource's values in this world; NULL when nothing did */
 };

@@ -11,6 +11,7 @@
 #include "analysis/cfn_eval.h"
 #include "analysis/check_ctx.h"
 #include "analysis/reach.h"
+#include "base/pg_versions.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -392,17 +393,16 @@ static bool is_production(struct sm_template *t)
 	return false;
 }
 
-static void run_template(struct sm_assembly *a, size_t ti, bool first_world, struct sm_findings *out)
+static void run_template(struct check_run *run, struct sm_assembly *a, size_t ti, bool first_world,
+			 struct sm_findings *out)
 {
-	struct check_ctx c = { .a = a, .t = &a->items[ti], .out = out };
+	struct check_ctx c = { .run = run, .a = a, .t = &a->items[ti], .out = out };
 	c.resources = json_object_get(c.t->tmpl, "Resources");
 	c.production = is_production(c.t);
 	size_t from = out->nr;
 	const char *id;
 	json_t *r;
-	static json_t *empty;
-	if (!empty)
-		empty = json_object();
+	json_t *empty = run->empty;
 	json_object_foreach((json_t *)c.resources, id, r)
 	{
 		const char *type = jstr(json_object_get(r, "Type"));
@@ -467,6 +467,7 @@ static void merge_world(struct sm_findings *out, size_t from, struct sm_findings
 void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findings *out)
 {
 	size_t start = out->nr;
+	struct check_run run = { .empty = json_object() };
 	json_t **orig = xcalloc(a->nr + 1, sizeof(*orig));
 	struct cfn_world **worlds = xcalloc(a->nr + 1, sizeof(*worlds));
 	size_t *nworlds = xcalloc(a->nr + 1, sizeof(*nworlds));
@@ -481,7 +482,7 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 		for (size_t w = 0; w < nworlds[ti]; w++) {
 			struct sm_findings f = SM_FINDINGS_INIT;
 			a->items[ti].tmpl = worlds[ti][w].tmpl;
-			run_template(a, ti, w == 0, &f);
+			run_template(&run, a, ti, w == 0, &f);
 			merge_world(out, from, &f, worlds[ti][w].branches);
 		}
 		a->items[ti].tmpl = worlds[ti][0].tmpl;
@@ -495,6 +496,10 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 	free(orig);
 	free(worlds);
 	free(nworlds);
+	if (run.versions)
+		pg_versions_free(run.versions);
+	free(run.versions);
+	json_decref(run.empty);
 	/* only the packs asked for */
 	size_t keep = start;
 	for (size_t i = start; i < out->nr; i++) {

@@ -7,7 +7,17 @@
 
 #include "analysis/check.h"
 
+struct pg_versions;
+
+/* What one run of check loads once for every template (freed at the end of the run). */
+struct check_run {
+	struct pg_versions *versions; /* data/rds-postgres-versions.json, loaded on first use */
+	int versions_state;           /* 0 not tried, 1 loaded, -1 unavailable */
+	json_t *empty;                /* {} for resources without Properties */
+};
+
 struct check_ctx {
+	struct check_run *run;
 	struct sm_assembly *a;
 	struct sm_template *t;
 	const json_t *resources;

@@ -8,26 +8,31 @@
 
 #include "analysis/check_ctx.h"
 #include "base/pg_versions.h"
+#include "base/xalloc.h"
 
 static const struct sm_rule_meta dep_replica_secret = DEP_RULE(
 	"010", SM_SEV_ERROR, "Read replica of a source whose master password RDS manages",
 	"RDS does not create read replicas when the source DB instance manages its master user "
 	"password in Secrets Manager (ManageMasterUserPassword): the replica fails at CREATE.",
 	"Keep the master password in a secret of your own (AWS::SecretsManager::Secret with "
-	"GenerateSecretString, rotated by a RotationSchedule) referenced by {{resolve:secretsmanager:...}}, "
+	"GenerateSecretString, rotated by a RotationSchedule) referenced by "
+	"{{resolve:secretsmanager:...}}, "
 	"or drop the replica.",
-	"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-limitations");
+	"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+	"rds-secrets-manager.html#rds-secrets-manager-limitations");
 static const struct sm_rule_meta dep_multiaz_az = DEP_RULE(
 	"011", SM_SEV_ERROR, "Multi-AZ DB instance with a fixed Availability Zone",
 	"CreateDBInstance answers InvalidParameterCombination: AvailabilityZone can't be set when "
 	"MultiAZ is true (RDS picks the AZs).",
 	"Remove AvailabilityZone, or set MultiAZ false.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-availabilityzone");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-availabilityzone");
 static const struct sm_rule_meta dep_fargate_size = DEP_RULE(
 	"012", SM_SEV_ERROR, "Fargate task CPU and memory not a supported pair",
 	"RegisterTaskDefinition answers ClientException \"Invalid 'cpu' setting for task\" (\"No "
 	"Fargate configuration exists for given values\") for any other CPU/memory combination.",
-	"Use a pair from the table: 256 with 512-2048 MiB, 512 with 1024-4096, 1024 with 2048-8192, "
+	"Use a pair from the table: 256 with 512-2048 MiB, 512 with 1024-4096, 1024 with "
+	"2048-8192, "
 	"2048 with 4096-16384 (1 GiB steps), 4096 with 8192-30720 (1 GiB steps), 8192 with "
 	"16384-61440 (4 GiB steps), 16384 with 32768-122880 (8 GiB steps).",
 	"https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-cpu-memory-error.html");
@@ -36,7 +41,8 @@ static const struct sm_rule_meta dep_pi_retention = DEP_RULE(
 	"RDS accepts 7, a multiple of 31 up to 713 (months), or 731 days; any other value (94, 30, "
 	"365) is refused at create.",
 	"Use 7 (free tier), 31*N for N months (N 1-23), or 731.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-performanceinsightsretentionperiod");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-performanceinsightsretentionperiod");
 static const struct sm_rule_meta dep_replica_backups = DEP_RULE(
 	"014", SM_SEV_ERROR, "Read replica of a source without automated backups",
 	"A read replica needs automatic backups on its source (BackupRetentionPeriod above 0); "
@@ -45,11 +51,13 @@ static const struct sm_rule_meta dep_replica_backups = DEP_RULE(
 	"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Create.html");
 static const struct sm_rule_meta dep_monitoring = DEP_RULE(
 	"015", SM_SEV_ERROR, "Enhanced monitoring interval without a role, or not an allowed value",
-	"RDS refuses a MonitoringInterval above 0 without MonitoringRoleArn, and any interval other "
+	"RDS refuses a MonitoringInterval above 0 without MonitoringRoleArn, and any interval "
+	"other "
 	"than 0, 1, 5, 10, 15, 30 or 60 seconds.",
 	"Set MonitoringRoleArn to a role trusted by monitoring.rds.amazonaws.com with "
 	"AmazonRDSEnhancedMonitoringRole, and an allowed interval.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-monitoringinterval");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-monitoringinterval");
 static const struct sm_rule_meta dep_target_type = DEP_RULE(
 	"016", SM_SEV_ERROR, "awsvpc ECS service behind a target group of type instance",
 	"Tasks in awsvpc network mode (every Fargate task) register by IP address: CreateService "
@@ -67,7 +75,8 @@ static const struct sm_rule_meta dep_https_cert = DEP_RULE(
 	"CreateListener answers CertificateNotFound / ValidationError: a secure listener needs a "
 	"default certificate.",
 	"Set Certificates to an ACM certificate of the listener's region.",
-	"https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-https-listener.html");
+	"https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+	"create-https-listener.html");
 static const struct sm_rule_meta dep_container_port = DEP_RULE(
 	"019", SM_SEV_ERROR, "Load-balanced container port the container does not map",
 	"CreateService refuses a LoadBalancers entry whose ContainerName/ContainerPort is not a "
@@ -83,26 +92,27 @@ static const struct sm_rule_meta dep_engine_version = DEP_RULE(
 	"standard support runs only under paid Extended Support.",
 	"Use a supported minor of the same major (the data file data/rds-postgres-versions.json "
 	"lists them, dated), or omit the minor to let RDS pick the default.",
-	"https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html");
+	"https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/"
+	"postgresql-release-calendar.html");
 
-/* The dated versions file, read once (NULL when it cannot be read: the rule is skipped). */
-static const struct pg_versions *versions(void)
+/* The dated versions file, read once a run (NULL when it cannot be read: the rule is skipped). */
+static const struct pg_versions *versions(struct check_ctx *c)
 {
-	static struct pg_versions v;
-	static int state; /* 0 not tried, 1 loaded, -1 unavailable */
-	if (!state) {
+	struct check_run *run = c->run;
+	if (!run->versions_state) {
 		struct diag_list dl = DIAG_LIST_INIT;
-		state = pg_versions_load(NULL, &v, &dl) == 0 ? 1 : -1;
+		run->versions = xcalloc(1, sizeof(*run->versions));
+		run->versions_state = pg_versions_load(NULL, run->versions, &dl) == 0 ? 1 : -1;
 		diag_list_release(&dl);
 	}
-	return state > 0 ? &v : NULL;
+	return run->versions_state > 0 ? run->versions : NULL;
 }
 
 static void engine_version(struct check_ctx *c, const char *id, const json_t *p)
 {
 	const char *engine = jstr(json_object_get(p, "Engine")) ?: "";
 	const char *ver = jstr(json_object_get(p, "EngineVersion"));
-	const struct pg_versions *v = versions();
+	const struct pg_versions *v = versions(c);
 	if (strcmp(engine, "postgres") || !ver || !strchr(ver, '.') || !v)
 		return;
 	char today[11];
@@ -112,18 +122,22 @@ static void engine_version(struct check_ctx *c, const char *id, const json_t *p)
 	if (verdict.support != PG_MINOR_ENDED && verdict.support != PG_MAJOR_ENDED &&
 	    verdict.support != PG_UNKNOWN_MINOR)
 		return;
-	char *use = pg_versions_supported(v, today, verdict.support == PG_MAJOR_ENDED ? 0 : verdict.major);
+	char *use = pg_versions_supported(v, today,
+					  verdict.support == PG_MAJOR_ENDED ? 0 : verdict.major);
 	if (verdict.support == PG_UNKNOWN_MINOR)
-		check_report(c, &dep_engine_version, id, "EngineVersion",
-			     "'%s' asks for PostgreSQL %s, which %s (%s) does not list as orderable; "
-			     "supported: %s",
-			     id, ver, "data/rds-postgres-versions.json", pg_versions_date(v), use);
+		check_report(
+			c, &dep_engine_version, id, "EngineVersion",
+			"'%s' asks for PostgreSQL %s, which %s (%s) does not list as orderable; "
+			"supported: %s",
+			id, ver, "data/rds-postgres-versions.json", pg_versions_date(v), use);
 	else
 		check_report(c, &dep_engine_version, id, "EngineVersion",
 			     "'%s' asks for PostgreSQL %s: RDS %s since %s; supported: %s", id, ver,
 			     verdict.support == PG_MAJOR_ENDED ? "ended its standard support"
 							       : "creates no new instances of it",
-			     verdict.no_new_from ? verdict.no_new_from : verdict.ended ? verdict.ended : "?",
+			     verdict.no_new_from ? verdict.no_new_from
+			     : verdict.ended	 ? verdict.ended
+						 : "?",
 			     use);
 	free(use);
 }
@@ -144,7 +158,8 @@ static long num(const json_t *v, long dflt)
 
 static const json_t *source_instance(struct check_ctx *c, const json_t *p, const char **sid)
 {
-	const json_t *src = resource_at(c, json_object_get(p, "SourceDBInstanceIdentifier"), NULL, sid);
+	const json_t *src =
+		resource_at(c, json_object_get(p, "SourceDBInstanceIdentifier"), NULL, sid);
 	return src && !strcmp(res_type(src), "AWS::RDS::DBInstance") ? src : NULL;
 }
 
@@ -161,7 +176,8 @@ static void rds_combos(struct check_ctx *c, const char *id, const json_t *p, con
 	if (src && jget(src, "Properties.BackupRetentionPeriod") &&
 	    num(jget(src, "Properties.BackupRetentionPeriod"), 1) == 0)
 		check_report(c, &dep_replica_backups, id, "SourceDBInstanceIdentifier",
-			     "read replica '%s' of '%s', whose BackupRetentionPeriod is 0", id, sid);
+			     "read replica '%s' of '%s', whose BackupRetentionPeriod is 0", id,
+			     sid);
 	if (jtrue(json_object_get(p, "MultiAZ")) && jstr(json_object_get(p, "AvailabilityZone")))
 		check_report(c, &dep_multiaz_az, id, "AvailabilityZone",
 			     "'%s' sets MultiAZ and AvailabilityZone %s together", id,
@@ -173,13 +189,15 @@ static void rds_combos(struct check_ctx *c, const char *id, const json_t *p, con
 			     "'%s' keeps Performance Insights %ld days", id, days);
 	const json_t *mi = json_object_get(p, "MonitoringInterval");
 	long interval = num(mi, 0);
-	if (mi && interval != 0 && interval != 1 && interval != 5 && interval != 10 && interval != 15 &&
-	    interval != 30 && interval != 60)
+	if (mi && interval != 0 && interval != 1 && interval != 5 && interval != 10 &&
+	    interval != 15 && interval != 30 && interval != 60)
 		check_report(c, &dep_monitoring, id, "MonitoringInterval",
-			     "'%s' has MonitoringInterval %ld (allowed: 0, 1, 5, 10, 15, 30, 60)", id, interval);
+			     "'%s' has MonitoringInterval %ld (allowed: 0, 1, 5, 10, 15, 30, 60)",
+			     id, interval);
 	else if (interval > 0 && !json_object_get(p, "MonitoringRoleArn"))
 		check_report(c, &dep_monitoring, id, "MonitoringInterval",
-			     "'%s' has MonitoringInterval %ld but no MonitoringRoleArn", id, interval);
+			     "'%s' has MonitoringInterval %ld but no MonitoringRoleArn", id,
+			     interval);
 	(void)r;
 }
 
@@ -227,8 +245,7 @@ static bool fargate(const json_t *p)
 {
 	size_t i;
 	json_t *x;
-	json_array_foreach(json_object_get(p, "RequiresCompatibilities"), i, x)
-	{
+	json_array_foreach (json_object_get(p, "RequiresCompatibilities"), i, x) {
 		if (!strcmp(jstr(x) ?: "", "FARGATE"))
 			return true;
 	}
@@ -257,8 +274,7 @@ static const json_t *container_named(const json_t *task, const char *name)
 {
 	size_t i;
 	json_t *ct;
-	json_array_foreach(jget(task, "Properties.ContainerDefinitions"), i, ct)
-	{
+	json_array_foreach (jget(task, "Properties.ContainerDefinitions"), i, ct) {
 		if (!strcmp(jstr(json_object_get(ct, "Name")) ?: "", name))
 			return ct;
 	}
@@ -275,14 +291,18 @@ static void service_combos(struct check_ctx *c, const char *id, const json_t *p,
 		      fargate(json_object_get(task, "Properties"));
 	size_t i;
 	json_t *lb;
-	json_array_foreach(json_object_get(p, "LoadBalancers"), i, lb)
-	{
+	json_array_foreach (json_object_get(p, "LoadBalancers"), i, lb) {
 		const char *tgid;
-		const json_t *tg = resource_at(c, json_object_get(lb, "TargetGroupArn"), NULL, &tgid);
-		if (awsvpc && tg && strcmp(jstr(jget(tg, "Properties.TargetType")) ?: "instance", "ip"))
+		const json_t *tg =
+			resource_at(c, json_object_get(lb, "TargetGroupArn"), NULL, &tgid);
+		if (awsvpc && tg &&
+		    strcmp(jstr(jget(tg, "Properties.TargetType")) ?: "instance", "ip"))
 			check_report(c, &dep_target_type, id, "LoadBalancers",
-				     "service '%s' runs awsvpc tasks behind '%s', whose TargetType is %s", id,
-				     tgid, jstr(jget(tg, "Properties.TargetType")) ?: "instance (default)");
+				     "service '%s' runs awsvpc tasks behind '%s', whose TargetType "
+				     "is %s",
+				     id, tgid,
+				     jstr(jget(tg, "Properties.TargetType"))
+					     ?: "instance (default)");
 		const char *cname = jstr(json_object_get(lb, "ContainerName"));
 		const json_t *cport = json_object_get(lb, "ContainerPort");
 		if (!cname || !cport || num(cport, -1) < 0)
@@ -291,18 +311,19 @@ static void service_combos(struct check_ctx *c, const char *id, const json_t *p,
 		bool mapped = false;
 		size_t k;
 		json_t *pm;
-		json_array_foreach(json_object_get(ct, "PortMappings"), k, pm)
-		{
+		json_array_foreach (json_object_get(ct, "PortMappings"), k, pm) {
 			mapped |= num(json_object_get(pm, "ContainerPort"), -2) == num(cport, -1);
 		}
 		if (!ct)
 			check_report(c, &dep_container_port, id, "LoadBalancers",
-				     "service '%s' balances to container '%s', which task definition '%s' "
+				     "service '%s' balances to container '%s', which task "
+				     "definition '%s' "
 				     "does not have",
 				     id, cname, tid);
 		else if (!mapped)
 			check_report(c, &dep_container_port, id, "LoadBalancers",
-				     "service '%s' balances to port %ld of container '%s', which maps no such "
+				     "service '%s' balances to port %ld of container '%s', which "
+				     "maps no such "
 				     "port",
 				     id, num(cport, -1), cname);
 	}
@@ -314,22 +335,22 @@ static void listener_combos(struct check_ctx *c, const char *id, const json_t *p
 	const char *proto = jstr(json_object_get(p, "Protocol")) ?: "";
 	if ((!strcmp(proto, "HTTPS") || !strcmp(proto, "TLS")) &&
 	    !json_array_size(json_object_get(p, "Certificates")))
-		check_report(c, &dep_https_cert, id, "Certificates", "%s listener '%s' has no certificate",
-			     proto, id);
+		check_report(c, &dep_https_cert, id, "Certificates",
+			     "%s listener '%s' has no certificate", proto, id);
 	(void)r;
 }
 
 const struct resource_rule check_rules_dep_combo[] = {
-	{ &dep_replica_secret, "AWS::RDS::DBInstance", rds_combos },
-	{ &dep_multiaz_az, "-", NULL },
-	{ &dep_engine_version, "-", NULL },
-	{ &dep_pi_retention, "-", NULL },
-	{ &dep_replica_backups, "-", NULL },
-	{ &dep_monitoring, "-", NULL },
-	{ &dep_fargate_size, "AWS::ECS::TaskDefinition", task_combos },
-	{ &dep_fargate_mode, "-", NULL },
-	{ &dep_target_type, "AWS::ECS::Service", service_combos },
-	{ &dep_container_port, "-", NULL },
-	{ &dep_https_cert, "AWS::ElasticLoadBalancingV2::Listener", listener_combos },
-	{ NULL, NULL, NULL },
+	{&dep_replica_secret, "AWS::RDS::DBInstance", rds_combos},
+	{&dep_multiaz_az, "-", NULL},
+	{&dep_engine_version, "-", NULL},
+	{&dep_pi_retention, "-", NULL},
+	{&dep_replica_backups, "-", NULL},
+	{&dep_monitoring, "-", NULL},
+	{&dep_fargate_size, "AWS::ECS::TaskDefinition", task_combos},
+	{&dep_fargate_mode, "-", NULL},
+	{&dep_target_type, "AWS::ECS::Service", service_combos},
+	{&dep_container_port, "-", NULL},
+	{&dep_https_cert, "AWS::ElasticLoadBalancingV2::Listener", listener_combos},
+	{NULL, NULL, NULL},
 };

@@ -16,9 +16,11 @@ static const struct sm_rule_meta dep_cf_cert_region = DEP_RULE(
 static const struct sm_rule_meta dep_waf_scope = DEP_RULE(
 	"022", SM_SEV_ERROR, "WAF web ACL of the wrong scope or region for what it protects",
 	"A web ACL of scope CLOUDFRONT can only be created in us-east-1 and only attached to "
-	"distributions; a REGIONAL web ACL cannot be a distribution's WebACLId, and a CLOUDFRONT one "
+	"distributions; a REGIONAL web ACL cannot be a distribution's WebACLId, and a CLOUDFRONT "
+	"one "
 	"cannot be associated with a load balancer or API.",
-	"Create CLOUDFRONT-scope web ACLs in a us-east-1 stack for distributions; use REGIONAL ones "
+	"Create CLOUDFRONT-scope web ACLs in a us-east-1 stack for distributions; use REGIONAL "
+	"ones "
 	"in the resource's region for load balancers and APIs.",
 	"https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html");
 static const struct sm_rule_meta dep_elb_log_bucket = DEP_RULE(
@@ -28,11 +30,13 @@ static const struct sm_rule_meta dep_elb_log_bucket = DEP_RULE(
 	"bucket) and no log is written.",
 	"Give the access-log bucket SSEAlgorithm AES256 and a policy for the ELB log delivery "
 	"principal.",
-	"https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html");
+	"https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+	"enable-access-logging.html");
 static const struct sm_rule_meta dep_cf_log_bucket = DEP_RULE(
 	"024", SM_SEV_ERROR, "CloudFront standard logs to a bucket with ACLs disabled",
 	"CloudFront standard logging (legacy) writes with the awslogsdelivery account's ACL grant: "
-	"a bucket with ObjectOwnership BucketOwnerEnforced (the default for new buckets since April "
+	"a bucket with ObjectOwnership BucketOwnerEnforced (the default for new buckets since "
+	"April "
 	"2023) makes the distribution fail: 'The S3 bucket that you specified for CloudFront logs "
 	"does not enable ACL access'.",
 	"Set the log bucket's OwnershipControls to BucketOwnerPreferred (ACLs enabled), or use "
@@ -49,9 +53,11 @@ static const struct sm_rule_meta dep_origin_name = DEP_RULE(
 	"CloudFront checks that the origin's certificate matches the origin domain name; a load "
 	"balancer's own DNS name (*.elb.amazonaws.com) is in no certificate you can hold, so every "
 	"request through that origin answers 502 (SSL negotiation failure).",
-	"Point the origin at a DNS name of your domain (a Route 53 alias to the load balancer) that "
+	"Point the origin at a DNS name of your domain (a Route 53 alias to the load balancer) "
+	"that "
 	"the listener's certificate covers.",
-	"https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html");
+	"https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+	"http-502-bad-gateway.html");
 static const struct sm_rule_meta dep_ip_behind_proxy = DEP_RULE(
 	"027", SM_SEV_ERROR, "WAF rule keyed on the client IP of a load balancer behind CloudFront",
 	"Behind CloudFront the load balancer sees CloudFront's edge addresses: a rate limit by IP "
@@ -59,7 +65,8 @@ static const struct sm_rule_meta dep_ip_behind_proxy = DEP_RULE(
 	"the edge, not the client.",
 	"Aggregate on FORWARDED_IP with ForwardedIPConfig (X-Forwarded-For, FallbackBehavior "
 	"MATCH), or move the rule to the distribution's CLOUDFRONT web ACL.",
-	"https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html");
+	"https://docs.aws.amazon.com/waf/latest/developerguide/"
+	"waf-rule-statement-forwarded-ip-address.html");
 static const struct sm_rule_meta dep_nat_route = DEP_RULE(
 	"028", SM_SEV_ERROR, "NAT gateway in a subnet without a route to an internet gateway",
 	"A public NAT gateway sends traffic out through its subnet's route table: without a "
@@ -121,15 +128,16 @@ static bool acls_disabled(const json_t *bucket)
 		return true; /* new buckets: BucketOwnerEnforced */
 	size_t i;
 	json_t *r;
-	json_array_foreach(rules, i, r)
-	{
-		if (!strcmp(jstr(json_object_get(r, "ObjectOwnership")) ?: "", "BucketOwnerEnforced"))
+	json_array_foreach (rules, i, r) {
+		if (!strcmp(jstr(json_object_get(r, "ObjectOwnership")) ?: "",
+			    "BucketOwnerEnforced"))
 			return true;
 	}
 	return false;
 }
 
-/* Does a load balancer's DNS name (or any *.elb.amazonaws.com name) serve as this origin's domain? */
+/* Does a load balancer's DNS name (or any *.elb.amazonaws.com name) serve as this origin's domain?
+ */
 static const char *elb_origin(struct check_ctx *c, const json_t *dn)
 {
 	const char *lid;
@@ -149,26 +157,28 @@ static void distribution(struct check_ctx *c, const char *id, const json_t *p, c
 	cf_certificate(c, id, json_object_get(dc, "ViewerCertificate"));
 	const char *aid;
 	const json_t *acl = resource_at(c, json_object_get(dc, "WebACLId"), NULL, &aid);
-	if (acl && !strcmp(res_type(acl), "AWS::WAFv2::WebACL") && strcmp(acl_scope(acl), "CLOUDFRONT"))
+	if (acl && !strcmp(res_type(acl), "AWS::WAFv2::WebACL") &&
+	    strcmp(acl_scope(acl), "CLOUDFRONT"))
 		check_report(c, &dep_waf_scope, id, "DistributionConfig.WebACLId",
-			     "distribution '%s' uses web ACL '%s' of scope %s (needs CLOUDFRONT)", id, aid,
-			     acl_scope(acl));
+			     "distribution '%s' uses web ACL '%s' of scope %s (needs CLOUDFRONT)",
+			     id, aid, acl_scope(acl));
 	const char *bid;
 	const json_t *lb = bucket_of_domain(c, jget(dc, "Logging.Bucket"), &bid);
 	if (lb && acls_disabled(lb))
 		check_report(c, &dep_cf_log_bucket, id, "DistributionConfig.Logging",
-			     "distribution '%s' logs to '%s', whose ACLs are disabled (BucketOwnerEnforced)",
+			     "distribution '%s' logs to '%s', whose ACLs are disabled "
+			     "(BucketOwnerEnforced)",
 			     id, bid);
 	size_t i;
 	json_t *o;
-	json_array_foreach(json_object_get(dc, "Origins"), i, o)
-	{
+	json_array_foreach (json_object_get(dc, "Origins"), i, o) {
 		const json_t *co = json_object_get(o, "CustomOriginConfig");
 		const char *pol = jstr(json_object_get(co, "OriginProtocolPolicy")) ?: "";
 		const char *elb = co ? elb_origin(c, json_object_get(o, "DomainName")) : NULL;
 		if (elb && (!strcmp(pol, "https-only") || !strcmp(pol, "match-viewer")))
 			check_report(c, &dep_origin_name, id, "DistributionConfig.Origins",
-				     "origin '%s' of '%s' is reached over HTTPS by the load balancer's own "
+				     "origin '%s' of '%s' is reached over HTTPS by the load "
+				     "balancer's own "
 				     "DNS name ('%s'), which no certificate of yours covers",
 				     jstr(json_object_get(o, "Id")) ?: "?", id, elb);
 	}
@@ -181,7 +191,8 @@ static void web_acl(struct check_ctx *c, const char *id, const json_t *p, const 
 	if (!strcmp(jstr(json_object_get(p, "Scope")) ?: "", "CLOUDFRONT") && region &&
 	    strcmp(region, "us-east-1"))
 		check_report(c, &dep_waf_scope, id, "Scope",
-			     "web ACL '%s' of scope CLOUDFRONT is in %s (must be us-east-1)", id, region);
+			     "web ACL '%s' of scope CLOUDFRONT is in %s (must be us-east-1)", id,
+			     region);
 	(void)r;
 }
 
@@ -193,14 +204,13 @@ static bool behind_cloudfront(struct check_ctx *c, struct sm_template *lbt, cons
 		sub.t = &c->a->items[i];
 		const char *did;
 		json_t *d;
-		json_object_foreach(json_object_get(sub.t->tmpl, "Resources"), did, d)
-		{
+		json_object_foreach (json_object_get(sub.t->tmpl, "Resources"), did, d) {
 			if (strcmp(res_type(d), "AWS::CloudFront::Distribution"))
 				continue;
 			size_t k;
 			json_t *o;
-			json_array_foreach(jget(d, "Properties.DistributionConfig.Origins"), k, o)
-			{
+			json_array_foreach (jget(d, "Properties.DistributionConfig.Origins"), k,
+					    o) {
 				struct sm_template *w;
 				const json_t *dn = json_object_get(o, "DomainName");
 				const char *tid = ref_target_any(&sub, dn, &w);
@@ -213,14 +223,21 @@ static bool behind_cloudfront(struct check_ctx *c, struct sm_template *lbt, cons
 					rs.t = &c->a->items[m];
 					const char *rid;
 					json_t *rec;
-					json_object_foreach(json_object_get(rs.t->tmpl, "Resources"), rid, rec)
-					{
-						const char *rn = jstr(jget(rec, "Properties.Name")) ?: "";
+					json_object_foreach (
+						json_object_get(rs.t->tmpl, "Resources"), rid,
+						rec) {
+						const char *rn =
+							jstr(jget(rec, "Properties.Name")) ?: "";
 						size_t n = strlen(name);
-						if (strcmp(res_type(rec), "AWS::Route53::RecordSet") ||
-						    strncmp(rn, name, n) || (rn[n] && strcmp(rn + n, ".")))
+						if (strcmp(res_type(rec),
+							   "AWS::Route53::RecordSet") ||
+						    strncmp(rn, name, n) ||
+						    (rn[n] && strcmp(rn + n, ".")))
 							continue;
-						const char *aid = ref_target_any(&rs, jget(rec, "Properties.AliasTarget.DNSName"), &w);
+						const char *aid = ref_target_any(
+							&rs,
+							jget(rec, "Properties.AliasTarget.DNSName"),
+							&w);
 						if (aid && w == lbt && !strcmp(aid, lb))
 							return true;
 					}
@@ -237,8 +254,7 @@ static const char *ip_keyed(const json_t *v)
 	if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach(v, i, x)
-		{
+		json_array_foreach (v, i, x) {
 			const char *k = ip_keyed(x);
 			if (k)
 				return k;
@@ -263,8 +279,7 @@ static const char *ip_keyed(const json_t *v)
 		return "an IP reputation rule group (it judges the connecting address)";
 	const char *k;
 	json_t *x;
-	json_object_foreach((json_t *)v, k, x)
-	{
+	json_object_foreach ((json_t *)v, k, x) {
 		if (strcmp(k, "ScopeDownStatement")) {
 			const char *hit = ip_keyed(x);
 			if (hit)
@@ -283,19 +298,21 @@ static void acl_association(struct check_ctx *c, const char *id, const json_t *p
 	if (!acl || strcmp(res_type(acl), "AWS::WAFv2::WebACL"))
 		return;
 	if (!strcmp(acl_scope(acl), "CLOUDFRONT"))
-		check_report(c, &dep_waf_scope, id, "WebACLArn",
-			     "'%s' associates CLOUDFRONT-scope web ACL '%s' with a regional resource", id, aid);
+		check_report(
+			c, &dep_waf_scope, id, "WebACLArn",
+			"'%s' associates CLOUDFRONT-scope web ACL '%s' with a regional resource",
+			id, aid);
 	if (!lb || strcmp(res_type(lb), "AWS::ElasticLoadBalancingV2::LoadBalancer") ||
 	    !behind_cloudfront(c, lbt, lid))
 		return;
 	size_t i;
 	json_t *rule;
-	json_array_foreach(jget(acl, "Properties.Rules"), i, rule)
-	{
+	json_array_foreach (jget(acl, "Properties.Rules"), i, rule) {
 		const char *why = ip_keyed(json_object_get(rule, "Statement"));
 		if (why)
 			check_report(c, &dep_ip_behind_proxy, aid, "Rules",
-				     "rule '%s' of web ACL '%s' uses %s, but '%s' sits behind CloudFront and "
+				     "rule '%s' of web ACL '%s' uses %s, but '%s' sits behind "
+				     "CloudFront and "
 				     "sees edge addresses",
 				     jstr(json_object_get(rule, "Name")) ?: "?", aid, why, lid);
 	}
@@ -306,8 +323,7 @@ static const char *lb_attr(const json_t *p, const char *key)
 {
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(p, "LoadBalancerAttributes"), i, a)
-	{
+	json_array_foreach (json_object_get(p, "LoadBalancerAttributes"), i, a) {
 		if (!strcmp(jstr(json_object_get(a, "Key")) ?: "", key))
 			return jstr(json_object_get(a, "Value"));
 	}
@@ -320,24 +336,28 @@ static void load_balancer(struct check_ctx *c, const char *id, const json_t *p, 
 		return;
 	size_t i;
 	json_t *a;
-	json_array_foreach(json_object_get(p, "LoadBalancerAttributes"), i, a)
-	{
+	json_array_foreach (json_object_get(p, "LoadBalancerAttributes"), i, a) {
 		if (strcmp(jstr(json_object_get(a, "Key")) ?: "", "access_logs.s3.bucket"))
 			continue;
 		const char *bid;
 		const json_t *b = bucket_of_domain(c, json_object_get(a, "Value"), &bid);
-		const json_t *enc = json_array_get(jget(b, "Properties.BucketEncryption.ServerSideEncryptionConfiguration"), 0);
-		const char *alg = jstr(jget(enc, "ServerSideEncryptionByDefault.SSEAlgorithm")) ?: "";
+		const json_t *enc = json_array_get(
+			jget(b, "Properties.BucketEncryption.ServerSideEncryptionConfiguration"),
+			0);
+		const char *alg =
+			jstr(jget(enc, "ServerSideEncryptionByDefault.SSEAlgorithm")) ?: "";
 		if (b && !strncmp(alg, "aws:kms", 7))
 			check_report(c, &dep_elb_log_bucket, id, "LoadBalancerAttributes",
-				     "'%s' writes access logs to '%s', encrypted with %s", id, bid, alg);
+				     "'%s' writes access logs to '%s', encrypted with %s", id, bid,
+				     alg);
 	}
 	(void)r;
 }
 
 static bool versioned(const json_t *bucket)
 {
-	return !strcmp(jstr(jget(bucket, "Properties.VersioningConfiguration.Status")) ?: "", "Enabled");
+	return !strcmp(jstr(jget(bucket, "Properties.VersioningConfiguration.Status")) ?: "",
+		       "Enabled");
 }
 
 static void bucket(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
@@ -350,13 +370,13 @@ static void bucket(struct check_ctx *c, const char *id, const json_t *p, const j
 			     "bucket '%s' replicates but is not versioned", id);
 	size_t i;
 	json_t *rule;
-	json_array_foreach(json_object_get(rc, "Rules"), i, rule)
-	{
+	json_array_foreach (json_object_get(rc, "Rules"), i, rule) {
 		const char *did;
 		const json_t *dst = resource_at(c, jget(rule, "Destination.Bucket"), NULL, &did);
 		if (dst && !strcmp(res_type(dst), "AWS::S3::Bucket") && !versioned(dst))
 			check_report(c, &dep_replication_versioning, id, "ReplicationConfiguration",
-				     "bucket '%s' replicates to '%s', which is not versioned", id, did);
+				     "bucket '%s' replicates to '%s', which is not versioned", id,
+				     did);
 	}
 }
 
@@ -372,8 +392,7 @@ static void nat_gateway(struct check_ctx *c, const char *id, const json_t *p, co
 	const char *aid;
 	json_t *assoc;
 	bool known = false, igw = false;
-	json_object_foreach((json_t *)c->resources, aid, assoc)
-	{
+	json_object_foreach ((json_t *)c->resources, aid, assoc) {
 		if (strcmp(res_type(assoc), "AWS::EC2::SubnetRouteTableAssociation") ||
 		    !value_refers(jget(assoc, "Properties.SubnetId"), sid))
 			continue;
@@ -383,33 +402,35 @@ static void nat_gateway(struct check_ctx *c, const char *id, const json_t *p, co
 		known = true;
 		const char *rid;
 		json_t *route;
-		json_object_foreach((json_t *)c->resources, rid, route)
-		{
+		json_object_foreach ((json_t *)c->resources, rid, route) {
 			if (strcmp(res_type(route), "AWS::EC2::Route") ||
 			    !value_refers(jget(route, "Properties.RouteTableId"), rt) ||
 			    !is_world(jstr(jget(route, "Properties.DestinationCidrBlock"))))
 				continue;
-			const json_t *gw = resource_at(c, jget(route, "Properties.GatewayId"), NULL, NULL);
+			const json_t *gw =
+				resource_at(c, jget(route, "Properties.GatewayId"), NULL, NULL);
 			igw |= gw && !strcmp(res_type(gw), "AWS::EC2::InternetGateway");
-			igw |= !gw && !strncmp(jstr(jget(route, "Properties.GatewayId")) ?: "", "igw-", 4);
+			igw |= !gw &&
+			       !strncmp(jstr(jget(route, "Properties.GatewayId")) ?: "", "igw-", 4);
 		}
 	}
 	if (known && !igw)
 		check_report(c, &dep_nat_route, id, "SubnetId",
-			     "NAT gateway '%s' is in subnet '%s', whose route table has no 0.0.0.0/0 route "
+			     "NAT gateway '%s' is in subnet '%s', whose route table has no "
+			     "0.0.0.0/0 route "
 			     "to an internet gateway",
 			     id, sid);
 	(void)r;
 }
 
 const struct resource_rule check_rules_dep_edge[] = {
-	{ &dep_cf_cert_region, "AWS::CloudFront::Distribution", distribution },
-	{ &dep_waf_scope, "AWS::WAFv2::WebACL", web_acl },
-	{ &dep_ip_behind_proxy, "AWS::WAFv2::WebACLAssociation", acl_association },
-	{ &dep_elb_log_bucket, "AWS::ElasticLoadBalancingV2::LoadBalancer", load_balancer },
-	{ &dep_cf_log_bucket, "-", NULL },
-	{ &dep_origin_name, "-", NULL },
-	{ &dep_replication_versioning, "AWS::S3::Bucket", bucket },
-	{ &dep_nat_route, "AWS::EC2::NatGateway", nat_gateway },
-	{ NULL, NULL, NULL },
+	{&dep_cf_cert_region, "AWS::CloudFront::Distribution", distribution},
+	{&dep_waf_scope, "AWS::WAFv2::WebACL", web_acl},
+	{&dep_ip_behind_proxy, "AWS::WAFv2::WebACLAssociation", acl_association},
+	{&dep_elb_log_bucket, "AWS::ElasticLoadBalancingV2::LoadBalancer", load_balancer},
+	{&dep_cf_log_bucket, "-", NULL},
+	{&dep_origin_name, "-", NULL},
+	{&dep_replication_versioning, "AWS::S3::Bucket", bucket},
+	{&dep_nat_route, "AWS::EC2::NatGateway", nat_gateway},
+	{NULL, NULL, NULL},
 };

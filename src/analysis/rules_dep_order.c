@@ -13,23 +13,28 @@ static const struct sm_rule_meta dep_capacity = DEP_RULE(
 	"AWS::ECS::ClusterCapacityProviderAssociations.",
 	"Add the associations resource to the service's DependsOn (or set the providers in the "
 	"cluster's own CapacityProviders).",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-clustercapacityproviderassociations.html");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-resource-ecs-clustercapacityproviderassociations.html");
 static const struct sm_rule_meta dep_role_policy = DEP_RULE(
 	"002", SM_SEV_ERROR, "Resource uses a role before the role's policy exists",
 	"The service checks the role's permissions when the resource is created (CloudTrail: "
-	"InvalidCloudWatchLogsRoleArnException; RDS enhanced monitoring, Config, VPC flow logs: "
-	"access denied); a policy attached by a separate AWS::IAM::Policy/ManagedPolicy may not be "
+	"InvalidCloudWatchLogsRoleArnException; RDS enhanced monitoring, Config, CloudWatch Logs "
+	"subscription filters: access denied); a policy attached by a separate "
+	"AWS::IAM::Policy/ManagedPolicy may not be "
 	"there yet.",
 	"Add the policy resource to the DependsOn of the resource that uses the role, or put the "
 	"policy inline in the role.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-attribute-dependson.html");
 static const struct sm_rule_meta dep_recorder = DEP_RULE(
 	"003", SM_SEV_ERROR, "AWS Config resource created before the configuration recorder",
-	"Before you can create a delivery channel (or a Config rule), a configuration recorder must "
+	"Before you can create a delivery channel (or a Config rule), a configuration recorder "
+	"must "
 	"exist: PutDeliveryChannel answers NoAvailableConfigurationRecorderException.",
 	"Add the AWS::Config::ConfigurationRecorder to the DependsOn of the delivery channel and "
 	"of every Config rule.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-resource-config-deliverychannel.html");
 static const struct sm_rule_meta dep_igw = DEP_RULE(
 	"004", SM_SEV_ERROR, "Route or NAT gateway created before the internet gateway is attached",
 	"A route to an internet gateway, a public NAT gateway and an Elastic IP need the gateway "
@@ -37,14 +42,18 @@ static const struct sm_rule_meta dep_igw = DEP_RULE(
 	"create can fail (route: 'not attached to the VPC'; NAT gateway: 'has no Internet gateway "
 	"attached').",
 	"Add the VPCGatewayAttachment to the DependsOn of the route, the NAT gateway and the EIP.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-attribute-dependson.html");
 static const struct sm_rule_meta dep_listener = DEP_RULE(
-	"005", SM_SEV_ERROR, "ECS service created before its target group is attached to a load balancer",
+	"005", SM_SEV_ERROR,
+	"ECS service created before its target group is attached to a load balancer",
 	"CreateService answers 'The target group ... does not have an associated load balancer' "
-	"when the listener (or listener rule) that forwards to the target group does not exist yet.",
+	"when the listener (or listener rule) that forwards to the target group does not exist "
+	"yet.",
 	"Add the listener or listener rule that forwards to the target group to the service's "
 	"DependsOn.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html");
+	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+	"aws-resource-ecs-service.html");
 
 /* Same cluster: both refer to the same resource, or carry the same literal. */
 static bool same_target(struct check_ctx *c, const json_t *a, const json_t *b)
@@ -65,38 +74,40 @@ static void ecs_service_order(struct check_ctx *c, const char *id, const json_t 
 		const char *aid;
 		json_t *ar;
 		bool any = false;
-		json_object_foreach((json_t *)c->resources, aid, ar)
-		{
+		json_object_foreach ((json_t *)c->resources, aid, ar) {
 			if (strcmp(res_type(ar), "AWS::ECS::ClusterCapacityProviderAssociations") ||
-			    !same_target(c, jget(ar, "Properties.Cluster"), json_object_get(p, "Cluster")))
+			    !same_target(c, jget(ar, "Properties.Cluster"),
+					 json_object_get(p, "Cluster")))
 				continue;
 			any = true;
 			if (!depends_on(c, id, aid))
-				check_report(c, &dep_capacity, id, "CapacityProviderStrategy",
-					     "service '%s' uses a capacity provider strategy but may be created "
-					     "before '%s' associates the providers with its cluster",
-					     id, aid);
+				check_report(
+					c, &dep_capacity, id, "CapacityProviderStrategy",
+					"service '%s' uses a capacity provider strategy but may be "
+					"created "
+					"before '%s' associates the providers with its cluster",
+					id, aid);
 		}
 		if (!any && !own && cluster)
 			check_report(c, &dep_capacity, id, "CapacityProviderStrategy",
-				     "service '%s' uses a capacity provider strategy but no capacity provider "
+				     "service '%s' uses a capacity provider strategy but no "
+				     "capacity provider "
 				     "is associated with its cluster",
 				     id);
 	}
 	/* the target groups the service registers into must already sit behind a listener */
 	size_t i;
 	json_t *lb;
-	json_array_foreach(json_object_get(p, "LoadBalancers"), i, lb)
-	{
+	json_array_foreach (json_object_get(p, "LoadBalancers"), i, lb) {
 		const char *tg;
 		struct sm_template *where;
-		if (!resource_at(c, json_object_get(lb, "TargetGroupArn"), &where, &tg) || where != c->t)
+		if (!resource_at(c, json_object_get(lb, "TargetGroupArn"), &where, &tg) ||
+		    where != c->t)
 			continue;
 		const char *lid;
 		json_t *l;
 		bool ordered = false, forwarded = false;
-		json_object_foreach((json_t *)c->resources, lid, l)
-		{
+		json_object_foreach ((json_t *)c->resources, lid, l) {
 			const char *t = res_type(l);
 			if (strcmp(t, "AWS::ElasticLoadBalancingV2::Listener") &&
 			    strcmp(t, "AWS::ElasticLoadBalancingV2::ListenerRule"))
@@ -109,7 +120,8 @@ static void ecs_service_order(struct check_ctx *c, const char *id, const json_t 
 		}
 		if (forwarded && !ordered)
 			check_report(c, &dep_listener, id, "LoadBalancers",
-				     "service '%s' registers into '%s' but may be created before the listener "
+				     "service '%s' registers into '%s' but may be created before "
+				     "the listener "
 				     "that forwards to it",
 				     id, tg);
 	}
@@ -122,22 +134,20 @@ struct role_use {
 
 /* Services that check a role's permissions when the resource is created. */
 static const struct role_use role_uses[] = {
-	{ "AWS::CloudTrail::Trail", "CloudWatchLogsRoleArn" },
-	{ "AWS::RDS::DBInstance", "MonitoringRoleArn" },
-	{ "AWS::Config::ConfigurationRecorder", "RoleARN" },
-	{ "AWS::EC2::FlowLog", "DeliverLogsPermissionArn" },
-	{ "AWS::Logs::SubscriptionFilter", "RoleArn" },
-	{ "AWS::ECS::Service", "Role" },
-	{ "AWS::Lambda::EventSourceMapping", NULL },
-	{ NULL, NULL },
+	{"AWS::CloudTrail::Trail", "CloudWatchLogsRoleArn"},
+	{"AWS::RDS::DBInstance", "MonitoringRoleArn"},
+	{"AWS::Config::ConfigurationRecorder", "RoleARN"},
+	{"AWS::Logs::SubscriptionFilter", "RoleArn"},
+	{"AWS::ECS::Service", "Role"},
+	{"AWS::Lambda::EventSourceMapping", NULL},
+	{NULL, NULL},
 };
 
 static bool policy_attaches(struct check_ctx *c, const json_t *pol, const char *role)
 {
 	size_t i;
 	json_t *x;
-	json_array_foreach(jget(pol, "Properties.Roles"), i, x)
-	{
+	json_array_foreach (jget(pol, "Properties.Roles"), i, x) {
 		struct sm_template *w;
 		const char *rid = ref_target_any(c, x, &w);
 		if (rid && w == c->t && !strcmp(rid, role))
@@ -154,18 +164,20 @@ static void role_policy_order(struct check_ctx *c, const char *id, const json_t 
 			continue;
 		const char *role;
 		struct sm_template *where;
-		const json_t *rr = resource_at(c, json_object_get(p, role_uses[u].prop), &where, &role);
+		const json_t *rr =
+			resource_at(c, json_object_get(p, role_uses[u].prop), &where, &role);
 		if (!rr || where != c->t || strcmp(res_type(rr), "AWS::IAM::Role"))
 			continue;
 		const char *pid;
 		json_t *pol;
-		json_object_foreach((json_t *)c->resources, pid, pol)
-		{
+		json_object_foreach ((json_t *)c->resources, pid, pol) {
 			const char *pt = res_type(pol);
-			if ((!strcmp(pt, "AWS::IAM::Policy") || !strcmp(pt, "AWS::IAM::ManagedPolicy")) &&
+			if ((!strcmp(pt, "AWS::IAM::Policy") ||
+			     !strcmp(pt, "AWS::IAM::ManagedPolicy")) &&
 			    policy_attaches(c, pol, role) && !depends_on(c, id, pid))
 				check_report(c, &dep_role_policy, id, role_uses[u].prop,
-					     "'%s' uses role '%s' (%s) but may be created before '%s' gives the "
+					     "'%s' uses role '%s' (%s) but may be created before "
+					     "'%s' gives the "
 					     "role its permissions",
 					     id, role, role_uses[u].prop, pid);
 		}
@@ -176,12 +188,13 @@ static void config_order(struct check_ctx *c, const char *id, const json_t *p, c
 {
 	const char *rid;
 	json_t *rec;
-	json_object_foreach((json_t *)c->resources, rid, rec)
-	{
-		if (!strcmp(res_type(rec), "AWS::Config::ConfigurationRecorder") && !depends_on(c, id, rid))
-			check_report(c, &dep_recorder, id, NULL,
-				     "%s '%s' may be created before the configuration recorder '%s'",
-				     res_type(r), id, rid);
+	json_object_foreach ((json_t *)c->resources, rid, rec) {
+		if (!strcmp(res_type(rec), "AWS::Config::ConfigurationRecorder") &&
+		    !depends_on(c, id, rid))
+			check_report(
+				c, &dep_recorder, id, NULL,
+				"%s '%s' may be created before the configuration recorder '%s'",
+				res_type(r), id, rid);
 	}
 	(void)p;
 }
@@ -208,26 +221,28 @@ static void igw_order(struct check_ctx *c, const char *id, const json_t *p, cons
 	}
 	const char *aid;
 	json_t *att;
-	json_object_foreach((json_t *)c->resources, aid, att)
-	{
+	json_object_foreach ((json_t *)c->resources, aid, att) {
 		if (strcmp(res_type(att), "AWS::EC2::VPCGatewayAttachment") ||
-		    !jget(att, "Properties.InternetGatewayId") || (gw && !attaches_gateway(c, att, gw)))
+		    !jget(att, "Properties.InternetGatewayId") ||
+		    (gw && !attaches_gateway(c, att, gw)))
 			continue;
 		if (!depends_on(c, id, aid))
-			check_report(c, &dep_igw, id, NULL,
-				     "%s '%s' may be created before '%s' attaches the internet gateway",
-				     !strcmp(type, "AWS::EC2::Route") ? "route" : "NAT gateway", id, aid);
+			check_report(
+				c, &dep_igw, id, NULL,
+				"%s '%s' may be created before '%s' attaches the internet gateway",
+				!strcmp(type, "AWS::EC2::Route") ? "route" : "NAT gateway", id,
+				aid);
 	}
 }
 
 const struct resource_rule check_rules_dep_order[] = {
-	{ &dep_capacity, "AWS::ECS::Service", ecs_service_order },
-	{ &dep_role_policy, "*", role_policy_order },
-	{ &dep_recorder, "AWS::Config::DeliveryChannel", config_order },
-	{ &dep_recorder, "AWS::Config::ConfigRule", config_order },
-	{ &dep_recorder, "AWS::Config::ConformancePack", config_order },
-	{ &dep_igw, "AWS::EC2::Route", igw_order },
-	{ &dep_igw, "AWS::EC2::NatGateway", igw_order },
-	{ &dep_listener, "-", NULL },
-	{ NULL, NULL, NULL },
+	{&dep_capacity, "AWS::ECS::Service", ecs_service_order},
+	{&dep_role_policy, "*", role_policy_order},
+	{&dep_recorder, "AWS::Config::DeliveryChannel", config_order},
+	{&dep_recorder, "AWS::Config::ConfigRule", config_order},
+	{&dep_recorder, "AWS::Config::ConformancePack", config_order},
+	{&dep_igw, "AWS::EC2::Route", igw_order},
+	{&dep_igw, "AWS::EC2::NatGateway", igw_order},
+	{&dep_listener, "-", NULL},
+	{NULL, NULL, NULL},
 };

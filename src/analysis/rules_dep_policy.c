@@ -9,14 +9,16 @@
 #include "analysis/check_ctx.h"
 
 static const struct sm_rule_meta dep_kms_context = DEP_RULE(
-	"040", SM_SEV_ERROR, "KMS statement conditioned on an encryption context its action never carries",
+	"040", SM_SEV_ERROR,
+	"KMS statement conditioned on an encryption context its action never carries",
 	"kms:EncryptionContext:* and kms:EncryptionContextKeys only match requests that carry an "
 	"encryption context (Encrypt, Decrypt, ReEncrypt*, GenerateDataKey*, CreateGrant); for "
 	"DescribeKey, GetKeyPolicy and the other operations the condition never holds, so the "
 	"statement allows nothing for them.",
 	"Move those actions to a statement without the encryption-context condition (scope it with "
 	"aws:SourceArn or kms:ViaService instead).",
-	"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context");
+	"https://docs.aws.amazon.com/kms/latest/developerguide/"
+	"conditions-kms.html#conditions-kms-encryption-context");
 static const struct sm_rule_meta dep_topic_publisher = DEP_RULE(
 	"041", SM_SEV_ERROR, "Topic policy allows no publish by the service that publishes to it",
 	"A topic policy replaces the default one: a service (CloudWatch alarms, EventBridge, S3, "
@@ -32,36 +34,44 @@ static const struct sm_rule_meta dep_topic_key = DEP_RULE(
 	"otherwise publishing fails with KMS access denied.",
 	"Encrypt the topic with a customer managed key whose policy allows the service principal "
 	"(or the service-linked role) kms:GenerateDataKey* and kms:Decrypt.",
-	"https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services");
+	"https://docs.aws.amazon.com/sns/latest/dg/"
+	"sns-key-management.html#compatibility-with-aws-services");
 static const struct sm_rule_meta dep_key_admin = DEP_RULE(
 	"043", SM_SEV_ERROR, "KMS key policy no principal can administer",
-	"CreateKey runs the key policy lockout safety check: a policy that does not let a principal "
+	"CreateKey runs the key policy lockout safety check: a policy that does not let a "
+	"principal "
 	"call kms:PutKeyPolicy is refused (MalformedPolicyDocumentException), and with the check "
 	"bypassed the key becomes unmanageable.",
 	"Keep a statement allowing the account root (arn:aws:iam::ACCOUNT:root) kms:* so that IAM "
 	"policies decide who administers the key.",
-	"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#prevent-unmanageable-key");
+	"https://docs.aws.amazon.com/kms/latest/developerguide/"
+	"key-policy-default.html#prevent-unmanageable-key");
 static const struct sm_rule_meta dep_service_key = DEP_RULE(
 	"044", SM_SEV_ERROR, "Service writes with a KMS key whose policy does not allow it",
-	"CloudWatch Logs (a log group's KmsKeyId) and CloudTrail (the trail's KMSKeyId) use the key "
+	"CloudWatch Logs (a log group's KmsKeyId) and CloudTrail (the trail's KMSKeyId) use the "
+	"key "
 	"themselves: without an Allow for logs.REGION.amazonaws.com / cloudtrail.amazonaws.com in "
 	"the key policy, CreateLogGroup and CreateTrail are refused.",
-	"Allow the service principal kms:Encrypt*/GenerateDataKey* (and kms:Decrypt, kms:Describe*) "
+	"Allow the service principal kms:Encrypt*/GenerateDataKey* (and kms:Decrypt, "
+	"kms:Describe*) "
 	"in the key policy, scoped by the encryption context of the log group or trail.",
 	"https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html");
 static const struct sm_rule_meta dep_delivery_bucket = DEP_RULE(
 	"045", SM_SEV_ERROR, "Delivery bucket the delivering service cannot write to",
-	"CloudTrail checks its bucket's policy at CreateTrail (InsufficientS3BucketPolicyException); "
+	"CloudTrail checks its bucket's policy at CreateTrail "
+	"(InsufficientS3BucketPolicyException); "
 	"AWS Config writes with the recorder's role in the same account, or with its service "
 	"principal when the bucket policy allows it (InsufficientDeliveryPolicyException).",
 	"Allow the service principal s3:GetBucketAcl on the bucket and s3:PutObject on "
 	"AWSLogs/ACCOUNT/* (bucket-owner-full-control), or give the recorder's role s3:PutObject "
 	"there.",
-	"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html");
+	"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+	"create-s3-bucket-policy-for-cloudtrail.html");
 
 /* ---- policy documents ---- */
 
-/* IAM's wildcard match of one action pattern ("sns:Pub*", "*") against an action, case-insensitive. */
+/* IAM's wildcard match of one action pattern ("sns:Pub*", "*") against an action, case-insensitive.
+ */
 static bool glob(const char *pat, const char *s)
 {
 	if (!*pat)
@@ -78,8 +88,7 @@ static bool actions_cover(const json_t *actions, const char *action)
 		return glob(jstr(actions), action);
 	size_t i;
 	json_t *a;
-	json_array_foreach(actions, i, a)
-	{
+	json_array_foreach (actions, i, a) {
 		if (json_is_string(a) && glob(jstr(a), action))
 			return true;
 	}
@@ -98,8 +107,7 @@ static bool value_has(const json_t *v, const char *needle)
 		if (join) {
 			size_t i;
 			json_t *x;
-			json_array_foreach(json_array_get(join, 1), i, x)
-			{
+			json_array_foreach (json_array_get(join, 1), i, x) {
 				if (json_is_string(x) && strstr(jstr(x), needle))
 					return true;
 			}
@@ -108,8 +116,7 @@ static bool value_has(const json_t *v, const char *needle)
 	}
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x)
-	{
+	json_array_foreach (v, i, x) {
 		if (value_has(x, needle))
 			return true;
 	}
@@ -136,9 +143,9 @@ static bool doc_allows(const json_t *doc, const char *needle, const char *action
 {
 	size_t i;
 	json_t *st;
-	json_array_foreach(json_object_get(doc, "Statement"), i, st)
-	{
-		if (allowed(st) && principal_has(st, needle) && actions_cover(json_object_get(st, "Action"), action))
+	json_array_foreach (json_object_get(doc, "Statement"), i, st) {
+		if (allowed(st) && principal_has(st, needle) &&
+		    actions_cover(json_object_get(st, "Action"), action))
 			return true;
 	}
 	return false;
@@ -146,11 +153,16 @@ static bool doc_allows(const json_t *doc, const char *needle, const char *action
 
 /* ---- SM-DEP-040, 043: key policies ---- */
 
-static const char *const context_actions[] = { "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom",
-					       "kms:ReEncryptTo", "kms:GenerateDataKey",
-					       "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPair",
-					       "kms:GenerateDataKeyPairWithoutPlaintext", "kms:CreateGrant",
-					       NULL };
+static const char *const context_actions[] = {"kms:Encrypt",
+					      "kms:Decrypt",
+					      "kms:ReEncryptFrom",
+					      "kms:ReEncryptTo",
+					      "kms:GenerateDataKey",
+					      "kms:GenerateDataKeyWithoutPlaintext",
+					      "kms:GenerateDataKeyPair",
+					      "kms:GenerateDataKeyPairWithoutPlaintext",
+					      "kms:CreateGrant",
+					      NULL};
 
 static bool carries_context(const char *action)
 {
@@ -164,13 +176,12 @@ static bool context_condition(const json_t *cond)
 {
 	const char *op;
 	json_t *keys;
-	json_object_foreach((json_t *)cond, op, keys)
-	{
+	json_object_foreach ((json_t *)cond, op, keys) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(keys, k, v)
-		{
-			if (!strncasecmp(k, "kms:EncryptionContext:", 22) || !strcasecmp(k, "kms:EncryptionContextKeys"))
+		json_object_foreach (keys, k, v) {
+			if (!strncasecmp(k, "kms:EncryptionContext:", 22) ||
+			    !strcasecmp(k, "kms:EncryptionContextKeys"))
 				return !strstr(op, "IfExists");
 		}
 	}
@@ -182,20 +193,20 @@ static void key_policy(struct check_ctx *c, const char *id, const json_t *p, con
 	const json_t *doc = json_object_get(p, "KeyPolicy");
 	size_t i;
 	json_t *st;
-	json_array_foreach(json_object_get(doc, "Statement"), i, st)
-	{
+	json_array_foreach (json_object_get(doc, "Statement"), i, st) {
 		if (!allowed(st) || !context_condition(json_object_get(st, "Condition")))
 			continue;
 		const json_t *acts = json_object_get(st, "Action");
 		size_t k;
 		json_t *a;
-		json_t *one = json_is_string(acts) ? json_pack("[O]", acts) : json_incref((json_t *)acts);
-		json_array_foreach(one, k, a)
-		{
+		json_t *one =
+			json_is_string(acts) ? json_pack("[O]", acts) : json_incref((json_t *)acts);
+		json_array_foreach (one, k, a) {
 			const char *s = jstr(a);
 			if (s && !strchr(s, '*') && !carries_context(s))
 				check_report(c, &dep_kms_context, id, "KeyPolicy",
-					     "statement %s of key '%s' allows %s only with an encryption context, "
+					     "statement %s of key '%s' allows %s only with an "
+					     "encryption context, "
 					     "which %s never carries",
 					     jstr(json_object_get(st, "Sid")) ?: "?", id, s, s);
 		}
@@ -204,9 +215,9 @@ static void key_policy(struct check_ctx *c, const char *id, const json_t *p, con
 	if (doc && json_is_array(json_object_get(doc, "Statement")) &&
 	    !jtrue(json_object_get(p, "BypassPolicyLockoutSafetyCheck"))) {
 		bool admin = false;
-		json_array_foreach(json_object_get(doc, "Statement"), i, st)
-		{
-			admin |= allowed(st) && json_object_get(json_object_get(st, "Principal"), "AWS") &&
+		json_array_foreach (json_object_get(doc, "Statement"), i, st) {
+			admin |= allowed(st) &&
+				 json_object_get(json_object_get(st, "Principal"), "AWS") &&
 				 actions_cover(json_object_get(st, "Action"), "kms:PutKeyPolicy") &&
 				 !json_object_get(st, "Condition");
 			admin |= allowed(st) && json_is_string(json_object_get(st, "Principal")) &&
@@ -214,7 +225,9 @@ static void key_policy(struct check_ctx *c, const char *id, const json_t *p, con
 		}
 		if (!admin)
 			check_report(c, &dep_key_admin, id, "KeyPolicy",
-				     "no statement of key '%s' lets an IAM principal call kms:PutKeyPolicy", id);
+				     "no statement of key '%s' lets an IAM principal call "
+				     "kms:PutKeyPolicy",
+				     id);
 	}
 	(void)r;
 }
@@ -222,24 +235,27 @@ static void key_policy(struct check_ctx *c, const char *id, const json_t *p, con
 /* ---- SM-DEP-041, 042: topics and their publishers ---- */
 
 struct publisher {
-	const char *type;      /* resource type that publishes */
-	const char *prop;      /* where it names the topic (arrays searched) */
-	const char *principal; /* who publishes */
+	const char *type;	   /* resource type that publishes */
+	const char *prop;	   /* where it names the topic (arrays searched) */
+	const char *principal;	   /* who publishes */
 	const char *key_principal; /* who needs the key (NULL: same) */
 };
 
 static const struct publisher publishers[] = {
-	{ "AWS::CloudWatch::Alarm", "AlarmActions", "cloudwatch.amazonaws.com", NULL },
-	{ "AWS::CloudWatch::Alarm", "OKActions", "cloudwatch.amazonaws.com", NULL },
-	{ "AWS::CloudWatch::Alarm", "InsufficientDataActions", "cloudwatch.amazonaws.com", NULL },
-	{ "AWS::Events::Rule", "Targets", "events.amazonaws.com", NULL },
-	{ "AWS::S3::Bucket", "NotificationConfiguration", "s3.amazonaws.com", NULL },
-	{ "AWS::Budgets::Budget", "NotificationsWithSubscribers", "budgets.amazonaws.com", NULL },
-	{ "AWS::CE::AnomalySubscription", "Subscribers", "costalerts.amazonaws.com", NULL },
-	{ "AWS::CodeStarNotifications::NotificationRule", "Targets", "codestar-notifications.amazonaws.com", NULL },
-	/* Auto Scaling publishes with its service-linked role, which needs the key, not the topic policy */
-	{ "AWS::AutoScaling::AutoScalingGroup", "NotificationConfigurations", NULL, "AWSServiceRoleForAutoScaling" },
-	{ NULL, NULL, NULL, NULL },
+	{"AWS::CloudWatch::Alarm", "AlarmActions", "cloudwatch.amazonaws.com", NULL},
+	{"AWS::CloudWatch::Alarm", "OKActions", "cloudwatch.amazonaws.com", NULL},
+	{"AWS::CloudWatch::Alarm", "InsufficientDataActions", "cloudwatch.amazonaws.com", NULL},
+	{"AWS::Events::Rule", "Targets", "events.amazonaws.com", NULL},
+	{"AWS::S3::Bucket", "NotificationConfiguration", "s3.amazonaws.com", NULL},
+	{"AWS::Budgets::Budget", "NotificationsWithSubscribers", "budgets.amazonaws.com", NULL},
+	{"AWS::CE::AnomalySubscription", "Subscribers", "costalerts.amazonaws.com", NULL},
+	{"AWS::CodeStarNotifications::NotificationRule", "Targets",
+	 "codestar-notifications.amazonaws.com", NULL},
+	/* Auto Scaling publishes with its service-linked role, which needs the key, not the topic
+	   policy */
+	{"AWS::AutoScaling::AutoScalingGroup", "NotificationConfigurations", NULL,
+	 "AWSServiceRoleForAutoScaling"},
+	{NULL, NULL, NULL, NULL},
 };
 
 static void topic(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
@@ -252,16 +268,19 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 		for (size_t k = 0; k < done_nr; k++)
 			seen |= !strcmp(done[k], pub->type);
 		if (seen)
-			continue; /* one finding per publishing type (alarm actions, OK actions, ...) */
+			continue; /* one finding per publishing type (alarm actions, OK actions,
+				     ...) */
 		if (!referenced_by(c, c->t, id, pub->type, pub->prop)) {
-			/* nested: Targets[].Arn, NotificationsWithSubscribers[].Subscribers[].Address, ... */
+			/* nested: Targets[].Arn,
+			 * NotificationsWithSubscribers[].Subscribers[].Address, ... */
 			bool found = false;
 			const char *rid;
 			json_t *res;
-			json_object_foreach((json_t *)c->resources, rid, res)
-			{
+			json_object_foreach ((json_t *)c->resources, rid, res) {
 				found |= !strcmp(res_type(res), pub->type) &&
-					 value_refers(jget(json_object_get(res, "Properties"), pub->prop), id);
+					 value_refers(jget(json_object_get(res, "Properties"),
+							   pub->prop),
+						      id);
 			}
 			if (!found)
 				continue;
@@ -272,17 +291,18 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 			const char *tid;
 			json_t *tp;
 			bool has_policy = false, ok = false;
-			json_object_foreach((json_t *)c->resources, tid, tp)
-			{
+			json_object_foreach ((json_t *)c->resources, tid, tp) {
 				if (strcmp(res_type(tp), "AWS::SNS::TopicPolicy") ||
 				    !value_refers(jget(tp, "Properties.Topics"), id))
 					continue;
 				has_policy = true;
-				ok |= doc_allows(jget(tp, "Properties.PolicyDocument"), pub->principal, "sns:Publish");
+				ok |= doc_allows(jget(tp, "Properties.PolicyDocument"),
+						 pub->principal, "sns:Publish");
 			}
 			if (has_policy && !ok)
 				check_report(c, &dep_topic_publisher, id, NULL,
-					     "%s publishes to topic '%s' (%s), but no topic policy allows %s "
+					     "%s publishes to topic '%s' (%s), but no topic policy "
+					     "allows %s "
 					     "sns:Publish",
 					     pub->type, id, pub->prop, pub->principal);
 		}
@@ -293,7 +313,8 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 		const char *lit = jstr(kv);
 		if (lit && strstr(lit, "alias/aws/sns")) {
 			check_report(c, &dep_topic_key, id, "KmsMasterKeyId",
-				     "topic '%s' is encrypted with the AWS managed key alias/aws/sns, which %s "
+				     "topic '%s' is encrypted with the AWS managed key "
+				     "alias/aws/sns, which %s "
 				     "may not use",
 				     id, who);
 			continue;
@@ -302,9 +323,11 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 		const json_t *key = resource_at(c, kv, NULL, &kid);
 		const json_t *doc = jget(key, "Properties.KeyPolicy");
 		if (key && !strcmp(res_type(key), "AWS::KMS::Key") && doc &&
-		    !(doc_allows(doc, who, "kms:GenerateDataKey") && doc_allows(doc, who, "kms:Decrypt")))
+		    !(doc_allows(doc, who, "kms:GenerateDataKey") &&
+		      doc_allows(doc, who, "kms:Decrypt")))
 			check_report(c, &dep_topic_key, id, "KmsMasterKeyId",
-				     "topic '%s' is encrypted with key '%s', whose policy does not allow %s "
+				     "topic '%s' is encrypted with key '%s', whose policy does not "
+				     "allow %s "
 				     "kms:GenerateDataKey* and kms:Decrypt",
 				     id, kid, who);
 	}
@@ -313,18 +336,19 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 
 /* ---- SM-DEP-044: keys used by the service itself ---- */
 
-static void check_service_key(struct check_ctx *c, const char *id, const json_t *kv, const char *prop,
-			      const char *principal)
+static void check_service_key(struct check_ctx *c, const char *id, const json_t *kv,
+			      const char *prop, const char *principal)
 {
 	const char *kid;
 	const json_t *key = resource_at(c, kv, NULL, &kid);
 	const json_t *doc = jget(key, "Properties.KeyPolicy");
 	if (!key || strcmp(res_type(key), "AWS::KMS::Key") || !doc)
 		return;
-	if (!doc_allows(doc, principal, "kms:GenerateDataKey") && !doc_allows(doc, principal, "kms:Encrypt"))
+	if (!doc_allows(doc, principal, "kms:GenerateDataKey") &&
+	    !doc_allows(doc, principal, "kms:Encrypt"))
 		check_report(c, &dep_service_key, id, prop,
-			     "'%s' uses key '%s', whose policy does not allow %s to use it", id, kid,
-			     principal);
+			     "'%s' uses key '%s', whose policy does not allow %s to use it", id,
+			     kid, principal);
 }
 
 static void log_group(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
@@ -335,18 +359,19 @@ static void log_group(struct check_ctx *c, const char *id, const json_t *p, cons
 
 /* ---- SM-DEP-045: delivery buckets ---- */
 
-static const json_t *bucket_policy_doc(struct check_ctx *c, const char *bucket, struct sm_template *bt)
+static const json_t *bucket_policy_doc(struct check_ctx *c, const char *bucket,
+				       struct sm_template *bt)
 {
 	for (size_t i = 0; i < c->a->nr; i++) {
 		struct check_ctx sub = *c;
 		sub.t = &c->a->items[i];
 		const char *pid;
 		json_t *pr;
-		json_object_foreach(json_object_get(sub.t->tmpl, "Resources"), pid, pr)
-		{
+		json_object_foreach (json_object_get(sub.t->tmpl, "Resources"), pid, pr) {
 			struct sm_template *w;
 			const char *b = ref_target_any(&sub, jget(pr, "Properties.Bucket"), &w);
-			if (!strcmp(res_type(pr), "AWS::S3::BucketPolicy") && b && w == bt && !strcmp(b, bucket))
+			if (!strcmp(res_type(pr), "AWS::S3::BucketPolicy") && b && w == bt &&
+			    !strcmp(b, bucket))
 				return jget(pr, "Properties.PolicyDocument");
 		}
 	}
@@ -358,20 +383,18 @@ static bool role_can_put(struct check_ctx *c, const char *role)
 	const json_t *rr = json_object_get(c->resources, role);
 	size_t i;
 	json_t *pol;
-	json_array_foreach(jget(rr, "Properties.Policies"), i, pol)
-	{
+	json_array_foreach (jget(rr, "Properties.Policies"), i, pol) {
 		size_t k;
 		json_t *st;
-		json_array_foreach(jget(pol, "PolicyDocument.Statement"), k, st)
-		{
-			if (allowed(st) && actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
+		json_array_foreach (jget(pol, "PolicyDocument.Statement"), k, st) {
+			if (allowed(st) &&
+			    actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
 				return true;
 		}
 	}
 	const char *pid;
 	json_t *pr;
-	json_object_foreach((json_t *)c->resources, pid, pr)
-	{
+	json_object_foreach ((json_t *)c->resources, pid, pr) {
 		const char *t = res_type(pr);
 		if (strcmp(t, "AWS::IAM::Policy") && strcmp(t, "AWS::IAM::ManagedPolicy"))
 			continue;
@@ -380,9 +403,9 @@ static bool role_can_put(struct check_ctx *c, const char *role)
 			continue;
 		size_t k;
 		json_t *st;
-		json_array_foreach(jget(pr, "Properties.PolicyDocument.Statement"), k, st)
-		{
-			if (allowed(st) && actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
+		json_array_foreach (jget(pr, "Properties.PolicyDocument.Statement"), k, st) {
+			if (allowed(st) &&
+			    actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
 				return true;
 		}
 	}
@@ -403,14 +426,16 @@ static void delivery(struct check_ctx *c, const char *id, const json_t *p, const
 	if (doc_allows(doc, principal, "s3:PutObject") || (role && role_can_put(c, role)))
 		return;
 	check_report(c, &dep_delivery_bucket, id, prop,
-		     "'%s' delivers to bucket '%s', but neither its bucket policy allows %s s3:PutObject%s",
+		     "'%s' delivers to bucket '%s', but neither its bucket policy allows %s "
+		     "s3:PutObject%s",
 		     id, bid, principal, role ? " nor the recorder's role has s3:PutObject" : "");
 }
 
 static void trail(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	delivery(c, id, p, "S3BucketName", "cloudtrail.amazonaws.com", NULL);
-	check_service_key(c, id, json_object_get(p, "KMSKeyId"), "KMSKeyId", "cloudtrail.amazonaws.com");
+	check_service_key(c, id, json_object_get(p, "KMSKeyId"), "KMSKeyId",
+			  "cloudtrail.amazonaws.com");
 	(void)r;
 }
 
@@ -419,8 +444,7 @@ static void delivery_channel(struct check_ctx *c, const char *id, const json_t *
 	/* the recorder's role, when the template has one recorder */
 	const char *role = NULL, *rid;
 	json_t *rec;
-	json_object_foreach((json_t *)c->resources, rid, rec)
-	{
+	json_object_foreach ((json_t *)c->resources, rid, rec) {
 		if (!strcmp(res_type(rec), "AWS::Config::ConfigurationRecorder"))
 			role = ref_target(jget(rec, "Properties.RoleARN"));
 	}
@@ -429,12 +453,12 @@ static void delivery_channel(struct check_ctx *c, const char *id, const json_t *
 }
 
 const struct resource_rule check_rules_dep_policy[] = {
-	{ &dep_kms_context, "AWS::KMS::Key", key_policy },
-	{ &dep_key_admin, "-", NULL },
-	{ &dep_topic_publisher, "AWS::SNS::Topic", topic },
-	{ &dep_topic_key, "-", NULL },
-	{ &dep_service_key, "AWS::Logs::LogGroup", log_group },
-	{ &dep_delivery_bucket, "AWS::CloudTrail::Trail", trail },
-	{ &dep_delivery_bucket, "AWS::Config::DeliveryChannel", delivery_channel },
-	{ NULL, NULL, NULL },
+	{&dep_kms_context, "AWS::KMS::Key", key_policy},
+	{&dep_key_admin, "-", NULL},
+	{&dep_topic_publisher, "AWS::SNS::Topic", topic},
+	{&dep_topic_key, "-", NULL},
+	{&dep_service_key, "AWS::Logs::LogGroup", log_group},
+	{&dep_delivery_bucket, "AWS::CloudTrail::Trail", trail},
+	{&dep_delivery_bucket, "AWS::Config::DeliveryChannel", delivery_channel},
+	{NULL, NULL, NULL},
 };

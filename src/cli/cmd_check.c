@@ -6,7 +6,9 @@
 #include "analysis/check.h"
 #include "base/arena.h"
 #include "cli/cli.h"
+#include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/xalloc.h"
 
 static const char check_usage[] =
 	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
@@ -31,6 +33,9 @@ static const char check_usage[] =
 	"                 policy: tags), or all. Default: all but solemate; with\n"
 	"                 --env/--config (our own assembly) solemate too\n"
 	"  --show-suppressed  list suppressed findings too, with their reasons\n"
+	"  --baseline FILE    mute the findings FILE lists, one a line: RULE STACK RESOURCE\n"
+	"                 REASON (STACK may be *); an entry that matches nothing any more\n"
+	"                 is reported so that the list only shrinks\n"
 	"\n"
 	"exit: 0 no unsuppressed error, 1 unsuppressed errors, 2 bad usage or input\n";
 
@@ -205,6 +210,53 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 			 "https://github.com/solemate/solemate", "rules", rules, "results", results);
 }
 
+/*
+ * A baseline: findings known and tracked elsewhere (an issue), muted with the
+ * reason the file gives. 0, or -1 after printing why the file is unusable.
+ */
+static int apply_baseline(const char *path, struct sm_findings *f)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	char *text = fs_read_file(path, NULL, &dl);
+	if (!text) {
+		cli_print_diags(&dl);
+		diag_list_release(&dl);
+		return -1;
+	}
+	int line = 0, rc = 0;
+	for (char *p = text, *next; p && *p; p = next) {
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = '\0';
+		line++;
+		char rule[64], stack[128], res[256];
+		int used = 0;
+		if (*p == '#' || strspn(p, " \t\r") == strlen(p))
+			continue;
+		if (sscanf(p, "%63s %127s %255s %n", rule, stack, res, &used) != 3 || !p[used]) {
+			fprintf(stderr, "solemate: %s:%d: expected 'RULE STACK RESOURCE REASON'\n", path, line);
+			rc = -1;
+			break;
+		}
+		size_t hits = 0;
+		for (size_t i = 0; i < f->nr; i++) {
+			struct sm_finding *x = &f->items[i];
+			if (x->suppressed || strcmp(x->rule->id, rule) || strcmp(x->logical_id ? x->logical_id : "", res) ||
+			    (strcmp(stack, "*") && strcmp(x->stack ? x->stack : "", stack)))
+				continue;
+			x->suppressed = true;
+			x->suppress_reason = xstrfmt("baseline %s:%d: %s", path, line, p + used);
+			hits++;
+		}
+		if (!hits)
+			fprintf(stderr, "solemate: %s:%d: %s %s %s matches no finding any more: remove the line\n",
+				path, line, rule, stack, res);
+	}
+	free(text);
+	diag_list_release(&dl);
+	return rc;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct cli_inputs in = { 0 };
@@ -214,7 +266,7 @@ int cmd_check(int argc, char **argv)
 	const char *format = "text";
 	enum sm_severity min = SM_SEV_WARNING;
 	bool show_muted = false, list_rules = false;
-	const char *pack_list = NULL;
+	const char *pack_list = NULL, *baseline = NULL;
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_inputs_parse_option(&in, argc, argv, &i, "check");
@@ -229,6 +281,10 @@ int cmd_check(int argc, char **argv)
 			show_muted = true;
 		} else if (!strcmp(argv[i], "--rules")) {
 			list_rules = true;
+		} else if (!strcmp(argv[i], "--baseline")) {
+			if (i + 1 >= argc)
+				return cli_usage_error("check", "option '--baseline' needs a file");
+			baseline = argv[++i];
 		} else if (!strcmp(argv[i], "--pack") || !strncmp(argv[i], "--pack=", 7)) {
 			if (argv[i][6] == '=')
 				pack_list = argv[i] + 7;
@@ -288,6 +344,13 @@ int cmd_check(int argc, char **argv)
 		return SM_EXIT_USAGE;
 	}
 	check_assembly_packs(&a, packs, &f);
+	if (baseline && apply_baseline(baseline, &f) < 0) {
+		sm_findings_release(&f);
+		sm_assembly_release(&a);
+		diag_list_release(&dl);
+		arena_end();
+		return SM_EXIT_USAGE;
+	}
 	if (list_rules) {
 		/* the rules with their finding counts on these inputs */
 		if (!strcmp(format, "json"))

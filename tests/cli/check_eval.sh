@@ -80,4 +80,13 @@ assert rules and all(r["id"].startswith("SM-DEP") or "deploy" in r["properties"]
 assert all(r.get("helpUri", "").startswith("https://docs.aws.amazon.com/") for r in rules if r["id"].startswith("SM-DEP"))
 assert all("findings" in r["properties"] for r in rules)
 PY
+# a baseline mutes what it lists, and says when an entry matches nothing any more
+printf '# known\nSM-EC2-002 * Sg tracked in issue 99\nSM-S3-001 * Nope gone already\n' > "$TMP/base.txt"
+expect_exit "a baseline mutes the findings it lists" 0 "$SOLEMATE" check --baseline "$TMP/base.txt" --pack cis "$TMP/zero.template.json"
+expect_grep "an entry that matches nothing is reported" "base.txt:3: SM-S3-001 \\* Nope matches no finding" "$TMP/err"
+"$SOLEMATE" check --show-suppressed --baseline "$TMP/base.txt" --pack cis "$TMP/zero.template.json" > "$TMP/out" 2>/dev/null
+expect_grep "muted findings carry the baseline's reason" "baseline .*base.txt:2: tracked in issue 99" "$TMP/out"
+printf 'SM-EC2-002\n' > "$TMP/bad.txt"
+expect_exit "a malformed baseline is bad input" 2 "$SOLEMATE" check --baseline "$TMP/bad.txt" "$TMP/zero.template.json"
+expect_grep "the error names the line" "bad.txt:1: expected 'RULE STACK RESOURCE REASON'" "$TMP/err"
 done_testing
