@@ -43,7 +43,7 @@ CFLAGS += -std=c17 $(WARN) $(PKG_CFLAGS) $(SANFLAGS) -MMD -MP
 LDFLAGS += $(SANFLAGS)
 LDLIBS += $(PKG_LIBS) -lm -lpthread -ldl
 
-LIB_DIRS = src/base src/engine src/constructs src/analysis src/aws infrastructure/lib
+LIB_DIRS = src/base src/engine src/constructs src/analysis src/aws src/lifecycle infrastructure/lib
 LIB_SRC := $(sort $(foreach d,$(LIB_DIRS),$(shell find $(d) -name '*.c' 2>/dev/null)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -206,6 +206,8 @@ static char *request_label(const struct aws_request *req)
 		action = query_action(req->body, req->body_len);
 	if (!action && req->query)
 		action = query_action(req->query, strlen(req->query));
+	if (!action && req->target && strchr(req->target, '.'))
+		action = xstrdup(strchr(req->target, '.') + 1);
 	if (action) {
 		char *label = xstrfmt("%s %s", name, action);
 		free(action);
@@ -371,6 +373,8 @@ static CURLcode send_once(const struct aws_client *c, const struct aws_request *
 	/* "Name:" with no value removes a header curl would add on its own. */
 	if (req->content_type)
 		h = add_header(h, "Content-Type", req->content_type);
+	if (req->target)
+		h = add_header(h, "X-Amz-Target", req->target);
 	else
 		h = add_raw_header(h, "Content-Type:");
 	h = add_raw_header(h, "Expect:"); /* no 100-continue round trip for large bodies */

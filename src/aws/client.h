@@ -50,6 +50,7 @@ struct aws_request {
 	const char *path;         /* raw path, "/" when NULL */
 	const char *query;        /* raw query string or NULL */
 	const char *content_type; /* or NULL */
+	const char *target;       /* X-Amz-Target of JSON protocols ("CertificateManager.DescribeCertificate"), or NULL */
 	const char *body;
 	size_t body_len;
 };

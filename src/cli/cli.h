@@ -139,6 +139,7 @@ SM_COMMAND(reach);
 SM_COMMAND(diff);
 SM_COMMAND(bootstrap);
 SM_COMMAND(deploy);
+SM_COMMAND(preflight);
 SM_COMMAND(destroy);
 SM_COMMAND(cost);
 SM_COMMAND(graph);

@@ -232,4 +232,11 @@ struct cli_lifecycle_opts {
 int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **argv, int *i,
 			       const char *cmd, bool stack);
 
+/*
+ * Run preflight (lifecycle/preflight.h) over an environment's assembly and
+ * print its findings (text or JSON). SM_EXIT_OK, SM_EXIT_FINDINGS on an
+ * error, SM_EXIT_USAGE when the configuration holds a placeholder.
+ */
+int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct env_config *cfg, bool json);
+
 #endif

@@ -38,6 +38,8 @@ static const char deploy_usage[] =
 	"\n"
 	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
 	"  --yes               approve every change set (no questions)\n"
+	"  --skip-preflight    do not run preflight first (said loudly; see 'solemate\n"
+	"                      preflight --help')\n"
 	"  --require-approval  never, any-change, or broadening (default: IAM and\n"
 	"                      security-group changes need approval, as in the CDK)\n"
 	"  --allow-data-loss   accept replacing or deleting stateful resources\n"
@@ -94,6 +96,7 @@ int cmd_deploy(int argc, char **argv)
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
 	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
+	bool skip_preflight = false;
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "deploy", true);
@@ -105,6 +108,8 @@ int cmd_deploy(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(deploy_usage, stdout);
 			return cli_finish_stdout(SM_EXIT_OK);
+		} else if (!strcmp(a, "--skip-preflight")) {
+			skip_preflight = true;
 		} else if (!strcmp(a, "--allow-data-loss")) {
 			ctx.opts.policy.allow_data_loss = true;
 		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
@@ -162,6 +167,20 @@ int cmd_deploy(int argc, char **argv)
 		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name,
 		       ca.requests, ca.retries);
 		goto out;
+	}
+	/* what only the account can tell, before any change set */
+	if (skip_preflight) {
+		fprintf(stderr, "solemate: WARNING: preflight skipped (--skip-preflight): certificates, "
+				"orderable database versions, account singletons and quotas are NOT "
+				"checked before the change sets\n");
+	} else {
+		printf("preflight %s\n", cfg.environment);
+		code = cli_preflight(&ca, &as, &cfg, false);
+		if (code != SM_EXIT_OK) {
+			fprintf(stderr, "solemate: deploy stopped by preflight: no stack was created or "
+					"changed (fix the errors above, or --skip-preflight)\n");
+			goto out;
+		}
 	}
 	ctx.opts.manifest = manifest;
 	ctx.opts.policy.production = unit.protect;

@@ -25,6 +25,7 @@ static const struct cmd_struct commands[] = {
 	{ "reach", cmd_reach, "static network reachability between tiers" },
 	{ "diff", cmd_diff, "compare with the deployed stacks or another assembly" },
 	{ "bootstrap", cmd_bootstrap, "create the stack that holds uploaded templates" },
+	{ "preflight", cmd_preflight, "ask the account what the templates cannot tell (read-only)" },
 	{ "deploy", cmd_deploy, "deploy stacks through CloudFormation change sets" },
 	{ "destroy", cmd_destroy, "delete an environment's stacks" },
 	{ "cost", cmd_cost, "estimate the monthly cost" },

@@ -31,9 +31,11 @@ ok "moto starts with signature checks on ($SOLEMATE_ENDPOINT)"
 py() { python3 - "$@"; }  # boto3 against moto, as the ci user
 
 # The HTTPS listener needs a certificate that exists: import one into moto's
-# ACM and point both environments at it (as one would with a real ARN).
+# ACM and point both environments at it (as one would with a real ARN). It
+# covers both distributions' aliases, or deploy's preflight stops the deploy.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 7 \
-  -subj "/CN=solemate.test" 2>/dev/null
+  -subj "/CN=solemate.com" \
+  -addext "subjectAltName=DNS:solemate.com,DNS:*.solemate.com,DNS:*.staging.solemate.com" 2>/dev/null
 CERT=$(py "$TMP" <<'EOF'
 import boto3, os, sys
 acm = boto3.client("acm", endpoint_url=os.environ["SOLEMATE_ENDPOINT"])

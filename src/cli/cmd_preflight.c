@@ -1,0 +1,160 @@
+/* solemate preflight: read-only questions to the account before a deploy (lifecycle/preflight.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json_io.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
+#include "cli/cli_aws.h"
+#include "lib/environments.h"
+#include "lifecycle/preflight.h"
+
+static const char preflight_usage[] =
+	"usage: solemate preflight (--env NAME | --config FILE) [--format text|json]\n"
+	"                          [--profile P] [--region R] [--endpoint-url URL]\n"
+	"\n"
+	"Ask the account the credentials belong to what the templates alone cannot\n"
+	"tell, with read-only calls, before anything is created: the certificates\n"
+	"exist, are ISSUED, cover the names that use them and sit in us-east-1 for\n"
+	"CloudFront (a placeholder ARN is refused before any call); the RDS engine\n"
+	"version and instance class are orderable in the region; the account does\n"
+	"not already hold the singletons the stacks would create (a Config recorder,\n"
+	"an anomaly monitor of the same dimension); the Elastic IPs fit the quota.\n"
+	"A check AWS does not answer is a warning. 'deploy' runs it first.\n"
+	"\n"
+	"exit: 0 no error, 1 errors, 2 bad usage or bad input (a placeholder in the\n"
+	"configuration)\n";
+
+struct region_clients {
+	struct cli_aws *ca;
+	char *region[16];
+	struct cli_client cc[16];
+	size_t nr;
+};
+
+static struct aws_client *client_for(void *ctx, const char *region)
+{
+	struct region_clients *rc = ctx;
+	if (!rc->ca)
+		return NULL; /* no credentials: the offline checks only */
+	for (size_t i = 0; i < rc->nr; i++)
+		if (!strcmp(rc->region[i], region))
+			return &rc->cc[i].c;
+	if (rc->nr == sizeof(rc->cc) / sizeof(rc->cc[0]))
+		return NULL;
+	rc->region[rc->nr] = xstrdup(region);
+	cli_client_init(rc->ca, rc->region[rc->nr], &rc->cc[rc->nr]);
+	return &rc->cc[rc->nr++].c;
+}
+
+static const char *sev_name(enum pf_severity s)
+{
+	return s == PF_ERROR ? "error" : s == PF_WARNING ? "warning" : "info";
+}
+
+static void print_report(const struct pf_report *r, const char *env, bool json)
+{
+	if (json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < r->nr; i++) {
+			const struct pf_finding *f = &r->items[i];
+			json_array_append_new(arr, json_pack("{ss ss ss ss ss sb}", "severity",
+							     sev_name(f->severity), "check", f->check,
+							     "subject", f->subject, "message", f->message,
+							     "fix", f->fix, "badInput", f->bad_input));
+		}
+		json_t *out = json_pack("{ss so sI sI}", "environment", env, "findings", arr, "errors",
+					(json_int_t)pf_count(r, PF_ERROR), "warnings",
+					(json_int_t)pf_count(r, PF_WARNING));
+		char *s = jio_dump_json(out, NULL);
+		fputs(s, stdout);
+		free(s);
+		json_decref(out);
+		return;
+	}
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct pf_finding *f = &r->items[i];
+		printf("  %-7s %-15s %s: %s\n          fix: %s\n", sev_name(f->severity), f->check,
+		       f->subject, f->message, f->fix);
+	}
+	printf("preflight %s: %zu error%s, %zu warning%s\n", env, pf_count(r, PF_ERROR),
+	       pf_count(r, PF_ERROR) == 1 ? "" : "s", pf_count(r, PF_WARNING),
+	       pf_count(r, PF_WARNING) == 1 ? "" : "s");
+}
+
+int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct env_config *cfg, bool json)
+{
+	const struct pf_key keys[] = {
+		{ "certificateArn", cfg->certificate_arn },
+		{ "albCertificateArn", cfg->alb_certificate_arn },
+		{ "databaseEngineVersion", cfg->database_engine_version },
+	};
+	struct region_clients rc = { .ca = ca };
+	struct pf_opts o = { .keys = keys, .keys_nr = sizeof(keys) / sizeof(keys[0]),
+			     .region = cfg->region, .client = client_for, .client_ctx = &rc };
+	struct pf_report r = PF_REPORT_INIT;
+	preflight_run(as, &o, &r);
+	print_report(&r, cfg->environment, json);
+	int code = pf_has_bad_input(&r)		? SM_EXIT_USAGE
+		   : pf_count(&r, PF_ERROR) ? SM_EXIT_FINDINGS
+					    : SM_EXIT_OK;
+	for (size_t i = 0; i < rc.nr; i++) {
+		if (ca)
+			cli_client_done(ca, &rc.cc[i]);
+		free(rc.region[i]);
+	}
+	pf_report_release(&r);
+	return code;
+}
+
+int cmd_preflight(int argc, char **argv)
+{
+	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	bool json = false;
+	for (int i = 1; i < argc; i++) {
+		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "preflight", false);
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(preflight_usage, stdout);
+			return SM_EXIT_OK;
+		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "text") && strcmp(v, "json"))
+				return cli_usage_error("preflight", "unknown format '%s' (text or json)", v);
+			json = !strcmp(v, "json");
+		} else {
+			return cli_usage_error("preflight", "unknown option '%s' (see --help)", argv[i]);
+		}
+	}
+	struct env_config cfg;
+	struct sm_assembly as;
+	struct cli_aws ca;
+	sm_assembly_init(&as);
+	if (cli_env_load(&lo.in, "preflight", &cfg, &as, NULL, &dl) < 0) {
+		cli_print_diags(&dl);
+		sm_assembly_release(&as);
+		diag_list_release(&dl);
+		return SM_EXIT_USAGE;
+	}
+	int code = SM_EXIT_USAGE;
+	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) == 0) {
+		code = cli_preflight(&ca, &as, &cfg, json);
+		cli_aws_close(&ca);
+	} else {
+		/* without credentials, what needs none still runs: a placeholder is bad input */
+		struct diag_list quiet = DIAG_LIST_INIT;
+		code = cli_preflight(NULL, &as, &cfg, json);
+		diag_list_release(&quiet);
+		cli_print_diags(&dl);
+		code = SM_EXIT_USAGE;
+	}
+	sm_assembly_release(&as);
+	env_config_release(&cfg);
+	diag_list_release(&dl);
+	return code;
+}

@@ -1,0 +1,459 @@
+/*
+ * Preflight (preflight.h). Each check reads the templates, asks AWS through
+ * the read-only calls of aws/describe.h, and says what to do.
+ */
+#include "lifecycle/preflight.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws/cfn.h"
+#include "aws/describe.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+
+/* The EC2-VPC Elastic IP quota of a new account (Service Quotas L-0263D0A3). */
+#define DEFAULT_EIP_QUOTA 5
+
+static struct pf_finding *add(struct pf_report *r, enum pf_severity sev, const char *check,
+			      const char *subject, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static struct pf_finding *add(struct pf_report *r, enum pf_severity sev, const char *check,
+			      const char *subject, const char *fix, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(r->items, r->nr + 1, r->alloc);
+	struct pf_finding *f = &r->items[r->nr++];
+	memset(f, 0, sizeof(*f));
+	f->severity = sev;
+	f->check = xstrdup(check);
+	f->subject = xstrdup(subject);
+	f->fix = xstrdup(fix);
+	f->message = strbuf_detach(&sb, NULL);
+	return f;
+}
+
+/* AWS did not answer: the check could not be made (a warning, never a pass). */
+static void unanswered(struct pf_report *r, const char *check, const char *subject,
+		       struct diag_list *dl)
+{
+	add(r, PF_WARNING, check, subject,
+	    "Give the deploying identity the read-only permission named above, or check by hand.",
+	    "could not check: %s", dl->nr ? dl->items[0].message : "no answer");
+	diag_list_release(dl);
+}
+
+static const char *key_for(const struct pf_opts *o, const char *value, const char *dflt)
+{
+	for (size_t i = 0; i < o->keys_nr; i++)
+		if (o->keys[i].value && !strcmp(o->keys[i].value, value))
+			return o->keys[i].name;
+	return dflt;
+}
+
+static const char *stack_region(const struct pf_opts *o, const struct sm_template *t)
+{
+	return t->region ? t->region : o->region;
+}
+
+/* ---- certificates ---- */
+
+/* arn:aws:acm:REGION:ACCOUNT(12 digits):certificate/UUID */
+static bool acm_arn_shape(const char *arn, char *region, size_t n)
+{
+	const char *p = arn;
+	if (strncmp(p, "arn:aws", 7) || !(p = strstr(p, ":acm:")))
+		return false;
+	p += 5;
+	size_t rl = strcspn(p, ":");
+	if (!rl || rl >= n)
+		return false;
+	memcpy(region, p, rl);
+	region[rl] = '\0';
+	p += rl + 1;
+	for (int i = 0; i < 12; i++, p++)
+		if (!isdigit((unsigned char)*p))
+			return false;
+	if (strncmp(p, ":certificate/", 13))
+		return false;
+	p += 13;
+	if (strlen(p) != 36)
+		return false;
+	for (int i = 0; i < 36; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? p[i] != '-' : !isxdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+struct cert_use {
+	const char *arn;
+	bool cloudfront;
+	json_t *names; /* the names served with it (distribution aliases) */
+	const char *where; /* "Stack/LogicalId" of the first use */
+};
+
+static void collect_acm(const json_t *v, struct sm_template *t, const char *id, bool cloudfront,
+			const json_t *aliases, json_t *uses)
+{
+	if (json_is_string(v) && !strncmp(json_string_value(v), "arn:aws", 7) &&
+	    strstr(json_string_value(v), ":acm:")) {
+		const char *arn = json_string_value(v);
+		json_t *u = json_object_get(uses, arn);
+		if (!u) {
+			u = json_pack("{sb s[] ss}", "cloudfront", 0, "names", "where", "");
+			char *w = xstrfmt("%s/%s", t->stack_name, id);
+			json_object_set_new(u, "where", json_string(w));
+			free(w);
+			json_object_set_new(uses, arn, u);
+		}
+		if (cloudfront)
+			json_object_set_new(u, "cloudfront", json_true());
+		json_array_extend(json_object_get(u, "names"), (json_t *)aliases);
+		return;
+	}
+	size_t i;
+	const char *k;
+	json_t *x;
+	if (json_is_array(v))
+		json_array_foreach((json_t *)v, i, x)
+		{
+			collect_acm(x, t, id, cloudfront, aliases, uses);
+		}
+	else if (json_is_object(v))
+		json_object_foreach((json_t *)v, k, x)
+		{
+			collect_acm(x, t, id, cloudfront, aliases, uses);
+		}
+}
+
+/* Does a certificate name (exact, or "*.example.com" one label deep) cover `host`? */
+static bool covers(const char *cert_name, const char *host)
+{
+	if (!strcasecmp(cert_name, host))
+		return true;
+	if (strncmp(cert_name, "*.", 2))
+		return false;
+	const char *dot = strchr(host, '.');
+	return dot && !strcasecmp(dot + 1, cert_name + 2);
+}
+
+static bool cert_covers(const json_t *cert, const char *host)
+{
+	if (covers(json_string_value(json_object_get(cert, "DomainName")) ?: "", host))
+		return true;
+	size_t i;
+	json_t *s;
+	json_array_foreach(json_object_get(cert, "SubjectAlternativeNames"), i, s)
+	{
+		if (covers(json_string_value(s) ?: "", host))
+			return true;
+	}
+	return false;
+}
+
+static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
+{
+	json_t *uses = json_object();
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *id;
+		json_t *res;
+		json_object_foreach(json_object_get(a->items[i].tmpl, "Resources"), id, res)
+		{
+			const char *type = json_string_value(json_object_get(res, "Type")) ?: "";
+			bool cf = !strcmp(type, "AWS::CloudFront::Distribution");
+			const json_t *aliases = json_object_get(
+				json_object_get(json_object_get(res, "Properties"), "DistributionConfig"), "Aliases");
+			json_t *none = json_array();
+			collect_acm(json_object_get(res, "Properties"), &a->items[i], id, cf,
+				    json_is_array(aliases) ? aliases : none, uses);
+			json_decref(none);
+		}
+	}
+	const char *arn;
+	json_t *u;
+	json_object_foreach(uses, arn, u)
+	{
+		const char *where = json_string_value(json_object_get(u, "where"));
+		const char *key = key_for(o, arn, where);
+		char region[32];
+		if (!acm_arn_shape(arn, region, sizeof(region))) {
+			struct pf_finding *f = add(
+				r, PF_ERROR, "certificate", key,
+				"Request a certificate in ACM (us-east-1 for CloudFront), validate it, and set "
+				"its ARN in the configuration; or name a hostedZoneId so that the stacks create "
+				"a DNS-validated one.",
+				"%s is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/UUID): "
+				"a placeholder CloudFormation would refuse",
+				arn);
+			f->bad_input = true;
+			continue;
+		}
+		bool cloudfront = json_is_true(json_object_get(u, "cloudfront"));
+		if (cloudfront && strcmp(region, "us-east-1"))
+			add(r, PF_ERROR, "certificate", key,
+			    "Request or import the certificate in us-east-1 and use that ARN.",
+			    "%s is in %s, but CloudFront takes certificates from us-east-1 only", arn, region);
+		struct aws_client *c = o->client(o->client_ctx, region);
+		if (!c)
+			continue;
+		json_t *cert = NULL;
+		struct diag_list dl = DIAG_LIST_INIT;
+		if (acm_describe_certificate(c, arn, &cert, &dl) < 0) {
+			unanswered(r, "certificate", key, &dl);
+			continue;
+		}
+		if (!cert) {
+			add(r, PF_ERROR, "certificate", key,
+			    "Use the ARN of a certificate of this account and region (aws acm "
+			    "list-certificates --region REGION).",
+			    "%s does not exist in this account", arn);
+			continue;
+		}
+		const char *status = json_string_value(json_object_get(cert, "Status")) ?: "?";
+		if (strcmp(status, "ISSUED"))
+			add(r, PF_ERROR, "certificate", key,
+			    "Complete the validation (the DNS records ACM asks for) or request a new "
+			    "certificate; CloudFront and load balancers take ISSUED certificates only.",
+			    "%s is %s, not ISSUED", arn, status);
+		size_t i;
+		json_t *n;
+		json_array_foreach(json_object_get(u, "names"), i, n)
+		{
+			if (json_is_string(n) && !cert_covers(cert, json_string_value(n)))
+				add(r, PF_ERROR, "certificate", key,
+				    "Request a certificate whose names include it (or a wildcard one label "
+				    "up), or serve another name.",
+				    "%s does not cover %s, which %s serves with it", arn,
+				    json_string_value(n), where);
+		}
+		json_decref(cert);
+	}
+	json_decref(uses);
+}
+
+/* ---- RDS orderability ---- */
+
+static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *id;
+		json_t *res;
+		json_object_foreach(json_object_get(a->items[i].tmpl, "Resources"), id, res)
+		{
+			const json_t *p = json_object_get(res, "Properties");
+			const char *engine = json_string_value(json_object_get(p, "Engine"));
+			const char *ver = json_string_value(json_object_get(p, "EngineVersion"));
+			const char *cls = json_string_value(json_object_get(p, "DBInstanceClass"));
+			if (strcmp(json_string_value(json_object_get(res, "Type")) ?: "", "AWS::RDS::DBInstance") ||
+			    !engine || !cls)
+				continue;
+			const char *region = stack_region(o, &a->items[i]);
+			struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
+			if (!c)
+				continue;
+			char *subject = xstrfmt("%s/%s", a->items[i].stack_name, id);
+			size_t n = 0;
+			struct diag_list dl = DIAG_LIST_INIT;
+			size_t any = 1;
+			if (rds_orderable_count(c, engine, ver, cls, &n, &dl) < 0 ||
+			    (!n && rds_orderable_count(c, engine, NULL, NULL, &any, &dl) < 0))
+				unanswered(r, "rds", subject, &dl);
+			else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot tell */
+				add(r, PF_WARNING, "rds", subject,
+				    "Check the version and class with aws rds describe-orderable-db-instance-options.",
+				    "could not check: the endpoint lists no orderable option for %s at all", engine);
+			else if (!n)
+				add(r, PF_ERROR, "rds", key_for(o, ver ? ver : "", subject),
+				    "Pick a version and class that aws rds describe-orderable-db-instance-options "
+				    "lists for the region (databaseEngineVersion, databaseInstanceClass).",
+				    "%s %s on %s is not orderable in %s (%s)", engine, ver ? ver : "(default)",
+				    cls, region, subject);
+			free(subject);
+		}
+	}
+}
+
+/* ---- account singletons and quotas ---- */
+
+static size_t count_type(struct sm_template *t, const char *type, const json_t **first, const char **id_out)
+{
+	size_t n = 0;
+	const char *id;
+	json_t *res;
+	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, res)
+	{
+		if (!strcmp(json_string_value(json_object_get(res, "Type")) ?: "", type)) {
+			if (!n && first)
+				*first = res;
+			if (!n && id_out)
+				*id_out = id;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A recorder CloudFormation made for this stack (its generated name holds the stack or logical ID). */
+static bool ours(const json_t *names, const char *stack, const char *id)
+{
+	size_t i;
+	json_t *n;
+	json_array_foreach(names, i, n)
+	{
+		const char *s = json_string_value(n) ?: "";
+		if (strstr(s, stack) || strstr(s, id))
+			return true;
+	}
+	return false;
+}
+
+/* The stack is deployed already: its singletons are the ones the account holds. */
+static bool stack_exists(struct aws_client *c, const char *stack)
+{
+	struct cfn_stack s;
+	struct diag_list dl = DIAG_LIST_INIT;
+	int rc = cfn_describe_stack(c, stack, &s, &dl);
+	if (rc >= 0)
+		cfn_stack_release(&s);
+	diag_list_release(&dl);
+	return rc == 1;
+}
+
+static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
+{
+	for (size_t i = 0; i < a->nr; i++) {
+		struct sm_template *t = &a->items[i];
+		const char *region = stack_region(o, t);
+		struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
+		const char *id = NULL;
+		if (!c)
+			continue;
+		if (count_type(t, "AWS::Config::ConfigurationRecorder", NULL, &id)) {
+			char *subject = xstrfmt("%s/%s", t->stack_name, id);
+			json_t *names = NULL;
+			struct diag_list dl = DIAG_LIST_INIT;
+			if (config_recorders(c, &names, &dl) < 0)
+				unanswered(r, "config", subject, &dl);
+			else if (json_array_size(names) && !ours(names, t->stack_name, id) &&
+				 !stack_exists(c, t->stack_name))
+				add(r, PF_ERROR, "config", subject,
+				    "Deploy the account baseline where no recorder exists, import the existing "
+				    "recorder into the stack (resource import), or delete it.",
+				    "the account already has configuration recorder '%s' in %s; AWS Config "
+				    "allows one per region (MaxNumberOfConfigurationRecordersExceededException)",
+				    json_string_value(json_array_get(names, 0)), region);
+			json_decref(names);
+			free(subject);
+		}
+		const json_t *mon = NULL;
+		if (count_type(t, "AWS::CE::AnomalyMonitor", &mon, &id)) {
+			const json_t *p = json_object_get(mon, "Properties");
+			const char *dim = json_string_value(json_object_get(p, "MonitorDimension"));
+			char *subject = xstrfmt("%s/%s", t->stack_name, id);
+			json_t *mons = NULL;
+			struct diag_list dl = DIAG_LIST_INIT;
+			struct aws_client *ce = o->client(o->client_ctx, "us-east-1");
+			if (dim && ce && ce_anomaly_monitors(ce, &mons, &dl) < 0) {
+				unanswered(r, "anomaly-monitor", subject, &dl);
+			} else if (dim) {
+				size_t k;
+				json_t *m;
+				json_array_foreach(mons, k, m)
+				{
+					const char *md = json_string_value(json_object_get(m, "MonitorDimension"));
+					const char *mn = json_string_value(json_object_get(m, "MonitorName")) ?: "";
+					const char *want = json_string_value(json_object_get(p, "MonitorName")) ?: "";
+					if (md && !strcmp(md, dim) && strcmp(mn, want)) {
+						add(r, PF_ERROR, "anomaly-monitor", subject,
+						    "Keep one monitor of this dimension per account: adopt the existing "
+						    "one (its ARN as the subscription's monitor) or delete it.",
+						    "the account already has anomaly monitor '%s' of dimension %s; Cost "
+						    "Anomaly Detection allows one",
+						    json_string_value(json_object_get(m, "MonitorName")) ?: "?", dim);
+						break;
+					}
+				}
+			}
+			json_decref(mons);
+			free(subject);
+		}
+	}
+}
+
+static void check_eips(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
+{
+	/* per region: the templates' EIPs against what the account holds */
+	json_t *want = json_object();
+	for (size_t i = 0; i < a->nr; i++) {
+		const char *region = stack_region(o, &a->items[i]);
+		size_t n = count_type(&a->items[i], "AWS::EC2::EIP", NULL, NULL);
+		if (region && n)
+			json_object_set_new(want, region,
+					    json_integer(json_integer_value(json_object_get(want, region)) + (json_int_t)n));
+	}
+	const char *region;
+	json_t *nv;
+	json_object_foreach(want, region, nv)
+	{
+		struct aws_client *c = o->client(o->client_ctx, region);
+		size_t have = 0, need = (size_t)json_integer_value(nv);
+		struct diag_list dl = DIAG_LIST_INIT;
+		if (!c)
+			continue;
+		if (ec2_address_count(c, &have, &dl) < 0)
+			unanswered(r, "eip", region, &dl);
+		else if (have + need > DEFAULT_EIP_QUOTA)
+			add(r, PF_WARNING, "eip", region,
+			    "Release unused Elastic IPs or ask Service Quotas for more (EC2-VPC Elastic IPs, "
+			    "L-0263D0A3) before deploying.",
+			    "the stacks create %zu Elastic IP%s in %s where the account holds %zu; the "
+			    "default quota is %d",
+			    need, need == 1 ? "" : "s", region, have, DEFAULT_EIP_QUOTA);
+	}
+	json_decref(want);
+}
+
+void preflight_run(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *out)
+{
+	check_certificates(a, o, out);
+	check_rds(a, o, out);
+	check_singletons(a, o, out);
+	check_eips(a, o, out);
+}
+
+size_t pf_count(const struct pf_report *r, enum pf_severity sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nr; i++)
+		n += r->items[i].severity == sev;
+	return n;
+}
+
+bool pf_has_bad_input(const struct pf_report *r)
+{
+	for (size_t i = 0; i < r->nr; i++)
+		if (r->items[i].bad_input)
+			return true;
+	return false;
+}
+
+void pf_report_release(struct pf_report *r)
+{
+	for (size_t i = 0; i < r->nr; i++) {
+		free(r->items[i].check);
+		free(r->items[i].subject);
+		free(r->items[i].message);
+		free(r->items[i].fix);
+	}
+	free(r->items);
+	r->items = NULL;
+	r->nr = r->alloc = 0;
+}
