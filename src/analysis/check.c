@@ -269,13 +269,45 @@ static void direct_deps(const json_t *r, json_t *set)
 	collect_refs(json_object_get(r, "Properties"), set);
 }
 
+/* Does the name `t` (up to '.', '}' or its end) equal `id`? */
+static bool names_id(const char *t, const char *id)
+{
+	size_t n = strlen(id);
+	return t && !strncmp(t, id, n) && (t[n] == '\0' || t[n] == '.' || t[n] == '}');
+}
+
 bool value_refers(const json_t *v, const char *id)
 {
-	json_t *set = json_object();
-	collect_refs(v, set);
-	bool yes = json_object_get(set, id) != NULL;
-	json_decref(set);
-	return yes;
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach((json_t *)v, k, x)
+		{
+			if (!strcmp(k, "Ref") && json_is_string(x) && !strcmp(json_string_value(x), id))
+				return true;
+			if (!strcmp(k, "Fn::GetAtt") &&
+			    names_id(json_is_array(x) ? json_string_value(json_array_get(x, 0)) : json_string_value(x), id))
+				return true;
+			if (!strcmp(k, "Fn::Sub")) {
+				const char *str = json_is_array(x) ? json_string_value(json_array_get(x, 0))
+								   : json_string_value(x);
+				for (const char *p = str; p && (p = strstr(p, "${")); p += 2)
+					if (names_id(p + 2, id))
+						return true;
+			}
+			if (value_refers(x, id))
+				return true;
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach((json_t *)v, i, x)
+		{
+			if (value_refers(x, id))
+				return true;
+		}
+	}
+	return false;
 }
 
 /* CloudFormation creates `from` after `on` when a DependsOn or a reference chain leads there. */
