@@ -372,7 +372,7 @@ size_t cfn_worlds(json_t *tmpl, const char *region, struct cfn_world **out)
 	for (size_t i = 0; i < e.params_nr; i++)
 		choices |= e.params[i].nr > 0;
 	bool maybe = any_cond || e.cond_nr || choices || json_object_size(json_object_get(tmpl, "Mappings"));
-	if (!maybe || !needs(&e, json_object_get(tmpl, "Resources"))) {
+	if (!maybe || (!any_cond && !needs(&e, json_object_get(tmpl, "Resources")))) {
 		free_params(&e);
 		*out = xcalloc(1, sizeof(**out));
 		(*out)[0].tmpl = json_incref(tmpl);
