@@ -136,7 +136,6 @@ struct role_use {
 static const struct role_use role_uses[] = {
 	{"AWS::CloudTrail::Trail", "CloudWatchLogsRoleArn"},
 	{"AWS::RDS::DBInstance", "MonitoringRoleArn"},
-	{"AWS::Config::ConfigurationRecorder", "RoleARN"},
 	{"AWS::Logs::SubscriptionFilter", "RoleArn"},
 	{"AWS::ECS::Service", "Role"},
 	{"AWS::Lambda::EventSourceMapping", NULL},

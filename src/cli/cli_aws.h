@@ -237,6 +237,7 @@ int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **ar
  * print its findings (text or JSON). SM_EXIT_OK, SM_EXIT_FINDINGS on an
  * error, SM_EXIT_USAGE when the configuration holds a placeholder.
  */
-int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct env_config *cfg, bool json);
+struct solemate_unit;
+int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u, bool json);
 
 #endif

@@ -174,8 +174,8 @@ int cmd_deploy(int argc, char **argv)
 				"orderable database versions, account singletons and quotas are NOT "
 				"checked before the change sets\n");
 	} else {
-		printf("preflight %s\n", cfg.environment);
-		code = cli_preflight(&ca, &as, &cfg, false);
+		printf("preflight %s\n", unit.name);
+		code = cli_preflight(&ca, &as, &unit, false);
 		if (code != SM_EXIT_OK) {
 			fprintf(stderr, "solemate: deploy stopped by preflight: no stack was created or "
 					"changed (fix the errors above, or --skip-preflight)\n");

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
 #include "lib/environments.h"
+#include "lib/solemate_stack.h"
 #include "lifecycle/preflight.h"
 
 static const char preflight_usage[] =
@@ -83,19 +84,20 @@ static void print_report(const struct pf_report *r, const char *env, bool json)
 	       pf_count(r, PF_WARNING) == 1 ? "" : "s");
 }
 
-int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct env_config *cfg, bool json)
+int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u, bool json)
 {
+	bool env = u->kind == CONFIG_ENVIRONMENT;
 	const struct pf_key keys[] = {
-		{ "certificateArn", cfg->certificate_arn },
-		{ "albCertificateArn", cfg->alb_certificate_arn },
-		{ "databaseEngineVersion", cfg->database_engine_version },
+		{ "certificateArn", env ? u->env.certificate_arn : NULL },
+		{ "albCertificateArn", env ? u->env.alb_certificate_arn : NULL },
+		{ "databaseEngineVersion", env ? u->env.database_engine_version : NULL },
 	};
 	struct region_clients rc = { .ca = ca };
 	struct pf_opts o = { .keys = keys, .keys_nr = sizeof(keys) / sizeof(keys[0]),
-			     .region = cfg->region, .client = client_for, .client_ctx = &rc };
+			     .region = u->region, .client = client_for, .client_ctx = &rc };
 	struct pf_report r = PF_REPORT_INIT;
 	preflight_run(as, &o, &r);
-	print_report(&r, cfg->environment, json);
+	print_report(&r, u->name, json);
 	int code = pf_has_bad_input(&r)		? SM_EXIT_USAGE
 		   : pf_count(&r, PF_ERROR) ? SM_EXIT_FINDINGS
 					    : SM_EXIT_OK;
@@ -131,30 +133,28 @@ int cmd_preflight(int argc, char **argv)
 			return cli_usage_error("preflight", "unknown option '%s' (see --help)", argv[i]);
 		}
 	}
-	struct env_config cfg;
+	struct solemate_unit unit;
 	struct sm_assembly as;
 	struct cli_aws ca;
 	sm_assembly_init(&as);
-	if (cli_env_load(&lo.in, "preflight", &cfg, &as, NULL, &dl) < 0) {
+	if (cli_env_load(&lo.in, "preflight", &unit, &as, NULL, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
 		return SM_EXIT_USAGE;
 	}
 	int code = SM_EXIT_USAGE;
-	if (cli_aws_open(&ca, &lo.ao, cfg.region, &dl) == 0) {
-		code = cli_preflight(&ca, &as, &cfg, json);
+	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) == 0) {
+		code = cli_preflight(&ca, &as, &unit, json);
 		cli_aws_close(&ca);
 	} else {
 		/* without credentials, what needs none still runs: a placeholder is bad input */
-		struct diag_list quiet = DIAG_LIST_INIT;
-		code = cli_preflight(NULL, &as, &cfg, json);
-		diag_list_release(&quiet);
+		cli_preflight(NULL, &as, &unit, json);
 		cli_print_diags(&dl);
 		code = SM_EXIT_USAGE;
 	}
 	sm_assembly_release(&as);
-	env_config_release(&cfg);
+	solemate_unit_release(&unit);
 	diag_list_release(&dl);
 	return code;
 }
