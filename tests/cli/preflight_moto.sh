@@ -68,9 +68,10 @@ cfg.put_configuration_recorder(ConfigurationRecorder={"name": "someone-elses", "
 ec2 = boto3.client("ec2", endpoint_url=os.environ["SOLEMATE_ENDPOINT"], region_name="us-east-1")
 for _ in range(5): ec2.allocate_address(Domain="vpc")
 EOF
-expect_exit "preflight: an existing recorder is an error" 1 \
-  "$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" "${E[@]}"
+expect_exit "preflight of the account baseline: an existing recorder is an error" 1 \
+  "$SOLEMATE" preflight --env baseline "${E[@]}"
 expect_grep "it names the recorder and the limit" "configuration recorder 'someone-elses'.*one per region" "$TMP/out"
+"$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" "${E[@]}" >"$TMP/out" 2>&1
 expect_grep "Elastic IPs beyond the default quota are a warning" "warning +eip .*holds 5; the default quota is 5" "$TMP/out"
 
 # deploy runs preflight first and stops before any stack exists
