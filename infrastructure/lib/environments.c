@@ -620,13 +620,18 @@ static const struct key_def usage_keys[] = {
 	{ "xrayTracesPerMonth", K_NUMBER, false, UOFF(xray_traces_per_month), 0, 1e13, NULL, 1e6,
 	  NULL, NULL, "X-Ray traces recorded a month." },
 	{ "rpsPerTask", K_NUMBER, false, UOFF(rps_per_task), 1, 1e6, NULL, 100, NULL, NULL,
-	  "Requests a second one task serves within 200 ms." },
+	  "Capacity model: requests a second one task serves within 200 ms. Source: an "
+	  "assumption for the 0.25 vCPU task (docs/cost.md, Capacity); replace it with a load "
+	  "test's measured figure." },
 	{ "dbConnectionsPerTask", K_NUMBER, false, UOFF(db_connections_per_task), 1, 10000, NULL,
-	  10, NULL, NULL, "Database connections each task's pool holds." },
+	  10, NULL, NULL, "Capacity model: database connections each task's pool holds. Source: the "
+	  "application's pool size (docs/cost.md, Capacity)." },
 	{ "thinkTimeSeconds", K_NUMBER, false, UOFF(think_time_seconds), 0.1, 3600, NULL, 10,
-	  NULL, NULL, "Seconds between two requests of one user." },
+	  NULL, NULL, "Capacity model: seconds between two requests of one user (Little's law: users = "
+	  "req/s x think time). Source: an assumption for browsing (docs/cost.md, Capacity)." },
 	{ "targetConcurrentUsers", K_NUMBER, false, UOFF(target_concurrent_users), 1, 1e9, NULL,
-	  50000, NULL, NULL, "Concurrent users the design must carry (PRD: 50,000)." },
+	  50000, NULL, NULL, "Capacity model: concurrent users the design must carry. Source: the PRD's "
+	  "success metrics (50,000)." },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -18,8 +18,8 @@ check_json "a NAT gateway is 730 h x \$0.045 = 32.85" \
   "any(l['type']=='AWS::EC2::NatGateway' and l['component']=='NAT gateway hours' and l['monthly']==32.85 and l['formula']=='730 h x \$0.045/h' for l in d['lines'])"
 check_json "production has two NAT gateways (natGateways 2)" \
   "sum(1 for l in d['lines'] if l['component']=='NAT gateway hours') == 2"
-check_json "Multi-AZ db.t3.small is 730 x 0.036 x 2 = 52.56" \
-  "any(l['logicalId']=='Database' and l['component']=='DB instance hours' and l['monthly']==52.56 for l in d['lines'])"
+check_json "Multi-AZ db.m6g.large is 730 x 0.159 x 2 = 232.14" \
+  "any(l['logicalId']=='Database' and l['component']=='DB instance hours' and l['monthly']==232.14 for l in d['lines'])"
 check_json "every line has quantity x unit price = monthly" \
   "all(abs(l['quantity']*l['unitPrice'] - l['monthly']) < 0.006 for l in d['lines'])"
 check_json "the budget of the config is compared" \
@@ -31,10 +31,10 @@ check_json "availability: composite is the product of the components" \
   "abs(d['availability']['composite'] - __import__('math').prod(c['effective'] for c in d['availability']['components'])) < 1e-12"
 check_json "availability is below 99.9 % on SLAs (CloudFront alone is 99.9 %)" \
   "d['availability']['meets'] is False and d['availability']['target'] == 0.999"
-check_json "capacity: 12 tasks x 100 req/s x 10 s = 12000 users, tasks bind" \
-  "d['capacity']['maxConcurrentUsers'] == 12000 and 'ECS autoscaling' in d['capacity']['bindingLimit']"
-check_json "capacity: the advice names the setting to change" \
-  "'ecsMaxCapacity from 12 to 50' in d['capacity']['advice']"
+check_json "capacity: 60 tasks x 100 req/s x 10 s = 60000 users, tasks bind" \
+  "d['capacity']['maxConcurrentUsers'] == 60000 and 'ECS autoscaling' in d['capacity']['bindingLimit']"
+check_json "capacity: db.m6g.large (8 GiB) allows 901 connections, room for 90 tasks = 90000 users" \
+  "d['capacity']['dbMaxConnections'] == 901 and d['capacity']['maxConcurrentUsersDb'] == 90000"
 
 "$SOLEMATE" synth --env staging --out "$TMP/staging" --quiet
 expect_exit "cost --against another assembly" 0 "$SOLEMATE" cost --env production --format json --against "$TMP/staging"
@@ -53,6 +53,20 @@ expect_grep "PATH input says the defaults are used" "usage: the default assumpti
 expect_exit "--env all prices each environment and the account baseline" 0 "$SOLEMATE" cost --env all --format json
 if python3 -c "import json; d=json.load(open('$TMP/out')); assert [e['environment'] for e in d['environments']] == ['baseline','production','staging']"
 then ok "--env all: one estimate per unit"; else notok "--env all"; fi
+
+# issue 18: the shipped configs meet the PRD's metrics they are sized for
+expect_exit "staging estimate (json)" 0 "$SOLEMATE" cost --env staging --format json
+if python3 -c "import json; d=json.load(open('$TMP/out')); assert d['monthlyTotal'] <= 300, d['monthlyTotal']"
+then ok "staging costs at most 300 USD a month"; else notok "staging over 300 USD a month"; fi
+if python3 -c "import json; d=json.load(open('$TMP/out')); assert 'ecsMaxCapacity from 4 to 50' in d['capacity']['advice']"
+then ok "capacity: the advice names the setting to change (staging)"; else notok "capacity advice"; fi
+expect_exit "production estimate (json)" 0 "$SOLEMATE" cost --env production --format json
+if python3 -c "
+import json; d=json.load(open('$TMP/out')); c=d['capacity']
+assert c['meetsTarget'] and c['maxConcurrentUsers'] >= 50000, c
+assert c['maxConcurrentUsersTasks'] >= 50000 and c['maxConcurrentUsersDb'] >= 50000, c
+assert not d['budget']['overBudget'], d['budget']"
+then ok "production: no tier binds below 50,000 users, within budget"; else notok "production capacity or budget"; fi
 
 expect_exit "bad --format is exit 2" 2 "$SOLEMATE" cost --env staging --format yaml
 mkdir -p "$TMP/noprices"

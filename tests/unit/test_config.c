@@ -41,7 +41,9 @@ TEST(production_loads_with_prd_values)
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(env_config_load("config/production.json", &c, &dl) == 0);
 	CHECK_STR(c.vpc_cidr, "10.1.0.0/16");
-	CHECK_STR(c.database_instance_type, "t3.small");
+	/* the PRD's sample t3.small cannot hold 50,000 users' connections (issue 18) */
+	CHECK_STR(c.database_instance_type, "m6g.large");
+	CHECK(c.ecs_max_capacity == 60);
 	CHECK(c.ecs_desired_count == 3);
 	CHECK_STR(c.domain_name, "solemate.com");
 	CHECK_STR(c.certificate_arn,

@@ -104,7 +104,7 @@ TEST(fr_1_3_auto_scaling)
 	CHECK(HAS(staging, "Compute", "AWS::ECS::CapacityProvider",
 		  "{\"AutoScalingGroupProvider\":{\"ManagedScaling\":{\"Status\":\"ENABLED\"}}}"));
 	CHECK(HAS(production, "Compute", "AWS::ApplicationAutoScaling::ScalableTarget",
-		  "{\"MinCapacity\":3,\"MaxCapacity\":12}"));
+		  "{\"MinCapacity\":3,\"MaxCapacity\":60}")); /* 50,000 users (issue 18) */
 	CHECK(HAS(staging, "Compute", "AWS::ApplicationAutoScaling::ScalingPolicy",
 		  "{\"TargetTrackingScalingPolicyConfiguration\":{\"PredefinedMetricSpecification\":"
 		  "{\"PredefinedMetricType\":\"ALBRequestCountPerTarget\"}}}"));
@@ -143,7 +143,7 @@ TEST(fr_1_6_health_checks_and_monitoring)
 TEST(fr_2_1_postgresql_multi_az_in_production)
 {
 	CHECK(HAS(production, "Data", "AWS::RDS::DBInstance",
-		  "{\"Engine\":\"postgres\",\"MultiAZ\":true,\"DBInstanceClass\":\"db.t3.small\"}"));
+		  "{\"Engine\":\"postgres\",\"MultiAZ\":true,\"DBInstanceClass\":\"db.m6g.large\"}"));
 	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance",
 		  "{\"Engine\":\"postgres\",\"MultiAZ\":false,\"DBInstanceClass\":\"db.t3.micro\"}"));
 	/* and the matcher can say no */

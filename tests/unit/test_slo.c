@@ -31,6 +31,7 @@ static const char prices_json[] =
 	"\"db.t3.micro\":{\"hour\":0.018,\"vcpu\":2,\"memoryGiB\":1},"
 	"\"db.t3.small\":{\"hour\":0.036,\"vcpu\":2,\"memoryGiB\":2},"
 	"\"db.t3.large\":{\"hour\":0.145,\"vcpu\":2,\"memoryGiB\":8},"
+	"\"db.m6g.large\":{\"hour\":0.159,\"vcpu\":2,\"memoryGiB\":8},"
 	"\"db.r6g.large\":{\"hour\":0.225,\"vcpu\":2,\"memoryGiB\":16}}}}";
 
 static void write_file(const char *path, const char *text)
@@ -213,6 +214,30 @@ TEST(target_met)
 	fx_release(&f);
 }
 
+/* Production's sizing (issue 18): 60 tasks, db.m6g.large, 10 connections a task. */
+TEST(production_sizing_by_hand)
+{
+	struct fx f;
+	fx_eval(&f, "db.m6g.large", true, 60, 2, 10);
+	CHECK(f.rc == 0);
+	const struct slo_capacity *c = &f.r.capacity;
+	CHECK(c->max_rps == 6000);			/* 60 tasks x 100 req/s */
+	CHECK(c->max_concurrent_users_tasks == 60000); /* 6000 req/s x 10 s */
+	/* 8 GiB = 8589934592 B / 9531392 = 901.2 -> 901 connections */
+	CHECK(c->db_max_connections == 901);
+	CHECK(c->db_connections_needed == 600);	     /* 60 x 10, under 80 %: 720 */
+	CHECK(c->max_concurrent_users_db == 90000); /* floor(901/10) = 90 tasks x 1000 */
+	CHECK(c->max_concurrent_users == 60000);
+	CHECK_CONTAINS(c->binding_limit, "ECS autoscaling maximum (60 tasks");
+	CHECK(c->meets_target && c->advice == NULL);
+	fx_release(&f);
+	/* at 50 tasks and 18 connections a task the database binds: floor(901/18) = 50 */
+	fx_eval(&f, "db.m6g.large", true, 60, 2, 18);
+	CHECK(f.r.capacity.max_concurrent_users == 50000 && f.r.capacity.meets_target);
+	CHECK_CONTAINS(f.r.capacity.binding_limit, "database max_connections (901");
+	fx_release(&f);
+}
+
 TEST(max_connections_formula)
 {
 	CHECK(slo_pg_max_connections(1) == 112);
@@ -255,6 +280,7 @@ int main(void)
 	RUN(tasks_bind_first);
 	RUN(database_binds_first);
 	RUN(target_met);
+	RUN(production_sizing_by_hand);
 	RUN(max_connections_formula);
 	RUN(bad_data_files);
 	char cmd[340];
