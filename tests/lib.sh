@@ -2,6 +2,8 @@
 # SOLEMATE: the binary under test. Run from the repository root.
 : "${SOLEMATE:=$PWD/build/solemate}"
 export NO_COLOR=1
+# no test ever reaches the real instance metadata address (169.254.169.254)
+export AWS_EC2_METADATA_DISABLED=true
 _n=0
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 ok() { _n=$((_n+1)); echo "ok $_n - $1"; }

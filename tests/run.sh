@@ -14,6 +14,8 @@ export NO_COLOR=1
 if py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -x "$py" ]; then
   PATH="$(dirname "$py"):$PATH"; export PATH
 fi
+# no test ever reaches the real instance metadata address (169.254.169.254)
+export AWS_EC2_METADATA_DISABLED=true
 passed=0 failed=0 skipped=0
 failed_names=()
 logdir=tests/out; mkdir -p "$logdir"

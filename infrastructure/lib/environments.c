@@ -186,6 +186,29 @@ static int check_account(struct ctx *c, const char *key, const char *v)
 	return 0;
 }
 
+/* arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME (IAM's ARN format) */
+static int check_role_arn(struct ctx *c, const char *key, const char *v)
+{
+	static const char *const partitions[] = { "arn:aws:iam::", "arn:aws-cn:iam::",
+						  "arn:aws-us-gov:iam::" };
+	const char *p = NULL;
+	for (size_t i = 0; i < 3 && !p; i++)
+		if (!strncmp(v, partitions[i], strlen(partitions[i])))
+			p = v + strlen(partitions[i]);
+	bool ok = p != NULL;
+	for (int i = 0; ok && i < 12; i++)
+		ok = isdigit((unsigned char)p[i]);
+	ok = ok && !strncmp(p + 12, ":role/", 6) && p[18] != '\0';
+	for (const char *q = ok ? p + 18 : v; ok && *q; q++)
+		ok = isalnum((unsigned char)*q) || strchr("+=,.@_-/", *q);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not an IAM role ARN", v);
+		diag_set_hint(d, "arn:aws:iam::ACCOUNT:role/NAME");
+		return -1;
+	}
+	return 0;
+}
+
 /* arn:aws:acm:REGION:ACCOUNT:certificate/ID */
 static int check_acm_arn(struct ctx *c, const char *key, const char *v)
 {
@@ -513,6 +536,14 @@ static const struct key_def keys[] = {
 	  "digits and hyphens, a hyphen followed by a letter (one name, one set of stacks)." },
 	{ "account", K_STRING, false, OFF(account), 0, 0, NULL, 0, check_account, NULL,
 	  "AWS account ID (12 digits). Omit for environment-agnostic stacks." },
+	{ "accountId", K_STRING, true, OFF(account_id), 0, 0, NULL, 0, check_account, NULL,
+	  "AWS account the environment lives in (12 digits, a string). deploy, destroy and "
+	  "bootstrap ask STS GetCallerIdentity first and refuse credentials of another "
+	  "account." },
+	{ "cloudFormationRoleArn", K_STRING, false, OFF(cloudformation_role_arn), 0, 0, NULL, 0,
+	  check_role_arn, NULL,
+	  "IAM role CloudFormation assumes to change the stacks (RoleARN of CreateChangeSet and "
+	  "DeleteStack), so that deployers need only pass it. In accountId's account." },
 	{ "region", K_STRING, true, OFF(region), 0, 0, NULL, 0, check_region, NULL,
 	  "AWS region of the environment." },
 	{ "drRegion", K_STRING, false, OFF(dr_region), 0, 0, NULL, 0, check_region, NULL,
@@ -913,6 +944,16 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 	check_retention(c, cfg->log_retention_days);
 	if (cfg->dr_region && cfg->region && !strcmp(cfg->dr_region, cfg->region))
 		error_at(c, "drRegion", "drRegion must differ from region (%s)", cfg->region);
+	if (cfg->account && cfg->account_id && strcmp(cfg->account, cfg->account_id))
+		error_at(c, "account", "account %s differs from accountId %s", cfg->account,
+			 cfg->account_id);
+	if (cfg->cloudformation_role_arn && cfg->account_id &&
+	    !strstr(cfg->cloudformation_role_arn, cfg->account_id)) {
+		struct diag *d = error_at(c, "cloudFormationRoleArn",
+					  "the role is not in account %s (accountId)",
+					  cfg->account_id);
+		diag_set_hint(d, "CloudFormation's service role must be in the stacks' account");
+	}
 	if (!cfg->hosted_zone_id && !cfg->certificate_arn) {
 		struct diag *d = error_at(c, "certificateArn",
 					  "missing required key 'certificateArn' (there is no "

@@ -40,6 +40,8 @@ struct env_config {
 	char *environment;           /* "staging", "production" */
 	char *stack_prefix;          /* "SolemateStaging" (from environment) */
 	char *account;               /* 12 digits, or NULL (environment-agnostic) */
+	char *account_id;            /* accountId: the account deploy/destroy/bootstrap may touch */
+	char *cloudformation_role_arn; /* CloudFormation's service role (RoleARN), or NULL */
 	char *region;
 	char *dr_region;             /* NULL: no cross-region replication */
 	char *vpc_cidr;

@@ -1164,7 +1164,8 @@ void cost_default_usage(struct env_usage *u)
 	 * smallest valid config and take its usage block.
 	 */
 	static const char minimal[] =
-		"{\"environment\":\"defaults\",\"region\":\"us-east-1\",\"vpcCidr\":\"10.0.0.0/"
+		"{\"environment\":\"defaults\",\"region\":\"us-east-1\",\"accountId\":"
+		"\"123456789012\",\"vpcCidr\":\"10.0.0.0/"
 		"16\","
 		"\"databaseInstanceType\":\"t3.micro\",\"ecsDesiredCount\":1,"
 		"\"domainName\":\"example.com\","

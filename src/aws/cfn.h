@@ -46,6 +46,7 @@ struct cfn_change_set_input {
 	const char *description; /* or NULL */
 	json_t *parameters;	 /* {"ParameterKey": "ParameterValue"} or NULL */
 	json_t *tags;		 /* {"Key": "Value"} or NULL */
+	const char *role_arn;	 /* RoleARN: CloudFormation's service role, or NULL */
 	/* CAPABILITY_IAM, CAPABILITY_NAMED_IAM and CAPABILITY_AUTO_EXPAND are always sent */
 };
 

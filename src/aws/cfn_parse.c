@@ -74,6 +74,7 @@ void cfn_create_change_set_body(const struct cfn_change_set_input *in, struct st
 	else
 		cfn_body_add(out, "TemplateURL", in->template_url);
 	cfn_body_add(out, "Description", in->description);
+	cfn_body_add(out, "RoleARN", in->role_arn);
 	for (size_t i = 0; i < sizeof(capabilities) / sizeof(capabilities[0]); i++)
 		strbuf_addf(out, "&Capabilities.member.%zu=%s", i + 1, capabilities[i]);
 	add_members(out, "Parameters", "ParameterKey", "ParameterValue", in->parameters);
@@ -87,23 +88,7 @@ void cfn_create_change_set_body(const struct cfn_change_set_input *in, struct st
 static xmlNodePtr result_of(const char *xml, size_t len, const char *action, xmlDocPtr *doc,
 			    struct diag_list *dl)
 {
-	*doc = aws_xml_parse(xml, len);
-	xmlNodePtr root = *doc ? xmlDocGetRootElement(*doc) : NULL;
-	char name[96];
-	snprintf(name, sizeof(name), "%sResponse", action);
-	if (root && !strcmp((const char *)root->name, name)) {
-		snprintf(name, sizeof(name), "%sResult", action);
-		xmlNodePtr result = aws_xml_child(root, name);
-		/* Actions with nothing to say may send an empty <...Result/> or none at all. */
-		return result ? result : root;
-	}
-	diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-		 "CloudFormation %s: unexpected answer (%s, not a %sResponse document)", action,
-		 *doc ? "another XML document" : "not well-formed XML", action);
-	if (*doc)
-		xmlFreeDoc(*doc);
-	*doc = NULL;
-	return NULL;
+	return aws_xml_result(xml, len, "CloudFormation", action, doc, dl);
 }
 
 /* A JSON string of the text at `path` under `n`, or null when absent. */

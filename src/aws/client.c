@@ -200,6 +200,7 @@ static char *request_label(const struct aws_request *req)
 	const char *svc = req->service;
 	const char *name = !strcmp(svc, "cloudformation") ? "CloudFormation"
 			   : !strcmp(svc, "s3")		  ? "S3"
+			   : !strcmp(svc, "sts")	  ? "STS"
 							  : svc;
 	char *action = NULL;
 	if (req->body && req->content_type && strstr(req->content_type, "x-www-form-urlencoded"))
@@ -336,55 +337,13 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *name, 
 	return l;
 }
 
-/* One attempt: sign with a fresh date, send, fill resp. The curl result. */
-static CURLcode send_once(const struct aws_client *c, const struct aws_request *req,
-			  const struct aws_endpoint *ep, const char *path, const char *url,
-			  struct aws_response *resp, char *errbuf)
+/* The transport of one attempt: send, fill resp. The curl result. */
+static CURLcode perform(const char *method, const char *url, struct curl_slist *h,
+			const char *body, size_t body_len, long timeout_ms,
+			struct aws_response *resp, char *errbuf)
 {
-	char date[17];
-	amz_date_now(date);
-	const struct aws_creds *cr = c->creds;
-	struct sigv4_request sr = {
-		.method = req->method,
-		.host = ep->host,
-		.path = path,
-		.query = req->query,
-		.region = cr->region,
-		.service = req->service,
-		.amz_date = date,
-		.body = req->body,
-		.body_len = req->body_len,
-	};
-	struct sigv4_creds sc = {cr->access_key, cr->secret_key, cr->session_token};
-	struct strbuf auth = STRBUF_INIT, hash = STRBUF_INIT;
-	if (sigv4_sign(&sr, &sc, &auth, &hash) < 0) {
-		strbuf_release(&auth);
-		strbuf_release(&hash);
-		snprintf(errbuf, CURL_ERROR_SIZE, "the request cannot be signed (missing field)");
-		return CURLE_BAD_FUNCTION_ARGUMENT;
-	}
-	struct curl_slist *h = NULL;
-	h = add_header(h, "Host", ep->host);
-	h = add_header(h, "X-Amz-Date", date);
-	h = add_header(h, "X-Amz-Content-Sha256", hash.buf);
-	if (cr->session_token && *cr->session_token)
-		h = add_header(h, "X-Amz-Security-Token", cr->session_token);
-	h = add_header(h, "Authorization", auth.buf);
-	/* "Name:" with no value removes a header curl would add on its own. */
-	if (req->content_type)
-		h = add_header(h, "Content-Type", req->content_type);
-	if (req->target)
-		h = add_header(h, "X-Amz-Target", req->target);
-	else
-		h = add_raw_header(h, "Content-Type:");
-	h = add_raw_header(h, "Expect:"); /* no 100-continue round trip for large bodies */
-	explicit_bzero(auth.buf, auth.len);
-	strbuf_release(&auth);
-	strbuf_release(&hash);
-
 	CURL *curl = curl_easy_init();
 	if (!curl) {
-		curl_slist_free_all(h);
 		snprintf(errbuf, CURL_ERROR_SIZE, "libcurl could not make a handle");
 		return CURLE_FAILED_INIT;
 	}
@@ -392,10 +351,9 @@ static CURLcode send_once(const struct aws_client *c, const struct aws_request *
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM for DNS timeouts */
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
-			 c->timeout_ms < AWS_CONNECT_TIMEOUT_MS ? c->timeout_ms
-								: AWS_CONNECT_TIMEOUT_MS);
+			 timeout_ms < AWS_CONNECT_TIMEOUT_MS ? timeout_ms : AWS_CONNECT_TIMEOUT_MS);
 	curl_easy_setopt(curl, CURLOPT_USERAGENT, "solemate");
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -403,14 +361,14 @@ static CURLcode send_once(const struct aws_client *c, const struct aws_request *
 	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, resp);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-	const char *m = req->method;
+	const char *m = method;
 	if (!strcmp(m, "GET")) {
 		curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
 	} else if (!strcmp(m, "HEAD")) {
 		curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-	} else if (req->body_len || !strcmp(m, "POST") || !strcmp(m, "PUT")) {
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
-		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+	} else if (body_len || !strcmp(m, "POST") || !strcmp(m, "PUT")) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body ? body : "");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 		if (strcmp(m, "POST"))
 			curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
 	} else {
@@ -420,6 +378,59 @@ static CURLcode send_once(const struct aws_client *c, const struct aws_request *
 	CURLcode rc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
 	curl_easy_cleanup(curl);
+	return rc;
+}
+
+/* One attempt of a signed request: sign with a fresh date and the keys of now, send. */
+static CURLcode send_once(const struct aws_client *c, const struct aws_request *req,
+			  const struct aws_endpoint *ep, const char *path, const char *url,
+			  const struct aws_keys *keys, struct aws_response *resp, char *errbuf)
+{
+	struct curl_slist *h = NULL;
+	h = add_header(h, "Host", ep->host);
+	if (!req->anonymous) {
+		char date[17];
+		amz_date_now(date);
+		struct sigv4_request sr = {
+			.method = req->method,
+			.host = ep->host,
+			.path = path,
+			.query = req->query,
+			.region = c->creds->region,
+			.service = req->service,
+			.amz_date = date,
+			.body = req->body,
+			.body_len = req->body_len,
+		};
+		struct sigv4_creds sc = {keys->access_key, keys->secret_key, keys->session_token};
+		struct strbuf auth = STRBUF_INIT, hash = STRBUF_INIT;
+		if (sigv4_sign(&sr, &sc, &auth, &hash) < 0) {
+			strbuf_release(&auth);
+			strbuf_release(&hash);
+			curl_slist_free_all(h);
+			snprintf(errbuf, CURL_ERROR_SIZE,
+				 "the request cannot be signed (missing field)");
+			return CURLE_BAD_FUNCTION_ARGUMENT;
+		}
+		h = add_header(h, "X-Amz-Date", date);
+		h = add_header(h, "X-Amz-Content-Sha256", hash.buf);
+		if (keys->session_token && *keys->session_token)
+			h = add_header(h, "X-Amz-Security-Token", keys->session_token);
+		h = add_header(h, "Authorization", auth.buf);
+		explicit_bzero(auth.buf, auth.len);
+		strbuf_release(&auth);
+		strbuf_release(&hash);
+	}
+	/* "Name:" with no value removes a header curl would add on its own. */
+	if (req->content_type)
+		h = add_header(h, "Content-Type", req->content_type);
+	else
+		h = add_raw_header(h, "Content-Type:");
+	if (req->target) /* the JSON protocol's operation */
+		h = add_header(h, "X-Amz-Target", req->target);
+	h = add_raw_header(h, "Expect:"); /* no 100-continue round trip for large bodies */
+	CURLcode rc = perform(req->method, url, h, req->body, req->body_len, c->timeout_ms, resp,
+			      errbuf);
 	curl_slist_free_all(h);
 	return rc;
 }
@@ -462,12 +473,13 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	}
 	char *label = request_label(req);
 	const struct aws_creds *cr = c->creds;
-	const char *unusable = !cr || !cr->access_key || !cr->secret_key ? "no credentials"
-			       : !cr->region				 ? "no region"
+	const char *unusable = !cr ? "no credentials"
+			       : !req->anonymous && !cr->provider && (!cr->access_key || !cr->secret_key)
+				       ? "no credentials"
+			       : !cr->region ? "no region"
 			       /* the host name is built from it: never from anything else */
-			       : !region_name_valid(cr->region)
-				       ? "the region is not an AWS region name"
-				       : NULL;
+			       : !region_name_valid(cr->region) ? "the region is not an AWS region name"
+								: NULL;
 	if (unusable) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label, unusable);
 		free(label);
@@ -485,6 +497,7 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	int attempts = c->max_attempts > 0 ? c->max_attempts : 1, rc = -1, attempt;
 	char errbuf[CURL_ERROR_SIZE];
 	CURLcode cc = CURLE_OK;
+	bool keys_failed = false;
 	for (attempt = 0; attempt < attempts; attempt++) {
 		if (attempt) {
 			c->retries++;
@@ -492,8 +505,15 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 		}
 		aws_response_release(resp);
 		aws_response_init(resp);
+		/* the keys of now: a provider refreshes them before they expire */
+		struct aws_keys keys = {0};
+		if (!req->anonymous && aws_creds_keys(cr, &keys, dl) < 0) {
+			keys_failed = true;
+			break;
+		}
 		c->requests++;
-		cc = send_once(c, req, &ep, path.buf, url.buf, resp, errbuf);
+		cc = send_once(c, req, &ep, path.buf, url.buf, &keys, resp, errbuf);
+		aws_keys_release(&keys);
 		if (cc != CURLE_OK) {
 			if (!curl_retryable(cc))
 				break;
@@ -508,7 +528,9 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 			break;
 	}
 	int made = attempt < attempts ? attempt + 1 : attempts;
-	if (rc < 0 && cc != CURLE_OK) {
+	if (keys_failed) {
+		/* the provider said why; nothing was sent */
+	} else if (rc < 0 && cc != CURLE_OK) {
 		struct strbuf tries = STRBUF_INIT;
 		if (made > 1)
 			strbuf_addf(&tries, ", gave up after %d attempts", made);
@@ -522,5 +544,47 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	strbuf_release(&path);
 	strbuf_release(&url);
 	free(label);
+	return rc;
+}
+
+int aws_http(const struct aws_http_request *req, struct aws_response *resp, struct diag_list *dl)
+{
+	aws_response_init(resp);
+	if (aws_dynlib_load(dl) < 0)
+		return -1;
+	struct curl_slist *h = add_raw_header(NULL, "Expect:");
+	for (const char *const *p = req->headers; p && *p; p++)
+		h = add_raw_header(h, *p);
+	long timeout = req->timeout_ms > 0 ? req->timeout_ms : AWS_DEFAULT_TIMEOUT_MS;
+	int attempts = req->max_attempts > 0 ? req->max_attempts : 1, attempt, rc = -1;
+	char errbuf[CURL_ERROR_SIZE];
+	CURLcode cc = CURLE_OK;
+	for (attempt = 0; attempt < attempts; attempt++) {
+		if (attempt)
+			sleep_ms(aws_retry_delay_ms(AWS_DEFAULT_BASE_DELAY_MS / 2, attempt - 1));
+		aws_response_release(resp);
+		aws_response_init(resp);
+		const char *body = !strcmp(req->method, "PUT") ? "" : NULL;
+		cc = perform(req->method, req->url, h, body, 0, timeout, resp, errbuf);
+		if (cc != CURLE_OK) {
+			if (!curl_retryable(cc))
+				break;
+			continue;
+		}
+		if (resp->status >= 200 && resp->status < 300) {
+			rc = 0;
+			break;
+		}
+		aws_response_parse_error(resp);
+		if (!aws_status_retryable(resp->status, resp->error_code))
+			break;
+	}
+	curl_slist_free_all(h);
+	int made = attempt < attempts ? attempt + 1 : attempts;
+	if (rc < 0 && cc != CURLE_OK)
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot reach %s: %s (curl error %d)",
+			 req->label, req->url, errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
+	else if (rc < 0)
+		failure_diag(dl, req->label, resp, made);
 	return rc;
 }

@@ -21,7 +21,12 @@
 #include "base/strbuf.h"
 
 struct aws_client {
-	const struct aws_creds *creds; /* borrowed */
+	/*
+	 * Borrowed. When creds->provider is set the keys are asked of it at
+	 * each attempt (aws_creds_keys), so that temporary keys are refreshed
+	 * before they expire during a long deploy.
+	 */
+	const struct aws_creds *creds;
 	const char *endpoint_url;      /* NULL: the real AWS endpoints */
 	int max_attempts;              /* default 5 (aws_client_init) */
 	unsigned base_delay_ms;        /* default 200; SOLEMATE_RETRY_BASE_MS overrides */
@@ -53,6 +58,7 @@ struct aws_request {
 	const char *target;       /* X-Amz-Target of JSON protocols ("CertificateManager.DescribeCertificate"), or NULL */
 	const char *body;
 	size_t body_len;
+	bool anonymous; /* sent unsigned (STS AssumeRoleWithWebIdentity needs no keys) */
 };
 
 /*
@@ -63,5 +69,23 @@ struct aws_request {
  */
 int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_response *resp,
 	     struct diag_list *dl);
+
+/*
+ * An unsigned request to a full URL: the container and instance-metadata
+ * credential endpoints, the SSO portal. Retried like aws_send (network
+ * errors, 5xx, 429) up to max_attempts (at least 1). The headers may carry
+ * tokens: no message ever shows them. 0 on HTTP 2xx; -1 with one
+ * diagnostic "LABEL: ..." otherwise (resp filled as far as it got).
+ */
+struct aws_http_request {
+	const char *label;	    /* for messages: "EC2 instance metadata" */
+	const char *method;	    /* "GET", "PUT" */
+	const char *url;	    /* http:// or https:// */
+	const char *const *headers; /* "Name: value" lines, NULL-terminated, may be NULL */
+	long timeout_ms;	    /* whole request; 0: 60 s */
+	int max_attempts;
+};
+
+int aws_http(const struct aws_http_request *req, struct aws_response *resp, struct diag_list *dl);
 
 #endif

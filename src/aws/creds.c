@@ -1,5 +1,7 @@
 /*
- * Credentials and region the way the AWS CLI finds them (creds.h). The INI
+ * Credentials and region the way the AWS SDKs find them (creds.h): the
+ * chain, the profiles, refreshing; the sources that talk HTTP or run a
+ * program are in creds_sources.c. The INI
  * reading follows botocore's raw_config_parse: option names are
  * case-insensitive, whole-line comments start with '#' or ';', values are
  * trimmed, indented lines after an option continue it (the nested `s3 =`
@@ -9,11 +11,16 @@
 #include "aws/creds.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "aws/client.h"
+#include "aws/creds_internal.h"
+#include "aws/sts.h"
 #include "base/banned.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -55,7 +62,7 @@ static void trim(const char **start, const char **end)
 		(*end)--;
 }
 
-static int read_file(const char *path, struct strbuf *out)
+int creds_read_file(const char *path, struct strbuf *out)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -79,7 +86,7 @@ static int ini_load_section(const char *path, const char *section, struct ini_se
 			    struct diag_list *dl)
 {
 	struct strbuf text = STRBUF_INIT;
-	if (read_file(path, &text) < 0) {
+	if (creds_read_file(path, &text) < 0) {
 		strbuf_release(&text);
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;
@@ -161,15 +168,65 @@ static void set_keys(struct aws_creds *out, const char *ak, const char *sk, cons
 	out->session_token = token ? xstrdup(token) : NULL;
 }
 
-/* Profiles this client cannot turn into keys: say so rather than "no credentials". */
-static const char *unsupported_source(const struct ini_section *s)
+/* What one resolution needs: the options, the files, the region for STS. */
+struct resolver {
+	const struct aws_creds_opts *opts;
+	char *cred_path, *config_path;
+	const char *region; /* the resolved region, or NULL (STS then uses us-east-1) */
+	bool explicit_profile;
+};
+
+/* Both sections of one profile: [NAME] of the credentials file, [profile NAME] of config. */
+struct profile {
+	const char *name;
+	struct ini_section cred, config;
+	int seen; /* in either file */
+};
+
+static void profile_release(struct profile *p)
 {
-	static const char *const keys[] = {"role_arn", "sso_start_url", "sso_session",
-					   "credential_process", "web_identity_token_file"};
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (ini_get(s, keys[i]))
-			return keys[i];
-	return NULL;
+	ini_section_release(&p->cred);
+	ini_section_release(&p->config);
+}
+
+static char *config_section_name(const char *profile)
+{
+	return !strcmp(profile, "default") ? xstrdup("default") : xstrfmt("profile %s", profile);
+}
+
+/* The profile's section of the config file ([default] also as [profile default]). */
+static int load_config_section(const char *path, const char *profile, struct ini_section *out,
+			       struct diag_list *dl)
+{
+	char *name = config_section_name(profile);
+	int r = ini_load_section(path, name, out, dl);
+	free(name);
+	if (r == 0 && !strcmp(profile, "default"))
+		r = ini_load_section(path, "profile default", out, dl);
+	return r;
+}
+
+static int profile_load(const struct resolver *rs, const char *name, struct profile *p,
+			struct diag_list *dl)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	int r = rs->config_path ? load_config_section(rs->config_path, name, &p->config, dl) : 0;
+	if (r < 0)
+		return -1;
+	p->seen = r;
+	r = rs->cred_path ? ini_load_section(rs->cred_path, name, &p->cred, dl) : 0;
+	if (r < 0)
+		return -1;
+	p->seen |= r;
+	return 0;
+}
+
+/* A setting of the profile: the credentials file's wins over config's, as in botocore. */
+static const char *pget(const struct profile *p, const char *key)
+{
+	const char *v = ini_get(&p->cred, key);
+	return v ? v : ini_get(&p->config, key);
 }
 
 /*
@@ -191,24 +248,323 @@ static int keys_from_section(const struct ini_section *s, const char *path, cons
 		return -1;
 	}
 	set_keys(out, ak, sk, ini_get(s, "aws_session_token"));
-	out->source = xstrdup(path);
+	out->source = xstrfmt("profile %s (%s)", profile, path);
 	return 1;
 }
 
-static char *config_section_name(const char *profile)
+/* Static keys of a profile: the credentials file first, then config. */
+static int static_keys(const struct resolver *rs, const struct profile *p, struct aws_creds *out,
+		       struct diag_list *dl)
 {
-	return !strcmp(profile, "default") ? xstrdup("default") : xstrfmt("profile %s", profile);
+	int r = keys_from_section(&p->cred, rs->cred_path, p->name, out, dl);
+	if (r == 0)
+		r = keys_from_section(&p->config, rs->config_path, p->name, out, dl);
+	return r;
 }
 
-/* The profile's section of the config file ([default] also as [profile default]). */
-static int load_config_section(const char *path, const char *profile, struct ini_section *out,
-			       struct diag_list *dl)
+static int env_keys(struct aws_creds *out, struct diag_list *dl)
 {
-	char *name = config_section_name(profile);
-	int r = ini_load_section(path, name, out, dl);
-	free(name);
-	if (r == 0 && !strcmp(profile, "default"))
-		r = ini_load_section(path, "profile default", out, dl);
+	const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
+	if (!ak && !sk)
+		return 0;
+	if (!ak || !sk) {
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s is set but %s is not",
+			 ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+			 ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		return -1;
+	}
+	set_keys(out, ak, sk, env("AWS_SESSION_TOKEN"));
+	out->source = xstrdup("environment");
+	return 1;
+}
+
+/* An STS client with `base`'s keys (or none, for web identity) in the resolved region. */
+static void sts_client(const struct resolver *rs, struct aws_creds *base, struct aws_client *c)
+{
+	free(base->region);
+	base->region = xstrdup(rs->region ? rs->region : "us-east-1");
+	aws_client_init(c, base, aws_sts_endpoint_url(rs->opts->endpoint_url));
+}
+
+/* "solemate-<seconds>", botocore's "botocore-session-<seconds>" in our name. */
+static char *default_session_name(void)
+{
+	return xstrfmt("solemate-%lld", (long long)time(NULL));
+}
+
+static int parse_duration(const struct profile *p, int *out, struct diag_list *dl)
+{
+	const char *v = pget(p, "duration_seconds");
+	*out = 0;
+	if (!v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	/* STS: 900 s to the role's maximum session duration, at most 12 hours */
+	if (*end || n < 900 || n > 43200) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "profile '%s': duration_seconds '%s' is not a number of "
+					  "seconds from 900 to 43200",
+					  p->name, v);
+		diag_set_hint(d, "STS AssumeRole accepts 900 (15 minutes) to 43200 (12 hours)");
+		return -1;
+	}
+	*out = (int)n;
+	return 0;
+}
+
+/* AssumeRoleWithWebIdentity with the token in `token_file`. 1 or -1. */
+static int web_identity(const struct resolver *rs, const char *token_file, const char *role_arn,
+			const char *session_name, const char *what, struct aws_creds *out,
+			struct diag_list *dl)
+{
+	struct strbuf token = STRBUF_INIT;
+	if (creds_read_file(token_file, &token) < 0 || !token.len) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, token_file, 0, 0, NULL,
+					  "cannot read the web identity token file '%s' (%s): %s",
+					  token_file, what, token.len ? strerror(errno) : "empty");
+		diag_set_hint(d, "the CI provider writes it (GitHub Actions: permissions: "
+				 "id-token: write, then aws-actions/configure-aws-credentials)");
+		strbuf_release(&token);
+		return -1;
+	}
+	while (token.len && (token.buf[token.len - 1] == '\n' || token.buf[token.len - 1] == '\r'))
+		strbuf_setlen(&token, token.len - 1);
+	char *session = session_name ? NULL : default_session_name();
+	struct sts_assume_role_input in = {
+		.role_arn = role_arn,
+		.session_name = session_name ? session_name : session,
+		.web_identity_token = token.buf,
+	};
+	struct aws_creds none = {0};
+	struct aws_client c;
+	sts_client(rs, &none, &c);
+	int rc = sts_assume_role_with_web_identity(&c, &in, out, dl);
+	explicit_bzero(token.buf, token.len);
+	strbuf_release(&token);
+	free(session);
+	aws_creds_release(&none);
+	if (rc < 0) {
+		diag_add(dl, DIAG_NOTE, NULL, 0, 0, NULL, "while assuming role %s with the web identity of %s",
+			 role_arn, what);
+		return -1;
+	}
+	out->source = xstrfmt("web-identity (%s)", role_arn);
+	return 1;
+}
+
+static int resolve_profile(const struct resolver *rs, const char *name, int hops,
+			   struct aws_creds *out, struct diag_list *dl);
+
+/* The keys a role_arn profile starts from: source_profile or credential_source. 1 or -1. */
+static int role_base(const struct resolver *rs, const struct profile *p, int hops,
+		     struct aws_creds *base, struct diag_list *dl)
+{
+	const char *src = pget(p, "source_profile"), *csrc = pget(p, "credential_source");
+	struct diag *d;
+	if (src && csrc) {
+		d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			     "profile '%s' has both source_profile and credential_source", p->name);
+		diag_set_hint(d, "keep one of them");
+		return -1;
+	}
+	if (src) {
+		int r;
+		if (!strcmp(src, p->name)) /* a profile's own keys assume its role */
+			r = static_keys(rs, p, base, dl);
+		else
+			r = resolve_profile(rs, src, hops + 1, base, dl);
+		if (r == 0) {
+			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				     "source_profile '%s' of profile '%s' has no credentials", src,
+				     p->name);
+			diag_set_hint(d, "give [%s] keys, a role_arn, sso or credential_process", src);
+		}
+		return r > 0 ? 1 : -1;
+	}
+	if (csrc) {
+		int r = -2;
+		if (!strcmp(csrc, "Environment"))
+			r = env_keys(base, dl);
+		else if (!strcmp(csrc, "Ec2InstanceMetadata"))
+			r = creds_from_imds(base, dl);
+		else if (!strcmp(csrc, "EcsContainer"))
+			r = creds_from_container(base, dl);
+		if (r == -2) {
+			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				     "profile '%s': credential_source '%s' is not Environment, "
+				     "Ec2InstanceMetadata or EcsContainer",
+				     p->name, csrc);
+			return -1;
+		}
+		if (r == 0)
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "profile '%s': credential_source %s has no credentials", p->name,
+				 csrc);
+		return r > 0 ? 1 : -1;
+	}
+	d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+		     "profile '%s' has role_arn but neither source_profile nor credential_source",
+		     p->name);
+	diag_set_hint(d, "add source_profile = PROFILE (the keys that may assume the role)");
+	return -1;
+}
+
+static int assume_role_profile(const struct resolver *rs, const struct profile *p, int hops,
+			       struct aws_creds *out, struct diag_list *dl)
+{
+	const char *role_arn = pget(p, "role_arn");
+	const char *token_file = pget(p, "web_identity_token_file");
+	const char *session_name = pget(p, "role_session_name");
+	if (token_file) {
+		int r = web_identity(rs, token_file, role_arn, session_name, p->name, out, dl);
+		if (r > 0) {
+			free(out->source);
+			out->source = xstrfmt("profile %s (web-identity %s)", p->name, role_arn);
+		}
+		return r;
+	}
+	int duration;
+	if (parse_duration(p, &duration, dl) < 0)
+		return -1;
+	struct aws_creds base = {0};
+	if (role_base(rs, p, hops, &base, dl) < 0)
+		return -1;
+	const char *serial = pget(p, "mfa_serial");
+	char code[64] = "";
+	if (serial) {
+		if (!rs->opts->mfa_prompt ||
+		    rs->opts->mfa_prompt(p->name, serial, code, sizeof(code), rs->opts->mfa_arg) < 0 ||
+		    !*code) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+						  "profile '%s' needs an MFA code for %s "
+						  "(mfa_serial) and there is no terminal to ask",
+						  p->name, serial);
+			diag_set_hint(d, "run it on a terminal, or export temporary keys first "
+					 "(aws configure export-credentials --profile %s --format "
+					 "env)",
+				      p->name);
+			aws_creds_release(&base);
+			return -1;
+		}
+	}
+	char *session = session_name ? NULL : default_session_name();
+	struct sts_assume_role_input in = {
+		.role_arn = role_arn,
+		.session_name = session_name ? session_name : session,
+		.external_id = pget(p, "external_id"),
+		.duration_seconds = duration,
+		.serial_number = serial,
+		.token_code = serial ? code : NULL,
+	};
+	struct aws_client c;
+	sts_client(rs, &base, &c);
+	int rc = sts_assume_role(&c, &in, out, dl);
+	explicit_bzero(code, sizeof(code));
+	free(session);
+	if (rc < 0) {
+		diag_add(dl, DIAG_NOTE, NULL, 0, 0, NULL,
+			 "while profile '%s' assumed role %s with the keys of %s", p->name,
+			 role_arn, base.source ? base.source : "its source");
+		aws_creds_release(&base);
+		return -1;
+	}
+	aws_creds_release(&base);
+	out->source = xstrfmt("profile %s (assume-role %s)", p->name, role_arn);
+	return 1;
+}
+
+/* An SSO profile: its [sso-session NAME] (or the legacy settings in the profile). */
+static int sso_profile(const struct resolver *rs, const struct profile *p, struct aws_creds *out,
+		       struct diag_list *dl)
+{
+	struct creds_sso sso = {
+		.profile = p->name,
+		.session = pget(p, "sso_session"),
+		.start_url = pget(p, "sso_start_url"),
+		.sso_region = pget(p, "sso_region"),
+		.account_id = pget(p, "sso_account_id"),
+		.role_name = pget(p, "sso_role_name"),
+		.endpoint_flag = rs->opts->endpoint_url,
+	};
+	struct ini_section sec = {0};
+	int r = 0;
+	if (sso.session) {
+		char *name = xstrfmt("sso-session %s", sso.session);
+		r = rs->config_path ? ini_load_section(rs->config_path, name, &sec, dl) : 0;
+		free(name);
+		if (r == 0) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, rs->config_path, 0, 0, NULL,
+						  "profile '%s' names sso_session '%s', which has no "
+						  "[sso-session %s] section",
+						  p->name, sso.session, sso.session);
+			diag_set_hint(d, "aws configure sso --profile %s writes it", p->name);
+		}
+		if (r <= 0) {
+			ini_section_release(&sec);
+			return -1;
+		}
+		sso.start_url = ini_get(&sec, "sso_start_url");
+		sso.sso_region = ini_get(&sec, "sso_region");
+	}
+	r = creds_from_sso(&sso, out, dl);
+	ini_section_release(&sec);
+	return r;
+}
+
+/*
+ * One profile's keys, in botocore's order: role_arn, web identity (the
+ * environment's, only for the profile named at the top), SSO, the
+ * credentials file's keys, credential_process, the config file's keys.
+ * 1 found, 0 nothing there, -1 error.
+ */
+static int resolve_profile(const struct resolver *rs, const char *name, int hops,
+			   struct aws_creds *out, struct diag_list *dl)
+{
+	struct profile p;
+	int r = -1;
+	if (hops >= AWS_CREDS_MAX_HOPS) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "profile '%s': more than %d roles assumed in a chain",
+					  name, AWS_CREDS_MAX_HOPS);
+		diag_set_hint(d, "the source_profile settings loop back on themselves");
+		return -1;
+	}
+	if (profile_load(rs, name, &p, dl) < 0)
+		goto out;
+	if (!p.seen && hops) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					  "source profile '%s' not found in '%s' or '%s'", name,
+					  rs->cred_path ? rs->cred_path : "~/.aws/credentials",
+					  rs->config_path ? rs->config_path : "~/.aws/config");
+		diag_set_hint(d, "check the source_profile settings of your profiles");
+		goto out;
+	}
+	if (pget(&p, "role_arn")) {
+		r = assume_role_profile(rs, &p, hops, out, dl);
+		goto out;
+	}
+	if (!hops && env("AWS_WEB_IDENTITY_TOKEN_FILE") && env("AWS_ROLE_ARN")) {
+		r = web_identity(rs, env("AWS_WEB_IDENTITY_TOKEN_FILE"), env("AWS_ROLE_ARN"),
+				 env("AWS_ROLE_SESSION_NAME"), "AWS_WEB_IDENTITY_TOKEN_FILE", out,
+				 dl);
+		goto out;
+	}
+	if (pget(&p, "sso_session") || pget(&p, "sso_start_url")) {
+		r = sso_profile(rs, &p, out, dl);
+		goto out;
+	}
+	if ((r = keys_from_section(&p.cred, rs->cred_path, name, out, dl)) != 0)
+		goto out;
+	if (pget(&p, "credential_process")) {
+		r = creds_from_process(name, pget(&p, "credential_process"), out, dl);
+		goto out;
+	}
+	r = keys_from_section(&p.config, rs->config_path, name, out, dl);
+out:
+	if (r > 0 && !out->profile)
+		out->profile = xstrdup(name);
+	profile_release(&p);
 	return r;
 }
 
@@ -228,17 +584,18 @@ static int no_credentials(const char *profile, bool explicit_profile, const char
 		return -1;
 	}
 	d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-		     "no AWS credentials found (profile '%s': no keys in '%s' or '%s')", profile,
-		     cred_path ? cred_path : "~/.aws/credentials",
+		     "no AWS credentials found (profile '%s': no keys in '%s' or '%s'; no "
+		     "web identity, container or instance credentials)",
+		     profile, cred_path ? cred_path : "~/.aws/credentials",
 		     config_path ? config_path : "~/.aws/config");
 	diag_set_hint(d,
 		      "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN "
-		      "for temporary keys), or AWS_PROFILE / --profile naming a profile with keys");
+		      "for temporary keys), or AWS_PROFILE / --profile naming a profile with keys, "
+		      "a role, SSO or credential_process");
 	return -1;
 }
 
-static int find_region(const struct aws_creds_opts *opts, const struct ini_section *config,
-		       struct aws_creds *out, struct diag_list *dl)
+static const char *find_region(const struct aws_creds_opts *opts, const struct ini_section *config)
 {
 	const char *region = opts && opts->region && *opts->region ? opts->region : NULL;
 	if (!region)
@@ -249,91 +606,208 @@ static int find_region(const struct aws_creds_opts *opts, const struct ini_secti
 		region = ini_get(config, "region");
 	if (!region && opts && opts->fallback_region && *opts->fallback_region)
 		region = opts->fallback_region;
-	if (!region) {
-		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "no AWS region given");
-		diag_set_hint(d, "pass --region, set AWS_REGION, or put region = ... in the "
-				 "profile's section of ~/.aws/config");
-		return -1;
-	}
-	out->region = xstrdup(region);
-	return 0;
+	return region;
 }
 
-int aws_creds_load(const struct aws_creds_opts *opts, struct aws_creds *out, struct diag_list *dl)
+/* The chain once (aws_creds_load, and each refresh): keys, source, profile, region. */
+static int resolve(const struct aws_creds_opts *opts, struct aws_creds *out, struct diag_list *dl)
 {
 	memset(out, 0, sizeof(*out));
-	const char *flag_profile = opts && opts->profile && *opts->profile ? opts->profile : NULL;
-	bool explicit_profile = flag_profile || env("AWS_PROFILE");
+	const char *flag_profile = opts->profile && *opts->profile ? opts->profile : NULL;
 	const char *profile = flag_profile ? flag_profile : env("AWS_PROFILE");
 	if (!profile)
 		profile = env("AWS_DEFAULT_PROFILE");
 	if (!profile)
 		profile = "default";
-
-	char *cred_path = aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
-	char *config_path = aws_file("AWS_CONFIG_FILE", "config");
-	struct ini_section cred = {0}, config = {0};
-	int rc = -1, got = 0, profile_seen = 0;
-
-	int rconf = config_path ? load_config_section(config_path, profile, &config, dl) : 0;
-	if (rconf < 0)
+	struct resolver rs = {
+		.opts = opts,
+		.cred_path = aws_file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+		.config_path = aws_file("AWS_CONFIG_FILE", "config"),
+		.explicit_profile = flag_profile || env("AWS_PROFILE"),
+	};
+	struct ini_section config = {0};
+	int rc = -1, got = 0;
+	int seen = rs.config_path ? load_config_section(rs.config_path, profile, &config, dl) : 0;
+	if (seen < 0)
 		goto out;
-	profile_seen = rconf;
+	rs.region = find_region(opts, &config);
 
-	const char *ak = env("AWS_ACCESS_KEY_ID"), *sk = env("AWS_SECRET_ACCESS_KEY");
-	if (!explicit_profile && (ak || sk)) {
-		if (!ak || !sk) {
-			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s is set but %s is not",
-				 ak ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-				 ak ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
-			goto out;
-		}
-		set_keys(out, ak, sk, env("AWS_SESSION_TOKEN"));
-		out->source = xstrdup("environment");
-		got = 1;
-	}
-	if (!got && cred_path) {
-		int r = ini_load_section(cred_path, profile, &cred, dl);
-		if (r < 0)
-			goto out;
-		profile_seen |= r;
-		if ((got = keys_from_section(&cred, cred_path, profile, out, dl)) < 0)
-			goto out;
-	}
-	if (!got && (got = keys_from_section(&config, config_path, profile, out, dl)) < 0)
+	if (!rs.explicit_profile && (got = env_keys(out, dl)) < 0)
 		goto out;
 	if (!got) {
-		const char *how = unsupported_source(&config);
-		if (!how)
-			how = unsupported_source(&cred);
-		if (how) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-						  "AWS profile '%s' gets its keys through '%s', "
-						  "which solemate does not support",
-						  profile, how);
-			diag_set_hint(d,
-				      "export them first: eval \"$(aws configure "
-				      "export-credentials --profile %s --format env)\"",
-				      profile);
-		} else {
-			no_credentials(profile, explicit_profile, cred_path, config_path,
-				       profile_seen, dl);
+		struct profile p;
+		if (profile_load(&rs, profile, &p, dl) < 0) {
+			profile_release(&p);
+			goto out;
 		}
+		seen |= p.seen;
+		profile_release(&p);
+		if (rs.explicit_profile && !seen) {
+			no_credentials(profile, true, rs.cred_path, rs.config_path, seen, dl);
+			goto out;
+		}
+		if ((got = resolve_profile(&rs, profile, 0, out, dl)) < 0)
+			goto out;
+	}
+	if (!got && (got = creds_from_container(out, dl)) < 0)
+		goto out;
+	if (!got && (got = creds_from_imds(out, dl)) < 0)
+		goto out;
+	if (!got) {
+		no_credentials(profile, rs.explicit_profile, rs.cred_path, rs.config_path, seen,
+			       dl);
 		goto out;
 	}
-	if (strcmp(out->source, "environment"))
-		out->profile = xstrdup(profile);
-	if (find_region(opts, &config, out, dl) < 0)
+	if (!rs.region) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "no AWS region given");
+		diag_set_hint(d, "pass --region, set AWS_REGION, or put region = ... in the "
+				 "profile's section of ~/.aws/config");
 		goto out;
+	}
+	out->region = xstrdup(rs.region);
 	rc = 0;
 out:
 	if (rc < 0)
 		aws_creds_release(out);
-	ini_section_release(&cred);
 	ini_section_release(&config);
-	free(cred_path);
-	free(config_path);
+	free(rs.cred_path);
+	free(rs.config_path);
 	return rc;
+}
+
+/* ---- refreshing temporary keys ---- */
+
+struct aws_creds_provider {
+	pthread_mutex_t lock;
+	struct aws_creds_opts opts; /* strings owned */
+	struct aws_keys keys;
+	time_t expiration, fetched;
+	unsigned fetches;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void keys_from(struct aws_keys *k, const struct aws_creds *c)
+{
+	k->access_key = xstrdup(c->access_key);
+	k->secret_key = xstrdup(c->secret_key);
+	k->session_token = dup_or_null(c->session_token);
+}
+
+int aws_creds_load(const struct aws_creds_opts *opts, struct aws_creds *out, struct diag_list *dl)
+{
+	static const struct aws_creds_opts none = {0};
+	if (!opts)
+		opts = &none;
+	if (resolve(opts, out, dl) < 0)
+		return -1;
+	if (!out->expiration)
+		return 0;
+	struct aws_creds_provider *p = xcalloc(1, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	/* a refresh asks the same profile again in the region found now */
+	p->opts = (struct aws_creds_opts){
+		.profile = dup_or_null(out->profile ? out->profile : opts->profile),
+		.region = xstrdup(out->region),
+		.endpoint_url = dup_or_null(opts->endpoint_url),
+		.mfa_prompt = opts->mfa_prompt,
+		.mfa_arg = opts->mfa_arg,
+	};
+	keys_from(&p->keys, out);
+	p->expiration = out->expiration;
+	p->fetched = time(NULL);
+	p->fetches = 1;
+	out->provider = p;
+	return 0;
+}
+
+/* Whether keys fetched at `fetched` that expire at `exp` are due for a refresh at `now`. */
+static bool due(time_t now, time_t fetched, time_t exp)
+{
+	time_t margin = AWS_CREDS_REFRESH_MARGIN;
+	if (exp - fetched < 2 * margin)
+		margin = (exp - fetched) / 2; /* short-lived keys: refresh half-way */
+	return now >= exp - margin;
+}
+
+void aws_keys_release(struct aws_keys *k)
+{
+	if (k->secret_key)
+		explicit_bzero(k->secret_key, strlen(k->secret_key));
+	if (k->session_token)
+		explicit_bzero(k->session_token, strlen(k->session_token));
+	free(k->access_key);
+	free(k->secret_key);
+	free(k->session_token);
+	memset(k, 0, sizeof(*k));
+}
+
+int aws_creds_keys(const struct aws_creds *c, struct aws_keys *out, struct diag_list *dl)
+{
+	memset(out, 0, sizeof(*out));
+	struct aws_creds_provider *p = c->provider;
+	if (!p) {
+		if (!c->access_key || !c->secret_key) {
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "no AWS credentials");
+			return -1;
+		}
+		keys_from(out, c);
+		return 0;
+	}
+	int rc = 0;
+	pthread_mutex_lock(&p->lock);
+	time_t now = time(NULL);
+	if (due(now, p->fetched, p->expiration)) {
+		struct aws_creds fresh;
+		struct diag_list mine = DIAG_LIST_INIT;
+		if (resolve(&p->opts, &fresh, &mine) == 0) {
+			aws_keys_release(&p->keys);
+			keys_from(&p->keys, &fresh);
+			p->expiration = fresh.expiration ? fresh.expiration : now + 3600;
+			p->fetched = now;
+			p->fetches++;
+			aws_creds_release(&fresh);
+		} else if (now >= p->expiration) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+						  "the temporary AWS credentials have expired and "
+						  "new ones could not be had");
+			diag_set_hint(d, "see the messages below; then run the command again");
+			diag_list_move(dl, &mine);
+			rc = -1;
+		}
+		/* otherwise the old keys still work: try again at the next request */
+		diag_list_release(&mine);
+	}
+	if (rc == 0) {
+		out->access_key = xstrdup(p->keys.access_key);
+		out->secret_key = xstrdup(p->keys.secret_key);
+		out->session_token = dup_or_null(p->keys.session_token);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+unsigned aws_creds_fetch_count(const struct aws_creds *c)
+{
+	if (!c->provider)
+		return 1;
+	pthread_mutex_lock(&c->provider->lock);
+	unsigned n = c->provider->fetches;
+	pthread_mutex_unlock(&c->provider->lock);
+	return n;
+}
+
+static void provider_free(struct aws_creds_provider *p)
+{
+	pthread_mutex_destroy(&p->lock);
+	aws_keys_release(&p->keys);
+	free((char *)p->opts.profile);
+	free((char *)p->opts.region);
+	free((char *)p->opts.endpoint_url);
+	free(p);
 }
 
 void aws_creds_release(struct aws_creds *c)
@@ -351,5 +825,36 @@ void aws_creds_release(struct aws_creds *c)
 	free(c->region);
 	free(c->profile);
 	free(c->source);
+	if (c->provider)
+		provider_free(c->provider);
 	memset(c, 0, sizeof(*c));
+}
+
+time_t aws_parse_time(const char *s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	int n = 0;
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
+		return -1;
+	const char *p = s + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	long offset = 0;
+	if (*p == '+' || *p == '-') {
+		int hh, mm;
+		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(p) != 6)
+			return -1;
+		offset = (*p == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
+	} else if (strcmp(p, "Z") && strcmp(p, "UTC") && *p) {
+		return -1;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+		return -1;
+	return timegm(&tm) - offset;
 }

@@ -34,6 +34,7 @@ static const struct {
 	SYM(1, xmlDocGetRootElement),
 	SYM(2, EVP_Digest),
 	SYM(2, EVP_sha256),
+	SYM(2, EVP_sha1),
 	SYM(2, HMAC),
 	SYM(2, SHA256),
 	SYM(2, RAND_bytes),

@@ -45,6 +45,7 @@ struct aws_dynlib {
 	int (*p_EVP_Digest)(const void *data, size_t count, unsigned char *md, unsigned int *size,
 			    const EVP_MD *type, ENGINE *impl);
 	const EVP_MD *(*p_EVP_sha256)(void);
+	const EVP_MD *(*p_EVP_sha1)(void);
 	unsigned char *(*p_HMAC)(const EVP_MD *evp_md, const void *key, int key_len,
 				 const unsigned char *d, size_t n, unsigned char *md,
 				 unsigned int *md_len);
@@ -84,6 +85,7 @@ int aws_dynlib_load(struct diag_list *dl);
 #define xmlFree (*aws_dynlib.p_xmlFree)
 #define EVP_Digest (*aws_dynlib.p_EVP_Digest)
 #define EVP_sha256 (*aws_dynlib.p_EVP_sha256)
+#define EVP_sha1 (*aws_dynlib.p_EVP_sha1)
 #define HMAC (*aws_dynlib.p_HMAC)
 #define SHA256 (*aws_dynlib.p_SHA256)
 #define RAND_bytes (*aws_dynlib.p_RAND_bytes)

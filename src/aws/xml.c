@@ -3,6 +3,7 @@
 #include "aws/xml.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,4 +90,26 @@ char *aws_xml_path_text(xmlNodePtr n, const char *path)
 		return NULL;
 	}
 	return s;
+}
+
+xmlNodePtr aws_xml_result(const char *xml, size_t len, const char *service, const char *action,
+			  xmlDocPtr *doc, struct diag_list *dl)
+{
+	*doc = aws_xml_parse(xml, len);
+	xmlNodePtr root = *doc ? xmlDocGetRootElement(*doc) : NULL;
+	char name[96];
+	snprintf(name, sizeof(name), "%sResponse", action);
+	if (root && !strcmp((const char *)root->name, name)) {
+		snprintf(name, sizeof(name), "%sResult", action);
+		xmlNodePtr result = aws_xml_child(root, name);
+		/* Actions with nothing to say may send an empty <...Result/> or none at all. */
+		return result ? result : root;
+	}
+	diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+		 "%s %s: unexpected answer (%s, not a %sResponse document)", service, action,
+		 *doc ? "another XML document" : "not well-formed XML", action);
+	if (*doc)
+		xmlFreeDoc(*doc);
+	*doc = NULL;
+	return NULL;
 }

@@ -31,4 +31,14 @@ char *aws_xml_text(xmlNodePtr n);
 /* The text of aws_xml_path(n, path), or NULL when missing or empty. malloc'd. */
 char *aws_xml_path_text(xmlNodePtr n, const char *path);
 
+/*
+ * The <ACTIONResult> element of a Query API answer <ACTIONResponse> (the
+ * root itself when an action sends no Result), *doc set for xmlFreeDoc().
+ * NULL with a diagnostic "SERVICE ACTION: unexpected answer ..." when the
+ * document is not that answer.
+ */
+struct diag_list;
+xmlNodePtr aws_xml_result(const char *xml, size_t len, const char *service, const char *action,
+			  xmlDocPtr *doc, struct diag_list *dl);
+
 #endif

@@ -144,6 +144,7 @@ SM_COMMAND(destroy);
 SM_COMMAND(cost);
 SM_COMMAND(graph);
 SM_COMMAND(report);
+SM_COMMAND(whoami);
 
 /* Flush stdout and report a write error (a full disk must not pass silently). */
 int cli_finish_stdout(int code);

@@ -13,6 +13,7 @@
 
 #include "aws/s3.h"
 #include "aws/stack_events.h"
+#include "aws/sts.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/region.h"
@@ -185,23 +186,33 @@ int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *f
 		 struct diag_list *dl)
 {
 	memset(ca, 0, sizeof(*ca));
-	struct aws_creds_opts co = {o->profile, o->region, fallback_region};
+	struct aws_creds_opts co = {
+		.profile = o->profile,
+		.region = o->region,
+		.fallback_region = fallback_region,
+		.endpoint_url = o->endpoint_url,
+		.mfa_prompt = cli_mfa_prompt,
+	};
 	if (o->region && region_check(o->region, "--region", dl) < 0)
+		return -1;
+	/* the endpoints first: the chain may already send keys to STS */
+	ca->endpoint_url = o->endpoint_url;
+	ca->sts_endpoint_url = aws_sts_endpoint_url(o->endpoint_url);
+	if (!ca->endpoint_url) {
+		const char *e = getenv("AWS_ENDPOINT_URL");
+		ca->endpoint_url = e && *e ? e : NULL;
+	}
+	if (ca->endpoint_url && check_endpoint(ca->endpoint_url, o->allow_insecure_endpoint, dl) < 0)
+		return -1;
+	if (ca->sts_endpoint_url &&
+	    (!ca->endpoint_url || strcmp(ca->sts_endpoint_url, ca->endpoint_url)) &&
+	    check_endpoint(ca->sts_endpoint_url, o->allow_insecure_endpoint, dl) < 0)
 		return -1;
 	if (aws_creds_load(&co, &ca->creds, dl) < 0)
 		return -1;
 	/* before any host name is built from it (issue 19) */
 	if (region_check(ca->creds.region,
 			 "the region from AWS_REGION, AWS_DEFAULT_REGION or the profile", dl) < 0) {
-		aws_creds_release(&ca->creds);
-		return -1;
-	}
-	ca->endpoint_url = o->endpoint_url;
-	if (!ca->endpoint_url) {
-		const char *e = getenv("AWS_ENDPOINT_URL");
-		ca->endpoint_url = e && *e ? e : NULL;
-	}
-	if (ca->endpoint_url && check_endpoint(ca->endpoint_url, o->allow_insecure_endpoint, dl) < 0) {
 		aws_creds_release(&ca->creds);
 		return -1;
 	}
@@ -978,6 +989,7 @@ enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_temp
 		.template_body = url ? NULL : body,
 		.template_url = url,
 		.description = CLI_CHANGE_SET_DESCRIPTION,
+		.role_arn = o->role_arn,
 	};
 	cli_aws_say(ca, name, "creating change set %s (%s)\n", cs_name, type);
 	created_stack = !strcmp(type, "CREATE");

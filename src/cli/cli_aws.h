@@ -63,6 +63,7 @@ int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, 
 struct cli_aws {
 	struct aws_creds creds;
 	const char *endpoint_url;
+	const char *sts_endpoint_url; /* --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL */
 	const char *forced_region; /* --region, or NULL: each stack's own region */
 	bool progress_tty;	   /* stdout is a terminal: progress bars */
 	bool prompt_tty;	   /* stdin and stderr are terminals: questions allowed */
@@ -81,6 +82,24 @@ struct cli_aws {
 int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *fallback_region,
 		 struct diag_list *dl);
 void cli_aws_close(struct cli_aws *ca);
+
+/* Ask for an MFA code on the terminal (aws_mfa_prompt_fn); -1 without one. */
+int cli_mfa_prompt(const char *profile, const char *serial, char *code, size_t size, void *arg);
+
+/*
+ * STS GetCallerIdentity with the credentials of `ca` (cli_account.c);
+ * 0 or -1 + diagnostic.
+ */
+struct sts_identity;
+int cli_aws_identity(struct cli_aws *ca, struct sts_identity *out, struct diag_list *dl);
+
+/*
+ * The account check of deploy, destroy and bootstrap, their first call:
+ * refuse (-1, an error naming both account IDs: exit 2) when the
+ * credentials belong to another account than the config's accountId.
+ */
+struct solemate_unit;
+int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, struct diag_list *dl);
 
 /* A client for the stacks of one region; the credentials are shared. */
 struct cli_client {
@@ -150,6 +169,7 @@ struct cli_deploy_opts {
 	bool termination_protection;
 	bool show_changes;	/* print the change set (always, except bootstrap's quiet mode) */
 	const json_t *manifest; /* cross-region references to fill as parameters, or NULL */
+	const char *role_arn;	/* cloudFormationRoleArn, or NULL */
 };
 
 /*

@@ -157,6 +157,8 @@ int cmd_deploy(int argc, char **argv)
 	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
+	if (cli_aws_check_account(&ca, &unit, &dl) < 0)
+		goto out;
 	ctx.opts.env = unit.name;
 	ctx.opts.owner_env = unit.name;
 	/* the wrong target is refused before any stack is touched */
@@ -182,6 +184,8 @@ int cmd_deploy(int argc, char **argv)
 			goto out;
 		}
 	}
+	ctx.opts.role_arn =
+		unit.kind == CONFIG_ENVIRONMENT ? unit.env.cloudformation_role_arn : NULL;
 	ctx.opts.manifest = manifest;
 	ctx.opts.policy.production = unit.protect;
 	ctx.opts.termination_protection = unit.protect;

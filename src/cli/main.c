@@ -31,6 +31,7 @@ static const struct cmd_struct commands[] = {
 	{ "cost", cmd_cost, "estimate the monthly cost" },
 	{ "graph", cmd_graph, "draw the architecture (dot, svg, mermaid)" },
 	{ "report", cmd_report, "one HTML page: diagram, inventory, findings, cost, SLOs" },
+	{ "whoami", cmd_whoami, "the AWS account, ARN and credential source in use" },
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

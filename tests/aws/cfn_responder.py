@@ -954,6 +954,11 @@ class World:
                 "DriftInformation": {"StackResourceDriftStatus": "NOT_CHECKED"}} for r in chunk]
         return {"StackResourceSummaries": out, "NextToken": nxt}
 
+    def a_GetCallerIdentity(self, p, region):
+        """STS, for the account check that deploy, destroy and bootstrap make first."""
+        return {"UserId": "AIDARESPONDER", "Account": self.account,
+                "Arn": f"arn:aws:iam::{self.account}:user/responder"}
+
     def a_DeleteStack(self, p, region):
         name = required(p, "StackName")
         try:
@@ -998,7 +1003,7 @@ class World:
 ACTIONS = {n[2:] for n in dir(World) if n.startswith("a_")}
 
 
-def auth_problem(headers):
+def auth_problem(headers, action=None):
     auth = headers.get("Authorization")
     if not auth:
         return ApiError(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
@@ -1010,9 +1015,10 @@ def auth_problem(headers):
         return ApiError(403, "IncompleteSignature",
                         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
-    if len(scope) != 5 or scope[3] != "cloudformation" or scope[4] != "aws4_request":
+    service = "sts" if action == "GetCallerIdentity" else "cloudformation"
+    if len(scope) != 5 or scope[3] != service or scope[4] != "aws4_request":
         return ApiError(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: "
-                        "'cloudformation'.")
+                        f"'{service}'.")
     return None
 
 
@@ -1050,6 +1056,24 @@ def signature_problem(method, path, headers, body, secrets):
         return ApiError(403, "SignatureDoesNotMatch",
                         "The request signature we calculated does not match the signature you provided. Check your "
                         "AWS Secret Access Key and signing method. Consult the service documentation for details.")
+    return None
+
+
+def expired_problem(headers, path, secrets):
+    """--credentials-file: keys that come and go (a credential process writes
+    them) and expire: a key past its "expires" (epoch seconds) is refused with
+    ExpiredToken, as AWS refuses expired temporary credentials."""
+    try:
+        with open(path) as f:
+            keys = json.load(f)
+    except (OSError, ValueError):
+        keys = {}
+    for k, v in keys.items():
+        secrets[k] = v["secret"]
+    akid = headers["Authorization"].split("Credential=", 1)[1].split("/", 1)[0]
+    exp = keys.get(akid, {}).get("expires")
+    if exp is not None and time.time() >= exp:
+        return ApiError(403, "ExpiredToken", "The security token included in the request is expired")
     return None
 
 
@@ -1123,9 +1147,12 @@ class Handler(BaseHTTPRequestHandler):
                  "host": self.headers.get("Host"), "error": None}
         with w.lock:
             try:
-                err = auth_problem(self.headers)
-                if err is None and self.server.secrets:
-                    err = signature_problem(self.command, self.path, self.headers, body, self.server.secrets)
+                err = auth_problem(self.headers, action)
+                secrets = dict(self.server.secrets)
+                if err is None and self.server.credentials_file:
+                    err = expired_problem(self.headers, self.server.credentials_file, secrets)
+                if err is None and secrets:
+                    err = signature_problem(self.command, self.path, self.headers, body, secrets)
                 if err:
                     raise err
                 if action not in ACTIONS:
@@ -1172,6 +1199,10 @@ def main():
     p.add_argument("--fail-reason")
     p.add_argument("--credentials", action="append", default=[], metavar="KEY_ID:SECRET",
                    help="check signatures: only these keys are known (repeatable)")
+    p.add_argument("--credentials-file", metavar="FILE",
+                   help='JSON {"KEY_ID": {"secret": S, "expires": EPOCH}}, read at each request: '
+                        "keys past their expiry get ExpiredToken")
+    p.add_argument("--account", default="123456789012", help="what STS GetCallerIdentity answers")
     p.add_argument("--schema", default=os.path.join(here, "..", "..", "data", "cfn-schema.txt"))
     a = p.parse_args()
     opts = {"scenario": "ok", "stacks": {}, "events_per_poll": 3, "changeset_polls": 1, "page_size": 5,
@@ -1211,6 +1242,8 @@ def main():
         return 2
     srv = ThreadingHTTPServer((a.host, a.port), Handler)
     srv.world = world
+    world.account = a.account
+    srv.credentials_file = a.credentials_file
     srv.log = open(a.log, "a", buffering=1) if a.log else None
     srv.secrets = dict(c.split(":", 1) for c in a.credentials if ":" in c)
     return serve.run(srv)

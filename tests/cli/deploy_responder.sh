@@ -66,6 +66,12 @@ expect_state "no-op deploy: no change set left" "len(pending)" "0"
 # --- diff against the deployed stacks
 expect_exit "diff --env staging after deploy: no differences, exit 0" 0 "$SOLEMATE" diff --env staging "${E[@]}"
 mkdir -p "$TMP/cfg"; cp "$SOLEMATE_CONFIG_DIR"/*.json "$TMP/cfg/"
+# the responder's credentials are account 123456789012: production's copy is put there
+python3 - "$TMP/cfg/production.json" <<'EOF'
+import json, sys
+p = sys.argv[1]; c = json.load(open(p)); c["accountId"] = "123456789012"
+json.dump(c, open(p, "w"), indent=2)
+EOF
 python3 - "$TMP/cfg/staging.json" <<'EOF'
 import json, sys
 p = sys.argv[1]; c = json.load(open(p)); c["ecsDesiredCount"] = c.get("ecsDesiredCount", 2) + 1
@@ -75,7 +81,26 @@ expect_exit "diff --env with a changed config: differences, exit 1" 1 "$SOLEMATE
 expect_grep "diff --env: names the changed property" "DesiredCount" "$TMP/out"
 
 # --- production: termination protection, then a change set that would replace the database
-expect_exit "first deploy of production: exit 0" 0 "$SOLEMATE" deploy --env production --yes "${E[@]}"
+# --- credentials of another account: refused before anything is read or changed
+n_before=$(wc -l < "$TMP/log.jsonl")
+expect_exit "deploy production with staging's account: refused, exit 2" 2 "$SOLEMATE" deploy --env production --yes "${E[@]}"
+expect_grep "the refusal names both accounts" "account 123456789012 .*production is account 210987654321" "$TMP/err"
+tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | python3 -c '
+import json, sys
+acts = [json.loads(l)["action"] for l in sys.stdin]
+assert acts == ["GetCallerIdentity"], acts' && ok "refused after GetCallerIdentity alone: no other call made" \
+  || notok "refused after GetCallerIdentity alone" "$(tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | head -3)"
+n_before=$(wc -l < "$TMP/log.jsonl")
+expect_exit "destroy production --force with another account: refused, exit 2" 2 "$SOLEMATE" destroy --env production --yes --force "${E[@]}"
+expect_grep "destroy: the refusal names both accounts" "account 123456789012 .*production is account 210987654321" "$TMP/err"
+expect_exit "bootstrap production with another account: refused, exit 2" 2 "$SOLEMATE" bootstrap --env production --yes "${E[@]}"
+tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | python3 -c '
+import json, sys
+acts = [json.loads(l)["action"] for l in sys.stdin]
+assert acts == ["GetCallerIdentity"] * 2, acts' && ok "destroy and bootstrap: GetCallerIdentity and nothing else" \
+  || notok "destroy and bootstrap refused first" "$(tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | head -3)"
+
+expect_exit "first deploy of production: exit 0" 0 "$SOLEMATE" deploy --env production --config-dir "$TMP/cfg" --yes "${E[@]}"
 expect_state "production stacks get termination protection" \
   "all(s['terminationProtection'] for n, s in st.items() if n.startswith('SolemateProduction'))" "True"
 db_before=$(state "st['SolemateProductionData']['resources']['Database']['physical']")
@@ -112,7 +137,7 @@ expect_grep "destroy --env baseline: says why" "outlives every environment" "$TM
 
 # --- destroy
 expect_exit "destroy without --yes and no terminal: exit 2" 2 "$SOLEMATE" destroy --env staging "${E[@]}" </dev/null
-expect_exit "destroy production without --force: exit 2" 2 "$SOLEMATE" destroy --env production --yes "${E[@]}"
+expect_exit "destroy production without --force: exit 2" 2 "$SOLEMATE" destroy --env production --config-dir "$TMP/cfg" --yes "${E[@]}"
 expect_grep "destroy production: says --force" "\-\-force" "$TMP/err"
 mark=$(wc -l < "$TMP/log.jsonl")
 expect_exit "destroy staging: exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
@@ -134,7 +159,7 @@ seq = {e["params"].get("StackName"): e["seq"] for e in log if e["action"] == "De
 assert seq["SolemateStagingMonitoring"] < seq["SolemateStagingData"] < seq["SolemateStagingNetwork"], seq
 assert seq["SolemateStagingCompute"] < seq["SolemateStagingData"], seq
 EOF
-expect_exit "destroy production --force: exit 0" 0 "$SOLEMATE" destroy --env production --yes --force "${E[@]}"
+expect_exit "destroy production --force: exit 0" 0 "$SOLEMATE" destroy --env production --config-dir "$TMP/cfg" --yes --force "${E[@]}"
 expect_grep "destroy --force: termination protection turned off" "termination protection off" "$TMP/out"
 expect_grep "destroy production: the final snapshot is listed" "final snapshot of AWS::RDS::DBInstance Database" "$TMP/out"
 expect_exit "destroy again: nothing deployed, exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"

@@ -37,6 +37,8 @@ static void reset(void)
 	for (size_t i = 0; i < sizeof(aws_vars) / sizeof(aws_vars[0]); i++)
 		unsetenv(aws_vars[i]);
 	setenv("HOME", dir, 1);
+	/* never the real instance metadata address from a test */
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	unlink(cred_path);
 	unlink(config_path);
 }
@@ -95,7 +97,7 @@ TEST(credentials_file_default_profile_crlf_comments_spaces)
 	CHECK(c.session_token == NULL);
 	CHECK_STR(c.region, "ap-south-1");
 	CHECK_STR(c.profile, "default");
-	CHECK_STR(c.source, cred_path);
+	CHECK_CONTAINS(c.source, cred_path);
 	CHECK(dl.nr == 0);
 	aws_creds_release(&c);
 	diag_list_release(&dl);
@@ -146,7 +148,7 @@ TEST(keys_in_config_file_profile_section)
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(aws_creds_load(&(struct aws_creds_opts){.profile = "ci"}, &c, &dl) == 0);
 	CHECK_STR(c.access_key, "AKIACFG");
-	CHECK_STR(c.source, config_path);
+	CHECK_CONTAINS(c.source, config_path);
 	CHECK_STR(c.region, "sa-east-1");
 	aws_creds_release(&c);
 	diag_list_release(&dl);
@@ -262,7 +264,7 @@ TEST(malformed_file_names_line_not_text)
 	diag_list_release(&dl);
 }
 
-TEST(role_profiles_are_refused_with_a_way_out)
+TEST(role_profile_with_a_missing_source_names_it)
 {
 	reset();
 	files(NULL, "[profile admin]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = d\n");
@@ -271,8 +273,7 @@ TEST(role_profiles_are_refused_with_a_way_out)
 	CHECK(aws_creds_load(&(struct aws_creds_opts){.profile = "admin", .region = "r"}, &c,
 			     &dl) == -1);
 	char *m = all_messages(&dl);
-	CHECK_CONTAINS(m, "role_arn");
-	CHECK_CONTAINS(m, "export-credentials --profile admin");
+	CHECK_CONTAINS(m, "source profile 'd' not found");
 	free(m);
 	diag_list_release(&dl);
 }
@@ -300,7 +301,7 @@ int main(void)
 	RUN(no_credentials_says_what_to_set);
 	RUN(unknown_profile_and_half_keys_never_show_secrets);
 	RUN(malformed_file_names_line_not_text);
-	RUN(role_profiles_are_refused_with_a_way_out);
+	RUN(role_profile_with_a_missing_source_names_it);
 	unlink(cred_path);
 	unlink(config_path);
 	rmdir(awsdir);

@@ -1,0 +1,114 @@
+/*
+ * solemate whoami: which AWS account and principal the credentials are
+ * (STS GetCallerIdentity, like `aws sts get-caller-identity`), and which
+ * source of the chain supplied them (creds.h). No key, secret or token is
+ * ever printed.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/sts.h"
+#include "base/json_io.h"
+#include "cli/cli.h"
+#include "cli/cli_aws.h"
+
+/* With no region anywhere, STS's own: us-east-1 (the global endpoint's). */
+#define WHOAMI_FALLBACK_REGION "us-east-1"
+
+static const char whoami_usage[] =
+	"usage: solemate whoami [--format text|json] [--profile NAME] [--region REGION]\n"
+	"                       [--endpoint-url URL]\n"
+	"\n"
+	"Show the AWS account, the ARN and the user ID the credentials belong to\n"
+	"(STS GetCallerIdentity), and which source of the credential chain supplied\n"
+	"them: environment, web-identity, a profile (static keys, assume-role,\n"
+	"credential_process, sso), container or ec2-instance-metadata.\n"
+	"\n" CLI_AWS_OPTIONS_HELP "  --format text|json  (default text)\n"
+	"\n"
+	"STS is reached at --endpoint-url, else AWS_ENDPOINT_URL_STS, else\n"
+	"AWS_ENDPOINT_URL. Exit 0; 1 when STS refuses the credentials; 2 when there\n"
+	"are none.\n";
+
+static void iso_time(time_t t, char out[32])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int cmd_whoami(int argc, char **argv)
+{
+	struct cli_aws_opts ao = {0};
+	bool json = false;
+	for (int i = 1; i < argc; i++) {
+		int r = cli_aws_parse_option(&ao, argc, argv, &i, "whoami");
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(whoami_usage, stdout);
+			return cli_finish_stdout(SM_EXIT_OK);
+		} else if (!strcmp(a, "--format") && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "text") && strcmp(f, "json"))
+				return cli_usage_error("whoami", "--format wants text or json, not '%s'",
+						       f);
+			json = !strcmp(f, "json");
+		} else if (!strcmp(a, "--json")) {
+			json = true;
+		} else {
+			return cli_usage_error("whoami", "unknown option '%s' (see --help)", a);
+		}
+	}
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct cli_aws ca;
+	if (cli_aws_open(&ca, &ao, WHOAMI_FALLBACK_REGION, &dl) < 0) {
+		cli_print_diags(&dl);
+		diag_list_release(&dl);
+		return SM_EXIT_USAGE;
+	}
+	struct sts_identity id;
+	int code = SM_EXIT_OK;
+	if (cli_aws_identity(&ca, &id, &dl) < 0) {
+		diag_add(&dl, DIAG_NOTE, NULL, 0, 0, NULL, "the credentials came from %s",
+			 ca.creds.source);
+		cli_print_diags(&dl);
+		code = SM_EXIT_FINDINGS;
+		goto out;
+	}
+	char expires[32] = "";
+	if (ca.creds.expiration)
+		iso_time(ca.creds.expiration, expires);
+	if (json) {
+		json_t *o = json_pack("{ss ss ss* ss ss* ss}", "account", id.account, "arn", id.arn,
+				      "userId", id.user_id, "source", ca.creds.source, "profile",
+				      ca.creds.profile, "region", ca.creds.region);
+		if (*expires)
+			json_object_set_new(o, "expiration", json_string(expires));
+		char *s = jio_dump_json(o, NULL);
+		fputs(s, stdout);
+		free(s);
+		json_decref(o);
+	} else {
+		printf("account  %s\n", id.account);
+		printf("arn      %s\n", id.arn);
+		if (id.user_id)
+			printf("user id  %s\n", id.user_id);
+		printf("source   %s\n", ca.creds.source);
+		if (ca.creds.profile)
+			printf("profile  %s\n", ca.creds.profile);
+		printf("region   %s\n", ca.creds.region);
+		if (*expires)
+			printf("expires  %s\n", expires);
+	}
+	sts_identity_release(&id);
+out:
+	cli_aws_close(&ca);
+	diag_list_release(&dl);
+	return cli_finish_stdout(code);
+}
