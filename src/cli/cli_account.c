@@ -19,9 +19,7 @@ int cli_mfa_prompt(const char *profile, const char *serial, char *code, size_t s
 	(void)arg;
 	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO) || size < 2)
 		return -1;
-	fprintf(stderr, "Enter MFA code for %s (profile %s): ", serial, profile);
-	fflush(stderr);
-	/* not echoed, like the AWS CLI's getpass */
+	/* not echoed, like the AWS CLI's getpass: echo off before the question */
 	struct termios old, quiet;
 	int restored = tcgetattr(STDIN_FILENO, &old);
 	if (restored == 0) {
@@ -29,6 +27,8 @@ int cli_mfa_prompt(const char *profile, const char *serial, char *code, size_t s
 		quiet.c_lflag &= (tcflag_t)~ECHO;
 		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
+	fprintf(stderr, "Enter MFA code for %s (profile %s): ", serial, profile);
+	fflush(stderr);
 	char *line = fgets(code, (int)size, stdin);
 	if (restored == 0)
 		tcsetattr(STDIN_FILENO, TCSANOW, &old);
