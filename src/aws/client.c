@@ -337,6 +337,20 @@ static struct curl_slist *add_header(struct curl_slist *list, const char *name, 
 	return l;
 }
 
+enum attempt_outcome { ATTEMPT_OK, ATTEMPT_FAILED, ATTEMPT_RETRY };
+
+/* What one attempt's result calls for: done, failed for good, or another try. */
+static enum attempt_outcome judge_attempt(CURLcode cc, struct aws_response *resp)
+{
+	if (cc != CURLE_OK)
+		return curl_retryable(cc) ? ATTEMPT_RETRY : ATTEMPT_FAILED;
+	if (resp->status >= 200 && resp->status < 300)
+		return ATTEMPT_OK;
+	aws_response_parse_error(resp);
+	return aws_status_retryable(resp->status, resp->error_code) ? ATTEMPT_RETRY
+								     : ATTEMPT_FAILED;
+}
+
 /* The transport of one attempt: send, fill resp. The curl result. */
 static CURLcode perform(const char *method, const char *url, struct curl_slist *h,
 			const char *body, size_t body_len, long timeout_ms,
@@ -514,17 +528,10 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 		c->requests++;
 		cc = send_once(c, req, &ep, path.buf, url.buf, &keys, resp, errbuf);
 		aws_keys_release(&keys);
-		if (cc != CURLE_OK) {
-			if (!curl_retryable(cc))
-				break;
-			continue;
-		}
-		if (resp->status >= 200 && resp->status < 300) {
+		enum attempt_outcome out = judge_attempt(cc, resp);
+		if (out == ATTEMPT_OK)
 			rc = 0;
-			break;
-		}
-		aws_response_parse_error(resp);
-		if (!aws_status_retryable(resp->status, resp->error_code))
+		if (out != ATTEMPT_RETRY)
 			break;
 	}
 	int made = attempt < attempts ? attempt + 1 : attempts;
@@ -566,17 +573,10 @@ int aws_http(const struct aws_http_request *req, struct aws_response *resp, stru
 		aws_response_init(resp);
 		const char *body = !strcmp(req->method, "PUT") ? "" : NULL;
 		cc = perform(req->method, req->url, h, body, 0, timeout, resp, errbuf);
-		if (cc != CURLE_OK) {
-			if (!curl_retryable(cc))
-				break;
-			continue;
-		}
-		if (resp->status >= 200 && resp->status < 300) {
+		enum attempt_outcome out = judge_attempt(cc, resp);
+		if (out == ATTEMPT_OK)
 			rc = 0;
-			break;
-		}
-		aws_response_parse_error(resp);
-		if (!aws_status_retryable(resp->status, resp->error_code))
+		if (out != ATTEMPT_RETRY)
 			break;
 	}
 	curl_slist_free_all(h);

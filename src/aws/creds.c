@@ -345,8 +345,8 @@ static int web_identity(const struct resolver *rs, const char *token_file, const
 	free(session);
 	aws_creds_release(&none);
 	if (rc < 0) {
-		diag_add(dl, DIAG_NOTE, NULL, 0, 0, NULL, "while assuming role %s with the web identity of %s",
-			 role_arn, what);
+		diag_add(dl, DIAG_NOTE, NULL, 0, 0, NULL,
+			 "while assuming role %s with the web identity of %s", role_arn, what);
 		return -1;
 	}
 	out->source = xstrfmt("web-identity (%s)", role_arn);
@@ -378,7 +378,8 @@ static int role_base(const struct resolver *rs, const struct profile *p, int hop
 			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 				     "source_profile '%s' of profile '%s' has no credentials", src,
 				     p->name);
-			diag_set_hint(d, "give [%s] keys, a role_arn, sso or credential_process", src);
+			diag_set_hint(d, "give [%s] keys, a role_arn, sso or credential_process",
+				      src);
 		}
 		return r > 0 ? 1 : -1;
 	}
@@ -434,15 +435,17 @@ static int assume_role_profile(const struct resolver *rs, const struct profile *
 	char code[64] = "";
 	if (serial) {
 		if (!rs->opts->mfa_prompt ||
-		    rs->opts->mfa_prompt(p->name, serial, code, sizeof(code), rs->opts->mfa_arg) < 0 ||
+		    rs->opts->mfa_prompt(p->name, serial, code, sizeof(code), rs->opts->mfa_arg) <
+			    0 ||
 		    !*code) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 						  "profile '%s' needs an MFA code for %s "
 						  "(mfa_serial) and there is no terminal to ask",
 						  p->name, serial);
-			diag_set_hint(d, "run it on a terminal, or export temporary keys first "
-					 "(aws configure export-credentials --profile %s --format "
-					 "env)",
+			diag_set_hint(d,
+				      "run it on a terminal, or export temporary keys first "
+				      "(aws configure export-credentials --profile %s --format "
+				      "env)",
 				      p->name);
 			aws_creds_release(&base);
 			return -1;
@@ -494,10 +497,11 @@ static int sso_profile(const struct resolver *rs, const struct profile *p, struc
 		r = rs->config_path ? ini_load_section(rs->config_path, name, &sec, dl) : 0;
 		free(name);
 		if (r == 0) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, rs->config_path, 0, 0, NULL,
-						  "profile '%s' names sso_session '%s', which has no "
-						  "[sso-session %s] section",
-						  p->name, sso.session, sso.session);
+			struct diag *d =
+				diag_add(dl, DIAG_ERROR, rs->config_path, 0, 0, NULL,
+					 "profile '%s' names sso_session '%s', which has no "
+					 "[sso-session %s] section",
+					 p->name, sso.session, sso.session);
 			diag_set_hint(d, "aws configure sso --profile %s writes it", p->name);
 		}
 		if (r <= 0) {
@@ -733,15 +737,19 @@ static bool due(time_t now, time_t fetched, time_t exp)
 	return now >= exp - margin;
 }
 
+/* Wipe a secret before handing the memory back (a core dump, a reused block). */
+static void free_secret(char *s)
+{
+	if (s)
+		explicit_bzero(s, strlen(s));
+	free(s);
+}
+
 void aws_keys_release(struct aws_keys *k)
 {
-	if (k->secret_key)
-		explicit_bzero(k->secret_key, strlen(k->secret_key));
-	if (k->session_token)
-		explicit_bzero(k->session_token, strlen(k->session_token));
 	free(k->access_key);
-	free(k->secret_key);
-	free(k->session_token);
+	free_secret(k->secret_key);
+	free_secret(k->session_token);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -814,14 +822,9 @@ void aws_creds_release(struct aws_creds *c)
 {
 	if (!c)
 		return;
-	/* Wipe the secrets before handing the memory back (a core dump, a reused block). */
-	if (c->secret_key)
-		explicit_bzero(c->secret_key, strlen(c->secret_key));
-	if (c->session_token)
-		explicit_bzero(c->session_token, strlen(c->session_token));
 	free(c->access_key);
-	free(c->secret_key);
-	free(c->session_token);
+	free_secret(c->secret_key);
+	free_secret(c->session_token);
 	free(c->region);
 	free(c->profile);
 	free(c->source);

@@ -61,12 +61,12 @@
 struct aws_creds_provider;
 
 struct aws_creds {
-	char *access_key;    /* the keys first found; signing asks aws_creds_keys() */
+	char *access_key; /* the keys first found; signing asks aws_creds_keys() */
 	char *secret_key;
 	char *session_token; /* NULL when none */
 	char *region;
-	char *profile; /* the profile used, or NULL (environment, container, instance) */
-	char *source;  /* which source of the chain, for messages and whoami (below) */
+	char *profile;	   /* the profile used, or NULL (environment, container, instance) */
+	char *source;	   /* which source of the chain, for messages and whoami (below) */
 	time_t expiration; /* 0: the keys do not expire */
 	/*
 	 * Set for keys that expire: owned by the aws_creds that aws_creds_load
@@ -80,14 +80,14 @@ struct aws_creds {
  * NUL-terminated code into `code`; 0, or -1 when no code can be had (no
  * terminal, end of input).
  */
-typedef int (*aws_mfa_prompt_fn)(const char *profile, const char *serial, char *code,
-				 size_t size, void *arg);
+typedef int (*aws_mfa_prompt_fn)(const char *profile, const char *serial, char *code, size_t size,
+				 void *arg);
 
 struct aws_creds_opts {
-	const char *profile;	     /* --profile, or NULL */
-	const char *region;	     /* --region, or NULL */
-	const char *fallback_region; /* used when nothing else names one, may be NULL */
-	const char *endpoint_url;    /* --endpoint-url, or NULL (see aws_sts_endpoint_url) */
+	const char *profile;	      /* --profile, or NULL */
+	const char *region;	      /* --region, or NULL */
+	const char *fallback_region;  /* used when nothing else names one, may be NULL */
+	const char *endpoint_url;     /* --endpoint-url, or NULL (see aws_sts_endpoint_url) */
 	aws_mfa_prompt_fn mfa_prompt; /* NULL: a profile with mfa_serial is refused */
 	void *mfa_arg;
 };

@@ -16,12 +16,12 @@ int creds_from_process(const char *profile, const char *command, struct aws_cred
 		       struct diag_list *dl);
 
 struct creds_sso {
-	const char *profile;	/* for messages: "aws sso login --profile X" */
-	const char *session;	/* sso_session, or NULL for the legacy form */
-	const char *start_url;	/* sso_start_url */
-	const char *sso_region; /* sso_region */
-	const char *account_id; /* sso_account_id */
-	const char *role_name;	/* sso_role_name */
+	const char *profile;	   /* for messages: "aws sso login --profile X" */
+	const char *session;	   /* sso_session, or NULL for the legacy form */
+	const char *start_url;	   /* sso_start_url */
+	const char *sso_region;	   /* sso_region */
+	const char *account_id;	   /* sso_account_id */
+	const char *role_name;	   /* sso_role_name */
 	const char *endpoint_flag; /* --endpoint-url, or NULL */
 };
 

@@ -3,11 +3,13 @@
  * (creds_internal.h). What they answer is JSON (jansson); no key, secret or
  * token ever goes into a message, and the buffers that held them are wiped.
  *
- *   credential_process: https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-sourcing-external.html
- *   SSO token cache and GetRoleCredentials:
+ *   credential_process:
+ * https://docs.aws.amazon.com/cli/v1/userguide/cli-configure-sourcing-external.html SSO token cache
+ * and GetRoleCredentials:
  *     https://docs.aws.amazon.com/singlesignon/latest/PortalAPIReference/API_GetRoleCredentials.html
  *   container: https://docs.aws.amazon.com/sdkref/latest/guide/feature-container-credentials.html
- *   instance metadata: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html
+ *   instance metadata:
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-data-retrieval.html
  */
 #include "aws/dynlib.h" /* first: libcrypto (SHA-1 of the SSO cache name) on first use */
 
@@ -35,7 +37,7 @@ extern char **environ;
 #define PROCESS_MAX_OUTPUT (1 << 20) /* a credential process answers a few hundred bytes */
 #define CONTAINER_TIMEOUT_MS 2000L   /* botocore: 2 s, 3 attempts */
 #define CONTAINER_ATTEMPTS 3
-#define IMDS_TOKEN_TTL "21600"	     /* six hours, the SDKs' default */
+#define IMDS_TOKEN_TTL "21600" /* six hours, the SDKs' default */
 
 static const char *env(const char *name)
 {
@@ -79,7 +81,7 @@ static int keys_from_json(const json_t *o, const char *ak_name, const char *sk_n
 			      : !ak		 ? ak_name
 			      : !sk		 ? sk_name
 			      : t < 0		 ? exp_name
-					       : NULL;
+						 : NULL;
 	if (missing) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: the answer lacks a valid %s", what,
 			 missing);
@@ -323,9 +325,8 @@ static char *sso_cached_token(const struct creds_sso *sso, struct diag_list *dl)
 	const char *tok = jget(doc, "accessToken"), *exp = jget(doc, "expiresAt");
 	time_t t = exp ? aws_parse_time(exp) : -1;
 	if (!tok || t < 0) {
-		d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
-			     "the SSO token cache '%s' lacks %s", path,
-			     !tok ? "accessToken" : "a valid expiresAt");
+		d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "the SSO token cache '%s' lacks %s",
+			     path, !tok ? "accessToken" : "a valid expiresAt");
 		sso_login_hint(d, sso->profile);
 		goto out;
 	}
@@ -395,10 +396,11 @@ int creds_from_sso(const struct creds_sso *sso, struct aws_creds *out, struct di
 	free(token);
 	if (rc < 0) {
 		if (resp.status == 401 || resp.status == 403) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-						  "the SSO portal refused the cached token of profile "
-						  "'%s' for role %s in account %s",
-						  sso->profile, sso->role_name, sso->account_id);
+			struct diag *d =
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "the SSO portal refused the cached token of profile "
+					 "'%s' for role %s in account %s",
+					 sso->profile, sso->role_name, sso->account_id);
 			sso_login_hint(d, sso->profile);
 		}
 		goto out;

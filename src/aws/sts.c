@@ -86,10 +86,9 @@ int sts_parse_credentials(const char *xml, size_t len, const char *action, struc
 	free(exp);
 	xmlFreeDoc(doc);
 	if (!ak || !sk || !token || t < 0) {
-		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-			 "STS %s: the answer lacks %s", action,
-			 !ak ? "Credentials/AccessKeyId"
-			 : !sk ? "Credentials/SecretAccessKey"
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "STS %s: the answer lacks %s", action,
+			 !ak	  ? "Credentials/AccessKeyId"
+			 : !sk	  ? "Credentials/SecretAccessKey"
 			 : !token ? "Credentials/SessionToken"
 				  : "a valid Credentials/Expiration");
 		free(ak);

@@ -56,8 +56,8 @@ int cmd_whoami(int argc, char **argv)
 		} else if (!strcmp(a, "--format") && i + 1 < argc) {
 			const char *f = argv[++i];
 			if (strcmp(f, "text") && strcmp(f, "json"))
-				return cli_usage_error("whoami", "--format wants text or json, not '%s'",
-						       f);
+				return cli_usage_error("whoami",
+						       "--format wants text or json, not '%s'", f);
 			json = !strcmp(f, "json");
 		} else if (!strcmp(a, "--json")) {
 			json = true;

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "aws/creds.h"
+#include "aws/creds_internal.h"
+#include "aws/sts.h"
 #include "base/strbuf.h"
 #include "support/test.h"
 
@@ -278,6 +281,150 @@ TEST(role_profile_with_a_missing_source_names_it)
 	diag_list_release(&dl);
 }
 
+TEST(times_as_aws_writes_them)
+{
+	CHECK(aws_parse_time("2026-12-03T21:54:48Z") == 1796334888);
+	CHECK(aws_parse_time("2026-12-03T21:54:48.123Z") == 1796334888);
+	CHECK(aws_parse_time("2026-12-03T22:54:48+01:00") == 1796334888);
+	CHECK(aws_parse_time("2026-12-03T21:54:48UTC") == 1796334888); /* AWS CLI v1's cache */
+	CHECK(aws_parse_time("2026-12-03 21:54:48") == -1);
+	CHECK(aws_parse_time("2026-13-03T21:54:48Z") == -1);
+	CHECK(aws_parse_time("tomorrow") == -1);
+	CHECK(aws_parse_time(NULL) == -1);
+}
+
+TEST(sts_answers_parsed_and_bodies_encoded)
+{
+	static const char ok[] =
+		"<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+		"<AssumeRoleResult><Credentials><AccessKeyId>ASIAX</AccessKeyId>"
+		"<SecretAccessKey>s3cr3t</SecretAccessKey><SessionToken>tok</SessionToken>"
+		"<Expiration>2026-12-03T21:54:48Z</Expiration></Credentials>"
+		"<AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/r/s</Arn></AssumedRoleUser>"
+		"</AssumeRoleResult></AssumeRoleResponse>";
+	struct aws_creds c = {0};
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(sts_parse_credentials(ok, sizeof(ok) - 1, "AssumeRole", &c, &dl) == 0);
+	CHECK_STR(c.access_key, "ASIAX");
+	CHECK_STR(c.session_token, "tok");
+	CHECK(c.expiration == 1796334888);
+	aws_creds_release(&c);
+	/* a document without the secret: refused, and nothing of it quoted */
+	static const char half[] =
+		"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIAX</AccessKeyId>"
+		"<SessionToken>VERYSECRETTOKEN</SessionToken></Credentials></AssumeRoleResult>"
+		"</AssumeRoleResponse>";
+	CHECK(sts_parse_credentials(half, sizeof(half) - 1, "AssumeRole", &c, &dl) == -1);
+	char *m = all_messages(&dl);
+	CHECK_CONTAINS(m, "STS AssumeRole: the answer lacks Credentials/SecretAccessKey");
+	CHECK(!strstr(m, "VERYSECRETTOKEN"));
+	free(m);
+	diag_list_release(&dl);
+
+	static const char who[] =
+		"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:"
+		"user/ci</Arn><UserId>AIDA</UserId><Account>123456789012</Account>"
+		"</GetCallerIdentityResult></GetCallerIdentityResponse>";
+	struct sts_identity id;
+	CHECK(sts_parse_caller_identity(who, sizeof(who) - 1, &id, &dl) == 0);
+	CHECK_STR(id.account, "123456789012");
+	CHECK_STR(id.arn, "arn:aws:iam::123456789012:user/ci");
+	sts_identity_release(&id);
+
+	struct strbuf b = STRBUF_INIT;
+	sts_assume_role_body("AssumeRole",
+			     &(struct sts_assume_role_input){
+				     .role_arn = "arn:aws:iam::1:role/a b",
+				     .session_name = "s",
+				     .external_id = "x&y",
+				     .duration_seconds = 900,
+				     .serial_number = "arn:aws:iam::1:mfa/u",
+				     .token_code = "123456",
+			     },
+			     &b);
+	CHECK_STR(b.buf, "Action=AssumeRole&Version=2011-06-15&DurationSeconds=900&ExternalId=x%26y"
+			 "&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fa%20b&RoleSessionName=s"
+			 "&SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fu&TokenCode=123456");
+	strbuf_release(&b);
+	diag_list_release(&dl);
+}
+
+TEST(endpoint_precedence_and_container_urls)
+{
+	reset();
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	CHECK(aws_sts_endpoint_url(NULL) == NULL);
+	setenv("AWS_ENDPOINT_URL", "http://global", 1);
+	CHECK_STR(aws_sts_endpoint_url(NULL), "http://global");
+	setenv("AWS_ENDPOINT_URL_STS", "http://sts-only", 1);
+	CHECK_STR(aws_sts_endpoint_url(NULL), "http://sts-only");
+	CHECK_STR(aws_sts_endpoint_url("http://flag"), "http://flag");
+	unsetenv("AWS_ENDPOINT_URL");
+	unsetenv("AWS_ENDPOINT_URL_STS");
+	char *u = creds_container_url("/v2/credentials/abc", "http://ignored");
+	CHECK_STR(u, "http://169.254.170.2/v2/credentials/abc");
+	free(u);
+	u = creds_container_url(NULL, "http://127.0.0.1:9/creds");
+	CHECK_STR(u, "http://127.0.0.1:9/creds");
+	free(u);
+	CHECK(creds_container_url(NULL, NULL) == NULL);
+}
+
+/* A credential_process that hands out keys living `lifetime` seconds, a new key each call. */
+static void short_lived_process(int lifetime)
+{
+	char text[1024];
+	snprintf(text, sizeof(text),
+		 "[profile short]\n"
+		 "credential_process = sh -c 'n=$(cat %s/n 2>/dev/null || echo 0); "
+		 "n=$((n+1)); echo $n > %s/n; "
+		 "printf \"{\\\"Version\\\": 1, \\\"AccessKeyId\\\": \\\"AKIA$n\\\", "
+		 "\\\"SecretAccessKey\\\": \\\"s$n\\\", \\\"SessionToken\\\": \\\"t$n\\\", "
+		 "\\\"Expiration\\\": \\\"%%s\\\"}\" $(date -u -d @$(($(date +%%s)+%d)) "
+		 "+%%Y-%%m-%%dT%%H:%%M:%%SZ)'\n",
+		 dir, dir, lifetime);
+	files(NULL, text);
+}
+
+TEST(temporary_keys_refreshed_half_way_through_a_short_life)
+{
+	reset();
+	char n[96];
+	snprintf(n, sizeof(n), "%s/n", dir);
+	unlink(n);
+	short_lived_process(2);
+	struct aws_creds c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(aws_creds_load(&(struct aws_creds_opts){.profile = "short", .region = "r"}, &c,
+			     &dl) == 0);
+	CHECK_STR(c.access_key, "AKIA1");
+	CHECK(c.provider != NULL && c.expiration > 0);
+	CHECK_CONTAINS(c.source, "credential_process");
+	struct aws_keys k;
+	CHECK(aws_creds_keys(&c, &k, &dl) == 0);
+	CHECK_STR(k.access_key, "AKIA1"); /* fresh: no refresh */
+	aws_keys_release(&k);
+	sleep(2); /* past half of its life (and its end): the next request gets new keys */
+	CHECK(aws_creds_keys(&c, &k, &dl) == 0);
+	CHECK_STR(k.access_key, "AKIA2");
+	CHECK_STR(k.secret_key, "s2");
+	CHECK_STR(k.session_token, "t2");
+	CHECK(aws_creds_fetch_count(&c) == 2);
+	aws_keys_release(&k);
+	/* the process now fails and the keys have expired: an error, not old keys */
+	files(NULL, "[profile short]\ncredential_process = sh -c 'exit 7'\n");
+	sleep(2);
+	CHECK(aws_creds_keys(&c, &k, &dl) == -1);
+	char *m = all_messages(&dl);
+	CHECK_CONTAINS(m, "expired");
+	CHECK_CONTAINS(m, "exit status 7");
+	free(m);
+	aws_creds_release(&c);
+	diag_list_release(&dl);
+	unlink(n);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/sm-creds-XXXXXX");
@@ -302,6 +449,10 @@ int main(void)
 	RUN(unknown_profile_and_half_keys_never_show_secrets);
 	RUN(malformed_file_names_line_not_text);
 	RUN(role_profile_with_a_missing_source_names_it);
+	RUN(times_as_aws_writes_them);
+	RUN(sts_answers_parsed_and_bodies_encoded);
+	RUN(endpoint_precedence_and_container_urls);
+	RUN(temporary_keys_refreshed_half_way_through_a_short_life);
 	unlink(cred_path);
 	unlink(config_path);
 	rmdir(awsdir);
