@@ -775,7 +775,7 @@ int aws_creds_keys(const struct aws_creds *c, struct aws_keys *out, struct diag_
 			aws_keys_release(&p->keys);
 			keys_from(&p->keys, &fresh);
 			p->expiration = fresh.expiration ? fresh.expiration : now + 3600;
-			p->fetched = now;
+			p->fetched = time(NULL); /* a slow source must not shorten the keys' life */
 			p->fetches++;
 			aws_creds_release(&fresh);
 		} else if (now >= p->expiration) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Temporary credentials that expire in the middle of a deploy are refreshed
-# before they expire: a credential_process hands out keys that live 4
+# before they expire: a credential_process hands out keys that live 5
 # seconds (each call a new key), the scripted CloudFormation responder knows
 # each key and refuses it with ExpiredToken once its time is up
 # (--credentials-file), and a deploy of staging that takes longer than
@@ -30,9 +30,11 @@ os.replace(tmp, keys_file)
 print(json.dumps({"Version": 1, "AccessKeyId": key, "SecretAccessKey": secret, "SessionToken": "tok-" + key,
                   "Expiration": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires))}))
 EOF
+# the interpreter itself, not a wrapper script (pyenv's shim costs a second on a busy machine)
+PY=$(python3 -c 'import sys; print(sys.executable)')
 cat > "$HOME/.aws/config" <<EOF
 [profile short]
-credential_process = python3 $TMP/issue.py $TMP/keys.json 4
+credential_process = $PY $TMP/issue.py $TMP/keys.json 5
 EOF
 
 python3 tests/aws/cfn_responder.py --port 0 --log "$TMP/log.jsonl" --credentials-file "$TMP/keys.json" \
@@ -43,7 +45,7 @@ for _ in $(seq 50); do [ -s "$TMP/rsp.port" ] && break; sleep 0.1; done
 RSP=http://127.0.0.1:$(head -1 "$TMP/rsp.port")
 
 start=$(date +%s)
-expect_exit "deploy with 4-second credentials: exit 0" 0 "$SOLEMATE" deploy --env staging --profile short --yes --endpoint-url "$RSP"
+expect_exit "deploy with 5-second credentials: exit 0" 0 "$SOLEMATE" deploy --env staging --profile short --yes --endpoint-url "$RSP"
 took=$(( $(date +%s) - start ))
 python3 - "$TMP/log.jsonl" "$TMP/keys.json" "$took" <<'EOF' && ok "refreshed before expiry: several keys used, none refused (deploy took ${took}s)" || notok "refresh" "$(tail -3 "$TMP/err")"
 import json, sys
