@@ -259,7 +259,14 @@ if [ ! -s "$TMP/ep.log" ]; then ok "AWS_EC2_METADATA_DISABLED: the metadata serv
 # --- 9. the account check: production's accountId is not moto's account
 export AWS_ACCESS_KEY_ID=$CI_KEY AWS_SECRET_ACCESS_KEY=$CI_SECRET
 : > "$TMP/proxy.log"
-run "deploy with another account's credentials: refused, exit 2" 2 "$SOLEMATE" deploy --env production --yes --endpoint-url "$EP"
+mkdir -p "$TMP/acct"   # production's own accountId; a certificate ARN of a real shape
+python3 - config/production.json "$TMP/acct/production.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["certificateArn"] = "arn:aws:acm:us-east-1:210987654321:certificate/0123abcd-4567-89ab-cdef-0123456789ab"
+json.dump(c, open(sys.argv[2], "w"), indent=2)
+EOF
+run "deploy with another account's credentials: refused, exit 2" 2 "$SOLEMATE" deploy --env production --config-dir "$TMP/acct" --yes --endpoint-url "$EP"
 expect_grep "the refusal names both accounts" "credentials belong to account 123456789012 .*production is account 210987654321" "$TMP/err"
 python3 - "$TMP/proxy.log" <<'EOF' && ok "refused after GetCallerIdentity alone: nothing read, nothing changed" || notok "account check first" "$(cut -c1-200 "$TMP/proxy.log")"
 import json, sys

@@ -44,8 +44,16 @@ trap 'kill "$RSP_PID" 2>/dev/null; wait "$RSP_PID" 2>/dev/null; rm -rf "$TMP"' E
 for _ in $(seq 50); do [ -s "$TMP/rsp.port" ] && break; sleep 0.1; done
 RSP=http://127.0.0.1:$(head -1 "$TMP/rsp.port")
 
+# staging's configuration with a certificate ARN of a real shape (placeholders are refused)
+mkdir -p "$TMP/cfg"
+python3 - config/staging.json "$TMP/cfg/staging.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab"
+json.dump(c, open(sys.argv[2], "w"), indent=2)
+EOF
 start=$(date +%s)
-expect_exit "deploy with 5-second credentials: exit 0" 0 "$SOLEMATE" deploy --env staging --profile short --yes --endpoint-url "$RSP"
+expect_exit "deploy with 5-second credentials: exit 0" 0 "$SOLEMATE" deploy --env staging --config-dir "$TMP/cfg" --profile short --yes --endpoint-url "$RSP"
 took=$(( $(date +%s) - start ))
 python3 - "$TMP/log.jsonl" "$TMP/keys.json" "$took" <<'EOF' && ok "refreshed before expiry: several keys used, none refused (deploy took ${took}s)" || notok "refresh" "$(tail -3 "$TMP/err")"
 import json, sys

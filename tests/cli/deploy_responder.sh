@@ -82,8 +82,17 @@ expect_grep "diff --env: names the changed property" "DesiredCount" "$TMP/out"
 
 # --- production: termination protection, then a change set that would replace the database
 # --- credentials of another account: refused before anything is read or changed
+# (production's own accountId, and a certificate ARN of a real shape: nothing else stops it)
+mkdir -p "$TMP/acct"
+python3 - config/production.json "$TMP/acct/production.json" <<'EOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["certificateArn"] = "arn:aws:acm:us-east-1:210987654321:certificate/0123abcd-4567-89ab-cdef-0123456789ab"
+json.dump(c, open(sys.argv[2], "w"), indent=2)
+EOF
+A=(--config-dir "$TMP/acct")
 n_before=$(wc -l < "$TMP/log.jsonl")
-expect_exit "deploy production with staging's account: refused, exit 2" 2 "$SOLEMATE" deploy --env production --yes "${E[@]}"
+expect_exit "deploy production with staging's account: refused, exit 2" 2 "$SOLEMATE" deploy --env production "${A[@]}" --yes "${E[@]}"
 expect_grep "the refusal names both accounts" "account 123456789012 .*production is account 210987654321" "$TMP/err"
 tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | python3 -c '
 import json, sys
@@ -91,9 +100,9 @@ acts = [json.loads(l)["action"] for l in sys.stdin]
 assert acts == ["GetCallerIdentity"], acts' && ok "refused after GetCallerIdentity alone: no other call made" \
   || notok "refused after GetCallerIdentity alone" "$(tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | head -3)"
 n_before=$(wc -l < "$TMP/log.jsonl")
-expect_exit "destroy production --force with another account: refused, exit 2" 2 "$SOLEMATE" destroy --env production --yes --force "${E[@]}"
+expect_exit "destroy production --force with another account: refused, exit 2" 2 "$SOLEMATE" destroy --env production "${A[@]}" --yes --force "${E[@]}"
 expect_grep "destroy: the refusal names both accounts" "account 123456789012 .*production is account 210987654321" "$TMP/err"
-expect_exit "bootstrap production with another account: refused, exit 2" 2 "$SOLEMATE" bootstrap --env production --yes "${E[@]}"
+expect_exit "bootstrap production with another account: refused, exit 2" 2 "$SOLEMATE" bootstrap --env production "${A[@]}" --yes "${E[@]}"
 tail -n +"$((n_before + 1))" "$TMP/log.jsonl" | python3 -c '
 import json, sys
 acts = [json.loads(l)["action"] for l in sys.stdin]
