@@ -35,7 +35,8 @@ responder_env() {
   mkdir -p "$HOME"
   # the configurations with a certificate of the user's own, as a real
   # deployment has them: deploy refuses the shipped placeholder ARNs
-  # (issue 12 item 3, tests/cli/deploy_placeholder.sh)
+  # (issue 12 item 3, tests/cli/deploy_placeholder.sh), in the account the
+  # responder's GetCallerIdentity answers (deploy checks accountId first)
   mkdir -p "$TMP/config"
   cp config/*.json "$TMP/config/"
   python3 - "$TMP/config" <<'PY'
@@ -43,6 +44,7 @@ import json, os, sys
 for f in ("staging.json", "production.json"):
     p = os.path.join(sys.argv[1], f); c = json.load(open(p))
     c["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    c["accountId"] = "123456789012"  # the responder's account (GetCallerIdentity)
     json.dump(c, open(p, "w"), indent=2)
 PY
   export SOLEMATE_CONFIG_DIR=$TMP/config
