@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "aws/sts.h"
+#include "cli/cli.h"
 #include "cli/cli_aws.h"
 #include "lib/environments.h"
 #include "lib/solemate_stack.h"
@@ -63,9 +64,9 @@ int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, str
 					  "belong to: nothing was changed",
 					  ca->creds.source);
 		diag_set_hint(d, "solemate whoami shows what the credentials are");
-		return -1;
+		return SM_EXIT_FINDINGS; /* a failed call, as any other */
 	}
-	int rc = 0;
+	int code = SM_EXIT_OK;
 	if (strcmp(id.account, want)) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, u->file, 0, 0, NULL,
 					  "the credentials belong to account %s (%s), but %s is "
@@ -75,8 +76,8 @@ int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, str
 			      "use credentials of account %s (--profile, AWS_PROFILE), or fix "
 			      "accountId in %s",
 			      want, u->file);
-		rc = -1;
+		code = SM_EXIT_USAGE;
 	}
 	sts_identity_release(&id);
-	return rc;
+	return code;
 }

@@ -95,8 +95,9 @@ int cli_aws_identity(struct cli_aws *ca, struct sts_identity *out, struct diag_l
 
 /*
  * The account check of deploy, destroy and bootstrap, their first call:
- * refuse (-1, an error naming both account IDs: exit 2) when the
- * credentials belong to another account than the config's accountId.
+ * SM_EXIT_OK; SM_EXIT_USAGE (an error naming both account IDs) when the
+ * credentials belong to another account than the config's accountId;
+ * SM_EXIT_FINDINGS when STS refuses them or cannot be reached.
  */
 struct solemate_unit;
 int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, struct diag_list *dl);

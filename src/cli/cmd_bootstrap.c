@@ -109,8 +109,12 @@ int cmd_bootstrap(int argc, char **argv)
 	if (cli_aws_open(&ca, &ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
-	if (cli_aws_check_account(&ca, &unit, &dl) < 0)
+	code = cli_aws_check_account(&ca, &unit, &dl);
+	if (code != SM_EXIT_OK) {
+		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
+			cli_print_diags(&dl);
 		goto out;
+	}
 	opts.env = unit.name;
 	/* as the environment's own stacks: protected where its data is */
 	opts.termination_protection = unit.protect;

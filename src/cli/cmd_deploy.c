@@ -157,8 +157,12 @@ int cmd_deploy(int argc, char **argv)
 	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
-	if (cli_aws_check_account(&ca, &unit, &dl) < 0)
+	code = cli_aws_check_account(&ca, &unit, &dl);
+	if (code != SM_EXIT_OK) {
+		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
+			cli_print_diags(&dl);
 		goto out;
+	}
 	ctx.opts.env = unit.name;
 	ctx.opts.owner_env = unit.name;
 	/* the wrong target is refused before any stack is touched */

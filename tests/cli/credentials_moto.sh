@@ -148,7 +148,7 @@ sys.exit(os.WEXITSTATUS(status))
 EOF
 rc=$?
 cat "$TMP/pty.out" >> "$TMP/all-output"
-if [ $rc = 0 ] && grep -q "assumed-role/admin/with-mfa" "$TMP/pty.out" && ! grep -q 123456 "$TMP/pty.out" &&
+if [ $rc = 0 ] && grep -q "assumed-role/admin/with-mfa" "$TMP/pty.out" && ! grep -q "(profile mfa): *123456" "$TMP/pty.out" &&
    grep -q '"SerialNumber": "arn:aws:iam::123456789012:mfa/ci", "TokenCode": "123456"' "$TMP/proxy.log"; then
   ok "mfa_serial on a terminal: asked (not echoed), sent as SerialNumber/TokenCode"
 else notok "mfa on a terminal" "exit $rc" "$(tr -d '\r' < "$TMP/pty.out" | head -5)" "$(grep AssumeRole "$TMP/proxy.log" | cut -c1-300)"; fi

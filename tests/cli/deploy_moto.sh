@@ -60,7 +60,9 @@ B=SolemateBaseline-123456789012-us-east-1   # moto's account, the shipped baseli
 # --- credentials that moto refuses
 expect_exit "wrong secret: exit 1" 1 env AWS_SECRET_ACCESS_KEY=wrong-secret "$SOLEMATE" deploy --env staging "${C[@]}" --yes "${E[@]}"
 expect_grep "wrong secret: SignatureDoesNotMatch" "SignatureDoesNotMatch" "$TMP/err"
-expect_grep "wrong secret: not retried (a client error)" "\(1 requests, 0 retried\)" "$TMP/out"
+# the first call, the account check's GetCallerIdentity, is refused and not retried
+expect_grep "wrong secret: the account check's call refused" "STS GetCallerIdentity: SignatureDoesNotMatch" "$TMP/err"
+if grep -q "gave up after" "$TMP/err"; then notok "wrong secret: not retried (a client error)"; else ok "wrong secret: not retried (a client error)"; fi
 if grep -q "wrong-secret" "$TMP/out" "$TMP/err"; then notok "wrong secret: never printed"; else ok "wrong secret: never printed"; fi
 
 # --- bootstrap
