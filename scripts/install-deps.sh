@@ -58,7 +58,8 @@ if [ $want_test = 1 ]; then
     fi
   done
   # npm oracles, pinned in tests/oracle/package.json.
-  if [ ! -d tests/oracle/node_modules/aws-cdk-lib ] || [ ! -d tests/oracle/node_modules/aws-cdk ]; then
+  if [ ! -d tests/oracle/node_modules/aws-cdk-lib ] || [ ! -d tests/oracle/node_modules/aws-cdk ] ||
+     [ ! -d tests/oracle/node_modules/@microsoft/sarif-multitool-linux ]; then
     (cd tests/oracle && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi

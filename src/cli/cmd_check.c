@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/check.h"
 #include "base/arena.h"
@@ -9,6 +10,7 @@
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
+#include "base/strbuf.h"
 
 static const char check_usage[] =
 	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
@@ -25,7 +27,8 @@ static const char check_usage[] =
 	"AllowedValues, Conditions and Fn::If are evaluated, and a finding that holds\n"
 	"only in one branch says which ([when IsProd=false]).\n"
 	"\n"
-	"  --format FMT   text (default), json, or sarif (SARIF 2.1.0 for code scanning)\n"
+	"  --format FMT   text (default), json, or sarif (SARIF 2.1.0 for code scanning;\n"
+	"                 relative paths as URIs against SRCROOT, the working directory)\n"
 	"  --severity S   show findings of S and above (default: warning)\n"
 	"  --rules        list the rules (packs, AWS documentation) and exit\n"
 	"  --pack LIST    rule packs to run: deploy (what AWS refuses at create or what\n"
@@ -143,6 +146,65 @@ static json_t *findings_json(const struct sm_findings *f, enum sm_severity min)
 	return arr;
 }
 
+/*
+ * SARIF 2.1.0, 3.4.3: artifactLocation.uri is a URI reference (RFC 3986),
+ * not a file path. A relative path becomes a relative reference resolved
+ * against the base "SRCROOT", which originalUriBaseIds defines as the
+ * working directory (3.14.14; code scanning uploads rely on it); an absolute
+ * path a file:// URI. Characters outside RFC 3986's unreserved set and '/'
+ * are percent-encoded.
+ * https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+ */
+#define SARIF_BASE "SRCROOT"
+
+static void uri_encode_path(struct strbuf *out, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    strchr("-._~/", *p))
+			strbuf_addch(out, (char)*p);
+		else
+			strbuf_addf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
+	}
+}
+
+static json_t *sarif_artifact(const char *file)
+{
+	struct strbuf uri = STRBUF_INIT;
+	json_t *loc;
+	if (file[0] == '/') {
+		strbuf_addstr(&uri, "file://");
+		uri_encode_path(&uri, file);
+		loc = json_pack("{ss}", "uri", uri.buf);
+	} else {
+		/* "./x" is "x"; a first segment with ':' would read as a scheme */
+		while (!strncmp(file, "./", 2))
+			file += 2;
+		if (strchr(file, ':') && (!strchr(file, '/') || strchr(file, ':') < strchr(file, '/')))
+			strbuf_addstr(&uri, "./");
+		uri_encode_path(&uri, file);
+		loc = json_pack("{ss ss}", "uri", uri.buf, "uriBaseId", SARIF_BASE);
+	}
+	strbuf_release(&uri);
+	return loc;
+}
+
+/* {"SRCROOT": {"uri": "file:///working/dir/"}}: the base of the relative URIs */
+static json_t *sarif_base_ids(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	struct strbuf uri = STRBUF_INIT;
+	strbuf_addstr(&uri, "file://");
+	uri_encode_path(&uri, cwd ? cwd : "/");
+	if (uri.buf[uri.len - 1] != '/')
+		strbuf_addch(&uri, '/'); /* a base URI ends with a slash (3.14.14) */
+	json_t *o = json_pack("{s{ss}}", SARIF_BASE, "uri", uri.buf);
+	strbuf_release(&uri);
+	free(cwd);
+	return o;
+}
+
 static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned packs)
 {
 	json_t *rules = json_array(), *results = json_array();
@@ -182,9 +244,9 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 		const struct sm_finding *x = &f->items[i];
 		if (x->rule->severity > min)
 			continue;
-		/* any bytes may name a file: percent-encoded where they are not UTF-8 */
-		json_t *loc = json_pack("{s{s{so}}}", "physicalLocation", "artifactLocation", "uri",
-					jio_string_escaped(x->file, true));
+		/* any bytes may name a file: percent-encoded in the URI (sarif_artifact) */
+		json_t *loc = json_pack("{s{so}}", "physicalLocation", "artifactLocation",
+					sarif_artifact(x->file));
 		if (x->line)
 			json_object_set_new(json_object_get(loc, "physicalLocation"), "region",
 					    json_pack("{sisi}", "startLine", x->line, "startColumn",
@@ -204,10 +266,11 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 						      x->suppress_reason));
 		json_array_append_new(results, res);
 	}
-	return json_pack("{ss ss s[{s{s{ss ss ss so}} so}]}", "$schema",
+	return json_pack("{ss ss s[{s{s{ss ss ss so}} so so}]}", "$schema",
 			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
 			 "tool", "driver", "name", "solemate", "version", SM_VERSION, "informationUri",
-			 "https://github.com/solemate/solemate", "rules", rules, "results", results);
+			 "https://github.com/solemate/solemate", "rules", rules, "originalUriBaseIds",
+			 sarif_base_ids(), "results", results);
 }
 
 /*
