@@ -53,7 +53,7 @@ c["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 EOF
 start=$(date +%s)
-expect_exit "deploy with 5-second credentials: exit 0" 0 "$SOLEMATE" deploy --env staging --config-dir "$TMP/cfg" --profile short --yes --endpoint-url "$RSP"
+expect_exit "deploy with 5-second credentials: exit 0" 0 "$SOLEMATE" deploy --env staging --config-dir "$TMP/cfg" --profile short --yes --skip-preflight --endpoint-url "$RSP"
 took=$(( $(date +%s) - start ))
 python3 - "$TMP/log.jsonl" "$TMP/keys.json" "$took" <<'EOF' && ok "refreshed before expiry: several keys used, none refused (deploy took ${took}s)" || notok "refresh" "$(tail -3 "$TMP/err")"
 import json, sys
