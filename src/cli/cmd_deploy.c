@@ -39,7 +39,7 @@ static const char deploy_usage[] =
 	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
 	"  --yes               approve every change set (no questions)\n"
 	"  --skip-preflight    do not run preflight first (said loudly; see 'solemate\n"
-	"                      preflight --help')\n"
+	"                      help preflight')\n"
 	"  --require-approval  never, any-change, or broadening (default: IAM and\n"
 	"                      security-group changes need approval, as in the CDK)\n"
 	"  --allow-data-loss   accept replacing or deleting stateful resources\n"
