@@ -389,7 +389,8 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 		}
 	}
 	/* group by target, keeping the order found (templates, then resources) */
-	qsort(w.p, w.nr, sizeof(*w.p), cmp_pending);
+	if (w.nr) /* qsort(NULL, 0, ...) is undefined */
+		qsort(w.p, w.nr, sizeof(*w.p), cmp_pending);
 	x->refs = xcalloc(w.nr ? w.nr : 1, sizeof(*x->refs));
 	x->nr = x->alloc = w.nr;
 	for (size_t i = 0, first = 0; i < w.nr; i++) {
