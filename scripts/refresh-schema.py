@@ -65,6 +65,13 @@ def props(ps):
     return out
 
 reg = schema_constraints.Registry()
+typedef_by_id = {t["$id"]: t for t in db["typeDefinition"]["entities"]}
+
+def key_value(ref):
+    """A property type of exactly the fields Key and Value (both strings)."""
+    t = typedef_by_id.get(ref.get("reference", {}).get("$ref"), {})
+    ps = t.get("properties", {})
+    return set(ps) == {"Key", "Value"} and all(ps[k]["type"].get("type") == "string" for k in ps)
 lines = ["# CloudFormation resource schemas for solemate validate/diff",
          "# source: npm @aws-cdk/aws-service-spec %s (db.json.gz)" % version,
          "# constraints: the CloudFormation registry schemas of cfn-lint %s (pip cfn-lint)" % reg.version]
@@ -81,8 +88,16 @@ for e in resources:
         rec["t"] = ti["tagPropertyName"]
         rec["v"] = ti.get("variant", "standard")
         p = e.get("properties", {}).get(ti["tagPropertyName"], {}).get("type", {})
-        style = "SM_TAGS_LIST" if p.get("type") == "array" and p.get("element", {}).get("type") == "tag" \
-            else ("SM_TAGS_MAP" if p.get("type") == "map" else None)
+        el = p.get("element", {}) if p.get("type") == "array" else {}
+        if ti.get("variant") == "asg":
+            # [{Key, Value, PropagateAtLaunch}] (AWS::AutoScaling::AutoScalingGroup)
+            style = "SM_TAGS_ASG"
+        elif el.get("type") == "tag" or (el.get("type") == "ref" and key_value(el)):
+            # a list of {Key, Value}: the standard Tag, or a type of the same
+            # shape under another name (AWS::CE::AnomalyMonitor ResourceTags)
+            style = "SM_TAGS_LIST"
+        else:
+            style = "SM_TAGS_MAP" if p.get("type") == "map" else None
         if style and e["cloudFormationType"] not in exclude:
             tags.append((e["cloudFormationType"], style, ti["tagPropertyName"]))
     schema_constraints.annotate(reg, e["cloudFormationType"], rec, type_recs)

@@ -20,3 +20,9 @@ expect_grep() {
   if grep -qE -- "$2" "$3"; then ok "$1"; else notok "$1" "no /$2/ in $3:" "$(head -5 "$3")"; fi
 }
 done_testing() { echo "1..$_n"; }
+# cfn-lint with its bundled schemas brought up to data/cfn-schema.txt's tag
+# properties (tests/oracle/cfnlint-schemas.py says why): cfnlint ARGS...
+cfnlint() {
+  [ -d "$TMP/cfnlint-schemas" ] || python3 tests/oracle/cfnlint-schemas.py "$TMP/cfnlint-schemas" >/dev/null
+  cfn-lint "$@" --registry-schemas "$TMP/cfnlint-schemas"
+}

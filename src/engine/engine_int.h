@@ -82,7 +82,11 @@ struct sm_app {
 #define SM_TOKEN_KEY "Fn::SolemateToken"
 
 /* How a resource type takes tags (taggable.c). */
-enum sm_tag_style { SM_TAGS_NONE, SM_TAGS_LIST, SM_TAGS_MAP };
+/*
+ * LIST: [{"Key", "Value"}]; MAP: {key: value}; ASG: LIST with
+ * "PropagateAtLaunch" (AWS::AutoScaling::AutoScalingGroup's TagProperty).
+ */
+enum sm_tag_style { SM_TAGS_NONE, SM_TAGS_LIST, SM_TAGS_MAP, SM_TAGS_ASG };
 enum sm_tag_style sm_tag_style_of(const char *type, const char **prop_name);
 
 void sm_add_tag(struct sm_tag **tags, size_t *nr, size_t *alloc, const char *k, const char *v);

@@ -336,12 +336,14 @@ static void apply_tags(const struct stack_tags *st, const struct sm_resource *r,
 	if (style == SM_TAGS_NONE || r->skip_tags || !json_object_size(st->map))
 		return;
 	json_t *existing = json_object_get(props, prop);
-	if (!existing) {
+	if (!existing && style != SM_TAGS_ASG) {
 		json_object_set(props, prop, style == SM_TAGS_LIST ? st->list : st->map);
 		return;
 	}
 	json_t *own = json_object(); /* key -> value the resource set itself */
-	if (style == SM_TAGS_LIST && json_is_array(existing)) {
+	if (!existing) {
+		/* an Auto Scaling group's tags take PropagateAtLaunch: built below */
+	} else if (style != SM_TAGS_MAP && json_is_array(existing)) {
 		size_t i;
 		json_t *t;
 		json_array_foreach (existing, i, t) {
@@ -368,12 +370,21 @@ static void apply_tags(const struct stack_tags *st, const struct sm_resource *r,
 		j++;
 	}
 	qsort(sorted, n, sizeof(*sorted), tag_cmp);
-	json_t *out = style == SM_TAGS_LIST ? json_array() : json_object();
+	json_t *out = style == SM_TAGS_MAP ? json_object() : json_array();
 	for (j = 0; j < n; j++) {
 		json_t *val = (json_t *)sorted[j].value;
-		if (style == SM_TAGS_LIST)
-			json_array_append_new(
-				out, tag_pair(json_string(sorted[j].key), json_incref(val)));
+		json_t *pair = style == SM_TAGS_MAP
+				       ? NULL
+				       : tag_pair(json_string(sorted[j].key), json_incref(val));
+		/*
+		 * An Auto Scaling group copies the tags it has with PropagateAtLaunch
+		 * to the instances it launches (EC2 Auto Scaling user guide, "Tag
+		 * Auto Scaling groups and instances"): the instances are billed too.
+		 */
+		if (pair && style == SM_TAGS_ASG)
+			json_object_set_new(pair, "PropagateAtLaunch", json_true());
+		if (pair)
+			json_array_append_new(out, pair);
 		else
 			json_object_set(out, sorted[j].key, val);
 	}

@@ -78,7 +78,7 @@ if [ -x tests/oracle/node_modules/.bin/cdk ]; then
 elif [ "${CI:-}" = true ]; then notok "cdk ls: aws-cdk CLI missing in CI (scripts/install-deps.sh --test)"
 else skip "cdk ls" "tests/oracle/node_modules missing"; fi
 if command -v cfn-lint >/dev/null; then
-  if cfn-lint "$TMP"/a/*.template.json >"$TMP/lint" 2>&1; then ok "cfn-lint: no error, no warning"; else notok "cfn-lint: no error, no warning" "$(head -20 "$TMP/lint")"; fi
+  if cfnlint "$TMP"/a/*.template.json >"$TMP/lint" 2>&1; then ok "cfn-lint: no error, no warning"; else notok "cfn-lint: no error, no warning" "$(head -20 "$TMP/lint")"; fi
 elif [ "${CI:-}" = true ]; then notok "cfn-lint missing in CI"
 else skip "cfn-lint" "not installed"; fi
 done_testing

@@ -30,7 +30,7 @@ python3 -c "print('{\"Resources\":' + '{\"a\":'*5000 + '1' + '}'*5001)" > "$TMP/
 
 # cfn-lint as the oracle: every template it marks with an error, we flag too
 if command -v cfn-lint >/dev/null; then
-  cfn-lint --format json "$TMP"/mut/*.json > "$TMP/lint.json" 2>/dev/null
+  cfnlint --format json "$TMP"/mut/*.json > "$TMP/lint.json" 2>/dev/null
   python3 - "$TMP/lint.json" "$SOLEMATE" <<'PY' && ok "validate flags every template cfn-lint rejects" || notok "validate flags every template cfn-lint rejects"
 import json, subprocess, sys
 lint = json.load(open(sys.argv[1]))
