@@ -13,6 +13,8 @@
 
 #define APP_CONTAINER "app"
 #define XRAY_IMAGE "public.ecr.aws/xray/aws-xray-daemon:3.3.13"
+#define INIT_CONTAINER "volume-permissions"
+#define INIT_IMAGE "public.ecr.aws/docker/library/busybox:1.36"
 #define ECS_AMI_PARAMETER "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 /* TLS 1.3 with 1.2 as the floor (ELB docs, "Security policies") */
 #define ALB_SSL_POLICY "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -76,17 +78,51 @@ static json_t *log_config(struct sm_resource *lg, const char *prefix)
 			 prefix);
 }
 
+/*
+ * What the application may write, under a read-only root: Fargate has no
+ * tmpfs (linuxParameters.tmpfs is EC2-only), so each path is a bind-mount
+ * volume of the task's ephemeral storage. Fargate creates those owned by
+ * root, mode 0755 (ECS developer guide, "Bind mounts"), which a non-root
+ * application cannot write: a short-lived root container hands them to
+ * containerUser first, and the application starts once it has succeeded.
+ * The default image writes its pid and temporary files under /tmp and owns
+ * /var/cache/nginx.
+ */
+static void writable_volumes(const struct env_config *cfg, json_t *app, struct sm_resource *lg,
+			     json_t **init, json_t **volumes)
+{
+	static const char *const paths[][2] = { { "tmp", "/tmp" },
+						{ "nginx-cache", "/var/cache/nginx" } };
+	json_t *mounts = json_array(), *command = json_pack("[ss]", "chown", cfg->container_user);
+	*volumes = json_array();
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		json_array_append_new(*volumes, json_pack("{ss}", "Name", paths[i][0]));
+		json_array_append_new(mounts, json_pack("{ssss}", "SourceVolume", paths[i][0],
+							"ContainerPath", paths[i][1]));
+		json_array_append_new(command, json_string(paths[i][1]));
+	}
+	json_object_set(app, "MountPoints", mounts);
+	json_object_set_new(app, "DependsOn", json_pack("[{ssss}]", "ContainerName", INIT_CONTAINER,
+							"Condition", "SUCCESS"));
+	*init = json_pack("{ss ss sb ss sb so so so}", "Name", INIT_CONTAINER, "Image", INIT_IMAGE,
+			  "Essential", 0, "User", "0", "ReadonlyRootFilesystem", 1, "Command",
+			  command, "MountPoints", mounts, "LogConfiguration", log_config(lg, "init"));
+}
+
 static struct sm_resource *task_definition(struct sm_stack *s, const struct env_config *cfg,
 					   const struct compute_inputs *in,
 					   struct sm_resource *lg)
 {
-	char *health = xstrfmt("wget -q -O /dev/null http://localhost:%d%s || exit 1",
-			       cfg->container_port, cfg->health_check_path);
+	/* curl is in the default image (its Dockerfile installs it); wget is not in nginx's */
+	char *health = cfg->health_check_command
+			       ? xstrdup(cfg->health_check_command)
+			       : xstrfmt("curl -fsS -o /dev/null http://localhost:%d%s || exit 1",
+					 cfg->container_port, cfg->health_check_path);
 	json_t *app = json_pack(
 		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so so}", "Name",
 		APP_CONTAINER, "Image", cfg->container_image, "Essential", 1, "PortMappings",
 		"ContainerPort", cfg->container_port, "Protocol", "tcp", "ReadonlyRootFilesystem",
-		1, "User", "1000:1000", "HealthCheck", "Command", "CMD-SHELL", health, "Interval",
+		1, "User", cfg->container_user, "HealthCheck", "Command", "CMD-SHELL", health, "Interval",
 		15, "Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
 		log_config(lg, "app"), "Secrets", database_task_secrets(in->db));
 	/* where the database is (not secret) and who the app is there (a secret) */
@@ -94,9 +130,8 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
 				       sm_ref(in->secrets->app_secret));
 	json_array_append_new(json_object_get(app, "Secrets"), app_secret);
-	/* the app writes only to its tmpfs-like volume; the root stays read-only */
-	json_object_set_new(app, "MountPoints",
-			    json_pack("[{ssss}]", "SourceVolume", "tmp", "ContainerPath", "/tmp"));
+	json_t *init, *volumes;
+	writable_volumes(cfg, app, lg, &init, &volumes);
 	json_t *xray = json_pack("{ss ss sb s[{siss}] sb ss so}", "Name", "xray-daemon", "Image",
 				 XRAY_IMAGE, "Essential", 0, "PortMappings", "ContainerPort", 2000,
 				 "Protocol", "udp", "ReadonlyRootFilesystem", 1, "User", "1337",
@@ -105,17 +140,21 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	char *cpu = xstrfmt("%d", cfg->task_cpu), *mem = xstrfmt("%d", cfg->task_memory);
 	struct sm_resource *td = sm_resource_new(
 		s, "TaskDefinition", "AWS::ECS::TaskDefinition",
-		json_pack("{ss s[s] ss ss ss so so s[oo] s[{ss}] s{ss}}", "Family",
+		json_pack("{ss s[s] ss ss ss so so s[ooo] so s{ss}}", "Family",
 			  cfg->stack_prefix, "RequiresCompatibilities", "FARGATE", "NetworkMode",
 			  "awsvpc", "Cpu", cpu, "Memory", mem, "ExecutionRoleArn",
 			  sm_getatt(execution_role(s, in, lg), "Arn"), "TaskRoleArn",
 			  sm_getatt(task_role(s, in), "Arn"), "ContainerDefinitions", app, xray,
-			  "Volumes", "Name", "tmp", "RuntimePlatform", "OperatingSystemFamily",
+			  init, "Volumes", volumes, "RuntimePlatform", "OperatingSystemFamily",
 			  "LINUX"));
 	nag_suppress(td,
 		     "the plain variables are the database's endpoints, port and name, which "
 		     "are not secrets; its credentials come from Secrets Manager",
 		     "AwsSolutions-ECS2", NULL);
+	nag_suppress(td, "the volume-permissions container runs as root for one chown of the "
+			 "task's empty scratch volumes (Fargate creates them root-owned, mode "
+			 "0755) and exits; the application runs as containerUser",
+		     "SM-ECS-003", NULL);
 	free(cpu);
 	free(mem);
 	return td;

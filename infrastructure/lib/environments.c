@@ -496,6 +496,40 @@ static int check_path(struct ctx *c, const char *key, const char *v)
 	return 0;
 }
 
+static int check_container_user(struct ctx *c, const char *key, const char *v)
+{
+	const char *colon = strchr(v, ':');
+	size_t uid_len = colon ? (size_t)(colon - v) : strlen(v);
+	bool ok = uid_len >= 1 && uid_len <= 10 && strlen(v) <= 21 && (!colon || colon[1]);
+	for (const char *p = v; ok && *p; p++)
+		ok = isdigit((unsigned char)*p) || (p == colon);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not a numeric UID[:GID]", v);
+		diag_set_hint(d, "for example 101:101 (the nginx user of nginx-unprivileged)");
+		return -1;
+	}
+	if (strtol(v, NULL, 10) == 0) {
+		struct diag *d = error_at(c, key, "'%s' runs the application as root", v);
+		diag_set_hint(d, "use the non-root user the image is built for, e.g. 101:101");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_health_command(struct ctx *c, const char *key, const char *v)
+{
+	bool ok = *v && strlen(v) <= 1024;
+	for (const char *p = v; ok && *p; p++)
+		ok = isprint((unsigned char)*p);
+	if (!ok) {
+		struct diag *d = error_at(c, key, "'%s' is not a one-line shell command", v);
+		diag_set_hint(d, "1 to 1024 printable characters, for example "
+				 "curl -fsS -o /dev/null http://localhost:8080/ || exit 1");
+		return -1;
+	}
+	return 0;
+}
+
 static int check_hosted_zone(struct ctx *c, const char *key, const char *v)
 {
 	bool ok = v[0] == 'Z' && strlen(v) <= 32;
@@ -583,16 +617,34 @@ static const struct key_def keys[] = {
 	  "Autoscaling minimum (default: ecsDesiredCount)." },
 	{ "ecsMaxCapacity", K_INT, false, OFF(ecs_max_capacity), 1, 1000, NULL, 0, NULL, NULL,
 	  "Autoscaling maximum (default: 4 x ecsDesiredCount)." },
+	/*
+	 * The default image starts under the task's settings: NGINX's
+	 * unprivileged build listens on 8080, runs as uid 101, keeps its pid and
+	 * temporary files under /tmp (a volume here) and ships curl (its
+	 * Dockerfile, github.com/nginxinc/docker-nginx-unprivileged).
+	 */
 	{ "containerImage", K_STRING, false, OFF(container_image), 0, 0,
-	  "public.ecr.aws/nginx/nginx:1.27", 0, check_image, NULL, "Application container image." },
+	  "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine", 0, check_image, NULL,
+	  "Application container image. It runs with a read-only root file system; /tmp and "
+	  "/var/cache/nginx are writable volumes." },
+	{ "containerUser", K_STRING, false, OFF(container_user), 0, 0, "101:101", 0,
+	  check_container_user, NULL,
+	  "User the application runs as, UID[:GID] (not root); the default image's nginx user." },
+	{ "healthCheckCommand", K_STRING, false, OFF(health_check_command), 0, 0, NULL, 0,
+	  check_health_command, NULL,
+	  "Shell command, run inside the container, that exits 0 when the application is "
+	  "healthy (default: curl of containerPort and healthCheckPath; the image must "
+	  "contain the program it runs)." },
 	{ "containerPort", K_INT, false, OFF(container_port), 1, 65535, NULL, 8080, NULL, NULL,
 	  "Port the application listens on." },
 	{ "taskCpu", K_INT, false, OFF(task_cpu), 256, 16384, NULL, 256, NULL, NULL,
 	  "Fargate task CPU units (256, 512, 1024, ...)." },
 	{ "taskMemory", K_INT, false, OFF(task_memory), 512, 122880, NULL, 512, NULL, NULL,
 	  "Fargate task memory in MiB." },
-	{ "healthCheckPath", K_STRING, false, OFF(health_check_path), 0, 0, "/health", 0,
-	  check_path, NULL, "HTTP path of the application's health check." },
+	{ "healthCheckPath", K_STRING, false, OFF(health_check_path), 0, 0, "/", 0,
+	  check_path, NULL,
+	  "HTTP path the application answers 200 on, for the load balancer's and the "
+	  "container's health checks." },
 	{ "ec2InstanceType", K_STRING, false, OFF(ec2_instance_type), 0, 0, "t3.small", 0,
 	  check_ec2_type, NULL, "Instance type of the ECS EC2 capacity." },
 	{ "ec2MinCapacity", K_INT, false, OFF(ec2_min_capacity), 0, 100, NULL, 1, NULL, NULL,

@@ -65,6 +65,8 @@ struct env_config {
 	int task_cpu;                /* CPU units: 256, 512, ... */
 	int task_memory;             /* MiB */
 	char *health_check_path;
+	char *container_user;        /* "UID[:GID]", never root */
+	char *health_check_command;  /* CMD-SHELL line; NULL: curl of the path */
 	char *ec2_instance_type;
 	int ec2_min_capacity;
 	int ec2_max_capacity;

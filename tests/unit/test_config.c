@@ -30,7 +30,9 @@ TEST(staging_loads_with_prd_values)
 	CHECK_STR(c.stack_prefix, "SolemateStaging");
 	/* defaults from the key table */
 	CHECK(c.usage.target_concurrent_users == 50000);
-	CHECK_STR(c.health_check_path, "/health");
+	CHECK_STR(c.health_check_path, "/");
+	CHECK_STR(c.container_user, "101:101");
+	CHECK(c.health_check_command == NULL); /* derived from the port and path */
 	env_config_release(&c);
 	diag_list_release(&dl);
 }

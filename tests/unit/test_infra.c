@@ -97,7 +97,47 @@ TEST(fr_1_2_ecs_cluster_and_fargate_service)
 	CHECK(HAS(production, "Compute", "AWS::ECS::Service", "{\"DesiredCount\":3}"));
 	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
 		  "{\"ContainerDefinitions\":[{\"Name\":\"app\",\"ReadonlyRootFilesystem\":true,"
-		  "\"User\":\"1000:1000\"},{\"Name\":\"xray-daemon\"}]}"));
+		  "\"User\":\"101:101\"},{\"Name\":\"xray-daemon\"}]}"));
+}
+/* issue 12 #4: the default application starts, and stays healthy, under the settings used */
+TEST(the_application_container_can_start_and_pass_its_health_checks)
+{
+	const json_t *td = json_object_get(resource(staging, "Compute", "TaskDefinition"), "Properties");
+	const json_t *app = json_array_get(json_object_get(td, "ContainerDefinitions"), 0);
+	/* an image built to run unprivileged on 8080, as its own non-root user */
+	CHECK_STR(json_string_value(json_object_get(app, "Image")),
+		  "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine");
+	CHECK_STR(json_string_value(json_object_get(app, "User")), "101:101");
+	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
+		  "{\"ContainerDefinitions\":[{\"PortMappings\":[{\"ContainerPort\":8080}]}]}"));
+	/* a health check with a program the image has, on a path it serves */
+	const char *cmd = json_string_value(
+		json_array_get(json_object_get(json_object_get(app, "HealthCheck"), "Command"), 1));
+	CHECK(cmd && !strncmp(cmd, "curl ", 5) && strstr(cmd, "http://localhost:8080/ ") && !strstr(cmd, "wget"));
+	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::TargetGroup",
+		  "{\"Port\":8080,\"HealthCheckPath\":\"/\"}"));
+	/* what it writes under its read-only root: bind-mount volumes (no tmpfs on Fargate) */
+	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
+		  "{\"Volumes\":[{\"Name\":\"tmp\"},{\"Name\":\"nginx-cache\"}],"
+		  "\"ContainerDefinitions\":[{\"MountPoints\":[{\"ContainerPath\":\"/tmp\"},"
+		  "{\"ContainerPath\":\"/var/cache/nginx\"}],\"DependsOn\":[{\"ContainerName\":"
+		  "\"volume-permissions\",\"Condition\":\"SUCCESS\"}]}]}"));
+	CHECK(!json_object_get(app, "LinuxParameters"));
+	/* Fargate makes those volumes root-owned 0755: handed to the app's user first */
+	CHECK(HAS(staging, "Compute", "AWS::ECS::TaskDefinition",
+		  "{\"ContainerDefinitions\":[{},{},{\"Name\":\"volume-permissions\",\"Essential\":false,"
+		  "\"Command\":[\"chown\",\"101:101\",\"/tmp\",\"/var/cache/nginx\"]}]}"));
+	/* and each of these is a key of the configuration */
+	struct sm_app *own = build("tests/fixtures/config/good/staging-own-app.json");
+	const json_t *own_app = json_array_get(json_object_get(json_object_get(
+		resource(own, "Compute", "TaskDefinition"), "Properties"), "ContainerDefinitions"), 0);
+	CHECK_STR(json_string_value(json_object_get(own_app, "Image")), "123456789012.dkr.ecr.us-east-1.amazonaws.com/shop:1.4.2");
+	CHECK_STR(json_string_value(json_object_get(own_app, "User")), "1000:1000");
+	CHECK_STR(json_string_value(json_array_get(json_object_get(json_object_get(own_app, "HealthCheck"), "Command"), 1)),
+		  "/app/healthcheck --port 9000");
+	CHECK(HAS(own, "Compute", "AWS::ElasticLoadBalancingV2::TargetGroup",
+		  "{\"Port\":9000,\"HealthCheckPath\":\"/healthz\"}"));
+	sm_app_free(own);
 }
 TEST(fr_1_3_auto_scaling)
 {
@@ -118,7 +158,7 @@ TEST(fr_1_4_load_balancer_distributes_traffic)
 	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::LoadBalancer",
 		  "{\"Scheme\":\"internet-facing\",\"Type\":\"application\"}"));
 	CHECK(HAS(staging, "Compute", "AWS::ElasticLoadBalancingV2::TargetGroup",
-		  "{\"TargetType\":\"ip\",\"HealthCheckPath\":\"/health\"}"));
+		  "{\"TargetType\":\"ip\",\"HealthCheckPath\":\"/\"}"));
 }
 TEST(fr_1_5_tls_termination)
 {
@@ -808,6 +848,7 @@ int main(void)
 	baseline = build_baseline("config/baseline.json");
 	RUN(fr_1_1_ec2_instances_for_the_backend);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
+	RUN(the_application_container_can_start_and_pass_its_health_checks);
 	RUN(fr_1_3_auto_scaling);
 	RUN(fr_1_4_load_balancer_distributes_traffic);
 	RUN(fr_1_5_tls_termination);
