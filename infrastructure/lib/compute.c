@@ -140,8 +140,8 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	char *cpu = xstrfmt("%d", cfg->task_cpu), *mem = xstrfmt("%d", cfg->task_memory);
 	struct sm_resource *td = sm_resource_new(
 		s, "TaskDefinition", "AWS::ECS::TaskDefinition",
-		json_pack("{ss s[s] ss ss ss so so s[ooo] so s{ss}}", "Family",
-			  cfg->stack_prefix, "RequiresCompatibilities", "FARGATE", "NetworkMode",
+		json_pack("{ss s[ss] ss ss ss so so s[ooo] so s{ss}}", "Family",
+			  cfg->stack_prefix, "RequiresCompatibilities", "FARGATE", "EC2", "NetworkMode",
 			  "awsvpc", "Cpu", cpu, "Memory", mem, "ExecutionRoleArn",
 			  sm_getatt(execution_role(s, in, lg), "Arn"), "TaskRoleArn",
 			  sm_getatt(task_role(s, in), "Arn"), "ContainerDefinitions", app, xray,
@@ -215,7 +215,7 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 }
 
 /* The EC2 capacity and the cluster's capacity provider associations, which it returns. */
-static struct sm_resource *ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
+static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 			 const struct compute_inputs *in, struct compute *out)
 {
 	const struct vpc *v = &in->net->vpc;
@@ -235,8 +235,15 @@ static struct sm_resource *ec2_capacity(struct sm_stack *s, const struct env_con
 		s, "InstanceProfile", "AWS::IAM::InstanceProfile",
 		json_pack("{s[o]}", "Roles", sm_ref(role)));
 	json_t *user_data = sm_fn_base64(sm_fn_sub_vars(
+		/*
+		 * Register with our cluster (ECS developer guide, "Bootstrapping
+		 * container instances with user data"); let the task execution role,
+		 * not the instance role, write the tasks' logs ("Using the awslogs
+		 * log driver", ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE).
+		 */
 		"#!/bin/bash\necho ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
-		"echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n",
+		"echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n"
+		"echo ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true >> /etc/ecs/ecs.config\n",
 		json_pack("{so}", "Cluster", sm_ref(out->cluster))));
 	struct sm_resource *lt = sm_resource_new(
 		s, "LaunchTemplate", "AWS::EC2::LaunchTemplate",
@@ -270,12 +277,13 @@ static struct sm_resource *ec2_capacity(struct sm_stack *s, const struct env_con
 		json_pack("{s{so s{sssi} ss}}", "AutoScalingGroupProvider", "AutoScalingGroupArn",
 			  sm_ref(out->asg), "ManagedScaling", "Status", "ENABLED",
 			  "TargetCapacity", 100, "ManagedTerminationProtection", "DISABLED"));
-	return sm_resource_new(
-		s, "ClusterCapacityProviders", "AWS::ECS::ClusterCapacityProviderAssociations",
-		json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
-			  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
-			  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE", "Weight",
-			  1, "Base", 0));
+	out->capacity_provider = cp;
+	out->capacity_associations = sm_resource_new(s, "ClusterCapacityProviders",
+			"AWS::ECS::ClusterCapacityProviderAssociations",
+			json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
+				  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
+				  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE",
+				  "Weight", 1, "Base", 0));
 }
 
 static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
@@ -312,30 +320,18 @@ static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct
 				  "ScaleOutCooldown", 60));
 }
 
-int compute_build(struct sm_stack *s, const struct env_config *cfg,
-		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl)
+static struct sm_resource *service(struct sm_stack *s, const struct env_config *cfg,
+				   const struct compute_inputs *in, struct compute *out,
+				   const char *id, int desired, json_t *provider, int base)
 {
-	(void)dl;
-	bool prod = cfg->protect_data;
-	memset(out, 0, sizeof(*out));
-
-	out->cluster = sm_resource_new(
-		s, "Cluster", "AWS::ECS::Cluster",
-		json_pack("{s[{ssss}]}", "ClusterSettings", "Name", "containerInsights", "Value",
-			  "enabled"));
-	out->app_log_group = log_group_new(in->data, "AppLogs", NULL, in->keys->logs_key,
-					   cfg->log_retention_days, prod ? "Retain" : NULL);
-	out->task_definition = task_definition(s, cfg, in, out->app_log_group);
-	load_balancer(s, cfg, in, out, prod);
-
-	out->service = sm_resource_new(
-		s, "Service", "AWS::ECS::Service",
-		json_pack("{so so si s[{sssisi}] s{si si s{sbsb}} s{s{ss so s[o]}} s[{ss si so}] si "
+	struct sm_resource *svc = sm_resource_new(
+		s, id, "AWS::ECS::Service",
+		json_pack("{so so si s[{sosisi}] s{si si s{sbsb}} s{s{ss so s[o]}} s[{ss si so}] si "
 			  "sb ss sb}",
 			  "Cluster", sm_ref(out->cluster), "TaskDefinition",
-			  sm_ref(out->task_definition), "DesiredCount", cfg->ecs_desired_count,
-			  "CapacityProviderStrategy", "CapacityProvider", "FARGATE", "Weight", 1,
-			  "Base", cfg->ecs_min_capacity, "DeploymentConfiguration",
+			  sm_ref(out->task_definition), "DesiredCount", desired,
+			  "CapacityProviderStrategy", "CapacityProvider", provider, "Weight", 1,
+			  "Base", base, "DeploymentConfiguration",
 			  "MinimumHealthyPercent", 100, "MaximumPercent", 200,
 			  "DeploymentCircuitBreaker", "Enable", 1, "Rollback", 1,
 			  "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp",
@@ -346,14 +342,65 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg,
 			  "HealthCheckGracePeriodSeconds", 60, "EnableECSManagedTags", 1,
 			  "PropagateTags", "SERVICE", "EnableExecuteCommand", 0));
 	/* the target group must belong to a load balancer before the service registers */
-	sm_resource_depends_on(out->service, out->https_listener);
+	sm_resource_depends_on(svc, out->https_listener);
 	/*
-	 * The service's strategy names FARGATE, which the cluster has only once
-	 * the associations exist; without the order CloudFormation may create the
-	 * service first and ECS refuses it (CloudFormation user guide,
-	 * AWS::ECS::ClusterCapacityProviderAssociations; aws/containers-roadmap#631)
+	 * A service names capacity providers the cluster must already have:
+	 * without the dependency CloudFormation may create it first and ECS
+	 * refuses it (CloudFormation user guide,
+	 * AWS::ECS::ClusterCapacityProviderAssociations; aws/containers-roadmap#631).
 	 */
-	sm_resource_depends_on(out->service, ec2_capacity(s, cfg, in, out));
+	sm_resource_depends_on(svc, out->capacity_associations);
+	return svc;
+}
+
+int compute_build(struct sm_stack *s, const struct env_config *cfg,
+		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl)
+{
+	(void)dl;
+	bool prod = cfg->protect_data;
+	memset(out, 0, sizeof(*out));
+
+	/*
+	 * Container Insights writes its performance events to a log group named
+	 * after the cluster, which it creates itself with no retention and no KMS
+	 * key unless the group exists first (CloudWatch user guide, "Container
+	 * Insights performance log events for Amazon ECS"). So the cluster has a
+	 * known name and the group is declared in the Data stack, which this
+	 * stack imports from and so follows.
+	 */
+	const char *cluster_name = cfg->stack_prefix;
+	char *insights = xstrfmt("/aws/ecs/containerinsights/%s/performance", cluster_name);
+	log_group_new(in->data, "ContainerInsightsLogs",
+		      json_string(insights), in->keys->logs_key, cfg->log_retention_days,
+		      prod ? "Retain" : NULL);
+	free(insights);
+	out->cluster = sm_resource_new(
+		s, "Cluster", "AWS::ECS::Cluster",
+		json_pack("{ss s[{ssss}]}", "ClusterName", cluster_name, "ClusterSettings",
+			  "Name", "containerInsights", "Value", "enabled"));
+	out->app_log_group = log_group_new(in->data, "AppLogs", NULL, in->keys->logs_key,
+					   cfg->log_retention_days, prod ? "Retain" : NULL);
+	out->task_definition = task_definition(s, cfg, in, out->app_log_group);
+	load_balancer(s, cfg, in, out, prod);
+
+	ec2_capacity(s, cfg, in, out);
+	out->service = service(s, cfg, in, out, "Service", cfg->ecs_desired_count,
+			       json_string("FARGATE"), cfg->ecs_min_capacity);
+	/*
+	 * FR-1.1: the EC2 instances run part of the application. A capacity
+	 * provider strategy cannot mix Fargate and Auto Scaling group providers
+	 * (ECS developer guide, "Capacity provider strategies"), so the EC2 share
+	 * is a second service of the same task definition behind the same target
+	 * group, one task per instance the group always keeps; ECS managed
+	 * scaling grows the group when a deployment needs room.
+	 */
+	if (cfg->ec2_min_capacity > 0) {
+		out->ec2_service = service(s, cfg, in, out, "Ec2Service", cfg->ec2_min_capacity,
+					   sm_ref(out->capacity_provider), 0);
+		sm_resource_set(out->ec2_service, "PlacementStrategies",
+				json_pack("[{ssss}]", "Type", "spread", "Field",
+					  "attribute:ecs.availability-zone"));
+	}
 	autoscaling(s, cfg, out);
 
 	sm_stack_add_output(s, "LoadBalancerDnsName", sm_getatt(out->alb, "DNSName"),

@@ -14,7 +14,10 @@
 
 struct compute {
 	struct sm_resource *cluster;
-	struct sm_resource *service;
+	struct sm_resource *service;      /* Fargate */
+	struct sm_resource *ec2_service;  /* on the Auto Scaling group; NULL if ec2MinCapacity 0 */
+	struct sm_resource *capacity_provider;
+	struct sm_resource *capacity_associations;
 	struct sm_resource *task_definition;
 	struct sm_resource *alb;
 	struct sm_resource *target_group;

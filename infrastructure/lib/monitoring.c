@@ -259,7 +259,7 @@ static void budget(struct sm_stack *s, const struct env_config *cfg)
 	char *name = xstrfmt("%s-monthly", cfg->stack_prefix);
 	json_t *subs = json_pack("[{ssss}]", "SubscriptionType", "EMAIL", "Address",
 				 cfg->alarm_email);
-	sm_resource_new(
+	struct sm_resource *budget = sm_resource_new(
 		s, "MonthlyBudget", "AWS::Budgets::Budget",
 		json_pack("{s{ss ss ss s{sfss}} s[{s{sssssssf}sO},{s{sssssssf}so}]}", "Budget",
 			  "BudgetName", name, "BudgetType", "COST", "TimeUnit", "MONTHLY",
@@ -269,6 +269,16 @@ static void budget(struct sm_stack *s, const struct env_config *cfg)
 			  "PERCENTAGE", "Threshold", 80.0, "Subscribers", subs, "Notification",
 			  "NotificationType", "FORECASTED", "ComparisonOperator", "GREATER_THAN",
 			  "ThresholdType", "PERCENTAGE", "Threshold", 100.0, "Subscribers", subs));
+	/*
+	 * Only this environment's costs: those tagged Environment=<env> (the
+	 * engine tags every resource). "user:KEY$VALUE" is the Budgets filter of
+	 * a user-defined cost allocation tag, which counts only once the tag is
+	 * activated in the Billing console (docs/infrastructure.md).
+	 */
+	char *tag = xstrfmt("user:Environment$%s", cfg->environment);
+	json_object_set_new(json_object_get(sm_resource_props(budget), "Budget"), "CostFilters",
+			    json_pack("{s[s]}", "TagKeyValue", tag));
+	free(tag);
 	free(name);
 }
 

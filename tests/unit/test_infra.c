@@ -86,6 +86,43 @@ TEST(fr_1_1_ec2_instances_for_the_backend)
 			       "KeyName"));
 	CHECK(json_object_get(json_object_get(T(staging, "Compute"), "Parameters"), "EcsOptimizedAmi"));
 }
+/* issue 12 #13: the Auto Scaling group's instances run part of the application */
+TEST(fr_1_1_the_ec2_instances_host_application_tasks)
+{
+	struct sm_app *apps[] = { staging, production };
+	for (int i = 0; i < 2; i++) {
+		const json_t *svc = resource(apps[i], "Compute", "Ec2Service");
+		CHECK(svc != NULL);
+		CHECK(HAS(apps[i], "Compute", "AWS::ECS::Service",
+			  "{\"CapacityProviderStrategy\":[{\"CapacityProvider\":{\"Ref\":\"Ec2CapacityProvider\"}}],"
+			  "\"LoadBalancers\":[{\"ContainerName\":\"app\",\"TargetGroupArn\":{\"Ref\":\"TargetGroup\"}}],"
+			  "\"TaskDefinition\":{\"Ref\":\"TaskDefinition\"},\"DesiredCount\":1}"));
+		/* the capacity provider is the Auto Scaling group's, associated with the cluster */
+		CHECK(HAS(apps[i], "Compute", "AWS::ECS::CapacityProvider",
+			  "{\"AutoScalingGroupProvider\":{\"AutoScalingGroupArn\":{\"Ref\":\"AutoScalingGroup\"}}}"));
+		CHECK(HAS(apps[i], "Compute", "AWS::ECS::ClusterCapacityProviderAssociations",
+			  "{\"CapacityProviders\":[\"FARGATE\",\"FARGATE_SPOT\",{\"Ref\":\"Ec2CapacityProvider\"}]}"));
+		/* the task definition runs on both */
+		CHECK(HAS(apps[i], "Compute", "AWS::ECS::TaskDefinition",
+			  "{\"RequiresCompatibilities\":[\"FARGATE\",\"EC2\"],\"NetworkMode\":\"awsvpc\"}"));
+		/* both services wait for the association (else: provider not associated) */
+		const char *services[] = { "Service", "Ec2Service" };
+		for (int k = 0; k < 2; k++) {
+			const json_t *deps = json_object_get(resource(apps[i], "Compute", services[k]), "DependsOn");
+			bool found = false;
+			size_t j;
+			json_t *d;
+			json_array_foreach(deps, j, d)
+				found |= !strcmp(json_string_value(d), "ClusterCapacityProviders");
+			CHECK(found);
+		}
+	}
+	/* the instances join this cluster (ECS agent configuration in the user data) */
+	char *ud = json_dumps(json_object_get(json_object_get(json_object_get(resource(staging, "Compute",
+		"LaunchTemplate"), "Properties"), "LaunchTemplateData"), "UserData"), 0);
+	CHECK(ud && strstr(ud, "ECS_CLUSTER=${Cluster}") && strstr(ud, "/etc/ecs/ecs.config"));
+	free(ud);
+}
 TEST(fr_1_2_ecs_cluster_and_fargate_service)
 {
 	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
@@ -730,6 +767,37 @@ TEST(fr_6_5_xray)
 	CHECK(COUNT(staging, "Monitoring", "AWS::XRay::SamplingRule") == 1);
 	CHECK(COUNT(staging, "Monitoring", "AWS::XRay::Group") == 1);
 }
+/* issue 12 #14: each environment's budget counts that environment's costs only */
+TEST(fr_6_6_budget_counts_only_its_environment)
+{
+	CHECK(HAS(staging, "Monitoring", "AWS::Budgets::Budget",
+		  "{\"Budget\":{\"CostFilters\":{\"TagKeyValue\":[\"user:Environment$staging\"]}}}"));
+	CHECK(HAS(production, "Monitoring", "AWS::Budgets::Budget",
+		  "{\"Budget\":{\"CostFilters\":{\"TagKeyValue\":[\"user:Environment$production\"]}}}"));
+	/* and the resources carry that tag (every_taggable_resource_has_the_five_tags) */
+	CHECK(HAS(production, "Compute", "AWS::ECS::Cluster",
+		  "{\"Tags\":[{},{\"Key\":\"Environment\",\"Value\":\"production\"}]}"));
+}
+/* issue 12 #15: the log group Container Insights writes to is ours, with retention and KMS */
+TEST(fr_6_2_container_insights_log_group_is_declared)
+{
+	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
+		  "{\"ClusterName\":\"SolemateStaging\",\"ClusterSettings\":[{\"Name\":\"containerInsights\",\"Value\":\"enabled\"}]}"));
+	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup",
+		  "{\"LogGroupName\":\"/aws/ecs/containerinsights/SolemateStaging/performance\","
+		  "\"RetentionInDays\":30,\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
+	CHECK(HAS(production, "Data", "AWS::Logs::LogGroup",
+		  "{\"LogGroupName\":\"/aws/ecs/containerinsights/SolemateProduction/performance\","
+		  "\"RetentionInDays\":365}"));
+	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "ContainerInsightsLogs"),
+						    "DeletionPolicy")), "Retain");
+	/* it exists before the cluster: the Compute stack follows the Data stack */
+	const struct sm_stack *compute = sm_app_find_stack(staging, "SolemateStagingCompute");
+	bool after_data = false;
+	for (size_t i = 0; compute && i < sm_stack_dependency_count(compute); i++)
+		after_data |= !strcmp(sm_stack_name(sm_stack_dependency_at(compute, i)), "SolemateStagingData");
+	CHECK(after_data);
+}
 TEST(fr_6_6_cost_monitoring)
 {
 	CHECK(HAS(production, "Monitoring", "AWS::Budgets::Budget",
@@ -847,6 +915,7 @@ int main(void)
 	production = build("config/production.json");
 	baseline = build_baseline("config/baseline.json");
 	RUN(fr_1_1_ec2_instances_for_the_backend);
+	RUN(fr_1_1_the_ec2_instances_host_application_tasks);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
 	RUN(the_application_container_can_start_and_pass_its_health_checks);
 	RUN(fr_1_3_auto_scaling);
@@ -893,6 +962,8 @@ int main(void)
 	RUN(fr_6_4_alarms_for_automated_responses);
 	RUN(fr_6_5_xray);
 	RUN(fr_6_6_cost_monitoring);
+	RUN(fr_6_6_budget_counts_only_its_environment);
+	RUN(fr_6_2_container_insights_log_group_is_declared);
 	RUN(every_taggable_resource_has_the_five_tags);
 	RUN(operators_get_outputs);
 	RUN(stateful_resources_live_apart_from_stateless_ones);
