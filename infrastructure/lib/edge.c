@@ -43,7 +43,7 @@ static struct sm_resource *edge_waf(struct sm_stack *s, const struct env_config 
 	struct sm_resource *acl = sm_resource_new(
 		s, "CdnWebAcl", "AWS::WAFv2::WebACL",
 		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "CLOUDFRONT", "DefaultAction",
-			  "Allow", "Rules", security_waf_rules(metric), "VisibilityConfig",
+			  "Allow", "Rules", security_waf_rules(metric, false), "VisibilityConfig",
 			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
 			  metric));
 	char *lgname = xstrfmt("aws-waf-logs-%s-cdn", cfg->environment);

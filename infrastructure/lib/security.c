@@ -100,12 +100,30 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 }
 
 /* The managed rule groups and rate limit both WAF web ACLs use (FR-5.4). */
-json_t *security_waf_rules(const char *metric_prefix)
+static json_t *rate_rule(const char *name, int priority, const char *metric_prefix,
+			 const char *metric_suffix, json_t *statement)
+{
+	char *metric = xstrfmt("%s%s", metric_prefix, metric_suffix);
+	json_t *rule = json_pack("{ss si s{so} s{s{}} s{sbsbss}}", "Name", name, "Priority",
+				 priority, "Statement", "RateBasedStatement", statement, "Action",
+				 "Block", "VisibilityConfig", "SampledRequestsEnabled", 1,
+				 "CloudWatchMetricsEnabled", 1, "MetricName", metric);
+	free(metric);
+	return rule;
+}
+
+json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront)
 {
 	static const char *const groups[] = { "AWSManagedRulesAmazonIpReputationList",
 					      "AWSManagedRulesCommonRuleSet",
 					      "AWSManagedRulesKnownBadInputsRuleSet",
 					      "AWSManagedRulesSQLiRuleSet" };
+	/*
+	 * The IP reputation group judges the source address: behind CloudFront
+	 * it can only judge requests that reached the ALB directly (edge servers
+	 * are not on its list), while every viewer through CloudFront is judged
+	 * by the same group in the CloudFront web ACL, on the viewer's address.
+	 */
 	json_t *rules = json_array();
 	for (int i = 0; i < 4; i++) {
 		char *metric = xstrfmt("%s%s", metric_prefix, groups[i] + 18);
@@ -118,16 +136,36 @@ json_t *security_waf_rules(const char *metric_prefix)
 				  "CloudWatchMetricsEnabled", 1, "MetricName", metric));
 		free(metric);
 	}
-	char *metric = xstrfmt("%sRateLimit", metric_prefix);
-	/* 2,000 requests per 5 minutes per IP: well above a shopper, below a scraper */
-	json_array_append_new(rules,
-			      json_pack("{ss si s{s{si ss}} s{s{}} s{sbsbss}}", "Name",
-					"RateLimitPerIp", "Priority", 4, "Statement",
-					"RateBasedStatement", "Limit", 2000, "AggregateKeyType", "IP",
-					"Action", "Block", "VisibilityConfig",
-					"SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1,
-					"MetricName", metric));
-	free(metric);
+	/* 2,000 requests per 5 minutes per client: well above a shopper, below a scraper */
+	if (!behind_cloudfront) {
+		json_array_append_new(rules, rate_rule("RateLimitPerIp", 4, metric_prefix, "RateLimit",
+						       json_pack("{si ss}", "Limit", 2000,
+								 "AggregateKeyType", "IP")));
+		return rules;
+	}
+	/*
+	 * Behind CloudFront the source address is an edge server's, shared by
+	 * every viewer it serves: a per-IP limit there would block whole edges.
+	 * CloudFront passes the viewer's address in X-Forwarded-For, which the
+	 * forwarded-IP key reads (AWS WAF developer guide, "Using forwarded IP
+	 * addresses"); the CloudFront web ACL, which sees the viewer's own
+	 * address, stays the authoritative per-IP limit.
+	 */
+	json_array_append_new(
+		rules, rate_rule("RateLimitPerForwardedIp", 4, metric_prefix, "RateLimitForwarded",
+				 json_pack("{si ss s{ssss}}", "Limit", 2000, "AggregateKeyType",
+					   "FORWARDED_IP", "ForwardedIPConfig", "HeaderName",
+					   "X-Forwarded-For", "FallbackBehavior", "MATCH")));
+	/* requests that reached the ALB directly (no X-Forwarded-For): their source is the client */
+	json_array_append_new(
+		rules,
+		rate_rule("RateLimitPerIpDirect", 5, metric_prefix, "RateLimitDirect",
+			  json_pack("{si ss s{s{s{s{s{s{ss}} ss si s[{siss}]}}}}}", "Limit", 2000,
+				    "AggregateKeyType", "IP", "ScopeDownStatement", "NotStatement",
+				    "Statement", "SizeConstraintStatement", "FieldToMatch",
+				    "SingleHeader", "Name", "x-forwarded-for", "ComparisonOperator",
+				    "GT", "Size", 0, "TextTransformations", "Priority", 0, "Type",
+				    "NONE")));
 	return rules;
 }
 
@@ -140,7 +178,7 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 	struct sm_resource *acl = sm_resource_new(
 		stack, "AlbWebAcl", "AWS::WAFv2::WebACL",
 		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "REGIONAL", "DefaultAction",
-			  "Allow", "Rules", security_waf_rules(metric), "VisibilityConfig",
+			  "Allow", "Rules", security_waf_rules(metric, true), "VisibilityConfig",
 			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
 			  metric));
 	/* WAF requires the destination log group's name to start with aws-waf-logs- */

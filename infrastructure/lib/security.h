@@ -33,8 +33,12 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
  */
 json_t *security_alb_certificate(struct sm_stack *stack, const struct env_config *cfg);
 
-/* The rule list both web ACLs use (managed groups + per-IP rate limit). */
-json_t *security_waf_rules(const char *metric_prefix);
+/*
+ * The rule list of a web ACL: AWS managed groups and a per-client rate limit,
+ * keyed on the source address, or, for an ACL behind CloudFront, on the
+ * forwarded client address (and on the source for requests that came direct).
+ */
+json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront);
 
 /* Regional WAFv2 web ACL (managed rule groups + rate rule + logging) for the ALB. */
 struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const struct env_config *cfg,

@@ -551,6 +551,27 @@ TEST(fr_5_4_waf)
 		  "{\"Name\":\"AWSManagedRulesSQLiRuleSet\"},{\"Name\":\"RateLimitPerIp\"}]}"));
 	CHECK(COUNT(staging, "Edge", "AWS::WAFv2::LoggingConfiguration") == 1);
 }
+/* issue 12 #12: behind CloudFront, the ALB's rate limit keys on the viewer, not the edge */
+TEST(fr_5_4_alb_rate_limit_keys_on_the_forwarded_client_address)
+{
+	/* no per-source-IP limit on traffic that came through CloudFront */
+	CHECK(!HAS(staging, "Compute", "AWS::WAFv2::WebACL",
+		   "{\"Rules\":[{},{},{},{},{\"Name\":\"RateLimitPerIp\"}]}"));
+	CHECK(HAS(staging, "Compute", "AWS::WAFv2::WebACL",
+		  "{\"Scope\":\"REGIONAL\",\"Rules\":[{},{},{},{},{\"Statement\":{\"RateBasedStatement\":"
+		  "{\"AggregateKeyType\":\"FORWARDED_IP\",\"ForwardedIPConfig\":{\"HeaderName\":"
+		  "\"X-Forwarded-For\",\"FallbackBehavior\":\"MATCH\"}}},\"Action\":{\"Block\":{}}}]}"));
+	/* source-IP keyed only for requests without the header (direct to the ALB) */
+	CHECK(HAS(staging, "Compute", "AWS::WAFv2::WebACL",
+		  "{\"Rules\":[{},{},{},{},{},{\"Statement\":{\"RateBasedStatement\":{\"AggregateKeyType\":\"IP\","
+		  "\"ScopeDownStatement\":{\"NotStatement\":{\"Statement\":{\"SizeConstraintStatement\":"
+		  "{\"FieldToMatch\":{\"SingleHeader\":{\"Name\":\"x-forwarded-for\"}}}}}}}}}]}"));
+	/* CloudFront's ACL sees the viewer's own address: per-IP limit and reputation there */
+	CHECK(HAS(production, "Edge", "AWS::WAFv2::WebACL",
+		  "{\"Scope\":\"CLOUDFRONT\",\"Rules\":[{\"Name\":\"AWSManagedRulesAmazonIpReputationList\"},"
+		  "{},{},{},{\"Name\":\"RateLimitPerIp\",\"Statement\":{\"RateBasedStatement\":"
+		  "{\"AggregateKeyType\":\"IP\"}}}]}"));
+}
 TEST(fr_5_5_cloudtrail)
 {
 	CHECK(HAS(baseline, BASELINE, "AWS::CloudTrail::Trail",
@@ -949,6 +970,7 @@ int main(void)
 	RUN(fr_5_3_dns_validated_certificate_with_a_hosted_zone);
 	RUN(edge_in_us_east_1_takes_cross_region_values_as_parameters);
 	RUN(fr_5_4_waf);
+	RUN(fr_5_4_alb_rate_limit_keys_on_the_forwarded_client_address);
 	RUN(fr_5_5_cloudtrail);
 	RUN(fr_5_6_config);
 	RUN(account_baseline_is_its_own_unit);
