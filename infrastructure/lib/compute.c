@@ -353,6 +353,39 @@ static struct sm_resource *service(struct sm_stack *s, const struct env_config *
 	return svc;
 }
 
+/*
+ * CloudFront reaches the ALB over HTTPS and checks that the ALB's certificate
+ * matches the origin's domain name (CloudFront developer guide, "Requiring
+ * HTTPS for communication between CloudFront and your custom origin"); the
+ * ELB's own name (*.elb.amazonaws.com) is on no certificate of ours. The
+ * origin is therefore origin.<domain>, which the ALB's certificate covers
+ * (*.domain when it is DNS-validated here): with a hosted zone, an alias
+ * record to the ALB; without one, the operator adds it (the output says so).
+ */
+char *compute_origin_domain(const struct env_config *cfg)
+{
+	return xstrfmt("origin.%s", cfg->domain_name);
+}
+
+static void origin_record(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
+{
+	char *name = compute_origin_domain(cfg);
+	if (cfg->hosted_zone_id)
+		sm_resource_new(s, "OriginAliasRecord", "AWS::Route53::RecordSet",
+				json_pack("{ss ss ss s{so so sb}}", "HostedZoneId", cfg->hosted_zone_id,
+					  "Name", name, "Type", "A", "AliasTarget", "DNSName",
+					  sm_getatt(out->alb, "DNSName"), "HostedZoneId",
+					  sm_getatt(out->alb, "CanonicalHostedZoneID"),
+					  "EvaluateTargetHealth", 0));
+	sm_stack_add_output(s, "OriginDomainName", json_string(name),
+			    cfg->hosted_zone_id
+				    ? "CloudFront's origin for /api/*: an alias of the load balancer"
+				    : "CloudFront's origin for /api/*: point it (CNAME) at "
+				      "LoadBalancerDnsName; the ALB certificate must cover it",
+			    NULL);
+	free(name);
+}
+
 int compute_build(struct sm_stack *s, const struct env_config *cfg,
 		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl)
 {
@@ -405,6 +438,7 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg,
 
 	sm_stack_add_output(s, "LoadBalancerDnsName", sm_getatt(out->alb, "DNSName"),
 			    "DNS name of the load balancer", NULL);
+	origin_record(s, cfg, out);
 	sm_stack_add_output(s, "ClusterName", sm_ref(out->cluster), "ECS cluster", NULL);
 	return 0;
 }

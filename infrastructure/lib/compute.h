@@ -38,6 +38,9 @@ struct compute_inputs {
 	struct sm_stack *data;            /* where the (stateful) app log group goes */
 };
 
+/* "origin.<domainName>": CloudFront's name for the ALB, on its certificate (new string). */
+char *compute_origin_domain(const struct env_config *cfg);
+
 int compute_build(struct sm_stack *stack, const struct env_config *cfg,
 		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl);
 

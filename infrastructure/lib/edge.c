@@ -117,13 +117,15 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 			  "SigningProtocol", "sigv4"));
 	free(oac_name);
 
+	char *origin = compute_origin_domain(cfg);
 	json_t *origins = json_pack(
-		"[{ss so s{ss} so}, {ss so s{si si ss s[s]}}]", "Id", "assets", "DomainName",
+		"[{ss so s{ss} so}, {ss ss s{si si ss s[s]}}]", "Id", "assets", "DomainName",
 		sm_getatt(st->assets_bucket, "RegionalDomainName"), "S3OriginConfig",
 		"OriginAccessIdentity", "", "OriginAccessControlId", sm_getatt(oac, "Id"), "Id",
-		"api", "DomainName", sm_getatt(cp->alb, "DNSName"), "CustomOriginConfig",
+		"api", "DomainName", origin, "CustomOriginConfig",
 		"HTTPPort", 80, "HTTPSPort", 443, "OriginProtocolPolicy", "https-only",
 		"OriginSSLProtocols", "TLSv1.2");
+	free(origin);
 	json_t *api = behavior("api", "https-only", CACHE_DISABLED, headers, true);
 	json_object_set_new(api, "PathPattern", json_string("/api/*"));
 	json_object_set_new(api, "OriginRequestPolicyId",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/graph_int.h"
@@ -106,6 +107,37 @@ static void listener_edges(struct builder *b, struct sm_template *t, const json_
 	free(front);
 }
 
+static bool same_dns_name(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	na -= na && a[na - 1] == '.';
+	nb -= nb && b[nb - 1] == '.';
+	return na == nb && !strncasecmp(a, b, na);
+}
+
+/*
+ * An origin given by name: the node behind the Route 53 alias record of that
+ * name in any template of the assembly (origin.<domain> -> load balancer),
+ * else the origin as a reference.
+ */
+static size_t origin_node(struct builder *b, struct sm_template *t, const json_t *domain)
+{
+	const char *name = json_string_value(domain);
+	for (size_t k = 0; name && k < b->a->nr; k++) {
+		struct sm_template *rt = &b->a->items[k];
+		const char *id;
+		json_t *r;
+		json_object_foreach (json_object_get(rt->tmpl, "Resources"), id, r) {
+			const char *rn = jstr(jget(r, "Properties.Name"));
+			const json_t *target = jget(r, "Properties.AliasTarget.DNSName");
+			if (target && rn && same_dns_name(rn, name) &&
+			    !strcmp(jstr(json_object_get(r, "Type")) ?: "", "AWS::Route53::RecordSet"))
+				return gb_node_of(b, gb_resolve(b, rt, target));
+		}
+	}
+	return gb_node_of(b, gb_resolve(b, t, domain));
+}
+
 static void cdn_edges(struct builder *b, struct sm_template *t, size_t cdn, const json_t *cfg)
 {
 	gb_link(b, gb_internet(b), cdn, GRAPH_EDGE_REQUEST, "HTTPS");
@@ -118,7 +150,7 @@ static void cdn_edges(struct builder *b, struct sm_template *t, size_t cdn, cons
 	json_array_foreach (json_object_get(cfg, "Origins"), i, o) {
 		char *l = xstrfmt("origin '%s'%s", jstr(json_object_get(o, "Id")) ?: "?",
 				  json_object_get(o, "OriginAccessControlId") ? " (OAC)" : "");
-		gb_link(b, cdn, gb_node_of(b, gb_resolve(b, t, json_object_get(o, "DomainName"))),
+		gb_link(b, cdn, origin_node(b, t, json_object_get(o, "DomainName")),
 			GRAPH_EDGE_REQUEST | GRAPH_EDGE_ORIGIN, l);
 		free(l);
 	}

@@ -7,8 +7,10 @@ cp "$TMP/out" "$TMP/p.dot"
 expect_grep "dot: clusters for VPC and tiers" 'label="isolated tier"' "$TMP/p.dot"
 expect_grep "dot: security-group edge app -> database with its port" \
   'SolemateProductionCompute__Service -> SolemateProductionData__Database .*label="tcp 5432"' "$TMP/p.dot"
-expect_grep "dot: CloudFront origin is the ALB of another stack (import resolved)" \
-  'SolemateProductionEdge__Distribution -> SolemateProductionCompute__LoadBalancer' "$TMP/p.dot"
+# CloudFront's API origin is origin.<domain>, a Route 53 alias of the ALB in another stack
+"$SOLEMATE" graph --config tests/fixtures/config/good/production-with-zone.json > "$TMP/z.dot" 2>"$TMP/err"
+expect_grep "dot: CloudFront origin is the ALB behind its alias record in another stack" \
+  'SolemateProdzoneEdge__Distribution -> SolemateProdzoneCompute__LoadBalancer' "$TMP/z.dot"
 expect_grep "dot: replica fed by the primary" \
   'SolemateProductionData__Database -> SolemateProductionData__DatabaseReplica1' "$TMP/p.dot"
 expect_grep "dot: S3 replication to the DR region's bucket (cross-region parameter resolved)" \

@@ -532,14 +532,41 @@ TEST(edge_in_us_east_1_takes_cross_region_values_as_parameters)
 	const struct sm_stack *edge = sm_app_find_stack(eu, "SolemateEuEdge");
 	CHECK(edge && !strcmp(sm_stack_region(edge), "us-east-1"));
 	const json_t *params = json_object_get(T(eu, "Edge"), "Parameters");
-	CHECK(json_object_get(params, "CrossRegionSolemateEuComputeLoadBalancerDNSName") != NULL);
 	CHECK(json_object_get(params, "CrossRegionSolemateEuDataAssetsBucketRegionalDomainName") != NULL);
 	/* no Fn::ImportValue crosses regions */
 	char *text = json_dumps(T(eu, "Edge"), 0);
 	CHECK(text && !strstr(text, "Fn::ImportValue"));
 	free(text);
-	CHECK(json_object_get(json_object_get(T(eu, "Compute"), "Outputs"), "CrossRegionOutputFnGetAttLoadBalancerDNSName"));
+	CHECK(json_object_get(json_object_get(T(eu, "Data"), "Outputs"), "CrossRegionOutputFnGetAttAssetsBucketRegionalDomainName"));
 	sm_app_free(eu);
+}
+/* issue 12 #9: CloudFront reaches the ALB by a name its certificate covers */
+TEST(fr_3_5_api_origin_is_a_name_the_alb_certificate_covers)
+{
+	struct sm_app *z = build("tests/fixtures/config/good/production-with-zone.json");
+	CHECK(HAS(z, "Edge", "AWS::CloudFront::Distribution",
+		  "{\"DistributionConfig\":{\"Origins\":[{},{\"Id\":\"api\",\"DomainName\":\"origin.solemate.com\","
+		  "\"CustomOriginConfig\":{\"OriginProtocolPolicy\":\"https-only\"}}]}}"));
+	/* an alias of the load balancer in the zone, on the ALB's *.domain certificate */
+	CHECK(HAS(z, "Compute", "AWS::Route53::RecordSet",
+		  "{\"HostedZoneId\":\"Z0123456789ABCDEFGHIJ\",\"Name\":\"origin.solemate.com\",\"Type\":\"A\","
+		  "\"AliasTarget\":{\"DNSName\":{\"Fn::GetAtt\":[\"LoadBalancer\",\"DNSName\"]},"
+		  "\"HostedZoneId\":{\"Fn::GetAtt\":[\"LoadBalancer\",\"CanonicalHostedZoneID\"]}}}"));
+	CHECK(HAS(z, "Compute", "AWS::CertificateManager::Certificate",
+		  "{\"SubjectAlternativeNames\":[\"*.solemate.com\"]}"));
+	/* the record exists before the distribution uses it */
+	const struct sm_stack *edge = sm_app_find_stack(z, "SolemateProdzoneEdge");
+	bool after_compute = false;
+	for (size_t i = 0; edge && i < sm_stack_dependency_count(edge); i++)
+		after_compute |= !strcmp(sm_stack_name(sm_stack_dependency_at(edge, i)), "SolemateProdzoneCompute");
+	CHECK(after_compute);
+	sm_app_free(z);
+	/* never the ELB's own name, which no certificate of ours covers */
+	char *text = json_dumps(T(staging, "Edge"), 0);
+	CHECK(text && !strstr(text, "LoadBalancer") && strstr(text, "\"origin.staging.solemate.com\""));
+	free(text);
+	/* without a zone the operator adds the record: the output names it */
+	CHECK(json_object_get(json_object_get(T(staging, "Compute"), "Outputs"), "OriginDomainName"));
 }
 TEST(fr_5_4_waf)
 {
@@ -969,6 +996,7 @@ int main(void)
 	RUN(fr_5_3_certificates);
 	RUN(fr_5_3_dns_validated_certificate_with_a_hosted_zone);
 	RUN(edge_in_us_east_1_takes_cross_region_values_as_parameters);
+	RUN(fr_3_5_api_origin_is_a_name_the_alb_certificate_covers);
 	RUN(fr_5_4_waf);
 	RUN(fr_5_4_alb_rate_limit_keys_on_the_forwarded_client_address);
 	RUN(fr_5_5_cloudtrail);
