@@ -75,6 +75,16 @@ static bool subset_of(const char *pattern, const json_t *value)
 	return ok;
 }
 
+/* `stack` depends on `on` (CloudFormation deploys `on` first). */
+static bool stack_follows(struct sm_app *app, const char *stack, const char *on)
+{
+	const struct sm_stack *s = sm_app_find_stack(app, stack);
+	for (size_t i = 0; s && i < sm_stack_dependency_count(s); i++)
+		if (!strcmp(sm_stack_name(sm_stack_dependency_at(s, i)), on))
+			return true;
+	return false;
+}
+
 /* ---- FR-1 compute ---- */
 TEST(fr_1_1_ec2_instances_for_the_backend)
 {
@@ -555,11 +565,7 @@ TEST(fr_3_5_api_origin_is_a_name_the_alb_certificate_covers)
 	CHECK(HAS(z, "Compute", "AWS::CertificateManager::Certificate",
 		  "{\"SubjectAlternativeNames\":[\"*.solemate.com\"]}"));
 	/* the record exists before the distribution uses it */
-	const struct sm_stack *edge = sm_app_find_stack(z, "SolemateProdzoneEdge");
-	bool after_compute = false;
-	for (size_t i = 0; edge && i < sm_stack_dependency_count(edge); i++)
-		after_compute |= !strcmp(sm_stack_name(sm_stack_dependency_at(edge, i)), "SolemateProdzoneCompute");
-	CHECK(after_compute);
+	CHECK(stack_follows(z, "SolemateProdzoneEdge", "SolemateProdzoneCompute"));
 	sm_app_free(z);
 	/* never the ELB's own name, which no certificate of ours covers */
 	char *text = json_dumps(T(staging, "Edge"), 0);
@@ -840,11 +846,7 @@ TEST(fr_6_2_container_insights_log_group_is_declared)
 	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "ContainerInsightsLogs"),
 						    "DeletionPolicy")), "Retain");
 	/* it exists before the cluster: the Compute stack follows the Data stack */
-	const struct sm_stack *compute = sm_app_find_stack(staging, "SolemateStagingCompute");
-	bool after_data = false;
-	for (size_t i = 0; compute && i < sm_stack_dependency_count(compute); i++)
-		after_data |= !strcmp(sm_stack_name(sm_stack_dependency_at(compute, i)), "SolemateStagingData");
-	CHECK(after_data);
+	CHECK(stack_follows(staging, "SolemateStagingCompute", "SolemateStagingData"));
 }
 TEST(fr_6_6_cost_monitoring)
 {
@@ -913,11 +915,12 @@ TEST(every_taggable_resource_has_the_five_tags)
 	int taggable = 0;
 	CHECK(untagged_resources(staging, schema, &taggable) == 0);
 	CHECK(untagged_resources(production, schema, &taggable) == 0);
+	CHECK(untagged_resources(baseline, schema, &taggable) == 0);
 	CHECK(taggable > 150); /* the walk saw the templates */
 	/* the Auto Scaling group passes its tags on to the instances it launches */
 	CHECK(HAS(staging, "Compute", "AWS::AutoScaling::AutoScalingGroup",
 		  "{\"Tags\":[{\"PropagateAtLaunch\":true}]}"));
-	CHECK(HAS(staging, "Baseline", "AWS::CE::AnomalyMonitor",
+	CHECK(HAS(baseline, BASELINE, "AWS::CE::AnomalyMonitor",
 		  "{\"ResourceTags\":[{\"Key\":\"CostCenter\"}]}"));
 	cfn_schema_free(schema);
 	diag_list_release(&dl);
