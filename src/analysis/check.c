@@ -75,12 +75,15 @@ int check_parse_packs(const char *list, unsigned *mask, const char **bad, size_t
 const char *check_pack_names(unsigned mask)
 {
 	static char buf[96];
+	size_t len = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < NR_PACKS; i++)
 		if (mask & pack_names[i].bit) {
-			if (buf[0])
-				strcat(buf, " ");
-			strcat(buf, pack_names[i].name);
+			int n = snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "",
+					 pack_names[i].name);
+			if (n < 0 || (size_t)n >= sizeof(buf) - len)
+				break; /* the names are short: never reached */
+			len += (size_t)n;
 		}
 	return buf;
 }
