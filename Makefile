@@ -98,11 +98,14 @@ bench: all
 golden: $(BUILD)/solemate
 	BUILD=$(BUILD) scripts/golden.sh
 
-format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h infrastructure/lib/*.h)
+FORMAT_SRC = $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h infrastructure/lib/*.h)
 
+format:
+	@clang-format -i $(FORMAT_SRC)
+
+# In CI (.ci/run): a file that does not match .clang-format fails the build.
 check-format:
-	clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC)
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "check-format: $(words $(FORMAT_SRC)) files match .clang-format"
 
 checksrc:
 	scripts/checksrc.sh

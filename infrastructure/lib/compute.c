@@ -31,10 +31,11 @@ static struct sm_resource *execution_role(struct sm_stack *s, const struct compu
 		"[o,o,o,o]",
 		/* ecr:GetAuthorizationToken has no resource-level permission (IAM docs) */
 		iam_allow(json_pack("[s]", "ecr:GetAuthorizationToken"), json_string("*")),
-		iam_allow(json_pack("[sss]", "ecr:BatchCheckLayerAvailability",
-				    "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
-			  one(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:"
-					"repository/*"))),
+		iam_allow(
+			json_pack("[sss]", "ecr:BatchCheckLayerAvailability",
+				  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+			one(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:"
+				      "repository/*"))),
 		iam_allow(json_pack("[ss]", "logs:CreateLogStream", "logs:PutLogEvents"),
 			  one(sm_getatt(log_group, "Arn"))),
 		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
@@ -42,10 +43,12 @@ static struct sm_resource *execution_role(struct sm_stack *s, const struct compu
 				    sm_ref(in->secrets->app_secret))));
 	json_array_append_new(st, iam_allow(json_pack("[s]", "kms:Decrypt"),
 					    one(sm_getatt(in->keys->data_key, "Arn"))));
-	struct sm_resource *r = iam_role_new(s, "TaskExecutionRole", "ecs-tasks.amazonaws.com",
-					     st, NULL);
-	nag_suppress(r, "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
-			     "are limited to this account's repositories", "AwsSolutions-IAM5", NULL);
+	struct sm_resource *r =
+		iam_role_new(s, "TaskExecutionRole", "ecs-tasks.amazonaws.com", st, NULL);
+	nag_suppress(r,
+		     "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
+		     "are limited to this account's repositories",
+		     "AwsSolutions-IAM5", NULL);
 	return r;
 }
 
@@ -66,8 +69,10 @@ static struct sm_resource *task_role(struct sm_stack *s, const struct compute_in
 				    "xray:GetSamplingRules", "xray:GetSamplingTargets"),
 			  json_string("*")));
 	struct sm_resource *r = iam_role_new(s, "TaskRole", "ecs-tasks.amazonaws.com", st, NULL);
-	nag_suppress(r, "objects of the assets bucket (its ARN ends in /*) and X-Ray's "
-			     "trace APIs, which support only Resource '*'", "AwsSolutions-IAM5", NULL);
+	nag_suppress(r,
+		     "objects of the assets bucket (its ARN ends in /*) and X-Ray's "
+		     "trace APIs, which support only Resource '*'",
+		     "AwsSolutions-IAM5", NULL);
 	return r;
 }
 
@@ -91,8 +96,8 @@ static json_t *log_config(struct sm_resource *lg, const char *prefix)
 static void writable_volumes(const struct env_config *cfg, json_t *app, struct sm_resource *lg,
 			     json_t **init, json_t **volumes)
 {
-	static const char *const paths[][2] = { { "tmp", "/tmp" },
-						{ "nginx-cache", "/var/cache/nginx" } };
+	static const char *const paths[][2] = {{"tmp", "/tmp"},
+					       {"nginx-cache", "/var/cache/nginx"}};
 	json_t *mounts = json_array(), *command = json_pack("[ss]", "chown", cfg->container_user);
 	*volumes = json_array();
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
@@ -102,29 +107,30 @@ static void writable_volumes(const struct env_config *cfg, json_t *app, struct s
 		json_array_append_new(command, json_string(paths[i][1]));
 	}
 	json_object_set(app, "MountPoints", mounts);
-	json_object_set_new(app, "DependsOn", json_pack("[{ssss}]", "ContainerName", INIT_CONTAINER,
-							"Condition", "SUCCESS"));
+	json_object_set_new(
+		app, "DependsOn",
+		json_pack("[{ssss}]", "ContainerName", INIT_CONTAINER, "Condition", "SUCCESS"));
 	*init = json_pack("{ss ss sb ss sb so so so}", "Name", INIT_CONTAINER, "Image", INIT_IMAGE,
 			  "Essential", 0, "User", "0", "ReadonlyRootFilesystem", 1, "Command",
-			  command, "MountPoints", mounts, "LogConfiguration", log_config(lg, "init"));
+			  command, "MountPoints", mounts, "LogConfiguration",
+			  log_config(lg, "init"));
 }
 
 static struct sm_resource *task_definition(struct sm_stack *s, const struct env_config *cfg,
-					   const struct compute_inputs *in,
-					   struct sm_resource *lg)
+					   const struct compute_inputs *in, struct sm_resource *lg)
 {
 	/* curl is in the default image (its Dockerfile installs it); wget is not in nginx's */
 	char *health = cfg->health_check_command
 			       ? xstrdup(cfg->health_check_command)
 			       : xstrfmt("curl -fsS -o /dev/null http://localhost:%d%s || exit 1",
 					 cfg->container_port, cfg->health_check_path);
-	json_t *app = json_pack(
-		"{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so so}", "Name",
-		APP_CONTAINER, "Image", cfg->container_image, "Essential", 1, "PortMappings",
-		"ContainerPort", cfg->container_port, "Protocol", "tcp", "ReadonlyRootFilesystem",
-		1, "User", cfg->container_user, "HealthCheck", "Command", "CMD-SHELL", health, "Interval",
-		15, "Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
-		log_config(lg, "app"), "Secrets", database_task_secrets(in->db));
+	json_t *app = json_pack("{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so so}", "Name",
+				APP_CONTAINER, "Image", cfg->container_image, "Essential", 1,
+				"PortMappings", "ContainerPort", cfg->container_port, "Protocol",
+				"tcp", "ReadonlyRootFilesystem", 1, "User", cfg->container_user,
+				"HealthCheck", "Command", "CMD-SHELL", health, "Interval", 15,
+				"Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
+				log_config(lg, "app"), "Secrets", database_task_secrets(in->db));
 	/* where the database is (not secret) and who the app is there (a secret) */
 	json_object_set_new(app, "Environment", database_task_environment(in->db));
 	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
@@ -140,9 +146,9 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	char *cpu = xstrfmt("%d", cfg->task_cpu), *mem = xstrfmt("%d", cfg->task_memory);
 	struct sm_resource *td = sm_resource_new(
 		s, "TaskDefinition", "AWS::ECS::TaskDefinition",
-		json_pack("{ss s[ss] ss ss ss so so s[ooo] so s{ss}}", "Family",
-			  cfg->stack_prefix, "RequiresCompatibilities", "FARGATE", "EC2", "NetworkMode",
-			  "awsvpc", "Cpu", cpu, "Memory", mem, "ExecutionRoleArn",
+		json_pack("{ss s[ss] ss ss ss so so s[ooo] so s{ss}}", "Family", cfg->stack_prefix,
+			  "RequiresCompatibilities", "FARGATE", "EC2", "NetworkMode", "awsvpc",
+			  "Cpu", cpu, "Memory", mem, "ExecutionRoleArn",
 			  sm_getatt(execution_role(s, in, lg), "Arn"), "TaskRoleArn",
 			  sm_getatt(task_role(s, in), "Arn"), "ContainerDefinitions", app, xray,
 			  init, "Volumes", volumes, "RuntimePlatform", "OperatingSystemFamily",
@@ -151,9 +157,10 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 		     "the plain variables are the database's endpoints, port and name, which "
 		     "are not secrets; its credentials come from Secrets Manager",
 		     "AwsSolutions-ECS2", NULL);
-	nag_suppress(td, "the volume-permissions container runs as root for one chown of the "
-			 "task's empty scratch volumes (Fargate creates them root-owned, mode "
-			 "0755) and exits; the application runs as containerUser",
+	nag_suppress(td,
+		     "the volume-permissions container runs as root for one chown of the "
+		     "task's empty scratch volumes (Fargate creates them root-owned, mode "
+		     "0755) and exits; the application runs as containerUser",
 		     "SM-ECS-003", NULL);
 	free(cpu);
 	free(mem);
@@ -171,13 +178,12 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 		sm_ref(in->st->logs_bucket), "Key", "access_logs.s3.prefix", "Value", "alb", "Key",
 		"deletion_protection.enabled", "Value", prod ? "true" : "false", "Key",
 		"routing.http.desync_mitigation_mode", "Value", "strictest");
-	out->alb = sm_resource_new(
-		s, "LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
-		json_pack("{ss ss ss so so so}", "Type", "application", "Scheme",
-			  "internet-facing", "IpAddressType", "ipv4", "Subnets",
-			  vpc_subnet_ids(v, VPC_TIER_PUBLIC), "SecurityGroups",
-			  one(sm_getatt(in->net->alb_sg, "GroupId")), "LoadBalancerAttributes",
-			  attrs));
+	out->alb = sm_resource_new(s, "LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+				   json_pack("{ss ss ss so so so}", "Type", "application", "Scheme",
+					     "internet-facing", "IpAddressType", "ipv4", "Subnets",
+					     vpc_subnet_ids(v, VPC_TIER_PUBLIC), "SecurityGroups",
+					     one(sm_getatt(in->net->alb_sg, "GroupId")),
+					     "LoadBalancerAttributes", attrs));
 	out->target_group = sm_resource_new(
 		s, "TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup",
 		json_pack("{ss si ss so ss ss si si si si s{ss} s[{ssss}]}", "TargetType", "ip",
@@ -194,20 +200,25 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 			  "Port", 443, "Protocol", "HTTPS", "SslPolicy", ALB_SSL_POLICY,
 			  "Certificates", "CertificateArn", cert, "DefaultActions", "Type",
 			  "forward", "TargetGroupArn", sm_ref(out->target_group)));
-	struct sm_resource *http = sm_resource_new(s, "HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener",
-			json_pack("{so si ss s[{ss s{ssssss}}]}", "LoadBalancerArn",
-				  sm_ref(out->alb), "Port", 80, "Protocol", "HTTP",
-				  "DefaultActions", "Type", "redirect", "RedirectConfig",
-				  "Protocol", "HTTPS", "Port", "443", "StatusCode", "HTTP_301"));
+	struct sm_resource *http = sm_resource_new(
+		s, "HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener",
+		json_pack("{so si ss s[{ss s{ssssss}}]}", "LoadBalancerArn", sm_ref(out->alb),
+			  "Port", 80, "Protocol", "HTTP", "DefaultActions", "Type", "redirect",
+			  "RedirectConfig", "Protocol", "HTTPS", "Port", "443", "StatusCode",
+			  "HTTP_301"));
 	nag_suppress(http,
 		     "the plain-HTTP listener serves nothing: it only redirects to HTTPS (301), "
 		     "whose listener carries the ACM certificate",
-		     "NIST.800.53.R5-ELBv2ACMCertificateRequired", "PCI.DSS.321-ELBv2ACMCertificateRequired", "HIPAA.Security-ELBv2ACMCertificateRequired", NULL);
+		     "NIST.800.53.R5-ELBv2ACMCertificateRequired",
+		     "PCI.DSS.321-ELBv2ACMCertificateRequired",
+		     "HIPAA.Security-ELBv2ACMCertificateRequired", NULL);
 	if (!prod)
 		nag_suppress(out->alb,
 			     "staging must be destroyable; the production load balancer has "
 			     "deletion protection",
-			     "NIST.800.53.R5-ELBDeletionProtectionEnabled", "PCI.DSS.321-ELBDeletionProtectionEnabled", "HIPAA.Security-ELBDeletionProtectionEnabled", NULL);
+			     "NIST.800.53.R5-ELBDeletionProtectionEnabled",
+			     "PCI.DSS.321-ELBDeletionProtectionEnabled",
+			     "HIPAA.Security-ELBDeletionProtectionEnabled", NULL);
 	if (in->regional_waf)
 		sm_resource_new(s, "LoadBalancerWebAcl", "AWS::WAFv2::WebACLAssociation",
 				json_pack("{so so}", "ResourceArn", sm_ref(out->alb), "WebACLArn",
@@ -224,16 +235,18 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 		json_pack("{ss ss ss}", "Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
 			  "Default", ECS_AMI_PARAMETER, "Description",
 			  "ECS-optimised Amazon Linux 2023 AMI, from AWS's public SSM parameter"));
-	static const char *const managed[] = { "AmazonSSMManagedInstanceCore",
-					       "service-role/AmazonEC2ContainerServiceforEC2Role",
-					       NULL };
-	struct sm_resource *role = iam_role_new(s, "InstanceRole", "ec2.amazonaws.com", NULL,
-						managed);
-	nag_suppress(role, "AWS's policies for Session Manager access (instead of SSH keys) "
-			     "and for the ECS agent; AWS keeps them current with the agents", "AwsSolutions-IAM4", NULL);
-	struct sm_resource *profile = sm_resource_new(
-		s, "InstanceProfile", "AWS::IAM::InstanceProfile",
-		json_pack("{s[o]}", "Roles", sm_ref(role)));
+	static const char *const managed[] = {"AmazonSSMManagedInstanceCore",
+					      "service-role/AmazonEC2ContainerServiceforEC2Role",
+					      NULL};
+	struct sm_resource *role =
+		iam_role_new(s, "InstanceRole", "ec2.amazonaws.com", NULL, managed);
+	nag_suppress(role,
+		     "AWS's policies for Session Manager access (instead of SSH keys) "
+		     "and for the ECS agent; AWS keeps them current with the agents",
+		     "AwsSolutions-IAM4", NULL);
+	struct sm_resource *profile =
+		sm_resource_new(s, "InstanceProfile", "AWS::IAM::InstanceProfile",
+				json_pack("{s[o]}", "Roles", sm_ref(role)));
 	json_t *user_data = sm_fn_base64(sm_fn_sub_vars(
 		/*
 		 * Register with our cluster (ECS developer guide, "Bootstrapping
@@ -255,10 +268,11 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 			  /* IMDSv2 only (FSBP EC2.8); hop limit 2 lets containers reach it */
 			  "HttpTokens", "required", "HttpEndpoint", "enabled",
 			  "HttpPutResponseHopLimit", 2, "InstanceMetadataTags", "disabled",
-			  "BlockDeviceMappings", "DeviceName", "/dev/xvda", "Ebs", "VolumeSize",
-			  30, "VolumeType", "gp3", "Encrypted", 1, "DeleteOnTermination", 1,
+			  "BlockDeviceMappings", "DeviceName", "/dev/xvda", "Ebs", "VolumeSize", 30,
+			  "VolumeType", "gp3", "Encrypted", 1, "DeleteOnTermination", 1,
 			  "Monitoring", "Enabled", 1, "UserData", user_data));
-	char *min = xstrfmt("%d", cfg->ec2_min_capacity), *max = xstrfmt("%d", cfg->ec2_max_capacity);
+	char *min = xstrfmt("%d", cfg->ec2_min_capacity),
+	     *max = xstrfmt("%d", cfg->ec2_max_capacity);
 	out->asg = sm_resource_new(
 		s, "AutoScalingGroup", "AWS::AutoScaling::AutoScalingGroup",
 		json_pack("{so ss ss s{so so} ss si s[{so s[ssss]}]}", "VPCZoneIdentifier",
@@ -275,22 +289,21 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 	struct sm_resource *cp = sm_resource_new(
 		s, "Ec2CapacityProvider", "AWS::ECS::CapacityProvider",
 		json_pack("{s{so s{sssi} ss}}", "AutoScalingGroupProvider", "AutoScalingGroupArn",
-			  sm_ref(out->asg), "ManagedScaling", "Status", "ENABLED",
-			  "TargetCapacity", 100, "ManagedTerminationProtection", "DISABLED"));
+			  sm_ref(out->asg), "ManagedScaling", "Status", "ENABLED", "TargetCapacity",
+			  100, "ManagedTerminationProtection", "DISABLED"));
 	out->capacity_provider = cp;
-	out->capacity_associations = sm_resource_new(s, "ClusterCapacityProviders",
-			"AWS::ECS::ClusterCapacityProviderAssociations",
-			json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
-				  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
-				  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE",
-				  "Weight", 1, "Base", 0));
+	out->capacity_associations = sm_resource_new(
+		s, "ClusterCapacityProviders", "AWS::ECS::ClusterCapacityProviderAssociations",
+		json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
+			  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
+			  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE",
+			  "Weight", 1, "Base", 0));
 }
 
 static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
 {
-	json_t *resource_id = sm_fn_join(
-		"/", json_pack("[soo]", "service", sm_ref(out->cluster),
-			       sm_getatt(out->service, "Name")));
+	json_t *resource_id = sm_fn_join("/", json_pack("[soo]", "service", sm_ref(out->cluster),
+							sm_getatt(out->service, "Name")));
 	out->scalable_target = sm_resource_new(
 		s, "ScalableTarget", "AWS::ApplicationAutoScaling::ScalableTarget",
 		json_pack("{ss ss so si si}", "ServiceNamespace", "ecs", "ScalableDimension",
@@ -306,18 +319,17 @@ static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct
 				  "ScaleOutCooldown", 60));
 	/* one task answers `rpsPerTask` within 200 ms: track well below that per minute */
 	double per_task = cfg->usage.rps_per_task * 60.0 * 0.7;
-	json_t *label = sm_fn_join(
-		"/", json_pack("[oo]", sm_getatt(out->alb, "LoadBalancerFullName"),
-			       sm_getatt(out->target_group, "TargetGroupFullName")));
+	json_t *label =
+		sm_fn_join("/", json_pack("[oo]", sm_getatt(out->alb, "LoadBalancerFullName"),
+					  sm_getatt(out->target_group, "TargetGroupFullName")));
 	sm_resource_new(s, "RequestScaling", "AWS::ApplicationAutoScaling::ScalingPolicy",
 			json_pack("{ss ss so s{sf s{ssso} si si}}", "PolicyName",
 				  "requests-per-target", "PolicyType", "TargetTrackingScaling",
 				  "ScalingTargetId", sm_ref(out->scalable_target),
 				  "TargetTrackingScalingPolicyConfiguration", "TargetValue",
-				  per_task, "PredefinedMetricSpecification",
-				  "PredefinedMetricType", "ALBRequestCountPerTarget",
-				  "ResourceLabel", label, "ScaleInCooldown", 300,
-				  "ScaleOutCooldown", 60));
+				  per_task, "PredefinedMetricSpecification", "PredefinedMetricType",
+				  "ALBRequestCountPerTarget", "ResourceLabel", label,
+				  "ScaleInCooldown", 300, "ScaleOutCooldown", 60));
 }
 
 static struct sm_resource *service(struct sm_stack *s, const struct env_config *cfg,
@@ -326,21 +338,21 @@ static struct sm_resource *service(struct sm_stack *s, const struct env_config *
 {
 	struct sm_resource *svc = sm_resource_new(
 		s, id, "AWS::ECS::Service",
-		json_pack("{so so si s[{sosisi}] s{si si s{sbsb}} s{s{ss so s[o]}} s[{ss si so}] si "
-			  "sb ss sb}",
-			  "Cluster", sm_ref(out->cluster), "TaskDefinition",
-			  sm_ref(out->task_definition), "DesiredCount", desired,
-			  "CapacityProviderStrategy", "CapacityProvider", provider, "Weight", 1,
-			  "Base", base, "DeploymentConfiguration",
-			  "MinimumHealthyPercent", 100, "MaximumPercent", 200,
-			  "DeploymentCircuitBreaker", "Enable", 1, "Rollback", 1,
-			  "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp",
-			  "DISABLED", "Subnets", vpc_subnet_ids(&in->net->vpc, VPC_TIER_PRIVATE),
-			  "SecurityGroups", sm_getatt(in->net->app_sg, "GroupId"), "LoadBalancers",
-			  "ContainerName", APP_CONTAINER, "ContainerPort", cfg->container_port,
-			  "TargetGroupArn", sm_ref(out->target_group),
-			  "HealthCheckGracePeriodSeconds", 60, "EnableECSManagedTags", 1,
-			  "PropagateTags", "SERVICE", "EnableExecuteCommand", 0));
+		json_pack(
+			"{so so si s[{sosisi}] s{si si s{sbsb}} s{s{ss so s[o]}} s[{ss si so}] si "
+			"sb ss sb}",
+			"Cluster", sm_ref(out->cluster), "TaskDefinition",
+			sm_ref(out->task_definition), "DesiredCount", desired,
+			"CapacityProviderStrategy", "CapacityProvider", provider, "Weight", 1,
+			"Base", base, "DeploymentConfiguration", "MinimumHealthyPercent", 100,
+			"MaximumPercent", 200, "DeploymentCircuitBreaker", "Enable", 1, "Rollback",
+			1, "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp",
+			"DISABLED", "Subnets", vpc_subnet_ids(&in->net->vpc, VPC_TIER_PRIVATE),
+			"SecurityGroups", sm_getatt(in->net->app_sg, "GroupId"), "LoadBalancers",
+			"ContainerName", APP_CONTAINER, "ContainerPort", cfg->container_port,
+			"TargetGroupArn", sm_ref(out->target_group),
+			"HealthCheckGracePeriodSeconds", 60, "EnableECSManagedTags", 1,
+			"PropagateTags", "SERVICE", "EnableExecuteCommand", 0));
 	/* the target group must belong to a load balancer before the service registers */
 	sm_resource_depends_on(svc, out->https_listener);
 	/*
@@ -372,22 +384,24 @@ static void origin_record(struct sm_stack *s, const struct env_config *cfg, stru
 	char *name = compute_origin_domain(cfg);
 	if (cfg->hosted_zone_id)
 		sm_resource_new(s, "OriginAliasRecord", "AWS::Route53::RecordSet",
-				json_pack("{ss ss ss s{so so sb}}", "HostedZoneId", cfg->hosted_zone_id,
-					  "Name", name, "Type", "A", "AliasTarget", "DNSName",
-					  sm_getatt(out->alb, "DNSName"), "HostedZoneId",
+				json_pack("{ss ss ss s{so so sb}}", "HostedZoneId",
+					  cfg->hosted_zone_id, "Name", name, "Type", "A",
+					  "AliasTarget", "DNSName", sm_getatt(out->alb, "DNSName"),
+					  "HostedZoneId",
 					  sm_getatt(out->alb, "CanonicalHostedZoneID"),
 					  "EvaluateTargetHealth", 0));
-	sm_stack_add_output(s, "OriginDomainName", json_string(name),
-			    cfg->hosted_zone_id
-				    ? "CloudFront's origin for /api/*: an alias of the load balancer"
-				    : "CloudFront's origin for /api/*: point it (CNAME) at "
-				      "LoadBalancerDnsName; the ALB certificate must cover it",
-			    NULL);
+	sm_stack_add_output(
+		s, "OriginDomainName", json_string(name),
+		cfg->hosted_zone_id
+			? "CloudFront's origin for /api/*: an alias of the load balancer"
+			: "CloudFront's origin for /api/*: point it (CNAME) at "
+			  "LoadBalancerDnsName; the ALB certificate must cover it",
+		NULL);
 	free(name);
 }
 
-int compute_build(struct sm_stack *s, const struct env_config *cfg,
-		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl)
+int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct compute_inputs *in,
+		  struct compute *out, struct diag_list *dl)
 {
 	(void)dl;
 	bool prod = cfg->protect_data;
@@ -403,14 +417,13 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg,
 	 */
 	const char *cluster_name = cfg->stack_prefix;
 	char *insights = xstrfmt("/aws/ecs/containerinsights/%s/performance", cluster_name);
-	log_group_new(in->data, "ContainerInsightsLogs",
-		      json_string(insights), in->keys->logs_key, cfg->log_retention_days,
-		      prod ? "Retain" : NULL);
+	log_group_new(in->data, "ContainerInsightsLogs", json_string(insights), in->keys->logs_key,
+		      cfg->log_retention_days, prod ? "Retain" : NULL);
 	free(insights);
-	out->cluster = sm_resource_new(
-		s, "Cluster", "AWS::ECS::Cluster",
-		json_pack("{ss s[{ssss}]}", "ClusterName", cluster_name, "ClusterSettings",
-			  "Name", "containerInsights", "Value", "enabled"));
+	out->cluster = sm_resource_new(s, "Cluster", "AWS::ECS::Cluster",
+				       json_pack("{ss s[{ssss}]}", "ClusterName", cluster_name,
+						 "ClusterSettings", "Name", "containerInsights",
+						 "Value", "enabled"));
 	out->app_log_group = log_group_new(in->data, "AppLogs", NULL, in->keys->logs_key,
 					   cfg->log_retention_days, prod ? "Retain" : NULL);
 	out->task_definition = task_definition(s, cfg, in, out->app_log_group);

@@ -14,8 +14,8 @@
 
 struct compute {
 	struct sm_resource *cluster;
-	struct sm_resource *service;      /* Fargate */
-	struct sm_resource *ec2_service;  /* on the Auto Scaling group; NULL if ec2MinCapacity 0 */
+	struct sm_resource *service;	 /* Fargate */
+	struct sm_resource *ec2_service; /* on the Auto Scaling group; NULL if ec2MinCapacity 0 */
 	struct sm_resource *capacity_provider;
 	struct sm_resource *capacity_associations;
 	struct sm_resource *task_definition;
@@ -35,7 +35,7 @@ struct compute_inputs {
 	const struct database *db;
 	struct sm_resource *regional_waf; /* may be NULL */
 	struct sm_resource *alarm_topic;  /* Auto Scaling notifications */
-	struct sm_stack *data;            /* where the (stateful) app log group goes */
+	struct sm_stack *data;		  /* where the (stateful) app log group goes */
 };
 
 /* "origin.<domainName>": CloudFront's name for the ALB, on its certificate (new string). */

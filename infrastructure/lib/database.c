@@ -59,7 +59,7 @@ static char *instance_identifier(const struct env_config *cfg, int replica)
  * declared here, with both, before the instance (RDS user guide, "Publishing
  * PostgreSQL logs to Amazon CloudWatch Logs").
  */
-static const char *const log_exports[] = { "postgresql", "upgrade", NULL };
+static const char *const log_exports[] = {"postgresql", "upgrade", NULL};
 
 static void add_export_log_groups(struct sm_stack *s, const struct env_config *cfg,
 				  const struct security_keys *keys, struct sm_resource *instance,
@@ -69,9 +69,9 @@ static void add_export_log_groups(struct sm_stack *s, const struct env_config *c
 		char *id = xstrfmt("%sLogs%c%s", sm_resource_id(instance),
 				   log_exports[i][0] - 'a' + 'A', log_exports[i] + 1);
 		char *name = xstrfmt("/aws/rds/instance/%s/%s", identifier, log_exports[i]);
-		struct sm_resource *lg = log_group_new(s, id, json_string(name), keys->logs_key,
-						       cfg->log_retention_days,
-						       prod ? "Retain" : NULL);
+		struct sm_resource *lg =
+			log_group_new(s, id, json_string(name), keys->logs_key,
+				      cfg->log_retention_days, prod ? "Retain" : NULL);
 		sm_resource_depends_on(instance, lg);
 		free(id);
 		free(name);
@@ -90,8 +90,8 @@ static json_t *log_export_list(void)
 static json_t *secret_reference(const struct sm_resource *secret, const char *key)
 {
 	char *tail = xstrfmt(":SecretString:%s::}}", key);
-	json_t *v = sm_fn_join("", json_pack("[sos]", "{{resolve:secretsmanager:", sm_ref(secret),
-					       tail));
+	json_t *v = sm_fn_join(
+		"", json_pack("[sos]", "{{resolve:secretsmanager:", sm_ref(secret), tail));
 	free(tail);
 	return v;
 }
@@ -99,12 +99,12 @@ static json_t *secret_reference(const struct sm_resource *secret, const char *ke
 static struct sm_resource *database_secret(struct sm_stack *s, const char *id, const char *what,
 					   json_t *template, const struct security_keys *keys)
 {
-	return sm_resource_new(
-		s, id, "AWS::SecretsManager::Secret",
-		json_pack("{ss so s{so ss si ss}}", "Description", what, "KmsKeyId",
-			  sm_getatt(keys->data_key, "Arn"), "GenerateSecretString",
-			  "SecretStringTemplate", template, "GenerateStringKey", "password",
-			  "PasswordLength", 32, "ExcludeCharacters", PASSWORD_EXCLUDE));
+	return sm_resource_new(s, id, "AWS::SecretsManager::Secret",
+			       json_pack("{ss so s{so ss si ss}}", "Description", what, "KmsKeyId",
+					 sm_getatt(keys->data_key, "Arn"), "GenerateSecretString",
+					 "SecretStringTemplate", template, "GenerateStringKey",
+					 "password", "PasswordLength", 32, "ExcludeCharacters",
+					 PASSWORD_EXCLUDE));
 }
 
 /*
@@ -132,11 +132,11 @@ static void rotate_secret(struct sm_stack *s, const char *id, struct sm_resource
 			  const struct networking *net, const struct security_keys *keys,
 			  struct sm_resource *master, bool immediately)
 {
-	json_t *lambda = json_pack(
-		"{ss so so so ss}", "RotationType", type, "KmsKeyArn",
-		sm_getatt(keys->data_key, "Arn"), "VpcSubnetIds",
-		sm_fn_join(",", vpc_subnet_ids(&net->vpc, VPC_TIER_PRIVATE)), "VpcSecurityGroupIds",
-		sm_getatt(net->app_sg, "GroupId"), "ExcludeCharacters", PASSWORD_EXCLUDE);
+	json_t *lambda = json_pack("{ss so so so ss}", "RotationType", type, "KmsKeyArn",
+				   sm_getatt(keys->data_key, "Arn"), "VpcSubnetIds",
+				   sm_fn_join(",", vpc_subnet_ids(&net->vpc, VPC_TIER_PRIVATE)),
+				   "VpcSecurityGroupIds", sm_getatt(net->app_sg, "GroupId"),
+				   "ExcludeCharacters", PASSWORD_EXCLUDE);
 	if (master) {
 		json_object_set_new(lambda, "MasterSecretArn", sm_ref(master));
 		json_object_set_new(lambda, "MasterSecretKmsKeyArn",
@@ -171,11 +171,12 @@ static struct sm_resource *monitoring_role(struct sm_stack *s)
 		"[o,o]",
 		iam_allow(json_pack("[ss]", "logs:CreateLogGroup", "logs:PutRetentionPolicy"),
 			  json_pack("[o]", sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:"
-						    "${AWS::AccountId}:log-group:RDS*"))),
+						     "${AWS::AccountId}:log-group:RDS*"))),
 		iam_allow(json_pack("[sss]", "logs:CreateLogStream", "logs:PutLogEvents",
 				    "logs:DescribeLogStreams"),
-			  json_pack("[o]", sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:"
-						    "${AWS::AccountId}:log-group:RDS*:log-stream:*"))));
+			  json_pack("[o]",
+				    sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:"
+					      "${AWS::AccountId}:log-group:RDS*:log-stream:*"))));
 	struct sm_resource *r =
 		iam_role_new(s, "DatabaseMonitoringRole", "monitoring.rds.amazonaws.com", st, NULL);
 	nag_suppress(r,
@@ -201,9 +202,8 @@ static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 {
 	struct sm_resource *vault = sm_resource_new(
 		s, "BackupVault", "AWS::Backup::BackupVault",
-		json_pack("{so so}", "BackupVaultName",
-			  sm_fn_sub("${AWS::StackName}-vault"), "EncryptionKeyArn",
-			  sm_getatt(keys->data_key, "Arn")));
+		json_pack("{so so}", "BackupVaultName", sm_fn_sub("${AWS::StackName}-vault"),
+			  "EncryptionKeyArn", sm_getatt(keys->data_key, "Arn")));
 	sm_resource_set_deletion_policy(vault, "Retain");
 	sm_resource_set_update_replace_policy(vault, "Retain");
 	int keep = prod ? 35 : 7;
@@ -214,14 +214,12 @@ static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 			  "Daily", "TargetBackupVault", sm_ref(vault), "ScheduleExpression",
 			  "cron(0 5 * * ? *)", "StartWindowMinutes", 60, "CompletionWindowMinutes",
 			  180, "Lifecycle", "DeleteAfterDays", keep));
-	static const char *const managed[] = {
-		"service-role/AWSBackupServiceRolePolicyForBackup",
-		"service-role/AWSBackupServiceRolePolicyForRestores",
-		"AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore",
-		NULL
-	};
-	struct sm_resource *role = iam_role_new(s, "BackupRole", "backup.amazonaws.com", NULL,
-						managed);
+	static const char *const managed[] = {"service-role/AWSBackupServiceRolePolicyForBackup",
+					      "service-role/AWSBackupServiceRolePolicyForRestores",
+					      "AWSBackupServiceRolePolicyForS3Backup",
+					      "AWSBackupServiceRolePolicyForS3Restore", NULL};
+	struct sm_resource *role =
+		iam_role_new(s, "BackupRole", "backup.amazonaws.com", NULL, managed);
 	nag_suppress(role,
 		     "the AWS Backup service policies, maintained by AWS for the resource types "
 		     "Backup supports (RDS, S3)",
@@ -281,8 +279,8 @@ static void add_replicas(struct sm_stack *s, const struct env_config *cfg,
 			"SourceDBInstanceIdentifier", sm_ref(out->instance), "DBInstanceClass",
 			cfg->database_instance_class, "VPCSecurityGroups",
 			json_pack("[o]", sm_getatt(net->db_sg, "GroupId")), "DBParameterGroupName",
-			sm_ref(out->parameter_group), "PubliclyAccessible", 0, "CopyTagsToSnapshot", 1,
-			"MonitoringInterval", (json_int_t)60, "MonitoringRoleArn",
+			sm_ref(out->parameter_group), "PubliclyAccessible", 0, "CopyTagsToSnapshot",
+			1, "MonitoringInterval", (json_int_t)60, "MonitoringRoleArn",
 			sm_getatt(mon, "Arn"), "AutoMinorVersionUpgrade", 1, "DeletionProtection",
 			cfg->database_deletion_protection);
 		json_object_set_new(rp, "EnableCloudwatchLogsExports", log_export_list());
@@ -296,23 +294,32 @@ static void add_replicas(struct sm_stack *s, const struct env_config *cfg,
 		nag_suppress(out->replicas[i],
 			     "a read replica scales reads; availability comes from the Multi-AZ "
 			     "primary",
-			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport", "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
+			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport",
+			     "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport",
+			     NULL);
 		nag_suppress(out->replicas[i],
 			     "a read replica has no backups of its own; the primary's are kept "
 			     "for the configured retention and by the AWS Backup plan",
-			     "AwsSolutions-RDS13", "NIST.800.53.R5-RDSInBackupPlan", "PCI.DSS.321-RDSInBackupPlan", "HIPAA.Security-RDSInBackupPlan", "NIST.800.53.R5-RDSAutomaticMinorVersionUpgradeEnabled", "PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled", "HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled", NULL);
-		nag_suppress(out->replicas[i],
-			     "a replica inherits the KMS encryption of its source, and "
-			     "CloudFormation refuses StorageEncrypted with SourceDBInstanceIdentifier",
-			     "AwsSolutions-RDS2", "NIST.800.53.R5-RDSStorageEncrypted", "PCI.DSS.321-RDSStorageEncrypted", "HIPAA.Security-RDSStorageEncrypted", NULL);
+			     "AwsSolutions-RDS13", "NIST.800.53.R5-RDSInBackupPlan",
+			     "PCI.DSS.321-RDSInBackupPlan", "HIPAA.Security-RDSInBackupPlan",
+			     "NIST.800.53.R5-RDSAutomaticMinorVersionUpgradeEnabled",
+			     "PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled",
+			     "HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled", NULL);
+		nag_suppress(
+			out->replicas[i],
+			"a replica inherits the KMS encryption of its source, and "
+			"CloudFormation refuses StorageEncrypted with SourceDBInstanceIdentifier",
+			"AwsSolutions-RDS2", "NIST.800.53.R5-RDSStorageEncrypted",
+			"PCI.DSS.321-RDSStorageEncrypted", "HIPAA.Security-RDSStorageEncrypted",
+			NULL);
 		free(name);
 		free(id);
 	}
 }
 
-int database_build(struct sm_stack *s, const struct env_config *cfg,
-		   const struct networking *net, const struct security_keys *keys,
-		   const struct storage *st, struct database *out, struct diag_list *dl)
+int database_build(struct sm_stack *s, const struct env_config *cfg, const struct networking *net,
+		   const struct security_keys *keys, const struct storage *st, struct database *out,
+		   struct diag_list *dl)
 {
 	bool prod = cfg->protect_data;
 	int major = 0;
@@ -322,11 +329,10 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 			 "cannot read the major version of '%s'", cfg->database_engine_version);
 		return -1;
 	}
-	out->subnet_group = sm_resource_new(
-		s, "DatabaseSubnetGroup", "AWS::RDS::DBSubnetGroup",
-		json_pack("{ss so}", "DBSubnetGroupDescription",
-			  "Isolated subnets of the SoleMate database", "SubnetIds",
-			  isolated_subnets(net)));
+	out->subnet_group = sm_resource_new(s, "DatabaseSubnetGroup", "AWS::RDS::DBSubnetGroup",
+					    json_pack("{ss so}", "DBSubnetGroupDescription",
+						      "Isolated subnets of the SoleMate database",
+						      "SubnetIds", isolated_subnets(net)));
 	char *family = xstrfmt("postgres%d", major);
 	/* FR-2.3: TLS in transit is forced by the server, not left to clients. */
 	out->parameter_group = sm_resource_new(
@@ -335,7 +341,8 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 			  "SoleMate PostgreSQL: TLS forced, connection and slow-query logging",
 			  "Family", family, "Parameters", "rds.force_ssl", "1", "log_connections",
 			  "1", "log_disconnections", "1", "log_min_duration_statement", "500",
-			  "log_statement", "ddl", "shared_preload_libraries", "pg_stat_statements"));
+			  "log_statement", "ddl", "shared_preload_libraries",
+			  "pg_stat_statements"));
 	free(family);
 	struct sm_resource *mon = monitoring_role(s);
 	out->master_secret = master_secret(s, keys);
@@ -380,15 +387,20 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 		nag_suppress(out->instance,
 			     "staging runs single-AZ to halve its cost; production is Multi-AZ "
 			     "(config databaseMultiAz)",
-			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport", "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
+			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport",
+			     "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport",
+			     NULL);
 	if (!cfg->database_deletion_protection)
 		nag_suppress(out->instance,
 			     "staging is rebuilt from production snapshots and must be "
 			     "destroyable; production has deletion protection",
-			     "AwsSolutions-RDS10", "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled", "PCI.DSS.321-RDSInstanceDeletionProtectionEnabled", "HIPAA.Security-RDSInstanceDeletionProtectionEnabled", NULL);
+			     "AwsSolutions-RDS10",
+			     "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled",
+			     "PCI.DSS.321-RDSInstanceDeletionProtectionEnabled",
+			     "HIPAA.Security-RDSInstanceDeletionProtectionEnabled", NULL);
 
-	struct sm_resource *master_link =
-		attach_secret(s, "DatabaseMasterSecretAttachment", out->master_secret, out->instance);
+	struct sm_resource *master_link = attach_secret(s, "DatabaseMasterSecretAttachment",
+							out->master_secret, out->instance);
 	rotate_secret(s, "DatabaseMasterSecretRotation", out->master_secret, master_link,
 		      "PostgreSQLSingleUser", net, keys, NULL, true);
 	out->app_secret = app_user_secret(s, keys, out->master_secret);
@@ -405,9 +417,9 @@ int database_build(struct sm_stack *s, const struct env_config *cfg,
 	add_backup(s, cfg, keys, st, out, prod);
 	sm_stack_add_output(s, "DatabaseEndpoint", sm_getatt(out->instance, "Endpoint.Address"),
 			    "PostgreSQL writer endpoint (TLS required)", NULL);
-	sm_stack_add_output(s, "DatabaseReaderEndpoints", database_reader_hosts(out),
-			    "PostgreSQL read endpoints, comma-separated (the writer without replicas)",
-			    NULL);
+	sm_stack_add_output(
+		s, "DatabaseReaderEndpoints", database_reader_hosts(out),
+		"PostgreSQL read endpoints, comma-separated (the writer without replicas)", NULL);
 	sm_stack_add_output(s, "DatabaseSecretArn", sm_ref(out->master_secret),
 			    "Secret of the master user (rotated every 30 days)", NULL);
 	sm_stack_add_output(s, "DatabaseAppSecretArn", sm_ref(out->app_secret),

@@ -19,7 +19,7 @@ struct database {
 	struct sm_resource *subnet_group;
 	struct sm_resource *parameter_group;
 	struct sm_resource *master_secret; /* CloudFormation's, rotated (single user) */
-	struct sm_resource *app_secret;    /* the application's user (alternating users) */
+	struct sm_resource *app_secret;	   /* the application's user (alternating users) */
 };
 
 int database_build(struct sm_stack *data, const struct env_config *cfg,

@@ -60,9 +60,9 @@ static struct sm_resource *edge_waf(struct sm_stack *s, const struct env_config 
 static json_t *behavior(const char *origin, const char *viewer, const char *cache,
 			struct sm_resource *headers, bool all_methods)
 {
-	json_t *b = json_pack("{ss ss ss so sb}", "TargetOriginId", origin,
-			      "ViewerProtocolPolicy", viewer, "CachePolicyId", cache,
-			      "ResponseHeadersPolicyId", sm_ref(headers), "Compress", 1);
+	json_t *b = json_pack("{ss ss ss so sb}", "TargetOriginId", origin, "ViewerProtocolPolicy",
+			      viewer, "CachePolicyId", cache, "ResponseHeadersPolicyId",
+			      sm_ref(headers), "Compress", 1);
 	json_object_set_new(b, "AllowedMethods",
 			    all_methods ? json_pack("[sssssss]", "GET", "HEAD", "OPTIONS", "PUT",
 						    "PATCH", "POST", "DELETE")
@@ -70,10 +70,9 @@ static json_t *behavior(const char *origin, const char *viewer, const char *cach
 	return b;
 }
 
-static void dns_records(struct sm_stack *s, const struct env_config *cfg,
-			struct sm_resource *dist)
+static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct sm_resource *dist)
 {
-	static const char *const types[] = { "A", "AAAA" };
+	static const char *const types[] = {"A", "AAAA"};
 	for (int www = 0; www < 2; www++) {
 		for (int t = 0; t < 2; t++) {
 			char *id = xstrfmt("%sAlias%s", www ? "Www" : "Apex", types[t]);
@@ -81,10 +80,11 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg,
 					 : xstrdup(cfg->domain_name);
 			sm_resource_new(s, id, "AWS::Route53::RecordSet",
 					json_pack("{ss ss ss s{so ss sb}}", "HostedZoneId",
-						  cfg->hosted_zone_id, "Name", name, "Type", types[t],
-						  "AliasTarget", "DNSName",
+						  cfg->hosted_zone_id, "Name", name, "Type",
+						  types[t], "AliasTarget", "DNSName",
 						  sm_getatt(dist, "DomainName"), "HostedZoneId",
-						  CLOUDFRONT_HOSTED_ZONE, "EvaluateTargetHealth", 0));
+						  CLOUDFRONT_HOSTED_ZONE, "EvaluateTargetHealth",
+						  0));
 			free(id);
 			free(name);
 		}
@@ -122,9 +122,8 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 		"[{ss so s{ss} so}, {ss ss s{si si ss s[s]}}]", "Id", "assets", "DomainName",
 		sm_getatt(st->assets_bucket, "RegionalDomainName"), "S3OriginConfig",
 		"OriginAccessIdentity", "", "OriginAccessControlId", sm_getatt(oac, "Id"), "Id",
-		"api", "DomainName", origin, "CustomOriginConfig",
-		"HTTPPort", 80, "HTTPSPort", 443, "OriginProtocolPolicy", "https-only",
-		"OriginSSLProtocols", "TLSv1.2");
+		"api", "DomainName", origin, "CustomOriginConfig", "HTTPPort", 80, "HTTPSPort", 443,
+		"OriginProtocolPolicy", "https-only", "OriginSSLProtocols", "TLSv1.2");
 	free(origin);
 	json_t *api = behavior("api", "https-only", CACHE_DISABLED, headers, true);
 	json_object_set_new(api, "PathPattern", json_string("/api/*"));
@@ -148,17 +147,17 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 		json_decref(cert_arn);
 		cert_arn = sm_ref(cert);
 	}
-	json_t *config = json_pack(
-		"{sb ss s[ss] so so s[o] s{so ss ss} ss sb ss so s{so ss sb}}", "Enabled", 1,
-		"Comment", cfg->stack_prefix, "Aliases", cfg->domain_name, www, "Origins",
-		origins, "DefaultCacheBehavior",
-		behavior("assets", "redirect-to-https", CACHE_OPTIMIZED, headers, false),
-		"CacheBehaviors", api, "ViewerCertificate", "AcmCertificateArn",
-		cert_arn, "SslSupportMethod", "sni-only", "MinimumProtocolVersion",
-		"TLSv1.2_2021", "HttpVersion", "http2and3", "IPV6Enabled", 1, "PriceClass",
-		cfg->cloudfront_price_class, "WebACLId", sm_getatt(out->web_acl, "Arn"), "Logging",
-		"Bucket", sm_getatt(st->logs_bucket, "DomainName"), "Prefix", "cloudfront/",
-		"IncludeCookies", 0);
+	json_t *config =
+		json_pack("{sb ss s[ss] so so s[o] s{so ss ss} ss sb ss so s{so ss sb}}", "Enabled",
+			  1, "Comment", cfg->stack_prefix, "Aliases", cfg->domain_name, www,
+			  "Origins", origins, "DefaultCacheBehavior",
+			  behavior("assets", "redirect-to-https", CACHE_OPTIMIZED, headers, false),
+			  "CacheBehaviors", api, "ViewerCertificate", "AcmCertificateArn", cert_arn,
+			  "SslSupportMethod", "sni-only", "MinimumProtocolVersion", "TLSv1.2_2021",
+			  "HttpVersion", "http2and3", "IPV6Enabled", 1, "PriceClass",
+			  cfg->cloudfront_price_class, "WebACLId", sm_getatt(out->web_acl, "Arn"),
+			  "Logging", "Bucket", sm_getatt(st->logs_bucket, "DomainName"), "Prefix",
+			  "cloudfront/", "IncludeCookies", 0);
 	json_object_set_new(config, "DefaultRootObject", json_string("index.html"));
 	free(www);
 	out->distribution = sm_resource_new(s, "Distribution", "AWS::CloudFront::Distribution",
@@ -167,8 +166,7 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 			     "a shop sells worldwide: no geographic restriction by design");
 	if (cfg->hosted_zone_id)
 		dns_records(s, cfg, out->distribution);
-	sm_stack_add_output(s, "DistributionDomainName",
-			    sm_getatt(out->distribution, "DomainName"),
+	sm_stack_add_output(s, "DistributionDomainName", sm_getatt(out->distribution, "DomainName"),
 			    "CloudFront domain (point the site's DNS here)", NULL);
 	sm_stack_add_output(s, "DistributionId", sm_ref(out->distribution),
 			    "CloudFront distribution ID (for cache invalidations)", NULL);

@@ -19,8 +19,7 @@ struct edge {
 	struct sm_resource *key; /* the edge region's key (logs, alarm topic) */
 };
 
-int edge_build(struct sm_stack *edge_stack, const struct env_config *cfg,
-	       const struct storage *st, const struct compute *cp, struct edge *out,
-	       struct diag_list *dl);
+int edge_build(struct sm_stack *edge_stack, const struct env_config *cfg, const struct storage *st,
+	       const struct compute *cp, struct edge *out, struct diag_list *dl);
 
 #endif

@@ -14,10 +14,10 @@
 #include "base/cidr.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/pg_versions.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
-#include "base/pg_versions.h"
 
 enum key_type { K_STRING, K_INT, K_BOOL, K_NUMBER };
 
@@ -39,10 +39,10 @@ struct key_def {
 	enum key_type type;
 	bool required;
 	size_t offset;
-	double min, max;      /* K_INT, K_NUMBER */
-	const char *def_str;  /* default (K_STRING); NULL: none */
-	double def_num;       /* default (K_INT, K_NUMBER, K_BOOL) */
-	check_fn check;       /* K_STRING semantic check, or NULL */
+	double min, max;	   /* K_INT, K_NUMBER */
+	const char *def_str;	   /* default (K_STRING); NULL: none */
+	double def_num;		   /* default (K_INT, K_NUMBER, K_BOOL) */
+	check_fn check;		   /* K_STRING semantic check, or NULL */
 	const char *const *values; /* allowed values (K_STRING), NULL-terminated */
 	const char *description;
 };
@@ -55,8 +55,8 @@ static void where(struct ctx *c, const char *path, int *line, int *col)
 	jio_posmap_lookup(c->pos, path, line, col);
 }
 
-__attribute__((format(printf, 3, 4))) static struct diag *
-error_at(struct ctx *c, const char *path, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static struct diag *error_at(struct ctx *c, const char *path,
+								   const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -78,8 +78,8 @@ error_at(struct ctx *c, const char *path, const char *fmt, ...)
 		file = from_set.buf;
 	else
 		where(c, path, &line, &col);
-	struct diag *d = diag_add(c->dl, DIAG_ERROR, file, line, col, path[0] ? path : NULL,
-				  "%s", sb.buf);
+	struct diag *d =
+		diag_add(c->dl, DIAG_ERROR, file, line, col, path[0] ? path : NULL, "%s", sb.buf);
 	strbuf_release(&from_set);
 	strbuf_release(&sb);
 	c->errors++;
@@ -98,9 +98,8 @@ static int check_cidr(struct ctx *c, const char *key, const char *v)
 		return -1;
 	}
 	if (prefix < 16 || prefix > 28) {
-		struct diag *d =
-			error_at(c, key, "VPC CIDR '%s' has prefix /%d; AWS allows /16 to /28", v,
-				 prefix);
+		struct diag *d = error_at(
+			c, key, "VPC CIDR '%s' has prefix /%d; AWS allows /16 to /28", v, prefix);
 		diag_set_hint(d, "use a /16 to /20 block");
 		return -1;
 	}
@@ -147,14 +146,14 @@ static int check_domain(struct ctx *c, const char *key, const char *v)
 static bool is_region(const char *v)
 {
 	static const char *const regions[] = {
-		"us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",
-		"ca-central-1",   "ca-west-1",      "eu-west-1",      "eu-west-2",
-		"eu-west-3",      "eu-central-1",   "eu-central-2",   "eu-north-1",
-		"eu-south-1",     "eu-south-2",     "ap-south-1",     "ap-south-2",
+		"us-east-1",	  "us-east-2",	    "us-west-1",      "us-west-2",
+		"ca-central-1",	  "ca-west-1",	    "eu-west-1",      "eu-west-2",
+		"eu-west-3",	  "eu-central-1",   "eu-central-2",   "eu-north-1",
+		"eu-south-1",	  "eu-south-2",	    "ap-south-1",     "ap-south-2",
 		"ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
 		"ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-east-1",
-		"sa-east-1",      "me-south-1",     "me-central-1",   "af-south-1",
-		"il-central-1",   "mx-central-1",   "ap-southeast-5", "ap-southeast-7",
+		"sa-east-1",	  "me-south-1",	    "me-central-1",   "af-south-1",
+		"il-central-1",	  "mx-central-1",   "ap-southeast-5", "ap-southeast-7",
 	};
 	for (size_t i = 0; i < sizeof(regions) / sizeof(regions[0]); i++)
 		if (!strcmp(v, regions[i]))
@@ -189,8 +188,8 @@ static int check_account(struct ctx *c, const char *key, const char *v)
 /* arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME (IAM's ARN format) */
 static int check_role_arn(struct ctx *c, const char *key, const char *v)
 {
-	static const char *const partitions[] = { "arn:aws:iam::", "arn:aws-cn:iam::",
-						  "arn:aws-us-gov:iam::" };
+	static const char *const partitions[] = {
+		"arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"};
 	const char *p = NULL;
 	for (size_t i = 0; i < 3 && !p; i++)
 		if (!strncmp(v, partitions[i], strlen(partitions[i])))
@@ -213,8 +212,8 @@ static int check_role_arn(struct ctx *c, const char *key, const char *v)
 static int check_acm_arn(struct ctx *c, const char *key, const char *v)
 {
 	const char *p = v;
-	static const char *const partitions[] = { "arn:aws:acm:", "arn:aws-cn:acm:",
-						  "arn:aws-us-gov:acm:" };
+	static const char *const partitions[] = {
+		"arn:aws:acm:", "arn:aws-cn:acm:", "arn:aws-us-gov:acm:"};
 	size_t plen = 0;
 	for (size_t i = 0; i < 3; i++)
 		if (!strncmp(v, partitions[i], strlen(partitions[i])))
@@ -245,9 +244,8 @@ static int check_acm_arn(struct ctx *c, const char *key, const char *v)
 		return -1;
 	}
 	if (!strcmp(key, "certificateArn") && strcmp(region, "us-east-1")) {
-		struct diag *d = error_at(c, key,
-					  "CloudFront needs its certificate in us-east-1, not %s",
-					  region);
+		struct diag *d = error_at(
+			c, key, "CloudFront needs its certificate in us-east-1, not %s", region);
 		diag_set_hint(d, "request or import the certificate in us-east-1");
 		return -1;
 	}
@@ -258,12 +256,12 @@ static int check_acm_arn(struct ctx *c, const char *key, const char *v)
  * RDS for PostgreSQL instance classes (AWS "Supported DB engines for DB
  * instance classes", 2026). "t3.micro" (the PRD's spelling) means db.t3.micro.
  */
-static const char *const rds_families[] = { "t3", "t4g", "m5", "m5d", "m6g", "m6gd", "m6i",
-					    "m6id", "m7g", "m7i", "m8g", "r5", "r5b", "r5d", "r6g",
-					    "r6gd", "r6i", "r6id", "r7g", "r7i", "r8g", "x2g", NULL };
-static const char *const rds_sizes[] = { "micro",   "small",   "medium",   "large",  "xlarge",
-					 "2xlarge", "4xlarge", "8xlarge",  "12xlarge",
-					 "16xlarge", "24xlarge", "32xlarge", "48xlarge", NULL };
+static const char *const rds_families[] = {
+	"t3",  "t4g", "m5",  "m5d",  "m6g", "m6gd", "m6i", "m6id", "m7g", "m7i", "m8g", "r5",
+	"r5b", "r5d", "r6g", "r6gd", "r6i", "r6id", "r7g", "r7i",  "r8g", "x2g", NULL};
+static const char *const rds_sizes[] = {"micro",    "small",	"medium",   "large",	"xlarge",
+					"2xlarge",  "4xlarge",	"8xlarge",  "12xlarge", "16xlarge",
+					"24xlarge", "32xlarge", "48xlarge", NULL};
 
 static bool rds_class_known(const char *cls)
 {
@@ -288,8 +286,8 @@ static int check_db_class(struct ctx *c, const char *key, const char *v)
 {
 	const char *cls = !strncmp(v, "db.", 3) ? v + 3 : v;
 	if (!rds_class_known(cls)) {
-		struct diag *d = error_at(c, key,
-					  "'%s' is not an RDS for PostgreSQL instance class", v);
+		struct diag *d =
+			error_at(c, key, "'%s' is not an RDS for PostgreSQL instance class", v);
 		diag_set_hint(d, "for example t3.micro, t4g.small, m6g.large, r6g.xlarge");
 		return -1;
 	}
@@ -336,14 +334,15 @@ static void check_engine_support(struct ctx *c, struct env_config *cfg)
 	case PG_MALFORMED: /* check_engine_version refused it already */
 		break;
 	case PG_MAJOR_ENDED:
-		d = error_at(c, key, "RDS standard support for PostgreSQL %d ended on %s", verdict.major,
-			     verdict.ended);
+		d = error_at(c, key, "RDS standard support for PostgreSQL %d ended on %s",
+			     verdict.major, verdict.ended);
 		break;
 	case PG_MINOR_ENDED:
 		if (verdict.ended && strcmp(today, verdict.ended) >= 0)
 			d = error_at(c, key,
 				     "RDS standard support for PostgreSQL %s ended on %s%s%s%s", v,
-				     verdict.ended, verdict.no_new_from ? " (no new instances since " : "",
+				     verdict.ended,
+				     verdict.no_new_from ? " (no new instances since " : "",
 				     verdict.no_new_from ? verdict.no_new_from : "",
 				     verdict.no_new_from ? ")" : "");
 		else
@@ -354,8 +353,9 @@ static void check_engine_support(struct ctx *c, struct env_config *cfg)
 		break;
 	case PG_UNKNOWN_MAJOR:
 	case PG_UNKNOWN_MINOR:
-		d = error_at(c, key, "PostgreSQL %s is not a version %s (dated %s) lists as supported",
-			     v, pv.path, pg_versions_date(&pv));
+		d = error_at(c, key,
+			     "PostgreSQL %s is not a version %s (dated %s) lists as supported", v,
+			     pv.path, pg_versions_date(&pv));
 		break;
 	}
 	if (d) {
@@ -414,7 +414,8 @@ static int check_tag_text(struct ctx *c, const char *key, const char *v)
 	return 0;
 }
 
-/* "staging" -> "SolemateStaging", "prod-eu" -> "SolemateProdEu": a hyphen upper-cases what follows */
+/* "staging" -> "SolemateStaging", "prod-eu" -> "SolemateProdEu": a hyphen upper-cases what follows
+ */
 static char *stack_prefix_of(const char *environment)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -456,12 +457,14 @@ static int check_environment(struct ctx *c, const char *key, const char *v)
 	int ret = 0;
 	if (strcmp(alias.buf, v)) {
 		char *prefix = stack_prefix_of(v);
-		struct diag *d = error_at(c, key,
-					  "'%s' names its stacks %s, as '%s' does: two environments "
-					  "would share (and overwrite) the same stacks",
-					  v, prefix, alias.buf);
-		diag_set_hint(d, "a hyphen must be followed by a letter: name it '%s' if that "
-				 "environment is meant, or choose a name of its own",
+		struct diag *d =
+			error_at(c, key,
+				 "'%s' names its stacks %s, as '%s' does: two environments "
+				 "would share (and overwrite) the same stacks",
+				 v, prefix, alias.buf);
+		diag_set_hint(d,
+			      "a hyphen must be followed by a letter: name it '%s' if that "
+			      "environment is meant, or choose a name of its own",
 			      alias.buf);
 		free(prefix);
 		ret = -1;
@@ -558,163 +561,163 @@ static int check_ec2_type(struct ctx *c, const char *key, const char *v)
 	return 0;
 }
 
-static const char *const price_classes[] = { "PriceClass_100", "PriceClass_200",
-					     "PriceClass_All", NULL };
+static const char *const price_classes[] = {"PriceClass_100", "PriceClass_200", "PriceClass_All",
+					    NULL};
 
 #define OFF(f) offsetof(struct env_config, f)
 #define UOFF(f) (offsetof(struct env_config, usage) + offsetof(struct env_usage, f))
 
 static const struct key_def keys[] = {
-	{ "environment", K_STRING, true, OFF(environment), 0, 0, NULL, 0, check_environment, NULL,
-	  "Environment name; becomes part of stack and resource names. Lower-case letters, "
-	  "digits and hyphens, a hyphen followed by a letter (one name, one set of stacks)." },
-	{ "account", K_STRING, false, OFF(account), 0, 0, NULL, 0, check_account, NULL,
-	  "AWS account ID (12 digits). Omit for environment-agnostic stacks." },
-	{ "accountId", K_STRING, true, OFF(account_id), 0, 0, NULL, 0, check_account, NULL,
-	  "AWS account the environment lives in (12 digits, a string). deploy, destroy and "
-	  "bootstrap ask STS GetCallerIdentity first and refuse credentials of another "
-	  "account." },
-	{ "cloudFormationRoleArn", K_STRING, false, OFF(cloudformation_role_arn), 0, 0, NULL, 0,
-	  check_role_arn, NULL,
-	  "IAM role CloudFormation assumes to change the stacks (RoleARN of CreateChangeSet and "
-	  "DeleteStack), so that deployers need only pass it. In accountId's account." },
-	{ "region", K_STRING, true, OFF(region), 0, 0, NULL, 0, check_region, NULL,
-	  "AWS region of the environment." },
-	{ "drRegion", K_STRING, false, OFF(dr_region), 0, 0, NULL, 0, check_region, NULL,
-	  "Second region for the replicated copy of the assets bucket (disaster recovery)." },
-	{ "vpcCidr", K_STRING, true, OFF(vpc_cidr), 0, 0, NULL, 0, check_cidr, NULL,
-	  "IPv4 CIDR block of the VPC; must hold 3 tiers x maxAzs subnets of /24." },
-	{ "maxAzs", K_INT, false, OFF(max_azs), 2, 3, NULL, 2, NULL, NULL,
-	  "Availability zones the VPC spans (2 or 3)." },
-	{ "natGateways", K_INT, false, OFF(nat_gateways), 1, 3, NULL, 1, NULL, NULL,
-	  "NAT gateways: 1 (cheaper) up to one per AZ (no single point of failure)." },
-	{ "interfaceEndpoints", K_BOOL, false, OFF(interface_endpoints), 0, 0, NULL, 1, NULL,
-	  NULL,
-	  "Interface VPC endpoints for the AWS APIs the tasks call (ECR, Logs, Secrets "
-	  "Manager, SSM, STS, X-Ray, CloudWatch); false: that traffic takes the NAT route "
-	  "(about $14.60 a month less per endpoint in two AZs; docs/cost.md)." },
-	{ "databaseInstanceType", K_STRING, true, OFF(database_instance_type), 0, 0, NULL, 0,
-	  check_db_class, NULL, "RDS instance class, e.g. t3.micro (db. prefix optional)." },
-	{ "databaseEngineVersion", K_STRING, false, OFF(database_engine_version), 0, 0, NULL, 0,
-	  check_engine_version, NULL,
-	  "PostgreSQL engine version MAJOR.MINOR, one RDS still supports by the dated "
-	  "data/rds-postgres-versions.json (default: that file's default)." },
-	{ "databaseAllocatedStorage", K_INT, false, OFF(database_allocated_storage), 20, 65536,
-	  NULL, 20, NULL, NULL, "Initial storage in GiB (gp3)." },
-	{ "databaseMaxAllocatedStorage", K_INT, false, OFF(database_max_allocated_storage), 21,
-	  65536, NULL, 100, NULL, NULL, "Upper limit of storage autoscaling in GiB." },
-	{ "databaseMultiAz", K_BOOL, false, OFF(database_multi_az), 0, 0, NULL, 1, NULL, NULL,
-	  "Standby in a second AZ with automatic failover." },
-	{ "databaseBackupRetentionDays", K_INT, false, OFF(database_backup_retention_days), 1, 35,
-	  NULL, 7, NULL, NULL, "Automated backup retention in days." },
-	{ "databaseReadReplicas", K_INT, false, OFF(database_read_replicas), 0, 5, NULL, 0, NULL,
-	  NULL, "Read replicas for read scaling." },
-	{ "databaseDeletionProtection", K_BOOL, false, OFF(database_deletion_protection), 0, 0,
-	  NULL, 1, NULL, NULL, "Refuse to delete the database instance." },
-	{ "ecsDesiredCount", K_INT, true, OFF(ecs_desired_count), 1, 1000, NULL, 0, NULL, NULL,
-	  "Application tasks running normally." },
-	{ "ecsMinCapacity", K_INT, false, OFF(ecs_min_capacity), 1, 1000, NULL, 0, NULL, NULL,
-	  "Autoscaling minimum (default: ecsDesiredCount)." },
-	{ "ecsMaxCapacity", K_INT, false, OFF(ecs_max_capacity), 1, 1000, NULL, 0, NULL, NULL,
-	  "Autoscaling maximum (default: 4 x ecsDesiredCount)." },
+	{"environment", K_STRING, true, OFF(environment), 0, 0, NULL, 0, check_environment, NULL,
+	 "Environment name; becomes part of stack and resource names. Lower-case letters, "
+	 "digits and hyphens, a hyphen followed by a letter (one name, one set of stacks)."},
+	{"account", K_STRING, false, OFF(account), 0, 0, NULL, 0, check_account, NULL,
+	 "AWS account ID (12 digits). Omit for environment-agnostic stacks."},
+	{"accountId", K_STRING, true, OFF(account_id), 0, 0, NULL, 0, check_account, NULL,
+	 "AWS account the environment lives in (12 digits, a string). deploy, destroy and "
+	 "bootstrap ask STS GetCallerIdentity first and refuse credentials of another "
+	 "account."},
+	{"cloudFormationRoleArn", K_STRING, false, OFF(cloudformation_role_arn), 0, 0, NULL, 0,
+	 check_role_arn, NULL,
+	 "IAM role CloudFormation assumes to change the stacks (RoleARN of CreateChangeSet and "
+	 "DeleteStack), so that deployers need only pass it. In accountId's account."},
+	{"region", K_STRING, true, OFF(region), 0, 0, NULL, 0, check_region, NULL,
+	 "AWS region of the environment."},
+	{"drRegion", K_STRING, false, OFF(dr_region), 0, 0, NULL, 0, check_region, NULL,
+	 "Second region for the replicated copy of the assets bucket (disaster recovery)."},
+	{"vpcCidr", K_STRING, true, OFF(vpc_cidr), 0, 0, NULL, 0, check_cidr, NULL,
+	 "IPv4 CIDR block of the VPC; must hold 3 tiers x maxAzs subnets of /24."},
+	{"maxAzs", K_INT, false, OFF(max_azs), 2, 3, NULL, 2, NULL, NULL,
+	 "Availability zones the VPC spans (2 or 3)."},
+	{"natGateways", K_INT, false, OFF(nat_gateways), 1, 3, NULL, 1, NULL, NULL,
+	 "NAT gateways: 1 (cheaper) up to one per AZ (no single point of failure)."},
+	{"interfaceEndpoints", K_BOOL, false, OFF(interface_endpoints), 0, 0, NULL, 1, NULL, NULL,
+	 "Interface VPC endpoints for the AWS APIs the tasks call (ECR, Logs, Secrets "
+	 "Manager, SSM, STS, X-Ray, CloudWatch); false: that traffic takes the NAT route "
+	 "(about $14.60 a month less per endpoint in two AZs; docs/cost.md)."},
+	{"databaseInstanceType", K_STRING, true, OFF(database_instance_type), 0, 0, NULL, 0,
+	 check_db_class, NULL, "RDS instance class, e.g. t3.micro (db. prefix optional)."},
+	{"databaseEngineVersion", K_STRING, false, OFF(database_engine_version), 0, 0, NULL, 0,
+	 check_engine_version, NULL,
+	 "PostgreSQL engine version MAJOR.MINOR, one RDS still supports by the dated "
+	 "data/rds-postgres-versions.json (default: that file's default)."},
+	{"databaseAllocatedStorage", K_INT, false, OFF(database_allocated_storage), 20, 65536, NULL,
+	 20, NULL, NULL, "Initial storage in GiB (gp3)."},
+	{"databaseMaxAllocatedStorage", K_INT, false, OFF(database_max_allocated_storage), 21,
+	 65536, NULL, 100, NULL, NULL, "Upper limit of storage autoscaling in GiB."},
+	{"databaseMultiAz", K_BOOL, false, OFF(database_multi_az), 0, 0, NULL, 1, NULL, NULL,
+	 "Standby in a second AZ with automatic failover."},
+	{"databaseBackupRetentionDays", K_INT, false, OFF(database_backup_retention_days), 1, 35,
+	 NULL, 7, NULL, NULL, "Automated backup retention in days."},
+	{"databaseReadReplicas", K_INT, false, OFF(database_read_replicas), 0, 5, NULL, 0, NULL,
+	 NULL, "Read replicas for read scaling."},
+	{"databaseDeletionProtection", K_BOOL, false, OFF(database_deletion_protection), 0, 0, NULL,
+	 1, NULL, NULL, "Refuse to delete the database instance."},
+	{"ecsDesiredCount", K_INT, true, OFF(ecs_desired_count), 1, 1000, NULL, 0, NULL, NULL,
+	 "Application tasks running normally."},
+	{"ecsMinCapacity", K_INT, false, OFF(ecs_min_capacity), 1, 1000, NULL, 0, NULL, NULL,
+	 "Autoscaling minimum (default: ecsDesiredCount)."},
+	{"ecsMaxCapacity", K_INT, false, OFF(ecs_max_capacity), 1, 1000, NULL, 0, NULL, NULL,
+	 "Autoscaling maximum (default: 4 x ecsDesiredCount)."},
 	/*
 	 * The default image starts under the task's settings: NGINX's
 	 * unprivileged build listens on 8080, runs as uid 101, keeps its pid and
 	 * temporary files under /tmp (a volume here) and ships curl (its
 	 * Dockerfile, github.com/nginxinc/docker-nginx-unprivileged).
 	 */
-	{ "containerImage", K_STRING, false, OFF(container_image), 0, 0,
-	  "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine", 0, check_image, NULL,
-	  "Application container image. It runs with a read-only root file system; /tmp and "
-	  "/var/cache/nginx are writable volumes." },
-	{ "containerUser", K_STRING, false, OFF(container_user), 0, 0, "101:101", 0,
-	  check_container_user, NULL,
-	  "User the application runs as, UID[:GID] (not root); the default image's nginx user." },
-	{ "healthCheckCommand", K_STRING, false, OFF(health_check_command), 0, 0, NULL, 0,
-	  check_health_command, NULL,
-	  "Shell command, run inside the container, that exits 0 when the application is "
-	  "healthy (default: curl of containerPort and healthCheckPath; the image must "
-	  "contain the program it runs)." },
-	{ "containerPort", K_INT, false, OFF(container_port), 1, 65535, NULL, 8080, NULL, NULL,
-	  "Port the application listens on." },
-	{ "taskCpu", K_INT, false, OFF(task_cpu), 256, 16384, NULL, 256, NULL, NULL,
-	  "Fargate task CPU units (256, 512, 1024, ...)." },
-	{ "taskMemory", K_INT, false, OFF(task_memory), 512, 122880, NULL, 512, NULL, NULL,
-	  "Fargate task memory in MiB." },
-	{ "healthCheckPath", K_STRING, false, OFF(health_check_path), 0, 0, "/", 0,
-	  check_path, NULL,
-	  "HTTP path the application answers 200 on, for the load balancer's and the "
-	  "container's health checks." },
-	{ "ec2InstanceType", K_STRING, false, OFF(ec2_instance_type), 0, 0, "t3.small", 0,
-	  check_ec2_type, NULL, "Instance type of the ECS EC2 capacity." },
-	{ "ec2MinCapacity", K_INT, false, OFF(ec2_min_capacity), 0, 100, NULL, 1, NULL, NULL,
-	  "Auto Scaling group minimum." },
-	{ "ec2MaxCapacity", K_INT, false, OFF(ec2_max_capacity), 1, 100, NULL, 2, NULL, NULL,
-	  "Auto Scaling group maximum." },
-	{ "domainName", K_STRING, true, OFF(domain_name), 0, 0, NULL, 0, check_domain, NULL,
-	  "Public domain name served by CloudFront." },
-	{ "certificateArn", K_STRING, false, OFF(certificate_arn), 0, 0, NULL, 0, check_acm_arn,
-	  NULL,
-	  "ACM certificate in us-east-1 for CloudFront; required without hostedZoneId (with "
-	  "it, DNS-validated certificates are created). Deploy refuses a placeholder." },
-	{ "albCertificateArn", K_STRING, false, OFF(alb_certificate_arn), 0, 0, NULL, 0,
-	  check_acm_arn, NULL,
-	  "ACM certificate in the environment's region for the load balancer (default: "
-	  "certificateArn, which must then be in that region)." },
-	{ "hostedZoneId", K_STRING, false, OFF(hosted_zone_id), 0, 0, NULL, 0, check_hosted_zone,
-	  NULL,
-	  "Route 53 hosted zone of domainName; when set, DNS-validated ACM certificates and "
-	  "alias records are created (certificateArn and albCertificateArn are then unused)." },
-	{ "alarmEmail", K_STRING, true, OFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
-	  "Where alarms and budget alerts are sent." },
-	{ "monthlyBudget", K_NUMBER, true, OFF(monthly_budget), 1, 1e7, NULL, 0, NULL, NULL,
-	  "Monthly cost budget in USD." },
-	{ "logRetentionDays", K_INT, false, OFF(log_retention_days), 1, 3653, NULL, 90, NULL, NULL,
-	  "Retention of every CloudWatch log group, in days (a value CloudWatch accepts)." },
-	{ "cloudFrontPriceClass", K_STRING, false, OFF(cloudfront_price_class), 0, 0,
-	  "PriceClass_100", 0, NULL, price_classes, "CloudFront price class." },
-	{ "owner", K_STRING, true, OFF(owner), 0, 0, NULL, 0, check_tag_text, NULL,
-	  "Owner tag." },
-	{ "costCenter", K_STRING, true, OFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
-	  "CostCenter tag." },
-	{ "project", K_STRING, false, OFF(project), 0, 0, "SoleMate", 0, check_tag_text, NULL,
-	  "Project tag." },
+	{"containerImage", K_STRING, false, OFF(container_image), 0, 0,
+	 "public.ecr.aws/nginx/nginx-unprivileged:1.27-alpine", 0, check_image, NULL,
+	 "Application container image. It runs with a read-only root file system; /tmp and "
+	 "/var/cache/nginx are writable volumes."},
+	{"containerUser", K_STRING, false, OFF(container_user), 0, 0, "101:101", 0,
+	 check_container_user, NULL,
+	 "User the application runs as, UID[:GID] (not root); the default image's nginx user."},
+	{"healthCheckCommand", K_STRING, false, OFF(health_check_command), 0, 0, NULL, 0,
+	 check_health_command, NULL,
+	 "Shell command, run inside the container, that exits 0 when the application is "
+	 "healthy (default: curl of containerPort and healthCheckPath; the image must "
+	 "contain the program it runs)."},
+	{"containerPort", K_INT, false, OFF(container_port), 1, 65535, NULL, 8080, NULL, NULL,
+	 "Port the application listens on."},
+	{"taskCpu", K_INT, false, OFF(task_cpu), 256, 16384, NULL, 256, NULL, NULL,
+	 "Fargate task CPU units (256, 512, 1024, ...)."},
+	{"taskMemory", K_INT, false, OFF(task_memory), 512, 122880, NULL, 512, NULL, NULL,
+	 "Fargate task memory in MiB."},
+	{"healthCheckPath", K_STRING, false, OFF(health_check_path), 0, 0, "/", 0, check_path, NULL,
+	 "HTTP path the application answers 200 on, for the load balancer's and the "
+	 "container's health checks."},
+	{"ec2InstanceType", K_STRING, false, OFF(ec2_instance_type), 0, 0, "t3.small", 0,
+	 check_ec2_type, NULL, "Instance type of the ECS EC2 capacity."},
+	{"ec2MinCapacity", K_INT, false, OFF(ec2_min_capacity), 0, 100, NULL, 1, NULL, NULL,
+	 "Auto Scaling group minimum."},
+	{"ec2MaxCapacity", K_INT, false, OFF(ec2_max_capacity), 1, 100, NULL, 2, NULL, NULL,
+	 "Auto Scaling group maximum."},
+	{"domainName", K_STRING, true, OFF(domain_name), 0, 0, NULL, 0, check_domain, NULL,
+	 "Public domain name served by CloudFront."},
+	{"certificateArn", K_STRING, false, OFF(certificate_arn), 0, 0, NULL, 0, check_acm_arn,
+	 NULL,
+	 "ACM certificate in us-east-1 for CloudFront; required without hostedZoneId (with "
+	 "it, DNS-validated certificates are created). Deploy refuses a placeholder."},
+	{"albCertificateArn", K_STRING, false, OFF(alb_certificate_arn), 0, 0, NULL, 0,
+	 check_acm_arn, NULL,
+	 "ACM certificate in the environment's region for the load balancer (default: "
+	 "certificateArn, which must then be in that region)."},
+	{"hostedZoneId", K_STRING, false, OFF(hosted_zone_id), 0, 0, NULL, 0, check_hosted_zone,
+	 NULL,
+	 "Route 53 hosted zone of domainName; when set, DNS-validated ACM certificates and "
+	 "alias records are created (certificateArn and albCertificateArn are then unused)."},
+	{"alarmEmail", K_STRING, true, OFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
+	 "Where alarms and budget alerts are sent."},
+	{"monthlyBudget", K_NUMBER, true, OFF(monthly_budget), 1, 1e7, NULL, 0, NULL, NULL,
+	 "Monthly cost budget in USD."},
+	{"logRetentionDays", K_INT, false, OFF(log_retention_days), 1, 3653, NULL, 90, NULL, NULL,
+	 "Retention of every CloudWatch log group, in days (a value CloudWatch accepts)."},
+	{"cloudFrontPriceClass", K_STRING, false, OFF(cloudfront_price_class), 0, 0,
+	 "PriceClass_100", 0, NULL, price_classes, "CloudFront price class."},
+	{"owner", K_STRING, true, OFF(owner), 0, 0, NULL, 0, check_tag_text, NULL, "Owner tag."},
+	{"costCenter", K_STRING, true, OFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
+	 "CostCenter tag."},
+	{"project", K_STRING, false, OFF(project), 0, 0, "SoleMate", 0, check_tag_text, NULL,
+	 "Project tag."},
 };
 
 static const struct key_def usage_keys[] = {
-	{ "requestsPerMonth", K_NUMBER, false, UOFF(requests_per_month), 0, 1e13, NULL, 30e6,
-	  NULL, NULL, "HTTP requests a month reaching the load balancer." },
-	{ "cdnGbPerMonth", K_NUMBER, false, UOFF(cdn_gb_per_month), 0, 1e9, NULL, 500, NULL, NULL,
-	  "GB a month served by CloudFront." },
-	{ "cdnRequestsPerMonth", K_NUMBER, false, UOFF(cdn_requests_per_month), 0, 1e13, NULL,
-	  50e6, NULL, NULL, "Requests a month to CloudFront." },
-	{ "natGbPerMonth", K_NUMBER, false, UOFF(nat_gb_per_month), 0, 1e9, NULL, 50, NULL, NULL,
-	  "GB a month through the NAT gateways." },
-	{ "logGbPerMonth", K_NUMBER, false, UOFF(log_gb_per_month), 0, 1e9, NULL, 20, NULL, NULL,
-	  "GB of logs ingested a month." },
-	{ "s3StorageGb", K_NUMBER, false, UOFF(s3_storage_gb), 0, 1e9, NULL, 50, NULL, NULL,
-	  "GB stored in S3." },
-	{ "dbBackupGb", K_NUMBER, false, UOFF(db_backup_gb), 0, 1e9, NULL, 0, NULL, NULL,
-	  "Backup storage beyond the free allowance, GB." },
-	{ "endpointGbPerMonth", K_NUMBER, false, UOFF(endpoint_gb_per_month), 0, 1e9, NULL, 20,
-	  NULL, NULL, "GB a month through interface endpoints." },
-	{ "configItemsPerMonth", K_NUMBER, false, UOFF(config_items_per_month), 0, 1e12, NULL,
-	  2000, NULL, NULL, "AWS Config configuration items recorded a month." },
-	{ "xrayTracesPerMonth", K_NUMBER, false, UOFF(xray_traces_per_month), 0, 1e13, NULL, 1e6,
-	  NULL, NULL, "X-Ray traces recorded a month." },
-	{ "rpsPerTask", K_NUMBER, false, UOFF(rps_per_task), 1, 1e6, NULL, 100, NULL, NULL,
-	  "Capacity model: requests a second one task serves within 200 ms. Source: an "
-	  "assumption for the 0.25 vCPU task (docs/cost.md, Capacity); replace it with a load "
-	  "test's measured figure." },
-	{ "dbConnectionsPerTask", K_NUMBER, false, UOFF(db_connections_per_task), 1, 10000, NULL,
-	  10, NULL, NULL, "Capacity model: database connections each task's pool holds. Source: the "
-	  "application's pool size (docs/cost.md, Capacity)." },
-	{ "thinkTimeSeconds", K_NUMBER, false, UOFF(think_time_seconds), 0.1, 3600, NULL, 10,
-	  NULL, NULL, "Capacity model: seconds between two requests of one user (Little's law: users = "
-	  "req/s x think time). Source: an assumption for browsing (docs/cost.md, Capacity)." },
-	{ "targetConcurrentUsers", K_NUMBER, false, UOFF(target_concurrent_users), 1, 1e9, NULL,
-	  50000, NULL, NULL, "Capacity model: concurrent users the design must carry. Source: the PRD's "
-	  "success metrics (50,000)." },
+	{"requestsPerMonth", K_NUMBER, false, UOFF(requests_per_month), 0, 1e13, NULL, 30e6, NULL,
+	 NULL, "HTTP requests a month reaching the load balancer."},
+	{"cdnGbPerMonth", K_NUMBER, false, UOFF(cdn_gb_per_month), 0, 1e9, NULL, 500, NULL, NULL,
+	 "GB a month served by CloudFront."},
+	{"cdnRequestsPerMonth", K_NUMBER, false, UOFF(cdn_requests_per_month), 0, 1e13, NULL, 50e6,
+	 NULL, NULL, "Requests a month to CloudFront."},
+	{"natGbPerMonth", K_NUMBER, false, UOFF(nat_gb_per_month), 0, 1e9, NULL, 50, NULL, NULL,
+	 "GB a month through the NAT gateways."},
+	{"logGbPerMonth", K_NUMBER, false, UOFF(log_gb_per_month), 0, 1e9, NULL, 20, NULL, NULL,
+	 "GB of logs ingested a month."},
+	{"s3StorageGb", K_NUMBER, false, UOFF(s3_storage_gb), 0, 1e9, NULL, 50, NULL, NULL,
+	 "GB stored in S3."},
+	{"dbBackupGb", K_NUMBER, false, UOFF(db_backup_gb), 0, 1e9, NULL, 0, NULL, NULL,
+	 "Backup storage beyond the free allowance, GB."},
+	{"endpointGbPerMonth", K_NUMBER, false, UOFF(endpoint_gb_per_month), 0, 1e9, NULL, 20, NULL,
+	 NULL, "GB a month through interface endpoints."},
+	{"configItemsPerMonth", K_NUMBER, false, UOFF(config_items_per_month), 0, 1e12, NULL, 2000,
+	 NULL, NULL, "AWS Config configuration items recorded a month."},
+	{"xrayTracesPerMonth", K_NUMBER, false, UOFF(xray_traces_per_month), 0, 1e13, NULL, 1e6,
+	 NULL, NULL, "X-Ray traces recorded a month."},
+	{"rpsPerTask", K_NUMBER, false, UOFF(rps_per_task), 1, 1e6, NULL, 100, NULL, NULL,
+	 "Capacity model: requests a second one task serves within 200 ms. Source: an "
+	 "assumption for the 0.25 vCPU task (docs/cost.md, Capacity); replace it with a load "
+	 "test's measured figure."},
+	{"dbConnectionsPerTask", K_NUMBER, false, UOFF(db_connections_per_task), 1, 10000, NULL, 10,
+	 NULL, NULL,
+	 "Capacity model: database connections each task's pool holds. Source: the "
+	 "application's pool size (docs/cost.md, Capacity)."},
+	{"thinkTimeSeconds", K_NUMBER, false, UOFF(think_time_seconds), 0.1, 3600, NULL, 10, NULL,
+	 NULL,
+	 "Capacity model: seconds between two requests of one user (Little's law: users = "
+	 "req/s x think time). Source: an assumption for browsing (docs/cost.md, Capacity)."},
+	{"targetConcurrentUsers", K_NUMBER, false, UOFF(target_concurrent_users), 1, 1e9, NULL,
+	 50000, NULL, NULL,
+	 "Capacity model: concurrent users the design must carry. Source: the PRD's "
+	 "success metrics (50,000)."},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -832,8 +835,9 @@ static void load_value(struct ctx *c, const struct key_def *k, const json_t *v, 
 				strbuf_addf(&all, "%s%s", i ? ", " : "", k->values[i]);
 			}
 			if (!found) {
-				struct diag *d = error_at(c, path, "'%s' is not one of the values "
-								   "'%s' accepts",
+				struct diag *d = error_at(c, path,
+							  "'%s' is not one of the values "
+							  "'%s' accepts",
 							  s, k->name);
 				diag_set_hint(d, "one of: %s", all.buf);
 				strbuf_release(&all);
@@ -850,7 +854,9 @@ static void load_value(struct ctx *c, const struct key_def *k, const json_t *v, 
 	case K_INT: {
 		json_int_t n = json_integer_value(v);
 		if ((double)n < k->min || (double)n > k->max) {
-			error_at(c, path, "'%s' is %" JSON_INTEGER_FORMAT "; it must be between %.0f and %.0f",
+			error_at(c, path,
+				 "'%s' is %" JSON_INTEGER_FORMAT
+				 "; it must be between %.0f and %.0f",
 				 k->name, n, k->min, k->max);
 			return;
 		}
@@ -881,8 +887,7 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 
 	for (size_t i = 0; i < n; i++)
 		set_default(&defs[i], base);
-	json_object_foreach((json_t *)obj, name, v)
-	{
+	json_object_foreach ((json_t *)obj, name, v) {
 		char *path = prefix ? xstrfmt("%s.%s", prefix, name) : xstrdup(name);
 		const struct key_def *k = NULL;
 		for (size_t i = 0; i < n; i++)
@@ -903,7 +908,8 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 				diag_set_hint(d, "did you mean '%s'?", s);
 			else
 				diag_set_hint(d, "see config/%s for the keys",
-					      defs == keys ? "schema.json" : "baseline.schema.json");
+					      defs == keys ? "schema.json"
+							   : "baseline.schema.json");
 		} else {
 			load_value(c, k, v, base, path);
 		}
@@ -922,9 +928,9 @@ static void load_object(struct ctx *c, const json_t *obj, const struct key_def *
 /* The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 static void check_retention(struct ctx *c, int days)
 {
-	static const int retention[] = { 1,   3,   5,   7,   14,  30,   60,   90,   120,  150,
-					 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-					 3288, 3653 };
+	static const int retention[] = {1,    3,    5,	  7,	14,   30,  60,	90,
+					120,  150,  180,  365,	400,  545, 731, 1096,
+					1827, 2192, 2557, 2922, 3288, 3653};
 	bool ret_ok = false;
 	for (size_t i = 0; i < sizeof(retention) / sizeof(retention[0]); i++)
 		ret_ok |= retention[i] == days;
@@ -951,11 +957,12 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 			while ((1 << bits) < subnets)
 				bits++;
 			if (prefix + bits > 24) {
-				struct diag *d = error_at(
-					c, "vpcCidr",
-					"VPC CIDR '%s' is too small: %d subnets of /24 (3 tiers x %d "
-					"AZs) need a /%d or larger",
-					cfg->vpc_cidr, subnets, cfg->max_azs, 24 - bits);
+				struct diag *d =
+					error_at(c, "vpcCidr",
+						 "VPC CIDR '%s' is too small: %d subnets of /24 (3 "
+						 "tiers x %d "
+						 "AZs) need a /%d or larger",
+						 cfg->vpc_cidr, subnets, cfg->max_azs, 24 - bits);
 				diag_set_hint(d, "use a /16 such as 10.0.0.0/16");
 			}
 		}
@@ -964,9 +971,8 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 		cfg->ecs_min_capacity = cfg->ecs_desired_count;
 	if (!cfg->ecs_max_capacity)
 		cfg->ecs_max_capacity = 4 * cfg->ecs_desired_count;
-	if (cfg->ecs_desired_count &&
-	    (cfg->ecs_min_capacity > cfg->ecs_desired_count ||
-	     cfg->ecs_max_capacity < cfg->ecs_desired_count))
+	if (cfg->ecs_desired_count && (cfg->ecs_min_capacity > cfg->ecs_desired_count ||
+				       cfg->ecs_max_capacity < cfg->ecs_desired_count))
 		error_at(c, "ecsDesiredCount",
 			 "ecsDesiredCount %d is outside ecsMinCapacity..ecsMaxCapacity (%d..%d)",
 			 cfg->ecs_desired_count, cfg->ecs_min_capacity, cfg->ecs_max_capacity);
@@ -975,7 +981,8 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 			 cfg->ec2_min_capacity, cfg->ec2_max_capacity);
 	if (cfg->database_max_allocated_storage <= cfg->database_allocated_storage)
 		error_at(c, "databaseMaxAllocatedStorage",
-			 "databaseMaxAllocatedStorage (%d) must be above databaseAllocatedStorage (%d)",
+			 "databaseMaxAllocatedStorage (%d) must be above databaseAllocatedStorage "
+			 "(%d)",
 			 cfg->database_max_allocated_storage, cfg->database_allocated_storage);
 	/* Fargate's valid CPU/memory pairs (AWS ECS developer guide, task size). */
 	int cpu = cfg->task_cpu, mem = cfg->task_memory;
@@ -987,9 +994,9 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 			  (cpu == 8192 && mem >= 16384 && mem <= 61440 && mem % 4096 == 0) ||
 			  (cpu == 16384 && mem >= 32768 && mem <= 122880 && mem % 8192 == 0);
 	if (!fargate_ok) {
-		struct diag *d = error_at(c, "taskMemory",
-					  "Fargate has no task size of %d CPU units with %d MiB", cpu,
-					  mem);
+		struct diag *d =
+			error_at(c, "taskMemory",
+				 "Fargate has no task size of %d CPU units with %d MiB", cpu, mem);
 		diag_set_hint(d, "256 CPU takes 512, 1024 or 2048 MiB; 512 CPU 1-4 GiB; 1024 CPU "
 				 "2-8 GiB");
 	}
@@ -1001,9 +1008,9 @@ static void cross_checks(struct ctx *c, struct env_config *cfg)
 			 cfg->account_id);
 	if (cfg->cloudformation_role_arn && cfg->account_id &&
 	    !strstr(cfg->cloudformation_role_arn, cfg->account_id)) {
-		struct diag *d = error_at(c, "cloudFormationRoleArn",
-					  "the role is not in account %s (accountId)",
-					  cfg->account_id);
+		struct diag *d =
+			error_at(c, "cloudFormationRoleArn",
+				 "the role is not in account %s (accountId)", cfg->account_id);
 		diag_set_hint(d, "CloudFormation's service role must be in the stacks' account");
 	}
 	if (!cfg->hosted_zone_id && !cfg->certificate_arn) {
@@ -1048,9 +1055,11 @@ static int apply_set(json_t *root, const char *set, struct diag_list *dl)
 {
 	const char *eq = strchr(set, '=');
 	if (!eq || eq == set) {
-		struct diag *d = diag_add(dl, DIAG_ERROR, "--set", 0, 0, NULL,
-					  "'%s' is not key=value", set);
-		diag_set_hint(d, "e.g. --set ecsMaxCapacity=40 or --set usage.requestsPerUserPerMinute=6");
+		struct diag *d =
+			diag_add(dl, DIAG_ERROR, "--set", 0, 0, NULL, "'%s' is not key=value", set);
+		diag_set_hint(
+			d,
+			"e.g. --set ecsMaxCapacity=40 or --set usage.requestsPerUserPerMinute=6");
 		return -1;
 	}
 	char *key = xstrndup(set, (size_t)(eq - set));
@@ -1084,8 +1093,8 @@ static int apply_set(json_t *root, const char *set, struct diag_list *dl)
  * extension (auto-detected otherwise): the same keys, the same positions in
  * errors; a .json file gets JSON's errors, not YAML's.
  */
-static json_t *load_root(const char *file, const char *text, size_t len,
-			 const char *const *sets, size_t set_nr, struct diag_list *dl)
+static json_t *load_root(const char *file, const char *text, size_t len, const char *const *sets,
+			 size_t set_nr, struct diag_list *dl)
 {
 	json_t *root;
 	size_t flen = strlen(file);
@@ -1100,8 +1109,7 @@ static json_t *load_root(const char *file, const char *text, size_t len,
 		return NULL;
 	if (!json_is_object(root)) {
 		diag_add(dl, DIAG_ERROR, file, 1, 1, NULL,
-			 "the configuration must be a JSON object, not %s",
-			 json_type_name(root));
+			 "the configuration must be a JSON object, not %s", json_type_name(root));
 		json_decref(root);
 		return NULL;
 	}
@@ -1114,12 +1122,11 @@ static json_t *load_root(const char *file, const char *text, size_t len,
 	return root;
 }
 
-int env_config_parse_with(const char *file, const char *text, size_t len,
-			  const char *const *sets, size_t set_nr, struct env_config *cfg,
-			  struct diag_list *dl)
+int env_config_parse_with(const char *file, const char *text, size_t len, const char *const *sets,
+			  size_t set_nr, struct env_config *cfg, struct diag_list *dl)
 {
-	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = sets,
-			 .set_nr = set_nr };
+	struct ctx c = {
+		.file = file, .text = text, .len = len, .dl = dl, .sets = sets, .set_nr = set_nr};
 	json_t *root;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -1192,9 +1199,9 @@ static json_t *schema_props(const struct key_def *defs, size_t n, json_t *requir
 	json_t *props = json_object();
 	for (size_t i = 0; i < n; i++) {
 		const struct key_def *k = &defs[i];
-		static const char *const jt[] = { "string", "integer", "boolean", "number" };
-		json_t *p = json_pack("{ss ss}", "type", jt[k->type], "description",
-				      k->description);
+		static const char *const jt[] = {"string", "integer", "boolean", "number"};
+		json_t *p =
+			json_pack("{ss ss}", "type", jt[k->type], "description", k->description);
 		if (k->type == K_INT || k->type == K_NUMBER) {
 			json_object_set_new(p, "minimum", json_real(k->min));
 			json_object_set_new(p, "maximum", json_real(k->max));
@@ -1219,8 +1226,7 @@ static json_t *schema_props(const struct key_def *defs, size_t n, json_t *requir
 }
 
 /* A JSON Schema of a configuration file; `props` and `required` are stolen. */
-static json_t *schema_document(const char *id, const char *title, json_t *props,
-			       json_t *required)
+static json_t *schema_document(const char *id, const char *title, json_t *props, json_t *required)
 {
 	return json_pack("{ss ss ss ss so so sb}", "$schema",
 			 "https://json-schema.org/draft/2020-12/schema", "$id", id, "title", title,
@@ -1247,31 +1253,30 @@ json_t *env_config_json_schema(void)
 
 #define BOFF(f) offsetof(struct baseline_config, f)
 
-static const char *const baseline_kinds[] = { "accountBaseline", NULL };
+static const char *const baseline_kinds[] = {"accountBaseline", NULL};
 
 static const struct key_def baseline_keys[] = {
-	{ "kind", K_STRING, true, BOFF(kind), 0, 0, NULL, 0, NULL, baseline_kinds,
-	  "What the file configures: the account baseline, the resources an AWS account holds "
-	  "once per region (AWS Config recorder and delivery channel, the CloudTrail trail, "
-	  "the cost anomaly monitor). Deployed once per account and region, apart from every "
-	  "environment." },
-	{ "accountId", K_STRING, true, BOFF(account_id), 0, 0, NULL, 0, check_account, NULL,
-	  "AWS account ID (12 digits) the baseline is for; part of its stack's name." },
-	{ "region", K_STRING, true, BOFF(region), 0, 0, NULL, 0, check_region, NULL,
-	  "Region of the baseline (AWS Config records per region; the trail covers all)." },
-	{ "alarmEmail", K_STRING, true, BOFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
-	  "Where cost anomaly alerts are sent." },
-	{ "logRetentionDays", K_INT, false, BOFF(log_retention_days), 1, 3653, NULL, 365, NULL,
-	  NULL, "Retention of the trail's CloudWatch Logs group, in days (PCI DSS 10.5.1: a "
-		"year)." },
-	{ "anomalyThresholdUsd", K_NUMBER, false, BOFF(anomaly_threshold_usd), 1, 1e7, NULL, 100,
-	  NULL, NULL, "Total impact in USD from which a cost anomaly is e-mailed." },
-	{ "owner", K_STRING, true, BOFF(owner), 0, 0, NULL, 0, check_tag_text, NULL,
-	  "Owner tag." },
-	{ "costCenter", K_STRING, true, BOFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
-	  "CostCenter tag." },
-	{ "project", K_STRING, false, BOFF(project), 0, 0, "SoleMate", 0, check_tag_text, NULL,
-	  "Project tag." },
+	{"kind", K_STRING, true, BOFF(kind), 0, 0, NULL, 0, NULL, baseline_kinds,
+	 "What the file configures: the account baseline, the resources an AWS account holds "
+	 "once per region (AWS Config recorder and delivery channel, the CloudTrail trail, "
+	 "the cost anomaly monitor). Deployed once per account and region, apart from every "
+	 "environment."},
+	{"accountId", K_STRING, true, BOFF(account_id), 0, 0, NULL, 0, check_account, NULL,
+	 "AWS account ID (12 digits) the baseline is for; part of its stack's name."},
+	{"region", K_STRING, true, BOFF(region), 0, 0, NULL, 0, check_region, NULL,
+	 "Region of the baseline (AWS Config records per region; the trail covers all)."},
+	{"alarmEmail", K_STRING, true, BOFF(alarm_email), 0, 0, NULL, 0, check_email, NULL,
+	 "Where cost anomaly alerts are sent."},
+	{"logRetentionDays", K_INT, false, BOFF(log_retention_days), 1, 3653, NULL, 365, NULL, NULL,
+	 "Retention of the trail's CloudWatch Logs group, in days (PCI DSS 10.5.1: a "
+	 "year)."},
+	{"anomalyThresholdUsd", K_NUMBER, false, BOFF(anomaly_threshold_usd), 1, 1e7, NULL, 100,
+	 NULL, NULL, "Total impact in USD from which a cost anomaly is e-mailed."},
+	{"owner", K_STRING, true, BOFF(owner), 0, 0, NULL, 0, check_tag_text, NULL, "Owner tag."},
+	{"costCenter", K_STRING, true, BOFF(cost_center), 0, 0, NULL, 0, check_tag_text, NULL,
+	 "CostCenter tag."},
+	{"project", K_STRING, false, BOFF(project), 0, 0, "SoleMate", 0, check_tag_text, NULL,
+	 "Project tag."},
 };
 
 #define NBASELINE (sizeof(baseline_keys) / sizeof(baseline_keys[0]))
@@ -1288,7 +1293,7 @@ int config_kind_of(const char *file, const char *text, size_t len, enum config_k
 	if (k && json_is_string(k) && !strcmp(json_string_value(k), "accountBaseline")) {
 		*kind = CONFIG_BASELINE;
 	} else if (k) {
-		struct ctx c = { .file = file, .text = text, .len = len, .dl = dl };
+		struct ctx c = {.file = file, .text = text, .len = len, .dl = dl};
 		struct diag *d = error_at(&c, "kind", "'kind' must be \"accountBaseline\"");
 		diag_set_hint(d, "leave 'kind' out for an environment's configuration");
 		jio_posmap_free(c.pos);
@@ -1298,9 +1303,8 @@ int config_kind_of(const char *file, const char *text, size_t len, enum config_k
 	return ret;
 }
 
-int baseline_config_parse(const char *file, const char *text, size_t len,
-			  const char *const *sets, size_t set_nr, struct baseline_config *cfg,
-			  struct diag_list *dl)
+int baseline_config_parse(const char *file, const char *text, size_t len, const char *const *sets,
+			  size_t set_nr, struct baseline_config *cfg, struct diag_list *dl)
 {
 	/*
 	 * --set applies over every configuration read (--env all): an
@@ -1312,15 +1316,16 @@ int baseline_config_parse(const char *file, const char *text, size_t len,
 		size_t klen = strcspn(sets[i], "=.");
 		bool env_key = klen == 5 && !strncmp(sets[i], "usage", 5);
 		for (size_t k = 0; k < NKEYS && !env_key; k++)
-			env_key = strlen(keys[k].name) == klen && !strncmp(keys[k].name, sets[i], klen);
+			env_key = strlen(keys[k].name) == klen &&
+				  !strncmp(keys[k].name, sets[i], klen);
 		for (size_t k = 0; k < NBASELINE && env_key; k++)
 			env_key = !(strlen(baseline_keys[k].name) == klen &&
 				    !strncmp(baseline_keys[k].name, sets[i], klen));
 		if (!env_key)
 			mine[mine_nr++] = sets[i];
 	}
-	struct ctx c = { .file = file, .text = text, .len = len, .dl = dl, .sets = mine,
-			 .set_nr = mine_nr };
+	struct ctx c = {
+		.file = file, .text = text, .len = len, .dl = dl, .sets = mine, .set_nr = mine_nr};
 
 	memset(cfg, 0, sizeof(*cfg));
 	json_t *root = load_root(file, text, len, mine, mine_nr, dl);
@@ -1370,7 +1375,7 @@ static bool acm_arn_is_real(const char *arn)
 	if (!id)
 		return false;
 	id += strlen(":certificate/");
-	static const int groups[] = { 8, 4, 4, 4, 12 };
+	static const int groups[] = {8, 4, 4, 4, 12};
 	for (size_t g = 0; g < 5; g++) {
 		for (int i = 0; i < groups[g]; i++, id++)
 			if (!isdigit((unsigned char)*id) && !(*id >= 'a' && *id <= 'f'))

@@ -18,37 +18,37 @@
 
 struct env_usage {
 	/* Assumptions for cost and capacity (documented defaults). */
-	double requests_per_month;     /* HTTP requests reaching the ALB */
-	double cdn_gb_per_month;       /* data served by CloudFront */
+	double requests_per_month; /* HTTP requests reaching the ALB */
+	double cdn_gb_per_month;   /* data served by CloudFront */
 	double cdn_requests_per_month;
-	double nat_gb_per_month;       /* data through NAT gateways */
-	double log_gb_per_month;       /* CloudWatch Logs ingested */
+	double nat_gb_per_month; /* data through NAT gateways */
+	double log_gb_per_month; /* CloudWatch Logs ingested */
 	double s3_storage_gb;
-	double db_backup_gb;           /* backup storage beyond the free allowance */
-	double endpoint_gb_per_month;  /* data through interface endpoints */
+	double db_backup_gb;	      /* backup storage beyond the free allowance */
+	double endpoint_gb_per_month; /* data through interface endpoints */
 	double config_items_per_month;
 	double xray_traces_per_month;
 	/* Capacity model. */
-	double rps_per_task;           /* requests/s one task serves within 200 ms */
+	double rps_per_task; /* requests/s one task serves within 200 ms */
 	double db_connections_per_task;
-	double think_time_seconds;     /* between two requests of one user */
+	double think_time_seconds; /* between two requests of one user */
 	double target_concurrent_users;
 };
 
 struct env_config {
-	char *file;                  /* where it was read from */
-	char *environment;           /* "staging", "production" */
-	char *stack_prefix;          /* "SolemateStaging" (from environment) */
-	char *account;               /* 12 digits, or NULL (environment-agnostic) */
-	char *account_id;            /* accountId: the account deploy/destroy/bootstrap may touch */
+	char *file;	    /* where it was read from */
+	char *environment;  /* "staging", "production" */
+	char *stack_prefix; /* "SolemateStaging" (from environment) */
+	char *account;	    /* 12 digits, or NULL (environment-agnostic) */
+	char *account_id;   /* accountId: the account deploy/destroy/bootstrap may touch */
 	char *cloudformation_role_arn; /* CloudFormation's service role (RoleARN), or NULL */
 	char *region;
-	char *dr_region;             /* NULL: no cross-region replication */
+	char *dr_region; /* NULL: no cross-region replication */
 	char *vpc_cidr;
-	int max_azs;                 /* 2 or 3 */
-	int nat_gateways;            /* 1 .. max_azs */
-	bool interface_endpoints;    /* AWS API traffic through endpoints (else the NAT) */
-	char *database_instance_type; /* as written, e.g. "t3.micro" */
+	int max_azs;		       /* 2 or 3 */
+	int nat_gateways;	       /* 1 .. max_azs */
+	bool interface_endpoints;      /* AWS API traffic through endpoints (else the NAT) */
+	char *database_instance_type;  /* as written, e.g. "t3.micro" */
 	char *database_instance_class; /* normalised, e.g. "db.t3.micro" */
 	char *database_engine_version;
 	int database_allocated_storage;
@@ -62,20 +62,20 @@ struct env_config {
 	int ecs_max_capacity;
 	char *container_image;
 	int container_port;
-	int task_cpu;                /* CPU units: 256, 512, ... */
-	int task_memory;             /* MiB */
+	int task_cpu;	 /* CPU units: 256, 512, ... */
+	int task_memory; /* MiB */
 	char *health_check_path;
-	char *container_user;        /* "UID[:GID]", never root */
-	char *health_check_command;  /* CMD-SHELL line; NULL: curl of the path */
+	char *container_user;	    /* "UID[:GID]", never root */
+	char *health_check_command; /* CMD-SHELL line; NULL: curl of the path */
 	char *ec2_instance_type;
 	int ec2_min_capacity;
 	int ec2_max_capacity;
 	char *domain_name;
-	char *certificate_arn;       /* ACM, us-east-1, for CloudFront; NULL with a hosted zone */
-	char *alb_certificate_arn;   /* ACM in `region`; NULL: certificate_arn */
-	char *hosted_zone_id;        /* NULL: no Route 53 records */
+	char *certificate_arn;	   /* ACM, us-east-1, for CloudFront; NULL with a hosted zone */
+	char *alb_certificate_arn; /* ACM in `region`; NULL: certificate_arn */
+	char *hosted_zone_id;	   /* NULL: no Route 53 records */
 	char *alarm_email;
-	double monthly_budget;       /* USD */
+	double monthly_budget; /* USD */
 	int log_retention_days;
 	char *cloudfront_price_class;
 	char *owner;
@@ -100,16 +100,16 @@ struct env_config {
  */
 struct baseline_config {
 	char *file;
-	char *kind;                  /* "accountBaseline" */
-	char *account_id;            /* 12 digits: the account the baseline is for */
+	char *kind;	  /* "accountBaseline" */
+	char *account_id; /* 12 digits: the account the baseline is for */
 	char *region;
-	char *alarm_email;           /* cost anomaly alerts */
-	int log_retention_days;      /* the trail's CloudWatch Logs group */
+	char *alarm_email;	      /* cost anomaly alerts */
+	int log_retention_days;	      /* the trail's CloudWatch Logs group */
 	double anomaly_threshold_usd; /* total impact of an anomaly worth an e-mail */
 	char *owner;
 	char *cost_center;
 	char *project;
-	char *stack_name;            /* derived: SolemateBaseline-<accountId>-<region> */
+	char *stack_name; /* derived: SolemateBaseline-<accountId>-<region> */
 };
 
 /* What a configuration file describes: its "kind" key (absent: an environment). */
@@ -119,9 +119,8 @@ int config_kind_of(const char *file, const char *text, size_t len, enum config_k
 		   struct diag_list *dl);
 
 /* Parse and validate one baseline file (solemate_unit_load reads files of either kind). */
-int baseline_config_parse(const char *file, const char *text, size_t len,
-			  const char *const *sets, size_t set_nr, struct baseline_config *cfg,
-			  struct diag_list *dl);
+int baseline_config_parse(const char *file, const char *text, size_t len, const char *const *sets,
+			  size_t set_nr, struct baseline_config *cfg, struct diag_list *dl);
 void baseline_config_release(struct baseline_config *cfg);
 /* config/baseline.schema.json, generated from the baseline's key table (new reference). */
 json_t *baseline_config_json_schema(void);
@@ -141,9 +140,8 @@ int env_config_parse(const char *file, const char *text, size_t len, struct env_
  */
 int env_config_load_with(const char *path, const char *const *sets, size_t set_nr,
 			 struct env_config *cfg, struct diag_list *dl);
-int env_config_parse_with(const char *file, const char *text, size_t len,
-			  const char *const *sets, size_t set_nr, struct env_config *cfg,
-			  struct diag_list *dl);
+int env_config_parse_with(const char *file, const char *text, size_t len, const char *const *sets,
+			  size_t set_nr, struct env_config *cfg, struct diag_list *dl);
 void env_config_release(struct env_config *cfg);
 /*
  * Whether the environment may reach CloudFormation: what synthesis accepts

@@ -12,10 +12,10 @@
 static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
 				     const struct env_config *cfg, struct sm_resource *key)
 {
-	struct sm_resource *t = sm_resource_new(
-		s, id, "AWS::SNS::Topic",
-		json_pack("{so ss}", "KmsMasterKeyId", sm_getatt(key, "Arn"), "DisplayName",
-			  "SoleMate alarms"));
+	struct sm_resource *t =
+		sm_resource_new(s, id, "AWS::SNS::Topic",
+				json_pack("{so ss}", "KmsMasterKeyId", sm_getatt(key, "Arn"),
+					  "DisplayName", "SoleMate alarms"));
 	char *pid = xstrfmt("%sPolicy", id), *sid = xstrfmt("%sEmail", id);
 	/*
 	 * A topic policy replaces SNS's default one: CloudWatch may publish only
@@ -23,20 +23,19 @@ static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
 	 * (CloudWatch user guide, "Using Amazon SNS topics for alarm actions";
 	 * aws:SourceArn and aws:SourceAccount against the confused deputy).
 	 */
-	sm_resource_new(
-		s, pid, "AWS::SNS::TopicPolicy",
-		json_pack("{s[o] s{ss s[{ss ss s{ss} ss so s{s{ss}}},"
-			  "{ss ss s{ss} ss so s{s{so} s{so}}}]}}",
-			  "Topics", sm_ref(t), "PolicyDocument", "Version", "2012-10-17",
-			  "Statement", "Sid", "DenyInsecureTransport", "Effect", "Deny",
-			  "Principal", "AWS", "*", "Action", "sns:Publish", "Resource", sm_ref(t),
-			  "Condition", "Bool", "aws:SecureTransport", "false", "Sid",
-			  "AllowCloudWatchAlarms", "Effect", "Allow", "Principal", "Service",
-			  "cloudwatch.amazonaws.com", "Action", "sns:Publish", "Resource",
-			  sm_ref(t), "Condition", "ArnLike", "aws:SourceArn",
-			  sm_fn_sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:"
-				    "${AWS::AccountId}:alarm:*"),
-			  "StringEquals", "aws:SourceAccount", sm_aws_account_id()));
+	sm_resource_new(s, pid, "AWS::SNS::TopicPolicy",
+			json_pack("{s[o] s{ss s[{ss ss s{ss} ss so s{s{ss}}},"
+				  "{ss ss s{ss} ss so s{s{so} s{so}}}]}}",
+				  "Topics", sm_ref(t), "PolicyDocument", "Version", "2012-10-17",
+				  "Statement", "Sid", "DenyInsecureTransport", "Effect", "Deny",
+				  "Principal", "AWS", "*", "Action", "sns:Publish", "Resource",
+				  sm_ref(t), "Condition", "Bool", "aws:SecureTransport", "false",
+				  "Sid", "AllowCloudWatchAlarms", "Effect", "Allow", "Principal",
+				  "Service", "cloudwatch.amazonaws.com", "Action", "sns:Publish",
+				  "Resource", sm_ref(t), "Condition", "ArnLike", "aws:SourceArn",
+				  sm_fn_sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:"
+					    "${AWS::AccountId}:alarm:*"),
+				  "StringEquals", "aws:SourceAccount", sm_aws_account_id()));
 	sm_resource_new(s, sid, "AWS::SNS::Subscription",
 			json_pack("{so ss ss}", "TopicArn", sm_ref(t), "Protocol", "email",
 				  "Endpoint", cfg->alarm_email));
@@ -91,11 +90,12 @@ static double db_max_connections(const char *cls)
 	static const struct {
 		const char *size;
 		double gib;
-	} sizes[] = { { ".micro", 1 }, { ".small", 2 }, { ".medium", 4 }, { ".large", 8 },
-		      { ".xlarge", 16 }, { ".2xlarge", 32 }, { ".4xlarge", 64 } };
+	} sizes[] = {{".micro", 1},   {".small", 2},	{".medium", 4},	 {".large", 8},
+		     {".xlarge", 16}, {".2xlarge", 32}, {".4xlarge", 64}};
 	double gib = 128;
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (strstr(cls, sizes[i].size) && strlen(strstr(cls, sizes[i].size)) == strlen(sizes[i].size))
+		if (strstr(cls, sizes[i].size) &&
+		    strlen(strstr(cls, sizes[i].size)) == strlen(sizes[i].size))
 			gib = sizes[i].gib;
 	if (strncmp(cls, "db.r", 4) == 0)
 		gib *= 2; /* memory-optimised classes have twice the memory per size */
@@ -106,31 +106,74 @@ static double db_max_connections(const char *cls)
 static void service_alarms(struct sm_stack *s, const struct env_config *cfg,
 			   struct sm_resource *topic, const struct compute *cp)
 {
-	const struct alarm alb5xx = { "Alb5xxAlarm", "Load balancer 5xx responses",
-				      "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum",
-				      "GreaterThanOrEqualToThreshold", 10, 60, 5 };
-	alarm_new(s, &alb5xx, json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))), topic);
-	const struct alarm t5xx = { "Target5xxAlarm", "Application 5xx responses",
-				    "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum",
-				    "GreaterThanOrEqualToThreshold", 10, 60, 5 };
-	alarm_new(s, &t5xx, json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))), topic);
+	const struct alarm alb5xx = {"Alb5xxAlarm",
+				     "Load balancer 5xx responses",
+				     "AWS/ApplicationELB",
+				     "HTTPCode_ELB_5XX_Count",
+				     "Sum",
+				     "GreaterThanOrEqualToThreshold",
+				     10,
+				     60,
+				     5};
+	alarm_new(s, &alb5xx,
+		  json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))),
+		  topic);
+	const struct alarm t5xx = {"Target5xxAlarm",
+				   "Application 5xx responses",
+				   "AWS/ApplicationELB",
+				   "HTTPCode_Target_5XX_Count",
+				   "Sum",
+				   "GreaterThanOrEqualToThreshold",
+				   10,
+				   60,
+				   5};
+	alarm_new(s, &t5xx,
+		  json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))),
+		  topic);
 	/* the PRD's success metric: responses under 200 ms */
-	const struct alarm p95 = { "LatencyP95Alarm", "p95 response time above 200 ms (PRD)",
-				   "AWS/ApplicationELB", "TargetResponseTime", "p95",
-				   "GreaterThanThreshold", 0.2, 60, 5 };
-	alarm_new(s, &p95, json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))), topic);
-	const struct alarm unhealthy = { "UnhealthyHostsAlarm", "Unhealthy application targets",
-					 "AWS/ApplicationELB", "UnHealthyHostCount", "Maximum",
-					 "GreaterThanOrEqualToThreshold", 1, 60, 3 };
+	const struct alarm p95 = {"LatencyP95Alarm",
+				  "p95 response time above 200 ms (PRD)",
+				  "AWS/ApplicationELB",
+				  "TargetResponseTime",
+				  "p95",
+				  "GreaterThanThreshold",
+				  0.2,
+				  60,
+				  5};
+	alarm_new(s, &p95,
+		  json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))),
+		  topic);
+	const struct alarm unhealthy = {"UnhealthyHostsAlarm",
+					"Unhealthy application targets",
+					"AWS/ApplicationELB",
+					"UnHealthyHostCount",
+					"Maximum",
+					"GreaterThanOrEqualToThreshold",
+					1,
+					60,
+					3};
 	alarm_new(s, &unhealthy,
 		  json_pack("[oo]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName")),
 			    dim("TargetGroup", sm_getatt(cp->target_group, "TargetGroupFullName"))),
 		  topic);
-	const struct alarm cpu = { "EcsCpuAlarm", "Application CPU above 80 %", "AWS/ECS",
-				   "CPUUtilization", "Average", "GreaterThanThreshold", 80, 60, 5 };
-	const struct alarm mem = { "EcsMemoryAlarm", "Application memory above 80 %", "AWS/ECS",
-				   "MemoryUtilization", "Average", "GreaterThanThreshold", 80, 60,
-				   5 };
+	const struct alarm cpu = {"EcsCpuAlarm",
+				  "Application CPU above 80 %",
+				  "AWS/ECS",
+				  "CPUUtilization",
+				  "Average",
+				  "GreaterThanThreshold",
+				  80,
+				  60,
+				  5};
+	const struct alarm mem = {"EcsMemoryAlarm",
+				  "Application memory above 80 %",
+				  "AWS/ECS",
+				  "MemoryUtilization",
+				  "Average",
+				  "GreaterThanThreshold",
+				  80,
+				  60,
+				  5};
 	alarm_new(s, &cpu,
 		  json_pack("[oo]", dim("ClusterName", sm_ref(cp->cluster)),
 			    dim("ServiceName", sm_getatt(cp->service, "Name"))),
@@ -145,26 +188,47 @@ static void service_alarms(struct sm_stack *s, const struct env_config *cfg,
 static void database_alarms(struct sm_stack *s, const struct env_config *cfg,
 			    struct sm_resource *topic, const struct database *db)
 {
-	const struct alarm cpu = { "DatabaseCpuAlarm", "Database CPU above 80 %", "AWS/RDS",
-				   "CPUUtilization", "Average", "GreaterThanThreshold", 80, 300, 3 };
+	const struct alarm cpu = {"DatabaseCpuAlarm",
+				  "Database CPU above 80 %",
+				  "AWS/RDS",
+				  "CPUUtilization",
+				  "Average",
+				  "GreaterThanThreshold",
+				  80,
+				  300,
+				  3};
 	alarm_new(s, &cpu, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
 		  topic);
-	const struct alarm storage = { "DatabaseStorageAlarm", "Database free storage below 2 GiB",
-				       "AWS/RDS", "FreeStorageSpace", "Minimum",
-				       "LessThanThreshold", 2147483648.0, 300, 1 };
-	alarm_new(s, &storage,
-		  json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))), topic);
-	struct alarm conns = { "DatabaseConnectionsAlarm",
-			       "Database connections above 80 % of max_connections", "AWS/RDS",
-			       "DatabaseConnections", "Maximum", "GreaterThanThreshold", 0, 300, 2 };
+	const struct alarm storage = {"DatabaseStorageAlarm",
+				      "Database free storage below 2 GiB",
+				      "AWS/RDS",
+				      "FreeStorageSpace",
+				      "Minimum",
+				      "LessThanThreshold",
+				      2147483648.0,
+				      300,
+				      1};
+	alarm_new(s, &storage, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
+		  topic);
+	struct alarm conns = {"DatabaseConnectionsAlarm",
+			      "Database connections above 80 % of max_connections",
+			      "AWS/RDS",
+			      "DatabaseConnections",
+			      "Maximum",
+			      "GreaterThanThreshold",
+			      0,
+			      300,
+			      2};
 	conns.threshold = (double)(long)(0.8 * db_max_connections(cfg->database_instance_class));
 	alarm_new(s, &conns, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
 		  topic);
 	for (int i = 0; i < db->replica_nr; i++) {
 		char *id = xstrfmt("DatabaseReplica%dLagAlarm", i + 1);
-		const struct alarm lag = { id, "Read replica more than 30 s behind", "AWS/RDS",
-					   "ReplicaLag", "Maximum", "GreaterThanThreshold", 30, 60,
-					   5 };
+		const struct alarm lag = {id,	     "Read replica more than 30 s behind",
+					  "AWS/RDS", "ReplicaLag",
+					  "Maximum", "GreaterThanThreshold",
+					  30,	     60,
+					  5};
 		alarm_new(s, &lag,
 			  json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->replicas[i]))),
 			  topic);
@@ -176,17 +240,29 @@ static void database_alarms(struct sm_stack *s, const struct env_config *cfg,
 static void edge_alarms(struct sm_stack *es, const struct env_config *cfg, const struct edge *e)
 {
 	struct sm_resource *topic = topic_new(es, "EdgeAlarmTopic", cfg, e->key);
-	const struct alarm cf5xx = { "Cdn5xxRateAlarm", "CloudFront 5xx error rate above 5 %",
-				     "AWS/CloudFront", "5xxErrorRate", "Average",
-				     "GreaterThanThreshold", 5, 300, 2 };
+	const struct alarm cf5xx = {"Cdn5xxRateAlarm",
+				    "CloudFront 5xx error rate above 5 %",
+				    "AWS/CloudFront",
+				    "5xxErrorRate",
+				    "Average",
+				    "GreaterThanThreshold",
+				    5,
+				    300,
+				    2};
 	alarm_new(es, &cf5xx,
 		  json_pack("[oo]", dim("DistributionId", sm_ref(e->distribution)),
 			    dim("Region", json_string("Global"))),
 		  topic);
 	char *metric = xstrfmt("%sCdn", cfg->stack_prefix);
-	const struct alarm waf = { "CdnWafBlockedAlarm", "WAF blocking a spike of requests",
-				   "AWS/WAFV2", "BlockedRequests", "Sum", "GreaterThanThreshold",
-				   1000, 300, 1 };
+	const struct alarm waf = {"CdnWafBlockedAlarm",
+				  "WAF blocking a spike of requests",
+				  "AWS/WAFV2",
+				  "BlockedRequests",
+				  "Sum",
+				  "GreaterThanThreshold",
+				  1000,
+				  300,
+				  1};
 	alarm_new(es, &waf,
 		  json_pack("[oo]", dim("WebACL", json_string(metric)),
 			    dim("Rule", json_string("ALL"))),
@@ -227,12 +303,11 @@ static void dashboard(struct sm_stack *s, const struct env_config *cfg, const st
 	sm_resource_new(
 		s, "Dashboard", "AWS::CloudWatch::Dashboard",
 		json_pack("{ss so}", "DashboardName", name, "DashboardBody",
-			  sm_fn_sub_vars(body,
-					 json_pack("{so so so so}", "Alb",
-						   sm_getatt(cp->alb, "LoadBalancerFullName"),
-						   "Cluster", sm_ref(cp->cluster), "Service",
-						   sm_getatt(cp->service, "Name"), "Db",
-						   sm_ref(db->instance)))));
+			  sm_fn_sub_vars(body, json_pack("{so so so so}", "Alb",
+							 sm_getatt(cp->alb, "LoadBalancerFullName"),
+							 "Cluster", sm_ref(cp->cluster), "Service",
+							 sm_getatt(cp->service, "Name"), "Db",
+							 sm_ref(db->instance)))));
 	free(name);
 }
 
@@ -257,8 +332,8 @@ static void tracing(struct sm_stack *s, const struct env_config *cfg)
 static void budget(struct sm_stack *s, const struct env_config *cfg)
 {
 	char *name = xstrfmt("%s-monthly", cfg->stack_prefix);
-	json_t *subs = json_pack("[{ssss}]", "SubscriptionType", "EMAIL", "Address",
-				 cfg->alarm_email);
+	json_t *subs =
+		json_pack("[{ssss}]", "SubscriptionType", "EMAIL", "Address", cfg->alarm_email);
 	struct sm_resource *budget = sm_resource_new(
 		s, "MonthlyBudget", "AWS::Budgets::Budget",
 		json_pack("{s{ss ss ss s{sfss}} s[{s{sssssssf}sO},{s{sssssssf}so}]}", "Budget",
@@ -289,23 +364,22 @@ void monitoring_add_cost_anomalies(struct sm_stack *baseline, const struct basel
 		baseline, "CostAnomalyMonitor", "AWS::CE::AnomalyMonitor",
 		json_pack("{ss ss ss}", "MonitorName", "solemate-services", "MonitorType",
 			  "DIMENSIONAL", "MonitorDimension", "SERVICE"));
-	char *threshold = xstrfmt("{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
-				  "\"Values\":[\"%g\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}",
-				  cfg->anomaly_threshold_usd);
-	sm_resource_new(
-		baseline, "CostAnomalySubscription", "AWS::CE::AnomalySubscription",
-		json_pack("{ss ss s[o] s[{ssss}] ss}", "SubscriptionName", "solemate-anomalies",
-			  "Frequency", "DAILY", "MonitorArnList", sm_ref(mon), "Subscribers",
-			  "Type", "EMAIL", "Address", cfg->alarm_email, "ThresholdExpression",
-			  threshold));
+	char *threshold =
+		xstrfmt("{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
+			"\"Values\":[\"%g\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}",
+			cfg->anomaly_threshold_usd);
+	sm_resource_new(baseline, "CostAnomalySubscription", "AWS::CE::AnomalySubscription",
+			json_pack("{ss ss s[o] s[{ssss}] ss}", "SubscriptionName",
+				  "solemate-anomalies", "Frequency", "DAILY", "MonitorArnList",
+				  sm_ref(mon), "Subscribers", "Type", "EMAIL", "Address",
+				  cfg->alarm_email, "ThresholdExpression", threshold));
 	free(threshold);
 }
 
-int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack,
-		     const struct env_config *cfg,
+int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack, const struct env_config *cfg,
 		     const struct security_keys *keys, struct sm_resource *topic,
-		     const struct compute *cp, const struct database *db,
-		     const struct edge *edge, struct diag_list *dl)
+		     const struct compute *cp, const struct database *db, const struct edge *edge,
+		     struct diag_list *dl)
 {
 	(void)keys;
 	(void)dl;

@@ -23,9 +23,8 @@ struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env
 					 const struct security_keys *keys);
 
 int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
-		     const struct env_config *cfg,
-		     const struct security_keys *keys, struct sm_resource *topic,
-		     const struct compute *cp, const struct database *db,
+		     const struct env_config *cfg, const struct security_keys *keys,
+		     struct sm_resource *topic, const struct compute *cp, const struct database *db,
 		     const struct edge *edge, struct diag_list *dl);
 
 /*

@@ -21,16 +21,16 @@
 struct nacl_rule {
 	int number;
 	bool egress;
-	int from, to;   /* TCP ports; from < 0 means all traffic */
+	int from, to;	  /* TCP ports; from < 0 means all traffic */
 	const char *cidr; /* NULL: use the rule's computed CIDR list */
 };
 
-static void nacl_entry(struct sm_stack *s, struct sm_resource *acl, const char *acl_id,
-		       int number, bool egress, int from, int to, const char *cidr)
+static void nacl_entry(struct sm_stack *s, struct sm_resource *acl, const char *acl_id, int number,
+		       bool egress, int from, int to, const char *cidr)
 {
 	char *id = xstrfmt("%s%s%d", acl_id, egress ? "Egress" : "Ingress", number);
-	json_t *p = json_pack("{so si ss sb ss}", "NetworkAclId", sm_ref(acl), "RuleNumber",
-			      number, "RuleAction", "allow", "Egress", egress, "CidrBlock", cidr);
+	json_t *p = json_pack("{so si ss sb ss}", "NetworkAclId", sm_ref(acl), "RuleNumber", number,
+			      "RuleAction", "allow", "Egress", egress, "CidrBlock", cidr);
 	if (from < 0) {
 		json_object_set_new(p, "Protocol", json_integer(-1));
 	} else {
@@ -87,8 +87,7 @@ static void add_nacls(struct sm_stack *s, const struct env_config *cfg, struct n
 	nacl_entries_to_tier(s, pub, "PublicNacl", 120, true, app, app, v, VPC_TIER_PRIVATE);
 
 	/* private: the tasks and instances, the interface endpoints */
-	struct sm_resource *prv = n->nacl[VPC_TIER_PRIVATE] =
-		nacl_for_tier(s, v, VPC_TIER_PRIVATE);
+	struct sm_resource *prv = n->nacl[VPC_TIER_PRIVATE] = nacl_for_tier(s, v, VPC_TIER_PRIVATE);
 	nacl_entries_to_tier(s, prv, "PrivateNacl", 100, false, app, app, v, VPC_TIER_PUBLIC);
 	nacl_entry(s, prv, "PrivateNacl", 110, false, PORT_HTTPS, PORT_HTTPS, v->cidr);
 	nacl_entry(s, prv, "PrivateNacl", 120, false, EPHEMERAL_FROM, EPHEMERAL_TO, any);
@@ -150,34 +149,35 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				struct networking *n)
 {
 	const struct vpc *v = &n->vpc;
-	n->alb_sg = sg_new(s, "AlbSecurityGroup", "Load balancer: HTTPS and HTTP from the internet",
-			   v,
-			   json_pack("[{ss ss si si ss},{ss ss si si ss}]", "CidrIp", "0.0.0.0/0",
-				     "IpProtocol", "tcp", "FromPort", PORT_HTTPS, "ToPort",
-				     PORT_HTTPS, "Description", "HTTPS from the internet", "CidrIp",
-				     "0.0.0.0/0", "IpProtocol", "tcp", "FromPort", PORT_HTTP,
-				     "ToPort", PORT_HTTP, "Description",
-				     "HTTP from the internet (redirected to HTTPS)"),
-			   NULL);
+	n->alb_sg =
+		sg_new(s, "AlbSecurityGroup", "Load balancer: HTTPS and HTTP from the internet", v,
+		       json_pack("[{ss ss si si ss},{ss ss si si ss}]", "CidrIp", "0.0.0.0/0",
+				 "IpProtocol", "tcp", "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS,
+				 "Description", "HTTPS from the internet", "CidrIp", "0.0.0.0/0",
+				 "IpProtocol", "tcp", "FromPort", PORT_HTTP, "ToPort", PORT_HTTP,
+				 "Description", "HTTP from the internet (redirected to HTTPS)"),
+		       NULL);
 	nag_suppress(n->alb_sg,
 		     "the internet-facing load balancer must accept 443 (and 80, only redirected "
 		     "to 443) from any address; WAF filters the requests",
-		     "AwsSolutions-EC23", "NIST.800.53.R5-EC2RestrictedCommonPorts", "PCI.DSS.321-EC2RestrictedCommonPorts", "HIPAA.Security-EC2RestrictedCommonPorts", NULL);
+		     "AwsSolutions-EC23", "NIST.800.53.R5-EC2RestrictedCommonPorts",
+		     "PCI.DSS.321-EC2RestrictedCommonPorts",
+		     "HIPAA.Security-EC2RestrictedCommonPorts", NULL);
 	n->app_sg = sg_new(s, "AppSecurityGroup",
 			   "Application: the container port from the load balancer only", v, NULL,
 			   json_pack("[{ss ss si si ss}]", "CidrIp", "0.0.0.0/0", "IpProtocol",
 				     "tcp", "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS,
 				     "Description", "HTTPS to AWS endpoints and external APIs"));
-	n->db_sg = sg_new(s, "DatabaseSecurityGroup", "Database: PostgreSQL from the application only",
-			  v, NULL, NULL);
+	n->db_sg = sg_new(s, "DatabaseSecurityGroup",
+			  "Database: PostgreSQL from the application only", v, NULL, NULL);
 	if (cfg->interface_endpoints) /* no endpoints, no group for them */
-		n->endpoint_sg = sg_new(
-			s, "EndpointSecurityGroup",
-			"Interface endpoints: HTTPS from inside the VPC", v,
-			json_pack("[{ss ss si si ss}]", "CidrIp", v->cidr, "IpProtocol", "tcp",
-				  "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS, "Description",
-				  "HTTPS from the VPC"),
-			NULL);
+		n->endpoint_sg =
+			sg_new(s, "EndpointSecurityGroup",
+			       "Interface endpoints: HTTPS from inside the VPC", v,
+			       json_pack("[{ss ss si si ss}]", "CidrIp", v->cidr, "IpProtocol",
+					 "tcp", "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS,
+					 "Description", "HTTPS from the VPC"),
+			       NULL);
 	sg_link(s, "AlbToApp", n->alb_sg, n->app_sg, cfg->container_port,
 		"Load balancer to the application");
 	sg_link(s, "AppToDatabase", n->app_sg, n->db_sg, PORT_POSTGRES,
@@ -186,12 +186,10 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 
 /* The services the tasks and instances call, so that this traffic never crosses the NAT. */
 static const char *const interface_endpoints[] = {
-	"ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "ec2messages",
-	"sts", "xray", "monitoring", NULL
-};
+	"ecr.api",     "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages",
+	"ec2messages", "sts",	  "xray", "monitoring",	    NULL};
 
-static void add_endpoints(struct sm_stack *s, const struct env_config *cfg,
-			  struct networking *n)
+static void add_endpoints(struct sm_stack *s, const struct env_config *cfg, struct networking *n)
 {
 	const struct vpc *v = &n->vpc;
 	json_t *rts = json_array();
@@ -218,21 +216,22 @@ static void add_endpoints(struct sm_stack *s, const struct env_config *cfg,
 	}
 }
 
-int networking_build(struct sm_stack *stack, const struct env_config *cfg,
-		     struct networking *out, struct diag_list *dl)
+int networking_build(struct sm_stack *stack, const struct env_config *cfg, struct networking *out,
+		     struct diag_list *dl)
 {
 	memset(out, 0, sizeof(*out));
 	if (vpc_new(stack, "Vpc",
-		    &(struct vpc_props){ .cidr = cfg->vpc_cidr,
-					 .max_azs = cfg->max_azs,
-					 .nat_gateways = cfg->nat_gateways },
+		    &(struct vpc_props){.cidr = cfg->vpc_cidr,
+					.max_azs = cfg->max_azs,
+					.nat_gateways = cfg->nat_gateways},
 		    &out->vpc, dl) < 0)
 		return -1;
 	/* the flow log and its log group hold data: they are in the data stack */
 	nag_suppress(out->vpc.vpc,
 		     "the VPC's flow log (VpcFlowLog, ALL traffic) is defined in the "
 		     "environment's Data stack, beside its encrypted log group",
-		     "AwsSolutions-VPC7", "NIST.800.53.R5-VPCFlowLogsEnabled", "PCI.DSS.321-VPCFlowLogsEnabled", "HIPAA.Security-VPCFlowLogsEnabled", NULL);
+		     "AwsSolutions-VPC7", "NIST.800.53.R5-VPCFlowLogsEnabled",
+		     "PCI.DSS.321-VPCFlowLogsEnabled", "HIPAA.Security-VPCFlowLogsEnabled", NULL);
 	add_nacls(stack, cfg, out);
 	add_security_groups(stack, cfg, out);
 	add_endpoints(stack, cfg, out);
@@ -245,20 +244,20 @@ int networking_add_flow_logs(struct sm_stack *data, const struct env_config *cfg
 			     struct diag_list *dl)
 {
 	(void)dl;
-	struct sm_resource *lg = log_group_new(data, "VpcFlowLogs", NULL, keys->logs_key,
-					       cfg->log_retention_days,
-					       cfg->protect_data ? "Retain"
-										    : NULL);
-	struct sm_resource *role = iam_role_new(
-		data, "VpcFlowLogsRole", "vpc-flow-logs.amazonaws.com",
-		json_pack("[o]", iam_allow(json_pack("[sss]", "logs:CreateLogStream",
-						     "logs:PutLogEvents", "logs:DescribeLogStreams"),
-					   json_pack("[o]", sm_getatt(lg, "Arn")))),
-		NULL);
+	struct sm_resource *lg =
+		log_group_new(data, "VpcFlowLogs", NULL, keys->logs_key, cfg->log_retention_days,
+			      cfg->protect_data ? "Retain" : NULL);
+	struct sm_resource *role =
+		iam_role_new(data, "VpcFlowLogsRole", "vpc-flow-logs.amazonaws.com",
+			     json_pack("[o]", iam_allow(json_pack("[sss]", "logs:CreateLogStream",
+								  "logs:PutLogEvents",
+								  "logs:DescribeLogStreams"),
+							json_pack("[o]", sm_getatt(lg, "Arn")))),
+			     NULL);
 	sm_resource_new(data, "VpcFlowLog", "AWS::EC2::FlowLog",
 			json_pack("{so ss ss ss so so}", "ResourceId", sm_ref(net->vpc.vpc),
-				  "ResourceType", "VPC", "TrafficType", "ALL",
-				  "LogDestinationType", "cloud-watch-logs", "LogGroupName",
-				  sm_ref(lg), "DeliverLogsPermissionArn", sm_getatt(role, "Arn")));
+				  "ResourceType", "VPC", "TrafficType", "ALL", "LogDestinationType",
+				  "cloud-watch-logs", "LogGroupName", sm_ref(lg),
+				  "DeliverLogsPermissionArn", sm_getatt(role, "Arn")));
 	return 0;
 }

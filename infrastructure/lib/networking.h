@@ -12,15 +12,15 @@
 
 struct networking {
 	struct vpc vpc;
-	struct sm_resource *alb_sg;      /* 443 and 80 from the internet */
-	struct sm_resource *app_sg;      /* container port from alb_sg only */
-	struct sm_resource *db_sg;       /* 5432 from app_sg only */
+	struct sm_resource *alb_sg;	 /* 443 and 80 from the internet */
+	struct sm_resource *app_sg;	 /* container port from alb_sg only */
+	struct sm_resource *db_sg;	 /* 5432 from app_sg only */
 	struct sm_resource *endpoint_sg; /* 443 from the VPC */
 	struct sm_resource *nacl[VPC_TIER_COUNT];
 };
 
-int networking_build(struct sm_stack *stack, const struct env_config *cfg,
-		     struct networking *out, struct diag_list *dl);
+int networking_build(struct sm_stack *stack, const struct env_config *cfg, struct networking *out,
+		     struct diag_list *dl);
 
 /*
  * Flow logs of the VPC into an encrypted log group with retention. In the

@@ -11,14 +11,13 @@
 #include "constructs/iam.h"
 #include "constructs/secure.h"
 
-
 /* CloudWatch Logs may use a key for this account's log groups only (the encryption context). */
 static json_t *logs_statement(void)
 {
 	return json_pack(
-		"{ss ss s{so} s[sssss] ss s{s{so}}}", "Sid", "AllowCloudWatchLogs", "Effect", "Allow",
-		"Principal", "Service", sm_fn_sub("logs.${AWS::Region}.amazonaws.com"), "Action",
-		"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+		"{ss ss s{so} s[sssss] ss s{s{so}}}", "Sid", "AllowCloudWatchLogs", "Effect",
+		"Allow", "Principal", "Service", sm_fn_sub("logs.${AWS::Region}.amazonaws.com"),
+		"Action", "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
 		"kms:Describe*", "Resource", "*", "Condition", "ArnLike",
 		"kms:EncryptionContext:aws:logs:arn",
 		sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"));
@@ -39,9 +38,9 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "Resource", "*", "Condition",
 		"ArnLike", "AWS:SourceArn",
 		sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"));
-	out->data_key = kms_key_new(data, "DataKey",
-				    "SoleMate data: database, secrets, backups, assets", data_st,
-				    "Retain");
+	out->data_key =
+		kms_key_new(data, "DataKey", "SoleMate data: database, secrets, backups, assets",
+			    data_st, "Retain");
 	/*
 	 * The logs key is used by CloudWatch Logs (with the encryption context
 	 * condition AWS documents) and by the alarm topic. A topic encrypted with
@@ -59,19 +58,17 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		"[o,"
 		" {ss ss s{s[sss]} s[ss] ss},"
 		" {ss ss s{ss} s[ss] ss s{s{so so so}}}]",
-		logs_statement(),
-		"Sid", "AllowAlarmPublishers", "Effect", "Allow", "Principal", "Service",
-		"cloudwatch.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com",
-		"Action", "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*",
-		"Sid", "AllowAutoScalingNotifications", "Effect", "Allow", "Principal", "AWS", "*",
-		"Action", "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*", "Condition",
-		"StringEquals", "aws:PrincipalArn",
+		logs_statement(), "Sid", "AllowAlarmPublishers", "Effect", "Allow", "Principal",
+		"Service", "cloudwatch.amazonaws.com", "budgets.amazonaws.com",
+		"costalerts.amazonaws.com", "Action", "kms:Decrypt", "kms:GenerateDataKey*",
+		"Resource", "*", "Sid", "AllowAutoScalingNotifications", "Effect", "Allow",
+		"Principal", "AWS", "*", "Action", "kms:Decrypt", "kms:GenerateDataKey*",
+		"Resource", "*", "Condition", "StringEquals", "aws:PrincipalArn",
 		sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/"
 			  "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
 		"kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
 		sm_fn_sub("sns.${AWS::Region}.amazonaws.com"));
-	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms",
-				    logs_st, "Retain");
+	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms", logs_st, "Retain");
 	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),
 			    "KMS key of the database, secrets, backups and assets", NULL);
 	(void)cfg;
@@ -94,7 +91,9 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 	nag_suppress(out->app_secret,
 		     "application-generated signing key: rotated by the release process "
 		     "(a new deploy), not by a rotation Lambda the app cannot follow",
-		     "AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled", "PCI.DSS.321-SecretsManagerRotationEnabled", "HIPAA.Security-SecretsManagerRotationEnabled", NULL);
+		     "AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled",
+		     "PCI.DSS.321-SecretsManagerRotationEnabled",
+		     "HIPAA.Security-SecretsManagerRotationEnabled", NULL);
 	free(name);
 	return 0;
 }
@@ -114,10 +113,9 @@ static json_t *rate_rule(const char *name, int priority, const char *metric_pref
 
 json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront)
 {
-	static const char *const groups[] = { "AWSManagedRulesAmazonIpReputationList",
-					      "AWSManagedRulesCommonRuleSet",
-					      "AWSManagedRulesKnownBadInputsRuleSet",
-					      "AWSManagedRulesSQLiRuleSet" };
+	static const char *const groups[] = {
+		"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
+		"AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"};
 	/*
 	 * The IP reputation group judges the source address: behind CloudFront
 	 * it can only judge requests that reached the ALB directly (edge servers
@@ -128,19 +126,19 @@ json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront)
 	for (int i = 0; i < 4; i++) {
 		char *metric = xstrfmt("%s%s", metric_prefix, groups[i] + 18);
 		json_array_append_new(
-			rules,
-			json_pack("{ss si s{s{ssss}} s{s{}} s{sbsbss}}", "Name", groups[i],
-				  "Priority", i, "Statement", "ManagedRuleGroupStatement",
-				  "VendorName", "AWS", "Name", groups[i], "OverrideAction", "None",
-				  "VisibilityConfig", "SampledRequestsEnabled", 1,
-				  "CloudWatchMetricsEnabled", 1, "MetricName", metric));
+			rules, json_pack("{ss si s{s{ssss}} s{s{}} s{sbsbss}}", "Name", groups[i],
+					 "Priority", i, "Statement", "ManagedRuleGroupStatement",
+					 "VendorName", "AWS", "Name", groups[i], "OverrideAction",
+					 "None", "VisibilityConfig", "SampledRequestsEnabled", 1,
+					 "CloudWatchMetricsEnabled", 1, "MetricName", metric));
 		free(metric);
 	}
 	/* 2,000 requests per 5 minutes per client: well above a shopper, below a scraper */
 	if (!behind_cloudfront) {
-		json_array_append_new(rules, rate_rule("RateLimitPerIp", 4, metric_prefix, "RateLimit",
-						       json_pack("{si ss}", "Limit", 2000,
-								 "AggregateKeyType", "IP")));
+		json_array_append_new(
+			rules,
+			rate_rule("RateLimitPerIp", 4, metric_prefix, "RateLimit",
+				  json_pack("{si ss}", "Limit", 2000, "AggregateKeyType", "IP")));
 		return rules;
 	}
 	/*
@@ -156,16 +154,16 @@ json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront)
 				 json_pack("{si ss s{ssss}}", "Limit", 2000, "AggregateKeyType",
 					   "FORWARDED_IP", "ForwardedIPConfig", "HeaderName",
 					   "X-Forwarded-For", "FallbackBehavior", "MATCH")));
-	/* requests that reached the ALB directly (no X-Forwarded-For): their source is the client */
+	/* requests that reached the ALB directly (no X-Forwarded-For): their source is the client
+	 */
 	json_array_append_new(
-		rules,
-		rate_rule("RateLimitPerIpDirect", 5, metric_prefix, "RateLimitDirect",
-			  json_pack("{si ss s{s{s{s{s{s{ss}} ss si s[{siss}]}}}}}", "Limit", 2000,
-				    "AggregateKeyType", "IP", "ScopeDownStatement", "NotStatement",
-				    "Statement", "SizeConstraintStatement", "FieldToMatch",
-				    "SingleHeader", "Name", "x-forwarded-for", "ComparisonOperator",
-				    "GT", "Size", 0, "TextTransformations", "Priority", 0, "Type",
-				    "NONE")));
+		rules, rate_rule("RateLimitPerIpDirect", 5, metric_prefix, "RateLimitDirect",
+				 json_pack("{si ss s{s{s{s{s{s{ss}} ss si s[{siss}]}}}}}", "Limit",
+					   2000, "AggregateKeyType", "IP", "ScopeDownStatement",
+					   "NotStatement", "Statement", "SizeConstraintStatement",
+					   "FieldToMatch", "SingleHeader", "Name",
+					   "x-forwarded-for", "ComparisonOperator", "GT", "Size", 0,
+					   "TextTransformations", "Priority", 0, "Type", "NONE")));
 	return rules;
 }
 
@@ -177,8 +175,8 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 	char *metric = xstrfmt("%sAlb", cfg->stack_prefix);
 	struct sm_resource *acl = sm_resource_new(
 		stack, "AlbWebAcl", "AWS::WAFv2::WebACL",
-		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "REGIONAL", "DefaultAction",
-			  "Allow", "Rules", security_waf_rules(metric, true), "VisibilityConfig",
+		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "REGIONAL", "DefaultAction", "Allow",
+			  "Rules", security_waf_rules(metric, true), "VisibilityConfig",
 			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
 			  metric));
 	/* WAF requires the destination log group's name to start with aws-waf-logs- */
@@ -195,7 +193,8 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 
 /* The trail's name and ARN: the key and bucket policies name it (aws:SourceArn). */
 #define TRAIL_NAME "solemate-audit"
-#define TRAIL_ARN "arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/" TRAIL_NAME
+#define TRAIL_ARN                                                                                  \
+	"arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/" TRAIL_NAME
 
 /*
  * The audit key: the trail's log files and its CloudWatch Logs group. Per
@@ -209,13 +208,12 @@ static struct sm_resource *audit_key(struct sm_stack *b)
 		"[o,"
 		" {ss ss s{ss} ss ss s{s{so} s{so}}},"
 		" {ss ss s{ss} ss ss s{s{so}}}]",
-		logs_statement(),
-		"Sid", "AllowCloudTrailEncrypt", "Effect", "Allow", "Principal", "Service",
-		"cloudtrail.amazonaws.com", "Action", "kms:GenerateDataKey*", "Resource", "*",
-		"Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
+		logs_statement(), "Sid", "AllowCloudTrailEncrypt", "Effect", "Allow", "Principal",
+		"Service", "cloudtrail.amazonaws.com", "Action", "kms:GenerateDataKey*", "Resource",
+		"*", "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
 		sm_fn_sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"),
-		"StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN),
-		"Sid", "AllowCloudTrailDescribeKey", "Effect", "Allow", "Principal", "Service",
+		"StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN), "Sid",
+		"AllowCloudTrailDescribeKey", "Effect", "Allow", "Principal", "Service",
 		"cloudtrail.amazonaws.com", "Action", "kms:DescribeKey", "Resource", "*",
 		"Condition", "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN));
 	return kms_key_new(b, "AuditKey", "SoleMate account audit trail and its logs", st,
@@ -225,12 +223,12 @@ static struct sm_resource *audit_key(struct sm_stack *b)
 static void audit_trail(struct sm_stack *b, const struct baseline_config *cfg,
 			struct sm_resource *key, struct bucket *audit)
 {
-	bucket_add_statement(
-		audit,
-		json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudTrailAclCheck", "Effect",
-			  "Allow", "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
-			  "s3:GetBucketAcl", "Resource", sm_getatt(audit->bucket, "Arn"), "Condition",
-			  "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
+	bucket_add_statement(audit,
+			     json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudTrailAclCheck",
+				       "Effect", "Allow", "Principal", "Service",
+				       "cloudtrail.amazonaws.com", "Action", "s3:GetBucketAcl",
+				       "Resource", sm_getatt(audit->bucket, "Arn"), "Condition",
+				       "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
 	bucket_add_statement(
 		audit,
 		json_pack("{ss ss s{ss} ss so s{s{ss so}}}", "Sid", "CloudTrailWrite", "Effect",
@@ -239,41 +237,51 @@ static void audit_trail(struct sm_stack *b, const struct baseline_config *cfg,
 			  bucket_objects_arn(audit->bucket, "/cloudtrail/AWSLogs/*"), "Condition",
 			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control",
 			  "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
-	struct sm_resource *lg = log_group_new(b, "TrailLogs", NULL, key, cfg->log_retention_days,
-					       "Retain");
+	struct sm_resource *lg =
+		log_group_new(b, "TrailLogs", NULL, key, cfg->log_retention_days, "Retain");
 	struct sm_resource *role = iam_role_new(
 		b, "TrailLogsRole", "cloudtrail.amazonaws.com",
-		json_pack("[o]", iam_allow(json_pack("[ss]", "logs:CreateLogStream",
-						     "logs:PutLogEvents"),
-					   json_pack("[o]", sm_fn_join("", json_pack("[os]",
-										  sm_getatt(lg, "Arn"),
-										  ""))))),
+		json_pack("[o]",
+			  iam_allow(json_pack("[ss]", "logs:CreateLogStream", "logs:PutLogEvents"),
+				    json_pack("[o]",
+					      sm_fn_join("", json_pack("[os]", sm_getatt(lg, "Arn"),
+								       ""))))),
 		NULL);
 	struct sm_resource *trail = sm_resource_new(
 		b, "Trail", "AWS::CloudTrail::Trail",
-		json_pack("{ss sb so ss sb sb sb so so so}", "TrailName", TRAIL_NAME, "IsLogging", 1,
-			  "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix", "cloudtrail",
+		json_pack("{ss sb so ss sb sb sb so so so}", "TrailName", TRAIL_NAME, "IsLogging",
+			  1, "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix", "cloudtrail",
 			  "IsMultiRegionTrail", 1, "IncludeGlobalServiceEvents", 1,
 			  "EnableLogFileValidation", 1, "KMSKeyId", sm_getatt(key, "Arn"),
-			  "CloudWatchLogsLogGroupArn", sm_getatt(lg, "Arn"), "CloudWatchLogsRoleArn",
-			  sm_getatt(role, "Arn")));
+			  "CloudWatchLogsLogGroupArn", sm_getatt(lg, "Arn"),
+			  "CloudWatchLogsRoleArn", sm_getatt(role, "Arn")));
 	sm_resource_depends_on(trail, audit->policy);
 	/* CloudTrail checks at creation that the role can write to the log group */
 	iam_role_wait_for(trail, role);
 }
 
 /* AWS Config managed rules that watch what this design sets (FR-5.6). */
-static const char *const config_rules[] = {
-	"S3_BUCKET_SSL_REQUESTS_ONLY", "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
-	"S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED", "S3_BUCKET_VERSIONING_ENABLED",
-	"RDS_STORAGE_ENCRYPTED", "RDS_INSTANCE_PUBLIC_ACCESS_CHECK",
-	"RDS_INSTANCE_DELETION_PROTECTION_ENABLED", "RDS_MULTI_AZ_SUPPORT",
-	"INCOMING_SSH_DISABLED", "EC2_IMDSV2_CHECK", "CLOUD_TRAIL_ENABLED",
-	"CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED", "VPC_FLOW_LOGS_ENABLED",
-	"ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK", "ALB_WAF_ENABLED",
-	"CLOUDWATCH_LOG_GROUP_ENCRYPTED", "ENCRYPTED_VOLUMES", "IAM_ROOT_ACCESS_KEY_CHECK",
-	"CLOUDFRONT_VIEWER_POLICY_HTTPS", "ELB_LOGGING_ENABLED", NULL
-};
+static const char *const config_rules[] = {"S3_BUCKET_SSL_REQUESTS_ONLY",
+					   "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+					   "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED",
+					   "S3_BUCKET_VERSIONING_ENABLED",
+					   "RDS_STORAGE_ENCRYPTED",
+					   "RDS_INSTANCE_PUBLIC_ACCESS_CHECK",
+					   "RDS_INSTANCE_DELETION_PROTECTION_ENABLED",
+					   "RDS_MULTI_AZ_SUPPORT",
+					   "INCOMING_SSH_DISABLED",
+					   "EC2_IMDSV2_CHECK",
+					   "CLOUD_TRAIL_ENABLED",
+					   "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+					   "VPC_FLOW_LOGS_ENABLED",
+					   "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+					   "ALB_WAF_ENABLED",
+					   "CLOUDWATCH_LOG_GROUP_ENCRYPTED",
+					   "ENCRYPTED_VOLUMES",
+					   "IAM_ROOT_ACCESS_KEY_CHECK",
+					   "CLOUDFRONT_VIEWER_POLICY_HTTPS",
+					   "ELB_LOGGING_ENABLED",
+					   NULL};
 
 /*
  * AWS Config delivers with the recorder's role in the same account
@@ -293,28 +301,27 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 				       "config.amazonaws.com", "Action", "s3:GetBucketAcl",
 				       "s3:ListBucket", "Resource", sm_getatt(audit->bucket, "Arn"),
 				       "Condition", "StringEquals", "aws:SourceAccount", account));
-	bucket_add_statement(
-		audit,
-		json_pack("{ss ss s{ss} ss so s{s{ss sO}}}", "Sid", "ConfigWrite", "Effect",
-			  "Allow", "Principal", "Service", "config.amazonaws.com", "Action",
-			  "s3:PutObject", "Resource",
-			  bucket_objects_arn(audit->bucket, "/config/AWSLogs/*"), "Condition",
-			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control",
-			  "aws:SourceAccount", account));
+	bucket_add_statement(audit,
+			     json_pack("{ss ss s{ss} ss so s{s{ss sO}}}", "Sid", "ConfigWrite",
+				       "Effect", "Allow", "Principal", "Service",
+				       "config.amazonaws.com", "Action", "s3:PutObject", "Resource",
+				       bucket_objects_arn(audit->bucket, "/config/AWSLogs/*"),
+				       "Condition", "StringEquals", "s3:x-amz-acl",
+				       "bucket-owner-full-control", "aws:SourceAccount", account));
 	json_decref(account);
-	json_t *objects = sm_fn_sub_vars("${Bucket}/config/AWSLogs/${AWS::AccountId}/*",
-					 json_pack("{so}", "Bucket",
-						   sm_getatt(audit->bucket, "Arn")));
-	json_t *delivery = json_pack(
-		"[o o]",
-		iam_allow_if(json_pack("[s]", "s3:PutObject"), json_pack("[o]", objects),
-			     json_pack("{s{ss}}", "StringEquals", "s3:x-amz-acl",
-				       "bucket-owner-full-control")),
-		iam_allow(json_pack("[ss]", "s3:GetBucketAcl", "s3:ListBucket"),
-			  json_pack("[o]", sm_getatt(audit->bucket, "Arn"))));
-	static const char *const managed[] = { "service-role/AWS_ConfigRole", NULL };
-	struct sm_resource *role = iam_role_new(b, "ConfigRole", "config.amazonaws.com",
-						delivery, managed);
+	json_t *objects =
+		sm_fn_sub_vars("${Bucket}/config/AWSLogs/${AWS::AccountId}/*",
+			       json_pack("{so}", "Bucket", sm_getatt(audit->bucket, "Arn")));
+	json_t *delivery =
+		json_pack("[o o]",
+			  iam_allow_if(json_pack("[s]", "s3:PutObject"), json_pack("[o]", objects),
+				       json_pack("{s{ss}}", "StringEquals", "s3:x-amz-acl",
+						 "bucket-owner-full-control")),
+			  iam_allow(json_pack("[ss]", "s3:GetBucketAcl", "s3:ListBucket"),
+				    json_pack("[o]", sm_getatt(audit->bucket, "Arn"))));
+	static const char *const managed[] = {"service-role/AWS_ConfigRole", NULL};
+	struct sm_resource *role =
+		iam_role_new(b, "ConfigRole", "config.amazonaws.com", delivery, managed);
 	nag_suppress(role,
 		     "AWS_ConfigRole is the policy AWS maintains for the Config recorder to read "
 		     "every supported resource type; a hand-written copy would fall behind",
@@ -327,10 +334,10 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 		b, "ConfigRecorder", "AWS::Config::ConfigurationRecorder",
 		json_pack("{so s{sbsb}}", "RoleARN", sm_getatt(role, "Arn"), "RecordingGroup",
 			  "AllSupported", 1, "IncludeGlobalResourceTypes", 1));
-	struct sm_resource *ch = sm_resource_new(
-		b, "ConfigDeliveryChannel", "AWS::Config::DeliveryChannel",
-		json_pack("{so ss}", "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix",
-			  "config"));
+	struct sm_resource *ch =
+		sm_resource_new(b, "ConfigDeliveryChannel", "AWS::Config::DeliveryChannel",
+				json_pack("{so ss}", "S3BucketName", sm_ref(audit->bucket),
+					  "S3KeyPrefix", "config"));
 	/*
 	 * PutDeliveryChannel: "Before you can create a delivery channel, you must
 	 * create a configuration recorder"; it checks that the bucket accepts the
@@ -362,26 +369,31 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 	(void)dl;
 	struct bucket audit;
 	bucket_new(baseline, "AuditBucket",
-		   &(struct bucket_props){
-			   .object_ownership = "BucketOwnerPreferred",
-			   .lifecycle_rules = json_pack(
-				   "[{ss ss s[{sssi}] si}]", "Id", "ArchiveThenExpire",
-				   "Status", "Enabled", "Transitions", "StorageClass", "GLACIER",
-				   "TransitionInDays", 90, "ExpirationInDays", 2555),
-			   .retain_policy = "Retain" },
+		   &(struct bucket_props){.object_ownership = "BucketOwnerPreferred",
+					  .lifecycle_rules = json_pack(
+						  "[{ss ss s[{sssi}] si}]", "Id",
+						  "ArchiveThenExpire", "Status", "Enabled",
+						  "Transitions", "StorageClass", "GLACIER",
+						  "TransitionInDays", 90, "ExpirationInDays", 2555),
+					  .retain_policy = "Retain"},
 		   &audit);
 	nag_suppress(audit.bucket,
 		     "the audit bucket receives CloudTrail and Config deliveries only; CloudTrail "
 		     "records every access to it",
-		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled", "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled", NULL);
+		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled",
+		     "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled",
+		     NULL);
 	nag_suppress(audit.bucket,
 		     "CloudTrail encrypts its log files with the trail's KMS key (KMSKeyId); "
 		     "Config snapshots hold resource configuration, no customer data",
-		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
+		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS",
+		     "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
 	nag_suppress(audit.bucket,
 		     "the audit trail is append-only (versioned, lifecycle to Glacier) in the "
 		     "account's home region; a second copy is the organization trail's job",
-		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+		     "NIST.800.53.R5-S3BucketReplicationEnabled",
+		     "PCI.DSS.321-S3BucketReplicationEnabled",
+		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	audit_trail(baseline, cfg, audit_key(baseline), &audit);
 	audit_config(baseline, &audit);
 	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),

@@ -12,7 +12,8 @@
 
 struct security_keys {
 	struct sm_resource *data_key; /* RDS storage, secrets, backups, S3 assets */
-	struct sm_resource *logs_key; /* CloudWatch Logs, the alarm topic (its publishers granted) */
+	struct sm_resource
+		*logs_key; /* CloudWatch Logs, the alarm topic (its publishers granted) */
 };
 
 /* KMS keys with rotation on and key policies scoped to the services that use them. */

@@ -45,10 +45,12 @@ static struct sm_stack *new_stack(struct sm_app *app, const struct env_config *c
 	bool production = cfg->protect_data;
 	struct sm_stack *s = sm_stack_new(
 		app, name,
-		&(struct sm_stack_props){ .account = cfg->account,
-					  .region = region,
-					  .description = desc,
-					  .termination_protection = production || (stateful && cfg->database_deletion_protection) });
+		&(struct sm_stack_props){.account = cfg->account,
+					 .region = region,
+					 .description = desc,
+					 .termination_protection =
+						 production ||
+						 (stateful && cfg->database_deletion_protection)});
 	sm_stack_add_tag(s, "Project", cfg->project);
 	sm_stack_add_tag(s, "Environment", cfg->environment);
 	sm_stack_add_tag(s, "ManagedBy", "solemate");
@@ -59,8 +61,7 @@ static struct sm_stack *new_stack(struct sm_app *app, const struct env_config *c
 	return s;
 }
 
-int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
-			     struct diag_list *dl)
+int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, struct diag_list *dl)
 {
 	struct networking net;
 	struct security_keys keys;
@@ -78,12 +79,12 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
 	memset(&cp, 0, sizeof(cp));
 	memset(&edge, 0, sizeof(edge));
 
-	struct sm_stack *network = new_stack(app, cfg, "Network", cfg->region,
-					     "VPC, subnets, routes, gateways, NACLs, security groups, endpoints (FR-4)",
-					     false);
-	struct sm_stack *data = new_stack(app, cfg, "Data", cfg->region,
-					  "keys, buckets, database, secrets, logs, backups (FR-2, FR-3, FR-5)",
-					  true);
+	struct sm_stack *network = new_stack(
+		app, cfg, "Network", cfg->region,
+		"VPC, subnets, routes, gateways, NACLs, security groups, endpoints (FR-4)", false);
+	struct sm_stack *data = new_stack(
+		app, cfg, "Data", cfg->region,
+		"keys, buckets, database, secrets, logs, backups (FR-2, FR-3, FR-5)", true);
 	struct sm_stack *dr = cfg->dr_region
 				      ? new_stack(app, cfg, "Dr", cfg->dr_region,
 						  "replica of the assets bucket (FR-3.6)", true)
@@ -103,14 +104,15 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg,
 	    database_build(data, cfg, &net, &keys, &st, &db, dl) < 0)
 		return -1;
 	struct sm_resource *topic = monitoring_add_topic(data, cfg, &keys);
-	struct compute_inputs in = { .net = &net,
-				     .keys = &keys,
-				     .secrets = &secrets,
-				     .st = &st,
-				     .db = &db,
-				     .regional_waf = security_add_regional_waf(compute, cfg, &keys, dl),
-				     .alarm_topic = topic,
-				     .data = data };
+	struct compute_inputs in = {.net = &net,
+				    .keys = &keys,
+				    .secrets = &secrets,
+				    .st = &st,
+				    .db = &db,
+				    .regional_waf =
+					    security_add_regional_waf(compute, cfg, &keys, dl),
+				    .alarm_topic = topic,
+				    .data = data};
 	/* the distribution's API origin is the load balancer's DNS record: create it first */
 	sm_stack_add_dependency(edge_stack, compute);
 	if (compute_build(compute, cfg, &in, &cp, dl) < 0 ||
@@ -135,7 +137,7 @@ int solemate_add_baseline(struct sm_app *app, const struct baseline_config *cfg,
 				       "and cost anomaly monitor, once per account and region "
 				       "(FR-5.5, FR-5.6, FR-6.6) (managed by solemate)",
 			/* the account's audit trail outlives every environment */
-			.termination_protection = true });
+			.termination_protection = true});
 	sm_stack_add_tag(b, "Project", cfg->project);
 	sm_stack_add_tag(b, "Environment", "baseline");
 	sm_stack_add_tag(b, "ManagedBy", "solemate");

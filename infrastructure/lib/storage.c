@@ -13,15 +13,14 @@
 
 static json_t *assets_lifecycle(void)
 {
-	return json_pack(
-		"[{ss ss s{si}},{ss ss si},{ss ss s[{sssi}]}]",
-		/* FR-3.3: old versions go after 30 days, as the PRD's sample says */
-		"Id", "DeleteOldVersions", "Status", "Enabled", "NoncurrentVersionExpiration",
-		"NoncurrentDays", 30,
-		"Id", "AbortIncompleteUploads", "Status", "Enabled",
-		"AbortIncompleteMultipartUpload", 7,
-		"Id", "TierRarelyUsedAssets", "Status", "Enabled", "Transitions", "StorageClass",
-		"INTELLIGENT_TIERING", "TransitionInDays", 30);
+	return json_pack("[{ss ss s{si}},{ss ss si},{ss ss s[{sssi}]}]",
+			 /* FR-3.3: old versions go after 30 days, as the PRD's sample says */
+			 "Id", "DeleteOldVersions", "Status", "Enabled",
+			 "NoncurrentVersionExpiration", "NoncurrentDays", 30, "Id",
+			 "AbortIncompleteUploads", "Status", "Enabled",
+			 "AbortIncompleteMultipartUpload", 7, "Id", "TierRarelyUsedAssets",
+			 "Status", "Enabled", "Transitions", "StorageClass", "INTELLIGENT_TIERING",
+			 "TransitionInDays", 30);
 }
 
 /* AbortIncompleteMultipartUpload is an object, not a number. */
@@ -43,63 +42,69 @@ static void logs_bucket(struct sm_stack *data, const struct env_config *cfg, boo
 			    * CloudFront standard logs need ACLs (BucketOwnerPreferred).
 			    */
 			   .object_ownership = "BucketOwnerPreferred",
-			   .lifecycle_rules = json_pack("[{ss ss si s{si}}]", "Id", "ExpireLogs",
-							"Status", "Enabled", "ExpirationInDays",
-							cfg->log_retention_days,
-							"NoncurrentVersionExpiration",
-							"NoncurrentDays", 7),
-			   .retain_policy = prod ? "Retain" : NULL },
+			   .lifecycle_rules =
+				   json_pack("[{ss ss si s{si}}]", "Id", "ExpireLogs", "Status",
+					     "Enabled", "ExpirationInDays", cfg->log_retention_days,
+					     "NoncurrentVersionExpiration", "NoncurrentDays", 7),
+			   .retain_policy = prod ? "Retain" : NULL},
 		   &b);
 	/* ALB access logs (Elastic Load Balancing user guide, "enable access logs") */
-	bucket_add_statement(
-		&b, json_pack("{ss ss s{ss} ss so}", "Sid", "AlbAccessLogs", "Effect", "Allow",
-			      "Principal", "Service", "logdelivery.elasticloadbalancing.amazonaws.com",
-			      "Action", "s3:PutObject", "Resource",
-			      bucket_objects_arn(b.bucket, "/alb/*")));
+	bucket_add_statement(&b, json_pack("{ss ss s{ss} ss so}", "Sid", "AlbAccessLogs", "Effect",
+					   "Allow", "Principal", "Service",
+					   "logdelivery.elasticloadbalancing.amazonaws.com",
+					   "Action", "s3:PutObject", "Resource",
+					   bucket_objects_arn(b.bucket, "/alb/*")));
 	/* S3 server access logs of the assets bucket */
 	bucket_add_statement(
-		&b, json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "S3ServerAccessLogs", "Effect",
-			      "Allow", "Principal", "Service", "logging.s3.amazonaws.com", "Action",
-			      "s3:PutObject", "Resource", bucket_objects_arn(b.bucket, "/s3/*"),
-			      "Condition", "StringEquals", "aws:SourceAccount",
-			      sm_aws_account_id()));
+		&b,
+		json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "S3ServerAccessLogs", "Effect",
+			  "Allow", "Principal", "Service", "logging.s3.amazonaws.com", "Action",
+			  "s3:PutObject", "Resource", bucket_objects_arn(b.bucket, "/s3/*"),
+			  "Condition", "StringEquals", "aws:SourceAccount", sm_aws_account_id()));
 	nag_suppress(b.bucket, "this is the access-log bucket; logging it into itself would loop",
-		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled", "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled", NULL);
+		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled",
+		     "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled",
+		     NULL);
 	nag_suppress(b.bucket,
 		     "ALB access logs can only be delivered to SSE-S3 buckets (ELB user guide, "
 		     "access logs: bucket requirements)",
-		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS", "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
+		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS",
+		     "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
 	nag_suppress(b.bucket,
 		     "access logs stay in-region for their retention period; a replica would "
 		     "double their cost without a recovery need",
-		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+		     "NIST.800.53.R5-S3BucketReplicationEnabled",
+		     "PCI.DSS.321-S3BucketReplicationEnabled",
+		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->logs_bucket = b.bucket;
-	json_t *rules = json_object_get(json_object_get(sm_resource_props(b.bucket),
-							"LifecycleConfiguration"),
-					"Rules");
+	json_t *rules = json_object_get(
+		json_object_get(sm_resource_props(b.bucket), "LifecycleConfiguration"), "Rules");
 	(void)rules;
 }
 
-static void replica_bucket(struct sm_stack *dr, const struct env_config *cfg,
-			   struct storage *out, struct sm_resource **replica_key)
+static void replica_bucket(struct sm_stack *dr, const struct env_config *cfg, struct storage *out,
+			   struct sm_resource **replica_key)
 {
-	*replica_key = kms_key_new(dr, "ReplicaKey", "SoleMate assets replica (DR)", NULL,
-				   "Retain");
+	*replica_key =
+		kms_key_new(dr, "ReplicaKey", "SoleMate assets replica (DR)", NULL, "Retain");
 	struct bucket b;
 	bucket_new(dr, "AssetsReplicaBucket",
-		   &(struct bucket_props){ .kms_key = *replica_key,
-					   .lifecycle_rules = assets_lifecycle(),
-					   .retain_policy = "Retain" },
+		   &(struct bucket_props){.kms_key = *replica_key,
+					  .lifecycle_rules = assets_lifecycle(),
+					  .retain_policy = "Retain"},
 		   &b);
-	fix_abort_rule(json_object_get(json_object_get(sm_resource_props(b.bucket),
-						       "LifecycleConfiguration"),
-				       "Rules"));
+	fix_abort_rule(json_object_get(
+		json_object_get(sm_resource_props(b.bucket), "LifecycleConfiguration"), "Rules"));
 	nag_suppress(b.bucket,
 		     "replica written only by S3 replication; its source bucket has server "
 		     "access logs",
-		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled", "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled", NULL);
+		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled",
+		     "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled",
+		     NULL);
 	nag_suppress(b.bucket, "this bucket is the disaster-recovery replica itself",
-		     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+		     "NIST.800.53.R5-S3BucketReplicationEnabled",
+		     "PCI.DSS.321-S3BucketReplicationEnabled",
+		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->replica_bucket = b.bucket;
 	sm_stack_add_output(dr, "ReplicaBucketName", sm_ref(b.bucket),
 			    "Replica of the assets bucket", NULL);
@@ -129,8 +134,8 @@ static struct sm_resource *replication_role(struct sm_stack *data, struct sm_res
 	 * The policy is its own resource: the bucket names the role, and the
 	 * role's policy names the bucket, so inline they would form a cycle.
 	 */
-	struct sm_resource *role = iam_role_new(data, "AssetsReplicationRole", "s3.amazonaws.com",
-						NULL, NULL);
+	struct sm_resource *role =
+		iam_role_new(data, "AssetsReplicationRole", "s3.amazonaws.com", NULL, NULL);
 	struct sm_resource *pol = sm_resource_new(
 		data, "AssetsReplicationPolicy", "AWS::IAM::ManagedPolicy",
 		json_pack("{so s[o]}", "PolicyDocument", iam_document(st), "Roles", sm_ref(role)));
@@ -154,15 +159,14 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 
 	struct bucket b;
 	bucket_new(data, "AssetsBucket",
-		   &(struct bucket_props){ .kms_key = keys->data_key,
-					   .access_log_bucket = out->logs_bucket,
-					   .access_log_prefix = "s3/assets/",
-					   .lifecycle_rules = assets_lifecycle(),
-					   .retain_policy = prod ? "Retain" : NULL },
+		   &(struct bucket_props){.kms_key = keys->data_key,
+					  .access_log_bucket = out->logs_bucket,
+					  .access_log_prefix = "s3/assets/",
+					  .lifecycle_rules = assets_lifecycle(),
+					  .retain_policy = prod ? "Retain" : NULL},
 		   &b);
-	fix_abort_rule(json_object_get(json_object_get(sm_resource_props(b.bucket),
-						       "LifecycleConfiguration"),
-				       "Rules"));
+	fix_abort_rule(json_object_get(
+		json_object_get(sm_resource_props(b.bucket), "LifecycleConfiguration"), "Rules"));
 	/*
 	 * CloudFront reads through Origin Access Control. The condition names the
 	 * account's distributions rather than Ref-ing ours: the edge stack already
@@ -189,11 +193,11 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 				  sm_getatt(replica_key, "Arn"), "ReplicationTime", "Status",
 				  "Disabled"));
 		/* DeleteMarkerReplication is required with Filter (schema V2 rules) */
-		json_t *rule = json_array_get(
-			json_object_get(json_object_get(sm_resource_props(b.bucket),
-							"ReplicationConfiguration"),
-					"Rules"),
-			0);
+		json_t *rule =
+			json_array_get(json_object_get(json_object_get(sm_resource_props(b.bucket),
+								       "ReplicationConfiguration"),
+						       "Rules"),
+				       0);
 		json_object_set_new(rule, "DeleteMarkerReplication",
 				    json_pack("{ss}", "Status", "Disabled"));
 		json_object_del(json_object_get(rule, "Destination"), "ReplicationTime");
@@ -202,7 +206,9 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 		nag_suppress(b.bucket,
 			     "this environment has no drRegion: its assets are rebuilt by the "
 			     "release pipeline; production replicates to its DR region",
-			     "NIST.800.53.R5-S3BucketReplicationEnabled", "PCI.DSS.321-S3BucketReplicationEnabled", "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+			     "NIST.800.53.R5-S3BucketReplicationEnabled",
+			     "PCI.DSS.321-S3BucketReplicationEnabled",
+			     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->assets_bucket = b.bucket;
 	out->assets_policy = b.policy;
 	sm_stack_add_output(data, "AssetsBucketName", sm_ref(b.bucket), "Static assets bucket",

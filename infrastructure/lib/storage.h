@@ -11,8 +11,8 @@
 
 struct storage {
 	struct sm_resource *assets_bucket;
-	struct sm_resource *assets_policy; /* TLS-only + CloudFront OAC read */
-	struct sm_resource *logs_bucket;   /* ALB, CloudFront, S3 access logs */
+	struct sm_resource *assets_policy;  /* TLS-only + CloudFront OAC read */
+	struct sm_resource *logs_bucket;    /* ALB, CloudFront, S3 access logs */
 	struct sm_resource *replica_bucket; /* in the DR stack, or NULL */
 };
 

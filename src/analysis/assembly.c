@@ -57,8 +57,8 @@ void sm_assembly_release(struct sm_assembly *a)
 	sm_assembly_init(a);
 }
 
-struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file,
-				    const char *stack_name, const char *region, json_t *tmpl)
+struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file, const char *stack_name,
+				    const char *region, json_t *tmpl)
 {
 	index_free(a->index); /* it points into the items, which may move */
 	a->index = NULL;
@@ -193,8 +193,7 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 	}
 	if (!a->dir)
 		a->dir = xstrdup(dir);
-	json_object_foreach(arts, id, art)
-	{
+	json_object_foreach (arts, id, art) {
 		const char *type = json_string_value(json_object_get(art, "type"));
 		if (!type || strcmp(type, "aws:cloudformation:stack"))
 			continue;
@@ -213,18 +212,18 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 		parse_environment(json_string_value(json_object_get(art, "environment")),
 				  &t->account, &t->region);
 		if (t->region && !region_name_valid(t->region)) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, mpath, 0, 0, NULL,
-						  "stack '%s': '%s' in its environment is not an AWS "
-						  "region name",
-						  id, t->region);
+			struct diag *d =
+				diag_add(dl, DIAG_ERROR, mpath, 0, 0, NULL,
+					 "stack '%s': '%s' in its environment is not an AWS "
+					 "region name",
+					 id, t->region);
 			diag_set_hint(d, "aws://ACCOUNT/REGION, the region like us-east-1");
 			goto out;
 		}
 		json_t *deps = json_object_get(art, "dependencies");
 		size_t i;
 		json_t *d;
-		json_array_foreach(deps, i, d)
-		{
+		json_array_foreach (deps, i, d) {
 			if (!json_is_string(d))
 				continue;
 			t->depends = xrealloc(t->depends, sizeof(char *) * (t->depends_nr + 1));
@@ -286,11 +285,12 @@ static void index_exports(struct sm_assembly *a, struct sm_assembly_index *x)
 		const char *k;
 		json_t *o;
 		json_object_foreach (json_object_get(a->items[i].tmpl, "Outputs"), k, o) {
-			const char *name =
-				json_string_value(json_object_get(json_object_get(o, "Export"), "Name"));
+			const char *name = json_string_value(
+				json_object_get(json_object_get(o, "Export"), "Name"));
 			json_t *v = json_object_get(o, "Value");
 			if (name && v && !json_object_get(x->exports, name))
-				json_object_set_new(x->exports, name, json_pack("[IO]", (json_int_t)i, v));
+				json_object_set_new(x->exports, name,
+						    json_pack("[IO]", (json_int_t)i, v));
 		}
 	}
 }
@@ -396,9 +396,9 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 	for (size_t i = 0, first = 0; i < w.nr; i++) {
 		x->refs[i] = w.p[i].ref;
 		if (i + 1 == w.nr || strcmp(w.p[i].key, w.p[i + 1].key)) {
-			json_object_set_new(x->targets, w.p[i].key,
-					    json_pack("[II]", (json_int_t)first,
-						      (json_int_t)(i + 1 - first)));
+			json_object_set_new(
+				x->targets, w.p[i].key,
+				json_pack("[II]", (json_int_t)first, (json_int_t)(i + 1 - first)));
 			first = i + 1;
 		}
 	}

@@ -23,14 +23,14 @@
 #define SM_TEMPLATE_MAX_BYTES (512LL << 20)
 
 struct sm_template {
-	char *file;       /* path shown in diagnostics */
+	char *file;	  /* path shown in diagnostics */
 	char *stack_name; /* manifest artifact id, or the file's base name */
-	char *account;    /* NULL when unknown */
-	char *region;     /* NULL when unknown */
-	char *source;     /* raw text when read from disk (for positions), else NULL */
+	char *account;	  /* NULL when unknown */
+	char *region;	  /* NULL when unknown */
+	char *source;	  /* raw text when read from disk (for positions), else NULL */
 	size_t source_len;
-	json_t *tmpl;     /* the template; never NULL */
-	char **depends;   /* stack names this one depends on */
+	json_t *tmpl;	/* the template; never NULL */
+	char **depends; /* stack names this one depends on */
 	size_t depends_nr;
 	struct jio_posmap *pos; /* lazily built by sm_template_position */
 };
@@ -38,7 +38,7 @@ struct sm_template {
 struct sm_assembly_index;
 
 struct sm_assembly {
-	char *dir;        /* assembly directory, or NULL */
+	char *dir; /* assembly directory, or NULL */
 	struct sm_template *items;
 	size_t nr, alloc;
 	struct sm_assembly_index *index; /* built on first use; dropped by sm_assembly_add */
@@ -61,8 +61,8 @@ struct sm_ref {
 void sm_assembly_init(struct sm_assembly *a);
 void sm_assembly_release(struct sm_assembly *a);
 /* Add a template; `tmpl` is stolen; strings are copied. Returns it. */
-struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file,
-				    const char *stack_name, const char *region, json_t *tmpl);
+struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file, const char *stack_name,
+				    const char *region, json_t *tmpl);
 /*
  * Read a directory with manifest.json. 0 or -1 + diag. Each templateFile
  * must be inside `dir` (relative, no "..", not through a link out of it), a

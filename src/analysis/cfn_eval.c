@@ -367,11 +367,13 @@ size_t cfn_worlds(json_t *tmpl, const char *region, struct cfn_world **out)
 	json_object_foreach (json_object_get(tmpl, "Resources"), id, r) {
 		any_cond |= json_object_get(r, "Condition") != NULL;
 	}
-	/* Fn::If needs a Conditions section; a Ref resolves only to a parameter with a known value */
+	/* Fn::If needs a Conditions section; a Ref resolves only to a parameter with a known value
+	 */
 	bool choices = false;
 	for (size_t i = 0; i < e.params_nr; i++)
 		choices |= e.params[i].nr > 0;
-	bool maybe = any_cond || e.cond_nr || choices || json_object_size(json_object_get(tmpl, "Mappings"));
+	bool maybe = any_cond || e.cond_nr || choices ||
+		     json_object_size(json_object_get(tmpl, "Mappings"));
 	if (!maybe || (!any_cond && !needs(&e, json_object_get(tmpl, "Resources")))) {
 		free_params(&e);
 		*out = xcalloc(1, sizeof(**out));

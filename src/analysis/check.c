@@ -15,22 +15,28 @@
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
-static const struct resource_rule *const tables[] = {
-	check_rules_s3, check_rules_rds, check_rules_ec2, check_rules_iam, check_rules_logs,
-	check_rules_edge, check_rules_ecs, check_rules_misc, check_rules_dep_order,
-	check_rules_dep_combo, check_rules_dep_edge, check_rules_dep_policy, NULL
-};
+static const struct resource_rule *const tables[] = {check_rules_s3,
+						     check_rules_rds,
+						     check_rules_ec2,
+						     check_rules_iam,
+						     check_rules_logs,
+						     check_rules_edge,
+						     check_rules_ecs,
+						     check_rules_misc,
+						     check_rules_dep_order,
+						     check_rules_dep_combo,
+						     check_rules_dep_edge,
+						     check_rules_dep_policy,
+						     NULL};
 
 static const struct {
 	const char *name;
 	unsigned bit;
 	const char *control; /* a rule mapping to this control is in the pack */
 } pack_names[] = {
-	{ "deploy", CHECK_PACK_DEPLOY, NULL },
-	{ "aws-foundational", CHECK_PACK_FSBP, "FSBP" },
-	{ "pci", CHECK_PACK_PCI, "PCI DSS" },
-	{ "cis", CHECK_PACK_CIS, "CIS" },
-	{ "solemate", CHECK_PACK_SOLEMATE, NULL },
+	{"deploy", CHECK_PACK_DEPLOY, NULL},	 {"aws-foundational", CHECK_PACK_FSBP, "FSBP"},
+	{"pci", CHECK_PACK_PCI, "PCI DSS"},	 {"cis", CHECK_PACK_CIS, "CIS"},
+	{"solemate", CHECK_PACK_SOLEMATE, NULL},
 };
 #define NR_PACKS (sizeof(pack_names) / sizeof(pack_names[0]))
 
@@ -43,7 +49,8 @@ unsigned check_rule_packs(const struct sm_rule_meta *m)
 		for (const char *p = list; (p = strstr(p, pack_names[i].name)); p += n)
 			if ((p == list || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
 				mask |= pack_names[i].bit;
-		if (!m->packs && pack_names[i].control && strstr(m->controls ? m->controls : "", pack_names[i].control))
+		if (!m->packs && pack_names[i].control &&
+		    strstr(m->controls ? m->controls : "", pack_names[i].control))
 			mask |= pack_names[i].bit;
 	}
 	return mask ? mask : CHECK_PACK_FSBP;
@@ -58,7 +65,8 @@ int check_parse_packs(const char *list, unsigned *mask, const char **bad, size_t
 		if (known)
 			*mask |= CHECK_PACKS_ALL;
 		for (size_t i = 0; i < NR_PACKS && !known; i++)
-			if (strlen(pack_names[i].name) == n && !strncmp(list, pack_names[i].name, n)) {
+			if (strlen(pack_names[i].name) == n &&
+			    !strncmp(list, pack_names[i].name, n)) {
 				*mask |= pack_names[i].bit;
 				known = true;
 			}
@@ -89,13 +97,17 @@ const char *check_pack_names(unsigned mask)
 }
 
 const struct sm_rule_meta nag_reason_rule = {
-	"SM-NAG-001", SM_SEV_ERROR, "Suppression without a reason",
+	"SM-NAG-001",
+	SM_SEV_ERROR,
+	"Suppression without a reason",
 	"An accepted risk nobody can explain is an unreviewed one: auditors (PCI DSS 12.10) "
 	"ask why each exception exists.",
 	"Give every entry of Metadata.cdk_nag.rules_to_suppress a 'reason' a reviewer would "
 	"accept (at least a sentence).",
-	"PCI DSS 12.4", NULL, NULL, "deploy aws-foundational pci cis solemate"
-};
+	"PCI DSS 12.4",
+	NULL,
+	NULL,
+	"deploy aws-foundational pci cis solemate"};
 
 const struct sm_rule_meta *const *check_rules(void)
 {
@@ -229,29 +241,31 @@ static void collect_refs(const json_t *v, json_t *set)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			if (!strcmp(k, "Ref") && json_is_string(x)) {
 				json_object_set_new(set, json_string_value(x), json_true());
 			} else if (!strcmp(k, "Fn::GetAtt")) {
-				const char *t = json_is_array(x) ? json_string_value(json_array_get(x, 0))
-								 : json_string_value(x);
+				const char *t = json_is_array(x)
+							? json_string_value(json_array_get(x, 0))
+							: json_string_value(x);
 				if (t)
 					json_object_setn_new(set, t, strcspn(t, "."), json_true());
 			} else if (!strcmp(k, "Fn::Sub")) {
-				const char *str = json_is_array(x) ? json_string_value(json_array_get(x, 0))
-								   : json_string_value(x);
+				const char *str = json_is_array(x)
+							  ? json_string_value(json_array_get(x, 0))
+							  : json_string_value(x);
 				for (const char *p = str; p && (p = strstr(p, "${")); p += 2)
 					if (p[2] != '!')
-						json_object_setn_new(set, p + 2, strcspn(p + 2, "}."), json_true());
+						json_object_setn_new(set, p + 2,
+								     strcspn(p + 2, "}."),
+								     json_true());
 			}
 			collect_refs(x, set);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach((json_t *)v, i, x)
-		{
+		json_array_foreach ((json_t *)v, i, x) {
 			collect_refs(x, set);
 		}
 	}
@@ -264,8 +278,7 @@ static void direct_deps(const json_t *r, json_t *set)
 		json_object_set_new(set, json_string_value(d), json_true());
 	size_t i;
 	json_t *x;
-	json_array_foreach(d, i, x)
-	{
+	json_array_foreach (d, i, x) {
 		if (json_is_string(x))
 			json_object_set_new(set, json_string_value(x), json_true());
 	}
@@ -284,16 +297,19 @@ bool value_refers(const json_t *v, const char *id)
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
-		json_object_foreach((json_t *)v, k, x)
-		{
-			if (!strcmp(k, "Ref") && json_is_string(x) && !strcmp(json_string_value(x), id))
+		json_object_foreach ((json_t *)v, k, x) {
+			if (!strcmp(k, "Ref") && json_is_string(x) &&
+			    !strcmp(json_string_value(x), id))
 				return true;
 			if (!strcmp(k, "Fn::GetAtt") &&
-			    names_id(json_is_array(x) ? json_string_value(json_array_get(x, 0)) : json_string_value(x), id))
+			    names_id(json_is_array(x) ? json_string_value(json_array_get(x, 0))
+						      : json_string_value(x),
+				     id))
 				return true;
 			if (!strcmp(k, "Fn::Sub")) {
-				const char *str = json_is_array(x) ? json_string_value(json_array_get(x, 0))
-								   : json_string_value(x);
+				const char *str = json_is_array(x)
+							  ? json_string_value(json_array_get(x, 0))
+							  : json_string_value(x);
 				for (const char *p = str; p && (p = strstr(p, "${")); p += 2)
 					if (names_id(p + 2, id))
 						return true;
@@ -304,8 +320,7 @@ bool value_refers(const json_t *v, const char *id)
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		json_array_foreach((json_t *)v, i, x)
-		{
+		json_array_foreach ((json_t *)v, i, x) {
 			if (value_refers(x, id))
 				return true;
 		}
@@ -326,8 +341,7 @@ bool depends_on(struct check_ctx *c, const char *from, const char *on)
 		json_t *deps = json_object(), *x;
 		direct_deps(json_object_get(c->resources, json_string_value(next)), deps);
 		const char *id;
-		json_object_foreach(deps, id, x)
-		{
+		json_object_foreach (deps, id, x) {
 			if (!strcmp(id, on))
 				found = true;
 			else if (!json_object_get(seen, id) && json_object_get(c->resources, id)) {
@@ -367,8 +381,7 @@ static const json_t *find_suppression(const json_t *res, const struct sm_rule_me
 	const json_t *list = jget(json_object_get(res, "Metadata"), "cdk_nag.rules_to_suppress");
 	size_t i;
 	json_t *s;
-	json_array_foreach(list, i, s)
-	{
+	json_array_foreach (list, i, s) {
 		const char *id = jstr(json_object_get(s, "id"));
 		if (!id)
 			continue;
@@ -377,7 +390,8 @@ static const json_t *find_suppression(const json_t *res, const struct sm_rule_me
 		if (m->nag_ids) {
 			size_t n = strlen(id);
 			for (const char *p = m->nag_ids; (p = strstr(p, id)); p += n)
-				if ((p == m->nag_ids || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+				if ((p == m->nag_ids || p[-1] == ' ') &&
+				    (p[n] == ' ' || p[n] == '\0'))
 					return s;
 		}
 	}
@@ -404,13 +418,12 @@ static void check_suppression_reasons(struct check_ctx *c)
 {
 	const char *id;
 	json_t *r;
-	json_object_foreach((json_t *)c->resources, id, r)
-	{
-		const json_t *list = jget(json_object_get(r, "Metadata"), "cdk_nag.rules_to_suppress");
+	json_object_foreach ((json_t *)c->resources, id, r) {
+		const json_t *list =
+			jget(json_object_get(r, "Metadata"), "cdk_nag.rules_to_suppress");
 		size_t i;
 		json_t *s;
-		json_array_foreach(list, i, s)
-		{
+		json_array_foreach (list, i, s) {
 			const char *reason = jstr(json_object_get(s, "reason"));
 			if (!reason || strlen(reason) < 10)
 				check_report(c, &nag_reason_rule, id, NULL,
@@ -431,23 +444,22 @@ static bool is_production(struct sm_template *t)
 static void run_template(struct check_run *run, struct sm_assembly *a, size_t ti, bool first_world,
 			 struct sm_findings *out)
 {
-	struct check_ctx c = { .run = run, .a = a, .t = &a->items[ti], .out = out };
+	struct check_ctx c = {.run = run, .a = a, .t = &a->items[ti], .out = out};
 	c.resources = json_object_get(c.t->tmpl, "Resources");
 	c.production = is_production(c.t);
 	size_t from = out->nr;
 	const char *id;
 	json_t *r;
 	json_t *empty = run->empty;
-	json_object_foreach((json_t *)c.resources, id, r)
-	{
+	json_object_foreach ((json_t *)c.resources, id, r) {
 		const char *type = jstr(json_object_get(r, "Type"));
 		if (!type)
 			continue;
 		const json_t *props = json_object_get(r, "Properties");
 		for (int t = 0; tables[t]; t++)
 			for (int i = 0; tables[t][i].meta; i++)
-				if (tables[t][i].fn &&
-				    (!strcmp(tables[t][i].type, "*") || !strcmp(tables[t][i].type, type)))
+				if (tables[t][i].fn && (!strcmp(tables[t][i].type, "*") ||
+							!strcmp(tables[t][i].type, type)))
 					tables[t][i].fn(&c, id, props ? props : empty, r);
 	}
 	if (first_world)
@@ -457,7 +469,7 @@ static void run_template(struct check_run *run, struct sm_assembly *a, size_t ti
 
 static void finding_free(struct sm_finding *x)
 {
-	struct sm_findings one = { x, 1, 1 };
+	struct sm_findings one = {x, 1, 1};
 	sm_findings_release(&one); /* frees x's strings and x itself */
 }
 
@@ -471,7 +483,8 @@ static bool same_finding(const struct sm_finding *a, const struct sm_finding *b,
 
 /* Move the findings of one world into `out`: a finding already there (in any
  * world) is dropped; one on a resource a branch decided says which branch. */
-static void merge_world(struct sm_findings *out, size_t from, struct sm_findings *w, const json_t *branches)
+static void merge_world(struct sm_findings *out, size_t from, struct sm_findings *w,
+			const json_t *branches)
 {
 	for (size_t i = 0; i < w->nr; i++) {
 		struct sm_finding *x = &w->items[i];
@@ -485,7 +498,8 @@ static void merge_world(struct sm_findings *out, size_t from, struct sm_findings
 			finding_free(copy);
 			continue;
 		}
-		const char *label = x->logical_id ? jstr(json_object_get(branches, x->logical_id)) : NULL;
+		const char *label =
+			x->logical_id ? jstr(json_object_get(branches, x->logical_id)) : NULL;
 		if (label) {
 			char *m = xstrfmt("%s [when %s]", x->message, label);
 			free(x->message);
@@ -502,7 +516,7 @@ static void merge_world(struct sm_findings *out, size_t from, struct sm_findings
 void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findings *out)
 {
 	size_t start = out->nr;
-	struct check_run run = { .empty = json_object() };
+	struct check_run run = {.empty = json_object()};
 	json_t **orig = xcalloc(a->nr + 1, sizeof(*orig));
 	struct cfn_world **worlds = xcalloc(a->nr + 1, sizeof(*worlds));
 	size_t *nworlds = xcalloc(a->nr + 1, sizeof(*nworlds));

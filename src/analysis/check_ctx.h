@@ -12,8 +12,8 @@ struct pg_versions;
 /* What one run of check loads once for every template (freed at the end of the run). */
 struct check_run {
 	struct pg_versions *versions; /* data/rds-postgres-versions.json, loaded on first use */
-	int versions_state;           /* 0 not tried, 1 loaded, -1 unavailable */
-	json_t *empty;                /* {} for resources without Properties */
+	int versions_state;	      /* 0 not tried, 1 loaded, -1 unavailable */
+	json_t *empty;		      /* {} for resources without Properties */
 };
 
 struct check_ctx {
@@ -42,7 +42,7 @@ void check_report(struct check_ctx *c, const struct sm_rule_meta *meta, const ch
 
 /* Property helpers. */
 const json_t *jget(const json_t *v, const char *dotted); /* "A.B.C" */
-bool jtrue(const json_t *v); /* true or "true" */
+bool jtrue(const json_t *v);				 /* true or "true" */
 const char *jstr(const json_t *v);
 /* The logical ID a value refers to ({"Ref": X}, {"Fn::GetAtt": [X, ..]}), or NULL. */
 const char *ref_target(const json_t *v);
@@ -65,12 +65,15 @@ const char *res_type(const json_t *r); /* "" when none */
 
 extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rules_ec2[],
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],
-	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[], check_rules_dep_edge[],
-	check_rules_dep_policy[];
+	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
+	check_rules_dep_edge[], check_rules_dep_policy[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
-#define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                              \
-	{ .id = "SM-DEP-" num, .severity = sev, .title = title_, .why = why_, .fix = fix_,       \
-	  .controls = "AWS deploy-time behaviour", .nag_ids = NULL, .doc = doc_, .packs = "deploy" }
+#define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \
+	{                                                                                          \
+		.id = "SM-DEP-" num, .severity = sev, .title = title_, .why = why_, .fix = fix_,   \
+		.controls = "AWS deploy-time behaviour", .nag_ids = NULL, .doc = doc_,             \
+		.packs = "deploy"                                                                  \
+	}
 
 #endif

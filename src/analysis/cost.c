@@ -289,8 +289,8 @@ static struct cost_line *add_line(struct est *e, const char *logical_id, const c
 	if (!isfinite(l->monthly)) {
 		/* finite inputs that overflow ("1e308" GB x 2 copies): no estimate, not inf */
 		diag_add(e->dl, DIAG_ERROR, e->t->file, 0, 0, logical_id,
-			 "%s of %s: %g %s x $%g is not a finite amount", component, logical_id,
-			 qty, unit, unit_price);
+			 "%s of %s: %g %s x $%g is not a finite amount", component, logical_id, qty,
+			 unit, unit_price);
 		e->failed = true;
 		l->monthly = 0;
 	}
@@ -836,8 +836,8 @@ static const struct {
 /* ---- cross-stack origin lookup ----------------------------------------- */
 
 /* The template and logical ID an Fn::ImportValue name exports, or false. */
-static bool resolve_import(struct sm_assembly *a, const char *name, const struct sm_template **t_out,
-			   const char **id_out)
+static bool resolve_import(struct sm_assembly *a, const char *name,
+			   const struct sm_template **t_out, const char **id_out)
 {
 	struct sm_template *t;
 	const json_t *v = sm_assembly_export(a, name, &t);

@@ -14,11 +14,11 @@
 
 /* Every property name cost.c and slo.c read as a quantity, sorted. */
 static const char *const quantity_keys[] = {
-	"AllocatedStorage", "Cpu",	"DesiredCapacity",
-	"DesiredCount",	    "Iops",	"MaxCapacity",
-	"MaxSize",	    "Memory",	"MinCapacity",
-	"MinSize",	    "Period",	"PerformanceInsightsRetentionPeriod",
-	"RetentionInDays",  "Size",	"VolumeSize",
+	"AllocatedStorage", "Cpu",    "DesiredCapacity",
+	"DesiredCount",	    "Iops",   "MaxCapacity",
+	"MaxSize",	    "Memory", "MinCapacity",
+	"MinSize",	    "Period", "PerformanceInsightsRetentionPeriod",
+	"RetentionInDays",  "Size",   "VolumeSize",
 };
 
 static int cmp_key(const void *k, const void *e)
@@ -55,8 +55,7 @@ static void report_bad(struct sm_template *t, const char *path, const char *key,
 {
 	int line = 0, col = 0;
 	sm_template_position(t, path, &line, &col);
-	char *text = json_is_string(v) ? xstrfmt("\"%s\"", json_string_value(v))
-				       : xstrfmt("%g", d);
+	char *text = json_is_string(v) ? xstrfmt("\"%s\"", json_string_value(v)) : xstrfmt("%g", d);
 	struct diag *dg = diag_add(dl, DIAG_ERROR, t->file, line, col, path,
 				   "'%s' is %s: expected a finite number, 0 or more", key, text);
 	diag_set_hint(dg, "write the %s itself, e.g. 20", isfinite(d) ? "size or count" : "number");

@@ -15,25 +15,25 @@ enum sm_severity { SM_SEV_ERROR, SM_SEV_WARNING, SM_SEV_INFO };
 
 /* Static description of a rule (lives in a rule table; never freed). */
 struct sm_rule_meta {
-	const char *id;          /* "SM-S3-001" */
+	const char *id; /* "SM-S3-001" */
 	enum sm_severity severity;
-	const char *title;       /* one line */
-	const char *why;         /* why it matters */
-	const char *fix;         /* how to fix it */
-	const char *controls;    /* "FSBP S3.4; PCI DSS 3.4; CIS 2.1.1" */
-	const char *nag_ids;     /* cdk-nag rule IDs a suppression may use, "AwsSolutions-S1 ..." */
-	const char *doc;         /* the AWS documentation page the rule rests on, or NULL */
-	const char *packs;       /* rule packs ("deploy", "solemate"); NULL: from `controls` */
+	const char *title;    /* one line */
+	const char *why;      /* why it matters */
+	const char *fix;      /* how to fix it */
+	const char *controls; /* "FSBP S3.4; PCI DSS 3.4; CIS 2.1.1" */
+	const char *nag_ids;  /* cdk-nag rule IDs a suppression may use, "AwsSolutions-S1 ..." */
+	const char *doc;      /* the AWS documentation page the rule rests on, or NULL */
+	const char *packs;    /* rule packs ("deploy", "solemate"); NULL: from `controls` */
 };
 
 struct sm_finding {
 	const struct sm_rule_meta *rule;
-	char *stack;       /* stack name */
-	char *file;        /* template file */
-	char *logical_id;  /* resource, or NULL for template-level findings */
-	char *path;        /* "Resources.X.Properties.Y", or NULL */
+	char *stack;	  /* stack name */
+	char *file;	  /* template file */
+	char *logical_id; /* resource, or NULL for template-level findings */
+	char *path;	  /* "Resources.X.Properties.Y", or NULL */
 	char *message;
-	int line, col;     /* in `file`, 0 when unknown */
+	int line, col; /* in `file`, 0 when unknown */
 	bool suppressed;
 	char *suppress_reason; /* when suppressed */
 };
@@ -43,7 +43,10 @@ struct sm_findings {
 	size_t nr, alloc;
 };
 
-#define SM_FINDINGS_INIT { NULL, 0, 0 }
+#define SM_FINDINGS_INIT                                                                           \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 struct sm_finding *sm_findings_add(struct sm_findings *f, const struct sm_rule_meta *rule,
 				   const char *stack, const char *file, const char *logical_id,

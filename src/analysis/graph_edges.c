@@ -131,7 +131,8 @@ static size_t origin_node(struct builder *b, struct sm_template *t, const json_t
 			const char *rn = jstr(jget(r, "Properties.Name"));
 			const json_t *target = jget(r, "Properties.AliasTarget.DNSName");
 			if (target && rn && same_dns_name(rn, name) &&
-			    !strcmp(jstr(json_object_get(r, "Type")) ?: "", "AWS::Route53::RecordSet"))
+			    !strcmp(jstr(json_object_get(r, "Type")) ?: "",
+				    "AWS::Route53::RecordSet"))
 				return gb_node_of(b, gb_resolve(b, rt, target));
 		}
 	}

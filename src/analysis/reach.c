@@ -89,7 +89,7 @@ static bool same(struct rref a, struct rref b)
 /* Follow Ref / Fn::GetAtt / Fn::ImportValue to the resource a value names. */
 static struct rref resolve(struct reach_model *m, struct sm_template *t, const json_t *v)
 {
-	struct rref r = { t, NULL };
+	struct rref r = {t, NULL};
 	const json_t *x;
 	if ((x = json_object_get(v, "Ref")) && json_is_string(x)) {
 		r.id = s_(x);
@@ -99,11 +99,13 @@ static struct rref resolve(struct reach_model *m, struct sm_template *t, const j
 		for (size_t i = 0; i < m->a->nr && !r.id; i++) {
 			const char *k;
 			json_t *o;
-			json_object_foreach(json_object_get(m->a->items[i].tmpl, "Outputs"), k, o)
-			{
-				const char *ex = s_(json_object_get(json_object_get(o, "Export"), "Name"));
+			json_object_foreach (json_object_get(m->a->items[i].tmpl, "Outputs"), k,
+					     o) {
+				const char *ex =
+					s_(json_object_get(json_object_get(o, "Export"), "Name"));
 				if (ex && !strcmp(ex, s_(x)))
-					return resolve(m, &m->a->items[i], json_object_get(o, "Value"));
+					return resolve(m, &m->a->items[i],
+						       json_object_get(o, "Value"));
 			}
 		}
 	}
@@ -178,8 +180,8 @@ static struct sg *sg_get(struct reach_model *m, struct rref r)
 	return g;
 }
 
-static void sg_add_rule(struct reach_model *m, struct sm_template *t, struct sg *g, const json_t *rule,
-			bool egress, const char *label)
+static void sg_add_rule(struct reach_model *m, struct sm_template *t, struct sg *g,
+			const json_t *rule, bool egress, const char *label)
 {
 	ALLOC_GROW(g->rules, g->nr + 1, g->alloc);
 	struct sg_rule *r = &g->rules[g->nr++];
@@ -193,7 +195,8 @@ static void sg_add_rule(struct reach_model *m, struct sm_template *t, struct sg 
 	if (cidr && parse_cidr(cidr, &r->addr, &r->mask)) {
 		r->has_cidr = true;
 	} else {
-		const json_t *peer = json_object_get(rule, egress ? "DestinationSecurityGroupId" : "SourceSecurityGroupId");
+		const json_t *peer = json_object_get(rule, egress ? "DestinationSecurityGroupId"
+								  : "SourceSecurityGroupId");
 		r->peer = resolve(m, t, peer);
 	}
 }
@@ -202,8 +205,7 @@ static void load_template(struct reach_model *m, struct sm_template *t)
 {
 	const char *id;
 	json_t *r;
-	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, r)
-	{
+	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 		const char *type = s_(json_object_get(r, "Type"));
 		const json_t *p = json_object_get(r, "Properties");
 		if (!type)
@@ -212,44 +214,54 @@ static void load_template(struct reach_model *m, struct sm_template *t)
 			ALLOC_GROW(m->subnets, m->subnet_nr + 1, m->subnet_alloc);
 			struct subnet *s = &m->subnets[m->subnet_nr++];
 			memset(s, 0, sizeof(*s));
-			s->r = (struct rref){ t, id };
+			s->r = (struct rref){t, id};
 			s->cidr_text = xstrdup(s_(json_object_get(p, "CidrBlock")) ?: "?");
 			parse_cidr(s->cidr_text, &s->addr, &s->mask);
 			struct rref v = resolve(m, t, json_object_get(p, "VpcId"));
 			s->vpc = v.id;
 			s->vpc_t = v.t;
 		} else if (!strcmp(type, "AWS::EC2::SecurityGroup")) {
-			struct sg *g = sg_get(m, (struct rref){ t, id });
+			struct sg *g = sg_get(m, (struct rref){t, id});
 			size_t i;
 			json_t *x;
-			json_array_foreach(json_object_get(p, "SecurityGroupIngress"), i, x)
-			{
+			json_array_foreach (json_object_get(p, "SecurityGroupIngress"), i, x) {
 				sg_add_rule(m, t, g, x, false, id);
 			}
-			json_array_foreach(json_object_get(p, "SecurityGroupEgress"), i, x)
-			{
+			json_array_foreach (json_object_get(p, "SecurityGroupEgress"), i, x) {
 				sg_add_rule(m, t, g, x, true, id);
 			}
-			if (!json_object_get(p, "SecurityGroupEgress")) { /* AWS default: all egress */
-				json_t *all = json_pack("{ss ss}", "IpProtocol", "-1", "CidrIp", "0.0.0.0/0");
+			if (!json_object_get(p,
+					     "SecurityGroupEgress")) { /* AWS default: all egress */
+				json_t *all = json_pack("{ss ss}", "IpProtocol", "-1", "CidrIp",
+							"0.0.0.0/0");
 				sg_add_rule(m, t, g, all, true, id);
 				json_decref(all);
 			}
 		} else if (!strcmp(type, "AWS::EC2::NetworkAclEntry")) {
 			ALLOC_GROW(m->entries, m->entry_nr + 1, m->entry_alloc);
-			m->entry_nacl = xrealloc(m->entry_nacl, sizeof(struct rref) * m->entry_alloc);
+			m->entry_nacl =
+				xrealloc(m->entry_nacl, sizeof(struct rref) * m->entry_alloc);
 			struct nacl_entry *e = &m->entries[m->entry_nr];
-			m->entry_nacl[m->entry_nr] = resolve(m, t, json_object_get(p, "NetworkAclId"));
+			m->entry_nacl[m->entry_nr] =
+				resolve(m, t, json_object_get(p, "NetworkAclId"));
 			m->entry_nr++;
 			e->num = num(json_object_get(p, "RuleNumber"), 32767);
 			e->egress = json_is_true(json_object_get(p, "Egress")) ||
 				    !strcmp(s_(json_object_get(p, "Egress")) ?: "", "true");
 			e->allow = !strcmp(s_(json_object_get(p, "RuleAction")) ?: "", "allow");
 			e->proto = num(json_object_get(p, "Protocol"), -1);
-			e->from = e->proto == -1 ? 0 : num(json_object_get(json_object_get(p, "PortRange"), "From"), 0);
-			e->to = e->proto == -1 ? 65535 : num(json_object_get(json_object_get(p, "PortRange"), "To"), 65535);
+			e->from = e->proto == -1
+					  ? 0
+					  : num(json_object_get(json_object_get(p, "PortRange"),
+								"From"),
+						0);
+			e->to = e->proto == -1 ? 65535
+					       : num(json_object_get(
+							     json_object_get(p, "PortRange"), "To"),
+						     65535);
 			if (!parse_cidr(s_(json_object_get(p, "CidrBlock")), &e->addr, &e->mask))
-				e->addr = e->mask = 0xffffffffu; /* IPv6 or unknown: matches nothing IPv4 */
+				e->addr = e->mask =
+					0xffffffffu; /* IPv6 or unknown: matches nothing IPv4 */
 			e->label = id;
 		}
 	}
@@ -260,21 +272,23 @@ static void link_template(struct reach_model *m, struct sm_template *t)
 {
 	const char *id;
 	json_t *r;
-	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, r)
-	{
+	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 		const char *type = s_(json_object_get(r, "Type"));
 		const json_t *p = json_object_get(r, "Properties");
 		if (!type)
 			continue;
-		if (!strcmp(type, "AWS::EC2::SecurityGroupIngress") || !strcmp(type, "AWS::EC2::SecurityGroupEgress")) {
+		if (!strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
+		    !strcmp(type, "AWS::EC2::SecurityGroupEgress")) {
 			struct rref g = resolve(m, t, json_object_get(p, "GroupId"));
 			if (g.id)
-				sg_add_rule(m, t, sg_get(m, g), p, !strcmp(type, "AWS::EC2::SecurityGroupEgress"), id);
+				sg_add_rule(m, t, sg_get(m, g), p,
+					    !strcmp(type, "AWS::EC2::SecurityGroupEgress"), id);
 		} else if (!strcmp(type, "AWS::EC2::SubnetNetworkAclAssociation")) {
 			struct rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
 			for (size_t i = 0; i < m->subnet_nr; i++)
 				if (same(m->subnets[i].r, sn))
-					m->subnets[i].nacl = resolve(m, t, json_object_get(p, "NetworkAclId"));
+					m->subnets[i].nacl =
+						resolve(m, t, json_object_get(p, "NetworkAclId"));
 		} else if (!strcmp(type, "AWS::EC2::SubnetRouteTableAssociation")) {
 			struct rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
 			struct rref rt = resolve(m, t, json_object_get(p, "RouteTableId"));
@@ -282,21 +296,29 @@ static void link_template(struct reach_model *m, struct sm_template *t)
 			for (size_t k = 0; k < m->a->nr; k++) {
 				const char *rid;
 				json_t *rr;
-				json_object_foreach(json_object_get(m->a->items[k].tmpl, "Resources"), rid, rr)
-				{
-					if (strcmp(s_(json_object_get(rr, "Type")) ?: "", "AWS::EC2::Route"))
+				json_object_foreach (
+					json_object_get(m->a->items[k].tmpl, "Resources"), rid,
+					rr) {
+					if (strcmp(s_(json_object_get(rr, "Type")) ?: "",
+						   "AWS::EC2::Route"))
 						continue;
 					const json_t *rp = json_object_get(rr, "Properties");
-					if (!same(resolve(m, &m->a->items[k], json_object_get(rp, "RouteTableId")), rt))
+					if (!same(resolve(m, &m->a->items[k],
+							  json_object_get(rp, "RouteTableId")),
+						  rt))
 						continue;
-					if (strcmp(s_(json_object_get(rp, "DestinationCidrBlock")) ?: "", "0.0.0.0/0"))
+					if (strcmp(s_(json_object_get(rp, "DestinationCidrBlock"))
+							   ?: "",
+						   "0.0.0.0/0"))
 						continue;
 					for (size_t i = 0; i < m->subnet_nr; i++) {
 						if (!same(m->subnets[i].r, sn))
 							continue;
-						m->subnets[i].route = json_object_get(rp, "GatewayId") ? ROUTE_IGW
-								      : json_object_get(rp, "NatGatewayId") ? ROUTE_NAT
-												: m->subnets[i].route;
+						m->subnets[i].route =
+							json_object_get(rp, "GatewayId") ? ROUTE_IGW
+							: json_object_get(rp, "NatGatewayId")
+								? ROUTE_NAT
+								: m->subnets[i].route;
 						m->subnets[i].route_label = rid;
 					}
 				}
@@ -312,21 +334,19 @@ static void place(struct reach_model *m, struct sm_template *t, const char *role
 	struct placement *pl = &m->pl[m->pl_nr++];
 	memset(pl, 0, sizeof(*pl));
 	pl->role = role;
-	pl->r = (struct rref){ t, id };
+	pl->r = (struct rref){t, id};
 	pl->public_ip = public_ip;
 	pl->subnets = xcalloc(json_array_size(subnets) + 1, sizeof(*pl->subnets));
 	pl->sgs = xcalloc(json_array_size(sgs) + 1, sizeof(*pl->sgs));
 	size_t i;
 	json_t *x;
-	json_array_foreach(subnets, i, x)
-	{
+	json_array_foreach (subnets, i, x) {
 		struct rref sn = resolve(m, t, x);
 		for (size_t k = 0; k < m->subnet_nr; k++)
 			if (same(m->subnets[k].r, sn))
 				pl->subnets[pl->subnet_nr++] = &m->subnets[k];
 	}
-	json_array_foreach(sgs, i, x)
-	{
+	json_array_foreach (sgs, i, x) {
 		struct rref g = resolve(m, t, x);
 		if (g.id)
 			pl->sgs[pl->sg_nr++] = sg_get(m, g);
@@ -337,31 +357,39 @@ static void placements(struct reach_model *m, struct sm_template *t)
 {
 	const char *id;
 	json_t *r;
-	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, r)
-	{
+	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 		const char *type = s_(json_object_get(r, "Type"));
 		const json_t *p = json_object_get(r, "Properties");
 		if (!type)
 			continue;
 		if (!strcmp(type, "AWS::ElasticLoadBalancingV2::LoadBalancer")) {
-			place(m, t, "alb", id, strcmp(s_(json_object_get(p, "Scheme")) ?: "", "internal") != 0,
+			place(m, t, "alb", id,
+			      strcmp(s_(json_object_get(p, "Scheme")) ?: "", "internal") != 0,
 			      json_object_get(p, "Subnets"), json_object_get(p, "SecurityGroups"));
 		} else if (!strcmp(type, "AWS::ECS::Service")) {
-			const json_t *vpc = json_object_get(json_object_get(p, "NetworkConfiguration"), "AwsvpcConfiguration");
-			place(m, t, "app", id, !strcmp(s_(json_object_get(vpc, "AssignPublicIp")) ?: "", "ENABLED"),
-			      json_object_get(vpc, "Subnets"), json_object_get(vpc, "SecurityGroups"));
+			const json_t *vpc = json_object_get(
+				json_object_get(p, "NetworkConfiguration"), "AwsvpcConfiguration");
+			place(m, t, "app", id,
+			      !strcmp(s_(json_object_get(vpc, "AssignPublicIp")) ?: "", "ENABLED"),
+			      json_object_get(vpc, "Subnets"),
+			      json_object_get(vpc, "SecurityGroups"));
 		} else if (!strcmp(type, "AWS::RDS::DBInstance")) {
 			struct rref sg = resolve(m, t, json_object_get(p, "DBSubnetGroupName"));
 			const json_t *subnets = prop(sg, "SubnetIds");
 			if (!subnets && json_object_get(p, "SourceDBInstanceIdentifier")) {
-				struct rref src = resolve(m, t, json_object_get(p, "SourceDBInstanceIdentifier"));
-				subnets = prop(resolve(m, src.t, prop(src, "DBSubnetGroupName")), "SubnetIds");
+				struct rref src = resolve(
+					m, t, json_object_get(p, "SourceDBInstanceIdentifier"));
+				subnets = prop(resolve(m, src.t, prop(src, "DBSubnetGroupName")),
+					       "SubnetIds");
 			}
 			place(m, t, "database", id,
 			      json_is_true(json_object_get(p, "PubliclyAccessible")), subnets,
 			      json_object_get(p, "VPCSecurityGroups"));
 		} else if (!strcmp(type, "AWS::AutoScaling::AutoScalingGroup")) {
-			struct rref lt = resolve(m, t, json_object_get(json_object_get(p, "LaunchTemplate"), "LaunchTemplateId"));
+			struct rref lt =
+				resolve(m, t,
+					json_object_get(json_object_get(p, "LaunchTemplate"),
+							"LaunchTemplateId"));
 			const json_t *data = prop(lt, "LaunchTemplateData");
 			place(m, t, "instances", id, false, json_object_get(p, "VPCZoneIdentifier"),
 			      json_object_get(data, "SecurityGroupIds"));
@@ -424,7 +452,8 @@ static bool nacl_allows(struct reach_model *m, struct rref nacl, bool egress, lo
 			continue;
 		if (e->proto != -1 && e->proto != 6)
 			continue;
-		if (!(e->from <= from && to <= e->to) && !(e->allow == false && e->from <= to && from <= e->to))
+		if (!(e->from <= from && to <= e->to) &&
+		    !(e->allow == false && e->from <= to && from <= e->to))
 			continue;
 		if (!contains(e->addr, e->mask, addr, mask))
 			continue;
@@ -437,13 +466,15 @@ static bool nacl_allows(struct reach_model *m, struct rref nacl, bool egress, lo
 }
 
 static bool sg_allows(struct reach_model *m, struct sg **groups, size_t n, bool egress, long port,
-		      unsigned addr, unsigned mask, struct sg **peers, size_t peer_nr, const char **label)
+		      unsigned addr, unsigned mask, struct sg **peers, size_t peer_nr,
+		      const char **label)
 {
 	(void)m;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < groups[i]->nr; k++) {
 			const struct sg_rule *r = &groups[i]->rules[k];
-			if (r->egress != egress || (r->proto != 6 && r->proto != -1) || port < r->from || port > r->to)
+			if (r->egress != egress || (r->proto != 6 && r->proto != -1) ||
+			    port < r->from || port > r->to)
 				continue;
 			if (r->has_cidr && contains(r->addr, r->mask, addr, mask)) {
 				*label = r->label;
@@ -463,20 +494,25 @@ static bool matches(const struct placement *pl, const char *name)
 {
 	if (!strcmp(name, pl->r.id))
 		return true;
-	if (!strcmp(pl->role, "app") && (!strcmp(name, "app") || !strcmp(name, "application") || !strcmp(name, "service") || !strcmp(name, "ecs")))
+	if (!strcmp(pl->role, "app") && (!strcmp(name, "app") || !strcmp(name, "application") ||
+					 !strcmp(name, "service") || !strcmp(name, "ecs")))
 		return true;
-	if (!strcmp(pl->role, "alb") && (!strcmp(name, "alb") || !strcmp(name, "loadbalancer") || !strcmp(name, "lb")))
+	if (!strcmp(pl->role, "alb") &&
+	    (!strcmp(name, "alb") || !strcmp(name, "loadbalancer") || !strcmp(name, "lb")))
 		return true;
-	if (!strcmp(pl->role, "database") && (!strcmp(name, "database") || !strcmp(name, "db") || !strcmp(name, "rds")))
+	if (!strcmp(pl->role, "database") &&
+	    (!strcmp(name, "database") || !strcmp(name, "db") || !strcmp(name, "rds")))
 		return true;
-	if (!strcmp(pl->role, "instances") && (!strcmp(name, "instances") || !strcmp(name, "asg") || !strcmp(name, "ec2")))
+	if (!strcmp(pl->role, "instances") &&
+	    (!strcmp(name, "instances") || !strcmp(name, "asg") || !strcmp(name, "ec2")))
 		return true;
 	return false;
 }
 
 static bool tier_is(const struct subnet *s, const char *tier)
 {
-	return (!strcmp(tier, "public") && s->route == ROUTE_IGW) || (!strcmp(tier, "private") && s->route == ROUTE_NAT) ||
+	return (!strcmp(tier, "public") && s->route == ROUTE_IGW) ||
+	       (!strcmp(tier, "private") && s->route == ROUTE_NAT) ||
 	       (!strcmp(tier, "isolated") && s->route == ROUTE_NONE);
 }
 
@@ -492,43 +528,60 @@ static int from_internet(struct reach_model *m, struct placement *d, int port, s
 {
 	const char *label;
 	if (!d->public_ip) {
-		strbuf_addf(ex, "not reachable: %s '%s' has no public address (internal, no public IP)\n", d->role, d->r.id);
+		strbuf_addf(
+			ex,
+			"not reachable: %s '%s' has no public address (internal, no public IP)\n",
+			d->role, d->r.id);
 		return 0;
 	}
 	for (size_t i = 0; i < d->subnet_nr; i++) {
 		struct subnet *s = d->subnets[i];
 		if (s->route != ROUTE_IGW) {
-			strbuf_addf(ex, "not reachable: subnet %s has no route to an internet gateway\n", s->r.id);
+			strbuf_addf(
+				ex,
+				"not reachable: subnet %s has no route to an internet gateway\n",
+				s->r.id);
 			continue;
 		}
 		if (!nacl_allows(m, s->nacl, false, port, port, 0, 0, &label)) {
-			strbuf_addf(ex, "not reachable: network ACL %s of subnet %s does not allow TCP %d from 0.0.0.0/0 (%s)\n",
+			strbuf_addf(ex,
+				    "not reachable: network ACL %s of subnet %s does not allow TCP "
+				    "%d from 0.0.0.0/0 (%s)\n",
 				    s->nacl.id, s->r.id, port, label ? label : "implicit deny");
 			continue;
 		}
 		const char *in_label = label;
 		if (!nacl_allows(m, s->nacl, true, EPHEMERAL_FROM, EPHEMERAL_TO, 0, 0, &label)) {
-			strbuf_addf(ex, "not reachable: network ACL %s of subnet %s blocks the return traffic (ephemeral ports to 0.0.0.0/0; %s)\n",
+			strbuf_addf(ex,
+				    "not reachable: network ACL %s of subnet %s blocks the return "
+				    "traffic (ephemeral ports to 0.0.0.0/0; %s)\n",
 				    s->nacl.id, s->r.id, label ? label : "no allow rule");
 			continue;
 		}
 		const char *sg_label;
 		if (!sg_allows(m, d->sgs, d->sg_nr, false, port, 0, 0, NULL, 0, &sg_label)) {
-			strbuf_addf(ex, "not reachable: no security group of %s allows TCP %d from 0.0.0.0/0\n", d->r.id, port);
+			strbuf_addf(ex,
+				    "not reachable: no security group of %s allows TCP %d from "
+				    "0.0.0.0/0\n",
+				    d->r.id, port);
 			continue;
 		}
 		strbuf_reset(ex);
-		strbuf_addf(ex, "reachable: internet -> internet gateway (route %s) -> subnet %s (%s)\n"
-				"  -> network ACL %s in: %s; return: %s\n  -> security group rule of %s -> %s '%s' :%d\n",
-			    s->route_label ? s->route_label : "?", s->r.id, s->cidr_text, s->nacl.id ? s->nacl.id : "default",
-			    in_label ? in_label : "default", label ? label : "default", sg_label, d->role, d->r.id, port);
+		strbuf_addf(ex,
+			    "reachable: internet -> internet gateway (route %s) -> subnet %s (%s)\n"
+			    "  -> network ACL %s in: %s; return: %s\n  -> security group rule of "
+			    "%s -> %s '%s' :%d\n",
+			    s->route_label ? s->route_label : "?", s->r.id, s->cidr_text,
+			    s->nacl.id ? s->nacl.id : "default", in_label ? in_label : "default",
+			    label ? label : "default", sg_label, d->role, d->r.id, port);
 		return 1;
 	}
 	return 0;
 }
 
 /* placement -> placement */
-static int between(struct reach_model *m, struct placement *src, struct placement *d, int port, struct strbuf *ex)
+static int between(struct reach_model *m, struct placement *src, struct placement *d, int port,
+		   struct strbuf *ex)
 {
 	const char *l1, *l2, *l3, *l4, *sg1, *sg2;
 	for (size_t i = 0; i < src->subnet_nr; i++) {
@@ -537,42 +590,72 @@ static int between(struct reach_model *m, struct placement *src, struct placemen
 			if (a->vpc && b->vpc && (a->vpc_t != b->vpc_t || strcmp(a->vpc, b->vpc)))
 				continue;
 			if (!same(a->nacl, b->nacl) || a != b) {
-				if (!nacl_allows(m, a->nacl, true, port, port, b->addr, b->mask, &l1)) {
-					strbuf_addf(ex, "not reachable: network ACL %s of %s does not allow TCP %d out to %s (%s)\n",
-						    a->nacl.id, a->r.id, port, b->cidr_text, l1 ? l1 : "implicit deny");
+				if (!nacl_allows(m, a->nacl, true, port, port, b->addr, b->mask,
+						 &l1)) {
+					strbuf_addf(ex,
+						    "not reachable: network ACL %s of %s does not "
+						    "allow TCP %d out to %s (%s)\n",
+						    a->nacl.id, a->r.id, port, b->cidr_text,
+						    l1 ? l1 : "implicit deny");
 					continue;
 				}
-				if (!nacl_allows(m, b->nacl, false, port, port, a->addr, a->mask, &l2)) {
-					strbuf_addf(ex, "not reachable: network ACL %s of %s does not allow TCP %d in from %s (%s)\n",
-						    b->nacl.id, b->r.id, port, a->cidr_text, l2 ? l2 : "implicit deny");
+				if (!nacl_allows(m, b->nacl, false, port, port, a->addr, a->mask,
+						 &l2)) {
+					strbuf_addf(ex,
+						    "not reachable: network ACL %s of %s does not "
+						    "allow TCP %d in from %s (%s)\n",
+						    b->nacl.id, b->r.id, port, a->cidr_text,
+						    l2 ? l2 : "implicit deny");
 					continue;
 				}
-				if (!nacl_allows(m, b->nacl, true, EPHEMERAL_FROM, EPHEMERAL_TO, a->addr, a->mask, &l3)) {
-					strbuf_addf(ex, "not reachable: network ACL %s of %s blocks the return traffic to %s (ephemeral ports; %s)\n",
-						    b->nacl.id, b->r.id, a->cidr_text, l3 ? l3 : "no allow rule");
+				if (!nacl_allows(m, b->nacl, true, EPHEMERAL_FROM, EPHEMERAL_TO,
+						 a->addr, a->mask, &l3)) {
+					strbuf_addf(
+						ex,
+						"not reachable: network ACL %s of %s blocks the "
+						"return traffic to %s (ephemeral ports; %s)\n",
+						b->nacl.id, b->r.id, a->cidr_text,
+						l3 ? l3 : "no allow rule");
 					continue;
 				}
-				if (!nacl_allows(m, a->nacl, false, EPHEMERAL_FROM, EPHEMERAL_TO, b->addr, b->mask, &l4)) {
-					strbuf_addf(ex, "not reachable: network ACL %s of %s blocks the return traffic from %s (ephemeral ports; %s)\n",
-						    a->nacl.id, a->r.id, b->cidr_text, l4 ? l4 : "no allow rule");
+				if (!nacl_allows(m, a->nacl, false, EPHEMERAL_FROM, EPHEMERAL_TO,
+						 b->addr, b->mask, &l4)) {
+					strbuf_addf(
+						ex,
+						"not reachable: network ACL %s of %s blocks the "
+						"return traffic from %s (ephemeral ports; %s)\n",
+						a->nacl.id, a->r.id, b->cidr_text,
+						l4 ? l4 : "no allow rule");
 					continue;
 				}
 			} else {
 				l1 = l2 = l3 = l4 = "same subnet";
 			}
-			if (!sg_allows(m, src->sgs, src->sg_nr, true, port, b->addr, b->mask, d->sgs, d->sg_nr, &sg1)) {
-				strbuf_addf(ex, "not reachable: no security group of %s allows TCP %d out to %s\n", src->r.id, port, d->r.id);
+			if (!sg_allows(m, src->sgs, src->sg_nr, true, port, b->addr, b->mask,
+				       d->sgs, d->sg_nr, &sg1)) {
+				strbuf_addf(ex,
+					    "not reachable: no security group of %s allows TCP %d "
+					    "out to %s\n",
+					    src->r.id, port, d->r.id);
 				continue;
 			}
-			if (!sg_allows(m, d->sgs, d->sg_nr, false, port, a->addr, a->mask, src->sgs, src->sg_nr, &sg2)) {
-				strbuf_addf(ex, "not reachable: no security group of %s allows TCP %d in from %s\n", d->r.id, port, src->r.id);
+			if (!sg_allows(m, d->sgs, d->sg_nr, false, port, a->addr, a->mask, src->sgs,
+				       src->sg_nr, &sg2)) {
+				strbuf_addf(ex,
+					    "not reachable: no security group of %s allows TCP %d "
+					    "in from %s\n",
+					    d->r.id, port, src->r.id);
 				continue;
 			}
 			strbuf_reset(ex);
-			strbuf_addf(ex, "reachable: %s '%s' (subnet %s, %s) -> NACL out %s, in %s, returns %s/%s\n"
-					"  -> security groups: egress %s, ingress %s -> %s '%s' (subnet %s, %s) :%d\n",
-				    src->role, src->r.id, a->r.id, a->cidr_text, l1 ? l1 : "default", l2 ? l2 : "default",
-				    l3 ? l3 : "default", l4 ? l4 : "default", sg1, sg2, d->role, d->r.id, b->r.id,
+			strbuf_addf(ex,
+				    "reachable: %s '%s' (subnet %s, %s) -> NACL out %s, in %s, "
+				    "returns %s/%s\n"
+				    "  -> security groups: egress %s, ingress %s -> %s '%s' "
+				    "(subnet %s, %s) :%d\n",
+				    src->role, src->r.id, a->r.id, a->cidr_text,
+				    l1 ? l1 : "default", l2 ? l2 : "default", l3 ? l3 : "default",
+				    l4 ? l4 : "default", sg1, sg2, d->role, d->r.id, b->r.id,
 				    b->cidr_text, port);
 			return 1;
 		}
@@ -580,7 +663,8 @@ static int between(struct reach_model *m, struct placement *src, struct placemen
 	return 0;
 }
 
-int reach_query(struct reach_model *m, const char *from, const char *to, int port, struct strbuf *ex)
+int reach_query(struct reach_model *m, const char *from, const char *to, int port,
+		struct strbuf *ex)
 {
 	bool any_to = false, any_from = !strcmp(from, "internet");
 	for (size_t j = 0; j < m->pl_nr; j++) {
@@ -623,7 +707,8 @@ int reach_query(struct reach_model *m, const char *from, const char *to, int por
 	}
 	if (!any_to || !any_from) {
 		strbuf_reset(ex);
-		strbuf_addf(ex, "unknown %s '%s'; ", !any_to ? "destination" : "source", !any_to ? to : from);
+		strbuf_addf(ex, "unknown %s '%s'; ", !any_to ? "destination" : "source",
+			    !any_to ? to : from);
 		known_names(m, ex);
 		return -1;
 	}
@@ -633,75 +718,98 @@ int reach_query(struct reach_model *m, const char *from, const char *to, int por
 /* ---- the design's invariants, as check rules ---- */
 
 static const struct sm_rule_meta net_db = {
-	"SM-NET-101", SM_SEV_ERROR, "Database reachable from outside the application tier",
+	"SM-NET-101",
+	SM_SEV_ERROR,
+	"Database reachable from outside the application tier",
 	"Only the application may open connections to the database (PCI DSS 1.3: the card-data "
 	"environment is segmented).",
 	"Allow 5432 on the database's security group from the application's group only.",
-	"PCI DSS 1.3.1; PCI DSS 1.3.2", NULL, NULL, NULL
-};
+	"PCI DSS 1.3.1; PCI DSS 1.3.2",
+	NULL,
+	NULL,
+	NULL};
 static const struct sm_rule_meta net_app = {
-	"SM-NET-102", SM_SEV_ERROR, "Application reachable other than through the load balancer",
+	"SM-NET-102",
+	SM_SEV_ERROR,
+	"Application reachable other than through the load balancer",
 	"Traffic that bypasses the load balancer bypasses its TLS policy and WAF.",
 	"Allow the container port on the application's group from the load balancer's group only.",
-	"PCI DSS 1.3.1; PCI DSS 6.4", NULL, NULL, NULL
-};
+	"PCI DSS 1.3.1; PCI DSS 6.4",
+	NULL,
+	NULL,
+	NULL};
 static const struct sm_rule_meta net_internet = {
-	"SM-NET-103", SM_SEV_ERROR, "Private or isolated tier reachable from the internet",
+	"SM-NET-103",
+	SM_SEV_ERROR,
+	"Private or isolated tier reachable from the internet",
 	"Only the public tier's load balancer should accept connections from the internet.",
-	"Remove public addresses, routes to the internet gateway or open rules on private resources.",
-	"PCI DSS 1.3.1; FSBP EC2.18", NULL, NULL, NULL
-};
+	"Remove public addresses, routes to the internet gateway or open rules on private "
+	"resources.",
+	"PCI DSS 1.3.1; FSBP EC2.18",
+	NULL,
+	NULL,
+	NULL};
 static const struct sm_rule_meta net_isolated = {
-	"SM-NET-104", SM_SEV_ERROR, "Database subnet routed to the internet",
+	"SM-NET-104",
+	SM_SEV_ERROR,
+	"Database subnet routed to the internet",
 	"The isolated tier must have no route out of the VPC, so data cannot be sent out from it.",
 	"Remove the 0.0.0.0/0 route (IGW or NAT) from the database subnets' route tables.",
-	"PCI DSS 1.3.4", NULL, NULL, NULL
-};
+	"PCI DSS 1.3.4",
+	NULL,
+	NULL,
+	NULL};
 
 /* Paths the design needs that the network blocks (deployability: it deploys, nothing works). */
 static const struct sm_rule_meta net_lb_app = {
-	.id = "SM-DEP-030", .severity = SM_SEV_ERROR,
+	.id = "SM-DEP-030",
+	.severity = SM_SEV_ERROR,
 	.title = "Load balancer cannot reach the port its targets listen on",
-	.why = "The security groups or network ACLs between the load balancer and the service block "
+	.why = "The security groups or network ACLs between the load balancer and the service "
+	       "block "
 	       "the container port: every health check fails, ECS replaces the tasks in a loop and "
 	       "the deployment circuit breaker fails the stack.",
 	.fix = "Allow the container port on the service's security group from the load balancer's "
 	       "group (and its egress on the load balancer's group); open the NACLs both ways.",
-	.controls = "AWS deploy-time behaviour", .packs = "deploy",
-	.doc = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-register-targets.html#target-security-groups",
+	.controls = "AWS deploy-time behaviour",
+	.packs = "deploy",
+	.doc = "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+	       "target-group-register-targets.html#target-security-groups",
 };
 static const struct sm_rule_meta net_app_db = {
-	.id = "SM-DEP-031", .severity = SM_SEV_ERROR,
+	.id = "SM-DEP-031",
+	.severity = SM_SEV_ERROR,
 	.title = "No application can reach the database",
 	.why = "A database that no application's network path reaches serves nobody: connections "
 	       "time out at the first query.",
 	.fix = "Allow the database port on the database's security group from the application's "
 	       "group, with the route tables and NACLs of both tiers letting it through.",
-	.controls = "AWS deploy-time behaviour", .packs = "deploy",
+	.controls = "AWS deploy-time behaviour",
+	.packs = "deploy",
 	.doc = "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.Scenarios.html",
 };
 
 const struct sm_rule_meta *const *reach_rules(void)
 {
-	static const struct sm_rule_meta *const rules[] = { &net_db, &net_app, &net_internet, &net_isolated,
-							    &net_lb_app, &net_app_db, NULL };
+	static const struct sm_rule_meta *const rules[] = {
+		&net_db, &net_app, &net_internet, &net_isolated, &net_lb_app, &net_app_db, NULL};
 	return rules;
 }
 
-static const int probe_ports[] = { 22, 80, 443, 3389, 5432, 8080 };
+static const int probe_ports[] = {22, 80, 443, 3389, 5432, 8080};
 
 static void finding(struct sm_findings *out, const struct sm_rule_meta *r, struct placement *p,
 		    const char *msg, const struct strbuf *why)
 {
-	struct sm_finding *f = sm_findings_add(out, r, p->r.t->stack_name, p->r.t->file, p->r.id, NULL,
-					       "%s: %s", msg, why->buf);
+	struct sm_finding *f = sm_findings_add(out, r, p->r.t->stack_name, p->r.t->file, p->r.id,
+					       NULL, "%s: %s", msg, why->buf);
 	/* a finding on a resource carries its suppressions, as the resource rules do */
-	const json_t *list = json_object_get(json_object_get(json_object_get(resource(p->r), "Metadata"), "cdk_nag"),
-					     "rules_to_suppress");
+	const json_t *list = json_object_get(
+		json_object_get(json_object_get(resource(p->r), "Metadata"), "cdk_nag"),
+		"rules_to_suppress");
 	size_t i;
 	json_t *s;
-	json_array_foreach(list, i, s)
-	{
+	json_array_foreach (list, i, s) {
 		const char *id = json_string_value(json_object_get(s, "id"));
 		const char *reason = json_string_value(json_object_get(s, "reason"));
 		if (id && !strcmp(id, r->id) && reason && strlen(reason) >= 10) {
@@ -733,8 +841,7 @@ static void required_paths(struct reach_model *m, struct sm_findings *out)
 		if (!strcmp(d->role, "app")) {
 			size_t k;
 			json_t *lb;
-			json_array_foreach(json_object_get(props, "LoadBalancers"), k, lb)
-			{
+			json_array_foreach (json_object_get(props, "LoadBalancers"), k, lb) {
 				long port = int_of(json_object_get(lb, "ContainerPort"), -1);
 				bool reached = false, any_lb = false;
 				strbuf_reset(&ex);
@@ -745,22 +852,27 @@ static void required_paths(struct reach_model *m, struct sm_findings *out)
 					reached = between(m, &m->pl[i], d, (int)port, &ex) == 1;
 				}
 				if (any_lb && !reached)
-					finding(out, &net_lb_app, d, "no load balancer reaches the container port", &ex);
+					finding(out, &net_lb_app, d,
+						"no load balancer reaches the container port", &ex);
 			}
 		}
 		if (!strcmp(d->role, "database") && any_app &&
 		    !json_object_get(props, "SourceDBInstanceIdentifier")) {
-			const char *engine = json_string_value(json_object_get(props, "Engine")) ?: "";
-			long port = int_of(json_object_get(props, "Port"), strstr(engine, "postgres") ? 5432
-									  : strstr(engine, "sqlserver") ? 1433
-									  : strstr(engine, "oracle") ? 1521 : 3306);
+			const char *engine =
+				json_string_value(json_object_get(props, "Engine")) ?: "";
+			long port = int_of(json_object_get(props, "Port"),
+					   strstr(engine, "postgres")	 ? 5432
+					   : strstr(engine, "sqlserver") ? 1433
+					   : strstr(engine, "oracle")	 ? 1521
+									 : 3306);
 			bool reached = false;
 			strbuf_reset(&ex);
 			for (size_t i = 0; i < m->pl_nr && !reached; i++)
 				if (i != j && !strcmp(m->pl[i].role, "app"))
 					reached = between(m, &m->pl[i], d, (int)port, &ex) == 1;
 			if (!reached)
-				finding(out, &net_app_db, d, "no application reaches the database port", &ex);
+				finding(out, &net_app_db, d,
+					"no application reaches the database port", &ex);
 		}
 	}
 	strbuf_release(&ex);
@@ -777,18 +889,24 @@ void reach_check_invariants(struct sm_assembly *a, struct sm_findings *out)
 			for (size_t k = 0; k < d->subnet_nr; k++)
 				if (d->subnets[k]->route != ROUTE_NONE) {
 					strbuf_reset(&ex);
-					strbuf_addf(&ex, "subnet %s has a default route (%s)", d->subnets[k]->r.id,
-						    d->subnets[k]->route_label ? d->subnets[k]->route_label : "?");
-					finding(out, &net_isolated, d, "database subnet routed out", &ex);
+					strbuf_addf(&ex, "subnet %s has a default route (%s)",
+						    d->subnets[k]->r.id,
+						    d->subnets[k]->route_label
+							    ? d->subnets[k]->route_label
+							    : "?");
+					finding(out, &net_isolated, d, "database subnet routed out",
+						&ex);
 					break;
 				}
 			for (size_t i = 0; i < m->pl_nr; i++) {
 				struct placement *s = &m->pl[i];
-				if (i == j || !strcmp(s->role, "app") || !strcmp(s->role, "instances") || !strcmp(s->role, "database"))
+				if (i == j || !strcmp(s->role, "app") ||
+				    !strcmp(s->role, "instances") || !strcmp(s->role, "database"))
 					continue;
 				strbuf_reset(&ex);
 				if (between(m, s, d, 5432, &ex) == 1)
-					finding(out, &net_db, d, "reachable from a non-application resource", &ex);
+					finding(out, &net_db, d,
+						"reachable from a non-application resource", &ex);
 			}
 		}
 		if (!strcmp(d->role, "app") || !strcmp(d->role, "instances")) {
@@ -796,10 +914,12 @@ void reach_check_invariants(struct sm_assembly *a, struct sm_findings *out)
 				struct placement *s = &m->pl[i];
 				if (i == j || strcmp(s->role, "database"))
 					continue;
-				for (size_t p = 0; p < sizeof(probe_ports) / sizeof(probe_ports[0]); p++) {
+				for (size_t p = 0; p < sizeof(probe_ports) / sizeof(probe_ports[0]);
+				     p++) {
 					strbuf_reset(&ex);
 					if (between(m, s, d, probe_ports[p], &ex) == 1) {
-						finding(out, &net_app, d, "reachable from the database tier", &ex);
+						finding(out, &net_app, d,
+							"reachable from the database tier", &ex);
 						break;
 					}
 				}
@@ -812,8 +932,9 @@ void reach_check_invariants(struct sm_assembly *a, struct sm_findings *out)
 			for (size_t p = 0; p < sizeof(probe_ports) / sizeof(probe_ports[0]); p++) {
 				strbuf_reset(&ex);
 				if (from_internet(m, d, probe_ports[p], &ex) == 1) {
-					finding(out, strcmp(d->role, "app") ? &net_internet : &net_app, d,
-						"reachable from the internet", &ex);
+					finding(out,
+						strcmp(d->role, "app") ? &net_internet : &net_app,
+						d, "reachable from the internet", &ex);
 					break;
 				}
 			}

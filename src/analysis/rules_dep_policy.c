@@ -270,14 +270,15 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 		if (seen)
 			continue; /* one finding per publishing type (alarm actions, OK actions,
 				     ...) */
-		/* publishers of this template (Targets[].Arn, Subscribers[].Address, ... searched) */
+		/* publishers of this template (Targets[].Arn, Subscribers[].Address, ... searched)
+		 */
 		bool found = false;
 		const char *rid;
 		json_t *res;
-		json_object_foreach((json_t *)c->resources, rid, res)
-		{
+		json_object_foreach ((json_t *)c->resources, rid, res) {
 			found |= !strcmp(res_type(res), pub->type) &&
-				 value_refers(jget(json_object_get(res, "Properties"), pub->prop), id);
+				 value_refers(jget(json_object_get(res, "Properties"), pub->prop),
+					      id);
 		}
 		if (!found)
 			continue;

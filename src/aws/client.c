@@ -348,13 +348,12 @@ static enum attempt_outcome judge_attempt(CURLcode cc, struct aws_response *resp
 		return ATTEMPT_OK;
 	aws_response_parse_error(resp);
 	return aws_status_retryable(resp->status, resp->error_code) ? ATTEMPT_RETRY
-								     : ATTEMPT_FAILED;
+								    : ATTEMPT_FAILED;
 }
 
 /* The transport of one attempt: send, fill resp. The curl result. */
-static CURLcode perform(const char *method, const char *url, struct curl_slist *h,
-			const char *body, size_t body_len, long timeout_ms,
-			struct aws_response *resp, char *errbuf)
+static CURLcode perform(const char *method, const char *url, struct curl_slist *h, const char *body,
+			size_t body_len, long timeout_ms, struct aws_response *resp, char *errbuf)
 {
 	CURL *curl = curl_easy_init();
 	if (!curl) {
@@ -443,8 +442,8 @@ static CURLcode send_once(const struct aws_client *c, const struct aws_request *
 	if (req->target) /* the JSON protocol's operation */
 		h = add_header(h, "X-Amz-Target", req->target);
 	h = add_raw_header(h, "Expect:"); /* no 100-continue round trip for large bodies */
-	CURLcode rc = perform(req->method, url, h, req->body, req->body_len, c->timeout_ms, resp,
-			      errbuf);
+	CURLcode rc =
+		perform(req->method, url, h, req->body, req->body_len, c->timeout_ms, resp, errbuf);
 	curl_slist_free_all(h);
 	return rc;
 }
@@ -487,13 +486,14 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 	}
 	char *label = request_label(req);
 	const struct aws_creds *cr = c->creds;
-	const char *unusable = !cr ? "no credentials"
-			       : !req->anonymous && !cr->provider && (!cr->access_key || !cr->secret_key)
-				       ? "no credentials"
-			       : !cr->region ? "no region"
-			       /* the host name is built from it: never from anything else */
-			       : !region_name_valid(cr->region) ? "the region is not an AWS region name"
-								: NULL;
+	const char *unusable =
+		!cr ? "no credentials"
+		: !req->anonymous && !cr->provider && (!cr->access_key || !cr->secret_key)
+			? "no credentials"
+		: !cr->region ? "no region"
+		/* the host name is built from it: never from anything else */
+		: !region_name_valid(cr->region) ? "the region is not an AWS region name"
+						 : NULL;
 	if (unusable) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: %s", label, unusable);
 		free(label);
@@ -582,8 +582,9 @@ int aws_http(const struct aws_http_request *req, struct aws_response *resp, stru
 	curl_slist_free_all(h);
 	int made = attempt < attempts ? attempt + 1 : attempts;
 	if (rc < 0 && cc != CURLE_OK)
-		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: cannot reach %s: %s (curl error %d)",
-			 req->label, req->url, errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
+		diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			 "%s: cannot reach %s: %s (curl error %d)", req->label, req->url,
+			 errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
 	else if (rc < 0)
 		failure_diag(dl, req->label, resp, made);
 	return rc;

@@ -27,10 +27,10 @@ struct aws_client {
 	 * before they expire during a long deploy.
 	 */
 	const struct aws_creds *creds;
-	const char *endpoint_url;      /* NULL: the real AWS endpoints */
-	int max_attempts;              /* default 5 (aws_client_init) */
-	unsigned base_delay_ms;        /* default 200; SOLEMATE_RETRY_BASE_MS overrides */
-	long timeout_ms;               /* whole-request timeout, default 60000 */
+	const char *endpoint_url; /* NULL: the real AWS endpoints */
+	int max_attempts;	  /* default 5 (aws_client_init) */
+	unsigned base_delay_ms;	  /* default 200; SOLEMATE_RETRY_BASE_MS overrides */
+	long timeout_ms;	  /* whole-request timeout, default 60000 */
 	/* counters, for tests and the end-of-run summary */
 	unsigned long requests; /* HTTP requests sent, retries included */
 	unsigned long retries;
@@ -39,23 +39,24 @@ struct aws_client {
 void aws_client_init(struct aws_client *c, const struct aws_creds *creds, const char *endpoint_url);
 
 struct aws_response {
-	long status;           /* HTTP status, 0 when no response */
+	long status; /* HTTP status, 0 when no response */
 	struct strbuf body;
-	char *request_id;      /* x-amzn-RequestId / x-amz-request-id, or NULL */
-	char *error_code;      /* AWS error Code (from the XML or JSON body), or NULL */
-	char *error_message;   /* AWS error Message, or NULL */
+	char *request_id;    /* x-amzn-RequestId / x-amz-request-id, or NULL */
+	char *error_code;    /* AWS error Code (from the XML or JSON body), or NULL */
+	char *error_message; /* AWS error Message, or NULL */
 };
 
 void aws_response_init(struct aws_response *r);
 void aws_response_release(struct aws_response *r);
 
 struct aws_request {
-	const char *service;      /* "cloudformation", "s3" (signing name) */
-	const char *method;       /* "POST", "PUT", "GET", ... */
-	const char *path;         /* raw path, "/" when NULL */
-	const char *query;        /* raw query string or NULL */
+	const char *service;	  /* "cloudformation", "s3" (signing name) */
+	const char *method;	  /* "POST", "PUT", "GET", ... */
+	const char *path;	  /* raw path, "/" when NULL */
+	const char *query;	  /* raw query string or NULL */
 	const char *content_type; /* or NULL */
-	const char *target;       /* X-Amz-Target of JSON protocols ("CertificateManager.DescribeCertificate"), or NULL */
+	const char *target;	  /* X-Amz-Target of JSON protocols
+				     ("CertificateManager.DescribeCertificate"), or NULL */
 	const char *body;
 	size_t body_len;
 	bool anonymous; /* sent unsigned (STS AssumeRoleWithWebIdentity needs no keys) */

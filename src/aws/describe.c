@@ -3,8 +3,8 @@
  * JSON document with X-Amz-Target; query services (RDS, EC2) a form body and
  * answer XML.
  */
-#include "aws/dynlib.h" /* first: libxml2 through the pointers loaded on first use */
 #include "aws/describe.h"
+#include "aws/dynlib.h" /* first: libxml2 through the pointers loaded on first use */
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +36,8 @@ int aws_json_call(struct aws_client *c, const char *service, const char *target,
 		if (!json_is_object(*out)) {
 			json_decref(*out);
 			*out = NULL;
-			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: the answer is not JSON", target);
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "%s: the answer is not JSON",
+				 target);
 			rc = -1;
 		}
 	}
@@ -92,8 +93,8 @@ static void form_add(struct strbuf *b, const char *key, const char *value)
 {
 	strbuf_addf(b, "&%s=", key);
 	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-_.~", *p))
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
 			strbuf_addch(b, (char)*p);
 		else
 			strbuf_addf(b, "%%%02X", *p);
@@ -148,14 +149,13 @@ int ec2_address_count(struct aws_client *c, size_t *count, struct diag_list *dl)
 int config_recorders(struct aws_client *c, json_t **names, struct diag_list *dl)
 {
 	json_t *in = json_object(), *ans = NULL;
-	int rc = aws_json_call(c, "config", "StarlingDoveService.DescribeConfigurationRecorders", in,
-			       &ans, dl);
+	int rc = aws_json_call(c, "config", "StarlingDoveService.DescribeConfigurationRecorders",
+			       in, &ans, dl);
 	json_decref(in);
 	*names = json_array();
 	size_t i;
 	json_t *r;
-	json_array_foreach(json_object_get(ans, "ConfigurationRecorders"), i, r)
-	{
+	json_array_foreach (json_object_get(ans, "ConfigurationRecorders"), i, r) {
 		if (json_is_string(json_object_get(r, "name")))
 			json_array_append(*names, json_object_get(r, "name"));
 	}

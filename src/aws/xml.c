@@ -3,8 +3,8 @@
 #include "aws/xml.h"
 
 #include <limits.h>
-#include <stdio.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

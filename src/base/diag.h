@@ -37,7 +37,10 @@ struct diag_list {
 	size_t alloc;
 };
 
-#define DIAG_LIST_INIT { NULL, 0, 0 }
+#define DIAG_LIST_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* Append a diagnostic; returns it so that callers may set `hint`. */
 struct diag *diag_add(struct diag_list *dl, enum diag_severity sev, const char *file, int line,

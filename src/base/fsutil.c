@@ -112,8 +112,8 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_
 	int ret = -1;
 
 	if (fd < 0) {
-		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot create a temporary file beside it: %s",
-			 strerror(errno));
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+			 "cannot create a temporary file beside it: %s", strerror(errno));
 		goto out;
 	}
 	if (fchmod(fd, replacement_mode(path)) < 0) {

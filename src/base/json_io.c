@@ -681,7 +681,8 @@ json_t *jio_load_yaml(const char *file, const char *text, size_t len, struct dia
 				/* a C string would end there: refuse it rather than truncate */
 				struct diag *d = diag_add(dl, DIAG_ERROR, file, line, col, NULL,
 							  "a NUL character (\\0) inside a string");
-				diag_set_hint(d, "remove it: CloudFormation does not take it either");
+				diag_set_hint(d,
+					      "remove it: CloudFormation does not take it either");
 				failed = true;
 				break;
 			}
@@ -1551,9 +1552,10 @@ static size_t utf8_seq(const unsigned char *p)
 {
 	if (p[0] < 0x80)
 		return 1;
-	size_t n = p[0] >= 0xC2 && p[0] <= 0xDF ? 2 : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
-		 : p[0] >= 0xF0 && p[0] <= 0xF4		       ? 4
-								       : 0;
+	size_t n = p[0] >= 0xC2 && p[0] <= 0xDF	  ? 2
+		   : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+		   : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+						  : 0;
 	unsigned char lo = p[0] == 0xE0 ? 0xA0 : p[0] == 0xF0 ? 0x90 : 0x80;
 	unsigned char hi = p[0] == 0xED ? 0x9F : p[0] == 0xF4 ? 0x8F : 0xBF;
 	if (n && (p[1] < lo || p[1] > hi))

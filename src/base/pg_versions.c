@@ -18,16 +18,16 @@
 static bool is_date(const char *s)
 {
 	int y, m, d, n = 0;
-	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 &&
-	       n == 10 && m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
+	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 /* "16.11" -> 16, 11; -1 unless exactly MAJOR.MINOR */
 static int parse_version(const char *v, int *major, int *minor)
 {
 	int n = 0;
-	if (sscanf(v, "%d.%d%n", major, minor, &n) != 2 || (size_t)n != strlen(v) ||
-	    *major <= 0 || *minor < 0 || v[0] == '+')
+	if (sscanf(v, "%d.%d%n", major, minor, &n) != 2 || (size_t)n != strlen(v) || *major <= 0 ||
+	    *minor < 0 || v[0] == '+')
 		return -1;
 	return 0;
 }
@@ -40,22 +40,20 @@ static int validate(const struct pg_versions *v, struct diag_list *dl)
 	int errors = 0;
 	json_t *majors = json_object_get(v->root, "majors");
 	json_t *minors = json_object_get(v->root, "minors");
-	if (!json_is_object(majors) || !json_is_object(minors) ||
-	    !is_date(pg_versions_date(v))) {
-		diag_add(dl, DIAG_ERROR, v->path, 0, 0, NULL,
-			 "expected an object with \"date\" (YYYY-MM-DD), \"majors\" and \"minors\"");
+	if (!json_is_object(majors) || !json_is_object(minors) || !is_date(pg_versions_date(v))) {
+		diag_add(
+			dl, DIAG_ERROR, v->path, 0, 0, NULL,
+			"expected an object with \"date\" (YYYY-MM-DD), \"majors\" and \"minors\"");
 		return -1;
 	}
-	json_object_foreach(majors, key, e)
-	{
+	json_object_foreach (majors, key, e) {
 		if (!is_date(json_string_value(json_object_get(e, "standardSupportEnds")))) {
 			diag_add(dl, DIAG_ERROR, v->path, 0, 0, key,
 				 "major %s has no standardSupportEnds date", key);
 			errors++;
 		}
 	}
-	json_object_foreach(minors, key, e)
-	{
+	json_object_foreach (minors, key, e) {
 		int ma, mi;
 		char mk[16];
 		json_t *end = json_object_get(e, "standardSupportEnds");
@@ -189,8 +187,7 @@ char *pg_versions_supported(const struct pg_versions *v, const char *today, int 
 	size_t n = 0;
 	const char *key;
 	json_t *e;
-	json_object_foreach(minors, key, e)
-	{
+	json_object_foreach (minors, key, e) {
 		struct pg_verdict verdict;
 		pg_versions_check(v, key, today, &verdict);
 		if (verdict.support != PG_SUPPORTED || (major > 0 && verdict.major != major))

@@ -14,23 +14,23 @@
 #include "base/diag.h"
 
 struct pg_versions {
-	char *path;      /* where it was read from */
-	json_t *root;    /* the file */
+	char *path;   /* where it was read from */
+	json_t *root; /* the file */
 };
 
 enum pg_support {
-	PG_SUPPORTED,     /* RDS creates instances on it today */
-	PG_MINOR_ENDED,   /* the minor's standard support ended (or RDS creates none) */
-	PG_MAJOR_ENDED,   /* the major's standard support ended */
+	PG_SUPPORTED,	  /* RDS creates instances on it today */
+	PG_MINOR_ENDED,	  /* the minor's standard support ended (or RDS creates none) */
+	PG_MAJOR_ENDED,	  /* the major's standard support ended */
 	PG_UNKNOWN_MAJOR, /* not in the file */
 	PG_UNKNOWN_MINOR, /* the major is, this minor is not */
-	PG_MALFORMED,     /* not MAJOR.MINOR */
+	PG_MALFORMED,	  /* not MAJOR.MINOR */
 };
 
 struct pg_verdict {
 	enum pg_support support;
 	int major;
-	const char *ended;       /* PG_*_ENDED: the date standard support ended (borrowed) */
+	const char *ended;	 /* PG_*_ENDED: the date standard support ended (borrowed) */
 	const char *no_new_from; /* PG_MINOR_ENDED: RDS refuses new instances since (or NULL) */
 };
 

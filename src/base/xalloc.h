@@ -17,14 +17,14 @@ char *xstrndup(const char *s, size_t n);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Grow an array so that it holds at least `nr` elements (git ALLOC_GROW). */
-#define ALLOC_GROW(ptr, nr, alloc)                                               \
-	do {                                                                     \
-		if ((nr) > (alloc)) {                                            \
-			(alloc) = (alloc) < 8 ? 8 : (alloc) * 2;                 \
-			if ((alloc) < (nr))                                      \
-				(alloc) = (nr);                                  \
-			(ptr) = xrealloc((ptr), sizeof(*(ptr)) * (alloc));       \
-		}                                                                \
+#define ALLOC_GROW(ptr, nr, alloc)                                                                 \
+	do {                                                                                       \
+		if ((nr) > (alloc)) {                                                              \
+			(alloc) = (alloc) < 8 ? 8 : (alloc)*2;                                     \
+			if ((alloc) < (nr))                                                        \
+				(alloc) = (nr);                                                    \
+			(ptr) = xrealloc((ptr), sizeof(*(ptr)) * (alloc));                         \
+		}                                                                                  \
 	} while (0)
 
 #endif

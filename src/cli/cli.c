@@ -147,7 +147,7 @@ const char *cli_config_dir(const struct cli_inputs *in)
 	return in->config_dir ? in->config_dir : default_config_dir();
 }
 
-static const char *const config_exts[] = { ".json", ".yaml", ".yml" };
+static const char *const config_exts[] = {".json", ".yaml", ".yml"};
 
 /* The length of a configuration file's extension, or 0 when it is none of ours. */
 static size_t config_ext_len(const char *file)
@@ -248,8 +248,9 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
 			struct diag *d = diag_add(dl, DIAG_ERROR, cli_config_dir(in), 0, 0, NULL,
 						  "cannot read the configuration directory: %s",
 						  strerror(ENOENT));
-			diag_set_hint(d, "run from the project (a directory with config/ at or above "
-					 "it), or set --config-dir or SOLEMATE_CONFIG_DIR");
+			diag_set_hint(d,
+				      "run from the project (a directory with config/ at or above "
+				      "it), or set --config-dir or SOLEMATE_CONFIG_DIR");
 			continue;
 		}
 		for (size_t k = 0; k < found_nr; k++) {
@@ -270,8 +271,8 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	int failed = 0;
 
 	for (int i = 0; i < n + in->config_nr; i++) {
-		char *path = i < n ? cli_env_config_path(in, envs[i])
-				   : xstrdup(in->config_files[i - n]);
+		char *path =
+			i < n ? cli_env_config_path(in, envs[i]) : xstrdup(in->config_files[i - n]);
 		struct solemate_unit u;
 		if (i < n && !fs_exists(path)) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,

@@ -55,8 +55,7 @@ int cli_aws_identity(struct cli_aws *ca, struct sts_identity *out, struct diag_l
 
 int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, struct diag_list *dl)
 {
-	const char *want =
-		u->kind == CONFIG_BASELINE ? u->baseline.account_id : u->env.account_id;
+	const char *want = u->kind == CONFIG_BASELINE ? u->baseline.account_id : u->env.account_id;
 	struct sts_identity id;
 	if (cli_aws_identity(ca, &id, dl) < 0) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,

@@ -202,7 +202,8 @@ int cli_aws_open(struct cli_aws *ca, const struct cli_aws_opts *o, const char *f
 		const char *e = getenv("AWS_ENDPOINT_URL");
 		ca->endpoint_url = e && *e ? e : NULL;
 	}
-	if (ca->endpoint_url && check_endpoint(ca->endpoint_url, o->allow_insecure_endpoint, dl) < 0)
+	if (ca->endpoint_url &&
+	    check_endpoint(ca->endpoint_url, o->allow_insecure_endpoint, dl) < 0)
 		return -1;
 	if (ca->sts_endpoint_url &&
 	    (!ca->endpoint_url || strcmp(ca->sts_endpoint_url, ca->endpoint_url)) &&
@@ -490,8 +491,9 @@ int cli_stack_owner_check(const struct cfn_stack *s, const char *env, struct dia
 					  "Environment tag, no solemate description): it is not "
 					  "environment '%s''s; refusing to touch it",
 					  s->name, env);
-		diag_set_hint(d, "it was not deployed by solemate for '%s'; if it is yours to "
-				 "replace, delete it by hand first",
+		diag_set_hint(d,
+			      "it was not deployed by solemate for '%s'; if it is yours to "
+			      "replace, delete it by hand first",
 			      env);
 		ret = -1;
 	} else if (strcmp(rec, env)) {
@@ -499,8 +501,9 @@ int cli_stack_owner_check(const struct cfn_stack *s, const char *env, struct dia
 					  "stack '%s' belongs to environment '%s', not '%s': "
 					  "refusing to touch it",
 					  s->name, rec, env);
-		diag_set_hint(d, "two environments map to the same stack names; use --env %s "
-				 "for that environment, or give this one a name of its own",
+		diag_set_hint(d,
+			      "two environments map to the same stack names; use --env %s "
+			      "for that environment, or give this one a name of its own",
 			      rec);
 		ret = -1;
 	}

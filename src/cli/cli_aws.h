@@ -64,9 +64,9 @@ struct cli_aws {
 	struct aws_creds creds;
 	const char *endpoint_url;
 	const char *sts_endpoint_url; /* --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL */
-	const char *forced_region; /* --region, or NULL: each stack's own region */
-	bool progress_tty;	   /* stdout is a terminal: progress bars */
-	bool prompt_tty;	   /* stdin and stderr are terminals: questions allowed */
+	const char *forced_region;    /* --region, or NULL: each stack's own region */
+	bool progress_tty;	      /* stdout is a terminal: progress bars */
+	bool prompt_tty;	      /* stdin and stderr are terminals: questions allowed */
 	bool color;
 	unsigned poll_ms; /* between two polls; SOLEMATE_POLL_MS, default 2000 */
 	pthread_mutex_t out_lock;
@@ -259,6 +259,7 @@ int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **ar
  * error, SM_EXIT_USAGE when the configuration holds a placeholder.
  */
 struct solemate_unit;
-int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u, bool json);
+int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u,
+		  bool json);
 
 #endif

@@ -6,15 +6,16 @@
 
 #include "analysis/check.h"
 #include "base/arena.h"
-#include "cli/cli.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
-#include "base/xalloc.h"
 #include "base/strbuf.h"
+#include "base/xalloc.h"
+#include "cli/cli.h"
 
 static const char check_usage[] =
 	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
-	"                      [--format text|json|sarif] [--severity error|warning|info] [--rules]\n"
+	"                      [--format text|json|sarif] [--severity error|warning|info] "
+	"[--rules]\n"
 	"                      [--pack PACK[,PACK...]]\n"
 	"\n"
 	"Run the security and compliance rules (AWS Foundational Security Best\n"
@@ -64,11 +65,13 @@ static void print_rules_json(unsigned packs, const struct sm_findings *f)
 		if (!(check_rule_packs(r[i]) & packs))
 			continue;
 		json_t *o = json_pack("{ss ss ss ss ss ss ss* ss* ss}", "id", r[i]->id, "severity",
-				      sev_name(r[i]->severity), "title", r[i]->title, "why", r[i]->why,
-				      "fix", r[i]->fix, "controls", r[i]->controls, "cdkNag", r[i]->nag_ids,
-				      "doc", r[i]->doc, "packs", check_pack_names(check_rule_packs(r[i])));
+				      sev_name(r[i]->severity), "title", r[i]->title, "why",
+				      r[i]->why, "fix", r[i]->fix, "controls", r[i]->controls,
+				      "cdkNag", r[i]->nag_ids, "doc", r[i]->doc, "packs",
+				      check_pack_names(check_rule_packs(r[i])));
 		if (f)
-			json_object_set_new(o, "findings", json_integer((json_int_t)rule_findings(f, r[i])));
+			json_object_set_new(o, "findings",
+					    json_integer((json_int_t)rule_findings(f, r[i])));
 		json_array_append_new(arr, o);
 	}
 	json_t *out = json_pack("{so}", "rules", arr);
@@ -106,14 +109,17 @@ static void print_text(const struct sm_findings *f, enum sm_severity min, bool s
 		if (x->rule->severity > min || (x->suppressed && !show_muted))
 			continue;
 		if (strcmp(last_stack, x->stack)) {
-			printf("%s%s%s\n", color ? "\033[1m" : "", x->stack, color ? "\033[0m" : "");
+			printf("%s%s%s\n", color ? "\033[1m" : "", x->stack,
+			       color ? "\033[0m" : "");
 			last_stack = x->stack;
 		}
-		const char *c = !color ? "" : x->suppressed ? "\033[2m"
-					 : x->rule->severity == SM_SEV_ERROR ? "\033[31m"
-					 : "\033[33m";
-		printf("  %s%-7s %-11s%s %s: %s", c, x->suppressed ? "muted" : sev_name(x->rule->severity),
-		       x->rule->id, color ? "\033[0m" : "", x->logical_id ? x->logical_id : "(template)",
+		const char *c = !color				    ? ""
+				: x->suppressed			    ? "\033[2m"
+				: x->rule->severity == SM_SEV_ERROR ? "\033[31m"
+								    : "\033[33m";
+		printf("  %s%-7s %-11s%s %s: %s", c,
+		       x->suppressed ? "muted" : sev_name(x->rule->severity), x->rule->id,
+		       color ? "\033[0m" : "", x->logical_id ? x->logical_id : "(template)",
 		       x->message);
 		if (x->line)
 			printf(" [%s:%d]", x->file, x->line);
@@ -135,13 +141,14 @@ static json_t *findings_json(const struct sm_findings *f, enum sm_severity min)
 		const struct sm_finding *x = &f->items[i];
 		if (x->rule->severity > min)
 			continue;
-		json_array_append_new(
-			arr, json_pack("{ss ss so so ss* ss* si ss sb ss*}", "rule", x->rule->id, "severity",
-				       sev_name(x->rule->severity), "stack", jio_string_escaped(x->stack, false),
-				       "file", jio_string_escaped(x->file, false),
-				       "resource", x->logical_id, "path", x->path, "line", x->line,
-				       "message", x->message, "suppressed", x->suppressed, "reason",
-				       x->suppress_reason));
+		json_array_append_new(arr, json_pack("{ss ss so so ss* ss* si ss sb ss*}", "rule",
+						     x->rule->id, "severity",
+						     sev_name(x->rule->severity), "stack",
+						     jio_string_escaped(x->stack, false), "file",
+						     jio_string_escaped(x->file, false), "resource",
+						     x->logical_id, "path", x->path, "line",
+						     x->line, "message", x->message, "suppressed",
+						     x->suppressed, "reason", x->suppress_reason));
 	}
 	return arr;
 }
@@ -161,8 +168,8 @@ static void uri_encode_path(struct strbuf *out, const char *path)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~/", *p))
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
 			strbuf_addch(out, (char)*p);
 		else
 			strbuf_addf(out, "%%%c%c", hex[*p >> 4], hex[*p & 15]);
@@ -181,7 +188,8 @@ static json_t *sarif_artifact(const char *file)
 		/* "./x" is "x"; a first segment with ':' would read as a scheme */
 		while (!strncmp(file, "./", 2))
 			file += 2;
-		if (strchr(file, ':') && (!strchr(file, '/') || strchr(file, ':') < strchr(file, '/')))
+		if (strchr(file, ':') &&
+		    (!strchr(file, '/') || strchr(file, ':') < strchr(file, '/')))
 			strbuf_addstr(&uri, "./");
 		uri_encode_path(&uri, file);
 		loc = json_pack("{ss ss}", "uri", uri.buf, "uriBaseId", SARIF_BASE);
@@ -214,30 +222,35 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 			continue;
 		json_t *tags = json_array();
 		unsigned rp = check_rule_packs(all[i]);
-		json_array_append_new(tags, json_string(rp == CHECK_PACK_DEPLOY ? "deployability" : "security"));
+		json_array_append_new(
+			tags, json_string(rp == CHECK_PACK_DEPLOY ? "deployability" : "security"));
 		for (const char *p = check_pack_names(rp); *p;) {
 			size_t n = strcspn(p, " ");
 			json_array_append_new(tags, json_stringn(p, n));
 			p += n + (p[n] == ' ');
 		}
 		char *help = NULL;
-		size_t len = strlen(all[i]->why) + strlen(all[i]->fix) + strlen(all[i]->controls) + 32;
+		size_t len =
+			strlen(all[i]->why) + strlen(all[i]->fix) + strlen(all[i]->controls) + 32;
 		help = malloc(len);
-		snprintf(help, len, "%s Fix: %s Controls: %s", all[i]->why, all[i]->fix, all[i]->controls);
+		snprintf(help, len, "%s Fix: %s Controls: %s", all[i]->why, all[i]->fix,
+			 all[i]->controls);
 		json_array_append_new(
 			rules, json_pack("{ss s{ss} s{ss} s{ss} s{ss} s{so}}", "id", all[i]->id,
-					 "shortDescription", "text", all[i]->title, "fullDescription",
-					 "text", all[i]->why, "help", "text", help,
-					 "defaultConfiguration", "level",
-					 all[i]->severity == SM_SEV_ERROR ? "error"
+					 "shortDescription", "text", all[i]->title,
+					 "fullDescription", "text", all[i]->why, "help", "text",
+					 help, "defaultConfiguration", "level",
+					 all[i]->severity == SM_SEV_ERROR     ? "error"
 					 : all[i]->severity == SM_SEV_WARNING ? "warning"
 									      : "note",
 					 "properties", "tags", tags));
 		if (all[i]->doc)
-			json_object_set_new(json_array_get(rules, json_array_size(rules) - 1), "helpUri",
-					    json_string(all[i]->doc));
-		json_object_set_new(json_object_get(json_array_get(rules, json_array_size(rules) - 1), "properties"),
-				    "findings", json_integer((json_int_t)rule_findings(f, all[i])));
+			json_object_set_new(json_array_get(rules, json_array_size(rules) - 1),
+					    "helpUri", json_string(all[i]->doc));
+		json_object_set_new(
+			json_object_get(json_array_get(rules, json_array_size(rules) - 1),
+					"properties"),
+			"findings", json_integer((json_int_t)rule_findings(f, all[i])));
 		free(help);
 	}
 	for (size_t i = 0; i < f->nr; i++) {
@@ -254,23 +267,24 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 		if (x->logical_id)
 			json_object_set_new(loc, "logicalLocations",
 					    json_pack("[{ss ss}]", "name", x->logical_id,
-						      "fullyQualifiedName", x->path ? x->path : x->logical_id));
+						      "fullyQualifiedName",
+						      x->path ? x->path : x->logical_id));
 		json_t *res = json_pack("{ss ss s{ss} s[o]}", "ruleId", x->rule->id, "level",
-					x->rule->severity == SM_SEV_ERROR ? "error"
+					x->rule->severity == SM_SEV_ERROR     ? "error"
 					: x->rule->severity == SM_SEV_WARNING ? "warning"
 									      : "note",
 					"message", "text", x->message, "locations", loc);
 		if (x->suppressed)
 			json_object_set_new(res, "suppressions",
-					    json_pack("[{ss ss}]", "kind", "inSource", "justification",
-						      x->suppress_reason));
+					    json_pack("[{ss ss}]", "kind", "inSource",
+						      "justification", x->suppress_reason));
 		json_array_append_new(results, res);
 	}
 	return json_pack("{ss ss s[{s{s{ss ss ss so}} so so}]}", "$schema",
-			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0", "runs",
-			 "tool", "driver", "name", "solemate", "version", SM_VERSION, "informationUri",
-			 "https://github.com/solemate/solemate", "rules", rules, "originalUriBaseIds",
-			 sarif_base_ids(), "results", results);
+			 "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
+			 "runs", "tool", "driver", "name", "solemate", "version", SM_VERSION,
+			 "informationUri", "https://github.com/solemate/solemate", "rules", rules,
+			 "originalUriBaseIds", sarif_base_ids(), "results", results);
 }
 
 /*
@@ -297,14 +311,16 @@ static int apply_baseline(const char *path, struct sm_findings *f)
 		if (*p == '#' || strspn(p, " \t\r") == strlen(p))
 			continue;
 		if (sscanf(p, "%63s %127s %255s %n", rule, stack, res, &used) != 3 || !p[used]) {
-			fprintf(stderr, "solemate: %s:%d: expected 'RULE STACK RESOURCE REASON'\n", path, line);
+			fprintf(stderr, "solemate: %s:%d: expected 'RULE STACK RESOURCE REASON'\n",
+				path, line);
 			rc = -1;
 			break;
 		}
 		size_t hits = 0;
 		for (size_t i = 0; i < f->nr; i++) {
 			struct sm_finding *x = &f->items[i];
-			if (x->suppressed || strcmp(x->rule->id, rule) || strcmp(x->logical_id ? x->logical_id : "", res) ||
+			if (x->suppressed || strcmp(x->rule->id, rule) ||
+			    strcmp(x->logical_id ? x->logical_id : "", res) ||
 			    (strcmp(stack, "*") && strcmp(x->stack ? x->stack : "", stack)))
 				continue;
 			x->suppressed = true;
@@ -312,7 +328,9 @@ static int apply_baseline(const char *path, struct sm_findings *f)
 			hits++;
 		}
 		if (!hits)
-			fprintf(stderr, "solemate: %s:%d: %s %s %s matches no finding any more: remove the line\n",
+			fprintf(stderr,
+				"solemate: %s:%d: %s %s %s matches no finding any more: remove the "
+				"line\n",
 				path, line, rule, stack, res);
 	}
 	free(text);
@@ -322,7 +340,7 @@ static int apply_baseline(const char *path, struct sm_findings *f)
 
 int cmd_check(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
+	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct sm_assembly a;
 	struct sm_findings f = SM_FINDINGS_INIT;
@@ -357,11 +375,14 @@ int cmd_check(int argc, char **argv)
 				return cli_usage_error("check", "option '--pack' needs a value");
 		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--severity")) {
 			if (i + 1 >= argc)
-				return cli_usage_error("check", "option '%s' needs a value", argv[i]);
+				return cli_usage_error("check", "option '%s' needs a value",
+						       argv[i]);
 			const char *v = argv[++i];
 			if (!strcmp(argv[i - 1], "--format")) {
 				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif"))
-					return cli_usage_error("check", "unknown format '%s' (text, json or sarif)", v);
+					return cli_usage_error(
+						"check",
+						"unknown format '%s' (text, json or sarif)", v);
 				format = v;
 			} else if (!strcmp(v, "error")) {
 				min = SM_SEV_ERROR;
@@ -384,10 +405,11 @@ int cmd_check(int argc, char **argv)
 		const char *bad = "";
 		size_t bad_len = 0;
 		if (check_parse_packs(pack_list, &packs, &bad, &bad_len) < 0)
-			return cli_usage_error("check",
-					       "unknown rule pack '%.*s' (deploy, aws-foundational, pci, cis, "
-					       "solemate or all)",
-					       (int)bad_len, bad);
+			return cli_usage_error(
+				"check",
+				"unknown rule pack '%.*s' (deploy, aws-foundational, pci, cis, "
+				"solemate or all)",
+				(int)bad_len, bad);
 	}
 	if (list_rules && !in.env_nr && !in.config_nr && !in.path_nr) {
 		if (!strcmp(format, "json"))
@@ -423,11 +445,12 @@ int cmd_check(int argc, char **argv)
 	} else if (!strcmp(format, "text")) {
 		print_text(&f, min, show_muted);
 	} else {
-		json_t *out = !strcmp(format, "json")
-				      ? json_pack("{so sI sI}", "findings", findings_json(&f, min), "errors",
-						  (json_int_t)check_count(&f, SM_SEV_ERROR), "warnings",
-						  (json_int_t)check_count(&f, SM_SEV_WARNING))
-				      : sarif(&f, min, packs);
+		json_t *out =
+			!strcmp(format, "json")
+				? json_pack("{so sI sI}", "findings", findings_json(&f, min),
+					    "errors", (json_int_t)check_count(&f, SM_SEV_ERROR),
+					    "warnings", (json_int_t)check_count(&f, SM_SEV_WARNING))
+				: sarif(&f, min, packs);
 		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
 		fputs(s, stdout);
 		free(s);

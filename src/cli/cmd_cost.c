@@ -204,9 +204,11 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 	if (!strcmp(o->format, "json")) {
 		json_t *j = cost_report_json(&r);
 		if (!j) {
-			/* never an answer without the estimate: a budget gate would read it as a pass */
+			/* never an answer without the estimate: a budget gate would read it as a
+			 * pass */
 			diag_add(&dl, DIAG_ERROR, u->name, 0, 0, NULL,
-				 "the estimate cannot be written as JSON (a figure is not a number)");
+				 "the estimate cannot be written as JSON (a figure is not a "
+				 "number)");
 			goto out;
 		}
 		/* a unit without an environment's configuration (the account baseline) */

@@ -170,21 +170,23 @@ int cmd_deploy(int argc, char **argv)
 	if (code != SM_EXIT_OK) {
 		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
 			cli_print_diags(&dl);
-		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name,
-		       ca.requests, ca.retries);
+		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name, ca.requests,
+		       ca.retries);
 		goto out;
 	}
 	/* what only the account can tell, before any change set */
 	if (skip_preflight) {
-		fprintf(stderr, "solemate: WARNING: preflight skipped (--skip-preflight): certificates, "
-				"orderable database versions, account singletons and quotas are NOT "
-				"checked before the change sets\n");
+		fprintf(stderr,
+			"solemate: WARNING: preflight skipped (--skip-preflight): certificates, "
+			"orderable database versions, account singletons and quotas are NOT "
+			"checked before the change sets\n");
 	} else {
 		printf("preflight %s\n", unit.name);
 		code = cli_preflight(&ca, &as, &unit, false);
 		if (code != SM_EXIT_OK) {
-			fprintf(stderr, "solemate: deploy stopped by preflight: no stack was created or "
-					"changed (fix the errors above, or --skip-preflight)\n");
+			fprintf(stderr,
+				"solemate: deploy stopped by preflight: no stack was created or "
+				"changed (fix the errors above, or --skip-preflight)\n");
 			goto out;
 		}
 	}

@@ -253,14 +253,15 @@ int cmd_destroy(int argc, char **argv)
 	ctx.only = only;
 	ctx.only_nr = only_nr;
 	if (unit.protect && !ctx.force) {
-		struct diag *d = diag_add(&dl, DIAG_ERROR, unit.file, 0, 0, NULL,
-					  unit.kind == CONFIG_BASELINE
-						  ? "refusing to destroy '%s': the account baseline "
-						    "(audit trail, AWS Config) outlives every "
-						    "environment"
-						  : "refusing to destroy '%s': it is a protected "
-						    "environment (databaseDeletionProtection)",
-					  unit.name);
+		struct diag *d =
+			diag_add(&dl, DIAG_ERROR, unit.file, 0, 0, NULL,
+				 unit.kind == CONFIG_BASELINE
+					 ? "refusing to destroy '%s': the account baseline "
+					   "(audit trail, AWS Config) outlives every "
+					   "environment"
+					 : "refusing to destroy '%s': it is a protected "
+					   "environment (databaseDeletionProtection)",
+				 unit.name);
 		diag_set_hint(d, "if you really mean it: --force (and its stacks' termination "
 				 "protection is turned off)");
 		goto out;
@@ -287,8 +288,7 @@ int cmd_destroy(int argc, char **argv)
 			struct diag *d = diag_add(&dl, DIAG_ERROR, NULL, 0, 0, NULL,
 						  "destroy asks for confirmation and there is no "
 						  "terminal");
-			diag_set_hint(d, "pass --yes to delete '%s' without a question",
-				      unit.name);
+			diag_set_hint(d, "pass --yes to delete '%s' without a question", unit.name);
 			goto out;
 		}
 		if (!confirm_by_name(unit.name, only_nr ? only_nr : waves.nr)) {
@@ -311,8 +311,7 @@ int cmd_destroy(int argc, char **argv)
 		       ctx.kept.buf);
 	printf("%s: %zu deleted, %zu not deployed, %zu failed, %zu not started (%lu requests, "
 	       "%lu retried)\n",
-	       unit.name, ctx.deleted, ctx.absent, ctx.failed, skipped, ca.requests,
-	       ca.retries);
+	       unit.name, ctx.deleted, ctx.absent, ctx.failed, skipped, ca.requests, ca.retries);
 	code = ctx.failed || skipped || cli_interrupted ? SM_EXIT_FINDINGS : SM_EXIT_OK;
 	strbuf_release(&ctx.kept);
 	pthread_mutex_destroy(&ctx.lock);

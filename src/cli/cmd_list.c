@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/json_io.h"
+#include "cli/cli.h"
 
 static const char list_usage[] =
 	"usage: solemate list [--env NAME|all]... [--config FILE]... [--format text|json]\n"
@@ -18,7 +18,7 @@ static const char list_usage[] =
 
 int cmd_list(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
+	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	bool json = false;
 
@@ -36,7 +36,8 @@ int cmd_list(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--format")) {
 			const char *f = i + 1 < argc ? argv[++i] : "";
 			if (strcmp(f, "json") && strcmp(f, "text"))
-				return cli_usage_error("list", "--format takes text or json, not '%s'", f);
+				return cli_usage_error("list",
+						       "--format takes text or json, not '%s'", f);
 			json = !strcmp(f, "json");
 		} else {
 			return cli_usage_error("list", "unknown option '%s'", argv[i]);
@@ -56,12 +57,12 @@ int cmd_list(int argc, char **argv)
 		const struct sm_stack *s = sm_app_stack_at(app, i);
 		json_t *deps = json_array();
 		for (size_t j = 0; j < sm_stack_dependency_count(s); j++)
-			json_array_append_new(deps,
-					      json_string(sm_stack_name(sm_stack_dependency_at(s, j))));
-		json_array_append_new(
-			arr, json_pack("{ss ss* sI so}", "stack", sm_stack_name(s), "region",
-				       sm_stack_region(s), "resources",
-				       (json_int_t)sm_stack_resource_count(s), "dependsOn", deps));
+			json_array_append_new(
+				deps, json_string(sm_stack_name(sm_stack_dependency_at(s, j))));
+		json_array_append_new(arr, json_pack("{ss ss* sI so}", "stack", sm_stack_name(s),
+						     "region", sm_stack_region(s), "resources",
+						     (json_int_t)sm_stack_resource_count(s),
+						     "dependsOn", deps));
 	}
 	if (json) {
 		char *s = jio_dump_json(arr, NULL);
@@ -71,8 +72,7 @@ int cmd_list(int argc, char **argv)
 		size_t k;
 		json_t *e;
 		printf("%-40s %-14s %9s  %s\n", "STACK", "REGION", "RESOURCES", "DEPENDS ON");
-		json_array_foreach(arr, k, e)
-		{
+		json_array_foreach (arr, k, e) {
 			printf("%-40s %-14s %9" JSON_INTEGER_FORMAT "  ",
 			       json_string_value(json_object_get(e, "stack")),
 			       json_string_value(json_object_get(e, "region"))
@@ -81,8 +81,7 @@ int cmd_list(int argc, char **argv)
 			       json_integer_value(json_object_get(e, "resources")));
 			size_t j;
 			json_t *d;
-			json_array_foreach(json_object_get(e, "dependsOn"), j, d)
-			{
+			json_array_foreach (json_object_get(e, "dependsOn"), j, d) {
 				printf("%s%s", j ? ", " : "", json_string_value(d));
 			}
 			printf("\n");

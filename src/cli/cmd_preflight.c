@@ -1,4 +1,5 @@
-/* solemate preflight: read-only questions to the account before a deploy (lifecycle/preflight.h). */
+/* solemate preflight: read-only questions to the account before a deploy (lifecycle/preflight.h).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +62,13 @@ static void print_report(const struct pf_report *r, const char *env, bool json)
 		for (size_t i = 0; i < r->nr; i++) {
 			const struct pf_finding *f = &r->items[i];
 			json_array_append_new(arr, json_pack("{ss ss ss ss ss sb}", "severity",
-							     sev_name(f->severity), "check", f->check,
-							     "subject", f->subject, "message", f->message,
-							     "fix", f->fix, "badInput", f->bad_input));
+							     sev_name(f->severity), "check",
+							     f->check, "subject", f->subject,
+							     "message", f->message, "fix", f->fix,
+							     "badInput", f->bad_input));
 		}
-		json_t *out = json_pack("{ss so sI sI}", "environment", env, "findings", arr, "errors",
-					(json_int_t)pf_count(r, PF_ERROR), "warnings",
+		json_t *out = json_pack("{ss so sI sI}", "environment", env, "findings", arr,
+					"errors", (json_int_t)pf_count(r, PF_ERROR), "warnings",
 					(json_int_t)pf_count(r, PF_WARNING));
 		char *s = jio_dump_json(out, NULL);
 		fputs(s, stdout);
@@ -84,21 +86,25 @@ static void print_report(const struct pf_report *r, const char *env, bool json)
 	       pf_count(r, PF_WARNING) == 1 ? "" : "s");
 }
 
-int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u, bool json)
+int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u,
+		  bool json)
 {
 	bool env = u->kind == CONFIG_ENVIRONMENT;
 	const struct pf_key keys[] = {
-		{ "certificateArn", env ? u->env.certificate_arn : NULL },
-		{ "albCertificateArn", env ? u->env.alb_certificate_arn : NULL },
-		{ "databaseEngineVersion", env ? u->env.database_engine_version : NULL },
+		{"certificateArn", env ? u->env.certificate_arn : NULL},
+		{"albCertificateArn", env ? u->env.alb_certificate_arn : NULL},
+		{"databaseEngineVersion", env ? u->env.database_engine_version : NULL},
 	};
-	struct region_clients rc = { .ca = ca };
-	struct pf_opts o = { .keys = keys, .keys_nr = sizeof(keys) / sizeof(keys[0]),
-			     .region = u->region, .client = client_for, .client_ctx = &rc };
+	struct region_clients rc = {.ca = ca};
+	struct pf_opts o = {.keys = keys,
+			    .keys_nr = sizeof(keys) / sizeof(keys[0]),
+			    .region = u->region,
+			    .client = client_for,
+			    .client_ctx = &rc};
 	struct pf_report r = PF_REPORT_INIT;
 	preflight_run(as, &o, &r);
 	print_report(&r, u->name, json);
-	int code = pf_has_bad_input(&r)		? SM_EXIT_USAGE
+	int code = pf_has_bad_input(&r)	    ? SM_EXIT_USAGE
 		   : pf_count(&r, PF_ERROR) ? SM_EXIT_FINDINGS
 					    : SM_EXIT_OK;
 	for (size_t i = 0; i < rc.nr; i++) {
@@ -127,10 +133,12 @@ int cmd_preflight(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *v = argv[++i];
 			if (strcmp(v, "text") && strcmp(v, "json"))
-				return cli_usage_error("preflight", "unknown format '%s' (text or json)", v);
+				return cli_usage_error("preflight",
+						       "unknown format '%s' (text or json)", v);
 			json = !strcmp(v, "json");
 		} else {
-			return cli_usage_error("preflight", "unknown option '%s' (see --help)", argv[i]);
+			return cli_usage_error("preflight", "unknown option '%s' (see --help)",
+					       argv[i]);
 		}
 	}
 	struct solemate_unit unit;

@@ -24,11 +24,11 @@ static const char reach_usage[] =
 
 static void matrix(struct reach_model *m)
 {
-	static const char *const from[] = { "internet", "alb", "app", "database" };
+	static const char *const from[] = {"internet", "alb", "app", "database"};
 	static const struct {
 		const char *to;
 		int port;
-	} to[] = { { "alb", 443 }, { "app", 8080 }, { "database", 5432 } };
+	} to[] = {{"alb", 443}, {"app", 8080}, {"database", 5432}};
 	printf("%-10s", "from \\ to");
 	for (size_t j = 0; j < 3; j++)
 		printf("  %-14s", to[j].to);
@@ -38,9 +38,13 @@ static void matrix(struct reach_model *m)
 		for (size_t j = 0; j < 3; j++) {
 			struct strbuf ex = STRBUF_INIT;
 			char cell[32];
-			int r = strcmp(from[i], to[j].to) ? reach_query(m, from[i], to[j].to, to[j].port, &ex) : -2;
+			int r = strcmp(from[i], to[j].to)
+					? reach_query(m, from[i], to[j].to, to[j].port, &ex)
+					: -2;
 			snprintf(cell, sizeof(cell), "%s:%d %s", "", to[j].port,
-				 r == 1 ? "yes" : r == 0 ? "no" : "-");
+				 r == 1	  ? "yes"
+				 : r == 0 ? "no"
+					  : "-");
 			printf("  %-14s", cell + 1);
 			strbuf_release(&ex);
 		}
@@ -50,7 +54,7 @@ static void matrix(struct reach_model *m)
 
 int cmd_reach(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
+	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *from = NULL, *to = NULL;
 	bool show_matrix = false;
@@ -71,7 +75,8 @@ int cmd_reach(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--matrix")) {
 			show_matrix = true;
 		} else if (argv[i][0] == '-') {
-			return cli_usage_error("reach", "unknown option or missing value '%s'", argv[i]);
+			return cli_usage_error("reach", "unknown option or missing value '%s'",
+					       argv[i]);
 		} else {
 			cli_inputs_add_path(&in, argv, i);
 		}
@@ -80,12 +85,15 @@ int cmd_reach(int argc, char **argv)
 	char *dst = NULL;
 	if (!show_matrix) {
 		if (!from || !to)
-			return cli_usage_error("reach", "give --from SRC and --to DST:PORT (or --matrix)");
+			return cli_usage_error("reach",
+					       "give --from SRC and --to DST:PORT (or --matrix)");
 		const char *colon = strrchr(to, ':');
 		char *end = NULL;
 		long p = colon ? strtol(colon + 1, &end, 10) : 0;
 		if (!colon || !end || *end || p < 1 || p > 65535)
-			return cli_usage_error("reach", "'--to %s' needs a port: DST:PORT, e.g. database:5432", to);
+			return cli_usage_error(
+				"reach", "'--to %s' needs a port: DST:PORT, e.g. database:5432",
+				to);
 		port = (int)p;
 		dst = strndup(to, (size_t)(colon - to));
 	}

@@ -29,7 +29,7 @@ static const char synth_usage[] =
 
 int cmd_synth(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
+	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *out = "cdk.out";
 	enum sm_format fmt = SM_FORMAT_JSON;
@@ -52,7 +52,8 @@ int cmd_synth(int argc, char **argv)
 		} else if (!strncmp(argv[i], "--out=", 6)) {
 			out = argv[i] + 6;
 		} else if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
-			const char *v = argv[i][8] == '=' ? argv[i] + 9 : (++i < argc ? argv[i] : NULL);
+			const char *v =
+				argv[i][8] == '=' ? argv[i] + 9 : (++i < argc ? argv[i] : NULL);
 			if (!v)
 				return cli_usage_error("synth", "option '--format' needs a value");
 			if (!strcmp(v, "json"))
@@ -60,8 +61,8 @@ int cmd_synth(int argc, char **argv)
 			else if (!strcmp(v, "yaml"))
 				fmt = SM_FORMAT_YAML;
 			else
-				return cli_usage_error("synth", "unknown format '%s' (json or yaml)",
-						       v);
+				return cli_usage_error("synth",
+						       "unknown format '%s' (json or yaml)", v);
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			quiet = true;
 		} else {

@@ -5,8 +5,8 @@
 
 #include "analysis/cost.h"
 #include "analysis/validate.h"
-#include "base/json_io.h"
 #include "base/arena.h"
+#include "base/json_io.h"
 #include "cli/cli.h"
 
 static const char validate_usage[] =
@@ -54,7 +54,7 @@ static size_t add_quantity_errors(struct sm_assembly *a, struct diag_list *dl)
 
 int cmd_validate(int argc, char **argv)
 {
-	struct cli_inputs in = { 0 };
+	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct sm_assembly a;
 	bool json = false;
@@ -70,10 +70,12 @@ int cmd_validate(int argc, char **argv)
 			fputs(validate_usage, stdout);
 			return SM_EXIT_OK;
 		} else if (!strcmp(argv[i], "--format=json") ||
-			   (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "json") && ++i)) {
+			   (!strcmp(argv[i], "--format") && i + 1 < argc &&
+			    !strcmp(argv[i + 1], "json") && ++i)) {
 			json = true;
 		} else if (!strcmp(argv[i], "--format=text") ||
-			   (!strcmp(argv[i], "--format") && i + 1 < argc && !strcmp(argv[i + 1], "text") && ++i)) {
+			   (!strcmp(argv[i], "--format") && i + 1 < argc &&
+			    !strcmp(argv[i + 1], "text") && ++i)) {
 			json = false;
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("validate", "unknown option '%s'", argv[i]);
@@ -105,15 +107,15 @@ int cmd_validate(int argc, char **argv)
 		code = SM_EXIT_FINDINGS;
 	if (json) {
 		json_t *arr = json_array();
-		static const char *const sev[] = { "error", "warning", "note" };
+		static const char *const sev[] = {"error", "warning", "note"};
 		for (size_t i = 0; i < dl.nr; i++) {
 			struct diag *d = &dl.items[i];
-			json_array_append_new(arr, json_pack("{ss so* si si ss* ss ss*}", "severity",
-							     sev[d->severity], "file",
-							     d->file ? jio_string_escaped(d->file, false) : NULL,
-							     "line",
-							     d->line, "column", d->col, "path", d->path,
-							     "message", d->message, "hint", d->hint));
+			json_array_append_new(
+				arr, json_pack("{ss so* si si ss* ss ss*}", "severity",
+					       sev[d->severity], "file",
+					       d->file ? jio_string_escaped(d->file, false) : NULL,
+					       "line", d->line, "column", d->col, "path", d->path,
+					       "message", d->message, "hint", d->hint));
 		}
 		json_t *out = json_pack("{ss so sI sI}", "schema", cfn_schema_source(schema),
 					"diagnostics", arr, "errors",

@@ -18,20 +18,20 @@ struct cmd_struct {
 };
 
 static const struct cmd_struct commands[] = {
-	{ "synth", cmd_synth, "synthesize the cloud assembly (templates + manifest.json)" },
-	{ "list", cmd_list, "list the stacks of each environment with resource counts" },
-	{ "validate", cmd_validate, "validate templates against the CloudFormation schemas" },
-	{ "check", cmd_check, "security and compliance rules (FSBP, PCI DSS, CIS, cdk-nag)" },
-	{ "reach", cmd_reach, "static network reachability between tiers" },
-	{ "diff", cmd_diff, "compare with the deployed stacks or another assembly" },
-	{ "bootstrap", cmd_bootstrap, "create the stack that holds uploaded templates" },
-	{ "preflight", cmd_preflight, "ask the account what the templates cannot tell (read-only)" },
-	{ "deploy", cmd_deploy, "deploy stacks through CloudFormation change sets" },
-	{ "destroy", cmd_destroy, "delete an environment's stacks" },
-	{ "cost", cmd_cost, "estimate the monthly cost" },
-	{ "graph", cmd_graph, "draw the architecture (dot, svg, mermaid)" },
-	{ "report", cmd_report, "one HTML page: diagram, inventory, findings, cost, SLOs" },
-	{ "whoami", cmd_whoami, "the AWS account, ARN and credential source in use" },
+	{"synth", cmd_synth, "synthesize the cloud assembly (templates + manifest.json)"},
+	{"list", cmd_list, "list the stacks of each environment with resource counts"},
+	{"validate", cmd_validate, "validate templates against the CloudFormation schemas"},
+	{"check", cmd_check, "security and compliance rules (FSBP, PCI DSS, CIS, cdk-nag)"},
+	{"reach", cmd_reach, "static network reachability between tiers"},
+	{"diff", cmd_diff, "compare with the deployed stacks or another assembly"},
+	{"bootstrap", cmd_bootstrap, "create the stack that holds uploaded templates"},
+	{"preflight", cmd_preflight, "ask the account what the templates cannot tell (read-only)"},
+	{"deploy", cmd_deploy, "deploy stacks through CloudFormation change sets"},
+	{"destroy", cmd_destroy, "delete an environment's stacks"},
+	{"cost", cmd_cost, "estimate the monthly cost"},
+	{"graph", cmd_graph, "draw the architecture (dot, svg, mermaid)"},
+	{"report", cmd_report, "one HTML page: diagram, inventory, findings, cost, SLOs"},
+	{"whoami", cmd_whoami, "the AWS account, ARN and credential source in use"},
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -123,14 +123,15 @@ int main(int argc, char **argv)
 		const struct cmd_struct *c = find_command(argv[2]);
 		if (!c)
 			return unknown_command(argv[2]);
-		char *help_argv[] = { argv[2], (char *)"--help", NULL };
+		char *help_argv[] = {argv[2], (char *)"--help", NULL};
 		return cli_finish_stdout(c->fn(2, help_argv));
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return cli_finish_stdout(SM_EXIT_OK);
 	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") || !strcmp(argv[1], "version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") ||
+	    !strcmp(argv[1], "version")) {
 		printf("solemate %s\n", SM_VERSION);
 		return cli_finish_stdout(SM_EXIT_OK);
 	}

@@ -31,9 +31,8 @@ json_t *iam_account_root(void)
 struct sm_resource *iam_role_new(struct sm_stack *s, const char *id, const char *service,
 				 json_t *statements, const char *const *managed)
 {
-	json_t *assume = iam_document(json_pack(
-		"[{ss s{ss} ss}]", "Effect", "Allow", "Principal", "Service", service, "Action",
-		"sts:AssumeRole"));
+	json_t *assume = iam_document(json_pack("[{ss s{ss} ss}]", "Effect", "Allow", "Principal",
+						"Service", service, "Action", "sts:AssumeRole"));
 	json_t *props = json_pack("{so}", "AssumeRolePolicyDocument", assume);
 	json_t *arns = json_array();
 	for (size_t i = 0; managed && managed[i]; i++) {
@@ -77,9 +76,8 @@ void nag_suppress(struct sm_resource *r, const char *reason, ...)
 {
 	va_list ap;
 	const char *id;
-	struct sm_resource *policy = !strcmp(sm_resource_type(r), "AWS::IAM::Role")
-					     ? iam_role_policy(r)
-					     : NULL;
+	struct sm_resource *policy =
+		!strcmp(sm_resource_type(r), "AWS::IAM::Role") ? iam_role_policy(r) : NULL;
 	va_start(ap, reason);
 	while ((id = va_arg(ap, const char *))) {
 		sm_resource_suppress(r, id, reason);

@@ -53,12 +53,11 @@ json_t *bucket_objects_arn(const struct sm_resource *bucket, const char *suffix)
 void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p,
 		struct bucket *out)
 {
-	json_t *sse = p->kms_key
-			      ? json_pack("{s{ssso}sb}", "ServerSideEncryptionByDefault",
-					  "SSEAlgorithm", "aws:kms", "KMSMasterKeyID",
-					  sm_getatt(p->kms_key, "Arn"), "BucketKeyEnabled", 1)
-			      : json_pack("{s{ss}}", "ServerSideEncryptionByDefault",
-					  "SSEAlgorithm", "AES256");
+	json_t *sse = p->kms_key ? json_pack("{s{ssso}sb}", "ServerSideEncryptionByDefault",
+					     "SSEAlgorithm", "aws:kms", "KMSMasterKeyID",
+					     sm_getatt(p->kms_key, "Arn"), "BucketKeyEnabled", 1)
+				 : json_pack("{s{ss}}", "ServerSideEncryptionByDefault",
+					     "SSEAlgorithm", "AES256");
 	json_t *props = json_pack(
 		"{s{s[o]} s{sbsbsbsb} s{ss} s{s[{ss}]}}", "BucketEncryption",
 		"ServerSideEncryptionConfiguration", sse, "PublicAccessBlockConfiguration",
@@ -78,16 +77,16 @@ void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p
 	set_retain(out->bucket, p->retain_policy);
 
 	/* Deny every request that does not use TLS (FSBP S3.5, PCI DSS 4.1). */
-	out->statements = json_pack(
-		"[{ss ss s{ss} s[s] s[oo] s{s{ss}}}]", "Sid", "DenyInsecureTransport", "Effect",
-		"Deny", "Principal", "AWS", "*", "Action", "s3:*", "Resource",
-		sm_getatt(out->bucket, "Arn"), bucket_objects_arn(out->bucket, "/*"), "Condition",
-		"Bool", "aws:SecureTransport", "false");
+	out->statements =
+		json_pack("[{ss ss s{ss} s[s] s[oo] s{s{ss}}}]", "Sid", "DenyInsecureTransport",
+			  "Effect", "Deny", "Principal", "AWS", "*", "Action", "s3:*", "Resource",
+			  sm_getatt(out->bucket, "Arn"), bucket_objects_arn(out->bucket, "/*"),
+			  "Condition", "Bool", "aws:SecureTransport", "false");
 	char *pid = xstrfmt("%sPolicy", id);
-	out->policy = sm_resource_new(
-		s, pid, "AWS::S3::BucketPolicy",
-		json_pack("{so s{ss sO}}", "Bucket", sm_ref(out->bucket), "PolicyDocument",
-			  "Version", "2012-10-17", "Statement", out->statements));
+	out->policy = sm_resource_new(s, pid, "AWS::S3::BucketPolicy",
+				      json_pack("{so s{ss sO}}", "Bucket", sm_ref(out->bucket),
+						"PolicyDocument", "Version", "2012-10-17",
+						"Statement", out->statements));
 	free(pid);
 	json_decref(out->statements); /* the policy holds it; we keep a borrowed pointer */
 }

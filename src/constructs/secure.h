@@ -25,11 +25,11 @@ struct sm_resource *log_group_new(struct sm_stack *s, const char *id, json_t *na
 				  const char *retain_policy);
 
 struct bucket_props {
-	const struct sm_resource *kms_key; /* NULL: SSE-S3 (AES256) */
+	const struct sm_resource *kms_key;	     /* NULL: SSE-S3 (AES256) */
 	const struct sm_resource *access_log_bucket; /* NULL: no server access logs */
 	const char *access_log_prefix;
-	const char *object_ownership;     /* default BucketOwnerEnforced */
-	json_t *lifecycle_rules;          /* stolen; NULL: none */
+	const char *object_ownership; /* default BucketOwnerEnforced */
+	json_t *lifecycle_rules;      /* stolen; NULL: none */
 	const char *retain_policy;
 };
 

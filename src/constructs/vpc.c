@@ -8,7 +8,7 @@
 #include "base/cidr.h"
 #include "base/xalloc.h"
 
-static const char *const tier_names[] = { "Public", "Private", "Isolated" };
+static const char *const tier_names[] = {"Public", "Private", "Isolated"};
 
 const char *vpc_tier_name(enum vpc_tier tier)
 {
@@ -44,27 +44,27 @@ static void add_subnet(struct sm_stack *s, const char *id, struct vpc *v, enum v
 	char *label = xstrfmt("%s/%sSubnet%d", id, tier_names[tier], az + 1);
 
 	sn->az = az;
-	sn->subnet = sm_resource_new(
-		s, sid, "AWS::EC2::Subnet",
-		json_pack("{so ss so sb so}", "VpcId", sm_ref(v->vpc), "CidrBlock", sn->cidr,
-			  "AvailabilityZone", az_of(az), "MapPublicIpOnLaunch",
-			  tier == VPC_TIER_PUBLIC && p->map_public_ip, "Tags",
-			  name_tag(sm_stack_name(s), label)));
+	sn->subnet = sm_resource_new(s, sid, "AWS::EC2::Subnet",
+				     json_pack("{so ss so sb so}", "VpcId", sm_ref(v->vpc),
+					       "CidrBlock", sn->cidr, "AvailabilityZone", az_of(az),
+					       "MapPublicIpOnLaunch",
+					       tier == VPC_TIER_PUBLIC && p->map_public_ip, "Tags",
+					       name_tag(sm_stack_name(s), label)));
 	sn->route_table = sm_resource_new(s, rtid, "AWS::EC2::RouteTable",
 					  json_pack("{so so}", "VpcId", sm_ref(v->vpc), "Tags",
 						    name_tag(sm_stack_name(s), label)));
-	sn->association = sm_resource_new(s, asid, "AWS::EC2::SubnetRouteTableAssociation",
-					  json_pack("{so so}", "RouteTableId",
-						    sm_ref(sn->route_table), "SubnetId",
-						    sm_ref(sn->subnet)));
+	sn->association =
+		sm_resource_new(s, asid, "AWS::EC2::SubnetRouteTableAssociation",
+				json_pack("{so so}", "RouteTableId", sm_ref(sn->route_table),
+					  "SubnetId", sm_ref(sn->subnet)));
 	free(sid);
 	free(rtid);
 	free(asid);
 	free(label);
 }
 
-int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props,
-	    struct vpc *out, struct diag_list *dl)
+int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, struct vpc *out,
+	    struct diag_list *dl)
 {
 	struct vpc_props p = *props;
 	unsigned addr;
@@ -129,10 +129,11 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props,
 	for (int az = 0; az < p.max_azs; az++) {
 		struct vpc_subnet *pub = &out->subnets[VPC_TIER_PUBLIC][az];
 		lid = xstrfmt("%sPublicSubnet%dDefaultRoute", id, az + 1);
-		struct sm_resource *r = sm_resource_new(
-			s, lid, "AWS::EC2::Route",
-			json_pack("{so ss so}", "RouteTableId", sm_ref(pub->route_table),
-				  "DestinationCidrBlock", "0.0.0.0/0", "GatewayId", sm_ref(out->igw)));
+		struct sm_resource *r =
+			sm_resource_new(s, lid, "AWS::EC2::Route",
+					json_pack("{so ss so}", "RouteTableId",
+						  sm_ref(pub->route_table), "DestinationCidrBlock",
+						  "0.0.0.0/0", "GatewayId", sm_ref(out->igw)));
 		/* the route is refused until the gateway is attached to the VPC */
 		sm_resource_depends_on(r, out->igw_attachment);
 		nag_suppress(r,
@@ -152,11 +153,11 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props,
 							    name_tag(sm_stack_name(s), label)));
 		free(lid);
 		lid = xstrfmt("%sPublicSubnet%dNATGateway", id, n + 1);
-		out->nat[n] = sm_resource_new(
-			s, lid, "AWS::EC2::NatGateway",
-			json_pack("{so so so}", "SubnetId", sm_ref(pub->subnet), "AllocationId",
-				  sm_getatt(out->nat_eip[n], "AllocationId"), "Tags",
-				  name_tag(sm_stack_name(s), label)));
+		out->nat[n] = sm_resource_new(s, lid, "AWS::EC2::NatGateway",
+					      json_pack("{so so so}", "SubnetId",
+							sm_ref(pub->subnet), "AllocationId",
+							sm_getatt(out->nat_eip[n], "AllocationId"),
+							"Tags", name_tag(sm_stack_name(s), label)));
 		sm_resource_depends_on(out->nat[n], pub->route_table);
 		sm_resource_depends_on(out->nat[n], pub->association);
 		free(lid);

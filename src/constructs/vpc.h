@@ -23,10 +23,10 @@
 enum vpc_tier { VPC_TIER_PUBLIC, VPC_TIER_PRIVATE, VPC_TIER_ISOLATED, VPC_TIER_COUNT };
 
 struct vpc_props {
-	const char *cidr;  /* required, e.g. "10.0.0.0/16" */
-	int max_azs;       /* 1..VPC_MAX_AZS; default 2 */
-	int nat_gateways;  /* 0..max_azs; default 1 */
-	int subnet_mask;   /* default 24 */
+	const char *cidr;   /* required, e.g. "10.0.0.0/16" */
+	int max_azs;	    /* 1..VPC_MAX_AZS; default 2 */
+	int nat_gateways;   /* 0..max_azs; default 1 */
+	int subnet_mask;    /* default 24 */
 	bool map_public_ip; /* default false (secure) */
 };
 
@@ -51,8 +51,8 @@ struct vpc {
 };
 
 /* 0, or -1 with a diagnostic (bad CIDR, too many subnets for the block). */
-int vpc_new(struct sm_stack *stack, const char *id, const struct vpc_props *props,
-	    struct vpc *out, struct diag_list *dl);
+int vpc_new(struct sm_stack *stack, const char *id, const struct vpc_props *props, struct vpc *out,
+	    struct diag_list *dl);
 /* JSON array of Refs to the subnets of one tier (new reference). */
 json_t *vpc_subnet_ids(const struct vpc *v, enum vpc_tier tier);
 const char *vpc_tier_name(enum vpc_tier tier);

@@ -254,8 +254,7 @@ void sm_stack_add_transform(struct sm_stack *s, const char *name)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(s->transforms, i, v)
-	{
+	json_array_foreach (s->transforms, i, v) {
 		if (!strcmp(json_string_value(v), name))
 			return;
 	}

@@ -64,8 +64,8 @@ struct sm_stack *sm_app_find_stack(const struct sm_app *app, const char *name);
 /* ---- stacks ---- */
 
 struct sm_stack_props {
-	const char *account;  /* NULL: environment-agnostic ("unknown-account") */
-	const char *region;   /* NULL: environment-agnostic ("unknown-region") */
+	const char *account; /* NULL: environment-agnostic ("unknown-account") */
+	const char *region;  /* NULL: environment-agnostic ("unknown-region") */
 	const char *description;
 	bool termination_protection;
 };
@@ -74,7 +74,7 @@ struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
 			      const struct sm_stack_props *props);
 const char *sm_stack_name(const struct sm_stack *s);
 const char *sm_stack_account(const struct sm_stack *s); /* may be NULL */
-const char *sm_stack_region(const struct sm_stack *s);  /* may be NULL */
+const char *sm_stack_region(const struct sm_stack *s);	/* may be NULL */
 struct sm_app *sm_stack_app(const struct sm_stack *s);
 void sm_stack_add_dependency(struct sm_stack *s, struct sm_stack *on);
 /* Tags only for this stack's resources (on top of the app's). */
@@ -188,7 +188,6 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt);
  * file or any other directory is refused and left as it was. Leftover
  * `outdir`.tmp-XXXXXX directories of killed runs are removed.
  */
-int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt,
-		 struct diag_list *dl);
+int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt, struct diag_list *dl);
 
 #endif

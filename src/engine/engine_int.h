@@ -52,7 +52,7 @@ struct sm_stack {
 	struct sm_resource **resources;
 	size_t res_nr, res_alloc;
 	json_t *parameters, *conditions, *mappings; /* objects */
-	json_t *transforms; /* array of macro names, each once */
+	json_t *transforms;			    /* array of macro names, each once */
 	struct sm_output *outputs;
 	size_t out_nr, out_alloc;
 	struct sm_tag *tags;

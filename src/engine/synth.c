@@ -52,11 +52,11 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt)
 			json_t *entries = json_array();
 			for (size_t j = 0; j < s->xr_nr; j++)
 				json_array_append_new(
-					entries,
-					json_pack("{ss s{ss ss ss}}", "type",
-						  "solemate:cross-region-ref", "data", "parameter",
-						  s->xr[j].parameter, "producerStack",
-						  s->xr[j].producer_stack, "output", s->xr[j].output));
+					entries, json_pack("{ss s{ss ss ss}}", "type",
+							   "solemate:cross-region-ref", "data",
+							   "parameter", s->xr[j].parameter,
+							   "producerStack", s->xr[j].producer_stack,
+							   "output", s->xr[j].output));
 			char *key = xstrfmt("/%s", s->name);
 			json_object_set_new(art, "metadata", json_pack("{so}", key, entries));
 			free(key);
@@ -69,8 +69,8 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt)
 	return json_pack("{ss so}", "version", SM_ASSEMBLY_VERSION, "artifacts", arts);
 }
 
-static int write_json_file(const char *dir, const char *name, const json_t *v,
-			   enum sm_format fmt, struct diag_list *dl)
+static int write_json_file(const char *dir, const char *name, const json_t *v, enum sm_format fmt,
+			   struct diag_list *dl)
 {
 	size_t len;
 	char *data = fmt == SM_FORMAT_YAML ? jio_dump_yaml(v, &len) : jio_dump_json(v, &len);
@@ -225,8 +225,9 @@ static void remove_leftovers(const char *outdir)
 	char *path = xstrndup(outdir, len);
 	char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	char *parent = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path)))
-			     : xstrdup(".");
+	char *parent =
+		slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path)))
+		      : xstrdup(".");
 	char *prefix = xstrfmt("%s.tmp-", base);
 	size_t plen = strlen(prefix);
 	DIR *d = opendir(parent);
@@ -253,8 +254,7 @@ static void remove_leftovers(const char *outdir)
 	free(path);
 }
 
-int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt,
-		 struct diag_list *dl)
+int sm_app_synth(struct sm_app *app, const char *outdir, enum sm_format fmt, struct diag_list *dl)
 {
 	char *tmp = NULL;
 	json_t *manifest = NULL;

@@ -88,7 +88,8 @@ static bool acm_arn_shape(const char *arn, char *region, size_t n)
 	if (strlen(p) != 36)
 		return false;
 	for (int i = 0; i < 36; i++)
-		if ((i == 8 || i == 13 || i == 18 || i == 23) ? p[i] != '-' : !isxdigit((unsigned char)p[i]))
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? p[i] != '-'
+							      : !isxdigit((unsigned char)p[i]))
 			return false;
 	return true;
 }
@@ -96,7 +97,7 @@ static bool acm_arn_shape(const char *arn, char *region, size_t n)
 struct cert_use {
 	const char *arn;
 	bool cloudfront;
-	json_t *names; /* the names served with it (distribution aliases) */
+	json_t *names;	   /* the names served with it (distribution aliases) */
 	const char *where; /* "Stack/LogicalId" of the first use */
 };
 
@@ -123,13 +124,11 @@ static void collect_acm(const json_t *v, struct sm_template *t, const char *id, 
 	const char *k;
 	json_t *x;
 	if (json_is_array(v))
-		json_array_foreach((json_t *)v, i, x)
-		{
+		json_array_foreach ((json_t *)v, i, x) {
 			collect_acm(x, t, id, cloudfront, aliases, uses);
 		}
 	else if (json_is_object(v))
-		json_object_foreach((json_t *)v, k, x)
-		{
+		json_object_foreach ((json_t *)v, k, x) {
 			collect_acm(x, t, id, cloudfront, aliases, uses);
 		}
 }
@@ -151,8 +150,7 @@ static bool cert_covers(const json_t *cert, const char *host)
 		return true;
 	size_t i;
 	json_t *s;
-	json_array_foreach(json_object_get(cert, "SubjectAlternativeNames"), i, s)
-	{
+	json_array_foreach (json_object_get(cert, "SubjectAlternativeNames"), i, s) {
 		if (covers(json_string_value(s) ?: "", host))
 			return true;
 	}
@@ -165,12 +163,13 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 	for (size_t i = 0; i < a->nr; i++) {
 		const char *id;
 		json_t *res;
-		json_object_foreach(json_object_get(a->items[i].tmpl, "Resources"), id, res)
-		{
+		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
 			const char *type = json_string_value(json_object_get(res, "Type")) ?: "";
 			bool cf = !strcmp(type, "AWS::CloudFront::Distribution");
-			const json_t *aliases = json_object_get(
-				json_object_get(json_object_get(res, "Properties"), "DistributionConfig"), "Aliases");
+			const json_t *aliases =
+				json_object_get(json_object_get(json_object_get(res, "Properties"),
+								"DistributionConfig"),
+						"Aliases");
 			json_t *none = json_array();
 			collect_acm(json_object_get(res, "Properties"), &a->items[i], id, cf,
 				    json_is_array(aliases) ? aliases : none, uses);
@@ -179,20 +178,21 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 	}
 	const char *arn;
 	json_t *u;
-	json_object_foreach(uses, arn, u)
-	{
+	json_object_foreach (uses, arn, u) {
 		const char *where = json_string_value(json_object_get(u, "where"));
 		const char *key = key_for(o, arn, where);
 		char region[32];
 		if (!acm_arn_shape(arn, region, sizeof(region))) {
-			struct pf_finding *f = add(
-				r, PF_ERROR, "certificate", key,
-				"Request a certificate in ACM (us-east-1 for CloudFront), validate it, and set "
-				"its ARN in the configuration; or name a hostedZoneId so that the stacks create "
-				"a DNS-validated one.",
-				"%s is not an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/UUID): "
-				"a placeholder CloudFormation would refuse",
-				arn);
+			struct pf_finding *f = add(r, PF_ERROR, "certificate", key,
+						   "Request a certificate in ACM (us-east-1 for "
+						   "CloudFront), validate it, and set "
+						   "its ARN in the configuration; or name a "
+						   "hostedZoneId so that the stacks create "
+						   "a DNS-validated one.",
+						   "%s is not an ACM certificate ARN "
+						   "(arn:aws:acm:REGION:ACCOUNT:certificate/UUID): "
+						   "a placeholder CloudFormation would refuse",
+						   arn);
 			f->bad_input = true;
 			continue;
 		}
@@ -200,7 +200,8 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 		if (cloudfront && strcmp(region, "us-east-1"))
 			add(r, PF_ERROR, "certificate", key,
 			    "Request or import the certificate in us-east-1 and use that ARN.",
-			    "%s is in %s, but CloudFront takes certificates from us-east-1 only", arn, region);
+			    "%s is in %s, but CloudFront takes certificates from us-east-1 only",
+			    arn, region);
 		struct aws_client *c = o->client(o->client_ctx, region);
 		if (!c)
 			continue;
@@ -220,16 +221,18 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 		const char *status = json_string_value(json_object_get(cert, "Status")) ?: "?";
 		if (strcmp(status, "ISSUED"))
 			add(r, PF_ERROR, "certificate", key,
-			    "Complete the validation (the DNS records ACM asks for) or request a new "
-			    "certificate; CloudFront and load balancers take ISSUED certificates only.",
+			    "Complete the validation (the DNS records ACM asks for) or request a "
+			    "new "
+			    "certificate; CloudFront and load balancers take ISSUED certificates "
+			    "only.",
 			    "%s is %s, not ISSUED", arn, status);
 		size_t i;
 		json_t *n;
-		json_array_foreach(json_object_get(u, "names"), i, n)
-		{
+		json_array_foreach (json_object_get(u, "names"), i, n) {
 			if (json_is_string(n) && !cert_covers(cert, json_string_value(n)))
 				add(r, PF_ERROR, "certificate", key,
-				    "Request a certificate whose names include it (or a wildcard one label "
+				    "Request a certificate whose names include it (or a wildcard "
+				    "one label "
 				    "up), or serve another name.",
 				    "%s does not cover %s, which %s serves with it", arn,
 				    json_string_value(n), where);
@@ -246,13 +249,13 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 	for (size_t i = 0; i < a->nr; i++) {
 		const char *id;
 		json_t *res;
-		json_object_foreach(json_object_get(a->items[i].tmpl, "Resources"), id, res)
-		{
+		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
 			const json_t *p = json_object_get(res, "Properties");
 			const char *engine = json_string_value(json_object_get(p, "Engine"));
 			const char *ver = json_string_value(json_object_get(p, "EngineVersion"));
 			const char *cls = json_string_value(json_object_get(p, "DBInstanceClass"));
-			if (strcmp(json_string_value(json_object_get(res, "Type")) ?: "", "AWS::RDS::DBInstance") ||
+			if (strcmp(json_string_value(json_object_get(res, "Type")) ?: "",
+				   "AWS::RDS::DBInstance") ||
 			    !engine || !cls)
 				continue;
 			const char *region = stack_region(o, &a->items[i]);
@@ -266,16 +269,22 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 			if (rds_orderable_count(c, engine, ver, cls, &n, &dl) < 0 ||
 			    (!n && rds_orderable_count(c, engine, NULL, NULL, &any, &dl) < 0))
 				unanswered(r, "rds", subject, &dl);
-			else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot tell */
+			else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot
+						tell */
 				add(r, PF_WARNING, "rds", subject,
-				    "Check the version and class with aws rds describe-orderable-db-instance-options.",
-				    "could not check: the endpoint lists no orderable option for %s at all", engine);
+				    "Check the version and class with aws rds "
+				    "describe-orderable-db-instance-options.",
+				    "could not check: the endpoint lists no orderable option for "
+				    "%s at all",
+				    engine);
 			else if (!n)
 				add(r, PF_ERROR, "rds", key_for(o, ver ? ver : "", subject),
-				    "Pick a version and class that aws rds describe-orderable-db-instance-options "
-				    "lists for the region (databaseEngineVersion, databaseInstanceClass).",
-				    "%s %s on %s is not orderable in %s (%s)", engine, ver ? ver : "(default)",
-				    cls, region, subject);
+				    "Pick a version and class that aws rds "
+				    "describe-orderable-db-instance-options "
+				    "lists for the region (databaseEngineVersion, "
+				    "databaseInstanceClass).",
+				    "%s %s on %s is not orderable in %s (%s)", engine,
+				    ver ? ver : "(default)", cls, region, subject);
 			free(subject);
 		}
 	}
@@ -283,13 +292,13 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 
 /* ---- account singletons and quotas ---- */
 
-static size_t count_type(struct sm_template *t, const char *type, const json_t **first, const char **id_out)
+static size_t count_type(struct sm_template *t, const char *type, const json_t **first,
+			 const char **id_out)
 {
 	size_t n = 0;
 	const char *id;
 	json_t *res;
-	json_object_foreach(json_object_get(t->tmpl, "Resources"), id, res)
-	{
+	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, res) {
 		if (!strcmp(json_string_value(json_object_get(res, "Type")) ?: "", type)) {
 			if (!n && first)
 				*first = res;
@@ -301,13 +310,13 @@ static size_t count_type(struct sm_template *t, const char *type, const json_t *
 	return n;
 }
 
-/* A recorder CloudFormation made for this stack (its generated name holds the stack or logical ID). */
+/* A recorder CloudFormation made for this stack (its generated name holds the stack or logical ID).
+ */
 static bool ours(const json_t *names, const char *stack, const char *id)
 {
 	size_t i;
 	json_t *n;
-	json_array_foreach(names, i, n)
-	{
+	json_array_foreach (names, i, n) {
 		const char *s = json_string_value(n) ?: "";
 		if (strstr(s, stack) || strstr(s, id))
 			return true;
@@ -345,10 +354,13 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 			else if (json_array_size(names) && !ours(names, t->stack_name, id) &&
 				 !stack_exists(c, t->stack_name))
 				add(r, PF_ERROR, "config", subject,
-				    "Deploy the account baseline where no recorder exists, import the existing "
+				    "Deploy the account baseline where no recorder exists, import "
+				    "the existing "
 				    "recorder into the stack (resource import), or delete it.",
-				    "the account already has configuration recorder '%s' in %s; AWS Config "
-				    "allows one per region (MaxNumberOfConfigurationRecordersExceededException)",
+				    "the account already has configuration recorder '%s' in %s; "
+				    "AWS Config "
+				    "allows one per region "
+				    "(MaxNumberOfConfigurationRecordersExceededException)",
 				    json_string_value(json_array_get(names, 0)), region);
 			json_decref(names);
 			free(subject);
@@ -366,18 +378,28 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 			} else if (dim) {
 				size_t k;
 				json_t *m;
-				json_array_foreach(mons, k, m)
-				{
-					const char *md = json_string_value(json_object_get(m, "MonitorDimension"));
-					const char *mn = json_string_value(json_object_get(m, "MonitorName")) ?: "";
-					const char *want = json_string_value(json_object_get(p, "MonitorName")) ?: "";
+				json_array_foreach (mons, k, m) {
+					const char *md = json_string_value(
+						json_object_get(m, "MonitorDimension"));
+					const char *mn =
+						json_string_value(json_object_get(m, "MonitorName"))
+							?: "";
+					const char *want =
+						json_string_value(json_object_get(p, "MonitorName"))
+							?: "";
 					if (md && !strcmp(md, dim) && strcmp(mn, want)) {
 						add(r, PF_ERROR, "anomaly-monitor", subject,
-						    "Keep one monitor of this dimension per account: adopt the existing "
-						    "one (its ARN as the subscription's monitor) or delete it.",
-						    "the account already has anomaly monitor '%s' of dimension %s; Cost "
+						    "Keep one monitor of this dimension per "
+						    "account: adopt the existing "
+						    "one (its ARN as the subscription's monitor) "
+						    "or delete it.",
+						    "the account already has anomaly monitor '%s' "
+						    "of dimension %s; Cost "
 						    "Anomaly Detection allows one",
-						    json_string_value(json_object_get(m, "MonitorName")) ?: "?", dim);
+						    json_string_value(
+							    json_object_get(m, "MonitorName"))
+							    ?: "?",
+						    dim);
 						break;
 					}
 				}
@@ -396,13 +418,14 @@ static void check_eips(struct sm_assembly *a, const struct pf_opts *o, struct pf
 		const char *region = stack_region(o, &a->items[i]);
 		size_t n = count_type(&a->items[i], "AWS::EC2::EIP", NULL, NULL);
 		if (region && n)
-			json_object_set_new(want, region,
-					    json_integer(json_integer_value(json_object_get(want, region)) + (json_int_t)n));
+			json_object_set_new(
+				want, region,
+				json_integer(json_integer_value(json_object_get(want, region)) +
+					     (json_int_t)n));
 	}
 	const char *region;
 	json_t *nv;
-	json_object_foreach(want, region, nv)
-	{
+	json_object_foreach (want, region, nv) {
 		struct aws_client *c = o->client(o->client_ctx, region);
 		size_t have = 0, need = (size_t)json_integer_value(nv);
 		struct diag_list dl = DIAG_LIST_INIT;
@@ -412,9 +435,11 @@ static void check_eips(struct sm_assembly *a, const struct pf_opts *o, struct pf
 			unanswered(r, "eip", region, &dl);
 		else if (have + need > DEFAULT_EIP_QUOTA)
 			add(r, PF_WARNING, "eip", region,
-			    "Release unused Elastic IPs or ask Service Quotas for more (EC2-VPC Elastic IPs, "
+			    "Release unused Elastic IPs or ask Service Quotas for more (EC2-VPC "
+			    "Elastic IPs, "
 			    "L-0263D0A3) before deploying.",
-			    "the stacks create %zu Elastic IP%s in %s where the account holds %zu; the "
+			    "the stacks create %zu Elastic IP%s in %s where the account holds %zu; "
+			    "the "
 			    "default quota is %d",
 			    need, need == 1 ? "" : "s", region, have, DEFAULT_EIP_QUOTA);
 	}

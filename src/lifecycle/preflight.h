@@ -27,11 +27,11 @@ enum pf_severity { PF_ERROR, PF_WARNING, PF_INFO };
 
 struct pf_finding {
 	enum pf_severity severity;
-	bool bad_input;  /* the configuration is wrong (a placeholder), not the account */
-	char *check;     /* "certificate", "rds", "config", "anomaly-monitor", "eip" */
-	char *subject;   /* the config key or "Stack/LogicalId" it is about */
+	bool bad_input; /* the configuration is wrong (a placeholder), not the account */
+	char *check;	/* "certificate", "rds", "config", "anomaly-monitor", "eip" */
+	char *subject;	/* the config key or "Stack/LogicalId" it is about */
 	char *message;
-	char *fix;       /* what to do */
+	char *fix; /* what to do */
 };
 
 struct pf_report {
@@ -39,7 +39,10 @@ struct pf_report {
 	size_t nr, alloc;
 };
 
-#define PF_REPORT_INIT { NULL, 0, 0 }
+#define PF_REPORT_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* A configuration key whose value the templates carry (to name it in findings). */
 struct pf_key {
