@@ -1,5 +1,5 @@
 /*
- * Differential libFuzzer target: the fast JSON reader of base/json_io.c
+ * Differential libFuzzer target: the fast JSON reader of base/json_read.c
  * against jansson, and its position scanner against libyaml's, on the same
  * bytes. They must accept and refuse the same documents, read the same values
  * (dumped byte for byte) and place every path at the same line and column;

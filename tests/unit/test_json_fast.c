@@ -1,6 +1,6 @@
 /*
- * The fast JSON reader and position scanner of base/json_io.c must agree
- * with their references (jansson, libyaml) byte for byte: the same values,
+ * The fast JSON reader and position scanner (base/json_read.c, json_pos.c)
+ * must agree with their references (jansson, libyaml) byte for byte: the same values,
  * the same errors, the same positions. Tricky inline cases, then every JSON
  * file of the test fixtures and the synthesized templates if present.
  */
