@@ -1,6 +1,6 @@
 /*
  * Who the credentials are (STS GetCallerIdentity), the account check that
- * deploy, destroy and bootstrap make before anything else, and the MFA
+ * deploy, destroy, bootstrap and preflight make before anything else, and the MFA
  * prompt of role profiles (cli_aws.h).
  */
 #include <stdio.h>

@@ -94,7 +94,7 @@ struct sts_identity;
 int cli_aws_identity(struct cli_aws *ca, struct sts_identity *out, struct diag_list *dl);
 
 /*
- * The account check of deploy, destroy and bootstrap, their first call:
+ * The account check of deploy, destroy, bootstrap and preflight, their first call:
  * SM_EXIT_OK; SM_EXIT_USAGE (an error naming both account IDs) when the
  * credentials belong to another account than the config's accountId;
  * SM_EXIT_FINDINGS when STS refuses them or cannot be reached.
@@ -255,11 +255,14 @@ int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **ar
 
 /*
  * Run preflight (lifecycle/preflight.h) over an environment's assembly and
- * print its findings (text or JSON). SM_EXIT_OK, SM_EXIT_FINDINGS on an
- * error, SM_EXIT_USAGE when the configuration holds a placeholder.
+ * print its findings (text or JSON). With check_account, the account check
+ * (cli_aws_check_account) comes first as the finding "account", and another
+ * account stops it there. SM_EXIT_OK, SM_EXIT_FINDINGS on an error,
+ * SM_EXIT_USAGE when the configuration holds a placeholder or names another
+ * account than the credentials'.
  */
 struct solemate_unit;
 int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u,
-		  bool json);
+		  bool check_account, bool json);
 
 #endif

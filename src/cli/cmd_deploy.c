@@ -182,7 +182,7 @@ int cmd_deploy(int argc, char **argv)
 			"checked before the change sets\n");
 	} else {
 		printf("preflight %s\n", unit.name);
-		code = cli_preflight(&ca, &as, &unit, false);
+		code = cli_preflight(&ca, &as, &unit, false, false); /* account checked above */
 		if (code != SM_EXIT_OK) {
 			fprintf(stderr,
 				"solemate: deploy stopped by preflight: no stack was created or "

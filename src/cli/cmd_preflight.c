@@ -16,17 +16,20 @@ static const char preflight_usage[] =
 	"usage: solemate preflight (--env NAME | --config FILE) [--format text|json]\n"
 	"                          [--profile P] [--region R] [--endpoint-url URL]\n"
 	"\n"
-	"Ask the account the credentials belong to what the templates alone cannot\n"
-	"tell, with read-only calls, before anything is created: the certificates\n"
-	"exist, are ISSUED, cover the names that use them and sit in us-east-1 for\n"
-	"CloudFront (a placeholder ARN is refused before any call); the RDS engine\n"
-	"version and instance class are orderable in the region; the account does\n"
-	"not already hold the singletons the stacks would create (a Config recorder,\n"
-	"an anomaly monitor of the same dimension); the Elastic IPs fit the quota.\n"
+	"First, as deploy does, make sure the credentials belong to the\n"
+	"configuration's accountId (another account is bad input: exit 2, and\n"
+	"nothing else is asked). Then ask that account, with read-only calls, what\n"
+	"the templates alone cannot tell, before anything is created: the\n"
+	"certificates exist, are ISSUED, cover the names that use them and sit in\n"
+	"us-east-1 for CloudFront (a placeholder ARN is refused before any call); the\n"
+	"RDS engine version and instance class are orderable in the region; the\n"
+	"account does not already hold the singletons the stacks would create (a\n"
+	"Config recorder, an anomaly monitor of the same dimension); the Elastic IPs\n"
+	"fit the quota.\n"
 	"A check AWS does not answer is a warning. 'deploy' runs it first.\n"
 	"\n"
 	"exit: 0 no error, 1 errors, 2 bad usage or bad input (a placeholder in the\n"
-	"configuration)\n";
+	"configuration, credentials of another account)\n";
 
 struct region_clients {
 	struct cli_aws *ca;
@@ -86,8 +89,35 @@ static void print_report(const struct pf_report *r, const char *env, bool json)
 	       pf_count(r, PF_WARNING) == 1 ? "" : "s");
 }
 
+/*
+ * The account check of deploy (cli_aws_check_account) as preflight's first
+ * finding: credentials of another account (bad input, exit 2) or that STS
+ * refuses stop it there, before any question to that account. True when
+ * the account is the configuration's.
+ */
+static bool account_finding(struct cli_aws *ca, const struct solemate_unit *u, struct pf_report *r)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	const char *want = u->kind == CONFIG_BASELINE ? u->baseline.account_id : u->env.account_id;
+	int code = cli_aws_check_account(ca, u, &dl);
+	if (code == SM_EXIT_OK) {
+		pf_report_add(r, PF_INFO, "account", "accountId", "nothing to do",
+			      "the credentials (%s) belong to account %s, the configuration's",
+			      ca->creds.source, want);
+	} else {
+		/* the last diagnostic is the check's own; those before it say why STS failed */
+		const struct diag *d = &dl.items[dl.nr - 1];
+		struct pf_finding *f = pf_report_add(
+			r, PF_ERROR, "account", "accountId", d->hint ? d->hint : "", "%s%s%s",
+			d->message, dl.nr > 1 ? ": " : "", dl.nr > 1 ? dl.items[0].message : "");
+		f->bad_input = code == SM_EXIT_USAGE;
+	}
+	diag_list_release(&dl);
+	return code == SM_EXIT_OK;
+}
+
 int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solemate_unit *u,
-		  bool json)
+		  bool check_account, bool json)
 {
 	bool env = u->kind == CONFIG_ENVIRONMENT;
 	const struct pf_key keys[] = {
@@ -102,7 +132,8 @@ int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solem
 			    .client = client_for,
 			    .client_ctx = &rc};
 	struct pf_report r = PF_REPORT_INIT;
-	preflight_run(as, &o, &r);
+	if (!ca || !check_account || account_finding(ca, u, &r))
+		preflight_run(as, &o, &r);
 	print_report(&r, u->name, json);
 	int code = pf_has_bad_input(&r)	    ? SM_EXIT_USAGE
 		   : pf_count(&r, PF_ERROR) ? SM_EXIT_FINDINGS
@@ -153,11 +184,11 @@ int cmd_preflight(int argc, char **argv)
 	}
 	int code = SM_EXIT_USAGE;
 	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) == 0) {
-		code = cli_preflight(&ca, &as, &unit, json);
+		code = cli_preflight(&ca, &as, &unit, true, json);
 		cli_aws_close(&ca);
 	} else {
 		/* without credentials, what needs none still runs: a placeholder is bad input */
-		cli_preflight(NULL, &as, &unit, json);
+		cli_preflight(NULL, &as, &unit, false, json);
 		cli_print_diags(&dl);
 		code = SM_EXIT_USAGE;
 	}

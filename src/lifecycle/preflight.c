@@ -18,12 +18,8 @@
 /* The EC2-VPC Elastic IP quota of a new account (Service Quotas L-0263D0A3). */
 #define DEFAULT_EIP_QUOTA 5
 
-static struct pf_finding *add(struct pf_report *r, enum pf_severity sev, const char *check,
-			      const char *subject, const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
-
-static struct pf_finding *add(struct pf_report *r, enum pf_severity sev, const char *check,
-			      const char *subject, const char *fix, const char *fmt, ...)
+struct pf_finding *pf_report_add(struct pf_report *r, enum pf_severity sev, const char *check,
+				 const char *subject, const char *fix, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -45,9 +41,10 @@ static struct pf_finding *add(struct pf_report *r, enum pf_severity sev, const c
 static void unanswered(struct pf_report *r, const char *check, const char *subject,
 		       struct diag_list *dl)
 {
-	add(r, PF_WARNING, check, subject,
-	    "Give the deploying identity the read-only permission named above, or check by hand.",
-	    "could not check: %s", dl->nr ? dl->items[0].message : "no answer");
+	pf_report_add(r, PF_WARNING, check, subject,
+		      "Give the deploying identity the read-only permission named above, or check "
+		      "by hand.",
+		      "could not check: %s", dl->nr ? dl->items[0].message : "no answer");
 	diag_list_release(dl);
 }
 
@@ -183,25 +180,28 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 		const char *key = key_for(o, arn, where);
 		char region[32];
 		if (!acm_arn_shape(arn, region, sizeof(region))) {
-			struct pf_finding *f = add(r, PF_ERROR, "certificate", key,
-						   "Request a certificate in ACM (us-east-1 for "
-						   "CloudFront), validate it, and set "
-						   "its ARN in the configuration; or name a "
-						   "hostedZoneId so that the stacks create "
-						   "a DNS-validated one.",
-						   "%s is not an ACM certificate ARN "
-						   "(arn:aws:acm:REGION:ACCOUNT:certificate/UUID): "
-						   "a placeholder CloudFormation would refuse",
-						   arn);
+			struct pf_finding *f =
+				pf_report_add(r, PF_ERROR, "certificate", key,
+					      "Request a certificate in ACM (us-east-1 for "
+					      "CloudFront), validate it, and set "
+					      "its ARN in the configuration; or name a "
+					      "hostedZoneId so that the stacks create "
+					      "a DNS-validated one.",
+					      "%s is not an ACM certificate ARN "
+					      "(arn:aws:acm:REGION:ACCOUNT:certificate/UUID): "
+					      "a placeholder CloudFormation would refuse",
+					      arn);
 			f->bad_input = true;
 			continue;
 		}
 		bool cloudfront = json_is_true(json_object_get(u, "cloudfront"));
 		if (cloudfront && strcmp(region, "us-east-1"))
-			add(r, PF_ERROR, "certificate", key,
-			    "Request or import the certificate in us-east-1 and use that ARN.",
-			    "%s is in %s, but CloudFront takes certificates from us-east-1 only",
-			    arn, region);
+			pf_report_add(
+				r, PF_ERROR, "certificate", key,
+				"Request or import the certificate in us-east-1 and use that ARN.",
+				"%s is in %s, but CloudFront takes certificates from us-east-1 "
+				"only",
+				arn, region);
 		struct aws_client *c = o->client(o->client_ctx, region);
 		if (!c)
 			continue;
@@ -212,30 +212,34 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 			continue;
 		}
 		if (!cert) {
-			add(r, PF_ERROR, "certificate", key,
-			    "Use the ARN of a certificate of this account and region (aws acm "
-			    "list-certificates --region REGION).",
-			    "%s does not exist in this account", arn);
+			pf_report_add(
+				r, PF_ERROR, "certificate", key,
+				"Use the ARN of a certificate of this account and region (aws acm "
+				"list-certificates --region REGION).",
+				"%s does not exist in this account", arn);
 			continue;
 		}
 		const char *status = json_string_value(json_object_get(cert, "Status")) ?: "?";
 		if (strcmp(status, "ISSUED"))
-			add(r, PF_ERROR, "certificate", key,
-			    "Complete the validation (the DNS records ACM asks for) or request a "
-			    "new "
-			    "certificate; CloudFront and load balancers take ISSUED certificates "
-			    "only.",
-			    "%s is %s, not ISSUED", arn, status);
+			pf_report_add(r, PF_ERROR, "certificate", key,
+				      "Complete the validation (the DNS records ACM asks for) or "
+				      "request a "
+				      "new "
+				      "certificate; CloudFront and load balancers take ISSUED "
+				      "certificates "
+				      "only.",
+				      "%s is %s, not ISSUED", arn, status);
 		size_t i;
 		json_t *n;
 		json_array_foreach (json_object_get(u, "names"), i, n) {
 			if (json_is_string(n) && !cert_covers(cert, json_string_value(n)))
-				add(r, PF_ERROR, "certificate", key,
-				    "Request a certificate whose names include it (or a wildcard "
-				    "one label "
-				    "up), or serve another name.",
-				    "%s does not cover %s, which %s serves with it", arn,
-				    json_string_value(n), where);
+				pf_report_add(r, PF_ERROR, "certificate", key,
+					      "Request a certificate whose names include it (or a "
+					      "wildcard "
+					      "one label "
+					      "up), or serve another name.",
+					      "%s does not cover %s, which %s serves with it", arn,
+					      json_string_value(n), where);
 		}
 		json_decref(cert);
 	}
@@ -271,20 +275,22 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 				unanswered(r, "rds", subject, &dl);
 			else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot
 						tell */
-				add(r, PF_WARNING, "rds", subject,
-				    "Check the version and class with aws rds "
-				    "describe-orderable-db-instance-options.",
-				    "could not check: the endpoint lists no orderable option for "
-				    "%s at all",
-				    engine);
+				pf_report_add(r, PF_WARNING, "rds", subject,
+					      "Check the version and class with aws rds "
+					      "describe-orderable-db-instance-options.",
+					      "could not check: the endpoint lists no orderable "
+					      "option for "
+					      "%s at all",
+					      engine);
 			else if (!n)
-				add(r, PF_ERROR, "rds", key_for(o, ver ? ver : "", subject),
-				    "Pick a version and class that aws rds "
-				    "describe-orderable-db-instance-options "
-				    "lists for the region (databaseEngineVersion, "
-				    "databaseInstanceClass).",
-				    "%s %s on %s is not orderable in %s (%s)", engine,
-				    ver ? ver : "(default)", cls, region, subject);
+				pf_report_add(r, PF_ERROR, "rds",
+					      key_for(o, ver ? ver : "", subject),
+					      "Pick a version and class that aws rds "
+					      "describe-orderable-db-instance-options "
+					      "lists for the region (databaseEngineVersion, "
+					      "databaseInstanceClass).",
+					      "%s %s on %s is not orderable in %s (%s)", engine,
+					      ver ? ver : "(default)", cls, region, subject);
 			free(subject);
 		}
 	}
@@ -353,15 +359,18 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 				unanswered(r, "config", subject, &dl);
 			else if (json_array_size(names) && !ours(names, t->stack_name, id) &&
 				 !stack_exists(c, t->stack_name))
-				add(r, PF_ERROR, "config", subject,
-				    "Deploy the account baseline where no recorder exists, import "
-				    "the existing "
-				    "recorder into the stack (resource import), or delete it.",
-				    "the account already has configuration recorder '%s' in %s; "
-				    "AWS Config "
-				    "allows one per region "
-				    "(MaxNumberOfConfigurationRecordersExceededException)",
-				    json_string_value(json_array_get(names, 0)), region);
+				pf_report_add(
+					r, PF_ERROR, "config", subject,
+					"Deploy the account baseline where no recorder exists, "
+					"import "
+					"the existing "
+					"recorder into the stack (resource import), or delete it.",
+					"the account already has configuration recorder '%s' in "
+					"%s; "
+					"AWS Config "
+					"allows one per region "
+					"(MaxNumberOfConfigurationRecordersExceededException)",
+					json_string_value(json_array_get(names, 0)), region);
 			json_decref(names);
 			free(subject);
 		}
@@ -388,18 +397,21 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 						json_string_value(json_object_get(p, "MonitorName"))
 							?: "";
 					if (md && !strcmp(md, dim) && strcmp(mn, want)) {
-						add(r, PF_ERROR, "anomaly-monitor", subject,
-						    "Keep one monitor of this dimension per "
-						    "account: adopt the existing "
-						    "one (its ARN as the subscription's monitor) "
-						    "or delete it.",
-						    "the account already has anomaly monitor '%s' "
-						    "of dimension %s; Cost "
-						    "Anomaly Detection allows one",
-						    json_string_value(
-							    json_object_get(m, "MonitorName"))
-							    ?: "?",
-						    dim);
+						pf_report_add(
+							r, PF_ERROR, "anomaly-monitor", subject,
+							"Keep one monitor of this dimension per "
+							"account: adopt the existing "
+							"one (its ARN as the subscription's "
+							"monitor) "
+							"or delete it.",
+							"the account already has anomaly monitor "
+							"'%s' "
+							"of dimension %s; Cost "
+							"Anomaly Detection allows one",
+							json_string_value(
+								json_object_get(m, "MonitorName"))
+								?: "?",
+							dim);
 						break;
 					}
 				}
@@ -434,14 +446,16 @@ static void check_eips(struct sm_assembly *a, const struct pf_opts *o, struct pf
 		if (ec2_address_count(c, &have, &dl) < 0)
 			unanswered(r, "eip", region, &dl);
 		else if (have + need > DEFAULT_EIP_QUOTA)
-			add(r, PF_WARNING, "eip", region,
-			    "Release unused Elastic IPs or ask Service Quotas for more (EC2-VPC "
-			    "Elastic IPs, "
-			    "L-0263D0A3) before deploying.",
-			    "the stacks create %zu Elastic IP%s in %s where the account holds %zu; "
-			    "the "
-			    "default quota is %d",
-			    need, need == 1 ? "" : "s", region, have, DEFAULT_EIP_QUOTA);
+			pf_report_add(r, PF_WARNING, "eip", region,
+				      "Release unused Elastic IPs or ask Service Quotas for more "
+				      "(EC2-VPC "
+				      "Elastic IPs, "
+				      "L-0263D0A3) before deploying.",
+				      "the stacks create %zu Elastic IP%s in %s where the account "
+				      "holds %zu; "
+				      "the "
+				      "default quota is %d",
+				      need, need == 1 ? "" : "s", region, have, DEFAULT_EIP_QUOTA);
 	}
 	json_decref(want);
 }

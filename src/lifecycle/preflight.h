@@ -28,7 +28,7 @@ enum pf_severity { PF_ERROR, PF_WARNING, PF_INFO };
 struct pf_finding {
 	enum pf_severity severity;
 	bool bad_input; /* the configuration is wrong (a placeholder), not the account */
-	char *check;	/* "certificate", "rds", "config", "anomaly-monitor", "eip" */
+	char *check;	/* "account", "certificate", "rds", "config", "anomaly-monitor", "eip" */
 	char *subject;	/* the config key or "Stack/LogicalId" it is about */
 	char *message;
 	char *fix; /* what to do */
@@ -62,6 +62,11 @@ struct pf_opts {
 
 /* Run every check over the assembly; findings are appended to `out`. */
 void preflight_run(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *out);
+
+/* Append a finding (the strings are copied); returns it, for bad_input. */
+struct pf_finding *pf_report_add(struct pf_report *r, enum pf_severity sev, const char *check,
+				 const char *subject, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 size_t pf_count(const struct pf_report *r, enum pf_severity sev);
 bool pf_has_bad_input(const struct pf_report *r);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # slow
-# preflight against moto (signatures and IAM checked): certificates (missing,
+# preflight against moto (signatures and IAM checked): the account check,
+# certificates (missing,
 # not covering the aliases, in the wrong region, a placeholder), the Config
 # recorder singleton, Elastic IPs; and deploy stopping on preflight before
 # any stack exists (--skip-preflight says so loudly).
@@ -42,6 +43,7 @@ S=(--env staging)
 expect_exit "preflight: an issued certificate covering the aliases passes" 0 \
   "$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" "${E[@]}"
 if grep -qE "^  error" "$TMP/out"; then notok "no error with a good certificate" "$(grep error "$TMP/out" | head -3)"; else ok "no error with a good certificate"; fi
+expect_grep "a good run says whose credentials they are" "info +account +accountId: .* belong to account 123456789012, the configuration's" "$TMP/out"
 expect_exit "preflight: a certificate that does not exist is an error" 1 \
   "$SOLEMATE" preflight "${S[@]}" --set certificateArn="$MISSING" "${E[@]}"
 expect_grep "it names the key and says it does not exist" "certificateArn: .* does not exist in this account" "$TMP/out"
@@ -58,6 +60,17 @@ expect_grep "the placeholder names certificateArn" "certificateArn: .*placeholde
 "$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" --format json "${E[@]}" > "$TMP/pf.json"
 python3 -c "import json,sys; d=json.load(open('$TMP/pf.json')); assert d['environment']=='staging' and d['errors']==0 and all(f['fix'] for f in d['findings'])" \
   && ok "JSON output" || notok "JSON output" "$(head -5 "$TMP/pf.json")"
+
+# the account check comes first, as in deploy: credentials of another account are bad input
+expect_exit "preflight: credentials of another account than accountId are refused (exit 2)" 2 \
+  "$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" --set accountId='"999999999999"' "${E[@]}"
+expect_grep "it names both accounts" "error +account +accountId: the credentials belong to account 123456789012 .* but staging is account 999999999999" "$TMP/out"
+"$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" --set accountId='"999999999999"' --format json "${E[@]}" > "$TMP/pf.json"
+python3 -c "import json,sys; d=json.load(open('$TMP/pf.json')); f=d['findings']; assert d['errors']==1 and len(f)==1 and f[0]['check']=='account' and f[0]['badInput'], f" \
+  && ok "JSON: the account finding alone (nothing else asked of another account)" \
+  || notok "JSON: the account finding alone (nothing else asked of another account)" "$(head -c 600 "$TMP/pf.json")"
+expect_exit "preflight of the baseline checks its accountId too" 2 \
+  "$SOLEMATE" preflight --env baseline --set accountId='"999999999999"' "${E[@]}"
 
 # an account that already has a Config recorder: the baseline's would be refused
 py <<'EOF'
