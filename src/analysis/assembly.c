@@ -148,38 +148,41 @@ static char *confined_template_path(const char *dir, const char *mpath, const ch
 	return path;
 }
 
-static struct sm_template *load_template_file(struct sm_assembly *a, const char *path,
-					      const char *stack_name, struct diag_list *dl)
+/* A template file into the assembly: an enum sm_load_status, *out the template on success. */
+static int load_template_file(struct sm_assembly *a, const char *path, const char *stack_name,
+			      struct diag_list *dl, struct sm_template **out)
 {
 	size_t len;
+	*out = NULL;
 	if (check_template_file(path, dl) < 0)
-		return NULL;
+		return SM_LOAD_UNREADABLE;
 	char *text = fs_read_file(path, &len, dl);
 	if (!text)
-		return NULL;
+		return SM_LOAD_UNREADABLE;
 	json_t *v = jio_load_auto(path, text, len, dl);
-	if (!v) {
-		free(text);
-		return NULL;
-	}
-	if (!json_is_object(v)) {
+	if (v && !json_is_object(v)) {
 		diag_add(dl, DIAG_ERROR, path, 1, 1, NULL,
 			 "a CloudFormation template must be an object");
 		json_decref(v);
+		v = NULL;
+	}
+	if (!v) {
 		free(text);
-		return NULL;
+		a->invalid_nr++;
+		return SM_LOAD_INVALID;
 	}
 	struct sm_template *t = sm_assembly_add(a, path, stack_name, NULL, v);
 	t->source = text;
 	t->source_len = len;
-	return t;
+	*out = t;
+	return SM_LOAD_OK;
 }
 
 int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_list *dl)
 {
 	char *mpath = xstrfmt("%s/manifest.json", dir);
 	json_t *m = jio_load_file(mpath, dl);
-	int ret = -1;
+	int ret = SM_LOAD_UNREADABLE, invalid = 0;
 	const char *id;
 	json_t *art;
 
@@ -205,8 +208,13 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 			goto out;
 		}
 		char *tpath = confined_template_path(dir, mpath, id, tf, dl);
-		struct sm_template *t = tpath ? load_template_file(a, tpath, id, dl) : NULL;
+		struct sm_template *t = NULL;
+		int st = tpath ? load_template_file(a, tpath, id, dl, &t) : SM_LOAD_UNREADABLE;
 		free(tpath);
+		if (st == SM_LOAD_INVALID) { /* the others are still read */
+			invalid = 1;
+			continue;
+		}
 		if (!t)
 			goto out;
 		parse_environment(json_string_value(json_object_get(art, "environment")),
@@ -230,7 +238,7 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 			t->depends[t->depends_nr++] = xstrdup(json_string_value(d));
 		}
 	}
-	ret = 0;
+	ret = invalid ? SM_LOAD_INVALID : SM_LOAD_OK;
 out:
 	json_decref(m);
 	free(mpath);
@@ -246,9 +254,10 @@ int sm_assembly_load_path(struct sm_assembly *a, const char *path, struct diag_l
 	/* "Stack.template.json" -> "Stack" */
 	size_t n = strcspn(base, ".");
 	char *name = xstrndup(base, n ? n : strlen(base));
-	struct sm_template *t = load_template_file(a, path, name, dl);
+	struct sm_template *t;
+	int st = load_template_file(a, path, name, dl, &t);
 	free(name);
-	return t ? 0 : -1;
+	return st;
 }
 
 struct sm_template *sm_assembly_find(const struct sm_assembly *a, const char *stack_name)

@@ -42,6 +42,7 @@ struct sm_assembly {
 	struct sm_template *items;
 	size_t nr, alloc;
 	struct sm_assembly_index *index; /* built on first use; dropped by sm_assembly_add */
+	size_t invalid_nr; /* files read whose text is not a template (SM_LOAD_INVALID) */
 };
 
 /*
@@ -64,12 +65,23 @@ void sm_assembly_release(struct sm_assembly *a);
 struct sm_template *sm_assembly_add(struct sm_assembly *a, const char *file, const char *stack_name,
 				    const char *region, json_t *tmpl);
 /*
- * Read a directory with manifest.json. 0 or -1 + diag. Each templateFile
+ * What the loaders return, with diagnostics for either failure:
+ * SM_LOAD_UNREADABLE: nothing to read (no such file, not a regular file,
+ * too large, a manifest missing or malformed, a templateFile outside the
+ * directory); SM_LOAD_INVALID: a file was read but its text is not a
+ * template (JSON or YAML syntax, duplicate keys, empty, not an object), which
+ * validate reports as a finding as linters do (cfn-lint's E0000). The
+ * other templates are still read; every failure is negative.
+ */
+enum sm_load_status { SM_LOAD_OK = 0, SM_LOAD_UNREADABLE = -1, SM_LOAD_INVALID = -2 };
+
+/*
+ * Read a directory with manifest.json (an enum sm_load_status). Each templateFile
  * must be inside `dir` (relative, no "..", not through a link out of it), a
  * regular file of at most SM_TEMPLATE_MAX_BYTES; each region a region name.
  */
 int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_list *dl);
-/* Read one template file (JSON or YAML) or an assembly directory. */
+/* Read one template file (JSON or YAML) or an assembly directory (an enum sm_load_status). */
 int sm_assembly_load_path(struct sm_assembly *a, const char *path, struct diag_list *dl);
 struct sm_template *sm_assembly_find(const struct sm_assembly *a, const char *stack_name);
 /*

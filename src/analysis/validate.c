@@ -425,7 +425,8 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 		json_array_foreach (imports, k, iv) {
 			const char *name = json_string_value(iv);
 			char *key = xstrfmt("%s|%s", t->region ? t->region : "", name);
-			if (!json_object_get(exports, key)) {
+			/* a template that did not parse may be the exporter: say nothing */
+			if (!a->invalid_nr && !json_object_get(exports, key)) {
 				diag_add(dl, a->nr > 1 ? DIAG_ERROR : DIAG_WARNING, t->file, 0, 0,
 					 NULL,
 					 "Fn::ImportValue of '%s', which no stack of %s exports",

@@ -13,8 +13,9 @@
 
 struct yframe {
 	json_t *container;
-	char *pending_key; /* mapping: key read, value not yet */
-	char *tag;	   /* CloudFormation short-form tag of this collection */
+	char *pending_key;     /* mapping: key read, value not yet */
+	int key_line, key_col; /* where pending_key is (a duplicate is named there) */
+	char *tag;	       /* CloudFormation short-form tag of this collection */
 };
 
 static const char *cfn_tag_function(const char *tag)
@@ -151,11 +152,13 @@ static int attach(struct yframe *top, json_t *v, const char *file, int line, int
 			return -1;
 		}
 		top->pending_key = xstrdup(json_string_value(v));
+		top->key_line = line;
+		top->key_col = col;
 		json_decref(v);
 		return 0;
 	}
 	if (json_object_get(top->container, top->pending_key)) {
-		struct diag *d = diag_add(dl, DIAG_ERROR, file, line, col, NULL,
+		struct diag *d = diag_add(dl, DIAG_ERROR, file, top->key_line, top->key_col, NULL,
 					  "duplicate key '%s'", top->pending_key);
 		diag_set_hint(d, "remove one of the two keys");
 		json_decref(v);

@@ -398,13 +398,15 @@ int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct d
 		all.env_nr = 1;
 		return cli_inputs_load(&all, a, dl);
 	}
-	for (int i = 0; i < in->path_nr; i++)
-		if (sm_assembly_load_path(a, in->paths[i], dl) < 0)
-			ret = -1;
+	for (int i = 0; i < in->path_nr; i++) {
+		int st = sm_assembly_load_path(a, in->paths[i], dl);
+		if (st == SM_LOAD_UNREADABLE || (st < 0 && ret == 0))
+			ret = st;
+	}
 	if (in->env_nr || in->config_nr) {
 		struct sm_app *app = cli_build_app(in, dl);
 		if (!app)
-			return -1;
+			return SM_LOAD_UNREADABLE;
 		cli_assembly_from_app(a, app);
 		sm_app_free(app);
 	}

@@ -65,7 +65,10 @@ void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i);
 /*
  * Fill `a` from the inputs: PATHs are read from disk; --env/--config are
  * synthesized in memory. With no input at all, reads ./cdk.out if it exists,
- * else synthesizes every environment. 0, or -1 with diagnostics.
+ * else synthesizes every environment. 0, or with diagnostics
+ * SM_LOAD_INVALID (a file's text is not a template; the others are read) or
+ * SM_LOAD_UNREADABLE (anything else: a missing file, a bad configuration),
+ * which wins when both happen.
  */
 int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct diag_list *dl);
 

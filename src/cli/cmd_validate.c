@@ -19,7 +19,9 @@ static const char validate_usage[] =
 	"YAML) or an assembly directory; --env synthesizes in memory first. With no\n"
 	"input, ./cdk.out if present, else every environment.\n"
 	"\n"
-	"exit: 0 no error (notes and warnings allowed), 1 errors found, 2 bad usage\n";
+	"exit: 0 no error (notes and warnings allowed), 1 errors found (a file whose text\n"
+	"is not a template too: JSON or YAML syntax, duplicate keys, empty), 2 bad usage\n"
+	"or nothing to read (a missing file, a bad configuration)\n";
 
 static bool has_error_at(const struct diag_list *dl, const struct diag *d)
 {
@@ -86,7 +88,10 @@ int cmd_validate(int argc, char **argv)
 	/* the templates and every value derived from them live until exit: one arena */
 	arena_begin();
 	sm_assembly_init(&a);
-	if (cli_inputs_load(&in, &a, &dl) < 0) {
+	int loaded = cli_inputs_load(&in, &a, &dl);
+	if (loaded == SM_LOAD_INVALID) /* a template that does not parse is a finding */
+		code = SM_EXIT_FINDINGS;
+	else if (loaded < 0) {
 		cli_print_diags(&dl);
 		diag_list_release(&dl);
 		sm_assembly_release(&a);
@@ -120,15 +125,16 @@ int cmd_validate(int argc, char **argv)
 		json_t *out = json_pack("{ss so sI sI}", "schema", cfn_schema_source(schema),
 					"diagnostics", arr, "errors",
 					(json_int_t)diag_count(&dl, DIAG_ERROR), "templates",
-					(json_int_t)a.nr);
+					(json_int_t)(a.nr + a.invalid_nr));
 		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
 		fputs(s, stdout);
 		free(s);
 		json_decref(out);
 	} else {
 		diag_print_all(stdout, &dl, cli_color(stdout));
+		size_t nt = a.nr + a.invalid_nr;
 		printf("%s: %zu template%s, %zu error%s, %zu warning%s (schemas: %s)\n",
-		       code ? "invalid" : "valid", a.nr, a.nr == 1 ? "" : "s",
+		       code ? "invalid" : "valid", nt, nt == 1 ? "" : "s",
 		       diag_count(&dl, DIAG_ERROR), diag_count(&dl, DIAG_ERROR) == 1 ? "" : "s",
 		       diag_count(&dl, DIAG_WARNING), diag_count(&dl, DIAG_WARNING) == 1 ? "" : "s",
 		       cfn_schema_source(schema));

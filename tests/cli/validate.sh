@@ -21,12 +21,27 @@ for f in "$TMP"/mut/*.json; do
   if [ $rc = 1 ] && grep -F -- "$msg" "$TMP/out" | grep -qF -- "$res"; then ok "mutation $n: exit 1, $res named"
   else notok "mutation $n" "exit $rc; want '$msg' on $res" "$(grep error "$TMP/out" | head -3)"; fi
 done
-expect_exit "a file that is not a template is bad input" 2 "$SOLEMATE" validate tests/fixtures/config/bad/trailing-comma.json
+# a file whose text is not a template is a finding (exit 1, as cfn-lint's
+# E0000 is an error finding), reported with the others; nothing to read is
+# bad usage (exit 2); check, cost, graph... refuse such input (exit 2)
+expect_exit "a file that is not a template is an error (exit 1)" 1 "$SOLEMATE" validate tests/fixtures/config/bad/trailing-comma.json
+expect_grep "its line and column are named on stdout" "trailing-comma\.json:[0-9]+:[0-9]+: error: invalid JSON" "$TMP/out"
+expect_grep "the summary counts it" "^invalid: 1 template, 1 error" "$TMP/out"
+printf 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n  T:\n    Type: AWS::SNS::Topic\n' >"$TMP/dup.yaml"
+expect_exit "with a valid template beside it, still exit 1" 1 "$SOLEMATE" validate --format json "$TMP/dup.yaml" tests/fixtures/prd-sample/SolemateStaging.template.json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["templates"] == 2 and d["errors"] == 1 and d["diagnostics"][0]["line"] == 4, d' "$TMP/out" \
+  && ok "JSON: the parse error is a diagnostic at its line, both templates counted" || notok "JSON: the parse error is a diagnostic" "$(head -c 400 "$TMP/out")"
+mkdir -p "$TMP/asm" && "$SOLEMATE" synth --env staging --out "$TMP/asm" --quiet
+victim=$(ls "$TMP"/asm/*.template.json | head -1); printf '{"Resources": ' >"$victim"
+expect_exit "an assembly with one template cut short: exit 1" 1 "$SOLEMATE" validate "$TMP/asm"
+expect_grep "the other templates are validated and counted" "^invalid: $(ls "$TMP"/asm/*.template.json | wc -l) templates, 1 error" "$TMP/out"
+expect_exit "check refuses a template that does not parse as bad input" 2 "$SOLEMATE" check "$TMP/dup.yaml"
 expect_exit "a missing file is bad input" 2 "$SOLEMATE" validate "$TMP/nope.json"
+expect_exit "a missing file beside an invalid one is still bad input" 2 "$SOLEMATE" validate "$TMP/dup.yaml" "$TMP/nope.json"
 # hostile: deep nesting in a template must not crash
 python3 -c "print('{\"Resources\":' + '{\"a\":'*5000 + '1' + '}'*5001)" > "$TMP/deep.json"
 "$SOLEMATE" validate "$TMP/deep.json" >/dev/null 2>&1; rc=$?
-[ $rc = 2 ] && ok "deeply nested template refused (exit 2)" || notok "deeply nested template refused" "exit $rc"
+[ $rc = 1 ] && ok "deeply nested template refused (exit 1)" || notok "deeply nested template refused" "exit $rc"
 
 # cfn-lint as the oracle: every template it marks with an error, we flag too
 if command -v cfn-lint >/dev/null; then

@@ -17,8 +17,9 @@ measure prints:
   (b) coverage: bad/ templates cfn-lint rejects on which validate exits 1,
       and of those, how many at a logical ID cfn-lint names too
       (the first two path components, e.g. Resources.MyBucket). A file
-      cfn-lint rejects only as unreadable (E0000, E1001) counts when
-      validate refuses it as bad input (exit 2), as the exit codes say.
+      cfn-lint rejects only as unreadable (E0000, E1001) is an error
+      finding for both (validate: exit 1, the line named): it counts at
+      its position.
 Exit 0 when (a) is 0 and (b) >= the floor in the expectation file.
 """
 import argparse, collections, json, os, subprocess, sys
@@ -130,11 +131,12 @@ def measure(args):
         rc, diags, err = run_validate(args.solemate, f)
         if rc not in (0, 1, 2):
             crashed.append(f)
-        # a file that does not parse is bad input (exit 2) for us, E0000 for cfn-lint
+        # a file that does not parse: an error finding for both (cfn-lint's
+        # E0000, exit 1 for us), at a line, not at a logical ID
         parse_only = all(r in PARSE_RULES for r, _ in errs[f])
-        if rc == 1 or (rc == 2 and parse_only):
+        if rc == 1:
             hit.append(f)
-            if rc == 2:
+            if parse_only:
                 refused.append(f)
                 at_id.append(f)
                 continue
@@ -156,9 +158,9 @@ def measure(args):
               % (len(good), len(false_err), len(unexpected)))
         for f, rc, msgs in false_err:
             print("  %s %s exit %d: %s" % ("accepted" if f in accept else "FALSE", f, rc, "; ".join(msgs)))
-        print("bad/: %d templates cfn-lint rejects; validate flags %d (%.1f %%: %d exit 1, %d unreadable, exit 2), "
-              "%d (%.1f %%) at a logical ID cfn-lint names"
-              % (len(bad), len(hit), cov, len(hit) - len(refused), len(refused), len(at_id), res["at_same_id_pct"]))
+        print("bad/: %d templates cfn-lint rejects; validate flags %d with exit 1 (%.1f %%; %d of them cfn-lint rejects only as unreadable or not a template: E0000, E1001), "
+              "%d (%.1f %%) at a logical ID cfn-lint names (or the line, for those)"
+              % (len(bad), len(hit), cov, len(refused), len(at_id), res["at_same_id_pct"]))
         for f, rc, rules in missed:
             print("  missed %s exit %d: cfn-lint %s" % (f, rc, " ".join(rules)))
     ok = not unexpected and not crashed and cov >= floor
