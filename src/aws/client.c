@@ -73,7 +73,12 @@ void aws_endpoint_get(const struct aws_client *c, const char *service, struct aw
 		const char *region = c->creds && c->creds->region ? c->creds->region : "us-east-1";
 		const char *suffix =
 			!strncmp(region, "cn-", 3) ? "amazonaws.com.cn" : "amazonaws.com";
-		ep->host = xstrfmt("%s.%s.%s", service, region, suffix);
+		/* Route 53 has one global endpoint (signed for us-east-1 / cn-northwest-1):
+		 * https://docs.aws.amazon.com/general/latest/gr/r53.html */
+		if (!strcmp(service, "route53"))
+			ep->host = xstrfmt("route53.%s", suffix);
+		else
+			ep->host = xstrfmt("%s.%s.%s", service, region, suffix);
 		ep->base = xstrfmt("https://%s", ep->host);
 		ep->path_prefix = xstrdup("");
 		return;

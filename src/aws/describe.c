@@ -130,19 +130,175 @@ int rds_orderable_count(struct aws_client *c, const char *engine, const char *ve
 	return rc;
 }
 
+int ec2_count_items(struct aws_client *c, const char *action, const char *set, const char *form,
+		    size_t *count, struct diag_list *dl)
+{
+	char *token = NULL;
+	int rc = 0;
+	*count = 0;
+	do {
+		struct strbuf b = STRBUF_INIT;
+		strbuf_addf(&b, "Action=%s&Version=2016-11-15%s", action, form ? form : "");
+		if (token)
+			form_add(&b, "NextToken", token);
+		free(token);
+		token = NULL;
+		xmlDocPtr doc;
+		rc = query_call(c, "ec2", &b, &doc, dl);
+		strbuf_release(&b);
+		if (rc < 0)
+			break;
+		xmlNodePtr root = xmlDocGetRootElement(doc);
+		xmlNodePtr s = aws_xml_child(root, set);
+		/* only the set's own items: an item holds nested sets of items too */
+		for (xmlNodePtr x = s ? aws_xml_child(s, "item") : NULL; x;
+		     x = aws_xml_next_same(x))
+			(*count)++;
+		token = aws_xml_path_text(root, "nextToken");
+		xmlFreeDoc(doc);
+	} while (token);
+	free(token);
+	return rc;
+}
+
 int ec2_address_count(struct aws_client *c, size_t *count, struct diag_list *dl)
 {
+	return ec2_count_items(c, "DescribeAddresses", "addressesSet", NULL, count, dl);
+}
+
+int rds_account_quota(struct aws_client *c, const char *name, double *used, double *max,
+		      bool *found, struct diag_list *dl)
+{
 	struct strbuf b = STRBUF_INIT;
-	strbuf_addstr(&b, "Action=DescribeAddresses&Version=2016-11-15");
+	strbuf_addstr(&b, "Action=DescribeAccountAttributes&Version=2014-10-31");
 	xmlDocPtr doc;
-	int rc = query_call(c, "ec2", &b, &doc, dl);
-	*count = 0;
+	int rc = query_call(c, "rds", &b, &doc, dl);
+	*found = false;
 	if (rc == 0) {
-		xmlNodePtr set = aws_xml_find(xmlDocGetRootElement(doc), "addressesSet");
-		*count = set ? count_named(set, "item") : 0;
+		for (xmlNodePtr q = aws_xml_find(xmlDocGetRootElement(doc), "AccountQuota"); q;
+		     q = aws_xml_next_same(q)) {
+			char *n = aws_xml_path_text(q, "AccountQuotaName");
+			char *u = aws_xml_path_text(q, "Used"), *m = aws_xml_path_text(q, "Max");
+			if (n && u && m && !strcmp(n, name)) {
+				*used = strtod(u, NULL);
+				*max = strtod(m, NULL);
+				*found = true;
+			}
+			free(n);
+			free(u);
+			free(m);
+		}
 		xmlFreeDoc(doc);
 	}
 	strbuf_release(&b);
+	return rc;
+}
+
+int sq_quota_value(struct aws_client *c, const char *service_code, const char *quota_code,
+		   double *value, bool *is_default, struct diag_list *dl)
+{
+	json_t *in = json_pack("{ss ss}", "ServiceCode", service_code, "QuotaCode", quota_code);
+	json_t *ans = NULL;
+	struct diag_list mine = DIAG_LIST_INIT;
+	*is_default = false;
+	int rc = aws_json_call(c, "servicequotas", "ServiceQuotasV20190624.GetServiceQuota", in,
+			       &ans, &mine);
+	if (rc < 0 && mine.nr && strstr(mine.items[0].message, "NoSuchResourceException")) {
+		/* no applied value: the default one is what applies */
+		diag_list_release(&mine);
+		*is_default = true;
+		rc = aws_json_call(c, "servicequotas",
+				   "ServiceQuotasV20190624.GetAWSDefaultServiceQuota", in, &ans,
+				   &mine);
+	}
+	json_t *v = json_object_get(json_object_get(ans, "Quota"), "Value");
+	if (rc == 0 && !json_is_number(v)) {
+		diag_add(&mine, DIAG_ERROR, NULL, 0, 0, NULL,
+			 "Service Quotas: no value for %s %s in the answer", service_code,
+			 quota_code);
+		rc = -1;
+	}
+	if (rc == 0)
+		*value = json_number_value(v);
+	diag_list_move(dl, &mine);
+	json_decref(ans);
+	json_decref(in);
+	return rc;
+}
+
+/* A Route 53 hosted zone ID as the API takes it: "Z123", not "/hostedzone/Z123". */
+static bool zone_id_ok(const char *id)
+{
+	if (!*id || strlen(id) > 32)
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')))
+			return false;
+	return true;
+}
+
+int route53_hosted_zone(struct aws_client *c, const char *id, char **name, bool *private_zone,
+			struct diag_list *dl)
+{
+	*name = NULL;
+	*private_zone = false;
+	if (!strncmp(id, "/hostedzone/", 12))
+		id += 12;
+	if (!zone_id_ok(id))
+		return 0; /* no such zone can exist: Route 53 IDs are upper-case letters and digits
+			   */
+	char *path = xstrfmt("/2013-04-01/hostedzone/%s", id);
+	struct aws_request req = {.service = "route53", .method = "GET", .path = path};
+	struct aws_response resp;
+	struct diag_list mine = DIAG_LIST_INIT;
+	aws_response_init(&resp);
+	int rc = aws_send(c, &req, &resp, &mine);
+	if (rc == 0) {
+		xmlDocPtr doc = aws_xml_parse(resp.body.buf, resp.body.len);
+		xmlNodePtr hz = doc ? aws_xml_find(xmlDocGetRootElement(doc), "HostedZone") : NULL;
+		char *n = hz ? aws_xml_path_text(hz, "Name") : NULL;
+		if (!n) {
+			diag_add(&mine, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "Route 53 GetHostedZone: the answer names no hosted zone");
+			rc = -1;
+		} else {
+			size_t l = strlen(n);
+			if (l > 1 && n[l - 1] == '.')
+				n[l - 1] = '\0';
+			*name = n;
+			char *pz = aws_xml_path_text(hz, "Config/PrivateZone");
+			*private_zone = pz && !strcmp(pz, "true");
+			free(pz);
+		}
+		if (doc)
+			xmlFreeDoc(doc);
+	} else if (resp.error_code && !strcmp(resp.error_code, "NoSuchHostedZone")) {
+		rc = 0; /* an answer: no such zone */
+		diag_list_release(&mine);
+	}
+	diag_list_move(dl, &mine);
+	aws_response_release(&resp);
+	free(path);
+	return rc;
+}
+
+int s3_head_bucket(struct aws_client *c, const char *bucket, long *status, struct diag_list *dl)
+{
+	char *path = xstrfmt("/%s", bucket);
+	struct aws_request req = {.service = "s3", .method = "HEAD", .path = path};
+	struct aws_response resp;
+	struct diag_list mine = DIAG_LIST_INIT;
+	aws_response_init(&resp);
+	int rc = aws_send(c, &req, &resp, &mine);
+	*status = resp.status;
+	/* a 3xx or 4xx is S3's answer about the name; only no answer or a 5xx is not */
+	if (rc < 0 && resp.status >= 300 && resp.status < 500) {
+		rc = 0;
+		diag_list_release(&mine);
+	}
+	diag_list_move(dl, &mine);
+	aws_response_release(&resp);
+	free(path);
 	return rc;
 }
 

@@ -24,8 +24,11 @@ static const char preflight_usage[] =
 	"us-east-1 for CloudFront (a placeholder ARN is refused before any call); the\n"
 	"RDS engine version and instance class are orderable in the region; the\n"
 	"account does not already hold the singletons the stacks would create (a\n"
-	"Config recorder, an anomaly monitor of the same dimension); the Elastic IPs\n"
-	"fit the quota.\n"
+	"Config recorder, an anomaly monitor of the same dimension); the hosted zone\n"
+	"exists (public where ACM validates in it) and holds the records' names; named\n"
+	"S3 buckets are free or already the stack's; service quotas leave room (VPCs,\n"
+	"Elastic IPs, internet and NAT gateways, Fargate vCPUs, RDS instances: the\n"
+	"value from Service Quotas, else the documented default, then a warning).\n"
 	"A check AWS does not answer is a warning. 'deploy' runs it first.\n"
 	"\n"
 	"exit: 0 no error, 1 errors, 2 bad usage or bad input (a placeholder in the\n"
@@ -124,6 +127,7 @@ int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solem
 		{"certificateArn", env ? u->env.certificate_arn : NULL},
 		{"albCertificateArn", env ? u->env.alb_certificate_arn : NULL},
 		{"databaseEngineVersion", env ? u->env.database_engine_version : NULL},
+		{"hostedZoneId", env ? u->env.hosted_zone_id : NULL},
 	};
 	struct region_clients rc = {.ca = ca};
 	struct pf_opts o = {.keys = keys,

@@ -3,6 +3,7 @@
  * the read-only calls of aws/describe.h, and says what to do.
  */
 #include "lifecycle/preflight.h"
+#include "lifecycle/preflight_int.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -14,9 +15,6 @@
 #include "aws/describe.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
-
-/* The EC2-VPC Elastic IP quota of a new account (Service Quotas L-0263D0A3). */
-#define DEFAULT_EIP_QUOTA 5
 
 struct pf_finding *pf_report_add(struct pf_report *r, enum pf_severity sev, const char *check,
 				 const char *subject, const char *fix, const char *fmt, ...)
@@ -38,8 +36,8 @@ struct pf_finding *pf_report_add(struct pf_report *r, enum pf_severity sev, cons
 }
 
 /* AWS did not answer: the check could not be made (a warning, never a pass). */
-static void unanswered(struct pf_report *r, const char *check, const char *subject,
-		       struct diag_list *dl)
+void pf_unanswered(struct pf_report *r, const char *check, const char *subject,
+		   struct diag_list *dl)
 {
 	pf_report_add(r, PF_WARNING, check, subject,
 		      "Give the deploying identity the read-only permission named above, or check "
@@ -48,7 +46,7 @@ static void unanswered(struct pf_report *r, const char *check, const char *subje
 	diag_list_release(dl);
 }
 
-static const char *key_for(const struct pf_opts *o, const char *value, const char *dflt)
+const char *pf_key_for(const struct pf_opts *o, const char *value, const char *dflt)
 {
 	for (size_t i = 0; i < o->keys_nr; i++)
 		if (o->keys[i].value && !strcmp(o->keys[i].value, value))
@@ -56,7 +54,7 @@ static const char *key_for(const struct pf_opts *o, const char *value, const cha
 	return dflt;
 }
 
-static const char *stack_region(const struct pf_opts *o, const struct sm_template *t)
+const char *pf_stack_region(const struct pf_opts *o, const struct sm_template *t)
 {
 	return t->region ? t->region : o->region;
 }
@@ -177,7 +175,7 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 	json_t *u;
 	json_object_foreach (uses, arn, u) {
 		const char *where = json_string_value(json_object_get(u, "where"));
-		const char *key = key_for(o, arn, where);
+		const char *key = pf_key_for(o, arn, where);
 		char region[32];
 		if (!acm_arn_shape(arn, region, sizeof(region))) {
 			struct pf_finding *f =
@@ -208,7 +206,7 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 		json_t *cert = NULL;
 		struct diag_list dl = DIAG_LIST_INIT;
 		if (acm_describe_certificate(c, arn, &cert, &dl) < 0) {
-			unanswered(r, "certificate", key, &dl);
+			pf_unanswered(r, "certificate", key, &dl);
 			continue;
 		}
 		if (!cert) {
@@ -262,7 +260,7 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 				   "AWS::RDS::DBInstance") ||
 			    !engine || !cls)
 				continue;
-			const char *region = stack_region(o, &a->items[i]);
+			const char *region = pf_stack_region(o, &a->items[i]);
 			struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
 			if (!c)
 				continue;
@@ -272,7 +270,7 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 			size_t any = 1;
 			if (rds_orderable_count(c, engine, ver, cls, &n, &dl) < 0 ||
 			    (!n && rds_orderable_count(c, engine, NULL, NULL, &any, &dl) < 0))
-				unanswered(r, "rds", subject, &dl);
+				pf_unanswered(r, "rds", subject, &dl);
 			else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot
 						tell */
 				pf_report_add(r, PF_WARNING, "rds", subject,
@@ -284,7 +282,7 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 					      engine);
 			else if (!n)
 				pf_report_add(r, PF_ERROR, "rds",
-					      key_for(o, ver ? ver : "", subject),
+					      pf_key_for(o, ver ? ver : "", subject),
 					      "Pick a version and class that aws rds "
 					      "describe-orderable-db-instance-options "
 					      "lists for the region (databaseEngineVersion, "
@@ -298,8 +296,8 @@ static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_
 
 /* ---- account singletons and quotas ---- */
 
-static size_t count_type(struct sm_template *t, const char *type, const json_t **first,
-			 const char **id_out)
+size_t pf_count_type(struct sm_template *t, const char *type, const json_t **first,
+		     const char **id_out)
 {
 	size_t n = 0;
 	const char *id;
@@ -331,7 +329,7 @@ static bool ours(const json_t *names, const char *stack, const char *id)
 }
 
 /* The stack is deployed already: its singletons are the ones the account holds. */
-static bool stack_exists(struct aws_client *c, const char *stack)
+bool pf_stack_exists(struct aws_client *c, const char *stack)
 {
 	struct cfn_stack s;
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -346,19 +344,19 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 {
 	for (size_t i = 0; i < a->nr; i++) {
 		struct sm_template *t = &a->items[i];
-		const char *region = stack_region(o, t);
+		const char *region = pf_stack_region(o, t);
 		struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
 		const char *id = NULL;
 		if (!c)
 			continue;
-		if (count_type(t, "AWS::Config::ConfigurationRecorder", NULL, &id)) {
+		if (pf_count_type(t, "AWS::Config::ConfigurationRecorder", NULL, &id)) {
 			char *subject = xstrfmt("%s/%s", t->stack_name, id);
 			json_t *names = NULL;
 			struct diag_list dl = DIAG_LIST_INIT;
 			if (config_recorders(c, &names, &dl) < 0)
-				unanswered(r, "config", subject, &dl);
+				pf_unanswered(r, "config", subject, &dl);
 			else if (json_array_size(names) && !ours(names, t->stack_name, id) &&
-				 !stack_exists(c, t->stack_name))
+				 !pf_stack_exists(c, t->stack_name))
 				pf_report_add(
 					r, PF_ERROR, "config", subject,
 					"Deploy the account baseline where no recorder exists, "
@@ -375,7 +373,7 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 			free(subject);
 		}
 		const json_t *mon = NULL;
-		if (count_type(t, "AWS::CE::AnomalyMonitor", &mon, &id)) {
+		if (pf_count_type(t, "AWS::CE::AnomalyMonitor", &mon, &id)) {
 			const json_t *p = json_object_get(mon, "Properties");
 			const char *dim = json_string_value(json_object_get(p, "MonitorDimension"));
 			char *subject = xstrfmt("%s/%s", t->stack_name, id);
@@ -383,7 +381,7 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 			struct diag_list dl = DIAG_LIST_INIT;
 			struct aws_client *ce = o->client(o->client_ctx, "us-east-1");
 			if (dim && ce && ce_anomaly_monitors(ce, &mons, &dl) < 0) {
-				unanswered(r, "anomaly-monitor", subject, &dl);
+				pf_unanswered(r, "anomaly-monitor", subject, &dl);
 			} else if (dim) {
 				size_t k;
 				json_t *m;
@@ -422,50 +420,14 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 	}
 }
 
-static void check_eips(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
-{
-	/* per region: the templates' EIPs against what the account holds */
-	json_t *want = json_object();
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *region = stack_region(o, &a->items[i]);
-		size_t n = count_type(&a->items[i], "AWS::EC2::EIP", NULL, NULL);
-		if (region && n)
-			json_object_set_new(
-				want, region,
-				json_integer(json_integer_value(json_object_get(want, region)) +
-					     (json_int_t)n));
-	}
-	const char *region;
-	json_t *nv;
-	json_object_foreach (want, region, nv) {
-		struct aws_client *c = o->client(o->client_ctx, region);
-		size_t have = 0, need = (size_t)json_integer_value(nv);
-		struct diag_list dl = DIAG_LIST_INIT;
-		if (!c)
-			continue;
-		if (ec2_address_count(c, &have, &dl) < 0)
-			unanswered(r, "eip", region, &dl);
-		else if (have + need > DEFAULT_EIP_QUOTA)
-			pf_report_add(r, PF_WARNING, "eip", region,
-				      "Release unused Elastic IPs or ask Service Quotas for more "
-				      "(EC2-VPC "
-				      "Elastic IPs, "
-				      "L-0263D0A3) before deploying.",
-				      "the stacks create %zu Elastic IP%s in %s where the account "
-				      "holds %zu; "
-				      "the "
-				      "default quota is %d",
-				      need, need == 1 ? "" : "s", region, have, DEFAULT_EIP_QUOTA);
-	}
-	json_decref(want);
-}
-
 void preflight_run(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *out)
 {
 	check_certificates(a, o, out);
 	check_rds(a, o, out);
 	check_singletons(a, o, out);
-	check_eips(a, o, out);
+	pf_check_hosted_zones(a, o, out);
+	pf_check_buckets(a, o, out);
+	pf_check_quotas(a, o, out);
 }
 
 size_t pf_count(const struct pf_report *r, enum pf_severity sev)

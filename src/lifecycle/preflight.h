@@ -8,8 +8,12 @@
  *    (DescribeOrderableDBInstanceOptions);
  *  - account singletons the templates would create: a Config recorder (one
  *    per region), a cost anomaly monitor of the same dimension;
- *  - Elastic IPs: the templates' EIPs fit the quota with those the account
- *    holds (5 per region by default).
+ *  - Route 53: the hosted zones the records and certificates use exist,
+ *    are public where ACM validates, hold the records' names;
+ *  - S3: bucket names the templates fix are free, or already the stack's;
+ *  - service quotas: VPCs, Elastic IPs, internet gateways, NAT gateways per
+ *    zone, Fargate vCPUs, RDS instances, with what the account holds
+ *    (Service Quotas where it answers, documented defaults otherwise).
  *
  * A check that AWS does not answer (access denied, an emulator without the
  * service) is a warning, never a pass. Every finding says what to do.
@@ -28,7 +32,8 @@ enum pf_severity { PF_ERROR, PF_WARNING, PF_INFO };
 struct pf_finding {
 	enum pf_severity severity;
 	bool bad_input; /* the configuration is wrong (a placeholder), not the account */
-	char *check;	/* "account", "certificate", "rds", "config", "anomaly-monitor", "eip" */
+	char *check;	/* "account", "certificate", "rds", "config", "anomaly-monitor",
+			   "hosted-zone", "bucket", "quota" */
 	char *subject;	/* the config key or "Stack/LogicalId" it is about */
 	char *message;
 	char *fix; /* what to do */
