@@ -2,7 +2,8 @@
 # Installs what solemate needs to build and test, idempotently.
 #   scripts/install-deps.sh          build dependencies (Debian packages)
 #   scripts/install-deps.sh --test   also the test oracles: clang, valgrind,
-#                                    cfn-lint, moto, the AWS CDK CLI, cdk-nag
+#                                    cfn-lint, moto, the AWS CDK CLI, cdk-nag,
+#                                    the JUnit schemas, cmark-gfm
 # As root it installs; otherwise it prints the command to run and fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,7 @@ want_test=0
 pkgs=(build-essential pkg-config libjansson-dev libyaml-dev libcurl4-openssl-dev
       libxml2-dev libssl-dev zlib1g-dev graphviz)
 if [ $want_test = 1 ]; then
-  pkgs+=(clang libclang-rt-14-dev valgrind hyperfine python3 python3-pip nodejs npm libxml2-utils chromium
+  pkgs+=(clang libclang-rt-14-dev valgrind hyperfine python3 python3-pip nodejs npm libxml2-utils chromium cmark-gfm
          curl openssl lintian dpkg-dev man-db groff-base zsh fish)
 fi
 
@@ -59,7 +60,8 @@ if [ $want_test = 1 ]; then
   done
   # npm oracles, pinned in tests/oracle/package.json.
   if [ ! -d tests/oracle/node_modules/aws-cdk-lib ] || [ ! -d tests/oracle/node_modules/aws-cdk ] ||
-     [ ! -d tests/oracle/node_modules/@microsoft/sarif-multitool-linux ]; then
+     [ ! -d tests/oracle/node_modules/@microsoft/sarif-multitool-linux ] ||
+     [ ! -d tests/oracle/node_modules/mocha-junit-reporter ]; then
     (cd tests/oracle && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi

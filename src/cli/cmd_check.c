@@ -11,11 +11,12 @@
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "cli/cli_report.h"
 
 static const char check_usage[] =
 	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
-	"                      [--format text|json|sarif] [--severity error|warning|info] "
-	"[--rules]\n"
+	"                      [--format text|json|sarif|junit|markdown]\n"
+	"                      [--severity error|warning|info] [--rules]\n"
 	"                      [--pack PACK[,PACK...]]\n"
 	"\n"
 	"Run the security and compliance rules (AWS Foundational Security Best\n"
@@ -28,8 +29,12 @@ static const char check_usage[] =
 	"AllowedValues, Conditions and Fn::If are evaluated, and a finding that holds\n"
 	"only in one branch says which ([when IsProd=false]).\n"
 	"\n"
-	"  --format FMT   text (default), json, or sarif (SARIF 2.1.0 for code scanning;\n"
-	"                 relative paths as URIs against SRCROOT, the working directory)\n"
+	"  --format FMT   text (default), json, sarif (SARIF 2.1.0 for code scanning;\n"
+	"                 relative paths as URIs against SRCROOT, the working directory),\n"
+	"                 junit (JUnit XML: a suite per stack, a test case per rule,\n"
+	"                 failed by its findings of --severity and worse), or markdown\n"
+	"                 (a pull-request comment: counts and rules first, findings\n"
+	"                 folded, under GitHub's 65,536 characters)\n"
 	"  --severity S   show findings of S and above (default: warning)\n"
 	"  --rules        list the rules (packs, AWS documentation) and exit\n"
 	"  --pack LIST    rule packs to run: deploy (what AWS refuses at create or what\n"
@@ -43,10 +48,7 @@ static const char check_usage[] =
 	"\n"
 	"exit: 0 no unsuppressed error, 1 unsuppressed errors, 2 bad usage or input\n";
 
-static const char *sev_name(enum sm_severity s)
-{
-	return s == SM_SEV_ERROR ? "error" : s == SM_SEV_WARNING ? "warning" : "info";
-}
+#define sev_name cli_severity_name
 
 /* Unsuppressed findings of one rule. */
 static size_t rule_findings(const struct sm_findings *f, const struct sm_rule_meta *r)
@@ -379,10 +381,12 @@ int cmd_check(int argc, char **argv)
 						       argv[i]);
 			const char *v = argv[++i];
 			if (!strcmp(argv[i - 1], "--format")) {
-				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif"))
-					return cli_usage_error(
-						"check",
-						"unknown format '%s' (text, json or sarif)", v);
+				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif") &&
+				    strcmp(v, "junit") && strcmp(v, "markdown"))
+					return cli_usage_error("check",
+							       "unknown format '%s' (text, json, "
+							       "sarif, junit or markdown)",
+							       v);
 				format = v;
 			} else if (!strcmp(v, "error")) {
 				min = SM_SEV_ERROR;
@@ -444,6 +448,14 @@ int cmd_check(int argc, char **argv)
 			print_rules(packs, &f);
 	} else if (!strcmp(format, "text")) {
 		print_text(&f, min, show_muted);
+	} else if (!strcmp(format, "junit") || !strcmp(format, "markdown")) {
+		struct strbuf sb = STRBUF_INIT;
+		if (format[0] == 'j')
+			cli_check_junit(&a, &f, min, packs, &sb);
+		else
+			cli_check_markdown(&a, &f, min, show_muted, &sb);
+		cli_put(&sb);
+		strbuf_release(&sb);
 	} else {
 		json_t *out =
 			!strcmp(format, "json")

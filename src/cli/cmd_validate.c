@@ -7,10 +7,13 @@
 #include "analysis/validate.h"
 #include "base/arena.h"
 #include "base/json_io.h"
+#include "base/strbuf.h"
 #include "cli/cli.h"
+#include "cli/cli_report.h"
 
 static const char validate_usage[] =
-	"usage: solemate validate [--env NAME|all | --config FILE | PATH...] [--format text|json]\n"
+	"usage: solemate validate [--env NAME|all | --config FILE | PATH...]\n"
+	"                         [--format text|json|junit]\n"
 	"\n"
 	"Check templates against the CloudFormation registry schemas (resource types,\n"
 	"properties, required properties, value types, Fn::GetAtt attributes) and\n"
@@ -18,6 +21,10 @@ static const char validate_usage[] =
 	"dependency cycles, limits, exports and imports). PATH is a template (JSON or\n"
 	"YAML) or an assembly directory; --env synthesizes in memory first. With no\n"
 	"input, ./cdk.out if present, else every environment.\n"
+	"\n"
+	"  --format FMT   text (default), json, or junit (JUnit XML for CI: a suite\n"
+	"                 per template, a test case per resource, failed by its\n"
+	"                 errors; warnings in the suite's system-out)\n"
 	"\n"
 	"exit: 0 no error (notes and warnings allowed), 1 errors found (a file whose text\n"
 	"is not a template too: JSON or YAML syntax, duplicate keys, empty), 2 bad usage\n"
@@ -59,7 +66,7 @@ int cmd_validate(int argc, char **argv)
 	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct sm_assembly a;
-	bool json = false;
+	const char *format = "text";
 	int code = SM_EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
@@ -71,14 +78,17 @@ int cmd_validate(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(validate_usage, stdout);
 			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--format=json") ||
-			   (!strcmp(argv[i], "--format") && i + 1 < argc &&
-			    !strcmp(argv[i + 1], "json") && ++i)) {
-			json = true;
-		} else if (!strcmp(argv[i], "--format=text") ||
-			   (!strcmp(argv[i], "--format") && i + 1 < argc &&
-			    !strcmp(argv[i + 1], "text") && ++i)) {
-			json = false;
+		} else if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
+			const char *v = argv[i][8] == '=' ? argv[i] + 9 : NULL;
+			if (!v && i + 1 >= argc)
+				return cli_usage_error("validate",
+						       "option '--format' needs a value");
+			if (!v)
+				v = argv[++i];
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "junit"))
+				return cli_usage_error(
+					"validate", "unknown format '%s' (text, json or junit)", v);
+			format = v;
 		} else if (argv[i][0] == '-') {
 			return cli_usage_error("validate", "unknown option '%s'", argv[i]);
 		} else {
@@ -110,7 +120,12 @@ int cmd_validate(int argc, char **argv)
 		code = SM_EXIT_FINDINGS;
 	if (add_quantity_errors(&a, &dl))
 		code = SM_EXIT_FINDINGS;
-	if (json) {
+	if (!strcmp(format, "junit")) {
+		struct strbuf sb = STRBUF_INIT;
+		cli_validate_junit(&a, &dl, cfn_schema_source(schema), &sb);
+		cli_put(&sb);
+		strbuf_release(&sb);
+	} else if (!strcmp(format, "json")) {
 		json_t *arr = json_array();
 		static const char *const sev[] = {"error", "warning", "note"};
 		for (size_t i = 0; i < dl.nr; i++) {
