@@ -26,14 +26,16 @@ printf '%s' '{"Resources": {
 LATIN1=$(printf '%s/q\377\376.json' "$H")   # a file name need not be UTF-8
 printf '{"Resources": {"Q": {"Type": "AWS::SQS::Queue", "Properties": {"DelaySeconds": 9999}}, "B": {"Type": "AWS::S3::Bucket"}}}' >"$LATIN1"
 
+printf '{"Resources": ' >"$TMP/broken.json"   # not a template: a failure too
+
 # ---- JUnit ----
 "$SOLEMATE" synth --env staging --out "$TMP/cdk.out" --quiet >/dev/null 2>&1 || notok "synth"
 expect_exit "validate --format junit: a valid assembly exits 0" 0 "$SOLEMATE" validate "$TMP/cdk.out" --format junit
 cp "$TMP/out" "$TMP/v-good.xml"
 expect_exit "validate --format junit: invalid templates exit 1" 1 \
-  "$SOLEMATE" validate tests/fixtures/validate/cases/bad-constraints.yaml tests/fixtures/validate/cases/bad-module.yaml "$ODD" --format junit
+  "$SOLEMATE" validate tests/fixtures/validate/cases/bad-constraints.yaml tests/fixtures/validate/cases/bad-module.yaml "$ODD" "$TMP/broken.json" --format junit
 cp "$TMP/out" "$TMP/v-bad.xml"
-"$SOLEMATE" validate tests/fixtures/validate/cases/bad-constraints.yaml tests/fixtures/validate/cases/bad-module.yaml "$ODD" --format json >"$TMP/v-bad.json"
+"$SOLEMATE" validate tests/fixtures/validate/cases/bad-constraints.yaml tests/fixtures/validate/cases/bad-module.yaml "$ODD" "$TMP/broken.json" --format json >"$TMP/v-bad.json"
 expect_exit "check --format junit: findings exit 1" 1 "$SOLEMATE" check "$TMP/cdk.out" "$ODD" --format junit
 cp "$TMP/out" "$TMP/c.xml"
 "$SOLEMATE" check "$TMP/cdk.out" "$ODD" --format json >"$TMP/c.json"
@@ -107,9 +109,10 @@ for d in diags:
         continue
     p = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "\ufffd", d.get("path") or "")
     rid = p.split(".")[1].split("[")[0] if p.startswith("Resources.") else "template"
-    hits = [t for (k, r), t in fails.items() if r == rid and d["message"] in t]
+    hits = [t for (k, r), t in fails.items() if (r == rid or k == "inputs") and d["message"] in t]
     assert hits, (d, list(fails)[:5])
 assert sum(1 for d in diags if d["severity"] == "error") >= len(fails) > 3
+assert any(k == "inputs" and "invalid JSON" in t for (k, r), t in fails.items()), "the file that is not a template"
 PY
 
 if grep -q $'\xef\xbf\xbd' "$TMP/c-latin1.xml" && grep -q $'\xef\xbf\xbd' "$TMP/v-bad.xml" &&
