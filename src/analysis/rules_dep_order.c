@@ -36,7 +36,8 @@ static const struct sm_rule_meta dep_recorder = DEP_RULE(
 	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
 	"aws-resource-config-deliverychannel.html");
 static const struct sm_rule_meta dep_igw = DEP_RULE(
-	"004", SM_SEV_ERROR, "Route or NAT gateway created before the internet gateway is attached",
+	"004", SM_SEV_ERROR,
+	"Route, NAT gateway or EIP created before the internet gateway is attached",
 	"A route to an internet gateway, a public NAT gateway and an Elastic IP need the gateway "
 	"attached to the VPC first; without a DependsOn on the AWS::EC2::VPCGatewayAttachment the "
 	"create can fail (route: 'not attached to the VPC'; NAT gateway: 'has no Internet gateway "
@@ -215,6 +216,12 @@ static void igw_order(struct check_ctx *c, const char *id, const json_t *p, cons
 		if (!strcmp(jstr(json_object_get(p, "ConnectivityType")) ?: "public", "private"))
 			return;
 		gw = NULL; /* any attachment of the template */
+	} else if (!strcmp(type, "AWS::EC2::EIP")) {
+		/* an EIP for the VPC: "you must declare a dependency on the VPC-gateway attachment"
+		 */
+		if (strcmp(jstr(json_object_get(p, "Domain")) ?: "", "vpc"))
+			return;
+		gw = NULL;
 	} else {
 		return;
 	}
@@ -229,8 +236,10 @@ static void igw_order(struct check_ctx *c, const char *id, const json_t *p, cons
 			check_report(
 				c, &dep_igw, id, NULL,
 				"%s '%s' may be created before '%s' attaches the internet gateway",
-				!strcmp(type, "AWS::EC2::Route") ? "route" : "NAT gateway", id,
-				aid);
+				!strcmp(type, "AWS::EC2::Route") ? "route"
+				: !strcmp(type, "AWS::EC2::EIP") ? "Elastic IP"
+								 : "NAT gateway",
+				id, aid);
 	}
 }
 
@@ -242,6 +251,7 @@ const struct resource_rule check_rules_dep_order[] = {
 	{&dep_recorder, "AWS::Config::ConformancePack", config_order},
 	{&dep_igw, "AWS::EC2::Route", igw_order},
 	{&dep_igw, "AWS::EC2::NatGateway", igw_order},
+	{&dep_igw, "AWS::EC2::EIP", igw_order},
 	{&dep_listener, "-", NULL},
 	{NULL, NULL, NULL},
 };

@@ -152,6 +152,12 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, s
 						  json_pack("{ss so}", "Domain", "vpc", "Tags",
 							    name_tag(sm_stack_name(s), label)));
 		free(lid);
+		/*
+		 * An EIP and a public NAT gateway need the internet gateway
+		 * attached first (AWS::EC2::EIP, Domain; "When a DependsOn
+		 * attribute is required"); nothing they reference says so.
+		 */
+		sm_resource_depends_on(out->nat_eip[n], out->igw_attachment);
 		lid = xstrfmt("%sPublicSubnet%dNATGateway", id, n + 1);
 		out->nat[n] = sm_resource_new(s, lid, "AWS::EC2::NatGateway",
 					      json_pack("{so so so}", "SubnetId",
@@ -160,6 +166,7 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, s
 							"Tags", name_tag(sm_stack_name(s), label)));
 		sm_resource_depends_on(out->nat[n], pub->route_table);
 		sm_resource_depends_on(out->nat[n], pub->association);
+		sm_resource_depends_on(out->nat[n], out->igw_attachment);
 		free(lid);
 		free(label);
 	}

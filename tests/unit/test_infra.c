@@ -720,6 +720,21 @@ TEST(resources_wait_for_the_policies_they_use)
 }
 
 /* issue 12, item 7: DescribeKey carries no encryption context */
+/* A public NAT gateway and its EIP need the internet gateway attached first (SM-DEP-004) */
+TEST(nat_gateways_and_their_eips_wait_for_the_internet_gateway)
+{
+	struct sm_app *apps[] = {staging, production};
+	for (int a = 0; a < 2; a++) {
+		for (int n = 1; n <= (a ? 2 : 1); n++) {
+			char nat[64], eip[64];
+			snprintf(nat, sizeof(nat), "VpcPublicSubnet%dNATGateway", n);
+			snprintf(eip, sizeof(eip), "VpcPublicSubnet%dEIP", n);
+			CHECK(depends_on(resource(apps[a], "Network", nat), "VpcVPCGW"));
+			CHECK(depends_on(resource(apps[a], "Network", eip), "VpcVPCGW"));
+		}
+	}
+}
+
 TEST(cloudtrail_key_policy_as_the_cloudtrail_guide_writes_it)
 {
 	const json_t *kp = json_object_get(props(baseline, BASELINE, "AuditKey"), "KeyPolicy");
@@ -1007,6 +1022,7 @@ int main(void)
 	RUN(account_baseline_is_its_own_unit);
 	RUN(config_delivery_channel_after_recorder_with_a_role_that_writes);
 	RUN(resources_wait_for_the_policies_they_use);
+	RUN(nat_gateways_and_their_eips_wait_for_the_internet_gateway);
 	RUN(cloudtrail_key_policy_as_the_cloudtrail_guide_writes_it);
 	RUN(alarms_and_auto_scaling_can_publish_to_the_encrypted_topics);
 	RUN(fr_6_1_alarms_to_the_topic);
