@@ -62,6 +62,21 @@ static void report_bad(struct sm_template *t, const char *path, const char *key,
 	free(text);
 }
 
+/* "[12]": without printf, which was a fifth of `validate --env all` (callgrind) */
+static void add_index(struct strbuf *path, size_t i)
+{
+	char digits[24];
+	size_t n = 0;
+	do {
+		digits[n++] = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	strbuf_addch(path, '[');
+	while (n)
+		strbuf_addch(path, digits[--n]);
+	strbuf_addch(path, ']');
+}
+
 static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
 		   struct diag_list *dl)
 {
@@ -70,21 +85,25 @@ static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
 		const char *k;
 		json_t *x;
 		json_object_foreach ((json_t *)v, k, x) {
-			strbuf_addf(path, ".%s", k);
+			strbuf_addch(path, '.');
+			strbuf_addstr(path, k);
 			double d;
 			if (is_quantity_key(k) && !json_is_object(x) && !json_is_array(x) &&
 			    quantity_of(x, &d) && (!isfinite(d) || d < 0)) {
 				report_bad(t, path->buf, k, x, d, dl);
 				bad++;
 			}
-			bad += walk(t, x, path, dl);
+			if (json_is_object(x) || json_is_array(x))
+				bad += walk(t, x, path, dl);
 			strbuf_setlen(path, base);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
 		json_array_foreach (v, i, x) {
-			strbuf_addf(path, "[%zu]", i);
+			if (!json_is_object(x) && !json_is_array(x))
+				continue;
+			add_index(path, i);
 			bad += walk(t, x, path, dl);
 			strbuf_setlen(path, base);
 		}
