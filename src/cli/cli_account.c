@@ -42,14 +42,14 @@ int cli_mfa_prompt(const char *profile, const char *serial, char *code, size_t s
 
 int cli_aws_identity(struct cli_aws *ca, struct sts_identity *out, struct diag_list *dl)
 {
-	struct aws_creds creds = ca->creds; /* shallow: the provider is shared */
+	struct aws_creds creds = ca->s.creds; /* shallow: the provider is shared */
 	struct aws_client c;
 	aws_client_init(&c, &creds, ca->sts_endpoint_url);
 	int rc = sts_get_caller_identity(&c, out, dl);
-	pthread_mutex_lock(&ca->lock);
-	ca->requests += c.requests;
-	ca->retries += c.retries;
-	pthread_mutex_unlock(&ca->lock);
+	pthread_mutex_lock(&ca->s.lock);
+	ca->s.requests += c.requests;
+	ca->s.retries += c.retries;
+	pthread_mutex_unlock(&ca->s.lock);
 	return rc;
 }
 
@@ -61,7 +61,7 @@ int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, str
 		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 					  "cannot tell which AWS account the credentials (%s) "
 					  "belong to: nothing was changed",
-					  ca->creds.source);
+					  ca->s.creds.source);
 		diag_set_hint(d, "solemate whoami shows what the credentials are");
 		return SM_EXIT_FINDINGS; /* a failed call, as any other */
 	}

@@ -1,13 +1,12 @@
 /*
  * What the commands that talk to AWS share (bootstrap, deploy, destroy,
- * diff --env): the AWS options, one client per region, Ctrl-C, serialised
- * output from the worker threads of a wave, following a stack operation
- * through its events, and deploying one stack through a change set.
+ * diff --env, preflight, whoami): the AWS options, the lifecycle session
+ * (lifecycle/session.h) with the terminal as its progress callbacks,
+ * Ctrl-C, serialised output from the worker threads of a wave.
  *
  * This is command-layer code: it prints (stdout for results and progress,
- * stderr for diagnostics and prompts). The decisions it applies are pure
- * and tested apart: aws/deploy_plan.h (order, verdict) and
- * aws/stack_events.h (settled, root cause, progress).
+ * stderr for diagnostics and prompts). The state machines it drives live
+ * in src/lifecycle (deploy.h, destroy.h, watch.h), tested apart.
  */
 #ifndef SM_CLI_AWS_H
 #define SM_CLI_AWS_H
@@ -21,21 +20,13 @@
 #include "aws/cfn.h"
 #include "aws/client.h"
 #include "aws/creds.h"
-#include "aws/deploy_plan.h"
 #include "base/diag.h"
 #include "cli/cli.h"
 #include "lib/solemate_stack.h"
-
-/* The name of the stack `bootstrap` creates, one per account and region. */
-#define CLI_TOOLKIT_STACK "SolemateToolkit"
-/*
- * Our change sets: named CLI_CHANGE_SET_PREFIX<UTC time>-<random>, with this
- * description; a deploy removes the ones earlier runs left on its stacks.
- */
-#define CLI_CHANGE_SET_PREFIX "solemate-"
-#define CLI_CHANGE_SET_DESCRIPTION "solemate deploy"
-/* CloudFormation's limit for TemplateBody; above it, TemplateURL from S3. */
-#define CLI_INLINE_TEMPLATE_LIMIT 51200
+#include "lifecycle/deploy.h"
+#include "lifecycle/deploy_plan.h"
+#include "lifecycle/session.h"
+#include "lifecycle/watch.h"
 
 struct cli_aws_opts {
 	const char *profile;
@@ -61,18 +52,17 @@ struct cli_aws_opts {
 int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, const char *cmd);
 
 struct cli_aws {
-	struct aws_creds creds;
-	const char *endpoint_url;
+	/*
+	 * Credentials, endpoint (--endpoint-url, AWS_ENDPOINT_URL), --region,
+	 * the poll interval (SOLEMATE_POLL_MS, default 2000), the counters;
+	 * its progress callbacks print through `out_lock`.
+	 */
+	struct lc_session s;
 	const char *sts_endpoint_url; /* --endpoint-url, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL */
-	const char *forced_region;    /* --region, or NULL: each stack's own region */
 	bool progress_tty;	      /* stdout is a terminal: progress bars */
 	bool prompt_tty;	      /* stdin and stderr are terminals: questions allowed */
 	bool color;
-	unsigned poll_ms; /* between two polls; SOLEMATE_POLL_MS, default 2000 */
 	pthread_mutex_t out_lock;
-	pthread_mutex_t lock; /* the schema, the counters, in_flight */
-	int in_flight;	      /* stacks being followed right now */
-	unsigned long requests, retries;
 };
 
 /*
@@ -102,21 +92,11 @@ int cli_aws_identity(struct cli_aws *ca, struct sts_identity *out, struct diag_l
 struct solemate_unit;
 int cli_aws_check_account(struct cli_aws *ca, const struct solemate_unit *u, struct diag_list *dl);
 
-/* A client for the stacks of one region; the credentials are shared. */
-struct cli_client {
-	struct aws_creds creds; /* shallow copy with another region: never released */
-	struct aws_client c;
-};
-
-void cli_client_init(struct cli_aws *ca, const char *region, struct cli_client *cc);
-/* Add the client's counters to the run's. */
-void cli_client_done(struct cli_aws *ca, struct cli_client *cc);
-
 /* Set by SIGINT; a second Ctrl-C exits at once. */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_catch_interrupt(void);
 /* Sleep one poll interval; false when interrupted. */
-bool cli_aws_sleep(const struct cli_aws *ca, unsigned ms);
+bool cli_aws_sleep(unsigned ms);
 
 /* printf to stdout under the output lock, prefixed by "STACK | " when stack is given. */
 void cli_aws_say(struct cli_aws *ca, const char *stack, const char *fmt, ...)
@@ -129,84 +109,13 @@ void cli_aws_diags(struct cli_aws *ca, const struct diag_list *dl);
  */
 bool cli_aws_confirm(struct cli_aws *ca, const char *question);
 
-/* Following one stack operation through DescribeStackEvents and DescribeStacks. */
-struct cli_watch {
-	const char *stack;    /* name, for output */
-	const char *stack_id; /* what to poll: the stack ID after a delete, else the name */
-	char *marker;	      /* newest event before the operation; events after it are ours */
-	size_t total;	      /* resources the operation touches, for the bar */
-	json_t *events;	      /* events of this operation, oldest first */
-	struct cfn_stack final;
-	bool gone; /* the stack no longer exists (deleted) */
-};
-
-/* Remember where the stack's events stand before an operation. 0 or -1. */
-int cli_watch_begin(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
-		    struct diag_list *dl);
-/* Poll until the stack settles: 0 settled (final filled), 1 interrupted, -1 error. */
-int cli_watch_run(struct cli_aws *ca, struct aws_client *c, struct cli_watch *w,
-		  struct diag_list *dl);
-void cli_watch_release(struct cli_watch *w);
-
-enum cli_deploy_result {
-	CLI_DEPLOY_DONE,
-	CLI_DEPLOY_UNCHANGED,
-	CLI_DEPLOY_FAILED,	/* CloudFormation failed, or a call failed */
-	CLI_DEPLOY_REFUSED,	/* data at risk, or not approved */
-	CLI_DEPLOY_INTERRUPTED, /* Ctrl-C */
-	CLI_DEPLOY_UNPROTECTED, /* deployed, but termination protection could not be set */
-};
-
-struct cli_deploy_opts {
-	const char *env; /* for messages ("staging") */
-	/*
-	 * When set, an existing stack must record this environment
-	 * (cli_stack_owner_check): deploy sets it, bootstrap does not.
-	 */
-	const char *owner_env;
-	struct plan_policy policy;
-	struct cfn_schema *schema; /* for plan_judge; used under ca->lock */
-	bool upload_always;	   /* --upload always: TemplateURL even when small */
-	bool termination_protection;
-	bool show_changes;	/* print the change set (always, except bootstrap's quiet mode) */
-	const json_t *manifest; /* cross-region references to fill as parameters, or NULL */
-	const char *role_arn;	/* cloudFormationRoleArn, or NULL */
-};
-
 /*
- * Deploy one stack: create a change set, show it, judge it, ask, execute,
- * follow, and on success set termination protection and hand back the
- * outputs (*outputs_out, new reference, may be NULL). Never leaves a change
- * set behind on any path but an interrupted execution (which has consumed it).
- */
-enum cli_deploy_result cli_deploy_stack(struct cli_aws *ca, const struct sm_template *t,
-					const struct cli_deploy_opts *o, json_t **outputs_out,
-					struct diag_list *dl);
-
-/*
- * Whether a deployed stack belongs to environment `env` (issue 19): the
- * environment it records (its Environment tag, else the one our templates
- * name in their Description, "SoleMate ENV: ... (managed by solemate)")
- * must be `env`. A stack in REVIEW_IN_PROGRESS (a change set never
- * executed: no resources) or DELETE_COMPLETE passes. 0, or -1 + diag naming
- * both environments.
- */
-int cli_stack_owner_check(const struct cfn_stack *s, const char *env, struct diag_list *dl);
-/*
- * The same for every stack of `waves` (only those named in `only`, when
- * only_nr), before anything is touched. SM_EXIT_OK; SM_EXIT_USAGE + diag
- * when one belongs to another environment (the wrong target);
- * SM_EXIT_FINDINGS + diag when a call failed.
+ * lc_check_owners (lifecycle/deploy.h) as an exit code: SM_EXIT_OK;
+ * SM_EXIT_USAGE + diag when a stack belongs to another environment (the
+ * wrong target); SM_EXIT_FINDINGS + diag when a call failed.
  */
 int cli_check_owners(struct cli_aws *ca, const struct plan_waves *waves, const char *env,
 		     const char *const *only, size_t only_nr, struct diag_list *dl);
-
-/* The deployed template of a stack, parsed (JSON or YAML); NULL when not deployed or on error. */
-json_t *cli_deployed_template(struct aws_client *c, const char *stack, int *err,
-			      struct diag_list *dl);
-
-/* The region a template deploys to: --region, else its own, else the credentials'. */
-const char *cli_stack_region(const struct cli_aws *ca, const struct sm_template *t);
 
 /*
  * One unit to act on, an environment or the account baseline: `--env NAME`
@@ -217,18 +126,6 @@ const char *cli_stack_region(const struct cli_aws *ca, const struct sm_template 
  */
 int cli_env_load(const struct cli_inputs *in, const char *cmd, struct solemate_unit *u,
 		 struct sm_assembly *a, json_t **manifest_out, struct diag_list *dl);
-
-/*
- * Run `fn` on every stack of `waves`, wave by wave (backwards when
- * `reverse`), up to `concurrency` stacks of a wave at a time. A wave with a
- * failure (fn returned nonzero) is finished, and the later waves are not
- * started. Each stack's diagnostics are printed when it ends. Returns the
- * number of stacks that failed; *skipped counts the ones never started.
- */
-typedef int (*cli_stack_fn)(struct cli_aws *ca, struct sm_template *t, void *ctx,
-			    struct diag_list *dl);
-size_t cli_run_waves(struct cli_aws *ca, const struct plan_waves *waves, bool reverse,
-		     int concurrency, cli_stack_fn fn, void *ctx, size_t *skipped);
 
 /* The options bootstrap, deploy and destroy share. */
 struct cli_lifecycle_opts {

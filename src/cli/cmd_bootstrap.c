@@ -16,7 +16,7 @@ static const char bootstrap_usage[] =
 	"usage: solemate bootstrap (--env NAME | --config FILE) [--yes] [--show-template]\n"
 	"                          [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
 	"\n"
-	"Create or update the stack " CLI_TOOLKIT_STACK " in each region the environment's\n"
+	"Create or update the stack " LC_TOOLKIT_STACK " in each region the environment's\n"
 	"stacks deploy to: a versioned, encrypted, TLS-only bucket with all public\n"
 	"access blocked, whose old objects expire, for the templates deploy uploads\n"
 	"when they are above CloudFormation's 51,200-byte inline limit. One per\n"
@@ -31,7 +31,7 @@ int cmd_bootstrap(int argc, char **argv)
 	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	bool show = false;
-	struct cli_deploy_opts opts = {.show_changes = true};
+	struct lc_deploy_opts opts = {.show_changes = true};
 	opts.policy.approval = PLAN_APPROVE_BROADENING;
 
 	for (int i = 1; i < argc; i++) {
@@ -83,13 +83,13 @@ int cmd_bootstrap(int argc, char **argv)
 	for (size_t k = 0; k < nr; k++) {
 		struct sm_app *one = sm_app_new();
 		struct sm_stack *s =
-			toolkit_stack_new(one, CLI_TOOLKIT_STACK, unit.account, regions[k]);
+			toolkit_stack_new(one, LC_TOOLKIT_STACK, unit.account, regions[k]);
 		if (sm_app_resolve(one, &dl) < 0) {
 			sm_app_free(one);
 			goto out;
 		}
 		struct sm_template *t =
-			sm_assembly_add(&as, CLI_TOOLKIT_STACK ".template.json", CLI_TOOLKIT_STACK,
+			sm_assembly_add(&as, LC_TOOLKIT_STACK ".template.json", LC_TOOLKIT_STACK,
 					regions[k], json_deep_copy(sm_stack_template(s)));
 		t->depends = NULL;
 		sm_app_free(one);
@@ -124,17 +124,16 @@ int cmd_bootstrap(int argc, char **argv)
 		struct diag_list sdl = DIAG_LIST_INIT;
 		json_t *outputs = NULL;
 		/* the toolkit stack is not region-forced: each has its own */
-		const char *forced = ca.forced_region;
-		ca.forced_region = as.items[i].region;
-		enum cli_deploy_result r =
-			cli_deploy_stack(&ca, &as.items[i], &opts, &outputs, &sdl);
-		ca.forced_region = forced;
+		const char *forced = ca.s.forced_region;
+		ca.s.forced_region = as.items[i].region;
+		enum lc_deploy_result r =
+			lc_deploy_stack(&ca.s, &as.items[i], &opts, &outputs, &sdl);
+		ca.s.forced_region = forced;
 		cli_aws_diags(&ca, &sdl);
 		diag_list_release(&sdl);
-		if (r == CLI_DEPLOY_DONE || r == CLI_DEPLOY_UNCHANGED ||
-		    r == CLI_DEPLOY_UNPROTECTED) {
-			printf("%s bootstrapped in %s\n", CLI_TOOLKIT_STACK, as.items[i].region);
-			ok += r != CLI_DEPLOY_UNPROTECTED;
+		if (r == LC_DEPLOY_DONE || r == LC_DEPLOY_UNCHANGED || r == LC_DEPLOY_UNPROTECTED) {
+			printf("%s bootstrapped in %s\n", LC_TOOLKIT_STACK, as.items[i].region);
+			ok += r != LC_DEPLOY_UNPROTECTED;
 		}
 		json_decref(outputs);
 	}

@@ -54,40 +54,40 @@ static const char deploy_usage[] =
 	"or a stack of another environment\n";
 
 struct deploy_ctx {
-	struct cli_deploy_opts opts;
+	struct lc_deploy_opts opts;
 	size_t done, unchanged, failed, refused, interrupted, unprotected;
 	pthread_mutex_t lock;
 };
 
-static int deploy_one(struct cli_aws *ca, struct sm_template *t, void *arg, struct diag_list *dl)
+static int deploy_one(struct lc_session *s, struct sm_template *t, void *arg, struct diag_list *dl)
 {
 	struct deploy_ctx *ctx = arg;
-	enum cli_deploy_result r = cli_deploy_stack(ca, t, &ctx->opts, NULL, dl);
+	enum lc_deploy_result r = lc_deploy_stack(s, t, &ctx->opts, NULL, dl);
 	pthread_mutex_lock(&ctx->lock);
 	switch (r) {
-	case CLI_DEPLOY_DONE:
+	case LC_DEPLOY_DONE:
 		ctx->done++;
 		break;
-	case CLI_DEPLOY_UNCHANGED:
+	case LC_DEPLOY_UNCHANGED:
 		ctx->unchanged++;
 		break;
-	case CLI_DEPLOY_FAILED:
+	case LC_DEPLOY_FAILED:
 		ctx->failed++;
 		break;
-	case CLI_DEPLOY_REFUSED:
+	case LC_DEPLOY_REFUSED:
 		ctx->refused++;
 		break;
-	case CLI_DEPLOY_INTERRUPTED:
+	case LC_DEPLOY_INTERRUPTED:
 		ctx->interrupted++;
 		break;
-	case CLI_DEPLOY_UNPROTECTED:
+	case LC_DEPLOY_UNPROTECTED:
 		ctx->done++;
 		ctx->unprotected++;
 		break;
 	}
 	pthread_mutex_unlock(&ctx->lock);
 	/* an unprotected stack does not stop the next waves: they need it deployed, and it is */
-	return r != CLI_DEPLOY_DONE && r != CLI_DEPLOY_UNCHANGED && r != CLI_DEPLOY_UNPROTECTED;
+	return r != LC_DEPLOY_DONE && r != LC_DEPLOY_UNCHANGED && r != LC_DEPLOY_UNPROTECTED;
 }
 
 int cmd_deploy(int argc, char **argv)
@@ -170,8 +170,8 @@ int cmd_deploy(int argc, char **argv)
 	if (code != SM_EXIT_OK) {
 		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
 			cli_print_diags(&dl);
-		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name, ca.requests,
-		       ca.retries);
+		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name,
+		       ca.s.requests, ca.s.retries);
 		goto out;
 	}
 	/* what only the account can tell, before any change set */
@@ -200,13 +200,13 @@ int cmd_deploy(int argc, char **argv)
 
 	printf("deploying %zu stack%s of %s in %zu wave%s%s\n", waves.nr, waves.nr == 1 ? "" : "s",
 	       unit.name, waves.wave_nr, waves.wave_nr == 1 ? "" : "s",
-	       ca.endpoint_url ? " (endpoint override)" : "");
+	       ca.s.endpoint_url ? " (endpoint override)" : "");
 	size_t skipped = 0;
-	cli_run_waves(&ca, &waves, false, lo.concurrency, deploy_one, &ctx, &skipped);
+	lc_run_waves(&ca.s, &waves, false, lo.concurrency, deploy_one, &ctx, &skipped);
 	printf("%s: %zu deployed, %zu unchanged, %zu failed, %zu refused, %zu interrupted, %zu not "
 	       "started (%lu requests, %lu retried)\n",
 	       unit.name, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,
-	       skipped, ca.requests, ca.retries);
+	       skipped, ca.s.requests, ca.s.retries);
 	if (ctx.unprotected)
 		printf("%s: %zu stack%s deployed without termination protection (see above)\n",
 		       unit.name, ctx.unprotected, ctx.unprotected == 1 ? "" : "s");

@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/stack_events.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
 #include "lib/environments.h"
+#include "lifecycle/destroy.h"
 
 static const char destroy_usage[] =
 	"usage: solemate destroy (--env NAME | --config FILE) [--stack NAME...] [--yes] [--force]\n"
@@ -46,49 +46,10 @@ struct destroy_ctx {
 	pthread_mutex_t lock;
 };
 
-static const char *jstr(const json_t *o, const char *k)
-{
-	const json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
-/* What the deployed template says CloudFormation keeps on deletion. */
-static void note_kept(struct destroy_ctx *ctx, const char *stack, const json_t *tmpl,
-		      const json_t *resources)
-{
-	const char *id;
-	const json_t *r;
-	json_object_foreach ((json_t *)json_object_get(tmpl, "Resources"), id, r) {
-		const char *policy = jstr(r, "DeletionPolicy");
-		if (strcmp(policy, "Retain") && strcmp(policy, "Snapshot") &&
-		    strcmp(policy, "RetainExceptOnCreate"))
-			continue;
-		const char *phys = "";
-		size_t i;
-		const json_t *lr;
-		json_array_foreach (resources, i, lr)
-			if (!strcmp(jstr(lr, "logicalId"), id))
-				phys = jstr(lr, "physicalId");
-		pthread_mutex_lock(&ctx->lock);
-		if (!strcmp(policy, "Snapshot"))
-			strbuf_addf(&ctx->kept, "  %s: final snapshot of %s %s%s%s%s\n", stack,
-				    jstr(r, "Type"), id, *phys ? " (" : "", phys, *phys ? ")" : "");
-		else
-			strbuf_addf(&ctx->kept, "  %s: %s %s%s%s%s is retained\n", stack,
-				    jstr(r, "Type"), id, *phys ? " (" : "", phys, *phys ? ")" : "");
-		pthread_mutex_unlock(&ctx->lock);
-	}
-}
-
-static int destroy_one(struct cli_aws *ca, struct sm_template *t, void *arg, struct diag_list *dl)
+static int destroy_one(struct lc_session *s, struct sm_template *t, void *arg, struct diag_list *dl)
 {
 	struct destroy_ctx *ctx = arg;
-	struct cli_client cc;
-	struct cfn_stack cur = {0};
-	struct cli_watch w = {0};
-	json_t *tmpl = NULL, *resources = NULL;
 	const char *name = t->stack_name;
-	int ret = 1;
 
 	if (ctx->only_nr) {
 		size_t k = 0;
@@ -97,96 +58,20 @@ static int destroy_one(struct cli_aws *ca, struct sm_template *t, void *arg, str
 		if (k == ctx->only_nr)
 			return 0;
 	}
-	cli_client_init(ca, cli_stack_region(ca, t), &cc);
-	int exists = cfn_describe_stack(&cc.c, name, &cur, dl);
-	if (exists < 0)
-		goto out;
-	if (!exists) {
-		cli_aws_say(ca, name, "not deployed: nothing to delete\n");
-		pthread_mutex_lock(&ctx->lock);
-		ctx->absent++;
-		pthread_mutex_unlock(&ctx->lock);
-		ret = 0;
-		goto out;
-	}
-	if (cli_stack_owner_check(&cur, ctx->env, dl) < 0)
-		goto out;
-	if (stack_status_state(cur.status) == STACK_IN_PROGRESS &&
-	    strcmp(cur.status, "REVIEW_IN_PROGRESS")) {
-		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-					  "stack '%s' is %s: another operation is running", name,
-					  cur.status);
-		diag_set_hint(d, "wait for it to settle, then destroy again");
-		goto out;
-	}
-	if (cur.termination_protection) {
-		if (!ctx->force) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-						  "stack '%s' has termination protection", name);
-			diag_set_hint(d, "pass --force to turn it off and delete the stack");
-			goto out;
-		}
-		if (cfn_update_termination_protection(&cc.c, name, false, dl) < 0)
-			goto out;
-		cli_aws_say(ca, name, "termination protection off (--force)\n");
-	}
-	int err;
-	tmpl = cli_deployed_template(&cc.c, name, &err, dl);
-	if (err)
-		goto out;
-	if (cfn_list_stack_resources(&cc.c, name, &resources, dl) < 0)
-		goto out;
-	/* poll by ID: by name, a deleted stack is simply gone */
-	w.stack = name;
-	w.stack_id = cur.id;
-	w.total = json_array_size(resources);
-	if (cli_watch_begin(ca, &cc.c, &w, dl) < 0)
-		goto out;
-	if (cfn_delete_stack(&cc.c, name, dl) < 0)
-		goto out;
-	cli_aws_say(ca, name, "deleting %zu resource%s\n", w.total, w.total == 1 ? "" : "s");
-	int r = cli_watch_run(ca, &cc.c, &w, dl);
-	if (r == 1) {
-		cli_aws_say(ca, name,
-			    "interrupted: stopped waiting; CloudFormation goes on deleting the "
-			    "stack\n");
-		cli_aws_say(
-			ca, name,
-			"  follow it: aws cloudformation describe-stack-events --stack-name %s\n",
-			cur.id ? cur.id : name);
-		goto out;
-	}
-	if (r < 0)
-		goto out;
-	if (!w.gone) {
-		const json_t *rc = stack_events_root_cause(w.events);
-		struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-					  "stack '%s' was not deleted (%s)%s%s%s%s", name,
-					  w.final.status ? w.final.status : "?", rc ? ": " : "",
-					  rc ? jstr(rc, "logicalId") : "", rc ? ": " : "",
-					  rc ? jstr(rc, "reason") : "");
-		diag_set_hint(d,
-			      "fix the cause (or delete the resource by hand), then destroy again");
-		goto out;
-	}
-	note_kept(ctx, name, tmpl, resources);
-	cli_aws_say(ca, name, "deleted\n");
+	struct strbuf kept = STRBUF_INIT;
+	struct lc_destroy_opts o = {.env = ctx->env, .force = ctx->force};
+	enum lc_destroy_result r = lc_destroy_stack(s, t, &o, &kept, dl);
 	pthread_mutex_lock(&ctx->lock);
-	ctx->deleted++;
-	pthread_mutex_unlock(&ctx->lock);
-	ret = 0;
-out:
-	if (ret) {
-		pthread_mutex_lock(&ctx->lock);
+	strbuf_add(&ctx->kept, kept.buf, kept.len);
+	if (r == LC_DESTROY_DELETED)
+		ctx->deleted++;
+	else if (r == LC_DESTROY_ABSENT)
+		ctx->absent++;
+	else
 		ctx->failed++;
-		pthread_mutex_unlock(&ctx->lock);
-	}
-	cli_client_done(ca, &cc);
-	cli_watch_release(&w);
-	cfn_stack_release(&cur);
-	json_decref(tmpl);
-	json_decref(resources);
-	return ret;
+	pthread_mutex_unlock(&ctx->lock);
+	strbuf_release(&kept);
+	return r != LC_DESTROY_DELETED && r != LC_DESTROY_ABSENT;
 }
 
 /* Ask for the environment's name to be typed, as a guard against the wrong terminal tab. */
@@ -304,14 +189,15 @@ int cmd_destroy(int argc, char **argv)
 	printf("destroying %zu stack%s of %s\n", only_nr ? only_nr : waves.nr,
 	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s", unit.name);
 	size_t skipped = 0;
-	cli_run_waves(&ca, &waves, true, lo.concurrency, destroy_one, &ctx, &skipped);
+	lc_run_waves(&ca.s, &waves, true, lo.concurrency, destroy_one, &ctx, &skipped);
 	if (ctx.kept.len)
 		printf("CloudFormation kept these; delete them by hand when they are no longer "
 		       "needed (they cost money):\n%s",
 		       ctx.kept.buf);
 	printf("%s: %zu deleted, %zu not deployed, %zu failed, %zu not started (%lu requests, "
 	       "%lu retried)\n",
-	       unit.name, ctx.deleted, ctx.absent, ctx.failed, skipped, ca.requests, ca.retries);
+	       unit.name, ctx.deleted, ctx.absent, ctx.failed, skipped, ca.s.requests,
+	       ca.s.retries);
 	code = ctx.failed || skipped || cli_interrupted ? SM_EXIT_FINDINGS : SM_EXIT_OK;
 	strbuf_release(&ctx.kept);
 	pthread_mutex_destroy(&ctx.lock);

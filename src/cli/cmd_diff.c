@@ -51,16 +51,16 @@ static int load_deployed(const struct cli_inputs *in, const struct cli_aws_opts 
 	}
 	for (size_t i = 0; i < new_a->nr; i++) {
 		struct sm_template *t = &new_a->items[i];
-		struct cli_client cc;
+		struct lc_client cc;
 		struct cfn_stack st = {0};
-		cli_client_init(&ca, cli_stack_region(&ca, t), &cc);
+		lc_client_init(&ca.s, lc_stack_region(&ca.s, t), &cc);
 		int exists = cfn_describe_stack(&cc.c, t->stack_name, &st, dl);
 		json_t *tmpl = NULL;
 		int err = exists < 0;
 		if (exists > 0 && (!st.status || strcmp(st.status, "REVIEW_IN_PROGRESS")))
-			tmpl = cli_deployed_template(&cc.c, t->stack_name, &err, dl);
+			tmpl = lc_deployed_template(&cc.c, t->stack_name, &err, dl);
 		cfn_stack_release(&st);
-		cli_client_done(&ca, &cc);
+		lc_client_done(&ca.s, &cc);
 		if (err)
 			goto out;
 		if (tmpl) {

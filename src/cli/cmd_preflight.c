@@ -37,7 +37,7 @@ static const char preflight_usage[] =
 struct region_clients {
 	struct cli_aws *ca;
 	char *region[16];
-	struct cli_client cc[16];
+	struct lc_client cc[16];
 	size_t nr;
 };
 
@@ -52,7 +52,7 @@ static struct aws_client *client_for(void *ctx, const char *region)
 	if (rc->nr == sizeof(rc->cc) / sizeof(rc->cc[0]))
 		return NULL;
 	rc->region[rc->nr] = xstrdup(region);
-	cli_client_init(rc->ca, rc->region[rc->nr], &rc->cc[rc->nr]);
+	lc_client_init(&rc->ca->s, rc->region[rc->nr], &rc->cc[rc->nr]);
 	return &rc->cc[rc->nr++].c;
 }
 
@@ -106,7 +106,7 @@ static bool account_finding(struct cli_aws *ca, const struct solemate_unit *u, s
 	if (code == SM_EXIT_OK) {
 		pf_report_add(r, PF_INFO, "account", "accountId", "nothing to do",
 			      "the credentials (%s) belong to account %s, the configuration's",
-			      ca->creds.source, want);
+			      ca->s.creds.source, want);
 	} else {
 		/* the last diagnostic is the check's own; those before it say why STS failed */
 		const struct diag *d = &dl.items[dl.nr - 1];
@@ -144,7 +144,7 @@ int cli_preflight(struct cli_aws *ca, struct sm_assembly *as, const struct solem
 					    : SM_EXIT_OK;
 	for (size_t i = 0; i < rc.nr; i++) {
 		if (ca)
-			cli_client_done(ca, &rc.cc[i]);
+			lc_client_done(&ca->s, &rc.cc[i]);
 		free(rc.region[i]);
 	}
 	pf_report_release(&r);

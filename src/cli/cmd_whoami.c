@@ -76,18 +76,18 @@ int cmd_whoami(int argc, char **argv)
 	int code = SM_EXIT_OK;
 	if (cli_aws_identity(&ca, &id, &dl) < 0) {
 		diag_add(&dl, DIAG_NOTE, NULL, 0, 0, NULL, "the credentials came from %s",
-			 ca.creds.source);
+			 ca.s.creds.source);
 		cli_print_diags(&dl);
 		code = SM_EXIT_FINDINGS;
 		goto out;
 	}
 	char expires[32] = "";
-	if (ca.creds.expiration)
-		iso_time(ca.creds.expiration, expires);
+	if (ca.s.creds.expiration)
+		iso_time(ca.s.creds.expiration, expires);
 	if (json) {
 		json_t *o = json_pack("{ss ss ss* ss ss* ss}", "account", id.account, "arn", id.arn,
-				      "userId", id.user_id, "source", ca.creds.source, "profile",
-				      ca.creds.profile, "region", ca.creds.region);
+				      "userId", id.user_id, "source", ca.s.creds.source, "profile",
+				      ca.s.creds.profile, "region", ca.s.creds.region);
 		if (*expires)
 			json_object_set_new(o, "expiration", json_string(expires));
 		char *s = jio_dump_json(o, NULL);
@@ -99,10 +99,10 @@ int cmd_whoami(int argc, char **argv)
 		printf("arn      %s\n", id.arn);
 		if (id.user_id)
 			printf("user id  %s\n", id.user_id);
-		printf("source   %s\n", ca.creds.source);
-		if (ca.creds.profile)
-			printf("profile  %s\n", ca.creds.profile);
-		printf("region   %s\n", ca.creds.region);
+		printf("source   %s\n", ca.s.creds.source);
+		if (ca.s.creds.profile)
+			printf("profile  %s\n", ca.s.creds.profile);
+		printf("region   %s\n", ca.s.creds.region);
 		if (*expires)
 			printf("expires  %s\n", expires);
 	}

@@ -6,7 +6,8 @@
 # bucket with the user's keys, then run build*/tests/test_aws_moto (change
 # set lifecycle, events, template, resources, S3 uploads, TemplateURL, wrong
 # secret) and read its results back through boto3; then run it again through
-# tests/aws/fault_proxy.py, which injects a fault of every kind it has.
+# tests/aws/fault_proxy.py, which injects a fault of every kind it has. Runs
+# build*/tests/test_lifecycle against the same moto (the lifecycle layer).
 . tests/lib.sh
 if ! python3 -c 'import moto.server, boto3' 2>/dev/null; then
   if [ "${CI:-}" = true ]; then notok "moto[server] and boto3 missing in CI (scripts/install-deps.sh --test)"
@@ -72,6 +73,14 @@ if [ "$rc" = 0 ] && [ "$cases" -ge 3 ] && ! grep -qE '^not ok|# SKIP' "$TMP/prog
   ok "test_aws_moto: $cases cases against moto ($(grep -oE '[0-9]+ requests' "$TMP/prog"))"
 else
   notok "test_aws_moto against moto (exit $rc)" "$(grep -E '^not ok|^#' "$TMP/prog" | head -20)"
+fi
+
+# the lifecycle layer without main: deploy, deploy unchanged, destroy through its callbacks
+SOLEMATE_TEST_ENDPOINT="$endpoint" "$BUILD/tests/test_lifecycle" >"$TMP/lc" 2>&1; rc=$?
+if [ "$rc" = 0 ] && grep -q '^ok [0-9]* - deploy_and_destroy_against_an_endpoint' "$TMP/lc" && ! grep -qE '^not ok|# SKIP' "$TMP/lc"; then
+  ok "test_lifecycle: a stack deployed, then unchanged, through lc_deploy_stack; lc_destroy_stack refuses a stack without environment"
+else
+  notok "test_lifecycle against moto (exit $rc)" "$(grep -E '^not ok|^#' "$TMP/lc" | head -20)"
 fi
 
 # what the client did, read back through boto3

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/deploy_plan.h"
+#include "lifecycle/deploy_plan.h"
 #include "support/test.h"
 
 static void add_stack(struct sm_assembly *a, const char *name, const char *deps)

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/deploy_plan.h"
 #include "base/banned.h"
 #include "base/xalloc.h"
+#include "lifecycle/deploy_plan.h"
 
 static long index_of(const struct sm_assembly *a, const char *name)
 {

@@ -17,8 +17,8 @@
  * CloudFormation's own Replacement is authoritative: the template-only diff
  * of the CDK has missed real database replacements (aws-cdk issue 31426).
  */
-#ifndef SM_AWS_DEPLOY_PLAN_H
-#define SM_AWS_DEPLOY_PLAN_H
+#ifndef SM_LIFECYCLE_DEPLOY_PLAN_H
+#define SM_LIFECYCLE_DEPLOY_PLAN_H
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -1,0 +1,575 @@
+/* Deploying one stack through a change set; whose stack it is. */
+#include "aws/dynlib.h" /* first: libcrypto through the pointers loaded on first use */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/stack_events.h"
+#include "base/json_io.h"
+#include "base/strbuf.h"
+#include "base/xalloc.h"
+#include "lifecycle/deploy.h"
+#include "lifecycle/lifecycle_int.h"
+#include "lifecycle/watch.h"
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* ---- deploying one stack ---- */
+
+static char *change_set_name(void)
+{
+	unsigned char rnd[4] = {0};
+	time_t now = time(NULL);
+	struct tm tm;
+	char ts[32];
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%d%H%M%S", &tm);
+	struct diag_list ignore = DIAG_LIST_INIT;
+	int loaded = aws_dynlib_load(&ignore); /* done by the calls before: cheap */
+	diag_list_release(&ignore);
+	if (loaded < 0 || RAND_bytes(rnd, sizeof(rnd)) != 1)
+		memcpy(rnd, &now, sizeof(rnd) < sizeof(now) ? sizeof(rnd) : sizeof(now));
+	return xstrfmt(LC_CHANGE_SET_PREFIX "%s-%02x%02x%02x%02x", ts, rnd[0], rnd[1], rnd[2],
+		       rnd[3]);
+}
+
+/* Ours: our name prefix and our description (lc_deploy_stack sets both). */
+static bool change_set_is_ours(const json_t *cs)
+{
+	return !strncmp(jstr(cs, "name"), LC_CHANGE_SET_PREFIX, strlen(LC_CHANGE_SET_PREFIX)) &&
+	       !strcmp(jstr(cs, "description"), LC_CHANGE_SET_DESCRIPTION);
+}
+
+/*
+ * A change set that could not be deleted is a loaded gun (issue 19): anyone
+ * may execute it later, with changes no one approved. Said loudly, with the
+ * command that removes it.
+ */
+static void change_set_left_behind(struct diag_list *dl, const struct aws_client *c,
+				   const char *stack, const char *cs)
+{
+	struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				  "change set '%s' of stack '%s' could not be deleted: it is left "
+				  "behind, and executing it would apply changes this run did not "
+				  "approve",
+				  cs, stack);
+	diag_set_hint(d,
+		      "delete it: aws cloudformation delete-change-set --stack-name %s "
+		      "--change-set-name %s --region %s",
+		      stack, cs, c->creds->region);
+}
+
+/*
+ * Remove the change sets that earlier runs (killed, or denied
+ * DeleteChangeSet) left on the stack, before a new one is made. 0, or -1
+ * + diag when one could not be listed or deleted.
+ */
+static int remove_stale_change_sets(struct lc_session *s, struct aws_client *c, const char *stack,
+				    struct diag_list *dl)
+{
+	json_t *list = NULL;
+	size_t i;
+	const json_t *cs;
+	int ret = 0;
+	if (cfn_list_change_sets(c, stack, &list, dl) < 0)
+		return -1;
+	json_array_foreach (list, i, cs) {
+		const char *exec = jstr(cs, "executionStatus");
+		if (!change_set_is_ours(cs) || !strcmp(exec, "EXECUTE_IN_PROGRESS") ||
+		    !strcmp(exec, "EXECUTE_COMPLETE"))
+			continue;
+		lc_say(s, stack, "deleting change set %s (%s, %s) left by an earlier run\n",
+		       jstr(cs, "name"), jstr(cs, "status"), exec);
+		if (cfn_delete_change_set(c, stack, jstr(cs, "name"), dl) < 0) {
+			change_set_left_behind(dl, c, stack, jstr(cs, "name"));
+			ret = -1;
+		}
+	}
+	json_decref(list);
+	return ret;
+}
+
+/* Hand the change set to progress.changes, each change marked stateful or not. */
+static void report_changes(struct lc_session *s, const char *stack, const char *cs_name,
+			   const json_t *changes, struct cfn_schema *schema)
+{
+	if (!s->progress.changes)
+		return;
+	size_t n = json_array_size(changes), i;
+	bool *stateful = xcalloc(n ? n : 1, sizeof(*stateful));
+	const json_t *ch;
+	pthread_mutex_lock(&s->lock);
+	json_array_foreach (changes, i, ch) {
+		const char *type = jstr(ch, "type");
+		stateful[i] = schema && *type && cfn_schema_is_stateful(schema, type);
+	}
+	pthread_mutex_unlock(&s->lock);
+	s->progress.changes(s->progress.arg, stack, cs_name, changes, stateful);
+	free(stateful);
+}
+
+/*
+ * Delete the change set; and when the stack exists only because of it
+ * (REVIEW_IN_PROGRESS after a CREATE change set), the empty stack too, so
+ * that a retry starts clean.
+ */
+static int discard_change_set(struct lc_session *s, struct aws_client *c, const char *stack,
+			      const char *cs, bool created_stack, struct diag_list *dl)
+{
+	if (cfn_delete_change_set(c, stack, cs, dl) < 0) {
+		change_set_left_behind(dl, c, stack, cs);
+		return -1;
+	}
+	if (!created_stack)
+		return 0;
+	struct cfn_stack st = {0};
+	if (cfn_describe_stack(c, stack, &st, dl) == 1 && st.status &&
+	    !strcmp(st.status, "REVIEW_IN_PROGRESS") && cfn_delete_stack(c, stack, dl) == 0) {
+		/*
+		 * Wait (a bounded while, Ctrl-C or not) for the deletion, so that
+		 * a deploy right after does not find the stack half gone.
+		 */
+		char *id = st.id ? xstrdup(st.id) : xstrdup(stack);
+		unsigned waited = 0, step = s->poll_ms ? s->poll_ms : 1;
+		for (;;) {
+			cfn_stack_release(&st);
+			int r = cfn_describe_stack(c, id, &st, dl);
+			if (r <= 0 || !st.status || strcmp(st.status, "DELETE_IN_PROGRESS") ||
+			    waited >= 60000)
+				break;
+			struct timespec ts = {step / 1000, (long)(step % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
+			waited += step;
+		}
+		free(id);
+	}
+	cfn_stack_release(&st);
+	return 0;
+}
+
+static void explain_interrupt(struct lc_session *s, const struct sm_template *t,
+			      const struct lc_deploy_opts *o, const char *region,
+			      const char *status)
+{
+	lc_say(s, t->stack_name,
+	       "interrupted: stopped waiting; CloudFormation goes on with the stack (%s)\n",
+	       status ? status : "in progress");
+	lc_say(s, t->stack_name,
+	       "  follow it:  aws cloudformation describe-stack-events --stack-name %s "
+	       "--region %s\n",
+	       t->stack_name, region);
+	lc_say(s, t->stack_name,
+	       "  resume:     solemate deploy --env %s --stack %s (once it has settled)\n",
+	       o->env ? o->env : "NAME", t->stack_name);
+}
+
+/*
+ * Turn termination protection on. A stack that deployed but could not be
+ * protected is not a failed deploy, and not a success either: it is said
+ * loudly, with the command that finishes the job.
+ */
+static enum lc_deploy_result protect(struct lc_session *s, struct aws_client *c, const char *name,
+				     enum lc_deploy_result res, struct diag_list *dl)
+{
+	struct diag_list tp = DIAG_LIST_INIT;
+	if (cfn_update_termination_protection(c, name, true, &tp) == 0) {
+		lc_say(s, name, "termination protection on\n");
+		diag_list_release(&tp);
+		return res;
+	}
+	diag_list_move(dl, &tp);
+	struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				  "stack '%s' is deployed, but termination protection could not be "
+				  "turned on",
+				  name);
+	diag_set_hint(d,
+		      "aws cloudformation update-termination-protection "
+		      "--enable-termination-protection --stack-name %s",
+		      name);
+	return LC_DEPLOY_UNPROTECTED;
+}
+
+/*
+ * The values of the parameters the engine made for references across
+ * regions (manifest metadata "solemate:cross-region-ref"): each is an
+ * output of a stack of another region, deployed in an earlier wave.
+ * NULL and no diagnostic when the stack has none; NULL + diag on error.
+ */
+static json_t *cross_region_parameters(struct lc_session *s, const json_t *manifest,
+				       const char *stack, int *err, struct diag_list *dl)
+{
+	const json_t *arts = json_object_get(manifest, "artifacts");
+	char *key = xstrfmt("/%s", stack);
+	const json_t *entries =
+		json_object_get(json_object_get(json_object_get(arts, stack), "metadata"), key);
+	free(key);
+	json_t *params = NULL;
+	size_t i;
+	const json_t *e;
+	*err = 0;
+	json_array_foreach (entries, i, e) {
+		if (strcmp(jstr(e, "type"), "solemate:cross-region-ref"))
+			continue;
+		const json_t *d = json_object_get(e, "data");
+		const char *producer = jstr(d, "producerStack"), *output = jstr(d, "output");
+		const char *env = jstr(json_object_get(arts, producer), "environment");
+		const char *slash = strrchr(env, '/');
+		const char *region = s->forced_region ? s->forced_region
+				     : slash && strcmp(slash + 1, "unknown-region")
+					     ? slash + 1
+					     : s->creds.region;
+		struct lc_client cc;
+		struct cfn_stack st = {0};
+		lc_client_init(s, region, &cc);
+		int r = cfn_describe_stack(&cc.c, producer, &st, dl);
+		const json_t *v = r == 1 ? json_object_get(st.outputs, output) : NULL;
+		if (r >= 0 && !json_is_string(v)) {
+			struct diag *dg =
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "stack '%s' needs output %s of stack '%s' (%s), which "
+					 "%s",
+					 stack, output, producer, region,
+					 r == 1 ? "it does not have" : "is not deployed");
+			diag_set_hint(dg, "deploy '%s' first (solemate deploy --stack %s does)",
+				      producer, stack);
+		}
+		if (json_is_string(v)) {
+			if (!params)
+				params = json_object();
+			json_object_set_new(params, jstr(d, "parameter"),
+					    json_string(json_string_value(v)));
+		} else {
+			*err = 1;
+		}
+		cfn_stack_release(&st);
+		lc_client_done(s, &cc);
+		if (*err)
+			break;
+	}
+	if (*err) {
+		json_decref(params);
+		return NULL;
+	}
+	return params;
+}
+
+/* Wait for the change set to be computed: 0 ready, 1 no changes, 2 interrupted, -1 failed. */
+static int wait_change_set(struct lc_session *s, struct aws_client *c, const char *stack,
+			   const char *cs, struct cfn_change_set *out, struct diag_list *dl)
+{
+	for (;;) {
+		cfn_change_set_release(out);
+		if (cfn_describe_change_set(c, stack, cs, out, dl) < 0)
+			return -1;
+		const char *st = out->status ? out->status : "";
+		if (!strcmp(st, "CREATE_COMPLETE"))
+			return 0;
+		if (!strcmp(st, "FAILED")) {
+			if (cfn_no_changes_reason(out->status_reason))
+				return 1;
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "CloudFormation could not create the change set of '%s': %s",
+				 stack,
+				 out->status_reason ? out->status_reason : "no reason given");
+			return -1;
+		}
+		if (strcmp(st, "CREATE_PENDING") && strcmp(st, "CREATE_IN_PROGRESS")) {
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "change set %s of '%s' is in an unexpected state '%s'", cs, stack,
+				 st);
+			return -1;
+		}
+		/* change sets take seconds: poll faster than stack events */
+		if (!lc_sleep(s, s->poll_ms < 1000 ? s->poll_ms : 1000))
+			return 2;
+	}
+}
+
+enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_template *t,
+				      const struct lc_deploy_opts *o, json_t **outputs_out,
+				      struct diag_list *dl)
+{
+	struct lc_client cc;
+	struct cfn_stack cur = {0};
+	struct cfn_change_set cs = {0};
+	struct lc_watch w = {0};
+	struct plan_verdict v = {0};
+	const char *region = lc_stack_region(s, t), *name = t->stack_name;
+	char *body = NULL, *url = NULL, *cs_id = NULL, *cs_name = NULL;
+	json_t *old_tmpl = NULL, *params = NULL;
+	bool created_stack = false;
+	enum lc_deploy_result res = LC_DEPLOY_FAILED;
+	size_t len = 0;
+
+	if (outputs_out)
+		*outputs_out = NULL;
+	strbuf_init(&v.reasons, 0);
+	lc_client_init(s, region, &cc);
+	struct aws_client *c = &cc.c;
+
+	int exists = cfn_describe_stack(c, name, &cur, dl);
+	if (exists < 0)
+		goto out;
+	if (exists && cur.status && !strcmp(cur.status, "DELETE_COMPLETE"))
+		exists = 0; /* a deleted stack's name is free again */
+	if (exists && o->owner_env && lc_stack_owner_check(&cur, o->owner_env, dl) < 0) {
+		res = LC_DEPLOY_REFUSED;
+		goto out;
+	}
+	const char *type = "CREATE";
+	if (exists) {
+		const char *st = cur.status ? cur.status : "";
+		if (!strcmp(st, "ROLLBACK_COMPLETE") || !strcmp(st, "ROLLBACK_FAILED")) {
+			/* a first creation that failed holds nothing and cannot be updated */
+			lc_say(s, name,
+			       "%s after a failed first creation: deleting it before creating "
+			       "it again\n",
+			       st);
+			struct lc_watch dw = {.stack = name, .stack_id = cur.id};
+			if (lc_watch_begin(s, c, &dw, dl) < 0 ||
+			    cfn_delete_stack(c, name, dl) < 0) {
+				lc_watch_release(&dw);
+				goto out;
+			}
+			int r = lc_watch_run(s, c, &dw, dl);
+			bool gone = dw.gone;
+			lc_watch_release(&dw);
+			if (r == 1) {
+				res = LC_DEPLOY_INTERRUPTED;
+				goto out;
+			}
+			if (r < 0 || !gone) {
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "could not delete the failed stack '%s'", name);
+				goto out;
+			}
+		} else if (!strcmp(st, "REVIEW_IN_PROGRESS")) {
+			/* created by a change set that was never executed: still a CREATE */
+			if (remove_stale_change_sets(s, c, name, dl) < 0)
+				goto out;
+		} else if (stack_status_state(st) == STACK_IN_PROGRESS) {
+			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+						  "stack '%s' is %s: another operation is running",
+						  name, st);
+			diag_set_hint(d,
+				      "wait for it to settle (aws cloudformation "
+				      "describe-stack-events --stack-name %s), then deploy again",
+				      name);
+			goto out;
+		} else {
+			type = "UPDATE";
+			if (remove_stale_change_sets(s, c, name, dl) < 0)
+				goto out;
+			int err;
+			old_tmpl = lc_deployed_template(c, name, &err, dl);
+			if (err)
+				goto out;
+		}
+	}
+
+	body = jio_dump_json(t->tmpl, &len);
+	if (len > LC_INLINE_TEMPLATE_LIMIT || o->upload_always) {
+		url = lc_upload_template(c, o->env, name, body, len, dl);
+		if (!url)
+			goto out;
+		lc_say(s, name, "template (%zu bytes) uploaded to %s\n", len, url);
+	}
+	int perr;
+	params = cross_region_parameters(s, o->manifest, name, &perr, dl);
+	if (perr)
+		goto out;
+	cs_name = change_set_name();
+	struct cfn_change_set_input in = {
+		.parameters = params,
+		.stack = name,
+		.name = cs_name,
+		.type = type,
+		.template_body = url ? NULL : body,
+		.template_url = url,
+		.description = LC_CHANGE_SET_DESCRIPTION,
+		.role_arn = o->role_arn,
+	};
+	lc_say(s, name, "creating change set %s (%s)\n", cs_name, type);
+	created_stack = !strcmp(type, "CREATE");
+	struct diag_list create_dl = DIAG_LIST_INIT;
+	int cr = cfn_create_change_set(c, &in, &cs_id, &create_dl);
+	if (cr == 1) {
+		/* refused as empty at creation (moto; UpdateStack's wording): no change set made */
+		lc_say(s, name, "no changes\n");
+		res = LC_DEPLOY_UNCHANGED;
+		goto out;
+	}
+	if (cr < 0) {
+		/*
+		 * A retried CreateChangeSet whose first attempt went through
+		 * (the answer was lost) fails with AlreadyExists: the name is
+		 * ours alone, so a change set of that name is the one we made.
+		 */
+		struct diag_list ignore = DIAG_LIST_INIT;
+		bool there = cfn_describe_change_set(c, name, cs_name, &cs, &ignore) == 0;
+		cfn_change_set_release(&cs);
+		if (!there) {
+			diag_list_move(dl, &create_dl);
+			discard_change_set(s, c, name, cs_name, created_stack, &ignore);
+			diag_list_release(&ignore);
+			goto out;
+		}
+		diag_list_release(&ignore);
+	}
+	diag_list_release(&create_dl);
+
+	int r = wait_change_set(s, c, name, cs_name, &cs, dl);
+	if (r != 0) {
+		int gone = discard_change_set(s, c, name, cs_name, created_stack, dl);
+		if (r == 1) {
+			lc_say(s, name, "no changes\n");
+			/* not a success while its change set stays behind (issue 19) */
+			res = gone < 0 ? LC_DEPLOY_FAILED : LC_DEPLOY_UNCHANGED;
+		} else if (r == 2) {
+			lc_say(s, name, "interrupted: %s, nothing was changed\n",
+			       gone < 0 ? "the change set could not be deleted"
+					: "change set deleted");
+			res = LC_DEPLOY_INTERRUPTED;
+		}
+		goto out;
+	}
+
+	if (o->show_changes)
+		report_changes(s, name, cs_name, cs.changes, o->schema);
+	pthread_mutex_lock(&s->lock);
+	plan_judge(cs.changes, old_tmpl, o->schema, &o->policy, &v);
+	pthread_mutex_unlock(&s->lock);
+
+	bool go = false;
+	switch (v.action) {
+	case PLAN_NOTHING:
+		lc_say(s, name, "no changes\n");
+		res = LC_DEPLOY_UNCHANGED;
+		break;
+	case PLAN_REFUSE:
+		lc_say(s, name, "%s", v.reasons.buf);
+		lc_say(s, name,
+		       "refused: this would lose data in %s; nothing was changed. If it is "
+		       "intended, deploy again with --allow-data-loss\n",
+		       o->env ? o->env : "a protected environment");
+		res = LC_DEPLOY_REFUSED;
+		break;
+	case PLAN_ASK:
+		if (v.reasons.len)
+			lc_say(s, name, "%s", v.reasons.buf);
+		if (!s->progress.confirm) {
+			lc_say(s, name,
+			       "not approved: %zu change%s need approval (--require-approval) "
+			       "and there is no terminal to ask; pass --yes to approve\n",
+			       v.changes, v.changes == 1 ? "" : "s");
+			res = LC_DEPLOY_REFUSED;
+			break;
+		}
+		char *q = xstrfmt("deploy these changes to %s?", name);
+		go = s->progress.confirm(s->progress.arg, q);
+		free(q);
+		if (!go) {
+			lc_say(s, name, "not deployed: the change set is deleted\n");
+			res = lc_interrupted(s) ? LC_DEPLOY_INTERRUPTED : LC_DEPLOY_REFUSED;
+		}
+		break;
+	case PLAN_GO:
+		if (v.reasons.len)
+			lc_say(s, name, "%s", v.reasons.buf);
+		go = true;
+		break;
+	}
+	if (!go || lc_interrupted(s)) {
+		if (go)
+			res = LC_DEPLOY_INTERRUPTED;
+		/* a refused or unchanged run must not leave an executable change set */
+		if (discard_change_set(s, c, name, cs_name, created_stack, dl) < 0 &&
+		    res == LC_DEPLOY_UNCHANGED)
+			res = LC_DEPLOY_FAILED;
+		goto out;
+	}
+
+	w.stack = name;
+	w.total = json_array_size(cs.changes);
+	if (lc_watch_begin(s, c, &w, dl) < 0) {
+		discard_change_set(s, c, name, cs_name, created_stack, dl);
+		goto out;
+	}
+	struct diag_list exec_dl = DIAG_LIST_INIT;
+	if (cfn_execute_change_set(c, name, cs_name, &exec_dl) < 0) {
+		/*
+		 * A retried ExecuteChangeSet whose first attempt went through is
+		 * refused ("cannot be executed in its current status"): the
+		 * change set says whether it runs.
+		 */
+		struct cfn_change_set now = {0};
+		struct diag_list ignore = DIAG_LIST_INIT;
+		int dr = cfn_describe_change_set(c, name, cs_name, &now, &ignore);
+		bool running = dr == 0 && now.execution_status &&
+			       strncmp(now.execution_status, "EXECUTE_", 8) == 0;
+		cfn_change_set_release(&now);
+		if (!running) {
+			diag_list_move(dl, &exec_dl);
+			diag_list_release(&ignore);
+			discard_change_set(s, c, name, cs_name, created_stack, dl);
+			goto out;
+		}
+		diag_list_release(&ignore);
+	}
+	diag_list_release(&exec_dl);
+	lc_say(s, name, "executing change set (%zu change%s)\n", w.total, w.total == 1 ? "" : "s");
+	r = lc_watch_run(s, c, &w, dl);
+	if (r == 1) {
+		explain_interrupt(s, t, o, region, w.final.status);
+		res = LC_DEPLOY_INTERRUPTED;
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (stack_status_state(w.final.status) != STACK_OK) {
+		const json_t *rc = stack_events_root_cause(w.events);
+		struct diag *d;
+		if (rc)
+			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				     "stack '%s' failed (%s): %s %s (%s): %s", name, w.final.status,
+				     jstr(rc, "status"), jstr(rc, "logicalId"), jstr(rc, "type"),
+				     jstr(rc, "reason"));
+		else
+			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "stack '%s' failed (%s): %s",
+				     name, w.final.status,
+				     w.final.status_reason ? w.final.status_reason
+							   : "no reason given");
+		diag_set_hint(d, "CloudFormation rolled the stack back; fix the cause and deploy "
+				 "again");
+		goto out;
+	}
+	lc_say(s, name, "%s\n", w.final.status);
+	if (s->progress.outputs && json_object_size(w.final.outputs))
+		s->progress.outputs(s->progress.arg, name, w.final.outputs);
+	if (outputs_out)
+		*outputs_out = json_incref(w.final.outputs);
+	res = LC_DEPLOY_DONE;
+	if (o->termination_protection && !w.final.termination_protection)
+		res = protect(s, c, name, res, dl);
+out:
+	if (res == LC_DEPLOY_UNCHANGED && exists == 1 && o->termination_protection &&
+	    !cur.termination_protection)
+		res = protect(s, c, name, res, dl);
+	lc_client_done(s, &cc);
+	lc_watch_release(&w);
+	strbuf_release(&v.reasons);
+	cfn_change_set_release(&cs);
+	cfn_stack_release(&cur);
+	json_decref(old_tmpl);
+	json_decref(params);
+	free(body);
+	free(url);
+	free(cs_id);
+	free(cs_name);
+	return res;
+}
