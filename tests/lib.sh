@@ -4,10 +4,10 @@
 export NO_COLOR=1
 # no test ever reaches the real instance metadata address (169.254.169.254)
 export AWS_EC2_METADATA_DISABLED=true
-_n=0
+_n=0 _failed=0
 TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
 ok() { _n=$((_n+1)); echo "ok $_n - $1"; }
-notok() { _n=$((_n+1)); echo "not ok $_n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+notok() { _n=$((_n+1)) _failed=$((_failed+1)); echo "not ok $_n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 skip() { _n=$((_n+1)); echo "ok $_n - $1 # SKIP $2"; }
 # expect_exit NAME CODE CMD...: run CMD, stdout to $TMP/out, stderr to $TMP/err
 expect_exit() {
@@ -19,7 +19,9 @@ expect_exit() {
 expect_grep() {
   if grep -qE -- "$2" "$3"; then ok "$1"; else notok "$1" "no /$2/ in $3:" "$(head -5 "$3")"; fi
 }
-done_testing() { echo "1..$_n"; }
+# the plan; the script's status is nonzero when a case failed, so that
+# `bash tests/cli/x.sh && ...` (landing, CI steps) stops on a failure
+done_testing() { echo "1..$_n"; [ "$_failed" = 0 ]; }
 # cfn-lint with its bundled schemas brought up to data/cfn-schema.txt's tag
 # properties (tests/oracle/cfnlint-schemas.py says why): cfnlint ARGS...
 cfnlint() {
