@@ -21,7 +21,7 @@ done
 
 echo "== diff against the deployed stacks ($env_name)"
 rc=0
-"$SOLEMATE" diff --env "$env_name" "${aws_opts[@]+"${aws_opts[@]}"}" || rc=$?
+"$SOLEMATE" diff --env "$env_name" --fail "${aws_opts[@]+"${aws_opts[@]}"}" || rc=$?
 # 0 no differences, 1 differences: deploy them; anything else (2: bad input,
 # credentials, a failed AWS call) is trouble, and nothing is deployed
 if [ $rc = 0 ]; then

@@ -311,3 +311,104 @@ void cli_validate_junit(const struct sm_assembly *a, const struct diag_list *dl,
 	write_junit(&r, out);
 	junit_report_release(&r);
 }
+
+/* A value as a short code span: JSON, cut at 120 characters. */
+static void md_value(struct strbuf *out, const json_t *v)
+{
+	char *s = json_is_null(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!s) {
+		strbuf_addstr(out, "(none)");
+		return;
+	}
+	if (strlen(s) > 120)
+		memcpy(s + 117, "...", 4);
+	md_code(out, s, false);
+	free(s);
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+void cli_diff_markdown(const json_t *d, const struct diff_summary *sum, struct strbuf *out)
+{
+	size_t i, j, k;
+	json_t *s, *r, *c;
+	bool any = sum->added + sum->removed + sum->modified;
+	strbuf_addf(out,
+		    "### %s solemate diff: %zu added, %zu removed, %zu modified (%zu replaced)\n\n",
+		    sum->data_at_risk ? sev_mark(SM_SEV_ERROR)
+		    : any	      ? "\xF0\x9F\x94\x84" /* 🔄 */
+				      : "\xE2\x9C\x85",
+		    sum->added, sum->removed, sum->modified, sum->replaced);
+	if (sum->data_at_risk)
+		strbuf_addf(out,
+			    "**%zu stateful resource%s would be replaced or deleted (data at "
+			    "risk).**\n\n",
+			    sum->data_at_risk, sum->data_at_risk == 1 ? "" : "s");
+	if (sum->security)
+		strbuf_addf(out, "%zu IAM or security-group change%s: review them below.\n\n",
+			    sum->security, sum->security == 1 ? "" : "s");
+	if (!any)
+		return;
+	md_table_head(out, "stack", "status", "added", "removed", "modified", "replaced",
+		      "data at risk", NULL);
+	json_array_foreach (json_object_get(d, "stacks"), i, s) {
+		const char *status = jstr(s, "status");
+		if (!strcmp(status, "unchanged"))
+			continue;
+		size_t n[5] = {0};
+		json_array_foreach (json_object_get(s, "resources"), j, r) {
+			const char *ch = jstr(r, "change");
+			n[!strcmp(ch, "added") ? 0 : !strcmp(ch, "removed") ? 1 : 2]++;
+			n[3] += !strcmp(jstr(r, "replacement"), "yes");
+			n[4] += json_is_true(json_object_get(r, "dataAtRisk"));
+		}
+		strbuf_addstr(out, "| ");
+		md_text(out, jstr(s, "stack"));
+		strbuf_addf(out, " | %s | %zu | %zu | %zu | %zu | %s%zu%s |\n", status, n[0], n[1],
+			    n[2], n[3], n[4] ? "**" : "", n[4], n[4] ? "**" : "");
+	}
+	strbuf_addch(out, '\n');
+	size_t left = 0;
+	json_array_foreach (json_object_get(d, "stacks"), i, s) {
+		if (!strcmp(jstr(s, "status"), "unchanged"))
+			continue;
+		if (out->len > MD_COMMENT_BUDGET) {
+			left++;
+			continue;
+		}
+		md_details_begin(out, "%s (%s)", jstr(s, "stack"), jstr(s, "status"));
+		json_array_foreach (json_object_get(s, "resources"), j, r) {
+			const char *ch = jstr(r, "change");
+			strbuf_addf(out, "- %s ",
+				    !strcmp(ch, "added")     ? "**[+]**"
+				    : !strcmp(ch, "removed") ? "**[-]**"
+							     : "**[~]**");
+			md_code(out, jstr(r, "id"), false);
+			strbuf_addstr(out, " ");
+			md_text(out, jstr(r, "type"));
+			if (!strcmp(jstr(r, "replacement"), "yes"))
+				strbuf_addstr(out, " **requires replacement**");
+			else if (!strcmp(jstr(r, "replacement"), "maybe"))
+				strbuf_addstr(out, " *may cause replacement*");
+			if (json_is_true(json_object_get(r, "dataAtRisk")))
+				strbuf_addstr(out, " \xE2\x9D\x97 **DATA AT RISK**");
+			strbuf_addch(out, '\n');
+			json_array_foreach (json_object_get(r, "changes"), k, c) {
+				strbuf_addstr(out, "  - ");
+				md_code(out, jstr(c, "path"), false);
+				strbuf_addstr(out, ": ");
+				md_value(out, json_object_get(c, "old"));
+				strbuf_addstr(out, " \xE2\x86\x92 "); /* → */
+				md_value(out, json_object_get(c, "new"));
+				strbuf_addch(out, '\n');
+			}
+		}
+		md_details_end(out);
+	}
+	if (left)
+		strbuf_addf(out, "%zu more stacks not shown: run `solemate diff` for all.\n", left);
+}

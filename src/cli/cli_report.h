@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "analysis/assembly.h"
+#include "analysis/diff.h"
 #include "analysis/finding.h"
 #include "base/diag.h"
 #include "base/strbuf.h"
@@ -44,6 +45,13 @@ void cli_check_markdown(const struct sm_assembly *a, const struct sm_findings *f
  */
 void cli_validate_junit(const struct sm_assembly *a, const struct diag_list *dl,
 			const char *schema_source, struct strbuf *out);
+
+/*
+ * diff as Markdown: the counts and a row per changed stack, then each
+ * stack's resources and property changes (old -> new) folded.
+ */
+struct diff_summary;
+void cli_diff_markdown(const json_t *diff, const struct diff_summary *sum, struct strbuf *out);
 
 /* Write `sb` to stdout (the reports are built whole, then written). */
 void cli_put(const struct strbuf *sb);

@@ -12,11 +12,14 @@
 #include "base/arena.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
+#include "base/markdown.h"
+#include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 
 static const char cost_usage[] =
-	"usage: solemate cost [--env NAME|all | --config FILE | PATH...] [--format text|json]\n"
+	"usage: solemate cost [--env NAME|all | --config FILE | PATH...]\n"
+	"                     [--format text|json|markdown]\n"
 	"                     [--against DIR] [--prices DIR] [--slas FILE] [--all-lines]\n"
 	"\n"
 	"Estimate the monthly cost of the templates, per resource and per stack, from the\n"
@@ -29,7 +32,8 @@ static const char cost_usage[] =
 	"With PATH inputs there is no config: the default usage assumptions are used and no\n"
 	"budget is compared (the output says so).\n"
 	"\n"
-	"  --format FMT    text (default) or json\n"
+	"  --format FMT    text (default), json, or markdown (a pull-request comment: a row\n"
+	"                  per environment, with --against its changed lines folded)\n"
 	"  --against DIR   also price the assembly in DIR (e.g. the deployed cdk.out) and show\n"
 	"                  the difference per line and in total (current minus DIR)\n"
 	"  --prices DIR    price files directory (default: data/prices)\n"
@@ -47,6 +51,9 @@ struct opts {
 	const char *prices;
 	const char *slas;
 	bool all_lines;
+	bool several_units;    /* --against: split its stacks among the units */
+	struct strbuf md_head; /* --format markdown: a row per unit, then its details */
+	struct strbuf md_body;
 };
 
 /* One estimate: the templates of one environment (or of the PATHs given). */
@@ -172,14 +179,108 @@ static void print_diff_text(const struct cost_diff *d, const char *dir)
 	       d->delta_total);
 }
 
+/* The length of the name prefix every stack of `a` shares ("SolemateStaging"). */
+static size_t common_prefix(const struct sm_assembly *a)
+{
+	if (!a->nr)
+		return 0;
+	size_t n = strlen(a->items[0].stack_name);
+	for (size_t i = 1; i < a->nr; i++) {
+		size_t k = 0;
+		while (k < n && a->items[i].stack_name[k] == a->items[0].stack_name[k])
+			k++;
+		n = k;
+	}
+	return n;
+}
+
+/*
+ * The stacks of the --against assembly that belong to this unit: those it
+ * synthesizes, and those it no longer has whose names carry its stacks'
+ * common prefix (a stack removed from the environment). With several units
+ * (--env all), pricing every unit against the whole assembly counted the
+ * other environments' stacks as removed and shared usage among them.
+ */
+static void restrict_before(const struct sm_assembly *unit, const struct sm_assembly *all,
+			    struct sm_assembly *out)
+{
+	size_t pn = common_prefix(unit);
+	const char *prefix = unit->nr ? unit->items[0].stack_name : "";
+	for (size_t i = 0; i < all->nr; i++) {
+		const struct sm_template *t = &all->items[i];
+		bool mine = sm_assembly_find(unit, t->stack_name) ||
+			    (pn >= 8 && !strncmp(t->stack_name, prefix, pn));
+		if (mine)
+			sm_assembly_add(out, t->file, t->stack_name, t->region,
+					json_incref(t->tmpl));
+	}
+}
+
+static void md_money(struct strbuf *sb, double x, bool sign)
+{
+	strbuf_addf(sb, sign ? "%+.2f" : "%.2f", x);
+}
+
+/* A row of the summary table and, when it changed, the unit's lines folded. */
+static void markdown_unit(struct opts *o, const char *name, const struct cost_report *r,
+			  const struct cost_diff *d)
+{
+	struct strbuf *h = &o->md_head, *b = &o->md_body;
+	strbuf_addstr(h, "| ");
+	md_text(h, name);
+	strbuf_addstr(h, " | ");
+	if (d) {
+		md_money(h, d->before_total, false);
+		strbuf_addstr(h, " | ");
+	}
+	md_money(h, r->total, false);
+	if (d) {
+		strbuf_addstr(h, " | **");
+		md_money(h, d->delta_total, true);
+		strbuf_addstr(h, "**");
+	}
+	strbuf_addf(h, " | %s |\n",
+		    r->budget > 0 ? (cost_over_budget(r) ? "over budget" : "within budget") : "");
+	if (!d || !d->nr)
+		return;
+	md_details_begin(b, "%s: %zu line%s changed, %+.2f %s / month", name, d->nr,
+			 d->nr == 1 ? "" : "s", d->delta_total, r->currency ? r->currency : "USD");
+	md_table_head(b, "stack", "resource", "component", "before", "after", "delta", NULL);
+	size_t left = 0;
+	for (size_t i = 0; i < d->nr; i++) {
+		const struct cost_delta *x = &d->items[i];
+		if (b->len + h->len > MD_COMMENT_BUDGET) {
+			left++;
+			continue;
+		}
+		strbuf_addstr(b, "| ");
+		md_text(b, x->stack);
+		strbuf_addstr(b, " | ");
+		md_code(b, x->logical_id, true);
+		strbuf_addstr(b, " | ");
+		md_text(b, x->component);
+		strbuf_addstr(b, " | ");
+		md_money(b, x->before, false);
+		strbuf_addstr(b, " | ");
+		md_money(b, x->after, false);
+		strbuf_addstr(b, " | ");
+		md_money(b, x->delta, true);
+		strbuf_addstr(b, " |\n");
+	}
+	if (left)
+		strbuf_addf(b,
+			    "\n%zu more lines not shown: run `solemate cost --against` for all.\n",
+			    left);
+	md_details_end(b);
+}
+
 /* Load `u`'s config (when it has one) and assembly, and evaluate both analyses. */
-static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all, bool color,
-		    bool first)
+static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool color, bool first)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct env_config cfg;
 	bool have_cfg = false;
-	struct sm_assembly a, before_a;
+	struct sm_assembly a, before_a, against_a;
 	struct cost_report r = COST_REPORT_INIT, before = COST_REPORT_INIT;
 	struct slo_report s = SLO_REPORT_INIT;
 	struct cost_diff d = COST_DIFF_INIT;
@@ -188,6 +289,7 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 
 	sm_assembly_init(&a);
 	sm_assembly_init(&before_a);
+	sm_assembly_init(&against_a);
 	if (cli_unit_load(u, &cfg, &have_cfg, &a, &dl) < 0)
 		goto out;
 	if (cost_estimate(&a, have_cfg ? &cfg : NULL, o->prices, &r, &dl) < 0)
@@ -195,8 +297,12 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 	if (slo_evaluate(&a, have_cfg ? &cfg : NULL, o->slas, o->prices, &s, &dl) < 0)
 		goto out;
 	if (o->against) {
-		if (sm_assembly_load_path(&before_a, o->against, &dl) < 0 ||
-		    cost_estimate(&before_a, have_cfg ? &cfg : NULL, o->prices, &before, &dl) < 0)
+		if (sm_assembly_load_path(&against_a, o->against, &dl) < 0)
+			goto out;
+		if (o->several_units)
+			restrict_before(&a, &against_a, &before_a);
+		struct sm_assembly *ba = o->several_units ? &before_a : &against_a;
+		if (cost_estimate(ba, have_cfg ? &cfg : NULL, o->prices, &before, &dl) < 0)
 			goto out;
 		have_before = true;
 		cost_compare(&before, &r, &d);
@@ -222,6 +328,8 @@ static int run_unit(const struct cli_unit *u, const struct opts *o, json_t *all,
 			json_object_set_new(j, "diff", dj);
 		}
 		json_array_append_new(all, j);
+	} else if (!strcmp(o->format, "markdown")) {
+		markdown_unit(o, u->name, &r, have_before ? &d : NULL);
 	} else {
 		if (!first)
 			printf("\n");
@@ -242,10 +350,32 @@ out:
 	cost_report_release(&r);
 	slo_report_release(&s);
 	sm_assembly_release(&before_a);
+	sm_assembly_release(&against_a);
 	sm_assembly_release(&a);
 	if (have_cfg)
 		env_config_release(&cfg);
 	return code;
+}
+
+/* The comment: a title, a row per environment, each one's changed lines folded. */
+static void print_markdown(const struct opts *o)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "### solemate cost");
+	if (o->against) {
+		strbuf_addstr(&sb, " against ");
+		md_code(&sb, o->against, false);
+	}
+	strbuf_addstr(&sb, " (per month)\n\n");
+	if (o->against)
+		md_table_head(&sb, "environment", "before", "after", "change", "budget", NULL);
+	else
+		md_table_head(&sb, "environment", "estimate", "budget", NULL);
+	strbuf_add(&sb, o->md_head.buf, o->md_head.len);
+	strbuf_addch(&sb, '\n');
+	strbuf_add(&sb, o->md_body.buf, o->md_body.len);
+	fwrite(sb.buf, 1, sb.len, stdout);
+	strbuf_release(&sb);
 }
 
 int cmd_cost(int argc, char **argv)
@@ -272,9 +402,10 @@ int cmd_cost(int argc, char **argv)
 				return cli_usage_error("cost", "option '%s' needs a value", a);
 			const char *v = argv[++i];
 			if (!strcmp(a, "--format")) {
-				if (strcmp(v, "text") && strcmp(v, "json"))
+				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "markdown"))
 					return cli_usage_error(
-						"cost", "unknown format '%s' (text or json)", v);
+						"cost",
+						"unknown format '%s' (text, json or markdown)", v);
 				o.format = v;
 			} else if (!strcmp(a, "--against")) {
 				o.against = v;
@@ -316,8 +447,15 @@ int cmd_cost(int argc, char **argv)
 	diag_list_release(&dl);
 	json_t *all = json_array();
 	bool color = cli_color(stdout);
+	o.several_units = nr > 1;
+	strbuf_init(&o.md_head, 0);
+	strbuf_init(&o.md_body, 0);
 	for (size_t i = 0; i < nr && code == SM_EXIT_OK; i++)
 		code = run_unit(&units[i], &o, all, color, i == 0);
+	if (code == SM_EXIT_OK && !strcmp(o.format, "markdown"))
+		print_markdown(&o);
+	strbuf_release(&o.md_head);
+	strbuf_release(&o.md_body);
 	if (code == SM_EXIT_OK && !json_array_size(all) && !strcmp(o.format, "json"))
 		code = cli_usage_error("cost", "no environment or template to estimate");
 	if (code == SM_EXIT_OK && !strcmp(o.format, "json")) {

@@ -8,12 +8,14 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
+#include "cli/cli_report.h"
 #include "lib/environments.h"
 
 static const char diff_usage[] =
-	"usage: solemate diff (--env NAME | --config FILE) [--format text|json] [AWS options]\n"
-	"       solemate diff --against OLD [NEW] [--env NAME|all | --config FILE] [--format "
-	"text|json]\n"
+	"usage: solemate diff (--env NAME | --config FILE) [--format text|json|markdown]\n"
+	"                     [--fail] [AWS options]\n"
+	"       solemate diff --against OLD [NEW] [--env NAME|all | --config FILE]\n"
+	"                     [--format text|json|markdown] [--fail]\n"
 	"\n"
 	"Without --against, compare the synthesis of one environment with its\n"
 	"deployed stacks (GetTemplate; a stack not deployed shows as added).\n"
@@ -26,9 +28,12 @@ static const char diff_usage[] =
 	"(database, bucket, key, log group, ...) would be replaced or deleted; and\n"
 	"the IAM and security-group changes, listed apart.\n"
 	"\n"
+	"  --format FMT   text (default), json, or markdown (a pull-request comment:\n"
+	"                 counts and a row per changed stack, the changes folded)\n"
+	"  --fail         exit 1 when there are differences (as diff(1) does)\n"
 	"\n" CLI_AWS_OPTIONS_HELP "\n"
-	"exit: 0 no differences, 1 differences (as diff(1) does), 2 trouble: bad usage or\n"
-	"input, no credentials, or an AWS call that failed (as diff(1) does)\n";
+	"exit: 0 with or without differences (as cdk diff), 1 differences with --fail,\n"
+	"2 trouble: bad usage or input, no credentials, or an AWS call that failed\n";
 
 /*
  * new_a: the environment synthesized; old_a: the templates CloudFormation
@@ -82,7 +87,8 @@ int cmd_diff(int argc, char **argv)
 	struct cli_aws_opts ao = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *old_path = NULL, *new_path = NULL;
-	bool json = false;
+	const char *format = "text";
+	bool fail = false;
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_inputs_parse_option(&in, argc, argv, &i, "diff");
@@ -99,12 +105,14 @@ int cmd_diff(int argc, char **argv)
 			old_path = argv[++i];
 			if (i + 1 < argc && argv[i + 1][0] != '-')
 				new_path = argv[++i];
+		} else if (!strcmp(argv[i], "--fail")) {
+			fail = true;
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *v = argv[++i];
-			if (strcmp(v, "json") && strcmp(v, "text"))
-				return cli_usage_error("diff", "unknown format '%s' (text or json)",
-						       v);
-			json = !strcmp(v, "json");
+			if (strcmp(v, "json") && strcmp(v, "text") && strcmp(v, "markdown"))
+				return cli_usage_error(
+					"diff", "unknown format '%s' (text, json or markdown)", v);
+			format = v;
 		} else {
 			return cli_usage_error("diff", "unknown option '%s'", argv[i]);
 		}
@@ -136,7 +144,12 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	struct diff_summary sum;
 	json_t *d = diff_assemblies(&old_a, &new_a, schema, &sum);
-	if (json) {
+	if (!strcmp(format, "markdown")) {
+		struct strbuf sb = STRBUF_INIT;
+		cli_diff_markdown(d, &sum, &sb);
+		cli_put(&sb);
+		strbuf_release(&sb);
+	} else if (!strcmp(format, "json")) {
 		json_object_set_new(d, "summary",
 				    json_pack("{sI sI sI sI sI sI}", "added", (json_int_t)sum.added,
 					      "removed", (json_int_t)sum.removed, "modified",
@@ -155,7 +168,8 @@ int cmd_diff(int argc, char **argv)
 		       sum.added, sum.removed, sum.modified, sum.replaced, sum.data_at_risk,
 		       sum.security);
 	}
-	code = sum.added + sum.removed + sum.modified ? SM_EXIT_FINDINGS : SM_EXIT_OK;
+	/* as cdk diff: 0 whatever the differences, unless --fail asks for 1 on any */
+	code = fail && sum.added + sum.removed + sum.modified ? SM_EXIT_FINDINGS : SM_EXIT_OK;
 	json_decref(d);
 	cfn_schema_free(schema);
 out:

@@ -135,6 +135,28 @@ if [ "$size" -lt 65536 ]; then ok "3000 buckets: $size characters, under GitHub'
 expect_grep "it says how many findings were left out" "^[0-9]+ more not shown here" "$TMP/many.md"
 expect_grep "the summary counts them all" "^### .* solemate check: 9000 errors" "$TMP/many.md"
 
+# cost --against: every environment priced against its own stacks only
+"$SOLEMATE" synth --env all --out "$TMP/all.out" --quiet >/dev/null 2>&1
+"$SOLEMATE" cost --env all --against "$TMP/all.out" --format json >"$TMP/cost0.json"
+py "$TMP/cost0.json" <<'PY' && ok "cost --env all --against the same assembly: no difference in any environment" || notok "cost --env all --against the same assembly"
+import json, sys
+envs = json.load(open(sys.argv[1]))["environments"]
+assert len(envs) == 3 and all(e["diff"]["delta"] == 0 and not e["diff"]["lines"] for e in envs), [(e["environment"], e["diff"]["delta"], len(e["diff"]["lines"])) for e in envs]
+PY
+expect_exit "cost --against --format markdown" 0 "$SOLEMATE" cost --env all --against "$TMP/all.out" --set databaseInstanceType=db.t3.large --format markdown
+cp "$TMP/out" "$TMP/cost.md"
+expect_grep "cost markdown: a row per environment with its change" "^\| staging \| [0-9.]+ \| [0-9.]+ \| \*\*\+[0-9.]+\*\*" "$TMP/cost.md"
+# diff: a replaced database in staging
+cp -r "$TMP/all.out" "$TMP/new.out"
+py "$TMP/new.out/SolemateStagingData.template.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1])); t["Resources"]["Database"]["Properties"]["StorageEncrypted"] = False
+json.dump(t, open(sys.argv[1], "w"))
+PY
+expect_exit "diff --format markdown: differences, exit 0 (as cdk diff)" 0 "$SOLEMATE" diff --against "$TMP/all.out" "$TMP/new.out" --format markdown
+cp "$TMP/out" "$TMP/diff.md"
+expect_grep "diff markdown: data at risk first" "^\*\*1 stateful resource would be replaced" "$TMP/diff.md"
+
 CMARK=$(command -v cmark-gfm || true)
 if [ -z "$CMARK" ]; then
   if [ "${CI:-}" = true ]; then notok "cmark-gfm missing in CI (scripts/install-deps.sh --test)"
@@ -150,6 +172,8 @@ page() { # MD HTML
 }
 page "$TMP/c.md" "$TMP/c.html"
 page "$TMP/many.md" "$TMP/many.html"
+page "$TMP/cost.md" "$TMP/cost.html"
+page "$TMP/diff.md" "$TMP/diff.html"
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 facts() { # HTML JSON: the DOM's facts, by Chromium when there is one
   if [ -n "${SOLEMATE_FAST:-}" ] || [ -z "$CHROMIUM" ]; then return 1; fi
@@ -160,7 +184,8 @@ m = re.search(r'<pre id="facts">(.*?)</pre>', open(sys.argv[1], encoding="utf-8"
 json.dump(json.loads(html.unescape(m.group(1))), open(sys.argv[2], "w"))
 PY
 }
-if ! facts "$TMP/c.html" "$TMP/c.facts" || ! facts "$TMP/many.html" "$TMP/many.facts"; then
+if ! facts "$TMP/c.html" "$TMP/c.facts" || ! facts "$TMP/many.html" "$TMP/many.facts" ||
+   ! facts "$TMP/cost.html" "$TMP/cost.facts" || ! facts "$TMP/diff.html" "$TMP/diff.facts"; then
   skip "Markdown in headless Chromium" "${SOLEMATE_FAST:+SOLEMATE_FAST}${CHROMIUM:-no chromium}"
   done_testing; exit 0
 fi
@@ -189,5 +214,21 @@ f = json.load(open(sys.argv[1]))
 assert f["details"][0]["open"] is False and len(f["tables"]) == 2
 assert all(len(r) == 4 for t in f["tables"] for r in t["rows"])
 assert 100 < len(f["tables"][1]["rows"]) < 9000
+PY
+py "$TMP/cost.facts" <<'PY' && ok "Chromium: the cost comment, a row per environment, changed lines folded" || notok "Chromium: the cost comment"
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert f["order"][:3] == ["H3", "TABLE", "DETAILS"], f["order"]
+rows = {r[0]: r for r in f["tables"][0]["rows"]}
+assert set(rows) == {"baseline", "production", "staging"} and rows["baseline"][3] == "+0.00", rows
+assert float(rows["staging"][3]) > 0 and all(not d["open"] for d in f["details"]) and len(f["details"]) == 2, f["details"]
+assert any(r[1] == "Database" and r[2] == "DB instance hours" for r in f["tables"][-1]["rows"])
+PY
+py "$TMP/diff.facts" <<'PY' && ok "Chromium: the diff comment, counts first, the change folded" || notok "Chromium: the diff comment"
+import json, sys
+f = json.load(open(sys.argv[1]))
+assert f["order"][:4] == ["H3", "P", "TABLE", "DETAILS"], f["order"]
+assert f["tables"][0]["rows"] == [["SolemateStagingData", "modified", "0", "0", "1", "1", "1"]], f["tables"]
+assert f["details"] == [{"open": False, "summary": "SolemateStagingData (modified)"}]
 PY
 done_testing

@@ -203,7 +203,7 @@ import json, sys
 c = json.load(open(sys.argv[1])); c["ecsDesiredCount"] += 1; c["ecsMaxCapacity"] = max(c.get("ecsMaxCapacity", 4), c["ecsDesiredCount"])
 json.dump(c, open(sys.argv[1], "w"), indent=2)
 EOF
-expect_exit "diff after a config change: differences, exit 1" 1 "$SOLEMATE" diff --env staging "${C[@]}" "${E[@]}"
+expect_exit "diff --fail after a config change: differences, exit 1" 1 "$SOLEMATE" diff --fail --env staging "${C[@]}" "${E[@]}"
 expect_grep "diff: the service's DesiredCount" "DesiredCount" "$TMP/out"
 expect_exit "update deploy: exit 0" 0 "$SOLEMATE" deploy --env staging "${C[@]}" --yes "${E[@]}"
 expect_grep "update: only what changed is deployed" "staging: [1-2] deployed, [3-4] unchanged" "$TMP/out"

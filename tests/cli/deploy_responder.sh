@@ -77,7 +77,7 @@ import json, sys
 p = sys.argv[1]; c = json.load(open(p)); c["ecsDesiredCount"] = c.get("ecsDesiredCount", 2) + 1
 json.dump(c, open(p, "w"), indent=2)
 EOF
-expect_exit "diff --env with a changed config: differences, exit 1" 1 "$SOLEMATE" diff --env staging --config-dir "$TMP/cfg" "${E[@]}"
+expect_exit "diff --env --fail with a changed config: differences, exit 1" 1 "$SOLEMATE" diff --fail --env staging --config-dir "$TMP/cfg" "${E[@]}"
 expect_grep "diff --env: names the changed property" "DesiredCount" "$TMP/out"
 
 # --- production: termination protection, then a change set that would replace the database

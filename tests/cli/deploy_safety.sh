@@ -174,7 +174,7 @@ if [ -n "$ip" ] && [[ $ip != 127.* ]] && [[ $ip != *:* ]]; then
   LOG=$TMP/insecure.jsonl; start_responder "$LOG" --host 0.0.0.0
   port=${RSP##*:}
   expect_exit "--allow-insecure-endpoint: goes on (nothing deployed: differences, exit 1)" 1 \
-    "$SOLEMATE" diff --env staging --config-dir "$CFG" --endpoint-url "http://$ip:$port" --allow-insecure-endpoint
+    "$SOLEMATE" diff --fail --env staging --config-dir "$CFG" --endpoint-url "http://$ip:$port" --allow-insecure-endpoint
   expect_grep "--allow-insecure-endpoint: warns" "warning: .*clear text" "$TMP/err"
   [ -s "$LOG" ] && ok "--allow-insecure-endpoint: the requests reached the endpoint" || notok "--allow-insecure-endpoint: no request"
   stop_responder

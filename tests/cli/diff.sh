@@ -25,7 +25,10 @@ edit("SolemateStagingNetwork.template.json", net)
 edit("SolemateStagingCompute.template.json", comp)
 PY
 "$SOLEMATE" diff --against "$TMP/old" "$TMP/new" > "$TMP/out"; rc=$?
-[ $rc = 1 ] && ok "differences: exit 1" || notok "differences: exit 1" "exit $rc"
+[ $rc = 0 ] && ok "differences: exit 0, as cdk diff" || notok "differences: exit 0, as cdk diff" "exit $rc"
+expect_exit "differences with --fail: exit 1" 1 "$SOLEMATE" diff --against "$TMP/old" "$TMP/new" --fail
+expect_exit "no differences with --fail: exit 0" 0 "$SOLEMATE" diff --against "$TMP/old" "$TMP/old" --fail
+"$SOLEMATE" diff --against "$TMP/old" "$TMP/new" > "$TMP/out"
 expect_grep "database replacement named" "\[~\] AWS::RDS::DBInstance Database \(requires replacement\)" "$TMP/out"
 expect_grep "data at risk shouted" "DATA AT RISK: Database is stateful and would be replaced" "$TMP/out"
 expect_grep "property change shown old -> new" "Properties.StorageEncrypted: true -> false \(requires replacement\)" "$TMP/out"
