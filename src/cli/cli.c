@@ -1,6 +1,7 @@
 /* What every subcommand shares: colour, diagnostics, where inputs come from. */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/fsutil.h"
+#include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lib/environments.h"
@@ -411,6 +413,38 @@ int cli_inputs_load(const struct cli_inputs *in, struct sm_assembly *a, struct d
 		sm_app_free(app);
 	}
 	return ret;
+}
+
+char *cli_command_line(int argc, char **argv, const char *drop)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "solemate");
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (drop && !strcmp(a, drop)) {
+			i++; /* and its value */
+			continue;
+		}
+		strbuf_addch(&sb, ' ');
+		bool plain = *a != '\0';
+		for (const char *p = a; *p; p++)
+			if (!isalnum((unsigned char)*p) && !strchr("-_./:=,@%+", *p))
+				plain = false;
+		if (plain) {
+			strbuf_addstr(&sb, a);
+			continue;
+		}
+		/* POSIX sh: inside '...' nothing is special but ' itself */
+		strbuf_addch(&sb, '\'');
+		for (const char *p = a; *p; p++) {
+			if (*p == '\'')
+				strbuf_addstr(&sb, "'\\''");
+			else
+				strbuf_addch(&sb, *p);
+		}
+		strbuf_addch(&sb, '\'');
+	}
+	return strbuf_detach(&sb, NULL);
 }
 
 int cli_finish_stdout(int code)

@@ -149,6 +149,16 @@ SM_COMMAND(graph);
 SM_COMMAND(report);
 SM_COMMAND(whoami);
 
+/*
+ * The command line of this run as the user could type it again
+ * ("solemate deploy --env x ..."), arguments shell-quoted where needed,
+ * without the `drop` option and its value (e.g. "--stack", which the
+ * caller appends as it needs). For hints such as how to resume: a hint
+ * that forgets --config-dir or --endpoint-url resumes something else.
+ * Caller frees.
+ */
+char *cli_command_line(int argc, char **argv, const char *drop);
+
 /* Flush stdout and report a write error (a full disk must not pass silently). */
 int cli_finish_stdout(int code);
 

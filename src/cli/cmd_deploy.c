@@ -138,6 +138,7 @@ int cmd_deploy(int argc, char **argv)
 	json_t *manifest = NULL;
 	int code = SM_EXIT_USAGE;
 	bool opened = false;
+	char *resume_cmd = NULL;
 
 	sm_assembly_init(&as);
 	if (cli_env_load(&lo.in, "deploy", &unit, &as, &manifest, &dl) < 0) {
@@ -193,6 +194,8 @@ int cmd_deploy(int argc, char **argv)
 	ctx.opts.role_arn =
 		unit.kind == CONFIG_ENVIRONMENT ? unit.env.cloudformation_role_arn : NULL;
 	ctx.opts.manifest = manifest;
+	resume_cmd = cli_command_line(argc, argv, "--stack");
+	ctx.opts.resume_cmd = resume_cmd;
 	ctx.opts.policy.production = unit.protect;
 	ctx.opts.termination_protection = unit.protect;
 	pthread_mutex_init(&ctx.lock, NULL);
@@ -225,5 +228,6 @@ out:
 	sm_assembly_release(&as);
 	solemate_unit_release(&unit);
 	diag_list_release(&dl);
+	free(resume_cmd);
 	return cli_finish_stdout(code);
 }

@@ -163,9 +163,13 @@ static void explain_interrupt(struct lc_session *s, const struct sm_template *t,
 	       "  follow it:  aws cloudformation describe-stack-events --stack-name %s "
 	       "--region %s\n",
 	       t->stack_name, region);
-	lc_say(s, t->stack_name,
-	       "  resume:     solemate deploy --env %s --stack %s (once it has settled)\n",
-	       o->env ? o->env : "NAME", t->stack_name);
+	if (o->resume_cmd)
+		lc_say(s, t->stack_name, "  resume:     %s --stack %s (once it has settled)\n",
+		       o->resume_cmd, t->stack_name);
+	else
+		lc_say(s, t->stack_name,
+		       "  resume:     solemate deploy --env %s --stack %s (once it has settled)\n",
+		       o->env ? o->env : "NAME", t->stack_name);
 }
 
 /*

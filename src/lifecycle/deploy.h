@@ -53,6 +53,11 @@ struct lc_deploy_opts {
 	bool show_changes;	/* hand the change set to progress.changes */
 	const json_t *manifest; /* cross-region references to fill as parameters, or NULL */
 	const char *role_arn;	/* cloudFormationRoleArn, or NULL */
+	/*
+	 * The command that resumes this run, without --stack (the CLI's
+	 * command line, with --config-dir, --endpoint-url, ...), or NULL.
+	 */
+	const char *resume_cmd;
 };
 
 /*

@@ -214,7 +214,8 @@ sleep 0.3; kill -INT $pid; wait $pid; rc=$?
 if [ $rc = 1 ]; then ok "Ctrl-C during execution: exit 1"; else notok "Ctrl-C during execution: exit 1" "exit $rc" "$(tail -3 "$TMP/int2.out")"; fi
 expect_grep "Ctrl-C during execution: stopped waiting" "interrupted: stopped waiting" "$TMP/int2.out"
 expect_grep "Ctrl-C during execution: how to follow the stack" "describe-stack-events --stack-name SolemateStagingNetwork" "$TMP/int2.out"
-expect_grep "Ctrl-C during execution: how to resume" "resume: +solemate deploy --env staging --stack SolemateStagingNetwork" "$TMP/int2.out"
+# the same command line (endpoint, config dir...), or the resume goes elsewhere
+expect_grep "Ctrl-C during execution: how to resume" "resume: +solemate deploy --env staging --yes --endpoint-url $RSP --stack SolemateStagingNetwork" "$TMP/int2.out"
 expect_state "Ctrl-C during execution: CloudFormation goes on, no change set pending" \
   "st['SolemateStagingNetwork']['status'], len(pending)" "CREATE_IN_PROGRESS, 0"
 stop_responder
