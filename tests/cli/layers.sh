@@ -51,7 +51,7 @@ gone=$(comm -23 <(sort <<<"$debt") <(sort -u <<<"${seen#
 [ -z "$gone" ] && ok "every listed crossing still exists (remove the ones that went)" || notok "every listed crossing still exists (remove the ones that went)" "$gone"
 
 # no C file over 1,000 lines, beyond these (to be split along their seams)
-long_debt="infrastructure/lib/environments.c"
+long_debt=""
 long=
 for f in $(git ls-files 'src/*.c' 'infrastructure/*.c' 2>/dev/null || find src infrastructure -name '*.c'); do
   n=$(wc -l <"$f")
