@@ -16,7 +16,15 @@
  *   days (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html);
  * - EC2 security group rules: for TCP and UDP, FromPort and ToPort are ports
  *   0-65535 with FromPort <= ToPort
- *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-security-group-ingress.html).
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-security-group-ingress.html);
+ * - CloudFront alternate domain names: lowercase DNS names, a wildcard only
+ *   as the whole first label
+ *   (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/CNAMEs.html#alternate-domain-names-requirements);
+ * - CodeBuild: a project's ServiceRole given by name (a Ref to an
+ *   AWS::IAM::Role) is looked up as arn:...:role/NAME, without the role's
+ *   Path, so a role with a Path other than "/" is not found: use its Arn
+ *   (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html#CodeBuild-CreateProject-request-serviceRole,
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
  */
 #include "analysis/validate_int.h"
 
@@ -323,11 +331,84 @@ static void check_security_group(struct vctx *c, const char *type, const json_t 
 	}
 }
 
+/* ---- CloudFront alternate domain names ---- */
+
+static bool alias_ok(const char *s)
+{
+	size_t n = strlen(s), labels = 0;
+	if (!n || n > 253)
+		return false;
+	const char *last = s;
+	for (const char *p = s; *p;) {
+		size_t l = strcspn(p, ".");
+		bool wildcard = p == s && l == 1 && *p == '*';
+		if (!l || l > 63 || (!wildcard && (p[0] == '-' || p[l - 1] == '-')))
+			return false;
+		for (size_t i = 0; i < l && !wildcard; i++)
+			if (!islower((unsigned char)p[i]) && !isdigit((unsigned char)p[i]) &&
+			    p[i] != '-')
+				return false;
+		last = p;
+		labels++;
+		p += l;
+		if (*p == '.' && !*++p)
+			return false; /* a final dot */
+	}
+	/* the last label (top-level domain) has two characters or more */
+	return labels >= 2 && strcspn(last, ".") >= 2;
+}
+
+static void check_aliases(struct vctx *c, const json_t *props, struct strbuf *path)
+{
+	const json_t *aliases =
+		json_object_get(json_object_get(props, "DistributionConfig"), "Aliases");
+	size_t i, base = path->len;
+	json_t *a;
+	json_array_foreach (aliases, i, a) {
+		const char *s = json_string_value(a);
+		if (!s || strstr(s, "{{resolve:") || alias_ok(s))
+			continue; /* a dynamic reference is resolved at deploy */
+		strbuf_addf(path, ".DistributionConfig.Aliases[%zu]", i);
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, path->buf,
+				  "'%s' is not an alternate domain name CloudFront takes", s);
+		diag_set_hint(d, "a lowercase DNS name (letters, digits, '-' inside labels), a "
+				 "wildcard only as the first label: *.example.com");
+		strbuf_setlen(path, base);
+	}
+}
+
+/* ---- CodeBuild service role by name ---- */
+
+static void check_codebuild_role(struct vctx *c, const json_t *props, struct strbuf *path)
+{
+	const char *role =
+		json_string_value(json_object_get(json_object_get(props, "ServiceRole"), "Ref"));
+	const json_t *res = role ? json_object_get(c->resources, role) : NULL;
+	const char *rpath =
+		json_string_value(json_object_get(json_object_get(res, "Properties"), "Path"));
+	if (!rpath || !strcmp(rpath, "/") ||
+	    strcmp(json_string_value(json_object_get(res, "Type")) ?: "", "AWS::IAM::Role"))
+		return;
+	size_t base = path->len;
+	strbuf_addstr(path, ".ServiceRole");
+	struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
+				   "Ref %s gives the role's name, which CodeBuild looks up without "
+				   "its Path '%s': the role is not found",
+				   role, rpath);
+	diag_set_hint(d, "use !GetAtt %s.Arn", role);
+	strbuf_setlen(path, base);
+}
+
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path)
 {
-	if (!strcmp(type, "AWS::EC2::SecurityGroup") ||
-	    !strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
-	    !strcmp(type, "AWS::EC2::SecurityGroupEgress"))
+	if (!strcmp(type, "AWS::CloudFront::Distribution"))
+		check_aliases(c, props, path);
+	else if (!strcmp(type, "AWS::CodeBuild::Project"))
+		check_codebuild_role(c, props, path);
+	else if (!strcmp(type, "AWS::EC2::SecurityGroup") ||
+		 !strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
+		 !strcmp(type, "AWS::EC2::SecurityGroupEgress"))
 		check_security_group(c, type, props, path);
 	else if (!strcmp(type, "AWS::DynamoDB::Table") ||
 		 !strcmp(type, "AWS::DynamoDB::GlobalTable"))

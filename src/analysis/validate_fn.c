@@ -4,6 +4,9 @@
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html):
  * what each function takes, which functions may be nested in it, and a
  * ${Name} written outside Fn::Sub, which CloudFormation leaves as text.
+ * Fn::GetStackOutput takes {StackName, OutputName, Region, RoleArn}, the first
+ * two required
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-getstackoutput.html).
  */
 #include "analysis/validate_int.h"
 
@@ -48,8 +51,44 @@ static const char *const base64_args[] = {
 	"Fn::FindInMap", "Fn::GetAtt", "Fn::If",	  "Fn::Join",	"Fn::Select",
 	"Fn::Sub",	 "Ref",	       "Fn::ImportValue", "Fn::Base64", NULL};
 
+static bool check_get_stack_output(struct vctx *c, const json_t *arg, const char *path)
+{
+	static const char *const keys[] = {"StackName", "OutputName", "Region", "RoleArn", NULL};
+	if (!json_is_object(arg)) {
+		vd_report(c, DIAG_ERROR, path,
+			  "Fn::GetStackOutput takes an object: {StackName, OutputName, Region, "
+			  "RoleArn}");
+		return false;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < 2; i++)
+		if (!json_object_get(arg, keys[i])) {
+			vd_report(c, DIAG_ERROR, path, "Fn::GetStackOutput needs %s", keys[i]);
+			ok = false;
+		}
+	const char *k;
+	json_t *v;
+	json_object_foreach ((json_t *)arg, k, v) {
+		if (!one_of(k, keys)) {
+			struct diag *d = vd_report(c, DIAG_ERROR, path,
+						   "Fn::GetStackOutput takes no '%s'", k);
+			diag_set_hint(d, "its keys are StackName, OutputName, Region, RoleArn");
+			ok = false;
+		} else if (!string_or(v, import_args)) {
+			vd_report(c, DIAG_ERROR, path,
+				  "Fn::GetStackOutput's %s is a string (or a function that gives "
+				  "one)",
+				  k);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
 bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const char *path)
 {
+	if (!strcmp(fn, "Fn::GetStackOutput"))
+		return check_get_stack_output(c, arg, path);
 	if (!strcmp(fn, "Fn::FindInMap")) {
 		vd_check_findinmap(c, arg, path);
 		return true;

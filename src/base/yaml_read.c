@@ -30,6 +30,7 @@ static const char *cfn_tag_function(const char *tag)
 		{"!GetAZs", "Fn::GetAZs"},
 		{"!Cidr", "Fn::Cidr"},
 		{"!ImportValue", "Fn::ImportValue"},
+		{"!GetStackOutput", "Fn::GetStackOutput"},
 		{"!If", "Fn::If"},
 		{"!Equals", "Fn::Equals"},
 		{"!And", "Fn::And"},
