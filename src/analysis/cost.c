@@ -253,7 +253,7 @@ static void price_template(struct est *e, const struct sm_template *t)
 	s->monthly = cost_round_cents(s->monthly);
 }
 
-int cost_estimate(struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
+int cost_estimate(struct sm_assembly *a, const struct sm_context *ctx, const char *prices_dir,
 		  struct cost_report *out, struct diag_list *dl)
 {
 	struct est e = {.a = a, .r = out, .dl = dl};
@@ -263,15 +263,16 @@ int cost_estimate(struct sm_assembly *a, const struct env_config *cfg, const cha
 		return -1;
 	char *dir = prices_dir ? xstrdup(prices_dir) : cost_default_prices_dir();
 	e.prices_dir = dir;
-	if (cfg) {
-		e.u = cfg->usage;
-		out->environment = xstrdup(cfg->environment);
-		out->budget = cfg->monthly_budget;
-	} else {
-		cost_default_usage(&e.u);
-		out->usage_defaults = true;
+	struct sm_context none;
+	if (!ctx) {
+		sm_context_init(&none);
+		ctx = &none;
 	}
-	e.default_region = cfg && cfg->region ? cfg->region : "us-east-1";
+	e.u = ctx->usage;
+	out->environment = ctx->environment ? xstrdup(ctx->environment) : NULL;
+	out->budget = ctx->monthly_budget;
+	out->usage_defaults = ctx->usage_defaults;
+	e.default_region = sm_context_region(ctx);
 	cost_each_resource(a, count_one, &e.n);
 	for (size_t i = 0; i < a->nr; i++)
 		price_template(&e, &a->items[i]);

@@ -8,7 +8,7 @@
  * Multi-AZ, storage, task CPU and memory, desired counts, endpoints x
  * subnets, WAF rules, alarms, ...); volumes that no template states
  * (requests, GB served, log GB, ...) come from the environment's usage
- * assumptions (struct env_usage, documented defaults in environments.c);
+ * assumptions (struct sm_usage of the analysis context, analysis/context.h);
  * unit prices come from a dated price file per region,
  * <prices_dir>/<region>.json (docs/cost.md says how to refresh it).
  * A month is COST_HOURS_PER_MONTH hours (AWS's own convention in its
@@ -25,8 +25,8 @@
 #include <stddef.h>
 
 #include "analysis/assembly.h"
+#include "analysis/context.h"
 #include "base/diag.h"
-#include "lib/environments.h"
 
 #define COST_HOURS_PER_MONTH 730.0
 
@@ -58,7 +58,7 @@ struct cost_stack {
 };
 
 struct cost_report {
-	char *environment; /* cfg->environment, or NULL without a config */
+	char *environment; /* ctx->environment, or NULL without a config */
 	char *currency;	   /* "USD" */
 	struct cost_line *lines;
 	size_t nr, alloc;
@@ -67,7 +67,7 @@ struct cost_report {
 	struct cost_price_file *prices; /* one per region priced */
 	size_t prices_nr, prices_alloc;
 	double total;	     /* sum of lines[].monthly */
-	double budget;	     /* cfg->monthly_budget; 0 without a config */
+	double budget;	     /* ctx->monthly_budget; 0 without a config */
 	bool usage_defaults; /* no config given: usage assumptions are the defaults */
 };
 
@@ -80,14 +80,14 @@ struct cost_report {
  * Price every template of `a`, which should hold one environment: usage
  * volumes shared by an environment (NAT GB, log GB, S3 GB, requests) are
  * split evenly over the resources of all of `a` that carry them.
- * `cfg` may be NULL: the usage assumptions are
- * then the documented defaults and there is no budget. `prices_dir` NULL
+ * `ctx` may be NULL (sm_context_init's: the usage assumptions are
+ * then the documented defaults and there is no budget). `prices_dir` NULL
  * means cost_default_prices_dir(). A missing or malformed price file, or a
  * resource whose price the file lacks (e.g. an RDS class), is an error
  * naming the file and what is missing: -1 with diagnostics (exit 2);
  * `out` is then released. 0 on success.
  */
-int cost_estimate(struct sm_assembly *a, const struct env_config *cfg, const char *prices_dir,
+int cost_estimate(struct sm_assembly *a, const struct sm_context *ctx, const char *prices_dir,
 		  struct cost_report *out, struct diag_list *dl);
 void cost_report_release(struct cost_report *r);
 /*
@@ -140,12 +140,6 @@ json_t *cost_diff_json(const struct cost_diff *d);
 
 /* The price files' directory: fs_data_path("prices") (base/fsutil.h). Caller frees. */
 char *cost_default_prices_dir(void);
-
-/*
- * The default usage assumptions (the values environments.c documents), for
- * analyses given templates without a config. Never fails.
- */
-void cost_default_usage(struct env_usage *u);
 
 /*
  * The checked price document of `region` (see cost_estimate for the checks),

@@ -36,7 +36,7 @@ struct counts {
 
 struct est {
 	struct sm_assembly *a;
-	struct env_usage u;
+	struct sm_usage u;
 	const char *prices_dir;
 	const char *default_region;
 	struct cost_report *r;

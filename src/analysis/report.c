@@ -310,7 +310,7 @@ json_t *report_facts(struct sm_assembly *a, const struct graph *g, const struct 
 			    json_string(o->environment ? o->environment : "templates"));
 	json_object_set_new(facts, "generator",
 			    json_string(o->generator ? o->generator : "solemate"));
-	if (cost_estimate(a, o->cfg, o->prices_dir, &cost, &sub) == 0) {
+	if (cost_estimate(a, o->ctx, o->prices_dir, &cost, &sub) == 0) {
 		have_cost = true;
 		json_object_set_new(facts, "cost", cost_report_json(&cost));
 	} else {
@@ -318,7 +318,7 @@ json_t *report_facts(struct sm_assembly *a, const struct graph *g, const struct 
 		degrade(errors, "cost", &sub, dl);
 	}
 	diag_list_release(&sub);
-	if (slo_evaluate(a, o->cfg, o->slas_file, o->prices_dir, &slo, &sub) == 0) {
+	if (slo_evaluate(a, o->ctx, o->slas_file, o->prices_dir, &slo, &sub) == 0) {
 		json_object_set_new(facts, "availability",
 				    slo_availability_json(&slo.availability));
 		json_object_set_new(facts, "capacity", slo_capacity_json(&slo.capacity));

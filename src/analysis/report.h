@@ -15,14 +15,14 @@
 #include <jansson.h>
 
 #include "analysis/assembly.h"
+#include "analysis/context.h"
 #include "analysis/graph.h"
 #include "base/diag.h"
 #include "base/strbuf.h"
-#include "lib/environments.h"
 
 struct report_options {
 	const char *environment;      /* the title; NULL: "templates" */
-	const struct env_config *cfg; /* NULL: default usage assumptions, no budget */
+	const struct sm_context *ctx; /* NULL: default usage assumptions, no budget */
 	const char *prices_dir;	      /* NULL: cost_default_prices_dir() */
 	const char *slas_file;	      /* NULL: <data dir>/slas.json */
 	const char *generator;	      /* "solemate 0.1.0", for the footer; NULL: "solemate" */

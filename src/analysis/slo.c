@@ -334,7 +334,7 @@ static void capacity_advice(struct slo_capacity *cap, const char *prices_dir, co
 	cap->advice = strbuf_detach(&sb, NULL);
 }
 
-static int evaluate_capacity(struct slo_ctx *c, const struct env_usage *u, const char *prices_dir,
+static int evaluate_capacity(struct slo_ctx *c, const struct sm_usage *u, const char *prices_dir,
 			     const char *default_region, struct slo_capacity *cap)
 {
 	struct found svc = {0}, tgt = {0}, db = {0};
@@ -390,7 +390,7 @@ static int evaluate_capacity(struct slo_ctx *c, const struct env_usage *u, const
 
 /* ---- entry points ------------------------------------------------------- */
 
-int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, const char *slas_file,
+int slo_evaluate(const struct sm_assembly *a, const struct sm_context *ctx, const char *slas_file,
 		 const char *prices_dir, struct slo_report *out, struct diag_list *dl)
 {
 	struct slo_ctx c = {.a = a, .dl = dl};
@@ -412,17 +412,16 @@ int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, cons
 			 "'services' (an object of SLAs by service) is missing");
 		goto out;
 	}
-	struct env_usage u;
-	if (cfg) {
-		u = cfg->usage;
-		out->environment = xstrdup(cfg->environment);
-	} else {
-		cost_default_usage(&u);
-		out->usage_defaults = true;
+	struct sm_context none;
+	if (!ctx) {
+		sm_context_init(&none);
+		ctx = &none;
 	}
+	out->environment = ctx->environment ? xstrdup(ctx->environment) : NULL;
+	out->usage_defaults = ctx->usage_defaults;
 	evaluate_availability(&c, &out->availability);
-	if (evaluate_capacity(&c, &u, prices_dir, cfg && cfg->region ? cfg->region : "us-east-1",
-			      &out->capacity) < 0 ||
+	if (evaluate_capacity(&c, &ctx->usage, prices_dir, sm_context_region(ctx), &out->capacity) <
+		    0 ||
 	    c.failed)
 		goto out;
 	ret = 0;

@@ -3,7 +3,7 @@
  * deployed: availability (99.9 %) from the services' published SLAs, and
  * capacity (50,000 concurrent users within 200 ms) from the autoscaling
  * maximum, the task and database facts in the templates and the capacity
- * assumptions of the config (struct env_usage).
+ * assumptions of the analysis context (struct sm_usage, analysis/context.h).
  *
  * Availability: the components of the request path found in the templates
  * (CloudFront, its WAF web ACL, the ALB, the ALB's web ACL, the ECS
@@ -33,8 +33,8 @@
 #include <stddef.h>
 
 #include "analysis/assembly.h"
+#include "analysis/context.h"
 #include "base/diag.h"
-#include "lib/environments.h"
 
 #define SLO_AVAILABILITY_TARGET 0.999
 /* PostgreSQL's default max_connections divisor on RDS (bytes per connection). */
@@ -99,12 +99,12 @@ struct slo_report {
 	}
 
 /*
- * Evaluate `a`. `cfg` may be NULL (default assumptions). `slas_file` NULL
+ * Evaluate `a`. `ctx` may be NULL (default assumptions). `slas_file` NULL
  * means <data dir>/slas.json, `prices_dir` NULL the default prices dir (see
  * cost.h). A missing or malformed data file, or a DB class missing from the
  * price file, is -1 with diagnostics; 0 otherwise.
  */
-int slo_evaluate(const struct sm_assembly *a, const struct env_config *cfg, const char *slas_file,
+int slo_evaluate(const struct sm_assembly *a, const struct sm_context *ctx, const char *slas_file,
 		 const char *prices_dir, struct slo_report *out, struct diag_list *dl);
 void slo_report_release(struct slo_report *r);
 /*

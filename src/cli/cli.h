@@ -129,6 +129,14 @@ void cli_units_free(struct cli_unit *units, size_t nr);
 int cli_unit_load(const struct cli_unit *u, struct env_config *cfg, bool *have_cfg,
 		  struct sm_assembly *a, struct diag_list *dl);
 
+/*
+ * What the analyses may know of a configuration (cli_context.c): its
+ * name, region, budget, usage assumptions and protection; `cfg` NULL gives
+ * sm_context_init's defaults. Strings are borrowed from `cfg`.
+ */
+struct sm_context;
+void cli_context_from_config(const struct env_config *cfg, struct sm_context *ctx);
+
 /* Copy the resolved templates of `app` into `a` (no disk involved). */
 void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app);
 

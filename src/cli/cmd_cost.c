@@ -16,6 +16,7 @@
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "lib/environments.h"
 
 static const char cost_usage[] =
 	"usage: solemate cost [--env NAME|all | --config FILE | PATH...]\n"
@@ -292,9 +293,11 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 	sm_assembly_init(&against_a);
 	if (cli_unit_load(u, &cfg, &have_cfg, &a, &dl) < 0)
 		goto out;
-	if (cost_estimate(&a, have_cfg ? &cfg : NULL, o->prices, &r, &dl) < 0)
+	struct sm_context ctx;
+	cli_context_from_config(have_cfg ? &cfg : NULL, &ctx);
+	if (cost_estimate(&a, &ctx, o->prices, &r, &dl) < 0)
 		goto out;
-	if (slo_evaluate(&a, have_cfg ? &cfg : NULL, o->slas, o->prices, &s, &dl) < 0)
+	if (slo_evaluate(&a, &ctx, o->slas, o->prices, &s, &dl) < 0)
 		goto out;
 	if (o->against) {
 		if (sm_assembly_load_path(&against_a, o->against, &dl) < 0)
@@ -302,7 +305,7 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 		if (o->several_units)
 			restrict_before(&a, &against_a, &before_a);
 		struct sm_assembly *ba = o->several_units ? &before_a : &against_a;
-		if (cost_estimate(ba, have_cfg ? &cfg : NULL, o->prices, &before, &dl) < 0)
+		if (cost_estimate(ba, &ctx, o->prices, &before, &dl) < 0)
 			goto out;
 		have_before = true;
 		cost_compare(&before, &r, &d);

@@ -14,6 +14,7 @@
 #include "base/json_io.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
+#include "lib/environments.h"
 
 static const char report_usage[] =
 	"usage: solemate report [--env NAME|all | --config FILE | PATH...] [--format html|json]\n"
@@ -109,9 +110,11 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 	if (cli_unit_load(u, &cfg, &have_cfg, &a, &dl) < 0)
 		goto out;
 	graph_build(&g, &a, &dl);
+	struct sm_context ctx;
+	cli_context_from_config(have_cfg ? &cfg : NULL, &ctx);
 	struct report_options ro = {
 		.environment = u->name,
-		.cfg = have_cfg ? &cfg : NULL,
+		.ctx = &ctx,
 		.prices_dir = o->prices,
 		.slas_file = o->slas,
 		.generator = "solemate " SM_VERSION,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/context.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
@@ -295,9 +296,36 @@ TEST(placeholder_certificates_are_not_deployable)
 	diag_list_release(&dl);
 }
 
+/*
+ * The usage defaults a configuration without "usage" gets (the key table,
+ * config/schema.json) are the analysis layer's (sm_usage_defaults), which
+ * cost and slo use without a configuration: the two tables must agree.
+ */
+TEST(usage_defaults_agree_with_the_analysis_table)
+{
+	static const char minimal[] =
+		"{\"environment\":\"defaults\",\"region\":\"us-east-1\",\"accountId\":"
+		"\"123456789012\",\"vpcCidr\":\"10.0.0.0/16\",\"databaseInstanceType\":\"t3.micro\","
+		"\"ecsDesiredCount\":1,\"domainName\":\"example.com\",\"certificateArn\":"
+		"\"arn:aws:acm:us-east-1:123456789012:certificate/defaults\",\"alarmEmail\":"
+		"\"ops@example.com\",\"monthlyBudget\":1,\"owner\":\"defaults\","
+		"\"costCenter\":\"defaults\"}";
+	struct env_config c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(env_config_parse("(defaults)", minimal, sizeof(minimal) - 1, &c, &dl) == 0);
+	for (size_t i = 0; i < dl.nr; i++)
+		printf("#   %s\n", dl.items[i].message);
+	/* same fields in the same order (cli_context.c copies them by name) */
+	CHECK(sizeof(c.usage) == sizeof(sm_usage_defaults));
+	CHECK(memcmp(&c.usage, &sm_usage_defaults, sizeof(sm_usage_defaults)) == 0);
+	env_config_release(&c);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(staging_loads_with_prd_values);
+	RUN(usage_defaults_agree_with_the_analysis_table);
 	RUN(production_loads_with_prd_values);
 	RUN(every_error_is_reported_not_just_the_first);
 	RUN(schema_file_matches_key_table);

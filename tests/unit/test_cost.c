@@ -55,11 +55,11 @@ static void teardown(void)
 }
 
 /* An environment config holding only what the estimate reads. */
-static void test_config(struct env_config *cfg)
+static void test_config(struct sm_context *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->environment = (char *)"test";
-	cfg->region = (char *)"us-east-1";
+	cfg->environment = "test";
+	cfg->region = "us-east-1";
 	cfg->monthly_budget = 100;
 	cfg->usage.nat_gb_per_month = 100;
 	cfg->usage.endpoint_gb_per_month = 20;
@@ -125,7 +125,7 @@ static const char compute[] =
 /* The three sample stacks priced with the test config, and what it owns. */
 struct fx {
 	struct sm_assembly a;
-	struct env_config cfg;
+	struct sm_context cfg;
 	struct cost_report r;
 	struct diag_list dl;
 	int rc;
@@ -170,7 +170,7 @@ TEST(nat_gateway_for_730_hours)
 /* Without interface endpoints their API traffic is NAT data processed. */
 TEST(without_interface_endpoints_their_traffic_is_nat_data)
 {
-	struct env_config cfg;
+	struct sm_context cfg;
 	struct cost_report r;
 	struct sm_assembly a;
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -251,7 +251,7 @@ TEST(compute_waf_logs_and_total)
 TEST(against_shows_the_difference)
 {
 	struct sm_assembly a, b;
-	struct env_config cfg;
+	struct sm_context cfg;
 	struct cost_report before = COST_REPORT_INIT, after = COST_REPORT_INIT;
 	struct cost_diff d = COST_DIFF_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -335,11 +335,10 @@ TEST(missing_class_names_the_key)
 	sm_assembly_release(&a);
 }
 
-TEST(defaults_come_from_the_config_table)
+TEST(defaults_come_from_the_analysis_table)
 {
-	struct env_usage u;
-	cost_default_usage(&u);
-	/* the documented defaults of environments.c */
+	struct sm_usage u = sm_usage_defaults;
+	/* the documented defaults (analysis/context.c; test_config checks the config's agree) */
 	CHECK(u.requests_per_month == 30e6);
 	CHECK(u.nat_gb_per_month == 50);
 	CHECK(u.rps_per_task == 100);
@@ -370,7 +369,7 @@ int main(void)
 	RUN(against_shows_the_difference);
 	RUN(missing_or_bad_price_file_is_an_error);
 	RUN(missing_class_names_the_key);
-	RUN(defaults_come_from_the_config_table);
+	RUN(defaults_come_from_the_analysis_table);
 	teardown();
 	return test_done();
 }

@@ -91,11 +91,11 @@ static void build(struct sm_assembly *a, const char *db_class, bool multi_az, in
 	json_decref(all);
 }
 
-static void usage(struct env_config *cfg, double conn_per_task)
+static void usage(struct sm_context *cfg, double conn_per_task)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->environment = (char *)"test";
-	cfg->region = (char *)"us-east-1";
+	cfg->environment = "test";
+	cfg->region = "us-east-1";
 	cfg->usage.rps_per_task = 100;
 	cfg->usage.think_time_seconds = 10;
 	cfg->usage.db_connections_per_task = conn_per_task;
@@ -105,7 +105,7 @@ static void usage(struct env_config *cfg, double conn_per_task)
 /* One evaluation and everything it owns. */
 struct fx {
 	struct sm_assembly a;
-	struct env_config cfg;
+	struct sm_context cfg;
 	struct slo_report r;
 	struct diag_list dl;
 	int rc;
@@ -249,7 +249,7 @@ TEST(max_connections_formula)
 TEST(bad_data_files)
 {
 	struct sm_assembly a;
-	struct env_config cfg;
+	struct sm_context cfg;
 	struct slo_report r = SLO_REPORT_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	build(&a, "db.m9.huge", true, 12, 2);
