@@ -24,7 +24,15 @@
  *   AWS::IAM::Role) is looked up as arn:...:role/NAME, without the role's
  *   Path, so a role with a Path other than "/" is not found: use its Arn
  *   (https://docs.aws.amazon.com/codebuild/latest/APIReference/API_CreateProject.html#CodeBuild-CreateProject-request-serviceRole,
- *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns);
+ * - ElastiCache: a replication group whose parameter group sets
+ *   cluster-enabled "yes" needs AutomaticFailoverEnabled true, and automatic
+ *   failover needs at least two cache clusters (NumCacheClusters, default 1)
+ *   unless the group is laid out in node groups (NumNodeGroups,
+ *   NodeGroupConfiguration)
+ *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-automaticfailoverenabled,
+ *   #cfn-elasticache-replicationgroup-numcacheclusters); checked in every
+ *   combination of conditions the template can take (cfn_eval.h).
  */
 #include "analysis/validate_int.h"
 
@@ -32,8 +40,10 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "analysis/cfn_eval.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -428,4 +438,92 @@ void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struc
 		}
 	} else if (!strcmp(type, "AWS::Backup::BackupPlan"))
 		check_backup_plan(c, props, path);
+}
+
+/* ---- ElastiCache cluster mode ---- */
+
+static bool has_replication_group(const json_t *resources)
+{
+	const char *id;
+	json_t *r;
+	json_object_foreach ((json_t *)resources, id, r) {
+		if (!strcmp(json_string_value(json_object_get(r, "Type")) ?: "",
+			    "AWS::ElastiCache::ReplicationGroup") &&
+		    json_object_get(json_object_get(r, "Properties"), "CacheParameterGroupName"))
+			return true;
+	}
+	return false;
+}
+
+static bool is_false(const json_t *v)
+{
+	return json_is_false(v) ||
+	       (json_is_string(v) && !strcasecmp(json_string_value(v), "false"));
+}
+
+/* Report once per resource and property across the worlds. */
+static void report_once(struct vctx *c, json_t *done, const char *id, const char *prop,
+			const char *branch, const char *pg, const char *needs)
+{
+	/* an absent property: at the Properties that lack it */
+	char *path = prop ? xstrfmt("Resources.%s.Properties.%s", id, prop)
+			  : xstrfmt("Resources.%s.Properties", id);
+	if (!json_object_get(done, path)) {
+		json_object_set_new(done, path, json_true());
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, path,
+				  "parameter group %s enables cluster mode, %s", pg, needs);
+		if (branch)
+			diag_set_hint(d, "when %s", branch);
+	}
+	free(path);
+}
+
+static void check_cluster_mode(struct vctx *c, const struct cfn_world *w, json_t *done)
+{
+	const json_t *resources = json_object_get(w->tmpl, "Resources");
+	const char *id;
+	json_t *r;
+	json_object_foreach ((json_t *)resources, id, r) {
+		const json_t *p = json_object_get(r, "Properties");
+		const char *pg = json_string_value(
+			json_object_get(json_object_get(p, "CacheParameterGroupName"), "Ref"));
+		if (!pg || strcmp(json_string_value(json_object_get(r, "Type")) ?: "",
+				  "AWS::ElastiCache::ReplicationGroup"))
+			continue;
+		const json_t *group = json_object_get(resources, pg);
+		const char *mode = json_string_value(json_object_get(
+			json_object_get(json_object_get(group, "Properties"), "Properties"),
+			"cluster-enabled"));
+		if (!mode || strcasecmp(mode, "yes"))
+			continue;
+		const char *branch =
+			w->branches ? json_string_value(json_object_get(w->branches, id)) : NULL;
+		if (is_false(json_object_get(p, "AutomaticFailoverEnabled")))
+			report_once(c, done, id, "AutomaticFailoverEnabled", branch, pg,
+				    "which needs AutomaticFailoverEnabled true");
+		double n = 1;
+		const json_t *ncc = json_object_get(p, "NumCacheClusters");
+		if (json_object_get(p, "NumNodeGroups") ||
+		    json_object_get(p, "NodeGroupConfiguration") || (ncc && !vd_number(ncc, &n)))
+			continue;
+		if (n < 2)
+			report_once(
+				c, done, id, ncc ? "NumCacheClusters" : NULL, branch, pg,
+				"whose automatic failover needs NumCacheClusters of 2 or more (or "
+				"NumNodeGroups)");
+	}
+}
+
+void vd_check_elasticache(struct vctx *c)
+{
+	if (!has_replication_group(c->resources))
+		return;
+	struct cfn_world *w;
+	size_t n = cfn_worlds((json_t *)c->tmpl, c->t->region, &w);
+	json_t *done = json_object();
+	for (size_t i = 0; i < n; i++)
+		check_cluster_mode(c, &w[i], done);
+	json_decref(done);
+	cfn_worlds_free(w, n);
 }

@@ -81,6 +81,8 @@ void vd_check_policies(struct vctx *c, const char *type, const json_t *props, st
 /* validate_facts.c: what particular services refuse (DynamoDB keys, Lambda
  * runtimes, Route 53 records, Backup lifecycles). */
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
+/* ElastiCache replication groups against their parameter group, in every world (cfn_eval.h). */
+void vd_check_elasticache(struct vctx *c);
 
 /* validate_nested.c: Parameters passed to a nested stack whose template is a local file. */
 void vd_check_nested(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
