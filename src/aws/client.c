@@ -111,6 +111,13 @@ void aws_endpoint_get(const struct aws_client *c, const char *service, struct aw
 	free(scheme);
 }
 
+const char *aws_signing_region(const char *service, const char *region)
+{
+	if (!strcmp(service, "route53"))
+		return region && !strncmp(region, "cn-", 3) ? "cn-northwest-1" : "us-east-1";
+	return region;
+}
+
 void aws_endpoint_release(struct aws_endpoint *ep)
 {
 	free(ep->base);
@@ -203,10 +210,21 @@ static char *query_action(const char *s, size_t len)
 static char *request_label(const struct aws_request *req)
 {
 	const char *svc = req->service;
-	const char *name = !strcmp(svc, "cloudformation") ? "CloudFormation"
-			   : !strcmp(svc, "s3")		  ? "S3"
-			   : !strcmp(svc, "sts")	  ? "STS"
-							  : svc;
+	static const char *const names[][2] = {
+		{"cloudformation", "CloudFormation"},
+		{"s3", "S3"},
+		{"sts", "STS"},
+		{"rds", "RDS"},
+		{"ecs", "ECS"},
+		{"application-autoscaling", "Application Auto Scaling"},
+		{"route53", "Route 53"},
+	};
+	const char *name = svc;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(svc, names[i][0]))
+			name = names[i][1];
+	if (req->operation)
+		return xstrfmt("%s %s", name, req->operation);
 	char *action = NULL;
 	if (req->body && req->content_type && strstr(req->content_type, "x-www-form-urlencoded"))
 		action = query_action(req->body, req->body_len);
@@ -414,7 +432,7 @@ static CURLcode send_once(const struct aws_client *c, const struct aws_request *
 			.host = ep->host,
 			.path = path,
 			.query = req->query,
-			.region = c->creds->region,
+			.region = aws_signing_region(req->service, c->creds->region),
 			.service = req->service,
 			.amz_date = date,
 			.body = req->body,

@@ -3,8 +3,9 @@
  * transport, our SigV4 (sigv4.h) for the signature.
  *
  * Endpoints: https://SERVICE.REGION.amazonaws.com (S3: https://s3.REGION.
- * amazonaws.com, path-style), or `endpoint_url` for every service (moto, a
- * proxy, LocalStack). Retries: throttling (HTTP 429, 400 with Throttling /
+ * amazonaws.com, path-style; Route 53, a global service: https://route53.
+ * amazonaws.com, signed for us-east-1), or `endpoint_url` for every service
+ * (moto, a proxy, LocalStack). Retries: throttling (HTTP 429, 400 with Throttling /
  * ThrottlingException / RequestLimitExceeded / SlowDown codes), 5xx and
  * network errors (connection refused or reset, timeouts), up to
  * max_attempts, sleeping base_delay_ms * 2^attempt with full jitter, capped
@@ -57,6 +58,8 @@ struct aws_request {
 	const char *content_type; /* or NULL */
 	const char *target;	  /* X-Amz-Target of JSON protocols
 				     ("CertificateManager.DescribeCertificate"), or NULL */
+	const char *operation;	  /* for messages, when neither the body, the query nor the
+				     target names it (REST APIs: "ChangeResourceRecordSets") */
 	const char *body;
 	size_t body_len;
 	bool anonymous; /* sent unsigned (STS AssumeRoleWithWebIdentity needs no keys) */

@@ -24,6 +24,13 @@ struct aws_endpoint {
 void aws_endpoint_get(const struct aws_client *c, const char *service, struct aws_endpoint *ep);
 void aws_endpoint_release(struct aws_endpoint *ep);
 
+/*
+ * The region a request to `service` is signed for: `region`, except for
+ * the global services (Route 53: us-east-1, cn-northwest-1 in China), as
+ * https://docs.aws.amazon.com/general/latest/gr/r53.html says.
+ */
+const char *aws_signing_region(const char *service, const char *region);
+
 /* Fill resp->error_code/error_message (and request_id when missing) from its body. */
 void aws_response_parse_error(struct aws_response *resp);
 

@@ -65,9 +65,8 @@ int acm_describe_certificate(struct aws_client *c, const char *arn, json_t **out
 	return rc;
 }
 
-/* A query-protocol call: the answer's XML document (owned) in *doc. */
-static int query_call(struct aws_client *c, const char *service, const struct strbuf *body,
-		      xmlDocPtr *doc, struct diag_list *dl)
+int aws_query_call(struct aws_client *c, const char *service, const struct strbuf *body,
+		   xmlDocPtr *doc, struct diag_list *dl)
 {
 	struct aws_request req = {
 		.service = service,
@@ -89,7 +88,7 @@ static int query_call(struct aws_client *c, const char *service, const struct st
 	return rc;
 }
 
-static void form_add(struct strbuf *b, const char *key, const char *value)
+void aws_form_add(struct strbuf *b, const char *key, const char *value)
 {
 	strbuf_addf(b, "&%s=", key);
 	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
@@ -114,13 +113,13 @@ int rds_orderable_count(struct aws_client *c, const char *engine, const char *ve
 {
 	struct strbuf b = STRBUF_INIT;
 	strbuf_addstr(&b, "Action=DescribeOrderableDBInstanceOptions&Version=2014-10-31");
-	form_add(&b, "Engine", engine);
+	aws_form_add(&b, "Engine", engine);
 	if (version)
-		form_add(&b, "EngineVersion", version);
+		aws_form_add(&b, "EngineVersion", version);
 	if (instance_class)
-		form_add(&b, "DBInstanceClass", instance_class);
+		aws_form_add(&b, "DBInstanceClass", instance_class);
 	xmlDocPtr doc;
-	int rc = query_call(c, "rds", &b, &doc, dl);
+	int rc = aws_query_call(c, "rds", &b, &doc, dl);
 	*count = 0;
 	if (rc == 0) {
 		*count = count_named(xmlDocGetRootElement(doc), "OrderableDBInstanceOption");
@@ -140,11 +139,11 @@ int ec2_count_items(struct aws_client *c, const char *action, const char *set, c
 		struct strbuf b = STRBUF_INIT;
 		strbuf_addf(&b, "Action=%s&Version=2016-11-15%s", action, form ? form : "");
 		if (token)
-			form_add(&b, "NextToken", token);
+			aws_form_add(&b, "NextToken", token);
 		free(token);
 		token = NULL;
 		xmlDocPtr doc;
-		rc = query_call(c, "ec2", &b, &doc, dl);
+		rc = aws_query_call(c, "ec2", &b, &doc, dl);
 		strbuf_release(&b);
 		if (rc < 0)
 			break;
@@ -172,7 +171,7 @@ int rds_account_quota(struct aws_client *c, const char *name, double *used, doub
 	struct strbuf b = STRBUF_INIT;
 	strbuf_addstr(&b, "Action=DescribeAccountAttributes&Version=2014-10-31");
 	xmlDocPtr doc;
-	int rc = query_call(c, "rds", &b, &doc, dl);
+	int rc = aws_query_call(c, "rds", &b, &doc, dl);
 	*found = false;
 	if (rc == 0) {
 		for (xmlNodePtr q = aws_xml_find(xmlDocGetRootElement(doc), "AccountQuota"); q;

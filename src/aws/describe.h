@@ -18,6 +18,16 @@ int aws_json_call(struct aws_client *c, const char *service, const char *target,
 		  const json_t *input, json_t **out, struct diag_list *dl);
 
 /*
+ * A Query API call (RDS, EC2): POST of the form `body` ("Action=...&Version=..."
+ * and its parameters); *doc is the answer's XML document (owned: xmlFreeDoc).
+ */
+struct _xmlDoc;
+int aws_query_call(struct aws_client *c, const char *service, const struct strbuf *body,
+		   struct _xmlDoc **doc, struct diag_list *dl);
+/* Append "&key=value" to a form body, the value percent-encoded (RFC 3986). */
+void aws_form_add(struct strbuf *b, const char *key, const char *value);
+
+/*
  * ACM DescribeCertificate: *out is the "Certificate" object (owned), NULL with
  * return 0 when ACM answers ResourceNotFoundException.
  */

@@ -152,6 +152,7 @@ SM_COMMAND(bootstrap);
 SM_COMMAND(deploy);
 SM_COMMAND(preflight);
 SM_COMMAND(destroy);
+SM_COMMAND(failover);
 SM_COMMAND(cost);
 SM_COMMAND(graph);
 SM_COMMAND(report);

@@ -420,6 +420,17 @@ bool cli_aws_confirm(struct cli_aws *ca, const char *question)
 	return yes;
 }
 
+bool cli_confirm_typed(const char *name)
+{
+	char line[256];
+	fprintf(stderr, "type the name to go on: ");
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin) || cli_interrupted)
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	return !strcmp(line, name);
+}
+
 int cli_check_owners(struct cli_aws *ca, const struct plan_waves *waves, const char *env,
 		     const char *const *only, size_t only_nr, struct diag_list *dl)
 {

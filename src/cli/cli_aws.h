@@ -108,6 +108,11 @@ void cli_aws_diags(struct cli_aws *ca, const struct diag_list *dl);
  * the output lock. False without a terminal, on EOF, or when interrupted.
  */
 bool cli_aws_confirm(struct cli_aws *ca, const char *question);
+/*
+ * Ask for `name` to be typed on the terminal (a guard against the wrong
+ * terminal tab: destroy, failover). True only for exactly that answer.
+ */
+bool cli_confirm_typed(const char *name);
 
 /*
  * lc_check_owners (lifecycle/deploy.h) as an exit code: SM_EXIT_OK;

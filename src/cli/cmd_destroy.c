@@ -74,21 +74,6 @@ static int destroy_one(struct lc_session *s, struct sm_template *t, void *arg, s
 	return r != LC_DESTROY_DELETED && r != LC_DESTROY_ABSENT;
 }
 
-/* Ask for the environment's name to be typed, as a guard against the wrong terminal tab. */
-static bool confirm_by_name(const char *env, size_t stacks)
-{
-	char line[256];
-	fprintf(stderr,
-		"this deletes the %zu stack%s of '%s' and what they hold.\n"
-		"type the name to go on: ",
-		stacks, stacks == 1 ? "" : "s", env);
-	fflush(stderr);
-	if (!fgets(line, sizeof(line), stdin) || cli_interrupted)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	return !strcmp(line, env);
-}
-
 int cmd_destroy(int argc, char **argv)
 {
 	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
@@ -176,7 +161,10 @@ int cmd_destroy(int argc, char **argv)
 			diag_set_hint(d, "pass --yes to delete '%s' without a question", unit.name);
 			goto out;
 		}
-		if (!confirm_by_name(unit.name, only_nr ? only_nr : waves.nr)) {
+		size_t n = only_nr ? only_nr : waves.nr;
+		fprintf(stderr, "this deletes the %zu stack%s of '%s' and what they hold.\n", n,
+			n == 1 ? "" : "s", unit.name);
+		if (!cli_confirm_typed(unit.name)) {
 			fprintf(stderr, "solemate destroy: not confirmed: nothing was deleted\n");
 			code = SM_EXIT_FINDINGS;
 			goto out;

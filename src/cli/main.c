@@ -27,6 +27,7 @@ static const struct cmd_struct commands[] = {
 	{"bootstrap", cmd_bootstrap, "create the stack that holds uploaded templates"},
 	{"preflight", cmd_preflight, "ask the account what the templates cannot tell (read-only)"},
 	{"deploy", cmd_deploy, "deploy stacks through CloudFormation change sets"},
+	{"failover", cmd_failover, "fail an environment over to its DR region"},
 	{"destroy", cmd_destroy, "delete an environment's stacks"},
 	{"cost", cmd_cost, "estimate the monthly cost"},
 	{"graph", cmd_graph, "draw the architecture (dot, svg, mermaid)"},
