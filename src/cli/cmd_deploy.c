@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
 #include "lib/environments.h"
+#include "lifecycle/failover.h"
 
 static const char deploy_usage[] =
 	"usage: solemate deploy (--env NAME | --config FILE) [--stack NAME...] [--yes]\n"
@@ -34,7 +36,9 @@ static const char deploy_usage[] =
 	"are deleted before a new one is made; one that cannot be deleted fails the\n"
 	"run, with the command that deletes it. A stack that records another\n"
 	"environment (its Environment tag, or solemate's description) is never\n"
-	"touched: exit 2 before anything is deployed.\n"
+	"touched: exit 2 before anything is deployed. An environment that has failed\n"
+	"over (its DR replica promoted: 'solemate failover') is refused the same way,\n"
+	"unless --after-failback.\n"
 	"\n"
 	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
 	"  --yes               approve every change set (no questions)\n"
@@ -44,14 +48,16 @@ static const char deploy_usage[] =
 	"                      security-group changes need approval, as in the CDK)\n"
 	"  --allow-data-loss   accept replacing or deleting stateful resources\n"
 	"  --concurrency N     stacks of one wave deployed at the same time (default 4)\n"
-	"  --upload always     upload every template to S3, even small ones\n" CLI_AWS_OPTIONS_HELP
+	"  --upload always     upload every template to S3, even small ones\n"
+	"  --after-failback    deploy an environment that has failed over to its DR\n"
+	"                      region, once the runbook's failback is done\n" CLI_AWS_OPTIONS_HELP
 	"\n"
 	"environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
 	"AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n"
 	"\n"
 	"exit: 0 deployed or unchanged, 1 a stack failed, was refused or interrupted,\n"
 	"or a change set could not be deleted; 2 bad usage, bad input, no credentials,\n"
-	"or a stack of another environment\n";
+	"a stack of another environment, or an environment that has failed over\n";
 
 struct deploy_ctx {
 	struct lc_deploy_opts opts;
@@ -90,13 +96,45 @@ static int deploy_one(struct lc_session *s, struct sm_template *t, void *arg, st
 	return r != LC_DEPLOY_DONE && r != LC_DEPLOY_UNCHANGED && r != LC_DEPLOY_UNPROTECTED;
 }
 
+/*
+ * An environment that has failed over (its DR stack's replica promoted,
+ * by 'solemate failover' or by hand) must not be deployed as if nothing
+ * happened: the primary region's stacks would serve the old database
+ * again, and the DR stack still declares the promoted instance a replica.
+ * SM_EXIT_OK, SM_EXIT_USAGE (refused, diag), SM_EXIT_FINDINGS (a call failed).
+ */
+static int failover_guard(struct cli_aws *ca, const struct solemate_unit *u, struct diag_list *dl)
+{
+	if (u->kind != CONFIG_ENVIRONMENT || !u->env.dr_region)
+		return SM_EXIT_OK;
+	char *stack = xstrfmt("%sDr", u->env.stack_prefix), *instance = NULL;
+	struct cli_client cc;
+	cli_client_init(ca, u->env.dr_region, &cc);
+	int r = failover_detect(&cc.c, stack, &instance, dl);
+	cli_client_done(ca, &cc);
+	int code = r < 0 ? SM_EXIT_FINDINGS : SM_EXIT_OK;
+	if (r == 1) {
+		struct diag *d =
+			diag_add(dl, DIAG_ERROR, u->file, 0, 0, NULL,
+				 "'%s' has failed over: '%s' in %s (output " FAILOVER_OUTPUT_REPLICA
+				 " of %s) is no longer a read replica but the primary database",
+				 u->name, instance, u->env.dr_region, stack);
+		diag_set_hint(d, "nothing was deployed; follow the failback in docs/deployment.md "
+				 "(Regional failover), then deploy with --after-failback");
+		code = SM_EXIT_USAGE;
+	}
+	free(instance);
+	free(stack);
+	return code;
+}
+
 int cmd_deploy(int argc, char **argv)
 {
 	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
 	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
-	bool skip_preflight = false;
+	bool skip_preflight = false, after_failback = false;
 
 	for (int i = 1; i < argc; i++) {
 		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "deploy", true);
@@ -110,6 +148,8 @@ int cmd_deploy(int argc, char **argv)
 			return cli_finish_stdout(SM_EXIT_OK);
 		} else if (!strcmp(a, "--skip-preflight")) {
 			skip_preflight = true;
+		} else if (!strcmp(a, "--after-failback")) {
+			after_failback = true;
 		} else if (!strcmp(a, "--allow-data-loss")) {
 			ctx.opts.policy.allow_data_loss = true;
 		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
@@ -173,6 +213,15 @@ int cmd_deploy(int argc, char **argv)
 			cli_print_diags(&dl);
 		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name,
 		       ca.s.requests, ca.s.retries);
+		goto out;
+	}
+	if (!after_failback)
+		code = failover_guard(&ca, &unit, &dl);
+	if (code != SM_EXIT_OK) {
+		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
+			cli_print_diags(&dl);
+		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name, ca.requests,
+		       ca.retries);
 		goto out;
 	}
 	/* what only the account can tell, before any change set */

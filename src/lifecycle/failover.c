@@ -48,37 +48,43 @@ void failover_plan_release(struct failover_plan *p)
 	memset(p, 0, sizeof(*p));
 }
 
+/* What a promotion shows (USER_ReadRepl.Promote: RDS reboots the instance before it is available).
+ */
+static bool settling(const char *status)
+{
+	static const char *const names[] = {"modifying", "rebooting", "renaming",
+					    "configuring-enhanced-monitoring", NULL};
+	for (size_t i = 0; status && names[i]; i++)
+		if (!strcmp(status, names[i]))
+			return true;
+	return false;
+}
+
 int failover_judge_replica(const struct rds_instance *db, enum failover_action *out,
 			   const char **why)
 {
 	bool available = db->status && !strcmp(db->status, "available");
-	if (db->source) {
-		if (available) {
-			*out = FAILOVER_DO;
-			return 0;
-		}
-		/*
-		 * RDS promotes only an available replica; "a read replica cannot be
-		 * promoted ... when it is in the backing-up status"
-		 * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html).
-		 */
-		*why = "a read replica is promoted only when it is available";
-		return -1;
-	}
-	/* standalone: promoted already (an earlier run, or by hand), or under way */
-	static const char *const settling[] = {
-		"modifying", "rebooting", "backing-up", "configuring-enhanced-monitoring",
-		"upgrading", "renaming",  NULL};
 	if (available) {
-		*out = FAILOVER_DONE;
+		/* a replica is promoted; a standalone instance was (an earlier run, or by hand) */
+		*out = db->source ? FAILOVER_DO : FAILOVER_DONE;
 		return 0;
 	}
-	for (size_t i = 0; db->status && settling[i]; i++)
-		if (!strcmp(db->status, settling[i])) {
-			*out = FAILOVER_WAIT;
-			return 0;
-		}
-	*why = "the instance is neither a read replica nor an available standalone instance";
+	if (settling(db->status)) {
+		/*
+		 * A promotion under way (an interrupted run; RDS still names the
+		 * source early on), or another change: waited for, then promoted
+		 * if it is still a replica.
+		 */
+		*out = FAILOVER_WAIT;
+		return 0;
+	}
+	/*
+	 * RDS promotes only an available replica: "a read replica cannot be
+	 * promoted ... when it is in the backing-up status"
+	 * (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_PromoteReadReplica.html).
+	 */
+	*why = db->source ? "a read replica is promoted only when it is available"
+			  : "the instance is neither a read replica nor available";
 	return -1;
 }
 
@@ -322,6 +328,22 @@ static enum failover_result wait_poll(const struct failover_opts *o, unsigned lo
 	return FAILOVER_OK;
 }
 
+static bool promotion_failed(const char *status)
+{
+	return !strcmp(status, "failed") || !strcmp(status, "incompatible-parameters") ||
+	       !strcmp(status, "storage-full") ||
+	       !strcmp(status, "inaccessible-encryption-credentials");
+}
+
+static enum failover_result send_promote(struct aws_client *c, const struct failover_opts *o,
+					 const struct failover_plan *p, struct diag_list *dl)
+{
+	if (rds_promote_read_replica(c, p->replica_id, o->backup_retention, NULL, dl) < 0)
+		return FAILOVER_CALL_FAILED;
+	say(o, FAILOVER_STEP_PROMOTE, "PromoteReadReplica %s accepted", p->replica_id);
+	return FAILOVER_OK;
+}
+
 static enum failover_result promote(struct aws_client *c, const struct failover_opts *o,
 				    struct failover_plan *p, struct diag_list *dl)
 {
@@ -330,20 +352,21 @@ static enum failover_result promote(struct aws_client *c, const struct failover_
 		    p->replica_id);
 		return FAILOVER_OK;
 	}
+	bool sent = false;
 	if (p->promote == FAILOVER_DO) {
-		if (rds_promote_read_replica(c, p->replica_id, o->backup_retention, NULL, dl) < 0)
-			return FAILOVER_CALL_FAILED;
-		say(o, FAILOVER_STEP_PROMOTE, "PromoteReadReplica %s accepted", p->replica_id);
+		enum failover_result r = send_promote(c, o, p, dl);
+		if (r != FAILOVER_OK)
+			return r;
+		sent = true;
 	}
 	unsigned long started = now_ms();
 	unsigned timeout = o->promote_timeout_s ? o->promote_timeout_s : FAILOVER_PROMOTE_TIMEOUT_S;
 	char *last = NULL;
+	enum failover_result r = FAILOVER_OK;
 	for (;;) {
-		enum failover_result w = wait_poll(o, started, timeout, "the promotion", dl);
-		if (w != FAILOVER_OK) {
-			free(last);
-			return w;
-		}
+		r = wait_poll(o, started, timeout, "the promotion", dl);
+		if (r != FAILOVER_OK)
+			break;
 		struct rds_instance db;
 		int found = rds_describe_instance(c, p->replica_id, &db, dl);
 		if (found <= 0) {
@@ -351,8 +374,8 @@ static enum failover_result promote(struct aws_client *c, const struct failover_
 				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 					 "the instance '%s' disappeared during its promotion",
 					 p->replica_id);
-			free(last);
-			return FAILOVER_CALL_FAILED;
+			r = FAILOVER_CALL_FAILED;
+			break;
 		}
 		const char *status = db.status ? db.status : "?";
 		if (!last || strcmp(last, status)) {
@@ -361,25 +384,31 @@ static enum failover_result promote(struct aws_client *c, const struct failover_
 			free(last);
 			last = xstrdup(status);
 		}
-		bool done = !db.source && !strcmp(status, "available");
-		bool failed = !strcmp(status, "failed") ||
-			      !strcmp(status, "incompatible-parameters") ||
-			      !strcmp(status, "storage-full");
-		if (done) {
+		bool available = !strcmp(status, "available"), done = available && !db.source;
+		if (done)
 			say(o, FAILOVER_STEP_PROMOTE, "%s is a standalone instance%s%s",
 			    p->replica_id, db.endpoint ? " at " : "",
 			    db.endpoint ? db.endpoint : "");
-		} else if (failed) {
+		else if (promotion_failed(status))
 			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 				 "the promotion of '%s' failed: the instance is '%s'",
 				 p->replica_id, status);
-		}
+		/* waited for a change under way, and it is still a replica: promote it now */
+		bool promote_now = available && db.source && !sent;
+		bool failed = promotion_failed(status);
 		rds_instance_release(&db);
 		if (done || failed) {
-			free(last);
-			return done ? FAILOVER_OK : FAILOVER_CALL_FAILED;
+			r = done ? FAILOVER_OK : FAILOVER_CALL_FAILED;
+			break;
+		}
+		if (promote_now) {
+			if ((r = send_promote(c, o, p, dl)) != FAILOVER_OK)
+				break;
+			sent = true;
 		}
 	}
+	free(last);
+	return r;
 }
 
 static enum failover_result scale(struct aws_client *c, const struct failover_opts *o,

@@ -88,6 +88,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
+import dr_services
 import serve
 from serve import iso
 
@@ -1003,7 +1004,7 @@ class World:
 ACTIONS = {n[2:] for n in dir(World) if n.startswith("a_")}
 
 
-def auth_problem(headers, action=None):
+def auth_problem(headers, action=None, service=None):
     auth = headers.get("Authorization")
     if not auth:
         return ApiError(403, "MissingAuthenticationToken", "Request is missing Authentication Token")
@@ -1015,10 +1016,14 @@ def auth_problem(headers, action=None):
         return ApiError(403, "IncompleteSignature",
                         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
-    service = "sts" if action == "GetCallerIdentity" else "cloudformation"
+    service = service or ("sts" if action == "GetCallerIdentity" else "cloudformation")
     if len(scope) != 5 or scope[3] != service or scope[4] != "aws4_request":
         return ApiError(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: "
                         f"'{service}'.")
+    if service == "route53" and scope[2] != "us-east-1":
+        # the global endpoint's region (https://docs.aws.amazon.com/general/latest/gr/r53.html)
+        return ApiError(403, "SignatureDoesNotMatch", "Credential should be scoped to a valid region. "
+                        f"'{scope[2]}' is not 'us-east-1'")
     return None
 
 
@@ -1125,6 +1130,11 @@ class Handler(BaseHTTPRequestHandler):
                                  "application/json")
             if path == "/__responder/state":
                 return self.send(200, json.dumps(w.dump(), indent=1), "application/json")
+            if path == "/__responder/dr":
+                if self.command == "POST":  # {"throttle": {ACTION: N}} and the like, merged
+                    o = json.loads(body or b"{}")
+                    w.dr.throttle.update(o.get("throttle", {}))
+                return self.send(200, json.dumps(w.dr.dump(), indent=1), "application/json")
         self.send(404, '{"error": "unknown control path"}', "application/json")
 
     def handle_any(self):
@@ -1136,7 +1146,8 @@ class Handler(BaseHTTPRequestHandler):
         params = dict(urllib.parse.parse_qsl(split.query, keep_blank_values=True))
         if body:
             params.update(urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-        action = params.get("Action")
+        dr = dr_services.service_of(self.command, split.path, self.headers, params)
+        action = dr[1] if dr else params.get("Action")
         w = self.server.world
         rid = str(uuid.uuid4())
         entry = {"time": iso(time.time()), "action": action,
@@ -1145,9 +1156,19 @@ class Handler(BaseHTTPRequestHandler):
                  "authorization": self.headers.get("Authorization"),
                  "session_token": bool(self.headers.get("X-Amz-Security-Token")),
                  "host": self.headers.get("Host"), "error": None}
+        if dr:
+            entry["service"] = dr[0]
+            if self.headers.get("X-Amz-Target"):
+                try:
+                    entry["params"] = json.loads(body or b"{}")
+                except ValueError:
+                    entry["params"] = {"body": body.decode("utf-8", "replace")}
+            elif dr[0] == "route53":
+                entry["params"] = dict(params, path=split.path, **({"body": body.decode("utf-8", "replace")}
+                                                                   if body else {}))
         with w.lock:
             try:
-                err = auth_problem(self.headers, action)
+                err = auth_problem(self.headers, action, dr[0] if dr else None)
                 secrets = dict(self.server.secrets)
                 if err is None and self.server.credentials_file:
                     err = expired_problem(self.headers, self.server.credentials_file, secrets)
@@ -1155,6 +1176,18 @@ class Handler(BaseHTTPRequestHandler):
                     err = signature_problem(self.command, self.path, self.headers, body, secrets)
                 if err:
                     raise err
+                if dr:
+                    if action in w.opts.get("deny", []):
+                        raise ApiError(403, "AccessDenied", f"User: arn:aws:iam::{ACCOUNT}:user/ci is not "
+                                       f"authorized to perform: {dr[0]}:{action}")
+                    status, ctype, text, code = w.dr.handle(dr[0], action, self.command, split.path, params,
+                                                            body, rid)
+                    entry["error"], entry["status"] = code, status
+                    w.seq_req = getattr(w, "seq_req", 0) + 1
+                    entry["seq"] = w.seq_req
+                    if self.server.log:
+                        self.server.log.write(json.dumps(entry, sort_keys=True) + "\n")
+                    return self.send(status, text, ctype, rid=rid)
                 if action not in ACTIONS:
                     raise ApiError(400, "InvalidAction", f"The action {action} is not valid for this web service.")
                 if action in w.opts.get("deny", []) or f"{action}:{params.get('StackName')}" in w.opts.get("deny", []):
@@ -1206,7 +1239,7 @@ def main():
     p.add_argument("--schema", default=os.path.join(here, "..", "..", "data", "cfn-schema.txt"))
     a = p.parse_args()
     opts = {"scenario": "ok", "stacks": {}, "events_per_poll": 3, "changeset_polls": 1, "page_size": 5,
-            "fail_resource": None, "fail_reason": "DB instance class not supported", "seed": []}
+            "fail_resource": None, "fail_reason": "DB instance class not supported", "seed": [], "dr": {}}
     try:
         if a.scenario_file:
             with open(a.scenario_file) as f:
@@ -1223,6 +1256,7 @@ def main():
         if opts["page_size"] < 1 or opts["events_per_poll"] < 1 or opts["changeset_polls"] < 0:
             raise ValueError("--page-size and --events-per-poll must be >= 1, --changeset-polls >= 0")
         world = World(opts, load_schema(a.schema))
+        world.dr = dr_services.DrWorld(opts["dr"])
         seeds = [dict(x) for x in opts["seed"]]
         for s in a.seed_stack:
             name, _, path = s.partition("=")
