@@ -73,6 +73,10 @@ allows everything again). A seeded
 stack (scenario file "seed": [{"name", "template" | "template_file",
 "termination_protection", "tags": {KEY: VALUE}}]) carries those stack tags.
 
+The scenario file's "dr" object scripts RDS, ECS, Application Auto Scaling
+and Route 53 for solemate failover (dr_services.py, GET/POST
+/__responder/dr).
+
 --port 0 picks a free port, printed as stdout's first line. SIGTERM stops.
 """
 import argparse
