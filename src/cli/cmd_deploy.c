@@ -108,10 +108,10 @@ static int failover_guard(struct cli_aws *ca, const struct solemate_unit *u, str
 	if (u->kind != CONFIG_ENVIRONMENT || !u->env.dr_region)
 		return SM_EXIT_OK;
 	char *stack = xstrfmt("%sDr", u->env.stack_prefix), *instance = NULL;
-	struct cli_client cc;
-	cli_client_init(ca, u->env.dr_region, &cc);
+	struct lc_client cc;
+	lc_client_init(&ca->s, u->env.dr_region, &cc);
 	int r = failover_detect(&cc.c, stack, &instance, dl);
-	cli_client_done(ca, &cc);
+	lc_client_done(&ca->s, &cc);
 	int code = r < 0 ? SM_EXIT_FINDINGS : SM_EXIT_OK;
 	if (r == 1) {
 		struct diag *d =
@@ -220,8 +220,8 @@ int cmd_deploy(int argc, char **argv)
 	if (code != SM_EXIT_OK) {
 		if (code == SM_EXIT_FINDINGS) /* exit 2's are printed at out */
 			cli_print_diags(&dl);
-		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name, ca.requests,
-		       ca.retries);
+		printf("%s: nothing deployed (%lu requests, %lu retried)\n", unit.name,
+		       ca.s.requests, ca.s.retries);
 		goto out;
 	}
 	/* what only the account can tell, before any change set */
