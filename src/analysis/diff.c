@@ -1,5 +1,6 @@
 #include "analysis/diff.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,13 +23,174 @@ static char worse(char a, char b)
 	return 0;
 }
 
-/* Leaf-level differences between two property values. */
+static void add_leaf(const json_t *a, const json_t *b, const struct strbuf *path, json_t *out,
+		     char repl)
+{
+	json_t *c = json_pack("{ss ss}", "path", path->buf + (path->buf[0] == '.'), "replacement",
+			      rank(repl));
+	json_object_set(c, "old", a ? (json_t *)a : json_null());
+	json_object_set(c, "new", b ? (json_t *)b : json_null());
+	json_array_append_new(out, c);
+}
+
+static void diff_values(const json_t *a, const json_t *b, struct strbuf *path, json_t *out,
+			char repl);
+
+/* Lists longer than this are compared as a whole (the alignment is quadratic). */
+#define DIFF_LIST_ALIGN_MAX 400
+
+/*
+ * How alike two list elements are: equal members count 2, members alike
+ * count their likeness, lists the elements they share (an IAM statement
+ * whose actions grew is still most like its old self).
+ */
+static size_t likeness(const json_t *x, const json_t *y)
+{
+	size_t n = 0, i, j;
+	const char *k;
+	json_t *v, *w;
+	if (json_is_object(x) && json_is_object(y)) {
+		json_object_foreach ((json_t *)x, k, v) {
+			w = json_object_get(y, k);
+			n += w && json_equal(v, w) ? 2 : w ? likeness(v, w) : 0;
+		}
+	} else if (json_is_array(x) && json_is_array(y)) {
+		json_array_foreach (x, i, v)
+			json_array_foreach (y, j, w)
+				if (json_equal(v, w)) {
+					n++;
+					break;
+				}
+	}
+	return n;
+}
+
+/*
+ * Between two anchors: old a[i..i2), new b[j..j2). Each old element is paired
+ * with the most alike new one after the last pair (a statement whose action
+ * grew is one change, not a removal and an addition); scalars left over in
+ * equal numbers are paired in order; the rest is removed or added.
+ */
+static void diff_run(const json_t *a, size_t i, size_t i2, const json_t *b, size_t j, size_t j2,
+		     struct strbuf *path, json_t *out, char repl)
+{
+	size_t base = path->len, next = j;
+	size_t *pair = malloc((i2 - i + 1) * sizeof(size_t));
+	if (!pair)
+		abort();
+	for (size_t x = i; x < i2; x++) {
+		size_t best = SIZE_MAX, score = 0;
+		for (size_t y = next; y < j2; y++) {
+			size_t l = likeness(json_array_get(a, x), json_array_get(b, y));
+			if (l > score)
+				score = l, best = y;
+		}
+		if (best == SIZE_MAX && i2 - i == j2 - j && !json_is_object(json_array_get(a, x)))
+			best = j + (x - i); /* scalars, as many on each side: in order */
+		if (best != SIZE_MAX && best < next)
+			best = SIZE_MAX;
+		pair[x - i] = best;
+		if (best != SIZE_MAX)
+			next = best + 1;
+	}
+	size_t x = i;
+	for (size_t y = j; y <= j2; y++) {
+		/* old elements paired with nothing before this new one: removed */
+		while (x < i2 && (pair[x - i] == SIZE_MAX || pair[x - i] < y)) {
+			if (pair[x - i] == SIZE_MAX) {
+				strbuf_setlen(path, base);
+				strbuf_addf(path, "[%zu]", x);
+				diff_values(json_array_get(a, x), NULL, path, out, repl);
+			}
+			x++;
+		}
+		if (y == j2)
+			break;
+		strbuf_setlen(path, base);
+		strbuf_addf(path, "[%zu]", y);
+		bool paired = x < i2 && pair[x - i] == y;
+		diff_values(paired ? json_array_get(a, x) : NULL, json_array_get(b, y), path, out,
+			    repl);
+		x += paired;
+	}
+	free(pair);
+	strbuf_setlen(path, base);
+}
+
+/*
+ * Two lists, aligned on their longest common subsequence of equal
+ * elements: what is between two anchors is paired in order (a change
+ * inside an element, down to its leaf) and the rest is added or removed.
+ * An IAM statement or a security-group rule inserted at the front shows as
+ * one element added, not as every element after it changed.
+ */
+static void diff_lists(const json_t *a, const json_t *b, struct strbuf *path, json_t *out,
+		       char repl)
+{
+	size_t n = json_array_size(a), m = json_array_size(b), base = path->len;
+	/* lcs[i][j]: the common subsequence of a[i..] and b[j..] */
+	unsigned *lcs = calloc((n + 1) * (m + 1), sizeof(unsigned));
+	if (!lcs)
+		abort();
+#define LCS(i, j) lcs[(i) * (m + 1) + (j)]
+	for (size_t i = n; i-- > 0;)
+		for (size_t j = m; j-- > 0;)
+			LCS(i, j) = json_equal(json_array_get(a, i), json_array_get(b, j))
+					    ? LCS(i + 1, j + 1) + 1
+				    : LCS(i + 1, j) > LCS(i, j + 1) ? LCS(i + 1, j)
+								    : LCS(i, j + 1);
+	size_t i = 0, j = 0;
+	while (i < n || j < m) {
+		if (i < n && j < m && json_equal(json_array_get(a, i), json_array_get(b, j))) {
+			i++, j++;
+			continue;
+		}
+		/* the run up to the next anchor */
+		size_t i2 = i, j2 = j;
+		while (i2 < n || j2 < m) {
+			if (i2 < n && j2 < m &&
+			    json_equal(json_array_get(a, i2), json_array_get(b, j2)) &&
+			    LCS(i2, j2) == LCS(i2 + 1, j2 + 1) + 1)
+				break;
+			if (j2 >= m || (i2 < n && LCS(i2 + 1, j2) >= LCS(i2, j2 + 1)))
+				i2++;
+			else
+				j2++;
+		}
+		diff_run(a, i, i2, b, j, j2, path, out, repl);
+		i = i2;
+		j = j2;
+	}
+#undef LCS
+	free(lcs);
+	strbuf_setlen(path, base);
+}
+
+/* An object whose one key is an intrinsic function ("Ref", "Fn::Join", ...). */
+static const char *intrinsic(const json_t *v)
+{
+	if (!json_is_object(v) || json_object_size(v) != 1)
+		return NULL;
+	const char *k = json_object_iter_key(json_object_iter((json_t *)v));
+	return !strcmp(k, "Ref") || !strcmp(k, "Condition") || !strncmp(k, "Fn::", 4) ? k : NULL;
+}
+
+/*
+ * The differences between two values, down to the leaves: objects key by
+ * key, lists element by element (diff_lists), an intrinsic function into
+ * its arguments when both sides call the same one; the path names the leaf
+ * ("Properties.Policies[0].PolicyDocument.Statement[2].Action[1]").
+ */
 static void diff_values(const json_t *a, const json_t *b, struct strbuf *path, json_t *out,
 			char repl)
 {
 	size_t base = path->len;
-	if (json_is_object(a) && json_is_object(b) && json_object_size(a) != 1 &&
-	    json_object_size(b) != 1) {
+	if (a && b && json_equal((json_t *)a, (json_t *)b))
+		return;
+	const char *ia = intrinsic(a), *ib = intrinsic(b);
+	bool same_shape = json_is_object(a) && json_is_object(b) &&
+			  (!ia || !ib || !strcmp(ia, ib)) && !ia == !ib;
+	if (same_shape) {
 		const char *k;
 		json_t *x;
 		json_object_foreach ((json_t *)a, k, x) {
@@ -47,13 +209,12 @@ static void diff_values(const json_t *a, const json_t *b, struct strbuf *path, j
 		}
 		return;
 	}
-	if (a && b && json_equal((json_t *)a, (json_t *)b))
+	if (json_is_array(a) && json_is_array(b) && json_array_size(a) <= DIFF_LIST_ALIGN_MAX &&
+	    json_array_size(b) <= DIFF_LIST_ALIGN_MAX) {
+		diff_lists(a, b, path, out, repl);
 		return;
-	json_t *c = json_pack("{ss ss}", "path", path->buf + (path->buf[0] == '.'), "replacement",
-			      rank(repl));
-	json_object_set(c, "old", a ? (json_t *)a : json_null());
-	json_object_set(c, "new", b ? (json_t *)b : json_null());
-	json_array_append_new(out, c);
+	}
+	add_leaf(a, b, path, out, repl);
 }
 
 static bool stateful(struct cfn_schema *schema, const char *type)
@@ -202,12 +363,24 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 		security_lines(id, type, NULL, r, sec);
 	}
 	sum->security += json_array_size(sec);
+	json_t *iam, *sg;
+	diff_security_tables(ot, nt, &iam, &sg);
+	sum->iam_rows += json_array_size(iam);
+	sum->sg_rows += json_array_size(sg);
+	size_t i;
+	json_t *row;
+	json_array_foreach (iam, i, row)
+		sum->widening += !strcmp(json_string_value(json_object_get(row, "change")), "+") &&
+				 *json_string_value(json_object_get(row, "note"));
+	json_array_foreach (sg, i, row)
+		sum->widening += !strcmp(json_string_value(json_object_get(row, "change")), "+") &&
+				 *json_string_value(json_object_get(row, "note"));
 	const char *status = !ot		    ? "added"
 			     : !nt		    ? "removed"
 			     : json_array_size(res) ? "modified"
 						    : "unchanged";
-	return json_pack("{ss ss so so}", "stack", name, "status", status, "resources", res,
-			 "security", sec);
+	return json_pack("{ss ss so so so so}", "stack", name, "status", status, "resources", res,
+			 "security", sec, "iamStatements", iam, "securityGroupRules", sg);
 }
 
 json_t *diff_assemblies(struct sm_assembly *old_a, struct sm_assembly *new_a,
@@ -229,14 +402,57 @@ json_t *diff_assemblies(struct sm_assembly *old_a, struct sm_assembly *new_a,
 	return json_pack("{so}", "stacks", stacks);
 }
 
+/* A changed value, whole: the structural diff keeps leaves small; a huge one is counted. */
+#define DIFF_VALUE_SHOWN_MAX 2000
+
 static void print_value(FILE *out, const json_t *v)
 {
 	char *s = json_is_null(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	if (s && strlen(s) > 100)
-		fprintf(out, "%.97s...", s);
+	if (s && strlen(s) > DIFF_VALUE_SHOWN_MAX)
+		fprintf(out, "%.*s... (%zu characters; --format json has it whole)",
+			DIFF_VALUE_SHOWN_MAX, s, strlen(s));
 	else
 		fputs(s ? s : "(none)", out);
 	free(s);
+}
+
+static const char *const iam_cols[] = {"change",    "resource",	 "effect", "action",
+				       "principal", "condition", "note"};
+static const char *const iam_heads[] = {"",	     "Resource",  "Effect", "Action",
+					"Principal", "Condition", ""};
+static const char *const sg_cols[] = {"change", "group", "direction", "protocol", "peer", "note"};
+static const char *const sg_heads[] = {"", "Group", "Dir", "Protocol", "Peer", ""};
+
+/* A table like cdk diff's: the rows' columns padded, removals red, additions green. */
+static void print_table(FILE *out, const char *title, const json_t *rows, const char *const *cols,
+			const char *const *heads, size_t ncol, const char *red, const char *green,
+			const char *off)
+{
+	size_t w[8] = {0}, i, c;
+	json_t *r;
+	if (!json_array_size(rows))
+		return;
+	for (c = 0; c < ncol; c++)
+		w[c] = strlen(heads[c]);
+	json_array_foreach (rows, i, r)
+		for (c = 0; c < ncol; c++) {
+			size_t n = strlen(json_string_value(json_object_get(r, cols[c])) ?: "");
+			w[c] = n > w[c] ? n : w[c];
+		}
+	fprintf(out, "%s\n", title);
+	for (c = 0; c < ncol; c++)
+		if (c + 1 < ncol || *heads[c])
+			fprintf(out, "%s%-*s", c ? " | " : "", c + 1 < ncol ? (int)w[c] : 0,
+				heads[c]);
+	fputc('\n', out);
+	json_array_foreach (rows, i, r) {
+		const char *ch = json_string_value(json_object_get(r, "change"));
+		fputs(!strcmp(ch, "+") ? green : red, out);
+		for (c = 0; c < ncol; c++)
+			fprintf(out, "%s%-*s", c ? " | " : "", c + 1 < ncol ? (int)w[c] : 0,
+				json_string_value(json_object_get(r, cols[c])) ?: "");
+		fprintf(out, "%s\n", off);
+	}
 }
 
 void diff_print(FILE *out, const json_t *diff, bool color)
@@ -254,19 +470,10 @@ void diff_print(FILE *out, const json_t *diff, bool color)
 			: !strcmp(status, "added")   ? " (new stack)"
 			: !strcmp(status, "removed") ? " (stack removed)"
 						     : "");
-		json_t *sec = json_object_get(s, "security");
-		if (json_array_size(sec)) {
-			fprintf(out,
-				"%sSecurity changes (IAM statements, security-group rules):%s\n",
-				yellow, off);
-			json_array_foreach (sec, j, r) {
-				fprintf(out, "  %s %s %s (%s)\n",
-					json_string_value(json_object_get(r, "change")),
-					json_string_value(json_object_get(r, "kind")),
-					json_string_value(json_object_get(r, "resource")),
-					json_string_value(json_object_get(r, "type")));
-			}
-		}
+		print_table(out, "IAM Statement Changes", json_object_get(s, "iamStatements"),
+			    iam_cols, iam_heads, 7, red, green, off);
+		print_table(out, "Security Group Changes", json_object_get(s, "securityGroupRules"),
+			    sg_cols, sg_heads, 6, red, green, off);
 		json_array_foreach (json_object_get(s, "resources"), j, r) {
 			const char *ch = json_string_value(json_object_get(r, "change"));
 			const char *rep = json_string_value(json_object_get(r, "replacement"));

@@ -17,6 +17,8 @@
 
 struct diff_summary {
 	size_t added, removed, modified, replaced, data_at_risk, security;
+	size_t iam_rows, sg_rows; /* IAM statements and security-group rules added or removed */
+	size_t widening;	  /* of those, added ones with a note (wildcard, internet) */
 };
 
 /*
@@ -24,10 +26,23 @@ struct diff_summary {
  * object {"stacks": [{"stack", "status", "resources": [{"id", "type",
  * "change": added|removed|modified, "replacement": "yes"|"maybe"|"no",
  * "stateful", "dataAtRisk", "changes": [{"path", "old", "new",
- * "replacement"}]}], "security": [...]}]} (new reference); counts in `sum`.
+ * "replacement"}]}], "security": [...], "iamStatements": [{"change": "+"|"-",
+ * "owner", "resource", "effect", "action", "principal", "condition",
+ * "note"}], "securityGroupRules": [{"change", "owner", "group", "direction",
+ * "protocol", "peer", "note"}]}]} (new reference); counts in `sum`. Changes
+ * inside nested values go down to the leaf: the path names it
+ * ("Properties.Policies[0].PolicyDocument.Statement[2].Action[1]"), lists
+ * aligned so that an inserted element is one change.
  */
 json_t *diff_assemblies(struct sm_assembly *old_a, struct sm_assembly *new_a,
 			struct cfn_schema *schema, struct diff_summary *sum);
+
+/*
+ * The IAM statements and security-group rules of two templates (either may
+ * be NULL) that one has and the other not, as the rows above (new arrays).
+ */
+void diff_security_tables(const json_t *old_tmpl, const json_t *new_tmpl, json_t **iam_out,
+			  json_t **sg_out);
 
 /* Text like `cdk diff`; colour when `color`. */
 void diff_print(FILE *out, const json_t *diff, bool color);

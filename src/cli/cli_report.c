@@ -312,7 +312,7 @@ void cli_validate_junit(const struct sm_assembly *a, const struct diag_list *dl,
 	junit_report_release(&r);
 }
 
-/* A value as a short code span: JSON, cut at 120 characters. */
+/* A value as a code span: JSON, cut at 300 characters (a comment has a budget). */
 static void md_value(struct strbuf *out, const json_t *v)
 {
 	char *s = json_is_null(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -320,8 +320,8 @@ static void md_value(struct strbuf *out, const json_t *v)
 		strbuf_addstr(out, "(none)");
 		return;
 	}
-	if (strlen(s) > 120)
-		memcpy(s + 117, "...", 4);
+	if (strlen(s) > 300)
+		memcpy(s + 297, "...", 4);
 	md_code(out, s, false);
 	free(s);
 }
@@ -330,6 +330,51 @@ static const char *jstr(const json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
+}
+
+static const char *const iam_cols[] = {"change",    "resource",	 "effect", "action",
+				       "principal", "condition", "note"};
+static const char *const iam_heads[] = {"",	     "resource",  "effect", "action",
+					"principal", "condition", "note"};
+static const char *const sg_cols[] = {"change", "group", "direction", "protocol", "peer", "note"};
+static const char *const sg_heads[] = {"", "group", "direction", "protocol", "peer", "note"};
+
+/* The IAM or security-group rows of a stack as a table (diff.h's columns). */
+static void md_rows(struct strbuf *out, const char *title, const json_t *rows,
+		    const char *const *cols, const char *const *heads, size_t ncol)
+{
+	size_t i;
+	json_t *r;
+	if (!json_array_size(rows))
+		return;
+	strbuf_addf(out, "**%s**\n\n|", title);
+	for (size_t c = 0; c < ncol; c++) {
+		strbuf_addch(out, ' ');
+		md_text(out, heads[c]);
+		strbuf_addstr(out, " |");
+	}
+	strbuf_addch(out, '\n');
+	for (size_t c = 0; c < ncol; c++)
+		strbuf_addstr(out, "|---");
+	strbuf_addstr(out, "|\n");
+	json_array_foreach (rows, i, r) {
+		strbuf_addstr(out, "|");
+		for (size_t c = 0; c < ncol; c++) {
+			const char *v = jstr(r, cols[c]);
+			strbuf_addch(out, ' ');
+			if (c == 0)
+				strbuf_addstr(out, !strcmp(v, "+") ? "**+**" : "**\\-**");
+			else if (c + 1 == ncol && *v)
+				strbuf_addf(out, "\xE2\x9A\xA0\xEF\xB8\x8F %s", v); /* ⚠️ */
+			else if (*v && c != 2)
+				md_code(out, v, true);
+			else
+				md_text(out, v);
+			strbuf_addstr(out, " |");
+		}
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addch(out, '\n');
 }
 
 void cli_diff_markdown(const json_t *d, const struct diff_summary *sum, struct strbuf *out)
@@ -348,9 +393,12 @@ void cli_diff_markdown(const json_t *d, const struct diff_summary *sum, struct s
 			    "**%zu stateful resource%s would be replaced or deleted (data at "
 			    "risk).**\n\n",
 			    sum->data_at_risk, sum->data_at_risk == 1 ? "" : "s");
-	if (sum->security)
-		strbuf_addf(out, "%zu IAM or security-group change%s: review them below.\n\n",
-			    sum->security, sum->security == 1 ? "" : "s");
+	if (sum->iam_rows || sum->sg_rows)
+		strbuf_addf(out,
+			    "%zu IAM statement and %zu security-group rule change%s (%zu widening "
+			    "access): the tables are in each stack's details.\n\n",
+			    sum->iam_rows, sum->sg_rows,
+			    sum->iam_rows + sum->sg_rows == 1 ? "" : "s", sum->widening);
 	if (!any)
 		return;
 	md_table_head(out, "stack", "status", "added", "removed", "modified", "replaced",
@@ -381,6 +429,10 @@ void cli_diff_markdown(const json_t *d, const struct diff_summary *sum, struct s
 			continue;
 		}
 		md_details_begin(out, "%s (%s)", jstr(s, "stack"), jstr(s, "status"));
+		md_rows(out, "IAM statement changes", json_object_get(s, "iamStatements"), iam_cols,
+			iam_heads, 7);
+		md_rows(out, "Security-group rule changes",
+			json_object_get(s, "securityGroupRules"), sg_cols, sg_heads, 6);
 		json_array_foreach (json_object_get(s, "resources"), j, r) {
 			const char *ch = jstr(r, "change");
 			strbuf_addf(out, "- %s ",

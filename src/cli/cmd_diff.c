@@ -157,16 +157,22 @@ int cmd_diff(int argc, char **argv)
 					      (json_int_t)sum.replaced, "dataAtRisk",
 					      (json_int_t)sum.data_at_risk, "security",
 					      (json_int_t)sum.security));
+		json_object_set_new(json_object_get(d, "summary"), "iamStatements",
+				    json_integer((json_int_t)sum.iam_rows));
+		json_object_set_new(json_object_get(d, "summary"), "securityGroupRules",
+				    json_integer((json_int_t)sum.sg_rows));
+		json_object_set_new(json_object_get(d, "summary"), "widening",
+				    json_integer((json_int_t)sum.widening));
 		char *s = jio_dump_json(d, NULL);
 		fputs(s, stdout);
 		free(s);
 	} else {
 		diff_print(stdout, d, cli_color(stdout));
 		printf("%zu added, %zu removed, %zu modified (%zu replaced), %zu with data at "
-		       "risk, "
-		       "%zu security changes\n",
+		       "risk, %zu IAM statement and %zu security-group rule changes (%zu "
+		       "widening access)\n",
 		       sum.added, sum.removed, sum.modified, sum.replaced, sum.data_at_risk,
-		       sum.security);
+		       sum.iam_rows, sum.sg_rows, sum.widening);
 	}
 	/* as cdk diff: 0 whatever the differences, unless --fail asks for 1 on any */
 	code = fail && sum.added + sum.removed + sum.modified ? SM_EXIT_FINDINGS : SM_EXIT_OK;

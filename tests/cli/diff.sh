@@ -2,6 +2,36 @@
 # diff --against: no change is exit 0; each kind of change is shown with its
 # replacement and data-at-risk verdict from the schemas; security changes apart.
 . tests/lib.sh
+
+# structural: a statement inserted at the front is one addition; the next
+# one's grown action list and changed resource are shown down to the leaf
+mkdir -p "$TMP/s1" "$TMP/s2"
+python3 - "$TMP/s1/t.json" "$TMP/s2/t.json" <<'PY'
+import copy, json, sys
+t = {"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+  "AssumeRolePolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+  "Policies": [{"PolicyName": "p", "PolicyDocument": {"Statement": [
+    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": ["Bucket", "Arn"]}, "/*"]]}},
+    {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}}]}},
+  "Bucket": {"Type": "AWS::S3::Bucket"}}}
+json.dump(t, open(sys.argv[1], "w"))
+st = t["Resources"]["Role"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+st.insert(0, {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"})
+st[1]["Action"].append("s3:DeleteObject")
+st[1]["Resource"]["Fn::Join"][1][1] = "/uploads/*"
+json.dump(t, open(sys.argv[2], "w"))
+PY
+"$SOLEMATE" diff --against "$TMP/s1/t.json" "$TMP/s2/t.json" >"$TMP/out"
+expect_grep "structural: the inserted statement, at its index" "^    Properties.Policies\[0\].PolicyDocument.Statement\[0\]: \(none\) -> \{\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\",\"Resource\":\"\*\"\}$" "$TMP/out"
+expect_grep "structural: the action added to the next one" "^    Properties.Policies\[0\].PolicyDocument.Statement\[1\].Action\[2\]: \(none\) -> \"s3:DeleteObject\"$" "$TMP/out"
+expect_grep "structural: inside Fn::Join, the part that changed" "^    Properties.Policies\[0\].PolicyDocument.Statement\[1\].Resource.Fn::Join\[1\]\[1\]: \"/\*\" -> \"/uploads/\*\"$" "$TMP/out"
+n=$(grep -c "^    Properties" "$TMP/out"); [ "$n" = 3 ] && ok "structural: three changes, nothing else" || notok "structural: three changes" "$n: $(cat "$TMP/out")"
+expect_grep "IAM table: references read as \${Bucket.Arn}" "^- \| \\\$\{Bucket.Arn\}/\* +\| Allow +\| s3:GetObject, s3:PutObject +\| AWS:\\\$\{Role\}" "$TMP/out"
+"$SOLEMATE" diff --against "$TMP/s1/t.json" "$TMP/s2/t.json" --format markdown >"$TMP/md"
+expect_grep "markdown: the IAM table" "^\| \*\*\+\*\* \| \`\*\` \| Allow \| \`kms:Decrypt\` \| .* wildcard resource \|$" "$TMP/md"
+expect_grep "markdown: the leaf path" "Statement\[1\].Action\[2\]" "$TMP/md"
+expect_grep "IAM table: the new statement with a wildcard resource" "^\+ \| \* +\| Allow +\| kms:Decrypt .*\| wildcard resource$" "$TMP/out"
+
 "$SOLEMATE" synth --env all --out "$TMP/old" --quiet
 expect_exit "no differences: exit 0" 0 "$SOLEMATE" diff --against "$TMP/old"
 expect_exit "two identical assemblies: exit 0" 0 "$SOLEMATE" diff --against "$TMP/old" "$TMP/old"
@@ -35,8 +65,10 @@ expect_grep "property change shown old -> new" "Properties.StorageEncrypted: tru
 expect_grep "in-place change not marked as replacement" "^\[~\] AWS::Logs::LogGroup AppLogs$" "$TMP/out"
 expect_grep "removed resource" "\[-\] AWS::S3::Bucket LogsBucket" "$TMP/out"
 expect_grep "added resource" "\[\+\] AWS::SNS::Topic NewTopic" "$TMP/out"
-expect_grep "security-group change listed" "modified security-group AppSecurityGroup" "$TMP/out"
-expect_grep "IAM statement change listed" "modified iam TaskRolePolicy" "$TMP/out"
+expect_grep "security-group rule table: the new rule, open to the internet" "^\+ \| \\\$\{AppSecurityGroup.GroupId\} \| In +\| tcp 22 +\| 0.0.0.0/0 +\| open to the internet$" "$TMP/out"
+expect_grep "IAM statement table: the new statement, a wildcard action" "^\+ \| \* +\| Allow +\| s3:\* +\| AWS:\\\$\{TaskRole\} .*\| wildcard action$" "$TMP/out"
+expect_grep "the statement added is one change, at its index" "Properties.PolicyDocument.Statement\[5\]: \(none\) -> \{\"Effect\":\"Allow\",\"Action\":\"s3:\*\",\"Resource\":\"\*\"\}" "$TMP/out"
+expect_grep "the summary counts them" "4 IAM statement and 1 security-group rule changes \(2 widening access\)" "$TMP/out"
 "$SOLEMATE" diff --against "$TMP/old" "$TMP/new" --format json > "$TMP/j"
 python3 - "$TMP/j" <<'PY' && ok "JSON: summary and per-resource verdicts" || notok "JSON diff"
 import json, sys
@@ -46,6 +78,10 @@ assert s["added"] == 1 and s["removed"] == 2 and s["replaced"] == 1 and s["dataA
 db = [r for st in d["stacks"] for r in st["resources"] if r["id"] == "Database"][0]
 assert db["replacement"] == "yes" and db["stateful"] and db["dataAtRisk"]
 logs = [r for st in d["stacks"] for r in st["resources"] if r["id"] == "LogsBucket"][0]
+assert s["iamStatements"] == 4 and s["securityGroupRules"] == 1 and s["widening"] == 2, s
+iam = [x for st in d["stacks"] for x in st["iamStatements"]]
+assert [(x["action"], x["note"]) for x in iam if x["change"] == "+"] == [("s3:*", "wildcard action")], iam
+assert {x["owner"] for x in iam if x["change"] == "-"} == {"LogsBucketPolicy"}, iam
 assert logs["change"] == "removed" and not logs["dataAtRisk"]  # DeletionPolicy Retain keeps it
 PY
 # against the deployed stacks: needs credentials, and says which when there are none
