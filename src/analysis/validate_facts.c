@@ -32,7 +32,11 @@
  *   NodeGroupConfiguration)
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-automaticfailoverenabled,
  *   #cfn-elasticache-replicationgroup-numcacheclusters); checked in every
- *   combination of conditions the template can take (cfn_eval.h).
+ *   combination of conditions the template can take (cfn_eval.h);
+ * - RDS: a DB instance's Engine is one RDS creates (CreateDBInstance's valid
+ *   values, compared without case as RDS does; "aurora", the retired Aurora
+ *   MySQL 1 name, let through for older templates)
+ *   (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html).
  */
 #include "analysis/validate_int.h"
 
@@ -410,9 +414,56 @@ static void check_codebuild_role(struct vctx *c, const json_t *props, struct str
 	strbuf_setlen(path, base);
 }
 
+/* ---- RDS engines ---- */
+
+static void check_rds_engine(struct vctx *c, const json_t *props, struct strbuf *path)
+{
+	static const char *const engines[] = {
+		"aurora",
+		"aurora-mysql",
+		"aurora-postgresql",
+		"custom-oracle-ee",
+		"custom-oracle-ee-cdb",
+		"custom-oracle-se2",
+		"custom-oracle-se2-cdb",
+		"custom-sqlserver-ee",
+		"custom-sqlserver-se",
+		"custom-sqlserver-web",
+		"custom-sqlserver-dev",
+		"db2-ae",
+		"db2-se",
+		"mariadb",
+		"mysql",
+		"oracle-ee",
+		"oracle-ee-cdb",
+		"oracle-se2",
+		"oracle-se2-cdb",
+		"postgres",
+		"sqlserver-ee",
+		"sqlserver-se",
+		"sqlserver-ex",
+		"sqlserver-web",
+	};
+	const char *e = json_string_value(json_object_get(props, "Engine"));
+	if (!e || strstr(e, "{{resolve:"))
+		return;
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++)
+		if (!strcasecmp(e, engines[i]))
+			return;
+	size_t base = path->len;
+	strbuf_addstr(path, ".Engine");
+	struct diag *d =
+		vd_report(c, DIAG_ERROR, path->buf, "'%s' is not an engine RDS creates", e);
+	diag_set_hint(d, "one of mysql, postgres, mariadb, aurora-mysql, aurora-postgresql, "
+			 "oracle-*, sqlserver-*, db2-*, custom-*");
+	strbuf_setlen(path, base);
+}
+
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path)
 {
-	if (!strcmp(type, "AWS::CloudFront::Distribution"))
+	if (!strcmp(type, "AWS::RDS::DBInstance"))
+		check_rds_engine(c, props, path);
+	else if (!strcmp(type, "AWS::CloudFront::Distribution"))
 		check_aliases(c, props, path);
 	else if (!strcmp(type, "AWS::CodeBuild::Project"))
 		check_codebuild_role(c, props, path);
