@@ -107,7 +107,7 @@ static int failover_guard(struct cli_aws *ca, const struct solemate_unit *u, str
 {
 	if (u->kind != CONFIG_ENVIRONMENT || !u->env.dr_region)
 		return SM_EXIT_OK;
-	char *stack = xstrfmt("%sDr", u->env.stack_prefix), *instance = NULL;
+	char *stack = xstrfmt("%s" FAILOVER_STACK_SUFFIX, u->env.stack_prefix), *instance = NULL;
 	struct lc_client cc;
 	lc_client_init(&ca->s, u->env.dr_region, &cc);
 	int r = failover_detect(&cc.c, stack, &instance, dl);

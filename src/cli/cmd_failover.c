@@ -19,13 +19,16 @@ static const char failover_usage[] =
 	"                         [--force-dns] [--profile NAME] [--endpoint-url URL]\n"
 	"\n"
 	"Fail the environment over to its DR region (drRegion), when the primary\n"
-	"region is lost: (1) read the DR stack's outputs, (2) check that its read\n"
+	"region is lost: (1) read the standby stack's outputs (<Env>DrStandby), (2) check that its "
+	"read\n"
 	"replica can be promoted, then, once approved, (3) promote the replica and\n"
 	"wait until it is a standalone, available instance, (4) raise the standby\n"
-	"service to ecsDesiredCount tasks (its scalable target's minimum first) and\n"
+	"service to the stack's StandbyDesiredCountActive tasks (ecsDesiredCount;\n"
+	"its scalable target's minimum first) and\n"
 	"wait for a steady state, (5) switch DNS: a health-checked PRIMARY failover\n"
 	"record switches by itself (reported, not changed); otherwise the PRIMARY\n"
-	"record is pointed at the SECONDARY's target and followed until INSYNC.\n"
+	"record (of the domain, and of www.) is pointed at the SECONDARY's target\n"
+	"and followed until INSYNC.\n"
 	"Every call goes to the DR region (Route 53 to its global endpoint); nothing\n"
 	"is asked of the primary region, and nothing is deleted.\n"
 	"\n"
@@ -101,20 +104,26 @@ static void print_plan(const struct failover_plan *p, const struct failover_opts
 	if (p->promote == FAILOVER_DO && o->backup_retention > 0)
 		printf("%d days", o->backup_retention);
 	printf("\n  4. scale     [%s] %s/%s: %ld -> %ld tasks", action_word(p->scale), p->cluster,
-	       p->service, p->svc.desired, o->desired);
+	       p->service, p->svc.desired, p->desired);
 	if (p->scaling.registered)
 		printf(" (scalable target min %ld -> %ld)", p->scaling.min,
-		       p->scaling.min > o->desired ? p->scaling.min : o->desired);
+		       p->scaling.min > p->desired ? p->scaling.min : p->desired);
 	printf("\n  5. dns       [%s] ", action_word(p->dns));
-	if (p->dns == FAILOVER_DO) {
-		printf("UPSERT %s %s PRIMARY: ", p->record_name, p->new_primary.type);
-		print_target(p->primary);
-		printf(" -> ");
-		print_target(&p->new_primary);
-	} else if (p->dns == FAILOVER_DONE) {
-		printf("%s: the PRIMARY points at the DR region already", p->record_name);
-	} else {
+	if (p->dns == FAILOVER_MANUAL || p->dns == FAILOVER_AUTOMATIC)
 		printf("%s", p->dns_reason);
+	for (size_t i = 0;
+	     p->dns != FAILOVER_MANUAL && p->dns != FAILOVER_AUTOMATIC && i < p->names_nr; i++) {
+		const struct failover_dns *d = &p->names[i];
+		if (d->action == FAILOVER_DO) {
+			printf("%sUPSERT %s %s PRIMARY: ", i ? "\n                     " : "",
+			       d->name, d->new_primary.type);
+			print_target(d->primary);
+			printf(" -> ");
+			print_target(&d->new_primary);
+		} else if (d->action == FAILOVER_DONE) {
+			printf("%s%s: the PRIMARY points at the DR region already",
+			       i ? "\n                     " : "", d->name);
+		}
 	}
 	printf("\n  nothing is deleted; the primary region is not called\n");
 }
@@ -258,7 +267,7 @@ int cmd_failover(int argc, char **argv)
 	}
 	if (check_target(&unit, a.to, &dl) < 0)
 		goto out;
-	stack = xstrfmt("%sDr", unit.env.stack_prefix);
+	stack = xstrfmt("%s" FAILOVER_STACK_SUFFIX, unit.env.stack_prefix);
 	/* every call in the DR region, STS's included: the primary may be down */
 	a.lo.ao.region = a.to;
 	if (cli_aws_open(&ca, &a.lo.ao, a.to, &dl) < 0)

@@ -42,8 +42,11 @@ void failover_plan_release(struct failover_plan *p)
 	free(p->record_name);
 	rds_instance_release(&p->replica);
 	ecs_service_release(&p->svc);
-	r53_records_free(p->records, p->records_nr);
-	r53_record_release(&p->new_primary);
+	for (size_t i = 0; i < p->names_nr; i++) {
+		free(p->names[i].name);
+		r53_records_free(p->names[i].records, p->names[i].records_nr);
+		r53_record_release(&p->names[i].new_primary);
+	}
 	free(p->dns_reason);
 	memset(p, 0, sizeof(*p));
 }
@@ -132,6 +135,11 @@ static enum failover_result read_stack(struct aws_client *c, const struct failov
 			r = FAILOVER_NO_DR;
 		}
 	}
+	/* the tasks to run once failed over, as the stack was deployed with them */
+	const json_t *active = json_object_get(st.outputs, FAILOVER_OUTPUT_ACTIVE);
+	char *end = NULL;
+	long n = json_is_string(active) ? strtol(json_string_value(active), &end, 10) : 0;
+	p->desired = end && !*end && n > 0 ? n : o->desired;
 	cfn_stack_release(&st);
 	return r;
 }
@@ -193,8 +201,8 @@ static enum failover_result read_service(struct aws_client *c, const struct fail
 	}
 	if (aas_describe_ecs_target(c, p->cluster, p->service, &p->scaling, dl) < 0)
 		return FAILOVER_CALL_FAILED;
-	bool scaled = p->svc.desired >= o->desired &&
-		      (!p->scaling.registered || p->scaling.min >= o->desired);
+	bool scaled = p->svc.desired >= p->desired &&
+		      (!p->scaling.registered || p->scaling.min >= p->desired);
 	p->scale = !scaled			 ? FAILOVER_DO
 		   : ecs_service_stable(&p->svc) ? FAILOVER_DONE
 						 : FAILOVER_WAIT;
@@ -241,52 +249,74 @@ static void retarget(const struct r53_record *primary, const struct r53_record *
 	out->values_nr = secondary->values_nr;
 }
 
-/* The failover records. */
+/* The failover records of one name: 1 a PRIMARY/SECONDARY pair (judged), 0 none, -1 error. */
+static int read_dns_name(struct aws_client *c, const struct failover_opts *o, const char *zone,
+			 struct failover_dns *d, struct diag_list *dl)
+{
+	if (r53_list_records(c, zone, d->name, &d->records, &d->records_nr, dl) < 0)
+		return -1;
+	for (size_t i = 0; i < d->records_nr; i++) {
+		const struct r53_record *r = &d->records[i];
+		if (r->failover && !strcmp(r->failover, "PRIMARY") && !d->primary)
+			d->primary = r;
+		else if (r->failover && !strcmp(r->failover, "SECONDARY") && !d->secondary)
+			d->secondary = r;
+	}
+	if (!d->primary || !d->secondary || strcmp(d->primary->type, d->secondary->type))
+		return 0;
+	bool checked = d->primary->health_check_id ||
+		       (d->primary->alias && d->primary->alias_evaluate_health);
+	if (same_target(d->primary, d->secondary)) {
+		d->action = FAILOVER_DONE;
+	} else if (checked && !o->force_dns) {
+		d->action = FAILOVER_AUTOMATIC;
+	} else {
+		retarget(d->primary, d->secondary, &d->new_primary);
+		d->action = FAILOVER_DO;
+	}
+	return 1;
+}
+
+/* The failover records: FailoverRecordName, and www. of it when it has a pair too. */
 static enum failover_result read_dns(struct aws_client *c, const struct failover_opts *o,
 				     struct failover_plan *p, struct diag_list *dl)
 {
+	p->dns = FAILOVER_MANUAL;
 	if (!p->zone || !p->record_name) {
-		p->dns = FAILOVER_MANUAL;
 		p->dns_reason =
 			xstrdup("the DR stack names no failover records (" FAILOVER_OUTPUT_ZONE
 				", " FAILOVER_OUTPUT_RECORD "): point the application's "
 				"name at the DR load balancer by hand");
 		return FAILOVER_OK;
 	}
-	if (r53_list_records(c, p->zone, p->record_name, &p->records, &p->records_nr, dl) < 0)
-		return FAILOVER_CALL_FAILED;
-	for (size_t i = 0; i < p->records_nr; i++) {
-		const struct r53_record *r = &p->records[i];
-		if (r->failover && !strcmp(r->failover, "PRIMARY") && !p->primary)
-			p->primary = r;
-		else if (r->failover && !strcmp(r->failover, "SECONDARY") && !p->secondary)
-			p->secondary = r;
+	for (int www = 0; www < FAILOVER_DNS_NAMES; www++) {
+		struct failover_dns *d = &p->names[p->names_nr];
+		memset(d, 0, sizeof(*d));
+		d->name = www ? xstrfmt("www.%s", p->record_name) : xstrdup(p->record_name);
+		int r = read_dns_name(c, o, p->zone, d, dl);
+		p->names_nr++; /* kept for release even without a pair */
+		if (r < 0)
+			return FAILOVER_CALL_FAILED;
+		if (r == 0) {
+			d->action = FAILOVER_MANUAL;
+			continue;
+		}
+		/* the plan's word for DNS: DO wins, then AUTOMATIC, then DONE */
+		if (d->action == FAILOVER_DO || p->dns == FAILOVER_MANUAL ||
+		    (d->action == FAILOVER_AUTOMATIC && p->dns == FAILOVER_DONE))
+			p->dns = p->dns == FAILOVER_DO ? FAILOVER_DO : d->action;
 	}
-	if (!p->primary || !p->secondary || strcmp(p->primary->type, p->secondary->type)) {
+	if (p->dns == FAILOVER_MANUAL)
 		p->dns_reason = xstrfmt("zone %s holds no PRIMARY and SECONDARY failover records "
 					"of one type named %s: switch the name by hand",
 					p->zone, p->record_name);
-		p->dns = FAILOVER_MANUAL;
-		return FAILOVER_OK;
-	}
-	if (same_target(p->primary, p->secondary)) {
-		p->dns = FAILOVER_DONE;
-		return FAILOVER_OK;
-	}
-	bool checked = p->primary->health_check_id ||
-		       (p->primary->alias && p->primary->alias_evaluate_health);
-	if (checked && !o->force_dns) {
-		p->dns = FAILOVER_AUTOMATIC;
+	else if (p->dns == FAILOVER_AUTOMATIC)
 		p->dns_reason =
 			xstrdup("the PRIMARY record is health-checked: Route 53 answers with the "
 				"SECONDARY (the DR region) by itself while the primary fails its "
 				"check, through the data plane, without an API call; --force-dns "
 				"points the PRIMARY at the DR region too (a planned failover, or a "
 				"primary that still passes its check)");
-		return FAILOVER_OK;
-	}
-	retarget(p->primary, p->secondary, &p->new_primary);
-	p->dns = FAILOVER_DO;
 	return FAILOVER_OK;
 }
 
@@ -427,19 +457,19 @@ static enum failover_result scale(struct aws_client *c, const struct failover_op
 			 * scale-in would take the new tasks away again.
 			 */
 			long max = p->scaling.max > o->max ? p->scaling.max : o->max;
-			if (max < o->desired)
-				max = o->desired;
-			if (aas_register_ecs_target(c, p->cluster, p->service, o->desired, max,
+			if (max < p->desired)
+				max = p->desired;
+			if (aas_register_ecs_target(c, p->cluster, p->service, p->desired, max,
 						    dl) < 0)
 				return FAILOVER_CALL_FAILED;
 			say(o, FAILOVER_STEP_SCALE,
 			    "scalable target of %s: min %ld (was %ld), max %ld", p->service,
-			    o->desired, p->scaling.min, max);
+			    p->desired, p->scaling.min, max);
 		}
-		if (ecs_update_desired_count(c, p->cluster, p->service, o->desired, dl) < 0)
+		if (ecs_update_desired_count(c, p->cluster, p->service, p->desired, dl) < 0)
 			return FAILOVER_CALL_FAILED;
 		say(o, FAILOVER_STEP_SCALE, "UpdateService %s: desiredCount %ld (was %ld)",
-		    p->service, o->desired, p->svc.desired);
+		    p->service, p->desired, p->svc.desired);
 	}
 	unsigned long started = now_ms();
 	unsigned timeout = o->scale_timeout_s ? o->scale_timeout_s : FAILOVER_SCALE_TIMEOUT_S;
@@ -462,7 +492,7 @@ static enum failover_result scale(struct aws_client *c, const struct failover_op
 			    p->service, s.running, s.desired, s.pending);
 			last_running = s.running;
 		}
-		bool stable = ecs_service_stable(&s) && s.desired >= o->desired;
+		bool stable = ecs_service_stable(&s) && s.desired >= p->desired;
 		bool failed = s.rollout_state && !strcmp(s.rollout_state, "FAILED");
 		if (failed)
 			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
@@ -480,26 +510,18 @@ static enum failover_result scale(struct aws_client *c, const struct failover_op
 	}
 }
 
-static enum failover_result switch_dns(struct aws_client *c, const struct failover_opts *o,
-				       struct failover_plan *p, struct diag_list *dl)
+static enum failover_result upsert_name(struct aws_client *c, const struct failover_opts *o,
+					const struct failover_plan *p, const struct failover_dns *d,
+					struct diag_list *dl)
 {
-	if (p->dns == FAILOVER_MANUAL || p->dns == FAILOVER_AUTOMATIC) {
-		say(o, FAILOVER_STEP_DNS, "%s", p->dns_reason);
-		return FAILOVER_OK;
-	}
-	if (p->dns == FAILOVER_DONE) {
-		say(o, FAILOVER_STEP_DNS, "%s: the PRIMARY points at the DR region already",
-		    p->record_name);
-		return FAILOVER_OK;
-	}
 	char *change = NULL;
 	char *comment = xstrfmt("solemate failover to %s", o->region ? o->region : "the DR region");
-	int rc = r53_upsert(c, p->zone, &p->new_primary, comment, &change, dl);
+	int rc = r53_upsert(c, p->zone, &d->new_primary, comment, &change, dl);
 	free(comment);
 	if (rc < 0)
 		return FAILOVER_CALL_FAILED;
-	say(o, FAILOVER_STEP_DNS, "ChangeResourceRecordSets %s: UPSERT accepted (%s)",
-	    p->record_name, r53_bare_id(change));
+	say(o, FAILOVER_STEP_DNS, "ChangeResourceRecordSets %s: UPSERT accepted (%s)", d->name,
+	    r53_bare_id(change));
 	unsigned long started = now_ms();
 	unsigned timeout = o->dns_timeout_s ? o->dns_timeout_s : FAILOVER_DNS_TIMEOUT_S;
 	enum failover_result r = FAILOVER_OK;
@@ -519,12 +541,33 @@ static enum failover_result switch_dns(struct aws_client *c, const struct failov
 			    "%s: INSYNC on every Route 53 server (resolvers may keep the old "
 			    "answer "
 			    "for the record's TTL)",
-			    p->record_name);
+			    d->name);
 			break;
 		}
 	}
 	free(change);
 	return r;
+}
+
+static enum failover_result switch_dns(struct aws_client *c, const struct failover_opts *o,
+				       struct failover_plan *p, struct diag_list *dl)
+{
+	if (p->dns == FAILOVER_MANUAL || p->dns == FAILOVER_AUTOMATIC) {
+		say(o, FAILOVER_STEP_DNS, "%s", p->dns_reason);
+		return FAILOVER_OK;
+	}
+	for (size_t i = 0; i < p->names_nr; i++) {
+		const struct failover_dns *d = &p->names[i];
+		if (d->action == FAILOVER_DONE)
+			say(o, FAILOVER_STEP_DNS, "%s: the PRIMARY points at the DR region already",
+			    d->name);
+		if (d->action != FAILOVER_DO)
+			continue;
+		enum failover_result r = upsert_name(c, o, p, d, dl);
+		if (r != FAILOVER_OK)
+			return r;
+	}
+	return FAILOVER_OK;
 }
 
 enum failover_result failover_run(struct aws_client *c, const struct failover_opts *o,

@@ -22,7 +22,7 @@
  * the failover must work while it is down. Progress goes through callbacks,
  * so that the machine runs without the command line (tests, other tools).
  *
- * The DR stack's outputs are the contract with the templates
+ * The standby stack's outputs are the contract with the templates
  * (docs/deployment.md, "DR stack outputs (contract for solemate
  * failover)"): FAILOVER_OUTPUT_* below.
  */
@@ -38,12 +38,18 @@
 #include "aws/route53.h"
 #include "base/diag.h"
 
-/* The DR stack's outputs failover reads (required unless said otherwise). */
-#define FAILOVER_OUTPUT_REPLICA "DatabaseReplicaIdentifier"
+/*
+ * The standby stack, "<prefix>DrStandby" in drRegion, and the outputs
+ * failover reads (docs/deployment.md, "DR stack outputs (contract for
+ * solemate failover)"); required unless said otherwise.
+ */
+#define FAILOVER_STACK_SUFFIX "DrStandby"
+#define FAILOVER_OUTPUT_REPLICA "ReplicaDbInstanceIdentifier"
 #define FAILOVER_OUTPUT_CLUSTER "StandbyClusterName"
 #define FAILOVER_OUTPUT_SERVICE "StandbyServiceName"
-#define FAILOVER_OUTPUT_ZONE "FailoverHostedZoneId" /* optional, with the next */
-#define FAILOVER_OUTPUT_RECORD "FailoverRecordName" /* optional: the failover records' name */
+#define FAILOVER_OUTPUT_ACTIVE "StandbyDesiredCountActive" /* optional: else ecsDesiredCount */
+#define FAILOVER_OUTPUT_ZONE "FailoverHostedZoneId"	   /* optional, with the next */
+#define FAILOVER_OUTPUT_RECORD "FailoverRecordName" /* optional: the records' name (and www.) */
 
 enum failover_step {
 	FAILOVER_STEP_STACK,   /* (1) the DR stack's outputs */
@@ -85,18 +91,30 @@ struct failover_opts {
 #define FAILOVER_SCALE_TIMEOUT_S 1800
 #define FAILOVER_DNS_TIMEOUT_S 600
 
+/* One name of the failover records (the domain, and www. of it). */
+struct failover_dns {
+	char *name;
+	struct r53_record *records; /* named `name` */
+	size_t records_nr;
+	const struct r53_record *primary, *secondary; /* into records, or NULL */
+	struct r53_record new_primary;		      /* the UPSERT, when action == FAILOVER_DO */
+	enum failover_action action;
+};
+
+#define FAILOVER_DNS_NAMES 2
+
 /* What the plan found and decided. Owned: failover_plan_release. */
 struct failover_plan {
 	char *replica_id, *cluster, *service, *zone, *record_name;
+	long desired; /* tasks once failed over: the stack's output, else o->desired */
 	struct rds_instance replica;
 	enum failover_action promote;
 	struct ecs_service svc;
 	struct aas_target scaling;
 	enum failover_action scale;
-	struct r53_record *records; /* named record_name */
-	size_t records_nr;
-	const struct r53_record *primary, *secondary; /* into records, or NULL */
-	struct r53_record new_primary;		      /* the UPSERT, when dns == FAILOVER_DO */
+	struct failover_dns names[FAILOVER_DNS_NAMES];
+	size_t names_nr;
+	/* all names: DO when one changes; else AUTOMATIC, DONE or MANUAL (dns_reason) */
 	enum failover_action dns;
 	char *dns_reason; /* why MANUAL or AUTOMATIC, for the operator */
 };

@@ -31,19 +31,21 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got '$2', expec
 scenario
 expect_exit "failover --yes: exit 0" 0 "$SOLEMATE" "${FO[@]}" --yes "${E[@]}"
 expect_grep "the plan is shown first" "3. promote   \[DO\] solemate-production-dr" "$TMP/out"
-expect_grep "the plan names the DNS change" "UPSERT origin.solemate.com A PRIMARY: alias primary-alb-1.us-east-1.elb.amazonaws.com. -> alias dr-alb-2" "$TMP/out"
+expect_grep "the plan names the DNS change" "UPSERT solemate.com A PRIMARY: alias d111.cloudfront.net. -> alias dr-alb-2" "$TMP/out"
+expect_grep "and the one of www." "UPSERT www.solemate.com A PRIMARY: alias d111.cloudfront.net. -> alias dr-alb-2" "$TMP/out"
 expect_grep "progress: the promotion followed" "promote \| solemate-production-dr: rebooting" "$TMP/out"
 expect_grep "progress: tasks counted" "scale \| app: 3 of 3 tasks running" "$TMP/out"
-expect_grep "progress: DNS followed to INSYNC" "dns \| origin.solemate.com: INSYNC" "$TMP/out"
+expect_grep "progress: DNS followed to INSYNC" "dns \| solemate.com: INSYNC" "$TMP/out"
+expect_grep "progress: www. too" "dns \| www.solemate.com: INSYNC" "$TMP/out"
 expect_grep "step 6: what to change afterwards" "refuses to run while the DR replica is" "$TMP/out"
 expect_eq "the replica is standalone and available" "$(dr "d['rds']['solemate-production-dr']['source'], d['rds']['solemate-production-dr']['status']")" "None available"
 expect_eq "the new primary keeps production's backup retention (30 days)" "$(dr "d['rds']['solemate-production-dr']['retention']")" "30"
 expect_eq "the standby runs ecsDesiredCount (3) tasks" "$(dr "d['ecs']['solemate-production-dr/app']['desired'], d['ecs']['solemate-production-dr/app']['running']")" "3 3"
 expect_eq "its scalable target's minimum is 3, maximum kept" "$(dr "d['aas']['service/solemate-production-dr/app']")" "{'min': 3, 'max': 60}"
-expect_eq "the PRIMARY record points at the DR load balancer, health check and set kept" \
-  "$(dr "[(r['SetIdentifier'], r['AliasTarget']['DNSName']) for r in d['route53']['Z0SOLEMATE'] if r.get('Failover') == 'PRIMARY']")" \
-  "[('primary', 'dr-alb-2.us-west-2.elb.amazonaws.com.')]"
-expect_eq "the other records are untouched" "$(dr "len(d['route53']['Z0SOLEMATE'])")" "4"
+expect_eq "both PRIMARY records point at the DR load balancer, their set kept" \
+  "$(dr "[(r['Name'], r['SetIdentifier'], r['AliasTarget']['DNSName']) for r in d['route53']['Z0SOLEMATE'] if r.get('Failover') == 'PRIMARY']")" \
+  "[('solemate.com.', 'primary', 'dr-alb-2.us-west-2.elb.amazonaws.com.'), ('www.solemate.com.', 'primary', 'dr-alb-2.us-west-2.elb.amazonaws.com.')]"
+expect_eq "the other records are untouched" "$(dr "[r['Name'] for r in d['route53']['Z0SOLEMATE'] if not r.get('Failover')]")" "['solemate.com.', 'origin.solemate.com.']"
 order=$(python3 - "$LOG" <<'PY'
 import json, sys
 acts = [json.loads(l)["action"] for l in open(sys.argv[1])]
@@ -101,11 +103,11 @@ expect_grep "names the failure" "the promotion of 'solemate-production-dr' faile
 expect_eq "after a failed promotion nothing is scaled" "$(count UpdateService) $(count ChangeResourceRecordSets)" "0 0"
 
 # ---- throttled calls are retried
-scenario '{"throttle": {"DescribeDBInstances": 1, "PromoteReadReplica": 2, "UpdateService": 1, "RegisterScalableTarget": 1, "ChangeResourceRecordSets": 1, "ListResourceRecordSets": 1}}'
+scenario '{"outputs": {"StandbyDesiredCountActive": "5"}, "throttle": {"DescribeDBInstances": 1, "PromoteReadReplica": 2, "UpdateService": 1, "RegisterScalableTarget": 1, "ChangeResourceRecordSets": 1, "ListResourceRecordSets": 1}}'
 expect_exit "throttled calls: retried, exit 0" 0 "$SOLEMATE" "${FO[@]}" --yes "${E[@]}"
 expect_eq "PromoteReadReplica sent 3 times (2 throttled)" "$(count PromoteReadReplica)" "3"
 expect_grep "the retries are counted" "failed over \([0-9]+ requests, 7 retried\)" "$TMP/out"
-expect_eq "failed over all the same" "$(dr "d['rds']['solemate-production-dr']['source'], d['ecs']['solemate-production-dr/app']['running']")" "None 3"
+expect_eq "failed over all the same, to the stack's StandbyDesiredCountActive (5)" "$(dr "d['rds']['solemate-production-dr']['source'], d['ecs']['solemate-production-dr/app']['running']")" "None 5"
 
 # ---- Ctrl-C while the promotion runs; the rerun finishes without promoting twice
 scenario '{"promote_polls": 400}'
@@ -137,15 +139,15 @@ expect_eq "nothing changed without approval" "$(count PromoteReadReplica) $(coun
 
 # ---- health-checked records switch by themselves; --force-dns switches them anyway
 checked='{"route53": {"Z0SOLEMATE": [
-  {"Name": "origin.solemate.com.", "Type": "A", "SetIdentifier": "primary", "Failover": "PRIMARY", "HealthCheckId": "hc-1",
-   "AliasTarget": {"HostedZoneId": "Z35SXDOTRQ7X7K", "DNSName": "primary-alb-1.us-east-1.elb.amazonaws.com.", "EvaluateTargetHealth": true}},
-  {"Name": "origin.solemate.com.", "Type": "A", "SetIdentifier": "secondary", "Failover": "SECONDARY",
+  {"Name": "solemate.com.", "Type": "A", "SetIdentifier": "primary", "Failover": "PRIMARY", "HealthCheckId": "hc-1",
+   "AliasTarget": {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d111.cloudfront.net.", "EvaluateTargetHealth": false}},
+  {"Name": "solemate.com.", "Type": "A", "SetIdentifier": "dr-standby", "Failover": "SECONDARY",
    "AliasTarget": {"HostedZoneId": "Z1H1FL5HABSF5", "DNSName": "dr-alb-2.us-west-2.elb.amazonaws.com.", "EvaluateTargetHealth": true}}]},
   "page_size": 1}'
 scenario "$checked"
 expect_exit "health-checked records: exit 0" 0 "$SOLEMATE" "${FO[@]}" --yes "${E[@]}"
 expect_grep "says Route 53 switches by itself" "5. dns       \[automatic\] the PRIMARY record is health-checked" "$TMP/out"
-expect_eq "no DNS change; records read page by page" "$(count ChangeResourceRecordSets) $(count ListResourceRecordSets)" "0 2"
+expect_eq "no DNS change; records read page by page (and www., which has none)" "$(count ChangeResourceRecordSets) $(count ListResourceRecordSets)" "0 3"
 scenario "$checked"
 expect_exit "--force-dns: exit 0" 0 "$SOLEMATE" "${FO[@]}" --yes --force-dns "${E[@]}"
 expect_eq "--force-dns: the PRIMARY points at the DR region, its health check kept" \
@@ -159,7 +161,7 @@ expect_grep "names the missing output" "has no output 'StandbyServiceName'" "$TM
 expect_eq "nothing after DescribeStacks" "$(count DescribeDBInstances)" "0"
 stop_responder; LOG=$TMP/empty.jsonl; start_responder "$LOG" "${KEYS[@]}"; E=(--endpoint-url "$RSP")
 expect_exit "no DR stack: exit 2" 2 "$SOLEMATE" "${FO[@]}" --yes "${E[@]}"
-expect_grep "says the DR stack is missing" "the DR stack 'SolemateProductionDr' does not exist" "$TMP/err"
+expect_grep "says the DR stack is missing" "the DR stack 'SolemateProductionDrStandby' does not exist" "$TMP/err"
 : >"$LOG"
 expect_exit "--to another region than drRegion: exit 2" 2 "$SOLEMATE" failover --env production --to eu-west-1 --yes "${E[@]}"
 expect_exit "an environment without drRegion: exit 2" 2 "$SOLEMATE" failover --env staging --to us-west-2 --yes "${E[@]}"
