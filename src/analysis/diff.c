@@ -424,9 +424,9 @@ static const char *const sg_cols[] = {"change", "group", "direction", "protocol"
 static const char *const sg_heads[] = {"", "Group", "Dir", "Protocol", "Peer", ""};
 
 /* A table like cdk diff's: the rows' columns padded, removals red, additions green. */
-static void print_table(FILE *out, const char *title, const json_t *rows, const char *const *cols,
-			const char *const *heads, size_t ncol, const char *red, const char *green,
-			const char *off)
+static void write_table(struct strbuf *out, const char *title, const json_t *rows,
+			const char *const *cols, const char *const *heads, size_t ncol,
+			const char *red, const char *green, const char *off)
 {
 	size_t w[8] = {0}, i, c;
 	json_t *r;
@@ -439,20 +439,28 @@ static void print_table(FILE *out, const char *title, const json_t *rows, const 
 			size_t n = strlen(json_string_value(json_object_get(r, cols[c])) ?: "");
 			w[c] = n > w[c] ? n : w[c];
 		}
-	fprintf(out, "%s\n", title);
+	strbuf_addf(out, "%s\n", title);
 	for (c = 0; c < ncol; c++)
 		if (c + 1 < ncol || *heads[c])
-			fprintf(out, "%s%-*s", c ? " | " : "", c + 1 < ncol ? (int)w[c] : 0,
-				heads[c]);
-	fputc('\n', out);
+			strbuf_addf(out, "%s%-*s", c ? " | " : "", c + 1 < ncol ? (int)w[c] : 0,
+				    heads[c]);
+	strbuf_addch(out, '\n');
 	json_array_foreach (rows, i, r) {
 		const char *ch = json_string_value(json_object_get(r, "change"));
-		fputs(!strcmp(ch, "+") ? green : red, out);
+		strbuf_addstr(out, !strcmp(ch, "+") ? green : red);
 		for (c = 0; c < ncol; c++)
-			fprintf(out, "%s%-*s", c ? " | " : "", c + 1 < ncol ? (int)w[c] : 0,
-				json_string_value(json_object_get(r, cols[c])) ?: "");
-		fprintf(out, "%s\n", off);
+			strbuf_addf(out, "%s%-*s", c ? " | " : "", c + 1 < ncol ? (int)w[c] : 0,
+				    json_string_value(json_object_get(r, cols[c])) ?: "");
+		strbuf_addf(out, "%s\n", off);
 	}
+}
+
+void diff_security_write(struct strbuf *out, const json_t *iam, const json_t *sg, bool color)
+{
+	const char *red = color ? "\033[31m" : "", *green = color ? "\033[32m" : "",
+		   *off = color ? "\033[0m" : "";
+	write_table(out, "IAM Statement Changes", iam, iam_cols, iam_heads, 7, red, green, off);
+	write_table(out, "Security Group Changes", sg, sg_cols, sg_heads, 6, red, green, off);
 }
 
 void diff_print(FILE *out, const json_t *diff, bool color)
@@ -470,10 +478,11 @@ void diff_print(FILE *out, const json_t *diff, bool color)
 			: !strcmp(status, "added")   ? " (new stack)"
 			: !strcmp(status, "removed") ? " (stack removed)"
 						     : "");
-		print_table(out, "IAM Statement Changes", json_object_get(s, "iamStatements"),
-			    iam_cols, iam_heads, 7, red, green, off);
-		print_table(out, "Security Group Changes", json_object_get(s, "securityGroupRules"),
-			    sg_cols, sg_heads, 6, red, green, off);
+		struct strbuf tables = STRBUF_INIT;
+		diff_security_write(&tables, json_object_get(s, "iamStatements"),
+				    json_object_get(s, "securityGroupRules"), color);
+		fputs(tables.buf, out);
+		strbuf_release(&tables);
 		json_array_foreach (json_object_get(s, "resources"), j, r) {
 			const char *ch = json_string_value(json_object_get(r, "change"));
 			const char *rep = json_string_value(json_object_get(r, "replacement"));

@@ -44,6 +44,10 @@ json_t *diff_assemblies(struct sm_assembly *old_a, struct sm_assembly *new_a,
 void diff_security_tables(const json_t *old_tmpl, const json_t *new_tmpl, json_t **iam_out,
 			  json_t **sg_out);
 
+/* Those rows as cdk diff's two tables, appended to `out` (nothing when there are none). */
+struct strbuf;
+void diff_security_write(struct strbuf *out, const json_t *iam, const json_t *sg, bool color);
+
 /* Text like `cdk diff`; colour when `color`. */
 void diff_print(FILE *out, const json_t *diff, bool color);
 

@@ -9,6 +9,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
+#include "cli/cli_times.h"
 #include "lib/environments.h"
 #include "lifecycle/failover.h"
 
@@ -62,13 +63,24 @@ static const char deploy_usage[] =
 struct deploy_ctx {
 	struct lc_deploy_opts opts;
 	size_t done, unchanged, failed, refused, interrupted, unprotected;
+	struct cli_times times;
 	pthread_mutex_t lock;
 };
 
 static int deploy_one(struct lc_session *s, struct sm_template *t, void *arg, struct diag_list *dl)
 {
 	struct deploy_ctx *ctx = arg;
+	double start = cli_now();
 	enum lc_deploy_result r = lc_deploy_stack(s, t, &ctx->opts, NULL, dl);
+	static const char *const result[] = {
+		[LC_DEPLOY_DONE] = "deployed",
+		[LC_DEPLOY_UNCHANGED] = "unchanged",
+		[LC_DEPLOY_FAILED] = "failed",
+		[LC_DEPLOY_REFUSED] = "refused",
+		[LC_DEPLOY_INTERRUPTED] = "interrupted",
+		[LC_DEPLOY_UNPROTECTED] = "deployed, unprotected",
+	};
+	cli_times_add(&ctx->times, t->stack_name, result[r], cli_now() - start);
 	pthread_mutex_lock(&ctx->lock);
 	switch (r) {
 	case LC_DEPLOY_DONE:
@@ -254,7 +266,10 @@ int cmd_deploy(int argc, char **argv)
 	       unit.name, waves.wave_nr, waves.wave_nr == 1 ? "" : "s",
 	       ca.s.endpoint_url ? " (endpoint override)" : "");
 	size_t skipped = 0;
+	cli_times_init(&ctx.times);
 	lc_run_waves(&ca.s, &waves, false, lo.concurrency, deploy_one, &ctx, &skipped);
+	cli_times_print(&ctx.times, unit.name);
+	cli_times_release(&ctx.times);
 	printf("%s: %zu deployed, %zu unchanged, %zu failed, %zu refused, %zu interrupted, %zu not "
 	       "started (%lu requests, %lu retried)\n",
 	       unit.name, ctx.done, ctx.unchanged, ctx.failed, ctx.refused, ctx.interrupted,

@@ -11,6 +11,7 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
+#include "cli/cli_times.h"
 #include "lib/environments.h"
 #include "lifecycle/destroy.h"
 
@@ -43,6 +44,7 @@ struct destroy_ctx {
 	size_t only_nr;
 	size_t deleted, absent, failed;
 	struct strbuf kept; /* lines "  STACK: TYPE ID (physical): what" */
+	struct cli_times times;
 	pthread_mutex_t lock;
 };
 
@@ -60,7 +62,13 @@ static int destroy_one(struct lc_session *s, struct sm_template *t, void *arg, s
 	}
 	struct strbuf kept = STRBUF_INIT;
 	struct lc_destroy_opts o = {.env = ctx->env, .force = ctx->force};
+	double start = cli_now();
 	enum lc_destroy_result r = lc_destroy_stack(s, t, &o, &kept, dl);
+	cli_times_add(&ctx->times, name,
+		      r == LC_DESTROY_DELETED  ? "deleted"
+		      : r == LC_DESTROY_ABSENT ? "not deployed"
+					       : "failed",
+		      cli_now() - start);
 	pthread_mutex_lock(&ctx->lock);
 	strbuf_add(&ctx->kept, kept.buf, kept.len);
 	if (r == LC_DESTROY_DELETED)
@@ -177,7 +185,10 @@ int cmd_destroy(int argc, char **argv)
 	printf("destroying %zu stack%s of %s\n", only_nr ? only_nr : waves.nr,
 	       (only_nr ? only_nr : waves.nr) == 1 ? "" : "s", unit.name);
 	size_t skipped = 0;
+	cli_times_init(&ctx.times);
 	lc_run_waves(&ca.s, &waves, true, lo.concurrency, destroy_one, &ctx, &skipped);
+	cli_times_print(&ctx.times, unit.name);
+	cli_times_release(&ctx.times);
 	if (ctx.kept.len)
 		printf("CloudFormation kept these; delete them by hand when they are no longer "
 		       "needed (they cost money):\n%s",

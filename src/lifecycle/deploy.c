@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/diff.h"
 #include "aws/stack_events.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -294,6 +295,47 @@ static int wait_change_set(struct lc_session *s, struct aws_client *c, const cha
 	}
 }
 
+/*
+ * The IAM statements and security-group rules the change adds and removes,
+ * as diff shows them (the deployed template against the new one), line by
+ * line so that each carries the stack's name among parallel stacks.
+ */
+static void show_security_tables(struct lc_session *s, const char *name, const json_t *old_tmpl,
+				 const json_t *new_tmpl)
+{
+	json_t *iam, *sg;
+	struct strbuf sb = STRBUF_INIT;
+	diff_security_tables(old_tmpl, new_tmpl, &iam, &sg);
+	diff_security_write(&sb, iam, sg, false);
+	for (char *line = sb.buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		lc_say(s, name, "%s\n", line);
+	}
+	strbuf_release(&sb);
+	json_decref(iam);
+	json_decref(sg);
+}
+
+/* Why the question is asked: the policy, and what in the change set meets it. */
+static void say_why_approval(struct lc_session *s, const char *name, const struct plan_verdict *v,
+			     const struct plan_policy *p)
+{
+	if (p->approval == PLAN_APPROVE_ANY_CHANGE)
+		lc_say(s, name,
+		       "approval needed: --require-approval any-change asks about every "
+		       "change set\n");
+	if (v->security)
+		lc_say(s, name,
+		       "approval needed: %zu change%s to IAM, security groups or resource "
+		       "policies (--require-approval broadening, the default; the tables above "
+		       "show what they grant)\n",
+		       v->security, v->security == 1 ? "" : "s");
+	if (v->data_at_risk)
+		lc_say(s, name, "approval needed: %zu stateful resource%s replaced or deleted\n",
+		       v->data_at_risk, v->data_at_risk == 1 ? "" : "s");
+}
+
 enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_template *t,
 				      const struct lc_deploy_opts *o, json_t **outputs_out,
 				      struct diag_list *dl)
@@ -449,6 +491,9 @@ enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_temp
 	plan_judge(cs.changes, old_tmpl, o->schema, &o->policy, &v);
 	pthread_mutex_unlock(&s->lock);
 
+	if (o->show_changes && v.action != PLAN_NOTHING)
+		show_security_tables(s, name, old_tmpl, t->tmpl);
+
 	bool go = false;
 	switch (v.action) {
 	case PLAN_NOTHING:
@@ -466,6 +511,7 @@ enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_temp
 	case PLAN_ASK:
 		if (v.reasons.len)
 			lc_say(s, name, "%s", v.reasons.buf);
+		say_why_approval(s, name, &v, &o->policy);
 		if (!s->progress.confirm) {
 			lc_say(s, name,
 			       "not approved: %zu change%s need approval (--require-approval) "

@@ -35,6 +35,9 @@ expect_grep "unknown --stack: names it" "NoSuchStack" "$TMP/err"
 # --- approval needed (IAM changes: broadening) and no terminal: refused, nothing left behind
 expect_exit "no --yes without a terminal: exit 1" 1 "$SOLEMATE" deploy --env staging --stack SolemateStagingData "${E[@]}" </dev/null
 expect_grep "no --yes: says to pass --yes" "pass --yes" "$TMP/out"
+expect_grep "approval: the security-group rule table, with the stack's name" "^SolemateStagingNetwork \| Security Group Changes$" "$TMP/out"
+expect_grep "approval: a rule the change opens" "^SolemateStagingNetwork \| \+ \| \\\$\{AlbSecurityGroup.GroupId\} +\| In +\| tcp 443 +\| 0.0.0.0/0 +\| open to the internet$" "$TMP/out"
+expect_grep "approval: says why it is needed" "^SolemateStagingNetwork \| approval needed: [0-9]+ changes? to IAM, security groups or resource policies \(--require-approval broadening" "$TMP/out"
 expect_state "no --yes: no change set left, no empty stack left" "len(pending), len(st)" "0, 0"
 # --require-approval never: the network stack (no IAM) goes without a question
 expect_exit "--require-approval never: the network stack deploys" 0 \
@@ -46,6 +49,9 @@ cp "$TMP/out" "$TMP/deploy1.out"
 expect_grep "first deploy: summary" "staging: 4 deployed, 1 unchanged, 0 failed" "$TMP/deploy1.out"
 expect_grep "first deploy: per-resource events" "SolemateStagingData \| .* CREATE_COMPLETE +\| AWS::RDS::DBInstance +\| Database" "$TMP/deploy1.out"
 expect_grep "first deploy: outputs" "SolemateStagingEdge \| +[A-Za-z]+ = " "$TMP/deploy1.out"
+expect_grep "first deploy: the run's time" "^staging: ([0-9]+m)?[0-9]+\.[0-9]s in all; each stack:$" "$TMP/deploy1.out"
+n=$(grep -cE "^  Solemate[A-Za-z]+ +([0-9]+m)?[0-9]+\.[0-9]s  (deployed|unchanged)$" "$TMP/deploy1.out")
+[ "$n" = 5 ] && ok "first deploy: each of the 5 stacks' time and result" || notok "first deploy: each stack's time" "$n lines: $(grep -A6 'in all' "$TMP/deploy1.out")"
 expect_state "first deploy: every stack CREATE_COMPLETE, no change set pending" \
   "sorted(set(s['status'] for s in st.values())), len(st), len(pending)" "['CREATE_COMPLETE'], 5, 0"
 # Data depends on Network: its change set was created only after Network was complete
@@ -152,6 +158,8 @@ mark=$(wc -l < "$TMP/log.jsonl")
 expect_exit "destroy staging: exit 0" 0 "$SOLEMATE" destroy --env staging --yes "${E[@]}"
 cp "$TMP/out" "$TMP/destroy.out"; grep -A30 "kept these" "$TMP/destroy.out" > "$TMP/kept.out"
 expect_grep "destroy: lists what CloudFormation kept" "kept these" "$TMP/destroy.out"
+expect_grep "destroy: each stack's time" "^  SolemateStagingData +([0-9]+m)?[0-9]+\.[0-9]s  deleted$" "$TMP/destroy.out"
+expect_grep "destroy: the run's time" "^staging: ([0-9]+m)?[0-9]+\.[0-9]s in all; each stack:$" "$TMP/destroy.out"
 expect_grep "destroy: a retained key, with its physical id" "SolemateStagingData: AWS::KMS::Key DataKey \(.+\) is retained" "$TMP/kept.out"
 expect_state "destroy staging: its stacks are gone, production's stay" \
   "sorted(n for n in st if n.startswith('SolemateStaging')), len(st) > 0" "[], True"
