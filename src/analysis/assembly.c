@@ -344,7 +344,12 @@ static void walk_props(struct walk *w, const json_t *v)
 				n -= 2; /* jget() stops at a list, and the rules search it */
 			ALLOC_GROW(w->p, w->nr + 1, w->alloc);
 			struct pending *p = &w->p[w->nr];
-			p->key = xstrfmt("%zu %s", (size_t)(where - w->a->items), target);
+			/* "INDEX TARGET" without printf: 10M instructions of check --env all */
+			struct strbuf key = STRBUF_INIT;
+			strbuf_adduint(&key, (size_t)(where - w->a->items));
+			strbuf_addch(&key, ' ');
+			strbuf_addstr(&key, target);
+			p->key = strbuf_detach(&key, NULL);
 			p->order = w->nr++;
 			p->ref = (struct sm_ref){w->t, w->id, w->type, xstrndup(w->path.buf, n)};
 			return;

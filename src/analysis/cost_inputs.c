@@ -62,21 +62,6 @@ static void report_bad(struct sm_template *t, const char *path, const char *key,
 	free(text);
 }
 
-/* "[12]": without printf, which was a fifth of `validate --env all` (callgrind) */
-static void add_index(struct strbuf *path, size_t i)
-{
-	char digits[24];
-	size_t n = 0;
-	do {
-		digits[n++] = (char)('0' + i % 10);
-		i /= 10;
-	} while (i);
-	strbuf_addch(path, '[');
-	while (n)
-		strbuf_addch(path, digits[--n]);
-	strbuf_addch(path, ']');
-}
-
 static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
 		   struct diag_list *dl)
 {
@@ -103,7 +88,9 @@ static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
 		json_array_foreach (v, i, x) {
 			if (!json_is_object(x) && !json_is_array(x))
 				continue;
-			add_index(path, i);
+			strbuf_addch(path, '['); /* no printf: it was a fifth of validate */
+			strbuf_adduint(path, i);
+			strbuf_addch(path, ']');
 			bad += walk(t, x, path, dl);
 			strbuf_setlen(path, base);
 		}
