@@ -39,6 +39,10 @@ signature checks and IAM, and not against a mock of our own:
    attached to it: moto refuses with DeleteConflict; CloudFormation does not.
 11. Deleting a primary DB instance deletes its read replicas in moto, and the
    stack's own deletion of the replica then fails with DBInstanceNotFound.
+12. PromoteReadReplica leaves ReadReplicaSourceDBInstanceIdentifier on the
+   promoted instance (moto clears only its own is_replica flag); RDS's
+   standalone instance names no source, which is how failover knows the
+   promotion is done.
 
 docs/deployment.md says what ran against moto and what against the scripted
 responder (tests/aws/cfn_responder.py).
@@ -244,7 +248,29 @@ def _fix_replica_deletion():
     rds.DBInstance.delete = safe_delete
 
 
+def _fix_promote_read_replica():
+    """A promoted instance names no source any more, and its primary no longer lists it."""
+    from moto.rds import models as rds
+
+    promote = rds.RDSBackend.promote_read_replica
+
+    def promote_read_replica(self, db_kwargs):
+        database = promote(self, db_kwargs)
+        source = database.source_db_instance_identifier
+        database.source_db_instance_identifier = None
+        try:
+            primary = self.find_db_from_id(source) if source else None
+        except Exception:  # noqa: BLE001 - a primary in a region moto no longer has
+            primary = None
+        if primary is not None and database.arn in getattr(primary, "read_replica_identifiers", []):
+            primary.read_replica_identifiers.remove(database.arn)
+        return database
+
+    rds.RDSBackend.promote_read_replica = promote_read_replica
+
+
 def main():
+    _fix_promote_read_replica()
     _fix_execute_change_set()
     _fix_replica_deletion()
     _fix_role_deletion()
