@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/xalloc.h"
 #include "cli/cli.h"
@@ -14,7 +15,7 @@
 #include "lifecycle/failover.h"
 
 static const char deploy_usage[] =
-	"usage: solemate deploy (--env NAME | --config FILE) [--stack NAME...] [--yes]\n"
+	"usage: solemate deploy (--env NAME | --config FILE | --all) [--stack NAME...] [--yes]\n"
 	"                       [--require-approval never|any-change|broadening]\n"
 	"                       [--allow-data-loss] [--concurrency N] [--upload auto|always]\n"
 	"                       [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
@@ -41,6 +42,13 @@ static const char deploy_usage[] =
 	"over (its DR replica promoted: 'solemate failover') is refused the same way,\n"
 	"unless --after-failback.\n"
 	"\n"
+	"  --all               every configuration of the configuration directory: the\n"
+	"                      account baselines, then unprotected environments, then\n"
+	"                      protected ones (the plan is shown first, and asked about\n"
+	"                      on a terminal without --yes); each with every check of a\n"
+	"                      single deploy; the first that fails stops the run\n"
+	"  --account-profile ACCOUNT=PROFILE  with --all: the credentials of that\n"
+	"                      account's units (repeatable; else the default chain)\n"
 	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
 	"  --yes               approve every change set (no questions)\n"
 	"  --skip-preflight    do not run preflight first (said loudly; see 'solemate\n"
@@ -140,49 +148,22 @@ static int failover_guard(struct cli_aws *ca, const struct solemate_unit *u, str
 	return code;
 }
 
-int cmd_deploy(int argc, char **argv)
+/* Options of a run that every unit it deploys shares. */
+struct deploy_run {
+	bool skip_preflight, after_failback;
+	int argc;
+	char **argv;
+};
+
+/* The single-unit deploy: every safety of `deploy --env NAME`, in order. */
+static int deploy_unit(const struct cli_lifecycle_opts *lo, const struct deploy_ctx *tmpl,
+		       const struct deploy_run *run)
 {
-	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
-	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
-	bool skip_preflight = false, after_failback = false;
-
-	for (int i = 1; i < argc; i++) {
-		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "deploy", true);
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(deploy_usage, stdout);
-			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(a, "--skip-preflight")) {
-			skip_preflight = true;
-		} else if (!strcmp(a, "--after-failback")) {
-			after_failback = true;
-		} else if (!strcmp(a, "--allow-data-loss")) {
-			ctx.opts.policy.allow_data_loss = true;
-		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
-			if (plan_approval_parse(argv[++i], &ctx.opts.policy.approval) < 0)
-				return cli_usage_error(
-					"deploy",
-					"--require-approval wants never, any-change or "
-					"broadening, not '%s'",
-					argv[i]);
-		} else if (!strcmp(a, "--upload") && i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strcmp(v, "auto") && strcmp(v, "always"))
-				return cli_usage_error(
-					"deploy", "--upload wants auto or always, not '%s'", v);
-			ctx.opts.upload_always = !strcmp(v, "always");
-		} else {
-			return cli_usage_error("deploy", "unknown option '%s' (see --help)", a);
-		}
-	}
-	ctx.opts.policy.yes = lo.yes;
-
+	struct deploy_ctx ctx = {.opts = tmpl->opts};
+	bool skip_preflight = run->skip_preflight, after_failback = run->after_failback;
+	int argc = run->argc;
+	char **argv = run->argv;
 	struct solemate_unit unit;
 	struct sm_assembly as;
 	struct plan_waves waves = PLAN_WAVES_INIT;
@@ -193,7 +174,7 @@ int cmd_deploy(int argc, char **argv)
 	char *resume_cmd = NULL;
 
 	sm_assembly_init(&as);
-	if (cli_env_load(&lo.in, "deploy", &unit, &as, &manifest, &dl) < 0) {
+	if (cli_env_load(&lo->in, "deploy", &unit, &as, &manifest, &dl) < 0) {
 		cli_print_diags(&dl);
 		sm_assembly_release(&as);
 		diag_list_release(&dl);
@@ -202,12 +183,12 @@ int cmd_deploy(int argc, char **argv)
 	/* nothing reaches CloudFormation with a placeholder certificate */
 	if (unit.kind == CONFIG_ENVIRONMENT && env_config_check_deployable(&unit.env, &dl) < 0)
 		goto out;
-	if (plan_order(&as, lo.only, lo.only_nr, &waves, &dl) < 0)
+	if (plan_order(&as, lo->only, lo->only_nr, &waves, &dl) < 0)
 		goto out;
 	ctx.opts.schema = cfn_schema_load(NULL, &dl);
 	if (!ctx.opts.schema)
 		goto out;
-	if (cli_aws_open(&ca, &lo.ao, unit.region, &dl) < 0)
+	if (cli_aws_open(&ca, &lo->ao, unit.region, &dl) < 0)
 		goto out;
 	opened = true;
 	code = cli_aws_check_account(&ca, &unit, &dl);
@@ -267,7 +248,7 @@ int cmd_deploy(int argc, char **argv)
 	       ca.s.endpoint_url ? " (endpoint override)" : "");
 	size_t skipped = 0;
 	cli_times_init(&ctx.times);
-	lc_run_waves(&ca.s, &waves, false, lo.concurrency, deploy_one, &ctx, &skipped);
+	lc_run_waves(&ca.s, &waves, false, lo->concurrency, deploy_one, &ctx, &skipped);
 	cli_times_print(&ctx.times, unit.name);
 	cli_times_release(&ctx.times);
 	printf("%s: %zu deployed, %zu unchanged, %zu failed, %zu refused, %zu interrupted, %zu not "
@@ -293,5 +274,203 @@ out:
 	solemate_unit_release(&unit);
 	diag_list_release(&dl);
 	free(resume_cmd);
-	return cli_finish_stdout(code);
+	return code;
+}
+
+/* One unit of `deploy --all`, in the order it is deployed. */
+struct all_unit {
+	char *name;
+	char *account, *region;
+	const char *profile; /* --account-profile for its account, or NULL */
+	bool baseline, protect;
+	double seconds;
+	int code;
+};
+
+/*
+ * The order of --all: the account baselines first (each account's trail
+ * and recorder before anything runs in it), then the environments that
+ * keep no data that must survive (staging), then the protected ones
+ * (production); by account, region and name within each group.
+ */
+static int all_order(const void *pa, const void *pb)
+{
+	const struct all_unit *a = pa, *b = pb;
+	int ga = a->baseline ? 0 : a->protect ? 2 : 1, gb = b->baseline ? 0 : b->protect ? 2 : 1;
+	if (ga != gb)
+		return ga - gb;
+	int c = strcmp(a->account, b->account);
+	if (!c)
+		c = strcmp(a->region, b->region);
+	return c ? c : strcmp(a->name, b->name);
+}
+
+/*
+ * deploy --all: every configuration of the configuration directory, the
+ * plan shown first (and asked about on a terminal without --yes), then each
+ * unit through deploy_unit with its own account check, owner check,
+ * preflight and approvals; the first unit that does not succeed stops the
+ * run, and the units after it are not started.
+ */
+static int deploy_all(const struct cli_lifecycle_opts *lo, const struct deploy_ctx *tmpl,
+		      const struct deploy_run *run, const char *const *profiles, size_t profiles_nr)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	if (lo->in.env_nr || lo->in.config_nr) {
+		cli_usage_error("deploy",
+				"--all deploys every configuration: no --env or --config");
+		return SM_EXIT_USAGE;
+	}
+	struct cli_inputs in = lo->in;
+	in.envs[0] = "all";
+	in.env_nr = 1;
+	char **names = NULL;
+	int n = cli_expand_envs(&in, &names, &dl);
+	struct all_unit *units = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*units));
+	int code = n > 0 ? SM_EXIT_OK : SM_EXIT_USAGE;
+	for (int i = 0; i < n && code == SM_EXIT_OK; i++) {
+		struct solemate_unit u;
+		char *path = cli_env_config_path(&in, names[i]);
+		if (cli_config_load(&in, path, &u, &dl) < 0) {
+			code = SM_EXIT_USAGE;
+		} else {
+			units[i].name = xstrdup(names[i]);
+			units[i].baseline = u.kind == CONFIG_BASELINE;
+			units[i].protect = u.protect;
+			units[i].account = xstrdup(u.kind == CONFIG_BASELINE ? u.baseline.account_id
+									     : u.env.account_id);
+			units[i].region = xstrdup(u.region ? u.region : "-");
+			for (size_t k = 0; k < profiles_nr; k++)
+				if (!strncmp(profiles[k], units[i].account, 12))
+					units[i].profile = profiles[k] + 13;
+			solemate_unit_release(&u);
+		}
+		free(path);
+	}
+	if (code != SM_EXIT_OK) {
+		cli_print_diags(&dl);
+		goto out;
+	}
+	qsort(units, (size_t)n, sizeof(*units), all_order);
+	printf("deploy --all: %d unit%s, in this order (each stops the run if it fails):\n", n,
+	       n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++)
+		printf("  %d. %-12s account %s, %s%s%s%s%s\n", i + 1, units[i].name,
+		       units[i].account, units[i].region,
+		       units[i].baseline ? ", account baseline" : "",
+		       units[i].protect && !units[i].baseline ? ", protected" : "",
+		       units[i].profile ? ", profile " : "",
+		       units[i].profile ? units[i].profile : "");
+	fflush(stdout);
+	if (!lo->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+		char line[16];
+		fprintf(stderr, "deploy these %d units in this order? (y/n) ", n);
+		if (!fgets(line, sizeof(line), stdin) || (line[0] != 'y' && line[0] != 'Y')) {
+			printf("deploy --all: not approved, nothing deployed\n");
+			code = SM_EXIT_FINDINGS;
+			goto out;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		struct cli_lifecycle_opts one = *lo;
+		one.in.envs[0] = units[i].name;
+		one.in.env_nr = 1;
+		if (units[i].profile)
+			one.ao.profile = units[i].profile;
+		printf("\n== %d/%d: %s (account %s)\n", i + 1, n, units[i].name, units[i].account);
+		fflush(stdout);
+		double start = cli_now();
+		units[i].code = deploy_unit(&one, tmpl, run);
+		units[i].seconds = cli_now() - start;
+		if (units[i].code != SM_EXIT_OK) {
+			code = units[i].code;
+			printf("\ndeploy --all: stopped at %s (exit %d)", units[i].name, code);
+			for (int k = i + 1; k < n; k++)
+				printf("%s%s", k == i + 1 ? "; not started: " : ", ",
+				       units[k].name);
+			printf("\n");
+			n = i + 1;
+			break;
+		}
+	}
+	printf("deploy --all:\n");
+	for (int i = 0; i < n; i++)
+		printf("  %-12s %8.1fs  %s\n", units[i].name, units[i].seconds,
+		       units[i].code == SM_EXIT_OK ? "ok" : "FAILED");
+out:
+	for (int i = 0; i < (n > 0 ? n : 0); i++) {
+		free(units[i].name);
+		free(units[i].account);
+		free(units[i].region);
+	}
+	free(units);
+	for (int i = 0; i < (n > 0 ? n : 0); i++)
+		free(names ? names[i] : NULL);
+	free(names);
+	diag_list_release(&dl);
+	return code;
+}
+
+int cmd_deploy(int argc, char **argv)
+{
+	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
+	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
+	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
+	bool skip_preflight = false, after_failback = false, all = false;
+	const char *profiles[16];
+	size_t profiles_nr = 0;
+
+	for (int i = 1; i < argc; i++) {
+		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "deploy", true);
+		if (r < 0)
+			return SM_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		const char *a = argv[i];
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(deploy_usage, stdout);
+			return cli_finish_stdout(SM_EXIT_OK);
+		} else if (!strcmp(a, "--all")) {
+			all = true;
+		} else if (!strcmp(a, "--account-profile") && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strlen(v) < 14 || strspn(v, "0123456789") != 12 || v[12] != '=' ||
+			    profiles_nr == sizeof(profiles) / sizeof(profiles[0]))
+				return cli_usage_error(
+					"deploy",
+					"--account-profile wants ACCOUNT=PROFILE (12 "
+					"digits), not '%s'",
+					v);
+			profiles[profiles_nr++] = v;
+		} else if (!strcmp(a, "--skip-preflight")) {
+			skip_preflight = true;
+		} else if (!strcmp(a, "--after-failback")) {
+			after_failback = true;
+		} else if (!strcmp(a, "--allow-data-loss")) {
+			ctx.opts.policy.allow_data_loss = true;
+		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
+			if (plan_approval_parse(argv[++i], &ctx.opts.policy.approval) < 0)
+				return cli_usage_error(
+					"deploy",
+					"--require-approval wants never, any-change or "
+					"broadening, not '%s'",
+					argv[i]);
+		} else if (!strcmp(a, "--upload") && i + 1 < argc) {
+			const char *v = argv[++i];
+			if (strcmp(v, "auto") && strcmp(v, "always"))
+				return cli_usage_error(
+					"deploy", "--upload wants auto or always, not '%s'", v);
+			ctx.opts.upload_always = !strcmp(v, "always");
+		} else {
+			return cli_usage_error("deploy", "unknown option '%s' (see --help)", a);
+		}
+	}
+	ctx.opts.policy.yes = lo.yes;
+	struct deploy_run run = {skip_preflight, after_failback, argc, argv};
+	if (all)
+		return cli_finish_stdout(deploy_all(&lo, &ctx, &run, profiles, profiles_nr));
+	if (profiles_nr)
+		return cli_usage_error("deploy",
+				       "--account-profile goes with --all (else --profile)");
+	return cli_finish_stdout(deploy_unit(&lo, &ctx, &run));
 }
