@@ -228,6 +228,7 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 			diag_set_hint(d, "aws://ACCOUNT/REGION, the region like us-east-1");
 			goto out;
 		}
+		t->protected_stack = json_is_true(json_object_get(props, "terminationProtection"));
 		json_t *deps = json_object_get(art, "dependencies");
 		size_t i;
 		json_t *d;

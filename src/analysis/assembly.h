@@ -33,6 +33,13 @@ struct sm_template {
 	char **depends; /* stack names this one depends on */
 	size_t depends_nr;
 	struct jio_posmap *pos; /* lazily built by sm_template_position */
+	/*
+	 * The stack's data must survive (production, the account baseline):
+	 * manifest.json's terminationProtection of its stack, or the app's
+	 * stack property for an assembly synthesized in memory. False for a
+	 * template without a manifest: a stack's name never decides it.
+	 */
+	bool protected_stack;
 };
 
 struct sm_assembly_index;

@@ -433,20 +433,13 @@ static void check_suppression_reasons(struct check_ctx *c)
 	}
 }
 
-static bool is_production(struct sm_template *t)
-{
-	if (strstr(t->stack_name, "Production") || strstr(t->stack_name, "production") ||
-	    strstr(t->stack_name, "Prod"))
-		return true;
-	return false;
-}
-
 static void run_template(struct check_run *run, struct sm_assembly *a, size_t ti, bool first_world,
 			 struct sm_findings *out)
 {
 	struct check_ctx c = {.run = run, .a = a, .t = &a->items[ti], .out = out};
 	c.resources = json_object_get(c.t->tmpl, "Resources");
-	c.production = is_production(c.t);
+	/* from the manifest or the configuration, never from the stack's name (ProductCatalog) */
+	c.production = c.t->protected_stack;
 	size_t from = out->nr;
 	const char *id;
 	json_t *r;

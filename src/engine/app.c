@@ -202,6 +202,11 @@ const char *sm_stack_region(const struct sm_stack *s)
 	return s->region;
 }
 
+bool sm_stack_termination_protection(const struct sm_stack *s)
+{
+	return s->termination_protection;
+}
+
 struct sm_app *sm_stack_app(const struct sm_stack *s)
 {
 	return s->app;

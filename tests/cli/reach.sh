@@ -32,7 +32,7 @@ q "opened NACLs and groups make alb -> database reachable" 0 "$TMP/m/alb-to-db" 
 
 # invariants inside check
 expect_exit "check passes on the designed network" 0 "$SOLEMATE" check "$TMP/a" --baseline infrastructure/check-baseline.txt
-for case in "isolated-nat-route SM-NET-104" "alb-to-db SM-NET-101"; do
+for case in "isolated-nat-route SM-NET-104" "alb-to-db SM-NET-101" "db-to-app SM-NET-102" "db-internet SM-NET-103"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/m/$1" >"$TMP/out" 2>&1; rc=$?
   if [ $rc = 1 ] && grep -q "\"rule\": \"$2\"" "$TMP/out"; then ok "check: $1 breaks invariant $2"; else notok "check: $1 -> $2" "exit $rc"; fi
