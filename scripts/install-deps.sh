@@ -14,7 +14,7 @@ want_test=0
 pkgs=(build-essential pkg-config libjansson-dev libyaml-dev libcurl4-openssl-dev
       libxml2-dev libssl-dev zlib1g-dev graphviz)
 if [ $want_test = 1 ]; then
-  pkgs+=(clang libclang-rt-14-dev valgrind hyperfine python3 python3-pip nodejs npm libxml2-utils chromium cmark-gfm
+  pkgs+=(clang libclang-rt-14-dev cppcheck valgrind hyperfine python3 python3-pip nodejs npm libxml2-utils chromium cmark-gfm
          curl openssl lintian dpkg-dev man-db groff-base zsh fish)
 fi
 

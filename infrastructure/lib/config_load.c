@@ -77,6 +77,8 @@ static const char *type_name(enum key_type t)
 
 const char *cfg_json_type_name(const json_t *v)
 {
+	if (!v)
+		return "nothing";
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
 		return "an object";
