@@ -325,7 +325,7 @@ static int deploy_all(const struct cli_lifecycle_opts *lo, const struct deploy_c
 	in.envs[0] = "all";
 	in.env_nr = 1;
 	char **names = NULL;
-	int n = cli_expand_envs(&in, &names, &dl);
+	int n = cli_expand_envs(&in, &names, &dl), total = n;
 	struct all_unit *units = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*units));
 	int code = n > 0 ? SM_EXIT_OK : SM_EXIT_USAGE;
 	for (int i = 0; i < n && code == SM_EXIT_OK; i++) {
@@ -389,7 +389,7 @@ static int deploy_all(const struct cli_lifecycle_opts *lo, const struct deploy_c
 				printf("%s%s", k == i + 1 ? "; not started: " : ", ",
 				       units[k].name);
 			printf("\n");
-			n = i + 1;
+			n = i + 1; /* the summary: the units started */
 			break;
 		}
 	}
@@ -398,13 +398,13 @@ static int deploy_all(const struct cli_lifecycle_opts *lo, const struct deploy_c
 		printf("  %-12s %8.1fs  %s\n", units[i].name, units[i].seconds,
 		       units[i].code == SM_EXIT_OK ? "ok" : "FAILED");
 out:
-	for (int i = 0; i < (n > 0 ? n : 0); i++) {
+	for (int i = 0; i < total; i++) {
 		free(units[i].name);
 		free(units[i].account);
 		free(units[i].region);
 	}
 	free(units);
-	for (int i = 0; i < (n > 0 ? n : 0); i++)
+	for (int i = 0; i < total; i++)
 		free(names ? names[i] : NULL);
 	free(names);
 	diag_list_release(&dl);
