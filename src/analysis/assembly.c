@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/arena.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/region.h"
@@ -45,7 +46,8 @@ void sm_assembly_release(struct sm_assembly *a)
 		free(t->account);
 		free(t->region);
 		free(t->source);
-		json_decref(t->tmpl);
+		if (!arena_active()) /* else a walk over every value that frees nothing */
+			json_decref(t->tmpl);
 		for (size_t j = 0; j < t->depends_nr; j++)
 			free(t->depends[j]);
 		free(t->depends);

@@ -466,25 +466,27 @@ static void finding_free(struct sm_finding *x)
 	sm_findings_release(&one); /* frees x's strings and x itself */
 }
 
-static bool same_finding(const struct sm_finding *a, const struct sm_finding *b, size_t b_len)
+/* A finding's identity across worlds: its rule, stack, resource and message
+ * as the rule wrote it (before a branch label is added). */
+static char *finding_key(const struct sm_finding *x)
 {
-	return a->rule == b->rule && !strcmp(a->stack ?: "", b->stack ?: "") &&
-	       !strcmp(a->logical_id ?: "", b->logical_id ?: "") &&
-	       !strncmp(a->message, b->message, b_len) &&
-	       (a->message[b_len] == '\0' || !strncmp(a->message + b_len, " [when ", 7));
+	return xstrfmt("%p\x1f%s\x1f%s\x1f%s", (const void *)x->rule, x->stack ?: "",
+		       x->logical_id ?: "", x->message);
 }
 
 /* Move the findings of one world into `out`: a finding already there (in any
- * world) is dropped; one on a resource a branch decided says which branch. */
-static void merge_world(struct sm_findings *out, size_t from, struct sm_findings *w,
+ * world; `seen` holds the keys of those of this template) is dropped; one on a
+ * resource a branch decided says which branch. */
+static void merge_world(struct sm_findings *out, json_t *seen, struct sm_findings *w,
 			const json_t *branches)
 {
 	for (size_t i = 0; i < w->nr; i++) {
 		struct sm_finding *x = &w->items[i];
-		size_t len = strlen(x->message);
-		bool dup = false;
-		for (size_t k = from; k < out->nr && !dup; k++)
-			dup = same_finding(&out->items[k], x, len);
+		char *key = finding_key(x);
+		bool dup = json_object_get(seen, key) != NULL;
+		if (!dup)
+			json_object_set_new_nocheck(seen, key, json_null());
+		free(key);
 		if (dup) {
 			struct sm_finding *copy = xmalloc(sizeof(*copy));
 			*copy = *x;
@@ -520,13 +522,14 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 		a->items[ti].tmpl = worlds[ti][0].tmpl;
 	}
 	for (size_t ti = 0; ti < a->nr; ti++) {
-		size_t from = out->nr;
+		json_t *seen = json_object();
 		for (size_t w = 0; w < nworlds[ti]; w++) {
 			struct sm_findings f = SM_FINDINGS_INIT;
 			a->items[ti].tmpl = worlds[ti][w].tmpl;
 			run_template(&run, a, ti, w == 0, &f);
-			merge_world(out, from, &f, worlds[ti][w].branches);
+			merge_world(out, seen, &f, worlds[ti][w].branches);
 		}
+		json_decref(seen);
 		a->items[ti].tmpl = worlds[ti][0].tmpl;
 	}
 	/* the network's invariants need the whole assembly (references cross stacks) */

@@ -84,6 +84,59 @@ static char *node_id(const char *stack, const char *logical_id)
 	return id;
 }
 
+/* ---- the builder's index ---- */
+
+/* `list`, then the template's place in the assembly (or '-'), then the ID. */
+static char *index_key(struct builder *b, char list, struct rref r)
+{
+	if (!r.t)
+		return xstrfmt("%c - %s", list, r.id);
+	return xstrfmt("%c %zu %s", list, (size_t)(r.t - b->a->items), r.id);
+}
+
+/* Remember entry `i` for `r` unless one came first (a scan in order finds the first). */
+static void index_first(struct builder *b, char list, struct rref r, size_t i)
+{
+	if (!r.id)
+		return;
+	char *key = index_key(b, list, r);
+	if (!json_object_get(b->index, key))
+		json_object_set_new_nocheck(b->index, key, json_integer((json_int_t)i));
+	free(key);
+}
+
+static json_int_t index_get(struct builder *b, char list, struct rref r)
+{
+	if (!r.id)
+		return -1;
+	char *key = index_key(b, list, r);
+	const json_t *v = json_object_get(b->index, key);
+	free(key);
+	return v ? json_integer_value(v) : -1;
+}
+
+static void index_append(struct builder *b, char list, struct rref r, size_t i)
+{
+	char *key = index_key(b, list, r);
+	json_t *arr = json_object_get(b->index, key);
+	if (!arr) {
+		arr = json_array();
+		json_object_set_new_nocheck(b->index, key, arr);
+	}
+	json_array_append_new(arr, json_integer((json_int_t)i));
+	free(key);
+}
+
+const json_t *gb_entries(struct builder *b, char list, struct rref r)
+{
+	if (!r.id)
+		return NULL;
+	char *key = index_key(b, list, r);
+	const json_t *v = json_object_get(b->index, key);
+	free(key);
+	return v;
+}
+
 static void node_release(struct graph_node *n)
 {
 	free(n->id);
@@ -123,16 +176,15 @@ static size_t add_node(struct builder *b, enum graph_kind kind, struct rref r, c
 		n->region = xstrdup("region not set");
 	ALLOC_GROW(b->res, b->res_nr + 1, b->res_alloc);
 	b->res[b->res_nr].r = r;
+	index_first(b, 'r', r, b->res_nr);
 	b->res[b->res_nr++].node = g->node_nr;
 	return g->node_nr++;
 }
 
 size_t gb_node_of(struct builder *b, struct rref r)
 {
-	for (size_t i = 0; r.id && i < b->res_nr; i++)
-		if (gb_same(b->res[i].r, r))
-			return b->res[i].node;
-	return NO_NODE;
+	json_int_t i = index_get(b, 'r', r);
+	return i < 0 ? NO_NODE : b->res[i].node;
 }
 
 size_t gb_internet(struct builder *b)
@@ -147,10 +199,8 @@ size_t gb_internet(struct builder *b)
 
 static struct subnet_info *subnet_of(struct builder *b, struct rref r)
 {
-	for (size_t i = 0; r.id && i < b->sn_nr; i++)
-		if (gb_same(b->sn[i].r, r))
-			return &b->sn[i];
-	return NULL;
+	json_int_t i = index_get(b, 's', r);
+	return i < 0 ? NULL : &b->sn[i];
 }
 
 /* Put node `n` in the VPC, tier and zone of `subnets` (an array of references). */
@@ -194,6 +244,7 @@ static void add_member(struct builder *b, size_t n, struct sm_template *t, const
 		if (!sg.id)
 			continue;
 		ALLOC_GROW(b->mem, b->mem_nr + 1, b->mem_alloc);
+		index_append(b, 'm', sg, b->mem_nr);
 		b->mem[b->mem_nr].sg = sg;
 		b->mem[b->mem_nr++].node = n;
 	}
@@ -205,6 +256,7 @@ static void add_target(struct builder *b, size_t n, struct sm_template *t, const
 	if (!r.id)
 		return;
 	ALLOC_GROW(b->tgt, b->tgt_nr + 1, b->tgt_alloc);
+	index_append(b, 't', r, b->tgt_nr);
 	b->tgt[b->tgt_nr].tg = r;
 	b->tgt[b->tgt_nr++].node = n;
 }
@@ -214,11 +266,15 @@ static void add_target(struct builder *b, size_t n, struct sm_template *t, const
 struct graph_edge *gb_edge(struct builder *b, size_t from, size_t to, unsigned flags)
 {
 	struct graph *g = b->g;
-	for (size_t i = 0; i < g->edge_nr; i++)
-		if (g->edges[i].from == from && g->edges[i].to == to) {
-			g->edges[i].flags |= flags;
-			return &g->edges[i];
-		}
+	char *key = xstrfmt("e %zu %zu", from, to);
+	const json_t *at = json_object_get(b->index, key);
+	if (at) {
+		free(key);
+		g->edges[json_integer_value(at)].flags |= flags;
+		return &g->edges[json_integer_value(at)];
+	}
+	json_object_set_new_nocheck(b->index, key, json_integer((json_int_t)g->edge_nr));
+	free(key);
 	ALLOC_GROW(g->edges, g->edge_nr + 1, g->edge_alloc);
 	struct graph_edge *e = &g->edges[g->edge_nr++];
 	e->from = from;
@@ -307,6 +363,7 @@ static void load_subnets(struct builder *b, struct sm_template *t)
 			vpc_label(b, vpc, &b->g->nodes[n]);
 		b->g->nodes[n].az = zone_of(json_object_get(p, "AvailabilityZone"));
 		ALLOC_GROW(b->sn, b->sn_nr + 1, b->sn_alloc);
+		index_first(b, 's', sr, b->sn_nr);
 		struct subnet_info *s = &b->sn[b->sn_nr++];
 		memset(s, 0, sizeof(*s));
 		s->r = sr;
@@ -625,6 +682,20 @@ static int cmp_node(const void *x, const void *y)
 	return strcmp(((const struct graph_node *)x)->id, ((const struct graph_node *)y)->id);
 }
 
+/* The first node of id `id` in the nodes sorted by id, by bisection. */
+static size_t find_sorted_id(const struct graph *g, const char *id)
+{
+	size_t lo = 0, hi = g->node_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(g->nodes[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->node_nr && !strcmp(g->nodes[lo].id, id) ? lo : NO_NODE;
+}
+
 static int cmp_edge(const void *x, const void *y)
 {
 	const struct graph_edge *a = x, *b = y;
@@ -635,7 +706,8 @@ static int cmp_edge(const void *x, const void *y)
 
 static void sort_graph(struct graph *g)
 {
-	/* sort the nodes by id, then renumber the edges' ends */
+	/* sort the nodes by id, then renumber the edges' ends (a node's first
+	 * place for its id, as a scan would find it) */
 	char **old = xcalloc(g->node_nr + 1, sizeof(*old));
 	for (size_t i = 0; i < g->node_nr; i++)
 		old[i] = g->nodes[i].id;
@@ -643,7 +715,7 @@ static void sort_graph(struct graph *g)
 		qsort(g->nodes, g->node_nr, sizeof(*g->nodes), cmp_node);
 	size_t *map = xcalloc(g->node_nr + 1, sizeof(*map));
 	for (size_t i = 0; i < g->node_nr; i++)
-		map[i] = find_node_id(g, old[i]);
+		map[i] = find_sorted_id(g, old[i]);
 	for (size_t i = 0; i < g->edge_nr; i++) {
 		g->edges[i].from = map[g->edges[i].from];
 		g->edges[i].to = map[g->edges[i].to];
@@ -656,7 +728,7 @@ static void sort_graph(struct graph *g)
 
 void graph_build(struct graph *g, struct sm_assembly *a, struct diag_list *dl)
 {
-	struct builder b = {.g = g, .a = a, .dl = dl, .internet = NO_NODE};
+	struct builder b = {.g = g, .a = a, .dl = dl, .internet = NO_NODE, .index = json_object()};
 	for (size_t i = 0; i < a->nr; i++)
 		load_subnets(&b, &a->items[i]);
 	for (size_t i = 0; i < a->nr; i++)
@@ -678,6 +750,7 @@ void graph_build(struct graph *g, struct sm_assembly *a, struct diag_list *dl)
 	free(b.sn);
 	free(b.mem);
 	free(b.tgt);
+	json_decref(b.index);
 }
 
 const struct graph_node *graph_find(const struct graph *g, const char *stack,

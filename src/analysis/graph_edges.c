@@ -48,18 +48,20 @@ static void sg_rule(struct builder *b, struct sm_template *t, struct rref sg, co
 		jstr(json_object_get(rule, "CidrIp")) ?: jstr(json_object_get(rule, "CidrIpv6"));
 	bool world = cidr && (!strcmp(cidr, "0.0.0.0/0") || !strcmp(cidr, "::/0"));
 	struct rref src = gb_resolve(b, t, json_object_get(rule, "SourceSecurityGroupId"));
-	for (size_t i = 0; i < b->mem_nr; i++) {
-		if (!gb_same(b->mem[i].sg, sg))
-			continue;
-		size_t to = b->mem[i].node;
+	const json_t *members = gb_entries(b, 'm', sg), *sources = gb_entries(b, 'm', src);
+	size_t i, k;
+	json_t *x, *y;
+	json_array_foreach (members, i, x) {
+		size_t to = b->mem[json_integer_value(x)].node;
 		if (world && is_public(&b->g->nodes[to])) {
 			struct graph_edge *e = gb_edge(b, gb_internet(b), to, GRAPH_EDGE_SG);
 			gb_list_add(&e->ports, ports.buf);
 		}
-		for (size_t k = 0; src.id && k < b->mem_nr; k++) {
-			if (!gb_same(b->mem[k].sg, src) || b->mem[k].node == to)
+		json_array_foreach (sources, k, y) {
+			size_t from = b->mem[json_integer_value(y)].node;
+			if (from == to)
 				continue;
-			struct graph_edge *e = gb_edge(b, b->mem[k].node, to, GRAPH_EDGE_SG);
+			struct graph_edge *e = gb_edge(b, from, to, GRAPH_EDGE_SG);
 			gb_list_add(&e->ports, ports.buf);
 		}
 	}
@@ -97,9 +99,11 @@ static void listener_edges(struct builder *b, struct sm_template *t, const json_
 			char *l = xstrfmt("%s → %s %ld", front,
 					  jstr(json_object_get(tp, "Protocol")) ?: "",
 					  gb_num_of(json_object_get(tp, "Port"), 0));
-			for (size_t k = 0; tg.id && k < b->tgt_nr; k++)
-				if (gb_same(b->tgt[k].tg, tg))
-					gb_link(b, alb, b->tgt[k].node, GRAPH_EDGE_REQUEST, l);
+			size_t k;
+			json_t *y;
+			json_array_foreach (gb_entries(b, 't', tg), k, y)
+				gb_link(b, alb, b->tgt[json_integer_value(y)].node,
+					GRAPH_EDGE_REQUEST, l);
 			free(l);
 		}
 		json_decref(one);

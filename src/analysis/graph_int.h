@@ -52,6 +52,13 @@ struct builder {
 	struct target *tgt;
 	size_t tgt_nr, tgt_alloc;
 	size_t internet;
+	/*
+	 * Hash lookups instead of scans (issue 19, item 13: 200,000 resources):
+	 * gb_key() of a resource -> the first res / sn entry, the member / target
+	 * entries of a security group / target group (arrays, in the order
+	 * added); "from to" -> the edge between two nodes.
+	 */
+	json_t *index;
 };
 
 /* References (the assembly's resolver, plus the cross-region parameters). */
@@ -63,6 +70,8 @@ long gb_num_of(const json_t *v, long dflt);
 
 /* Nodes: the one drawing a resource (NO_NODE when none), the internet (made on first use). */
 size_t gb_node_of(struct builder *b, struct rref r);
+/* The entries of `list` ('m' members, 't' targets) for `r`, an array (borrowed), or NULL. */
+const json_t *gb_entries(struct builder *b, char list, struct rref r);
 size_t gb_internet(struct builder *b);
 
 /* Edges: find or add from -> to with `flags`; gb_link also adds `label` to its label list. */

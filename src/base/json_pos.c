@@ -1,6 +1,7 @@
 /* Position maps: where each value of a JSON or YAML document starts, by path. */
 #include "base/json_io.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -10,16 +11,25 @@
 #include "base/xalloc.h"
 
 struct jio_pos {
-	size_t off; /* of the path in pool */
+	uint64_t fnv;
+	size_t off;	 /* of the segment in pool */
+	uint32_t parent; /* entry index + 1; 0 for the root */
+	uint32_t seg_len;
 	int line, col;
+};
+
+struct pm_slot {
+	uint32_t item; /* entry + 1, 0 free */
+	uint32_t tag;  /* high bits of the hash: most misses need no entry */
 };
 
 struct jio_posmap {
 	struct jio_pos *items;
 	size_t nr, alloc;
-	struct strbuf pool; /* the paths, each NUL-terminated */
-	size_t *slots;	    /* hash index, built at the first lookup: item + 1, 0 free */
-	size_t slot_nr;	    /* a power of two */
+	struct strbuf pool;    /* the segments, back to back */
+	struct strbuf scratch; /* jio_posmap_at's whole path */
+	struct pm_slot *slots; /* hash index, built at the first lookup */
+	size_t slot_nr;	       /* a power of two */
 };
 
 struct pframe {
@@ -27,16 +37,38 @@ struct pframe {
 	size_t index;
 	bool want_key;
 	size_t path_len; /* length of the path of this collection */
+	size_t item;	 /* its posmap entry + 1 */
 };
 
-static void pm_add(struct jio_posmap *pm, const char *path, int line, int col)
+#define PM_FNV_BASIS 14695981039346656037ULL
+
+static uint64_t pm_fnv(uint64_t h, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * Record segment `seg` (of `len` bytes) below entry `parent` (an index + 1,
+ * 0 for the root); returns the new entry's index + 1, the parent of what
+ * lies below it.
+ */
+static size_t pm_add(struct jio_posmap *pm, size_t parent, const char *seg, size_t len, int line,
+		     int col)
 {
 	ALLOC_GROW(pm->items, pm->nr + 1, pm->alloc);
-	pm->items[pm->nr].off = pm->pool.len;
-	strbuf_add(&pm->pool, path, strlen(path) + 1);
-	pm->items[pm->nr].line = line;
-	pm->items[pm->nr].col = col;
-	pm->nr++;
+	struct jio_pos *it = &pm->items[pm->nr];
+	/* entry numbers fit 32 bits: a text is read whole into memory, and each
+	 * entry takes at least two of its bytes */
+	it->parent = (uint32_t)parent;
+	it->off = pm->pool.len;
+	it->seg_len = (uint32_t)len;
+	it->line = line;
+	it->col = col;
+	it->fnv = pm_fnv(parent ? pm->items[parent - 1].fnv : PM_FNV_BASIS, seg, len);
+	strbuf_add(&pm->pool, seg, len);
+	return ++pm->nr;
 }
 
 static void posmap_build_yaml(struct jio_posmap *pm, const char *text, size_t len)
@@ -47,6 +79,7 @@ static void posmap_build_yaml(struct jio_posmap *pm, const char *text, size_t le
 	int sp = 0;
 	struct strbuf path = STRBUF_INIT;
 	bool done = false;
+	size_t last = 0; /* the entry of the value being read */
 
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -68,16 +101,18 @@ static void posmap_build_yaml(struct jio_posmap *pm, const char *text, size_t le
 					strbuf_add(&path, ev.data.scalar.value,
 						   ev.data.scalar.length);
 				top->want_key = false;
-				pm_add(pm, path.buf, line, col);
+				last = pm_add(pm, top->item, path.buf + top->path_len,
+					      path.len - top->path_len, line, col);
 				yaml_event_delete(&ev);
 				continue;
 			}
 			if (top && top->is_seq) {
 				strbuf_setlen(&path, top->path_len);
 				strbuf_addf(&path, "[%zu]", top->index++);
-				pm_add(pm, path.buf, line, col);
+				last = pm_add(pm, top->item, path.buf + top->path_len,
+					      path.len - top->path_len, line, col);
 			} else if (!top) {
-				pm_add(pm, "", line, col);
+				last = pm_add(pm, 0, "", 0, line, col);
 			}
 			if (top && !top->is_seq)
 				top->want_key = true;
@@ -91,6 +126,7 @@ static void posmap_build_yaml(struct jio_posmap *pm, const char *text, size_t le
 				st[sp].index = 0;
 				st[sp].want_key = true;
 				st[sp].path_len = path.len;
+				st[sp].item = last;
 				sp++;
 			}
 		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
@@ -123,6 +159,7 @@ struct fpm {
 	int depth;
 	struct strbuf path;
 	struct jio_posmap *pm;
+	size_t cur; /* the entry of the value being read */
 };
 
 static void fpm_ws(struct fpm *c)
@@ -147,14 +184,15 @@ static void fpm_ws(struct fpm *c)
 	c->p = p;
 }
 
-static void fpm_record(struct fpm *c)
+/* Record the path's segment from `seg` on, below entry `parent`. */
+static void fpm_record(struct fpm *c, size_t parent, size_t seg)
 {
 	int col = c->mark_col;
 	for (const char *q = c->mark; q < c->p; q++)
 		col += ((unsigned char)*q & 0xC0) != 0x80;
 	c->mark = c->p;
 	c->mark_col = col;
-	pm_add(c->pm, c->path.buf, c->line + 1, col + 1);
+	c->cur = pm_add(c->pm, parent, c->path.buf + seg, c->path.len - seg, c->line + 1, col + 1);
 }
 
 /* A quoted string libyaml reads the same way; a key is appended to the path. */
@@ -240,7 +278,7 @@ static int fpm_next(struct fpm *c, char close)
 
 static bool fpm_object(struct fpm *c)
 {
-	size_t base = c->path.len;
+	size_t base = c->path.len, parent = c->cur;
 	int more = fpm_open(c, '}');
 	while (more > 0) {
 		if (c->p >= c->end || *c->p != '"')
@@ -255,7 +293,7 @@ static bool fpm_object(struct fpm *c)
 		/* recorded where the key's quote stands */
 		const char *after = c->p;
 		c->p = kstart;
-		fpm_record(c);
+		fpm_record(c, parent, base);
 		c->p = after;
 		fpm_ws(c);
 		if (c->p >= c->end || *c->p != ':' || c->line != kline || c->p - kstart > 1000)
@@ -271,7 +309,7 @@ static bool fpm_object(struct fpm *c)
 
 static bool fpm_array(struct fpm *c)
 {
-	size_t base = c->path.len, index = 0;
+	size_t base = c->path.len, index = 0, parent = c->cur;
 	int more = fpm_open(c, ']');
 	while (more > 0) {
 		char num[24], *q = num + sizeof(num);
@@ -284,7 +322,7 @@ static bool fpm_array(struct fpm *c)
 		*--q = '[';
 		strbuf_setlen(&c->path, base);
 		strbuf_add(&c->path, q, (size_t)(num + sizeof(num) - q));
-		fpm_record(c);
+		fpm_record(c, parent, base);
 		if (!fpm_value(c))
 			return false;
 		more = fpm_next(c, ']');
@@ -316,13 +354,13 @@ static bool fpm_value(struct fpm *c)
 
 static bool posmap_build_json(struct jio_posmap *pm, const char *text, size_t len)
 {
-	struct fpm c = {text, text + len, 0, text, 0, 0, STRBUF_INIT, pm};
+	struct fpm c = {text, text + len, 0, text, 0, 0, STRBUF_INIT, pm, 0};
 	bool ok = false;
 
 	fpm_ws(&c);
 	if (c.p < c.end && (*c.p == '{' || *c.p == '[')) {
 		strbuf_addstr(&c.path, "");
-		fpm_record(&c);
+		fpm_record(&c, 0, 0);
 		ok = fpm_value(&c);
 		fpm_ws(&c);
 		ok = ok && c.p == c.end;
@@ -335,6 +373,7 @@ static void posmap_clear(struct jio_posmap *pm)
 {
 	free(pm->items);
 	strbuf_release(&pm->pool);
+	strbuf_release(&pm->scratch);
 	free(pm->slots);
 	memset(pm, 0, sizeof(*pm));
 }
@@ -364,50 +403,95 @@ size_t jio_posmap_size(const struct jio_posmap *pm)
 	return pm ? pm->nr : 0;
 }
 
+/* Does entry `i` (+ 1) have the path path[0..len)? Compared from its end, segment by segment. */
+static bool pm_path_is(const struct jio_posmap *pm, size_t item, const char *path, size_t len)
+{
+	while (item) {
+		const struct jio_pos *it = &pm->items[item - 1];
+		if (it->seg_len > len ||
+		    memcmp(path + len - it->seg_len, pm->pool.buf + it->off, it->seg_len))
+			return false;
+		len -= it->seg_len;
+		item = it->parent;
+	}
+	return len == 0;
+}
+
 const char *jio_posmap_at(const struct jio_posmap *pm, size_t i, int *line, int *col)
 {
 	if (!pm || i >= pm->nr)
 		return NULL;
 	*line = pm->items[i].line;
 	*col = pm->items[i].col;
-	return pm->pool.buf + pm->items[i].off;
+	struct jio_posmap *m = (struct jio_posmap *)pm; /* the scratch buffer only */
+	size_t len = 0;
+	for (size_t k = i + 1; k; k = pm->items[k - 1].parent)
+		len += pm->items[k - 1].seg_len;
+	strbuf_reset(&m->scratch);
+	strbuf_grow(&m->scratch, len);
+	m->scratch.len = len;
+	m->scratch.buf[len] = '\0';
+	for (size_t k = i + 1; k; k = pm->items[k - 1].parent) {
+		len -= pm->items[k - 1].seg_len;
+		memcpy(m->scratch.buf + len, pm->pool.buf + pm->items[k - 1].off,
+		       pm->items[k - 1].seg_len);
+	}
+	return m->scratch.buf;
 }
 
-static size_t pm_hash(const char *s)
+/* FNV-1a's low bits cluster on paths that differ in their last characters
+ * (Sg1, Sg2, ...): mixed before masking (murmur3's finalizer). */
+static uint64_t pm_mix(uint64_t h)
 {
-	size_t h = 14695981039346656037ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
-/* The first item of each path wins, as a scan in order would find it. */
+/* The first entry of each path wins, as a scan in order would find it. */
 static void pm_index(struct jio_posmap *pm)
 {
 	pm->slot_nr = 16;
 	while (pm->slot_nr < pm->nr * 2)
 		pm->slot_nr *= 2;
 	pm->slots = xcalloc(pm->slot_nr, sizeof(*pm->slots));
-	for (size_t i = 0; i < pm->nr; i++) {
-		const char *path = pm->pool.buf + pm->items[i].off;
-		size_t h = pm_hash(path) & (pm->slot_nr - 1);
-		while (pm->slots[h] && strcmp(pm->pool.buf + pm->items[pm->slots[h] - 1].off, path))
-			h = (h + 1) & (pm->slot_nr - 1);
-		if (!pm->slots[h])
-			pm->slots[h] = i + 1;
+	/* slots hold 32-bit entry numbers: past 4 billion values, none are found */
+	for (size_t i = 0; i < pm->nr && i < UINT32_MAX; i++) {
+		uint64_t h = pm_mix(pm->items[i].fnv);
+		uint32_t tag = (uint32_t)(h >> 32);
+		size_t s = h & (pm->slot_nr - 1);
+		bool dup = false;
+		for (; pm->slots[s].item && !dup; s = (s + 1) & (pm->slot_nr - 1)) {
+			const struct jio_pos *o = &pm->items[pm->slots[s].item - 1];
+			if (pm->slots[s].tag == tag && o->fnv == pm->items[i].fnv) {
+				/* same hash: the same path unless the segments differ */
+				int line, col;
+				const char *path = jio_posmap_at(pm, i, &line, &col);
+				dup = pm_path_is(pm, pm->slots[s].item, path, pm->scratch.len);
+			}
+		}
+		if (!dup) {
+			pm->slots[s].item = (uint32_t)(i + 1);
+			pm->slots[s].tag = tag;
+		}
 	}
 }
 
 bool jio_posmap_lookup(const struct jio_posmap *pm, const char *path, int *line, int *col)
 {
-	if (!pm)
+	if (!pm || !pm->nr)
 		return false;
 	if (!pm->slots)
 		pm_index((struct jio_posmap *)pm); /* a cache: the map's content is unchanged */
-	size_t h = pm_hash(path) & (pm->slot_nr - 1);
-	for (; pm->slots[h]; h = (h + 1) & (pm->slot_nr - 1)) {
-		const struct jio_pos *it = &pm->items[pm->slots[h] - 1];
-		if (!strcmp(pm->pool.buf + it->off, path)) {
+	size_t len = strlen(path);
+	uint64_t h = pm_mix(pm_fnv(PM_FNV_BASIS, path, len));
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t s = h & (pm->slot_nr - 1); pm->slots[s].item; s = (s + 1) & (pm->slot_nr - 1)) {
+		if (pm->slots[s].tag != tag)
+			continue;
+		const struct jio_pos *it = &pm->items[pm->slots[s].item - 1];
+		if (pm_path_is(pm, pm->slots[s].item, path, len)) {
 			*line = it->line;
 			*col = it->col;
 			return true;
