@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/secrets.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -197,7 +198,9 @@ static json_t *resolve(struct eval *e, json_t *v)
 			if (p && p->nr) {
 				const char *val = p->choice[e->pick[i]];
 				if (p->nr > 1)
-					note(e, ref, val);
+					/* a NoEcho parameter's value is never shown */
+					note(e, ref,
+					     secret_parameter(e->tmpl, ref) ? SECRET_MASK : val);
 				if (!p->list)
 					return json_string(val);
 				json_t *arr = json_array();

@@ -11,6 +11,7 @@
 #include "analysis/cfn_eval.h"
 #include "analysis/check_ctx.h"
 #include "analysis/reach.h"
+#include "analysis/secrets.h"
 #include "base/pg_versions.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -508,6 +509,33 @@ static void merge_world(struct sm_findings *out, json_t *seen, struct sm_finding
 	w->nr = w->alloc = 0;
 }
 
+/*
+ * A message may quote a value, and a world a parameter's: none may show a
+ * secret of its template (issue 19, item 9). `tmpls` are the templates as
+ * read, in assembly order.
+ */
+static void mask_secrets(struct sm_assembly *a, json_t **tmpls, struct sm_findings *out,
+			 size_t from)
+{
+	json_t **sets = xcalloc(a->nr + 1, sizeof(*sets));
+	for (size_t ti = 0; ti < a->nr; ti++)
+		sets[ti] = secret_strings(tmpls[ti]);
+	for (size_t i = from; i < out->nr; i++) {
+		struct sm_finding *f = &out->items[i];
+		for (size_t ti = 0; ti < a->nr; ti++) {
+			if (!json_object_size(sets[ti]) ||
+			    strcmp(f->stack ?: "", a->items[ti].stack_name ?: ""))
+				continue;
+			secret_mask_inplace(sets[ti], &f->message);
+			if (f->suppress_reason)
+				secret_mask_inplace(sets[ti], &f->suppress_reason);
+		}
+	}
+	for (size_t ti = 0; ti < a->nr; ti++)
+		json_decref(sets[ti]);
+	free(sets);
+}
+
 void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findings *out)
 {
 	size_t start = out->nr;
@@ -534,6 +562,7 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 	}
 	/* the network's invariants need the whole assembly (references cross stacks) */
 	reach_check_invariants(a, out);
+	mask_secrets(a, orig, out, start);
 	for (size_t ti = 0; ti < a->nr; ti++) {
 		a->items[ti].tmpl = orig[ti];
 		cfn_worlds_free(worlds[ti], nworlds[ti]);

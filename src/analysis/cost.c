@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/cost_int.h"
+#include "analysis/secrets.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -253,6 +254,23 @@ static void price_template(struct est *e, const struct sm_template *t)
 	s->monthly = cost_round_cents(s->monthly);
 }
 
+/* A line's words may quote a property (an instance class from a NoEcho
+ * parameter's Default): never a secret of the templates (issue 19, item 9). */
+static void mask_secrets(const struct sm_assembly *a, struct cost_report *out)
+{
+	json_t *secrets = json_object();
+	for (size_t i = 0; i < a->nr; i++)
+		secret_strings_add(secrets, a->items[i].tmpl);
+	for (size_t i = 0; json_object_size(secrets) && i < out->nr; i++) {
+		struct cost_line *l = &out->lines[i];
+		secret_mask_inplace(secrets, &l->component);
+		secret_mask_inplace(secrets, &l->formula);
+		if (l->note)
+			secret_mask_inplace(secrets, &l->note);
+	}
+	json_decref(secrets);
+}
+
 int cost_estimate(struct sm_assembly *a, const struct sm_context *ctx, const char *prices_dir,
 		  struct cost_report *out, struct diag_list *dl)
 {
@@ -276,6 +294,7 @@ int cost_estimate(struct sm_assembly *a, const struct sm_context *ctx, const cha
 	cost_each_resource(a, count_one, &e.n);
 	for (size_t i = 0; i < a->nr; i++)
 		price_template(&e, &a->items[i]);
+	mask_secrets(a, out);
 	double total = 0;
 	for (size_t i = 0; i < out->nr; i++)
 		total += out->lines[i].monthly;

@@ -272,10 +272,35 @@ static void mask_changes(json_t *changes, size_t first)
 	}
 }
 
+/* A secret of either template (secret_strings()) copied into a changed value is masked where it
+ * stands. */
+static void mask_copies(json_t *changes, size_t first, const json_t *secrets)
+{
+	static const char *const sides[] = {"old", "new"};
+	for (size_t i = first; json_object_size(secrets) && i < json_array_size(changes); i++) {
+		json_t *c = json_array_get(changes, i);
+		for (int k = 0; k < 2; k++) {
+			json_t *v = json_object_get(c, sides[k]);
+			if (!v || json_is_null(v))
+				continue;
+			char *text = json_is_string(v)
+					     ? xstrdup(json_string_value(v))
+					     : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			char *m = secret_mask_text(secrets, text);
+			if (m)
+				json_object_set_new(c, sides[k], json_string(SECRET_MASK));
+			free(m);
+			free(text);
+		}
+	}
+}
+
 static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 			  struct cfn_schema *schema, struct diff_summary *sum)
 {
-	json_t *res = json_array(), *sec = json_array();
+	json_t *res = json_array(), *sec = json_array(), *secrets = json_object();
+	secret_strings_add(secrets, ot);
+	secret_strings_add(secrets, nt);
 	const json_t *orr = json_object_get(ot, "Resources"),
 		     *nrr = json_object_get(nt, "Resources");
 	const char *id;
@@ -322,6 +347,8 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 			diff_values(a, b, &path, changes, pr);
 			if (secret_property(type, k) || secret_value(ot, a) || secret_value(nt, b))
 				mask_changes(changes, first);
+			else
+				mask_copies(changes, first, secrets);
 		}
 		json_decref(keys);
 		static const char *const attrs[] = {"DeletionPolicy", "UpdateReplacePolicy",
@@ -332,7 +359,14 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 			if ((a || b) && !(a && b && json_equal((json_t *)a, (json_t *)b))) {
 				strbuf_reset(&path);
 				strbuf_addstr(&path, attrs[i]);
+				size_t first = json_array_size(changes);
 				diff_values(a, b, &path, changes, 0);
+				/* Metadata is not masked by CloudFormation (NoEcho says so): we do
+				 */
+				if (secret_value(ot, a) || secret_value(nt, b))
+					mask_changes(changes, first);
+				else
+					mask_copies(changes, first, secrets);
 			}
 		}
 		strbuf_release(&path);
@@ -362,6 +396,7 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 		sum->added++;
 		security_lines(id, type, NULL, r, sec);
 	}
+	json_decref(secrets);
 	sum->security += json_array_size(sec);
 	json_t *iam, *sg;
 	diff_security_tables(ot, nt, &iam, &sg);

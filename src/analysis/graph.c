@@ -12,6 +12,7 @@
 
 #include "analysis/check_ctx.h" /* jget, jstr, ref_target_any: the assembly's one resolver */
 #include "analysis/graph_int.h"
+#include "analysis/secrets.h"
 #include "base/xalloc.h"
 
 /* ---- references ---- */
@@ -675,6 +676,38 @@ static void load_resources(struct builder *b, struct sm_template *t)
 	}
 }
 
+/* ---- no secret in a label (issue 19, item 9) ---- */
+
+static void mask_strbuf(const json_t *secrets, struct strbuf *sb)
+{
+	char *m = secret_mask_text(secrets, sb->buf);
+	if (m) {
+		strbuf_reset(sb);
+		strbuf_addstr(sb, m);
+		free(m);
+	}
+}
+
+/* A secret of any template (secret_strings()) copied into a name, a detail or a label is masked. */
+static void mask_secrets(struct builder *b)
+{
+	json_t *secrets = json_object();
+	for (size_t i = 0; i < b->a->nr; i++)
+		secret_strings_add(secrets, b->a->items[i].tmpl);
+	for (size_t i = 0; json_object_size(secrets) && i < b->g->node_nr; i++) {
+		struct graph_node *n = &b->g->nodes[i];
+		secret_mask_inplace(secrets, &n->title);
+		secret_mask_inplace(secrets, &n->detail);
+		if (n->vpc_label)
+			secret_mask_inplace(secrets, &n->vpc_label);
+	}
+	for (size_t i = 0; json_object_size(secrets) && i < b->g->edge_nr; i++) {
+		mask_strbuf(secrets, &b->g->edges[i].label);
+		mask_strbuf(secrets, &b->g->edges[i].ports);
+	}
+	json_decref(secrets);
+}
+
 /* ---- sorting, lookups, lifecycle ---- */
 
 static int cmp_node(const void *x, const void *y)
@@ -740,6 +773,7 @@ void graph_build(struct graph *g, struct sm_assembly *a, struct diag_list *dl)
 	for (size_t i = 0; i < a->nr; i++)
 		gb_load_edges(&b, &a->items[i]);
 	gb_nat_edges(&b);
+	mask_secrets(&b);
 	for (size_t i = 0; i < b.sn_nr; i++)
 		if (!b.sn[i].tier)
 			diag_add(dl, DIAG_NOTE, b.sn[i].r.t->file, 0, 0, NULL,

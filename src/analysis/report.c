@@ -124,17 +124,27 @@ static void add_prop(json_t *props, const char *name, const json_t *v)
 	strbuf_release(&sb);
 }
 
-/* A property as add_prop() shows it, or SECRET_MASK when it holds a secret. */
-static void add_prop_safe(json_t *props, const json_t *tmpl, const char *type, const char *name,
-			  const json_t *v)
+/*
+ * A property as add_prop() shows it, or SECRET_MASK when it holds a secret;
+ * a secret of the template (`secrets`, secret_strings()) copied into another
+ * property is masked where it stands.
+ */
+static void add_prop_safe(json_t *props, const json_t *tmpl, const json_t *secrets,
+			  const char *type, const char *name, const json_t *v)
 {
-	if (secret_property(type, name) || secret_value(tmpl, v))
+	if (secret_property(type, name) || secret_value(tmpl, v)) {
 		json_object_set_new(props, name, json_string(SECRET_MASK));
-	else
-		add_prop(props, name, v);
+		return;
+	}
+	add_prop(props, name, v);
+	char *m = secret_mask_text(secrets, json_string_value(json_object_get(props, name)));
+	if (m)
+		json_object_set_new(props, name, json_string(m));
+	free(m);
 }
 
-static json_t *key_properties(const json_t *tmpl, const char *type, const json_t *res)
+static json_t *key_properties(const json_t *tmpl, const json_t *secrets, const char *type,
+			      const json_t *res)
 {
 	json_t *props = json_object();
 	const json_t *p = json_object_get(res, "Properties");
@@ -144,7 +154,7 @@ static json_t *key_properties(const json_t *tmpl, const char *type, const json_t
 	if (key_props[row][0]) {
 		for (int k = 1; key_props[row][k]; k++)
 			if (jget(p, key_props[row][k]))
-				add_prop_safe(props, tmpl, type, key_props[row][k],
+				add_prop_safe(props, tmpl, secrets, type, key_props[row][k],
 					      jget(p, key_props[row][k]));
 	} else {
 		const char *name;
@@ -159,7 +169,7 @@ static json_t *key_properties(const json_t *tmpl, const char *type, const json_t
 				continue;
 			if (json_is_array(v) && json_is_object(json_array_get(v, 0)))
 				continue;
-			add_prop_safe(props, tmpl, type, name, v);
+			add_prop_safe(props, tmpl, secrets, type, name, v);
 			n++;
 		}
 	}
@@ -183,15 +193,17 @@ static json_t *inventory(const struct sm_assembly *a, const struct cost_report *
 	*resources = 0;
 	for (size_t i = 0; i < a->nr; i++) {
 		const struct sm_template *t = &a->items[i];
-		json_t *list = json_array();
+		json_t *list = json_array(), *secrets = secret_strings(t->tmpl);
 		const char *id;
 		json_t *r;
 		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 			const char *type = jstr(json_object_get(r, "Type"));
-			json_array_append_new(list, json_pack("{ss ss* so}", "logicalId", id,
-							      "type", type, "properties",
-							      key_properties(t->tmpl, type, r)));
+			json_array_append_new(list,
+					      json_pack("{ss ss* so}", "logicalId", id, "type",
+							type, "properties",
+							key_properties(t->tmpl, secrets, type, r)));
 		}
+		json_decref(secrets);
 		*resources += json_array_size(list);
 		json_t *s = json_pack("{ss ss* so}", "name", t->stack_name, "region", t->region,
 				      "resources", list);

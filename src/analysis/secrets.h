@@ -18,5 +18,30 @@ bool secret_property(const char *type, const char *prop);
  * NoEcho (CloudFormation masks those in its own answers, and so do we).
  */
 bool secret_value(const json_t *tmpl, const json_t *v);
+/* True when parameter `name` of `tmpl` is declared NoEcho. */
+bool secret_parameter(const json_t *tmpl, const char *name);
+
+/*
+ * The secret strings of `tmpl`, as a set (a JSON object whose keys are the
+ * strings; new reference): the Default and AllowedValues of NoEcho
+ * parameters, and every string inside a property secret_property() names
+ * (dynamic references, {{resolve:...}}, are not secrets). Any output that
+ * prints text taken from a template masks these with secret_mask_text(), so
+ * that a secret copied into a tag, a description, a Metadata entry or an
+ * Output, or chosen as a parameter value by check's worlds, never shows.
+ */
+json_t *secret_strings(const json_t *tmpl);
+/* Add the secret strings of `tmpl` to `set` (a set as above). */
+void secret_strings_add(json_t *set, const json_t *tmpl);
+/*
+ * `text` with each occurrence of a string of `set` replaced by SECRET_MASK
+ * (longest first), as a new string; NULL when none occurs. Strings shorter
+ * than SECRET_MIN_LEN are left alone: masking every "a" of a message would
+ * hide the message, not a secret.
+ */
+#define SECRET_MIN_LEN 4
+char *secret_mask_text(const json_t *set, const char *text);
+/* secret_mask_text() in place on a malloc'ed string. */
+void secret_mask_inplace(const json_t *set, char **text);
 
 #endif

@@ -1,4 +1,5 @@
 #include "analysis/validate.h"
+#include "analysis/secrets.h"
 #include "analysis/validate_int.h"
 
 #include <ctype.h>
@@ -55,7 +56,11 @@ struct diag *vd_report(struct vctx *c, enum diag_severity sev, const char *path,
 	va_end(ap);
 	if (path)
 		sm_template_position(c->t, path, &line, &col);
-	struct diag *d = diag_add(c->dl, sev, c->t->file, line, col, path, "%s", sb.buf);
+	/* a message may quote a value: never a secret one (issue 19, item 9) */
+	char *masked = secret_mask_text(c->secrets, sb.buf);
+	struct diag *d =
+		diag_add(c->dl, sev, c->t->file, line, col, path, "%s", masked ? masked : sb.buf);
+	free(masked);
 	strbuf_release(&sb);
 	if (sev == DIAG_ERROR)
 		c->errors++;
@@ -301,7 +306,11 @@ static void check_limits(struct vctx *c)
 
 static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl)
 {
-	struct vctx c = {.t = t, .schema = schema, .dl = dl, .tmpl = t->tmpl};
+	struct vctx c = {.t = t,
+			 .schema = schema,
+			 .dl = dl,
+			 .tmpl = t->tmpl,
+			 .secrets = secret_strings(t->tmpl)};
 	json_t *expanded = NULL;
 	int unknown = 0;
 	if (vd_has_transform(t->tmpl, "AWS::LanguageExtensions")) {
@@ -320,6 +329,7 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	if (!json_is_object(c.resources)) {
 		vd_report(&c, DIAG_ERROR, NULL, "a template needs a Resources object");
 		json_decref(expanded);
+		json_decref(c.secrets);
 		return -1;
 	}
 	if (vd_has_transform(c.tmpl, "AWS::Serverless-2016-10-31"))
@@ -359,6 +369,7 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	check_limits(&c);
 	json_decref(c.implied);
 	json_decref(expanded);
+	json_decref(c.secrets);
 	return c.errors ? -1 : 0;
 }
 

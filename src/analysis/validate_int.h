@@ -19,6 +19,7 @@ struct vctx {
 	const json_t *tmpl; /* the template as checked: t->tmpl, or its expansion */
 	const json_t *resources, *parameters, *conditions, *mappings;
 	json_t *implied; /* logical ID -> type of resources a transform adds (owned) */
+	json_t *secrets; /* secret_strings() of the template, masked in messages (owned) */
 	int errors;
 };
 

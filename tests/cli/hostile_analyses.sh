@@ -78,6 +78,32 @@ if grep -qE 'hunter[23]' "$TMP/diff.json"; then notok "diff --format json: no se
 "$SOLEMATE" graph "$S_OLD" >"$TMP/g.dot" 2>&1
 if grep -qE 'hunter[23]' "$TMP/g.dot"; then notok "graph: no secret in labels"; else ok "graph: no secret in labels"; fi
 
+# item 9, all the way: NoEcho parameters (their Default and AllowedValues, and
+# what refers to them), a literal secret copied into a description or Metadata,
+# and parameter values chosen by check's worlds are masked in every output
+N_OLD=$F/secrets-noecho-old/App.template.json N_NEW=$F/secrets-noecho-new/App.template.json
+leak_free() { # name, file
+  if grep -q hunter3 "$2"; then notok "$1: no secret" "$(grep -oE '.{0,40}hunter3[a-z0-9-]*' "$2" | sort -u | head -5)"; else ok "$1: no secret"; fi
+}
+for cmd in "validate" "validate --format json" "check" "check --format json" "check --format sarif" \
+  "check --severity info --show-suppressed" "cost" "cost --format json" "graph" "graph --format mermaid" \
+  "report --format json" "reach --matrix"; do
+  # shellcheck disable=SC2086
+  "$SOLEMATE" $cmd "$N_OLD" >"$TMP/n.out" 2>&1
+  leak_free "$cmd" "$TMP/n.out"
+done
+"$SOLEMATE" report --out "$TMP/n.html" "$N_OLD" >/dev/null 2>&1
+leak_free "report (HTML)" "$TMP/n.html"
+"$SOLEMATE" diff --against "$N_OLD" "$N_NEW" >"$TMP/n.diff" 2>&1
+leak_free "diff" "$TMP/n.diff"
+expect_grep "diff: a Metadata change holding a secret is still reported" 'Metadata.copy' "$TMP/n.diff"
+"$SOLEMATE" diff --format json --against "$N_OLD" "$N_NEW" >"$TMP/n.diffj" 2>&1
+leak_free "diff --format json" "$TMP/n.diffj"
+"$SOLEMATE" validate "$N_OLD" >"$TMP/n.val" 2>&1
+expect_grep "validate: the Default's pattern error is still reported, masked" "Default '\(secret\)' does not match AllowedPattern" "$TMP/n.val"
+"$SOLEMATE" check --severity info "$N_OLD" >"$TMP/n.chk" 2>&1
+expect_grep "check: a world's NoEcho parameter is named, its value masked" 'Tier=\(secret\)' "$TMP/n.chk"
+
 # item 14: one strict CIDR parser (config, VPC construct, reach): sscanf's %u
 # took "4294967306.0.0.0/16" as 10.0.0.0/16, and spaces, zeros and '+' passed
 i=0
