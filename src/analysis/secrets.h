@@ -29,6 +29,11 @@ bool secret_parameter(const json_t *tmpl, const char *name);
  * prints text taken from a template masks these with secret_mask_text(), so
  * that a secret copied into a tag, a description, a Metadata entry or an
  * Output, or chosen as a parameter value by check's worlds, never shows.
+ * CloudFormation itself does not mask those ("Using the NoEcho attribute does
+ * not mask any information stored in the following: the Metadata template
+ * section, the Outputs template section, the Metadata attribute of a resource
+ * definition",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html).
  */
 json_t *secret_strings(const json_t *tmpl);
 /* Add the secret strings of `tmpl` to `set` (a set as above). */
