@@ -47,7 +47,20 @@ static bool quantity_of(const json_t *v, double *d)
 	const char *s = json_string_value(v);
 	char *end;
 	*d = strtod(s, &end);
-	return end != s;
+	if (end != s)
+		return true;
+	/* YAML 1.1's spellings, which our reader keeps as strings: .nan, .inf,
+	 * -.inf (strtod knows "nan" and "inf" only); the estimate read them as 0 */
+	const char *y = s + (*s == '+' || *s == '-');
+	if (!strcmp(y, ".nan") || !strcmp(y, ".NaN") || !strcmp(y, ".NAN")) {
+		*d = NAN;
+		return true;
+	}
+	if (!strcmp(y, ".inf") || !strcmp(y, ".Inf") || !strcmp(y, ".INF")) {
+		*d = *s == '-' ? -INFINITY : INFINITY;
+		return true;
+	}
+	return false;
 }
 
 static void report_bad(struct sm_template *t, const char *path, const char *key, const json_t *v,

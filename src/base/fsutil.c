@@ -97,6 +97,36 @@ static mode_t replacement_mode(const char *path)
 	return 0666 & ~mask;
 }
 
+/*
+ * A target that exists and is not a regular file: a pipe, a terminal or a
+ * character device (--out /dev/stdout, a FIFO) is written through, as a shell
+ * redirection would; renaming a file over it would replace the device node
+ * itself (as root, `--out /dev/full` left /dev/full a regular file: issue 19).
+ * A directory, a block device or a socket is refused.
+ */
+static int write_special(const char *path, const struct stat *st, const void *data, size_t len,
+			 struct diag_list *dl)
+{
+	if (!S_ISFIFO(st->st_mode) && !S_ISCHR(st->st_mode)) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s",
+			 S_ISDIR(st->st_mode) ? "it is a directory, give a file name"
+					      : "it is not a regular file, a pipe or a terminal");
+		return -1;
+	}
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || write_all(fd, data, len) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (close(fd) < 0) {
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL, "cannot write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_list *dl)
 {
 	/*
@@ -105,6 +135,9 @@ int fs_write_atomic(const char *path, const void *data, size_t len, struct diag_
 	 * "<path>.tmp.<pid>" opened with O_TRUNC followed a symlink planted there
 	 * and overwrote its target (issue 19).
 	 */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return write_special(path, &st, data, len, dl);
 	const char *slash = strrchr(path, '/');
 	char *tmp = slash ? xstrfmt("%.*s/.%s.tmp-XXXXXX", (int)(slash - path), path, slash + 1)
 			  : xstrfmt(".%s.tmp-XXXXXX", path);

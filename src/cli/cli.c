@@ -67,6 +67,14 @@ int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i
 	if ((v = option_value(argc, argv, i, "--env", cmd, &missing))) {
 		if (in->env_nr >= (int)(sizeof(in->envs) / sizeof(in->envs[0])))
 			return cli_usage_error(cmd, "too many --env options"), -1;
+		/* a name, not a path: "../config/staging" read staging's file under
+		 * another name (issue 19: names map one-to-one) */
+		if (!*v || *v == '.' || strchr(v, '/'))
+			return cli_usage_error(cmd,
+					       "environment name '%s' is not a name (the files in "
+					       "config/ give the names; --config FILE for a path)",
+					       v),
+			       -1;
 		in->envs[in->env_nr++] = v;
 		return 1;
 	}

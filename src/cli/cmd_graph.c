@@ -78,6 +78,8 @@ int cmd_graph(int argc, char **argv)
 		}
 	}
 
+	if (out_file && !*out_file)
+		return cli_usage_error("graph", "--out needs a file name, not ''");
 	struct sm_assembly a;
 	/* the templates and every value derived from them live until exit: one arena */
 	arena_begin();

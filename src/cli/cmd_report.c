@@ -184,6 +184,8 @@ int cmd_report(int argc, char **argv)
 	}
 	if (strcmp(o.format, "html") && strcmp(o.format, "json"))
 		return cli_usage_error("report", "unknown format '%s' (html or json)", o.format);
+	if (o.out && !*o.out)
+		return cli_usage_error("report", "--out needs a file name, not ''");
 	if (!in.env_nr && !in.config_nr && !in.path_nr)
 		return cli_usage_error("report", "name the environment: --env NAME (or --env all, "
 						 "--config FILE, PATH...)");

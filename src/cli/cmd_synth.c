@@ -69,6 +69,8 @@ int cmd_synth(int argc, char **argv)
 			return cli_usage_error("synth", "unknown option '%s'", argv[i]);
 		}
 	}
+	if (!*out)
+		return cli_usage_error("synth", "--out needs a directory name, not ''");
 	if (!in.env_nr && !in.config_nr)
 		in.envs[in.env_nr++] = "all";
 

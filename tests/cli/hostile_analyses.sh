@@ -104,6 +104,47 @@ expect_grep "validate: the Default's pattern error is still reported, masked" "D
 "$SOLEMATE" check --severity info "$N_OLD" >"$TMP/n.chk" 2>&1
 expect_grep "check: a world's NoEcho parameter is named, its value masked" 'Tier=\(secret\)' "$TMP/n.chk"
 
+# probe of item 10's class: --out onto what is not a regular file. A device
+# node was replaced by a regular file (as root, `report --out /dev/full` left
+# /dev/full a plain file); a FIFO too. Now pipes and character devices are
+# written through, a directory is refused.
+one='{"Resources":{"B":{"Type":"AWS::S3::Bucket"}}}'
+printf '%s\n' "$one" >"$TMP/one.json"
+if mknod "$TMP/null" c 1 3 2>/dev/null && mknod "$TMP/full" c 1 7 2>/dev/null; then
+  for cmd in report graph; do
+    expect_exit "$cmd --out onto a character device (null) writes through" 0 "$SOLEMATE" $cmd --out "$TMP/null" "$TMP/one.json"
+    if [ -c "$TMP/null" ]; then ok "$cmd --out: the device node is still a device"; else notok "$cmd --out: the device node is still a device" "$(ls -l "$TMP/null")"; rm -f "$TMP/null"; mknod "$TMP/null" c 1 3; fi
+  done
+  expect_exit "report --out onto a full device fails (exit 1)" 1 "$SOLEMATE" report --out "$TMP/full" "$TMP/one.json"
+  expect_grep "report --out onto a full device: says why" 'No space left on device' "$TMP/err"
+  if [ -c "$TMP/full" ]; then ok "report --out: the full device is still a device"; else notok "report --out: the full device is still a device" "$(ls -l "$TMP/full")"; fi
+else
+  ok "--out onto a device: not root, not tried # SKIP mknod"
+fi
+mkfifo "$TMP/fifo"
+(timeout 20 cat "$TMP/fifo" >"$TMP/fifo.out") &
+reader=$!
+expect_exit "report --format json --out onto a FIFO writes through" 0 timeout 20 "$SOLEMATE" report --format json --out "$TMP/fifo" "$TMP/one.json"
+wait "$reader"
+expect_grep "report --out FIFO: the reader got the report" '"environment"' "$TMP/fifo.out"
+if [ -p "$TMP/fifo" ]; then ok "report --out: the FIFO is still a FIFO"; else notok "report --out: the FIFO is still a FIFO" "$(ls -l "$TMP/fifo")"; fi
+mkdir -p "$TMP/outdir"
+expect_exit "report --out onto a directory is refused (exit 1)" 1 "$SOLEMATE" report --out "$TMP/outdir" "$TMP/one.json"
+expect_grep "report --out onto a directory: says so" 'it is a directory' "$TMP/err"
+for cmd in report graph; do
+  expect_exit "$cmd --out '' is bad usage (exit 2)" 2 "$SOLEMATE" $cmd --out "" "$TMP/one.json"
+done
+expect_exit "synth --out '' is bad usage (exit 2)" 2 "$SOLEMATE" synth --env staging --out "" --quiet
+# an environment name is a name: --env ../config/staging read staging under another name
+for e in ../config/staging ./staging config/staging .staging; do
+  expect_exit "--env '$e' is not a name (exit 2)" 2 "$SOLEMATE" list --env "$e"
+done
+expect_grep "--env path: says it is not a name" 'is not a name' "$TMP/err"
+# YAML's .nan, .inf and -.inf were read by cost as 0 and the default retention
+expect_exit "cost: YAML .nan/.inf/-.inf quantities are refused (exit 2)" 2 "$SOLEMATE" cost "$F/cost-yaml-not-finite.yaml"
+expect_grep "cost: .nan named" "'Size' is \"\\.nan\"" "$TMP/err"
+expect_grep "cost: -.inf named" "'RetentionInDays' is \"-\\.inf\"" "$TMP/err"
+
 # item 14: one strict CIDR parser (config, VPC construct, reach): sscanf's %u
 # took "4294967306.0.0.0/16" as 10.0.0.0/16, and spaces, zeros and '+' passed
 i=0
