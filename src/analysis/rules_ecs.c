@@ -81,7 +81,7 @@ static bool looks_secret(const char *name)
 					    "APIKEY",	"PRIVATE_KEY", "CREDENTIAL", NULL};
 	char up[128];
 	size_t i = 0;
-	for (; name[i] && i < sizeof(up) - 1; i++)
+	for (; i < sizeof(up) - 1 && name[i]; i++)
 		up[i] = (char)toupper((unsigned char)name[i]);
 	up[i] = '\0';
 	for (int w = 0; words[w]; w++)
