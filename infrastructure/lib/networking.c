@@ -13,6 +13,7 @@
 
 #define PORT_HTTPS 443
 #define PORT_HTTP 80
+#define CLOUDFRONT_PREFIX_LIST "com.amazonaws.global.cloudfront.origin-facing"
 #define PORT_POSTGRES 5432
 /* Linux and the AWS services pick ephemeral ports from 1024-65535. */
 #define EPHEMERAL_FROM 1024
@@ -149,20 +150,29 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				struct networking *n)
 {
 	const struct vpc *v = &n->vpc;
-	n->alb_sg =
-		sg_new(s, "AlbSecurityGroup", "Load balancer: HTTPS and HTTP from the internet", v,
-		       json_pack("[{ss ss si si ss},{ss ss si si ss}]", "CidrIp", "0.0.0.0/0",
-				 "IpProtocol", "tcp", "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS,
-				 "Description", "HTTPS from the internet", "CidrIp", "0.0.0.0/0",
-				 "IpProtocol", "tcp", "FromPort", PORT_HTTP, "ToPort", PORT_HTTP,
-				 "Description", "HTTP from the internet (redirected to HTTPS)"),
-		       NULL);
-	nag_suppress(n->alb_sg,
-		     "the internet-facing load balancer must accept 443 (and 80, only redirected "
-		     "to 443) from any address; WAF filters the requests",
-		     "AwsSolutions-EC23", "NIST.800.53.R5-EC2RestrictedCommonPorts",
-		     "PCI.DSS.321-EC2RestrictedCommonPorts",
-		     "HIPAA.Security-EC2RestrictedCommonPorts", NULL);
+	/*
+	 * Only CloudFront reaches the load balancer (https-only to the origin):
+	 * its origin-facing servers are the AWS-managed prefix list
+	 * CLOUDFRONT_PREFIX_LIST, whose ID differs per region, so `deploy` looks
+	 * it up (DescribeManagedPrefixLists) and passes it as a parameter. The
+	 * list weighs 55 rules against the quota of 60 inbound rules per group:
+	 * one rule (443) fits, a second (80) would not, and CloudFront never
+	 * uses 80 to this origin.
+	 */
+	json_t *cloudfront = sm_stack_add_lookup_parameter(
+		s, "CloudFrontOriginFacingPrefixList",
+		json_pack("{ss ss ss}", "Type", "String", "AllowedPattern", "^pl-[0-9a-f]+$",
+			  "Description",
+			  "ID of the managed prefix list " CLOUDFRONT_PREFIX_LIST
+			  " in this region (solemate deploy looks it up)"),
+		json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name",
+			  CLOUDFRONT_PREFIX_LIST));
+	n->alb_sg = sg_new(s, "AlbSecurityGroup",
+			   "Load balancer: HTTPS from the CloudFront origin-facing servers only", v,
+			   json_pack("[{so ss si si ss}]", "SourcePrefixListId", cloudfront,
+				     "IpProtocol", "tcp", "FromPort", PORT_HTTPS, "ToPort",
+				     PORT_HTTPS, "Description", "HTTPS from CloudFront"),
+			   NULL);
 	n->app_sg = sg_new(s, "AppSecurityGroup",
 			   "Application: the container port from the load balancer only", v, NULL,
 			   json_pack("[{ss ss si si ss}]", "CidrIp", "0.0.0.0/0", "IpProtocol",

@@ -31,6 +31,7 @@ struct sg_rule {
 	unsigned addr, mask;
 	struct rref peer; /* source/destination group, when no CIDR */
 	const char *label;
+	bool prefix_list; /* a managed prefix list: some addresses of the internet */
 };
 
 struct sg {
@@ -194,6 +195,9 @@ static void sg_add_rule(struct reach_model *m, struct sm_template *t, struct sg 
 	const char *cidr = s_(json_object_get(rule, "CidrIp"));
 	if (cidr && parse_cidr(cidr, &r->addr, &r->mask)) {
 		r->has_cidr = true;
+	} else if (json_object_get(rule,
+				   egress ? "DestinationPrefixListId" : "SourcePrefixListId")) {
+		r->prefix_list = true;
 	} else {
 		const json_t *peer = json_object_get(rule, egress ? "DestinationSecurityGroupId"
 								  : "SourceSecurityGroupId");
@@ -480,7 +484,7 @@ static bool sg_allows(struct reach_model *m, struct sg **groups, size_t n, bool 
 				*label = r->label;
 				return true;
 			}
-			for (size_t p = 0; !r->has_cidr && p < peer_nr; p++)
+			for (size_t p = 0; !r->has_cidr && !r->prefix_list && p < peer_nr; p++)
 				if (same(r->peer, peers[p]->r)) {
 					*label = r->label;
 					return true;
@@ -523,6 +527,19 @@ static void known_names(struct reach_model *m, struct strbuf *sb)
 		strbuf_addf(sb, ", %s (%s)", m->pl[i].role, m->pl[i].r.id);
 }
 
+/* The label of an inbound rule that admits TCP `port` from a managed prefix list, or NULL. */
+static const char *prefix_list_rule(struct sg **groups, size_t n, long port)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < groups[i]->nr; k++) {
+			const struct sg_rule *r = &groups[i]->rules[k];
+			if (!r->egress && r->prefix_list && (r->proto == 6 || r->proto == -1) &&
+			    port >= r->from && port <= r->to)
+				return r->label;
+		}
+	return NULL;
+}
+
 /* internet -> placement */
 static int from_internet(struct reach_model *m, struct placement *d, int port, struct strbuf *ex)
 {
@@ -559,21 +576,26 @@ static int from_internet(struct reach_model *m, struct placement *d, int port, s
 			continue;
 		}
 		const char *sg_label;
+		const char *only = "";
 		if (!sg_allows(m, d->sgs, d->sg_nr, false, port, 0, 0, NULL, 0, &sg_label)) {
-			strbuf_addf(ex,
-				    "not reachable: no security group of %s allows TCP %d from "
-				    "0.0.0.0/0\n",
-				    d->r.id, port);
-			continue;
+			sg_label = prefix_list_rule(d->sgs, d->sg_nr, port);
+			if (!sg_label) {
+				strbuf_addf(ex,
+					    "not reachable: no security group of %s allows TCP %d "
+					    "from 0.0.0.0/0\n",
+					    d->r.id, port);
+				continue;
+			}
+			only = " (only from the addresses of its managed prefix list)";
 		}
 		strbuf_reset(ex);
 		strbuf_addf(ex,
 			    "reachable: internet -> internet gateway (route %s) -> subnet %s (%s)\n"
 			    "  -> network ACL %s in: %s; return: %s\n  -> security group rule of "
-			    "%s -> %s '%s' :%d\n",
+			    "%s%s -> %s '%s' :%d\n",
 			    s->route_label ? s->route_label : "?", s->r.id, s->cidr_text,
 			    s->nacl.id ? s->nacl.id : "default", in_label ? in_label : "default",
-			    label ? label : "default", sg_label, d->role, d->r.id, port);
+			    label ? label : "default", sg_label, only, d->role, d->r.id, port);
 		return 1;
 	}
 	return 0;

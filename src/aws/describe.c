@@ -160,6 +160,24 @@ int ec2_count_items(struct aws_client *c, const char *action, const char *set, c
 	return rc;
 }
 
+int ec2_prefix_list_id(struct aws_client *c, const char *name, char **id, struct diag_list *dl)
+{
+	struct strbuf b = STRBUF_INIT;
+	strbuf_addstr(&b, "Action=DescribeManagedPrefixLists&Version=2016-11-15");
+	form_add(&b, "Filter.1.Name", "prefix-list-name");
+	form_add(&b, "Filter.1.Value.1", name);
+	xmlDocPtr doc;
+	int rc = query_call(c, "ec2", &b, &doc, dl);
+	*id = NULL;
+	if (rc == 0) {
+		*id = aws_xml_path_text(xmlDocGetRootElement(doc),
+					"prefixListSet/item/prefixListId");
+		xmlFreeDoc(doc);
+	}
+	strbuf_release(&b);
+	return rc;
+}
+
 int ec2_address_count(struct aws_client *c, size_t *count, struct diag_list *dl)
 {
 	return ec2_count_items(c, "DescribeAddresses", "addressesSet", NULL, count, dl);

@@ -41,6 +41,12 @@ int rds_orderable_count(struct aws_client *c, const char *engine, const char *ve
 /* AWS Config DescribeConfigurationRecorders: the recorders' names (owned array of strings). */
 int config_recorders(struct aws_client *c, json_t **names, struct diag_list *dl);
 
+/*
+ * EC2 DescribeManagedPrefixLists filtered by prefix-list-name: *id the list's
+ * ID in the client's region (owned), NULL with return 0 when there is none.
+ */
+int ec2_prefix_list_id(struct aws_client *c, const char *name, char **id, struct diag_list *dl);
+
 /* EC2 DescribeAddresses: how many Elastic IPs the account holds in the region. */
 int ec2_address_count(struct aws_client *c, size_t *count, struct diag_list *dl);
 

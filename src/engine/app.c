@@ -62,6 +62,7 @@ static void stack_free(struct sm_stack *s)
 	release_json(s->conditions, walk);
 	release_json(s->mappings, walk);
 	release_json(s->transforms, walk);
+	release_json(s->lookups, walk);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		free(s->outputs[i].name);
 		release_json(s->outputs[i].value, walk);
@@ -181,6 +182,7 @@ struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
 	s->conditions = json_object();
 	s->mappings = json_object();
 	s->transforms = json_array();
+	s->lookups = json_array();
 	ALLOC_GROW(app->stacks, app->stack_nr + 1, app->stack_alloc);
 	app->stacks[app->stack_nr++] = s;
 	app->resolved = false;
@@ -242,6 +244,14 @@ json_t *sm_stack_add_parameter(struct sm_stack *s, const char *name, json_t *def
 {
 	json_object_set_new(s->parameters, name, def ? def : json_object());
 	return sm_ref_name(name);
+}
+
+json_t *sm_stack_add_lookup_parameter(struct sm_stack *s, const char *name, json_t *def,
+				      json_t *lookup)
+{
+	json_object_set_new(lookup, "parameter", json_string(name));
+	json_array_append_new(s->lookups, lookup);
+	return sm_stack_add_parameter(s, name, def);
 }
 
 json_t *sm_stack_add_condition(struct sm_stack *s, const char *name, json_t *expr)

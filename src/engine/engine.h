@@ -93,6 +93,15 @@ void sm_stack_add_mapping(struct sm_stack *s, const char *name, json_t *map);
  * for a RotationSchedule's HostedRotationLambda. Added once however often asked.
  */
 void sm_stack_add_transform(struct sm_stack *s, const char *name);
+/*
+ * A template parameter whose value only the account can tell, looked up at
+ * deploy time (the manifest's "solemate:lookup" metadata, which `deploy`
+ * reads): `lookup` (owned) says what to ask, e.g. {"lookup":
+ * "ec2:managed-prefix-list", "name": "com.amazonaws.global.cloudfront.origin-facing"}.
+ * `def` is the parameter body. Returns {"Ref": name}.
+ */
+json_t *sm_stack_add_lookup_parameter(struct sm_stack *s, const char *name, json_t *def,
+				      json_t *lookup);
 /* An output; `export_name` may be NULL. `value` may hold tokens. */
 void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
 			 const char *description, const char *export_name);

@@ -48,7 +48,7 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt)
 				json_array_append_new(deps, json_string(s->deps[j]->name));
 			json_object_set_new(art, "dependencies", deps);
 		}
-		if (s->xr_nr) {
+		if (s->xr_nr || json_array_size(s->lookups)) {
 			json_t *entries = json_array();
 			for (size_t j = 0; j < s->xr_nr; j++)
 				json_array_append_new(
@@ -57,6 +57,12 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt)
 							   "parameter", s->xr[j].parameter,
 							   "producerStack", s->xr[j].producer_stack,
 							   "output", s->xr[j].output));
+			size_t k;
+			json_t *l;
+			json_array_foreach (s->lookups, k, l)
+				json_array_append_new(
+					entries,
+					json_pack("{ss sO}", "type", "solemate:lookup", "data", l));
 			char *key = xstrfmt("/%s", s->name);
 			json_object_set_new(art, "metadata", json_pack("{so}", key, entries));
 			free(key);

@@ -89,6 +89,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
@@ -1020,7 +1021,8 @@ def auth_problem(headers, action=None, service=None):
         return ApiError(403, "IncompleteSignature",
                         "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
     scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")
-    service = service or ("sts" if action == "GetCallerIdentity" else "cloudformation")
+    service = service or ("sts" if action == "GetCallerIdentity" else "ec2" if action == "DescribeManagedPrefixLists"
+                          else "cloudformation")
     if len(scope) != 5 or scope[3] != service or scope[4] != "aws4_request":
         return ApiError(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: "
                         f"'{service}'.")
@@ -1192,6 +1194,17 @@ class Handler(BaseHTTPRequestHandler):
                     if self.server.log:
                         self.server.log.write(json.dumps(entry, sort_keys=True) + "\n")
                     return self.send(status, text, ctype, rid=rid)
+                if action == "DescribeManagedPrefixLists":
+                    # EC2's answer for the lookup `deploy` makes of the CloudFront
+                    # origin-facing list (its ID differs per region: region-derived here)
+                    name = params.get("Filter.1.Value.1", "")
+                    pl = "pl-" + format(zlib.crc32(f"{name} {region_of(self.headers)}".encode()), "08x")
+                    xml = ('<DescribeManagedPrefixListsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+                           f'<requestId>{rid}</requestId><prefixListSet><item><prefixListId>{pl}</prefixListId>'
+                           f'<prefixListName>{name}</prefixListName></item></prefixListSet>'
+                           '</DescribeManagedPrefixListsResponse>')
+                    self.send(200, xml, rid=rid)
+                    return
                 if action not in ACTIONS:
                     raise ApiError(400, "InvalidAction", f"The action {action} is not valid for this web service.")
                 if action in w.opts.get("deny", []) or f"{action}:{params.get('StackName')}" in w.opts.get("deny", []):

@@ -10,7 +10,7 @@ q() { # NAME WANT_EXIT DIR FROM TO [PATTERN]
   else notok "$name" "exit $rc (want $want), pattern '$pat'" "$(head -4 "$TMP/out")"; fi
 }
 for env in staging production; do
-  for case in "internet alb:443 0" "internet alb:80 0" "alb app:8080 0" "app database:5432 0" \
+  for case in "internet alb:443 0" "internet alb:80 1" "alb app:8080 0" "app database:5432 0" \
               "internet database:5432 1" "internet app:8080 1" "alb database:5432 1" "internet alb:22 1" \
               "database app:8080 1" "private database:5432 0" "internet isolated:5432 1"; do
     set -- $case

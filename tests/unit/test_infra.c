@@ -457,10 +457,61 @@ TEST(fr_4_3_security_groups_and_nacls)
 	CHECK(HAS(staging, "Network", "AWS::EC2::NetworkAclEntry",
 		  "{\"Egress\":true,\"PortRange\":{\"From\":1024,\"To\":65535}}"));
 	CHECK(HAS(staging, "Network", "AWS::EC2::SecurityGroup",
-		  "{\"SecurityGroupIngress\":[{\"CidrIp\":\"0.0.0.0/0\",\"FromPort\":443}]}"));
-	/* nothing but the load balancer is open to the world */
+		  "{\"SecurityGroupIngress\":[{\"SourcePrefixListId\":{\"Ref\":"
+		  "\"CloudFrontOriginFacingPrefixList\"},\"FromPort\":443}]}"));
+	/* nothing is open to the world */
 	CHECK(!HAS(staging, "Network", "AWS::EC2::SecurityGroup",
-		   "{\"SecurityGroupIngress\":[{\"CidrIp\":\"0.0.0.0/0\",\"FromPort\":22}]}"));
+		   "{\"SecurityGroupIngress\":[{\"CidrIp\":\"0.0.0.0/0\"}]}"));
+}
+
+/*
+ * Only CloudFront reaches the load balancer: one inbound rule, 443 from the
+ * CloudFront origin-facing managed prefix list, whose ID deploy looks up in
+ * the region. The list weighs 55 against the 60 inbound rules a group may
+ * have (VPC user guide, AWS-managed prefix list weights): every other rule
+ * of the group counts 1, and the total must fit.
+ */
+TEST(only_cloudfront_reaches_the_load_balancer)
+{
+	struct sm_app *apps[] = {staging, production};
+	for (int a = 0; a < 2; a++) {
+		const json_t *in = json_object_get(
+			json_object_get(resource(apps[a], "Network", "AlbSecurityGroup"), "Properties"),
+			"SecurityGroupIngress");
+		int weight = 0;
+		size_t i;
+		const json_t *r;
+		json_array_foreach(in, i, r) weight +=
+			json_object_get(r, "SourcePrefixListId") ? 55 : 1;
+		/* ingress rules of their own resources that name the group count too */
+		const char *id;
+		const json_t *res;
+		json_object_foreach(json_object_get(T(apps[a], "Network"), "Resources"), id, res)
+		{
+			const json_t *g = json_object_get(json_object_get(res, "Properties"), "GroupId");
+			char *gt = json_dumps(g, JSON_ENCODE_ANY);
+			if (!strcmp(json_string_value(json_object_get(res, "Type")),
+				    "AWS::EC2::SecurityGroupIngress") &&
+			    gt && strstr(gt, "\"AlbSecurityGroup\""))
+				weight += json_object_get(json_object_get(res, "Properties"),
+							  "SourcePrefixListId")
+						  ? 55
+						  : 1;
+			free(gt);
+		}
+		CHECK(json_array_size(in) == 1);
+		CHECK(subset_of("{\"SourcePrefixListId\":{\"Ref\":\"CloudFrontOriginFacingPrefixList\"},"
+				"\"IpProtocol\":\"tcp\",\"FromPort\":443,\"ToPort\":443}",
+				json_array_get(in, 0)));
+		CHECK(weight <= 60);
+		json_t *m = sm_app_manifest(apps[a], SM_FORMAT_JSON);
+		char *text = json_dumps(m, JSON_SORT_KEYS);
+		CHECK(text && strstr(text, "\"lookup\": \"ec2:managed-prefix-list\"") &&
+		      strstr(text, "\"name\": \"com.amazonaws.global.cloudfront.origin-facing\"") &&
+		      strstr(text, "\"parameter\": \"CloudFrontOriginFacingPrefixList\""));
+		free(text);
+		json_decref(m);
+	}
 }
 TEST(fr_4_4_route_tables)
 {
@@ -1006,6 +1057,7 @@ int main(void)
 	RUN(fr_4_1_vpc_with_public_and_private_subnets);
 	RUN(fr_4_2_internet_and_nat_gateways);
 	RUN(fr_4_3_security_groups_and_nacls);
+	RUN(only_cloudfront_reaches_the_load_balancer);
 	RUN(fr_4_4_route_tables);
 	RUN(fr_4_5_vpc_endpoints);
 	RUN(fr_4_6_network_monitoring_and_logging);
