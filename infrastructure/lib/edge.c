@@ -164,6 +164,26 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 					    json_pack("{so}", "DistributionConfig", config));
 	sm_resource_suppress(out->distribution, "AwsSolutions-CFR1",
 			     "a shop sells worldwide: no geographic restriction by design");
+	/*
+	 * The assets bucket's policy lives beside the distribution (storage.c),
+	 * so that it can name this distribution and no other: "allow CloudFront
+	 * to access the bucket only when the request is on behalf of the
+	 * distribution that contains the origin" (CloudFront developer guide,
+	 * "Restrict access to an Amazon S3 origin").
+	 */
+	if (st->assets_statements)
+		json_array_append_new(
+			st->assets_statements,
+			json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudFrontOacRead",
+				  "Effect", "Allow", "Principal", "Service",
+				  "cloudfront.amazonaws.com", "Action", "s3:GetObject", "Resource",
+				  bucket_objects_arn(st->assets_bucket, "/*"), "Condition",
+				  "StringEquals", "AWS:SourceArn",
+				  sm_fn_sub_vars(
+					  "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
+					  "distribution/${Distribution}",
+					  json_pack("{so}", "Distribution",
+						    sm_ref(out->distribution)))));
 	if (cfg->hosted_zone_id)
 		dns_records(s, cfg, out->distribution);
 	sm_stack_add_output(s, "DistributionDomainName", sm_getatt(out->distribution, "DomainName"),

@@ -30,14 +30,37 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	/*
 	 * The data key encrypts the database, its secrets, backups and the assets
 	 * bucket; CloudFront reads SSE-KMS objects through Origin Access Control
-	 * only when the key lets it (AWS CloudFront developer guide, "OAC, SSE-KMS").
+	 * only when the key lets it (CloudFront developer guide, "Restrict access
+	 * to an Amazon S3 origin", SSE-KMS), and only our distribution may: its
+	 * ARN. The key comes before the distribution (bucket -> key, distribution
+	 * -> bucket), so the distribution's ID is a parameter that deploy looks
+	 * up from the Edge stack's output: empty on the very first deploy (no
+	 * distribution yet, no statement), and deploy runs this stack again once
+	 * the Edge stack exists (the CDK's README asks for the same second step
+	 * by hand, "Scoping down the key policy").
 	 */
+	char *edge = xstrfmt("%sEdge", cfg->stack_prefix);
+	json_t *dist = sm_stack_add_lookup_parameter(
+		data, "AssetsDistributionId",
+		json_pack("{ss ss ss ss}", "Type", "String", "Default", "", "AllowedPattern",
+			  "^[A-Z0-9]*$", "Description",
+			  "ID of this environment's CloudFront distribution (deploy reads the Edge "
+			  "stack's output DistributionId; empty before it exists)"),
+		json_pack("{ss ss ss sb}", "lookup", "cloudformation:output", "stack", edge,
+			  "output", "DistributionId", "optional", 1));
+	free(edge);
+	sm_stack_add_condition(data, "HasAssetsDistribution",
+			       sm_fn_not(sm_fn_equals(dist, json_string(""))));
 	json_t *data_st = json_pack(
-		"[{ss ss s{ss} s[sss] ss s{s{so}}}]", "Sid", "AllowCloudFrontOacRead", "Effect",
-		"Allow", "Principal", "Service", "cloudfront.amazonaws.com", "Action",
-		"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "Resource", "*", "Condition",
-		"ArnLike", "AWS:SourceArn",
-		sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"));
+		"[o]",
+		sm_fn_if("HasAssetsDistribution",
+			 json_pack("{ss ss s{ss} s[s] ss s{s{so}}}", "Sid",
+				   "AllowCloudFrontOacRead", "Effect", "Allow", "Principal",
+				   "Service", "cloudfront.amazonaws.com", "Action", "kms:Decrypt",
+				   "Resource", "*", "Condition", "StringEquals", "AWS:SourceArn",
+				   sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
+					     "distribution/${AssetsDistributionId}")),
+			 sm_no_value()));
 	out->data_key =
 		kms_key_new(data, "DataKey", "SoleMate data: database, secrets, backups, assets",
 			    data_st, "Retain");
@@ -71,7 +94,6 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms", logs_st, "Retain");
 	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),
 			    "KMS key of the database, secrets, backups and assets", NULL);
-	(void)cfg;
 	return 0;
 }
 

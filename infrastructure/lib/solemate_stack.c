@@ -95,12 +95,24 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 						"CloudFront, WAF, DNS (FR-3.5, FR-5.4)", false);
 	struct sm_stack *monitoring = new_stack(app, cfg, "Monitoring", cfg->region,
 						"alarms, dashboard, tracing, budget (FR-6)", false);
+	/*
+	 * The assets bucket's policy names the distribution, so it comes after
+	 * it: in the Edge stack when the bucket is in us-east-1 too, else in a
+	 * stack of the bucket's region (a bucket policy is set in the bucket's
+	 * region) that follows the Edge stack.
+	 */
+	struct sm_stack *assets_access = !strcmp(cfg->region, EDGE_REGION)
+						 ? edge_stack
+						 : new_stack(app, cfg, "AssetsAccess", cfg->region,
+							     "the assets bucket's policy, which "
+							     "names the distribution (FR-3.2)",
+							     false);
 
 	if (networking_build(network, cfg, &net, dl) < 0 ||
 	    security_add_keys(data, cfg, &keys, dl) < 0 ||
 	    networking_add_flow_logs(data, cfg, &net, &keys, dl) < 0 ||
 	    security_add_secrets(data, cfg, &keys, &secrets, dl) < 0 ||
-	    storage_build(data, dr, cfg, &keys, &st, dl) < 0 ||
+	    storage_build(data, dr, assets_access, cfg, &keys, &st, dl) < 0 ||
 	    database_build(data, cfg, &net, &keys, &st, &db, dl) < 0)
 		return -1;
 	struct sm_resource *topic = monitoring_add_topic(data, cfg, &keys);

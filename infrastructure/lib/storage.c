@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/region.h"
 #include "base/xalloc.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
@@ -48,12 +49,25 @@ static void logs_bucket(struct sm_stack *data, const struct env_config *cfg, boo
 					     "NoncurrentVersionExpiration", "NoncurrentDays", 7),
 			   .retain_policy = prod ? "Retain" : NULL},
 		   &b);
-	/* ALB access logs (Elastic Load Balancing user guide, "enable access logs") */
-	bucket_add_statement(&b, json_pack("{ss ss s{ss} ss so}", "Sid", "AlbAccessLogs", "Effect",
-					   "Allow", "Principal", "Service",
-					   "logdelivery.elasticloadbalancing.amazonaws.com",
-					   "Action", "s3:PutObject", "Resource",
-					   bucket_objects_arn(b.bucket, "/alb/*")));
+	/*
+	 * ALB access logs (ALB user guide, "Enable access logs", step 2): in the
+	 * regions opened before August 2022 (us-east-1 among them) Elastic Load
+	 * Balancing delivers as its own account of the region, elsewhere as the
+	 * service principal. Without the right one, creating the load balancer
+	 * with access logs on fails ("Access Denied for bucket").
+	 */
+	const char *elb = region_elb_log_account(cfg->region);
+	json_t *principal =
+		json_pack("{ss}", "Service", "logdelivery.elasticloadbalancing.amazonaws.com");
+	if (elb) {
+		char *root = xstrfmt("arn:${AWS::Partition}:iam::%s:root", elb);
+		json_object_set_new(principal, "AWS", sm_fn_sub(root));
+		free(root);
+	}
+	bucket_add_statement(&b,
+			     json_pack("{ss ss so ss so}", "Sid", "AlbAccessLogs", "Effect",
+				       "Allow", "Principal", principal, "Action", "s3:PutObject",
+				       "Resource", bucket_objects_arn(b.bucket, "/alb/AWSLogs/*")));
 	/* S3 server access logs of the assets bucket */
 	bucket_add_statement(
 		&b,
@@ -145,8 +159,9 @@ static struct sm_resource *replication_role(struct sm_stack *data, struct sm_res
 	return role;
 }
 
-int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_config *cfg,
-		  const struct security_keys *keys, struct storage *out, struct diag_list *dl)
+int storage_build(struct sm_stack *data, struct sm_stack *dr, struct sm_stack *assets_policy_stack,
+		  const struct env_config *cfg, const struct security_keys *keys,
+		  struct storage *out, struct diag_list *dl)
 {
 	(void)dl;
 	bool prod = cfg->protect_data;
@@ -163,22 +178,25 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 					  .access_log_bucket = out->logs_bucket,
 					  .access_log_prefix = "s3/assets/",
 					  .lifecycle_rules = assets_lifecycle(),
-					  .retain_policy = prod ? "Retain" : NULL},
+					  .retain_policy = prod ? "Retain" : NULL,
+					  /*
+					   * CloudFront reads through Origin Access Control, and the
+					   * policy names our distribution only (edge.c adds that
+					   * statement): it lives beside the distribution, which
+					   * comes after this stack, as the CDK places it.
+					   */
+					  .policy_stack = assets_policy_stack},
 		   &b);
 	fix_abort_rule(json_object_get(
 		json_object_get(sm_resource_props(b.bucket), "LifecycleConfiguration"), "Rules"));
-	/*
-	 * CloudFront reads through Origin Access Control. The condition names the
-	 * account's distributions rather than Ref-ing ours: the edge stack already
-	 * depends on this one, and a reference back would be a cycle.
-	 */
-	bucket_add_statement(
-		&b, json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudFrontOacRead", "Effect",
-			      "Allow", "Principal", "Service", "cloudfront.amazonaws.com", "Action",
-			      "s3:GetObject", "Resource", bucket_objects_arn(b.bucket, "/*"),
-			      "Condition", "ArnLike", "AWS:SourceArn",
-			      sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
-					"distribution/*")));
+	if (assets_policy_stack && assets_policy_stack != data)
+		nag_suppress(b.bucket,
+			     "the bucket's policy (TLS only, read by our CloudFront distribution "
+			     "only) is AssetsBucketPolicy beside the distribution, in the stack "
+			     "that comes after this one",
+			     "AwsSolutions-S10", "NIST.800.53.R5-S3BucketSSLRequestsOnly",
+			     "PCI.DSS.321-S3BucketSSLRequestsOnly",
+			     "HIPAA.Security-S3BucketSSLRequestsOnly", NULL);
 	if (out->replica_bucket) {
 		struct sm_resource *role =
 			replication_role(data, b.bucket, keys, out->replica_bucket, replica_key);
@@ -211,6 +229,7 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_c
 			     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->assets_bucket = b.bucket;
 	out->assets_policy = b.policy;
+	out->assets_statements = b.statements;
 	sm_stack_add_output(data, "AssetsBucketName", sm_ref(b.bucket), "Static assets bucket",
 			    NULL);
 	sm_stack_add_output(data, "LogsBucketName", sm_ref(out->logs_bucket),

@@ -11,14 +11,17 @@
 
 struct storage {
 	struct sm_resource *assets_bucket;
-	struct sm_resource *assets_policy;  /* TLS-only + CloudFront OAC read */
+	struct sm_resource *assets_policy;  /* TLS-only + CloudFront OAC read, beside the CDN */
+	json_t *assets_statements;	    /* borrowed: its statements (edge.c adds OAC read) */
 	struct sm_resource *logs_bucket;    /* ALB, CloudFront, S3 access logs */
 	struct sm_resource *replica_bucket; /* in the DR stack, or NULL */
 };
 
 /* `dr` is the stack in cfg->dr_region, or NULL. */
-int storage_build(struct sm_stack *data, struct sm_stack *dr, const struct env_config *cfg,
-		  const struct security_keys *keys, struct storage *out, struct diag_list *dl);
+/* `assets_policy_stack`: where the assets bucket's policy goes (beside the distribution). */
+int storage_build(struct sm_stack *data, struct sm_stack *dr, struct sm_stack *assets_policy_stack,
+		  const struct env_config *cfg, const struct security_keys *keys,
+		  struct storage *out, struct diag_list *dl);
 
 /*
  * Note: the bucket policy that lets CloudFront (Origin Access Control) read

@@ -22,4 +22,13 @@ bool region_name_valid(const char *region);
  */
 int region_check(const char *region, const char *source, struct diag_list *dl);
 
+/*
+ * The Elastic Load Balancing account that delivers access logs in `region`,
+ * for the regions opened before August 2022 (the ALB user guide, "Attach a
+ * policy to your S3 bucket"; the CDK's region-info ELBV2_ACCOUNTS); NULL for
+ * the others, where the service principal
+ * logdelivery.elasticloadbalancing.amazonaws.com writes.
+ */
+const char *region_elb_log_account(const char *region);
+
 #endif

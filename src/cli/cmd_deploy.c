@@ -148,6 +148,41 @@ static int failover_guard(struct cli_aws *ca, const struct solemate_unit *u, str
 	return code;
 }
 
+/*
+ * A stack whose parameter is an output of a stack deployed after it (the
+ * manifest's "solemate:lookup" of kind "cloudformation:output": the assets
+ * key names the distribution, which comes after the key): when that stack
+ * was deployed in this run, the consumer runs again with the value. Its
+ * change set is empty when the value did not change. The name of the
+ * producer is returned, or NULL.
+ */
+static const char *later_producer(const json_t *manifest, const struct plan_waves *waves,
+				  const char *stack)
+{
+	char *key = xstrfmt("/%s", stack);
+	const json_t *entries = json_object_get(
+		json_object_get(json_object_get(json_object_get(manifest, "artifacts"), stack),
+				"metadata"),
+		key);
+	free(key);
+	size_t i;
+	const json_t *e;
+	json_array_foreach (entries, i, e) {
+		const json_t *d = json_object_get(e, "data");
+		const char *producer = json_string_value(json_object_get(d, "stack"));
+		if (strcmp(json_string_value(json_object_get(e, "type")) ?: "",
+			   "solemate:lookup") ||
+		    strcmp(json_string_value(json_object_get(d, "lookup")) ?: "",
+			   "cloudformation:output") ||
+		    !producer)
+			continue;
+		for (size_t k = 0; k < waves->nr; k++)
+			if (!strcmp(waves->stacks[k]->stack_name, producer))
+				return producer;
+	}
+	return NULL;
+}
+
 /* Options of a run that every unit it deploys shares. */
 struct deploy_run {
 	bool skip_preflight, after_failback;
@@ -260,6 +295,25 @@ static int deploy_unit(const struct cli_lifecycle_opts *lo, const struct deploy_
 		       unit.name, ctx.unprotected, ctx.unprotected == 1 ? "" : "s");
 	code = ctx.done + ctx.unchanged == waves.nr && !ctx.unprotected ? SM_EXIT_OK
 									: SM_EXIT_FINDINGS;
+	/* stacks that take a value of a stack deployed after them: once more, with it */
+	for (size_t i = 0; code == SM_EXIT_OK && i < waves.nr; i++) {
+		const char *producer =
+			later_producer(manifest, &waves, waves.stacks[i]->stack_name);
+		if (!producer)
+			continue;
+		struct deploy_ctx again = {.opts = ctx.opts};
+		pthread_mutex_init(&again.lock, NULL);
+		printf("%s: again, with the outputs of %s (deployed after it)\n",
+		       waves.stacks[i]->stack_name, producer);
+		struct diag_list adl = DIAG_LIST_INIT;
+		deploy_one(&ca, waves.stacks[i], &again, &adl);
+		if (adl.nr)
+			cli_aws_diags(&ca, &adl);
+		diag_list_release(&adl);
+		pthread_mutex_destroy(&again.lock);
+		if (again.done + again.unchanged != 1 || again.unprotected)
+			code = SM_EXIT_FINDINGS;
+	}
 	pthread_mutex_destroy(&ctx.lock);
 out:
 	if (code == SM_EXIT_USAGE)

@@ -83,10 +83,10 @@ void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p
 			  sm_getatt(out->bucket, "Arn"), bucket_objects_arn(out->bucket, "/*"),
 			  "Condition", "Bool", "aws:SecureTransport", "false");
 	char *pid = xstrfmt("%sPolicy", id);
-	out->policy = sm_resource_new(s, pid, "AWS::S3::BucketPolicy",
-				      json_pack("{so s{ss sO}}", "Bucket", sm_ref(out->bucket),
-						"PolicyDocument", "Version", "2012-10-17",
-						"Statement", out->statements));
+	out->policy = sm_resource_new(
+		p->policy_stack ? p->policy_stack : s, pid, "AWS::S3::BucketPolicy",
+		json_pack("{so s{ss sO}}", "Bucket", sm_ref(out->bucket), "PolicyDocument",
+			  "Version", "2012-10-17", "Statement", out->statements));
 	free(pid);
 	json_decref(out->statements); /* the policy holds it; we keep a borrowed pointer */
 }

@@ -31,6 +31,12 @@ struct bucket_props {
 	const char *object_ownership; /* default BucketOwnerEnforced */
 	json_t *lifecycle_rules;      /* stolen; NULL: none */
 	const char *retain_policy;
+	/*
+	 * NULL: the bucket policy beside the bucket. Else the stack it goes to:
+	 * the one whose resources it names (a CloudFront distribution), so that
+	 * the bucket's stack need not refer back to it.
+	 */
+	struct sm_stack *policy_stack;
 };
 
 struct bucket {

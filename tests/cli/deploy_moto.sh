@@ -154,14 +154,29 @@ sg = {n: phys("Network", n) for n in ("AlbSecurityGroup", "AppSecurityGroup", "D
 def ingress(g):
     out = set()
     for p in ec2.describe_security_groups(GroupIds=[g])["SecurityGroups"][0]["IpPermissions"]:
-        for src in [x["GroupId"] for x in p["UserIdGroupPairs"]] + [x["CidrIp"] for x in p["IpRanges"]] + [x["CidrIpv6"] for x in p.get("Ipv6Ranges", [])]:
+        for src in ([x["GroupId"] for x in p["UserIdGroupPairs"]] + [x["CidrIp"] for x in p["IpRanges"]] + [x["CidrIpv6"] for x in p.get("Ipv6Ranges", [])]
+                    + [x["PrefixListId"] for x in p.get("PrefixListIds", [])]):
             out.add((p.get("FromPort"), p.get("ToPort"), src))
     return out
 port = cfg.get("containerPort", 8080)
 check("database SG: only the app tier on 5432", ingress(sg["DatabaseSecurityGroup"]) == {(5432, 5432, sg["AppSecurityGroup"])}, ingress(sg["DatabaseSecurityGroup"]))
 check("app SG: only the load balancer on the container port", ingress(sg["AppSecurityGroup"]) == {(port, port, sg["AlbSecurityGroup"])}, ingress(sg["AppSecurityGroup"]))
 alb = ingress(sg["AlbSecurityGroup"])
-check("ALB SG: only 80/443 from the internet", alb and all(f in (80, 443) and f == t for f, t, _ in alb), alb)
+# deploy looked the list's ID up in the region (issue 12: only CloudFront reaches the ALB)
+cfl = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}])["PrefixLists"]
+net = cf.describe_stacks(StackName=prefix + "Network")["Stacks"][0]
+given = {p["ParameterKey"]: p["ParameterValue"] for p in net.get("Parameters", [])}.get("CloudFrontOriginFacingPrefixList")
+check("deploy passed the region's CloudFront origin-facing prefix list", cfl and given == cfl[0]["PrefixListId"], (given, cfl))
+# moto's AWS::EC2::SecurityGroup drops SourcePrefixListId rules: nothing else may be open
+check("ALB SG: only 443, from CloudFront's origin-facing prefix list", alb in (set(), {(443, 443, given)}), alb)
+# issue 12 #16: after the second run of the Data stack, the key names this distribution, no other
+kp = boto3.client("kms", endpoint_url=ep).get_key_policy(KeyId=phys("Data", "DataKey"), PolicyName="default")["Policy"]
+dist = cf.describe_stacks(StackName=prefix + "Edge")["Stacks"][0]
+dist_id = {o["OutputKey"]: o["OutputValue"] for o in dist.get("Outputs", [])}.get("DistributionId")
+# (moto models no AWS::CloudFront::Distribution: its Edge stack has no DistributionId
+# output, so the key keeps no CloudFront statement; with one, the key names it)
+check("data key: CloudFront may decrypt for this distribution only", "distribution/*" not in kp
+      and (f"distribution/{dist_id}" in kp if dist_id else "cloudfront.amazonaws.com" not in kp), (dist_id, kp))
 svc = ecs.describe_services(cluster=phys("Compute", "Cluster"), services=[phys("Compute", "Service")])["services"][0]
 check("ECS service desired count as configured", svc["desiredCount"] == cfg["ecsDesiredCount"], svc["desiredCount"])
 sys.exit(1 if fail else 0)

@@ -52,6 +52,19 @@ expect_grep "first deploy: outputs" "SolemateStagingEdge \| +[A-Za-z]+ = " "$TMP
 expect_grep "first deploy: the run's time" "^staging: ([0-9]+m)?[0-9]+\.[0-9]s in all; each stack:$" "$TMP/deploy1.out"
 n=$(grep -cE "^  Solemate[A-Za-z]+ +([0-9]+m)?[0-9]+\.[0-9]s  (deployed|unchanged)$" "$TMP/deploy1.out")
 [ "$n" = 5 ] && ok "first deploy: each of the 5 stacks' time and result" || notok "first deploy: each stack's time" "$n lines: $(grep -A6 'in all' "$TMP/deploy1.out")"
+# issue 12 #16: the data key names the distribution, which comes after it: the
+# Data stack runs once more, with the Edge stack's DistributionId
+expect_grep "first deploy: Data again, after Edge" "SolemateStagingData: again, with the outputs of SolemateStagingEdge" "$TMP/deploy1.out"
+if python3 - "$TMP/log.jsonl" <<'PY'
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1])]
+ids = {c["params"].get("Parameters.member.1.ParameterValue") for c in calls if c["action"] == "CreateChangeSet"
+       and c["params"].get("StackName") == "SolemateStagingData"
+       and c["params"].get("Parameters.member.1.ParameterKey") == "AssetsDistributionId"}
+sys.exit(0 if ids and all(i and i.startswith("SolemateStagingEdge-Distribution") for i in ids) else 1)
+PY
+then ok "second run of Data: AssetsDistributionId is the Edge stack's DistributionId"
+else notok "second run of Data: AssetsDistributionId is the Edge stack's DistributionId" "$(grep -c CreateChangeSet "$TMP/log.jsonl")"; fi
 expect_state "first deploy: every stack CREATE_COMPLETE, no change set pending" \
   "sorted(set(s['status'] for s in st.values())), len(st), len(pending)" "['CREATE_COMPLETE'], 5, 0"
 # Data depends on Network: its change set was created only after Network was complete

@@ -771,6 +771,89 @@ TEST(resources_wait_for_the_policies_they_use)
 }
 
 /* issue 12, item 7: DescribeKey carries no encryption context */
+/*
+ * issue 12 #16: the assets bucket and its key let this environment's
+ * distribution read, no other (AWS:SourceArn of the distribution). The
+ * bucket policy lives beside the distribution (in the Edge stack when the
+ * bucket is in us-east-1 too, else in AssetsAccess of the bucket's region,
+ * after Edge); the key names it through a parameter deploy fills from the
+ * Edge stack's output. No stack refers back to one that follows it.
+ */
+static void assets_read_only_by_own_distribution(struct sm_app *app, const char *policy_stack)
+{
+	const json_t *pol = props(app, policy_stack, "AssetsBucketPolicy");
+	const json_t *st = statement(json_object_get(pol, "PolicyDocument"), "CloudFrontOacRead");
+	char *text = json_dumps(st, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "\"StringEquals\"") &&
+	      strstr(text, "distribution/${Distribution}") && !strstr(text, "ArnLike"));
+	free(text);
+	CHECK(statement(json_object_get(pol, "PolicyDocument"), "DenyInsecureTransport") != NULL);
+	CHECK(resource(app, "Data", "AssetsBucketPolicy") == NULL);
+	/* the key: only with the distribution's ID, and only that distribution */
+	const json_t *key = json_object_get(props(app, "Data", "DataKey"), "KeyPolicy");
+	text = json_dumps(key, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "\"HasAssetsDistribution\"") &&
+	      strstr(text, "distribution/${AssetsDistributionId}"));
+	free(text);
+	CHECK(subset_of("{\"Type\":\"String\",\"Default\":\"\"}",
+			json_object_get(json_object_get(T(app, "Data"), "Parameters"),
+					"AssetsDistributionId")));
+	json_t *m = sm_app_manifest(app, SM_FORMAT_JSON);
+	text = json_dumps(m, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "\"lookup\": \"cloudformation:output\"") &&
+	      strstr(text, "\"output\": \"DistributionId\"") &&
+	      strstr(text, "\"parameter\": \"AssetsDistributionId\""));
+	free(text);
+	json_decref(m);
+	/* nowhere any distribution of the account */
+	for (size_t i = 0; i < sm_app_stack_count(app); i++) {
+		char *t = json_dumps(sm_stack_template(sm_app_stack_at(app, i)), 0);
+		CHECK(t && !strstr(t, "distribution/*"));
+		free(t);
+	}
+}
+
+TEST(assets_bucket_and_key_allow_only_this_environments_distribution)
+{
+	assets_read_only_by_own_distribution(staging, "Edge");
+	assets_read_only_by_own_distribution(production, "Edge");
+	CHECK(stack_follows(staging, "SolemateStagingEdge", "SolemateStagingData"));
+	CHECK(!stack_follows(staging, "SolemateStagingData", "SolemateStagingEdge"));
+	/* a bucket outside us-east-1: its policy in its own region, after the Edge stack */
+	struct sm_app *eu = build("tests/fixtures/config/good/staging-eu-west-1.json");
+	assets_read_only_by_own_distribution(eu, "AssetsAccess");
+	const struct sm_stack *acc = sm_app_find_stack(eu, "SolemateEuAssetsAccess");
+	CHECK(acc && !strcmp(sm_stack_region(acc), "eu-west-1"));
+	CHECK(stack_follows(eu, "SolemateEuAssetsAccess", "SolemateEuEdge"));
+	CHECK(!stack_follows(eu, "SolemateEuData", "SolemateEuEdge"));
+	CHECK(resource(eu, "Edge", "AssetsBucketPolicy") == NULL);
+	sm_app_free(eu);
+}
+
+/*
+ * ALB access logs: in us-east-1 (and every region opened before August
+ * 2022) Elastic Load Balancing writes as its regional account, not as the
+ * service principal; the bucket policy must allow it, or creating the load
+ * balancer with access logs fails.
+ */
+TEST(alb_access_logs_can_be_delivered_in_the_region)
+{
+	const json_t *pol = props(staging, "Data", "LogsBucketPolicy");
+	const json_t *st = statement(json_object_get(pol, "PolicyDocument"), "AlbAccessLogs");
+	char *text = json_dumps(st, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "iam::127311923021:root") &&
+	      strstr(text, "logdelivery.elasticloadbalancing.amazonaws.com") &&
+	      strstr(text, "/alb/AWSLogs/*"));
+	free(text);
+	struct sm_app *eu = build("tests/fixtures/config/good/staging-eu-west-1.json");
+	st = statement(json_object_get(props(eu, "Data", "LogsBucketPolicy"), "PolicyDocument"),
+		       "AlbAccessLogs");
+	text = json_dumps(st, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "iam::156460612806:root"));
+	free(text);
+	sm_app_free(eu);
+}
+
 /* A public NAT gateway and its EIP need the internet gateway attached first (SM-DEP-004) */
 TEST(nat_gateways_and_their_eips_wait_for_the_internet_gateway)
 {
@@ -1067,6 +1150,7 @@ int main(void)
 	RUN(fr_5_3_dns_validated_certificate_with_a_hosted_zone);
 	RUN(edge_in_us_east_1_takes_cross_region_values_as_parameters);
 	RUN(fr_3_5_api_origin_is_a_name_the_alb_certificate_covers);
+	RUN(assets_bucket_and_key_allow_only_this_environments_distribution);
 	RUN(fr_5_4_waf);
 	RUN(fr_5_4_alb_rate_limit_keys_on_the_forwarded_client_address);
 	RUN(fr_5_5_cloudtrail);
@@ -1075,6 +1159,7 @@ int main(void)
 	RUN(config_delivery_channel_after_recorder_with_a_role_that_writes);
 	RUN(resources_wait_for_the_policies_they_use);
 	RUN(nat_gateways_and_their_eips_wait_for_the_internet_gateway);
+	RUN(alb_access_logs_can_be_delivered_in_the_region);
 	RUN(cloudtrail_key_policy_as_the_cloudtrail_guide_writes_it);
 	RUN(alarms_and_auto_scaling_can_publish_to_the_encrypted_topics);
 	RUN(fr_6_1_alarms_to_the_topic);
