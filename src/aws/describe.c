@@ -164,10 +164,10 @@ int ec2_prefix_list_id(struct aws_client *c, const char *name, char **id, struct
 {
 	struct strbuf b = STRBUF_INIT;
 	strbuf_addstr(&b, "Action=DescribeManagedPrefixLists&Version=2016-11-15");
-	form_add(&b, "Filter.1.Name", "prefix-list-name");
-	form_add(&b, "Filter.1.Value.1", name);
+	aws_form_add(&b, "Filter.1.Name", "prefix-list-name");
+	aws_form_add(&b, "Filter.1.Value.1", name);
 	xmlDocPtr doc;
-	int rc = query_call(c, "ec2", &b, &doc, dl);
+	int rc = aws_query_call(c, "ec2", &b, &doc, dl);
 	*id = NULL;
 	if (rc == 0) {
 		*id = aws_xml_path_text(xmlDocGetRootElement(doc),

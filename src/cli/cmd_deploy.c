@@ -303,13 +303,15 @@ static int deploy_unit(const struct cli_lifecycle_opts *lo, const struct deploy_
 			continue;
 		struct deploy_ctx again = {.opts = ctx.opts};
 		pthread_mutex_init(&again.lock, NULL);
+		cli_times_init(&again.times);
 		printf("%s: again, with the outputs of %s (deployed after it)\n",
 		       waves.stacks[i]->stack_name, producer);
 		struct diag_list adl = DIAG_LIST_INIT;
-		deploy_one(&ca, waves.stacks[i], &again, &adl);
+		deploy_one(&ca.s, waves.stacks[i], &again, &adl);
 		if (adl.nr)
 			cli_aws_diags(&ca, &adl);
 		diag_list_release(&adl);
+		cli_times_release(&again.times);
 		pthread_mutex_destroy(&again.lock);
 		if (again.done + again.unchanged != 1 || again.unprotected)
 			code = SM_EXIT_FINDINGS;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "analysis/diff.h"
+#include "aws/describe.h"
 #include "aws/stack_events.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -199,10 +200,75 @@ static enum lc_deploy_result protect(struct lc_session *s, struct aws_client *c,
 	return LC_DEPLOY_UNPROTECTED;
 }
 
+/* The region of a stack of the manifest (its artifact's environment). */
+static const char *artifact_region(struct lc_session *s, const json_t *arts, const char *stack)
+{
+	const char *env = jstr(json_object_get(arts, stack), "environment");
+	const char *slash = strrchr(env, '/');
+	return s->forced_region				      ? s->forced_region
+	       : slash && strcmp(slash + 1, "unknown-region") ? slash + 1
+							      : s->creds.region;
+}
+
+/*
+ * A parameter only the account can tell (manifest metadata "solemate:lookup",
+ * engine.h): "ec2:managed-prefix-list" is the ID of the AWS-managed prefix
+ * list `name` in the stack's region (they differ per region);
+ * "cloudformation:output" is an output of a stack that may not be deployed
+ * yet ("optional": then the parameter's Default applies, and `deploy` runs
+ * the stack again once that stack is). 0 with *value (owned, NULL: leave
+ * the parameter to its Default), -1 with a diagnostic.
+ */
+static int lookup_value(struct lc_session *s, const json_t *arts, const char *stack,
+			const json_t *d, char **value, struct diag_list *dl)
+{
+	const char *kind = jstr(d, "lookup");
+	struct lc_client cc;
+	*value = NULL;
+	if (!strcmp(kind, "ec2:managed-prefix-list")) {
+		const char *region = artifact_region(s, arts, stack), *name = jstr(d, "name");
+		lc_client_init(s, region, &cc);
+		int rc = ec2_prefix_list_id(&cc.c, name, value, dl);
+		lc_client_done(s, &cc);
+		if (rc == 0 && !*value) {
+			struct diag *dg =
+				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+					 "stack '%s' needs the managed prefix list %s, which EC2 "
+					 "does not have in %s",
+					 stack, name, region);
+			diag_set_hint(dg,
+				      "aws ec2 describe-managed-prefix-lists --region %s --filters "
+				      "Name=prefix-list-name,Values=%s",
+				      region, name);
+			rc = -1;
+		}
+		return rc;
+	}
+	if (!strcmp(kind, "cloudformation:output")) {
+		const char *producer = jstr(d, "stack"), *output = jstr(d, "output");
+		struct cfn_stack st = {0};
+		lc_client_init(s, artifact_region(s, arts, producer), &cc);
+		int r = cfn_describe_stack(&cc.c, producer, &st, dl);
+		const json_t *v = r == 1 && st.status && strcmp(st.status, "DELETE_COMPLETE")
+					  ? json_object_get(st.outputs, output)
+					  : NULL;
+		if (json_is_string(v))
+			*value = xstrdup(json_string_value(v));
+		cfn_stack_release(&st);
+		lc_client_done(s, &cc);
+		return r < 0 ? -1 : 0;
+	}
+	diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+		 "stack '%s': unknown lookup '%s' in the manifest (a newer solemate wrote it?)",
+		 stack, kind);
+	return -1;
+}
+
 /*
  * The values of the parameters the engine made for references across
  * regions (manifest metadata "solemate:cross-region-ref"): each is an
- * output of a stack of another region, deployed in an earlier wave.
+ * output of a stack of another region, deployed in an earlier wave; and of
+ * those looked up at deploy time ("solemate:lookup", lookup_value()).
  * NULL and no diagnostic when the stack has none; NULL + diag on error.
  */
 static json_t *cross_region_parameters(struct lc_session *s, const json_t *manifest,
@@ -218,16 +284,26 @@ static json_t *cross_region_parameters(struct lc_session *s, const json_t *manif
 	const json_t *e;
 	*err = 0;
 	json_array_foreach (entries, i, e) {
+		if (!strcmp(jstr(e, "type"), "solemate:lookup")) {
+			const json_t *d = json_object_get(e, "data");
+			char *v;
+			if (lookup_value(s, arts, stack, d, &v, dl) < 0) {
+				*err = 1;
+				break;
+			}
+			if (v) {
+				if (!params)
+					params = json_object();
+				json_object_set_new(params, jstr(d, "parameter"), json_string(v));
+				free(v);
+			}
+			continue;
+		}
 		if (strcmp(jstr(e, "type"), "solemate:cross-region-ref"))
 			continue;
 		const json_t *d = json_object_get(e, "data");
 		const char *producer = jstr(d, "producerStack"), *output = jstr(d, "output");
-		const char *env = jstr(json_object_get(arts, producer), "environment");
-		const char *slash = strrchr(env, '/');
-		const char *region = s->forced_region ? s->forced_region
-				     : slash && strcmp(slash + 1, "unknown-region")
-					     ? slash + 1
-					     : s->creds.region;
+		const char *region = artifact_region(s, arts, producer);
 		struct lc_client cc;
 		struct cfn_stack st = {0};
 		lc_client_init(s, region, &cc);
