@@ -36,7 +36,8 @@ expect_grep "unknown --stack: names it" "NoSuchStack" "$TMP/err"
 expect_exit "no --yes without a terminal: exit 1" 1 "$SOLEMATE" deploy --env staging --stack SolemateStagingData "${E[@]}" </dev/null
 expect_grep "no --yes: says to pass --yes" "pass --yes" "$TMP/out"
 expect_grep "approval: the security-group rule table, with the stack's name" "^SolemateStagingNetwork \| Security Group Changes$" "$TMP/out"
-expect_grep "approval: a rule the change opens" "^SolemateStagingNetwork \| \+ \| \\\$\{AlbSecurityGroup.GroupId\} +\| In +\| tcp 443 +\| 0.0.0.0/0 +\| open to the internet$" "$TMP/out"
+# (the load balancer admits CloudFront's origin-facing prefix list only, issue 12)
+expect_grep "approval: a rule the change opens" "^SolemateStagingNetwork \| \+ \| \\\$\{AlbSecurityGroup.GroupId\} +\| In +\| tcp 443 +\| .*CloudFrontOriginFacingPrefixList" "$TMP/out"
 expect_grep "approval: says why it is needed" "^SolemateStagingNetwork \| approval needed: [0-9]+ changes? to IAM, security groups or resource policies \(--require-approval broadening" "$TMP/out"
 expect_state "no --yes: no change set left, no empty stack left" "len(pending), len(st)" "0, 0"
 # --require-approval never: the network stack (no IAM) goes without a question
