@@ -182,6 +182,42 @@ unsigned aws_retry_delay_ms(unsigned base_delay_ms, int attempt)
 	return random_below((unsigned)cap + 1);
 }
 
+static aws_trace_fn trace_fn;
+
+void aws_set_trace(aws_trace_fn fn)
+{
+	trace_fn = fn;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* an attempt, to the trace: the URL up to its query (a query may carry anything) */
+static void trace_attempt(const char *label, const char *method, const char *url,
+			  const struct aws_response *resp, double start, int attempt, bool last)
+{
+	if (!trace_fn)
+		return;
+	char *bare = xstrndup(url, strcspn(url, "?#"));
+	struct aws_trace_event ev = {
+		.label = label,
+		.method = method,
+		.url = bare,
+		.status = resp->status,
+		.error_code = resp->error_code,
+		.request_id = resp->request_id,
+		.ms = now_ms() - start,
+		.attempt = attempt,
+		.last = last,
+	};
+	trace_fn(&ev);
+	free(bare);
+}
+
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -549,9 +585,12 @@ int aws_send(struct aws_client *c, const struct aws_request *req, struct aws_res
 			break;
 		}
 		c->requests++;
+		double start = now_ms();
 		cc = send_once(c, req, &ep, path.buf, url.buf, &keys, resp, errbuf);
 		aws_keys_release(&keys);
 		enum attempt_outcome out = judge_attempt(cc, resp);
+		trace_attempt(label, req->method, url.buf, resp, start, attempt + 1,
+			      out != ATTEMPT_RETRY || attempt + 1 == attempts);
 		if (out == ATTEMPT_OK)
 			rc = 0;
 		if (out != ATTEMPT_RETRY)
@@ -595,8 +634,11 @@ int aws_http(const struct aws_http_request *req, struct aws_response *resp, stru
 		aws_response_release(resp);
 		aws_response_init(resp);
 		const char *body = !strcmp(req->method, "PUT") ? "" : NULL;
+		double start = now_ms();
 		cc = perform(req->method, req->url, h, body, 0, timeout, resp, errbuf);
 		enum attempt_outcome out = judge_attempt(cc, resp);
+		trace_attempt(req->label, req->method, req->url, resp, start, attempt + 1,
+			      out != ATTEMPT_RETRY || attempt + 1 == attempts);
 		if (out == ATTEMPT_OK)
 			rc = 0;
 		if (out != ATTEMPT_RETRY)

@@ -92,4 +92,27 @@ struct aws_http_request {
 
 int aws_http(const struct aws_http_request *req, struct aws_response *resp, struct diag_list *dl);
 
+/*
+ * What an attempt of aws_send or aws_http was, for a caller that shows the
+ * requests made (solemate -v). Never a secret: the URL without its query,
+ * no header, no body.
+ */
+struct aws_trace_event {
+	const char *label;	/* "CloudFormation CreateStack", "EC2 instance metadata" */
+	const char *method;	/* "POST" */
+	const char *url;	/* scheme, host and path only */
+	long status;		/* HTTP status, 0 when no answer */
+	const char *error_code; /* AWS error code, or NULL */
+	const char *request_id; /* or NULL */
+	double ms;		/* this attempt's time */
+	int attempt;		/* 1, 2, ... */
+	bool last;		/* no retry follows */
+};
+typedef void (*aws_trace_fn)(const struct aws_trace_event *ev);
+/*
+ * Call `fn` after every attempt, from whichever thread made it (NULL: none).
+ * Set it before any request; it is process-wide.
+ */
+void aws_set_trace(aws_trace_fn fn);
+
 #endif

@@ -40,76 +40,28 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return SM_EXIT_USAGE;
 }
 
-static const char *option_value(int argc, char **argv, int *i, const char *name, const char *cmd,
-				bool *missing)
+int cli_opt_env(const struct cli_option *opt, const char *v)
 {
-	size_t n = strlen(name);
-	*missing = false;
-	if (strncmp(argv[*i], name, n))
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		cli_usage_error(cmd, "option '%s' needs a value", name);
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
+	struct cli_inputs *in = opt->value;
 
-int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i, const char *cmd)
-{
-	bool missing;
-	const char *v;
-
-	if ((v = option_value(argc, argv, i, "--env", cmd, &missing))) {
-		if (in->env_nr >= (int)(sizeof(in->envs) / sizeof(in->envs[0])))
-			return cli_usage_error(cmd, "too many --env options"), -1;
-		/* a name, not a path: "../config/staging" read staging's file under
-		 * another name (issue 19: names map one-to-one) */
-		if (!*v || *v == '.' || strchr(v, '/'))
-			return cli_usage_error(cmd,
-					       "environment name '%s' is not a name (the files in "
-					       "config/ give the names; --config FILE for a path)",
-					       v),
-			       -1;
-		in->envs[in->env_nr++] = v;
-		return 1;
-	}
-	if (missing)
-		return -1;
-	if ((v = option_value(argc, argv, i, "--set", cmd, &missing))) {
-		if (in->set_nr >= (int)(sizeof(in->sets) / sizeof(in->sets[0])))
-			return cli_usage_error(cmd, "too many --set options"), -1;
-		in->sets[in->set_nr++] = v;
-		return 1;
-	}
-	if (missing)
-		return -1;
-	if ((v = option_value(argc, argv, i, "--config-dir", cmd, &missing))) {
-		in->config_dir = v;
-		return 1;
-	}
-	if (missing)
-		return -1;
-	if ((v = option_value(argc, argv, i, "--config", cmd, &missing))) {
-		if (in->config_nr >= (int)(sizeof(in->config_files) / sizeof(in->config_files[0])))
-			return cli_usage_error(cmd, "too many --config options"), -1;
-		in->config_files[in->config_nr++] = v;
-		return 1;
-	}
-	if (missing)
-		return -1;
+	if (in->env_nr >= (int)(sizeof(in->envs) / sizeof(in->envs[0])))
+		return cli_option_error(opt, "given more than %zu times",
+					sizeof(in->envs) / sizeof(in->envs[0]));
+	/* a name, not a path: "../config/staging" read staging's file under
+	 * another name (issue 19: names map one-to-one) */
+	if (!*v || *v == '.' || strchr(v, '/'))
+		return cli_option_error(opt,
+					"environment name '%s' is not a name (the files in "
+					"config/ give the names; --config FILE for a path)",
+					v);
+	in->envs[in->env_nr++] = v;
 	return 0;
 }
 
-void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i)
+void cli_inputs_set_paths(struct cli_inputs *in, char **argv, int n)
 {
-	/* argv[0] is the command name, so PATH k (0-based) never lies before slot k + 1 */
 	in->paths = (const char **)(argv + 1);
-	argv[1 + in->path_nr++] = argv[i];
+	in->path_nr = n;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -13,6 +13,7 @@
 
 #include "analysis/assembly.h"
 #include "base/diag.h"
+#include "cli/parse_options.h"
 #include "engine/engine.h"
 
 enum sm_exit {
@@ -41,7 +42,7 @@ struct cli_inputs {
 	int env_nr;
 	const char *config_files[16];
 	int config_nr;
-	/* PATHs in command-line order: any number (cli_inputs_add_path) */
+	/* PATHs in command-line order: any number (cli_inputs_set_paths) */
 	const char **paths;
 	int path_nr;
 	const char *config_dir; /* --config-dir, default "config" */
@@ -50,18 +51,35 @@ struct cli_inputs {
 };
 
 /*
- * If argv[*i] is one of --env/--config/--config-dir/--set (with its value in the
- * next argument or after '='), record it, advance *i and return 1; return 0
- * when it is not one of them; -1 (after a message) when its value is missing.
+ * The input options of the table of every command that reads an
+ * environment (parse_options.h): --env, --config, --config-dir, --set.
  */
-int cli_inputs_parse_option(struct cli_inputs *in, int argc, char **argv, int *i, const char *cmd);
+#define OPT_INPUTS(in)                                                                             \
+	{.type = CLI_OPT_CALLBACK,                                                                 \
+	 .long_name = "env",                                                                       \
+	 .value = (in),                                                                            \
+	 .argh = "NAME",                                                                           \
+	 .help = "environment from <config-dir>/NAME.json, .yaml or .yml ('baseline':\n"           \
+		 "the account baseline; 'all': every file there; repeatable)",                     \
+	 .callback = cli_opt_env,                                                                  \
+	 .flags = CLI_OPT_ENV},                                                                    \
+		OPT_LIST_F(0, "config", (in)->config_files, &(in)->config_nr, "FILE",              \
+			   "environment from any configuration file",                              \
+			   CLI_OPT_FILE | CLI_OPT_NONEMPTY),                                       \
+		OPT_FILE(0, "config-dir", &(in)->config_dir, "DIR",                                \
+			 "where --env looks (default: the nearest config/ up from here,\n"         \
+			 "or $SOLEMATE_CONFIG_DIR)"),                                              \
+		OPT_LIST_F(0, "set", (in)->sets, &(in)->set_nr, "KEY=VALUE",                       \
+			   "override a configuration key for this run (repeatable; nested\n"       \
+			   "keys as usage.KEY; the value is read as JSON when it is)",             \
+			   CLI_OPT_NONEMPTY)
+/* --env NAME: a name, not a path (the table's callback; value: the inputs) */
+int cli_opt_env(const struct cli_option *opt, const char *v);
 /*
- * Record argv[i] as a PATH. The PATHs are gathered at the front of argv
- * (argv[1..path_nr], slots the parse has passed already), so a command takes
- * any number of them with no cap and nothing to free: the 65th path used to
- * be dropped without a word (issue 19).
+ * Take the operands a parse left in argv[1..n] as PATHs (assembly
+ * directories or template files): any number, nothing to free.
  */
-void cli_inputs_add_path(struct cli_inputs *in, char **argv, int i);
+void cli_inputs_set_paths(struct cli_inputs *in, char **argv, int n);
 /*
  * Fill `a` from the inputs: PATHs are read from disk; --env/--config are
  * synthesized in memory. With no input at all, reads ./cdk.out if it exists,

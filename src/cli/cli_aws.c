@@ -56,43 +56,6 @@ bool cli_aws_sleep(unsigned ms)
 	return !cli_interrupted;
 }
 
-int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, const char *cmd)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-	} opts[] = {
-		{"--profile", offsetof(struct cli_aws_opts, profile)},
-		{"--region", offsetof(struct cli_aws_opts, region)},
-		{"--endpoint-url", offsetof(struct cli_aws_opts, endpoint_url)},
-	};
-	if (!strcmp(argv[*i], "--allow-insecure-endpoint")) {
-		o->allow_insecure_endpoint = true;
-		return 1;
-	}
-	for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
-		size_t n = strlen(opts[k].name);
-		const char *arg = argv[*i], *val;
-		if (strncmp(arg, opts[k].name, n) || (arg[n] && arg[n] != '='))
-			continue;
-		if (arg[n] == '=') {
-			val = arg + n + 1;
-		} else if (*i + 1 < argc) {
-			val = argv[++*i];
-		} else {
-			cli_usage_error(cmd, "option '%s' needs a value", opts[k].name);
-			return -1;
-		}
-		if (!*val) {
-			cli_usage_error(cmd, "option '%s' needs a non-empty value", opts[k].name);
-			return -1;
-		}
-		*(const char **)((char *)o + opts[k].off) = val;
-		return 1;
-	}
-	return 0;
-}
-
 static unsigned env_ms(const char *name, unsigned def)
 {
 	const char *v = getenv(name);
@@ -487,43 +450,5 @@ int cli_env_load(const struct cli_inputs *in, const char *cmd, struct solemate_u
 	if (manifest_out)
 		*manifest_out = sm_app_manifest(app, SM_FORMAT_JSON);
 	sm_app_free(app);
-	return 0;
-}
-
-int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **argv, int *i,
-			       const char *cmd, bool stack)
-{
-	int r = cli_inputs_parse_option(&o->in, argc, argv, i, cmd);
-	if (r == 0)
-		r = cli_aws_parse_option(&o->ao, argc, argv, i, cmd);
-	if (r)
-		return r;
-	const char *a = argv[*i];
-	if (!strcmp(a, "--yes") || !strcmp(a, "-y")) {
-		o->yes = true;
-		return 1;
-	}
-	if (stack && !strcmp(a, "--stack")) {
-		if (*i + 1 >= argc)
-			return cli_usage_error(cmd, "option '--stack' needs a stack name"), -1;
-		if (o->only_nr >= sizeof(o->only) / sizeof(o->only[0]))
-			return cli_usage_error(cmd, "too many --stack options"), -1;
-		o->only[o->only_nr++] = argv[++*i];
-		return 1;
-	}
-	if (stack && !strcmp(a, "--concurrency")) {
-		if (*i + 1 >= argc)
-			return cli_usage_error(cmd, "option '--concurrency' needs a number"), -1;
-		const char *v = argv[++*i];
-		char *end;
-		long n = strtol(v, &end, 10);
-		if (*end || n < 1 || n > 32)
-			return cli_usage_error(
-				       cmd, "--concurrency wants a number from 1 to 32, not '%s'",
-				       v),
-			       -1;
-		o->concurrency = (int)n;
-		return 1;
-	}
 	return 0;
 }

@@ -35,21 +35,23 @@ struct cli_aws_opts {
 	bool allow_insecure_endpoint; /* --allow-insecure-endpoint: http:// to another host */
 };
 
-#define CLI_AWS_OPTIONS_HELP                                                                       \
-	"  --profile NAME      credentials and region of this profile (~/.aws/credentials, "       \
-	"config)\n"                                                                                \
-	"  --region REGION     override the region (default: each stack's own)\n"                  \
-	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"                  \
-	"                      also AWS_ENDPOINT_URL. http:// only to this machine\n"              \
-	"                      (localhost, 127.0.0.0/8, [::1]) unless\n"                           \
-	"  --allow-insecure-endpoint  (the credentials' session token would cross the\n"           \
-	"                      network in clear text)\n"
-
-/*
- * Like cli_inputs_parse_option, for --profile, --region, --endpoint-url and
- * --allow-insecure-endpoint.
- */
-int cli_aws_parse_option(struct cli_aws_opts *o, int argc, char **argv, int *i, const char *cmd);
+/* The AWS options of a command's table (parse_options.h). */
+#define OPT_AWS(ao)                                                                                \
+	OPT_GROUP("AWS options:"),                                                                 \
+		OPT_STRING_F(                                                                      \
+			0, "profile", &(ao)->profile, "NAME",                                      \
+			"credentials and region of this profile (~/.aws/credentials, config)",     \
+			CLI_OPT_NONEMPTY),                                                         \
+		OPT_STRING_F(0, "region", &(ao)->region, "REGION",                                 \
+			     "override the region (default: each stack's own)", CLI_OPT_NONEMPTY), \
+		OPT_STRING_F(0, "endpoint-url", &(ao)->endpoint_url, "URL",                        \
+			     "send every call there (an emulator or a proxy); also\n"              \
+			     "AWS_ENDPOINT_URL. http:// only to this machine (localhost,\n"        \
+			     "127.0.0.0/8, [::1]) unless --allow-insecure-endpoint",               \
+			     CLI_OPT_NONEMPTY),                                                    \
+		OPT_BOOL(0, "allow-insecure-endpoint", &(ao)->allow_insecure_endpoint,             \
+			 "allow http:// to another host (the credentials' session token\n"         \
+			 "would cross the network in clear text)")
 
 struct cli_aws {
 	/*
@@ -137,7 +139,7 @@ struct cli_lifecycle_opts {
 	struct cli_inputs in;	/* --env, --config, --config-dir */
 	struct cli_aws_opts ao; /* --profile, --region, --endpoint-url */
 	const char *only[64];	/* --stack NAME... */
-	size_t only_nr;
+	int only_nr;
 	int concurrency; /* --concurrency N (1..32), default 4 */
 	bool yes;	 /* --yes, -y */
 };
@@ -146,14 +148,6 @@ struct cli_lifecycle_opts {
 	{                                                                                          \
 		.concurrency = 4                                                                   \
 	}
-
-/*
- * If argv[*i] is one of the shared options (with `stack` allowing --stack),
- * take it and its value, advance *i and return 1; 0 when it is not one of
- * them; -1 (after a message) on a bad or missing value.
- */
-int cli_lifecycle_parse_option(struct cli_lifecycle_opts *o, int argc, char **argv, int *i,
-			       const char *cmd, bool stack);
 
 /*
  * Run preflight (lifecycle/preflight.h) over an environment's assembly and

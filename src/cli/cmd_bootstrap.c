@@ -12,19 +12,16 @@
 #include "constructs/toolkit.h"
 #include "lib/environments.h"
 
-static const char bootstrap_usage[] =
-	"usage: solemate bootstrap (--env NAME | --config FILE) [--yes] [--show-template]\n"
-	"                          [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
-	"\n"
-	"Create or update the stack " LC_TOOLKIT_STACK " in each region the environment's\n"
-	"stacks deploy to: a versioned, encrypted, TLS-only bucket with all public\n"
-	"access blocked, whose old objects expire, for the templates deploy uploads\n"
-	"when they are above CloudFormation's 51,200-byte inline limit. One per\n"
-	"account and region: environments that share them share it.\n"
-	"\n"
-	"  --yes            approve the change set without a question\n"
-	"  --show-template  print the template and exit (no AWS call)\n" CLI_AWS_OPTIONS_HELP "\n"
-	"exit: 0 bootstrapped, 1 failed, 2 bad usage, bad input, or no credentials\n";
+static const struct cli_command_doc bootstrap_doc = {
+	.name = "bootstrap",
+	.description =
+		"Create or update the stack " LC_TOOLKIT_STACK " in each region the environment's\n"
+		"stacks deploy to: a versioned, encrypted, TLS-only bucket with all public\n"
+		"access blocked, whose old objects expire, for the templates deploy uploads\n"
+		"when they are above CloudFormation's 51,200-byte inline limit. One per\n"
+		"account and region: environments that share them share it.\n",
+	.exit = "0 bootstrapped, 1 failed, 2 bad usage, bad input, or no credentials\n",
+};
 
 int cmd_bootstrap(int argc, char **argv)
 {
@@ -34,22 +31,16 @@ int cmd_bootstrap(int argc, char **argv)
 	struct lc_deploy_opts opts = {.show_changes = true};
 	opts.policy.approval = PLAN_APPROVE_BROADENING;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "bootstrap", false);
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(bootstrap_usage, stdout);
-			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(argv[i], "--show-template")) {
-			show = true;
-		} else {
-			return cli_usage_error("bootstrap", "unknown option '%s' (see --help)",
-					       argv[i]);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&lo.in),
+		OPT_BOOL('y', "yes", &lo.yes, "approve the change set without a question"),
+		OPT_BOOL(0, "show-template", &show, "print the template and exit (no AWS call)"),
+		OPT_AWS(&lo.ao),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &bootstrap_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
 	opts.policy.yes = lo.yes;
 	const struct cli_aws_opts ao = lo.ao;
 

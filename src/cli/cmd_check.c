@@ -13,40 +13,24 @@
 #include "cli/cli.h"
 #include "cli/cli_report.h"
 
-static const char check_usage[] =
-	"usage: solemate check [--env NAME|all | --config FILE | PATH...]\n"
-	"                      [--format text|json|sarif|junit|markdown]\n"
-	"                      [--severity error|warning|info] [--rules]\n"
-	"                      [--pack PACK[,PACK...]]\n"
-	"\n"
-	"Run the security and compliance rules (AWS Foundational Security Best\n"
-	"Practices, PCI DSS, CIS AWS Foundations, and the cdk-nag packs' rules) over\n"
-	"templates. Findings can be suppressed in a resource's Metadata, in cdk-nag's\n"
-	"format: {\"cdk_nag\": {\"rules_to_suppress\": [{\"id\": ..., \"reason\": ...}]}},\n"
-	"by our rule ID or a cdk-nag ID; a suppression needs a reason.\n"
-	"\n"
-	"Values are read as CloudFormation would: parameters take their Default or\n"
-	"AllowedValues, Conditions and Fn::If are evaluated, and a finding that holds\n"
-	"only in one branch says which ([when IsProd=false]).\n"
-	"\n"
-	"  --format FMT   text (default), json, sarif (SARIF 2.1.0 for code scanning;\n"
-	"                 relative paths as URIs against SRCROOT, the working directory),\n"
-	"                 junit (JUnit XML: a suite per stack, a test case per rule,\n"
-	"                 failed by its findings of --severity and worse), or markdown\n"
-	"                 (a pull-request comment: counts and rules first, findings\n"
-	"                 folded, under GitHub's 65,536 characters)\n"
-	"  --severity S   show findings of S and above (default: warning)\n"
-	"  --rules        list the rules (packs, AWS documentation) and exit\n"
-	"  --pack LIST    rule packs to run: deploy (what AWS refuses at create or what\n"
-	"                 cannot work), aws-foundational, pci, cis, solemate (our house\n"
-	"                 policy: tags), or all. Default: all but solemate; with\n"
-	"                 --env/--config (our own assembly) solemate too\n"
-	"  --show-suppressed  list suppressed findings too, with their reasons\n"
-	"  --baseline FILE    mute the findings FILE lists, one a line: RULE STACK RESOURCE\n"
-	"                 REASON (STACK may be *); an entry that matches nothing any more\n"
-	"                 is reported so that the list only shrinks\n"
-	"\n"
-	"exit: 0 no unsuppressed error, 1 unsuppressed errors, 2 bad usage or input\n";
+static const struct cli_command_doc check_doc = {
+	.name = "check",
+	.args = "[PATH...]",
+	.max_args = -1,
+	.description =
+		"Run the security and compliance rules (AWS Foundational Security Best\n"
+		"Practices, PCI DSS, CIS AWS Foundations, and the cdk-nag packs' rules) over\n"
+		"templates: PATHs (templates or assembly directories), or --env/--config\n"
+		"synthesized in memory. Findings can be suppressed in a resource's Metadata, in\n"
+		"cdk-nag's format: {\"cdk_nag\": {\"rules_to_suppress\": [{\"id\": ..., "
+		"\"reason\":\n"
+		"...}]}}, by our rule ID or a cdk-nag ID; a suppression needs a reason.\n"
+		"\n"
+		"Values are read as CloudFormation would: parameters take their Default or\n"
+		"AllowedValues, Conditions and Fn::If are evaluated, and a finding that holds\n"
+		"only in one branch says which ([when IsProd=false]).\n",
+	.exit = "0 no unsuppressed error, 1 unsuppressed errors, 2 bad usage or input\n",
+};
 
 #define sev_name cli_severity_name
 
@@ -351,58 +335,41 @@ int cmd_check(int argc, char **argv)
 	bool show_muted = false, list_rules = false;
 	const char *pack_list = NULL, *baseline = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "check");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(check_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--show-suppressed")) {
-			show_muted = true;
-		} else if (!strcmp(argv[i], "--rules")) {
-			list_rules = true;
-		} else if (!strcmp(argv[i], "--baseline")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("check", "option '--baseline' needs a file");
-			baseline = argv[++i];
-		} else if (!strcmp(argv[i], "--pack") || !strncmp(argv[i], "--pack=", 7)) {
-			if (argv[i][6] == '=')
-				pack_list = argv[i] + 7;
-			else if (i + 1 < argc)
-				pack_list = argv[++i];
-			else
-				return cli_usage_error("check", "option '--pack' needs a value");
-		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--severity")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("check", "option '%s' needs a value",
-						       argv[i]);
-			const char *v = argv[++i];
-			if (!strcmp(argv[i - 1], "--format")) {
-				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "sarif") &&
-				    strcmp(v, "junit") && strcmp(v, "markdown"))
-					return cli_usage_error("check",
-							       "unknown format '%s' (text, json, "
-							       "sarif, junit or markdown)",
-							       v);
-				format = v;
-			} else if (!strcmp(v, "error")) {
-				min = SM_SEV_ERROR;
-			} else if (!strcmp(v, "warning")) {
-				min = SM_SEV_WARNING;
-			} else if (!strcmp(v, "info")) {
-				min = SM_SEV_INFO;
-			} else {
-				return cli_usage_error("check", "unknown severity '%s'", v);
-			}
-		} else if (argv[i][0] == '-') {
-			return cli_usage_error("check", "unknown option '%s'", argv[i]);
-		} else {
-			cli_inputs_add_path(&in, argv, i);
-		}
-	}
+	const char *severity = "warning";
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_CHOICE(0, "format", &format, "text|json|sarif|junit|markdown",
+			   "text (default), json, sarif (SARIF 2.1.0 for code scanning;\n"
+			   "relative paths as URIs against SRCROOT, the working directory),\n"
+			   "junit (JUnit XML: a suite per stack, a test case per rule,\n"
+			   "failed by its findings of --severity and worse), or markdown\n"
+			   "(a pull-request comment: counts and rules first, findings\n"
+			   "folded, under GitHub's 65,536 characters)"),
+		OPT_CHOICE(0, "severity", &severity, "error|warning|info",
+			   "show findings of this severity and above (default: warning)"),
+		OPT_BOOL(0, "rules", &list_rules,
+			 "list the rules (packs, AWS documentation) and exit"),
+		OPT_STRING_F(0, "pack", &pack_list, "LIST",
+			     "rule packs to run, comma-separated: deploy (what AWS refuses at\n"
+			     "create or what cannot work), aws-foundational, pci, cis, solemate\n"
+			     "(our house policy: tags), or all. Default: all but solemate; with\n"
+			     "--env/--config (our own assembly) solemate too",
+			     CLI_OPT_NONEMPTY),
+		OPT_BOOL(0, "show-suppressed", &show_muted,
+			 "list suppressed findings too, with their reasons"),
+		OPT_FILE(0, "baseline", &baseline, "FILE",
+			 "mute the findings FILE lists, one a line: RULE STACK RESOURCE\n"
+			 "REASON (STACK may be *); an entry that matches nothing any more\n"
+			 "is reported so that the list only shrinks"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &check_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	cli_inputs_set_paths(&in, argv, n);
+	min = !strcmp(severity, "error")  ? SM_SEV_ERROR
+	      : !strcmp(severity, "info") ? SM_SEV_INFO
+					  : SM_SEV_WARNING;
 	/* our own assembly (--env, --config) gets the house policy too */
 	unsigned packs = in.env_nr || in.config_nr ? CHECK_PACKS_ALL : CHECK_PACKS_DEFAULT;
 	if (pack_list) {

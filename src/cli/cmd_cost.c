@@ -18,33 +18,28 @@
 #include "cli/cli.h"
 #include "lib/environments.h"
 
-static const char cost_usage[] =
-	"usage: solemate cost [--env NAME|all | --config FILE | PATH...]\n"
-	"                     [--format text|json|markdown]\n"
-	"                     [--against DIR] [--prices DIR] [--slas FILE] [--all-lines]\n"
-	"\n"
-	"Estimate the monthly cost of the templates, per resource and per stack, from the\n"
-	"resources they declare, the environment's usage assumptions (config 'usage', with\n"
-	"documented defaults) and a dated price file per region (data/prices/REGION.json,\n"
-	"copied from the public AWS price list). Then the composite availability of the\n"
-	"request path from the services' published SLAs (target 99.9 %) and the capacity\n"
-	"the autoscaling maximum and the database allow (target: usage.targetConcurrentUsers,\n"
-	"50,000 by default), with the limit that binds first and what to change.\n"
-	"With PATH inputs there is no config: the default usage assumptions are used and no\n"
-	"budget is compared (the output says so).\n"
-	"\n"
-	"  --format FMT    text (default), json, or markdown (a pull-request comment: a row\n"
-	"                  per environment, with --against its changed lines folded)\n"
-	"  --against DIR   also price the assembly in DIR (e.g. the deployed cdk.out) and show\n"
-	"                  the difference per line and in total (current minus DIR)\n"
-	"  --prices DIR    price files directory (default: data/prices)\n"
-	"  --slas FILE     SLA data file (default: data/slas.json)\n"
-	"  --all-lines     text: also list the lines that cost nothing\n"
-	"\n"
-	"exit: 0 estimate made, even over budget or below a target (as infracost does: the\n"
-	"      findings are in the output; gate on the JSON's budget.overBudget,\n"
-	"      availability.meets or capacity.meetsTarget), 2 bad usage or input (a missing or\n"
-	"      malformed price file, a price the file lacks)\n";
+static const struct cli_command_doc cost_doc = {
+	.name = "cost",
+	.args = "[PATH...]",
+	.max_args = -1,
+	.description =
+		"Estimate the monthly cost of the templates, per resource and per stack, from the\n"
+		"resources they declare, the environment's usage assumptions (config 'usage', "
+		"with\n"
+		"documented defaults) and a dated price file per region (data/prices/REGION.json,\n"
+		"copied from the public AWS price list). Then the composite availability of the\n"
+		"request path from the services' published SLAs (target 99.9 %) and the capacity\n"
+		"the autoscaling maximum and the database allow (target: "
+		"usage.targetConcurrentUsers,\n"
+		"50,000 by default), with the limit that binds first and what to change.\n"
+		"With PATH inputs there is no config: the default usage assumptions are used and "
+		"no\n"
+		"budget is compared (the output says so).\n",
+	.exit = "0 estimate made, even over budget or below a target (as infracost does: the\n"
+		"findings are in the output; gate on the JSON's budget.overBudget,\n"
+		"availability.meets or capacity.meetsTarget), 2 bad usage or input (a missing or\n"
+		"malformed price file, a price the file lacks)\n",
+};
 
 struct opts {
 	const char *format;
@@ -387,42 +382,25 @@ int cmd_cost(int argc, char **argv)
 	struct opts o = {.format = "text"};
 	struct diag_list dl = DIAG_LIST_INIT;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "cost");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(cost_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(a, "--all-lines")) {
-			o.all_lines = true;
-		} else if (!strcmp(a, "--format") || !strcmp(a, "--against") ||
-			   !strcmp(a, "--prices") || !strcmp(a, "--slas")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("cost", "option '%s' needs a value", a);
-			const char *v = argv[++i];
-			if (!strcmp(a, "--format")) {
-				if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "markdown"))
-					return cli_usage_error(
-						"cost",
-						"unknown format '%s' (text, json or markdown)", v);
-				o.format = v;
-			} else if (!strcmp(a, "--against")) {
-				o.against = v;
-			} else if (!strcmp(a, "--prices")) {
-				o.prices = v;
-			} else {
-				o.slas = v;
-			}
-		} else if (a[0] == '-') {
-			return cli_usage_error("cost", "unknown option '%s'", a);
-		} else {
-			cli_inputs_add_path(&in, argv, i);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_CHOICE(0, "format", &o.format, "text|json|markdown",
+			   "text (default), json, or markdown (a pull-request comment: a row\n"
+			   "per environment, with --against its changed lines folded)"),
+		OPT_FILE(0, "against", &o.against, "DIR",
+			 "also price the assembly in DIR (e.g. the deployed cdk.out) and show\n"
+			 "the difference per line and in total (current minus DIR)"),
+		OPT_FILE(0, "prices", &o.prices, "DIR",
+			 "price files directory (default: data/prices)"),
+		OPT_FILE(0, "slas", &o.slas, "FILE", "SLA data file (default: data/slas.json)"),
+		OPT_BOOL(0, "all-lines", &o.all_lines,
+			 "text: also list the lines that cost nothing"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &cost_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	cli_inputs_set_paths(&in, argv, n);
 	if (o.prices && !fs_is_dir(o.prices))
 		return cli_usage_error("cost", "'%s' is not a directory of price files", o.prices);
 	if (o.against && !fs_exists(o.against))

@@ -14,59 +14,54 @@
 #include "lib/environments.h"
 #include "lifecycle/failover.h"
 
-static const char deploy_usage[] =
-	"usage: solemate deploy (--env NAME | --config FILE | --all) [--stack NAME...] [--yes]\n"
-	"                       [--require-approval never|any-change|broadening]\n"
-	"                       [--allow-data-loss] [--concurrency N] [--upload auto|always]\n"
-	"                       [--profile NAME] [--region REGION] [--endpoint-url URL]\n"
-	"\n"
-	"Synthesize the environment (or the account baseline: --env baseline) and\n"
-	"deploy its stacks, in dependency order; the stacks of one wave (independent\n"
-	"of each other) run at the same time. For\n"
-	"each stack: upload the template to the bootstrap bucket when it is above\n"
-	"CloudFormation's 51,200-byte inline limit, create a change set, show it with\n"
-	"CloudFormation's own answer on replacement, ask for approval, execute, and\n"
-	"follow the stack events until the stack settles; then its outputs.\n"
-	"\n"
-	"A change set that would replace or delete a stateful resource (database,\n"
-	"bucket, key, log group, ...) in a protected environment (production:\n"
-	"databaseDeletionProtection) is refused unless --allow-data-loss. Protected\n"
-	"environments' stacks get termination protection. A change set without\n"
-	"changes is deleted: success. Ctrl-C never leaves a change set behind; once\n"
-	"one is executing, it stops waiting and says how to follow the stack. The\n"
-	"change sets earlier runs left on a stack (killed, or denied DeleteChangeSet)\n"
-	"are deleted before a new one is made; one that cannot be deleted fails the\n"
-	"run, with the command that deletes it. A stack that records another\n"
-	"environment (its Environment tag, or solemate's description) is never\n"
-	"touched: exit 2 before anything is deployed. An environment that has failed\n"
-	"over (its DR replica promoted: 'solemate failover') is refused the same way,\n"
-	"unless --after-failback.\n"
-	"\n"
-	"  --all               every configuration of the configuration directory: the\n"
-	"                      account baselines, then unprotected environments, then\n"
-	"                      protected ones (the plan is shown first, and asked about\n"
-	"                      on a terminal without --yes); each with every check of a\n"
-	"                      single deploy; the first that fails stops the run\n"
-	"  --account-profile ACCOUNT=PROFILE  with --all: the credentials of that\n"
-	"                      account's units (repeatable; else the default chain)\n"
-	"  --stack NAME        only this stack and the stacks it depends on (repeatable)\n"
-	"  --yes               approve every change set (no questions)\n"
-	"  --skip-preflight    do not run preflight first (said loudly; see 'solemate\n"
-	"                      help preflight')\n"
-	"  --require-approval  never, any-change, or broadening (default: IAM and\n"
-	"                      security-group changes need approval, as in the CDK)\n"
-	"  --allow-data-loss   accept replacing or deleting stateful resources\n"
-	"  --concurrency N     stacks of one wave deployed at the same time (default 4)\n"
-	"  --upload always     upload every template to S3, even small ones\n"
-	"  --after-failback    deploy an environment that has failed over to its DR\n"
-	"                      region, once the runbook's failback is done\n" CLI_AWS_OPTIONS_HELP
-	"\n"
-	"environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
-	"AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n"
-	"\n"
-	"exit: 0 deployed or unchanged, 1 a stack failed, was refused or interrupted,\n"
-	"or a change set could not be deleted; 2 bad usage, bad input, no credentials,\n"
-	"a stack of another environment, or an environment that has failed over\n";
+static const struct cli_command_doc deploy_doc = {
+	.name = "deploy",
+	.usage = "(--env NAME | --config FILE | --all) [--stack NAME]... [--yes] [options]",
+	.description =
+		"Synthesize the environment (or the account baseline: --env baseline) and\n"
+		"deploy its stacks, in dependency order; the stacks of one wave (independent\n"
+		"of each other) run at the same time. For\n"
+		"each stack: upload the template to the bootstrap bucket when it is above\n"
+		"CloudFormation's 51,200-byte inline limit, create a change set, show it with\n"
+		"CloudFormation's own answer on replacement, ask for approval, execute, and\n"
+		"follow the stack events until the stack settles; then its outputs.\n"
+		"\n"
+		"A change set that would replace or delete a stateful resource (database,\n"
+		"bucket, key, log group, ...) in a protected environment (production:\n"
+		"databaseDeletionProtection) is refused unless --allow-data-loss. Protected\n"
+		"environments' stacks get termination protection. A change set without\n"
+		"changes is deleted: success. Ctrl-C never leaves a change set behind; once\n"
+		"one is executing, it stops waiting and says how to follow the stack. The\n"
+		"change sets earlier runs left on a stack (killed, or denied DeleteChangeSet)\n"
+		"are deleted before a new one is made; one that cannot be deleted fails the\n"
+		"run, with the command that deletes it. A stack that records another\n"
+		"environment (its Environment tag, or solemate's description) is never\n"
+		"touched: exit 2 before anything is deployed. An environment that has failed\n"
+		"over (its DR replica promoted: 'solemate failover') is refused the same way,\n"
+		"unless --after-failback.\n",
+	.after = "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
+		 "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n",
+	.exit = "0 deployed or unchanged, 1 a stack failed, was refused or interrupted,\n"
+		"or a change set could not be deleted; 2 bad usage, bad input, no credentials,\n"
+		"a stack of another environment, or an environment that has failed over\n",
+};
+
+/* --account-profile ACCOUNT=PROFILE (value: struct account_profiles) */
+struct account_profiles {
+	const char *list[16];
+	size_t nr;
+};
+
+static int parse_account_profile(const struct cli_option *opt, const char *v)
+{
+	struct account_profiles *p = opt->value;
+	if (strlen(v) < 14 || strspn(v, "0123456789") != 12 || v[12] != '=')
+		return cli_option_error(opt, "wants ACCOUNT=PROFILE (12 digits), not '%s'", v);
+	if (p->nr == sizeof(p->list) / sizeof(p->list[0]))
+		return cli_option_error(opt, "given more than %zu times", p->nr);
+	p->list[p->nr++] = v;
+	return 0;
+}
 
 struct deploy_ctx {
 	struct lc_deploy_opts opts;
@@ -473,60 +468,63 @@ int cmd_deploy(int argc, char **argv)
 	struct deploy_ctx ctx = {.opts = {.show_changes = true}};
 	ctx.opts.policy.approval = PLAN_APPROVE_BROADENING;
 	bool skip_preflight = false, after_failback = false, all = false;
-	const char *profiles[16];
-	size_t profiles_nr = 0;
-
-	for (int i = 1; i < argc; i++) {
-		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "deploy", true);
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(deploy_usage, stdout);
-			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(a, "--all")) {
-			all = true;
-		} else if (!strcmp(a, "--account-profile") && i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strlen(v) < 14 || strspn(v, "0123456789") != 12 || v[12] != '=' ||
-			    profiles_nr == sizeof(profiles) / sizeof(profiles[0]))
-				return cli_usage_error(
-					"deploy",
-					"--account-profile wants ACCOUNT=PROFILE (12 "
-					"digits), not '%s'",
-					v);
-			profiles[profiles_nr++] = v;
-		} else if (!strcmp(a, "--skip-preflight")) {
-			skip_preflight = true;
-		} else if (!strcmp(a, "--after-failback")) {
-			after_failback = true;
-		} else if (!strcmp(a, "--allow-data-loss")) {
-			ctx.opts.policy.allow_data_loss = true;
-		} else if (!strcmp(a, "--require-approval") && i + 1 < argc) {
-			if (plan_approval_parse(argv[++i], &ctx.opts.policy.approval) < 0)
-				return cli_usage_error(
-					"deploy",
-					"--require-approval wants never, any-change or "
-					"broadening, not '%s'",
-					argv[i]);
-		} else if (!strcmp(a, "--upload") && i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strcmp(v, "auto") && strcmp(v, "always"))
-				return cli_usage_error(
-					"deploy", "--upload wants auto or always, not '%s'", v);
-			ctx.opts.upload_always = !strcmp(v, "always");
-		} else {
-			return cli_usage_error("deploy", "unknown option '%s' (see --help)", a);
-		}
+	struct account_profiles profiles = {.nr = 0};
+	const char *upload = "auto", *approval = NULL;
+	const struct cli_option options[] = {
+		OPT_INPUTS(&lo.in),
+		OPT_BOOL(0, "all", &all,
+			 "every configuration of the configuration directory: the\n"
+			 "account baselines, then unprotected environments, then\n"
+			 "protected ones (the plan is shown first, and asked about\n"
+			 "on a terminal without --yes); each with every check of a\n"
+			 "single deploy; the first that fails stops the run"),
+		OPT_CALLBACK(0, "account-profile", &profiles, "ACCOUNT=PROFILE",
+			     "with --all: the credentials of that account's units\n"
+			     "(repeatable; else the default chain)",
+			     parse_account_profile),
+		OPT_LIST_F(0, "stack", lo.only, &lo.only_nr, "NAME",
+			   "only this stack and the stacks it depends on (repeatable)",
+			   CLI_OPT_STACK | CLI_OPT_NONEMPTY),
+		OPT_BOOL('y', "yes", &lo.yes, "approve every change set (no questions)"),
+		OPT_BOOL(0, "skip-preflight", &skip_preflight,
+			 "do not run preflight first (said loudly; see 'solemate\n"
+			 "help preflight')"),
+		OPT_CHOICE(0, "require-approval", &approval, "never|any-change|broadening",
+			   "which changes need approval (default broadening: IAM and\n"
+			   "security-group changes, as in the CDK)"),
+		OPT_BOOL(0, "allow-data-loss", &ctx.opts.policy.allow_data_loss,
+			 "accept replacing or deleting stateful resources"),
+		OPT_INT(0, "concurrency", &lo.concurrency, "N", 1, 32,
+			"stacks of one wave deployed at the same time (default 4)"),
+		OPT_CHOICE(0, "upload", &upload, "auto|always",
+			   "always: upload every template to S3, even small ones"),
+		OPT_BOOL(0, "after-failback", &after_failback,
+			 "deploy an environment that has failed over to its DR\n"
+			 "region, once the runbook's failback is done"),
+		OPT_AWS(&lo.ao),
+		OPT_END(),
+	};
+	/* the command line as given, for the resume hints: the parse moves operands over argv */
+	char **given = xcalloc((size_t)argc + 1, sizeof(char *));
+	memcpy(given, argv, (size_t)argc * sizeof(char *));
+	int parsed = cli_parse_options(argc, argv, options, &deploy_doc);
+	if (parsed < 0) {
+		free(given);
+		return cli_parse_exit(parsed);
 	}
+	ctx.opts.upload_always = !strcmp(upload, "always");
+	if (approval)
+		plan_approval_parse(approval, &ctx.opts.policy.approval); /* one of the choices */
 	ctx.opts.policy.yes = lo.yes;
-	struct deploy_run run = {skip_preflight, after_failback, argc, argv};
+	struct deploy_run run = {skip_preflight, after_failback, argc, given};
+	int code;
 	if (all)
-		return cli_finish_stdout(deploy_all(&lo, &ctx, &run, profiles, profiles_nr));
-	if (profiles_nr)
-		return cli_usage_error("deploy",
+		code = deploy_all(&lo, &ctx, &run, profiles.list, profiles.nr);
+	else if (profiles.nr)
+		code = cli_usage_error("deploy",
 				       "--account-profile goes with --all (else --profile)");
-	return cli_finish_stdout(deploy_unit(&lo, &ctx, &run));
+	else
+		code = deploy_unit(&lo, &ctx, &run);
+	free(given);
+	return cli_finish_stdout(code);
 }

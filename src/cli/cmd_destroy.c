@@ -15,27 +15,20 @@
 #include "lib/environments.h"
 #include "lifecycle/destroy.h"
 
-static const char destroy_usage[] =
-	"usage: solemate destroy (--env NAME | --config FILE) [--stack NAME...] [--yes] [--force]\n"
-	"                        [--concurrency N] [--profile NAME] [--region REGION]\n"
-	"                        [--endpoint-url URL]\n"
-	"\n"
-	"Delete the stacks of one environment, or of the account baseline (--env\n"
-	"baseline), in reverse dependency order (the stacks of one wave at the same\n"
-	"time); no other unit's stack is touched. Asks for the name to be typed,\n"
-	"unless --yes. A protected unit (production: databaseDeletionProtection; the\n"
-	"account baseline) is refused unless --force, which also turns its stacks'\n"
-	"termination protection off. Resources CloudFormation keeps (DeletionPolicy\n"
-	"Retain, final snapshots of Snapshot) are listed at the end.\n"
-	"\n"
-	"  --stack NAME     only this stack (repeatable); the stacks that import its\n"
-	"                   exports must go first (CloudFormation refuses otherwise)\n"
-	"  --yes            do not ask\n"
-	"  --force          allow a protected environment; turn termination protection off\n"
-	"  --concurrency N  stacks deleted at the same time (default 4)\n" CLI_AWS_OPTIONS_HELP "\n"
-	"exit: 0 deleted (or not deployed), 1 a deletion failed or was interrupted,\n"
-	"2 bad usage, bad input, refused (production without --force, or a stack that\n"
-	"records another environment), or no credentials\n";
+static const struct cli_command_doc destroy_doc = {
+	.name = "destroy",
+	.description =
+		"Delete the stacks of one environment, or of the account baseline (--env\n"
+		"baseline), in reverse dependency order (the stacks of one wave at the same\n"
+		"time); no other unit's stack is touched. Asks for the name to be typed,\n"
+		"unless --yes. A protected unit (production: databaseDeletionProtection; the\n"
+		"account baseline) is refused unless --force, which also turns its stacks'\n"
+		"termination protection off. Resources CloudFormation keeps (DeletionPolicy\n"
+		"Retain, final snapshots of Snapshot) are listed at the end.\n",
+	.exit = "0 deleted (or not deployed), 1 a deletion failed or was interrupted,\n"
+		"2 bad usage, bad input, refused (production without --force, or a stack that\n"
+		"records another environment), or no credentials\n",
+};
 
 struct destroy_ctx {
 	const char *env;
@@ -88,24 +81,25 @@ int cmd_destroy(int argc, char **argv)
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct destroy_ctx ctx = {0};
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "destroy", true);
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(destroy_usage, stdout);
-			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(a, "--force")) {
-			ctx.force = true;
-		} else {
-			return cli_usage_error("destroy", "unknown option '%s' (see --help)", a);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&lo.in),
+		OPT_LIST_F(0, "stack", lo.only, &lo.only_nr, "NAME",
+			   "only this stack (repeatable); the stacks that import its\n"
+			   "exports must go first (CloudFormation refuses otherwise)",
+			   CLI_OPT_STACK | CLI_OPT_NONEMPTY),
+		OPT_BOOL('y', "yes", &lo.yes, "do not ask"),
+		OPT_BOOL(0, "force", &ctx.force,
+			 "allow a protected environment; turn termination protection off"),
+		OPT_INT(0, "concurrency", &lo.concurrency, "N", 1, 32,
+			"stacks deleted at the same time (default 4)"),
+		OPT_AWS(&lo.ao),
+		OPT_END(),
+	};
+	int parsed = cli_parse_options(argc, argv, options, &destroy_doc);
+	if (parsed < 0)
+		return cli_parse_exit(parsed);
 	const char *const *only = lo.only;
-	size_t only_nr = lo.only_nr;
+	size_t only_nr = (size_t)lo.only_nr;
 	bool yes = lo.yes;
 
 	struct solemate_unit unit;

@@ -11,29 +11,27 @@
 #include "cli/cli_report.h"
 #include "lib/environments.h"
 
-static const char diff_usage[] =
-	"usage: solemate diff (--env NAME | --config FILE) [--format text|json|markdown]\n"
-	"                     [--fail] [AWS options]\n"
-	"       solemate diff --against OLD [NEW] [--env NAME|all | --config FILE]\n"
-	"                     [--format text|json|markdown] [--fail]\n"
-	"\n"
-	"Without --against, compare the synthesis of one environment with its\n"
-	"deployed stacks (GetTemplate; a stack not deployed shows as added).\n"
-	"With --against, compare\n"
-	"two cloud assemblies (directories or template files), or OLD with\n"
-	"the current synthesis of --env (default: every environment), stack by stack:\n"
-	"resources added, removed and modified property by property; whether\n"
-	"CloudFormation replaces a resource (from the registry schemas'\n"
-	"createOnly properties); a loud DATA AT RISK line when a stateful resource\n"
-	"(database, bucket, key, log group, ...) would be replaced or deleted; and\n"
-	"the IAM and security-group changes, listed apart.\n"
-	"\n"
-	"  --format FMT   text (default), json, or markdown (a pull-request comment:\n"
-	"                 counts and a row per changed stack, the changes folded)\n"
-	"  --fail         exit 1 when there are differences (as diff(1) does)\n"
-	"\n" CLI_AWS_OPTIONS_HELP "\n"
-	"exit: 0 with or without differences (as cdk diff), 1 differences with --fail,\n"
-	"2 trouble: bad usage or input, no credentials, or an AWS call that failed\n";
+static const struct cli_command_doc diff_doc = {
+	.name = "diff",
+	.usage =
+		"(--env NAME | --config FILE) [--format text|json|markdown] [--fail] [AWS "
+		"options]\n"
+		"--against OLD [NEW] [--env NAME|all | --config FILE] [--format text|json|markdown]"
+		" [--fail]",
+	.max_args = 1,
+	.description =
+		"Without --against, compare the synthesis of one environment with its\n"
+		"deployed stacks (GetTemplate; a stack not deployed shows as added).\n"
+		"With --against, compare two cloud assemblies (directories or template\n"
+		"files), or OLD with the current synthesis of --env (default: every\n"
+		"environment), stack by stack: resources added, removed and modified property\n"
+		"by property; whether CloudFormation replaces a resource (from the registry\n"
+		"schemas' createOnly properties); a loud DATA AT RISK line when a stateful\n"
+		"resource (database, bucket, key, log group, ...) would be replaced or\n"
+		"deleted; and the IAM and security-group changes, listed apart.\n",
+	.exit = "0 with or without differences (as cdk diff), 1 differences with --fail,\n"
+		"2 trouble: bad usage or input, no credentials, or an AWS call that failed\n",
+};
 
 /*
  * new_a: the environment synthesized; old_a: the templates CloudFormation
@@ -90,33 +88,26 @@ int cmd_diff(int argc, char **argv)
 	const char *format = "text";
 	bool fail = false;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "diff");
-		if (r == 0)
-			r = cli_aws_parse_option(&ao, argc, argv, &i, "diff");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(diff_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--against") && i + 1 < argc) {
-			old_path = argv[++i];
-			if (i + 1 < argc && argv[i + 1][0] != '-')
-				new_path = argv[++i];
-		} else if (!strcmp(argv[i], "--fail")) {
-			fail = true;
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strcmp(v, "json") && strcmp(v, "text") && strcmp(v, "markdown"))
-				return cli_usage_error(
-					"diff", "unknown format '%s' (text, json or markdown)", v);
-			format = v;
-		} else {
-			return cli_usage_error("diff", "unknown option '%s'", argv[i]);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_FILE(0, "against", &old_path, "OLD",
+			 "compare OLD (an assembly directory or a template) with NEW, the\n"
+			 "operand after it, or with the synthesis of --env"),
+		OPT_CHOICE(0, "format", &format, "text|json|markdown",
+			   "text (default), json, or markdown (a pull-request comment:\n"
+			   "counts and a row per changed stack, the changes folded)"),
+		OPT_BOOL(0, "fail", &fail, "exit 1 when there are differences (as diff(1) does)"),
+		OPT_AWS(&ao),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &diff_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	if (n && !old_path)
+		return cli_usage_error(
+			"diff", "unexpected argument '%s' (NEW goes with --against OLD)", argv[1]);
+	if (n)
+		new_path = argv[1];
 	struct sm_assembly old_a, new_a;
 	sm_assembly_init(&old_a);
 	sm_assembly_init(&new_a);

@@ -14,44 +14,33 @@
 #include "lib/environments.h"
 #include "lifecycle/failover.h"
 
-static const char failover_usage[] =
-	"usage: solemate failover (--env NAME | --config FILE) --to REGION [--yes]\n"
-	"                         [--force-dns] [--profile NAME] [--endpoint-url URL]\n"
-	"\n"
-	"Fail the environment over to its DR region (drRegion), when the primary\n"
-	"region is lost: (1) read the standby stack's outputs (<Env>DrStandby), (2) check that its "
-	"read\n"
-	"replica can be promoted, then, once approved, (3) promote the replica and\n"
-	"wait until it is a standalone, available instance, (4) raise the standby\n"
-	"service to the stack's StandbyDesiredCountActive tasks (ecsDesiredCount;\n"
-	"its scalable target's minimum first) and\n"
-	"wait for a steady state, (5) switch DNS: a health-checked PRIMARY failover\n"
-	"record switches by itself (reported, not changed); otherwise the PRIMARY\n"
-	"record (of the domain, and of www.) is pointed at the SECONDARY's target\n"
-	"and followed until INSYNC.\n"
-	"Every call goes to the DR region (Route 53 to its global endpoint); nothing\n"
-	"is asked of the primary region, and nothing is deleted.\n"
-	"\n"
-	"The plan is shown first; the environment's name must be typed to go on,\n"
-	"unless --yes. Every step looks first at what is there: after Ctrl-C or a\n"
-	"failure, run it again and it goes on where it stopped. Once failed over,\n"
-	"'solemate deploy' refuses the environment until the runbook's failback\n"
-	"(docs/deployment.md, Regional failover).\n"
-	"\n"
-	"  --to REGION         the DR region to fail over to (must be drRegion)\n"
-	"  --yes               do not ask (the plan is still printed)\n"
-	"  --force-dns         point the PRIMARY record at the DR region even when\n"
-	"                      it is health-checked (a planned failover)\n"
-	"  --profile NAME      credentials of this profile (~/.aws/credentials, config)\n"
-	"  --endpoint-url URL  send every call there (an emulator or a proxy);\n"
-	"                      also AWS_ENDPOINT_URL. http:// only to this machine\n"
-	"\n"
-	"environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
-	"AWS_PROFILE, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n"
-	"\n"
-	"exit: 0 failed over, 1 the replica cannot be promoted now, a step failed,\n"
-	"timed out or was interrupted, or not confirmed; 2 bad usage, bad input, no\n"
-	"credentials, or an environment without a DR stack in that region\n";
+static const struct cli_command_doc failover_doc = {
+	.name = "failover",
+	.description =
+		"Fail the environment over to its DR region (drRegion), when the primary\n"
+		"region is lost: (1) read the standby stack's outputs (<Env>DrStandby), (2) check\n"
+		"that its read replica can be promoted, then, once approved, (3) promote the\n"
+		"replica and wait until it is a standalone, available instance, (4) raise the\n"
+		"standby service to the stack's StandbyDesiredCountActive tasks (ecsDesiredCount;\n"
+		"its scalable target's minimum first) and wait for a steady state, (5) switch\n"
+		"DNS: a health-checked PRIMARY failover record switches by itself (reported, not\n"
+		"changed); otherwise the PRIMARY record (of the domain, and of www.) is pointed\n"
+		"at the SECONDARY's target and followed until INSYNC.\n"
+		"Every call goes to the DR region (Route 53 to its global endpoint); nothing\n"
+		"is asked of the primary region, and nothing is deleted (--region does not\n"
+		"apply).\n"
+		"\n"
+		"The plan is shown first; the environment's name must be typed to go on,\n"
+		"unless --yes. Every step looks first at what is there: after Ctrl-C or a\n"
+		"failure, run it again and it goes on where it stopped. Once failed over,\n"
+		"'solemate deploy' refuses the environment until the runbook's failback\n"
+		"(docs/deployment.md, Regional failover).\n",
+	.after = "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
+		 "AWS_PROFILE, AWS_ENDPOINT_URL; SOLEMATE_POLL_MS (default 2000)\n",
+	.exit = "0 failed over, 1 the replica cannot be promoted now, a step failed,\n"
+		"timed out or was interrupted, or not confirmed; 2 bad usage, bad input, no\n"
+		"credentials, or an environment without a DR stack in that region\n",
+};
 
 static const char *const step_names[] = {"dr-stack", "replica", "promote", "scale", "dns"};
 
@@ -162,29 +151,27 @@ struct failover_args {
 	bool help;
 };
 
-/* 0 go on (or a->help), else the exit code of a usage error. */
+/* 0 go on (or a->help: --help was printed), else the exit code of a usage error. */
 static int parse_args(int argc, char **argv, struct failover_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		int r = cli_lifecycle_parse_option(&a->lo, argc, argv, &i, "failover", false);
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *arg = argv[i];
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			a->help = true;
-			return 0;
-		} else if (!strcmp(arg, "--to")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("failover", "option '--to' needs a region");
-			a->to = argv[++i];
-		} else if (!strcmp(arg, "--force-dns")) {
-			a->force_dns = true;
-		} else {
-			return cli_usage_error("failover", "unknown option '%s' (see --help)", arg);
-		}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&a->lo.in),
+		OPT_STRING_F(0, "to", &a->to, "REGION",
+			     "the DR region to fail over to (must be drRegion)", CLI_OPT_NONEMPTY),
+		OPT_BOOL('y', "yes", &a->lo.yes, "do not ask (the plan is still printed)"),
+		OPT_BOOL(0, "force-dns", &a->force_dns,
+			 "point the PRIMARY record at the DR region even when\n"
+			 "it is health-checked (a planned failover)"),
+		OPT_AWS(&a->lo.ao),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &failover_doc);
+	if (n == CLI_PARSE_HELP) {
+		a->help = true;
+		return 0;
 	}
+	if (n < 0)
+		return cli_parse_exit(n);
 	if (!a->to)
 		return cli_usage_error("failover", "--to REGION is required (the DR region)");
 	if (a->lo.ao.region)
@@ -244,10 +231,8 @@ int cmd_failover(int argc, char **argv)
 	int parsed = parse_args(argc, argv, &a);
 	if (parsed)
 		return parsed;
-	if (a.help) {
-		fputs(failover_usage, stdout);
+	if (a.help)
 		return cli_finish_stdout(SM_EXIT_OK);
-	}
 
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct solemate_unit unit;

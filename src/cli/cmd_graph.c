@@ -9,25 +9,21 @@
 #include "base/xalloc.h"
 #include "cli/cli.h"
 
-static const char graph_usage[] =
-	"usage: solemate graph [--env NAME | --config FILE | PATH...] [--format dot|svg|mermaid]\n"
-	"                      [--out FILE]\n"
-	"\n"
-	"Draw the architecture from the templates: the internet, CloudFront, WAF, load\n"
-	"balancers, ECS services and Auto Scaling groups, databases and read replicas,\n"
-	"buckets, NAT gateways and VPC endpoints, grouped by region, VPC, tier (public,\n"
-	"private, isolated: from the subnets' default routes) and availability zone.\n"
-	"Edges: the request path (bold), security-group rules that admit traffic\n"
-	"between groups' members, with their ports (dashed), WAF attachments,\n"
-	"replication and log delivery. References across stacks are followed.\n"
-	"\n"
-	"  --format FMT   dot (default; Graphviz), svg (runs Graphviz 'dot -Tsvg'),\n"
-	"                 or mermaid (a flowchart for Markdown)\n"
-	"  --out FILE     write FILE (atomically) instead of stdout\n"
-	"\n"
-	"example: solemate graph --env production --format svg --out production.svg\n"
-	"\n"
-	"exit: 0 drawn, 1 Graphviz failed, 2 bad usage, bad input or Graphviz missing\n";
+static const struct cli_command_doc graph_doc = {
+	.name = "graph",
+	.args = "[PATH...]",
+	.max_args = -1,
+	.description =
+		"Draw the architecture from the templates: the internet, CloudFront, WAF, load\n"
+		"balancers, ECS services and Auto Scaling groups, databases and read replicas,\n"
+		"buckets, NAT gateways and VPC endpoints, grouped by region, VPC, tier (public,\n"
+		"private, isolated: from the subnets' default routes) and availability zone.\n"
+		"Edges: the request path (bold), security-group rules that admit traffic\n"
+		"between groups' members, with their ports (dashed), WAF attachments,\n"
+		"replication and log delivery. References across stacks are followed.\n",
+	.after = "example: solemate graph --env production --format svg --out production.svg\n",
+	.exit = "0 drawn, 1 Graphviz failed, 2 bad usage, bad input or Graphviz missing\n",
+};
 
 static int emit(const char *out_file, const struct strbuf *sb)
 {
@@ -49,34 +45,19 @@ int cmd_graph(int argc, char **argv)
 	struct diag_list dl = DIAG_LIST_INIT;
 	const char *format = "dot", *out_file = NULL;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "graph");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(graph_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--format") || !strcmp(argv[i], "--out")) {
-			if (i + 1 >= argc)
-				return cli_usage_error("graph", "option '%s' needs a value",
-						       argv[i]);
-			if (!strcmp(argv[i++], "--out"))
-				out_file = argv[i];
-			else if (!strcmp(argv[i], "dot") || !strcmp(argv[i], "svg") ||
-				 !strcmp(argv[i], "mermaid"))
-				format = argv[i];
-			else
-				return cli_usage_error("graph",
-						       "unknown format '%s' (dot, svg or mermaid)",
-						       argv[i]);
-		} else if (argv[i][0] == '-') {
-			return cli_usage_error("graph", "unknown option '%s'", argv[i]);
-		} else {
-			cli_inputs_add_path(&in, argv, i);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_CHOICE(0, "format", &format, "dot|svg|mermaid",
+			   "dot (default; Graphviz), svg (runs Graphviz 'dot -Tsvg'),\n"
+			   "or mermaid (a flowchart for Markdown)"),
+		OPT_FILE('o', "out", &out_file, "FILE",
+			 "write FILE (atomically) instead of stdout"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &graph_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	cli_inputs_set_paths(&in, argv, n);
 
 	if (out_file && !*out_file)
 		return cli_usage_error("graph", "--out needs a file name, not ''");

@@ -6,43 +6,29 @@
 #include "base/json_io.h"
 #include "cli/cli.h"
 
-static const char list_usage[] =
-	"usage: solemate list [--env NAME|all]... [--config FILE]... [--format text|json]\n"
-	"\n"
-	"List the stacks each environment synthesizes to, their region, the stacks\n"
-	"they depend on and how many resources each holds. Nothing is written.\n"
-	"\n"
-	"  --format FMT   text (default) or json; --json is the same as --format json\n"
-	"\n"
-	"exit: 0 listed, 2 bad usage or input\n";
+static const struct cli_command_doc list_doc = {
+	.name = "list",
+	.description = "List the stacks each environment synthesizes to, their region, the stacks\n"
+		       "they depend on and how many resources each holds. Nothing is written.\n"
+		       "Without --env or --config: every environment and the baseline.\n",
+	.exit = "0 listed, 2 bad usage or input\n",
+};
 
 int cmd_list(int argc, char **argv)
 {
 	struct cli_inputs in = {0};
 	struct diag_list dl = DIAG_LIST_INIT;
-	bool json = false;
-
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "list");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(list_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--json")) {
-			json = true;
-		} else if (!strcmp(argv[i], "--format")) {
-			const char *f = i + 1 < argc ? argv[++i] : "";
-			if (strcmp(f, "json") && strcmp(f, "text"))
-				return cli_usage_error("list",
-						       "--format takes text or json, not '%s'", f);
-			json = !strcmp(f, "json");
-		} else {
-			return cli_usage_error("list", "unknown option '%s'", argv[i]);
-		}
-	}
+	const char *format = "text";
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_CHOICE(0, "format", &format, "text|json", "output format (default: text)"),
+		OPT_SET_STRING("json", &format, "json", "the same as --format json"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &list_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	bool json = !strcmp(format, "json");
 	if (!in.env_nr && !in.config_nr)
 		in.envs[in.env_nr++] = "all";
 

@@ -12,27 +12,26 @@
 #include "lib/solemate_stack.h"
 #include "lifecycle/preflight.h"
 
-static const char preflight_usage[] =
-	"usage: solemate preflight (--env NAME | --config FILE) [--format text|json]\n"
-	"                          [--profile P] [--region R] [--endpoint-url URL]\n"
-	"\n"
-	"First, as deploy does, make sure the credentials belong to the\n"
-	"configuration's accountId (another account is bad input: exit 2, and\n"
-	"nothing else is asked). Then ask that account, with read-only calls, what\n"
-	"the templates alone cannot tell, before anything is created: the\n"
-	"certificates exist, are ISSUED, cover the names that use them and sit in\n"
-	"us-east-1 for CloudFront (a placeholder ARN is refused before any call); the\n"
-	"RDS engine version and instance class are orderable in the region; the\n"
-	"account does not already hold the singletons the stacks would create (a\n"
-	"Config recorder, an anomaly monitor of the same dimension); the hosted zone\n"
-	"exists (public where ACM validates in it) and holds the records' names; named\n"
-	"S3 buckets are free or already the stack's; service quotas leave room (VPCs,\n"
-	"Elastic IPs, internet and NAT gateways, Fargate vCPUs, RDS instances: the\n"
-	"value from Service Quotas, else the documented default, then a warning).\n"
-	"A check AWS does not answer is a warning. 'deploy' runs it first.\n"
-	"\n"
-	"exit: 0 no error, 1 errors, 2 bad usage or bad input (a placeholder in the\n"
-	"configuration, credentials of another account)\n";
+static const struct cli_command_doc preflight_doc = {
+	.name = "preflight",
+	.description =
+		"First, as deploy does, make sure the credentials belong to the\n"
+		"configuration's accountId (another account is bad input: exit 2, and\n"
+		"nothing else is asked). Then ask that account, with read-only calls, what\n"
+		"the templates alone cannot tell, before anything is created: the\n"
+		"certificates exist, are ISSUED, cover the names that use them and sit in\n"
+		"us-east-1 for CloudFront (a placeholder ARN is refused before any call); the\n"
+		"RDS engine version and instance class are orderable in the region; the\n"
+		"account does not already hold the singletons the stacks would create (a\n"
+		"Config recorder, an anomaly monitor of the same dimension); the hosted zone\n"
+		"exists (public where ACM validates in it) and holds the records' names; named\n"
+		"S3 buckets are free or already the stack's; service quotas leave room (VPCs,\n"
+		"Elastic IPs, internet and NAT gateways, Fargate vCPUs, RDS instances: the\n"
+		"value from Service Quotas, else the documented default, then a warning).\n"
+		"A check AWS does not answer is a warning. 'deploy' runs it first.\n",
+	.exit = "0 no error, 1 errors, 2 bad usage or bad input (a placeholder in the\n"
+		"configuration, credentials of another account)\n",
+};
 
 struct region_clients {
 	struct cli_aws *ca;
@@ -156,26 +155,17 @@ int cmd_preflight(int argc, char **argv)
 	struct cli_lifecycle_opts lo = CLI_LIFECYCLE_OPTS_INIT;
 	struct diag_list dl = DIAG_LIST_INIT;
 	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		int r = cli_lifecycle_parse_option(&lo, argc, argv, &i, "preflight", false);
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(preflight_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
-			const char *v = argv[++i];
-			if (strcmp(v, "text") && strcmp(v, "json"))
-				return cli_usage_error("preflight",
-						       "unknown format '%s' (text or json)", v);
-			json = !strcmp(v, "json");
-		} else {
-			return cli_usage_error("preflight", "unknown option '%s' (see --help)",
-					       argv[i]);
-		}
-	}
+	const char *format = "text";
+	const struct cli_option options[] = {
+		OPT_INPUTS(&lo.in),
+		OPT_CHOICE(0, "format", &format, "text|json", "output format (default: text)"),
+		OPT_AWS(&lo.ao),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &preflight_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	json = !strcmp(format, "json");
 	struct solemate_unit unit;
 	struct sm_assembly as;
 	struct cli_aws ca;

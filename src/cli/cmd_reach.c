@@ -7,20 +7,21 @@
 #include "base/arena.h"
 #include "cli/cli.h"
 
-static const char reach_usage[] =
-	"usage: solemate reach [--env NAME | --config FILE | PATH...] --from SRC --to DST:PORT\n"
-	"       solemate reach [--env NAME | ...] --matrix\n"
-	"\n"
-	"Answer, from the templates alone, whether SRC can open a TCP connection to DST\n"
-	"on PORT: routes, network ACLs (both directions, ephemeral return ports) and\n"
-	"security groups (by CIDR or source group), across stacks. Prints the path,\n"
-	"or the first rule that blocks it.\n"
-	"\n"
-	"  SRC, DST   internet (SRC only), alb, app, database, instances, a tier\n"
-	"             (public, private, isolated) or a resource's logical ID\n"
-	"  --matrix   reachability between the roles on their ports\n"
-	"\n"
-	"exit: 0 reachable, 1 not reachable, 2 bad usage or unknown name\n";
+static const struct cli_command_doc reach_doc = {
+	.name = "reach",
+	.usage = "[--env NAME | --config FILE | PATH...] --from SRC --to DST:PORT\n"
+		 "[--env NAME | --config FILE | PATH...] --matrix",
+	.max_args = -1,
+	.description =
+		"Answer, from the templates alone, whether SRC can open a TCP connection to DST\n"
+		"on PORT: routes, network ACLs (both directions, ephemeral return ports) and\n"
+		"security groups (by CIDR or source group), across stacks. Prints the path,\n"
+		"or the first rule that blocks it.\n"
+		"\n"
+		"SRC and DST: internet (SRC only), alb, app, database, instances, a tier\n"
+		"(public, private, isolated) or a resource's logical ID.\n",
+	.exit = "0 reachable, 1 not reachable, 2 bad usage or unknown name\n",
+};
 
 static void matrix(struct reach_model *m)
 {
@@ -59,28 +60,20 @@ int cmd_reach(int argc, char **argv)
 	const char *from = NULL, *to = NULL;
 	bool show_matrix = false;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "reach");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(reach_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
-			from = argv[++i];
-		} else if (!strcmp(argv[i], "--to") && i + 1 < argc) {
-			to = argv[++i];
-		} else if (!strcmp(argv[i], "--matrix")) {
-			show_matrix = true;
-		} else if (argv[i][0] == '-') {
-			return cli_usage_error("reach", "unknown option or missing value '%s'",
-					       argv[i]);
-		} else {
-			cli_inputs_add_path(&in, argv, i);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_STRING_F(0, "from", &from, "SRC", "where the connection starts",
+			     CLI_OPT_NONEMPTY),
+		OPT_STRING_F(0, "to", &to, "DST:PORT", "where it goes, and the TCP port",
+			     CLI_OPT_NONEMPTY),
+		OPT_BOOL(0, "matrix", &show_matrix,
+			 "reachability between the roles on their ports"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &reach_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	cli_inputs_set_paths(&in, argv, n);
 	int port = 0;
 	char *dst = NULL;
 	if (!show_matrix) {

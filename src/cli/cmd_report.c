@@ -16,29 +16,23 @@
 #include "cli/cli.h"
 #include "lib/environments.h"
 
-static const char report_usage[] =
-	"usage: solemate report [--env NAME|all | --config FILE | PATH...] [--format html|json]\n"
-	"                       [--out FILE] [--prices DIR] [--slas FILE]\n"
-	"\n"
-	"Write one self-contained HTML page per environment: a summary (stacks,\n"
-	"resources, monthly cost, composite availability against 99.9 %, capacity\n"
-	"against the target users, findings by severity), the architecture diagram\n"
-	"(inline SVG, from Graphviz), the findings of 'check' with their fixes and\n"
-	"accepted risks, the cost table, availability, capacity, and the inventory by\n"
-	"stack. The page has no script and loads nothing from the network.\n"
-	"\n"
-	"  --format FMT   html (default) or json (the same facts, for machines)\n"
-	"  --out FILE     where to write (atomically); '-' for stdout. Default: html\n"
-	"                 to report-NAME.html in the current directory (one file per\n"
-	"                 environment with --env all), json to stdout\n"
-	"  --prices DIR   price files directory (default: data/prices)\n"
-	"  --slas FILE    SLA data file (default: data/slas.json)\n"
-	"\n"
-	"Without Graphviz the page says the diagram is not available; a missing price\n"
-	"or SLA file leaves those sections marked not available (and warns).\n"
-	"\n"
-	"exit: 0 written (findings and targets missed are in the report), 1 cannot\n"
-	"      write, 2 bad usage or bad input\n";
+static const struct cli_command_doc report_doc = {
+	.name = "report",
+	.args = "[PATH...]",
+	.max_args = -1,
+	.description =
+		"Write one self-contained HTML page per environment: a summary (stacks,\n"
+		"resources, monthly cost, composite availability against 99.9 %, capacity\n"
+		"against the target users, findings by severity), the architecture diagram\n"
+		"(inline SVG, from Graphviz), the findings of 'check' with their fixes and\n"
+		"accepted risks, the cost table, availability, capacity, and the inventory by\n"
+		"stack. The page has no script and loads nothing from the network.\n",
+	.after = "Without Graphviz the page says the diagram is not available; a missing price\n"
+		 "or SLA file leaves those sections marked not available (and warns), as does a\n"
+		 "price file older than 180 days.\n",
+	.exit = "0 written (findings and targets missed are in the report), 1 cannot\n"
+		"write, 2 bad usage or bad input\n",
+};
 
 struct report_opts {
 	const char *format, *out, *prices, *slas;
@@ -46,21 +40,6 @@ struct report_opts {
 
 /* One page: an environment (with its config), a config file, or the PATHs given. */
 /* Where the value of an option that takes one goes, or NULL. */
-static const char **valued_option(struct report_opts *o, const char *arg)
-{
-	const struct {
-		const char *name;
-		const char **dst;
-	} options[] = {{"--format", &o->format},
-		       {"--out", &o->out},
-		       {"--prices", &o->prices},
-		       {"--slas", &o->slas}};
-	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
-		if (!strcmp(arg, options[i].name))
-			return options[i].dst;
-	return NULL;
-}
-
 static int write_output(const char *path, const struct strbuf *sb)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -162,30 +141,23 @@ int cmd_report(int argc, char **argv)
 	struct report_opts o = {.format = "html"};
 	struct diag_list dl = DIAG_LIST_INIT;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "report");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *arg = argv[i], **dst;
-		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			fputs(report_usage, stdout);
-			return SM_EXIT_OK;
-		} else if ((dst = valued_option(&o, arg))) {
-			if (i + 1 >= argc)
-				return cli_usage_error("report", "option '%s' needs a value", arg);
-			*dst = argv[++i];
-		} else if (arg[0] == '-') {
-			return cli_usage_error("report", "unknown option '%s'", arg);
-		} else {
-			cli_inputs_add_path(&in, argv, i);
-		}
-	}
-	if (strcmp(o.format, "html") && strcmp(o.format, "json"))
-		return cli_usage_error("report", "unknown format '%s' (html or json)", o.format);
-	if (o.out && !*o.out)
-		return cli_usage_error("report", "--out needs a file name, not ''");
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_CHOICE(0, "format", &o.format, "html|json",
+			   "html (default) or json (the same facts, for machines)"),
+		OPT_FILE('o', "out", &o.out, "FILE",
+			 "where to write (atomically); '-' for stdout. Default: html\n"
+			 "to report-NAME.html in the current directory (one file per\n"
+			 "environment with --env all), json to stdout"),
+		OPT_FILE(0, "prices", &o.prices, "DIR",
+			 "price files directory (default: data/prices)"),
+		OPT_FILE(0, "slas", &o.slas, "FILE", "SLA data file (default: data/slas.json)"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &report_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	cli_inputs_set_paths(&in, argv, n);
 	if (!in.env_nr && !in.config_nr && !in.path_nr)
 		return cli_usage_error("report", "name the environment: --env NAME (or --env all, "
 						 "--config FILE, PATH...)");

@@ -5,27 +5,17 @@
 #include "base/arena.h"
 #include "cli/cli.h"
 
-static const char synth_usage[] =
-	"usage: solemate synth [--env NAME|all]... [--config FILE]... [--out DIR]\n"
-	"                      [--format json|yaml] [--quiet]\n"
-	"\n"
-	"Synthesize the SoleMate infrastructure into a cloud assembly that the AWS\n"
-	"CDK CLI reads: DIR/manifest.json and one DIR/<Stack>.template.json per stack.\n"
-	"The directory is replaced as a whole only when synthesis succeeds, and only\n"
-	"when it is empty or holds a cloud assembly (a manifest.json, ours or the\n"
-	"CDK's); anything else, a file or a symbolic link is refused (exit 2).\n"
-	"\n"
-	"  --env NAME       environment from <config-dir>/NAME.json ('baseline': the\n"
-	"                   account baseline); 'all' for every file there, baseline\n"
-	"                   included (the default when no --env/--config is given)\n"
-	"  --config FILE    environment from any file\n"
-	"  --config-dir DIR where --env looks (default: the nearest config/ up from\n"
-	"                   here, or $SOLEMATE_CONFIG_DIR)\n"
-	"  --set KEY=VALUE  override a configuration key for this run (repeatable;\n"
-	"                   nested keys as usage.KEY); every --env command takes it\n"
-	"  --out DIR        output directory (default: cdk.out)\n"
-	"  --format FMT     json (default) or yaml templates\n"
-	"  --quiet          print nothing on success\n";
+static const struct cli_command_doc synth_doc = {
+	.name = "synth",
+	.description =
+		"Synthesize the SoleMate infrastructure into a cloud assembly that the AWS\n"
+		"CDK CLI reads: DIR/manifest.json and one DIR/<Stack>.template.json per stack.\n"
+		"The directory is replaced as a whole only when synthesis succeeds, and only\n"
+		"when it is empty or holds a cloud assembly (a manifest.json, ours or the\n"
+		"CDK's); anything else, a file or a symbolic link is refused (exit 2).\n"
+		"Without --env or --config: every environment and the baseline (--env all).\n",
+	.exit = "0 synthesized, 1 cannot write, 2 bad usage or bad input\n",
+};
 
 int cmd_synth(int argc, char **argv)
 {
@@ -36,41 +26,20 @@ int cmd_synth(int argc, char **argv)
 	bool quiet = false;
 	int code = SM_EXIT_OK;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "synth");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(synth_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--out") || !strcmp(argv[i], "-o")) {
-			if (++i >= argc)
-				return cli_usage_error("synth", "option '--out' needs a value");
-			out = argv[i];
-		} else if (!strncmp(argv[i], "--out=", 6)) {
-			out = argv[i] + 6;
-		} else if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
-			const char *v =
-				argv[i][8] == '=' ? argv[i] + 9 : (++i < argc ? argv[i] : NULL);
-			if (!v)
-				return cli_usage_error("synth", "option '--format' needs a value");
-			if (!strcmp(v, "json"))
-				fmt = SM_FORMAT_JSON;
-			else if (!strcmp(v, "yaml"))
-				fmt = SM_FORMAT_YAML;
-			else
-				return cli_usage_error("synth",
-						       "unknown format '%s' (json or yaml)", v);
-		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
-			quiet = true;
-		} else {
-			return cli_usage_error("synth", "unknown option '%s'", argv[i]);
-		}
-	}
-	if (!*out)
-		return cli_usage_error("synth", "--out needs a directory name, not ''");
+	const char *format = "json";
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_FILE('o', "out", &out, "DIR", "output directory (default: cdk.out)"),
+		OPT_CHOICE(0, "format", &format, "json|yaml",
+			   "the templates' format (default: json)"),
+		OPT_END(),
+	};
+	int parsed = cli_parse_options(argc, argv, options, &synth_doc);
+	if (parsed < 0)
+		return cli_parse_exit(parsed);
+	if (!strcmp(format, "yaml"))
+		fmt = SM_FORMAT_YAML;
+	quiet = cli_quiet;
 	if (!in.env_nr && !in.config_nr)
 		in.envs[in.env_nr++] = "all";
 

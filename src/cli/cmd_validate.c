@@ -11,24 +11,21 @@
 #include "cli/cli.h"
 #include "cli/cli_report.h"
 
-static const char validate_usage[] =
-	"usage: solemate validate [--env NAME|all | --config FILE | PATH...]\n"
-	"                         [--format text|json|junit]\n"
-	"\n"
-	"Check templates against the CloudFormation registry schemas (resource types,\n"
-	"properties, required properties, value types, Fn::GetAtt attributes) and\n"
-	"CloudFormation's own rules (Ref, Fn::Sub, DependsOn and Condition targets,\n"
-	"dependency cycles, limits, exports and imports). PATH is a template (JSON or\n"
-	"YAML) or an assembly directory; --env synthesizes in memory first. With no\n"
-	"input, ./cdk.out if present, else every environment.\n"
-	"\n"
-	"  --format FMT   text (default), json, or junit (JUnit XML for CI: a suite\n"
-	"                 per template, a test case per resource, failed by its\n"
-	"                 errors; warnings in the suite's system-out)\n"
-	"\n"
-	"exit: 0 no error (notes and warnings allowed), 1 errors found (a file whose text\n"
-	"is not a template too: JSON or YAML syntax, duplicate keys, empty), 2 bad usage\n"
-	"or nothing to read (a missing file, a bad configuration)\n";
+static const struct cli_command_doc validate_doc = {
+	.name = "validate",
+	.args = "[PATH...]",
+	.max_args = -1,
+	.description =
+		"Check templates against the CloudFormation registry schemas (resource types,\n"
+		"properties, required properties, value types, Fn::GetAtt attributes) and\n"
+		"CloudFormation's own rules (Ref, Fn::Sub, DependsOn and Condition targets,\n"
+		"dependency cycles, limits, exports and imports). PATH is a template (JSON or\n"
+		"YAML) or an assembly directory; --env synthesizes in memory first. With no\n"
+		"input, ./cdk.out if present, else every environment.\n",
+	.exit = "0 no error (notes and warnings allowed), 1 errors found (a file whose text\n"
+		"is not a template too: JSON or YAML syntax, duplicate keys, empty), 2 bad usage\n"
+		"or nothing to read (a missing file, a bad configuration)\n",
+};
 
 static bool has_error_at(const struct diag_list *dl, const struct diag *d)
 {
@@ -69,32 +66,18 @@ int cmd_validate(int argc, char **argv)
 	const char *format = "text";
 	int code = SM_EXIT_OK;
 
-	for (int i = 1; i < argc; i++) {
-		int r = cli_inputs_parse_option(&in, argc, argv, &i, "validate");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(validate_usage, stdout);
-			return SM_EXIT_OK;
-		} else if (!strcmp(argv[i], "--format") || !strncmp(argv[i], "--format=", 9)) {
-			const char *v = argv[i][8] == '=' ? argv[i] + 9 : NULL;
-			if (!v && i + 1 >= argc)
-				return cli_usage_error("validate",
-						       "option '--format' needs a value");
-			if (!v)
-				v = argv[++i];
-			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "junit"))
-				return cli_usage_error(
-					"validate", "unknown format '%s' (text, json or junit)", v);
-			format = v;
-		} else if (argv[i][0] == '-') {
-			return cli_usage_error("validate", "unknown option '%s'", argv[i]);
-		} else {
-			cli_inputs_add_path(&in, argv, i);
-		}
-	}
+	const struct cli_option options[] = {
+		OPT_INPUTS(&in),
+		OPT_CHOICE(0, "format", &format, "text|json|junit",
+			   "text (default), json, or junit (JUnit XML for CI: a suite\n"
+			   "per template, a test case per resource, failed by its\n"
+			   "errors; warnings in the suite's system-out)"),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &validate_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	cli_inputs_set_paths(&in, argv, n);
 	/* the templates and every value derived from them live until exit: one arena */
 	arena_begin();
 	sm_assembly_init(&a);

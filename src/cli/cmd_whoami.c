@@ -18,19 +18,17 @@
 /* With no region anywhere, STS's own: us-east-1 (the global endpoint's). */
 #define WHOAMI_FALLBACK_REGION "us-east-1"
 
-static const char whoami_usage[] =
-	"usage: solemate whoami [--format text|json] [--profile NAME] [--region REGION]\n"
-	"                       [--endpoint-url URL]\n"
-	"\n"
-	"Show the AWS account, the ARN and the user ID the credentials belong to\n"
-	"(STS GetCallerIdentity), and which source of the credential chain supplied\n"
-	"them: environment, web-identity, a profile (static keys, assume-role,\n"
-	"credential_process, sso), container or ec2-instance-metadata.\n"
-	"\n" CLI_AWS_OPTIONS_HELP "  --format text|json  (default text)\n"
-	"\n"
-	"STS is reached at --endpoint-url, else AWS_ENDPOINT_URL_STS, else\n"
-	"AWS_ENDPOINT_URL. Exit 0; 1 when STS refuses the credentials; 2 when there\n"
-	"are none.\n";
+static const struct cli_command_doc whoami_doc = {
+	.name = "whoami",
+	.description =
+		"Show the AWS account, the ARN and the user ID the credentials belong to\n"
+		"(STS GetCallerIdentity), and which source of the credential chain supplied\n"
+		"them: environment, web-identity, a profile (static keys, assume-role,\n"
+		"credential_process, sso), container or ec2-instance-metadata.\n",
+	.after = "STS is reached at --endpoint-url, else AWS_ENDPOINT_URL_STS, else\n"
+		 "AWS_ENDPOINT_URL.\n",
+	.exit = "0 shown; 1 when STS refuses the credentials; 2 when there are none\n",
+};
 
 static void iso_time(time_t t, char out[32])
 {
@@ -43,28 +41,17 @@ int cmd_whoami(int argc, char **argv)
 {
 	struct cli_aws_opts ao = {0};
 	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		int r = cli_aws_parse_option(&ao, argc, argv, &i, "whoami");
-		if (r < 0)
-			return SM_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			fputs(whoami_usage, stdout);
-			return cli_finish_stdout(SM_EXIT_OK);
-		} else if (!strcmp(a, "--format") && i + 1 < argc) {
-			const char *f = argv[++i];
-			if (strcmp(f, "text") && strcmp(f, "json"))
-				return cli_usage_error("whoami",
-						       "--format wants text or json, not '%s'", f);
-			json = !strcmp(f, "json");
-		} else if (!strcmp(a, "--json")) {
-			json = true;
-		} else {
-			return cli_usage_error("whoami", "unknown option '%s' (see --help)", a);
-		}
-	}
+	const char *format = "text";
+	const struct cli_option options[] = {
+		OPT_CHOICE(0, "format", &format, "text|json", "output format (default: text)"),
+		OPT_SET_STRING("json", &format, "json", "the same as --format json"),
+		OPT_AWS(&ao),
+		OPT_END(),
+	};
+	int n = cli_parse_options(argc, argv, options, &whoami_doc);
+	if (n < 0)
+		return cli_parse_exit(n);
+	json = !strcmp(format, "json");
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct cli_aws ca;
 	if (cli_aws_open(&ca, &ao, WHOAMI_FALLBACK_REGION, &dl) < 0) {

@@ -72,47 +72,6 @@ static int unknown_command(const char *name)
 	return SM_EXIT_USAGE;
 }
 
-/*
- * The spellings every command accepts, normalised once here so that each
- * command's loop sees one form: `--opt=value` becomes `--opt value` (a value
- * may itself hold '='), `-q` is `--quiet`, `-h` is `--help`; `--no-color`
- * is NO_COLOR for this run (https://no-color.org) and leaves argv. Nothing
- * after a `--` is touched. Returns the new argc; `out` has room for 2*argc;
- * the strings split off are also put in `owned` (room for argc), for the caller
- * to free.
- */
-static int normalise_args(int argc, char **argv, char **out, char **owned, int *owned_nr)
-{
-	int n = 0;
-	bool rest = false;
-
-	for (int i = 0; i < argc; i++) {
-		char *a = argv[i];
-		if (rest || i == 0 || a[0] != '-') {
-			out[n++] = a;
-			continue;
-		}
-		if (!strcmp(a, "--")) {
-			rest = true;
-			out[n++] = a;
-		} else if (!strcmp(a, "--no-color")) {
-			setenv("NO_COLOR", "1", 1);
-		} else if (!strcmp(a, "-q")) {
-			out[n++] = (char *)"--quiet";
-		} else if (!strcmp(a, "-h")) {
-			out[n++] = (char *)"--help";
-		} else if (a[1] == '-' && strchr(a, '=')) {
-			char *eq = strchr(a, '=');
-			out[n++] = owned[(*owned_nr)++] = xstrndup(a, (size_t)(eq - a));
-			out[n++] = eq + 1;
-		} else {
-			out[n++] = a;
-		}
-	}
-	out[n] = NULL;
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -138,15 +97,10 @@ int main(int argc, char **argv)
 	}
 	const struct cmd_struct *c = find_command(argv[1]);
 	if (c) {
-		char **args = xcalloc(2 * (size_t)argc + 1, sizeof(char *));
-		char **owned = xcalloc((size_t)argc + 1, sizeof(char *));
-		int owned_nr = 0;
-		int nr = normalise_args(argc - 1, argv + 1, args, owned, &owned_nr);
-		int code = c->fn(nr, args);
-		/* the command may keep pointers into args until it returns, not after */
-		for (int i = 0; i < owned_nr; i++)
-			free(owned[i]);
-		free(owned);
+		/* each command parses its own options with its table (parse_options.h) */
+		char **args = xcalloc((size_t)argc, sizeof(char *));
+		memcpy(args, argv + 1, (size_t)(argc - 1) * sizeof(char *));
+		int code = c->fn(argc - 1, args);
 		free(args);
 		return cli_finish_stdout(code);
 	}

@@ -61,7 +61,7 @@ if [ "$(grep -c '^[[:space:]]*subgraph ' "$TMP/p.mmd")" = "$(grep -c '^[[:space:
   ok "mermaid: every subgraph is closed"; else notok "mermaid: every subgraph is closed"; fi
 
 expect_exit "unknown format is bad usage" 2 "$SOLEMATE" graph --env production --format png
-expect_grep "unknown format is named" "unknown format 'png'" "$TMP/err"
+expect_grep "unknown format is named" "'--format': unknown value 'png'" "$TMP/err"
 expect_exit "unknown option is bad usage" 2 "$SOLEMATE" graph --env production --bogus
 expect_exit "unknown environment is bad input" 2 "$SOLEMATE" graph --env nowhere
 expect_exit "graph --help" 0 "$SOLEMATE" graph --help

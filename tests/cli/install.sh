@@ -60,7 +60,7 @@ for c in $cmds; do
   help_opts=$(grep -oE -- '(^|[ [|(])--[a-z][a-z0-9-]*' "$TMP/h2" | sed 's/^[ [|(]//' | sort -u | tr '\n' ' ')
   man_opts=$(MANWIDTH=200 man -l "$prefix/share/man/man1/solemate-$c.1" 2>/dev/null | grep -oE -- '(^|[ [|(])--[a-z][a-z0-9-]*' | sed 's/^[ [|(]//' | sort -u | tr '\n' ' ')
   [ "$help_opts" = "$man_opts" ] || bad="$bad man:$c"
-  comp_opts=$(bash -c '. "$1"; _solemate_opts "$2"' _ "$prefix/share/bash-completion/completions/solemate" "$c" | tr ' ' '\n' | grep -v '^--help$' | grep . | sort -u | tr '\n' ' ')
+  comp_opts=$(bash -c '. "$1"; _solemate_opts "$2"' _ "$prefix/share/bash-completion/completions/solemate" "$c" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' ')
   [ "$help_opts" = "$comp_opts" ] || bad="$bad completion:$c"
   fish_opts=$(grep -oE "__fish_seen_subcommand_from $c' -l [a-z0-9-]+" "$prefix/share/fish/vendor_completions.d/solemate.fish" | awk '{print "--" $NF}' | sort -u | tr '\n' ' ')
   [ "$help_opts" = "$fish_opts" ] || bad="$bad fish:$c"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# options: the spellings every command accepts (normalised once in main.c):
+# options: the spellings every command accepts (one parser, parse_options.c):
 # --opt=value and --opt value give the same output and exit code; -h is
 # --help; -q is --quiet; --no-color is NO_COLOR; -V is --version; an
 # argument after -- is left alone.
