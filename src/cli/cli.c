@@ -386,6 +386,8 @@ char *cli_command_line(int argc, char **argv, const char *drop)
 			i++; /* and its value */
 			continue;
 		}
+		if (drop && !strncmp(a, drop, strlen(drop)) && a[strlen(drop)] == '=')
+			continue; /* --stack=NAME */
 		strbuf_addch(&sb, ' ');
 		bool plain = *a != '\0';
 		for (const char *p = a; *p; p++)
