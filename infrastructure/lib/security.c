@@ -49,8 +49,10 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		json_pack("{ss ss ss sb}", "lookup", "cloudformation:output", "stack", edge,
 			  "output", "DistributionId", "optional", 1));
 	free(edge);
-	sm_stack_add_condition(data, "HasAssetsDistribution",
-			       sm_fn_not(sm_fn_equals(dist, json_string(""))));
+	/* The condition is referred to by name in Fn::If below; drop the
+	 * {"Condition": ...} reference the engine hands back. */
+	json_decref(sm_stack_add_condition(data, "HasAssetsDistribution",
+					   sm_fn_not(sm_fn_equals(dist, json_string("")))));
 	json_t *data_st = json_pack(
 		"[o]",
 		sm_fn_if("HasAssetsDistribution",
