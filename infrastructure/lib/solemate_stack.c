@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/cidr.h"
 #include "base/fsutil.h"
 #include "base/xalloc.h"
 #include "lib/compute.h"
@@ -210,4 +211,56 @@ int solemate_add_unit(struct sm_app *app, const struct solemate_unit *u, struct 
 {
 	return u->kind == CONFIG_BASELINE ? solemate_add_baseline(app, &u->baseline, dl)
 					  : solemate_add_environment(app, &u->env, dl);
+}
+
+/* an environment's account: accountId (the one deploy may touch), else account */
+static const char *unit_account(const struct solemate_unit *u)
+{
+	if (u->kind == CONFIG_ENVIRONMENT && u->env.account_id)
+		return u->env.account_id;
+	return u->account;
+}
+
+int solemate_units_compatible(const struct solemate_unit *a, const struct solemate_unit *b,
+			      struct diag_list *dl)
+{
+	const char *acc_a = unit_account(a), *acc_b = unit_account(b);
+	bool same_place = acc_a && acc_b && !strcmp(acc_a, acc_b) && a->region && b->region &&
+			  !strcmp(a->region, b->region);
+	struct diag *d;
+
+	if (a->kind != b->kind)
+		return 0;
+	if (a->kind == CONFIG_BASELINE) {
+		if (!same_place)
+			return 0;
+		d = diag_add(dl, DIAG_ERROR, a->file, 0, 0, "accountId",
+			     "%s and %s both configure the account baseline of %s in %s", a->file,
+			     b->file, acc_a, a->region);
+		diag_set_hint(d, "an account has one baseline per region: keep one of the files");
+		return -1;
+	}
+	if (!strcmp(a->env.environment, b->env.environment)) {
+		d = diag_add(dl, DIAG_ERROR, a->file, 0, 0, "environment",
+			     "environment '%s' is also configured by %s (its stacks would take the "
+			     "same names)",
+			     a->env.environment, b->file);
+		diag_set_hint(d, "give each configuration its own \"environment\" name");
+		return -1;
+	}
+	uint32_t na, nb;
+	int pa, pb;
+	if (same_place && !cidr_parse(a->env.vpc_cidr, &na, &pa) &&
+	    !cidr_parse(b->env.vpc_cidr, &nb, &pb) && cidr_overlap(na, pa, nb, pb)) {
+		d = diag_add(dl, DIAG_ERROR, a->file, 0, 0, "vpcCidr",
+			     "vpcCidr %s overlaps %s of environment '%s' (%s) in the same account "
+			     "%s and region %s",
+			     a->env.vpc_cidr, b->env.vpc_cidr, b->env.environment, b->file, acc_a,
+			     a->region);
+		diag_set_hint(d, "give each environment of one account and region its own range "
+				 "(e.g. 10.N.0.0/16): overlapping VPCs cannot be peered or routed "
+				 "to each other");
+		return -1;
+	}
+	return 0;
 }

@@ -47,6 +47,16 @@ struct solemate_unit {
 int solemate_unit_load(const char *path, const char *const *sets, size_t set_nr,
 		       struct solemate_unit *u, struct diag_list *dl);
 void solemate_unit_release(struct solemate_unit *u);
+/*
+ * Whether unit `a` can live beside unit `b` (another configuration of the
+ * same set): not the same environment name (their stacks' names would
+ * collide), not two baselines of one account and region (one per account
+ * and region), not overlapping VPC ranges of two environments in one account
+ * and region (peering, Transit Gateway and VPN refuse overlapping ranges).
+ * 0, or -1 with an error naming a's file and key.
+ */
+int solemate_units_compatible(const struct solemate_unit *a, const struct solemate_unit *b,
+			      struct diag_list *dl);
 /* Add the unit's stacks to `app`. 0, or -1 with diagnostics. */
 int solemate_add_unit(struct sm_app *app, const struct solemate_unit *u, struct diag_list *dl);
 

@@ -36,3 +36,11 @@ int cidr_parse(const char *s, uint32_t *addr, int *prefix)
 	*prefix = (int)p;
 	return 0;
 }
+
+bool cidr_overlap(uint32_t a, int a_prefix, uint32_t b, int b_prefix)
+{
+	/* two aligned blocks overlap exactly when the shorter prefix's network holds the other */
+	int p = a_prefix < b_prefix ? a_prefix : b_prefix;
+	uint32_t mask = p ? ~(uint32_t)0 << (32 - p) : 0;
+	return (a & mask) == (b & mask);
+}

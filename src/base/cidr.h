@@ -13,5 +13,7 @@
 
 /* 0 and the address (host order) and prefix; -1 when `s` is not such a block (or NULL). */
 int cidr_parse(const char *s, uint32_t *addr, int *prefix);
+/* Whether two blocks share an address (one holds the other, or they are equal). */
+bool cidr_overlap(uint32_t a, int a_prefix, uint32_t b, int b_prefix);
 
 #endif

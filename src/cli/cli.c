@@ -135,10 +135,52 @@ char *cli_env_config_path(const struct cli_inputs *in, const char *name)
 	return xstrfmt("%s/%s.json", cli_config_dir(in), name);
 }
 
+static size_t list_env_names(const char *dir, char ***out);
+
+/*
+ * The configurations of one directory are one set: a unit read from the
+ * configuration directory must be compatible with every other unit there
+ * (solemate_units_compatible: environment names, baselines, VPC ranges).
+ * A sibling that does not load is its own command's problem, not this one's.
+ */
+static int check_siblings(const struct cli_inputs *in, const char *path,
+			  const struct solemate_unit *u, struct diag_list *dl)
+{
+	const char *dir = cli_config_dir(in);
+	size_t dir_len = strlen(dir);
+	char **names;
+	int ret = 0;
+
+	if (strncmp(path, dir, dir_len) || path[dir_len] != '/' || strchr(path + dir_len + 1, '/'))
+		return 0; /* --config FILE from elsewhere: a set of its own */
+	size_t nr = list_env_names(dir, &names);
+	for (size_t i = 0; i < nr; i++) {
+		char *other = cli_env_config_path(in, names[i]);
+		struct diag_list quiet = DIAG_LIST_INIT;
+		struct solemate_unit o;
+		if (ret == 0 && strcmp(other, path) &&
+		    solemate_unit_load(other, NULL, 0, &o, &quiet) == 0) {
+			ret = solemate_units_compatible(u, &o, dl);
+			solemate_unit_release(&o);
+		}
+		diag_list_release(&quiet);
+		free(other);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
 int cli_config_load(const struct cli_inputs *in, const char *path, struct solemate_unit *u,
 		    struct diag_list *dl)
 {
-	return solemate_unit_load(path, in->sets, (size_t)in->set_nr, u, dl);
+	if (solemate_unit_load(path, in->sets, (size_t)in->set_nr, u, dl) < 0)
+		return -1;
+	if (check_siblings(in, path, u, dl) < 0) {
+		solemate_unit_release(u);
+		return -1;
+	}
+	return 0;
 }
 
 /* The environment names config_dir holds (malloc'd, sorted); the count. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/banned.h"
+#include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lifecycle/deploy_plan.h"
 
@@ -42,6 +43,21 @@ static void add_wave_start(struct plan_waves *out, size_t *alloc)
 	out->wave_nr++;
 }
 
+/* "did you mean 'SolemateStagingNetwork'?", else where the names are */
+static void hint_stack_name(struct diag *d, const struct sm_assembly *a, const char *name)
+{
+	const char **names = xcalloc(a->nr ? a->nr : 1, sizeof(char *));
+
+	for (size_t i = 0; i < a->nr; i++)
+		names[i] = a->items[i].stack_name;
+	const char *best = suggest_closest(name, names, a->nr);
+	if (best)
+		diag_set_hint(d, "did you mean '%s'? ('solemate list' shows the stacks)", best);
+	else if (a->nr)
+		diag_set_hint(d, "'solemate list' shows the stacks, e.g. '%s'", names[0]);
+	free(names);
+}
+
 int plan_order(const struct sm_assembly *a, const char *const *only, size_t only_nr,
 	       struct plan_waves *out, struct diag_list *dl)
 {
@@ -56,9 +72,7 @@ int plan_order(const struct sm_assembly *a, const char *const *only, size_t only
 		if (i < 0) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
 						  "no stack named '%s'", only[k]);
-			if (a->nr)
-				diag_set_hint(d, "'solemate list' shows the stacks, e.g. '%s'",
-					      a->items[0].stack_name);
+			hint_stack_name(d, a, only[k]);
 			goto out;
 		}
 		if (select_with_deps(a, (size_t)i, sel, dl) < 0)

@@ -87,4 +87,14 @@ expect_grep "names the range" "from 1 to 32, not '99'" "$TMP/err"
 expect_exit "an empty --env" 2 "$SOLEMATE" check --env=
 expect_exit "a single-dash long option" 2 "$SOLEMATE" check -format json
 expect_grep "is pointed to its spelling" "did you mean '--format'" "$TMP/err"
+
+# did-you-mean for names: environments and stacks (before any AWS call)
+expect_exit "a mistyped environment" 2 "$SOLEMATE" list --env stagign
+expect_grep "the environment is suggested" "did you mean 'staging'" "$TMP/err"
+# a certificate ARN of ACM's shape, so that deploy gets past its certificate check to the plan
+cert=arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012
+for c in deploy destroy; do
+  expect_exit "$c: a mistyped stack name" 2 "$SOLEMATE" "$c" --env staging --set certificateArn=$cert --stack SolemateStagingNetwrk --yes
+  expect_grep "$c: the stack is suggested" "did you mean 'SolemateStagingNetwork'" "$TMP/err"
+done
 done_testing

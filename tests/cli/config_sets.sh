@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# config_sets: the configurations of one directory are one set, checked
+# whenever one of them is loaded: two files naming the same environment (the
+# stacks would collide), VPC ranges that overlap between environments of one
+# account and region, and two baselines of one account and region are bad
+# input (exit 2) naming both files and the key.
+. tests/lib.sh
+mk() { rm -rf "$TMP/c"; mkdir -p "$TMP/c"; cp config/staging.json config/production.json config/baseline.json "$TMP/c/"; }
+mk
+expect_exit "the shipped set loads" 0 "$SOLEMATE" list --env all --config-dir "$TMP/c"
+# a copy of staging that keeps its name
+cp "$TMP/c/staging.json" "$TMP/c/qa.json"
+expect_exit "two configs of one environment name" 2 "$SOLEMATE" list --env qa --config-dir "$TMP/c"
+expect_grep "says which file has it too, at the key" "qa.json.*environment 'staging' is also configured by .*staging.json.*environment" "$TMP/err"
+expect_exit "and so does loading the other one" 2 "$SOLEMATE" synth --env staging --config-dir "$TMP/c" --out "$TMP/o"
+# renamed, but inside staging's range, in staging's account and region
+sed -e 's/"environment": "staging"/"environment": "qa"/' -e 's#"vpcCidr": "10.0.0.0/16"#"vpcCidr": "10.0.128.0/17"#' "$TMP/c/staging.json" >"$TMP/c/qa.json"
+expect_exit "overlapping VPC ranges in one account and region" 2 "$SOLEMATE" cost --env qa --config-dir "$TMP/c"
+expect_grep "names both ranges, the other environment and the place" "vpcCidr 10.0.128.0/17 overlaps 10.0.0.0/16 of environment 'staging' .* account 123456789012 and region us-east-1" "$TMP/err"
+expect_exit "--env all refuses the set too" 2 "$SOLEMATE" list --env all --config-dir "$TMP/c"
+# the same range in another region is fine (the load balancer there gets a certificate of its region)
+sed -e 's#^  "certificateArn"#  "albCertificateArn": "arn:aws:acm:us-west-2:123456789012:certificate/qa-alb",\n&#' -e 's/"environment": "staging"/"environment": "qa"/' -e 's#"vpcCidr": "10.0.0.0/16"#"vpcCidr": "10.0.128.0/17"#' -e 's/"region": "us-east-1"/"region": "us-west-2"/' "$TMP/c/staging.json" >"$TMP/c/qa.json"
+expect_exit "an overlapping range in another region is allowed" 0 "$SOLEMATE" list --env qa --config-dir "$TMP/c"
+# a range of its own in the same account and region
+sed -e 's/"environment": "staging"/"environment": "qa"/' -e 's#"vpcCidr": "10.0.0.0/16"#"vpcCidr": "10.2.0.0/16"#' "$TMP/c/staging.json" >"$TMP/c/qa.json"
+expect_exit "a range of its own is allowed" 0 "$SOLEMATE" list --env all --config-dir "$TMP/c"
+# two baselines of one account and region
+mk
+cp "$TMP/c/baseline.json" "$TMP/c/baseline-copy.json"
+expect_exit "two baselines of one account and region" 2 "$SOLEMATE" list --env baseline --config-dir "$TMP/c"
+expect_grep "names both files" "both configure the account baseline of" "$TMP/err"
+# a --config file from elsewhere is a set of its own
+expect_exit "--config FILE outside the directory is not compared" 0 "$SOLEMATE" list --config "$TMP/c/baseline-copy.json" --config-dir config
+done_testing
