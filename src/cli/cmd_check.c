@@ -273,11 +273,16 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 			 "originalUriBaseIds", sarif_base_ids(), "results", results);
 }
 
+/* A baseline line's RESOURCE: the logical ID, or "-" for a finding on the template itself. */
+#define BASELINE_NO_RESOURCE "-"
+
 /*
  * A baseline: findings known and tracked elsewhere (an issue), muted with the
- * reason the file gives. 0, or -1 after printing why the file is unusable.
+ * reason the file gives. The lines that still match a finding are appended to
+ * `kept` when it is not NULL (for --write-baseline). 0, or -1 after printing
+ * why the file is unusable.
  */
-static int apply_baseline(const char *path, struct sm_findings *f)
+static int apply_baseline(const char *path, struct sm_findings *f, struct strbuf *kept)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	char *text = fs_read_file(path, NULL, &dl);
@@ -305,8 +310,8 @@ static int apply_baseline(const char *path, struct sm_findings *f)
 		size_t hits = 0;
 		for (size_t i = 0; i < f->nr; i++) {
 			struct sm_finding *x = &f->items[i];
-			if (x->suppressed || strcmp(x->rule->id, rule) ||
-			    strcmp(x->logical_id ? x->logical_id : "", res) ||
+			const char *id = x->logical_id ? x->logical_id : BASELINE_NO_RESOURCE;
+			if (x->suppressed || strcmp(x->rule->id, rule) || strcmp(id, res) ||
 			    (strcmp(stack, "*") && strcmp(x->stack ? x->stack : "", stack)))
 				continue;
 			x->suppressed = true;
@@ -318,9 +323,66 @@ static int apply_baseline(const char *path, struct sm_findings *f)
 				"solemate: %s:%d: %s %s %s matches no finding any more: remove the "
 				"line\n",
 				path, line, rule, stack, res);
+		else if (kept)
+			strbuf_addf(kept, "%s\n", p);
 	}
 	free(text);
 	diag_list_release(&dl);
+	return rc;
+}
+
+/*
+ * --write-baseline: the lines of --baseline that still match, then one line
+ * per (rule, stack, resource) of the findings nothing mutes yet, its message
+ * as the reason to be edited; written atomically. Those findings are then
+ * muted, as the file will mute them. 0, or -1 after printing why not.
+ */
+static int write_baseline(const char *path, const char *from, struct sm_findings *f,
+			  struct strbuf *kept)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct diag_list dl = DIAG_LIST_INIT;
+	size_t added = 0;
+	bool *written = xcalloc(f->nr ? f->nr : 1, sizeof(bool));
+
+	strbuf_addf(
+		&out,
+		"# solemate check baseline: RULE STACK RESOURCE REASON, one a line (RESOURCE\n"
+		"# '-' is the template itself). Written by check --write-baseline%s%s;\n"
+		"# replace each reason by why the finding is accepted or where it is tracked.\n",
+		from ? " from " : "", from ? from : "");
+	strbuf_add(&out, kept->buf, kept->len);
+	for (size_t i = 0; i < f->nr; i++) {
+		struct sm_finding *x = &f->items[i];
+		const char *id = x->logical_id ? x->logical_id : BASELINE_NO_RESOURCE;
+		bool seen = false;
+		if (x->suppressed)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct sm_finding *y = &f->items[j];
+			seen = written[j] && y->rule == x->rule && !strcmp(y->stack, x->stack) &&
+			       !strcmp(y->logical_id ? y->logical_id : BASELINE_NO_RESOURCE, id);
+		}
+		x->suppressed = true;
+		x->suppress_reason = xstrfmt("baseline %s: %s", path, x->message);
+		if (seen)
+			continue;
+		written[i] = true;
+		strbuf_addf(&out, "%s %s %s ", x->rule->id, x->stack, id);
+		for (const char *m = x->message; *m; m++)
+			strbuf_addch(&out, *m == '\n' || *m == '\r' ? ' ' : *m);
+		strbuf_addch(&out, '\n');
+		added++;
+	}
+	int rc = fs_write_atomic(path, out.buf, out.len, &dl);
+	if (rc < 0)
+		cli_print_diags(&dl);
+	else if (!cli_quiet)
+		fprintf(stderr, "solemate: wrote %s: %zu new entr%s\n", path, added,
+			added == 1 ? "y" : "ies");
+	diag_list_release(&dl);
+	strbuf_release(&out);
+	free(written);
 	return rc;
 }
 
@@ -333,7 +395,7 @@ int cmd_check(int argc, char **argv)
 	const char *format = "text";
 	enum sm_severity min = SM_SEV_WARNING;
 	bool show_muted = false, list_rules = false;
-	const char *pack_list = NULL, *baseline = NULL;
+	const char *pack_list = NULL, *baseline = NULL, *write_to = NULL;
 
 	const char *severity = "warning";
 	const struct cli_option options[] = {
@@ -359,8 +421,13 @@ int cmd_check(int argc, char **argv)
 			 "list suppressed findings too, with their reasons"),
 		OPT_FILE(0, "baseline", &baseline, "FILE",
 			 "mute the findings FILE lists, one a line: RULE STACK RESOURCE\n"
-			 "REASON (STACK may be *); an entry that matches nothing any more\n"
+			 "REASON (STACK may be *, RESOURCE - for the template itself); an\n"
+			 "entry that matches nothing any more\n"
 			 "is reported so that the list only shrinks"),
+		OPT_FILE(0, "write-baseline", &write_to, "FILE",
+			 "write FILE (atomically): the --baseline lines that still match\n"
+			 "and a line for every other finding, its message as the reason to\n"
+			 "be edited; those findings are then muted"),
 		OPT_END(),
 	};
 	int n = cli_parse_options(argc, argv, options, &check_doc);
@@ -400,13 +467,17 @@ int cmd_check(int argc, char **argv)
 		return SM_EXIT_USAGE;
 	}
 	check_assembly_packs(&a, packs, &f);
-	if (baseline && apply_baseline(baseline, &f) < 0) {
+	struct strbuf kept = STRBUF_INIT;
+	if ((baseline && apply_baseline(baseline, &f, write_to ? &kept : NULL) < 0) ||
+	    (write_to && write_baseline(write_to, baseline, &f, &kept) < 0)) {
+		strbuf_release(&kept);
 		sm_findings_release(&f);
 		sm_assembly_release(&a);
 		diag_list_release(&dl);
 		arena_end();
 		return SM_EXIT_USAGE;
 	}
+	strbuf_release(&kept);
 	if (list_rules) {
 		/* the rules with their finding counts on these inputs */
 		if (!strcmp(format, "json"))

@@ -89,4 +89,25 @@ expect_grep "muted findings carry the baseline's reason" "baseline .*base.txt:2:
 printf 'SM-EC2-002\n' > "$TMP/bad.txt"
 expect_exit "a malformed baseline is bad input" 2 "$SOLEMATE" check --baseline "$TMP/bad.txt" "$TMP/zero.template.json"
 expect_grep "the error names the line" "bad.txt:1: expected 'RULE STACK RESOURCE REASON'" "$TMP/err"
+# --write-baseline: what cfn-lint's and checkov's users know for templates they do not own
+cat > "$TMP/foreign.json" <<'EOF'
+{"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x",
+   "SecurityGroupIngress": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIp": "0.0.0.0/0"}]}},
+ "B": {"Type": "AWS::S3::Bucket"}}}
+EOF
+expect_exit "a foreign template has errors" 1 "$SOLEMATE" check "$TMP/foreign.json"
+expect_exit "--write-baseline records them and passes" 0 "$SOLEMATE" check --write-baseline "$TMP/wb.txt" "$TMP/foreign.json"
+expect_grep "one line per finding, its message as the reason" "^SM-EC2-002 foreign Sg 'Sg' allows tcp from 0.0.0.0/0 to port 22" "$TMP/wb.txt"
+expect_grep "and says how many it wrote" "wrote .*wb.txt: 6 new entries" "$TMP/err"
+expect_exit "the written baseline mutes them" 0 "$SOLEMATE" check --baseline "$TMP/wb.txt" "$TMP/foreign.json"
+[ ! -s "$TMP/err" ] && ok "with no stale entry" || notok "stale entries in a fresh baseline" "$(cat "$TMP/err")"
+# an edited baseline: a reason rewritten, a stale line, findings not listed yet
+{ echo "SM-EC2-002 * Sg bastion access, tracked in issue 7"; echo "SM-RDS-001 * Gone no longer there"; } > "$TMP/old.txt"
+expect_exit "--baseline with --write-baseline" 0 "$SOLEMATE" check --baseline "$TMP/old.txt" --write-baseline "$TMP/new.txt" "$TMP/foreign.json"
+expect_grep "keeps the edited line as it was" "^SM-EC2-002 \\* Sg bastion access, tracked in issue 7$" "$TMP/new.txt"
+grep -q 'SM-RDS-001' "$TMP/new.txt" && notok "drops the stale line" || ok "drops the stale line"
+[ "$(grep -c '^SM-' "$TMP/new.txt")" = 6 ] && ok "and adds the five others once each" || notok "new baseline lines" "$(cat "$TMP/new.txt")"
+cp "$TMP/new.txt" "$TMP/keep.txt"
+expect_exit "an unwritable baseline is bad input" 2 "$SOLEMATE" check --write-baseline "$TMP/nodir/x.txt" "$TMP/foreign.json"
+cmp -s "$TMP/new.txt" "$TMP/keep.txt" && ok "and nothing else was touched" || notok "baseline changed"
 done_testing
