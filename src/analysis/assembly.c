@@ -231,6 +231,7 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 			goto out;
 		}
 		t->protected_stack = json_is_true(json_object_get(props, "terminationProtection"));
+		t->protection_known = true;
 		json_t *deps = json_object_get(art, "dependencies");
 		size_t i;
 		json_t *d;

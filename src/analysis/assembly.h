@@ -36,10 +36,13 @@ struct sm_template {
 	/*
 	 * The stack's data must survive (production, the account baseline):
 	 * manifest.json's terminationProtection of its stack, or the app's
-	 * stack property for an assembly synthesized in memory. False for a
-	 * template without a manifest: a stack's name never decides it.
+	 * stack property for an assembly synthesized in memory. A stack's name
+	 * never decides it.
 	 */
 	bool protected_stack;
+	/* protected_stack was said by a manifest or the app; false for a
+	 * template read alone, whose environment nobody told us */
+	bool protection_known;
 };
 
 struct sm_assembly_index;

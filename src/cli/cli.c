@@ -383,6 +383,7 @@ void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
 		if (sm_stack_account(s))
 			t->account = xstrdup(sm_stack_account(s));
 		t->protected_stack = sm_stack_termination_protection(s);
+		t->protection_known = true;
 		t->depends_nr = sm_stack_dependency_count(s);
 		t->depends = xcalloc(t->depends_nr ? t->depends_nr : 1, sizeof(char *));
 		for (size_t j = 0; j < t->depends_nr; j++)

@@ -394,7 +394,7 @@ int cmd_check(int argc, char **argv)
 	struct sm_findings f = SM_FINDINGS_INIT;
 	const char *format = "text";
 	enum sm_severity min = SM_SEV_WARNING;
-	bool show_muted = false, list_rules = false;
+	bool show_muted = false, list_rules = false, production = false;
 	const char *pack_list = NULL, *baseline = NULL, *write_to = NULL;
 
 	const char *severity = "warning";
@@ -417,6 +417,11 @@ int cmd_check(int argc, char **argv)
 			     "(our house policy: tags), or all. Default: all but solemate; with\n"
 			     "--env/--config (our own assembly) solemate too",
 			     CLI_OPT_NONEMPTY),
+		OPT_BOOL(0, "production", &production,
+			 "hold templates read without a manifest to the production rules\n"
+			 "(deletion protection, replication, Multi-AZ), as cdk-nag holds\n"
+			 "every template; a manifest's terminationProtection decides for\n"
+			 "an assembly's stacks"),
 		OPT_BOOL(0, "show-suppressed", &show_muted,
 			 "list suppressed findings too, with their reasons"),
 		OPT_FILE(0, "baseline", &baseline, "FILE",
@@ -466,6 +471,9 @@ int cmd_check(int argc, char **argv)
 		arena_end();
 		return SM_EXIT_USAGE;
 	}
+	for (size_t i = 0; production && i < a.nr; i++)
+		if (!a.items[i].protection_known)
+			a.items[i].protected_stack = true;
 	check_assembly_packs(&a, packs, &f);
 	struct strbuf kept = STRBUF_INIT;
 	if ((baseline && apply_baseline(baseline, &f, write_to ? &kept : NULL) < 0) ||

@@ -42,6 +42,10 @@ done
 "$SOLEMATE" check --pack all --format json tests/fixtures/check/SM-RES-002/ProductionFail.template.json > "$TMP/f.json"
 n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-002'))")
 [ "$n" = 0 ] && ok "a stack named Production* without a manifest is not production" || notok "a stack named Production* is not production by its name" "$n findings of SM-RES-002"
+# --production holds a template without a manifest to the production rules (as cdk-nag does)
+"$SOLEMATE" check --production --pack all --format json tests/fixtures/check/SM-RES-002/ProductionFail.template.json > "$TMP/f.json"
+n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-002'))")
+[ "$n" -ge 1 ] && ok "--production: the same template is held to the production rules" || notok "--production on a template without a manifest" "$n findings of SM-RES-002"
 # mutations of the real templates name the right resource
 "$SOLEMATE" synth --env all --out "$TMP/a" --quiet
 expect_exit "both environments pass check (known defects: infrastructure/check-baseline.txt)" 0 "$SOLEMATE" check --env all --baseline infrastructure/check-baseline.txt

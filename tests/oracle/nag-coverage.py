@@ -1,11 +1,12 @@
 """Compare cdk-nag's unsuppressed errors (JSON lines from cdk-nag-check.js)
-with `solemate check --format sarif` on the same templates: every (resource,
+with `solemate check --production --format sarif` on the same templates
+(cdk-nag knows no environment: it holds both to the production rules): every (resource,
 cdk-nag rule) must be found by one of our rules that maps to that cdk-nag
 rule (its cdkNag IDs). Prints the coverage; exit 1 below 100 %."""
 import json, subprocess, sys
 solemate, nag_file, *templates = sys.argv[1:]
 nag = [json.loads(l) for l in open(nag_file) if l.strip()]
-sarif = json.loads(subprocess.run([solemate, "check", "--severity", "info", "--format", "sarif", *templates],
+sarif = json.loads(subprocess.run([solemate, "check", "--production", "--severity", "info", "--format", "sarif", *templates],
                                   capture_output=True, text=True).stdout)
 run = sarif["runs"][0]
 nag_ids = {r["id"]: r["help"]["text"] for r in run["tool"]["driver"]["rules"]}
