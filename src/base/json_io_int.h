@@ -74,6 +74,14 @@ static inline size_t jio_bom_len(const char *text, size_t len)
 }
 
 /*
+ * The one error for a document nested deeper than JIO_MAX_DEPTH, from either
+ * reader: file, line and column of the first container past the limit, the
+ * limit, and what to do.
+ */
+struct diag_list;
+void jio_diag_too_deep(struct diag_list *dl, const char *file, int line, int col);
+
+/*
  * The end of the number or literal (true, false, null) at `p`, as the fast
  * JSON reader reads it, or NULL when it is not one (json_read.c).
  */

@@ -13,34 +13,6 @@
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
-static int depth_of(const json_t *v, int limit)
-{
-	int max = 0;
-	if (limit < 0)
-		return 1;
-	if (json_is_object(v)) {
-		const char *k;
-		json_t *c;
-		json_object_foreach ((json_t *)v, k, c) {
-			int d = depth_of(c, limit - 1);
-			if (d > max)
-				max = d;
-		}
-		return max + 1;
-	}
-	if (json_is_array(v)) {
-		size_t i;
-		json_t *c;
-		json_array_foreach (v, i, c) {
-			int d = depth_of(c, limit - 1);
-			if (d > max)
-				max = d;
-		}
-		return max + 1;
-	}
-	return 0;
-}
-
 /*
  * A fast reader for the common case: a well-formed document. It builds the
  * same jansson values jansson's own parser would (same types, key order and
@@ -397,6 +369,52 @@ json_t *jio_load_json(const char *file, const char *text, size_t len, struct dia
 	return v ? v : jio_load_json_jansson(file, text, len, dl);
 }
 
+void jio_diag_too_deep(struct diag_list *dl, const char *file, int line, int col)
+{
+	struct diag *d = diag_add(dl, DIAG_ERROR, file, line, col, NULL,
+				  "document nests deeper than %d levels", JIO_MAX_DEPTH);
+	diag_set_hint(d, "no template needs that depth: look for brackets that never close, or "
+			 "flatten what a generator nested");
+}
+
+/*
+ * The first '{' or '[' nested past JIO_MAX_DEPTH in JSON text, or NULL; its
+ * line and column (1-based, counted in characters as jansson and libyaml
+ * count them). Strings are skipped; the text need not be valid.
+ */
+static const char *json_too_deep_at(const char *text, size_t len, int *line, int *col)
+{
+	int depth = 0, l = 1, c = 1;
+	bool in_string = false;
+	for (const char *p = text, *end = text + len; p < end; p++) {
+		if (in_string) {
+			if (*p == '\\' && p + 1 < end) {
+				p++;
+				c++;
+			} else if (*p == '"') {
+				in_string = false;
+			}
+		} else if (*p == '"') {
+			in_string = true;
+		} else if (*p == '{' || *p == '[') {
+			if (++depth > JIO_MAX_DEPTH) {
+				*line = l;
+				*col = c;
+				return p;
+			}
+		} else if (*p == '}' || *p == ']') {
+			depth--;
+		}
+		if (*p == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)*p & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	return NULL;
+}
+
 json_t *jio_load_json_jansson(const char *file, const char *text, size_t len, struct diag_list *dl)
 {
 	size_t skip = jio_bom_len(text, len);
@@ -404,7 +422,18 @@ json_t *jio_load_json_jansson(const char *file, const char *text, size_t len, st
 	len -= skip;
 	json_error_t err;
 	json_t *v = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	int line, col;
+	const char *deep = json_too_deep_at(text, len, &line, &col);
 
+	/*
+	 * Too deep before jansson's first complaint (its own limit is 2048, with
+	 * another message): the one message of both readers, with the position.
+	 */
+	if (deep && (v || (size_t)(deep - text) <= (size_t)err.position)) {
+		jio_diag_too_deep(dl, file, line, col);
+		json_decref(v);
+		return NULL;
+	}
 	if (!v) {
 		struct diag *d = diag_add(dl, DIAG_ERROR, file, err.line > 0 ? err.line : 0,
 					  err.column > 0 ? err.column : 0, NULL, "invalid JSON: %s",
@@ -415,12 +444,6 @@ json_t *jio_load_json_jansson(const char *file, const char *text, size_t len, st
 			diag_set_hint(d, "remove one of the two keys");
 		else if (strstr(err.text, "'}'") || strstr(err.text, "']'"))
 			diag_set_hint(d, "look for a trailing comma or a missing bracket");
-		return NULL;
-	}
-	if (depth_of(v, JIO_MAX_DEPTH + 1) > JIO_MAX_DEPTH) {
-		diag_add(dl, DIAG_ERROR, file, 0, 0, NULL, "document nests deeper than %d levels",
-			 JIO_MAX_DEPTH);
-		json_decref(v);
 		return NULL;
 	}
 	return v;

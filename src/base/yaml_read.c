@@ -248,8 +248,7 @@ json_t *jio_load_yaml(const char *file, const char *text, size_t len, struct dia
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
 			if (sp >= JIO_MAX_DEPTH) {
-				diag_add(dl, DIAG_ERROR, file, line, col, NULL,
-					 "document nests deeper than %d levels", JIO_MAX_DEPTH);
+				jio_diag_too_deep(dl, file, line, col);
 				failed = true;
 				break;
 			}

@@ -53,6 +53,31 @@ expect_grep "validate: the second document's line is named" 'multi\.yaml:4:1: er
 printf 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: "a\\0b"\n' >"$TMP/nul.yaml"
 expect_exit "validate: a NUL inside a YAML string is refused, not truncated (an error, exit 1)" 1 "$SOLEMATE" validate "$TMP/nul.yaml"
 expect_grep "validate: the NUL's position is named" 'nul\.yaml:5:[0-9]+: error: a NUL character' "$TMP/out"
+# nesting past the limit: the JSON and YAML readers say the same thing, with
+# the position of the first container too deep, the limit and a suggestion
+# (the JSON reader used to pass jansson's "maximum parsing depth reached" at
+# its own depth of 2048, or no position at all)
+python3 - "$TMP" <<'PYEOF'
+import sys
+t = sys.argv[1]
+pre = '{"Resources":{"B":{"Type":"AWS::S3::Bucket","Metadata":'
+open(t + "/deep.json", "w").write(pre + "[" * 3000 + "]" * 3000 + "}}}\n")
+open(t + "/deep200.json", "w").write(pre + "\n" + "[" * 200 + "]" * 200 + "}}}\n")
+open(t + "/deep.yaml", "w").write("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Metadata: " + "[" * 3000 + "]" * 3000 + "\n")
+PYEOF
+for f in deep.json deep200.json deep.yaml; do
+  expect_exit "check: $f nested past the limit is bad input (exit 2)" 2 "$SOLEMATE" check "$TMP/$f"
+  sed "s|^$TMP/$f:|FILE:|" "$TMP/err" >"$TMP/err.$f"
+done
+# 3 enclosing objects, so the 126th bracket is the 129th level
+expect_grep "deep JSON: file, line, column of the first container too deep, the limit" '^FILE:1:181: error: document nests deeper than 128 levels$' "$TMP/err.deep.json"
+expect_grep "deep JSON on a second line: its line and column" '^FILE:2:126: error: document nests deeper than 128 levels$' "$TMP/err.deep200.json"
+expect_grep "deep JSON: a suggestion" '^  hint: ' "$TMP/err.deep.json"
+expect_grep "deep YAML: file, line, column, the limit" '^FILE:4:140: error: document nests deeper than 128 levels$' "$TMP/err.deep.yaml"
+if [ "$(sed 1d "$TMP/err.deep.json")" = "$(sed 1d "$TMP/err.deep.yaml")" ] && [ "$(head -1 "$TMP/err.deep.json" | cut -d: -f4-)" = "$(head -1 "$TMP/err.deep.yaml" | cut -d: -f4-)" ]; then
+  ok "deep JSON and deep YAML: the same message and suggestion"
+else notok "deep JSON and deep YAML: the same message and suggestion" "$(cat "$TMP/err.deep.json" "$TMP/err.deep.yaml")"; fi
+
 bad=$(printf '%s/bad\xff.json' "$TMP")
 printf '{"Resources":{"B":{"Type":"AWS::S3::Bucket"}}}\n' >"$bad"
 expect_exit "check --format json: a file name that is not UTF-8 (findings, exit 1)" 1 "$SOLEMATE" check --format json "$bad"
