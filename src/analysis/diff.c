@@ -261,15 +261,18 @@ static void security_lines(const char *id, const char *type, const json_t *old_r
 }
 
 /* A secret's old and new values are never shown (`cdk diff` shows them): only that it changed. */
+static void mask_change(json_t *c)
+{
+	if (!json_is_null(json_object_get(c, "old")))
+		json_object_set_new(c, "old", json_string(SECRET_MASK));
+	if (!json_is_null(json_object_get(c, "new")))
+		json_object_set_new(c, "new", json_string(SECRET_MASK));
+}
+
 static void mask_changes(json_t *changes, size_t first)
 {
-	for (size_t i = first; i < json_array_size(changes); i++) {
-		json_t *c = json_array_get(changes, i);
-		if (!json_is_null(json_object_get(c, "old")))
-			json_object_set_new(c, "old", json_string(SECRET_MASK));
-		if (!json_is_null(json_object_get(c, "new")))
-			json_object_set_new(c, "new", json_string(SECRET_MASK));
-	}
+	for (size_t i = first; i < json_array_size(changes); i++)
+		mask_change(json_array_get(changes, i));
 }
 
 /* A secret of either template (secret_strings()) copied into a changed value is masked where it
@@ -293,6 +296,53 @@ static void mask_copies(json_t *changes, size_t first, const json_t *secrets)
 			free(text);
 		}
 	}
+}
+
+/*
+ * The sections beside Resources that cdk diff also compares: an entry added,
+ * removed, or modified leaf by leaf. A NoEcho parameter's values (Default,
+ * AllowedValues, ...) are masked; a secret copied into an Output is too.
+ */
+static const char *const other_sections[] = {"Parameters", "Conditions", "Mappings", "Outputs"};
+
+static void diff_section(const char *section, const json_t *ot, const json_t *nt,
+			 const json_t *secrets, json_t *out)
+{
+	const json_t *os = json_object_get(ot, section), *ns = json_object_get(nt, section);
+	json_t *keys = json_object(), *x;
+	const char *id;
+	json_object_foreach ((json_t *)os, id, x)
+		json_object_set_new(keys, id, json_true());
+	json_object_foreach ((json_t *)ns, id, x)
+		json_object_set_new(keys, id, json_true());
+	struct strbuf path = STRBUF_INIT;
+	json_object_foreach (keys, id, x) {
+		const json_t *a = json_object_get(os, id), *b = json_object_get(ns, id);
+		if (a && b && json_equal((json_t *)a, (json_t *)b))
+			continue;
+		json_t *changes = json_array();
+		if (a && b) {
+			strbuf_reset(&path);
+			diff_values(a, b, &path, changes, 0);
+			bool noecho = !strcmp(section, "Parameters") &&
+				      (secret_parameter(ot, id) || secret_parameter(nt, id));
+			for (size_t i = 0; noecho && i < json_array_size(changes); i++) {
+				json_t *c = json_array_get(changes, i);
+				if (strcmp(json_string_value(json_object_get(c, "path")), "NoEcho"))
+					mask_change(c);
+			}
+			if (!noecho)
+				mask_copies(changes, 0, secrets);
+		}
+		json_array_append_new(out, json_pack("{ss ss ss so}", "section", section, "id", id,
+						     "change",
+						     !a	  ? "added"
+						     : !b ? "removed"
+							  : "modified",
+						     "changes", changes));
+	}
+	strbuf_release(&path);
+	json_decref(keys);
 }
 
 static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
@@ -396,6 +446,10 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 		sum->added++;
 		security_lines(id, type, NULL, r, sec);
 	}
+	json_t *other = json_array();
+	for (size_t i = 0; ot && nt && i < sizeof(other_sections) / sizeof(other_sections[0]); i++)
+		diff_section(other_sections[i], ot, nt, secrets, other);
+	sum->other += json_array_size(other);
 	json_decref(secrets);
 	sum->security += json_array_size(sec);
 	json_t *iam, *sg;
@@ -410,12 +464,13 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 	json_array_foreach (sg, i, row)
 		sum->widening += !strcmp(json_string_value(json_object_get(row, "change")), "+") &&
 				 *json_string_value(json_object_get(row, "note"));
-	const char *status = !ot		    ? "added"
-			     : !nt		    ? "removed"
-			     : json_array_size(res) ? "modified"
-						    : "unchanged";
-	return json_pack("{ss ss so so so so}", "stack", name, "status", status, "resources", res,
-			 "security", sec, "iamStatements", iam, "securityGroupRules", sg);
+	const char *status = !ot					      ? "added"
+			     : !nt					      ? "removed"
+			     : json_array_size(res) || json_array_size(other) ? "modified"
+									      : "unchanged";
+	return json_pack("{ss ss so so so so so}", "stack", name, "status", status, "resources",
+			 res, "sections", other, "security", sec, "iamStatements", iam,
+			 "securityGroupRules", sg);
 }
 
 json_t *diff_assemblies(struct sm_assembly *old_a, struct sm_assembly *new_a,
@@ -498,6 +553,38 @@ void diff_security_write(struct strbuf *out, const json_t *iam, const json_t *sg
 	write_table(out, "Security Group Changes", sg, sg_cols, sg_heads, 6, red, green, off);
 }
 
+/* Parameters, Conditions, Mappings and Outputs, each under its heading as cdk diff shows them. */
+static void diff_print_sections(FILE *out, const json_t *sections, const char *red,
+				const char *green, const char *yellow, const char *off)
+{
+	const char *last = NULL;
+	size_t i, k;
+	json_t *e, *c;
+	json_array_foreach (sections, i, e) {
+		const char *section = json_string_value(json_object_get(e, "section"));
+		const char *ch = json_string_value(json_object_get(e, "change"));
+		if (!last || strcmp(last, section))
+			fprintf(out, "%s\n", section);
+		last = section;
+		fprintf(out, "%s%s %s%s\n",
+			!strcmp(ch, "added")	 ? green
+			: !strcmp(ch, "removed") ? red
+						 : yellow,
+			!strcmp(ch, "added")	 ? "[+]"
+			: !strcmp(ch, "removed") ? "[-]"
+						 : "[~]",
+			json_string_value(json_object_get(e, "id")), off);
+		json_array_foreach (json_object_get(e, "changes"), k, c) {
+			const char *path = json_string_value(json_object_get(c, "path"));
+			fprintf(out, "    %s: ", *path ? path : "(value)");
+			print_value(out, json_object_get(c, "old"));
+			fputs(" -> ", out);
+			print_value(out, json_object_get(c, "new"));
+			fputc('\n', out);
+		}
+	}
+}
+
 void diff_print(FILE *out, const json_t *diff, bool color)
 {
 	const char *red = color ? "\033[31m" : "", *green = color ? "\033[32m" : "",
@@ -555,5 +642,6 @@ void diff_print(FILE *out, const json_t *diff, bool color)
 				fputc('\n', out);
 			}
 		}
+		diff_print_sections(out, json_object_get(s, "sections"), red, green, yellow, off);
 	}
 }

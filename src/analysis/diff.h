@@ -19,6 +19,7 @@ struct diff_summary {
 	size_t added, removed, modified, replaced, data_at_risk, security;
 	size_t iam_rows, sg_rows; /* IAM statements and security-group rules added or removed */
 	size_t widening;	  /* of those, added ones with a note (wildcard, internet) */
+	size_t other;		  /* Parameters, Conditions, Mappings, Outputs entries changed */
 };
 
 /*
@@ -29,7 +30,9 @@ struct diff_summary {
  * "replacement"}]}], "security": [...], "iamStatements": [{"change": "+"|"-",
  * "owner", "resource", "effect", "action", "principal", "condition",
  * "note"}], "securityGroupRules": [{"change", "owner", "group", "direction",
- * "protocol", "peer", "note"}]}]} (new reference); counts in `sum`. Changes
+ * "protocol", "peer", "note"}], "sections": [{"section": "Parameters"|
+ * "Conditions"|"Mappings"|"Outputs", "id", "change", "changes": [...]}]}]}
+ * (new reference); counts in `sum`. Changes
  * inside nested values go down to the leaf: the path names it
  * ("Properties.Policies[0].PolicyDocument.Statement[2].Action[1]"), lists
  * aligned so that an inserted element is one change.

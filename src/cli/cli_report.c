@@ -381,13 +381,16 @@ void cli_diff_markdown(const json_t *d, const struct diff_summary *sum, struct s
 {
 	size_t i, j, k;
 	json_t *s, *r, *c;
-	bool any = sum->added + sum->removed + sum->modified;
+	bool any = sum->added + sum->removed + sum->modified + sum->other;
 	strbuf_addf(out,
 		    "### %s solemate diff: %zu added, %zu removed, %zu modified (%zu replaced)\n\n",
 		    sum->data_at_risk ? sev_mark(SM_SEV_ERROR)
 		    : any	      ? "\xF0\x9F\x94\x84" /* 🔄 */
 				      : "\xE2\x9C\x85",
 		    sum->added, sum->removed, sum->modified, sum->replaced);
+	if (sum->other)
+		strbuf_addf(out, "%zu change%s to Parameters, Conditions, Mappings or Outputs.\n\n",
+			    sum->other, sum->other == 1 ? "" : "s");
 	if (sum->data_at_risk)
 		strbuf_addf(out,
 			    "**%zu stateful resource%s would be replaced or deleted (data at "
@@ -452,6 +455,25 @@ void cli_diff_markdown(const json_t *d, const struct diff_summary *sum, struct s
 			json_array_foreach (json_object_get(r, "changes"), k, c) {
 				strbuf_addstr(out, "  - ");
 				md_code(out, jstr(c, "path"), false);
+				strbuf_addstr(out, ": ");
+				md_value(out, json_object_get(c, "old"));
+				strbuf_addstr(out, " \xE2\x86\x92 "); /* → */
+				md_value(out, json_object_get(c, "new"));
+				strbuf_addch(out, '\n');
+			}
+		}
+		json_array_foreach (json_object_get(s, "sections"), j, r) {
+			const char *ch = jstr(r, "change");
+			strbuf_addf(out, "- %s %s ",
+				    !strcmp(ch, "added")     ? "**[+]**"
+				    : !strcmp(ch, "removed") ? "**[-]**"
+							     : "**[~]**",
+				    jstr(r, "section"));
+			md_code(out, jstr(r, "id"), false);
+			strbuf_addch(out, '\n');
+			json_array_foreach (json_object_get(r, "changes"), k, c) {
+				strbuf_addstr(out, "  - ");
+				md_code(out, *jstr(c, "path") ? jstr(c, "path") : "(value)", false);
 				strbuf_addstr(out, ": ");
 				md_value(out, json_object_get(c, "old"));
 				strbuf_addstr(out, " \xE2\x86\x92 "); /* → */

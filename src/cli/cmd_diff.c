@@ -154,6 +154,8 @@ int cmd_diff(int argc, char **argv)
 				    json_integer((json_int_t)sum.sg_rows));
 		json_object_set_new(json_object_get(d, "summary"), "widening",
 				    json_integer((json_int_t)sum.widening));
+		json_object_set_new(json_object_get(d, "summary"), "otherSections",
+				    json_integer((json_int_t)sum.other));
 		char *s = jio_dump_json(d, NULL);
 		fputs(s, stdout);
 		free(s);
@@ -164,9 +166,13 @@ int cmd_diff(int argc, char **argv)
 		       "widening access)\n",
 		       sum.added, sum.removed, sum.modified, sum.replaced, sum.data_at_risk,
 		       sum.iam_rows, sum.sg_rows, sum.widening);
+		if (sum.other)
+			printf("%zu change%s to Parameters, Conditions, Mappings or Outputs\n",
+			       sum.other, sum.other == 1 ? "" : "s");
 	}
 	/* as cdk diff: 0 whatever the differences, unless --fail asks for 1 on any */
-	code = fail && sum.added + sum.removed + sum.modified ? SM_EXIT_FINDINGS : SM_EXIT_OK;
+	code = fail && sum.added + sum.removed + sum.modified + sum.other ? SM_EXIT_FINDINGS
+									  : SM_EXIT_OK;
 	json_decref(d);
 	cfn_schema_free(schema);
 out:

@@ -93,4 +93,33 @@ expect_grep "diff --env without credentials: says what to set" "AWS_ACCESS_KEY_I
 expect_exit "diff --env all against the deployed stacks: one environment at a time, exit 2" 2 \
   "$SOLEMATE" diff --env all --endpoint-url http://127.0.0.1:9
 expect_exit "unreadable assembly is bad input" 2 "$SOLEMATE" diff --against "$TMP/nope"
+
+# Parameters, Conditions, Mappings and Outputs are compared too (only
+# Resources were: a changed parameter default was "no differences"); a
+# NoEcho parameter's values are masked, and so is a secret copied into an Output
+D=tests/fixtures/diff-sections
+expect_exit "sections: a template whose only changes are outside Resources, --fail: exit 1" 1 \
+  "$SOLEMATE" diff --against "$D/old/t.json" "$D/new/t.json" --fail
+for pat in '^Parameters$' '^\[~\] Env$' '^    Default: "staging" -> "production"$' \
+           '^    AllowedValues: \(none\) -> \["staging","production"\]$' '^\[-\] Gone$' '^\[\+\] New$' \
+           '^Conditions$' '^    Fn::Equals\[1\]: "production" -> "prod"$' '^Outputs$' \
+           '^    Value: \{"Ref":"B"\} -> \{"Fn::GetAtt":\["B","Arn"\]\}$' '^7 changes to Parameters'; do
+  expect_grep "sections, text: $pat" "$pat" "$TMP/out"
+done
+expect_grep "sections: a NoEcho parameter's default is masked" '^    Default: "\(secret\)" -> "\(secret\)"$' "$TMP/out"
+"$SOLEMATE" diff --against "$D/old/t.json" "$D/new/t.json" --format json >"$TMP/j"
+"$SOLEMATE" diff --against "$D/old/t.json" "$D/new/t.json" --format markdown >"$TMP/md"
+expect_grep "sections, markdown: the parameter change" '^  - `Default`: `"staging"` → `"production"`$' "$TMP/md"
+python3 - "$TMP/j" <<'PY' && ok "sections, JSON: one entry per changed entry, counted" || notok "sections, JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = d["stacks"][0]
+got = [(x["section"], x["id"], x["change"]) for x in st["sections"]]
+assert got == [("Parameters", "Env", "modified"), ("Parameters", "Pw", "modified"), ("Parameters", "Gone", "removed"),
+               ("Parameters", "New", "added"), ("Conditions", "IsProd", "modified"), ("Outputs", "O", "modified"),
+               ("Outputs", "P", "added")], got
+assert st["status"] == "modified" and d["summary"]["otherSections"] == 7, d["summary"]
+PY
+if cat "$TMP/out" "$TMP/j" "$TMP/md" | grep -q hunter2; then notok "sections: no secret in any output" "$(grep hunter2 "$TMP/out" "$TMP/j" "$TMP/md" | head -3)"
+else ok "sections: no secret in any output"; fi
 done_testing
