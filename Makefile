@@ -59,7 +59,7 @@ LIB = $(BUILD)/libsolemate.a
 # keep objects make would otherwise treat as intermediate and delete
 .SECONDARY:
 
-.PHONY: all test clean fuzz bench format check-format checksrc cppcheck config-schema golden \
+.PHONY: all test clean fuzz print-lib-src bench format check-format checksrc cppcheck config-schema golden \
 	docs install uninstall deb
 
 all: $(BUILD)/solemate $(TEST_BIN)
@@ -89,6 +89,10 @@ FUZZ_SECONDS ?= 30
 FUZZ_ANALYSIS_SECONDS ?= 60
 fuzz:
 	tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_ANALYSIS_SECONDS)
+
+# the library's sources, one a line: tests/fuzz/run.sh builds the same library
+print-lib-src:
+	@printf '%s\n' $(LIB_SRC)
 
 bench: all
 	bench/run.sh

@@ -25,6 +25,7 @@ import gzip, json, os, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import schema_constraints
+import schema_rules
 
 src, version, out_schema, out_tags = sys.argv[1:5]
 exclude = set()
@@ -105,6 +106,7 @@ for e in resources:
 for t in typedefs:
     rec = type_recs[t["$id"]]
     lines.append("T\t%s\t%s" % (t["$id"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
+lines += schema_rules.lines()  # X lines: cfn-lint's extension rules
 open(out_schema, "w").write("\n".join(lines) + "\n")
 
 with open(out_tags, "w") as f:

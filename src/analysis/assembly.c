@@ -278,7 +278,26 @@ bool sm_template_position(struct sm_template *t, const char *path, int *line, in
 		return false;
 	if (!t->pos)
 		t->pos = jio_posmap_build(t->source, t->source_len);
-	return jio_posmap_lookup(t->pos, path, line, col);
+	if (jio_posmap_lookup(t->pos, path, line, col))
+		return true;
+	/* YAML's short forms (`Properties: !If [...]`) hold the function's
+	 * arguments where the long form has ".Fn::If": look for them there */
+	if (!strstr(path, ".Fn::"))
+		return false;
+	struct strbuf sb = STRBUF_INIT;
+	for (const char *p = path; *p;) {
+		const char *seg = strstr(p, ".Fn::");
+		if (!seg) {
+			strbuf_addstr(&sb, p);
+			break;
+		}
+		strbuf_add(&sb, p, (size_t)(seg - p));
+		const char *end = seg + 5 + strcspn(seg + 5, ".[");
+		p = end;
+	}
+	bool found = jio_posmap_lookup(t->pos, sb.buf, line, col);
+	strbuf_release(&sb);
+	return found;
 }
 
 /* ---- the index: exports, and who refers to what ---- */

@@ -29,8 +29,8 @@ struct cfn_schema {
 	size_t regexes_nr, regexes_alloc;
 	char *text;
 	char *source;
-	struct entry *res, *types;
-	size_t res_nr, types_nr;
+	struct entry *res, *types, *ext;
+	size_t res_nr, types_nr, ext_nr;
 };
 
 struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
@@ -38,7 +38,7 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 	char *p = path ? xstrdup(path) : fs_data_path("cfn-schema.txt");
 	size_t len;
 	char *text = fs_read_file(p, &len, dl);
-	size_t res_alloc = 0, types_alloc = 0;
+	size_t res_alloc = 0, types_alloc = 0, ext_alloc = 0;
 
 	if (!text) {
 		if (!path && dl->nr) {
@@ -60,7 +60,7 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 		if (!end)
 			end = text + len;
 		*end = '\0';
-		if ((line[0] == 'R' || line[0] == 'T') && line[1] == '\t') {
+		if ((line[0] == 'R' || line[0] == 'T' || line[0] == 'X') && line[1] == '\t') {
 			char *tab = strchr(line + 2, '\t');
 			if (tab) {
 				*tab = '\0';
@@ -69,6 +69,9 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 				if (line[0] == 'R') {
 					ALLOC_GROW(s->res, s->res_nr + 1, res_alloc);
 					s->res[s->res_nr++] = e;
+				} else if (line[0] == 'X') {
+					ALLOC_GROW(s->ext, s->ext_nr + 1, ext_alloc);
+					s->ext[s->ext_nr++] = e;
 				} else {
 					ALLOC_GROW(s->types, s->types_nr + 1, types_alloc);
 					s->types[s->types_nr++] = e;
@@ -97,6 +100,8 @@ void cfn_schema_free(struct cfn_schema *s)
 		json_decref(s->res[i].parsed);
 	for (size_t i = 0; i < s->types_nr; i++)
 		json_decref(s->types[i].parsed);
+	for (size_t i = 0; i < s->ext_nr; i++)
+		json_decref(s->ext[i].parsed);
 	for (size_t i = 0; i < s->regexes_nr; i++) {
 		if (s->regexes[i]->ok)
 			regfree(&s->regexes[i]->re);
@@ -106,6 +111,7 @@ void cfn_schema_free(struct cfn_schema *s)
 	json_decref(s->regex_index);
 	free(s->res);
 	free(s->types);
+	free(s->ext);
 	free(s->text);
 	free(s);
 }
@@ -128,20 +134,31 @@ static const json_t *parse(struct entry *e)
 	return e->parsed;
 }
 
-const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type)
+/* The entry of `key` among `v[0..n)`, sorted by key (R and X lines), or NULL. */
+static const json_t *find_sorted(struct entry *v, size_t n, const char *key)
 {
-	size_t lo = 0, hi = s->res_nr;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(type, s->res[mid].key);
+		int c = strcmp(key, v[mid].key);
 		if (!c)
-			return parse(&s->res[mid]);
+			return parse(&v[mid]);
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type)
+{
+	return find_sorted(s->res, s->res_nr, type);
+}
+
+const json_t *cfn_schema_extension_rules(struct cfn_schema *s, const char *type)
+{
+	return json_object_get(find_sorted(s->ext, s->ext_nr, type), "r");
 }
 
 const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id)

@@ -31,6 +31,12 @@ const char *cfn_schema_source(const struct cfn_schema *s);
 /* {"p": {name: code}, "a": [attributes], "s": 1 if stateful, "t": tag prop} or NULL. */
 const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type);
 /* {"n": name, "p": {name: code}} of property type `id`, or NULL. */
+/*
+ * cfn-lint's extension rules for `type` (X lines, scripts/schema_rules.py):
+ * an array of {"id": "E3501", "d": description, "at": [path], "s": schema},
+ * or NULL. Borrowed, like the records.
+ */
+const json_t *cfn_schema_extension_rules(struct cfn_schema *s, const char *type);
 const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id);
 /* The known resource type closest to `type` (for "did you mean"), or NULL. */
 const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type);

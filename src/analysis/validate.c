@@ -146,6 +146,35 @@ static void check_properties(struct vctx *c, const json_t *sch, const json_t *pr
 }
 
 /*
+ * A custom resource (Custom::NAME or AWS::CloudFormation::CustomResource)
+ * takes ServiceToken, the one property AWS defines, and ServiceTimeout;
+ * every other property belongs to its provider
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html).
+ * Returns the properties the schema knows (a new reference), or the value
+ * itself when it is not a plain object.
+ */
+static json_t *custom_resource_known_props(const json_t *sch, const json_t *props)
+{
+	if (!json_is_object(props) || json_object_get(props, "Fn::If"))
+		return json_incref((json_t *)props);
+	const json_t *known = json_object_get(sch, "p");
+	json_t *out = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach ((json_t *)props, k, v) {
+		if (json_object_get(known, k))
+			json_object_set(out, k, v);
+	}
+	return out;
+}
+
+static bool is_custom_resource(const char *type)
+{
+	return !strncmp(type, "Custom::", 8) ||
+	       !strcmp(type, "AWS::CloudFormation::CustomResource");
+}
+
+/*
  * A module's resources carry its own policies and tags: CloudFormation refuses
  * CreationPolicy, UpdatePolicy and Tags on the module resource, and reserves
  * the metadata key AWS::CloudFormation::Module
@@ -216,6 +245,18 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		free(tp);
 	}
 	const json_t *props = json_object_get(r, "Properties");
+	if (is_custom_resource(type)) {
+		sch = cfn_schema_resource(c->schema, "AWS::CloudFormation::CustomResource");
+		json_t *known = custom_resource_known_props(sch, props);
+		size_t base = path.len;
+		const struct what w = {NULL, type};
+		strbuf_addstr(&path, ".Properties");
+		if (sch)
+			check_properties(c, sch, known, &path, &w);
+		strbuf_setlen(&path, base);
+		json_decref(known);
+		sch = NULL; /* the provider's properties are its own */
+	}
 	if (sch && c->implied && !strncmp(type, "AWS::Serverless::", 17))
 		vd_check_sam_resource(c, type, r, sch, path.buf);
 	if (sch) {
@@ -231,6 +272,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	if (json_is_object(props)) {
 		vd_check_policies(c, type, props, &path);
 		vd_check_facts(c, type, props, &path);
+		vd_check_extensions(c, id, type, r);
 		vd_check_nested(c, type, props, &path);
 	}
 	strbuf_setlen(&path, base);

@@ -85,6 +85,9 @@ void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struc
 /* ElastiCache replication groups against their parameter group, in every world (cfn_eval.h). */
 void vd_check_elasticache(struct vctx *c);
 
+/* validate_ext.c: cfn-lint's extension rules (if/then relations) on resource `id`, `r`. */
+void vd_check_extensions(struct vctx *c, const char *id, const char *type, const json_t *r);
+
 /* validate_nested.c: Parameters passed to a nested stack whose template is a local file. */
 void vd_check_nested(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
 

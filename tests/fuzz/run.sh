@@ -6,17 +6,20 @@
 # ANALYSIS_SECONDS (default SECONDS) each target over an analysis (graph,
 # report, cost, reach, check, diff), which share the seeds of
 # corpus/analysis (a target names its corpus in a "fuzz-corpus:" comment).
-# The library is compiled once (build-fuzz/obj, rebuilt when a source is
-# newer) and linked into every target.
+# The library is the Makefile's (LIB_SRC, printed by `make print-lib-src`,
+# so the two lists cannot drift apart: src/lifecycle was once left out here),
+# compiled once (build-fuzz/obj, rebuilt when a source is newer) and linked
+# into every target. Only the objects of today's sources go into the archive:
+# an object left behind by a renamed or split source would define its
+# functions twice.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
 analysis_secs=${2:-$secs}
 out=build-fuzz
 mkdir -p "$out/obj"
-dirs=""; for d in src/base src/engine src/constructs src/analysis src/aws infrastructure/lib; do [ -d "$d" ] && dirs="$dirs $d"; done
-# shellcheck disable=SC2086
-srcs=$(find $dirs -name '*.c' | sort)
+srcs=$(make -s --no-print-directory print-lib-src)
+[ -n "$srcs" ] || { echo "fuzz: make print-lib-src gave no sources" >&2; exit 2; }
 san="-fsanitize=address,undefined"
 cflags="-g -O1 -std=c17 -D_GNU_SOURCE -DSM_NO_ARENA -Isrc -Iinfrastructure $san $(pkg-config --cflags jansson yaml-0.1 libcurl libxml-2.0)"
 libs="$(pkg-config --libs jansson yaml-0.1 libcurl libxml-2.0 libcrypto zlib) -lm -lpthread -ldl"
@@ -28,8 +31,10 @@ printf '%s\n' $srcs | xargs -P 2 -I{} sh -c '
   if [ ! -f "$o" ] || [ "{}" -nt "$o" ] || [ -n "$(find src infrastructure/lib -name "*.h" -newer "$o" | head -1)" ]; then
     clang $cflags -fsanitize=fuzzer-no-link -c -o "$o" "{}"
   fi'
+objs=$(printf '%s\n' $srcs | sed "s|/|_|g; s|^|$out/obj/|; s|\$|.o|")
 rm -f "$out/libsolemate-fuzz.a"
-ar rcs "$out/libsolemate-fuzz.a" "$out"/obj/*.o
+# shellcheck disable=SC2086
+ar rcs "$out/libsolemate-fuzz.a" $objs
 for f in tests/fuzz/fuzz_*.c; do
   name=$(basename "$f" .c)
   corpus_name=$(sed -n 's/.*fuzz-corpus: *\([a-z_]*\).*/\1/p' "$f" | head -1)
