@@ -12,7 +12,6 @@
 #include "constructs/secure.h"
 
 #define PORT_HTTPS 443
-#define PORT_HTTP 80
 #define CLOUDFRONT_PREFIX_LIST "com.amazonaws.global.cloudfront.origin-facing"
 #define PORT_POSTGRES 5432
 /* Linux and the AWS services pick ephemeral ports from 1024-65535. */
@@ -78,10 +77,16 @@ static void add_nacls(struct sm_stack *s, const struct env_config *cfg, struct n
 	const char *any = "0.0.0.0/0";
 	int app = cfg->container_port;
 
-	/* public: the load balancer and the NAT gateways */
+	/*
+	 * public: the load balancer and the NAT gateways. Inbound 443 only: the
+	 * load balancer's group admits CloudFront's origin-facing servers on 443
+	 * and nothing on 80 (its prefix list weighs 55 of the group's 60 rules),
+	 * so a NACL rule for 80 would open the subnet to a port no one may use
+	 * (VPC user guide, "Control subnet traffic with network ACLs": the rules
+	 * a subnet needs are the traffic it serves and its return traffic).
+	 */
 	struct sm_resource *pub = n->nacl[VPC_TIER_PUBLIC] = nacl_for_tier(s, v, VPC_TIER_PUBLIC);
 	nacl_entry(s, pub, "PublicNacl", 100, false, PORT_HTTPS, PORT_HTTPS, any);
-	nacl_entry(s, pub, "PublicNacl", 110, false, PORT_HTTP, PORT_HTTP, any);
 	nacl_entry(s, pub, "PublicNacl", 120, false, EPHEMERAL_FROM, EPHEMERAL_TO, any);
 	nacl_entry(s, pub, "PublicNacl", 100, true, EPHEMERAL_FROM, EPHEMERAL_TO, any);
 	nacl_entry(s, pub, "PublicNacl", 110, true, PORT_HTTPS, PORT_HTTPS, any);

@@ -504,6 +504,14 @@ TEST(only_cloudfront_reaches_the_load_balancer)
 				"\"IpProtocol\":\"tcp\",\"FromPort\":443,\"ToPort\":443}",
 				json_array_get(in, 0)));
 		CHECK(weight <= 60);
+		/* the public subnets' NACL opens no more than the group does: 443
+		 * and the return traffic, not 80 */
+		CHECK(!HAS(apps[a], "Network", "AWS::EC2::NetworkAclEntry",
+			   "{\"NetworkAclId\":{\"Ref\":\"PublicNacl\"},\"Egress\":false,"
+			   "\"PortRange\":{\"From\":80}}"));
+		CHECK(HAS(apps[a], "Network", "AWS::EC2::NetworkAclEntry",
+			  "{\"NetworkAclId\":{\"Ref\":\"PublicNacl\"},\"Egress\":false,"
+			  "\"PortRange\":{\"From\":443,\"To\":443}}"));
 		json_t *m = sm_app_manifest(apps[a], SM_FORMAT_JSON);
 		char *text = json_dumps(m, JSON_SORT_KEYS);
 		CHECK(text && strstr(text, "\"lookup\": \"ec2:managed-prefix-list\"") &&
