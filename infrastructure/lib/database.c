@@ -196,16 +196,36 @@ static void add_performance_insights(json_t *p, const struct env_config *cfg,
 	json_object_set_new(p, "PerformanceInsightsRetentionPeriod", json_integer(7));
 }
 
+/*
+ * The vault's name: "<stack>-vault-<first group of the stack's ID>". A vault
+ * outlives its stack (Retain: AWS Backup refuses to delete one that holds
+ * recovery points), and its name is unique in the account and region
+ * (CreateBackupVault, backupVaultName), so a fixed "<stack>-vault" made the
+ * next CREATE of the same stack fail with AlreadyExistsException: staging,
+ * destroyed and deployed again, could not be rebuilt. The stack ID's UUID
+ * differs for every stack created under the name; its first group (8 hex
+ * digits) keeps the name within the 50 characters the API allows.
+ */
+static json_t *backup_vault_name(void)
+{
+	json_t *stack_uuid = sm_fn_select(2, sm_fn_split("/", sm_aws_stack_id()));
+	return sm_fn_join("-", json_pack("[o s o]", sm_aws_stack_name(), "vault",
+					 sm_fn_select(0, sm_fn_split("-", stack_uuid))));
+}
+
 static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 		       const struct security_keys *keys, const struct storage *st,
 		       struct database *db, bool prod)
 {
-	struct sm_resource *vault = sm_resource_new(
-		s, "BackupVault", "AWS::Backup::BackupVault",
-		json_pack("{so so}", "BackupVaultName", sm_fn_sub("${AWS::StackName}-vault"),
-			  "EncryptionKeyArn", sm_getatt(keys->data_key, "Arn")));
+	struct sm_resource *vault =
+		sm_resource_new(s, "BackupVault", "AWS::Backup::BackupVault",
+				json_pack("{so so}", "BackupVaultName", backup_vault_name(),
+					  "EncryptionKeyArn", sm_getatt(keys->data_key, "Arn")));
 	sm_resource_set_deletion_policy(vault, "Retain");
 	sm_resource_set_update_replace_policy(vault, "Retain");
+	sm_stack_add_output(
+		s, "BackupVaultName", sm_ref(vault),
+		"AWS Backup vault of the database and assets (kept when the stack goes)", NULL);
 	int keep = prod ? 35 : 7;
 	struct sm_resource *plan = sm_resource_new(
 		s, "BackupPlan", "AWS::Backup::BackupPlan",

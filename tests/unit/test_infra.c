@@ -249,6 +249,34 @@ TEST(fr_2_2_backup_and_recovery)
 	CHECK(COUNT(production, "Data", "AWS::Backup::BackupPlan") == 1);
 	CHECK(COUNT(production, "Data", "AWS::Backup::BackupSelection") == 1);
 }
+
+/*
+ * A retained vault outlives its stack, and its name is unique in the account
+ * and region (CreateBackupVault): a fixed name made staging, destroyed and
+ * deployed again, fail at CREATE. The name carries the stack ID's first
+ * group and stays within the API's 50 characters.
+ */
+TEST(a_rebuilt_environment_gets_a_vault_of_its_own)
+{
+	struct sm_app *apps[] = {staging, production};
+	for (int a = 0; a < 2; a++) {
+		const json_t *vault = resource(apps[a], "Data", "BackupVault");
+		CHECK_STR(json_string_value(json_object_get(vault, "DeletionPolicy")), "Retain");
+		char *name = json_dumps(
+			json_object_get(json_object_get(vault, "Properties"), "BackupVaultName"),
+			JSON_ENCODE_ANY | JSON_COMPACT);
+		CHECK(name && strstr(name, "{\"Ref\":\"AWS::StackId\"}") &&
+		      strstr(name, "{\"Ref\":\"AWS::StackName\"}"));
+		free(name);
+		const char *stack = NULL;
+		for (size_t i = 0; i < sm_app_stack_count(apps[a]); i++) {
+			const char *n = sm_stack_name(sm_app_stack_at(apps[a], i));
+			if (strstr(n, "Data"))
+				stack = n;
+		}
+		CHECK(stack && strlen(stack) + strlen("-vault-") + 8 <= 50);
+	}
+}
 TEST(fr_2_3_encryption_at_rest_and_in_transit)
 {
 	CHECK(HAS(staging, "Data", "AWS::RDS::DBInstance",
@@ -1132,6 +1160,7 @@ int main(void)
 	RUN(fr_1_6_health_checks_and_monitoring);
 	RUN(fr_2_1_postgresql_multi_az_in_production);
 	RUN(fr_2_2_backup_and_recovery);
+	RUN(a_rebuilt_environment_gets_a_vault_of_its_own);
 	RUN(fr_2_3_encryption_at_rest_and_in_transit);
 	RUN(fr_2_4_monitoring_and_alerting);
 	RUN(fr_2_5_parameter_groups_and_security_groups);
