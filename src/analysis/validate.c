@@ -272,6 +272,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	if (json_is_object(props)) {
 		vd_check_policies(c, type, props, &path);
 		vd_check_facts(c, type, props, &path);
+		vd_check_pairs(c, type, props, &path);
 		vd_check_extensions(c, id, type, r);
 		vd_check_nested(c, type, props, &path);
 	}

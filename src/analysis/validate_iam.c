@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "analysis/schema.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -117,23 +118,45 @@ static bool valid_action(const char *a)
 	return true;
 }
 
-static void check_actions(struct vctx *c, const json_t *v, struct strbuf *path)
+static void check_action(struct vctx *c, const char *a, const char *path)
 {
-	size_t base = path->len;
-	if (json_is_string(v)) {
-		if (!valid_action(json_string_value(v))) {
-			struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
-						   "'%s' is not an action (service:Action)",
-						   json_string_value(v));
-			diag_set_hint(d, "for example s3:GetObject, or s3:Get* with a wildcard");
-		}
-		return;
+	if (!valid_action(a)) {
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, path, "'%s' is not an action (service:Action)", a);
+		diag_set_hint(d, "for example s3:GetObject, or s3:Get* with a wildcard");
 	}
-	size_t i;
+}
+
+/*
+ * A Resource is "*" or an ARN: arn:partition:service:region:account:resource,
+ * the region and account possibly empty
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+ * A bucket name or a queue name alone is the usual slip (cfn-lint E3510, E3514).
+ */
+#define ARN_ERE "^arn:(aws[A-Za-z-]*|\\*):[^:]+:[^:]*(:([0-9]{12}|\\*|aws)?:.+|)$"
+
+static void check_resource(struct vctx *c, const char *r, const char *path)
+{
+	const regex_t *re = cfn_schema_regex(c->schema, ARN_ERE);
+	if (strcmp(r, "*") && re && regexec(re, r, 0, NULL, 0)) {
+		struct diag *d = vd_report(c, DIAG_ERROR, path, "'%s' is not an ARN nor \"*\"", r);
+		diag_set_hint(d, "for example arn:aws:s3:::bucket/* or !GetAtt Res.Arn");
+	}
+}
+
+/* `check` on the string `v`, or on each string of the list `v` (an element
+ * such as Action takes either); values resolved at deploy are left alone. */
+static void each_string(struct vctx *c, const json_t *v, struct strbuf *path,
+			void (*check)(struct vctx *, const char *, const char *))
+{
+	size_t base = path->len, i;
 	json_t *x;
+	if (json_is_string(v))
+		check(c, json_string_value(v), path->buf);
 	json_array_foreach (v, i, x) {
 		vd_path_index(path, i);
-		check_actions(c, x, path);
+		each_string(c, x, path, check);
 		strbuf_setlen(path, base);
 	}
 }
@@ -187,7 +210,9 @@ static void check_statement(struct vctx *c, const json_t *st, enum policy_kind k
 			    (!e || (strcmp(e, "Allow") && strcmp(e, "Deny"))))
 				vd_report(c, DIAG_ERROR, path->buf, "Effect must be Allow or Deny");
 		} else if (!strcmp(k, "Action") || !strcmp(k, "NotAction")) {
-			check_actions(c, x, path);
+			each_string(c, x, path, check_action);
+		} else if (!strcmp(k, "Resource") || !strcmp(k, "NotResource")) {
+			each_string(c, x, path, check_resource);
 		} else if (!strcmp(k, "Principal") || !strcmp(k, "NotPrincipal")) {
 			if (kind == IDENTITY)
 				vd_report(

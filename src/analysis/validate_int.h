@@ -85,6 +85,10 @@ void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struc
 /* ElastiCache replication groups against their parameter group, in every world (cfn_eval.h). */
 void vd_check_elasticache(struct vctx *c);
 
+/* validate_pairs.c: two properties that must agree (Auto Scaling sizes, a record set in its zone).
+ */
+void vd_check_pairs(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
+
 /* validate_ext.c: cfn-lint's extension rules (if/then relations) on resource `id`, `r`. */
 void vd_check_extensions(struct vctx *c, const char *id, const char *type, const json_t *r);
 
