@@ -167,6 +167,27 @@ static int load_template_file(struct sm_assembly *a, const char *path, const cha
 			 "a CloudFormation template must be an object");
 		json_decref(v);
 		v = NULL;
+	} else if (v && !json_is_object(json_object_get(v, "Resources"))) {
+		/*
+		 * Resources is the one required section ("Resources: Required",
+		 * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html):
+		 * without it the analyses would answer "nothing found", exit 0, about a
+		 * file that is not a template at all (a package.json, a config).
+		 */
+		int line = 1, col = 1;
+		struct jio_posmap *pm = jio_posmap_build(text, len);
+		jio_posmap_lookup(pm, "Resources", &line, &col);
+		jio_posmap_free(pm);
+		struct diag *d = diag_add(dl, DIAG_ERROR, path, line, col, "Resources",
+					  "a template needs a Resources object");
+		diag_set_hint(
+			d,
+			json_object_get(v, "Resources")
+				? "Resources maps logical IDs to {\"Type\": ..., \"Properties\": "
+				  "...}"
+				: "is this a CloudFormation template? it has no Resources section");
+		json_decref(v);
+		v = NULL;
 	}
 	if (!v) {
 		free(text);

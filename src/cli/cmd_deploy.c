@@ -303,6 +303,7 @@ static int deploy_unit(const struct cli_lifecycle_opts *lo, const struct deploy_
 		       waves.stacks[i]->stack_name, producer);
 		struct diag_list adl = DIAG_LIST_INIT;
 		deploy_one(&ca.s, waves.stacks[i], &again, &adl);
+		lc_diags_name_stack(&adl, waves.stacks[i]->stack_name);
 		if (adl.nr)
 			cli_aws_diags(&ca, &adl);
 		diag_list_release(&adl);

@@ -3,6 +3,7 @@
 
 #include "base/xalloc.h"
 #include "lifecycle/deploy.h"
+#include "lifecycle/session.h"
 
 /* The environment a stack records, or NULL (malloc'd). */
 static char *recorded_environment(const struct cfn_stack *s)
@@ -67,7 +68,11 @@ enum lc_owners lc_check_owners(struct lc_session *s, const struct plan_waves *wa
 		struct lc_client cc;
 		struct cfn_stack st = {0};
 		lc_client_init(s, lc_stack_region(s, t), &cc);
-		int r = cfn_describe_stack(&cc.c, t->stack_name, &st, dl);
+		struct diag_list call_dl = DIAG_LIST_INIT;
+		int r = cfn_describe_stack(&cc.c, t->stack_name, &st, &call_dl);
+		lc_diags_name_stack(&call_dl, t->stack_name);
+		diag_list_move(dl, &call_dl);
+		diag_list_release(&call_dl);
 		if (r < 0)
 			res = LC_OWNERS_CALL_FAILED;
 		else if (r == 1 && lc_stack_owner_check(&st, env, dl) < 0)

@@ -1,6 +1,7 @@
 /* A lifecycle run's AWS side and its progress callbacks; the wave runner. */
 #include "lifecycle/session.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,28 @@ struct wave_run {
 	pthread_mutex_t lock;
 };
 
+void lc_diags_name_stack(struct diag_list *dl, const char *stack)
+{
+	size_t n = strlen(stack);
+	for (size_t i = 0; i < dl->nr; i++) {
+		struct diag *d = &dl->items[i];
+		const char *m = d->message, *at = m;
+		bool named = false;
+		while (!named &&
+		       (at = strstr(at, stack))) { /* the whole name, not a prefix of another */
+			char after = at[n];
+			named = (at == m || !isalnum((unsigned char)at[-1])) &&
+				!isalnum((unsigned char)after) && after != '-';
+			at += n;
+		}
+		if (d->file || named)
+			continue;
+		char *prefixed = xstrfmt("%s: %s", stack, m);
+		free(d->message);
+		d->message = prefixed;
+	}
+}
+
 static void *wave_worker(void *arg)
 {
 	struct wave_run *wr = arg;
@@ -102,6 +125,7 @@ static void *wave_worker(void *arg)
 			return NULL;
 		struct diag_list dl = DIAG_LIST_INIT;
 		int r = wr->fn(wr->s, wr->stacks[k], wr->ctx, &dl);
+		lc_diags_name_stack(&dl, wr->stacks[k]->stack_name);
 		if (dl.nr && wr->s->progress.diags)
 			wr->s->progress.diags(wr->s->progress.arg, &dl);
 		diag_list_release(&dl);

@@ -97,13 +97,20 @@ bool lc_interrupted(struct lc_session *s);
  * `reverse`), up to `concurrency` stacks of a wave at a time. A wave with a
  * failure (fn returned nonzero) is finished, and the later waves are not
  * started; nor are they after an interruption. Each stack's diagnostics go
- * to progress.diags when it ends. Returns the number of stacks that
- * failed; *skipped counts the ones never started.
+ * to progress.diags when it ends, each naming the stack (lc_diags_name_stack). Returns the number
+ * of stacks that failed; *skipped counts the ones never started.
  */
 struct plan_waves;
 typedef int (*lc_stack_fn)(struct lc_session *s, struct sm_template *t, void *ctx,
 			   struct diag_list *dl);
 size_t lc_run_waves(struct lc_session *s, const struct plan_waves *waves, bool reverse,
 		    int concurrency, lc_stack_fn fn, void *ctx, size_t *skipped);
+
+/*
+ * Put the stack's name before each message of `dl` about no file that does
+ * not name it already: stacks of a wave run at the same time, and "AccessDenied"
+ * alone does not say whose call it was. lc_run_waves() does it for each stack.
+ */
+void lc_diags_name_stack(struct diag_list *dl, const char *stack);
 
 #endif

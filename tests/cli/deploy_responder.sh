@@ -258,6 +258,28 @@ EOF2
 stop_responder
 expect_exit "--concurrency 0 refused: exit 2" 2 "$SOLEMATE" deploy --env staging --concurrency 0
 
+# --- one of two stacks in flight together fails: its errors carry its name
+# (an AWS error used to read "error: CloudFormation CreateChangeSet:
+# AccessDenied: ..." with no word of which stack's call it was)
+start_responder "$TMP/par.jsonl" --scenario-file <(echo '{"stacks": {"SolemateStagingMonitoring": "create-fail"}}') \
+  --fail-reason "Budget limit exceeded"
+E=(--endpoint-url "$RSP")
+expect_exit "parallel, a resource fails in one stack: exit 1" 1 "$SOLEMATE" deploy --env staging --yes --concurrency 4 "${E[@]}"
+expect_grep "parallel resource failure: the stack named" "^error: stack 'SolemateStagingMonitoring' failed .*Budget limit exceeded" "$TMP/err"
+expect_grep "parallel resource failure: the other stack deployed" "^  SolemateStagingEdge +[0-9.]+s +deployed$" "$TMP/out"
+stop_responder
+start_responder "$TMP/par2.jsonl"
+E=(--endpoint-url "$RSP")
+curl -s -X POST -d '{"deny": ["CreateChangeSet:SolemateStagingMonitoring"]}' "$RSP/__responder/scenario" >/dev/null
+expect_exit "parallel, an AWS call fails for one stack: exit 1" 1 "$SOLEMATE" deploy --env staging --yes --concurrency 4 "${E[@]}"
+expect_grep "parallel AWS error: the stack named" "^error: SolemateStagingMonitoring: CloudFormation CreateChangeSet: AccessDenied" "$TMP/err"
+expect_grep "parallel AWS error: the other stack deployed" "^  SolemateStagingEdge +[0-9.]+s +deployed$" "$TMP/out"
+# deploy --all: a call failing for one stack of a later unit names that stack
+curl -s -X POST -d '{"deny": ["DescribeStacks:SolemateProductionEdge"]}' "$RSP/__responder/scenario" >/dev/null
+expect_exit "deploy --all, an AWS call fails for one production stack: exit 1" 1 "$SOLEMATE" deploy --all --yes --concurrency 4 "${E[@]}"
+expect_grep "deploy --all AWS error: the stack named" "^error: SolemateProductionEdge: CloudFormation DescribeStacks: AccessDenied" "$TMP/err"
+stop_responder
+
 # --- the PRD's scripts: thin wrappers over the commands
 start_responder "$TMP/scripts.jsonl"
 export SOLEMATE

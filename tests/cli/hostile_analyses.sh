@@ -53,6 +53,17 @@ expect_grep "validate: the second document's line is named" 'multi\.yaml:4:1: er
 printf 'Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: "a\\0b"\n' >"$TMP/nul.yaml"
 expect_exit "validate: a NUL inside a YAML string is refused, not truncated (an error, exit 1)" 1 "$SOLEMATE" validate "$TMP/nul.yaml"
 expect_grep "validate: the NUL's position is named" 'nul\.yaml:5:[0-9]+: error: a NUL character' "$TMP/out"
+# a file that is no template (no Resources object) was "0 errors", exit 0,
+# for check, cost, graph, reach and report: bad input now, as validate says
+printf '{"name": "shop", "version": "1.0.0"}\n' >"$TMP/package.json"
+printf '{"Resources": [{"Type": "AWS::S3::Bucket"}]}\n' >"$TMP/res-array.json"
+for f in package.json res-array.json; do
+  for cmd in check cost graph "report --out $TMP/r.html" "reach --matrix"; do
+    expect_exit "${cmd%% *}: $f (no Resources object) is bad input (exit 2)" 2 "$SOLEMATE" $cmd "$TMP/$f"
+    expect_grep "${cmd%% *}: $f: the file and the missing section named" "$f:1:[0-9]+: error: a template needs a Resources object" "$TMP/err"
+  done
+done
+
 # nesting past the limit: the JSON and YAML readers say the same thing, with
 # the position of the first container too deep, the limit and a suggestion
 # (the JSON reader used to pass jansson's "maximum parsing depth reached" at
