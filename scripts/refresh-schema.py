@@ -21,7 +21,7 @@ relations between properties (exactly one of, at least one of, requires,
 excludes) come from the registry schemas bundled with cfn-lint; see
 scripts/schema_constraints.py for their encoding (key "c" and others).
 """
-import gzip, json, os, sys
+import gzip, json, os, re, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import schema_constraints
@@ -107,6 +107,9 @@ for t in typedefs:
     rec = type_recs[t["$id"]]
     lines.append("T\t%s\t%s" % (t["$id"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
 lines += schema_rules.lines()  # X lines: cfn-lint's extension rules
+# src/analysis/validate_props.c reads at most UNION_PARTS_MAX (32) alternatives of a union
+widest = max((u.count("|") + 1 for l in lines for u in re.findall(r"\(([^()]*)\)", l)), default=0)
+assert widest <= 32, "a union of %d alternatives: raise UNION_PARTS_MAX in validate_props.c" % widest
 open(out_schema, "w").write("\n".join(lines) + "\n")
 
 with open(out_tags, "w") as f:

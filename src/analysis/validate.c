@@ -235,6 +235,8 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		free(tp);
 		check_module(c, path.buf, r);
 		sch = NULL;
+	} else if (!sch && c->implied && vd_sam_check_unschemed(c, type, r, path.buf)) {
+		/* a SAM type the schema data lacks: its required properties were checked */
 	} else if (!sch && strncmp(type, "Custom::", 8) && strcmp(type, "AWS::CDK::Metadata")) {
 		/* AWS::CDK::Metadata is accepted by CloudFormation, without a registry schema */
 		char *tp = xstrfmt("%s.Type", path.buf);

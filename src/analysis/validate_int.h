@@ -112,6 +112,9 @@ json_t *vd_sam_implied(const json_t *resources);
 /* The CloudFormation type a SAM type becomes (AWS::Serverless::Function ->
  * AWS::Lambda::Function), or NULL. */
 const char *vd_sam_cfn_type(const char *type);
+/* A SAM type without schema data (Connector, GraphQLApi): true, and its required
+ * properties checked, when `type` is one. */
+bool vd_sam_check_unschemed(struct vctx *c, const char *type, const json_t *r, const char *path);
 /* A SAM resource `r` of `type` (schema record `sch`) at "Resources.Id". */
 void vd_check_sam_resource(struct vctx *c, const char *type, const json_t *r, const json_t *sch,
 			   const char *path);

@@ -69,12 +69,16 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 	free(what);
 }
 
+/* The most alternatives a union of the data has is 14 (AWS::Serverless::Function's
+ * event sources): alternatives past this bound would never match. */
+#define UNION_PARTS_MAX 32
+
 /* Split "(a|b|[c)" into alternatives; returns the count. */
-static int union_parts(const char *code, char parts[8][64])
+static int union_parts(const char *code, char parts[UNION_PARTS_MAX][64])
 {
 	int n = 0, depth = 0;
 	size_t j = 0;
-	for (const char *p = code + 1; *p && n < 8; p++) {
+	for (const char *p = code + 1; *p && n < UNION_PARTS_MAX; p++) {
 		if (*p == '(')
 			depth++;
 		if ((*p == '|' && depth == 0) || (*p == ')' && depth == 0)) {
@@ -190,7 +194,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 		return;
 	}
 	case '(': {
-		char parts[8][64];
+		char parts[UNION_PARTS_MAX][64];
 		int n = union_parts(code, parts);
 		for (int i = 0; i < n; i++)
 			if (value_matches(c, parts[i], v))

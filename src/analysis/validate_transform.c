@@ -195,6 +195,41 @@ static const char *const sam_types[][2] = {
 	{"AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine"},
 };
 
+/*
+ * SAM types the schema data lacks, with the properties each requires:
+ * AWS::Serverless::Connector
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-connector.html:
+ * Destination, Permissions and Source are required) and
+ * AWS::Serverless::GraphQLApi
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-graphqlapi.html:
+ * Auth and SchemaInline or SchemaUri; only Auth is checked).
+ */
+static const struct {
+	const char *type, *required[3];
+} sam_unschemed[] = {
+	{"AWS::Serverless::Connector", {"Source", "Destination", "Permissions"}},
+	{"AWS::Serverless::GraphQLApi", {"Auth", NULL, NULL}},
+};
+
+bool vd_sam_check_unschemed(struct vctx *c, const char *type, const json_t *r, const char *path)
+{
+	for (size_t i = 0; i < sizeof(sam_unschemed) / sizeof(sam_unschemed[0]); i++) {
+		if (strcmp(type, sam_unschemed[i].type))
+			continue;
+		const json_t *props = json_object_get(r, "Properties");
+		for (size_t k = 0; k < 3 && sam_unschemed[i].required[k]; k++)
+			if (!vd_is_intrinsic(props) &&
+			    !json_object_get(props, sam_unschemed[i].required[k])) {
+				char *p = xstrfmt("%s.Properties", path);
+				vd_report(c, DIAG_ERROR, p, "%s requires property '%s'", type,
+					  sam_unschemed[i].required[k]);
+				free(p);
+			}
+		return true;
+	}
+	return false;
+}
+
 const char *vd_sam_cfn_type(const char *type)
 {
 	for (size_t i = 0; i < sizeof(sam_types) / sizeof(sam_types[0]); i++)
@@ -210,7 +245,41 @@ static void imply(json_t *implied, const char *id, const char *suffix, const cha
 	free(name);
 }
 
-static void imply_events(json_t *implied, const json_t *props)
+/*
+ * What an event source of a function or state machine `id` generates, named
+ * <id><event><suffix>
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources-function.html#sam-specification-generated-resources-function-event-sources).
+ */
+static const struct {
+	const char *event, *suffix, *type;
+} event_resources[] = {
+	{"SNS", "", "AWS::SNS::Subscription"},
+	{"SNS", "Permission", "AWS::Lambda::Permission"},
+	{"S3", "Permission", "AWS::Lambda::Permission"},
+	{"SQS", "", "AWS::Lambda::EventSourceMapping"},
+	{"Kinesis", "", "AWS::Lambda::EventSourceMapping"},
+	{"DynamoDB", "", "AWS::Lambda::EventSourceMapping"},
+	{"MSK", "", "AWS::Lambda::EventSourceMapping"},
+	{"MQ", "", "AWS::Lambda::EventSourceMapping"},
+	{"SelfManagedKafka", "", "AWS::Lambda::EventSourceMapping"},
+	{"DocumentDB", "", "AWS::Lambda::EventSourceMapping"},
+	{"Schedule", "", "AWS::Events::Rule"},
+	{"Schedule", "Permission", "AWS::Lambda::Permission"},
+	{"ScheduleV2", "", "AWS::Scheduler::Schedule"},
+	{"CloudWatchEvent", "", "AWS::Events::Rule"},
+	{"CloudWatchEvent", "Permission", "AWS::Lambda::Permission"},
+	{"EventBridgeRule", "", "AWS::Events::Rule"},
+	{"EventBridgeRule", "Permission", "AWS::Lambda::Permission"},
+	{"CloudWatchLogs", "", "AWS::Logs::SubscriptionFilter"},
+	{"CloudWatchLogs", "Permission", "AWS::Lambda::Permission"},
+	{"IoTRule", "", "AWS::IoT::TopicRule"},
+	{"IoTRule", "Permission", "AWS::Lambda::Permission"},
+	{"HttpApi", "Permission", "AWS::Lambda::Permission"},
+	{"Cognito", "Permission", "AWS::Lambda::Permission"},
+	{"AlexaSkill", "Permission", "AWS::Lambda::Permission"},
+};
+
+static void imply_events(json_t *implied, const char *id, const json_t *props)
 {
 	const char *k;
 	json_t *ev;
@@ -219,6 +288,12 @@ static void imply_events(json_t *implied, const json_t *props)
 		const json_t *p = json_object_get(ev, "Properties");
 		if (!type)
 			continue;
+		for (size_t i = 0; i < sizeof(event_resources) / sizeof(event_resources[0]); i++)
+			if (!strcmp(type, event_resources[i].event)) {
+				char *suffix = xstrfmt("%s%s", k, event_resources[i].suffix);
+				imply(implied, id, suffix, event_resources[i].type);
+				free(suffix);
+			}
 		if (!strcmp(type, "Api") && !json_object_get(p, "RestApiId")) {
 			json_object_set_new(implied, "ServerlessRestApi",
 					    json_string("AWS::ApiGateway::RestApi"));
@@ -255,8 +330,19 @@ json_t *vd_sam_implied(const json_t *resources)
 				imply(implied, id, suffix, "AWS::Lambda::Alias");
 				free(suffix);
 			}
-			imply_events(implied, props);
+			/* a function URL
+			 * (sam-resource-function.html#sam-function-functionurlconfig) */
+			if (json_object_get(props, "FunctionUrlConfig"))
+				imply(implied, id, "Url", "AWS::Lambda::Url");
+			if (json_object_get(props, "DeploymentPreference"))
+				imply(implied, id, "DeploymentGroup",
+				      "AWS::CodeDeploy::DeploymentGroup");
 		}
+		if (!strcmp(type, "AWS::Serverless::Function") ||
+		    !strcmp(type, "AWS::Serverless::StateMachine"))
+			imply_events(implied, id, props);
+		if (!strcmp(type, "AWS::Serverless::Connector"))
+			imply(implied, id, "Policy", "AWS::IAM::ManagedPolicy");
 	}
 	return implied;
 }
