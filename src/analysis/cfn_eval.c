@@ -345,7 +345,8 @@ static struct cfn_world make_world(struct eval *e)
 			strbuf_release(&label);
 			continue; /* not created in this world */
 		}
-		json_t *copy = resolve(e, r);
+		/* a resource nothing decides is shared with the template, not copied */
+		json_t *copy = needs(e, r) ? resolve(e, r) : json_incref(r);
 		e->label = NULL;
 		json_object_set_new(res, id, copy);
 		if (label.len) {

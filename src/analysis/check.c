@@ -16,19 +16,12 @@
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
-static const struct resource_rule *const tables[] = {check_rules_s3,
-						     check_rules_rds,
-						     check_rules_ec2,
-						     check_rules_iam,
-						     check_rules_logs,
-						     check_rules_edge,
-						     check_rules_ecs,
-						     check_rules_misc,
-						     check_rules_dep_order,
-						     check_rules_dep_combo,
-						     check_rules_dep_edge,
-						     check_rules_dep_policy,
-						     NULL};
+static const struct resource_rule *const tables[] = {
+	check_rules_s3,		check_rules_rds,      check_rules_ec2,
+	check_rules_iam,	check_rules_logs,     check_rules_edge,
+	check_rules_ecs,	check_rules_misc,     check_rules_dep_order,
+	check_rules_dep_combo,	check_rules_dep_edge, check_rules_dep_policy,
+	check_rules_dep_limits, check_rules_dep_exec, NULL};
 
 static const struct {
 	const char *name;
@@ -184,6 +177,20 @@ bool jtrue(const json_t *v)
 const char *jstr(const json_t *v)
 {
 	return json_string_value(v);
+}
+
+long jnum(const json_t *v, long dflt)
+{
+	if (json_is_integer(v))
+		return (long)json_integer_value(v);
+	if (json_is_real(v))
+		return (long)json_real_value(v);
+	if (json_is_string(v) && *jstr(v)) {
+		char *end;
+		long n = strtol(jstr(v), &end, 10);
+		return *end ? dflt : n;
+	}
+	return dflt;
 }
 
 const char *ref_target(const json_t *v)

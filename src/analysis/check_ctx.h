@@ -44,6 +44,14 @@ void check_report(struct check_ctx *c, const struct sm_rule_meta *meta, const ch
 const json_t *jget(const json_t *v, const char *dotted); /* "A.B.C" */
 bool jtrue(const json_t *v);				 /* true or "true" */
 const char *jstr(const json_t *v);
+/* An integer, or a string holding only one ("20"); `dflt` otherwise. */
+long jnum(const json_t *v, long dflt);
+/* Does a task definition's RequiresCompatibilities include FARGATE? */
+bool task_is_fargate(const json_t *props);
+/* IAM's wildcard match ("sns:Pub*", "*", '?'), case-insensitive. */
+bool iam_glob(const char *pat, const char *s);
+/* Does an Action value (a string or an array of them) cover `action`? */
+bool iam_actions_cover(const json_t *actions, const char *action);
 /* The logical ID a value refers to ({"Ref": X}, {"Fn::GetAtt": [X, ..]}), or NULL. */
 const char *ref_target(const json_t *v);
 /* Same, following Fn::ImportValue to the exporting stack: sets *stack (borrowed). */
@@ -66,7 +74,8 @@ const char *res_type(const json_t *r); /* "" when none */
 extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rules_ec2[],
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],
 	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
-	check_rules_dep_edge[], check_rules_dep_policy[];
+	check_rules_dep_edge[], check_rules_dep_policy[], check_rules_dep_limits[],
+	check_rules_dep_exec[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \

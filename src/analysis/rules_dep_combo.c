@@ -142,20 +142,6 @@ static void engine_version(struct check_ctx *c, const char *id, const json_t *p)
 	free(use);
 }
 
-static long num(const json_t *v, long dflt)
-{
-	if (json_is_integer(v))
-		return (long)json_integer_value(v);
-	if (json_is_real(v))
-		return (long)json_real_value(v);
-	if (json_is_string(v) && *jstr(v)) {
-		char *end;
-		long n = strtol(jstr(v), &end, 10);
-		return *end ? dflt : n;
-	}
-	return dflt;
-}
-
 static const json_t *source_instance(struct check_ctx *c, const json_t *p, const char **sid)
 {
 	const json_t *src =
@@ -174,7 +160,7 @@ static void rds_combos(struct check_ctx *c, const char *id, const json_t *p, con
 			     "ManageMasterUserPassword",
 			     id, sid);
 	if (src && jget(src, "Properties.BackupRetentionPeriod") &&
-	    num(jget(src, "Properties.BackupRetentionPeriod"), 1) == 0)
+	    jnum(jget(src, "Properties.BackupRetentionPeriod"), 1) == 0)
 		check_report(c, &dep_replica_backups, id, "SourceDBInstanceIdentifier",
 			     "read replica '%s' of '%s', whose BackupRetentionPeriod is 0", id,
 			     sid);
@@ -183,12 +169,12 @@ static void rds_combos(struct check_ctx *c, const char *id, const json_t *p, con
 			     "'%s' sets MultiAZ and AvailabilityZone %s together", id,
 			     jstr(json_object_get(p, "AvailabilityZone")));
 	const json_t *pi = json_object_get(p, "PerformanceInsightsRetentionPeriod");
-	long days = num(pi, 7);
+	long days = jnum(pi, 7);
 	if (pi && !(days == 7 || days == 731 || (days % 31 == 0 && days >= 31 && days <= 713)))
 		check_report(c, &dep_pi_retention, id, "PerformanceInsightsRetentionPeriod",
 			     "'%s' keeps Performance Insights %ld days", id, days);
 	const json_t *mi = json_object_get(p, "MonitoringInterval");
-	long interval = num(mi, 0);
+	long interval = jnum(mi, 0);
 	if (mi && interval != 0 && interval != 1 && interval != 5 && interval != 10 &&
 	    interval != 15 && interval != 30 && interval != 60)
 		check_report(c, &dep_monitoring, id, "MonitoringInterval",
@@ -241,7 +227,7 @@ static bool fargate_pair(long cpu, long mem)
 	return false;
 }
 
-static bool fargate(const json_t *p)
+bool task_is_fargate(const json_t *p)
 {
 	size_t i;
 	json_t *x;
@@ -254,7 +240,7 @@ static bool fargate(const json_t *p)
 
 static void task_combos(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
-	if (!fargate(p))
+	if (!task_is_fargate(p))
 		return;
 	const json_t *cv = json_object_get(p, "Cpu"), *mv = json_object_get(p, "Memory");
 	long cpu = size_of(cv, "vcpu", 1024), mem = size_of(mv, "gb", 1024);
@@ -288,7 +274,7 @@ static void service_combos(struct check_ctx *c, const char *id, const json_t *p,
 	if (!task || strcmp(res_type(task), "AWS::ECS::TaskDefinition"))
 		return;
 	bool awsvpc = !strcmp(jstr(jget(task, "Properties.NetworkMode")) ?: "", "awsvpc") ||
-		      fargate(json_object_get(task, "Properties"));
+		      task_is_fargate(json_object_get(task, "Properties"));
 	size_t i;
 	json_t *lb;
 	json_array_foreach (json_object_get(p, "LoadBalancers"), i, lb) {
@@ -305,14 +291,14 @@ static void service_combos(struct check_ctx *c, const char *id, const json_t *p,
 					     ?: "instance (default)");
 		const char *cname = jstr(json_object_get(lb, "ContainerName"));
 		const json_t *cport = json_object_get(lb, "ContainerPort");
-		if (!cname || !cport || num(cport, -1) < 0)
+		if (!cname || !cport || jnum(cport, -1) < 0)
 			continue;
 		const json_t *ct = container_named(task, cname);
 		bool mapped = false;
 		size_t k;
 		json_t *pm;
 		json_array_foreach (json_object_get(ct, "PortMappings"), k, pm) {
-			mapped |= num(json_object_get(pm, "ContainerPort"), -2) == num(cport, -1);
+			mapped |= jnum(json_object_get(pm, "ContainerPort"), -2) == jnum(cport, -1);
 		}
 		if (!ct)
 			check_report(c, &dep_container_port, id, "LoadBalancers",
@@ -325,7 +311,7 @@ static void service_combos(struct check_ctx *c, const char *id, const json_t *p,
 				     "service '%s' balances to port %ld of container '%s', which "
 				     "maps no such "
 				     "port",
-				     id, num(cport, -1), cname);
+				     id, jnum(cport, -1), cname);
 	}
 	(void)r;
 }

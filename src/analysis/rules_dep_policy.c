@@ -72,24 +72,24 @@ static const struct sm_rule_meta dep_delivery_bucket = DEP_RULE(
 
 /* IAM's wildcard match of one action pattern ("sns:Pub*", "*") against an action, case-insensitive.
  */
-static bool glob(const char *pat, const char *s)
+bool iam_glob(const char *pat, const char *s)
 {
 	if (!*pat)
 		return !*s;
 	if (*pat == '*')
-		return glob(pat + 1, s) || (*s && glob(pat, s + 1));
+		return iam_glob(pat + 1, s) || (*s && iam_glob(pat, s + 1));
 	return *s && (*pat == '?' || tolower((unsigned char)*pat) == tolower((unsigned char)*s)) &&
-	       glob(pat + 1, s + 1);
+	       iam_glob(pat + 1, s + 1);
 }
 
-static bool actions_cover(const json_t *actions, const char *action)
+bool iam_actions_cover(const json_t *actions, const char *action)
 {
 	if (json_is_string(actions))
-		return glob(jstr(actions), action);
+		return iam_glob(jstr(actions), action);
 	size_t i;
 	json_t *a;
 	json_array_foreach (actions, i, a) {
-		if (json_is_string(a) && glob(jstr(a), action))
+		if (json_is_string(a) && iam_glob(jstr(a), action))
 			return true;
 	}
 	return false;
@@ -145,7 +145,7 @@ static bool doc_allows(const json_t *doc, const char *needle, const char *action
 	json_t *st;
 	json_array_foreach (json_object_get(doc, "Statement"), i, st) {
 		if (allowed(st) && principal_has(st, needle) &&
-		    actions_cover(json_object_get(st, "Action"), action))
+		    iam_actions_cover(json_object_get(st, "Action"), action))
 			return true;
 	}
 	return false;
@@ -167,7 +167,7 @@ static const char *const context_actions[] = {"kms:Encrypt",
 static bool carries_context(const char *action)
 {
 	for (int i = 0; context_actions[i]; i++)
-		if (glob(action, context_actions[i]) && !strchr(action, '*'))
+		if (iam_glob(action, context_actions[i]) && !strchr(action, '*'))
 			return true;
 	return false;
 }
@@ -218,10 +218,12 @@ static void key_policy(struct check_ctx *c, const char *id, const json_t *p, con
 		json_array_foreach (json_object_get(doc, "Statement"), i, st) {
 			admin |= allowed(st) &&
 				 json_object_get(json_object_get(st, "Principal"), "AWS") &&
-				 actions_cover(json_object_get(st, "Action"), "kms:PutKeyPolicy") &&
+				 iam_actions_cover(json_object_get(st, "Action"),
+						   "kms:PutKeyPolicy") &&
 				 !json_object_get(st, "Condition");
 			admin |= allowed(st) && json_is_string(json_object_get(st, "Principal")) &&
-				 actions_cover(json_object_get(st, "Action"), "kms:PutKeyPolicy");
+				 iam_actions_cover(json_object_get(st, "Action"),
+						   "kms:PutKeyPolicy");
 		}
 		if (!admin)
 			check_report(c, &dep_key_admin, id, "KeyPolicy",
@@ -385,7 +387,7 @@ static bool role_can_put(struct check_ctx *c, const char *role)
 		json_t *st;
 		json_array_foreach (jget(pol, "PolicyDocument.Statement"), k, st) {
 			if (allowed(st) &&
-			    actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
+			    iam_actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
 				return true;
 		}
 	}
@@ -402,7 +404,7 @@ static bool role_can_put(struct check_ctx *c, const char *role)
 		json_t *st;
 		json_array_foreach (jget(pr, "Properties.PolicyDocument.Statement"), k, st) {
 			if (allowed(st) &&
-			    actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
+			    iam_actions_cover(json_object_get(st, "Action"), "s3:PutObject"))
 				return true;
 		}
 	}

@@ -377,9 +377,11 @@ void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
 	for (size_t i = 0; i < sm_app_stack_count(app); i++) {
 		const struct sm_stack *s = sm_app_stack_at(app, i);
 		char *file = xstrfmt("%s.template.json", sm_stack_name(s));
+		/* shared, not copied: the analyses only read templates, and the
+		 * reference keeps the tree alive after sm_app_free() */
 		struct sm_template *t =
 			sm_assembly_add(a, file, sm_stack_name(s), sm_stack_region(s),
-					json_deep_copy(sm_stack_template(s)));
+					json_incref((json_t *)sm_stack_template(s)));
 		if (sm_stack_account(s))
 			t->account = xstrdup(sm_stack_account(s));
 		t->protected_stack = sm_stack_termination_protection(s);

@@ -58,6 +58,18 @@ t all "$(SG '{"IpProtocol":"-1","CidrIp":"0.0.0.0/0"}')"
 m=$(findings "$TMP/all.template.json" SM-EC2-002)
 [[ $m == *"all traffic"* && $m != *"?"* ]] && ok "IpProtocol -1 prints as all traffic ($m)" || notok "protocol -1" "$m"
 
+# Fn::Cidr is computed as CloudFormation does: block 1 of /24s in 10.0.0.0/16 is 10.0.1.0/24
+t cidr '{"Resources":{"Vpc":{"Type":"AWS::EC2::VPC","Properties":{"CidrBlock":"10.0.0.0/16"}},
+ "A":{"Type":"AWS::EC2::Subnet","Properties":{"VpcId":{"Ref":"Vpc"},"CidrBlock":"10.0.1.0/24"}},
+ "B":{"Type":"AWS::EC2::Subnet","Properties":{"VpcId":{"Ref":"Vpc"},"CidrBlock":{"Fn::Select":[1,{"Fn::Cidr":[{"Fn::GetAtt":["Vpc","CidrBlock"]},4,8]}]}}}}}'
+m=$(findings "$TMP/cidr.template.json" SM-DEP-050)
+[[ $m == *"'B' (10.0.1.0/24) overlaps subnet 'A'"* ]] && ok "Fn::Select of Fn::Cidr is evaluated ($m)" || notok "Fn::Cidr" "$m"
+# a capacity that only one AllowedValue breaks is reported in that world
+t asg '{"Parameters":{"Max":{"Type":"Number","Default":"4","AllowedValues":["4","1"]}},
+ "Resources":{"G":{"Type":"AWS::AutoScaling::AutoScalingGroup","Properties":{"MinSize":"2","MaxSize":{"Ref":"Max"}}}}}'
+m=$(findings "$TMP/asg.template.json" SM-DEP-051)
+[[ $m == *"MaxSize 1"*"[when Max=1]"* ]] && ok "capacity bounds read parameter choices ($m)" || notok "capacity world" "$m"
+
 # rule packs: the house policy only on request (or on our own assembly)
 t tags '{"Resources":{"T":{"Type":"AWS::SNS::Topic","Properties":{"KmsMasterKeyId":"k","Tags":[{"Key":"a","Value":"b"}]}}}}'
 [ -z "$(findings "$TMP/tags.template.json" SM-TAG-001)" ] && ok "house tag policy off on other people's templates" || notok "tags off by default"

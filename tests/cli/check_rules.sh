@@ -76,8 +76,19 @@ def case(name, stack, change):
 case("no-alb-to-app", "SolemateStagingNetwork", lambda r: r.pop("AlbToAppIngress"))
 case("no-app-to-db", "SolemateStagingNetwork", lambda r: r.pop("AppToDatabaseIngress"))
 case("cloudfront-acl-in-oregon", "SolemateProductionDr", lambda r: r.__setitem__("EdgeAcl", {"Type": "AWS::WAFv2::WebACL", "Properties": {"Scope": "CLOUDFRONT", "DefaultAction": {"Allow": {}}, "VisibilityConfig": {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "m"}}}))
+def no_secret_grant(r):
+    st = r["TaskExecutionRolePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    st[:] = [s for s in st if "secretsmanager:GetSecretValue" not in s["Action"]]
+case("exec-role-no-secrets", "SolemateStagingCompute", no_secret_grant)
+case("overlapping-subnets", "SolemateStagingNetwork", lambda r: r["VpcIsolatedSubnet2"]["Properties"].__setitem__("CidrBlock", "10.0.0.0/24"))
+def same_name(stack, lg):
+    return lambda r: r[lg]["Properties"].__setitem__("LogGroupName", "/solemate/app")
+case("log-group-name-twice", "SolemateStagingData", same_name("SolemateStagingData", "AppLogs"))
+p = os.path.join(d, "log-group-name-twice", "SolemateStagingCompute.template.json"); t = json.load(open(p))
+t["Resources"]["AlbWebAclLogs"]["Properties"]["LogGroupName"] = "/solemate/app"; json.dump(t, open(p, "w"), indent=1)
 PY
-for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database" "cloudfront-acl-in-oregon SM-DEP-022 EdgeAcl"; do
+for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database" "cloudfront-acl-in-oregon SM-DEP-022 EdgeAcl" \
+  "exec-role-no-secrets SM-DEP-057 TaskDefinition" "overlapping-subnets SM-DEP-050 VpcPublicSubnet1" "log-group-name-twice SM-DEP-060 AlbWebAclLogs"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/d/$1" > "$TMP/out" 2>/dev/null; rc=$?
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
