@@ -581,6 +581,7 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 		pg_versions_free(run.versions);
 	free(run.versions);
 	json_decref(run.empty);
+	json_decref(run.names);
 	/* only the packs asked for */
 	size_t keep = start;
 	for (size_t i = start; i < out->nr; i++) {

@@ -10,6 +10,7 @@
 
 #include "analysis/check_ctx.h"
 #include "base/cidr.h"
+#include "base/xalloc.h"
 
 static const struct sm_rule_meta dep_subnet_range = DEP_RULE(
 	"050", SM_SEV_ERROR, "Subnet CIDR outside its VPC or overlapping a sibling subnet",
@@ -362,49 +363,68 @@ static const struct {
 };
 #define NR_NAMED (sizeof(named) / sizeof(named[0]))
 
-static bool same_str(const char *a, const char *b)
+/* Where the service keeps the name: "type|name", plus the account and the Region it depends on. */
+static char *name_key(const struct sm_template *t, size_t k, const char *name)
 {
-	return !strcmp(a ?: "", b ?: "");
+	return xstrfmt("%s\x1f%s\x1f%s\x1f%s", named[k].scope == SCOPE_GLOBAL ? "" : t->account ?: "",
+		       named[k].scope == SCOPE_REGION ? t->region ?: "" : "", named[k].type, name);
 }
 
-static bool same_scope(const struct sm_template *a, const struct sm_template *b, enum name_scope s)
+static size_t named_index(const char *type)
 {
-	/* bucket names are global within a partition; we only see one */
-	return s == SCOPE_GLOBAL || (same_str(a->account, b->account) &&
-				     (s == SCOPE_ACCOUNT || same_str(a->region, b->region)));
+	size_t k;
+	/* every type here is "AWS::X...": compare the service's first letter before the rest */
+	for (k = 0; k < NR_NAMED; k++)
+		if (strlen(type) > 5 && named[k].type[5] == type[5] && !strcmp(named[k].type, type))
+			break;
+	return k;
+}
+
+/* Every explicit name of the set -> "TEMPLATE-INDEX RESOURCE" of its first holder, in
+ * assembly order (each template as check sees it first: its default world). */
+static const json_t *names_index(struct check_ctx *c)
+{
+	if (c->run->names)
+		return c->run->names;
+	json_t *idx = c->run->names = json_object();
+	for (size_t ti = 0; ti < c->a->nr; ti++) {
+		const struct sm_template *t = &c->a->items[ti];
+		const char *id;
+		json_t *r;
+		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
+			size_t k = named_index(res_type(r));
+			const char *name = k < NR_NAMED
+						   ? jstr(jget(json_object_get(r, "Properties"),
+							       named[k].prop))
+						   : NULL;
+			if (!name || !*name)
+				continue;
+			char *key = name_key(t, k, name);
+			if (!json_object_get(idx, key))
+				json_object_set_new(idx, key, json_sprintf("%zu %s", ti, id));
+			free(key);
+		}
+	}
+	return idx;
 }
 
 static void name_clash(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
-	const char *type = res_type(r);
-	size_t k;
-	for (k = 0; k < NR_NAMED && strcmp(named[k].type, type); k++)
-		;
+	size_t k = named_index(res_type(r));
 	const char *name = k < NR_NAMED ? jstr(json_object_get(p, named[k].prop)) : NULL;
 	if (!name || !*name)
 		return;
-	char path[64];
-	snprintf(path, sizeof(path), "Properties.%s", named[k].prop);
-	/* reported on the second of two: earlier templates, then earlier resources of this one */
-	for (size_t ti = 0; ti < c->a->nr; ti++) {
-		struct sm_template *t = &c->a->items[ti];
-		if (t != c->t && !same_scope(t, c->t, named[k].scope))
-			continue;
-		const char *oid;
-		json_t *o;
-		json_object_foreach (json_object_get(t->tmpl, "Resources"), oid, o) {
-			if (t == c->t && !strcmp(oid, id))
-				return;
-			if (strcmp(res_type(o), type) || !same_str(jstr(jget(o, path)), name))
-				continue;
-			check_report(c, &dep_name_clash, id, named[k].prop,
-				     "'%s' is named '%s', as '%s' of stack %s already is", id, name,
-				     oid, t->stack_name ?: "?");
-			return;
-		}
-		if (t == c->t)
-			return;
+	char *key = name_key(c->t, k, name);
+	const char *first = jstr(json_object_get(names_index(c), key));
+	free(key);
+	char *self = xstrfmt("%zu %s", (size_t)(c->t - c->a->items), id);
+	if (first && strcmp(first, self)) {
+		size_t ti = strtoul(first, NULL, 10);
+		check_report(c, &dep_name_clash, id, named[k].prop,
+			     "'%s' is named '%s', as '%s' of stack %s already is", id, name,
+			     strchr(first, ' ') + 1, c->a->items[ti].stack_name ?: "?");
 	}
+	free(self);
 }
 
 const struct resource_rule check_rules_dep_limits[] = {

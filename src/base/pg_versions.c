@@ -15,11 +15,17 @@
 
 #define PG_VERSIONS_FILE "rds-postgres-versions.json"
 
+/* YYYY-MM-DD, digits only (no sign or space, which sscanf's %d would take), month and day in range
+ */
 static bool is_date(const char *s)
 {
-	int y, m, d, n = 0;
-	return s && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 /* "16.11" -> 16, 11; -1 unless exactly MAJOR.MINOR */

@@ -70,6 +70,10 @@ t asg '{"Parameters":{"Max":{"Type":"Number","Default":"4","AllowedValues":["4",
 m=$(findings "$TMP/asg.template.json" SM-DEP-051)
 [[ $m == *"MaxSize 1"*"[when Max=1]"* ]] && ok "capacity bounds read parameter choices ($m)" || notok "capacity world" "$m"
 
+# SOLEMATE_TODAY is a date only when it is one: a sign is not a digit (sscanf's %4d took +202)
+m=$(SOLEMATE_TODAY=+202-01-01 findings tests/fixtures/check/SM-DEP-020/StagingFail.template.json SM-DEP-020)
+[ -n "$m" ] && ok "SOLEMATE_TODAY=+202-01-01 is not a date: today is used" || notok "signed date taken as today"
+
 # rule packs: the house policy only on request (or on our own assembly)
 t tags '{"Resources":{"T":{"Type":"AWS::SNS::Topic","Properties":{"KmsMasterKeyId":"k","Tags":[{"Key":"a","Value":"b"}]}}}}'
 [ -z "$(findings "$TMP/tags.template.json" SM-TAG-001)" ] && ok "house tag policy off on other people's templates" || notok "tags off by default"
