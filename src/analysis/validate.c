@@ -410,6 +410,7 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	vd_check_mappings(&c);
 	vd_check_rules(&c);
 	vd_check_cycles(&c);
+	vd_check_secret_refs(&c);
 	vd_check_elasticache(&c);
 	check_limits(&c);
 	json_decref(c.implied);

@@ -194,3 +194,54 @@ void vd_check_literal_sub(struct vctx *c, const char *s, const char *path)
 		p = end + 1;
 	}
 }
+
+/*
+ * A dynamic reference to a secret ({{resolve:secretsmanager:...}},
+ * {{resolve:ssm-secure:...}}) is resolved in resource properties only: not in
+ * Outputs, where its value would show, nor in a resource's Metadata
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references-secretsmanager.html:
+ * "can be used in all resource properties";
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html:
+ * "You can't use a dynamic reference for a secret in resource metadata"),
+ * cfn-lint E1051.
+ */
+static void secret_refs(struct vctx *c, const json_t *v, struct strbuf *path)
+{
+	size_t base = path->len, i;
+	const char *k;
+	json_t *x;
+	const char *s = json_string_value(v);
+	if (s && (strstr(s, "{{resolve:secretsmanager:") || strstr(s, "{{resolve:ssm-secure:"))) {
+		struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
+					   "a dynamic reference to a secret is resolved in "
+					   "resource properties only");
+		diag_set_hint(d, "pass the secret's ARN instead of its value");
+	}
+	json_array_foreach (v, i, x) {
+		vd_path_index(path, i);
+		secret_refs(c, x, path);
+		strbuf_setlen(path, base);
+	}
+	json_object_foreach ((json_t *)v, k, x) {
+		vd_path_key(path, k);
+		secret_refs(c, x, path);
+		strbuf_setlen(path, base);
+	}
+}
+
+void vd_check_secret_refs(struct vctx *c)
+{
+	struct strbuf path = STRBUF_INIT;
+	const char *id;
+	json_t *r;
+	strbuf_addstr(&path, "Outputs");
+	secret_refs(c, json_object_get(c->tmpl, "Outputs"), &path);
+	json_object_foreach ((json_t *)c->resources, id, r) {
+		strbuf_reset(&path);
+		strbuf_addstr(&path, "Resources");
+		vd_path_key(&path, id);
+		strbuf_addstr(&path, ".Metadata");
+		secret_refs(c, json_object_get(r, "Metadata"), &path);
+	}
+	strbuf_release(&path);
+}

@@ -67,6 +67,9 @@ bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const 
 /* "${Name}" naming a parameter, resource or pseudo parameter outside Fn::Sub. */
 void vd_check_literal_sub(struct vctx *c, const char *s, const char *path);
 
+/* validate_fn.c: a dynamic reference to a secret outside resource properties. */
+void vd_check_secret_refs(struct vctx *c);
+
 /* validate_params.c: the Parameters section, unique logical IDs; the shape of
  * each condition of the Conditions section. */
 void vd_check_parameters(struct vctx *c);
