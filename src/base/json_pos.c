@@ -357,6 +357,13 @@ static bool posmap_build_json(struct jio_posmap *pm, const char *text, size_t le
 	struct fpm c = {text, text + len, 0, text, 0, 0, STRBUF_INIT, pm, 0};
 	bool ok = false;
 
+	/*
+	 * Room for about as many entries (one per value, ~27 bytes of pretty-printed
+	 * JSON each) and segments as the text holds, at once: grown from nothing, the
+	 * copies of the arrays cost ~30,000 page faults on 200,000 resources.
+	 */
+	ALLOC_GROW(pm->items, len / 12 + 16, pm->alloc);
+	strbuf_grow(&pm->pool, len / 4);
 	fpm_ws(&c);
 	if (c.p < c.end && (*c.p == '{' || *c.p == '[')) {
 		strbuf_addstr(&c.path, "");

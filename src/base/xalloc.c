@@ -1,9 +1,11 @@
 #include "base/xalloc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void die_oom(size_t size)
 {
@@ -11,12 +13,36 @@ static void die_oom(size_t size)
 	abort();
 }
 
+/*
+ * A block this large (a template of hundreds of thousands of resources read
+ * whole, its position map, the indexes over it) is offered to transparent
+ * huge pages: touched 4 KiB at a time it cost ~80,000 page faults for
+ * 200,000 resources, a third of check's time, most of it in the kernel
+ * (issue 19, item 13; the arena does the same for JSON values). Only the
+ * 2 MiB-aligned inside of the block is advised; failure changes nothing.
+ */
+#define XALLOC_HUGE_MIN ((size_t)8 << 20)
+#define XALLOC_HUGE_PAGE ((uintptr_t)2 << 20)
+
+static void *advise_huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+	if (size >= XALLOC_HUGE_MIN) {
+		uintptr_t a = ((uintptr_t)p + XALLOC_HUGE_PAGE - 1) & ~(XALLOC_HUGE_PAGE - 1);
+		uintptr_t e = ((uintptr_t)p + size) & ~(XALLOC_HUGE_PAGE - 1);
+		if (e > a)
+			madvise((void *)a, e - a, MADV_HUGEPAGE);
+	}
+#endif
+	return p;
+}
+
 void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (!p)
 		die_oom(size);
-	return p;
+	return advise_huge(p, size);
 }
 
 void *xcalloc(size_t nmemb, size_t size)
@@ -24,7 +50,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		die_oom(nmemb * size);
-	return p;
+	return advise_huge(p, nmemb * size);
 }
 
 void *xrealloc(void *ptr, size_t size)
@@ -32,7 +58,7 @@ void *xrealloc(void *ptr, size_t size)
 	void *p = realloc(ptr, size ? size : 1);
 	if (!p)
 		die_oom(size);
-	return p;
+	return advise_huge(p, size);
 }
 
 char *xstrdup(const char *s)
