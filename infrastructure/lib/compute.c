@@ -212,13 +212,6 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 		     "NIST.800.53.R5-ELBv2ACMCertificateRequired",
 		     "PCI.DSS.321-ELBv2ACMCertificateRequired",
 		     "HIPAA.Security-ELBv2ACMCertificateRequired", NULL);
-	if (!prod)
-		nag_suppress(out->alb,
-			     "staging must be destroyable; the production load balancer has "
-			     "deletion protection",
-			     "NIST.800.53.R5-ELBDeletionProtectionEnabled",
-			     "PCI.DSS.321-ELBDeletionProtectionEnabled",
-			     "HIPAA.Security-ELBDeletionProtectionEnabled", NULL);
 	if (in->regional_waf)
 		sm_resource_new(s, "LoadBalancerWebAcl", "AWS::WAFv2::WebACLAssociation",
 				json_pack("{so so}", "ResourceArn", sm_ref(out->alb), "WebACLArn",

@@ -91,6 +91,13 @@ int cfg_check_ec2_type(struct cfg_ctx *c, const char *key, const char *v);
 /* The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
 void cfg_check_retention(struct cfg_ctx *c, int days);
 
+/* ---- acceptances.c ---- */
+
+/* Read "acceptances" (an array of {rule, resource, reason, expires}) into cfg. */
+void cfg_load_acceptances(struct cfg_ctx *c, const json_t *v, struct env_config *cfg);
+void cfg_release_acceptances(struct env_config *cfg);
+json_t *cfg_acceptances_schema(void);
+
 /* ---- environments.c ---- */
 
 /* Whether the first `len` bytes of `name` are a key of an environment's configuration. */

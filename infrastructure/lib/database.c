@@ -403,21 +403,6 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 	sm_resource_suppress(out->instance, "AwsSolutions-RDS11",
 			     "5432 is kept: the port is not a secret, the isolated subnets and "
 			     "the security group are what protect it");
-	if (!cfg->database_multi_az)
-		nag_suppress(out->instance,
-			     "staging runs single-AZ to halve its cost; production is Multi-AZ "
-			     "(config databaseMultiAz)",
-			     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport",
-			     "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport",
-			     NULL);
-	if (!cfg->database_deletion_protection)
-		nag_suppress(out->instance,
-			     "staging is rebuilt from production snapshots and must be "
-			     "destroyable; production has deletion protection",
-			     "AwsSolutions-RDS10",
-			     "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled",
-			     "PCI.DSS.321-RDSInstanceDeletionProtectionEnabled",
-			     "HIPAA.Security-RDSInstanceDeletionProtectionEnabled", NULL);
 
 	struct sm_resource *master_link = attach_secret(s, "DatabaseMasterSecretAttachment",
 							out->master_secret, out->instance);

@@ -188,7 +188,8 @@ static const struct key_table env_table = {keys, NKEYS, "schema.json", &usage_ta
 
 bool cfg_is_env_key(const char *name, size_t len)
 {
-	if (len == 5 && !strncmp(name, "usage", 5))
+	if ((len == 5 && !strncmp(name, "usage", 5)) ||
+	    (len == 11 && !strncmp(name, "acceptances", 11)))
 		return true;
 	for (size_t k = 0; k < NKEYS; k++)
 		if (strlen(keys[k].name) == len && !strncmp(keys[k].name, name, len))
@@ -316,6 +317,14 @@ int env_config_parse_with(const char *file, const char *text, size_t len, const 
 	/* usage has defaults even when the file has no "usage" object */
 	for (size_t i = 0; i < NUSAGE; i++)
 		cfg_set_default(&usage_keys[i], cfg);
+	/* not a key of the table: a list of objects, read by acceptances.c */
+	json_t *acceptances = json_object_get(root, "acceptances");
+	if (acceptances) {
+		json_incref(acceptances);
+		json_object_del(root, "acceptances");
+		cfg_load_acceptances(&c, acceptances, cfg);
+		json_decref(acceptances);
+	}
 	cfg_load_object(&c, root, &env_table, cfg, NULL);
 	if (!c.errors)
 		cross_checks(&c, cfg);
@@ -356,6 +365,7 @@ int env_config_load(const char *path, struct env_config *cfg, struct diag_list *
 void env_config_release(struct env_config *cfg)
 {
 	cfg_release_strings(keys, NKEYS, cfg);
+	cfg_release_acceptances(cfg);
 	free(cfg->file);
 	free(cfg->database_instance_class);
 	free(cfg->stack_prefix);
@@ -373,6 +383,7 @@ json_t *env_config_json_schema(void)
 				      "estimates (documented defaults).",
 				      "properties", cfg_schema_props(usage_keys, NUSAGE, NULL),
 				      "additionalProperties", 0));
+	json_object_set_new(props, "acceptances", cfg_acceptances_schema());
 	return cfg_schema_document("https://solemate.dev/config.schema.json",
 				   "solemate environment configuration", props, required);
 }

@@ -35,6 +35,19 @@ struct env_usage {
 	double target_concurrent_users;
 };
 
+/*
+ * A finding accepted on one of this environment's resources ("acceptances":
+ * [{rule, resource, reason, expires}]): written into the resource's Metadata
+ * for check and cdk-nag (solemate_accept_findings).
+ */
+struct env_acceptance {
+	char *rule;	/* a check rule ID, "SM-RDS-003" */
+	char *resource; /* a logical ID, in whichever of the environment's stacks holds it */
+	char *reason;	/* why it is accepted (10 characters or more) */
+	char *expires;	/* "YYYY-MM-DD": a finding again after that day; NULL: none */
+	int rule_line, rule_col, resource_line, resource_col; /* in `file` (0: unknown) */
+};
+
 struct env_config {
 	char *file;	    /* where it was read from */
 	char *environment;  /* "staging", "production" */
@@ -82,6 +95,8 @@ struct env_config {
 	char *cost_center;
 	char *project;
 	struct env_usage usage;
+	struct env_acceptance *acceptances;
+	size_t acceptance_nr;
 	/*
 	 * Derived: this environment holds data that must survive its stacks
 	 * (production-grade): Retain/Snapshot policies, deletion and termination

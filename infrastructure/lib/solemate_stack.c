@@ -25,6 +25,7 @@
 
 #include "base/cidr.h"
 #include "base/fsutil.h"
+#include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lib/compute.h"
 #include "lib/database.h"
@@ -263,4 +264,102 @@ int solemate_units_compatible(const struct solemate_unit *a, const struct solema
 		return -1;
 	}
 	return 0;
+}
+
+static const struct solemate_rule_ref *find_rule(const struct solemate_rule_ref *rules,
+						 size_t rule_nr, const char *id)
+{
+	for (size_t i = 0; i < rule_nr; i++)
+		if (!strcmp(rules[i].id, id))
+			return &rules[i];
+	return NULL;
+}
+
+static void unknown_rule(const struct env_config *cfg, const struct env_acceptance *a, size_t i,
+			 const struct solemate_rule_ref *rules, size_t rule_nr,
+			 struct diag_list *dl)
+{
+	const char **ids = xcalloc(rule_nr ? rule_nr : 1, sizeof(char *));
+	for (size_t k = 0; k < rule_nr; k++)
+		ids[k] = rules[k].id;
+	char *key = xstrfmt("acceptances[%zu].rule", i);
+	struct diag *d = diag_add(dl, DIAG_ERROR, cfg->file, a->rule_line, a->rule_col, key,
+				  "no check rule '%s'", a->rule);
+	const char *best = suggest_closest(a->rule, ids, rule_nr);
+	if (best)
+		diag_set_hint(d, "did you mean '%s'? ('solemate check --rules' lists them)", best);
+	else
+		diag_set_hint(d, "'solemate check --rules' lists the rules");
+	free(key);
+	free(ids);
+}
+
+static void unknown_resource(const struct sm_app *app, size_t first_stack,
+			     const struct env_config *cfg, const struct env_acceptance *a, size_t i,
+			     struct diag_list *dl)
+{
+	const char **ids = NULL;
+	size_t nr = 0, alloc = 0;
+	for (size_t k = first_stack; k < sm_app_stack_count(app); k++) {
+		const struct sm_stack *s = sm_app_stack_at(app, k);
+		for (size_t r = 0; r < sm_stack_resource_count(s); r++) {
+			ALLOC_GROW(ids, nr + 1, alloc);
+			ids[nr++] = sm_resource_id(sm_stack_resource_at(s, r));
+		}
+	}
+	char *key = xstrfmt("acceptances[%zu].resource", i);
+	struct diag *d =
+		diag_add(dl, DIAG_ERROR, cfg->file, a->resource_line, a->resource_col, key,
+			 "environment '%s' has no resource '%s'", cfg->environment, a->resource);
+	const char *best = suggest_closest(a->resource, ids, nr);
+	if (best)
+		diag_set_hint(d, "did you mean '%s'? (a logical ID, as 'solemate synth' writes it)",
+			      best);
+	else
+		diag_set_hint(d,
+			      "name a resource by its logical ID, as 'solemate synth' writes it");
+	free(key);
+	free(ids);
+}
+
+int solemate_accept_findings(struct sm_app *app, size_t first_stack, const struct env_config *cfg,
+			     const struct solemate_rule_ref *rules, size_t rule_nr,
+			     struct diag_list *dl)
+{
+	/* the environment, not the file's name: a YAML and a JSON copy synthesize the same bytes */
+	char *source = xstrfmt("acceptances of %s", cfg->environment);
+	int ret = 0;
+
+	for (size_t i = 0; i < cfg->acceptance_nr; i++) {
+		const struct env_acceptance *a = &cfg->acceptances[i];
+		const struct solemate_rule_ref *rule = find_rule(rules, rule_nr, a->rule);
+		size_t hits = 0;
+		if (!rule) {
+			unknown_rule(cfg, a, i, rules, rule_nr, dl);
+			ret = -1;
+			continue;
+		}
+		for (size_t k = first_stack; k < sm_app_stack_count(app); k++) {
+			struct sm_resource *r =
+				sm_stack_find_resource(sm_app_stack_at(app, k), a->resource);
+			if (!r)
+				continue;
+			hits++;
+			sm_resource_suppress_until(r, rule->id, a->reason, a->expires, source);
+			/* the same acceptance under each cdk-nag ID the rule answers to */
+			for (const char *p = rule->nag_ids; p && *p;) {
+				size_t n = strcspn(p, " ");
+				char *id = xstrndup(p, n);
+				sm_resource_suppress_until(r, id, a->reason, a->expires, source);
+				free(id);
+				p += n + (p[n] == ' ');
+			}
+		}
+		if (!hits) {
+			unknown_resource(app, first_stack, cfg, a, i, dl);
+			ret = -1;
+		}
+	}
+	free(source);
+	return ret;
 }

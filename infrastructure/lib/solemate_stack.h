@@ -57,6 +57,24 @@ void solemate_unit_release(struct solemate_unit *u);
  */
 int solemate_units_compatible(const struct solemate_unit *a, const struct solemate_unit *b,
 			      struct diag_list *dl);
+/* A check rule as the app needs to know it: its ID and its cdk-nag IDs ("A B C" or NULL). */
+struct solemate_rule_ref {
+	const char *id;
+	const char *nag_ids;
+};
+/*
+ * Write the environment's acceptances (cfg->acceptances) into the Metadata
+ * of the resources they name, in the stacks from index `first_stack` of
+ * `app` on (those of this environment): Metadata.cdk_nag.rules_to_suppress
+ * gets the rule's ID and each of its cdk-nag IDs, with the reason, the
+ * expiry day and "source": "acceptances of <environment>". The rules come
+ * from the caller (the analyses are a layer above the app). An unknown rule
+ * or resource is an error at the entry, with the closest name suggested.
+ * 0, or -1 with diagnostics.
+ */
+int solemate_accept_findings(struct sm_app *app, size_t first_stack, const struct env_config *cfg,
+			     const struct solemate_rule_ref *rules, size_t rule_nr,
+			     struct diag_list *dl);
 /* Add the unit's stacks to `app`. 0, or -1 with diagnostics. */
 int solemate_add_unit(struct sm_app *app, const struct solemate_unit *u, struct diag_list *dl);
 

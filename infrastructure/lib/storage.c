@@ -220,13 +220,6 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, struct sm_stack *a
 				    json_pack("{ss}", "Status", "Disabled"));
 		json_object_del(json_object_get(rule, "Destination"), "ReplicationTime");
 	}
-	if (!out->replica_bucket)
-		nag_suppress(b.bucket,
-			     "this environment has no drRegion: its assets are rebuilt by the "
-			     "release pipeline; production replicates to its DR region",
-			     "NIST.800.53.R5-S3BucketReplicationEnabled",
-			     "PCI.DSS.321-S3BucketReplicationEnabled",
-			     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	out->assets_bucket = b.bucket;
 	out->assets_policy = b.policy;
 	out->assets_statements = b.statements;

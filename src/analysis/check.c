@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis/cfn_eval.h"
 #include "analysis/check_ctx.h"
@@ -103,11 +104,24 @@ const struct sm_rule_meta nag_reason_rule = {
 	NULL,
 	"deploy aws-foundational pci cis solemate"};
 
+const struct sm_rule_meta nag_expired_rule = {
+	"SM-NAG-002",
+	SM_SEV_ERROR,
+	"Accepted finding past its expiry date",
+	"An acceptance with an end date was to be reviewed by then; past it, the risk it "
+	"accepted is an unreviewed one again (and the finding it muted is reported again).",
+	"Fix the finding and remove the acceptance, or renew it: a current reason and a new "
+	"'expires' date (the environment's 'acceptances' in its configuration).",
+	"PCI DSS 12.4",
+	NULL,
+	NULL,
+	"deploy aws-foundational pci cis solemate"};
+
 const struct sm_rule_meta *const *check_rules(void)
 {
 	static const struct sm_rule_meta **all;
 	if (!all) {
-		size_t n = 1, k = 0;
+		size_t n = 2, k = 0;
 		for (const struct sm_rule_meta *const *r = reach_rules(); *r; r++)
 			n++;
 		for (int t = 0; tables[t]; t++)
@@ -123,6 +137,7 @@ const struct sm_rule_meta *const *check_rules(void)
 					all[k++] = tables[t][i].meta;
 			}
 		all[k++] = &nag_reason_rule;
+		all[k++] = &nag_expired_rule;
 		for (const struct sm_rule_meta *const *r = reach_rules(); *r; r++)
 			all[k++] = *r;
 		all[k] = NULL;
@@ -383,15 +398,28 @@ const char *res_type(const json_t *r)
 	return json_string_value(json_object_get(r, "Type")) ?: "";
 }
 
+/* An entry's "expires" day is past (or is no day at all: it cannot be honoured). */
+static bool suppression_lapsed(const json_t *s, const char *today)
+{
+	const char *e = jstr(json_object_get(s, "expires"));
+	if (!e)
+		return false;
+	bool shaped = strlen(e) == 10 && e[4] == '-' && e[7] == '-';
+	for (int i = 0; shaped && i < 10; i++)
+		shaped = i == 4 || i == 7 || (e[i] >= '0' && e[i] <= '9');
+	return !shaped || strcmp(e, today) < 0;
+}
+
 /* cdk-nag's v2 semantics: an ID without applies_to covers its granular findings too. */
-static const json_t *find_suppression(const json_t *res, const struct sm_rule_meta *m)
+static const json_t *find_suppression(const json_t *res, const struct sm_rule_meta *m,
+				      const char *today)
 {
 	const json_t *list = jget(json_object_get(res, "Metadata"), "cdk_nag.rules_to_suppress");
 	size_t i;
 	json_t *s;
 	json_array_foreach (list, i, s) {
 		const char *id = jstr(json_object_get(s, "id"));
-		if (!id)
+		if (!id || suppression_lapsed(s, today))
 			continue;
 		if (!strcmp(id, m->id))
 			return s;
@@ -406,20 +434,36 @@ static const json_t *find_suppression(const json_t *res, const struct sm_rule_me
 	return NULL;
 }
 
-static void apply_suppressions(struct sm_findings *out, size_t from, struct sm_template *t)
+static void apply_suppressions(struct sm_findings *out, size_t from, struct sm_template *t,
+			       const char *today)
 {
 	const json_t *res = json_object_get(t->tmpl, "Resources");
 	for (size_t i = from; i < out->nr; i++) {
 		struct sm_finding *f = &out->items[i];
-		if (!f->logical_id || f->rule == &nag_reason_rule)
+		if (!f->logical_id || f->rule == &nag_reason_rule || f->rule == &nag_expired_rule)
 			continue;
-		const json_t *s = find_suppression(json_object_get(res, f->logical_id), f->rule);
+		const json_t *s =
+			find_suppression(json_object_get(res, f->logical_id), f->rule, today);
 		const char *reason = s ? jstr(json_object_get(s, "reason")) : NULL;
 		if (reason && strlen(reason) >= 10) {
 			f->suppressed = true;
 			f->suppress_reason = xstrdup(reason);
+			f->suppress_external = json_object_get(s, "source") != NULL;
 		}
 	}
+}
+
+/* Whether an earlier entry of `list` than `upto` has the same reason and expiry (one acceptance).
+ */
+static bool same_acceptance_before(const json_t *list, size_t upto, const json_t *s)
+{
+	for (size_t j = 0; j < upto; j++) {
+		const json_t *p = json_array_get(list, j);
+		if (json_equal(json_object_get(p, "reason"), json_object_get(s, "reason")) &&
+		    json_equal(json_object_get(p, "expires"), json_object_get(s, "expires")))
+			return true;
+	}
+	return false;
 }
 
 static void check_suppression_reasons(struct check_ctx *c)
@@ -437,6 +481,15 @@ static void check_suppression_reasons(struct check_ctx *c)
 				check_report(c, &nag_reason_rule, id, NULL,
 					     "suppression of '%s' has no reason",
 					     jstr(json_object_get(s, "id")) ?: "?");
+			else if (suppression_lapsed(s, c->run->today) &&
+				 !same_acceptance_before(list, i, s))
+				check_report(c, &nag_expired_rule, id, NULL,
+					     "the acceptance of '%s' expired on %s%s%s%s: %s",
+					     jstr(json_object_get(s, "id")) ?: "?",
+					     jstr(json_object_get(s, "expires")),
+					     json_object_get(s, "source") ? " (" : "",
+					     jstr(json_object_get(s, "source")) ?: "",
+					     json_object_get(s, "source") ? ")" : "", reason);
 		}
 	}
 }
@@ -465,7 +518,7 @@ static void run_template(struct check_run *run, struct sm_assembly *a, size_t ti
 	}
 	if (first_world)
 		check_suppression_reasons(&c);
-	apply_suppressions(out, from, c.t);
+	apply_suppressions(out, from, c.t, run->today);
 }
 
 static void finding_free(struct sm_finding *x)
@@ -547,6 +600,10 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 {
 	size_t start = out->nr;
 	struct check_run run = {.empty = json_object()};
+	time_t now = time(NULL);
+	struct tm utc;
+	if (gmtime_r(&now, &utc))
+		strftime(run.today, sizeof(run.today), "%Y-%m-%d", &utc);
 	json_t **orig = xcalloc(a->nr + 1, sizeof(*orig));
 	struct cfn_world **worlds = xcalloc(a->nr + 1, sizeof(*worlds));
 	size_t *nworlds = xcalloc(a->nr + 1, sizeof(*nworlds));

@@ -14,7 +14,8 @@ struct check_run {
 	struct pg_versions *versions; /* data/rds-postgres-versions.json, loaded on first use */
 	int versions_state;	      /* 0 not tried, 1 loaded, -1 unavailable */
 	json_t *empty;		      /* {} for resources without Properties */
-	json_t *names; /* SM-DEP-060: explicit names -> their first holder, built on first use */
+	json_t *names;	/* SM-DEP-060: explicit names -> their first holder, built on first use */
+	char today[11]; /* "YYYY-MM-DD" (UTC): acceptances expire after their day */
 };
 
 struct check_ctx {

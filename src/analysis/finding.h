@@ -36,6 +36,9 @@ struct sm_finding {
 	int line, col; /* in `file`, 0 when unknown */
 	bool suppressed;
 	char *suppress_reason; /* when suppressed */
+	/* suppressed from outside the template's own text: a configuration's
+	 * acceptance (its Metadata entry names a "source") or a baseline file */
+	bool suppress_external;
 };
 
 struct sm_findings {

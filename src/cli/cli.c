@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/check.h"
 #include "base/fsutil.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
@@ -267,6 +268,24 @@ int cli_expand_envs(const struct cli_inputs *in, char ***out, struct diag_list *
 	return (int)nr;
 }
 
+/* The environment's acceptances against the check rules (solemate_accept_findings). */
+static int accept_findings(struct sm_app *app, size_t first_stack, const struct env_config *cfg,
+			   struct diag_list *dl)
+{
+	const struct sm_rule_meta *const *all = check_rules();
+	size_t nr = 0;
+	if (!cfg->acceptance_nr)
+		return 0;
+	while (all[nr])
+		nr++;
+	struct solemate_rule_ref *refs = xcalloc(nr ? nr : 1, sizeof(*refs));
+	for (size_t i = 0; i < nr; i++)
+		refs[i] = (struct solemate_rule_ref){all[i]->id, all[i]->nag_ids};
+	int ret = solemate_accept_findings(app, first_stack, cfg, refs, nr, dl);
+	free(refs);
+	return ret;
+}
+
 struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 {
 	struct sm_app *app = sm_app_new();
@@ -286,7 +305,10 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 		} else if (cli_config_load(in, path, &u, dl) < 0) {
 			failed = 1;
 		} else {
-			if (solemate_add_unit(app, &u, dl) < 0)
+			size_t first_stack = sm_app_stack_count(app);
+			if (solemate_add_unit(app, &u, dl) < 0 ||
+			    (u.kind == CONFIG_ENVIRONMENT &&
+			     accept_findings(app, first_stack, &u.env, dl) < 0))
 				failed = 1;
 			solemate_unit_release(&u);
 		}

@@ -260,10 +260,14 @@ static json_t *sarif(const struct sm_findings *f, enum sm_severity min, unsigned
 					: x->rule->severity == SM_SEV_WARNING ? "warning"
 									      : "note",
 					"message", "text", x->message, "locations", loc);
+		/* SARIF 3.35.2: "inSource" when the template's own Metadata mutes it,
+		 * "external" when a configuration's acceptance or a baseline does */
 		if (x->suppressed)
-			json_object_set_new(res, "suppressions",
-					    json_pack("[{ss ss}]", "kind", "inSource",
-						      "justification", x->suppress_reason));
+			json_object_set_new(
+				res, "suppressions",
+				json_pack("[{ss ss}]", "kind",
+					  x->suppress_external ? "external" : "inSource",
+					  "justification", x->suppress_reason));
 		json_array_append_new(results, res);
 	}
 	return json_pack("{ss ss s[{s{s{ss ss ss so}} so so}]}", "$schema",
@@ -316,6 +320,7 @@ static int apply_baseline(const char *path, struct sm_findings *f, struct strbuf
 				continue;
 			x->suppressed = true;
 			x->suppress_reason = xstrfmt("baseline %s:%d: %s", path, line, p + used);
+			x->suppress_external = true;
 			hits++;
 		}
 		if (!hits)
@@ -365,6 +370,7 @@ static int write_baseline(const char *path, const char *from, struct sm_findings
 		}
 		x->suppressed = true;
 		x->suppress_reason = xstrfmt("baseline %s: %s", path, x->message);
+		x->suppress_external = true;
 		if (seen)
 			continue;
 		written[i] = true;

@@ -240,6 +240,11 @@ size_t sm_stack_resource_count(const struct sm_stack *s)
 	return s->res_nr;
 }
 
+struct sm_resource *sm_stack_resource_at(const struct sm_stack *s, size_t i)
+{
+	return i < s->res_nr ? s->resources[i] : NULL;
+}
+
 json_t *sm_stack_add_parameter(struct sm_stack *s, const char *name, json_t *def)
 {
 	json_object_set_new(s->parameters, name, def ? def : json_object());
@@ -416,6 +421,12 @@ void sm_resource_skip_tags(struct sm_resource *r)
 
 void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char *reason)
 {
+	sm_resource_suppress_until(r, rule_id, reason, NULL, NULL);
+}
+
+void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
+				const char *expires, const char *source)
+{
 	r->stack->app->resolved = false;
 	if (!r->metadata)
 		r->metadata = json_object();
@@ -429,6 +440,10 @@ void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char
 		list = json_array();
 		json_object_set_new(nag, "rules_to_suppress", list);
 	}
-	json_array_append_new(list,
-			      json_pack("{ss ss}", "reason", reason ? reason : "", "id", rule_id));
+	json_t *entry = json_pack("{ss ss}", "reason", reason ? reason : "", "id", rule_id);
+	if (expires)
+		json_object_set_new(entry, "expires", json_string(expires));
+	if (source)
+		json_object_set_new(entry, "source", json_string(source));
+	json_array_append_new(list, entry);
 }

@@ -81,6 +81,8 @@ void sm_stack_add_dependency(struct sm_stack *s, struct sm_stack *on);
 /* Tags only for this stack's resources (on top of the app's). */
 void sm_stack_add_tag(struct sm_stack *s, const char *key, const char *value);
 size_t sm_stack_resource_count(const struct sm_stack *s);
+/* The i-th resource added to `s` (i < sm_stack_resource_count). */
+struct sm_resource *sm_stack_resource_at(const struct sm_stack *s, size_t i);
 
 /* A template parameter; returns {"Ref": name}. `def` is the parameter body. */
 json_t *sm_stack_add_parameter(struct sm_stack *s, const char *name, json_t *def);
@@ -132,6 +134,13 @@ void sm_resource_skip_tags(struct sm_resource *r);
  * Metadata.cdk_nag.rules_to_suppress[] = {id, reason}. A reason is required.
  */
 void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char *reason);
+/*
+ * The same, with the entry's "expires" (a date "YYYY-MM-DD" after which the
+ * finding counts again; NULL: none) and "source" (where the acceptance was
+ * written, e.g. a configuration file's name; NULL: the code) when given.
+ */
+void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
+				const char *expires, const char *source);
 
 /* ---- references (tokens) ---- */
 

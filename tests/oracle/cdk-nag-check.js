@@ -68,7 +68,9 @@ for (const pr of report.pluginReports || []) {
       const key = (vr.constructPath || vr.resourceLogicalId || '').replace(/^\//, '').replace(/\/Resource$/, '');
       const base = rule.replace(/\[.*\]$/, '');
       const sup = (suppressions[key] || []).find((s) => s.id === rule || (s.id === base && !s.applies_to));
-      if (sup && sup.reason && sup.reason.length >= 10) continue;
+      // an acceptance with an "expires" day past today no longer mutes (as solemate check)
+      const lapsed = sup && sup.expires && sup.expires < new Date().toISOString().slice(0, 10);
+      if (sup && sup.reason && sup.reason.length >= 10 && !lapsed) continue;
       if (v.severity && !/error/i.test(v.severity)) continue;
       errors++;
       console.log(JSON.stringify({ rule, resource: key, pack: pr.pluginName }));
