@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis/cost_int.h"
 #include "base/fsutil.h"
@@ -77,6 +78,40 @@ fail:
 	return NULL;
 }
 
+/*
+ * A price file older than this many days (by its recorded "date", the
+ * edition of the price list it was made from, not the file's mtime) is
+ * worth refreshing: AWS changes list prices a few times a year.
+ */
+#define PRICES_STALE_DAYS 180
+
+/* Whole days from `date` (YYYY-MM-DD, UTC) to now; -1 when it cannot tell. */
+static long days_since(const char *date)
+{
+	struct tm tm = {0};
+	if (sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	time_t then = timegm(&tm), now = time(NULL);
+	if (then == (time_t)-1 || now == (time_t)-1)
+		return -1;
+	return (long)((now - then) / 86400);
+}
+
+static void warn_if_stale(const char *path, const char *date, struct diag_list *dl)
+{
+	long age = days_since(date);
+	if (age <= PRICES_STALE_DAYS)
+		return;
+	struct diag *d = diag_add(dl, DIAG_WARNING, path, 0, 0, "date",
+				  "the prices are of the price list of %s, %ld days ago (more than "
+				  "%d): the estimate may be off",
+				  date, age, PRICES_STALE_DAYS);
+	diag_set_hint(d, "refresh them from the AWS Price List bulk offer files: "
+			 "scripts/refresh-prices OFFER.json... (docs/cost.md)");
+}
+
 const struct price_book *cost_book_for(struct est *e, const char *region)
 {
 	for (size_t i = 0; i < e->books_nr; i++)
@@ -97,6 +132,7 @@ const struct price_book *cost_book_for(struct est *e, const char *region)
 	pf->path = xstrdup(b->path);
 	pf->region = xstrdup(region);
 	pf->date = xstrdup(json_string_value(json_object_get(b->doc, "date")));
+	warn_if_stale(b->path, pf->date, e->dl);
 	const json_t *src = json_object_get(b->doc, "source");
 	const json_t *note = json_is_object(src) ? json_object_get(src, "note") : src;
 	pf->source = xstrdup(json_is_string(note) ? json_string_value(note) : "(see the file)");

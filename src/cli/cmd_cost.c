@@ -50,7 +50,27 @@ struct opts {
 	bool several_units;    /* --against: split its stacks among the units */
 	struct strbuf md_head; /* --format markdown: a row per unit, then its details */
 	struct strbuf md_body;
+	json_t *said; /* "file: message" of the diagnostics printed, across units */
 };
+
+/* Each unit's diagnostics, but a stale price file's warning once, not once per unit. */
+static void print_diags_once(const struct diag_list *dl, struct opts *o)
+{
+	bool color = cli_color(stderr);
+	if (!o->said)
+		o->said = json_object();
+	for (size_t i = 0; i < dl->nr; i++) {
+		const struct diag *d = &dl->items[i];
+		if (cli_quiet && d->severity != DIAG_ERROR)
+			continue;
+		char *key = xstrfmt("%s: %s", d->file ? d->file : "", d->message);
+		if (!json_object_get(o->said, key)) {
+			json_object_set_new(o->said, key, json_true());
+			diag_print(stderr, d, color);
+		}
+		free(key);
+	}
+}
 
 /* One estimate: the templates of one environment (or of the PATHs given). */
 static void print_money(double x)
@@ -341,7 +361,7 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 	}
 	code = SM_EXIT_OK;
 out:
-	cli_print_diags(&dl);
+	print_diags_once(&dl, o);
 	diag_list_release(&dl);
 	cost_diff_release(&d);
 	cost_report_release(&before);
@@ -437,6 +457,7 @@ int cmd_cost(int argc, char **argv)
 		print_markdown(&o);
 	strbuf_release(&o.md_head);
 	strbuf_release(&o.md_body);
+	json_decref(o.said);
 	if (code == SM_EXIT_OK && !json_array_size(all) && !strcmp(o.format, "json"))
 		code = cli_usage_error("cost", "no environment or template to estimate");
 	if (code == SM_EXIT_OK && !strcmp(o.format, "json")) {
