@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "analysis/refs.h"
 #include "base/arena.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
@@ -323,15 +324,6 @@ bool sm_template_position(struct sm_template *t, const char *path, int *line, in
 
 /* ---- the index: exports, and who refers to what ---- */
 
-static const char *ref_of(const json_t *v)
-{
-	const json_t *r = json_object_get(v, "Ref");
-	if (json_is_string(r))
-		return json_string_value(r);
-	const json_t *g = json_object_get(v, "Fn::GetAtt");
-	return json_is_array(g) ? json_string_value(json_array_get(g, 0)) : NULL;
-}
-
 static void index_exports(struct sm_assembly *a, struct sm_assembly_index *x)
 {
 	for (size_t i = 0; i < a->nr; i++) {
@@ -346,19 +338,6 @@ static void index_exports(struct sm_assembly *a, struct sm_assembly_index *x)
 						    json_pack("[IO]", (json_int_t)i, v));
 		}
 	}
-}
-
-/* What `v` (in template `t`) refers to: a logical ID, its template in *where. */
-static const char *resolve(struct sm_assembly *a, struct sm_template *t, const json_t *v,
-			   struct sm_template **where)
-{
-	*where = t;
-	const char *id = ref_of(v);
-	if (id)
-		return id;
-	const char *name = json_string_value(json_object_get(v, "Fn::ImportValue"));
-	const json_t *value = name ? sm_assembly_export(a, name, where) : NULL;
-	return value ? ref_of(value) : NULL;
 }
 
 struct pending {
@@ -380,8 +359,9 @@ static void walk_props(struct walk *w, const json_t *v)
 {
 	size_t base = w->path.len;
 	if (json_is_object(v)) {
-		struct sm_template *where;
-		const char *target = resolve(w->a, w->t, v, &where);
+		struct sm_rref to = sm_resolve(w->a, w->t, v);
+		struct sm_template *where = to.t;
+		const char *target = to.id;
 		if (target) {
 			size_t n = w->path.len;
 			while (n >= 2 && !strncmp(w->path.buf + n - 2, "[]", 2))
@@ -434,17 +414,12 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 	a->index = x;
 	index_exports(a, x);
 	struct walk w = {.a = a, .path = STRBUF_INIT};
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *id;
-		json_t *r;
-		w.t = &a->items[i];
-		json_object_foreach (json_object_get(w.t->tmpl, "Resources"), id, r) {
-			w.id = id;
-			w.type = json_string_value(json_object_get(r, "Type"));
-			if (!w.type)
-				w.type = "";
-			walk_props(&w, json_object_get(r, "Properties"));
-		}
+	struct sm_resource_iter it;
+	sm_foreach_resource (a, &it) {
+		w.t = it.t;
+		w.id = it.id;
+		w.type = it.type;
+		walk_props(&w, it.props);
 	}
 	/* group by target, keeping the order found (templates, then resources) */
 	if (w.nr) /* qsort(NULL, 0, ...) is undefined */

@@ -12,6 +12,7 @@
 #include "analysis/cfn_eval.h"
 #include "analysis/check_ctx.h"
 #include "analysis/reach.h"
+#include "analysis/refs.h"
 #include "analysis/secrets.h"
 #include "base/pg_versions.h"
 #include "base/strbuf.h"
@@ -210,26 +211,14 @@ long jnum(const json_t *v, long dflt)
 
 const char *ref_target(const json_t *v)
 {
-	const json_t *r = json_object_get(v, "Ref");
-	if (json_is_string(r))
-		return json_string_value(r);
-	const json_t *g = json_object_get(v, "Fn::GetAtt");
-	if (json_is_array(g))
-		return json_string_value(json_array_get(g, 0));
-	return NULL;
+	return sm_ref_id(NULL, v);
 }
 
 const char *ref_target_any(struct check_ctx *c, const json_t *v, struct sm_template **stack)
 {
-	const char *id = ref_target(v);
-	*stack = c->t;
-	if (id)
-		return id;
-	const char *name = json_string_value(json_object_get(v, "Fn::ImportValue"));
-	const json_t *value = name ? sm_assembly_export(c->a, name, stack) : NULL;
-	if (!value)
-		*stack = c->t;
-	return value ? ref_target(value) : NULL;
+	struct sm_rref r = sm_resolve(c->a, c->t, v);
+	*stack = r.t;
+	return r.id;
 }
 
 bool referenced_by(struct check_ctx *c, struct sm_template *t, const char *id, const char *type,
@@ -258,40 +247,16 @@ bool is_world(const char *cidr)
 	return true;
 }
 
+static bool add_ref(void *set, const char *id, size_t len)
+{
+	json_object_setn_new(set, id, len, json_true());
+	return false;
+}
+
 /* Add to `set` the logical IDs `v` refers to (Ref, Fn::GetAtt, ${X} in Fn::Sub). */
 static void collect_refs(const json_t *v, json_t *set)
 {
-	if (json_is_object(v)) {
-		const char *k;
-		json_t *x;
-		json_object_foreach ((json_t *)v, k, x) {
-			if (!strcmp(k, "Ref") && json_is_string(x)) {
-				json_object_set_new(set, json_string_value(x), json_true());
-			} else if (!strcmp(k, "Fn::GetAtt")) {
-				const char *t = json_is_array(x)
-							? json_string_value(json_array_get(x, 0))
-							: json_string_value(x);
-				if (t)
-					json_object_setn_new(set, t, strcspn(t, "."), json_true());
-			} else if (!strcmp(k, "Fn::Sub")) {
-				const char *str = json_is_array(x)
-							  ? json_string_value(json_array_get(x, 0))
-							  : json_string_value(x);
-				for (const char *p = str; p && (p = strstr(p, "${")); p += 2)
-					if (p[2] != '!')
-						json_object_setn_new(set, p + 2,
-								     strcspn(p + 2, "}."),
-								     json_true());
-			}
-			collect_refs(x, set);
-		}
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		json_array_foreach ((json_t *)v, i, x) {
-			collect_refs(x, set);
-		}
-	}
+	sm_refs_each(v, add_ref, set);
 }
 
 static void direct_deps(const json_t *r, json_t *set)
@@ -308,47 +273,14 @@ static void direct_deps(const json_t *r, json_t *set)
 	collect_refs(json_object_get(r, "Properties"), set);
 }
 
-/* Does the name `t` (up to '.', '}' or its end) equal `id`? */
-static bool names_id(const char *t, const char *id)
+static bool is_id(void *id, const char *name, size_t len)
 {
-	size_t n = strlen(id);
-	return t && !strncmp(t, id, n) && (t[n] == '\0' || t[n] == '.' || t[n] == '}');
+	return strlen(id) == len && !memcmp(id, name, len);
 }
 
 bool value_refers(const json_t *v, const char *id)
 {
-	if (json_is_object(v)) {
-		const char *k;
-		json_t *x;
-		json_object_foreach ((json_t *)v, k, x) {
-			if (!strcmp(k, "Ref") && json_is_string(x) &&
-			    !strcmp(json_string_value(x), id))
-				return true;
-			if (!strcmp(k, "Fn::GetAtt") &&
-			    names_id(json_is_array(x) ? json_string_value(json_array_get(x, 0))
-						      : json_string_value(x),
-				     id))
-				return true;
-			if (!strcmp(k, "Fn::Sub")) {
-				const char *str = json_is_array(x)
-							  ? json_string_value(json_array_get(x, 0))
-							  : json_string_value(x);
-				for (const char *p = str; p && (p = strstr(p, "${")); p += 2)
-					if (names_id(p + 2, id))
-						return true;
-			}
-			if (value_refers(x, id))
-				return true;
-		}
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		json_array_foreach ((json_t *)v, i, x) {
-			if (value_refers(x, id))
-				return true;
-		}
-	}
-	return false;
+	return sm_refs_each(v, is_id, (void *)id);
 }
 
 /* CloudFormation creates `from` after `on` when a DependsOn or a reference chain leads there. */

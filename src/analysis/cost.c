@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/cost_int.h"
+#include "analysis/refs.h"
 #include "analysis/secrets.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -55,15 +56,10 @@ bool cost_prop_bool(const json_t *props, const char *key, bool dflt)
 
 bool cost_each_resource(const struct sm_assembly *a, cost_resource_fn fn, void *ctx)
 {
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *id;
-		const json_t *res;
-		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
-			const char *ty = json_string_value(json_object_get(res, "Type"));
-			if (ty && fn(ctx, &a->items[i], id, ty, json_object_get(res, "Properties")))
-				return true;
-		}
-	}
+	struct sm_resource_iter it;
+	sm_foreach_resource ((struct sm_assembly *)a, &it)
+		if (*it.type && fn(ctx, it.t, it.id, it.type, it.props))
+			return true;
 	return false;
 }
 
@@ -120,36 +116,12 @@ void cost_set_text(char **field, char *text)
 
 /* ---- cross-stack origin lookup ----------------------------------------- */
 
-/* The template and logical ID an Fn::ImportValue name exports, or false. */
-static bool resolve_import(struct sm_assembly *a, const char *name,
-			   const struct sm_template **t_out, const char **id_out)
-{
-	struct sm_template *t;
-	const json_t *v = sm_assembly_export(a, name, &t);
-	const char *id = v ? ref_target(v) : NULL;
-	const json_t *ga = json_object_get(v, "Fn::GetAtt");
-	if (!id && json_array_size(ga) == 2)
-		id = json_string_value(json_array_get(ga, 0));
-	if (!id)
-		return false;
-	*t_out = t;
-	*id_out = id;
-	return true;
-}
-
+/* Does `domain` (a value of `dist_t`) name bucket `bucket_id` of the template being priced? */
 static bool origin_is(struct est *e, const struct sm_template *dist_t, const json_t *domain,
 		      const char *bucket_id)
 {
-	const json_t *ga = json_object_get(domain, "Fn::GetAtt");
-	if (json_array_size(ga) == 2)
-		return dist_t == e->t && !strcmp(json_string_value(json_array_get(ga, 0))
-							 ? json_string_value(json_array_get(ga, 0))
-							 : "",
-						 bucket_id);
-	const char *imp = json_string_value(json_object_get(domain, "Fn::ImportValue"));
-	const struct sm_template *t;
-	const char *id;
-	return imp && resolve_import(e->a, imp, &t, &id) && t == e->t && !strcmp(id, bucket_id);
+	struct sm_rref r = sm_resolve(e->a, (struct sm_template *)dist_t, domain);
+	return r.id && r.t == e->t && !strcmp(r.id, bucket_id);
 }
 
 struct origin_query {

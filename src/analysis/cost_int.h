@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "analysis/cost.h"
+#include "analysis/refs.h"
 #include "base/xalloc.h"
 
 #define H COST_HOURS_PER_MONTH
@@ -57,15 +58,10 @@ static inline const char *prop_str(const json_t *props, const char *key)
 	return json_string_value(json_object_get(props, key));
 }
 
-static inline const char *ref_target(const json_t *v)
+/* The Properties of the resource `v` (a value of the template being priced) names, or NULL. */
+static inline const json_t *referred_props(const struct est *e, const json_t *v)
 {
-	return json_string_value(json_object_get(v, "Ref"));
-}
-
-static inline json_t *resource_props(const json_t *tmpl, const char *logical_id)
-{
-	json_t *res = json_object_get(json_object_get(tmpl, "Resources"), logical_id);
-	return json_object_get(res, "Properties");
+	return sm_rref_props(sm_resolve(e->a, (struct sm_template *)e->t, v));
 }
 
 static inline size_t array_size(const json_t *v)

@@ -138,8 +138,7 @@ static void price_ecs_service(struct est *e, const char *id, const char *type, c
 	if (!service_on_fargate(p))
 		return; /* EC2 launch type: the instances are priced with their group */
 	double count = prop_num(p, "DesiredCount", 1);
-	const char *td_id = ref_target(json_object_get(p, "TaskDefinition"));
-	const json_t *td = td_id ? resource_props(e->t->tmpl, td_id) : NULL;
+	const json_t *td = referred_props(e, json_object_get(p, "TaskDefinition"));
 	double vcpu = fargate_vcpu(json_object_get(td, "Cpu"));
 	double gb = fargate_gb(json_object_get(td, "Memory"));
 	const char *arch = prop_str(json_object_get(td, "RuntimePlatform"), "CpuArchitecture");
@@ -195,10 +194,10 @@ static void price_asg(struct est *e, const char *id, const char *type, const jso
 {
 	bool desired = json_object_get(p, "DesiredCapacity") != NULL;
 	double count = prop_num(p, "DesiredCapacity", prop_num(p, "MinSize", 0));
-	const char *lt_id = ref_target(
-		json_object_get(json_object_get(p, "LaunchTemplate"), "LaunchTemplateId"));
-	const json_t *data = json_object_get(lt_id ? resource_props(e->t->tmpl, lt_id) : NULL,
-					     "LaunchTemplateData");
+	const json_t *data = json_object_get(
+		referred_props(e, json_object_get(json_object_get(p, "LaunchTemplate"),
+						  "LaunchTemplateId")),
+		"LaunchTemplateData");
 	price_instances(e, id, type, count, prop_str(data, "InstanceType"),
 			json_object_get(data, "BlockDeviceMappings"),
 			desired ? "DesiredCapacity" : "MinSize");
@@ -223,9 +222,8 @@ static void price_volume(struct est *e, const char *id, const char *type, const 
 
 static void price_rds(struct est *e, const char *id, const char *type, const json_t *p)
 {
-	const char *src_id = ref_target(json_object_get(p, "SourceDBInstanceIdentifier"));
 	bool replica = json_object_get(p, "SourceDBInstanceIdentifier") != NULL;
-	const json_t *src = src_id ? resource_props(e->t->tmpl, src_id) : NULL;
+	const json_t *src = referred_props(e, json_object_get(p, "SourceDBInstanceIdentifier"));
 	const json_t *base = src ? src : p; /* a replica's storage is its source's */
 	const char *engine =
 		prop_str(p, "Engine") ? prop_str(p, "Engine") : prop_str(base, "Engine");

@@ -217,21 +217,6 @@ static void diff_values(const json_t *a, const json_t *b, struct strbuf *path, j
 	add_leaf(a, b, path, out, repl);
 }
 
-static bool stateful(struct cfn_schema *schema, const char *type)
-{
-	/* the schema marks some; these hold data whatever it says */
-	static const char *const extra[] = {
-		"AWS::S3::Bucket",	    "AWS::RDS::DBInstance",
-		"AWS::RDS::DBCluster",	    "AWS::KMS::Key",
-		"AWS::Logs::LogGroup",	    "AWS::DynamoDB::Table",
-		"AWS::EFS::FileSystem",	    "AWS::SecretsManager::Secret",
-		"AWS::Backup::BackupVault", NULL};
-	for (int i = 0; extra[i]; i++)
-		if (!strcmp(type, extra[i]))
-			return true;
-	return schema && cfn_schema_is_stateful(schema, type);
-}
-
 /* Security-relevant summary lines for one resource change. */
 static void security_lines(const char *id, const char *type, const json_t *old_r,
 			   const json_t *new_r, json_t *sec)
@@ -358,7 +343,7 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 	json_object_foreach ((json_t *)orr, id, r) {
 		const char *type = json_string_value(json_object_get(r, "Type")) ?: "?";
 		json_t *n = json_object_get(nrr, id);
-		bool st = stateful(schema, type);
+		bool st = cfn_schema_is_stateful(schema, type);
 		if (!n) {
 			const char *dp =
 				json_string_value(json_object_get(r, "DeletionPolicy")) ?: "Delete";
@@ -439,10 +424,10 @@ static json_t *diff_stack(const char *name, const json_t *ot, const json_t *nt,
 		if (json_object_get(orr, id))
 			continue;
 		const char *type = json_string_value(json_object_get(r, "Type")) ?: "?";
-		json_array_append_new(res,
-				      json_pack("{ss ss ss ss sb sb}", "id", id, "type", type,
-						"change", "added", "replacement", "no", "stateful",
-						stateful(schema, type), "dataAtRisk", 0));
+		json_array_append_new(
+			res, json_pack("{ss ss ss ss sb sb}", "id", id, "type", type, "change",
+				       "added", "replacement", "no", "stateful",
+				       cfn_schema_is_stateful(schema, type), "dataAtRisk", 0));
 		sum->added++;
 		security_lines(id, type, NULL, r, sec);
 	}

@@ -10,58 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/check_ctx.h" /* jget, jstr, ref_target_any: the assembly's one resolver */
+#include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/graph_int.h"
 #include "analysis/secrets.h"
 #include "base/xalloc.h"
 
 /* ---- references ---- */
 
-bool gb_same(struct rref a, struct rref b)
+struct sm_rref gb_resolve(struct builder *b, struct sm_template *t, const json_t *v)
 {
-	return a.t == b.t && a.id && b.id && !strcmp(a.id, b.id);
-}
-
-const json_t *gb_resource_of(struct rref r)
-{
-	return r.id ? json_object_get(json_object_get(r.t->tmpl, "Resources"), r.id) : NULL;
-}
-
-const json_t *gb_props_of(struct rref r)
-{
-	return json_object_get(gb_resource_of(r), "Properties");
-}
-
-/*
- * A stack outside the consumer's region cannot be imported from: `synth`
- * passes such values as parameters whose description names the producer
- * ("Output X of stack Y (region), filled in by solemate deploy").
- */
-static struct rref cross_region(struct builder *b, struct rref param)
-{
-	const char *desc =
-		jstr(jget(json_object_get(json_object_get(param.t->tmpl, "Parameters"), param.id),
-			  "Description"));
-	char output[256], stack[256];
-	struct rref none = {param.t, NULL};
-	if (!desc || sscanf(desc, "Output %255s of stack %255s", output, stack) != 2)
-		return none;
-	struct sm_template *p = sm_assembly_find(b->a, stack);
-	const json_t *v = p ? jget(json_object_get(p->tmpl, "Outputs"), output) : NULL;
-	const char *id = v ? ref_target(json_object_get(v, "Value")) : NULL;
-	return id ? (struct rref){p, id} : none;
-}
-
-/* Follow Ref / Fn::GetAtt / Fn::ImportValue (and cross-region parameters) to a resource. */
-struct rref gb_resolve(struct builder *b, struct sm_template *t, const json_t *v)
-{
-	struct check_ctx c = {.a = b->a, .t = t};
-	struct sm_template *where = t;
-	const char *id = ref_target_any(&c, v, &where);
-	struct rref r = {where, id};
-	if (id && !gb_resource_of(r) && jget(json_object_get(where->tmpl, "Parameters"), id))
-		return cross_region(b, r);
-	return gb_resource_of(r) ? r : (struct rref){t, NULL};
+	struct sm_rref r = sm_resolve(b->a, t, v);
+	return sm_rref_resource(r) ? r : (struct sm_rref){t, NULL};
 }
 
 long gb_num_of(const json_t *v, long dflt)
@@ -88,7 +47,7 @@ static char *node_id(const char *stack, const char *logical_id)
 /* ---- the builder's index ---- */
 
 /* `list`, then the template's place in the assembly (or '-'), then the ID. */
-static char *index_key(struct builder *b, char list, struct rref r)
+static char *index_key(struct builder *b, char list, struct sm_rref r)
 {
 	if (!r.t)
 		return xstrfmt("%c - %s", list, r.id);
@@ -96,7 +55,7 @@ static char *index_key(struct builder *b, char list, struct rref r)
 }
 
 /* Remember entry `i` for `r` unless one came first (a scan in order finds the first). */
-static void index_first(struct builder *b, char list, struct rref r, size_t i)
+static void index_first(struct builder *b, char list, struct sm_rref r, size_t i)
 {
 	if (!r.id)
 		return;
@@ -106,7 +65,7 @@ static void index_first(struct builder *b, char list, struct rref r, size_t i)
 	free(key);
 }
 
-static json_int_t index_get(struct builder *b, char list, struct rref r)
+static json_int_t index_get(struct builder *b, char list, struct sm_rref r)
 {
 	if (!r.id)
 		return -1;
@@ -116,7 +75,7 @@ static json_int_t index_get(struct builder *b, char list, struct rref r)
 	return v ? json_integer_value(v) : -1;
 }
 
-static void index_append(struct builder *b, char list, struct rref r, size_t i)
+static void index_append(struct builder *b, char list, struct sm_rref r, size_t i)
 {
 	char *key = index_key(b, list, r);
 	json_t *arr = json_object_get(b->index, key);
@@ -128,7 +87,7 @@ static void index_append(struct builder *b, char list, struct rref r, size_t i)
 	free(key);
 }
 
-const json_t *gb_entries(struct builder *b, char list, struct rref r)
+const json_t *gb_entries(struct builder *b, char list, struct sm_rref r)
 {
 	if (!r.id)
 		return NULL;
@@ -159,7 +118,7 @@ static size_t find_node_id(const struct graph *g, const char *id)
 	return NO_NODE;
 }
 
-static size_t add_node(struct builder *b, enum graph_kind kind, struct rref r, const char *title,
+static size_t add_node(struct builder *b, enum graph_kind kind, struct sm_rref r, const char *title,
 		       char *detail /* stolen */)
 {
 	struct graph *g = b->g;
@@ -182,7 +141,7 @@ static size_t add_node(struct builder *b, enum graph_kind kind, struct rref r, c
 	return g->node_nr++;
 }
 
-size_t gb_node_of(struct builder *b, struct rref r)
+size_t gb_node_of(struct builder *b, struct sm_rref r)
 {
 	json_int_t i = index_get(b, 'r', r);
 	return i < 0 ? NO_NODE : b->res[i].node;
@@ -191,14 +150,14 @@ size_t gb_node_of(struct builder *b, struct rref r)
 size_t gb_internet(struct builder *b)
 {
 	if (b->internet == NO_NODE) {
-		b->internet = add_node(b, GRAPH_INTERNET, (struct rref){NULL, "internet"},
+		b->internet = add_node(b, GRAPH_INTERNET, (struct sm_rref){NULL, "internet"},
 				       "Internet", xstrdup("users"));
 		b->g->nodes[b->internet].region = NULL;
 	}
 	return b->internet;
 }
 
-static struct subnet_info *subnet_of(struct builder *b, struct rref r)
+static struct subnet_info *subnet_of(struct builder *b, struct sm_rref r)
 {
 	json_int_t i = index_get(b, 's', r);
 	return i < 0 ? NULL : &b->sn[i];
@@ -220,7 +179,7 @@ static void place(struct builder *b, size_t n, struct sm_template *t, const json
 			first = s;
 			continue;
 		}
-		one_vpc &= gb_same(s->vpc, first->vpc);
+		one_vpc &= sm_rref_same(s->vpc, first->vpc);
 		one_tier &= s->tier == first->tier;
 		one_az &= !strcmp(b->g->nodes[s->node].az ?: "", b->g->nodes[first->node].az ?: "");
 	}
@@ -241,7 +200,7 @@ static void add_member(struct builder *b, size_t n, struct sm_template *t, const
 	size_t i;
 	json_t *x;
 	json_array_foreach (sgs, i, x) {
-		struct rref sg = gb_resolve(b, t, x);
+		struct sm_rref sg = gb_resolve(b, t, x);
 		if (!sg.id)
 			continue;
 		ALLOC_GROW(b->mem, b->mem_nr + 1, b->mem_alloc);
@@ -253,7 +212,7 @@ static void add_member(struct builder *b, size_t n, struct sm_template *t, const
 
 static void add_target(struct builder *b, size_t n, struct sm_template *t, const json_t *tg)
 {
-	struct rref r = gb_resolve(b, t, tg);
+	struct sm_rref r = gb_resolve(b, t, tg);
 	if (!r.id)
 		return;
 	ALLOC_GROW(b->tgt, b->tgt_nr + 1, b->tgt_alloc);
@@ -309,10 +268,10 @@ void gb_link(struct builder *b, size_t from, size_t to, unsigned flags, const ch
 
 /* ---- pass 1: subnets, with their VPC and zone ---- */
 
-static void vpc_label(struct builder *b, struct rref vpc, struct graph_node *n)
+static void vpc_label(struct builder *b, struct sm_rref vpc, struct graph_node *n)
 {
 	n->vpc = xstrfmt("%s/%s", vpc.t->stack_name, vpc.id);
-	const char *cidr = jstr(json_object_get(gb_props_of(vpc), "CidrBlock"));
+	const char *cidr = jstr(json_object_get(sm_rref_props(vpc), "CidrBlock"));
 	n->vpc_label = cidr ? xstrfmt("VPC %s %s", vpc.id, cidr) : xstrfmt("VPC %s", vpc.id);
 }
 
@@ -356,10 +315,10 @@ static void load_subnets(struct builder *b, struct sm_template *t)
 		if (strcmp(jstr(json_object_get(r, "Type")) ?: "", "AWS::EC2::Subnet"))
 			continue;
 		const json_t *p = json_object_get(r, "Properties");
-		struct rref sr = {t, id};
+		struct sm_rref sr = {t, id};
 		const char *cidr = jstr(json_object_get(p, "CidrBlock"));
 		size_t n = add_node(b, GRAPH_SUBNET, sr, id, xstrdup(cidr ? cidr : ""));
-		struct rref vpc = gb_resolve(b, t, json_object_get(p, "VpcId"));
+		struct sm_rref vpc = gb_resolve(b, t, json_object_get(p, "VpcId"));
 		if (vpc.id)
 			vpc_label(b, vpc, &b->g->nodes[n]);
 		b->g->nodes[n].az = zone_of(json_object_get(p, "AvailabilityZone"));
@@ -387,7 +346,7 @@ static void route_tiers(struct builder *b, struct sm_template *t)
 		const json_t *p = json_object_get(r, "Properties");
 		struct subnet_info *s =
 			subnet_of(b, gb_resolve(b, t, json_object_get(p, "SubnetId")));
-		struct rref rt = gb_resolve(b, t, json_object_get(p, "RouteTableId"));
+		struct sm_rref rt = gb_resolve(b, t, json_object_get(p, "RouteTableId"));
 		if (!s || !rt.id)
 			continue;
 		s->routed = true;
@@ -402,8 +361,9 @@ static void route_tiers(struct builder *b, struct sm_template *t)
 					   "AWS::EC2::Route") ||
 				    strcmp(jstr(json_object_get(rp, "DestinationCidrBlock")) ?: "",
 					   "0.0.0.0/0") ||
-				    !gb_same(gb_resolve(b, o, json_object_get(rp, "RouteTableId")),
-					     rt))
+				    !sm_rref_same(
+					    gb_resolve(b, o, json_object_get(rp, "RouteTableId")),
+					    rt))
 					continue;
 				if (json_object_get(rp, "GatewayId")) {
 					s->tier = "public";
@@ -453,7 +413,7 @@ static char *service_detail(struct builder *b, struct sm_template *t, const char
 		    n->desired == 1 ? "" : "s");
 	if (n->min != n->desired || n->max != n->desired)
 		strbuf_addf(&sb, " (autoscaling %ld..%ld)", n->min, n->max);
-	const json_t *td = gb_props_of(gb_resolve(b, t, json_object_get(p, "TaskDefinition")));
+	const json_t *td = sm_rref_props(gb_resolve(b, t, json_object_get(p, "TaskDefinition")));
 	const char *cpu = jstr(json_object_get(td, "Cpu")),
 		   *mem = jstr(json_object_get(td, "Memory"));
 	if (cpu && mem)
@@ -465,7 +425,7 @@ static char *asg_detail(struct builder *b, struct sm_template *t, const json_t *
 			struct graph_node *n)
 {
 	const json_t *lt =
-		gb_props_of(gb_resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
+		sm_rref_props(gb_resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
 	const char *type = jstr(jget(lt, "LaunchTemplateData.InstanceType"));
 	n->min = gb_num_of(json_object_get(p, "MinSize"), 0);
 	n->max = gb_num_of(json_object_get(p, "MaxSize"), n->min);
@@ -480,7 +440,7 @@ static char *db_detail(struct builder *b, struct sm_template *t, const json_t *p
 	const char *engine = jstr(json_object_get(p, "Engine"));
 	const char *version = jstr(json_object_get(p, "EngineVersion"));
 	const char *cls = jstr(json_object_get(p, "DBInstanceClass"));
-	struct rref src = gb_resolve(b, t, json_object_get(p, "SourceDBInstanceIdentifier"));
+	struct sm_rref src = gb_resolve(b, t, json_object_get(p, "SourceDBInstanceIdentifier"));
 	if (src.id)
 		strbuf_addf(&sb, "read replica of %s", src.id);
 	else if (engine)
@@ -530,9 +490,9 @@ static void add_endpoint(struct builder *b, struct sm_template *t, const char *i
 	const char *svc = endpoint_service(p);
 	if (strcmp(jstr(json_object_get(p, "VpcEndpointType")) ?: "Gateway", "Interface")) {
 		char *title = xstrfmt("%s gateway endpoint", svc);
-		size_t n = add_node(b, GRAPH_ENDPOINT, (struct rref){t, id}, title, xstrdup(id));
+		size_t n = add_node(b, GRAPH_ENDPOINT, (struct sm_rref){t, id}, title, xstrdup(id));
 		free(title);
-		struct rref vpc = gb_resolve(b, t, json_object_get(p, "VpcId"));
+		struct sm_rref vpc = gb_resolve(b, t, json_object_get(p, "VpcId"));
 		if (vpc.id) {
 			vpc_label(b, vpc, &b->g->nodes[n]);
 			free(b->g->nodes[n].region);
@@ -542,7 +502,7 @@ static void add_endpoint(struct builder *b, struct sm_template *t, const char *i
 	}
 	/* interface endpoints of one tier are drawn as one node listing their services */
 	struct graph_node probe = {0};
-	size_t tmp = add_node(b, GRAPH_ENDPOINT, (struct rref){t, id}, "", NULL);
+	size_t tmp = add_node(b, GRAPH_ENDPOINT, (struct sm_rref){t, id}, "", NULL);
 	place(b, tmp, t, json_object_get(p, "SubnetIds"));
 	probe = b->g->nodes[tmp];
 	char *group = xstrfmt("InterfaceEndpoints_%s", probe.tier ? probe.tier : "vpc");
@@ -582,7 +542,7 @@ static void load_resources(struct builder *b, struct sm_template *t)
 	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 		const char *type = jstr(json_object_get(r, "Type"));
 		const json_t *p = json_object_get(r, "Properties");
-		struct rref me = {t, id};
+		struct sm_rref me = {t, id};
 		char *title = NULL;
 		size_t n;
 		if (!type)
@@ -638,7 +598,7 @@ static void load_resources(struct builder *b, struct sm_template *t)
 			free(b->g->nodes[n].detail);
 			b->g->nodes[n].detail = asg_detail(b, t, p, &b->g->nodes[n]);
 			place(b, n, t, json_object_get(p, "VPCZoneIdentifier"));
-			const json_t *lt = gb_props_of(
+			const json_t *lt = sm_rref_props(
 				gb_resolve(b, t, jget(p, "LaunchTemplate.LaunchTemplateId")));
 			add_member(b, n, t, jget(lt, "LaunchTemplateData.SecurityGroupIds"));
 			size_t i;
@@ -650,15 +610,15 @@ static void load_resources(struct builder *b, struct sm_template *t)
 			bool replica = json_object_get(p, "SourceDBInstanceIdentifier") != NULL;
 			title = xstrfmt("RDS %s%s", replica ? "replica " : "", id);
 			n = add_node(b, GRAPH_DATABASE, me, title, db_detail(b, t, p));
-			struct rref src = me;
+			struct sm_rref src = me;
 			if (replica)
 				src = gb_resolve(b, t,
 						 json_object_get(p, "SourceDBInstanceIdentifier"));
-			struct rref group = gb_resolve(
-				b, src.t, json_object_get(gb_props_of(src), "DBSubnetGroupName"));
+			struct sm_rref group = gb_resolve(
+				b, src.t, json_object_get(sm_rref_props(src), "DBSubnetGroupName"));
 			if (group.id)
 				place(b, n, group.t,
-				      json_object_get(gb_props_of(group), "SubnetIds"));
+				      json_object_get(sm_rref_props(group), "SubnetIds"));
 			add_member(b, n, t, json_object_get(p, "VPCSecurityGroups"));
 		} else if (!strcmp(type, "AWS::S3::Bucket")) {
 			title = xstrfmt("S3 %s", id);

@@ -40,14 +40,14 @@ static bool is_public(const struct graph_node *n)
 }
 
 /* An ingress rule of group `sg`: its source group's members reach its members. */
-static void sg_rule(struct builder *b, struct sm_template *t, struct rref sg, const json_t *rule)
+static void sg_rule(struct builder *b, struct sm_template *t, struct sm_rref sg, const json_t *rule)
 {
 	struct strbuf ports = STRBUF_INIT;
 	port_text(rule, &ports);
 	const char *cidr =
 		jstr(json_object_get(rule, "CidrIp")) ?: jstr(json_object_get(rule, "CidrIpv6"));
 	bool world = cidr && (!strcmp(cidr, "0.0.0.0/0") || !strcmp(cidr, "::/0"));
-	struct rref src = gb_resolve(b, t, json_object_get(rule, "SourceSecurityGroupId"));
+	struct sm_rref src = gb_resolve(b, t, json_object_get(rule, "SourceSecurityGroupId"));
 	const json_t *members = gb_entries(b, 'm', sg), *sources = gb_entries(b, 'm', src);
 	size_t i, k;
 	json_t *x, *y;
@@ -94,8 +94,8 @@ static void listener_edges(struct builder *b, struct sm_template *t, const json_
 		size_t j;
 		json_t *x;
 		json_array_foreach (tgs, j, x) {
-			struct rref tg = gb_resolve(b, t, json_object_get(x, "TargetGroupArn"));
-			const json_t *tp = gb_props_of(tg);
+			struct sm_rref tg = gb_resolve(b, t, json_object_get(x, "TargetGroupArn"));
+			const json_t *tp = sm_rref_props(tg);
 			char *l = xstrfmt("%s → %s %ld", front,
 					  jstr(json_object_get(tp, "Protocol")) ?: "",
 					  gb_num_of(json_object_get(tp, "Port"), 0));
@@ -168,7 +168,7 @@ void gb_load_edges(struct builder *b, struct sm_template *t)
 	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 		const char *type = jstr(json_object_get(r, "Type"));
 		const json_t *p = json_object_get(r, "Properties");
-		struct rref me = {t, id};
+		struct sm_rref me = {t, id};
 		size_t i;
 		json_t *x;
 		if (!type)
@@ -178,7 +178,7 @@ void gb_load_edges(struct builder *b, struct sm_template *t)
 				sg_rule(b, t, me, x);
 			}
 		} else if (!strcmp(type, "AWS::EC2::SecurityGroupIngress")) {
-			struct rref g = gb_resolve(b, t, json_object_get(p, "GroupId"));
+			struct sm_rref g = gb_resolve(b, t, json_object_get(p, "GroupId"));
 			if (g.id)
 				sg_rule(b, t, g, p);
 		} else if (!strcmp(type, "AWS::ElasticLoadBalancingV2::Listener")) {
@@ -187,12 +187,12 @@ void gb_load_edges(struct builder *b, struct sm_template *t)
 			if (alb != NO_NODE)
 				listener_edges(b, t, p, json_object_get(p, "DefaultActions"), alb);
 		} else if (!strcmp(type, "AWS::ElasticLoadBalancingV2::ListenerRule")) {
-			struct rref l = gb_resolve(b, t, json_object_get(p, "ListenerArn"));
-			size_t alb = gb_node_of(
-				b, gb_resolve(b, l.t,
-					      json_object_get(gb_props_of(l), "LoadBalancerArn")));
+			struct sm_rref l = gb_resolve(b, t, json_object_get(p, "ListenerArn"));
+			size_t alb = gb_node_of(b, gb_resolve(b, l.t,
+							      json_object_get(sm_rref_props(l),
+									      "LoadBalancerArn")));
 			if (alb != NO_NODE)
-				listener_edges(b, l.t, gb_props_of(l),
+				listener_edges(b, l.t, sm_rref_props(l),
 					       json_object_get(p, "Actions"), alb);
 		} else if (!strcmp(type, "AWS::ElasticLoadBalancingV2::LoadBalancer")) {
 			json_array_foreach (json_object_get(p, "LoadBalancerAttributes"), i, x) {

@@ -9,30 +9,26 @@
 #include <stdint.h>
 
 #include "analysis/graph.h"
+#include "analysis/refs.h"
 
 #define NO_NODE SIZE_MAX
 
-struct rref { /* a resource, by template and logical ID */
-	struct sm_template *t;
-	const char *id;
-};
-
 struct subnet_info {
-	struct rref r;
+	struct sm_rref r;
 	size_t node;
-	struct rref vpc;
+	struct sm_rref vpc;
 	const char *tier;
-	struct rref nat; /* default route through this NAT gateway */
-	bool routed;	 /* an explicit route table association was found */
+	struct sm_rref nat; /* default route through this NAT gateway */
+	bool routed;	    /* an explicit route table association was found */
 };
 
 struct member { /* node `node` is in security group `sg` */
-	struct rref sg;
+	struct sm_rref sg;
 	size_t node;
 };
 
 struct target { /* node `node` is registered in target group `tg` */
-	struct rref tg;
+	struct sm_rref tg;
 	size_t node;
 };
 
@@ -41,7 +37,7 @@ struct builder {
 	struct sm_assembly *a;
 	struct diag_list *dl;
 	struct {
-		struct rref r;
+		struct sm_rref r;
 		size_t node;
 	} * res;
 	size_t res_nr, res_alloc;
@@ -61,17 +57,14 @@ struct builder {
 	json_t *index;
 };
 
-/* References (the assembly's resolver, plus the cross-region parameters). */
-bool gb_same(struct rref a, struct rref b);
-const json_t *gb_resource_of(struct rref r);
-const json_t *gb_props_of(struct rref r);
-struct rref gb_resolve(struct builder *b, struct sm_template *t, const json_t *v);
+/* The resource `v` names (sm_resolve), or {t, NULL} when it names no resource. */
+struct sm_rref gb_resolve(struct builder *b, struct sm_template *t, const json_t *v);
 long gb_num_of(const json_t *v, long dflt);
 
 /* Nodes: the one drawing a resource (NO_NODE when none), the internet (made on first use). */
-size_t gb_node_of(struct builder *b, struct rref r);
+size_t gb_node_of(struct builder *b, struct sm_rref r);
 /* The entries of `list` ('m' members, 't' targets) for `r`, an array (borrowed), or NULL. */
-const json_t *gb_entries(struct builder *b, char list, struct rref r);
+const json_t *gb_entries(struct builder *b, char list, struct sm_rref r);
 size_t gb_internet(struct builder *b);
 
 /* Edges: find or add from -> to with `flags`; gb_link also adds `label` to its label list. */

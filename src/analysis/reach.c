@@ -4,16 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/refs.h"
 #include "base/cidr.h"
 #include "base/xalloc.h"
 
 #define EPHEMERAL_FROM 1024
 #define EPHEMERAL_TO 65535
-
-struct rref { /* a resource, by template and logical ID */
-	struct sm_template *t;
-	const char *id;
-};
 
 struct nacl_entry {
 	long num;
@@ -29,31 +25,31 @@ struct sg_rule {
 	long proto, from, to;
 	bool has_cidr;
 	unsigned addr, mask;
-	struct rref peer; /* source/destination group, when no CIDR */
+	struct sm_rref peer; /* source/destination group, when no CIDR */
 	const char *label;
 	bool prefix_list; /* a managed prefix list: some addresses of the internet */
 };
 
 struct sg {
-	struct rref r;
+	struct sm_rref r;
 	struct sg_rule *rules;
 	size_t nr, alloc;
 };
 
 struct subnet {
-	struct rref r;
+	struct sm_rref r;
 	char *cidr_text;
 	unsigned addr, mask;
 	const char *vpc; /* VPC logical ID (same template) */
 	struct sm_template *vpc_t;
 	enum { ROUTE_NONE, ROUTE_NAT, ROUTE_IGW } route;
 	const char *route_label;
-	struct rref nacl;
+	struct sm_rref nacl;
 };
 
 struct placement {
 	const char *role; /* alb, app, database, instances */
-	struct rref r;
+	struct sm_rref r;
 	bool public_ip; /* internet-facing LB, public IP assigned, publicly accessible DB */
 	struct subnet **subnets;
 	size_t subnet_nr;
@@ -69,7 +65,7 @@ struct reach_model {
 	size_t sg_nr, sg_alloc;
 	json_t *sg_index; /* "<template index> <logical id>" -> index in sgs */
 	struct nacl_entry *entries;
-	struct rref *entry_nacl;
+	struct sm_rref *entry_nacl;
 	size_t entry_nr, entry_alloc;
 	struct placement *pl;
 	size_t pl_nr, pl_alloc;
@@ -82,45 +78,15 @@ static const char *s_(const json_t *v)
 	return json_string_value(v);
 }
 
-static bool same(struct rref a, struct rref b)
+/* Follow Ref / GetAtt / Sub / ImportValue / cross-region parameters: the assembly's resolver. */
+static struct sm_rref resolve(struct reach_model *m, struct sm_template *t, const json_t *v)
 {
-	return a.t == b.t && a.id && b.id && !strcmp(a.id, b.id);
+	return sm_resolve(m->a, t, v);
 }
 
-/* Follow Ref / Fn::GetAtt / Fn::ImportValue to the resource a value names. */
-static struct rref resolve(struct reach_model *m, struct sm_template *t, const json_t *v)
+static const json_t *prop(struct sm_rref r, const char *name)
 {
-	struct rref r = {t, NULL};
-	const json_t *x;
-	if ((x = json_object_get(v, "Ref")) && json_is_string(x)) {
-		r.id = s_(x);
-	} else if ((x = json_object_get(v, "Fn::GetAtt")) && json_is_array(x)) {
-		r.id = s_(json_array_get(x, 0));
-	} else if ((x = json_object_get(v, "Fn::ImportValue")) && json_is_string(x)) {
-		for (size_t i = 0; i < m->a->nr && !r.id; i++) {
-			const char *k;
-			json_t *o;
-			json_object_foreach (json_object_get(m->a->items[i].tmpl, "Outputs"), k,
-					     o) {
-				const char *ex =
-					s_(json_object_get(json_object_get(o, "Export"), "Name"));
-				if (ex && !strcmp(ex, s_(x)))
-					return resolve(m, &m->a->items[i],
-						       json_object_get(o, "Value"));
-			}
-		}
-	}
-	return r;
-}
-
-static const json_t *resource(struct rref r)
-{
-	return r.id ? json_object_get(json_object_get(r.t->tmpl, "Resources"), r.id) : NULL;
-}
-
-static const json_t *prop(struct rref r, const char *name)
-{
-	return json_object_get(json_object_get(resource(r), "Properties"), name);
+	return json_object_get(sm_rref_props(r), name);
 }
 
 static bool parse_cidr(const char *s, unsigned *addr, unsigned *mask)
@@ -162,7 +128,7 @@ static long proto_of(const json_t *v)
 	return 0; /* udp, icmp: not TCP */
 }
 
-static struct sg *sg_get(struct reach_model *m, struct rref r)
+static struct sg *sg_get(struct reach_model *m, struct sm_rref r)
 {
 	/* a hash lookup, not a scan: templates with thousands of groups (issue 19) */
 	char *key = r.id ? xstrfmt("%zu %s", (size_t)(r.t - m->a->items), r.id) : NULL;
@@ -218,14 +184,14 @@ static void load_template(struct reach_model *m, struct sm_template *t)
 			ALLOC_GROW(m->subnets, m->subnet_nr + 1, m->subnet_alloc);
 			struct subnet *s = &m->subnets[m->subnet_nr++];
 			memset(s, 0, sizeof(*s));
-			s->r = (struct rref){t, id};
+			s->r = (struct sm_rref){t, id};
 			s->cidr_text = xstrdup(s_(json_object_get(p, "CidrBlock")) ?: "?");
 			parse_cidr(s->cidr_text, &s->addr, &s->mask);
-			struct rref v = resolve(m, t, json_object_get(p, "VpcId"));
+			struct sm_rref v = resolve(m, t, json_object_get(p, "VpcId"));
 			s->vpc = v.id;
 			s->vpc_t = v.t;
 		} else if (!strcmp(type, "AWS::EC2::SecurityGroup")) {
-			struct sg *g = sg_get(m, (struct rref){t, id});
+			struct sg *g = sg_get(m, (struct sm_rref){t, id});
 			size_t i;
 			json_t *x;
 			json_array_foreach (json_object_get(p, "SecurityGroupIngress"), i, x) {
@@ -244,7 +210,7 @@ static void load_template(struct reach_model *m, struct sm_template *t)
 		} else if (!strcmp(type, "AWS::EC2::NetworkAclEntry")) {
 			ALLOC_GROW(m->entries, m->entry_nr + 1, m->entry_alloc);
 			m->entry_nacl =
-				xrealloc(m->entry_nacl, sizeof(struct rref) * m->entry_alloc);
+				xrealloc(m->entry_nacl, sizeof(struct sm_rref) * m->entry_alloc);
 			struct nacl_entry *e = &m->entries[m->entry_nr];
 			m->entry_nacl[m->entry_nr] =
 				resolve(m, t, json_object_get(p, "NetworkAclId"));
@@ -283,19 +249,19 @@ static void link_template(struct reach_model *m, struct sm_template *t)
 			continue;
 		if (!strcmp(type, "AWS::EC2::SecurityGroupIngress") ||
 		    !strcmp(type, "AWS::EC2::SecurityGroupEgress")) {
-			struct rref g = resolve(m, t, json_object_get(p, "GroupId"));
+			struct sm_rref g = resolve(m, t, json_object_get(p, "GroupId"));
 			if (g.id)
 				sg_add_rule(m, t, sg_get(m, g), p,
 					    !strcmp(type, "AWS::EC2::SecurityGroupEgress"), id);
 		} else if (!strcmp(type, "AWS::EC2::SubnetNetworkAclAssociation")) {
-			struct rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
+			struct sm_rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
 			for (size_t i = 0; i < m->subnet_nr; i++)
-				if (same(m->subnets[i].r, sn))
+				if (sm_rref_same(m->subnets[i].r, sn))
 					m->subnets[i].nacl =
 						resolve(m, t, json_object_get(p, "NetworkAclId"));
 		} else if (!strcmp(type, "AWS::EC2::SubnetRouteTableAssociation")) {
-			struct rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
-			struct rref rt = resolve(m, t, json_object_get(p, "RouteTableId"));
+			struct sm_rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
+			struct sm_rref rt = resolve(m, t, json_object_get(p, "RouteTableId"));
 			/* find the default route of that table */
 			for (size_t k = 0; k < m->a->nr; k++) {
 				const char *rid;
@@ -307,16 +273,17 @@ static void link_template(struct reach_model *m, struct sm_template *t)
 						   "AWS::EC2::Route"))
 						continue;
 					const json_t *rp = json_object_get(rr, "Properties");
-					if (!same(resolve(m, &m->a->items[k],
-							  json_object_get(rp, "RouteTableId")),
-						  rt))
+					if (!sm_rref_same(
+						    resolve(m, &m->a->items[k],
+							    json_object_get(rp, "RouteTableId")),
+						    rt))
 						continue;
 					if (strcmp(s_(json_object_get(rp, "DestinationCidrBlock"))
 							   ?: "",
 						   "0.0.0.0/0"))
 						continue;
 					for (size_t i = 0; i < m->subnet_nr; i++) {
-						if (!same(m->subnets[i].r, sn))
+						if (!sm_rref_same(m->subnets[i].r, sn))
 							continue;
 						m->subnets[i].route =
 							json_object_get(rp, "GatewayId") ? ROUTE_IGW
@@ -338,20 +305,20 @@ static void place(struct reach_model *m, struct sm_template *t, const char *role
 	struct placement *pl = &m->pl[m->pl_nr++];
 	memset(pl, 0, sizeof(*pl));
 	pl->role = role;
-	pl->r = (struct rref){t, id};
+	pl->r = (struct sm_rref){t, id};
 	pl->public_ip = public_ip;
 	pl->subnets = xcalloc(json_array_size(subnets) + 1, sizeof(*pl->subnets));
 	pl->sgs = xcalloc(json_array_size(sgs) + 1, sizeof(*pl->sgs));
 	size_t i;
 	json_t *x;
 	json_array_foreach (subnets, i, x) {
-		struct rref sn = resolve(m, t, x);
+		struct sm_rref sn = resolve(m, t, x);
 		for (size_t k = 0; k < m->subnet_nr; k++)
-			if (same(m->subnets[k].r, sn))
+			if (sm_rref_same(m->subnets[k].r, sn))
 				pl->subnets[pl->subnet_nr++] = &m->subnets[k];
 	}
 	json_array_foreach (sgs, i, x) {
-		struct rref g = resolve(m, t, x);
+		struct sm_rref g = resolve(m, t, x);
 		if (g.id)
 			pl->sgs[pl->sg_nr++] = sg_get(m, g);
 	}
@@ -378,10 +345,10 @@ static void placements(struct reach_model *m, struct sm_template *t)
 			      json_object_get(vpc, "Subnets"),
 			      json_object_get(vpc, "SecurityGroups"));
 		} else if (!strcmp(type, "AWS::RDS::DBInstance")) {
-			struct rref sg = resolve(m, t, json_object_get(p, "DBSubnetGroupName"));
+			struct sm_rref sg = resolve(m, t, json_object_get(p, "DBSubnetGroupName"));
 			const json_t *subnets = prop(sg, "SubnetIds");
 			if (!subnets && json_object_get(p, "SourceDBInstanceIdentifier")) {
-				struct rref src = resolve(
+				struct sm_rref src = resolve(
 					m, t, json_object_get(p, "SourceDBInstanceIdentifier"));
 				subnets = prop(resolve(m, src.t, prop(src, "DBSubnetGroupName")),
 					       "SubnetIds");
@@ -390,7 +357,7 @@ static void placements(struct reach_model *m, struct sm_template *t)
 			      json_is_true(json_object_get(p, "PubliclyAccessible")), subnets,
 			      json_object_get(p, "VPCSecurityGroups"));
 		} else if (!strcmp(type, "AWS::AutoScaling::AutoScalingGroup")) {
-			struct rref lt =
+			struct sm_rref lt =
 				resolve(m, t,
 					json_object_get(json_object_get(p, "LaunchTemplate"),
 							"LaunchTemplateId"));
@@ -443,7 +410,7 @@ void reach_model_free(struct reach_model *m)
  * number order, the first that matches decides. `label` is the deciding
  * entry (or NULL for the implicit deny).
  */
-static bool nacl_allows(struct reach_model *m, struct rref nacl, bool egress, long from, long to,
+static bool nacl_allows(struct reach_model *m, struct sm_rref nacl, bool egress, long from, long to,
 			unsigned addr, unsigned mask, const char **label)
 {
 	*label = NULL;
@@ -452,7 +419,7 @@ static bool nacl_allows(struct reach_model *m, struct rref nacl, bool egress, lo
 	const struct nacl_entry *best = NULL;
 	for (size_t i = 0; i < m->entry_nr; i++) {
 		const struct nacl_entry *e = &m->entries[i];
-		if (!same(m->entry_nacl[i], nacl) || e->egress != egress)
+		if (!sm_rref_same(m->entry_nacl[i], nacl) || e->egress != egress)
 			continue;
 		if (e->proto != -1 && e->proto != 6)
 			continue;
@@ -485,7 +452,7 @@ static bool sg_allows(struct reach_model *m, struct sg **groups, size_t n, bool 
 				return true;
 			}
 			for (size_t p = 0; !r->has_cidr && !r->prefix_list && p < peer_nr; p++)
-				if (same(r->peer, peers[p]->r)) {
+				if (sm_rref_same(r->peer, peers[p]->r)) {
 					*label = r->label;
 					return true;
 				}
@@ -611,7 +578,7 @@ static int between(struct reach_model *m, struct placement *src, struct placemen
 			struct subnet *a = src->subnets[i], *b = d->subnets[j];
 			if (a->vpc && b->vpc && (a->vpc_t != b->vpc_t || strcmp(a->vpc, b->vpc)))
 				continue;
-			if (!same(a->nacl, b->nacl) || a != b) {
+			if (!sm_rref_same(a->nacl, b->nacl) || a != b) {
 				if (!nacl_allows(m, a->nacl, true, port, port, b->addr, b->mask,
 						 &l1)) {
 					strbuf_addf(ex,
@@ -827,7 +794,7 @@ static void finding(struct sm_findings *out, const struct sm_rule_meta *r, struc
 					       NULL, "%s: %s", msg, why->buf);
 	/* a finding on a resource carries its suppressions, as the resource rules do */
 	const json_t *list = json_object_get(
-		json_object_get(json_object_get(resource(p->r), "Metadata"), "cdk_nag"),
+		json_object_get(json_object_get(sm_rref_resource(p->r), "Metadata"), "cdk_nag"),
 		"rules_to_suppress");
 	size_t i;
 	json_t *s;
@@ -859,7 +826,7 @@ static void required_paths(struct reach_model *m, struct sm_findings *out)
 		any_app |= !strcmp(m->pl[j].role, "app");
 	for (size_t j = 0; j < m->pl_nr; j++) {
 		struct placement *d = &m->pl[j];
-		const json_t *props = json_object_get(resource(d->r), "Properties");
+		const json_t *props = json_object_get(sm_rref_resource(d->r), "Properties");
 		if (!strcmp(d->role, "app")) {
 			size_t k;
 			json_t *lb;

@@ -231,6 +231,8 @@ const char *cfn_closest_key(const json_t *candidates, const char *name)
 
 bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type)
 {
+	if (!s || !type)
+		return false;
 	const json_t *r = cfn_schema_resource(s, type);
 	return r && json_is_integer(json_object_get(r, "s"));
 }

@@ -40,6 +40,12 @@ const json_t *cfn_schema_extension_rules(struct cfn_schema *s, const char *type)
 const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id);
 /* The known resource type closest to `type` (for "did you mean"), or NULL. */
 const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type);
+/*
+ * The one stateful predicate (diff's DATA AT RISK, the deploy plan's
+ * approval, deploy's change table): the registry schema's isStateful
+ * (buckets, databases, keys, log groups, secrets, queues, ...). False
+ * for an unknown type, a NULL schema or type.
+ */
 bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type);
 /* 'R' (replaces), 'M' (may replace) or 0 for property `prop` of `type`. */
 char cfn_schema_replacement(struct cfn_schema *s, const char *type, const char *prop);

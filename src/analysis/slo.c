@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/cost.h"
+#include "analysis/refs.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -143,10 +144,14 @@ static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av
 			x->basis = xstrdup("global service SLA");
 		const json_t *acl =
 			json_object_get(json_object_get(f.props, "DistributionConfig"), "WebACLId");
-		const json_t *ga = json_object_get(acl, "Fn::GetAtt");
+		/* the index is built on first use: the assembly is not const to it */
+		struct sm_rref r =
+			sm_resolve((struct sm_assembly *)c->a, (struct sm_template *)f.t, acl);
 		struct found w = f;
-		if (json_is_string(json_array_get(ga, 0)))
-			w.id = json_string_value(json_array_get(ga, 0));
+		if (sm_rref_resource(r)) {
+			w.t = r.t;
+			w.id = r.id;
+		}
 		if (acl && !(json_is_string(acl) && !*json_string_value(acl)) &&
 		    (x = add_component(c, av, "waf", &w)))
 			x->basis = xstrdup("web ACL of the distribution");

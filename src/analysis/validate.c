@@ -113,7 +113,7 @@ static bool alnum_id(const char *id)
 	for (const char *p = id; *p; p++)
 		if (!isalnum((unsigned char)*p))
 			return false;
-	return strlen(id) <= 255;
+	return strlen(id) <= CFN_MAX_LOGICAL_ID;
 }
 
 bool vd_is_no_value(const json_t *v)
@@ -207,9 +207,9 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 	struct strbuf path = STRBUF_INIT;
 	strbuf_addf(&path, "Resources.%s", id);
 	if (!alnum_id(id)) {
-		struct diag *d =
-			vd_report(c, DIAG_ERROR, path.buf,
-				  "logical ID '%s' must be 1 to 255 letters and digits", id);
+		struct diag *d = vd_report(c, DIAG_ERROR, path.buf,
+					   "logical ID '%s' must be 1 to %d letters and digits", id,
+					   CFN_MAX_LOGICAL_ID);
 		if (!strncmp(id, "Fn::ForEach::", 13))
 			diag_set_hint(d, "Fn::ForEach needs 'Transform: AWS::LanguageExtensions'");
 	}
@@ -319,7 +319,10 @@ static void check_limits(struct vctx *c)
 	static const struct {
 		const char *section;
 		size_t max;
-	} limits[] = {{"Resources", 500}, {"Parameters", 200}, {"Outputs", 200}, {"Mappings", 200}};
+	} limits[] = {{"Resources", CFN_MAX_RESOURCES},
+		      {"Parameters", CFN_MAX_PARAMETERS},
+		      {"Outputs", CFN_MAX_OUTPUTS},
+		      {"Mappings", CFN_MAX_MAPPINGS}};
 	for (size_t i = 0; i < 4; i++) {
 		size_t n = json_object_size(json_object_get(c->t->tmpl, limits[i].section));
 		if (n > limits[i].max) {

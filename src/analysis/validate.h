@@ -16,10 +16,8 @@
 
 #include "analysis/assembly.h"
 #include "analysis/schema.h"
+#include "base/cfn_limits.h"
 #include "base/diag.h"
-
-#define CFN_MAX_TEMPLATE_BYTES 1048576
-#define CFN_MAX_INLINE_TEMPLATE_BYTES 51200
 
 /* 0 when no error (warnings allowed), -1 otherwise. */
 int validate_assembly(struct sm_assembly *a, struct cfn_schema *schema, struct diag_list *dl);

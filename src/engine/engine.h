@@ -34,13 +34,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/cfn_limits.h"
 #include "base/diag.h"
-
-#define CFN_MAX_RESOURCES 500
-#define CFN_MAX_PARAMETERS 200
-#define CFN_MAX_OUTPUTS 200
-#define CFN_MAX_MAPPINGS 200
-#define CFN_MAX_LOGICAL_ID 255
 
 struct sm_app;
 struct sm_stack;

@@ -8,6 +8,7 @@
 #include "analysis/diff.h"
 #include "aws/describe.h"
 #include "aws/stack_events.h"
+#include "base/cfn_limits.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -108,7 +109,7 @@ static void report_changes(struct lc_session *s, const char *stack, const char *
 	pthread_mutex_lock(&s->lock);
 	json_array_foreach (changes, i, ch) {
 		const char *type = jstr(ch, "type");
-		stateful[i] = schema && *type && cfn_schema_is_stateful(schema, type);
+		stateful[i] = cfn_schema_is_stateful(schema, type);
 	}
 	pthread_mutex_unlock(&s->lock);
 	s->progress.changes(s->progress.arg, stack, cs_name, changes, stateful);
@@ -495,7 +496,7 @@ enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_temp
 	}
 
 	body = jio_dump_json(t->tmpl, &len);
-	if (len > LC_INLINE_TEMPLATE_LIMIT || o->upload_always) {
+	if (len > CFN_MAX_INLINE_TEMPLATE_BYTES || o->upload_always) {
 		url = lc_upload_template(c, o->env, name, body, len, dl);
 		if (!url)
 			goto out;

@@ -27,8 +27,6 @@
  */
 #define LC_CHANGE_SET_PREFIX "solemate-"
 #define LC_CHANGE_SET_DESCRIPTION "solemate deploy"
-/* CloudFormation's limit for TemplateBody; above it, TemplateURL from S3. */
-#define LC_INLINE_TEMPLATE_LIMIT 51200
 
 enum lc_deploy_result {
 	LC_DEPLOY_DONE,

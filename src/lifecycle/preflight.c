@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analysis/refs.h"
 #include "aws/cfn.h"
 #include "aws/describe.h"
 #include "base/strbuf.h"
@@ -155,21 +156,15 @@ static bool cert_covers(const json_t *cert, const char *host)
 static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
 {
 	json_t *uses = json_object();
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *id;
-		json_t *res;
-		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
-			const char *type = json_string_value(json_object_get(res, "Type")) ?: "";
-			bool cf = !strcmp(type, "AWS::CloudFront::Distribution");
-			const json_t *aliases =
-				json_object_get(json_object_get(json_object_get(res, "Properties"),
-								"DistributionConfig"),
-						"Aliases");
-			json_t *none = json_array();
-			collect_acm(json_object_get(res, "Properties"), &a->items[i], id, cf,
-				    json_is_array(aliases) ? aliases : none, uses);
-			json_decref(none);
-		}
+	struct sm_resource_iter it;
+	sm_foreach_resource (a, &it) {
+		bool cf = !strcmp(it.type, "AWS::CloudFront::Distribution");
+		const json_t *aliases =
+			json_object_get(json_object_get(it.props, "DistributionConfig"), "Aliases");
+		json_t *none = json_array();
+		collect_acm(it.props, it.t, it.id, cf, json_is_array(aliases) ? aliases : none,
+			    uses);
+		json_decref(none);
 	}
 	const char *arn;
 	json_t *u;
@@ -248,49 +243,43 @@ static void check_certificates(struct sm_assembly *a, const struct pf_opts *o, s
 
 static void check_rds(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
 {
-	for (size_t i = 0; i < a->nr; i++) {
-		const char *id;
-		json_t *res;
-		json_object_foreach (json_object_get(a->items[i].tmpl, "Resources"), id, res) {
-			const json_t *p = json_object_get(res, "Properties");
-			const char *engine = json_string_value(json_object_get(p, "Engine"));
-			const char *ver = json_string_value(json_object_get(p, "EngineVersion"));
-			const char *cls = json_string_value(json_object_get(p, "DBInstanceClass"));
-			if (strcmp(json_string_value(json_object_get(res, "Type")) ?: "",
-				   "AWS::RDS::DBInstance") ||
-			    !engine || !cls)
-				continue;
-			const char *region = pf_stack_region(o, &a->items[i]);
-			struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
-			if (!c)
-				continue;
-			char *subject = xstrfmt("%s/%s", a->items[i].stack_name, id);
-			size_t n = 0;
-			struct diag_list dl = DIAG_LIST_INIT;
-			size_t any = 1;
-			if (rds_orderable_count(c, engine, ver, cls, &n, &dl) < 0 ||
-			    (!n && rds_orderable_count(c, engine, NULL, NULL, &any, &dl) < 0))
-				pf_unanswered(r, "rds", subject, &dl);
-			else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot
-						tell */
-				pf_report_add(r, PF_WARNING, "rds", subject,
-					      "Check the version and class with aws rds "
-					      "describe-orderable-db-instance-options.",
-					      "could not check: the endpoint lists no orderable "
-					      "option for "
-					      "%s at all",
-					      engine);
-			else if (!n)
-				pf_report_add(r, PF_ERROR, "rds",
-					      pf_key_for(o, ver ? ver : "", subject),
-					      "Pick a version and class that aws rds "
-					      "describe-orderable-db-instance-options "
-					      "lists for the region (databaseEngineVersion, "
-					      "databaseInstanceClass).",
-					      "%s %s on %s is not orderable in %s (%s)", engine,
-					      ver ? ver : "(default)", cls, region, subject);
-			free(subject);
-		}
+	struct sm_resource_iter it;
+	sm_foreach_resource (a, &it) {
+		const json_t *p = it.props;
+		const char *engine = json_string_value(json_object_get(p, "Engine"));
+		const char *ver = json_string_value(json_object_get(p, "EngineVersion"));
+		const char *cls = json_string_value(json_object_get(p, "DBInstanceClass"));
+		if (strcmp(it.type, "AWS::RDS::DBInstance") || !engine || !cls)
+			continue;
+		const char *region = pf_stack_region(o, it.t);
+		struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
+		if (!c)
+			continue;
+		char *subject = xstrfmt("%s/%s", it.t->stack_name, it.id);
+		size_t n = 0;
+		struct diag_list dl = DIAG_LIST_INIT;
+		size_t any = 1;
+		if (rds_orderable_count(c, engine, ver, cls, &n, &dl) < 0 ||
+		    (!n && rds_orderable_count(c, engine, NULL, NULL, &any, &dl) < 0))
+			pf_unanswered(r, "rds", subject, &dl);
+		else if (!n && !any) /* the endpoint lists nothing for the engine: it cannot
+					tell */
+			pf_report_add(r, PF_WARNING, "rds", subject,
+				      "Check the version and class with aws rds "
+				      "describe-orderable-db-instance-options.",
+				      "could not check: the endpoint lists no orderable "
+				      "option for "
+				      "%s at all",
+				      engine);
+		else if (!n)
+			pf_report_add(r, PF_ERROR, "rds", pf_key_for(o, ver ? ver : "", subject),
+				      "Pick a version and class that aws rds "
+				      "describe-orderable-db-instance-options "
+				      "lists for the region (databaseEngineVersion, "
+				      "databaseInstanceClass).",
+				      "%s %s on %s is not orderable in %s (%s)", engine,
+				      ver ? ver : "(default)", cls, region, subject);
+		free(subject);
 	}
 }
 

@@ -1,0 +1,198 @@
+/* The assembly's one resolver and resource iterator (refs.h). */
+#include "analysis/refs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/xalloc.h"
+
+/*
+ * How many imports and cross-region parameters one value may go through: an
+ * output whose value imports another stack's output, and so on. Far above
+ * what a template does; it bounds a cycle of exports.
+ */
+#define SM_RESOLVE_MAX_HOPS 16
+
+/* The key of `obj` spelt as the `len` bytes at `name`, borrowed from obj; NULL when none. */
+static const char *key_of(const json_t *obj, const char *name, size_t len)
+{
+	if (!json_is_object(obj) || !len)
+		return NULL;
+	char small[128];
+	char *key = len < sizeof(small) ? small : xmalloc(len + 1);
+	memcpy(key, name, len);
+	key[len] = '\0';
+	void *iter = json_object_iter_at((json_t *)obj, key);
+	if (key != small)
+		free(key);
+	return iter ? json_object_iter_key(iter) : NULL;
+}
+
+/* The ID spelt by the `len` bytes at `name`: a resource, else a parameter of `t`. */
+static const char *id_in(const struct sm_template *t, const char *name, size_t len)
+{
+	if (!t)
+		return NULL;
+	const char *id = key_of(json_object_get(t->tmpl, "Resources"), name, len);
+	return id ? id : key_of(json_object_get(t->tmpl, "Parameters"), name, len);
+}
+
+/* {"Fn::Sub": "${X}"} or "${X.Attr}", or the list form whose variable X is such a value. */
+static const char *sub_id(const struct sm_template *t, const json_t *sub)
+{
+	const json_t *vars = json_is_array(sub) ? json_array_get(sub, 1) : NULL;
+	const char *s = json_string_value(json_is_array(sub) ? json_array_get(sub, 0) : sub);
+	size_t n = s ? strlen(s) : 0;
+	if (n < 4 || strncmp(s, "${", 2) || s[2] == '!' || s[n - 1] != '}')
+		return NULL;
+	size_t name_len = strcspn(s + 2, ".}");
+	if (2 + name_len + strcspn(s + 2 + name_len, "}") != n - 1)
+		return NULL; /* text around the reference, or a second one */
+	const char *var = key_of(vars, s + 2, name_len);
+	if (var)
+		return sm_ref_id(t, json_object_get(vars, var));
+	return id_in(t, s + 2, name_len);
+}
+
+const char *sm_ref_id(const struct sm_template *t, const json_t *v)
+{
+	if (!json_is_object(v))
+		return NULL;
+	const json_t *x = json_object_get(v, "Ref");
+	if (json_is_string(x))
+		return json_string_value(x);
+	if ((x = json_object_get(v, "Fn::GetAtt"))) {
+		if (json_is_array(x))
+			return json_string_value(json_array_get(x, 0));
+		const char *s = json_string_value(x);
+		return s ? id_in(t, s, strcspn(s, ".")) : NULL;
+	}
+	if ((x = json_object_get(v, "Fn::Sub")))
+		return sub_id(t, x);
+	return NULL;
+}
+
+/*
+ * The stack and output a cross-region parameter stands for, from the
+ * Description `synth` gives it (src/engine/resolve.c): false when it is
+ * another parameter.
+ */
+static bool cross_region_source(const json_t *param, char *output, char *stack)
+{
+	const char *desc = json_string_value(json_object_get(param, "Description"));
+	return desc && sscanf(desc, "Output %255s of stack %255s", output, stack) == 2;
+}
+
+struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const json_t *v)
+{
+	struct sm_rref none = {t, NULL};
+	for (int hop = 0; hop < SM_RESOLVE_MAX_HOPS; hop++) {
+		const char *id = sm_ref_id(t, v);
+		if (id) {
+			struct sm_rref r = {t, id};
+			const json_t *param =
+				json_object_get(json_object_get(t->tmpl, "Parameters"), id);
+			char output[256], stack[256];
+			if (sm_rref_resource(r) || !param ||
+			    !cross_region_source(param, output, stack))
+				return r;
+			struct sm_template *p = a ? sm_assembly_find(a, stack) : NULL;
+			const json_t *o =
+				p ? json_object_get(json_object_get(p->tmpl, "Outputs"), output)
+				  : NULL;
+			if (!o)
+				return r; /* the producer is not in the assembly: the parameter */
+			t = p;
+			v = json_object_get(o, "Value");
+			continue;
+		}
+		const char *name = json_string_value(json_object_get(v, "Fn::ImportValue"));
+		if (!name || !a || !(v = sm_assembly_export(a, name, &t)))
+			return none;
+	}
+	return none;
+}
+
+const json_t *sm_rref_resource(struct sm_rref r)
+{
+	return r.id && r.t ? json_object_get(json_object_get(r.t->tmpl, "Resources"), r.id) : NULL;
+}
+
+const json_t *sm_rref_props(struct sm_rref r)
+{
+	return json_object_get(sm_rref_resource(r), "Properties");
+}
+
+bool sm_rref_same(struct sm_rref a, struct sm_rref b)
+{
+	return a.t == b.t && a.id && b.id && !strcmp(a.id, b.id);
+}
+
+/* Each ${X} or ${X.Attr} of an Fn::Sub string, not ${!Literal}. */
+static bool sub_each(const char *s, sm_ref_fn fn, void *arg)
+{
+	for (const char *p = s; p && (p = strstr(p, "${")); p += 2)
+		if (p[2] != '!' && fn(arg, p + 2, strcspn(p + 2, "}.")))
+			return true;
+	return false;
+}
+
+bool sm_refs_each(const json_t *v, sm_ref_fn fn, void *arg)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+	if (json_is_array(v)) {
+		json_array_foreach ((json_t *)v, i, x)
+			if (sm_refs_each(x, fn, arg))
+				return true;
+		return false;
+	}
+	json_object_foreach ((json_t *)v, k, x) {
+		const char *s = json_string_value(x);
+		if (!strcmp(k, "Ref") && s) {
+			if (fn(arg, s, strlen(s)))
+				return true;
+		} else if (!strcmp(k, "Fn::GetAtt")) {
+			s = json_is_array(x) ? json_string_value(json_array_get(x, 0)) : s;
+			if (s && fn(arg, s, json_is_array(x) ? strlen(s) : strcspn(s, ".")))
+				return true;
+		} else if (!strcmp(k, "Fn::Sub")) {
+			if (sub_each(json_is_array(x) ? json_string_value(json_array_get(x, 0)) : s,
+				     fn, arg))
+				return true;
+		}
+		if (sm_refs_each(x, fn, arg))
+			return true;
+	}
+	return false;
+}
+
+/* ---- the resource iterator ---- */
+
+void sm_resource_iter_init(struct sm_resource_iter *it, struct sm_assembly *a,
+			   struct sm_template *t)
+{
+	*it = (struct sm_resource_iter){.a = a, .t = t};
+	it->next = a ? 0 : 1;
+	it->pos = t ? json_object_iter(json_object_get(t->tmpl, "Resources")) : NULL;
+}
+
+bool sm_resource_iter_next(struct sm_resource_iter *it)
+{
+	while (!it->pos) {
+		if (!it->a || it->next >= it->a->nr)
+			return false;
+		it->t = &it->a->items[it->next++];
+		it->pos = json_object_iter(json_object_get(it->t->tmpl, "Resources"));
+	}
+	json_t *resources = json_object_get(it->t->tmpl, "Resources");
+	it->id = json_object_iter_key(it->pos);
+	it->res = json_object_iter_value(it->pos);
+	it->type = json_string_value(json_object_get(it->res, "Type"));
+	if (!it->type)
+		it->type = "";
+	it->props = json_object_get(it->res, "Properties");
+	it->pos = json_object_iter_next(resources, it->pos);
+	return true;
+}
