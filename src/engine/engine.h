@@ -103,6 +103,21 @@ json_t *sm_stack_add_lookup_parameter(struct sm_stack *s, const char *name, json
 void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
 			 const char *description, const char *export_name);
 
+/* ---- building values ---- */
+
+/*
+ * json_pack that fails loudly. jansson's json_pack returns NULL on a NULL
+ * string or value (a configuration value left unset), and a NULL handed on
+ * as Properties silently became {}: MultiAZ and EngineVersion vanished and
+ * validate passed the template. sm_pack_at returns instead a marker that
+ * sm_app_resolve() reports as an error naming the stack, the resource, the
+ * key ("MasterUserSecret.KmsKeyId"), the format and the caller's file and
+ * line; synthesis then fails. Every json_pack of the files that include
+ * this header (the engine, the constructs, the app) goes through it.
+ */
+json_t *sm_pack_at(const char *file, int line, const char *fmt, ...);
+#define json_pack(...) sm_pack_at(__FILE__, __LINE__, __VA_ARGS__)
+
 /* ---- resources ---- */
 
 /* `props` may be NULL (no properties yet); it is stolen. */

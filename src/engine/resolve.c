@@ -248,6 +248,16 @@ static void resolve_value(struct resolve_ctx *c, struct sm_stack *consumer, json
 	if (json_is_object(v)) {
 		void *it = json_object_iter(v);
 		/* a token is an object of one key, SM_TOKEN_KEY */
+		const char *failed = sm_pack_error(v);
+		if (failed) {
+			char *at = where_str(w);
+			diag_add(c->dl, DIAG_ERROR, NULL, 0, 0, at,
+				 "a value could not be built: %s", failed);
+			free(at);
+			c->errors++;
+			json_object_clear(v);
+			return;
+		}
 		if (it && json_object_size(v) == 1 &&
 		    !strcmp(json_object_iter_key(it), SM_TOKEN_KEY)) {
 			json_t *tok = json_incref(json_object_iter_value(it));

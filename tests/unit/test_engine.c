@@ -419,6 +419,44 @@ TEST(empty_stacks_are_dropped_unless_needed)
 	diag_list_release(&dl);
 }
 
+/*
+ * A json_pack with a NULL string no longer becomes empty Properties: the
+ * synthesis fails naming the resource, the key path and the call (issue 17).
+ */
+TEST(failed_pack_names_the_key_and_fails_resolve)
+{
+	struct sm_app *app = sm_app_new();
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_stack *s = sm_stack_new(app, "Data", NULL);
+	const char *unset = NULL;
+	sm_resource_new(s, "Db", "AWS::RDS::DBInstance",
+			json_pack("{ss sb s{ss si} s[ss]}", "Engine", "postgres", "MultiAZ", 1,
+				  "Monitoring", "EngineVersion", unset, "Interval", 60, "Logs", "a",
+				  "b"));
+	struct sm_resource *q = sm_resource_new(s, "Queue", "AWS::SQS::Queue", NULL);
+	/* nested: the inner failure is carried through the outer pack */
+	sm_resource_set(q, "RedrivePolicy",
+			json_pack("{so}", "Target", json_pack("[s s]", "first", unset)));
+	sm_resource_set(q, "Tags", json_pack("{so}", "Key", (json_t *)NULL));
+	CHECK(sm_app_resolve(app, &dl) < 0);
+	CHECK(dl.nr == 3);
+	if (dl.nr == 3) {
+		CHECK_CONTAINS(dl.items[0].path, "Data/Db");
+		CHECK_CONTAINS(dl.items[0].message, "NULL string for 'Monitoring.EngineVersion'");
+		CHECK_CONTAINS(dl.items[0].message, "test_engine.c:");
+		CHECK_CONTAINS(dl.items[1].path, "Data/Queue");
+		CHECK_CONTAINS(dl.items[1].message, "NULL string for '[1]'");
+		CHECK_CONTAINS(dl.items[2].message, "NULL object for 'Key'");
+	}
+	/* the marker never reaches a template */
+	const json_t *t = sm_stack_template(s);
+	char *text = t ? json_dumps(t, 0) : NULL;
+	CHECK(!text || !strstr(text, "SolematePackError"));
+	free(text);
+	sm_app_free(app);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(empty_stacks_are_dropped_unless_needed);
@@ -436,5 +474,6 @@ int main(void)
 	RUN(intrinsics_have_cloudformation_shape);
 	RUN(parameters_conditions_outputs_and_attributes);
 	RUN(dangling_reference_and_depends_on_are_errors);
+	RUN(failed_pack_names_the_key_and_fails_resolve);
 	return test_done();
 }
