@@ -413,119 +413,132 @@ static void say_why_approval(struct lc_session *s, const char *name, const struc
 		       v->data_at_risk, v->data_at_risk == 1 ? "" : "s");
 }
 
-enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_template *t,
-				      const struct lc_deploy_opts *o, json_t **outputs_out,
-				      struct diag_list *dl)
+/*
+ * One deploy of one stack, carried through its steps: prepare the stack
+ * (prepare_stack), make the change set (make_change_set), judge it and ask
+ * (approve), execute it and follow it (execute). Each step returns 0 to go
+ * on, -1 to stop with d->res; lc_deploy_stack releases what they hold.
+ */
+struct deploy_run {
+	struct lc_session *s;
+	const struct sm_template *t;
+	const struct lc_deploy_opts *o;
+	struct diag_list *dl;
+	struct aws_client *c;
+	const char *region, *name;
+	const char *type; /* "CREATE" or "UPDATE" */
+	int exists;	  /* the stack exists (1), not (0), or could not be told (-1) */
+	bool created_stack;
+	struct cfn_stack cur;
+	struct cfn_change_set cs;
+	struct lc_watch w;
+	struct plan_verdict v;
+	char *body, *url, *cs_id, *cs_name;
+	json_t *old_tmpl, *params;
+	enum lc_deploy_result res;
+};
+
+/* Delete a stack whose first creation failed (ROLLBACK_COMPLETE): it holds nothing. */
+static int delete_failed_creation(struct deploy_run *d, const char *st)
 {
-	struct lc_client cc;
-	struct cfn_stack cur = {0};
-	struct cfn_change_set cs = {0};
-	struct lc_watch w = {0};
-	struct plan_verdict v = {0};
-	const char *region = lc_stack_region(s, t), *name = t->stack_name;
-	char *body = NULL, *url = NULL, *cs_id = NULL, *cs_name = NULL;
-	json_t *old_tmpl = NULL, *params = NULL;
-	bool created_stack = false;
-	enum lc_deploy_result res = LC_DEPLOY_FAILED;
+	lc_say(d->s, d->name,
+	       "%s after a failed first creation: deleting it before creating it again\n", st);
+	struct lc_watch dw = {.stack = d->name, .stack_id = d->cur.id};
+	if (lc_watch_begin(d->s, d->c, &dw, d->dl) < 0 ||
+	    cfn_delete_stack(d->c, d->name, d->dl) < 0) {
+		lc_watch_release(&dw);
+		return -1;
+	}
+	int r = lc_watch_run(d->s, d->c, &dw, d->dl);
+	bool gone = dw.gone;
+	lc_watch_release(&dw);
+	if (r == 1) {
+		d->res = LC_DEPLOY_INTERRUPTED;
+		return -1;
+	}
+	if (r < 0 || !gone) {
+		diag_add(d->dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			 "could not delete the failed stack '%s'", d->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 1: the stack as it is: ours, settled, CREATE or UPDATE (and its template then). */
+static int prepare_stack(struct deploy_run *d)
+{
+	d->exists = cfn_describe_stack(d->c, d->name, &d->cur, d->dl);
+	if (d->exists < 0)
+		return -1;
+	if (d->exists && d->cur.status && !strcmp(d->cur.status, "DELETE_COMPLETE"))
+		d->exists = 0; /* a deleted stack's name is free again */
+	if (d->exists && d->o->owner_env &&
+	    lc_stack_owner_check(&d->cur, d->o->owner_env, d->dl) < 0) {
+		d->res = LC_DEPLOY_REFUSED;
+		return -1;
+	}
+	d->type = "CREATE";
+	if (!d->exists)
+		return 0;
+	const char *st = d->cur.status ? d->cur.status : "";
+	if (!strcmp(st, "ROLLBACK_COMPLETE") || !strcmp(st, "ROLLBACK_FAILED"))
+		return delete_failed_creation(d, st);
+	if (!strcmp(st, "REVIEW_IN_PROGRESS")) /* made by a change set never executed: a CREATE */
+		return remove_stale_change_sets(d->s, d->c, d->name, d->dl);
+	if (stack_status_state(st) == STACK_IN_PROGRESS) {
+		struct diag *e =
+			diag_add(d->dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "stack '%s' is %s: another operation is running", d->name, st);
+		diag_set_hint(e,
+			      "wait for it to settle (aws cloudformation describe-stack-events "
+			      "--stack-name %s), then deploy again",
+			      d->name);
+		return -1;
+	}
+	d->type = "UPDATE";
+	if (remove_stale_change_sets(d->s, d->c, d->name, d->dl) < 0)
+		return -1;
+	int err;
+	d->old_tmpl = lc_deployed_template(d->c, d->name, &err, d->dl);
+	return err ? -1 : 0;
+}
+
+/* Step 2: upload the template when needed, create the change set, wait for it. */
+static int make_change_set(struct deploy_run *d)
+{
 	size_t len = 0;
-
-	if (outputs_out)
-		*outputs_out = NULL;
-	strbuf_init(&v.reasons, 0);
-	lc_client_init(s, region, &cc);
-	struct aws_client *c = &cc.c;
-
-	int exists = cfn_describe_stack(c, name, &cur, dl);
-	if (exists < 0)
-		goto out;
-	if (exists && cur.status && !strcmp(cur.status, "DELETE_COMPLETE"))
-		exists = 0; /* a deleted stack's name is free again */
-	if (exists && o->owner_env && lc_stack_owner_check(&cur, o->owner_env, dl) < 0) {
-		res = LC_DEPLOY_REFUSED;
-		goto out;
-	}
-	const char *type = "CREATE";
-	if (exists) {
-		const char *st = cur.status ? cur.status : "";
-		if (!strcmp(st, "ROLLBACK_COMPLETE") || !strcmp(st, "ROLLBACK_FAILED")) {
-			/* a first creation that failed holds nothing and cannot be updated */
-			lc_say(s, name,
-			       "%s after a failed first creation: deleting it before creating "
-			       "it again\n",
-			       st);
-			struct lc_watch dw = {.stack = name, .stack_id = cur.id};
-			if (lc_watch_begin(s, c, &dw, dl) < 0 ||
-			    cfn_delete_stack(c, name, dl) < 0) {
-				lc_watch_release(&dw);
-				goto out;
-			}
-			int r = lc_watch_run(s, c, &dw, dl);
-			bool gone = dw.gone;
-			lc_watch_release(&dw);
-			if (r == 1) {
-				res = LC_DEPLOY_INTERRUPTED;
-				goto out;
-			}
-			if (r < 0 || !gone) {
-				diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-					 "could not delete the failed stack '%s'", name);
-				goto out;
-			}
-		} else if (!strcmp(st, "REVIEW_IN_PROGRESS")) {
-			/* created by a change set that was never executed: still a CREATE */
-			if (remove_stale_change_sets(s, c, name, dl) < 0)
-				goto out;
-		} else if (stack_status_state(st) == STACK_IN_PROGRESS) {
-			struct diag *d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-						  "stack '%s' is %s: another operation is running",
-						  name, st);
-			diag_set_hint(d,
-				      "wait for it to settle (aws cloudformation "
-				      "describe-stack-events --stack-name %s), then deploy again",
-				      name);
-			goto out;
-		} else {
-			type = "UPDATE";
-			if (remove_stale_change_sets(s, c, name, dl) < 0)
-				goto out;
-			int err;
-			old_tmpl = lc_deployed_template(c, name, &err, dl);
-			if (err)
-				goto out;
-		}
-	}
-
-	body = jio_dump_json(t->tmpl, &len);
-	if (len > CFN_MAX_INLINE_TEMPLATE_BYTES || o->upload_always) {
-		url = lc_upload_template(c, o->env, name, body, len, dl);
-		if (!url)
-			goto out;
-		lc_say(s, name, "template (%zu bytes) uploaded to %s\n", len, url);
+	d->body = jio_dump_json(d->t->tmpl, &len);
+	if (len > CFN_MAX_INLINE_TEMPLATE_BYTES || d->o->upload_always) {
+		d->url = lc_upload_template(d->c, d->o->env, d->name, d->body, len, d->dl);
+		if (!d->url)
+			return -1;
+		lc_say(d->s, d->name, "template (%zu bytes) uploaded to %s\n", len, d->url);
 	}
 	int perr;
-	params = cross_region_parameters(s, o->manifest, name, &perr, dl);
+	d->params = cross_region_parameters(d->s, d->o->manifest, d->name, &perr, d->dl);
 	if (perr)
-		goto out;
-	cs_name = change_set_name();
+		return -1;
+	d->cs_name = change_set_name();
 	struct cfn_change_set_input in = {
-		.parameters = params,
-		.stack = name,
-		.name = cs_name,
-		.type = type,
-		.template_body = url ? NULL : body,
-		.template_url = url,
+		.parameters = d->params,
+		.stack = d->name,
+		.name = d->cs_name,
+		.type = d->type,
+		.template_body = d->url ? NULL : d->body,
+		.template_url = d->url,
 		.description = LC_CHANGE_SET_DESCRIPTION,
-		.role_arn = o->role_arn,
+		.role_arn = d->o->role_arn,
 	};
-	lc_say(s, name, "creating change set %s (%s)\n", cs_name, type);
-	created_stack = !strcmp(type, "CREATE");
+	lc_say(d->s, d->name, "creating change set %s (%s)\n", d->cs_name, d->type);
+	d->created_stack = !strcmp(d->type, "CREATE");
 	struct diag_list create_dl = DIAG_LIST_INIT;
-	int cr = cfn_create_change_set(c, &in, &cs_id, &create_dl);
+	int cr = cfn_create_change_set(d->c, &in, &d->cs_id, &create_dl);
 	if (cr == 1) {
 		/* refused as empty at creation (moto; UpdateStack's wording): no change set made */
-		lc_say(s, name, "no changes\n");
-		res = LC_DEPLOY_UNCHANGED;
-		goto out;
+		lc_say(d->s, d->name, "no changes\n");
+		d->res = LC_DEPLOY_UNCHANGED;
+		diag_list_release(&create_dl);
+		return -1;
 	}
 	if (cr < 0) {
 		/*
@@ -534,101 +547,102 @@ enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_temp
 		 * ours alone, so a change set of that name is the one we made.
 		 */
 		struct diag_list ignore = DIAG_LIST_INIT;
-		bool there = cfn_describe_change_set(c, name, cs_name, &cs, &ignore) == 0;
-		cfn_change_set_release(&cs);
+		bool there =
+			cfn_describe_change_set(d->c, d->name, d->cs_name, &d->cs, &ignore) == 0;
+		cfn_change_set_release(&d->cs);
 		if (!there) {
-			diag_list_move(dl, &create_dl);
-			discard_change_set(s, c, name, cs_name, created_stack, &ignore);
+			diag_list_move(d->dl, &create_dl);
+			discard_change_set(d->s, d->c, d->name, d->cs_name, d->created_stack,
+					   &ignore);
 			diag_list_release(&ignore);
-			goto out;
+			return -1;
 		}
 		diag_list_release(&ignore);
 	}
 	diag_list_release(&create_dl);
 
-	int r = wait_change_set(s, c, name, cs_name, &cs, dl);
-	if (r != 0) {
-		int gone = discard_change_set(s, c, name, cs_name, created_stack, dl);
-		if (r == 1) {
-			lc_say(s, name, "no changes\n");
-			/* not a success while its change set stays behind (issue 19) */
-			res = gone < 0 ? LC_DEPLOY_FAILED : LC_DEPLOY_UNCHANGED;
-		} else if (r == 2) {
-			lc_say(s, name, "interrupted: %s, nothing was changed\n",
-			       gone < 0 ? "the change set could not be deleted"
-					: "change set deleted");
-			res = LC_DEPLOY_INTERRUPTED;
-		}
-		goto out;
+	int r = wait_change_set(d->s, d->c, d->name, d->cs_name, &d->cs, d->dl);
+	if (r == 0)
+		return 0;
+	int gone = discard_change_set(d->s, d->c, d->name, d->cs_name, d->created_stack, d->dl);
+	if (r == 1) {
+		lc_say(d->s, d->name, "no changes\n");
+		/* not a success while its change set stays behind (issue 19) */
+		d->res = gone < 0 ? LC_DEPLOY_FAILED : LC_DEPLOY_UNCHANGED;
+	} else if (r == 2) {
+		lc_say(d->s, d->name, "interrupted: %s, nothing was changed\n",
+		       gone < 0 ? "the change set could not be deleted" : "change set deleted");
+		d->res = LC_DEPLOY_INTERRUPTED;
 	}
+	return -1;
+}
 
+/* Step 3: judge the change set, show it, ask when the policy wants; true to execute. */
+static bool approve(struct deploy_run *d)
+{
+	struct lc_session *s = d->s;
+	const struct lc_deploy_opts *o = d->o;
 	if (o->show_changes)
-		report_changes(s, name, cs_name, cs.changes, o->schema);
+		report_changes(s, d->name, d->cs_name, d->cs.changes, o->schema);
 	pthread_mutex_lock(&s->lock);
-	plan_judge(cs.changes, old_tmpl, o->schema, &o->policy, &v);
+	plan_judge(d->cs.changes, d->old_tmpl, o->schema, &o->policy, &d->v);
 	pthread_mutex_unlock(&s->lock);
+	if (o->show_changes && d->v.action != PLAN_NOTHING)
+		show_security_tables(s, d->name, d->old_tmpl, d->t->tmpl);
 
-	if (o->show_changes && v.action != PLAN_NOTHING)
-		show_security_tables(s, name, old_tmpl, t->tmpl);
-
-	bool go = false;
-	switch (v.action) {
+	switch (d->v.action) {
 	case PLAN_NOTHING:
-		lc_say(s, name, "no changes\n");
-		res = LC_DEPLOY_UNCHANGED;
-		break;
+		lc_say(s, d->name, "no changes\n");
+		d->res = LC_DEPLOY_UNCHANGED;
+		return false;
 	case PLAN_REFUSE:
-		lc_say(s, name, "%s", v.reasons.buf);
-		lc_say(s, name,
+		lc_say(s, d->name, "%s", d->v.reasons.buf);
+		lc_say(s, d->name,
 		       "refused: this would lose data in %s; nothing was changed. If it is "
 		       "intended, deploy again with --allow-data-loss\n",
 		       o->env ? o->env : "a protected environment");
-		res = LC_DEPLOY_REFUSED;
-		break;
+		d->res = LC_DEPLOY_REFUSED;
+		return false;
 	case PLAN_ASK:
-		if (v.reasons.len)
-			lc_say(s, name, "%s", v.reasons.buf);
-		say_why_approval(s, name, &v, &o->policy);
+		if (d->v.reasons.len)
+			lc_say(s, d->name, "%s", d->v.reasons.buf);
+		say_why_approval(s, d->name, &d->v, &o->policy);
 		if (!s->progress.confirm) {
-			lc_say(s, name,
+			lc_say(s, d->name,
 			       "not approved: %zu change%s need approval (--require-approval) "
 			       "and there is no terminal to ask; pass --yes to approve\n",
-			       v.changes, v.changes == 1 ? "" : "s");
-			res = LC_DEPLOY_REFUSED;
-			break;
+			       d->v.changes, d->v.changes == 1 ? "" : "s");
+			d->res = LC_DEPLOY_REFUSED;
+			return false;
 		}
-		char *q = xstrfmt("deploy these changes to %s?", name);
-		go = s->progress.confirm(s->progress.arg, q);
+		char *q = xstrfmt("deploy these changes to %s?", d->name);
+		bool go = s->progress.confirm(s->progress.arg, q);
 		free(q);
 		if (!go) {
-			lc_say(s, name, "not deployed: the change set is deleted\n");
-			res = lc_interrupted(s) ? LC_DEPLOY_INTERRUPTED : LC_DEPLOY_REFUSED;
+			lc_say(s, d->name, "not deployed: the change set is deleted\n");
+			d->res = lc_interrupted(s) ? LC_DEPLOY_INTERRUPTED : LC_DEPLOY_REFUSED;
 		}
-		break;
+		return go;
 	case PLAN_GO:
-		if (v.reasons.len)
-			lc_say(s, name, "%s", v.reasons.buf);
-		go = true;
-		break;
+		if (d->v.reasons.len)
+			lc_say(s, d->name, "%s", d->v.reasons.buf);
+		return true;
 	}
-	if (!go || lc_interrupted(s)) {
-		if (go)
-			res = LC_DEPLOY_INTERRUPTED;
-		/* a refused or unchanged run must not leave an executable change set */
-		if (discard_change_set(s, c, name, cs_name, created_stack, dl) < 0 &&
-		    res == LC_DEPLOY_UNCHANGED)
-			res = LC_DEPLOY_FAILED;
-		goto out;
-	}
+	return false;
+}
 
-	w.stack = name;
-	w.total = json_array_size(cs.changes);
-	if (lc_watch_begin(s, c, &w, dl) < 0) {
-		discard_change_set(s, c, name, cs_name, created_stack, dl);
-		goto out;
+/* Step 4: execute the change set, follow the stack to its end, report its outputs. */
+static int execute(struct deploy_run *d, json_t **outputs_out)
+{
+	struct lc_session *s = d->s;
+	d->w.stack = d->name;
+	d->w.total = json_array_size(d->cs.changes);
+	if (lc_watch_begin(s, d->c, &d->w, d->dl) < 0) {
+		discard_change_set(s, d->c, d->name, d->cs_name, d->created_stack, d->dl);
+		return -1;
 	}
 	struct diag_list exec_dl = DIAG_LIST_INIT;
-	if (cfn_execute_change_set(c, name, cs_name, &exec_dl) < 0) {
+	if (cfn_execute_change_set(d->c, d->name, d->cs_name, &exec_dl) < 0) {
 		/*
 		 * A retried ExecuteChangeSet whose first attempt went through is
 		 * refused ("cannot be executed in its current status"): the
@@ -636,67 +650,97 @@ enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_temp
 		 */
 		struct cfn_change_set now = {0};
 		struct diag_list ignore = DIAG_LIST_INIT;
-		int dr = cfn_describe_change_set(c, name, cs_name, &now, &ignore);
+		int dr = cfn_describe_change_set(d->c, d->name, d->cs_name, &now, &ignore);
 		bool running = dr == 0 && now.execution_status &&
 			       strncmp(now.execution_status, "EXECUTE_", 8) == 0;
 		cfn_change_set_release(&now);
-		if (!running) {
-			diag_list_move(dl, &exec_dl);
-			diag_list_release(&ignore);
-			discard_change_set(s, c, name, cs_name, created_stack, dl);
-			goto out;
-		}
 		diag_list_release(&ignore);
+		if (!running) {
+			diag_list_move(d->dl, &exec_dl);
+			discard_change_set(s, d->c, d->name, d->cs_name, d->created_stack, d->dl);
+			return -1;
+		}
 	}
 	diag_list_release(&exec_dl);
-	lc_say(s, name, "executing change set (%zu change%s)\n", w.total, w.total == 1 ? "" : "s");
-	r = lc_watch_run(s, c, &w, dl);
+	lc_say(s, d->name, "executing change set (%zu change%s)\n", d->w.total,
+	       d->w.total == 1 ? "" : "s");
+	int r = lc_watch_run(s, d->c, &d->w, d->dl);
 	if (r == 1) {
-		explain_interrupt(s, t, o, region, w.final.status);
-		res = LC_DEPLOY_INTERRUPTED;
-		goto out;
+		explain_interrupt(s, d->t, d->o, d->region, d->w.final.status);
+		d->res = LC_DEPLOY_INTERRUPTED;
+		return -1;
 	}
 	if (r < 0)
-		goto out;
-	if (stack_status_state(w.final.status) != STACK_OK) {
-		const json_t *rc = stack_events_root_cause(w.events);
-		struct diag *d;
+		return -1;
+	if (stack_status_state(d->w.final.status) != STACK_OK) {
+		const json_t *rc = stack_events_root_cause(d->w.events);
+		struct diag *e;
 		if (rc)
-			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-				     "stack '%s' failed (%s): %s %s (%s): %s", name, w.final.status,
-				     jstr(rc, "status"), jstr(rc, "logicalId"), jstr(rc, "type"),
-				     jstr(rc, "reason"));
+			e = diag_add(d->dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				     "stack '%s' failed (%s): %s %s (%s): %s", d->name,
+				     d->w.final.status, jstr(rc, "status"), jstr(rc, "logicalId"),
+				     jstr(rc, "type"), jstr(rc, "reason"));
 		else
-			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL, "stack '%s' failed (%s): %s",
-				     name, w.final.status,
-				     w.final.status_reason ? w.final.status_reason
-							   : "no reason given");
-		diag_set_hint(d, "CloudFormation rolled the stack back; fix the cause and deploy "
+			e = diag_add(d->dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				     "stack '%s' failed (%s): %s", d->name, d->w.final.status,
+				     d->w.final.status_reason ? d->w.final.status_reason
+							      : "no reason given");
+		diag_set_hint(e, "CloudFormation rolled the stack back; fix the cause and deploy "
 				 "again");
-		goto out;
+		return -1;
 	}
-	lc_say(s, name, "%s\n", w.final.status);
-	if (s->progress.outputs && json_object_size(w.final.outputs))
-		s->progress.outputs(s->progress.arg, name, w.final.outputs);
+	lc_say(s, d->name, "%s\n", d->w.final.status);
+	if (s->progress.outputs && json_object_size(d->w.final.outputs))
+		s->progress.outputs(s->progress.arg, d->name, d->w.final.outputs);
 	if (outputs_out)
-		*outputs_out = json_incref(w.final.outputs);
-	res = LC_DEPLOY_DONE;
-	if (o->termination_protection && !w.final.termination_protection)
-		res = protect(s, c, name, res, dl);
-out:
-	if (res == LC_DEPLOY_UNCHANGED && exists == 1 && o->termination_protection &&
-	    !cur.termination_protection)
-		res = protect(s, c, name, res, dl);
+		*outputs_out = json_incref(d->w.final.outputs);
+	d->res = LC_DEPLOY_DONE;
+	if (d->o->termination_protection && !d->w.final.termination_protection)
+		d->res = protect(s, d->c, d->name, d->res, d->dl);
+	return 0;
+}
+
+enum lc_deploy_result lc_deploy_stack(struct lc_session *s, const struct sm_template *t,
+				      const struct lc_deploy_opts *o, json_t **outputs_out,
+				      struct diag_list *dl)
+{
+	struct lc_client cc;
+	struct deploy_run d = {.s = s, .t = t, .o = o, .dl = dl, .res = LC_DEPLOY_FAILED};
+	d.region = lc_stack_region(s, t);
+	d.name = t->stack_name;
+	if (outputs_out)
+		*outputs_out = NULL;
+	strbuf_init(&d.v.reasons, 0);
+	lc_client_init(s, d.region, &cc);
+	d.c = &cc.c;
+
+	if (prepare_stack(&d) == 0 && make_change_set(&d) == 0) {
+		bool go = approve(&d);
+		if (go && !lc_interrupted(s)) {
+			execute(&d, outputs_out);
+		} else {
+			if (go)
+				d.res = LC_DEPLOY_INTERRUPTED;
+			/* a refused or unchanged run must not leave an executable change set */
+			if (discard_change_set(s, d.c, d.name, d.cs_name, d.created_stack, dl) <
+				    0 &&
+			    d.res == LC_DEPLOY_UNCHANGED)
+				d.res = LC_DEPLOY_FAILED;
+		}
+	}
+	if (d.res == LC_DEPLOY_UNCHANGED && d.exists == 1 && o->termination_protection &&
+	    !d.cur.termination_protection)
+		d.res = protect(s, d.c, d.name, d.res, dl);
 	lc_client_done(s, &cc);
-	lc_watch_release(&w);
-	strbuf_release(&v.reasons);
-	cfn_change_set_release(&cs);
-	cfn_stack_release(&cur);
-	json_decref(old_tmpl);
-	json_decref(params);
-	free(body);
-	free(url);
-	free(cs_id);
-	free(cs_name);
-	return res;
+	lc_watch_release(&d.w);
+	strbuf_release(&d.v.reasons);
+	cfn_change_set_release(&d.cs);
+	cfn_stack_release(&d.cur);
+	json_decref(d.old_tmpl);
+	json_decref(d.params);
+	free(d.body);
+	free(d.url);
+	free(d.cs_id);
+	free(d.cs_name);
+	return d.res;
 }
