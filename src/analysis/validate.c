@@ -334,12 +334,8 @@ static void check_limits(struct vctx *c)
 	}
 	if (!json_object_size(json_object_get(c->t->tmpl, "Resources")))
 		vd_report(c, DIAG_ERROR, NULL, "a template needs at least one resource");
-	size_t bytes = c->t->source ? c->t->source_len : 0;
-	char *tmp = NULL;
-	if (!bytes) {
-		tmp = jio_dump_json(c->t->tmpl, NULL); /* malloc: freed below */
-		bytes = tmp ? strlen(tmp) : 0;
-	}
+	/* a template synthesized in memory is measured as deploy would write it */
+	size_t bytes = c->t->source ? c->t->source_len : jio_json_size(c->t->tmpl);
 	if (bytes > CFN_MAX_TEMPLATE_BYTES)
 		vd_report(c, DIAG_ERROR, NULL,
 			  "template is %zu bytes; CloudFormation's limit is %d", bytes,
@@ -349,7 +345,6 @@ static void check_limits(struct vctx *c)
 			  "template is %zu bytes, above the %d bytes a request can carry inline: "
 			  "deploy uploads it to the bootstrap bucket",
 			  bytes, CFN_MAX_INLINE_TEMPLATE_BYTES);
-	free(tmp);
 }
 
 static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl)

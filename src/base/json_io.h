@@ -28,6 +28,8 @@ json_t *jio_load_file(const char *path, struct diag_list *dl);
 
 /* JSON with one-space indent (as the AWS CDK writes), UTF-8, trailing newline. */
 char *jio_dump_json(const json_t *v, size_t *len);
+/* The length jio_dump_json would give, without writing it. */
+size_t jio_json_size(const json_t *v);
 /*
  * Block-style YAML; strings that would read back as another type are quoted.
  * NULL if libyaml refuses to emit (a bug, reported as such by callers).

@@ -39,6 +39,19 @@ static inline uint64_t needs_escape8(uint64_t x)
 	return ((x - ones * 0x20) | (q - ones) | (b - ones)) & ~x & high;
 }
 
+/* The end of the run of 8-byte blocks from s[i] that need no escape. */
+static inline size_t plain_run(const char *s, size_t i, size_t n)
+{
+	while (i + 8 <= n) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		if (needs_escape8(x))
+			break;
+		i += 8;
+	}
+	return i;
+}
+
 /* Writes the escaped string at `o` (room for 6 * n + 2 reserved). */
 static char *put_string(char *o, const char *s, size_t n)
 {
@@ -48,15 +61,10 @@ static char *put_string(char *o, const char *s, size_t n)
 	*o++ = '"';
 	for (;;) {
 		/* runs of plain bytes, eight at a time */
-		while (i + 8 <= n) {
-			uint64_t x;
-			memcpy(&x, s + i, 8);
-			if (needs_escape8(x))
-				break;
-			memcpy(o, s + i, 8);
-			o += 8;
-			i += 8;
-		}
+		size_t j = plain_run(s, i, n);
+		memcpy(o, s + i, j - i);
+		o += j - i;
+		i = j;
 		if (i >= n)
 			break;
 		unsigned char c = (unsigned char)s[i++];
@@ -196,6 +204,76 @@ static void dump_value(struct strbuf *sb, const json_t *v, int depth)
 		strbuf_add(sb, "null", 4);
 		return;
 	}
+}
+
+/* The bytes put_string writes for s[0..n), quotes included. */
+static size_t string_size(const char *s, size_t n)
+{
+	size_t out = n + 2, i = 0;
+	for (;;) {
+		i = plain_run(s, i, n);
+		if (i >= n)
+			return out;
+		unsigned char c = (unsigned char)s[i++];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		/* \" \\ \n \t \r \b \f add one byte, \u00XX five */
+		out += strchr("\"\\\n\t\r\b\f", c) && c ? 1 : 5;
+	}
+}
+
+static size_t value_size(const json_t *v, int depth)
+{
+	char buf[64];
+	size_t n = 0;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: {
+		void *it = json_object_iter((json_t *)v);
+		if (!it)
+			return 2;
+		for (; it; it = json_object_iter_next((json_t *)v, it))
+			/* separator, newline and indent, key, ": ", value */
+			n += 1 + 1 + (size_t)depth + 1 +
+			     string_size(json_object_iter_key(it), json_object_iter_key_len(it)) +
+			     2 + value_size(json_object_iter_value(it), depth + 1);
+		return n + 1 + (size_t)depth + 1;
+	}
+	case JSON_ARRAY: {
+		size_t nr = json_array_size(v);
+		if (!nr)
+			return 2;
+		for (size_t i = 0; i < nr; i++)
+			n += 1 + 1 + (size_t)depth + 1 +
+			     value_size(json_array_get(v, i), depth + 1);
+		return n + 1 + (size_t)depth + 1;
+	}
+	case JSON_STRING:
+		return string_size(json_string_value(v), json_string_length(v));
+	case JSON_INTEGER: {
+		json_int_t x = json_integer_value(v);
+		unsigned long long u = x < 0 ? 0ULL - (unsigned long long)x : (unsigned long long)x;
+		n = x < 0;
+		do {
+			n++;
+			u /= 10;
+		} while (u);
+		return n;
+	}
+	case JSON_REAL:
+		snprintf(buf, sizeof(buf), "%.17g", json_real_value(v));
+		return strlen(buf) + (strpbrk(buf, ".eE") ? 0 : 2);
+	case JSON_TRUE:
+		return 4;
+	case JSON_FALSE:
+		return 5;
+	default:
+		return 4;
+	}
+}
+
+size_t jio_json_size(const json_t *v)
+{
+	return value_size(v, 0) + 1; /* and the trailing newline */
 }
 
 char *jio_dump_json(const json_t *v, size_t *len)

@@ -34,7 +34,11 @@ static int agree(const char *name, const char *text, size_t len)
 	if (!fast != !ref) {
 		ok = 0;
 	} else if (fast) {
-		ok = json_equal(fast, ref) && jio_equal_dump(fast, ref);
+		size_t n;
+		char *dump = jio_dump_json(fast, &n);
+		/* and the size validate measures equals the bytes written */
+		ok = json_equal(fast, ref) && jio_equal_dump(fast, ref) && jio_json_size(fast) == n;
+		free(dump);
 	} else {
 		char *a = first_diag(&d1), *b = first_diag(&d2);
 		ok = !strcmp(a, b) && d1.nr == d2.nr;
@@ -120,6 +124,7 @@ TEST(values_errors_and_positions_agree_on_tricky_input)
 		"{\"key\"\n: 1}",
 		"{\"a\": [[[[[]]]]], \"b\": {\"\": {\"\": 2}}}",
 		"{\"a.b\": {\"[0]\": 1}}",
+		"{\"k\\u0001\\n\\\"q\": [1.5, -12, 0, 1e300, 2.0, true, false, null, \"\\u001f\\t\\\\\\b\\f\\r/\"]}",
 		"[{\"a\": 1}, [2, [3]], \"s\"]",
 		"{} x",
 		"\"top\"",
