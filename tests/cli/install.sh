@@ -7,6 +7,37 @@
 . tests/lib.sh
 BUILD=${BUILD:-build}
 src=$PWD
+shopt -s extglob
+# every example of the README (its indented build/solemate lines and its
+# `solemate ...` spans without placeholders) run with binary $1 in a scratch
+# directory outside the source tree; each must give the exit status it gives
+# in the source tree, and 0 or 1 (never 2, bad usage or input). The commands
+# that talk to AWS are tested against moto elsewhere (deploy_moto.sh).
+readme_examples() { # BIN LABEL
+  local bin=$1 label=$2 dir=$TMP/readme-$2 ref=$TMP/readme-ref n=0 bad=
+  mkdir -p "$dir" "$ref"
+  python3 - "$src/README.md" >"$TMP/examples" <<'PY'
+import re, sys
+doc = open(sys.argv[1]).read()
+for line in doc.splitlines():
+    m = re.match(r"^    .*?(build/solemate .*)$", line)
+    if m:
+        print(re.sub(r"\s+#.*$", "", m.group(1)).strip().replace("build/solemate", "solemate", 1))
+for m in re.finditer(r"`(solemate [^`]+)`", doc):
+    if not re.search(r"\b[A-Z]{2,}\b|\.\.\.|[\[|<]", m.group(1)):
+        print(m.group(1))
+PY
+  while IFS= read -r cmd; do
+    case "$cmd" in "solemate "@(diff --env|deploy|destroy|bootstrap|failover|preflight|whoami)*) continue ;; esac
+    n=$((n + 1))
+    (cd "$dir" && bash -c "${cmd/solemate/\"\$0\"}" "$bin") >/dev/null 2>"$TMP/ex.err"; local got=$?
+    (cd "$ref" && SOLEMATE_CONFIG_DIR=$src/config bash -c "${cmd/solemate/\"\$0\"}" "$src/$BUILD/solemate") >/dev/null 2>&1; local want=$?
+    if [ "$got" != "$want" ] || [ "$got" -gt 1 ]; then bad="$bad [$cmd: exit $got, in the source tree $want: $(head -2 "$TMP/ex.err" | tr '\n' ' ')]"; fi
+  done < "$TMP/examples"
+  if [ -z "$bad" ] && [ "$n" -ge 10 ]; then ok "$label: the README's $n examples work outside the source tree"
+  else notok "$label: the README's examples outside the source tree ($n run)" "$bad"; fi
+}
+
 prefix=$TMP/prefix
 if make -s install BUILD="$BUILD" PREFIX="$prefix" >"$TMP/install.log" 2>&1; then ok "make install PREFIX=scratch"; else notok "make install PREFIX=scratch" "$(tail -5 "$TMP/install.log")"; fi
 sm=$prefix/bin/solemate
@@ -34,6 +65,7 @@ expect_exit "installed: reach --env production" 1 "$sm" reach --env production -
 expect_exit "installed: graph to mermaid" 0 "$sm" graph --env production --format mermaid --out prod.mmd
 want=$(cd "$src" && "$src/$BUILD/solemate" report --env production --out "$TMP/r.html" >/dev/null 2>&1; echo $?)
 expect_exit "installed: report --env production" "$want" "$sm" report --env production --out report.html
+readme_examples "$sm" "installed"
 
 # a project's own config/ is found from any directory inside it
 mkdir -p "$TMP/proj/config" "$TMP/proj/a/b"
@@ -99,6 +131,7 @@ if deb=$(make -s deb BUILD="$BUILD" 2>"$TMP/deb.err" | tail -1) && [ -f "$deb" ]
   expect_exit "from the .deb: validate" 0 "$TMP/debroot/usr/bin/solemate" validate cdk.out
   want=$(cd "$src" && "$src/$BUILD/solemate" check --env staging >/dev/null 2>&1; echo $?)
   expect_exit "from the .deb: check" "$want" "$TMP/debroot/usr/bin/solemate" check cdk.out
+  readme_examples "$TMP/debroot/usr/bin/solemate" "from the .deb"
   cd "$src" || exit 1
 else
   notok "make deb builds a package" "$(tail -5 "$TMP/deb.err")"
