@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "aws/client.h"
@@ -62,15 +63,34 @@ static void trim(const char **start, const char **end)
 		(*end)--;
 }
 
+/*
+ * A device (AWS_CONFIG_FILE=/dev/zero) is refused (EINVAL) and anything else
+ * read up to CREDS_FILE_MAX_BYTES (EFBIG): these files are small, and the
+ * chain must not read forever nor fill memory.
+ */
+#define CREDS_FILE_MAX_BYTES ((size_t)16 << 20)
+
 int creds_read_file(const char *path, struct strbuf *out)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		fclose(f);
+		errno = EINVAL;
+		return -1;
+	}
 	char buf[4096];
 	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		strbuf_add(out, buf, n);
+		if (out->len > CREDS_FILE_MAX_BYTES) {
+			fclose(f);
+			errno = EFBIG;
+			return -1;
+		}
+	}
 	int bad = ferror(f);
 	fclose(f);
 	return bad ? -1 : 0;

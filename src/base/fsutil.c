@@ -26,9 +26,24 @@ char *fs_read_file(const char *path, size_t *len, struct diag_list *dl)
 	/* a regular file is read in one go into a buffer of its size (the schema
 	 * data is megabytes: no growing copies); pipes grow chunk by chunk */
 	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+		struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+					  "is a device, not a file: nothing was read");
+		diag_set_hint(d, "name a regular file (or a pipe)");
+		fclose(f);
+		return NULL;
+	}
 	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		strbuf_grow(&sb, (size_t)st.st_size + 1);
 	for (;;) {
+		if (sb.len > FS_READ_MAX_BYTES) {
+			diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+				 "is larger than the %zu MiB this tool reads",
+				 FS_READ_MAX_BYTES >> 20);
+			fclose(f);
+			strbuf_release(&sb);
+			return NULL;
+		}
 		if (sb.alloc - sb.len > sizeof(chunk)) {
 			/* straight into the buffer when it has room */
 			size_t n = fread(sb.buf + sb.len, 1, sb.alloc - sb.len - 1, f);

@@ -11,7 +11,12 @@
 
 #include "base/diag.h"
 
-/* Read a whole file; NUL-terminated, `*len` without the NUL. NULL + diag on error. */
+/*
+ * Read a whole file; NUL-terminated, `*len` without the NUL. NULL + diag on
+ * error. A device (/dev/zero, a terminal) is refused and a pipe is read up
+ * to FS_READ_MAX_BYTES: no input the user names makes a command read forever.
+ */
+#define FS_READ_MAX_BYTES ((size_t)512 << 20)
 char *fs_read_file(const char *path, size_t *len, struct diag_list *dl);
 /*
  * Write `data` to `path` through a temporary file (mkstemp: a fresh name, no

@@ -64,4 +64,14 @@ refused "AWS_REGION='x@127.0.0.1:PORT/': refused" "is not an AWS region name" \
 refused "--region '../../etc': refused" "is not an AWS region name" "$SOLEMATE" destroy --env staging --yes --region ../../etc
 if [ -s "$LOG" ]; then notok "no request reached a host built from a bad region" "$(head -2 "$LOG")"; else ok "no request reached a host built from a bad region"; fi
 stop_responder
+
+# a device where a file is expected: /dev/zero used to be read forever (until
+# memory ran out) as a config, a check baseline, or the AWS config and
+# credentials files; now refused at once (a device is not a file)
+refused "synth --config /dev/zero: refused at once" "/dev/zero: error: is a device, not a file" \
+  "$SOLEMATE" synth --config /dev/zero --out "$TMP/zero.out"
+refused "check --baseline /dev/zero: refused at once" "/dev/zero: error: is a device, not a file" \
+  "$SOLEMATE" check --env staging --baseline /dev/zero
+refused "AWS_CONFIG_FILE=/dev/zero: refused at once" "cannot read '/dev/zero'" \
+  env AWS_CONFIG_FILE=/dev/zero AWS_SHARED_CREDENTIALS_FILE=/dev/zero "$SOLEMATE" whoami --endpoint-url http://127.0.0.1:9
 done_testing
