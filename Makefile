@@ -29,7 +29,7 @@ PKGS = jansson yaml-0.1 zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) libcurl libxml-2.0 libcrypto 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -ljansson -lyaml -lz)
 
-WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+WARN = -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(CI),true)
 WERROR ?= 1
 endif
@@ -121,6 +121,12 @@ cppcheck:
 	@cppcheck -q -j2 --std=c11 --enable=warning --inline-suppr --error-exitcode=1 \
 		-D_GNU_SOURCE --include=$$(pkg-config --variable=includedir jansson)/jansson.h \
 		-Isrc -Iinfrastructure src infrastructure/lib && echo "cppcheck: no warnings"
+
+# clang-tidy with the repository's .clang-tidy (bugprone, the static analyzer,
+# CERT): every library and command file. Slow (minutes): not yet in .ci/run.
+tidy:
+	@clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS) \
+		&& echo "tidy: no findings"
 
 clean:
 	rm -rf build build-san build-fuzz

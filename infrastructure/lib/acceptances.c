@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lib/config_int.h"

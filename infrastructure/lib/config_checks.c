@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/cidr.h"
+#include "base/common.h"
 #include "base/pg_versions.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/cidr.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/xalloc.h"
 #include "lib/config_int.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static struct sm_resource *topic_new(struct sm_stack *s, const char *id,

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "base/cidr.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"

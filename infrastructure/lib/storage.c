@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/region.h"
 #include "base/xalloc.h"
 #include "constructs/iam.h"

@@ -8,6 +8,7 @@
 
 #include "analysis/refs.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/region.h"

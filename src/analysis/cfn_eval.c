@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis/secrets.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

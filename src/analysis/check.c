@@ -14,6 +14,7 @@
 #include "analysis/reach.h"
 #include "analysis/refs.h"
 #include "analysis/secrets.h"
+#include "base/common.h"
 #include "base/pg_versions.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"

@@ -1,6 +1,7 @@
 /* The analysis context's defaults (context.h). */
 #include "analysis/context.h"
 
+#include "base/common.h"
 #include <string.h>
 
 /*

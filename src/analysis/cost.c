@@ -13,6 +13,7 @@
 #include "analysis/cost_int.h"
 #include "analysis/refs.h"
 #include "analysis/secrets.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

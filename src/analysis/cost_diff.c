@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis/cost_int.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

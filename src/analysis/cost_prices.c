@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "analysis/cost_int.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/region.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/diff.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

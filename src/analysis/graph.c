@@ -13,6 +13,7 @@
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/graph_int.h"
 #include "analysis/secrets.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 /* ---- references ---- */

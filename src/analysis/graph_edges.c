@@ -11,6 +11,7 @@
 
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/graph_int.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static void port_text(const json_t *rule, struct strbuf *out)

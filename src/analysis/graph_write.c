@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 extern char **environ;

@@ -6,6 +6,7 @@
 
 #include "analysis/refs.h"
 #include "base/cidr.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 #define EPHEMERAL_FROM 1024

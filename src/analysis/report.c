@@ -14,6 +14,7 @@
 #include "analysis/cost.h"
 #include "analysis/secrets.h"
 #include "analysis/slo.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 #define VALUE_TEXT_MAX 140
@@ -320,6 +321,10 @@ json_t *report_facts(struct sm_assembly *a, const struct graph *g, const struct 
 
 	json_object_set_new(facts, "environment",
 			    json_string(o->environment ? o->environment : "templates"));
+	json_object_set_new(facts, "title",
+			    json_string(o->title	 ? o->title
+					: o->environment ? o->environment
+							 : "templates"));
 	json_object_set_new(facts, "generator",
 			    json_string(o->generator ? o->generator : "solemate"));
 	if (cost_estimate(a, o->ctx, o->prices_dir, &cost, &sub) == 0) {

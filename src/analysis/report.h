@@ -21,7 +21,13 @@
 #include "base/strbuf.h"
 
 struct report_options {
-	const char *environment;      /* the title; NULL: "templates" */
+	const char *environment; /* NULL: "templates" */
+	/*
+	 * The page's title, from the configuration ("SoleMate production": its
+	 * project and environment); NULL: the environment's name alone, never
+	 * a product's name for templates a user hands in.
+	 */
+	const char *title;
 	const struct sm_context *ctx; /* NULL: default usage assumptions, no budget */
 	const char *prices_dir;	      /* NULL: cost_default_prices_dir() */
 	const char *slas_file;	      /* NULL: <data dir>/slas.json */
@@ -30,7 +36,7 @@ struct report_options {
 
 /*
  * The facts, a new reference:
- *   {"environment", "generator", "summary": {stacks, resources, monthlyCost,
+ *   {"environment", "title", "generator", "summary": {stacks, resources, monthlyCost,
  *    currency, budget, availability, availabilityTarget, availabilityMeets,
  *    concurrentUsers, targetUsers, capacityMeets, findings: {error, warning,
  *    info, suppressed}},

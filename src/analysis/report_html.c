@@ -11,6 +11,7 @@
 
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/report.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static const char page_css[] =
@@ -644,16 +645,16 @@ static void capacity_section(struct strbuf *o, const json_t *facts)
 void report_write_html(const json_t *facts, const char *svg, const char *diagram_note,
 		       struct strbuf *out)
 {
-	const char *env = jstr(json_object_get(facts, "environment"));
+	const char *title = jstr(json_object_get(facts, "title"));
 	strbuf_addstr(out,
 		      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		      "<title>SoleMate ");
-	esc(out, env);
+		      "<title>");
+	esc(out, title);
 	strbuf_addf(out, " · infrastructure report</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 		    page_css);
-	strbuf_addstr(out, "<header><h1>SoleMate · ");
-	esc(out, env);
+	strbuf_addstr(out, "<header><h1>");
+	esc(out, title);
 	strbuf_addstr(out, "</h1><p>Infrastructure report from the synthesized templates, by ");
 	esc(out, jstr(json_object_get(facts, "generator")));
 	strbuf_addstr(out, ". Nothing here needs the network.</p>\n<nav><a "

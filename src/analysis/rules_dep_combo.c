@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 #include "base/pg_versions.h"
 #include "base/xalloc.h"
 

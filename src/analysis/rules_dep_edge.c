@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 
 static const struct sm_rule_meta dep_cf_cert_region = DEP_RULE(
 	"021", SM_SEV_ERROR, "CloudFront certificate outside us-east-1",

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 
 static const struct sm_rule_meta dep_exec_role = DEP_RULE(
 	"056", SM_SEV_ERROR, "Task definition needs an execution role it does not have",

@@ -10,6 +10,7 @@
 
 #include "analysis/check_ctx.h"
 #include "base/cidr.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static const struct sm_rule_meta dep_subnet_range = DEP_RULE(

@@ -5,6 +5,7 @@
  * is an intermittent CREATE_FAILED.
  */
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 
 static const struct sm_rule_meta dep_capacity = DEP_RULE(
 	"001", SM_SEV_ERROR, "ECS service uses capacity providers before the cluster has them",

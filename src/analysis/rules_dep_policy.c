@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 
 static const struct sm_rule_meta dep_kms_context = DEP_RULE(
 	"040", SM_SEV_ERROR,

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 
 #define N3(r) "NIST.800.53.R5-" r " PCI.DSS.321-" r " HIPAA.Security-" r
 

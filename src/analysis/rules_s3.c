@@ -1,5 +1,6 @@
 /* check rules: S3 buckets and their policies. */
 #include "analysis/check_ctx.h"
+#include "base/common.h"
 
 #define N3(r) "NIST.800.53.R5-" r " PCI.DSS.321-" r " HIPAA.Security-" r
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/suggest.h"

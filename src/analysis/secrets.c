@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

@@ -10,6 +10,7 @@
 
 #include "analysis/cost.h"
 #include "analysis/refs.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"

@@ -48,6 +48,7 @@
 #include <time.h>
 
 #include "analysis/cfn_eval.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 /* The function name of a one-key intrinsic object, or NULL. */

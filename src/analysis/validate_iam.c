@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analysis/schema.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

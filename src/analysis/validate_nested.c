@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
 

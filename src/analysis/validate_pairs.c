@@ -19,6 +19,7 @@
  */
 #include "analysis/validate_int.h"
 
+#include "base/common.h"
 #include <string.h>
 #include <strings.h>
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static const char *const aws_types[] = {"AWS::EC2::AvailabilityZone::Name",

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"

@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

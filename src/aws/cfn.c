@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "aws/cfn_parse.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 /* A bound on pages: a server that keeps answering with a token must not loop us forever. */

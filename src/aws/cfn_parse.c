@@ -12,7 +12,7 @@
 
 #include "aws/sigv4.h"
 #include "aws/xml.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 void cfn_body_start(struct strbuf *sb, const char *action)

@@ -23,7 +23,7 @@
 #include "aws/client_internal.h"
 #include "aws/sigv4.h"
 #include "aws/xml.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/region.h"
 #include "base/xalloc.h"
 

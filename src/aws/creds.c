@@ -22,7 +22,7 @@
 #include "aws/client.h"
 #include "aws/creds_internal.h"
 #include "aws/sts.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

@@ -29,7 +29,7 @@
 #include "aws/creds_internal.h"
 #include "aws/sigv4.h"
 #include "aws/sts.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 extern char **environ;

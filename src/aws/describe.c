@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "aws/xml.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

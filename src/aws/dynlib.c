@@ -5,6 +5,7 @@
 
 #define SM_AWS_DYNLIB_IMPL /* the real names here, not the macros */
 #include "aws/dynlib.h"
+#include "base/common.h"
 
 struct aws_dynlib aws_dynlib;
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "aws/describe.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 #define ECS_TARGET "AmazonEC2ContainerServiceV20141113."

@@ -7,7 +7,7 @@
 
 #include "aws/describe.h"
 #include "aws/xml.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

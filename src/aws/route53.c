@@ -8,7 +8,7 @@
 
 #include "aws/sigv4.h"
 #include "aws/xml.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 #define R53_API "/2013-04-01"

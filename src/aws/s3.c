@@ -10,7 +10,7 @@
 
 #include "aws/client_internal.h"
 #include "aws/sigv4.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static int valid_names(const char *bucket, const char *key, struct diag_list *dl)

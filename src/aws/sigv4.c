@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 /* libcrypto is loaded on first use (dynlib.h); a failure is reported by aws_send. */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "aws/stack_events.h"
-#include "base/banned.h"
+#include "base/common.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {

@@ -11,7 +11,7 @@
 
 #include "aws/cfn_parse.h"
 #include "aws/xml.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 const char *aws_service_endpoint_url(const char *flag_url, const char *service_var)

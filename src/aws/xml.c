@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 xmlDocPtr aws_xml_parse(const char *buf, size_t len)

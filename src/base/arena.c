@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 #define ARENA_CHUNK (1u << 20)

@@ -1,5 +1,6 @@
 #include "base/cidr.h"
 
+#include "base/common.h"
 #include <stddef.h>
 
 /* A decimal number of at most `max` without a leading zero; advances *s. -1 if none. */

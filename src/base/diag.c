@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

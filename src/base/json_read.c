@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io_int.h"
 #include "base/strbuf.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/common.h"
 #include "base/json_io_int.h"
 #include "base/xalloc.h"
 

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/junit.h"
 
 /* `s` on one line (line breaks as spaces, other controls dropped), `escape` backslash-escaped */

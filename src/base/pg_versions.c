@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"

@@ -1,5 +1,6 @@
 #include "base/region.h"
 
+#include "base/common.h"
 #include <string.h>
 
 bool region_name_valid(const char *region)

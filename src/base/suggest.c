@@ -1,5 +1,6 @@
 #include "base/suggest.h"
 
+#include "base/common.h"
 #include <ctype.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 #include "base/xalloc.h"
 
+#include "base/common.h"
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

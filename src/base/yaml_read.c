@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "base/common.h"
 #include "base/json_io_int.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "analysis/check.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"

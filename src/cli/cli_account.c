@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "aws/sts.h"
+#include "base/common.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
 #include "lib/environments.h"

@@ -13,6 +13,7 @@
 
 #include "aws/stack_events.h"
 #include "aws/sts.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/region.h"
 #include "base/xalloc.h"

@@ -2,6 +2,7 @@
 #include <assert.h>
 
 #include "analysis/context.h"
+#include "base/common.h"
 #include "cli/cli.h"
 #include "lib/environments.h"
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "analysis/check.h"
+#include "base/common.h"
 #include "base/junit.h"
 #include "base/markdown.h"
 #include "base/xalloc.h"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/json_io.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"

@@ -6,6 +6,7 @@
 
 #include "analysis/check.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"

@@ -10,6 +10,7 @@
 #include "analysis/cost.h"
 #include "analysis/slo.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/markdown.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"
@@ -213,7 +214,7 @@ static int deploy_unit(const struct cli_lifecycle_opts *lo, const struct deploy_
 	/* nothing reaches CloudFormation with a placeholder certificate */
 	if (unit.kind == CONFIG_ENVIRONMENT && env_config_check_deployable(&unit.env, &dl) < 0)
 		goto out;
-	if (plan_order(&as, lo->only, lo->only_nr, &waves, &dl) < 0)
+	if (plan_order(&as, lo->only, (size_t)lo->only_nr, &waves, &dl) < 0)
 		goto out;
 	ctx.opts.schema = cfn_schema_load(NULL, &dl);
 	if (!ctx.opts.schema)

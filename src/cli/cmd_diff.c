@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/diff.h"
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"

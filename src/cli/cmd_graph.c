@@ -5,6 +5,7 @@
 
 #include "analysis/graph.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"

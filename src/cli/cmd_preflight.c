@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
 #include "cli/cli.h"

@@ -5,6 +5,7 @@
 
 #include "analysis/reach.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "cli/cli.h"
 
 static const struct cli_command_doc reach_doc = {

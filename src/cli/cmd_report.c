@@ -10,6 +10,7 @@
 #include "analysis/graph.h"
 #include "analysis/report.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
@@ -91,8 +92,13 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 	graph_build(&g, &a, &dl);
 	struct sm_context ctx;
 	cli_context_from_config(have_cfg ? &cfg : NULL, &ctx);
+	/* the project tag of the configuration (default "SoleMate"), never for bare templates */
+	char *title = have_cfg && cfg.project && *cfg.project
+			      ? xstrfmt("%s %s", cfg.project, u->name)
+			      : xstrdup(u->name);
 	struct report_options ro = {
 		.environment = u->name,
+		.title = title,
 		.ctx = &ctx,
 		.prices_dir = o->prices,
 		.slas_file = o->slas,
@@ -108,12 +114,11 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 		if (!path)
 			path = xstrdup("-");
 	} else {
-		char *note = NULL, *title = xstrfmt("SoleMate %s", u->name);
+		char *note = NULL;
 		char *svg = diagram(&g, title, &note);
 		report_write_html(facts, svg, note, &page);
 		free(svg);
 		free(note);
-		free(title);
 		if (!path)
 			path = xstrfmt("report-%s.html", u->name);
 	}
@@ -125,6 +130,7 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 	free(path);
 	strbuf_release(&page);
 	json_decref(facts);
+	free(title);
 out:
 	cli_print_diags(&dl);
 	diag_list_release(&dl);

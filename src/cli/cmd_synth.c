@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/common.h"
 #include "cli/cli.h"
 
 static const struct cli_command_doc synth_doc = {

@@ -6,6 +6,7 @@
 #include "analysis/cost.h"
 #include "analysis/validate.h"
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
 #include "cli/cli.h"

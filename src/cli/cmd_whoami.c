@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "aws/sts.h"
+#include "base/common.h"
 #include "base/json_io.h"
 #include "cli/cli.h"
 #include "cli/cli_aws.h"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aws/client.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 json_t *iam_allow(json_t *actions, json_t *resources)

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/iam.h"
 

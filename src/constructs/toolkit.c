@@ -1,5 +1,6 @@
 /* The bootstrap stack (toolkit.h). */
 #include "constructs/toolkit.h"
+#include "base/common.h"
 #include "constructs/secure.h"
 
 struct sm_stack *toolkit_stack_new(struct sm_app *app, const char *name, const char *account,

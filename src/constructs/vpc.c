@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/cidr.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static const char *const tier_names[] = {"Public", "Private", "Isolated"};

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "engine/engine_int.h"
 

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "engine/engine_int.h"
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "engine/engine_int.h"

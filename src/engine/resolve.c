@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "engine/engine_int.h"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "engine/engine_int.h"
 
 struct tag_entry {

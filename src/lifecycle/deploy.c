@@ -9,6 +9,7 @@
 #include "aws/describe.h"
 #include "aws/stack_events.h"
 #include "base/cfn_limits.h"
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lifecycle/deploy_plan.h"

@@ -5,6 +5,7 @@
 
 #include "aws/cfn.h"
 #include "aws/stack_events.h"
+#include "base/common.h"
 #include "lifecycle/deploy.h"
 #include "lifecycle/watch.h"
 

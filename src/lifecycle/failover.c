@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "aws/cfn.h"
-#include "base/banned.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

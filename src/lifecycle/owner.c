@@ -1,6 +1,7 @@
 /* Whose stack it is: the ownership check of deploy and destroy (lifecycle/deploy.h). */
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "lifecycle/deploy.h"
 #include "lifecycle/session.h"

@@ -14,6 +14,7 @@
 #include "analysis/refs.h"
 #include "aws/cfn.h"
 #include "aws/describe.h"
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "aws/describe.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "lifecycle/preflight_int.h"
 

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "aws/describe.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "lifecycle/preflight_int.h"
 

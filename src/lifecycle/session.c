@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 #include "lifecycle/deploy_plan.h"

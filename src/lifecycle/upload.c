@@ -6,6 +6,7 @@
 
 #include "aws/cfn.h"
 #include "aws/s3.h"
+#include "base/common.h"
 #include "base/xalloc.h"
 #include "lifecycle/deploy.h"
 #include "lifecycle/lifecycle_int.h"

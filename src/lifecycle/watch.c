@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws/stack_events.h"
+#include "base/common.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
 

@@ -99,4 +99,9 @@ same "one header of CloudFormation limits (src/base/cfn_limits.h)" \
   "$(defs '#define [A-Z_]+ (500|200|255|51200|1048576)$|#define CFN_MAX_(RESOURCES|PARAMETERS|OUTPUTS|MAPPINGS|LOGICAL_ID|TEMPLATE_BYTES|INLINE_TEMPLATE_BYTES) ')" "src/base/cfn_limits.h"
 same "no CloudFormation limit written as a number outside it" \
   "$(defs '\b(51200|1048576)\b|\{"(Resources|Parameters|Outputs|Mappings)", [0-9]+\}')" "src/base/cfn_limits.h"
+# banned.h through one common header (issue 17): every C file includes
+# base/common.h, and nothing else includes banned.h
+same "every C file of the library and the command includes base/common.h" \
+  "$(grep -L '^#include "base/common.h"' src/*/*.c infrastructure/lib/*.c | tr '\n' ' ' | sed 's/ $//')" ""
+same "banned.h is included by base/common.h only" "$(defs '^#include "base/banned.h"')" "src/base/common.h"
 done_testing

@@ -117,4 +117,16 @@ else
   if [ "$size" -gt 50000 ]; then ok "headless Chromium renders the page ($size bytes of PNG)"
   else notok "headless Chromium renders the page" "PNG of $size bytes"; fi
 fi
+# the title comes from the configuration (its project tag and environment),
+# never a product's name for templates a user hands in (issue 17)
+expect_grep "title from the configuration's project and environment" "<title>SoleMate production · " "$TMP/p.html"
+"$SOLEMATE" synth --env staging --out "$TMP/stg" --quiet
+expect_exit "report on bare templates" 0 "$SOLEMATE" report "$TMP/stg" --out "$TMP/t.html"
+if grep -q "SoleMate" <(grep -o "<title>[^<]*</title>\|<h1>[^<]*</h1>" "$TMP/t.html"); then
+  notok "bare templates: no product name in the title" "$(grep -o '<title>[^<]*</title>' "$TMP/t.html")"
+else
+  ok "bare templates: no product name in the title"
+fi
+expect_exit "--set project=Acme" 0 "$SOLEMATE" report --env staging --set project=Acme --out "$TMP/a.html"
+expect_grep "the title follows the project tag" "<title>Acme staging · " "$TMP/a.html"
 done_testing
