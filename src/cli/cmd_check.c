@@ -306,7 +306,16 @@ static int apply_baseline(const char *path, struct sm_findings *f, struct strbuf
 		int used = 0;
 		if (*p == '#' || strspn(p, " \t\r") == strlen(p))
 			continue;
-		if (sscanf(p, "%63s %127s %255s %n", rule, stack, res, &used) != 3 || !p[used]) {
+		/*
+		 * Each of the first three words whole and within its width: sscanf's
+		 * %63s alone cut a long word into two fields (a line with no space at
+		 * all passed as RULE STACK RESOURCE REASON)
+		 */
+		size_t w1 = strcspn(p, " \t"), s1 = w1 + strspn(p + w1, " \t");
+		size_t w2 = strcspn(p + s1, " \t"), s2 = s1 + w2 + strspn(p + s1 + w2, " \t");
+		size_t w3 = strcspn(p + s2, " \t");
+		if (w1 >= sizeof(rule) || w2 >= sizeof(stack) || w3 >= sizeof(res) ||
+		    sscanf(p, "%63s %127s %255s %n", rule, stack, res, &used) != 3 || !p[used]) {
 			fprintf(stderr, "solemate: %s:%d: expected 'RULE STACK RESOURCE REASON'\n",
 				path, line);
 			rc = -1;

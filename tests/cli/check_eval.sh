@@ -105,6 +105,13 @@ expect_grep "muted findings carry the baseline's reason" "baseline .*base.txt:2:
 printf 'SM-EC2-002\n' > "$TMP/bad.txt"
 expect_exit "a malformed baseline is bad input" 2 "$SOLEMATE" check --baseline "$TMP/bad.txt" "$TMP/zero.template.json"
 expect_grep "the error names the line" "bad.txt:1: expected 'RULE STACK RESOURCE REASON'" "$TMP/err"
+# a line with no space at all used to be cut by width into RULE, STACK, RESOURCE
+# and REASON (a JSON file given as the baseline passed, exit 0)
+python3 -c 'print("X" * 1000)' > "$TMP/long.txt"
+expect_exit "a baseline line that is one long word is bad input" 2 "$SOLEMATE" check --baseline "$TMP/long.txt" "$TMP/zero.template.json"
+expect_grep "the long line is named" "long.txt:1: expected 'RULE STACK RESOURCE REASON'" "$TMP/err"
+printf '%s * Sg a rule ID longer than any\n' "SM-$(python3 -c 'print("E" * 80)')" > "$TMP/longrule.txt"
+expect_exit "a baseline rule ID past its width is bad input, not cut" 2 "$SOLEMATE" check --baseline "$TMP/longrule.txt" "$TMP/zero.template.json"
 # --write-baseline: what cfn-lint's and checkov's users know for templates they do not own
 cat > "$TMP/foreign.json" <<'EOF'
 {"Resources": {"Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"GroupDescription": "x",
