@@ -356,6 +356,16 @@ static struct sm_resource *service(struct sm_stack *s, const struct env_config *
 	 * AWS::ECS::ClusterCapacityProviderAssociations; aws/containers-roadmap#631).
 	 */
 	sm_resource_depends_on(svc, out->capacity_associations);
+	/*
+	 * The service starts its tasks at once, and a task's start uses its
+	 * execution role (image pull, awslogs, the Secrets its container
+	 * names) and its role: with their policies still being attached, the
+	 * first tasks fail and count against the circuit breaker (ECS
+	 * developer guide, "Amazon ECS task execution IAM role"; the CDK makes
+	 * a service depend on its task role's policy for the same reason).
+	 */
+	iam_role_wait_for(svc, sm_stack_find_resource(s, "TaskExecutionRole"));
+	iam_role_wait_for(svc, sm_stack_find_resource(s, "TaskRole"));
 	return svc;
 }
 

@@ -270,10 +270,18 @@ int networking_add_flow_logs(struct sm_stack *data, const struct env_config *cfg
 								  "logs:DescribeLogStreams"),
 							json_pack("[o]", sm_getatt(lg, "Arn")))),
 			     NULL);
-	sm_resource_new(data, "VpcFlowLog", "AWS::EC2::FlowLog",
-			json_pack("{so ss ss ss so so}", "ResourceId", sm_ref(net->vpc.vpc),
-				  "ResourceType", "VPC", "TrafficType", "ALL", "LogDestinationType",
-				  "cloud-watch-logs", "LogGroupName", sm_ref(lg),
-				  "DeliverLogsPermissionArn", sm_getatt(role, "Arn")));
+	struct sm_resource *fl = sm_resource_new(
+		data, "VpcFlowLog", "AWS::EC2::FlowLog",
+		json_pack("{so ss ss ss so so}", "ResourceId", sm_ref(net->vpc.vpc), "ResourceType",
+			  "VPC", "TrafficType", "ALL", "LogDestinationType", "cloud-watch-logs",
+			  "LogGroupName", sm_ref(lg), "DeliverLogsPermissionArn",
+			  sm_getatt(role, "Arn")));
+	/*
+	 * A flow log delivers with its role from the moment it exists; a role
+	 * whose policy is not attached yet gives "Access error" and delivery
+	 * FAILED (EC2 API reference, FlowLog, deliverLogsErrorMessage; VPC user
+	 * guide, "IAM role for publishing flow logs to CloudWatch Logs").
+	 */
+	iam_role_wait_for(fl, role);
 	return 0;
 }

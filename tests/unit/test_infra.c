@@ -804,6 +804,17 @@ TEST(resources_wait_for_the_policies_they_use)
 	CHECK(depends_on(resource(production, "Data", "DatabaseReplica1"), "DatabaseMonitoringRolePolicy"));
 	CHECK(depends_on(resource(staging, "Compute", "Service"), "ClusterCapacityProviders"));
 	CHECK(depends_on(resource(production, "Compute", "Service"), "ClusterCapacityProviders"));
+	/* a flow log delivers, and a service starts tasks, with their roles at once */
+	struct sm_app *apps[] = {staging, production};
+	for (int a = 0; a < 2; a++) {
+		CHECK(depends_on(resource(apps[a], "Data", "VpcFlowLog"), "VpcFlowLogsRolePolicy"));
+		const char *svcs[] = {"Service", "Ec2Service"};
+		for (int i = 0; i < 2; i++) {
+			const json_t *svc = resource(apps[a], "Compute", svcs[i]);
+			CHECK(svc && depends_on(svc, "TaskExecutionRolePolicy") &&
+			      depends_on(svc, "TaskRolePolicy"));
+		}
+	}
 }
 
 /* issue 12, item 7: DescribeKey carries no encryption context */
