@@ -263,13 +263,29 @@ int networking_add_flow_logs(struct sm_stack *data, const struct env_config *cfg
 	struct sm_resource *lg =
 		log_group_new(data, "VpcFlowLogs", NULL, keys->logs_key, cfg->log_retention_days,
 			      cfg->protect_data ? "Retain" : NULL);
-	struct sm_resource *role =
-		iam_role_new(data, "VpcFlowLogsRole", "vpc-flow-logs.amazonaws.com",
-			     json_pack("[o]", iam_allow(json_pack("[sss]", "logs:CreateLogStream",
-								  "logs:PutLogEvents",
-								  "logs:DescribeLogStreams"),
-							json_pack("[o]", sm_getatt(lg, "Arn")))),
-			     NULL);
+	/*
+	 * The permissions the VPC user guide lists as the least a flow log's
+	 * role needs ("IAM role for publishing flow logs to CloudWatch Logs"),
+	 * on our group; but logs:CreateLogGroup (the group exists) and
+	 * logs:DescribeLogGroups, which lists the region's groups and takes no
+	 * narrower resource than all of them.
+	 */
+	struct sm_resource *role = iam_role_new(
+		data, "VpcFlowLogsRole", "vpc-flow-logs.amazonaws.com",
+		json_pack("[oo]",
+			  iam_allow(json_pack("[sss]", "logs:CreateLogStream", "logs:PutLogEvents",
+					      "logs:DescribeLogStreams"),
+				    json_pack("[o]", sm_getatt(lg, "Arn"))),
+			  iam_allow(json_pack("[s]", "logs:DescribeLogGroups"),
+				    json_pack("[o]",
+					      sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::"
+							"Region}:${AWS::AccountId}:log-group:*")))),
+		NULL);
+	nag_suppress(role,
+		     "logs:DescribeLogGroups, which the VPC user guide lists among a flow log "
+		     "role's least permissions, lists the region's log groups and takes no "
+		     "narrower resource",
+		     "AwsSolutions-IAM5", NULL);
 	struct sm_resource *fl = sm_resource_new(
 		data, "VpcFlowLog", "AWS::EC2::FlowLog",
 		json_pack("{so ss ss ss so so}", "ResourceId", sm_ref(net->vpc.vpc), "ResourceType",

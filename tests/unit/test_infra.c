@@ -580,6 +580,11 @@ TEST(fr_4_6_network_monitoring_and_logging)
 	CHECK(HAS(staging, "Data", "AWS::EC2::FlowLog", "{\"TrafficType\":\"ALL\"}"));
 	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup", "{\"RetentionInDays\":30}"));
 	CHECK(HAS(production, "Data", "AWS::Logs::LogGroup", "{\"RetentionInDays\":365}"));
+	/* the least permissions the VPC user guide lists for a flow log's role */
+	CHECK(HAS(staging, "Data", "AWS::IAM::ManagedPolicy",
+		  "{\"Roles\":[{\"Ref\":\"VpcFlowLogsRole\"}],\"PolicyDocument\":{\"Statement\":["
+		  "{\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\","
+		  "\"logs:DescribeLogStreams\"]},{\"Action\":[\"logs:DescribeLogGroups\"]}]}}"));
 }
 
 /* ---- FR-5 security ---- */
