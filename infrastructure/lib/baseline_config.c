@@ -12,6 +12,7 @@
 #define BOFF(f) offsetof(struct baseline_config, f)
 
 static const char *const baseline_kinds[] = {"accountBaseline", NULL};
+static const char *const recorder_modes[] = {"create", "existing", NULL};
 
 static const struct key_def baseline_keys[] = {
 	{"kind", K_STRING, true, BOFF(kind), 0, 0, NULL, 0, NULL, baseline_kinds,
@@ -36,6 +37,17 @@ static const struct key_def baseline_keys[] = {
 	 "CostCenter tag."},
 	{"project", K_STRING, false, BOFF(project), 0, 0, "SoleMate", 0, cfg_check_tag_text, NULL,
 	 "Project tag."},
+	{"configRecorder", K_STRING, false, BOFF(config_recorder), 0, 0, "create", 0, NULL,
+	 recorder_modes,
+	 "AWS Config's recorder and delivery channel, of which a region holds one each: "
+	 "\"create\" makes them; \"existing\" uses the ones the account has (AWS Control "
+	 "Tower, Security Hub or an earlier setup made them), and the baseline adds only its "
+	 "Config rules, which evaluate with that recorder."},
+	{"costAnomalyMonitorArn", K_STRING, false, BOFF(cost_anomaly_monitor_arn), 0, 0, NULL, 0,
+	 cfg_check_anomaly_monitor_arn, NULL,
+	 "ARN of the account's AWS services anomaly monitor, when it has one (an account holds "
+	 "one; Cost Explorer may have made it): the baseline subscribes to it instead of creating "
+	 "a second, which Cost Anomaly Detection refuses."},
 };
 
 #define NBASELINE (sizeof(baseline_keys) / sizeof(baseline_keys[0]))

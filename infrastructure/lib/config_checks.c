@@ -108,24 +108,47 @@ int cfg_check_account(struct cfg_ctx *c, const char *key, const char *v)
 	return 0;
 }
 
-/* arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME (IAM's ARN format) */
-int cfg_check_role_arn(struct cfg_ctx *c, const char *key, const char *v)
+/*
+ * The ARN of a global resource, "arn:PARTITION:SERVICE::ACCOUNT:KIND/NAME"
+ * (no region), whose NAME is made of alphanumerics and `extra`.
+ */
+static bool global_arn_ok(const char *v, const char *service, const char *kind, const char *extra)
 {
-	static const char *const partitions[] = {
-		"arn:aws:iam::", "arn:aws-cn:iam::", "arn:aws-us-gov:iam::"};
+	static const char *const partitions[] = {"arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:"};
 	const char *p = NULL;
 	for (size_t i = 0; i < 3 && !p; i++)
 		if (!strncmp(v, partitions[i], strlen(partitions[i])))
 			p = v + strlen(partitions[i]);
-	bool ok = p != NULL;
+	size_t sl = strlen(service), kl = strlen(kind);
+	bool ok = p && !strncmp(p, service, sl) && !strncmp(p + sl, "::", 2);
+	p = ok ? p + sl + 2 : NULL;
 	for (int i = 0; ok && i < 12; i++)
 		ok = isdigit((unsigned char)p[i]);
-	ok = ok && !strncmp(p + 12, ":role/", 6) && p[18] != '\0';
-	for (const char *q = ok ? p + 18 : v; ok && *q; q++)
-		ok = isalnum((unsigned char)*q) || strchr("+=,.@_-/", *q);
-	if (!ok) {
+	ok = ok && p[12] == ':' && !strncmp(p + 13, kind, kl) && p[13 + kl] == '/' &&
+	     p[14 + kl] != '\0';
+	for (const char *q = ok ? p + 14 + kl : v; ok && *q; q++)
+		ok = isalnum((unsigned char)*q) || strchr(extra, *q);
+	return ok;
+}
+
+/* arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME (IAM's ARN format) */
+int cfg_check_role_arn(struct cfg_ctx *c, const char *key, const char *v)
+{
+	if (!global_arn_ok(v, "iam", "role", "+=,.@_-/")) {
 		struct diag *d = cfg_error_at(c, key, "'%s' is not an IAM role ARN", v);
 		diag_set_hint(d, "arn:aws:iam::ACCOUNT:role/NAME");
+		return -1;
+	}
+	return 0;
+}
+
+/* arn:aws:ce::ACCOUNT:anomalymonitor/ID (Cost Explorer API, AnomalyMonitor.MonitorArn) */
+int cfg_check_anomaly_monitor_arn(struct cfg_ctx *c, const char *key, const char *v)
+{
+	if (!global_arn_ok(v, "ce", "anomalymonitor", "-")) {
+		struct diag *d = cfg_error_at(c, key, "'%s' is not an anomaly monitor ARN", v);
+		diag_set_hint(d, "arn:aws:ce::ACCOUNT:anomalymonitor/ID (aws ce "
+				 "get-anomaly-monitors lists them)");
 		return -1;
 	}
 	return 0;

@@ -75,6 +75,7 @@ int cfg_check_region(struct cfg_ctx *c, const char *key, const char *v);
 int cfg_check_account(struct cfg_ctx *c, const char *key, const char *v);
 int cfg_check_role_arn(struct cfg_ctx *c, const char *key, const char *v);
 int cfg_check_acm_arn(struct cfg_ctx *c, const char *key, const char *v);
+int cfg_check_anomaly_monitor_arn(struct cfg_ctx *c, const char *key, const char *v);
 int cfg_check_db_class(struct cfg_ctx *c, const char *key, const char *v);
 int cfg_check_engine_version(struct cfg_ctx *c, const char *key, const char *v);
 void cfg_check_engine_support(struct cfg_ctx *c, struct env_config *cfg);

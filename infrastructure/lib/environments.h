@@ -124,6 +124,14 @@ struct baseline_config {
 	char *owner;
 	char *cost_center;
 	char *project;
+	/*
+	 * "create": the baseline makes AWS Config's recorder and delivery channel;
+	 * "existing": the account has them (one of each per region), the
+	 * baseline adds only its rules.
+	 */
+	char *config_recorder;
+	/* an anomaly monitor the account has (ARN), subscribed to instead of a new one */
+	char *cost_anomaly_monitor_arn;
 	char *stack_name; /* derived: SolemateBaseline-<accountId>-<region> */
 };
 

@@ -360,11 +360,22 @@ static void budget(struct sm_stack *s, const struct env_config *cfg)
 
 void monitoring_add_cost_anomalies(struct sm_stack *baseline, const struct baseline_config *cfg)
 {
-	/* an account has one DIMENSIONAL/SERVICE monitor: it lives in the baseline */
-	struct sm_resource *mon = sm_resource_new(
-		baseline, "CostAnomalyMonitor", "AWS::CE::AnomalyMonitor",
-		json_pack("{ss ss ss}", "MonitorName", "solemate-services", "MonitorType",
-			  "DIMENSIONAL", "MonitorDimension", "SERVICE"));
+	/*
+	 * An account holds one AWS services (DIMENSIONAL/SERVICE) monitor (AWS
+	 * Cost Anomaly Detection FAQs: "up to one AWS Service Monitor"): it lives
+	 * in the baseline, or, when the account has one already, the baseline
+	 * subscribes to that one (costAnomalyMonitorArn).
+	 */
+	json_t *monitor;
+	if (cfg->cost_anomaly_monitor_arn) {
+		monitor = json_string(cfg->cost_anomaly_monitor_arn);
+	} else {
+		struct sm_resource *mon = sm_resource_new(
+			baseline, "CostAnomalyMonitor", "AWS::CE::AnomalyMonitor",
+			json_pack("{ss ss ss}", "MonitorName", "solemate-services", "MonitorType",
+				  "DIMENSIONAL", "MonitorDimension", "SERVICE"));
+		monitor = sm_ref(mon);
+	}
 	char *threshold =
 		xstrfmt("{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
 			"\"Values\":[\"%g\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}",
@@ -372,7 +383,7 @@ void monitoring_add_cost_anomalies(struct sm_stack *baseline, const struct basel
 	sm_resource_new(baseline, "CostAnomalySubscription", "AWS::CE::AnomalySubscription",
 			json_pack("{ss ss s[o] s[{ssss}] ss}", "SubscriptionName",
 				  "solemate-anomalies", "Frequency", "DAILY", "MonitorArnList",
-				  sm_ref(mon), "Subscribers", "Type", "EMAIL", "Address",
+				  monitor, "Subscribers", "Type", "EMAIL", "Address",
 				  cfg->alarm_email, "ThresholdExpression", threshold));
 	free(threshold);
 }

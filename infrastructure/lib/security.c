@@ -317,8 +317,21 @@ static const char *const config_rules[] = {"S3_BUCKET_SSL_REQUESTS_ONLY",
  * "Permissions for the Amazon S3 bucket for the AWS Config delivery
  * channel" shows.
  */
-static void audit_config(struct sm_stack *b, struct bucket *audit)
+static void add_config_rules(struct sm_stack *b, struct sm_resource *rec, struct sm_resource *ch);
+
+static void audit_config(struct sm_stack *b, struct bucket *audit, bool create_recorder)
 {
+	if (!create_recorder) {
+		/*
+		 * A region holds one recorder and one delivery channel
+		 * (PutConfigurationRecorder, PutDeliveryChannel); with the
+		 * account's own, the rules evaluate with it. PutConfigRule needs
+		 * one to exist (NoAvailableConfigurationRecorderException):
+		 * preflight checks that it does.
+		 */
+		add_config_rules(b, NULL, NULL);
+		return;
+	}
 	json_t *account = sm_aws_account_id();
 	bucket_add_statement(audit,
 			     json_pack("{ss ss s{ss} s[ss] so s{s{sO}}}", "Sid", "ConfigAclCheck",
@@ -371,6 +384,12 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 	sm_resource_depends_on(ch, rec);
 	sm_resource_depends_on(ch, audit->policy);
 	iam_role_wait_for(ch, role);
+	add_config_rules(b, rec, ch);
+}
+
+/* `rec` and `ch`: the recorder and channel the rules wait for, or NULL (the account's). */
+static void add_config_rules(struct sm_stack *b, struct sm_resource *rec, struct sm_resource *ch)
+{
 	for (int i = 0; config_rules[i]; i++) {
 		char *id = xstrfmt("ConfigRule%d", i + 1);
 		char *name = xstrfmt("solemate-%s", config_rules[i]);
@@ -381,8 +400,10 @@ static void audit_config(struct sm_stack *b, struct bucket *audit)
 			json_pack("{ss s{ssss}}", "ConfigRuleName", name, "Source", "Owner", "AWS",
 				  "SourceIdentifier", config_rules[i]));
 		/* rules evaluate only once the recorder runs */
-		sm_resource_depends_on(r, rec);
-		sm_resource_depends_on(r, ch);
+		if (rec)
+			sm_resource_depends_on(r, rec);
+		if (ch)
+			sm_resource_depends_on(r, ch);
 		free(id);
 		free(name);
 	}
@@ -420,7 +441,7 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 		     "PCI.DSS.321-S3BucketReplicationEnabled",
 		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
 	audit_trail(baseline, cfg, audit_key(baseline), &audit);
-	audit_config(baseline, &audit);
+	audit_config(baseline, &audit, strcmp(cfg->config_recorder, "existing") != 0);
 	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),
 			    "Bucket of CloudTrail and AWS Config deliveries", NULL);
 	return 0;

@@ -339,6 +339,28 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 		const char *id = NULL;
 		if (!c)
 			continue;
+		const char *rule_id = NULL;
+		if (!pf_count_type(t, "AWS::Config::ConfigurationRecorder", NULL, NULL) &&
+		    pf_count_type(t, "AWS::Config::ConfigRule", NULL, &rule_id)) {
+			/* rules without a recorder of their own: the account's must exist */
+			char *subject = xstrfmt("%s/%s", t->stack_name, rule_id);
+			json_t *names = NULL;
+			struct diag_list dl = DIAG_LIST_INIT;
+			if (config_recorders(c, &names, &dl) < 0)
+				pf_unanswered(r, "config", subject, &dl);
+			else if (!json_array_size(names))
+				pf_report_add(
+					r, PF_ERROR, "config", subject,
+					"Set the baseline's configRecorder to \"create\", or "
+					"set up AWS Config in the region first.",
+					"the template creates Config rules but no recorder, and "
+					"the account has no configuration recorder in %s: "
+					"PutConfigRule fails "
+					"(NoAvailableConfigurationRecorderException)",
+					region);
+			json_decref(names);
+			free(subject);
+		}
 		if (pf_count_type(t, "AWS::Config::ConfigurationRecorder", NULL, &id)) {
 			char *subject = xstrfmt("%s/%s", t->stack_name, id);
 			json_t *names = NULL;
@@ -349,10 +371,8 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 				 !pf_stack_exists(c, t->stack_name))
 				pf_report_add(
 					r, PF_ERROR, "config", subject,
-					"Deploy the account baseline where no recorder exists, "
-					"import "
-					"the existing "
-					"recorder into the stack (resource import), or delete it.",
+					"Set the baseline's configRecorder to \"existing\" to use "
+					"the account's recorder, or delete it.",
 					"the account already has configuration recorder '%s' in "
 					"%s; "
 					"AWS Config "
@@ -388,10 +408,9 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 						pf_report_add(
 							r, PF_ERROR, "anomaly-monitor", subject,
 							"Keep one monitor of this dimension per "
-							"account: adopt the existing "
-							"one (its ARN as the subscription's "
-							"monitor) "
-							"or delete it.",
+							"account: set the baseline's "
+							"costAnomalyMonitorArn to the existing "
+							"one's ARN, or delete it.",
 							"the account already has anomaly monitor "
 							"'%s' "
 							"of dimension %s; Cost "

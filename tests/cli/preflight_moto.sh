@@ -72,6 +72,12 @@ python3 -c "import json,sys; d=json.load(open('$TMP/pf.json')); f=d['findings'];
 expect_exit "preflight of the baseline checks its accountId too" 2 \
   "$SOLEMATE" preflight --env baseline --set accountId='"999999999999"' "${E[@]}"
 
+# configRecorder "existing" in a region with no recorder: the rules would fail at CREATE
+"$SOLEMATE" preflight --env baseline --set configRecorder=existing "${E[@]}" >"$TMP/out" 2>&1
+expect_grep "baseline using the account's recorder where there is none: an error naming the key" \
+  "error +config .*no configuration recorder in us-east-1.*NoAvailableConfigurationRecorderException" "$TMP/out"
+expect_grep "the fix names configRecorder" 'configRecorder to "create"' "$TMP/out"
+
 # an account that already has a Config recorder: the baseline's would be refused
 py <<'EOF'
 import boto3, os
@@ -84,6 +90,10 @@ EOF
 expect_exit "preflight of the account baseline: an existing recorder is an error" 1 \
   "$SOLEMATE" preflight --env baseline "${E[@]}"
 expect_grep "it names the recorder and the limit" "configuration recorder 'someone-elses'.*one per region" "$TMP/out"
+expect_grep "the fix names configRecorder" 'configRecorder to "existing"' "$TMP/out"
+"$SOLEMATE" preflight --env baseline --set configRecorder=existing "${E[@]}" >"$TMP/out" 2>&1
+grep -Eq "error +config" "$TMP/out" && notok "with configRecorder existing, the account's recorder is no finding" "$(grep -E 'config' "$TMP/out" | head -3)" \
+  || ok "with configRecorder existing, the account's recorder is no finding"
 "$SOLEMATE" preflight "${S[@]}" --set certificateArn="$GOOD" "${E[@]}" >"$TMP/out" 2>&1
 expect_grep "Elastic IPs beyond the default quota are a warning (moto serves no Service Quotas value for them)" "warning +quota .*Elastic IPs.*holds 5; the default quota is 5" "$TMP/out"
 

@@ -31,12 +31,12 @@ static struct sm_app *build(const char *file)
 	return app;
 }
 
-static struct sm_app *build_baseline(const char *file)
+static struct sm_app *build_baseline_with(const char *file, const char *const *sets, size_t n)
 {
 	struct solemate_unit u;
 	struct diag_list dl = DIAG_LIST_INIT;
 	struct sm_app *app = sm_app_new();
-	if (solemate_unit_load(file, NULL, 0, &u, &dl) < 0 || u.kind != CONFIG_BASELINE ||
+	if (solemate_unit_load(file, sets, n, &u, &dl) < 0 || u.kind != CONFIG_BASELINE ||
 	    solemate_add_unit(app, &u, &dl) < 0 || sm_app_resolve(app, &dl) < 0) {
 		diag_print_all(stdout, &dl, false);
 		exit(1);
@@ -44,6 +44,11 @@ static struct sm_app *build_baseline(const char *file)
 	solemate_unit_release(&u);
 	diag_list_release(&dl);
 	return app;
+}
+
+static struct sm_app *build_baseline(const char *file)
+{
+	return build_baseline_with(file, NULL, 0);
 }
 
 static const json_t *T(struct sm_app *app, const char *stack)
@@ -781,6 +786,38 @@ static const json_t *props(struct sm_app *app, const char *stack, const char *id
 }
 
 /* issue 12, item 5: the channel after the recorder, and the role can write */
+/*
+ * An account that has AWS Config's recorder (Control Tower, Security Hub) or
+ * an AWS services anomaly monitor already: a region holds one recorder and
+ * one delivery channel, an account one services monitor. The baseline uses
+ * them (configRecorder "existing", costAnomalyMonitorArn) instead of failing
+ * its CREATE on a second one.
+ */
+TEST(account_baseline_adopts_the_accounts_recorder_and_monitor)
+{
+	const char *sets[] = {
+		"configRecorder=existing",
+		"costAnomalyMonitorArn=arn:aws:ce::123456789012:anomalymonitor/"
+		"0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7"};
+	struct sm_app *b = build_baseline_with("config/baseline.json", sets, 2);
+	CHECK(COUNT(b, BASELINE, "AWS::Config::ConfigurationRecorder") == 0);
+	CHECK(COUNT(b, BASELINE, "AWS::Config::DeliveryChannel") == 0);
+	CHECK(resource(b, BASELINE, "ConfigRole") == NULL);
+	CHECK(COUNT(b, BASELINE, "AWS::Config::ConfigRule") ==
+	      COUNT(baseline, BASELINE, "AWS::Config::ConfigRule"));
+	CHECK(!json_object_get(resource(b, BASELINE, "ConfigRule1"), "DependsOn"));
+	CHECK(COUNT(b, BASELINE, "AWS::CE::AnomalyMonitor") == 0);
+	CHECK(HAS(b, BASELINE, "AWS::CE::AnomalySubscription",
+		  "{\"MonitorArnList\":[\"arn:aws:ce::123456789012:anomalymonitor/"
+		  "0e1f2a3b-4c5d-6e7f-8091-a2b3c4d5e6f7\"]}"));
+	/* the trail is the baseline's own either way */
+	CHECK(COUNT(b, BASELINE, "AWS::CloudTrail::Trail") == 1);
+	sm_app_free(b);
+	/* the shipped baseline creates them */
+	CHECK(COUNT(baseline, BASELINE, "AWS::Config::ConfigurationRecorder") == 1);
+	CHECK(COUNT(baseline, BASELINE, "AWS::CE::AnomalyMonitor") == 1);
+}
+
 TEST(config_delivery_channel_after_recorder_with_a_role_that_writes)
 {
 	CHECK(depends_on(resource(baseline, BASELINE, "ConfigDeliveryChannel"), "ConfigRecorder"));
@@ -1209,6 +1246,7 @@ int main(void)
 	RUN(fr_5_5_cloudtrail);
 	RUN(fr_5_6_config);
 	RUN(account_baseline_is_its_own_unit);
+	RUN(account_baseline_adopts_the_accounts_recorder_and_monitor);
 	RUN(config_delivery_channel_after_recorder_with_a_role_that_writes);
 	RUN(resources_wait_for_the_policies_they_use);
 	RUN(nat_gateways_and_their_eips_wait_for_the_internet_gateway);
