@@ -508,7 +508,18 @@ static int prepare_stack(struct deploy_run *d)
 static int make_change_set(struct deploy_run *d)
 {
 	size_t len = 0;
-	d->body = jio_dump_json(d->t->tmpl, &len);
+	/*
+	 * Compact: CloudFormation's 51,200 bytes bound the TemplateBody as sent,
+	 * and the indented text on disk is about twice the size (CreateChangeSet,
+	 * TemplateBody); a template above it even so goes by S3.
+	 */
+	d->body = json_dumps(d->t->tmpl, JSON_COMPACT);
+	if (!d->body) {
+		diag_add(d->dl, DIAG_ERROR, NULL, 0, 0, NULL,
+			 "could not serialise the template of '%s'", d->name);
+		return -1;
+	}
+	len = strlen(d->body);
 	if (len > CFN_MAX_INLINE_TEMPLATE_BYTES || d->o->upload_always) {
 		d->url = lc_upload_template(d->c, d->o->env, d->name, d->body, len, d->dl);
 		if (!d->url)
