@@ -41,7 +41,7 @@ static struct sm_resource *execution_role(struct sm_stack *s, const struct compu
 			  one(sm_getatt(log_group, "Arn"))),
 		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
 			  json_pack("[oo]", database_app_secret_arn(in->db),
-				    sm_ref(in->secrets->app_secret))));
+				    security_app_secret_arn(in->secrets))));
 	json_array_append_new(st, iam_allow(json_pack("[s]", "kms:Decrypt"),
 					    one(sm_getatt(in->keys->data_key, "Arn"))));
 	struct sm_resource *r =
@@ -62,7 +62,7 @@ static struct sm_resource *task_role(struct sm_stack *s, const struct compute_in
 		iam_allow(json_pack("[ss]", "s3:GetObject", "s3:PutObject"),
 			  one(bucket_objects_arn(in->st->assets_bucket, "/*"))),
 		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
-			  one(sm_ref(in->secrets->app_secret))),
+			  one(security_app_secret_arn(in->secrets))),
 		iam_allow(json_pack("[ss]", "kms:Decrypt", "kms:GenerateDataKey"),
 			  one(sm_getatt(in->keys->data_key, "Arn"))),
 		/* X-Ray's write and sampling APIs take no resource ARN (X-Ray IAM docs) */
@@ -135,7 +135,7 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	/* where the database is (not secret) and who the app is there (a secret) */
 	json_object_set_new(app, "Environment", database_task_environment(in->db));
 	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
-				       sm_ref(in->secrets->app_secret));
+				       security_app_secret_arn(in->secrets));
 	json_array_append_new(json_object_get(app, "Secrets"), app_secret);
 	json_t *init, *volumes;
 	writable_volumes(cfg, app, lg, &init, &volumes);
@@ -455,7 +455,9 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct
 
 	sm_stack_add_output(s, "LoadBalancerDnsName", sm_getatt(out->alb, "DNSName"),
 			    "DNS name of the load balancer", NULL);
-	origin_record(s, cfg, out);
+	/* the standby's load balancer is reached through the failover records instead */
+	if (!cfg->dr_standby)
+		origin_record(s, cfg, out);
 	sm_stack_add_output(s, "ClusterName", sm_ref(out->cluster), "ECS cluster", NULL);
 	return 0;
 }

@@ -216,7 +216,7 @@ static json_t *backup_vault_name(void)
 
 static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 		       const struct security_keys *keys, const struct storage *st,
-		       struct database *db, bool prod)
+		       const struct database_dr_targets *dr, struct database *db, bool prod)
 {
 	struct sm_resource *vault =
 		sm_resource_new(s, "BackupVault", "AWS::Backup::BackupVault",
@@ -235,6 +235,22 @@ static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 			  "Daily", "TargetBackupVault", sm_ref(vault), "ScheduleExpression",
 			  "cron(0 5 * * ? *)", "StartWindowMinutes", 60, "CompletionWindowMinutes",
 			  180, "Lifecycle", "DeleteAfterDays", keep));
+	/*
+	 * Each daily recovery point is copied to the vault in drRegion (AWS
+	 * Backup, "Creating backup copies across AWS Regions"): a copy that
+	 * outlives both the region and a logical error the replica would have
+	 * replicated.
+	 */
+	if (dr && dr->vault) {
+		json_t *rule = json_array_get(
+			json_object_get(json_object_get(sm_resource_props(plan), "BackupPlan"),
+					"BackupPlanRule"),
+			0);
+		json_object_set_new(rule, "CopyActions",
+				    json_pack("[{so s{si}}]", "DestinationBackupVaultArn",
+					      sm_getatt(dr->vault, "BackupVaultArn"), "Lifecycle",
+					      "DeleteAfterDays", keep));
+	}
 	static const char *const managed[] = {"service-role/AWSBackupServiceRolePolicyForBackup",
 					      "service-role/AWSBackupServiceRolePolicyForRestores",
 					      "AWSBackupServiceRolePolicyForS3Backup",
@@ -338,18 +354,19 @@ static void add_replicas(struct sm_stack *s, const struct env_config *cfg,
 	}
 }
 
-int database_build(struct sm_stack *s, const struct env_config *cfg, const struct networking *net,
-		   const struct security_keys *keys, const struct storage *st, struct database *out,
-		   struct diag_list *dl)
+static int engine_major(const struct env_config *cfg, int *major, struct diag_list *dl)
 {
-	bool prod = cfg->protect_data;
-	int major = 0;
-	memset(out, 0, sizeof(*out));
-	if (sscanf(cfg->database_engine_version, "%d", &major) != 1) {
+	if (sscanf(cfg->database_engine_version, "%d", major) != 1) {
 		diag_add(dl, DIAG_ERROR, cfg->file, 0, 0, "databaseEngineVersion",
 			 "cannot read the major version of '%s'", cfg->database_engine_version);
 		return -1;
 	}
+	return 0;
+}
+
+static void subnet_and_parameter_groups(struct sm_stack *s, const struct networking *net, int major,
+					struct database *out)
+{
 	out->subnet_group = sm_resource_new(s, "DatabaseSubnetGroup", "AWS::RDS::DBSubnetGroup",
 					    json_pack("{ss so}", "DBSubnetGroupDescription",
 						      "Isolated subnets of the SoleMate database",
@@ -365,6 +382,34 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 			  "log_statement", "ddl", "shared_preload_libraries",
 			  "pg_stat_statements"));
 	free(family);
+}
+
+/*
+ * Backups in the DR region (every readiness but none): RDS replicates the
+ * instance's snapshots and transaction logs there as soon as they are ready,
+ * so that it can be restored to a point in time in drRegion ("Replicating
+ * automated backups to another AWS Region", RDS user guide), encrypted with
+ * a key of that region (AutomaticBackupReplicationKmsKeyId: KMS keys do not
+ * leave their region).
+ */
+static void replicate_backups(json_t *p, const struct database_dr_targets *dr)
+{
+	json_object_set_new(p, "AutomaticBackupReplicationRegion", json_string(dr->region));
+	json_object_set_new(p, "AutomaticBackupReplicationKmsKeyId", sm_getatt(dr->key, "Arn"));
+	json_object_set_new(p, "AutomaticBackupReplicationRetentionPeriod",
+			    json_integer(dr->retention_days));
+}
+
+int database_build(struct sm_stack *s, const struct env_config *cfg, const struct networking *net,
+		   const struct security_keys *keys, const struct storage *st,
+		   const struct database_dr_targets *dr, struct database *out, struct diag_list *dl)
+{
+	bool prod = cfg->protect_data;
+	int major = 0;
+	memset(out, 0, sizeof(*out));
+	if (engine_major(cfg, &major, dl) < 0)
+		return -1;
+	subnet_and_parameter_groups(s, net, major, out);
 	struct sm_resource *mon = monitoring_role(s);
 	out->master_secret = master_secret(s, keys);
 
@@ -393,6 +438,8 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 	json_object_set_new(p, "PreferredBackupWindow", json_string("03:00-04:00"));
 	json_object_set_new(p, "PreferredMaintenanceWindow", json_string("sun:04:30-sun:05:30"));
 	add_performance_insights(p, cfg, keys);
+	if (dr && dr->key)
+		replicate_backups(p, dr);
 	out->instance = sm_resource_new(s, "Database", "AWS::RDS::DBInstance", p);
 	/* enhanced monitoring starts with the instance: the role's policy must be there */
 	iam_role_wait_for(out->instance, mon);
@@ -410,6 +457,8 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 	rotate_secret(s, "DatabaseMasterSecretRotation", out->master_secret, master_link,
 		      "PostgreSQLSingleUser", net, keys, NULL, true);
 	out->app_secret = app_user_secret(s, keys, out->master_secret);
+	if (dr && dr->replicate_secrets)
+		security_replicate_secret(out->app_secret, dr->region, dr->key);
 	struct sm_resource *app_link =
 		attach_secret(s, "DatabaseAppSecretAttachment", out->app_secret, out->instance);
 	/*
@@ -420,7 +469,7 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 		      "PostgreSQLMultiUser", net, keys, out->master_secret, false);
 
 	add_replicas(s, cfg, net, keys, mon, out, prod);
-	add_backup(s, cfg, keys, st, out, prod);
+	add_backup(s, cfg, keys, st, dr, out, prod);
 	sm_stack_add_output(s, "DatabaseEndpoint", sm_getatt(out->instance, "Endpoint.Address"),
 			    "PostgreSQL writer endpoint (TLS required)", NULL);
 	sm_stack_add_output(
@@ -445,7 +494,8 @@ json_t *database_reader_hosts(const struct database *db)
 
 json_t *database_app_secret_arn(const struct database *db)
 {
-	return sm_ref(db->app_secret);
+	return db->secret_region ? security_secret_arn_in(db->app_secret, db->secret_region)
+				 : sm_ref(db->app_secret);
 }
 
 json_t *database_task_environment(const struct database *db)
@@ -462,7 +512,7 @@ static json_t *secret_key(const struct database *db, const char *name, const cha
 {
 	char *tail = xstrfmt(":%s::", key);
 	json_t *v = json_pack("{ss so}", "Name", name, "ValueFrom",
-			      sm_fn_join("", json_pack("[os]", sm_ref(db->app_secret), tail)));
+			      sm_fn_join("", json_pack("[os]", database_app_secret_arn(db), tail)));
 	free(tail);
 	return v;
 }
@@ -471,4 +521,76 @@ json_t *database_task_secrets(const struct database *db)
 {
 	return json_pack("[o,o]", secret_key(db, "DB_USER", "username"),
 			 secret_key(db, "DB_PASSWORD", "password"));
+}
+
+/*
+ * The standby's database: a read replica of the primary in another region.
+ * RDS wants the source as an ARN when it is in another region, and a KMS key
+ * of the replica's own region for an encrypted source ("Creating a read
+ * replica in a different AWS Region", RDS user guide; CreateDBInstanceReadReplica,
+ * KmsKeyId). The subnet group must be named, or RDS would place the replica
+ * in the default VPC. Single-AZ: it is a standby, made Multi-AZ after
+ * promotion (docs/deployment.md, failover runbook). Retained with the stack:
+ * once promoted it holds the shop's data.
+ */
+int database_build_dr_replica(struct sm_stack *s, const struct env_config *cfg,
+			      const struct networking *net, const struct security_keys *keys,
+			      const struct database *primary, struct database *out,
+			      struct diag_list *dl)
+{
+	bool prod = cfg->protect_data;
+	int major = 0;
+	memset(out, 0, sizeof(*out));
+	if (engine_major(cfg, &major, dl) < 0)
+		return -1;
+	subnet_and_parameter_groups(s, net, major, out);
+	struct sm_resource *mon = monitoring_role(s);
+	char *base = instance_identifier(cfg, 0);
+	char *name = xstrfmt("%s-dr", base);
+	free(base);
+	json_t *p = json_pack(
+		"{ss so ss so so so sb sb sI so sb sb ss}", "DBInstanceIdentifier", name,
+		"SourceDBInstanceIdentifier", sm_getatt(primary->instance, "DBInstanceArn"),
+		"DBInstanceClass", cfg->database_instance_class, "KmsKeyId",
+		sm_getatt(keys->data_key, "Arn"), "DBSubnetGroupName", sm_ref(out->subnet_group),
+		"VPCSecurityGroups", json_pack("[o]", sm_getatt(net->db_sg, "GroupId")),
+		"PubliclyAccessible", 0, "CopyTagsToSnapshot", 1, "MonitoringInterval",
+		(json_int_t)60, "MonitoringRoleArn", sm_getatt(mon, "Arn"),
+		"AutoMinorVersionUpgrade", 1, "DeletionProtection",
+		cfg->database_deletion_protection, "StorageType", "gp3");
+	json_object_set_new(p, "DBParameterGroupName", sm_ref(out->parameter_group));
+	json_object_set_new(p, "MultiAZ", json_false());
+	json_object_set_new(p, "EnableCloudwatchLogsExports", log_export_list());
+	add_performance_insights(p, cfg, keys);
+	out->instance = sm_resource_new(s, "DatabaseReplica", "AWS::RDS::DBInstance", p);
+	iam_role_wait_for(out->instance, mon);
+	sm_resource_set_deletion_policy(out->instance, prod ? "Retain" : "Delete");
+	sm_resource_set_update_replace_policy(out->instance, prod ? "Retain" : "Delete");
+	add_export_log_groups(s, cfg, keys, out->instance, name, prod);
+	sm_resource_suppress(out->instance, "AwsSolutions-RDS11",
+			     "same port as the primary it replicates");
+	nag_suppress(out->instance,
+		     "the standby's replica is Single-AZ until failover promotes it; the runbook "
+		     "then makes it Multi-AZ (docs/deployment.md)",
+		     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport",
+		     "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
+	nag_suppress(out->instance,
+		     "a replica has no backups of its own; the primary's automated backups are "
+		     "replicated to this region and its AWS Backup recovery points copied here",
+		     "AwsSolutions-RDS13", "NIST.800.53.R5-RDSInBackupPlan",
+		     "PCI.DSS.321-RDSInBackupPlan", "HIPAA.Security-RDSInBackupPlan",
+		     "NIST.800.53.R5-RDSAutomaticMinorVersionUpgradeEnabled",
+		     "PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled",
+		     "HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled", NULL);
+	nag_suppress(out->instance,
+		     "encrypted with KmsKeyId, a key of this region, as RDS requires for a "
+		     "cross-region replica of an encrypted source; CloudFormation refuses "
+		     "StorageEncrypted with SourceDBInstanceIdentifier",
+		     "AwsSolutions-RDS2", "NIST.800.53.R5-RDSStorageEncrypted",
+		     "PCI.DSS.321-RDSStorageEncrypted", "HIPAA.Security-RDSStorageEncrypted", NULL);
+	free(name);
+	out->app_secret = primary->app_secret;
+	out->master_secret = primary->master_secret;
+	out->secret_region = cfg->region;
+	return 0;
 }

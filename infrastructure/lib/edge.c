@@ -71,21 +71,70 @@ static json_t *behavior(const char *origin, const char *viewer, const char *cach
 	return b;
 }
 
+/*
+ * Route 53 health check of one HTTPS endpoint: every 30 s, unhealthy after
+ * 3 failures (Route 53 developer guide, "Values that you specify when you
+ * create or update health checks"), with SNI so that the name's certificate
+ * is served.
+ */
+static struct sm_resource *https_check(struct sm_stack *s, const char *id, json_t *fqdn,
+				       const char *path)
+{
+	return sm_resource_new(s, id, "AWS::Route53::HealthCheck",
+			       json_pack("{s{ss so si ss si si sb}}", "HealthCheckConfig", "Type",
+					 "HTTPS", "FullyQualifiedDomainName", fqdn, "Port", 443,
+					 "ResourcePath", path, "RequestInterval",
+					 EDGE_HEALTH_INTERVAL_SECONDS, "FailureThreshold",
+					 EDGE_HEALTH_FAILURE_THRESHOLD, "EnableSNI", 1));
+}
+
+/*
+ * The primary path is healthy when both CloudFront (the storefront, "/")
+ * and the primary region's application (origin.<domain>, the health path
+ * through the load balancer) answer: a calculated health check of the two
+ * (HealthThreshold 2). The DR path bypasses CloudFront, so a failure of
+ * either fails the shop over, and the availability model may count the two
+ * paths as independent (docs/infrastructure.md, Disaster recovery).
+ */
+static struct sm_resource *primary_health_check(struct sm_stack *s, const struct env_config *cfg,
+						struct sm_resource *dist)
+{
+	char *origin = compute_origin_domain(cfg);
+	struct sm_resource *cdn =
+		https_check(s, "EdgeHealthCheck", sm_getatt(dist, "DomainName"), "/");
+	struct sm_resource *app =
+		https_check(s, "OriginHealthCheck", json_string(origin), cfg->health_check_path);
+	free(origin);
+	return sm_resource_new(s, "PrimaryHealthCheck", "AWS::Route53::HealthCheck",
+			       json_pack("{s{ss s[oo] si}}", "HealthCheckConfig", "Type",
+					 "CALCULATED", "ChildHealthChecks", sm_ref(cdn),
+					 sm_ref(app), "HealthThreshold", 2));
+}
+
 static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct sm_resource *dist)
 {
 	static const char *const types[] = {"A", "AAAA"};
+	/* the standby (pilot-light, warm-standby) holds the SECONDARY of each A record */
+	struct sm_resource *check =
+		cfg->dr_readiness >= DR_PILOT_LIGHT ? primary_health_check(s, cfg, dist) : NULL;
 	for (int www = 0; www < 2; www++) {
 		for (int t = 0; t < 2; t++) {
 			char *id = xstrfmt("%sAlias%s", www ? "Www" : "Apex", types[t]);
 			char *name = www ? xstrfmt("www.%s", cfg->domain_name)
 					 : xstrdup(cfg->domain_name);
-			sm_resource_new(s, id, "AWS::Route53::RecordSet",
-					json_pack("{ss ss ss s{so ss sb}}", "HostedZoneId",
-						  cfg->hosted_zone_id, "Name", name, "Type",
-						  types[t], "AliasTarget", "DNSName",
-						  sm_getatt(dist, "DomainName"), "HostedZoneId",
-						  CLOUDFRONT_HOSTED_ZONE, "EvaluateTargetHealth",
-						  0));
+			struct sm_resource *r = sm_resource_new(
+				s, id, "AWS::Route53::RecordSet",
+				json_pack("{ss ss ss s{so ss sb}}", "HostedZoneId",
+					  cfg->hosted_zone_id, "Name", name, "Type", types[t],
+					  "AliasTarget", "DNSName", sm_getatt(dist, "DomainName"),
+					  "HostedZoneId", CLOUDFRONT_HOSTED_ZONE,
+					  "EvaluateTargetHealth", 0));
+			/* IPv6 stays on CloudFront: the standby's load balancer is IPv4 */
+			if (check && t == 0) {
+				sm_resource_set(r, "Failover", json_string("PRIMARY"));
+				sm_resource_set(r, "SetIdentifier", json_string("primary"));
+				sm_resource_set(r, "HealthCheckId", sm_ref(check));
+			}
 			free(id);
 			free(name);
 		}

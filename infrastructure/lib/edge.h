@@ -13,6 +13,10 @@
 #include "lib/security.h"
 #include "lib/storage.h"
 
+/* Route 53 health checks of the primary path (failover records) */
+#define EDGE_HEALTH_INTERVAL_SECONDS 30
+#define EDGE_HEALTH_FAILURE_THRESHOLD 3
+
 struct edge {
 	struct sm_resource *distribution;
 	struct sm_resource *web_acl;

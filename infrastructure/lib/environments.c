@@ -19,6 +19,24 @@
 #include "base/xalloc.h"
 #include "lib/config_int.h"
 
+static const char *const dr_levels[] = {"none", "backup-restore", "pilot-light", "warm-standby",
+					NULL};
+
+const char *dr_readiness_name(enum dr_readiness r)
+{
+	return dr_levels[r];
+}
+
+int dr_readiness_parse(const char *name, enum dr_readiness *out)
+{
+	for (int i = 0; dr_levels[i]; i++)
+		if (!strcmp(name, dr_levels[i])) {
+			*out = (enum dr_readiness)i;
+			return 0;
+		}
+	return -1;
+}
+
 static const char *const price_classes[] = {"PriceClass_100", "PriceClass_200", "PriceClass_All",
 					    NULL};
 
@@ -43,7 +61,27 @@ static const struct key_def keys[] = {
 	{"region", K_STRING, true, OFF(region), 0, 0, NULL, 0, cfg_check_region, NULL,
 	 "AWS region of the environment."},
 	{"drRegion", K_STRING, false, OFF(dr_region), 0, 0, NULL, 0, cfg_check_region, NULL,
-	 "Second region for the replicated copy of the assets bucket (disaster recovery)."},
+	 "Disaster-recovery region: the replica of the assets bucket, and what drReadiness "
+	 "keeps there. Default us-west-2 when drReadiness is not none; with none, only the "
+	 "assets replica, and only when set."},
+	{"drReadiness", K_STRING, false, OFF(dr_readiness_name), 0, 0, "none", 0, NULL, dr_levels,
+	 "What drRegion holds to survive the loss of the primary region: none; backup-restore "
+	 "(database backups and snapshot copies in drRegion, RPO minutes, RTO hours); "
+	 "pilot-light (an encrypted cross-region read replica, network, standby service at 0 "
+	 "tasks; RTO tens of minutes); warm-standby (the same with drStandbyTasks running; "
+	 "RTO minutes). docs/infrastructure.md, Disaster recovery."},
+	{"drVpcCidr", K_STRING, false, OFF(dr_vpc_cidr), 0, 0, "10.2.0.0/16", 0, cfg_check_cidr,
+	 NULL,
+	 "IPv4 CIDR block of the standby's VPC in drRegion (pilot-light, warm-standby); must "
+	 "not overlap vpcCidr, so that the two can be peered."},
+	{"drStandbyTasks", K_INT, false, OFF(dr_standby_tasks), 1, 1000, NULL, 2, NULL, NULL,
+	 "Application tasks the warm standby keeps running in drRegion (one per AZ at least); "
+	 "failover scales it to ecsDesiredCount."},
+	{"drAlbCertificateArn", K_STRING, false, OFF(dr_alb_certificate_arn), 0, 0, NULL, 0,
+	 cfg_check_acm_arn, NULL,
+	 "ACM certificate in drRegion for the standby's load balancer (pilot-light, "
+	 "warm-standby), covering domainName; required without hostedZoneId (with it, a "
+	 "DNS-validated certificate is created). Deploy refuses a placeholder."},
 	{"vpcCidr", K_STRING, true, OFF(vpc_cidr), 0, 0, NULL, 0, cfg_check_cidr, NULL,
 	 "IPv4 CIDR block of the VPC; must hold 3 tiers x maxAzs subnets of /24."},
 	{"maxAzs", K_INT, false, OFF(max_azs), 2, 3, NULL, 2, NULL, NULL,
@@ -198,6 +236,63 @@ bool cfg_is_env_key(const char *name, size_t len)
 	return false;
 }
 /* Checks that relate several keys. */
+static bool cidrs_overlap(const char *a, const char *b)
+{
+	uint32_t x, y;
+	int px, py;
+	if (cidr_parse(a, &x, &px) < 0 || cidr_parse(b, &y, &py) < 0)
+		return false;
+	int p = px < py ? px : py;
+	uint32_t mask = p ? 0xffffffffu << (32 - p) : 0;
+	return (x & mask) == (y & mask);
+}
+
+/*
+ * The disaster-recovery keys: a readiness needs a second region (us-west-2
+ * unless drRegion says otherwise), distinct from the primary; the standby
+ * needs a certificate in its region and a VPC that does not overlap the
+ * primary's.
+ */
+static void check_dr(struct cfg_ctx *c, struct env_config *cfg)
+{
+	if (dr_readiness_parse(cfg->dr_readiness_name, &cfg->dr_readiness) < 0)
+		return; /* refused by the key's list of values already */
+	if (cfg->dr_readiness != DR_NONE && !cfg->dr_region)
+		cfg->dr_region = xstrdup("us-west-2");
+	if (cfg->dr_region && cfg->region && !strcmp(cfg->dr_region, cfg->region)) {
+		struct diag *d = cfg_error_at(c, "drRegion",
+					      "drRegion must differ from region (%s)", cfg->region);
+		diag_set_hint(d, "a disaster-recovery copy in the same region shares its fate; "
+				 "use another region, e.g. us-west-2");
+	}
+	if (cfg->dr_readiness >= DR_PILOT_LIGHT && !cfg->hosted_zone_id &&
+	    !cfg->dr_alb_certificate_arn) {
+		struct diag *d =
+			cfg_error_at(c, "drReadiness",
+				     "drReadiness %s needs a certificate for the standby's "
+				     "load balancer in %s: set drAlbCertificateArn (or "
+				     "hostedZoneId)",
+				     cfg->dr_readiness_name, cfg->dr_region);
+		diag_set_hint(d,
+			      "an ACM certificate serves in its own region only; request one "
+			      "for domainName in %s",
+			      cfg->dr_region);
+	}
+	if (cfg->dr_alb_certificate_arn && cfg->dr_region) {
+		char *needle = xstrfmt(":acm:%s:", cfg->dr_region);
+		if (!strstr(cfg->dr_alb_certificate_arn, needle))
+			cfg_error_at(c, "drAlbCertificateArn", "drAlbCertificateArn must be in %s",
+				     cfg->dr_region);
+		free(needle);
+	}
+	if (cfg->dr_readiness >= DR_PILOT_LIGHT && cfg->vpc_cidr && cfg->dr_vpc_cidr &&
+	    cidrs_overlap(cfg->vpc_cidr, cfg->dr_vpc_cidr)) {
+		struct diag *d = cfg_error_at(c, "drVpcCidr", "drVpcCidr %s overlaps vpcCidr %s",
+					      cfg->dr_vpc_cidr, cfg->vpc_cidr);
+		diag_set_hint(d, "give the standby's VPC a block of its own, e.g. 10.2.0.0/16");
+	}
+}
+
 static void cross_checks(struct cfg_ctx *c, struct env_config *cfg)
 {
 	cfg_check_engine_support(c, cfg);
@@ -258,8 +353,7 @@ static void cross_checks(struct cfg_ctx *c, struct env_config *cfg)
 				 "2-8 GiB");
 	}
 	cfg_check_retention(c, cfg->log_retention_days);
-	if (cfg->dr_region && cfg->region && !strcmp(cfg->dr_region, cfg->region))
-		cfg_error_at(c, "drRegion", "drRegion must differ from region (%s)", cfg->region);
+	check_dr(c, cfg);
 	if (cfg->account && cfg->account_id && strcmp(cfg->account, cfg->account_id))
 		cfg_error_at(c, "account", "account %s differs from accountId %s", cfg->account,
 			     cfg->account_id);
@@ -447,6 +541,12 @@ int env_config_check_deployable(const struct env_config *cfg, struct diag_list *
 	if (cfg->alb_certificate_arn && !acm_arn_is_real(cfg->alb_certificate_arn)) {
 		placeholder_error(cfg, "albCertificateArn", cfg->alb_certificate_arn, cfg->region,
 				  dl);
+		errors++;
+	}
+	if (cfg->dr_readiness >= DR_PILOT_LIGHT && cfg->dr_alb_certificate_arn &&
+	    !acm_arn_is_real(cfg->dr_alb_certificate_arn)) {
+		placeholder_error(cfg, "drAlbCertificateArn", cfg->dr_alb_certificate_arn,
+				  cfg->dr_region, dl);
 		errors++;
 	}
 	return errors ? -1 : 0;

@@ -16,6 +16,23 @@
 
 #include "base/diag.h"
 
+/*
+ * How ready the disaster-recovery region is (drReadiness), in increasing
+ * order of cost and of what survives the loss of the primary region:
+ * backups only, a live database replica with the rest scaled to zero, or
+ * the same with the application running small (docs/infrastructure.md).
+ */
+enum dr_readiness {
+	DR_NONE,
+	DR_BACKUP_RESTORE,
+	DR_PILOT_LIGHT,
+	DR_WARM_STANDBY,
+};
+/* "none", "backup-restore", "pilot-light", "warm-standby" */
+const char *dr_readiness_name(enum dr_readiness r);
+/* 0 with *out set, or -1 for a name that is none of them. */
+int dr_readiness_parse(const char *name, enum dr_readiness *out);
+
 struct env_usage {
 	/* Assumptions for cost and capacity (documented defaults). */
 	double requests_per_month; /* HTTP requests reaching the ALB */
@@ -56,7 +73,12 @@ struct env_config {
 	char *account_id;   /* accountId: the account deploy/destroy/bootstrap may touch */
 	char *cloudformation_role_arn; /* CloudFormation's service role (RoleARN), or NULL */
 	char *region;
-	char *dr_region; /* NULL: no cross-region replication */
+	char *dr_region; /* NULL: no cross-region replication (us-west-2 with a readiness) */
+	char *dr_readiness_name; /* drReadiness as written */
+	enum dr_readiness dr_readiness;
+	char *dr_vpc_cidr;	      /* the standby's VPC (pilot-light, warm-standby) */
+	int dr_standby_tasks;	      /* tasks the warm standby keeps running */
+	char *dr_alb_certificate_arn; /* ACM in drRegion for the standby's ALB; NULL with a zone */
 	char *vpc_cidr;
 	int max_azs;		       /* 2 or 3 */
 	int nat_gateways;	       /* 1 .. max_azs */
@@ -104,6 +126,12 @@ struct env_config {
 	 * production file under another name gets the same protection.
 	 */
 	bool protect_data;
+	/*
+	 * Derived, never read from a file: this is the copy of an environment
+	 * that builds its standby in drRegion (solemate_stack.c), whose records
+	 * and names must not collide with the primary's.
+	 */
+	bool dr_standby;
 };
 
 /*

@@ -225,16 +225,24 @@ static void database_alarms(struct sm_stack *s, const struct env_config *cfg,
 		  topic);
 	for (int i = 0; i < db->replica_nr; i++) {
 		char *id = xstrfmt("DatabaseReplica%dLagAlarm", i + 1);
-		const struct alarm lag = {id,	     "Read replica more than 30 s behind",
-					  "AWS/RDS", "ReplicaLag",
-					  "Maximum", "GreaterThanThreshold",
-					  30,	     60,
-					  5};
-		alarm_new(s, &lag,
-			  json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->replicas[i]))),
-			  topic);
+		monitoring_add_replica_lag_alarm(s, id, db->replicas[i], topic);
 		free(id);
 	}
+}
+
+void monitoring_add_replica_lag_alarm(struct sm_stack *s, const char *id,
+				      struct sm_resource *replica, struct sm_resource *topic)
+{
+	const struct alarm lag = {id,
+				  "Read replica more than 30 s behind",
+				  "AWS/RDS",
+				  "ReplicaLag",
+				  "Maximum",
+				  "GreaterThanThreshold",
+				  MONITORING_REPLICA_LAG_SECONDS,
+				  60,
+				  5};
+	alarm_new(s, &lag, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(replica))), topic);
 }
 
 /* CloudFront and its WAF publish metrics in us-east-1 only: alarms live there. */

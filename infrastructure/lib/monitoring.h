@@ -22,6 +22,15 @@
 struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env_config *cfg,
 					 const struct security_keys *keys);
 
+/*
+ * Alarm when `replica` lags its source by more than
+ * MONITORING_REPLICA_LAG_SECONDS for five minutes: the bound on what a
+ * promotion would lose (the standby's RPO, docs/infrastructure.md).
+ */
+#define MONITORING_REPLICA_LAG_SECONDS 30
+void monitoring_add_replica_lag_alarm(struct sm_stack *s, const char *id,
+				      struct sm_resource *replica, struct sm_resource *topic);
+
 int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
 		     const struct env_config *cfg, const struct security_keys *keys,
 		     struct sm_resource *topic, const struct compute *cp, const struct database *db,

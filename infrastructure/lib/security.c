@@ -100,6 +100,29 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	return 0;
 }
 
+void security_replicate_secret(struct sm_resource *secret, const char *region,
+			       struct sm_resource *key)
+{
+	sm_resource_set(
+		secret, "ReplicaRegions",
+		json_pack("[{ss so}]", "Region", region, "KmsKeyId", sm_getatt(key, "Arn")));
+}
+
+json_t *security_secret_arn_in(const struct sm_resource *secret, const char *region)
+{
+	/* arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX */
+	return sm_fn_join(":", json_pack("[s o s s o s o]", "arn", sm_aws_partition(),
+					 "secretsmanager", region, sm_aws_account_id(), "secret",
+					 sm_fn_select(6, sm_fn_split(":", sm_ref(secret)))));
+}
+
+json_t *security_app_secret_arn(const struct security_secrets *secrets)
+{
+	return secrets->read_region
+		       ? security_secret_arn_in(secrets->app_secret, secrets->read_region)
+		       : sm_ref(secrets->app_secret);
+}
+
 int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			 const struct security_keys *keys, struct security_secrets *out,
 			 struct diag_list *dl)

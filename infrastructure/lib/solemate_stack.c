@@ -5,7 +5,11 @@
  *   <P>Network     VPC, subnets, routes, gateways, NACLs, SGs, endpoints
  *   <P>Data        KMS keys, buckets, database, secrets, log groups, backups
  *                  (termination protection and Retain/Snapshot in production)
- *   <P>Dr          replica bucket in cfg->dr_region (when configured)
+ *   <P>Dr          in cfg->dr_region: replica bucket, and for a drReadiness the
+ *                  region's keys and backup vault (before Data, which writes there)
+ *   <P>DrStandby   in cfg->dr_region (pilot-light, warm-standby): network, the
+ *                  database's cross-region replica, the standby service
+ *                  (after Data, whose database it replicates)
  *   <P>Compute     ECS, EC2 capacity, ALB, regional WAF, autoscaling
  *   <P>Edge        CloudFront, its WAF and alarms, in us-east-1
  *   <P>Monitoring  SNS topic, alarms, dashboard, X-Ray, budget
@@ -30,6 +34,7 @@
 #include "base/xalloc.h"
 #include "lib/compute.h"
 #include "lib/database.h"
+#include "lib/disaster_recovery.h"
 #include "lib/edge.h"
 #include "lib/monitoring.h"
 #include "lib/networking.h"
@@ -88,10 +93,22 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 	struct sm_stack *data = new_stack(
 		app, cfg, "Data", cfg->region,
 		"keys, buckets, database, secrets, logs, backups (FR-2, FR-3, FR-5)", true);
-	struct sm_stack *dr = cfg->dr_region
-				      ? new_stack(app, cfg, "Dr", cfg->dr_region,
-						  "replica of the assets bucket (FR-3.6)", true)
-				      : NULL;
+	struct sm_stack *dr =
+		cfg->dr_region ? new_stack(app, cfg, "Dr", cfg->dr_region,
+					   "disaster recovery: replica of the assets bucket, keys "
+					   "and backup vault of the DR region (FR-3.6)",
+					   true)
+			       : NULL;
+	struct sm_stack *standby =
+		cfg->dr_readiness >= DR_PILOT_LIGHT
+			? new_stack(app, cfg, "DrStandby", cfg->dr_region,
+				    "disaster recovery: standby network, database replica and "
+				    "service (FR-2.2, FR-3.6)",
+				    true)
+			: NULL;
+	struct dr_foundation drf;
+	struct database_dr_targets dr_targets;
+	memset(&drf, 0, sizeof(drf));
 	struct sm_stack *compute = new_stack(app, cfg, "Compute", cfg->region,
 					     "ECS, EC2 capacity, load balancer, WAF (FR-1)", false);
 	struct sm_stack *edge_stack = new_stack(app, cfg, "Edge", EDGE_REGION,
@@ -116,7 +133,12 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 	    networking_add_flow_logs(data, cfg, &net, &keys, dl) < 0 ||
 	    security_add_secrets(data, cfg, &keys, &secrets, dl) < 0 ||
 	    storage_build(data, dr, assets_access, cfg, &keys, &st, dl) < 0 ||
-	    database_build(data, cfg, &net, &keys, &st, &db, dl) < 0)
+	    (dr && dr_add_foundation(dr, cfg, &drf, dl) < 0))
+		return -1;
+	dr_database_targets(cfg, dr ? &drf : NULL, &dr_targets);
+	if (dr_targets.replicate_secrets)
+		security_replicate_secret(secrets.app_secret, cfg->dr_region, drf.keys.data_key);
+	if (database_build(data, cfg, &net, &keys, &st, &dr_targets, &db, dl) < 0)
 		return -1;
 	struct sm_resource *topic = monitoring_add_topic(data, cfg, &keys);
 	struct compute_inputs in = {.net = &net,
@@ -134,6 +156,17 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 	    edge_build(edge_stack, cfg, &st, &cp, &edge, dl) < 0 ||
 	    monitoring_build(monitoring, edge_stack, cfg, &keys, topic, &cp, &db, &edge, dl) < 0)
 		return -1;
+	if (standby) {
+		struct dr_standby_inputs dri = {.foundation = &drf,
+						.primary_storage = &st,
+						.primary_db = &db,
+						.primary_secrets = &secrets};
+		if (dr_add_standby(standby, cfg, &dri, dl) < 0)
+			return -1;
+		dr_mark_stack(standby, cfg, "standby");
+	}
+	if (dr && cfg->dr_readiness != DR_NONE)
+		dr_mark_stack(dr, cfg, "foundation");
 	/* Stacks left empty by configuration are not deployed at all. */
 	sm_app_remove_empty_stacks(app);
 	return 0;

@@ -33,9 +33,10 @@ static void fix_abort_rule(json_t *rules)
 			    json_pack("{si}", "DaysAfterInitiation", 7));
 }
 
-static void logs_bucket(struct sm_stack *data, const struct env_config *cfg, bool prod,
-			struct storage *out)
+void storage_add_logs_bucket(struct sm_stack *data, const struct env_config *cfg,
+			     struct storage *out)
 {
+	bool prod = cfg->protect_data;
 	struct bucket b;
 	bucket_new(data, "LogsBucket",
 		   &(struct bucket_props){
@@ -167,7 +168,7 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, struct sm_stack *a
 	(void)dl;
 	bool prod = cfg->protect_data;
 	memset(out, 0, sizeof(*out));
-	logs_bucket(data, cfg, prod, out);
+	storage_add_logs_bucket(data, cfg, out);
 
 	struct sm_resource *replica_key = NULL;
 	if (dr)

@@ -24,6 +24,12 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, struct sm_stack *a
 		  struct storage *out, struct diag_list *dl);
 
 /*
+ * The access-log bucket alone (ALB, CloudFront, S3 logs; SSE-S3, which ALB
+ * log delivery requires), into out->logs_bucket: the standby's in drRegion.
+ */
+void storage_add_logs_bucket(struct sm_stack *s, const struct env_config *cfg, struct storage *out);
+
+/*
  * Note: the bucket policy that lets CloudFront (Origin Access Control) read
  * the assets bucket cannot Ref the distribution: the edge stack already
  * depends on the data stack (the bucket), and the engine refuses the cycle.

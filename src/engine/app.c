@@ -64,6 +64,7 @@ static void stack_free(struct sm_stack *s)
 	release_json(s->mappings, walk);
 	release_json(s->transforms, walk);
 	release_json(s->lookups, walk);
+	release_json(s->manifest_meta, walk);
 	for (size_t i = 0; i < s->out_nr; i++) {
 		free(s->outputs[i].name);
 		release_json(s->outputs[i].value, walk);
@@ -184,6 +185,7 @@ struct sm_stack *sm_stack_new(struct sm_app *app, const char *name,
 	s->mappings = json_object();
 	s->transforms = json_array();
 	s->lookups = json_array();
+	s->manifest_meta = json_array();
 	ALLOC_GROW(app->stacks, app->stack_nr + 1, app->stack_alloc);
 	app->stacks[app->stack_nr++] = s;
 	app->resolved = false;
@@ -280,6 +282,11 @@ void sm_stack_add_transform(struct sm_stack *s, const char *name)
 			return;
 	}
 	json_array_append_new(s->transforms, json_string(name));
+}
+
+void sm_stack_add_manifest_metadata(struct sm_stack *s, const char *type, json_t *data)
+{
+	json_array_append_new(s->manifest_meta, json_pack("{ss so}", "type", type, "data", data));
 }
 
 void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,

@@ -99,6 +99,12 @@ void sm_stack_add_transform(struct sm_stack *s, const char *name);
  */
 json_t *sm_stack_add_lookup_parameter(struct sm_stack *s, const char *name, json_t *def,
 				      json_t *lookup);
+/*
+ * An entry {type, data} of the stack's metadata in the cloud assembly's
+ * manifest (artifacts.<stack>.metadata["/<stack>"]), for the tools that read
+ * the assembly (never the template). `data` is stolen and holds no tokens.
+ */
+void sm_stack_add_manifest_metadata(struct sm_stack *s, const char *type, json_t *data);
 /* An output; `export_name` may be NULL. `value` may hold tokens. */
 void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
 			 const char *description, const char *export_name);

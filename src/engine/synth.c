@@ -49,7 +49,7 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt)
 				json_array_append_new(deps, json_string(s->deps[j]->name));
 			json_object_set_new(art, "dependencies", deps);
 		}
-		if (s->xr_nr || json_array_size(s->lookups)) {
+		if (s->xr_nr || json_array_size(s->lookups) || json_array_size(s->manifest_meta)) {
 			json_t *entries = json_array();
 			for (size_t j = 0; j < s->xr_nr; j++)
 				json_array_append_new(
@@ -64,6 +64,7 @@ json_t *sm_app_manifest(const struct sm_app *app, enum sm_format fmt)
 				json_array_append_new(
 					entries,
 					json_pack("{ss sO}", "type", "solemate:lookup", "data", l));
+			json_array_extend(entries, s->manifest_meta);
 			char *key = xstrfmt("/%s", s->name);
 			json_object_set_new(art, "metadata", json_pack("{so}", key, entries));
 			free(key);

@@ -268,11 +268,18 @@ TEST(placeholder_certificates_are_not_deployable)
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(env_config_load("config/production.json", &c, &dl) == 0);
 	CHECK(env_config_check_deployable(&c, &dl) < 0);
-	CHECK(dl.nr == 1);
+	CHECK(dl.nr == 2);
 	CHECK_STR(dl.items[0].file, "config/production.json");
 	CHECK_STR(dl.items[0].path, "certificateArn");
 	CHECK(dl.items[0].line > 1);
 	CHECK_CONTAINS(dl.items[0].message, "certificate/production-cert");
+	/* the standby's load balancer, in the DR region, has its own (issue 18) */
+	CHECK_STR(dl.items[1].path, "drAlbCertificateArn");
+	CHECK_CONTAINS(dl.items[1].message, "certificate/production-dr-cert");
+	CHECK_CONTAINS(dl.items[1].hint, "us-west-2");
+	free(c.dr_alb_certificate_arn);
+	c.dr_alb_certificate_arn = xstrdup("arn:aws:acm:us-west-2:123456789012:certificate/"
+					   "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b");
 	/* a certificate ACM issued: a UUID in the right region */
 	free(c.certificate_arn);
 	c.certificate_arn = xstrdup("arn:aws:acm:us-east-1:123456789012:certificate/"
@@ -322,6 +329,75 @@ TEST(usage_defaults_agree_with_the_analysis_table)
 	diag_list_release(&dl);
 }
 
+/* issue 18: drReadiness and its companions are checked when the file loads */
+static int load_staging_with(const char *const *sets, size_t n, struct env_config *c,
+			     struct diag_list *dl)
+{
+	size_t len;
+	char *text = fs_read_file("config/staging.json", &len, dl);
+	int r = env_config_parse_with("config/staging.json", text, len, sets, n, c, dl);
+	free(text);
+	return r;
+}
+
+TEST(dr_readiness_is_validated_at_load)
+{
+	struct env_config c;
+	struct diag_list dl = DIAG_LIST_INIT;
+	/* default: none, no DR region */
+	CHECK(load_staging_with(NULL, 0, &c, &dl) == 0);
+	CHECK(c.dr_readiness == DR_NONE && c.dr_region == NULL);
+	env_config_release(&c);
+	/* a readiness brings the default DR region */
+	const char *br[] = {"drReadiness=backup-restore"};
+	CHECK(load_staging_with(br, 1, &c, &dl) == 0);
+	CHECK(c.dr_readiness == DR_BACKUP_RESTORE);
+	CHECK_STR(c.dr_region, "us-west-2");
+	env_config_release(&c);
+	/* an unknown level names the four */
+	const char *bad[] = {"drReadiness=hot-standby"};
+	CHECK(load_staging_with(bad, 1, &c, &dl) < 0);
+	CHECK_STR(dl.items[dl.nr - 1].path, "drReadiness");
+	CHECK_CONTAINS(dl.items[dl.nr - 1].hint, "none, backup-restore, pilot-light, warm-standby");
+	diag_list_release(&dl);
+	/* the DR region must be another region */
+	const char *same[] = {"drReadiness=backup-restore", "drRegion=us-east-1"};
+	CHECK(load_staging_with(same, 2, &c, &dl) < 0);
+	CHECK_STR(dl.items[dl.nr - 1].path, "drRegion");
+	CHECK_CONTAINS(dl.items[dl.nr - 1].message, "must differ from region");
+	diag_list_release(&dl);
+	/* a standby needs a certificate in its region, and a VPC of its own */
+	const char *nocert[] = {"drReadiness=pilot-light"};
+	CHECK(load_staging_with(nocert, 1, &c, &dl) < 0);
+	CHECK_STR(dl.items[dl.nr - 1].path, "drReadiness");
+	CHECK_CONTAINS(dl.items[dl.nr - 1].message, "drAlbCertificateArn");
+	diag_list_release(&dl);
+	const char *wrongregion[] = {
+		"drReadiness=pilot-light",
+		"drAlbCertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/x"};
+	CHECK(load_staging_with(wrongregion, 2, &c, &dl) < 0);
+	CHECK_STR(dl.items[dl.nr - 1].path, "drAlbCertificateArn");
+	CHECK_CONTAINS(dl.items[dl.nr - 1].message, "must be in us-west-2");
+	diag_list_release(&dl);
+	const char *overlap[] = {
+		"drReadiness=warm-standby", "drVpcCidr=10.0.128.0/17",
+		"drAlbCertificateArn=arn:aws:acm:us-west-2:123456789012:certificate/x"};
+	CHECK(load_staging_with(overlap, 3, &c, &dl) < 0);
+	CHECK_STR(dl.items[dl.nr - 1].path, "drVpcCidr");
+	CHECK_CONTAINS(dl.items[dl.nr - 1].message, "overlaps vpcCidr 10.0.0.0/16");
+	diag_list_release(&dl);
+	CHECK(load_staging_with(overlap, 2, &c, &dl) < 0); /* without the certificate */
+	diag_list_release(&dl);
+	const char *good[] = {
+		"drReadiness=warm-standby",
+		"drAlbCertificateArn=arn:aws:acm:us-west-2:123456789012:certificate/x"};
+	CHECK(load_staging_with(good, 2, &c, &dl) == 0);
+	CHECK(c.dr_readiness == DR_WARM_STANDBY && c.dr_standby_tasks == 2);
+	CHECK_STR(c.dr_vpc_cidr, "10.2.0.0/16");
+	env_config_release(&c);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(staging_loads_with_prd_values);
@@ -335,6 +411,7 @@ int main(void)
 	RUN(shipped_configs_conform_to_their_schema_keys);
 	RUN(engine_versions_follow_the_dated_calendar);
 	RUN(placeholder_certificates_are_not_deployable);
+	RUN(dr_readiness_is_validated_at_load);
 	RUN(engine_version_is_checked_at_load_and_defaults_to_a_supported_one);
 	return test_done();
 }

@@ -31,6 +31,22 @@ static struct sm_app *build(const char *file)
 	return app;
 }
 
+/* `file` with "key=value" overrides, as --set applies them */
+static struct sm_app *build_with(const char *file, const char *const *sets, size_t n)
+{
+	struct env_config cfg;
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_app *app = sm_app_new();
+	if (env_config_load_with(file, sets, n, &cfg, &dl) < 0 ||
+	    solemate_add_environment(app, &cfg, &dl) < 0 || sm_app_resolve(app, &dl) < 0) {
+		diag_print_all(stdout, &dl, false);
+		exit(1);
+	}
+	env_config_release(&cfg);
+	diag_list_release(&dl);
+	return app;
+}
+
 static struct sm_app *build_baseline_with(const char *file, const char *const *sets, size_t n)
 {
 	struct solemate_unit u;
@@ -468,6 +484,139 @@ TEST(fr_3_6_backup_and_disaster_recovery)
 		  "{\"ReplicationConfiguration\":{\"Rules\":[{\"Status\":\"Enabled\"}]}}"));
 	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "AssetsBucket"), "DeletionPolicy")),
 		  "Retain");
+}
+
+/* issue 18: what each drReadiness puts in the DR region, and in which order */
+static const json_t *output(struct sm_app *app, const char *stack, const char *name)
+{
+	return json_object_get(json_object_get(json_object_get(T(app, stack), "Outputs"), name),
+			       "Value");
+}
+
+/* the DR metadata entry the manifest records for `stack`, or NULL */
+static json_t *dr_metadata(struct sm_app *app, const char *stack)
+{
+	json_t *m = sm_app_manifest(app, SM_FORMAT_JSON);
+	char *key = xstrfmt("/%s", stack);
+	json_t *entries = json_object_get(
+		json_object_get(json_object_get(json_object_get(m, "artifacts"), stack), "metadata"),
+		key);
+	free(key);
+	json_t *found = NULL, *e;
+	size_t i;
+	json_array_foreach (entries, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "type")), "solemate:disaster-recovery"))
+			found = json_deep_copy(json_object_get(e, "data"));
+	json_decref(m);
+	return found;
+}
+
+TEST(dr_backup_restore_copies_backups_to_the_dr_region)
+{
+	const char *br[] = {"drReadiness=backup-restore"};
+	struct sm_app *a = build_with("config/production.json", br, 1);
+	CHECK(T(a, "DrStandby") == NULL);
+	CHECK(COUNT(a, "Dr", "AWS::Backup::BackupVault") == 1);
+	CHECK(COUNT(a, "Dr", "AWS::KMS::Key") == 3); /* replica bucket's, data, logs */
+	/* RDS replicates snapshots and logs there, encrypted with that region's key */
+	CHECK(HAS(a, "Data", "AWS::RDS::DBInstance",
+		  "{\"AutomaticBackupReplicationRegion\":\"us-west-2\","
+		  "\"AutomaticBackupReplicationKmsKeyId\":{\"Ref\":\"CrossRegionSolemateProductionDrDataKeyArn\"}}"));
+	/* and AWS Backup copies each recovery point to the DR vault */
+	CHECK(HAS(a, "Data", "AWS::Backup::BackupPlan",
+		  "{\"BackupPlan\":{\"BackupPlanRule\":[{\"CopyActions\":[{\"DestinationBackupVaultArn\":"
+		  "{\"Ref\":\"CrossRegionSolemateProductionDrBackupVaultBackupVaultArn\"}}]}]}}"));
+	CHECK(stack_follows(a, "SolemateProductionData", "SolemateProductionDr"));
+	/* no secret replicas: nothing runs there to read them */
+	CHECK(!HAS(a, "Data", "AWS::SecretsManager::Secret", "{\"ReplicaRegions\":[{}]}"));
+	json_t *md = dr_metadata(a, "SolemateProductionDr");
+	CHECK(md && subset_of("{\"environment\":\"production\",\"role\":\"foundation\","
+			      "\"readiness\":\"backup-restore\",\"drRegion\":\"us-west-2\"}", md));
+	json_decref(md);
+	sm_app_free(a);
+	/* none: production's Dr stack keeps only the assets replica, as before */
+	const char *none[] = {"drReadiness=none"};
+	a = build_with("config/production.json", none, 1);
+	CHECK(COUNT(a, "Dr", "AWS::KMS::Key") == 1 && COUNT(a, "Dr", "AWS::Backup::BackupVault") == 0);
+	CHECK(!HAS(a, "Data", "AWS::RDS::DBInstance", "{\"AutomaticBackupReplicationRegion\":\"us-west-2\"}"));
+	CHECK(dr_metadata(a, "SolemateProductionDr") == NULL);
+	sm_app_free(a);
+}
+
+TEST(dr_standby_replicates_the_database_across_regions)
+{
+	/* production ships warm-standby */
+	struct sm_app *a = production;
+	const struct sm_stack *st = sm_app_find_stack(a, "SolemateProductionDrStandby");
+	CHECK(st && !strcmp(sm_stack_region(st), "us-west-2"));
+	/* after Data (the source must exist), after Dr (its keys) */
+	CHECK(stack_follows(a, "SolemateProductionDrStandby", "SolemateProductionData"));
+	CHECK(stack_follows(a, "SolemateProductionDrStandby", "SolemateProductionDr"));
+	/* the source is named by ARN (another region), the key is the DR region's */
+	const json_t *rep = json_object_get(resource(a, "DrStandby", "DatabaseReplica"), "Properties");
+	CHECK(subset_of("{\"SourceDBInstanceIdentifier\":{\"Ref\":\"CrossRegionSolemateProductionDataDatabaseDBInstanceArn\"},"
+			"\"DBSubnetGroupName\":{\"Ref\":\"DatabaseSubnetGroup\"},"
+			"\"DBInstanceIdentifier\":\"solemate-production-dr\",\"MultiAZ\":false}", rep));
+	const json_t *kms = json_object_get(rep, "KmsKeyId");
+	CHECK(kms && json_object_get(kms, "Fn::ImportValue")); /* from Dr, same region */
+	const json_t *outs = json_object_get(json_object_get(T(a, "Data"), "Outputs"),
+					     "CrossRegionOutputFnGetAttDatabaseDBInstanceArn");
+	CHECK(subset_of("{\"Value\":{\"Fn::GetAtt\":[\"Database\",\"DBInstanceArn\"]}}", outs));
+	CHECK_STR(json_string_value(json_object_get(resource(a, "DrStandby", "DatabaseReplica"), "DeletionPolicy")), "Retain");
+	/* the standby reads the database secrets' replicas in its own region */
+	CHECK(HAS(a, "Data", "AWS::SecretsManager::Secret",
+		  "{\"ReplicaRegions\":[{\"Region\":\"us-west-2\"}]}"));
+	char *td = json_dumps(json_object_get(resource(a, "DrStandby", "TaskDefinition"), "Properties"), JSON_COMPACT);
+	CHECK(td && strstr(td, "\"secretsmanager\",\"us-west-2\""));
+	free(td);
+	/* the warm standby runs drStandbyTasks; failover scales it to ecsDesiredCount */
+	CHECK(HAS(a, "DrStandby", "AWS::ECS::Service", "{\"DesiredCount\":2}"));
+	CHECK_STR(json_string_value(output(a, "DrStandby", "StandbyDesiredCount")), "2");
+	CHECK_STR(json_string_value(output(a, "DrStandby", "StandbyDesiredCountActive")), "3");
+	CHECK(subset_of("{\"Ref\":\"DatabaseReplica\"}", output(a, "DrStandby", "ReplicaDbInstanceIdentifier")));
+	CHECK(subset_of("{\"Fn::GetAtt\":[\"DatabaseReplica\",\"DBInstanceArn\"]}", output(a, "DrStandby", "ReplicaDbInstanceArn")));
+	CHECK(subset_of("{\"Ref\":\"Cluster\"}", output(a, "DrStandby", "StandbyClusterName")));
+	CHECK(subset_of("{\"Fn::GetAtt\":[\"Service\",\"Name\"]}", output(a, "DrStandby", "StandbyServiceName")));
+	CHECK(output(a, "DrStandby", "FailoverHostedZoneId") == NULL); /* no zone in production.json */
+	/* its own VPC, and no record that would collide with the primary's */
+	CHECK(HAS(a, "DrStandby", "AWS::EC2::VPC", "{\"CidrBlock\":\"10.2.0.0/16\"}"));
+	CHECK(COUNT(a, "DrStandby", "AWS::Route53::RecordSet") == 0);
+	CHECK(COUNT(a, "DrStandby", "AWS::EC2::NatGateway") == 1);
+	json_t *md = dr_metadata(a, "SolemateProductionDrStandby");
+	CHECK(md && subset_of("{\"environment\":\"production\",\"role\":\"standby\","
+			      "\"readiness\":\"warm-standby\",\"primaryRegion\":\"us-east-1\"}", md));
+	json_decref(md);
+	/* pilot-light: the same, with the service at 0 tasks */
+	const char *pl[] = {"drReadiness=pilot-light"};
+	struct sm_app *p = build_with("config/production.json", pl, 1);
+	CHECK(HAS(p, "DrStandby", "AWS::ECS::Service", "{\"DesiredCount\":0}"));
+	CHECK(HAS(p, "DrStandby", "AWS::ApplicationAutoScaling::ScalableTarget", "{\"MinCapacity\":0,\"MaxCapacity\":60}"));
+	CHECK_STR(json_string_value(output(p, "DrStandby", "StandbyDesiredCount")), "0");
+	sm_app_free(p);
+}
+
+TEST(dr_failover_records_with_a_hosted_zone)
+{
+	const char *ws[] = {"drReadiness=warm-standby"};
+	struct sm_app *z = build_with("tests/fixtures/config/good/production-with-zone.json", ws, 1);
+	/* PRIMARY: CloudFront, healthy while both it and the primary region's app answer */
+	CHECK(HAS(z, "Edge", "AWS::Route53::RecordSet",
+		  "{\"Name\":\"solemate.com\",\"Type\":\"A\",\"Failover\":\"PRIMARY\","
+		  "\"SetIdentifier\":\"primary\",\"HealthCheckId\":{\"Ref\":\"PrimaryHealthCheck\"}}"));
+	CHECK(HAS(z, "Edge", "AWS::Route53::HealthCheck",
+		  "{\"HealthCheckConfig\":{\"Type\":\"CALCULATED\",\"HealthThreshold\":2}}"));
+	CHECK(HAS(z, "Edge", "AWS::Route53::HealthCheck",
+		  "{\"HealthCheckConfig\":{\"Type\":\"HTTPS\",\"FullyQualifiedDomainName\":\"origin.solemate.com\"}}"));
+	/* SECONDARY: the standby's load balancer, bypassing CloudFront */
+	CHECK(HAS(z, "DrStandby", "AWS::Route53::RecordSet",
+		  "{\"Name\":\"solemate.com\",\"Type\":\"A\",\"Failover\":\"SECONDARY\","
+		  "\"AliasTarget\":{\"DNSName\":{\"Fn::GetAtt\":[\"LoadBalancer\",\"DNSName\"]}}}"));
+	/* the primary's origin record stays the primary's alone */
+	CHECK(!HAS(z, "DrStandby", "AWS::Route53::RecordSet", "{\"Name\":\"origin.solemate.com\"}"));
+	CHECK(HAS(z, "DrStandby", "AWS::CertificateManager::Certificate", "{\"DomainName\":\"solemate.com\"}"));
+	CHECK_STR(json_string_value(output(z, "DrStandby", "FailoverHostedZoneId")), "Z0123456789ABCDEFGHIJ");
+	CHECK_STR(json_string_value(output(z, "DrStandby", "FailoverRecordName")), "solemate.com");
+	sm_app_free(z);
 }
 
 /* ---- FR-4 network ---- */
@@ -1227,6 +1376,9 @@ int main(void)
 	RUN(fr_3_4_encryption);
 	RUN(fr_3_5_cloudfront_cdn);
 	RUN(fr_3_6_backup_and_disaster_recovery);
+	RUN(dr_backup_restore_copies_backups_to_the_dr_region);
+	RUN(dr_standby_replicates_the_database_across_regions);
+	RUN(dr_failover_records_with_a_hosted_zone);
 	RUN(fr_4_1_vpc_with_public_and_private_subnets);
 	RUN(fr_4_2_internet_and_nat_gateways);
 	RUN(fr_4_3_security_groups_and_nacls);
