@@ -524,6 +524,17 @@ json_t *database_task_secrets(const struct database *db)
 }
 
 /*
+ * arn:PARTITION:rds:REGION:ACCOUNT:db:IDENTIFIER of `instance` (in `region`),
+ * from its Ref (the identifier): the same value as its DBInstanceArn
+ * attribute, which moto, the test AWS, does not model.
+ */
+static json_t *instance_arn(const struct sm_resource *instance, const char *region)
+{
+	return sm_fn_join(":", json_pack("[s o s s o s o]", "arn", sm_aws_partition(), "rds",
+					 region, sm_aws_account_id(), "db", sm_ref(instance)));
+}
+
+/*
  * The standby's database: a read replica of the primary in another region.
  * RDS wants the source as an ARN when it is in another region, and a KMS key
  * of the replica's own region for an encrypted source ("Creating a read
@@ -535,8 +546,8 @@ json_t *database_task_secrets(const struct database *db)
  */
 int database_build_dr_replica(struct sm_stack *s, const struct env_config *cfg,
 			      const struct networking *net, const struct security_keys *keys,
-			      const struct database *primary, struct database *out,
-			      struct diag_list *dl)
+			      const struct database *primary, const char *primary_region,
+			      struct database *out, struct diag_list *dl)
 {
 	bool prod = cfg->protect_data;
 	int major = 0;
@@ -550,7 +561,7 @@ int database_build_dr_replica(struct sm_stack *s, const struct env_config *cfg,
 	free(base);
 	json_t *p = json_pack(
 		"{ss so ss so so so sb sb sI so sb sb ss}", "DBInstanceIdentifier", name,
-		"SourceDBInstanceIdentifier", sm_getatt(primary->instance, "DBInstanceArn"),
+		"SourceDBInstanceIdentifier", instance_arn(primary->instance, primary_region),
 		"DBInstanceClass", cfg->database_instance_class, "KmsKeyId",
 		sm_getatt(keys->data_key, "Arn"), "DBSubnetGroupName", sm_ref(out->subnet_group),
 		"VPCSecurityGroups", json_pack("[o]", sm_getatt(net->db_sg, "GroupId")),

@@ -46,13 +46,13 @@ int database_build(struct sm_stack *data, const struct env_config *cfg,
  * The standby's database in `standby` (cfg is the standby's copy of the
  * configuration: its region is drRegion): an encrypted cross-region read
  * replica of `primary`, which failover promotes. `out` describes it as the
- * writer the standby's application uses, with the primary's secrets read
- * from their replicas in drRegion. 0, or -1 with diagnostics.
+ * writer the standby's application uses (`primary_region`: the primary's region), with the
+ * primary's secrets read from their replicas in drRegion. 0, or -1 with diagnostics.
  */
 int database_build_dr_replica(struct sm_stack *standby, const struct env_config *cfg,
 			      const struct networking *net, const struct security_keys *keys,
-			      const struct database *primary, struct database *out,
-			      struct diag_list *dl);
+			      const struct database *primary, const char *primary_region,
+			      struct database *out, struct diag_list *dl);
 
 /*
  * What the application task needs to reach the database (new references):

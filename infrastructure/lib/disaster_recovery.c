@@ -174,7 +174,7 @@ int dr_add_standby(struct sm_stack *s, const struct env_config *cfg,
 	memset(&st, 0, sizeof(st));
 	if (networking_build(s, &sc, &net, dl) < 0 ||
 	    networking_add_flow_logs(s, &sc, &net, keys, dl) < 0 ||
-	    database_build_dr_replica(s, &sc, &net, keys, in->primary_db, &db, dl) < 0)
+	    database_build_dr_replica(s, &sc, &net, keys, in->primary_db, cfg->region, &db, dl) < 0)
 		return -1;
 	storage_add_logs_bucket(s, &sc, &st);
 	/* the application reads the assets' replica, in its own region */

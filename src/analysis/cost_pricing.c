@@ -221,10 +221,28 @@ static void price_volume(struct est *e, const char *id, const char *type, const 
 
 /* ---- database ---------------------------------------------------------- */
 
+static bool find_primary_db(void *ctx, const struct sm_template *t, const char *id,
+			    const char *type, const json_t *p)
+{
+	(void)t;
+	(void)id;
+	if (strcmp(type, "AWS::RDS::DBInstance") ||
+	    json_object_get(p, "SourceDBInstanceIdentifier"))
+		return false;
+	*(const json_t **)ctx = p;
+	return true;
+}
+
 static void price_rds(struct est *e, const char *id, const char *type, const json_t *p)
 {
 	bool replica = json_object_get(p, "SourceDBInstanceIdentifier") != NULL;
 	const json_t *src = referred_props(e, json_object_get(p, "SourceDBInstanceIdentifier"));
+	/*
+	 * A source in another region (a cross-region replica names it by ARN,
+	 * here a parameter) is the assembly's primary instance, when it has one
+	 */
+	if (replica && !src)
+		cost_each_resource(e->a, find_primary_db, &src);
 	const json_t *base = src ? src : p; /* a replica's storage is its source's */
 	const char *engine =
 		prop_str(p, "Engine") ? prop_str(p, "Engine") : prop_str(base, "Engine");

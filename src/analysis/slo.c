@@ -24,6 +24,13 @@ struct found {
 
 struct slo_ctx {
 	const struct sm_assembly *a;
+	/*
+	 * The primary's region: that of the primary database (a DB instance
+	 * that replicates nothing), else of the first load-balanced service.
+	 * The regional parts of the request path are looked for there; another
+	 * region's are a second path (disaster recovery).
+	 */
+	const char *primary_region;
 	json_t *slas; /* the "services" object of slas.json */
 	const char *slas_path;
 	struct diag_list *dl;
@@ -46,13 +53,23 @@ struct find_query {
 	const char *type;
 	bool (*want)(const json_t *props);
 	struct found *out;
+	const char *region; /* NULL: any */
+	bool other_region;  /* true: any region but `region` */
 };
+
+static bool same_region(const char *a, const char *b)
+{
+	return !a || !b || !strcmp(a, b);
+}
 
 static bool find_one(void *ctx, const struct sm_template *t, const char *id, const char *type,
 		     const json_t *p)
 {
 	struct find_query *q = ctx;
 	if (strcmp(type, q->type) || (q->want && !q->want(p)))
+		return false;
+	if (q->region && (q->other_region ? same_region(t->region, q->region)
+					  : !same_region(t->region, q->region)))
 		return false;
 	q->out->t = t;
 	q->out->id = id;
@@ -64,7 +81,16 @@ static bool find_one(void *ctx, const struct sm_template *t, const char *id, con
 static bool find_resource(const struct sm_assembly *a, const char *type,
 			  bool (*want)(const json_t *props), struct found *out)
 {
-	struct find_query q = {type, want, out};
+	struct find_query q = {type, want, out, NULL, false};
+	return cost_each_resource(a, find_one, &q);
+}
+
+/* The same in `region` (NULL: any), or with `other`, in any region but it. */
+static bool find_in_region(const struct sm_assembly *a, const char *type,
+			   bool (*want)(const json_t *props), const char *region, bool other,
+			   struct found *out)
+{
+	struct find_query q = {type, want, out, region, other};
 	return cost_each_resource(a, find_one, &q);
 }
 
@@ -157,19 +183,21 @@ static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av
 		    (x = add_component(c, av, "waf", &w)))
 			x->basis = xstrdup("web ACL of the distribution");
 	}
-	if (find_resource(c->a, "AWS::ElasticLoadBalancingV2::LoadBalancer", is_alb, &f)) {
+	const char *pr = c->primary_region;
+	if (find_in_region(c->a, "AWS::ElasticLoadBalancingV2::LoadBalancer", is_alb, pr, false,
+			   &f)) {
 		size_t azs = json_array_size(json_object_get(f.props, "Subnets"));
 		if (!azs)
 			azs = json_array_size(json_object_get(f.props, "SubnetMappings"));
 		if ((x = add_component(c, av, azs >= 2 ? "elbMultiAz" : "elbSingle", &f)))
 			x->basis = xstrfmt("load balancer in %zu AZ%s", azs, azs == 1 ? "" : "s");
 	}
-	if (find_resource(c->a, "AWS::WAFv2::WebACLAssociation", NULL, &f) &&
-	    find_resource(c->a, "AWS::WAFv2::WebACL", is_regional_acl, &f) &&
+	if (find_in_region(c->a, "AWS::WAFv2::WebACLAssociation", NULL, pr, false, &f) &&
+	    find_in_region(c->a, "AWS::WAFv2::WebACL", is_regional_acl, pr, false, &f) &&
 	    (x = add_component(c, av, "waf", &f)))
 		x->basis = xstrdup("regional web ACL of the load balancer");
-	if (find_resource(c->a, "AWS::ECS::Service", has_load_balancer, &f) ||
-	    find_resource(c->a, "AWS::ECS::Service", NULL, &f)) {
+	if (find_in_region(c->a, "AWS::ECS::Service", has_load_balancer, pr, false, &f) ||
+	    find_in_region(c->a, "AWS::ECS::Service", NULL, pr, false, &f)) {
 		size_t azs = service_azs(f.props);
 		if (azs >= 2) {
 			const json_t *region = sla_entry(c, "computeRegion");
@@ -348,14 +376,15 @@ static int evaluate_capacity(struct slo_ctx *c, const struct sm_usage *u, const 
 	cap->think_time_seconds = u->think_time_seconds;
 	cap->db_connections_per_task = u->db_connections_per_task;
 	cap->target_users = u->target_concurrent_users;
-	if (!find_resource(c->a, "AWS::ECS::Service", has_load_balancer, &svc) &&
-	    !find_resource(c->a, "AWS::ECS::Service", NULL, &svc))
+	const char *pr = c->primary_region;
+	if (!find_in_region(c->a, "AWS::ECS::Service", has_load_balancer, pr, false, &svc) &&
+	    !find_in_region(c->a, "AWS::ECS::Service", NULL, pr, false, &svc))
 		return 0;
 	cap->known = true;
 	cap->service = xstrfmt("%s/%s", svc.t->stack_name, svc.id);
 	cap->desired_tasks = pnum(svc.props, "DesiredCount", 1);
-	cap->max_tasks = find_resource(c->a, "AWS::ApplicationAutoScaling::ScalableTarget",
-				       is_ecs_target, &tgt)
+	cap->max_tasks = find_in_region(c->a, "AWS::ApplicationAutoScaling::ScalableTarget",
+					is_ecs_target, pr, false, &tgt)
 				 ? pnum(tgt.props, "MaxCapacity", cap->desired_tasks)
 				 : cap->desired_tasks;
 	cap->max_rps = cap->max_tasks * cap->rps_per_task;
@@ -425,6 +454,10 @@ int slo_evaluate(const struct sm_assembly *a, const struct sm_context *ctx, cons
 	}
 	out->environment = ctx->environment ? xstrdup(ctx->environment) : NULL;
 	out->usage_defaults = ctx->usage_defaults;
+	struct found pdb = {0};
+	if (find_resource(a, "AWS::RDS::DBInstance", is_primary_db, &pdb) ||
+	    find_resource(a, "AWS::ECS::Service", has_load_balancer, &pdb))
+		c.primary_region = pdb.t->region;
 	evaluate_availability(&c, &out->availability);
 	if (evaluate_capacity(&c, &ctx->usage, prices_dir, sm_context_region(ctx), &out->capacity) <
 		    0 ||

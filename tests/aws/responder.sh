@@ -44,6 +44,10 @@ import json, os, sys
 for f in ("staging.json", "production.json"):
     p = os.path.join(sys.argv[1], f); c = json.load(open(p))
     c["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+    if "drAlbCertificateArn" in c: c["drAlbCertificateArn"] = "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"  # the standby's (issue 18)
+    # the scripted responder has no S3: templates must stay inline (51,200 bytes), which
+    # the DR standby's is not; its deploy order is checked in tests/unit/test_infra.c
+    c["drReadiness"] = "none"
     c["accountId"] = "123456789012"  # the responder's account (GetCallerIdentity)
     json.dump(c, open(p, "w"), indent=2)
 PY

@@ -16,8 +16,8 @@ check_json "monthlyTotal equals the sum of the stack subtotals" \
   "abs(d['monthlyTotal'] - sum(s['monthly'] for s in d['stacks'])) < 0.005"
 check_json "a NAT gateway is 730 h x \$0.045 = 32.85" \
   "any(l['type']=='AWS::EC2::NatGateway' and l['component']=='NAT gateway hours' and l['monthly']==32.85 and l['formula']=='730 h x \$0.045/h' for l in d['lines'])"
-check_json "production has two NAT gateways (natGateways 2)" \
-  "sum(1 for l in d['lines'] if l['component']=='NAT gateway hours') == 2"
+check_json "production has two NAT gateways (natGateways 2), its warm standby one" \
+  "sum(1 for l in d['lines'] if l['component']=='NAT gateway hours' and l['stack']=='SolemateProductionNetwork') == 2 and sum(1 for l in d['lines'] if l['component']=='NAT gateway hours' and l['stack']=='SolemateProductionDrStandby') == 1"
 check_json "Multi-AZ db.m6g.large is 730 x 0.159 x 2 = 232.14" \
   "any(l['logicalId']=='Database' and l['component']=='DB instance hours' and l['monthly']==232.14 for l in d['lines'])"
 check_json "every line has quantity x unit price = monthly" \

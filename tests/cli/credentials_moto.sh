@@ -264,6 +264,7 @@ python3 - config/production.json "$TMP/acct/production.json" <<'EOF'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["certificateArn"] = "arn:aws:acm:us-east-1:210987654321:certificate/0123abcd-4567-89ab-cdef-0123456789ab"
+if "drAlbCertificateArn" in c: c["drAlbCertificateArn"] = "arn:aws:acm:us-west-2:210987654321:certificate/0123abcd-4567-89ab-cdef-0123456789ab"  # the standby's (issue 18)
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 EOF
 run "deploy with another account's credentials: refused, exit 2" 2 "$SOLEMATE" deploy --env production --config-dir "$TMP/acct" --yes --endpoint-url "$EP"

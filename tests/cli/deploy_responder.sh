@@ -108,6 +108,10 @@ python3 - config/production.json "$TMP/acct/production.json" <<'EOF'
 import json, sys
 c = json.load(open(sys.argv[1]))
 c["certificateArn"] = "arn:aws:acm:us-east-1:210987654321:certificate/0123abcd-4567-89ab-cdef-0123456789ab"
+if "drAlbCertificateArn" in c: c["drAlbCertificateArn"] = "arn:aws:acm:us-west-2:210987654321:certificate/0123abcd-4567-89ab-cdef-0123456789ab"  # the standby's (issue 18)
+# the scripted responder has no S3: templates must stay inline (51,200 bytes), which
+# the DR standby's is not; its deploy order is checked in tests/unit/test_infra.c
+c["drReadiness"] = "none"
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 EOF
 A=(--config-dir "$TMP/acct")

@@ -16,10 +16,12 @@ python3 - config "$CFG" <<'PY'
 import glob, json, os, re, sys
 for f in glob.glob(os.path.join(sys.argv[1], "*.json")):
     c = json.load(open(f))
-    for k in ("certificateArn", "albCertificateArn"):
+    for k in ("certificateArn", "albCertificateArn", "drAlbCertificateArn"):
         if isinstance(c.get(k), str):
             c[k] = re.sub(r"certificate/.*$", "certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", c[k])
     c["accountId"] = "123456789012"  # the responder's account: deploy checks it first
+    if c.get("drReadiness"):  # the responder has no S3 for the DR standby's large template
+        c["drReadiness"] = "none"
     json.dump(c, open(os.path.join(sys.argv[2], os.path.basename(f)), "w"), indent=2)
 PY
 

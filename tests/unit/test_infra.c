@@ -554,14 +554,15 @@ TEST(dr_standby_replicates_the_database_across_regions)
 	CHECK(stack_follows(a, "SolemateProductionDrStandby", "SolemateProductionDr"));
 	/* the source is named by ARN (another region), the key is the DR region's */
 	const json_t *rep = json_object_get(resource(a, "DrStandby", "DatabaseReplica"), "Properties");
-	CHECK(subset_of("{\"SourceDBInstanceIdentifier\":{\"Ref\":\"CrossRegionSolemateProductionDataDatabaseDBInstanceArn\"},"
+	CHECK(subset_of("{\"SourceDBInstanceIdentifier\":{\"Fn::Join\":[\":\",[\"arn\",{\"Ref\":\"AWS::Partition\"},"
+			"\"rds\",\"us-east-1\",{\"Ref\":\"AWS::AccountId\"},\"db\",{\"Ref\":\"CrossRegionSolemateProductionDataDatabase\"}]]},"
 			"\"DBSubnetGroupName\":{\"Ref\":\"DatabaseSubnetGroup\"},"
 			"\"DBInstanceIdentifier\":\"solemate-production-dr\",\"MultiAZ\":false}", rep));
 	const json_t *kms = json_object_get(rep, "KmsKeyId");
 	CHECK(kms && json_object_get(kms, "Fn::ImportValue")); /* from Dr, same region */
 	const json_t *outs = json_object_get(json_object_get(T(a, "Data"), "Outputs"),
-					     "CrossRegionOutputFnGetAttDatabaseDBInstanceArn");
-	CHECK(subset_of("{\"Value\":{\"Fn::GetAtt\":[\"Database\",\"DBInstanceArn\"]}}", outs));
+					     "CrossRegionOutputRefDatabase");
+	CHECK(subset_of("{\"Value\":{\"Ref\":\"Database\"}}", outs));
 	CHECK_STR(json_string_value(json_object_get(resource(a, "DrStandby", "DatabaseReplica"), "DeletionPolicy")), "Retain");
 	/* the standby reads the database secrets' replicas in its own region */
 	CHECK(HAS(a, "Data", "AWS::SecretsManager::Secret",
