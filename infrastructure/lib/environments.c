@@ -217,6 +217,29 @@ static const struct key_def usage_keys[] = {
 	 50000, NULL, NULL,
 	 "Capacity model: concurrent users the design must carry. Source: the PRD's "
 	 "success metrics (50,000)."},
+	{"outagesPerMonth", K_NUMBER, false, UOFF(outages_per_month), 0, 1000, NULL, 1, NULL, NULL,
+	 "Availability model: outages a month the SLAs' monthly allowance comes in; each costs the "
+	 "failover time before the second path serves. Source: an assumption (1: the allowance as "
+	 "one outage; raise it to be pessimistic; docs/cost.md, Availability)."},
+	{"failoverDetectionMinutes", K_NUMBER, false, UOFF(failover_detection_minutes), 0, 10000,
+	 NULL, 15, NULL, NULL,
+	 "Availability model: minutes from an outage to the decision to fail over when no Route 53 "
+	 "health check does it (no hostedZoneId): the alarm's evaluation and the operator's "
+	 "response. Source: an assumption for an on-call rota (docs/cost.md, Availability)."},
+	{"replicaPromotionMinutes", K_NUMBER, false, UOFF(replica_promotion_minutes), 0, 10000,
+	 NULL, 5, NULL, NULL,
+	 "Availability model: minutes RDS takes to promote the cross-region replica to a writer. "
+	 "Source: an assumption for 'a few minutes' (RDS user guide, promoting a read replica; "
+	 "docs/cost.md, Availability)."},
+	{"standbyScaleMinutes", K_NUMBER, false, UOFF(standby_scale_minutes), 0, 10000, NULL, 5,
+	 NULL, NULL,
+	 "Availability model: minutes the pilot-light service takes from 0 tasks to serving "
+	 "(Fargate task start, target registration, health checks). Source: an assumption "
+	 "(docs/cost.md, Availability)."},
+	{"restoreMinutes", K_NUMBER, false, UOFF(restore_minutes), 0, 100000, NULL, 240, NULL, NULL,
+	 "Availability model: minutes to restore the database from the replicated backups and "
+	 "deploy the stacks in drRegion (backup-restore). Source: an assumption, hours "
+	 "(docs/cost.md, Availability)."},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

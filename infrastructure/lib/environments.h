@@ -50,6 +50,12 @@ struct env_usage {
 	double db_connections_per_task;
 	double think_time_seconds; /* between two requests of one user */
 	double target_concurrent_users;
+	/* Availability model (drReadiness): outages a month and failover times. */
+	double outages_per_month;
+	double failover_detection_minutes;
+	double replica_promotion_minutes;
+	double standby_scale_minutes;
+	double restore_minutes;
 };
 
 /*

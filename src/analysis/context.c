@@ -23,6 +23,11 @@ const struct sm_usage sm_usage_defaults = {
 	.db_connections_per_task = 10,	  /* dbConnectionsPerTask: the app's pool size */
 	.think_time_seconds = 10,	  /* thinkTimeSeconds: browsing */
 	.target_concurrent_users = 50000, /* targetConcurrentUsers: the PRD's metric */
+	.outages_per_month = 1,		  /* outagesPerMonth */
+	.failover_detection_minutes = 15, /* failoverDetectionMinutes */
+	.replica_promotion_minutes = 5,	  /* replicaPromotionMinutes */
+	.standby_scale_minutes = 5,	  /* standbyScaleMinutes */
+	.restore_minutes = 240,		  /* restoreMinutes */
 };
 
 void sm_context_init(struct sm_context *ctx)

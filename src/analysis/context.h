@@ -31,6 +31,12 @@ struct sm_usage {
 	double db_connections_per_task;
 	double think_time_seconds; /* between two requests of one user */
 	double target_concurrent_users;
+	/* Availability model: the failover time of each drReadiness. */
+	double outages_per_month;
+	double failover_detection_minutes;
+	double replica_promotion_minutes;
+	double standby_scale_minutes;
+	double restore_minutes;
 };
 
 /*

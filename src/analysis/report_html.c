@@ -514,6 +514,61 @@ static void cost_section(struct strbuf *o, const json_t *facts)
 	strbuf_addstr(o, "</section>\n");
 }
 
+/* The second path (drRegion) and each readiness level's RTO, RPO and availability. */
+static void dr_section(struct strbuf *o, const json_t *av)
+{
+	size_t i;
+	json_t *x;
+	if (json_array_size(json_object_get(av, "drComponents"))) {
+		strbuf_addstr(o, "<p>Second path (<b>");
+		esc(o, jstr(json_object_get(av, "readiness")));
+		strbuf_addstr(o, "</b>):</p><ul>");
+		json_array_foreach (json_object_get(av, "drComponents"), i, x) {
+			strbuf_addstr(o, "<li>");
+			esc(o, jstr(json_object_get(x, "name")));
+			strbuf_addstr(o, " <span class=\"mono\">");
+			esc(o, jstr(json_object_get(x, "resource")));
+			strbuf_addstr(o, "</span> ");
+			add_percent(o, json_number_value(json_object_get(x, "effective")), 4);
+			strbuf_addstr(o, "</li>");
+		}
+		strbuf_addstr(o, "</ul>\n");
+	}
+	if (jstr(json_object_get(av, "drFormula"))) {
+		strbuf_addstr(o, "<p>With failover: <code>");
+		esc(o, jstr(json_object_get(av, "drFormula")));
+		strbuf_addstr(o, "</code></p>\n");
+	}
+	strbuf_addstr(o, "<table><thead><tr><th>drReadiness</th><th>live path</th><th>RTO "
+			 "(min)</th><th>RPO (min)</th><th>availability</th></tr></thead><tbody>\n");
+	json_array_foreach (json_object_get(av, "levels"), i, x) {
+		bool current = !strcmp(jstr(json_object_get(x, "level")),
+				       jstr(json_object_get(av, "readiness")));
+		strbuf_addstr(o, "<tr><td>");
+		esc(o, jstr(json_object_get(x, "level")));
+		strbuf_addf(o, "%s</td><td>%s</td>", current ? " (this design)" : "",
+			    json_is_true(json_object_get(x, "live")) ? "yes" : "no");
+		static const char *const keys[] = {"rtoMinutes", "rpoMinutes"};
+		for (int k = 0; k < 2; k++) {
+			const json_t *v = json_object_get(x, keys[k]);
+			if (json_is_number(v))
+				strbuf_addf(o, "<td class=\"num\">%.1f</td>", json_number_value(v));
+			else
+				strbuf_addstr(o, "<td class=\"num\">-</td>");
+		}
+		strbuf_addstr(o, "<td class=\"num\">");
+		if (json_is_number(json_object_get(x, "composite")))
+			add_percent(o, json_number_value(json_object_get(x, "composite")), 4);
+		else
+			strbuf_addstr(o, "-");
+		strbuf_addstr(o, "</td></tr>\n");
+	}
+	strbuf_addstr(o, "</tbody></table>\n<p class=\"note\">A level without a live path "
+			 "(backup-restore) serves nothing while the primary is down: restoring "
+			 "takes hours, more than the minutes a month the SLAs allow the primary, "
+			 "so it adds no availability (docs/cost.md, Availability).</p>\n");
+}
+
 static void availability_section(struct strbuf *o, const json_t *facts)
 {
 	static const char *const cols[] = {"Component",	 "Resource", "#SLA", "#Copies",
@@ -551,9 +606,11 @@ static void availability_section(struct strbuf *o, const json_t *facts)
 		strbuf_addstr(o, "</tr>\n");
 	}
 	bool meets = json_is_true(json_object_get(av, "meets"));
-	strbuf_addstr(o, "</tbody></table>\n<p>In series: <code>");
+	strbuf_addstr(o, "</tbody></table>\n<p>Primary path, in series: <code>");
 	esc(o, jstr(json_object_get(av, "formula")));
-	strbuf_addstr(o, "</code></p>\n<p>Composite <b>");
+	strbuf_addstr(o, "</code></p>\n");
+	dr_section(o, av);
+	strbuf_addstr(o, "<p>Composite <b>");
 	add_percent(o, json_number_value(json_object_get(av, "composite")), 4);
 	strbuf_addstr(o, "</b> against the target ");
 	add_percent(o, json_number_value(json_object_get(av, "target")), 1);

@@ -31,6 +31,7 @@ struct slo_ctx {
 	 * region's are a second path (disaster recovery).
 	 */
 	const char *primary_region;
+	const struct sm_usage *usage;
 	json_t *slas; /* the "services" object of slas.json */
 	const char *slas_path;
 	struct diag_list *dl;
@@ -142,6 +143,11 @@ static bool is_primary_db(const json_t *p)
 	return !json_object_get(p, "SourceDBInstanceIdentifier");
 }
 
+static bool is_replica_db(const json_t *p)
+{
+	return json_object_get(p, "SourceDBInstanceIdentifier") != NULL;
+}
+
 static bool is_regional_acl(const json_t *p)
 {
 	const char *scope = pstr(p, "Scope");
@@ -158,6 +164,187 @@ static size_t service_azs(const json_t *svc)
 	const json_t *net = json_object_get(json_object_get(svc, "NetworkConfiguration"),
 					    "AwsvpcConfiguration");
 	return json_array_size(json_object_get(net, "Subnets"));
+}
+
+/*
+ * The regional part of a request path (load balancer, its web ACL, the
+ * service's tasks, the database) in `region`, or with `other`, in another
+ * region than it: the primary's, or the DR region's second path.
+ */
+static void regional_components(struct slo_ctx *c, struct slo_availability *av, const char *region,
+				bool other)
+{
+	struct found f = {0};
+	struct slo_component *x;
+	if (find_in_region(c->a, "AWS::ElasticLoadBalancingV2::LoadBalancer", is_alb, region, other,
+			   &f)) {
+		size_t azs = json_array_size(json_object_get(f.props, "Subnets"));
+		if (!azs)
+			azs = json_array_size(json_object_get(f.props, "SubnetMappings"));
+		if ((x = add_component(c, av, azs >= 2 ? "elbMultiAz" : "elbSingle", &f)))
+			x->basis = xstrfmt("load balancer in %zu AZ%s", azs, azs == 1 ? "" : "s");
+	}
+	if (find_in_region(c->a, "AWS::WAFv2::WebACLAssociation", NULL, region, other, &f) &&
+	    find_in_region(c->a, "AWS::WAFv2::WebACL", is_regional_acl, region, other, &f) &&
+	    (x = add_component(c, av, "waf", &f)))
+		x->basis = xstrdup("regional web ACL of the load balancer");
+	if (find_in_region(c->a, "AWS::ECS::Service", has_load_balancer, region, other, &f) ||
+	    find_in_region(c->a, "AWS::ECS::Service", NULL, region, other, &f)) {
+		size_t azs = service_azs(f.props);
+		if (azs >= 2) {
+			const json_t *whole = sla_entry(c, "computeRegion");
+			if ((x = add_component(c, av, "computeInstance", &f)) && whole) {
+				/*
+				 * Tasks in one AZ share its fate, so copies are counted per AZ;
+				 * AWS commits to no more than the region-level SLA for the
+				 * service as a whole, which caps the redundancy credit.
+				 */
+				double par = 1.0 - pow(1.0 - x->sla, (double)azs);
+				double cap = pnum(whole, "sla", 1);
+				free(x->name);
+				x->name = xstrdup("ECS tasks");
+				x->redundancy = (int)azs;
+				x->effective = par < cap ? par : cap;
+				x->basis = xstrfmt(
+					"tasks in %zu AZs: min(1-(1-%g)^%zu, region-level %g)", azs,
+					x->sla, azs, cap);
+			}
+		} else if ((x = add_component(c, av, "computeInstance", &f))) {
+			free(x->name);
+			x->name = xstrdup("ECS tasks");
+			x->basis = xstrdup(
+				"tasks in one AZ: no redundancy credit (they share the AZ)");
+		}
+	}
+	/* the second path's database is a replica, the writer once promoted */
+	if (find_in_region(c->a, "AWS::RDS::DBInstance", other ? is_replica_db : is_primary_db,
+			   region, other, &f)) {
+		bool maz = pbool(f.props, "MultiAZ");
+		if ((x = add_component(c, av, maz ? "rdsMultiAz" : "rdsSingle", &f)))
+			x->basis = xstrdup(other ? (maz ? "replica, Multi-AZ once promoted"
+							: "replica, Single-AZ once promoted")
+					   : maz ? "Multi-AZ primary (synchronous standby)"
+						 : "Single-AZ primary");
+	}
+}
+
+const char *slo_dr_level_name(enum slo_dr_level l)
+{
+	static const char *const names[] = {"none", "backup-restore", "pilot-light",
+					    "warm-standby"};
+	return names[l];
+}
+
+double slo_failover_composite(double primary, double dr_path, double rto_minutes, double outages)
+{
+	double down = (1.0 - primary) * SLO_MINUTES_PER_MONTH;
+	double left = down - outages * rto_minutes;
+	double covered = left > 0 ? left * dr_path : 0;
+	return 1.0 - (down - covered) / SLO_MINUTES_PER_MONTH;
+}
+
+double slo_dr_rto_minutes(enum slo_dr_level level, bool automatic, const struct sm_usage *u)
+{
+	double detect = automatic ? SLO_DNS_FAILOVER_MINUTES : u->failover_detection_minutes;
+	switch (level) {
+	case SLO_DR_NONE:
+		return -1;
+	case SLO_DR_BACKUP_RESTORE:
+		return u->restore_minutes;
+	case SLO_DR_PILOT_LIGHT:
+		return detect + u->replica_promotion_minutes + u->standby_scale_minutes;
+	case SLO_DR_WARM_STANDBY:
+		return detect + u->replica_promotion_minutes;
+	}
+	return -1;
+}
+
+double slo_dr_rpo_minutes(enum slo_dr_level level)
+{
+	return level == SLO_DR_NONE		? -1
+	       : level == SLO_DR_BACKUP_RESTORE ? SLO_BACKUP_RPO_MINUTES
+						: SLO_REPLICA_RPO_MINUTES;
+}
+
+static bool has_backup_replication(const json_t *p)
+{
+	return pstr(p, "AutomaticBackupReplicationRegion") != NULL;
+}
+
+static bool has_copy_action(const json_t *p)
+{
+	size_t i;
+	const json_t *rule;
+	json_array_foreach (json_object_get(json_object_get(p, "BackupPlan"), "BackupPlanRule"), i,
+			    rule)
+		if (json_array_size(json_object_get(rule, "CopyActions")))
+			return true;
+	return false;
+}
+
+static bool is_secondary_record(const json_t *p)
+{
+	const char *f = pstr(p, "Failover");
+	return f && !strcmp(f, "SECONDARY");
+}
+
+/*
+ * The second path and the readiness it shows: a load-balanced service and a
+ * database replica in another region than the primary's is a standby,
+ * warm with tasks running; backups leaving the region are backup-restore.
+ * Then the composite with it (slo_failover_composite).
+ */
+static void evaluate_dr(struct slo_ctx *c, struct slo_availability *av)
+{
+	struct found svc = {0}, f = {0};
+	const char *pr = c->primary_region;
+	av->outages_per_month = c->usage->outages_per_month;
+	av->automatic_failover =
+		find_resource(c->a, "AWS::Route53::RecordSet", is_secondary_record, &f);
+	if (pr && find_in_region(c->a, "AWS::ECS::Service", has_load_balancer, pr, true, &svc) &&
+	    find_in_region(c->a, "AWS::RDS::DBInstance", is_replica_db, svc.t->region, false, &f)) {
+		av->readiness = pnum(svc.props, "DesiredCount", 0) > 0 ? SLO_DR_WARM_STANDBY
+								       : SLO_DR_PILOT_LIGHT;
+		struct slo_availability dr = {0};
+		regional_components(c, &dr, pr, true);
+		av->dr_components = dr.components;
+		av->dr_nr = dr.nr;
+		av->dr_alloc = dr.alloc;
+		av->dr_path = 1;
+		for (size_t i = 0; i < av->dr_nr; i++)
+			av->dr_path *= av->dr_components[i].effective;
+	} else if (find_resource(c->a, "AWS::RDS::DBInstance", has_backup_replication, &f) ||
+		   find_resource(c->a, "AWS::Backup::BackupPlan", has_copy_action, &f)) {
+		av->readiness = SLO_DR_BACKUP_RESTORE;
+	}
+	for (int l = 0; l < SLO_DR_LEVELS; l++) {
+		struct slo_dr_figures *x = &av->levels[l];
+		x->level = (enum slo_dr_level)l;
+		x->live = l >= SLO_DR_PILOT_LIGHT;
+		x->rto_minutes = slo_dr_rto_minutes(x->level, av->automatic_failover, c->usage);
+		x->rpo_minutes = slo_dr_rpo_minutes(x->level);
+		/* a level without a live path serves nothing during the outage */
+		x->composite =
+			!x->live    ? av->primary
+			: av->dr_nr ? slo_failover_composite(av->primary, av->dr_path,
+							     x->rto_minutes, av->outages_per_month)
+				    : -1;
+	}
+	const struct slo_dr_figures *now = &av->levels[av->readiness];
+	if (!now->live)
+		return;
+	av->composite = now->composite;
+	double down = (1.0 - av->primary) * SLO_MINUTES_PER_MONTH;
+	av->dr_formula = xstrfmt(
+		"primary %.6g: %.1f min down a month; %s in %s takes over after %.1f min (%s) "
+		"x %g outage%s, itself up %.6g: 1 - (%.1f - max(0, %.1f - %g x %.1f) x %.6g) / "
+		"%.0f = %.6g",
+		av->primary, down, slo_dr_level_name(av->readiness), svc.t->region,
+		now->rto_minutes,
+		av->automatic_failover ? "Route 53 failover" : "failover decided by an operator",
+		av->outages_per_month, av->outages_per_month == 1 ? "" : "s", av->dr_path, down,
+		down, av->outages_per_month, now->rto_minutes, av->dr_path, SLO_MINUTES_PER_MONTH,
+		av->composite);
 }
 
 static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av)
@@ -183,54 +370,7 @@ static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av
 		    (x = add_component(c, av, "waf", &w)))
 			x->basis = xstrdup("web ACL of the distribution");
 	}
-	const char *pr = c->primary_region;
-	if (find_in_region(c->a, "AWS::ElasticLoadBalancingV2::LoadBalancer", is_alb, pr, false,
-			   &f)) {
-		size_t azs = json_array_size(json_object_get(f.props, "Subnets"));
-		if (!azs)
-			azs = json_array_size(json_object_get(f.props, "SubnetMappings"));
-		if ((x = add_component(c, av, azs >= 2 ? "elbMultiAz" : "elbSingle", &f)))
-			x->basis = xstrfmt("load balancer in %zu AZ%s", azs, azs == 1 ? "" : "s");
-	}
-	if (find_in_region(c->a, "AWS::WAFv2::WebACLAssociation", NULL, pr, false, &f) &&
-	    find_in_region(c->a, "AWS::WAFv2::WebACL", is_regional_acl, pr, false, &f) &&
-	    (x = add_component(c, av, "waf", &f)))
-		x->basis = xstrdup("regional web ACL of the load balancer");
-	if (find_in_region(c->a, "AWS::ECS::Service", has_load_balancer, pr, false, &f) ||
-	    find_in_region(c->a, "AWS::ECS::Service", NULL, pr, false, &f)) {
-		size_t azs = service_azs(f.props);
-		if (azs >= 2) {
-			const json_t *region = sla_entry(c, "computeRegion");
-			if ((x = add_component(c, av, "computeInstance", &f)) && region) {
-				/*
-				 * Tasks in one AZ share its fate, so copies are counted per AZ;
-				 * AWS commits to no more than the region-level SLA for the
-				 * service as a whole, which caps the redundancy credit.
-				 */
-				double par = 1.0 - pow(1.0 - x->sla, (double)azs);
-				double cap = pnum(region, "sla", 1);
-				free(x->name);
-				x->name = xstrdup("ECS tasks");
-				x->redundancy = (int)azs;
-				x->effective = par < cap ? par : cap;
-				x->basis = xstrfmt(
-					"tasks in %zu AZs: min(1-(1-%g)^%zu, region-level %g)", azs,
-					x->sla, azs, cap);
-			}
-		} else if ((x = add_component(c, av, "computeInstance", &f))) {
-			free(x->name);
-			x->name = xstrdup("ECS tasks");
-			x->basis = xstrdup(
-				"tasks in one AZ: no redundancy credit (they share the AZ)");
-		}
-	}
-	if (find_resource(c->a, "AWS::RDS::DBInstance", is_primary_db, &f)) {
-		bool maz = pbool(f.props, "MultiAZ");
-		if ((x = add_component(c, av, maz ? "rdsMultiAz" : "rdsSingle", &f)))
-			x->basis = xstrdup(maz ? "Multi-AZ primary (synchronous standby)"
-					       : "Single-AZ primary");
-	}
-
+	regional_components(c, av, c->primary_region, false);
 	struct strbuf sb;
 	strbuf_init(&sb, 64);
 	static const struct {
@@ -256,6 +396,8 @@ static void evaluate_availability(struct slo_ctx *c, struct slo_availability *av
 	}
 	strbuf_addf(&sb, " = %.6g", av->composite);
 	av->formula = strbuf_detach(&sb, NULL);
+	av->primary = av->composite;
+	evaluate_dr(c, av);
 	av->meets = av->nr > 0 && av->composite >= av->target;
 	if (av->meets)
 		return;
@@ -454,6 +596,7 @@ int slo_evaluate(const struct sm_assembly *a, const struct sm_context *ctx, cons
 	}
 	out->environment = ctx->environment ? xstrdup(ctx->environment) : NULL;
 	out->usage_defaults = ctx->usage_defaults;
+	c.usage = &ctx->usage;
 	struct found pdb = {0};
 	if (find_resource(a, "AWS::RDS::DBInstance", is_primary_db, &pdb) ||
 	    find_resource(a, "AWS::ECS::Service", has_load_balancer, &pdb))
@@ -472,17 +615,24 @@ out:
 	return ret;
 }
 
+static void components_free(struct slo_component *list, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++) {
+		free(list[i].key);
+		free(list[i].name);
+		free(list[i].resource);
+		free(list[i].basis);
+		free(list[i].source);
+	}
+	free(list);
+}
+
 void slo_report_release(struct slo_report *r)
 {
 	struct slo_availability *av = &r->availability;
-	for (size_t i = 0; i < av->nr; i++) {
-		free(av->components[i].key);
-		free(av->components[i].name);
-		free(av->components[i].resource);
-		free(av->components[i].basis);
-		free(av->components[i].source);
-	}
-	free(av->components);
+	components_free(av->components, av->nr);
+	components_free(av->dr_components, av->dr_nr);
+	free(av->dr_formula);
 	free(av->formula);
 	free(av->advice);
 	free(av->missing);
@@ -494,20 +644,54 @@ void slo_report_release(struct slo_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-json_t *slo_availability_json(const struct slo_availability *av)
+static json_t *components_json(const struct slo_component *list, size_t nr)
 {
 	json_t *comps = json_array();
-	for (size_t i = 0; i < av->nr; i++) {
-		const struct slo_component *x = &av->components[i];
+	for (size_t i = 0; i < nr; i++) {
+		const struct slo_component *x = &list[i];
 		json_array_append_new(comps, json_pack("{ss ss ss sf si sf ss* ss}", "key", x->key,
 						       "name", x->name, "resource", x->resource,
 						       "sla", x->sla, "redundancy", x->redundancy,
 						       "effective", x->effective, "basis", x->basis,
 						       "source", x->source));
 	}
-	return json_pack("{sf sf sb ss* ss* ss* so}", "target", av->target, "composite",
-			 av->composite, "meets", av->meets, "formula", av->formula, "advice",
-			 av->advice, "missing", av->missing, "components", comps);
+	return comps;
+}
+
+static json_t *minutes_or_null(double m)
+{
+	return m < 0 ? json_null() : json_real(m);
+}
+
+json_t *slo_availability_json(const struct slo_availability *av)
+{
+	json_t *levels = json_array();
+	for (int l = 0; l < SLO_DR_LEVELS; l++) {
+		const struct slo_dr_figures *x = &av->levels[l];
+		json_array_append_new(levels,
+				      json_pack("{ss sb so so so}", "level",
+						slo_dr_level_name(x->level), "live", x->live,
+						"rtoMinutes", minutes_or_null(x->rto_minutes),
+						"rpoMinutes", minutes_or_null(x->rpo_minutes),
+						"composite", minutes_or_null(x->composite)));
+	}
+	const struct slo_dr_figures *now = &av->levels[av->readiness];
+	json_t *o = json_pack("{sf sf sb ss* ss* ss* so}", "target", av->target, "composite",
+			      av->composite, "meets", av->meets, "formula", av->formula, "advice",
+			      av->advice, "missing", av->missing, "components",
+			      components_json(av->components, av->nr));
+	json_object_set_new(o, "primaryPath", json_real(av->primary));
+	json_object_set_new(o, "readiness", json_string(slo_dr_level_name(av->readiness)));
+	json_object_set_new(o, "automaticFailover", json_boolean(av->automatic_failover));
+	json_object_set_new(o, "drPath", av->dr_nr ? json_real(av->dr_path) : json_null());
+	json_object_set_new(o, "drComponents", components_json(av->dr_components, av->dr_nr));
+	json_object_set_new(o, "drFormula",
+			    av->dr_formula ? json_string(av->dr_formula) : json_null());
+	json_object_set_new(o, "rtoMinutes", minutes_or_null(now->rto_minutes));
+	json_object_set_new(o, "rpoMinutes", minutes_or_null(now->rpo_minutes));
+	json_object_set_new(o, "outagesPerMonth", json_real(av->outages_per_month));
+	json_object_set_new(o, "levels", levels);
+	return o;
 }
 
 json_t *slo_capacity_json(const struct slo_capacity *c)

@@ -52,17 +52,71 @@ struct slo_component {
 	char *source;	  /* URL of the SLA page */
 };
 
+/*
+ * Disaster-recovery readiness, as the templates show it (the config's
+ * drReadiness): a second region with a load-balanced service and a database
+ * replica is a standby (warm with tasks running, pilot-light without);
+ * backups replicated or copied to another region are backup-restore.
+ */
+enum slo_dr_level { SLO_DR_NONE, SLO_DR_BACKUP_RESTORE, SLO_DR_PILOT_LIGHT, SLO_DR_WARM_STANDBY };
+#define SLO_DR_LEVELS 4
+const char *slo_dr_level_name(enum slo_dr_level l);
+
+#define SLO_MINUTES_PER_MONTH 43800.0 /* 730 h, the month of the SLAs and the estimate */
+/*
+ * Route 53 fails a record over after 3 failed checks 30 s apart, and
+ * resolvers follow within the alias target's 60 s TTL: 2.5 minutes.
+ */
+#define SLO_DNS_FAILOVER_MINUTES 2.5
+/* RDS uploads transaction logs every 5 minutes: what replicated backups lose */
+#define SLO_BACKUP_RPO_MINUTES 5.0
+/* the replica's lag is alarmed above 30 s (MONITORING_REPLICA_LAG_SECONDS) */
+#define SLO_REPLICA_RPO_MINUTES 0.5
+
+/* One readiness level's recovery figures (rto, rpo: -1 when unbounded). */
+struct slo_dr_figures {
+	enum slo_dr_level level;
+	bool live;	    /* a second path that serves traffic after failover */
+	double rto_minutes; /* failover time */
+	double rpo_minutes; /* data a failover can lose */
+	double composite;   /* availability at this level; -1: no second path known */
+};
+
 struct slo_availability {
-	struct slo_component *components;
+	struct slo_component *components; /* the primary path, in series */
 	size_t nr, alloc;
-	double composite; /* product of components[].effective */
+	double primary;	  /* product of components[].effective */
+	double composite; /* primary with the second path (= primary without one) */
 	double target;	  /* SLO_AVAILABILITY_TARGET */
 	char *formula;	  /* "0.999 x 0.9995 x ... = 0.99731" */
 	bool meets;	  /* composite >= target */
 	char *missing;	  /* request-path parts not in the templates ("CloudFront, ECS service"), or
 			     NULL */
 	char *advice;	  /* what limits it and what would change it; NULL when met */
+	/* the second path (drRegion) */
+	enum slo_dr_level readiness;
+	bool automatic_failover;	     /* Route 53 failover records */
+	struct slo_component *dr_components; /* the DR path, in series */
+	size_t dr_nr, dr_alloc;
+	double dr_path;		  /* product of dr_components[].effective; 0 without */
+	double outages_per_month; /* usage.outagesPerMonth */
+	struct slo_dr_figures levels[SLO_DR_LEVELS];
+	char *dr_formula; /* how composite follows from primary, dr_path and the RTO */
 };
+
+/*
+ * Availability of a primary path `primary` with a second path `dr_path`
+ * that takes over `rto_minutes` after each of `outages` outages a month:
+ * the primary's downtime D = (1 - primary) x 43,800 min; the second path
+ * covers what is left of it after the failover times, when it is itself
+ * up: covered = max(0, D - outages x rto) x dr_path; the composite is
+ * 1 - (D - covered) / 43,800. With rto 0 this is the parallel formula
+ * 1 - (1 - primary)(1 - dr_path); a level without a live path covers nothing.
+ */
+double slo_failover_composite(double primary, double dr_path, double rto_minutes, double outages);
+/* The failover time of `level` (-1: no second region), from the usage assumptions. */
+double slo_dr_rto_minutes(enum slo_dr_level level, bool automatic, const struct sm_usage *u);
+double slo_dr_rpo_minutes(enum slo_dr_level level);
 
 struct slo_capacity {
 	bool known;    /* false: no ECS service in the templates */

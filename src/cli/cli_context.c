@@ -34,6 +34,11 @@ void cli_context_from_config(const struct env_config *cfg, struct sm_context *ct
 		.db_connections_per_task = u->db_connections_per_task,
 		.think_time_seconds = u->think_time_seconds,
 		.target_concurrent_users = u->target_concurrent_users,
+		.outages_per_month = u->outages_per_month,
+		.failover_detection_minutes = u->failover_detection_minutes,
+		.replica_promotion_minutes = u->replica_promotion_minutes,
+		.standby_scale_minutes = u->standby_scale_minutes,
+		.restore_minutes = u->restore_minutes,
 	};
 	ctx->usage_defaults = false;
 	ctx->protection = cfg->protect_data ? SM_PROTECTION_ON : SM_PROTECTION_OFF;

@@ -152,7 +152,35 @@ static void print_slo_text(const struct slo_report *s, bool color)
 	if (av->missing)
 		printf("  not in these templates: %s (the composite covers only the rest)\n",
 		       av->missing);
-	printf("  composite: %s\n", av->formula);
+	printf("  primary path: %s\n", av->formula);
+	if (av->dr_nr) {
+		printf("  second path (%s):\n", slo_dr_level_name(av->readiness));
+		for (size_t i = 0; i < av->dr_nr; i++) {
+			const struct slo_component *x = &av->dr_components[i];
+			printf("  %-40.40s %8.4f %%  %-44s %s\n", x->name, x->effective * 100,
+			       x->resource, x->basis ? x->basis : "");
+		}
+	}
+	if (av->dr_formula)
+		printf("  with failover: %s\n", av->dr_formula);
+	printf("  disaster recovery by drReadiness (RTO, RPO, availability):\n");
+	for (int l = 0; l < SLO_DR_LEVELS; l++) {
+		const struct slo_dr_figures *x = &av->levels[l];
+		printf("    %-15s%s", slo_dr_level_name(x->level),
+		       x->level == av->readiness ? "*" : " ");
+		if (x->rto_minutes < 0)
+			printf(" RTO -, RPO - (nothing outside the region)");
+		else
+			printf(" RTO %6.1f min, RPO %4.1f min", x->rto_minutes, x->rpo_minutes);
+		if (x->composite >= 0)
+			printf(", %.4f %%%s\n", x->composite * 100,
+			       x->level == SLO_DR_BACKUP_RESTORE
+				       ? " (no live path: restoring takes longer than the outages "
+					 "it would cover)"
+				       : "");
+		else
+			printf(", (no standby in these templates to measure)\n");
+	}
 	printf("  %.4f %% against the target %.1f %%: %s\n", av->composite * 100, av->target * 100,
 	       av->meets ? pass : fail);
 	if (av->advice)

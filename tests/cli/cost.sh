@@ -6,6 +6,10 @@
 
 expect_exit "cost --env production --format json" 0 "$SOLEMATE" cost --env production --format json
 cp "$TMP/out" "$TMP/prod.json"
+# backup-restore: no live second path, so the primary's availability is all there is
+expect_exit "cost --env production --set drReadiness=backup-restore" 0 "$SOLEMATE" cost --env production --format json --set drReadiness=backup-restore
+python3 -c "import json,sys; a=json.load(open('$TMP/out'))['availability']; sys.exit(0 if a['readiness']=='backup-restore' and a['composite']==a['primaryPath'] and a['meets'] is False else 1)" \
+  && ok "backup-restore: composite is the primary path's, below the target" || notok "backup-restore availability" "$(head -c 300 "$TMP/out")"
 check_json() { # NAME PYTHON-EXPRESSION-ON-d
   if python3 -c "import json,sys; d=json.load(open('$TMP/prod.json')); sys.exit(0 if ($2) else 1)"; then
     ok "$1"; else notok "$1" "false: $2"; fi
@@ -27,10 +31,14 @@ check_json "the budget of the config is compared" \
 check_json "price date and currency are stated" "d['priceDate'] == '2026-12-03' and d['currency'] == 'USD'"
 check_json "the DR stack is priced from the us-west-2 file" \
   "any(s['region']=='us-west-2' for s in d['stacks']) and len(d['priceFiles']) == 2"
-check_json "availability: composite is the product of the components" \
-  "abs(d['availability']['composite'] - __import__('math').prod(c['effective'] for c in d['availability']['components'])) < 1e-12"
-check_json "availability is below 99.9 % on SLAs (CloudFront alone is 99.9 %)" \
-  "d['availability']['meets'] is False and d['availability']['target'] == 0.999"
+check_json "availability: the primary path is the product of its components" \
+  "abs(d['availability']['primaryPath'] - __import__('math').prod(c['effective'] for c in d['availability']['components'])) < 1e-12"
+check_json "the primary path alone is below 99.9 % on SLAs (CloudFront alone is 99.9 %)" \
+  "d['availability']['primaryPath'] < 0.999 and d['availability']['target'] == 0.999"
+check_json "production's warm standby in us-west-2 is the second path: composite >= 99.9 %, meets" \
+  "d['availability']['readiness'] == 'warm-standby' and d['availability']['composite'] >= 0.999 and d['availability']['meets'] is True and all('DrStandby' in c['resource'] for c in d['availability']['drComponents'])"
+check_json "RTO and RPO per level; backup-restore is no live path (composite = the primary's)" \
+  "[l['level'] for l in d['availability']['levels']] == ['none','backup-restore','pilot-light','warm-standby'] and d['availability']['levels'][1]['live'] is False and d['availability']['levels'][1]['composite'] == d['availability']['primaryPath'] and d['availability']['levels'][1]['rpoMinutes'] == 5 and d['availability']['levels'][3]['rtoMinutes'] == 20"
 check_json "capacity: 60 tasks x 100 req/s x 10 s = 60000 users, tasks bind" \
   "d['capacity']['maxConcurrentUsers'] == 60000 and 'ECS autoscaling' in d['capacity']['bindingLimit']"
 check_json "capacity: db.m6g.large (8 GiB) allows 901 connections, room for 90 tasks = 90000 users" \

@@ -266,6 +266,41 @@ TEST(bad_data_files)
 	sm_assembly_release(&a);
 }
 
+/*
+ * issue 18: the availability with a second path, per readiness level, against
+ * figures computed by hand: primary 0.9973 is 0.0027 x 43,800 = 118.26
+ * minutes down a month; a standby up 0.9943 covers what is left after the
+ * failover time, (118.26 - rto) x 0.9943.
+ */
+TEST(availability_with_a_second_path_per_readiness_level)
+{
+	struct sm_usage u = sm_usage_defaults; /* 15 min to decide, 5 to promote, 5 to scale */
+	/* failover times: by an operator, and by Route 53 (3 x 30 s + 60 s TTL) */
+	CHECK(slo_dr_rto_minutes(SLO_DR_NONE, false, &u) < 0);
+	CHECK(fabs(slo_dr_rto_minutes(SLO_DR_BACKUP_RESTORE, false, &u) - 240) < 1e-9);
+	CHECK(fabs(slo_dr_rto_minutes(SLO_DR_PILOT_LIGHT, false, &u) - 25) < 1e-9);
+	CHECK(fabs(slo_dr_rto_minutes(SLO_DR_WARM_STANDBY, false, &u) - 20) < 1e-9);
+	CHECK(fabs(slo_dr_rto_minutes(SLO_DR_WARM_STANDBY, true, &u) - 7.5) < 1e-9);
+	CHECK(fabs(slo_dr_rto_minutes(SLO_DR_PILOT_LIGHT, true, &u) - 12.5) < 1e-9);
+	/* RPO: nothing outside the region; logs every 5 min; the replica's 30 s lag alarm */
+	CHECK(slo_dr_rpo_minutes(SLO_DR_NONE) < 0);
+	CHECK(slo_dr_rpo_minutes(SLO_DR_BACKUP_RESTORE) == 5);
+	CHECK(slo_dr_rpo_minutes(SLO_DR_WARM_STANDBY) == 0.5);
+	/* warm standby, operator: 1 - (118.26 - 98.26 x 0.9943) / 43800 */
+	CHECK(fabs(slo_failover_composite(0.9973, 0.9943, 20, 1) - 0.9995305917351598) < 1e-12);
+	/* pilot light, operator: 1 - (118.26 - 93.26 x 0.9943) / 43800 */
+	CHECK(fabs(slo_failover_composite(0.9973, 0.9943, 25, 1) - 0.9994170871689497) < 1e-12);
+	/* warm standby, Route 53: 1 - (118.26 - 110.76 x 0.9943) / 43800 */
+	CHECK(fabs(slo_failover_composite(0.9973, 0.9943, 7.5, 1) - 0.9998143531506849) < 1e-12);
+	/* no failover time: the parallel formula 1 - (1 - a)(1 - b) */
+	CHECK(fabs(slo_failover_composite(0.9973, 0.9943, 0, 1) - 0.99998461) < 1e-12);
+	/* backup-restore's 240 min exceed the 118 the SLAs allow: it covers nothing */
+	CHECK(fabs(slo_failover_composite(0.9973, 0.9943, 240, 1) - 0.9973) < 1e-12);
+	/* more outages, each paying the failover time: 3 x 20 min */
+	CHECK(fabs(slo_failover_composite(0.9973, 0.9943, 20, 3) -
+		   (1 - (118.26 - 58.26 * 0.9943) / 43800)) < 1e-9);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -276,6 +311,7 @@ int main(void)
 	write_file(prices, prices_json);
 	prices[strlen(dir)] = '\0'; /* the directory of the price file */
 	RUN(composite_is_the_serial_product);
+	RUN(availability_with_a_second_path_per_readiness_level);
 	RUN(single_az_database_and_tasks);
 	RUN(tasks_bind_first);
 	RUN(database_binds_first);
