@@ -53,7 +53,7 @@ struct sm_stack {
 	size_t res_nr, res_alloc;
 	json_t *parameters, *conditions, *mappings; /* objects */
 	json_t *transforms;			    /* array of macro names, each once */
-	json_t *lookups; /* array of {"parameter", "lookup", ...}: deploy-time values */
+	json_t *lookups;       /* array of {"parameter", "lookup", ...}: deploy-time values */
 	json_t *manifest_meta; /* array of {type, data}: the artifact's metadata */
 	struct sm_output *outputs;
 	size_t out_nr, out_alloc;

@@ -22,7 +22,8 @@ signature checks and IAM, and not against a mock of our own:
 3. Fn::GetAZs with {"Ref": "AWS::Region"} (what CloudFormation documents as
    equivalent to "") is not resolved: moto pastes the dict into the AZ name.
 4. Fn::GetAtt of a DBInstance's MasterUserSecret.SecretArn: moto's RDS API
-   makes that secret (ManageMasterUserPassword), its CloudFormation does not.
+   makes that secret (ManageMasterUserPassword), its CloudFormation does not;
+   nor does it know the DBInstanceArn attribute (the DR standby's output).
 5. AWS::KMS::Key Tags are passed to moto's KMS in the template's Key/Value
    form, where it expects the API's TagKey/TagValue (KeyError).
 6. Ref of an AWS::RDS::DBParameterGroup yields moto's object, not the
@@ -43,6 +44,15 @@ signature checks and IAM, and not against a mock of our own:
    promoted instance (moto clears only its own is_replica flag); RDS's
    standalone instance names no source, which is how failover knows the
    promotion is done.
+13. An output whose value is the Ref of a resource of a type moto does not
+   model (a Secrets Manager secret) is None, and DescribeStacks leaves it
+   out: a stack in another region that reads it (the DR standby reads the
+   secrets' ARNs) cannot be deployed. It gets an ARN of the resource's
+   shape, arn:aws:SERVICE:REGION:ACCOUNT:KIND:moto-does-not-model-ID.
+14. A cross-region read replica (its source named by ARN) is a copy of its
+   source moved to the replica's region only after the template's other
+   properties are set: its DBSubnetGroupName is looked up in the source's
+   region (DBSubnetGroupNotFound). The replica's region comes first here.
 
 docs/deployment.md says what ran against moto and what against the scripted
 responder (tests/aws/cfn_responder.py).
@@ -132,9 +142,11 @@ def _fix_rds_secret_attribute():
     has, get = rds.DBInstance.has_cfn_attr, rds.DBInstance.get_cfn_attribute
 
     def has_cfn_attr(cls, attr):
-        return attr == "MasterUserSecret.SecretArn" or has.__func__(cls, attr)
+        return attr in ("MasterUserSecret.SecretArn", "DBInstanceArn") or has.__func__(cls, attr)
 
     def get_cfn_attribute(self, attr):
+        if attr == "DBInstanceArn":
+            return self.db_instance_arn
         if attr == "MasterUserSecret.SecretArn":
             if not getattr(self, "master_user_secret", None):
                 # the template asked for ManageMasterUserPassword: AWS makes the secret
@@ -189,6 +201,28 @@ def _fix_outputs_of_unmodelled_types():
             parsing.resource_class_from_type = original_from_type
 
     parsing.ResourceMap.validate_outputs = validate_outputs
+
+
+def _fix_outputs_of_unmodelled_refs():
+    """An output's Ref of a type moto does not model has no value (item 13)."""
+    original = parsing.parse_output
+
+    def parse_output(output_logical_id, output_json, resources_map):
+        output = original(output_logical_id, output_json, resources_map)
+        ref = output_json.get("Value") if isinstance(output_json, dict) else None
+        declared = getattr(resources_map, "_resource_json_map", {})
+        if output is not None or "Condition" in output_json or not isinstance(ref, dict) or \
+                list(ref) != ["Ref"] or ref["Ref"] not in declared or \
+                resources_map[ref["Ref"]] is not None:
+            return output
+        _, service, kind = declared[ref["Ref"]]["Type"].split("::")
+        return parsing.Output(
+            key=output_logical_id,
+            value=(f"arn:aws:{service.lower()}:{resources_map._region_name}:"
+                   f"{resources_map._account_id}:{kind.lower()}:moto-does-not-model-{ref['Ref']}"),
+            description=output_json.get("Description"))
+
+    parsing.parse_output = parse_output
 
 
 def _fix_bucket_properties():
@@ -248,6 +282,20 @@ def _fix_replica_deletion():
     rds.DBInstance.delete = safe_delete
 
 
+def _fix_cross_region_replica():
+    """A cross-region replica's subnet group is looked up in its source's region (item 14)."""
+    from moto.rds import models as rds
+
+    original = rds.RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self, db_kwargs):
+        if self.arn_regex.match(db_kwargs["source_db_instance_identifier"]):
+            db_kwargs = {"backend": self, **db_kwargs}
+        return original(self, db_kwargs)
+
+    rds.RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica
+
+
 def _fix_promote_read_replica():
     """A promoted instance names no source any more, and its primary no longer lists it."""
     from moto.rds import models as rds
@@ -271,11 +319,13 @@ def _fix_promote_read_replica():
 
 def main():
     _fix_promote_read_replica()
+    _fix_cross_region_replica()
     _fix_execute_change_set()
     _fix_replica_deletion()
     _fix_role_deletion()
     _fix_bucket_properties()
     _fix_outputs_of_unmodelled_types()
+    _fix_outputs_of_unmodelled_refs()
     _fix_refs_without_physical_id()
     _fix_kms_tags()
     _fix_rds_secret_attribute()

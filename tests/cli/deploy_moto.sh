@@ -53,12 +53,12 @@ for env in staging production; do
 import json, sys
 c = json.load(open(sys.argv[1])); c.pop("$schema", None); c["certificateArn"] = sys.argv[3]
 if "drAlbCertificateArn" in c: c["drAlbCertificateArn"] = sys.argv[4]
-# moto models neither Secrets Manager secrets nor AWS Backup vaults in
-# CloudFormation (it drops outputs that name them), and the standby stack
-# reads the primary's secrets' ARNs from such outputs: production deploys
-# here with its backups in the DR region (the Dr stack, the Data stack's
-# replication and copies); the standby stack is checked by validate, check,
-# cfn-lint and cdk-nag, and its deploy order by the responder test
+# production deploys and is destroyed here with its backups in the DR region
+# (the Dr stack, the Data stack's replication and copies): moto 5.2.1 cannot
+# delete the warm standby's VPC (it leaves the NAT gateway and the gateway
+# attachment behind: DependencyViolation), which would stop the destroy
+# before the Data stack. The warm standby is deployed and failed over in
+# dr_standby_moto.sh
 if c.get("drReadiness") in ("pilot-light", "warm-standby"): c["drReadiness"] = "backup-restore"
 c["accountId"] = "123456789012"  # moto's account: production's placeholder is another
 json.dump(c, open(sys.argv[2], "w"), indent=2)

@@ -27,6 +27,7 @@ import json, sys
 c = json.load(open(sys.argv[1])); c.pop("$schema", None)
 c["accountId"] = "123456789012"  # moto's account
 c["certificateArn"] = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
+c["drAlbCertificateArn"] = "arn:aws:acm:us-west-2:123456789012:certificate/1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d"
 json.dump(c, open(sys.argv[2], "w"), indent=2)
 PY
 C=(--config-dir "$TMP/cfg")

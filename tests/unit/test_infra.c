@@ -10,6 +10,7 @@
 #include "base/xalloc.h"
 #include "engine/engine.h"
 #include "lib/environments.h"
+#include "lifecycle/failover.h"
 #include "lib/solemate_stack.h"
 #include "support/test.h"
 
@@ -617,6 +618,13 @@ TEST(dr_failover_records_with_a_hosted_zone)
 	CHECK(HAS(z, "DrStandby", "AWS::CertificateManager::Certificate", "{\"DomainName\":\"solemate.com\"}"));
 	CHECK_STR(json_string_value(output(z, "DrStandby", "FailoverHostedZoneId")), "Z0123456789ABCDEFGHIJ");
 	CHECK_STR(json_string_value(output(z, "DrStandby", "FailoverRecordName")), "solemate.com");
+	/* the contract solemate failover reads (lifecycle/failover.h): every output it
+	 * names, under that name, in the stack named by its suffix */
+	const char *contract[] = {FAILOVER_OUTPUT_REPLICA, FAILOVER_OUTPUT_CLUSTER,
+				  FAILOVER_OUTPUT_SERVICE, FAILOVER_OUTPUT_ACTIVE,
+				  FAILOVER_OUTPUT_ZONE,	   FAILOVER_OUTPUT_RECORD};
+	for (size_t i = 0; i < sizeof contract / sizeof *contract; i++)
+		CHECK(output(z, FAILOVER_STACK_SUFFIX, contract[i]) != NULL);
 	sm_app_free(z);
 }
 
