@@ -44,11 +44,13 @@ signature checks and IAM, and not against a mock of our own:
    promoted instance (moto clears only its own is_replica flag); RDS's
    standalone instance names no source, which is how failover knows the
    promotion is done.
-13. An output whose value is the Ref of a resource of a type moto does not
-   model (a Secrets Manager secret) is None, and DescribeStacks leaves it
-   out: a stack in another region that reads it (the DR standby reads the
-   secrets' ARNs) cannot be deployed. It gets an ARN of the resource's
-   shape, arn:aws:SERVICE:REGION:ACCOUNT:KIND:moto-does-not-model-ID.
+13. An output whose value is the Ref of a Secrets Manager secret (a type moto
+   does not model) is None, and DescribeStacks leaves it out: a stack in
+   another region that reads it (the DR standby reads the secrets' ARNs)
+   cannot be deployed. It gets an ARN of a secret's shape, as the Ref of a
+   secret is its ARN, arn:aws:secretsmanager:REGION:ACCOUNT:secret:
+   moto-does-not-model-ID. (Only types whose Ref is an ARN: a distribution's
+   Ref is an ID, and its output stays absent, as deploy_moto.sh expects.)
 14. A cross-region read replica (its source named by ARN) is a copy of its
    source moved to the replica's region only after the template's other
    properties are set: its DBSubnetGroupName is looked up in the source's
@@ -203,6 +205,9 @@ def _fix_outputs_of_unmodelled_types():
     parsing.ResourceMap.validate_outputs = validate_outputs
 
 
+REF_IS_ARN = {"AWS::SecretsManager::Secret"}
+
+
 def _fix_outputs_of_unmodelled_refs():
     """An output's Ref of a type moto does not model has no value (item 13)."""
     original = parsing.parse_output
@@ -213,6 +218,7 @@ def _fix_outputs_of_unmodelled_refs():
         declared = getattr(resources_map, "_resource_json_map", {})
         if output is not None or "Condition" in output_json or not isinstance(ref, dict) or \
                 list(ref) != ["Ref"] or ref["Ref"] not in declared or \
+                declared[ref["Ref"]].get("Type") not in REF_IS_ARN or \
                 resources_map[ref["Ref"]] is not None:
             return output
         _, service, kind = declared[ref["Ref"]]["Type"].split("::")
