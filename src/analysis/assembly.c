@@ -17,7 +17,8 @@
 
 struct sm_assembly_index {
 	json_t *exports; /* export name -> [template index, the output's Value] */
-	json_t *targets; /* "<template index> <logical id>" -> [first, count] in refs */
+	json_t *targets; /* "<template index> <logical id>" -> [first, count] in refs; NULL: not yet
+			  */
 	struct sm_ref *refs;
 	size_t nr, alloc;
 };
@@ -405,15 +406,25 @@ static int cmp_pending(const void *x, const void *y)
 	return c ? c : (p->order > q->order) - (p->order < q->order);
 }
 
-static struct sm_assembly_index *index_of(struct sm_assembly *a)
+/* The exports alone (resolving an import needs no more): linear in the outputs. */
+static struct sm_assembly_index *exports_of(struct sm_assembly *a)
 {
 	if (a->index)
 		return a->index;
 	struct sm_assembly_index *x = xcalloc(1, sizeof(*x));
 	x->exports = json_object();
-	x->targets = json_object();
 	a->index = x;
 	index_exports(a, x);
+	return x;
+}
+
+/* The referrers too: a walk of every property of every resource, once. */
+static struct sm_assembly_index *index_of(struct sm_assembly *a)
+{
+	struct sm_assembly_index *x = exports_of(a);
+	if (x->targets)
+		return x;
+	x->targets = json_object();
 	struct walk w = {.a = a, .path = STRBUF_INIT};
 	struct sm_resource_iter it;
 	sm_foreach_resource (a, &it) {
@@ -456,7 +467,7 @@ const struct sm_ref *sm_assembly_referrers(struct sm_assembly *a, const struct s
 
 const json_t *sm_assembly_export(struct sm_assembly *a, const char *name, struct sm_template **t)
 {
-	const json_t *e = json_object_get(index_of(a)->exports, name);
+	const json_t *e = json_object_get(exports_of(a)->exports, name);
 	if (!e)
 		return NULL;
 	*t = &a->items[json_integer_value(json_array_get(e, 0))];

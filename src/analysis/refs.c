@@ -57,7 +57,8 @@ static const char *sub_id(const struct sm_template *t, const json_t *sub)
 
 const char *sm_ref_id(const struct sm_template *t, const json_t *v)
 {
-	if (!json_is_object(v))
+	/* an intrinsic function is an object of one key: most objects are not */
+	if (json_object_size(v) != 1)
 		return NULL;
 	const json_t *x = json_object_get(v, "Ref");
 	if (json_is_string(x))
@@ -91,11 +92,12 @@ struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const js
 		const char *id = sm_ref_id(t, v);
 		if (id) {
 			struct sm_rref r = {t, id};
+			if (sm_rref_resource(r))
+				return r; /* the common case: the parameters need no look */
 			const json_t *param =
 				json_object_get(json_object_get(t->tmpl, "Parameters"), id);
 			char output[256], stack[256];
-			if (sm_rref_resource(r) || !param ||
-			    !cross_region_source(param, output, stack))
+			if (!param || !cross_region_source(param, output, stack))
 				return r;
 			struct sm_template *p = a ? sm_assembly_find(a, stack) : NULL;
 			const json_t *o =
@@ -107,7 +109,10 @@ struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const js
 			v = json_object_get(o, "Value");
 			continue;
 		}
-		const char *name = json_string_value(json_object_get(v, "Fn::ImportValue"));
+		const char *name =
+			json_object_size(v) == 1
+				? json_string_value(json_object_get(v, "Fn::ImportValue"))
+				: NULL;
 		if (!name || !a || !(v = sm_assembly_export(a, name, &t)))
 			return none;
 	}

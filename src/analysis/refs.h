@@ -5,7 +5,8 @@
  * that they cannot drift apart (issue 17: graph followed cross-region
  * references and reach did not).
  *
- * What names a resource, in the template that holds the value:
+ * What names a resource, in the template that holds the value (an object
+ * of one key, as CloudFormation's intrinsic functions are):
  *   {"Ref": "X"}
  *   {"Fn::GetAtt": ["X", "Attr"]} and the string form {"Fn::GetAtt": "X.Attr"}
  *   {"Fn::Sub": "${X}"} or "${X.Attr}" (the whole string one reference; a
