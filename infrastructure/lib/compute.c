@@ -9,6 +9,7 @@
 
 #include "base/common.h"
 #include "base/xalloc.h"
+#include "constructs/alb.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
 
@@ -17,8 +18,6 @@
 #define INIT_CONTAINER "volume-permissions"
 #define INIT_IMAGE "public.ecr.aws/docker/library/busybox:1.36"
 #define ECS_AMI_PARAMETER "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
-/* TLS 1.3 with 1.2 as the floor (ELB docs, "Security policies") */
-#define ALB_SSL_POLICY "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 static json_t *one(json_t *v)
 {
@@ -172,51 +171,26 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 			  const struct compute_inputs *in, struct compute *out, bool prod)
 {
 	const struct vpc *v = &in->net->vpc;
-	json_t *attrs = json_pack(
-		"[{ssss},{ssss},{ssso},{ssss},{ssss},{ssss}]", "Key",
-		"routing.http.drop_invalid_header_fields.enabled", "Value", "true", "Key",
-		"access_logs.s3.enabled", "Value", "true", "Key", "access_logs.s3.bucket", "Value",
-		sm_ref(in->st->logs_bucket), "Key", "access_logs.s3.prefix", "Value", "alb", "Key",
-		"deletion_protection.enabled", "Value", prod ? "true" : "false", "Key",
-		"routing.http.desync_mitigation_mode", "Value", "strictest");
-	out->alb = sm_resource_new(s, "LoadBalancer", "AWS::ElasticLoadBalancingV2::LoadBalancer",
-				   json_pack("{ss ss ss so so so}", "Type", "application", "Scheme",
-					     "internet-facing", "IpAddressType", "ipv4", "Subnets",
-					     vpc_subnet_ids(v, VPC_TIER_PUBLIC), "SecurityGroups",
-					     one(sm_getatt(in->net->alb_sg, "GroupId")),
-					     "LoadBalancerAttributes", attrs));
-	out->target_group = sm_resource_new(
-		s, "TargetGroup", "AWS::ElasticLoadBalancingV2::TargetGroup",
-		json_pack("{ss si ss so ss ss si si si si s{ss} s[{ssss}]}", "TargetType", "ip",
-			  "Port", cfg->container_port, "Protocol", "HTTP", "VpcId", sm_ref(v->vpc),
-			  "HealthCheckPath", cfg->health_check_path, "HealthCheckProtocol", "HTTP",
-			  "HealthCheckIntervalSeconds", 15, "HealthCheckTimeoutSeconds", 5,
-			  "HealthyThresholdCount", 2, "UnhealthyThresholdCount", 3, "Matcher",
-			  "HttpCode", "200-399", "TargetGroupAttributes", "Key",
-			  "deregistration_delay.timeout_seconds", "Value", "30"));
-	json_t *cert = security_alb_certificate(s, cfg);
-	out->https_listener = sm_resource_new(
-		s, "HttpsListener", "AWS::ElasticLoadBalancingV2::Listener",
-		json_pack("{so si ss ss s[{so}] s[{ss so}]}", "LoadBalancerArn", sm_ref(out->alb),
-			  "Port", 443, "Protocol", "HTTPS", "SslPolicy", ALB_SSL_POLICY,
-			  "Certificates", "CertificateArn", cert, "DefaultActions", "Type",
-			  "forward", "TargetGroupArn", sm_ref(out->target_group)));
-	struct sm_resource *http = sm_resource_new(
-		s, "HttpRedirectListener", "AWS::ElasticLoadBalancingV2::Listener",
-		json_pack("{so si ss s[{ss s{ssssss}}]}", "LoadBalancerArn", sm_ref(out->alb),
-			  "Port", 80, "Protocol", "HTTP", "DefaultActions", "Type", "redirect",
-			  "RedirectConfig", "Protocol", "HTTPS", "Port", "443", "StatusCode",
-			  "HTTP_301"));
-	nag_suppress(http,
-		     "the plain-HTTP listener serves nothing: it only redirects to HTTPS (301), "
-		     "whose listener carries the ACM certificate",
-		     "NIST.800.53.R5-ELBv2ACMCertificateRequired",
-		     "PCI.DSS.321-ELBv2ACMCertificateRequired",
-		     "HIPAA.Security-ELBv2ACMCertificateRequired", NULL);
+	out->alb = alb_new(s, "LoadBalancer",
+			   &(struct alb_props){.subnets = vpc_subnet_ids(v, VPC_TIER_PUBLIC),
+					       .security_group = in->net->alb_sg,
+					       .access_log_bucket = in->st->logs_bucket,
+					       .access_log_prefix = "alb",
+					       .allow_deletion = !prod});
+	out->target_group = alb_target_group_new(
+		s, "TargetGroup",
+		&(struct alb_target_group_props){.vpc = v->vpc,
+						 .port = cfg->container_port,
+						 .health_check_path = cfg->health_check_path});
+	out->https_listener =
+		alb_https_listener_new(s, "HttpsListener",
+				       &(struct alb_https_listener_props){
+					       .load_balancer = out->alb,
+					       .certificate_arn = security_alb_certificate(s, cfg),
+					       .target_group = out->target_group});
+	alb_redirect_listener_new(s, "HttpRedirectListener", out->alb);
 	if (in->regional_waf)
-		sm_resource_new(s, "LoadBalancerWebAcl", "AWS::WAFv2::WebACLAssociation",
-				json_pack("{so so}", "ResourceArn", sm_ref(out->alb), "WebACLArn",
-					  sm_getatt(in->regional_waf, "Arn")));
+		alb_associate_web_acl(s, "LoadBalancerWebAcl", out->alb, in->regional_waf);
 }
 
 /* The EC2 capacity and the cluster's capacity provider associations, which it returns. */

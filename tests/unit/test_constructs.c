@@ -1,0 +1,117 @@
+/*
+ * The constructs alone (src/constructs/), without the SoleMate app: each is
+ * built with only its required props in a scratch stack, and what comes out
+ * must carry the secure defaults its header promises; weakening one takes an
+ * explicit prop.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "constructs/alb.h"
+#include "engine/engine.h"
+#include "support/test.h"
+
+static struct sm_app *app;
+static struct sm_stack *stack;
+
+static void scratch(void)
+{
+	sm_app_free(app);
+	app = sm_app_new();
+	stack = sm_stack_new(app, "Scratch", &(struct sm_stack_props){.region = "eu-west-1"});
+}
+
+/* The resolved template of the scratch stack (fails the case on a bad pack). */
+static const json_t *resolved(void)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	int rc = sm_app_resolve(app, &dl);
+	if (rc < 0)
+		diag_print_all(stdout, &dl, false);
+	CHECK(rc == 0);
+	diag_list_release(&dl);
+	return sm_stack_template(stack);
+}
+
+
+/* `pattern` (JSON text) is a subset of resource `id`'s properties */
+static bool has(const char *id, const char *pattern)
+{
+	const json_t *r = json_object_get(json_object_get(resolved(), "Resources"), id);
+	json_t *p = json_loads(pattern, 0, NULL);
+	bool ok = r && p && json_subset(p, json_object_get(r, "Properties"));
+	if (!ok)
+		printf("#   %s lacks %s\n", id, pattern);
+	json_decref(p);
+	return ok;
+}
+
+/* The value of attribute `key` of an ALB's LoadBalancerAttributes. */
+static const char *alb_attribute(const char *id, const char *key)
+{
+	const json_t *r = json_object_get(json_object_get(resolved(), "Resources"), id);
+	const json_t *attrs =
+		json_object_get(json_object_get(r, "Properties"), "LoadBalancerAttributes");
+	size_t i;
+	const json_t *a;
+	json_array_foreach(attrs, i, a) if (!strcmp(json_string_value(json_object_get(a, "Key")),
+						   key)) return json_string_value(json_object_get(a, "Value"));
+	return NULL;
+}
+
+static struct sm_resource *any(const char *id, const char *type)
+{
+	return sm_resource_new(stack, id, type, NULL);
+}
+
+TEST(alb_defaults_are_the_secure_ones)
+{
+	scratch();
+	struct sm_resource *lb =
+		alb_new(stack, "Lb",
+			&(struct alb_props){.subnets = json_pack("[ss]", "subnet-1", "subnet-2"),
+					    .security_group = any("Sg", "AWS::EC2::SecurityGroup"),
+					    .access_log_bucket = any("Logs", "AWS::S3::Bucket")});
+	struct sm_resource *tg = alb_target_group_new(
+		stack, "Tg",
+		&(struct alb_target_group_props){.vpc = any("Vpc", "AWS::EC2::VPC"), .port = 8080});
+	alb_https_listener_new(stack, "Https",
+			       &(struct alb_https_listener_props){
+				       .load_balancer = lb,
+				       .certificate_arn = json_string("arn:aws:acm:cert"),
+				       .target_group = tg});
+	alb_redirect_listener_new(stack, "Http", lb);
+	CHECK_STR(alb_attribute("Lb", "deletion_protection.enabled"), "true");
+	CHECK_STR(alb_attribute("Lb", "routing.http.drop_invalid_header_fields.enabled"), "true");
+	CHECK_STR(alb_attribute("Lb", "routing.http.desync_mitigation_mode"), "strictest");
+	CHECK_STR(alb_attribute("Lb", "access_logs.s3.enabled"), "true");
+	CHECK(has("Lb", "{\"Subnets\":[\"subnet-1\",\"subnet-2\"],\"SecurityGroups\":[{\"Fn::GetAtt\":"
+			"[\"Sg\",\"GroupId\"]}]}"));
+	CHECK(has("Tg", "{\"Port\":8080,\"TargetType\":\"ip\",\"HealthCheckPath\":\"/\"}"));
+	CHECK(has("Https", "{\"Port\":443,\"Protocol\":\"HTTPS\",\"SslPolicy\":\"" ALB_SSL_POLICY
+			   "\",\"DefaultActions\":[{\"Type\":\"forward\",\"TargetGroupArn\":{\"Ref\":"
+			   "\"Tg\"}}]}"));
+	/* port 80 serves nothing: it redirects to HTTPS */
+	CHECK(has("Http", "{\"Port\":80,\"DefaultActions\":[{\"Type\":\"redirect\","
+			  "\"RedirectConfig\":{\"Protocol\":\"HTTPS\",\"Port\":\"443\","
+			  "\"StatusCode\":\"HTTP_301\"}}]}"));
+}
+
+TEST(alb_deletion_protection_is_dropped_only_when_asked)
+{
+	scratch();
+	alb_new(stack, "Lb",
+		&(struct alb_props){.subnets = json_pack("[s]", "subnet-1"),
+				    .security_group = any("Sg", "AWS::EC2::SecurityGroup"),
+				    .access_log_bucket = any("Logs", "AWS::S3::Bucket"),
+				    .allow_deletion = true});
+	CHECK_STR(alb_attribute("Lb", "deletion_protection.enabled"), "false");
+}
+
+int main(void)
+{
+	RUN(alb_defaults_are_the_secure_ones);
+	RUN(alb_deletion_protection_is_dropped_only_when_asked);
+	sm_app_free(app);
+	return test_done();
+}
