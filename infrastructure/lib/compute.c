@@ -10,6 +10,7 @@
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/alb.h"
+#include "constructs/ecs.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
 
@@ -270,77 +271,50 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 
 static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
 {
-	json_t *resource_id = sm_fn_join("/", json_pack("[soo]", "service", sm_ref(out->cluster),
-							sm_getatt(out->service, "Name")));
-	out->scalable_target = sm_resource_new(
-		s, "ScalableTarget", "AWS::ApplicationAutoScaling::ScalableTarget",
-		json_pack("{ss ss so si si}", "ServiceNamespace", "ecs", "ScalableDimension",
-			  "ecs:service:DesiredCount", "ResourceId", resource_id, "MinCapacity",
-			  cfg->ecs_min_capacity, "MaxCapacity", cfg->ecs_max_capacity));
-	sm_resource_new(s, "CpuScaling", "AWS::ApplicationAutoScaling::ScalingPolicy",
-			json_pack("{ss ss so s{sf s{ss} si si}}", "PolicyName", "cpu-target-60",
-				  "PolicyType", "TargetTrackingScaling", "ScalingTargetId",
-				  sm_ref(out->scalable_target),
-				  "TargetTrackingScalingPolicyConfiguration", "TargetValue", 60.0,
-				  "PredefinedMetricSpecification", "PredefinedMetricType",
-				  "ECSServiceAverageCPUUtilization", "ScaleInCooldown", 300,
-				  "ScaleOutCooldown", 60));
-	/* one task answers `rpsPerTask` within 200 ms: track well below that per minute */
-	double per_task = cfg->usage.rps_per_task * 60.0 * 0.7;
-	json_t *label =
-		sm_fn_join("/", json_pack("[oo]", sm_getatt(out->alb, "LoadBalancerFullName"),
-					  sm_getatt(out->target_group, "TargetGroupFullName")));
-	sm_resource_new(s, "RequestScaling", "AWS::ApplicationAutoScaling::ScalingPolicy",
-			json_pack("{ss ss so s{sf s{ssso} si si}}", "PolicyName",
-				  "requests-per-target", "PolicyType", "TargetTrackingScaling",
-				  "ScalingTargetId", sm_ref(out->scalable_target),
-				  "TargetTrackingScalingPolicyConfiguration", "TargetValue",
-				  per_task, "PredefinedMetricSpecification", "PredefinedMetricType",
-				  "ALBRequestCountPerTarget", "ResourceLabel", label,
-				  "ScaleInCooldown", 300, "ScaleOutCooldown", 60));
+	struct ecs_autoscaling scaling;
+	ecs_service_autoscale(s, "",
+			      &(struct ecs_autoscaling_props){
+				      .cluster = out->cluster,
+				      .service = out->service,
+				      .min_capacity = cfg->ecs_min_capacity,
+				      .max_capacity = cfg->ecs_max_capacity,
+				      .cpu_target_percent = 60,
+				      /* one task answers `rpsPerTask` within 200 ms: track well
+					 below that per minute */
+				      .requests_per_target = cfg->usage.rps_per_task * 60.0 * 0.7,
+				      .load_balancer = out->alb,
+				      .target_group = out->target_group},
+			      &scaling);
+	out->scalable_target = scaling.scalable_target;
 }
 
 static struct sm_resource *service(struct sm_stack *s, const struct env_config *cfg,
 				   const struct compute_inputs *in, struct compute *out,
 				   const char *id, int desired, json_t *provider, int base)
 {
-	struct sm_resource *svc = sm_resource_new(
-		s, id, "AWS::ECS::Service",
-		json_pack(
-			"{so so si s[{sosisi}] s{si si s{sbsb}} s{s{ss so s[o]}} s[{ss si so}] si "
-			"sb ss sb}",
-			"Cluster", sm_ref(out->cluster), "TaskDefinition",
-			sm_ref(out->task_definition), "DesiredCount", desired,
-			"CapacityProviderStrategy", "CapacityProvider", provider, "Weight", 1,
-			"Base", base, "DeploymentConfiguration", "MinimumHealthyPercent", 100,
-			"MaximumPercent", 200, "DeploymentCircuitBreaker", "Enable", 1, "Rollback",
-			1, "NetworkConfiguration", "AwsvpcConfiguration", "AssignPublicIp",
-			"DISABLED", "Subnets", vpc_subnet_ids(&in->net->vpc, VPC_TIER_PRIVATE),
-			"SecurityGroups", sm_getatt(in->net->app_sg, "GroupId"), "LoadBalancers",
-			"ContainerName", APP_CONTAINER, "ContainerPort", cfg->container_port,
-			"TargetGroupArn", sm_ref(out->target_group),
-			"HealthCheckGracePeriodSeconds", 60, "EnableECSManagedTags", 1,
-			"PropagateTags", "SERVICE", "EnableExecuteCommand", 0));
-	/* the target group must belong to a load balancer before the service registers */
-	sm_resource_depends_on(svc, out->https_listener);
-	/*
-	 * A service names capacity providers the cluster must already have:
-	 * without the dependency CloudFormation may create it first and ECS
-	 * refuses it (CloudFormation user guide,
-	 * AWS::ECS::ClusterCapacityProviderAssociations; aws/containers-roadmap#631).
-	 */
-	sm_resource_depends_on(svc, out->capacity_associations);
-	/*
-	 * The service starts its tasks at once, and a task's start uses its
-	 * execution role (image pull, awslogs, the Secrets its container
-	 * names) and its role: with their policies still being attached, the
-	 * first tasks fail and count against the circuit breaker (ECS
-	 * developer guide, "Amazon ECS task execution IAM role"; the CDK makes
-	 * a service depend on its task role's policy for the same reason).
-	 */
-	iam_role_wait_for(svc, sm_stack_find_resource(s, "TaskExecutionRole"));
-	iam_role_wait_for(svc, sm_stack_find_resource(s, "TaskRole"));
-	return svc;
+	return ecs_service_new(
+		s, id,
+		&(struct ecs_service_props){
+			.cluster = out->cluster,
+			.task_definition = out->task_definition,
+			.desired_count = desired,
+			.capacity_provider = provider,
+			.capacity_provider_base = base,
+			.subnets = vpc_subnet_ids(&in->net->vpc, VPC_TIER_PRIVATE),
+			.security_group = in->net->app_sg,
+			.target_group = out->target_group,
+			.container_name = APP_CONTAINER,
+			.container_port = cfg->container_port,
+			/*
+			 * A service names capacity providers the cluster must
+			 * already have: without the dependency CloudFormation may
+			 * create it first and ECS refuses it (CloudFormation user
+			 * guide, AWS::ECS::ClusterCapacityProviderAssociations;
+			 * aws/containers-roadmap#631).
+			 */
+			.depends_on = {out->https_listener, out->capacity_associations},
+			.roles = {sm_stack_find_resource(s, "TaskExecutionRole"),
+				  sm_stack_find_resource(s, "TaskRole")}});
 }
 
 /*

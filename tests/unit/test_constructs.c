@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "constructs/alb.h"
+#include "constructs/ecs.h"
+#include "constructs/iam.h"
 #include "engine/engine.h"
 #include "support/test.h"
 
@@ -108,10 +110,97 @@ TEST(alb_deletion_protection_is_dropped_only_when_asked)
 	CHECK_STR(alb_attribute("Lb", "deletion_protection.enabled"), "false");
 }
 
+/* DependsOn of resource `id` holds `on` */
+static bool depends(const char *id, const char *on)
+{
+	const json_t *r = json_object_get(json_object_get(resolved(), "Resources"), id);
+	size_t i;
+	const json_t *d;
+	json_array_foreach(json_object_get(r, "DependsOn"), i, d) if (!strcmp(json_string_value(d),
+									      on)) return true;
+	return false;
+}
+
+static struct sm_resource *service_with(bool weakened)
+{
+	scratch();
+	struct sm_resource *role = iam_role_new(stack, "Role", "ecs-tasks.amazonaws.com",
+						json_pack("[o]", iam_allow(json_string("s3:GetObject"),
+									   json_string("*"))),
+						NULL);
+	return ecs_service_new(
+		stack, "Svc",
+		&(struct ecs_service_props){.cluster = any("Cluster", "AWS::ECS::Cluster"),
+					    .task_definition = any("Td", "AWS::ECS::TaskDefinition"),
+					    .desired_count = 2,
+					    .capacity_provider = json_string("FARGATE"),
+					    .subnets = json_pack("[s]", "subnet-1"),
+					    .security_group = any("Sg", "AWS::EC2::SecurityGroup"),
+					    .target_group = any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
+					    .container_name = "app",
+					    .container_port = 8080,
+					    .depends_on = {any("Listener", "AWS::ElasticLoadBalancingV2::Listener")},
+					    .roles = {role},
+					    .assign_public_ip = weakened,
+					    .enable_execute_command = weakened});
+}
+
+TEST(ecs_service_defaults_are_the_secure_ones)
+{
+	service_with(false);
+	CHECK(has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
+			 "\"DISABLED\",\"Subnets\":[\"subnet-1\"]}},\"EnableExecuteCommand\":false,"
+			 "\"DeploymentConfiguration\":{\"DeploymentCircuitBreaker\":{\"Enable\":true,"
+			 "\"Rollback\":true},\"MinimumHealthyPercent\":100},"
+			 "\"LoadBalancers\":[{\"ContainerName\":\"app\",\"ContainerPort\":8080}]}"));
+	/* it waits for the listener and for its role's policy, not only the role */
+	CHECK(depends("Svc", "Listener"));
+	CHECK(depends("Svc", "RolePolicy"));
+	service_with(true);
+	CHECK(has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
+			 "\"ENABLED\"}},\"EnableExecuteCommand\":true}"));
+}
+
+TEST(ecs_autoscaling_tracks_cpu_and_requests)
+{
+	struct sm_resource *svc = service_with(false);
+	struct ecs_autoscaling a;
+	ecs_service_autoscale(stack, "App",
+			      &(struct ecs_autoscaling_props){
+				      .cluster = sm_stack_find_resource(stack, "Cluster"),
+				      .service = svc,
+				      .min_capacity = 2,
+				      .max_capacity = 10},
+			      &a);
+	CHECK(a.request_policy == NULL);
+	CHECK(has("AppScalableTarget", "{\"MinCapacity\":2,\"MaxCapacity\":10,"
+				       "\"ScalableDimension\":\"ecs:service:DesiredCount\"}"));
+	CHECK(has("AppCpuScaling", "{\"PolicyName\":\"cpu-target-60\","
+				   "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":60.0,"
+				   "\"ScaleInCooldown\":300,\"ScaleOutCooldown\":60}}"));
+	ecs_service_autoscale(stack, "More",
+			      &(struct ecs_autoscaling_props){
+				      .cluster = sm_stack_find_resource(stack, "Cluster"),
+				      .service = svc,
+				      .min_capacity = 1,
+				      .max_capacity = 4,
+				      .requests_per_target = 500,
+				      .load_balancer = any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+				      .target_group = sm_stack_find_resource(stack, "Tg")},
+			      &a);
+	CHECK(a.request_policy != NULL);
+	CHECK(has("MoreRequestScaling",
+		  "{\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":500.0,"
+		  "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":"
+		  "\"ALBRequestCountPerTarget\"}}}"));
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
 	RUN(alb_deletion_protection_is_dropped_only_when_asked);
+	RUN(ecs_service_defaults_are_the_secure_ones);
+	RUN(ecs_autoscaling_tracks_cpu_and_requests);
 	sm_app_free(app);
 	return test_done();
 }
