@@ -10,6 +10,8 @@
 #include "constructs/alb.h"
 #include "constructs/ecs.h"
 #include "constructs/iam.h"
+#include "constructs/rds.h"
+#include "constructs/vpc.h"
 #include "engine/engine.h"
 #include "support/test.h"
 
@@ -195,12 +197,150 @@ TEST(ecs_autoscaling_tracks_cpu_and_requests)
 		  "\"ALBRequestCountPerTarget\"}}}"));
 }
 
+static struct vpc vpc;
+
+static struct rds_placement placement(json_t *parameters)
+{
+	return (struct rds_placement){.vpc = &vpc,
+				      .security_group = any("DbSg", "AWS::EC2::SecurityGroup"),
+				      .kms_key = any("Key", "AWS::KMS::Key"),
+				      .logs_key = any("LogsKey", "AWS::KMS::Key"),
+				      .log_retention_days = 30,
+				      .subnet_group_description = "db subnets",
+				      .parameter_group_description = "db parameters",
+				      .parameters = parameters};
+}
+
+/* a PostgreSQL instance with only its required props (and `weaken` set) */
+static int postgres(const char *version, bool weaken, struct rds_postgres *db,
+		    struct diag_list *dl)
+{
+	scratch();
+	CHECK(vpc_new(stack, "Vpc", &(struct vpc_props){.cidr = "10.0.0.0/16"}, &vpc, dl) == 0);
+	return rds_postgres_new(
+		stack, "Db",
+		&(struct rds_postgres_props){
+			.identifier = "db-1",
+			.engine_version = version,
+			.instance_class = "db.t4g.micro",
+			.database_name = "shop",
+			.master_username = "admin",
+			.allocated_storage = 20,
+			.max_allocated_storage = 100,
+			.backup_window = "03:00-04:00",
+			.maintenance_window = "sun:04:30-sun:05:30",
+			.where = placement(json_pack("{ss}", "log_statement", "ddl")),
+			.rotation_security_group = any("AppSg", "AWS::EC2::SecurityGroup"),
+			.master_secret_description = "db master",
+			.single_az = weaken,
+			.allow_deletion = weaken,
+			.removal_policy = weaken ? "Delete" : NULL},
+		db, dl);
+}
+
+static const char *attribute_of(const char *id, const char *attr)
+{
+	return json_string_value(
+		json_object_get(json_object_get(json_object_get(resolved(), "Resources"), id), attr));
+}
+
+TEST(rds_postgres_defaults_are_the_secure_ones)
+{
+	struct rds_postgres db;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(postgres("17.2", false, &db, &dl) == 0);
+	CHECK(has("Db", "{\"StorageEncrypted\":true,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
+			"\"PubliclyAccessible\":false,\"MultiAZ\":true,\"DeletionProtection\":true,"
+			"\"EnableIAMDatabaseAuthentication\":true,\"Port\":5432,"
+			"\"BackupRetentionPeriod\":7,\"MonitoringInterval\":60,"
+			"\"EnablePerformanceInsights\":true,"
+			"\"DBSubnetGroupName\":{\"Ref\":\"DbSubnetGroup\"}}"));
+	CHECK_STR(attribute_of("Db", "DeletionPolicy"), "Snapshot");
+	CHECK_STR(attribute_of("Db", "UpdateReplacePolicy"), "Snapshot");
+	/* the family follows the major version; TLS is forced before the caller's parameters */
+	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres17\",\"Parameters\":"
+				      "{\"rds.force_ssl\":\"1\",\"log_statement\":\"ddl\"}}"));
+	/* the isolated subnets only */
+	CHECK(has("DbSubnetGroup", "{\"SubnetIds\":[{\"Ref\":\"VpcIsolatedSubnet1\"},"
+				   "{\"Ref\":\"VpcIsolatedSubnet2\"}]}"));
+	/* the password is generated into a KMS-encrypted secret, never written */
+	CHECK(has("DbMasterSecret", "{\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
+				    "\"GenerateSecretString\":{\"SecretStringTemplate\":"
+				    "\"{\\\"username\\\":\\\"admin\\\"}\",\"PasswordLength\":32}}"));
+	CHECK(has("DbMasterSecretRotation", "{\"HostedRotationLambda\":{\"RotationType\":"
+					    "\"PostgreSQLSingleUser\"}}"));
+	/* the export log groups exist, encrypted, before the instance */
+	CHECK(has("DbLogsPostgresql", "{\"LogGroupName\":\"/aws/rds/instance/db-1/postgresql\","
+				      "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
+	CHECK(depends("Db", "DbLogsPostgresql"));
+	CHECK(depends("Db", "DbMonitoringRolePolicy"));
+	/* a replica keeps the protection and the parameter group */
+	rds_postgres_add_replica(stack, "DbReplica", &db, "db-1-replica");
+	CHECK(has("DbReplica", "{\"SourceDBInstanceIdentifier\":{\"Ref\":\"Db\"},"
+			       "\"DeletionProtection\":true,\"PubliclyAccessible\":false,"
+			       "\"DBParameterGroupName\":{\"Ref\":\"DbParameterGroup\"}}"));
+	diag_list_release(&dl);
+}
+
+TEST(rds_postgres_is_weakened_only_when_asked)
+{
+	struct rds_postgres db;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(postgres("16.4", true, &db, &dl) == 0);
+	CHECK(has("Db", "{\"MultiAZ\":false,\"DeletionProtection\":false,"
+			"\"PubliclyAccessible\":false,\"StorageEncrypted\":true}"));
+	CHECK_STR(attribute_of("Db", "DeletionPolicy"), "Delete");
+	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres16\"}"));
+	diag_list_release(&dl);
+}
+
+TEST(rds_postgres_refuses_a_version_without_a_major)
+{
+	struct rds_postgres db;
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(postgres("latest", false, &db, &dl) == -1);
+	CHECK(dl.nr == 1);
+	CHECK_CONTAINS(dl.nr ? dl.items[0].message : NULL, "'latest'");
+	CHECK(sm_stack_find_resource(stack, "Db") == NULL);
+	diag_list_release(&dl);
+}
+
+TEST(rds_cross_region_replica_defaults_are_the_secure_ones)
+{
+	struct rds_postgres db;
+	struct diag_list dl = DIAG_LIST_INIT;
+	scratch();
+	CHECK(vpc_new(stack, "Vpc", &(struct vpc_props){.cidr = "10.2.0.0/16"}, &vpc, &dl) == 0);
+	CHECK(rds_postgres_cross_region_replica_new(
+		      stack, "Db",
+		      &(struct rds_cross_region_replica_props){
+			      .identifier = "db-dr",
+			      .source_arn = json_string("arn:aws:rds:eu-west-1:123456789012:db:db-1"),
+			      .engine_version = "16.4",
+			      .instance_class = "db.t4g.micro",
+			      .where = placement(NULL)},
+		      &db, &dl) == 0);
+	CHECK(has("DbReplica", "{\"SourceDBInstanceIdentifier\":\"arn:aws:rds:eu-west-1:123456789012:db:db-1\","
+			       "\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},\"MultiAZ\":true,"
+			       "\"DeletionProtection\":true,\"PubliclyAccessible\":false,"
+			       "\"DBSubnetGroupName\":{\"Ref\":\"DbSubnetGroup\"}}"));
+	CHECK_STR(attribute_of("DbReplica", "DeletionPolicy"), "Retain");
+	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres16\",\"Parameters\":{\"rds.force_ssl\":\"1\"}}"));
+	CHECK(depends("DbReplica", "DbLogsPostgresql") == false);
+	CHECK(depends("DbReplica", "DbReplicaLogsPostgresql"));
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
 	RUN(alb_deletion_protection_is_dropped_only_when_asked);
 	RUN(ecs_service_defaults_are_the_secure_ones);
 	RUN(ecs_autoscaling_tracks_cpu_and_requests);
+	RUN(rds_postgres_defaults_are_the_secure_ones);
+	RUN(rds_postgres_is_weakened_only_when_asked);
+	RUN(rds_postgres_refuses_a_version_without_a_major);
+	RUN(rds_cross_region_replica_defaults_are_the_secure_ones);
 	sm_app_free(app);
 	return test_done();
 }
