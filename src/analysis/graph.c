@@ -35,6 +35,14 @@ long gb_num_of(const json_t *v, long dflt)
 
 /* ---- nodes ---- */
 
+/*
+ * Bytes of a node ID kept as written: Graphviz's lexer refuses a token past
+ * 16 KiB, so a longer ID (a hostile template's; CloudFormation's own limit
+ * is 255) keeps its start and ends with a hash of the whole, which keeps
+ * IDs distinct.
+ */
+#define NODE_ID_MAX 512
+
 static char *node_id(const char *stack, const char *logical_id)
 {
 	char *id = stack ? xstrfmt("%s__%s", stack, logical_id) : xstrdup(logical_id);
@@ -42,6 +50,17 @@ static char *node_id(const char *stack, const char *logical_id)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '_'))
 			*p = '_';
+	if (strlen(id) > NODE_ID_MAX) {
+		uint64_t h = 0xcbf29ce484222325u; /* FNV-1a, of the unsanitized name */
+		for (const char *p = stack ? stack : ""; *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+		h *= 0x100000001b3u; /* a NUL between the two */
+		for (const char *p = logical_id; *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+		char *cut = xstrfmt("%.*s_%016llx", NODE_ID_MAX, id, (unsigned long long)h);
+		free(id);
+		id = cut;
+	}
 	return id;
 }
 

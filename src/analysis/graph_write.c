@@ -23,6 +23,12 @@ extern char **environ;
 
 #define LEVELS 4       /* region, VPC, tier, AZ */
 #define DETAIL_LINE 30 /* characters a line of a node's detail, in DOT */
+/*
+ * Bytes of one label drawn: Graphviz's lexer refuses a token past 16 KiB
+ * ("syntax error", measured with dot 2.43 on a 17,000-character logical
+ * ID), and a label that long says nothing more in a drawing.
+ */
+#define LABEL_MAX 1024
 
 static const char *const tier_order[] = {"public", "private", "isolated"};
 
@@ -166,13 +172,32 @@ static void add_escaped(struct strbuf *out, const char *s, const struct escape *
 	}
 }
 
+/*
+ * `s`, or a copy cut to LABEL_MAX bytes at a character boundary and marked
+ * "...", owned by *owned (NULL when `s` is returned as it is).
+ */
+static const char *clipped(const char *s, char **owned)
+{
+	size_t n = strlen(s);
+	*owned = NULL;
+	if (n <= LABEL_MAX)
+		return s;
+	n = LABEL_MAX;
+	while (n && ((unsigned char)s[n] & 0xC0) == 0x80) /* UTF-8 continuation */
+		n--;
+	*owned = xstrfmt("%.*s...", (int)n, s);
+	return *owned;
+}
+
 static void dot_quoted(struct strbuf *out, const char *s)
 {
 	static const struct escape dot[] = {
 		{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {0, NULL}};
+	char *owned;
 	strbuf_addch(out, '"');
-	add_escaped(out, s, dot);
+	add_escaped(out, clipped(s, &owned), dot);
 	strbuf_addch(out, '"');
+	free(owned);
 }
 
 void graph_escape_xml(struct strbuf *out, const char *s)
@@ -183,8 +208,10 @@ void graph_escape_xml(struct strbuf *out, const char *s)
 }
 
 /* Text inside an HTML-like label: XML-escaped, newlines as breaks. */
-static void dot_html_text(struct strbuf *out, const char *s)
+static void dot_html_text(struct strbuf *out, const char *text)
 {
+	char *owned;
+	const char *s = clipped(text, &owned);
 	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
 		char *line = xstrndup(s, (size_t)(nl - s));
 		graph_escape_xml(out, line);
@@ -192,6 +219,7 @@ static void dot_html_text(struct strbuf *out, const char *s)
 		free(line);
 	}
 	graph_escape_xml(out, s);
+	free(owned);
 }
 
 struct style {
@@ -400,7 +428,9 @@ static void mermaid_text(struct strbuf *out, const char *s)
 	static const struct escape mm[] = {{'"', "#quot;"}, {'<', "#60;"},  {'>', "#62;"},
 					   {'#', "#35;"},   {'|', "#124;"}, {'\n', "<br/>"},
 					   {0, NULL}};
-	add_escaped(out, s, mm);
+	char *owned;
+	add_escaped(out, clipped(s, &owned), mm);
+	free(owned);
 }
 
 static void mm_open(struct strbuf *out, int depth, size_t cluster, int level, const char *label,

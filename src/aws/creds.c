@@ -339,10 +339,15 @@ static int web_identity(const struct resolver *rs, const char *token_file, const
 			struct diag_list *dl)
 {
 	struct strbuf token = STRBUF_INIT;
-	if (creds_read_file(token_file, &token) < 0 || !token.len) {
+	int got = creds_read_file(token_file, &token);
+	if (got < 0 || !token.len) {
+		/* creds_read_file refuses a device with EINVAL */
+		const char *why = got == 0	    ? "empty"
+				  : errno == EINVAL ? "a device, not a file"
+						    : strerror(errno);
 		struct diag *d = diag_add(dl, DIAG_ERROR, token_file, 0, 0, NULL,
 					  "cannot read the web identity token file '%s' (%s): %s",
-					  token_file, what, token.len ? strerror(errno) : "empty");
+					  token_file, what, why);
 		diag_set_hint(d, "the CI provider writes it (GitHub Actions: permissions: "
 				 "id-token: write, then aws-actions/configure-aws-credentials)");
 		strbuf_release(&token);

@@ -187,6 +187,14 @@ expect_grep "web identity: the source" "source +web-identity \(arn:aws:iam::1234
 run "web identity with a token file that is not there: exit 2" 2 env AWS_WEB_IDENTITY_TOKEN_FILE="$TMP/none" AWS_ROLE_ARN=arn:aws:iam::123456789012:role/x \
   "$SOLEMATE" whoami --endpoint-url "http://127.0.0.1:$WPORT"
 expect_grep "web identity: names the token file" "cannot read the web identity token file '$TMP/none'" "$TMP/err"
+expect_grep "web identity: says why (no such file)" "token file '$TMP/none' .*: No such file or directory" "$TMP/err"
+# a device or a directory was reported as "empty"
+run "web identity with a device as the token file: exit 2" 2 env AWS_WEB_IDENTITY_TOKEN_FILE=/dev/zero AWS_ROLE_ARN=arn:aws:iam::123456789012:role/x \
+  "$SOLEMATE" whoami --endpoint-url "http://127.0.0.1:$WPORT"
+expect_grep "web identity: a device is named as one" "token file '/dev/zero' .*: a device, not a file" "$TMP/err"
+run "web identity with a directory as the token file: exit 2" 2 env AWS_WEB_IDENTITY_TOKEN_FILE="$TMP" AWS_ROLE_ARN=arn:aws:iam::123456789012:role/x \
+  "$SOLEMATE" whoami --endpoint-url "http://127.0.0.1:$WPORT"
+expect_grep "web identity: a directory is named as one" "token file '$TMP' .*: Is a directory" "$TMP/err"
 # AWS_ENDPOINT_URL_STS wins over AWS_ENDPOINT_URL for STS
 run "AWS_ENDPOINT_URL_STS is where STS is asked" 0 env AWS_WEB_IDENTITY_TOKEN_FILE="$TMP/oidc-token" AWS_ROLE_ARN=arn:aws:iam::123456789012:role/github-deploy \
   AWS_ENDPOINT_URL=http://127.0.0.1:9 AWS_ENDPOINT_URL_STS="http://127.0.0.1:$WPORT" "$SOLEMATE" whoami
