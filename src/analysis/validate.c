@@ -409,6 +409,7 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	vd_check_mappings(&c);
 	vd_check_rules(&c);
 	vd_check_cycles(&c);
+	vd_check_condition_cycles(&c);
 	vd_check_secret_refs(&c);
 	vd_check_elasticache(&c);
 	check_limits(&c);

@@ -104,6 +104,8 @@ bool vd_number(const json_t *v, double *d);
 /* validate_refs.c */
 void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path);
 void vd_check_cycles(struct vctx *c);
+/* Conditions that refer to each other in a loop. */
+void vd_check_condition_cycles(struct vctx *c);
 
 /* validate_transform.c */
 bool vd_has_transform(const json_t *tmpl, const char *name);

@@ -332,3 +332,64 @@ void vd_check_cycles(struct vctx *c)
 	json_decref(graph);
 	json_decref(state);
 }
+
+/* Every {"Condition": name} inside a condition's expression. */
+static void collect_conditions(const json_t *v, json_t *deps)
+{
+	if (json_is_object(v)) {
+		const json_t *name = json_object_get(v, "Condition");
+		if (json_object_size(v) == 1 && json_is_string(name))
+			json_object_set_new(deps, json_string_value(name), json_true());
+		const char *k;
+		json_t *x;
+		json_object_foreach ((json_t *)v, k, x) {
+			collect_conditions(x, deps);
+		}
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach (v, i, x) {
+			collect_conditions(x, deps);
+		}
+	}
+}
+
+/*
+ * Conditions that name each other in a loop (A -> B -> A, or A -> A):
+ * CloudFormation cannot evaluate them and refuses the template ("Circular
+ * dependency between conditions"; cfn-lint raises while evaluating them).
+ * Each loop is reported once.
+ */
+void vd_check_condition_cycles(struct vctx *c)
+{
+	json_t *graph = json_object(), *state = json_object();
+	const char *name;
+	json_t *v;
+	json_object_foreach ((json_t *)c->conditions, name, v) {
+		json_t *deps = json_object();
+		collect_conditions(v, deps);
+		json_object_set_new(graph, name, deps);
+	}
+	json_object_foreach (graph, name, v) {
+		struct strbuf trail = STRBUF_INIT;
+		if (find_cycle(c, graph, name, state, &trail)) {
+			char *path = xstrfmt("Conditions.%s", name);
+			struct diag *d =
+				vd_report(c, DIAG_ERROR, path,
+					  "circular dependency between conditions: %s", trail.buf);
+			diag_set_hint(d, "a condition cannot depend on itself; write the shared "
+					 "part as a third condition both use");
+			free(path);
+			/* the loop's members are done: the next report is another loop */
+			const char *k;
+			json_t *st;
+			json_object_foreach (state, k, st) {
+				if (json_integer_value(st) == 1)
+					json_object_set_new(state, k, json_integer(2));
+			}
+		}
+		strbuf_release(&trail);
+	}
+	json_decref(graph);
+	json_decref(state);
+}
