@@ -121,14 +121,17 @@ static void add_backup(struct sm_stack *s, const struct env_config *cfg,
  * (Secrets Manager user guide, "Rotation strategy: alternating users").
  */
 static struct sm_resource *app_user_secret(struct sm_stack *s, const struct security_keys *keys,
-					   struct sm_resource *master)
+					   struct sm_resource *master, const char *retain_policy)
 {
-	return rds_secret_new(
+	struct sm_resource *r = rds_secret_new(
 		s, "DatabaseAppSecret", "SoleMate application database user (alternating users)",
 		sm_fn_sub_vars("{\"username\":\"" APP_USER "\",\"dbname\":\"" DATABASE_NAME
 			       "\",\"masterarn\":\"${Master}\"}",
 			       json_pack("{so}", "Master", sm_ref(master))),
 		keys->data_key);
+	/* production's outlives its stack with the database it opens (SM-RES-001) */
+	secure_retain(r, retain_policy);
+	return r;
 }
 
 /* the primary's and the standby replica's, in `net` and with `keys` of their region */
@@ -202,7 +205,7 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 	sm_resource_suppress(out->instance, "AwsSolutions-RDS11",
 			     "5432 is kept: the port is not a secret, the isolated subnets and "
 			     "the security group are what protect it");
-	out->app_secret = app_user_secret(s, keys, out->master_secret);
+	out->app_secret = app_user_secret(s, keys, out->master_secret, prod ? "Retain" : NULL);
 	if (dr && dr->replicate_secrets)
 		security_replicate_secret(out->app_secret, dr->region, dr->key);
 	/*

@@ -48,8 +48,9 @@ static struct sm_resource *edge_waf(struct sm_stack *s, const struct env_config 
 			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
 			  metric));
 	char *lgname = xstrfmt("aws-waf-logs-%s-cdn", cfg->environment);
-	struct sm_resource *lg = log_group_new(s, "CdnWebAclLogs", json_string(lgname), key,
-					       cfg->log_retention_days, NULL);
+	struct sm_resource *lg =
+		log_group_new(s, "CdnWebAclLogs", json_string(lgname), key, cfg->log_retention_days,
+			      cfg->protect_data ? "Retain" : NULL);
 	sm_resource_new(s, "CdnWebAclLogging", "AWS::WAFv2::LoggingConfiguration",
 			json_pack("{so s[o]}", "ResourceArn", sm_getatt(acl, "Arn"),
 				  "LogDestinationConfigs", sm_getatt(lg, "Arn")));

@@ -142,6 +142,8 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 		     "AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled",
 		     "PCI.DSS.321-SecretsManagerRotationEnabled",
 		     "HIPAA.Security-SecretsManagerRotationEnabled", NULL);
+	/* production's signing key outlives its stack, as the data it signed does */
+	secure_retain(out->app_secret, cfg->protect_data ? "Retain" : NULL);
 	free(name);
 	return 0;
 }
@@ -229,8 +231,9 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 			  metric));
 	/* WAF requires the destination log group's name to start with aws-waf-logs- */
 	char *lgname = xstrfmt("aws-waf-logs-%s-alb", cfg->environment);
-	struct sm_resource *lg = log_group_new(stack, "AlbWebAclLogs", json_string(lgname),
-					       keys->logs_key, cfg->log_retention_days, NULL);
+	struct sm_resource *lg =
+		log_group_new(stack, "AlbWebAclLogs", json_string(lgname), keys->logs_key,
+			      cfg->log_retention_days, cfg->protect_data ? "Retain" : NULL);
 	sm_resource_new(stack, "AlbWebAclLogging", "AWS::WAFv2::LoggingConfiguration",
 			json_pack("{so s[o]}", "ResourceArn", sm_getatt(acl, "Arn"),
 				  "LogDestinationConfigs", sm_getatt(lg, "Arn")));

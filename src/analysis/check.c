@@ -13,6 +13,7 @@
 #include "analysis/check_ctx.h"
 #include "analysis/reach.h"
 #include "analysis/refs.h"
+#include "analysis/schema.h"
 #include "analysis/secrets.h"
 #include "base/common.h"
 #include "base/pg_versions.h"
@@ -427,6 +428,18 @@ static void check_suppression_reasons(struct check_ctx *c)
 	}
 }
 
+struct cfn_schema *check_schema(struct check_ctx *c)
+{
+	struct check_run *run = c->run;
+	if (!run->schema_state) {
+		struct diag_list dl = DIAG_LIST_INIT;
+		run->schema = cfn_schema_load(NULL, &dl);
+		run->schema_state = run->schema ? 1 : -1;
+		diag_list_release(&dl);
+	}
+	return run->schema;
+}
+
 static void run_template(struct check_run *run, struct sm_assembly *a, size_t ti, bool first_world,
 			 struct sm_findings *out)
 {
@@ -569,6 +582,7 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 	free(nworlds);
 	if (run.versions)
 		pg_versions_free(run.versions);
+	cfn_schema_free(run.schema);
 	free(run.versions);
 	json_decref(run.empty);
 	json_decref(run.names);

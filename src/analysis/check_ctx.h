@@ -8,11 +8,14 @@
 #include "analysis/check.h"
 
 struct pg_versions;
+struct cfn_schema;
 
 /* What one run of check loads once for every template (freed at the end of the run). */
 struct check_run {
 	struct pg_versions *versions; /* data/rds-postgres-versions.json, loaded on first use */
 	int versions_state;	      /* 0 not tried, 1 loaded, -1 unavailable */
+	struct cfn_schema *schema;    /* data/cfn-schema.txt, loaded on first use */
+	int schema_state;	      /* 0 not tried, 1 loaded, -1 unavailable */
 	json_t *empty;		      /* {} for resources without Properties */
 	json_t *names;	/* SM-DEP-060: explicit names -> their first holder, built on first use */
 	char today[11]; /* "YYYY-MM-DD" (UTC): acceptances expire after their day */
@@ -41,6 +44,12 @@ struct resource_rule {
 /* Report a finding of `meta` on resource `id`, at property `prop` (or NULL). */
 void check_report(struct check_ctx *c, const struct sm_rule_meta *meta, const char *id,
 		  const char *prop, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/*
+ * The CloudFormation registry schemas (data/cfn-schema.txt), read once a run;
+ * NULL when they cannot be read. Rules that need them say what they do then.
+ */
+struct cfn_schema *check_schema(struct check_ctx *c);
 
 /* Property helpers. */
 const json_t *jget(const json_t *v, const char *dotted); /* "A.B.C" */

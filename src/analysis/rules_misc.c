@@ -1,5 +1,6 @@
 /* check rules: KMS, SNS, Secrets Manager, WAF, tags, resilience of stateful resources. */
 #include "analysis/check_ctx.h"
+#include "analysis/schema.h"
 #include "base/common.h"
 
 #define N3(r) "NIST.800.53.R5-" r " PCI.DSS.321-" r " HIPAA.Security-" r
@@ -158,18 +159,11 @@ static void required_tags(struct check_ctx *c, const char *id, const json_t *p, 
 
 static void stateful(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
-	static const char *const types[] = {"AWS::RDS::DBInstance",
-					    "AWS::RDS::DBCluster",
-					    "AWS::S3::Bucket",
-					    "AWS::KMS::Key",
-					    "AWS::DynamoDB::Table",
-					    "AWS::EFS::FileSystem",
-					    NULL};
 	const char *type = jstr(json_object_get(r, "Type"));
-	bool is = false;
-	for (int i = 0; types[i]; i++)
-		is |= !strcmp(type, types[i]);
-	if (!is || !c->production || json_object_get(p, "SourceDBInstanceIdentifier"))
+	/* which types hold data: the registry schemas' isStateful, the one predicate diff and
+	 * deploy use too (without the schema data the rule cannot tell, and says nothing) */
+	if (!c->production || json_object_get(p, "SourceDBInstanceIdentifier") ||
+	    !cfn_schema_is_stateful(check_schema(c), type))
 		return;
 	const char *dp = jstr(json_object_get(r, "DeletionPolicy")) ?: "Delete";
 	const char *urp = jstr(json_object_get(r, "UpdateReplacePolicy")) ?: "Delete";

@@ -273,6 +273,8 @@ int rds_postgres_new(struct sm_stack *s, const char *id, const struct rds_postgr
 	const char *removal = p->removal_policy ? p->removal_policy : "Snapshot";
 	sm_resource_set_deletion_policy(out->instance, removal);
 	sm_resource_set_update_replace_policy(out->instance, removal);
+	/* the master password is the key to that snapshot: kept unless the instance is deleted */
+	secure_retain(out->master_secret, strcmp(removal, "Delete") ? "Retain" : NULL);
 	add_export_log_groups(s, out, out->instance, p->identifier);
 	/*
 	 * RDS refuses to create a read replica of a source whose master

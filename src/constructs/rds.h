@@ -19,7 +19,9 @@
  *                      log groups declared first (<id>Logs<Log>: KMS, retention);
  *                      the master password generated into a secret
  *                      (<id>MasterSecret), handed over by a dynamic reference,
- *                      attached and rotated every 30 days
+ *                      attached and rotated every 30 days, and kept (Retain)
+ *                      unless `removal_policy` is "Delete": a snapshot is
+ *                      of no use without its master password
  *   rds_postgres_add_replica  a read replica of the same class, parameter
  *                      group, monitoring, log exports and protection
  *   rds_postgres_cross_region_replica_new  a read replica of a primary in

@@ -6,7 +6,7 @@
 #include "base/xalloc.h"
 #include "constructs/iam.h"
 
-static void set_retain(struct sm_resource *r, const char *policy)
+void secure_retain(struct sm_resource *r, const char *policy)
 {
 	if (!policy)
 		return;
@@ -28,7 +28,7 @@ struct sm_resource *kms_key_new(struct sm_stack *s, const char *id, const char *
 		json_pack("{ss sb sb so}", "Description", description, "EnableKeyRotation", 1,
 			  "Enabled", 1, "KeyPolicy", iam_document(st)));
 	/* Retain: deleting a key makes everything encrypted with it unreadable. */
-	set_retain(k, retain_policy ? retain_policy : "Retain");
+	secure_retain(k, retain_policy ? retain_policy : "Retain");
 	return k;
 }
 
@@ -42,7 +42,7 @@ struct sm_resource *log_group_new(struct sm_stack *s, const char *id, json_t *na
 	if (kms_key)
 		json_object_set_new(props, "KmsKeyId", sm_getatt(kms_key, "Arn"));
 	struct sm_resource *lg = sm_resource_new(s, id, "AWS::Logs::LogGroup", props);
-	set_retain(lg, retain_policy);
+	secure_retain(lg, retain_policy);
 	return lg;
 }
 
@@ -75,7 +75,7 @@ void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p
 		json_object_set_new(props, "LifecycleConfiguration",
 				    json_pack("{so}", "Rules", p->lifecycle_rules));
 	out->bucket = sm_resource_new(s, id, "AWS::S3::Bucket", props);
-	set_retain(out->bucket, p->retain_policy);
+	secure_retain(out->bucket, p->retain_policy);
 
 	/* Deny every request that does not use TLS (FSBP S3.5, PCI DSS 4.1). */
 	out->statements =

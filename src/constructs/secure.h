@@ -17,6 +17,10 @@
 
 #include "engine/engine.h"
 
+/* DeletionPolicy and UpdateReplacePolicy `policy` on a stateful resource; NULL leaves the default.
+ */
+void secure_retain(struct sm_resource *r, const char *policy);
+
 struct sm_resource *kms_key_new(struct sm_stack *s, const char *id, const char *description,
 				json_t *service_statements, const char *retain_policy);
 

@@ -38,6 +38,12 @@ for id in $(python3 -c "import json;print(' '.join(r['id'] for r in json.load(op
   if [ "$fires" -ge 1 ] && [ "$quiet" = 0 ] && [ $rcf = $want_rc ]; then ok "$id fires on fail.json, not on pass.json"
   else notok "$id" "fires=$fires on fail (exit $rcf, want $want_rc), $quiet on pass"; fi
 done
+# SM-RES-001's stateful types are the registry schemas' (isStateful), not a hand list:
+# the secret and the log group of its fixture are named beside the database
+d=$(as_production tests/fixtures/check/SM-RES-001/ProductionFail.template.json)
+"$SOLEMATE" check --format json "$d" > "$TMP/f.json"
+got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-001')))")
+[ "$got" = "Db Logs Sec" ] && ok "SM-RES-001 covers every type the schemas call stateful" || notok "SM-RES-001 on Db, Logs, Sec" "got: $got"
 # the stack's name never makes it production: the same fixture without a manifest is quiet
 "$SOLEMATE" check --pack all --format json tests/fixtures/check/SM-RES-002/ProductionFail.template.json > "$TMP/f.json"
 n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-002'))")

@@ -90,11 +90,9 @@ same "no other CIDR or address parsing (sscanf of dotted quads, inet_addr, inet_
   "$(defs 'sscanf\([^;]*%u\.%u|inet_addr\(|inet_aton\(|inet_pton\(AF_INET, [^;]*cidr')" ""
 same "one stateful predicate: cfn_schema_is_stateful defined once (the schema's isStateful)" \
   "$(defs '^bool cfn_schema_is_stateful\(.*\)$')" "src/analysis/schema.c"
-# a hand list of stateful types next to the schema's predicate; the rule
-# SM-RES-001 keeps its own until the app retains its secrets and WAF log
-# groups in production (the schema's list would flag five resources)
-same "no hand-written list of stateful types beyond the listed debt" \
-  "$(grep -rlzE '"AWS::RDS::DBCluster",[^;]*"AWS::KMS::Key"' src | sort | tr '\n' ' ' | sed 's/ $//')" "src/analysis/rules_misc.c"
+# no hand list of stateful types next to the schema's predicate (SM-RES-001 uses it too)
+same "no hand-written list of stateful types" \
+  "$(grep -rlzE '"AWS::RDS::DBCluster",[^;]*"AWS::KMS::Key"' src | sort | tr '\n' ' ' | sed 's/ $//')" ""
 same "one header of CloudFormation limits (src/base/cfn_limits.h)" \
   "$(defs '#define [A-Z_]+ (500|200|255|51200|1048576)$|#define CFN_MAX_(RESOURCES|PARAMETERS|OUTPUTS|MAPPINGS|LOGICAL_ID|TEMPLATE_BYTES|INLINE_TEMPLATE_BYTES) ')" "src/base/cfn_limits.h"
 same "no CloudFormation limit written as a number outside it" \

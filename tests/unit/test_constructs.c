@@ -269,6 +269,9 @@ TEST(rds_postgres_defaults_are_the_secure_ones)
 				    "\"{\\\"username\\\":\\\"admin\\\"}\",\"PasswordLength\":32}}"));
 	CHECK(has("DbMasterSecretRotation", "{\"HostedRotationLambda\":{\"RotationType\":"
 					    "\"PostgreSQLSingleUser\"}}"));
+	/* the master password outlives the stack with the snapshot it opens */
+	CHECK_STR(attribute_of("DbMasterSecret", "DeletionPolicy"), "Retain");
+	CHECK_STR(attribute_of("DbMasterSecret", "UpdateReplacePolicy"), "Retain");
 	/* the export log groups exist, encrypted, before the instance */
 	CHECK(has("DbLogsPostgresql", "{\"LogGroupName\":\"/aws/rds/instance/db-1/postgresql\","
 				      "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
@@ -290,6 +293,7 @@ TEST(rds_postgres_is_weakened_only_when_asked)
 	CHECK(has("Db", "{\"MultiAZ\":false,\"DeletionProtection\":false,"
 			"\"PubliclyAccessible\":false,\"StorageEncrypted\":true}"));
 	CHECK_STR(attribute_of("Db", "DeletionPolicy"), "Delete");
+	CHECK(attribute_of("DbMasterSecret", "DeletionPolicy") == NULL);
 	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres16\"}"));
 	diag_list_release(&dl);
 }

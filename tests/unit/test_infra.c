@@ -1329,6 +1329,48 @@ TEST(operators_get_outputs)
 	CHECK(json_object_get(json_object_get(T(staging, "Data"), "Outputs"), "AssetsBucketName"));
 	CHECK(json_object_get(json_object_get(T(staging, "Data"), "Outputs"), "AlarmTopicArn"));
 }
+/*
+ * Production loses no data with its stacks: every resource of a type the
+ * registry schemas call stateful (isStateful, the predicate check's SM-RES-001
+ * uses) has DeletionPolicy and UpdateReplacePolicy other than Delete; a read
+ * replica holds a copy only. Staging's secrets and WAF logs go with it.
+ */
+TEST(production_keeps_every_stateful_resource)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct cfn_schema *schema = cfn_schema_load("data/cfn-schema.txt", &dl);
+	CHECK(schema != NULL);
+	if (!schema)
+		return;
+	int stateful = 0;
+	for (size_t i = 0; i < sm_app_stack_count(production); i++) {
+		const char *id;
+		json_t *r;
+		json_object_foreach(json_object_get(sm_stack_template(sm_app_stack_at(production, i)), "Resources"), id, r)
+		{
+			const char *type = json_string_value(json_object_get(r, "Type"));
+			if (!cfn_schema_is_stateful(schema, type) ||
+			    json_object_get(json_object_get(r, "Properties"), "SourceDBInstanceIdentifier"))
+				continue;
+			stateful++;
+			const char *dp = json_string_value(json_object_get(r, "DeletionPolicy"));
+			const char *urp = json_string_value(json_object_get(r, "UpdateReplacePolicy"));
+			if (!dp || !urp || !strcmp(dp, "Delete") || !strcmp(urp, "Delete")) {
+				printf("#   %s (%s) has DeletionPolicy %s, UpdateReplacePolicy %s\n", id, type,
+				       dp ? dp : "(none)", urp ? urp : "(none)");
+				CHECK(!"stateful resource deleted with its stack");
+			}
+		}
+	}
+	CHECK(stateful > 15); /* the walk saw the templates */
+	CHECK(json_object_get(resource(production, "Data", "DatabaseMasterSecret"), "DeletionPolicy"));
+	CHECK(!json_object_get(resource(staging, "Data", "DatabaseMasterSecret"), "DeletionPolicy"));
+	CHECK(!json_object_get(resource(staging, "Data", "AppSecret"), "DeletionPolicy"));
+	CHECK(!json_object_get(resource(staging, "Compute", "AlbWebAclLogs"), "DeletionPolicy"));
+	CHECK(!json_object_get(resource(staging, "Edge", "CdnWebAclLogs"), "DeletionPolicy"));
+	cfn_schema_free(schema);
+	diag_list_release(&dl);
+}
 TEST(stateful_resources_live_apart_from_stateless_ones)
 {
 	const char *stateless[] = { "Network", "Compute", "Monitoring" };
@@ -1424,6 +1466,7 @@ int main(void)
 	RUN(fr_6_2_container_insights_log_group_is_declared);
 	RUN(every_taggable_resource_has_the_five_tags);
 	RUN(operators_get_outputs);
+	RUN(production_keeps_every_stateful_resource);
 	RUN(stateful_resources_live_apart_from_stateless_ones);
 	RUN(every_suppression_has_a_reason);
 	sm_app_free(staging);
