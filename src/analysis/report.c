@@ -345,6 +345,7 @@ json_t *report_facts(struct sm_assembly *a, const struct graph *g, const struct 
 		degrade(errors, "availability and capacity", &sub, dl);
 	}
 	diag_list_release(&sub);
+	set_copy(facts, "metricsCost", o->metrics_cost);
 
 	size_t resources;
 	json_object_set_new(facts, "stacks", inventory(a, have_cost ? &cost : NULL, &resources));

@@ -32,6 +32,12 @@ struct report_options {
 	const char *prices_dir;	      /* NULL: cost_default_prices_dir() */
 	const char *slas_file;	      /* NULL: <data dir>/slas.json */
 	const char *generator;	      /* "solemate 0.1.0", for the footer; NULL: "solemate" */
+	/*
+	 * What the metrics cost (tradeoff_json() of analysis/tradeoff.h), which
+	 * the command makes by synthesizing the environment again; borrowed.
+	 * NULL: "metricsCost" is null (templates without a configuration).
+	 */
+	const json_t *metrics_cost;
 };
 
 /*
@@ -46,7 +52,8 @@ struct report_options {
  *     suppressed, reason}],
  *    "diagram": {nodes, edges},
  *    "cost": <cost_report_json> | null, "availability": {..., "composite"} |
- *    null, "capacity": {...} | null, "errors": [text]}
+ *    null, "capacity": {...} | null, "metricsCost": <tradeoff_json> | null,
+ *    "errors": [text]}
  * An analysis that cannot run (a missing price file, say) is null in the
  * document, its reason is in "errors", and its diagnostics are added to `dl`
  * as warnings: the rest of the report is still worth having.

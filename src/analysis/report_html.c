@@ -11,6 +11,7 @@
 
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/report.h"
+#include "analysis/report_html_int.h"
 #include "base/common.h"
 #include "base/xalloc.h"
 
@@ -66,13 +67,13 @@ static const char page_css[] =
 
 /* ---- small writers ---- */
 
-static void esc(struct strbuf *o, const char *s)
+void rh_esc(struct strbuf *o, const char *s)
 {
 	graph_escape_xml(o, s ? s : "");
 }
 
 /* "1234567.891" -> "1,234,567.89" (`decimals` after the point). */
-static void add_number(struct strbuf *o, double x, int decimals)
+void rh_add_number(struct strbuf *o, double x, int decimals)
 {
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%.*f", decimals, fabs(x));
@@ -89,46 +90,46 @@ static void add_number(struct strbuf *o, double x, int decimals)
 		strbuf_addstr(o, dot);
 }
 
-static void add_money(struct strbuf *o, const json_t *v, const char *currency)
+void rh_add_money(struct strbuf *o, const json_t *v, const char *currency)
 {
 	bool usd = !currency || !strcmp(currency, "USD");
 	if (usd)
 		strbuf_addch(o, '$');
-	add_number(o, json_number_value(v), 2);
+	rh_add_number(o, json_number_value(v), 2);
 	if (!usd) {
 		strbuf_addch(o, ' ');
-		esc(o, currency);
+		rh_esc(o, currency);
 	}
 }
 
-static void add_percent(struct strbuf *o, double fraction, int decimals)
+void rh_add_percent(struct strbuf *o, double fraction, int decimals)
 {
 	strbuf_addf(o, "%.*f %%", decimals, fraction * 100);
 }
 
-static void badge(struct strbuf *o, bool pass, const char *yes, const char *no)
+void rh_badge(struct strbuf *o, bool pass, const char *yes, const char *no)
 {
 	strbuf_addf(o, "<span class=\"badge %s\">%s</span>", pass ? "pass" : "fail",
 		    pass ? yes : no);
 }
 
-static void cell(struct strbuf *o, const char *cls, const char *text)
+void rh_cell(struct strbuf *o, const char *cls, const char *text)
 {
 	if (cls)
 		strbuf_addf(o, "<td class=\"%s\">", cls);
 	else
 		strbuf_addstr(o, "<td>");
-	esc(o, text);
+	rh_esc(o, text);
 	strbuf_addstr(o, "</td>");
 }
 
-static void head_row(struct strbuf *o, const char *const *cols)
+void rh_head_row(struct strbuf *o, const char *const *cols)
 {
 	strbuf_addstr(o, "<thead><tr>");
 	for (; *cols; cols++) {
 		bool num = **cols == '#';
 		strbuf_addf(o, "<th%s>", num ? " class=\"num\"" : "");
-		esc(o, *cols + num);
+		rh_esc(o, *cols + num);
 		strbuf_addstr(o, "</th>");
 	}
 	strbuf_addstr(o, "</tr></thead>\n");
@@ -147,11 +148,11 @@ static const char *unavailable(const json_t *facts, const char *what)
 	return NULL;
 }
 
-static void not_available(struct strbuf *o, const json_t *facts, const char *what)
+void rh_not_available(struct strbuf *o, const json_t *facts, const char *what)
 {
 	const char *why = unavailable(facts, what);
 	strbuf_addstr(o, "<p class=\"na\">");
-	esc(o, why ? why : "not available");
+	rh_esc(o, why ? why : "not available");
 	strbuf_addstr(o, "</p>\n");
 }
 
@@ -160,7 +161,7 @@ static void not_available(struct strbuf *o, const json_t *facts, const char *wha
 static void card(struct strbuf *o, const char *key, const char *value_html, const char *sub_html)
 {
 	strbuf_addstr(o, "<div class=\"card\"><div class=\"k\">");
-	esc(o, key);
+	rh_esc(o, key);
 	strbuf_addf(o, "</div><div class=\"v\">%s</div><div class=\"s\">%s</div></div>\n",
 		    value_html, sub_html);
 }
@@ -174,17 +175,17 @@ static void target_card(struct strbuf *o, const char *key, const json_t *value,
 	if (json_is_number(value)) {
 		strbuf_addf(&v, "<span class=\"%s\">", meets ? "pass" : "fail");
 		if (percent)
-			add_percent(&v, json_number_value(value), 3);
+			rh_add_percent(&v, json_number_value(value), 3);
 		else
-			add_number(&v, json_number_value(value), 0);
+			rh_add_number(&v, json_number_value(value), 0);
 		strbuf_addstr(&v, "</span>");
 		strbuf_addf(&sub, "%s; target ", what);
 		if (percent)
-			add_percent(&sub, json_number_value(target), 1);
+			rh_add_percent(&sub, json_number_value(target), 1);
 		else
-			add_number(&sub, json_number_value(target), 0);
+			rh_add_number(&sub, json_number_value(target), 0);
 		strbuf_addch(&sub, ' ');
-		badge(&sub, meets, "PASS", "FAIL");
+		rh_badge(&sub, meets, "PASS", "FAIL");
 	} else {
 		strbuf_addstr(&v, "<span class=\"na\">n/a</span>");
 		strbuf_addstr(&sub, missing);
@@ -209,16 +210,16 @@ static void summary_section(struct strbuf *o, const json_t *facts)
 	strbuf_reset(&v);
 	strbuf_reset(&sub);
 	if (json_is_number(json_object_get(s, "monthlyCost"))) {
-		add_money(&v, json_object_get(s, "monthlyCost"),
-			  jstr(json_object_get(s, "currency")));
+		rh_add_money(&v, json_object_get(s, "monthlyCost"),
+			     jstr(json_object_get(s, "currency")));
 		if (json_is_number(json_object_get(s, "budget"))) {
 			double cost = json_number_value(json_object_get(s, "monthlyCost"));
 			double budget = json_number_value(json_object_get(s, "budget"));
 			strbuf_addstr(&sub, "a month; budget ");
-			add_money(&sub, json_object_get(s, "budget"),
-				  jstr(json_object_get(s, "currency")));
+			rh_add_money(&sub, json_object_get(s, "budget"),
+				     jstr(json_object_get(s, "currency")));
 			strbuf_addch(&sub, ' ');
-			badge(&sub, cost <= budget, "within", "over");
+			rh_badge(&sub, cost <= budget, "within", "over");
 		} else {
 			strbuf_addstr(&sub, "a month; no budget (no config)");
 		}
@@ -310,7 +311,7 @@ static void diagram_section(struct strbuf *o, const json_t *facts, const char *s
 		strbuf_addstr(o, "<p class=\"na\">diagram not available");
 		if (note) {
 			strbuf_addstr(o, ": ");
-			esc(o, note);
+			rh_esc(o, note);
 		}
 		strbuf_addstr(o, "</p>");
 	}
@@ -327,24 +328,24 @@ static void inventory_section(struct strbuf *o, const json_t *facts)
 	json_array_foreach (json_object_get(facts, "stacks"), i, s) {
 		const json_t *res = json_object_get(s, "resources");
 		strbuf_addstr(o, "<h3>");
-		esc(o, jstr(json_object_get(s, "name")));
+		rh_esc(o, jstr(json_object_get(s, "name")));
 		strbuf_addstr(o, " <span class=\"meta\">· ");
-		esc(o, jstr(json_object_get(s, "region")) ?: "region not set");
+		rh_esc(o, jstr(json_object_get(s, "region")) ?: "region not set");
 		strbuf_addf(o, " · %zu resources", json_array_size(res));
 		if (json_is_number(json_object_get(s, "monthly"))) {
 			strbuf_addstr(o, " · ");
-			add_money(o, json_object_get(s, "monthly"), currency);
+			rh_add_money(o, json_object_get(s, "monthly"), currency);
 			strbuf_addstr(o, " a month");
 		}
 		strbuf_addstr(o, "</span></h3>\n<table>");
-		head_row(o, cols);
+		rh_head_row(o, cols);
 		strbuf_addstr(o, "<tbody>\n");
 		size_t k;
 		json_t *r;
 		json_array_foreach (res, k, r) {
 			strbuf_addstr(o, "<tr>");
-			cell(o, "mono", jstr(json_object_get(r, "logicalId")));
-			cell(o, "mono", jstr(json_object_get(r, "type")));
+			rh_cell(o, "mono", jstr(json_object_get(r, "logicalId")));
+			rh_cell(o, "mono", jstr(json_object_get(r, "type")));
 			strbuf_addstr(o, "<td class=\"props\">");
 			const char *name;
 			json_t *v;
@@ -352,9 +353,9 @@ static void inventory_section(struct strbuf *o, const json_t *facts)
 			json_object_foreach (json_object_get(r, "properties"), name, v) {
 				strbuf_addstr(o, first ? "" : "; ");
 				strbuf_addstr(o, "<b>");
-				esc(o, name);
+				rh_esc(o, name);
 				strbuf_addstr(o, "</b>: ");
-				esc(o, jstr(v));
+				rh_esc(o, jstr(v));
 				first = false;
 			}
 			strbuf_addstr(o, "</td></tr>\n");
@@ -373,19 +374,19 @@ static void finding_rows(struct strbuf *o, const json_t *list, bool suppressed)
 			continue;
 		const char *sev = jstr(json_object_get(f, "severity"));
 		strbuf_addf(o, "<tr><td><span class=\"badge %s\">", suppressed ? "muted" : sev);
-		esc(o, suppressed ? "suppressed" : sev);
+		rh_esc(o, suppressed ? "suppressed" : sev);
 		strbuf_addstr(o, "</span></td>");
-		cell(o, "mono rule", jstr(json_object_get(f, "rule")));
+		rh_cell(o, "mono rule", jstr(json_object_get(f, "rule")));
 		strbuf_addstr(o, "<td class=\"mono\">");
-		esc(o, jstr(json_object_get(f, "stack")));
+		rh_esc(o, jstr(json_object_get(f, "stack")));
 		strbuf_addstr(o, "<br/>");
-		esc(o, jstr(json_object_get(f, "resource")) ?: "(template)");
+		rh_esc(o, jstr(json_object_get(f, "resource")) ?: "(template)");
 		strbuf_addstr(o, "</td><td><b>");
-		esc(o, jstr(json_object_get(f, "title")));
+		rh_esc(o, jstr(json_object_get(f, "title")));
 		strbuf_addstr(o, "</b><br/>");
-		esc(o, jstr(json_object_get(f, "message")));
+		rh_esc(o, jstr(json_object_get(f, "message")));
 		strbuf_addstr(o, "</td>");
-		cell(o, NULL, jstr(json_object_get(f, suppressed ? "reason" : "fix")) ?: "");
+		rh_cell(o, NULL, jstr(json_object_get(f, suppressed ? "reason" : "fix")) ?: "");
 		strbuf_addstr(o, "</tr>\n");
 	}
 }
@@ -406,7 +407,7 @@ static void findings_section(struct strbuf *o, const json_t *facts)
 	if (open) {
 		strbuf_addf(o, "<p>%lld unsuppressed finding%s.</p><table>", open,
 			    open == 1 ? "" : "s");
-		head_row(o, open_cols);
+		rh_head_row(o, open_cols);
 		strbuf_addstr(o, "<tbody>\n");
 		finding_rows(o, json_object_get(facts, "findings"), false);
 		strbuf_addstr(o, "</tbody></table>\n");
@@ -420,7 +421,7 @@ static void findings_section(struct strbuf *o, const json_t *facts)
 			    "<h3>Accepted risks <span class=\"meta\">· %lld suppressed in the "
 			    "resources' metadata, with the reason given</span></h3><table>",
 			    muted);
-		head_row(o, muted_cols);
+		rh_head_row(o, muted_cols);
 		strbuf_addstr(o, "<tbody>\n");
 		finding_rows(o, json_object_get(facts, "findings"), true);
 		strbuf_addstr(o, "</tbody></table>\n");
@@ -436,7 +437,7 @@ static void cost_section(struct strbuf *o, const json_t *facts)
 	const json_t *c = json_object_get(facts, "cost");
 	strbuf_addstr(o, "<section id=\"cost\"><h2>Monthly cost estimate</h2>\n");
 	if (!json_is_object(c)) {
-		not_available(o, facts, "cost");
+		rh_not_available(o, facts, "cost");
 		strbuf_addstr(o, "</section>\n");
 		return;
 	}
@@ -444,30 +445,30 @@ static void cost_section(struct strbuf *o, const json_t *facts)
 	size_t i;
 	json_t *x;
 	strbuf_addstr(o, "<table>");
-	head_row(o, stack_cols);
+	rh_head_row(o, stack_cols);
 	strbuf_addstr(o, "<tbody>\n");
 	json_array_foreach (json_object_get(c, "stacks"), i, x) {
 		strbuf_addstr(o, "<tr>");
-		cell(o, "mono", jstr(json_object_get(x, "name")));
-		cell(o, NULL, jstr(json_object_get(x, "region")));
+		rh_cell(o, "mono", jstr(json_object_get(x, "name")));
+		rh_cell(o, NULL, jstr(json_object_get(x, "region")));
 		strbuf_addstr(o, "<td class=\"num\">");
-		add_money(o, json_object_get(x, "monthly"), cur);
+		rh_add_money(o, json_object_get(x, "monthly"), cur);
 		strbuf_addstr(o, "</td></tr>\n");
 	}
 	strbuf_addstr(o, "<tr class=\"total\"><td>Total</td><td></td><td class=\"num\">");
-	add_money(o, json_object_get(c, "monthlyTotal"), cur);
+	rh_add_money(o, json_object_get(c, "monthlyTotal"), cur);
 	strbuf_addstr(o, "</td></tr>\n</tbody></table>\n");
 	if (json_is_object(json_object_get(c, "budget"))) {
 		bool over = json_is_true(jget(c, "budget.overBudget"));
 		strbuf_addstr(o, "<p>Budget ");
-		add_money(o, jget(c, "budget.monthly"), cur);
+		rh_add_money(o, jget(c, "budget.monthly"), cur);
 		strbuf_addstr(o, " a month: ");
-		badge(o, !over, "within budget", "OVER BUDGET");
+		rh_badge(o, !over, "within budget", "OVER BUDGET");
 		strbuf_addstr(o, "</p>\n");
 	}
 	strbuf_addstr(o, "<h3>Lines <span class=\"meta\">· quantity × unit price; lines at no "
 			 "charge left out</span></h3><table>");
-	head_row(o, line_cols);
+	rh_head_row(o, line_cols);
 	strbuf_addstr(o, "<tbody>\n");
 	const char *stack = "";
 	json_array_foreach (json_object_get(c, "lines"), i, x) {
@@ -476,7 +477,7 @@ static void cost_section(struct strbuf *o, const json_t *facts)
 		const char *s = jstr(json_object_get(x, "stack")) ?: "";
 		if (strcmp(s, stack)) {
 			strbuf_addstr(o, "<tr class=\"group\"><td colspan=\"6\" class=\"mono\">");
-			esc(o, s);
+			rh_esc(o, s);
 			strbuf_addstr(o, "</td></tr>\n");
 			stack = s;
 		}
@@ -487,24 +488,24 @@ static void cost_section(struct strbuf *o, const json_t *facts)
 		snprintf(price, sizeof(price), "%.6g",
 			 json_number_value(json_object_get(x, "unitPrice")));
 		strbuf_addstr(o, "<tr>");
-		cell(o, "mono", jstr(json_object_get(x, "logicalId")));
-		cell(o, NULL, jstr(json_object_get(x, "component")));
-		cell(o, "num", qty);
-		cell(o, "num", price);
+		rh_cell(o, "mono", jstr(json_object_get(x, "logicalId")));
+		rh_cell(o, NULL, jstr(json_object_get(x, "component")));
+		rh_cell(o, "num", qty);
+		rh_cell(o, "num", price);
 		strbuf_addstr(o, "<td class=\"num\">");
-		add_money(o, json_object_get(x, "monthly"), cur);
+		rh_add_money(o, json_object_get(x, "monthly"), cur);
 		strbuf_addstr(o, "</td>");
-		cell(o, "note", jstr(json_object_get(x, "formula")));
+		rh_cell(o, "note", jstr(json_object_get(x, "formula")));
 		strbuf_addstr(o, "</tr>\n");
 	}
 	strbuf_addstr(o, "</tbody></table>\n<p class=\"note\">Prices:</p><ul class=\"note\">\n");
 	json_array_foreach (json_object_get(c, "priceFiles"), i, x) {
 		strbuf_addstr(o, "<li>");
-		esc(o, jstr(json_object_get(x, "region")));
+		rh_esc(o, jstr(json_object_get(x, "region")));
 		strbuf_addstr(o, ", price list of ");
-		esc(o, jstr(json_object_get(x, "date")));
+		rh_esc(o, jstr(json_object_get(x, "date")));
 		strbuf_addstr(o, ": ");
-		esc(o, jstr(json_object_get(x, "source")));
+		rh_esc(o, jstr(json_object_get(x, "source")));
 		strbuf_addstr(o, "</li>\n");
 	}
 	strbuf_addstr(o, "</ul>\n");
@@ -521,22 +522,22 @@ static void dr_section(struct strbuf *o, const json_t *av)
 	json_t *x;
 	if (json_array_size(json_object_get(av, "drComponents"))) {
 		strbuf_addstr(o, "<p>Second path (<b>");
-		esc(o, jstr(json_object_get(av, "readiness")));
+		rh_esc(o, jstr(json_object_get(av, "readiness")));
 		strbuf_addstr(o, "</b>):</p><ul>");
 		json_array_foreach (json_object_get(av, "drComponents"), i, x) {
 			strbuf_addstr(o, "<li>");
-			esc(o, jstr(json_object_get(x, "name")));
+			rh_esc(o, jstr(json_object_get(x, "name")));
 			strbuf_addstr(o, " <span class=\"mono\">");
-			esc(o, jstr(json_object_get(x, "resource")));
+			rh_esc(o, jstr(json_object_get(x, "resource")));
 			strbuf_addstr(o, "</span> ");
-			add_percent(o, json_number_value(json_object_get(x, "effective")), 4);
+			rh_add_percent(o, json_number_value(json_object_get(x, "effective")), 4);
 			strbuf_addstr(o, "</li>");
 		}
 		strbuf_addstr(o, "</ul>\n");
 	}
 	if (jstr(json_object_get(av, "drFormula"))) {
 		strbuf_addstr(o, "<p>With failover: <code>");
-		esc(o, jstr(json_object_get(av, "drFormula")));
+		rh_esc(o, jstr(json_object_get(av, "drFormula")));
 		strbuf_addstr(o, "</code></p>\n");
 	}
 	strbuf_addstr(o, "<table><thead><tr><th>drReadiness</th><th>live path</th><th>RTO "
@@ -545,7 +546,7 @@ static void dr_section(struct strbuf *o, const json_t *av)
 		bool current = !strcmp(jstr(json_object_get(x, "level")),
 				       jstr(json_object_get(av, "readiness")));
 		strbuf_addstr(o, "<tr><td>");
-		esc(o, jstr(json_object_get(x, "level")));
+		rh_esc(o, jstr(json_object_get(x, "level")));
 		strbuf_addf(o, "%s</td><td>%s</td>", current ? " (this design)" : "",
 			    json_is_true(json_object_get(x, "live")) ? "yes" : "no");
 		static const char *const keys[] = {"rtoMinutes", "rpoMinutes"};
@@ -558,7 +559,7 @@ static void dr_section(struct strbuf *o, const json_t *av)
 		}
 		strbuf_addstr(o, "<td class=\"num\">");
 		if (json_is_number(json_object_get(x, "composite")))
-			add_percent(o, json_number_value(json_object_get(x, "composite")), 4);
+			rh_add_percent(o, json_number_value(json_object_get(x, "composite")), 4);
 		else
 			strbuf_addstr(o, "-");
 		strbuf_addstr(o, "</td></tr>\n");
@@ -577,7 +578,7 @@ static void availability_section(struct strbuf *o, const json_t *facts)
 	strbuf_addstr(o,
 		      "<section id=\"availability\"><h2>Availability of the request path</h2>\n");
 	if (!json_is_object(av)) {
-		not_available(o, facts, "availability");
+		rh_not_available(o, facts, "availability");
 		strbuf_addstr(o, "</section>\n");
 		return;
 	}
@@ -588,53 +589,53 @@ static void availability_section(struct strbuf *o, const json_t *facts)
 		return;
 	}
 	strbuf_addstr(o, "<table>");
-	head_row(o, cols);
+	rh_head_row(o, cols);
 	strbuf_addstr(o, "<tbody>\n");
 	size_t i;
 	json_t *x;
 	json_array_foreach (json_object_get(av, "components"), i, x) {
 		strbuf_addstr(o, "<tr>");
-		cell(o, NULL, jstr(json_object_get(x, "name")));
-		cell(o, "mono", jstr(json_object_get(x, "resource")));
+		rh_cell(o, NULL, jstr(json_object_get(x, "name")));
+		rh_cell(o, "mono", jstr(json_object_get(x, "resource")));
 		strbuf_addstr(o, "<td class=\"num\">");
-		add_percent(o, json_number_value(json_object_get(x, "sla")), 2);
+		rh_add_percent(o, json_number_value(json_object_get(x, "sla")), 2);
 		strbuf_addf(o, "</td><td class=\"num\">%lld</td><td class=\"num\">",
 			    (long long)json_integer_value(json_object_get(x, "redundancy")));
-		add_percent(o, json_number_value(json_object_get(x, "effective")), 4);
+		rh_add_percent(o, json_number_value(json_object_get(x, "effective")), 4);
 		strbuf_addstr(o, "</td>");
-		cell(o, NULL, jstr(json_object_get(x, "basis")));
+		rh_cell(o, NULL, jstr(json_object_get(x, "basis")));
 		strbuf_addstr(o, "</tr>\n");
 	}
 	bool meets = json_is_true(json_object_get(av, "meets"));
 	strbuf_addstr(o, "</tbody></table>\n<p>Primary path, in series: <code>");
-	esc(o, jstr(json_object_get(av, "formula")));
+	rh_esc(o, jstr(json_object_get(av, "formula")));
 	strbuf_addstr(o, "</code></p>\n");
 	dr_section(o, av);
 	strbuf_addstr(o, "<p>Composite <b>");
-	add_percent(o, json_number_value(json_object_get(av, "composite")), 4);
+	rh_add_percent(o, json_number_value(json_object_get(av, "composite")), 4);
 	strbuf_addstr(o, "</b> against the target ");
-	add_percent(o, json_number_value(json_object_get(av, "target")), 1);
+	rh_add_percent(o, json_number_value(json_object_get(av, "target")), 1);
 	strbuf_addstr(o, ": ");
-	badge(o, meets, "PASS", "BELOW TARGET");
+	rh_badge(o, meets, "PASS", "BELOW TARGET");
 	strbuf_addstr(o, "</p>\n");
 	if (jstr(json_object_get(av, "advice"))) {
 		strbuf_addstr(o, "<p><b>To change:</b> ");
-		esc(o, jstr(json_object_get(av, "advice")));
+		rh_esc(o, jstr(json_object_get(av, "advice")));
 		strbuf_addstr(o, "</p>\n");
 	}
 	strbuf_addstr(o, "<p class=\"note\">SLAs are the floors AWS pays service credits under, "
 			 "not forecasts. Sources: ");
 	json_array_foreach (json_object_get(av, "components"), i, x) {
 		strbuf_addstr(o, i ? ", " : "");
-		esc(o, jstr(json_object_get(x, "source")));
+		rh_esc(o, jstr(json_object_get(x, "source")));
 	}
 	strbuf_addstr(o, "</p>\n</section>\n");
 }
 
-static void kv_row(struct strbuf *o, const char *key, const char *value_html)
+void rh_kv_row(struct strbuf *o, const char *key, const char *value_html)
 {
 	strbuf_addstr(o, "<tr><th>");
-	esc(o, key);
+	rh_esc(o, key);
 	strbuf_addf(o, "</th><td>%s</td></tr>\n", value_html);
 }
 
@@ -648,51 +649,51 @@ static void capacity_section(struct strbuf *o, const json_t *facts)
 				      "<p class=\"na\">no ECS service in the templates: capacity "
 				      "not evaluated</p>\n");
 		else
-			not_available(o, facts, "availability and capacity");
+			rh_not_available(o, facts, "availability and capacity");
 		strbuf_addstr(o, "</section>\n");
 		return;
 	}
 	struct strbuf v = STRBUF_INIT;
 #define NUM(key) json_number_value(json_object_get(c, key))
 	strbuf_addstr(o, "<table>\n");
-	esc(&v, jstr(json_object_get(c, "service")));
-	kv_row(o, "Service", v.buf);
+	rh_esc(&v, jstr(json_object_get(c, "service")));
+	rh_kv_row(o, "Service", v.buf);
 	strbuf_reset(&v);
 	strbuf_addf(&v, "%g desired, %g at the autoscaling maximum", NUM("desiredTasks"),
 		    NUM("maxTasks"));
-	kv_row(o, "Tasks", v.buf);
+	rh_kv_row(o, "Tasks", v.buf);
 	strbuf_reset(&v);
 	strbuf_addf(&v, "%g tasks × %g req/s = %g req/s; × %g s think time = ", NUM("maxTasks"),
 		    NUM("rpsPerTask"), NUM("maxRps"), NUM("thinkTimeSeconds"));
-	add_number(&v, NUM("maxConcurrentUsersTasks"), 0);
+	rh_add_number(&v, NUM("maxConcurrentUsersTasks"), 0);
 	strbuf_addstr(&v, " users");
-	kv_row(o, "Requests", v.buf);
+	rh_kv_row(o, "Requests", v.buf);
 	if (jstr(json_object_get(c, "dbClass"))) {
 		strbuf_reset(&v);
 		strbuf_addf(&v, "%g tasks × %g connections = %g needed; ", NUM("maxTasks"),
 			    NUM("dbConnectionsPerTask"), NUM("dbConnectionsNeeded"));
-		esc(&v, jstr(json_object_get(c, "dbClass")));
+		rh_esc(&v, jstr(json_object_get(c, "dbClass")));
 		strbuf_addf(&v, " (%g GiB) allows max_connections %g = ", NUM("dbMemoryGiB"),
 			    NUM("dbMaxConnections"));
-		add_number(&v, NUM("maxConcurrentUsersDb"), 0);
+		rh_add_number(&v, NUM("maxConcurrentUsersDb"), 0);
 		strbuf_addstr(&v, " users");
-		kv_row(o, "Database", v.buf);
+		rh_kv_row(o, "Database", v.buf);
 	}
 	strbuf_reset(&v);
-	esc(&v, jstr(json_object_get(c, "bindingLimit")));
-	kv_row(o, "Binding limit", v.buf);
+	rh_esc(&v, jstr(json_object_get(c, "bindingLimit")));
+	rh_kv_row(o, "Binding limit", v.buf);
 	strbuf_reset(&v);
 	strbuf_addstr(&v, "<b>");
-	add_number(&v, NUM("maxConcurrentUsers"), 0);
+	rh_add_number(&v, NUM("maxConcurrentUsers"), 0);
 	strbuf_addstr(&v, "</b> concurrent users against ");
-	add_number(&v, NUM("targetUsers"), 0);
+	rh_add_number(&v, NUM("targetUsers"), 0);
 	strbuf_addstr(&v, ": ");
-	badge(&v, json_is_true(json_object_get(c, "meetsTarget")), "PASS", "BELOW TARGET");
-	kv_row(o, "Result", v.buf);
+	rh_badge(&v, json_is_true(json_object_get(c, "meetsTarget")), "PASS", "BELOW TARGET");
+	rh_kv_row(o, "Result", v.buf);
 	if (jstr(json_object_get(c, "advice"))) {
 		strbuf_reset(&v);
-		esc(&v, jstr(json_object_get(c, "advice")));
-		kv_row(o, "To change", v.buf);
+		rh_esc(&v, jstr(json_object_get(c, "advice")));
+		rh_kv_row(o, "To change", v.buf);
 	}
 #undef NUM
 	strbuf_addstr(o, "</table>\n</section>\n");
@@ -707,24 +708,27 @@ void report_write_html(const json_t *facts, const char *svg, const char *diagram
 		      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		      "<title>");
-	esc(out, title);
+	rh_esc(out, title);
 	strbuf_addf(out, " · infrastructure report</title>\n<style>\n%s</style>\n</head>\n<body>\n",
 		    page_css);
 	strbuf_addstr(out, "<header><h1>");
-	esc(out, title);
+	rh_esc(out, title);
 	strbuf_addstr(out, "</h1><p>Infrastructure report from the synthesized templates, by ");
-	esc(out, jstr(json_object_get(facts, "generator")));
-	strbuf_addstr(out, ". Nothing here needs the network.</p>\n<nav><a "
-			   "href=\"#summary\">Summary</a><a href=\"#diagram\">Architecture</a><a "
-			   "href=\"#inventory\">Inventory</a><a href=\"#findings\">Findings</a><a "
-			   "href=\"#cost\">Cost</a><a href=\"#availability\">Availability</a><a "
-			   "href=\"#capacity\">Capacity</a></nav></header>\n<main>\n");
+	rh_esc(out, jstr(json_object_get(facts, "generator")));
+	strbuf_addstr(out,
+		      ". Nothing here needs the network.</p>\n<nav><a "
+		      "href=\"#summary\">Summary</a><a href=\"#diagram\">Architecture</a><a "
+		      "href=\"#inventory\">Inventory</a><a href=\"#findings\">Findings</a><a "
+		      "href=\"#cost\">Cost</a><a href=\"#availability\">Availability</a><a "
+		      "href=\"#capacity\">Capacity</a><a href=\"#metrics-cost\">What the metrics "
+		      "cost</a></nav></header>\n<main>\n");
 	summary_section(out, facts);
 	diagram_section(out, facts, svg, diagram_note);
 	findings_section(out, facts);
 	cost_section(out, facts);
 	availability_section(out, facts);
 	capacity_section(out, facts);
+	rh_metrics_cost_section(out, facts);
 	inventory_section(out, facts);
 	strbuf_addstr(out, "</main>\n</body>\n</html>\n");
 }

@@ -155,6 +155,19 @@ int cli_unit_load(const struct cli_unit *u, struct env_config *cfg, bool *have_c
 struct sm_context;
 void cli_context_from_config(const struct env_config *cfg, struct sm_context *ctx);
 
+/*
+ * What the metrics cost (analysis/tradeoff.h, cli_tradeoff.c): `a` (the
+ * unit's assembly, with `ctx` from `cfg`) priced and judged as it is, then
+ * the unit synthesized again at each drReadiness, at the PRD sample's sizes
+ * and each step back to its own, and with its autoscaling maximum running.
+ * A point that cannot be made carries its reason; nothing is printed.
+ */
+struct tradeoff_report;
+struct sm_context;
+void cli_tradeoff_evaluate(const struct cli_unit *u, const struct env_config *cfg,
+			   struct sm_assembly *a, const struct sm_context *ctx, const char *prices,
+			   const char *slas, struct tradeoff_report *r);
+
 /* Copy the resolved templates of `app` into `a` (no disk involved). */
 void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app);
 

@@ -9,6 +9,7 @@
 
 #include "analysis/cost.h"
 #include "analysis/slo.h"
+#include "analysis/tradeoff.h"
 #include "base/arena.h"
 #include "base/common.h"
 #include "base/fsutil.h"
@@ -210,6 +211,80 @@ static void print_slo_text(const struct slo_report *s, bool color)
 		printf("  to change: %s\n", c->advice);
 }
 
+static void print_point_metrics(const struct tradeoff_point *p)
+{
+	if (p->error) {
+		printf("not priced: %s\n", p->error);
+		return;
+	}
+	printf("%8.4f %%  %6.0f users", p->composite * 100, p->users);
+	if (p->rto_minutes >= 0)
+		printf("  RTO %5.1f min, RPO %4.1f min", p->rto_minutes, p->rpo_minutes);
+	else
+		printf("  RTO -, RPO -");
+	printf("  %s%s\n", p->availability_meets && p->capacity_meets ? "meets both" : "misses ",
+	       p->availability_meets && p->capacity_meets ? ""
+	       : !p->availability_meets && !p->capacity_meets
+		       ? "both"
+		       : (!p->availability_meets ? "availability" : "capacity"));
+}
+
+/* What each drReadiness costs, what meeting the metrics costs over the PRD's sizes, per 1,000
+ * users. */
+static void print_tradeoff_text(const struct tradeoff_report *t, bool color)
+{
+	const struct tradeoff_point *c = &t->current;
+	printf("\n%sWhat the metrics cost%s (each figure: the environment synthesized with the "
+	       "change, priced and judged)\n",
+	       color ? "\033[1m" : "", color ? "\033[0m" : "");
+	if (c->error) {
+		printf("  not available: %s\n", c->error);
+		return;
+	}
+	printf("  by drReadiness:      monthly     vs now  availability  capacity     recovery\n");
+	for (int l = 0; t->have_levels && l < SLO_DR_LEVELS; l++) {
+		const struct tradeoff_point *p = &t->levels[l];
+		printf("    %-15s%s", p->name, (enum slo_dr_level)l == c->readiness ? "*" : " ");
+		if (!p->error)
+			printf("%10.2f %+10.2f  ", p->monthly, p->monthly - c->monthly);
+		print_point_metrics(p);
+		if (p->note)
+			printf("      (%s)\n", p->note);
+	}
+	if (!t->steps_nr) {
+		printf("  over the PRD sample's sizes: %s\n", t->prd_note ? t->prd_note : "n/a");
+	} else {
+		printf("  over the PRD sample's sizes (%s):\n",
+		       *t->steps[0].changes ? t->steps[0].changes : "the same as this environment");
+		for (size_t i = 0; i < t->steps_nr; i++) {
+			const struct tradeoff_point *p = &t->steps[i];
+			printf("    %-44.44s", p->name);
+			if (!p->error)
+				printf(i ? " %+10.2f  " : " %10.2f  ",
+				       i ? p->monthly - t->steps[i - 1].monthly : p->monthly);
+			print_point_metrics(p);
+		}
+		const struct tradeoff_point *s0 = &t->steps[0];
+		if (t->steps_nr == 1)
+			printf("    this environment has the PRD sample's sizes\n");
+		else if (!s0->error)
+			printf("    meeting the metrics costs %+.2f a month over the PRD sample's "
+			       "sizes (%.2f -> %.2f)\n",
+			       c->monthly - s0->monthly, s0->monthly, c->monthly);
+	}
+	if (c->users > 0) {
+		printf("  per 1,000 concurrent users: %.2f a month at capacity (%.0f users), %.2f "
+		       "at the target (%.0f)",
+		       tradeoff_per_thousand_users(c->monthly, c->users), c->users,
+		       tradeoff_per_thousand_users(c->monthly, c->target_users), c->target_users);
+		if (t->have_peak && !t->peak.error)
+			printf("; %.2f with the autoscaling maximum running all month (%s: %.2f)",
+			       tradeoff_per_thousand_users(t->peak.monthly, c->users),
+			       t->peak.changes, t->peak.monthly);
+		printf("\n");
+	}
+}
+
 static void print_diff_text(const struct cost_diff *d, const char *dir)
 {
 	printf("\nCost difference against %s (current minus %s)\n", dir, dir);
@@ -329,6 +404,7 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 	struct cost_report r = COST_REPORT_INIT, before = COST_REPORT_INIT;
 	struct slo_report s = SLO_REPORT_INIT;
 	struct cost_diff d = COST_DIFF_INIT;
+	struct tradeoff_report t = TRADEOFF_REPORT_INIT;
 	bool have_before = false;
 	int code = SM_EXIT_USAGE;
 
@@ -343,6 +419,8 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 		goto out;
 	if (slo_evaluate(&a, &ctx, o->slas, o->prices, &s, &dl) < 0)
 		goto out;
+	if (have_cfg && strcmp(o->format, "markdown"))
+		cli_tradeoff_evaluate(u, &cfg, &a, &ctx, o->prices, o->slas, &t);
 	if (o->against) {
 		if (sm_assembly_load_path(&against_a, o->against, &dl) < 0)
 			goto out;
@@ -369,6 +447,7 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 			json_object_set_new(j, "environment", json_string(u->name));
 		json_object_set_new(j, "availability", slo_availability_json(&s.availability));
 		json_object_set_new(j, "capacity", slo_capacity_json(&s.capacity));
+		json_object_set_new(j, "metricsCost", have_cfg ? tradeoff_json(&t) : json_null());
 		if (have_before) {
 			json_t *dj = cost_diff_json(&d);
 			json_object_set_new(dj, "against", json_string(o->against));
@@ -385,6 +464,8 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 			       color ? "\033[0m" : "");
 		print_cost_text(&r, o, color);
 		print_slo_text(&s, color);
+		if (have_cfg)
+			print_tradeoff_text(&t, color);
 		if (have_before)
 			print_diff_text(&d, o->against);
 	}
@@ -393,6 +474,7 @@ out:
 	print_diags_once(&dl, o);
 	diag_list_release(&dl);
 	cost_diff_release(&d);
+	tradeoff_report_release(&t);
 	cost_report_release(&before);
 	cost_report_release(&r);
 	slo_report_release(&s);

@@ -9,6 +9,7 @@
 
 #include "analysis/graph.h"
 #include "analysis/report.h"
+#include "analysis/tradeoff.h"
 #include "base/arena.h"
 #include "base/common.h"
 #include "base/fsutil.h"
@@ -104,6 +105,13 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 		.slas_file = o->slas,
 		.generator = "solemate " SM_VERSION,
 	};
+	struct tradeoff_report t = TRADEOFF_REPORT_INIT;
+	json_t *metrics = NULL;
+	if (have_cfg) {
+		cli_tradeoff_evaluate(u, &cfg, &a, &ctx, o->prices, o->slas, &t);
+		metrics = tradeoff_json(&t);
+		ro.metrics_cost = metrics;
+	}
 	json_t *facts = report_facts(&a, &g, &ro, &dl);
 	struct strbuf page = STRBUF_INIT;
 	char *path = o->out ? xstrdup(o->out) : NULL;
@@ -130,6 +138,8 @@ static int run_unit(const struct cli_unit *u, const struct report_opts *o, bool 
 	free(path);
 	strbuf_release(&page);
 	json_decref(facts);
+	json_decref(metrics);
+	tradeoff_report_release(&t);
 	free(title);
 out:
 	cli_print_diags(&dl);

@@ -76,6 +76,37 @@ assert c['maxConcurrentUsersTasks'] >= 50000 and c['maxConcurrentUsersDb'] >= 50
 assert not d['budget']['overBudget'], d['budget']"
 then ok "production: no tier binds below 50,000 users, within budget"; else notok "production capacity or budget"; fi
 
+# issue 18: what the metrics cost, each figure from the environment synthesized again
+if python3 -c "
+import json; d=json.load(open('$TMP/out')); m=d['metricsCost']
+lv={x['level']: x for x in m['levels']}
+assert [x['level'] for x in m['levels']] == ['none','backup-restore','pilot-light','warm-standby'], m['levels']
+assert lv['warm-standby']['current'] and lv['warm-standby']['monthly'] == d['monthlyTotal'], lv
+assert lv['warm-standby']['composite'] == d['availability']['composite'], lv
+assert lv['none']['monthly'] < lv['backup-restore']['monthly'] < lv['pilot-light']['monthly'] < lv['warm-standby']['monthly'], lv
+assert not lv['none']['availabilityMeets'] and lv['pilot-light']['availabilityMeets'], lv
+assert lv['backup-restore']['rtoMinutes'] == 240 and lv['none']['rtoMinutes'] is None, lv
+st=m['prdSample']['steps']
+assert st[0]['changes'] == 'databaseInstanceType=t3.small, drReadiness=none' and st[0]['maxConcurrentUsers'] == 22000, st[0]
+assert st[-1]['changes'] == '' and st[-1]['monthly'] == d['monthlyTotal'], st[-1]
+assert 'capacity 22000 -> 60000 users (meets the target)' in st[1]['buys'], st[1]
+assert 'availability' in st[2]['buys'] and 'meets the target' in st[2]['buys'], st[2]
+assert abs(m['prdSample']['overSampleMonthly'] - round(d['monthlyTotal'] - st[0]['monthly'], 2)) < 0.005
+k=m['perThousandUsers']
+assert abs(k['atCapacity'] - round(d['monthlyTotal'] / 60, 2)) < 0.005 and abs(k['atTarget'] - round(d['monthlyTotal'] / 50, 2)) < 0.005, k
+assert k['peakChanges'] == 'ecsDesiredCount=60' and k['peakMonthly'] > d['monthlyTotal'], k"
+then ok "production: each readiness level priced side by side, the PRD sample's steps, per 1,000 users"; else notok "production metricsCost"; fi
+expect_exit "staging: the standby levels are priced too" 0 "$SOLEMATE" cost --env staging --format json
+if python3 -c "
+import json; d=json.load(open('$TMP/out')); lv=d['metricsCost']['levels']
+assert all(x.get('error') is None for x in lv), lv
+assert 'stand-in certificate' in lv[3]['note'] and lv[3]['monthly'] > lv[0]['monthly'] == d['monthlyTotal'], lv"
+then ok "staging: pilot-light and warm-standby priced with a stand-in certificate, said so"; else notok "staging metricsCost"; fi
+expect_exit "text: what the metrics cost" 0 "$SOLEMATE" cost --env production
+expect_grep "text: the levels side by side" "^    pilot-light +[0-9.]+ +-[0-9.]+ " "$TMP/out"
+expect_grep "text: the cost over the PRD sample" "meeting the metrics costs \+[0-9.]+ a month over the PRD sample's sizes" "$TMP/out"
+expect_grep "text: per 1,000 users" "per 1,000 concurrent users: [0-9.]+ a month at capacity \(60000 users\)" "$TMP/out"
+
 expect_exit "bad --format is exit 2" 2 "$SOLEMATE" cost --env staging --format yaml
 mkdir -p "$TMP/noprices"
 expect_exit "missing price file is exit 2" 2 "$SOLEMATE" cost --env staging --prices "$TMP/noprices"

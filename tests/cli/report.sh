@@ -63,6 +63,13 @@ check("json: availability.composite in (0, 1], as `cost` says", 0 < a <= 1 and a
 check("page: composite availability", "%.4f %%" % (a * 100) in page, "%.4f %%" % (a * 100))
 check("json: capacity and summary", facts["capacity"]["targetUsers"] == facts["summary"]["targetUsers"] and facts["summary"]["stacks"] == len(names), "")
 check("json: no section unavailable", facts["errors"] == [], str(facts["errors"]))
+m = facts["metricsCost"]
+check("json: metricsCost as `cost` gives it", m == cost["metricsCost"], "")
+lv = m["levels"]
+check("page: each readiness level's monthly cost", all("${:,.2f}".format(x["monthly"]) in page for x in lv), str([x["monthly"] for x in lv]))
+over = m["prdSample"]["overSampleMonthly"]
+check("page: what meeting the metrics costs over the PRD sample", "Meeting the metrics costs <b>${:,.2f}</b>".format(over) in page, str(over))
+check("page: per 1,000 concurrent users", "${:,.2f}".format(m["perThousandUsers"]["atCapacity"]) in page and 'id="metrics-cost"' in page, "")
 PY
 python3 "$TMP/facts.py" "$TMP/p.json" "$TMP/p.html" "$TMP/cost.json" >"$TMP/facts.out" 2>&1 || true
 while IFS= read -r line; do

@@ -9,21 +9,11 @@
 #include <string.h>
 
 #include "analysis/slo.h"
+#include "support/slas_fixture.h"
 #include "support/test.h"
 
 static char dir[] = "/tmp/solemate-test-slo-XXXXXX";
 static char slas[300], prices[300];
-
-static const char slas_json[] =
-	"{\"services\":{"
-	"\"cloudfront\":{\"name\":\"CloudFront\",\"sla\":0.999,\"source\":\"u1\"},"
-	"\"waf\":{\"name\":\"WAF\",\"sla\":0.9995,\"source\":\"u2\"},"
-	"\"elbMultiAz\":{\"name\":\"ALB\",\"sla\":0.9999,\"source\":\"u3\"},"
-	"\"elbSingle\":{\"name\":\"ALB 1 AZ\",\"sla\":0.999,\"source\":\"u3\"},"
-	"\"computeRegion\":{\"name\":\"ECS region\",\"sla\":0.9999,\"source\":\"u4\"},"
-	"\"computeInstance\":{\"name\":\"ECS task\",\"sla\":0.995,\"source\":\"u4\"},"
-	"\"rdsMultiAz\":{\"name\":\"RDS Multi-AZ\",\"sla\":0.9995,\"source\":\"u5\"},"
-	"\"rdsSingle\":{\"name\":\"RDS Single-AZ\",\"sla\":0.995,\"source\":\"u5\"}}}";
 
 static const char prices_json[] =
 	"{\"region\":\"us-east-1\",\"currency\":\"USD\",\"date\":\"2026-12-03\",\"source\":\"t\","
@@ -307,7 +297,7 @@ int main(void)
 		abort();
 	snprintf(slas, sizeof(slas), "%s/slas.json", dir);
 	snprintf(prices, sizeof(prices), "%s/us-east-1.json", dir);
-	write_file(slas, slas_json);
+	write_file(slas, test_slas_json);
 	write_file(prices, prices_json);
 	prices[strlen(dir)] = '\0'; /* the directory of the price file */
 	RUN(composite_is_the_serial_product);
