@@ -187,6 +187,14 @@ static const struct key_def usage_keys[] = {
 	 "GB a month served by CloudFront."},
 	{"cdnRequestsPerMonth", K_NUMBER, false, UOFF(cdn_requests_per_month), 0, 1e13, NULL, 50e6,
 	 NULL, NULL, "Requests a month to CloudFront."},
+	{"cdnCacheHitRatio", K_NUMBER, false, UOFF(cdn_cache_hit_ratio), 0, 1, NULL, 0.9, NULL,
+	 NULL,
+	 "Share of CloudFront requests answered from its edge caches (the cache hit ratio): the "
+	 "rest reach the origins (S3 GET requests in the estimate; the latency section of the "
+	 "report). Source: an assumption for static assets under the managed CachingOptimized "
+	 "policy; CloudFront's cache statistics report measures it "
+	 "(https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+	 "ConfiguringCaching.html)."},
 	{"natGbPerMonth", K_NUMBER, false, UOFF(nat_gb_per_month), 0, 1e9, NULL, 50, NULL, NULL,
 	 "GB a month through the NAT gateways."},
 	{"logGbPerMonth", K_NUMBER, false, UOFF(log_gb_per_month), 0, 1e9, NULL, 20, NULL, NULL,

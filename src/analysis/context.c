@@ -12,6 +12,7 @@ const struct sm_usage sm_usage_defaults = {
 	.requests_per_month = 30e6,	  /* requestsPerMonth */
 	.cdn_gb_per_month = 500,	  /* cdnGbPerMonth */
 	.cdn_requests_per_month = 50e6,	  /* cdnRequestsPerMonth */
+	.cdn_cache_hit_ratio = 0.9,	  /* cdnCacheHitRatio */
 	.nat_gb_per_month = 50,		  /* natGbPerMonth */
 	.log_gb_per_month = 20,		  /* logGbPerMonth */
 	.s3_storage_gb = 50,		  /* s3StorageGb */

@@ -19,8 +19,9 @@ struct sm_usage {
 	double requests_per_month; /* HTTP requests reaching the ALB */
 	double cdn_gb_per_month;   /* data served by CloudFront */
 	double cdn_requests_per_month;
-	double nat_gb_per_month; /* data through NAT gateways */
-	double log_gb_per_month; /* CloudWatch Logs ingested */
+	double cdn_cache_hit_ratio; /* share of CloudFront requests answered from its cache */
+	double nat_gb_per_month;    /* data through NAT gateways */
+	double log_gb_per_month;    /* CloudWatch Logs ingested */
 	double s3_storage_gb;
 	double db_backup_gb;	      /* backup storage beyond the free allowance */
 	double endpoint_gb_per_month; /* data through interface endpoints */

@@ -16,8 +16,6 @@
 #define SECONDS_PER_MONTH (COST_HOURS_PER_MONTH * 3600.0)
 /* An ALB LCU covers 25 new connections a second (ELB pricing page). */
 #define ALB_NEW_CONNECTIONS_PER_LCU 25.0
-/* Share of CloudFront requests that miss the cache and reach an S3 origin. */
-#define CDN_MISS_RATIO 0.10
 /* Log groups that never expire: storage counted at a year's ingestion. */
 #define LOG_NEVER_EXPIRES_MONTHS 12.0
 #define DAYS_PER_MONTH (365.0 / 12.0)

@@ -342,11 +342,13 @@ static void price_bucket(struct est *e, const char *id, const char *type, const 
 	line_note(l, "usage.s3StorageGb %g GB split over %d buckets", e->u.s3_storage_gb,
 		  e->n.buckets);
 	if (cost_is_cdn_origin(e, id)) {
-		double gets = e->u.cdn_requests_per_month * CDN_MISS_RATIO /
+		double miss = 1.0 - e->u.cdn_cache_hit_ratio;
+		double gets = e->u.cdn_requests_per_month * miss /
 			      (e->n.distributions ? e->n.distributions : 1) / 1000.0;
 		l = cost_add_line(e, id, type, "S3 GET requests (CloudFront misses)", gets,
 				  "1k requests", cost_price(e, "s3", "getPer1000", NULL));
-		line_note(l, "usage.cdnRequestsPerMonth x %g cache-miss ratio", CDN_MISS_RATIO);
+		line_note(l, "usage.cdnRequestsPerMonth x (1 - usage.cdnCacheHitRatio %g)",
+			  e->u.cdn_cache_hit_ratio);
 	}
 	(void)p;
 }

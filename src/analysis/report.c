@@ -12,6 +12,7 @@
 #include "analysis/check.h"
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/cost.h"
+#include "analysis/latency.h"
 #include "analysis/secrets.h"
 #include "analysis/slo.h"
 #include "base/common.h"
@@ -345,6 +346,7 @@ json_t *report_facts(struct sm_assembly *a, const struct graph *g, const struct 
 		degrade(errors, "availability and capacity", &sub, dl);
 	}
 	diag_list_release(&sub);
+	json_object_set_new(facts, "latency", latency_evaluate(a, o->ctx));
 	set_copy(facts, "metricsCost", o->metrics_cost);
 
 	size_t resources;

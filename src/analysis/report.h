@@ -52,7 +52,8 @@ struct report_options {
  *     suppressed, reason}],
  *    "diagram": {nodes, edges},
  *    "cost": <cost_report_json> | null, "availability": {..., "composite"} |
- *    null, "capacity": {...} | null, "metricsCost": <tradeoff_json> | null,
+ *    null, "capacity": {...} | null, "latency": <latency_evaluate>,
+ *    "metricsCost": <tradeoff_json> | null,
  *    "errors": [text]}
  * An analysis that cannot run (a missing price file, say) is null in the
  * document, its reason is in "errors", and its diagnostics are added to `dl`

@@ -715,19 +715,20 @@ void report_write_html(const json_t *facts, const char *svg, const char *diagram
 	rh_esc(out, title);
 	strbuf_addstr(out, "</h1><p>Infrastructure report from the synthesized templates, by ");
 	rh_esc(out, jstr(json_object_get(facts, "generator")));
-	strbuf_addstr(out,
-		      ". Nothing here needs the network.</p>\n<nav><a "
-		      "href=\"#summary\">Summary</a><a href=\"#diagram\">Architecture</a><a "
-		      "href=\"#inventory\">Inventory</a><a href=\"#findings\">Findings</a><a "
-		      "href=\"#cost\">Cost</a><a href=\"#availability\">Availability</a><a "
-		      "href=\"#capacity\">Capacity</a><a href=\"#metrics-cost\">What the metrics "
-		      "cost</a></nav></header>\n<main>\n");
+	strbuf_addstr(out, ". Nothing here needs the network.</p>\n<nav><a "
+			   "href=\"#summary\">Summary</a><a href=\"#diagram\">Architecture</a><a "
+			   "href=\"#inventory\">Inventory</a><a href=\"#findings\">Findings</a><a "
+			   "href=\"#cost\">Cost</a><a href=\"#availability\">Availability</a><a "
+			   "href=\"#capacity\">Capacity</a><a href=\"#latency\">Latency</a><a "
+			   "href=\"#metrics-cost\">What the metrics "
+			   "cost</a></nav></header>\n<main>\n");
 	summary_section(out, facts);
 	diagram_section(out, facts, svg, diagram_note);
 	findings_section(out, facts);
 	cost_section(out, facts);
 	availability_section(out, facts);
 	capacity_section(out, facts);
+	rh_latency_section(out, facts);
 	rh_metrics_cost_section(out, facts);
 	inventory_section(out, facts);
 	strbuf_addstr(out, "</main>\n</body>\n</html>\n");

@@ -25,5 +25,6 @@ void rh_not_available(struct strbuf *o, const json_t *facts, const char *what);
 
 /* The sections of report_html_metrics.c. */
 void rh_metrics_cost_section(struct strbuf *o, const json_t *facts);
+void rh_latency_section(struct strbuf *o, const json_t *facts);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * The report's sections on the success metrics beyond the model's figures:
- * what they cost (facts "metricsCost", analysis/tradeoff.h).
+ * what the design does for latency (facts "latency", analysis/latency.h) and
+ * what the metrics cost (facts "metricsCost", analysis/tradeoff.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -198,4 +199,48 @@ void rh_metrics_cost_section(struct strbuf *o, const json_t *facts)
 	prd_table(o, m, currency);
 	per_thousand(o, m, currency);
 	strbuf_addstr(o, "</section>\n");
+}
+
+void rh_latency_section(struct strbuf *o, const json_t *facts)
+{
+	const json_t *l = json_object_get(facts, "latency");
+	const json_t *al = json_object_get(l, "alarm");
+	strbuf_addstr(o, "<section id=\"latency\"><h2>Latency</h2>\n");
+	if (!json_is_object(l)) {
+		strbuf_addstr(o, "<p class=\"na\">not evaluated</p>\n</section>\n");
+		return;
+	}
+	strbuf_addf(o, "<p>Target: responses under %.0f ms (PRD). ", NUM(l, "targetMs"));
+	rh_esc(o, jstr(json_object_get(l, "note")));
+	strbuf_addstr(o, "</p>\n<table>");
+	static const char *const cols[] = {"Leg", "What the design does", "Figure", "Source", NULL};
+	rh_head_row(o, cols);
+	strbuf_addstr(o, "<tbody>\n");
+	size_t i;
+	json_t *x;
+	json_array_foreach (json_object_get(l, "legs"), i, x) {
+		strbuf_addstr(o, "<tr>");
+		rh_cell(o, NULL, jstr(json_object_get(x, "leg")));
+		rh_cell(o, NULL, jstr(json_object_get(x, "what")));
+		rh_cell(o, NULL, jstr(json_object_get(x, "figure")));
+		rh_cell(o, "mono", jstr(json_object_get(x, "source")));
+		strbuf_addstr(o, "</tr>\n");
+	}
+	strbuf_addstr(o, "</tbody></table>\n<p>p95 alarm: ");
+	if (json_is_object(al)) {
+		strbuf_addstr(o, "<span class=\"mono\">");
+		rh_esc(o, jstr(json_object_get(al, "resource")));
+		strbuf_addstr(o, "</span>, ");
+		rh_esc(o, jstr(json_object_get(al, "metric")));
+		strbuf_addstr(o, " ");
+		rh_esc(o, jstr(json_object_get(al, "statistic")));
+		strbuf_addf(o, " above %.0f ms for %.0f × %.0f s ", NUM(al, "thresholdMs"),
+			    NUM(al, "evaluationPeriods"), NUM(al, "periodSeconds"));
+		rh_badge(o, json_is_true(json_object_get(al, "followsTarget")), "AT THE TARGET",
+			 "ABOVE THE TARGET");
+	} else {
+		strbuf_addstr(o, "<span class=\"fail\">none</span> (no percentile alarm on the "
+				 "load balancer's TargetResponseTime)");
+	}
+	strbuf_addstr(o, "</p>\n</section>\n");
 }

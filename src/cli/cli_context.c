@@ -23,6 +23,7 @@ void cli_context_from_config(const struct env_config *cfg, struct sm_context *ct
 		.requests_per_month = u->requests_per_month,
 		.cdn_gb_per_month = u->cdn_gb_per_month,
 		.cdn_requests_per_month = u->cdn_requests_per_month,
+		.cdn_cache_hit_ratio = u->cdn_cache_hit_ratio,
 		.nat_gb_per_month = u->nat_gb_per_month,
 		.log_gb_per_month = u->log_gb_per_month,
 		.s3_storage_gb = u->s3_storage_gb,

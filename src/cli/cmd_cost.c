@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis/cost.h"
+#include "analysis/latency.h"
 #include "analysis/slo.h"
 #include "analysis/tradeoff.h"
 #include "base/arena.h"
@@ -229,6 +230,36 @@ static void print_point_metrics(const struct tradeoff_point *p)
 		       : (!p->availability_meets ? "availability" : "capacity"));
 }
 
+/* What the design does for responses under 200 ms, and the alarm that checks it. */
+static void print_latency_text(struct sm_assembly *a, const struct sm_context *ctx, bool color)
+{
+	json_t *l = latency_evaluate(a, ctx);
+	const json_t *al = json_object_get(l, "alarm");
+	size_t i;
+	json_t *x;
+	printf("\n%sLatency%s (target: responses under %.0f ms)\n", color ? "\033[1m" : "",
+	       color ? "\033[0m" : "", json_number_value(json_object_get(l, "targetMs")));
+	json_array_foreach (json_object_get(l, "legs"), i, x) {
+		printf("  %s: %s\n", json_string_value(json_object_get(x, "leg")),
+		       json_string_value(json_object_get(x, "what")));
+		printf("    %s (%s)\n", json_string_value(json_object_get(x, "figure")),
+		       json_string_value(json_object_get(x, "source")));
+	}
+	if (json_is_object(al))
+		printf("  alarm: %s, %s %s above %.0f ms for %.0f x %.0f s: %s\n",
+		       json_string_value(json_object_get(al, "resource")),
+		       json_string_value(json_object_get(al, "metric")),
+		       json_string_value(json_object_get(al, "statistic")),
+		       json_number_value(json_object_get(al, "thresholdMs")),
+		       json_number_value(json_object_get(al, "evaluationPeriods")),
+		       json_number_value(json_object_get(al, "periodSeconds")),
+		       json_is_true(json_object_get(al, "followsTarget")) ? "at the target"
+									  : "ABOVE THE TARGET");
+	else
+		printf("  alarm: no percentile alarm on the load balancer's TargetResponseTime\n");
+	json_decref(l);
+}
+
 /* What each drReadiness costs, what meeting the metrics costs over the PRD's sizes, per 1,000
  * users. */
 static void print_tradeoff_text(const struct tradeoff_report *t, bool color)
@@ -447,6 +478,7 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 			json_object_set_new(j, "environment", json_string(u->name));
 		json_object_set_new(j, "availability", slo_availability_json(&s.availability));
 		json_object_set_new(j, "capacity", slo_capacity_json(&s.capacity));
+		json_object_set_new(j, "latency", latency_evaluate(&a, &ctx));
 		json_object_set_new(j, "metricsCost", have_cfg ? tradeoff_json(&t) : json_null());
 		if (have_before) {
 			json_t *dj = cost_diff_json(&d);
@@ -464,6 +496,7 @@ static int run_unit(const struct cli_unit *u, struct opts *o, json_t *all, bool 
 			       color ? "\033[0m" : "");
 		print_cost_text(&r, o, color);
 		print_slo_text(&s, color);
+		print_latency_text(&a, &ctx, color);
 		if (have_cfg)
 			print_tradeoff_text(&t, color);
 		if (have_before)

@@ -105,6 +105,8 @@ then ok "staging: pilot-light and warm-standby priced with a stand-in certificat
 expect_exit "text: what the metrics cost" 0 "$SOLEMATE" cost --env production
 expect_grep "text: the levels side by side" "^    pilot-light +[0-9.]+ +-[0-9.]+ " "$TMP/out"
 expect_grep "text: the cost over the PRD sample" "meeting the metrics costs \+[0-9.]+ a month over the PRD sample's sizes" "$TMP/out"
+expect_grep "text: the latency section names the p95 alarm" "alarm: SolemateProductionMonitoring/LatencyP95Alarm, AWS/ApplicationELB TargetResponseTime p95 above 200 ms for 5 x 60 s: at the target" "$TMP/out"
+expect_grep "text: the cache hit ratio is a usage key" "cache hit ratio 0.9 \\(usage.cdnCacheHitRatio\\)" "$TMP/out"
 expect_grep "text: per 1,000 users" "per 1,000 concurrent users: [0-9.]+ a month at capacity \(60000 users\)" "$TMP/out"
 
 expect_exit "bad --format is exit 2" 2 "$SOLEMATE" cost --env staging --format yaml

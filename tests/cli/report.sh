@@ -69,6 +69,9 @@ lv = m["levels"]
 check("page: each readiness level's monthly cost", all("${:,.2f}".format(x["monthly"]) in page for x in lv), str([x["monthly"] for x in lv]))
 over = m["prdSample"]["overSampleMonthly"]
 check("page: what meeting the metrics costs over the PRD sample", "Meeting the metrics costs <b>${:,.2f}</b>".format(over) in page, str(over))
+lt = facts["latency"]
+check("json: latency legs and the p95 alarm at 200 ms", [x["leg"] for x in lt["legs"]] == ["static assets", "API path", "database distance"] and lt["alarm"]["thresholdMs"] == 200 and lt["meets"] and lt == cost["latency"], str(lt.get("alarm")))
+check("page: the latency section with its sources", 'id="latency"' in page and "LatencyP95Alarm" in page and "single-digit millisecond" in page and "ConfiguringCaching.html" in page, "")
 check("page: per 1,000 concurrent users", "${:,.2f}".format(m["perThousandUsers"]["atCapacity"]) in page and 'id="metrics-cost"' in page, "")
 PY
 python3 "$TMP/facts.py" "$TMP/p.json" "$TMP/p.html" "$TMP/cost.json" >"$TMP/facts.out" 2>&1 || true

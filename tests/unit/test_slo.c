@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analysis/slo.h"
+#include "support/assembly_fixture.h"
 #include "support/slas_fixture.h"
 #include "support/test.h"
 
@@ -69,16 +70,7 @@ static void build(struct sm_assembly *a, const char *db_class, bool multi_az, in
 		: azs == 3 ? "[\"a\",\"b\",\"c\"]"
 			   : "[\"a\",\"b\"]",
 		max_tasks, db_class, multi_az ? "true" : "false");
-	json_error_t err;
-	json_t *all = json_loads(text, 0, &err);
-	if (!all)
-		printf("# bad test JSON: %s (col %d)\n", err.text, err.column);
-	sm_assembly_init(a);
-	const char *name;
-	json_t *tmpl;
-	json_object_foreach (all, name, tmpl)
-		sm_assembly_add(a, name, name, "us-east-1", json_incref(tmpl));
-	json_decref(all);
+	test_assembly_from_json(a, text, "us-east-1");
 }
 
 static void usage(struct sm_context *cfg, double conn_per_task)
