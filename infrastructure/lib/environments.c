@@ -217,6 +217,11 @@ static const struct key_def usage_keys[] = {
 	 NULL, NULL,
 	 "Capacity model: database connections each task's pool holds. Source: the "
 	 "application's pool size (docs/cost.md, Capacity)."},
+	{"dbReplicaConnectionsPerTask", K_NUMBER, false, UOFF(db_replica_connections_per_task), 0,
+	 10000, NULL, 0, NULL, NULL,
+	 "Capacity model: connections each task's read pool holds, spread over the read replicas "
+	 "in the primary's region (reads sent to the replicas); 0: every query goes to the "
+	 "writer. Source: the application's read pool size (docs/cost.md, Capacity)."},
 	{"thinkTimeSeconds", K_NUMBER, false, UOFF(think_time_seconds), 0.1, 3600, NULL, 10, NULL,
 	 NULL,
 	 "Capacity model: seconds between two requests of one user (Little's law: users = "

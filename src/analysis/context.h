@@ -30,7 +30,8 @@ struct sm_usage {
 	/* Capacity model. */
 	double rps_per_task; /* requests/s one task serves within 200 ms */
 	double db_connections_per_task;
-	double think_time_seconds; /* between two requests of one user */
+	double db_replica_connections_per_task; /* read pool to the read replicas; 0: none */
+	double think_time_seconds;		/* between two requests of one user */
 	double target_concurrent_users;
 	/* Availability model: the failover time of each drReadiness. */
 	double outages_per_month;

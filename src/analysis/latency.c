@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/cost.h"
+#include "analysis/find.h"
 #include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -36,69 +37,9 @@ static const struct {
 	{"4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "CachingDisabled"},
 };
 
-struct found {
-	const struct sm_template *t;
-	const char *id;
-	const json_t *props;
-	const char *type;
-	bool (*want)(const json_t *props);
-	const char *region; /* NULL: any */
-	int count;	    /* matches (when counting) */
-	bool count_all;
-};
-
 static const char *pstr(const json_t *o, const char *k)
 {
 	return json_string_value(json_object_get(o, k));
-}
-
-static bool match(void *ctx, const struct sm_template *t, const char *id, const char *type,
-		  const json_t *p)
-{
-	struct found *f = ctx;
-	if (strcmp(type, f->type) || (f->want && !f->want(p)))
-		return false;
-	if (f->region && t->region && strcmp(t->region, f->region))
-		return false;
-	if (!f->count++ || !f->count_all) {
-		f->t = t;
-		f->id = id;
-		f->props = p;
-	}
-	return !f->count_all;
-}
-
-static bool find(const struct sm_assembly *a, const char *type, bool (*want)(const json_t *),
-		 const char *region, struct found *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->type = type;
-	out->want = want;
-	out->region = region;
-	return cost_each_resource(a, match, out);
-}
-
-static int count(const struct sm_assembly *a, const char *type, bool (*want)(const json_t *),
-		 const char *region)
-{
-	struct found f;
-	memset(&f, 0, sizeof(f));
-	f.type = type;
-	f.want = want;
-	f.region = region;
-	f.count_all = true;
-	cost_each_resource(a, match, &f);
-	return f.count;
-}
-
-static bool is_primary_db(const json_t *p)
-{
-	return !json_object_get(p, "SourceDBInstanceIdentifier");
-}
-
-static bool is_replica_db(const json_t *p)
-{
-	return json_object_get(p, "SourceDBInstanceIdentifier") != NULL;
 }
 
 static bool is_public_alb(const json_t *p)
@@ -128,11 +69,6 @@ static const char *policy_name(const char *id)
 	return id ? id : "none";
 }
 
-static char *where(const struct found *f)
-{
-	return xstrfmt("%s/%s", f->t->stack_name, f->id);
-}
-
 static void add_leg(json_t *legs, const char *leg, const char *resource, char *what, char *figure,
 		    const char *source)
 {
@@ -143,12 +79,12 @@ static void add_leg(json_t *legs, const char *leg, const char *resource, char *w
 }
 
 /* Static assets: the default behaviour's cache policy, compression, HTTP versions, edges. */
-static void static_leg(const struct found *cdn, const struct sm_usage *u, json_t *legs)
+static void static_leg(const struct sm_found *cdn, const struct sm_usage *u, json_t *legs)
 {
 	const json_t *dc = json_object_get(cdn->props, "DistributionConfig");
 	const json_t *def = json_object_get(dc, "DefaultCacheBehavior");
 	double hit = u->cdn_cache_hit_ratio, req = u->cdn_requests_per_month;
-	char *res = where(cdn);
+	char *res = sm_found_name(cdn);
 	char *what = xstrfmt(
 		"served from CloudFront's edge caches (default behaviour: cache policy %s, "
 		"compression %s, HTTP %s, %s): a hit never leaves the edge location nearest the "
@@ -175,14 +111,14 @@ static const json_t *api_behaviour(const json_t *dc)
 	return NULL;
 }
 
-static void api_leg(const struct sm_assembly *a, const struct found *cdn, const char *region,
+static void api_leg(const struct sm_assembly *a, const struct sm_found *cdn, const char *region,
 		    json_t *legs)
 {
-	struct found alb, svc, db;
-	bool have_alb =
-		find(a, "AWS::ElasticLoadBalancingV2::LoadBalancer", is_public_alb, region, &alb);
-	bool have_svc = find(a, "AWS::ECS::Service", has_load_balancer, region, &svc);
-	bool have_db = find(a, "AWS::RDS::DBInstance", is_primary_db, region, &db);
+	struct sm_found alb, svc, db;
+	bool have_alb = sm_find_resource(a, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+					 is_public_alb, region, &alb);
+	bool have_svc = sm_find_resource(a, "AWS::ECS::Service", has_load_balancer, region, &svc);
+	bool have_db = sm_find_resource(a, "AWS::RDS::DBInstance", sm_want_primary_db, region, &db);
 	const json_t *b =
 		cdn ? api_behaviour(json_object_get(cdn->props, "DistributionConfig")) : NULL;
 	struct strbuf sb = STRBUF_INIT;
@@ -199,19 +135,19 @@ static void api_leg(const struct sm_assembly *a, const struct found *cdn, const 
 					 region ? region : "the templates' region")
 			       : xstrfmt("%d of the 3 regional parts found in %s", parts,
 					 region ? region : "the templates' region");
-	char *res = have_alb ? where(&alb) : NULL;
+	char *res = have_alb ? sm_found_name(&alb) : NULL;
 	add_leg(legs, "API path", res, strbuf_detach(&sb, NULL), fig, SRC_AZ);
 	free(res);
 }
 
 static void database_leg(const struct sm_assembly *a, const char *region, json_t *legs)
 {
-	struct found db;
-	if (!find(a, "AWS::RDS::DBInstance", is_primary_db, region, &db))
+	struct sm_found db;
+	if (!sm_find_resource(a, "AWS::RDS::DBInstance", sm_want_primary_db, region, &db))
 		return;
 	bool multi = cost_prop_bool(db.props, "MultiAZ", false);
-	int replicas = count(a, "AWS::RDS::DBInstance", is_replica_db, region);
-	char *res = where(&db);
+	int replicas = sm_count_resources(a, "AWS::RDS::DBInstance", sm_want_replica_db, region);
+	char *res = sm_found_name(&db);
 	char *what = xstrfmt(
 		"the primary database in the tasks' region%s; %d read replica%s there "
 		"(asynchronous: reads that tolerate lag leave the writer)",
@@ -229,13 +165,13 @@ static void database_leg(const struct sm_assembly *a, const char *region, json_t
 
 static json_t *alarm_json(const struct sm_assembly *a, bool *meets)
 {
-	struct found al;
+	struct sm_found al;
 	*meets = false;
-	if (!find(a, "AWS::CloudWatch::Alarm", is_response_time_alarm, NULL, &al))
+	if (!sm_find_resource(a, "AWS::CloudWatch::Alarm", is_response_time_alarm, NULL, &al))
 		return json_null();
 	double th = cost_prop_number(al.props, "Threshold", -1);
 	*meets = th > 0 && th * 1000.0 <= LATENCY_TARGET_MS + 1e-9;
-	char *res = where(&al);
+	char *res = sm_found_name(&al);
 	json_t *o =
 		json_pack("{ss ss ss sf sf sf sb ss}", "resource", res, "metric",
 			  "AWS/ApplicationELB TargetResponseTime", "statistic",
@@ -255,10 +191,12 @@ json_t *latency_evaluate(struct sm_assembly *a, const struct sm_context *ctx)
 		ctx = &none;
 	}
 	json_t *legs = json_array();
-	struct found cdn, pdb;
-	bool have_cdn = find(a, "AWS::CloudFront::Distribution", NULL, NULL, &cdn);
+	struct sm_found cdn, pdb;
+	bool have_cdn = sm_find_resource(a, "AWS::CloudFront::Distribution", NULL, NULL, &cdn);
 	const char *region =
-		find(a, "AWS::RDS::DBInstance", is_primary_db, NULL, &pdb) ? pdb.t->region : NULL;
+		sm_find_resource(a, "AWS::RDS::DBInstance", sm_want_primary_db, NULL, &pdb)
+			? pdb.t->region
+			: NULL;
 	if (have_cdn)
 		static_leg(&cdn, &ctx->usage, legs);
 	api_leg(a, have_cdn ? &cdn : NULL, region, legs);

@@ -682,6 +682,7 @@ static void capacity_section(struct strbuf *o, const json_t *facts)
 	strbuf_reset(&v);
 	rh_esc(&v, jstr(json_object_get(c, "bindingLimit")));
 	rh_kv_row(o, "Binding limit", v.buf);
+	rh_capacity_tiers(o, c);
 	strbuf_reset(&v);
 	strbuf_addstr(&v, "<b>");
 	rh_add_number(&v, NUM("maxConcurrentUsers"), 0);

@@ -26,5 +26,7 @@ void rh_not_available(struct strbuf *o, const json_t *facts, const char *what);
 /* The sections of report_html_metrics.c. */
 void rh_metrics_cost_section(struct strbuf *o, const json_t *facts);
 void rh_latency_section(struct strbuf *o, const json_t *facts);
+/* Rows of the capacity table: each tier's limit and the thresholds that follow the sizes. */
+void rh_capacity_tiers(struct strbuf *o, const json_t *capacity);
 
 #endif

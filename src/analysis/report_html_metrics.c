@@ -5,11 +5,13 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/check_ctx.h" /* jget, jstr */
 #include "analysis/report_html_int.h"
 #include "base/common.h"
+#include "base/xalloc.h"
 
 #define NUM(o, key) json_number_value(json_object_get((o), key))
 
@@ -243,4 +245,39 @@ void rh_latency_section(struct strbuf *o, const json_t *facts)
 				 "load balancer's TargetResponseTime)");
 	}
 	strbuf_addstr(o, "</p>\n</section>\n");
+}
+
+void rh_capacity_tiers(struct strbuf *o, const json_t *c)
+{
+	size_t i;
+	json_t *x;
+	struct strbuf v = STRBUF_INIT;
+	json_array_foreach (json_object_get(c, "tiers"), i, x) {
+		strbuf_reset(&v);
+		const json_t *l = json_object_get(x, "limitUsers");
+		if (json_is_number(l)) {
+			rh_add_number(&v, json_number_value(l), 0);
+			strbuf_addstr(&v, " users");
+			if (json_is_true(json_object_get(x, "binds")))
+				strbuf_addstr(&v, " <b>(binds)</b>");
+		} else {
+			strbuf_addstr(&v, "not a limit here");
+		}
+		strbuf_addstr(&v, ": ");
+		rh_esc(&v, jstr(json_object_get(x, "basis")));
+		char *key = xstrfmt("Tier: %s", jstr(json_object_get(x, "tier")));
+		rh_kv_row(o, key, v.buf);
+		free(key);
+	}
+	json_array_foreach (json_object_get(c, "thresholds"), i, x) {
+		strbuf_reset(&v);
+		rh_badge(&v, json_is_true(json_object_get(x, "follows")), "FOLLOWS",
+			 "DOES NOT FOLLOW");
+		strbuf_addstr(&v, " ");
+		rh_esc(&v, jstr(json_object_get(x, "basis")));
+		char *key = xstrfmt("Threshold: %s", jstr(json_object_get(x, "check")));
+		rh_kv_row(o, key, v.buf);
+		free(key);
+	}
+	strbuf_release(&v);
 }

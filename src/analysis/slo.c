@@ -560,6 +560,7 @@ static int evaluate_capacity(struct slo_ctx *c, const struct sm_usage *u, const 
 		}
 	}
 	cap->meets_target = cap->max_concurrent_users >= cap->target_users;
+	slo_capacity_tiers(c->a, pr, u, prices_dir, cap, c->dl);
 	if (!cap->meets_target)
 		capacity_advice(cap, prices_dir, region);
 	return 0;
@@ -640,6 +641,8 @@ void slo_report_release(struct slo_report *r)
 	free(r->capacity.db_class);
 	free(r->capacity.binding_limit);
 	free(r->capacity.advice);
+	json_decref(r->capacity.tiers);
+	json_decref(r->capacity.thresholds);
 	free(r->environment);
 	memset(r, 0, sizeof(*r));
 }
@@ -705,6 +708,9 @@ json_t *slo_capacity_json(const struct slo_capacity *c)
 		c->target_users, "dbConnectionsPerTask", c->db_connections_per_task,
 		"dbConnectionsNeeded", c->db_connections_needed, "bindingLimit", c->binding_limit,
 		"meetsTarget", c->meets_target, "advice", c->advice);
+	json_object_set_new(o, "tiers", c->tiers ? json_incref(c->tiers) : json_array());
+	json_object_set_new(o, "thresholds",
+			    c->thresholds ? json_incref(c->thresholds) : json_array());
 	if (c->db_class) {
 		json_object_set_new(o, "dbClass", json_string(c->db_class));
 		json_object_set_new(o, "dbMemoryGiB", json_real(c->db_memory_gib));

@@ -138,6 +138,15 @@ struct slo_capacity {
 	char *binding_limit; /* "ECS autoscaling maximum (12 tasks)" */
 	bool meets_target;
 	char *advice; /* "raise ecsMaxCapacity to 50 and ..."; NULL when met */
+	/*
+	 * Each tier's limit, the one that binds marked (slo_capacity_tiers):
+	 * [{tier, resource, limitUsers (null: not a limit in this model), basis,
+	 * binds}]; and whether the alarms and scaling policies follow the sizes:
+	 * [{check, resource, value, unit, follows, basis}]. Owned; NULL when
+	 * capacity is not known.
+	 */
+	json_t *tiers;
+	json_t *thresholds;
 };
 
 struct slo_report {
@@ -168,11 +177,24 @@ void slo_report_release(struct slo_report *r);
  *   "maxRps","thinkTimeSeconds","maxConcurrentUsers","maxConcurrentUsersTasks",
  *   "maxConcurrentUsersDb","targetUsers","dbClass","dbMemoryGiB",
  *   "dbConnectionsPerTask","dbConnectionsNeeded","dbMaxConnections",
- *   "bindingLimit","meetsTarget","advice"}}. New reference.
+ *   "bindingLimit","meetsTarget","advice","tiers","thresholds"}}. New reference.
  */
 json_t *slo_report_json(const struct slo_report *r);
 json_t *slo_availability_json(const struct slo_availability *av);
 json_t *slo_capacity_json(const struct slo_capacity *cap);
+
+/*
+ * The tiers of `cap` (ECS tasks, the database writer, the read replicas of
+ * `region`: with usage.dbReplicaConnectionsPerTask > 0 they are a limit and
+ * may bind, lowering cap's figures) and the thresholds that must follow the
+ * sizes: the DatabaseConnections alarm between the full fleet's connections
+ * and max_connections, request target tracking at or under rpsPerTask, CPU
+ * target tracking under the ECS CPU alarm, the autoscaling maximum covering
+ * the target (slo_tiers.c). A replica class missing from the price file is
+ * a diagnostic in `dl`.
+ */
+void slo_capacity_tiers(const struct sm_assembly *a, const char *region, const struct sm_usage *u,
+			const char *prices_dir, struct slo_capacity *cap, struct diag_list *dl);
 
 /* PostgreSQL's default max_connections for a class with `memory_gib` GiB. */
 double slo_pg_max_connections(double memory_gib);

@@ -33,6 +33,7 @@ void cli_context_from_config(const struct env_config *cfg, struct sm_context *ct
 		.xray_traces_per_month = u->xray_traces_per_month,
 		.rps_per_task = u->rps_per_task,
 		.db_connections_per_task = u->db_connections_per_task,
+		.db_replica_connections_per_task = u->db_replica_connections_per_task,
 		.think_time_seconds = u->think_time_seconds,
 		.target_concurrent_users = u->target_concurrent_users,
 		.outages_per_month = u->outages_per_month,

@@ -205,6 +205,24 @@ static void print_slo_text(const struct slo_report *s, bool color)
 		       c->max_tasks, c->db_connections_per_task, c->db_connections_needed,
 		       c->db_class, c->db_memory_gib, c->db_max_connections,
 		       c->max_concurrent_users_db);
+	size_t i;
+	json_t *x;
+	printf("  by tier:\n");
+	json_array_foreach (c->tiers, i, x) {
+		const json_t *l = json_object_get(x, "limitUsers");
+		printf("    %-16s", json_string_value(json_object_get(x, "tier")));
+		if (json_is_number(l))
+			printf(" %8.0f users%s", json_number_value(l),
+			       json_is_true(json_object_get(x, "binds")) ? " (binds)" : "        ");
+		else
+			printf(" %8s      %8s", "-", "");
+		printf("  %s\n", json_string_value(json_object_get(x, "basis")));
+	}
+	printf("  thresholds that follow the sizes:\n");
+	json_array_foreach (c->thresholds, i, x)
+		printf("    %-27s %-4s %s\n", json_string_value(json_object_get(x, "check")),
+		       json_is_true(json_object_get(x, "follows")) ? "ok" : "NO",
+		       json_string_value(json_object_get(x, "basis")));
 	printf("  binding limit: %s\n", c->binding_limit);
 	printf("  %.0f concurrent users against %.0f: %s\n", c->max_concurrent_users,
 	       c->target_users, c->meets_target ? pass : fail);

@@ -75,6 +75,15 @@ assert c['meetsTarget'] and c['maxConcurrentUsers'] >= 50000, c
 assert c['maxConcurrentUsersTasks'] >= 50000 and c['maxConcurrentUsersDb'] >= 50000, c
 assert not d['budget']['overBudget'], d['budget']"
 then ok "production: no tier binds below 50,000 users, within budget"; else notok "production capacity or budget"; fi
+if python3 -c "
+import json; d=json.load(open('$TMP/out')); c=d['capacity']
+t={x['tier']: x for x in c['tiers']}
+assert t['ECS tasks']['binds'] and t['ECS tasks']['limitUsers'] == 60000 and t['database writer']['limitUsers'] == 90000, t
+assert t['read replicas']['limitUsers'] is None and not t['read replicas']['binds'], t
+th={x['check']: x for x in c['thresholds']}
+assert all(x['follows'] for x in c['thresholds']) and len(th) == 4, th
+assert th['database connections alarm']['value'] == 720 and th['database connections alarm']['resource'].endswith('/DatabaseConnectionsAlarm'), th"
+then ok "production: each tier's limit, the tasks bind; every alarm and scaling threshold follows the sizes"; else notok "production tiers or thresholds"; fi
 
 # issue 18: what the metrics cost, each figure from the environment synthesized again
 if python3 -c "

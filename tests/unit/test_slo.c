@@ -220,6 +220,139 @@ TEST(production_sizing_by_hand)
 	fx_release(&f);
 }
 
+static const json_t *tier_named(const json_t *tiers, const char *name)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach (tiers, i, x)
+		if (!strcmp(json_string_value(json_object_get(x, "tier")), name))
+			return x;
+	return NULL;
+}
+
+static double limit_of(const json_t *tiers, const char *name)
+{
+	const json_t *l = json_object_get(tier_named(tiers, name), "limitUsers");
+	return json_is_number(l) ? json_number_value(l) : -1;
+}
+
+/*
+ * issue 18: each tier's limit and which binds, by hand. Production: 60 tasks x
+ * 100 x 10 = 60,000 (binds); the writer db.m6g.large 901 / 10 = 90 tasks =
+ * 90,000; the replica (db.t3.micro here: 1 GiB, 112 connections) serves no
+ * reads with dbReplicaConnectionsPerTask 0, and binds at floor(112 / 20) = 5
+ * tasks = 5,000 users with a read pool of 20.
+ */
+TEST(each_tier_and_which_binds)
+{
+	struct fx f;
+	fx_eval(&f, "db.m6g.large", true, 60, 2, 10);
+	const json_t *t = f.r.capacity.tiers;
+	CHECK(json_array_size(t) == 3);
+	CHECK(limit_of(t, "ECS tasks") == 60000 && limit_of(t, "database writer") == 90000);
+	CHECK(json_is_true(json_object_get(tier_named(t, "ECS tasks"), "binds")));
+	CHECK(!json_is_true(json_object_get(tier_named(t, "database writer"), "binds")));
+	CHECK(limit_of(t, "read replicas") < 0);
+	CHECK_CONTAINS(json_string_value(json_object_get(tier_named(t, "read replicas"), "basis")),
+		       "floor(1 x 112 / 10) = 11 tasks' read pools");
+	CHECK_CONTAINS(json_string_value(json_object_get(tier_named(t, "database writer"), "basis")),
+		       "the full fleet holds 600 (67 %)");
+	fx_release(&f);
+	memset(&f, 0, sizeof(f));
+	build(&f.a, "db.m6g.large", true, 60, 2);
+	usage(&f.cfg, 10);
+	f.cfg.usage.db_replica_connections_per_task = 20;
+	CHECK(slo_evaluate(&f.a, &f.cfg, slas, prices, &f.r, &f.dl) == 0);
+	t = f.r.capacity.tiers;
+	CHECK(limit_of(t, "read replicas") == 5000);
+	CHECK(json_is_true(json_object_get(tier_named(t, "read replicas"), "binds")));
+	CHECK(!json_is_true(json_object_get(tier_named(t, "ECS tasks"), "binds")));
+	CHECK(f.r.capacity.max_concurrent_users == 5000 && !f.r.capacity.meets_target);
+	CHECK_CONTAINS(f.r.capacity.binding_limit, "read replicas");
+	fx_release(&f);
+}
+
+static const json_t *check_named(const json_t *list, const char *name)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach (list, i, x)
+		if (!strcmp(json_string_value(json_object_get(x, "check")), name))
+			return x;
+	return NULL;
+}
+
+/* The alarms and scaling policies of a Monitoring stack against the sizes. */
+static void add_monitoring(struct sm_assembly *a, double conns, double per_minute, double cpu,
+			   double cpu_alarm)
+{
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "{\"Conns\":{\"Type\":\"AWS::CloudWatch::Alarm\",\"Properties\":{\"Namespace\":"
+		 "\"AWS/RDS\",\"MetricName\":\"DatabaseConnections\",\"Threshold\":%g}},"
+		 "\"Cpu\":{\"Type\":\"AWS::CloudWatch::Alarm\",\"Properties\":{\"Namespace\":"
+		 "\"AWS/ECS\",\"MetricName\":\"CPUUtilization\",\"Threshold\":%g}},"
+		 "\"Req\":{\"Type\":\"AWS::ApplicationAutoScaling::ScalingPolicy\",\"Properties\":{"
+		 "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":%g,"
+		 "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":"
+		 "\"ALBRequestCountPerTarget\"}}}},"
+		 "\"CpuScaling\":{\"Type\":\"AWS::ApplicationAutoScaling::ScalingPolicy\","
+		 "\"Properties\":{\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":%g,"
+		 "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":"
+		 "\"ECSServiceAverageCPUUtilization\"}}}}}",
+		 conns, cpu_alarm, per_minute, cpu);
+	sm_assembly_add(a, "Monitoring", "Monitoring", "us-east-1",
+			json_pack("{so}", "Resources", json_loads(text, 0, NULL)));
+}
+
+/*
+ * Production's thresholds, by hand: the connections alarm at 720 = 80 % of 901,
+ * above the 600 of 60 tasks; 4,200 requests a minute = 70 req/s a task, under
+ * rpsPerTask 100; CPU target 60 % under the alarm's 80 %; 50 tasks needed for
+ * 50,000 users at 1,000 a task, under the maximum 60. Then each broken.
+ */
+TEST(thresholds_follow_the_sizes)
+{
+	struct fx f;
+	memset(&f, 0, sizeof(f));
+	build(&f.a, "db.m6g.large", true, 60, 2);
+	add_monitoring(&f.a, 720, 4200, 60, 80);
+	usage(&f.cfg, 10);
+	CHECK(slo_evaluate(&f.a, &f.cfg, slas, prices, &f.r, &f.dl) == 0);
+	const json_t *t = f.r.capacity.thresholds;
+	static const char *const names[] = {"database connections alarm", "request target tracking",
+					    "CPU target tracking", "autoscaling maximum"};
+	for (int i = 0; i < 4; i++) {
+		const json_t *x = check_named(t, names[i]);
+		CHECK(x && json_is_true(json_object_get(x, "follows")));
+		if (!x || !json_is_true(json_object_get(x, "follows")))
+			printf("# %s: %s\n", names[i],
+			       x ? json_string_value(json_object_get(x, "basis")) : "missing");
+	}
+	CHECK(json_number_value(json_object_get(check_named(t, names[0]), "value")) == 720);
+	CHECK_CONTAINS(json_string_value(json_object_get(check_named(t, names[1]), "basis")),
+		       "70.0 req/s a task, 70 % of rpsPerTask 100");
+	fx_release(&f);
+	/* the PRD's db.t3.small: 225 connections; the alarm at 180 fires at 60 tasks' 600 */
+	memset(&f, 0, sizeof(f));
+	build(&f.a, "db.t3.small", true, 60, 2);
+	add_monitoring(&f.a, 180, 7200, 85, 80);
+	usage(&f.cfg, 10);
+	CHECK(slo_evaluate(&f.a, &f.cfg, slas, prices, &f.r, &f.dl) == 0);
+	t = f.r.capacity.thresholds;
+	CHECK(!json_is_true(json_object_get(check_named(t, names[0]), "follows")));
+	CHECK_CONTAINS(json_string_value(json_object_get(check_named(t, names[0]), "basis")),
+		       "it fires at the planned peak");
+	/* 7,200 a minute = 120 req/s: past rpsPerTask; CPU target 85 % above the alarm */
+	CHECK(!json_is_true(json_object_get(check_named(t, names[1]), "follows")));
+	CHECK(!json_is_true(json_object_get(check_named(t, names[2]), "follows")));
+	fx_release(&f);
+	fx_eval(&f, "db.m6g.large", true, 12, 2, 10);
+	CHECK(!json_is_true(json_object_get(check_named(f.r.capacity.thresholds, names[3]),
+					    "follows")));
+	fx_release(&f);
+}
+
 TEST(max_connections_formula)
 {
 	CHECK(slo_pg_max_connections(1) == 112);
@@ -299,6 +432,8 @@ int main(void)
 	RUN(database_binds_first);
 	RUN(target_met);
 	RUN(production_sizing_by_hand);
+	RUN(each_tier_and_which_binds);
+	RUN(thresholds_follow_the_sizes);
 	RUN(max_connections_formula);
 	RUN(bad_data_files);
 	char cmd[340];
