@@ -15,6 +15,16 @@
 
 #define NUM(o, key) json_number_value(json_object_get((o), key))
 
+/* "+$12.34" or "-$12.34" */
+static void signed_money(struct strbuf *o, const json_t *v, const char *currency)
+{
+	double x = json_number_value(v);
+	strbuf_addstr(o, x < 0 ? "-" : "+");
+	json_t *abs_v = json_real(fabs(x));
+	rh_add_money(o, abs_v, currency);
+	json_decref(abs_v);
+}
+
 static void minutes_cell(struct strbuf *o, const json_t *v)
 {
 	if (json_is_number(v))
@@ -41,10 +51,8 @@ static void point_cells(struct strbuf *o, const json_t *p, const char *currency,
 	if (delta) {
 		strbuf_addstr(o, "<td class=\"num\">");
 		const json_t *d = json_object_get(p, "deltaMonthly");
-		if (json_is_number(d)) {
-			strbuf_addstr(o, json_number_value(d) >= 0 ? "+" : "");
-			rh_add_money(o, d, currency);
-		}
+		if (json_is_number(d))
+			signed_money(o, d, currency);
 		strbuf_addstr(o, "</td>");
 	}
 	strbuf_addstr(o, "<td class=\"num\">");
@@ -114,7 +122,8 @@ static void prd_table(struct strbuf *o, const json_t *m, const char *currency)
 	json_array_foreach (steps, i, x) {
 		strbuf_addstr(o, "<tr>");
 		rh_cell(o, NULL, jstr(json_object_get(x, "name")));
-		rh_cell(o, "mono", jstr(json_object_get(x, "changes")));
+		const char *set = jstr(json_object_get(x, "changes"));
+		rh_cell(o, set && *set ? "mono" : NULL, set && *set ? set : "(this environment)");
 		if (jstr(json_object_get(x, "error"))) {
 			point_cells(o, x, currency, true, false);
 			strbuf_addstr(o, "</tr>\n");
@@ -123,10 +132,8 @@ static void prd_table(struct strbuf *o, const json_t *m, const char *currency)
 		strbuf_addstr(o, "<td class=\"num\">");
 		rh_add_money(o, json_object_get(x, "monthly"), currency);
 		strbuf_addstr(o, "</td><td class=\"num\">");
-		if (json_is_number(json_object_get(x, "deltaMonthly"))) {
-			strbuf_addstr(o, NUM(x, "deltaMonthly") >= 0 ? "+" : "");
-			rh_add_money(o, json_object_get(x, "deltaMonthly"), currency);
-		}
+		if (json_is_number(json_object_get(x, "deltaMonthly")))
+			signed_money(o, json_object_get(x, "deltaMonthly"), currency);
 		strbuf_addstr(o, "</td><td class=\"num\">");
 		rh_add_percent(o, NUM(x, "composite"), 4);
 		strbuf_addstr(o, "</td><td class=\"num\">");
@@ -215,7 +222,7 @@ void rh_latency_section(struct strbuf *o, const json_t *facts)
 	strbuf_addf(o, "<p>Target: responses under %.0f ms (PRD). ", NUM(l, "targetMs"));
 	rh_esc(o, jstr(json_object_get(l, "note")));
 	strbuf_addstr(o, "</p>\n<table>");
-	static const char *const cols[] = {"Leg", "What the design does", "Figure", "Source", NULL};
+	static const char *const cols[] = {"Leg", "What the design does", "Figure (source)", NULL};
 	rh_head_row(o, cols);
 	strbuf_addstr(o, "<tbody>\n");
 	size_t i;
@@ -224,9 +231,11 @@ void rh_latency_section(struct strbuf *o, const json_t *facts)
 		strbuf_addstr(o, "<tr>");
 		rh_cell(o, NULL, jstr(json_object_get(x, "leg")));
 		rh_cell(o, NULL, jstr(json_object_get(x, "what")));
-		rh_cell(o, NULL, jstr(json_object_get(x, "figure")));
-		rh_cell(o, "mono", jstr(json_object_get(x, "source")));
-		strbuf_addstr(o, "</tr>\n");
+		strbuf_addstr(o, "<td>");
+		rh_esc(o, jstr(json_object_get(x, "figure")));
+		strbuf_addstr(o, "<br><span class=\"note mono\">");
+		rh_esc(o, jstr(json_object_get(x, "source")));
+		strbuf_addstr(o, "</span></td></tr>\n");
 	}
 	strbuf_addstr(o, "</tbody></table>\n<p>p95 alarm: ");
 	if (json_is_object(al)) {
