@@ -261,18 +261,18 @@ int cfg_check_engine_version(struct cfg_ctx *c, const char *key, const char *v)
 void cfg_check_engine_support(struct cfg_ctx *c, struct env_config *cfg)
 {
 	static const char key[] = "databaseEngineVersion";
-	struct pg_versions pv;
 	char today[11];
-	if (pg_versions_load(NULL, &pv, c->dl) < 0) {
+	const struct pg_versions *pv = pg_versions_shared(c->dl);
+	if (!pv) {
 		c->errors++;
 		return;
 	}
 	pg_versions_today(today);
 	if (!cfg->database_engine_version)
-		cfg->database_engine_version = xstrdup(pg_versions_default(&pv));
+		cfg->database_engine_version = xstrdup(pg_versions_default(pv));
 	const char *v = cfg->database_engine_version;
 	struct pg_verdict verdict;
-	pg_versions_check(&pv, v, today, &verdict);
+	pg_versions_check(pv, v, today, &verdict);
 	struct diag *d = NULL;
 	switch (verdict.support) {
 	case PG_SUPPORTED:
@@ -302,22 +302,21 @@ void cfg_check_engine_support(struct cfg_ctx *c, struct env_config *cfg)
 	case PG_UNKNOWN_MINOR:
 		d = cfg_error_at(c, key,
 				 "PostgreSQL %s is not a version %s (dated %s) lists as supported",
-				 v, pv.path, pg_versions_date(&pv));
+				 v, pv->path, pg_versions_date(pv));
 		break;
 	}
 	if (d) {
-		char *same = pg_versions_supported(&pv, today, verdict.major);
-		char *all = pg_versions_supported(&pv, today, 0);
+		char *same = pg_versions_supported(pv, today, verdict.major);
+		char *all = pg_versions_supported(pv, today, 0);
 		if (*same)
 			diag_set_hint(d, "use %s (same major), or one of: %s (%s, dated %s)", same,
-				      all, pv.path, pg_versions_date(&pv));
+				      all, pv->path, pg_versions_date(pv));
 		else
-			diag_set_hint(d, "use one of: %s (%s, dated %s)", all, pv.path,
-				      pg_versions_date(&pv));
+			diag_set_hint(d, "use one of: %s (%s, dated %s)", all, pv->path,
+				      pg_versions_date(pv));
 		free(same);
 		free(all);
 	}
-	pg_versions_free(&pv);
 }
 
 int cfg_check_email(struct cfg_ctx *c, const char *key, const char *v)

@@ -352,22 +352,36 @@ struct walk {
 	struct sm_assembly *a;
 	struct sm_template *t;
 	const char *id, *type;
-	struct strbuf path;
+	const char **seg; /* the keys down to the value, LIST_SEG for an array's element */
+	size_t nseg, segalloc;
 	struct pending *p;
 	size_t nr, alloc;
 };
 
+static const char LIST_SEG[] = "[]";
+
+/* "A.B[].C": the path jget() and the rules use, without the trailing "[]"s. */
+static char *walk_path(const struct walk *w)
+{
+	size_t n = w->nseg;
+	while (n && w->seg[n - 1] == LIST_SEG)
+		n--; /* jget() stops at a list, and the rules search it */
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (w->seg[i] != LIST_SEG && sb.len)
+			strbuf_addch(&sb, '.');
+		strbuf_addstr(&sb, w->seg[i]);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
 static void walk_props(struct walk *w, const json_t *v)
 {
-	size_t base = w->path.len;
 	if (json_is_object(v)) {
 		struct sm_rref to = sm_resolve(w->a, w->t, v);
 		struct sm_template *where = to.t;
 		const char *target = to.id;
 		if (target) {
-			size_t n = w->path.len;
-			while (n >= 2 && !strncmp(w->path.buf + n - 2, "[]", 2))
-				n -= 2; /* jget() stops at a list, and the rules search it */
 			ALLOC_GROW(w->p, w->nr + 1, w->alloc);
 			struct pending *p = &w->p[w->nr];
 			/* "INDEX TARGET" without printf: 10M instructions of check --env all */
@@ -377,25 +391,27 @@ static void walk_props(struct walk *w, const json_t *v)
 			strbuf_addstr(&key, target);
 			p->key = strbuf_detach(&key, NULL);
 			p->order = w->nr++;
-			p->ref = (struct sm_ref){w->t, w->id, w->type, xstrndup(w->path.buf, n)};
+			p->ref = (struct sm_ref){w->t, w->id, w->type, walk_path(w)};
 			return;
 		}
 		const char *k;
 		json_t *x;
 		json_object_foreach ((json_t *)v, k, x) {
-			if (w->path.len)
-				strbuf_addstr(&w->path, ".");
-			strbuf_addstr(&w->path, k);
+			if (!json_is_object(x) && !json_is_array(x))
+				continue; /* a scalar refers to nothing */
+			ALLOC_GROW(w->seg, w->nseg + 1, w->segalloc);
+			w->seg[w->nseg++] = k;
 			walk_props(w, x);
-			strbuf_setlen(&w->path, base);
+			w->nseg--;
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
-		strbuf_addstr(&w->path, "[]");
+		ALLOC_GROW(w->seg, w->nseg + 1, w->segalloc);
+		w->seg[w->nseg++] = LIST_SEG;
 		json_array_foreach (v, i, x)
 			walk_props(w, x);
-		strbuf_setlen(&w->path, base);
+		w->nseg--;
 	}
 }
 
@@ -425,7 +441,7 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 	if (x->targets)
 		return x;
 	x->targets = json_object();
-	struct walk w = {.a = a, .path = STRBUF_INIT};
+	struct walk w = {.a = a};
 	struct sm_resource_iter it;
 	sm_foreach_resource (a, &it) {
 		w.t = it.t;
@@ -450,7 +466,7 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 	for (size_t i = 0; i < w.nr; i++)
 		free(w.p[i].key);
 	free(w.p);
-	strbuf_release(&w.path);
+	free(w.seg);
 	return x;
 }
 

@@ -332,6 +332,58 @@ const char *res_type(const json_t *r)
 	return json_string_value(json_object_get(r, "Type")) ?: "";
 }
 
+static void type_index_release(struct type_index *x)
+{
+	for (size_t i = 0; i < x->nr; i++)
+		free(x->lists[i].items);
+	free(x->lists);
+	free(x->from);
+	json_decref(x->slots);
+	memset(x, 0, sizeof(*x));
+}
+
+static void type_index_build(struct type_index *x, struct sm_assembly *a)
+{
+	x->from = xcalloc(a->nr + 1, sizeof(*x->from));
+	x->slots = json_object();
+	for (size_t ti = 0; ti < a->nr; ti++) {
+		struct sm_template *t = &a->items[ti];
+		x->from[ti] = t->tmpl;
+		const char *id;
+		json_t *r;
+		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
+			const char *type = jstr(json_object_get(r, "Type"));
+			if (!type)
+				continue;
+			json_t *slot = json_object_get(x->slots, type);
+			if (!slot) {
+				slot = json_integer((json_int_t)x->nr);
+				json_object_set_new(x->slots, type, slot);
+				ALLOC_GROW(x->lists, x->nr + 1, x->alloc);
+				x->lists[x->nr++] = (struct typed_list){NULL, 0, 0};
+			}
+			struct typed_list *l = &x->lists[json_integer_value(slot)];
+			ALLOC_GROW(l->items, l->nr + 1, l->alloc);
+			l->items[l->nr++] = (struct typed_res){t, id, r};
+		}
+	}
+}
+
+const struct typed_res *resources_of_type(struct check_ctx *c, const char *type, size_t *nr)
+{
+	struct type_index *x = &c->run->types;
+	bool fresh = x->from != NULL;
+	for (size_t i = 0; fresh && i < c->a->nr; i++)
+		fresh = x->from[i] == c->a->items[i].tmpl;
+	if (!fresh) {
+		type_index_release(x);
+		type_index_build(x, c->a);
+	}
+	const json_t *slot = json_object_get(x->slots, type);
+	*nr = slot ? x->lists[json_integer_value(slot)].nr : 0;
+	return slot ? x->lists[json_integer_value(slot)].items : NULL;
+}
+
 /* An entry's "expires" day is past (or is no day at all: it cannot be honoured). */
 static bool suppression_lapsed(const json_t *s, const char *today)
 {
@@ -523,14 +575,17 @@ static void merge_world(struct sm_findings *out, json_t *seen, struct sm_finding
 static void mask_secrets(struct sm_assembly *a, json_t **tmpls, struct sm_findings *out,
 			 size_t from)
 {
+	/* each template's secrets, gathered when a finding of its stack is met (1.5M
+	 * instructions for our assembly when done for all) */
 	json_t **sets = xcalloc(a->nr + 1, sizeof(*sets));
-	for (size_t ti = 0; ti < a->nr; ti++)
-		sets[ti] = secret_strings(tmpls[ti]);
 	for (size_t i = from; i < out->nr; i++) {
 		struct sm_finding *f = &out->items[i];
 		for (size_t ti = 0; ti < a->nr; ti++) {
-			if (!json_object_size(sets[ti]) ||
-			    strcmp(f->stack ?: "", a->items[ti].stack_name ?: ""))
+			if (strcmp(f->stack ?: "", a->items[ti].stack_name ?: ""))
+				continue;
+			if (!sets[ti])
+				sets[ti] = secret_strings(tmpls[ti]);
+			if (!json_object_size(sets[ti]))
 				continue;
 			secret_mask_inplace(sets[ti], &f->message);
 			if (f->suppress_reason)
@@ -580,12 +635,10 @@ void check_assembly_packs(struct sm_assembly *a, unsigned packs, struct sm_findi
 	free(orig);
 	free(worlds);
 	free(nworlds);
-	if (run.versions)
-		pg_versions_free(run.versions);
 	cfn_schema_free(run.schema);
-	free(run.versions);
 	json_decref(run.empty);
 	json_decref(run.names);
+	type_index_release(&run.types);
 	/* only the packs asked for */
 	size_t keep = start;
 	for (size_t i = start; i < out->nr; i++) {

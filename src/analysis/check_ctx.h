@@ -10,13 +10,32 @@
 struct pg_versions;
 struct cfn_schema;
 
+/* A resource found by type: its template, logical ID and body (borrowed). */
+struct typed_res {
+	struct sm_template *t;
+	const char *id;
+	const json_t *res;
+};
+
+/* The resources of the assembly by type, as the templates are now (see resources_of_type). */
+struct type_index {
+	json_t **from; /* each template's tmpl when built: stale once one differs */
+	json_t *slots; /* type -> index into lists */
+	struct typed_list {
+		struct typed_res *items;
+		size_t nr, alloc;
+	} * lists;
+	size_t nr, alloc;
+};
+
 /* What one run of check loads once for every template (freed at the end of the run). */
 struct check_run {
-	struct pg_versions *versions; /* data/rds-postgres-versions.json, loaded on first use */
-	int versions_state;	      /* 0 not tried, 1 loaded, -1 unavailable */
-	struct cfn_schema *schema;    /* data/cfn-schema.txt, loaded on first use */
-	int schema_state;	      /* 0 not tried, 1 loaded, -1 unavailable */
-	json_t *empty;		      /* {} for resources without Properties */
+	struct type_index types;
+	const struct pg_versions *versions; /* pg_versions_shared(), asked on first use */
+	int versions_state;		    /* 0 not tried, 1 loaded, -1 unavailable */
+	struct cfn_schema *schema;	    /* data/cfn-schema.txt, loaded on first use */
+	int schema_state;		    /* 0 not tried, 1 loaded, -1 unavailable */
+	json_t *empty;			    /* {} for resources without Properties */
 	json_t *names;	/* SM-DEP-060: explicit names -> their first holder, built on first use */
 	char today[11]; /* "YYYY-MM-DD" (UTC): acceptances expire after their day */
 };
@@ -81,6 +100,12 @@ bool value_refers(const json_t *v, const char *id);
 const json_t *resource_at(struct check_ctx *c, const json_t *v, struct sm_template **where,
 			  const char **id);
 const char *res_type(const json_t *r); /* "" when none */
+/*
+ * Every resource of `type` in the assembly, templates in order, each in the
+ * world it is looked at in now (an index built once, rebuilt when a template
+ * moves to another world). Sets *nr; the array is borrowed until then.
+ */
+const struct typed_res *resources_of_type(struct check_ctx *c, const char *type, size_t *nr);
 
 extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rules_ec2[],
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],

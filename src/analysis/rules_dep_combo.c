@@ -96,17 +96,18 @@ static const struct sm_rule_meta dep_engine_version = DEP_RULE(
 	"https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/"
 	"postgresql-release-calendar.html");
 
-/* The dated versions file, read once a run (NULL when it cannot be read: the rule is skipped). */
+/* The dated versions file, read once a process (NULL when it cannot be read: the rule is skipped).
+ */
 static const struct pg_versions *versions(struct check_ctx *c)
 {
 	struct check_run *run = c->run;
 	if (!run->versions_state) {
 		struct diag_list dl = DIAG_LIST_INIT;
-		run->versions = xcalloc(1, sizeof(*run->versions));
-		run->versions_state = pg_versions_load(NULL, run->versions, &dl) == 0 ? 1 : -1;
+		run->versions = pg_versions_shared(&dl);
+		run->versions_state = run->versions ? 1 : -1;
 		diag_list_release(&dl);
 	}
-	return run->versions_state > 0 ? run->versions : NULL;
+	return run->versions;
 }
 
 static void engine_version(struct check_ctx *c, const char *id, const json_t *p)

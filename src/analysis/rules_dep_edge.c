@@ -200,49 +200,35 @@ static void web_acl(struct check_ctx *c, const char *id, const json_t *p, const 
 /* Is the load balancer an origin of a distribution (directly, or by a Route 53 alias)? */
 static bool behind_cloudfront(struct check_ctx *c, struct sm_template *lbt, const char *lb)
 {
-	for (size_t i = 0; i < c->a->nr; i++) {
+	size_t nd, nrec;
+	const struct typed_res *dist = resources_of_type(c, "AWS::CloudFront::Distribution", &nd);
+	const struct typed_res *recs = resources_of_type(c, "AWS::Route53::RecordSet", &nrec);
+	for (size_t i = 0; i < nd; i++) {
 		struct check_ctx sub = *c;
-		sub.t = &c->a->items[i];
-		const char *did;
-		json_t *d;
-		json_object_foreach (json_object_get(sub.t->tmpl, "Resources"), did, d) {
-			if (strcmp(res_type(d), "AWS::CloudFront::Distribution"))
-				continue;
-			size_t k;
-			json_t *o;
-			json_array_foreach (jget(d, "Properties.DistributionConfig.Origins"), k,
-					    o) {
-				struct sm_template *w;
-				const json_t *dn = json_object_get(o, "DomainName");
-				const char *tid = ref_target_any(&sub, dn, &w);
-				if (tid && w == lbt && !strcmp(tid, lb))
+		sub.t = dist[i].t;
+		size_t k;
+		json_t *o;
+		json_array_foreach (jget(dist[i].res, "Properties.DistributionConfig.Origins"), k,
+				    o) {
+			struct sm_template *w;
+			const json_t *dn = json_object_get(o, "DomainName");
+			const char *tid = ref_target_any(&sub, dn, &w);
+			if (tid && w == lbt && !strcmp(tid, lb))
+				return true;
+			/* a record name that aliases the load balancer */
+			const char *name = jstr(dn);
+			size_t n = name ? strlen(name) : 0;
+			for (size_t m = 0; name && m < nrec; m++) {
+				struct check_ctx rs = *c;
+				rs.t = recs[m].t;
+				const json_t *rec = recs[m].res;
+				const char *rn = jstr(jget(rec, "Properties.Name")) ?: "";
+				if (strncmp(rn, name, n) || (rn[n] && strcmp(rn + n, ".")))
+					continue;
+				const char *aid = ref_target_any(
+					&rs, jget(rec, "Properties.AliasTarget.DNSName"), &w);
+				if (aid && w == lbt && !strcmp(aid, lb))
 					return true;
-				/* a record name that aliases the load balancer */
-				const char *name = jstr(dn);
-				for (size_t m = 0; name && m < c->a->nr; m++) {
-					struct check_ctx rs = *c;
-					rs.t = &c->a->items[m];
-					const char *rid;
-					json_t *rec;
-					json_object_foreach (
-						json_object_get(rs.t->tmpl, "Resources"), rid,
-						rec) {
-						const char *rn =
-							jstr(jget(rec, "Properties.Name")) ?: "";
-						size_t n = strlen(name);
-						if (strcmp(res_type(rec),
-							   "AWS::Route53::RecordSet") ||
-						    strncmp(rn, name, n) ||
-						    (rn[n] && strcmp(rn + n, ".")))
-							continue;
-						const char *aid = ref_target_any(
-							&rs,
-							jget(rec, "Properties.AliasTarget.DNSName"),
-							&w);
-						if (aid && w == lbt && !strcmp(aid, lb))
-							return true;
-					}
-				}
 			}
 		}
 	}

@@ -23,6 +23,7 @@ struct chunk {
 static struct chunk *head;
 static size_t total;
 static bool active;
+static unsigned generation;
 
 /*
  * A chunk twice the last one, up to ARENA_CHUNK_MAX: a small command keeps
@@ -102,12 +103,18 @@ bool arena_active(void)
 	return active;
 }
 
+unsigned arena_generation(void)
+{
+	return generation;
+}
+
 void arena_end(void)
 {
 	if (!active)
 		return;
 	json_set_alloc_funcs(malloc, free);
 	active = false;
+	generation++;
 	while (head) {
 		struct chunk *next = head->next;
 		free(head);

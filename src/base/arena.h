@@ -23,6 +23,11 @@ void arena_end(void);
  * a walk that frees nothing, and owners may skip it.
  */
 bool arena_active(void);
+/*
+ * How many times an arena has ended in this process: a cache of JSON values
+ * made while an arena was active is stale once this number moves.
+ */
+unsigned arena_generation(void);
 /* Bytes handed out since arena_begin() (for benchmarks and tests). */
 size_t arena_used(void);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/arena.h"
 #include "base/common.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
@@ -107,6 +108,37 @@ void pg_versions_free(struct pg_versions *v)
 	free(v->path);
 	json_decref(v->root);
 	memset(v, 0, sizeof(*v));
+}
+
+static struct {
+	struct pg_versions v;
+	bool loaded, in_arena;
+	unsigned generation;
+} shared;
+
+const struct pg_versions *pg_versions_shared(struct diag_list *dl)
+{
+	char *path = fs_data_path(PG_VERSIONS_FILE);
+	bool fresh = shared.loaded && !strcmp(path, shared.v.path) &&
+		     (!shared.in_arena || shared.generation == arena_generation());
+	if (fresh) {
+		free(path);
+		return &shared.v;
+	}
+	if (shared.loaded) {
+		if (shared.in_arena && shared.generation != arena_generation())
+			shared.v.root = NULL; /* its values went with the arena */
+		pg_versions_free(&shared.v);
+		shared.loaded = false;
+	}
+	int st = pg_versions_load(path, &shared.v, dl);
+	free(path);
+	if (st < 0)
+		return NULL;
+	shared.loaded = true;
+	shared.in_arena = arena_active();
+	shared.generation = arena_generation();
+	return &shared.v;
 }
 
 const char *pg_versions_date(const struct pg_versions *v)

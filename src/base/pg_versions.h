@@ -37,6 +37,14 @@ struct pg_verdict {
 /* Load the file (NULL path: fs_data_path("rds-postgres-versions.json")). 0 or -1. */
 int pg_versions_load(const char *path, struct pg_versions *out, struct diag_list *dl);
 void pg_versions_free(struct pg_versions *v);
+/*
+ * The data file of fs_data_path(), read once per process and shared (the
+ * configuration checks of each environment and check's rules all ask):
+ * borrowed, never freed by the caller; NULL (and `dl` told why) when it
+ * cannot be read. Valid until the next call; reread after an arena that
+ * held it ends (arena_generation()).
+ */
+const struct pg_versions *pg_versions_shared(struct diag_list *dl);
 
 /* The file's edition date and its default version (borrowed; NULL when absent). */
 const char *pg_versions_date(const struct pg_versions *v);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis/context.h"
+#include "base/arena.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/xalloc.h"
@@ -228,6 +229,34 @@ TEST(engine_versions_follow_the_dated_calendar)
 	diag_list_release(&dl);
 }
 
+/* the configurations of --env all and check's rules share one parse of the file */
+TEST(versions_file_is_read_once_per_process)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	const struct pg_versions *a = pg_versions_shared(&dl), *b = pg_versions_shared(&dl);
+	CHECK(a && a == b && diag_count(&dl, DIAG_ERROR) == 0);
+	const json_t *root = a ? a->root : NULL;
+	CHECK(a && pg_versions_shared(&dl)->root == root); /* not parsed again */
+	/* read under an arena, it goes with the arena and is read again after it */
+	arena_begin();
+	bool arena = arena_active();
+	const struct pg_versions *c = pg_versions_shared(&dl);
+	CHECK(c && c->root == root); /* made before the arena: still good */
+	arena_end();
+	if (arena) {
+		/* force a read inside an arena: forget the one made outside by a path change */
+		setenv("SOLEMATE_DATA", "data", 1);
+		arena_begin();
+		const struct pg_versions *d = pg_versions_shared(&dl);
+		CHECK(d && pg_versions_default(d));
+		arena_end();
+		const struct pg_versions *e = pg_versions_shared(&dl);
+		CHECK(e && pg_versions_default(e) && !strcmp(pg_versions_default(e), "16.11"));
+		unsetenv("SOLEMATE_DATA");
+	}
+	diag_list_release(&dl);
+}
+
 TEST(engine_version_is_checked_at_load_and_defaults_to_a_supported_one)
 {
 	struct env_config c;
@@ -410,6 +439,7 @@ int main(void)
 	RUN(config_kind_picks_the_loader);
 	RUN(shipped_configs_conform_to_their_schema_keys);
 	RUN(engine_versions_follow_the_dated_calendar);
+	RUN(versions_file_is_read_once_per_process);
 	RUN(placeholder_certificates_are_not_deployable);
 	RUN(dr_readiness_is_validated_at_load);
 	RUN(engine_version_is_checked_at_load_and_defaults_to_a_supported_one);
