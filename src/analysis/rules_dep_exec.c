@@ -1,12 +1,14 @@
 /*
- * Deployability rules (SM-DEP-056..059): what runs code needs to start: an
- * ECS task its execution role and that role's access to the task's secrets,
+ * Deployability rules (SM-DEP-056..059, 066): what runs code needs to start:
+ * an ECS task its execution role and that role's access to the task's secrets
+ * and their keys, a Lambda function in a VPC the right to make its interfaces,
  * a Lambda function environment names it may set, and a queue polled by a
  * function a visibility timeout that outlasts the function.
  */
 #include <stdio.h>
 
 #include "analysis/check_ctx.h"
+#include "analysis/refs.h"
 #include "base/common.h"
 
 static const struct sm_rule_meta dep_exec_role = DEP_RULE(
@@ -22,9 +24,10 @@ static const struct sm_rule_meta dep_exec_role = DEP_RULE(
 static const struct sm_rule_meta dep_exec_secret = DEP_RULE(
 	"057", SM_SEV_ERROR, "Task secret the execution role may not read",
 	"ECS fetches each container secret with the execution role before the container starts: "
-	"without secretsmanager:GetSecretValue (or ssm:GetParameters) on it, every task stops "
-	"with "
-	"ResourceInitializationError and the service never becomes stable.",
+	"without secretsmanager:GetSecretValue (or ssm:GetParameters) on it, or, for a secret "
+	"encrypted with a customer managed key, without kms:Decrypt on that key (granted by the "
+	"role's policies where the key policy lets IAM decide, or by the key policy itself), every "
+	"task stops with ResourceInitializationError and the service never becomes stable.",
 	"Allow the execution role secretsmanager:GetSecretValue on the secret (ssm:GetParameters "
 	"on the parameter), and kms:Decrypt on a customer managed key that encrypts it.",
 	"https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
@@ -37,6 +40,16 @@ static const struct sm_rule_meta dep_lambda_env = DEP_RULE(
 	"Rename the variable (APP_REGION rather than AWS_REGION); read the runtime's own value "
 	"instead of setting it.",
 	"https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html");
+static const struct sm_rule_meta dep_lambda_vpc = DEP_RULE(
+	"066", SM_SEV_ERROR,
+	"Lambda function in a VPC whose role may not manage network interfaces",
+	"Lambda creates the function's network interfaces with its execution role: CreateFunction "
+	"with VpcConfig fails ('The provided execution role does not have permissions to call "
+	"CreateNetworkInterface on EC2') unless the role allows ec2:CreateNetworkInterface, "
+	"ec2:DescribeNetworkInterfaces and ec2:DeleteNetworkInterface (on every resource).",
+	"Attach the AWS managed policy AWSLambdaVPCAccessExecutionRole (or "
+	"AWSLambdaENIManagementAccess) to the role, or allow those three actions on \"*\".",
+	"https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html");
 static const struct sm_rule_meta dep_sqs_visibility = DEP_RULE(
 	"059", SM_SEV_ERROR, "Queue visibility timeout shorter than the function that polls it",
 	"Lambda refuses an SQS event source mapping when the function's timeout exceeds the "
@@ -121,7 +134,8 @@ static enum grant resource_covers(struct check_ctx *c, const json_t *res, struct
 		if (!strcmp(jstr(res), "*") || (arn && iam_glob(jstr(res), arn)))
 			return GRANT_YES;
 		/* a pattern of the service may match the ARN CloudFormation gives the secret */
-		return !arn && (strstr(jstr(res), ":secretsmanager:") || strstr(jstr(res), ":ssm:"))
+		return !arn && (strstr(jstr(res), ":secretsmanager:") ||
+				strstr(jstr(res), ":ssm:") || strstr(jstr(res), ":kms:"))
 			       ? GRANT_UNKNOWN
 			       : GRANT_NO;
 	}
@@ -164,6 +178,22 @@ static enum grant doc_grants(struct check_ctx *c, const json_t *doc, const char 
 	return best;
 }
 
+/* AWS managed policies that allow only logs, image pulls and traces (their JSON documents in the
+ * AWS Managed Policy Reference): a role holding them has no secret, key or interface by them. */
+static bool grants_none(const json_t *arn)
+{
+	static const char *const names[] = {
+		"policy/service-role/AmazonECSTaskExecutionRolePolicy",
+		"policy/service-role/AWSLambdaBasicExecutionRole",
+		"policy/AWSXRayDaemonWriteAccess",
+		NULL,
+	};
+	for (int i = 0; names[i]; i++)
+		if (has_string(arn, names[i]))
+			return true;
+	return false;
+}
+
 /* Every policy attached to role `rid` (in stack rw): inline, AWS::IAM::Policy, ManagedPolicy. */
 static enum grant role_grants(struct check_ctx *c, struct sm_template *rw, const char *rid,
 			      const json_t *role, const char *action, struct sm_template *sw,
@@ -182,10 +212,9 @@ static enum grant role_grants(struct check_ctx *c, struct sm_template *rw, const
 	json_array_foreach (jget(role, "Properties.ManagedPolicyArns"), i, x) {
 		const json_t *mp = resource_at(c, x, NULL, NULL);
 		if (!mp) {
-			/* AWS's execution role policy grants no secrets; another one may */
-			if (!json_is_string(x) ||
-			    !strstr(jstr(x),
-				    "policy/service-role/AmazonECSTaskExecutionRolePolicy"))
+			/* AWS's execution role policies grant no secrets, keys or interfaces;
+			 * another one may */
+			if (!grants_none(x))
 				g = GRANT_UNKNOWN;
 			continue;
 		}
@@ -218,6 +247,108 @@ static enum grant role_grants(struct check_ctx *c, struct sm_template *rw, const
 	return g;
 }
 
+/* Does a key policy principal stand for the account (IAM policies then decide), or everyone? */
+static bool principal_is_account(const json_t *st)
+{
+	const json_t *p = json_object_get(st, "Principal");
+	if (json_is_string(p))
+		return !strcmp(jstr(p), "*");
+	const json_t *aws = json_object_get(p, "AWS");
+	return has_string(aws, ":root") || has_string(aws, "AWS::AccountId") ||
+	       (json_is_string(aws) && !strcmp(jstr(aws), "*"));
+}
+
+/* Does a key policy principal name role (rw, rid)? `kc` is the key's stack. */
+static bool principal_is_role(struct check_ctx *kc, const json_t *st, struct sm_template *rw,
+			      const char *rid)
+{
+	const json_t *aws = jget(st, "Principal.AWS");
+	size_t i;
+	json_t *x;
+	struct sm_template *w;
+	const char *id;
+	if (!json_is_array(aws))
+		return resource_at(kc, aws, &w, &id) && w == rw && !strcmp(id, rid);
+	json_array_foreach (aws, i, x) {
+		if (resource_at(kc, x, &w, &id) && w == rw && !strcmp(id, rid))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A secret encrypted with a customer managed key: ECS decrypts it with the
+ * execution role, so the key policy must let the role (or the account's IAM
+ * policies, and then the role's) use kms:Decrypt.
+ */
+static void secret_key_access(struct check_ctx *c, const char *id, const char *name,
+			      struct sm_template *sw, const char *sid, const json_t *kv,
+			      struct sm_template *rw, const char *rid, const json_t *role)
+{
+	static const char action[] = "kms:Decrypt";
+	const char *here = c->t->region;
+	if (sw->region && here && strcmp(sw->region, here)) {
+		/* a task in another Region reads the secret's replica there, encrypted with
+		 * the key its ReplicaRegions entry names (the AWS managed key by default) */
+		const json_t *secret = sm_rref_resource((struct sm_rref){sw, sid}), *rep,
+			     *found = NULL;
+		size_t i;
+		json_array_foreach (jget(secret, "Properties.ReplicaRegions"), i, rep) {
+			if (!strcmp(jstr(json_object_get(rep, "Region")) ?: "", here))
+				found = rep;
+		}
+		if (!found)
+			return; /* no replica there: the secret does not exist for the task */
+		kv = json_object_get(found, "KmsKeyId");
+	}
+	if (!kv || (json_is_string(kv) && strstr(jstr(kv), "alias/aws/")))
+		return; /* the AWS managed key: its policy allows the account's principals */
+	struct check_ctx kc = *c;
+	kc.t = sw;
+	struct sm_template *kw;
+	const char *kid;
+	const json_t *key = resource_at(&kc, kv, &kw, &kid);
+	if (!key) {
+		const char *arn = jstr(kv);
+		if (arn && !strncmp(arn, "arn:", 4) &&
+		    role_grants(c, rw, rid, role, action, NULL, NULL, arn) == GRANT_NO)
+			check_report(
+				c, &dep_exec_secret, id, "ContainerDefinitions",
+				"task definition '%s': secret %s is encrypted with key %s, which "
+				"execution role '%s' has no %s on",
+				id, name, arn, rid, action);
+		return;
+	}
+	if (strcmp(res_type(key), "AWS::KMS::Key"))
+		return; /* an alias or a replica key: its policy is elsewhere */
+	const json_t *doc = jget(key, "Properties.KeyPolicy");
+	if (!doc)
+		return;
+	kc.t = kw;
+	bool by_iam = false;
+	size_t i;
+	json_t *stmt;
+	json_array_foreach (json_object_get(doc, "Statement"), i, stmt) {
+		if (strcmp(jstr(json_object_get(stmt, "Effect")) ?: "", "Allow") ||
+		    !iam_actions_cover(json_object_get(stmt, "Action"), action))
+			continue;
+		if (principal_is_role(&kc, stmt, rw, rid))
+			return; /* the key policy names the role */
+		by_iam |= principal_is_account(stmt);
+	}
+	if (!by_iam)
+		check_report(c, &dep_exec_secret, id, "ContainerDefinitions",
+			     "task definition '%s': secret %s is encrypted with key '%s', whose "
+			     "policy neither allows execution role '%s' %s nor lets IAM policies "
+			     "grant it",
+			     id, name, kid, rid, action);
+	else if (role_grants(c, rw, rid, role, action, kw, kid, NULL) == GRANT_NO)
+		check_report(c, &dep_exec_secret, id, "ContainerDefinitions",
+			     "task definition '%s': secret %s is encrypted with key '%s', which "
+			     "execution role '%s' has no %s on",
+			     id, name, kid, rid, action);
+}
+
 static void secret_access(struct check_ctx *c, const char *id, const json_t *exec,
 			  const json_t *secret)
 {
@@ -240,12 +371,17 @@ static void secret_access(struct check_ctx *c, const char *id, const json_t *exe
 		return; /* a bare parameter name, or something we cannot place */
 	if (arn && !strchr(arn, ':'))
 		return;
-	if (role_grants(c, rw, rid, role, action, sw, sid, arn) == GRANT_NO)
+	const char *name = jstr(json_object_get(secret, "Name")) ?: "?";
+	if (role_grants(c, rw, rid, role, action, sw, sid, arn) == GRANT_NO) {
 		check_report(c, &dep_exec_secret, id, "ContainerDefinitions",
 			     "task definition '%s': secret %s comes from %s, which execution role "
 			     "'%s' has no %s on",
-			     id, jstr(json_object_get(secret, "Name")) ?: "?", sid ? sid : arn, rid,
-			     action);
+			     id, name, sid ? sid : arn, rid, action);
+		return;
+	}
+	if (s && !strcmp(st, "AWS::SecretsManager::Secret"))
+		secret_key_access(c, id, name, sw, sid, jget(s, "Properties.KmsKeyId"), rw, rid,
+				  role);
 }
 
 static void task_definition(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
@@ -297,8 +433,40 @@ static const char *const reserved_env[] = {
 	NULL,
 };
 
+/* ---- SM-DEP-066: a function in a VPC manages its network interfaces ---- */
+
+static const char *const eni_actions[] = {"ec2:CreateNetworkInterface",
+					  "ec2:DescribeNetworkInterfaces",
+					  "ec2:DeleteNetworkInterface", NULL};
+
+static void lambda_vpc(struct check_ctx *c, const char *id, const json_t *p)
+{
+	if (!json_array_size(jget(p, "VpcConfig.SubnetIds")))
+		return;
+	struct sm_template *rw;
+	const char *rid;
+	const json_t *role = resource_at(c, json_object_get(p, "Role"), &rw, &rid);
+	if (!role || strcmp(res_type(role), "AWS::IAM::Role"))
+		return; /* a role made elsewhere: its policies are not ours to see */
+	size_t i;
+	json_t *x;
+	json_array_foreach (jget(role, "Properties.ManagedPolicyArns"), i, x) {
+		if (has_string(x, "AWSLambdaVPCAccessExecutionRole") ||
+		    has_string(x, "AWSLambdaENIManagementAccess"))
+			return;
+	}
+	for (int a = 0; eni_actions[a]; a++)
+		if (role_grants(c, rw, rid, role, eni_actions[a], NULL, NULL, "*") == GRANT_NO) {
+			check_report(c, &dep_lambda_vpc, id, "VpcConfig",
+				     "function '%s' runs in a VPC, but its role '%s' has no %s", id,
+				     rid, eni_actions[a]);
+			return;
+		}
+}
+
 static void lambda_env(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
+	lambda_vpc(c, id, p);
 	const char *k;
 	json_t *v;
 	json_object_foreach ((json_t *)jget(p, "Environment.Variables"), k, v) {
@@ -335,6 +503,7 @@ const struct resource_rule check_rules_dep_exec[] = {
 	{&dep_exec_role, "AWS::ECS::TaskDefinition", task_definition},
 	{&dep_exec_secret, "-", NULL},
 	{&dep_lambda_env, "AWS::Lambda::Function", lambda_env},
+	{&dep_lambda_vpc, "-", NULL},
 	{&dep_sqs_visibility, "AWS::Lambda::EventSourceMapping", event_source},
 	{NULL, NULL, NULL},
 };

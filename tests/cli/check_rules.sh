@@ -92,9 +92,33 @@ def same_name(stack, lg):
 case("log-group-name-twice", "SolemateStagingData", same_name("SolemateStagingData", "AppLogs"))
 p = os.path.join(d, "log-group-name-twice", "SolemateStagingCompute.template.json"); t = json.load(open(p))
 t["Resources"]["AlbWebAclLogs"]["Properties"]["LogGroupName"] = "/solemate/app"; json.dump(t, open(p, "w"), indent=1)
+# SM-DEP-061..065 on the production assembly: the traps each rule is for, one change each
+def dims(alarm, d):
+    return lambda r: r[alarm]["Properties"].__setitem__("Dimensions", d)
+case("alarm-db-typo", "SolemateProductionMonitoring", dims("DatabaseCpuAlarm", [{"Name": "DBInstanceIdentifier", "Value": "solemate-prod"}]))
+case("alarm-no-such-dimension", "SolemateProductionMonitoring", dims("DatabaseCpuAlarm", [{"Name": "DBInstanceId", "Value": {"Fn::ImportValue": "SolemateProductionData:ExportsOutputRefDatabase"}}]))
+case("alarm-lb-arn", "SolemateProductionCompute", lambda r: r.__setitem__("LbAlarm", {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+    "Namespace": "AWS/ApplicationELB", "MetricName": "HTTPCode_ELB_5XX_Count", "Dimensions": [{"Name": "LoadBalancer", "Value": {"Ref": "LoadBalancer"}}],
+    "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold"}}))
+def website(r):
+    r["Distribution"]["Properties"]["DistributionConfig"]["Origins"][0]["DomainName"] = "solemate-assets.s3-website-us-east-1.amazonaws.com"
+case("oac-on-website-endpoint", "SolemateProductionEdge", website)
+case("sg-of-staging-vpc", "SolemateProductionNetwork", lambda r: r.__setitem__("FromStaging", {"Type": "AWS::EC2::SecurityGroupIngress", "Properties": {
+    "GroupId": {"Fn::GetAtt": ["AppSecurityGroup", "GroupId"]}, "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+    "SourceSecurityGroupId": {"Fn::ImportValue": "SolemateStagingNetwork:ExportsOutputFnGetAttAppSecurityGroupGroupId"}}}))
+case("dr-replica-without-key", "SolemateProductionDr", lambda r: r.__setitem__("DrReplica", {"Type": "AWS::RDS::DBInstance", "Properties": {
+    "SourceDBInstanceIdentifier": {"Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:solemate-production"}, "DBInstanceClass": "db.m6g.large"}}))
+case("gp3-iops-below-threshold", "SolemateProductionData", lambda r: r["Database"]["Properties"].__setitem__("Iops", 12000))
+def no_kms_grant(r):
+    st = r["TaskExecutionRolePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    st[:] = [s for s in st if "kms:Decrypt" not in s["Action"]]
+case("exec-role-no-key", "SolemateProductionCompute", no_kms_grant)
 PY
 for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database" "cloudfront-acl-in-oregon SM-DEP-022 EdgeAcl" \
-  "exec-role-no-secrets SM-DEP-057 TaskDefinition" "overlapping-subnets SM-DEP-050 VpcPublicSubnet1" "log-group-name-twice SM-DEP-060 AlbWebAclLogs"; do
+  "exec-role-no-secrets SM-DEP-057 TaskDefinition" "overlapping-subnets SM-DEP-050 VpcPublicSubnet1" "log-group-name-twice SM-DEP-060 AlbWebAclLogs" \
+  "alarm-db-typo SM-DEP-063 DatabaseCpuAlarm" "alarm-no-such-dimension SM-DEP-063 DatabaseCpuAlarm" "alarm-lb-arn SM-DEP-063 LbAlarm" \
+  "oac-on-website-endpoint SM-DEP-062 Distribution" "sg-of-staging-vpc SM-DEP-061 FromStaging" "dr-replica-without-key SM-DEP-065 DrReplica" \
+  "gp3-iops-below-threshold SM-DEP-064 Database" "exec-role-no-key SM-DEP-057 TaskDefinition"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/d/$1" > "$TMP/out" 2>/dev/null; rc=$?
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
