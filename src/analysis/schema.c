@@ -18,6 +18,7 @@ struct entry {
 	size_t json_len;
 	json_t *parsed;
 	size_t key_len; /* T lines: ids compare as numbers: by length, then digits */
+	bool no_s_key;	/* R lines: the text was scanned and holds no "s" key (not stateful) */
 };
 
 struct compiled {
@@ -66,8 +67,10 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 			char *tab = strchr(line + 2, '\t');
 			if (tab) {
 				*tab = '\0';
-				struct entry e = {line + 2, tab + 1, (size_t)(end - tab - 1), NULL,
-						  (size_t)(tab - line - 2)};
+				struct entry e = {.key = line + 2,
+						  .json = tab + 1,
+						  .json_len = (size_t)(end - tab - 1),
+						  .key_len = (size_t)(tab - line - 2)};
 				if (line[0] == 'R') {
 					ALLOC_GROW(s->res, s->res_nr + 1, res_alloc);
 					s->res[s->res_nr++] = e;
@@ -138,20 +141,41 @@ static const json_t *parse(struct entry *e)
 }
 
 /* The entry of `key` among `v[0..n)`, sorted by key (R and X lines), or NULL. */
-static const json_t *find_sorted(struct entry *v, size_t n, const char *key)
+static struct entry *find_entry(struct entry *v, size_t n, const char *key)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = strcmp(key, v[mid].key);
 		if (!c)
-			return parse(&v[mid]);
+			return &v[mid];
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+static const json_t *find_sorted(struct entry *v, size_t n, const char *key)
+{
+	struct entry *e = find_entry(v, n, key);
+	return e ? parse(e) : NULL;
+}
+
+/* Could the entry's text hold a key `"name"` (whitespace before its colon allowed)? */
+static bool may_have_key(const struct entry *e, const char *quoted)
+{
+	size_t qn = strlen(quoted);
+	const char *p = e->json, *end = e->json + e->json_len;
+	while ((p = memmem(p, (size_t)(end - p), quoted, qn))) {
+		p += qn;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+			p++;
+		if (p < end && *p == ':')
+			return true;
+	}
+	return false;
 }
 
 const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type)
@@ -236,7 +260,16 @@ bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type)
 {
 	if (!s || !type)
 		return false;
-	const json_t *r = cfn_schema_resource(s, type);
+	/* most types are not: their text has no "s" key, and is not parsed for it (1.5M
+	 * instructions of check --env all) */
+	struct entry *e = find_entry(s->res, s->res_nr, type);
+	if (!e || e->no_s_key)
+		return false;
+	if (!e->parsed && !may_have_key(e, "\"s\"")) {
+		e->no_s_key = true;
+		return false;
+	}
+	const json_t *r = parse(e);
 	return r && json_is_integer(json_object_get(r, "s"));
 }
 
