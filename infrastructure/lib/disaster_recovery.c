@@ -190,7 +190,7 @@ int dr_add_standby(struct sm_stack *s, const struct env_config *cfg,
 				    .regional_waf = security_add_regional_waf(s, &sc, keys, dl),
 				    .alarm_topic = topic,
 				    .data = s};
-	if (compute_build(s, &sc, &ci, &cp, dl) < 0)
+	if (!ci.regional_waf || compute_build(s, &sc, &ci, &cp, dl) < 0)
 		return -1;
 	if (cfg->hosted_zone_id)
 		failover_records(s, cfg, &cp);

@@ -37,28 +37,6 @@ static struct sm_resource *headers_policy(struct sm_stack *s, const struct env_c
 	return r;
 }
 
-static struct sm_resource *edge_waf(struct sm_stack *s, const struct env_config *cfg,
-				    struct sm_resource *key)
-{
-	char *metric = xstrfmt("%sCdn", cfg->stack_prefix);
-	struct sm_resource *acl = sm_resource_new(
-		s, "CdnWebAcl", "AWS::WAFv2::WebACL",
-		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "CLOUDFRONT", "DefaultAction",
-			  "Allow", "Rules", security_waf_rules(metric, false), "VisibilityConfig",
-			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
-			  metric));
-	char *lgname = xstrfmt("aws-waf-logs-%s-cdn", cfg->environment);
-	struct sm_resource *lg =
-		log_group_new(s, "CdnWebAclLogs", json_string(lgname), key, cfg->log_retention_days,
-			      cfg->protect_data ? "Retain" : NULL);
-	sm_resource_new(s, "CdnWebAclLogging", "AWS::WAFv2::LoggingConfiguration",
-			json_pack("{so s[o]}", "ResourceArn", sm_getatt(acl, "Arn"),
-				  "LogDestinationConfigs", sm_getatt(lg, "Arn")));
-	free(lgname);
-	free(metric);
-	return acl;
-}
-
 static json_t *behavior(const char *origin, const char *viewer, const char *cache,
 			struct sm_resource *headers, bool all_methods)
 {
@@ -145,7 +123,6 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct
 int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct storage *st,
 	       const struct compute *cp, struct edge *out, struct diag_list *dl)
 {
-	(void)dl;
 	memset(out, 0, sizeof(*out));
 	/* the edge has its own key: a key cannot be used outside its region */
 	struct sm_resource *key = kms_key_new(
@@ -158,7 +135,9 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 			  "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*"),
 		NULL);
 	out->key = key;
-	out->web_acl = edge_waf(s, cfg, key);
+	out->web_acl = security_add_web_acl(s, cfg, key, true, dl);
+	if (!out->web_acl)
+		return -1;
 	struct sm_resource *headers = headers_policy(s, cfg);
 	char *oac_name = xstrfmt("%s-assets", cfg->stack_prefix);
 	struct sm_resource *oac = sm_resource_new(

@@ -11,6 +11,7 @@
 #include "base/xalloc.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
+#include "constructs/waf.h"
 
 /* CloudWatch Logs may use a key for this account's log groups only (the encryption context). */
 static json_t *logs_statement(void)
@@ -148,98 +149,43 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 	return 0;
 }
 
-/* The managed rule groups and rate limit both WAF web ACLs use (FR-5.4). */
-static json_t *rate_rule(const char *name, int priority, const char *metric_prefix,
-			 const char *metric_suffix, json_t *statement)
+/*
+ * FR-5.4: CloudFront's web ACL (CdnWebAcl, which sees the viewer's own
+ * address) or the load balancer's (AlbWebAcl, whose clients come through
+ * CloudFront).
+ */
+struct sm_resource *security_add_web_acl(struct sm_stack *stack, const struct env_config *cfg,
+					 const struct sm_resource *logs_key, bool cloudfront,
+					 struct diag_list *dl)
 {
-	char *metric = xstrfmt("%s%s", metric_prefix, metric_suffix);
-	json_t *rule = json_pack("{ss si s{so} s{s{}} s{sbsbss}}", "Name", name, "Priority",
-				 priority, "Statement", "RateBasedStatement", statement, "Action",
-				 "Block", "VisibilityConfig", "SampledRequestsEnabled", 1,
-				 "CloudWatchMetricsEnabled", 1, "MetricName", metric);
+	struct waf_web_acl acl;
+	const char *tier = cloudfront ? "Cdn" : "Alb";
+	char *id = xstrfmt("%sWebAcl", tier);
+	char *metric = xstrfmt("%s%s", cfg->stack_prefix, tier);
+	char *logs =
+		xstrfmt(WAF_LOG_GROUP_PREFIX "%s-%s", cfg->environment, cloudfront ? "cdn" : "alb");
+	int rc = waf_web_acl_new(stack, id,
+				 &(struct waf_web_acl_props){
+					 .cloudfront = cloudfront,
+					 .behind_cloudfront = !cloudfront,
+					 .metric_name = metric,
+					 .log_group_name = logs,
+					 .logs_key = logs_key,
+					 .log_retention_days = cfg->log_retention_days,
+					 /* production keeps its request logs with the stack gone */
+					 .log_retain_policy = cfg->protect_data ? "Retain" : NULL},
+				 &acl, dl);
+	free(logs);
 	free(metric);
-	return rule;
-}
-
-json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront)
-{
-	static const char *const groups[] = {
-		"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet",
-		"AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"};
-	/*
-	 * The IP reputation group judges the source address: behind CloudFront
-	 * it can only judge requests that reached the ALB directly (edge servers
-	 * are not on its list), while every viewer through CloudFront is judged
-	 * by the same group in the CloudFront web ACL, on the viewer's address.
-	 */
-	json_t *rules = json_array();
-	for (int i = 0; i < 4; i++) {
-		char *metric = xstrfmt("%s%s", metric_prefix, groups[i] + 18);
-		json_array_append_new(
-			rules, json_pack("{ss si s{s{ssss}} s{s{}} s{sbsbss}}", "Name", groups[i],
-					 "Priority", i, "Statement", "ManagedRuleGroupStatement",
-					 "VendorName", "AWS", "Name", groups[i], "OverrideAction",
-					 "None", "VisibilityConfig", "SampledRequestsEnabled", 1,
-					 "CloudWatchMetricsEnabled", 1, "MetricName", metric));
-		free(metric);
-	}
-	/* 2,000 requests per 5 minutes per client: well above a shopper, below a scraper */
-	if (!behind_cloudfront) {
-		json_array_append_new(
-			rules,
-			rate_rule("RateLimitPerIp", 4, metric_prefix, "RateLimit",
-				  json_pack("{si ss}", "Limit", 2000, "AggregateKeyType", "IP")));
-		return rules;
-	}
-	/*
-	 * Behind CloudFront the source address is an edge server's, shared by
-	 * every viewer it serves: a per-IP limit there would block whole edges.
-	 * CloudFront passes the viewer's address in X-Forwarded-For, which the
-	 * forwarded-IP key reads (AWS WAF developer guide, "Using forwarded IP
-	 * addresses"); the CloudFront web ACL, which sees the viewer's own
-	 * address, stays the authoritative per-IP limit.
-	 */
-	json_array_append_new(
-		rules, rate_rule("RateLimitPerForwardedIp", 4, metric_prefix, "RateLimitForwarded",
-				 json_pack("{si ss s{ssss}}", "Limit", 2000, "AggregateKeyType",
-					   "FORWARDED_IP", "ForwardedIPConfig", "HeaderName",
-					   "X-Forwarded-For", "FallbackBehavior", "MATCH")));
-	/* requests that reached the ALB directly (no X-Forwarded-For): their source is the client
-	 */
-	json_array_append_new(
-		rules, rate_rule("RateLimitPerIpDirect", 5, metric_prefix, "RateLimitDirect",
-				 json_pack("{si ss s{s{s{s{s{s{ss}} ss si s[{siss}]}}}}}", "Limit",
-					   2000, "AggregateKeyType", "IP", "ScopeDownStatement",
-					   "NotStatement", "Statement", "SizeConstraintStatement",
-					   "FieldToMatch", "SingleHeader", "Name",
-					   "x-forwarded-for", "ComparisonOperator", "GT", "Size", 0,
-					   "TextTransformations", "Priority", 0, "Type", "NONE")));
-	return rules;
+	free(id);
+	return rc < 0 ? NULL : acl.acl;
 }
 
 struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const struct env_config *cfg,
 					      const struct security_keys *keys,
 					      struct diag_list *dl)
 {
-	(void)dl;
-	char *metric = xstrfmt("%sAlb", cfg->stack_prefix);
-	struct sm_resource *acl = sm_resource_new(
-		stack, "AlbWebAcl", "AWS::WAFv2::WebACL",
-		json_pack("{ss s{s{}} so s{sbsbss}}", "Scope", "REGIONAL", "DefaultAction", "Allow",
-			  "Rules", security_waf_rules(metric, true), "VisibilityConfig",
-			  "SampledRequestsEnabled", 1, "CloudWatchMetricsEnabled", 1, "MetricName",
-			  metric));
-	/* WAF requires the destination log group's name to start with aws-waf-logs- */
-	char *lgname = xstrfmt("aws-waf-logs-%s-alb", cfg->environment);
-	struct sm_resource *lg =
-		log_group_new(stack, "AlbWebAclLogs", json_string(lgname), keys->logs_key,
-			      cfg->log_retention_days, cfg->protect_data ? "Retain" : NULL);
-	sm_resource_new(stack, "AlbWebAclLogging", "AWS::WAFv2::LoggingConfiguration",
-			json_pack("{so s[o]}", "ResourceArn", sm_getatt(acl, "Arn"),
-				  "LogDestinationConfigs", sm_getatt(lg, "Arn")));
-	free(lgname);
-	free(metric);
-	return acl;
+	return security_add_web_acl(stack, cfg, keys->logs_key, false, dl);
 }
 
 /* The trail's name and ARN: the key and bucket policies name it (aws:SourceArn). */

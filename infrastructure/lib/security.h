@@ -52,12 +52,14 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 json_t *security_alb_certificate(struct sm_stack *stack, const struct env_config *cfg);
 
 /*
- * The rule list of a web ACL: AWS managed groups and a per-client rate limit,
- * keyed on the source address, or, for an ACL behind CloudFront, on the
- * forwarded client address (and on the source for requests that came direct).
+ * A WAFv2 web ACL (constructs/waf.h) with its logs, KMS-encrypted with
+ * `logs_key`: CloudFront's (CdnWebAcl, scope CLOUDFRONT, in us-east-1) or
+ * the load balancer's (AlbWebAcl, its rate limit on the forwarded client
+ * address). NULL with a diagnostic on failure.
  */
-json_t *security_waf_rules(const char *metric_prefix, bool behind_cloudfront);
-
+struct sm_resource *security_add_web_acl(struct sm_stack *stack, const struct env_config *cfg,
+					 const struct sm_resource *logs_key, bool cloudfront,
+					 struct diag_list *dl);
 /* Regional WAFv2 web ACL (managed rule groups + rate rule + logging) for the ALB. */
 struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const struct env_config *cfg,
 					      const struct security_keys *keys,

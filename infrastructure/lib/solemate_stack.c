@@ -152,7 +152,7 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 				    .data = data};
 	/* the distribution's API origin is the load balancer's DNS record: create it first */
 	sm_stack_add_dependency(edge_stack, compute);
-	if (compute_build(compute, cfg, &in, &cp, dl) < 0 ||
+	if (!in.regional_waf || compute_build(compute, cfg, &in, &cp, dl) < 0 ||
 	    edge_build(edge_stack, cfg, &st, &cp, &edge, dl) < 0 ||
 	    monitoring_build(monitoring, edge_stack, cfg, &keys, topic, &cp, &db, &edge, dl) < 0)
 		return -1;

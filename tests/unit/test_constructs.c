@@ -12,6 +12,7 @@
 #include "constructs/iam.h"
 #include "constructs/rds.h"
 #include "constructs/vpc.h"
+#include "constructs/waf.h"
 #include "engine/engine.h"
 #include "support/test.h"
 
@@ -335,6 +336,67 @@ TEST(rds_cross_region_replica_defaults_are_the_secure_ones)
 	diag_list_release(&dl);
 }
 
+static int web_acl(bool behind_cloudfront, const char *log_name, struct diag_list *dl)
+{
+	struct waf_web_acl acl;
+	scratch();
+	return waf_web_acl_new(stack, "Acl",
+			       &(struct waf_web_acl_props){.behind_cloudfront = behind_cloudfront,
+							   .metric_name = "ShopAlb",
+							   .log_group_name = log_name,
+							   .logs_key = any("LogsKey", "AWS::KMS::Key"),
+							   .log_retention_days = 90},
+			       &acl, dl);
+}
+
+TEST(waf_web_acl_defaults_are_the_secure_ones)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(web_acl(false, "aws-waf-logs-shop", &dl) == 0);
+	CHECK(has("Acl", "{\"Scope\":\"REGIONAL\",\"DefaultAction\":{\"Allow\":{}},\"Rules\":["
+			 "{\"Name\":\"AWSManagedRulesAmazonIpReputationList\",\"Priority\":0},"
+			 "{\"Name\":\"AWSManagedRulesCommonRuleSet\"},"
+			 "{\"Name\":\"AWSManagedRulesKnownBadInputsRuleSet\"},"
+			 "{\"Name\":\"AWSManagedRulesSQLiRuleSet\"},"
+			 "{\"Name\":\"RateLimitPerIp\",\"Action\":{\"Block\":{}},\"Statement\":"
+			 "{\"RateBasedStatement\":{\"Limit\":2000,\"AggregateKeyType\":\"IP\"}}}],"
+			 "\"VisibilityConfig\":{\"MetricName\":\"ShopAlb\",\"SampledRequestsEnabled\":true}}"));
+	CHECK(json_array_size(json_object_get(
+		      json_object_get(json_object_get(json_object_get(resolved(), "Resources"), "Acl"),
+				      "Properties"),
+		      "Rules")) == 5);
+	/* every request logged, encrypted */
+	CHECK(has("AclLogs", "{\"LogGroupName\":\"aws-waf-logs-shop\",\"RetentionInDays\":90,"
+			     "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
+	CHECK(has("AclLogging", "{\"ResourceArn\":{\"Fn::GetAtt\":[\"Acl\",\"Arn\"]},"
+				"\"LogDestinationConfigs\":[{\"Fn::GetAtt\":[\"AclLogs\",\"Arn\"]}]}"));
+	diag_list_release(&dl);
+}
+
+/* behind CloudFront the limit keys on the viewer's address, and direct requests on their source */
+TEST(waf_web_acl_behind_cloudfront_limits_the_forwarded_address)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(web_acl(true, "aws-waf-logs-shop", &dl) == 0);
+	CHECK(has("Acl", "{\"Rules\":[{},{},{},{},"
+			 "{\"Name\":\"RateLimitPerForwardedIp\",\"Statement\":{\"RateBasedStatement\":"
+			 "{\"AggregateKeyType\":\"FORWARDED_IP\",\"ForwardedIPConfig\":"
+			 "{\"HeaderName\":\"X-Forwarded-For\"}}}},"
+			 "{\"Name\":\"RateLimitPerIpDirect\",\"Statement\":{\"RateBasedStatement\":"
+			 "{\"AggregateKeyType\":\"IP\",\"ScopeDownStatement\":{\"NotStatement\":{}}}}}]}"));
+	diag_list_release(&dl);
+}
+
+TEST(waf_web_acl_refuses_a_log_group_waf_cannot_write)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(web_acl(false, "/waf/shop", &dl) == -1);
+	CHECK(dl.nr == 1);
+	CHECK_CONTAINS(dl.nr ? dl.items[0].message : NULL, "aws-waf-logs-");
+	CHECK(sm_stack_find_resource(stack, "Acl") == NULL);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
@@ -345,6 +407,9 @@ int main(void)
 	RUN(rds_postgres_is_weakened_only_when_asked);
 	RUN(rds_postgres_refuses_a_version_without_a_major);
 	RUN(rds_cross_region_replica_defaults_are_the_secure_ones);
+	RUN(waf_web_acl_defaults_are_the_secure_ones);
+	RUN(waf_web_acl_behind_cloudfront_limits_the_forwarded_address);
+	RUN(waf_web_acl_refuses_a_log_group_waf_cannot_write);
 	sm_app_free(app);
 	return test_done();
 }
