@@ -123,9 +123,16 @@ cppcheck:
 		-Isrc -Iinfrastructure src infrastructure/lib && echo "cppcheck: no warnings"
 
 # clang-tidy with the repository's .clang-tidy (bugprone, the static analyzer,
-# CERT): every library and command file. Slow (minutes): not yet in .ci/run.
+# CERT): every library and command file, one clang-tidy per file and
+# TIDY_JOBS at once (one process over every file holds its findings back to
+# the end and runs on one core; about 7 CPU minutes in all). Its stderr is
+# only "N warnings generated." of the system headers; findings and compile
+# errors come on stdout. In CI (.ci/run).
+TIDY_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 tidy:
-	@clang-tidy -quiet $(LIB_SRC) $(CLI_SRC) -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS) \
+	@command -v clang-tidy >/dev/null || { echo "tidy: no clang-tidy (scripts/install-deps.sh --test)"; exit 1; }
+	@printf '%s\n' $(LIB_SRC) $(CLI_SRC) | xargs -P $(TIDY_JOBS) -I{} \
+		clang-tidy -quiet {} -- $(CPPFLAGS) -std=c17 $(PKG_CFLAGS) 2>/dev/null \
 		&& echo "tidy: no findings"
 
 clean:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what solemate needs to build and test, idempotently.
 #   scripts/install-deps.sh          build dependencies (Debian packages)
-#   scripts/install-deps.sh --test   also the test oracles: clang, valgrind,
+#   scripts/install-deps.sh --test   also the test oracles and checkers: clang,
+#                                    clang-format and clang-tidy (14), cppcheck, valgrind,
 #                                    cfn-lint, moto, the AWS CDK CLI, cdk-nag,
 #                                    the JUnit schemas, cmark-gfm
 # As root it installs; otherwise it prints the command to run and fails.
@@ -14,7 +15,7 @@ want_test=0
 pkgs=(build-essential pkg-config libjansson-dev libyaml-dev libcurl4-openssl-dev
       libxml2-dev libssl-dev zlib1g-dev graphviz)
 if [ $want_test = 1 ]; then
-  pkgs+=(clang libclang-rt-14-dev cppcheck valgrind hyperfine python3 python3-pip nodejs npm libxml2-utils chromium cmark-gfm
+  pkgs+=(clang libclang-rt-14-dev clang-format clang-tidy cppcheck valgrind hyperfine python3 python3-pip nodejs npm libxml2-utils chromium cmark-gfm
          curl openssl lintian dpkg-dev man-db groff-base zsh fish)
 fi
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/common.h"
+#include "base/date.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
 #include "lib/config_int.h"
@@ -20,19 +21,6 @@
 
 static const char *const entry_keys[] = {"rule", "resource", "reason", "expires"};
 #define N_ENTRY_KEYS (sizeof(entry_keys) / sizeof(entry_keys[0]))
-
-/* "YYYY-MM-DD", a day of the Gregorian calendar */
-static bool is_date(const char *s)
-{
-	int y, m, d, n = 0;
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
-	    s[4] != '-' || s[7] != '-')
-		return false;
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return false;
-	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
 
 static char *entry_string(struct cfg_ctx *c, const json_t *e, const char *key, const char *path,
 			  bool required)
@@ -91,7 +79,7 @@ static void load_entry(struct cfg_ctx *c, const json_t *e, const char *path,
 			      ACCEPTANCE_MIN_REASON);
 		free(at);
 	}
-	if (a->expires && !is_date(a->expires)) {
+	if (a->expires && !date_parse(a->expires, NULL)) {
 		char *at = xstrfmt("%s.expires", path);
 		struct diag *d = cfg_error_at(c, at, "'%s' is not a date YYYY-MM-DD", a->expires);
 		diag_set_hint(d, "e.g. \"2027-06-30\": after that day check reports the finding "

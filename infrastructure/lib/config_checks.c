@@ -242,9 +242,8 @@ int cfg_check_db_class(struct cfg_ctx *c, const char *key, const char *v)
 
 int cfg_check_engine_version(struct cfg_ctx *c, const char *key, const char *v)
 {
-	int major, minor, n = 0;
-	if (sscanf(v, "%d.%d%n", &major, &minor, &n) != 2 || (size_t)n != strlen(v) ||
-	    !isdigit((unsigned char)v[0])) {
+	int major, minor;
+	if (pg_version_parse(v, &major, &minor) < 0) {
 		struct diag *d = cfg_error_at(c, key, "'%s' is not a PostgreSQL version", v);
 		diag_set_hint(d, "write MAJOR.MINOR, for example 16.11");
 		return -1;
@@ -276,7 +275,6 @@ void cfg_check_engine_support(struct cfg_ctx *c, struct env_config *cfg)
 	struct diag *d = NULL;
 	switch (verdict.support) {
 	case PG_SUPPORTED:
-		break;
 	case PG_MALFORMED: /* cfg_check_engine_version refused it already */
 		break;
 	case PG_MAJOR_ENDED:

@@ -112,10 +112,10 @@ static int check_template_file(const char *path, struct diag_list *dl)
 		return -1;
 	}
 	if (st.st_size > SM_TEMPLATE_MAX_BYTES) {
-		d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
-			     "is %lld bytes, above the %lld this tool reads (CloudFormation itself "
-			     "takes at most 1 MB from S3)",
-			     (long long)st.st_size, (long long)SM_TEMPLATE_MAX_BYTES);
+		diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
+			 "is %lld bytes, above the %lld this tool reads (CloudFormation itself "
+			 "takes at most 1 MB from S3)",
+			 (long long)st.st_size, (long long)SM_TEMPLATE_MAX_BYTES);
 		return -1;
 	}
 	return 0;

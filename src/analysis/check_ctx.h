@@ -116,9 +116,9 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \
 	{                                                                                          \
-		.id = "SM-DEP-" num, .severity = sev, .title = title_, .why = why_, .fix = fix_,   \
-		.controls = "AWS deploy-time behaviour", .nag_ids = NULL, .doc = doc_,             \
-		.packs = "deploy"                                                                  \
+		.id = "SM-DEP-" num, .severity = (sev), .title = (title_), .why = (why_),          \
+		.fix = (fix_), .controls = "AWS deploy-time behaviour", .nag_ids = NULL,           \
+		.doc = (doc_), .packs = "deploy"                                                   \
 	}
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "analysis/cost_int.h"
 #include "base/common.h"
+#include "base/date.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/region.h"
@@ -18,13 +19,6 @@
 char *cost_default_prices_dir(void)
 {
 	return fs_data_path("prices");
-}
-
-static bool valid_date(const char *s)
-{
-	int y, m, d, n = 0;
-	return s && sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 && s[10] == '\0' &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 /*
@@ -56,7 +50,7 @@ json_t *cost_load_price_file(const char *dir, const char *region, char **path_ou
 		what = "the price file must be a JSON object";
 	else if (!json_is_string(json_object_get(doc, "currency")))
 		what = "'currency' (a string such as \"USD\") is missing";
-	else if (!valid_date(json_string_value(json_object_get(doc, "date"))))
+	else if (!date_parse(json_string_value(json_object_get(doc, "date")), NULL))
 		what = "'date' (YYYY-MM-DD: the edition of the price list copied) is missing or "
 		       "malformed";
 	else if (!json_object_get(doc, "source"))
@@ -89,11 +83,10 @@ fail:
 /* Whole days from `date` (YYYY-MM-DD, UTC) to now; -1 when it cannot tell. */
 static long days_since(const char *date)
 {
-	struct tm tm = {0};
-	if (sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+	struct date d;
+	if (!date_parse(date, &d))
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	struct tm tm = {.tm_year = d.year - 1900, .tm_mon = d.month - 1, .tm_mday = d.day};
 	time_t then = timegm(&tm), now = time(NULL);
 	if (then == (time_t)-1 || now == (time_t)-1)
 		return -1;

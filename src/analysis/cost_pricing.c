@@ -98,23 +98,28 @@ static void price_load_balancer(struct est *e, const char *id, const char *type,
 
 /* ---- compute ----------------------------------------------------------- */
 
-/* Fargate CPU as units ("256") or vCPU ("0.25 vCPU"), memory as MiB or "0.5 GB". */
-static double fargate_vcpu(const json_t *v)
+/*
+ * Fargate CPU as units ("256") or vCPU ("0.25 vCPU"), memory as MiB or
+ * "0.5 GB": units / 1024, or the number before `unit` (0 when none), or
+ * `fallback` when the value is neither.
+ */
+static double fargate_amount(const json_t *v, const char *unit, double fallback)
 {
 	double d;
 	if (cost_jnum(v, &d))
 		return d / 1024.0;
 	const char *s = json_string_value(v);
-	return s && strstr(s, "vCPU") ? atof(s) : 0.25;
+	return s && strstr(s, unit) ? strtod(s, NULL) : fallback;
+}
+
+static double fargate_vcpu(const json_t *v)
+{
+	return fargate_amount(v, "vCPU", 0.25);
 }
 
 static double fargate_gb(const json_t *v)
 {
-	double d;
-	if (cost_jnum(v, &d))
-		return d / 1024.0;
-	const char *s = json_string_value(v);
-	return s && strstr(s, "GB") ? atof(s) : 0.5;
+	return fargate_amount(v, "GB", 0.5);
 }
 
 static bool service_on_fargate(const json_t *p)

@@ -29,15 +29,14 @@ static void render(struct strbuf *sb, const json_t *v, const char *list_sep)
 	} else if (json_is_object(v) && json_object_size(v) == 1) {
 		const char *k = json_object_iter_key(json_object_iter((json_t *)v));
 		const json_t *a = json_object_get(v, k);
-		if (!strcmp(k, "Ref") && json_is_string(a)) {
+		if ((!strcmp(k, "Ref") || !strcmp(k, "Fn::GetAtt")) && json_is_string(a)) {
+			/* {"Ref": "X"}, or GetAtt's short form "X.Attr" */
 			strbuf_addf(sb, "${%s}", json_string_value(a));
 		} else if (!strcmp(k, "Fn::GetAtt") && json_is_array(a) &&
 			   json_array_size(a) == 2) {
 			strbuf_addf(sb, "${%s.", json_string_value(json_array_get(a, 0)) ?: "?");
 			render(sb, json_array_get(a, 1), ".");
 			strbuf_addch(sb, '}');
-		} else if (!strcmp(k, "Fn::GetAtt") && json_is_string(a)) {
-			strbuf_addf(sb, "${%s}", json_string_value(a));
 		} else if (!strcmp(k, "Fn::Join") && json_array_size(a) == 2 &&
 			   json_is_string(json_array_get(a, 0))) {
 			render(sb, json_array_get(a, 1), json_string_value(json_array_get(a, 0)));

@@ -23,6 +23,7 @@
 #include "aws/creds_internal.h"
 #include "aws/sts.h"
 #include "base/common.h"
+#include "base/date.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -417,10 +418,10 @@ static int role_base(const struct resolver *rs, const struct profile *p, int hop
 		else if (!strcmp(csrc, "EcsContainer"))
 			r = creds_from_container(base, dl);
 		if (r == -2) {
-			d = diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
-				     "profile '%s': credential_source '%s' is not Environment, "
-				     "Ec2InstanceMetadata or EcsContainer",
-				     p->name, csrc);
+			diag_add(dl, DIAG_ERROR, NULL, 0, 0, NULL,
+				 "profile '%s': credential_source '%s' is not Environment, "
+				 "Ec2InstanceMetadata or EcsContainer",
+				 p->name, csrc);
 			return -1;
 		}
 		if (r == 0)
@@ -860,29 +861,5 @@ void aws_creds_release(struct aws_creds *c)
 
 time_t aws_parse_time(const char *s)
 {
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	int n = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-			 &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6)
-		return -1;
-	const char *p = s + n;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	long offset = 0;
-	if (*p == '+' || *p == '-') {
-		int hh, mm;
-		if (sscanf(p + 1, "%2d:%2d", &hh, &mm) != 2 || strlen(p) != 6)
-			return -1;
-		offset = (*p == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
-	} else if (strcmp(p, "Z") && strcmp(p, "UTC") && *p) {
-		return -1;
-	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if (tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-	    tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
-		return -1;
-	return timegm(&tm) - offset;
+	return date_parse_timestamp(s);
 }

@@ -19,17 +19,32 @@ static long decimal(const char **s, long max)
 	return v;
 }
 
-int cidr_parse(const char *s, uint32_t *addr, int *prefix)
+/* The four octets at *s, up to the character `end` after them (advanced past it). */
+static int octets(const char **s, char end, uint32_t *addr)
 {
 	uint32_t a = 0;
-	if (!s)
+	if (!*s)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		long octet = decimal(&s, 255);
-		if (octet < 0 || *s++ != (i < 3 ? '.' : '/'))
+		long octet = decimal(s, 255);
+		if (octet < 0 || *(*s)++ != (i < 3 ? '.' : end))
 			return -1;
 		a = a << 8 | (uint32_t)octet;
 	}
+	*addr = a;
+	return 0;
+}
+
+int ipv4_parse(const char *s, uint32_t *addr)
+{
+	return octets(&s, '\0', addr);
+}
+
+int cidr_parse(const char *s, uint32_t *addr, int *prefix)
+{
+	uint32_t a = 0;
+	if (octets(&s, '/', &a) < 0)
+		return -1;
 	long p = decimal(&s, 32);
 	if (p < 0 || *s)
 		return -1;

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* 0 and the address (host order); -1 unless `s` is exactly a dotted quad (no leading zeros). */
+int ipv4_parse(const char *s, uint32_t *addr);
 /* 0 and the address (host order) and prefix; -1 when `s` is not such a block (or NULL). */
 int cidr_parse(const char *s, uint32_t *addr, int *prefix);
 /* Whether two blocks share an address (one holds the other, or they are equal). */

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/common.h"
+#include "base/date.h"
 #include "base/fsutil.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -17,26 +18,27 @@
 
 #define PG_VERSIONS_FILE "rds-postgres-versions.json"
 
-/* YYYY-MM-DD, digits only (no sign or space, which sscanf's %d would take), month and day in range
- */
-static bool is_date(const char *s)
+/* A decimal number without sign or space at *s (advanced past it), at most 9 digits; -1 if none. */
+static int number(const char **s)
 {
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
-	int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	int v = 0, n = 0;
+	for (; **s >= '0' && **s <= '9' && n < 9; (*s)++, n++)
+		v = v * 10 + (**s - '0');
+	return n && !(**s >= '0' && **s <= '9') ? v : -1;
 }
 
-/* "16.11" -> 16, 11; -1 unless exactly MAJOR.MINOR */
-static int parse_version(const char *v, int *major, int *minor)
+int pg_version_parse(const char *v, int *major, int *minor)
 {
-	int n = 0;
-	if (sscanf(v, "%d.%d%n", major, minor, &n) != 2 || (size_t)n != strlen(v) || *major <= 0 ||
-	    *minor < 0 || v[0] == '+')
+	if (!v)
 		return -1;
+	int ma = number(&v);
+	if (ma <= 0 || *v++ != '.')
+		return -1;
+	int mi = number(&v);
+	if (mi < 0 || *v)
+		return -1;
+	*major = ma;
+	*minor = mi;
 	return 0;
 }
 
@@ -48,14 +50,16 @@ static int validate(const struct pg_versions *v, struct diag_list *dl)
 	int errors = 0;
 	json_t *majors = json_object_get(v->root, "majors");
 	json_t *minors = json_object_get(v->root, "minors");
-	if (!json_is_object(majors) || !json_is_object(minors) || !is_date(pg_versions_date(v))) {
+	if (!json_is_object(majors) || !json_is_object(minors) ||
+	    !date_parse(pg_versions_date(v), NULL)) {
 		diag_add(
 			dl, DIAG_ERROR, v->path, 0, 0, NULL,
 			"expected an object with \"date\" (YYYY-MM-DD), \"majors\" and \"minors\"");
 		return -1;
 	}
 	json_object_foreach (majors, key, e) {
-		if (!is_date(json_string_value(json_object_get(e, "standardSupportEnds")))) {
+		if (!date_parse(json_string_value(json_object_get(e, "standardSupportEnds")),
+				NULL)) {
 			diag_add(dl, DIAG_ERROR, v->path, 0, 0, key,
 				 "major %s has no standardSupportEnds date", key);
 			errors++;
@@ -66,13 +70,13 @@ static int validate(const struct pg_versions *v, struct diag_list *dl)
 		char mk[16];
 		json_t *end = json_object_get(e, "standardSupportEnds");
 		json_t *no_new = json_object_get(e, "noNewInstancesFrom");
-		bool ok = parse_version(key, &ma, &mi) == 0;
+		bool ok = pg_version_parse(key, &ma, &mi) == 0;
 		if (ok) {
 			snprintf(mk, sizeof(mk), "%d", ma);
 			ok = json_object_get(majors, mk) != NULL;
 		}
-		ok = ok && (json_is_null(end) || is_date(json_string_value(end))) &&
-		     (!no_new || is_date(json_string_value(no_new)));
+		ok = ok && (json_is_null(end) || date_parse(json_string_value(end), NULL)) &&
+		     (!no_new || date_parse(json_string_value(no_new), NULL));
 		if (!ok) {
 			diag_add(dl, DIAG_ERROR, v->path, 0, 0, key,
 				 "minor '%s' needs a listed major, standardSupportEnds (a date or "
@@ -83,7 +87,7 @@ static int validate(const struct pg_versions *v, struct diag_list *dl)
 	}
 	const char *def = pg_versions_default(v);
 	int ma, mi;
-	if (!def || parse_version(def, &ma, &mi) < 0 || !json_object_get(minors, def)) {
+	if (!def || pg_version_parse(def, &ma, &mi) < 0 || !json_object_get(minors, def)) {
 		diag_add(dl, DIAG_ERROR, v->path, 0, 0, "default",
 			 "\"default\" must name one of the minors");
 		errors++;
@@ -154,7 +158,7 @@ const char *pg_versions_default(const struct pg_versions *v)
 void pg_versions_today(char buf[11])
 {
 	const char *env = getenv("SOLEMATE_TODAY");
-	if (env && is_date(env)) {
+	if (env && date_parse(env, NULL)) {
 		memcpy(buf, env, 11);
 		return;
 	}
@@ -177,7 +181,7 @@ void pg_versions_check(const struct pg_versions *v, const char *version, const c
 {
 	int minor;
 	memset(out, 0, sizeof(*out));
-	if (parse_version(version, &out->major, &minor) < 0) {
+	if (pg_version_parse(version, &out->major, &minor) < 0) {
 		out->support = PG_MALFORMED;
 		return;
 	}
@@ -232,7 +236,7 @@ char *pg_versions_supported(const struct pg_versions *v, const char *today, int 
 		if (verdict.support != PG_SUPPORTED || (major > 0 && verdict.major != major))
 			continue;
 		keys[n].name = key;
-		parse_version(key, &keys[n].major, &keys[n].minor);
+		pg_version_parse(key, &keys[n].major, &keys[n].minor);
 		n++;
 	}
 	qsort(keys, n, sizeof(*keys), by_version);

@@ -46,6 +46,13 @@ void pg_versions_free(struct pg_versions *v);
  */
 const struct pg_versions *pg_versions_shared(struct diag_list *dl);
 
+/*
+ * "16.11" -> 16 and 11: 0, or -1 unless `v` is exactly MAJOR.MINOR in
+ * digits (no sign, space or third part), MAJOR > 0. The one reader of an
+ * RDS for PostgreSQL version (config, the RDS construct's parameter group).
+ */
+int pg_version_parse(const char *v, int *major, int *minor);
+
 /* The file's edition date and its default version (borrowed; NULL when absent). */
 const char *pg_versions_date(const struct pg_versions *v);
 const char *pg_versions_default(const struct pg_versions *v);

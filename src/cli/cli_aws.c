@@ -13,6 +13,7 @@
 
 #include "aws/stack_events.h"
 #include "aws/sts.h"
+#include "base/cidr.h"
 #include "base/common.h"
 #include "base/fsutil.h"
 #include "base/region.h"
@@ -72,17 +73,13 @@ static bool host_is_loopback(const char *host, size_t n)
 {
 	if ((n == 9 && !strncasecmp(host, "localhost", 9)) || (n == 5 && !memcmp(host, "[::1]", 5)))
 		return true;
-	unsigned part[4];
-	int used = 0;
 	char buf[16];
+	uint32_t addr;
 	if (n >= sizeof(buf))
 		return false;
 	memcpy(buf, host, n);
 	buf[n] = '\0';
-	if (sscanf(buf, "%3u.%3u.%3u.%3u%n", &part[0], &part[1], &part[2], &part[3], &used) != 4 ||
-	    (size_t)used != n || strspn(buf, "0123456789.") != n)
-		return false;
-	return part[0] == 127 && part[1] < 256 && part[2] < 256 && part[3] < 256;
+	return ipv4_parse(buf, &addr) == 0 && addr >> 24 == 127;
 }
 
 /*

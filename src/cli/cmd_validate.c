@@ -124,7 +124,7 @@ int cmd_validate(int argc, char **argv)
 		json_t *out = json_pack("{ss so sI sI}", "schema", cfn_schema_source(schema),
 					"diagnostics", arr, "errors",
 					(json_int_t)diag_count(&dl, DIAG_ERROR), "templates",
-					(json_int_t)(a.nr + a.invalid_nr));
+					(json_int_t)a.nr + (json_int_t)a.invalid_nr);
 		char *s = jio_dump_json(out, NULL); /* malloc, not the arena */
 		fputs(s, stdout);
 		free(s);

@@ -163,6 +163,8 @@ static int set_value(const struct cli_option *o, const char *arg)
 		strbuf_addf(&parsed, "--%s%s%s\n", o->long_name, arg ? "=" : "", arg ? arg : "");
 	if (arg && !*arg && (o->flags & CLI_OPT_NONEMPTY))
 		return parse_error(o, "needs a non-empty value"), -1;
+	if (!arg && takes_arg(o)) /* what takes a value always gets one; a flag gets NULL */
+		return parse_error(o, "needs a value"), -1;
 	switch (o->type) {
 	case CLI_OPT_BOOL:
 		if (o->value == &common_verbose)

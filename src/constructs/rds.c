@@ -1,9 +1,9 @@
 #include "constructs/rds.h"
 
-#include <errno.h>
 #include <stdlib.h>
 
 #include "base/common.h"
+#include "base/pg_versions.h"
 #include "base/xalloc.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
@@ -154,17 +154,6 @@ static struct sm_resource *monitoring_role(struct sm_stack *s, const char *id)
 	return r;
 }
 
-/* "16.4" -> 16; -1 when the version does not start with a number */
-static long major_version(const char *version)
-{
-	char *end;
-	errno = 0;
-	long major = version ? strtol(version, &end, 10) : -1;
-	if (!version || end == version || errno || major <= 0 || (*end && *end != '.'))
-		return -1;
-	return major;
-}
-
 /*
  * <id>SubnetGroup in the isolated subnets, <id>ParameterGroup of the family
  * that follows the major version with TLS forced, <id>MonitoringRole.
@@ -173,8 +162,8 @@ static long major_version(const char *version)
 static int groups(struct sm_stack *s, const char *id, const char *engine_version,
 		  const struct rds_placement *where, struct rds_postgres *out, struct diag_list *dl)
 {
-	long major = major_version(engine_version);
-	if (major < 0) {
+	int major, minor;
+	if (pg_version_parse(engine_version, &major, &minor) < 0) {
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, id,
 			 "cannot read the major version of engine version '%s' (e.g. \"16.4\")",
 			 engine_version ? engine_version : "(none)");
@@ -189,7 +178,7 @@ static int groups(struct sm_stack *s, const char *id, const char *engine_version
 		json_pack("{ss so}", "DBSubnetGroupDescription", where->subnet_group_description,
 			  "SubnetIds", vpc_subnet_ids(where->vpc, VPC_TIER_ISOLATED)));
 	free(rid);
-	char *family = xstrfmt("postgres%ld", major);
+	char *family = xstrfmt("postgres%d", major);
 	rid = xstrfmt("%sParameterGroup", id);
 	/* TLS in transit is forced by the server, not left to clients */
 	json_t *params = json_pack("{ss}", "rds.force_ssl", "1");

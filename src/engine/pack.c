@@ -85,7 +85,11 @@ static void key_path(const char *fmt, int position, va_list ap, struct strbuf *o
 			}
 			break;
 		}
-		case 'b':
+		/*
+		 * The cases below differ in the type va_arg reads (int, json_int_t,
+		 * double, json_t *), which bugprone-branch-clone does not tell apart.
+		 */
+		case 'b': // NOLINT(bugprone-branch-clone)
 		case 'i':
 			(void)va_arg(ap, int);
 			if (l)

@@ -227,9 +227,8 @@ void plan_judge(const json_t *changes, const json_t *old_tmpl, struct cfn_schema
 		v->action = PLAN_NOTHING;
 	else if (v->data_at_risk && policy->production && !policy->allow_data_loss)
 		v->action = PLAN_REFUSE;
-	else if (policy->yes || policy->approval == PLAN_APPROVE_NEVER)
-		v->action = PLAN_GO;
-	else if (policy->approval == PLAN_APPROVE_ANY_CHANGE || v->data_at_risk || v->security)
+	else if (!policy->yes && policy->approval != PLAN_APPROVE_NEVER &&
+		 (policy->approval == PLAN_APPROVE_ANY_CHANGE || v->data_at_risk || v->security))
 		/* data at risk outside production is still worth a question */
 		v->action = PLAN_ASK;
 	else

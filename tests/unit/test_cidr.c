@@ -28,9 +28,24 @@ TEST(adjacent_and_distant_blocks_do_not_overlap)
 	CHECK(!overlap("10.1.2.3/32", "10.1.2.4/32"));
 }
 
+/* the one reader of a dotted quad (the endpoint's loopback check used sscanf's %u) */
+TEST(addresses_are_four_octets_exactly)
+{
+	uint32_t a = 0;
+	CHECK(ipv4_parse("127.0.0.1", &a) == 0 && a == 0x7f000001u);
+	CHECK(ipv4_parse("10.1.255.0", &a) == 0 && a == 0x0a01ff00u);
+	static const char *const bad[] = {"127.0.0",  "127.0.0.1.1", "256.0.0.1", "127.0.0.01",
+					  "127.0.0.-1", " 127.0.0.1", "127.0.0.1 ", "127.0.0.1/8",
+					  "",	      NULL};
+	for (int i = 0; bad[i]; i++)
+		CHECK(ipv4_parse(bad[i], &a) == -1);
+	CHECK(ipv4_parse(NULL, &a) == -1);
+}
+
 int main(void)
 {
 	RUN(blocks_overlap_when_one_holds_the_other);
 	RUN(adjacent_and_distant_blocks_do_not_overlap);
+	RUN(addresses_are_four_octets_exactly);
 	return test_done();
 }

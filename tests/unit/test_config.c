@@ -190,6 +190,23 @@ TEST(shipped_configs_conform_to_their_schema_keys)
 }
 
 /* item 1 of issue 12: RDS refuses instances on minors past their standard support */
+/* the one reader of a version: exactly MAJOR.MINOR in digits (sscanf took signs and spaces) */
+TEST(engine_versions_are_read_exactly)
+{
+	int ma = 0, mi = 0;
+	CHECK(pg_version_parse("16.11", &ma, &mi) == 0 && ma == 16 && mi == 11);
+	CHECK(pg_version_parse("17.0", &ma, &mi) == 0 && ma == 17 && mi == 0);
+	static const char *const bad[] = {"16",	  "16.",   ".4",	   "16.4.1", " 16.4", "16. 4",
+					  "+16.4", "16.+4", "0.4",	   "16.4 ",  "",	"1234567890.1",
+					  "latest", NULL};
+	for (int i = 0; bad[i]; i++) {
+		if (pg_version_parse(bad[i], &ma, &mi) == 0)
+			printf("#   accepted '%s'\n", bad[i]);
+		CHECK(pg_version_parse(bad[i], &ma, &mi) == -1);
+	}
+	CHECK(pg_version_parse(NULL, &ma, &mi) == -1);
+}
+
 TEST(engine_versions_follow_the_dated_calendar)
 {
 	struct pg_versions pv;
@@ -443,5 +460,6 @@ int main(void)
 	RUN(placeholder_certificates_are_not_deployable);
 	RUN(dr_readiness_is_validated_at_load);
 	RUN(engine_version_is_checked_at_load_and_defaults_to_a_supported_one);
+	RUN(engine_versions_are_read_exactly);
 	return test_done();
 }
