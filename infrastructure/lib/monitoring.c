@@ -9,6 +9,7 @@
 
 #include "base/common.h"
 #include "base/xalloc.h"
+#include "constructs/alarms.h"
 
 static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
 				     const struct env_config *cfg, struct sm_resource *key)
@@ -53,178 +54,26 @@ struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env
 	return t;
 }
 
-struct alarm {
-	const char *id;
-	const char *description;
-	const char *ns;
-	const char *metric;
-	const char *statistic; /* "Sum", ..., or "p95" (extended) */
-	const char *op;
-	double threshold;
-	int period, periods;
-};
-
-static void alarm_new(struct sm_stack *s, const struct alarm *a, json_t *dimensions,
-		      struct sm_resource *topic)
+/* FR-6.1, FR-6.4: the PRD's success metric (responses under 200 ms) and every tier */
+static void service_alarms(struct sm_stack *s, struct sm_resource *topic, const struct compute *cp)
 {
-	json_t *p = json_pack("{ss ss ss so ss sf si si s[o] s[o] ss}", "AlarmDescription",
-			      a->description, "Namespace", a->ns, "MetricName", a->metric,
-			      "Dimensions", dimensions, "ComparisonOperator", a->op, "Threshold",
-			      a->threshold, "Period", a->period, "EvaluationPeriods", a->periods,
-			      "AlarmActions", sm_ref(topic), "OKActions", sm_ref(topic),
-			      "TreatMissingData", "notBreaching");
-	if (a->statistic[0] == 'p')
-		json_object_set_new(p, "ExtendedStatistic", json_string(a->statistic));
-	else
-		json_object_set_new(p, "Statistic", json_string(a->statistic));
-	sm_resource_new(s, a->id, "AWS::CloudWatch::Alarm", p);
-}
-
-static json_t *dim(const char *name, json_t *value)
-{
-	return json_pack("{ss so}", "Name", name, "Value", value);
-}
-
-/* max_connections of RDS PostgreSQL: LEAST(DBInstanceClassMemory/9531392, 5000) */
-static double db_max_connections(const char *cls)
-{
-	static const struct {
-		const char *size;
-		double gib;
-	} sizes[] = {{".micro", 1},   {".small", 2},	{".medium", 4},	 {".large", 8},
-		     {".xlarge", 16}, {".2xlarge", 32}, {".4xlarge", 64}};
-	double gib = 128;
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-		if (strstr(cls, sizes[i].size) &&
-		    strlen(strstr(cls, sizes[i].size)) == strlen(sizes[i].size))
-			gib = sizes[i].gib;
-	if (strncmp(cls, "db.r", 4) == 0)
-		gib *= 2; /* memory-optimised classes have twice the memory per size */
-	double n = gib * 1073741824.0 / 9531392.0;
-	return n < 5000 ? n : 5000;
-}
-
-static void service_alarms(struct sm_stack *s, const struct env_config *cfg,
-			   struct sm_resource *topic, const struct compute *cp)
-{
-	const struct alarm alb5xx = {"Alb5xxAlarm",
-				     "Load balancer 5xx responses",
-				     "AWS/ApplicationELB",
-				     "HTTPCode_ELB_5XX_Count",
-				     "Sum",
-				     "GreaterThanOrEqualToThreshold",
-				     10,
-				     60,
-				     5};
-	alarm_new(s, &alb5xx,
-		  json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))),
-		  topic);
-	const struct alarm t5xx = {"Target5xxAlarm",
-				   "Application 5xx responses",
-				   "AWS/ApplicationELB",
-				   "HTTPCode_Target_5XX_Count",
-				   "Sum",
-				   "GreaterThanOrEqualToThreshold",
-				   10,
-				   60,
-				   5};
-	alarm_new(s, &t5xx,
-		  json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))),
-		  topic);
-	/* the PRD's success metric: responses under 200 ms */
-	const struct alarm p95 = {"LatencyP95Alarm",
-				  "p95 response time above 200 ms (PRD)",
-				  "AWS/ApplicationELB",
-				  "TargetResponseTime",
-				  "p95",
-				  "GreaterThanThreshold",
-				  0.2,
-				  60,
-				  5};
-	alarm_new(s, &p95,
-		  json_pack("[o]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName"))),
-		  topic);
-	const struct alarm unhealthy = {"UnhealthyHostsAlarm",
-					"Unhealthy application targets",
-					"AWS/ApplicationELB",
-					"UnHealthyHostCount",
-					"Maximum",
-					"GreaterThanOrEqualToThreshold",
-					1,
-					60,
-					3};
-	alarm_new(s, &unhealthy,
-		  json_pack("[oo]", dim("LoadBalancer", sm_getatt(cp->alb, "LoadBalancerFullName")),
-			    dim("TargetGroup", sm_getatt(cp->target_group, "TargetGroupFullName"))),
-		  topic);
-	const struct alarm cpu = {"EcsCpuAlarm",
-				  "Application CPU above 80 %",
-				  "AWS/ECS",
-				  "CPUUtilization",
-				  "Average",
-				  "GreaterThanThreshold",
-				  80,
-				  60,
-				  5};
-	const struct alarm mem = {"EcsMemoryAlarm",
-				  "Application memory above 80 %",
-				  "AWS/ECS",
-				  "MemoryUtilization",
-				  "Average",
-				  "GreaterThanThreshold",
-				  80,
-				  60,
-				  5};
-	alarm_new(s, &cpu,
-		  json_pack("[oo]", dim("ClusterName", sm_ref(cp->cluster)),
-			    dim("ServiceName", sm_getatt(cp->service, "Name"))),
-		  topic);
-	alarm_new(s, &mem,
-		  json_pack("[oo]", dim("ClusterName", sm_ref(cp->cluster)),
-			    dim("ServiceName", sm_getatt(cp->service, "Name"))),
-		  topic);
-	(void)cfg;
+	alarms_for_load_balancer(
+		s, "",
+		&(struct load_balancer_alarm_props){.load_balancer = cp->alb,
+						    .target_group = cp->target_group,
+						    .latency_p95_seconds = 0.2,
+						    .latency_description =
+							    "p95 response time above 200 ms (PRD)"},
+		topic);
+	alarms_for_service(s, "Ecs", cp->cluster, cp->service, topic);
 }
 
 static void database_alarms(struct sm_stack *s, const struct env_config *cfg,
 			    struct sm_resource *topic, const struct database *db)
 {
-	const struct alarm cpu = {"DatabaseCpuAlarm",
-				  "Database CPU above 80 %",
-				  "AWS/RDS",
-				  "CPUUtilization",
-				  "Average",
-				  "GreaterThanThreshold",
-				  80,
-				  300,
-				  3};
-	alarm_new(s, &cpu, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
-		  topic);
-	const struct alarm storage = {"DatabaseStorageAlarm",
-				      "Database free storage below 2 GiB",
-				      "AWS/RDS",
-				      "FreeStorageSpace",
-				      "Minimum",
-				      "LessThanThreshold",
-				      2147483648.0,
-				      300,
-				      1};
-	alarm_new(s, &storage, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
-		  topic);
-	struct alarm conns = {"DatabaseConnectionsAlarm",
-			      "Database connections above 80 % of max_connections",
-			      "AWS/RDS",
-			      "DatabaseConnections",
-			      "Maximum",
-			      "GreaterThanThreshold",
-			      0,
-			      300,
-			      2};
-	conns.threshold = (double)(long)(0.8 * db_max_connections(cfg->database_instance_class));
-	alarm_new(s, &conns, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(db->instance))),
-		  topic);
+	alarms_for_postgres(s, db->instance, cfg->database_instance_class, topic);
 	for (int i = 0; i < db->replica_nr; i++) {
-		char *id = xstrfmt("DatabaseReplica%dLagAlarm", i + 1);
+		char *id = xstrfmt("%sLagAlarm", sm_resource_id(db->replicas[i]));
 		monitoring_add_replica_lag_alarm(s, id, db->replicas[i], topic);
 		free(id);
 	}
@@ -233,48 +82,28 @@ static void database_alarms(struct sm_stack *s, const struct env_config *cfg,
 void monitoring_add_replica_lag_alarm(struct sm_stack *s, const char *id,
 				      struct sm_resource *replica, struct sm_resource *topic)
 {
-	const struct alarm lag = {id,
-				  "Read replica more than 30 s behind",
-				  "AWS/RDS",
-				  "ReplicaLag",
-				  "Maximum",
-				  "GreaterThanThreshold",
-				  MONITORING_REPLICA_LAG_SECONDS,
-				  60,
-				  5};
-	alarm_new(s, &lag, json_pack("[o]", dim("DBInstanceIdentifier", sm_ref(replica))), topic);
+	alarm_replica_lag(s, id, replica, MONITORING_REPLICA_LAG_SECONDS, topic);
 }
 
 /* CloudFront and its WAF publish metrics in us-east-1 only: alarms live there. */
 static void edge_alarms(struct sm_stack *es, const struct env_config *cfg, const struct edge *e)
 {
 	struct sm_resource *topic = topic_new(es, "EdgeAlarmTopic", cfg, e->key);
-	const struct alarm cf5xx = {"Cdn5xxRateAlarm",
-				    "CloudFront 5xx error rate above 5 %",
-				    "AWS/CloudFront",
-				    "5xxErrorRate",
-				    "Average",
-				    "GreaterThanThreshold",
-				    5,
-				    300,
-				    2};
-	alarm_new(es, &cf5xx,
-		  json_pack("[oo]", dim("DistributionId", sm_ref(e->distribution)),
-			    dim("Region", json_string("Global"))),
+	alarm_new(es, "Cdn5xxRateAlarm",
+		  &(struct alarm_props){
+			  "CloudFront 5xx error rate above 5 %", "AWS/CloudFront", "5xxErrorRate",
+			  "Average", "GreaterThanThreshold", 5, 300, 2,
+			  json_pack("[oo]",
+				    alarm_dimension("DistributionId", sm_ref(e->distribution)),
+				    alarm_dimension("Region", json_string("Global")))},
 		  topic);
 	char *metric = xstrfmt("%sCdn", cfg->stack_prefix);
-	const struct alarm waf = {"CdnWafBlockedAlarm",
-				  "WAF blocking a spike of requests",
-				  "AWS/WAFV2",
-				  "BlockedRequests",
-				  "Sum",
-				  "GreaterThanThreshold",
-				  1000,
-				  300,
-				  1};
-	alarm_new(es, &waf,
-		  json_pack("[oo]", dim("WebACL", json_string(metric)),
-			    dim("Rule", json_string("ALL"))),
+	alarm_new(es, "CdnWafBlockedAlarm",
+		  &(struct alarm_props){
+			  "WAF blocking a spike of requests", "AWS/WAFV2", "BlockedRequests", "Sum",
+			  "GreaterThanThreshold", 1000, 300, 1,
+			  json_pack("[oo]", alarm_dimension("WebACL", json_string(metric)),
+				    alarm_dimension("Rule", json_string("ALL")))},
 		  topic);
 	free(metric);
 }
@@ -403,7 +232,7 @@ int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack, const stru
 {
 	(void)keys;
 	(void)dl;
-	service_alarms(s, cfg, topic, cp);
+	service_alarms(s, topic, cp);
 	database_alarms(s, cfg, topic, db);
 	if (edge->distribution)
 		edge_alarms(edge_stack, cfg, edge);

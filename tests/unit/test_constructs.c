@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "constructs/alarms.h"
 #include "constructs/alb.h"
 #include "constructs/ecs.h"
 #include "constructs/iam.h"
@@ -397,6 +398,38 @@ TEST(waf_web_acl_refuses_a_log_group_waf_cannot_write)
 	diag_list_release(&dl);
 }
 
+TEST(alarm_sets_notify_on_alarm_and_on_ok)
+{
+	scratch();
+	struct sm_resource *topic = any("Topic", "AWS::SNS::Topic");
+	alarms_for_load_balancer(
+		stack, "",
+		&(struct load_balancer_alarm_props){
+			.load_balancer = any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+			.target_group = any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
+			.latency_p95_seconds = 0.5,
+			.latency_description = "slow"},
+		topic);
+	alarms_for_postgres(stack, any("Db", "AWS::RDS::DBInstance"), "db.r6g.large", topic);
+	alarms_for_postgres(stack, any("Small", "AWS::RDS::DBInstance"), "db.t4g.micro", topic);
+	const char *ids[] = {"Alb5xxAlarm", "Target5xxAlarm", "LatencyP95Alarm",
+			     "UnhealthyHostsAlarm", "DbCpuAlarm", "DbStorageAlarm",
+			     "DbConnectionsAlarm"};
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		CHECK(has(ids[i], "{\"AlarmActions\":[{\"Ref\":\"Topic\"}],\"OKActions\":"
+				  "[{\"Ref\":\"Topic\"}],\"TreatMissingData\":\"notBreaching\"}"));
+	/* a percentile is an extended statistic; the target is the caller's */
+	CHECK(has("LatencyP95Alarm", "{\"ExtendedStatistic\":\"p95\",\"Threshold\":0.5}"));
+	CHECK(has("UnhealthyHostsAlarm", "{\"Dimensions\":[{\"Name\":\"LoadBalancer\"},"
+					 "{\"Name\":\"TargetGroup\"}]}"));
+	/* 80 % of LEAST(memory / 9531392, 5000): 16 GiB and 1 GiB of memory */
+	CHECK(has("DbConnectionsAlarm", "{\"Threshold\":1441.0}"));
+	CHECK(has("SmallConnectionsAlarm", "{\"Threshold\":90.0}"));
+	alarm_replica_lag(stack, "LagAlarm", any("Replica", "AWS::RDS::DBInstance"), 30, topic);
+	CHECK(has("LagAlarm", "{\"MetricName\":\"ReplicaLag\",\"Threshold\":30.0,"
+			      "\"Dimensions\":[{\"Value\":{\"Ref\":\"Replica\"}}]}"));
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
@@ -410,6 +443,7 @@ int main(void)
 	RUN(waf_web_acl_defaults_are_the_secure_ones);
 	RUN(waf_web_acl_behind_cloudfront_limits_the_forwarded_address);
 	RUN(waf_web_acl_refuses_a_log_group_waf_cannot_write);
+	RUN(alarm_sets_notify_on_alarm_and_on_ok);
 	sm_app_free(app);
 	return test_done();
 }
