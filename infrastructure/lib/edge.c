@@ -12,43 +12,10 @@
 
 #include "base/common.h"
 #include "base/xalloc.h"
+#include "constructs/cdn.h"
 #include "constructs/secure.h"
 
-/* AWS managed CloudFront policies (CloudFront developer guide, "managed policies") */
-#define CACHE_OPTIMIZED "658327ea-f89d-4fab-a63d-7e88639e58f6"
-#define CACHE_DISABLED "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
-#define ORIGIN_ALL_VIEWER_EXCEPT_HOST "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 #define CLOUDFRONT_HOSTED_ZONE "Z2FDTNDATAQYW2" /* alias target zone of every distribution */
-
-static struct sm_resource *headers_policy(struct sm_stack *s, const struct env_config *cfg)
-{
-	char *name = xstrfmt("%s-security-headers", cfg->stack_prefix);
-	struct sm_resource *r = sm_resource_new(
-		s, "SecurityHeadersPolicy", "AWS::CloudFront::ResponseHeadersPolicy",
-		json_pack("{s{ss s{s{sbsisbsb} s{sb} s{sbss} s{sbss} s{sbsbsb}}}}",
-			  "ResponseHeadersPolicyConfig", "Name", name, "SecurityHeadersConfig",
-			  "StrictTransportSecurity", "Override", 1, "AccessControlMaxAgeSec",
-			  63072000, "IncludeSubdomains", 1, "Preload", 1, "ContentTypeOptions",
-			  "Override", 1, "FrameOptions", "Override", 1, "FrameOption", "DENY",
-			  "ReferrerPolicy", "Override", 1, "ReferrerPolicy",
-			  "strict-origin-when-cross-origin", "XSSProtection", "Override", 1,
-			  "Protection", 1, "ModeBlock", 1));
-	free(name);
-	return r;
-}
-
-static json_t *behavior(const char *origin, const char *viewer, const char *cache,
-			struct sm_resource *headers, bool all_methods)
-{
-	json_t *b = json_pack("{ss ss ss so sb}", "TargetOriginId", origin, "ViewerProtocolPolicy",
-			      viewer, "CachePolicyId", cache, "ResponseHeadersPolicyId",
-			      sm_ref(headers), "Compress", 1);
-	json_object_set_new(b, "AllowedMethods",
-			    all_methods ? json_pack("[sssssss]", "GET", "HEAD", "OPTIONS", "PUT",
-						    "PATCH", "POST", "DELETE")
-					: json_pack("[sss]", "GET", "HEAD", "OPTIONS"));
-	return b;
-}
 
 /*
  * Route 53 health check of one HTTPS endpoint: every 30 s, unhealthy after
@@ -138,27 +105,14 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	out->web_acl = security_add_web_acl(s, cfg, key, true, dl);
 	if (!out->web_acl)
 		return -1;
-	struct sm_resource *headers = headers_policy(s, cfg);
-	char *oac_name = xstrfmt("%s-assets", cfg->stack_prefix);
-	struct sm_resource *oac = sm_resource_new(
-		s, "AssetsOriginAccessControl", "AWS::CloudFront::OriginAccessControl",
-		json_pack("{s{ss ss ss ss}}", "OriginAccessControlConfig", "Name", oac_name,
-			  "OriginAccessControlOriginType", "s3", "SigningBehavior", "always",
-			  "SigningProtocol", "sigv4"));
-	free(oac_name);
+	char *name = xstrfmt("%s-security-headers", cfg->stack_prefix);
+	struct sm_resource *headers = cdn_security_headers_new(s, "SecurityHeadersPolicy", name);
+	free(name);
+	name = xstrfmt("%s-assets", cfg->stack_prefix);
+	struct sm_resource *oac =
+		cdn_origin_access_control_new(s, "AssetsOriginAccessControl", name);
+	free(name);
 
-	char *origin = compute_origin_domain(cfg);
-	json_t *origins = json_pack(
-		"[{ss so s{ss} so}, {ss ss s{si si ss s[s]}}]", "Id", "assets", "DomainName",
-		sm_getatt(st->assets_bucket, "RegionalDomainName"), "S3OriginConfig",
-		"OriginAccessIdentity", "", "OriginAccessControlId", sm_getatt(oac, "Id"), "Id",
-		"api", "DomainName", origin, "CustomOriginConfig", "HTTPPort", 80, "HTTPSPort", 443,
-		"OriginProtocolPolicy", "https-only", "OriginSSLProtocols", "TLSv1.2");
-	free(origin);
-	json_t *api = behavior("api", "https-only", CACHE_DISABLED, headers, true);
-	json_object_set_new(api, "PathPattern", json_string("/api/*"));
-	json_object_set_new(api, "OriginRequestPolicyId",
-			    json_string(ORIGIN_ALL_VIEWER_EXCEPT_HOST));
 	char *www = xstrfmt("www.%s", cfg->domain_name);
 	/*
 	 * FR-5.3: with a hosted zone, a DNS-validated certificate of our own
@@ -177,21 +131,26 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 		json_decref(cert_arn);
 		cert_arn = sm_ref(cert);
 	}
-	json_t *config =
-		json_pack("{sb ss s[ss] so so s[o] s{so ss ss} ss sb ss so s{so ss sb}}", "Enabled",
-			  1, "Comment", cfg->stack_prefix, "Aliases", cfg->domain_name, www,
-			  "Origins", origins, "DefaultCacheBehavior",
-			  behavior("assets", "redirect-to-https", CACHE_OPTIMIZED, headers, false),
-			  "CacheBehaviors", api, "ViewerCertificate", "AcmCertificateArn", cert_arn,
-			  "SslSupportMethod", "sni-only", "MinimumProtocolVersion", "TLSv1.2_2021",
-			  "HttpVersion", "http2and3", "IPV6Enabled", 1, "PriceClass",
-			  cfg->cloudfront_price_class, "WebACLId", sm_getatt(out->web_acl, "Arn"),
-			  "Logging", "Bucket", sm_getatt(st->logs_bucket, "DomainName"), "Prefix",
-			  "cloudfront/", "IncludeCookies", 0);
-	json_object_set_new(config, "DefaultRootObject", json_string("index.html"));
+	/* FR-3.5: the assets from the bucket, the API paths from the load balancer */
+	char *origin = compute_origin_domain(cfg);
+	out->distribution =
+		cdn_distribution_new(s, "Distribution",
+				     &(struct cdn_distribution_props){
+					     .comment = cfg->stack_prefix,
+					     .aliases = json_pack("[ss]", cfg->domain_name, www),
+					     .bucket = st->assets_bucket,
+					     .origin_access_control = oac,
+					     .default_root_object = "index.html",
+					     .api_domain = origin,
+					     .api_path = "/api/*",
+					     .headers_policy = headers,
+					     .certificate_arn = cert_arn,
+					     .price_class = cfg->cloudfront_price_class,
+					     .web_acl = out->web_acl,
+					     .log_bucket = st->logs_bucket,
+					     .log_prefix = "cloudfront/"});
+	free(origin);
 	free(www);
-	out->distribution = sm_resource_new(s, "Distribution", "AWS::CloudFront::Distribution",
-					    json_pack("{so}", "DistributionConfig", config));
 	sm_resource_suppress(out->distribution, "AwsSolutions-CFR1",
 			     "a shop sells worldwide: no geographic restriction by design");
 	/*

@@ -9,6 +9,7 @@
 
 #include "constructs/alarms.h"
 #include "constructs/alb.h"
+#include "constructs/cdn.h"
 #include "constructs/ecs.h"
 #include "constructs/iam.h"
 #include "constructs/rds.h"
@@ -430,6 +431,44 @@ TEST(alarm_sets_notify_on_alarm_and_on_ok)
 			      "\"Dimensions\":[{\"Value\":{\"Ref\":\"Replica\"}}]}"));
 }
 
+TEST(cdn_defaults_are_the_secure_ones)
+{
+	scratch();
+	struct sm_resource *bucket = any("Assets", "AWS::S3::Bucket");
+	struct sm_resource *headers = cdn_security_headers_new(stack, "Headers", "shop-headers");
+	struct sm_resource *oac = cdn_origin_access_control_new(stack, "Oac", "shop-assets");
+	cdn_distribution_new(stack, "Cdn",
+			     &(struct cdn_distribution_props){
+				     .aliases = json_pack("[s]", "shop.example"),
+				     .bucket = bucket,
+				     .origin_access_control = oac,
+				     .api_domain = "origin.shop.example",
+				     .api_path = "/api/*",
+				     .headers_policy = headers,
+				     .certificate_arn = json_string("arn:aws:acm:us-east-1:1:certificate/x"),
+				     .price_class = "PriceClass_100",
+				     .web_acl = any("Acl", "AWS::WAFv2::WebACL"),
+				     .log_bucket = any("Logs", "AWS::S3::Bucket")});
+	CHECK(has("Oac", "{\"OriginAccessControlConfig\":{\"SigningBehavior\":\"always\","
+			 "\"SigningProtocol\":\"sigv4\",\"OriginAccessControlOriginType\":\"s3\"}}"));
+	CHECK(has("Headers", "{\"ResponseHeadersPolicyConfig\":{\"SecurityHeadersConfig\":{"
+			     "\"StrictTransportSecurity\":{\"AccessControlMaxAgeSec\":63072000,"
+			     "\"IncludeSubdomains\":true,\"Preload\":true},"
+			     "\"FrameOptions\":{\"FrameOption\":\"DENY\"}}}}"));
+	CHECK(has("Cdn", "{\"DistributionConfig\":{"
+			 "\"ViewerCertificate\":{\"MinimumProtocolVersion\":\"TLSv1.2_2021\","
+			 "\"SslSupportMethod\":\"sni-only\"},"
+			 "\"DefaultCacheBehavior\":{\"ViewerProtocolPolicy\":\"redirect-to-https\","
+			 "\"ResponseHeadersPolicyId\":{\"Ref\":\"Headers\"}},"
+			 "\"CacheBehaviors\":[{\"PathPattern\":\"/api/*\",\"ViewerProtocolPolicy\":"
+			 "\"https-only\",\"CachePolicyId\":\"" CDN_CACHE_DISABLED "\"}],"
+			 "\"Origins\":[{\"OriginAccessControlId\":{\"Fn::GetAtt\":[\"Oac\",\"Id\"]}},"
+			 "{\"CustomOriginConfig\":{\"OriginProtocolPolicy\":\"https-only\","
+			 "\"OriginSSLProtocols\":[\"TLSv1.2\"]}}],"
+			 "\"WebACLId\":{\"Fn::GetAtt\":[\"Acl\",\"Arn\"]},"
+			 "\"Logging\":{\"Bucket\":{\"Fn::GetAtt\":[\"Logs\",\"DomainName\"]}}}}"));
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
@@ -444,6 +483,7 @@ int main(void)
 	RUN(waf_web_acl_behind_cloudfront_limits_the_forwarded_address);
 	RUN(waf_web_acl_refuses_a_log_group_waf_cannot_write);
 	RUN(alarm_sets_notify_on_alarm_and_on_ok);
+	RUN(cdn_defaults_are_the_secure_ones);
 	sm_app_free(app);
 	return test_done();
 }
