@@ -14,36 +14,7 @@
 static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
 				     const struct env_config *cfg, struct sm_resource *key)
 {
-	struct sm_resource *t =
-		sm_resource_new(s, id, "AWS::SNS::Topic",
-				json_pack("{so ss}", "KmsMasterKeyId", sm_getatt(key, "Arn"),
-					  "DisplayName", "SoleMate alarms"));
-	char *pid = xstrfmt("%sPolicy", id), *sid = xstrfmt("%sEmail", id);
-	/*
-	 * A topic policy replaces SNS's default one: CloudWatch may publish only
-	 * when it allows cloudwatch.amazonaws.com, for this account's alarms
-	 * (CloudWatch user guide, "Using Amazon SNS topics for alarm actions";
-	 * aws:SourceArn and aws:SourceAccount against the confused deputy).
-	 */
-	sm_resource_new(s, pid, "AWS::SNS::TopicPolicy",
-			json_pack("{s[o] s{ss s[{ss ss s{ss} ss so s{s{ss}}},"
-				  "{ss ss s{ss} ss so s{s{so} s{so}}}]}}",
-				  "Topics", sm_ref(t), "PolicyDocument", "Version", "2012-10-17",
-				  "Statement", "Sid", "DenyInsecureTransport", "Effect", "Deny",
-				  "Principal", "AWS", "*", "Action", "sns:Publish", "Resource",
-				  sm_ref(t), "Condition", "Bool", "aws:SecureTransport", "false",
-				  "Sid", "AllowCloudWatchAlarms", "Effect", "Allow", "Principal",
-				  "Service", "cloudwatch.amazonaws.com", "Action", "sns:Publish",
-				  "Resource", sm_ref(t), "Condition", "ArnLike", "aws:SourceArn",
-				  sm_fn_sub("arn:${AWS::Partition}:cloudwatch:${AWS::Region}:"
-					    "${AWS::AccountId}:alarm:*"),
-				  "StringEquals", "aws:SourceAccount", sm_aws_account_id()));
-	sm_resource_new(s, sid, "AWS::SNS::Subscription",
-			json_pack("{so ss ss}", "TopicArn", sm_ref(t), "Protocol", "email",
-				  "Endpoint", cfg->alarm_email));
-	free(pid);
-	free(sid);
-	return t;
+	return alarm_topic_new(s, id, "SoleMate alarms", key, cfg->alarm_email);
 }
 
 struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env_config *cfg,

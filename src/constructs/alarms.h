@@ -10,6 +10,10 @@
  *   alarms_for_postgres       CPU above 80 %, free storage below 2 GiB,
  *                             connections above 80 % of max_connections
  *   alarm_replica_lag         a read replica too far behind its source
+ *   alarm_topic_new           where they go: an SNS topic encrypted with a
+ *                             customer key, TLS-only, that CloudWatch may
+ *                             publish to for this account's alarms only, and
+ *                             an e-mail subscription
  *
  * Logical IDs: `prefix` and the alarm's name (below). Handles are borrowed.
  */
@@ -60,5 +64,9 @@ void alarms_for_postgres(struct sm_stack *s, const struct sm_resource *instance,
 struct sm_resource *alarm_replica_lag(struct sm_stack *s, const char *id,
 				      const struct sm_resource *replica, int seconds,
 				      const struct sm_resource *topic);
+
+/* <id>, its policy <id>Policy, its subscription <id>Email (confirmed by the recipient) */
+struct sm_resource *alarm_topic_new(struct sm_stack *s, const char *id, const char *display_name,
+				    const struct sm_resource *kms_key, const char *email);
 
 #endif

@@ -426,6 +426,15 @@ TEST(alarm_sets_notify_on_alarm_and_on_ok)
 	/* 80 % of LEAST(memory / 9531392, 5000): 16 GiB and 1 GiB of memory */
 	CHECK(has("DbConnectionsAlarm", "{\"Threshold\":1441.0}"));
 	CHECK(has("SmallConnectionsAlarm", "{\"Threshold\":90.0}"));
+	alarm_topic_new(stack, "Alerts", "alerts", any("Key", "AWS::KMS::Key"), "ops@example.com");
+	CHECK(has("Alerts", "{\"KmsMasterKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]}}"));
+	/* TLS only, and CloudWatch publishes for this account's alarms only */
+	CHECK(has("AlertsPolicy", "{\"PolicyDocument\":{\"Statement\":[{\"Effect\":\"Deny\","
+				  "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}},"
+				  "{\"Principal\":{\"Service\":\"cloudwatch.amazonaws.com\"},"
+				  "\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":"
+				  "{\"Ref\":\"AWS::AccountId\"}}}}]}}"));
+	CHECK(has("AlertsEmail", "{\"Protocol\":\"email\",\"Endpoint\":\"ops@example.com\"}"));
 	alarm_replica_lag(stack, "LagAlarm", any("Replica", "AWS::RDS::DBInstance"), 30, topic);
 	CHECK(has("LagAlarm", "{\"MetricName\":\"ReplicaLag\",\"Threshold\":30.0,"
 			      "\"Dimensions\":[{\"Value\":{\"Ref\":\"Replica\"}}]}"));
