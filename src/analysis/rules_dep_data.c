@@ -1,8 +1,9 @@
 /*
- * Deployability rules (SM-DEP-064, 065, 067, 068): what the data services
+ * Deployability rules (SM-DEP-064, 065, 067..069): what the data services
  * check at create time: RDS provisioned IOPS against the storage they come
  * with, the key of an encrypted read replica in another Region, SQS FIFO
- * names and dead-letter queues, DynamoDB billing modes and key attributes.
+ * names and dead-letter queues, DynamoDB billing modes and key attributes,
+ * S3 bucket names.
  */
 #include <stdio.h>
 #include <strings.h>
@@ -51,11 +52,28 @@ static const struct sm_rule_meta dep_dynamodb = DEP_RULE(
 	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
 	"aws-resource-dynamodb-table.html");
 
+static const struct sm_rule_meta dep_bucket_name = DEP_RULE(
+	"069", SM_SEV_ERROR, "S3 bucket name S3 refuses",
+	"Beyond its characters (3-63 lowercase letters, digits, dots and hyphens, starting and "
+	"ending with a letter or digit), a general purpose bucket's name must not hold two "
+	"adjacent periods, look like an IP address, start with xn--, sthree- or amzn-s3-demo-, "
+	"or end with -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3; a bucket with Transfer "
+	"Acceleration has no period in its name. CreateBucket answers InvalidBucketName.",
+	"Choose a name that keeps these rules, or omit BucketName and let CloudFormation name "
+	"the bucket.",
+	"https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html");
+
 /* ---- SM-DEP-064: IOPS and storage ---- */
 
 static bool has_prefix(const char *s, const char *p)
 {
 	return s && !strncmp(s, p, strlen(p));
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && !strcmp(s + n - k, suffix);
 }
 
 static void rds_iops(struct check_ctx *c, const char *id, const json_t *p)
@@ -228,13 +246,74 @@ static void db_instance(struct check_ctx *c, const char *id, const json_t *p, co
 	(void)r;
 }
 
-/* ---- SM-DEP-067: FIFO queues ---- */
+/* ---- SM-DEP-069: bucket names ---- */
 
-static bool ends_with(const char *s, const char *suffix)
+/* Four dot-separated groups of 1-3 digits: S3 takes it for an IP address. */
+static bool ip_like(const char *s)
 {
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && !strcmp(s + n - k, suffix);
+	int groups = 0, digits = 0;
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (++digits > 3)
+				return false;
+		} else if (*s == '.' || !*s) {
+			if (!digits)
+				return false;
+			groups++;
+			digits = 0;
+			if (!*s)
+				return groups == 4;
+		} else {
+			return false;
+		}
+	}
 }
+
+/* Why S3 refuses `name`, or NULL. */
+static const char *bad_bucket_name(const char *name, bool accelerated)
+{
+	static const char *const prefixes[] = {"xn--", "sthree-", "amzn-s3-demo-", NULL};
+	static const char *const suffixes[] = {"-s3alias", "--ol-s3",	 ".mrap",
+					       "--x-s3",   "--table-s3", NULL};
+	size_t n = strlen(name);
+	if (n < 3 || n > 63)
+		return "is not 3 to 63 characters long";
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '-'))
+			return "holds a character other than lowercase letters, digits, '.' and "
+			       "'-'";
+	if (name[0] == '.' || name[0] == '-' || name[n - 1] == '.' || name[n - 1] == '-')
+		return "does not begin and end with a letter or digit";
+	if (strstr(name, ".."))
+		return "holds two adjacent periods";
+	if (ip_like(name))
+		return "is formatted as an IP address";
+	for (int i = 0; prefixes[i]; i++)
+		if (has_prefix(name, prefixes[i]))
+			return "starts with a prefix S3 reserves";
+	for (int i = 0; suffixes[i]; i++)
+		if (ends_with(name, suffixes[i]))
+			return "ends with a suffix S3 reserves for access points and other bucket "
+			       "kinds";
+	if (accelerated && strchr(name, '.'))
+		return "holds a period, which Transfer Acceleration does not take";
+	return NULL;
+}
+
+static void bucket(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const char *name = jstr(json_object_get(p, "BucketName"));
+	bool accelerated = !strcmp(
+		jstr(jget(p, "AccelerateConfiguration.AccelerationStatus")) ?: "", "Enabled");
+	const char *why = name ? bad_bucket_name(name, accelerated) : NULL;
+	if (why)
+		check_report(c, &dep_bucket_name, id, "BucketName", "bucket name '%s' %s", name,
+			     why);
+	(void)r;
+}
+
+/* ---- SM-DEP-067: FIFO queues ---- */
 
 static void queue(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
@@ -351,5 +430,6 @@ const struct resource_rule check_rules_dep_data[] = {
 	{&dep_replica_key, "-", NULL},
 	{&dep_sqs_fifo, "AWS::SQS::Queue", queue},
 	{&dep_dynamodb, "AWS::DynamoDB::Table", table},
+	{&dep_bucket_name, "AWS::S3::Bucket", bucket},
 	{NULL, NULL, NULL},
 };
