@@ -119,6 +119,21 @@ struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const js
 	return none;
 }
 
+const json_t *sm_follow_imports(struct sm_assembly *a, struct sm_template **t, const json_t *v)
+{
+	for (int hop = 0; hop < SM_RESOLVE_MAX_HOPS; hop++) {
+		const char *name =
+			json_object_size(v) == 1
+				? json_string_value(json_object_get(v, "Fn::ImportValue"))
+				: NULL;
+		if (!name)
+			return v;
+		if (!a || !(v = sm_assembly_export(a, name, t)))
+			return NULL;
+	}
+	return NULL; /* a chain longer than the resolver follows */
+}
+
 const json_t *sm_rref_resource(struct sm_rref r)
 {
 	return r.id && r.t ? json_object_get(json_object_get(r.t->tmpl, "Resources"), r.id) : NULL;

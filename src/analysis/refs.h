@@ -53,6 +53,15 @@ const char *sm_ref_id(const struct sm_template *t, const json_t *v);
  */
 struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const json_t *v);
 
+/*
+ * The value `v` (of template *t) stands for once its Fn::ImportValue are
+ * followed to the exporting outputs' values (*t becomes their template):
+ * `v` itself when it is no import, NULL when an import names no export of
+ * the assembly. For rules that read the value (a domain name, an
+ * attribute), not only the ID it names.
+ */
+const json_t *sm_follow_imports(struct sm_assembly *a, struct sm_template **t, const json_t *v);
+
 /* The resource `r` names, its Properties; NULL when `r` is no resource. */
 const json_t *sm_rref_resource(struct sm_rref r);
 const json_t *sm_rref_props(struct sm_rref r);

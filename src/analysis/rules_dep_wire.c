@@ -172,15 +172,9 @@ static bool mentions(const json_t *v, const char *needle, const char *attr)
 /* The value an export or a value stands for, following Fn::ImportValue (for what it mentions). */
 static const json_t *exported(struct check_ctx *c, const json_t *v)
 {
-	for (int hop = 0; hop < 4; hop++) {
-		const char *name = jstr(json_object_get(v, "Fn::ImportValue"));
-		struct sm_template *t;
-		const json_t *e = name ? sm_assembly_export(c->a, name, &t) : NULL;
-		if (!e)
-			return v;
-		v = e;
-	}
-	return v;
+	struct sm_template *t = c->t;
+	const json_t *e = sm_follow_imports(c->a, &t, v);
+	return e ? e : v;
 }
 
 static void distribution(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
@@ -288,24 +282,16 @@ static const char *value_attr(struct check_ctx *c, const json_t *v, struct sm_te
 			      const char **id)
 {
 	struct check_ctx x = *c;
-	for (int hop = 0; hop < 4; hop++) {
-		const char *name = jstr(json_object_get(v, "Fn::ImportValue"));
-		if (name) {
-			if (!(v = sm_assembly_export(c->a, name, &x.t)))
-				return NULL;
-			continue;
-		}
-		const json_t *ga = json_object_get(v, "Fn::GetAtt");
-		const char *attr = json_is_object(v) && json_object_get(v, "Ref") ? "Ref"
-				   : json_is_array(ga) ? jstr(json_array_get(ga, 1))
-				   : json_is_string(ga) && strchr(jstr(ga), '.')
-					   ? strchr(jstr(ga), '.') + 1
-					   : NULL;
-		if (!attr || !resource_at(&x, v, t, id))
-			return NULL;
-		return attr;
-	}
-	return NULL;
+	if (!(v = sm_follow_imports(c->a, &x.t, v)))
+		return NULL;
+	const json_t *ga = json_object_get(v, "Fn::GetAtt");
+	const char *attr = json_is_object(v) && json_object_get(v, "Ref") ? "Ref"
+			   : json_is_array(ga) ? jstr(json_array_get(ga, 1))
+			   : json_is_string(ga) && strchr(jstr(ga), '.') ? strchr(jstr(ga), '.') + 1
+									 : NULL;
+	if (!attr || !resource_at(&x, v, t, id))
+		return NULL;
+	return attr;
 }
 
 /* Does a resource of the dimension's type in the assembly carry this explicit name? */
