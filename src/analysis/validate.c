@@ -341,11 +341,19 @@ static void check_limits(struct vctx *c)
 		vd_report(c, DIAG_ERROR, NULL,
 			  "template is %zu bytes; CloudFormation's limit is %d", bytes,
 			  CFN_MAX_TEMPLATE_BYTES);
-	else if (bytes > CFN_MAX_INLINE_TEMPLATE_BYTES)
-		vd_report(c, DIAG_NOTE, NULL,
-			  "template is %zu bytes, above the %d bytes a request can carry inline: "
-			  "deploy uploads it to the bootstrap bucket",
-			  bytes, CFN_MAX_INLINE_TEMPLATE_BYTES);
+	else if (bytes > CFN_MAX_INLINE_TEMPLATE_BYTES) {
+		/*
+		 * deploy sends the template compact (src/lifecycle/deploy.c), and
+		 * uploads it only when that is still too long to go inline; jansson
+		 * sizes the compact text without writing it
+		 */
+		size_t compact = json_dumpb(c->t->tmpl, NULL, 0, JSON_COMPACT);
+		if (compact > CFN_MAX_INLINE_TEMPLATE_BYTES)
+			vd_report(c, DIAG_NOTE, NULL,
+				  "template is %zu bytes compact, above the %d bytes a request "
+				  "can carry inline: deploy uploads it to the bootstrap bucket",
+				  compact, CFN_MAX_INLINE_TEMPLATE_BYTES);
+	}
 }
 
 static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl)

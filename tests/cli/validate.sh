@@ -55,4 +55,21 @@ print("# cfn-lint errors in %d templates, missed by validate: %s" % (len(bad), m
 sys.exit(1 if missed or not bad else 0)
 PY
 elif [ "${CI:-}" = true ]; then notok "cfn-lint missing in CI"; else skip "cfn-lint oracle" "not installed"; fi
+# the inline limit (51,200 bytes) bounds the template as deploy sends it:
+# compact. An indented file over it that goes inline compact gets no note.
+python3 - "$TMP" <<'PY'
+import json, sys
+def topics(n, width):
+    return {"Resources": {"Topic%03d" % i: {"Type": "AWS::SNS::Topic", "Properties": {
+        "DisplayName": ("topic %d " % i).ljust(width, "x")}} for i in range(n)}}
+open(sys.argv[1] + "/indented.json", "w").write(json.dumps(topics(300, 40), indent=8))
+open(sys.argv[1] + "/long.json", "w").write(json.dumps(topics(400, 100), separators=(",", ":")))
+PY
+expect_exit "validate: an indented 60 KB+ template that is short compact" 0 "$SOLEMATE" validate "$TMP/indented.json"
+if [ "$(wc -c <"$TMP/indented.json")" -gt 51200 ] && ! grep -q 'carry inline' "$TMP/out" "$TMP/err"; then
+  ok "validate: no upload note when the compact form goes inline"
+else notok "validate: no upload note when the compact form goes inline" "$(wc -c <"$TMP/indented.json") bytes" "$(cat "$TMP/out")"; fi
+expect_exit "validate: a template over the inline limit compact" 0 "$SOLEMATE" validate "$TMP/long.json"
+expect_grep "validate: its compact size named, and the upload" 'template is [0-9]+ bytes compact, above the 51200 bytes a request can carry inline: deploy uploads it' "$TMP/out"
+
 done_testing
