@@ -335,19 +335,18 @@ static void check_limits(struct vctx *c)
 	}
 	if (!json_object_size(json_object_get(c->t->tmpl, "Resources")))
 		vd_report(c, DIAG_ERROR, NULL, "a template needs at least one resource");
-	/* a template synthesized in memory is measured as deploy would write it */
-	size_t bytes = c->t->source ? c->t->source_len : jio_json_size(c->t->tmpl);
+	/*
+	 * a template synthesized in memory is measured as deploy sends it,
+	 * compact (src/lifecycle/deploy.c); a file as it is
+	 */
+	size_t bytes = c->t->source ? c->t->source_len : jio_json_compact_size(c->t->tmpl);
 	if (bytes > CFN_MAX_TEMPLATE_BYTES)
 		vd_report(c, DIAG_ERROR, NULL,
 			  "template is %zu bytes; CloudFormation's limit is %d", bytes,
 			  CFN_MAX_TEMPLATE_BYTES);
 	else if (bytes > CFN_MAX_INLINE_TEMPLATE_BYTES) {
-		/*
-		 * deploy sends the template compact (src/lifecycle/deploy.c), and
-		 * uploads it only when that is still too long to go inline; jansson
-		 * sizes the compact text without writing it
-		 */
-		size_t compact = json_dumpb(c->t->tmpl, NULL, 0, JSON_COMPACT);
+		/* deploy uploads it only when it is too long compact to go inline */
+		size_t compact = c->t->source ? jio_json_compact_size(c->t->tmpl) : bytes;
 		if (compact > CFN_MAX_INLINE_TEMPLATE_BYTES)
 			vd_report(c, DIAG_NOTE, NULL,
 				  "template is %zu bytes compact, above the %d bytes a request "

@@ -30,6 +30,8 @@ json_t *jio_load_file(const char *path, struct diag_list *dl);
 char *jio_dump_json(const json_t *v, size_t *len);
 /* The length jio_dump_json would give, without writing it. */
 size_t jio_json_size(const json_t *v);
+/* The length of json_dumps(v, JSON_COMPACT) (what deploy sends), without writing it. */
+size_t jio_json_compact_size(const json_t *v);
 /*
  * Block-style YAML; strings that would read back as another type are quoted.
  * NULL if libyaml refuses to emit (a bug, reported as such by callers).

@@ -223,10 +223,18 @@ static size_t string_size(const char *s, size_t n)
 	}
 }
 
+/*
+ * Bytes of `v` written at `depth` with one-space indent, or compact (depth
+ * < 0: no newline, indent or space after ':', as jansson's JSON_COMPACT
+ * writes it, whose escapes and number forms are the ones below).
+ */
 static size_t value_size(const json_t *v, int depth)
 {
 	char buf[64];
 	size_t n = 0;
+	/* per member: newline and indent, and ": " for ':' */
+	size_t pad = depth < 0 ? 0 : 1 + (size_t)depth + 1, colon = depth < 0 ? 1 : 2;
+	int inner = depth < 0 ? depth : depth + 1;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
 		void *it = json_object_iter((json_t *)v);
@@ -234,19 +242,18 @@ static size_t value_size(const json_t *v, int depth)
 			return 2;
 		for (; it; it = json_object_iter_next((json_t *)v, it))
 			/* separator, newline and indent, key, ": ", value */
-			n += 1 + 1 + (size_t)depth + 1 +
+			n += 1 + pad +
 			     string_size(json_object_iter_key(it), json_object_iter_key_len(it)) +
-			     2 + value_size(json_object_iter_value(it), depth + 1);
-		return n + 1 + (size_t)depth + 1;
+			     colon + value_size(json_object_iter_value(it), inner);
+		return n + (depth < 0 ? 0 : 1 + (size_t)depth) + 1;
 	}
 	case JSON_ARRAY: {
 		size_t nr = json_array_size(v);
 		if (!nr)
 			return 2;
 		for (size_t i = 0; i < nr; i++)
-			n += 1 + 1 + (size_t)depth + 1 +
-			     value_size(json_array_get(v, i), depth + 1);
-		return n + 1 + (size_t)depth + 1;
+			n += 1 + pad + value_size(json_array_get(v, i), inner);
+		return n + (depth < 0 ? 0 : 1 + (size_t)depth) + 1;
 	}
 	case JSON_STRING:
 		return string_size(json_string_value(v), json_string_length(v));
@@ -260,9 +267,18 @@ static size_t value_size(const json_t *v, int depth)
 		} while (u);
 		return n;
 	}
-	case JSON_REAL:
+	case JSON_REAL: {
 		snprintf(buf, sizeof(buf), "%.17g", json_real_value(v));
-		return strlen(buf) + (strpbrk(buf, ".eE") ? 0 : 2);
+		n = strlen(buf) + (strpbrk(buf, ".eE") ? 0 : 2);
+		const char *e = strchr(buf, 'e');
+		if (depth < 0 && e) {
+			/* jansson drops the exponent's '+' and leading zeros (1e+300 -> 1e300) */
+			e += e[1] == '-' ? 2 : 1;
+			for (; *e == '+' || (*e == '0' && e[1]); e++)
+				n--;
+		}
+		return n;
+	}
 	case JSON_TRUE:
 		return 4;
 	case JSON_FALSE:
@@ -275,6 +291,11 @@ static size_t value_size(const json_t *v, int depth)
 size_t jio_json_size(const json_t *v)
 {
 	return value_size(v, 0) + 1; /* and the trailing newline */
+}
+
+size_t jio_json_compact_size(const json_t *v)
+{
+	return value_size(v, -1);
 }
 
 char *jio_dump_json(const json_t *v, size_t *len)

@@ -39,6 +39,14 @@ static int agree(const char *name, const char *text, size_t len)
 		/* and the size validate measures equals the bytes written */
 		ok = json_equal(fast, ref) && jio_equal_dump(fast, ref) && jio_json_size(fast) == n;
 		free(dump);
+		/* and the compact size, what deploy sends: jansson's JSON_COMPACT */
+		char *compact = json_dumps(fast, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!compact || jio_json_compact_size(fast) != strlen(compact)) {
+			printf("#   %s: compact size %zu, jansson writes %zu\n", name,
+			       jio_json_compact_size(fast), compact ? strlen(compact) : 0);
+			ok = 0;
+		}
+		free(compact);
 	} else {
 		char *a = first_diag(&d1), *b = first_diag(&d2);
 		ok = !strcmp(a, b) && d1.nr == d2.nr;
@@ -125,6 +133,7 @@ TEST(values_errors_and_positions_agree_on_tricky_input)
 		"{\"a\": [[[[[]]]]], \"b\": {\"\": {\"\": 2}}}",
 		"{\"a.b\": {\"[0]\": 1}}",
 		"{\"k\\u0001\\n\\\"q\": [1.5, -12, 0, 1e300, 2.0, true, false, null, \"\\u001f\\t\\\\\\b\\f\\r/\"]}",
+		"[1e-5, -2.5e-10, 1e21, 123456789012345680000.0, 0.1, -0.0, 1e100]",
 		"[{\"a\": 1}, [2, [3]], \"s\"]",
 		"{} x",
 		"\"top\"",
