@@ -18,11 +18,12 @@ static const struct sm_rule_meta dep_capacity = DEP_RULE(
 	"aws-resource-ecs-clustercapacityproviderassociations.html");
 static const struct sm_rule_meta dep_role_policy = DEP_RULE(
 	"002", SM_SEV_ERROR, "Resource uses a role before the role's policy exists",
-	"The service checks the role's permissions when the resource is created (CloudTrail: "
-	"InvalidCloudWatchLogsRoleArnException; RDS enhanced monitoring, Config, CloudWatch Logs "
-	"subscription filters: access denied); a policy attached by a separate "
-	"AWS::IAM::Policy/ManagedPolicy may not be "
-	"there yet.",
+	"The service uses the role as soon as the resource exists (CloudTrail: "
+	"InvalidCloudWatchLogsRoleArnException; RDS enhanced monitoring, CloudWatch Logs "
+	"subscription filters: access denied; a VPC flow log: 'Access error'; an ECS service's "
+	"first tasks cannot pull, log or read their secrets with the task execution role; an "
+	"event source mapping polls with the function's role); a policy attached by a separate "
+	"AWS::IAM::Policy, ManagedPolicy or RolePolicy may not be there yet.",
 	"Add the policy resource to the DependsOn of the resource that uses the role, or put the "
 	"policy inline in the role.",
 	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
@@ -131,56 +132,98 @@ static void ecs_service_order(struct check_ctx *c, const char *id, const json_t 
 }
 
 struct role_use {
-	const char *type, *prop;
+	const char *type;
+	/*
+	 * The property holding the role; "A>B": property A names another
+	 * resource of the template, whose property B holds it (what the service
+	 * runs, with that resource's role, as soon as it exists).
+	 */
+	const char *path;
 };
 
-/* Services that check a role's permissions when the resource is created. */
+/*
+ * Resources a service starts working with as soon as they exist, with the
+ * role's permissions: CloudTrail checks its CloudWatch Logs role at
+ * CreateTrail; RDS starts enhanced monitoring, a flow log starts delivering
+ * ("Access error" in its deliverLogsErrorMessage), a subscription filter
+ * tests delivery, an ECS service starts tasks that pull their image, open
+ * their log stream and fetch their secrets with the task execution role
+ * (and run with the task role), an event source mapping starts polling with
+ * the function's execution role.
+ */
 static const struct role_use role_uses[] = {
 	{"AWS::CloudTrail::Trail", "CloudWatchLogsRoleArn"},
 	{"AWS::RDS::DBInstance", "MonitoringRoleArn"},
 	{"AWS::Logs::SubscriptionFilter", "RoleArn"},
+	{"AWS::EC2::FlowLog", "DeliverLogsPermissionArn"},
 	{"AWS::ECS::Service", "Role"},
-	{"AWS::Lambda::EventSourceMapping", NULL},
+	{"AWS::ECS::Service", "TaskDefinition>ExecutionRoleArn"},
+	{"AWS::ECS::Service", "TaskDefinition>TaskRoleArn"},
+	{"AWS::Lambda::EventSourceMapping", "FunctionName>Role"},
 	{NULL, NULL},
 };
 
+/* Does policy resource `pol` (Policy, ManagedPolicy: Roles; RolePolicy: RoleName) attach to `role`?
+ */
 static bool policy_attaches(struct check_ctx *c, const json_t *pol, const char *role)
 {
+	struct sm_template *w;
+	const char *rid;
+	if (!strcmp(res_type(pol), "AWS::IAM::RolePolicy")) {
+		rid = ref_target_any(c, jget(pol, "Properties.RoleName"), &w);
+		return rid && w == c->t && !strcmp(rid, role);
+	}
 	size_t i;
 	json_t *x;
 	json_array_foreach (jget(pol, "Properties.Roles"), i, x) {
-		struct sm_template *w;
-		const char *rid = ref_target_any(c, x, &w);
+		rid = ref_target_any(c, x, &w);
 		if (rid && w == c->t && !strcmp(rid, role))
 			return true;
 	}
 	return false;
 }
 
+/* The role of this template that `props` uses through `path` (role_use), its logical ID. */
+static const char *role_used(struct check_ctx *c, const json_t *props, const char *path)
+{
+	const char *hop = strchr(path, '>');
+	char first[64];
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(path, ">"), path);
+	struct sm_template *where;
+	const char *id;
+	const json_t *r = resource_at(c, json_object_get(props, first), &where, &id);
+	if (!r || where != c->t)
+		return NULL;
+	if (hop)
+		return role_used(c, json_object_get(r, "Properties"), hop + 1);
+	return strcmp(res_type(r), "AWS::IAM::Role") ? NULL : id;
+}
+
 static void role_policy_order(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	const char *type = res_type(r);
 	for (int u = 0; role_uses[u].type; u++) {
-		if (strcmp(type, role_uses[u].type) || !role_uses[u].prop)
+		if (strcmp(type, role_uses[u].type))
 			continue;
-		const char *role;
-		struct sm_template *where;
-		const json_t *rr =
-			resource_at(c, json_object_get(p, role_uses[u].prop), &where, &role);
-		if (!rr || where != c->t || strcmp(res_type(rr), "AWS::IAM::Role"))
+		const char *role = role_used(c, p, role_uses[u].path);
+		if (!role)
 			continue;
+		char prop[64]; /* where the finding points: the resource's own property */
+		snprintf(prop, sizeof(prop), "%.*s", (int)strcspn(role_uses[u].path, ">"),
+			 role_uses[u].path);
 		const char *pid;
 		json_t *pol;
 		json_object_foreach ((json_t *)c->resources, pid, pol) {
 			const char *pt = res_type(pol);
 			if ((!strcmp(pt, "AWS::IAM::Policy") ||
-			     !strcmp(pt, "AWS::IAM::ManagedPolicy")) &&
+			     !strcmp(pt, "AWS::IAM::ManagedPolicy") ||
+			     !strcmp(pt, "AWS::IAM::RolePolicy")) &&
 			    policy_attaches(c, pol, role) && !depends_on(c, id, pid))
-				check_report(c, &dep_role_policy, id, role_uses[u].prop,
+				check_report(c, &dep_role_policy, id, prop,
 					     "'%s' uses role '%s' (%s) but may be created before "
 					     "'%s' gives the "
 					     "role its permissions",
-					     id, role, role_uses[u].prop, pid);
+					     id, role, role_uses[u].path, pid);
 		}
 	}
 }

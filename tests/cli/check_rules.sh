@@ -44,6 +44,10 @@ d=$(as_production tests/fixtures/check/SM-RES-001/ProductionFail.template.json)
 "$SOLEMATE" check --format json "$d" > "$TMP/f.json"
 got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-001')))")
 [ "$got" = "Db Logs Sec" ] && ok "SM-RES-001 covers every type the schemas call stateful" || notok "SM-RES-001 on Db, Logs, Sec" "got: $got"
+# SM-DEP-002 judges the class: a trail, a flow log, an ECS service through its task definition
+"$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-002/StagingFail.template.json > "$TMP/f.json"
+got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-002')))")
+[ "$got" = "Flow Svc T" ] && ok "SM-DEP-002 on every resource that uses a role at once" || notok "SM-DEP-002 on Flow, Svc, T" "got: $got"
 # the stack's name never makes it production: the same fixture without a manifest is quiet
 "$SOLEMATE" check --pack all --format json tests/fixtures/check/SM-RES-002/ProductionFail.template.json > "$TMP/f.json"
 n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-002'))")
@@ -92,6 +96,13 @@ def same_name(stack, lg):
 case("log-group-name-twice", "SolemateStagingData", same_name("SolemateStagingData", "AppLogs"))
 p = os.path.join(d, "log-group-name-twice", "SolemateStagingCompute.template.json"); t = json.load(open(p))
 t["Resources"]["AlbWebAclLogs"]["Properties"]["LogGroupName"] = "/solemate/app"; json.dump(t, open(p, "w"), indent=1)
+# SM-DEP-002 for every resource a service works with at once, through the task definition too
+def no_policy_wait(*ids):
+    def f(r):
+        for i in ids: r[i]["DependsOn"] = [d for d in r[i].get("DependsOn", []) if not d.endswith("RolePolicy")]
+    return f
+case("flow-log-before-policy", "SolemateStagingData", no_policy_wait("VpcFlowLog"))
+case("service-before-policy", "SolemateStagingCompute", no_policy_wait("Service", "Ec2Service"))
 # SM-DEP-061..065 on the production assembly: the traps each rule is for, one change each
 def dims(alarm, d):
     return lambda r: r[alarm]["Properties"].__setitem__("Dimensions", d)
@@ -118,7 +129,8 @@ for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database
   "exec-role-no-secrets SM-DEP-057 TaskDefinition" "overlapping-subnets SM-DEP-050 VpcPublicSubnet1" "log-group-name-twice SM-DEP-060 AlbWebAclLogs" \
   "alarm-db-typo SM-DEP-063 DatabaseCpuAlarm" "alarm-no-such-dimension SM-DEP-063 DatabaseCpuAlarm" "alarm-lb-arn SM-DEP-063 LbAlarm" \
   "oac-on-website-endpoint SM-DEP-062 Distribution" "sg-of-staging-vpc SM-DEP-061 FromStaging" "dr-replica-without-key SM-DEP-065 DrReplica" \
-  "gp3-iops-below-threshold SM-DEP-064 Database" "exec-role-no-key SM-DEP-057 TaskDefinition"; do
+  "gp3-iops-below-threshold SM-DEP-064 Database" "exec-role-no-key SM-DEP-057 TaskDefinition" \
+  "flow-log-before-policy SM-DEP-002 VpcFlowLog" "service-before-policy SM-DEP-002 Service"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/d/$1" > "$TMP/out" 2>/dev/null; rc=$?
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
