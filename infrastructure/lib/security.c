@@ -388,11 +388,13 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 	struct bucket audit;
 	bucket_new(baseline, "AuditBucket",
 		   &(struct bucket_props){.object_ownership = "BucketOwnerPreferred",
-					  .lifecycle_rules = json_pack(
-						  "[{ss ss s[{sssi}] si}]", "Id",
-						  "ArchiveThenExpire", "Status", "Enabled",
-						  "Transitions", "StorageClass", "GLACIER",
-						  "TransitionInDays", 90, "ExpirationInDays", 2555),
+					  .lifecycle =
+						  (const struct bucket_lifecycle_rule[]){
+							  {.id = "ArchiveThenExpire",
+							   .transition_to = "GLACIER",
+							   .transition_days = 90,
+							   .expiration_days = 2555},
+							  {0}},
 					  .retain_policy = "Retain"},
 		   &audit);
 	nag_suppress(audit.bucket,

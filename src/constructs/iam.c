@@ -29,6 +29,68 @@ json_t *iam_account_root(void)
 	return sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
 }
 
+/* obj[key] = value (stolen); a NULL value leaves the failed pack that names `key`. */
+static void set_or_fail(json_t *obj, const char *key, json_t *value)
+{
+	json_t *one = json_pack("{so}", key, value);
+	if (value)
+		json_object_set(obj, key, json_object_get(one, key));
+	else
+		json_object_set_new(obj, key, json_incref(one));
+	json_decref(one);
+}
+
+json_t *iam_statement(const struct iam_statement_props *p)
+{
+	json_t *st = json_object();
+	if (p->sid)
+		json_object_set_new(st, "Sid", json_string(p->sid));
+	json_object_set_new(st, "Effect", json_string(p->deny ? "Deny" : "Allow"));
+	set_or_fail(st, "Principal", p->principal);
+	set_or_fail(st, "Action", p->action);
+	set_or_fail(st, "Resource", p->resource);
+	if (p->condition)
+		json_object_set_new(st, "Condition", p->condition);
+	return st;
+}
+
+json_t *iam_service(const char *service)
+{
+	return json_pack("{ss}", "Service", service);
+}
+
+json_t *iam_strings(const char *first, ...)
+{
+	json_t *list = json_array();
+	va_list ap;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		json_array_append_new(list, json_string(s));
+	va_end(ap);
+	return list;
+}
+
+json_t *iam_condition(const char *op, ...)
+{
+	json_t *pairs = json_object();
+	va_list ap;
+	va_start(ap, op);
+	const char *key;
+	while ((key = va_arg(ap, const char *)))
+		set_or_fail(pairs, key, va_arg(ap, json_t *));
+	va_end(ap);
+	json_t *cond = json_object();
+	set_or_fail(cond, op, pairs);
+	return cond;
+}
+
+json_t *iam_condition_and(json_t *a, json_t *b)
+{
+	json_object_update(a, b);
+	json_decref(b);
+	return a;
+}
+
 struct sm_resource *iam_role_new(struct sm_stack *s, const char *id, const char *service,
 				 json_t *statements, const char *const *managed)
 {

@@ -17,6 +17,35 @@ json_t *iam_document(json_t *statements);
 json_t *iam_account_root(void);
 
 /*
+ * A statement of a resource policy (a bucket's, a key's, a topic's), its
+ * keys in the order Sid, Effect, Principal, Action, Resource, Condition.
+ * A required member left NULL (a value that could not be built) fails the
+ * synthesis with an error naming it ("Principal"), never a statement
+ * without it.
+ */
+struct iam_statement_props {
+	const char *sid;   /* may be NULL */
+	bool deny;	   /* default false: Allow */
+	json_t *principal; /* stolen; required: iam_service(), {"AWS": ...} */
+	json_t *action;	   /* stolen; required: a string, or a list (iam_strings) */
+	json_t *resource;  /* stolen; required: a value, or a list */
+	json_t *condition; /* stolen; NULL: none (iam_condition) */
+};
+json_t *iam_statement(const struct iam_statement_props *props);
+/* {"Service": service} */
+json_t *iam_service(const char *service);
+/* A JSON array of the strings up to NULL. */
+json_t *iam_strings(const char *first, ...) __attribute__((sentinel));
+/*
+ * {op: {key: value, ...}} of the (key, value) pairs up to a NULL key, values
+ * stolen: iam_condition("StringEquals", "aws:SourceArn", arn, NULL). A NULL
+ * value fails the synthesis naming its key.
+ */
+json_t *iam_condition(const char *op, ...) __attribute__((sentinel));
+/* `a` with the operators of `b` added (b stolen): two operators in one Condition. */
+json_t *iam_condition_and(json_t *a, json_t *b);
+
+/*
  * A role assumable by `service` ("ecs-tasks.amazonaws.com") whose permissions
  * are `statements` (stolen; may be NULL) in a customer managed policy
  * "<id>Policy" (an AWS::IAM::ManagedPolicy attached to the role: NIST 800-53

@@ -1,6 +1,7 @@
 #include "constructs/secure.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/common.h"
 #include "base/xalloc.h"
@@ -51,6 +52,41 @@ json_t *bucket_objects_arn(const struct sm_resource *bucket, const char *suffix)
 	return sm_fn_join("", json_pack("[os]", sm_getatt(bucket, "Arn"), suffix));
 }
 
+static json_t *lifecycle_rule(const struct bucket_lifecycle_rule *r)
+{
+	json_t *rule = json_pack("{ss ss}", "Id", r->id, "Status", "Enabled");
+	if (!r->id)
+		return rule; /* the failed pack, which names "Id" */
+	if (r->prefix)
+		json_object_set_new(rule, "Prefix", json_string(r->prefix));
+	if (r->transition_to)
+		json_object_set_new(rule, "Transitions",
+				    json_pack("[{ss si}]", "StorageClass", r->transition_to,
+					      "TransitionInDays", r->transition_days));
+	if (r->expiration_days)
+		json_object_set_new(rule, "ExpirationInDays", json_integer(r->expiration_days));
+	if (r->noncurrent_days)
+		json_object_set_new(rule, "NoncurrentVersionExpiration",
+				    json_pack("{si}", "NoncurrentDays", r->noncurrent_days));
+	if (r->abort_incomplete_days)
+		json_object_set_new(
+			rule, "AbortIncompleteMultipartUpload",
+			json_pack("{si}", "DaysAfterInitiation", r->abort_incomplete_days));
+	return rule;
+}
+
+static json_t *lifecycle_rules(const struct bucket_lifecycle_rule *rules)
+{
+	json_t *list = json_array();
+	/* the table ends with a rule of no id and no action: {0} */
+	for (const struct bucket_lifecycle_rule *r = rules;
+	     r->id || r->prefix || r->transition_to || r->expiration_days || r->noncurrent_days ||
+	     r->abort_incomplete_days;
+	     r++)
+		json_array_append_new(list, lifecycle_rule(r));
+	return json_pack("{so}", "Rules", list);
+}
+
 void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p,
 		struct bucket *out)
 {
@@ -71,9 +107,8 @@ void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p
 				    json_pack("{so ss}", "DestinationBucketName",
 					      sm_ref(p->access_log_bucket), "LogFilePrefix",
 					      p->access_log_prefix ? p->access_log_prefix : ""));
-	if (p->lifecycle_rules)
-		json_object_set_new(props, "LifecycleConfiguration",
-				    json_pack("{so}", "Rules", p->lifecycle_rules));
+	if (p->lifecycle)
+		json_object_set_new(props, "LifecycleConfiguration", lifecycle_rules(p->lifecycle));
 	out->bucket = sm_resource_new(s, id, "AWS::S3::Bucket", props);
 	secure_retain(out->bucket, p->retain_policy);
 
@@ -95,4 +130,81 @@ void bucket_new(struct sm_stack *s, const char *id, const struct bucket_props *p
 void bucket_add_statement(struct bucket *b, json_t *statement)
 {
 	json_array_append_new(b->statements, statement);
+}
+
+void bucket_allow_delivery(struct bucket *b, const char *sid, json_t *principal,
+			   const char *objects, json_t *condition)
+{
+	bucket_add_statement(b, iam_statement(&(struct iam_statement_props){
+					.sid = sid,
+					.principal = principal,
+					.action = json_string("s3:PutObject"),
+					.resource = bucket_objects_arn(b->bucket, objects),
+					.condition = condition}));
+}
+
+static json_t *arns(const struct sm_resource *r)
+{
+	return json_pack("[o]", sm_getatt(r, "Arn"));
+}
+
+static json_t *objects(const struct sm_resource *bucket)
+{
+	return json_pack("[o]", bucket_objects_arn(bucket, "/*"));
+}
+
+/* The replication role's permissions (S3 user guide, "Setting up permissions" for replication) */
+static json_t *replication_statements(const struct sm_resource *source,
+				      const struct bucket_replication_props *p)
+{
+	return json_pack(
+		"[o,o,o,o,o]",
+		iam_allow(iam_strings("s3:GetReplicationConfiguration", "s3:ListBucket", NULL),
+			  arns(source)),
+		iam_allow(iam_strings("s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
+				      "s3:GetObjectVersionTagging", NULL),
+			  objects(source)),
+		iam_allow(iam_strings("s3:ReplicateObject", "s3:ReplicateDelete",
+				      "s3:ReplicateTags", NULL),
+			  objects(p->destination)),
+		iam_allow(iam_strings("kms:Decrypt", NULL), arns(p->source_key)),
+		iam_allow(iam_strings("kms:Encrypt", "kms:GenerateDataKey", NULL),
+			  arns(p->destination_key)));
+}
+
+struct sm_resource *bucket_replicate(struct bucket *b, const struct bucket_replication_props *p)
+{
+	struct sm_stack *s = sm_resource_stack(b->bucket);
+	const char *id = sm_resource_id(b->bucket);
+	size_t stem = strlen(id);
+	if (stem > strlen("Bucket") && !strcmp(id + stem - strlen("Bucket"), "Bucket"))
+		stem -= strlen("Bucket");
+	char *role_id = xstrfmt("%.*sReplicationRole", (int)stem, id);
+	char *policy_id = xstrfmt("%.*sReplicationPolicy", (int)stem, id);
+	struct sm_resource *role = iam_role_new(s, role_id, "s3.amazonaws.com", NULL, NULL);
+	struct sm_resource *pol =
+		sm_resource_new(s, policy_id, "AWS::IAM::ManagedPolicy",
+				json_pack("{so s[o]}", "PolicyDocument",
+					  iam_document(replication_statements(b->bucket, p)),
+					  "Roles", sm_ref(role)));
+	sm_resource_suppress(pol, "AwsSolutions-IAM5",
+			     "replication acts on every object version of the source and replica "
+			     "buckets: the object ARNs end in /*");
+	free(role_id);
+	free(policy_id);
+	/*
+	 * Schema V2 rules (a Filter): DeleteMarkerReplication is required; the
+	 * objects are SSE-KMS, so only those encrypted with a key replicate, and
+	 * with the replica's key.
+	 */
+	sm_resource_set(b->bucket, "ReplicationConfiguration",
+			json_pack("{so s[{ss ss si s{} s{s{ss}} s{so s{so}} s{ss}}]}", "Role",
+				  sm_getatt(role, "Arn"), "Rules", "Id", p->rule_id, "Status",
+				  "Enabled", "Priority", 1, "Filter", "SourceSelectionCriteria",
+				  "SseKmsEncryptedObjects", "Status", "Enabled", "Destination",
+				  "Bucket", sm_getatt(p->destination, "Arn"),
+				  "EncryptionConfiguration", "ReplicaKmsKeyID",
+				  sm_getatt(p->destination_key, "Arn"), "DeleteMarkerReplication",
+				  "Status", "Disabled"));
+	return role;
 }

@@ -15,15 +15,14 @@ struct sm_stack *toolkit_stack_new(struct sm_app *app, const char *name, const c
 				"solemate bootstrap: the bucket deploy uploads large templates to",
 			.termination_protection = true});
 	struct bucket b;
-	json_t *rules = json_pack(
-		"[{ss ss s{si}}, {ss ss s{si}}, {ss ss ss si}]",
-		/* a template is read once, when its change set is created */
-		"Id", "DeleteOldVersions", "Status", "Enabled", "NoncurrentVersionExpiration",
-		"NoncurrentDays", 30, "Id", "AbortIncompleteUploads", "Status", "Enabled",
-		"AbortIncompleteMultipartUpload", "DaysAfterInitiation", 1, "Id", "ExpireTemplates",
-		"Status", "Enabled", "Prefix", "templates/", "ExpirationInDays", 365);
+	/* a template is read once, when its change set is created */
+	static const struct bucket_lifecycle_rule rules[] = {
+		{.id = "DeleteOldVersions", .noncurrent_days = 30},
+		{.id = "AbortIncompleteUploads", .abort_incomplete_days = 1},
+		{.id = "ExpireTemplates", .prefix = "templates/", .expiration_days = 365},
+		{0}};
 	bucket_new(s, "TemplatesBucket",
-		   &(struct bucket_props){.lifecycle_rules = rules, .retain_policy = "Retain"}, &b);
+		   &(struct bucket_props){.lifecycle = rules, .retain_policy = "Retain"}, &b);
 	/*
 	 * A fixed name: deploy finds it from the stack's output anyway, but a
 	 * named bucket survives the stack (Retain) recognisably, and updating

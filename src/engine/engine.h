@@ -160,6 +160,10 @@ void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, cons
 
 /* ---- references (tokens) ---- */
 
+/*
+ * NULL for a NULL resource (a construct's required prop left unset): packed
+ * into a value, it fails the synthesis naming the key (sm_pack_at).
+ */
 json_t *sm_ref(const struct sm_resource *r);
 json_t *sm_getatt(const struct sm_resource *r, const char *attribute);
 

@@ -72,6 +72,8 @@ static json_t *target_object(const struct sm_resource *r, const char *attr)
 json_t *sm_ref(const struct sm_resource *r)
 {
 	struct sm_resource *w = (struct sm_resource *)r; /* the cache only */
+	if (!w)
+		return NULL;
 	if (!w->ref_target)
 		w->ref_target = target_object(r, NULL);
 	return w->ref_target ? fn1(SM_TOKEN_KEY, json_incref(w->ref_target)) : NULL;
@@ -80,7 +82,7 @@ json_t *sm_ref(const struct sm_resource *r)
 json_t *sm_getatt(const struct sm_resource *r, const char *attribute)
 {
 	struct sm_resource *w = (struct sm_resource *)r;
-	if (!attribute)
+	if (!w || !attribute)
 		return NULL;
 	for (size_t i = 0; i < w->att_nr; i++)
 		if (!strcmp(w->att[i].attr, attribute))

@@ -13,6 +13,7 @@
 #include "constructs/ecs.h"
 #include "constructs/iam.h"
 #include "constructs/rds.h"
+#include "constructs/secure.h"
 #include "constructs/vpc.h"
 #include "constructs/waf.h"
 #include "engine/engine.h"
@@ -64,6 +65,22 @@ static const char *alb_attribute(const char *id, const char *key)
 	json_array_foreach(attrs, i, a) if (!strcmp(json_string_value(json_object_get(a, "Key")),
 						   key)) return json_string_value(json_object_get(a, "Value"));
 	return NULL;
+}
+
+/* Synthesis fails, and an error names `key` (a required prop left unset). */
+static bool fails_naming(const char *key)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	bool named = false;
+	int rc = sm_app_resolve(app, &dl);
+	for (size_t i = 0; i < dl.nr; i++)
+		named |= strstr(dl.items[i].message, key) != NULL;
+	if (rc == 0 || !named) {
+		printf("#   no error names %s:\n", key);
+		diag_print_all(stdout, &dl, false);
+	}
+	diag_list_release(&dl);
+	return rc < 0 && named;
 }
 
 static struct sm_resource *any(const char *id, const char *type)
@@ -478,6 +495,146 @@ TEST(cdn_defaults_are_the_secure_ones)
 			 "\"Logging\":{\"Bucket\":{\"Fn::GetAtt\":[\"Logs\",\"DomainName\"]}}}}"));
 }
 
+TEST(bucket_defaults_are_the_secure_ones)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Plain", &(struct bucket_props){0}, &b);
+	CHECK(has("Plain", "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{"
+			   "\"ServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]},"
+			   "\"PublicAccessBlockConfiguration\":{\"BlockPublicAcls\":true,"
+			   "\"BlockPublicPolicy\":true,\"IgnorePublicAcls\":true,"
+			   "\"RestrictPublicBuckets\":true},"
+			   "\"VersioningConfiguration\":{\"Status\":\"Enabled\"},"
+			   "\"OwnershipControls\":{\"Rules\":[{\"ObjectOwnership\":"
+			   "\"BucketOwnerEnforced\"}]}}"));
+	CHECK(has("PlainPolicy", "{\"Bucket\":{\"Ref\":\"Plain\"},\"PolicyDocument\":{"
+				 "\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":"
+				 "\"Deny\",\"Action\":[\"s3:*\"],\"Condition\":{\"Bool\":{"
+				 "\"aws:SecureTransport\":\"false\"}}}]}}"));
+	const json_t *props = json_object_get(
+		json_object_get(json_object_get(resolved(), "Resources"), "Plain"), "Properties");
+	CHECK(!json_object_get(props, "LoggingConfiguration"));
+	CHECK(!json_object_get(props, "LifecycleConfiguration"));
+
+	struct sm_resource *key = kms_key_new(stack, "Key", "test key", NULL, NULL);
+	bucket_new(stack, "Sealed",
+		   &(struct bucket_props){.kms_key = key,
+					  .access_log_bucket = b.bucket,
+					  .access_log_prefix = "s3/sealed/"},
+		   &b);
+	CHECK(has("Sealed", "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{"
+			    "\"ServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\","
+			    "\"KMSMasterKeyID\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]}},"
+			    "\"BucketKeyEnabled\":true}]},\"LoggingConfiguration\":{"
+			    "\"DestinationBucketName\":{\"Ref\":\"Plain\"},"
+			    "\"LogFilePrefix\":\"s3/sealed/\"}}"));
+	/* a key is kept (Retain) and rotated unless said otherwise */
+	CHECK(has("Key", "{\"EnableKeyRotation\":true,\"Enabled\":true}"));
+	const json_t *k = json_object_get(json_object_get(resolved(), "Resources"), "Key");
+	CHECK_STR(json_string_value(json_object_get(k, "DeletionPolicy")), "Retain");
+}
+
+TEST(bucket_lifecycle_rules_come_from_a_table)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Logs",
+		   &(struct bucket_props){
+			   .lifecycle = (const struct bucket_lifecycle_rule[]){
+				   {.id = "Expire", .expiration_days = 90, .noncurrent_days = 7},
+				   {.id = "Archive",
+				    .prefix = "old/",
+				    .transition_to = "GLACIER",
+				    .transition_days = 30},
+				   {.id = "Abort", .abort_incomplete_days = 1},
+				   {0}}},
+		   &b);
+	CHECK(has("Logs", "{\"LifecycleConfiguration\":{\"Rules\":["
+			  "{\"Id\":\"Expire\",\"Status\":\"Enabled\",\"ExpirationInDays\":90,"
+			  "\"NoncurrentVersionExpiration\":{\"NoncurrentDays\":7}},"
+			  "{\"Id\":\"Archive\",\"Status\":\"Enabled\",\"Prefix\":\"old/\","
+			  "\"Transitions\":[{\"StorageClass\":\"GLACIER\",\"TransitionInDays\":30}]},"
+			  "{\"Id\":\"Abort\",\"Status\":\"Enabled\",\"AbortIncompleteMultipartUpload\":"
+			  "{\"DaysAfterInitiation\":1}}]}}"));
+	const json_t *rules = json_object_get(
+		json_object_get(json_object_get(json_object_get(json_object_get(resolved(),
+										 "Resources"),
+							"Logs"),
+					"Properties"),
+				"LifecycleConfiguration"),
+		"Rules");
+	CHECK(json_array_size(rules) == 3);
+}
+
+TEST(bucket_lifecycle_rule_without_id_fails_naming_it)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Logs",
+		   &(struct bucket_props){.lifecycle = (const struct bucket_lifecycle_rule[]){
+					  {.expiration_days = 90}, {0}}},
+		   &b);
+	CHECK(fails_naming("'Id'"));
+}
+
+TEST(bucket_replication_names_only_its_buckets_and_keys)
+{
+	scratch();
+	struct bucket src, dst;
+	struct sm_resource *key = kms_key_new(stack, "Key", "source", NULL, NULL);
+	struct sm_resource *rkey = kms_key_new(stack, "ReplicaKey", "replica", NULL, NULL);
+	bucket_new(stack, "ReplicaBucket", &(struct bucket_props){.kms_key = rkey}, &dst);
+	bucket_new(stack, "AssetsBucket", &(struct bucket_props){.kms_key = key}, &src);
+	struct sm_resource *role = bucket_replicate(
+		&src, &(struct bucket_replication_props){.rule_id = "ToDr",
+							 .source_key = key,
+							 .destination = dst.bucket,
+							 .destination_key = rkey});
+	CHECK_STR(sm_resource_id(role), "AssetsReplicationRole");
+	CHECK(has("AssetsBucket",
+		  "{\"ReplicationConfiguration\":{\"Role\":{\"Fn::GetAtt\":[\"AssetsReplicationRole\","
+		  "\"Arn\"]},\"Rules\":[{\"Id\":\"ToDr\",\"Status\":\"Enabled\",\"Filter\":{},"
+		  "\"SourceSelectionCriteria\":{\"SseKmsEncryptedObjects\":{\"Status\":\"Enabled\"}},"
+		  "\"Destination\":{\"Bucket\":{\"Fn::GetAtt\":[\"ReplicaBucket\",\"Arn\"]},"
+		  "\"EncryptionConfiguration\":{\"ReplicaKmsKeyID\":{\"Fn::GetAtt\":[\"ReplicaKey\","
+		  "\"Arn\"]}}},\"DeleteMarkerReplication\":{\"Status\":\"Disabled\"}}]}}"));
+	CHECK(has("AssetsReplicationPolicy",
+		  "{\"Roles\":[{\"Ref\":\"AssetsReplicationRole\"}],\"PolicyDocument\":{"
+		  "\"Statement\":[{\"Action\":[\"s3:GetReplicationConfiguration\",\"s3:ListBucket\"],"
+		  "\"Resource\":[{\"Fn::GetAtt\":[\"AssetsBucket\",\"Arn\"]}]}]}}"));
+}
+
+TEST(bucket_replication_without_destination_fails_naming_it)
+{
+	scratch();
+	struct bucket src;
+	struct sm_resource *key = kms_key_new(stack, "Key", "source", NULL, NULL);
+	bucket_new(stack, "AssetsBucket", &(struct bucket_props){.kms_key = key}, &src);
+	bucket_replicate(&src, &(struct bucket_replication_props){.rule_id = "ToDr",
+								  .source_key = key,
+								  .destination_key = key});
+	CHECK(fails_naming("Destination.Bucket"));
+}
+
+TEST(bucket_delivery_statement_and_its_failure)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Logs", &(struct bucket_props){0}, &b);
+	bucket_allow_delivery(&b, "S3Logs", iam_service("logging.s3.amazonaws.com"), "/s3/*",
+			      iam_condition("StringEquals", "aws:SourceAccount",
+					    json_string("111122223333"), NULL));
+	CHECK(has("LogsPolicy",
+		  "{\"PolicyDocument\":{\"Statement\":[{\"Sid\":\"DenyInsecureTransport\"},"
+		  "{\"Sid\":\"S3Logs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+		  "\"logging.s3.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Condition\":{"
+		  "\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}}]}}"));
+	/* a principal that could not be built fails the synthesis, naming it */
+	bucket_allow_delivery(&b, "Nobody", NULL, "/x/*", NULL);
+	CHECK(fails_naming("'Principal'"));
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
@@ -493,6 +650,12 @@ int main(void)
 	RUN(waf_web_acl_refuses_a_log_group_waf_cannot_write);
 	RUN(alarm_sets_notify_on_alarm_and_on_ok);
 	RUN(cdn_defaults_are_the_secure_ones);
+	RUN(bucket_defaults_are_the_secure_ones);
+	RUN(bucket_lifecycle_rules_come_from_a_table);
+	RUN(bucket_lifecycle_rule_without_id_fails_naming_it);
+	RUN(bucket_replication_names_only_its_buckets_and_keys);
+	RUN(bucket_replication_without_destination_fails_naming_it);
+	RUN(bucket_delivery_statement_and_its_failure);
 	sm_app_free(app);
 	return test_done();
 }
