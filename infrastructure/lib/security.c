@@ -9,21 +9,11 @@
 
 #include "base/common.h"
 #include "base/xalloc.h"
+#include "constructs/audit.h"
+#include "constructs/dns.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
 #include "constructs/waf.h"
-
-/* CloudWatch Logs may use a key for this account's log groups only (the encryption context). */
-static json_t *logs_statement(void)
-{
-	return json_pack(
-		"{ss ss s{so} s[sssss] ss s{s{so}}}", "Sid", "AllowCloudWatchLogs", "Effect",
-		"Allow", "Principal", "Service", sm_fn_sub("logs.${AWS::Region}.amazonaws.com"),
-		"Action", "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-		"kms:Describe*", "Resource", "*", "Condition", "ArnLike",
-		"kms:EncryptionContext:aws:logs:arn",
-		sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"));
-}
 
 int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		      struct security_keys *out, struct diag_list *dl)
@@ -55,16 +45,18 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	 * {"Condition": ...} reference the engine hands back. */
 	json_decref(sm_stack_add_condition(data, "HasAssetsDistribution",
 					   sm_fn_not(sm_fn_equals(dist, json_string("")))));
-	json_t *data_st = json_pack(
-		"[o]",
-		sm_fn_if("HasAssetsDistribution",
-			 json_pack("{ss ss s{ss} s[s] ss s{s{so}}}", "Sid",
-				   "AllowCloudFrontOacRead", "Effect", "Allow", "Principal",
-				   "Service", "cloudfront.amazonaws.com", "Action", "kms:Decrypt",
-				   "Resource", "*", "Condition", "StringEquals", "AWS:SourceArn",
-				   sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
-					     "distribution/${AssetsDistributionId}")),
-			 sm_no_value()));
+	json_t *oac_read = iam_statement(&(struct iam_statement_props){
+		.sid = "AllowCloudFrontOacRead",
+		.principal = iam_service("cloudfront.amazonaws.com"),
+		.action = iam_strings("kms:Decrypt", NULL),
+		.resource = json_string("*"),
+		.condition =
+			iam_condition("StringEquals", "AWS:SourceArn",
+				      sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::"
+						"AccountId}:distribution/${AssetsDistributionId}"),
+				      NULL)});
+	json_t *data_st =
+		json_pack("[o]", sm_fn_if("HasAssetsDistribution", oac_read, sm_no_value()));
 	out->data_key =
 		kms_key_new(data, "DataKey", "SoleMate data: database, secrets, backups, assets",
 			    data_st, "Retain");
@@ -81,20 +73,27 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	 * whose principal does not exist yet, and a new account gets the role
 	 * only with its first Auto Scaling group, which this key comes before.
 	 */
-	json_t *logs_st = json_pack(
-		"[o,"
-		" {ss ss s{s[sss]} s[ss] ss},"
-		" {ss ss s{ss} s[ss] ss s{s{so so so}}}]",
-		logs_statement(), "Sid", "AllowAlarmPublishers", "Effect", "Allow", "Principal",
-		"Service", "cloudwatch.amazonaws.com", "budgets.amazonaws.com",
-		"costalerts.amazonaws.com", "Action", "kms:Decrypt", "kms:GenerateDataKey*",
-		"Resource", "*", "Sid", "AllowAutoScalingNotifications", "Effect", "Allow",
-		"Principal", "AWS", "*", "Action", "kms:Decrypt", "kms:GenerateDataKey*",
-		"Resource", "*", "Condition", "StringEquals", "aws:PrincipalArn",
-		sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/"
-			  "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
-		"kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
-		sm_fn_sub("sns.${AWS::Region}.amazonaws.com"));
+	json_t *alarm_publishers = iam_statement(&(struct iam_statement_props){
+		.sid = "AllowAlarmPublishers",
+		.principal =
+			json_pack("{so}", "Service",
+				  iam_strings("cloudwatch.amazonaws.com", "budgets.amazonaws.com",
+					      "costalerts.amazonaws.com", NULL)),
+		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
+		.resource = json_string("*")});
+	json_t *autoscaling = iam_statement(&(struct iam_statement_props){
+		.sid = "AllowAutoScalingNotifications",
+		.principal = json_pack("{ss}", "AWS", "*"),
+		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
+		.resource = json_string("*"),
+		.condition = iam_condition(
+			"StringEquals", "aws:PrincipalArn",
+			sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
+				  "aws-service-role/"
+				  "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
+			"kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
+			sm_fn_sub("sns.${AWS::Region}.amazonaws.com"), NULL)});
+	json_t *logs_st = json_pack("[o o o]", kms_logs_statement(), alarm_publishers, autoscaling);
 	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms", logs_st, "Retain");
 	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),
 			    "KMS key of the database, secrets, backups and assets", NULL);
@@ -130,21 +129,25 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 {
 	(void)dl;
 	char *name = xstrfmt("solemate/%s/app", cfg->environment);
-	out->app_secret = sm_resource_new(
-		data, "AppSecret", "AWS::SecretsManager::Secret",
-		json_pack("{ss ss so s{ss ss si sb}}", "Name", name, "Description",
-			  "SoleMate application secrets (session signing key, API tokens)",
-			  "KmsKeyId", sm_getatt(keys->data_key, "Arn"), "GenerateSecretString",
-			  "SecretStringTemplate", "{}", "GenerateStringKey", "sessionKey",
-			  "PasswordLength", 48, "ExcludePunctuation", 1));
+	out->app_secret = secret_new(
+		data, "AppSecret",
+		&(struct secret_props){
+			.name = name,
+			.description =
+				"SoleMate application secrets (session signing key, API tokens)",
+			.kms_key = keys->data_key,
+			.generate_key = "sessionKey",
+			.length = 48,
+			.exclude_punctuation = true,
+			/* production's signing key outlives its stack, as the data it signed does
+			 */
+			.retain_policy = cfg->protect_data ? "Retain" : NULL});
 	nag_suppress(out->app_secret,
 		     "application-generated signing key: rotated by the release process "
 		     "(a new deploy), not by a rotation Lambda the app cannot follow",
 		     "AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled",
 		     "PCI.DSS.321-SecretsManagerRotationEnabled",
 		     "HIPAA.Security-SecretsManagerRotationEnabled", NULL);
-	/* production's signing key outlives its stack, as the data it signed does */
-	secure_retain(out->app_secret, cfg->protect_data ? "Retain" : NULL);
 	free(name);
 	return 0;
 }
@@ -188,74 +191,8 @@ struct sm_resource *security_add_regional_waf(struct sm_stack *stack, const stru
 	return security_add_web_acl(stack, cfg, keys->logs_key, false, dl);
 }
 
-/* The trail's name and ARN: the key and bucket policies name it (aws:SourceArn). */
+/* The trail's name: the key and bucket policies name its ARN (aws:SourceArn). */
 #define TRAIL_NAME "solemate-audit"
-#define TRAIL_ARN                                                                                  \
-	"arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:trail/" TRAIL_NAME
-
-/*
- * The audit key: the trail's log files and its CloudWatch Logs group. Per
- * "Configure AWS KMS key policies for CloudTrail" (CloudTrail user guide):
- * GenerateDataKey* under the trail's encryption context, and DescribeKey,
- * which carries no encryption context, with aws:SourceArn only.
- */
-static struct sm_resource *audit_key(struct sm_stack *b)
-{
-	json_t *st = json_pack(
-		"[o,"
-		" {ss ss s{ss} ss ss s{s{so} s{so}}},"
-		" {ss ss s{ss} ss ss s{s{so}}}]",
-		logs_statement(), "Sid", "AllowCloudTrailEncrypt", "Effect", "Allow", "Principal",
-		"Service", "cloudtrail.amazonaws.com", "Action", "kms:GenerateDataKey*", "Resource",
-		"*", "Condition", "StringLike", "kms:EncryptionContext:aws:cloudtrail:arn",
-		sm_fn_sub("arn:${AWS::Partition}:cloudtrail:*:${AWS::AccountId}:trail/*"),
-		"StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN), "Sid",
-		"AllowCloudTrailDescribeKey", "Effect", "Allow", "Principal", "Service",
-		"cloudtrail.amazonaws.com", "Action", "kms:DescribeKey", "Resource", "*",
-		"Condition", "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN));
-	return kms_key_new(b, "AuditKey", "SoleMate account audit trail and its logs", st,
-			   "Retain");
-}
-
-static void audit_trail(struct sm_stack *b, const struct baseline_config *cfg,
-			struct sm_resource *key, struct bucket *audit)
-{
-	bucket_add_statement(audit,
-			     json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudTrailAclCheck",
-				       "Effect", "Allow", "Principal", "Service",
-				       "cloudtrail.amazonaws.com", "Action", "s3:GetBucketAcl",
-				       "Resource", sm_getatt(audit->bucket, "Arn"), "Condition",
-				       "StringEquals", "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
-	bucket_add_statement(
-		audit,
-		json_pack("{ss ss s{ss} ss so s{s{ss so}}}", "Sid", "CloudTrailWrite", "Effect",
-			  "Allow", "Principal", "Service", "cloudtrail.amazonaws.com", "Action",
-			  "s3:PutObject", "Resource",
-			  bucket_objects_arn(audit->bucket, "/cloudtrail/AWSLogs/*"), "Condition",
-			  "StringEquals", "s3:x-amz-acl", "bucket-owner-full-control",
-			  "aws:SourceArn", sm_fn_sub(TRAIL_ARN)));
-	struct sm_resource *lg =
-		log_group_new(b, "TrailLogs", NULL, key, cfg->log_retention_days, "Retain");
-	struct sm_resource *role = iam_role_new(
-		b, "TrailLogsRole", "cloudtrail.amazonaws.com",
-		json_pack("[o]",
-			  iam_allow(json_pack("[ss]", "logs:CreateLogStream", "logs:PutLogEvents"),
-				    json_pack("[o]",
-					      sm_fn_join("", json_pack("[os]", sm_getatt(lg, "Arn"),
-								       ""))))),
-		NULL);
-	struct sm_resource *trail = sm_resource_new(
-		b, "Trail", "AWS::CloudTrail::Trail",
-		json_pack("{ss sb so ss sb sb sb so so so}", "TrailName", TRAIL_NAME, "IsLogging",
-			  1, "S3BucketName", sm_ref(audit->bucket), "S3KeyPrefix", "cloudtrail",
-			  "IsMultiRegionTrail", 1, "IncludeGlobalServiceEvents", 1,
-			  "EnableLogFileValidation", 1, "KMSKeyId", sm_getatt(key, "Arn"),
-			  "CloudWatchLogsLogGroupArn", sm_getatt(lg, "Arn"),
-			  "CloudWatchLogsRoleArn", sm_getatt(role, "Arn")));
-	sm_resource_depends_on(trail, audit->policy);
-	/* CloudTrail checks at creation that the role can write to the log group */
-	iam_role_wait_for(trail, role);
-}
 
 /* AWS Config managed rules that watch what this design sets (FR-5.6). */
 static const char *const config_rules[] = {"S3_BUCKET_SSL_REQUESTS_ONLY",
@@ -279,107 +216,6 @@ static const char *const config_rules[] = {"S3_BUCKET_SSL_REQUESTS_ONLY",
 					   "CLOUDFRONT_VIEWER_POLICY_HTTPS",
 					   "ELB_LOGGING_ENABLED",
 					   NULL};
-
-/*
- * AWS Config delivers with the recorder's role in the same account
- * ("Permissions for the IAM role assigned to AWS Config": s3:PutObject under
- * the prefix with bucket-owner-full-control, s3:GetBucketAcl, and
- * s3:ListBucket for the existence check). The bucket policy also grants
- * the service principal, limited to this account (aws:SourceAccount), as
- * "Permissions for the Amazon S3 bucket for the AWS Config delivery
- * channel" shows.
- */
-static void add_config_rules(struct sm_stack *b, struct sm_resource *rec, struct sm_resource *ch);
-
-static void audit_config(struct sm_stack *b, struct bucket *audit, bool create_recorder)
-{
-	if (!create_recorder) {
-		/*
-		 * A region holds one recorder and one delivery channel
-		 * (PutConfigurationRecorder, PutDeliveryChannel); with the
-		 * account's own, the rules evaluate with it. PutConfigRule needs
-		 * one to exist (NoAvailableConfigurationRecorderException):
-		 * preflight checks that it does.
-		 */
-		add_config_rules(b, NULL, NULL);
-		return;
-	}
-	json_t *account = sm_aws_account_id();
-	bucket_add_statement(audit,
-			     json_pack("{ss ss s{ss} s[ss] so s{s{sO}}}", "Sid", "ConfigAclCheck",
-				       "Effect", "Allow", "Principal", "Service",
-				       "config.amazonaws.com", "Action", "s3:GetBucketAcl",
-				       "s3:ListBucket", "Resource", sm_getatt(audit->bucket, "Arn"),
-				       "Condition", "StringEquals", "aws:SourceAccount", account));
-	bucket_add_statement(audit,
-			     json_pack("{ss ss s{ss} ss so s{s{ss sO}}}", "Sid", "ConfigWrite",
-				       "Effect", "Allow", "Principal", "Service",
-				       "config.amazonaws.com", "Action", "s3:PutObject", "Resource",
-				       bucket_objects_arn(audit->bucket, "/config/AWSLogs/*"),
-				       "Condition", "StringEquals", "s3:x-amz-acl",
-				       "bucket-owner-full-control", "aws:SourceAccount", account));
-	json_decref(account);
-	json_t *objects =
-		sm_fn_sub_vars("${Bucket}/config/AWSLogs/${AWS::AccountId}/*",
-			       json_pack("{so}", "Bucket", sm_getatt(audit->bucket, "Arn")));
-	json_t *delivery =
-		json_pack("[o o]",
-			  iam_allow_if(json_pack("[s]", "s3:PutObject"), json_pack("[o]", objects),
-				       json_pack("{s{ss}}", "StringEquals", "s3:x-amz-acl",
-						 "bucket-owner-full-control")),
-			  iam_allow(json_pack("[ss]", "s3:GetBucketAcl", "s3:ListBucket"),
-				    json_pack("[o]", sm_getatt(audit->bucket, "Arn"))));
-	static const char *const managed[] = {"service-role/AWS_ConfigRole", NULL};
-	struct sm_resource *role =
-		iam_role_new(b, "ConfigRole", "config.amazonaws.com", delivery, managed);
-	nag_suppress(role,
-		     "AWS_ConfigRole is the policy AWS maintains for the Config recorder to read "
-		     "every supported resource type; a hand-written copy would fall behind",
-		     "AwsSolutions-IAM4", NULL);
-	nag_suppress(role,
-		     "AWS Config names the history and snapshot objects it delivers; the wildcard "
-		     "covers only config/AWSLogs/<this account>/ of the audit bucket",
-		     "AwsSolutions-IAM5", NULL);
-	struct sm_resource *rec = sm_resource_new(
-		b, "ConfigRecorder", "AWS::Config::ConfigurationRecorder",
-		json_pack("{so s{sbsb}}", "RoleARN", sm_getatt(role, "Arn"), "RecordingGroup",
-			  "AllSupported", 1, "IncludeGlobalResourceTypes", 1));
-	struct sm_resource *ch =
-		sm_resource_new(b, "ConfigDeliveryChannel", "AWS::Config::DeliveryChannel",
-				json_pack("{so ss}", "S3BucketName", sm_ref(audit->bucket),
-					  "S3KeyPrefix", "config"));
-	/*
-	 * PutDeliveryChannel: "Before you can create a delivery channel, you must
-	 * create a configuration recorder"; it checks that the bucket accepts the
-	 * role's writes (InsufficientDeliveryPolicyException otherwise).
-	 */
-	sm_resource_depends_on(ch, rec);
-	sm_resource_depends_on(ch, audit->policy);
-	iam_role_wait_for(ch, role);
-	add_config_rules(b, rec, ch);
-}
-
-/* `rec` and `ch`: the recorder and channel the rules wait for, or NULL (the account's). */
-static void add_config_rules(struct sm_stack *b, struct sm_resource *rec, struct sm_resource *ch)
-{
-	for (int i = 0; config_rules[i]; i++) {
-		char *id = xstrfmt("ConfigRule%d", i + 1);
-		char *name = xstrfmt("solemate-%s", config_rules[i]);
-		for (char *p = name; *p; p++)
-			*p = *p == '_' ? '-' : (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-		struct sm_resource *r = sm_resource_new(
-			b, id, "AWS::Config::ConfigRule",
-			json_pack("{ss s{ssss}}", "ConfigRuleName", name, "Source", "Owner", "AWS",
-				  "SourceIdentifier", config_rules[i]));
-		/* rules evaluate only once the recorder runs */
-		if (rec)
-			sm_resource_depends_on(r, rec);
-		if (ch)
-			sm_resource_depends_on(r, ch);
-		free(id);
-		free(name);
-	}
-}
 
 int security_add_audit(struct sm_stack *baseline, const struct baseline_config *cfg,
 		       struct diag_list *dl)
@@ -414,8 +250,34 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 		     "NIST.800.53.R5-S3BucketReplicationEnabled",
 		     "PCI.DSS.321-S3BucketReplicationEnabled",
 		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
-	audit_trail(baseline, cfg, audit_key(baseline), &audit);
-	audit_config(baseline, &audit, strcmp(cfg->config_recorder, "existing") != 0);
+	/* the audit key: the trail's log files and its CloudWatch Logs group */
+	json_t *key_st = cloudtrail_key_statements(TRAIL_NAME);
+	json_array_insert_new(key_st, 0, kms_logs_statement());
+	cloudtrail_new(baseline, "Trail",
+		       &(struct cloudtrail_props){
+			       .name = TRAIL_NAME,
+			       .bucket = &audit,
+			       .prefix = "cloudtrail",
+			       .kms_key = kms_key_new(baseline, "AuditKey",
+						      "SoleMate account audit trail and its logs",
+						      key_st, "Retain"),
+			       .log_retention_days = cfg->log_retention_days});
+	/*
+	 * A region holds one recorder and one delivery channel
+	 * (PutConfigurationRecorder, PutDeliveryChannel); with the account's
+	 * own, the rules evaluate with it. PutConfigRule needs one to exist
+	 * (NoAvailableConfigurationRecorderException): preflight checks that it
+	 * does.
+	 */
+	struct config_recorder rec;
+	bool own_recorder = strcmp(cfg->config_recorder, "existing") != 0;
+	if (own_recorder)
+		config_recorder_new(
+			baseline, "Config",
+			&(struct config_recorder_props){.bucket = &audit, .prefix = "config"},
+			&rec);
+	config_managed_rules_new(baseline, "ConfigRule", "solemate-", config_rules,
+				 own_recorder ? &rec : NULL);
 	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),
 			    "Bucket of CloudTrail and AWS Config deliveries", NULL);
 	return 0;
@@ -434,13 +296,11 @@ json_t *security_alb_certificate(struct sm_stack *s, const struct env_config *cf
 		return json_string(cfg->alb_certificate_arn ? cfg->alb_certificate_arn
 							    : cfg->certificate_arn);
 	char *wildcard = xstrfmt("*.%s", cfg->domain_name);
-	struct sm_resource *cert = sm_resource_new(
-		s, "AlbCertificate", "AWS::CertificateManager::Certificate",
-		json_pack("{ss s[s] ss s[{ssss},{ssss}]}", "DomainName", cfg->domain_name,
-			  "SubjectAlternativeNames", wildcard, "ValidationMethod", "DNS",
-			  "DomainValidationOptions", "DomainName", cfg->domain_name, "HostedZoneId",
-			  cfg->hosted_zone_id, "DomainName", wildcard, "HostedZoneId",
-			  cfg->hosted_zone_id));
+	struct sm_resource *cert = dns_certificate_new(
+		s, "AlbCertificate",
+		&(struct dns_certificate_props){.domain = cfg->domain_name,
+						.alternative_name = wildcard,
+						.hosted_zone_id = cfg->hosted_zone_id});
 	free(wildcard);
 	return sm_ref(cert);
 }

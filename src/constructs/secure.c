@@ -15,6 +15,21 @@ void secure_retain(struct sm_resource *r, const char *policy)
 	sm_resource_set_update_replace_policy(r, policy);
 }
 
+json_t *kms_logs_statement(void)
+{
+	return iam_statement(&(struct iam_statement_props){
+		.sid = "AllowCloudWatchLogs",
+		.principal = json_pack("{so}", "Service",
+				       sm_fn_sub("logs.${AWS::Region}.amazonaws.com")),
+		.action = iam_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+				      "kms:GenerateDataKey*", "kms:Describe*", NULL),
+		.resource = json_string("*"),
+		.condition = iam_condition(
+			"ArnLike", "kms:EncryptionContext:aws:logs:arn",
+			sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:*"),
+			NULL)});
+}
+
 struct sm_resource *kms_key_new(struct sm_stack *s, const char *id, const char *description,
 				json_t *service_statements, const char *retain_policy)
 {
@@ -45,6 +60,19 @@ struct sm_resource *log_group_new(struct sm_stack *s, const char *id, json_t *na
 	struct sm_resource *lg = sm_resource_new(s, id, "AWS::Logs::LogGroup", props);
 	secure_retain(lg, retain_policy);
 	return lg;
+}
+
+struct sm_resource *secret_new(struct sm_stack *s, const char *id, const struct secret_props *p)
+{
+	struct sm_resource *secret = sm_resource_new(
+		s, id, "AWS::SecretsManager::Secret",
+		json_pack("{ss ss so s{ss ss si sb}}", "Name", p->name, "Description",
+			  p->description, "KmsKeyId", sm_getatt(p->kms_key, "Arn"),
+			  "GenerateSecretString", "SecretStringTemplate", "{}", "GenerateStringKey",
+			  p->generate_key, "PasswordLength", p->length, "ExcludePunctuation",
+			  p->exclude_punctuation));
+	secure_retain(secret, p->retain_policy);
+	return secret;
 }
 
 json_t *bucket_objects_arn(const struct sm_resource *bucket, const char *suffix)

@@ -9,7 +9,9 @@
 
 #include "constructs/alarms.h"
 #include "constructs/alb.h"
+#include "constructs/audit.h"
 #include "constructs/cdn.h"
+#include "constructs/dns.h"
 #include "constructs/ecs.h"
 #include "constructs/iam.h"
 #include "constructs/rds.h"
@@ -635,6 +637,150 @@ TEST(bucket_delivery_statement_and_its_failure)
 	CHECK(fails_naming("'Principal'"));
 }
 
+/* The resolved resource `id` (its Type, Properties, DependsOn, ...). */
+static const json_t *resource(const char *id)
+{
+	return json_object_get(json_object_get(resolved(), "Resources"), id);
+}
+
+TEST(cloudtrail_defaults_are_the_secure_ones)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Audit", &(struct bucket_props){0}, &b);
+	struct sm_resource *key =
+		kms_key_new(stack, "Key", "audit", cloudtrail_key_statements("t"), NULL);
+	cloudtrail_new(stack, "Trail",
+		       &(struct cloudtrail_props){.name = "t",
+						  .bucket = &b,
+						  .prefix = "ct",
+						  .kms_key = key,
+						  .log_retention_days = 365});
+	CHECK(has("Trail", "{\"TrailName\":\"t\",\"IsLogging\":true,\"S3KeyPrefix\":\"ct\","
+			   "\"IsMultiRegionTrail\":true,\"IncludeGlobalServiceEvents\":true,"
+			   "\"EnableLogFileValidation\":true,\"KMSKeyId\":{\"Fn::GetAtt\":[\"Key\","
+			   "\"Arn\"]},\"CloudWatchLogsLogGroupArn\":{\"Fn::GetAtt\":[\"TrailLogs\","
+			   "\"Arn\"]},\"CloudWatchLogsRoleArn\":{\"Fn::GetAtt\":[\"TrailLogsRole\","
+			   "\"Arn\"]}}"));
+	CHECK(has("TrailLogs", "{\"RetentionInDays\":365,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\","
+			       "\"Arn\"]}}"));
+	/* it waits for the bucket's policy and its role's: CloudTrail checks both at creation */
+	CHECK(depends("Trail", "AuditPolicy"));
+	CHECK(depends("Trail", "TrailLogsRolePolicy"));
+	/* the bucket lets this trail only write, with the owner in control of the objects */
+	CHECK(has("AuditPolicy",
+		  "{\"PolicyDocument\":{\"Statement\":[{\"Sid\":\"DenyInsecureTransport\"},"
+		  "{\"Sid\":\"CloudTrailAclCheck\",\"Action\":\"s3:GetBucketAcl\"},"
+		  "{\"Sid\":\"CloudTrailWrite\",\"Action\":\"s3:PutObject\",\"Condition\":{"
+		  "\"StringEquals\":{\"s3:x-amz-acl\":\"bucket-owner-full-control\",\"aws:SourceArn\":"
+		  "{\"Fn::Sub\":\"arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:"
+		  "trail/t\"}}}}]}}"));
+	CHECK(has("Key", "{\"KeyPolicy\":{\"Statement\":[{\"Action\":\"kms:*\"},"
+			 "{\"Sid\":\"AllowCloudTrailEncrypt\",\"Action\":\"kms:GenerateDataKey*\"},"
+			 "{\"Sid\":\"AllowCloudTrailDescribeKey\",\"Action\":\"kms:DescribeKey\"}]}}"));
+}
+
+TEST(cloudtrail_without_a_key_fails_naming_it)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Audit", &(struct bucket_props){0}, &b);
+	cloudtrail_new(stack, "Trail",
+		       &(struct cloudtrail_props){
+			       .name = "t", .bucket = &b, .prefix = "ct", .log_retention_days = 365});
+	CHECK(fails_naming("'KMSKeyId'"));
+}
+
+TEST(config_records_everything_and_rules_wait_for_it)
+{
+	scratch();
+	struct bucket b;
+	bucket_new(stack, "Audit", &(struct bucket_props){0}, &b);
+	struct config_recorder rec;
+	config_recorder_new(stack, "Config",
+			    &(struct config_recorder_props){.bucket = &b, .prefix = "config"}, &rec);
+	static const char *const rules[] = {"S3_BUCKET_SSL_REQUESTS_ONLY", NULL};
+	config_managed_rules_new(stack, "Rule", "shop-", rules, &rec);
+	CHECK(has("ConfigRecorder", "{\"RecordingGroup\":{\"AllSupported\":true,"
+				    "\"IncludeGlobalResourceTypes\":true}}"));
+	CHECK(has("ConfigDeliveryChannel", "{\"S3KeyPrefix\":\"config\"}"));
+	CHECK(depends("ConfigDeliveryChannel", "ConfigRecorder"));
+	CHECK(depends("ConfigDeliveryChannel", "AuditPolicy"));
+	CHECK(depends("ConfigDeliveryChannel", "ConfigRolePolicy"));
+	CHECK(has("Rule1", "{\"ConfigRuleName\":\"shop-s3-bucket-ssl-requests-only\",\"Source\":{"
+			   "\"Owner\":\"AWS\",\"SourceIdentifier\":\"S3_BUCKET_SSL_REQUESTS_ONLY\"}}"));
+	CHECK(depends("Rule1", "ConfigRecorder") && depends("Rule1", "ConfigDeliveryChannel"));
+	/* the account's own recorder: the rules wait for nothing */
+	config_managed_rules_new(stack, "Own", "shop-", rules, NULL);
+	CHECK(!json_object_get(resource("Own1"), "DependsOn"));
+}
+
+TEST(dns_constructs_validate_and_fail_over)
+{
+	scratch();
+	dns_certificate_new(stack, "Cert",
+			    &(struct dns_certificate_props){.domain = "shop.example",
+							    .alternative_name = "www.shop.example",
+							    .hosted_zone_id = "Z1"});
+	CHECK(has("Cert", "{\"ValidationMethod\":\"DNS\",\"DomainValidationOptions\":["
+			  "{\"DomainName\":\"shop.example\",\"HostedZoneId\":\"Z1\"},"
+			  "{\"DomainName\":\"www.shop.example\",\"HostedZoneId\":\"Z1\"}]}"));
+	struct sm_resource *checks[3] = {NULL};
+	static const char *const names[] = {"shop.example", "origin.shop.example"};
+	for (int i = 0; i < 2; i++)
+		checks[i] = dns_https_check_new(
+			stack, i ? "B" : "A",
+			&(struct dns_https_check_props){.domain = json_string(names[i]),
+							.path = i ? "/health" : "/",
+							.interval_seconds = 30,
+							.failure_threshold = 3});
+	struct sm_resource *all =
+		dns_all_healthy_new(stack, "Both", (const struct sm_resource *const *)checks);
+	dns_alias_new(stack, "Apex",
+		      &(struct dns_alias_props){.hosted_zone_id = "Z1",
+						.name = "shop.example",
+						.type = "A",
+						.target = json_string("d1.cloudfront.net"),
+						.target_zone = DNS_CLOUDFRONT_ZONE,
+						.primary_check = all});
+	CHECK(has("A", "{\"HealthCheckConfig\":{\"Type\":\"HTTPS\",\"Port\":443,\"EnableSNI\":true}}"));
+	CHECK(has("Both", "{\"HealthCheckConfig\":{\"Type\":\"CALCULATED\",\"HealthThreshold\":2}}"));
+	CHECK(has("Apex", "{\"Failover\":\"PRIMARY\",\"HealthCheckId\":{\"Ref\":\"Both\"},"
+			  "\"AliasTarget\":{\"HostedZoneId\":\"" DNS_CLOUDFRONT_ZONE "\"}}"));
+}
+
+TEST(dns_certificate_without_a_zone_fails_naming_it)
+{
+	scratch();
+	dns_certificate_new(stack, "Cert",
+			    &(struct dns_certificate_props){.domain = "shop.example",
+							    .alternative_name = "www.shop.example"});
+	CHECK(fails_naming("HostedZoneId"));
+}
+
+TEST(secret_is_generated_and_encrypted)
+{
+	scratch();
+	struct sm_resource *key = kms_key_new(stack, "Key", "k", NULL, NULL);
+	secret_new(stack, "Secret",
+		   &(struct secret_props){.name = "shop/app",
+					  .description = "app",
+					  .kms_key = key,
+					  .generate_key = "sessionKey",
+					  .length = 48});
+	CHECK(has("Secret", "{\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
+			    "\"GenerateSecretString\":{\"GenerateStringKey\":\"sessionKey\","
+			    "\"PasswordLength\":48}}"));
+	CHECK(!json_object_get(json_object_get(resource("Secret"), "Properties"), "SecretString"));
+	scratch();
+	secret_new(stack, "Secret",
+		   &(struct secret_props){.name = "shop/app",
+					  .description = "app",
+					  .generate_key = "sessionKey",
+					  .length = 48});
+	CHECK(fails_naming("'KmsKeyId'"));
+}
+
 int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
@@ -656,6 +802,12 @@ int main(void)
 	RUN(bucket_replication_names_only_its_buckets_and_keys);
 	RUN(bucket_replication_without_destination_fails_naming_it);
 	RUN(bucket_delivery_statement_and_its_failure);
+	RUN(cloudtrail_defaults_are_the_secure_ones);
+	RUN(cloudtrail_without_a_key_fails_naming_it);
+	RUN(config_records_everything_and_rules_wait_for_it);
+	RUN(dns_constructs_validate_and_fail_over);
+	RUN(dns_certificate_without_a_zone_fails_naming_it);
+	RUN(secret_is_generated_and_encrypted);
 	sm_app_free(app);
 	return test_done();
 }
