@@ -13,48 +13,40 @@
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/cdn.h"
+#include "constructs/dns.h"
+#include "constructs/iam.h"
 #include "constructs/secure.h"
-
-#define CLOUDFRONT_HOSTED_ZONE "Z2FDTNDATAQYW2" /* alias target zone of every distribution */
-
-/*
- * Route 53 health check of one HTTPS endpoint: every 30 s, unhealthy after
- * 3 failures (Route 53 developer guide, "Values that you specify when you
- * create or update health checks"), with SNI so that the name's certificate
- * is served.
- */
-static struct sm_resource *https_check(struct sm_stack *s, const char *id, json_t *fqdn,
-				       const char *path)
-{
-	return sm_resource_new(s, id, "AWS::Route53::HealthCheck",
-			       json_pack("{s{ss so si ss si si sb}}", "HealthCheckConfig", "Type",
-					 "HTTPS", "FullyQualifiedDomainName", fqdn, "Port", 443,
-					 "ResourcePath", path, "RequestInterval",
-					 EDGE_HEALTH_INTERVAL_SECONDS, "FailureThreshold",
-					 EDGE_HEALTH_FAILURE_THRESHOLD, "EnableSNI", 1));
-}
 
 /*
  * The primary path is healthy when both CloudFront (the storefront, "/")
  * and the primary region's application (origin.<domain>, the health path
- * through the load balancer) answer: a calculated health check of the two
- * (HealthThreshold 2). The DR path bypasses CloudFront, so a failure of
- * either fails the shop over, and the availability model may count the two
- * paths as independent (docs/infrastructure.md, Disaster recovery).
+ * through the load balancer) answer: a calculated health check of the two.
+ * The DR path bypasses CloudFront, so a failure of either fails the shop
+ * over, and the availability model may count the two paths as independent
+ * (docs/infrastructure.md, Disaster recovery). Every 30 s, unhealthy after
+ * 3 failures (EDGE_HEALTH_*).
  */
 static struct sm_resource *primary_health_check(struct sm_stack *s, const struct env_config *cfg,
 						struct sm_resource *dist)
 {
 	char *origin = compute_origin_domain(cfg);
 	struct sm_resource *cdn =
-		https_check(s, "EdgeHealthCheck", sm_getatt(dist, "DomainName"), "/");
+		dns_https_check_new(s, "EdgeHealthCheck",
+				    &(struct dns_https_check_props){
+					    .domain = sm_getatt(dist, "DomainName"),
+					    .path = "/",
+					    .interval_seconds = EDGE_HEALTH_INTERVAL_SECONDS,
+					    .failure_threshold = EDGE_HEALTH_FAILURE_THRESHOLD});
 	struct sm_resource *app =
-		https_check(s, "OriginHealthCheck", json_string(origin), cfg->health_check_path);
+		dns_https_check_new(s, "OriginHealthCheck",
+				    &(struct dns_https_check_props){
+					    .domain = json_string(origin),
+					    .path = cfg->health_check_path,
+					    .interval_seconds = EDGE_HEALTH_INTERVAL_SECONDS,
+					    .failure_threshold = EDGE_HEALTH_FAILURE_THRESHOLD});
 	free(origin);
-	return sm_resource_new(s, "PrimaryHealthCheck", "AWS::Route53::HealthCheck",
-			       json_pack("{s{ss s[oo] si}}", "HealthCheckConfig", "Type",
-					 "CALCULATED", "ChildHealthChecks", sm_ref(cdn),
-					 sm_ref(app), "HealthThreshold", 2));
+	return dns_all_healthy_new(s, "PrimaryHealthCheck",
+				   (const struct sm_resource *const[]){cdn, app, NULL});
 }
 
 static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct sm_resource *dist)
@@ -68,19 +60,16 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct
 			char *id = xstrfmt("%sAlias%s", www ? "Www" : "Apex", types[t]);
 			char *name = www ? xstrfmt("www.%s", cfg->domain_name)
 					 : xstrdup(cfg->domain_name);
-			struct sm_resource *r = sm_resource_new(
-				s, id, "AWS::Route53::RecordSet",
-				json_pack("{ss ss ss s{so ss sb}}", "HostedZoneId",
-					  cfg->hosted_zone_id, "Name", name, "Type", types[t],
-					  "AliasTarget", "DNSName", sm_getatt(dist, "DomainName"),
-					  "HostedZoneId", CLOUDFRONT_HOSTED_ZONE,
-					  "EvaluateTargetHealth", 0));
-			/* IPv6 stays on CloudFront: the standby's load balancer is IPv4 */
-			if (check && t == 0) {
-				sm_resource_set(r, "Failover", json_string("PRIMARY"));
-				sm_resource_set(r, "SetIdentifier", json_string("primary"));
-				sm_resource_set(r, "HealthCheckId", sm_ref(check));
-			}
+			/* A only in the failover pair: IPv6 stays on CloudFront (the standby is
+			 * IPv4) */
+			dns_alias_new(
+				s, id,
+				&(struct dns_alias_props){.hosted_zone_id = cfg->hosted_zone_id,
+							  .name = name,
+							  .type = types[t],
+							  .target = sm_getatt(dist, "DomainName"),
+							  .target_zone = DNS_CLOUDFRONT_ZONE,
+							  .primary_check = t == 0 ? check : NULL});
 			free(id);
 			free(name);
 		}
@@ -92,15 +81,18 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 {
 	memset(out, 0, sizeof(*out));
 	/* the edge has its own key: a key cannot be used outside its region */
-	struct sm_resource *key = kms_key_new(
-		s, "EdgeLogsKey", "SoleMate edge logs (WAF for CloudFront)",
-		json_pack("[{ss s{so} s[sssss] ss},{ss s{ss} s[ss] ss}]", "Effect", "Allow",
-			  "Principal", "Service", sm_fn_sub("logs.${AWS::Region}.amazonaws.com"),
-			  "Action", "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
-			  "kms:GenerateDataKey*", "kms:Describe*", "Resource", "*", "Effect",
-			  "Allow", "Principal", "Service", "cloudwatch.amazonaws.com", "Action",
-			  "kms:Decrypt", "kms:GenerateDataKey*", "Resource", "*"),
-		NULL);
+	json_t *logs = iam_statement(&(struct iam_statement_props){
+		.principal = iam_regional_service("logs"),
+		.action = iam_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+				      "kms:GenerateDataKey*", "kms:Describe*", NULL),
+		.resource = json_string("*")});
+	json_t *alarms = iam_statement(&(struct iam_statement_props){
+		.principal = iam_service("cloudwatch.amazonaws.com"),
+		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
+		.resource = json_string("*")});
+	struct sm_resource *key =
+		kms_key_new(s, "EdgeLogsKey", "SoleMate edge logs (WAF for CloudFront)",
+			    json_pack("[oo]", logs, alarms), NULL);
 	out->key = key;
 	out->web_acl = security_add_web_acl(s, cfg, key, true, dl);
 	if (!out->web_acl)
@@ -121,13 +113,11 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	 */
 	json_t *cert_arn = json_string(cfg->certificate_arn);
 	if (cfg->hosted_zone_id) {
-		struct sm_resource *cert = sm_resource_new(
-			s, "Certificate", "AWS::CertificateManager::Certificate",
-			json_pack("{ss s[s] ss s[{ssss},{ssss}]}", "DomainName", cfg->domain_name,
-				  "SubjectAlternativeNames", www, "ValidationMethod", "DNS",
-				  "DomainValidationOptions", "DomainName", cfg->domain_name,
-				  "HostedZoneId", cfg->hosted_zone_id, "DomainName", www,
-				  "HostedZoneId", cfg->hosted_zone_id));
+		struct sm_resource *cert = dns_certificate_new(
+			s, "Certificate",
+			&(struct dns_certificate_props){.domain = cfg->domain_name,
+							.alternative_name = www,
+							.hosted_zone_id = cfg->hosted_zone_id});
 		json_decref(cert_arn);
 		cert_arn = sm_ref(cert);
 	}
@@ -163,16 +153,18 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	if (st->assets_statements)
 		json_array_append_new(
 			st->assets_statements,
-			json_pack("{ss ss s{ss} ss so s{s{so}}}", "Sid", "CloudFrontOacRead",
-				  "Effect", "Allow", "Principal", "Service",
-				  "cloudfront.amazonaws.com", "Action", "s3:GetObject", "Resource",
-				  bucket_objects_arn(st->assets_bucket, "/*"), "Condition",
-				  "StringEquals", "AWS:SourceArn",
-				  sm_fn_sub_vars(
-					  "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:"
-					  "distribution/${Distribution}",
-					  json_pack("{so}", "Distribution",
-						    sm_ref(out->distribution)))));
+			iam_statement(&(struct iam_statement_props){
+				.sid = "CloudFrontOacRead",
+				.principal = iam_service("cloudfront.amazonaws.com"),
+				.action = json_string("s3:GetObject"),
+				.resource = bucket_objects_arn(st->assets_bucket, "/*"),
+				.condition = iam_condition(
+					"StringEquals", "AWS:SourceArn",
+					sm_fn_sub_vars("arn:${AWS::Partition}:cloudfront::${AWS::"
+						       "AccountId}:distribution/${Distribution}",
+						       json_pack("{so}", "Distribution",
+								 sm_ref(out->distribution))),
+					NULL)}));
 	if (cfg->hosted_zone_id)
 		dns_records(s, cfg, out->distribution);
 	sm_stack_add_output(s, "DistributionDomainName", sm_getatt(out->distribution, "DomainName"),

@@ -59,6 +59,14 @@ json_t *iam_service(const char *service)
 	return json_pack("{ss}", "Service", service);
 }
 
+json_t *iam_regional_service(const char *name)
+{
+	char *fmt = xstrfmt("%s.${AWS::Region}.amazonaws.com", name);
+	json_t *principal = json_pack("{so}", "Service", sm_fn_sub(fmt));
+	free(fmt);
+	return principal;
+}
+
 json_t *iam_strings(const char *first, ...)
 {
 	json_t *list = json_array();

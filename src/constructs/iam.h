@@ -34,6 +34,8 @@ struct iam_statement_props {
 json_t *iam_statement(const struct iam_statement_props *props);
 /* {"Service": service} */
 json_t *iam_service(const char *service);
+/* {"Service": "<name>.${AWS::Region}.amazonaws.com"} (Fn::Sub): CloudWatch Logs' principal */
+json_t *iam_regional_service(const char *name);
 /* A JSON array of the strings up to NULL. */
 json_t *iam_strings(const char *first, ...) __attribute__((sentinel));
 /*

@@ -19,8 +19,7 @@ json_t *kms_logs_statement(void)
 {
 	return iam_statement(&(struct iam_statement_props){
 		.sid = "AllowCloudWatchLogs",
-		.principal = json_pack("{so}", "Service",
-				       sm_fn_sub("logs.${AWS::Region}.amazonaws.com")),
+		.principal = iam_regional_service("logs"),
 		.action = iam_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
 				      "kms:GenerateDataKey*", "kms:Describe*", NULL),
 		.resource = json_string("*"),
