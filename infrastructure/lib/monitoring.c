@@ -10,6 +10,7 @@
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/alarms.h"
+#include "constructs/observe.h"
 
 static struct sm_resource *topic_new(struct sm_stack *s, const char *id,
 				     const struct env_config *cfg, struct sm_resource *key)
@@ -61,79 +62,72 @@ static void edge_alarms(struct sm_stack *es, const struct env_config *cfg, const
 {
 	struct sm_resource *topic = topic_new(es, "EdgeAlarmTopic", cfg, e->key);
 	alarm_new(es, "Cdn5xxRateAlarm",
-		  &(struct alarm_props){
-			  "CloudFront 5xx error rate above 5 %", "AWS/CloudFront", "5xxErrorRate",
-			  "Average", "GreaterThanThreshold", 5, 300, 2,
-			  json_pack("[oo]",
-				    alarm_dimension("DistributionId", sm_ref(e->distribution)),
-				    alarm_dimension("Region", json_string("Global")))},
+		  &(struct alarm_props){"CloudFront 5xx error rate above 5 %", "AWS/CloudFront",
+					"5xxErrorRate", "Average", "GreaterThanThreshold", 5, 300,
+					2,
+					alarm_dimensions("DistributionId", sm_ref(e->distribution),
+							 "Region", json_string("Global"), NULL)},
 		  topic);
 	char *metric = xstrfmt("%sCdn", cfg->stack_prefix);
 	alarm_new(es, "CdnWafBlockedAlarm",
-		  &(struct alarm_props){
-			  "WAF blocking a spike of requests", "AWS/WAFV2", "BlockedRequests", "Sum",
-			  "GreaterThanThreshold", 1000, 300, 1,
-			  json_pack("[oo]", alarm_dimension("WebACL", json_string(metric)),
-				    alarm_dimension("Rule", json_string("ALL")))},
+		  &(struct alarm_props){"WAF blocking a spike of requests", "AWS/WAFV2",
+					"BlockedRequests", "Sum", "GreaterThanThreshold", 1000, 300,
+					1,
+					alarm_dimensions("WebACL", json_string(metric), "Rule",
+							 json_string("ALL"), NULL)},
 		  topic);
 	free(metric);
 }
 
+/* FR-6.2: the success metrics and every tier on one page; ${...} are filled by Fn::Sub */
+static const struct dashboard_widget overview[] = {
+	{.title = "Requests and errors",
+	 .stat = "Sum",
+	 .period = 60,
+	 .metrics = "[[\"AWS/ApplicationELB\",\"RequestCount\",\"LoadBalancer\",\"${Alb}\"],"
+		    "[\".\",\"HTTPCode_ELB_5XX_Count\",\".\",\".\"],"
+		    "[\".\",\"HTTPCode_Target_5XX_Count\",\".\",\".\"]]"},
+	{.title = "p95 response time (target 200 ms)",
+	 .stat = "p95",
+	 .period = 60,
+	 .metrics = "[[\"AWS/ApplicationELB\",\"TargetResponseTime\",\"LoadBalancer\",\"${Alb}\"]]",
+	 .annotations = "{\"horizontal\":[{\"value\":0.2,\"label\":\"200 ms\"}]}"},
+	{.title = "Application CPU and memory",
+	 .stat = "Average",
+	 .period = 60,
+	 .metrics =
+		 "[[\"AWS/ECS\",\"CPUUtilization\",\"ClusterName\",\"${Cluster}\",\"ServiceName\","
+		 "\"${Service}\"],[\".\",\"MemoryUtilization\",\".\",\".\",\".\",\".\"]]"},
+	{.title = "Database",
+	 .stat = "Average",
+	 .period = 300,
+	 .metrics = "[[\"AWS/RDS\",\"CPUUtilization\",\"DBInstanceIdentifier\",\"${Db}\"],"
+		    "[\".\",\"DatabaseConnections\",\".\",\".\"],"
+		    "[\".\",\"FreeStorageSpace\",\".\",\".\",{\"yAxis\":\"right\"}]]"},
+	{0}};
+
 static void dashboard(struct sm_stack *s, const struct env_config *cfg, const struct compute *cp,
 		      const struct database *db)
 {
-	/* CloudWatch dashboard body; ${...} are filled by Fn::Sub */
-	const char *body =
-		"{\"widgets\":["
-		"{\"type\":\"metric\",\"x\":0,\"y\":0,\"width\":12,\"height\":6,\"properties\":{"
-		"\"title\":\"Requests and errors\",\"region\":\"${AWS::Region}\",\"stat\":\"Sum\","
-		"\"period\":60,\"metrics\":["
-		"[\"AWS/ApplicationELB\",\"RequestCount\",\"LoadBalancer\",\"${Alb}\"],"
-		"[\".\",\"HTTPCode_ELB_5XX_Count\",\".\",\".\"],"
-		"[\".\",\"HTTPCode_Target_5XX_Count\",\".\",\".\"]]}},"
-		"{\"type\":\"metric\",\"x\":12,\"y\":0,\"width\":12,\"height\":6,\"properties\":{"
-		"\"title\":\"p95 response time (target 200 ms)\",\"region\":\"${AWS::Region}\","
-		"\"stat\":\"p95\",\"period\":60,\"metrics\":["
-		"[\"AWS/ApplicationELB\",\"TargetResponseTime\",\"LoadBalancer\",\"${Alb}\"]],"
-		"\"annotations\":{\"horizontal\":[{\"value\":0.2,\"label\":\"200 ms\"}]}}},"
-		"{\"type\":\"metric\",\"x\":0,\"y\":6,\"width\":12,\"height\":6,\"properties\":{"
-		"\"title\":\"Application CPU and memory\",\"region\":\"${AWS::Region}\","
-		"\"stat\":\"Average\",\"period\":60,\"metrics\":["
-		"[\"AWS/ECS\",\"CPUUtilization\",\"ClusterName\",\"${Cluster}\",\"ServiceName\","
-		"\"${Service}\"],[\".\",\"MemoryUtilization\",\".\",\".\",\".\",\".\"]]}},"
-		"{\"type\":\"metric\",\"x\":12,\"y\":6,\"width\":12,\"height\":6,\"properties\":{"
-		"\"title\":\"Database\",\"region\":\"${AWS::Region}\",\"stat\":\"Average\","
-		"\"period\":300,\"metrics\":["
-		"[\"AWS/RDS\",\"CPUUtilization\",\"DBInstanceIdentifier\",\"${Db}\"],"
-		"[\".\",\"DatabaseConnections\",\".\",\".\"],"
-		"[\".\",\"FreeStorageSpace\",\".\",\".\",{\"yAxis\":\"right\"}]]}}"
-		"]}";
 	char *name = xstrfmt("%s-overview", cfg->stack_prefix);
-	sm_resource_new(
-		s, "Dashboard", "AWS::CloudWatch::Dashboard",
-		json_pack("{ss so}", "DashboardName", name, "DashboardBody",
-			  sm_fn_sub_vars(body, json_pack("{so so so so}", "Alb",
-							 sm_getatt(cp->alb, "LoadBalancerFullName"),
-							 "Cluster", sm_ref(cp->cluster), "Service",
-							 sm_getatt(cp->service, "Name"), "Db",
-							 sm_ref(db->instance)))));
+	dashboard_new(s, "Dashboard", name, overview,
+		      json_pack("{so so so so}", "Alb", sm_getatt(cp->alb, "LoadBalancerFullName"),
+				"Cluster", sm_ref(cp->cluster), "Service",
+				sm_getatt(cp->service, "Name"), "Db", sm_ref(db->instance)));
 	free(name);
 }
 
 static void tracing(struct sm_stack *s, const struct env_config *cfg)
 {
 	char *rule = xstrfmt("%s-default", cfg->environment);
-	sm_resource_new(s, "TracingSamplingRule", "AWS::XRay::SamplingRule",
-			json_pack("{s{ss si sf si ss ss ss ss ss ss si}}", "SamplingRule",
-				  "RuleName", rule, "Priority", 1000, "FixedRate", 0.05,
-				  "ReservoirSize", 1, "ServiceName", "*", "ServiceType", "*",
-				  "Host", "*", "HTTPMethod", "*", "URLPath", "*", "ResourceARN",
-				  "*", "Version", 1));
 	char *group = xstrfmt("solemate-%s", cfg->environment);
-	sm_resource_new(s, "TracingGroup", "AWS::XRay::Group",
-			json_pack("{ss ss s{sb}}", "GroupName", group, "FilterExpression",
-				  "responsetime > 0.2 OR fault = true", "InsightsConfiguration",
-				  "InsightsEnabled", 1));
+	/* 5 % of requests after the first of each second; the group gathers the slow and failed */
+	tracing_new(s, "Tracing",
+		    &(struct tracing_props){.rule_name = rule,
+					    .priority = 1000,
+					    .fixed_rate = 0.05,
+					    .group_name = group,
+					    .filter = "responsetime > 0.2 OR fault = true"});
 	free(rule);
 	free(group);
 }
@@ -141,27 +135,17 @@ static void tracing(struct sm_stack *s, const struct env_config *cfg)
 static void budget(struct sm_stack *s, const struct env_config *cfg)
 {
 	char *name = xstrfmt("%s-monthly", cfg->stack_prefix);
-	json_t *subs =
-		json_pack("[{ssss}]", "SubscriptionType", "EMAIL", "Address", cfg->alarm_email);
-	struct sm_resource *budget = sm_resource_new(
-		s, "MonthlyBudget", "AWS::Budgets::Budget",
-		json_pack("{s{ss ss ss s{sfss}} s[{s{sssssssf}sO},{s{sssssssf}so}]}", "Budget",
-			  "BudgetName", name, "BudgetType", "COST", "TimeUnit", "MONTHLY",
-			  "BudgetLimit", "Amount", cfg->monthly_budget, "Unit", "USD",
-			  "NotificationsWithSubscribers", "Notification", "NotificationType",
-			  "ACTUAL", "ComparisonOperator", "GREATER_THAN", "ThresholdType",
-			  "PERCENTAGE", "Threshold", 80.0, "Subscribers", subs, "Notification",
-			  "NotificationType", "FORECASTED", "ComparisonOperator", "GREATER_THAN",
-			  "ThresholdType", "PERCENTAGE", "Threshold", 100.0, "Subscribers", subs));
 	/*
 	 * Only this environment's costs: those tagged Environment=<env> (the
-	 * engine tags every resource). "user:KEY$VALUE" is the Budgets filter of
-	 * a user-defined cost allocation tag, which counts only once the tag is
-	 * activated in the Billing console (docs/infrastructure.md).
+	 * engine tags every resource), once the tag is activated as a cost
+	 * allocation tag in the Billing console (docs/infrastructure.md).
 	 */
 	char *tag = xstrfmt("user:Environment$%s", cfg->environment);
-	json_object_set_new(json_object_get(sm_resource_props(budget), "Budget"), "CostFilters",
-			    json_pack("{s[s]}", "TagKeyValue", tag));
+	budget_monthly_new(s, "MonthlyBudget",
+			   &(struct budget_props){.name = name,
+						  .monthly_usd = cfg->monthly_budget,
+						  .email = cfg->alarm_email,
+						  .cost_filter_tag = tag});
 	free(tag);
 	free(name);
 }
@@ -174,26 +158,13 @@ void monitoring_add_cost_anomalies(struct sm_stack *baseline, const struct basel
 	 * in the baseline, or, when the account has one already, the baseline
 	 * subscribes to that one (costAnomalyMonitorArn).
 	 */
-	json_t *monitor;
-	if (cfg->cost_anomaly_monitor_arn) {
-		monitor = json_string(cfg->cost_anomaly_monitor_arn);
-	} else {
-		struct sm_resource *mon = sm_resource_new(
-			baseline, "CostAnomalyMonitor", "AWS::CE::AnomalyMonitor",
-			json_pack("{ss ss ss}", "MonitorName", "solemate-services", "MonitorType",
-				  "DIMENSIONAL", "MonitorDimension", "SERVICE"));
-		monitor = sm_ref(mon);
-	}
-	char *threshold =
-		xstrfmt("{\"Dimensions\":{\"Key\":\"ANOMALY_TOTAL_IMPACT_ABSOLUTE\","
-			"\"Values\":[\"%g\"],\"MatchOptions\":[\"GREATER_THAN_OR_EQUAL\"]}}",
-			cfg->anomaly_threshold_usd);
-	sm_resource_new(baseline, "CostAnomalySubscription", "AWS::CE::AnomalySubscription",
-			json_pack("{ss ss s[o] s[{ssss}] ss}", "SubscriptionName",
-				  "solemate-anomalies", "Frequency", "DAILY", "MonitorArnList",
-				  monitor, "Subscribers", "Type", "EMAIL", "Address",
-				  cfg->alarm_email, "ThresholdExpression", threshold));
-	free(threshold);
+	cost_anomaly_alerts_new(
+		baseline, "CostAnomaly",
+		&(struct cost_anomaly_props){.monitor_arn = cfg->cost_anomaly_monitor_arn,
+					     .monitor_name = "solemate-services",
+					     .subscription_name = "solemate-anomalies",
+					     .email = cfg->alarm_email,
+					     .threshold_usd = cfg->anomaly_threshold_usd});
 }
 
 int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack, const struct env_config *cfg,

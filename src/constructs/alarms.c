@@ -1,5 +1,6 @@
 #include "constructs/alarms.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "base/common.h"
@@ -23,6 +24,17 @@ struct sm_resource *alarm_new(struct sm_stack *s, const char *id, const struct a
 json_t *alarm_dimension(const char *name, json_t *value)
 {
 	return json_pack("{ss so}", "Name", name, "Value", value);
+}
+
+json_t *alarm_dimensions(const char *name, ...)
+{
+	json_t *list = json_array();
+	va_list ap;
+	va_start(ap, name);
+	for (const char *n = name; n; n = va_arg(ap, const char *))
+		json_array_append_new(list, alarm_dimension(n, va_arg(ap, json_t *)));
+	va_end(ap);
+	return list;
 }
 
 static void named(struct sm_stack *s, const char *prefix, const char *name,

@@ -38,6 +38,8 @@ struct sm_resource *alarm_new(struct sm_stack *s, const char *id, const struct a
 			      const struct sm_resource *topic);
 /* {"Name": name, "Value": value} (value stolen) */
 json_t *alarm_dimension(const char *name, json_t *value);
+/* [alarm_dimension(name, value), ...] of the (name, value) pairs up to a NULL name */
+json_t *alarm_dimensions(const char *name, ...) __attribute__((sentinel));
 
 /* <prefix>Alb5xxAlarm, <prefix>Target5xxAlarm, <prefix>LatencyP95Alarm, <prefix>UnhealthyHostsAlarm
  */

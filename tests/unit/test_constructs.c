@@ -19,47 +19,15 @@
 #include "constructs/vpc.h"
 #include "constructs/waf.h"
 #include "engine/engine.h"
+#include "support/construct_fixture.h"
 #include "support/test.h"
 
-static struct sm_app *app;
 static struct sm_stack *stack;
-
-static void scratch(void)
-{
-	sm_app_free(app);
-	app = sm_app_new();
-	stack = sm_stack_new(app, "Scratch", &(struct sm_stack_props){.region = "eu-west-1"});
-}
-
-/* The resolved template of the scratch stack (fails the case on a bad pack). */
-static const json_t *resolved(void)
-{
-	struct diag_list dl = DIAG_LIST_INIT;
-	int rc = sm_app_resolve(app, &dl);
-	if (rc < 0)
-		diag_print_all(stdout, &dl, false);
-	CHECK(rc == 0);
-	diag_list_release(&dl);
-	return sm_stack_template(stack);
-}
-
-
-/* `pattern` (JSON text) is a subset of resource `id`'s properties */
-static bool has(const char *id, const char *pattern)
-{
-	const json_t *r = json_object_get(json_object_get(resolved(), "Resources"), id);
-	json_t *p = json_loads(pattern, 0, NULL);
-	bool ok = r && p && json_subset(p, json_object_get(r, "Properties"));
-	if (!ok)
-		printf("#   %s lacks %s\n", id, pattern);
-	json_decref(p);
-	return ok;
-}
 
 /* The value of attribute `key` of an ALB's LoadBalancerAttributes. */
 static const char *alb_attribute(const char *id, const char *key)
 {
-	const json_t *r = json_object_get(json_object_get(resolved(), "Resources"), id);
+	const json_t *r = json_object_get(json_object_get(cf_resolved(), "Resources"), id);
 	const json_t *attrs =
 		json_object_get(json_object_get(r, "Properties"), "LoadBalancerAttributes");
 	size_t i;
@@ -69,38 +37,17 @@ static const char *alb_attribute(const char *id, const char *key)
 	return NULL;
 }
 
-/* Synthesis fails, and an error names `key` (a required prop left unset). */
-static bool fails_naming(const char *key)
-{
-	struct diag_list dl = DIAG_LIST_INIT;
-	bool named = false;
-	int rc = sm_app_resolve(app, &dl);
-	for (size_t i = 0; i < dl.nr; i++)
-		named |= strstr(dl.items[i].message, key) != NULL;
-	if (rc == 0 || !named) {
-		printf("#   no error names %s:\n", key);
-		diag_print_all(stdout, &dl, false);
-	}
-	diag_list_release(&dl);
-	return rc < 0 && named;
-}
-
-static struct sm_resource *any(const char *id, const char *type)
-{
-	return sm_resource_new(stack, id, type, NULL);
-}
-
 TEST(alb_defaults_are_the_secure_ones)
 {
-	scratch();
+	stack = cf_scratch();
 	struct sm_resource *lb =
 		alb_new(stack, "Lb",
 			&(struct alb_props){.subnets = json_pack("[ss]", "subnet-1", "subnet-2"),
-					    .security_group = any("Sg", "AWS::EC2::SecurityGroup"),
-					    .access_log_bucket = any("Logs", "AWS::S3::Bucket")});
+					    .security_group = cf_any("Sg", "AWS::EC2::SecurityGroup"),
+					    .access_log_bucket = cf_any("Logs", "AWS::S3::Bucket")});
 	struct sm_resource *tg = alb_target_group_new(
 		stack, "Tg",
-		&(struct alb_target_group_props){.vpc = any("Vpc", "AWS::EC2::VPC"), .port = 8080});
+		&(struct alb_target_group_props){.vpc = cf_any("Vpc", "AWS::EC2::VPC"), .port = 8080});
 	alb_https_listener_new(stack, "Https",
 			       &(struct alb_https_listener_props){
 				       .load_balancer = lb,
@@ -111,59 +58,48 @@ TEST(alb_defaults_are_the_secure_ones)
 	CHECK_STR(alb_attribute("Lb", "routing.http.drop_invalid_header_fields.enabled"), "true");
 	CHECK_STR(alb_attribute("Lb", "routing.http.desync_mitigation_mode"), "strictest");
 	CHECK_STR(alb_attribute("Lb", "access_logs.s3.enabled"), "true");
-	CHECK(has("Lb", "{\"Subnets\":[\"subnet-1\",\"subnet-2\"],\"SecurityGroups\":[{\"Fn::GetAtt\":"
+	CHECK(cf_has("Lb", "{\"Subnets\":[\"subnet-1\",\"subnet-2\"],\"SecurityGroups\":[{\"Fn::GetAtt\":"
 			"[\"Sg\",\"GroupId\"]}]}"));
-	CHECK(has("Tg", "{\"Port\":8080,\"TargetType\":\"ip\",\"HealthCheckPath\":\"/\"}"));
-	CHECK(has("Https", "{\"Port\":443,\"Protocol\":\"HTTPS\",\"SslPolicy\":\"" ALB_SSL_POLICY
+	CHECK(cf_has("Tg", "{\"Port\":8080,\"TargetType\":\"ip\",\"HealthCheckPath\":\"/\"}"));
+	CHECK(cf_has("Https", "{\"Port\":443,\"Protocol\":\"HTTPS\",\"SslPolicy\":\"" ALB_SSL_POLICY
 			   "\",\"DefaultActions\":[{\"Type\":\"forward\",\"TargetGroupArn\":{\"Ref\":"
 			   "\"Tg\"}}]}"));
 	/* port 80 serves nothing: it redirects to HTTPS */
-	CHECK(has("Http", "{\"Port\":80,\"DefaultActions\":[{\"Type\":\"redirect\","
+	CHECK(cf_has("Http", "{\"Port\":80,\"DefaultActions\":[{\"Type\":\"redirect\","
 			  "\"RedirectConfig\":{\"Protocol\":\"HTTPS\",\"Port\":\"443\","
 			  "\"StatusCode\":\"HTTP_301\"}}]}"));
 }
 
 TEST(alb_deletion_protection_is_dropped_only_when_asked)
 {
-	scratch();
+	stack = cf_scratch();
 	alb_new(stack, "Lb",
 		&(struct alb_props){.subnets = json_pack("[s]", "subnet-1"),
-				    .security_group = any("Sg", "AWS::EC2::SecurityGroup"),
-				    .access_log_bucket = any("Logs", "AWS::S3::Bucket"),
+				    .security_group = cf_any("Sg", "AWS::EC2::SecurityGroup"),
+				    .access_log_bucket = cf_any("Logs", "AWS::S3::Bucket"),
 				    .allow_deletion = true});
 	CHECK_STR(alb_attribute("Lb", "deletion_protection.enabled"), "false");
 }
 
-/* DependsOn of resource `id` holds `on` */
-static bool depends(const char *id, const char *on)
-{
-	const json_t *r = json_object_get(json_object_get(resolved(), "Resources"), id);
-	size_t i;
-	const json_t *d;
-	json_array_foreach(json_object_get(r, "DependsOn"), i, d) if (!strcmp(json_string_value(d),
-									      on)) return true;
-	return false;
-}
-
 static struct sm_resource *service_with(bool weakened)
 {
-	scratch();
+	stack = cf_scratch();
 	struct sm_resource *role = iam_role_new(stack, "Role", "ecs-tasks.amazonaws.com",
 						json_pack("[o]", iam_allow(json_string("s3:GetObject"),
 									   json_string("*"))),
 						NULL);
 	return ecs_service_new(
 		stack, "Svc",
-		&(struct ecs_service_props){.cluster = any("Cluster", "AWS::ECS::Cluster"),
-					    .task_definition = any("Td", "AWS::ECS::TaskDefinition"),
+		&(struct ecs_service_props){.cluster = cf_any("Cluster", "AWS::ECS::Cluster"),
+					    .task_definition = cf_any("Td", "AWS::ECS::TaskDefinition"),
 					    .desired_count = 2,
 					    .capacity_provider = json_string("FARGATE"),
 					    .subnets = json_pack("[s]", "subnet-1"),
-					    .security_group = any("Sg", "AWS::EC2::SecurityGroup"),
-					    .target_group = any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
+					    .security_group = cf_any("Sg", "AWS::EC2::SecurityGroup"),
+					    .target_group = cf_any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
 					    .container_name = "app",
 					    .container_port = 8080,
-					    .depends_on = {any("Listener", "AWS::ElasticLoadBalancingV2::Listener")},
+					    .depends_on = {cf_any("Listener", "AWS::ElasticLoadBalancingV2::Listener")},
 					    .roles = {role},
 					    .assign_public_ip = weakened,
 					    .enable_execute_command = weakened});
@@ -172,16 +108,16 @@ static struct sm_resource *service_with(bool weakened)
 TEST(ecs_service_defaults_are_the_secure_ones)
 {
 	service_with(false);
-	CHECK(has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
+	CHECK(cf_has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
 			 "\"DISABLED\",\"Subnets\":[\"subnet-1\"]}},\"EnableExecuteCommand\":false,"
 			 "\"DeploymentConfiguration\":{\"DeploymentCircuitBreaker\":{\"Enable\":true,"
 			 "\"Rollback\":true},\"MinimumHealthyPercent\":100},"
 			 "\"LoadBalancers\":[{\"ContainerName\":\"app\",\"ContainerPort\":8080}]}"));
 	/* it waits for the listener and for its role's policy, not only the role */
-	CHECK(depends("Svc", "Listener"));
-	CHECK(depends("Svc", "RolePolicy"));
+	CHECK(cf_depends("Svc", "Listener"));
+	CHECK(cf_depends("Svc", "RolePolicy"));
 	service_with(true);
-	CHECK(has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
+	CHECK(cf_has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
 			 "\"ENABLED\"}},\"EnableExecuteCommand\":true}"));
 }
 
@@ -197,9 +133,9 @@ TEST(ecs_autoscaling_tracks_cpu_and_requests)
 				      .max_capacity = 10},
 			      &a);
 	CHECK(a.request_policy == NULL);
-	CHECK(has("AppScalableTarget", "{\"MinCapacity\":2,\"MaxCapacity\":10,"
+	CHECK(cf_has("AppScalableTarget", "{\"MinCapacity\":2,\"MaxCapacity\":10,"
 				       "\"ScalableDimension\":\"ecs:service:DesiredCount\"}"));
-	CHECK(has("AppCpuScaling", "{\"PolicyName\":\"cpu-target-60\","
+	CHECK(cf_has("AppCpuScaling", "{\"PolicyName\":\"cpu-target-60\","
 				   "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":60.0,"
 				   "\"ScaleInCooldown\":300,\"ScaleOutCooldown\":60}}"));
 	ecs_service_autoscale(stack, "More",
@@ -209,11 +145,11 @@ TEST(ecs_autoscaling_tracks_cpu_and_requests)
 				      .min_capacity = 1,
 				      .max_capacity = 4,
 				      .requests_per_target = 500,
-				      .load_balancer = any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+				      .load_balancer = cf_any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
 				      .target_group = sm_stack_find_resource(stack, "Tg")},
 			      &a);
 	CHECK(a.request_policy != NULL);
-	CHECK(has("MoreRequestScaling",
+	CHECK(cf_has("MoreRequestScaling",
 		  "{\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":500.0,"
 		  "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":"
 		  "\"ALBRequestCountPerTarget\"}}}"));
@@ -224,9 +160,9 @@ static struct vpc vpc;
 static struct rds_placement placement(json_t *parameters)
 {
 	return (struct rds_placement){.vpc = &vpc,
-				      .security_group = any("DbSg", "AWS::EC2::SecurityGroup"),
-				      .kms_key = any("Key", "AWS::KMS::Key"),
-				      .logs_key = any("LogsKey", "AWS::KMS::Key"),
+				      .security_group = cf_any("DbSg", "AWS::EC2::SecurityGroup"),
+				      .kms_key = cf_any("Key", "AWS::KMS::Key"),
+				      .logs_key = cf_any("LogsKey", "AWS::KMS::Key"),
 				      .log_retention_days = 30,
 				      .subnet_group_description = "db subnets",
 				      .parameter_group_description = "db parameters",
@@ -237,7 +173,7 @@ static struct rds_placement placement(json_t *parameters)
 static int postgres(const char *version, bool weaken, struct rds_postgres *db,
 		    struct diag_list *dl)
 {
-	scratch();
+	stack = cf_scratch();
 	CHECK(vpc_new(stack, "Vpc", &(struct vpc_props){.cidr = "10.0.0.0/16"}, &vpc, dl) == 0);
 	return rds_postgres_new(
 		stack, "Db",
@@ -252,7 +188,7 @@ static int postgres(const char *version, bool weaken, struct rds_postgres *db,
 			.backup_window = "03:00-04:00",
 			.maintenance_window = "sun:04:30-sun:05:30",
 			.where = placement(json_pack("{ss}", "log_statement", "ddl")),
-			.rotation_security_group = any("AppSg", "AWS::EC2::SecurityGroup"),
+			.rotation_security_group = cf_any("AppSg", "AWS::EC2::SecurityGroup"),
 			.master_secret_description = "db master",
 			.single_az = weaken,
 			.allow_deletion = weaken,
@@ -263,7 +199,7 @@ static int postgres(const char *version, bool weaken, struct rds_postgres *db,
 static const char *attribute_of(const char *id, const char *attr)
 {
 	return json_string_value(
-		json_object_get(json_object_get(json_object_get(resolved(), "Resources"), id), attr));
+		json_object_get(json_object_get(json_object_get(cf_resolved(), "Resources"), id), attr));
 }
 
 TEST(rds_postgres_defaults_are_the_secure_ones)
@@ -271,7 +207,7 @@ TEST(rds_postgres_defaults_are_the_secure_ones)
 	struct rds_postgres db;
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(postgres("17.2", false, &db, &dl) == 0);
-	CHECK(has("Db", "{\"StorageEncrypted\":true,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
+	CHECK(cf_has("Db", "{\"StorageEncrypted\":true,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
 			"\"PubliclyAccessible\":false,\"MultiAZ\":true,\"DeletionProtection\":true,"
 			"\"EnableIAMDatabaseAuthentication\":true,\"Port\":5432,"
 			"\"BackupRetentionPeriod\":7,\"MonitoringInterval\":60,"
@@ -280,28 +216,28 @@ TEST(rds_postgres_defaults_are_the_secure_ones)
 	CHECK_STR(attribute_of("Db", "DeletionPolicy"), "Snapshot");
 	CHECK_STR(attribute_of("Db", "UpdateReplacePolicy"), "Snapshot");
 	/* the family follows the major version; TLS is forced before the caller's parameters */
-	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres17\",\"Parameters\":"
+	CHECK(cf_has("DbParameterGroup", "{\"Family\":\"postgres17\",\"Parameters\":"
 				      "{\"rds.force_ssl\":\"1\",\"log_statement\":\"ddl\"}}"));
 	/* the isolated subnets only */
-	CHECK(has("DbSubnetGroup", "{\"SubnetIds\":[{\"Ref\":\"VpcIsolatedSubnet1\"},"
+	CHECK(cf_has("DbSubnetGroup", "{\"SubnetIds\":[{\"Ref\":\"VpcIsolatedSubnet1\"},"
 				   "{\"Ref\":\"VpcIsolatedSubnet2\"}]}"));
 	/* the password is generated into a KMS-encrypted secret, never written */
-	CHECK(has("DbMasterSecret", "{\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
+	CHECK(cf_has("DbMasterSecret", "{\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
 				    "\"GenerateSecretString\":{\"SecretStringTemplate\":"
 				    "\"{\\\"username\\\":\\\"admin\\\"}\",\"PasswordLength\":32}}"));
-	CHECK(has("DbMasterSecretRotation", "{\"HostedRotationLambda\":{\"RotationType\":"
+	CHECK(cf_has("DbMasterSecretRotation", "{\"HostedRotationLambda\":{\"RotationType\":"
 					    "\"PostgreSQLSingleUser\"}}"));
 	/* the master password outlives the stack with the snapshot it opens */
 	CHECK_STR(attribute_of("DbMasterSecret", "DeletionPolicy"), "Retain");
 	CHECK_STR(attribute_of("DbMasterSecret", "UpdateReplacePolicy"), "Retain");
 	/* the export log groups exist, encrypted, before the instance */
-	CHECK(has("DbLogsPostgresql", "{\"LogGroupName\":\"/aws/rds/instance/db-1/postgresql\","
+	CHECK(cf_has("DbLogsPostgresql", "{\"LogGroupName\":\"/aws/rds/instance/db-1/postgresql\","
 				      "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
-	CHECK(depends("Db", "DbLogsPostgresql"));
-	CHECK(depends("Db", "DbMonitoringRolePolicy"));
+	CHECK(cf_depends("Db", "DbLogsPostgresql"));
+	CHECK(cf_depends("Db", "DbMonitoringRolePolicy"));
 	/* a replica keeps the protection and the parameter group */
 	rds_postgres_add_replica(stack, "DbReplica", &db, "db-1-replica");
-	CHECK(has("DbReplica", "{\"SourceDBInstanceIdentifier\":{\"Ref\":\"Db\"},"
+	CHECK(cf_has("DbReplica", "{\"SourceDBInstanceIdentifier\":{\"Ref\":\"Db\"},"
 			       "\"DeletionProtection\":true,\"PubliclyAccessible\":false,"
 			       "\"DBParameterGroupName\":{\"Ref\":\"DbParameterGroup\"}}"));
 	diag_list_release(&dl);
@@ -312,11 +248,11 @@ TEST(rds_postgres_is_weakened_only_when_asked)
 	struct rds_postgres db;
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(postgres("16.4", true, &db, &dl) == 0);
-	CHECK(has("Db", "{\"MultiAZ\":false,\"DeletionProtection\":false,"
+	CHECK(cf_has("Db", "{\"MultiAZ\":false,\"DeletionProtection\":false,"
 			"\"PubliclyAccessible\":false,\"StorageEncrypted\":true}"));
 	CHECK_STR(attribute_of("Db", "DeletionPolicy"), "Delete");
 	CHECK(attribute_of("DbMasterSecret", "DeletionPolicy") == NULL);
-	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres16\"}"));
+	CHECK(cf_has("DbParameterGroup", "{\"Family\":\"postgres16\"}"));
 	diag_list_release(&dl);
 }
 
@@ -335,7 +271,7 @@ TEST(rds_cross_region_replica_defaults_are_the_secure_ones)
 {
 	struct rds_postgres db;
 	struct diag_list dl = DIAG_LIST_INIT;
-	scratch();
+	stack = cf_scratch();
 	CHECK(vpc_new(stack, "Vpc", &(struct vpc_props){.cidr = "10.2.0.0/16"}, &vpc, &dl) == 0);
 	CHECK(rds_postgres_cross_region_replica_new(
 		      stack, "Db",
@@ -346,26 +282,26 @@ TEST(rds_cross_region_replica_defaults_are_the_secure_ones)
 			      .instance_class = "db.t4g.micro",
 			      .where = placement(NULL)},
 		      &db, &dl) == 0);
-	CHECK(has("DbReplica", "{\"SourceDBInstanceIdentifier\":\"arn:aws:rds:eu-west-1:123456789012:db:db-1\","
+	CHECK(cf_has("DbReplica", "{\"SourceDBInstanceIdentifier\":\"arn:aws:rds:eu-west-1:123456789012:db:db-1\","
 			       "\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},\"MultiAZ\":true,"
 			       "\"DeletionProtection\":true,\"PubliclyAccessible\":false,"
 			       "\"DBSubnetGroupName\":{\"Ref\":\"DbSubnetGroup\"}}"));
 	CHECK_STR(attribute_of("DbReplica", "DeletionPolicy"), "Retain");
-	CHECK(has("DbParameterGroup", "{\"Family\":\"postgres16\",\"Parameters\":{\"rds.force_ssl\":\"1\"}}"));
-	CHECK(depends("DbReplica", "DbLogsPostgresql") == false);
-	CHECK(depends("DbReplica", "DbReplicaLogsPostgresql"));
+	CHECK(cf_has("DbParameterGroup", "{\"Family\":\"postgres16\",\"Parameters\":{\"rds.force_ssl\":\"1\"}}"));
+	CHECK(cf_depends("DbReplica", "DbLogsPostgresql") == false);
+	CHECK(cf_depends("DbReplica", "DbReplicaLogsPostgresql"));
 	diag_list_release(&dl);
 }
 
 static int web_acl(bool behind_cloudfront, const char *log_name, struct diag_list *dl)
 {
 	struct waf_web_acl acl;
-	scratch();
+	stack = cf_scratch();
 	return waf_web_acl_new(stack, "Acl",
 			       &(struct waf_web_acl_props){.behind_cloudfront = behind_cloudfront,
 							   .metric_name = "ShopAlb",
 							   .log_group_name = log_name,
-							   .logs_key = any("LogsKey", "AWS::KMS::Key"),
+							   .logs_key = cf_any("LogsKey", "AWS::KMS::Key"),
 							   .log_retention_days = 90},
 			       &acl, dl);
 }
@@ -374,7 +310,7 @@ TEST(waf_web_acl_defaults_are_the_secure_ones)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(web_acl(false, "aws-waf-logs-shop", &dl) == 0);
-	CHECK(has("Acl", "{\"Scope\":\"REGIONAL\",\"DefaultAction\":{\"Allow\":{}},\"Rules\":["
+	CHECK(cf_has("Acl", "{\"Scope\":\"REGIONAL\",\"DefaultAction\":{\"Allow\":{}},\"Rules\":["
 			 "{\"Name\":\"AWSManagedRulesAmazonIpReputationList\",\"Priority\":0},"
 			 "{\"Name\":\"AWSManagedRulesCommonRuleSet\"},"
 			 "{\"Name\":\"AWSManagedRulesKnownBadInputsRuleSet\"},"
@@ -383,13 +319,13 @@ TEST(waf_web_acl_defaults_are_the_secure_ones)
 			 "{\"RateBasedStatement\":{\"Limit\":2000,\"AggregateKeyType\":\"IP\"}}}],"
 			 "\"VisibilityConfig\":{\"MetricName\":\"ShopAlb\",\"SampledRequestsEnabled\":true}}"));
 	CHECK(json_array_size(json_object_get(
-		      json_object_get(json_object_get(json_object_get(resolved(), "Resources"), "Acl"),
+		      json_object_get(json_object_get(json_object_get(cf_resolved(), "Resources"), "Acl"),
 				      "Properties"),
 		      "Rules")) == 5);
 	/* every request logged, encrypted */
-	CHECK(has("AclLogs", "{\"LogGroupName\":\"aws-waf-logs-shop\",\"RetentionInDays\":90,"
+	CHECK(cf_has("AclLogs", "{\"LogGroupName\":\"aws-waf-logs-shop\",\"RetentionInDays\":90,"
 			     "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
-	CHECK(has("AclLogging", "{\"ResourceArn\":{\"Fn::GetAtt\":[\"Acl\",\"Arn\"]},"
+	CHECK(cf_has("AclLogging", "{\"ResourceArn\":{\"Fn::GetAtt\":[\"Acl\",\"Arn\"]},"
 				"\"LogDestinationConfigs\":[{\"Fn::GetAtt\":[\"AclLogs\",\"Arn\"]}]}"));
 	diag_list_release(&dl);
 }
@@ -399,7 +335,7 @@ TEST(waf_web_acl_behind_cloudfront_limits_the_forwarded_address)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(web_acl(true, "aws-waf-logs-shop", &dl) == 0);
-	CHECK(has("Acl", "{\"Rules\":[{},{},{},{},"
+	CHECK(cf_has("Acl", "{\"Rules\":[{},{},{},{},"
 			 "{\"Name\":\"RateLimitPerForwardedIp\",\"Statement\":{\"RateBasedStatement\":"
 			 "{\"AggregateKeyType\":\"FORWARDED_IP\",\"ForwardedIPConfig\":"
 			 "{\"HeaderName\":\"X-Forwarded-For\"}}}},"
@@ -420,49 +356,49 @@ TEST(waf_web_acl_refuses_a_log_group_waf_cannot_write)
 
 TEST(alarm_sets_notify_on_alarm_and_on_ok)
 {
-	scratch();
-	struct sm_resource *topic = any("Topic", "AWS::SNS::Topic");
+	stack = cf_scratch();
+	struct sm_resource *topic = cf_any("Topic", "AWS::SNS::Topic");
 	alarms_for_load_balancer(
 		stack, "",
 		&(struct load_balancer_alarm_props){
-			.load_balancer = any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
-			.target_group = any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
+			.load_balancer = cf_any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+			.target_group = cf_any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
 			.latency_p95_seconds = 0.5,
 			.latency_description = "slow"},
 		topic);
-	alarms_for_postgres(stack, any("Db", "AWS::RDS::DBInstance"), "db.r6g.large", topic);
-	alarms_for_postgres(stack, any("Small", "AWS::RDS::DBInstance"), "db.t4g.micro", topic);
+	alarms_for_postgres(stack, cf_any("Db", "AWS::RDS::DBInstance"), "db.r6g.large", topic);
+	alarms_for_postgres(stack, cf_any("Small", "AWS::RDS::DBInstance"), "db.t4g.micro", topic);
 	const char *ids[] = {"Alb5xxAlarm", "Target5xxAlarm", "LatencyP95Alarm",
 			     "UnhealthyHostsAlarm", "DbCpuAlarm", "DbStorageAlarm",
 			     "DbConnectionsAlarm"};
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		CHECK(has(ids[i], "{\"AlarmActions\":[{\"Ref\":\"Topic\"}],\"OKActions\":"
+		CHECK(cf_has(ids[i], "{\"AlarmActions\":[{\"Ref\":\"Topic\"}],\"OKActions\":"
 				  "[{\"Ref\":\"Topic\"}],\"TreatMissingData\":\"notBreaching\"}"));
 	/* a percentile is an extended statistic; the target is the caller's */
-	CHECK(has("LatencyP95Alarm", "{\"ExtendedStatistic\":\"p95\",\"Threshold\":0.5}"));
-	CHECK(has("UnhealthyHostsAlarm", "{\"Dimensions\":[{\"Name\":\"LoadBalancer\"},"
+	CHECK(cf_has("LatencyP95Alarm", "{\"ExtendedStatistic\":\"p95\",\"Threshold\":0.5}"));
+	CHECK(cf_has("UnhealthyHostsAlarm", "{\"Dimensions\":[{\"Name\":\"LoadBalancer\"},"
 					 "{\"Name\":\"TargetGroup\"}]}"));
 	/* 80 % of LEAST(memory / 9531392, 5000): 16 GiB and 1 GiB of memory */
-	CHECK(has("DbConnectionsAlarm", "{\"Threshold\":1441.0}"));
-	CHECK(has("SmallConnectionsAlarm", "{\"Threshold\":90.0}"));
-	alarm_topic_new(stack, "Alerts", "alerts", any("Key", "AWS::KMS::Key"), "ops@example.com");
-	CHECK(has("Alerts", "{\"KmsMasterKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]}}"));
+	CHECK(cf_has("DbConnectionsAlarm", "{\"Threshold\":1441.0}"));
+	CHECK(cf_has("SmallConnectionsAlarm", "{\"Threshold\":90.0}"));
+	alarm_topic_new(stack, "Alerts", "alerts", cf_any("Key", "AWS::KMS::Key"), "ops@example.com");
+	CHECK(cf_has("Alerts", "{\"KmsMasterKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]}}"));
 	/* TLS only, and CloudWatch publishes for this account's alarms only */
-	CHECK(has("AlertsPolicy", "{\"PolicyDocument\":{\"Statement\":[{\"Effect\":\"Deny\","
+	CHECK(cf_has("AlertsPolicy", "{\"PolicyDocument\":{\"Statement\":[{\"Effect\":\"Deny\","
 				  "\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}},"
 				  "{\"Principal\":{\"Service\":\"cloudwatch.amazonaws.com\"},"
 				  "\"Condition\":{\"StringEquals\":{\"aws:SourceAccount\":"
 				  "{\"Ref\":\"AWS::AccountId\"}}}}]}}"));
-	CHECK(has("AlertsEmail", "{\"Protocol\":\"email\",\"Endpoint\":\"ops@example.com\"}"));
-	alarm_replica_lag(stack, "LagAlarm", any("Replica", "AWS::RDS::DBInstance"), 30, topic);
-	CHECK(has("LagAlarm", "{\"MetricName\":\"ReplicaLag\",\"Threshold\":30.0,"
+	CHECK(cf_has("AlertsEmail", "{\"Protocol\":\"email\",\"Endpoint\":\"ops@example.com\"}"));
+	alarm_replica_lag(stack, "LagAlarm", cf_any("Replica", "AWS::RDS::DBInstance"), 30, topic);
+	CHECK(cf_has("LagAlarm", "{\"MetricName\":\"ReplicaLag\",\"Threshold\":30.0,"
 			      "\"Dimensions\":[{\"Value\":{\"Ref\":\"Replica\"}}]}"));
 }
 
 TEST(cdn_defaults_are_the_secure_ones)
 {
-	scratch();
-	struct sm_resource *bucket = any("Assets", "AWS::S3::Bucket");
+	stack = cf_scratch();
+	struct sm_resource *bucket = cf_any("Assets", "AWS::S3::Bucket");
 	struct sm_resource *headers = cdn_security_headers_new(stack, "Headers", "shop-headers");
 	struct sm_resource *oac = cdn_origin_access_control_new(stack, "Oac", "shop-assets");
 	cdn_distribution_new(stack, "Cdn",
@@ -475,15 +411,15 @@ TEST(cdn_defaults_are_the_secure_ones)
 				     .headers_policy = headers,
 				     .certificate_arn = json_string("arn:aws:acm:us-east-1:1:certificate/x"),
 				     .price_class = "PriceClass_100",
-				     .web_acl = any("Acl", "AWS::WAFv2::WebACL"),
-				     .log_bucket = any("Logs", "AWS::S3::Bucket")});
-	CHECK(has("Oac", "{\"OriginAccessControlConfig\":{\"SigningBehavior\":\"always\","
+				     .web_acl = cf_any("Acl", "AWS::WAFv2::WebACL"),
+				     .log_bucket = cf_any("Logs", "AWS::S3::Bucket")});
+	CHECK(cf_has("Oac", "{\"OriginAccessControlConfig\":{\"SigningBehavior\":\"always\","
 			 "\"SigningProtocol\":\"sigv4\",\"OriginAccessControlOriginType\":\"s3\"}}"));
-	CHECK(has("Headers", "{\"ResponseHeadersPolicyConfig\":{\"SecurityHeadersConfig\":{"
+	CHECK(cf_has("Headers", "{\"ResponseHeadersPolicyConfig\":{\"SecurityHeadersConfig\":{"
 			     "\"StrictTransportSecurity\":{\"AccessControlMaxAgeSec\":63072000,"
 			     "\"IncludeSubdomains\":true,\"Preload\":true},"
 			     "\"FrameOptions\":{\"FrameOption\":\"DENY\"}}}}"));
-	CHECK(has("Cdn", "{\"DistributionConfig\":{"
+	CHECK(cf_has("Cdn", "{\"DistributionConfig\":{"
 			 "\"ViewerCertificate\":{\"MinimumProtocolVersion\":\"TLSv1.2_2021\","
 			 "\"SslSupportMethod\":\"sni-only\"},"
 			 "\"DefaultCacheBehavior\":{\"ViewerProtocolPolicy\":\"redirect-to-https\","
@@ -499,10 +435,10 @@ TEST(cdn_defaults_are_the_secure_ones)
 
 TEST(bucket_defaults_are_the_secure_ones)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Plain", &(struct bucket_props){0}, &b);
-	CHECK(has("Plain", "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{"
+	CHECK(cf_has("Plain", "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{"
 			   "\"ServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]},"
 			   "\"PublicAccessBlockConfiguration\":{\"BlockPublicAcls\":true,"
 			   "\"BlockPublicPolicy\":true,\"IgnorePublicAcls\":true,"
@@ -510,12 +446,12 @@ TEST(bucket_defaults_are_the_secure_ones)
 			   "\"VersioningConfiguration\":{\"Status\":\"Enabled\"},"
 			   "\"OwnershipControls\":{\"Rules\":[{\"ObjectOwnership\":"
 			   "\"BucketOwnerEnforced\"}]}}"));
-	CHECK(has("PlainPolicy", "{\"Bucket\":{\"Ref\":\"Plain\"},\"PolicyDocument\":{"
+	CHECK(cf_has("PlainPolicy", "{\"Bucket\":{\"Ref\":\"Plain\"},\"PolicyDocument\":{"
 				 "\"Statement\":[{\"Sid\":\"DenyInsecureTransport\",\"Effect\":"
 				 "\"Deny\",\"Action\":[\"s3:*\"],\"Condition\":{\"Bool\":{"
 				 "\"aws:SecureTransport\":\"false\"}}}]}}"));
 	const json_t *props = json_object_get(
-		json_object_get(json_object_get(resolved(), "Resources"), "Plain"), "Properties");
+		json_object_get(json_object_get(cf_resolved(), "Resources"), "Plain"), "Properties");
 	CHECK(!json_object_get(props, "LoggingConfiguration"));
 	CHECK(!json_object_get(props, "LifecycleConfiguration"));
 
@@ -525,21 +461,21 @@ TEST(bucket_defaults_are_the_secure_ones)
 					  .access_log_bucket = b.bucket,
 					  .access_log_prefix = "s3/sealed/"},
 		   &b);
-	CHECK(has("Sealed", "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{"
+	CHECK(cf_has("Sealed", "{\"BucketEncryption\":{\"ServerSideEncryptionConfiguration\":[{"
 			    "\"ServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"aws:kms\","
 			    "\"KMSMasterKeyID\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]}},"
 			    "\"BucketKeyEnabled\":true}]},\"LoggingConfiguration\":{"
 			    "\"DestinationBucketName\":{\"Ref\":\"Plain\"},"
 			    "\"LogFilePrefix\":\"s3/sealed/\"}}"));
 	/* a key is kept (Retain) and rotated unless said otherwise */
-	CHECK(has("Key", "{\"EnableKeyRotation\":true,\"Enabled\":true}"));
-	const json_t *k = json_object_get(json_object_get(resolved(), "Resources"), "Key");
+	CHECK(cf_has("Key", "{\"EnableKeyRotation\":true,\"Enabled\":true}"));
+	const json_t *k = json_object_get(json_object_get(cf_resolved(), "Resources"), "Key");
 	CHECK_STR(json_string_value(json_object_get(k, "DeletionPolicy")), "Retain");
 }
 
 TEST(bucket_lifecycle_rules_come_from_a_table)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Logs",
 		   &(struct bucket_props){
@@ -552,7 +488,7 @@ TEST(bucket_lifecycle_rules_come_from_a_table)
 				   {.id = "Abort", .abort_incomplete_days = 1},
 				   {0}}},
 		   &b);
-	CHECK(has("Logs", "{\"LifecycleConfiguration\":{\"Rules\":["
+	CHECK(cf_has("Logs", "{\"LifecycleConfiguration\":{\"Rules\":["
 			  "{\"Id\":\"Expire\",\"Status\":\"Enabled\",\"ExpirationInDays\":90,"
 			  "\"NoncurrentVersionExpiration\":{\"NoncurrentDays\":7}},"
 			  "{\"Id\":\"Archive\",\"Status\":\"Enabled\",\"Prefix\":\"old/\","
@@ -560,7 +496,7 @@ TEST(bucket_lifecycle_rules_come_from_a_table)
 			  "{\"Id\":\"Abort\",\"Status\":\"Enabled\",\"AbortIncompleteMultipartUpload\":"
 			  "{\"DaysAfterInitiation\":1}}]}}"));
 	const json_t *rules = json_object_get(
-		json_object_get(json_object_get(json_object_get(json_object_get(resolved(),
+		json_object_get(json_object_get(json_object_get(json_object_get(cf_resolved(),
 										 "Resources"),
 							"Logs"),
 					"Properties"),
@@ -571,18 +507,18 @@ TEST(bucket_lifecycle_rules_come_from_a_table)
 
 TEST(bucket_lifecycle_rule_without_id_fails_naming_it)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Logs",
 		   &(struct bucket_props){.lifecycle = (const struct bucket_lifecycle_rule[]){
 					  {.expiration_days = 90}, {0}}},
 		   &b);
-	CHECK(fails_naming("'Id'"));
+	CHECK(cf_fails_naming("'Id'"));
 }
 
 TEST(bucket_replication_names_only_its_buckets_and_keys)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket src, dst;
 	struct sm_resource *key = kms_key_new(stack, "Key", "source", NULL, NULL);
 	struct sm_resource *rkey = kms_key_new(stack, "ReplicaKey", "replica", NULL, NULL);
@@ -594,14 +530,14 @@ TEST(bucket_replication_names_only_its_buckets_and_keys)
 							 .destination = dst.bucket,
 							 .destination_key = rkey});
 	CHECK_STR(sm_resource_id(role), "AssetsReplicationRole");
-	CHECK(has("AssetsBucket",
+	CHECK(cf_has("AssetsBucket",
 		  "{\"ReplicationConfiguration\":{\"Role\":{\"Fn::GetAtt\":[\"AssetsReplicationRole\","
 		  "\"Arn\"]},\"Rules\":[{\"Id\":\"ToDr\",\"Status\":\"Enabled\",\"Filter\":{},"
 		  "\"SourceSelectionCriteria\":{\"SseKmsEncryptedObjects\":{\"Status\":\"Enabled\"}},"
 		  "\"Destination\":{\"Bucket\":{\"Fn::GetAtt\":[\"ReplicaBucket\",\"Arn\"]},"
 		  "\"EncryptionConfiguration\":{\"ReplicaKmsKeyID\":{\"Fn::GetAtt\":[\"ReplicaKey\","
 		  "\"Arn\"]}}},\"DeleteMarkerReplication\":{\"Status\":\"Disabled\"}}]}}"));
-	CHECK(has("AssetsReplicationPolicy",
+	CHECK(cf_has("AssetsReplicationPolicy",
 		  "{\"Roles\":[{\"Ref\":\"AssetsReplicationRole\"}],\"PolicyDocument\":{"
 		  "\"Statement\":[{\"Action\":[\"s3:GetReplicationConfiguration\",\"s3:ListBucket\"],"
 		  "\"Resource\":[{\"Fn::GetAtt\":[\"AssetsBucket\",\"Arn\"]}]}]}}"));
@@ -609,43 +545,37 @@ TEST(bucket_replication_names_only_its_buckets_and_keys)
 
 TEST(bucket_replication_without_destination_fails_naming_it)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket src;
 	struct sm_resource *key = kms_key_new(stack, "Key", "source", NULL, NULL);
 	bucket_new(stack, "AssetsBucket", &(struct bucket_props){.kms_key = key}, &src);
 	bucket_replicate(&src, &(struct bucket_replication_props){.rule_id = "ToDr",
 								  .source_key = key,
 								  .destination_key = key});
-	CHECK(fails_naming("Destination.Bucket"));
+	CHECK(cf_fails_naming("Destination.Bucket"));
 }
 
 TEST(bucket_delivery_statement_and_its_failure)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Logs", &(struct bucket_props){0}, &b);
 	bucket_allow_delivery(&b, "S3Logs", iam_service("logging.s3.amazonaws.com"), "/s3/*",
 			      iam_condition("StringEquals", "aws:SourceAccount",
 					    json_string("111122223333"), NULL));
-	CHECK(has("LogsPolicy",
+	CHECK(cf_has("LogsPolicy",
 		  "{\"PolicyDocument\":{\"Statement\":[{\"Sid\":\"DenyInsecureTransport\"},"
 		  "{\"Sid\":\"S3Logs\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
 		  "\"logging.s3.amazonaws.com\"},\"Action\":\"s3:PutObject\",\"Condition\":{"
 		  "\"StringEquals\":{\"aws:SourceAccount\":\"111122223333\"}}}]}}"));
 	/* a principal that could not be built fails the synthesis, naming it */
 	bucket_allow_delivery(&b, "Nobody", NULL, "/x/*", NULL);
-	CHECK(fails_naming("'Principal'"));
-}
-
-/* The resolved resource `id` (its Type, Properties, DependsOn, ...). */
-static const json_t *resource(const char *id)
-{
-	return json_object_get(json_object_get(resolved(), "Resources"), id);
+	CHECK(cf_fails_naming("'Principal'"));
 }
 
 TEST(cloudtrail_defaults_are_the_secure_ones)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Audit", &(struct bucket_props){0}, &b);
 	struct sm_resource *key =
@@ -656,44 +586,44 @@ TEST(cloudtrail_defaults_are_the_secure_ones)
 						  .prefix = "ct",
 						  .kms_key = key,
 						  .log_retention_days = 365});
-	CHECK(has("Trail", "{\"TrailName\":\"t\",\"IsLogging\":true,\"S3KeyPrefix\":\"ct\","
+	CHECK(cf_has("Trail", "{\"TrailName\":\"t\",\"IsLogging\":true,\"S3KeyPrefix\":\"ct\","
 			   "\"IsMultiRegionTrail\":true,\"IncludeGlobalServiceEvents\":true,"
 			   "\"EnableLogFileValidation\":true,\"KMSKeyId\":{\"Fn::GetAtt\":[\"Key\","
 			   "\"Arn\"]},\"CloudWatchLogsLogGroupArn\":{\"Fn::GetAtt\":[\"TrailLogs\","
 			   "\"Arn\"]},\"CloudWatchLogsRoleArn\":{\"Fn::GetAtt\":[\"TrailLogsRole\","
 			   "\"Arn\"]}}"));
-	CHECK(has("TrailLogs", "{\"RetentionInDays\":365,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\","
+	CHECK(cf_has("TrailLogs", "{\"RetentionInDays\":365,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\","
 			       "\"Arn\"]}}"));
 	/* it waits for the bucket's policy and its role's: CloudTrail checks both at creation */
-	CHECK(depends("Trail", "AuditPolicy"));
-	CHECK(depends("Trail", "TrailLogsRolePolicy"));
+	CHECK(cf_depends("Trail", "AuditPolicy"));
+	CHECK(cf_depends("Trail", "TrailLogsRolePolicy"));
 	/* the bucket lets this trail only write, with the owner in control of the objects */
-	CHECK(has("AuditPolicy",
+	CHECK(cf_has("AuditPolicy",
 		  "{\"PolicyDocument\":{\"Statement\":[{\"Sid\":\"DenyInsecureTransport\"},"
 		  "{\"Sid\":\"CloudTrailAclCheck\",\"Action\":\"s3:GetBucketAcl\"},"
 		  "{\"Sid\":\"CloudTrailWrite\",\"Action\":\"s3:PutObject\",\"Condition\":{"
 		  "\"StringEquals\":{\"s3:x-amz-acl\":\"bucket-owner-full-control\",\"aws:SourceArn\":"
 		  "{\"Fn::Sub\":\"arn:${AWS::Partition}:cloudtrail:${AWS::Region}:${AWS::AccountId}:"
 		  "trail/t\"}}}}]}}"));
-	CHECK(has("Key", "{\"KeyPolicy\":{\"Statement\":[{\"Action\":\"kms:*\"},"
+	CHECK(cf_has("Key", "{\"KeyPolicy\":{\"Statement\":[{\"Action\":\"kms:*\"},"
 			 "{\"Sid\":\"AllowCloudTrailEncrypt\",\"Action\":\"kms:GenerateDataKey*\"},"
 			 "{\"Sid\":\"AllowCloudTrailDescribeKey\",\"Action\":\"kms:DescribeKey\"}]}}"));
 }
 
 TEST(cloudtrail_without_a_key_fails_naming_it)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Audit", &(struct bucket_props){0}, &b);
 	cloudtrail_new(stack, "Trail",
 		       &(struct cloudtrail_props){
 			       .name = "t", .bucket = &b, .prefix = "ct", .log_retention_days = 365});
-	CHECK(fails_naming("'KMSKeyId'"));
+	CHECK(cf_fails_naming("'KMSKeyId'"));
 }
 
 TEST(config_records_everything_and_rules_wait_for_it)
 {
-	scratch();
+	stack = cf_scratch();
 	struct bucket b;
 	bucket_new(stack, "Audit", &(struct bucket_props){0}, &b);
 	struct config_recorder rec;
@@ -701,28 +631,28 @@ TEST(config_records_everything_and_rules_wait_for_it)
 			    &(struct config_recorder_props){.bucket = &b, .prefix = "config"}, &rec);
 	static const char *const rules[] = {"S3_BUCKET_SSL_REQUESTS_ONLY", NULL};
 	config_managed_rules_new(stack, "Rule", "shop-", rules, &rec);
-	CHECK(has("ConfigRecorder", "{\"RecordingGroup\":{\"AllSupported\":true,"
+	CHECK(cf_has("ConfigRecorder", "{\"RecordingGroup\":{\"AllSupported\":true,"
 				    "\"IncludeGlobalResourceTypes\":true}}"));
-	CHECK(has("ConfigDeliveryChannel", "{\"S3KeyPrefix\":\"config\"}"));
-	CHECK(depends("ConfigDeliveryChannel", "ConfigRecorder"));
-	CHECK(depends("ConfigDeliveryChannel", "AuditPolicy"));
-	CHECK(depends("ConfigDeliveryChannel", "ConfigRolePolicy"));
-	CHECK(has("Rule1", "{\"ConfigRuleName\":\"shop-s3-bucket-ssl-requests-only\",\"Source\":{"
+	CHECK(cf_has("ConfigDeliveryChannel", "{\"S3KeyPrefix\":\"config\"}"));
+	CHECK(cf_depends("ConfigDeliveryChannel", "ConfigRecorder"));
+	CHECK(cf_depends("ConfigDeliveryChannel", "AuditPolicy"));
+	CHECK(cf_depends("ConfigDeliveryChannel", "ConfigRolePolicy"));
+	CHECK(cf_has("Rule1", "{\"ConfigRuleName\":\"shop-s3-bucket-ssl-requests-only\",\"Source\":{"
 			   "\"Owner\":\"AWS\",\"SourceIdentifier\":\"S3_BUCKET_SSL_REQUESTS_ONLY\"}}"));
-	CHECK(depends("Rule1", "ConfigRecorder") && depends("Rule1", "ConfigDeliveryChannel"));
+	CHECK(cf_depends("Rule1", "ConfigRecorder") && cf_depends("Rule1", "ConfigDeliveryChannel"));
 	/* the account's own recorder: the rules wait for nothing */
 	config_managed_rules_new(stack, "Own", "shop-", rules, NULL);
-	CHECK(!json_object_get(resource("Own1"), "DependsOn"));
+	CHECK(!json_object_get(cf_resource("Own1"), "DependsOn"));
 }
 
 TEST(dns_constructs_validate_and_fail_over)
 {
-	scratch();
+	stack = cf_scratch();
 	dns_certificate_new(stack, "Cert",
 			    &(struct dns_certificate_props){.domain = "shop.example",
 							    .alternative_name = "www.shop.example",
 							    .hosted_zone_id = "Z1"});
-	CHECK(has("Cert", "{\"ValidationMethod\":\"DNS\",\"DomainValidationOptions\":["
+	CHECK(cf_has("Cert", "{\"ValidationMethod\":\"DNS\",\"DomainValidationOptions\":["
 			  "{\"DomainName\":\"shop.example\",\"HostedZoneId\":\"Z1\"},"
 			  "{\"DomainName\":\"www.shop.example\",\"HostedZoneId\":\"Z1\"}]}"));
 	struct sm_resource *checks[3] = {NULL};
@@ -743,24 +673,24 @@ TEST(dns_constructs_validate_and_fail_over)
 						.target = json_string("d1.cloudfront.net"),
 						.target_zone = DNS_CLOUDFRONT_ZONE,
 						.primary_check = all});
-	CHECK(has("A", "{\"HealthCheckConfig\":{\"Type\":\"HTTPS\",\"Port\":443,\"EnableSNI\":true}}"));
-	CHECK(has("Both", "{\"HealthCheckConfig\":{\"Type\":\"CALCULATED\",\"HealthThreshold\":2}}"));
-	CHECK(has("Apex", "{\"Failover\":\"PRIMARY\",\"HealthCheckId\":{\"Ref\":\"Both\"},"
+	CHECK(cf_has("A", "{\"HealthCheckConfig\":{\"Type\":\"HTTPS\",\"Port\":443,\"EnableSNI\":true}}"));
+	CHECK(cf_has("Both", "{\"HealthCheckConfig\":{\"Type\":\"CALCULATED\",\"HealthThreshold\":2}}"));
+	CHECK(cf_has("Apex", "{\"Failover\":\"PRIMARY\",\"HealthCheckId\":{\"Ref\":\"Both\"},"
 			  "\"AliasTarget\":{\"HostedZoneId\":\"" DNS_CLOUDFRONT_ZONE "\"}}"));
 }
 
 TEST(dns_certificate_without_a_zone_fails_naming_it)
 {
-	scratch();
+	stack = cf_scratch();
 	dns_certificate_new(stack, "Cert",
 			    &(struct dns_certificate_props){.domain = "shop.example",
 							    .alternative_name = "www.shop.example"});
-	CHECK(fails_naming("HostedZoneId"));
+	CHECK(cf_fails_naming("HostedZoneId"));
 }
 
 TEST(secret_is_generated_and_encrypted)
 {
-	scratch();
+	stack = cf_scratch();
 	struct sm_resource *key = kms_key_new(stack, "Key", "k", NULL, NULL);
 	secret_new(stack, "Secret",
 		   &(struct secret_props){.name = "shop/app",
@@ -768,17 +698,17 @@ TEST(secret_is_generated_and_encrypted)
 					  .kms_key = key,
 					  .generate_key = "sessionKey",
 					  .length = 48});
-	CHECK(has("Secret", "{\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
+	CHECK(cf_has("Secret", "{\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\",\"Arn\"]},"
 			    "\"GenerateSecretString\":{\"GenerateStringKey\":\"sessionKey\","
 			    "\"PasswordLength\":48}}"));
-	CHECK(!json_object_get(json_object_get(resource("Secret"), "Properties"), "SecretString"));
-	scratch();
+	CHECK(!json_object_get(json_object_get(cf_resource("Secret"), "Properties"), "SecretString"));
+	stack = cf_scratch();
 	secret_new(stack, "Secret",
 		   &(struct secret_props){.name = "shop/app",
 					  .description = "app",
 					  .generate_key = "sessionKey",
 					  .length = 48});
-	CHECK(fails_naming("'KmsKeyId'"));
+	CHECK(cf_fails_naming("'KmsKeyId'"));
 }
 
 int main(void)
@@ -808,6 +738,6 @@ int main(void)
 	RUN(dns_constructs_validate_and_fail_over);
 	RUN(dns_certificate_without_a_zone_fails_naming_it);
 	RUN(secret_is_generated_and_encrypted);
-	sm_app_free(app);
+	cf_release();
 	return test_done();
 }
