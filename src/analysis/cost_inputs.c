@@ -76,25 +76,53 @@ static void report_bad(struct sm_template *t, const char *path, const char *key,
 	free(text);
 }
 
-static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
+/*
+ * Where walk() is: a chain of keys and indexes on the stack, turned into a
+ * path ("Resources.Db.Properties.Tags[0].Size") only for a value it
+ * reports; building the path at every key was most of this check's cost.
+ */
+struct seg {
+	const struct seg *up;
+	const char *key; /* NULL: an array element */
+	size_t index;
+};
+
+static void seg_path(const struct seg *s, struct strbuf *path)
+{
+	if (!s)
+		return;
+	seg_path(s->up, path);
+	if (s->key) {
+		if (s->up)
+			strbuf_addch(path, '.');
+		strbuf_addstr(path, s->key);
+	} else {
+		strbuf_addch(path, '[');
+		strbuf_adduint(path, s->index);
+		strbuf_addch(path, ']');
+	}
+}
+
+static size_t walk(struct sm_template *t, const json_t *v, const struct seg *at,
 		   struct diag_list *dl)
 {
-	size_t bad = 0, base = path->len;
+	size_t bad = 0;
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
 		json_object_foreach ((json_t *)v, k, x) {
-			strbuf_addch(path, '.');
-			strbuf_addstr(path, k);
+			struct seg here = {at, k, 0};
 			double d;
-			if (is_quantity_key(k) && !json_is_object(x) && !json_is_array(x) &&
-			    quantity_of(x, &d) && (!isfinite(d) || d < 0)) {
-				report_bad(t, path->buf, k, x, d, dl);
+			if (json_is_object(x) || json_is_array(x)) {
+				bad += walk(t, x, &here, dl);
+			} else if (is_quantity_key(k) && quantity_of(x, &d) &&
+				   (!isfinite(d) || d < 0)) {
+				struct strbuf path = STRBUF_INIT;
+				seg_path(&here, &path);
+				report_bad(t, path.buf, k, x, d, dl);
+				strbuf_release(&path);
 				bad++;
 			}
-			if (json_is_object(x) || json_is_array(x))
-				bad += walk(t, x, path, dl);
-			strbuf_setlen(path, base);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
@@ -102,11 +130,8 @@ static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
 		json_array_foreach (v, i, x) {
 			if (!json_is_object(x) && !json_is_array(x))
 				continue;
-			strbuf_addch(path, '['); /* no printf: it was a fifth of validate */
-			strbuf_adduint(path, i);
-			strbuf_addch(path, ']');
-			bad += walk(t, x, path, dl);
-			strbuf_setlen(path, base);
+			struct seg here = {at, NULL, i};
+			bad += walk(t, x, &here, dl);
 		}
 	}
 	return bad;
@@ -115,17 +140,16 @@ static size_t walk(struct sm_template *t, const json_t *v, struct strbuf *path,
 size_t cost_check_quantities(struct sm_assembly *a, struct diag_list *dl)
 {
 	size_t bad = 0;
-	struct strbuf path = STRBUF_INIT;
 	for (size_t i = 0; i < a->nr; i++) {
 		struct sm_template *t = &a->items[i];
 		const char *id;
 		json_t *res;
 		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, res) {
-			strbuf_reset(&path);
-			strbuf_addf(&path, "Resources.%s.Properties", id);
-			bad += walk(t, json_object_get(res, "Properties"), &path, dl);
+			struct seg resources = {NULL, "Resources", 0};
+			struct seg resource = {&resources, id, 0};
+			struct seg props = {&resource, "Properties", 0};
+			bad += walk(t, json_object_get(res, "Properties"), &props, dl);
 		}
 	}
-	strbuf_release(&path);
 	return bad;
 }
