@@ -6,6 +6,7 @@
  * resolution turns into an error naming the stack, the resource, the key
  * path in the format and the call's file and line, and synthesis fails.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -135,12 +136,200 @@ static void key_path(const char *fmt, int position, va_list ap, struct strbuf *o
 	}
 }
 
+/*
+ * The formats the engine writes, packed without jansson's scanner: half of
+ * json_pack's cost was reading the format token by token and checking each
+ * ASCII string for UTF-8 (docs/benchmarks.md). A first dry pass reads the
+ * arguments and answers only when the result is certain to be jansson's:
+ * '{' '[' 's' 'n' 'b' 'i' 'I' 'f' 'o' 'O' and the modifiers '?' and '*'
+ * (in an object or array), with every string ASCII and not NULL unless a
+ * modifier allows it. Anything else ('#', '%', '+', a NULL, a non-finite
+ * real, a non-ASCII byte, a malformed format) goes to jansson, untouched,
+ * which also writes the error a failure gets.
+ */
+struct fast_pack {
+	const char *f;
+	va_list ap;
+	bool build; /* false: the dry pass, which creates and steals nothing */
+};
+
+/* jansson's next_token: ' ', '\t', '\n', ',' and ':' separate tokens. */
+static const char *skip_blank(const char *f)
+{
+	while (*f == ' ' || *f == '\t' || *f == '\n' || *f == ',' || *f == ':')
+		f++;
+	return f;
+}
+
+static char next_tok(struct fast_pack *p)
+{
+	p->f = skip_blank(p->f);
+	return *p->f ? *p->f++ : '\0';
+}
+
+/* The modifier after a value ('?' or '*'), consumed; else '\0'. */
+static char modifier(struct fast_pack *p)
+{
+	const char *f = skip_blank(p->f);
+	if (*f == '?' || *f == '*') {
+		p->f = f + 1;
+		return *f;
+	}
+	return '\0';
+}
+
+static bool ascii(const char *s, size_t n)
+{
+	uint64_t any = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, s + i, 8);
+		any |= x;
+	}
+	for (; i < n; i++)
+		any |= (unsigned char)s[i];
+	return !(any & 0x8080808080808080ULL);
+}
+
+static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out);
+
+static bool fast_object(struct fast_pack *p, json_t **out)
+{
+	json_t *o = p->build ? json_object() : NULL;
+	for (char t; (t = next_tok(p)) != '}';) {
+		if (t != 's')
+			return false;
+		const char *key = va_arg(p->ap, const char *);
+		char after = *skip_blank(p->f);
+		if (!key || after == '#' || after == '%' || after == '+' ||
+		    !ascii(key, strlen(key)))
+			return false;
+		json_t *v;
+		if (!fast_value(p, next_tok(p), true, &v))
+			return false;
+		if (v && p->build)
+			json_object_set_new_nocheck(o, key, v);
+	}
+	*out = o;
+	return true;
+}
+
+static bool fast_array(struct fast_pack *p, json_t **out)
+{
+	json_t *a = p->build ? json_array() : NULL;
+	for (char t; (t = next_tok(p)) != ']';) {
+		json_t *v;
+		if (!fast_value(p, t, true, &v))
+			return false;
+		if (v && p->build)
+			json_array_append_new(a, v);
+	}
+	*out = a;
+	return true;
+}
+
+/* A NULL string or value under a modifier: null ('?'), left out ('*', in an object or array). */
+static bool fast_null(char mod, bool member, json_t **out)
+{
+	if (mod == '?') {
+		*out = json_null();
+		return true;
+	}
+	*out = NULL;
+	return mod == '*' && member;
+}
+
+static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
+{
+	*out = NULL;
+	switch (t) {
+	case '{':
+		return fast_object(p, out);
+	case '[':
+		return fast_array(p, out);
+	case 's': {
+		const char *str = va_arg(p->ap, const char *);
+		char after = *skip_blank(p->f);
+		if (after == '#' || after == '%' || after == '+')
+			return false;
+		char mod = modifier(p);
+		if (!str)
+			return fast_null(mod, member, out);
+		size_t n = strlen(str);
+		if (!ascii(str, n))
+			return false;
+		if (p->build)
+			*out = json_stringn_nocheck(str, n);
+		return true;
+	}
+	case 'n':
+		*out = json_null();
+		return true;
+	case 'b':
+		*out = json_boolean(va_arg(p->ap, int));
+		return true;
+	case 'i': {
+		int i = va_arg(p->ap, int);
+		if (p->build)
+			*out = json_integer(i);
+		return true;
+	}
+	case 'I': {
+		json_int_t i = va_arg(p->ap, json_int_t);
+		if (p->build)
+			*out = json_integer(i);
+		return true;
+	}
+	case 'f': {
+		double d = va_arg(p->ap, double);
+		if (!isfinite(d))
+			return false; /* json_real refuses it: jansson's error */
+		if (p->build)
+			*out = json_real(d);
+		return true;
+	}
+	case 'o':
+	case 'O': {
+		json_t *j = va_arg(p->ap, json_t *);
+		char mod = modifier(p);
+		if (!j)
+			return fast_null(mod, member, out);
+		*out = j;
+		if (p->build && t == 'O')
+			json_incref(j);
+		return true;
+	}
+	default:
+		return false;
+	}
+}
+
+/* The packed value, or NULL when jansson must do it (nothing consumed then). */
+static json_t *fast_pack(const char *fmt, va_list ap)
+{
+	struct fast_pack p = {.f = fmt};
+	va_copy(p.ap, ap);
+	json_t *v;
+	bool ok = fast_value(&p, next_tok(&p), false, &v) && !next_tok(&p);
+	va_end(p.ap);
+	if (!ok)
+		return NULL;
+	p = (struct fast_pack){.f = fmt, .build = true};
+	va_copy(p.ap, ap);
+	fast_value(&p, next_tok(&p), false, &v);
+	va_end(p.ap);
+	return v;
+}
+
 json_t *sm_pack_at(const char *file, int line, const char *fmt, ...)
 {
 	json_error_t err;
 	va_list ap;
 	va_start(ap, fmt);
-	json_t *v = json_vpack_ex(&err, 0, fmt, ap);
+	json_t *v = fast_pack(fmt, ap);
+	if (!v)
+		v = json_vpack_ex(&err, 0, fmt, ap);
 	va_end(ap);
 	if (v)
 		return v;

@@ -1,9 +1,11 @@
 /* Engine: references across stacks and regions, IDs, tags, escaping, determinism. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/json_io.h"
 #include "engine/engine.h"
+#include "engine/engine_int.h" /* sm_pack_error */
 #include "support/test.h"
 
 static const json_t *tmpl(struct sm_app *app, const char *stack)
@@ -457,6 +459,62 @@ TEST(failed_pack_names_the_key_and_fails_resolve)
 	diag_list_release(&dl);
 }
 
+/*
+ * sm_pack builds the engine's usual formats itself (engine/pack.c) and
+ * hands the rest to jansson: both must give the same value, key order
+ * included. `(json_pack)` is jansson's own; each argument list is
+ * evaluated once per call, so each call steals its own 'o' values.
+ */
+#define SAME_AS_JANSSON(...)                                                                       \
+	do {                                                                                       \
+		json_t *ours_ = json_pack(__VA_ARGS__), *theirs_ = (json_pack)(__VA_ARGS__);       \
+		CHECK(ours_ && theirs_ && !sm_pack_error(ours_));                                  \
+		char *ours_text_ = ours_ ? json_dumps(ours_, JSON_ENCODE_ANY) : NULL;              \
+		char *theirs_text_ = theirs_ ? json_dumps(theirs_, JSON_ENCODE_ANY) : NULL;        \
+		CHECK_STR(ours_text_ ? ours_text_ : "(null)",                                      \
+			  theirs_text_ ? theirs_text_ : "(null)");                                 \
+		free(ours_text_);                                                                  \
+		free(theirs_text_);                                                                \
+		json_decref(ours_);                                                                \
+		json_decref(theirs_);                                                              \
+	} while (0)
+
+TEST(pack_agrees_with_jansson)
+{
+	const char *unset = NULL;
+	json_t *shared = json_string("shared");
+	SAME_AS_JANSSON("{ss}", "Type", "String");
+	SAME_AS_JANSSON("{s:s, s:b, s:b, s:i, s:I, s:f, s:n}", "a", "x", "t", 1, "f", 0, "i", -7,
+			"I", (json_int_t)1 << 40, "f", 0.25);
+	SAME_AS_JANSSON("{s{s[ss]s{}}s[]}", "A", "B", "x", "y", "C", "D");
+	SAME_AS_JANSSON("[s, [i, [b]], {}]", "deep", 3, 1);
+	SAME_AS_JANSSON("{so so? sO sO* so*}", "o", json_string("v"), "null", (json_t *)NULL,
+			"inc", shared, "kept", shared, "gone", (json_t *)NULL);
+	SAME_AS_JANSSON("{ss? ss* ss* ss?}", "n", unset, "out", unset, "in", "v", "q", "w");
+	SAME_AS_JANSSON("[s* s? o* O? s]", unset, unset, (json_t *)NULL, (json_t *)NULL, "end");
+	SAME_AS_JANSSON("{ss ss ss}", "dup", "first", "other", "x", "dup", "second");
+	SAME_AS_JANSSON("s", "top");
+	SAME_AS_JANSSON("o", json_integer(5));
+	SAME_AS_JANSSON("b", 1);
+	SAME_AS_JANSSON("\t{ s :\n s ,s:i }", "k", "v", "n", 2);
+	/* what jansson packs itself: lengths, concatenation, UTF-8 */
+	SAME_AS_JANSSON("{s#s+}", "key", 2, "a", "b");
+	SAME_AS_JANSSON("{ss%}", "k", "value", (size_t)3);
+	SAME_AS_JANSSON("{ss}", "caf\xc3\xa9", "\xe2\x82\xac 5");
+	json_t *two = json_pack("[O O?]", shared, shared); /* 'O' takes a reference */
+	CHECK(shared->refcount == 3);
+	json_decref(two);
+	CHECK(shared->refcount == 1);
+	json_decref(shared);
+	/* what jansson refuses stays refused, with its message */
+	json_t *bad = json_pack("{ss}", "k", "\xff");
+	CHECK(sm_pack_error(bad) != NULL);
+	json_decref(bad);
+	bad = json_pack("[f]", NAN);
+	CHECK(sm_pack_error(bad) != NULL);
+	json_decref(bad);
+}
+
 int main(void)
 {
 	RUN(empty_stacks_are_dropped_unless_needed);
@@ -475,5 +533,6 @@ int main(void)
 	RUN(parameters_conditions_outputs_and_attributes);
 	RUN(dangling_reference_and_depends_on_are_errors);
 	RUN(failed_pack_names_the_key_and_fails_resolve);
+	RUN(pack_agrees_with_jansson);
 	return test_done();
 }
