@@ -219,6 +219,11 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 
 /* ---- dependencies ---- */
 
+/*
+ * The names a resource's properties refer to, as the keys of `deps`. Keys
+ * come from the template's strings (valid UTF-8, cut at an ASCII '.' at
+ * most), so they are set without jansson's UTF-8 check.
+ */
 static void collect_deps(const json_t *v, json_t *deps)
 {
 	if (json_is_object(v)) {
@@ -227,21 +232,21 @@ static void collect_deps(const json_t *v, json_t *deps)
 		json_t *ref = NULL, *ga = NULL, *sub = NULL;
 		/* one pass over the keys rather than three lookups */
 		json_object_foreach ((json_t *)v, k, x) {
-			if (!strcmp(k, "Ref"))
+			if (k[0] == 'R' && !strcmp(k, "Ref"))
 				ref = x;
-			else if (!strcmp(k, "Fn::GetAtt"))
+			else if (k[0] == 'F' && !strcmp(k, "Fn::GetAtt"))
 				ga = x;
-			else if (!strcmp(k, "Fn::Sub"))
+			else if (k[0] == 'F' && !strcmp(k, "Fn::Sub"))
 				sub = x;
 		}
 		if (json_is_string(ref))
-			json_object_set_new(deps, json_string_value(ref), json_true());
+			json_object_set_new_nocheck(deps, json_string_value(ref), json_true());
 		if (json_is_array(ga) && json_is_string(json_array_get(ga, 0)))
-			json_object_set_new(deps, json_string_value(json_array_get(ga, 0)),
-					    json_true());
+			json_object_set_new_nocheck(deps, json_string_value(json_array_get(ga, 0)),
+						    json_true());
 		if (json_is_string(ga)) { /* "Res.Attr" */
 			const char *s = json_string_value(ga);
-			json_object_setn_new(deps, s, strcspn(s, "."), json_true());
+			json_object_setn_new_nocheck(deps, s, strcspn(s, "."), json_true());
 		}
 		const char *fmt = json_is_string(sub)  ? json_string_value(sub)
 				  : json_is_array(sub) ? json_string_value(json_array_get(sub, 0))
@@ -253,47 +258,84 @@ static void collect_deps(const json_t *v, json_t *deps)
 			char *name = sub_var(p, end);
 			name[strcspn(name, ".")] = '\0';
 			if (name[0] != '!')
-				json_object_set_new(deps, name, json_true());
+				json_object_set_new_nocheck(deps, name, json_true());
 			free(name);
 			p = end + 1;
 		}
 		json_object_foreach ((json_t *)v, k, x) {
-			collect_deps(x, deps);
+			if (json_is_object(x) || json_is_array(x)) /* a scalar refers to nothing */
+				collect_deps(x, deps);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
 		json_array_foreach (v, i, x) {
-			collect_deps(x, deps);
+			if (json_is_object(x) || json_is_array(x))
+				collect_deps(x, deps);
 		}
 	}
 }
 
-/* 0 unvisited, 1 on the stack, 2 done */
-static bool find_cycle(struct vctx *c, json_t *graph, const char *node, json_t *state,
+/*
+ * A node's state in find_cycle: 0 unvisited (absent), 1 on the stack
+ * (false), 2 done (true); jansson's constants, so marking allocates nothing.
+ */
+static int visit_state(const json_t *st)
+{
+	return !st ? 0 : json_is_false(st) ? 1 : 2;
+}
+
+/* The trail of a loop found at `node`: "A -> B -> node", from the stack. */
+static void loop_trail(const char *const *stack, size_t depth, const char *node,
 		       struct strbuf *trail)
 {
-	json_int_t st = json_integer_value(json_object_get(state, node));
-	if (st == 2)
+	for (size_t i = 0; i < depth; i++) {
+		strbuf_addstr(trail, stack[i]);
+		strbuf_addstr(trail, " -> ");
+	}
+	strbuf_addstr(trail, node);
+}
+
+struct node_stack {
+	const char **items;
+	size_t nr, alloc;
+};
+
+static bool find_cycle_at(json_t *graph, const char *node, json_t *state, struct node_stack *st,
+			  struct strbuf *trail)
+{
+	int seen = visit_state(json_object_get(state, node));
+	if (seen == 2)
 		return false;
-	if (st == 1) {
-		strbuf_addstr(trail, node);
+	if (seen == 1) {
+		loop_trail(st->items, st->nr, node, trail);
 		return true;
 	}
-	json_object_set_new(state, node, json_integer(1));
+	json_object_set_new_nocheck(state, node, json_false());
+	ALLOC_GROW(st->items, st->nr + 1, st->alloc);
+	st->items[st->nr++] = node;
 	const char *k;
 	json_t *x;
 	json_object_foreach (json_object_get(graph, node), k, x) {
 		if (!json_object_get(graph, k))
 			continue; /* not a resource */
-		size_t base = trail->len;
-		strbuf_addf(trail, "%s -> ", node);
-		if (find_cycle(c, graph, k, state, trail))
+		if (find_cycle_at(graph, k, state, st, trail))
 			return true;
-		strbuf_setlen(trail, base);
 	}
-	json_object_set_new(state, node, json_integer(2));
+	st->nr--;
+	json_object_set_new_nocheck(state, node, json_true());
 	return false;
+}
+
+/* The trail is built only for a loop found, from a stack of the nodes walked. */
+static bool find_cycle(struct vctx *c, json_t *graph, const char *node, json_t *state,
+		       struct strbuf *trail)
+{
+	(void)c;
+	struct node_stack st = {0};
+	bool found = find_cycle_at(graph, node, state, &st, trail);
+	free(st.items);
+	return found;
 }
 
 void vd_check_cycles(struct vctx *c)
@@ -306,14 +348,15 @@ void vd_check_cycles(struct vctx *c)
 		collect_deps(json_object_get(r, "Properties"), deps);
 		json_t *d = json_object_get(r, "DependsOn");
 		if (json_is_string(d))
-			json_object_set_new(deps, json_string_value(d), json_true());
+			json_object_set_new_nocheck(deps, json_string_value(d), json_true());
 		size_t i;
 		json_t *x;
 		json_array_foreach (d, i, x) {
 			if (json_is_string(x))
-				json_object_set_new(deps, json_string_value(x), json_true());
+				json_object_set_new_nocheck(deps, json_string_value(x),
+							    json_true());
 		}
-		json_object_set_new(graph, id, deps);
+		json_object_set_new_nocheck(graph, id, deps);
 	}
 	json_object_foreach (graph, id, r) {
 		struct strbuf trail = STRBUF_INIT;
@@ -384,8 +427,8 @@ void vd_check_condition_cycles(struct vctx *c)
 			const char *k;
 			json_t *st;
 			json_object_foreach (state, k, st) {
-				if (json_integer_value(st) == 1)
-					json_object_set_new(state, k, json_integer(2));
+				if (visit_state(st) == 1)
+					json_object_set_new_nocheck(state, k, json_true());
 			}
 		}
 		strbuf_release(&trail);
