@@ -58,6 +58,13 @@ struct placement {
 	size_t sg_nr;
 };
 
+/* A route, listed once: a subnet's association looked for it in every resource. */
+struct route {
+	struct sm_template *t;
+	const char *id;
+	const json_t *props;
+};
+
 struct reach_model {
 	struct sm_assembly *a;
 	struct subnet *subnets;
@@ -70,6 +77,8 @@ struct reach_model {
 	size_t entry_nr, entry_alloc;
 	struct placement *pl;
 	size_t pl_nr, pl_alloc;
+	struct route *routes; /* every AWS::EC2::Route of the assembly, in order */
+	size_t route_nr, route_alloc;
 };
 
 /* ---- reading templates ---- */
@@ -234,6 +243,9 @@ static void load_template(struct reach_model *m, struct sm_template *t)
 				e->addr = e->mask =
 					0xffffffffu; /* IPv6 or unknown: matches nothing IPv4 */
 			e->label = id;
+		} else if (!strcmp(type, "AWS::EC2::Route")) {
+			ALLOC_GROW(m->routes, m->route_nr + 1, m->route_alloc);
+			m->routes[m->route_nr++] = (struct route){t, id, p};
 		}
 	}
 }
@@ -264,35 +276,25 @@ static void link_template(struct reach_model *m, struct sm_template *t)
 			struct sm_rref sn = resolve(m, t, json_object_get(p, "SubnetId"));
 			struct sm_rref rt = resolve(m, t, json_object_get(p, "RouteTableId"));
 			/* find the default route of that table */
-			for (size_t k = 0; k < m->a->nr; k++) {
-				const char *rid;
-				json_t *rr;
-				json_object_foreach (
-					json_object_get(m->a->items[k].tmpl, "Resources"), rid,
-					rr) {
-					if (strcmp(s_(json_object_get(rr, "Type")) ?: "",
-						   "AWS::EC2::Route"))
+			for (size_t k = 0; k < m->route_nr; k++) {
+				const struct route *ro = &m->routes[k];
+				const json_t *rp = ro->props;
+				if (!sm_rref_same(
+					    resolve(m, ro->t, json_object_get(rp, "RouteTableId")),
+					    rt))
+					continue;
+				if (strcmp(s_(json_object_get(rp, "DestinationCidrBlock")) ?: "",
+					   "0.0.0.0/0"))
+					continue;
+				for (size_t i = 0; i < m->subnet_nr; i++) {
+					if (!sm_rref_same(m->subnets[i].r, sn))
 						continue;
-					const json_t *rp = json_object_get(rr, "Properties");
-					if (!sm_rref_same(
-						    resolve(m, &m->a->items[k],
-							    json_object_get(rp, "RouteTableId")),
-						    rt))
-						continue;
-					if (strcmp(s_(json_object_get(rp, "DestinationCidrBlock"))
-							   ?: "",
-						   "0.0.0.0/0"))
-						continue;
-					for (size_t i = 0; i < m->subnet_nr; i++) {
-						if (!sm_rref_same(m->subnets[i].r, sn))
-							continue;
-						m->subnets[i].route =
-							json_object_get(rp, "GatewayId") ? ROUTE_IGW
-							: json_object_get(rp, "NatGatewayId")
-								? ROUTE_NAT
-								: m->subnets[i].route;
-						m->subnets[i].route_label = rid;
-					}
+					m->subnets[i].route = json_object_get(rp, "GatewayId")
+								      ? ROUTE_IGW
+							      : json_object_get(rp, "NatGatewayId")
+								      ? ROUTE_NAT
+								      : m->subnets[i].route;
+					m->subnets[i].route_label = ro->id;
 				}
 			}
 		}
@@ -401,6 +403,7 @@ void reach_model_free(struct reach_model *m)
 	free(m->entries);
 	free(m->entry_nacl);
 	free(m->pl);
+	free(m->routes);
 	free(m);
 }
 
