@@ -87,6 +87,18 @@ struct sm_app {
 /* The message of such a marker, or NULL when `v` is none. */
 const char *sm_pack_error(const json_t *v);
 
+/*
+ * jansson checks every string and key it is given for UTF-8, byte by byte:
+ * most of what resolution spent in json_string. ASCII needs no check, and
+ * the engine's strings (IDs, names, intrinsics' keys) are ASCII; any other
+ * string still goes through jansson's check (pack.c).
+ */
+bool sm_ascii(const char *s, size_t n);
+json_t *sm_string(const char *s);
+int sm_object_set_new(json_t *o, const char *key, json_t *v);
+#define json_string(s) sm_string(s)
+#define json_object_set_new(o, k, v) sm_object_set_new(o, k, v)
+
 /* How a resource type takes tags (taggable.c). */
 /*
  * LIST: [{"Key", "Value"}]; MAP: {key: value}; ASG: LIST with

@@ -18,6 +18,8 @@
 #include "engine/engine_int.h"
 
 #undef json_pack /* jansson's own, for the marker */
+#undef json_string
+#undef json_object_set_new
 
 /* How deep a format's brackets may nest for the key path (far above any). */
 #define PACK_MAX_DEPTH 32
@@ -178,7 +180,7 @@ static char modifier(struct fast_pack *p)
 	return '\0';
 }
 
-static bool ascii(const char *s, size_t n)
+bool sm_ascii(const char *s, size_t n)
 {
 	uint64_t any = 0;
 	size_t i = 0;
@@ -192,6 +194,26 @@ static bool ascii(const char *s, size_t n)
 	return !(any & 0x8080808080808080ULL);
 }
 
+/* jansson's json_string, without its UTF-8 check for ASCII (engine_int.h) */
+json_t *sm_string(const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	return sm_ascii(s, n) ? json_stringn_nocheck(s, n) : json_stringn(s, n);
+}
+
+/* jansson's json_object_set_new, without its UTF-8 check for an ASCII key */
+int sm_object_set_new(json_t *o, const char *key, json_t *v)
+{
+	if (key) {
+		size_t n = strlen(key);
+		if (sm_ascii(key, n))
+			return json_object_setn_new_nocheck(o, key, n, v);
+	}
+	return (json_object_set_new)(o, key, v);
+}
+
 static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out);
 
 static bool fast_object(struct fast_pack *p, json_t **out)
@@ -203,7 +225,7 @@ static bool fast_object(struct fast_pack *p, json_t **out)
 		const char *key = va_arg(p->ap, const char *);
 		char after = *skip_blank(p->f);
 		if (!key || after == '#' || after == '%' || after == '+' ||
-		    !ascii(key, strlen(key)))
+		    !sm_ascii(key, strlen(key)))
 			return false;
 		json_t *v;
 		if (!fast_value(p, next_tok(p), true, &v))
@@ -257,7 +279,7 @@ static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
 		if (!str)
 			return fast_null(mod, member, out);
 		size_t n = strlen(str);
-		if (!ascii(str, n))
+		if (!sm_ascii(str, n))
 			return false;
 		if (p->build)
 			*out = json_stringn_nocheck(str, n);

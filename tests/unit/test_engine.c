@@ -485,7 +485,7 @@ TEST(pack_agrees_with_jansson)
 	json_t *shared = json_string("shared");
 	SAME_AS_JANSSON("{ss}", "Type", "String");
 	SAME_AS_JANSSON("{s:s, s:b, s:b, s:i, s:I, s:f, s:n}", "a", "x", "t", 1, "f", 0, "i", -7,
-			"I", (json_int_t)1 << 40, "f", 0.25);
+			"I", (json_int_t)1 << 40, "f", 0.25, "n");
 	SAME_AS_JANSSON("{s{s[ss]s{}}s[]}", "A", "B", "x", "y", "C", "D");
 	SAME_AS_JANSSON("[s, [i, [b]], {}]", "deep", 3, 1);
 	SAME_AS_JANSSON("{so so? sO sO* so*}", "o", json_string("v"), "null", (json_t *)NULL,
@@ -513,6 +513,16 @@ TEST(pack_agrees_with_jansson)
 	bad = json_pack("[f]", NAN);
 	CHECK(sm_pack_error(bad) != NULL);
 	json_decref(bad);
+	/* the engine's json_string and json_object_set_new skip the check for ASCII only */
+	json_t *s = sm_string("caf\xc3\xa9");
+	CHECK(s && !strcmp(json_string_value(s), "caf\xc3\xa9"));
+	json_decref(s);
+	CHECK(sm_string("\xff") == NULL && sm_string(NULL) == NULL);
+	json_t *o = json_object();
+	CHECK(sm_object_set_new(o, "\xc3(", json_true()) == -1);
+	CHECK(sm_object_set_new(o, "k", json_true()) == 0 && sm_object_set_new(o, "\xc3\xa9", json_null()) == 0);
+	CHECK(json_object_size(o) == 2 && json_is_true(json_object_get(o, "k")));
+	json_decref(o);
 }
 
 int main(void)
