@@ -142,14 +142,18 @@ static void required_tags(struct check_ctx *c, const char *id, const json_t *p, 
 	const json_t *t = json_object_get(p, "Tags");
 	if (!json_is_array(t))
 		return; /* only where the template tags at all (taggability needs the schema) */
+	/* one pass over the tags, marking the ones needed (was a pass per needed tag) */
+	unsigned found = 0;
+	size_t k;
+	json_t *x;
+	json_array_foreach (t, k, x) {
+		const char *key = jstr(json_object_get(x, "Key")) ?: "";
+		for (int i = 0; need[i]; i++)
+			if (!strcmp(key, need[i]))
+				found |= 1u << i;
+	}
 	for (int i = 0; need[i]; i++) {
-		bool found = false;
-		size_t k;
-		json_t *x;
-		json_array_foreach (t, k, x) {
-			found |= !strcmp(jstr(json_object_get(x, "Key")) ?: "", need[i]);
-		}
-		if (!found) {
+		if (!(found & (1u << i))) {
 			check_report(c, &tags, id, "Tags", "'%s' has no %s tag", id, need[i]);
 			return;
 		}
