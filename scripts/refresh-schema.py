@@ -81,8 +81,78 @@ tags = []
 resources = sorted(db["resource"]["entities"], key=lambda e: e["cloudFormationType"])
 typedefs = sorted(db["typeDefinition"]["entities"], key=lambda x: int(x["$id"]))
 type_recs = {t["$id"]: {"n": t.get("name", ""), "p": props(t.get("properties", {}))} for t in typedefs}
+def sam_policy_templates():
+    """The policy templates the SAM transform knows, with their parameters:
+    the policy_templates.json of samtranslator (a dependency of cfn-lint,
+    build time only), the list of
+    https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html."""
+    try:
+        import samtranslator
+    except ImportError:
+        raise SystemExit("refresh-schema: needs samtranslator's policy templates: pip install cfn-lint")
+    path = os.path.join(os.path.dirname(samtranslator.__file__), "policy_templates_data", "policy_templates.json")
+    return json.load(open(path))["Templates"]
+
+sam_templates = sam_policy_templates()
+extra_types = []  # T records added for the policy templates the data lacks
+sam_template_ids = {}  # template name -> the id of its record in extra_types
+
+def sam_template_type(tid):
+    """Complete the SAMPolicyTemplate type `tid` with the templates it lacks:
+    each a property type of its parameters, all required (the transform
+    refuses a template with a parameter missing)."""
+    t = type_recs[tid]
+    if t.get("_done"):
+        return
+    t["_done"] = True
+    next_id = max(int(i) for i in type_recs) + 1
+    for name in sorted(sam_templates):
+        if name in t["p"]:
+            continue
+        rid = sam_template_ids.get(name)
+        if not rid:
+            params = sam_templates[name].get("Parameters", {})
+            rid = sam_template_ids[name] = str(next_id)
+            next_id += 1
+            type_recs[rid] = {"n": name + "SAMPT", "p": {k: "rRs" for k in params}}
+            extra_types.append(rid)
+        t["p"][name] = "R#" + rid
+
+def sam_corrections(cfn_type, rec):
+    """Where the SAM specification data is stricter than the SAM transform.
+
+    Policies of a function or state machine: a string, a policy document, a
+    policy template or a list of them; SAM takes a single policy template
+    ({DynamoDBCrudPolicy: {TableName: ...}}) as well as a list of one
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html#sam-function-policies:
+    "Type: String | List | Map"), but the data lists the template only
+    inside the list.
+
+    A function's event source: HttpApi and AlexaSkill events have no required
+    property, so their Properties may be left out
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html,
+    .../sam-property-function-alexaskill.html); the data makes Properties
+    required for every type. validate_transform.c requires it for the
+    other event types.
+    """
+    if cfn_type not in ("AWS::Serverless::Function", "AWS::Serverless::StateMachine"):
+        return
+    m = re.fullmatch(r"([rRM]*)\(([^()\[]*)\|\[\(([^()]*)\)\)", rec["p"].get("Policies", ""))
+    if m:
+        for alt in m.group(3).split("|"):
+            if alt.startswith("#") and type_recs[alt[1:]]["n"] == "SAMPolicyTemplate":
+                sam_template_type(alt[1:])
+        outer = m.group(2).split("|")
+        outer += [x for x in m.group(3).split("|") if x not in outer]
+        rec["p"]["Policies"] = "%s(%s|[(%s))" % (m.group(1), "|".join(outer), m.group(3))
+    ev = rec["p"].get("Events", "")
+    if cfn_type == "AWS::Serverless::Function" and ev.lstrip("rRM").startswith("{#"):
+        t = type_recs[ev.lstrip("rRM")[2:]]
+        t["p"]["Properties"] = t["p"]["Properties"].lstrip("r")
+
 for e in resources:
     rec = {"p": props(e.get("properties", {})), "a": sorted(e.get("attributes", {}).keys())}
+    sam_corrections(e["cloudFormationType"], rec)
     if e.get("isStateful"): rec["s"] = 1
     ti = e.get("tagInformation")
     if ti:
@@ -103,9 +173,10 @@ for e in resources:
             tags.append((e["cloudFormationType"], style, ti["tagPropertyName"]))
     schema_constraints.annotate(reg, e["cloudFormationType"], rec, type_recs)
     lines.append("R\t%s\t%s" % (e["cloudFormationType"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
-for t in typedefs:
-    rec = type_recs[t["$id"]]
-    lines.append("T\t%s\t%s" % (t["$id"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
+for tid in [t["$id"] for t in typedefs] + extra_types:
+    rec = type_recs[tid]
+    rec.pop("_done", None)
+    lines.append("T\t%s\t%s" % (tid, json.dumps(rec, separators=(",", ":"), sort_keys=True)))
 lines += schema_rules.lines()  # X lines: cfn-lint's extension rules
 # src/analysis/validate_props.c reads at most UNION_PARTS_MAX (32) alternatives of a union
 widest = max((u.count("|") + 1 for l in lines for u in re.findall(r"\(([^()]*)\)", l)), default=0)

@@ -175,11 +175,13 @@ static const struct runtime {
 	{"ruby3.4", "2028-03-31", "2028-04-30", ""},
 };
 
-static void check_runtime(struct vctx *c, const json_t *props, struct strbuf *path)
+/*
+ * The runtime `rt` of a function at `path` (its Properties); `from_globals`
+ * when the SAM function takes it from Globals.Function: the finding is then
+ * on the function's properties, which hold no Runtime.
+ */
+void vd_check_runtime(struct vctx *c, const char *rt, struct strbuf *path, bool from_globals)
 {
-	const char *rt = json_string_value(json_object_get(props, "Runtime"));
-	if (!rt)
-		return;
 	char today[11];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -190,19 +192,23 @@ static void check_runtime(struct vctx *c, const json_t *props, struct strbuf *pa
 		if (strcmp(rt, r->name))
 			continue;
 		size_t base = path->len;
-		strbuf_addstr(path, ".Runtime");
+		const char *from = from_globals ? " (from Globals.Function)" : "";
+		if (!from_globals)
+			strbuf_addstr(path, ".Runtime");
 		if (strcmp(today, r->create_block) >= 0) {
-			struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
-						   "runtime '%s' is deprecated: Lambda creates no "
-						   "function with it since %s",
-						   rt, r->create_block);
+			struct diag *d =
+				vd_report(c, DIAG_ERROR, path->buf,
+					  "runtime '%s'%s is deprecated: Lambda creates no "
+					  "function with it since %s",
+					  rt, from, r->create_block);
 			if (*r->successor)
 				diag_set_hint(d, "use %s", r->successor);
 		} else if (strcmp(today, r->deprecated) >= 0) {
-			struct diag *d = vd_report(c, DIAG_WARNING, path->buf,
-						   "runtime '%s' is deprecated since %s; creating "
-						   "functions stops on %s",
-						   rt, r->deprecated, r->create_block);
+			struct diag *d =
+				vd_report(c, DIAG_WARNING, path->buf,
+					  "runtime '%s'%s is deprecated since %s; creating "
+					  "functions stops on %s",
+					  rt, from, r->deprecated, r->create_block);
 			if (*r->successor)
 				diag_set_hint(d, "use %s", r->successor);
 		}
@@ -476,9 +482,11 @@ void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struc
 		 !strcmp(type, "AWS::DynamoDB::GlobalTable"))
 		check_dynamodb(c, props, path->buf);
 	else if (!strcmp(type, "AWS::Lambda::Function") ||
-		 !strcmp(type, "AWS::Serverless::Function"))
-		check_runtime(c, props, path);
-	else if (!strcmp(type, "AWS::Route53::RecordSet"))
+		 !strcmp(type, "AWS::Serverless::Function")) {
+		const char *rt = json_string_value(json_object_get(props, "Runtime"));
+		if (rt)
+			vd_check_runtime(c, rt, path, false);
+	} else if (!strcmp(type, "AWS::Route53::RecordSet"))
 		check_record_set(c, props, path);
 	else if (!strcmp(type, "AWS::Route53::RecordSetGroup")) {
 		size_t i, base = path->len;

@@ -85,6 +85,7 @@ void vd_check_policies(struct vctx *c, const char *type, const json_t *props, st
 /* validate_facts.c: what particular services refuse (DynamoDB keys, Lambda
  * runtimes, Route 53 records, Backup lifecycles). */
 void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
+void vd_check_runtime(struct vctx *c, const char *rt, struct strbuf *path, bool from_globals);
 /* ElastiCache replication groups against their parameter group, in every world (cfn_eval.h). */
 void vd_check_elasticache(struct vctx *c);
 

@@ -348,6 +348,53 @@ json_t *vd_sam_implied(const json_t *resources)
 	return implied;
 }
 
+/* Whether IgnoreGlobals ("*", a name or a list of names) names `prop`. */
+static bool ignores_global(const json_t *ignore, const char *prop)
+{
+	if (json_is_string(ignore))
+		return !strcmp(json_string_value(ignore), "*") ||
+		       !strcmp(json_string_value(ignore), prop);
+	size_t i;
+	json_t *x;
+	json_array_foreach (ignore, i, x) {
+		if (json_is_string(x) &&
+		    (!strcmp(json_string_value(x), "*") || !strcmp(json_string_value(x), prop)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A function's event source needs its Properties except for the types none
+ * of whose properties is required: HttpApi (the implicit API's catch-all
+ * route,
+ * https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-httpapi.html)
+ * and AlexaSkill
+ * (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-alexaskill.html).
+ * The schema data leaves Properties optional for them all
+ * (scripts/refresh-schema.py, sam_corrections).
+ */
+static void sam_function_events(struct vctx *c, const json_t *props, const char *path)
+{
+	const char *k;
+	json_t *ev;
+	json_object_foreach (json_object_get(props, "Events"), k, ev) {
+		const char *type = json_string_value(json_object_get(ev, "Type"));
+		if (!type || json_object_get(ev, "Properties") || !strcmp(type, "HttpApi") ||
+		    !strcmp(type, "AlexaSkill"))
+			continue;
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s.Properties.Events", path);
+		vd_path_key(&p, k);
+		struct diag *d =
+			vd_report(c, DIAG_ERROR, p.buf,
+				  "AWS::Serverless::Function.EventSource requires property "
+				  "'Properties'");
+		diag_set_hint(d, "only HttpApi and AlexaSkill events may leave out Properties");
+		strbuf_release(&p);
+	}
+}
+
 /*
  * A SAM function of PackageType Zip (the default) needs a Handler and a
  * Runtime, from its properties or the template's Globals.Function
@@ -379,12 +426,21 @@ void vd_check_sam_resource(struct vctx *c, const char *type, const json_t *r, co
 	}
 	if (strcmp(type, "AWS::Serverless::Function"))
 		return;
+	sam_function_events(c, props, path);
 	const json_t *globals = json_object_get(json_object_get(c->tmpl, "Globals"), "Function");
 	const char *pkg = json_string_value(json_object_get(props, "PackageType"));
 	if (!pkg)
 		pkg = json_string_value(json_object_get(globals, "PackageType"));
 	if (pkg ? strcmp(pkg, "Zip") : json_object_get(props, "ImageUri") != NULL)
 		return; /* a container image carries its own handler and runtime */
+	const char *rt = json_string_value(json_object_get(props, "Runtime"));
+	if (!rt && !ignores_global(ignore, "Runtime") &&
+	    (rt = json_string_value(json_object_get(globals, "Runtime")))) {
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s.Properties", path);
+		vd_check_runtime(c, rt, &p, true);
+		strbuf_release(&p);
+	}
 	static const char *const needed[] = {"Handler", "Runtime"};
 	for (size_t k = 0; k < 2; k++)
 		if (!json_object_get(props, needed[k]) && !json_object_get(globals, needed[k])) {
