@@ -10,7 +10,7 @@
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/iam.h"
-#include "constructs/secure.h"
+#include "constructs/network.h"
 
 #define PORT_HTTPS 443
 #define CLOUDFRONT_PREFIX_LIST "com.amazonaws.global.cloudfront.origin-facing"
@@ -18,55 +18,6 @@
 /* Linux and the AWS services pick ephemeral ports from 1024-65535. */
 #define EPHEMERAL_FROM 1024
 #define EPHEMERAL_TO 65535
-
-struct nacl_rule {
-	int number;
-	bool egress;
-	int from, to;	  /* TCP ports; from < 0 means all traffic */
-	const char *cidr; /* NULL: use the rule's computed CIDR list */
-};
-
-static void nacl_entry(struct sm_stack *s, struct sm_resource *acl, const char *acl_id, int number,
-		       bool egress, int from, int to, const char *cidr)
-{
-	char *id = xstrfmt("%s%s%d", acl_id, egress ? "Egress" : "Ingress", number);
-	json_t *p = json_pack("{so si ss sb ss}", "NetworkAclId", sm_ref(acl), "RuleNumber", number,
-			      "RuleAction", "allow", "Egress", egress, "CidrBlock", cidr);
-	if (from < 0) {
-		json_object_set_new(p, "Protocol", json_integer(-1));
-	} else {
-		json_object_set_new(p, "Protocol", json_integer(6));
-		json_object_set_new(p, "PortRange", json_pack("{sisi}", "From", from, "To", to));
-	}
-	sm_resource_new(s, id, "AWS::EC2::NetworkAclEntry", p);
-	free(id);
-}
-
-/* One entry per CIDR of a tier, numbered base, base+1, ... */
-static void nacl_entries_to_tier(struct sm_stack *s, struct sm_resource *acl, const char *acl_id,
-				 int base, bool egress, int from, int to, const struct vpc *v,
-				 enum vpc_tier tier)
-{
-	for (int az = 0; az < v->az_nr; az++)
-		nacl_entry(s, acl, acl_id, base + az, egress, from, to, v->subnets[tier][az].cidr);
-}
-
-static struct sm_resource *nacl_for_tier(struct sm_stack *s, const struct vpc *v,
-					 enum vpc_tier tier)
-{
-	char *id = xstrfmt("%sNacl", vpc_tier_name(tier));
-	struct sm_resource *acl = sm_resource_new(s, id, "AWS::EC2::NetworkAcl",
-						  json_pack("{so}", "VpcId", sm_ref(v->vpc)));
-	for (int az = 0; az < v->az_nr; az++) {
-		char *aid = xstrfmt("%sAssoc%d", id, az + 1);
-		sm_resource_new(s, aid, "AWS::EC2::SubnetNetworkAclAssociation",
-				json_pack("{so so}", "NetworkAclId", sm_ref(acl), "SubnetId",
-					  sm_ref(v->subnets[tier][az].subnet)));
-		free(aid);
-	}
-	free(id);
-	return acl;
-}
 
 /*
  * NACLs are stateless: every allowed flow needs its return traffic allowed
@@ -86,70 +37,32 @@ static void add_nacls(struct sm_stack *s, const struct env_config *cfg, struct n
 	 * (VPC user guide, "Control subnet traffic with network ACLs": the rules
 	 * a subnet needs are the traffic it serves and its return traffic).
 	 */
-	struct sm_resource *pub = n->nacl[VPC_TIER_PUBLIC] = nacl_for_tier(s, v, VPC_TIER_PUBLIC);
-	nacl_entry(s, pub, "PublicNacl", 100, false, PORT_HTTPS, PORT_HTTPS, any);
-	nacl_entry(s, pub, "PublicNacl", 120, false, EPHEMERAL_FROM, EPHEMERAL_TO, any);
-	nacl_entry(s, pub, "PublicNacl", 100, true, EPHEMERAL_FROM, EPHEMERAL_TO, any);
-	nacl_entry(s, pub, "PublicNacl", 110, true, PORT_HTTPS, PORT_HTTPS, any);
-	nacl_entries_to_tier(s, pub, "PublicNacl", 120, true, app, app, v, VPC_TIER_PRIVATE);
+	struct sm_resource *pub = n->nacl[VPC_TIER_PUBLIC] =
+		nacl_new(s, "PublicNacl", v, VPC_TIER_PUBLIC);
+	nacl_allow(s, pub, 100, false, PORT_HTTPS, PORT_HTTPS, any);
+	nacl_allow(s, pub, 120, false, EPHEMERAL_FROM, EPHEMERAL_TO, any);
+	nacl_allow(s, pub, 100, true, EPHEMERAL_FROM, EPHEMERAL_TO, any);
+	nacl_allow(s, pub, 110, true, PORT_HTTPS, PORT_HTTPS, any);
+	nacl_allow_tier(s, pub, 120, true, app, app, v, VPC_TIER_PRIVATE);
 
 	/* private: the tasks and instances, the interface endpoints */
-	struct sm_resource *prv = n->nacl[VPC_TIER_PRIVATE] = nacl_for_tier(s, v, VPC_TIER_PRIVATE);
-	nacl_entries_to_tier(s, prv, "PrivateNacl", 100, false, app, app, v, VPC_TIER_PUBLIC);
-	nacl_entry(s, prv, "PrivateNacl", 110, false, PORT_HTTPS, PORT_HTTPS, v->cidr);
-	nacl_entry(s, prv, "PrivateNacl", 120, false, EPHEMERAL_FROM, EPHEMERAL_TO, any);
-	nacl_entry(s, prv, "PrivateNacl", 100, true, PORT_HTTPS, PORT_HTTPS, any);
-	nacl_entries_to_tier(s, prv, "PrivateNacl", 110, true, PORT_POSTGRES, PORT_POSTGRES, v,
-			     VPC_TIER_ISOLATED);
-	nacl_entry(s, prv, "PrivateNacl", 120, true, EPHEMERAL_FROM, EPHEMERAL_TO, v->cidr);
+	struct sm_resource *prv = n->nacl[VPC_TIER_PRIVATE] =
+		nacl_new(s, "PrivateNacl", v, VPC_TIER_PRIVATE);
+	nacl_allow_tier(s, prv, 100, false, app, app, v, VPC_TIER_PUBLIC);
+	nacl_allow(s, prv, 110, false, PORT_HTTPS, PORT_HTTPS, v->cidr);
+	nacl_allow(s, prv, 120, false, EPHEMERAL_FROM, EPHEMERAL_TO, any);
+	nacl_allow(s, prv, 100, true, PORT_HTTPS, PORT_HTTPS, any);
+	nacl_allow_tier(s, prv, 110, true, PORT_POSTGRES, PORT_POSTGRES, v, VPC_TIER_ISOLATED);
+	nacl_allow(s, prv, 120, true, EPHEMERAL_FROM, EPHEMERAL_TO, v->cidr);
 
 	/* isolated: the database; nothing from or to outside the VPC */
 	struct sm_resource *iso = n->nacl[VPC_TIER_ISOLATED] =
-		nacl_for_tier(s, v, VPC_TIER_ISOLATED);
-	nacl_entries_to_tier(s, iso, "IsolatedNacl", 100, false, PORT_POSTGRES, PORT_POSTGRES, v,
-			     VPC_TIER_PRIVATE);
-	nacl_entries_to_tier(s, iso, "IsolatedNacl", 100, true, EPHEMERAL_FROM, EPHEMERAL_TO, v,
-			     VPC_TIER_PRIVATE);
+		nacl_new(s, "IsolatedNacl", v, VPC_TIER_ISOLATED);
+	nacl_allow_tier(s, iso, 100, false, PORT_POSTGRES, PORT_POSTGRES, v, VPC_TIER_PRIVATE);
+	nacl_allow_tier(s, iso, 100, true, EPHEMERAL_FROM, EPHEMERAL_TO, v, VPC_TIER_PRIVATE);
 	/* Multi-AZ replication and read replicas talk between the isolated subnets */
-	nacl_entries_to_tier(s, iso, "IsolatedNacl", 200, false, -1, -1, v, VPC_TIER_ISOLATED);
-	nacl_entries_to_tier(s, iso, "IsolatedNacl", 200, true, -1, -1, v, VPC_TIER_ISOLATED);
-}
-
-/* The CDK's "disallow all egress" rule: an SG needs one rule to drop the default. */
-static json_t *no_egress(void)
-{
-	return json_pack("[{ss ss ss si si}]", "CidrIp", "255.255.255.255/32", "Description",
-			 "Disallow all traffic", "IpProtocol", "icmp", "FromPort", 252, "ToPort",
-			 86);
-}
-
-static struct sm_resource *sg_new(struct sm_stack *s, const char *id, const char *desc,
-				  const struct vpc *v, json_t *ingress, json_t *egress)
-{
-	json_t *p = json_pack("{ss so}", "GroupDescription", desc, "VpcId", sm_ref(v->vpc));
-	if (ingress)
-		json_object_set_new(p, "SecurityGroupIngress", ingress);
-	json_object_set_new(p, "SecurityGroupEgress", egress ? egress : no_egress());
-	return sm_resource_new(s, id, "AWS::EC2::SecurityGroup", p);
-}
-
-/* A rule between two groups, as its own resource so that groups can refer to each other. */
-static void sg_link(struct sm_stack *s, const char *id, struct sm_resource *from,
-		    struct sm_resource *to, int port, const char *desc)
-{
-	char *eid = xstrfmt("%sEgress", id), *iid = xstrfmt("%sIngress", id);
-	sm_resource_new(s, eid, "AWS::EC2::SecurityGroupEgress",
-			json_pack("{so ss si si so ss}", "GroupId", sm_getatt(from, "GroupId"),
-				  "IpProtocol", "tcp", "FromPort", port, "ToPort", port,
-				  "DestinationSecurityGroupId", sm_getatt(to, "GroupId"),
-				  "Description", desc));
-	sm_resource_new(s, iid, "AWS::EC2::SecurityGroupIngress",
-			json_pack("{so ss si si so ss}", "GroupId", sm_getatt(to, "GroupId"),
-				  "IpProtocol", "tcp", "FromPort", port, "ToPort", port,
-				  "SourceSecurityGroupId", sm_getatt(from, "GroupId"),
-				  "Description", desc));
-	free(eid);
-	free(iid);
+	nacl_allow_tier(s, iso, 200, false, -1, -1, v, VPC_TIER_ISOLATED);
+	nacl_allow_tier(s, iso, 200, true, -1, -1, v, VPC_TIER_ISOLATED);
 }
 
 static void add_security_groups(struct sm_stack *s, const struct env_config *cfg,
@@ -173,31 +86,40 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 			  " in this region (solemate deploy looks it up)"),
 		json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name",
 			  CLOUDFRONT_PREFIX_LIST));
-	n->alb_sg = sg_new(s, "AlbSecurityGroup",
-			   "Load balancer: HTTPS from the CloudFront origin-facing servers only", v,
-			   json_pack("[{so ss si si ss}]", "SourcePrefixListId", cloudfront,
-				     "IpProtocol", "tcp", "FromPort", PORT_HTTPS, "ToPort",
-				     PORT_HTTPS, "Description", "HTTPS from CloudFront"),
-			   NULL);
-	n->app_sg = sg_new(s, "AppSecurityGroup",
-			   "Application: the container port from the load balancer only", v, NULL,
-			   json_pack("[{ss ss si si ss}]", "CidrIp", "0.0.0.0/0", "IpProtocol",
-				     "tcp", "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS,
-				     "Description", "HTTPS to AWS endpoints and external APIs"));
-	n->db_sg = sg_new(s, "DatabaseSecurityGroup",
-			  "Database: PostgreSQL from the application only", v, NULL, NULL);
+	n->alb_sg = security_group_new(
+		s, "AlbSecurityGroup",
+		&(struct security_group_props){
+			.description = "Load balancer: HTTPS from the CloudFront origin-facing "
+				       "servers only",
+			.vpc = v,
+			.ingress = json_pack("[o]", sg_tcp_prefix_list(cloudfront, PORT_HTTPS,
+								       "HTTPS from CloudFront"))});
+	n->app_sg = security_group_new(
+		s, "AppSecurityGroup",
+		&(struct security_group_props){
+			.description =
+				"Application: the container port from the load balancer only",
+			.vpc = v,
+			.egress =
+				json_pack("[o]", sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
+							     "HTTPS to AWS endpoints and external "
+							     "APIs"))});
+	n->db_sg = security_group_new(
+		s, "DatabaseSecurityGroup",
+		&(struct security_group_props){
+			.description = "Database: PostgreSQL from the application only", .vpc = v});
 	if (cfg->interface_endpoints) /* no endpoints, no group for them */
-		n->endpoint_sg =
-			sg_new(s, "EndpointSecurityGroup",
-			       "Interface endpoints: HTTPS from inside the VPC", v,
-			       json_pack("[{ss ss si si ss}]", "CidrIp", v->cidr, "IpProtocol",
-					 "tcp", "FromPort", PORT_HTTPS, "ToPort", PORT_HTTPS,
-					 "Description", "HTTPS from the VPC"),
-			       NULL);
-	sg_link(s, "AlbToApp", n->alb_sg, n->app_sg, cfg->container_port,
-		"Load balancer to the application");
-	sg_link(s, "AppToDatabase", n->app_sg, n->db_sg, PORT_POSTGRES,
-		"Application to PostgreSQL");
+		n->endpoint_sg = security_group_new(
+			s, "EndpointSecurityGroup",
+			&(struct security_group_props){
+				.description = "Interface endpoints: HTTPS from inside the VPC",
+				.vpc = v,
+				.ingress = json_pack("[o]", sg_tcp_cidr(v->cidr, PORT_HTTPS,
+									"HTTPS from the VPC"))});
+	security_group_connect(s, "AlbToApp", n->alb_sg, n->app_sg, cfg->container_port,
+			       "Load balancer to the application");
+	security_group_connect(s, "AppToDatabase", n->app_sg, n->db_sg, PORT_POSTGRES,
+			       "Application to PostgreSQL");
 }
 
 /* The services the tasks and instances call, so that this traffic never crosses the NAT. */
@@ -208,26 +130,11 @@ static const char *const interface_endpoints[] = {
 static void add_endpoints(struct sm_stack *s, const struct env_config *cfg, struct networking *n)
 {
 	const struct vpc *v = &n->vpc;
-	json_t *rts = json_array();
-	for (int t = VPC_TIER_PRIVATE; t <= VPC_TIER_ISOLATED; t++)
-		for (int az = 0; az < v->az_nr; az++)
-			json_array_append_new(rts, sm_ref(v->subnets[t][az].route_table));
-	sm_resource_new(s, "S3GatewayEndpoint", "AWS::EC2::VPCEndpoint",
-			json_pack("{so so ss so}", "ServiceName",
-				  sm_fn_sub("com.amazonaws.${AWS::Region}.s3"), "VpcId",
-				  sm_ref(v->vpc), "VpcEndpointType", "Gateway", "RouteTableIds",
-				  rts));
+	vpc_gateway_endpoint_new(s, "S3GatewayEndpoint", v, "s3");
 	/* without them the private subnets reach the same APIs through the NAT route */
 	for (int i = 0; cfg->interface_endpoints && interface_endpoints[i]; i++) {
-		char *svc = xstrfmt("com.amazonaws.${AWS::Region}.%s", interface_endpoints[i]);
 		char *id = xstrfmt("%sEndpoint", interface_endpoints[i]);
-		sm_resource_new(s, id, "AWS::EC2::VPCEndpoint",
-				json_pack("{so so ss sb so s[o]}", "ServiceName", sm_fn_sub(svc),
-					  "VpcId", sm_ref(v->vpc), "VpcEndpointType", "Interface",
-					  "PrivateDnsEnabled", 1, "SubnetIds",
-					  vpc_subnet_ids(v, VPC_TIER_PRIVATE), "SecurityGroupIds",
-					  sm_getatt(n->endpoint_sg, "GroupId")));
-		free(svc);
+		vpc_interface_endpoint_new(s, id, v, interface_endpoints[i], n->endpoint_sg);
 		free(id);
 	}
 }
@@ -260,44 +167,11 @@ int networking_add_flow_logs(struct sm_stack *data, const struct env_config *cfg
 			     struct diag_list *dl)
 {
 	(void)dl;
-	struct sm_resource *lg =
-		log_group_new(data, "VpcFlowLogs", NULL, keys->logs_key, cfg->log_retention_days,
-			      cfg->protect_data ? "Retain" : NULL);
-	/*
-	 * The permissions the VPC user guide lists as the least a flow log's
-	 * role needs ("IAM role for publishing flow logs to CloudWatch Logs"),
-	 * on our group; but logs:CreateLogGroup (the group exists) and
-	 * logs:DescribeLogGroups, which lists the region's groups and takes no
-	 * narrower resource than all of them.
-	 */
-	struct sm_resource *role = iam_role_new(
-		data, "VpcFlowLogsRole", "vpc-flow-logs.amazonaws.com",
-		json_pack("[oo]",
-			  iam_allow(json_pack("[sss]", "logs:CreateLogStream", "logs:PutLogEvents",
-					      "logs:DescribeLogStreams"),
-				    json_pack("[o]", sm_getatt(lg, "Arn"))),
-			  iam_allow(json_pack("[s]", "logs:DescribeLogGroups"),
-				    json_pack("[o]",
-					      sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::"
-							"Region}:${AWS::AccountId}:log-group:*")))),
-		NULL);
-	nag_suppress(role,
-		     "logs:DescribeLogGroups, which the VPC user guide lists among a flow log "
-		     "role's least permissions, lists the region's log groups and takes no "
-		     "narrower resource",
-		     "AwsSolutions-IAM5", NULL);
-	struct sm_resource *fl = sm_resource_new(
-		data, "VpcFlowLog", "AWS::EC2::FlowLog",
-		json_pack("{so ss ss ss so so}", "ResourceId", sm_ref(net->vpc.vpc), "ResourceType",
-			  "VPC", "TrafficType", "ALL", "LogDestinationType", "cloud-watch-logs",
-			  "LogGroupName", sm_ref(lg), "DeliverLogsPermissionArn",
-			  sm_getatt(role, "Arn")));
-	/*
-	 * A flow log delivers with its role from the moment it exists; a role
-	 * whose policy is not attached yet gives "Access error" and delivery
-	 * FAILED (EC2 API reference, FlowLog, deliverLogsErrorMessage; VPC user
-	 * guide, "IAM role for publishing flow logs to CloudWatch Logs").
-	 */
-	iam_role_wait_for(fl, role);
+	vpc_flow_log_new(
+		data, "VpcFlowLog",
+		&(struct flow_log_props){.vpc = &net->vpc,
+					 .kms_key = keys->logs_key,
+					 .retention_days = cfg->log_retention_days,
+					 .retain_policy = cfg->protect_data ? "Retain" : NULL});
 	return 0;
 }

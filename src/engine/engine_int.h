@@ -84,7 +84,7 @@ struct sm_app {
 #define SM_TOKEN_KEY "Fn::SolemateToken"
 /* A json_pack that failed (pack.c): {SM_PACK_ERROR_KEY: "the message"}; resolve reports it. */
 #define SM_PACK_ERROR_KEY "Fn::SolematePackError"
-/* The message of such a marker, or NULL when `v` is none. */
+/* The message of such a marker (also one a caller set other keys on), or NULL when `v` is none. */
 const char *sm_pack_error(const json_t *v);
 
 /*

@@ -370,9 +370,10 @@ json_t *sm_pack_at(const char *file, int line, const char *fmt, ...)
 
 const char *sm_pack_error(const json_t *v)
 {
-	void *it = json_is_object(v) && json_object_size(v) == 1 ? json_object_iter((json_t *)v)
-								 : NULL;
-	if (!it || strcmp(json_object_iter_key(it), SM_PACK_ERROR_KEY) != 0)
-		return NULL;
-	return json_string_value(json_object_iter_value(it));
+	/*
+	 * Not only the marker alone: a caller may have set keys on what it took
+	 * for an object (a construct adding optional properties after packing
+	 * the required ones), and the failure must not hide behind them.
+	 */
+	return json_is_object(v) ? json_string_value(json_object_get(v, SM_PACK_ERROR_KEY)) : NULL;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "constructs/alarms.h"
+#include "constructs/network.h"
 #include "constructs/observe.h"
 #include "engine/engine.h"
 #include "support/construct_fixture.h"
@@ -129,6 +130,105 @@ TEST(alarm_dimensions_pair_names_and_values)
 	json_decref(want);
 }
 
+static struct vpc vpc;
+
+/* A scratch stack holding a two-AZ VPC (10.0.0.0/16). */
+static void with_vpc(void)
+{
+	stack = cf_scratch();
+	struct diag_list dl = DIAG_LIST_INIT;
+	CHECK(vpc_new(stack, "Vpc", &(struct vpc_props){.cidr = "10.0.0.0/16", .max_azs = 2},
+		      &vpc, &dl) == 0);
+	diag_list_release(&dl);
+}
+
+TEST(security_groups_allow_no_egress_unless_told)
+{
+	with_vpc();
+	struct sm_resource *a = security_group_new(
+		stack, "A",
+		&(struct security_group_props){
+			.description = "front",
+			.vpc = &vpc,
+			.ingress = json_pack("[o]", sg_tcp_cidr("10.0.0.0/16", 443, "https"))});
+	struct sm_resource *b = security_group_new(
+		stack, "B", &(struct security_group_props){.description = "back", .vpc = &vpc});
+	security_group_connect(stack, "AToB", a, b, 8080, "front to back");
+	/* a group with no egress rule allows all: the CDK's rule that matches nothing */
+	CHECK(cf_has("B", "{\"SecurityGroupEgress\":[{\"CidrIp\":\"255.255.255.255/32\","
+			  "\"IpProtocol\":\"icmp\",\"FromPort\":252,\"ToPort\":86}]}"));
+	CHECK(!json_object_get(json_object_get(cf_resource("B"), "Properties"),
+			       "SecurityGroupIngress"));
+	CHECK(cf_has("A", "{\"SecurityGroupIngress\":[{\"CidrIp\":\"10.0.0.0/16\",\"FromPort\":443,"
+			  "\"ToPort\":443,\"IpProtocol\":\"tcp\"}]}"));
+	CHECK(cf_has("AToBEgress", "{\"GroupId\":{\"Fn::GetAtt\":[\"A\",\"GroupId\"]},\"FromPort\":"
+				   "8080,\"DestinationSecurityGroupId\":{\"Fn::GetAtt\":[\"B\","
+				   "\"GroupId\"]}}"));
+	CHECK(cf_has("AToBIngress", "{\"GroupId\":{\"Fn::GetAtt\":[\"B\",\"GroupId\"]},\"ToPort\":"
+				    "8080,\"SourceSecurityGroupId\":{\"Fn::GetAtt\":[\"A\","
+				    "\"GroupId\"]}}"));
+	stack = cf_scratch();
+	security_group_new(stack, "C", &(struct security_group_props){.description = "no vpc"});
+	CHECK(cf_fails_naming("'VpcId'"));
+}
+
+TEST(nacl_covers_its_tier_and_allows_only_its_entries)
+{
+	with_vpc();
+	struct sm_resource *acl = nacl_new(stack, "PrivateNacl", &vpc, VPC_TIER_PRIVATE);
+	nacl_allow(stack, acl, 100, false, 443, 443, "10.0.0.0/16");
+	nacl_allow_tier(stack, acl, 200, true, -1, -1, &vpc, VPC_TIER_ISOLATED);
+	CHECK(cf_has("PrivateNaclAssoc1", "{\"SubnetId\":{\"Ref\":\"VpcPrivateSubnet1\"}}"));
+	CHECK(cf_has("PrivateNaclAssoc2", "{\"SubnetId\":{\"Ref\":\"VpcPrivateSubnet2\"}}"));
+	CHECK(cf_has("PrivateNaclIngress100",
+		     "{\"RuleNumber\":100,\"RuleAction\":\"allow\",\"Egress\":false,\"Protocol\":6,"
+		     "\"PortRange\":{\"From\":443,\"To\":443}}"));
+	/* all traffic: no ports; one entry per isolated subnet (10.0.4.0/24, 10.0.5.0/24) */
+	CHECK(cf_has("PrivateNaclEgress200",
+		     "{\"Egress\":true,\"Protocol\":-1,\"CidrBlock\":\"10.0.4.0/24\"}"));
+	CHECK(cf_has("PrivateNaclEgress201", "{\"CidrBlock\":\"10.0.5.0/24\"}"));
+	CHECK(!json_object_get(json_object_get(cf_resource("PrivateNaclEgress200"), "Properties"),
+			       "PortRange"));
+}
+
+TEST(endpoints_keep_traffic_inside_the_vpc)
+{
+	with_vpc();
+	struct sm_resource *sg = security_group_new(
+		stack, "Sg", &(struct security_group_props){.description = "endpoints", .vpc = &vpc});
+	vpc_gateway_endpoint_new(stack, "S3", &vpc, "s3");
+	vpc_interface_endpoint_new(stack, "Logs", &vpc, "logs", sg);
+	CHECK(cf_has("S3", "{\"VpcEndpointType\":\"Gateway\",\"ServiceName\":{\"Fn::Sub\":"
+			   "\"com.amazonaws.${AWS::Region}.s3\"}}"));
+	const json_t *rts =
+		json_object_get(json_object_get(cf_resource("S3"), "Properties"), "RouteTableIds");
+	CHECK(json_array_size(rts) == 4); /* private and isolated, two AZs */
+	CHECK(cf_has("Logs", "{\"VpcEndpointType\":\"Interface\",\"PrivateDnsEnabled\":true,"
+			     "\"SubnetIds\":[{\"Ref\":\"VpcPrivateSubnet1\"},{\"Ref\":"
+			     "\"VpcPrivateSubnet2\"}],\"SecurityGroupIds\":[{\"Fn::GetAtt\":[\"Sg\","
+			     "\"GroupId\"]}]}"));
+}
+
+TEST(flow_log_records_all_traffic_encrypted)
+{
+	with_vpc();
+	struct sm_resource *key = cf_any("Key", "AWS::KMS::Key");
+	vpc_flow_log_new(stack, "FlowLog",
+			 &(struct flow_log_props){.vpc = &vpc, .kms_key = key, .retention_days = 90});
+	CHECK(cf_has("FlowLog", "{\"ResourceId\":{\"Ref\":\"Vpc\"},\"ResourceType\":\"VPC\","
+				"\"TrafficType\":\"ALL\",\"LogGroupName\":{\"Ref\":\"FlowLogs\"},"
+				"\"DeliverLogsPermissionArn\":{\"Fn::GetAtt\":[\"FlowLogsRole\","
+				"\"Arn\"]}}"));
+	CHECK(cf_has("FlowLogs", "{\"RetentionInDays\":90,\"KmsKeyId\":{\"Fn::GetAtt\":[\"Key\","
+				 "\"Arn\"]}}"));
+	/* it delivers with the role as soon as it exists: after the role's policy */
+	CHECK(cf_depends("FlowLog", "FlowLogsRolePolicy"));
+	with_vpc();
+	vpc_flow_log_new(stack, "FlowLog",
+			 &(struct flow_log_props){.vpc = &vpc, .retention_days = 90});
+	CHECK(cf_fails_naming("'KmsKeyId'"));
+}
+
 int main(void)
 {
 	RUN(dashboard_lays_widgets_out_two_to_a_row);
@@ -136,6 +236,10 @@ int main(void)
 	RUN(cost_anomalies_use_a_new_monitor_or_the_accounts);
 	RUN(tracing_samples_and_groups);
 	RUN(alarm_dimensions_pair_names_and_values);
+	RUN(security_groups_allow_no_egress_unless_told);
+	RUN(nacl_covers_its_tier_and_allows_only_its_entries);
+	RUN(endpoints_keep_traffic_inside_the_vpc);
+	RUN(flow_log_records_all_traffic_encrypted);
 	cf_release();
 	return test_done();
 }

@@ -440,15 +440,21 @@ TEST(failed_pack_names_the_key_and_fails_resolve)
 	sm_resource_set(q, "RedrivePolicy",
 			json_pack("{so}", "Target", json_pack("[s s]", "first", unset)));
 	sm_resource_set(q, "Tags", json_pack("{so}", "Key", (json_t *)NULL));
+	/* keys set on a failed pack afterwards (optional properties) do not hide it */
+	json_t *group = json_pack("{ss so}", "GroupDescription", "web", "VpcId", (json_t *)NULL);
+	json_object_set_new(group, "SecurityGroupEgress", json_array());
+	sm_resource_new(s, "Sg", "AWS::EC2::SecurityGroup", group);
 	CHECK(sm_app_resolve(app, &dl) < 0);
-	CHECK(dl.nr == 3);
-	if (dl.nr == 3) {
+	CHECK(dl.nr == 4);
+	if (dl.nr == 4) {
 		CHECK_CONTAINS(dl.items[0].path, "Data/Db");
 		CHECK_CONTAINS(dl.items[0].message, "NULL string for 'Monitoring.EngineVersion'");
 		CHECK_CONTAINS(dl.items[0].message, "test_engine.c:");
 		CHECK_CONTAINS(dl.items[1].path, "Data/Queue");
 		CHECK_CONTAINS(dl.items[1].message, "NULL string for '[1]'");
 		CHECK_CONTAINS(dl.items[2].message, "NULL object for 'Key'");
+		CHECK_CONTAINS(dl.items[3].path, "Data/Sg");
+		CHECK_CONTAINS(dl.items[3].message, "NULL object for 'VpcId'");
 	}
 	/* the marker never reaches a template */
 	const json_t *t = sm_stack_template(s);
