@@ -171,9 +171,22 @@ static bool service_placeholders(struct vctx *c, const char *path)
 	return json_object_get(json_object_get(r, "Properties"), "DefinitionSubstitutions") != NULL;
 }
 
+/*
+ * The text of a template a resource creates (AWS::CloudFormation::StackSet,
+ * AWS::ServiceCatalog::CloudFormationProduct, ...: TemplateBody) is passed as
+ * it is: its ${Name} belong to the Fn::Sub of that template
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-templatebody);
+ * cfn-lint's E1029 leaves TemplateBody out as well.
+ */
+static bool template_text(const char *path)
+{
+	const char *last = strrchr(path, '.');
+	return last && !strcmp(last + 1, "TemplateBody");
+}
+
 void vd_check_literal_sub(struct vctx *c, const char *s, const char *path)
 {
-	if (service_placeholders(c, path))
+	if (service_placeholders(c, path) || template_text(path))
 		return;
 	for (const char *p = s; (p = strstr(p, "${"));) {
 		const char *end = strchr(p + 2, '}');
