@@ -365,17 +365,40 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct
 	 * key unless the group exists first (CloudWatch user guide, "Container
 	 * Insights performance log events for Amazon ECS"). So the cluster has a
 	 * known name and the group is declared in the Data stack, which this
-	 * stack imports from and so follows.
+	 * stack imports from and so follows. Retained in production, the group
+	 * outlives the Data stack with its name: the name carries the Data
+	 * stack's ID (the next Data stack of the name gets another, SM-DEP-080).
+	 * The Data stack makes the cluster's name once and exports it as a value
+	 * of its own; the group's name is built of the same expression, and the
+	 * cluster imports the name as it is (no splitting of an imported value:
+	 * moto failed re-evaluating one in DescribeStacks, and a plain import is
+	 * what CloudFormation's cross-stack references are for: "Walkthrough:
+	 * Refer to resource outputs in another AWS CloudFormation stack").
 	 */
-	const char *cluster_name = cfg->stack_prefix;
-	char *insights = xstrfmt("/aws/ecs/containerinsights/%s/performance", cluster_name);
-	log_group_new(in->data, "ContainerInsightsLogs", json_string(insights), in->keys->logs_key,
-		      cfg->log_retention_days, prod ? "Retain" : NULL);
-	free(insights);
+	json_t *cluster_name = sm_stack_unique_name(cfg->stack_prefix);
+	struct sm_resource *insights =
+		log_group_new(in->data, "ContainerInsightsLogs",
+			      sm_fn_join("", json_pack("[s s s o s]", "/aws/ecs/containerinsights/",
+						       cfg->stack_prefix, "-",
+						       sm_stack_instance_id(), "/performance")),
+			      in->keys->logs_key, cfg->log_retention_days, prod ? "Retain" : NULL);
+	if (in->data != s) {
+		char *export = xstrfmt("%s:ContainerInsightsClusterName", sm_stack_name(in->data));
+		sm_stack_add_output(
+			in->data, "ContainerInsightsClusterName", cluster_name,
+			"The ECS cluster's name, which its Container Insights log group carries",
+			export);
+		cluster_name = sm_fn_import_value(json_string(export));
+		/* the import is by name: the stack order the engine gives tokens, said here */
+		sm_stack_add_dependency(s, in->data);
+		free(export);
+	}
 	out->cluster = sm_resource_new(s, "Cluster", "AWS::ECS::Cluster",
-				       json_pack("{ss s[{ssss}]}", "ClusterName", cluster_name,
+				       json_pack("{so s[{ssss}]}", "ClusterName", cluster_name,
 						 "ClusterSettings", "Name", "containerInsights",
 						 "Value", "enabled"));
+	if (in->data == s) /* one stack (the DR standby's): the group first all the same */
+		sm_resource_depends_on(out->cluster, insights);
 	out->app_log_group = log_group_new(in->data, "AppLogs", NULL, in->keys->logs_key,
 					   cfg->log_retention_days, prod ? "Retain" : NULL);
 	out->task_definition = task_definition(s, cfg, in, out->app_log_group);

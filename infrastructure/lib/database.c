@@ -50,21 +50,20 @@ static char *instance_identifier(const struct env_config *cfg, int replica)
  * differs for every stack created under the name; its first group (8 hex
  * digits) keeps the name within the 50 characters the API allows.
  */
-static json_t *backup_vault_name(void)
+json_t *database_backup_vault_name(void)
 {
-	json_t *stack_uuid = sm_fn_select(2, sm_fn_split("/", sm_aws_stack_id()));
-	return sm_fn_join("-", json_pack("[o s o]", sm_aws_stack_name(), "vault",
-					 sm_fn_select(0, sm_fn_split("-", stack_uuid))));
+	return sm_fn_join(
+		"-", json_pack("[o s o]", sm_aws_stack_name(), "vault", sm_stack_instance_id()));
 }
 
 static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 		       const struct security_keys *keys, const struct storage *st,
 		       const struct database_dr_targets *dr, struct database *db, bool prod)
 {
-	struct sm_resource *vault =
-		sm_resource_new(s, "BackupVault", "AWS::Backup::BackupVault",
-				json_pack("{so so}", "BackupVaultName", backup_vault_name(),
-					  "EncryptionKeyArn", sm_getatt(keys->data_key, "Arn")));
+	struct sm_resource *vault = sm_resource_new(
+		s, "BackupVault", "AWS::Backup::BackupVault",
+		json_pack("{so so}", "BackupVaultName", database_backup_vault_name(),
+			  "EncryptionKeyArn", sm_getatt(keys->data_key, "Arn")));
 	sm_resource_set_deletion_policy(vault, "Retain");
 	sm_resource_set_update_replace_policy(vault, "Retain");
 	sm_stack_add_output(

@@ -13,6 +13,7 @@
 #include "base/xalloc.h"
 #include "constructs/iam.h"
 #include "lib/compute.h"
+#include "lib/database.h"
 #include "lib/monitoring.h"
 #include "lib/networking.h"
 
@@ -48,10 +49,10 @@ int dr_add_foundation(struct sm_stack *dr, const struct env_config *cfg, struct 
 	 */
 	if (security_add_keys(dr, cfg, &out->keys, dl) < 0)
 		return -1;
-	out->vault = sm_resource_new(
-		dr, "BackupVault", "AWS::Backup::BackupVault",
-		json_pack("{so so}", "BackupVaultName", sm_fn_sub("${AWS::StackName}-vault"),
-			  "EncryptionKeyArn", sm_getatt(out->keys.data_key, "Arn")));
+	out->vault = sm_resource_new(dr, "BackupVault", "AWS::Backup::BackupVault",
+				     json_pack("{so so}", "BackupVaultName",
+					       database_backup_vault_name(), "EncryptionKeyArn",
+					       sm_getatt(out->keys.data_key, "Arn")));
 	sm_resource_set_deletion_policy(out->vault, "Retain");
 	sm_resource_set_update_replace_policy(out->vault, "Retain");
 	sm_stack_add_output(dr, "BackupVaultName", sm_ref(out->vault),

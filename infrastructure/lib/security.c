@@ -128,6 +128,8 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			 struct diag_list *dl)
 {
 	(void)dl;
+	/* kept in production with its stack's ID in the name: the next stack of the name needs
+	 * another (SM-DEP-080) */
 	char *name = xstrfmt("solemate/%s/app", cfg->environment);
 	out->app_secret = secret_new(
 		data, "AppSecret",
@@ -139,6 +141,7 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			.generate_key = "sessionKey",
 			.length = 48,
 			.exclude_punctuation = true,
+			.name_per_stack = true,
 			/* production's signing key outlives its stack, as the data it signed does
 			 */
 			.retain_policy = cfg->protect_data ? "Retain" : NULL});

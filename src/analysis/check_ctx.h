@@ -111,7 +111,8 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],
 	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
 	check_rules_dep_edge[], check_rules_dep_policy[], check_rules_dep_limits[],
-	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[];
+	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[],
+	check_rules_dep_names[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \

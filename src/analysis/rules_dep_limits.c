@@ -1,8 +1,8 @@
 /*
- * Deployability rules (SM-DEP-05x, 060): values a service checks against
- * each other or against other resources at create time: address ranges,
+ * Deployability rules (SM-DEP-05x): values a service checks against each
+ * other or against other resources at create time: address ranges,
  * capacity bounds, storage thresholds, Availability Zone coverage, DNS
- * attributes, health-check timings, and names that must be unique.
+ * attributes, health-check timings (names: rules_dep_names.c).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -62,16 +62,6 @@ static const struct sm_rule_meta dep_az_coverage = DEP_RULE(
 	"Give the subnet group or load balancer subnets of two or more Availability Zones.",
 	"https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
 	"USER_VPC.WorkingWithRDSInstanceinaVPC.html#USER_VPC.Subnets");
-static const struct sm_rule_meta dep_name_clash = DEP_RULE(
-	"060", SM_SEV_ERROR, "Same explicit physical name for two resources of one scope",
-	"A name you give a resource must be unique where the service keeps it (S3 bucket names "
-	"everywhere, IAM names in the account, most others in the account and Region): the "
-	"second "
-	"CREATE fails with 'already exists', whichever stack it is in.",
-	"Drop the explicit name (CloudFormation generates a unique one) or make it unique, e.g. "
-	"with the stack or environment name in it.",
-	"https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html");
-
 /* ---- SM-DEP-050: subnet ranges ---- */
 
 /*
@@ -332,102 +322,6 @@ static void load_balancer(struct check_ctx *c, const char *id, const json_t *p, 
 	(void)r;
 }
 
-/* ---- SM-DEP-060: explicit names ---- */
-
-enum name_scope { SCOPE_GLOBAL, SCOPE_ACCOUNT, SCOPE_REGION };
-
-static const struct {
-	const char *type, *prop;
-	enum name_scope scope;
-} named[] = {
-	{"AWS::S3::Bucket", "BucketName", SCOPE_GLOBAL},
-	{"AWS::IAM::Role", "RoleName", SCOPE_ACCOUNT},
-	{"AWS::IAM::ManagedPolicy", "ManagedPolicyName", SCOPE_ACCOUNT},
-	{"AWS::IAM::User", "UserName", SCOPE_ACCOUNT},
-	{"AWS::IAM::Group", "GroupName", SCOPE_ACCOUNT},
-	{"AWS::IAM::InstanceProfile", "InstanceProfileName", SCOPE_ACCOUNT},
-	{"AWS::Logs::LogGroup", "LogGroupName", SCOPE_REGION},
-	{"AWS::DynamoDB::Table", "TableName", SCOPE_REGION},
-	{"AWS::Lambda::Function", "FunctionName", SCOPE_REGION},
-	{"AWS::SQS::Queue", "QueueName", SCOPE_REGION},
-	{"AWS::RDS::DBInstance", "DBInstanceIdentifier", SCOPE_REGION},
-	{"AWS::RDS::DBCluster", "DBClusterIdentifier", SCOPE_REGION},
-	{"AWS::ECS::Cluster", "ClusterName", SCOPE_REGION},
-	{"AWS::ECR::Repository", "RepositoryName", SCOPE_REGION},
-	{"AWS::ElasticLoadBalancingV2::LoadBalancer", "Name", SCOPE_REGION},
-	{"AWS::ElasticLoadBalancingV2::TargetGroup", "Name", SCOPE_REGION},
-	{"AWS::SecretsManager::Secret", "Name", SCOPE_REGION},
-	{"AWS::SSM::Parameter", "Name", SCOPE_REGION},
-	{"AWS::KMS::Alias", "AliasName", SCOPE_REGION},
-	{"AWS::Kinesis::Stream", "Name", SCOPE_REGION},
-	{"AWS::StepFunctions::StateMachine", "StateMachineName", SCOPE_REGION},
-};
-#define NR_NAMED (sizeof(named) / sizeof(named[0]))
-
-/* Where the service keeps the name: "type|name", plus the account and the Region it depends on. */
-static char *name_key(const struct sm_template *t, size_t k, const char *name)
-{
-	return xstrfmt("%s\x1f%s\x1f%s\x1f%s", named[k].scope == SCOPE_GLOBAL ? "" : t->account ?: "",
-		       named[k].scope == SCOPE_REGION ? t->region ?: "" : "", named[k].type, name);
-}
-
-static size_t named_index(const char *type)
-{
-	size_t k;
-	/* every type here is "AWS::X...": compare the service's first letter before the rest */
-	for (k = 0; k < NR_NAMED; k++)
-		if (strlen(type) > 5 && named[k].type[5] == type[5] && !strcmp(named[k].type, type))
-			break;
-	return k;
-}
-
-/* Every explicit name of the set -> "TEMPLATE-INDEX RESOURCE" of its first holder, in
- * assembly order (each template as check sees it first: its default world). */
-static const json_t *names_index(struct check_ctx *c)
-{
-	if (c->run->names)
-		return c->run->names;
-	json_t *idx = c->run->names = json_object();
-	for (size_t ti = 0; ti < c->a->nr; ti++) {
-		const struct sm_template *t = &c->a->items[ti];
-		const char *id;
-		json_t *r;
-		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
-			size_t k = named_index(res_type(r));
-			const char *name = k < NR_NAMED
-						   ? jstr(jget(json_object_get(r, "Properties"),
-							       named[k].prop))
-						   : NULL;
-			if (!name || !*name)
-				continue;
-			char *key = name_key(t, k, name);
-			if (!json_object_get(idx, key))
-				json_object_set_new(idx, key, json_sprintf("%zu %s", ti, id));
-			free(key);
-		}
-	}
-	return idx;
-}
-
-static void name_clash(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
-{
-	size_t k = named_index(res_type(r));
-	const char *name = k < NR_NAMED ? jstr(json_object_get(p, named[k].prop)) : NULL;
-	if (!name || !*name)
-		return;
-	char *key = name_key(c->t, k, name);
-	const char *first = jstr(json_object_get(names_index(c), key));
-	free(key);
-	char *self = xstrfmt("%zu %s", (size_t)(c->t - c->a->items), id);
-	if (first && strcmp(first, self)) {
-		size_t ti = strtoul(first, NULL, 10);
-		check_report(c, &dep_name_clash, id, named[k].prop,
-			     "'%s' is named '%s', as '%s' of stack %s already is", id, name,
-			     strchr(first, ' ') + 1, c->a->items[ti].stack_name ?: "?");
-	}
-	free(self);
-}
-
 const struct resource_rule check_rules_dep_limits[] = {
 	{&dep_subnet_range, "AWS::EC2::Subnet", subnet},
 	{&dep_capacity_bounds, "AWS::AutoScaling::AutoScalingGroup", asg},
@@ -437,6 +331,5 @@ const struct resource_rule check_rules_dep_limits[] = {
 	{&dep_health_timing, "AWS::ElasticLoadBalancingV2::TargetGroup", target_group},
 	{&dep_az_coverage, "AWS::RDS::DBSubnetGroup", db_subnet_group},
 	{&dep_az_coverage, "AWS::ElasticLoadBalancingV2::LoadBalancer", load_balancer},
-	{&dep_name_clash, "*", name_clash},
 	{NULL, NULL, NULL},
 };

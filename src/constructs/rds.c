@@ -31,19 +31,33 @@
 static const char *const log_exports[] = {"postgresql", "upgrade", NULL};
 
 static void add_export_log_groups(struct sm_stack *s, const struct rds_postgres *db,
-				  struct sm_resource *instance, const char *identifier)
+				  struct sm_resource *instance, const json_t *identifier)
 {
 	for (int i = 0; log_exports[i]; i++) {
 		char *id = xstrfmt("%sLogs%c%s", sm_resource_id(instance),
 				   log_exports[i][0] - 'a' + 'A', log_exports[i] + 1);
-		char *name = xstrfmt("/aws/rds/instance/%s/%s", identifier, log_exports[i]);
+		char *tail = xstrfmt("/%s", log_exports[i]);
+		json_t *name = sm_fn_join("", json_pack("[s o s]", "/aws/rds/instance/",
+							json_deep_copy(identifier), tail));
 		struct sm_resource *lg =
-			log_group_new(s, id, json_string(name), db->where.logs_key,
-				      db->where.log_retention_days, db->where.log_retain_policy);
+			log_group_new(s, id, name, db->where.logs_key, db->where.log_retention_days,
+				      db->where.log_retain_policy);
 		sm_resource_depends_on(instance, lg);
 		free(id);
-		free(name);
+		free(tail);
 	}
+}
+
+/*
+ * DBInstanceIdentifier: "<identifier>-<first group of the stack's ID>". The
+ * export log groups are named after it, and a retained group (or a retained
+ * instance) outlives its stack with its name, unique in the account and
+ * Region: the next stack of the name would fail to create them ("already
+ * exists"; DeletionPolicy attribute, CreateLogGroup). A new stack, a new ID.
+ */
+static json_t *instance_identifier(const char *identifier)
+{
+	return sm_stack_unique_name(identifier);
 }
 
 static json_t *log_export_list(void)
@@ -229,13 +243,13 @@ int rds_postgres_new(struct sm_stack *s, const char *id, const struct rds_postgr
 
 	char *storage = xstrfmt("%d", p->allocated_storage);
 	json_t *props = json_pack(
-		"{ss ss ss ss ss ss sI ss sb so sb so s[o] so ss so sI sb sb so sI so sb sb sI}",
-		"DBInstanceIdentifier", p->identifier, "DBName", p->database_name, "Engine",
-		"postgres", "EngineVersion", p->engine_version, "DBInstanceClass",
-		p->instance_class, "AllocatedStorage", storage, "MaxAllocatedStorage",
-		(json_int_t)p->max_allocated_storage, "StorageType", "gp3", "StorageEncrypted", 1,
-		"KmsKeyId", sm_getatt(p->where.kms_key, "Arn"), "MultiAZ", !p->single_az,
-		"DBSubnetGroupName", sm_ref(out->subnet_group), "VPCSecurityGroups",
+		"{so ss ss ss ss ss sI ss sb so sb so s[o] so ss so sI sb sb so sI so sb sb sI}",
+		"DBInstanceIdentifier", instance_identifier(p->identifier), "DBName",
+		p->database_name, "Engine", "postgres", "EngineVersion", p->engine_version,
+		"DBInstanceClass", p->instance_class, "AllocatedStorage", storage,
+		"MaxAllocatedStorage", (json_int_t)p->max_allocated_storage, "StorageType", "gp3",
+		"StorageEncrypted", 1, "KmsKeyId", sm_getatt(p->where.kms_key, "Arn"), "MultiAZ",
+		!p->single_az, "DBSubnetGroupName", sm_ref(out->subnet_group), "VPCSecurityGroups",
 		sm_getatt(p->where.security_group, "GroupId"), "DBParameterGroupName",
 		sm_ref(out->parameter_group), "MasterUsername", p->master_username,
 		"MasterUserPassword", secret_reference(out->master_secret, "password"),
@@ -264,7 +278,8 @@ int rds_postgres_new(struct sm_stack *s, const char *id, const struct rds_postgr
 	sm_resource_set_update_replace_policy(out->instance, removal);
 	/* the master password is the key to that snapshot: kept unless the instance is deleted */
 	secure_retain(out->master_secret, strcmp(removal, "Delete") ? "Retain" : NULL);
-	add_export_log_groups(s, out, out->instance, p->identifier);
+	add_export_log_groups(s, out, out->instance,
+			      json_object_get(props, "DBInstanceIdentifier"));
 	/*
 	 * RDS refuses to create a read replica of a source whose master
 	 * password it manages in Secrets Manager (ManageMasterUserPassword; RDS
@@ -282,9 +297,9 @@ struct sm_resource *rds_postgres_add_replica(struct sm_stack *s, const char *id,
 					     const struct rds_postgres *db, const char *identifier)
 {
 	json_t *rp = json_pack(
-		"{ss so ss s[o] so sb sb sI so sb sb}", "DBInstanceIdentifier", identifier,
-		"SourceDBInstanceIdentifier", sm_ref(db->instance), "DBInstanceClass",
-		db->instance_class, "VPCSecurityGroups",
+		"{so so ss s[o] so sb sb sI so sb sb}", "DBInstanceIdentifier",
+		instance_identifier(identifier), "SourceDBInstanceIdentifier", sm_ref(db->instance),
+		"DBInstanceClass", db->instance_class, "VPCSecurityGroups",
 		sm_getatt(db->where.security_group, "GroupId"), "DBParameterGroupName",
 		sm_ref(db->parameter_group), "PubliclyAccessible", 0, "CopyTagsToSnapshot", 1,
 		"MonitoringInterval", (json_int_t)MONITORING_INTERVAL, "MonitoringRoleArn",
@@ -294,7 +309,7 @@ struct sm_resource *rds_postgres_add_replica(struct sm_stack *s, const char *id,
 	add_performance_insights(rp, db);
 	struct sm_resource *r = sm_resource_new(s, id, "AWS::RDS::DBInstance", rp);
 	iam_role_wait_for(r, db->monitoring_role);
-	add_export_log_groups(s, db, r, identifier);
+	add_export_log_groups(s, db, r, json_object_get(rp, "DBInstanceIdentifier"));
 	sm_resource_suppress(r, "AwsSolutions-RDS11", "same port as the primary it replicates");
 	nag_suppress(r,
 		     "a read replica scales reads; availability comes from the Multi-AZ "
@@ -334,9 +349,9 @@ int rds_postgres_cross_region_replica_new(struct sm_stack *s, const char *id,
 	 * CreateDBInstanceReadReplica, KmsKeyId). The subnet group must be
 	 * named, or RDS would place the replica in the default VPC.
 	 */
-	json_t *rp = json_pack("{ss so ss so so s[o] sb sb sI so sb sb ss}", "DBInstanceIdentifier",
-			       p->identifier, "SourceDBInstanceIdentifier", p->source_arn,
-			       "DBInstanceClass", p->instance_class, "KmsKeyId",
+	json_t *rp = json_pack("{so so ss so so s[o] sb sb sI so sb sb ss}", "DBInstanceIdentifier",
+			       instance_identifier(p->identifier), "SourceDBInstanceIdentifier",
+			       p->source_arn, "DBInstanceClass", p->instance_class, "KmsKeyId",
 			       sm_getatt(p->where.kms_key, "Arn"), "DBSubnetGroupName",
 			       sm_ref(out->subnet_group), "VPCSecurityGroups",
 			       sm_getatt(p->where.security_group, "GroupId"), "PubliclyAccessible",
@@ -355,6 +370,6 @@ int rds_postgres_cross_region_replica_new(struct sm_stack *s, const char *id,
 	const char *removal = p->removal_policy ? p->removal_policy : "Retain";
 	sm_resource_set_deletion_policy(out->instance, removal);
 	sm_resource_set_update_replace_policy(out->instance, removal);
-	add_export_log_groups(s, out, out->instance, p->identifier);
+	add_export_log_groups(s, out, out->instance, json_object_get(rp, "DBInstanceIdentifier"));
 	return 0;
 }

@@ -65,8 +65,9 @@ struct sm_resource *secret_new(struct sm_stack *s, const char *id, const struct 
 {
 	struct sm_resource *secret = sm_resource_new(
 		s, id, "AWS::SecretsManager::Secret",
-		json_pack("{ss ss so s{ss ss si sb}}", "Name", p->name, "Description",
-			  p->description, "KmsKeyId", sm_getatt(p->kms_key, "Arn"),
+		json_pack("{so ss so s{ss ss si sb}}", "Name",
+			  p->name_per_stack ? sm_stack_unique_name(p->name) : json_string(p->name),
+			  "Description", p->description, "KmsKeyId", sm_getatt(p->kms_key, "Arn"),
 			  "GenerateSecretString", "SecretStringTemplate", "{}", "GenerateStringKey",
 			  p->generate_key, "PasswordLength", p->length, "ExcludePunctuation",
 			  p->exclude_punctuation));

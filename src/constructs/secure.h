@@ -65,6 +65,13 @@ struct secret_props {
 	const char *generate_key; /* required: the key of the generated string in the JSON */
 	int length;		  /* required: characters generated */
 	bool exclude_punctuation; /* default false */
+	/*
+	 * default false: the name as given; true: "<name>-<first group of the
+	 * stack's ID>" (sm_stack_unique_name), new for every stack of the name:
+	 * a retained secret keeps its name after its stack, and the next stack
+	 * of the name would fail on it with "already exists" (SM-DEP-080)
+	 */
+	bool name_per_stack;
 	const char *retain_policy;
 };
 struct sm_resource *secret_new(struct sm_stack *s, const char *id,

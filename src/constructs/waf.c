@@ -101,7 +101,9 @@ int waf_web_acl_new(struct sm_stack *s, const char *id, const struct waf_web_acl
 						   p->rate_limit ? p->rate_limit : WAF_RATE_LIMIT),
 					     "VisibilityConfig", visibility(p->metric_name)));
 	char *lid = xstrfmt("%sLogs", id);
-	out->log_group = log_group_new(s, lid, json_string(p->log_group_name), p->logs_key,
+	/* the stack's ID ends the name: retained, the group outlives its stack, and the next
+	 * stack of the name must not meet it ("already exists"; SM-DEP-080) */
+	out->log_group = log_group_new(s, lid, sm_stack_unique_name(p->log_group_name), p->logs_key,
 				       p->log_retention_days, p->log_retain_policy);
 	free(lid);
 	lid = xstrfmt("%sLogging", id);

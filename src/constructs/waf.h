@@ -27,7 +27,9 @@ struct waf_web_acl_props {
 	bool behind_cloudfront;	 /* a REGIONAL ACL whose clients come through CloudFront */
 	const char *metric_name; /* required: the ACL's metric, prefix of its rules' */
 	int rate_limit;		 /* per client per 5 minutes; default 2000 */
-	const char *log_group_name;	    /* required: starts with WAF_LOG_GROUP_PREFIX */
+	/* required: starts with WAF_LOG_GROUP_PREFIX; "-<first group of the stack's ID>" is added
+	 */
+	const char *log_group_name;
 	const struct sm_resource *logs_key; /* required */
 	int log_retention_days;		    /* required */
 	const char *log_retain_policy;	    /* NULL: none */

@@ -196,6 +196,16 @@ json_t *sm_aws_region(void);
 json_t *sm_aws_partition(void);
 json_t *sm_aws_stack_name(void);
 json_t *sm_aws_stack_id(void);
+/*
+ * The first group of the stack ID's UUID (8 hex digits), an expression: the
+ * same for the life of one stack, different for every stack created under
+ * the same name. A physical name that outlives its stack (DeletionPolicy
+ * Retain) carries it, so that the stack can be created again after a
+ * deletion: the retained resource keeps the old name.
+ */
+json_t *sm_stack_instance_id(void);
+/* "<prefix>-<sm_stack_instance_id()>", an expression (Fn::Join). */
+json_t *sm_stack_unique_name(const char *prefix);
 json_t *sm_aws_url_suffix(void);
 json_t *sm_aws_notification_arns(void);
 

@@ -227,6 +227,18 @@ json_t *sm_aws_stack_id(void)
 	return sm_ref_name("AWS::StackId");
 }
 
+json_t *sm_stack_instance_id(void)
+{
+	/* arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/UUID */
+	json_t *uuid = sm_fn_select(2, sm_fn_split("/", sm_aws_stack_id()));
+	return sm_fn_select(0, sm_fn_split("-", uuid));
+}
+
+json_t *sm_stack_unique_name(const char *prefix)
+{
+	return sm_fn_join("-", json_pack("[s o]", prefix, sm_stack_instance_id()));
+}
+
 json_t *sm_aws_url_suffix(void)
 {
 	return sm_ref_name("AWS::URLSuffix");

@@ -48,6 +48,11 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 "$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-002/StagingFail.template.json > "$TMP/f.json"
 got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-002')))")
 [ "$got" = "Flow Svc T" ] && ok "SM-DEP-002 on every resource that uses a role at once" || notok "SM-DEP-002 on Flow, Svc, T" "got: $got"
+# SM-DEP-080 judges the name, not the type: a literal, a name made of the stack's name, an RDS
+# identifier kept by RetainExceptOnCreate
+"$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-080/StagingFail.template.json > "$TMP/f.json"
+got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-080')))")
+[ "$got" = "Db Logs Sec" ] && ok "SM-DEP-080 on every retained resource whose name the next stack repeats" || notok "SM-DEP-080 on Db, Logs, Sec" "got: $got"
 # the stack's name never makes it production: the same fixture without a manifest is quiet
 "$SOLEMATE" check --pack all --format json tests/fixtures/check/SM-RES-002/ProductionFail.template.json > "$TMP/f.json"
 n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-002'))")
@@ -119,18 +124,33 @@ case("sg-of-staging-vpc", "SolemateProductionNetwork", lambda r: r.__setitem__("
     "SourceSecurityGroupId": {"Fn::ImportValue": "SolemateStagingNetwork:ExportsOutputFnGetAttAppSecurityGroupGroupId"}}}))
 case("dr-replica-without-key", "SolemateProductionDr", lambda r: r.__setitem__("DrReplica", {"Type": "AWS::RDS::DBInstance", "Properties": {
     "SourceDBInstanceIdentifier": {"Fn::Sub": "arn:${AWS::Partition}:rds:us-east-1:${AWS::AccountId}:db:solemate-production"}, "DBInstanceClass": "db.m6g.large"}}))
+# the source named by its identifier (ours carries the Data stack's ID: SM-DEP-080)
+p = os.path.join(d, "dr-replica-without-key", "SolemateProductionData.template.json"); t = json.load(open(p))
+t["Resources"]["Database"]["Properties"]["DBInstanceIdentifier"] = "solemate-production"; json.dump(t, open(p, "w"), indent=1)
 case("gp3-iops-below-threshold", "SolemateProductionData", lambda r: r["Database"]["Properties"].__setitem__("Iops", 12000))
 def no_kms_grant(r):
     st = r["TaskExecutionRolePolicy"]["Properties"]["PolicyDocument"]["Statement"]
     st[:] = [s for s in st if "kms:Decrypt" not in s["Action"]]
 case("exec-role-no-key", "SolemateProductionCompute", no_kms_grant)
+# SM-DEP-080 follows an import to the exporting stack: the cluster's name is an export of the Data
+# stack, which carries the Data stack's ID (quiet), unless the exported value is fixed
+def keep(lid):
+    return lambda r: r[lid].update({"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"})
+case("retained-cluster", "SolemateStagingCompute", keep("Cluster"))
+case("retained-cluster-fixed-group", "SolemateStagingCompute", keep("Cluster"))
+p = os.path.join(d, "retained-cluster-fixed-group", "SolemateStagingData.template.json"); t = json.load(open(p))
+t["Outputs"]["ContainerInsightsClusterName"]["Value"] = "SolemateStaging"; json.dump(t, open(p, "w"), indent=1)
 PY
+"$SOLEMATE" check --format json "$TMP/d/retained-cluster" > "$TMP/out" 2>/dev/null
+n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='SM-DEP-080'))")
+[ "$n" = 0 ] && ok "assembly retained-cluster: a name imported from a value with the exporting stack's ID is its own" || notok "retained-cluster: SM-DEP-080 quiet" "$n findings"
 for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database" "cloudfront-acl-in-oregon SM-DEP-022 EdgeAcl" \
   "exec-role-no-secrets SM-DEP-057 TaskDefinition" "overlapping-subnets SM-DEP-050 VpcPublicSubnet1" "log-group-name-twice SM-DEP-060 AlbWebAclLogs" \
   "alarm-db-typo SM-DEP-063 DatabaseCpuAlarm" "alarm-no-such-dimension SM-DEP-063 DatabaseCpuAlarm" "alarm-lb-arn SM-DEP-063 LbAlarm" \
   "oac-on-website-endpoint SM-DEP-062 Distribution" "sg-of-staging-vpc SM-DEP-061 FromStaging" "dr-replica-without-key SM-DEP-065 DrReplica" \
   "gp3-iops-below-threshold SM-DEP-064 Database" "exec-role-no-key SM-DEP-057 TaskDefinition" \
-  "flow-log-before-policy SM-DEP-002 VpcFlowLog" "service-before-policy SM-DEP-002 Service"; do
+  "retained-cluster-fixed-group SM-DEP-080 Cluster" "flow-log-before-policy SM-DEP-002 VpcFlowLog" \
+  "service-before-policy SM-DEP-002 Service"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/d/$1" > "$TMP/out" 2>/dev/null; rc=$?
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then

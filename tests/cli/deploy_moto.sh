@@ -147,8 +147,11 @@ check("database encrypted", db["StorageEncrypted"] is True)
 check("database Multi-AZ as configured", db["MultiAZ"] == cfg.get("databaseMultiAz", False), db["MultiAZ"])
 check("database not publicly accessible", db.get("PubliclyAccessible") is False)
 check("database engine postgres", db["Engine"] == "postgres")
-ident = "solemate-" + env
-check("database identifier known before creation, per environment", db["DBInstanceIdentifier"] == ident, db["DBInstanceIdentifier"])
+# the first group of the Data stack's ID: what outlives the stack (its export groups) is named
+# per stack, so that the stack can be created again after a destroy (SM-DEP-080)
+group = cf.describe_stacks(StackName=prefix + "Data")["Stacks"][0]["StackId"].split("/")[2].split("-")[0]
+ident = f"solemate-{env}-{group}"
+check("database identifier known before creation, per environment and Data stack", db["DBInstanceIdentifier"] == ident, db["DBInstanceIdentifier"])
 check("database engine version as configured", db["EngineVersion"] == cfg["databaseEngineVersion"], db["EngineVersion"])
 check("database master password not managed by RDS (replicas allowed)", not db.get("MasterUserSecret"), db.get("MasterUserSecret"))
 lg = {g["logGroupName"]: g for g in boto3.client("logs", endpoint_url=ep).describe_log_groups(logGroupNamePrefix=f"/aws/rds/instance/{ident}/")["logGroups"]}

@@ -231,7 +231,13 @@ TEST(rds_postgres_defaults_are_the_secure_ones)
 	CHECK_STR(attribute_of("DbMasterSecret", "DeletionPolicy"), "Retain");
 	CHECK_STR(attribute_of("DbMasterSecret", "UpdateReplacePolicy"), "Retain");
 	/* the export log groups exist, encrypted, before the instance */
-	CHECK(cf_has("DbLogsPostgresql", "{\"LogGroupName\":\"/aws/rds/instance/db-1/postgresql\","
+	/* named after the instance, whose identifier carries the stack's ID: retained, they
+	 * outlive the stack, and the next stack of the name must not meet them (SM-DEP-080) */
+#define DB_1 "{\"Fn::Join\":[\"-\",[\"db-1\",{\"Fn::Select\":[0,{\"Fn::Split\":[\"-\",{\"Fn::Select\":[2," \
+	     "{\"Fn::Split\":[\"/\",{\"Ref\":\"AWS::StackId\"}]}]}]}]}]]}"
+	CHECK(cf_has("Db", "{\"DBInstanceIdentifier\":" DB_1 "}"));
+	CHECK(cf_has("DbLogsPostgresql", "{\"LogGroupName\":{\"Fn::Join\":[\"\",[\"/aws/rds/instance/\"," DB_1
+				      ",\"/postgresql\"]]},"
 				      "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
 	CHECK(cf_depends("Db", "DbLogsPostgresql"));
 	CHECK(cf_depends("Db", "DbMonitoringRolePolicy"));
@@ -323,7 +329,10 @@ TEST(waf_web_acl_defaults_are_the_secure_ones)
 				      "Properties"),
 		      "Rules")) == 5);
 	/* every request logged, encrypted */
-	CHECK(cf_has("AclLogs", "{\"LogGroupName\":\"aws-waf-logs-shop\",\"RetentionInDays\":90,"
+	/* named per stack: retained, the group outlives it (SM-DEP-080) */
+	CHECK(cf_has("AclLogs", "{\"LogGroupName\":{\"Fn::Join\":[\"-\",[\"aws-waf-logs-shop\",{\"Fn::Select\":[0,"
+			     "{\"Fn::Split\":[\"-\",{\"Fn::Select\":[2,{\"Fn::Split\":[\"/\",{\"Ref\":\"AWS::StackId\"}]}]}]}]}]]},"
+			     "\"RetentionInDays\":90,"
 			     "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
 	CHECK(cf_has("AclLogging", "{\"ResourceArn\":{\"Fn::GetAtt\":[\"Acl\",\"Arn\"]},"
 				"\"LogDestinationConfigs\":[{\"Fn::GetAtt\":[\"AclLogs\",\"Arn\"]}]}"));
@@ -702,6 +711,21 @@ TEST(secret_is_generated_and_encrypted)
 			    "\"GenerateSecretString\":{\"GenerateStringKey\":\"sessionKey\","
 			    "\"PasswordLength\":48}}"));
 	CHECK(!json_object_get(json_object_get(cf_resource("Secret"), "Properties"), "SecretString"));
+	CHECK(cf_has("Secret", "{\"Name\":\"shop/app\"}"));
+	/* a name per stack, for a secret that outlives it (SM-DEP-080) */
+	stack = cf_scratch();
+	key = kms_key_new(stack, "Key", "k", NULL, NULL);
+	secret_new(stack, "Secret",
+		   &(struct secret_props){.name = "shop/app",
+					  .description = "app",
+					  .kms_key = key,
+					  .generate_key = "sessionKey",
+					  .length = 48,
+					  .name_per_stack = true,
+					  .retain_policy = "Retain"});
+	CHECK(cf_has("Secret", "{\"Name\":{\"Fn::Join\":[\"-\",[\"shop/app\",{\"Fn::Select\":[0,"
+			    "{\"Fn::Split\":[\"-\",{\"Fn::Select\":[2,{\"Fn::Split\":[\"/\","
+			    "{\"Ref\":\"AWS::StackId\"}]}]}]}]}]]}}"));
 	stack = cf_scratch();
 	secret_new(stack, "Secret",
 		   &(struct secret_props){.name = "shop/app",

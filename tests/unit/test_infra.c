@@ -97,6 +97,13 @@ static bool subset_of(const char *pattern, const json_t *value)
 	return ok;
 }
 
+/* JSON text of "<prefix>-<first group of the stack's ID>" (sm_stack_unique_name) */
+#define STACK_ID_GROUP "{\"Fn::Select\":[0,{\"Fn::Split\":[\"-\",{\"Fn::Select\":[2,{\"Fn::Split\":[\"/\",{\"Ref\":\"AWS::StackId\"}]}]}]}]}"
+static char *unique_name(const char *prefix)
+{
+	return xstrfmt("{\"Fn::Join\":[\"-\",[\"%s\"," STACK_ID_GROUP "]]}", prefix);
+}
+
 /* `stack` depends on `on` (CloudFormation deploys `on` first). */
 static bool stack_follows(struct sm_app *app, const char *stack, const char *on)
 {
@@ -388,12 +395,14 @@ TEST(rds_log_export_groups_are_declared_before_the_instances)
 	const char *names[] = { "solemate-production", "solemate-production-replica-1" };
 	for (int i = 0; i < 2; i++) {
 		const json_t *db = resource(production, "Data", ids[i]);
-		CHECK_STR(json_string_value(json_object_get(json_object_get(db, "Properties"),
-							    "DBInstanceIdentifier")), names[i]);
+		/* unique per stack: the groups outlive it in production (SM-DEP-080) */
+		char *name = unique_name(names[i]);
+		CHECK(subset_of(name, json_object_get(json_object_get(db, "Properties"), "DBInstanceIdentifier")));
 		const char *logs[] = { "postgresql", "upgrade" };
 		for (int l = 0; l < 2; l++) {
-			char *pattern = xstrfmt("{\"LogGroupName\":\"/aws/rds/instance/%s/%s\",\"RetentionInDays\":365,"
-						"\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}", names[i], logs[l]);
+			char *pattern = xstrfmt("{\"LogGroupName\":{\"Fn::Join\":[\"\",[\"/aws/rds/instance/\",%s,\"/%s\"]]},"
+						"\"RetentionInDays\":365,"
+						"\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}", name, logs[l]);
 			const char *lg = tmpl_find_resource(T(production, "Data"), "AWS::Logs::LogGroup", pattern);
 			CHECK(lg != NULL);
 			bool first = false;
@@ -404,12 +413,13 @@ TEST(rds_log_export_groups_are_declared_before_the_instances)
 			CHECK(first);
 			free(pattern);
 		}
+		free(name);
 	}
 	/* unique per environment */
-	CHECK_STR(json_string_value(json_object_get(json_object_get(resource(staging, "Data", "Database"),
-			"Properties"), "DBInstanceIdentifier")), "solemate-staging");
-	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup",
-		  "{\"LogGroupName\":\"/aws/rds/instance/solemate-staging/postgresql\",\"RetentionInDays\":30}"));
+	char *name = unique_name("solemate-staging");
+	CHECK(subset_of(name, json_object_get(json_object_get(resource(staging, "Data", "Database"),
+			"Properties"), "DBInstanceIdentifier")));
+	free(name);
 }
 TEST(fr_2_4_monitoring_and_alerting)
 {
@@ -558,7 +568,10 @@ TEST(dr_standby_replicates_the_database_across_regions)
 	CHECK(subset_of("{\"SourceDBInstanceIdentifier\":{\"Fn::Join\":[\":\",[\"arn\",{\"Ref\":\"AWS::Partition\"},"
 			"\"rds\",\"us-east-1\",{\"Ref\":\"AWS::AccountId\"},\"db\",{\"Ref\":\"CrossRegionSolemateProductionDataDatabase\"}]]},"
 			"\"DBSubnetGroupName\":{\"Ref\":\"DatabaseSubnetGroup\"},"
-			"\"DBInstanceIdentifier\":\"solemate-production-dr\",\"MultiAZ\":false}", rep));
+			"\"MultiAZ\":false}", rep));
+	char *dr_name = unique_name("solemate-production-dr");
+	CHECK(subset_of(dr_name, json_object_get(rep, "DBInstanceIdentifier")));
+	free(dr_name);
 	const json_t *kms = json_object_get(rep, "KmsKeyId");
 	CHECK(kms && json_object_get(kms, "Fn::ImportValue")); /* from Dr, same region */
 	const json_t *outs = json_object_get(json_object_get(T(a, "Data"), "Outputs"),
@@ -1231,14 +1244,40 @@ TEST(fr_6_6_budget_counts_only_its_environment)
 /* issue 12 #15: the log group Container Insights writes to is ours, with retention and KMS */
 TEST(fr_6_2_container_insights_log_group_is_declared)
 {
-	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
-		  "{\"ClusterName\":\"SolemateStaging\",\"ClusterSettings\":[{\"Name\":\"containerInsights\",\"Value\":\"enabled\"}]}"));
-	CHECK(HAS(staging, "Data", "AWS::Logs::LogGroup",
-		  "{\"LogGroupName\":\"/aws/ecs/containerinsights/SolemateStaging/performance\","
-		  "\"RetentionInDays\":30,\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}"));
-	CHECK(HAS(production, "Data", "AWS::Logs::LogGroup",
-		  "{\"LogGroupName\":\"/aws/ecs/containerinsights/SolemateProduction/performance\","
-		  "\"RetentionInDays\":365}"));
+	/*
+	 * the Data stack makes the cluster's name (with its own ID in it) once: it exports it, and
+	 * names the group after it with the same expression; the cluster imports the name as it is,
+	 * no Fn::Split of an imported value (moto failed re-evaluating one in DescribeStacks)
+	 */
+	for (int i = 0; i < 2; i++) {
+		struct sm_app *app = i ? production : staging;
+		const char *prefix = i ? "SolemateProduction" : "SolemateStaging";
+		char *name = unique_name(prefix);
+		char *data = xstrfmt("%sData", prefix);
+		CHECK(subset_of(name, output(app, "Data", "ContainerInsightsClusterName")));
+		char *pattern = xstrfmt("{\"ClusterName\":{\"Fn::ImportValue\":\"%s:ContainerInsightsClusterName\"},"
+					"\"ClusterSettings\":[{\"Name\":\"containerInsights\",\"Value\":\"enabled\"}]}",
+					data);
+		CHECK(HAS(app, "Compute", "AWS::ECS::Cluster", pattern));
+		char *text = json_dumps(T(app, "Compute"), JSON_COMPACT);
+		CHECK(!strstr(text, "Fn::Split\":[\"/\",{\"Fn::ImportValue"));
+		free(text);
+		free(pattern);
+		pattern = xstrfmt("{\"LogGroupName\":{\"Fn::Join\":[\"\",[\"/aws/ecs/containerinsights/\",\"%s\",\"-\","
+				  STACK_ID_GROUP ",\"/performance\"]]},\"RetentionInDays\":%d,"
+				  "\"KmsKeyId\":{\"Fn::GetAtt\":[\"LogsKey\",\"Arn\"]}}", prefix, i ? 365 : 30);
+		CHECK(HAS(app, "Data", "AWS::Logs::LogGroup", pattern));
+		free(pattern);
+		free(name);
+		free(data);
+	}
+	/* the DR standby holds cluster and group in one stack: the name as it is, the group first */
+	const json_t *dr_cluster = resource(production, "DrStandby", "Cluster");
+	char *dr_name = unique_name("SolemateProduction");
+	CHECK(subset_of(dr_name, json_object_get(json_object_get(dr_cluster, "Properties"), "ClusterName")));
+	CHECK(subset_of("[\"ContainerInsightsLogs\"]", json_object_get(dr_cluster, "DependsOn")));
+	CHECK(output(production, "DrStandby", "ContainerInsightsClusterName") == NULL);
+	free(dr_name);
 	CHECK_STR(json_string_value(json_object_get(resource(production, "Data", "ContainerInsightsLogs"),
 						    "DeletionPolicy")), "Retain");
 	/* it exists before the cluster: the Compute stack follows the Data stack */
@@ -1335,6 +1374,44 @@ TEST(operators_get_outputs)
  * uses) has DeletionPolicy and UpdateReplacePolicy other than Delete; a read
  * replica holds a copy only. Staging's secrets and WAF logs go with it.
  */
+/*
+ * A destroyed environment can be deployed again: what outlives its stack
+ * (DeletionPolicy Retain) keeps its name, unique in the account and Region,
+ * so every explicit name of a retained resource carries the stack's ID
+ * (SM-DEP-080), and the next stack of the same name gets new ones.
+ */
+TEST(retained_resources_have_names_of_their_own_stack)
+{
+	static const char *const name_props[] = { "LogGroupName", "Name", "DBInstanceIdentifier",
+		"BackupVaultName", "BucketName", "ClusterName", "RoleName", "TrailName", NULL };
+	struct sm_app *apps[] = { staging, production, baseline };
+	int named = 0;
+	for (size_t a = 0; a < 3; a++)
+		for (size_t i = 0; i < sm_app_stack_count(apps[a]); i++) {
+			const char *id;
+			json_t *r;
+			json_object_foreach(json_object_get(sm_stack_template(sm_app_stack_at(apps[a], i)), "Resources"), id, r)
+			{
+				const char *dp = json_string_value(json_object_get(r, "DeletionPolicy"));
+				if (!dp || (strcmp(dp, "Retain") && strcmp(dp, "RetainExceptOnCreate")))
+					continue;
+				for (int k = 0; name_props[k]; k++) {
+					const json_t *name = json_object_get(json_object_get(r, "Properties"), name_props[k]);
+					if (!name)
+						continue;
+					named++;
+					char *text = json_dumps(name, JSON_COMPACT);
+					if (!strstr(text, "\"AWS::StackId\"")) {
+						printf("#   %s of %s: %s %s\n", id, sm_stack_name(sm_app_stack_at(apps[a], i)),
+						       name_props[k], text);
+						CHECK(!"a retained resource's name outlives its stack");
+					}
+					free(text);
+				}
+			}
+		}
+	CHECK(named >= 10); /* the walk saw them: vaults, secrets, log groups, the DR replica */
+}
 TEST(production_keeps_every_stateful_resource)
 {
 	struct diag_list dl = DIAG_LIST_INIT;
@@ -1467,6 +1544,7 @@ int main(void)
 	RUN(every_taggable_resource_has_the_five_tags);
 	RUN(operators_get_outputs);
 	RUN(production_keeps_every_stateful_resource);
+	RUN(retained_resources_have_names_of_their_own_stack);
 	RUN(stateful_resources_live_apart_from_stateless_ones);
 	RUN(every_suppression_has_a_reason);
 	sm_app_free(staging);
