@@ -229,7 +229,7 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 		json_pack("{so}", "Cluster", sm_ref(out->cluster))));
 	struct sm_resource *lt = sm_resource_new(
 		s, "LaunchTemplate", "AWS::EC2::LaunchTemplate",
-		json_pack("{s{so ss s{so} s[o] s{ssss siss} s[{ss s{sisssbsb}}] s{sb} so}}",
+		json_pack("{s{so ss s{so} s[o] s{ssss siss} s[{ss s{sisssbsosb}}] s{sb} so}}",
 			  "LaunchTemplateData", "ImageId", ami, "InstanceType",
 			  cfg->ec2_instance_type, "IamInstanceProfile", "Arn",
 			  sm_getatt(profile, "Arn"), "SecurityGroupIds",
@@ -238,8 +238,11 @@ static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 			  "HttpTokens", "required", "HttpEndpoint", "enabled",
 			  "HttpPutResponseHopLimit", 2, "InstanceMetadataTags", "disabled",
 			  "BlockDeviceMappings", "DeviceName", "/dev/xvda", "Ebs", "VolumeSize", 30,
-			  "VolumeType", "gp3", "Encrypted", 1, "DeleteOnTermination", 1,
-			  "Monitoring", "Enabled", 1, "UserData", user_data));
+			  "VolumeType", "gp3", "Encrypted", 1,
+			  /* our key, not the account's EBS default (security.c: its policy lets
+			   * the Auto Scaling role use it) */
+			  "KmsKeyId", sm_getatt(in->keys->data_key, "Arn"), "DeleteOnTermination",
+			  1, "Monitoring", "Enabled", 1, "UserData", user_data));
 	char *min = xstrfmt("%d", cfg->ec2_min_capacity),
 	     *max = xstrfmt("%d", cfg->ec2_max_capacity);
 	out->asg = sm_resource_new(

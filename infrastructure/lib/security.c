@@ -15,6 +15,48 @@
 #include "constructs/secure.h"
 #include "constructs/waf.h"
 
+/* EC2 Auto Scaling's service-linked role (the one its groups use unless told another) */
+static json_t *autoscaling_role_arn(void)
+{
+	return sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/"
+			 "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
+}
+
+/* aws:PrincipalArn is Auto Scaling's role, of this account (see the logs key below for why) */
+static json_t *autoscaling_role_condition(void)
+{
+	return iam_condition("StringEquals", "aws:PrincipalArn", autoscaling_role_arn(),
+			     "kms:CallerAccount", sm_aws_account_id(), NULL);
+}
+
+/*
+ * The Auto Scaling group launches its instances as its service-linked role,
+ * which holds no customer managed key: the key policy must let it use the
+ * key and create grants for the volumes (EC2 Auto Scaling user guide,
+ * "Required AWS KMS key policy for use with encrypted volumes", its two
+ * statements). Appended to `st`.
+ */
+static void add_autoscaling_volume_statements(json_t *st)
+{
+	json_array_append_new(
+		st, iam_statement(&(struct iam_statement_props){
+			    .sid = "AllowAutoScalingEncryptedVolumes",
+			    .principal = json_pack("{ss}", "AWS", "*"),
+			    .action = iam_strings("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+						  "kms:GenerateDataKey*", "kms:DescribeKey", NULL),
+			    .resource = json_string("*"),
+			    .condition = autoscaling_role_condition()}));
+	json_array_append_new(st, iam_statement(&(struct iam_statement_props){
+					  .sid = "AllowAutoScalingVolumeGrants",
+					  .principal = json_pack("{ss}", "AWS", "*"),
+					  .action = json_string("kms:CreateGrant"),
+					  .resource = json_string("*"),
+					  .condition = iam_condition_and(
+						  autoscaling_role_condition(),
+						  iam_condition("Bool", "kms:GrantIsForAWSResource",
+								json_true(), NULL))}));
+}
+
 int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		      struct security_keys *out, struct diag_list *dl)
 {
@@ -57,9 +99,11 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 				      NULL)});
 	json_t *data_st =
 		json_pack("[o]", sm_fn_if("HasAssetsDistribution", oac_read, sm_no_value()));
-	out->data_key =
-		kms_key_new(data, "DataKey", "SoleMate data: database, secrets, backups, assets",
-			    data_st, "Retain");
+	/* the EC2 capacity's root volumes: compute.c's launch template names this key */
+	add_autoscaling_volume_statements(data_st);
+	out->data_key = kms_key_new(
+		data, "DataKey", "SoleMate data: database, secrets, backups, assets, EC2 volumes",
+		data_st, "Retain");
 	/*
 	 * The logs key is used by CloudWatch Logs (with the encryption context
 	 * condition AWS documents) and by the alarm topic. A topic encrypted with
@@ -86,13 +130,10 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 		.principal = json_pack("{ss}", "AWS", "*"),
 		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
 		.resource = json_string("*"),
-		.condition = iam_condition(
-			"StringEquals", "aws:PrincipalArn",
-			sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/"
-				  "aws-service-role/"
-				  "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"),
-			"kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
-			sm_fn_sub("sns.${AWS::Region}.amazonaws.com"), NULL)});
+		.condition =
+			iam_condition("StringEquals", "aws:PrincipalArn", autoscaling_role_arn(),
+				      "kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
+				      sm_fn_sub("sns.${AWS::Region}.amazonaws.com"), NULL)});
 	json_t *logs_st = json_pack("[o o o]", kms_logs_statement(), alarm_publishers, autoscaling);
 	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms", logs_st, "Retain");
 	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),

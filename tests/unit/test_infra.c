@@ -125,6 +125,37 @@ TEST(fr_1_1_ec2_instances_for_the_backend)
 			       "KeyName"));
 	CHECK(json_object_get(json_object_get(T(staging, "Compute"), "Parameters"), "EcsOptimizedAmi"));
 }
+/*
+ * Review item b: with EBS encryption by default on a customer managed key in the account,
+ * Encrypted: true alone takes that key, which the Auto Scaling role may not use: the volumes
+ * name our data key, whose policy lets the role use it and create grants for them
+ */
+TEST(ec2_volumes_use_our_key_which_auto_scaling_may_use)
+{
+	struct sm_app *apps[] = {staging, production, production};
+	const char *stacks[][2] = {{"Compute", "Data"}, {"Compute", "Data"}, {"DrStandby", "Dr"}};
+	for (int i = 0; i < 3; i++) {
+		char *arn = xstrfmt("Solemate%s%s:ExportsOutputFnGetAttDataKeyArn", i ? "Production" : "Staging",
+				    stacks[i][1]);
+		char *pattern = xstrfmt("{\"LaunchTemplateData\":{\"BlockDeviceMappings\":[{\"Ebs\":"
+					"{\"Encrypted\":true,\"KmsKeyId\":{\"Fn::ImportValue\":\"%s\"}}}]}}", arn);
+		CHECK(HAS(apps[i], stacks[i][0], "AWS::EC2::LaunchTemplate", pattern));
+		free(pattern);
+		free(arn);
+		const json_t *policy = json_object_get(json_object_get(resource(apps[i], stacks[i][1], "DataKey"),
+								       "Properties"), "KeyPolicy");
+		const char *role = "{\"aws:PrincipalArn\":{\"Fn::Sub\":\"arn:${AWS::Partition}:iam::"
+				   "${AWS::AccountId}:role/aws-service-role/autoscaling.amazonaws.com/"
+				   "AWSServiceRoleForAutoScaling\"},\"kms:CallerAccount\":{\"Ref\":\"AWS::AccountId\"}}";
+		char *use = xstrfmt("{\"Statement\":[{},{},{\"Action\":[\"kms:Encrypt\",\"kms:Decrypt\","
+				    "\"kms:ReEncrypt*\",\"kms:GenerateDataKey*\",\"kms:DescribeKey\"],"
+				    "\"Condition\":{\"StringEquals\":%s}},{\"Action\":\"kms:CreateGrant\","
+				    "\"Condition\":{\"StringEquals\":%s,"
+				    "\"Bool\":{\"kms:GrantIsForAWSResource\":true}}}]}", role, role);
+		CHECK(subset_of(use, policy));
+		free(use);
+	}
+}
 /* issue 12 #13: the Auto Scaling group's instances run part of the application */
 TEST(fr_1_1_the_ec2_instances_host_application_tasks)
 {
@@ -1482,6 +1513,7 @@ int main(void)
 	baseline = build_baseline("config/baseline.json");
 	RUN(fr_1_1_ec2_instances_for_the_backend);
 	RUN(fr_1_1_the_ec2_instances_host_application_tasks);
+	RUN(ec2_volumes_use_our_key_which_auto_scaling_may_use);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
 	RUN(the_application_container_can_start_and_pass_its_health_checks);
 	RUN(fr_1_3_auto_scaling);
