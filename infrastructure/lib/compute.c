@@ -31,18 +31,18 @@ static struct sm_resource *execution_role(struct sm_stack *s, const struct compu
 	json_t *st = json_pack(
 		"[o,o,o,o]",
 		/* ecr:GetAuthorizationToken has no resource-level permission (IAM docs) */
-		iam_allow(json_pack("[s]", "ecr:GetAuthorizationToken"), json_string("*")),
+		iam_allow(iam_strings("ecr:GetAuthorizationToken", NULL), json_string("*")),
 		iam_allow(
-			json_pack("[sss]", "ecr:BatchCheckLayerAvailability",
-				  "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"),
+			iam_strings("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
+				    "ecr:BatchGetImage", NULL),
 			one(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:"
 				      "repository/*"))),
-		iam_allow(json_pack("[ss]", "logs:CreateLogStream", "logs:PutLogEvents"),
+		iam_allow(iam_strings("logs:CreateLogStream", "logs:PutLogEvents", NULL),
 			  one(sm_getatt(log_group, "Arn"))),
-		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
+		iam_allow(iam_strings("secretsmanager:GetSecretValue", NULL),
 			  json_pack("[oo]", database_app_secret_arn(in->db),
 				    security_app_secret_arn(in->secrets))));
-	json_array_append_new(st, iam_allow(json_pack("[s]", "kms:Decrypt"),
+	json_array_append_new(st, iam_allow(iam_strings("kms:Decrypt", NULL),
 					    one(sm_getatt(in->keys->data_key, "Arn"))));
 	struct sm_resource *r =
 		iam_role_new(s, "TaskExecutionRole", "ecs-tasks.amazonaws.com", st, NULL);
@@ -57,17 +57,17 @@ static struct sm_resource *task_role(struct sm_stack *s, const struct compute_in
 {
 	json_t *st = json_pack(
 		"[o,o,o,o,o]",
-		iam_allow(json_pack("[s]", "s3:ListBucket"),
+		iam_allow(iam_strings("s3:ListBucket", NULL),
 			  one(sm_getatt(in->st->assets_bucket, "Arn"))),
-		iam_allow(json_pack("[ss]", "s3:GetObject", "s3:PutObject"),
+		iam_allow(iam_strings("s3:GetObject", "s3:PutObject", NULL),
 			  one(bucket_objects_arn(in->st->assets_bucket, "/*"))),
-		iam_allow(json_pack("[s]", "secretsmanager:GetSecretValue"),
+		iam_allow(iam_strings("secretsmanager:GetSecretValue", NULL),
 			  one(security_app_secret_arn(in->secrets))),
-		iam_allow(json_pack("[ss]", "kms:Decrypt", "kms:GenerateDataKey"),
+		iam_allow(iam_strings("kms:Decrypt", "kms:GenerateDataKey", NULL),
 			  one(sm_getatt(in->keys->data_key, "Arn"))),
 		/* X-Ray's write and sampling APIs take no resource ARN (X-Ray IAM docs) */
-		iam_allow(json_pack("[ssss]", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-				    "xray:GetSamplingRules", "xray:GetSamplingTargets"),
+		iam_allow(iam_strings("xray:PutTraceSegments", "xray:PutTelemetryRecords",
+				      "xray:GetSamplingRules", "xray:GetSamplingTargets", NULL),
 			  json_string("*")));
 	struct sm_resource *r = iam_role_new(s, "TaskRole", "ecs-tasks.amazonaws.com", st, NULL);
 	nag_suppress(r,
