@@ -48,6 +48,13 @@ static const struct key_def baseline_keys[] = {
 	 "ARN of the account's AWS services anomaly monitor, when it has one (an account holds "
 	 "one; Cost Explorer may have made it): the baseline subscribes to it instead of creating "
 	 "a second, which Cost Anomaly Detection refuses."},
+	{"homeRegion", K_STRING, false, BOFF(home_region), 0, 0, NULL, 0, cfg_check_region, NULL,
+	 "The account's home region (default: region), whose baseline holds what the account has "
+	 "once in all: the multi-region CloudTrail trail (its shadow copies take the trail's name "
+	 "in every other region), AWS Config's recording of global (IAM) resources, and the AWS "
+	 "services cost anomaly monitor. A baseline of another region creates only what is per "
+	 "region: its Config recorder, delivery channel and rules. Every baseline of one account "
+	 "names the same home region."},
 };
 
 #define NBASELINE (sizeof(baseline_keys) / sizeof(baseline_keys[0]))
@@ -117,6 +124,9 @@ int baseline_config_parse(const char *file, const char *text, size_t len, const 
 	}
 	/* CloudFormation stack names: [A-Za-z][-A-Za-z0-9]*, which both parts keep */
 	cfg->stack_name = xstrfmt("SolemateBaseline-%s-%s", cfg->account_id, cfg->region);
+	if (!cfg->home_region)
+		cfg->home_region = xstrdup(cfg->region);
+	cfg->home = !strcmp(cfg->home_region, cfg->region);
 	return 0;
 }
 

@@ -168,6 +168,13 @@ struct baseline_config {
 	char *config_recorder;
 	/* an anomaly monitor the account has (ARN), subscribed to instead of a new one */
 	char *cost_anomaly_monitor_arn;
+	/*
+	 * The region whose baseline holds the account-wide parts (the
+	 * multi-region trail, global resource recording, the services anomaly
+	 * monitor); default: region. `home`: this baseline is that one.
+	 */
+	char *home_region;
+	bool home;
 	char *stack_name; /* derived: SolemateBaseline-<accountId>-<region> */
 };
 

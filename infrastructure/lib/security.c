@@ -294,18 +294,28 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 		     "NIST.800.53.R5-S3BucketReplicationEnabled",
 		     "PCI.DSS.321-S3BucketReplicationEnabled",
 		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
-	/* the audit key: the trail's log files and its CloudWatch Logs group */
-	json_t *key_st = cloudtrail_key_statements(TRAIL_NAME);
-	json_array_insert_new(key_st, 0, kms_logs_statement());
-	cloudtrail_new(baseline, "Trail",
-		       &(struct cloudtrail_props){
-			       .name = TRAIL_NAME,
-			       .bucket = &audit,
-			       .prefix = "cloudtrail",
-			       .kms_key = kms_key_new(baseline, "AuditKey",
-						      "SoleMate account audit trail and its logs",
-						      key_st, "Retain"),
-			       .log_retention_days = cfg->log_retention_days});
+	/*
+	 * The trail is multi-region: the home region's baseline makes it, and
+	 * CloudTrail replicates it into every other region as a shadow trail of
+	 * the same name, so a second region's baseline neither needs nor could
+	 * create its own (CreateTrail: TrailAlreadyExistsException).
+	 * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-create-and-update-a-trail-by-using-the-aws-cli-create-trail.html
+	 */
+	if (cfg->home) {
+		/* the audit key: the trail's log files and its CloudWatch Logs group */
+		json_t *key_st = cloudtrail_key_statements(TRAIL_NAME);
+		json_array_insert_new(key_st, 0, kms_logs_statement());
+		cloudtrail_new(
+			baseline, "Trail",
+			&(struct cloudtrail_props){
+				.name = TRAIL_NAME,
+				.bucket = &audit,
+				.prefix = "cloudtrail",
+				.kms_key = kms_key_new(baseline, "AuditKey",
+						       "SoleMate account audit trail and its logs",
+						       key_st, "Retain"),
+				.log_retention_days = cfg->log_retention_days});
+	}
 	/*
 	 * A region holds one recorder and one delivery channel
 	 * (PutConfigurationRecorder, PutDeliveryChannel); with the account's
@@ -316,11 +326,24 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 	struct config_recorder rec;
 	bool own_recorder = strcmp(cfg->config_recorder, "existing") != 0;
 	if (own_recorder)
-		config_recorder_new(
-			baseline, "Config",
-			&(struct config_recorder_props){.bucket = &audit, .prefix = "config"},
-			&rec);
-	config_managed_rules_new(baseline, "ConfigRule", "solemate-", config_rules,
+		config_recorder_new(baseline, "Config",
+				    &(struct config_recorder_props){.bucket = &audit,
+								    .prefix = "config",
+								    .regional_only = !cfg->home},
+				    &rec);
+	/*
+	 * CLOUDFRONT_VIEWER_POLICY_HTTPS is "only available in US East (N.
+	 * Virginia)": elsewhere PutConfigRule has no such managed rule.
+	 * https://docs.aws.amazon.com/config/latest/developerguide/cloudfront-viewer-policy-https.html
+	 */
+	const char *rules[sizeof(config_rules) / sizeof(config_rules[0])];
+	size_t n = 0;
+	for (size_t i = 0; config_rules[i]; i++)
+		if (strcmp(config_rules[i], "CLOUDFRONT_VIEWER_POLICY_HTTPS") ||
+		    !strcmp(cfg->region, "us-east-1"))
+			rules[n++] = config_rules[i];
+	rules[n] = NULL;
+	config_managed_rules_new(baseline, "ConfigRule", "solemate-", rules,
 				 own_recorder ? &rec : NULL);
 	sm_stack_add_output(baseline, "AuditBucketName", sm_ref(audit.bucket),
 			    "Bucket of CloudTrail and AWS Config deliveries", NULL);

@@ -193,7 +193,9 @@ int solemate_add_baseline(struct sm_app *app, const struct baseline_config *cfg,
 	sm_stack_add_tag(b, "Owner", cfg->owner);
 	if (security_add_audit(b, cfg, dl) < 0)
 		return -1;
-	monitoring_add_cost_anomalies(b, cfg);
+	/* an account holds one AWS services monitor: the home region's baseline has it */
+	if (cfg->home)
+		monitoring_add_cost_anomalies(b, cfg);
 	return 0;
 }
 
@@ -267,6 +269,25 @@ int solemate_units_compatible(const struct solemate_unit *a, const struct solema
 	if (a->kind != b->kind)
 		return 0;
 	if (a->kind == CONFIG_BASELINE) {
+		bool same_account = acc_a && acc_b && !strcmp(acc_a, acc_b);
+		/*
+		 * Baselines of one account in two regions: one of them (or one
+		 * elsewhere) holds the account-wide parts, and both must say which,
+		 * or both would create the multi-region trail and the services
+		 * anomaly monitor, and the second CREATE fails.
+		 */
+		if (same_account && !same_place &&
+		    strcmp(a->baseline.home_region, b->baseline.home_region)) {
+			d = diag_add(dl, DIAG_ERROR, a->file, 0, 0, "homeRegion",
+				     "%s names %s the home region of account %s, %s names %s",
+				     a->file, a->baseline.home_region, acc_a, b->file,
+				     b->baseline.home_region);
+			diag_set_hint(d,
+				      "set \"homeRegion\" to the same region in every baseline of "
+				      "the account: that region's baseline keeps the multi-region "
+				      "trail and the cost anomaly monitor");
+			return -1;
+		}
 		if (!same_place)
 			return 0;
 		d = diag_add(dl, DIAG_ERROR, a->file, 0, 0, "accountId",

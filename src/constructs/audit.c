@@ -161,7 +161,7 @@ void config_recorder_new(struct sm_stack *s, const char *id, const struct config
 	out->recorder = sm_resource_new(
 		s, rec, "AWS::Config::ConfigurationRecorder",
 		json_pack("{so s{sbsb}}", "RoleARN", sm_getatt(out->role, "Arn"), "RecordingGroup",
-			  "AllSupported", 1, "IncludeGlobalResourceTypes", 1));
+			  "AllSupported", 1, "IncludeGlobalResourceTypes", !p->regional_only));
 	free(rec);
 	char *ch = xstrfmt("%sDeliveryChannel", id);
 	out->channel =

@@ -47,6 +47,12 @@ struct sm_resource *cloudtrail_new(struct sm_stack *s, const char *id,
 struct config_recorder_props {
 	struct bucket *bucket; /* required: the delivery channel's (statements added) */
 	const char *prefix;    /* required: S3KeyPrefix, e.g. "config" */
+	/*
+	 * false: global (IAM) resources are recorded too; true: only this
+	 * region's, for every region but the one that records them (AWS Config
+	 * records a global resource once per region that asks, in duplicate).
+	 */
+	bool regional_only;
 };
 
 struct config_recorder {

@@ -31,4 +31,21 @@ expect_exit "two baselines of one account and region" 2 "$SOLEMATE" list --env b
 expect_grep "names both files" "both configure the account baseline of" "$TMP/err"
 # a --config file from elsewhere is a set of its own
 expect_exit "--config FILE outside the directory is not compared" 0 "$SOLEMATE" list --config "$TMP/c/baseline-copy.json" --config-dir config
+# a baseline in a second region of the account: one home region for both
+mk
+sed -e 's/"region": "us-east-1"/"region": "us-west-2"/' "$TMP/c/baseline.json" >"$TMP/c/baseline-west.json"
+expect_exit "two home regions in one account" 2 "$SOLEMATE" list --env all --config-dir "$TMP/c"
+expect_grep "names the key and both regions" "names us-[a-z]*-[12] the home region of account 123456789012, .* names us-[a-z]*-[12] [(]at homeRegion[)]" "$TMP/err"
+sed -e 's/"region": "us-east-1"/"region": "us-west-2",\n  "homeRegion": "us-east-1"/' "$TMP/c/baseline.json" >"$TMP/c/baseline-west.json"
+expect_exit "one home region: both baselines load" 0 "$SOLEMATE" synth --env all --config-dir "$TMP/c" --out "$TMP/asm" --quiet
+west="$TMP/asm/SolemateBaseline-123456789012-us-west-2.template.json"
+home="$TMP/asm/SolemateBaseline-123456789012-us-east-1.template.json"
+expect_exit "the second region has no trail of its own (its shadow is the home trail's)" 1 grep -q '"AWS::CloudTrail::Trail"' "$west"
+expect_exit "the home region keeps the trail" 0 grep -q '"AWS::CloudTrail::Trail"' "$home"
+expect_exit "the second region has no anomaly monitor" 1 grep -q '"AWS::CE::Anomaly' "$west"
+expect_exit "the second region records no global resources" 0 grep -q '"IncludeGlobalResourceTypes": false' "$west"
+expect_exit "the home region records them" 0 grep -q '"IncludeGlobalResourceTypes": true' "$home"
+expect_exit "no CloudFront Config rule outside us-east-1" 1 grep -q 'CLOUDFRONT_VIEWER_POLICY_HTTPS' "$west"
+expect_exit "the second region keeps its recorder and rules" 0 grep -q '"S3_BUCKET_SSL_REQUESTS_ONLY"' "$west"
+expect_exit "the second region's baseline validates" 0 "$SOLEMATE" validate "$west"
 done_testing
