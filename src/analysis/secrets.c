@@ -62,8 +62,19 @@ bool secret_property(const char *type, const char *prop)
 {
 	if (!type || !prop)
 		return false;
+	/* the first letters first: asked for every property of every resource */
 	for (size_t i = 0; i < sizeof(secret_props) / sizeof(secret_props[0]); i++)
-		if (!strcmp(secret_props[i].type, type) && !strcmp(secret_props[i].prop, prop))
+		if (secret_props[i].prop[0] == prop[0] && !strcmp(secret_props[i].prop, prop) &&
+		    !strcmp(secret_props[i].type, type))
+			return true;
+	return false;
+}
+
+/* Does any property of `type` hold a secret? */
+static bool secret_type(const char *type)
+{
+	for (size_t i = 0; i < sizeof(secret_props) / sizeof(secret_props[0]); i++)
+		if (!strcmp(secret_props[i].type, type))
 			return true;
 	return false;
 }
@@ -194,7 +205,7 @@ void secret_strings_add(json_t *set, const json_t *tmpl)
 		const char *type = json_string_value(json_object_get(r, "Type"));
 		const char *k;
 		json_t *v;
-		if (!type)
+		if (!type || !secret_type(type))
 			continue;
 		json_object_foreach (json_object_get(r, "Properties"), k, v) {
 			if (secret_property(type, k))
