@@ -429,22 +429,25 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 static void collect_imports(const json_t *v, json_t *out)
 {
 	if (json_is_object(v)) {
-		const json_t *iv =
-			json_object_size(v) == 1 ? json_object_get(v, "Fn::ImportValue") : NULL;
-		if (json_is_string(iv)) {
-			json_array_append(out, (json_t *)iv);
+		/* a one-key object's key read, not hashed: this walks every value */
+		void *one = json_object_size(v) == 1 ? json_object_iter((json_t *)v) : NULL;
+		if (one && !strcmp(json_object_iter_key(one), "Fn::ImportValue") &&
+		    json_is_string(json_object_iter_value(one))) {
+			json_array_append(out, json_object_iter_value(one));
 			return;
 		}
 		const char *k;
 		json_t *x;
 		json_object_foreach ((json_t *)v, k, x) {
-			collect_imports(x, out);
+			if (json_is_object(x) || json_is_array(x)) /* a scalar imports nothing */
+				collect_imports(x, out);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
 		json_array_foreach (v, i, x) {
-			collect_imports(x, out);
+			if (json_is_object(x) || json_is_array(x))
+				collect_imports(x, out);
 		}
 	}
 }
