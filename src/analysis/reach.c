@@ -423,7 +423,8 @@ static bool nacl_allows(struct reach_model *m, struct sm_rref nacl, bool egress,
 	const struct nacl_entry *best = NULL;
 	for (size_t i = 0; i < m->entry_nr; i++) {
 		const struct nacl_entry *e = &m->entries[i];
-		if (!sm_rref_same(m->entry_nacl[i], nacl) || e->egress != egress)
+		/* the integer tests first: the NACL's name is compared for the few left */
+		if (e->egress != egress)
 			continue;
 		if (e->proto != -1 && e->proto != 6)
 			continue;
@@ -431,6 +432,8 @@ static bool nacl_allows(struct reach_model *m, struct sm_rref nacl, bool egress,
 		    !(e->allow == false && e->from <= to && from <= e->to))
 			continue;
 		if (!contains(e->addr, e->mask, addr, mask))
+			continue;
+		if (!sm_rref_same(m->entry_nacl[i], nacl))
 			continue;
 		if (!best || e->num < best->num)
 			best = e;
