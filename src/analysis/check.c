@@ -330,7 +330,7 @@ const json_t *resource_at(struct check_ctx *c, const json_t *v, struct sm_templa
 
 const char *res_type(const json_t *r)
 {
-	return json_string_value(json_object_get(r, "Type")) ?: "";
+	return sm_resource_type_of(r) ?: "";
 }
 
 static void type_index_release(struct type_index *x)

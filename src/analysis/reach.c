@@ -186,7 +186,7 @@ static void load_template(struct reach_model *m, struct sm_template *t)
 	const char *id;
 	json_t *r;
 	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
-		const char *type = s_(json_object_get(r, "Type"));
+		const char *type = sm_resource_type_of(r);
 		const json_t *p = json_object_get(r, "Properties");
 		if (!type)
 			continue;
@@ -256,7 +256,7 @@ static void link_template(struct reach_model *m, struct sm_template *t)
 	const char *id;
 	json_t *r;
 	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
-		const char *type = s_(json_object_get(r, "Type"));
+		const char *type = sm_resource_type_of(r);
 		const json_t *p = json_object_get(r, "Properties");
 		if (!type)
 			continue;
@@ -332,7 +332,7 @@ static void placements(struct reach_model *m, struct sm_template *t)
 	const char *id;
 	json_t *r;
 	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
-		const char *type = s_(json_object_get(r, "Type"));
+		const char *type = sm_resource_type_of(r);
 		const json_t *p = json_object_get(r, "Properties");
 		if (!type)
 			continue;

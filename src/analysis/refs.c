@@ -199,6 +199,14 @@ void sm_resource_iter_init(struct sm_resource_iter *it, struct sm_assembly *a,
 	it->pos = t ? json_object_iter(json_object_get(t->tmpl, "Resources")) : NULL;
 }
 
+const char *sm_resource_type_of(const json_t *res)
+{
+	void *first = json_object_iter((json_t *)res);
+	if (first && !strcmp(json_object_iter_key(first), "Type"))
+		return json_string_value(json_object_iter_value(first));
+	return json_string_value(json_object_get(res, "Type"));
+}
+
 bool sm_resource_iter_next(struct sm_resource_iter *it)
 {
 	while (!it->pos) {
@@ -210,7 +218,7 @@ bool sm_resource_iter_next(struct sm_resource_iter *it)
 	json_t *resources = json_object_get(it->t->tmpl, "Resources");
 	it->id = json_object_iter_key(it->pos);
 	it->res = json_object_iter_value(it->pos);
-	it->type = json_string_value(json_object_get(it->res, "Type"));
+	it->type = sm_resource_type_of(it->res);
 	if (!it->type)
 		it->type = "";
 	it->props = json_object_get(it->res, "Properties");

@@ -62,6 +62,12 @@ struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const js
  */
 const json_t *sm_follow_imports(struct sm_assembly *a, struct sm_template **t, const json_t *v);
 
+/*
+ * A resource's "Type" string, or NULL: read first where templates put it,
+ * as the first key, before hashing (analyses ask it of every resource).
+ */
+const char *sm_resource_type_of(const json_t *res);
+
 /* The resource `r` names, its Properties; NULL when `r` is no resource. */
 const json_t *sm_rref_resource(struct sm_rref r);
 const json_t *sm_rref_props(struct sm_rref r);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analysis/refs.h"
 #include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -202,7 +203,7 @@ void secret_strings_add(json_t *set, const json_t *tmpl)
 	const char *id;
 	json_t *r;
 	json_object_foreach (json_object_get(tmpl, "Resources"), id, r) {
-		const char *type = json_string_value(json_object_get(r, "Type"));
+		const char *type = sm_resource_type_of(r);
 		const char *k;
 		json_t *v;
 		if (!type || !secret_type(type))

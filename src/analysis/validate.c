@@ -1,4 +1,5 @@
 #include "analysis/validate.h"
+#include "analysis/refs.h"
 #include "analysis/secrets.h"
 #include "analysis/validate_int.h"
 
@@ -218,7 +219,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		vd_report(c, DIAG_ERROR, path.buf, "a resource must be an object");
 		goto out;
 	}
-	const char *type = json_string_value(json_object_get(r, "Type"));
+	const char *type = sm_resource_type_of(r);
 	if (!type) {
 		vd_report(c, DIAG_ERROR, path.buf, "resource '%s' has no Type", id);
 		goto out;

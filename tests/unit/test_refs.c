@@ -164,11 +164,29 @@ TEST(iterator)
 	sm_assembly_release(&a);
 }
 
+/* The Type read first where templates put it, and found anywhere else too. */
+TEST(resource_type_anywhere)
+{
+	json_t *first = json_pack("{ss s{}}", "Type", "AWS::S3::Bucket", "Properties");
+	json_t *later = json_pack("{s{} ss}", "Properties", "Type", "AWS::SNS::Topic");
+	json_t *none = json_pack("{s{}}", "Properties");
+	json_t *odd = json_pack("{si}", "Type", 3);
+	CHECK_STR(sm_resource_type_of(first), "AWS::S3::Bucket");
+	CHECK_STR(sm_resource_type_of(later), "AWS::SNS::Topic");
+	CHECK(sm_resource_type_of(none) == NULL && sm_resource_type_of(odd) == NULL);
+	CHECK(sm_resource_type_of(NULL) == NULL);
+	json_decref(first);
+	json_decref(later);
+	json_decref(none);
+	json_decref(odd);
+}
+
 int main(void)
 {
 	RUN(local_forms);
 	RUN(across_templates);
 	RUN(refs_each);
 	RUN(iterator);
+	RUN(resource_type_anywhere);
 	return test_done();
 }
