@@ -100,6 +100,8 @@ bool value_refers(const json_t *v, const char *id);
 const json_t *resource_at(struct check_ctx *c, const json_t *v, struct sm_template **where,
 			  const char **id);
 const char *res_type(const json_t *r); /* "" when none */
+/* Are a bucket's ACLs disabled (ObjectOwnership BucketOwnerEnforced, the default)? */
+bool bucket_acls_disabled(const json_t *bucket);
 /*
  * Every resource of `type` in the assembly, templates in order, each in the
  * world it is looked at in now (an index built once, rebuilt when a template
@@ -112,7 +114,7 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
 	check_rules_dep_edge[], check_rules_dep_policy[], check_rules_dep_limits[],
 	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[],
-	check_rules_dep_names[];
+	check_rules_dep_names[], check_rules_dep_svc[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \

@@ -122,7 +122,7 @@ static const json_t *bucket_of_domain(struct check_ctx *c, const json_t *v, cons
 	return b && !strcmp(res_type(b), "AWS::S3::Bucket") ? b : NULL;
 }
 
-static bool acls_disabled(const json_t *bucket)
+bool bucket_acls_disabled(const json_t *bucket)
 {
 	const json_t *rules = jget(bucket, "Properties.OwnershipControls.Rules");
 	if (!json_array_size(rules))
@@ -165,7 +165,7 @@ static void distribution(struct check_ctx *c, const char *id, const json_t *p, c
 			     id, aid, acl_scope(acl));
 	const char *bid;
 	const json_t *lb = bucket_of_domain(c, jget(dc, "Logging.Bucket"), &bid);
-	if (lb && acls_disabled(lb))
+	if (lb && bucket_acls_disabled(lb))
 		check_report(c, &dep_cf_log_bucket, id, "DistributionConfig.Logging",
 			     "distribution '%s' logs to '%s', whose ACLs are disabled "
 			     "(BucketOwnerEnforced)",

@@ -53,6 +53,14 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 "$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-080/StagingFail.template.json > "$TMP/f.json"
 got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-080')))")
 [ "$got" = "Db Logs Sec" ] && ok "SM-DEP-080 on every retained resource whose name the next stack repeats" || notok "SM-DEP-080 on Db, Logs, Sec" "got: $got"
+# SM-DEP-070..074 judge the class: every kind of WAF log destination (unnamed, a
+# literal name, a literal ARN), each ACL and Object Lock trap, each rotation trap
+for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked Vault" "SM-DEP-074 Hosted Own Own2"; do
+  set -- $case; rid=$1; shift
+  "$SOLEMATE" check --format json tests/fixtures/check/$rid/StagingFail.template.json > "$TMP/f.json"
+  got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='$rid')))")
+  [ "$got" = "$*" ] && ok "$rid on every case of its class ($*)" || notok "$rid on $*" "got: $got"
+done
 # the stack's name never makes it production: the same fixture without a manifest is quiet
 "$SOLEMATE" check --pack all --format json tests/fixtures/check/SM-RES-002/ProductionFail.template.json > "$TMP/f.json"
 n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-RES-002'))")
@@ -140,6 +148,11 @@ case("retained-cluster", "SolemateStagingCompute", keep("Cluster"))
 case("retained-cluster-fixed-group", "SolemateStagingCompute", keep("Cluster"))
 p = os.path.join(d, "retained-cluster-fixed-group", "SolemateStagingData.template.json"); t = json.load(open(p))
 t["Outputs"]["ContainerInsightsClusterName"]["Value"] = "SolemateStaging"; json.dump(t, open(p, "w"), indent=1)
+# SM-DEP-070, 074 on our own stacks: a WAF log group renamed, the rotation transform dropped
+case("waf-log-group-renamed", "SolemateStagingCompute", lambda r: r["AlbWebAclLogs"]["Properties"].__setitem__("LogGroupName", "/solemate/waf"))
+case("rotation-without-transform", "SolemateStagingData", lambda r: None)
+p = os.path.join(d, "rotation-without-transform", "SolemateStagingData.template.json"); t = json.load(open(p))
+t.pop("Transform"); json.dump(t, open(p, "w"), indent=1)
 PY
 "$SOLEMATE" check --format json "$TMP/d/retained-cluster" > "$TMP/out" 2>/dev/null
 n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='SM-DEP-080'))")
@@ -150,7 +163,8 @@ for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database
   "oac-on-website-endpoint SM-DEP-062 Distribution" "sg-of-staging-vpc SM-DEP-061 FromStaging" "dr-replica-without-key SM-DEP-065 DrReplica" \
   "gp3-iops-below-threshold SM-DEP-064 Database" "exec-role-no-key SM-DEP-057 TaskDefinition" \
   "retained-cluster-fixed-group SM-DEP-080 Cluster" "flow-log-before-policy SM-DEP-002 VpcFlowLog" \
-  "service-before-policy SM-DEP-002 Service"; do
+  "service-before-policy SM-DEP-002 Service" \
+  "waf-log-group-renamed SM-DEP-070 AlbWebAclLogging" "rotation-without-transform SM-DEP-074 DatabaseMasterSecretRotation"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/d/$1" > "$TMP/out" 2>/dev/null; rc=$?
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
