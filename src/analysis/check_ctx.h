@@ -80,6 +80,9 @@ long jnum(const json_t *v, long dflt);
 bool task_is_fargate(const json_t *props);
 /* IAM's wildcard match ("sns:Pub*", "*", '?'), case-insensitive. */
 bool iam_glob(const char *pat, const char *s);
+/* Some Allow statement of policy `doc` gives `principal` (a service, or text of a role) `action`.
+ */
+bool doc_allows(const json_t *doc, const char *principal, const char *action);
 /* Does an Action value (a string or an array of them) cover `action`? */
 bool iam_actions_cover(const json_t *actions, const char *action);
 /* The logical ID a value refers to ({"Ref": X}, {"Fn::GetAtt": [X, ..]}), or NULL. */
@@ -114,7 +117,7 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
 	check_rules_dep_edge[], check_rules_dep_policy[], check_rules_dep_limits[],
 	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[],
-	check_rules_dep_names[], check_rules_dep_svc[];
+	check_rules_dep_names[], check_rules_dep_svc[], check_rules_dep_notify[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \

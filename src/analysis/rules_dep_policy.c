@@ -139,8 +139,7 @@ static bool allowed(const json_t *st)
 	return !strcmp(jstr(json_object_get(st, "Effect")) ?: "", "Allow");
 }
 
-/* Some Allow statement of `doc` gives `needle` (a principal) `action`. */
-static bool doc_allows(const json_t *doc, const char *needle, const char *action)
+bool doc_allows(const json_t *doc, const char *needle, const char *action)
 {
 	size_t i;
 	json_t *st;

@@ -54,8 +54,11 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-080')))")
 [ "$got" = "Db Logs Sec" ] && ok "SM-DEP-080 on every retained resource whose name the next stack repeats" || notok "SM-DEP-080 on Db, Logs, Sec" "got: $got"
 # SM-DEP-070..074 judge the class: every kind of WAF log destination (unnamed, a
-# literal name, a literal ARN), each ACL and Object Lock trap, each rotation trap
-for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked Vault" "SM-DEP-074 Hosted Own Own2"; do
+# literal name, a literal ARN), each ACL and Object Lock trap, each rotation trap;
+# SM-DEP-075: a queue and a function S3 may not send to, a topic's policy not waited
+# for (by two buckets); SM-DEP-076: both statistics, neither, a field beside Metrics
+for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked Vault" "SM-DEP-074 Hosted Own Own2" \
+  "SM-DEP-075 B B B B2" "SM-DEP-076 Both Mixed Neither"; do
   set -- $case; rid=$1; shift
   "$SOLEMATE" check --format json tests/fixtures/check/$rid/StagingFail.template.json > "$TMP/f.json"
   got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='$rid')))")
