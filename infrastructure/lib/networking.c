@@ -78,22 +78,50 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 	 * one rule (443) fits, a second (80) would not, and CloudFront never
 	 * uses 80 to this origin.
 	 */
-	json_t *cloudfront = sm_stack_add_lookup_parameter(
-		s, "CloudFrontOriginFacingPrefixList",
-		json_pack("{ss ss ss}", "Type", "String", "AllowedPattern", "^pl-[0-9a-f]+$",
-			  "Description",
-			  "ID of the managed prefix list " CLOUDFRONT_PREFIX_LIST
-			  " in this region (solemate deploy looks it up)"),
-		json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name",
-			  CLOUDFRONT_PREFIX_LIST));
-	n->alb_sg = security_group_new(
-		s, "AlbSecurityGroup",
-		&(struct security_group_props){
-			.description = "Load balancer: HTTPS from the CloudFront origin-facing "
-				       "servers only",
-			.vpc = v,
-			.ingress = json_pack("[o]", sg_tcp_prefix_list(cloudfront, PORT_HTTPS,
-								       "HTTPS from CloudFront"))});
+	if (cfg->dr_standby) {
+		/*
+		 * The DR standby's load balancer is reached without CloudFront: the
+		 * SECONDARY record of the Route 53 failover pair sends the shop's
+		 * visitors to it directly when the primary path fails its health
+		 * check, so HTTPS from CloudFront's prefix list alone would refuse
+		 * every one of them. Its regional web ACL (IP reputation, managed
+		 * rules, rate limit per client address) stands in front of it.
+		 * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
+		 */
+		n->alb_sg = security_group_new(
+			s, "AlbSecurityGroup",
+			&(struct security_group_props){
+				.description = "Load balancer of the DR standby: HTTPS from the "
+					       "internet, which DNS failover sends to it directly",
+				.vpc = v,
+				.ingress = json_pack("[o]", sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
+									"HTTPS from visitors after "
+									"DNS failover"))});
+		nag_suppress(n->alb_sg,
+			     "the DR standby is the SECONDARY of a Route 53 failover pair: "
+			     "visitors reach its load balancer directly, on 443 only, through "
+			     "its regional web ACL",
+			     "AwsSolutions-EC23", NULL);
+	} else {
+		json_t *cloudfront = sm_stack_add_lookup_parameter(
+			s, "CloudFrontOriginFacingPrefixList",
+			json_pack("{ss ss ss}", "Type", "String", "AllowedPattern",
+				  "^pl-[0-9a-f]+$", "Description",
+				  "ID of the managed prefix list " CLOUDFRONT_PREFIX_LIST
+				  " in this region (solemate deploy looks it up)"),
+			json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name",
+				  CLOUDFRONT_PREFIX_LIST));
+		n->alb_sg = security_group_new(
+			s, "AlbSecurityGroup",
+			&(struct security_group_props){
+				.description =
+					"Load balancer: HTTPS from the CloudFront origin-facing "
+					"servers only",
+				.vpc = v,
+				.ingress = json_pack("[o]",
+						     sg_tcp_prefix_list(cloudfront, PORT_HTTPS,
+									"HTTPS from CloudFront"))});
+	}
 	n->app_sg = security_group_new(
 		s, "AppSecurityGroup",
 		&(struct security_group_props){

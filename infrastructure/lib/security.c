@@ -211,17 +211,19 @@ struct sm_resource *security_add_web_acl(struct sm_stack *stack, const struct en
 	char *metric = xstrfmt("%s%s", cfg->stack_prefix, tier);
 	char *logs =
 		xstrfmt(WAF_LOG_GROUP_PREFIX "%s-%s", cfg->environment, cloudfront ? "cdn" : "alb");
-	int rc = waf_web_acl_new(stack, id,
-				 &(struct waf_web_acl_props){
-					 .cloudfront = cloudfront,
-					 .behind_cloudfront = !cloudfront,
-					 .metric_name = metric,
-					 .log_group_name = logs,
-					 .logs_key = logs_key,
-					 .log_retention_days = cfg->log_retention_days,
-					 /* production keeps its request logs with the stack gone */
-					 .log_retain_policy = cfg->protect_data ? "Retain" : NULL},
-				 &acl, dl);
+	int rc =
+		waf_web_acl_new(stack, id,
+				&(struct waf_web_acl_props){
+					.cloudfront = cloudfront,
+					/* the DR standby's visitors come directly (DNS failover) */
+					.behind_cloudfront = !cloudfront && !cfg->dr_standby,
+					.metric_name = metric,
+					.log_group_name = logs,
+					.logs_key = logs_key,
+					.log_retention_days = cfg->log_retention_days,
+					/* production keeps its request logs with the stack gone */
+					.log_retain_policy = cfg->protect_data ? "Retain" : NULL},
+				&acl, dl);
 	free(logs);
 	free(metric);
 	free(id);

@@ -73,25 +73,29 @@ PY
 expect_grep "the standby stack: complete, protected" "^status CREATE_COMPLETE protected True$" "$TMP/standby.out"
 expect_grep "every output solemate failover reads is there" "^contract missing \[\]$" "$TMP/standby.out"
 expect_grep "the replica: available, of the primary in us-east-1 (by ARN), encrypted" \
-  "^replica available arn:aws:rds:us-east-1:123456789012:db:solemate-production True$" "$TMP/standby.out"
+  "^replica available arn:aws:rds:us-east-1:123456789012:db:solemate-production-[0-9a-f]{8} True$" "$TMP/standby.out"
 expect_grep "warm: drStandbyTasks (2) running; failover scales to ecsDesiredCount (3)" "^service 2 active 3$" "$TMP/standby.out"
 
 expect_exit "failover of what was deployed: exit 0" 0 "$SOLEMATE" failover --env production --to us-west-2 --yes "${C[@]}" "${E[@]}"
-expect_grep "the plan promotes the deployed replica" "3. promote   \[DO\] solemate-production-dr \(replica of arn:aws:rds:us-east-1" "$TMP/out"
-expect_grep "the plan scales the deployed service 2 -> 3" "4. scale     \[DO\] SolemateProduction/SolemateProductionDrStandby-Service-[A-Z0-9]+: 2 -> 3 tasks" "$TMP/out"
+expect_grep "the plan promotes the deployed replica" "3. promote   \[DO\] solemate-production-dr-[0-9a-f]{8} \(replica of arn:aws:rds:us-east-1" "$TMP/out"
+expect_grep "the plan scales the deployed service 2 -> 3" "4. scale     \[DO\] SolemateProduction-[0-9a-f]{8}/SolemateProductionDrStandby-Service-[A-Z0-9]+: 2 -> 3 tasks" "$TMP/out"
 expect_grep "no hosted zone in production.json: DNS by hand (the runbook)" "5. dns       \[by hand\]" "$TMP/out"
 expect_grep "followed to the end" "production: failed over" "$TMP/out"
 python3 - >"$TMP/after.out" 2>&1 <<'PY'
 import boto3, os
 ep = os.environ["SOLEMATE_ENDPOINT"]
 c = lambda svc: boto3.client(svc, endpoint_url=ep, region_name="us-west-2")
-db = c("rds").describe_db_instances(DBInstanceIdentifier="solemate-production-dr")["DBInstances"][0]
+# the names are the stack's own (retained resources end with its ID's first group)
+st = c("cloudformation").describe_stacks(StackName="SolemateProductionDrStandby")["Stacks"][0]
+out = {o["OutputKey"]: o["OutputValue"] for o in st["Outputs"]}
+db = c("rds").describe_db_instances(DBInstanceIdentifier=out["ReplicaDbInstanceIdentifier"])["DBInstances"][0]
 print("replica", db.get("ReadReplicaSourceDBInstanceIdentifier"), db["DBInstanceStatus"], db["BackupRetentionPeriod"])
-svc = [s for s in c("ecs").describe_services(cluster="SolemateProduction", services=c("ecs").list_services(cluster="SolemateProduction")["serviceArns"])["services"]][0]
+cl = out["StandbyClusterName"]
+svc = [s for s in c("ecs").describe_services(cluster=cl, services=c("ecs").list_services(cluster=cl)["serviceArns"])["services"]][0]
 print("service", svc["desiredCount"], svc["runningCount"])
 PY
 expect_grep "moto: the deployed replica is promoted, backups kept 30 days" "^replica None available 30$" "$TMP/after.out"
 expect_grep "moto: the deployed standby runs 3 tasks" "^service 3 3$" "$TMP/after.out"
 expect_exit "deploy after the failover: refused, exit 2" 2 "$SOLEMATE" deploy --env production --yes --skip-preflight "${C[@]}" "${E[@]}"
-expect_grep "deploy names the promoted instance" "has failed over: 'solemate-production-dr' in us-west-2" "$TMP/err"
+expect_grep "deploy names the promoted instance" "has failed over: 'solemate-production-dr-[0-9a-f]{8}' in us-west-2" "$TMP/err"
 done_testing

@@ -657,6 +657,30 @@ TEST(dr_failover_records_with_a_hosted_zone)
 	CHECK(HAS(z, "DrStandby", "AWS::Route53::RecordSet",
 		  "{\"Name\":\"solemate.com\",\"Type\":\"A\",\"Failover\":\"SECONDARY\","
 		  "\"AliasTarget\":{\"DNSName\":{\"Fn::GetAtt\":[\"LoadBalancer\",\"DNSName\"]}}}"));
+	/*
+	 * which visitors then reach directly: its group admits HTTPS from
+	 * anywhere (CloudFront's prefix list alone would refuse them all), and
+	 * its web ACL limits the rate per client address, not per X-Forwarded-For,
+	 * which a direct client writes itself
+	 */
+	const json_t *in = json_object_get(
+		json_object_get(resource(z, "DrStandby", "AlbSecurityGroup"), "Properties"),
+		"SecurityGroupIngress");
+	CHECK(json_array_size(in) == 1);
+	CHECK(subset_of("{\"CidrIp\":\"0.0.0.0/0\",\"IpProtocol\":\"tcp\",\"FromPort\":443,"
+			"\"ToPort\":443}",
+			json_array_get(in, 0)));
+	CHECK(!json_object_get(json_object_get(T(z, "DrStandby"), "Parameters"),
+			       "CloudFrontOriginFacingPrefixList"));
+	char *acl = json_dumps(resource(z, "DrStandby", "AlbWebAcl"), JSON_COMPACT);
+	CHECK(acl && strstr(acl, "\"AggregateKeyType\":\"IP\"") &&
+	      !strstr(acl, "FORWARDED_IP"));
+	free(acl);
+	/* the primary's load balancer still hears CloudFront only */
+	CHECK(subset_of("[{\"SourcePrefixListId\":{\"Ref\":\"CloudFrontOriginFacingPrefixList\"}}]",
+			json_object_get(json_object_get(resource(z, "Network", "AlbSecurityGroup"),
+							"Properties"),
+					"SecurityGroupIngress")));
 	/* the primary's origin record stays the primary's alone */
 	CHECK(!HAS(z, "DrStandby", "AWS::Route53::RecordSet", "{\"Name\":\"origin.solemate.com\"}"));
 	CHECK(HAS(z, "DrStandby", "AWS::CertificateManager::Certificate", "{\"DomainName\":\"solemate.com\"}"));
