@@ -307,11 +307,16 @@ TEST(a_timed_out_request_is_retried)
 {
 	script((struct step[]){{200, "", STACKS}, {200, "", STACKS}}, 2);
 	pthread_mutex_lock(&srv.lock);
-	srv.delay_ms[0] = 3000;
+	srv.delay_ms[0] = 4000;
 	pthread_mutex_unlock(&srv.lock);
 	struct aws_client c;
 	client(&c);
-	c.timeout_ms = 500;
+	/*
+	 * long enough for the retry to finish on a loaded machine under the
+	 * sanitizers (500 ms was not: the retry timed out too, a third request),
+	 * short of the first answer's delay
+	 */
+	c.timeout_ms = 2000;
 	struct cfn_stack s;
 	struct diag_list dl = DIAG_LIST_INIT;
 	CHECK(cfn_describe_stack(&c, "S", &s, &dl) == 1);
