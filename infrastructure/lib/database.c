@@ -11,6 +11,8 @@
 #include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
+#include "constructs/backup.h"
+#include "constructs/ecs.h"
 #include "constructs/iam.h"
 #include "constructs/rds.h"
 #include "constructs/secure.h"
@@ -41,75 +43,29 @@ static char *instance_identifier(const struct env_config *cfg, int replica)
 }
 
 /*
- * The vault's name: "<stack>-vault-<first group of the stack's ID>". A vault
- * outlives its stack (Retain: AWS Backup refuses to delete one that holds
- * recovery points), and its name is unique in the account and region
- * (CreateBackupVault, backupVaultName), so a fixed "<stack>-vault" made the
- * next CREATE of the same stack fail with AlreadyExistsException: staging,
- * destroyed and deployed again, could not be rebuilt. The stack ID's UUID
- * differs for every stack created under the name; its first group (8 hex
- * digits) keeps the name within the 50 characters the API allows.
+ * FR-2.2: AWS Backup of the database and the assets, daily, 35 days in
+ * production and 7 in staging; with DR, each recovery point copied to the
+ * vault in drRegion.
  */
-json_t *database_backup_vault_name(void)
+static void add_backup(struct sm_stack *s, const struct security_keys *keys,
+		       const struct storage *st, const struct database_dr_targets *dr,
+		       struct database *db, bool prod)
 {
-	return sm_fn_join(
-		"-", json_pack("[o s o]", sm_aws_stack_name(), "vault", sm_stack_instance_id()));
-}
-
-static void add_backup(struct sm_stack *s, const struct env_config *cfg,
-		       const struct security_keys *keys, const struct storage *st,
-		       const struct database_dr_targets *dr, struct database *db, bool prod)
-{
-	struct sm_resource *vault = sm_resource_new(
-		s, "BackupVault", "AWS::Backup::BackupVault",
-		json_pack("{so so}", "BackupVaultName", database_backup_vault_name(),
-			  "EncryptionKeyArn", sm_getatt(keys->data_key, "Arn")));
-	sm_resource_set_deletion_policy(vault, "Retain");
-	sm_resource_set_update_replace_policy(vault, "Retain");
+	struct sm_resource *vault = backup_vault_new(
+		s, "BackupVault", &(struct backup_vault_props){.kms_key = keys->data_key});
 	sm_stack_add_output(
 		s, "BackupVaultName", sm_ref(vault),
 		"AWS Backup vault of the database and assets (kept when the stack goes)", NULL);
-	int keep = prod ? 35 : 7;
-	struct sm_resource *plan = sm_resource_new(
-		s, "BackupPlan", "AWS::Backup::BackupPlan",
-		json_pack("{s{so s[{ss so ss si si s{si}}]}}", "BackupPlan", "BackupPlanName",
-			  sm_fn_sub("${AWS::StackName}-daily"), "BackupPlanRule", "RuleName",
-			  "Daily", "TargetBackupVault", sm_ref(vault), "ScheduleExpression",
-			  "cron(0 5 * * ? *)", "StartWindowMinutes", 60, "CompletionWindowMinutes",
-			  180, "Lifecycle", "DeleteAfterDays", keep));
-	/*
-	 * Each daily recovery point is copied to the vault in drRegion (AWS
-	 * Backup, "Creating backup copies across AWS Regions"): a copy that
-	 * outlives both the region and a logical error the replica would have
-	 * replicated.
-	 */
-	if (dr && dr->vault) {
-		json_t *rule = json_array_get(
-			json_object_get(json_object_get(sm_resource_props(plan), "BackupPlan"),
-					"BackupPlanRule"),
-			0);
-		json_object_set_new(rule, "CopyActions",
-				    json_pack("[{so s{si}}]", "DestinationBackupVaultArn",
-					      sm_getatt(dr->vault, "BackupVaultArn"), "Lifecycle",
-					      "DeleteAfterDays", keep));
-	}
-	static const char *const managed[] = {"service-role/AWSBackupServiceRolePolicyForBackup",
-					      "service-role/AWSBackupServiceRolePolicyForRestores",
-					      "AWSBackupServiceRolePolicyForS3Backup",
-					      "AWSBackupServiceRolePolicyForS3Restore", NULL};
-	struct sm_resource *role =
-		iam_role_new(s, "BackupRole", "backup.amazonaws.com", NULL, managed);
-	nag_suppress(role,
-		     "the AWS Backup service policies, maintained by AWS for the resource types "
-		     "Backup supports (RDS, S3)",
-		     "AwsSolutions-IAM4", NULL);
-	json_t *resources = json_pack("[o]", sm_getatt(db->instance, "DBInstanceArn"));
-	if (st->assets_bucket)
-		json_array_append_new(resources, sm_getatt(st->assets_bucket, "Arn"));
-	sm_resource_new(s, "BackupSelection", "AWS::Backup::BackupSelection",
-			json_pack("{so s{ss so so}}", "BackupPlanId", sm_ref(plan),
-				  "BackupSelection", "SelectionName", "DatabaseAndAssets",
-				  "IamRoleArn", sm_getatt(role, "Arn"), "Resources", resources));
+	struct backup_plan plan;
+	backup_plan_new(s, "Backup",
+			&(struct backup_plan_props){
+				.vault = vault,
+				.delete_after_days = prod ? 35 : 7,
+				.copy_to = dr ? dr->vault : NULL,
+				.selection_name = "DatabaseAndAssets",
+				.resources = {db->instance, st->assets_bucket},
+			},
+			&plan);
 }
 
 /*
@@ -122,16 +78,31 @@ static void add_backup(struct sm_stack *s, const struct env_config *cfg,
 static struct sm_resource *app_user_secret(struct sm_stack *s, const struct security_keys *keys,
 					   struct sm_resource *master, const char *retain_policy)
 {
-	struct sm_resource *r = rds_secret_new(
-		s, "DatabaseAppSecret", "SoleMate application database user (alternating users)",
-		sm_fn_sub_vars("{\"username\":\"" APP_USER "\",\"dbname\":\"" DATABASE_NAME
-			       "\",\"masterarn\":\"${Master}\"}",
-			       json_pack("{so}", "Master", sm_ref(master))),
-		keys->data_key);
-	/* production's outlives its stack with the database it opens (SM-RES-001) */
-	secure_retain(r, retain_policy);
-	return r;
+	return rds_secret_new(
+		s, "DatabaseAppSecret",
+		&(struct rds_secret_props){
+			.description = "SoleMate application database user (alternating users)",
+			.username = APP_USER,
+			.dbname = DATABASE_NAME,
+			.master = master,
+			.kms_key = keys->data_key,
+			/* production's outlives its stack with the database it opens (SM-RES-001)
+			 */
+			.retain_policy = retain_policy});
 }
+
+/* FR-2.3's TLS is forced by the construct; these are what operators read */
+static const char *const postgres_parameters[] = {"log_connections",
+						  "1",
+						  "log_disconnections",
+						  "1",
+						  "log_min_duration_statement",
+						  "500",
+						  "log_statement",
+						  "ddl",
+						  "shared_preload_libraries",
+						  "pg_stat_statements",
+						  NULL};
 
 /* the primary's and the standby replica's, in `net` and with `keys` of their region */
 static struct rds_placement placement(const struct env_config *cfg, const struct networking *net,
@@ -147,11 +118,7 @@ static struct rds_placement placement(const struct env_config *cfg, const struct
 		.subnet_group_description = "Isolated subnets of the SoleMate database",
 		.parameter_group_description =
 			"SoleMate PostgreSQL: TLS forced, connection and slow-query logging",
-		/* FR-2.3's TLS is forced by the construct; these are what operators read */
-		.parameters =
-			json_pack("{ss ss ss ss ss}", "log_connections", "1", "log_disconnections",
-				  "1", "log_min_duration_statement", "500", "log_statement", "ddl",
-				  "shared_preload_libraries", "pg_stat_statements")};
+		.parameters = postgres_parameters};
 }
 
 static void set_handles(struct database *out, const struct rds_postgres *db)
@@ -220,7 +187,7 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 		free(replica);
 		free(id);
 	}
-	add_backup(s, cfg, keys, st, dr, out, prod);
+	add_backup(s, keys, st, dr, out, prod);
 	sm_stack_add_output(s, "DatabaseEndpoint", sm_getatt(out->instance, "Endpoint.Address"),
 			    "PostgreSQL writer endpoint (TLS required)", NULL);
 	sm_stack_add_output(
@@ -251,38 +218,20 @@ json_t *database_app_secret_arn(const struct database *db)
 
 json_t *database_task_environment(const struct database *db)
 {
-	return json_pack("[{ss so},{ss so},{ss so},{ss ss}]", "Name", "DB_HOST", "Value",
-			 sm_getatt(db->instance, "Endpoint.Address"), "Name", "DB_READER_HOSTS",
-			 "Value", database_reader_hosts(db), "Name", "DB_PORT", "Value",
-			 sm_getatt(db->instance, "Endpoint.Port"), "Name", "DB_NAME", "Value",
-			 DATABASE_NAME);
-}
-
-/* ECS reads one JSON key of a secret: ARN:json-key:version-stage:version-id */
-static json_t *secret_key(const struct database *db, const char *name, const char *key)
-{
-	char *tail = xstrfmt(":%s::", key);
-	json_t *v = json_pack("{ss so}", "Name", name, "ValueFrom",
-			      sm_fn_join("", json_pack("[os]", database_app_secret_arn(db), tail)));
-	free(tail);
-	return v;
+	return ecs_environment((const struct ecs_variable[]){
+		{"DB_HOST", sm_getatt(db->instance, "Endpoint.Address")},
+		{"DB_READER_HOSTS", database_reader_hosts(db)},
+		{"DB_PORT", sm_getatt(db->instance, "Endpoint.Port")},
+		{"DB_NAME", json_string(DATABASE_NAME)},
+		{0}});
 }
 
 json_t *database_task_secrets(const struct database *db)
 {
-	return json_pack("[o,o]", secret_key(db, "DB_USER", "username"),
-			 secret_key(db, "DB_PASSWORD", "password"));
-}
-
-/*
- * arn:PARTITION:rds:REGION:ACCOUNT:db:IDENTIFIER of `instance` (in `region`),
- * from its Ref (the identifier): the same value as its DBInstanceArn
- * attribute, which moto, the test AWS, does not model.
- */
-static json_t *instance_arn(const struct sm_resource *instance, const char *region)
-{
-	return sm_fn_join(":", json_pack("[s o s s o s o]", "arn", sm_aws_partition(), "rds",
-					 region, sm_aws_account_id(), "db", sm_ref(instance)));
+	return ecs_secrets((const struct ecs_variable[]){
+		{"DB_USER", ecs_secret_field(database_app_secret_arn(db), "username")},
+		{"DB_PASSWORD", ecs_secret_field(database_app_secret_arn(db), "password")},
+		{0}});
 }
 
 /*
@@ -310,7 +259,7 @@ int database_build_dr_replica(struct sm_stack *s, const struct env_config *cfg,
 		s, "Database",
 		&(struct rds_cross_region_replica_props){
 			.identifier = name,
-			.source_arn = instance_arn(primary->instance, primary_region),
+			.source_arn = rds_instance_arn(primary->instance, primary_region),
 			.engine_version = cfg->database_engine_version,
 			.instance_class = cfg->database_instance_class,
 			.where = placement(cfg, net, keys),

@@ -65,11 +65,5 @@ json_t *database_task_environment(const struct database *db);
 json_t *database_task_secrets(const struct database *db);
 json_t *database_app_secret_arn(const struct database *db);
 json_t *database_reader_hosts(const struct database *db);
-/*
- * A backup vault's name, "<stack>-vault-<first group of the stack's ID>":
- * a vault outlives its stack, and its name is unique in the account and
- * Region (CreateBackupVault), so the next stack of the name needs another.
- */
-json_t *database_backup_vault_name(void);
 
 #endif

@@ -11,7 +11,9 @@
 
 #include "base/common.h"
 #include "base/xalloc.h"
-#include "constructs/iam.h"
+#include "constructs/backup.h"
+#include "constructs/dns.h"
+#include "constructs/ecs.h"
 #include "lib/compute.h"
 #include "lib/database.h"
 #include "lib/monitoring.h"
@@ -49,12 +51,8 @@ int dr_add_foundation(struct sm_stack *dr, const struct env_config *cfg, struct 
 	 */
 	if (security_add_keys(dr, cfg, &out->keys, dl) < 0)
 		return -1;
-	out->vault = sm_resource_new(dr, "BackupVault", "AWS::Backup::BackupVault",
-				     json_pack("{so so}", "BackupVaultName",
-					       database_backup_vault_name(), "EncryptionKeyArn",
-					       sm_getatt(out->keys.data_key, "Arn")));
-	sm_resource_set_deletion_policy(out->vault, "Retain");
-	sm_resource_set_update_replace_policy(out->vault, "Retain");
+	out->vault = backup_vault_new(dr, "BackupVault",
+				      &(struct backup_vault_props){.kms_key = out->keys.data_key});
 	sm_stack_add_output(dr, "BackupVaultName", sm_ref(out->vault),
 			    "AWS Backup vault holding the copies of the primary's recovery points",
 			    NULL);
@@ -100,23 +98,21 @@ static struct env_config standby_config(const struct env_config *cfg)
 /*
  * The SECONDARY member of the failover pair whose PRIMARY the Edge stack
  * holds (the CloudFront aliases, with their health check): Route 53 answers
- * with the standby's load balancer while the primary is unhealthy (Route 53
- * developer guide, "Failover routing", "Values specific for failover alias
- * records"); EvaluateTargetHealth lets an empty standby answer nothing.
+ * with the standby's load balancer while the primary is unhealthy.
  */
 static void failover_records(struct sm_stack *s, const struct env_config *cfg,
 			     const struct compute *cp)
 {
 	for (int www = 0; www < 2; www++) {
 		char *name = www ? xstrfmt("www.%s", cfg->domain_name) : xstrdup(cfg->domain_name);
-		sm_resource_new(
-			s, www ? "WwwFailoverA" : "ApexFailoverA", "AWS::Route53::RecordSet",
-			json_pack("{ss ss ss ss ss s{so so sb}}", "HostedZoneId",
-				  cfg->hosted_zone_id, "Name", name, "Type", "A", "SetIdentifier",
-				  FAILOVER_SECONDARY_ID, "Failover", "SECONDARY", "AliasTarget",
-				  "DNSName", sm_getatt(cp->alb, "DNSName"), "HostedZoneId",
-				  sm_getatt(cp->alb, "CanonicalHostedZoneID"),
-				  "EvaluateTargetHealth", 1));
+		dns_alias_new(s, www ? "WwwFailoverA" : "ApexFailoverA",
+			      &(struct dns_alias_props){.hosted_zone_id = cfg->hosted_zone_id,
+							.name = name,
+							.type = "A",
+							.target = sm_getatt(cp->alb, "DNSName"),
+							.target_zone_ref = sm_getatt(
+								cp->alb, "CanonicalHostedZoneID"),
+							.secondary_id = FAILOVER_SECONDARY_ID});
 		free(name);
 	}
 	sm_stack_add_output(s, "FailoverHostedZoneId", json_string(cfg->hosted_zone_id),
@@ -148,8 +144,7 @@ static void contract_outputs(struct sm_stack *s, const struct env_config *cfg,
 			    "Tasks to run once failed over (the primary's ecsDesiredCount)", NULL);
 	sm_stack_add_output(
 		s, "StandbyScalableTargetResourceId",
-		sm_fn_join("/", json_pack("[s o o]", "service", sm_ref(cp->cluster),
-					  sm_getatt(cp->service, "Name"))),
+		ecs_service_scaling_resource_id(cp->cluster, cp->service),
 		"Application Auto Scaling resource of the service (raise its MinCapacity to "
 		"StandbyDesiredCountActive on failover)",
 		NULL);

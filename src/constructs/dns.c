@@ -48,15 +48,28 @@ struct sm_resource *dns_all_healthy_new(struct sm_stack *s, const char *id,
 struct sm_resource *dns_alias_new(struct sm_stack *s, const char *id,
 				  const struct dns_alias_props *p)
 {
+	/*
+	 * A SECONDARY answers while the PRIMARY is unhealthy; evaluating its
+	 * own target's health lets an empty standby answer nothing (Route 53
+	 * developer guide, "Failover routing", "Values specific for failover
+	 * alias records").
+	 */
 	struct sm_resource *r = sm_resource_new(
 		s, id, "AWS::Route53::RecordSet",
-		json_pack("{ss ss ss s{so ss sb}}", "HostedZoneId", p->hosted_zone_id, "Name",
+		json_pack("{ss ss ss s{so so sb}}", "HostedZoneId", p->hosted_zone_id, "Name",
 			  p->name, "Type", p->type, "AliasTarget", "DNSName", p->target,
-			  "HostedZoneId", p->target_zone, "EvaluateTargetHealth", 0));
+			  "HostedZoneId",
+			  p->target_zone_ref
+				  ? p->target_zone_ref
+				  : (p->target_zone ? json_string(p->target_zone) : NULL),
+			  "EvaluateTargetHealth", p->secondary_id != NULL));
 	if (p->primary_check) {
 		sm_resource_set(r, "Failover", json_string("PRIMARY"));
 		sm_resource_set(r, "SetIdentifier", json_string("primary"));
 		sm_resource_set(r, "HealthCheckId", sm_ref(p->primary_check));
+	} else if (p->secondary_id) {
+		sm_resource_set(r, "Failover", json_string("SECONDARY"));
+		sm_resource_set(r, "SetIdentifier", json_string(p->secondary_id));
 	}
 	return r;
 }

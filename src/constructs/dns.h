@@ -13,7 +13,9 @@
  *                         of its children are
  *   dns_alias_new         an alias record (A or AAAA) to an AWS endpoint
  *                         (a distribution, a load balancer), optionally the
- *                         PRIMARY of a failover pair behind a health check
+ *                         PRIMARY of a failover pair behind a health check,
+ *                         or its SECONDARY, which answers only while its
+ *                         target is healthy (EvaluateTargetHealth)
  *
  * Logical IDs are the caller's. Handles are borrowed pointers into the stack.
  */
@@ -51,8 +53,10 @@ struct dns_alias_props {
 	const char *name;			 /* required */
 	const char *type;			 /* required: "A" or "AAAA" */
 	json_t *target;				 /* stolen; required: the endpoint's DNS name */
-	const char *target_zone;		 /* required: e.g. DNS_CLOUDFRONT_ZONE */
+	const char *target_zone;		 /* required: e.g. DNS_CLOUDFRONT_ZONE, */
+	json_t *target_zone_ref;		 /* or this, stolen: CanonicalHostedZoneID */
 	const struct sm_resource *primary_check; /* NULL: a plain record; else the PRIMARY */
+	const char *secondary_id;		 /* NULL; else the SECONDARY, this SetIdentifier */
 };
 struct sm_resource *dns_alias_new(struct sm_stack *s, const char *id,
 				  const struct dns_alias_props *props);

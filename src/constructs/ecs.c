@@ -61,12 +61,45 @@ static struct sm_resource *tracking_policy(struct sm_stack *s, const char *prefi
 	return r;
 }
 
+static json_t *variables(const struct ecs_variable *vars, const char *value_key)
+{
+	json_t *list = json_array();
+	for (const struct ecs_variable *v = vars; v->name; v++)
+		json_array_append_new(list,
+				      json_pack("{ss so}", "Name", v->name, value_key, v->value));
+	return list;
+}
+
+json_t *ecs_environment(const struct ecs_variable *vars)
+{
+	return variables(vars, "Value");
+}
+
+json_t *ecs_secrets(const struct ecs_variable *vars)
+{
+	return variables(vars, "ValueFrom");
+}
+
+json_t *ecs_secret_field(json_t *secret_arn, const char *key)
+{
+	char *tail = xstrfmt(":%s::", key);
+	json_t *v = sm_fn_join("", json_pack("[os]", secret_arn, tail));
+	free(tail);
+	return v;
+}
+
+json_t *ecs_service_scaling_resource_id(const struct sm_resource *cluster,
+					const struct sm_resource *service)
+{
+	return sm_fn_join(
+		"/", json_pack("[soo]", "service", sm_ref(cluster), sm_getatt(service, "Name")));
+}
+
 void ecs_service_autoscale(struct sm_stack *s, const char *prefix,
 			   const struct ecs_autoscaling_props *p, struct ecs_autoscaling *out)
 {
 	char *id = xstrfmt("%sScalableTarget", prefix);
-	json_t *resource_id = sm_fn_join("/", json_pack("[soo]", "service", sm_ref(p->cluster),
-							sm_getatt(p->service, "Name")));
+	json_t *resource_id = ecs_service_scaling_resource_id(p->cluster, p->service);
 	out->scalable_target = sm_resource_new(
 		s, id, "AWS::ApplicationAutoScaling::ScalableTarget",
 		json_pack("{ss ss so si si}", "ServiceNamespace", "ecs", "ScalableDimension",

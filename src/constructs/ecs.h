@@ -25,6 +25,27 @@
 
 #define ECS_SERVICE_MAX_WAITS 8
 
+/* A container's variable (the CDK's environment and secrets object literals). */
+struct ecs_variable {
+	const char *name;
+	json_t *value; /* stolen; required: the value, or for a secret its ARN (ValueFrom) */
+};
+/*
+ * [{"Name", "Value"}, ...] of `vars` up to one without name ({0}): a
+ * container definition's Environment. A variable without value fails the
+ * synthesis naming "Value".
+ */
+json_t *ecs_environment(const struct ecs_variable *vars);
+/* [{"Name", "ValueFrom"}, ...]: a container definition's Secrets, the same way. */
+json_t *ecs_secrets(const struct ecs_variable *vars);
+/*
+ * One JSON key of a Secrets Manager secret as ECS reads it into a variable:
+ * "<arn>:<key>::" (ARN:json-key:version-stage:version-id; ECS developer
+ * guide, "Pass Secrets Manager secrets through Amazon ECS environment
+ * variables"); `secret_arn` stolen.
+ */
+json_t *ecs_secret_field(json_t *secret_arn, const char *key);
+
 struct ecs_service_props {
 	const struct sm_resource *cluster;	   /* required */
 	const struct sm_resource *task_definition; /* required */
@@ -70,6 +91,13 @@ struct ecs_autoscaling {
 	struct sm_resource *cpu_policy;
 	struct sm_resource *request_policy; /* NULL without requests_per_target */
 };
+
+/*
+ * "service/<cluster>/<service name>": the service as Application Auto
+ * Scaling names it (its scalable target's ResourceId).
+ */
+json_t *ecs_service_scaling_resource_id(const struct sm_resource *cluster,
+					const struct sm_resource *service);
 
 /*
  * Logical IDs: <prefix>ScalableTarget, <prefix>CpuScaling,

@@ -92,15 +92,49 @@ static json_t *secret_reference(const struct sm_resource *secret, const char *ke
 	return v;
 }
 
-struct sm_resource *rds_secret_new(struct sm_stack *s, const char *id, const char *description,
-				   json_t *template, const struct sm_resource *kms_key)
+/*
+ * {"username": ..., "dbname": ..., "masterarn": "${Master}"} as Secrets
+ * Manager's SecretStringTemplate: a JSON string, through Fn::Sub when it
+ * names the master secret. NULL without a username (the pack names it).
+ */
+static json_t *secret_template(const struct rds_secret_props *p)
 {
-	return sm_resource_new(s, id, "AWS::SecretsManager::Secret",
-			       json_pack("{ss so s{so ss si ss}}", "Description", description,
-					 "KmsKeyId", sm_getatt(kms_key, "Arn"),
-					 "GenerateSecretString", "SecretStringTemplate", template,
-					 "GenerateStringKey", "password", "PasswordLength", 32,
-					 "ExcludeCharacters", PASSWORD_EXCLUDE));
+	if (!p->username)
+		return NULL;
+	json_t *fields = json_pack("{ss}", "username", p->username);
+	if (p->dbname)
+		json_object_set_new(fields, "dbname", json_string(p->dbname));
+	if (p->master)
+		json_object_set_new(fields, "masterarn", json_string("${Master}"));
+	/* json_dumpb, not json_dumps: the text is ours (xmalloc), not jansson's allocator's */
+	size_t len = json_dumpb(fields, NULL, 0, JSON_COMPACT);
+	char *text = xmalloc(len + 1);
+	json_dumpb(fields, text, len, JSON_COMPACT);
+	text[len] = '\0';
+	json_decref(fields);
+	json_t *v = p->master ? sm_fn_sub_vars(text, json_pack("{so}", "Master", sm_ref(p->master)))
+			      : json_string(text);
+	free(text);
+	return v;
+}
+
+struct sm_resource *rds_secret_new(struct sm_stack *s, const char *id,
+				   const struct rds_secret_props *p)
+{
+	struct sm_resource *r = sm_resource_new(
+		s, id, "AWS::SecretsManager::Secret",
+		json_pack("{ss so s{so ss si ss}}", "Description", p->description, "KmsKeyId",
+			  sm_getatt(p->kms_key, "Arn"), "GenerateSecretString",
+			  "SecretStringTemplate", secret_template(p), "GenerateStringKey",
+			  "password", "PasswordLength", 32, "ExcludeCharacters", PASSWORD_EXCLUDE));
+	secure_retain(r, p->retain_policy);
+	return r;
+}
+
+json_t *rds_instance_arn(const struct sm_resource *instance, const char *region)
+{
+	return sm_fn_join(":", json_pack("[s o s s o s o]", "arn", sm_aws_partition(), "rds",
+					 region, sm_aws_account_id(), "db", sm_ref(instance)));
 }
 
 /*
@@ -171,7 +205,7 @@ static struct sm_resource *monitoring_role(struct sm_stack *s, const char *id)
 /*
  * <id>SubnetGroup in the isolated subnets, <id>ParameterGroup of the family
  * that follows the major version with TLS forced, <id>MonitoringRole.
- * `where->parameters` is stolen. 0, or -1 with a diagnostic.
+ * 0, or -1 with a diagnostic.
  */
 static int groups(struct sm_stack *s, const char *id, const char *engine_version,
 		  const struct rds_placement *where, struct rds_postgres *out, struct diag_list *dl)
@@ -181,11 +215,9 @@ static int groups(struct sm_stack *s, const char *id, const char *engine_version
 		diag_add(dl, DIAG_ERROR, NULL, 0, 0, id,
 			 "cannot read the major version of engine version '%s' (e.g. \"16.4\")",
 			 engine_version ? engine_version : "(none)");
-		json_decref(where->parameters);
 		return -1;
 	}
 	out->where = *where;
-	out->where.parameters = NULL; /* stolen below */
 	char *rid = xstrfmt("%sSubnetGroup", id);
 	out->subnet_group = sm_resource_new(
 		s, rid, "AWS::RDS::DBSubnetGroup",
@@ -196,9 +228,12 @@ static int groups(struct sm_stack *s, const char *id, const char *engine_version
 	rid = xstrfmt("%sParameterGroup", id);
 	/* TLS in transit is forced by the server, not left to clients */
 	json_t *params = json_pack("{ss}", "rds.force_ssl", "1");
-	if (where->parameters)
-		json_object_update(params, where->parameters);
-	json_decref(where->parameters);
+	for (const char *const *kv = where->parameters; kv && kv[0]; kv += 2) {
+		/* a parameter without a value fails the synthesis naming it */
+		json_t *one = json_pack("{ss}", kv[0], kv[1]);
+		json_object_update(params, one);
+		json_decref(one);
+	}
 	out->parameter_group = sm_resource_new(s, rid, "AWS::RDS::DBParameterGroup",
 					       json_pack("{ss ss so}", "Description",
 							 where->parameter_group_description,
@@ -234,12 +269,13 @@ int rds_postgres_new(struct sm_stack *s, const char *id, const struct rds_postgr
 				     .deletion_protection = !p->allow_deletion};
 	if (groups(s, id, p->engine_version, &p->where, out, dl) < 0)
 		return -1;
-	char *user = xstrfmt("{\"username\":\"%s\"}", p->master_username);
 	char *rid = xstrfmt("%sMasterSecret", id);
-	out->master_secret = rds_secret_new(s, rid, p->master_secret_description, json_string(user),
-					    p->where.kms_key);
+	out->master_secret = rds_secret_new(
+		s, rid,
+		&(struct rds_secret_props){.description = p->master_secret_description,
+					   .username = p->master_username,
+					   .kms_key = p->where.kms_key});
 	free(rid);
-	free(user);
 
 	char *storage = xstrfmt("%d", p->allocated_storage);
 	json_t *props = json_pack(

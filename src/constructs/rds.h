@@ -50,7 +50,11 @@ struct rds_placement {
 	const char *log_retain_policy;		  /* the log groups'; NULL: none */
 	const char *subnet_group_description;	  /* required */
 	const char *parameter_group_description;  /* required */
-	json_t *parameters; /* stolen; the parameter group's, after rds.force_ssl; may be NULL */
+	/*
+	 * the parameter group's, after rds.force_ssl: name, value, name, value,
+	 * ..., NULL (the CDK's `parameters` object literal); may be NULL
+	 */
+	const char *const *parameters;
 };
 
 struct rds_postgres_props {
@@ -122,12 +126,29 @@ int rds_postgres_cross_region_replica_new(struct sm_stack *s, const char *id,
 					  struct rds_postgres *out, struct diag_list *dl);
 
 /*
- * A secret of database credentials, encrypted with `kms_key`: a generated
- * 32-character password under "password" in `template` (stolen: a JSON
- * string, e.g. {"username": "app"}), without the characters RDS refuses.
+ * A secret of database credentials (the CDK's rds.DatabaseSecret), encrypted
+ * with `kms_key`: {"username", "dbname", "masterarn"} and a generated
+ * 32-character password under "password", without the characters RDS
+ * refuses. A required prop left unset fails the synthesis naming its key.
  */
-struct sm_resource *rds_secret_new(struct sm_stack *s, const char *id, const char *description,
-				   json_t *template, const struct sm_resource *kms_key);
+struct rds_secret_props {
+	const char *description;	   /* required */
+	const char *username;		   /* required */
+	const char *dbname;		   /* NULL: none */
+	const struct sm_resource *master;  /* NULL: none; else its ARN as "masterarn" */
+	const struct sm_resource *kms_key; /* required */
+	const char *retain_policy;	   /* NULL: CloudFormation's default */
+};
+struct sm_resource *rds_secret_new(struct sm_stack *s, const char *id,
+				   const struct rds_secret_props *props);
+
+/*
+ * arn:PARTITION:rds:REGION:ACCOUNT:db:IDENTIFIER of `instance` in `region`,
+ * from its Ref (the identifier): the value of its DBInstanceArn attribute,
+ * which can be written where the attribute cannot be read (another region;
+ * moto, the test AWS, does not model it).
+ */
+json_t *rds_instance_arn(const struct sm_resource *instance, const char *region);
 
 /*
  * Attach `secret` to the instance (<secret>Attachment: Secrets Manager

@@ -155,9 +155,40 @@ TEST(ecs_autoscaling_tracks_cpu_and_requests)
 		  "\"ALBRequestCountPerTarget\"}}}"));
 }
 
+TEST(ecs_variables_are_name_value_pairs)
+{
+	stack = cf_scratch();
+	struct sm_resource *secret = cf_any("Secret", "AWS::SecretsManager::Secret");
+	sm_stack_add_output(stack, "Env",
+			    sm_fn_to_json_string(ecs_environment((const struct ecs_variable[]){
+				    {"A", json_string("1")}, {"B", sm_ref(secret)}, {0}})),
+			    "env", NULL);
+	sm_stack_add_output(stack, "Sec",
+			    sm_fn_to_json_string(ecs_secrets((const struct ecs_variable[]){
+				    {"PW", ecs_secret_field(sm_ref(secret), "password")}, {0}})),
+			    "sec", NULL);
+	const json_t *out = json_object_get(cf_resolved(), "Outputs");
+	char *env = json_dumps(json_object_get(json_object_get(out, "Env"), "Value"), JSON_COMPACT);
+	char *sec = json_dumps(json_object_get(json_object_get(out, "Sec"), "Value"), JSON_COMPACT);
+	CHECK_CONTAINS(env, "[{\"Name\":\"A\",\"Value\":\"1\"},{\"Name\":\"B\",\"Value\":"
+			    "{\"Ref\":\"Secret\"}}]");
+	/* ARN:json-key:version-stage:version-id */
+	CHECK_CONTAINS(sec, "[{\"Name\":\"PW\",\"ValueFrom\":{\"Fn::Join\":[\"\",[{\"Ref\":"
+			    "\"Secret\"},\":password::\"]]}}]");
+	free(env);
+	free(sec);
+	/* a variable without value names it */
+	stack = cf_scratch();
+	sm_stack_add_output(stack, "Env",
+			    sm_fn_to_json_string(ecs_environment(
+				    (const struct ecs_variable[]){{"A", NULL}, {0}})),
+			    "env", NULL);
+	CHECK(cf_fails_naming("'Value'"));
+}
+
 static struct vpc vpc;
 
-static struct rds_placement placement(json_t *parameters)
+static struct rds_placement placement(const char *const *parameters)
 {
 	return (struct rds_placement){.vpc = &vpc,
 				      .security_group = cf_any("DbSg", "AWS::EC2::SecurityGroup"),
@@ -187,7 +218,7 @@ static int postgres(const char *version, bool weaken, struct rds_postgres *db,
 			.max_allocated_storage = 100,
 			.backup_window = "03:00-04:00",
 			.maintenance_window = "sun:04:30-sun:05:30",
-			.where = placement(json_pack("{ss}", "log_statement", "ddl")),
+			.where = placement((const char *const[]){"log_statement", "ddl", NULL}),
 			.rotation_security_group = cf_any("AppSg", "AWS::EC2::SecurityGroup"),
 			.master_secret_description = "db master",
 			.single_az = weaken,
@@ -741,6 +772,7 @@ int main(void)
 	RUN(alb_deletion_protection_is_dropped_only_when_asked);
 	RUN(ecs_service_defaults_are_the_secure_ones);
 	RUN(ecs_autoscaling_tracks_cpu_and_requests);
+	RUN(ecs_variables_are_name_value_pairs);
 	RUN(rds_postgres_defaults_are_the_secure_ones);
 	RUN(rds_postgres_is_weakened_only_when_asked);
 	RUN(rds_postgres_refuses_a_version_without_a_major);
