@@ -10,6 +10,7 @@
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/alb.h"
+#include "constructs/dns.h"
 #include "constructs/ecs.h"
 #include "constructs/iam.h"
 #include "constructs/secure.h"
@@ -18,7 +19,6 @@
 #define XRAY_IMAGE "public.ecr.aws/xray/aws-xray-daemon:3.3.13"
 #define INIT_CONTAINER "volume-permissions"
 #define INIT_IMAGE "public.ecr.aws/docker/library/busybox:1.36"
-#define ECS_AMI_PARAMETER "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
 
 static json_t *one(json_t *v)
 {
@@ -194,82 +194,27 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 		alb_associate_web_acl(s, "LoadBalancerWebAcl", out->alb, in->regional_waf);
 }
 
-/* The EC2 capacity and the cluster's capacity provider associations, which it returns. */
+/* EC2 capacity for part of the application (FR-1.1), and the cluster's providers. */
 static void ec2_capacity(struct sm_stack *s, const struct env_config *cfg,
 			 const struct compute_inputs *in, struct compute *out)
 {
-	const struct vpc *v = &in->net->vpc;
-	json_t *ami = sm_stack_add_parameter(
-		s, "EcsOptimizedAmi",
-		json_pack("{ss ss ss}", "Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-			  "Default", ECS_AMI_PARAMETER, "Description",
-			  "ECS-optimised Amazon Linux 2023 AMI, from AWS's public SSM parameter"));
-	static const char *const managed[] = {"AmazonSSMManagedInstanceCore",
-					      "service-role/AmazonEC2ContainerServiceforEC2Role",
-					      NULL};
-	struct sm_resource *role =
-		iam_role_new(s, "InstanceRole", "ec2.amazonaws.com", NULL, managed);
-	nag_suppress(role,
-		     "AWS's policies for Session Manager access (instead of SSH keys) "
-		     "and for the ECS agent; AWS keeps them current with the agents",
-		     "AwsSolutions-IAM4", NULL);
-	struct sm_resource *profile =
-		sm_resource_new(s, "InstanceProfile", "AWS::IAM::InstanceProfile",
-				json_pack("{s[o]}", "Roles", sm_ref(role)));
-	json_t *user_data = sm_fn_base64(sm_fn_sub_vars(
-		/*
-		 * Register with our cluster (ECS developer guide, "Bootstrapping
-		 * container instances with user data"); let the task execution role,
-		 * not the instance role, write the tasks' logs ("Using the awslogs
-		 * log driver", ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE).
-		 */
-		"#!/bin/bash\necho ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
-		"echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n"
-		"echo ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true >> /etc/ecs/ecs.config\n",
-		json_pack("{so}", "Cluster", sm_ref(out->cluster))));
-	struct sm_resource *lt = sm_resource_new(
-		s, "LaunchTemplate", "AWS::EC2::LaunchTemplate",
-		json_pack("{s{so ss s{so} s[o] s{ssss siss} s[{ss s{sisssbsosb}}] s{sb} so}}",
-			  "LaunchTemplateData", "ImageId", ami, "InstanceType",
-			  cfg->ec2_instance_type, "IamInstanceProfile", "Arn",
-			  sm_getatt(profile, "Arn"), "SecurityGroupIds",
-			  sm_getatt(in->net->app_sg, "GroupId"), "MetadataOptions",
-			  /* IMDSv2 only (FSBP EC2.8); hop limit 2 lets containers reach it */
-			  "HttpTokens", "required", "HttpEndpoint", "enabled",
-			  "HttpPutResponseHopLimit", 2, "InstanceMetadataTags", "disabled",
-			  "BlockDeviceMappings", "DeviceName", "/dev/xvda", "Ebs", "VolumeSize", 30,
-			  "VolumeType", "gp3", "Encrypted", 1,
-			  /* our key, not the account's EBS default (security.c: its policy lets
-			   * the Auto Scaling role use it) */
-			  "KmsKeyId", sm_getatt(in->keys->data_key, "Arn"), "DeleteOnTermination",
-			  1, "Monitoring", "Enabled", 1, "UserData", user_data));
-	char *min = xstrfmt("%d", cfg->ec2_min_capacity),
-	     *max = xstrfmt("%d", cfg->ec2_max_capacity);
-	out->asg = sm_resource_new(
-		s, "AutoScalingGroup", "AWS::AutoScaling::AutoScalingGroup",
-		json_pack("{so ss ss s{so so} ss si s[{so s[ssss]}]}", "VPCZoneIdentifier",
-			  vpc_subnet_ids(v, VPC_TIER_PRIVATE), "MinSize", min, "MaxSize", max,
-			  "LaunchTemplate", "LaunchTemplateId", sm_ref(lt), "Version",
-			  sm_getatt(lt, "LatestVersionNumber"), "HealthCheckType", "EC2",
-			  "HealthCheckGracePeriod", 120, "NotificationConfigurations", "TopicARN",
-			  sm_ref(in->alarm_topic), "NotificationTypes",
-			  "autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_TERMINATE",
-			  "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
-			  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"));
-	free(min);
-	free(max);
-	struct sm_resource *cp = sm_resource_new(
-		s, "Ec2CapacityProvider", "AWS::ECS::CapacityProvider",
-		json_pack("{s{so s{sssi} ss}}", "AutoScalingGroupProvider", "AutoScalingGroupArn",
-			  sm_ref(out->asg), "ManagedScaling", "Status", "ENABLED", "TargetCapacity",
-			  100, "ManagedTerminationProtection", "DISABLED"));
-	out->capacity_provider = cp;
-	out->capacity_associations = sm_resource_new(
-		s, "ClusterCapacityProviders", "AWS::ECS::ClusterCapacityProviderAssociations",
-		json_pack("{so s[sso] s[{sssisi}]}", "Cluster", sm_ref(out->cluster),
-			  "CapacityProviders", "FARGATE", "FARGATE_SPOT", sm_ref(cp),
-			  "DefaultCapacityProviderStrategy", "CapacityProvider", "FARGATE",
-			  "Weight", 1, "Base", 0));
+	struct ecs_ec2_capacity ec2;
+	ecs_ec2_capacity_new(s, "",
+			     &(struct ecs_ec2_capacity_props){
+				     .cluster = out->cluster,
+				     .instance_type = cfg->ec2_instance_type,
+				     .subnets = vpc_subnet_ids(&in->net->vpc, VPC_TIER_PRIVATE),
+				     .security_group = in->net->app_sg,
+				     /* security.c: its policy lets the Auto Scaling role use it */
+				     .kms_key = in->keys->data_key,
+				     .min_capacity = cfg->ec2_min_capacity,
+				     .max_capacity = cfg->ec2_max_capacity,
+				     .notification_topic = in->alarm_topic},
+			     &ec2);
+	out->asg = ec2.group;
+	out->capacity_provider = ec2.provider;
+	out->capacity_associations = ecs_cluster_capacity_providers_new(
+		s, "ClusterCapacityProviders", out->cluster, ec2.provider);
 }
 
 static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct compute *out)
@@ -293,7 +238,8 @@ static void autoscaling(struct sm_stack *s, const struct env_config *cfg, struct
 
 static struct sm_resource *service(struct sm_stack *s, const struct env_config *cfg,
 				   const struct compute_inputs *in, struct compute *out,
-				   const char *id, int desired, json_t *provider, int base)
+				   const char *id, int desired, json_t *provider, int base,
+				   bool spread)
 {
 	return ecs_service_new(
 		s, id,
@@ -317,7 +263,8 @@ static struct sm_resource *service(struct sm_stack *s, const struct env_config *
 			 */
 			.depends_on = {out->https_listener, out->capacity_associations},
 			.roles = {sm_stack_find_resource(s, "TaskExecutionRole"),
-				  sm_stack_find_resource(s, "TaskRole")}});
+				  sm_stack_find_resource(s, "TaskRole")},
+			.spread_across_azs = spread});
 }
 
 /*
@@ -338,13 +285,14 @@ static void origin_record(struct sm_stack *s, const struct env_config *cfg, stru
 {
 	char *name = compute_origin_domain(cfg);
 	if (cfg->hosted_zone_id)
-		sm_resource_new(s, "OriginAliasRecord", "AWS::Route53::RecordSet",
-				json_pack("{ss ss ss s{so so sb}}", "HostedZoneId",
-					  cfg->hosted_zone_id, "Name", name, "Type", "A",
-					  "AliasTarget", "DNSName", sm_getatt(out->alb, "DNSName"),
-					  "HostedZoneId",
-					  sm_getatt(out->alb, "CanonicalHostedZoneID"),
-					  "EvaluateTargetHealth", 0));
+		dns_alias_new(
+			s, "OriginAliasRecord",
+			&(struct dns_alias_props){
+				.hosted_zone_id = cfg->hosted_zone_id,
+				.name = name,
+				.type = "A",
+				.target = sm_getatt(out->alb, "DNSName"),
+				.target_zone_ref = sm_getatt(out->alb, "CanonicalHostedZoneID")});
 	sm_stack_add_output(
 		s, "OriginDomainName", json_string(name),
 		cfg->hosted_zone_id
@@ -379,12 +327,9 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct
 	 * Refer to resource outputs in another AWS CloudFormation stack").
 	 */
 	json_t *cluster_name = sm_stack_unique_name(cfg->stack_prefix);
-	struct sm_resource *insights =
-		log_group_new(in->data, "ContainerInsightsLogs",
-			      sm_fn_join("", json_pack("[s s s o s]", "/aws/ecs/containerinsights/",
-						       cfg->stack_prefix, "-",
-						       sm_stack_instance_id(), "/performance")),
-			      in->keys->logs_key, cfg->log_retention_days, prod ? "Retain" : NULL);
+	struct sm_resource *insights = log_group_new(
+		in->data, "ContainerInsightsLogs", ecs_insights_log_group_name(cfg->stack_prefix),
+		in->keys->logs_key, cfg->log_retention_days, prod ? "Retain" : NULL);
 	if (in->data != s) {
 		char *export = xstrfmt("%s:ContainerInsightsClusterName", sm_stack_name(in->data));
 		sm_stack_add_output(
@@ -396,10 +341,8 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct
 		sm_stack_add_dependency(s, in->data);
 		free(export);
 	}
-	out->cluster = sm_resource_new(s, "Cluster", "AWS::ECS::Cluster",
-				       json_pack("{so s[{ssss}]}", "ClusterName", cluster_name,
-						 "ClusterSettings", "Name", "containerInsights",
-						 "Value", "enabled"));
+	out->cluster =
+		ecs_cluster_new(s, "Cluster", &(struct ecs_cluster_props){.name = cluster_name});
 	if (in->data == s) /* one stack (the DR standby's): the group first all the same */
 		sm_resource_depends_on(out->cluster, insights);
 	out->app_log_group = log_group_new(in->data, "AppLogs", NULL, in->keys->logs_key,
@@ -409,7 +352,7 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct
 
 	ec2_capacity(s, cfg, in, out);
 	out->service = service(s, cfg, in, out, "Service", cfg->ecs_desired_count,
-			       json_string("FARGATE"), cfg->ecs_min_capacity);
+			       json_string("FARGATE"), cfg->ecs_min_capacity, false);
 	/*
 	 * FR-1.1: the EC2 instances run part of the application. A capacity
 	 * provider strategy cannot mix Fargate and Auto Scaling group providers
@@ -420,10 +363,7 @@ int compute_build(struct sm_stack *s, const struct env_config *cfg, const struct
 	 */
 	if (cfg->ec2_min_capacity > 0) {
 		out->ec2_service = service(s, cfg, in, out, "Ec2Service", cfg->ec2_min_capacity,
-					   sm_ref(out->capacity_provider), 0);
-		sm_resource_set(out->ec2_service, "PlacementStrategies",
-				json_pack("[{ssss}]", "Type", "spread", "Field",
-					  "attribute:ecs.availability-zone"));
+					   sm_ref(out->capacity_provider), 0, true);
 	}
 	autoscaling(s, cfg, out);
 

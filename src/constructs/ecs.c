@@ -1,3 +1,4 @@
+/* An ECS cluster, its capacity, a service and its autoscaling (ecs.h). */
 #include "constructs/ecs.h"
 
 #include <stdlib.h>
@@ -5,6 +6,144 @@
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "constructs/iam.h"
+
+struct sm_resource *ecs_cluster_new(struct sm_stack *s, const char *id,
+				    const struct ecs_cluster_props *p)
+{
+	json_t *props = json_object();
+	if (p->name)
+		json_object_set_new(props, "ClusterName", p->name);
+	json_object_set_new(props, "ClusterSettings",
+			    json_pack("[{ssss}]", "Name", "containerInsights", "Value",
+				      p->no_container_insights ? "disabled" : "enabled"));
+	return sm_resource_new(s, id, "AWS::ECS::Cluster", props);
+}
+
+/*
+ * /aws/ecs/containerinsights/<cluster>/performance (CloudWatch user guide,
+ * "Container Insights performance log events for Amazon ECS")
+ */
+json_t *ecs_insights_log_group_name(const char *prefix)
+{
+	return sm_fn_join("", json_pack("[s s s o s]", "/aws/ecs/containerinsights/", prefix, "-",
+					sm_stack_instance_id(), "/performance"));
+}
+
+static char *prefixed(const char *prefix, const char *name)
+{
+	return xstrfmt("%s%s", prefix, name);
+}
+
+static struct sm_resource *instance_role(struct sm_stack *s, const char *prefix)
+{
+	static const char *const managed[] = {"AmazonSSMManagedInstanceCore",
+					      "service-role/AmazonEC2ContainerServiceforEC2Role",
+					      NULL};
+	char *id = prefixed(prefix, "InstanceRole");
+	struct sm_resource *role = iam_role_new(s, id, "ec2.amazonaws.com", NULL, managed);
+	free(id);
+	nag_suppress(role,
+		     "AWS's policies for Session Manager access (instead of SSH keys) "
+		     "and for the ECS agent; AWS keeps them current with the agents",
+		     "AwsSolutions-IAM4", NULL);
+	return role;
+}
+
+static struct sm_resource *launch_template(struct sm_stack *s, const char *prefix,
+					   const struct ecs_ec2_capacity_props *p,
+					   struct sm_resource *profile)
+{
+	char *name = prefixed(prefix, "EcsOptimizedAmi");
+	json_t *ami = sm_stack_add_parameter(
+		s, name,
+		json_pack("{ss ss ss}", "Type", "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
+			  "Default", ECS_AMI_PARAMETER, "Description",
+			  "ECS-optimised Amazon Linux 2023 AMI, from AWS's public SSM parameter"));
+	free(name);
+	json_t *user_data = sm_fn_base64(sm_fn_sub_vars(
+		/*
+		 * Register with the cluster (ECS developer guide, "Bootstrapping
+		 * container instances with user data"); let the task execution role,
+		 * not the instance role, write the tasks' logs ("Using the awslogs
+		 * log driver", ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE).
+		 */
+		"#!/bin/bash\necho ECS_CLUSTER=${Cluster} >> /etc/ecs/ecs.config\n"
+		"echo ECS_ENABLE_CONTAINER_METADATA=true >> /etc/ecs/ecs.config\n"
+		"echo ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true >> /etc/ecs/ecs.config\n",
+		json_pack("{so}", "Cluster", sm_ref(p->cluster))));
+	char *id = prefixed(prefix, "LaunchTemplate");
+	struct sm_resource *lt = sm_resource_new(
+		s, id, "AWS::EC2::LaunchTemplate",
+		json_pack("{s{so ss s{so} s[o] s{ssss siss} s[{ss s{sisssbsosb}}] s{sb} so}}",
+			  "LaunchTemplateData", "ImageId", ami, "InstanceType", p->instance_type,
+			  "IamInstanceProfile", "Arn", sm_getatt(profile, "Arn"),
+			  "SecurityGroupIds", sm_getatt(p->security_group, "GroupId"),
+			  "MetadataOptions",
+			  /* IMDSv2 only (FSBP EC2.8); hop limit 2 lets containers reach it */
+			  "HttpTokens", "required", "HttpEndpoint", "enabled",
+			  "HttpPutResponseHopLimit", 2, "InstanceMetadataTags", "disabled",
+			  "BlockDeviceMappings", "DeviceName", "/dev/xvda", "Ebs", "VolumeSize",
+			  p->volume_size_gb ? p->volume_size_gb : 30, "VolumeType", "gp3",
+			  "Encrypted", 1,
+			  /* the caller's key, not the account's EBS default: its policy must
+			   * let the Auto Scaling service-linked role use it */
+			  "KmsKeyId", sm_getatt(p->kms_key, "Arn"), "DeleteOnTermination", 1,
+			  "Monitoring", "Enabled", 1, "UserData", user_data));
+	free(id);
+	return lt;
+}
+
+void ecs_ec2_capacity_new(struct sm_stack *s, const char *prefix,
+			  const struct ecs_ec2_capacity_props *p, struct ecs_ec2_capacity *out)
+{
+	out->role = instance_role(s, prefix);
+	char *id = prefixed(prefix, "InstanceProfile");
+	out->instance_profile = sm_resource_new(s, id, "AWS::IAM::InstanceProfile",
+						json_pack("{s[o]}", "Roles", sm_ref(out->role)));
+	free(id);
+	out->launch_template = launch_template(s, prefix, p, out->instance_profile);
+	char *min = xstrfmt("%d", p->min_capacity), *max = xstrfmt("%d", p->max_capacity);
+	id = prefixed(prefix, "AutoScalingGroup");
+	out->group = sm_resource_new(
+		s, id, "AWS::AutoScaling::AutoScalingGroup",
+		json_pack("{so ss ss s{so so} ss si}", "VPCZoneIdentifier", p->subnets, "MinSize",
+			  min, "MaxSize", max, "LaunchTemplate", "LaunchTemplateId",
+			  sm_ref(out->launch_template), "Version",
+			  sm_getatt(out->launch_template, "LatestVersionNumber"), "HealthCheckType",
+			  "EC2", "HealthCheckGracePeriod", 120));
+	free(id);
+	free(min);
+	free(max);
+	if (p->notification_topic)
+		sm_resource_set(out->group, "NotificationConfigurations",
+				json_pack("[{so s[ssss]}]", "TopicARN",
+					  sm_ref(p->notification_topic), "NotificationTypes",
+					  "autoscaling:EC2_INSTANCE_LAUNCH",
+					  "autoscaling:EC2_INSTANCE_TERMINATE",
+					  "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
+					  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"));
+	id = prefixed(prefix, "Ec2CapacityProvider");
+	out->provider = sm_resource_new(
+		s, id, "AWS::ECS::CapacityProvider",
+		json_pack("{s{so s{sssi} ss}}", "AutoScalingGroupProvider", "AutoScalingGroupArn",
+			  sm_ref(out->group), "ManagedScaling", "Status", "ENABLED",
+			  "TargetCapacity", 100, "ManagedTerminationProtection", "DISABLED"));
+	free(id);
+}
+
+struct sm_resource *ecs_cluster_capacity_providers_new(struct sm_stack *s, const char *id,
+						       const struct sm_resource *cluster,
+						       const struct sm_resource *ec2_provider)
+{
+	json_t *providers = json_pack("[ss]", "FARGATE", "FARGATE_SPOT");
+	if (ec2_provider)
+		json_array_append_new(providers, sm_ref(ec2_provider));
+	return sm_resource_new(s, id, "AWS::ECS::ClusterCapacityProviderAssociations",
+			       json_pack("{so so s[{sssisi}]}", "Cluster", sm_ref(cluster),
+					 "CapacityProviders", providers,
+					 "DefaultCapacityProviderStrategy", "CapacityProvider",
+					 "FARGATE", "Weight", 1, "Base", 0));
+}
 
 struct sm_resource *ecs_service_new(struct sm_stack *s, const char *id,
 				    const struct ecs_service_props *p)
@@ -39,6 +178,10 @@ struct sm_resource *ecs_service_new(struct sm_stack *s, const char *id,
 	 */
 	for (int i = 0; i < ECS_SERVICE_MAX_WAITS && p->roles[i]; i++)
 		iam_role_wait_for(svc, p->roles[i]);
+	if (p->spread_across_azs)
+		sm_resource_set(svc, "PlacementStrategies",
+				json_pack("[{ssss}]", "Type", "spread", "Field",
+					  "attribute:ecs.availability-zone"));
 	return svc;
 }
 

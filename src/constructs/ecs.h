@@ -1,9 +1,22 @@
 /*
- * An ECS service behind a load balancer's target group, and its target
- * tracking autoscaling, with the secure defaults a security engineer
- * expects (the CDK's ApplicationLoadBalancedFargateService and
+ * An ECS cluster, its capacity, and a service behind a load balancer's
+ * target group with its target tracking autoscaling, with the secure
+ * defaults a security engineer expects (the CDK's ecs.Cluster,
+ * AsgCapacityProvider, ApplicationLoadBalancedFargateService and
  * autoScaleTaskCount):
  *
+ *   ecs_cluster_new     Container Insights on; the name of the log group it
+ *                       writes to (ecs_insights_log_group_name), so that the
+ *                       caller declares the group (KMS, retention) first
+ *   ecs_ec2_capacity_new  EC2 instances for the cluster: the ECS-optimised
+ *                       Amazon Linux 2023 AMI from AWS's public SSM
+ *                       parameter, IMDSv2 only, no SSH key (Session Manager
+ *                       through the instance role), a KMS-encrypted gp3 root
+ *                       volume, detailed monitoring, user data that joins
+ *                       the cluster; an Auto Scaling group in the given
+ *                       subnets, and a capacity provider with managed scaling
+ *   ecs_cluster_capacity_providers_new  Fargate, Fargate Spot and an EC2
+ *                       provider for the cluster, Fargate by default
  *   ecs_service_new     tasks in the given (private) subnets without public
  *                       IPs, rolling deployments (100 % healthy, 200 % at
  *                       most) with the circuit breaker rolling back a failed
@@ -46,6 +59,54 @@ json_t *ecs_secrets(const struct ecs_variable *vars);
  */
 json_t *ecs_secret_field(json_t *secret_arn, const char *key);
 
+struct ecs_cluster_props {
+	json_t *name;		    /* stolen; NULL: CloudFormation names it */
+	bool no_container_insights; /* default false: Container Insights on */
+};
+struct sm_resource *ecs_cluster_new(struct sm_stack *s, const char *id,
+				    const struct ecs_cluster_props *props);
+/*
+ * The log group Container Insights writes its performance events to for a
+ * cluster named sm_stack_unique_name(prefix) (Fn::Join): Container Insights
+ * creates it, without KMS key or retention, unless it exists first.
+ */
+json_t *ecs_insights_log_group_name(const char *prefix);
+
+/* The ECS-optimised Amazon Linux 2023 AMI's public SSM parameter (ECS developer guide) */
+#define ECS_AMI_PARAMETER "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+
+struct ecs_ec2_capacity_props {
+	const struct sm_resource *cluster;	  /* required: the instances join it */
+	const char *instance_type;		  /* required */
+	json_t *subnets;			  /* stolen; required: the private ones */
+	const struct sm_resource *security_group; /* required (its GroupId) */
+	const struct sm_resource *kms_key;	  /* required: the root volume's (its Arn) */
+	int min_capacity, max_capacity;
+	/* launches and terminations, failed ones too, are published to it; NULL: none */
+	const struct sm_resource *notification_topic;
+	int volume_size_gb; /* default 30 */
+};
+
+struct ecs_ec2_capacity {
+	struct sm_resource *role, *instance_profile, *launch_template, *group, *provider;
+};
+
+/*
+ * The stack parameter <prefix>EcsOptimizedAmi and the resources
+ * <prefix>InstanceRole, <prefix>InstanceProfile, <prefix>LaunchTemplate,
+ * <prefix>AutoScalingGroup and <prefix>Ec2CapacityProvider ("" for none).
+ */
+void ecs_ec2_capacity_new(struct sm_stack *s, const char *prefix,
+			  const struct ecs_ec2_capacity_props *props, struct ecs_ec2_capacity *out);
+
+/*
+ * The cluster's capacity providers: FARGATE, FARGATE_SPOT and
+ * `ec2_provider` (NULL: none); a strategy that names none runs on FARGATE.
+ */
+struct sm_resource *ecs_cluster_capacity_providers_new(struct sm_stack *s, const char *id,
+						       const struct sm_resource *cluster,
+						       const struct sm_resource *ec2_provider);
+
 struct ecs_service_props {
 	const struct sm_resource *cluster;	   /* required */
 	const struct sm_resource *task_definition; /* required */
@@ -69,6 +130,8 @@ struct ecs_service_props {
 	const struct sm_resource *roles[ECS_SERVICE_MAX_WAITS];
 	bool assign_public_ip;	     /* default false */
 	bool enable_execute_command; /* default false */
+	/* tasks spread across Availability Zones (PlacementStrategies; EC2 capacity only) */
+	bool spread_across_azs;
 };
 
 struct sm_resource *ecs_service_new(struct sm_stack *s, const char *id,

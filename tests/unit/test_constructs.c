@@ -81,80 +81,6 @@ TEST(alb_deletion_protection_is_dropped_only_when_asked)
 	CHECK_STR(alb_attribute("Lb", "deletion_protection.enabled"), "false");
 }
 
-static struct sm_resource *service_with(bool weakened)
-{
-	stack = cf_scratch();
-	struct sm_resource *role = iam_role_new(stack, "Role", "ecs-tasks.amazonaws.com",
-						json_pack("[o]", iam_allow(json_string("s3:GetObject"),
-									   json_string("*"))),
-						NULL);
-	return ecs_service_new(
-		stack, "Svc",
-		&(struct ecs_service_props){.cluster = cf_any("Cluster", "AWS::ECS::Cluster"),
-					    .task_definition = cf_any("Td", "AWS::ECS::TaskDefinition"),
-					    .desired_count = 2,
-					    .capacity_provider = json_string("FARGATE"),
-					    .subnets = json_pack("[s]", "subnet-1"),
-					    .security_group = cf_any("Sg", "AWS::EC2::SecurityGroup"),
-					    .target_group = cf_any("Tg", "AWS::ElasticLoadBalancingV2::TargetGroup"),
-					    .container_name = "app",
-					    .container_port = 8080,
-					    .depends_on = {cf_any("Listener", "AWS::ElasticLoadBalancingV2::Listener")},
-					    .roles = {role},
-					    .assign_public_ip = weakened,
-					    .enable_execute_command = weakened});
-}
-
-TEST(ecs_service_defaults_are_the_secure_ones)
-{
-	service_with(false);
-	CHECK(cf_has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
-			 "\"DISABLED\",\"Subnets\":[\"subnet-1\"]}},\"EnableExecuteCommand\":false,"
-			 "\"DeploymentConfiguration\":{\"DeploymentCircuitBreaker\":{\"Enable\":true,"
-			 "\"Rollback\":true},\"MinimumHealthyPercent\":100},"
-			 "\"LoadBalancers\":[{\"ContainerName\":\"app\",\"ContainerPort\":8080}]}"));
-	/* it waits for the listener and for its role's policy, not only the role */
-	CHECK(cf_depends("Svc", "Listener"));
-	CHECK(cf_depends("Svc", "RolePolicy"));
-	service_with(true);
-	CHECK(cf_has("Svc", "{\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"AssignPublicIp\":"
-			 "\"ENABLED\"}},\"EnableExecuteCommand\":true}"));
-}
-
-TEST(ecs_autoscaling_tracks_cpu_and_requests)
-{
-	struct sm_resource *svc = service_with(false);
-	struct ecs_autoscaling a;
-	ecs_service_autoscale(stack, "App",
-			      &(struct ecs_autoscaling_props){
-				      .cluster = sm_stack_find_resource(stack, "Cluster"),
-				      .service = svc,
-				      .min_capacity = 2,
-				      .max_capacity = 10},
-			      &a);
-	CHECK(a.request_policy == NULL);
-	CHECK(cf_has("AppScalableTarget", "{\"MinCapacity\":2,\"MaxCapacity\":10,"
-				       "\"ScalableDimension\":\"ecs:service:DesiredCount\"}"));
-	CHECK(cf_has("AppCpuScaling", "{\"PolicyName\":\"cpu-target-60\","
-				   "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":60.0,"
-				   "\"ScaleInCooldown\":300,\"ScaleOutCooldown\":60}}"));
-	ecs_service_autoscale(stack, "More",
-			      &(struct ecs_autoscaling_props){
-				      .cluster = sm_stack_find_resource(stack, "Cluster"),
-				      .service = svc,
-				      .min_capacity = 1,
-				      .max_capacity = 4,
-				      .requests_per_target = 500,
-				      .load_balancer = cf_any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
-				      .target_group = sm_stack_find_resource(stack, "Tg")},
-			      &a);
-	CHECK(a.request_policy != NULL);
-	CHECK(cf_has("MoreRequestScaling",
-		  "{\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":500.0,"
-		  "\"PredefinedMetricSpecification\":{\"PredefinedMetricType\":"
-		  "\"ALBRequestCountPerTarget\"}}}"));
-}
-
 TEST(ecs_variables_are_name_value_pairs)
 {
 	stack = cf_scratch();
@@ -717,6 +643,18 @@ TEST(dns_constructs_validate_and_fail_over)
 	CHECK(cf_has("Both", "{\"HealthCheckConfig\":{\"Type\":\"CALCULATED\",\"HealthThreshold\":2}}"));
 	CHECK(cf_has("Apex", "{\"Failover\":\"PRIMARY\",\"HealthCheckId\":{\"Ref\":\"Both\"},"
 			  "\"AliasTarget\":{\"HostedZoneId\":\"" DNS_CLOUDFRONT_ZONE "\"}}"));
+	/* a load balancer's zone is an attribute of it, not a constant */
+	struct sm_resource *lb = cf_any("Lb", "AWS::ElasticLoadBalancingV2::LoadBalancer");
+	dns_alias_new(stack, "Origin",
+		      &(struct dns_alias_props){.hosted_zone_id = "Z1",
+						.name = "origin.shop.example",
+						.type = "A",
+						.target = sm_getatt(lb, "DNSName"),
+						.target_zone_ref = sm_getatt(lb, "CanonicalHostedZoneID")});
+	CHECK(cf_has("Origin", "{\"AliasTarget\":{\"DNSName\":{\"Fn::GetAtt\":[\"Lb\",\"DNSName\"]},"
+			    "\"HostedZoneId\":{\"Fn::GetAtt\":[\"Lb\",\"CanonicalHostedZoneID\"]},"
+			    "\"EvaluateTargetHealth\":false}}"));
+	CHECK(!json_object_get(json_object_get(cf_resource("Origin"), "Properties"), "Failover"));
 }
 
 TEST(dns_certificate_without_a_zone_fails_naming_it)
@@ -770,8 +708,6 @@ int main(void)
 {
 	RUN(alb_defaults_are_the_secure_ones);
 	RUN(alb_deletion_protection_is_dropped_only_when_asked);
-	RUN(ecs_service_defaults_are_the_secure_ones);
-	RUN(ecs_autoscaling_tracks_cpu_and_requests);
 	RUN(ecs_variables_are_name_value_pairs);
 	RUN(rds_postgres_defaults_are_the_secure_ones);
 	RUN(rds_postgres_is_weakened_only_when_asked);
