@@ -17,54 +17,20 @@
 
 #define APP_CONTAINER "app"
 #define XRAY_IMAGE "public.ecr.aws/xray/aws-xray-daemon:3.3.13"
-#define INIT_CONTAINER "volume-permissions"
 #define INIT_IMAGE "public.ecr.aws/docker/library/busybox:1.36"
 
-static json_t *one(json_t *v)
-{
-	return json_pack("[o]", v);
-}
-
-static struct sm_resource *execution_role(struct sm_stack *s, const struct compute_inputs *in,
-					  struct sm_resource *log_group)
-{
-	json_t *st = json_pack(
-		"[o,o,o,o]",
-		/* ecr:GetAuthorizationToken has no resource-level permission (IAM docs) */
-		iam_allow(iam_strings("ecr:GetAuthorizationToken", NULL), json_string("*")),
-		iam_allow(
-			iam_strings("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer",
-				    "ecr:BatchGetImage", NULL),
-			one(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:"
-				      "repository/*"))),
-		iam_allow(iam_strings("logs:CreateLogStream", "logs:PutLogEvents", NULL),
-			  one(sm_getatt(log_group, "Arn"))),
-		iam_allow(iam_strings("secretsmanager:GetSecretValue", NULL),
-			  json_pack("[oo]", database_app_secret_arn(in->db),
-				    security_app_secret_arn(in->secrets))));
-	json_array_append_new(st, iam_allow(iam_strings("kms:Decrypt", NULL),
-					    one(sm_getatt(in->keys->data_key, "Arn"))));
-	struct sm_resource *r =
-		iam_role_new(s, "TaskExecutionRole", "ecs-tasks.amazonaws.com", st, NULL);
-	nag_suppress(r,
-		     "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
-		     "are limited to this account's repositories",
-		     "AwsSolutions-IAM5", NULL);
-	return r;
-}
-
+/* What the application may do, beyond starting (the execution role's part). */
 static struct sm_resource *task_role(struct sm_stack *s, const struct compute_inputs *in)
 {
-	json_t *st = json_pack(
-		"[o,o,o,o,o]",
+	json_t *st = iam_list(
 		iam_allow(iam_strings("s3:ListBucket", NULL),
-			  one(sm_getatt(in->st->assets_bucket, "Arn"))),
+			  iam_list(sm_getatt(in->st->assets_bucket, "Arn"))),
 		iam_allow(iam_strings("s3:GetObject", "s3:PutObject", NULL),
-			  one(bucket_objects_arn(in->st->assets_bucket, "/*"))),
+			  iam_list(bucket_objects_arn(in->st->assets_bucket, "/*"))),
 		iam_allow(iam_strings("secretsmanager:GetSecretValue", NULL),
-			  one(security_app_secret_arn(in->secrets))),
+			  iam_list(security_app_secret_arn(in->secrets))),
 		iam_allow(iam_strings("kms:Decrypt", "kms:GenerateDataKey", NULL),
-			  one(sm_getatt(in->keys->data_key, "Arn"))),
+			  iam_list(sm_getatt(in->keys->data_key, "Arn"))),
 		/* X-Ray's write and sampling APIs take no resource ARN (X-Ray IAM docs) */
 		iam_allow(iam_strings("xray:PutTraceSegments", "xray:PutTelemetryRecords",
 				      "xray:GetSamplingRules", "xray:GetSamplingTargets", NULL),
@@ -77,83 +43,65 @@ static struct sm_resource *task_role(struct sm_stack *s, const struct compute_in
 	return r;
 }
 
-static json_t *log_config(struct sm_resource *lg, const char *prefix)
-{
-	return json_pack("{ss s{so so ss}}", "LogDriver", "awslogs", "Options", "awslogs-group",
-			 sm_ref(lg), "awslogs-region", sm_aws_region(), "awslogs-stream-prefix",
-			 prefix);
-}
-
 /*
- * What the application may write, under a read-only root: Fargate has no
- * tmpfs (linuxParameters.tmpfs is EC2-only), so each path is a bind-mount
- * volume of the task's ephemeral storage. Fargate creates those owned by
- * root, mode 0755 (ECS developer guide, "Bind mounts"), which a non-root
- * application cannot write: a short-lived root container hands them to
- * containerUser first, and the application starts once it has succeeded.
- * The default image writes its pid and temporary files under /tmp and owns
- * /var/cache/nginx.
+ * The application under a read-only root, as containerUser, beside the
+ * X-Ray daemon. What it writes: the default image writes its pid and
+ * temporary files under /tmp and owns /var/cache/nginx.
  */
-static void writable_volumes(const struct env_config *cfg, json_t *app, struct sm_resource *lg,
-			     json_t **init, json_t **volumes)
-{
-	static const char *const paths[][2] = {{"tmp", "/tmp"},
-					       {"nginx-cache", "/var/cache/nginx"}};
-	json_t *mounts = json_array(), *command = json_pack("[ss]", "chown", cfg->container_user);
-	*volumes = json_array();
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		json_array_append_new(*volumes, json_pack("{ss}", "Name", paths[i][0]));
-		json_array_append_new(mounts, json_pack("{ssss}", "SourceVolume", paths[i][0],
-							"ContainerPath", paths[i][1]));
-		json_array_append_new(command, json_string(paths[i][1]));
-	}
-	json_object_set(app, "MountPoints", mounts);
-	json_object_set_new(
-		app, "DependsOn",
-		json_pack("[{ssss}]", "ContainerName", INIT_CONTAINER, "Condition", "SUCCESS"));
-	*init = json_pack("{ss ss sb ss sb so so so}", "Name", INIT_CONTAINER, "Image", INIT_IMAGE,
-			  "Essential", 0, "User", "0", "ReadonlyRootFilesystem", 1, "Command",
-			  command, "MountPoints", mounts, "LogConfiguration",
-			  log_config(lg, "init"));
-}
-
 static struct sm_resource *task_definition(struct sm_stack *s, const struct env_config *cfg,
 					   const struct compute_inputs *in, struct sm_resource *lg)
 {
+	static const struct ecs_mount writable[] = {
+		{"tmp", "/tmp"}, {"nginx-cache", "/var/cache/nginx"}, {0}};
 	/* curl is in the default image (its Dockerfile installs it); wget is not in nginx's */
 	char *health = cfg->health_check_command
 			       ? xstrdup(cfg->health_check_command)
 			       : xstrfmt("curl -fsS -o /dev/null http://localhost:%d%s || exit 1",
 					 cfg->container_port, cfg->health_check_path);
-	json_t *app = json_pack("{ss ss sb s[{siss}] sb ss s{s[ss] si si si si} so so}", "Name",
-				APP_CONTAINER, "Image", cfg->container_image, "Essential", 1,
-				"PortMappings", "ContainerPort", cfg->container_port, "Protocol",
-				"tcp", "ReadonlyRootFilesystem", 1, "User", cfg->container_user,
-				"HealthCheck", "Command", "CMD-SHELL", health, "Interval", 15,
-				"Timeout", 5, "Retries", 3, "StartPeriod", 30, "LogConfiguration",
-				log_config(lg, "app"), "Secrets", database_task_secrets(in->db));
-	/* where the database is (not secret) and who the app is there (a secret) */
-	json_object_set_new(app, "Environment", database_task_environment(in->db));
-	json_t *app_secret = json_pack("{ss so}", "Name", "APP_SECRET", "ValueFrom",
-				       security_app_secret_arn(in->secrets));
-	json_array_append_new(json_object_get(app, "Secrets"), app_secret);
-	json_t *init, *volumes;
-	writable_volumes(cfg, app, lg, &init, &volumes);
-	json_t *xray = json_pack("{ss ss sb s[{siss}] sb ss so}", "Name", "xray-daemon", "Image",
-				 XRAY_IMAGE, "Essential", 0, "PortMappings", "ContainerPort", 2000,
-				 "Protocol", "udp", "ReadonlyRootFilesystem", 1, "User", "1337",
-				 "LogConfiguration", log_config(lg, "xray"));
+	struct sm_resource *role = task_role(s, in);
+	struct sm_resource *execution = ecs_execution_role_new(
+		s, "TaskExecutionRole",
+		&(struct ecs_execution_role_props){
+			.log_group = lg,
+			.secrets = iam_list(database_app_secret_arn(in->db),
+					    security_app_secret_arn(in->secrets)),
+			.kms_key = in->keys->data_key});
+	/* who the app is at the database, and its own secret */
+	json_t *secrets = database_task_secrets(in->db),
+	       *own = ecs_secrets((const struct ecs_variable[]){
+		       {"APP_SECRET", security_app_secret_arn(in->secrets)}, {0}});
+	json_array_extend(secrets, own);
+	json_decref(own);
+	struct sm_resource *td = ecs_task_definition_new(
+		s, "TaskDefinition",
+		&(struct ecs_task_definition_props){
+			.family = cfg->stack_prefix,
+			.cpu = cfg->task_cpu,
+			.memory = cfg->task_memory,
+			.ec2 = true,
+			.execution_role = execution,
+			.task_role = role,
+			.containers = {{.name = APP_CONTAINER,
+					.image = cfg->container_image,
+					.user = cfg->container_user,
+					.port = cfg->container_port,
+					.health_check = health,
+					.log_group = lg,
+					.log_prefix = "app",
+					.secrets = secrets,
+					/* where the database is: not secret */
+					.environment = database_task_environment(in->db)},
+				       {.name = "xray-daemon",
+					.image = XRAY_IMAGE,
+					.user = "1337",
+					.sidecar = true,
+					.port = 2000,
+					.protocol = "udp",
+					.log_group = lg,
+					.log_prefix = "xray"}},
+			.writable_paths = writable,
+			.init_image = INIT_IMAGE});
 	free(health);
-	char *cpu = xstrfmt("%d", cfg->task_cpu), *mem = xstrfmt("%d", cfg->task_memory);
-	struct sm_resource *td = sm_resource_new(
-		s, "TaskDefinition", "AWS::ECS::TaskDefinition",
-		json_pack("{ss s[ss] ss ss ss so so s[ooo] so s{ss}}", "Family", cfg->stack_prefix,
-			  "RequiresCompatibilities", "FARGATE", "EC2", "NetworkMode", "awsvpc",
-			  "Cpu", cpu, "Memory", mem, "ExecutionRoleArn",
-			  sm_getatt(execution_role(s, in, lg), "Arn"), "TaskRoleArn",
-			  sm_getatt(task_role(s, in), "Arn"), "ContainerDefinitions", app, xray,
-			  init, "Volumes", volumes, "RuntimePlatform", "OperatingSystemFamily",
-			  "LINUX"));
 	nag_suppress(td,
 		     "the plain variables are the database's endpoints, port and name, which "
 		     "are not secrets; its credentials come from Secrets Manager",
@@ -163,8 +111,6 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 		     "task's empty scratch volumes (Fargate creates them root-owned, mode "
 		     "0755) and exits; the application runs as containerUser",
 		     "SM-ECS-003", NULL);
-	free(cpu);
-	free(mem);
 	return td;
 }
 

@@ -17,6 +17,17 @@
  *                       subnets, and a capacity provider with managed scaling
  *   ecs_cluster_capacity_providers_new  Fargate, Fargate Spot and an EC2
  *                       provider for the cluster, Fargate by default
+ *   ecs_task_definition_new  a Linux task of awsvpc networking for Fargate
+ *                       (and EC2 when asked) whose containers run with a
+ *                       read-only root file system as the given user, each
+ *                       logging to CloudWatch Logs; what the first container
+ *                       must write under its read-only root is a bind-mount
+ *                       volume per path, handed to its user by a short-lived
+ *                       init container it waits for (ecs_task.c)
+ *   ecs_execution_role_new  what ECS needs to start the tasks and nothing
+ *                       else: pull images from this account's ECR
+ *                       repositories, write to the tasks' log group, read
+ *                       the secrets their containers name and decrypt them
  *   ecs_service_new     tasks in the given (private) subnets without public
  *                       IPs, rolling deployments (100 % healthy, 200 % at
  *                       most) with the circuit breaker rolling back a failed
@@ -106,6 +117,53 @@ void ecs_ec2_capacity_new(struct sm_stack *s, const char *prefix,
 struct sm_resource *ecs_cluster_capacity_providers_new(struct sm_stack *s, const char *id,
 						       const struct sm_resource *cluster,
 						       const struct sm_resource *ec2_provider);
+
+/* A path a container writes under its read-only root, and the volume that holds it. */
+struct ecs_mount {
+	const char *volume, *path;
+};
+
+struct ecs_container_props {
+	const char *name;		     /* required */
+	const char *image;		     /* required */
+	const char *user;		     /* required: who it runs as (a non-root uid[:gid]) */
+	bool sidecar;			     /* Essential false: the task carries on without it */
+	int port;			     /* one port mapping; 0: none */
+	const char *protocol;		     /* the port's; default "tcp" */
+	bool writable_root;		     /* default false: ReadonlyRootFilesystem */
+	const char *health_check;	     /* a shell command (CMD-SHELL); NULL: none */
+	const struct sm_resource *log_group; /* required: its awslogs group */
+	const char *log_prefix;		     /* required: awslogs-stream-prefix */
+	json_t *secrets;		     /* stolen; NULL: none (ecs_secrets) */
+	json_t *environment;		     /* stolen; NULL: none (ecs_environment) */
+};
+
+#define ECS_MAX_CONTAINERS 8
+/* The init container that makes the writable paths the first container's user's */
+#define ECS_INIT_CONTAINER "volume-permissions"
+
+struct ecs_task_definition_props {
+	const char *family;			  /* required */
+	int cpu, memory;			  /* required: CPU units, MiB */
+	bool ec2;				  /* runs on EC2 capacity too */
+	const struct sm_resource *execution_role; /* required (ecs_execution_role_new) */
+	const struct sm_resource *task_role;	  /* required: the application's permissions */
+	/* the first is required (the application); up to the first without a name */
+	struct ecs_container_props containers[ECS_MAX_CONTAINERS];
+	/* what the first container writes: {0}-terminated; NULL: nothing */
+	const struct ecs_mount *writable_paths;
+	const char *init_image; /* required with writable_paths: runs as root, chown, exits */
+};
+struct sm_resource *ecs_task_definition_new(struct sm_stack *s, const char *id,
+					    const struct ecs_task_definition_props *props);
+
+struct ecs_execution_role_props {
+	const struct sm_resource *log_group; /* required: the tasks' awslogs group */
+	json_t *secrets;		     /* stolen: the secrets' ARNs (a list); NULL: none */
+	const struct sm_resource *kms_key;   /* the secrets' key (kms:Decrypt); NULL: none */
+};
+struct sm_resource *ecs_execution_role_new(struct sm_stack *s, const char *id,
+					   const struct ecs_execution_role_props *props);
 
 struct ecs_service_props {
 	const struct sm_resource *cluster;	   /* required */

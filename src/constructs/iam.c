@@ -67,6 +67,24 @@ json_t *iam_regional_service(const char *name)
 	return principal;
 }
 
+json_t *iam_list_n(size_t n, ...)
+{
+	json_t *list = json_array();
+	va_list ap;
+	va_start(ap, n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = va_arg(ap, json_t *);
+		if (!v) {
+			char *place = xstrfmt("[%zu]", i);
+			v = json_pack("{so}", place, NULL); /* the failed pack that names it */
+			free(place);
+		}
+		json_array_append_new(list, v);
+	}
+	va_end(ap);
+	return list;
+}
+
 json_t *iam_strings(const char *first, ...)
 {
 	json_t *list = json_array();

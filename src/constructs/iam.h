@@ -36,6 +36,13 @@ json_t *iam_statement(const struct iam_statement_props *props);
 json_t *iam_service(const char *service);
 /* {"Service": "<name>.${AWS::Region}.amazonaws.com"} (Fn::Sub): CloudWatch Logs' principal */
 json_t *iam_regional_service(const char *name);
+/*
+ * A JSON array of the values given (stolen): iam_list(a, b). A NULL value
+ * (one that could not be built) fails the synthesis naming its place in the
+ * list ("[1]"), never a shorter list.
+ */
+json_t *iam_list_n(size_t n, ...);
+#define iam_list(...) iam_list_n(sizeof((json_t *[]){__VA_ARGS__}) / sizeof(json_t *), __VA_ARGS__)
 /* A JSON array of the strings up to NULL. */
 json_t *iam_strings(const char *first, ...) __attribute__((sentinel));
 /*

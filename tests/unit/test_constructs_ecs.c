@@ -225,6 +225,189 @@ TEST(ecs_cluster_capacity_providers_default_to_fargate)
 		      "CapacityProviders")) == 2);
 }
 
+/* Td in the scratch stack: `app` and a sidecar writing to Logs (made before). */
+static void task(struct ecs_container_props app, const struct ecs_mount *writable, int cpu)
+{
+	struct sm_resource *lg = sm_stack_find_resource(stack, "Logs");
+	ecs_task_definition_new(
+		stack, "Td",
+		&(struct ecs_task_definition_props){
+			.family = "shop",
+			.cpu = cpu,
+			.memory = 512,
+			.execution_role = cf_any("ExecRole", "AWS::IAM::Role"),
+			.task_role = cf_any("AppRole", "AWS::IAM::Role"),
+			.containers = {app,
+				       {.name = "sidecar",
+					.image = "side:1",
+					.user = "1337",
+					.sidecar = true,
+					.log_group = lg,
+					.log_prefix = "side"}},
+			.writable_paths = writable,
+			.init_image = "busybox:1"});
+}
+
+static struct ecs_container_props app_container(void)
+{
+	return (struct ecs_container_props){
+		.name = "app",
+		.image = "app:1",
+		.user = "101:101",
+		.port = 8080,
+		.health_check = "true",
+		.log_group = sm_stack_find_resource(stack, "Logs"),
+		.log_prefix = "app",
+		.secrets = ecs_secrets(
+			(const struct ecs_variable[]){{"KEY", json_string("arn:secret")}, {0}}),
+		.environment = ecs_environment(
+			(const struct ecs_variable[]){{"MODE", json_string("shop")}, {0}})};
+}
+
+/* Container `i` of the task definition Td. */
+static const json_t *container_at(size_t i)
+{
+	return json_array_get(
+		json_object_get(json_object_get(cf_resource("Td"), "Properties"),
+				"ContainerDefinitions"),
+		i);
+}
+
+TEST(ecs_task_definition_defaults_are_the_secure_ones)
+{
+	stack = cf_scratch();
+	cf_any("Logs", "AWS::Logs::LogGroup");
+	task(app_container(), NULL, 256);
+	CHECK(cf_has("Td", "{\"Family\":\"shop\",\"RequiresCompatibilities\":[\"FARGATE\"],"
+			   "\"NetworkMode\":\"awsvpc\",\"Cpu\":\"256\",\"Memory\":\"512\","
+			   "\"ExecutionRoleArn\":{\"Fn::GetAtt\":[\"ExecRole\",\"Arn\"]},"
+			   "\"TaskRoleArn\":{\"Fn::GetAtt\":[\"AppRole\",\"Arn\"]},"
+			   "\"RuntimePlatform\":{\"OperatingSystemFamily\":\"LINUX\"}}"));
+	CHECK(json_array_size(json_object_get(json_object_get(cf_resource("Td"), "Properties"),
+					      "RequiresCompatibilities")) == 1);
+	const json_t *app = container_at(0), *side = container_at(1);
+	char *text = json_dumps(app, JSON_COMPACT);
+	CHECK_STR(text,
+		  "{\"Name\":\"app\",\"Image\":\"app:1\",\"Essential\":true,\"PortMappings\":[{"
+		  "\"ContainerPort\":8080,\"Protocol\":\"tcp\"}],\"ReadonlyRootFilesystem\":true,"
+		  "\"User\":\"101:101\",\"HealthCheck\":{\"Command\":[\"CMD-SHELL\",\"true\"],"
+		  "\"Interval\":15,\"Timeout\":5,\"Retries\":3,\"StartPeriod\":30},"
+		  "\"LogConfiguration\":{\"LogDriver\":\"awslogs\",\"Options\":{\"awslogs-group\":"
+		  "{\"Ref\":\"Logs\"},\"awslogs-region\":{\"Ref\":\"AWS::Region\"},"
+		  "\"awslogs-stream-prefix\":\"app\"}},\"Secrets\":[{\"Name\":\"KEY\","
+		  "\"ValueFrom\":\"arn:secret\"}],\"Environment\":[{\"Name\":\"MODE\","
+		  "\"Value\":\"shop\"}]}");
+	free(text);
+	/* a sidecar: not essential, still read-only, no port, check or variables */
+	text = json_dumps(side, JSON_COMPACT);
+	CHECK_CONTAINS(text, "\"Essential\":false,\"ReadonlyRootFilesystem\":true,\"User\":\"1337\"");
+	CHECK(!strstr(text, "PortMappings") && !strstr(text, "HealthCheck") &&
+	      !strstr(text, "Secrets"));
+	free(text);
+	CHECK(container_at(2) == NULL);
+	CHECK(!json_object_get(json_object_get(cf_resource("Td"), "Properties"), "Volumes"));
+}
+
+TEST(ecs_task_definition_hands_writable_paths_to_the_app)
+{
+	stack = cf_scratch();
+	static const struct ecs_mount paths[] = {{"tmp", "/tmp"}, {"cache", "/var/cache"}, {0}};
+	cf_any("Logs", "AWS::Logs::LogGroup");
+	struct ecs_container_props app = app_container();
+	app.writable_root = true; /* the weakening prop */
+	json_decref(app.secrets);
+	json_decref(app.environment);
+	app.secrets = app.environment = NULL;
+	task(app, paths, 256);
+	CHECK(cf_has("Td", "{\"Volumes\":[{\"Name\":\"tmp\"},{\"Name\":\"cache\"}]}"));
+	const json_t *a = container_at(0), *init = container_at(2);
+	CHECK(json_is_false(json_object_get(a, "ReadonlyRootFilesystem")));
+	char *text = json_dumps(a, JSON_COMPACT);
+	CHECK_CONTAINS(text, "\"MountPoints\":[{\"SourceVolume\":\"tmp\",\"ContainerPath\":"
+			     "\"/tmp\"},{\"SourceVolume\":\"cache\",\"ContainerPath\":\"/var/cache\"}],"
+			     "\"DependsOn\":[{\"ContainerName\":\"" ECS_INIT_CONTAINER
+			     "\",\"Condition\":\"SUCCESS\"}]");
+	free(text);
+	/* the init step: root, read-only root, not essential, chown to the app's user */
+	text = json_dumps(init, JSON_COMPACT);
+	CHECK_STR(text, "{\"Name\":\"" ECS_INIT_CONTAINER "\",\"Image\":\"busybox:1\","
+			"\"Essential\":false,\"User\":\"0\",\"ReadonlyRootFilesystem\":true,"
+			"\"Command\":[\"chown\",\"101:101\",\"/tmp\",\"/var/cache\"],"
+			"\"MountPoints\":[{\"SourceVolume\":\"tmp\",\"ContainerPath\":\"/tmp\"},"
+			"{\"SourceVolume\":\"cache\",\"ContainerPath\":\"/var/cache\"}],"
+			"\"LogConfiguration\":{\"LogDriver\":\"awslogs\",\"Options\":{"
+			"\"awslogs-group\":{\"Ref\":\"Logs\"},\"awslogs-region\":{\"Ref\":"
+			"\"AWS::Region\"},\"awslogs-stream-prefix\":\"init\"}}}");
+	free(text);
+}
+
+TEST(ecs_task_definition_without_a_required_prop_fails_naming_it)
+{
+	stack = cf_scratch();
+	cf_any("Logs", "AWS::Logs::LogGroup");
+	struct ecs_container_props app = app_container();
+	app.user = NULL;
+	task(app, NULL, 256);
+	CHECK(cf_fails_naming("'User'"));
+	stack = cf_scratch();
+	cf_any("Logs", "AWS::Logs::LogGroup");
+	task(app_container(), NULL, 0);
+	CHECK(cf_fails_naming("'Cpu'"));
+	stack = cf_scratch();
+	cf_any("Logs", "AWS::Logs::LogGroup");
+	app = app_container();
+	app.log_group = NULL;
+	task(app, NULL, 256);
+	CHECK(cf_fails_naming("awslogs-group"));
+}
+
+TEST(ecs_execution_role_may_start_the_tasks_and_no_more)
+{
+	stack = cf_scratch();
+	ecs_execution_role_new(stack, "Exec",
+			       &(struct ecs_execution_role_props){
+				       .log_group = cf_any("Logs", "AWS::Logs::LogGroup"),
+				       .secrets = iam_list(sm_ref(cf_any("Db", "AWS::SecretsManager::Secret"))),
+				       .kms_key = cf_any("Key", "AWS::KMS::Key")});
+	ecs_execution_role_new(stack, "Bare",
+			       &(struct ecs_execution_role_props){
+				       .log_group = sm_stack_find_resource(stack, "Logs")});
+	CHECK(cf_has("Exec", "{\"AssumeRolePolicyDocument\":{\"Statement\":[{\"Principal\":{"
+			     "\"Service\":\"ecs-tasks.amazonaws.com\"}}]}}"));
+	CHECK(cf_has("ExecPolicy",
+		     "{\"PolicyDocument\":{\"Statement\":["
+		     "{\"Action\":[\"ecr:GetAuthorizationToken\"],\"Resource\":\"*\"},"
+		     "{\"Resource\":[{\"Fn::Sub\":\"arn:${AWS::Partition}:ecr:${AWS::Region}:"
+		     "${AWS::AccountId}:repository/*\"}]},"
+		     "{\"Action\":[\"logs:CreateLogStream\",\"logs:PutLogEvents\"],"
+		     "\"Resource\":[{\"Fn::GetAtt\":[\"Logs\",\"Arn\"]}]},"
+		     "{\"Action\":[\"secretsmanager:GetSecretValue\"],\"Resource\":[{\"Ref\":\"Db\"}]},"
+		     "{\"Action\":[\"kms:Decrypt\"],\"Resource\":[{\"Fn::GetAtt\":[\"Key\",\"Arn\"]}]}"
+		     "]},\"Roles\":[{\"Ref\":\"Exec\"}]}"));
+	/* no secrets, no key: no statement for them */
+	CHECK(json_array_size(json_object_get(
+		      json_object_get(json_object_get(cf_resource("BarePolicy"), "Properties"),
+				      "PolicyDocument"),
+		      "Statement")) == 3);
+	/* the one '*' is accepted with its reason, on the role and on its policy */
+	char *meta = json_dumps(json_object_get(cf_resource("ExecPolicy"), "Metadata"), JSON_COMPACT);
+	CHECK_CONTAINS(meta, "AwsSolutions-IAM5");
+	free(meta);
+	/* without its log group it fails; a list item that could not be built is named */
+	stack = cf_scratch();
+	ecs_execution_role_new(stack, "Exec", &(struct ecs_execution_role_props){0});
+	CHECK(cf_fails_naming("'[0]'"));
+}
+
+TEST(iam_list_names_an_item_that_could_not_be_built)
+{
+	stack = cf_scratch();
+	json_t *list = iam_list(json_string("a"), sm_ref(NULL), json_string("c"));
+	CHECK(json_array_size(list) == 3); /* never a shorter list */
+	sm_resource_new(stack, "Holder", "AWS::SNS::Topic", json_pack("{so}", "Items", list));
+	CHECK(cf_fails_naming("'[1]'"));
+}
+
 int main(void)
 {
 	RUN(ecs_service_defaults_are_the_secure_ones);
@@ -234,6 +417,11 @@ int main(void)
 	RUN(ecs_ec2_capacity_defaults_are_the_secure_ones);
 	RUN(ecs_ec2_capacity_without_a_key_or_cluster_fails_naming_it);
 	RUN(ecs_cluster_capacity_providers_default_to_fargate);
+	RUN(ecs_task_definition_defaults_are_the_secure_ones);
+	RUN(ecs_task_definition_hands_writable_paths_to_the_app);
+	RUN(ecs_task_definition_without_a_required_prop_fails_naming_it);
+	RUN(ecs_execution_role_may_start_the_tasks_and_no_more);
+	RUN(iam_list_names_an_item_that_could_not_be_built);
 	cf_release();
 	return test_done();
 }
