@@ -118,12 +118,14 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 			  const struct compute_inputs *in, struct compute *out, bool prod)
 {
 	const struct vpc *v = &in->net->vpc;
-	out->alb = alb_new(s, "LoadBalancer",
-			   &(struct alb_props){.subnets = vpc_subnet_ids(v, VPC_TIER_PUBLIC),
-					       .security_group = in->net->alb_sg,
-					       .access_log_bucket = in->st->logs_bucket,
-					       .access_log_prefix = "alb",
-					       .allow_deletion = !prod});
+	out->alb =
+		alb_new(s, "LoadBalancer",
+			&(struct alb_props){.subnets = vpc_subnet_ids(v, VPC_TIER_PUBLIC),
+					    .security_group = in->net->alb_sg,
+					    .second_security_group = in->net->alb_health_check_sg,
+					    .access_log_bucket = in->st->logs_bucket,
+					    .access_log_prefix = "alb",
+					    .allow_deletion = !prod});
 	out->target_group = alb_target_group_new(
 		s, "TargetGroup",
 		&(struct alb_target_group_props){.vpc = v->vpc,

@@ -54,7 +54,7 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct
 	static const char *const types[] = {"A", "AAAA"};
 	/* the standby (pilot-light, warm-standby) holds the SECONDARY of each A record */
 	struct sm_resource *check =
-		cfg->dr_readiness >= DR_PILOT_LIGHT ? primary_health_check(s, cfg, dist) : NULL;
+		env_dns_failover(cfg) ? primary_health_check(s, cfg, dist) : NULL;
 	for (int www = 0; www < 2; www++) {
 		for (int t = 0; t < 2; t++) {
 			char *id = xstrfmt("%sAlias%s", www ? "Www" : "Apex", types[t]);

@@ -37,6 +37,11 @@ int dr_readiness_parse(const char *name, enum dr_readiness *out)
 	return -1;
 }
 
+bool env_dns_failover(const struct env_config *cfg)
+{
+	return cfg->hosted_zone_id && cfg->dr_readiness >= DR_PILOT_LIGHT;
+}
+
 static const char *const price_classes[] = {"PriceClass_100", "PriceClass_200", "PriceClass_All",
 					    NULL};
 

@@ -32,6 +32,15 @@ enum dr_readiness {
 const char *dr_readiness_name(enum dr_readiness r);
 /* 0 with *out set, or -1 for a name that is none of them. */
 int dr_readiness_parse(const char *name, enum dr_readiness *out);
+struct env_config;
+/*
+ * Route 53 fails the shop over to the DR standby: a hosted zone and a
+ * standby that serves (pilot-light, warm-standby). The Edge stack then
+ * health-checks the primary path (PrimaryHealthCheck, edge.c), and the
+ * primary's load balancer must admit Route 53's health checkers
+ * (networking.c).
+ */
+bool env_dns_failover(const struct env_config *cfg);
 
 struct env_usage {
 	/* Assumptions for cost and capacity (documented defaults). */

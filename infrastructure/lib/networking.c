@@ -65,6 +65,44 @@ static void add_nacls(struct sm_stack *s, const struct env_config *cfg, struct n
 	nacl_allow_tier(s, iso, 200, true, -1, -1, v, VPC_TIER_ISOLATED);
 }
 
+/*
+ * The Edge stack's failover health check (OriginHealthCheck, edge.c) opens
+ * HTTPS to origin.<domain>, this load balancer, from Route 53's health
+ * checkers, which are not CloudFront: without a rule for them the check
+ * fails, the calculated PrimaryHealthCheck with it, and Route 53 sends
+ * every visitor to the standby for good. Their addresses are the
+ * AWS-managed prefix list com.amazonaws.<region>.route53-healthchecks of the
+ * load balancer's region (Route 53 developer guide, "Configuring router and
+ * firewall rules for Amazon Route 53 health checks"; the check resolves the
+ * name to an IPv4 address, so the IPv4 list is the one). It weighs 25, and
+ * CloudFront's 55 already fills the first group's 60 inbound rules: a
+ * second group on the load balancer, which takes up to 5 (VPC quotas,
+ * "Security groups").
+ */
+static struct sm_resource *health_checkers_group(struct sm_stack *s, const struct env_config *cfg,
+						 const struct vpc *v)
+{
+	char *name = xstrfmt("com.amazonaws.%s.route53-healthchecks", cfg->region);
+	char *what =
+		xstrfmt("ID of the managed prefix list %s (solemate deploy looks it up)", name);
+	json_t *checkers = sm_stack_add_lookup_parameter(
+		s, "Route53HealthCheckersPrefixList",
+		json_pack("{ss ss ss}", "Type", "String", "AllowedPattern", "^pl-[0-9a-f]+$",
+			  "Description", what),
+		json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name", name));
+	free(what);
+	free(name);
+	return security_group_new(
+		s, "AlbHealthCheckSecurityGroup",
+		&(struct security_group_props){
+			.description = "Load balancer: HTTPS from the Route 53 health checkers "
+				       "(DNS failover checks the origin)",
+			.vpc = v,
+			.ingress = json_pack("[o]", sg_tcp_prefix_list(checkers, PORT_HTTPS,
+								       "HTTPS from Route 53 health "
+								       "checkers"))});
+}
+
 static void add_security_groups(struct sm_stack *s, const struct env_config *cfg,
 				struct networking *n)
 {
@@ -121,6 +159,8 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				.ingress = json_pack("[o]",
 						     sg_tcp_prefix_list(cloudfront, PORT_HTTPS,
 									"HTTPS from CloudFront"))});
+		if (env_dns_failover(cfg))
+			n->alb_health_check_sg = health_checkers_group(s, cfg, v);
 	}
 	n->app_sg = security_group_new(
 		s, "AppSecurityGroup",

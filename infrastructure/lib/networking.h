@@ -12,7 +12,9 @@
 
 struct networking {
 	struct vpc vpc;
-	struct sm_resource *alb_sg;	 /* 443 and 80 from the internet */
+	struct sm_resource *alb_sg; /* 443 from CloudFront (the standby: from anyone) */
+	/* 443 from Route 53's health checkers (env_dns_failover), else NULL */
+	struct sm_resource *alb_health_check_sg;
 	struct sm_resource *app_sg;	 /* container port from alb_sg only */
 	struct sm_resource *db_sg;	 /* 5432 from app_sg only */
 	struct sm_resource *endpoint_sg; /* 443 from the VPC */

@@ -22,11 +22,13 @@ struct sm_resource *alb_new(struct sm_stack *s, const char *id, const struct alb
 			  json_string(p->allow_deletion ? "false" : "true")),
 		/* ambiguous requests (HTTP desync) are refused, not forwarded */
 		attribute("routing.http.desync_mitigation_mode", json_string("strictest")));
+	json_t *groups = json_pack("[o]", sm_getatt(p->security_group, "GroupId"));
+	if (p->second_security_group)
+		json_array_append_new(groups, sm_getatt(p->second_security_group, "GroupId"));
 	return sm_resource_new(s, id, "AWS::ElasticLoadBalancingV2::LoadBalancer",
-			       json_pack("{ss ss ss so s[o] so}", "Type", "application", "Scheme",
+			       json_pack("{ss ss ss so so so}", "Type", "application", "Scheme",
 					 "internet-facing", "IpAddressType", "ipv4", "Subnets",
-					 p->subnets, "SecurityGroups",
-					 sm_getatt(p->security_group, "GroupId"),
+					 p->subnets, "SecurityGroups", groups,
 					 "LoadBalancerAttributes", attrs));
 }
 

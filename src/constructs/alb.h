@@ -27,8 +27,13 @@
 #define ALB_SSL_POLICY "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
 struct alb_props {
-	json_t *subnets;			     /* stolen; required: the public subnets */
-	const struct sm_resource *security_group;    /* required (its GroupId) */
+	json_t *subnets;			  /* stolen; required: the public subnets */
+	const struct sm_resource *security_group; /* required (its GroupId) */
+	/*
+	 * optional: a second group, for sources that do not fit in the first's
+	 * quota of inbound rules (a managed prefix list counts its weight)
+	 */
+	const struct sm_resource *second_security_group;
 	const struct sm_resource *access_log_bucket; /* required: ELB access logs */
 	const char *access_log_prefix;		     /* default: none */
 	bool allow_deletion;			     /* default false: deletion protection on */

@@ -311,6 +311,36 @@ else
 fi
 stop_responder
 
+# --- DNS failover (a hosted zone, a standby that serves): the primary's load
+# balancer admits Route 53's health checkers through a second group, whose
+# prefix list deploy looks up in the load balancer's region, as CloudFront's
+start_responder "$TMP/zone.jsonl"
+expect_exit "failover: the primary's network stack deploys" 0 "$SOLEMATE" deploy \
+  --config tests/fixtures/config/good/production-with-zone.json --set drReadiness=warm-standby \
+  --stack SolemateProdzoneNetwork --yes --endpoint-url "$RSP" </dev/null
+if python3 - "$TMP/zone.jsonl" <<'PY'
+import json, sys, zlib
+calls = [json.loads(l) for l in open(sys.argv[1])]
+want = {}
+for name in ("com.amazonaws.us-east-1.route53-healthchecks", "com.amazonaws.global.cloudfront.origin-facing"):
+    want[name] = "pl-" + format(zlib.crc32(f"{name} us-east-1".encode()), "08x")
+given = {}
+for c in calls:
+    if c["action"] == "CreateChangeSet" and c["params"].get("StackName") == "SolemateProdzoneNetwork":
+        p = c["params"]
+        for i in range(1, 10):
+            k = p.get(f"Parameters.member.{i}.ParameterKey")
+            if k:
+                given[k] = p.get(f"Parameters.member.{i}.ParameterValue")
+# (the responder derives each ID from the name asked and the region asked in)
+ok = (given.get("Route53HealthCheckersPrefixList") == want["com.amazonaws.us-east-1.route53-healthchecks"]
+      and given.get("CloudFrontOriginFacingPrefixList") == want["com.amazonaws.global.cloudfront.origin-facing"])
+sys.exit(0 if ok else 1)
+PY
+then ok "failover: deploy passed the region's Route 53 health-checker prefix list (and CloudFront's)"
+else notok "failover: deploy passed the region's Route 53 health-checker prefix list" "$(tail -1 "$TMP/err")"; fi
+stop_responder
+
 # --- the progress bar on a terminal (script(1) gives a pty)
 if command -v script >/dev/null; then
   start_responder "$TMP/tty.jsonl"

@@ -696,6 +696,65 @@ TEST(dr_failover_records_with_a_hosted_zone)
 	sm_app_free(z);
 }
 
+/*
+ * The failover health check reaches the primary's load balancer: Route 53's
+ * health checkers open HTTPS to origin.<domain> (OriginHealthCheck), and the
+ * load balancer admitted CloudFront's prefix list only, so the calculated
+ * check was never healthy and Route 53 answered with the standby for good.
+ * A second group admits com.amazonaws.<region>.route53-healthchecks (weight
+ * 25: CloudFront's 55 leaves 5 of the first group's 60), only while the
+ * check exists.
+ */
+static const json_t *ingress_of(struct sm_app *a, const char *stack, const char *id)
+{
+	return json_object_get(json_object_get(resource(a, stack, id), "Properties"),
+			       "SecurityGroupIngress");
+}
+TEST(failover_health_checkers_reach_the_primary_load_balancer)
+{
+	const char *ws[] = {"drReadiness=warm-standby"};
+	struct sm_app *z = build_with("tests/fixtures/config/good/production-with-zone.json", ws, 1);
+	const json_t *in = ingress_of(z, "Network", "AlbHealthCheckSecurityGroup");
+	CHECK(json_array_size(in) == 1);
+	CHECK(subset_of("{\"SourcePrefixListId\":{\"Ref\":\"Route53HealthCheckersPrefixList\"},"
+			"\"IpProtocol\":\"tcp\",\"FromPort\":443,\"ToPort\":443}",
+			json_array_get(in, 0)));
+	/* both groups on the primary's load balancer, each within its 60 rules */
+	const json_t *groups = json_object_get(
+		json_object_get(resource(z, "Compute", "LoadBalancer"), "Properties"), "SecurityGroups");
+	char *g = json_dumps(groups, JSON_COMPACT);
+	CHECK(json_array_size(groups) == 2 && g && strstr(g, "AlbSecurityGroup") &&
+	      strstr(g, "AlbHealthCheckSecurityGroup"));
+	free(g);
+	CHECK(json_array_size(ingress_of(z, "Network", "AlbSecurityGroup")) == 1);
+	/* deploy looks the list up in the load balancer's region */
+	json_t *m = sm_app_manifest(z, SM_FORMAT_JSON);
+	char *text = json_dumps(m, JSON_SORT_KEYS);
+	CHECK(text && strstr(text, "\"name\": \"com.amazonaws.us-east-1.route53-healthchecks\"") &&
+	      strstr(text, "\"parameter\": \"Route53HealthCheckersPrefixList\""));
+	free(text);
+	json_decref(m);
+	/* the check it serves: HTTPS (IPv4, resolved from the name) to origin.<domain> */
+	CHECK(HAS(z, "Edge", "AWS::Route53::HealthCheck",
+		  "{\"HealthCheckConfig\":{\"Type\":\"HTTPS\",\"Port\":443,"
+		  "\"FullyQualifiedDomainName\":\"origin.solemate.com\"}}"));
+	/* the standby's load balancer is checked by alias target health, not by Route 53's checkers */
+	CHECK(resource(z, "DrStandby", "AlbHealthCheckSecurityGroup") == NULL);
+	sm_app_free(z);
+	/* no failover check, no group: no zone (production.json), or no standby (backup-restore) */
+	CHECK(resource(production, "Network", "AlbHealthCheckSecurityGroup") == NULL);
+	CHECK(json_array_size(json_object_get(
+		      json_object_get(resource(production, "Compute", "LoadBalancer"), "Properties"),
+		      "SecurityGroups")) == 1);
+	const char *br[] = {"drReadiness=backup-restore"};
+	struct sm_app *b = build_with("tests/fixtures/config/good/production-with-zone.json", br, 1);
+	CHECK(resource(b, "Network", "AlbHealthCheckSecurityGroup") == NULL);
+	CHECK(!HAS(b, "Edge", "AWS::Route53::HealthCheck", "{}"));
+	CHECK(!json_object_get(json_object_get(T(b, "Network"), "Parameters"),
+			       "Route53HealthCheckersPrefixList"));
+	sm_app_free(b);
+}
+
 /* ---- FR-4 network ---- */
 TEST(fr_4_1_vpc_with_public_and_private_subnets)
 {
@@ -1563,6 +1622,7 @@ int main(void)
 	RUN(dr_backup_restore_copies_backups_to_the_dr_region);
 	RUN(dr_standby_replicates_the_database_across_regions);
 	RUN(dr_failover_records_with_a_hosted_zone);
+	RUN(failover_health_checkers_reach_the_primary_load_balancer);
 	RUN(fr_4_1_vpc_with_public_and_private_subnets);
 	RUN(fr_4_2_internet_and_nat_gateways);
 	RUN(fr_4_3_security_groups_and_nacls);
