@@ -1,9 +1,10 @@
 /* An ECS task: its definition, its containers and its execution role (ecs.h). */
+#include "constructs/ecs.h"
+
 #include <stdlib.h>
 
 #include "base/common.h"
 #include "base/xalloc.h"
-#include "constructs/ecs.h"
 #include "constructs/iam.h"
 
 /* The awslogs driver to `group`, in the stack's region (ECS developer guide, "Using the awslogs log
