@@ -150,9 +150,47 @@ def sam_corrections(cfn_type, rec):
         t = type_recs[ev.lstrip("rRM")[2:]]
         t["p"]["Properties"] = t["p"]["Properties"].lstrip("r")
 
+def sam_transform_properties():
+    """AWS::Serverless::* type -> {property: required} as the SAM transform
+    of samtranslator (a dependency of cfn-lint, build time only) takes them:
+    the service spec data lags the transform (Function LoggingConfig,
+    RecursiveLoop, SnapStart, RuntimeManagementConfig; Api Policy; HttpApi
+    Name; StateMachine AutoPublishAlias; the WebSocketApi and
+    CapacityProvider types), and validate refused templates the transform
+    and CloudFormation accept
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-function.html).
+    Connector and GraphQLApi are checked by validate_transform.c."""
+    from samtranslator.model import sam_resources
+    out = {}
+    for name in dir(sam_resources):
+        c = getattr(sam_resources, name)
+        t = getattr(c, "resource_type", None)
+        if isinstance(c, type) and isinstance(t, str) and t.startswith("AWS::Serverless::") \
+                and isinstance(getattr(c, "property_types", None), dict) \
+                and t not in ("AWS::Serverless::Connector", "AWS::Serverless::GraphQLApi"):
+            out[t] = {k: bool(getattr(v, "required", False)) for k, v in c.property_types.items()
+                      if not k.startswith("__")}
+    return out
+
+sam_props = sam_transform_properties()
+
+def sam_add_properties(cfn_type, rec):
+    """The properties the transform takes and the data lacks: of any type
+    ("j": the transform checks their shape), required as the transform
+    requires them."""
+    for k, req in sorted(sam_props.get(cfn_type, {}).items()):
+        if k not in rec["p"]:
+            rec["p"][k] = ("r" if req else "") + "j"
+
+known_types = {e["cloudFormationType"] for e in db["resource"]["entities"]}
+for t in sorted(set(sam_props) - known_types):
+    resources.append({"cloudFormationType": t, "properties": {}, "attributes": {}})
+resources.sort(key=lambda e: e["cloudFormationType"])
+
 for e in resources:
     rec = {"p": props(e.get("properties", {})), "a": sorted(e.get("attributes", {}).keys())}
     sam_corrections(e["cloudFormationType"], rec)
+    sam_add_properties(e["cloudFormationType"], rec)
     if e.get("isStateful"): rec["s"] = 1
     ti = e.get("tagInformation")
     if ti:
