@@ -174,13 +174,62 @@ def sam_transform_properties():
 
 sam_props = sam_transform_properties()
 
+def sam_event_properties():
+    """Event source type (SQS, MSK, ScheduleV2...) -> its properties, of a
+    function's and of a state machine's events, as samtranslator takes them
+    (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html,
+    .../sam-property-statemachine-statemachineeventsource.html)."""
+    import importlib
+    out = {"AWS::Serverless::Function": {}, "AWS::Serverless::StateMachine": {}}
+    mods = {"AWS::Serverless::Function": ["push", "pull", "scheduler", "cloudwatchlogs"],
+            "AWS::Serverless::StateMachine": ["stepfunctions.events", "scheduler"]}
+    for owner, names in mods.items():
+        for m in names:
+            full = "samtranslator.model." + ("eventsources." + m if "." not in m else m)
+            mod = importlib.import_module(full)
+            for n in dir(mod):
+                c = getattr(mod, n)
+                if isinstance(c, type) and c.__module__ == full and \
+                        isinstance(getattr(c, "resource_type", None), str) and \
+                        isinstance(getattr(c, "property_types", None), dict):
+                    out[owner][c.resource_type] = sorted(k for k in c.property_types if not k.startswith("__"))
+    return out
+
+sam_events = sam_event_properties()
+
 def sam_add_properties(cfn_type, rec):
     """The properties the transform takes and the data lacks: of any type
     ("j": the transform checks their shape), required as the transform
-    requires them."""
+    requires them. The same for the properties of each event source type
+    (SQS ScalingConfig, FunctionResponseTypes; Schedule State), and the
+    event source types the data lacks (MSK, MQ, SelfManagedKafka,
+    DocumentDB, ScheduleV2), none of their properties required."""
     for k, req in sorted(sam_props.get(cfn_type, {}).items()):
         if k not in rec["p"]:
             rec["p"][k] = ("r" if req else "") + "j"
+    ev = rec["p"].get("Events", "").lstrip("rRM")
+    if cfn_type not in sam_events or not ev.startswith("{#"):
+        return
+    src = type_recs[ev[2:]]
+    m = re.fullmatch(r"([rRM]*)\(([^()]*)\)", src["p"].get("Properties", ""))
+    if not m:
+        return
+    alts = m.group(2).split("|")
+    seen = set()
+    for alt in alts:
+        t = type_recs[alt[1:]]
+        kind = t["n"][:-len("Event")] if t["n"].endswith("Event") else t["n"]
+        seen.add(kind)
+        for k in sam_events[cfn_type].get(kind, []):
+            t["p"].setdefault(k, "j")
+    next_id = max(int(i) for i in type_recs) + 1
+    for kind in sorted(set(sam_events[cfn_type]) - seen):
+        rid = str(next_id)
+        next_id += 1
+        type_recs[rid] = {"n": kind + "Event", "p": {k: "j" for k in sam_events[cfn_type][kind]}}
+        extra_types.append(rid)
+        alts.append("#" + rid)
+    src["p"]["Properties"] = "%s(%s)" % (m.group(1), "|".join(alts))
 
 known_types = {e["cloudFormationType"] for e in db["resource"]["entities"]}
 for t in sorted(set(sam_props) - known_types):
