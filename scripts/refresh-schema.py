@@ -3,8 +3,10 @@
 CloudFormation registry schemas as published in the npm package
 @aws-cdk/aws-service-spec (db.json.gz). Run by scripts/refresh-schema.sh.
 
-data/cfn-schema.txt, one record a line, so that solemate can index it with
-one scan and parse only the types a template uses:
+data/cfn-schema.txt, one record a line, in the order solemate's binary
+search over the file's bytes needs (src/analysis/schema.c: header lines, R
+lines sorted by type, T lines by numeric id, X lines by type), so that it
+reads no line it is not asked for and parses only the types a template uses:
 
   # source and version lines
   R<TAB>AWS::S3::Bucket<TAB>{"p":{...},"a":[...],"s":1,"t":"Tags"}
@@ -265,6 +267,10 @@ for tid in [t["$id"] for t in typedefs] + extra_types:
     rec.pop("_done", None)
     lines.append("T\t%s\t%s" % (tid, json.dumps(rec, separators=(",", ":"), sort_keys=True)))
 lines += schema_rules.lines()  # X lines: cfn-lint's extension rules
+# the order src/analysis/schema.c's search needs: header, R by type, T by id, X by type
+order = [("#RTX".index(l[0]), int(l.split("\t")[1]) if l[0] == "T" else l.split("\t")[1].encode() if l[0] != "#" else i)
+         for i, l in enumerate(lines)]
+assert all(a < b for a, b in zip(order, order[1:])), "data/cfn-schema.txt out of order"
 # src/analysis/validate_props.c reads at most UNION_PARTS_MAX (32) alternatives of a union
 widest = max((u.count("|") + 1 for l in lines for u in re.findall(r"\(([^()]*)\)", l)), default=0)
 assert widest <= 32, "a union of %d alternatives: raise UNION_PARTS_MAX in validate_props.c" % widest

@@ -1,6 +1,7 @@
 #include "analysis/schema.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,13 +13,19 @@
 #include "base/suggest.h"
 #include "base/xalloc.h"
 
+/*
+ * A record asked for: its line's JSON text (NULL when the data has no such
+ * key), parsed on first use. Kept in a hash table by kind and key, misses
+ * too, so each key is searched for once a run.
+ */
 struct entry {
-	const char *key; /* NUL-terminated inside the text */
-	const char *json;
+	char kind; /* 'R', 'T' or 'X' */
+	char *key; /* owned */
+	uint64_t hash;
+	const char *json; /* inside the text, or NULL */
 	size_t json_len;
 	json_t *parsed;
-	size_t key_len; /* T lines: ids compare as numbers: by length, then digits */
-	bool no_s_key;	/* R lines: the text was scanned and holds no "s" key (not stateful) */
+	bool no_s_key; /* R lines: the text was scanned and holds no "s" key (not stateful) */
 };
 
 struct compiled {
@@ -26,22 +33,178 @@ struct compiled {
 	bool ok;
 };
 
+/*
+ * The data file is searched in place, never split into lines (11,800 lines,
+ * 2.5 MB: the split cost 2.1M instructions of every validate and check): its
+ * header lines come first, then the R lines sorted by type, the T lines by
+ * numeric id and the X lines by type (scripts/refresh-schema.py writes them
+ * so), and a key is found by a binary search over byte offsets.
+ */
 struct cfn_schema {
 	json_t *regex_index;	   /* pattern -> index into regexes */
 	struct compiled **regexes; /* each allocated once: pointers stay valid */
 	size_t regexes_nr, regexes_alloc;
 	char *text;
+	size_t len;
 	char *source;
-	struct entry *res, *types, *ext;
-	size_t res_nr, types_nr, ext_nr;
+	const char *block[4]; /* where the R, T and X lines begin, and the end */
+	struct entry **tab;   /* open addressing, a power of two in size */
+	size_t tab_cap, tab_nr;
+	char **closest; /* cfn_schema_closest_type's answers, kept for the caller */
+	size_t closest_nr, closest_alloc;
 };
+
+/* Order of the kinds of lines in the file: header, R, T, X. */
+static int line_rank(const char *line)
+{
+	switch (line[0]) {
+	case '#':
+		return 0;
+	case 'R':
+		return 1;
+	case 'T':
+		return 2;
+	case 'X':
+		return 3;
+	default:
+		return 4;
+	}
+}
+
+/* The start of the first line at or after byte `off` (the end when none). */
+static const char *line_from(const struct cfn_schema *s, size_t off)
+{
+	if (!off)
+		return s->text;
+	const char *nl = memchr(s->text + off - 1, '\n', s->len - (off - 1));
+	return nl ? nl + 1 : s->text + s->len;
+}
+
+/*
+ * The first line of [b, e) (line starts) for which `ge` holds, or e; `ge` is
+ * false for a prefix of the lines and true after it.
+ */
+static const char *first_line(const struct cfn_schema *s, const char *b, const char *e,
+			      bool (*ge)(const char *line, const char *end, const void *arg),
+			      const void *arg)
+{
+	size_t lo = (size_t)(b - s->text), hi = (size_t)(e - s->text);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *l = line_from(s, mid);
+		if (l >= e || ge(l, s->text + s->len, arg))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	const char *l = line_from(s, lo);
+	return l < e ? l : e;
+}
+
+static bool rank_ge(const char *line, const char *end, const void *arg)
+{
+	(void)end;
+	return line_rank(line) >= *(const int *)arg;
+}
+
+struct key {
+	const char *k;
+	size_t n;
+	bool numeric; /* T ids compare as numbers: by length, then digits */
+};
+
+/* The key of `line` ("K\tkey\t...") against `want`: <0, 0, >0. */
+static int line_key_cmp(const char *line, const char *end, const struct key *want)
+{
+	const unsigned char *k = (const unsigned char *)line + 2, *e = (const unsigned char *)end;
+	const unsigned char *w = (const unsigned char *)want->k;
+	size_t i = 0;
+	if (want->numeric) {
+		/* digits without leading zeros: the longer is the larger */
+		size_t n = 0;
+		while (k + n < e && k[n] >= '0' && k[n] <= '9')
+			n++;
+		if (n != want->n)
+			return n < want->n ? -1 : 1;
+	}
+	/* the line's key ends at its tab, which is below every character of a key */
+	for (; i < want->n && k + i < e && k[i] == w[i]; i++)
+		;
+	if (i == want->n)
+		return k + i < e && k[i] != '\t' && k[i] != '\n' ? 1 : 0;
+	if (k + i >= e || k[i] == '\t' || k[i] == '\n')
+		return -1;
+	return k[i] < w[i] ? -1 : 1;
+}
+
+static bool key_ge(const char *line, const char *end, const void *arg)
+{
+	return line + 2 > end || line_key_cmp(line, end, arg) >= 0;
+}
+
+static uint64_t key_hash(char kind, const char *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL ^ (unsigned char)kind;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void tab_put(struct cfn_schema *s, struct entry *e)
+{
+	size_t m = s->tab_cap - 1, i = (size_t)e->hash & m;
+	while (s->tab[i])
+		i = (i + 1) & m;
+	s->tab[i] = e;
+}
+
+/* The record of `kind` and key k[0..n), searched for on first asking. */
+static struct entry *lookup(struct cfn_schema *s, char kind, const char *k, size_t n)
+{
+	uint64_t h = key_hash(kind, k, n);
+	if (s->tab_cap) {
+		size_t m = s->tab_cap - 1;
+		for (size_t i = (size_t)h & m; s->tab[i]; i = (i + 1) & m) {
+			struct entry *e = s->tab[i];
+			if (e->hash == h && e->kind == kind && !strncmp(e->key, k, n) && !e->key[n])
+				return e;
+		}
+	}
+	if (2 * (s->tab_nr + 1) > s->tab_cap) {
+		struct entry **old = s->tab;
+		size_t old_cap = s->tab_cap;
+		s->tab_cap = old_cap ? 2 * old_cap : 256;
+		s->tab = xcalloc(s->tab_cap, sizeof(*s->tab));
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				tab_put(s, old[i]);
+		free(old);
+	}
+	struct entry *e = xcalloc(1, sizeof(*e));
+	e->kind = kind;
+	e->key = xstrndup(k, n);
+	e->hash = h;
+	int b = kind == 'R' ? 0 : kind == 'T' ? 1 : 2;
+	const struct key want = {k, n, kind == 'T'};
+	const char *end = s->text + s->len;
+	const char *l = first_line(s, s->block[b], s->block[b + 1], key_ge, &want);
+	if (l < s->block[b + 1] && l + 2 + n < end && l[2 + n] == '\t' &&
+	    !line_key_cmp(l, end, &want)) {
+		const char *json = l + 2 + n + 1;
+		const char *nl = memchr(json, '\n', (size_t)(end - json));
+		e->json = json;
+		e->json_len = (size_t)((nl ? nl : end) - json);
+	}
+	tab_put(s, e);
+	s->tab_nr++;
+	return e;
+}
 
 struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 {
 	char *p = path ? xstrdup(path) : fs_data_path("cfn-schema.txt");
 	size_t len;
 	char *text = fs_read_file(p, &len, dl);
-	size_t res_alloc = 0, types_alloc = 0, ext_alloc = 0;
 
 	if (!text) {
 		if (!path && dl->nr) {
@@ -58,36 +221,21 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 	}
 	struct cfn_schema *s = xcalloc(1, sizeof(*s));
 	s->text = text;
-	for (char *line = text; line < text + len;) {
-		char *end = memchr(line, '\n', (size_t)(text + len - line));
-		if (!end)
-			end = text + len;
-		*end = '\0';
-		if ((line[0] == 'R' || line[0] == 'T' || line[0] == 'X') && line[1] == '\t') {
-			char *tab = strchr(line + 2, '\t');
-			if (tab) {
-				*tab = '\0';
-				struct entry e = {.key = line + 2,
-						  .json = tab + 1,
-						  .json_len = (size_t)(end - tab - 1),
-						  .key_len = (size_t)(tab - line - 2)};
-				if (line[0] == 'R') {
-					ALLOC_GROW(s->res, s->res_nr + 1, res_alloc);
-					s->res[s->res_nr++] = e;
-				} else if (line[0] == 'X') {
-					ALLOC_GROW(s->ext, s->ext_nr + 1, ext_alloc);
-					s->ext[s->ext_nr++] = e;
-				} else {
-					ALLOC_GROW(s->types, s->types_nr + 1, types_alloc);
-					s->types[s->types_nr++] = e;
-				}
-			}
-		} else if (!strncmp(line, "# source: npm ", 14)) {
+	s->len = len;
+	for (int r = 1; r <= 3; r++)
+		s->block[r - 1] =
+			first_line(s, r > 1 ? s->block[r - 2] : text, text + len, rank_ge, &r);
+	s->block[3] = first_line(s, s->block[2], text + len, rank_ge, &(int){4});
+	for (char *line = text; line < s->block[0];) {
+		char *nl = memchr(line, '\n', (size_t)(s->block[0] - line));
+		if (!strncmp(line, "# source: npm ", 14)) {
 			s->source = line + 14;
+			if (nl)
+				*nl = '\0'; /* a header line: no search reads it */
 		}
-		line = end + 1;
+		line = nl ? nl + 1 : text + len;
 	}
-	if (!s->res_nr) {
+	if (s->block[0] == s->block[1]) {
 		diag_add(dl, DIAG_ERROR, p, 0, 0, NULL, "no resource types in the schema data");
 		diag_set_hint(dl->items + dl->nr - 1, "run scripts/refresh-schema.sh");
 		cfn_schema_free(s);
@@ -101,13 +249,17 @@ void cfn_schema_free(struct cfn_schema *s)
 {
 	if (!s)
 		return;
-	/* under an arena a release walks each tree to free nothing (0.9M instructions) */
-	for (size_t i = 0; !arena_active() && i < s->res_nr; i++)
-		json_decref(s->res[i].parsed);
-	for (size_t i = 0; !arena_active() && i < s->types_nr; i++)
-		json_decref(s->types[i].parsed);
-	for (size_t i = 0; !arena_active() && i < s->ext_nr; i++)
-		json_decref(s->ext[i].parsed);
+	for (size_t i = 0; i < s->tab_cap; i++) {
+		struct entry *e = s->tab[i];
+		if (!e)
+			continue;
+		/* under an arena a release walks each tree to free nothing (0.9M instructions) */
+		if (!arena_active())
+			json_decref(e->parsed);
+		free(e->key);
+		free(e);
+	}
+	free(s->tab);
 	for (size_t i = 0; i < s->regexes_nr; i++) {
 		if (s->regexes[i]->ok)
 			regfree(&s->regexes[i]->re);
@@ -115,9 +267,9 @@ void cfn_schema_free(struct cfn_schema *s)
 	}
 	free(s->regexes);
 	json_decref(s->regex_index);
-	free(s->res);
-	free(s->types);
-	free(s->ext);
+	for (size_t i = 0; i < s->closest_nr; i++)
+		free(s->closest[i]);
+	free(s->closest);
 	free(s->text);
 	free(s);
 }
@@ -129,7 +281,7 @@ const char *cfn_schema_source(const struct cfn_schema *s)
 
 static const json_t *parse(struct entry *e)
 {
-	if (!e->parsed) {
+	if (!e->parsed && e->json) {
 		/* the fast reader first; jansson's own rules (no flags) when it declines */
 		struct diag_list quiet = DIAG_LIST_INIT;
 		e->parsed = jio_load_json("schema", e->json, e->json_len, &quiet);
@@ -138,29 +290,6 @@ static const json_t *parse(struct entry *e)
 			e->parsed = json_loadb(e->json, e->json_len, 0, NULL);
 	}
 	return e->parsed;
-}
-
-/* The entry of `key` among `v[0..n)`, sorted by key (R and X lines), or NULL. */
-static struct entry *find_entry(struct entry *v, size_t n, const char *key)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(key, v[mid].key);
-		if (!c)
-			return &v[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-static const json_t *find_sorted(struct entry *v, size_t n, const char *key)
-{
-	struct entry *e = find_entry(v, n, key);
-	return e ? parse(e) : NULL;
 }
 
 /* Could the entry's text hold a key `"name"` (whitespace before its colon allowed)? */
@@ -180,46 +309,47 @@ static bool may_have_key(const struct entry *e, const char *quoted)
 
 const json_t *cfn_schema_resource(struct cfn_schema *s, const char *type)
 {
-	return find_sorted(s->res, s->res_nr, type);
+	return parse(lookup(s, 'R', type, strlen(type)));
 }
 
 const json_t *cfn_schema_extension_rules(struct cfn_schema *s, const char *type)
 {
-	return json_object_get(find_sorted(s->ext, s->ext_nr, type), "r");
+	return json_object_get(parse(lookup(s, 'X', type, strlen(type))), "r");
 }
 
 const json_t *cfn_schema_property_type(struct cfn_schema *s, const char *id)
 {
-	/* T lines are sorted by numeric id; ids are digits without leading zeros */
-	size_t want = strspn(id, "0123456789");
-	size_t lo = 0, hi = s->types_nr;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct entry *e = &s->types[mid];
-		int c = want != e->key_len ? (want < e->key_len ? -1 : 1)
-					   : memcmp(id, e->key, want);
-		if (!c)
-			return parse(&s->types[mid]);
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	/* ids are digits without leading zeros */
+	return parse(lookup(s, 'T', id, strspn(id, "0123456789")));
 }
 
 const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type)
 {
-	const char *best = NULL;
+	char *best = NULL;
 	size_t best_d = (size_t)-1;
-	for (size_t i = 0; i < s->res_nr; i++) {
-		size_t d = suggest_distance(type, s->res[i].key);
-		if (d < best_d) {
-			best_d = d;
-			best = s->res[i].key;
+	for (const char *l = s->block[0]; l < s->block[1];) {
+		const char *nl = memchr(l, '\n', (size_t)(s->block[1] - l));
+		const char *k = l + 2,
+			   *tab = memchr(k, '\t', (size_t)((nl ? nl : s->block[1]) - k));
+		if (tab) {
+			char *key = xstrndup(k, (size_t)(tab - k));
+			size_t d = suggest_distance(type, key);
+			if (d < best_d) {
+				best_d = d;
+				free(best);
+				best = key;
+			} else {
+				free(key);
+			}
 		}
+		l = nl ? nl + 1 : s->block[1];
 	}
-	return best && suggest_close_enough(best_d, type) ? best : NULL;
+	if (!best || !suggest_close_enough(best_d, type)) {
+		free(best);
+		return NULL;
+	}
+	ALLOC_GROW(s->closest, s->closest_nr + 1, s->closest_alloc);
+	return s->closest[s->closest_nr++] = best;
 }
 
 const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere)
@@ -262,8 +392,8 @@ bool cfn_schema_is_stateful(struct cfn_schema *s, const char *type)
 		return false;
 	/* most types are not: their text has no "s" key, and is not parsed for it (1.5M
 	 * instructions of check --env all) */
-	struct entry *e = find_entry(s->res, s->res_nr, type);
-	if (!e || e->no_s_key)
+	struct entry *e = lookup(s, 'R', type, strlen(type));
+	if (!e->json || e->no_s_key)
 		return false;
 	if (!e->parsed && !may_have_key(e, "\"s\"")) {
 		e->no_s_key = true;

@@ -1,8 +1,9 @@
 /*
  * The CloudFormation registry schemas, in the compact form of
- * data/cfn-schema.txt (scripts/refresh-schema.py documents it). Loading maps
- * the file and indexes its lines; a type's record is parsed only when first
- * asked for, so a run pays for the types its templates use.
+ * data/cfn-schema.txt (scripts/refresh-schema.py documents it). Loading reads
+ * the file; a record is found by a binary search over its bytes (the lines are
+ * in order: header, R by type, T by numeric id, X by type) and parsed only
+ * when first asked for, so a run pays for the types its templates use.
  *
  * Property type codes: s string, i integer, n number, b boolean, j json,
  * t tag, d date-time, [X array, {X map, #ID property type, (X|Y) union;

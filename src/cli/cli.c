@@ -145,8 +145,59 @@ static size_t list_env_names(const char *dir, char ***out);
  * (solemate_units_compatible: environment names, baselines, VPC ranges).
  * A sibling that does not load is its own command's problem, not this one's.
  */
+/*
+ * The units one build loads, by path: each configuration is read once,
+ * whether as a unit of the build or as another's sibling (--env all would
+ * load every file three times: 0.5M instructions each time the set is seen).
+ * An entry is a load with no --set, its diagnostics kept apart.
+ */
+struct unit_cache {
+	struct cached_unit {
+		char *path;
+		int ret;
+		size_t diag_nr; /* what the load said: reused as a unit only if nothing */
+		struct solemate_unit u;
+	} * *v;
+	size_t nr, alloc;
+};
+
+/* The unit at `path` loaded without sets, quietly: from `cache` when it has it. */
+static struct cached_unit *unit_cached(struct unit_cache *cache, const char *path)
+{
+	for (size_t i = 0; cache && i < cache->nr; i++)
+		if (!strcmp(cache->v[i]->path, path))
+			return cache->v[i];
+	struct cached_unit *e = xcalloc(1, sizeof(*e));
+	struct diag_list quiet = DIAG_LIST_INIT;
+	e->path = xstrdup(path);
+	e->ret = solemate_unit_load(path, NULL, 0, &e->u, &quiet);
+	e->diag_nr = quiet.nr;
+	diag_list_release(&quiet);
+	if (!cache)
+		return e;
+	ALLOC_GROW(cache->v, cache->nr + 1, cache->alloc);
+	cache->v[cache->nr++] = e;
+	return e;
+}
+
+static void cached_unit_free(struct cached_unit *e)
+{
+	if (e->ret == 0)
+		solemate_unit_release(&e->u);
+	free(e->path);
+	free(e);
+}
+
+static void unit_cache_release(struct unit_cache *cache)
+{
+	for (size_t i = 0; i < cache->nr; i++)
+		cached_unit_free(cache->v[i]);
+	free(cache->v);
+}
+
 static int check_siblings(const struct cli_inputs *in, const char *path,
-			  const struct solemate_unit *u, struct diag_list *dl)
+			  const struct solemate_unit *u, struct unit_cache *cache,
+			  struct diag_list *dl)
 {
 	const char *dir = cli_config_dir(in);
 	size_t dir_len = strlen(dir);
@@ -158,14 +209,13 @@ static int check_siblings(const struct cli_inputs *in, const char *path,
 	size_t nr = list_env_names(dir, &names);
 	for (size_t i = 0; i < nr; i++) {
 		char *other = cli_env_config_path(in, names[i]);
-		struct diag_list quiet = DIAG_LIST_INIT;
-		struct solemate_unit o;
-		if (ret == 0 && strcmp(other, path) &&
-		    solemate_unit_load(other, NULL, 0, &o, &quiet) == 0) {
-			ret = solemate_units_compatible(u, &o, dl);
-			solemate_unit_release(&o);
+		if (ret == 0 && strcmp(other, path)) {
+			struct cached_unit *o = unit_cached(cache, other);
+			if (o->ret == 0)
+				ret = solemate_units_compatible(u, &o->u, dl);
+			if (!cache)
+				cached_unit_free(o);
 		}
-		diag_list_release(&quiet);
 		free(other);
 		free(names[i]);
 	}
@@ -173,16 +223,37 @@ static int check_siblings(const struct cli_inputs *in, const char *path,
 	return ret;
 }
 
-int cli_config_load(const struct cli_inputs *in, const char *path, struct solemate_unit *u,
-		    struct diag_list *dl)
+/*
+ * cli_config_load, reading each file once per `cache`: *u points into the
+ * cache (a load without --set that said nothing is the unit itself), or to
+ * `own`, which the caller releases.
+ */
+static int config_load_cached(const struct cli_inputs *in, const char *path,
+			      struct unit_cache *cache, struct solemate_unit *own,
+			      const struct solemate_unit **u, struct diag_list *dl)
 {
-	if (solemate_unit_load(path, in->sets, (size_t)in->set_nr, u, dl) < 0)
+	*u = own;
+	if (cache && !in->set_nr) {
+		struct cached_unit *e = unit_cached(cache, path);
+		if (e->ret == 0 && !e->diag_nr) {
+			*u = &e->u;
+			return check_siblings(in, path, *u, cache, dl);
+		}
+	}
+	if (solemate_unit_load(path, in->sets, (size_t)in->set_nr, own, dl) < 0)
 		return -1;
-	if (check_siblings(in, path, u, dl) < 0) {
-		solemate_unit_release(u);
+	if (check_siblings(in, path, own, cache, dl) < 0) {
+		solemate_unit_release(own);
 		return -1;
 	}
 	return 0;
+}
+
+int cli_config_load(const struct cli_inputs *in, const char *path, struct solemate_unit *u,
+		    struct diag_list *dl)
+{
+	const struct solemate_unit *got;
+	return config_load_cached(in, path, NULL, u, &got, dl);
 }
 
 /* The environment names config_dir holds (malloc'd, sorted); the count. */
@@ -293,28 +364,32 @@ struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 	char **envs = NULL;
 	int n = cli_expand_envs(in, &envs, dl);
 	int failed = 0;
+	struct unit_cache cache = {0};
 
 	for (int i = 0; i < n + in->config_nr; i++) {
 		char *path =
 			i < n ? cli_env_config_path(in, envs[i]) : xstrdup(in->config_files[i - n]);
-		struct solemate_unit u;
+		struct solemate_unit own;
+		const struct solemate_unit *u;
 		if (i < n && !fs_exists(path)) {
 			struct diag *d = diag_add(dl, DIAG_ERROR, path, 0, 0, NULL,
 						  "no configuration for environment '%s'", envs[i]);
 			cli_hint_unknown_env(d, in, envs[i]);
 			failed = 1;
-		} else if (cli_config_load(in, path, &u, dl) < 0) {
+		} else if (config_load_cached(in, path, &cache, &own, &u, dl) < 0) {
 			failed = 1;
 		} else {
 			size_t first_stack = sm_app_stack_count(app);
-			if (solemate_add_unit(app, &u, dl) < 0 ||
-			    (u.kind == CONFIG_ENVIRONMENT &&
-			     accept_findings(app, first_stack, &u.env, dl) < 0))
+			if (solemate_add_unit(app, u, dl) < 0 ||
+			    (u->kind == CONFIG_ENVIRONMENT &&
+			     accept_findings(app, first_stack, &u->env, dl) < 0))
 				failed = 1;
-			solemate_unit_release(&u);
+			if (u == &own)
+				solemate_unit_release(&own);
 		}
 		free(path);
 	}
+	unit_cache_release(&cache);
 	for (int i = 0; i < n; i++)
 		free(envs[i]);
 	free(envs);

@@ -18,6 +18,9 @@ sed -e 's/"environment": "staging"/"environment": "qa"/' -e 's#"vpcCidr": "10.0.
 expect_exit "overlapping VPC ranges in one account and region" 2 "$SOLEMATE" cost --env qa --config-dir "$TMP/c"
 expect_grep "names both ranges, the other environment and the place" "vpcCidr 10.0.128.0/17 overlaps 10.0.0.0/16 of environment 'staging' .* account 123456789012 and region us-east-1" "$TMP/err"
 expect_exit "--env all refuses the set too" 2 "$SOLEMATE" list --env all --config-dir "$TMP/c"
+# each file is read once for the whole set (cli.c's unit cache): both sides still said
+expect_grep "from qa's side" "qa.json: error: vpcCidr 10.0.128.0/17 overlaps 10.0.0.0/16 of environment 'staging'" "$TMP/err"
+expect_grep "and from staging's" "staging.json: error: vpcCidr 10.0.0.0/16 overlaps 10.0.128.0/17 of environment 'qa'" "$TMP/err"
 # the same range in another region is fine (the load balancer there gets a certificate of its region)
 sed -e 's#^  "certificateArn"#  "albCertificateArn": "arn:aws:acm:us-west-2:123456789012:certificate/qa-alb",\n&#' -e 's/"environment": "staging"/"environment": "qa"/' -e 's#"vpcCidr": "10.0.0.0/16"#"vpcCidr": "10.0.128.0/17"#' -e 's/"region": "us-east-1"/"region": "us-west-2"/' "$TMP/c/staging.json" >"$TMP/c/qa.json"
 expect_exit "an overlapping range in another region is allowed" 0 "$SOLEMATE" list --env qa --config-dir "$TMP/c"

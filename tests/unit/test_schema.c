@@ -5,6 +5,11 @@
  * type without data, an unknown type and a missing schema.
  */
 #include "analysis/schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/fsutil.h"
 #include "support/test.h"
 
 TEST(stateful_from_the_schema)
@@ -30,8 +35,68 @@ TEST(stateful_from_the_schema)
 	diag_list_release(&dl);
 }
 
+/*
+ * The data file is searched in place (a binary search over its bytes, no
+ * index): every R, T and X line of it is found by its key, with its record,
+ * and keys between or around them are not. Fails when the file is out of the
+ * order the search needs (header, R by type, T by numeric id, X by type).
+ */
+TEST(every_record_found_in_place)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct cfn_schema *s = cfn_schema_load(NULL, &dl);
+	char *path = fs_data_path("cfn-schema.txt");
+	size_t len, lines = 0, found = 0;
+	char *text = fs_read_file(path, &len, &dl);
+	CHECK(s != NULL && text != NULL);
+	for (char *line = text; s && text && line < text + len;) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		*nl = '\0';
+		char *tab = line[0] != '#' ? strchr(line + 2, '\t') : NULL;
+		if (tab) {
+			*tab = '\0';
+			json_t *want = json_loads(tab + 1, 0, NULL);
+			const json_t *got = line[0] == 'R'   ? cfn_schema_resource(s, line + 2)
+					    : line[0] == 'T' ? cfn_schema_property_type(s, line + 2)
+							     : cfn_schema_extension_rules(s, line + 2);
+			if (line[0] == 'X')
+				found += json_equal(json_object_get(want, "r"), got) ? 1 : 0;
+			else
+				found += json_equal(want, got) ? 1 : 0;
+			lines++;
+			json_decref(want);
+		}
+		line = nl + 1;
+	}
+	CHECK(lines > 11000);
+	CHECK(found == lines);
+	/* before the first, after the last, between two, a prefix of one */
+	CHECK(s && !cfn_schema_resource(s, "AAA::Nothing"));
+	CHECK(s && !cfn_schema_resource(s, "Zzz::Nothing"));
+	CHECK(s && !cfn_schema_resource(s, "AWS::S3::Bucke"));
+	CHECK(s && !cfn_schema_resource(s, "AWS::S3::BucketZ"));
+	CHECK(s && cfn_schema_resource(s, "AWS::S3::Bucket"));
+	CHECK(s && !cfn_schema_property_type(s, "0"));
+	CHECK(s && !cfn_schema_property_type(s, "99999999"));
+	CHECK(s && !cfn_schema_property_type(s, ""));
+	CHECK(s && !cfn_schema_extension_rules(s, "AWS::S3::Nothing"));
+	/* a second asking answers the same record */
+	CHECK(s && cfn_schema_resource(s, "AWS::S3::Bucket") ==
+			   cfn_schema_resource(s, "AWS::S3::Bucket"));
+	/* the closest type for a misspelling, and none for nonsense */
+	const char *c = s ? cfn_schema_closest_type(s, "AWS::S3::Buckt") : NULL;
+	CHECK(c && !strcmp(c, "AWS::S3::Bucket"));
+	CHECK(s && !cfn_schema_closest_type(s, "qqqqqqqqqqqqqqqqqqqqqqq"));
+	CHECK(s && strstr(cfn_schema_source(s), "aws-service-spec"));
+	free(text);
+	free(path);
+	cfn_schema_free(s);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(stateful_from_the_schema);
+	RUN(every_record_found_in_place);
 	return test_done();
 }
