@@ -122,6 +122,17 @@ void ecs_ec2_capacity_new(struct sm_stack *s, const char *prefix,
 					  "autoscaling:EC2_INSTANCE_TERMINATE",
 					  "autoscaling:EC2_INSTANCE_LAUNCH_ERROR",
 					  "autoscaling:EC2_INSTANCE_TERMINATE_ERROR"));
+	/*
+	 * ECS tags the group of a capacity provider with AmazonECSManaged and
+	 * its managed scaling relies on it; declared here, CloudFormation keeps
+	 * it on updates and the instances launched before the capacity provider
+	 * existed (MinSize above 0) carry it too, else "unexpected scaling
+	 * behavior and metrics" (Terraform's aws_ecs_capacity_provider note;
+	 * containers-roadmap#935, aws-cdk#20544). The stack's tags merge in.
+	 */
+	sm_resource_set(out->group, "Tags",
+			json_pack("[{ss ss sb}]", "Key", "AmazonECSManaged", "Value", "true",
+				  "PropagateAtLaunch", 1));
 	id = prefixed(prefix, "Ec2CapacityProvider");
 	out->provider = sm_resource_new(
 		s, id, "AWS::ECS::CapacityProvider",

@@ -193,6 +193,25 @@ TEST(fr_1_1_the_ec2_instances_host_application_tasks)
 	CHECK(ud && strstr(ud, "ECS_CLUSTER=${Cluster}") && strstr(ud, "/etc/ecs/ecs.config"));
 	free(ud);
 }
+TEST(capacity_provider_group_declares_the_amazon_ecs_managed_tag)
+{
+	/* ECS managed scaling keys on it; the instances launched at creation carry it */
+	struct sm_app *apps[] = { staging, production };
+	for (int i = 0; i < 2; i++) {
+		CHECK(HAS(apps[i], "Compute", "AWS::AutoScaling::AutoScalingGroup",
+			  "{\"Tags\":[{\"Key\":\"AmazonECSManaged\",\"Value\":\"true\","
+			  "\"PropagateAtLaunch\":true}]}"));
+		/* the stack's tags are still there beside it */
+		const json_t *tags = json_object_get(json_object_get(resource(apps[i], "Compute", "AutoScalingGroup"), "Properties"), "Tags");
+		bool project = false;
+		size_t j;
+		json_t *t;
+		json_array_foreach(tags, j, t)
+			project |= !strcmp(json_string_value(json_object_get(t, "Key")) ?: "", "Project") &&
+				   json_is_true(json_object_get(t, "PropagateAtLaunch"));
+		CHECK(project);
+	}
+}
 TEST(fr_1_2_ecs_cluster_and_fargate_service)
 {
 	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
@@ -1596,6 +1615,7 @@ int main(void)
 	baseline = build_baseline("config/baseline.json");
 	RUN(fr_1_1_ec2_instances_for_the_backend);
 	RUN(fr_1_1_the_ec2_instances_host_application_tasks);
+	RUN(capacity_provider_group_declares_the_amazon_ecs_managed_tag);
 	RUN(ec2_volumes_use_our_key_which_auto_scaling_may_use);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
 	RUN(the_application_container_can_start_and_pass_its_health_checks);
