@@ -238,6 +238,23 @@ for t in sorted(set(sam_props) - known_types):
     resources.append({"cloudFormationType": t, "properties": {}, "attributes": {}})
 resources.sort(key=lambda e: e["cloudFormationType"])
 
+def primary_identifier(cfn_type, rec):
+    """The properties that name a resource of the type, when the template sets
+    them all (no read-only part): its registry schema's primaryIdentifier
+    (cfn-lint E3019). Two resources of a type with the same values would
+    name one physical resource; the second fails to create."""
+    root = reg.schema(cfn_type)
+    if not root:
+        return None
+    ro = set(root.get("readOnlyProperties", []))
+    pid = root.get("primaryIdentifier", [])
+    if not pid or any(x in ro or not x.startswith("/properties/") for x in pid):
+        return None
+    names = [x[len("/properties/"):] for x in pid]
+    if any("/" in n or n not in rec["p"] for n in names):
+        return None
+    return names
+
 for e in resources:
     rec = {"p": props(e.get("properties", {})), "a": sorted(e.get("attributes", {}).keys())}
     sam_corrections(e["cloudFormationType"], rec)
@@ -261,6 +278,9 @@ for e in resources:
         if style and e["cloudFormationType"] not in exclude:
             tags.append((e["cloudFormationType"], style, ti["tagPropertyName"]))
     schema_constraints.annotate(reg, e["cloudFormationType"], rec, type_recs)
+    pid = primary_identifier(e["cloudFormationType"], rec)
+    if pid:
+        rec["pi"] = pid
     lines.append("R\t%s\t%s" % (e["cloudFormationType"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
 for tid in [t["$id"] for t in typedefs] + extra_types:
     rec = type_recs[tid]

@@ -269,6 +269,7 @@ static void check_resource(struct vctx *c, const char *id, const json_t *r)
 		strbuf_addstr(&path, ".Properties");
 		check_properties(c, sch, props, &path, &w);
 		strbuf_setlen(&path, base);
+		vd_note_named(c, id, type, sch, r, props);
 	}
 	size_t base = path.len;
 	strbuf_addstr(&path, ".Properties");
@@ -420,6 +421,7 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	vd_check_condition_cycles(&c);
 	vd_check_secret_refs(&c);
 	vd_check_elasticache(&c);
+	vd_check_unique_ids(&c);
 	check_limits(&c);
 	json_decref(c.implied);
 	json_decref(expanded);

@@ -587,3 +587,94 @@ void vd_check_elasticache(struct vctx *c)
 	json_decref(done);
 	cfn_worlds_free(w, n);
 }
+
+/*
+ * Two resources of one type whose primary identifier (the registry schema's
+ * primaryIdentifier, when the template sets every part of it: key "pi" of
+ * the schema data) has the same values name one physical resource: "the
+ * value of this property must be unique for each resource of that type in a
+ * given AWS account and AWS Region"
+ * (https://docs.aws.amazon.com/cloudcontrolapi/latest/userguide/resource-identifier.html).
+ * The same literal or the same intrinsic function (!Ref AWS::StackName twice)
+ * is the same value. A resource with a Condition, or a value chosen by
+ * Fn::If, may not exist together with the other: not compared.
+ */
+struct vd_named {
+	const char *id, *type;
+	const json_t *pi, *props;
+};
+
+static int named_cmp(const void *a, const void *b)
+{
+	const struct vd_named *x = a, *y = b;
+	int d = strcmp(x->type, y->type);
+	return d ? d : strcmp(x->id, y->id);
+}
+
+/* Whether every part of the identifier `pi` is set in `props`, none by Fn::If. */
+static bool names_all(const json_t *pi, const json_t *props)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach (pi, i, k) {
+		const json_t *v = json_object_get(props, json_string_value(k));
+		if (!v || (json_is_object(v) && json_object_get(v, "Fn::If")))
+			return false;
+	}
+	return true;
+}
+
+static bool same_names(const json_t *pi, const json_t *a, const json_t *b)
+{
+	size_t i;
+	json_t *k;
+	json_array_foreach (pi, i, k) {
+		const char *n = json_string_value(k);
+		if (!json_equal(json_object_get(a, n), json_object_get(b, n)))
+			return false;
+	}
+	return true;
+}
+
+void vd_note_named(struct vctx *c, const char *id, const char *type, const json_t *sch,
+		   const json_t *r, const json_t *props)
+{
+	const json_t *pi = json_object_get(sch, "pi");
+	if (!json_array_size(pi) || !json_is_object(props) || !names_all(pi, props) ||
+	    json_object_get(r, "Condition"))
+		return;
+	if (c->named_nr == c->named_cap) {
+		c->named_cap = c->named_cap ? 2 * c->named_cap : 32;
+		c->named = xrealloc(c->named, c->named_cap * sizeof(*c->named));
+	}
+	c->named[c->named_nr++] = (struct vd_named){id, type, pi, props};
+}
+
+void vd_check_unique_ids(struct vctx *c)
+{
+	struct vd_named *v = c->named;
+	size_t nr = c->named_nr;
+	if (nr > 1)
+		qsort(v, nr, sizeof(*v), named_cmp);
+	for (size_t i = 1; i < nr; i++)
+		for (size_t j = i; j-- > 0 && !strcmp(v[j].type, v[i].type);) {
+			if (!same_names(v[i].pi, v[i].props, v[j].props))
+				continue;
+			struct strbuf p = STRBUF_INIT;
+			strbuf_addf(&p, "Resources.%s.Properties", v[i].id);
+			vd_path_key(&p, json_string_value(json_array_get(v[i].pi, 0)));
+			struct diag *d = vd_report(
+				c, DIAG_ERROR, p.buf,
+				"%s '%s' has the same %s as '%s': both would name one %s",
+				v[i].type, v[i].id,
+				json_array_size(v[i].pi) > 1 ? "identifying properties" : "name",
+				v[j].id, v[i].type);
+			diag_set_hint(d, "give each resource its own value (or leave it out and "
+					 "let CloudFormation name it)");
+			strbuf_release(&p);
+			break;
+		}
+	free(c->named);
+	c->named = NULL;
+	c->named_nr = c->named_cap = 0;
+}

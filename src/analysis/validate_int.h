@@ -18,8 +18,10 @@ struct vctx {
 	struct diag_list *dl;
 	const json_t *tmpl; /* the template as checked: t->tmpl, or its expansion */
 	const json_t *resources, *parameters, *conditions, *mappings;
-	json_t *implied; /* logical ID -> type of resources a transform adds (owned) */
-	json_t *secrets; /* secret_strings() of the template, masked in messages (owned) */
+	json_t *implied;	/* logical ID -> type of resources a transform adds (owned) */
+	json_t *secrets;	/* secret_strings() of the template, masked in messages (owned) */
+	struct vd_named *named; /* resources that set their primary identifier (owned) */
+	size_t named_nr, named_cap;
 	int errors;
 };
 
@@ -88,6 +90,10 @@ void vd_check_facts(struct vctx *c, const char *type, const json_t *props, struc
 void vd_check_runtime(struct vctx *c, const char *rt, struct strbuf *path, bool from_globals);
 /* ElastiCache replication groups against their parameter group, in every world (cfn_eval.h). */
 void vd_check_elasticache(struct vctx *c);
+/* E3019: vd_note_named for each resource as it is checked, then vd_check_unique_ids. */
+void vd_note_named(struct vctx *c, const char *id, const char *type, const json_t *sch,
+		   const json_t *r, const json_t *props);
+void vd_check_unique_ids(struct vctx *c);
 
 /* validate_pairs.c: two properties that must agree (Auto Scaling sizes, a record set in its zone).
  */
