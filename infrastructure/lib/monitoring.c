@@ -38,6 +38,14 @@ static void service_alarms(struct sm_stack *s, struct sm_resource *topic, const 
 							    "p95 response time above 200 ms (PRD)"},
 		topic);
 	alarms_for_service(s, "Ecs", cp->cluster, cp->service, topic);
+	/*
+	 * ECS publishes CPUUtilization and MemoryUtilization per service
+	 * (ClusterName, ServiceName): the tasks on the Auto Scaling group's
+	 * instances are another service, which the Fargate one's alarms do
+	 * not see (ECS developer guide, "Amazon ECS CloudWatch metrics").
+	 */
+	if (cp->ec2_service)
+		alarms_for_service(s, "Ec2Service", cp->cluster, cp->ec2_service, topic);
 }
 
 static void database_alarms(struct sm_stack *s, const struct env_config *cfg,

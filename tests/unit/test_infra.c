@@ -212,6 +212,22 @@ TEST(capacity_provider_group_declares_the_amazon_ecs_managed_tag)
 		CHECK(project);
 	}
 }
+TEST(the_ec2_service_has_cpu_and_memory_alarms_of_its_own)
+{
+	/* ECS publishes per service: the Fargate service's alarms do not see the EC2 one */
+	struct sm_app *apps[] = { staging, production };
+	const char *metrics[] = { "CPUUtilization", "MemoryUtilization" };
+	for (int i = 0; i < 2; i++)
+		for (int m = 0; m < 2; m++) {
+			char *pattern = xstrfmt("{\"Namespace\":\"AWS/ECS\",\"MetricName\":\"%s\","
+						"\"Dimensions\":[{\"Name\":\"ClusterName\"},{\"Name\":"
+						"\"ServiceName\",\"Value\":{\"Fn::ImportValue\":"
+						"\"Solemate%sCompute:ExportsOutputFnGetAttEc2ServiceName\"}}]}",
+						metrics[m], i ? "Production" : "Staging");
+			CHECK(HAS(apps[i], "Monitoring", "AWS::CloudWatch::Alarm", pattern));
+			free(pattern);
+		}
+}
 TEST(fr_1_2_ecs_cluster_and_fargate_service)
 {
 	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
@@ -1616,6 +1632,7 @@ int main(void)
 	RUN(fr_1_1_ec2_instances_for_the_backend);
 	RUN(fr_1_1_the_ec2_instances_host_application_tasks);
 	RUN(capacity_provider_group_declares_the_amazon_ecs_managed_tag);
+	RUN(the_ec2_service_has_cpu_and_memory_alarms_of_its_own);
 	RUN(ec2_volumes_use_our_key_which_auto_scaling_may_use);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
 	RUN(the_application_container_can_start_and_pass_its_health_checks);
