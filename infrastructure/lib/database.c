@@ -168,9 +168,9 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 	if (rc < 0)
 		return -1;
 	set_handles(out, &db);
-	sm_resource_suppress(out->instance, "AwsSolutions-RDS11",
-			     "5432 is kept: the port is not a secret, the isolated subnets and "
-			     "the security group are what protect it");
+	accept_finding(out->instance, "SM-RDS-011",
+		       "5432 is kept: the port is not a secret, the isolated subnets and "
+		       "the security group are what protect it");
 	out->app_secret = app_user_secret(s, keys, out->master_secret, prod ? "Retain" : NULL);
 	if (dr && dr->replicate_secrets)
 		security_replicate_secret(out->app_secret, dr->region, dr->key);
@@ -273,27 +273,21 @@ int database_build_dr_replica(struct sm_stack *s, const struct env_config *cfg,
 	if (rc < 0)
 		return -1;
 	set_handles(out, &db);
-	sm_resource_suppress(out->instance, "AwsSolutions-RDS11",
-			     "same port as the primary it replicates");
-	nag_suppress(out->instance,
-		     "the standby's replica is Single-AZ until failover promotes it; the runbook "
-		     "then makes it Multi-AZ (docs/deployment.md)",
-		     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport",
-		     "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
-	nag_suppress(out->instance,
-		     "a replica has no backups of its own; the primary's automated backups are "
-		     "replicated to this region and its AWS Backup recovery points copied here",
-		     "AwsSolutions-RDS13", "NIST.800.53.R5-RDSInBackupPlan",
-		     "PCI.DSS.321-RDSInBackupPlan", "HIPAA.Security-RDSInBackupPlan",
-		     "NIST.800.53.R5-RDSAutomaticMinorVersionUpgradeEnabled",
-		     "PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled",
-		     "HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled", NULL);
-	nag_suppress(out->instance,
-		     "encrypted with KmsKeyId, a key of this region, as RDS requires for a "
-		     "cross-region replica of an encrypted source; CloudFormation refuses "
-		     "StorageEncrypted with SourceDBInstanceIdentifier",
-		     "AwsSolutions-RDS2", "NIST.800.53.R5-RDSStorageEncrypted",
-		     "PCI.DSS.321-RDSStorageEncrypted", "HIPAA.Security-RDSStorageEncrypted", NULL);
+	accept_finding(out->instance, "SM-RDS-011", "same port as the primary it replicates");
+	accept_finding(out->instance, "SM-RDS-003",
+		       "the standby's replica is Single-AZ until failover promotes it; the runbook "
+		       "then makes it Multi-AZ (docs/deployment.md)");
+	/* kept less than 7 days (none) and in no AWS Backup plan: two rules, one reason */
+	for (int i = 0; i < 2; i++)
+		accept_finding(
+			out->instance, i ? "SM-RDS-012" : "SM-RDS-004",
+			"a replica has no backups of its own; the primary's automated backups "
+			"are replicated to this region and its AWS Backup recovery points "
+			"copied here");
+	accept_finding(out->instance, "SM-RDS-001",
+		       "encrypted with KmsKeyId, a key of this region, as RDS requires for a "
+		       "cross-region replica of an encrypted source; CloudFormation refuses "
+		       "StorageEncrypted with SourceDBInstanceIdentifier");
 	out->app_secret = primary->app_secret;
 	out->master_secret = primary->master_secret;
 	out->secret_region = cfg->region;

@@ -135,11 +135,10 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				.ingress = json_pack("[o]", sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
 									"HTTPS from visitors after "
 									"DNS failover"))});
-		nag_suppress(n->alb_sg,
-			     "the DR standby is the SECONDARY of a Route 53 failover pair: "
-			     "visitors reach its load balancer directly, on 443 only, through "
-			     "its regional web ACL",
-			     "AwsSolutions-EC23", NULL);
+		accept_finding(n->alb_sg, "SM-EC2-010",
+			       "the DR standby is the SECONDARY of a Route 53 failover pair: "
+			       "visitors reach its load balancer directly, on 443 only, through "
+			       "its regional web ACL");
 	} else {
 		json_t *cloudfront = sm_stack_add_lookup_parameter(
 			s, "CloudFrontOriginFacingPrefixList",
@@ -218,11 +217,9 @@ int networking_build(struct sm_stack *stack, const struct env_config *cfg, struc
 		    &out->vpc, dl) < 0)
 		return -1;
 	/* the flow log and its log group hold data: they are in the data stack */
-	nag_suppress(out->vpc.vpc,
-		     "the VPC's flow log (VpcFlowLog, ALL traffic) is defined in the "
-		     "environment's Data stack, beside its encrypted log group",
-		     "AwsSolutions-VPC7", "NIST.800.53.R5-VPCFlowLogsEnabled",
-		     "PCI.DSS.321-VPCFlowLogsEnabled", "HIPAA.Security-VPCFlowLogsEnabled", NULL);
+	accept_finding(out->vpc.vpc, "SM-EC2-008",
+		       "the VPC's flow log (VpcFlowLog, ALL traffic) is defined in the "
+		       "environment's Data stack, beside its encrypted log group");
 	add_nacls(stack, cfg, out);
 	add_security_groups(stack, cfg, out);
 	add_endpoints(stack, cfg, out);

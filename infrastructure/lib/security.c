@@ -186,12 +186,9 @@ int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,
 			/* production's signing key outlives its stack, as the data it signed does
 			 */
 			.retain_policy = cfg->protect_data ? "Retain" : NULL});
-	nag_suppress(out->app_secret,
-		     "application-generated signing key: rotated by the release process "
-		     "(a new deploy), not by a rotation Lambda the app cannot follow",
-		     "AwsSolutions-SMG4", "NIST.800.53.R5-SecretsManagerRotationEnabled",
-		     "PCI.DSS.321-SecretsManagerRotationEnabled",
-		     "HIPAA.Security-SecretsManagerRotationEnabled", NULL);
+	accept_finding(out->app_secret, "SM-SEC-002",
+		       "application-generated signing key: rotated by the release process "
+		       "(a new deploy), not by a rotation Lambda the app cannot follow");
 	free(name);
 	return 0;
 }
@@ -279,23 +276,16 @@ int security_add_audit(struct sm_stack *baseline, const struct baseline_config *
 							  {0}},
 					  .retain_policy = "Retain"},
 		   &audit);
-	nag_suppress(audit.bucket,
-		     "the audit bucket receives CloudTrail and Config deliveries only; CloudTrail "
-		     "records every access to it",
-		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled",
-		     "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled",
-		     NULL);
-	nag_suppress(audit.bucket,
-		     "CloudTrail encrypts its log files with the trail's KMS key (KMSKeyId); "
-		     "Config snapshots hold resource configuration, no customer data",
-		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS",
-		     "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
-	nag_suppress(audit.bucket,
-		     "the audit trail is append-only (versioned, lifecycle to Glacier) in the "
-		     "account's home region; a second copy is the organization trail's job",
-		     "NIST.800.53.R5-S3BucketReplicationEnabled",
-		     "PCI.DSS.321-S3BucketReplicationEnabled",
-		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+	accept_finding(
+		audit.bucket, "SM-S3-006",
+		"the audit bucket receives CloudTrail and Config deliveries only; CloudTrail "
+		"records every access to it");
+	accept_finding(audit.bucket, "SM-S3-002",
+		       "CloudTrail encrypts its log files with the trail's KMS key (KMSKeyId); "
+		       "Config snapshots hold resource configuration, no customer data");
+	accept_finding(audit.bucket, "SM-S3-009",
+		       "the audit trail is append-only (versioned, lifecycle to Glacier) in the "
+		       "account's home region; a second copy is the organization trail's job");
 	/*
 	 * The trail is multi-region: the home region's baseline makes it, and
 	 * CloudTrail replicates it into every other region as a shadow trail of

@@ -400,15 +400,9 @@ int solemate_accept_findings(struct sm_app *app, size_t first_stack, const struc
 			if (!r)
 				continue;
 			hits++;
-			sm_resource_suppress_until(r, rule->id, a->reason, a->expires, source);
-			/* the same acceptance under each cdk-nag ID the rule answers to */
-			for (const char *p = rule->nag_ids; p && *p;) {
-				size_t n = strcspn(p, " ");
-				char *id = xstrndup(p, n);
-				sm_resource_suppress_until(r, id, a->reason, a->expires, source);
-				free(id);
-				p += n + (p[n] == ' ');
-			}
+			/* and under each cdk-nag ID the rule answers to */
+			sm_resource_accept_as(r, rule->id, rule->nag_ids, a->reason, a->expires,
+					      source);
 		}
 		if (!hits) {
 			unknown_resource(app, first_stack, cfg, a, i, dl);

@@ -59,21 +59,14 @@ void storage_add_logs_bucket(struct sm_stack *data, const struct env_config *cfg
 	bucket_allow_delivery(
 		&b, "S3ServerAccessLogs", iam_service("logging.s3.amazonaws.com"), "/s3/*",
 		iam_condition("StringEquals", "aws:SourceAccount", sm_aws_account_id(), NULL));
-	nag_suppress(b.bucket, "this is the access-log bucket; logging it into itself would loop",
-		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled",
-		     "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled",
-		     NULL);
-	nag_suppress(b.bucket,
-		     "ALB access logs can only be delivered to SSE-S3 buckets (ELB user guide, "
-		     "access logs: bucket requirements)",
-		     "NIST.800.53.R5-S3DefaultEncryptionKMS", "PCI.DSS.321-S3DefaultEncryptionKMS",
-		     "HIPAA.Security-S3DefaultEncryptionKMS", NULL);
-	nag_suppress(b.bucket,
-		     "access logs stay in-region for their retention period; a replica would "
-		     "double their cost without a recovery need",
-		     "NIST.800.53.R5-S3BucketReplicationEnabled",
-		     "PCI.DSS.321-S3BucketReplicationEnabled",
-		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+	accept_finding(b.bucket, "SM-S3-006",
+		       "this is the access-log bucket; logging it into itself would loop");
+	accept_finding(b.bucket, "SM-S3-002",
+		       "ALB access logs can only be delivered to SSE-S3 buckets (ELB user guide, "
+		       "access logs: bucket requirements)");
+	accept_finding(b.bucket, "SM-S3-009",
+		       "access logs stay in-region for their retention period; a replica would "
+		       "double their cost without a recovery need");
 	out->logs_bucket = b.bucket;
 }
 
@@ -88,16 +81,11 @@ static void replica_bucket(struct sm_stack *dr, const struct env_config *cfg, st
 					  .lifecycle = assets_lifecycle,
 					  .retain_policy = "Retain"},
 		   &b);
-	nag_suppress(b.bucket,
-		     "replica written only by S3 replication; its source bucket has server "
-		     "access logs",
-		     "AwsSolutions-S1", "NIST.800.53.R5-S3BucketLoggingEnabled",
-		     "PCI.DSS.321-S3BucketLoggingEnabled", "HIPAA.Security-S3BucketLoggingEnabled",
-		     NULL);
-	nag_suppress(b.bucket, "this bucket is the disaster-recovery replica itself",
-		     "NIST.800.53.R5-S3BucketReplicationEnabled",
-		     "PCI.DSS.321-S3BucketReplicationEnabled",
-		     "HIPAA.Security-S3BucketReplicationEnabled", NULL);
+	accept_finding(b.bucket, "SM-S3-006",
+		       "replica written only by S3 replication; its source bucket has server "
+		       "access logs");
+	accept_finding(b.bucket, "SM-S3-009",
+		       "this bucket is the disaster-recovery replica itself");
 	out->replica_bucket = b.bucket;
 	sm_stack_add_output(dr, "ReplicaBucketName", sm_ref(b.bucket),
 			    "Replica of the assets bucket", NULL);
@@ -133,13 +121,10 @@ int storage_build(struct sm_stack *data, struct sm_stack *dr, struct sm_stack *a
 					  .policy_stack = assets_policy_stack},
 		   &b);
 	if (assets_policy_stack && assets_policy_stack != data)
-		nag_suppress(b.bucket,
-			     "the bucket's policy (TLS only, read by our CloudFront distribution "
-			     "only) is AssetsBucketPolicy beside the distribution, in the stack "
-			     "that comes after this one",
-			     "AwsSolutions-S10", "NIST.800.53.R5-S3BucketSSLRequestsOnly",
-			     "PCI.DSS.321-S3BucketSSLRequestsOnly",
-			     "HIPAA.Security-S3BucketSSLRequestsOnly", NULL);
+		accept_finding(b.bucket, "SM-S3-004",
+			       "the bucket's policy (TLS only, read by our CloudFront distribution "
+			       "only) is AssetsBucketPolicy beside the distribution, in the stack "
+			       "that comes after this one");
 	if (out->replica_bucket)
 		bucket_replicate(
 			&b, &(struct bucket_replication_props){.rule_id = "ReplicateToDr",

@@ -152,6 +152,14 @@ const struct sm_rule_meta *const *check_rules(void)
 	return (const struct sm_rule_meta *const *)all;
 }
 
+const char *check_rule_nag_ids(const char *rule_id)
+{
+	for (const struct sm_rule_meta *const *r = check_rules(); *r; r++)
+		if (!strcmp((*r)->id, rule_id))
+			return (*r)->nag_ids ? (*r)->nag_ids : "";
+	return NULL;
+}
+
 void check_report(struct check_ctx *c, const struct sm_rule_meta *meta, const char *id,
 		  const char *prop, const char *fmt, ...)
 {

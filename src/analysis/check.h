@@ -15,6 +15,13 @@
 
 /* The rule table (for --rules and SARIF), NULL-terminated. */
 const struct sm_rule_meta *const *check_rules(void);
+/*
+ * The cdk-nag IDs rule `rule_id` answers to, space-separated ("" for none),
+ * or NULL when no rule has that ID: the app's rule catalog
+ * (sm_app_set_rule_catalog), so that an accepted finding of ours is
+ * accepted by cdk-nag too.
+ */
+const char *check_rule_nag_ids(const char *rule_id);
 
 /*
  * Rule packs: which rules run. A rule's packs are named in its metadata or

@@ -361,6 +361,8 @@ static int accept_findings(struct sm_app *app, size_t first_stack, const struct 
 struct sm_app *cli_build_app(const struct cli_inputs *in, struct diag_list *dl)
 {
 	struct sm_app *app = sm_app_new();
+	/* findings the code accepts by our rule IDs, for cdk-nag too */
+	sm_app_set_rule_catalog(app, check_rule_nag_ids);
 	char **envs = NULL;
 	int n = cli_expand_envs(in, &envs, dl);
 	int failed = 0;

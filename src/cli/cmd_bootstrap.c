@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/check.h"
 #include "base/common.h"
 #include "base/json_io.h"
 #include "cli/cli.h"
@@ -74,6 +75,7 @@ int cmd_bootstrap(int argc, char **argv)
 	}
 	for (size_t k = 0; k < nr; k++) {
 		struct sm_app *one = sm_app_new();
+		sm_app_set_rule_catalog(one, check_rule_nag_ids);
 		struct sm_stack *s =
 			toolkit_stack_new(one, LC_TOOLKIT_STACK, unit.account, regions[k]);
 		if (sm_app_resolve(one, &dl) < 0) {

@@ -67,12 +67,9 @@ struct sm_resource *alb_redirect_listener_new(struct sm_stack *s, const char *id
 			  "Port", 80, "Protocol", "HTTP", "DefaultActions", "Type", "redirect",
 			  "RedirectConfig", "Protocol", "HTTPS", "Port", "443", "StatusCode",
 			  "HTTP_301"));
-	nag_suppress(http,
-		     "the plain-HTTP listener serves nothing: it only redirects to HTTPS (301), "
-		     "whose listener carries the ACM certificate",
-		     "NIST.800.53.R5-ELBv2ACMCertificateRequired",
-		     "PCI.DSS.321-ELBv2ACMCertificateRequired",
-		     "HIPAA.Security-ELBv2ACMCertificateRequired", NULL);
+	accept_finding(http, "SM-ELB-007",
+		       "the plain-HTTP listener serves nothing: it only redirects to HTTPS (301), "
+		       "whose listener carries the ACM certificate");
 	return http;
 }
 

@@ -149,14 +149,18 @@ void config_recorder_new(struct sm_stack *s, const char *id, const struct config
 	out->role = iam_role_new(s, rid, "config.amazonaws.com",
 				 config_delivery_statements(p->bucket, p->prefix), managed);
 	free(rid);
+	/*
+	 * cdk-nag's own: AwsSolutions-IAM4 flags any AWS managed policy, and no
+	 * rule of ours does (SM-IAM-005 answers to it for AdministratorAccess only)
+	 */
 	nag_suppress(out->role,
 		     "AWS_ConfigRole is the policy AWS maintains for the Config recorder to read "
 		     "every supported resource type; a hand-written copy would fall behind",
 		     "AwsSolutions-IAM4", NULL);
-	nag_suppress(out->role,
-		     "AWS Config names the history and snapshot objects it delivers; the wildcard "
-		     "covers only config/AWSLogs/<this account>/ of the audit bucket",
-		     "AwsSolutions-IAM5", NULL);
+	accept_finding(
+		out->role, "SM-IAM-002",
+		"AWS Config names the history and snapshot objects it delivers; the wildcard "
+		"covers only config/AWSLogs/<this account>/ of the audit bucket");
 	char *rec = xstrfmt("%sRecorder", id);
 	out->recorder = sm_resource_new(
 		s, rec, "AWS::Config::ConfigurationRecorder",

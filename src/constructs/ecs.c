@@ -42,6 +42,10 @@ static struct sm_resource *instance_role(struct sm_stack *s, const char *prefix)
 	char *id = prefixed(prefix, "InstanceRole");
 	struct sm_resource *role = iam_role_new(s, id, "ec2.amazonaws.com", NULL, managed);
 	free(id);
+	/*
+	 * cdk-nag's own: AwsSolutions-IAM4 flags any AWS managed policy, and no
+	 * rule of ours does (SM-IAM-005 answers to it for AdministratorAccess only)
+	 */
 	nag_suppress(role,
 		     "AWS's policies for Session Manager access (instead of SSH keys) "
 		     "and for the ECS agent; AWS keeps them current with the agents",

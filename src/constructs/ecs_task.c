@@ -113,9 +113,8 @@ struct sm_resource *ecs_execution_role_new(struct sm_stack *s, const char *id,
 		json_array_append_new(st, iam_allow(iam_strings("kms:Decrypt", NULL),
 						    iam_list(sm_getatt(p->kms_key, "Arn"))));
 	struct sm_resource *r = iam_role_new(s, id, "ecs-tasks.amazonaws.com", st, NULL);
-	nag_suppress(r,
-		     "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
-		     "are limited to this account's repositories",
-		     "AwsSolutions-IAM5", NULL);
+	accept_finding(r, "SM-IAM-002",
+		       "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "
+		       "are limited to this account's repositories");
 	return r;
 }

@@ -161,12 +161,25 @@ void iam_role_wait_for(struct sm_resource *r, const struct sm_resource *role)
 		sm_resource_depends_on(r, policy);
 }
 
+/* The managed policy iam_role_new made for `r` when it is a role, else NULL. */
+static struct sm_resource *policy_of(const struct sm_resource *r)
+{
+	return !strcmp(sm_resource_type(r), "AWS::IAM::Role") ? iam_role_policy(r) : NULL;
+}
+
+void accept_finding(struct sm_resource *r, const char *rule_id, const char *reason)
+{
+	struct sm_resource *policy = policy_of(r);
+	sm_resource_accept(r, rule_id, reason);
+	if (policy)
+		sm_resource_accept(policy, rule_id, reason);
+}
+
 void nag_suppress(struct sm_resource *r, const char *reason, ...)
 {
 	va_list ap;
 	const char *id;
-	struct sm_resource *policy =
-		!strcmp(sm_resource_type(r), "AWS::IAM::Role") ? iam_role_policy(r) : NULL;
+	struct sm_resource *policy = policy_of(r);
 	va_start(ap, reason);
 	while ((id = va_arg(ap, const char *))) {
 		sm_resource_suppress(r, id, reason);

@@ -74,9 +74,17 @@ struct sm_resource *iam_role_policy(const struct sm_resource *role);
 void iam_role_wait_for(struct sm_resource *r, const struct sm_resource *role);
 
 /*
- * Record one accepted finding under several rule IDs (the same fact seen by
- * several cdk-nag packs and our own rules), on `r` and, for a role, on its
- * policy too. The list of IDs ends with NULL.
+ * Accept a finding of our rule `rule_id` ("SM-IAM-002") on `r` with
+ * `reason`, and for a role on its policy too: recorded under our ID (check
+ * honours it) and under each cdk-nag ID the rule's metadata says it answers
+ * to (cdk-nag honours those; sm_resource_accept).
+ */
+void accept_finding(struct sm_resource *r, const char *rule_id, const char *reason);
+
+/*
+ * Suppress cdk-nag rules by their own IDs, on `r` and, for a role, on its
+ * policy too (the list ends with NULL): only for a cdk-nag rule no rule of
+ * ours covers (say which beside the call); else accept_finding.
  */
 void nag_suppress(struct sm_resource *r, const char *reason, ...) __attribute__((sentinel));
 

@@ -160,11 +160,10 @@ struct sm_resource *vpc_flow_log_new(struct sm_stack *s, const char *id,
 	/* log_group_new takes a NULL key for "no KMS"; here it is required: fail naming it */
 	if (!p->kms_key)
 		sm_resource_set(lg, "KmsKeyId", json_pack("{so}", "KmsKeyId", (json_t *)NULL));
-	nag_suppress(role,
-		     "logs:DescribeLogGroups, which the VPC user guide lists among a flow log "
-		     "role's least permissions, lists the region's log groups and takes no "
-		     "narrower resource",
-		     "AwsSolutions-IAM5", NULL);
+	accept_finding(role, "SM-IAM-002",
+		       "logs:DescribeLogGroups, which the VPC user guide lists among a flow log "
+		       "role's least permissions, lists the region's log groups and takes no "
+		       "narrower resource");
 	struct sm_resource *fl = sm_resource_new(
 		s, id, "AWS::EC2::FlowLog",
 		json_pack("{so ss ss ss so so}", "ResourceId", p->vpc ? sm_ref(p->vpc->vpc) : NULL,

@@ -195,10 +195,10 @@ static struct sm_resource *monitoring_role(struct sm_stack *s, const char *id)
 	char *rid = xstrfmt("%sMonitoringRole", id);
 	struct sm_resource *r = iam_role_new(s, rid, "monitoring.rds.amazonaws.com", st, NULL);
 	free(rid);
-	nag_suppress(r,
-		     "RDS enhanced monitoring writes to the RDSOSMetrics log group and streams it "
-		     "creates itself, named by AWS",
-		     "AwsSolutions-IAM5", NULL);
+	accept_finding(
+		r, "SM-IAM-002",
+		"RDS enhanced monitoring writes to the RDSOSMetrics log group and streams it "
+		"creates itself, named by AWS");
 	return r;
 }
 
@@ -346,25 +346,18 @@ struct sm_resource *rds_postgres_add_replica(struct sm_stack *s, const char *id,
 	struct sm_resource *r = sm_resource_new(s, id, "AWS::RDS::DBInstance", rp);
 	iam_role_wait_for(r, db->monitoring_role);
 	add_export_log_groups(s, db, r, json_object_get(rp, "DBInstanceIdentifier"));
-	sm_resource_suppress(r, "AwsSolutions-RDS11", "same port as the primary it replicates");
-	nag_suppress(r,
-		     "a read replica scales reads; availability comes from the Multi-AZ "
-		     "primary",
-		     "AwsSolutions-RDS3", "NIST.800.53.R5-RDSMultiAZSupport",
-		     "PCI.DSS.321-RDSMultiAZSupport", "HIPAA.Security-RDSMultiAZSupport", NULL);
-	nag_suppress(r,
-		     "a read replica has no backups of its own; the primary's are kept "
-		     "for the configured retention and by the AWS Backup plan",
-		     "AwsSolutions-RDS13", "NIST.800.53.R5-RDSInBackupPlan",
-		     "PCI.DSS.321-RDSInBackupPlan", "HIPAA.Security-RDSInBackupPlan",
-		     "NIST.800.53.R5-RDSAutomaticMinorVersionUpgradeEnabled",
-		     "PCI.DSS.321-RDSAutomaticMinorVersionUpgradeEnabled",
-		     "HIPAA.Security-RDSAutomaticMinorVersionUpgradeEnabled", NULL);
-	nag_suppress(r,
-		     "a replica inherits the KMS encryption of its source, and "
-		     "CloudFormation refuses StorageEncrypted with SourceDBInstanceIdentifier",
-		     "AwsSolutions-RDS2", "NIST.800.53.R5-RDSStorageEncrypted",
-		     "PCI.DSS.321-RDSStorageEncrypted", "HIPAA.Security-RDSStorageEncrypted", NULL);
+	accept_finding(r, "SM-RDS-011", "same port as the primary it replicates");
+	accept_finding(r, "SM-RDS-003",
+		       "a read replica scales reads; availability comes from the Multi-AZ "
+		       "primary");
+	/* kept less than 7 days (none) and in no AWS Backup plan: two rules, one reason */
+	for (int i = 0; i < 2; i++)
+		accept_finding(r, i ? "SM-RDS-012" : "SM-RDS-004",
+			       "a read replica has no backups of its own; the primary's are kept "
+			       "for the configured retention and by the AWS Backup plan");
+	accept_finding(r, "SM-RDS-001",
+		       "a replica inherits the KMS encryption of its source, and "
+		       "CloudFormation refuses StorageEncrypted with SourceDBInstanceIdentifier");
 	return r;
 }
 

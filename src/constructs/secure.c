@@ -215,9 +215,9 @@ struct sm_resource *bucket_replicate(struct bucket *b, const struct bucket_repli
 				json_pack("{so s[o]}", "PolicyDocument",
 					  iam_document(replication_statements(b->bucket, p)),
 					  "Roles", sm_ref(role)));
-	sm_resource_suppress(pol, "AwsSolutions-IAM5",
-			     "replication acts on every object version of the source and replica "
-			     "buckets: the object ARNs end in /*");
+	accept_finding(pol, "SM-IAM-002",
+		       "replication acts on every object version of the source and replica "
+		       "buckets: the object ARNs end in /*");
 	free(role_id);
 	free(policy_id);
 	/*

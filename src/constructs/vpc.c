@@ -137,12 +137,9 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, s
 						  "0.0.0.0/0", "GatewayId", sm_ref(out->igw)));
 		/* the route is refused until the gateway is attached to the VPC */
 		sm_resource_depends_on(r, out->igw_attachment);
-		nag_suppress(r,
-			     "the public tier's default route to the internet gateway is what "
-			     "makes it public; only what must face the internet lives there",
-			     "NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
-			     "PCI.DSS.321-VPCNoUnrestrictedRouteToIGW",
-			     "HIPAA.Security-VPCNoUnrestrictedRouteToIGW", NULL);
+		accept_finding(r, "SM-EC2-011",
+			       "the public tier's default route to the internet gateway is what "
+			       "makes it public; only what must face the internet lives there");
 		free(lid);
 	}
 	for (int n = 0; n < p.nat_gateways; n++) {

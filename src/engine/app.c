@@ -432,8 +432,8 @@ void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char
 	sm_resource_suppress_until(r, rule_id, reason, NULL, NULL);
 }
 
-void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
-				const char *expires, const char *source)
+/* Metadata.cdk_nag.rules_to_suppress of `r`, made when missing. */
+static json_t *suppressions(struct sm_resource *r)
 {
 	r->stack->app->resolved = false;
 	if (!r->metadata)
@@ -448,10 +448,63 @@ void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, cons
 		list = json_array();
 		json_object_set_new(nag, "rules_to_suppress", list);
 	}
+	return list;
+}
+
+void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
+				const char *expires, const char *source)
+{
 	json_t *entry = json_pack("{ss ss}", "reason", reason ? reason : "", "id", rule_id);
 	if (expires)
 		json_object_set_new(entry, "expires", json_string(expires));
 	if (source)
 		json_object_set_new(entry, "source", json_string(source));
-	json_array_append_new(list, entry);
+	json_array_append_new(suppressions(r), entry);
+}
+
+/* `list` holds an entry of `id` with `reason` already. */
+static bool suppressed_with(const json_t *list, const char *id, const char *reason)
+{
+	size_t i;
+	const json_t *e;
+	json_array_foreach (list, i, e) {
+		const char *eid = json_string_value(json_object_get(e, "id"));
+		const char *ereason = json_string_value(json_object_get(e, "reason"));
+		if (eid && ereason && !strcmp(eid, id) && !strcmp(ereason, reason))
+			return true;
+	}
+	return false;
+}
+
+void sm_resource_accept_as(struct sm_resource *r, const char *rule_id, const char *nag_ids,
+			   const char *reason, const char *expires, const char *source)
+{
+	sm_resource_suppress_until(r, rule_id, reason, expires, source);
+	for (const char *p = nag_ids; p && *p;) {
+		size_t n = strcspn(p, " ");
+		char *id = xstrndup(p, n);
+		if (!suppressed_with(suppressions(r), id, reason ? reason : ""))
+			sm_resource_suppress_until(r, id, reason, expires, source);
+		free(id);
+		p += n + strspn(p + n, " ");
+	}
+}
+
+void sm_app_set_rule_catalog(struct sm_app *app, const char *(*nag_ids_of)(const char *rule_id))
+{
+	app->nag_ids_of = nag_ids_of;
+}
+
+void sm_resource_accept(struct sm_resource *r, const char *rule_id, const char *reason)
+{
+	const char *(*nag_ids_of)(const char *) = r->stack->app->nag_ids_of;
+	const char *nag_ids = nag_ids_of ? nag_ids_of(rule_id) : "";
+	if (!nag_ids) {
+		/* the synthesis fails here, naming the rule (resolve reports the marker) */
+		char *msg = xstrfmt("no rule '%s' to accept a finding of", rule_id);
+		json_array_append_new(suppressions(r), json_pack("{ss}", SM_PACK_ERROR_KEY, msg));
+		free(msg);
+		return;
+	}
+	sm_resource_accept_as(r, rule_id, nag_ids, reason, NULL, NULL);
 }

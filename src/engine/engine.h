@@ -157,6 +157,28 @@ void sm_resource_suppress(struct sm_resource *r, const char *rule_id, const char
  */
 void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
 				const char *expires, const char *source);
+/*
+ * An accepted finding of rule `rule_id` ("SM-IAM-002"): the entry under
+ * that ID (check honours it), then one under each of `nag_ids`, the
+ * space-separated cdk-nag IDs the rule answers to (cdk-nag honours those;
+ * NULL or "": none), each once per resource and reason.
+ */
+void sm_resource_accept_as(struct sm_resource *r, const char *rule_id, const char *nag_ids,
+			   const char *reason, const char *expires, const char *source);
+/*
+ * The rules findings are accepted by (sm_resource_accept): `nag_ids_of`
+ * gives the cdk-nag IDs a rule answers to ("" for none), or NULL for an ID
+ * that names no rule. The engine knows no rule: the command hands it the
+ * check rules' table (an analysis, a layer above).
+ */
+void sm_app_set_rule_catalog(struct sm_app *app, const char *(*nag_ids_of)(const char *rule_id));
+/*
+ * Accept a finding of our rule `rule_id` on `r`, with `reason`: the entry
+ * under our ID, expanded into the cdk-nag IDs the app's rule catalog gives.
+ * A rule the catalog does not know fails the synthesis naming it; without a
+ * catalog, the entry under our ID alone.
+ */
+void sm_resource_accept(struct sm_resource *r, const char *rule_id, const char *reason);
 
 /* ---- references (tokens) ---- */
 

@@ -78,6 +78,7 @@ struct sm_app {
 	struct sm_tag *tags;
 	size_t tag_nr, tag_alloc;
 	bool resolved;
+	const char *(*nag_ids_of)(const char *rule_id); /* NULL: no rule catalog */
 };
 
 /* Token markers (never reach a template: resolve replaces them). */

@@ -391,6 +391,7 @@ TEST(ecs_execution_role_may_start_the_tasks_and_no_more)
 		      "Statement")) == 3);
 	/* the one '*' is accepted with its reason, on the role and on its policy */
 	char *meta = json_dumps(json_object_get(cf_resource("ExecPolicy"), "Metadata"), JSON_COMPACT);
+	CHECK_CONTAINS(meta, "\"SM-IAM-002\"");
 	CHECK_CONTAINS(meta, "AwsSolutions-IAM5");
 	free(meta);
 	/* without its log group it fails; a list item that could not be built is named */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json_io.h"
+#include "base/xalloc.h"
 #include "engine/engine.h"
 #include "engine/engine_int.h" /* sm_pack_error */
 #include "support/test.h"
@@ -386,6 +387,80 @@ TEST(parameters_conditions_outputs_and_attributes)
 	diag_list_release(&dl);
 }
 
+/* a catalog of two rules: SM-A answers to N-1 and N-2, SM-B to N-2, SM-C to none */
+static const char *nag_ids_of(const char *rule)
+{
+	return !strcmp(rule, "SM-A") ? "N-1 N-2" : !strcmp(rule, "SM-B") ? "N-2" : !strcmp(rule, "SM-C") ? "" : NULL;
+}
+
+/* the ids of resource `id`'s suppressions, space-separated */
+static char *suppressed_ids(struct sm_app *app, const char *id)
+{
+	const json_t *list = json_object_get(
+		json_object_get(json_object_get(json_object_get(json_object_get(tmpl(app, "S"), "Resources"), id),
+						"Metadata"),
+				"cdk_nag"),
+		"rules_to_suppress");
+	char *out = xstrdup("");
+	size_t i;
+	const json_t *e;
+	json_array_foreach(list, i, e)
+	{
+		char *next = xstrfmt("%s%s%s", out, i ? " " : "", json_string_value(json_object_get(e, "id")));
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+TEST(accepted_findings_expand_into_the_rules_cdk_nag_ids)
+{
+	struct sm_app *app = sm_app_new();
+	struct diag_list dl = DIAG_LIST_INIT;
+	sm_app_set_rule_catalog(app, nag_ids_of);
+	struct sm_stack *s = sm_stack_new(app, "S", NULL);
+	struct sm_resource *db = sm_resource_new(s, "Db", "AWS::RDS::DBInstance", NULL);
+	struct sm_resource *q = sm_resource_new(s, "Q", "AWS::SQS::Queue", NULL);
+	sm_resource_accept(db, "SM-A", "one reason for both rules");
+	/* N-2 is there already with this reason: once */
+	sm_resource_accept(db, "SM-B", "one reason for both rules");
+	sm_resource_accept(db, "SM-C", "a rule cdk-nag has no rule for");
+	sm_resource_accept(q, "SM-B", "another reason, another entry");
+	sm_resource_accept(q, "SM-A", "a second reason");
+	CHECK(sm_app_resolve(app, &dl) == 0);
+	char *ids = suppressed_ids(app, "Db");
+	CHECK_STR(ids, "SM-A N-1 N-2 SM-B SM-C");
+	free(ids);
+	ids = suppressed_ids(app, "Q");
+	CHECK_STR(ids, "SM-B N-2 SM-A N-1 N-2");
+	free(ids);
+	sm_app_free(app);
+	diag_list_release(&dl);
+
+	/* a rule the catalog does not know fails the synthesis naming it */
+	app = sm_app_new();
+	sm_app_set_rule_catalog(app, nag_ids_of);
+	s = sm_stack_new(app, "S", NULL);
+	sm_resource_accept(sm_resource_new(s, "Db", "AWS::RDS::DBInstance", NULL), "SM-TYPO",
+			   "a rule that does not exist");
+	CHECK(sm_app_resolve(app, &dl) < 0);
+	CHECK(dl.nr == 1 && strstr(dl.items[0].message, "'SM-TYPO'") && strstr(dl.items[0].path, "Db"));
+	sm_app_free(app);
+	diag_list_release(&dl);
+
+	/* without a catalog, our ID alone (check honours it) */
+	app = sm_app_new();
+	s = sm_stack_new(app, "S", NULL);
+	sm_resource_accept(sm_resource_new(s, "Db", "AWS::RDS::DBInstance", NULL), "SM-A",
+			   "no catalog, no expansion");
+	CHECK(sm_app_resolve(app, &dl) == 0);
+	ids = suppressed_ids(app, "Db");
+	CHECK_STR(ids, "SM-A");
+	free(ids);
+	sm_app_free(app);
+	diag_list_release(&dl);
+}
+
 TEST(dangling_reference_and_depends_on_are_errors)
 {
 	struct sm_app *app = sm_app_new(), *other = sm_app_new();
@@ -535,6 +610,7 @@ int main(void)
 {
 	RUN(empty_stacks_are_dropped_unless_needed);
 	RUN(same_stack_ref_and_getatt);
+	RUN(accepted_findings_expand_into_the_rules_cdk_nag_ids);
 	RUN(cross_stack_ref_becomes_export_import_and_dependency);
 	RUN(cross_region_ref_becomes_parameter_recorded_in_manifest);
 	RUN(stack_cycle_is_an_error);

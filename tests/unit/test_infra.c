@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/check.h"
 #include "analysis/schema.h"
 #include "base/xalloc.h"
 #include "engine/engine.h"
@@ -17,11 +18,19 @@
 static struct sm_app *staging, *production, *baseline;
 #define BASELINE "SolemateBaseline-123456789012-us-east-1"
 
+/* an app whose accepted findings expand into cdk-nag IDs, as the command's */
+static struct sm_app *app_new(void)
+{
+	struct sm_app *app = sm_app_new();
+	sm_app_set_rule_catalog(app, check_rule_nag_ids);
+	return app;
+}
+
 static struct sm_app *build(const char *file)
 {
 	struct env_config cfg;
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct sm_app *app = sm_app_new();
+	struct sm_app *app = app_new();
 	if (env_config_load(file, &cfg, &dl) < 0 || solemate_add_environment(app, &cfg, &dl) < 0 ||
 	    sm_app_resolve(app, &dl) < 0) {
 		diag_print_all(stdout, &dl, false);
@@ -37,7 +46,7 @@ static struct sm_app *build_with(const char *file, const char *const *sets, size
 {
 	struct env_config cfg;
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct sm_app *app = sm_app_new();
+	struct sm_app *app = app_new();
 	if (env_config_load_with(file, sets, n, &cfg, &dl) < 0 ||
 	    solemate_add_environment(app, &cfg, &dl) < 0 || sm_app_resolve(app, &dl) < 0) {
 		diag_print_all(stdout, &dl, false);
@@ -52,7 +61,7 @@ static struct sm_app *build_baseline_with(const char *file, const char *const *s
 {
 	struct solemate_unit u;
 	struct diag_list dl = DIAG_LIST_INIT;
-	struct sm_app *app = sm_app_new();
+	struct sm_app *app = app_new();
 	if (solemate_unit_load(file, sets, n, &u, &dl) < 0 || u.kind != CONFIG_BASELINE ||
 	    solemate_add_unit(app, &u, &dl) < 0 || sm_app_resolve(app, &dl) < 0) {
 		diag_print_all(stdout, &dl, false);
@@ -1605,6 +1614,102 @@ TEST(stateful_resources_live_apart_from_stateless_ones)
 		for (size_t j = 0; j < 3; j++)
 			CHECK(COUNT(production, stateless[i], stateful_types[j]) == 0);
 }
+/*
+ * cdk-nag rules no rule of ours covers, which the code suppresses by their
+ * own IDs: a geographic restriction, AWS managed policies (SM-IAM-005 is
+ * AdministratorAccess only), plain container variables (SM-ECS-005 is a
+ * secret in one only)
+ */
+static const char *const nag_only[] = {"AwsSolutions-CFR1", "AwsSolutions-IAM4", "AwsSolutions-ECS2",
+				       NULL};
+
+static bool nag_only_rule(const char *id)
+{
+	for (int i = 0; nag_only[i]; i++)
+		if (!strcmp(nag_only[i], id))
+			return true;
+	return false;
+}
+
+/* `id` is one of the space-separated `ids` */
+static bool listed(const char *ids, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = ids; p && (p = strstr(p, id)); p += n)
+		if ((p == ids || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+			return true;
+	return false;
+}
+
+/*
+ * The code accepts findings by our rule IDs (issue 17): each cdk-nag ID the
+ * code suppresses (no "source": not a configuration's acceptance) follows
+ * an accepted rule of ours that answers to it, with the same reason, and
+ * each accepted rule brings every cdk-nag ID it answers to; cdk-nag's own
+ * IDs only for the rules none of ours covers.
+ */
+TEST(the_code_accepts_findings_by_our_rule_ids)
+{
+	struct sm_app *apps[] = {staging, production, baseline};
+	size_t accepted = 0;
+	for (size_t a = 0; a < 3; a++)
+		for (size_t i = 0; i < sm_app_stack_count(apps[a]); i++) {
+			const char *rid;
+			json_t *r;
+			json_object_foreach(json_object_get(sm_stack_template(sm_app_stack_at(apps[a], i)), "Resources"),
+					    rid, r)
+			{
+				const json_t *list = json_object_get(
+					json_object_get(json_object_get(r, "Metadata"), "cdk_nag"), "rules_to_suppress");
+				size_t k;
+				json_t *e;
+				json_array_foreach(list, k, e)
+				{
+					const char *id = json_string_value(json_object_get(e, "id"));
+					const char *reason = json_string_value(json_object_get(e, "reason"));
+					if (json_object_get(e, "source"))
+						continue;
+					if (!strncmp(id, "SM-", 3)) {
+						const char *nag = check_rule_nag_ids(id);
+						accepted++;
+						CHECK(nag != NULL);
+						/* every cdk-nag ID of the rule is on the resource with the reason */
+						for (const char *p = nag; p && *p;) {
+							size_t n = strcspn(p, " ");
+							bool found = false;
+							size_t j;
+							json_t *o;
+							json_array_foreach(list, j, o)
+							found |= strlen(json_string_value(json_object_get(o, "id"))) == n &&
+								 !strncmp(json_string_value(json_object_get(o, "id")), p, n) &&
+								 json_equal(json_object_get(o, "reason"), json_object_get(e, "reason"));
+							if (!found)
+								printf("#   %s: %s accepted without %.*s\n", rid, id, (int)n, p);
+							CHECK(found);
+							p += n + (p[n] == ' ');
+						}
+						continue;
+					}
+					if (nag_only_rule(id))
+						continue;
+					/* a cdk-nag ID: an accepted rule of ours before it, with its reason, answers to it */
+					bool covered = false;
+					for (size_t j = 0; j < k; j++) {
+						const json_t *o = json_array_get(list, j);
+						const char *oid = json_string_value(json_object_get(o, "id"));
+						covered |= !strncmp(oid, "SM-", 3) && !json_object_get(o, "source") &&
+							   !strcmp(reason, json_string_value(json_object_get(o, "reason"))) &&
+							   listed(check_rule_nag_ids(oid), id);
+					}
+					if (!covered)
+						printf("#   %s: %s suppressed by its cdk-nag ID\n", rid, id);
+					CHECK(covered);
+				}
+			}
+		}
+	CHECK(accepted > 30);
+}
+
 TEST(every_suppression_has_a_reason)
 {
 	for (size_t i = 0; i < sm_app_stack_count(production); i++) {
@@ -1629,6 +1734,7 @@ int main(void)
 	staging = build("config/staging.json");
 	production = build("config/production.json");
 	baseline = build_baseline("config/baseline.json");
+	RUN(the_code_accepts_findings_by_our_rule_ids);
 	RUN(fr_1_1_ec2_instances_for_the_backend);
 	RUN(fr_1_1_the_ec2_instances_host_application_tasks);
 	RUN(capacity_provider_group_declares_the_amazon_ecs_managed_tag);

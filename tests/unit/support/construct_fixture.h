@@ -11,7 +11,10 @@
 
 #include "engine/engine.h"
 
-/* A new app with one stack "Scratch" in eu-west-1 (the previous one freed). */
+/*
+ * A new app with one stack "Scratch" in eu-west-1 (the previous one freed),
+ * whose accepted findings expand into the check rules' cdk-nag IDs.
+ */
 struct sm_stack *cf_scratch(void);
 void cf_release(void);
 /* The resolved template of the scratch stack (fails the case on a bad pack). */
