@@ -17,8 +17,14 @@
 
 struct sm_assembly_index {
 	json_t *exports; /* export name -> [template index, the output's Value] */
-	json_t *targets; /* "<template index> <logical id>" -> [first, count] in refs; NULL: not yet
-			  */
+	/* the referrers of each target, sorted by template index and logical ID: refs[first..
+	 * first + nr); NULL: not indexed yet */
+	struct target {
+		size_t ti;
+		const char *id; /* borrowed from the template */
+		size_t first, nr;
+	} * targets;
+	size_t targets_nr;
 	struct sm_ref *refs;
 	size_t nr, alloc;
 };
@@ -28,7 +34,7 @@ static void index_free(struct sm_assembly_index *x)
 	if (!x)
 		return;
 	json_decref(x->exports);
-	json_decref(x->targets);
+	free(x->targets);
 	for (size_t i = 0; i < x->nr; i++)
 		free((char *)x->refs[i].path);
 	free(x->refs);
@@ -343,7 +349,8 @@ static void index_exports(struct sm_assembly *a, struct sm_assembly_index *x)
 }
 
 struct pending {
-	char *key; /* the target */
+	size_t ti;	    /* the target's template index */
+	const char *target; /* borrowed from the template */
 	size_t order;
 	struct sm_ref ref;
 };
@@ -384,12 +391,8 @@ static void walk_props(struct walk *w, const json_t *v)
 		if (target) {
 			ALLOC_GROW(w->p, w->nr + 1, w->alloc);
 			struct pending *p = &w->p[w->nr];
-			/* "INDEX TARGET" without printf: 10M instructions of check --env all */
-			struct strbuf key = STRBUF_INIT;
-			strbuf_adduint(&key, (size_t)(where - w->a->items));
-			strbuf_addch(&key, ' ');
-			strbuf_addstr(&key, target);
-			p->key = strbuf_detach(&key, NULL);
+			p->ti = (size_t)(where - w->a->items);
+			p->target = target;
 			p->order = w->nr++;
 			p->ref = (struct sm_ref){w->t, w->id, w->type, walk_path(w)};
 			return;
@@ -415,10 +418,18 @@ static void walk_props(struct walk *w, const json_t *v)
 	}
 }
 
+/* Template index, then logical ID: the group a referrer belongs to. */
+static int cmp_pending_target(const struct pending *p, const struct pending *q)
+{
+	if (p->ti != q->ti)
+		return p->ti < q->ti ? -1 : 1;
+	return strcmp(p->target, q->target);
+}
+
 static int cmp_pending(const void *x, const void *y)
 {
 	const struct pending *p = x, *q = y;
-	int c = strcmp(p->key, q->key);
+	int c = cmp_pending_target(p, q);
 	return c ? c : (p->order > q->order) - (p->order < q->order);
 }
 
@@ -440,7 +451,6 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 	struct sm_assembly_index *x = exports_of(a);
 	if (x->targets)
 		return x;
-	x->targets = json_object();
 	struct walk w = {.a = a};
 	struct sm_resource_iter it;
 	sm_foreach_resource (a, &it) {
@@ -453,18 +463,16 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 	if (w.nr) /* qsort(NULL, 0, ...) is undefined */
 		qsort(w.p, w.nr, sizeof(*w.p), cmp_pending);
 	x->refs = xcalloc(w.nr ? w.nr : 1, sizeof(*x->refs));
+	x->targets = xcalloc(w.nr ? w.nr : 1, sizeof(*x->targets));
 	x->nr = x->alloc = w.nr;
 	for (size_t i = 0, first = 0; i < w.nr; i++) {
 		x->refs[i] = w.p[i].ref;
-		if (i + 1 == w.nr || strcmp(w.p[i].key, w.p[i + 1].key)) {
-			json_object_set_new(
-				x->targets, w.p[i].key,
-				json_pack("[II]", (json_int_t)first, (json_int_t)(i + 1 - first)));
+		if (i + 1 == w.nr || cmp_pending_target(&w.p[i], &w.p[i + 1])) {
+			x->targets[x->targets_nr++] =
+				(struct target){w.p[i].ti, w.p[i].target, first, i + 1 - first};
 			first = i + 1;
 		}
 	}
-	for (size_t i = 0; i < w.nr; i++)
-		free(w.p[i].key);
 	free(w.p);
 	free(w.seg);
 	return x;
@@ -474,11 +482,22 @@ const struct sm_ref *sm_assembly_referrers(struct sm_assembly *a, const struct s
 					   const char *id, size_t *nr)
 {
 	struct sm_assembly_index *x = index_of(a);
-	char *key = xstrfmt("%zu %s", (size_t)(t - a->items), id);
-	const json_t *range = json_object_get(x->targets, key);
-	free(key);
-	*nr = range ? (size_t)json_integer_value(json_array_get(range, 1)) : 0;
-	return range ? &x->refs[json_integer_value(json_array_get(range, 0))] : NULL;
+	size_t ti = (size_t)(t - a->items), lo = 0, hi = x->targets_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct target *g = &x->targets[mid];
+		int c = g->ti != ti ? (g->ti < ti ? -1 : 1) : strcmp(g->id, id);
+		if (!c) {
+			*nr = g->nr;
+			return &x->refs[g->first];
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*nr = 0;
+	return NULL;
 }
 
 const json_t *sm_assembly_export(struct sm_assembly *a, const char *name, struct sm_template **t)

@@ -36,7 +36,13 @@ struct check_run {
 	struct cfn_schema *schema;	    /* data/cfn-schema.txt, loaded on first use */
 	int schema_state;		    /* 0 not tried, 1 loaded, -1 unavailable */
 	json_t *empty;			    /* {} for resources without Properties */
-	json_t *names;	/* SM-DEP-060: explicit names -> their first holder, built on first use */
+	json_t *names;	  /* SM-DEP-060: explicit names -> their first holder, built on first use */
+	json_t *dispatch; /* resource type -> index into rule_lists, filled as types are met */
+	struct rule_list {
+		const struct resource_rule **rules; /* the entries for the type, "*" ones too */
+		size_t nr;
+	} * rule_lists;
+	size_t rule_lists_nr, rule_lists_alloc;
 	char today[11]; /* "YYYY-MM-DD" (UTC): acceptances expire after their day */
 };
 

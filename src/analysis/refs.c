@@ -55,21 +55,33 @@ static const char *sub_id(const struct sm_template *t, const json_t *sub)
 	return id_in(t, s + 2, name_len);
 }
 
+/* The key and value of a one-key object, read rather than hashed (every object of
+ * every resource is asked): NULL when `v` is not an object of one key. */
+static const char *only_key(const json_t *v, const json_t **value)
+{
+	void *it = json_object_size(v) == 1 ? json_object_iter((json_t *)v) : NULL;
+	if (!it)
+		return NULL;
+	*value = json_object_iter_value(it);
+	return json_object_iter_key(it);
+}
+
 const char *sm_ref_id(const struct sm_template *t, const json_t *v)
 {
 	/* an intrinsic function is an object of one key: most objects are not */
-	if (json_object_size(v) != 1)
+	const json_t *x;
+	const char *fn = only_key(v, &x);
+	if (!fn)
 		return NULL;
-	const json_t *x = json_object_get(v, "Ref");
-	if (json_is_string(x))
+	if (!strcmp(fn, "Ref"))
 		return json_string_value(x);
-	if ((x = json_object_get(v, "Fn::GetAtt"))) {
+	if (!strcmp(fn, "Fn::GetAtt")) {
 		if (json_is_array(x))
 			return json_string_value(json_array_get(x, 0));
 		const char *s = json_string_value(x);
 		return s ? id_in(t, s, strcspn(s, ".")) : NULL;
 	}
-	if ((x = json_object_get(v, "Fn::Sub")))
+	if (!strcmp(fn, "Fn::Sub"))
 		return sub_id(t, x);
 	return NULL;
 }
@@ -109,10 +121,10 @@ struct sm_rref sm_resolve(struct sm_assembly *a, struct sm_template *t, const js
 			v = json_object_get(o, "Value");
 			continue;
 		}
+		const json_t *arg;
+		const char *fn = only_key(v, &arg);
 		const char *name =
-			json_object_size(v) == 1
-				? json_string_value(json_object_get(v, "Fn::ImportValue"))
-				: NULL;
+			fn && !strcmp(fn, "Fn::ImportValue") ? json_string_value(arg) : NULL;
 		if (!name || !a || !(v = sm_assembly_export(a, name, &t)))
 			return none;
 	}
