@@ -54,6 +54,16 @@ bool vd_is_resource(struct vctx *c, const char *n);
 /* The type of resource `n` (declared or implied), or NULL. */
 const char *vd_resource_type(struct vctx *c, const char *n);
 
+/*
+ * The parts of a schema record ({"p": ..., "c": ..., "rx": ...}) validate
+ * reads, found in one pass over its few keys rather than hashed one by one
+ * for every object of every template.
+ */
+struct vd_rec {
+	const json_t *p, *c, *rx, *ro, *ra, *dr, *dx;
+};
+void vd_rec_parts(const json_t *rec, struct vd_rec *out);
+
 /* validate_props.c: `v` against record `rec` ({"p": ..., "c": ...}). */
 void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, struct strbuf *path,
 			   const struct what *w);
@@ -61,8 +71,8 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 /* validate_values.c: the value constraints `cons` ({"e":..., "p":..., ...}) on `v`;
  * the relations of record `rec` ("rx", "ro", "ra", "dr", "dx") between `obj`'s keys. */
 void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path);
-void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, const char *path,
-			const struct what *w);
+void vd_check_relations(struct vctx *c, const struct vd_rec *rec, const json_t *obj,
+			const char *path, const struct what *w);
 
 /* validate_fn.c: false (and reported) when `arg` is not what function `fn` takes. */
 bool vd_check_fn_shape(struct vctx *c, const char *fn, const json_t *arg, const char *path);

@@ -28,7 +28,9 @@ static const char *skip_flags(const char *code)
 void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, struct strbuf *path,
 			   const struct what *w)
 {
-	const json_t *props = json_object_get(rec, "p"), *cons = json_object_get(rec, "c");
+	struct vd_rec parts;
+	vd_rec_parts(rec, &parts);
+	const json_t *props = parts.p, *cons = parts.c;
 	const char *k;
 	json_t *x;
 	size_t base = path->len;
@@ -58,7 +60,7 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 		vd_check_constraints(c, json_object_get(cons, k), x, path);
 	}
 	strbuf_setlen(path, base);
-	vd_check_relations(c, rec, v, path->buf, w);
+	vd_check_relations(c, &parts, v, path->buf, w);
 	json_object_foreach ((json_t *)props, k, x) {
 		const char *code = json_string_value(x);
 		if (code && code[0] == 'r' && !json_object_get(v, k)) {

@@ -315,12 +315,33 @@ static void one_of(struct vctx *c, const json_t *sets, size_t hits, bool exactly
 	strbuf_release(&sb);
 }
 
-void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, const char *path,
-			const struct what *w)
+void vd_rec_parts(const json_t *rec, struct vd_rec *out)
+{
+	*out = (struct vd_rec){0};
+	const char *k;
+	json_t *v;
+	json_object_foreach ((json_t *)rec, k, v) {
+		const json_t **to = NULL;
+		if (k[0] && !k[1])
+			to = k[0] == 'p' ? &out->p : k[0] == 'c' ? &out->c : NULL;
+		else if (k[0] == 'r' && k[1] && !k[2])
+			to = k[1] == 'x'   ? &out->rx
+			     : k[1] == 'o' ? &out->ro
+			     : k[1] == 'a' ? &out->ra
+					   : NULL;
+		else if (k[0] == 'd' && k[1] && !k[2])
+			to = k[1] == 'r' ? &out->dr : k[1] == 'x' ? &out->dx : NULL;
+		if (to)
+			*to = v;
+	}
+}
+
+void vd_check_relations(struct vctx *c, const struct vd_rec *rec, const json_t *obj,
+			const char *path, const struct what *w)
 {
 	size_t i, j;
 	json_t *group, *set;
-	json_array_foreach (json_object_get(rec, "rx"), i, group) {
+	json_array_foreach (rec->rx, i, group) {
 		size_t hits = 0;
 		json_array_foreach (group, j, set) {
 			hits += present(obj, json_string_value(set));
@@ -328,7 +349,7 @@ void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, co
 		one_of(c, group, hits, true, path, w);
 	}
 	for (int any = 0; any < 2; any++) {
-		json_array_foreach (json_object_get(rec, any ? "ra" : "ro"), i, group) {
+		json_array_foreach (any ? rec->ra : rec->ro, i, group) {
 			size_t hits = 0;
 			json_array_foreach (group, j, set) {
 				hits += set_present(obj, set);
@@ -338,7 +359,7 @@ void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, co
 	}
 	const char *k;
 	json_t *deps, *d;
-	json_object_foreach (json_object_get(rec, "dr"), k, deps) {
+	json_object_foreach ((json_t *)rec->dr, k, deps) {
 		if (!present(obj, k))
 			continue;
 		json_array_foreach (deps, j, d) {
@@ -347,15 +368,14 @@ void vd_check_relations(struct vctx *c, const json_t *rec, const json_t *obj, co
 					  json_string_value(d));
 		}
 	}
-	json_object_foreach (json_object_get(rec, "dx"), k, deps) {
+	json_object_foreach ((json_t *)rec->dx, k, deps) {
 		if (!present(obj, k))
 			continue;
 		json_array_foreach (deps, j, d) {
 			const char *o = json_string_value(d);
 			/* each pair once */
 			if (present(obj, o) &&
-			    (strcmp(k, o) < 0 ||
-			     !json_object_get(json_object_get(json_object_get(rec, "dx"), o), k)))
+			    (strcmp(k, o) < 0 || !json_object_get(json_object_get(rec->dx, o), k)))
 				vd_report(c, DIAG_ERROR, path,
 					  "'%s' and '%s' cannot be used together", k, o);
 		}
