@@ -20,6 +20,11 @@
 #define INIT_IMAGE "public.ecr.aws/docker/library/busybox:1.36"
 
 /* What the application may do, beyond starting (the execution role's part). */
+char *compute_tracing_name(const struct env_config *cfg)
+{
+	return xstrfmt("solemate-%s", cfg->environment);
+}
+
 static struct sm_resource *task_role(struct sm_stack *s, const struct compute_inputs *in)
 {
 	json_t *st = iam_list(
@@ -65,6 +70,18 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 			.secrets = iam_list(database_app_secret_arn(in->db),
 					    security_app_secret_arn(in->secrets)),
 			.kms_key = in->keys->data_key});
+	/*
+	 * where the database is, and the name of the app's X-Ray segments: the
+	 * X-Ray SDKs take it from AWS_XRAY_TRACING_NAME, and the sampling rule
+	 * (Monitoring) matches it, not every service of the account
+	 */
+	json_t *environment = database_task_environment(in->db);
+	char *tracing_name = compute_tracing_name(cfg);
+	json_t *tracing_var = ecs_environment((const struct ecs_variable[]){
+		{"AWS_XRAY_TRACING_NAME", json_string(tracing_name)}, {0}});
+	json_array_extend(environment, tracing_var);
+	json_decref(tracing_var);
+	free(tracing_name);
 	/* who the app is at the database, and its own secret */
 	json_t *secrets = database_task_secrets(in->db),
 	       *own = ecs_secrets((const struct ecs_variable[]){
@@ -73,33 +90,31 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 	json_decref(own);
 	struct sm_resource *td = ecs_task_definition_new(
 		s, "TaskDefinition",
-		&(struct ecs_task_definition_props){
-			.family = cfg->stack_prefix,
-			.cpu = cfg->task_cpu,
-			.memory = cfg->task_memory,
-			.ec2 = true,
-			.execution_role = execution,
-			.task_role = role,
-			.containers = {{.name = APP_CONTAINER,
-					.image = cfg->container_image,
-					.user = cfg->container_user,
-					.port = cfg->container_port,
-					.health_check = health,
-					.log_group = lg,
-					.log_prefix = "app",
-					.secrets = secrets,
-					/* where the database is: not secret */
-					.environment = database_task_environment(in->db)},
-				       {.name = "xray-daemon",
-					.image = XRAY_IMAGE,
-					.user = "1337",
-					.sidecar = true,
-					.port = 2000,
-					.protocol = "udp",
-					.log_group = lg,
-					.log_prefix = "xray"}},
-			.writable_paths = writable,
-			.init_image = INIT_IMAGE});
+		&(struct ecs_task_definition_props){.family = cfg->stack_prefix,
+						    .cpu = cfg->task_cpu,
+						    .memory = cfg->task_memory,
+						    .ec2 = true,
+						    .execution_role = execution,
+						    .task_role = role,
+						    .containers = {{.name = APP_CONTAINER,
+								    .image = cfg->container_image,
+								    .user = cfg->container_user,
+								    .port = cfg->container_port,
+								    .health_check = health,
+								    .log_group = lg,
+								    .log_prefix = "app",
+								    .secrets = secrets,
+								    .environment = environment},
+								   {.name = "xray-daemon",
+								    .image = XRAY_IMAGE,
+								    .user = "1337",
+								    .sidecar = true,
+								    .port = 2000,
+								    .protocol = "udp",
+								    .log_group = lg,
+								    .log_prefix = "xray"}},
+						    .writable_paths = writable,
+						    .init_image = INIT_IMAGE});
 	free(health);
 	/*
 	 * cdk-nag's own: AwsSolutions-ECS2 flags any plain variable, and no rule

@@ -44,4 +44,10 @@ char *compute_origin_domain(const struct env_config *cfg);
 int compute_build(struct sm_stack *stack, const struct env_config *cfg,
 		  const struct compute_inputs *in, struct compute *out, struct diag_list *dl);
 
+/*
+ * The name the application's X-Ray segments carry (AWS_XRAY_TRACING_NAME in
+ * its container) and the sampling rule matches: "solemate-<environment>".
+ */
+char *compute_tracing_name(const struct env_config *cfg);
+
 #endif

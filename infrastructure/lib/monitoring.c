@@ -128,10 +128,11 @@ static void dashboard(struct sm_stack *s, const struct env_config *cfg, const st
 static void tracing(struct sm_stack *s, const struct env_config *cfg)
 {
 	char *rule = xstrfmt("%s-default", cfg->environment);
-	char *group = xstrfmt("solemate-%s", cfg->environment);
+	char *group = compute_tracing_name(cfg);
 	/* 5 % of requests after the first of each second; the group gathers the slow and failed */
 	tracing_new(s, "Tracing",
 		    &(struct tracing_props){.rule_name = rule,
+					    .service_name = group,
 					    .priority = 1000,
 					    .fixed_rate = 0.05,
 					    .group_name = group,

@@ -104,7 +104,7 @@ void tracing_new(struct sm_stack *s, const char *id, const struct tracing_props 
 	sm_resource_new(s, rid, "AWS::XRay::SamplingRule",
 			json_pack("{s{ss si sf si ss ss ss ss ss ss si}}", "SamplingRule",
 				  "RuleName", p->rule_name, "Priority", p->priority, "FixedRate",
-				  p->fixed_rate, "ReservoirSize", 1, "ServiceName", "*",
+				  p->fixed_rate, "ReservoirSize", 1, "ServiceName", p->service_name,
 				  "ServiceType", "*", "Host", "*", "HTTPMethod", "*", "URLPath",
 				  "*", "ResourceARN", "*", "Version", 1));
 	free(rid);

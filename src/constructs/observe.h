@@ -55,7 +55,13 @@ struct sm_resource *cost_anomaly_alerts_new(struct sm_stack *s, const char *id,
 					    const struct cost_anomaly_props *props);
 
 struct tracing_props {
-	const char *rule_name;	/* required */
+	const char *rule_name; /* required */
+	/*
+	 * required: the name the application's segments carry (X-Ray
+	 * SamplingRule ServiceName); a rule is the account's and Region's,
+	 * so "*" would sample every other application there too
+	 */
+	const char *service_name;
 	int priority;		/* required: 1..9999, lower first */
 	double fixed_rate;	/* required: the share of requests after the reservoir */
 	const char *group_name; /* required */

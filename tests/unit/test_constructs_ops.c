@@ -106,12 +106,13 @@ TEST(tracing_samples_and_groups)
 	stack = cf_scratch();
 	tracing_new(stack, "Tracing",
 		    &(struct tracing_props){.rule_name = "prod-default",
+					    .service_name = "shop-prod",
 					    .priority = 1000,
 					    .fixed_rate = 0.05,
 					    .group_name = "shop-prod",
 					    .filter = "fault = true"});
 	CHECK(cf_has("TracingSamplingRule", "{\"SamplingRule\":{\"RuleName\":\"prod-default\","
-					    "\"ReservoirSize\":1,\"ServiceName\":\"*\"}}"));
+					    "\"ReservoirSize\":1,\"ServiceName\":\"shop-prod\"}}"));
 	CHECK(cf_has("TracingGroup", "{\"FilterExpression\":\"fault = true\","
 				     "\"InsightsConfiguration\":{\"InsightsEnabled\":true}}"));
 	stack = cf_scratch();

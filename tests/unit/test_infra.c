@@ -237,6 +237,28 @@ TEST(the_ec2_service_has_cpu_and_memory_alarms_of_its_own)
 			free(pattern);
 		}
 }
+TEST(the_sampling_rule_matches_this_environment_s_service_only)
+{
+	/* a rule is the account's and Region's: "*" would sample every other application */
+	struct sm_app *apps[] = { staging, production };
+	const char *names[] = { "solemate-staging", "solemate-production" };
+	for (int i = 0; i < 2; i++) {
+		char *rule = xstrfmt("{\"SamplingRule\":{\"ServiceName\":\"%s\"}}", names[i]);
+		CHECK(HAS(apps[i], "Monitoring", "AWS::XRay::SamplingRule", rule));
+		free(rule);
+		/* the application's segments carry that name */
+		const json_t *env = json_object_get(json_array_get(json_object_get(json_object_get(
+			resource(apps[i], "Compute", "TaskDefinition"), "Properties"), "ContainerDefinitions"), 0),
+			"Environment");
+		bool named = false;
+		size_t j;
+		json_t *v;
+		json_array_foreach(env, j, v)
+			named |= !strcmp(json_string_value(json_object_get(v, "Name")) ?: "", "AWS_XRAY_TRACING_NAME") &&
+				 !strcmp(json_string_value(json_object_get(v, "Value")) ?: "", names[i]);
+		CHECK(named);
+	}
+}
 TEST(fr_1_2_ecs_cluster_and_fargate_service)
 {
 	CHECK(HAS(staging, "Compute", "AWS::ECS::Cluster",
@@ -1739,6 +1761,7 @@ int main(void)
 	RUN(fr_1_1_the_ec2_instances_host_application_tasks);
 	RUN(capacity_provider_group_declares_the_amazon_ecs_managed_tag);
 	RUN(the_ec2_service_has_cpu_and_memory_alarms_of_its_own);
+	RUN(the_sampling_rule_matches_this_environment_s_service_only);
 	RUN(ec2_volumes_use_our_key_which_auto_scaling_may_use);
 	RUN(fr_1_2_ecs_cluster_and_fargate_service);
 	RUN(the_application_container_can_start_and_pass_its_health_checks);
