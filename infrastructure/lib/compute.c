@@ -140,6 +140,7 @@ static void load_balancer(struct sm_stack *s, const struct env_config *cfg,
 			&(struct alb_props){.subnets = vpc_subnet_ids(v, VPC_TIER_PUBLIC),
 					    .security_group = in->net->alb_sg,
 					    .second_security_group = in->net->alb_health_check_sg,
+					    .dualstack = v->ipv6_block != NULL,
 					    .access_log_bucket = in->st->logs_bucket,
 					    .access_log_prefix = "alb",
 					    .allow_deletion = !prod});

@@ -103,16 +103,22 @@ static struct env_config standby_config(const struct env_config *cfg)
 static void failover_records(struct sm_stack *s, const struct env_config *cfg,
 			     const struct compute *cp)
 {
+	static const char *const types[] = {"A", "AAAA"};
 	for (int www = 0; www < 2; www++) {
 		char *name = www ? xstrfmt("www.%s", cfg->domain_name) : xstrdup(cfg->domain_name);
-		dns_alias_new(s, www ? "WwwFailoverA" : "ApexFailoverA",
-			      &(struct dns_alias_props){.hosted_zone_id = cfg->hosted_zone_id,
-							.name = name,
-							.type = "A",
-							.target = sm_getatt(cp->alb, "DNSName"),
-							.target_zone_ref = sm_getatt(
-								cp->alb, "CanonicalHostedZoneID"),
-							.secondary_id = FAILOVER_SECONDARY_ID});
+		for (int t = 0; t < 2; t++) {
+			char *id = xstrfmt("%sFailover%s", www ? "Www" : "Apex", types[t]);
+			dns_alias_new(s, id,
+				      &(struct dns_alias_props){
+					      .hosted_zone_id = cfg->hosted_zone_id,
+					      .name = name,
+					      .type = types[t],
+					      .target = dns_load_balancer_target(cp->alb),
+					      .target_zone_ref =
+						      sm_getatt(cp->alb, "CanonicalHostedZoneID"),
+					      .secondary_id = FAILOVER_SECONDARY_ID});
+			free(id);
+		}
 		free(name);
 	}
 	sm_stack_add_output(s, "FailoverHostedZoneId", json_string(cfg->hosted_zone_id),

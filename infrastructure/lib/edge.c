@@ -52,7 +52,11 @@ static struct sm_resource *primary_health_check(struct sm_stack *s, const struct
 static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct sm_resource *dist)
 {
 	static const char *const types[] = {"A", "AAAA"};
-	/* the standby (pilot-light, warm-standby) holds the SECONDARY of each A record */
+	/*
+	 * the standby (pilot-light, warm-standby) holds the SECONDARY of each
+	 * record, A and AAAA: its load balancer is dual-stack, so IPv6 visitors
+	 * fail over with the rest (disaster_recovery.c)
+	 */
 	struct sm_resource *check =
 		env_dns_failover(cfg) ? primary_health_check(s, cfg, dist) : NULL;
 	for (int www = 0; www < 2; www++) {
@@ -60,8 +64,6 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct
 			char *id = xstrfmt("%sAlias%s", www ? "Www" : "Apex", types[t]);
 			char *name = www ? xstrfmt("www.%s", cfg->domain_name)
 					 : xstrdup(cfg->domain_name);
-			/* A only in the failover pair: IPv6 stays on CloudFront (the standby is
-			 * IPv4) */
 			dns_alias_new(
 				s, id,
 				&(struct dns_alias_props){.hosted_zone_id = cfg->hosted_zone_id,
@@ -69,7 +71,7 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct
 							  .type = types[t],
 							  .target = sm_getatt(dist, "DomainName"),
 							  .target_zone = DNS_CLOUDFRONT_ZONE,
-							  .primary_check = t == 0 ? check : NULL});
+							  .primary_check = check});
 			free(id);
 			free(name);
 		}

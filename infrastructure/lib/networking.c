@@ -44,6 +44,17 @@ static void add_nacls(struct sm_stack *s, const struct env_config *cfg, struct n
 	nacl_allow(s, pub, 100, true, EPHEMERAL_FROM, EPHEMERAL_TO, any);
 	nacl_allow(s, pub, 110, true, PORT_HTTPS, PORT_HTTPS, any);
 	nacl_allow_tier(s, pub, 120, true, app, app, v, VPC_TIER_PRIVATE);
+	/*
+	 * A dual-stack public tier (the DR standby's): a custom network ACL
+	 * denies what no entry allows, IPv6 included, and an IPv4 entry does not
+	 * cover IPv6, so the load balancer's 443 and its answers need entries of
+	 * their own (VPC user guide, "Network ACL rules"; ELB, "Dualstack
+	 * requirements": the subnets' network ACLs must allow IPv6 traffic).
+	 */
+	if (v->ipv6_block) {
+		nacl_allow(s, pub, 150, false, PORT_HTTPS, PORT_HTTPS, "::/0");
+		nacl_allow(s, pub, 150, true, EPHEMERAL_FROM, EPHEMERAL_TO, "::/0");
+	}
 
 	/* private: the tasks and instances, the interface endpoints */
 	struct sm_resource *prv = n->nacl[VPC_TIER_PRIVATE] =
@@ -132,9 +143,13 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				.description = "Load balancer of the DR standby: HTTPS from the "
 					       "internet, which DNS failover sends to it directly",
 				.vpc = v,
-				.ingress = json_pack("[o]", sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
-									"HTTPS from visitors after "
-									"DNS failover"))});
+				.ingress = json_pack(
+					"[oo]",
+					sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
+						    "HTTPS from visitors after DNS failover"),
+					sg_tcp_cidr(
+						"::/0", PORT_HTTPS,
+						"HTTPS from IPv6 visitors after DNS failover"))});
 		accept_finding(n->alb_sg, "SM-EC2-010",
 			       "the DR standby is the SECONDARY of a Route 53 failover pair: "
 			       "visitors reach its load balancer directly, on 443 only, through "
@@ -213,7 +228,9 @@ int networking_build(struct sm_stack *stack, const struct env_config *cfg, struc
 	if (vpc_new(stack, "Vpc",
 		    &(struct vpc_props){.cidr = cfg->vpc_cidr,
 					.max_azs = cfg->max_azs,
-					.nat_gateways = cfg->nat_gateways},
+					.nat_gateways = cfg->nat_gateways,
+					/* the AAAA failover records reach the standby's ALB */
+					.public_ipv6 = cfg->dr_standby},
 		    &out->vpc, dl) < 0)
 		return -1;
 	/* the flow log and its log group hold data: they are in the data stack */

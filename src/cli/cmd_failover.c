@@ -101,19 +101,23 @@ static void print_plan(const struct failover_plan *p, const struct failover_opts
 	printf("\n  5. dns       [%s] ", action_word(p->dns));
 	if (p->dns == FAILOVER_MANUAL || p->dns == FAILOVER_AUTOMATIC)
 		printf("%s", p->dns_reason);
+	/* one line per pair that changes or has changed (a name without an AAAA pair has one) */
+	const char *sep = "";
 	for (size_t i = 0;
 	     p->dns != FAILOVER_MANUAL && p->dns != FAILOVER_AUTOMATIC && i < p->names_nr; i++) {
 		const struct failover_dns *d = &p->names[i];
 		if (d->action == FAILOVER_DO) {
-			printf("%sUPSERT %s %s PRIMARY: ", i ? "\n                     " : "",
-			       d->name, d->new_primary.type);
+			printf("%sUPSERT %s %s PRIMARY: ", sep, d->name, d->new_primary.type);
 			print_target(d->primary);
 			printf(" -> ");
 			print_target(&d->new_primary);
 		} else if (d->action == FAILOVER_DONE) {
-			printf("%s%s: the PRIMARY points at the DR region already",
-			       i ? "\n                     " : "", d->name);
+			printf("%s%s %s: the PRIMARY points at the DR region already", sep, d->name,
+			       d->type);
+		} else {
+			continue;
 		}
+		sep = "\n                     ";
 	}
 	printf("\n  nothing is deleted; the primary region is not called\n");
 }

@@ -25,11 +25,11 @@ struct sm_resource *alb_new(struct sm_stack *s, const char *id, const struct alb
 	json_t *groups = json_pack("[o]", sm_getatt(p->security_group, "GroupId"));
 	if (p->second_security_group)
 		json_array_append_new(groups, sm_getatt(p->second_security_group, "GroupId"));
-	return sm_resource_new(s, id, "AWS::ElasticLoadBalancingV2::LoadBalancer",
-			       json_pack("{ss ss ss so so so}", "Type", "application", "Scheme",
-					 "internet-facing", "IpAddressType", "ipv4", "Subnets",
-					 p->subnets, "SecurityGroups", groups,
-					 "LoadBalancerAttributes", attrs));
+	return sm_resource_new(
+		s, id, "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		json_pack("{ss ss ss so so so}", "Type", "application", "Scheme", "internet-facing",
+			  "IpAddressType", p->dualstack ? "dualstack" : "ipv4", "Subnets",
+			  p->subnets, "SecurityGroups", groups, "LoadBalancerAttributes", attrs));
 }
 
 struct sm_resource *alb_target_group_new(struct sm_stack *s, const char *id,

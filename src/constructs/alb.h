@@ -3,7 +3,7 @@
  * secure defaults a security engineer expects (the CDK's
  * ApplicationLoadBalancer, addTargets and addRedirect):
  *
- *   alb_new                  internet-facing, IPv4; invalid header fields
+ *   alb_new                  internet-facing, IPv4 (or dual-stack); invalid header fields
  *                            dropped, desync mitigation "strictest", access
  *                            logs to the given bucket, deletion protection
  *                            on unless `allow_deletion`
@@ -34,6 +34,11 @@ struct alb_props {
 	 * quota of inbound rules (a managed prefix list counts its weight)
 	 */
 	const struct sm_resource *second_security_group;
+	/*
+	 * default false: IPv4 only; true: "dualstack", whose subnets need IPv6
+	 * blocks and routes, its groups and ACLs IPv6 rules (vpc.h public_ipv6)
+	 */
+	bool dualstack;
 	const struct sm_resource *access_log_bucket; /* required: ELB access logs */
 	const char *access_log_prefix;		     /* default: none */
 	bool allow_deletion;			     /* default false: deletion protection on */

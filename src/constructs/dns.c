@@ -73,3 +73,15 @@ struct sm_resource *dns_alias_new(struct sm_stack *s, const char *id,
 	}
 	return r;
 }
+
+/*
+ * Alias records to a load balancer name "dualstack.<DNSName>": clients that
+ * ask for AAAA get its IPv6 addresses through it (AWS re:Post, "How do I
+ * configure my Application Load Balancer with IPv6": "Update the CNAME or
+ * Alias (A and AAAA) record ... (with a dualstack prefix)"; the CDK's
+ * route53-targets LoadBalancerTarget does the same).
+ */
+json_t *dns_load_balancer_target(const struct sm_resource *load_balancer)
+{
+	return sm_fn_join("", json_pack("[so]", "dualstack.", sm_getatt(load_balancer, "DNSName")));
+}

@@ -60,5 +60,11 @@ struct dns_alias_props {
 };
 struct sm_resource *dns_alias_new(struct sm_stack *s, const char *id,
 				  const struct dns_alias_props *props);
+/*
+ * The alias target of a load balancer, for A and AAAA records alike:
+ * "dualstack." and its DNSName (new reference), the name that answers IPv6
+ * too when the load balancer is dual-stack.
+ */
+json_t *dns_load_balancer_target(const struct sm_resource *load_balancer);
 
 #endif

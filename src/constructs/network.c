@@ -2,6 +2,7 @@
 #include "constructs/network.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/common.h"
 #include "base/xalloc.h"
@@ -12,8 +13,9 @@
 
 json_t *sg_tcp_cidr(const char *cidr, int port, const char *description)
 {
-	return json_pack("{ss ss si si ss}", "CidrIp", cidr, "IpProtocol", "tcp", "FromPort", port,
-			 "ToPort", port, "Description", description);
+	return json_pack("{ss ss si si ss}", strchr(cidr, ':') ? "CidrIpv6" : "CidrIp", cidr,
+			 "IpProtocol", "tcp", "FromPort", port, "ToPort", port, "Description",
+			 description);
 }
 
 json_t *sg_tcp_prefix_list(json_t *list, int port, const char *description)
@@ -79,7 +81,8 @@ void nacl_allow(struct sm_stack *s, const struct sm_resource *acl, int number, b
 {
 	char *id = xstrfmt("%s%s%d", sm_resource_id(acl), egress ? "Egress" : "Ingress", number);
 	json_t *p = json_pack("{so si ss sb ss}", "NetworkAclId", sm_ref(acl), "RuleNumber", number,
-			      "RuleAction", "allow", "Egress", egress, "CidrBlock", cidr);
+			      "RuleAction", "allow", "Egress", egress,
+			      strchr(cidr, ':') ? "Ipv6CidrBlock" : "CidrBlock", cidr);
 	if (from < 0) {
 		json_object_set_new(p, "Protocol", json_integer(-1));
 	} else {

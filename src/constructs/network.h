@@ -28,7 +28,10 @@
 #include "constructs/vpc.h"
 #include "engine/engine.h"
 
-/* {"CidrIp": cidr, "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "Description"} */
+/*
+ * {"CidrIp": cidr, "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "Description"};
+ * "CidrIpv6" for an IPv6 cidr (one with a ':')
+ */
 json_t *sg_tcp_cidr(const char *cidr, int port, const char *description);
 /* The same from a prefix list (SourcePrefixListId: `list`, stolen). */
 json_t *sg_tcp_prefix_list(json_t *list, int port, const char *description);
@@ -46,8 +49,10 @@ void security_group_connect(struct sm_stack *s, const char *id, const struct sm_
 
 struct sm_resource *nacl_new(struct sm_stack *s, const char *id, const struct vpc *v,
 			     enum vpc_tier tier);
-/* Entry <acl>Ingress<number> or <acl>Egress<number>: TCP ports from-to, or all traffic when from <
- * 0. */
+/*
+ * Entry <acl>Ingress<number> or <acl>Egress<number>: TCP ports from-to, or all
+ * traffic when from < 0; an IPv6 cidr (one with a ':') is an Ipv6CidrBlock entry.
+ */
 void nacl_allow(struct sm_stack *s, const struct sm_resource *acl, int number, bool egress,
 		int from, int to, const char *cidr);
 /* One entry per subnet of `tier`, numbered number, number + 1, ... */

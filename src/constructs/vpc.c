@@ -51,6 +51,19 @@ static void add_subnet(struct sm_stack *s, const char *id, struct vpc *v, enum v
 					       "MapPublicIpOnLaunch",
 					       tier == VPC_TIER_PUBLIC && p->map_public_ip, "Tags",
 					       name_tag(sm_stack_name(s), label)));
+	if (tier == VPC_TIER_PUBLIC && v->ipv6_block) {
+		/*
+		 * The az-th /64 of the VPC's block (Fn::Cidr's cidrBits are the
+		 * host bits: 128 - 64), once the block is associated: nothing the
+		 * subnet references says so (Fn::Cidr, "Creating an IPv6 enabled VPC")
+		 */
+		sm_resource_set(
+			sn->subnet, "Ipv6CidrBlock",
+			sm_fn_select(
+				az, sm_fn_cidr(sm_fn_select(0, sm_getatt(v->vpc, "Ipv6CidrBlocks")),
+					       p->max_azs, 64)));
+		sm_resource_depends_on(sn->subnet, v->ipv6_block);
+	}
 	sn->route_table = sm_resource_new(s, rtid, "AWS::EC2::RouteTable",
 					  json_pack("{so so}", "VpcId", sm_ref(v->vpc), "Tags",
 						    name_tag(sm_stack_name(s), label)));
@@ -62,6 +75,25 @@ static void add_subnet(struct sm_stack *s, const char *id, struct vpc *v, enum v
 	free(rtid);
 	free(asid);
 	free(label);
+}
+
+/* The public subnet's default route (IPv4, or IPv6: ::/0) to the internet gateway. */
+static void internet_route(struct sm_stack *s, const char *id, const struct vpc *v, int az,
+			   bool ipv6)
+{
+	char *lid = xstrfmt("%sPublicSubnet%d%sDefaultRoute", id, az + 1, ipv6 ? "Ipv6" : "");
+	struct sm_resource *r = sm_resource_new(
+		s, lid, "AWS::EC2::Route",
+		json_pack("{so ss so}", "RouteTableId",
+			  sm_ref(v->subnets[VPC_TIER_PUBLIC][az].route_table),
+			  ipv6 ? "DestinationIpv6CidrBlock" : "DestinationCidrBlock",
+			  ipv6 ? "::/0" : "0.0.0.0/0", "GatewayId", sm_ref(v->igw)));
+	/* the route is refused until the gateway is attached to the VPC */
+	sm_resource_depends_on(r, v->igw_attachment);
+	accept_finding(r, "SM-EC2-011",
+		       "the public tier's default route to the internet gateway is what "
+		       "makes it public; only what must face the internet lives there");
+	free(lid);
 }
 
 int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, struct vpc *out,
@@ -106,6 +138,13 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, s
 					     "InstanceTenancy", "default", "Tags",
 					     name_tag(sm_stack_name(s), id)));
 
+	if (p.public_ipv6) {
+		lid = xstrfmt("%sIpv6CidrBlock", id);
+		out->ipv6_block = sm_resource_new(s, lid, "AWS::EC2::VPCCidrBlock",
+						  json_pack("{so sb}", "VpcId", sm_ref(out->vpc),
+							    "AmazonProvidedIpv6CidrBlock", 1));
+		free(lid);
+	}
 	unsigned step = 1u << (32 - p.subnet_mask);
 	unsigned next = addr;
 	for (int t = 0; t < VPC_TIER_COUNT; t++) {
@@ -128,19 +167,9 @@ int vpc_new(struct sm_stack *s, const char *id, const struct vpc_props *props, s
 	free(lid);
 
 	for (int az = 0; az < p.max_azs; az++) {
-		struct vpc_subnet *pub = &out->subnets[VPC_TIER_PUBLIC][az];
-		lid = xstrfmt("%sPublicSubnet%dDefaultRoute", id, az + 1);
-		struct sm_resource *r =
-			sm_resource_new(s, lid, "AWS::EC2::Route",
-					json_pack("{so ss so}", "RouteTableId",
-						  sm_ref(pub->route_table), "DestinationCidrBlock",
-						  "0.0.0.0/0", "GatewayId", sm_ref(out->igw)));
-		/* the route is refused until the gateway is attached to the VPC */
-		sm_resource_depends_on(r, out->igw_attachment);
-		accept_finding(r, "SM-EC2-011",
-			       "the public tier's default route to the internet gateway is what "
-			       "makes it public; only what must face the internet lives there");
-		free(lid);
+		internet_route(s, id, out, az, false);
+		if (out->ipv6_block)
+			internet_route(s, id, out, az, true);
 	}
 	for (int n = 0; n < p.nat_gateways; n++) {
 		struct vpc_subnet *pub = &out->subnets[VPC_TIER_PUBLIC][n];

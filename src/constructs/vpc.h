@@ -8,6 +8,12 @@
  *   private   route 0.0.0.0/0 -> a NAT gateway (one per AZ, or shared)
  *   isolated  no route out of the VPC at all
  *
+ * With `public_ipv6`, the public tier is dual-stack too: an Amazon-provided
+ * IPv6 block on the VPC (<id>Ipv6CidrBlock, a /56), a /64 of it on each
+ * public subnet, and ::/0 to the internet gateway in their route tables
+ * (what a dual-stack load balancer needs of its subnets); the private and
+ * isolated tiers stay IPv4 only.
+ *
  * Subnet CIDRs are computed here, /subnet_mask each, tier after tier (as the
  * CDK does), so that templates carry literal CIDRs an analysis can read.
  * Logical IDs: <id>, <id>PublicSubnet1, <id>PublicSubnet1RouteTable, ...
@@ -28,6 +34,7 @@ struct vpc_props {
 	int nat_gateways;   /* 0..max_azs; default 1 */
 	int subnet_mask;    /* default 24 */
 	bool map_public_ip; /* default false (secure) */
+	bool public_ipv6;   /* default false: IPv4 only */
 };
 
 struct vpc_subnet {
@@ -42,6 +49,7 @@ struct vpc {
 	struct sm_resource *vpc;
 	struct sm_resource *igw;
 	struct sm_resource *igw_attachment;
+	struct sm_resource *ipv6_block; /* NULL unless public_ipv6 */
 	struct sm_resource *nat[VPC_MAX_AZS];
 	struct sm_resource *nat_eip[VPC_MAX_AZS];
 	int az_nr;

@@ -249,20 +249,23 @@ static void retarget(const struct r53_record *primary, const struct r53_record *
 	out->values_nr = secondary->values_nr;
 }
 
-/* The failover records of one name: 1 a PRIMARY/SECONDARY pair (judged), 0 none, -1 error. */
-static int read_dns_name(struct aws_client *c, const struct failover_opts *o, const char *zone,
-			 struct failover_dns *d, struct diag_list *dl)
+/*
+ * The failover pair of d->type among the records of its name: 1 a
+ * PRIMARY/SECONDARY pair (judged), 0 none.
+ */
+static int judge_dns_pair(const struct failover_opts *o, const struct r53_record *records,
+			  size_t nr, struct failover_dns *d)
 {
-	if (r53_list_records(c, zone, d->name, &d->records, &d->records_nr, dl) < 0)
-		return -1;
-	for (size_t i = 0; i < d->records_nr; i++) {
-		const struct r53_record *r = &d->records[i];
-		if (r->failover && !strcmp(r->failover, "PRIMARY") && !d->primary)
+	for (size_t i = 0; i < nr; i++) {
+		const struct r53_record *r = &records[i];
+		if (!r->failover || !r->type || strcmp(r->type, d->type))
+			continue;
+		if (!strcmp(r->failover, "PRIMARY") && !d->primary)
 			d->primary = r;
-		else if (r->failover && !strcmp(r->failover, "SECONDARY") && !d->secondary)
+		else if (!strcmp(r->failover, "SECONDARY") && !d->secondary)
 			d->secondary = r;
 	}
-	if (!d->primary || !d->secondary || strcmp(d->primary->type, d->secondary->type))
+	if (!d->primary || !d->secondary)
 		return 0;
 	bool checked = d->primary->health_check_id ||
 		       (d->primary->alias && d->primary->alias_evaluate_health);
@@ -277,7 +280,10 @@ static int read_dns_name(struct aws_client *c, const struct failover_opts *o, co
 	return 1;
 }
 
-/* The failover records: FailoverRecordName, and www. of it when it has a pair too. */
+/*
+ * The failover records: FailoverRecordName, and www. of it when it has a
+ * pair too; of each, the A pair and the AAAA pair when there is one.
+ */
 static enum failover_result read_dns(struct aws_client *c, const struct failover_opts *o,
 				     struct failover_plan *p, struct diag_list *dl)
 {
@@ -289,18 +295,30 @@ static enum failover_result read_dns(struct aws_client *c, const struct failover
 				"name at the DR load balancer by hand");
 		return FAILOVER_OK;
 	}
+	static const char *const types[FAILOVER_DNS_TYPES] = {"A", "AAAA"};
 	for (int www = 0; www < FAILOVER_DNS_NAMES; www++) {
-		struct failover_dns *d = &p->names[p->names_nr];
-		memset(d, 0, sizeof(*d));
-		d->name = www ? xstrfmt("www.%s", p->record_name) : xstrdup(p->record_name);
-		int r = read_dns_name(c, o, p->zone, d, dl);
+		struct failover_dns *first = &p->names[p->names_nr];
+		char *name = www ? xstrfmt("www.%s", p->record_name) : xstrdup(p->record_name);
+		memset(first, 0, sizeof(*first));
+		first->name = name;
 		p->names_nr++; /* kept for release even without a pair */
-		if (r < 0)
+		if (r53_list_records(c, p->zone, name, &first->records, &first->records_nr, dl) < 0)
 			return FAILOVER_CALL_FAILED;
-		if (r == 0) {
-			d->action = FAILOVER_MANUAL;
-			continue;
+		for (int t = 0; t < FAILOVER_DNS_TYPES; t++) {
+			struct failover_dns *d = t ? &p->names[p->names_nr++] : first;
+			if (t) {
+				memset(d, 0, sizeof(*d));
+				d->name = xstrdup(name);
+			}
+			d->type = types[t];
+			if (judge_dns_pair(o, first->records, first->records_nr, d) == 0)
+				d->action = FAILOVER_MANUAL;
 		}
+	}
+	for (size_t i = 0; i < p->names_nr; i++) {
+		const struct failover_dns *d = &p->names[i];
+		if (d->action == FAILOVER_MANUAL)
+			continue;
 		/* the plan's word for DNS: DO wins, then AUTOMATIC, then DONE */
 		if (d->action == FAILOVER_DO || p->dns == FAILOVER_MANUAL ||
 		    (d->action == FAILOVER_AUTOMATIC && p->dns == FAILOVER_DONE))
@@ -520,8 +538,8 @@ static enum failover_result upsert_name(struct aws_client *c, const struct failo
 	free(comment);
 	if (rc < 0)
 		return FAILOVER_CALL_FAILED;
-	say(o, FAILOVER_STEP_DNS, "ChangeResourceRecordSets %s: UPSERT accepted (%s)", d->name,
-	    r53_bare_id(change));
+	say(o, FAILOVER_STEP_DNS, "ChangeResourceRecordSets %s %s: UPSERT accepted (%s)", d->name,
+	    d->type, r53_bare_id(change));
 	unsigned long started = now_ms();
 	unsigned timeout = o->dns_timeout_s ? o->dns_timeout_s : FAILOVER_DNS_TIMEOUT_S;
 	enum failover_result r = FAILOVER_OK;
@@ -538,10 +556,10 @@ static enum failover_result upsert_name(struct aws_client *c, const struct failo
 		free(status);
 		if (insync) {
 			say(o, FAILOVER_STEP_DNS,
-			    "%s: INSYNC on every Route 53 server (resolvers may keep the old "
+			    "%s %s: INSYNC on every Route 53 server (resolvers may keep the old "
 			    "answer "
 			    "for the record's TTL)",
-			    d->name);
+			    d->name, d->type);
 			break;
 		}
 	}
@@ -559,8 +577,8 @@ static enum failover_result switch_dns(struct aws_client *c, const struct failov
 	for (size_t i = 0; i < p->names_nr; i++) {
 		const struct failover_dns *d = &p->names[i];
 		if (d->action == FAILOVER_DONE)
-			say(o, FAILOVER_STEP_DNS, "%s: the PRIMARY points at the DR region already",
-			    d->name);
+			say(o, FAILOVER_STEP_DNS,
+			    "%s %s: the PRIMARY points at the DR region already", d->name, d->type);
 		if (d->action != FAILOVER_DO)
 			continue;
 		enum failover_result r = upsert_name(c, o, p, d, dl);

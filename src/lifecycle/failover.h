@@ -91,17 +91,24 @@ struct failover_opts {
 #define FAILOVER_SCALE_TIMEOUT_S 1800
 #define FAILOVER_DNS_TIMEOUT_S 600
 
-/* One name of the failover records (the domain, and www. of it). */
+/*
+ * One pair of the failover records: a name (the domain, and www. of it) and
+ * a type (A, and AAAA: the standby's load balancer is dual-stack, so each
+ * type has its own pair). The records of a name are listed once, into its
+ * A entry, which owns them; its AAAA entry points into them.
+ */
 struct failover_dns {
 	char *name;
-	struct r53_record *records; /* named `name` */
+	const char *type;	    /* "A" or "AAAA" (static) */
+	struct r53_record *records; /* named `name`; NULL in the AAAA entry */
 	size_t records_nr;
-	const struct r53_record *primary, *secondary; /* into records, or NULL */
+	const struct r53_record *primary, *secondary; /* of `type`, or NULL */
 	struct r53_record new_primary;		      /* the UPSERT, when action == FAILOVER_DO */
 	enum failover_action action;
 };
 
 #define FAILOVER_DNS_NAMES 2
+#define FAILOVER_DNS_TYPES 2
 
 /* What the plan found and decided. Owned: failover_plan_release. */
 struct failover_plan {
@@ -112,7 +119,7 @@ struct failover_plan {
 	struct ecs_service svc;
 	struct aas_target scaling;
 	enum failover_action scale;
-	struct failover_dns names[FAILOVER_DNS_NAMES];
+	struct failover_dns names[FAILOVER_DNS_NAMES * FAILOVER_DNS_TYPES];
 	size_t names_nr;
 	/* all names: DO when one changes; else AUTOMATIC, DONE or MANUAL (dns_reason) */
 	enum failover_action dns;

@@ -56,6 +56,13 @@ signature checks and IAM, and not against a mock of our own:
    properties are set: its DBSubnetGroupName is looked up in the source's
    region (DBSubnetGroupNotFound). The replica's region comes first here.
 
+15. The DR standby's dual-stack public tier: moto resolves no Fn::Cidr,
+   knows no Fn::GetAtt of a VPC's Ipv6CidrBlocks (nor models
+   AWS::EC2::VPCCidrBlock, which would have associated the block: the
+   Amazon-provided block is associated here, through moto's EC2 API, when
+   the attribute is first asked for), and its AWS::EC2::Subnet and
+   AWS::EC2::Route ignore Ipv6CidrBlock and DestinationIpv6CidrBlock.
+
 docs/deployment.md says what ran against moto and what against the scripted
 responder (tests/aws/cfn_responder.py).
 """
@@ -323,7 +330,62 @@ def _fix_promote_read_replica():
     rds.RDSBackend.promote_read_replica = promote_read_replica
 
 
+def _fix_ipv6():
+    """Fn::Cidr, a VPC's Ipv6CidrBlocks, a subnet's Ipv6CidrBlock and an IPv6 route."""
+    import ipaddress
+    from moto.ec2.models import route_tables, subnets, vpcs
+
+    clean = parsing.clean_json
+
+    def clean_json(resource_json, resources_map):
+        if isinstance(resource_json, dict) and "Fn::Cidr" in resource_json:
+            block, count, bits = (clean_json(a, resources_map) for a in resource_json["Fn::Cidr"])
+            net = ipaddress.ip_network(block)
+            sub = net.subnets(new_prefix=net.max_prefixlen - int(bits))
+            return [str(next(sub)) for _ in range(int(count))]
+        return clean(resource_json, resources_map)
+
+    parsing.clean_json = clean_json
+
+    get = vpcs.VPC.get_cfn_attribute
+
+    def get_cfn_attribute(self, attr):
+        if attr != "Ipv6CidrBlocks":
+            return get(self, attr)
+        if not self.get_cidr_block_association_set(ipv6=True):
+            self.ec2_backend.associate_vpc_cidr_block(self.id, None, True)
+        return [a["cidr_block"] for a in self.get_cidr_block_association_set(ipv6=True)]
+
+    vpcs.VPC.get_cfn_attribute = get_cfn_attribute
+
+    create_subnet = subnets.Subnet.create_from_cloudformation_json.__func__
+
+    def subnet_from_cfn(cls, name, cfn, account_id, region_name, **kw):
+        subnet = create_subnet(cls, name, cfn, account_id, region_name, **kw)
+        block = cfn["Properties"].get("Ipv6CidrBlock")
+        if block:
+            subnet.attach_ipv6_cidr_block_associations(block)
+        return subnet
+
+    subnets.Subnet.create_from_cloudformation_json = classmethod(subnet_from_cfn)
+
+    create_route = route_tables.Route.create_from_cloudformation_json.__func__
+
+    def route_from_cfn(cls, name, cfn, account_id, region_name, **kw):
+        props = cfn["Properties"]
+        if "DestinationIpv6CidrBlock" not in props:
+            return create_route(cls, name, cfn, account_id, region_name, **kw)
+        from moto.ec2.models import ec2_backends
+        return ec2_backends[account_id][region_name].create_route(
+            route_table_id=props["RouteTableId"], destination_cidr_block=None,
+            destination_ipv6_cidr_block=props["DestinationIpv6CidrBlock"],
+            gateway_id=props.get("GatewayId"))
+
+    route_tables.Route.create_from_cloudformation_json = classmethod(route_from_cfn)
+
+
 def main():
+    _fix_ipv6()
     _fix_promote_read_replica()
     _fix_cross_region_replica()
     _fix_execute_change_set()

@@ -69,12 +69,27 @@ db = c("rds").describe_db_instances(DBInstanceIdentifier=out["ReplicaDbInstanceI
 print("replica", db["DBInstanceStatus"], db.get("ReadReplicaSourceDBInstanceIdentifier"), db["StorageEncrypted"])
 svc = c("ecs").describe_services(cluster=out["StandbyClusterName"], services=[out["StandbyServiceName"]])["services"][0]
 print("service", svc["desiredCount"], "active", out["StandbyDesiredCountActive"])
+# the dual-stack public tier (the AAAA failover records' target): the VPC's
+# IPv6 block, a /64 of it on each public subnet, ::/0 to the internet gateway
+import ipaddress
+ec2 = c("ec2")
+res = {r["LogicalResourceId"]: r.get("PhysicalResourceId") for page in c("cloudformation").get_paginator(
+    "list_stack_resources").paginate(StackName="SolemateProductionDrStandby") for r in page["StackResourceSummaries"]}
+vpc = ec2.describe_vpcs(VpcIds=[res["Vpc"]])["Vpcs"][0]
+v6 = [ipaddress.ip_network(a["Ipv6CidrBlock"]) for a in vpc.get("Ipv6CidrBlockAssociationSet", [])]
+pub = ec2.describe_subnets(SubnetIds=[res["VpcPublicSubnet1"], res["VpcPublicSubnet2"]])["Subnets"]
+nets = [ipaddress.ip_network(a["Ipv6CidrBlock"]) for sn in pub for a in sn.get("Ipv6CidrBlockAssociationSet", [])]
+print("ipv6", len(v6), len(nets), len(set(nets)), all(n.prefixlen == 64 and v6 and n.subnet_of(v6[0]) for n in nets))
+rt = ec2.describe_route_tables(RouteTableIds=[res["VpcPublicSubnet1RouteTable"]])["RouteTables"][0]
+print("ipv6 route", [r.get("GatewayId", "")[:4] for r in rt["Routes"] if r.get("DestinationIpv6CidrBlock") == "::/0"])
 PY
 expect_grep "the standby stack: complete, protected" "^status CREATE_COMPLETE protected True$" "$TMP/standby.out"
 expect_grep "every output solemate failover reads is there" "^contract missing \[\]$" "$TMP/standby.out"
 expect_grep "the replica: available, of the primary in us-east-1 (by ARN), encrypted" \
   "^replica available arn:aws:rds:us-east-1:123456789012:db:solemate-production-[0-9a-f]{8} True$" "$TMP/standby.out"
 expect_grep "warm: drStandbyTasks (2) running; failover scales to ecsDesiredCount (3)" "^service 2 active 3$" "$TMP/standby.out"
+expect_grep "dual-stack: the VPC's IPv6 block, a distinct /64 of it on each public subnet" "^ipv6 1 2 2 True$" "$TMP/standby.out"
+expect_grep "dual-stack: ::/0 to the internet gateway" "^ipv6 route \['igw-'\]$" "$TMP/standby.out"
 
 expect_exit "failover of what was deployed: exit 0" 0 "$SOLEMATE" failover --env production --to us-west-2 --yes "${C[@]}" "${E[@]}"
 expect_grep "the plan promotes the deployed replica" "3. promote   \[DO\] solemate-production-dr-[0-9a-f]{8} \(replica of arn:aws:rds:us-east-1" "$TMP/out"

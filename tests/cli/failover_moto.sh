@@ -56,12 +56,13 @@ c("application-autoscaling").register_scalable_target(
     ScalableDimension="ecs:service:DesiredCount", MinCapacity=0, MaxCapacity=60)
 r53 = c("route53", "us-east-1")
 zone = r53.create_hosted_zone(Name="solemate.com", CallerReference="failover-moto")["HostedZone"]["Id"].split("/")[-1]
-def rec(sid, role, dns, zid):
-    return {"Action": "CREATE", "ResourceRecordSet": {"Name": "solemate.com.", "Type": "A", "SetIdentifier": sid,
+def rec(sid, role, dns, zid, t):
+    return {"Action": "CREATE", "ResourceRecordSet": {"Name": "solemate.com.", "Type": t, "SetIdentifier": sid,
             "Failover": role, "AliasTarget": {"HostedZoneId": zid, "DNSName": dns, "EvaluateTargetHealth": False}}}
-r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [
-    rec("primary", "PRIMARY", "d111.cloudfront.net.", "Z2FDTNDATAQYW2"),
-    rec("dr-standby", "SECONDARY", "dr-alb-2.us-west-2.elb.amazonaws.com.", "Z1H1FL5HABSF5")]})
+# the A and the AAAA pair, as the Edge and standby stacks hold them (the standby's ALB is dual-stack)
+r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [r for t in ("A", "AAAA") for r in (
+    rec("primary", "PRIMARY", "d111.cloudfront.net.", "Z2FDTNDATAQYW2", t),
+    rec("dr-standby", "SECONDARY", "dualstack.dr-alb-2.us-west-2.elb.amazonaws.com.", "Z1H1FL5HABSF5", t))]})
 outputs = {"ReplicaDbInstanceIdentifier": "solemate-production-dr", "StandbyClusterName": "solemate-production-dr",
            "StandbyServiceName": "app", "StandbyDesiredCountActive": "3", "FailoverHostedZoneId": zone,
            "FailoverRecordName": "solemate.com"}
@@ -79,6 +80,7 @@ ok "moto: a replica in us-west-2 of a primary in us-east-1, the standby service,
 
 expect_exit "failover --yes against moto: exit 0" 0 "$SOLEMATE" failover --env production --to us-west-2 --yes "${C[@]}" "${E[@]}"
 expect_grep "the plan: promote, scale, DNS" "5. dns       \[DO\] UPSERT solemate.com A PRIMARY" "$TMP/out"
+expect_grep "the plan: the AAAA record too" "UPSERT solemate.com AAAA PRIMARY: alias d111.cloudfront.net. -> alias dualstack.dr-alb-2" "$TMP/out"
 expect_grep "followed to the end" "production: failed over" "$TMP/out"
 python3 - "$ZONE" >"$TMP/check.out" 2>&1 <<'PY'
 import os, sys, boto3
@@ -102,7 +104,9 @@ expect_grep "the rerun finds the promotion done" "3. promote   \[done already\]"
 # moto 5.2.1 answers boto3's ListResourceRecordSets here with 403 (its IAM
 # check of that REST GET); the record is read back by the rerun instead
 expect_grep "moto kept the UPSERT: the PRIMARY points at the DR load balancer" \
-  "solemate.com: the PRIMARY points at the DR region already" "$TMP/out"
+  "solemate.com A: the PRIMARY points at the DR region already" "$TMP/out"
+expect_grep "moto kept the AAAA UPSERT too" \
+  "solemate.com AAAA: the PRIMARY points at the DR region already" "$TMP/out"
 expect_exit "deploy of the failed-over environment against moto: refused, exit 2" 2 \
   "$SOLEMATE" deploy --env production --yes --skip-preflight "${C[@]}" "${E[@]}"
 expect_grep "deploy names the promoted instance" "has failed over: 'solemate-production-dr' in us-west-2" "$TMP/err"

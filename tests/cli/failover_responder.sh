@@ -31,20 +31,24 @@ expect_eq() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1" "got '$2', expec
 scenario
 expect_exit "failover --yes: exit 0" 0 "$SOLEMATE" "${FO[@]}" --yes "${E[@]}"
 expect_grep "the plan is shown first" "3. promote   \[DO\] solemate-production-dr" "$TMP/out"
-expect_grep "the plan names the DNS change" "UPSERT solemate.com A PRIMARY: alias d111.cloudfront.net. -> alias dr-alb-2" "$TMP/out"
-expect_grep "and the one of www." "UPSERT www.solemate.com A PRIMARY: alias d111.cloudfront.net. -> alias dr-alb-2" "$TMP/out"
+expect_grep "the plan names the DNS change" "UPSERT solemate.com A PRIMARY: alias d111.cloudfront.net. -> alias dualstack.dr-alb-2" "$TMP/out"
+expect_grep "and the one of www." "UPSERT www.solemate.com A PRIMARY: alias d111.cloudfront.net. -> alias dualstack.dr-alb-2" "$TMP/out"
+# IPv6 visitors fail over too: each name's AAAA pair is switched as its A pair
+expect_grep "and the AAAA records" "UPSERT solemate.com AAAA PRIMARY: alias d111.cloudfront.net. -> alias dualstack.dr-alb-2" "$TMP/out"
+expect_grep "and www.'s AAAA" "UPSERT www.solemate.com AAAA PRIMARY: alias d111.cloudfront.net. -> alias dualstack.dr-alb-2" "$TMP/out"
 expect_grep "progress: the promotion followed" "promote \| solemate-production-dr: rebooting" "$TMP/out"
 expect_grep "progress: tasks counted" "scale \| app: 3 of 3 tasks running" "$TMP/out"
-expect_grep "progress: DNS followed to INSYNC" "dns \| solemate.com: INSYNC" "$TMP/out"
-expect_grep "progress: www. too" "dns \| www.solemate.com: INSYNC" "$TMP/out"
+expect_grep "progress: DNS followed to INSYNC" "dns \| solemate.com A: INSYNC" "$TMP/out"
+expect_grep "progress: www. too" "dns \| www.solemate.com A: INSYNC" "$TMP/out"
+expect_grep "progress: the AAAA records too" "dns \| www.solemate.com AAAA: INSYNC" "$TMP/out"
 expect_grep "step 6: what to change afterwards" "refuses to run while the DR replica is" "$TMP/out"
 expect_eq "the replica is standalone and available" "$(dr "d['rds']['solemate-production-dr']['source'], d['rds']['solemate-production-dr']['status']")" "None available"
 expect_eq "the new primary keeps production's backup retention (30 days)" "$(dr "d['rds']['solemate-production-dr']['retention']")" "30"
 expect_eq "the standby runs ecsDesiredCount (3) tasks" "$(dr "d['ecs']['solemate-production-dr/app']['desired'], d['ecs']['solemate-production-dr/app']['running']")" "3 3"
 expect_eq "its scalable target's minimum is 3, maximum kept" "$(dr "d['aas']['service/solemate-production-dr/app']")" "{'min': 3, 'max': 60}"
-expect_eq "both PRIMARY records point at the DR load balancer, their set kept" \
-  "$(dr "[(r['Name'], r['SetIdentifier'], r['AliasTarget']['DNSName']) for r in d['route53']['Z0SOLEMATE'] if r.get('Failover') == 'PRIMARY']")" \
-  "[('solemate.com.', 'primary', 'dr-alb-2.us-west-2.elb.amazonaws.com.'), ('www.solemate.com.', 'primary', 'dr-alb-2.us-west-2.elb.amazonaws.com.')]"
+expect_eq "the four PRIMARY records (A, AAAA) point at the DR load balancer, their set kept" \
+  "$(dr "sorted((r['Name'], r['Type'], r['SetIdentifier'], r['AliasTarget']['DNSName']) for r in d['route53']['Z0SOLEMATE'] if r.get('Failover') == 'PRIMARY')")" \
+  "[('solemate.com.', 'A', 'primary', 'dualstack.dr-alb-2.us-west-2.elb.amazonaws.com.'), ('solemate.com.', 'AAAA', 'primary', 'dualstack.dr-alb-2.us-west-2.elb.amazonaws.com.'), ('www.solemate.com.', 'A', 'primary', 'dualstack.dr-alb-2.us-west-2.elb.amazonaws.com.'), ('www.solemate.com.', 'AAAA', 'primary', 'dualstack.dr-alb-2.us-west-2.elb.amazonaws.com.')]"
 expect_eq "the other records are untouched" "$(dr "[r['Name'] for r in d['route53']['Z0SOLEMATE'] if not r.get('Failover')]")" "['solemate.com.', 'origin.solemate.com.']"
 order=$(python3 - "$LOG" <<'PY'
 import json, sys

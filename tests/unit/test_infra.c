@@ -722,7 +722,8 @@ TEST(dr_failover_records_with_a_hosted_zone)
 	/* SECONDARY: the standby's load balancer, bypassing CloudFront */
 	CHECK(HAS(z, "DrStandby", "AWS::Route53::RecordSet",
 		  "{\"Name\":\"solemate.com\",\"Type\":\"A\",\"Failover\":\"SECONDARY\","
-		  "\"AliasTarget\":{\"DNSName\":{\"Fn::GetAtt\":[\"LoadBalancer\",\"DNSName\"]}}}"));
+		  "\"AliasTarget\":{\"DNSName\":{\"Fn::Join\":[\"\",[\"dualstack.\","
+		  "{\"Fn::GetAtt\":[\"LoadBalancer\",\"DNSName\"]}]]}}}"));
 	/*
 	 * which visitors then reach directly: its group admits HTTPS from
 	 * anywhere (CloudFront's prefix list alone would refuse them all), and
@@ -732,10 +733,13 @@ TEST(dr_failover_records_with_a_hosted_zone)
 	const json_t *in = json_object_get(
 		json_object_get(resource(z, "DrStandby", "AlbSecurityGroup"), "Properties"),
 		"SecurityGroupIngress");
-	CHECK(json_array_size(in) == 1);
+	CHECK(json_array_size(in) == 2);
 	CHECK(subset_of("{\"CidrIp\":\"0.0.0.0/0\",\"IpProtocol\":\"tcp\",\"FromPort\":443,"
 			"\"ToPort\":443}",
 			json_array_get(in, 0)));
+	CHECK(subset_of("{\"CidrIpv6\":\"::/0\",\"IpProtocol\":\"tcp\",\"FromPort\":443,"
+			"\"ToPort\":443}",
+			json_array_get(in, 1)));
 	CHECK(!json_object_get(json_object_get(T(z, "DrStandby"), "Parameters"),
 			       "CloudFrontOriginFacingPrefixList"));
 	char *acl = json_dumps(resource(z, "DrStandby", "AlbWebAcl"), JSON_COMPACT);
@@ -818,6 +822,84 @@ TEST(failover_health_checkers_reach_the_primary_load_balancer)
 	CHECK(!HAS(b, "Edge", "AWS::Route53::HealthCheck", "{}"));
 	CHECK(!json_object_get(json_object_get(T(b, "Network"), "Parameters"),
 			       "Route53HealthCheckersPrefixList"));
+	sm_app_free(b);
+}
+
+/*
+ * IPv6 visitors fail over too: the AAAA records are a failover pair like
+ * the A records, whose SECONDARY is the standby's load balancer, dual-stack
+ * with everything the ELB's dualstack requirements name (an IPv6 block on
+ * the VPC and on its subnets, an IPv6 route, security group and network ACL
+ * rules for IPv6). Before, the AAAA records stayed on CloudFront and its
+ * dead origin in a regional outage. The primary stays IPv4.
+ */
+TEST(dr_standby_is_dual_stack_and_takes_the_aaaa_records)
+{
+	const char *ws[] = {"drReadiness=warm-standby"};
+	struct sm_app *z = build_with("tests/fixtures/config/good/production-with-zone.json", ws, 1);
+	for (int www = 0; www < 2; www++) {
+		const char *name = www ? "www.solemate.com" : "solemate.com";
+		char *primary = xstrfmt("{\"Name\":\"%s\",\"Type\":\"AAAA\",\"Failover\":\"PRIMARY\","
+					"\"HealthCheckId\":{\"Ref\":\"PrimaryHealthCheck\"}}",
+					name);
+		char *secondary = xstrfmt(
+			"{\"Name\":\"%s\",\"Type\":\"AAAA\",\"Failover\":\"SECONDARY\","
+			"\"SetIdentifier\":\"dr-standby\",\"AliasTarget\":{\"DNSName\":{\"Fn::Join\":"
+			"[\"\",[\"dualstack.\",{\"Fn::GetAtt\":[\"LoadBalancer\",\"DNSName\"]}]]},"
+			"\"HostedZoneId\":{\"Fn::GetAtt\":[\"LoadBalancer\",\"CanonicalHostedZoneID\"]},"
+			"\"EvaluateTargetHealth\":true}}",
+			name);
+		CHECK(HAS(z, "Edge", "AWS::Route53::RecordSet", primary));
+		CHECK(HAS(z, "DrStandby", "AWS::Route53::RecordSet", secondary));
+		free(primary);
+		free(secondary);
+	}
+	CHECK(COUNT(z, "DrStandby", "AWS::Route53::RecordSet") == 4);
+	/* the standby's load balancer answers IPv6 */
+	CHECK(HAS(z, "DrStandby", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+		  "{\"IpAddressType\":\"dualstack\"}"));
+	CHECK(HAS(z, "DrStandby", "AWS::EC2::VPCCidrBlock",
+		  "{\"VpcId\":{\"Ref\":\"Vpc\"},\"AmazonProvidedIpv6CidrBlock\":true}"));
+	for (int az = 0; az < 2; az++) {
+		char *id = xstrfmt("VpcPublicSubnet%d", az + 1);
+		const json_t *sn = resource(z, "DrStandby", id);
+		char *want = xstrfmt("{\"Ipv6CidrBlock\":{\"Fn::Select\":[%d,{\"Fn::Cidr\":[{\"Fn::Select\":"
+				     "[0,{\"Fn::GetAtt\":[\"Vpc\",\"Ipv6CidrBlocks\"]}]},2,64]}]}}",
+				     az);
+		CHECK(subset_of(want, json_object_get(sn, "Properties")));
+		char *deps = json_dumps(json_object_get(sn, "DependsOn"), JSON_ENCODE_ANY);
+		CHECK(deps && strstr(deps, "VpcIpv6CidrBlock"));
+		free(deps);
+		free(want);
+		free(id);
+		char *rt = xstrfmt("{\"RouteTableId\":{\"Ref\":\"VpcPublicSubnet%dRouteTable\"},"
+				   "\"DestinationIpv6CidrBlock\":\"::/0\",\"GatewayId\":{\"Ref\":\"VpcIGW\"}}",
+				   az + 1);
+		CHECK(HAS(z, "DrStandby", "AWS::EC2::Route", rt));
+		free(rt);
+	}
+	/* the private and isolated tiers stay IPv4 */
+	CHECK(!json_object_get(json_object_get(resource(z, "DrStandby", "VpcPrivateSubnet1"), "Properties"),
+			       "Ipv6CidrBlock"));
+	CHECK(!json_object_get(json_object_get(resource(z, "DrStandby", "VpcIsolatedSubnet1"), "Properties"),
+			       "Ipv6CidrBlock"));
+	/* the public ACL lets IPv6 in on 443 and the answers out */
+	CHECK(HAS(z, "DrStandby", "AWS::EC2::NetworkAclEntry",
+		  "{\"NetworkAclId\":{\"Ref\":\"PublicNacl\"},\"Egress\":false,\"Ipv6CidrBlock\":\"::/0\","
+		  "\"PortRange\":{\"From\":443,\"To\":443}}"));
+	CHECK(HAS(z, "DrStandby", "AWS::EC2::NetworkAclEntry",
+		  "{\"NetworkAclId\":{\"Ref\":\"PublicNacl\"},\"Egress\":true,\"Ipv6CidrBlock\":\"::/0\","
+		  "\"PortRange\":{\"From\":1024,\"To\":65535}}"));
+	/* the primary is untouched: IPv4, no IPv6 block */
+	CHECK(HAS(z, "Compute", "AWS::ElasticLoadBalancingV2::LoadBalancer", "{\"IpAddressType\":\"ipv4\"}"));
+	CHECK(COUNT(z, "Network", "AWS::EC2::VPCCidrBlock") == 0);
+	CHECK(!HAS(z, "Network", "AWS::EC2::NetworkAclEntry", "{\"Ipv6CidrBlock\":\"::/0\"}"));
+	sm_app_free(z);
+	/* without a standby that serves, the AAAA records stay plain CloudFront aliases */
+	const char *br[] = {"drReadiness=backup-restore"};
+	struct sm_app *b = build_with("tests/fixtures/config/good/production-with-zone.json", br, 1);
+	CHECK(HAS(b, "Edge", "AWS::Route53::RecordSet", "{\"Name\":\"solemate.com\",\"Type\":\"AAAA\"}"));
+	CHECK(!HAS(b, "Edge", "AWS::Route53::RecordSet", "{\"Failover\":\"PRIMARY\"}"));
 	sm_app_free(b);
 }
 
@@ -1789,6 +1871,7 @@ int main(void)
 	RUN(dr_standby_replicates_the_database_across_regions);
 	RUN(dr_failover_records_with_a_hosted_zone);
 	RUN(failover_health_checkers_reach_the_primary_load_balancer);
+	RUN(dr_standby_is_dual_stack_and_takes_the_aaaa_records);
 	RUN(fr_4_1_vpc_with_public_and_private_subnets);
 	RUN(fr_4_2_internet_and_nat_gateways);
 	RUN(fr_4_3_security_groups_and_nacls);
