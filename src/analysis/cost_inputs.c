@@ -29,6 +29,10 @@ static int cmp_key(const void *k, const void *e)
 
 static bool is_quantity_key(const char *k)
 {
+	/* asked for every scalar of every resource: most keys begin with another letter */
+	static const char initials[] = "ACDIMPRSV";
+	if (!k[0] || !strchr(initials, k[0]))
+		return false;
 	return bsearch(k, quantity_keys, sizeof(quantity_keys) / sizeof(quantity_keys[0]),
 		       sizeof(quantity_keys[0]), cmp_key) != NULL;
 }

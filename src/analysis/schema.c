@@ -52,6 +52,16 @@ struct cfn_schema {
 	size_t tab_cap, tab_nr;
 	char **closest; /* cfn_schema_closest_type's answers, kept for the caller */
 	size_t closest_nr, closest_alloc;
+	struct match **matches; /* cfn_schema_match's answers: open addressing */
+	size_t matches_cap, matches_nr;
+};
+
+/* Whether a string matched a pattern (the pattern's index into regexes). */
+struct match {
+	size_t re;
+	uint64_t hash;
+	char *text;
+	bool matched;
 };
 
 /* Order of the kinds of lines in the file: header, R, T, X. */
@@ -267,6 +277,12 @@ void cfn_schema_free(struct cfn_schema *s)
 	}
 	free(s->regexes);
 	json_decref(s->regex_index);
+	for (size_t i = 0; i < s->matches_cap; i++)
+		if (s->matches[i]) {
+			free(s->matches[i]->text);
+			free(s->matches[i]);
+		}
+	free(s->matches);
 	for (size_t i = 0; i < s->closest_nr; i++)
 		free(s->closest[i]);
 	free(s->closest);
@@ -352,10 +368,9 @@ const char *cfn_schema_closest_type(struct cfn_schema *s, const char *type)
 	return s->closest[s->closest_nr++] = best;
 }
 
-const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere)
+/* The index of `ere` compiled into regexes, compiling it the first time. */
+static size_t regex_at(struct cfn_schema *s, const char *ere)
 {
-	if (!ere)
-		return NULL;
 	if (!s->regex_index)
 		s->regex_index = json_object();
 	json_t *at = json_object_get(s->regex_index, ere);
@@ -367,8 +382,61 @@ const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere)
 		at = json_integer((json_int_t)s->regexes_nr++);
 		json_object_set_new(s->regex_index, ere, at);
 	}
-	struct compiled *cr = s->regexes[json_integer_value(at)];
+	return (size_t)json_integer_value(at);
+}
+
+const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere)
+{
+	if (!ere)
+		return NULL;
+	struct compiled *cr = s->regexes[regex_at(s, ere)];
 	return cr->ok ? &cr->re : NULL;
+}
+
+static void match_put(struct cfn_schema *s, struct match *m)
+{
+	size_t mask = s->matches_cap - 1, i = (size_t)m->hash & mask;
+	while (s->matches[i])
+		i = (i + 1) & mask;
+	s->matches[i] = m;
+}
+
+int cfn_schema_match(struct cfn_schema *s, const char *ere, const char *text)
+{
+	if (!ere)
+		return -1;
+	size_t re = regex_at(s, ere);
+	if (!s->regexes[re]->ok)
+		return -1;
+	/* the same values meet the same patterns in every environment (glibc's
+	 * regexec: 7,000 instructions a call) */
+	uint64_t h = key_hash((char)(re & 0x7f), text, strlen(text)) ^ ((uint64_t)re << 40);
+	if (s->matches_cap) {
+		size_t mask = s->matches_cap - 1;
+		for (size_t i = (size_t)h & mask; s->matches[i]; i = (i + 1) & mask) {
+			const struct match *m = s->matches[i];
+			if (m->hash == h && m->re == re && !strcmp(m->text, text))
+				return m->matched;
+		}
+	}
+	if (2 * (s->matches_nr + 1) > s->matches_cap) {
+		struct match **old = s->matches;
+		size_t old_cap = s->matches_cap;
+		s->matches_cap = old_cap ? 2 * old_cap : 64;
+		s->matches = xcalloc(s->matches_cap, sizeof(*s->matches));
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i])
+				match_put(s, old[i]);
+		free(old);
+	}
+	struct match *m = xcalloc(1, sizeof(*m));
+	m->re = re;
+	m->hash = h;
+	m->text = xstrdup(text);
+	m->matched = regexec(&s->regexes[re]->re, text, 0, NULL, 0) == 0;
+	match_put(s, m);
+	s->matches_nr++;
+	return m->matched;
 }
 
 const char *cfn_closest_key(const json_t *candidates, const char *name)

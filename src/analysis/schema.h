@@ -54,6 +54,9 @@ char cfn_schema_replacement(struct cfn_schema *s, const char *type, const char *
 /* `ere` (a POSIX extended regex of the data) compiled, cached for the schema's
  * life; NULL when it does not compile. */
 const regex_t *cfn_schema_regex(struct cfn_schema *s, const char *ere);
+/* Whether `text` matches `ere` (1) or not (0), each pair tried once for the
+ * schema's life; -1 when `ere` is NULL or does not compile. */
+int cfn_schema_match(struct cfn_schema *s, const char *ere, const char *text);
 
 /* The closest of `candidates` (a JSON object's keys) to `name`, or NULL. */
 const char *cfn_closest_key(const json_t *candidates, const char *name);

@@ -207,8 +207,7 @@ static enum ev ev_string(struct ext *x, const char *k, const json_t *arg, const 
 		return EV_TRUE;
 	const char *s = json_string_value(v);
 	if (!strcmp(k, "pattern")) {
-		const regex_t *re = cfn_schema_regex(x->c->schema, json_string_value(arg));
-		if (re && regexec(re, s, 0, NULL, 0))
+		if (!cfn_schema_match(x->c->schema, json_string_value(arg), s))
 			return fail(x, path, "'%s' does not match '%s'", s, json_string_value(arg));
 		return EV_TRUE;
 	}

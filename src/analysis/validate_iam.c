@@ -139,8 +139,7 @@ static void check_action(struct vctx *c, const char *a, const char *path)
 
 static void check_resource(struct vctx *c, const char *r, const char *path)
 {
-	const regex_t *re = cfn_schema_regex(c->schema, ARN_ERE);
-	if (strcmp(r, "*") && re && regexec(re, r, 0, NULL, 0)) {
+	if (strcmp(r, "*") && !cfn_schema_match(c->schema, ARN_ERE, r)) {
 		struct diag *d = vd_report(c, DIAG_ERROR, path, "'%s' is not an ARN nor \"*\"", r);
 		diag_set_hint(d, "for example arn:aws:s3:::bucket/* or !GetAtt Res.Arn");
 	}

@@ -164,8 +164,7 @@ static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_
 	size_t i;
 	json_t *p;
 	json_array_foreach (cv->p, i, p) {
-		const regex_t *re = cfn_schema_regex(c->schema, json_string_value(p));
-		if (json_is_string(v) && re && regexec(re, text, 0, NULL, 0) != 0) {
+		if (json_is_string(v) && !cfn_schema_match(c->schema, json_string_value(p), text)) {
 			struct diag *dg =
 				vd_report(c, DIAG_ERROR, path,
 					  "'%s' does not match the pattern CloudFormation "

@@ -207,19 +207,25 @@ static void dump_value(struct strbuf *sb, const json_t *v, int depth)
 	}
 }
 
+/* The bytes put_string adds to a byte by escaping it: \" \\ \n \t \r \b \f one, \u00XX five. */
+static const unsigned char escape_extra[256] = {
+	5, 5, 5, 5, 5, 5, 5, 5, 1, 1, 1, 5, 1, 1, 5, 5, /* \b \t \n, \f \r */
+	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, ['"'] = 1, ['\\'] = 1,
+};
+
 /* The bytes put_string writes for s[0..n), quotes included. */
 static size_t string_size(const char *s, size_t n)
 {
 	size_t out = n + 2, i = 0;
 	for (;;) {
 		i = plain_run(s, i, n);
+		/* the block with an escape, or the last bytes (most strings are short):
+		 * a table, not a test per kind of byte */
+		size_t end = n - i > 8 ? i + 8 : n;
+		for (; i < end; i++)
+			out += escape_extra[(unsigned char)s[i]];
 		if (i >= n)
 			return out;
-		unsigned char c = (unsigned char)s[i++];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		/* \" \\ \n \t \r \b \f add one byte, \u00XX five */
-		out += strchr("\"\\\n\t\r\b\f", c) && c ? 1 : 5;
 	}
 }
 

@@ -97,6 +97,8 @@ TEST(values_errors_and_positions_agree_on_tricky_input)
 		"{\"lone\": \"\\ud83d\"}",
 		"{\"low\": \"\\ude00\"}",
 		"{\"nul\": \"a\\u0000b\"}",
+		/* escapes inside and after 8-byte blocks (the compact size's table) */
+		"{\"long\": \"0123456789abcdef\\\"0123456\\u0001abcdefgh\\\\ijklmnopqrs\\n\"}",
 		"{\"k\\u00e9y\": 1}",
 		"{\"a\": 1, \"a\": 2}",
 		"{\"n\": [0, -0, 1.5, -2.5e3, 1E+2, 1e-400, 9223372036854775807]}",
