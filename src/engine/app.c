@@ -502,7 +502,7 @@ void sm_resource_accept(struct sm_resource *r, const char *rule_id, const char *
 	if (!nag_ids) {
 		/* the synthesis fails here, naming the rule (resolve reports the marker) */
 		char *msg = xstrfmt("no rule '%s' to accept a finding of", rule_id);
-		json_array_append_new(suppressions(r), json_pack("{ss}", SM_PACK_ERROR_KEY, msg));
+		json_array_append_new(suppressions(r), sm_pack_error_new(msg));
 		free(msg);
 		return;
 	}

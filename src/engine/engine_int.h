@@ -87,6 +87,9 @@ struct sm_app {
 #define SM_PACK_ERROR_KEY "Fn::SolematePackError"
 /* The message of such a marker (also one a caller set other keys on), or NULL when `v` is none. */
 const char *sm_pack_error(const json_t *v);
+/* A new marker with message `msg`: the one way to make one (sm_pack_error looks for
+ * markers only once one was made). */
+json_t *sm_pack_error_new(const char *msg);
 
 /*
  * jansson checks every string and key it is given for UTF-8, byte by byte:

@@ -344,9 +344,9 @@ static json_t *fast_pack(const char *fmt, va_list ap)
 	return v;
 }
 
-/* How many packs failed this run: while none did, no object is a failure's marker and
- * resolve need not look every object up for one (1.3M instructions of validate and
- * check of --env all together). */
+/* How many failure markers were made this run (sm_pack_error_new): while none was,
+ * no object is one and resolve need not look every object up for one (1.3M instructions of validate
+ * and check of --env all together). */
 static unsigned long pack_failures;
 
 json_t *sm_pack_at(const char *file, int line, const char *fmt, ...)
@@ -368,10 +368,15 @@ json_t *sm_pack_at(const char *file, int line, const char *fmt, ...)
 	char *msg = xstrfmt("%s:%d: %s for '%s' in \"%s\"", base ? base + 1 : file, line, err.text,
 			    path.len ? path.buf : "(the value itself)", fmt);
 	strbuf_release(&path);
-	v = json_pack("{ss}", SM_PACK_ERROR_KEY, msg);
+	v = sm_pack_error_new(msg);
 	free(msg);
-	pack_failures++;
 	return v;
+}
+
+json_t *sm_pack_error_new(const char *msg)
+{
+	pack_failures++;
+	return json_pack("{ss}", SM_PACK_ERROR_KEY, msg);
 }
 
 const char *sm_pack_error(const json_t *v)
