@@ -55,8 +55,10 @@ void sm_assembly_release(struct sm_assembly *a)
 		free(t->account);
 		free(t->region);
 		free(t->source);
-		if (!arena_active()) /* else a walk over every value that frees nothing */
+		if (!arena_active()) { /* else a walk over every value that frees nothing */
 			json_decref(t->tmpl);
+			json_decref(t->lookups);
+		}
 		for (size_t j = 0; j < t->depends_nr; j++)
 			free(t->depends[j]);
 		free(t->depends);
@@ -210,6 +212,27 @@ static int load_template_file(struct sm_assembly *a, const char *path, const cha
 	return SM_LOAD_OK;
 }
 
+/* The "solemate:lookup" entries of an artifact's metadata (synth writes them), or NULL. */
+static json_t *manifest_lookups(const json_t *art, const char *stack)
+{
+	char *key = xstrfmt("/%s", stack);
+	const json_t *entries = json_object_get(json_object_get(art, "metadata"), key);
+	free(key);
+	json_t *out = NULL;
+	size_t i;
+	const json_t *e;
+	json_array_foreach (entries, i, e) {
+		const json_t *d = json_object_get(e, "data");
+		if (!json_is_string(json_object_get(d, "parameter")) ||
+		    strcmp(json_string_value(json_object_get(e, "type")) ?: "", "solemate:lookup"))
+			continue;
+		if (!out)
+			out = json_array();
+		json_array_append(out, (json_t *)d);
+	}
+	return out;
+}
+
 int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_list *dl)
 {
 	char *mpath = xstrfmt("%s/manifest.json", dir);
@@ -262,6 +285,7 @@ int sm_assembly_load_dir(struct sm_assembly *a, const char *dir, struct diag_lis
 		}
 		t->protected_stack = json_is_true(json_object_get(props, "terminationProtection"));
 		t->protection_known = true;
+		t->lookups = manifest_lookups(art, id);
 		json_t *deps = json_object_get(art, "dependencies");
 		size_t i;
 		json_t *d;

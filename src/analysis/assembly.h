@@ -43,6 +43,12 @@ struct sm_template {
 	/* protected_stack was said by a manifest or the app; false for a
 	 * template read alone, whose environment nobody told us */
 	bool protection_known;
+	/*
+	 * The parameters `deploy` fills in from the account (the manifest's
+	 * "solemate:lookup" metadata, or the app's): [{"parameter": P, "lookup":
+	 * "ec2:managed-prefix-list", "name": N}, ...]; NULL when none. Owned.
+	 */
+	json_t *lookups;
 };
 
 struct sm_assembly_index;

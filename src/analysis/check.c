@@ -29,7 +29,8 @@ static const struct resource_rule *const tables[] = {check_rules_s3,	     check_
 						     check_rules_dep_limits, check_rules_dep_exec,
 						     check_rules_dep_wire,   check_rules_dep_data,
 						     check_rules_dep_names,  check_rules_dep_svc,
-						     check_rules_dep_notify, NULL};
+						     check_rules_dep_notify, check_rules_dep_quota,
+						     check_rules_dep_dns,    NULL};
 
 static const struct {
 	const char *name;

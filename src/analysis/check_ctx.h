@@ -123,7 +123,8 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
 	check_rules_dep_edge[], check_rules_dep_policy[], check_rules_dep_limits[],
 	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[],
-	check_rules_dep_names[], check_rules_dep_svc[], check_rules_dep_notify[];
+	check_rules_dep_names[], check_rules_dep_svc[], check_rules_dep_notify[],
+	check_rules_dep_quota[], check_rules_dep_dns[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \

@@ -3,8 +3,11 @@
  * 080): a name is unique where the service keeps it (S3 everywhere, IAM in
  * the account, most others in the account and Region), so two resources of
  * one scope cannot share it, and a resource that outlives its stack keeps
- * it from the stack's next creation.
+ * it from the stack's next creation. IAM names (SM-DEP-084, 086) have a
+ * length and characters IAM checks, also of a name made with Fn::Sub or
+ * Fn::Join.
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "analysis/check_ctx.h"
@@ -36,6 +39,28 @@ static const struct sm_rule_meta dep_retained_name = DEP_RULE(
 	"stack's name is not enough: the next stack has the same.",
 	"https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
 	"aws-attribute-deletionpolicy.html");
+
+static const struct sm_rule_meta dep_iam_name = DEP_RULE(
+	"084", SM_SEV_ERROR,
+	"IAM name or path longer than IAM takes, or with characters it refuses",
+	"IAM takes role and user names of at most 64 characters, group, managed policy, instance "
+	"profile and inline policy names of at most 128, of letters, digits and +=,.@_- only, and "
+	"paths that begin and end with '/' (512 at most): CreateRole and the others refuse "
+	"anything else (ValidationError), also when Fn::Sub or Fn::Join builds the name, as "
+	"soon as its literal parts and the values it takes (the stack's name, the Region) are "
+	"too long.",
+	"Shorten the name (the literal parts, or what it takes from the stack's name), keep to "
+	"the allowed characters, or omit the name and let CloudFormation generate one.",
+	"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html");
+static const struct sm_rule_meta dep_iam_name_stack = DEP_RULE(
+	"086", SM_SEV_WARNING, "IAM name built from a stack name that can push it over IAM's limit",
+	"A stack's name may have up to 128 characters: an IAM name made with ${AWS::StackName} "
+	"is refused (ValidationError) when the stack is created under a name long enough to take "
+	"it past IAM's limit (64 characters for roles and users, 128 for the others), which the "
+	"template alone cannot rule out.",
+	"Take a short part of the stack's identity instead (Fn::Select of Fn::Split of "
+	"AWS::StackId), shorten the literal parts, or omit the name.",
+	"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html");
 
 /* ---- SM-DEP-060: explicit names ---- */
 
@@ -274,8 +299,236 @@ static void retained_name(struct check_ctx *c, const char *id, const json_t *p, 
 		     text ? "'" : "");
 }
 
+/* ---- SM-DEP-084, 086: IAM names ---- */
+
+#define LEN_UNBOUNDED (LONG_MAX / 4)
+#define STACK_NAME_MAX 128
+
+static const struct {
+	const char *type, *prop;
+	long max;
+	bool entity; /* a named entity (letters, digits and +=,.@_- only), not an inline policy */
+} iam_named[] = {
+	{"AWS::IAM::Role", "RoleName", 64, true},
+	{"AWS::IAM::User", "UserName", 64, true},
+	{"AWS::IAM::Group", "GroupName", 128, true},
+	{"AWS::IAM::ManagedPolicy", "ManagedPolicyName", 128, true},
+	{"AWS::IAM::InstanceProfile", "InstanceProfileName", 128, true},
+	{"AWS::IAM::Policy", "PolicyName", 128, false},
+	{"AWS::IAM::RolePolicy", "PolicyName", 128, false},
+	{"AWS::IAM::UserPolicy", "PolicyName", 128, false},
+	{"AWS::IAM::GroupPolicy", "PolicyName", 128, false},
+};
+
+/* The lengths a name can take, and the first character of its literal parts IAM refuses. */
+struct name_span {
+	const struct sm_template *t;
+	bool stack_known; /* the stack's name is the one it is created under */
+	long min, max;
+	bool from_stack; /* a part is the stack's name */
+	char bad;
+};
+
+static void span_add(struct name_span *s, long lo, long hi)
+{
+	s->min += lo;
+	s->max = s->max >= LEN_UNBOUNDED || hi >= LEN_UNBOUNDED ? LEN_UNBOUNDED : s->max + hi;
+}
+
+static bool iam_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("+=,.@_-", ch));
+}
+
+static void span_literal(struct name_span *s, const char *text, size_t n)
+{
+	for (size_t i = 0; i < n && !s->bad; i++)
+		if (!iam_char(text[i]))
+			s->bad = text[i];
+	span_add(s, (long)n, (long)n);
+}
+
+/* ${X} or {"Ref": X}: a pseudo parameter's length, the stack's name, or any (one at least). */
+static void span_ref(struct name_span *s, const char *name, size_t len)
+{
+#define IS(lit) (len == sizeof(lit) - 1 && !memcmp(name, lit, len))
+	if (IS("AWS::StackName")) {
+		s->from_stack = true;
+		long n = (long)strlen(s->t->stack_name ?: "");
+		if (s->stack_known && n)
+			span_add(s, n, n);
+		else
+			span_add(s, 1, STACK_NAME_MAX);
+	} else if (IS("AWS::AccountId")) {
+		span_add(s, 12, 12);
+	} else if (IS("AWS::Region")) {
+		long n = s->t->region ? (long)strlen(s->t->region) : 0;
+		span_add(s, n ? n : 9, n ? n : 14);
+	} else if (IS("AWS::Partition")) {
+		span_add(s, 3, 10);
+	} else if (IS("AWS::URLSuffix")) {
+		span_add(s, 13, 16);
+	} else {
+		span_add(s, 0, LEN_UNBOUNDED); /* a parameter may be empty, an attribute anything */
+	}
+#undef IS
+}
+
+static void span_of(struct name_span *s, const json_t *v);
+
+static void span_sub(struct name_span *s, const char *text, const json_t *vars)
+{
+	const char *p = text;
+	while (*p) {
+		const char *open = strstr(p, "${");
+		size_t lit = open ? (size_t)(open - p) : strlen(p);
+		span_literal(s, p, lit);
+		if (!open)
+			return;
+		const char *close = strchr(open, '}');
+		if (!close) {
+			span_literal(s, open, strlen(open));
+			return;
+		}
+		size_t n = (size_t)(close - open - 2);
+		if (open[2] == '!') { /* ${!Literal} is the text "${Literal}" */
+			span_literal(s, "$", 1);
+			span_literal(s, "{", 1);
+			span_literal(s, open + 3, n - 1);
+			span_literal(s, "}", 1);
+		} else {
+			char key[256];
+			const json_t *var = NULL;
+			if (n < sizeof(key)) {
+				memcpy(key, open + 2, n);
+				key[n] = '\0';
+				var = json_object_get(vars, key);
+			}
+			if (var)
+				span_of(s, var);
+			else if (memchr(open + 2, '.', n))
+				span_add(s, 0, LEN_UNBOUNDED); /* ${X.Attr} */
+			else
+				span_ref(s, open + 2, n);
+		}
+		p = close + 1;
+	}
+}
+
+/* The lengths value `v` can take once CloudFormation resolves it. */
+static void span_of(struct name_span *s, const json_t *v)
+{
+	if (json_is_string(v)) {
+		span_literal(s, jstr(v), strlen(jstr(v)));
+		return;
+	}
+	const char *ref = jstr(json_object_get(v, "Ref"));
+	const json_t *sub = json_object_get(v, "Fn::Sub"), *join = json_object_get(v, "Fn::Join");
+	if (json_object_size(v) != 1) {
+		span_add(s, 0, LEN_UNBOUNDED);
+	} else if (ref) {
+		span_ref(s, ref, strlen(ref));
+	} else if (sub) {
+		const char *text = json_is_array(sub) ? jstr(json_array_get(sub, 0)) : jstr(sub);
+		if (text)
+			span_sub(s, text, json_array_get(sub, 1));
+		else
+			span_add(s, 0, LEN_UNBOUNDED);
+	} else if (join && json_is_string(json_array_get(join, 0)) &&
+		   json_is_array(json_array_get(join, 1))) {
+		const char *delim = jstr(json_array_get(join, 0));
+		size_t i;
+		json_t *x;
+		json_array_foreach (json_array_get(join, 1), i, x) {
+			if (i)
+				span_literal(s, delim, strlen(delim));
+			span_of(s, x);
+		}
+	} else {
+		span_add(s, 0, LEN_UNBOUNDED); /* GetAtt, ImportValue, Select, a list join */
+	}
+}
+
+static void iam_name_value(struct check_ctx *c, const char *id, const json_t *v, const char *prop,
+			   long max, bool entity)
+{
+	struct name_span s = {.t = c->t, .stack_known = c->t->protection_known};
+	span_of(&s, v);
+	const char *lit = jstr(v);
+	if (s.min > max) {
+		check_report(c, &dep_iam_name, id, prop,
+			     "%s of '%s' %s %ld characters%s%s%s; IAM takes %ld at most", prop, id,
+			     lit ? "has" : "has at least", s.min,
+			     s.from_stack && s.stack_known ? " with the stack's name '" : "",
+			     s.from_stack && s.stack_known ? c->t->stack_name : "",
+			     s.from_stack && s.stack_known ? "'" : "", max);
+		return;
+	}
+	if (entity && s.bad) {
+		check_report(c, &dep_iam_name, id, prop,
+			     "%s of '%s' holds '%c', which IAM refuses in names (letters, digits "
+			     "and +=,.@_- only)",
+			     prop, id, s.bad);
+		return;
+	}
+	if (s.from_stack && !s.stack_known && s.min + STACK_NAME_MAX - 1 > max)
+		check_report(c, &dep_iam_name_stack, id, prop,
+			     "%s of '%s' takes the stack's name: past %ld characters of stack name "
+			     "it is longer than IAM's %ld",
+			     prop, id, max - (s.min - 1), max);
+}
+
+/* A literal Path: '/' alone or "/a/b/", printable ASCII without spaces, 512 at most. */
+static void iam_path(struct check_ctx *c, const char *id, const json_t *v, bool policy)
+{
+	const char *p = jstr(v);
+	if (!p)
+		return;
+	size_t n = strlen(p);
+	bool ok = n >= 1 && n <= 512 && p[0] == '/' && p[n - 1] == '/';
+	for (size_t i = 0; ok && i < n; i++)
+		ok = policy ? p[i] == '/' || iam_char(p[i]) : p[i] >= 0x21 && p[i] <= 0x7e;
+	ok = ok && !strstr(p, "//");
+	if (!ok)
+		check_report(c, &dep_iam_name, id, "Path",
+			     "Path '%s' of '%s' is not one IAM takes (it begins and ends with '/', "
+			     "%s, 512 characters at most)",
+			     p, id,
+			     policy ? "letters, digits and +=,.@_- between the slashes"
+				    : "printable characters without spaces");
+}
+
+static void iam_names(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const char *type = res_type(r);
+	if (strncmp(type, "AWS::IAM::", 10))
+		return; /* one entry for the nine IAM types: cheaper than nine in the table */
+	for (size_t k = 0; k < sizeof(iam_named) / sizeof(iam_named[0]); k++) {
+		if (strcmp(iam_named[k].type, type))
+			continue;
+		const json_t *name = json_object_get(p, iam_named[k].prop);
+		if (name)
+			iam_name_value(c, id, name, iam_named[k].prop, iam_named[k].max,
+				       iam_named[k].entity);
+		if (iam_named[k].entity)
+			iam_path(c, id, json_object_get(p, "Path"),
+				 !strcmp(type, "AWS::IAM::ManagedPolicy"));
+	}
+	/* the inline policies of a role, user or group */
+	size_t i;
+	json_t *pol;
+	json_array_foreach (json_object_get(p, "Policies"), i, pol) {
+		const json_t *name = json_object_get(pol, "PolicyName");
+		if (name)
+			iam_name_value(c, id, name, "Policies", 128, false);
+	}
+}
+
 const struct resource_rule check_rules_dep_names[] = {
 	{&dep_name_clash, "*", name_clash},
 	{&dep_retained_name, "*", retained_name},
+	{&dep_iam_name, "*", iam_names},
+	{&dep_iam_name_stack, "-", NULL},
 	{NULL, NULL, NULL},
 };

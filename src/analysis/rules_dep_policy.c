@@ -37,6 +37,18 @@ static const struct sm_rule_meta dep_topic_key = DEP_RULE(
 	"(or the service-linked role) kms:GenerateDataKey* and kms:Decrypt.",
 	"https://docs.aws.amazon.com/sns/latest/dg/"
 	"sns-key-management.html#compatibility-with-aws-services");
+static const struct sm_rule_meta dep_queue_key = DEP_RULE(
+	"085", SM_SEV_ERROR, "Encrypted queue whose key the sending service may not use",
+	"A service that sends to a queue encrypted with a KMS key (EventBridge rule targets, S3 "
+	"event notifications, SNS subscriptions) needs kms:GenerateDataKey* and kms:Decrypt in "
+	"that key's policy for its service principal; the AWS managed key alias/aws/sqs allows "
+	"no service. Without them every message is dropped (S3 refuses the notification "
+	"configuration outright).",
+	"Encrypt the queue with a customer managed key whose policy allows the service principal "
+	"(events.amazonaws.com, s3.amazonaws.com, sns.amazonaws.com) kms:GenerateDataKey* and "
+	"kms:Decrypt, scoped by aws:SourceArn; or use SSE-SQS.",
+	"https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+	"sqs-key-management.html#compatibility-with-aws-services");
 static const struct sm_rule_meta dep_key_admin = DEP_RULE(
 	"043", SM_SEV_ERROR, "KMS key policy no principal can administer",
 	"CreateKey runs the key policy lockout safety check: a policy that does not let a "
@@ -260,6 +272,37 @@ static const struct publisher publishers[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+/*
+ * A topic or queue (`kind`) encrypted with key `kv`: `who` (a service principal, or the
+ * text of a service-linked role) must be allowed kms:GenerateDataKey* and kms:Decrypt by
+ * the key's policy when the key is one of the set; the AWS managed key (`managed`, e.g.
+ * "alias/aws/sns") allows no service.
+ */
+static void destination_key(struct check_ctx *c, const struct sm_rule_meta *meta, const char *id,
+			    const char *kind, const json_t *kv, const char *managed,
+			    const char *who)
+{
+	if (!kv)
+		return;
+	const char *lit = jstr(kv);
+	if (lit && strstr(lit, managed)) {
+		check_report(
+			c, meta, id, "KmsMasterKeyId",
+			"%s '%s' is encrypted with the AWS managed key %s, which %s may not use",
+			kind, id, managed, who);
+		return;
+	}
+	const char *kid;
+	const json_t *key = resource_at(c, kv, NULL, &kid);
+	const json_t *doc = jget(key, "Properties.KeyPolicy");
+	if (key && !strcmp(res_type(key), "AWS::KMS::Key") && doc &&
+	    !(doc_allows(doc, who, "kms:GenerateDataKey") && doc_allows(doc, who, "kms:Decrypt")))
+		check_report(c, meta, id, "KmsMasterKeyId",
+			     "%s '%s' is encrypted with key '%s', whose policy does not allow %s "
+			     "kms:GenerateDataKey* and kms:Decrypt",
+			     kind, id, kid, who);
+}
+
 static void topic(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	const char *done[sizeof(publishers) / sizeof(publishers[0])];
@@ -305,31 +348,46 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 					     "sns:Publish",
 					     pub->type, id, pub->prop, pub->principal);
 		}
-		const json_t *kv = json_object_get(p, "KmsMasterKeyId");
 		const char *who = pub->key_principal ? pub->key_principal : pub->principal;
-		if (!kv)
-			continue;
-		const char *lit = jstr(kv);
-		if (lit && strstr(lit, "alias/aws/sns")) {
-			check_report(c, &dep_topic_key, id, "KmsMasterKeyId",
-				     "topic '%s' is encrypted with the AWS managed key "
-				     "alias/aws/sns, which %s "
-				     "may not use",
-				     id, who);
-			continue;
-		}
-		const char *kid;
-		const json_t *key = resource_at(c, kv, NULL, &kid);
-		const json_t *doc = jget(key, "Properties.KeyPolicy");
-		if (key && !strcmp(res_type(key), "AWS::KMS::Key") && doc &&
-		    !(doc_allows(doc, who, "kms:GenerateDataKey") &&
-		      doc_allows(doc, who, "kms:Decrypt")))
-			check_report(c, &dep_topic_key, id, "KmsMasterKeyId",
-				     "topic '%s' is encrypted with key '%s', whose policy does not "
-				     "allow %s "
-				     "kms:GenerateDataKey* and kms:Decrypt",
-				     id, kid, who);
+		destination_key(c, &dep_topic_key, id, "topic",
+				json_object_get(p, "KmsMasterKeyId"), "alias/aws/sns", who);
 	}
+	(void)r;
+}
+
+/* ---- SM-DEP-085: queues and their senders ---- */
+
+/* Who sends to a queue it is named in, by the referrer's type and where it names it. */
+static const struct publisher queue_senders[] = {
+	{"AWS::Events::Rule", "Targets", "events.amazonaws.com", NULL},
+	{"AWS::S3::Bucket", "NotificationConfiguration", "s3.amazonaws.com", NULL},
+	{"AWS::SNS::Subscription", "Endpoint", "sns.amazonaws.com", NULL},
+	{"AWS::SNS::Topic", "Subscription", "sns.amazonaws.com", NULL},
+	{NULL, NULL, NULL, NULL},
+};
+
+static void queue(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const json_t *kv = json_object_get(p, "KmsMasterKeyId");
+	if (!kv)
+		return;
+	size_t nr;
+	const struct sm_ref *refs = sm_assembly_referrers(c->a, c->t, id, &nr);
+	bool done[sizeof(queue_senders) / sizeof(queue_senders[0])] = {false};
+	for (size_t i = 0; i < nr; i++)
+		for (int u = 0; queue_senders[u].type; u++) {
+			const struct publisher *s = &queue_senders[u];
+			size_t n = strlen(s->prop);
+			if (done[u] || strcmp(refs[i].owner_type, s->type) ||
+			    strncmp(refs[i].path, s->prop, n) ||
+			    (refs[i].path[n] && refs[i].path[n] != '.' && refs[i].path[n] != '['))
+				continue;
+			/* one finding per sending service */
+			for (int k = 0; queue_senders[k].type; k++)
+				done[k] |= !strcmp(queue_senders[k].principal, s->principal);
+			destination_key(c, &dep_queue_key, id, "queue", kv, "alias/aws/sqs",
+					s->principal);
+		}
 	(void)r;
 }
 
@@ -456,6 +514,7 @@ const struct resource_rule check_rules_dep_policy[] = {
 	{&dep_key_admin, "-", NULL},
 	{&dep_topic_publisher, "AWS::SNS::Topic", topic},
 	{&dep_topic_key, "-", NULL},
+	{&dep_queue_key, "AWS::SQS::Queue", queue},
 	{&dep_service_key, "AWS::Logs::LogGroup", log_group},
 	{&dep_delivery_bucket, "AWS::CloudTrail::Trail", trail},
 	{&dep_delivery_bucket, "AWS::Config::DeliveryChannel", delivery_channel},

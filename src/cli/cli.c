@@ -486,6 +486,8 @@ void cli_assembly_from_app(struct sm_assembly *a, const struct sm_app *app)
 			t->account = xstrdup(sm_stack_account(s));
 		t->protected_stack = sm_stack_termination_protection(s);
 		t->protection_known = true;
+		if (json_array_size(sm_stack_lookups(s)))
+			t->lookups = json_incref((json_t *)sm_stack_lookups(s));
 		t->depends_nr = sm_stack_dependency_count(s);
 		t->depends = xcalloc(t->depends_nr ? t->depends_nr : 1, sizeof(char *));
 		for (size_t j = 0; j < t->depends_nr; j++)

@@ -212,6 +212,11 @@ bool sm_stack_termination_protection(const struct sm_stack *s)
 	return s->termination_protection;
 }
 
+const json_t *sm_stack_lookups(const struct sm_stack *s)
+{
+	return s->lookups;
+}
+
 struct sm_app *sm_stack_app(const struct sm_stack *s)
 {
 	return s->app;

@@ -71,6 +71,8 @@ const char *sm_stack_name(const struct sm_stack *s);
 const char *sm_stack_account(const struct sm_stack *s); /* may be NULL */
 const char *sm_stack_region(const struct sm_stack *s);	/* may be NULL */
 bool sm_stack_termination_protection(const struct sm_stack *s);
+/* The deploy-time lookups of sm_stack_add_lookup_parameter: [{"parameter", "lookup", ...}]. */
+const json_t *sm_stack_lookups(const struct sm_stack *s);
 struct sm_app *sm_stack_app(const struct sm_stack *s);
 void sm_stack_add_dependency(struct sm_stack *s, struct sm_stack *on);
 /* Tags only for this stack's resources (on top of the app's). */

@@ -56,9 +56,15 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 # SM-DEP-070..074 judge the class: every kind of WAF log destination (unnamed, a
 # literal name, a literal ARN), each ACL and Object Lock trap, each rotation trap;
 # SM-DEP-075: a queue and a function S3 may not send to, a topic's policy not waited
-# for (by two buckets); SM-DEP-076: both statistics, neither, a field beside Metrics
+# for (by two buckets); SM-DEP-076: both statistics, neither, a field beside Metrics;
+# SM-DEP-081: an inline and a standalone rule past the quota by prefix-list weight;
+# SM-DEP-082: each kind of target with another's zone, a CloudFront alias evaluating
+# health; SM-DEP-083: each engine's range, a type an engine refuses, io2 without Iops;
+# SM-DEP-084: literal, Sub and Join names, a character, a path, an inline policy;
+# SM-DEP-085: each sending service (EventBridge, S3, SNS), the AWS managed key
 for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked Vault" "SM-DEP-074 Hosted Own Own2" \
-  "SM-DEP-075 B B B B2" "SM-DEP-076 Both Mixed Neither"; do
+  "SM-DEP-075 B B B B2" "SM-DEP-076 Both Mixed Neither" "SM-DEP-081 Alb Db" "SM-DEP-082 CfAlias CfHealth LbAlias LbZone Site" \
+  "SM-DEP-083 Db2 Io Mag NoIops Small" "SM-DEP-084 Inline Joined Long Pathless Spaced Subbed" "SM-DEP-085 Q Q Q Q2" "SM-DEP-086 Stacked"; do
   set -- $case; rid=$1; shift
   "$SOLEMATE" check --format json tests/fixtures/check/$rid/StagingFail.template.json > "$TMP/f.json"
   got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='$rid')))")
@@ -153,6 +159,16 @@ p = os.path.join(d, "retained-cluster-fixed-group", "SolemateStagingData.templat
 t["Outputs"]["ContainerInsightsClusterName"]["Value"] = "SolemateStaging"; json.dump(t, open(p, "w"), indent=1)
 # SM-DEP-070, 074 on our own stacks: a WAF log group renamed, the rotation transform dropped
 case("waf-log-group-renamed", "SolemateStagingCompute", lambda r: r["AlbWebAclLogs"]["Properties"].__setitem__("LogGroupName", "/solemate/waf"))
+# SM-DEP-081: the port-80 twin of the CloudFront rule weighs the managed list's 55 again (the
+# list is named by the manifest's lookup); SM-DEP-084: a role named after its stack, whose
+# name the assembly knows (an error, not SM-DEP-086's warning)
+def cloudfront_twice(r):
+    ing = r["AlbSecurityGroup"]["Properties"]["SecurityGroupIngress"]
+    ing.append(dict(ing[0], FromPort=80, ToPort=80))
+case("cloudfront-list-twice", "SolemateProductionNetwork", cloudfront_twice)
+case("role-named-after-stack", "SolemateProductionCompute", lambda r: r.__setitem__("NamedRole", {"Type": "AWS::IAM::Role", "Properties": {
+    "RoleName": {"Fn::Sub": "${AWS::StackName}-orders-service-task-execution-role-xxxxx"}, "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}}))
 case("rotation-without-transform", "SolemateStagingData", lambda r: None)
 p = os.path.join(d, "rotation-without-transform", "SolemateStagingData.template.json"); t = json.load(open(p))
 t.pop("Transform"); json.dump(t, open(p, "w"), indent=1)
@@ -167,7 +183,8 @@ for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database
   "gp3-iops-below-threshold SM-DEP-064 Database" "exec-role-no-key SM-DEP-057 TaskDefinition" \
   "retained-cluster-fixed-group SM-DEP-080 Cluster" "flow-log-before-policy SM-DEP-002 VpcFlowLog" \
   "service-before-policy SM-DEP-002 Service" \
-  "waf-log-group-renamed SM-DEP-070 AlbWebAclLogging" "rotation-without-transform SM-DEP-074 DatabaseMasterSecretRotation"; do
+  "waf-log-group-renamed SM-DEP-070 AlbWebAclLogging" "rotation-without-transform SM-DEP-074 DatabaseMasterSecretRotation" \
+  "cloudfront-list-twice SM-DEP-081 AlbSecurityGroup" "role-named-after-stack SM-DEP-084 NamedRole"; do
   set -- $case
   "$SOLEMATE" check --format json "$TMP/d/$1" > "$TMP/out" 2>/dev/null; rc=$?
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
