@@ -52,6 +52,17 @@ static const struct sm_rule_meta dep_iam_name = DEP_RULE(
 	"Shorten the name (the literal parts, or what it takes from the stack's name), keep to "
 	"the allowed characters, or omit the name and let CloudFormation generate one.",
 	"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html");
+static const struct sm_rule_meta dep_name_length = DEP_RULE(
+	"087", SM_SEV_ERROR, "Physical name longer than its service takes, once built",
+	"A name made with Fn::Join or Fn::Sub of an environment's or a stack's name is refused "
+	"by the service when the built name passes its limit: a backup vault's name has 2-50 "
+	"letters, digits, hyphens and underscores (CreateBackupVault), a DB instance or cluster "
+	"identifier at most 63 characters (CreateDBInstance), a load balancer's or target "
+	"group's name at most 32 (CreateLoadBalancer, CreateTargetGroup). A long environment "
+	"name is enough.",
+	"Shorten the literal parts (the environment's name), or omit the name and let "
+	"CloudFormation generate one.",
+	"https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html");
 static const struct sm_rule_meta dep_iam_name_stack = DEP_RULE(
 	"086", SM_SEV_WARNING, "IAM name built from a stack name that can push it over IAM's limit",
 	"A stack's name may have up to 128 characters: an IAM name made with ${AWS::StackName} "
@@ -450,6 +461,40 @@ static void span_of(struct name_span *s, const json_t *v)
 	}
 }
 
+/* ---- SM-DEP-087: other names with a length limit, as built ---- */
+
+static const struct {
+	const char *type, *prop;
+	long max;
+} limited[] = {
+	{"AWS::Backup::BackupVault", "BackupVaultName", 50},
+	{"AWS::RDS::DBInstance", "DBInstanceIdentifier", 63},
+	{"AWS::RDS::DBCluster", "DBClusterIdentifier", 63},
+	{"AWS::ElasticLoadBalancingV2::LoadBalancer", "Name", 32},
+	{"AWS::ElasticLoadBalancingV2::TargetGroup", "Name", 32},
+};
+
+static void name_length(struct check_ctx *c, const char *id, const json_t *p, const char *type)
+{
+	for (size_t k = 0; k < sizeof(limited) / sizeof(limited[0]); k++) {
+		const json_t *v;
+		if (limited[k].type[5] != type[5] || strcmp(limited[k].type, type) ||
+		    !(v = json_object_get(p, limited[k].prop)) || json_is_string(v))
+			continue; /* a literal's length is validate's (the schema's maxLength) */
+		struct name_span s = {.t = c->t, .stack_known = c->t->protection_known};
+		span_of(&s, v);
+		if (s.min > limited[k].max)
+			check_report(c, &dep_name_length, id, limited[k].prop,
+				     "%s of '%s' has at least %ld characters once built%s%s%s; the "
+				     "service takes %ld at most",
+				     limited[k].prop, id, s.min,
+				     s.from_stack && s.stack_known ? " with the stack's name '"
+								   : "",
+				     s.from_stack && s.stack_known ? c->t->stack_name : "",
+				     s.from_stack && s.stack_known ? "'" : "", limited[k].max);
+	}
+}
+
 static void iam_name_value(struct check_ctx *c, const char *id, const json_t *v, const char *prop,
 			   long max, bool entity)
 {
@@ -499,11 +544,8 @@ static void iam_path(struct check_ctx *c, const char *id, const json_t *v, bool 
 				    : "printable characters without spaces");
 }
 
-static void iam_names(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+static void iam_names(struct check_ctx *c, const char *id, const json_t *p, const char *type)
 {
-	const char *type = res_type(r);
-	if (strncmp(type, "AWS::IAM::", 10))
-		return; /* one entry for the nine IAM types: cheaper than nine in the table */
 	for (size_t k = 0; k < sizeof(iam_named) / sizeof(iam_named[0]); k++) {
 		if (strcmp(iam_named[k].type, type))
 			continue;
@@ -525,10 +567,19 @@ static void iam_names(struct check_ctx *c, const char *id, const json_t *p, cons
 	}
 }
 
+/* One entry for the names with limits (SM-DEP-084, 087): one type read per resource, cheaper
+ * than an entry per type in the table. */
+static void name_limits(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const char *type = res_type(r);
+	if (!strncmp(type, "AWS::IAM::", 10))
+		iam_names(c, id, p, type);
+	else if (strlen(type) > 5)
+		name_length(c, id, p, type);
+}
+
 const struct resource_rule check_rules_dep_names[] = {
-	{&dep_name_clash, "*", name_clash},
-	{&dep_retained_name, "*", retained_name},
-	{&dep_iam_name, "*", iam_names},
-	{&dep_iam_name_stack, "-", NULL},
-	{NULL, NULL, NULL},
+	{&dep_name_clash, "*", name_clash}, {&dep_retained_name, "*", retained_name},
+	{&dep_iam_name, "*", name_limits},  {&dep_iam_name_stack, "-", NULL},
+	{&dep_name_length, "-", NULL},	    {NULL, NULL, NULL},
 };
