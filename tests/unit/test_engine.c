@@ -139,19 +139,23 @@ TEST(logical_id_collision_and_limits)
 	sm_resource_new(s, "My-Bucket", "AWS::S3::Bucket", NULL);
 	sm_resource_new(s, "MyBucket", "AWS::S3::Bucket", NULL); /* same after sanitizing */
 	sm_resource_new(s, "--", "AWS::S3::Bucket", NULL);
+	sm_resource_new(s, "My_Bucket", "AWS::S3::Bucket", NULL); /* a third: named with the first */
 	char longid[300];
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
 	sm_resource_new(s, longid, "AWS::S3::Bucket", NULL);
 	CHECK(sm_app_resolve(app, &dl) < 0);
-	CHECK(diag_count(&dl, DIAG_ERROR) == 3);
+	CHECK(diag_count(&dl, DIAG_ERROR) == 4);
 	bool dup = false, empty = false, too_long = false;
+	int dups = 0;
 	for (size_t i = 0; i < dl.nr; i++) {
 		dup |= strstr(dl.items[i].message, "used twice") != NULL;
+		dups += strstr(dl.items[i].message, "(by 'My-Bucket' and 'MyBucket')") ||
+			strstr(dl.items[i].message, "(by 'My-Bucket' and 'My_Bucket')");
 		empty |= strstr(dl.items[i].message, "no letter or digit") != NULL;
 		too_long |= strstr(dl.items[i].message, "255") != NULL;
 	}
-	CHECK(dup && empty && too_long);
+	CHECK(dup && empty && too_long && dups == 2);
 	sm_app_free(app);
 	diag_list_release(&dl);
 }
