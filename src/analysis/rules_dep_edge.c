@@ -3,6 +3,7 @@
  * of its log or delivery bucket, and edge set-ups that deploy but cannot work.
  */
 #include <stdio.h>
+#include <strings.h>
 
 #include "analysis/check_ctx.h"
 #include "base/common.h"
@@ -235,7 +236,34 @@ static bool behind_cloudfront(struct check_ctx *c, struct sm_template *lbt, cons
 	return false;
 }
 
-/* The first statement in `v` that judges the client address without ForwardedIPConfig. */
+/*
+ * Does `s` match only requests without an X-Forwarded-For header, i.e. the
+ * ones that reached the load balancer directly, whose source address is the
+ * client's? CloudFront adds the header to every request it forwards to a
+ * custom origin, so a rule scoped down this way never judges an edge server
+ * (AWS WAF developer guide, "Using scope-down statements"). Accepted forms:
+ * NOT(size of the header > 0 or >= 1), alone or as a part of an AND.
+ */
+static bool direct_only(const json_t *s)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach (jget(s, "AndStatement.Statements"), i, x) {
+		if (direct_only(x))
+			return true;
+	}
+	const json_t *size = jget(s, "NotStatement.Statement.SizeConstraintStatement");
+	const char *header = jstr(jget(size, "FieldToMatch.SingleHeader.Name"));
+	const char *op = jstr(json_object_get(size, "ComparisonOperator")) ?: "";
+	json_int_t n = json_integer_value(json_object_get(size, "Size"));
+	return header && !strcasecmp(header, "x-forwarded-for") &&
+	       ((!strcmp(op, "GT") && n == 0) || (!strcmp(op, "GE") && n == 1));
+}
+
+/*
+ * The first statement in `v` that judges the client address without
+ * ForwardedIPConfig, unless it is scoped down to direct requests.
+ */
 static const char *ip_keyed(const json_t *v)
 {
 	if (json_is_array(v)) {
@@ -251,6 +279,9 @@ static const char *ip_keyed(const json_t *v)
 	if (!json_is_object(v))
 		return NULL;
 	const json_t *rb = json_object_get(v, "RateBasedStatement");
+	const json_t *mg = json_object_get(v, "ManagedRuleGroupStatement");
+	if (direct_only(json_object_get(rb ? rb : mg, "ScopeDownStatement")))
+		return NULL;
 	if (rb && !strcmp(jstr(json_object_get(rb, "AggregateKeyType")) ?: "IP", "IP"))
 		return "a rate limit by IP (RateBasedStatement AggregateKeyType IP)";
 	const json_t *ips = json_object_get(v, "IPSetReferenceStatement");
@@ -259,7 +290,6 @@ static const char *ip_keyed(const json_t *v)
 	const json_t *geo = json_object_get(v, "GeoMatchStatement");
 	if (geo && !json_object_get(geo, "ForwardedIPConfig"))
 		return "a geo match on the source address";
-	const json_t *mg = json_object_get(v, "ManagedRuleGroupStatement");
 	const char *name = jstr(json_object_get(mg, "Name")) ?: "";
 	if (!strcmp(name, "AWSManagedRulesAmazonIpReputationList") ||
 	    !strcmp(name, "AWSManagedRulesAnonymousIpList"))

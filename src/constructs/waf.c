@@ -26,6 +26,21 @@ static json_t *rate_rule(const char *name, int priority, const char *metric_pref
 	return rule;
 }
 
+/*
+ * Requests without X-Forwarded-For: the ones that reached the load balancer
+ * directly, whose source address is the client's (CloudFront adds the header
+ * to every request it forwards to a custom origin). A scope-down statement
+ * (AWS WAF developer guide, "Using scope-down statements",
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-scope-down-statements.html).
+ */
+static json_t *direct_requests(void)
+{
+	return json_pack("{s{s{s{s{s{ss}} ss si s[{siss}]}}}}", "NotStatement", "Statement",
+			 "SizeConstraintStatement", "FieldToMatch", "SingleHeader", "Name",
+			 "x-forwarded-for", "ComparisonOperator", "GT", "Size", 0,
+			 "TextTransformations", "Priority", 0, "Type", "NONE");
+}
+
 static json_t *rules(const char *metric_prefix, bool behind_cloudfront, int limit)
 {
 	static const char *const groups[] = {
@@ -41,11 +56,15 @@ static json_t *rules(const char *metric_prefix, bool behind_cloudfront, int limi
 	for (int i = 0; i < 4; i++) {
 		/* the metric: the prefix and the group's name without "AWSManagedRules" */
 		char *metric = xstrfmt("%s%s", metric_prefix, groups[i] + 18);
-		json_array_append_new(
-			list, json_pack("{ss si s{s{ssss}} s{s{}} so}", "Name", groups[i],
-					"Priority", i, "Statement", "ManagedRuleGroupStatement",
-					"VendorName", "AWS", "Name", groups[i], "OverrideAction",
-					"None", "VisibilityConfig", visibility(metric)));
+		json_t *group = json_pack("{ssss}", "VendorName", "AWS", "Name", groups[i]);
+		/* the IP reputation group, scoped to what it can judge (check SM-DEP-027) */
+		if (i == 0 && behind_cloudfront)
+			json_object_set_new(group, "ScopeDownStatement", direct_requests());
+		json_array_append_new(list, json_pack("{ss si s{so} s{s{}} so}", "Name", groups[i],
+						      "Priority", i, "Statement",
+						      "ManagedRuleGroupStatement", group,
+						      "OverrideAction", "None", "VisibilityConfig",
+						      visibility(metric)));
 		free(metric);
 	}
 	if (!behind_cloudfront) {
@@ -70,14 +89,10 @@ static json_t *rules(const char *metric_prefix, bool behind_cloudfront, int limi
 					  "X-Forwarded-For", "FallbackBehavior", "MATCH")));
 	/* requests that reached the ALB directly (no X-Forwarded-For): their source is the client
 	 */
-	json_array_append_new(
-		list, rate_rule("RateLimitPerIpDirect", 5, metric_prefix, "RateLimitDirect",
-				json_pack("{si ss s{s{s{s{s{s{ss}} ss si s[{siss}]}}}}}", "Limit",
-					  limit, "AggregateKeyType", "IP", "ScopeDownStatement",
-					  "NotStatement", "Statement", "SizeConstraintStatement",
-					  "FieldToMatch", "SingleHeader", "Name", "x-forwarded-for",
-					  "ComparisonOperator", "GT", "Size", 0,
-					  "TextTransformations", "Priority", 0, "Type", "NONE")));
+	json_array_append_new(list,
+			      rate_rule("RateLimitPerIpDirect", 5, metric_prefix, "RateLimitDirect",
+					json_pack("{si ss so}", "Limit", limit, "AggregateKeyType",
+						  "IP", "ScopeDownStatement", direct_requests())));
 	return list;
 }
 

@@ -191,6 +191,35 @@ for case in "no-alb-to-app SM-DEP-030 Service" "no-app-to-db SM-DEP-031 Database
   if [ $rc = 1 ] && python3 -c "import json,sys;sys.exit(0 if any(f['rule']=='$2' and f['resource']=='$3' and not f['suppressed'] for f in json.load(open('$TMP/out'))['findings']) else 1)"; then
     ok "assembly $1: $2 on $3, exit 1"; else notok "assembly $1" "exit $rc"; fi
 done
+# SM-DEP-027 lets a rule judge the source address when its scope-down statement keeps only
+# requests without X-Forwarded-For (the direct ones; CloudFront adds the header), not otherwise
+python3 - "$TMP/scoped" <<'PY'
+import json, os, sys
+d = sys.argv[1]; os.makedirs(d, exist_ok=True)
+base = json.load(open("tests/fixtures/check/SM-DEP-027/StagingFail.template.json"))
+NOXFF = {"NotStatement": {"Statement": {"SizeConstraintStatement": {"FieldToMatch": {"SingleHeader": {"Name": "X-Forwarded-For"}},
+         "ComparisonOperator": "GT", "Size": 0, "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}}}
+PATH = {"ByteMatchStatement": {"FieldToMatch": {"UriPath": {}}, "PositionalConstraint": "STARTS_WITH", "SearchString": "/api",
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+for name, st in [("rate-direct", {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP", "ScopeDownStatement": NOXFF}}),
+                 ("rate-direct-and-path", {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP",
+                                           "ScopeDownStatement": {"AndStatement": {"Statements": [PATH, NOXFF]}}}}),
+                 ("reputation-direct", {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesAmazonIpReputationList", "ScopeDownStatement": NOXFF}}),
+                 ("rate-path", {"RateBasedStatement": {"Limit": 1000, "AggregateKeyType": "IP", "ScopeDownStatement": PATH}}),
+                 ("reputation", {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesAmazonIpReputationList"}})]:
+    t = json.loads(json.dumps(base))
+    t["Resources"]["Regional"]["Properties"]["Rules"][0]["Statement"] = st
+    json.dump(t, open(os.path.join(d, name + ".json"), "w"))
+PY
+for c in "rate-direct 0" "rate-direct-and-path 0" "reputation-direct 0" "rate-path 1" "reputation 1"; do
+  set -- $c
+  "$SOLEMATE" check --format json "$TMP/scoped/$1.json" > "$TMP/out" 2>/dev/null
+  n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='SM-DEP-027' and not f['suppressed']))")
+  [ "$n" = "$2" ] && ok "SM-DEP-027 $1: $2 finding(s)" || notok "SM-DEP-027 $1" "$n findings, expected $2"
+done
+# our own primary behind CloudFront, with the origin record in a hosted zone: its ACL's IP rules are scoped
+"$SOLEMATE" check --config tests/fixtures/config/good/production-with-zone.json > "$TMP/out" 2>&1; rc=$?
+[ $rc = 0 ] && ok "production with a hosted zone passes check" || notok "production with a hosted zone" "exit $rc: $(head -5 "$TMP/out")"
 # suppressions: by our ID, by a cdk-nag ID; without a reason it is a finding
 f=tests/fixtures/check/SM-NAG-001/StagingFail.template.json
 "$SOLEMATE" check --format json "$f" > "$TMP/out"; rc=$?
