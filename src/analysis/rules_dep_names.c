@@ -434,11 +434,12 @@ static void span_of(struct name_span *s, const json_t *v)
 		span_literal(s, jstr(v), strlen(jstr(v)));
 		return;
 	}
-	const char *ref = jstr(json_object_get(v, "Ref"));
-	const json_t *sub = json_object_get(v, "Fn::Sub"), *join = json_object_get(v, "Fn::Join");
-	if (json_object_size(v) != 1) {
-		span_add(s, 0, LEN_UNBOUNDED);
-	} else if (ref) {
+	/* an intrinsic is an object of one key: anything else is unbounded */
+	bool one = json_object_size(v) == 1;
+	const char *ref = one ? jstr(json_object_get(v, "Ref")) : NULL;
+	const json_t *sub = one ? json_object_get(v, "Fn::Sub") : NULL;
+	const json_t *join = one ? json_object_get(v, "Fn::Join") : NULL;
+	if (ref) {
 		span_ref(s, ref, strlen(ref));
 	} else if (sub) {
 		const char *text = json_is_array(sub) ? jstr(json_array_get(sub, 0)) : jstr(sub);
@@ -457,7 +458,8 @@ static void span_of(struct name_span *s, const json_t *v)
 			span_of(s, x);
 		}
 	} else {
-		span_add(s, 0, LEN_UNBOUNDED); /* GetAtt, ImportValue, Select, a list join */
+		/* GetAtt, ImportValue, Select, a list join, not an intrinsic */
+		span_add(s, 0, LEN_UNBOUNDED);
 	}
 }
 
