@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/common.h"
 #include "base/xalloc.h"
 
 static uint64_t strmap_hash(const char *k, size_t n)
