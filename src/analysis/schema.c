@@ -44,7 +44,8 @@ struct cfn_schema {
 	json_t *regex_index;	   /* pattern -> index into regexes */
 	struct compiled **regexes; /* each allocated once: pointers stay valid */
 	size_t regexes_nr, regexes_alloc;
-	char *text;
+	struct fs_map map; /* the data file, mapped */
+	char *text;	   /* map.data */
 	size_t len;
 	char *source;
 	const char *block[4]; /* where the R, T and X lines begin, and the end */
@@ -213,10 +214,9 @@ static struct entry *lookup(struct cfn_schema *s, char kind, const char *k, size
 struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 {
 	char *p = path ? xstrdup(path) : fs_data_path("cfn-schema.txt");
-	size_t len;
-	char *text = fs_read_file(p, &len, dl);
+	struct fs_map map;
 
-	if (!text) {
+	if (fs_map_file(p, &map, dl)) {
 		if (!path && dl->nr) {
 			char *places = fs_data_places();
 			diag_set_hint(&dl->items[dl->nr - 1],
@@ -230,6 +230,9 @@ struct cfn_schema *cfn_schema_load(const char *path, struct diag_list *dl)
 		return NULL;
 	}
 	struct cfn_schema *s = xcalloc(1, sizeof(*s));
+	s->map = map;
+	char *text = map.data;
+	size_t len = map.len;
 	s->text = text;
 	s->len = len;
 	for (int r = 1; r <= 3; r++)
@@ -286,7 +289,7 @@ void cfn_schema_free(struct cfn_schema *s)
 	for (size_t i = 0; i < s->closest_nr; i++)
 		free(s->closest[i]);
 	free(s->closest);
-	free(s->text);
+	fs_unmap_file(&s->map);
 	free(s);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,6 +69,42 @@ char *fs_read_file(const char *path, size_t *len, struct diag_list *dl)
 	}
 	fclose(f);
 	return strbuf_detach(&sb, len);
+}
+
+int fs_map_file(const char *path, struct fs_map *m, struct diag_list *dl)
+{
+	struct stat st;
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	m->data = NULL;
+	m->len = m->mapped = 0;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (size_t)st.st_size <= FS_READ_MAX_BYTES && page > 0 && st.st_size % page) {
+		/* the rest of the last page reads as zero bytes: the NUL */
+		void *p =
+			mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
+			close(fd);
+			m->data = p;
+			m->len = m->mapped = (size_t)st.st_size;
+			return 0;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	m->data = fs_read_file(path, &m->len, dl);
+	return m->data ? 0 : -1;
+}
+
+void fs_unmap_file(struct fs_map *m)
+{
+	if (m->mapped)
+		munmap(m->data, m->mapped);
+	else
+		free(m->data);
+	m->data = NULL;
+	m->len = m->mapped = 0;
 }
 
 static int write_all(int fd, const char *p, size_t left)

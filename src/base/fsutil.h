@@ -19,6 +19,21 @@
 #define FS_READ_MAX_BYTES ((size_t)512 << 20)
 char *fs_read_file(const char *path, size_t *len, struct diag_list *dl);
 /*
+ * A large read-only data file (the schema data, megabytes of which a run reads
+ * a few dozen lines): mapped privately instead of copied, so that only the
+ * pages searched are faulted in, from the page cache. Writable copy-on-write,
+ * NUL-terminated like fs_read_file's answer (a file whose size is a multiple
+ * of the page size, which leaves no zero byte after it, is read instead).
+ * `data` NULL + diag on error; release with fs_unmap_file.
+ */
+struct fs_map {
+	char *data;
+	size_t len;
+	size_t mapped; /* bytes mapped; 0 when read into the heap */
+};
+int fs_map_file(const char *path, struct fs_map *m, struct diag_list *dl);
+void fs_unmap_file(struct fs_map *m);
+/*
  * Write `data` to `path` through a temporary file (mkstemp: a fresh name, no
  * symlink followed, in `path`'s directory), fsync and rename; the file keeps
  * the mode of the one it replaces. 0 or -1 + diag.

@@ -101,10 +101,49 @@ TEST(write_atomic_into_a_missing_directory_says_so)
 	diag_list_release(&dl);
 }
 
+/* the schema data is mapped, not copied: the answer reads like fs_read_file's */
+TEST(map_file_reads_like_read_file_mapped_or_not)
+{
+	char dir[] = "/tmp/sm-fsutil-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char *small = xstrfmt("%s/small", dir), *paged = xstrfmt("%s/paged", dir);
+	write_file(small, "R\tAWS::S3::Bucket\n");
+	/* a file of exactly one page leaves no zero byte after it: read instead */
+	long page = sysconf(_SC_PAGESIZE);
+	char *full = xmalloc((size_t)page + 1);
+	memset(full, 'x', (size_t)page);
+	full[page] = '\0';
+	write_file(paged, full);
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct fs_map m;
+	CHECK(fs_map_file(small, &m, &dl) == 0);
+	CHECK(m.mapped == m.len && m.len == 18);
+	CHECK_STR(m.data, "R\tAWS::S3::Bucket\n");
+	m.data[0] = 'T'; /* copy-on-write: the file is not changed */
+	fs_unmap_file(&m);
+	char *again = read_text(small);
+	CHECK_STR(again, "R\tAWS::S3::Bucket\n");
+	CHECK(fs_map_file(paged, &m, &dl) == 0);
+	CHECK(m.mapped == 0 && m.len == (size_t)page && m.data[page] == '\0');
+	fs_unmap_file(&m);
+	CHECK(dl.nr == 0);
+	CHECK(fs_map_file("/nonexistent-dir/cfn-schema.txt", &m, &dl) == -1);
+	CHECK(m.data == NULL && dl.nr == 1 && strstr(dl.items[0].message, "cannot open"));
+	diag_list_release(&dl);
+	unlink(small);
+	unlink(paged);
+	rmdir(dir);
+	free(again);
+	free(full);
+	free(small);
+	free(paged);
+}
+
 int main(void)
 {
 	RUN(write_atomic_does_not_follow_a_symlink_planted_at_the_temporary_name);
 	RUN(write_atomic_replaces_a_symlinked_target_instead_of_writing_through_it);
 	RUN(write_atomic_into_a_missing_directory_says_so);
+	RUN(map_file_reads_like_read_file_mapped_or_not);
 	return test_done();
 }
