@@ -112,7 +112,35 @@ json_t *iam_condition(const char *op, ...)
 
 json_t *iam_condition_and(json_t *a, json_t *b)
 {
-	json_object_update(a, b);
+	const char *op;
+	json_t *pairs;
+	json_object_foreach (b, op, pairs) {
+		json_t *have = json_object_get(a, op);
+		if (!json_is_object(have) || !json_is_object(pairs)) {
+			json_object_set(a, op, pairs);
+			continue;
+		}
+		/*
+		 * The keys of one operator are ANDed, and a key appears once in
+		 * it: a second value for a key would replace the first, dropping
+		 * a restriction silently (IAM user guide, "Create a condition
+		 * with multiple context keys or values":
+		 * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html).
+		 */
+		const char *key;
+		json_t *v;
+		json_object_foreach (pairs, key, v) {
+			if (json_object_get(have, key)) {
+				char *msg = xstrfmt("IAM condition key '%s' given twice under %s: "
+						    "a second value would replace the first",
+						    key, op);
+				json_object_set_new(have, key, sm_value_error(msg));
+				free(msg);
+			} else {
+				json_object_set(have, key, v);
+			}
+		}
+	}
 	json_decref(b);
 	return a;
 }

@@ -51,7 +51,11 @@ json_t *iam_strings(const char *first, ...) __attribute__((sentinel));
  * value fails the synthesis naming its key.
  */
 json_t *iam_condition(const char *op, ...) __attribute__((sentinel));
-/* `a` with the operators of `b` added (b stolen): two operators in one Condition. */
+/*
+ * `a` with the conditions of `b` added (b stolen), all of which must hold:
+ * an operator of both gets the keys of both; a key under the same operator
+ * in both fails the synthesis (IAM keeps one value a key).
+ */
 json_t *iam_condition_and(json_t *a, json_t *b);
 
 /*

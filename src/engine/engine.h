@@ -125,6 +125,11 @@ void sm_stack_add_output(struct sm_stack *s, const char *name, json_t *value,
  */
 json_t *sm_pack_at(const char *file, int line, const char *fmt, ...);
 #define json_pack(...) sm_pack_at(__FILE__, __LINE__, __VA_ARGS__)
+/*
+ * The same marker for a value a builder cannot make (two values for one IAM
+ * condition key): synthesis fails with `msg`, naming where the marker sits.
+ */
+json_t *sm_value_error(const char *msg);
 
 /* ---- resources ---- */
 

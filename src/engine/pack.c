@@ -373,6 +373,11 @@ json_t *sm_pack_at(const char *file, int line, const char *fmt, ...)
 	return v;
 }
 
+json_t *sm_value_error(const char *msg)
+{
+	return sm_pack_error_new(msg);
+}
+
 json_t *sm_pack_error_new(const char *msg)
 {
 	pack_failures++;

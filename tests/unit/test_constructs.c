@@ -539,6 +539,31 @@ TEST(bucket_delivery_statement_and_its_failure)
 	CHECK(cf_fails_naming("'Principal'"));
 }
 
+/* two conditions on one operator keep both keys; one key twice fails loudly */
+TEST(condition_and_merges_an_operator_and_refuses_a_key_twice)
+{
+	stack = cf_scratch();
+	struct bucket b;
+	bucket_new(stack, "Logs", &(struct bucket_props){0}, &b);
+	bucket_allow_delivery(
+		&b, "Both", iam_service("logging.s3.amazonaws.com"), "/s3/*",
+		iam_condition_and(iam_condition("StringEquals", "aws:SourceAccount",
+						json_string("111122223333"), NULL),
+				  iam_condition("StringEquals", "aws:SourceOrgID",
+						json_string("o-1"), NULL)));
+	CHECK(cf_has("LogsPolicy",
+		     "{\"PolicyDocument\":{\"Statement\":[{\"Sid\":\"DenyInsecureTransport\"},"
+		     "{\"Sid\":\"Both\",\"Condition\":{\"StringEquals\":{"
+		     "\"aws:SourceAccount\":\"111122223333\",\"aws:SourceOrgID\":\"o-1\"}}}]}}"));
+	bucket_allow_delivery(
+		&b, "Twice", iam_service("logging.s3.amazonaws.com"), "/x/*",
+		iam_condition_and(iam_condition("StringEquals", "aws:SourceAccount",
+						json_string("111122223333"), NULL),
+				  iam_condition("StringEquals", "aws:SourceAccount",
+						json_string("444455556666"), NULL)));
+	CHECK(cf_fails_naming("'aws:SourceAccount' given twice under StringEquals"));
+}
+
 TEST(cloudtrail_defaults_are_the_secure_ones)
 {
 	stack = cf_scratch();
@@ -724,6 +749,7 @@ int main(void)
 	RUN(bucket_replication_names_only_its_buckets_and_keys);
 	RUN(bucket_replication_without_destination_fails_naming_it);
 	RUN(bucket_delivery_statement_and_its_failure);
+	RUN(condition_and_merges_an_operator_and_refuses_a_key_twice);
 	RUN(cloudtrail_defaults_are_the_secure_ones);
 	RUN(cloudtrail_without_a_key_fails_naming_it);
 	RUN(config_records_everything_and_rules_wait_for_it);
