@@ -49,7 +49,9 @@ static struct sm_resource *primary_health_check(struct sm_stack *s, const struct
 				   (const struct sm_resource *const[]){cdn, app, NULL});
 }
 
-static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct sm_resource *dist)
+/* the aliases of the apex and www; returns the failover health check, or NULL */
+static struct sm_resource *dns_records(struct sm_stack *s, const struct env_config *cfg,
+				       struct sm_resource *dist)
 {
 	static const char *const types[] = {"A", "AAAA"};
 	/*
@@ -76,6 +78,7 @@ static void dns_records(struct sm_stack *s, const struct env_config *cfg, struct
 			free(name);
 		}
 	}
+	return check;
 }
 
 int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct storage *st,
@@ -169,7 +172,7 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 								 sm_ref(out->distribution))),
 					NULL)}));
 	if (cfg->hosted_zone_id)
-		dns_records(s, cfg, out->distribution);
+		out->failover_check = dns_records(s, cfg, out->distribution);
 	sm_stack_add_output(s, "DistributionDomainName", sm_getatt(out->distribution, "DomainName"),
 			    "CloudFront domain (point the site's DNS here)", NULL);
 	sm_stack_add_output(s, "DistributionId", sm_ref(out->distribution),

@@ -21,6 +21,8 @@ struct edge {
 	struct sm_resource *distribution;
 	struct sm_resource *web_acl;
 	struct sm_resource *key; /* the edge region's key (logs, alarm topic) */
+	/* PrimaryHealthCheck, which fails the shop over to the DR region; NULL without failover */
+	struct sm_resource *failover_check;
 };
 
 int edge_build(struct sm_stack *edge_stack, const struct env_config *cfg, const struct storage *st,

@@ -85,6 +85,22 @@ static void edge_alarms(struct sm_stack *es, const struct env_config *cfg, const
 							 json_string("ALL"), NULL)},
 		  topic);
 	free(metric);
+	/*
+	 * Route 53 fails the shop over to the DR region when the primary's
+	 * calculated check turns unhealthy (edge.c): say so. Its metric,
+	 * HealthCheckStatus (1 healthy, 0 unhealthy, per HealthCheckId), is
+	 * published in us-east-1 only (Route 53 developer guide, "Monitoring
+	 * health checks using CloudWatch"), which is where this stack lives.
+	 */
+	if (e->failover_check)
+		alarm_new(
+			es, "FailoverAlarm",
+			&(struct alarm_props){
+				"Primary path unhealthy: Route 53 answers with the DR standby",
+				"AWS/Route53", "HealthCheckStatus", "Minimum", "LessThanThreshold",
+				1, 60, 1,
+				alarm_dimensions("HealthCheckId", sm_ref(e->failover_check), NULL)},
+			topic);
 }
 
 /* FR-6.2: the success metrics and every tier on one page; ${...} are filled by Fn::Sub */

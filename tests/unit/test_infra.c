@@ -826,6 +826,37 @@ TEST(failover_health_checkers_reach_the_primary_load_balancer)
 }
 
 /*
+ * A failover is told to the operators: Route 53 moves every visitor to the
+ * standby when PrimaryHealthCheck turns unhealthy, and nothing said so. Its
+ * metric (AWS/Route53 HealthCheckStatus, 1 healthy, 0 not, per HealthCheckId)
+ * exists in us-east-1 only (Route 53 developer guide, "Monitoring health
+ * checks using CloudWatch"), so the alarm lives in the Edge stack, there,
+ * and sends to that stack's topic, to which the ops address subscribes.
+ */
+TEST(a_dns_failover_alarms_the_operators)
+{
+	const char *ws[] = {"drReadiness=warm-standby"};
+	struct sm_app *z = build_with("tests/fixtures/config/good/production-with-zone.json", ws, 1);
+	CHECK_STR(sm_stack_region(sm_app_find_stack(z, "SolemateProdzoneEdge")), "us-east-1");
+	CHECK(HAS(z, "Edge", "AWS::CloudWatch::Alarm",
+		  "{\"Namespace\":\"AWS/Route53\",\"MetricName\":\"HealthCheckStatus\","
+		  "\"Dimensions\":[{\"Name\":\"HealthCheckId\",\"Value\":{\"Ref\":\"PrimaryHealthCheck\"}}],"
+		  "\"Statistic\":\"Minimum\",\"ComparisonOperator\":\"LessThanThreshold\","
+		  "\"Threshold\":1.0,\"Period\":60,\"EvaluationPeriods\":1,"
+		  "\"AlarmActions\":[{\"Ref\":\"EdgeAlarmTopic\"}],\"OKActions\":[{\"Ref\":\"EdgeAlarmTopic\"}]}"));
+	CHECK(HAS(z, "Edge", "AWS::SNS::Subscription",
+		  "{\"Protocol\":\"email\",\"Endpoint\":\"ops@solemate.com\","
+		  "\"TopicArn\":{\"Ref\":\"EdgeAlarmTopic\"}}"));
+	sm_app_free(z);
+	/* no failover, no alarm on a health check */
+	const char *br[] = {"drReadiness=backup-restore"};
+	struct sm_app *b = build_with("tests/fixtures/config/good/production-with-zone.json", br, 1);
+	CHECK(!HAS(b, "Edge", "AWS::CloudWatch::Alarm", "{\"Namespace\":\"AWS/Route53\"}"));
+	sm_app_free(b);
+	CHECK(!HAS(production, "Edge", "AWS::CloudWatch::Alarm", "{\"Namespace\":\"AWS/Route53\"}"));
+}
+
+/*
  * IPv6 visitors fail over too: the AAAA records are a failover pair like
  * the A records, whose SECONDARY is the standby's load balancer, dual-stack
  * with everything the ELB's dualstack requirements name (an IPv6 block on
@@ -1871,6 +1902,7 @@ int main(void)
 	RUN(dr_standby_replicates_the_database_across_regions);
 	RUN(dr_failover_records_with_a_hosted_zone);
 	RUN(failover_health_checkers_reach_the_primary_load_balancer);
+	RUN(a_dns_failover_alarms_the_operators);
 	RUN(dr_standby_is_dual_stack_and_takes_the_aaaa_records);
 	RUN(fr_4_1_vpc_with_public_and_private_subnets);
 	RUN(fr_4_2_internet_and_nat_gateways);
