@@ -27,18 +27,18 @@ char *compute_tracing_name(const struct env_config *cfg)
 
 static struct sm_resource *task_role(struct sm_stack *s, const struct compute_inputs *in)
 {
-	json_t *st = iam_list(
-		iam_allow(iam_strings("s3:ListBucket", NULL),
-			  iam_list(sm_getatt(in->st->assets_bucket, "Arn"))),
-		iam_allow(iam_strings("s3:GetObject", "s3:PutObject", NULL),
-			  iam_list(bucket_objects_arn(in->st->assets_bucket, "/*"))),
-		iam_allow(iam_strings("secretsmanager:GetSecretValue", NULL),
-			  iam_list(security_app_secret_arn(in->secrets))),
-		iam_allow(iam_strings("kms:Decrypt", "kms:GenerateDataKey", NULL),
-			  iam_list(sm_getatt(in->keys->data_key, "Arn"))),
+	json_t *st = sm_list(
+		iam_allow(sm_strings("s3:ListBucket", NULL),
+			  sm_list(sm_getatt(in->st->assets_bucket, "Arn"))),
+		iam_allow(sm_strings("s3:GetObject", "s3:PutObject", NULL),
+			  sm_list(bucket_objects_arn(in->st->assets_bucket, "/*"))),
+		iam_allow(sm_strings("secretsmanager:GetSecretValue", NULL),
+			  sm_list(security_app_secret_arn(in->secrets))),
+		iam_allow(sm_strings("kms:Decrypt", "kms:GenerateDataKey", NULL),
+			  sm_list(sm_getatt(in->keys->data_key, "Arn"))),
 		/* X-Ray's write and sampling APIs take no resource ARN (X-Ray IAM docs) */
-		iam_allow(iam_strings("xray:PutTraceSegments", "xray:PutTelemetryRecords",
-				      "xray:GetSamplingRules", "xray:GetSamplingTargets", NULL),
+		iam_allow(sm_strings("xray:PutTraceSegments", "xray:PutTelemetryRecords",
+				     "xray:GetSamplingRules", "xray:GetSamplingTargets", NULL),
 			  json_string("*")));
 	struct sm_resource *r = iam_role_new(s, "TaskRole", "ecs-tasks.amazonaws.com", st, NULL);
 	accept_finding(r, "SM-IAM-002",
@@ -67,8 +67,8 @@ static struct sm_resource *task_definition(struct sm_stack *s, const struct env_
 		s, "TaskExecutionRole",
 		&(struct ecs_execution_role_props){
 			.log_group = lg,
-			.secrets = iam_list(database_app_secret_arn(in->db),
-					    security_app_secret_arn(in->secrets)),
+			.secrets = sm_list(database_app_secret_arn(in->db),
+					   security_app_secret_arn(in->secrets)),
 			.kms_key = in->keys->data_key});
 	/*
 	 * where the database is, and the name of the app's X-Ray segments: the

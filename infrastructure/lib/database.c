@@ -173,7 +173,7 @@ int database_build(struct sm_stack *s, const struct env_config *cfg, const struc
 		       "the security group are what protect it");
 	out->app_secret = app_user_secret(s, keys, out->master_secret, prod ? "Retain" : NULL);
 	if (dr && dr->replicate_secrets)
-		security_replicate_secret(out->app_secret, dr->region, dr->key);
+		secret_add_replica(out->app_secret, dr->region, dr->key);
 	/*
 	 * Not at creation: the first rotation logs in as the user the secret
 	 * names, which the schema migration creates (docs/deployment.md).
@@ -212,7 +212,7 @@ json_t *database_reader_hosts(const struct database *db)
 
 json_t *database_app_secret_arn(const struct database *db)
 {
-	return db->secret_region ? security_secret_arn_in(db->app_secret, db->secret_region)
+	return db->secret_region ? secret_arn_in(db->app_secret, db->secret_region)
 				 : sm_ref(db->app_secret);
 }
 

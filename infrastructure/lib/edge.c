@@ -88,16 +88,16 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	/* the edge has its own key: a key cannot be used outside its region */
 	json_t *logs = iam_statement(&(struct iam_statement_props){
 		.principal = iam_regional_service("logs"),
-		.action = iam_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
-				      "kms:GenerateDataKey*", "kms:Describe*", NULL),
+		.action = sm_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+				     "kms:GenerateDataKey*", "kms:Describe*", NULL),
 		.resource = json_string("*")});
 	json_t *alarms = iam_statement(&(struct iam_statement_props){
 		.principal = iam_service("cloudwatch.amazonaws.com"),
-		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
+		.action = sm_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
 		.resource = json_string("*")});
 	struct sm_resource *key =
 		kms_key_new(s, "EdgeLogsKey", "SoleMate edge logs (WAF for CloudFront)",
-			    json_pack("[oo]", logs, alarms), NULL);
+			    sm_list(logs, alarms), NULL);
 	out->key = key;
 	out->web_acl = security_add_web_acl(s, cfg, key, true, dl);
 	if (!out->web_acl)
@@ -128,22 +128,22 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 	}
 	/* FR-3.5: the assets from the bucket, the API paths from the load balancer */
 	char *origin = compute_origin_domain(cfg);
-	out->distribution =
-		cdn_distribution_new(s, "Distribution",
-				     &(struct cdn_distribution_props){
-					     .comment = cfg->stack_prefix,
-					     .aliases = json_pack("[ss]", cfg->domain_name, www),
-					     .bucket = st->assets_bucket,
-					     .origin_access_control = oac,
-					     .default_root_object = "index.html",
-					     .api_domain = origin,
-					     .api_path = "/api/*",
-					     .headers_policy = headers,
-					     .certificate_arn = cert_arn,
-					     .price_class = cfg->cloudfront_price_class,
-					     .web_acl = out->web_acl,
-					     .log_bucket = st->logs_bucket,
-					     .log_prefix = "cloudfront/"});
+	out->distribution = cdn_distribution_new(
+		s, "Distribution",
+		&(struct cdn_distribution_props){
+			.comment = cfg->stack_prefix,
+			.aliases = sm_list(json_string(cfg->domain_name), json_string(www)),
+			.bucket = st->assets_bucket,
+			.origin_access_control = oac,
+			.default_root_object = "index.html",
+			.api_domain = origin,
+			.api_path = "/api/*",
+			.headers_policy = headers,
+			.certificate_arn = cert_arn,
+			.price_class = cfg->cloudfront_price_class,
+			.web_acl = out->web_acl,
+			.log_bucket = st->logs_bucket,
+			.log_prefix = "cloudfront/"});
 	free(origin);
 	free(www);
 	/* cdk-nag's own: no rule of ours asks for a geographic restriction */
@@ -168,8 +168,8 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 					"StringEquals", "AWS:SourceArn",
 					sm_fn_sub_vars("arn:${AWS::Partition}:cloudfront::${AWS::"
 						       "AccountId}:distribution/${Distribution}",
-						       json_pack("{so}", "Distribution",
-								 sm_ref(out->distribution))),
+						       sm_object("Distribution",
+								 sm_ref(out->distribution), NULL)),
 					NULL)}));
 	if (cfg->hosted_zone_id)
 		out->failover_check = dns_records(s, cfg, out->distribution);

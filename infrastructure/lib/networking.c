@@ -94,14 +94,8 @@ static struct sm_resource *health_checkers_group(struct sm_stack *s, const struc
 						 const struct vpc *v)
 {
 	char *name = xstrfmt("com.amazonaws.%s.route53-healthchecks", cfg->region);
-	char *what =
-		xstrfmt("ID of the managed prefix list %s (solemate deploy looks it up)", name);
-	json_t *checkers = sm_stack_add_lookup_parameter(
-		s, "Route53HealthCheckersPrefixList",
-		json_pack("{ss ss ss}", "Type", "String", "AllowedPattern", "^pl-[0-9a-f]+$",
-			  "Description", what),
-		json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name", name));
-	free(what);
+	json_t *checkers = sm_stack_add_prefix_list_parameter(s, "Route53HealthCheckersPrefixList",
+							      name, NULL);
 	free(name);
 	return security_group_new(
 		s, "AlbHealthCheckSecurityGroup",
@@ -109,9 +103,8 @@ static struct sm_resource *health_checkers_group(struct sm_stack *s, const struc
 			.description = "Load balancer: HTTPS from the Route 53 health checkers "
 				       "(DNS failover checks the origin)",
 			.vpc = v,
-			.ingress = json_pack("[o]", sg_tcp_prefix_list(checkers, PORT_HTTPS,
-								       "HTTPS from Route 53 health "
-								       "checkers"))});
+			.ingress = sm_list(sg_tcp_prefix_list(
+				checkers, PORT_HTTPS, "HTTPS from Route 53 health checkers"))});
 }
 
 static void add_security_groups(struct sm_stack *s, const struct env_config *cfg,
@@ -143,8 +136,7 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				.description = "Load balancer of the DR standby: HTTPS from the "
 					       "internet, which DNS failover sends to it directly",
 				.vpc = v,
-				.ingress = json_pack(
-					"[oo]",
+				.ingress = sm_list(
 					sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
 						    "HTTPS from visitors after DNS failover"),
 					sg_tcp_cidr(
@@ -155,14 +147,10 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 			       "visitors reach its load balancer directly, on 443 only, through "
 			       "its regional web ACL");
 	} else {
-		json_t *cloudfront = sm_stack_add_lookup_parameter(
-			s, "CloudFrontOriginFacingPrefixList",
-			json_pack("{ss ss ss}", "Type", "String", "AllowedPattern",
-				  "^pl-[0-9a-f]+$", "Description",
-				  "ID of the managed prefix list " CLOUDFRONT_PREFIX_LIST
-				  " in this region (solemate deploy looks it up)"),
-			json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name",
-				  CLOUDFRONT_PREFIX_LIST));
+		json_t *cloudfront = sm_stack_add_prefix_list_parameter(
+			s, "CloudFrontOriginFacingPrefixList", CLOUDFRONT_PREFIX_LIST,
+			"ID of the managed prefix list " CLOUDFRONT_PREFIX_LIST
+			" in this region (solemate deploy looks it up)");
 		n->alb_sg = security_group_new(
 			s, "AlbSecurityGroup",
 			&(struct security_group_props){
@@ -170,9 +158,8 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 					"Load balancer: HTTPS from the CloudFront origin-facing "
 					"servers only",
 				.vpc = v,
-				.ingress = json_pack("[o]",
-						     sg_tcp_prefix_list(cloudfront, PORT_HTTPS,
-									"HTTPS from CloudFront"))});
+				.ingress = sm_list(sg_tcp_prefix_list(cloudfront, PORT_HTTPS,
+								      "HTTPS from CloudFront"))});
 		if (env_dns_failover(cfg))
 			n->alb_health_check_sg = health_checkers_group(s, cfg, v);
 	}
@@ -182,10 +169,9 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 			.description =
 				"Application: the container port from the load balancer only",
 			.vpc = v,
-			.egress =
-				json_pack("[o]", sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
-							     "HTTPS to AWS endpoints and external "
-							     "APIs"))});
+			.egress = sm_list(sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
+						      "HTTPS to AWS endpoints and external "
+						      "APIs"))});
 	n->db_sg = security_group_new(
 		s, "DatabaseSecurityGroup",
 		&(struct security_group_props){
@@ -196,8 +182,8 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 			&(struct security_group_props){
 				.description = "Interface endpoints: HTTPS from inside the VPC",
 				.vpc = v,
-				.ingress = json_pack("[o]", sg_tcp_cidr(v->cidr, PORT_HTTPS,
-									"HTTPS from the VPC"))});
+				.ingress = sm_list(
+					sg_tcp_cidr(v->cidr, PORT_HTTPS, "HTTPS from the VPC"))});
 	security_group_connect(s, "AlbToApp", n->alb_sg, n->app_sg, cfg->container_port,
 			       "Load balancer to the application");
 	security_group_connect(s, "AppToDatabase", n->app_sg, n->db_sg, PORT_POSTGRES,

@@ -41,14 +41,14 @@ static void add_autoscaling_volume_statements(json_t *st)
 	json_array_append_new(
 		st, iam_statement(&(struct iam_statement_props){
 			    .sid = "AllowAutoScalingEncryptedVolumes",
-			    .principal = json_pack("{ss}", "AWS", "*"),
-			    .action = iam_strings("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-						  "kms:GenerateDataKey*", "kms:DescribeKey", NULL),
+			    .principal = iam_any_principal(),
+			    .action = sm_strings("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
+						 "kms:GenerateDataKey*", "kms:DescribeKey", NULL),
 			    .resource = json_string("*"),
 			    .condition = autoscaling_role_condition()}));
 	json_array_append_new(st, iam_statement(&(struct iam_statement_props){
 					  .sid = "AllowAutoScalingVolumeGrants",
-					  .principal = json_pack("{ss}", "AWS", "*"),
+					  .principal = iam_any_principal(),
 					  .action = json_string("kms:CreateGrant"),
 					  .resource = json_string("*"),
 					  .condition = iam_condition_and(
@@ -74,14 +74,10 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	 * by hand, "Scoping down the key policy").
 	 */
 	char *edge = xstrfmt("%sEdge", cfg->stack_prefix);
-	json_t *dist = sm_stack_add_lookup_parameter(
-		data, "AssetsDistributionId",
-		json_pack("{ss ss ss ss}", "Type", "String", "Default", "", "AllowedPattern",
-			  "^[A-Z0-9]*$", "Description",
-			  "ID of this environment's CloudFront distribution (deploy reads the Edge "
-			  "stack's output DistributionId; empty before it exists)"),
-		json_pack("{ss ss ss sb}", "lookup", "cloudformation:output", "stack", edge,
-			  "output", "DistributionId", "optional", 1));
+	json_t *dist = sm_stack_add_output_parameter(
+		data, "AssetsDistributionId", edge, "DistributionId", "^[A-Z0-9]*$",
+		"ID of this environment's CloudFront distribution (deploy reads the Edge "
+		"stack's output DistributionId; empty before it exists)");
 	free(edge);
 	/* The condition is referred to by name in Fn::If below; drop the
 	 * {"Condition": ...} reference the engine hands back. */
@@ -90,15 +86,14 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	json_t *oac_read = iam_statement(&(struct iam_statement_props){
 		.sid = "AllowCloudFrontOacRead",
 		.principal = iam_service("cloudfront.amazonaws.com"),
-		.action = iam_strings("kms:Decrypt", NULL),
+		.action = sm_strings("kms:Decrypt", NULL),
 		.resource = json_string("*"),
 		.condition =
 			iam_condition("StringEquals", "AWS:SourceArn",
 				      sm_fn_sub("arn:${AWS::Partition}:cloudfront::${AWS::"
 						"AccountId}:distribution/${AssetsDistributionId}"),
 				      NULL)});
-	json_t *data_st =
-		json_pack("[o]", sm_fn_if("HasAssetsDistribution", oac_read, sm_no_value()));
+	json_t *data_st = sm_list(sm_fn_if("HasAssetsDistribution", oac_read, sm_no_value()));
 	/* the EC2 capacity's root volumes: compute.c's launch template names this key */
 	add_autoscaling_volume_statements(data_st);
 	out->data_key = kms_key_new(
@@ -119,49 +114,30 @@ int security_add_keys(struct sm_stack *data, const struct env_config *cfg,
 	 */
 	json_t *alarm_publishers = iam_statement(&(struct iam_statement_props){
 		.sid = "AllowAlarmPublishers",
-		.principal =
-			json_pack("{so}", "Service",
-				  iam_strings("cloudwatch.amazonaws.com", "budgets.amazonaws.com",
-					      "costalerts.amazonaws.com", NULL)),
-		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
+		.principal = iam_services("cloudwatch.amazonaws.com", "budgets.amazonaws.com",
+					  "costalerts.amazonaws.com", NULL),
+		.action = sm_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
 		.resource = json_string("*")});
 	json_t *autoscaling = iam_statement(&(struct iam_statement_props){
 		.sid = "AllowAutoScalingNotifications",
-		.principal = json_pack("{ss}", "AWS", "*"),
-		.action = iam_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
+		.principal = iam_any_principal(),
+		.action = sm_strings("kms:Decrypt", "kms:GenerateDataKey*", NULL),
 		.resource = json_string("*"),
 		.condition =
 			iam_condition("StringEquals", "aws:PrincipalArn", autoscaling_role_arn(),
 				      "kms:CallerAccount", sm_aws_account_id(), "kms:ViaService",
 				      sm_fn_sub("sns.${AWS::Region}.amazonaws.com"), NULL)});
-	json_t *logs_st = json_pack("[o o o]", kms_logs_statement(), alarm_publishers, autoscaling);
+	json_t *logs_st = sm_list(kms_logs_statement(), alarm_publishers, autoscaling);
 	out->logs_key = kms_key_new(data, "LogsKey", "SoleMate logs and alarms", logs_st, "Retain");
 	sm_stack_add_output(data, "DataKeyArn", sm_getatt(out->data_key, "Arn"),
 			    "KMS key of the database, secrets, backups and assets", NULL);
 	return 0;
 }
 
-void security_replicate_secret(struct sm_resource *secret, const char *region,
-			       struct sm_resource *key)
-{
-	sm_resource_set(
-		secret, "ReplicaRegions",
-		json_pack("[{ss so}]", "Region", region, "KmsKeyId", sm_getatt(key, "Arn")));
-}
-
-json_t *security_secret_arn_in(const struct sm_resource *secret, const char *region)
-{
-	/* arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX */
-	return sm_fn_join(":", json_pack("[s o s s o s o]", "arn", sm_aws_partition(),
-					 "secretsmanager", region, sm_aws_account_id(), "secret",
-					 sm_fn_select(6, sm_fn_split(":", sm_ref(secret)))));
-}
-
 json_t *security_app_secret_arn(const struct security_secrets *secrets)
 {
-	return secrets->read_region
-		       ? security_secret_arn_in(secrets->app_secret, secrets->read_region)
-		       : sm_ref(secrets->app_secret);
+	return secrets->read_region ? secret_arn_in(secrets->app_secret, secrets->read_region)
+				    : sm_ref(secrets->app_secret);
 }
 
 int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,

@@ -26,18 +26,6 @@ struct security_secrets {
 	const char *read_region;
 };
 
-/*
- * Have Secrets Manager keep a replica of `secret` in `region`, encrypted
- * with `key` (a key of that region); rotation in the primary region
- * propagates to it ("Replicate AWS Secrets Manager secrets across Regions").
- */
-void security_replicate_secret(struct sm_resource *secret, const char *region,
-			       struct sm_resource *key);
-/*
- * The ARN of `secret`'s replica in `region` (new reference): the primary's
- * ARN with the region replaced, as Secrets Manager names replicas.
- */
-json_t *security_secret_arn_in(const struct sm_resource *secret, const char *region);
 /* The ARN the application reads its secrets from (new reference). */
 json_t *security_app_secret_arn(const struct security_secrets *secrets);
 int security_add_secrets(struct sm_stack *data, const struct env_config *cfg,

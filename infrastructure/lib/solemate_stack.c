@@ -32,6 +32,7 @@
 #include "base/fsutil.h"
 #include "base/suggest.h"
 #include "base/xalloc.h"
+#include "constructs/secure.h"
 #include "lib/compute.h"
 #include "lib/database.h"
 #include "lib/disaster_recovery.h"
@@ -137,7 +138,7 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 		return -1;
 	dr_database_targets(cfg, dr ? &drf : NULL, &dr_targets);
 	if (dr_targets.replicate_secrets)
-		security_replicate_secret(secrets.app_secret, cfg->dr_region, drf.keys.data_key);
+		secret_add_replica(secrets.app_secret, cfg->dr_region, drf.keys.data_key);
 	if (database_build(data, cfg, &net, &keys, &st, &dr_targets, &db, dl) < 0)
 		return -1;
 	struct sm_resource *topic = monitoring_add_topic(data, cfg, &keys);

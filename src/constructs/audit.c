@@ -77,7 +77,7 @@ struct sm_resource *cloudtrail_new(struct sm_stack *s, const char *id,
 	struct sm_resource *role = iam_role_new(
 		s, role_id, "cloudtrail.amazonaws.com",
 		json_pack("[o]",
-			  iam_allow(iam_strings("logs:CreateLogStream", "logs:PutLogEvents", NULL),
+			  iam_allow(sm_strings("logs:CreateLogStream", "logs:PutLogEvents", NULL),
 				    json_pack("[o]",
 					      sm_fn_join("", json_pack("[os]", sm_getatt(lg, "Arn"),
 								       ""))))),
@@ -109,14 +109,14 @@ struct sm_resource *cloudtrail_new(struct sm_stack *s, const char *id,
  */
 static void config_bucket_statements(struct bucket *b, const char *prefix)
 {
-	bucket_add_statement(
-		b, iam_statement(&(struct iam_statement_props){
-			   .sid = "ConfigAclCheck",
-			   .principal = iam_service("config.amazonaws.com"),
-			   .action = iam_strings("s3:GetBucketAcl", "s3:ListBucket", NULL),
-			   .resource = sm_getatt(b->bucket, "Arn"),
-			   .condition = iam_condition("StringEquals", "aws:SourceAccount",
-						      sm_aws_account_id(), NULL)}));
+	bucket_add_statement(b,
+			     iam_statement(&(struct iam_statement_props){
+				     .sid = "ConfigAclCheck",
+				     .principal = iam_service("config.amazonaws.com"),
+				     .action = sm_strings("s3:GetBucketAcl", "s3:ListBucket", NULL),
+				     .resource = sm_getatt(b->bucket, "Arn"),
+				     .condition = iam_condition("StringEquals", "aws:SourceAccount",
+								sm_aws_account_id(), NULL)}));
 	char *objects = xstrfmt("/%s/AWSLogs/*", prefix);
 	bucket_allow_delivery(b, "ConfigWrite", iam_service("config.amazonaws.com"), objects,
 			      iam_condition("StringEquals", "s3:x-amz-acl",
@@ -133,10 +133,10 @@ static json_t *config_delivery_statements(const struct bucket *b, const char *pr
 	free(fmt);
 	return json_pack(
 		"[o o]",
-		iam_allow_if(iam_strings("s3:PutObject", NULL), json_pack("[o]", objects),
+		iam_allow_if(sm_strings("s3:PutObject", NULL), json_pack("[o]", objects),
 			     iam_condition("StringEquals", "s3:x-amz-acl",
 					   json_string("bucket-owner-full-control"), NULL)),
-		iam_allow(iam_strings("s3:GetBucketAcl", "s3:ListBucket", NULL),
+		iam_allow(sm_strings("s3:GetBucketAcl", "s3:ListBucket", NULL),
 			  json_pack("[o]", sm_getatt(b->bucket, "Arn"))));
 }
 

@@ -96,22 +96,22 @@ struct sm_resource *ecs_task_definition_new(struct sm_stack *s, const char *id,
 struct sm_resource *ecs_execution_role_new(struct sm_stack *s, const char *id,
 					   const struct ecs_execution_role_props *p)
 {
-	json_t *st = iam_list(
+	json_t *st = sm_list(
 		/* ecr:GetAuthorizationToken has no resource-level permission (IAM docs) */
-		iam_allow(iam_strings("ecr:GetAuthorizationToken", NULL), json_string("*")),
-		iam_allow(iam_strings("ecr:BatchCheckLayerAvailability",
-				      "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", NULL),
-			  iam_list(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:"
-					     "${AWS::AccountId}:repository/*"))),
-		iam_allow(iam_strings("logs:CreateLogStream", "logs:PutLogEvents", NULL),
-			  iam_list(sm_getatt(p->log_group, "Arn"))));
+		iam_allow(sm_strings("ecr:GetAuthorizationToken", NULL), json_string("*")),
+		iam_allow(sm_strings("ecr:BatchCheckLayerAvailability",
+				     "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", NULL),
+			  sm_list(sm_fn_sub("arn:${AWS::Partition}:ecr:${AWS::Region}:"
+					    "${AWS::AccountId}:repository/*"))),
+		iam_allow(sm_strings("logs:CreateLogStream", "logs:PutLogEvents", NULL),
+			  sm_list(sm_getatt(p->log_group, "Arn"))));
 	if (p->secrets)
 		json_array_append_new(
 			st,
-			iam_allow(iam_strings("secretsmanager:GetSecretValue", NULL), p->secrets));
+			iam_allow(sm_strings("secretsmanager:GetSecretValue", NULL), p->secrets));
 	if (p->kms_key)
-		json_array_append_new(st, iam_allow(iam_strings("kms:Decrypt", NULL),
-						    iam_list(sm_getatt(p->kms_key, "Arn"))));
+		json_array_append_new(st, iam_allow(sm_strings("kms:Decrypt", NULL),
+						    sm_list(sm_getatt(p->kms_key, "Arn"))));
 	struct sm_resource *r = iam_role_new(s, id, "ecs-tasks.amazonaws.com", st, NULL);
 	accept_finding(r, "SM-IAM-002",
 		       "ecr:GetAuthorizationToken supports only Resource '*'; image pulls "

@@ -29,26 +29,15 @@ json_t *iam_account_root(void)
 	return sm_fn_sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root");
 }
 
-/* obj[key] = value (stolen); a NULL value leaves the failed pack that names `key`. */
-static void set_or_fail(json_t *obj, const char *key, json_t *value)
-{
-	json_t *one = json_pack("{so}", key, value);
-	if (value)
-		json_object_set(obj, key, json_object_get(one, key));
-	else
-		json_object_set_new(obj, key, json_incref(one));
-	json_decref(one);
-}
-
 json_t *iam_statement(const struct iam_statement_props *p)
 {
 	json_t *st = json_object();
 	if (p->sid)
 		json_object_set_new(st, "Sid", json_string(p->sid));
 	json_object_set_new(st, "Effect", json_string(p->deny ? "Deny" : "Allow"));
-	set_or_fail(st, "Principal", p->principal);
-	set_or_fail(st, "Action", p->action);
-	set_or_fail(st, "Resource", p->resource);
+	sm_object_set(st, "Principal", p->principal);
+	sm_object_set(st, "Action", p->action);
+	sm_object_set(st, "Resource", p->resource);
 	if (p->condition)
 		json_object_set_new(st, "Condition", p->condition);
 	return st;
@@ -67,33 +56,9 @@ json_t *iam_regional_service(const char *name)
 	return principal;
 }
 
-json_t *iam_list_n(size_t n, ...)
+json_t *iam_any_principal(void)
 {
-	json_t *list = json_array();
-	va_list ap;
-	va_start(ap, n);
-	for (size_t i = 0; i < n; i++) {
-		json_t *v = va_arg(ap, json_t *);
-		if (!v) {
-			char *place = xstrfmt("[%zu]", i);
-			v = json_pack("{so}", place, NULL); /* the failed pack that names it */
-			free(place);
-		}
-		json_array_append_new(list, v);
-	}
-	va_end(ap);
-	return list;
-}
-
-json_t *iam_strings(const char *first, ...)
-{
-	json_t *list = json_array();
-	va_list ap;
-	va_start(ap, first);
-	for (const char *s = first; s; s = va_arg(ap, const char *))
-		json_array_append_new(list, json_string(s));
-	va_end(ap);
-	return list;
+	return json_pack("{ss}", "AWS", "*");
 }
 
 json_t *iam_condition(const char *op, ...)
@@ -103,10 +68,10 @@ json_t *iam_condition(const char *op, ...)
 	va_start(ap, op);
 	const char *key;
 	while ((key = va_arg(ap, const char *)))
-		set_or_fail(pairs, key, va_arg(ap, json_t *));
+		sm_object_set(pairs, key, va_arg(ap, json_t *));
 	va_end(ap);
 	json_t *cond = json_object();
-	set_or_fail(cond, op, pairs);
+	sm_object_set(cond, op, pairs);
 	return cond;
 }
 

@@ -27,7 +27,7 @@ struct iam_statement_props {
 	const char *sid;   /* may be NULL */
 	bool deny;	   /* default false: Allow */
 	json_t *principal; /* stolen; required: iam_service(), {"AWS": ...} */
-	json_t *action;	   /* stolen; required: a string, or a list (iam_strings) */
+	json_t *action;	   /* stolen; required: a string, or a list (sm_strings) */
 	json_t *resource;  /* stolen; required: a value, or a list */
 	json_t *condition; /* stolen; NULL: none (iam_condition) */
 };
@@ -37,14 +37,13 @@ json_t *iam_service(const char *service);
 /* {"Service": "<name>.${AWS::Region}.amazonaws.com"} (Fn::Sub): CloudWatch Logs' principal */
 json_t *iam_regional_service(const char *name);
 /*
- * A JSON array of the values given (stolen): iam_list(a, b). A NULL value
- * (one that could not be built) fails the synthesis naming its place in the
- * list ("[1]"), never a shorter list.
+ * {"AWS": "*"}: any principal, which the statement's Condition narrows
+ * (aws:PrincipalArn, kms:CallerAccount): a principal that need not exist
+ * when the policy is written.
  */
-json_t *iam_list_n(size_t n, ...);
-#define iam_list(...) iam_list_n(sizeof((json_t *[]){__VA_ARGS__}) / sizeof(json_t *), __VA_ARGS__)
-/* A JSON array of the strings up to NULL. */
-json_t *iam_strings(const char *first, ...) __attribute__((sentinel));
+json_t *iam_any_principal(void);
+/* {"Service": [services up to NULL]}: several services in one statement */
+#define iam_services(...) sm_object("Service", sm_strings(__VA_ARGS__), NULL)
 /*
  * {op: {key: value, ...}} of the (key, value) pairs up to a NULL key, values
  * stolen: iam_condition("StringEquals", "aws:SourceArn", arn, NULL). A NULL

@@ -150,10 +150,10 @@ struct sm_resource *vpc_flow_log_new(struct sm_stack *s, const char *id,
 	struct sm_resource *role = iam_role_new(
 		s, role_id, "vpc-flow-logs.amazonaws.com",
 		json_pack("[oo]",
-			  iam_allow(iam_strings("logs:CreateLogStream", "logs:PutLogEvents",
-						"logs:DescribeLogStreams", NULL),
+			  iam_allow(sm_strings("logs:CreateLogStream", "logs:PutLogEvents",
+					       "logs:DescribeLogStreams", NULL),
 				    json_pack("[o]", sm_getatt(lg, "Arn"))),
-			  iam_allow(iam_strings("logs:DescribeLogGroups", NULL),
+			  iam_allow(sm_strings("logs:DescribeLogGroups", NULL),
 				    json_pack("[o]",
 					      sm_fn_sub("arn:${AWS::Partition}:logs:${AWS::"
 							"Region}:${AWS::AccountId}:log-group:*")))),

@@ -20,8 +20,8 @@ json_t *kms_logs_statement(void)
 	return iam_statement(&(struct iam_statement_props){
 		.sid = "AllowCloudWatchLogs",
 		.principal = iam_regional_service("logs"),
-		.action = iam_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
-				      "kms:GenerateDataKey*", "kms:Describe*", NULL),
+		.action = sm_strings("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*",
+				     "kms:GenerateDataKey*", "kms:Describe*", NULL),
 		.resource = json_string("*"),
 		.condition = iam_condition(
 			"ArnLike", "kms:EncryptionContext:aws:logs:arn",
@@ -73,6 +73,22 @@ struct sm_resource *secret_new(struct sm_stack *s, const char *id, const struct 
 			  p->exclude_punctuation));
 	secure_retain(secret, p->retain_policy);
 	return secret;
+}
+
+void secret_add_replica(struct sm_resource *secret, const char *region,
+			const struct sm_resource *key)
+{
+	sm_resource_set(
+		secret, "ReplicaRegions",
+		json_pack("[{ss so}]", "Region", region, "KmsKeyId", sm_getatt(key, "Arn")));
+}
+
+json_t *secret_arn_in(const struct sm_resource *secret, const char *region)
+{
+	/* arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME-SUFFIX */
+	return sm_fn_join(":", json_pack("[s o s s o s o]", "arn", sm_aws_partition(),
+					 "secretsmanager", region, sm_aws_account_id(), "secret",
+					 sm_fn_select(6, sm_fn_split(":", sm_ref(secret)))));
 }
 
 json_t *bucket_objects_arn(const struct sm_resource *bucket, const char *suffix)
@@ -187,16 +203,16 @@ static json_t *replication_statements(const struct sm_resource *source,
 {
 	return json_pack(
 		"[o,o,o,o,o]",
-		iam_allow(iam_strings("s3:GetReplicationConfiguration", "s3:ListBucket", NULL),
+		iam_allow(sm_strings("s3:GetReplicationConfiguration", "s3:ListBucket", NULL),
 			  arns(source)),
-		iam_allow(iam_strings("s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
-				      "s3:GetObjectVersionTagging", NULL),
+		iam_allow(sm_strings("s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl",
+				     "s3:GetObjectVersionTagging", NULL),
 			  objects(source)),
-		iam_allow(iam_strings("s3:ReplicateObject", "s3:ReplicateDelete",
-				      "s3:ReplicateTags", NULL),
+		iam_allow(sm_strings("s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags",
+				     NULL),
 			  objects(p->destination)),
-		iam_allow(iam_strings("kms:Decrypt", NULL), arns(p->source_key)),
-		iam_allow(iam_strings("kms:Encrypt", "kms:GenerateDataKey", NULL),
+		iam_allow(sm_strings("kms:Decrypt", NULL), arns(p->source_key)),
+		iam_allow(sm_strings("kms:Encrypt", "kms:GenerateDataKey", NULL),
 			  arns(p->destination_key)));
 }
 

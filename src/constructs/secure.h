@@ -76,6 +76,18 @@ struct secret_props {
 };
 struct sm_resource *secret_new(struct sm_stack *s, const char *id,
 			       const struct secret_props *props);
+/*
+ * Have Secrets Manager keep a replica of `secret` in `region`, encrypted
+ * with `key` (a key of that region); rotation in the primary region
+ * propagates to it ("Replicate AWS Secrets Manager secrets across Regions").
+ */
+void secret_add_replica(struct sm_resource *secret, const char *region,
+			const struct sm_resource *key);
+/*
+ * The ARN of `secret`'s replica in `region` (new reference): the primary's
+ * ARN with the region replaced, as Secrets Manager names replicas.
+ */
+json_t *secret_arn_in(const struct sm_resource *secret, const char *region);
 
 struct bucket_props {
 	const struct sm_resource *kms_key;	     /* NULL: SSE-S3 (AES256) */

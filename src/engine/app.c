@@ -267,6 +267,37 @@ json_t *sm_stack_add_lookup_parameter(struct sm_stack *s, const char *name, json
 	return sm_stack_add_parameter(s, name, def);
 }
 
+json_t *sm_stack_add_prefix_list_parameter(struct sm_stack *s, const char *name, const char *list,
+					   const char *description)
+{
+	char *what =
+		description
+			? NULL
+			: xstrfmt("ID of the managed prefix list %s (solemate deploy looks it up)",
+				  list);
+	json_t *ref = sm_stack_add_lookup_parameter(
+		s, name,
+		json_pack("{ss ss ss}", "Type", "String", "AllowedPattern", "^pl-[0-9a-f]+$",
+			  "Description", description ? description : what),
+		json_pack("{ss ss}", "lookup", "ec2:managed-prefix-list", "name", list));
+	free(what);
+	return ref;
+}
+
+json_t *sm_stack_add_output_parameter(struct sm_stack *s, const char *name, const char *producer,
+				      const char *output, const char *pattern,
+				      const char *description)
+{
+	json_t *def = json_pack("{ss ss}", "Type", "String", "Default", "");
+	if (pattern)
+		json_object_set_new(def, "AllowedPattern", json_string(pattern));
+	sm_object_set(def, "Description", json_string(description));
+	return sm_stack_add_lookup_parameter(s, name, def,
+					     json_pack("{ss ss ss sb}", "lookup",
+						       "cloudformation:output", "stack", producer,
+						       "output", output, "optional", 1));
+}
+
 json_t *sm_stack_add_condition(struct sm_stack *s, const char *name, json_t *expr)
 {
 	json_object_set_new(s->conditions, name, expr);

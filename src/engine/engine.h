@@ -102,6 +102,25 @@ void sm_stack_add_transform(struct sm_stack *s, const char *name);
 json_t *sm_stack_add_lookup_parameter(struct sm_stack *s, const char *name, json_t *def,
 				      json_t *lookup);
 /*
+ * The lookups `deploy` knows (lifecycle/deploy.c lookup_value), each a
+ * String parameter `name`; both return {"Ref": name}:
+ *
+ * sm_stack_add_prefix_list_parameter: the ID ("pl-...") of the AWS-managed
+ * prefix list `list` ("com.amazonaws.global.cloudfront.origin-facing") in
+ * the stack's region, where IDs differ per region. `description` NULL:
+ * "ID of the managed prefix list <list> (solemate deploy looks it up)".
+ *
+ * sm_stack_add_output_parameter: the output `output` of the stack
+ * `producer`, which may not be deployed yet: the parameter is "" until it
+ * is (and deploy runs this stack again once it is); `pattern` is the
+ * parameter's AllowedPattern (NULL: none).
+ */
+json_t *sm_stack_add_prefix_list_parameter(struct sm_stack *s, const char *name, const char *list,
+					   const char *description);
+json_t *sm_stack_add_output_parameter(struct sm_stack *s, const char *name, const char *producer,
+				      const char *output, const char *pattern,
+				      const char *description);
+/*
  * An entry {type, data} of the stack's metadata in the cloud assembly's
  * manifest (artifacts.<stack>.metadata["/<stack>"]), for the tools that read
  * the assembly (never the template). `data` is stolen and holds no tokens.
@@ -130,6 +149,27 @@ json_t *sm_pack_at(const char *file, int line, const char *fmt, ...);
  * condition key): synthesis fails with `msg`, naming where the marker sits.
  */
 json_t *sm_value_error(const char *msg);
+/*
+ * Values built from parts (stolen) that fail the same way: a NULL part (a
+ * value that could not be built, a required prop left unset) becomes the
+ * marker that fails the synthesis naming its key ("Distribution") or its
+ * place in the list ("[1]") and the caller's file and line, never a
+ * shorter list or a missing key.
+ *
+ *   sm_list(a, b)                        [a, b]
+ *   sm_object("Alb", a, "Db", b, NULL)   {"Alb": a, "Db": b}, keys in order
+ *   sm_object_set(obj, "Key", v)         obj["Key"] = v
+ *   sm_strings("a", "b", NULL)           ["a", "b"] (up to the first NULL)
+ */
+json_t *sm_list_at(const char *file, int line, size_t n, ...);
+#define sm_list(...)                                                                               \
+	sm_list_at(__FILE__, __LINE__, sizeof((json_t *[]){__VA_ARGS__}) / sizeof(json_t *),       \
+		   __VA_ARGS__)
+json_t *sm_object_at(const char *file, int line, const char *key, ...) __attribute__((sentinel));
+#define sm_object(...) sm_object_at(__FILE__, __LINE__, __VA_ARGS__)
+void sm_object_set_at(const char *file, int line, json_t *obj, const char *key, json_t *value);
+#define sm_object_set(obj, key, value) sm_object_set_at(__FILE__, __LINE__, obj, key, value)
+json_t *sm_strings(const char *first, ...) __attribute__((sentinel));
 
 /* ---- resources ---- */
 

@@ -378,6 +378,61 @@ json_t *sm_value_error(const char *msg)
 	return sm_pack_error_new(msg);
 }
 
+/* The marker of a part left NULL at `place` ("Distribution", "[1]") by the call at file:line. */
+static json_t *null_part(const char *file, int line, const char *place)
+{
+	const char *base = strrchr(file, '/');
+	char *msg = xstrfmt("%s:%d: NULL object for '%s'", base ? base + 1 : file, line, place);
+	json_t *v = sm_pack_error_new(msg);
+	free(msg);
+	return v;
+}
+
+json_t *sm_list_at(const char *file, int line, size_t n, ...)
+{
+	json_t *list = json_array();
+	va_list ap;
+	va_start(ap, n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = va_arg(ap, json_t *);
+		if (!v) {
+			char *place = xstrfmt("[%zu]", i);
+			v = null_part(file, line, place);
+			free(place);
+		}
+		json_array_append_new(list, v);
+	}
+	va_end(ap);
+	return list;
+}
+
+json_t *sm_strings(const char *first, ...)
+{
+	json_t *list = json_array();
+	va_list ap;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		json_array_append_new(list, json_string(s));
+	va_end(ap);
+	return list;
+}
+
+void sm_object_set_at(const char *file, int line, json_t *obj, const char *key, json_t *value)
+{
+	json_object_set_new(obj, key, value ? value : null_part(file, line, key));
+}
+
+json_t *sm_object_at(const char *file, int line, const char *key, ...)
+{
+	json_t *obj = json_object();
+	va_list ap;
+	va_start(ap, key);
+	for (const char *k = key; k; k = va_arg(ap, const char *))
+		sm_object_set_at(file, line, obj, k, va_arg(ap, json_t *));
+	va_end(ap);
+	return obj;
+}
+
 json_t *sm_pack_error_new(const char *msg)
 {
 	pack_failures++;

@@ -544,6 +544,38 @@ TEST(failed_pack_names_the_key_and_fails_resolve)
 	diag_list_release(&dl);
 }
 
+/* sm_list, sm_object and sm_object_set fail as json_pack does: the key or place, the caller */
+TEST(built_values_name_a_part_that_could_not_be_built)
+{
+	struct sm_app *app = sm_app_new();
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct sm_stack *s = sm_stack_new(app, "Data", NULL);
+	json_t *list = sm_list(json_string("a"), sm_ref(NULL), json_string("c"));
+	CHECK(json_array_size(list) == 3); /* never a shorter list */
+	json_t *obj = sm_object("Alb", json_string("x"), "Db", sm_ref(NULL), NULL);
+	CHECK(json_object_size(obj) == 2); /* never a missing key */
+	sm_object_set(obj, "Zone", NULL);
+	sm_resource_new(s, "Topic", "AWS::SNS::Topic",
+			json_pack("{so so}", "Items", list, "Vars", obj));
+	CHECK(sm_app_resolve(app, &dl) < 0);
+	/* each names its place and this file, in the order of the value */
+	const char *const named[] = {"NULL object for '[1]'", "NULL object for 'Db'",
+				     "NULL object for 'Zone'"};
+	CHECK(dl.nr == 3);
+	for (size_t i = 0; i < dl.nr && i < 3; i++) {
+		CHECK_CONTAINS(dl.items[i].message, named[i]);
+		CHECK_CONTAINS(dl.items[i].message, "test_engine.c:");
+	}
+	/* built whole, they are what json_pack makes */
+	json_t *ok = sm_object("A", sm_strings("x", "y", NULL), "B", sm_list(json_integer(1)), NULL);
+	char *text = json_dumps(ok, JSON_COMPACT);
+	CHECK_STR(text, "{\"A\":[\"x\",\"y\"],\"B\":[1]}");
+	free(text);
+	json_decref(ok);
+	sm_app_free(app);
+	diag_list_release(&dl);
+}
+
 /*
  * sm_pack builds the engine's usual formats itself (engine/pack.c) and
  * hands the rest to jansson: both must give the same value, key order
@@ -629,6 +661,7 @@ int main(void)
 	RUN(parameters_conditions_outputs_and_attributes);
 	RUN(dangling_reference_and_depends_on_are_errors);
 	RUN(failed_pack_names_the_key_and_fails_resolve);
+	RUN(built_values_name_a_part_that_could_not_be_built);
 	RUN(pack_agrees_with_jansson);
 	return test_done();
 }
