@@ -194,6 +194,12 @@ int dr_add_standby(struct sm_stack *s, const struct env_config *cfg,
 				    .data = s};
 	if (!ci.regional_waf || compute_build(s, &sc, &ci, &cp, dl) < 0)
 		return -1;
+	/*
+	 * sampling rules are the Region's (a rule's ARN names it): without one
+	 * here the standby's tasks would sample as the account's Default of
+	 * drRegion says, and its slow and failed requests would be grouped nowhere
+	 */
+	monitoring_add_tracing(s, &sc);
 	if (cfg->hosted_zone_id)
 		failover_records(s, cfg, &cp);
 	contract_outputs(s, cfg, &db, &cp);

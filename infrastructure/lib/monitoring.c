@@ -141,10 +141,16 @@ static void dashboard(struct sm_stack *s, const struct env_config *cfg, const st
 	free(name);
 }
 
-static void tracing(struct sm_stack *s, const struct env_config *cfg)
+void monitoring_add_tracing(struct sm_stack *s, const struct env_config *cfg)
 {
 	char *rule = xstrfmt("%s-default", cfg->environment);
 	char *group = compute_tracing_name(cfg);
+	/*
+	 * the group is the Region's, as the rule is: without service(...) it
+	 * gathered every application's slow and failed traces (X-Ray developer
+	 * guide, "Using filter expressions", complex keywords)
+	 */
+	char *filter = xstrfmt("service(\"%s\") { responsetime > 0.2 OR fault = true }", group);
 	/* 5 % of requests after the first of each second; the group gathers the slow and failed */
 	tracing_new(s, "Tracing",
 		    &(struct tracing_props){.rule_name = rule,
@@ -152,7 +158,8 @@ static void tracing(struct sm_stack *s, const struct env_config *cfg)
 					    .priority = 1000,
 					    .fixed_rate = 0.05,
 					    .group_name = group,
-					    .filter = "responsetime > 0.2 OR fault = true"});
+					    .filter = filter});
+	free(filter);
 	free(rule);
 	free(group);
 }
@@ -204,7 +211,7 @@ int monitoring_build(struct sm_stack *s, struct sm_stack *edge_stack, const stru
 	if (edge->distribution)
 		edge_alarms(edge_stack, cfg, edge);
 	dashboard(s, cfg, cp, db);
-	tracing(s, cfg);
+	monitoring_add_tracing(s, cfg);
 	budget(s, cfg);
 	return 0;
 }

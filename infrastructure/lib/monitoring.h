@@ -31,6 +31,14 @@ struct sm_resource *monitoring_add_topic(struct sm_stack *data, const struct env
 void monitoring_add_replica_lag_alarm(struct sm_stack *s, const char *id,
 				      struct sm_resource *replica, struct sm_resource *topic);
 
+/*
+ * X-Ray for this environment's service in the stack's Region: a sampling
+ * rule and an Insights group of its slow and failed requests. Both are the
+ * Region's, so a stack that runs the application in another Region (the DR
+ * standby) adds its own.
+ */
+void monitoring_add_tracing(struct sm_stack *s, const struct env_config *cfg);
+
 int monitoring_build(struct sm_stack *stack, struct sm_stack *edge_stack,
 		     const struct env_config *cfg, const struct security_keys *keys,
 		     struct sm_resource *topic, const struct compute *cp, const struct database *db,

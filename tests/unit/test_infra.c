@@ -257,7 +257,32 @@ TEST(the_sampling_rule_matches_this_environment_s_service_only)
 			named |= !strcmp(json_string_value(json_object_get(v, "Name")) ?: "", "AWS_XRAY_TRACING_NAME") &&
 				 !strcmp(json_string_value(json_object_get(v, "Value")) ?: "", names[i]);
 		CHECK(named);
+		/*
+		 * the group gathers this service's slow and failed requests only: a
+		 * group is the Region's too, and a bare "responsetime > 0.2" matched
+		 * every application's traces (X-Ray developer guide, filter
+		 * expressions: service("name") { ... })
+		 */
+		char *group = xstrfmt("{\"GroupName\":\"%s\",\"FilterExpression\":"
+				      "\"service(\\\"%s\\\") { responsetime > 0.2 OR fault = true }\"}",
+				      names[i], names[i]);
+		CHECK(HAS(apps[i], "Monitoring", "AWS::XRay::Group", group));
+		free(group);
 	}
+	/*
+	 * rules and groups are the Region's (a rule's ARN names it): the warm
+	 * standby runs the application in drRegion, where without its own rule
+	 * the account's Default there decides, whatever it has been set to
+	 */
+	const char *stacks[] = {"Monitoring", "DrStandby"};
+	for (size_t k = 0; k < sizeof stacks / sizeof *stacks; k++) {
+		CHECK(HAS(production, stacks[k], "AWS::XRay::SamplingRule",
+			  "{\"SamplingRule\":{\"ServiceName\":\"solemate-production\","
+			  "\"ReservoirSize\":1}}"));
+		CHECK(tmpl_count_resources(T(production, stacks[k]), "AWS::XRay::Group") == 1);
+	}
+	CHECK(json_equal(resource(production, "DrStandby", "TracingGroup"),
+			 resource(production, "Monitoring", "TracingGroup")));
 }
 TEST(fr_1_2_ecs_cluster_and_fargate_service)
 {
