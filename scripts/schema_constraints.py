@@ -9,7 +9,9 @@ A record gains "c": {property: C} and, for relations between its
 properties, the keys below. C is a compact object:
   "e": [allowed values], "p": [POSIX extended regexes, all must match],
   "l"/"L": min/max string length, "m"/"M": minimum/maximum,
-  "i"/"I": min/max items, "u": 1 items unique, "*": C of each item.
+  "i"/"I": min/max items, "u": 1 items unique, "*": C of each item,
+  "f": "ipv4" | "ipv6" | "ipv4-network" | "ipv6-network" (an address, or a
+  network: a block with no bit set past its prefix).
 Relations on a record: "rx": [[props]] exactly one of (requiredXor),
 "ro": [[[props]...]] exactly one of the sets (oneOf required),
 "ra": [[[props]...]] at least one of the sets (anyOf required, requiredOr),
@@ -224,6 +226,9 @@ def _deref(root, s):
     return s if isinstance(s, dict) else {}
 
 
+NETWORK_FORMATS = ("ipv4", "ipv6", "ipv4-network", "ipv6-network")
+
+
 def _value_constraints(reg, root, s):
     s = _deref(root, s)
     c = {}
@@ -238,6 +243,10 @@ def _value_constraints(reg, root, s):
     pats = [p for p in pats if p]
     if pats:
         c["p"] = pats
+    # the formats cfn-lint's own checker reads (cfnlint/jsonschema/_format.py)
+    # and validate tests through base/cidr.h: "f"
+    if fmt in NETWORK_FORMATS:
+        c["f"] = fmt
     for k, key in (("minLength", "l"), ("maxLength", "L"), ("minimum", "m"), ("maximum", "M"),
                    ("minItems", "i"), ("maxItems", "I")):
         v = s.get(k)

@@ -1,4 +1,5 @@
 #include "analysis/validate.h"
+#include "analysis/cfn_eval.h"
 #include "analysis/refs.h"
 #include "analysis/secrets.h"
 #include "analysis/validate_int.h"
@@ -423,6 +424,7 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	vd_check_elasticache(&c);
 	vd_check_unique_ids(&c);
 	check_limits(&c);
+	cfn_worlds_free(c.worlds, c.worlds_nr);
 	json_decref(c.implied);
 	json_decref(expanded);
 	json_decref(c.secrets);

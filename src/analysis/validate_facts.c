@@ -579,13 +579,12 @@ void vd_check_elasticache(struct vctx *c)
 {
 	if (!has_replication_group(c->resources))
 		return;
-	struct cfn_world *w;
-	size_t n = cfn_worlds((json_t *)c->tmpl, c->t->region, &w);
+	size_t n;
+	const struct cfn_world *w = vd_worlds(c, &n);
 	json_t *done = json_object();
 	for (size_t i = 0; i < n; i++)
 		check_cluster_mode(c, &w[i], done);
 	json_decref(done);
-	cfn_worlds_free(w, n);
 }
 
 /*

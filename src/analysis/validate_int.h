@@ -12,15 +12,19 @@
 #include "analysis/validate.h"
 #include "base/strbuf.h"
 
+struct cfn_world;
+
 struct vctx {
 	struct sm_template *t;
 	struct cfn_schema *schema;
 	struct diag_list *dl;
 	const json_t *tmpl; /* the template as checked: t->tmpl, or its expansion */
 	const json_t *resources, *parameters, *conditions, *mappings;
-	json_t *implied;	/* logical ID -> type of resources a transform adds (owned) */
-	json_t *secrets;	/* secret_strings() of the template, masked in messages (owned) */
-	struct vd_named *named; /* resources that set their primary identifier (owned) */
+	json_t *implied;	  /* logical ID -> type of resources a transform adds (owned) */
+	json_t *secrets;	  /* secret_strings() of the template, masked in messages (owned) */
+	struct vd_named *named;	  /* resources that set their primary identifier (owned) */
+	struct cfn_world *worlds; /* vd_worlds(), computed when first asked for (owned) */
+	size_t worlds_nr;
 	size_t named_nr, named_cap;
 	int errors;
 };
@@ -115,6 +119,8 @@ void vd_check_extensions(struct vctx *c, const char *id, const char *type, const
 /* validate_nested.c: Parameters passed to a nested stack whose template is a local file. */
 void vd_check_nested(struct vctx *c, const char *type, const json_t *props, struct strbuf *path);
 
+/* validate_values.c: the worlds of the template (cfn_eval.h), computed once. */
+const struct cfn_world *vd_worlds(struct vctx *c, size_t *nr);
 /* validate_values.c: a number or a string that is one. */
 bool vd_number(const json_t *v, double *d);
 

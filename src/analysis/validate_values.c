@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/cfn_eval.h"
+#include "base/cidr.h"
 #include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -90,7 +92,7 @@ static size_t utf8_length(const char *s)
 
 /* The keys of a constraint object, read in one pass (they are one letter each). */
 struct cons_view {
-	const json_t *e, *p, *l, *L, *m, *M, *i, *I, *u, *each;
+	const json_t *e, *p, *l, *L, *m, *M, *i, *I, *u, *f, *each;
 };
 
 static void cons_view(const json_t *cons, struct cons_view *cv)
@@ -129,6 +131,9 @@ static void cons_view(const json_t *cons, struct cons_view *cv)
 		case 'u':
 			cv->u = x;
 			break;
+		case 'f':
+			cv->f = x;
+			break;
 		case '*':
 			cv->each = x;
 			break;
@@ -136,6 +141,36 @@ static void cons_view(const json_t *cons, struct cons_view *cv)
 			break;
 		}
 	}
+}
+
+/*
+ * The formats of the registry schemas that cfn-lint checks beyond patterns
+ * (E1103: cfnlint/jsonschema/_format.py) and the schema data carries ("f"):
+ * an IPv4 or IPv6 address, and a network, whose address has no bit set past
+ * its prefix ("10.0.0.1/24" is not one: EC2 and SES take the block's
+ * network address, https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html).
+ */
+static void check_format(struct vctx *c, const char *fmt, const char *text, const char *path)
+{
+	bool v6 = !strncmp(fmt, "ipv6", 4);
+	if (!strchr(fmt, '-')) {
+		uint8_t a[16];
+		uint32_t a4;
+		if ((v6 ? ipv6_parse(text, a) : ipv4_parse(text, &a4)) < 0)
+			vd_report(c, DIAG_ERROR, path, "'%s' is not an %s address", text,
+				  v6 ? "IPv6" : "IPv4");
+		return;
+	}
+	char net[64];
+	enum cidr_form f = cidr_network_form(text, v6, net, sizeof(net));
+	if (f == CIDR_MALFORMED)
+		vd_report(c, DIAG_ERROR, path, "'%s' is not an %s CIDR block", text,
+			  v6 ? "IPv6" : "IPv4");
+	else if (f == CIDR_HOST_BITS)
+		diag_set_hint(vd_report(c, DIAG_ERROR, path,
+					"'%s' is not a network: bits are set past its prefix",
+					text),
+			      "the network is %s", net);
 }
 
 static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_t *v,
@@ -174,6 +209,8 @@ static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_
 			return;
 		}
 	}
+	if (cv->f && json_is_string(v))
+		check_format(c, json_string_value(cv->f), text, path);
 	const json_t *lo = cv->l, *hi = cv->L;
 	if (json_is_string(v) && (lo || hi)) {
 		size_t n = utf8_length(text);
@@ -198,15 +235,97 @@ static void check_scalar(struct vctx *c, const struct cons_view *cv, const json_
 	}
 }
 
+const struct cfn_world *vd_worlds(struct vctx *c, size_t *nr)
+{
+	if (!c->worlds)
+		c->worlds_nr = cfn_worlds((json_t *)c->tmpl, c->t->region, &c->worlds);
+	*nr = c->worlds_nr;
+	return c->worlds;
+}
+
+/* The value at `path` ("Resources.Id.Properties.List[2].Key") of `root`, or NULL. */
+static const json_t *value_at(const json_t *root, const char *path)
+{
+	const json_t *v = root;
+	for (const char *p = path; *p && v;) {
+		if (*p == '[') {
+			char *end;
+			unsigned long i = strtoul(p + 1, &end, 10);
+			if (*end != ']')
+				return NULL;
+			v = json_array_get(v, i);
+			p = end + 1;
+			continue;
+		}
+		p += *p == '.';
+		size_t n = strcspn(p, ".[");
+		v = json_object_getn(v, p, n);
+		p += n;
+	}
+	return v;
+}
+
+/* An item that a condition may remove: Fn::If (one branch AWS::NoValue) or NoValue itself. */
+static bool has_conditional_item(const json_t *v)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach (v, i, x) {
+		if (json_object_size(x) == 1 && (json_object_get(x, "Fn::If") || vd_is_no_value(x)))
+			return true;
+	}
+	return false;
+}
+
+static bool size_out(const struct cons_view *cv, size_t n)
+{
+	return (cv->i && (double)n < json_number_value(cv->i)) ||
+	       (cv->I && (double)n > json_number_value(cv->I));
+}
+
+static struct diag *report_size(struct vctx *c, const struct cons_view *cv, const char *path,
+				size_t n)
+{
+	return vd_report(c, DIAG_ERROR, path, "%zu item%s; allowed: %g to %g", n, n == 1 ? "" : "s",
+			 cv->i ? json_number_value(cv->i) : 0,
+			 cv->I ? json_number_value(cv->I) : INFINITY);
+}
+
+/*
+ * A resource's list whose items Fn::If may remove has as many items as the
+ * conditions leave: counted in each world the template can take (cfn_eval.h),
+ * as CloudFormation would send it, and reported at the first that is out of
+ * range, with the conditions that decide it (cfn-lint E3032 does the same
+ * per condition scenario). Under an Fn::If of a parent (its world value sits
+ * elsewhere) the items are counted as written.
+ */
+static bool check_size_per_world(struct vctx *c, const struct cons_view *cv, const char *path)
+{
+	if (strncmp(path, "Resources.", 10) || strstr(path, "Fn::If"))
+		return false;
+	size_t nr, id_len = strcspn(path + 10, ".[");
+	const struct cfn_world *w = vd_worlds(c, &nr);
+	for (size_t i = 0; i < nr; i++) {
+		const json_t *l = value_at(w[i].tmpl, path);
+		if (!json_is_array(l) || !size_out(cv, json_array_size(l)))
+			continue; /* the resource is not created, or the size is right */
+		struct diag *d = report_size(c, cv, path, json_array_size(l));
+		const char *when =
+			json_string_value(json_object_getn(w[i].branches, path + 10, id_len));
+		if (when)
+			diag_set_hint(d, "when %s", when);
+		break;
+	}
+	return true;
+}
+
 static void check_list(struct vctx *c, const struct cons_view *cv, const json_t *v,
 		       struct strbuf *path)
 {
 	size_t n = json_array_size(v), base = path->len;
-	const json_t *lo = cv->i, *hi = cv->I;
-	if ((lo && (double)n < json_number_value(lo)) || (hi && (double)n > json_number_value(hi)))
-		vd_report(c, DIAG_ERROR, path->buf, "%zu item%s; allowed: %g to %g", n,
-			  n == 1 ? "" : "s", lo ? json_number_value(lo) : 0,
-			  hi ? json_number_value(hi) : INFINITY);
+	if ((cv->i || cv->I) &&
+	    !(has_conditional_item(v) && check_size_per_world(c, cv, path->buf)) && size_out(cv, n))
+		report_size(c, cv, path->buf, n);
 	if (cv->u) {
 		for (size_t i = 1; i < n; i++) {
 			const json_t *x = json_array_get(v, i);

@@ -2,6 +2,8 @@
 #include "base/cidr.h"
 #include "support/test.h"
 
+#include <string.h>
+
 static bool overlap(const char *a, const char *b)
 {
 	uint32_t na = 0, nb = 0;
@@ -42,8 +44,37 @@ TEST(addresses_are_four_octets_exactly)
 	CHECK(ipv4_parse(NULL, &a) == -1);
 }
 
+/* the schemas' ipv4-network and ipv6-network formats, as Python's strict ipaddress reads them */
+TEST(networks_have_no_bit_past_their_prefix)
+{
+	char net[64] = "";
+	static const char *const ok4[] = {"10.0.0.0/24", "0.0.0.0/0", "10.1.2.3/32", "10.1.2.3",
+					  "10.0.0.0/255.255.0.0", NULL};
+	for (int i = 0; ok4[i]; i++)
+		CHECK(cidr_network_form(ok4[i], false, net, sizeof(net)) == CIDR_NETWORK);
+	CHECK(cidr_network_form("10.0.0.1/24", false, net, sizeof(net)) == CIDR_HOST_BITS &&
+	      !strcmp(net, "10.0.0.0/24"));
+	CHECK(cidr_network_form("192.168.77.1/20", false, net, sizeof(net)) == CIDR_HOST_BITS &&
+	      !strcmp(net, "192.168.64.0/20"));
+	static const char *const bad4[] = {"10.0.0.0/33", "10.0.300.0/24", "10.0.0/24", "10.0.0.0/",
+					   "10.0.0.0/2a", "::/0", "", NULL};
+	for (int i = 0; bad4[i]; i++)
+		CHECK(cidr_network_form(bad4[i], false, net, sizeof(net)) == CIDR_MALFORMED);
+	CHECK(cidr_network_form("2001:db8::/32", true, net, sizeof(net)) == CIDR_NETWORK);
+	CHECK(cidr_network_form("::/0", true, net, sizeof(net)) == CIDR_NETWORK);
+	CHECK(cidr_network_form("2001:db8::1", true, net, sizeof(net)) == CIDR_NETWORK);
+	CHECK(cidr_network_form("2001:db8:4:5::9/64", true, net, sizeof(net)) == CIDR_HOST_BITS &&
+	      !strcmp(net, "2001:db8:4:5::/64"));
+	CHECK(cidr_network_form("2001:db8:ff::/36", true, net, sizeof(net)) == CIDR_HOST_BITS &&
+	      !strcmp(net, "2001:db8::/36"));
+	CHECK(cidr_network_form("2001:db8::/129", true, net, sizeof(net)) == CIDR_MALFORMED);
+	CHECK(cidr_network_form("10.0.0.0/8", true, net, sizeof(net)) == CIDR_MALFORMED);
+	CHECK(cidr_network_form(NULL, true, net, sizeof(net)) == CIDR_MALFORMED);
+}
+
 int main(void)
 {
+	RUN(networks_have_no_bit_past_their_prefix);
 	RUN(blocks_overlap_when_one_holds_the_other);
 	RUN(adjacent_and_distant_blocks_do_not_overlap);
 	RUN(addresses_are_four_octets_exactly);
