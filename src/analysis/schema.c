@@ -1,5 +1,6 @@
 #include "analysis/schema.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -404,10 +405,131 @@ static void match_put(struct cfn_schema *s, struct match *m)
 	s->matches[i] = m;
 }
 
+/*
+ * The patterns the data uses most are of a few shapes a loop decides:
+ * ^[SET]+$, ^[SET]*$, ^[SET]{m,n}$ (also with the set in parentheses),
+ * ^[SET] (the first character) and ^(word|word|...)$ or without the $
+ * (a prefix). glibc's regcomp and regexec cost some 14,000 instructions
+ * each on them. These shapes mean the same in every POSIX ERE reader in
+ * the C locale (the program sets none): a set is bytes and byte ranges,
+ * with no class ([:alpha:]), equivalence or collating element and no
+ * backslash, and the text is ASCII; anything else goes to regexec.
+ * Returns 1 or 0, or -2 when the shape is not one of these.
+ */
+struct simple_set {
+	unsigned char in[128]; /* in[c]: c belongs to the set */
+};
+
+/* Reads "[...]" at p into *set; returns the byte after it, or NULL. */
+static const char *simple_bracket(const char *p, struct simple_set *set)
+{
+	bool neg = false;
+	unsigned char mark[128] = {0};
+	if (*p++ != '[')
+		return NULL;
+	if (*p == '^') {
+		neg = true;
+		p++;
+	}
+	for (bool first = true; first || *p != ']'; first = false) {
+		unsigned char c = (unsigned char)*p;
+		if (!c || c >= 128 || c == '\\' ||
+		    (c == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')))
+			return NULL;
+		if (p[1] == '-' && p[2] && p[2] != ']') {
+			unsigned char e = (unsigned char)p[2];
+			/* ranges between letters or digits only: a-z, A-Z, 0-9 */
+			if (e < c || !((islower(c) && islower(e)) || (isupper(c) && isupper(e)) ||
+				       (isdigit(c) && isdigit(e))))
+				return NULL;
+			for (unsigned x = c; x <= e; x++)
+				mark[x] = 1;
+			p += 3;
+		} else {
+			mark[c] = 1;
+			p++;
+		}
+	}
+	for (int c = 0; c < 128; c++)
+		set->in[c] = (unsigned char)(c && (mark[c] != neg));
+	return p + 1;
+}
+
+static bool simple_word_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || c == '-';
+}
+
+static int simple_match(const char *ere, const char *text)
+{
+	for (const char *t = text; *t; t++)
+		if ((unsigned char)*t >= 128)
+			return -2;
+	if (*ere++ != '^')
+		return -2;
+	if (ere[0] == '(' && ere[1] != '[') {
+		/* ^(a|b|c)$ or ^(a|b|c): words of letters, digits, '_' and '-' */
+		const char *p = ere + 1, *close = strchr(p, ')');
+		if (!close || (close[1] && strcmp(close + 1, "$")))
+			return -2;
+		bool whole = close[1] == '$', hit = false;
+		while (p < close) {
+			const char *w = p;
+			while (p < close && simple_word_char(*p))
+				p++;
+			if (p == w || (p < close && *p != '|'))
+				return -2;
+			size_t n = (size_t)(p - w);
+			hit |= !strncmp(text, w, n) && (!whole || !text[n]);
+			if (p < close)
+				p++;
+			if (p == close && p[-1] == '|')
+				return -2;
+		}
+		return hit;
+	}
+	bool paren = ere[0] == '(';
+	struct simple_set set;
+	const char *p = simple_bracket(ere + paren, &set);
+	if (!p || (paren && *p++ != ')'))
+		return -2;
+	size_t n = strlen(text);
+	if (!*p && !paren)
+		return n && set.in[(unsigned char)text[0]];
+	size_t lo, hi;
+	if (*p == '+' || *p == '*') {
+		lo = *p == '+';
+		hi = SIZE_MAX;
+		p++;
+	} else if (*p == '{' && isdigit((unsigned char)p[1])) {
+		char *end;
+		lo = hi = strtoul(p + 1, &end, 10);
+		if (*end == ',')
+			hi = isdigit((unsigned char)end[1]) ? strtoul(end + 1, &end, 10)
+							    : (end++, SIZE_MAX);
+		if (*end != '}' || lo > hi || lo > 255 || (hi != SIZE_MAX && hi > 255))
+			return -2;
+		p = end + 1;
+	} else {
+		return -2;
+	}
+	if (strcmp(p, "$"))
+		return -2;
+	if (n < lo || n > hi)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!set.in[(unsigned char)text[i]])
+			return 0;
+	return 1;
+}
+
 int cfn_schema_match(struct cfn_schema *s, const char *ere, const char *text)
 {
 	if (!ere)
 		return -1;
+	int simple = simple_match(ere, text);
+	if (simple != -2)
+		return simple;
 	size_t re = regex_at(s, ere);
 	if (!s->regexes[re]->ok)
 		return -1;

@@ -6,6 +6,8 @@
  */
 #include "analysis/schema.h"
 
+#include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,9 +96,95 @@ TEST(every_record_found_in_place)
 	diag_list_release(&dl);
 }
 
+/* The patterns of the data: strings of a constraint's "p" list, an extension's "pattern". */
+static void collect_patterns(const json_t *v, json_t *out)
+{
+	const char *k;
+	json_t *x;
+	size_t i;
+	json_object_foreach ((json_t *)v, k, x) {
+		if (!strcmp(k, "p") && json_is_array(x))
+			json_array_foreach (x, i, v)
+				if (json_is_string(v))
+					json_object_set(out, json_string_value(v), json_true());
+		if (!strcmp(k, "pattern") && json_is_string(x))
+			json_object_set(out, json_string_value(x), json_true());
+		collect_patterns(x, out);
+	}
+	json_array_foreach (v, i, x)
+		collect_patterns(x, out);
+}
+
+/*
+ * cfn_schema_match decides the simple shapes of pattern (^[SET]+$, ^(a|b)$,
+ * ...) without regcomp: on every pattern of the data, and on shapes it must
+ * leave to regexec, each text gets regexec's answer.
+ */
+TEST(match_agrees_with_regexec)
+{
+	struct diag_list dl = DIAG_LIST_INIT;
+	struct cfn_schema *s = cfn_schema_load(NULL, &dl);
+	char *path = fs_data_path("cfn-schema.txt");
+	size_t len, pairs = 0, agree = 0;
+	char *text = fs_read_file(path, &len, &dl);
+	CHECK(s != NULL && text != NULL);
+	json_t *pats = json_object();
+	for (char *line = text; text && line < text + len;) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		*nl = '\0';
+		char *tab = line[0] != '#' ? strchr(line + 2, '\t') : NULL;
+		json_t *rec = tab ? json_loads(tab + 1, 0, NULL) : NULL;
+		collect_patterns(rec, pats);
+		json_decref(rec);
+		line = nl + 1;
+	}
+	static const char *const extra[] = {
+		"^[a-z]+$",	"^[^:]",	  "^[]a-z]*$",	 "^[a-c-]+$",	 "^[-a]+$",
+		"^[z-a]+$",	"^[[:alpha:]]+$", "^[\\d]+$",	 "^[a]{2,3}$",	 "^[a]{2}$",
+		"^[a]{2,}$",	"^[a]{3,2}$",	  "^([ab])+$",	 "^(ab|cd)$",	 "^(ab|cd)",
+		"^(ab|)$",	"^(a.b)$",	  "^[a-z]+",	 "^[a-z]+$x",	 "^[^\n]*$",
+		"^[A-z]+$",	"^[0-9a-f]{8}$", "^(sigv4)$",	 "^[]]+$",	 "[a-z]+$",
+		"^[a-z][0-9]$", NULL};
+	for (int i = 0; extra[i]; i++)
+		json_object_set(pats, extra[i], json_true());
+	static const char *const texts[] = {
+		"",	       "a",	     "ab",	 "cd",	     "abc",	  "aab",       "ABC",
+		"Az",	       "a-b",	     "-",	 "]",	     "a]b",	  "sigv4",     "x1",
+		"1",	       "20",	     "0123456789abcdef",	     "deadbeef",  "a b",
+		"a\nb",	       ":x",	     "x:y",	 "abcd:ef",  "\\",	  "[a]",       "caf\xc3\xa9",
+		"arn:aws:s3:::bucket",	     "SolemateProductionAlb",	     "us-east-1", "foo.fifo",
+		"z",	       "zzzzzzzzz", NULL};
+	const char *ere;
+	json_t *one;
+	json_object_foreach (pats, ere, one) {
+		regex_t re;
+		bool ok = regcomp(&re, ere, REG_EXTENDED | REG_NOSUB) == 0;
+		for (int i = 0; s && texts[i]; i++) {
+			int want = ok ? regexec(&re, texts[i], 0, NULL, 0) == 0 : -1;
+			int got = cfn_schema_match(s, ere, texts[i]);
+			pairs++;
+			if (got == want)
+				agree++;
+			else
+				fprintf(stderr, "# '%s' on '%s': %d, regexec %d\n", ere, texts[i], got,
+					want);
+		}
+		if (ok)
+			regfree(&re);
+	}
+	CHECK(json_object_size(pats) > 1000);
+	CHECK(pairs > 0 && agree == pairs);
+	json_decref(pats);
+	free(text);
+	free(path);
+	cfn_schema_free(s);
+	diag_list_release(&dl);
+}
+
 int main(void)
 {
 	RUN(stateful_from_the_schema);
 	RUN(every_record_found_in_place);
+	RUN(match_agrees_with_regexec);
 	return test_done();
 }
