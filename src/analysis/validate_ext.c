@@ -389,7 +389,9 @@ static enum ev ev_schema(struct ext *x, const json_t *s, const json_t *v, struct
 {
 	if (json_is_boolean(s))
 		return json_is_true(s) ? EV_TRUE : fail(x, path->buf, "value is not allowed here");
-	if (!known(v)) {
+	/* asked once: each keyword below asked it again, a walk of the value each time */
+	const bool is_known = known(v);
+	if (!is_known) {
 		/* an object with an unknown member is still known by its keys */
 		if (!json_is_object(v) || vd_is_intrinsic(v))
 			return EV_UNKNOWN;
@@ -421,7 +423,7 @@ static enum ev ev_schema(struct ext *x, const json_t *s, const json_t *v, struct
 				one = ev_and(one, ev_schema(x, e, v, path));
 		} else if (!strcmp(k, "not") || !strcmp(k, "anyOf") || !strcmp(k, "oneOf")) {
 			one = ev_alternatives(x, k, arg, v, path);
-		} else if (!known(v) && strcmp(k, "required") && strcmp(k, "properties") &&
+		} else if (!is_known && strcmp(k, "required") && strcmp(k, "properties") &&
 			   strcmp(k, "dependentRequired") && strcmp(k, "dependentExcluded")) {
 			one = EV_UNKNOWN;
 		} else if (!strcmp(k, "type")) {
