@@ -10,6 +10,7 @@
 
 #include "analysis/cost.h"
 #include "base/common.h"
+#include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -114,7 +115,7 @@ static size_t walk(struct sm_template *t, const json_t *v, const struct seg *at,
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each ((json_t *)v, it, k, x) {
 			struct seg here = {at, k, 0};
 			double d;
 			if (json_is_object(x) || json_is_array(x)) {

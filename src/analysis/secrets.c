@@ -12,6 +12,7 @@
 
 #include "analysis/refs.h"
 #include "base/common.h"
+#include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -121,9 +122,8 @@ bool secret_value(const json_t *tmpl, const json_t *v)
 	    sub_names_secret(tmpl, json_string_value(json_array_get(sub, 0))))
 		return true;
 	if (json_is_object(v)) {
-		const char *k;
 		json_t *x;
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each_value ((json_t *)v, it, x) {
 			if (secret_value(tmpl, x))
 				return true;
 		}
@@ -170,9 +170,8 @@ static void add_string(json_t *set, const json_t *v)
 static void add_strings_inside(json_t *set, const json_t *v)
 {
 	if (json_is_object(v)) {
-		const char *k;
 		json_t *x;
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each_value ((json_t *)v, it, x) {
 			add_strings_inside(set, x);
 		}
 	} else if (json_is_array(v)) {

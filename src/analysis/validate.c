@@ -84,14 +84,11 @@ bool vd_is_pseudo(const char *n)
 
 bool vd_is_intrinsic(const json_t *v)
 {
-	const char *k;
-	json_t *x;
 	if (!json_is_object(v) || json_object_size(v) != 1)
 		return false;
-	json_object_foreach ((json_t *)v, k, x) {
-		return !strcmp(k, "Ref") || !strncmp(k, "Fn::", 4) || !strcmp(k, "Condition");
-	}
-	return false;
+	/* the one key read, not iterated over: asked of nearly every value validated */
+	const char *k = json_object_iter_key(json_object_iter((json_t *)v));
+	return !strcmp(k, "Ref") || !strncmp(k, "Fn::", 4) || !strcmp(k, "Condition");
 }
 
 bool vd_is_resource(struct vctx *c, const char *n)
@@ -441,9 +438,8 @@ static void collect_imports(const json_t *v, json_t *out)
 			json_array_append(out, json_object_iter_value(one));
 			return;
 		}
-		const char *k;
 		json_t *x;
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each_value ((json_t *)v, it, x) {
 			if (json_is_object(x) || json_is_array(x)) /* a scalar imports nothing */
 				collect_imports(x, out);
 		}

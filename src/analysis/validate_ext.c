@@ -27,6 +27,7 @@
 
 #include "analysis/schema.h"
 #include "base/common.h"
+#include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -76,14 +77,13 @@ static bool known(const json_t *v)
 	if (vd_is_intrinsic(v))
 		return false;
 	size_t i;
-	const char *k;
 	json_t *e;
 	if (json_is_array(v)) {
 		json_array_foreach (v, i, e)
 			if (!known(e))
 				return false;
 	} else if (json_is_object(v)) {
-		json_object_foreach ((json_t *)v, k, e)
+		jio_object_each_value ((json_t *)v, it, e)
 			if (!known(e))
 				return false;
 	}
@@ -411,7 +411,7 @@ static enum ev ev_schema(struct ext *x, const json_t *s, const json_t *v, struct
 	}
 	const char *k;
 	json_t *arg;
-	json_object_foreach ((json_t *)s, k, arg) {
+	jio_object_each ((json_t *)s, it, k, arg) {
 		enum ev one = EV_TRUE;
 		bool scalar = !json_is_object(v) && !json_is_array(v);
 		if (!strcmp(k, "if") || !strcmp(k, "then") || !strcmp(k, "else"))

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/common.h"
+#include "base/json_io.h"
 #include "base/xalloc.h"
 
 /* The function name of a one-key intrinsic object, or NULL. */
@@ -236,7 +237,7 @@ static void secret_refs(struct vctx *c, const json_t *v, struct strbuf *path)
 		secret_refs(c, x, path);
 		strbuf_setlen(path, base);
 	}
-	json_object_foreach ((json_t *)v, k, x) {
+	jio_object_each ((json_t *)v, it, k, x) {
 		vd_path_key(path, k);
 		secret_refs(c, x, path);
 		strbuf_setlen(path, base);

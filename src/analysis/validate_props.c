@@ -42,7 +42,7 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 		free(what);
 		return;
 	}
-	json_object_foreach ((json_t *)v, k, x) {
+	jio_object_each ((json_t *)v, it, k, x) {
 		const char *code = json_string_value(json_object_get(props, k));
 		strbuf_setlen(path, base);
 		vd_path_key(path, k);
@@ -61,7 +61,7 @@ void vd_check_object_props(struct vctx *c, const json_t *rec, const json_t *v, s
 	}
 	strbuf_setlen(path, base);
 	vd_check_relations(c, &parts, v, path->buf, w);
-	json_object_foreach ((json_t *)props, k, x) {
+	jio_object_each ((json_t *)props, it, k, x) {
 		const char *code = json_string_value(x);
 		if (code && code[0] == 'r' && !json_object_get(v, k)) {
 			if (!what)
@@ -181,7 +181,7 @@ static void check_value(struct vctx *c, const char *code, const json_t *v, struc
 			vd_report(c, DIAG_ERROR, path->buf, "expected an object (a map)");
 			return;
 		}
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each ((json_t *)v, it, k, x) {
 			vd_path_key(path, k);
 			check_value(c, code + 1, x, path, rtype);
 			strbuf_setlen(path, base);

@@ -200,7 +200,7 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 					  "not defined",
 					  json_string_value(json_array_get(fif, 0)));
 		}
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each ((json_t *)v, it, k, x) {
 			vd_path_key(path, k);
 			vd_walk_intrinsics(c, x, path);
 			strbuf_setlen(path, base);
@@ -261,7 +261,7 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 		json_t *x;
 		json_t *ref = NULL, *ga = NULL, *sub = NULL;
 		/* one pass over the keys rather than three lookups */
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each ((json_t *)v, it, k, x) {
 			if (k[0] == 'R' && !strcmp(k, "Ref"))
 				ref = x;
 			else if (k[0] == 'F' && !strcmp(k, "Fn::GetAtt"))
@@ -296,7 +296,7 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 				rgraph_name(g, name, (size_t)((dot ? dot : stop) - name));
 			p = end + 1;
 		}
-		json_object_foreach ((json_t *)v, k, x) {
+		jio_object_each ((json_t *)v, it, k, x) {
 			if (json_is_object(x) || json_is_array(x)) /* a scalar refers to nothing */
 				collect_deps(x, g);
 		}

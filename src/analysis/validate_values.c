@@ -17,6 +17,7 @@
 #include "analysis/cfn_eval.h"
 #include "base/cidr.h"
 #include "base/common.h"
+#include "base/json_io.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
@@ -100,7 +101,7 @@ static void cons_view(const json_t *cons, struct cons_view *cv)
 	const char *k;
 	json_t *x;
 	memset(cv, 0, sizeof(*cv));
-	json_object_foreach ((json_t *)cons, k, x) {
+	jio_object_each ((json_t *)cons, it, k, x) {
 		if (k[0] && k[1])
 			continue;
 		switch (k[0]) {
@@ -438,7 +439,7 @@ void vd_rec_parts(const json_t *rec, struct vd_rec *out)
 	*out = (struct vd_rec){0};
 	const char *k;
 	json_t *v;
-	json_object_foreach ((json_t *)rec, k, v) {
+	jio_object_each ((json_t *)rec, it, k, v) {
 		const json_t **to = NULL;
 		if (k[0] && !k[1])
 			to = k[0] == 'p' ? &out->p : k[0] == 'c' ? &out->c : NULL;

@@ -20,6 +20,22 @@
 
 #define JIO_MAX_DEPTH 128
 
+/*
+ * json_object_foreach for walks that leave the object alone: three calls a
+ * member instead of five (jansson's macro turns the key back into an
+ * iterator twice), in the same order. `it` is declared by the loop; key and
+ * value are the caller's variables.
+ */
+#define jio_object_each(obj, it, key, value)                                                       \
+	for (void *(it) = json_object_iter((json_t *)(obj));                                       \
+	     (it) && ((key) = json_object_iter_key(it), (value) = json_object_iter_value(it), 1);  \
+	     (it) = json_object_iter_next((json_t *)(obj), (it)))
+/* The same for the values alone. */
+#define jio_object_each_value(obj, it, value)                                                      \
+	for (void *(it) = json_object_iter((json_t *)(obj));                                       \
+	     (it) && ((value) = json_object_iter_value(it), 1);                                    \
+	     (it) = json_object_iter_next((json_t *)(obj), (it)))
+
 json_t *jio_load_json(const char *file, const char *text, size_t len, struct diag_list *dl);
 json_t *jio_load_yaml(const char *file, const char *text, size_t len, struct diag_list *dl);
 /* JSON when the first non-blank byte is '{' or '[', YAML otherwise. */
