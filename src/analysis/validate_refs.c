@@ -26,12 +26,71 @@ static bool sam_sub_ref(struct vctx *c, const char *target)
 	return type && vd_sam_cfn_type(type) != NULL;
 }
 
-static void check_ref_target(struct vctx *c, const char *target, const char *path)
+/*
+ * Where the intrinsics walk is: a chain of keys and indexes on the stack,
+ * written into the path string only when a check needs it (a finding, or
+ * a check that reads the path), and then only the part not yet written.
+ * Building the string at every key was a fifth of the walk.
+ */
+struct lseg {
+	struct lseg *up;
+	const char *key; /* NULL: an array element */
+	size_t index;
+	size_t depth;	   /* 1 + up's (0 is the path the walk began with) */
+	size_t len_before; /* the string's length before this segment, once written */
+};
+
+struct lpath {
+	struct strbuf *sb; /* the path the walk began with, then the segments written */
+	size_t written;	   /* segments of the current chain in sb */
+};
+
+static void lp_write(struct lpath *lp, struct lseg *s)
+{
+	if (!s || s->depth <= lp->written)
+		return;
+	lp_write(lp, s->up);
+	s->len_before = lp->sb->len;
+	if (s->key)
+		vd_path_key(lp->sb, s->key);
+	else
+		vd_path_index(lp->sb, s->index);
+	lp->written = s->depth;
+}
+
+/* The path of `top` (the walk's current place) as a string. */
+static const char *lp_str(struct lpath *lp, struct lseg *top)
+{
+	lp_write(lp, top);
+	return lp->sb->buf;
+}
+
+/* Leaving segment `s`: what of it was written goes. */
+static void lp_pop(struct lpath *lp, const struct lseg *s)
+{
+	if (lp->written >= s->depth) {
+		strbuf_setlen(lp->sb, s->len_before);
+		lp->written = s->depth - 1;
+	}
+}
+
+/* A place of the walk: the path, rendered on asking. */
+struct at {
+	struct lpath *lp;
+	struct lseg *top;
+};
+
+static const char *at_str(const struct at *a)
+{
+	return lp_str(a->lp, a->top);
+}
+
+static void check_ref_target(struct vctx *c, const char *target, const struct at *at)
 {
 	if (vd_is_pseudo(target) || vd_is_resource(c, target) ||
 	    json_object_get(c->parameters, target) || sam_sub_ref(c, target))
 		return;
-	struct diag *d = vd_report(c, DIAG_ERROR, path,
+	struct diag *d = vd_report(c, DIAG_ERROR, at_str(at),
 				   "Ref to '%s', which is not a resource, "
 				   "parameter or pseudo parameter",
 				   target);
@@ -40,10 +99,10 @@ static void check_ref_target(struct vctx *c, const char *target, const char *pat
 		diag_set_hint(d, "did you mean '%s'?", s);
 }
 
-static void check_getatt(struct vctx *c, const char *res, const char *attr, const char *path)
+static void check_getatt(struct vctx *c, const char *res, const char *attr, const struct at *at)
 {
 	if (!vd_is_resource(c, res)) {
-		struct diag *d = vd_report(c, DIAG_ERROR, path,
+		struct diag *d = vd_report(c, DIAG_ERROR, at_str(at),
 					   "Fn::GetAtt of '%s', which is not a resource", res);
 		const char *s = cfn_closest_key(c->resources, res);
 		if (s)
@@ -70,8 +129,8 @@ static void check_getatt(struct vctx *c, const char *res, const char *attr, cons
 	if (!strncmp(type, "Custom::", 8) || !strcmp(type, "AWS::CloudFormation::CustomResource") ||
 	    !strncmp(attr, "Outputs.", 8))
 		return;
-	struct diag *d = vd_report(c, DIAG_ERROR, path, "%s has no attribute '%s' for Fn::GetAtt",
-				   type, attr);
+	struct diag *d = vd_report(c, DIAG_ERROR, at_str(at),
+				   "%s has no attribute '%s' for Fn::GetAtt", type, attr);
 	if (json_array_size(attrs)) {
 		struct strbuf sb = STRBUF_INIT;
 		json_array_foreach (attrs, i, a) {
@@ -97,7 +156,7 @@ static char *sub_var(const char *p, const char *end)
 	return xstrndup(p, (size_t)(end - p));
 }
 
-static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const char *path)
+static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const struct at *at)
 {
 	for (const char *p = fmt; (p = strstr(p, "${"));) {
 		const char *end = strchr(p, '}');
@@ -112,9 +171,9 @@ static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const
 		if (!(vars && json_object_get(vars, name))) {
 			if (dot) {
 				*dot = '\0';
-				check_getatt(c, name, dot + 1, path);
+				check_getatt(c, name, dot + 1, at);
 			} else {
-				check_ref_target(c, name, path);
+				check_ref_target(c, name, at);
 			}
 		}
 		free(name);
@@ -122,9 +181,10 @@ static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const
 	}
 }
 
-void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
+static void walk_intrinsics(struct vctx *c, const json_t *v, struct lpath *lp, struct lseg *top)
 {
-	size_t base = path->len;
+	const struct at at = {lp, top};
+	const size_t depth = (top ? top->depth : 0) + 1; /* of a member */
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
@@ -140,9 +200,9 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 			json_t *fif = !strcmp(key, "Fn::If") ? only : NULL;
 			if (ref) {
 				if (json_is_string(ref))
-					check_ref_target(c, json_string_value(ref), path->buf);
+					check_ref_target(c, json_string_value(ref), &at);
 				else
-					vd_report(c, DIAG_ERROR, path->buf,
+					vd_report(c, DIAG_ERROR, at_str(&at),
 						  "Ref takes a logical name (a string)");
 				return;
 			}
@@ -162,60 +222,69 @@ void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 					}
 				}
 				if (res)
-					check_getatt(c, res, attr, path->buf);
+					check_getatt(c, res, attr, &at);
 				else
-					vd_report(c, DIAG_ERROR, path->buf,
+					vd_report(c, DIAG_ERROR, at_str(&at),
 						  "Fn::GetAtt takes [LogicalId, Attribute]");
 				free(own);
 				if (json_is_array(ga) && !attr)
-					vd_walk_intrinsics(c, json_array_get(ga, 1), path);
+					walk_intrinsics(c, json_array_get(ga, 1), lp, top);
 				return;
 			}
 			if (sub) {
 				if (json_is_string(sub))
-					check_sub(c, json_string_value(sub), NULL, path->buf);
+					check_sub(c, json_string_value(sub), NULL, &at);
 				else if (json_is_array(sub) && json_array_size(sub) == 2 &&
 					 json_is_string(json_array_get(sub, 0))) {
 					check_sub(c, json_string_value(json_array_get(sub, 0)),
-						  json_array_get(sub, 1), path->buf);
-					vd_walk_intrinsics(c, json_array_get(sub, 1), path);
+						  json_array_get(sub, 1), &at);
+					walk_intrinsics(c, json_array_get(sub, 1), lp, top);
 				} else
 					vd_report(
-						c, DIAG_ERROR, path->buf,
+						c, DIAG_ERROR, at_str(&at),
 						"Fn::Sub takes a string or [string, {variables}]");
 				return;
 			}
-			if (!strncmp(key, "Fn::", 4) && !vd_check_fn_shape(c, key, only, path->buf))
+			if (!strncmp(key, "Fn::", 4) &&
+			    !vd_check_fn_shape(c, key, only, at_str(&at)))
 				return;
 			if (cond && json_is_string(cond) &&
 			    !json_object_get(c->conditions, json_string_value(cond)))
-				vd_report(c, DIAG_ERROR, path->buf, "condition '%s' is not defined",
-					  json_string_value(cond));
+				vd_report(c, DIAG_ERROR, at_str(&at),
+					  "condition '%s' is not defined", json_string_value(cond));
 			if (fif && json_is_array(fif) && json_array_size(fif) == 3 &&
 			    json_is_string(json_array_get(fif, 0)) &&
 			    !json_object_get(c->conditions,
 					     json_string_value(json_array_get(fif, 0))))
-				vd_report(c, DIAG_ERROR, path->buf,
+				vd_report(c, DIAG_ERROR, at_str(&at),
 					  "Fn::If names condition '%s', which is "
 					  "not defined",
 					  json_string_value(json_array_get(fif, 0)));
 		}
 		jio_object_each ((json_t *)v, it, k, x) {
-			vd_path_key(path, k);
-			vd_walk_intrinsics(c, x, path);
-			strbuf_setlen(path, base);
+			struct lseg here = {top, k, 0, depth, 0};
+			walk_intrinsics(c, x, lp, &here);
+			lp_pop(lp, &here);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
 		json_array_foreach (v, i, x) {
-			vd_path_index(path, i);
-			vd_walk_intrinsics(c, x, path);
-			strbuf_setlen(path, base);
+			struct lseg here = {top, NULL, i, depth, 0};
+			walk_intrinsics(c, x, lp, &here);
+			lp_pop(lp, &here);
 		}
 	} else if (json_is_string(v) && strstr(json_string_value(v), "${")) {
-		vd_check_literal_sub(c, json_string_value(v), path->buf);
+		vd_check_literal_sub(c, json_string_value(v), at_str(&at));
 	}
+}
+
+void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
+{
+	size_t base = path->len;
+	struct lpath lp = {path, 0};
+	walk_intrinsics(c, v, &lp, NULL);
+	strbuf_setlen(path, base);
 }
 
 /* ---- dependencies ---- */
