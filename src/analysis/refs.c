@@ -38,17 +38,34 @@ static const char *id_in(const struct sm_template *t, const char *name, size_t l
 	return id ? id : key_of(json_object_get(t->tmpl, "Parameters"), name, len);
 }
 
-/* {"Fn::Sub": "${X}"} or "${X.Attr}", or the list form whose variable X is such a value. */
+/*
+ * A load balancer's name prefixed with "dualstack." is the same load
+ * balancer's, the one that answers AAAA queries too: the alias target of
+ * its A and AAAA records (Route 53 API reference, AliasTarget DNSName for
+ * Elastic Load Balancing; the CDK's LoadBalancerTarget writes it so). Read
+ * as a reference to the load balancer when the rest is its DNSName.
+ */
+#define DUALSTACK_PREFIX "dualstack."
+#define DUALSTACK_ATTRIBUTE "DNSName"
+
+/* {"Fn::Sub": "${X}"} or "${X.Attr}", or the list form whose variable X is such a value;
+ * "dualstack.${X.DNSName}" too. */
 static const char *sub_id(const struct sm_template *t, const json_t *sub)
 {
 	const json_t *vars = json_is_array(sub) ? json_array_get(sub, 1) : NULL;
 	const char *s = json_string_value(json_is_array(sub) ? json_array_get(sub, 0) : sub);
+	bool dualstack = s && !strncmp(s, DUALSTACK_PREFIX, strlen(DUALSTACK_PREFIX));
+	if (dualstack)
+		s += strlen(DUALSTACK_PREFIX);
 	size_t n = s ? strlen(s) : 0;
 	if (n < 4 || strncmp(s, "${", 2) || s[2] == '!' || s[n - 1] != '}')
 		return NULL;
 	size_t name_len = strcspn(s + 2, ".}");
 	if (2 + name_len + strcspn(s + 2 + name_len, "}") != n - 1)
 		return NULL; /* text around the reference, or a second one */
+	if (dualstack &&
+	    strncmp(s + 2 + name_len, "." DUALSTACK_ATTRIBUTE "}", strlen(DUALSTACK_ATTRIBUTE) + 2))
+		return NULL;
 	const char *var = key_of(vars, s + 2, name_len);
 	if (var)
 		return sm_ref_id(t, json_object_get(vars, var));
@@ -64,6 +81,26 @@ static const char *only_key(const json_t *v, const json_t **value)
 		return NULL;
 	*value = json_object_iter_value(it);
 	return json_object_iter_key(it);
+}
+
+/* {"Fn::Join": ["", ["dualstack.", X's DNSName]]}: X (DUALSTACK_PREFIX) */
+static const char *dualstack_join_id(const struct sm_template *t, const json_t *join)
+{
+	const json_t *parts = json_array_get(join, 1), *name, *x;
+	const char *delim = json_string_value(json_array_get(join, 0)),
+		   *prefix = json_string_value(json_array_get(parts, 0));
+	if (json_array_size(join) != 2 || !delim || *delim || json_array_size(parts) != 2 ||
+	    !prefix || strcmp(prefix, DUALSTACK_PREFIX))
+		return NULL;
+	name = json_array_get(parts, 1);
+	const char *fn = only_key(name, &x);
+	if (!fn || strcmp(fn, "Fn::GetAtt"))
+		return NULL;
+	const char *attr = json_is_array(x) ? json_string_value(json_array_get(x, 1))
+					    : strchr(json_string_value(x) ?: "", '.');
+	if (attr && *attr == '.')
+		attr++;
+	return attr && !strcmp(attr, DUALSTACK_ATTRIBUTE) ? sm_ref_id(t, name) : NULL;
 }
 
 const char *sm_ref_id(const struct sm_template *t, const json_t *v)
@@ -83,6 +120,8 @@ const char *sm_ref_id(const struct sm_template *t, const json_t *v)
 	}
 	if (!strcmp(fn, "Fn::Sub"))
 		return sub_id(t, x);
+	if (!strcmp(fn, "Fn::Join"))
+		return dualstack_join_id(t, x);
 	return NULL;
 }
 

@@ -11,6 +11,10 @@
  *   {"Fn::GetAtt": ["X", "Attr"]} and the string form {"Fn::GetAtt": "X.Attr"}
  *   {"Fn::Sub": "${X}"} or "${X.Attr}" (the whole string one reference; a
  *     longer string is text with references in it: sm_refs_each)
+ *   a load balancer's name prefixed with "dualstack." (the alias target of
+ *     its A and AAAA records): {"Fn::Join": ["", ["dualstack.",
+ *     {"Fn::GetAtt": ["X", "DNSName"]}]]} and {"Fn::Sub":
+ *     "dualstack.${X.DNSName}"} name X
  * and across templates:
  *   {"Fn::ImportValue": "Name"}: the output exported as Name, followed in
  *     its template;

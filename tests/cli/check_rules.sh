@@ -58,13 +58,13 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 # SM-DEP-075: a queue and a function S3 may not send to, a topic's policy not waited
 # for (by two buckets); SM-DEP-076: both statistics, neither, a field beside Metrics;
 # SM-DEP-081: an inline and a standalone rule past the quota by prefix-list weight;
-# SM-DEP-082: each kind of target with another's zone, a CloudFront alias evaluating
+# SM-DEP-082: each kind of target with another's zone (an ALB by its dualstack. name too), a CloudFront alias evaluating
 # health; SM-DEP-083: each engine's range, a type an engine refuses, io2 without Iops;
 # SM-DEP-084: literal, Sub and Join names, a character, a path, an inline policy;
 # SM-DEP-085: each sending service (EventBridge, S3, SNS), the AWS managed key;
 # SM-DEP-087: a vault, a DB identifier and a target group named after a long environment
 for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked Vault" "SM-DEP-074 Hosted Own Own2" \
-  "SM-DEP-075 B B B B2" "SM-DEP-076 Both Mixed Neither" "SM-DEP-081 Alb Db" "SM-DEP-082 CfAlias CfHealth LbAlias LbZone Site" \
+  "SM-DEP-075 B B B B2" "SM-DEP-076 Both Mixed Neither" "SM-DEP-081 Alb Db" "SM-DEP-082 CfAlias CfHealth LbAlias LbDualstack LbZone Site" \
   "SM-DEP-083 Db2 Io Mag NoIops Small" "SM-DEP-084 Inline Joined Long Pathless Spaced Subbed" "SM-DEP-085 Q Q Q Q2" "SM-DEP-086 Stacked" "SM-DEP-087 Db Tg Vault"; do
   set -- $case; rid=$1; shift
   "$SOLEMATE" check --format json tests/fixtures/check/$rid/StagingFail.template.json > "$TMP/f.json"

@@ -68,7 +68,15 @@ static const char app_json[] =
 	" \"Replica\": {\"Type\": \"AWS::RDS::DBInstance\", \"Properties\": {"
 	"   \"SourceDBInstanceIdentifier\": {\"Ref\": \"Db\"}, \"DBInstanceClass\": "
 	"\"db.t3.micro\","
-	"   \"VPCSecurityGroups\": [{\"Fn::ImportValue\": \"Net:DbSg\"}]}}"
+	"   \"VPCSecurityGroups\": [{\"Fn::ImportValue\": \"Net:DbSg\"}]}},"
+	/* CloudFront's origin is a name whose alias targets the load balancer's dualstack name */
+	" \"Cdn\": {\"Type\": \"AWS::CloudFront::Distribution\", \"Properties\": {"
+	"   \"DistributionConfig\": {\"Origins\": [{\"Id\": \"api\", \"DomainName\": "
+	"\"api.example.com\"}]}}},"
+	" \"ApiRecord\": {\"Type\": \"AWS::Route53::RecordSet\", \"Properties\": {"
+	"   \"Name\": \"api.example.com.\", \"Type\": \"AAAA\", \"AliasTarget\": {\"DNSName\": "
+	"{\"Fn::Join\": [\"\", [\"dualstack.\", {\"Fn::GetAtt\": [\"Lb\", \"DNSName\"]}]]},"
+	"   \"HostedZoneId\": {\"Fn::GetAtt\": [\"Lb\", \"CanonicalHostedZoneID\"]}}}}"
 	"}}";
 
 static struct sm_assembly assembly;
@@ -129,6 +137,13 @@ TEST(import_value_leads_to_the_exporting_stack)
 	CHECK(rep && rep->tier && !strcmp(rep->tier, "isolated"));
 	const struct graph_edge *e = graph_find_edge(&graph, "App__Db", "App__Replica");
 	CHECK(e && (e->flags & GRAPH_EDGE_REPLICATION));
+}
+
+/* "dualstack." and the load balancer's DNSName names the load balancer (refs.h) */
+TEST(origin_behind_a_dualstack_alias_is_the_load_balancer)
+{
+	const struct graph_edge *e = graph_find_edge(&graph, "App__Cdn", "App__Lb");
+	CHECK(e && (e->flags & GRAPH_EDGE_ORIGIN));
 }
 
 /* The text of the cluster labelled `label`, up to its closing brace. */
@@ -199,6 +214,7 @@ int main(void)
 	RUN(security_group_edge_carries_its_port);
 	RUN(world_rule_on_a_public_load_balancer_is_an_internet_edge);
 	RUN(import_value_leads_to_the_exporting_stack);
+	RUN(origin_behind_a_dualstack_alias_is_the_load_balancer);
 	RUN(dot_puts_isolated_nodes_in_the_isolated_cluster);
 	RUN(mermaid_nests_subgraphs_and_escapes);
 	RUN(output_is_deterministic);

@@ -71,6 +71,26 @@ TEST(local_forms)
 	CHECK_STR(resolved(&a, data, "{\"Fn::Sub\": \"${!Bucket}\"}"), "Data -");
 	CHECK_STR(resolved(&a, data, "{\"Fn::GetAtt\": \"Nope.Arn\"}"), "Data -");
 	CHECK_STR(resolved(&a, data, "\"Bucket\""), "Data -");
+	/*
+	 * "dualstack." and a load balancer's DNSName is that load balancer's
+	 * name too (the alias target of its A and AAAA records), in both forms;
+	 * any other text joined, another attribute or delimiter names nothing
+	 */
+#define GA "{\"Fn::GetAtt\": [\"Queue\", \"DNSName\"]}"
+	static const char *const dualstack[][2] = {
+		{"{\"Fn::Join\": [\"\", [\"dualstack.\", " GA "]]}", "Data Queue"},
+		{"{\"Fn::Join\": [\"\", [\"dualstack.\", {\"Fn::GetAtt\": \"Queue.DNSName\"}]]}",
+		 "Data Queue"},
+		{"{\"Fn::Sub\": \"dualstack.${Queue.DNSName}\"}", "Data Queue"},
+		{"{\"Fn::Join\": [\"\", [\"arn:\", " GA "]]}", "Data -"},
+		{"{\"Fn::Join\": [\"\", [\"dualstack.\", {\"Ref\": \"Queue\"}]]}", "Data -"},
+		{"{\"Fn::Join\": [\".\", [\"dualstack\", " GA "]]}", "Data -"},
+		{"{\"Fn::Join\": [\"\", [\"dualstack.\", " GA ", \".\"]]}", "Data -"},
+		{"{\"Fn::Sub\": \"dualstack.${Queue.Arn}\"}", "Data -"},
+	};
+#undef GA
+	for (size_t k = 0; k < sizeof dualstack / sizeof *dualstack; k++)
+		CHECK_STR(resolved(&a, data, dualstack[k][0]), dualstack[k][1]);
 	/* a plain parameter is a parameter */
 	CHECK_STR(resolved(&a, data, "{\"Ref\": \"Env\"}"), "Data Env");
 	/* without a template only Ref and the list GetAtt name an ID */
