@@ -76,7 +76,7 @@ static bool clear_host_bits6(uint8_t a[16], int prefix)
 	bool set = false;
 	for (int i = 0; i < 16; i++) {
 		int keep = prefix - 8 * i; /* bits of byte i inside the prefix */
-		uint8_t mask = keep >= 8 ? 0xFF : keep <= 0 ? 0 : (uint8_t)(0xFF << (8 - keep));
+		uint8_t mask = (uint8_t)(keep >= 8 ? 0xFF : keep <= 0 ? 0 : 0xFF << (8 - keep));
 		set |= (a[i] & ~mask) != 0;
 		a[i] &= mask;
 	}
