@@ -281,6 +281,9 @@ for e in resources:
     pid = primary_identifier(e["cloudFormationType"], rec)
     if pid:
         rec["pi"] = pid
+    rf = schema_constraints.ref_format(reg, e["cloudFormationType"])
+    if rf is not None:
+        rec["rf"] = rf
     lines.append("R\t%s\t%s" % (e["cloudFormationType"], json.dumps(rec, separators=(",", ":"), sort_keys=True)))
 for tid in [t["$id"] for t in typedefs] + extra_types:
     rec = type_recs[tid]

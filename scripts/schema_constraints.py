@@ -11,7 +11,12 @@ properties, the keys below. C is a compact object:
   "l"/"L": min/max string length, "m"/"M": minimum/maximum,
   "i"/"I": min/max items, "u": 1 items unique, "*": C of each item,
   "f": "ipv4" | "ipv6" | "ipv4-network" | "ipv6-network" (an address, or a
-  network: a block with no bit set past its prefix).
+  network: a block with no bit set past its prefix), "F": the format of the
+  resource identifier the value is ("AWS::EC2::VPC.Id": a Ref given here must
+  be to a resource whose Ref returns that).
+A record gains "rf": the format of what a Ref to a resource of the type
+returns (its single primaryIdentifier's, "" when it has none), when the type
+has a registry schema.
 Relations on a record: "rx": [[props]] exactly one of (requiredXor),
 "ro": [[[props]...]] exactly one of the sets (oneOf required),
 "ra": [[[props]...]] at least one of the sets (anyOf required, requiredOr),
@@ -247,6 +252,9 @@ def _value_constraints(reg, root, s):
     # and validate tests through base/cidr.h: "f"
     if fmt in NETWORK_FORMATS:
         c["f"] = fmt
+    # what a Ref given here must return (cfn-lint E1041): "F"
+    if isinstance(fmt, str) and fmt.startswith("AWS::"):
+        c["F"] = fmt
     for k, key in (("minLength", "l"), ("maxLength", "L"), ("minimum", "m"), ("maximum", "M"),
                    ("minItems", "i"), ("maxItems", "I")):
         v = s.get(k)
@@ -262,6 +270,22 @@ def _value_constraints(reg, root, s):
         if ic:
             c["*"] = ic
     return c
+
+
+def ref_format(reg, cfn_type):
+    """The format of what Ref returns for `cfn_type` (cfnlint/schema/_ref.py:
+    its one primaryIdentifier's schema), "" when it has none, None without a
+    registry schema. AWS::EC2::SecurityGroup's is one of two (Id with a VpcId,
+    else Name): validate decides it."""
+    root = reg.schema(cfn_type)
+    if not root:
+        return None
+    pid = root.get("primaryIdentifier", [])
+    if len(pid) != 1 or not pid[0].startswith("/properties/"):
+        return ""
+    s = _deref(root, root.get("properties", {}).get(pid[0][len("/properties/"):], {}))
+    fmt = s.get("format")
+    return fmt if isinstance(fmt, str) and fmt.startswith("AWS::") else ""
 
 
 def _required_sets(alts):

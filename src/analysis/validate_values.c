@@ -354,10 +354,72 @@ static void check_list(struct vctx *c, const struct cons_view *cv, const json_t 
 	}
 }
 
+/*
+ * What a Ref to a resource returns must be what the property takes (cfn-lint
+ * E1041): the registry schema says it of both, the property by a format
+ * ("F": AWS::EC2::VPC.Id, AWS::IAM::Role.Arn, ...), the type by the format
+ * of its one primary identifier ("rf", "" for none of these). A Ref to a
+ * role gives its name, not the ARN a function's Role takes
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role-return-values);
+ * a Ref to a security group gives its ID when it has a VpcId, else its
+ * name (aws-resource-ec2-securitygroup.html#aws-resource-ec2-securitygroup-return-values).
+ * A parameter, a custom resource and a type without a registry schema
+ * (SAM's) are not judged.
+ */
+static void check_ref_format(struct vctx *c, const char *want, const char *name, const char *path)
+{
+	const json_t *r = json_object_get(c->resources, name);
+	const char *type = json_string_value(json_object_get(r, "Type"));
+	if (!type || !strncmp(type, "Custom::", 8))
+		return;
+	const json_t *rec = cfn_schema_resource(c->schema, type);
+	const char *got = json_string_value(json_object_get(rec, "rf"));
+	if (!got)
+		return;
+	if (!strcmp(type, "AWS::EC2::SecurityGroup"))
+		got = json_object_get(json_object_get(r, "Properties"), "VpcId")
+			      ? "AWS::EC2::SecurityGroup.Id"
+			      : "AWS::EC2::SecurityGroup.Name";
+	if (!strcmp(want, "AWS::EC2::SecurityGroup.GroupId")) /* cfn-lint's older name */
+		want = "AWS::EC2::SecurityGroup.Id";
+	if (!strcmp(got, want))
+		return;
+	struct diag *d =
+		*got ? vd_report(c, DIAG_ERROR, path, "!Ref %s returns an %s, this takes an %s",
+				 name, got, want)
+		     : vd_report(c, DIAG_ERROR, path,
+				 "!Ref %s (%s) does not return the %s this takes", name, type,
+				 want);
+	if (!strcmp(want, "AWS::EC2::SecurityGroup.Id")) {
+		diag_set_hint(d, "!GetAtt %s.GroupId", name);
+		return;
+	}
+	/* a Ref for an attribute the resource has: "!GetAtt Role.Arn" */
+	size_t tl = strlen(type);
+	const char *attr = want + tl + 1;
+	if (!strncmp(want, type, tl) && want[tl] == '.') {
+		size_t i;
+		json_t *a;
+		json_array_foreach (json_object_get(rec, "a"), i, a) {
+			if (!strcmp(json_string_value(a) ?: "", attr)) {
+				diag_set_hint(d, "!GetAtt %s.%s", name, attr);
+				break;
+			}
+		}
+	}
+}
+
 void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path)
 {
 	if (!cons)
 		return;
+	const json_t *ref = json_object_size(v) == 1 ? json_object_get(v, "Ref") : NULL;
+	if (json_is_string(ref)) {
+		const char *want = json_string_value(json_object_get(cons, "F"));
+		if (want)
+			check_ref_format(c, want, json_string_value(ref), path->buf);
+		return;
+	}
 	const json_t *fif = json_object_size(v) == 1 ? json_object_get(v, "Fn::If") : NULL;
 	if (json_is_array(fif) && json_array_size(fif) == 3) {
 		size_t base = path->len;
