@@ -165,6 +165,15 @@ int solemate_add_environment(struct sm_app *app, const struct env_config *cfg, s
 		if (dr_add_standby(standby, cfg, &dri, dl) < 0)
 			return -1;
 		dr_mark_stack(standby, cfg, "standby");
+		/*
+		 * Route 53 refuses a failover record beside a plain one of the
+		 * same name and type (developer guide, "Values for failover alias
+		 * records"): on a zone whose names are plain aliases of CloudFront,
+		 * the Edge stack makes them PRIMARY before the standby adds the
+		 * SECONDARY ones (docs/deployment.md, "DNS failover on a deployed zone")
+		 */
+		if (env_dns_failover(cfg))
+			sm_stack_add_dependency(standby, edge_stack);
 	}
 	if (dr && cfg->dr_readiness != DR_NONE)
 		dr_mark_stack(dr, cfg, "foundation");

@@ -858,6 +858,34 @@ TEST(failover_health_checkers_reach_the_primary_load_balancer)
  * checks using CloudWatch"), so the alarm lives in the Edge stack, there,
  * and sends to that stack's topic, to which the ops address subscribes.
  */
+/*
+ * Route 53 refuses a failover record beside a plain record of the same name
+ * and type ("You can't create non-failover records that have the same values
+ * for Name and Type as failover records"). On a zone deployed with plain
+ * AAAA aliases of CloudFront (before they failed over), the standby stack
+ * (wave 2) created its SECONDARY AAAA records before the Edge stack (wave 3)
+ * made the plain ones PRIMARY: refused, and the deploy failed. The standby
+ * now follows the Edge stack whenever it holds SECONDARY records.
+ */
+TEST(secondary_records_are_added_after_the_primary_ones)
+{
+	const char *ws[] = {"drReadiness=warm-standby"};
+	struct sm_app *z = build_with("tests/fixtures/config/good/production-with-zone.json", ws, 1);
+	CHECK(stack_follows(z, "SolemateProdzoneDrStandby", "SolemateProdzoneEdge"));
+	/* and so deploy's waves put the Edge stack first */
+	json_t *m = sm_app_manifest(z, SM_FORMAT_JSON);
+	const json_t *deps = json_object_get(
+		json_object_get(json_object_get(m, "artifacts"), "SolemateProdzoneDrStandby"),
+		"dependencies");
+	char *d = json_dumps(deps, JSON_ENCODE_ANY);
+	CHECK(d && strstr(d, "\"SolemateProdzoneEdge\""));
+	free(d);
+	json_decref(m);
+	sm_app_free(z);
+	/* without failover records the standby need not wait for CloudFront */
+	CHECK(!stack_follows(production, "SolemateProductionDrStandby", "SolemateProductionEdge"));
+}
+
 TEST(a_dns_failover_alarms_the_operators)
 {
 	const char *ws[] = {"drReadiness=warm-standby"};
@@ -1927,6 +1955,7 @@ int main(void)
 	RUN(dr_standby_replicates_the_database_across_regions);
 	RUN(dr_failover_records_with_a_hosted_zone);
 	RUN(failover_health_checkers_reach_the_primary_load_balancer);
+	RUN(secondary_records_are_added_after_the_primary_ones);
 	RUN(a_dns_failover_alarms_the_operators);
 	RUN(dr_standby_is_dual_stack_and_takes_the_aaaa_records);
 	RUN(fr_4_1_vpc_with_public_and_private_subnets);
