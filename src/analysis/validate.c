@@ -32,6 +32,33 @@ void vd_path_index(struct strbuf *p, size_t i)
 	strbuf_add(p, q, (size_t)(tmp + sizeof(tmp) - q));
 }
 
+static void lpath_write(struct vd_lpath *lp, struct vd_seg *s)
+{
+	if (!s || s->depth <= lp->written)
+		return;
+	lpath_write(lp, s->up);
+	s->len_before = lp->sb->len;
+	if (s->key)
+		vd_path_key(lp->sb, s->key);
+	else
+		vd_path_index(lp->sb, s->index);
+	lp->written = s->depth;
+}
+
+const char *vd_lpath_str(struct vd_lpath *lp, struct vd_seg *top)
+{
+	lpath_write(lp, top);
+	return lp->sb->buf;
+}
+
+void vd_lpath_pop(struct vd_lpath *lp, const struct vd_seg *s)
+{
+	if (lp->written >= s->depth) {
+		strbuf_setlen(lp->sb, s->len_before);
+		lp->written = s->depth - 1;
+	}
+}
+
 static void what_add(struct strbuf *sb, const struct what *w)
 {
 	if (w->parent) {

@@ -220,27 +220,37 @@ void vd_check_literal_sub(struct vctx *c, const char *s, const char *path)
  * "You can't use a dynamic reference for a secret in resource metadata"),
  * cfn-lint E1051.
  */
-static void secret_refs(struct vctx *c, const json_t *v, struct strbuf *path)
+/* "{{resolve:secretsmanager:" or "{{resolve:ssm-secure:" in `s`: one search for the common part */
+static bool secret_dynamic_ref(const char *s)
 {
-	size_t base = path->len, i;
+	for (const char *r = s; (r = strstr(r, "{{resolve:")); r++)
+		if (!strncmp(r + 10, "secretsmanager:", 15) || !strncmp(r + 10, "ssm-secure:", 11))
+			return true;
+	return false;
+}
+
+static void secret_refs(struct vctx *c, const json_t *v, struct vd_lpath *lp, struct vd_seg *top)
+{
+	const size_t depth = (top ? top->depth : 0) + 1; /* of a member */
+	size_t i;
 	const char *k;
 	json_t *x;
 	const char *s = json_string_value(v);
-	if (s && (strstr(s, "{{resolve:secretsmanager:") || strstr(s, "{{resolve:ssm-secure:"))) {
-		struct diag *d = vd_report(c, DIAG_ERROR, path->buf,
+	if (s && secret_dynamic_ref(s)) {
+		struct diag *d = vd_report(c, DIAG_ERROR, vd_lpath_str(lp, top),
 					   "a dynamic reference to a secret is resolved in "
 					   "resource properties only");
 		diag_set_hint(d, "pass the secret's ARN instead of its value");
 	}
 	json_array_foreach (v, i, x) {
-		vd_path_index(path, i);
-		secret_refs(c, x, path);
-		strbuf_setlen(path, base);
+		struct vd_seg here = {top, NULL, i, depth, 0};
+		secret_refs(c, x, lp, &here);
+		vd_lpath_pop(lp, &here);
 	}
 	jio_object_each ((json_t *)v, it, k, x) {
-		vd_path_key(path, k);
-		secret_refs(c, x, path);
-		strbuf_setlen(path, base);
+		struct vd_seg here = {top, k, 0, depth, 0};
+		secret_refs(c, x, lp, &here);
+		vd_lpath_pop(lp, &here);
 	}
 }
 
@@ -249,14 +259,15 @@ void vd_check_secret_refs(struct vctx *c)
 	struct strbuf path = STRBUF_INIT;
 	const char *id;
 	json_t *r;
+	struct vd_lpath lp = {&path, 0};
 	strbuf_addstr(&path, "Outputs");
-	secret_refs(c, json_object_get(c->tmpl, "Outputs"), &path);
+	secret_refs(c, json_object_get(c->tmpl, "Outputs"), &lp, NULL);
 	json_object_foreach ((json_t *)c->resources, id, r) {
 		strbuf_reset(&path);
 		strbuf_addstr(&path, "Resources");
 		vd_path_key(&path, id);
 		strbuf_addstr(&path, ".Metadata");
-		secret_refs(c, json_object_get(r, "Metadata"), &path);
+		secret_refs(c, json_object_get(r, "Metadata"), &lp, NULL);
 	}
 	strbuf_release(&path);
 }

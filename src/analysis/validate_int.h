@@ -34,6 +34,29 @@ void vd_path_key(struct strbuf *p, const char *k);
 void vd_path_index(struct strbuf *p, size_t i);
 
 /*
+ * A path written only when it is asked for (a walk visits every key, a
+ * finding needs the path of a few): the walk keeps a chain of segments on
+ * the stack, a key or an index each, and vd_lpath_str writes into `sb` the
+ * segments of the chain not yet written; leaving a segment (vd_lpath_pop)
+ * takes back what was written of it. Building the string at every key was
+ * a fifth of the intrinsics walk.
+ */
+struct vd_seg {
+	struct vd_seg *up;
+	const char *key; /* NULL: an array element */
+	size_t index;
+	size_t depth;	   /* 1 + up's (0: the path the walk began with) */
+	size_t len_before; /* sb's length before this segment, once written */
+};
+struct vd_lpath {
+	struct strbuf *sb; /* the path the walk began with, then the segments written */
+	size_t written;	   /* segments of the current chain in sb */
+};
+/* The path at `top` (NULL: the one the walk began with), valid until the next call. */
+const char *vd_lpath_str(struct vd_lpath *lp, struct vd_seg *top);
+void vd_lpath_pop(struct vd_lpath *lp, const struct vd_seg *s);
+
+/*
  * What a property belongs to, for messages: "AWS::S3::Bucket" then
  * ".BucketEncryption" and so on down the property types, as a chain of
  * names formatted only when there is something to report.

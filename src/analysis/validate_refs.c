@@ -26,63 +26,15 @@ static bool sam_sub_ref(struct vctx *c, const char *target)
 	return type && vd_sam_cfn_type(type) != NULL;
 }
 
-/*
- * Where the intrinsics walk is: a chain of keys and indexes on the stack,
- * written into the path string only when a check needs it (a finding, or
- * a check that reads the path), and then only the part not yet written.
- * Building the string at every key was a fifth of the walk.
- */
-struct lseg {
-	struct lseg *up;
-	const char *key; /* NULL: an array element */
-	size_t index;
-	size_t depth;	   /* 1 + up's (0 is the path the walk began with) */
-	size_t len_before; /* the string's length before this segment, once written */
-};
-
-struct lpath {
-	struct strbuf *sb; /* the path the walk began with, then the segments written */
-	size_t written;	   /* segments of the current chain in sb */
-};
-
-static void lp_write(struct lpath *lp, struct lseg *s)
-{
-	if (!s || s->depth <= lp->written)
-		return;
-	lp_write(lp, s->up);
-	s->len_before = lp->sb->len;
-	if (s->key)
-		vd_path_key(lp->sb, s->key);
-	else
-		vd_path_index(lp->sb, s->index);
-	lp->written = s->depth;
-}
-
-/* The path of `top` (the walk's current place) as a string. */
-static const char *lp_str(struct lpath *lp, struct lseg *top)
-{
-	lp_write(lp, top);
-	return lp->sb->buf;
-}
-
-/* Leaving segment `s`: what of it was written goes. */
-static void lp_pop(struct lpath *lp, const struct lseg *s)
-{
-	if (lp->written >= s->depth) {
-		strbuf_setlen(lp->sb, s->len_before);
-		lp->written = s->depth - 1;
-	}
-}
-
 /* A place of the walk: the path, rendered on asking. */
 struct at {
-	struct lpath *lp;
-	struct lseg *top;
+	struct vd_lpath *lp;
+	struct vd_seg *top;
 };
 
 static const char *at_str(const struct at *a)
 {
-	return lp_str(a->lp, a->top);
+	return vd_lpath_str(a->lp, a->top);
 }
 
 static void check_ref_target(struct vctx *c, const char *target, const struct at *at)
@@ -181,7 +133,8 @@ static void check_sub(struct vctx *c, const char *fmt, const json_t *vars, const
 	}
 }
 
-static void walk_intrinsics(struct vctx *c, const json_t *v, struct lpath *lp, struct lseg *top)
+static void walk_intrinsics(struct vctx *c, const json_t *v, struct vd_lpath *lp,
+			    struct vd_seg *top)
 {
 	const struct at at = {lp, top};
 	const size_t depth = (top ? top->depth : 0) + 1; /* of a member */
@@ -262,17 +215,17 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct lpath *lp, s
 					  json_string_value(json_array_get(fif, 0)));
 		}
 		jio_object_each ((json_t *)v, it, k, x) {
-			struct lseg here = {top, k, 0, depth, 0};
+			struct vd_seg here = {top, k, 0, depth, 0};
 			walk_intrinsics(c, x, lp, &here);
-			lp_pop(lp, &here);
+			vd_lpath_pop(lp, &here);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
 		json_array_foreach (v, i, x) {
-			struct lseg here = {top, NULL, i, depth, 0};
+			struct vd_seg here = {top, NULL, i, depth, 0};
 			walk_intrinsics(c, x, lp, &here);
-			lp_pop(lp, &here);
+			vd_lpath_pop(lp, &here);
 		}
 	} else if (json_is_string(v) && strstr(json_string_value(v), "${")) {
 		vd_check_literal_sub(c, json_string_value(v), at_str(&at));
@@ -282,7 +235,7 @@ static void walk_intrinsics(struct vctx *c, const json_t *v, struct lpath *lp, s
 void vd_walk_intrinsics(struct vctx *c, const json_t *v, struct strbuf *path)
 {
 	size_t base = path->len;
-	struct lpath lp = {path, 0};
+	struct vd_lpath lp = {path, 0};
 	walk_intrinsics(c, v, &lp, NULL);
 	strbuf_setlen(path, base);
 }
