@@ -275,6 +275,8 @@ static void rgraph_name(struct rgraph *g, const char *k, size_t n)
 	f->to[f->nr++] = to;
 }
 
+#define DEPS_KIDS_MAX 32
+
 /* The names a resource's properties refer to (Ref, Fn::GetAtt, Fn::Sub's ${}). */
 static void collect_deps(const json_t *v, struct rgraph *g)
 {
@@ -282,7 +284,12 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 		const char *k;
 		json_t *x;
 		json_t *ref = NULL, *ga = NULL, *sub = NULL;
-		/* one pass over the keys rather than three lookups */
+		/* one pass over the keys rather than three lookups; the members to
+		 * descend into are kept for after this object's own names (the
+		 * edges' order), in a second pass only past DEPS_KIDS_MAX of them */
+		json_t *kids[DEPS_KIDS_MAX];
+		size_t nk = 0;
+		bool more = false;
 		jio_object_each ((json_t *)v, it, k, x) {
 			if (k[0] == 'R' && !strcmp(k, "Ref"))
 				ref = x;
@@ -290,6 +297,13 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 				ga = x;
 			else if (k[0] == 'F' && !strcmp(k, "Fn::Sub"))
 				sub = x;
+			if (json_is_object(x) ||
+			    json_is_array(x)) { /* a scalar refers to nothing */
+				if (nk < DEPS_KIDS_MAX)
+					kids[nk++] = x;
+				else
+					more = true;
+			}
 		}
 		if (json_is_string(ref))
 			rgraph_name(g, json_string_value(ref), json_string_length(ref));
@@ -318,8 +332,13 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 				rgraph_name(g, name, (size_t)((dot ? dot : stop) - name));
 			p = end + 1;
 		}
+		if (!more) {
+			for (size_t i = 0; i < nk; i++)
+				collect_deps(kids[i], g);
+			return;
+		}
 		jio_object_each ((json_t *)v, it, k, x) {
-			if (json_is_object(x) || json_is_array(x)) /* a scalar refers to nothing */
+			if (json_is_object(x) || json_is_array(x))
 				collect_deps(x, g);
 		}
 	} else if (json_is_array(v)) {
