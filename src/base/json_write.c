@@ -213,10 +213,48 @@ static const unsigned char escape_extra[256] = {
 	5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, ['"'] = 1, ['\\'] = 1,
 };
 
+static inline uint64_t load8(const char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	return x;
+}
+
+/*
+ * Whether s[0..n) holds a byte to escape, in whole words: blocks of eight,
+ * the last one overlapping the one before; under eight bytes, two
+ * overlapping halves, or the bytes themselves in a word of 'a's. Every byte
+ * tested is the string's.
+ */
+static bool has_escape(const char *s, size_t n)
+{
+	uint64_t x;
+	if (n >= 8) {
+		size_t i = plain_run(s, 0, n);
+		return i < n && needs_escape8(load8(s + (i + 8 <= n ? i : n - 8)));
+	}
+	if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		x = (uint64_t)a | (uint64_t)b << 32;
+	} else if (n) {
+		x = 0x6161616161000000ULL | (uint64_t)(unsigned char)s[0] |
+		    (uint64_t)(unsigned char)s[n / 2] << 8 |
+		    (uint64_t)(unsigned char)s[n - 1] << 16;
+	} else {
+		return false;
+	}
+	return needs_escape8(x) != 0;
+}
+
 /* The bytes put_string writes for s[0..n), quotes included. */
 static size_t string_size(const char *s, size_t n)
 {
 	size_t out = n + 2, i = 0;
+	/* most strings have nothing to escape: their size is their length */
+	if (!has_escape(s, n))
+		return out;
 	for (;;) {
 		i = plain_run(s, i, n);
 		/* the block with an escape, or the last bytes (most strings are short):

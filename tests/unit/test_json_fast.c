@@ -201,10 +201,65 @@ TEST(values_errors_and_positions_agree_on_every_fixture)
 	CHECK(files > 50);
 }
 
+/*
+ * The sizes validate measures take a string without escapes by its length,
+ * tested a word at a time (overlapping words, short strings by their
+ * bytes): a byte to escape at every place of strings of 0 to 24 bytes, as
+ * a value and as a key, gives jansson's compact size and the size of the
+ * indented form written.
+ */
+TEST(sizes_see_an_escape_at_every_place)
+{
+	static const char *const bytes[] = {"\"", "\\", "\n", "\x01", "\x1f", "\t", "a", "\xc3\xa9", "/"};
+	size_t cases = 0, agree = 0;
+	for (size_t len = 0; len <= 24; len++) {
+		for (size_t at = 0; at <= len; at++) {
+			for (size_t b = 0; b < sizeof(bytes) / sizeof(bytes[0]); b++) {
+				char s[64];
+				memset(s, 'x', len);
+				size_t n = len;
+				if (at < len) {
+					size_t bl = strlen(bytes[b]);
+					memcpy(s + at, bytes[b], bl);
+					n = len - 1 + bl;
+					memset(s + at + bl, 'x', len - at - 1);
+				}
+				json_t *str = json_stringn(s, n), *obj = json_object();
+				char key[64];
+				memcpy(key, s, n);
+				key[n] = '\0';
+				json_object_set(obj, key, str);
+				const json_t *vals[2] = {str, obj};
+				for (int k = 0; k < 2; k++) {
+					char *compact = json_dumps(vals[k], JSON_COMPACT | JSON_ENCODE_ANY);
+					size_t wlen;
+					char *written = jio_dump_json(vals[k], &wlen);
+					cases++;
+					if (compact && jio_json_compact_size(vals[k]) == strlen(compact) &&
+					    jio_json_size(vals[k]) == wlen)
+						agree++;
+					else
+						printf("#   length %zu, byte %zu at %zu (%s): %zu, jansson %zu\n",
+						       len, b, at, k ? "key" : "value",
+						       jio_json_compact_size(vals[k]),
+						       compact ? strlen(compact) : 0);
+					free(compact);
+					free(written);
+				}
+				json_decref(str);
+				json_decref(obj);
+			}
+		}
+	}
+	CHECK(cases > 5000);
+	CHECK(agree == cases);
+}
+
 int main(void)
 {
 	RUN(values_errors_and_positions_agree_on_tricky_input);
 	RUN(long_keys_and_deep_nesting_agree);
 	RUN(values_errors_and_positions_agree_on_every_fixture);
+	RUN(sizes_see_an_escape_at_every_place);
 	return test_done();
 }
