@@ -56,7 +56,18 @@ struct cfn_schema {
 	size_t closest_nr, closest_alloc;
 	struct match **matches; /* cfn_schema_match's answers: open addressing */
 	size_t matches_cap, matches_nr;
+	const char **samples; /* a line start every SAMPLE_STEP bytes, in order (lookup's index) */
+	size_t samples_nr;
 };
+
+/*
+ * A key's line is found by a binary search over sampled line starts (one
+ * every SAMPLE_STEP bytes, taken at the first lookup: some 1,200 short
+ * memchr calls), then line by line from the last sample before it. The
+ * search over bytes it replaces found the end of a line at every probe
+ * (1.3M instructions of validate --env all for 250 keys).
+ */
+#define SAMPLE_STEP 2048
 
 /* Whether a string matched a pattern (the pattern's index into regexes). */
 struct match {
@@ -170,6 +181,52 @@ static void tab_put(struct cfn_schema *s, struct entry *e)
 	s->tab[i] = e;
 }
 
+static void take_samples(struct cfn_schema *s)
+{
+	size_t alloc = s->len / SAMPLE_STEP + 2;
+	s->samples = xcalloc(alloc, sizeof(*s->samples));
+	for (size_t off = 0; off < s->len; off += SAMPLE_STEP) {
+		const char *l = line_from(s, off);
+		if (l < s->text + s->len && (!s->samples_nr || s->samples[s->samples_nr - 1] != l))
+			s->samples[s->samples_nr++] = l;
+	}
+}
+
+/* The first line of [b, e) whose key is at or after `want` (first_line's answer), or e. */
+static const char *sampled_first_line(struct cfn_schema *s, const char *b, const char *e,
+				      const struct key *want)
+{
+	const char *end = s->text + s->len;
+	if (!s->samples)
+		take_samples(s);
+	/* the samples inside [b, e), then the first of them at or after the key */
+	size_t lo = 0, hi = s->samples_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->samples[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t first = lo;
+	hi = s->samples_nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->samples[mid] < e && !key_ge(s->samples[mid], end, want))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* the line lies after the last sample before it (or b) and at most at the next */
+	const char *l = lo > first ? s->samples[lo - 1] : b;
+	const char *stop = lo < s->samples_nr && s->samples[lo] < e ? s->samples[lo] : e;
+	while (l < stop && !key_ge(l, end, want)) {
+		const char *nl = memchr(l, '\n', (size_t)(end - l));
+		l = nl ? nl + 1 : end;
+	}
+	return l < stop ? l : stop;
+}
+
 /* The record of `kind` and key k[0..n), searched for on first asking. */
 static struct entry *lookup(struct cfn_schema *s, char kind, const char *k, size_t n)
 {
@@ -199,7 +256,7 @@ static struct entry *lookup(struct cfn_schema *s, char kind, const char *k, size
 	int b = kind == 'R' ? 0 : kind == 'T' ? 1 : 2;
 	const struct key want = {k, n, kind == 'T'};
 	const char *end = s->text + s->len;
-	const char *l = first_line(s, s->block[b], s->block[b + 1], key_ge, &want);
+	const char *l = sampled_first_line(s, s->block[b], s->block[b + 1], &want);
 	if (l < s->block[b + 1] && l + 2 + n < end && l[2 + n] == '\t' &&
 	    !line_key_cmp(l, end, &want)) {
 		const char *json = l + 2 + n + 1;
@@ -290,6 +347,7 @@ void cfn_schema_free(struct cfn_schema *s)
 	for (size_t i = 0; i < s->closest_nr; i++)
 		free(s->closest[i]);
 	free(s->closest);
+	free(s->samples);
 	fs_unmap_file(&s->map);
 	free(s);
 }
