@@ -146,9 +146,13 @@ int edge_build(struct sm_stack *s, const struct env_config *cfg, const struct st
 			.log_prefix = "cloudfront/"});
 	free(origin);
 	free(www);
-	/* cdk-nag's own: no rule of ours asks for a geographic restriction */
-	sm_resource_suppress(out->distribution, "AwsSolutions-CFR1",
-			     "a shop sells worldwide: no geographic restriction by design");
+	/*
+	 * cdk-nag's own: no rule of ours asks for a geographic restriction (no
+	 * FSBP, CIS or PCI DSS control does), so there is no rule ID to accept
+	 */
+	nag_suppress(out->distribution,
+		     "a shop sells worldwide: no geographic restriction by design",
+		     "AwsSolutions-CFR1", NULL);
 	/*
 	 * The assets bucket's policy lives beside the distribution (storage.c),
 	 * so that it can name this distribution and no other: "allow CloudFront

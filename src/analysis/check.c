@@ -110,7 +110,8 @@ const struct sm_rule_meta nag_reason_rule = {
 	"PCI DSS 12.4",
 	NULL,
 	NULL,
-	"deploy aws-foundational pci cis solemate"};
+	"deploy aws-foundational pci cis solemate",
+	NULL};
 
 const struct sm_rule_meta nag_expired_rule = {
 	"SM-NAG-002",
@@ -123,7 +124,8 @@ const struct sm_rule_meta nag_expired_rule = {
 	"PCI DSS 12.4",
 	NULL,
 	NULL,
-	"deploy aws-foundational pci cis solemate"};
+	"deploy aws-foundational pci cis solemate",
+	NULL};
 
 const struct sm_rule_meta *const *check_rules(void)
 {
@@ -409,7 +411,23 @@ static bool suppression_lapsed(const json_t *s, const char *today)
 	return !shaped || strcmp(e, today) < 0;
 }
 
-/* cdk-nag's v2 semantics: an ID without applies_to covers its granular findings too. */
+/* `id` is one of the space-separated `ids` (NULL: none) */
+static bool id_listed(const char *ids, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = ids; p && (p = strstr(p, id)); p += n)
+		if ((p == ids || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * The entry that mutes rule `m` on `res`: one under our rule ID, or under a
+ * cdk-nag ID that is the rule's exact equal (one of its nag_ids, not of its
+ * nag_partial: a suppression of AwsSolutions-ECS2, every plain variable,
+ * does not accept SM-ECS-005, a secret in one). cdk-nag's v2 semantics: an
+ * ID without applies_to covers its granular findings too.
+ */
 static const json_t *find_suppression(const json_t *res, const struct sm_rule_meta *m,
 				      const char *today)
 {
@@ -420,15 +438,9 @@ static const json_t *find_suppression(const json_t *res, const struct sm_rule_me
 		const char *id = jstr(json_object_get(s, "id"));
 		if (!id || suppression_lapsed(s, today))
 			continue;
-		if (!strcmp(id, m->id))
+		if (!strcmp(id, m->id) ||
+		    (id_listed(m->nag_ids, id) && !id_listed(m->nag_partial, id)))
 			return s;
-		if (m->nag_ids) {
-			size_t n = strlen(id);
-			for (const char *p = m->nag_ids; (p = strstr(p, id)); p += n)
-				if ((p == m->nag_ids || p[-1] == ' ') &&
-				    (p[n] == ' ' || p[n] == '\0'))
-					return s;
-		}
 	}
 	return NULL;
 }

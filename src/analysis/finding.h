@@ -24,6 +24,17 @@ struct sm_rule_meta {
 	const char *nag_ids;  /* cdk-nag rule IDs a suppression may use, "AwsSolutions-S1 ..." */
 	const char *doc;      /* the AWS documentation page the rule rests on, or NULL */
 	const char *packs;    /* rule packs ("deploy", "solemate"); NULL: from `controls` */
+	/*
+	 * Those of nag_ids whose cdk-nag rule is not this rule's exact equal: it
+	 * flags more, or another defect (AwsSolutions-ECS2 flags every plain
+	 * container variable, SM-ECS-005 a secret in one). An acceptance of this
+	 * rule is still written under them (cdk-nag's finding on the resource is
+	 * the same one), but a suppression under one of them alone, a cdk-nag
+	 * user's or nag_suppress(), does not mute this rule: it was written for
+	 * cdk-nag's finding, which may be a milder one. NULL: every ID of
+	 * nag_ids is an exact equal, and its suppression mutes this rule.
+	 */
+	const char *nag_partial;
 };
 
 struct sm_finding {

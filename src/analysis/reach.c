@@ -723,6 +723,7 @@ static const struct sm_rule_meta net_db = {
 	"PCI DSS 1.3.1; PCI DSS 1.3.2",
 	NULL,
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta net_app = {
 	"SM-NET-102",
@@ -731,6 +732,7 @@ static const struct sm_rule_meta net_app = {
 	"Traffic that bypasses the load balancer bypasses its TLS policy and WAF.",
 	"Allow the container port on the application's group from the load balancer's group only.",
 	"PCI DSS 1.3.1; PCI DSS 6.4",
+	NULL,
 	NULL,
 	NULL,
 	NULL};
@@ -744,6 +746,7 @@ static const struct sm_rule_meta net_internet = {
 	"PCI DSS 1.3.1; FSBP EC2.18",
 	NULL,
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta net_isolated = {
 	"SM-NET-104",
@@ -752,6 +755,7 @@ static const struct sm_rule_meta net_isolated = {
 	"The isolated tier must have no route out of the VPC, so data cannot be sent out from it.",
 	"Remove the 0.0.0.0/0 route (IGW or NAT) from the database subnets' route tables.",
 	"PCI DSS 1.3.4",
+	NULL,
 	NULL,
 	NULL,
 	NULL};

@@ -9,25 +9,23 @@
 #define N3(r) "NIST.800.53.R5-" r " PCI.DSS.321-" r " HIPAA.Security-" r
 
 static const struct sm_rule_meta sg_world = {
-	"SM-EC2-001",
-	SM_SEV_ERROR,
+	"SM-EC2-001", SM_SEV_ERROR,
 	"Security group open to the internet on a port other than 80/443",
 	"Every port open to 0.0.0.0/0 is attack surface; only a load balancer's HTTP(S) needs it.",
 	"Restrict the source to a security group or a known CIDR.",
 	"FSBP EC2.18; FSBP EC2.19; PCI DSS 1.2.1; CIS 5.2",
-	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts"),
-	NULL,
-	NULL};
+	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts"), NULL, NULL,
+	/* nag_partial: EC23: any open port, 80/443 too; RestrictedCommonPorts: six ports; this:
+	   every port but 80/443 */
+	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts")};
 static const struct sm_rule_meta sg_admin = {
-	"SM-EC2-002",
-	SM_SEV_ERROR,
-	"SSH or RDP open to the internet",
+	"SM-EC2-002", SM_SEV_ERROR, "SSH or RDP open to the internet",
 	"Remote administration ports open to the world are scanned and brute-forced constantly.",
 	"Use Session Manager (SSM) instead of SSH; close 22 and 3389.",
-	"FSBP EC2.13; FSBP EC2.14; CIS 5.2; CIS 5.3; PCI DSS 1.2.1",
-	N3("EC2RestrictedSSH"),
+	"FSBP EC2.13; FSBP EC2.14; CIS 5.2; CIS 5.3; PCI DSS 1.2.1", N3("EC2RestrictedSSH"), NULL,
 	NULL,
-	NULL};
+	/* nag_partial: EC2RestrictedSSH: port 22 only; this: RDP's 3389 too */
+	N3("EC2RestrictedSSH")};
 static const struct sm_rule_meta sg_web_not_lb = {
 	"SM-EC2-003",
 	SM_SEV_WARNING,
@@ -37,6 +35,7 @@ static const struct sm_rule_meta sg_web_not_lb = {
 	"Open 80/443 to the world only on the load balancer's group.",
 	"FSBP EC2.18; PCI DSS 1.3.1",
 	"AwsSolutions-EC23",
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta imdsv2 = {
@@ -48,6 +47,7 @@ static const struct sm_rule_meta imdsv2 = {
 	"FSBP EC2.8; NIST AC-6",
 	N3("EC2IMDSv2Enabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta ssh_key = {
 	"SM-EC2-005",
@@ -56,6 +56,7 @@ static const struct sm_rule_meta ssh_key = {
 	"Long-lived SSH keys are shared and rarely rotated; Session Manager is audited.",
 	"Remove KeyName; grant AmazonSSMManagedInstanceCore to the instance role.",
 	"CIS 5.x; PCI DSS 8.2",
+	NULL,
 	NULL,
 	NULL,
 	NULL};
@@ -68,6 +69,7 @@ static const struct sm_rule_meta ebs_encryption = {
 	"FSBP EC2.3; FSBP EC2.7; PCI DSS 3.4",
 	N3("EC2EBSVolumeEncrypted"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta public_ip = {
 	"SM-EC2-007",
@@ -79,6 +81,7 @@ static const struct sm_rule_meta public_ip = {
 	"FSBP EC2.9; FSBP EC2.15; PCI DSS 1.3.6",
 	N3("EC2InstanceNoPublicIp") " " N3("VPCSubnetAutoAssignPublicIpDisabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta flow_logs = {
 	"SM-EC2-008",
@@ -88,6 +91,7 @@ static const struct sm_rule_meta flow_logs = {
 	"Add an AWS::EC2::FlowLog (TrafficType ALL) for the VPC.",
 	"FSBP EC2.6; CIS 3.9; PCI DSS 10.2",
 	"AwsSolutions-VPC7 " N3("VPCFlowLogsEnabled"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta nacl_open = {
@@ -99,18 +103,16 @@ static const struct sm_rule_meta nacl_open = {
 	"FSBP EC2.21; PCI DSS 1.2.1",
 	NULL,
 	NULL,
+	NULL,
 	NULL};
 
 static const struct sm_rule_meta lb_world = {
-	"SM-EC2-010",
-	SM_SEV_INFO,
-	"Load balancer open to the internet on 80/443",
+	"SM-EC2-010", SM_SEV_INFO, "Load balancer open to the internet on 80/443",
 	"Expected for a public entry point; listed so that every internet-facing port is reviewed.",
-	"Keep it to the load balancer, behind WAF; redirect 80 to 443.",
-	"PCI DSS 1.3.1",
-	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts"),
-	NULL,
-	NULL};
+	"Keep it to the load balancer, behind WAF; redirect 80 to 443.", "PCI DSS 1.3.1",
+	"AwsSolutions-EC23 " N3("EC2RestrictedCommonPorts"), NULL, NULL,
+	/* nag_partial: RestrictedCommonPorts: six other ports, never 80/443 */
+	N3("EC2RestrictedCommonPorts")};
 static const struct sm_rule_meta igw_route = {
 	"SM-EC2-011",
 	SM_SEV_INFO,
@@ -120,6 +122,7 @@ static const struct sm_rule_meta igw_route = {
 	"Keep application and data tiers in subnets routed through NAT or not routed out at all.",
 	"PCI DSS 1.3.1",
 	N3("VPCNoUnrestrictedRouteToIGW"),
+	NULL,
 	NULL,
 	NULL};
 

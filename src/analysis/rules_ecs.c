@@ -15,6 +15,7 @@ static const struct sm_rule_meta ro_root = {
 	"FSBP ECS.5",
 	NULL,
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta privileged = {"SM-ECS-002",
 					       SM_SEV_ERROR,
@@ -22,6 +23,7 @@ static const struct sm_rule_meta privileged = {"SM-ECS-002",
 					       "A privileged container has root on the host.",
 					       "Remove Privileged.",
 					       "FSBP ECS.4",
+					       NULL,
 					       NULL,
 					       NULL,
 					       NULL};
@@ -34,6 +36,7 @@ static const struct sm_rule_meta root_user = {
 	"FSBP ECS.x; CIS Docker 4.1",
 	NULL,
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta no_logs = {
 	"SM-ECS-004",
@@ -44,17 +47,15 @@ static const struct sm_rule_meta no_logs = {
 	"FSBP ECS.9; PCI DSS 10.2",
 	"AwsSolutions-ECS7",
 	NULL,
-	NULL};
-static const struct sm_rule_meta env_secret = {
-	"SM-ECS-005",
-	SM_SEV_ERROR,
-	"Secret in a plain container environment variable",
-	"Environment values are readable by anyone who can describe the task definition.",
-	"Use Secrets (ValueFrom a Secrets Manager or SSM SecureString ARN).",
-	"FSBP ECS.8; PCI DSS 8.2.1",
-	"AwsSolutions-ECS2",
 	NULL,
 	NULL};
+static const struct sm_rule_meta env_secret = {
+	"SM-ECS-005", SM_SEV_ERROR, "Secret in a plain container environment variable",
+	"Environment values are readable by anyone who can describe the task definition.",
+	"Use Secrets (ValueFrom a Secrets Manager or SSM SecureString ARN).",
+	"FSBP ECS.8; PCI DSS 8.2.1", "AwsSolutions-ECS2", NULL, NULL,
+	/* nag_partial: ECS2: every plain variable; this: a secret in one */
+	"AwsSolutions-ECS2"};
 static const struct sm_rule_meta public_task = {
 	"SM-ECS-006",
 	SM_SEV_ERROR,
@@ -62,6 +63,7 @@ static const struct sm_rule_meta public_task = {
 	"Tasks with public IPs are reachable from the internet, bypassing the load balancer.",
 	"Set AssignPublicIp DISABLED and run tasks in private subnets.",
 	"FSBP ECS.2",
+	NULL,
 	NULL,
 	NULL,
 	NULL};
@@ -73,6 +75,7 @@ static const struct sm_rule_meta insights = {
 	"Set ClusterSettings containerInsights to enabled.",
 	"FSBP ECS.12",
 	"AwsSolutions-ECS4",
+	NULL,
 	NULL,
 	NULL};
 

@@ -13,6 +13,7 @@ static const struct sm_rule_meta http_listener = {
 	"FSBP ELB.1; PCI DSS 4.1",
 	N3("ALBHttpToHttpsRedirection"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta tls_policy = {
 	"SM-ELB-002",
@@ -21,6 +22,7 @@ static const struct sm_rule_meta tls_policy = {
 	"TLS 1.0/1.1 have known weaknesses and are not allowed for card data (PCI DSS 4.1).",
 	"Use ELBSecurityPolicy-TLS13-1-2-2021-06 (or a TLS-1-2 policy).",
 	"FSBP ELB.17; PCI DSS 4.1",
+	NULL,
 	NULL,
 	NULL,
 	NULL};
@@ -33,6 +35,7 @@ static const struct sm_rule_meta drop_headers = {
 	"FSBP ELB.4",
 	N3("ALBHttpDropInvalidHeaderEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta lb_logs = {
 	"SM-ELB-004",
@@ -43,6 +46,7 @@ static const struct sm_rule_meta lb_logs = {
 	"FSBP ELB.5; PCI DSS 10.2",
 	"AwsSolutions-ELB2 " N3("ELBLoggingEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta lb_deletion = {
 	"SM-ELB-005",
@@ -52,6 +56,7 @@ static const struct sm_rule_meta lb_deletion = {
 	"Set deletion_protection.enabled to true.",
 	"FSBP ELB.6",
 	N3("ELBDeletionProtectionEnabled"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta lb_waf = {
@@ -64,6 +69,7 @@ static const struct sm_rule_meta lb_waf = {
 	"FSBP WAF.x; PCI DSS 6.4",
 	N3("ALBWAFEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta acm_cert = {
 	"SM-ELB-007",
@@ -74,6 +80,7 @@ static const struct sm_rule_meta acm_cert = {
 	"PCI DSS 4.1",
 	N3("ELBv2ACMCertificateRequired"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta cf_viewer = {
 	"SM-CF-001",
@@ -82,6 +89,7 @@ static const struct sm_rule_meta cf_viewer = {
 	"Viewers must reach the shop over HTTPS only (PCI DSS 4.1).",
 	"Set ViewerProtocolPolicy to redirect-to-https or https-only on every behaviour.",
 	"FSBP CloudFront.3; PCI DSS 4.1",
+	NULL,
 	NULL,
 	NULL,
 	NULL};
@@ -94,6 +102,7 @@ static const struct sm_rule_meta cf_tls = {
 	"FSBP CloudFront.7; PCI DSS 4.1",
 	"AwsSolutions-CFR4",
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta cf_logs = {"SM-CF-003",
 					    SM_SEV_WARNING,
@@ -102,6 +111,7 @@ static const struct sm_rule_meta cf_logs = {"SM-CF-003",
 					    "Set Logging to a logs bucket.",
 					    "FSBP CloudFront.5; PCI DSS 10.2",
 					    "AwsSolutions-CFR3",
+					    NULL,
 					    NULL,
 					    NULL};
 static const struct sm_rule_meta cf_waf = {
@@ -113,6 +123,7 @@ static const struct sm_rule_meta cf_waf = {
 	"FSBP CloudFront.6; PCI DSS 6.4",
 	"AwsSolutions-CFR2",
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta cf_oac = {
 	"SM-CF-005",
@@ -123,6 +134,7 @@ static const struct sm_rule_meta cf_oac = {
 	"FSBP CloudFront.13",
 	"AwsSolutions-CFR7",
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta cf_origin_tls = {
 	"SM-CF-006",
@@ -131,6 +143,7 @@ static const struct sm_rule_meta cf_origin_tls = {
 	"Traffic between CloudFront and the load balancer crosses the internet.",
 	"Set OriginProtocolPolicy https-only with TLSv1.2.",
 	"FSBP CloudFront.9; PCI DSS 4.1",
+	NULL,
 	NULL,
 	NULL,
 	NULL};

@@ -9,17 +9,16 @@ static const struct sm_rule_meta iam_star_action = {
 	"Action '*' grants administrator rights over the services named (or all of AWS).",
 	"List the actions the workload calls.", "FSBP IAM.1; FSBP IAM.21; CIS 1.16; PCI DSS 7.2.1",
 	/* not AwsSolutions-IAM5: accepting a resource wildcard must not hide Action '*' */
-	N3("IAMPolicyNoStatementsWithAdminAccess"), NULL, NULL};
+	N3("IAMPolicyNoStatementsWithAdminAccess"), NULL, NULL, NULL};
 static const struct sm_rule_meta iam_star_resource = {
-	"SM-IAM-002",
-	SM_SEV_WARNING,
-	"Policy allows actions on every resource ('*')",
+	"SM-IAM-002", SM_SEV_WARNING, "Policy allows actions on every resource ('*')",
 	"Resource '*' lets the role act on resources of other workloads in the account.",
 	"Name the ARNs; keep '*' only for the actions AWS documents as resource-less.",
 	"FSBP IAM.21; PCI DSS 7.2.1",
-	"AwsSolutions-IAM5 " N3("IAMPolicyNoStatementsWithFullAccess"),
-	NULL,
-	NULL};
+	"AwsSolutions-IAM5 " N3("IAMPolicyNoStatementsWithFullAccess"), NULL, NULL,
+	/* nag_partial: IAM5: any wildcard (s3:Get*, a bucket's objects); FullAccess: "service:*"
+	   actions; this: Resource '*' */
+	"AwsSolutions-IAM5 " N3("IAMPolicyNoStatementsWithFullAccess")};
 static const struct sm_rule_meta iam_inline = {
 	"SM-IAM-003",
 	SM_SEV_WARNING,
@@ -28,6 +27,7 @@ static const struct sm_rule_meta iam_inline = {
 	"Use a customer managed policy (AWS::IAM::ManagedPolicy).",
 	"NIST AC-6; PCI DSS 7.2.2",
 	N3("IAMNoInlinePolicy"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta iam_anyone = {
@@ -39,17 +39,15 @@ static const struct sm_rule_meta iam_anyone = {
 	"FSBP IAM.x; PCI DSS 7.2.1",
 	NULL,
 	NULL,
-	NULL};
-static const struct sm_rule_meta iam_admin = {
-	"SM-IAM-005",
-	SM_SEV_ERROR,
-	"AdministratorAccess attached",
-	"A workload role with AdministratorAccess turns any bug into an account takeover.",
-	"Grant only the actions the workload needs.",
-	"FSBP IAM.1; CIS 1.16; PCI DSS 7.2.1",
-	"AwsSolutions-IAM4 " N3("IAMPolicyNoStatementsWithAdminAccess"),
 	NULL,
 	NULL};
+static const struct sm_rule_meta iam_admin = {
+	"SM-IAM-005", SM_SEV_ERROR, "AdministratorAccess attached",
+	"A workload role with AdministratorAccess turns any bug into an account takeover.",
+	"Grant only the actions the workload needs.", "FSBP IAM.1; CIS 1.16; PCI DSS 7.2.1",
+	"AwsSolutions-IAM4 " N3("IAMPolicyNoStatementsWithAdminAccess"), NULL, NULL,
+	/* nag_partial: IAM4: any AWS managed policy; this: AdministratorAccess */
+	"AwsSolutions-IAM4"};
 static const struct sm_rule_meta iam_user_policy = {
 	"SM-IAM-006",
 	SM_SEV_WARNING,
@@ -58,6 +56,7 @@ static const struct sm_rule_meta iam_user_policy = {
 	"Attach the policies to a group or use roles with federation.",
 	"CIS 1.15; FSBP IAM.2",
 	N3("IAMUserNoPolicies"),
+	NULL,
 	NULL,
 	NULL};
 

@@ -13,6 +13,7 @@ static const struct sm_rule_meta log_retention = {
 	"PCI DSS 10.5.1",
 	N3("CloudWatchLogGroupRetentionPeriod"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta log_kms = {
 	"SM-LOG-002",
@@ -23,18 +24,17 @@ static const struct sm_rule_meta log_kms = {
 	"PCI DSS 3.4; NIST SC-28",
 	N3("CloudWatchLogGroupEncrypted"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta trail = {
-	"SM-LOG-003",
-	SM_SEV_ERROR,
-	"CloudTrail trail not validated, multi-region and encrypted",
+	"SM-LOG-003", SM_SEV_ERROR, "CloudTrail trail not validated, multi-region and encrypted",
 	"Audit logs must cover every region, be tamper-evident and encrypted (CIS 3.1-3.7).",
 	"Set IsMultiRegionTrail, EnableLogFileValidation and KMSKeyId.",
 	"FSBP CloudTrail.1; FSBP CloudTrail.2; FSBP CloudTrail.4; CIS 3.1; CIS 3.2; CIS 3.7; PCI "
 	"DSS 10.5",
-	N3("CloudTrailLogFileValidationEnabled") " " N3("CloudTrailEncryptionEnabled"),
-	NULL,
-	NULL};
+	N3("CloudTrailLogFileValidationEnabled") " " N3("CloudTrailEncryptionEnabled"), NULL, NULL,
+	/* nag_partial: each: one of the three settings this rule asks for */
+	N3("CloudTrailLogFileValidationEnabled") " " N3("CloudTrailEncryptionEnabled")};
 static const struct sm_rule_meta trail_cw = {
 	"SM-LOG-004",
 	SM_SEV_WARNING,
@@ -43,6 +43,7 @@ static const struct sm_rule_meta trail_cw = {
 	"Set CloudWatchLogsLogGroupArn and CloudWatchLogsRoleArn.",
 	"CIS 3.4; FSBP CloudTrail.5",
 	N3("CloudTrailCloudWatchLogsEnabled"),
+	NULL,
 	NULL,
 	NULL};
 

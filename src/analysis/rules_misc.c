@@ -14,6 +14,7 @@ static const struct sm_rule_meta kms_rotation = {
 	"FSBP KMS.4; CIS 3.6; PCI DSS 3.6.4",
 	"AwsSolutions-KMS5 " N3("KMSBackingKeyRotationEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta sns_kms = {
 	"SM-SNS-001",
@@ -23,6 +24,7 @@ static const struct sm_rule_meta sns_kms = {
 	"Set KmsMasterKeyId.",
 	"FSBP SNS.1",
 	"AwsSolutions-SNS2 " N3("SNSEncryptedKMS"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta sns_tls = {
@@ -34,6 +36,7 @@ static const struct sm_rule_meta sns_tls = {
 	"PCI DSS 4.1",
 	"AwsSolutions-SNS3",
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta secret_kms = {
 	"SM-SEC-001",
@@ -43,6 +46,7 @@ static const struct sm_rule_meta secret_kms = {
 	"Set KmsKeyId to a customer managed key.",
 	"PCI DSS 3.5",
 	N3("SecretsManagerUsingKMSKey"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta secret_rotation = {
@@ -54,6 +58,7 @@ static const struct sm_rule_meta secret_rotation = {
 	"FSBP SecretsManager.1; PCI DSS 8.3.9",
 	"AwsSolutions-SMG4 " N3("SecretsManagerRotationEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta waf_logging = {
 	"SM-WAF-001",
@@ -63,6 +68,7 @@ static const struct sm_rule_meta waf_logging = {
 	"Add an AWS::WAFv2::LoggingConfiguration.",
 	"FSBP WAF.11; PCI DSS 10.2",
 	N3("WAFv2LoggingEnabled"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta tags = {
@@ -75,8 +81,8 @@ static const struct sm_rule_meta tags = {
 	NULL,
 	"https://docs.aws.amazon.com/whitepapers/latest/tagging-best-practices/"
 	"tagging-best-practices.html",
-	"solemate" /* house policy: other people's templates need not carry our tags */
-};
+	"solemate" /* house policy: other people's templates need not carry our tags */,
+	NULL};
 static const struct sm_rule_meta stateful_policy = {
 	"SM-RES-001",
 	SM_SEV_ERROR,
@@ -85,6 +91,7 @@ static const struct sm_rule_meta stateful_policy = {
 	"data.",
 	"Set DeletionPolicy and UpdateReplacePolicy to Retain (Snapshot for databases).",
 	"NIST CP-9; PCI DSS 12.10.1",
+	NULL,
 	NULL,
 	NULL,
 	NULL};
@@ -96,6 +103,7 @@ static const struct sm_rule_meta prod_multi_az = {
 	"Set MultiAZ true.",
 	"FSBP RDS.5; NIST CP-10",
 	"AwsSolutions-RDS3 " N3("RDSMultiAZSupport"),
+	NULL,
 	NULL,
 	NULL};
 

@@ -15,6 +15,7 @@ static const struct sm_rule_meta rds_encrypted = {
 	"FSBP RDS.3; PCI DSS 3.4",
 	"AwsSolutions-RDS2 " N3("RDSStorageEncrypted"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta rds_public = {
 	"SM-RDS-002",
@@ -24,6 +25,7 @@ static const struct sm_rule_meta rds_public = {
 	"Set PubliclyAccessible false and place the instance in isolated subnets.",
 	"FSBP RDS.2; PCI DSS 1.3.1; CIS 2.3.3",
 	N3("RDSInstancePublicAccess"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta rds_multi_az = {
@@ -35,6 +37,7 @@ static const struct sm_rule_meta rds_multi_az = {
 	"FSBP RDS.5; NIST CP-10",
 	"AwsSolutions-RDS3 " N3("RDSMultiAZSupport"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta rds_backups = {
 	"SM-RDS-004",
@@ -44,6 +47,7 @@ static const struct sm_rule_meta rds_backups = {
 	"Set BackupRetentionPeriod to 7 or more (30 in production).",
 	"FSBP RDS.11; NIST CP-9",
 	"AwsSolutions-RDS13",
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta rds_deletion = {
@@ -55,6 +59,7 @@ static const struct sm_rule_meta rds_deletion = {
 	"FSBP RDS.8",
 	"AwsSolutions-RDS10 " N3("RDSInstanceDeletionProtectionEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta rds_logs = {
 	"SM-RDS-006",
@@ -64,6 +69,7 @@ static const struct sm_rule_meta rds_logs = {
 	"Set EnableCloudwatchLogsExports to [postgresql, upgrade].",
 	"FSBP RDS.9; PCI DSS 10.2",
 	N3("RDSLoggingEnabled"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta rds_iam_auth = {
@@ -75,6 +81,7 @@ static const struct sm_rule_meta rds_iam_auth = {
 	"FSBP RDS.10",
 	"AwsSolutions-RDS6",
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta rds_tls = {
 	"SM-RDS-008",
@@ -85,17 +92,15 @@ static const struct sm_rule_meta rds_tls = {
 	"PCI DSS 4.1; NIST SC-8",
 	NULL,
 	NULL,
-	NULL};
-static const struct sm_rule_meta rds_password = {
-	"SM-RDS-009",
-	SM_SEV_ERROR,
-	"Database master password in the template",
-	"A literal password is readable by anyone who can read the template or the stack.",
-	"Set ManageMasterUserPassword true (RDS keeps and rotates it in Secrets Manager).",
-	"PCI DSS 8.2.1; CIS 1.4",
-	"AwsSolutions-SMG4",
 	NULL,
 	NULL};
+static const struct sm_rule_meta rds_password = {
+	"SM-RDS-009", SM_SEV_ERROR, "Database master password in the template",
+	"A literal password is readable by anyone who can read the template or the stack.",
+	"Set ManageMasterUserPassword true (RDS keeps and rotates it in Secrets Manager).",
+	"PCI DSS 8.2.1; CIS 1.4", "AwsSolutions-SMG4", NULL, NULL,
+	/* nag_partial: SMG4: a secret without rotation; this: a password in the template */
+	"AwsSolutions-SMG4"};
 static const struct sm_rule_meta rds_monitoring = {
 	"SM-RDS-010",
 	SM_SEV_INFO,
@@ -104,6 +109,7 @@ static const struct sm_rule_meta rds_monitoring = {
 	"Set MonitoringInterval (60) and a MonitoringRoleArn.",
 	"FSBP RDS.6",
 	N3("RDSEnhancedMonitoringEnabled"),
+	NULL,
 	NULL,
 	NULL};
 
@@ -116,6 +122,7 @@ static const struct sm_rule_meta rds_port = {
 	"NIST SC-7",
 	"AwsSolutions-RDS11",
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta rds_backup_plan = {
 	"SM-RDS-012",
@@ -125,6 +132,7 @@ static const struct sm_rule_meta rds_backup_plan = {
 	"Select the instance in an AWS::Backup::BackupSelection.",
 	"NIST CP-9; PCI DSS 12.10.1",
 	N3("RDSInBackupPlan"),
+	NULL,
 	NULL,
 	NULL};
 

@@ -14,6 +14,7 @@ static const struct sm_rule_meta s3_encryption = {
 	"FSBP S3.4; PCI DSS 3.4; CIS 2.1.1",
 	N3("S3BucketServerSideEncryptionEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta s3_kms = {
 	"SM-S3-002",
@@ -23,6 +24,7 @@ static const struct sm_rule_meta s3_kms = {
 	"Use SSEAlgorithm aws:kms with a customer managed key and BucketKeyEnabled.",
 	"PCI DSS 3.5; NIST SC-28",
 	N3("S3DefaultEncryptionKMS"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta s3_public_block = {
@@ -34,6 +36,7 @@ static const struct sm_rule_meta s3_public_block = {
 	"FSBP S3.8; CIS 2.1.4; PCI DSS 1.2.1",
 	"AwsSolutions-S2 " N3("S3BucketLevelPublicAccessProhibited"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta s3_tls = {
 	"SM-S3-004",
@@ -43,6 +46,7 @@ static const struct sm_rule_meta s3_tls = {
 	"Add a Deny statement for s3:* when aws:SecureTransport is false.",
 	"FSBP S3.5; PCI DSS 4.1",
 	"AwsSolutions-S10 " N3("S3BucketSSLRequestsOnly"),
+	NULL,
 	NULL,
 	NULL};
 static const struct sm_rule_meta s3_versioning = {
@@ -54,6 +58,7 @@ static const struct sm_rule_meta s3_versioning = {
 	"FSBP S3.14; NIST CP-9",
 	N3("S3BucketVersioningEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta s3_logging = {
 	"SM-S3-006",
@@ -64,27 +69,24 @@ static const struct sm_rule_meta s3_logging = {
 	"FSBP S3.9; PCI DSS 10.2; CIS 3.6",
 	"AwsSolutions-S1 " N3("S3BucketLoggingEnabled"),
 	NULL,
+	NULL,
 	NULL};
 static const struct sm_rule_meta s3_acl = {
-	"SM-S3-007",
-	SM_SEV_ERROR,
-	"Bucket grants a public canned ACL",
+	"SM-S3-007", SM_SEV_ERROR, "Bucket grants a public canned ACL",
 	"PublicRead and PublicReadWrite expose (or let anyone write) every object.",
 	"Remove AccessControl; serve public content through CloudFront with OAC.",
-	"FSBP S3.2; FSBP S3.3; PCI DSS 1.2.1",
-	N3("S3BucketPublicReadProhibited"),
-	NULL,
-	NULL};
+	"FSBP S3.2; FSBP S3.3; PCI DSS 1.2.1", N3("S3BucketPublicReadProhibited"), NULL, NULL,
+	/* nag_partial: cdk-nag's: a bucket without BlockPublicPolicy, or readable through its ACL;
+	   this: an ACL that lets anyone write too */
+	N3("S3BucketPublicReadProhibited")};
 static const struct sm_rule_meta s3_policy_public = {
-	"SM-S3-008",
-	SM_SEV_ERROR,
-	"Bucket policy allows anyone",
+	"SM-S3-008", SM_SEV_ERROR, "Bucket policy allows anyone",
 	"An Allow for Principal '*' without a condition makes the bucket public.",
 	"Name the principals (a service with aws:SourceArn, a role) instead of '*'.",
-	"FSBP S3.2; PCI DSS 1.2.1",
-	N3("S3BucketPublicReadProhibited"),
-	NULL,
-	NULL};
+	"FSBP S3.2; PCI DSS 1.2.1", N3("S3BucketPublicReadProhibited"), NULL, NULL,
+	/* nag_partial: cdk-nag's: the bucket's public-access settings and ACL; this: a policy that
+	   lets anyone act, writes included */
+	N3("S3BucketPublicReadProhibited")};
 static const struct sm_rule_meta s3_replication = {
 	"SM-S3-009",
 	SM_SEV_WARNING,
@@ -93,6 +95,7 @@ static const struct sm_rule_meta s3_replication = {
 	"Add ReplicationConfiguration to a versioned, encrypted bucket in another region.",
 	"NIST CP-6; PCI DSS 12.10.1",
 	N3("S3BucketReplicationEnabled"),
+	NULL,
 	NULL,
 	NULL};
 

@@ -56,6 +56,8 @@ static void print_rules_json(unsigned packs, const struct sm_findings *f)
 				      r[i]->why, "fix", r[i]->fix, "controls", r[i]->controls,
 				      "cdkNag", r[i]->nag_ids, "doc", r[i]->doc, "packs",
 				      check_pack_names(check_rule_packs(r[i])));
+		if (r[i]->nag_partial) /* those of cdkNag whose suppression alone does not mute */
+			json_object_set_new(o, "cdkNagPartial", json_string(r[i]->nag_partial));
 		if (f)
 			json_object_set_new(o, "findings",
 					    json_integer((json_int_t)rule_findings(f, r[i])));

@@ -87,7 +87,10 @@ void accept_finding(struct sm_resource *r, const char *rule_id, const char *reas
 /*
  * Suppress cdk-nag rules by their own IDs, on `r` and, for a role, on its
  * policy too (the list ends with NULL): only for a cdk-nag rule no rule of
- * ours covers (say which beside the call); else accept_finding.
+ * ours is the exact equal of (say why beside the call; test_infra checks
+ * it); else accept_finding. Such a suppression mutes no rule of ours: one
+ * that lists the ID among its nag_partial (SM-IAM-005 for
+ * AwsSolutions-IAM4, any AWS managed policy) still fires.
  */
 void nag_suppress(struct sm_resource *r, const char *reason, ...) __attribute__((sentinel));
 

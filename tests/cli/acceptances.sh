@@ -110,4 +110,24 @@ cat >"$TMP/t.json" <<'EOF'
 EOF
 expect_exit "a lapsed suppression in a template" 1 "$SOLEMATE" check --pack aws-foundational "$TMP/t.json"
 expect_grep "is reported as expired" "SM-NAG-002 .*Db: the acceptance of 'AwsSolutions-RDS3' expired on 2002-02-02: single-AZ" "$TMP/out"
+
+# a cdk-nag ID mutes only the rules it is the exact equal of: AwsSolutions-ECS2 flags every plain
+# variable, and its suppression ("the variables are not secrets") does not accept SM-ECS-005, a
+# secret in one; AwsSolutions-RDS3 is SM-RDS-003's equal and mutes it; our own ID mutes its rule
+task() { # task METADATA-ENTRY
+  cat >"$TMP/task.json" <<EOF
+{"Resources": {"Task": {"Type": "AWS::ECS::TaskDefinition", "Metadata": {"cdk_nag": {"rules_to_suppress": [$1]}},
+  "Properties": {"ContainerDefinitions": [{"Name": "app", "Image": "app:1", "User": "1000",
+    "Environment": [{"Name": "DB_PASSWORD", "Value": "hunter2"}]}]}}}}
+EOF
+}
+task '{"id": "AwsSolutions-ECS2", "reason": "the plain variables are hosts and ports, not secrets"}'
+expect_exit "a secret in a variable, cdk-nag's ECS2 suppressed" 1 "$SOLEMATE" check --pack all "$TMP/task.json"
+expect_grep "SM-ECS-005 still fires under a suppression of AwsSolutions-ECS2" "error .*SM-ECS-005 .*Task: .*DB_PASSWORD" "$TMP/out"
+task '{"id": "SM-ECS-005", "reason": "a throwaway password of a test database"}'
+"$SOLEMATE" check --pack all --show-suppressed "$TMP/task.json" >"$TMP/out" 2>&1
+expect_grep "our own ID mutes it" "muted   SM-ECS-005  Task:" "$TMP/out"
+sed 's/"expires": "2002-02-02"/"expires": "2999-12-31"/' "$TMP/t.json" >"$TMP/rds3.json"
+"$SOLEMATE" check --pack aws-foundational --show-suppressed "$TMP/rds3.json" >"$TMP/out" 2>&1
+expect_grep "an exact cdk-nag equal still mutes: AwsSolutions-RDS3 mutes SM-RDS-003" "muted   SM-RDS-003  Db:" "$TMP/out"
 done_testing

@@ -6,6 +6,14 @@
 "$SOLEMATE" check --rules --pack all --format json > "$TMP/rules.json"
 n=$(python3 -c "import json;print(len(json.load(open('$TMP/rules.json'))['rules']))")
 [ "$n" -ge 40 ] && ok "at least 40 rules ($n)" || notok "at least 40 rules" "$n"
+# a rule's partial cdk-nag IDs (whose suppression alone does not mute it) are among its cdk-nag IDs
+python3 - "$TMP/rules.json" <<'PY' && ok "cdkNagPartial lists cdkNag IDs only" || notok "cdkNagPartial lists cdkNag IDs only"
+import json, sys
+bad = [(r["id"], i) for r in json.load(open(sys.argv[1]))["rules"]
+       for i in (r.get("cdkNagPartial") or "").split() if i not in (r.get("cdkNag") or "").split()]
+print("\n".join("#   %s: %s" % b for b in bad))
+sys.exit(1 if bad else 0)
+PY
 # Walk the rule table, not the fixture folders: a rule without fixtures fails
 # here, unless an assembly case (below, or in tests/cli/reach.sh) names it.
 elsewhere="SM-DEP-030 SM-DEP-031 SM-NET-101 SM-NET-102 SM-NET-103 SM-NET-104"

@@ -1802,23 +1802,6 @@ TEST(stateful_resources_live_apart_from_stateless_ones)
 		for (size_t j = 0; j < 3; j++)
 			CHECK(COUNT(production, stateless[i], stateful_types[j]) == 0);
 }
-/*
- * cdk-nag rules no rule of ours covers, which the code suppresses by their
- * own IDs: a geographic restriction, AWS managed policies (SM-IAM-005 is
- * AdministratorAccess only), plain container variables (SM-ECS-005 is a
- * secret in one only)
- */
-static const char *const nag_only[] = {"AwsSolutions-CFR1", "AwsSolutions-IAM4", "AwsSolutions-ECS2",
-				       NULL};
-
-static bool nag_only_rule(const char *id)
-{
-	for (int i = 0; nag_only[i]; i++)
-		if (!strcmp(nag_only[i], id))
-			return true;
-	return false;
-}
-
 /* `id` is one of the space-separated `ids` */
 static bool listed(const char *ids, const char *id)
 {
@@ -1827,6 +1810,23 @@ static bool listed(const char *ids, const char *id)
 		if ((p == ids || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
 			return true;
 	return false;
+}
+
+/*
+ * A cdk-nag rule the code may suppress by its own ID (nag_suppress): one no
+ * rule of ours is the exact equal of (check.c find_suppression), so that the
+ * suppression mutes no finding of ours: none lists it, or each that does
+ * lists it as partial (AwsSolutions-IAM4 is any AWS managed policy,
+ * SM-IAM-005 AdministratorAccess only). Where one is its equal, the code
+ * accepts that rule by our ID instead.
+ */
+static bool nag_only_rule(const char *id)
+{
+	const struct sm_rule_meta *const *r = check_rules();
+	for (size_t i = 0; r[i]; i++)
+		if (listed(r[i]->nag_ids, id) && !listed(r[i]->nag_partial, id))
+			return false;
+	return true;
 }
 
 /*
