@@ -13,6 +13,7 @@
 #include "constructs/network.h"
 
 #define PORT_HTTPS 443
+#define PORT_HTTP 80
 #define CLOUDFRONT_PREFIX_LIST "com.amazonaws.global.cloudfront.origin-facing"
 #define PORT_POSTGRES 5432
 /* Linux and the AWS services pick ephemeral ports from 1024-65535. */
@@ -54,6 +55,16 @@ static void add_nacls(struct sm_stack *s, const struct env_config *cfg, struct n
 	if (v->ipv6_block) {
 		nacl_allow(s, pub, 150, false, PORT_HTTPS, PORT_HTTPS, "::/0");
 		nacl_allow(s, pub, 150, true, EPHEMERAL_FROM, EPHEMERAL_TO, "::/0");
+	}
+	/*
+	 * The DR standby's load balancer is reached by visitors directly
+	 * (add_security_groups): HTTP too, which its listener redirects to
+	 * HTTPS as CloudFront does for the primary
+	 */
+	if (cfg->dr_standby) {
+		nacl_allow(s, pub, 110, false, PORT_HTTP, PORT_HTTP, any);
+		if (v->ipv6_block)
+			nacl_allow(s, pub, 160, false, PORT_HTTP, PORT_HTTP, "::/0");
 	}
 
 	/* private: the tasks and instances, the interface endpoints */
@@ -129,6 +140,9 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 		 * every one of them. Its regional web ACL (IP reputation, managed
 		 * rules, rate limit per client address) stands in front of it.
 		 * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-types.html
+		 * HTTP as well: its listener on 80 redirects to HTTPS, as
+		 * CloudFront does before the failover (redirect-to-https); a group
+		 * without it leaves http:// visitors waiting for a timeout.
 		 */
 		n->alb_sg = security_group_new(
 			s, "AlbSecurityGroup",
@@ -139,13 +153,17 @@ static void add_security_groups(struct sm_stack *s, const struct env_config *cfg
 				.ingress = sm_list(
 					sg_tcp_cidr("0.0.0.0/0", PORT_HTTPS,
 						    "HTTPS from visitors after DNS failover"),
+					sg_tcp_cidr("::/0", PORT_HTTPS,
+						    "HTTPS from IPv6 visitors after DNS failover"),
+					sg_tcp_cidr("0.0.0.0/0", PORT_HTTP,
+						    "HTTP from visitors, redirected to HTTPS"),
 					sg_tcp_cidr(
-						"::/0", PORT_HTTPS,
-						"HTTPS from IPv6 visitors after DNS failover"))});
+						"::/0", PORT_HTTP,
+						"HTTP from IPv6 visitors, redirected to HTTPS"))});
 		accept_finding(n->alb_sg, "SM-EC2-010",
 			       "the DR standby is the SECONDARY of a Route 53 failover pair: "
-			       "visitors reach its load balancer directly, on 443 only, through "
-			       "its regional web ACL");
+			       "visitors reach its load balancer directly, on 443 and on 80 "
+			       "(redirected to 443), through its regional web ACL");
 	} else {
 		json_t *cloudfront = sm_stack_add_prefix_list_parameter(
 			s, "CloudFrontOriginFacingPrefixList", CLOUDFRONT_PREFIX_LIST,

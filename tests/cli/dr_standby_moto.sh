@@ -82,6 +82,11 @@ nets = [ipaddress.ip_network(a["Ipv6CidrBlock"]) for sn in pub for a in sn.get("
 print("ipv6", len(v6), len(nets), len(set(nets)), all(n.prefixlen == 64 and v6 and n.subnet_of(v6[0]) for n in nets))
 rt = ec2.describe_route_tables(RouteTableIds=[res["VpcPublicSubnet1RouteTable"]])["RouteTables"][0]
 print("ipv6 route", [r.get("GatewayId", "")[:4] for r in rt["Routes"] if r.get("DestinationIpv6CidrBlock") == "::/0"])
+# visitors reach the standby's load balancer directly: 443, and 80 (redirected);
+# moto 5.2.1 keeps a group's IPv4 ranges only (CidrIpv6 and the network ACL
+# entries are read on the template, test_infra dr_failover_records_with_a_hosted_zone)
+sg = ec2.describe_security_groups(GroupIds=[res["AlbSecurityGroup"]])["SecurityGroups"][0]
+print("alb ingress", sorted(f"{p['FromPort']}:{','.join(sorted(r['CidrIp'] for r in p.get('IpRanges', [])))}" for p in sg["IpPermissions"]))
 PY
 expect_grep "the standby stack: complete, protected" "^status CREATE_COMPLETE protected True$" "$TMP/standby.out"
 expect_grep "every output solemate failover reads is there" "^contract missing \[\]$" "$TMP/standby.out"
@@ -90,6 +95,8 @@ expect_grep "the replica: available, of the primary in us-east-1 (by ARN), encry
 expect_grep "warm: drStandbyTasks (2) running; failover scales to ecsDesiredCount (3)" "^service 2 active 3$" "$TMP/standby.out"
 expect_grep "dual-stack: the VPC's IPv6 block, a distinct /64 of it on each public subnet" "^ipv6 1 2 2 True$" "$TMP/standby.out"
 expect_grep "dual-stack: ::/0 to the internet gateway" "^ipv6 route \['igw-'\]$" "$TMP/standby.out"
+expect_grep "the standby's load balancer takes 443 and 80 (redirected to 443) from anywhere" \
+  "^alb ingress \['443:0.0.0.0/0', '80:0.0.0.0/0'\]$" "$TMP/standby.out"
 
 expect_exit "failover of what was deployed: exit 0" 0 "$SOLEMATE" failover --env production --to us-west-2 --yes "${C[@]}" "${E[@]}"
 expect_grep "the plan promotes the deployed replica" "3. promote   \[DO\] solemate-production-dr-[0-9a-f]{8} \(replica of arn:aws:rds:us-east-1" "$TMP/out"

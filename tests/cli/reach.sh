@@ -5,12 +5,15 @@
 "$SOLEMATE" synth --env staging --out "$TMP/a" --quiet
 q() { # NAME WANT_EXIT DIR FROM TO [PATTERN]
   local name=$1 want=$2 dir=$3 from=$4 to=$5 pat=${6:-}
-  "$SOLEMATE" reach "$dir" --from "$from" --to "$to" >"$TMP/out" 2>&1; local rc=$?
+  "$SOLEMATE" reach $dir --from "$from" --to "$to" >"$TMP/out" 2>&1; local rc=$?
   if [ $rc = "$want" ] && { [ -z "$pat" ] || grep -qE -- "$pat" "$TMP/out"; }; then ok "$name"
   else notok "$name" "exit $rc (want $want), pattern '$pat'" "$(head -4 "$TMP/out")"; fi
 }
+# internet -> alb:80: production's DR standby is reached directly after a DNS
+# failover and redirects HTTP to HTTPS (80 open there); the primary's is not (below)
 for env in staging production; do
-  for case in "internet alb:443 0" "internet alb:80 1" "alb app:8080 0" "app database:5432 0" \
+  http=1; [ $env = production ] && http=0
+  for case in "internet alb:443 0" "internet alb:80 $http" "alb app:8080 0" "app database:5432 0" \
               "internet database:5432 1" "internet app:8080 1" "alb database:5432 1" "internet alb:22 1" \
               "database app:8080 1" "private database:5432 0" "internet isolated:5432 1"; do
     set -- $case
@@ -18,6 +21,11 @@ for env in staging production; do
     [ $rc = $3 ] && ok "$env: $1 -> $2 exits $3" || notok "$env: $1 -> $2" "exit $rc, want $3" "$(head -3 "$TMP/out")"
   done
 done
+"$SOLEMATE" synth --env production --out "$TMP/p" --quiet
+q "production's primary load balancer: no HTTP from the internet (CloudFront only, on 443)" 1 \
+  "$TMP/p/SolemateProductionNetwork.template.json $TMP/p/SolemateProductionCompute.template.json" internet alb:80
+q "production's DR standby: HTTP from the internet, to the listener that redirects it" 0 \
+  "$TMP/p/SolemateProductionDrStandby.template.json" internet alb:80 "AlbSecurityGroup -> alb 'LoadBalancer' :80"
 expect_exit "unknown destination is bad usage" 2 "$SOLEMATE" reach --env staging --from internet --to nothing:5432
 expect_grep "unknown names are listed" "known: internet" "$TMP/err"
 expect_exit "a destination without a port is bad usage" 2 "$SOLEMATE" reach --env staging --from internet --to database

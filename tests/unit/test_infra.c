@@ -758,13 +758,36 @@ TEST(dr_failover_records_with_a_hosted_zone)
 	const json_t *in = json_object_get(
 		json_object_get(resource(z, "DrStandby", "AlbSecurityGroup"), "Properties"),
 		"SecurityGroupIngress");
-	CHECK(json_array_size(in) == 2);
+	CHECK(json_array_size(in) == 4);
 	CHECK(subset_of("{\"CidrIp\":\"0.0.0.0/0\",\"IpProtocol\":\"tcp\",\"FromPort\":443,"
 			"\"ToPort\":443}",
 			json_array_get(in, 0)));
 	CHECK(subset_of("{\"CidrIpv6\":\"::/0\",\"IpProtocol\":\"tcp\",\"FromPort\":443,"
 			"\"ToPort\":443}",
 			json_array_get(in, 1)));
+	/*
+	 * and HTTP, which its listener on 80 redirects to HTTPS, as CloudFront
+	 * does for the primary (ViewerProtocolPolicy redirect-to-https): a
+	 * visitor who types the bare name after the failover reached a group
+	 * that dropped port 80 and waited for a timeout. Its public network ACL
+	 * lets 80 in too, IPv4 and IPv6 (the answers leave on the ephemeral
+	 * ports, already allowed)
+	 */
+	for (size_t k = 2; k < 4; k++)
+		CHECK(json_integer_value(json_object_get(json_array_get(in, k), "FromPort")) == 80 &&
+		      json_integer_value(json_object_get(json_array_get(in, k), "ToPort")) == 80);
+	CHECK(HAS(z, "DrStandby", "AWS::ElasticLoadBalancingV2::Listener",
+		  "{\"Port\":80,\"DefaultActions\":[{\"Type\":\"redirect\"}]}"));
+	static const char *const anywhere[] = {"\"CidrBlock\":\"0.0.0.0/0\"", "\"Ipv6CidrBlock\":\"::/0\""};
+	for (size_t k = 0; k < 2; k++) {
+		char *entry = xstrfmt("{\"NetworkAclId\":{\"Ref\":\"PublicNacl\"},\"Egress\":false,%s,"
+				      "\"PortRange\":{\"From\":80,\"To\":80},\"RuleAction\":\"allow\"}",
+				      anywhere[k]);
+		CHECK(HAS(z, "DrStandby", "AWS::EC2::NetworkAclEntry", entry));
+		free(entry);
+	}
+	/* the primary's public tier stays closed to 80: only CloudFront reaches it, on 443 */
+	CHECK(!HAS(z, "Network", "AWS::EC2::NetworkAclEntry", "{\"PortRange\":{\"From\":80}}"));
 	CHECK(!json_object_get(json_object_get(T(z, "DrStandby"), "Parameters"),
 			       "CloudFrontOriginFacingPrefixList"));
 	char *acl = json_dumps(resource(z, "DrStandby", "AlbWebAcl"), JSON_COMPACT);
