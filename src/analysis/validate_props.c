@@ -125,12 +125,58 @@ static bool numeric_string(const char *s)
 	return *end == '\0' && isfinite(d);
 }
 
+/*
+ * A Ref gives one value or a list, whatever it names: a parameter of a list
+ * type (CommaDelimitedList, List<...>, an SSM parameter of one) a list, any
+ * other parameter, pseudo parameter or resource one value (its physical ID).
+ * Given where the other is taken, CloudFormation refuses the template ("Value
+ * of property SecurityGroupIds must be of type List of String"; cfn-lint
+ * E1020 "{'Ref': 'X'} is not of type 'array'" for parameters).
+ */
+static void check_ref_kind(struct vctx *c, const char *code, const json_t *v, const char *path)
+{
+	bool want_list = code[0] == '[';
+	if (!want_list && !strchr("sidnb", code[0]))
+		return;
+	/* the one key read, not hashed: asked of every intrinsic function validated */
+	void *it = json_object_iter((json_t *)v);
+	if (strcmp(json_object_iter_key(it), "Ref"))
+		return;
+	const char *name = json_string_value(json_object_iter_value(it));
+	if (!name)
+		return;
+	const json_t *param = json_object_get(c->parameters, name);
+	if (!param) {
+		/* one value: a resource's physical ID, a pseudo parameter's (the notification
+		 * ARNs where one value is taken are a warning of cfn-lint, W1030, not here) */
+		if (want_list && strcmp(name, "AWS::NoValue") &&
+		    strcmp(name, "AWS::NotificationARNs") &&
+		    (vd_is_pseudo(name) || vd_is_resource(c, name)))
+			vd_report(c, DIAG_ERROR, path, "!Ref %s gives one value, this takes a list",
+				  name);
+		return;
+	}
+	const char *type = json_string_value(json_object_get(param, "Type")) ?: "String";
+	bool list = strstr(type, "List<") || strstr(type, "CommaDelimitedList");
+	if (list == want_list)
+		return;
+	if (want_list)
+		vd_report(c, DIAG_ERROR, path, "!Ref %s gives one value, this takes a list", name);
+	else
+		vd_report(c, DIAG_ERROR, path, "!Ref %s gives a list (%s), this takes one value",
+			  name, type);
+}
+
 static void check_value(struct vctx *c, const char *code, const json_t *v, struct strbuf *path,
 			const struct what *rtype)
 {
 	code = skip_flags(code);
-	if (vd_is_intrinsic(v) || code[0] == 'j')
-		return; /* resolved at deploy time, or free-form JSON */
+	if (code[0] == 'j')
+		return; /* free-form JSON */
+	if (vd_is_intrinsic(v)) {
+		check_ref_kind(c, code, v, path->buf);
+		return; /* resolved at deploy time */
+	}
 	switch (code[0]) {
 	case 's':
 	case 'd':
