@@ -29,11 +29,12 @@ int dr_standby_desired_count(const struct env_config *cfg)
 
 void dr_mark_stack(struct sm_stack *s, const struct env_config *cfg, const char *role)
 {
-	sm_stack_add_manifest_metadata(
-		s, DR_MANIFEST_TYPE,
-		json_pack("{ss ss ss ss ss}", "environment", cfg->environment, "role", role,
-			  "readiness", dr_readiness_name(cfg->dr_readiness), "primaryRegion",
-			  cfg->region, "drRegion", cfg->dr_region));
+	sm_stack_add_manifest_metadata(s, DR_MANIFEST_TYPE,
+				       sm_object("environment", json_string(cfg->environment),
+						 "role", json_string(role), "readiness",
+						 json_string(dr_readiness_name(cfg->dr_readiness)),
+						 "primaryRegion", json_string(cfg->region),
+						 "drRegion", json_string(cfg->dr_region), NULL));
 }
 
 int dr_add_foundation(struct sm_stack *dr, const struct env_config *cfg, struct dr_foundation *out,

@@ -135,9 +135,9 @@ static void dashboard(struct sm_stack *s, const struct env_config *cfg, const st
 {
 	char *name = xstrfmt("%s-overview", cfg->stack_prefix);
 	dashboard_new(s, "Dashboard", name, overview,
-		      json_pack("{so so so so}", "Alb", sm_getatt(cp->alb, "LoadBalancerFullName"),
-				"Cluster", sm_ref(cp->cluster), "Service",
-				sm_getatt(cp->service, "Name"), "Db", sm_ref(db->instance)));
+		      sm_object("Alb", sm_getatt(cp->alb, "LoadBalancerFullName"), "Cluster",
+				sm_ref(cp->cluster), "Service", sm_getatt(cp->service, "Name"),
+				"Db", sm_ref(db->instance), NULL));
 	free(name);
 }
 
