@@ -9,6 +9,13 @@
  * ACM's DNS validation needs its CNAME in public DNS, so a private zone
  * leaves the certificate PENDING_VALIDATION until CloudFormation gives up
  * (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html).
+ * A record the zone already holds, of the same name and type or a CNAME of
+ * the name, fails the CREATE of ours ("Tried to create resource record set
+ * ... but it already exists"; "... is not permitted because a conflicting
+ * RRSet of type CNAME with the same DNS name already exists": a CNAME cannot
+ * share its name,
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#CNAMEFormat)
+ * unless a stack of ours that declares it is deployed, and so owns it.
  *
  * S3: bucket names are global across all accounts; CloudFormation cannot
  * create a bucket whose name exists, in another account or in this one
@@ -20,6 +27,7 @@
 #include <strings.h>
 
 #include "aws/describe.h"
+#include "aws/route53.h"
 #include "base/common.h"
 #include "base/xalloc.h"
 #include "lifecycle/preflight_int.h"
@@ -46,13 +54,23 @@ static void zone_use(json_t *zones, const char *zone, const char *stack, const c
 		json_array_append_new(json_object_get(u, "names"), json_string(record));
 }
 
-static void collect_record(json_t *zones, const json_t *rs, const char *zone, const char *stack,
-			   const char *id)
+static void collect_record(json_t *zones, const json_t *rs, const char *zone,
+			   const struct sm_template *t, const char *id)
 {
 	const char *z = json_string_value(json_object_get(rs, "HostedZoneId")) ?: zone;
-	if (z)
-		zone_use(zones, z, stack, id, false,
-			 json_string_value(json_object_get(rs, "Name")));
+	const char *name = json_string_value(json_object_get(rs, "Name")),
+		   *type = json_string_value(json_object_get(rs, "Type"));
+	if (!z)
+		return;
+	zone_use(zones, z, t->stack_name, id, false, name);
+	/* zone -> "records": [{name, type, stack, region, id}], for the existing-record check */
+	json_t *u = json_object_get(zones, z), *recs = json_object_get(u, "records");
+	if (!recs)
+		json_object_set_new(u, "records", recs = json_array());
+	if (name && type)
+		json_array_append_new(recs, json_pack("{ss ss ss ss* ss}", "name", name, "type",
+						      type, "stack", t->stack_name, "region",
+						      t->region, "id", id));
 }
 
 static void collect_zones(struct sm_template *t, json_t *zones)
@@ -65,11 +83,11 @@ static void collect_zones(struct sm_template *t, json_t *zones)
 		size_t i;
 		json_t *x;
 		if (!strcmp(type, "AWS::Route53::RecordSet")) {
-			collect_record(zones, p, NULL, t->stack_name, id);
+			collect_record(zones, p, NULL, t, id);
 		} else if (!strcmp(type, "AWS::Route53::RecordSetGroup")) {
 			const char *z = json_string_value(json_object_get(p, "HostedZoneId"));
 			json_array_foreach (json_object_get(p, "RecordSets"), i, x) {
-				collect_record(zones, x, z, t->stack_name, id);
+				collect_record(zones, x, z, t, id);
 			}
 		} else if (!strcmp(type, "AWS::CertificateManager::Certificate")) {
 			json_array_foreach (json_object_get(p, "DomainValidationOptions"), i, x) {
@@ -91,6 +109,82 @@ static bool in_zone(const char *name, const char *zone)
 	if (n == z)
 		return !strncasecmp(name, zone, n);
 	return n > z && name[n - z - 1] == '.' && !strncasecmp(name + n - z, zone, z);
+}
+
+/* Does a record the zone holds already take the name of ours (type `type`)? Its type, or NULL. */
+static const char *taken_by(const struct r53_record *have, size_t nr, const char *type)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(have[i].type, type) || !strcmp(have[i].type, "CNAME") ||
+		    (!strcmp(type, "CNAME") && strcmp(have[i].type, "NS") &&
+		     strcmp(have[i].type, "SOA")))
+			return have[i].type;
+	return NULL;
+}
+
+/* A stack of ours that declares `name` and `type` is deployed: the record is its own. */
+static bool declared_by_a_deployed_stack(const json_t *recs, const char *name, const char *type,
+					 const struct pf_opts *o, json_t *deployed)
+{
+	size_t i;
+	json_t *d;
+	json_array_foreach (recs, i, d) {
+		const char *stack = json_string_value(json_object_get(d, "stack")),
+			   *region = json_string_value(json_object_get(d, "region")) ?: o->region;
+		if (!r53_name_equal(json_string_value(json_object_get(d, "name")), name) ||
+		    strcmp(json_string_value(json_object_get(d, "type")), type))
+			continue;
+		json_t *known = json_object_get(deployed, stack);
+		if (!known) {
+			struct aws_client *c = region ? o->client(o->client_ctx, region) : NULL;
+			known = json_boolean(c && pf_stack_exists(c, stack));
+			json_object_set_new(deployed, stack, known);
+		}
+		if (json_is_true(known))
+			return true;
+	}
+	return false;
+}
+
+/* Each record of ours whose name and type the zone already holds for someone else. */
+static void check_existing_records(struct aws_client *c, const char *zone, const char *key,
+				   const json_t *recs, const struct pf_opts *o, struct pf_report *r)
+{
+	json_t *deployed = json_object(), *seen = json_object();
+	size_t i;
+	json_t *d;
+	json_array_foreach (recs, i, d) {
+		const char *name = json_string_value(json_object_get(d, "name")),
+			   *type = json_string_value(json_object_get(d, "type"));
+		char *once = xstrfmt("%s %s", name, type);
+		bool again = json_object_get(seen, once) != NULL;
+		json_object_set_new(seen, once, json_true());
+		free(once);
+		if (again || declared_by_a_deployed_stack(recs, name, type, o, deployed))
+			continue;
+		struct r53_record *have = NULL;
+		size_t nr = 0;
+		struct diag_list dl = DIAG_LIST_INIT;
+		if (r53_list_records(c, zone, name, &have, &nr, &dl) < 0) {
+			pf_unanswered(r, "hosted-zone", key, &dl);
+			continue;
+		}
+		const char *other = taken_by(have, nr, type);
+		if (other)
+			pf_report_add(
+				r, PF_ERROR, "hosted-zone", key,
+				"Delete or rename that record first (a name that serves visitors "
+				"today: delete it and deploy at once, in a quiet hour), or leave "
+				"hostedZoneId out and point the name at the distribution yourself.",
+				"hosted zone %s already holds a %s record named %s, which no "
+				"deployed stack of these declares: CloudFormation cannot create "
+				"%s/%s (%s %s) beside it",
+				zone, other, name, json_string_value(json_object_get(d, "stack")),
+				json_string_value(json_object_get(d, "id")), type, name);
+		r53_records_free(have, nr);
+	}
+	json_decref(seen);
+	json_decref(deployed);
 }
 
 void pf_check_hosted_zones(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *r)
@@ -147,6 +241,7 @@ void pf_check_hosted_zones(struct sm_assembly *a, const struct pf_opts *o, struc
 					"zone %s\")",
 					rn, zone, name, rn, name);
 		}
+		check_existing_records(c, zone, key, json_object_get(u, "records"), o, r);
 		free(name);
 	}
 	json_decref(zones);

@@ -23,7 +23,8 @@ Scenario (every key optional):
    "quotas": {"vpc/L-F678F1CE": VALUE},            applied values (GetServiceQuota)
    "default_quotas": {"fargate/L-3032A538": VALUE}, AWS defaults (GetAWSDefaultServiceQuota)
    "recorders": [NAME], "anomaly_monitors": [{"MonitorName": N, "MonitorDimension": "SERVICE"}],
-   "hosted_zones": {ID: {"Name": "example.com.", "Private": false}},
+   "hosted_zones": {ID: {"Name": "example.com.", "Private": false,
+                         "Records": [{"Name": "www.example.com.", "Type": "CNAME"}]}},
    "buckets": {NAME: 200 | 403 | 301},              others: 404
    "stacks": [NAME],                                 DescribeStacks finds these
    "deny": ["servicequotas:*", "rds:DescribeAccountAttributes", ...]}  403 AccessDenied
@@ -150,7 +151,7 @@ class Responder:
             raise self.json_error(400, "UnknownOperationException", f"{target} is not scripted")
         raise Answer(200, json.dumps(out).encode(), "application/x-amz-json-1.1")
 
-    def handle(self, method, path, headers, body):
+    def handle(self, method, path, headers, body, query=""):
         auth = headers.get("Authorization", "")
         scope = auth.split("Credential=", 1)[1].split(",", 1)[0].split("/") if "Credential=" in auth else []
         service = scope[3] if len(scope) == 5 else "?"
@@ -163,6 +164,21 @@ class Responder:
                 if self.denied("s3", "HeadBucket"):
                     raise Answer(403)
                 raise Answer(self.sc.get("buckets", {}).get(params["Bucket"], 404))
+            if method == "GET" and service == "route53" and path.rstrip("/").endswith("/rrset"):
+                zid = path.rstrip("/").split("/")[-2]
+                name = urllib.parse.parse_qs(query).get("name", [""])[0]
+                action, params = "ListResourceRecordSets", {"Id": zid, "name": name}
+                z = self.sc.get("hosted_zones", {}).get(zid)
+                if z is None:
+                    raise self.query_error("route53", 404, "NoSuchHostedZone", f"No hosted zone found with ID: {zid}")
+                same = [r for r in z.get("Records", [])
+                        if r["Name"].rstrip(".").lower() == name.rstrip(".").lower()]
+                sets = "".join(f"<ResourceRecordSet><Name>{esc(r['Name'])}</Name><Type>{r['Type']}</Type>"
+                               "<TTL>300</TTL><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value>"
+                               "</ResourceRecord></ResourceRecords></ResourceRecordSet>" for r in same)
+                raise Answer(200, (f'<ListResourceRecordSetsResponse xmlns="{NS["route53"]}">'
+                                   f"<ResourceRecordSets>{sets}</ResourceRecordSets><IsTruncated>false</IsTruncated>"
+                                   "<MaxItems>300</MaxItems></ListResourceRecordSetsResponse>").encode())
             if method == "GET" and service == "route53":
                 zid = path.rsplit("/", 1)[-1]
                 action, params = "GetHostedZone", {"Id": zid}
@@ -209,7 +225,8 @@ def main():
         def answer(self, method):
             n = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(n) if n else b""
-            ans = rsp.handle(method, urllib.parse.urlsplit(self.path).path, self.headers, body)
+            u = urllib.parse.urlsplit(self.path)
+            ans = rsp.handle(method, u.path, self.headers, body, u.query)
             self.send_response(ans.status)
             self.send_header("Content-Type", ans.ctype)
             self.send_header("x-amzn-RequestId", "rq-1")

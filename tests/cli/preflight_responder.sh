@@ -107,6 +107,22 @@ expect_grep "it says ACM needs public DNS" "error +hosted-zone .*is private: ACM
 account "$ORDERABLE, $GOODQ, \"hosted_zones\": {\"$Z\": {\"Name\": \"staging.solemate.com.\"}}"
 expect_exit "the domain's public zone: exit 0" 0 pf --env staging --set hostedZoneId=$Z
 if grep -q "hosted-zone" "$TMP/out"; then notok "no hosted-zone finding" "$(grep hosted-zone "$TMP/out")"; else ok "no hosted-zone finding"; fi
+asked "each record's name is looked up in the zone" \
+  "any(r['action']=='ListResourceRecordSets' and r['params']['name'].rstrip('.')=='www.staging.solemate.com' for r in rq)"
+# a zone that already serves the domain: the apex A of an old site, www a CNAME;
+# CloudFormation's CREATE of our aliases would fail ("already exists", "conflicting RRSet of type CNAME")
+account "$ORDERABLE, $GOODQ, \"hosted_zones\": {\"$Z\": {\"Name\": \"staging.solemate.com.\", \"Records\": [{\"Name\": \"staging.solemate.com.\", \"Type\": \"A\"}, {\"Name\": \"www.staging.solemate.com.\", \"Type\": \"CNAME\"}, {\"Name\": \"staging.solemate.com.\", \"Type\": \"MX\"}]}}"
+expect_exit "records the zone already holds under our names: exit 1" 1 pf --env staging --set hostedZoneId=$Z
+expect_grep "the apex A is named, with the resource it would stop" \
+  "error +hosted-zone +hostedZoneId: hosted zone $Z already holds a A record named staging.solemate.com, .*SolemateStagingEdge/ApexAliasA" "$TMP/out"
+expect_grep "www's CNAME stops both of its aliases" \
+  "error +hosted-zone .*holds a CNAME record named www.staging.solemate.com, .*WwwAliasAAAA" "$TMP/out"
+n=$(grep -cE "error +hosted-zone .*already holds" "$TMP/out")
+[ "$n" = 3 ] && ok "an MX at the apex takes no name of ours: 3 findings (apex A, www A and AAAA)" || notok "3 existing-record findings" "$n: $(grep hosted-zone "$TMP/out")"
+# the stacks deployed: the records are theirs, nothing to say
+account "$ORDERABLE, $GOODQ, \"stacks\": [\"SolemateStagingEdge\"], \"hosted_zones\": {\"$Z\": {\"Name\": \"staging.solemate.com.\", \"Records\": [{\"Name\": \"staging.solemate.com.\", \"Type\": \"A\"}]}}"
+expect_exit "the same records once the Edge stack that declares them is deployed: exit 0" 0 pf --env staging --set hostedZoneId=$Z
+if grep -q "already holds" "$TMP/out"; then notok "no existing-record finding" "$(grep hosted-zone "$TMP/out")"; else ok "no existing-record finding"; fi
 
 # 6. S3 bucket names (HeadBucket), through the library: no configuration of ours names a bucket
 prog="$BUILD/tests/test_preflight"
