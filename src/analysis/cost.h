@@ -98,6 +98,19 @@ void cost_report_release(struct cost_report *r);
  * reports them too.
  */
 size_t cost_check_quantities(struct sm_assembly *a, struct diag_list *dl);
+/* The same for one template. */
+size_t cost_check_template_quantities(struct sm_template *t, struct diag_list *dl);
+/*
+ * The check of one member `key`: `v` of an object inside a resource's
+ * Properties, for a walk of its own (validate's cycle check walks every
+ * property and checks the quantities on its way): true when `key` is a
+ * quantity and `v` is not a finite number, 0 or more (*d its value);
+ * cost_quantity_report then adds the error at `path`
+ * ("Resources.Db.Properties.AllocatedStorage").
+ */
+bool cost_quantity_bad(const char *key, const json_t *v, double *d);
+void cost_quantity_report(struct sm_template *t, const char *path, const char *key, const json_t *v,
+			  double d, struct diag_list *dl);
 /*
  * {"environment","currency","priceDate","priceFiles":[...],"monthlyTotal",
  *  "budget":{"monthly","overBudget"}|null,"usageDefaults","stacks":[{name,

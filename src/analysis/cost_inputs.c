@@ -69,8 +69,31 @@ static bool quantity_of(const json_t *v, double *d)
 	return false;
 }
 
-static void report_bad(struct sm_template *t, const char *path, const char *key, const json_t *v,
-		       double d, struct diag_list *dl)
+/*
+ * Values that cannot be a bad quantity whatever their key, told by their type
+ * or first byte (asked of every scalar of every resource): an integer 0 or
+ * more, true, false, null, and a string strtod reads nothing of that is none
+ * of the YAML spellings (it begins with none of: a space, a sign, '.', a
+ * digit, i/I for "inf", n/N for "nan").
+ */
+static bool never_bad(const json_t *v)
+{
+	if (json_is_integer(v))
+		return json_integer_value(v) >= 0;
+	if (!json_is_string(v))
+		return !json_is_real(v);
+	unsigned char c = (unsigned char)json_string_value(v)[0];
+	return !c || !strchr(" \t\n\v\f\r+-.0123456789iInN", c);
+}
+
+bool cost_quantity_bad(const char *key, const json_t *v, double *d)
+{
+	return !never_bad(v) && is_quantity_key(key) && quantity_of(v, d) &&
+	       (!isfinite(*d) || *d < 0);
+}
+
+void cost_quantity_report(struct sm_template *t, const char *path, const char *key, const json_t *v,
+			  double d, struct diag_list *dl)
 {
 	int line = 0, col = 0;
 	sm_template_position(t, path, &line, &col);
@@ -120,11 +143,10 @@ static size_t walk(struct sm_template *t, const json_t *v, const struct seg *at,
 			double d;
 			if (json_is_object(x) || json_is_array(x)) {
 				bad += walk(t, x, &here, dl);
-			} else if (is_quantity_key(k) && quantity_of(x, &d) &&
-				   (!isfinite(d) || d < 0)) {
+			} else if (cost_quantity_bad(k, x, &d)) {
 				struct strbuf path = STRBUF_INIT;
 				seg_path(&here, &path);
-				report_bad(t, path.buf, k, x, d, dl);
+				cost_quantity_report(t, path.buf, k, x, d, dl);
 				strbuf_release(&path);
 				bad++;
 			}
@@ -142,19 +164,24 @@ static size_t walk(struct sm_template *t, const json_t *v, const struct seg *at,
 	return bad;
 }
 
+size_t cost_check_template_quantities(struct sm_template *t, struct diag_list *dl)
+{
+	size_t bad = 0;
+	const char *id;
+	json_t *res;
+	json_object_foreach (json_object_get(t->tmpl, "Resources"), id, res) {
+		struct seg resources = {NULL, "Resources", 0};
+		struct seg resource = {&resources, id, 0};
+		struct seg props = {&resource, "Properties", 0};
+		bad += walk(t, json_object_get(res, "Properties"), &props, dl);
+	}
+	return bad;
+}
+
 size_t cost_check_quantities(struct sm_assembly *a, struct diag_list *dl)
 {
 	size_t bad = 0;
-	for (size_t i = 0; i < a->nr; i++) {
-		struct sm_template *t = &a->items[i];
-		const char *id;
-		json_t *res;
-		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, res) {
-			struct seg resources = {NULL, "Resources", 0};
-			struct seg resource = {&resources, id, 0};
-			struct seg props = {&resource, "Properties", 0};
-			bad += walk(t, json_object_get(res, "Properties"), &props, dl);
-		}
-	}
+	for (size_t i = 0; i < a->nr; i++)
+		bad += cost_check_template_quantities(&a->items[i], dl);
 	return bad;
 }

@@ -1,5 +1,6 @@
 #include "analysis/validate.h"
 #include "analysis/cfn_eval.h"
+#include "analysis/cost.h"
 #include "analysis/refs.h"
 #include "analysis/secrets.h"
 #include "analysis/validate_int.h"
@@ -382,18 +383,24 @@ static void check_limits(struct vctx *c)
 	}
 }
 
-static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl)
+static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl,
+			     struct diag_list *quantities)
 {
 	struct vctx c = {.t = t,
 			 .schema = schema,
 			 .dl = dl,
 			 .tmpl = t->tmpl,
-			 .secrets = secret_strings(t->tmpl)};
+			 .secrets = secret_strings(t->tmpl),
+			 .quantities = quantities};
 	json_t *expanded = NULL;
 	int unknown = 0;
 	if (vd_has_transform(t->tmpl, "AWS::LanguageExtensions")) {
 		expanded = vd_expand_foreach(t->tmpl, &unknown);
 		c.tmpl = expanded;
+		/* the quantities are the template's as written: checked by a walk of their own */
+		if (quantities)
+			cost_check_template_quantities(t, quantities);
+		c.quantities = NULL;
 		if (unknown)
 			vd_report(&c, DIAG_NOTE, NULL,
 				  "%d Fn::ForEach loop%s over a collection known only at deploy: "
@@ -540,9 +547,15 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 
 int validate_assembly(struct sm_assembly *a, struct cfn_schema *schema, struct diag_list *dl)
 {
+	return validate_assembly_quantities(a, schema, dl, NULL);
+}
+
+int validate_assembly_quantities(struct sm_assembly *a, struct cfn_schema *schema,
+				 struct diag_list *dl, struct diag_list *quantities)
+{
 	int ret = 0;
 	for (size_t i = 0; i < a->nr; i++)
-		if (validate_template(&a->items[i], schema, dl) < 0)
+		if (validate_template(&a->items[i], schema, dl, quantities) < 0)
 			ret = -1;
 	if (check_exports(a, dl) < 0)
 		ret = -1;

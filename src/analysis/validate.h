@@ -21,5 +21,12 @@
 
 /* 0 when no error (warnings allowed), -1 otherwise. */
 int validate_assembly(struct sm_assembly *a, struct cfn_schema *schema, struct diag_list *dl);
+/*
+ * The same, and the quantities a cost estimate reads checked on the way
+ * (cost_check_quantities' errors, in its order, to `quantities`): the
+ * cycle check walks every property already.
+ */
+int validate_assembly_quantities(struct sm_assembly *a, struct cfn_schema *schema,
+				 struct diag_list *dl, struct diag_list *quantities);
 
 #endif

@@ -26,6 +26,8 @@ struct vctx {
 	struct cfn_world *worlds; /* vd_worlds(), computed when first asked for (owned) */
 	size_t worlds_nr;
 	size_t named_nr, named_cap;
+	/* cost_quantity_bad's errors, checked by the cycle check's walk; NULL: not checked */
+	struct diag_list *quantities;
 	int errors;
 };
 

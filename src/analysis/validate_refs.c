@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/cost.h"
 #include "base/common.h"
 #include "base/json_io.h"
 #include "base/strbuf.h"
@@ -277,19 +278,40 @@ static void rgraph_name(struct rgraph *g, const char *k, size_t n)
 
 #define DEPS_KIDS_MAX 32
 
+/*
+ * The walk of a resource's properties for its edges, which also checks the
+ * quantities a cost estimate reads (cost_quantity_bad) on its way: one walk
+ * where there were two (validate --env all walked every property for each).
+ */
+struct deps_walk {
+	struct rgraph *g;
+	struct sm_template *t; /* where a quantity error is placed */
+	struct diag_list *q;   /* the quantity errors, or NULL: not checked */
+	struct vd_lpath lp;    /* "Resources.Id.Properties", then what a report asks for */
+};
+
+static void deps_member(const char *k, const json_t *x, struct deps_walk *w, struct vd_seg *top,
+			size_t depth);
+
 /* The names a resource's properties refer to (Ref, Fn::GetAtt, Fn::Sub's ${}). */
-static void collect_deps(const json_t *v, struct rgraph *g)
+static void collect_deps(const json_t *v, struct deps_walk *w, struct vd_seg *top)
 {
+	const size_t depth = (top ? top->depth : 0) + 1; /* of a member */
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;
 		json_t *ref = NULL, *ga = NULL, *sub = NULL;
 		/* one pass over the keys rather than three lookups; the members to
 		 * descend into are kept for after this object's own names (the
-		 * edges' order), in a second pass only past DEPS_KIDS_MAX of them */
-		json_t *kids[DEPS_KIDS_MAX];
+		 * edges' order), in a second pass only past DEPS_KIDS_MAX of them
+		 * or when a quantity is to be reported (in the members' order) */
+		struct {
+			const char *k;
+			const json_t *x;
+		} kids[DEPS_KIDS_MAX];
 		size_t nk = 0;
 		bool more = false;
+		double d;
 		jio_object_each ((json_t *)v, it, k, x) {
 			if (k[0] == 'R' && !strcmp(k, "Ref"))
 				ref = x;
@@ -299,12 +321,17 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 				sub = x;
 			if (json_is_object(x) ||
 			    json_is_array(x)) { /* a scalar refers to nothing */
-				if (nk < DEPS_KIDS_MAX)
-					kids[nk++] = x;
-				else
+				if (nk < DEPS_KIDS_MAX) {
+					kids[nk].k = k;
+					kids[nk++].x = x;
+				} else {
 					more = true;
+				}
+			} else if (w->q && cost_quantity_bad(k, x, &d)) {
+				more = true;
 			}
 		}
+		struct rgraph *g = w->g;
 		if (json_is_string(ref))
 			rgraph_name(g, json_string_value(ref), json_string_length(ref));
 		if (json_is_array(ga) && json_is_string(json_array_get(ga, 0)))
@@ -334,21 +361,36 @@ static void collect_deps(const json_t *v, struct rgraph *g)
 		}
 		if (!more) {
 			for (size_t i = 0; i < nk; i++)
-				collect_deps(kids[i], g);
+				deps_member(kids[i].k, kids[i].x, w, top, depth);
 			return;
 		}
 		jio_object_each ((json_t *)v, it, k, x) {
-			if (json_is_object(x) || json_is_array(x))
-				collect_deps(x, g);
+			deps_member(k, x, w, top, depth);
 		}
 	} else if (json_is_array(v)) {
 		size_t i;
 		json_t *x;
 		json_array_foreach (v, i, x) {
-			if (json_is_object(x) || json_is_array(x))
-				collect_deps(x, g);
+			if (json_is_object(x) || json_is_array(x)) {
+				struct vd_seg here = {top, NULL, i, depth, 0};
+				collect_deps(x, w, &here);
+				vd_lpath_pop(&w->lp, &here);
+			}
 		}
 	}
+}
+
+/* Member `k`: `x` of an object at `top`: descended into, or its quantity checked. */
+static void deps_member(const char *k, const json_t *x, struct deps_walk *w, struct vd_seg *top,
+			size_t depth)
+{
+	struct vd_seg here = {top, k, 0, depth, 0};
+	double d;
+	if (json_is_object(x) || json_is_array(x))
+		collect_deps(x, w, &here);
+	else if (w->q && cost_quantity_bad(k, x, &d))
+		cost_quantity_report(w->t, vd_lpath_str(&w->lp, &here), k, x, d, w->q);
+	vd_lpath_pop(&w->lp, &here);
 }
 
 /*
@@ -446,8 +488,15 @@ void vd_check_cycles(struct vctx *c)
 		g.nr++;
 	}
 	g.from = 0;
+	struct strbuf where = STRBUF_INIT;
+	struct deps_walk w = {&g, c->t, c->quantities, {&where, 0}};
 	json_object_foreach ((json_t *)c->resources, id, r) {
-		collect_deps(json_object_get(r, "Properties"), &g);
+		strbuf_reset(&where);
+		strbuf_addstr(&where, "Resources");
+		vd_path_key(&where, id);
+		strbuf_addstr(&where, ".Properties");
+		w.lp.written = 0;
+		collect_deps(json_object_get(r, "Properties"), &w, NULL);
 		json_t *d = json_object_get(r, "DependsOn");
 		if (json_is_string(d))
 			rgraph_name(&g, json_string_value(d), json_string_length(d));
@@ -459,6 +508,7 @@ void vd_check_cycles(struct vctx *c)
 		}
 		g.from++;
 	}
+	strbuf_release(&where);
 	struct node_stack st = {0};
 	for (size_t i = 0; i < g.nr; i++) {
 		struct strbuf trail = STRBUF_INIT;

@@ -42,12 +42,11 @@ static bool has_error_at(const struct diag_list *dl, const struct diag *d)
  * or "1e309"): the deploy would take some of them, the estimate none. Those
  * the schema check already refused are not said twice. Returns how many.
  */
-static size_t add_quantity_errors(struct sm_assembly *a, struct diag_list *dl)
+static size_t add_quantity_errors(struct diag_list *q, struct diag_list *dl)
 {
-	struct diag_list q = DIAG_LIST_INIT;
-	size_t n = cost_check_quantities(a, &q);
-	for (size_t i = 0; i < q.nr; i++) {
-		const struct diag *d = &q.items[i];
+	size_t n = q->nr; /* one error a quantity */
+	for (size_t i = 0; i < q->nr; i++) {
+		const struct diag *d = &q->items[i];
 		if (has_error_at(dl, d))
 			continue;
 		struct diag *c = diag_add(dl, d->severity, d->file, d->line, d->col, d->path, "%s",
@@ -55,7 +54,7 @@ static size_t add_quantity_errors(struct sm_assembly *a, struct diag_list *dl)
 		if (d->hint)
 			diag_set_hint(c, "%s", d->hint);
 	}
-	diag_list_release(&q);
+	diag_list_release(q);
 	return n;
 }
 
@@ -100,9 +99,10 @@ int cmd_validate(int argc, char **argv)
 		arena_end();
 		return SM_EXIT_USAGE;
 	}
-	if (validate_assembly(&a, schema, &dl) < 0)
+	struct diag_list q = DIAG_LIST_INIT;
+	if (validate_assembly_quantities(&a, schema, &dl, &q) < 0)
 		code = SM_EXIT_FINDINGS;
-	if (add_quantity_errors(&a, &dl))
+	if (add_quantity_errors(&q, &dl))
 		code = SM_EXIT_FINDINGS;
 	if (!strcmp(format, "junit")) {
 		struct strbuf sb = STRBUF_INIT;
