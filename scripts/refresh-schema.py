@@ -281,6 +281,9 @@ for e in resources:
     pid = primary_identifier(e["cloudFormationType"], rec)
     if pid:
         rec["pi"] = pid
+    # attributes the service spec lacks that the registry schema has (Elasticsearch
+    # Domain's DomainArn, a queue's QueueName): cfn-lint takes them, and so does CloudFormation
+    rec["a"] = sorted(set(rec["a"]) | schema_constraints.getatt_names(e["cloudFormationType"]))
     rf = schema_constraints.ref_format(reg, e["cloudFormationType"])
     if rf is not None:
         rec["rf"] = rf

@@ -288,6 +288,18 @@ def ref_format(reg, cfn_type):
     return fmt if isinstance(fmt, str) and fmt.startswith("AWS::") else ""
 
 
+def getatt_names(cfn_type):
+    """The attributes cfn-lint's Fn::GetAtt takes of `cfn_type` (cfnlint/schema/_getatts.py:
+    the registry schema's readOnlyProperties, and every property of the types whose
+    handlers return them all), without its pattern keys ("Outputs\\..*")."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+    try:
+        atts = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", cfn_type).get_atts
+    except Exception:  # no registry schema (SAM, a type cfn-lint does not know)
+        return set()
+    return {k for k in atts.keys() if re.fullmatch(r"[A-Za-z0-9_.]+", k)}
+
+
 def _required_sets(alts):
     sets = []
     for a in alts:
