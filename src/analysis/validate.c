@@ -119,9 +119,42 @@ bool vd_is_intrinsic(const json_t *v)
 	return !strcmp(k, "Ref") || !strncmp(k, "Fn::", 4) || !strcmp(k, "Condition");
 }
 
+/*
+ * A resource of a module the template uses: its name is the module's logical
+ * ID then the resource's own in the module
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/modules-using.html),
+ * so any name that starts with a module's ID may be one. Whether the
+ * template uses a module is found once.
+ */
+static bool module_resource(struct vctx *c, const char *n)
+{
+	const char *id;
+	json_t *r;
+	if (c->has_modules == 0) {
+		c->has_modules = 1;
+		json_object_foreach ((json_t *)c->resources, id, r) {
+			const char *t = sm_resource_type_of(r);
+			size_t tl = t ? strlen(t) : 0;
+			if (tl > 8 && !strcmp(t + tl - 8, "::MODULE"))
+				c->has_modules = 2;
+		}
+	}
+	if (c->has_modules == 1)
+		return false;
+	json_object_foreach ((json_t *)c->resources, id, r) {
+		const char *t = sm_resource_type_of(r);
+		size_t tl = t ? strlen(t) : 0, il = strlen(id);
+		if (tl > 8 && !strcmp(t + tl - 8, "::MODULE") && strlen(n) > il &&
+		    !strncmp(n, id, il))
+			return true;
+	}
+	return false;
+}
+
 bool vd_is_resource(struct vctx *c, const char *n)
 {
-	return json_object_get(c->resources, n) || json_object_get(c->implied, n);
+	return json_object_get(c->resources, n) || json_object_get(c->implied, n) ||
+	       module_resource(c, n);
 }
 
 const char *vd_resource_type(struct vctx *c, const char *n)

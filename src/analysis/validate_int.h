@@ -25,6 +25,7 @@ struct vctx {
 	struct vd_named *named;	  /* resources that set their primary identifier (owned) */
 	struct cfn_world *worlds; /* vd_worlds(), computed when first asked for (owned) */
 	size_t worlds_nr;
+	int has_modules; /* 0 not known yet, 1 no *::MODULE resource, 2 some */
 	size_t named_nr, named_cap;
 	/* cost_quantity_bad's errors, checked by the cycle check's walk; NULL: not checked */
 	struct diag_list *quantities;
@@ -78,7 +79,7 @@ bool vd_is_pseudo(const char *n);
 bool vd_is_intrinsic(const json_t *v);
 /* {"Ref": "AWS::NoValue"} */
 bool vd_is_no_value(const json_t *v);
-/* A resource of the template or one a transform implies. */
+/* A resource of the template, one a transform implies, or one of a module it uses. */
 bool vd_is_resource(struct vctx *c, const char *n);
 /* The type of resource `n` (declared or implied), or NULL. */
 const char *vd_resource_type(struct vctx *c, const char *n);
