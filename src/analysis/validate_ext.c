@@ -113,8 +113,11 @@ static bool scalar_equal(const json_t *a, const json_t *b)
 		return false;
 	if ((json_is_number(a) || json_is_number(b)) && vd_number(a, &x) && vd_number(b, &y))
 		return x == y;
+	/* "true" equals true: only a boolean is compared by its text */
+	if (!json_is_boolean(a) && !json_is_boolean(b))
+		return false;
 	char *s = scalar_text(a), *t = scalar_text(b);
-	bool eq = s && t && !strcmp(s, t) && (json_is_boolean(a) || json_is_boolean(b));
+	bool eq = s && t && !strcmp(s, t);
 	free(s);
 	free(t);
 	return eq;
@@ -385,6 +388,67 @@ static enum ev ev_alternatives(struct ext *x, const char *k, const json_t *arg, 
 					  : "value must match exactly one allowed form");
 }
 
+/* The keywords ev_schema tells apart, each named once (a schema's keys are read for
+ * every value a rule meets). */
+enum keyword {
+	KW_OTHER,
+	KW_IF,
+	KW_THEN,
+	KW_ELSE,
+	KW_ALL_OF,
+	KW_NOT,
+	KW_ANY_OF,
+	KW_ONE_OF,
+	KW_REQUIRED,
+	KW_PROPERTIES,
+	KW_DEPENDENT, /* dependentRequired, dependentExcluded */
+	KW_TYPE,
+	KW_CONST,
+	KW_ENUM,
+	KW_NUMBER, /* minimum, maximum, exclusiveM..., multipleOf */
+	KW_STRING, /* pattern, minLength, maxLength */
+	KW_ARRAY,  /* items, contains, minItems, maxItems */
+};
+
+static enum keyword keyword_of(const char *k)
+{
+	static const struct {
+		const char *name;
+		enum keyword kw;
+	} names[] = {
+		{"if", KW_IF},
+		{"then", KW_THEN},
+		{"else", KW_ELSE},
+		{"allOf", KW_ALL_OF},
+		{"not", KW_NOT},
+		{"anyOf", KW_ANY_OF},
+		{"oneOf", KW_ONE_OF},
+		{"required", KW_REQUIRED},
+		{"properties", KW_PROPERTIES},
+		{"dependentRequired", KW_DEPENDENT},
+		{"dependentExcluded", KW_DEPENDENT},
+		{"type", KW_TYPE},
+		{"const", KW_CONST},
+		{"enum", KW_ENUM},
+		{"minimum", KW_NUMBER},
+		{"maximum", KW_NUMBER},
+		{"multipleOf", KW_NUMBER},
+		{"pattern", KW_STRING},
+		{"minLength", KW_STRING},
+		{"maxLength", KW_STRING},
+		{"items", KW_ARRAY},
+		{"contains", KW_ARRAY},
+		{"minItems", KW_ARRAY},
+		{"maxItems", KW_ARRAY},
+	};
+	if (!strncmp(k, "exclusiveM", 10))
+		return KW_NUMBER;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].name[0] == k[0] && !strcmp(names[i].name, k))
+			return names[i].kw;
+	return KW_OTHER;
+}
+
 static enum ev ev_schema(struct ext *x, const json_t *s, const json_t *v, struct strbuf *path)
 {
 	if (json_is_boolean(s))
@@ -414,35 +478,33 @@ static enum ev ev_schema(struct ext *x, const json_t *s, const json_t *v, struct
 	jio_object_each ((json_t *)s, it, k, arg) {
 		enum ev one = EV_TRUE;
 		bool scalar = !json_is_object(v) && !json_is_array(v);
-		if (!strcmp(k, "if") || !strcmp(k, "then") || !strcmp(k, "else"))
+		enum keyword kw = keyword_of(k);
+		if (kw == KW_IF || kw == KW_THEN || kw == KW_ELSE)
 			continue;
-		if (!strcmp(k, "allOf")) {
+		if (kw == KW_ALL_OF) {
 			size_t i;
 			json_t *e;
 			json_array_foreach (arg, i, e)
 				one = ev_and(one, ev_schema(x, e, v, path));
-		} else if (!strcmp(k, "not") || !strcmp(k, "anyOf") || !strcmp(k, "oneOf")) {
+		} else if (kw == KW_NOT || kw == KW_ANY_OF || kw == KW_ONE_OF) {
 			one = ev_alternatives(x, k, arg, v, path);
-		} else if (!is_known && strcmp(k, "required") && strcmp(k, "properties") &&
-			   strcmp(k, "dependentRequired") && strcmp(k, "dependentExcluded")) {
+		} else if (!is_known && kw != KW_REQUIRED && kw != KW_PROPERTIES &&
+			   kw != KW_DEPENDENT) {
 			one = EV_UNKNOWN;
-		} else if (!strcmp(k, "type")) {
+		} else if (kw == KW_TYPE) {
 			one = ev_type(x, arg, v, path->buf);
-		} else if (!strcmp(k, "const")) {
+		} else if (kw == KW_CONST) {
 			one = scalar_equal(arg, v)
 				      ? EV_TRUE
 				      : fail(x, path->buf, "value must be %s",
 					     json_string_value(arg) ?: "the one allowed");
-		} else if (!strcmp(k, "enum")) {
+		} else if (kw == KW_ENUM) {
 			one = ev_enum(x, arg, v, path->buf);
-		} else if (scalar && (!strcmp(k, "minimum") || !strcmp(k, "maximum") ||
-				      !strncmp(k, "exclusiveM", 10) || !strcmp(k, "multipleOf"))) {
+		} else if (scalar && kw == KW_NUMBER) {
 			one = ev_number(x, k, arg, v, path->buf);
-		} else if (!strcmp(k, "pattern") || !strcmp(k, "minLength") ||
-			   !strcmp(k, "maxLength")) {
+		} else if (kw == KW_STRING) {
 			one = ev_string(x, k, arg, v, path->buf);
-		} else if (!strcmp(k, "items") || !strcmp(k, "contains") ||
-			   !strcmp(k, "minItems") || !strcmp(k, "maxItems")) {
+		} else if (kw == KW_ARRAY) {
 			one = ev_array(x, k, arg, v, path);
 		} else {
 			one = ev_object(x, s, k, arg, v, path);
