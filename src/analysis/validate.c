@@ -417,7 +417,7 @@ static void check_limits(struct vctx *c)
 }
 
 static int validate_template(struct sm_template *t, struct cfn_schema *schema, struct diag_list *dl,
-			     struct diag_list *quantities)
+			     struct diag_list *quantities, json_t **imports)
 {
 	struct vctx c = {.t = t,
 			 .schema = schema,
@@ -482,6 +482,9 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	vd_check_conditions(&c);
 	vd_check_mappings(&c);
 	vd_check_rules(&c);
+	/* the template as written: its imports are gathered on the cycle check's walk */
+	if (!expanded)
+		c.imports = *imports = json_array();
 	vd_check_cycles(&c);
 	vd_check_condition_cycles(&c);
 	vd_check_secret_refs(&c);
@@ -495,14 +498,23 @@ static int validate_template(struct sm_template *t, struct cfn_schema *schema, s
 	return c.errors ? -1 : 0;
 }
 
+/* The name of {"Fn::ImportValue": "name"}, or NULL for any other value. */
+static json_t *import_name(const json_t *v)
+{
+	/* a one-key object's key read, not hashed: this walks every value */
+	void *one = json_object_size(v) == 1 ? json_object_iter((json_t *)v) : NULL;
+	if (one && !strcmp(json_object_iter_key(one), "Fn::ImportValue") &&
+	    json_is_string(json_object_iter_value(one)))
+		return json_object_iter_value(one);
+	return NULL;
+}
+
 static void collect_imports(const json_t *v, json_t *out)
 {
 	if (json_is_object(v)) {
-		/* a one-key object's key read, not hashed: this walks every value */
-		void *one = json_object_size(v) == 1 ? json_object_iter((json_t *)v) : NULL;
-		if (one && !strcmp(json_object_iter_key(one), "Fn::ImportValue") &&
-		    json_is_string(json_object_iter_value(one))) {
-			json_array_append(out, json_object_iter_value(one));
+		json_t *name = import_name(v);
+		if (name) {
+			json_array_append(out, name);
 			return;
 		}
 		json_t *x;
@@ -520,8 +532,40 @@ static void collect_imports(const json_t *v, json_t *out)
 	}
 }
 
+/*
+ * collect_imports of the Resources section, with each resource's Properties
+ * taken from `gathered` (one array a resource, in order: the names the cycle
+ * check's walk found there, in collect_imports' order) rather than walked
+ * again; NULL or anything unexpected: walked.
+ */
+static void resource_imports(const json_t *res, const json_t *gathered, json_t *out)
+{
+	if (!gathered || !json_is_object(res) || import_name(res) ||
+	    json_array_size(gathered) != json_object_size(res)) {
+		collect_imports(res, out);
+		return;
+	}
+	size_t i = 0;
+	json_t *r;
+	jio_object_each_value ((json_t *)res, it, r) {
+		const json_t *props = json_array_get(gathered, i++);
+		if (!json_is_object(r) || import_name(r)) {
+			collect_imports(r, out);
+			continue;
+		}
+		const char *k;
+		json_t *x;
+		jio_object_each (r, rit, k, x) {
+			if (!strcmp(k, "Properties"))
+				json_array_extend(out, (json_t *)props);
+			else if (json_is_object(x) || json_is_array(x))
+				collect_imports(x, out);
+		}
+	}
+}
+
 /* Exports must be unique per region; imports must name an export of the assembly. */
-static int check_exports(struct sm_assembly *a, struct diag_list *dl)
+static int check_exports(struct sm_assembly *a, struct diag_list *dl, json_t *const *gathered)
 {
 	json_t *exports = json_object(); /* "region|name" -> stack */
 	int errors = 0;
@@ -553,7 +597,7 @@ static int check_exports(struct sm_assembly *a, struct diag_list *dl)
 	for (size_t i = 0; i < a->nr; i++) {
 		struct sm_template *t = &a->items[i];
 		json_t *imports = json_array();
-		collect_imports(json_object_get(t->tmpl, "Resources"), imports);
+		resource_imports(json_object_get(t->tmpl, "Resources"), gathered[i], imports);
 		collect_imports(json_object_get(t->tmpl, "Outputs"), imports);
 		size_t k;
 		json_t *iv;
@@ -587,10 +631,14 @@ int validate_assembly_quantities(struct sm_assembly *a, struct cfn_schema *schem
 				 struct diag_list *dl, struct diag_list *quantities)
 {
 	int ret = 0;
+	json_t **gathered = xcalloc(a->nr + 1, sizeof(*gathered)); /* imports, per template */
 	for (size_t i = 0; i < a->nr; i++)
-		if (validate_template(&a->items[i], schema, dl, quantities) < 0)
+		if (validate_template(&a->items[i], schema, dl, quantities, &gathered[i]) < 0)
 			ret = -1;
-	if (check_exports(a, dl) < 0)
+	if (check_exports(a, dl, gathered) < 0)
 		ret = -1;
+	for (size_t i = 0; i < a->nr; i++)
+		json_decref(gathered[i]);
+	free(gathered);
 	return ret;
 }

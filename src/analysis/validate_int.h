@@ -29,6 +29,10 @@ struct vctx {
 	size_t named_nr, named_cap;
 	/* cost_quantity_bad's errors, checked by the cycle check's walk; NULL: not checked */
 	struct diag_list *quantities;
+	/* the Fn::ImportValue names of each resource's Properties, an array a resource
+	 * in Resources order, gathered by the cycle check's walk for check_exports;
+	 * NULL: not gathered */
+	json_t *imports;
 	int errors;
 };
 

@@ -288,6 +288,7 @@ struct deps_walk {
 	struct sm_template *t; /* where a quantity error is placed */
 	struct diag_list *q;   /* the quantity errors, or NULL: not checked */
 	struct vd_lpath lp;    /* "Resources.Id.Properties", then what a report asks for */
+	json_t *imports;       /* the resource's Fn::ImportValue names, or NULL: not gathered */
 };
 
 static void deps_member(const char *k, const json_t *x, struct deps_walk *w, struct vd_seg *top,
@@ -319,6 +320,9 @@ static void collect_deps(const json_t *v, struct deps_walk *w, struct vd_seg *to
 				ga = x;
 			else if (k[0] == 'F' && !strcmp(k, "Fn::Sub"))
 				sub = x;
+			else if (k[0] == 'F' && w->imports && json_is_string(x) &&
+				 !strcmp(k, "Fn::ImportValue") && json_object_size(v) == 1)
+				json_array_append(w->imports, x); /* as collect_imports finds it */
 			if (json_is_object(x) ||
 			    json_is_array(x)) { /* a scalar refers to nothing */
 				if (nk < DEPS_KIDS_MAX) {
@@ -489,13 +493,17 @@ void vd_check_cycles(struct vctx *c)
 	}
 	g.from = 0;
 	struct strbuf where = STRBUF_INIT;
-	struct deps_walk w = {&g, c->t, c->quantities, {&where, 0}};
+	struct deps_walk w = {&g, c->t, c->quantities, {&where, 0}, NULL};
 	json_object_foreach ((json_t *)c->resources, id, r) {
 		strbuf_reset(&where);
 		strbuf_addstr(&where, "Resources");
 		vd_path_key(&where, id);
 		strbuf_addstr(&where, ".Properties");
 		w.lp.written = 0;
+		if (c->imports) {
+			w.imports = json_array();
+			json_array_append_new(c->imports, w.imports);
+		}
 		collect_deps(json_object_get(r, "Properties"), &w, NULL);
 		json_t *d = json_object_get(r, "DependsOn");
 		if (json_is_string(d))
