@@ -77,6 +77,10 @@ void aws_endpoint_get(const struct aws_client *c, const char *service, struct aw
 		 * https://docs.aws.amazon.com/general/latest/gr/r53.html */
 		if (!strcmp(service, "route53"))
 			ep->host = xstrfmt("route53.%s", suffix);
+		/* IAM too, outside China:
+		 * https://docs.aws.amazon.com/general/latest/gr/iam-service.html */
+		else if (!strcmp(service, "iam") && strncmp(region, "cn-", 3))
+			ep->host = xstrdup("iam.amazonaws.com");
 		else
 			ep->host = xstrfmt("%s.%s.%s", service, region, suffix);
 		ep->base = xstrfmt("https://%s", ep->host);
@@ -115,6 +119,8 @@ const char *aws_signing_region(const char *service, const char *region)
 {
 	if (!strcmp(service, "route53"))
 		return region && !strncmp(region, "cn-", 3) ? "cn-northwest-1" : "us-east-1";
+	if (!strcmp(service, "iam") && !(region && !strncmp(region, "cn-", 3)))
+		return "us-east-1";
 	return region;
 }
 
@@ -254,6 +260,7 @@ static char *request_label(const struct aws_request *req)
 		{"ecs", "ECS"},
 		{"application-autoscaling", "Application Auto Scaling"},
 		{"route53", "Route 53"},
+		{"iam", "IAM"},
 	};
 	const char *name = svc;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

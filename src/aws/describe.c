@@ -347,3 +347,31 @@ int ce_anomaly_monitors(struct aws_client *c, json_t **monitors, struct diag_lis
 	json_decref(ans);
 	return rc;
 }
+
+int iam_role_exists(struct aws_client *c, const char *name, bool *exists, struct diag_list *dl)
+{
+	struct strbuf b = STRBUF_INIT;
+	strbuf_addstr(&b, "Action=GetRole&Version=2010-05-08");
+	aws_form_add(&b, "RoleName", name);
+	struct aws_request req = {
+		.service = "iam",
+		.method = "POST",
+		.path = "/",
+		.content_type = "application/x-www-form-urlencoded; charset=utf-8",
+		.body = b.buf,
+		.body_len = b.len,
+	};
+	struct aws_response resp;
+	struct diag_list mine = DIAG_LIST_INIT;
+	aws_response_init(&resp);
+	int rc = aws_send(c, &req, &resp, &mine);
+	*exists = rc == 0;
+	if (rc < 0 && resp.error_code && !strcmp(resp.error_code, "NoSuchEntity")) {
+		rc = 0; /* an answer: no such role */
+		diag_list_release(&mine);
+	}
+	diag_list_move(dl, &mine);
+	aws_response_release(&resp);
+	strbuf_release(&b);
+	return rc;
+}

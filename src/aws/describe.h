@@ -90,6 +90,12 @@ int route53_hosted_zone(struct aws_client *c, const char *id, char **name, bool 
  */
 int s3_head_bucket(struct aws_client *c, const char *bucket, long *status, struct diag_list *dl);
 
+/*
+ * IAM GetRole (global endpoint): *exists false when IAM answers NoSuchEntity.
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
+ */
+int iam_role_exists(struct aws_client *c, const char *name, bool *exists, struct diag_list *dl);
+
 /* Cost Explorer GetAnomalyMonitors: the monitors (owned array of objects). */
 int ce_anomaly_monitors(struct aws_client *c, json_t **monitors, struct diag_list *dl);
 

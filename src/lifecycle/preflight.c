@@ -429,11 +429,51 @@ static void check_singletons(struct sm_assembly *a, const struct pf_opts *o, str
 	}
 }
 
+/*
+ * ECS's service-linked role: ECS creates AWSServiceRoleForECS with an
+ * account's first cluster, but can refuse that very cluster before the new
+ * role is usable ("Unable to assume the service linked role. Please verify
+ * that the ECS service linked role exists"), and the stack rolls back
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html;
+ * https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/818).
+ * A warning: ECS may well create it in time. The stacks cannot declare the
+ * role, which fails in every account that has it.
+ */
+static void check_ecs_service_role(struct sm_assembly *a, const struct pf_opts *o,
+				   struct pf_report *r)
+{
+	struct sm_resource_iter it;
+	char *subject = NULL;
+	sm_foreach_resource (a, &it) {
+		if (!strcmp(it.type, "AWS::ECS::Cluster")) {
+			subject = xstrfmt("%s/%s", it.t->stack_name, it.id);
+			break;
+		}
+	}
+	/* IAM is global: one client, signed for us-east-1 */
+	struct aws_client *c = subject ? o->client(o->client_ctx, "us-east-1") : NULL;
+	bool exists = true;
+	struct diag_list dl = DIAG_LIST_INIT;
+	if (c && iam_role_exists(c, "AWSServiceRoleForECS", &exists, &dl) < 0)
+		pf_unanswered(r, "service-role", subject, &dl);
+	else if (!exists)
+		pf_report_add(r, PF_WARNING, "service-role", subject,
+			      "Create it once in this account: aws iam create-service-linked-role "
+			      "--aws-service-name ecs.amazonaws.com",
+			      "the account has no ECS service-linked role (AWSServiceRoleForECS): "
+			      "ECS creates it with the first cluster, but can refuse %s before the "
+			      "role is usable (\"Unable to assume the service linked role\"), and "
+			      "the stack rolls back",
+			      subject);
+	free(subject);
+}
+
 void preflight_run(struct sm_assembly *a, const struct pf_opts *o, struct pf_report *out)
 {
 	check_certificates(a, o, out);
 	check_rds(a, o, out);
 	check_singletons(a, o, out);
+	check_ecs_service_role(a, o, out);
 	pf_check_hosted_zones(a, o, out);
 	pf_check_buckets(a, o, out);
 	pf_check_quotas(a, o, out);

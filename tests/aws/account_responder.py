@@ -2,7 +2,7 @@
 """A scripted responder for the read-only calls of `solemate preflight`
 beside CloudFormation: what moto does not model (RDS orderable options of
 PostgreSQL, RDS account quotas, Cost Explorer anomaly monitors, Service
-Quotas, Route 53 GetHostedZone with a chosen answer, S3 HeadBucket of a
+Quotas, Route 53 GetHostedZone with a chosen answer, IAM GetRole, S3 HeadBucket of a
 bucket of another account) and what a test must choose exactly.
 
     python3 tests/aws/account_responder.py --port 0 --log FILE --scenario FILE.json
@@ -27,6 +27,7 @@ Scenario (every key optional):
                          "Records": [{"Name": "www.example.com.", "Type": "CNAME"}]}},
    "buckets": {NAME: 200 | 403 | 301},              others: 404
    "stacks": [NAME],                                 DescribeStacks finds these
+   "missing_roles": [NAME],                          IAM GetRole: NoSuchEntity (others exist)
    "deny": ["servicequotas:*", "rds:DescribeAccountAttributes", ...]}  403 AccessDenied
 
 Log: one JSON object a line: {"service", "action", "params", "status"}.
@@ -46,7 +47,8 @@ import serve  # noqa: E402
 NS = {"ec2": "http://ec2.amazonaws.com/doc/2016-11-15/", "rds": "http://rds.amazonaws.com/doc/2014-10-31/",
       "sts": "https://sts.amazonaws.com/doc/2011-06-15/",
       "cloudformation": "http://cloudformation.amazonaws.com/doc/2010-05-15/",
-      "route53": "https://route53.amazonaws.com/doc/2013-04-01/"}
+      "route53": "https://route53.amazonaws.com/doc/2013-04-01/",
+      "iam": "https://iam.amazonaws.com/doc/2010-05-08/"}
 
 
 def esc(s):
@@ -92,6 +94,12 @@ class Responder:
         if service == "sts" and a == "GetCallerIdentity":
             raise self.xml("sts", a, f"<Arn>arn:aws:iam::{acct}:user/responder</Arn><UserId>AIDARESPONDER</UserId>"
                                      f"<Account>{acct}</Account>")
+        if service == "iam" and a == "GetRole":
+            name = p.get("RoleName", "")
+            if name in self.sc.get("missing_roles", []):
+                raise self.query_error(service, 404, "NoSuchEntity", f"The role with name {name} cannot be found.")
+            raise self.xml("iam", a, f"<Role><RoleName>{esc(name)}</RoleName>"
+                                     f"<Arn>arn:aws:iam::{acct}:role/{esc(name)}</Arn></Role>")
         if service == "cloudformation" and a == "DescribeStacks":
             name = p.get("StackName", "")
             if name not in self.sc.get("stacks", []):

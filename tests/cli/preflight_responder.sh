@@ -124,6 +124,18 @@ account "$ORDERABLE, $GOODQ, \"stacks\": [\"SolemateStagingEdge\"], \"hosted_zon
 expect_exit "the same records once the Edge stack that declares them is deployed: exit 0" 0 pf --env staging --set hostedZoneId=$Z
 if grep -q "already holds" "$TMP/out"; then notok "no existing-record finding" "$(grep hosted-zone "$TMP/out")"; else ok "no existing-record finding"; fi
 
+# 5b. ECS's service-linked role (IAM GetRole, global): missing in a new account, a warning
+account "$CERT, $ORDERABLE, $GOODQ, \"missing_roles\": [\"AWSServiceRoleForECS\"]"
+expect_exit "an account without ECS's service-linked role: a warning, exit 0" 0 pf --env staging
+expect_grep "it names the role and the command that creates it" \
+  "warning +service-role +SolemateStagingCompute/Cluster: the account has no ECS service-linked role" "$TMP/out"
+expect_grep "the fix is the AWS CLI's" "create-service-linked-role --aws-service-name ecs.amazonaws.com" "$TMP/out"
+asked "GetRole is asked of IAM" \
+  "any(r['action']=='GetRole' and r['params']['RoleName']=='AWSServiceRoleForECS' and r['service']=='iam' for r in rq)"
+account "$CERT, $ORDERABLE, $GOODQ"
+expect_exit "the role exists: exit 0" 0 pf --env staging
+if grep -q "service-role" "$TMP/out"; then notok "no service-role finding" "$(grep service-role "$TMP/out")"; else ok "no service-role finding"; fi
+
 # 6. S3 bucket names (HeadBucket), through the library: no configuration of ours names a bucket
 prog="$BUILD/tests/test_preflight"
 account '"buckets": {"someone-elses-bucket": 403, "already-ours": 200, "in-eu-west-1": 301}'
