@@ -125,7 +125,7 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[],
 	check_rules_dep_names[], check_rules_dep_svc[], check_rules_dep_notify[],
 	check_rules_dep_quota[], check_rules_dep_dns[], check_rules_dep_task[],
-	check_rules_dep_db[], check_rules_dep_trust[];
+	check_rules_dep_db[], check_rules_dep_trust[], check_rules_dep_fit[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \
