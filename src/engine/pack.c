@@ -141,18 +141,23 @@ static void key_path(const char *fmt, int position, va_list ap, struct strbuf *o
 /*
  * The formats the engine writes, packed without jansson's scanner: half of
  * json_pack's cost was reading the format token by token and checking each
- * ASCII string for UTF-8 (docs/benchmarks.md). A first dry pass reads the
- * arguments and answers only when the result is certain to be jansson's:
- * '{' '[' 's' 'n' 'b' 'i' 'I' 'f' 'o' 'O' and the modifiers '?' and '*'
- * (in an object or array), with every string ASCII and not NULL unless a
- * modifier allows it. Anything else ('#', '%', '+', a NULL, a non-finite
- * real, a non-ASCII byte, a malformed format) goes to jansson, untouched,
- * which also writes the error a failure gets.
+ * ASCII string for UTF-8 (docs/benchmarks.md). One pass reads the arguments
+ * and builds the value, and gives up whenever the result might not be
+ * jansson's: it takes '{' '[' 's' 'n' 'b' 'i' 'I' 'f' 'o' 'O' and the
+ * modifiers '?' and '*' (in an object or array), with every string ASCII
+ * and not NULL unless a modifier allows it. Anything else ('#', '%', '+', a
+ * NULL, a non-finite real, a non-ASCII byte, a malformed format) goes to
+ * jansson, which also writes the error a failure gets: what was built is
+ * dropped, and the arguments are handed over untouched (a value given to
+ * 'o' is held by an extra reference until the pass succeeds, so that
+ * dropping a part built with it leaves the caller's reference alone).
  */
 struct fast_pack {
 	const char *f;
 	va_list ap;
-	bool build; /* false: the dry pass, which creates and steals nothing */
+	json_t **held; /* the 'o' values taken so far, each with the extra reference */
+	size_t held_nr, held_alloc;
+	json_t *held_small[16];
 };
 
 /* jansson's next_token: ' ', '\t', '\n', ',' and ':' separate tokens. */
@@ -216,21 +221,28 @@ int sm_object_set_new(json_t *o, const char *key, json_t *v)
 
 static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out);
 
+/* A container given up half built: dropped, and false. */
+static bool fast_drop(json_t *partial)
+{
+	json_decref(partial);
+	return false;
+}
+
 static bool fast_object(struct fast_pack *p, json_t **out)
 {
-	json_t *o = p->build ? json_object() : NULL;
+	json_t *o = json_object();
 	for (char t; (t = next_tok(p)) != '}';) {
 		if (t != 's')
-			return false;
+			return fast_drop(o);
 		const char *key = va_arg(p->ap, const char *);
 		char after = *skip_blank(p->f);
 		if (!key || after == '#' || after == '%' || after == '+' ||
 		    !sm_ascii(key, strlen(key)))
-			return false;
+			return fast_drop(o);
 		json_t *v;
 		if (!fast_value(p, next_tok(p), true, &v))
-			return false;
-		if (v && p->build)
+			return fast_drop(o);
+		if (v)
 			json_object_set_new_nocheck(o, key, v);
 	}
 	*out = o;
@@ -239,12 +251,12 @@ static bool fast_object(struct fast_pack *p, json_t **out)
 
 static bool fast_array(struct fast_pack *p, json_t **out)
 {
-	json_t *a = p->build ? json_array() : NULL;
+	json_t *a = json_array();
 	for (char t; (t = next_tok(p)) != ']';) {
 		json_t *v;
 		if (!fast_value(p, t, true, &v))
-			return false;
-		if (v && p->build)
+			return fast_drop(a);
+		if (v)
 			json_array_append_new(a, v);
 	}
 	*out = a;
@@ -260,6 +272,21 @@ static bool fast_null(char mod, bool member, json_t **out)
 	}
 	*out = NULL;
 	return mod == '*' && member;
+}
+
+/* An 'o' value taken: held by an extra reference until the pass ends (struct fast_pack). */
+static void fast_hold(struct fast_pack *p, json_t *j)
+{
+	if (p->held_nr == p->held_alloc) {
+		size_t n = p->held_alloc * 2;
+		json_t **grown = xmalloc(n * sizeof(*grown));
+		memcpy(grown, p->held, p->held_nr * sizeof(*grown));
+		if (p->held != p->held_small)
+			free(p->held);
+		p->held = grown;
+		p->held_alloc = n;
+	}
+	p->held[p->held_nr++] = json_incref(j);
 }
 
 static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
@@ -281,8 +308,7 @@ static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
 		size_t n = strlen(str);
 		if (!sm_ascii(str, n))
 			return false;
-		if (p->build)
-			*out = json_stringn_nocheck(str, n);
+		*out = json_stringn_nocheck(str, n);
 		return true;
 	}
 	case 'n':
@@ -291,24 +317,17 @@ static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
 	case 'b':
 		*out = json_boolean(va_arg(p->ap, int));
 		return true;
-	case 'i': {
-		int i = va_arg(p->ap, int);
-		if (p->build)
-			*out = json_integer(i);
+	case 'i':
+		*out = json_integer(va_arg(p->ap, int));
 		return true;
-	}
-	case 'I': {
-		json_int_t i = va_arg(p->ap, json_int_t);
-		if (p->build)
-			*out = json_integer(i);
+	case 'I':
+		*out = json_integer(va_arg(p->ap, json_int_t));
 		return true;
-	}
 	case 'f': {
 		double d = va_arg(p->ap, double);
 		if (!isfinite(d))
 			return false; /* json_real refuses it: jansson's error */
-		if (p->build)
-			*out = json_real(d);
+		*out = json_real(d);
 		return true;
 	}
 	case 'o':
@@ -317,9 +336,9 @@ static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
 		char mod = modifier(p);
 		if (!j)
 			return fast_null(mod, member, out);
-		*out = j;
-		if (p->build && t == 'O')
-			json_incref(j);
+		if (t == 'o')
+			fast_hold(p, j);
+		*out = t == 'O' ? json_incref(j) : j;
 		return true;
 	}
 	default:
@@ -331,16 +350,21 @@ static bool fast_value(struct fast_pack *p, char t, bool member, json_t **out)
 static json_t *fast_pack(const char *fmt, va_list ap)
 {
 	struct fast_pack p = {.f = fmt};
+	p.held = p.held_small;
+	p.held_alloc = sizeof(p.held_small) / sizeof(p.held_small[0]);
 	va_copy(p.ap, ap);
-	json_t *v;
+	json_t *v = NULL;
 	bool ok = fast_value(&p, next_tok(&p), false, &v) && !next_tok(&p);
 	va_end(p.ap);
-	if (!ok)
-		return NULL;
-	p = (struct fast_pack){.f = fmt, .build = true};
-	va_copy(p.ap, ap);
-	fast_value(&p, next_tok(&p), false, &v);
-	va_end(p.ap);
+	if (!ok) {
+		json_decref(v); /* the held values keep the caller's references */
+		v = NULL;
+	} else {
+		for (size_t i = 0; i < p.held_nr; i++)
+			json_decref(p.held[i]); /* stolen: the result holds them now */
+	}
+	if (p.held != p.held_small)
+		free(p.held);
 	return v;
 }
 

@@ -623,6 +623,36 @@ TEST(pack_agrees_with_jansson)
 	json_decref(two);
 	CHECK(shared->refcount == 1);
 	json_decref(shared);
+	/*
+	 * One pass builds as it reads: when it gives up after taking 'o' values (a
+	 * non-ASCII string further on), jansson gets the caller's references
+	 * untouched, with more 'o' values than the pass holds on its stack too.
+	 */
+	json_t *mine = json_string("mine");
+	json_incref(mine); /* ours; the pack steals the other */
+	json_t *mixed = json_pack("{so s[o] ss}", "a", mine, "b", json_incref(mine), "c",
+				  "caf\xc3\xa9");
+	CHECK(!sm_pack_error(mixed) && json_object_get(mixed, "a") == mine);
+	CHECK(mine->refcount == 3);
+	json_decref(mixed);
+	CHECK(mine->refcount == 1);
+	const char *many = "[o o o o o o o o o o o o o o o o o o o o]";
+	json_t *m[20];
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < 20; i++)
+			m[i] = json_incref(mine);
+		json_t *l = pass ? json_pack("[o o o o o o o o o o o o o o o o o o o o s]", m[0],
+					     m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9],
+					     m[10], m[11], m[12], m[13], m[14], m[15], m[16],
+					     m[17], m[18], m[19], "\xe2\x82\xac")
+				 : json_pack(many, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7],
+					     m[8], m[9], m[10], m[11], m[12], m[13], m[14], m[15],
+					     m[16], m[17], m[18], m[19]);
+		CHECK(json_array_size(l) == 20u + (size_t)pass && mine->refcount == 21);
+		json_decref(l);
+		CHECK(mine->refcount == 1);
+	}
+	json_decref(mine);
 	/* what jansson refuses stays refused, with its message */
 	json_t *bad = json_pack("{ss}", "k", "\xff");
 	CHECK(sm_pack_error(bad) != NULL);
