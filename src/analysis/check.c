@@ -368,8 +368,10 @@ static void type_index_build(struct type_index *x, struct sm_assembly *a)
 		x->from[ti] = t->tmpl;
 		const char *id;
 		json_t *r;
+		size_t pos = 0;
 		json_object_foreach (json_object_get(t->tmpl, "Resources"), id, r) {
 			const char *type = sm_resource_type_of(r);
+			pos++;
 			if (!type)
 				continue;
 			json_t *slot = json_object_get(x->slots, type);
@@ -381,7 +383,7 @@ static void type_index_build(struct type_index *x, struct sm_assembly *a)
 			}
 			struct typed_list *l = &x->lists[json_integer_value(slot)];
 			ALLOC_GROW(l->items, l->nr + 1, l->alloc);
-			l->items[l->nr++] = (struct typed_res){t, id, r};
+			l->items[l->nr++] = (struct typed_res){t, id, r, pos - 1};
 		}
 	}
 }
@@ -399,6 +401,54 @@ const struct typed_res *resources_of_type(struct check_ctx *c, const char *type,
 	const json_t *slot = json_object_get(x->slots, type);
 	*nr = slot ? x->lists[json_integer_value(slot)].nr : 0;
 	return slot ? x->lists[json_integer_value(slot)].items : NULL;
+}
+
+const struct typed_res *template_resources_of_type(struct check_ctx *c, const struct sm_template *t,
+						   const char *type, size_t *nr)
+{
+	size_t n;
+	const struct typed_res *all = resources_of_type(c, type, &n);
+	/* the assembly's list is in template order: t's resources are one run of it */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (all[mid].t < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < n && all[end].t == t)
+		end++;
+	*nr = end - lo;
+	return end > lo ? all + lo : NULL;
+}
+
+const struct typed_res *typed_iter_first(struct typed_iter *it, struct check_ctx *c,
+					 const struct sm_template *t, const char *const *types)
+{
+	it->nr = 0;
+	for (size_t i = 0; types[i]; i++) {
+		if (i == TYPED_ITER_MAX)
+			abort(); /* a rule's mistake: more types than the iterator merges */
+		size_t n;
+		const struct typed_res *rs = template_resources_of_type(c, t, types[i], &n);
+		if (n) {
+			it->at[it->nr] = rs;
+			it->end[it->nr++] = rs + n;
+		}
+	}
+	return typed_iter_next(it);
+}
+
+const struct typed_res *typed_iter_next(struct typed_iter *it)
+{
+	size_t best = it->nr;
+	for (size_t i = 0; i < it->nr; i++)
+		if (it->at[i] < it->end[i] &&
+		    (best == it->nr || it->at[i]->pos < it->at[best]->pos))
+			best = i;
+	return best < it->nr ? it->at[best]++ : NULL;
 }
 
 /* An entry's "expires" day is past (or is no day at all: it cannot be honoured). */

@@ -10,11 +10,13 @@
 struct pg_versions;
 struct cfn_schema;
 
-/* A resource found by type: its template, logical ID and body (borrowed). */
+/* A resource found by type: its template, logical ID and body (borrowed), its place in the
+ * template's Resources (0 for the first written). */
 struct typed_res {
 	struct sm_template *t;
 	const char *id;
 	const json_t *res;
+	size_t pos;
 };
 
 /* The resources of the assembly by type, as the templates are now (see resources_of_type). */
@@ -117,6 +119,40 @@ bool bucket_acls_disabled(const json_t *bucket);
  * moves to another world). Sets *nr; the array is borrowed until then.
  */
 const struct typed_res *resources_of_type(struct check_ctx *c, const char *type, size_t *nr);
+/*
+ * The resources of one template `t` of the assembly (c->t, or one a reference
+ * led to) whose type is `type`, in the order written: the template's slice of
+ * resources_of_type(), borrowed as it is. For the rules that look at other
+ * resources of a template for each one they check: scanning every resource
+ * of the template there and comparing types was 2M instructions of check
+ * --env all.
+ *
+ *	size_t n;
+ *	const struct typed_res *rs = template_resources_of_type(c, c->t, "AWS::EC2::Subnet", &n);
+ *	for (size_t i = 0; i < n; i++)
+ *		use(rs[i].id, rs[i].res);
+ */
+const struct typed_res *template_resources_of_type(struct check_ctx *c, const struct sm_template *t,
+						   const char *type, size_t *nr);
+/*
+ * The same for several types at once (at most TYPED_ITER_MAX, the list ended
+ * by NULL), merged back into the order written, as a scan of the template
+ * meets them:
+ *
+ *	struct typed_iter it;
+ *	static const char *const policies[] = {"AWS::IAM::Policy", "AWS::IAM::RolePolicy", NULL};
+ *	for (const struct typed_res *x = typed_iter_first(&it, c, c->t, policies); x;
+ *	     x = typed_iter_next(&it))
+ *		use(x->id, x->res);
+ */
+#define TYPED_ITER_MAX 4
+struct typed_iter {
+	const struct typed_res *at[TYPED_ITER_MAX], *end[TYPED_ITER_MAX];
+	size_t nr;
+};
+const struct typed_res *typed_iter_first(struct typed_iter *it, struct check_ctx *c,
+					 const struct sm_template *t, const char *const *types);
+const struct typed_res *typed_iter_next(struct typed_iter *it);
 
 extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rules_ec2[],
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],

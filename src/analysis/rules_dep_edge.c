@@ -406,22 +406,23 @@ static void nat_gateway(struct check_ctx *c, const char *id, const json_t *p, co
 	struct sm_template *st;
 	if (!resource_at(c, json_object_get(p, "SubnetId"), &st, &sid) || st != c->t)
 		return;
-	const char *aid;
-	json_t *assoc;
+	size_t na, nr;
+	const struct typed_res *assocs =
+		template_resources_of_type(c, c->t, "AWS::EC2::SubnetRouteTableAssociation", &na);
+	const struct typed_res *routes =
+		template_resources_of_type(c, c->t, "AWS::EC2::Route", &nr);
 	bool known = false, igw = false;
-	json_object_foreach ((json_t *)c->resources, aid, assoc) {
-		if (strcmp(res_type(assoc), "AWS::EC2::SubnetRouteTableAssociation") ||
-		    !value_refers(jget(assoc, "Properties.SubnetId"), sid))
+	for (size_t a = 0; a < na; a++) {
+		const json_t *assoc = assocs[a].res;
+		if (!value_refers(jget(assoc, "Properties.SubnetId"), sid))
 			continue;
 		const char *rt = ref_target(jget(assoc, "Properties.RouteTableId"));
 		if (!rt)
 			continue;
 		known = true;
-		const char *rid;
-		json_t *route;
-		json_object_foreach ((json_t *)c->resources, rid, route) {
-			if (strcmp(res_type(route), "AWS::EC2::Route") ||
-			    !value_refers(jget(route, "Properties.RouteTableId"), rt) ||
+		for (size_t k = 0; k < nr; k++) {
+			const json_t *route = routes[k].res;
+			if (!value_refers(jget(route, "Properties.RouteTableId"), rt) ||
 			    !is_world(jstr(jget(route, "Properties.DestinationCidrBlock"))))
 				continue;
 			const json_t *gw =

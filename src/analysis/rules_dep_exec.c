@@ -224,13 +224,12 @@ static enum grant role_grants(struct check_ctx *c, struct sm_template *rw, const
 		if (one == GRANT_UNKNOWN)
 			g = one;
 	}
-	const char *pid;
-	json_t *pol;
-	json_object_foreach (json_object_get(rw->tmpl, "Resources"), pid, pol) {
-		const char *t = res_type(pol);
-		if (strcmp(t, "AWS::IAM::Policy") && strcmp(t, "AWS::IAM::ManagedPolicy") &&
-		    strcmp(t, "AWS::IAM::RolePolicy"))
-			continue;
+	static const char *const policies[] = {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
+					       "AWS::IAM::RolePolicy", NULL};
+	struct typed_iter pi;
+	for (const struct typed_res *px = typed_iter_first(&pi, c, rw, policies); px;
+	     px = typed_iter_next(&pi)) {
+		const json_t *pol = px->res;
 		bool attached = false;
 		json_array_foreach (jget(pol, "Properties.Roles"), i, x) {
 			attached |= value_refers(x, rid);

@@ -102,11 +102,12 @@ static int inside_vpc(struct check_ctx *c, const json_t *vpc, const char *vpc_id
 		return -1;
 	if (bp <= ap && cidr_overlap(a, ap, b, bp))
 		return 1;
-	const char *id;
-	json_t *r;
-	json_object_foreach ((json_t *)c->resources, id, r) {
-		if (strcmp(res_type(r), "AWS::EC2::VPCCidrBlock") ||
-		    !value_refers(jget(r, "Properties.VpcId"), vpc_id))
+	size_t n;
+	const struct typed_res *blocks =
+		template_resources_of_type(c, c->t, "AWS::EC2::VPCCidrBlock", &n);
+	for (size_t k = 0; k < n; k++) {
+		const json_t *r = blocks[k].res;
+		if (!value_refers(jget(r, "Properties.VpcId"), vpc_id))
 			continue;
 		if (!jget(r, "Properties.CidrBlock") && !jget(r, "Properties.Ipv4IpamPoolId"))
 			continue; /* an IPv6 block */
@@ -135,12 +136,15 @@ static void subnet(struct check_ctx *c, const char *id, const json_t *p, const j
 			     "subnet '%s' (%s) is not inside any CIDR block of VPC '%s'", id, here,
 			     vpc_id);
 	/* each overlapping pair once, on the subnet whose ID sorts last */
-	const char *oid;
-	json_t *o;
-	json_object_foreach ((json_t *)c->resources, oid, o) {
+	size_t n;
+	const struct typed_res *subnets =
+		template_resources_of_type(c, c->t, "AWS::EC2::Subnet", &n);
+	for (size_t k = 0; k < n; k++) {
+		const char *oid = subnets[k].id;
+		const json_t *o = subnets[k].res;
 		uint32_t b;
 		int bp;
-		if (strcmp(oid, id) >= 0 || strcmp(res_type(o), "AWS::EC2::Subnet") ||
+		if (strcmp(oid, id) >= 0 ||
 		    strcmp(ref_target(jget(o, "Properties.VpcId")) ?: "", vpc_id) ||
 		    block_of(c, jget(o, "Properties.CidrBlock"), &b, &bp) < 0)
 			continue;

@@ -74,12 +74,13 @@ static void ecs_service_order(struct check_ctx *c, const char *id, const json_t 
 	if (json_array_size(strategy)) {
 		const json_t *cluster = resource_at(c, json_object_get(p, "Cluster"), NULL, NULL);
 		bool own = json_array_size(jget(cluster, "Properties.CapacityProviders")) > 0;
-		const char *aid;
-		json_t *ar;
+		size_t na;
+		const struct typed_res *assoc = template_resources_of_type(
+			c, c->t, "AWS::ECS::ClusterCapacityProviderAssociations", &na);
 		bool any = false;
-		json_object_foreach ((json_t *)c->resources, aid, ar) {
-			if (strcmp(res_type(ar), "AWS::ECS::ClusterCapacityProviderAssociations") ||
-			    !same_target(c, jget(ar, "Properties.Cluster"),
+		for (size_t k = 0; k < na; k++) {
+			const char *aid = assoc[k].id;
+			if (!same_target(c, jget(assoc[k].res, "Properties.Cluster"),
 					 json_object_get(p, "Cluster")))
 				continue;
 			any = true;
@@ -107,14 +108,15 @@ static void ecs_service_order(struct check_ctx *c, const char *id, const json_t 
 		if (!resource_at(c, json_object_get(lb, "TargetGroupArn"), &where, &tg) ||
 		    where != c->t)
 			continue;
-		const char *lid;
-		json_t *l;
+		static const char *const listeners[] = {"AWS::ElasticLoadBalancingV2::Listener",
+							"AWS::ElasticLoadBalancingV2::ListenerRule",
+							NULL};
+		struct typed_iter li;
 		bool ordered = false, forwarded = false;
-		json_object_foreach ((json_t *)c->resources, lid, l) {
-			const char *t = res_type(l);
-			if (strcmp(t, "AWS::ElasticLoadBalancingV2::Listener") &&
-			    strcmp(t, "AWS::ElasticLoadBalancingV2::ListenerRule"))
-				continue;
+		for (const struct typed_res *x = typed_iter_first(&li, c, c->t, listeners); x;
+		     x = typed_iter_next(&li)) {
+			const char *lid = x->id;
+			const json_t *l = x->res;
 			if (value_refers(jget(l, "Properties.DefaultActions"), tg) ||
 			    value_refers(jget(l, "Properties.Actions"), tg)) {
 				forwarded = true;
@@ -211,14 +213,14 @@ static void role_policy_order(struct check_ctx *c, const char *id, const json_t 
 		char prop[64]; /* where the finding points: the resource's own property */
 		snprintf(prop, sizeof(prop), "%.*s", (int)strcspn(role_uses[u].path, ">"),
 			 role_uses[u].path);
-		const char *pid;
-		json_t *pol;
-		json_object_foreach ((json_t *)c->resources, pid, pol) {
-			const char *pt = res_type(pol);
-			if ((!strcmp(pt, "AWS::IAM::Policy") ||
-			     !strcmp(pt, "AWS::IAM::ManagedPolicy") ||
-			     !strcmp(pt, "AWS::IAM::RolePolicy")) &&
-			    policy_attaches(c, pol, role) && !depends_on(c, id, pid))
+		static const char *const policies[] = {"AWS::IAM::Policy",
+						       "AWS::IAM::ManagedPolicy",
+						       "AWS::IAM::RolePolicy", NULL};
+		struct typed_iter pi;
+		for (const struct typed_res *x = typed_iter_first(&pi, c, c->t, policies); x;
+		     x = typed_iter_next(&pi)) {
+			const char *pid = x->id;
+			if (policy_attaches(c, x->res, role) && !depends_on(c, id, pid))
 				check_report(c, &dep_role_policy, id, prop,
 					     "'%s' uses role '%s' (%s) but may be created before "
 					     "'%s' gives the "
@@ -230,11 +232,12 @@ static void role_policy_order(struct check_ctx *c, const char *id, const json_t 
 
 static void config_order(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
-	const char *rid;
-	json_t *rec;
-	json_object_foreach ((json_t *)c->resources, rid, rec) {
-		if (!strcmp(res_type(rec), "AWS::Config::ConfigurationRecorder") &&
-		    !depends_on(c, id, rid))
+	size_t n;
+	const struct typed_res *recs =
+		template_resources_of_type(c, c->t, "AWS::Config::ConfigurationRecorder", &n);
+	for (size_t k = 0; k < n; k++) {
+		const char *rid = recs[k].id;
+		if (!depends_on(c, id, rid))
 			check_report(
 				c, &dep_recorder, id, NULL,
 				"%s '%s' may be created before the configuration recorder '%s'",
@@ -269,11 +272,13 @@ static void igw_order(struct check_ctx *c, const char *id, const json_t *p, cons
 	} else {
 		return;
 	}
-	const char *aid;
-	json_t *att;
-	json_object_foreach ((json_t *)c->resources, aid, att) {
-		if (strcmp(res_type(att), "AWS::EC2::VPCGatewayAttachment") ||
-		    !jget(att, "Properties.InternetGatewayId") ||
+	size_t n;
+	const struct typed_res *atts =
+		template_resources_of_type(c, c->t, "AWS::EC2::VPCGatewayAttachment", &n);
+	for (size_t k = 0; k < n; k++) {
+		const char *aid = atts[k].id;
+		const json_t *att = atts[k].res;
+		if (!jget(att, "Properties.InternetGatewayId") ||
 		    (gw && !attaches_gateway(c, att, gw)))
 			continue;
 		if (!depends_on(c, id, aid))

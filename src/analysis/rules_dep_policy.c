@@ -318,24 +318,24 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 		/* publishers of this template (Targets[].Arn, Subscribers[].Address, ... searched)
 		 */
 		bool found = false;
-		const char *rid;
-		json_t *res;
-		json_object_foreach ((json_t *)c->resources, rid, res) {
-			found |= !strcmp(res_type(res), pub->type) &&
-				 value_refers(jget(json_object_get(res, "Properties"), pub->prop),
-					      id);
+		size_t n;
+		const struct typed_res *rs = template_resources_of_type(c, c->t, pub->type, &n);
+		for (size_t k = 0; k < n; k++) {
+			found |= value_refers(
+				jget(json_object_get(rs[k].res, "Properties"), pub->prop), id);
 		}
 		if (!found)
 			continue;
 		done[done_nr++] = pub->type;
 		if (pub->principal) {
 			/* the topic's policies, when it has any (none: the default policy) */
-			const char *tid;
-			json_t *tp;
+			size_t np;
+			const struct typed_res *tps =
+				template_resources_of_type(c, c->t, "AWS::SNS::TopicPolicy", &np);
 			bool has_policy = false, ok = false;
-			json_object_foreach ((json_t *)c->resources, tid, tp) {
-				if (strcmp(res_type(tp), "AWS::SNS::TopicPolicy") ||
-				    !value_refers(jget(tp, "Properties.Topics"), id))
+			for (size_t k = 0; k < np; k++) {
+				const json_t *tp = tps[k].res;
+				if (!value_refers(jget(tp, "Properties.Topics"), id))
 					continue;
 				has_policy = true;
 				ok |= doc_allows(jget(tp, "Properties.PolicyDocument"),
@@ -419,18 +419,15 @@ static void log_group(struct check_ctx *c, const char *id, const json_t *p, cons
 static const json_t *bucket_policy_doc(struct check_ctx *c, const char *bucket,
 				       struct sm_template *bt)
 {
-	for (size_t i = 0; i < c->a->nr; i++) {
+	size_t n;
+	const struct typed_res *pols = resources_of_type(c, "AWS::S3::BucketPolicy", &n);
+	for (size_t i = 0; i < n; i++) {
 		struct check_ctx sub = *c;
-		sub.t = &c->a->items[i];
-		const char *pid;
-		json_t *pr;
-		json_object_foreach (json_object_get(sub.t->tmpl, "Resources"), pid, pr) {
-			struct sm_template *w;
-			const char *b = ref_target_any(&sub, jget(pr, "Properties.Bucket"), &w);
-			if (!strcmp(res_type(pr), "AWS::S3::BucketPolicy") && b && w == bt &&
-			    !strcmp(b, bucket))
-				return jget(pr, "Properties.PolicyDocument");
-		}
+		sub.t = pols[i].t;
+		struct sm_template *w;
+		const char *b = ref_target_any(&sub, jget(pols[i].res, "Properties.Bucket"), &w);
+		if (b && w == bt && !strcmp(b, bucket))
+			return jget(pols[i].res, "Properties.PolicyDocument");
 	}
 	return NULL;
 }
@@ -449,12 +446,12 @@ static bool role_can_put(struct check_ctx *c, const char *role)
 				return true;
 		}
 	}
-	const char *pid;
-	json_t *pr;
-	json_object_foreach ((json_t *)c->resources, pid, pr) {
-		const char *t = res_type(pr);
-		if (strcmp(t, "AWS::IAM::Policy") && strcmp(t, "AWS::IAM::ManagedPolicy"))
-			continue;
+	static const char *const policies[] = {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", NULL};
+	struct typed_iter pi;
+	for (const struct typed_res *x = typed_iter_first(&pi, c, c->t, policies); x;
+	     x = typed_iter_next(&pi)) {
+		const char *pid = x->id;
+		const json_t *pr = x->res;
 		if (!value_refers(jget(pr, "Properties.Roles"), role) &&
 		    !value_refers(jget(rr, "Properties.ManagedPolicyArns"), pid))
 			continue;
@@ -499,12 +496,12 @@ static void trail(struct check_ctx *c, const char *id, const json_t *p, const js
 static void delivery_channel(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	/* the recorder's role, when the template has one recorder */
-	const char *role = NULL, *rid;
-	json_t *rec;
-	json_object_foreach ((json_t *)c->resources, rid, rec) {
-		if (!strcmp(res_type(rec), "AWS::Config::ConfigurationRecorder"))
-			role = ref_target(jget(rec, "Properties.RoleARN"));
-	}
+	const char *role = NULL;
+	size_t n;
+	const struct typed_res *recs =
+		template_resources_of_type(c, c->t, "AWS::Config::ConfigurationRecorder", &n);
+	for (size_t k = 0; k < n; k++)
+		role = ref_target(jget(recs[k].res, "Properties.RoleARN"));
 	delivery(c, id, p, "S3BucketName", "config.amazonaws.com", role ? role : "");
 	(void)r;
 }

@@ -56,6 +56,22 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 "$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-002/StagingFail.template.json > "$TMP/f.json"
 got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-002')))")
 [ "$got" = "Flow Svc T" ] && ok "SM-DEP-002 on every resource that uses a role at once" || notok "SM-DEP-002 on Flow, Svc, T" "got: $got"
+# ... and names the policies in the order written, whatever their types (the rules read a
+# template's resources of several types through one index, merged back into that order)
+python3 - "$TMP/order.template.json" <<'PY'
+import json, sys
+role = {"Ref": "R"}
+res = {"P1": {"Type": "AWS::IAM::RolePolicy", "Properties": {"RoleName": role}},
+       "R": {"Type": "AWS::IAM::Role", "Properties": {}},
+       "P2": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": [role]}},
+       "F": {"Type": "AWS::EC2::FlowLog", "Properties": {"DeliverLogsPermissionArn": {"Fn::GetAtt": ["R", "Arn"]}}},
+       "P3": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"Roles": [role]}},
+       "P4": {"Type": "AWS::IAM::RolePolicy", "Properties": {"RoleName": role}}}
+json.dump({"Resources": res}, open(sys.argv[1], "w"))
+PY
+"$SOLEMATE" check --format json "$TMP/order.template.json" > "$TMP/f.json"
+got=$(python3 -c "import json;print(' '.join(f['message'].split(\"before '\")[1].split(\"'\")[0] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='SM-DEP-002'))")
+[ "$got" = "P1 P2 P3 P4" ] && ok "SM-DEP-002 names the policies in template order" || notok "SM-DEP-002 policies in order P1 P2 P3 P4" "got: $got"
 # SM-DEP-080 judges the name, not the type: a literal, a name made of the stack's name, an RDS
 # identifier kept by RetainExceptOnCreate
 "$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-080/StagingFail.template.json > "$TMP/f.json"
