@@ -487,15 +487,40 @@ static json_t *suppressions(struct sm_resource *r)
 	return list;
 }
 
-void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
-				const char *expires, const char *source)
+/*
+ * One entry of `list`: {"reason", "id"[, "expires"][, "source"]}. `why` is the
+ * reason as a JSON string, shared by the entries of one acceptance (a
+ * paragraph, copied and scanned for each of a rule's cdk-nag IDs before),
+ * or NULL to pack `reason` itself (a string jansson refuses).
+ */
+static void suppress_into(json_t *list, json_t *why, const char *rule_id, const char *reason,
+			  const char *expires, const char *source)
 {
-	json_t *entry = json_pack("{ss ss}", "reason", reason ? reason : "", "id", rule_id);
+	json_t *entry = why ? json_pack("{sO ss}", "reason", why, "id", rule_id)
+			    : json_pack("{ss ss}", "reason", reason ? reason : "", "id", rule_id);
 	if (expires)
 		json_object_set_new(entry, "expires", json_string(expires));
 	if (source)
 		json_object_set_new(entry, "source", json_string(source));
-	json_array_append_new(suppressions(r), entry);
+	json_array_append_new(list, entry);
+}
+
+void sm_resource_suppress_until(struct sm_resource *r, const char *rule_id, const char *reason,
+				const char *expires, const char *source)
+{
+	suppress_into(suppressions(r), NULL, rule_id, reason, expires, source);
+}
+
+/* Member `key` of entry `e`, a string: looked for first at `place`, where
+ * suppress_into puts it, before hashing. */
+static const char *entry_string(const json_t *e, const char *key, int place)
+{
+	void *it = json_object_iter((json_t *)e);
+	for (int i = 0; it && i < place; i++)
+		it = json_object_iter_next((json_t *)e, it);
+	if (it && !strcmp(json_object_iter_key(it), key))
+		return json_string_value(json_object_iter_value(it));
+	return json_string_value(json_object_get(e, key));
 }
 
 /* `list` holds an entry of `id` with `reason` already. */
@@ -504,9 +529,11 @@ static bool suppressed_with(const json_t *list, const char *id, const char *reas
 	size_t i;
 	const json_t *e;
 	json_array_foreach (list, i, e) {
-		const char *eid = json_string_value(json_object_get(e, "id"));
-		const char *ereason = json_string_value(json_object_get(e, "reason"));
-		if (eid && ereason && !strcmp(eid, id) && !strcmp(ereason, reason))
+		const char *eid = entry_string(e, "id", 1);
+		if (!eid || strcmp(eid, id))
+			continue;
+		const char *ereason = entry_string(e, "reason", 0);
+		if (ereason && !strcmp(ereason, reason))
 			return true;
 	}
 	return false;
@@ -515,15 +542,18 @@ static bool suppressed_with(const json_t *list, const char *id, const char *reas
 void sm_resource_accept_as(struct sm_resource *r, const char *rule_id, const char *nag_ids,
 			   const char *reason, const char *expires, const char *source)
 {
-	sm_resource_suppress_until(r, rule_id, reason, expires, source);
+	json_t *list = suppressions(r);
+	json_t *why = json_string(reason ? reason : "");
+	suppress_into(list, why, rule_id, reason, expires, source);
 	for (const char *p = nag_ids; p && *p;) {
 		size_t n = strcspn(p, " ");
 		char *id = xstrndup(p, n);
-		if (!suppressed_with(suppressions(r), id, reason ? reason : ""))
-			sm_resource_suppress_until(r, id, reason, expires, source);
+		if (!suppressed_with(list, id, reason ? reason : ""))
+			suppress_into(list, why, id, reason, expires, source);
 		free(id);
 		p += n + strspn(p + n, " ");
 	}
+	json_decref(why);
 }
 
 void sm_app_set_rule_catalog(struct sm_app *app, const char *(*nag_ids_of)(const char *rule_id))
