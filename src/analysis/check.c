@@ -18,6 +18,7 @@
 #include "base/common.h"
 #include "base/pg_versions.h"
 #include "base/strbuf.h"
+#include "base/strmap.h"
 #include "base/xalloc.h"
 
 static const struct resource_rule *const tables[] = {check_rules_s3,	     check_rules_rds,
@@ -266,32 +267,6 @@ bool is_world(const char *cidr)
 	return true;
 }
 
-static bool add_ref(void *set, const char *id, size_t len)
-{
-	json_object_setn_new(set, id, len, json_true());
-	return false;
-}
-
-/* Add to `set` the logical IDs `v` refers to (Ref, Fn::GetAtt, ${X} in Fn::Sub). */
-static void collect_refs(const json_t *v, json_t *set)
-{
-	sm_refs_each(v, add_ref, set);
-}
-
-static void direct_deps(const json_t *r, json_t *set)
-{
-	const json_t *d = json_object_get(r, "DependsOn");
-	if (json_is_string(d))
-		json_object_set_new(set, json_string_value(d), json_true());
-	size_t i;
-	json_t *x;
-	json_array_foreach (d, i, x) {
-		if (json_is_string(x))
-			json_object_set_new(set, json_string_value(x), json_true());
-	}
-	collect_refs(json_object_get(r, "Properties"), set);
-}
-
 static bool is_id(void *id, const char *name, size_t len)
 {
 	return strlen(id) == len && !memcmp(id, name, len);
@@ -302,32 +277,68 @@ bool value_refers(const json_t *v, const char *id)
 	return sm_refs_each(v, is_id, (void *)id);
 }
 
+/*
+ * The walk of depends_on: the resources met (their IDs borrowed from the
+ * values that name them) and those still to visit. A strmap and a stack, not
+ * JSON objects and arrays: a JSON set costs 150 instructions a lookup and
+ * more an insert, and every rule that orders resources asks.
+ */
+struct dep_walk {
+	const json_t *resources;
+	const char *on;
+	size_t on_len;
+	bool found;
+	struct strmap seen;
+	const json_t **todo;
+	size_t todo_nr, todo_alloc;
+};
+
+/* `id` is a direct dependency of the resource visited: `on`, or a resource to visit. */
+static bool dep_edge(void *arg, const char *id, size_t len)
+{
+	struct dep_walk *w = arg;
+	if (len == w->on_len && !memcmp(id, w->on, len)) {
+		w->found = true;
+		return true;
+	}
+	size_t met;
+	if (strmap_get(&w->seen, id, len, &met))
+		return false;
+	const json_t *r = json_object_getn(w->resources, id, len);
+	if (r) {
+		strmap_add(&w->seen, id, len, 0, NULL);
+		ALLOC_GROW(w->todo, w->todo_nr + 1, w->todo_alloc);
+		w->todo[w->todo_nr++] = r;
+	}
+	return false;
+}
+
+/* Each direct dependency of resource `r` (DependsOn, Ref, Fn::GetAtt, ${X} in Fn::Sub). */
+static bool each_direct_dep(const json_t *r, struct dep_walk *w)
+{
+	const json_t *d = json_object_get(r, "DependsOn");
+	if (json_is_string(d) && dep_edge(w, json_string_value(d), strlen(json_string_value(d))))
+		return true;
+	size_t i;
+	json_t *x;
+	json_array_foreach (d, i, x) {
+		if (json_is_string(x) &&
+		    dep_edge(w, json_string_value(x), strlen(json_string_value(x))))
+			return true;
+	}
+	return sm_refs_each(json_object_get(r, "Properties"), dep_edge, w);
+}
+
 /* CloudFormation creates `from` after `on` when a DependsOn or a reference chain leads there. */
 bool depends_on(struct check_ctx *c, const char *from, const char *on)
 {
-	json_t *seen = json_object(), *todo = json_array();
-	bool found = false;
-	json_array_append_new(todo, json_string(from));
-	json_object_set_new(seen, from, json_true());
-	while (!found && json_array_size(todo)) {
-		json_t *next = json_incref(json_array_get(todo, json_array_size(todo) - 1));
-		json_array_remove(todo, json_array_size(todo) - 1);
-		json_t *deps = json_object(), *x;
-		direct_deps(json_object_get(c->resources, json_string_value(next)), deps);
-		const char *id;
-		json_object_foreach (deps, id, x) {
-			if (!strcmp(id, on))
-				found = true;
-			else if (!json_object_get(seen, id) && json_object_get(c->resources, id)) {
-				json_object_set_new(seen, id, json_true());
-				json_array_append_new(todo, json_string(id));
-			}
-		}
-		json_decref(deps);
-		json_decref(next);
-	}
-	json_decref(seen);
-	json_decref(todo);
+	struct dep_walk w = {.resources = c->resources, .on = on, .on_len = strlen(on)};
+	strmap_add(&w.seen, from, strlen(from), 0, NULL);
+	bool found = each_direct_dep(json_object_get(c->resources, from), &w);
+	while (!found && w.todo_nr)
+		found = each_direct_dep(w.todo[--w.todo_nr], &w);
+	strmap_release(&w.seen);
+	free(w.todo);
 	return found;
 }
 
