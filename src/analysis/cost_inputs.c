@@ -14,13 +14,27 @@
 #include "base/strbuf.h"
 #include "base/xalloc.h"
 
-/* Every property name cost.c and slo.c read as a quantity, sorted. */
+/*
+ * Every property name cost.c and slo.c read as a quantity, in strcmp order:
+ * is_quantity_key binary-searches it ("PerformanceInsights..." sorts before
+ * "Period", which was therefore never found).
+ */
 static const char *const quantity_keys[] = {
-	"AllocatedStorage", "Cpu",    "DesiredCapacity",
-	"DesiredCount",	    "Iops",   "MaxCapacity",
-	"MaxSize",	    "Memory", "MinCapacity",
-	"MinSize",	    "Period", "PerformanceInsightsRetentionPeriod",
-	"RetentionInDays",  "Size",   "VolumeSize",
+	"AllocatedStorage",
+	"Cpu",
+	"DesiredCapacity",
+	"DesiredCount",
+	"Iops",
+	"MaxCapacity",
+	"MaxSize",
+	"Memory",
+	"MinCapacity",
+	"MinSize",
+	"PerformanceInsightsRetentionPeriod",
+	"Period",
+	"RetentionInDays",
+	"Size",
+	"VolumeSize",
 };
 
 static int cmp_key(const void *k, const void *e)
