@@ -284,6 +284,9 @@ for e in resources:
     # attributes the service spec lacks that the registry schema has (Elasticsearch
     # Domain's DomainArn, a queue's QueueName): cfn-lint takes them, and so does CloudFormation
     rec["a"] = sorted(set(rec["a"]) | schema_constraints.getatt_names(e["cloudFormationType"]))
+    af = schema_constraints.getatt_formats(e["cloudFormationType"])
+    if af:
+        rec["af"] = af
     rf = schema_constraints.ref_format(reg, e["cloudFormationType"])
     if rf is not None:
         rec["rf"] = rf

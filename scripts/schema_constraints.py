@@ -16,7 +16,8 @@ properties, the keys below. C is a compact object:
   be to a resource whose Ref returns that).
 A record gains "rf": the format of what a Ref to a resource of the type
 returns (its single primaryIdentifier's, "" when it has none), when the type
-has a registry schema.
+has a registry schema; "af": {attribute: format, [formats] or ""}, what its
+Fn::GetAtt attributes return, when one of them has such a format.
 Relations on a record: "rx": [[props]] exactly one of (requiredXor),
 "ro": [[[props]...]] exactly one of the sets (oneOf required),
 "ra": [[[props]...]] at least one of the sets (anyOf required, requiredOr),
@@ -298,6 +299,31 @@ def getatt_names(cfn_type):
     except Exception:  # no registry schema (SAM, a type cfn-lint does not know)
         return set()
     return {k for k in atts.keys() if re.fullmatch(r"[A-Za-z0-9_.]+", k)}
+
+
+def getatt_formats(cfn_type):
+    """What each attribute cfn-lint's Fn::GetAtt takes of `cfn_type` returns
+    (cfnlint/rules/functions/GetAttFormat.py, E1040): the format of its
+    schema ("AWS::IAM::Role.Arn"), the formats of its anyOf, "" for none.
+    Only for the types with at least one such attribute, else None."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+    try:
+        s = PROVIDER_SCHEMA_MANAGER.get_resource_schema("us-east-1", cfn_type)
+    except Exception:
+        return None
+    out = {}
+    for k, ptr in s.get_atts.items():
+        if not re.fullmatch(r"[A-Za-z0-9_.]+", k):
+            continue
+        try:
+            sch = s.resolver.resolve_cfn_pointer(ptr)
+        except Exception:
+            sch = {}
+        f = sch.get("format")
+        alts = [x.get("format") for x in sch.get("anyOf", [])
+                if isinstance(x, dict) and str(x.get("format", "")).startswith("AWS::")]
+        out[k] = f if isinstance(f, str) and f.startswith("AWS::") else alts if alts else ""
+    return out if any(out.values()) else None
 
 
 def _required_sets(alts):

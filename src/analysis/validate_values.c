@@ -409,16 +409,104 @@ static void check_ref_format(struct vctx *c, const char *want, const char *name,
 	}
 }
 
+/* Whether `got` (a format, a list of them, or "") is `want`, or has it among its list. */
+static bool format_is(const json_t *got, const char *want)
+{
+	size_t i;
+	json_t *f;
+	if (json_is_string(got))
+		return !strcmp(json_string_value(got), want);
+	json_array_foreach (got, i, f) {
+		if (!strcmp(json_string_value(f) ?: "", want))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What an Fn::GetAtt returns must be what the property takes (cfn-lint
+ * E1040): the registry schema gives the attribute's format ("af": a role's
+ * Arn is an AWS::IAM::Role.Arn, its RoleId none); a role's RoleId where its
+ * ARN is taken, a group's VpcId where a group is, fail at deploy. Custom
+ * resources, nested stacks' outputs, provisioned products and an SSM
+ * parameter's Value return whatever they hold: not judged (as cfn-lint).
+ */
+static void check_getatt_format(struct vctx *c, const char *want, const char *res, const char *attr,
+				const char *path)
+{
+	const char *type =
+		json_string_value(json_object_get(json_object_get(c->resources, res), "Type"));
+	if (!type || !strncmp(type, "Custom::", 8) ||
+	    !strcmp(type, "AWS::CloudFormation::CustomResource") ||
+	    !strcmp(type, "AWS::CloudFormation::Stack") ||
+	    !strcmp(type, "AWS::ServiceCatalog::CloudFormationProvisionedProduct") ||
+	    (!strcmp(type, "AWS::SSM::Parameter") && !strcmp(attr, "Value")))
+		return;
+	const json_t *rec = cfn_schema_resource(c->schema, type);
+	const json_t *af = json_object_get(rec, "af");
+	const json_t *got = json_object_get(af, attr);
+	if (!strcmp(want, "AWS::EC2::SecurityGroup.GroupId")) /* cfn-lint's older name */
+		want = "AWS::EC2::SecurityGroup.Id";
+	if (!got || format_is(got, want))
+		return; /* an attribute cfn-lint does not know, or the right one */
+	struct diag *d = json_is_string(got) && *json_string_value(got)
+				 ? vd_report(c, DIAG_ERROR, path,
+					     "!GetAtt %s.%s returns an %s, this takes an %s", res,
+					     attr, json_string_value(got), want)
+				 : vd_report(c, DIAG_ERROR, path,
+					     "!GetAtt %s.%s (%s) does not return the %s this takes",
+					     res, attr, type, want);
+	/* the attribute, or the Ref, of the same resource that gives it */
+	const char *k;
+	json_t *f;
+	json_object_foreach ((json_t *)af, k, f) {
+		if (format_is(f, want)) {
+			diag_set_hint(d, "!GetAtt %s.%s", res, k);
+			return;
+		}
+	}
+	if (!strcmp(json_string_value(json_object_get(rec, "rf")) ?: "", want))
+		diag_set_hint(d, "!Ref %s", res);
+}
+
+/* The resource and attribute of an Fn::GetAtt ([res, attr] or "res.attr"), in `buf`. */
+static bool getatt_parts(const json_t *ga, char *buf, size_t n, const char **res, const char **attr)
+{
+	if (json_is_array(ga) && json_array_size(ga) == 2) {
+		*res = json_string_value(json_array_get(ga, 0));
+		*attr = json_string_value(json_array_get(ga, 1));
+		return *res && *attr;
+	}
+	const char *s = json_string_value(ga), *dot = s ? strchr(s, '.') : NULL;
+	if (!dot || (size_t)(dot - s) >= n)
+		return false;
+	memcpy(buf, s, (size_t)(dot - s));
+	buf[dot - s] = '\0';
+	*res = buf;
+	*attr = dot + 1;
+	return true;
+}
+
 void vd_check_constraints(struct vctx *c, const json_t *cons, const json_t *v, struct strbuf *path)
 {
 	if (!cons)
 		return;
-	const json_t *ref = json_object_size(v) == 1 ? json_object_get(v, "Ref") : NULL;
-	if (json_is_string(ref)) {
-		const char *want = json_string_value(json_object_get(cons, "F"));
-		if (want)
-			check_ref_format(c, want, json_string_value(ref), path->buf);
-		return;
+	if (json_object_size(v) == 1) {
+		void *it = json_object_iter((json_t *)v);
+		const char *fn = json_object_iter_key(it);
+		const char *want = NULL;
+		if (!strcmp(fn, "Ref") || !strcmp(fn, "Fn::GetAtt"))
+			want = json_string_value(json_object_get(cons, "F"));
+		if (want && fn[0] == 'R' && json_is_string(json_object_iter_value(it)))
+			check_ref_format(c, want, json_string_value(json_object_iter_value(it)),
+					 path->buf);
+		char buf[256];
+		const char *res, *attr;
+		if (want && fn[0] == 'F' &&
+		    getatt_parts(json_object_iter_value(it), buf, sizeof(buf), &res, &attr))
+			check_getatt_format(c, want, res, attr, path->buf);
+		if (fn[0] == 'R' || !strcmp(fn, "Fn::GetAtt"))
+			return;
 	}
 	const json_t *fif = json_object_size(v) == 1 ? json_object_get(v, "Fn::If") : NULL;
 	if (json_is_array(fif) && json_array_size(fif) == 3) {
