@@ -13,18 +13,20 @@
 #include "base/json_io.h"
 #include "base/region.h"
 #include "base/strbuf.h"
+#include "base/strmap.h"
 #include "base/xalloc.h"
 
 struct sm_assembly_index {
 	json_t *exports; /* export name -> [template index, the output's Value] */
-	/* the referrers of each target, sorted by template index and logical ID: refs[first..
-	 * first + nr); NULL: not indexed yet */
+	/* the referrers of each target, in the order found: refs[first..first + nr); NULL: not
+	 * indexed yet */
 	struct target {
-		size_t ti;
-		const char *id; /* borrowed from the template */
 		size_t first, nr;
 	} * targets;
 	size_t targets_nr;
+	/* each template's targets: logical ID (borrowed from the template) -> index into targets */
+	struct strmap *by_id;
+	size_t by_id_nr;
 	struct sm_ref *refs;
 	size_t nr, alloc;
 };
@@ -35,6 +37,9 @@ static void index_free(struct sm_assembly_index *x)
 		return;
 	json_decref(x->exports);
 	free(x->targets);
+	for (size_t i = 0; x->by_id && i < x->by_id_nr; i++)
+		strmap_release(&x->by_id[i]);
+	free(x->by_id);
 	for (size_t i = 0; i < x->nr; i++)
 		free((char *)x->refs[i].path);
 	free(x->refs);
@@ -375,7 +380,6 @@ static void index_exports(struct sm_assembly *a, struct sm_assembly_index *x)
 struct pending {
 	size_t ti;	    /* the target's template index */
 	const char *target; /* borrowed from the template */
-	size_t order;
 	struct sm_ref ref;
 };
 
@@ -417,7 +421,7 @@ static void walk_props(struct walk *w, const json_t *v)
 			struct pending *p = &w->p[w->nr];
 			p->ti = (size_t)(where - w->a->items);
 			p->target = target;
-			p->order = w->nr++;
+			w->nr++;
 			p->ref = (struct sm_ref){w->t, w->id, w->type, walk_path(w)};
 			return;
 		}
@@ -440,21 +444,6 @@ static void walk_props(struct walk *w, const json_t *v)
 			walk_props(w, x);
 		w->nseg--;
 	}
-}
-
-/* Template index, then logical ID: the group a referrer belongs to. */
-static int cmp_pending_target(const struct pending *p, const struct pending *q)
-{
-	if (p->ti != q->ti)
-		return p->ti < q->ti ? -1 : 1;
-	return strcmp(p->target, q->target);
-}
-
-static int cmp_pending(const void *x, const void *y)
-{
-	const struct pending *p = x, *q = y;
-	int c = cmp_pending_target(p, q);
-	return c ? c : (p->order > q->order) - (p->order < q->order);
 }
 
 /* The exports alone (resolving an import needs no more): linear in the outputs. */
@@ -483,20 +472,31 @@ static struct sm_assembly_index *index_of(struct sm_assembly *a)
 		w.type = it.type;
 		walk_props(&w, it.props);
 	}
-	/* group by target, keeping the order found (templates, then resources) */
-	if (w.nr) /* qsort(NULL, 0, ...) is undefined */
-		qsort(w.p, w.nr, sizeof(*w.p), cmp_pending);
-	x->refs = xcalloc(w.nr ? w.nr : 1, sizeof(*x->refs));
+	/* group by target, keeping the order found (templates, then resources): a map per
+	 * template from the target's ID to its group, then the groups laid out in turn (a
+	 * sort of the references by ID was 0.4M instructions of check --env all) */
+	x->by_id = xcalloc(a->nr + 1, sizeof(*x->by_id));
+	x->by_id_nr = a->nr;
 	x->targets = xcalloc(w.nr ? w.nr : 1, sizeof(*x->targets));
-	x->nr = x->alloc = w.nr;
-	for (size_t i = 0, first = 0; i < w.nr; i++) {
-		x->refs[i] = w.p[i].ref;
-		if (i + 1 == w.nr || cmp_pending_target(&w.p[i], &w.p[i + 1])) {
-			x->targets[x->targets_nr++] =
-				(struct target){w.p[i].ti, w.p[i].target, first, i + 1 - first};
-			first = i + 1;
-		}
+	size_t *group = xcalloc(w.nr ? w.nr : 1, sizeof(*group));
+	for (size_t i = 0; i < w.nr; i++) {
+		const char *id = w.p[i].target;
+		if (strmap_add(&x->by_id[w.p[i].ti], id, strlen(id), x->targets_nr, &group[i]))
+			group[i] = x->targets_nr++;
+		x->targets[group[i]].nr++;
 	}
+	for (size_t g = 0, first = 0; g < x->targets_nr; g++) {
+		x->targets[g].first = first;
+		first += x->targets[g].nr;
+		x->targets[g].nr = 0;
+	}
+	x->refs = xcalloc(w.nr ? w.nr : 1, sizeof(*x->refs));
+	x->nr = x->alloc = w.nr;
+	for (size_t i = 0; i < w.nr; i++) {
+		struct target *g = &x->targets[group[i]];
+		x->refs[g->first + g->nr++] = w.p[i].ref;
+	}
+	free(group);
 	free(w.p);
 	free(w.seg);
 	return x;
@@ -506,19 +506,10 @@ const struct sm_ref *sm_assembly_referrers(struct sm_assembly *a, const struct s
 					   const char *id, size_t *nr)
 {
 	struct sm_assembly_index *x = index_of(a);
-	size_t ti = (size_t)(t - a->items), lo = 0, hi = x->targets_nr;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct target *g = &x->targets[mid];
-		int c = g->ti != ti ? (g->ti < ti ? -1 : 1) : strcmp(g->id, id);
-		if (!c) {
-			*nr = g->nr;
-			return &x->refs[g->first];
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	size_t ti = (size_t)(t - a->items), g;
+	if (ti < x->by_id_nr && strmap_get(&x->by_id[ti], id, strlen(id), &g)) {
+		*nr = x->targets[g].nr;
+		return &x->refs[x->targets[g].first];
 	}
 	*nr = 0;
 	return NULL;
