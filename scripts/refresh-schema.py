@@ -147,6 +147,20 @@ def sam_corrections(cfn_type, rec):
         outer = m.group(2).split("|")
         outer += [x for x in m.group(3).split("|") if x not in outer]
         rec["p"]["Policies"] = "%s(%s|[(%s))" % (m.group(1), "|".join(outer), m.group(3))
+    # A policy document's Version, and a state machine's Logging fields, are optional:
+    # IAM takes a document without Version, and SAM passes Logging on as the state
+    # machine's LoggingConfiguration, none of whose properties is required
+    # (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-loggingconfiguration.html);
+    # the data requires them for a state machine (not for a function).
+    for alt in re.findall(r"#(\d+)", rec["p"].get("Policies", "")):
+        t = type_recs.get(alt)
+        if t and t.get("n") == "IAMPolicyDocument" and "Version" in t["p"]:
+            t["p"]["Version"] = t["p"]["Version"].replace("r", "")
+    lg = rec["p"].get("Logging", "").lstrip("rRM")
+    if cfn_type == "AWS::Serverless::StateMachine" and lg.startswith("#"):
+        t = type_recs[lg[1:]]
+        for k in t["p"]:
+            t["p"][k] = t["p"][k].replace("r", "")
     ev = rec["p"].get("Events", "")
     if cfn_type == "AWS::Serverless::Function" and ev.lstrip("rRM").startswith("{#"):
         t = type_recs[ev.lstrip("rRM")[2:]]
