@@ -40,7 +40,6 @@
  */
 #include "analysis/validate_int.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +47,7 @@
 #include <time.h>
 
 #include "analysis/cfn_eval.h"
+#include "base/cidr.h"
 #include "base/common.h"
 #include "base/strbuf.h"
 #include "base/xalloc.h"
@@ -267,13 +267,14 @@ static void check_record_set(struct vctx *c, const json_t *rs, struct strbuf *pa
 	size_t lbase = path->len;
 	json_array_foreach (recs, i, r) {
 		const char *v = json_string_value(r);
-		unsigned char addr[16];
+		uint32_t v4;
+		uint8_t v6[16];
 		const char *want = NULL;
 		if (!v)
 			continue;
-		if (!strcmp(type, "A") && inet_pton(AF_INET, v, addr) != 1)
+		if (!strcmp(type, "A") && ipv4_parse(v, &v4) < 0)
 			want = "an IPv4 address";
-		else if (!strcmp(type, "AAAA") && inet_pton(AF_INET6, v, addr) != 1)
+		else if (!strcmp(type, "AAAA") && ipv6_parse(v, v6) < 0)
 			want = "an IPv6 address";
 		else if (!strcmp(type, "MX") && !valid_mx(v))
 			want = "\"priority host\" (10 mail.example.com)";
