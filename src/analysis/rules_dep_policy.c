@@ -136,10 +136,46 @@ static bool value_has(const json_t *v, const char *needle)
 	return false;
 }
 
+/* Are the values (one or a list) all IAM ARNs, literal or built (no "*")? */
+static bool iam_arns(const json_t *v)
+{
+	size_t i, n = json_is_array(v) ? json_array_size(v) : 1;
+	for (i = 0; i < n; i++) {
+		const json_t *x = json_is_array(v) ? json_array_get(v, i) : v;
+		if ((json_is_string(x) && !strcmp(jstr(x), "*")) || !value_has(x, ":iam::"))
+			return false;
+	}
+	return n > 0;
+}
+
+/* Does the condition pin the caller to IAM principals by aws:PrincipalArn (without IfExists)?
+ * A service principal is none of them: with the key absent from its request, or an ARN that
+ * is no role's, the statement does not apply to it (IAM, global condition keys). */
+static bool pins_iam_principal(const json_t *cond)
+{
+	const char *op;
+	json_t *keys;
+	json_object_foreach ((json_t *)cond, op, keys) {
+		if (strstr(op, "IfExists") || strstr(op, "Not") ||
+		    (strncmp(op, "String", 6) && strncmp(op, "Arn", 3)))
+			continue;
+		const char *k;
+		json_t *v;
+		json_object_foreach (keys, k, v) {
+			if (!strcasecmp(k, "aws:PrincipalArn") && iam_arns(v))
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Does the statement's principal name the service (or the role/text `needle`), or everyone? */
 static bool principal_has(const json_t *st, const char *needle)
 {
 	const json_t *p = json_object_get(st, "Principal");
+	bool service = strstr(needle, "amazonaws.com") || needle[strlen(needle) - 1] == '.';
+	if (service && pins_iam_principal(json_object_get(st, "Condition")))
+		return false;
 	if (json_is_string(p))
 		return !strcmp(jstr(p), "*");
 	return value_has(json_object_get(p, "Service"), needle) ||
@@ -303,6 +339,14 @@ static void destination_key(struct check_ctx *c, const struct sm_rule_meta *meta
 			     kind, id, kid, who);
 }
 
+/* Does reference `r` name its target in the publisher's type and property? */
+static bool under(const struct sm_ref *r, const struct publisher *pub)
+{
+	size_t n = strlen(pub->prop);
+	return !strcmp(r->owner_type, pub->type) && !strncmp(r->path, pub->prop, n) &&
+	       (!r->path[n] || r->path[n] == '.' || r->path[n] == '[');
+}
+
 static void topic(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	const char *done[sizeof(publishers) / sizeof(publishers[0])];
@@ -315,15 +359,13 @@ static void topic(struct check_ctx *c, const char *id, const json_t *p, const js
 		if (seen)
 			continue; /* one finding per publishing type (alarm actions, OK actions,
 				     ...) */
-		/* publishers of this template (Targets[].Arn, Subscribers[].Address, ... searched)
-		 */
+		/* publishers of any stack, through imports too (Targets[].Arn,
+		 * Subscribers[].Address, ... searched) */
 		bool found = false;
-		size_t n;
-		const struct typed_res *rs = template_resources_of_type(c, c->t, pub->type, &n);
-		for (size_t k = 0; k < n; k++) {
-			found |= value_refers(
-				jget(json_object_get(rs[k].res, "Properties"), pub->prop), id);
-		}
+		size_t nr;
+		const struct sm_ref *refs = sm_assembly_referrers(c->a, c->t, id, &nr);
+		for (size_t k = 0; k < nr && !found; k++)
+			found = under(&refs[k], pub);
 		if (!found)
 			continue;
 		done[done_nr++] = pub->type;
@@ -377,10 +419,7 @@ static void queue(struct check_ctx *c, const char *id, const json_t *p, const js
 	for (size_t i = 0; i < nr; i++)
 		for (int u = 0; queue_senders[u].type; u++) {
 			const struct publisher *s = &queue_senders[u];
-			size_t n = strlen(s->prop);
-			if (done[u] || strcmp(refs[i].owner_type, s->type) ||
-			    strncmp(refs[i].path, s->prop, n) ||
-			    (refs[i].path[n] && refs[i].path[n] != '.' && refs[i].path[n] != '['))
+			if (done[u] || !under(&refs[i], s))
 				continue;
 			/* one finding per sending service */
 			for (int k = 0; queue_senders[k].type; k++)
