@@ -16,9 +16,11 @@ static const struct sm_rule_meta dep_lifecycle = DEP_RULE(
 	"PutBucketLifecycleConfiguration refuses a transition to STANDARD_IA or ONEZONE_IA less "
 	"than 30 days after creation (or after an object becomes noncurrent), and an expiration "
 	"that is not later than a transition of the same rule ('Days' in the Expiration action "
-	"must be greater than 'Days' in the Transition action): the bucket's CREATE fails.",
+	"must be greater than 'Days' in the Transition action), or after 0 days ('Days' in the "
+	"Expiration action and NoncurrentDays must be positive integers): the bucket's CREATE "
+	"fails.",
 	"Transition to the infrequent-access classes at 30 days or more, and expire objects after "
-	"their last transition (or drop the transition).",
+	"their last transition (or drop the transition), after 1 day at the least.",
 	"https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
 	"lifecycle-transition-general-considerations.html");
 static const struct sm_rule_meta dep_alarm_period = DEP_RULE(
@@ -110,6 +112,11 @@ static void bucket(struct check_ctx *c, const char *id, const json_t *p, const j
 		long exp = jnum(json_object_get(r, "ExpirationInDays"), -1);
 		long nexp = jnum(jget(r, "NoncurrentVersionExpiration.NoncurrentDays"),
 				 jnum(json_object_get(r, "NoncurrentVersionExpirationInDays"), -1));
+		if (!exp || !nexp)
+			check_report(c, &dep_lifecycle, id, "LifecycleConfiguration",
+				     "bucket '%s', lifecycle rule '%s': %s expire after 0 days (1 "
+				     "at least)",
+				     id, rid, exp ? "noncurrent versions" : "objects");
 		if ((exp >= 0 && last >= 0 && exp <= last) ||
 		    (nexp >= 0 && nlast >= 0 && nexp <= nlast))
 			check_report(c, &dep_lifecycle, id, "LifecycleConfiguration",

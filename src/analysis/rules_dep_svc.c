@@ -59,9 +59,17 @@ static const struct sm_rule_meta dep_rotation = DEP_RULE(
 	"to create), and takes no RotationLambdaARN beside it; a RotationSchedule naming its own "
 	"function rotates the secret at once, so the function's resource policy must allow "
 	"secretsmanager.amazonaws.com lambda:InvokeFunction before the schedule is created "
-	"('Secrets Manager cannot invoke the specified Lambda function').",
+	"('Secrets Manager cannot invoke the specified Lambda function'). "
+	"The schedule runs every 4 hours at the most and every 1000 days at the least (rate(N "
+	"hours) from 4, rate(N days) and AutomaticallyAfterDays 1 to 1000: RotateSecret refuses "
+	"the others); and a schedule of a secret whose SecretTargetAttachment the template "
+	"declares "
+	"rotates at once, before the attachment wrote the database's host and port into the secret "
+	"unless it DependsOn the attachment (the rotation function finds no host and fails).",
 	"Add the transform, or give RotationLambdaARN only; add an AWS::Lambda::Permission for "
-	"secretsmanager.amazonaws.com on the function and a DependsOn on it in the schedule.",
+	"secretsmanager.amazonaws.com on the function and a DependsOn on it in the schedule; "
+	"rotate between every 4 hours and every 1000 days; make the schedule DependsOn the "
+	"secret's target attachment.",
 	"https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
 	"aws-resource-secretsmanager-rotationschedule.html");
 
@@ -261,9 +269,46 @@ static bool lets_secretsmanager(const json_t *perm)
 	       iam_glob(act, "lambda:InvokeFunction");
 }
 
+/* The schedule's frequency, and its order after the secret's target attachment. */
+static void rotation_schedule(struct check_ctx *c, const char *id, const json_t *p)
+{
+	const char *expr = jstr(jget(p, "RotationRules.ScheduleExpression"));
+	long n = 0, days = jnum(jget(p, "RotationRules.AutomaticallyAfterDays"), -1);
+	char *unit = NULL;
+	if (expr && !strncmp(expr, "rate(", 5)) {
+		n = strtol(expr + 5, &unit, 10);
+		while (*unit == ' ')
+			unit++;
+		if (!strncmp(unit, "hour", 4) && n < 4)
+			check_report(
+				c, &dep_rotation, id, "RotationRules",
+				"rotation schedule '%s' rotates every %ld hour%s (every 4 hours "
+				"at the most)",
+				id, n, n == 1 ? "" : "s");
+		else if (!strncmp(unit, "day", 3))
+			days = n;
+	}
+	if (days == 0 || days > 1000)
+		check_report(c, &dep_rotation, id, "RotationRules",
+			     "rotation schedule '%s' rotates every %ld days (1 to 1000)", id, days);
+	const char *secret = ref_target(json_object_get(p, "SecretId"));
+	size_t na;
+	const struct typed_res *as = template_resources_of_type(
+		c, c->t, "AWS::SecretsManager::SecretTargetAttachment", &na);
+	for (size_t i = 0; secret && i < na; i++) {
+		const char *s = ref_target(jget(as[i].res, "Properties.SecretId"));
+		if (s && !strcmp(s, secret) && !depends_on(c, id, as[i].id))
+			check_report(c, &dep_rotation, id, "SecretId",
+				     "rotation schedule '%s' may rotate secret '%s' before target "
+				     "attachment '%s' writes the database's host into it",
+				     id, secret, as[i].id);
+	}
+}
+
 static void rotation(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	const json_t *arn = json_object_get(p, "RotationLambdaARN");
+	rotation_schedule(c, id, p);
 	if (json_object_get(p, "HostedRotationLambda")) {
 		if (!has_transform(c->t->tmpl))
 			check_report(

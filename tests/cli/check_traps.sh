@@ -35,4 +35,36 @@ PY
   [ "$n" = "$2" ] && ok "SM-DEP-044, a wildcard statement pinned by $1 on aws:PrincipalArn: $2 finding(s)" ||
     notok "SM-DEP-044 pinned by $1" "$n findings, expected $2"
 done
+# SM-DEP-074's schedule and order, SM-DEP-096's zero days: each case fails or passes alone
+python3 - "$TMP/cases" <<'PY'
+import json, os, sys
+d = sys.argv[1]; os.makedirs(d)
+def rot(rules, dep=True):
+    r = {"Secret": {"Type": "AWS::SecretsManager::Secret", "Properties": {"GenerateSecretString": {}}},
+         "Db": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "postgres"}},
+         "Att": {"Type": "AWS::SecretsManager::SecretTargetAttachment", "Properties": {
+             "SecretId": {"Ref": "Secret"}, "TargetId": {"Ref": "Db"}, "TargetType": "AWS::RDS::DBInstance"}},
+         "Rot": {"Type": "AWS::SecretsManager::RotationSchedule", "Properties": {
+             "SecretId": {"Ref": "Secret"}, "HostedRotationLambda": {"RotationType": "PostgreSQLSingleUser"}, "RotationRules": rules}}}
+    if dep:
+        r["Rot"]["DependsOn"] = "Att"
+    return {"Transform": "AWS::SecretsManager-2024-09-16", "Resources": r}
+def life(rule):
+    return {"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {"LifecycleConfiguration": {"Rules": [dict(rule, Status="Enabled")]}}}}}
+cases = {"rot-2-hours": rot({"ScheduleExpression": "rate(2 hours)"}), "rot-4-hours": rot({"ScheduleExpression": "rate(4 hours)"}),
+         "rot-1001-days": rot({"ScheduleExpression": "rate(1001 days)"}), "rot-after-0": rot({"AutomaticallyAfterDays": 0}),
+         "rot-after-1000": rot({"AutomaticallyAfterDays": 1000}), "rot-no-dependson": rot({"AutomaticallyAfterDays": 30}, False),
+         "life-0-days": life({"ExpirationInDays": 0}), "life-noncurrent-0": life({"NoncurrentVersionExpiration": {"NoncurrentDays": 0}}),
+         "life-1-day": life({"ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}})}
+for k, t in cases.items():
+    json.dump(t, open(os.path.join(d, k + ".json"), "w"))
+PY
+for c in "rot-2-hours SM-DEP-074 1" "rot-4-hours SM-DEP-074 0" "rot-1001-days SM-DEP-074 1" "rot-after-0 SM-DEP-074 1" \
+  "rot-after-1000 SM-DEP-074 0" "rot-no-dependson SM-DEP-074 1" "life-0-days SM-DEP-096 1" "life-noncurrent-0 SM-DEP-096 1" \
+  "life-1-day SM-DEP-096 0"; do
+  set -- $c
+  "$SOLEMATE" check --format json "$TMP/cases/$1.json" > "$TMP/out" 2>/dev/null
+  n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='$2'))")
+  [ "$n" = "$3" ] && ok "$2 $1: $3 finding(s)" || notok "$2 $1" "$n findings, expected $3"
+done
 done_testing
