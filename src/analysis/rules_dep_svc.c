@@ -65,7 +65,9 @@ static const struct sm_rule_meta dep_rotation = DEP_RULE(
 	"the others); and a schedule of a secret whose SecretTargetAttachment the template "
 	"declares "
 	"rotates at once, before the attachment wrote the database's host and port into the secret "
-	"unless it DependsOn the attachment (the rotation function finds no host and fails).",
+	"unless it DependsOn the attachment (the rotation function finds no host and fails). A "
+	"HostedRotationLambda of an alternating-users type (*MultiUser) without MasterSecretArn "
+	"gives its function no GetSecretValue on the superuser's secret: every rotation fails.",
 	"Add the transform, or give RotationLambdaARN only; add an AWS::Lambda::Permission for "
 	"secretsmanager.amazonaws.com on the function and a DependsOn on it in the schedule; "
 	"rotate between every 4 hours and every 1000 days; make the schedule DependsOn the "
@@ -316,6 +318,14 @@ static void rotation(struct check_ctx *c, const char *id, const json_t *p, const
 				"rotation schedule '%s' uses HostedRotationLambda in a template "
 				"without the AWS::SecretsManager transform",
 				id);
+		const char *type = jstr(jget(p, "HostedRotationLambda.RotationType"));
+		size_t tl = type ? strlen(type) : 0;
+		if (tl > 9 && !strcmp(type + tl - 9, "MultiUser") &&
+		    !jget(p, "HostedRotationLambda.MasterSecretArn"))
+			check_report(c, &dep_rotation, id, "HostedRotationLambda",
+				     "rotation schedule '%s' rotates with %s (alternating users) "
+				     "without MasterSecretArn",
+				     id, type);
 		if (arn)
 			check_report(c, &dep_rotation, id, "RotationLambdaARN",
 				     "rotation schedule '%s' gives both HostedRotationLambda and "

@@ -54,13 +54,16 @@ def life(rule):
 cases = {"rot-2-hours": rot({"ScheduleExpression": "rate(2 hours)"}), "rot-4-hours": rot({"ScheduleExpression": "rate(4 hours)"}),
          "rot-1001-days": rot({"ScheduleExpression": "rate(1001 days)"}), "rot-after-0": rot({"AutomaticallyAfterDays": 0}),
          "rot-after-1000": rot({"AutomaticallyAfterDays": 1000}), "rot-no-dependson": rot({"AutomaticallyAfterDays": 30}, False),
+         "rot-multi-no-master": rot({"AutomaticallyAfterDays": 30}), "rot-multi-master": rot({"AutomaticallyAfterDays": 30}),
          "life-0-days": life({"ExpirationInDays": 0}), "life-noncurrent-0": life({"NoncurrentVersionExpiration": {"NoncurrentDays": 0}}),
          "life-1-day": life({"ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}})}
+cases["rot-multi-no-master"]["Resources"]["Rot"]["Properties"]["HostedRotationLambda"]["RotationType"] = "PostgreSQLMultiUser"
+cases["rot-multi-master"]["Resources"]["Rot"]["Properties"]["HostedRotationLambda"].update(RotationType="PostgreSQLMultiUser", MasterSecretArn={"Ref": "Secret"})
 for k, t in cases.items():
     json.dump(t, open(os.path.join(d, k + ".json"), "w"))
 PY
 for c in "rot-2-hours SM-DEP-074 1" "rot-4-hours SM-DEP-074 0" "rot-1001-days SM-DEP-074 1" "rot-after-0 SM-DEP-074 1" \
-  "rot-after-1000 SM-DEP-074 0" "rot-no-dependson SM-DEP-074 1" "life-0-days SM-DEP-096 1" "life-noncurrent-0 SM-DEP-096 1" \
+  "rot-after-1000 SM-DEP-074 0" "rot-no-dependson SM-DEP-074 1" "rot-multi-no-master SM-DEP-074 1" "rot-multi-master SM-DEP-074 0" "life-0-days SM-DEP-096 1" "life-noncurrent-0 SM-DEP-096 1" \
   "life-1-day SM-DEP-096 0"; do
   set -- $c
   "$SOLEMATE" check --format json "$TMP/cases/$1.json" > "$TMP/out" 2>/dev/null
