@@ -66,6 +66,16 @@ static const struct sm_rule_meta dep_key_spec = DEP_RULE(
 	"and MACs, and drop EnableKeyRotation from them.",
 	"https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html");
 
+static const struct sm_rule_meta dep_backup_lifecycle = DEP_RULE(
+	"110", SM_SEV_ERROR, "AWS Backup lifecycle AWS Backup refuses",
+	"Backups moved to cold storage stay there 90 days at least, so a lifecycle's "
+	"DeleteAfterDays must be 90 days greater than its MoveToColdStorageAfterDays (of a plan's "
+	"rule or of a copy action): CreateBackupPlan refuses the plan and the stack's CREATE "
+	"fails.",
+	"Keep the recovery points at least 90 days past their move to cold storage, or do not "
+	"move them.",
+	"https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html");
+
 /* ---- SM-DEP-096: lifecycle ---- */
 
 static bool infrequent(const char *cls)
@@ -124,6 +134,36 @@ static void bucket(struct check_ctx *c, const char *id, const json_t *p, const j
 				     "days, not after their last transition (%ld days)",
 				     id, rid, exp >= 0 && exp <= last ? exp : nexp,
 				     exp >= 0 && exp <= last ? last : nlast);
+	}
+	(void)res;
+}
+
+/* ---- SM-DEP-110: AWS Backup lifecycles ---- */
+
+static void backup_lifecycle(struct check_ctx *c, const char *id, const char *rule,
+			     const json_t *lc)
+{
+	long cold = jnum(json_object_get(lc, "MoveToColdStorageAfterDays"), -1);
+	long del = jnum(json_object_get(lc, "DeleteAfterDays"), -1);
+	if (cold >= 0 && del >= 0 && del < cold + 90)
+		check_report(c, &dep_backup_lifecycle, id, "BackupPlan",
+			     "backup plan '%s', rule '%s': recovery points deleted after %ld days, "
+			     "moved to cold storage after %ld (90 days there at least)",
+			     id, rule, del, cold);
+}
+
+static void backup_plan(struct check_ctx *c, const char *id, const json_t *p, const json_t *res)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach (jget(p, "BackupPlan.BackupPlanRule"), i, r) {
+		const char *name = jstr(json_object_get(r, "RuleName")) ?: "(no RuleName)";
+		backup_lifecycle(c, id, name, json_object_get(r, "Lifecycle"));
+		size_t k;
+		json_t *copy;
+		json_array_foreach (json_object_get(r, "CopyActions"), k, copy) {
+			backup_lifecycle(c, id, name, json_object_get(copy, "Lifecycle"));
+		}
 	}
 	(void)res;
 }
@@ -343,5 +383,6 @@ const struct resource_rule check_rules_dep_fit[] = {
 	{&dep_lb_protocol, "AWS::ElasticLoadBalancingV2::TargetGroup", target_group},
 	{&dep_arch, "AWS::EC2::LaunchTemplate", launch_template},
 	{&dep_key_spec, "AWS::KMS::Key", kms_key},
+	{&dep_backup_lifecycle, "AWS::Backup::BackupPlan", backup_plan},
 	{NULL, NULL, NULL},
 };
