@@ -76,6 +76,16 @@ static const struct sm_rule_meta dep_backup_lifecycle = DEP_RULE(
 	"move them.",
 	"https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html");
 
+static const struct sm_rule_meta dep_matcher = DEP_RULE(
+	"111", SM_SEV_ERROR, "Target group health check codes the load balancer type refuses",
+	"A target group's Matcher HttpCode takes codes from 200 to 499 behind an Application Load "
+	"Balancer (HTTP or HTTPS target groups) and from 200 to 599 for a Network Load Balancer's "
+	"HTTP health checks; gRPC target groups take GrpcCode 0 to 99. CreateTargetGroup refuses "
+	"other codes (ValidationError).",
+	"Keep the success codes within the range of the target group's kind (200-499 for an ALB), "
+	"as single codes, a comma-separated list or a range.",
+	"https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_Matcher.html");
+
 /* ---- SM-DEP-096: lifecycle ---- */
 
 static bool infrequent(const char *cls)
@@ -217,6 +227,24 @@ static bool one_of(const char *s, const char *const *set)
 static const char *const web[] = {"HTTP", "HTTPS", NULL};
 static const char *const transport[] = {"TCP", "TLS", "UDP", "TCP_UDP", NULL};
 
+/* Is every code of `codes` ("200", "200,202", "200-299") within lo..hi? */
+static bool codes_within(const char *codes, long lo, long hi)
+{
+	const char *q = codes;
+	while (*q) {
+		char *end;
+		long v = strtol(q, &end, 10);
+		if (end == q || v < lo || v > hi)
+			return false;
+		q = end;
+		if (*q == ',' || *q == '-')
+			q++;
+		else if (*q)
+			return false;
+	}
+	return q != codes;
+}
+
 static void target_group(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	const char *proto = jstr(json_object_get(p, "Protocol"));
@@ -224,6 +252,17 @@ static void target_group(struct check_ctx *c, const char *id, const json_t *p, c
 	if (proto && hc && one_of(proto, web) && !one_of(hc, web))
 		check_report(c, &dep_lb_protocol, id, "HealthCheckProtocol",
 			     "target group '%s' (%s) checks health with %s", id, proto, hc);
+	const char *http = jstr(jget(p, "Matcher.HttpCode"));
+	const char *grpc = jstr(jget(p, "Matcher.GrpcCode"));
+	bool alb = proto && one_of(proto, web);
+	if (http && proto && !codes_within(http, 200, alb ? 499 : 599))
+		check_report(c, &dep_matcher, id, "Matcher",
+			     "target group '%s' (%s, %s) counts %s as healthy (%s)", id, proto,
+			     alb ? "Application Load Balancer" : "Network Load Balancer", http,
+			     alb ? "200-499" : "200-599");
+	if (grpc && !codes_within(grpc, 0, 99))
+		check_report(c, &dep_matcher, id, "Matcher",
+			     "target group '%s' counts gRPC code %s as healthy (0-99)", id, grpc);
 	(void)r;
 }
 
@@ -381,6 +420,7 @@ const struct resource_rule check_rules_dep_fit[] = {
 	{&dep_alarm_period, "AWS::CloudWatch::Alarm", alarm},
 	{&dep_lb_protocol, "AWS::ElasticLoadBalancingV2::Listener", listener},
 	{&dep_lb_protocol, "AWS::ElasticLoadBalancingV2::TargetGroup", target_group},
+	{&dep_matcher, "-", NULL},
 	{&dep_arch, "AWS::EC2::LaunchTemplate", launch_template},
 	{&dep_key_spec, "AWS::KMS::Key", kms_key},
 	{&dep_backup_lifecycle, "AWS::Backup::BackupPlan", backup_plan},

@@ -70,4 +70,8 @@ for c in "rot-2-hours SM-DEP-074 1" "rot-4-hours SM-DEP-074 0" "rot-1001-days SM
   n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='$2'))")
   [ "$n" = "$3" ] && ok "$2 $1: $3 finding(s)" || notok "$2 $1" "$n findings, expected $3"
 done
+# SM-DEP-111 on each kind: ALB range, a list, an NLB's HTTP check, gRPC codes
+"$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-111/StagingFail.template.json > "$TMP/out" 2>/dev/null
+got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='SM-DEP-111')))")
+[ "$got" = "Alb Grpc List Nlb" ] && ok "SM-DEP-111 on every kind of target group" || notok "SM-DEP-111 on Alb Grpc List Nlb" "got: $got"
 done_testing
