@@ -21,19 +21,16 @@
 #include "base/strmap.h"
 #include "base/xalloc.h"
 
-static const struct resource_rule *const tables[] = {check_rules_s3,	     check_rules_rds,
-						     check_rules_ec2,	     check_rules_iam,
-						     check_rules_logs,	     check_rules_edge,
-						     check_rules_ecs,	     check_rules_misc,
-						     check_rules_dep_order,  check_rules_dep_combo,
-						     check_rules_dep_edge,   check_rules_dep_policy,
-						     check_rules_dep_limits, check_rules_dep_exec,
-						     check_rules_dep_wire,   check_rules_dep_data,
-						     check_rules_dep_names,  check_rules_dep_svc,
-						     check_rules_dep_notify, check_rules_dep_quota,
-						     check_rules_dep_dns,    check_rules_dep_task,
-						     check_rules_dep_db,     check_rules_dep_trust,
-						     check_rules_dep_fit,    NULL};
+static const struct resource_rule *const tables[] = {
+	check_rules_s3,		check_rules_rds,       check_rules_ec2,
+	check_rules_iam,	check_rules_logs,      check_rules_edge,
+	check_rules_ecs,	check_rules_misc,      check_rules_dep_order,
+	check_rules_dep_combo,	check_rules_dep_edge,  check_rules_dep_policy,
+	check_rules_dep_limits, check_rules_dep_exec,  check_rules_dep_wire,
+	check_rules_dep_data,	check_rules_dep_names, check_rules_dep_svc,
+	check_rules_dep_notify, check_rules_dep_quota, check_rules_dep_dns,
+	check_rules_dep_task,	check_rules_dep_db,    check_rules_dep_trust,
+	check_rules_dep_fit,	check_rules_dep_place, NULL};
 
 static const struct {
 	const char *name;

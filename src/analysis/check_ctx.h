@@ -154,6 +154,14 @@ const struct typed_res *typed_iter_first(struct typed_iter *it, struct check_ctx
 					 const struct sm_template *t, const char *const *types);
 const struct typed_res *typed_iter_next(struct typed_iter *it);
 
+/* The number of AZs the subnets (or each item's `member`) cover, -1 when one is unknown; a zone
+ * two of them share is written to `twice` ("" when none; NULL not to ask). */
+int subnet_az_count(struct check_ctx *c, const json_t *subnets, const char *member, char *twice,
+		    size_t n);
+/* Does subnet `sid` of template `st` route 0.0.0.0/0 to an internet gateway (true when no route
+ * table association of it is known)? */
+bool subnet_routes_out(struct check_ctx *c, struct sm_template *st, const char *sid);
+
 extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rules_ec2[],
 	check_rules_iam[], check_rules_logs[], check_rules_edge[], check_rules_ecs[],
 	check_rules_misc[], check_rules_dep_order[], check_rules_dep_combo[],
@@ -161,7 +169,8 @@ extern const struct resource_rule check_rules_s3[], check_rules_rds[], check_rul
 	check_rules_dep_exec[], check_rules_dep_wire[], check_rules_dep_data[],
 	check_rules_dep_names[], check_rules_dep_svc[], check_rules_dep_notify[],
 	check_rules_dep_quota[], check_rules_dep_dns[], check_rules_dep_task[],
-	check_rules_dep_db[], check_rules_dep_trust[], check_rules_dep_fit[];
+	check_rules_dep_db[], check_rules_dep_trust[], check_rules_dep_fit[],
+	check_rules_dep_place[];
 
 /* A deployability rule (SM-DEP-*): in the "deploy" pack, with its AWS documentation page. */
 #define DEP_RULE(num, sev, title_, why_, fix_, doc_)                                               \

@@ -397,7 +397,39 @@ static void bucket(struct check_ctx *c, const char *id, const json_t *p, const j
 	}
 }
 
-/* The route table of a subnet (by its association), and whether it routes 0.0.0.0/0 to an IGW. */
+bool subnet_routes_out(struct check_ctx *c, struct sm_template *st, const char *sid)
+{
+	size_t na, nr;
+	const struct typed_res *assoc =
+		template_resources_of_type(c, st, "AWS::EC2::SubnetRouteTableAssociation", &na);
+	const struct typed_res *routes = template_resources_of_type(c, st, "AWS::EC2::Route", &nr);
+	bool known = false;
+	for (size_t i = 0; i < na; i++) {
+		if (assoc[i].t != st ||
+		    !value_refers(jget(assoc[i].res, "Properties.SubnetId"), sid))
+			continue;
+		const char *rt = ref_target(jget(assoc[i].res, "Properties.RouteTableId"));
+		if (!rt)
+			continue;
+		known = true;
+		for (size_t k = 0; k < nr; k++) {
+			const json_t *rp = json_object_get(routes[k].res, "Properties");
+			if (routes[k].t != st ||
+			    !value_refers(json_object_get(rp, "RouteTableId"), rt) ||
+			    !is_world(jstr(json_object_get(rp, "DestinationCidrBlock"))))
+				continue;
+			const char *gid = ref_target(json_object_get(rp, "GatewayId"));
+			const json_t *gw =
+				gid ? json_object_get(json_object_get(st->tmpl, "Resources"), gid)
+				    : NULL;
+			if (gw ? !strcmp(res_type(gw), "AWS::EC2::InternetGateway")
+			       : !strncmp(jstr(json_object_get(rp, "GatewayId")) ?: "", "igw-", 4))
+				return true;
+		}
+	}
+	return !known;
+}
+
 static void nat_gateway(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	if (!strcmp(jstr(json_object_get(p, "ConnectivityType")) ?: "public", "private"))
@@ -406,33 +438,7 @@ static void nat_gateway(struct check_ctx *c, const char *id, const json_t *p, co
 	struct sm_template *st;
 	if (!resource_at(c, json_object_get(p, "SubnetId"), &st, &sid) || st != c->t)
 		return;
-	size_t na, nr;
-	const struct typed_res *assocs =
-		template_resources_of_type(c, c->t, "AWS::EC2::SubnetRouteTableAssociation", &na);
-	const struct typed_res *routes =
-		template_resources_of_type(c, c->t, "AWS::EC2::Route", &nr);
-	bool known = false, igw = false;
-	for (size_t a = 0; a < na; a++) {
-		const json_t *assoc = assocs[a].res;
-		if (!value_refers(jget(assoc, "Properties.SubnetId"), sid))
-			continue;
-		const char *rt = ref_target(jget(assoc, "Properties.RouteTableId"));
-		if (!rt)
-			continue;
-		known = true;
-		for (size_t k = 0; k < nr; k++) {
-			const json_t *route = routes[k].res;
-			if (!value_refers(jget(route, "Properties.RouteTableId"), rt) ||
-			    !is_world(jstr(jget(route, "Properties.DestinationCidrBlock"))))
-				continue;
-			const json_t *gw =
-				resource_at(c, jget(route, "Properties.GatewayId"), NULL, NULL);
-			igw |= gw && !strcmp(res_type(gw), "AWS::EC2::InternetGateway");
-			igw |= !gw &&
-			       !strncmp(jstr(jget(route, "Properties.GatewayId")) ?: "", "igw-", 4);
-		}
-	}
-	if (known && !igw)
+	if (!subnet_routes_out(c, st, sid))
 		check_report(c, &dep_nat_route, id, "SubnetId",
 			     "NAT gateway '%s' is in subnet '%s', whose route table has no "
 			     "0.0.0.0/0 route "

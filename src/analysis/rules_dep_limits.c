@@ -253,7 +253,7 @@ static void target_group(struct check_ctx *c, const char *id, const json_t *p, c
 /* ---- SM-DEP-055: Availability Zone coverage ---- */
 
 /* A key naming the subnet's AZ ("us-east-1a", "id:use1-az1", "select:0"); NULL when unknown. */
-static const char *az_key(struct check_ctx *c, const json_t *subnet_ref, char *buf, size_t n)
+static const char *subnet_az_key(struct check_ctx *c, const json_t *subnet_ref, char *buf, size_t n)
 {
 	const json_t *s = resource_at(c, subnet_ref, NULL, NULL);
 	if (!s || strcmp(res_type(s), "AWS::EC2::Subnet"))
@@ -274,23 +274,27 @@ static const char *az_key(struct check_ctx *c, const json_t *subnet_ref, char *b
 	return buf;
 }
 
-/* The number of AZs the subnets cover, or -1 when some subnet's AZ is not known. */
-static int az_count(struct check_ctx *c, const json_t *subnets, const char *member)
+int subnet_az_count(struct check_ctx *c, const json_t *subnets, const char *member, char *twice,
+		    size_t n)
 {
-	char keys[8][48];
+	char keys[16][48];
 	int nr = 0;
 	size_t i;
 	json_t *x;
+	if (twice && n)
+		twice[0] = '\0';
 	json_array_foreach (subnets, i, x) {
 		char buf[48];
 		const char *k =
-			az_key(c, member ? json_object_get(x, member) : x, buf, sizeof(buf));
+			subnet_az_key(c, member ? json_object_get(x, member) : x, buf, sizeof(buf));
 		if (!k)
 			return -1;
 		bool seen = false;
 		for (int j = 0; j < nr; j++)
 			seen |= !strcmp(keys[j], k);
-		if (!seen && nr < 8)
+		if (seen && twice && n && !twice[0])
+			snprintf(twice, n, "%s", k);
+		if (!seen && nr < 16)
 			snprintf(keys[nr++], sizeof(keys[0]), "%s", k);
 	}
 	return nr;
@@ -299,7 +303,7 @@ static int az_count(struct check_ctx *c, const json_t *subnets, const char *memb
 static void db_subnet_group(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
 	const json_t *list = json_object_get(p, "SubnetIds");
-	int n = json_is_array(list) ? az_count(c, list, NULL) : -1;
+	int n = json_is_array(list) ? subnet_az_count(c, list, NULL, NULL, 0) : -1;
 	if (n >= 0 && n < 2)
 		check_report(c, &dep_az_coverage, id, "SubnetIds",
 			     "DB subnet group '%s' covers %d Availability Zone%s", id, n,
@@ -312,11 +316,11 @@ static void load_balancer(struct check_ctx *c, const char *id, const json_t *p, 
 	if (strcmp(jstr(json_object_get(p, "Type")) ?: "application", "application"))
 		return; /* network and gateway load balancers run in one AZ */
 	const json_t *list = json_object_get(p, "Subnets");
-	int n = json_is_array(list) ? az_count(c, list, NULL) : -1;
+	int n = json_is_array(list) ? subnet_az_count(c, list, NULL, NULL, 0) : -1;
 	const char *prop = "Subnets";
 	if (!list) {
 		list = json_object_get(p, "SubnetMappings");
-		n = json_is_array(list) ? az_count(c, list, "SubnetId") : -1;
+		n = json_is_array(list) ? subnet_az_count(c, list, "SubnetId", NULL, 0) : -1;
 		prop = "SubnetMappings";
 	}
 	if (n >= 0 && n < 2)
