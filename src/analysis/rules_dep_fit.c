@@ -66,6 +66,19 @@ static const struct sm_rule_meta dep_key_spec = DEP_RULE(
 	"and MACs, and drop EnableKeyRotation from them.",
 	"https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-spec.html");
 
+static const struct sm_rule_meta dep_scaling_metric = DEP_RULE(
+	"107", SM_SEV_ERROR,
+	"Scaling target or policy of a metric or dimension its service has not",
+	"Application Auto Scaling takes a ScalableDimension of the target's own ServiceNamespace "
+	"(ecs:service:DesiredCount for ecs), and a target tracking policy on "
+	"ALBRequestCountPerTarget "
+	"names the load balancer and target group in ResourceLabel, which no other predefined "
+	"metric takes: RegisterScalableTarget and PutScalingPolicy refuse the others "
+	"(ValidationException).",
+	"Give the dimension of the namespace, and ResourceLabel "
+	"(app/<load balancer>/<id>/targetgroup/<name>/<id>) exactly with ALBRequestCountPerTarget.",
+	"https://docs.aws.amazon.com/autoscaling/application/APIReference/"
+	"API_PredefinedMetricSpecification.html");
 static const struct sm_rule_meta dep_backup_lifecycle = DEP_RULE(
 	"110", SM_SEV_ERROR, "AWS Backup lifecycle AWS Backup refuses",
 	"Backups moved to cold storage stay there 90 days at least, so a lifecycle's "
@@ -415,6 +428,36 @@ static void kms_key(struct check_ctx *c, const char *id, const json_t *p, const 
 	}
 }
 
+/* ---- SM-DEP-107: scaling metrics ---- */
+
+static void scalable_target(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const char *ns = jstr(json_object_get(p, "ServiceNamespace"));
+	const char *dim = jstr(json_object_get(p, "ScalableDimension"));
+	size_t n = ns ? strlen(ns) : 0;
+	if (ns && dim && (strncmp(dim, ns, n) || dim[n] != ':'))
+		check_report(c, &dep_scaling_metric, id, "ScalableDimension",
+			     "scalable target '%s' of namespace %s scales %s", id, ns, dim);
+	(void)r;
+}
+
+static void scaling_policy(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const json_t *spec =
+		jget(p, "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification");
+	const char *type = jstr(json_object_get(spec, "PredefinedMetricType"));
+	bool label = json_object_get(spec, "ResourceLabel") != NULL;
+	if (!type)
+		return;
+	bool alb = !strcmp(type, "ALBRequestCountPerTarget");
+	if (alb != label)
+		check_report(c, &dep_scaling_metric, id, "TargetTrackingScalingPolicyConfiguration",
+			     alb ? "scaling policy '%s' tracks %s without ResourceLabel"
+				 : "scaling policy '%s' tracks %s and gives ResourceLabel",
+			     id, type);
+	(void)r;
+}
+
 const struct resource_rule check_rules_dep_fit[] = {
 	{&dep_lifecycle, "AWS::S3::Bucket", bucket},
 	{&dep_alarm_period, "AWS::CloudWatch::Alarm", alarm},
@@ -423,6 +466,8 @@ const struct resource_rule check_rules_dep_fit[] = {
 	{&dep_matcher, "-", NULL},
 	{&dep_arch, "AWS::EC2::LaunchTemplate", launch_template},
 	{&dep_key_spec, "AWS::KMS::Key", kms_key},
+	{&dep_scaling_metric, "AWS::ApplicationAutoScaling::ScalableTarget", scalable_target},
+	{&dep_scaling_metric, "AWS::ApplicationAutoScaling::ScalingPolicy", scaling_policy},
 	{&dep_backup_lifecycle, "AWS::Backup::BackupPlan", backup_plan},
 	{NULL, NULL, NULL},
 };

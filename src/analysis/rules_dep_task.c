@@ -58,6 +58,19 @@ static const struct sm_rule_meta dep_ecs_cluster = DEP_RULE(
 	"https://docs.aws.amazon.com/AmazonECS/latest/developerguide/"
 	"bootstrap_container_instance.html");
 
+static const struct sm_rule_meta dep_health_port = DEP_RULE(
+	"108", SM_SEV_ERROR,
+	"Target group health check on a port the service's container does not map",
+	"A target group checks each target on its HealthCheckPort (traffic-port by default, the "
+	"port the target is registered on); an ECS service registers its tasks on the container "
+	"port of its LoadBalancers entry, so a fixed HealthCheckPort that the container does not "
+	"map is never answered: every target is unhealthy, ECS replaces the tasks in a loop and "
+	"the deployment circuit breaker fails the stack.",
+	"Leave HealthCheckPort at traffic-port, or set it to a port the container maps and "
+	"answers health checks on.",
+	"https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+	"target-group-health-checks.html");
+
 /* ---- SM-DEP-088: container definitions ---- */
 
 static bool essential(const json_t *ct)
@@ -164,6 +177,43 @@ static void task_definition(struct check_ctx *c, const char *id, const json_t *p
 
 /* ---- SM-DEP-089: service launch and networking ---- */
 
+/* Is `port` a port container `name` of the task maps (or unknown)? */
+static bool maps_port(const json_t *tp, const char *name, long port)
+{
+	size_t i, k;
+	json_t *ct, *pm;
+	json_array_foreach (json_object_get(tp, "ContainerDefinitions"), i, ct) {
+		if (strcmp(jstr(json_object_get(ct, "Name")) ?: "", name))
+			continue;
+		json_array_foreach (json_object_get(ct, "PortMappings"), k, pm) {
+			long cp = jnum(json_object_get(pm, "ContainerPort"), -1);
+			if (cp < 0 || cp == port)
+				return true;
+		}
+		return false;
+	}
+	return true; /* no such container: SM-DEP-019 says so */
+}
+
+static void health_ports(struct check_ctx *c, const char *id, const json_t *p, const json_t *tp)
+{
+	size_t i;
+	json_t *lb;
+	json_array_foreach (json_object_get(p, "LoadBalancers"), i, lb) {
+		const char *tgid, *name = jstr(json_object_get(lb, "ContainerName"));
+		const json_t *tg =
+			resource_at(c, json_object_get(lb, "TargetGroupArn"), NULL, &tgid);
+		long port = jnum(jget(tg, "Properties.HealthCheckPort"), -1);
+		if (name && port >= 0 && !maps_port(tp, name, port))
+			check_report(
+				c, &dep_health_port, id, "LoadBalancers",
+				"service '%s' registers container '%s' with target group '%s', "
+				"which checks health on port %ld, a port the container does not "
+				"map",
+				id, name, tgid, port);
+	}
+}
+
 /* Does the service run on Fargate only (launch type, or a strategy of Fargate providers)? */
 static bool service_on_fargate(const json_t *p)
 {
@@ -204,6 +254,7 @@ static void service(struct check_ctx *c, const char *id, const json_t *p, const 
 	if (!task || strcmp(res_type(task), "AWS::ECS::TaskDefinition"))
 		return;
 	const json_t *tp = json_object_get(task, "Properties");
+	health_ports(c, id, p, tp);
 	const json_t *mode = json_object_get(tp, "NetworkMode");
 	if (mode && !json_is_string(mode))
 		return; /* chosen by an expression */
@@ -352,5 +403,6 @@ const struct resource_rule check_rules_dep_task[] = {
 	{&dep_service_launch, "AWS::ECS::Service", service},
 	{&dep_termination, "AWS::ECS::CapacityProvider", capacity_provider},
 	{&dep_ecs_cluster, "-", NULL},
+	{&dep_health_port, "-", NULL},
 	{NULL, NULL, NULL},
 };

@@ -98,7 +98,8 @@ got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.
 # forwarding (directly, by ForwardConfig, on an NLB) to a group of the other, an HTTP group
 # checked by TCP; SM-DEP-099: Graviton from x86_64 (parameter, resolve, c6gn), x86 from arm64;
 # SM-DEP-101: a public and an internal load balancer and an interface endpoint with two subnets
-# of one zone (literal, Fn::Select); SM-DEP-103: no origin, no cache settings
+# of one zone (literal, Fn::Select); SM-DEP-103: no origin, no cache settings; SM-DEP-107: a
+# dimension of another namespace, ALBRequestCountPerTarget without label, a label on CPU
 for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked Vault" "SM-DEP-074 Hosted Own Own2" \
   "SM-DEP-075 B B B B2" "SM-DEP-076 Both Mixed Neither" "SM-DEP-081 Alb Db" "SM-DEP-082 CfAlias CfHealth LbAlias LbDualstack LbZone Site" \
   "SM-DEP-083 Db2 Io Mag NoIops Small" "SM-DEP-084 Inline Joined Long Pathless Spaced Subbed" "SM-DEP-085 Q Q Q Q2" "SM-DEP-086 Stacked" "SM-DEP-087 Db Tg Vault" \
@@ -106,7 +107,7 @@ for case in "SM-DEP-070 Log Log2 Log3" "SM-DEP-071 Logs Site" "SM-DEP-072 Locked
   "SM-DEP-092 Cluster Db Other Replica" "SM-DEP-093 Cluster Inside Short ShortM Wrap" "SM-DEP-094 My Ora Pg Sub" \
   "SM-DEP-095 Db Fn Profile Rule Td" "SM-DEP-096 Exp Ia NcExp NcIa" "SM-DEP-097 Long Many Math Odd" \
   "SM-DEP-098 Checked Https Nlb443 Raw Weighted" "SM-DEP-099 Arm Gn Param Resolve" "SM-DEP-100 Mac Rsa" \
-  "SM-DEP-101 Alb Ep Inner" "SM-DEP-103 Cdn Cdn"; do
+  "SM-DEP-101 Alb Ep Inner" "SM-DEP-103 Cdn Cdn" "SM-DEP-107 Cpu Req Tgt"; do
   set -- $case; rid=$1; shift
   "$SOLEMATE" check --format json tests/fixtures/check/$rid/StagingFail.template.json > "$TMP/f.json"
   got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/f.json'))['findings'] if f['rule']=='$rid')))")
