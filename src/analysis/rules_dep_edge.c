@@ -405,8 +405,7 @@ bool subnet_routes_out(struct check_ctx *c, struct sm_template *st, const char *
 	const struct typed_res *routes = template_resources_of_type(c, st, "AWS::EC2::Route", &nr);
 	bool known = false;
 	for (size_t i = 0; i < na; i++) {
-		if (assoc[i].t != st ||
-		    !value_refers(jget(assoc[i].res, "Properties.SubnetId"), sid))
+		if (strcmp(ref_target(jget(assoc[i].res, "Properties.SubnetId")) ?: "", sid))
 			continue;
 		const char *rt = ref_target(jget(assoc[i].res, "Properties.RouteTableId"));
 		if (!rt)
@@ -414,8 +413,7 @@ bool subnet_routes_out(struct check_ctx *c, struct sm_template *st, const char *
 		known = true;
 		for (size_t k = 0; k < nr; k++) {
 			const json_t *rp = json_object_get(routes[k].res, "Properties");
-			if (routes[k].t != st ||
-			    !value_refers(json_object_get(rp, "RouteTableId"), rt) ||
+			if (strcmp(ref_target(json_object_get(rp, "RouteTableId")) ?: "", rt) ||
 			    !is_world(jstr(json_object_get(rp, "DestinationCidrBlock"))))
 				continue;
 			const char *gid = ref_target(json_object_get(rp, "GatewayId"));

@@ -164,30 +164,36 @@ static void distribution(struct check_ctx *c, const char *id, const json_t *p, c
 
 /* ---- SM-DEP-104: network ACL rule numbers ---- */
 
-static void nacl_entry(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+static void nacl(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
-	const char *acl = ref_target(json_object_get(p, "NetworkAclId"));
-	long num = jnum(json_object_get(p, "RuleNumber"), -1);
-	bool egress = jtrue(json_object_get(p, "Egress"));
-	if (!acl || num < 0)
-		return;
 	size_t nr;
-	const struct typed_res *rs = resources_of_type(c, "AWS::EC2::NetworkAclEntry", &nr);
+	const struct sm_ref *refs = sm_assembly_referrers(c->a, c->t, id, &nr);
+	const json_t *res = json_object_get(c->t->tmpl, "Resources");
 	for (size_t i = 0; i < nr; i++) {
-		if (rs[i].t != c->t)
+		if (refs[i].owner != c->t || strcmp(refs[i].path, "NetworkAclId") ||
+		    strcmp(refs[i].owner_type, "AWS::EC2::NetworkAclEntry"))
 			continue;
-		if (rs[i].res == r)
-			return; /* report the second of a pair, once */
-		const json_t *q = json_object_get(rs[i].res, "Properties");
-		if (jnum(json_object_get(q, "RuleNumber"), -2) == num &&
-		    jtrue(json_object_get(q, "Egress")) == egress &&
-		    !strcmp(ref_target(json_object_get(q, "NetworkAclId")) ?: "", acl)) {
-			check_report(c, &dep_nacl_number, id, "RuleNumber",
-				     "network ACL '%s' has %s rule %ld twice ('%s' and '%s')", acl,
-				     egress ? "egress" : "ingress", num, rs[i].id, id);
-			return;
+		const json_t *a = jget(json_object_get(res, refs[i].owner_id), "Properties");
+		long num = jnum(json_object_get(a, "RuleNumber"), -1);
+		for (size_t j = 0; j < i && num >= 0; j++) {
+			if (refs[j].owner != c->t || strcmp(refs[j].path, "NetworkAclId") ||
+			    strcmp(refs[j].owner_type, "AWS::EC2::NetworkAclEntry"))
+				continue;
+			const json_t *b =
+				jget(json_object_get(res, refs[j].owner_id), "Properties");
+			bool egress = jtrue(json_object_get(a, "Egress"));
+			if (jnum(json_object_get(b, "RuleNumber"), -2) != num ||
+			    jtrue(json_object_get(b, "Egress")) != egress)
+				continue;
+			check_report(c, &dep_nacl_number, refs[i].owner_id, "RuleNumber",
+				     "network ACL '%s' has %s rule %ld twice ('%s' and '%s')", id,
+				     egress ? "egress" : "ingress", num, refs[j].owner_id,
+				     refs[i].owner_id);
+			break;
 		}
 	}
+	(void)p;
+	(void)r;
 }
 
 /* ---- SM-DEP-105: zones of another Region ---- */
@@ -234,7 +240,7 @@ const struct resource_rule check_rules_dep_place[] = {
 	{&dep_one_per_az, "AWS::EC2::VPCEndpoint", endpoint},
 	{&dep_public_lb, "-", NULL},
 	{&dep_cf_behavior, "AWS::CloudFront::Distribution", distribution},
-	{&dep_nacl_number, "AWS::EC2::NetworkAclEntry", nacl_entry},
+	{&dep_nacl_number, "AWS::EC2::NetworkAcl", nacl},
 	{&dep_foreign_az, "AWS::EC2::Subnet", zoned},
 	{&dep_foreign_az, "AWS::EC2::Instance", zoned},
 	{&dep_foreign_az, "AWS::EC2::Volume", zoned},
