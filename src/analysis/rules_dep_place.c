@@ -69,6 +69,16 @@ static const struct sm_rule_meta dep_policy_quota = DEP_RULE(
 	"record it.",
 	"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html");
 
+static const struct sm_rule_meta dep_cert_region = DEP_RULE(
+	"109", SM_SEV_ERROR, "Load balancer certificate from another Region",
+	"ACM certificates are regional: a load balancer's listener takes only certificates of its "
+	"own Region, and CreateListener (or AddListenerCertificates) refuses an ARN of another "
+	"(CertificateNotFound). A certificate used in several Regions is requested or imported in "
+	"each of them.",
+	"Request or import the certificate in the stack's Region and give its ARN (for a standby "
+	"Region, the standby's own certificate).",
+	"https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html");
+
 /* ---- SM-DEP-101, 102: subnets of load balancers and endpoints ---- */
 
 static void one_per_az(struct check_ctx *c, const char *id, const char *prop, const json_t *subnets,
@@ -220,6 +230,28 @@ static void zoned(struct check_ctx *c, const char *id, const json_t *p, const js
 	(void)r;
 }
 
+/* ---- SM-DEP-109: certificates of another Region ---- */
+
+static void certificates(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const char *region = c->t->region;
+	size_t i, n = region ? strlen(region) : 0;
+	json_t *cert;
+	json_array_foreach (json_object_get(p, "Certificates"), i, cert) {
+		const char *arn = jstr(json_object_get(cert, "CertificateArn"));
+		const char *at = arn && !strncmp(arn, "arn:", 4) ? strstr(arn, ":acm:") : NULL;
+		if (!at || !n)
+			continue;
+		at += strlen(":acm:");
+		if (!strncmp(at, region, n) && at[n] == ':')
+			continue;
+		check_report(c, &dep_cert_region, id, "Certificates",
+			     "'%s' in Region %s uses certificate %s of another Region", id, region,
+			     arn);
+	}
+	(void)r;
+}
+
 /* ---- SM-DEP-106: managed policies per role ---- */
 
 static void role(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
@@ -248,5 +280,7 @@ const struct resource_rule check_rules_dep_place[] = {
 	{&dep_foreign_az, "AWS::RDS::DBCluster", zoned},
 	{&dep_foreign_az, "AWS::AutoScaling::AutoScalingGroup", zoned},
 	{&dep_policy_quota, "AWS::IAM::Role", role},
+	{&dep_cert_region, "AWS::ElasticLoadBalancingV2::Listener", certificates},
+	{&dep_cert_region, "AWS::ElasticLoadBalancingV2::ListenerCertificate", certificates},
 	{NULL, NULL, NULL},
 };
