@@ -74,10 +74,16 @@ static const struct sm_rule_meta dep_delivery_bucket = DEP_RULE(
 	"CloudTrail checks its bucket's policy at CreateTrail "
 	"(InsufficientS3BucketPolicyException); "
 	"AWS Config writes with the recorder's role in the same account, or with its service "
-	"principal when the bucket policy allows it (InsufficientDeliveryPolicyException).",
+	"principal when the bucket policy allows it (InsufficientDeliveryPolicyException); "
+	"Elastic Load Balancing tests its access log bucket when access logs are enabled "
+	"(Access Denied for bucket), writing as logdelivery.elasticloadbalancing.amazonaws.com "
+	"or as the Region's Elastic Load Balancing account.",
 	"Allow the service principal s3:GetBucketAcl on the bucket and s3:PutObject on "
 	"AWSLogs/ACCOUNT/* (bucket-owner-full-control), or give the recorder's role s3:PutObject "
-	"there.",
+	"there; for load balancer access logs allow s3:PutObject to "
+	"logdelivery.elasticloadbalancing.amazonaws.com or the Region's ELB account "
+	"(https://docs.aws.amazon.com/elasticloadbalancing/latest/application/"
+	"enable-access-logging.html).",
 	"https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
 	"create-s3-bucket-policy-for-cloudtrail.html");
 
@@ -545,6 +551,40 @@ static void delivery_channel(struct check_ctx *c, const char *id, const json_t *
 	(void)r;
 }
 
+static void load_balancer(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
+{
+	const json_t *on = NULL, *to = NULL;
+	size_t i;
+	json_t *a;
+	json_array_foreach (json_object_get(p, "LoadBalancerAttributes"), i, a) {
+		const char *k = jstr(json_object_get(a, "Key")) ?: "";
+		if (!strcmp(k, "access_logs.s3.enabled"))
+			on = json_object_get(a, "Value");
+		else if (!strcmp(k, "access_logs.s3.bucket"))
+			to = a;
+	}
+	if (!to || strcmp(jstr(on) ?: "", "true"))
+		return;
+	struct sm_template *bt;
+	const char *bid;
+	const json_t *b = resource_at(c, json_object_get(to, "Value"), &bt, &bid);
+	if (!b || strcmp(res_type(b), "AWS::S3::Bucket"))
+		return;
+	struct check_ctx sub = *c;
+	sub.t = bt;
+	const json_t *doc = bucket_policy_doc(&sub, bid, bt);
+	/* the service principal, or an account's root (the Region's ELB account) */
+	if (doc_allows(doc, "logdelivery.elasticloadbalancing.amazonaws.com", "s3:PutObject") ||
+	    doc_allows(doc, ":root", "s3:PutObject"))
+		return;
+	check_report(c, &dep_delivery_bucket, id, "LoadBalancerAttributes",
+		     "'%s' writes access logs to bucket '%s', whose policy allows neither "
+		     "logdelivery.elasticloadbalancing.amazonaws.com nor an ELB account "
+		     "s3:PutObject",
+		     id, bid);
+	(void)r;
+}
+
 const struct resource_rule check_rules_dep_policy[] = {
 	{&dep_kms_context, "AWS::KMS::Key", key_policy},
 	{&dep_key_admin, "-", NULL},
@@ -554,5 +594,6 @@ const struct resource_rule check_rules_dep_policy[] = {
 	{&dep_service_key, "AWS::Logs::LogGroup", log_group},
 	{&dep_delivery_bucket, "AWS::CloudTrail::Trail", trail},
 	{&dep_delivery_bucket, "AWS::Config::DeliveryChannel", delivery_channel},
+	{&dep_delivery_bucket, "AWS::ElasticLoadBalancingV2::LoadBalancer", load_balancer},
 	{NULL, NULL, NULL},
 };

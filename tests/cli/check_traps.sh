@@ -74,4 +74,24 @@ done
 "$SOLEMATE" check --format json tests/fixtures/check/SM-DEP-111/StagingFail.template.json > "$TMP/out" 2>/dev/null
 got=$(python3 -c "import json;print(' '.join(sorted(f['resource'] for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='SM-DEP-111')))")
 [ "$got" = "Alb Grpc List Nlb" ] && ok "SM-DEP-111 on every kind of target group" || notok "SM-DEP-111 on Alb Grpc List Nlb" "got: $got"
+# SM-DEP-045 for load balancer access logs: the bucket policy allows the ELB log delivery
+# service or an account's root (the Region's ELB account), or the load balancer is refused
+for c in "service 0" "account 0" "none 1"; do
+  set -- $c
+  python3 - "$TMP/lb-$1.json" "$1" <<'PY'
+import json, sys
+who = {"service": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+       "account": {"AWS": "arn:aws:iam::127311923021:root"}, "none": {"Service": "logging.s3.amazonaws.com"}}[sys.argv[2]]
+json.dump({"Resources": {
+    "Logs": {"Type": "AWS::S3::Bucket", "Properties": {}},
+    "Policy": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "Logs"}, "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": who, "Action": "s3:PutObject", "Resource": {"Fn::Sub": "${Logs.Arn}/*"}}]}}},
+    "Lb": {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "DependsOn": "Policy", "Properties": {"Subnets": ["subnet-1", "subnet-2"],
+        "LoadBalancerAttributes": [{"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": {"Ref": "Logs"}}]}}}},
+    open(sys.argv[1], "w"))
+PY
+  "$SOLEMATE" check --format json "$TMP/lb-$1.json" > "$TMP/out" 2>/dev/null
+  n=$(python3 -c "import json;print(sum(1 for f in json.load(open('$TMP/out'))['findings'] if f['rule']=='SM-DEP-045' and f['resource']=='Lb'))")
+  [ "$n" = "$2" ] && ok "SM-DEP-045, access logs to a bucket whose policy admits the $1: $2 finding(s)" || notok "SM-DEP-045 $1" "$n findings, expected $2"
+done
 done_testing
