@@ -176,31 +176,31 @@ static void distribution(struct check_ctx *c, const char *id, const json_t *p, c
 
 static void nacl(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
-	size_t nr;
+	struct entry {
+		const char *id;
+		long num;
+		bool egress;
+	} seen[64];
+	size_t nr, n = 0;
 	const struct sm_ref *refs = sm_assembly_referrers(c->a, c->t, id, &nr);
 	const json_t *res = json_object_get(c->t->tmpl, "Resources");
-	for (size_t i = 0; i < nr; i++) {
+	for (size_t i = 0; i < nr && n < sizeof(seen) / sizeof(seen[0]); i++) {
 		if (refs[i].owner != c->t || strcmp(refs[i].path, "NetworkAclId") ||
 		    strcmp(refs[i].owner_type, "AWS::EC2::NetworkAclEntry"))
 			continue;
-		const json_t *a = jget(json_object_get(res, refs[i].owner_id), "Properties");
-		long num = jnum(json_object_get(a, "RuleNumber"), -1);
-		for (size_t j = 0; j < i && num >= 0; j++) {
-			if (refs[j].owner != c->t || strcmp(refs[j].path, "NetworkAclId") ||
-			    strcmp(refs[j].owner_type, "AWS::EC2::NetworkAclEntry"))
+		const json_t *e =
+			json_object_get(json_object_get(res, refs[i].owner_id), "Properties");
+		struct entry x = {refs[i].owner_id, jnum(json_object_get(e, "RuleNumber"), -1),
+				  jtrue(json_object_get(e, "Egress"))};
+		for (size_t j = 0; j < n && x.num >= 0; j++) {
+			if (seen[j].num != x.num || seen[j].egress != x.egress)
 				continue;
-			const json_t *b =
-				jget(json_object_get(res, refs[j].owner_id), "Properties");
-			bool egress = jtrue(json_object_get(a, "Egress"));
-			if (jnum(json_object_get(b, "RuleNumber"), -2) != num ||
-			    jtrue(json_object_get(b, "Egress")) != egress)
-				continue;
-			check_report(c, &dep_nacl_number, refs[i].owner_id, "RuleNumber",
+			check_report(c, &dep_nacl_number, x.id, "RuleNumber",
 				     "network ACL '%s' has %s rule %ld twice ('%s' and '%s')", id,
-				     egress ? "egress" : "ingress", num, refs[j].owner_id,
-				     refs[i].owner_id);
+				     x.egress ? "egress" : "ingress", x.num, seen[j].id, x.id);
 			break;
 		}
+		seen[n++] = x;
 	}
 	(void)p;
 	(void)r;
