@@ -60,7 +60,7 @@ static const struct sm_rule_meta dep_foreign_az = DEP_RULE(
 	"https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/"
 	"using-regions-availability-zones.html");
 static const struct sm_rule_meta dep_policy_quota = DEP_RULE(
-	"106", SM_SEV_ERROR, "Role with more managed policies than IAM attaches",
+	"106", SM_SEV_WARNING, "Role with more managed policies than IAM attaches",
 	"IAM attaches at most 10 managed policies to a role by default (a quota that can be raised "
 	"to 20): the role's ManagedPolicyArns and the AWS::IAM::ManagedPolicy resources naming it "
 	"in Roles count together, and the attachment past the quota fails "
@@ -252,7 +252,12 @@ static void certificates(struct check_ctx *c, const char *id, const json_t *p, c
 	(void)r;
 }
 
-/* ---- SM-DEP-106: managed policies per role ---- */
+/*
+ * ---- SM-DEP-106: managed policies per role ----
+ * A warning, not an error: the quota of 10 can be raised to 20 (IAM quotas
+ * page; AWS re:Post "iam-increase-policy-size"), which the template alone
+ * cannot tell.
+ */
 
 static void role(struct check_ctx *c, const char *id, const json_t *p, const json_t *r)
 {
@@ -262,8 +267,11 @@ static void role(struct check_ctx *c, const char *id, const json_t *p, const jso
 		n += !strcmp(refs[i].owner_type, "AWS::IAM::ManagedPolicy") &&
 		     !strcmp(refs[i].path, "Roles");
 	if (n > 10)
-		check_report(c, &dep_policy_quota, id, "ManagedPolicyArns",
-			     "role '%s' has %zu managed policies attached (10 by default)", id, n);
+		check_report(
+			c, &dep_policy_quota, id, "ManagedPolicyArns",
+			"role '%s' has %zu managed policies attached: IAM refuses more than 10 "
+			"unless the account's quota was raised (20 at most)%s",
+			id, n, n > 20 ? ", and more than 20 in any account" : "");
 	(void)r;
 }
 
