@@ -116,16 +116,22 @@ expect_state "the refused change set is there (denied), the database untouched" 
 control '{"deny": []}'
 
 # the kill loop: kill -9 at random points of a deploy that is refused (a
-# database replacement in production); the next run cleans up after it
+# database replacement in production); the next run cleans up after it.
+# The points are drawn over the length of one whole run, timed first: a fixed
+# 0-500 ms missed every run on a fast idle machine (they had all ended; the
+# fresh-clone CI of f4c06cc killed 1 run of 30 and left no change set)
+t1=$(date +%s%N); "$SOLEMATE" "${P[@]}" >/dev/null 2>&1
+run_ms=$(( ($(date +%s%N) - t1) / 1000000 )); [ "$run_ms" -ge 2 ] || run_ms=2
 kills=0 leftmax=0 t0=$(date +%s%N)
 for i in $(seq 30); do
   "$SOLEMATE" "${P[@]}" >/dev/null 2>&1 & p=$!
-  sleep "0.$(printf '%03d' $((RANDOM % 500)))"
+  ms=$((RANDOM % run_ms))
+  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   kill -9 $p 2>/dev/null && kills=$((kills + 1)); wait $p 2>/dev/null
   n=$(curl -s "$RSP/__responder/state" | grep -cE '"executionStatus": "(UN)?AVAILABLE"')
   [ "$n" -gt "$leftmax" ] && leftmax=$n
 done
-echo "# kill loop: 30 runs, $kills killed before they ended, at most $leftmax change sets left between runs, $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+echo "# kill loop: a run takes $run_ms ms; 30 runs, $kills killed before they ended, at most $leftmax change sets left between runs, $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 [ "$leftmax" -gt 0 ] && ok "kill loop: kills did leave change sets behind (the loop tests something)" || notok "kill loop: kills left change sets" "kills=$kills"
 expect_exit "after the kill loop: the run ends refused (exit 1)" 1 "$SOLEMATE" "${P[@]}"
 expect_state "after the kill loop: no change set left" "len(pending)" "0"
